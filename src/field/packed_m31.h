@@ -1,0 +1,350 @@
+// PackedM31: 16 M31 values processed together, the unit of work of every SIMD kernel (FFT,
+// constraint evaluation, Merkle hashing). Implements the packing of protocol reference §1.4 with
+// one __m512i (AVX-512), two __m256i (AVX2) or a plain array the compiler vectorises (portable),
+// chosen at compile time by the TENSORSTARK_SIMD_* macro.
+//
+// Invariant: every lane of every PackedM31 is canonical, in [0, p). Unlike Stwo we never let a
+// lane hold p, so the raw lanes can be hashed or compared without a final reduction. Each
+// operation below keeps canonical inputs canonical through the "min trick": for a 32-bit value c
+// with c < 2p, the canonical residue is min(c, c - p) where c - p wraps modulo 2^32:
+//   - if c >= p then c - p in [0, p) is smaller than c;
+//   - if c < p then c - p wraps to c + 2^32 - p >= 2^32 - p = 2^31 + 1 > p > c.
+// Hence add, sub, neg and mul only need to show their pre-reduction value c is < 2p and
+// congruent to the result:
+//   add: a + b <= 2p - 2.
+//   sub: c = a - b + p (computed as min(a - b + p, a - b) = min(c, c - p)) is in [1, 2p - 1].
+//   neg: the sub formula with a = 0.
+//   mul: ab <= (p - 1)^2 < 2^62. With lo = ab mod 2^31 <= p and hi = floor(ab / 2^31) <= p - 3,
+//        lo + hi ≡ ab because 2^31 ≡ 1 (mod p), and lo + hi <= 2p - 3.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <ostream>
+#include <type_traits>
+
+#if defined(TENSORSTARK_SIMD_AVX512) || defined(TENSORSTARK_SIMD_AVX2)
+#include <immintrin.h>
+#endif
+
+#include "field/m31.h"
+
+namespace tensorstark::field {
+
+inline constexpr int kLogLanes = 4;
+inline constexpr int kLanes = 1 << kLogLanes;
+
+// Load and Store copy M31 arrays as raw u32 lanes.
+static_assert(sizeof(M31) == sizeof(uint32_t) && std::is_trivially_copyable_v<M31>);
+
+namespace packed_internal {
+
+#if defined(TENSORSTARK_SIMD_AVX512)
+
+// GCC 12 warns that the unmasked AVX-512 intrinsics read an uninitialised pass-through operand
+// (GCC bug 105593, fixed in GCC 13). It checks the pragmas along the inlining chain, so
+// silencing the warning for the kernels below works wherever they are inlined.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+
+inline __m512i Splat(uint32_t v) { return _mm512_set1_epi32(static_cast<int>(v)); }
+// min(c, c - p) for c < 2p (see the header comment).
+inline __m512i ReduceBelow2P(__m512i c) {
+  return _mm512_min_epu32(c, _mm512_sub_epi32(c, Splat(kP)));
+}
+inline __m512i Add(__m512i a, __m512i b) { return ReduceBelow2P(_mm512_add_epi32(a, b)); }
+inline __m512i Sub(__m512i a, __m512i b) {
+  const __m512i d = _mm512_sub_epi32(a, b);
+  return _mm512_min_epu32(_mm512_add_epi32(d, Splat(kP)), d);
+}
+// prod_e and prod_o hold, per 64-bit lane, the products 2ab of the even and the odd u32 lanes.
+// 2ab = hi·2^32 + lo_dbl with hi = floor(ab / 2^31) and lo_dbl = 2·(ab mod 2^31), so the even
+// dwords of a product hold lo_dbl and the odd dwords hold hi. One masked in-lane shuffle for
+// lo_dbl and one for hi gather them back into u32 lane order.
+inline __m512i CombineProducts(__m512i prod_e, __m512i prod_o) {
+  const __m512i lo_dbl = _mm512_mask_shuffle_epi32(prod_e, 0xaaaa, prod_o, _MM_PERM_CCAA);
+  const __m512i hi = _mm512_mask_shuffle_epi32(prod_o, 0x5555, prod_e, _MM_PERM_DDBB);
+  return ReduceBelow2P(_mm512_add_epi32(_mm512_srli_epi32(lo_dbl, 1), hi));
+}
+// _mm512_mul_epu32 multiplies the low dwords of 64-bit lanes, so the odd lanes are shifted
+// down first. b is doubled (2b < 2^32) so that the product's high dword is already ab >> 31.
+inline __m512i Mul(__m512i a, __m512i b) {
+  const __m512i b_dbl = _mm512_add_epi32(b, b);
+  const __m512i prod_e = _mm512_mul_epu32(a, b_dbl);
+  const __m512i prod_o = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(b_dbl, 32));
+  return CombineProducts(prod_e, prod_o);
+}
+// Multiplication by one value in every lane: the odd lanes of b need no shift.
+inline __m512i MulScalar(__m512i a, uint32_t b) {
+  const __m512i b_dbl = Splat(2 * b);
+  return CombineProducts(_mm512_mul_epu32(a, b_dbl),
+                         _mm512_mul_epu32(_mm512_srli_epi64(a, 32), b_dbl));
+}
+
+#elif defined(TENSORSTARK_SIMD_AVX2)
+
+inline __m256i Splat(uint32_t v) { return _mm256_set1_epi32(static_cast<int>(v)); }
+// The AVX2 kernels mirror the AVX-512 ones above, on 8 lanes.
+inline __m256i ReduceBelow2P(__m256i c) {
+  return _mm256_min_epu32(c, _mm256_sub_epi32(c, Splat(kP)));
+}
+inline __m256i Add(__m256i a, __m256i b) { return ReduceBelow2P(_mm256_add_epi32(a, b)); }
+inline __m256i Sub(__m256i a, __m256i b) {
+  const __m256i d = _mm256_sub_epi32(a, b);
+  return _mm256_min_epu32(_mm256_add_epi32(d, Splat(kP)), d);
+}
+// Without masked shuffles, the dwords are moved with 64-bit shifts and gathered by blends.
+inline __m256i CombineProducts(__m256i prod_e, __m256i prod_o) {
+  const __m256i lo_dbl = _mm256_blend_epi32(prod_e, _mm256_slli_epi64(prod_o, 32), 0xaa);
+  const __m256i hi = _mm256_blend_epi32(_mm256_srli_epi64(prod_e, 32), prod_o, 0xaa);
+  return ReduceBelow2P(_mm256_add_epi32(_mm256_srli_epi32(lo_dbl, 1), hi));
+}
+inline __m256i Mul(__m256i a, __m256i b) {
+  const __m256i b_dbl = _mm256_add_epi32(b, b);
+  const __m256i prod_e = _mm256_mul_epu32(a, b_dbl);
+  const __m256i prod_o = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b_dbl, 32));
+  return CombineProducts(prod_e, prod_o);
+}
+inline __m256i MulScalar(__m256i a, uint32_t b) {
+  const __m256i b_dbl = Splat(2 * b);
+  return CombineProducts(_mm256_mul_epu32(a, b_dbl),
+                         _mm256_mul_epu32(_mm256_srli_epi64(a, 32), b_dbl));
+}
+// Even dwords of x||y: (x0 x2 x4 x6 y0 y2 y4 y6). shuffle_ps works within 128-bit halves, giving
+// (x0 x2 y0 y2 | x4 x6 y4 y6); the 64-bit permute puts the pairs in order.
+inline __m256i Evens(__m256i x, __m256i y) {
+  const __m256 s =
+      _mm256_shuffle_ps(_mm256_castsi256_ps(x), _mm256_castsi256_ps(y), _MM_SHUFFLE(2, 0, 2, 0));
+  return _mm256_permute4x64_epi64(_mm256_castps_si256(s), _MM_SHUFFLE(3, 1, 2, 0));
+}
+inline __m256i Odds(__m256i x, __m256i y) {
+  const __m256 s =
+      _mm256_shuffle_ps(_mm256_castsi256_ps(x), _mm256_castsi256_ps(y), _MM_SHUFFLE(3, 1, 3, 1));
+  return _mm256_permute4x64_epi64(_mm256_castps_si256(s), _MM_SHUFFLE(3, 1, 2, 0));
+}
+
+#else
+
+// Portable lane loops, written so that g++ -O3 turns each into a few vector instructions.
+inline uint32_t ReduceBelow2P(uint32_t c) { return c < c - kP ? c : c - kP; }
+inline uint32_t Add(uint32_t a, uint32_t b) { return ReduceBelow2P(a + b); }
+inline uint32_t Sub(uint32_t a, uint32_t b) {
+  const uint32_t d = a - b;
+  return d + kP < d ? d + kP : d;
+}
+inline uint32_t Mul(uint32_t a, uint32_t b) {
+  const uint64_t prod = uint64_t{a} * b;
+  return ReduceBelow2P((static_cast<uint32_t>(prod) & kP) + static_cast<uint32_t>(prod >> 31));
+}
+
+#endif
+
+}  // namespace packed_internal
+
+class PackedM31 {
+ public:
+  PackedM31() = default;  // all lanes zero
+
+  static PackedM31 Zero() { return {}; }
+  static PackedM31 One() { return Broadcast(M31::One()); }
+  static PackedM31 Broadcast(M31 v) {
+    PackedM31 r;
+#if defined(TENSORSTARK_SIMD_AVX512)
+    r.v_ = packed_internal::Splat(v.value());
+#elif defined(TENSORSTARK_SIMD_AVX2)
+    r.v_[0] = r.v_[1] = packed_internal::Splat(v.value());
+#else
+    r.v_.fill(v.value());
+#endif
+    return r;
+  }
+  // Reads src[0..15]; any alignment.
+  static PackedM31 Load(const M31* src) {
+    PackedM31 r;
+#if defined(TENSORSTARK_SIMD_AVX512)
+    r.v_ = _mm512_loadu_si512(src);
+#elif defined(TENSORSTARK_SIMD_AVX2)
+    r.v_[0] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src));
+    r.v_[1] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(src + kLanes / 2));
+#else
+    std::memcpy(r.v_.data(), static_cast<const void*>(src), sizeof(r.v_));
+#endif
+    return r;
+  }
+  // Writes dst[0..15]; any alignment.
+  void Store(M31* dst) const {
+#if defined(TENSORSTARK_SIMD_AVX512)
+    _mm512_storeu_si512(dst, v_);
+#elif defined(TENSORSTARK_SIMD_AVX2)
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst), v_[0]);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(dst + kLanes / 2), v_[1]);
+#else
+    std::memcpy(static_cast<void*>(dst), v_.data(), sizeof(v_));
+#endif
+  }
+  static PackedM31 FromArray(const std::array<M31, kLanes>& v) { return Load(v.data()); }
+  std::array<M31, kLanes> ToArray() const {
+    std::array<M31, kLanes> r;
+    Store(r.data());
+    return r;
+  }
+
+  friend PackedM31 operator+(PackedM31 a, PackedM31 b) {
+    return Map(a, b, [](auto x, auto y) { return packed_internal::Add(x, y); });
+  }
+  friend PackedM31 operator-(PackedM31 a, PackedM31 b) {
+    return Map(a, b, [](auto x, auto y) { return packed_internal::Sub(x, y); });
+  }
+  friend PackedM31 operator*(PackedM31 a, PackedM31 b) {
+    return Map(a, b, [](auto x, auto y) { return packed_internal::Mul(x, y); });
+  }
+  friend PackedM31 operator*(PackedM31 a, M31 b) {
+#if defined(TENSORSTARK_SIMD_AVX512)
+    a.v_ = packed_internal::MulScalar(a.v_, b.value());
+#elif defined(TENSORSTARK_SIMD_AVX2)
+    for (__m256i& h : a.v_) h = packed_internal::MulScalar(h, b.value());
+#else
+    for (uint32_t& x : a.v_) x = packed_internal::Mul(x, b.value());
+#endif
+    return a;
+  }
+  friend PackedM31 operator*(M31 a, PackedM31 b) { return b * a; }
+  PackedM31 operator-() const { return Zero() - *this; }
+  PackedM31& operator+=(PackedM31 o) { return *this = *this + o; }
+  PackedM31& operator-=(PackedM31 o) { return *this = *this - o; }
+  PackedM31& operator*=(PackedM31 o) { return *this = *this * o; }
+  PackedM31& operator*=(M31 o) { return *this = *this * o; }
+  // True when all 16 lanes are equal. Lanes are canonical, so this is field equality.
+  friend bool operator==(PackedM31 a, PackedM31 b) {
+#if defined(TENSORSTARK_SIMD_AVX512)
+    return _mm512_cmpneq_epu32_mask(a.v_, b.v_) == 0;
+#elif defined(TENSORSTARK_SIMD_AVX2)
+    const __m256i eq = _mm256_and_si256(_mm256_cmpeq_epi32(a.v_[0], b.v_[0]),
+                                        _mm256_cmpeq_epi32(a.v_[1], b.v_[1]));
+    return _mm256_movemask_epi8(eq) == -1;
+#else
+    return a.v_ == b.v_;
+#endif
+  }
+
+  PackedM31 Square() const { return *this * *this; }
+  PackedM31 Double() const { return *this + *this; }
+  PackedM31 Pow(uint64_t e) const {
+    PackedM31 result = One(), base = *this;
+    for (; e != 0; e >>= 1, base = base.Square()) {
+      if (e & 1) result *= base;
+    }
+    return result;
+  }
+  // Lane-wise a^(p-2): the inverse of every non-zero lane; zero lanes stay zero.
+  PackedM31 Inverse() const { return Pow(kP - 2); }
+
+  friend void Interleave(PackedM31 a, PackedM31 b, PackedM31& lo, PackedM31& hi);
+  friend void Deinterleave(PackedM31 a, PackedM31 b, PackedM31& lo, PackedM31& hi);
+
+ private:
+  // Applies a lane-wise kernel to every register (AVX2, portable) or to the one register.
+  template <typename Kernel>
+  static PackedM31 Map(PackedM31 a, PackedM31 b, Kernel kernel) {
+#if defined(TENSORSTARK_SIMD_AVX512)
+    a.v_ = kernel(a.v_, b.v_);
+#else
+    for (int i = 0; i < kRegs; ++i) a.v_[i] = kernel(a.v_[i], b.v_[i]);
+#endif
+    return a;
+  }
+
+#if defined(TENSORSTARK_SIMD_AVX512)
+  __m512i v_ = _mm512_setzero_si512();
+#elif defined(TENSORSTARK_SIMD_AVX2)
+  static constexpr int kRegs = 2;
+  __m256i v_[kRegs] = {};  // lanes 0..7 and 8..15
+#else
+  static constexpr int kRegs = kLanes;
+  std::array<uint32_t, kLanes> v_{};
+#endif
+};
+
+// Lane shuffles for FFT butterflies between elements at distance < 16. Treat a||b as the
+// 32-element sequence s = (a[0..15], b[0..15]).
+//
+// Deinterleave splits s into its even- and odd-indexed elements:
+//   lo = (s0, s2, ..., s30) = (a0, a2, ..., a14, b0, b2, ..., b14)
+//   hi = (s1, s3, ..., s31) = (a1, a3, ..., a15, b1, b3, ..., b15)
+// so the element at position j of s moves to position 16·(j mod 2) + floor(j / 2) of lo||hi: a
+// rotation right of the 5-bit index. Elements at distance 2^k in s meet in the same lane of lo and
+// hi after k + 1 deinterleaves.
+//
+// Interleave is its inverse, zipping a and b:
+//   lo = (a0, b0, a1, b1, ..., a7, b7)
+//   hi = (a8, b8, a9, b9, ..., a15, b15)
+// so interleaving the outputs of Deinterleave(a, b) gives back a and b, and vice versa.
+// The outputs may alias the inputs.
+inline void Deinterleave(PackedM31 a, PackedM31 b, PackedM31& lo, PackedM31& hi) {
+#if defined(TENSORSTARK_SIMD_AVX512)
+  const __m512i evens =
+      _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odds = _mm512_add_epi32(evens, _mm512_set1_epi32(1));
+  const __m512i l = _mm512_permutex2var_epi32(a.v_, evens, b.v_);
+  hi.v_ = _mm512_permutex2var_epi32(a.v_, odds, b.v_);
+  lo.v_ = l;
+#elif defined(TENSORSTARK_SIMD_AVX2)
+  using packed_internal::Evens, packed_internal::Odds;
+  PackedM31 l, h;
+  l.v_[0] = Evens(a.v_[0], a.v_[1]);
+  l.v_[1] = Evens(b.v_[0], b.v_[1]);
+  h.v_[0] = Odds(a.v_[0], a.v_[1]);
+  h.v_[1] = Odds(b.v_[0], b.v_[1]);
+  lo = l;
+  hi = h;
+#else
+  PackedM31 l, h;
+  for (int i = 0; i < kLanes / 2; ++i) {
+    l.v_[i] = a.v_[2 * i];
+    h.v_[i] = a.v_[2 * i + 1];
+    l.v_[i + kLanes / 2] = b.v_[2 * i];
+    h.v_[i + kLanes / 2] = b.v_[2 * i + 1];
+  }
+  lo = l;
+  hi = h;
+#endif
+}
+
+inline void Interleave(PackedM31 a, PackedM31 b, PackedM31& lo, PackedM31& hi) {
+#if defined(TENSORSTARK_SIMD_AVX512)
+  const __m512i first = _mm512_setr_epi32(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+  const __m512i second = _mm512_add_epi32(first, _mm512_set1_epi32(8));
+  const __m512i l = _mm512_permutex2var_epi32(a.v_, first, b.v_);
+  hi.v_ = _mm512_permutex2var_epi32(a.v_, second, b.v_);
+  lo.v_ = l;
+#elif defined(TENSORSTARK_SIMD_AVX2)
+  // unpacklo/hi zip within 128-bit halves; permute2x128 puts the halves in order.
+  auto zip = [](__m256i x, __m256i y, __m256i& first, __m256i& second) {
+    const __m256i u_lo = _mm256_unpacklo_epi32(x, y);  // x0 y0 x1 y1 | x4 y4 x5 y5
+    const __m256i u_hi = _mm256_unpackhi_epi32(x, y);  // x2 y2 x3 y3 | x6 y6 x7 y7
+    first = _mm256_permute2x128_si256(u_lo, u_hi, 0x20);
+    second = _mm256_permute2x128_si256(u_lo, u_hi, 0x31);
+  };
+  PackedM31 l, h;
+  zip(a.v_[0], b.v_[0], l.v_[0], l.v_[1]);
+  zip(a.v_[1], b.v_[1], h.v_[0], h.v_[1]);
+  lo = l;
+  hi = h;
+#else
+  PackedM31 l, h;
+  for (int i = 0; i < kLanes / 2; ++i) {
+    l.v_[2 * i] = a.v_[i];
+    l.v_[2 * i + 1] = b.v_[i];
+    h.v_[2 * i] = a.v_[i + kLanes / 2];
+    h.v_[2 * i + 1] = b.v_[i + kLanes / 2];
+  }
+  lo = l;
+  hi = h;
+#endif
+}
+
+std::ostream& operator<<(std::ostream& os, const PackedM31& v);
+
+}  // namespace tensorstark::field
