@@ -1,0 +1,76 @@
+// BLAKE2s Merkle commitment throughput (the shape of Stwo's merkle.rs bench: 2^16 rows × 256
+// columns) and the hashes it is built from. Throughput counters are in GiB of M31 input per second.
+#include <benchmark/benchmark.h>
+#include <tbb/global_control.h>
+
+#include <random>
+#include <span>
+#include <vector>
+
+#include "field/m31.h"
+#include "hash/blake2s.h"
+#include "hash/blake2s_merkle_hasher.h"
+#include "hash/blake2s_simd.h"
+#include "hash/merkle_prover.h"
+
+namespace tensorstark::hash {
+namespace {
+
+constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
+
+// Args: log_rows, n_columns, threads.
+void BM_Blake2sMerkleCommit(benchmark::State& state) {
+  const uint32_t log_rows = static_cast<uint32_t>(state.range(0));
+  const size_t n_columns = static_cast<size_t>(state.range(1));
+  tbb::global_control threads(tbb::global_control::max_allowed_parallelism,
+                              static_cast<size_t>(state.range(2)));
+  std::mt19937_64 rng(1);
+  std::vector<std::vector<field::M31>> data(n_columns,
+                                            std::vector<field::M31>(size_t{1} << log_rows));
+  for (auto& col : data) {
+    for (field::M31& v : col) v = field::M31::Reduce(rng());
+  }
+  const std::vector<std::span<const field::M31>> columns(data.begin(), data.end());
+  for (auto _ : state) {
+    auto prover = MerkleProver<Blake2sMerkleHasher>::Commit(columns);
+    benchmark::DoNotOptimize(prover.root());
+  }
+  const double bytes = static_cast<double>(n_columns << log_rows) * sizeof(field::M31);
+  state.counters["GiB_per_s"] =
+      benchmark::Counter(bytes / kGiB, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_Blake2sMerkleCommit)
+    ->ArgNames({"log_rows", "cols", "threads"})
+    ->Args({16, 256, 1})
+    ->Args({16, 256, 2})
+    ->Args({20, 16, 1})
+    ->Args({20, 16, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// Standard BLAKE2s-256 of one long message (the channel's hash), single stream.
+void BM_Blake2s(benchmark::State& state) {
+  std::vector<uint8_t> data(static_cast<size_t>(state.range(0)), 0x5a);
+  for (auto _ : state) benchmark::DoNotOptimize(Blake2s(data));
+  state.counters["GiB_per_s"] = benchmark::Counter(static_cast<double>(data.size()) / kGiB,
+                                                   benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_Blake2s)->Arg(64)->Arg(1 << 20);
+
+// 16 compressions per iteration, message words in L1: the kernel's ceiling.
+void BM_Blake2sCompress16(benchmark::State& state) {
+  Blake2sStates16 states{};
+  alignas(64) uint32_t words[16][16] = {};
+  std::array<const uint32_t*, 16> message_words;
+  for (int w = 0; w < 16; ++w) message_words[w] = words[w];
+  for (auto _ : state) {
+    Blake2sCompress16(states, message_words, 0, 0);
+    benchmark::ClobberMemory();
+  }
+  state.counters["GiB_per_s"] =
+      benchmark::Counter(16.0 * 64 / kGiB, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_Blake2sCompress16);
+
+}  // namespace
+}  // namespace tensorstark::hash

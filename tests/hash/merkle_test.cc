@@ -1,0 +1,311 @@
+#include "hash/merkle.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <array>
+#include <numeric>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "hash/blake2s.h"
+#include "hash/blake2s_merkle_hasher.h"
+#include "hash/merkle_prover.h"
+#include "hash/merkle_verifier.h"
+#include "test_util.h"
+
+namespace tensorstark::hash {
+namespace {
+
+using field::M31;
+using H = Blake2sMerkleHasher;
+using Hash = Blake2sHash;
+using Prover = MerkleProver<H>;
+using Verifier = MerkleVerifier<H>;
+
+struct Columns {
+  std::vector<std::vector<M31>> data;
+  std::vector<uint32_t> log_sizes;
+  std::vector<std::span<const M31>> Spans() const { return {data.begin(), data.end()}; }
+};
+
+Columns RandomColumns(testing::Rng& rng, const std::vector<uint32_t>& log_sizes) {
+  Columns c;
+  c.log_sizes = log_sizes;
+  for (uint32_t k : log_sizes) {
+    std::vector<M31>& col = c.data.emplace_back(size_t{1} << k);
+    for (M31& v : col) v = rng.U32() % 8 == 0 ? M31::FromCanonical(field::kP - 1) : rng.M31();
+  }
+  return c;
+}
+
+// The tree written straight from §7.1, one HashNode per node: layers[k][j].
+std::vector<std::vector<Hash>> ReferenceLayers(const Columns& c) {
+  std::vector<size_t> order(c.data.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return c.log_sizes[a] > c.log_sizes[b]; });
+  const uint32_t max_log = c.log_sizes.empty() ? 0 : c.log_sizes[order[0]];
+  std::vector<std::vector<Hash>> layers(max_log + 1);
+  for (uint32_t k = max_log + 1; k-- > 0;) {
+    for (size_t j = 0; j < (size_t{1} << k); ++j) {
+      std::vector<M31> values;
+      for (size_t i : order) {
+        if (c.log_sizes[i] == k) values.push_back(c.data[i][j]);
+      }
+      std::optional<std::pair<Hash, Hash>> children;
+      if (k < max_log) children.emplace(layers[k + 1][2 * j], layers[k + 1][2 * j + 1]);
+      layers[k].push_back(H::HashNode(children, values));
+    }
+  }
+  return layers;
+}
+
+Hash RandomHash(testing::Rng& rng) {
+  Hash h;
+  for (uint8_t& b : h.bytes) b = static_cast<uint8_t>(rng.U32());
+  return h;
+}
+
+QueriesPerLogSize RandomQueries(testing::Rng& rng, uint32_t max_log_size) {
+  QueriesPerLogSize queries;
+  for (uint32_t k = 0; k <= max_log_size; ++k) {
+    if (rng.U32() % 3 == 0) continue;
+    const size_t n = size_t{1} << k;
+    std::vector<size_t> q;
+    for (size_t i = rng.U32() % 6 + 1; i-- > 0;) q.push_back(rng.U32() % n);
+    std::sort(q.begin(), q.end());
+    q.erase(std::unique(q.begin(), q.end()), q.end());
+    queries[k] = q;
+  }
+  return queries;
+}
+
+}  // namespace
+
+TEST_CASE("Blake2s node hash is the zero-IV compression chain of §7.2") {
+  CHECK(H::HashNode(std::nullopt, {}) == Hash{});
+
+  testing::Rng rng;
+  std::vector<M31> values(17);
+  for (M31& v : values) v = rng.M31();
+  Hash left = RandomHash(rng), right = RandomHash(rng);
+
+  std::array<uint32_t, 8> state{};
+  std::array<uint32_t, 16> message;
+  for (int i = 0; i < 8; ++i) {
+    message[i] = left.Words()[i];
+    message[8 + i] = right.Words()[i];
+  }
+  Blake2sCompress(state, message, 0, 0);
+  CHECK(H::HashNode(std::pair{left, right}, {}) == Hash::FromWords(state));
+  for (int i = 0; i < 16; ++i) message[i] = values[i].value();
+  Blake2sCompress(state, message, 0, 0);
+  CHECK(H::HashNode(std::pair{left, right}, std::span(values).first(16)) == Hash::FromWords(state));
+  message.fill(0);
+  message[0] = values[16].value();
+  Blake2sCompress(state, message, 0, 0);
+  CHECK(H::HashNode(std::pair{left, right}, values) == Hash::FromWords(state));
+}
+
+TEST_CASE("HashLayer equals HashNode node by node") {
+  testing::Rng rng;
+  for (size_t n : {1, 2, 8, 16, 24, 32, 48, 64, 512, 16 * 17}) {
+    for (size_t n_columns : {0, 1, 15, 16, 17, 33, 40}) {
+      for (bool with_children : {false, true}) {
+        std::vector<std::vector<M31>> data(n_columns, std::vector<M31>(n));
+        for (auto& col : data) {
+          for (M31& v : col) v = rng.M31();
+        }
+        std::vector<std::span<const M31>> columns(data.begin(), data.end());
+        std::vector<Hash> children;
+        if (with_children) {
+          for (size_t i = 0; i < 2 * n; ++i) children.push_back(RandomHash(rng));
+        }
+        std::vector<Hash> out(n);
+        H::HashLayer(children, columns, out);
+        for (size_t j = 0; j < n; ++j) {
+          std::vector<M31> values;
+          for (const auto& col : data) values.push_back(col[j]);
+          std::optional<std::pair<Hash, Hash>> node_children;
+          if (with_children) node_children.emplace(children[2 * j], children[2 * j + 1]);
+          CHECK(out[j] == H::HashNode(node_children, values));
+        }
+      }
+    }
+  }
+}
+
+TEST_CASE("Single-column tree root is the chain of node hashes") {
+  const std::vector<M31> col = {M31::FromCanonical(1), M31::FromCanonical(2), M31::FromCanonical(3),
+                                M31::FromCanonical(field::kP - 1)};
+  std::vector<Hash> leaves;
+  for (M31 v : col) leaves.push_back(H::HashNode(std::nullopt, std::span(&v, 1)));
+  Hash l0 = H::HashNode(std::pair{leaves[0], leaves[1]}, {});
+  Hash l1 = H::HashNode(std::pair{leaves[2], leaves[3]}, {});
+  const std::vector<std::span<const M31>> columns = {col};
+  Prover prover = Prover::Commit(columns);
+  CHECK(prover.max_log_size() == 2);
+  CHECK(prover.root() == H::HashNode(std::pair{l0, l1}, {}));
+}
+
+TEST_CASE("Mixed-size trees match the reference tree of §7.1") {
+  testing::Rng rng;
+  const std::vector<std::vector<uint32_t>> shapes = {
+      {0},
+      {3, 5, 3, 5, 0, 4, 5},  // interleaved sizes: the stable order matters
+      {6, 2},                 // layers without columns in between
+      std::vector<uint32_t>(40, 6),
+      {9, 9, 1, 8, 9, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4},
+  };
+  for (const auto& shape : shapes) {
+    Columns c = RandomColumns(rng, shape);
+    Prover prover = Prover::Commit(c.Spans());
+    std::vector<std::vector<Hash>> expected = ReferenceLayers(c);
+    REQUIRE(prover.max_log_size() + 1 == expected.size());
+    for (uint32_t k = 0; k < expected.size(); ++k) {
+      CHECK(std::ranges::equal(prover.layer(k), expected[k]));
+    }
+  }
+}
+
+TEST_CASE("Decommitment follows the traversal order of §7.4") {
+  testing::Rng rng;
+  Columns c = RandomColumns(rng, {2, 1});
+  Prover prover = Prover::Commit(c.Spans());
+  const QueriesPerLogSize queries = {{2, {0}}, {1, {1}}};
+  auto [values, decommitment] = prover.Decommit(queries, c.Spans());
+  // Layer 2 opens leaf 0; layer 1 opens node 0 (the parent) and node 1 (queried).
+  CHECK(values == std::vector<M31>{c.data[0][0], c.data[1][1]});
+  CHECK(decommitment.column_witness == std::vector<M31>{c.data[1][0]});
+  CHECK(decommitment.hash_witness ==
+        std::vector<Hash>{prover.layer(2)[1], prover.layer(2)[2], prover.layer(2)[3]});
+  CHECK(Verifier(prover.root(), c.log_sizes).Verify(queries, values, decommitment) == std::nullopt);
+}
+
+TEST_CASE("Random decommitments verify, and every tampering is rejected with its error") {
+  testing::Rng rng;
+  int n_checked = 0;
+  for (int iter = 0; iter < 60; ++iter) {
+    std::vector<uint32_t> shape(rng.U32() % 8 + 1);
+    for (uint32_t& k : shape) k = rng.U32() % 8;
+    Columns c = RandomColumns(rng, shape);
+    Prover prover = Prover::Commit(c.Spans());
+    QueriesPerLogSize queries = RandomQueries(rng, prover.max_log_size());
+    if (queries.empty()) continue;
+    auto [values, decommitment] = prover.Decommit(queries, c.Spans());
+    Verifier verifier(prover.root(), c.log_sizes);
+    REQUIRE(verifier.Verify(queries, values, decommitment) == std::nullopt);
+    ++n_checked;
+
+    // The queried values are the columns at the queries, layer by layer from the leaves.
+    std::vector<M31> expected_values;
+    for (uint32_t k = prover.max_log_size() + 1; k-- > 0;) {
+      for (size_t q : queries.count(k) ? queries[k] : std::vector<size_t>{}) {
+        for (size_t i = 0; i < shape.size(); ++i) {
+          if (shape[i] == k) expected_values.push_back(c.data[i][q]);
+        }
+      }
+    }
+    CHECK(values == expected_values);
+
+    auto verify = [&](const std::vector<M31>& v, const MerkleDecommitment<H>& d) {
+      return verifier.Verify(queries, v, d);
+    };
+    const size_t pick = rng.U32();
+    if (!values.empty()) {
+      std::vector<M31> v = values;
+      v[pick % v.size()] += M31::One();
+      CHECK(verify(v, decommitment) == MerkleError::kRootMismatch);
+      v = values;
+      v.pop_back();
+      CHECK(verify(v, decommitment) == MerkleError::kTooFewQueriedValues);
+    }
+    {
+      std::vector<M31> v = values;
+      v.push_back(M31::One());
+      CHECK(verify(v, decommitment) == MerkleError::kTooManyQueriedValues);
+    }
+    if (!decommitment.hash_witness.empty()) {
+      MerkleDecommitment<H> d = decommitment;
+      d.hash_witness[pick % d.hash_witness.size()].bytes[pick % 32] ^= 1;
+      CHECK(verify(values, d) == MerkleError::kRootMismatch);
+      d = decommitment;
+      d.hash_witness.erase(d.hash_witness.begin() + pick % d.hash_witness.size());
+      CHECK(verify(values, d) == MerkleError::kWitnessTooShort);
+    }
+    if (!decommitment.column_witness.empty()) {
+      MerkleDecommitment<H> d = decommitment;
+      d.column_witness[pick % d.column_witness.size()] += M31::One();
+      CHECK(verify(values, d) == MerkleError::kRootMismatch);
+      d = decommitment;
+      d.column_witness.pop_back();
+      CHECK(verify(values, d) == MerkleError::kWitnessTooShort);
+    }
+    {
+      MerkleDecommitment<H> d = decommitment;
+      d.hash_witness.push_back(Hash{});
+      CHECK(verify(values, d) == MerkleError::kWitnessTooLong);
+      d = decommitment;
+      d.column_witness.push_back(M31::One());
+      CHECK(verify(values, d) == MerkleError::kWitnessTooLong);
+    }
+    Hash wrong_root = prover.root();
+    wrong_root.bytes[pick % 32] ^= 0x80;
+    CHECK(Verifier(wrong_root, c.log_sizes).Verify(queries, values, decommitment) ==
+          MerkleError::kRootMismatch);
+  }
+  CHECK(n_checked > 40);
+}
+
+TEST_CASE("Garbage decommitments of any length are rejected without crashing") {
+  testing::Rng rng;
+  Columns c = RandomColumns(rng, {5, 3, 5, 0});
+  Prover prover = Prover::Commit(c.Spans());
+  const QueriesPerLogSize queries = {{5, {1, 7, 30}}, {3, {2}}, {0, {0}}};
+  auto [values, decommitment] = prover.Decommit(queries, c.Spans());
+  Verifier verifier(prover.root(), c.log_sizes);
+  for (int iter = 0; iter < 300; ++iter) {
+    std::vector<M31> v(rng.U32() % (2 * values.size() + 2));
+    for (M31& x : v) x = rng.M31();
+    MerkleDecommitment<H> d;
+    d.hash_witness.resize(rng.U32() % (2 * decommitment.hash_witness.size() + 2));
+    for (Hash& h : d.hash_witness) h = RandomHash(rng);
+    d.column_witness.resize(rng.U32() % (2 * decommitment.column_witness.size() + 2));
+    for (M31& x : d.column_witness) x = rng.M31();
+    CHECK(verifier.Verify(queries, v, d).has_value());
+  }
+}
+
+TEST_CASE("Querying every position needs no witness") {
+  testing::Rng rng;
+  Columns c = RandomColumns(rng, {3, 3, 1});
+  Prover prover = Prover::Commit(c.Spans());
+  QueriesPerLogSize queries = {{3, {0, 1, 2, 3, 4, 5, 6, 7}}, {1, {0, 1}}};
+  auto [values, decommitment] = prover.Decommit(queries, c.Spans());
+  CHECK(decommitment == MerkleDecommitment<H>{});
+  CHECK(values.size() == 8 * 2 + 2);
+  CHECK(Verifier(prover.root(), c.log_sizes).Verify(queries, values, decommitment) == std::nullopt);
+}
+
+TEST_CASE("Empty tree") {
+  Prover prover = Prover::Commit({});
+  CHECK(prover.root() == Hash{});
+  CHECK(prover.max_log_size() == 0);
+  Verifier verifier(prover.root(), {});
+  for (const QueriesPerLogSize& queries : {QueriesPerLogSize{}, QueriesPerLogSize{{0, {0}}}}) {
+    auto [values, decommitment] = prover.Decommit(queries, {});
+    CHECK(values.empty());
+    CHECK(decommitment == MerkleDecommitment<H>{});
+    CHECK(verifier.Verify(queries, values, decommitment) == std::nullopt);
+    CHECK(verifier.Verify(queries, values, {{Hash{}}, {}}) == MerkleError::kWitnessTooLong);
+    CHECK(verifier.Verify(queries, std::vector{M31::One()}, decommitment) ==
+          MerkleError::kTooManyQueriedValues);
+  }
+  Hash wrong_root;
+  wrong_root.bytes[0] = 1;
+  CHECK(Verifier(wrong_root, {}).Verify({{0, {0}}}, {}, {}) == MerkleError::kRootMismatch);
+}
+
+}  // namespace tensorstark::hash
