@@ -1,3 +1,46 @@
-#include <cstdio>
+// The tensorstark command line. Today it has the foundation's self-check; the prover's commands
+// (compile, prove, verify, ...) arrive with the layers that implement them.
+#include <fmt/core.h>
 
-int main() { std::puts("tensorstark"); return 0; }
+#include <string_view>
+
+#include "cli/selfcheck.h"
+
+namespace {
+
+constexpr std::string_view kUsage = R"(usage: tensorstark <command> [options]
+
+Proves that an ML model produced a given output with a Circle STARK over Mersenne-31.
+
+commands:
+  selfcheck   run an end-to-end check of the field, circle and hash layers, with timings
+  version     print the version
+  help        print this help
+
+Run `make demo` to build and run the self-check, `make test` for the test suite.
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    fmt::print(stderr, "{}", kUsage);
+    return 2;
+  }
+  std::string_view command = argv[1];
+  if (command == "help" || command == "--help" || command == "-h") {
+    fmt::print("{}", kUsage);
+    return 0;
+  }
+  if (argc > 2) {
+    fmt::print(stderr, "tensorstark {}: unexpected argument '{}'\n", command, argv[2]);
+    return 2;
+  }
+  if (command == "selfcheck") return tensorstark::cli::RunSelfcheck();
+  if (command == "version" || command == "--version") {
+    fmt::print("tensorstark {}\n", TENSORSTARK_VERSION);
+    return 0;
+  }
+  fmt::print(stderr, "tensorstark: unknown command '{}' (see tensorstark --help)\n", command);
+  return 2;
+}

@@ -27,8 +27,11 @@ bool CheckProofOfWork(C channel, uint32_t bits, uint64_t nonce) {
 // round with a valid nonce ends the search, and its least valid nonce wins.
 template <Channel C>
 uint64_t GrindProofOfWork(const C& channel, uint32_t bits) {
-  constexpr uint64_t kBlock = uint64_t{1} << 14;
   const uint64_t n_blocks = 4 * static_cast<uint64_t>(tbb::this_task_arena::max_concurrency());
+  // About a quarter of the expected work per round, so small grinds do not overshoot.
+  const uint64_t expected_attempts = bits >= 63 ? ~uint64_t{0} : uint64_t{1} << bits;
+  const uint64_t kBlock = std::clamp<uint64_t>(expected_attempts / (4 * n_blocks), 64,
+                                               uint64_t{1} << 14);
   for (uint64_t round_start = 0;; round_start += n_blocks * kBlock) {
     std::vector<std::optional<uint64_t>> found(n_blocks);
     tbb::parallel_for(uint64_t{0}, n_blocks, [&](uint64_t block) {
