@@ -1,0 +1,251 @@
+// x86-64 assembly kernels for Felt252 (felt252_montgomery.h), used when the SIMD level
+// guarantees BMI2 and ADX (AVX2, AVX-512): mulx leaves the flags alone, so each row of a product
+// runs two independent carry chains (adcx on CF, adox on OF), which compilers do not schedule by
+// themselves from intrinsics; and additions stay branch-free, where the compiler would branch on
+// an unpredictable carry.
+#pragma once
+
+#include <cstdint>
+
+#include "field/felt252_limbs.h"
+
+namespace tensorstark::field::felt252_internal {
+
+// Montgomery reduction of the 512-bit t0..t7 into t4..t7, as MontReduce in felt252_montgomery.h:
+// Q = (t0, t1, t2, m3)·kP3 with m3 = t3 - lo(t0·kP3); then (t3, ..., t7) - Q by one borrow chain
+// whose lowest limb (m3, cancelled by the quotient's own m3) is dropped; then p is added back if
+// the result is negative. t0..t3, lo, hi and rdx serve as scratch, so it needs no other register.
+#define TENSORSTARK_FELT252_REDUCE_ASM \
+  "movabsq %[p3], %%rdx\n\t"           \
+  "mulxq %[t0], %[lo], %[hi]\n\t"      \
+  "mulxq %[t1], %[t1], %[t0]\n\t"      \
+  "addq %[hi], %[t1]\n\t"              \
+  "mulxq %[t2], %[t2], %[hi]\n\t"      \
+  "adcq %[t0], %[t2]\n\t"              \
+  "adcq $0, %[hi]\n\t"                 \
+  "movq %[t3], %[t0]\n\t"              \
+  "subq %[lo], %[t0]\n\t"              \
+  "mulxq %[t0], %[t0], %%rdx\n\t"      \
+  "addq %[hi], %[t0]\n\t"              \
+  "adcq $0, %%rdx\n\t"                 \
+  "subq %[lo], %[t3]\n\t"              \
+  "sbbq %[t1], %[t4]\n\t"              \
+  "sbbq %[t2], %[t5]\n\t"              \
+  "sbbq %[t0], %[t6]\n\t"              \
+  "sbbq %%rdx, %[t7]\n\t"              \
+  "sbbq %[hi], %[hi]\n\t"              \
+  "movabsq %[p3], %[lo]\n\t"           \
+  "andq %[hi], %[lo]\n\t"              \
+  "negq %[hi]\n\t"                     \
+  "addq %[hi], %[t4]\n\t"              \
+  "adcq $0, %[t5]\n\t"                 \
+  "adcq $0, %[t6]\n\t"                 \
+  "adcq %[lo], %[t7]\n\t"
+
+// a·b·R⁻¹ mod p (see MontReduce for the range of inputs). The factors are memory operands: the
+// kernel needs ten registers besides rdx, and the loads run on ports the arithmetic leaves idle.
+inline Limbs MontMulAdx(const Limbs& a, const Limbs& b) {
+  uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
+  asm("movq %[a0], %%rdx\n\t"
+      "mulxq %[b0], %[t0], %[t1]\n\t"
+      "mulxq %[b1], %[lo], %[t2]\n\t"
+      "addq %[lo], %[t1]\n\t"
+      "mulxq %[b2], %[lo], %[t3]\n\t"
+      "adcq %[lo], %[t2]\n\t"
+      "mulxq %[b3], %[lo], %[t4]\n\t"
+      "adcq %[lo], %[t3]\n\t"
+      "adcq $0, %[t4]\n\t"
+      // Row i adds a_i·b into t_i..t_{i+4}: low halves on the OF chain, high halves on CF.
+      "movq %[a1], %%rdx\n\t"
+      "xorl %k[t5], %k[t5]\n\t"
+      "mulxq %[b0], %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[t1]\n\t"
+      "adcxq %[hi], %[t2]\n\t"
+      "mulxq %[b1], %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[t2]\n\t"
+      "adcxq %[hi], %[t3]\n\t"
+      "mulxq %[b2], %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[t3]\n\t"
+      "adcxq %[hi], %[t4]\n\t"
+      "mulxq %[b3], %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[t4]\n\t"
+      "adcxq %[t5], %[hi]\n\t"
+      "adoxq %[t5], %[hi]\n\t"
+      "movq %[hi], %[t5]\n\t"
+      "movq %[a2], %%rdx\n\t"
+      "xorl %k[t6], %k[t6]\n\t"
+      "mulxq %[b0], %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[t2]\n\t"
+      "adcxq %[hi], %[t3]\n\t"
+      "mulxq %[b1], %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[t3]\n\t"
+      "adcxq %[hi], %[t4]\n\t"
+      "mulxq %[b2], %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[t4]\n\t"
+      "adcxq %[hi], %[t5]\n\t"
+      "mulxq %[b3], %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[t5]\n\t"
+      "adcxq %[t6], %[hi]\n\t"
+      "adoxq %[t6], %[hi]\n\t"
+      "movq %[hi], %[t6]\n\t"
+      "movq %[a3], %%rdx\n\t"
+      "xorl %k[t7], %k[t7]\n\t"
+      "mulxq %[b0], %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[t3]\n\t"
+      "adcxq %[hi], %[t4]\n\t"
+      "mulxq %[b1], %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[t4]\n\t"
+      "adcxq %[hi], %[t5]\n\t"
+      "mulxq %[b2], %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[t5]\n\t"
+      "adcxq %[hi], %[t6]\n\t"
+      "mulxq %[b3], %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[t6]\n\t"
+      "adcxq %[t7], %[hi]\n\t"
+      "adoxq %[t7], %[hi]\n\t"
+      "movq %[hi], %[t7]\n\t" TENSORSTARK_FELT252_REDUCE_ASM
+      : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),
+        [t5] "=&r"(t5), [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi)
+      : [a0] "m"(a[0]), [a1] "m"(a[1]), [a2] "m"(a[2]), [a3] "m"(a[3]), [b0] "m"(b[0]),
+        [b1] "m"(b[1]), [b2] "m"(b[2]), [b3] "m"(b[3]), [p3] "i"(kP3)
+      : "rdx", "cc");
+  return {t4, t5, t6, t7};
+}
+
+// a²·R⁻¹ mod p: the six cross products once, doubled, plus the four squares (14 mulx, not 20).
+inline Limbs MontSquareAdx(const Limbs& a) {
+  uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
+  asm(  // a0·(a1, a2, a3) into t1..t4.
+      "movq %[a0], %%rdx\n\t"
+      "mulxq %[a1], %[t1], %[t2]\n\t"
+      "mulxq %[a2], %[lo], %[t3]\n\t"
+      "addq %[lo], %[t2]\n\t"
+      "mulxq %[a3], %[lo], %[t4]\n\t"
+      "adcq %[lo], %[t3]\n\t"
+      "adcq $0, %[t4]\n\t"
+      // a1·(a2, a3) into t3..t5.
+      "movq %[a1], %%rdx\n\t"
+      "xorl %k[t5], %k[t5]\n\t"
+      "mulxq %[a2], %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[t3]\n\t"
+      "adcxq %[hi], %[t4]\n\t"
+      "mulxq %[a3], %[lo], %[hi]\n\t"
+      "adoxq %[lo], %[t4]\n\t"
+      "adcxq %[t5], %[hi]\n\t"
+      "adoxq %[t5], %[hi]\n\t"
+      "movq %[hi], %[t5]\n\t"
+      // a2·a3 into t5..t6.
+      "movq %[a2], %%rdx\n\t"
+      "mulxq %[a3], %[lo], %[t6]\n\t"
+      "addq %[lo], %[t5]\n\t"
+      "adcq $0, %[t6]\n\t"
+      // Double (adcx) and add the squares (adox).
+      "movq %[a0], %%rdx\n\t"
+      "mulxq %%rdx, %[t0], %[hi]\n\t"
+      "xorl %k[t7], %k[t7]\n\t"
+      "adcxq %[t1], %[t1]\n\t"
+      "adoxq %[hi], %[t1]\n\t"
+      "movq %[a1], %%rdx\n\t"
+      "mulxq %%rdx, %[lo], %[hi]\n\t"
+      "adcxq %[t2], %[t2]\n\t"
+      "adoxq %[lo], %[t2]\n\t"
+      "adcxq %[t3], %[t3]\n\t"
+      "adoxq %[hi], %[t3]\n\t"
+      "movq %[a2], %%rdx\n\t"
+      "mulxq %%rdx, %[lo], %[hi]\n\t"
+      "adcxq %[t4], %[t4]\n\t"
+      "adoxq %[lo], %[t4]\n\t"
+      "adcxq %[t5], %[t5]\n\t"
+      "adoxq %[hi], %[t5]\n\t"
+      "movq %[a3], %%rdx\n\t"
+      "mulxq %%rdx, %[lo], %[hi]\n\t"
+      "adcxq %[t6], %[t6]\n\t"
+      "adoxq %[lo], %[t6]\n\t"
+      "adcxq %[t7], %[t7]\n\t"
+      "adoxq %[hi], %[t7]\n\t" TENSORSTARK_FELT252_REDUCE_ASM
+      : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),
+        [t5] "=&r"(t5), [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi)
+      : [a0] "m"(a[0]), [a1] "m"(a[1]), [a2] "m"(a[2]), [a3] "m"(a[3]), [p3] "i"(kP3)
+      : "rdx", "cc");
+  return {t4, t5, t6, t7};
+}
+
+// Branch-free in assembly: the compiler turns the selection into a branch, and on hash data that
+// branch is unpredictable.
+inline Limbs AddModAdx(const Limbs& a, const Limbs& b) {
+  uint64_t s0 = a[0], s1 = a[1], s2 = a[2], s3 = a[3], d0, d1, d2, d3, k;
+  asm("movabsq %[p3], %[k]\n\t"
+      "addq %[b0], %[s0]\n\t"
+      "adcq %[b1], %[s1]\n\t"
+      "adcq %[b2], %[s2]\n\t"
+      "adcq %[b3], %[s3]\n\t"
+      "movq %[s0], %[d0]\n\t"
+      "subq $1, %[d0]\n\t"
+      "movq %[s1], %[d1]\n\t"
+      "sbbq $0, %[d1]\n\t"
+      "movq %[s2], %[d2]\n\t"
+      "sbbq $0, %[d2]\n\t"
+      "movq %[s3], %[d3]\n\t"
+      "sbbq %[k], %[d3]\n\t"
+      "cmovncq %[d0], %[s0]\n\t"
+      "cmovncq %[d1], %[s1]\n\t"
+      "cmovncq %[d2], %[s2]\n\t"
+      "cmovncq %[d3], %[s3]\n\t"
+      : [s0] "+&r"(s0), [s1] "+&r"(s1), [s2] "+&r"(s2), [s3] "+&r"(s3), [d0] "=&r"(d0),
+        [d1] "=&r"(d1), [d2] "=&r"(d2), [d3] "=&r"(d3), [k] "=&r"(k)
+      : [b0] "rm"(b[0]), [b1] "rm"(b[1]), [b2] "rm"(b[2]), [b3] "rm"(b[3]), [p3] "i"(kP3)
+      : "cc");
+  return {s0, s1, s2, s3};
+}
+
+inline Limbs SubModAdx(const Limbs& a, const Limbs& b) {
+  uint64_t d0 = a[0], d1 = a[1], d2 = a[2], d3 = a[3], mask, k;
+  asm("movabsq %[p3], %[k]\n\t"
+      "subq %[b0], %[d0]\n\t"
+      "sbbq %[b1], %[d1]\n\t"
+      "sbbq %[b2], %[d2]\n\t"
+      "sbbq %[b3], %[d3]\n\t"
+      "sbbq %[mask], %[mask]\n\t"
+      // Negative: add p = [1, 0, 0, kP3].
+      "andq %[mask], %[k]\n\t"
+      "negq %[mask]\n\t"
+      "addq %[mask], %[d0]\n\t"
+      "adcq $0, %[d1]\n\t"
+      "adcq $0, %[d2]\n\t"
+      "adcq %[k], %[d3]\n\t"
+      : [d0] "+&r"(d0), [d1] "+&r"(d1), [d2] "+&r"(d2), [d3] "+&r"(d3), [mask] "=&r"(mask),
+        [k] "=&r"(k)
+      : [b0] "rm"(b[0]), [b1] "rm"(b[1]), [b2] "rm"(b[2]), [b3] "rm"(b[3]), [p3] "i"(kP3)
+      : "cc");
+  return {d0, d1, d2, d3};
+}
+
+// a + b as integers; the caller keeps the sum below 2^256.
+inline Limbs AddNoReduceAdx(const Limbs& a, const Limbs& b) {
+  uint64_t s0 = a[0], s1 = a[1], s2 = a[2], s3 = a[3];
+  asm("addq %[b0], %[s0]\n\t"
+      "adcq %[b1], %[s1]\n\t"
+      "adcq %[b2], %[s2]\n\t"
+      "adcq %[b3], %[s3]\n\t"
+      : [s0] "+&r"(s0), [s1] "+&r"(s1), [s2] "+&r"(s2), [s3] "+&r"(s3)
+      : [b0] "rm"(b[0]), [b1] "rm"(b[1]), [b2] "rm"(b[2]), [b3] "rm"(b[3])
+      : "cc");
+  return {s0, s1, s2, s3};
+}
+
+// a - b as integers; the caller guarantees a >= b.
+inline Limbs SubNoReduceAdx(const Limbs& a, const Limbs& b) {
+  uint64_t d0 = a[0], d1 = a[1], d2 = a[2], d3 = a[3];
+  asm("subq %[b0], %[d0]\n\t"
+      "sbbq %[b1], %[d1]\n\t"
+      "sbbq %[b2], %[d2]\n\t"
+      "sbbq %[b3], %[d3]\n\t"
+      : [d0] "+&r"(d0), [d1] "+&r"(d1), [d2] "+&r"(d2), [d3] "+&r"(d3)
+      : [b0] "rm"(b[0]), [b1] "rm"(b[1]), [b2] "rm"(b[2]), [b3] "rm"(b[3])
+      : "cc");
+  return {d0, d1, d2, d3};
+}
+
+#undef TENSORSTARK_FELT252_REDUCE_ASM
+
+}  // namespace tensorstark::field::felt252_internal
