@@ -1,5 +1,6 @@
-// BLAKE2s Merkle commitment throughput (the shape of Stwo's merkle.rs bench: 2^16 rows × 256
-// columns) and the hashes it is built from. Throughput counters are in GiB of M31 input per second.
+// Merkle commitment throughput, BLAKE2s (the shape of Stwo's merkle.rs bench: 2^16 rows × 256
+// columns) and Poseidon252 (2^20 rows × 16 columns), and the BLAKE2s hashes it is built from.
+// Throughput counters are in GiB of M31 input per second and, for commits, node hashes per second.
 #include <benchmark/benchmark.h>
 #include <tbb/global_control.h>
 
@@ -12,14 +13,17 @@
 #include "hash/blake2s_merkle_hasher.h"
 #include "hash/blake2s_simd.h"
 #include "hash/merkle_prover.h"
+#include "hash/poseidon252_merkle_hasher.h"
 
 namespace tensorstark::hash {
 namespace {
 
 constexpr double kGiB = 1024.0 * 1024.0 * 1024.0;
 
-// Args: log_rows, n_columns, threads.
-void BM_Blake2sMerkleCommit(benchmark::State& state) {
+// Commits to n_columns random columns of 2^log_rows rows with hasher H, so every node of the
+// full tree is hashed. Args: log_rows, n_columns, threads.
+template <class H>
+void MerkleCommit(benchmark::State& state) {
   const uint32_t log_rows = static_cast<uint32_t>(state.range(0));
   const size_t n_columns = static_cast<size_t>(state.range(1));
   tbb::global_control threads(tbb::global_control::max_allowed_parallelism,
@@ -32,17 +36,35 @@ void BM_Blake2sMerkleCommit(benchmark::State& state) {
   }
   const std::vector<std::span<const field::M31>> columns(data.begin(), data.end());
   for (auto _ : state) {
-    auto prover = MerkleProver<Blake2sMerkleHasher>::Commit(columns);
+    auto prover = MerkleProver<H>::Commit(columns);
     benchmark::DoNotOptimize(prover.root());
   }
   const double bytes = static_cast<double>(n_columns << log_rows) * sizeof(field::M31);
   state.counters["GiB_per_s"] =
       benchmark::Counter(bytes / kGiB, benchmark::Counter::kIsIterationInvariantRate);
+  // Node hashes, 2^(log_rows + 1) - 1 per tree.
+  state.counters["hashes_per_second"] =
+      benchmark::Counter(static_cast<double>((size_t{2} << log_rows) - 1),
+                         benchmark::Counter::kIsIterationInvariantRate);
 }
+
+void BM_Blake2sMerkleCommit(benchmark::State& state) { MerkleCommit<Blake2sMerkleHasher>(state); }
 BENCHMARK(BM_Blake2sMerkleCommit)
     ->ArgNames({"log_rows", "cols", "threads"})
     ->Args({16, 256, 1})
     ->Args({16, 256, 2})
+    ->Args({20, 16, 1})
+    ->Args({20, 16, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// The Poseidon252 tree of the same 2^20 × 16 trace: one leaf hashes 16 values as two packed felts
+// (two permutations), every inner node is the 2-to-1 hash (one permutation).
+void BM_Poseidon252MerkleCommit(benchmark::State& state) {
+  MerkleCommit<Poseidon252MerkleHasher>(state);
+}
+BENCHMARK(BM_Poseidon252MerkleCommit)
+    ->ArgNames({"log_rows", "cols", "threads"})
     ->Args({20, 16, 1})
     ->Args({20, 16, 2})
     ->Unit(benchmark::kMillisecond)

@@ -5,6 +5,11 @@
 //   otherwise                PoseidonHashMany([left, right]? ++ packed column chunks)
 // The tree shape (which layers have children, how many columns each layer has) is fixed by the
 // committed column sizes, which the verifier knows, so the two forms cannot be confused.
+// This differs from Stwo at dad3688 (§7.3) on purpose, in two ways: a node with children only
+// costs one permutation instead of two (a quarter of a tree's permutations, both for the prover
+// and for the Cairo verifier, which hashes every such node on a decommitment path), and the last
+// chunk is not zero-padded, matching the channel's packing. Stwo's own Poseidon252 node encoding
+// has changed between its versions; no Stwo verifier is meant to read these trees.
 #pragma once
 
 #include <optional>
