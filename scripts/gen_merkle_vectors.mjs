@@ -1,4 +1,4 @@
-// Writes tests/vectors/merkle_poseidon252.json: small mixed-degree Merkle trees over
+// Writes tests/vectors/merkle_roots.json: small mixed-degree Merkle trees over
 // deterministic pseudo-random M31 columns, with their roots under both node hashes, computed by an
 // independent JavaScript implementation of the tree (protocol reference §7.1) and of the node
 // encodings (src/hash/poseidon252_merkle_hasher.h, §7.2 for BLAKE2s). Poseidon comes from
@@ -113,7 +113,7 @@ const trees = shapes.map((shape) => {
 });
 
 // One tree per line keeps the file readable and its diffs small.
-writeFileSync(new URL('../tests/vectors/merkle_poseidon252.json', import.meta.url),
+writeFileSync(new URL('../tests/vectors/merkle_roots.json', import.meta.url),
   '{\n  "generator": "scripts/gen_merkle_vectors.mjs",\n  "trees": [\n' +
   trees.map((t) => '    ' + JSON.stringify(t)).join(',\n') + '\n  ]\n}\n');
-console.log('wrote tests/vectors/merkle_poseidon252.json');
+console.log('wrote tests/vectors/merkle_roots.json');

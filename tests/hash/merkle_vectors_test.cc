@@ -1,4 +1,4 @@
-// Merkle roots against tests/vectors/merkle_poseidon252.json, made by an independent JavaScript
+// Merkle roots against tests/vectors/merkle_roots.json, made by an independent JavaScript
 // implementation of the tree and both node hashes (scripts/gen_merkle_vectors.mjs).
 #include <doctest/doctest.h>
 
@@ -30,7 +30,7 @@ Blake2sHash Blake2sFromHex(const std::string& hex) {
 }
 
 TEST_CASE("Merkle roots match the JavaScript reference trees") {
-  std::ifstream in(std::string(TENSORSTARK_TEST_VECTORS) + "/merkle_poseidon252.json");
+  std::ifstream in(std::string(TENSORSTARK_TEST_VECTORS) + "/merkle_roots.json");
   REQUIRE(in.good());
   const json trees = json::parse(in).at("trees");
   REQUIRE(trees.size() >= 8);
