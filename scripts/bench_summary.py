@@ -9,9 +9,9 @@ from pathlib import Path
 # (benchmark name regex, counter, comparison, target, what it is)
 TARGETS = [
     (r"^BM_PackedM31Mul$", "elems_per_second", ">=", 4e9, "packed M31 mul, 1 thread"),
-    (r"^BM_Interpolate/20/threads:1", "ns_per_elem", "<=", 2.5, "circle FFT interpolate 2^20, 1 thread"),
-    (r"^BM_Evaluate/20/threads:1", "ns_per_elem", "<=", 2.5, "circle FFT evaluate 2^20, 1 thread"),
-    (r"^BM_Blake2sMerkleCommit/256/16/threads:1", "GiB_per_s", ">=", 2.0,
+    (r"^BM_Interpolate/log_n:20/threads:1/", "ns_per_elem", "<=", 2.5, "circle FFT interpolate 2^20, 1 thread"),
+    (r"^BM_Evaluate/log_n:20/threads:1/", "ns_per_elem", "<=", 2.5, "circle FFT evaluate 2^20, 1 thread"),
+    (r"^BM_Blake2sMerkleCommit/log_rows:16/cols:256/threads:1/", "GiB_per_s", ">=", 2.0,
      "BLAKE2s Merkle 256 cols x 2^16, 1 thread"),
     (r"^BM_HadesPermutation$", "perms_per_second", ">=", 4e5, "Poseidon252 (64-bit limbs), 1 thread"),
     (r"^BM_HadesPermutationBatch/1024$", "perms_per_second", ">=", 1e6,
@@ -19,7 +19,7 @@ TARGETS = [
 ]
 
 COUNTERS = ["ns_per_elem", "elems_per_second", "GiB_per_s", "perms_per_second",
-            "hashes_per_second", "muls_per_second"]
+            "hashes_per_second", "muls_per_second", "attempts_per_second"]
 
 
 def fmt(v):

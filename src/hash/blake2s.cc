@@ -4,6 +4,8 @@
 #include <bit>
 #include <cstring>
 
+#include "hash/blake2s_rounds.h"
+
 namespace tensorstark::hash {
 namespace {
 
@@ -15,16 +17,15 @@ void StoreLe32(uint32_t v, uint8_t* p) {
   for (int i = 0; i < 4; ++i) p[i] = static_cast<uint8_t>(v >> (8 * i));
 }
 
-inline void G(uint32_t v[16], int a, int b, int c, int d, uint32_t x, uint32_t y) {
-  v[a] = v[a] + v[b] + x;
-  v[d] = std::rotr(v[d] ^ v[a], 16);
-  v[c] = v[c] + v[d];
-  v[b] = std::rotr(v[b] ^ v[c], 12);
-  v[a] = v[a] + v[b] + y;
-  v[d] = std::rotr(v[d] ^ v[a], 8);
-  v[c] = v[c] + v[d];
-  v[b] = std::rotr(v[b] ^ v[c], 7);
-}
+struct ScalarWordOps {
+  using Word = uint32_t;
+  static Word Add(Word a, Word b) { return a + b; }
+  static Word Xor(Word a, Word b) { return a ^ b; }
+  template <int kBits>
+  static Word Rotr(Word a) {
+    return std::rotr(a, kBits);
+  }
+};
 
 std::array<uint32_t, 16> LoadBlock(const uint8_t* block) {
   std::array<uint32_t, 16> m;
@@ -70,16 +71,7 @@ void Blake2sCompress(std::array<uint32_t, 8>& state, const std::array<uint32_t, 
   v[13] ^= static_cast<uint32_t>(t >> 32);
   v[14] ^= static_cast<uint32_t>(f);
   v[15] ^= static_cast<uint32_t>(f >> 32);
-  for (const auto& s : kBlake2sSigma) {
-    G(v, 0, 4, 8, 12, message[s[0]], message[s[1]]);
-    G(v, 1, 5, 9, 13, message[s[2]], message[s[3]]);
-    G(v, 2, 6, 10, 14, message[s[4]], message[s[5]]);
-    G(v, 3, 7, 11, 15, message[s[6]], message[s[7]]);
-    G(v, 0, 5, 10, 15, message[s[8]], message[s[9]]);
-    G(v, 1, 6, 11, 12, message[s[10]], message[s[11]]);
-    G(v, 2, 7, 8, 13, message[s[12]], message[s[13]]);
-    G(v, 3, 4, 9, 14, message[s[14]], message[s[15]]);
-  }
+  Blake2sRounds<ScalarWordOps>(v, message.data());
   for (int i = 0; i < 8; ++i) state[i] ^= v[i] ^ v[i + 8];
 }
 

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "hash/blake2s.h"
+#include "hash/blake2s_rounds.h"
 
 #if defined(TENSORSTARK_SIMD_AVX512) || defined(TENSORSTARK_SIMD_AVX2)
 #include <immintrin.h>
@@ -206,16 +207,15 @@ inline void StoreRowMajor(const Blake2sStates16& states, size_t first_lane, uint
 
 static_assert(kBlake2sSimdLanes % kVecLanes == 0);
 
-inline void G(Vec v[16], int a, int b, int c, int d, const Vec& x, const Vec& y) {
-  v[a] = Add(Add(v[a], v[b]), x);
-  v[d] = Rotr<16>(Xor(v[d], v[a]));
-  v[c] = Add(v[c], v[d]);
-  v[b] = Rotr<12>(Xor(v[b], v[c]));
-  v[a] = Add(Add(v[a], v[b]), y);
-  v[d] = Rotr<8>(Xor(v[d], v[a]));
-  v[c] = Add(v[c], v[d]);
-  v[b] = Rotr<7>(Xor(v[b], v[c]));
-}
+struct VecOps {
+  using Word = Vec;
+  static Vec Add(const Vec& a, const Vec& b) { return hash::Add(a, b); }
+  static Vec Xor(const Vec& a, const Vec& b) { return hash::Xor(a, b); }
+  template <int kBits>
+  static Vec Rotr(const Vec& a) {
+    return hash::Rotr<kBits>(a);
+  }
+};
 
 // The compression of Blake2sCompress on kVecLanes lanes; h is updated in place.
 inline void CompressLanes(Vec h[8], const Vec m[16], uint64_t t, uint64_t f) {
@@ -228,16 +228,7 @@ inline void CompressLanes(Vec h[8], const Vec m[16], uint64_t t, uint64_t f) {
   v[13] = Splat(kBlake2sIv[5] ^ static_cast<uint32_t>(t >> 32));
   v[14] = Splat(kBlake2sIv[6] ^ static_cast<uint32_t>(f));
   v[15] = Splat(kBlake2sIv[7] ^ static_cast<uint32_t>(f >> 32));
-  for (const auto& s : kBlake2sSigma) {
-    G(v, 0, 4, 8, 12, m[s[0]], m[s[1]]);
-    G(v, 1, 5, 9, 13, m[s[2]], m[s[3]]);
-    G(v, 2, 6, 10, 14, m[s[4]], m[s[5]]);
-    G(v, 3, 7, 11, 15, m[s[6]], m[s[7]]);
-    G(v, 0, 5, 10, 15, m[s[8]], m[s[9]]);
-    G(v, 1, 6, 11, 12, m[s[10]], m[s[11]]);
-    G(v, 2, 7, 8, 13, m[s[12]], m[s[13]]);
-    G(v, 3, 4, 9, 14, m[s[14]], m[s[15]]);
-  }
+  Blake2sRounds<VecOps>(v, m);
   for (int i = 0; i < 8; ++i) h[i] = Xor(h[i], Xor(v[i], v[i + 8]));
 }
 

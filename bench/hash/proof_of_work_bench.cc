@@ -1,0 +1,26 @@
+// Proof-of-work attempt rate of both channels (Stwo's W5 workload measures the BLAKE2s one):
+// a range of nonces is searched for an impossible number of zero bits, so every nonce is tried.
+#include <benchmark/benchmark.h>
+
+#include "hash/blake2s_channel.h"
+#include "hash/poseidon252_channel.h"
+
+namespace tensorstark::hash {
+namespace {
+
+template <class C>
+void BM_ProofOfWorkAttempts(benchmark::State& state) {
+  C channel;
+  channel.MixU64(1);
+  const uint64_t n_nonces = state.range(0);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(channel.FindProofOfWorkNonce(200, 0, n_nonces));
+  }
+  state.counters["attempts_per_second"] = benchmark::Counter(
+      static_cast<double>(n_nonces), benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_ProofOfWorkAttempts<Blake2sChannel>)->Arg(1 << 20);
+BENCHMARK(BM_ProofOfWorkAttempts<Poseidon252Channel>)->Arg(1 << 14);
+
+}  // namespace
+}  // namespace tensorstark::hash
