@@ -58,6 +58,23 @@ std::string Blake2sHash::ToHex() const {
   return s;
 }
 
+std::optional<Blake2sHash> Blake2sHash::FromHex(std::string_view hex) {
+  if (hex.size() != 64) return std::nullopt;
+  auto digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  Blake2sHash h;
+  for (size_t i = 0; i < 32; ++i) {
+    int hi = digit(hex[2 * i]), lo = digit(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    h.bytes[i] = static_cast<uint8_t>(hi << 4 | lo);
+  }
+  return h;
+}
+
 std::ostream& operator<<(std::ostream& os, const Blake2sHash& h) { return os << h.ToHex(); }
 
 void Blake2sCompress(std::array<uint32_t, 8>& state, const std::array<uint32_t, 16>& message,

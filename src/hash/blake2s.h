@@ -6,9 +6,11 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace tensorstark::hash {
 
@@ -38,7 +40,9 @@ struct Blake2sHash {
   // The eight little-endian 32-bit words, i.e. the chaining value that produced this hash.
   std::array<uint32_t, 8> Words() const;
   static Blake2sHash FromWords(const std::array<uint32_t, 8>& words);
+  // 64 lowercase hex digits, and back (nullopt unless exactly 64 hex digits).
   std::string ToHex() const;
+  static std::optional<Blake2sHash> FromHex(std::string_view hex);
 
   friend bool operator==(const Blake2sHash&, const Blake2sHash&) = default;
 };

@@ -8,16 +8,14 @@
 namespace tensorstark::hash {
 namespace {
 
-Blake2sHash HashFromHex(const std::string& hex) {
-  REQUIRE(hex.size() == 64);
-  Blake2sHash h;
-  for (size_t i = 0; i < 32; ++i) h.bytes[i] = std::stoi(hex.substr(2 * i, 2), nullptr, 16);
-  return h;
-}
-
 TEST_CASE("Blake2sChannel reproduces the reference transcript") {
   testing::ReplayTranscript<Blake2sChannel>(
-      testing::LoadChannelTranscript("blake2s"), HashFromHex,
+      testing::LoadChannelTranscript("blake2s"),
+      [](const std::string& hex) {
+        std::optional<Blake2sHash> root = Blake2sHash::FromHex(hex);
+        REQUIRE(root.has_value());
+        return *root;
+      },
       [](const Blake2sChannel& c) { return c.digest().ToHex(); });
 }
 

@@ -5,6 +5,8 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "hash/blake2s_simd.h"
@@ -39,6 +41,19 @@ TEST_CASE("BLAKE2s-256 known answers") {
   const std::vector<uint8_t> abc = {'a', 'b', 'c'};
   CHECK(Blake2s(abc).ToHex() == "508c5e8c327c14e2e1a72ba34eeb452f37458b209ed63a294d999b4c86675982");
   CHECK(Blake2s({}).ToHex() == "69217a3079908094e11121d042354a7c1f55b6482ca1a51e1b250dfd1ed0eef9");
+}
+
+TEST_CASE("Blake2sHash hex round trip, and bad hex is refused") {
+  const std::string hex = "508c5e8c327c14e2e1a72ba34eeb452f37458b209ed63a294d999b4c86675982";
+  std::optional<Blake2sHash> h = Blake2sHash::FromHex(hex);
+  REQUIRE(h.has_value());
+  CHECK(h->ToHex() == hex);
+  CHECK(Blake2sHash::FromHex(hex.substr(2)) == std::nullopt);
+  CHECK(Blake2sHash::FromHex(std::string(66, '0')) == std::nullopt);
+  std::string bad_digit = hex;
+  bad_digit[0] = 'g';
+  CHECK(Blake2sHash::FromHex(bad_digit) == std::nullopt);
+  CHECK(Blake2sHash::FromHex(std::string(64, 'F'))->bytes[31] == 0xff);
 }
 
 TEST_CASE("BLAKE2s-256 matches libb2 on every length up to 300 bytes and a few large inputs") {
