@@ -4,7 +4,7 @@ BUILD ?= build
 SIMD ?= auto
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build test bench demo clean
+.PHONY: all setup configure build test test-simd bench demo clean
 
 all: build
 
@@ -22,6 +22,13 @@ build: configure
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The same suite built for the other SIMD levels, so every kernel's fallback stays tested.
+test-simd:
+	@for level in avx2 portable; do \
+	  echo "== SIMD level $$level"; \
+	  $(MAKE) --no-print-directory SIMD=$$level BUILD=$(BUILD)-$$level test || exit 1; \
+	done
+
 bench: build
 	@scripts/run_benchmarks.sh $(BUILD)
 
@@ -29,4 +36,4 @@ demo: build
 	@$(BUILD)/tensorstark selfcheck
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(BUILD)-avx2 $(BUILD)-portable
