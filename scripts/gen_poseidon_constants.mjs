@@ -50,6 +50,33 @@ for (let r = N_FULL_HALF + N_PARTIAL; r < N_ROUNDS; r++) {
   full.push(rounds[r].map((x, j) => mod(x + extra[j])));
 }
 
+// The partial rounds run on their state scaled by λ = sqrt(-2) (poseidon252.cc): with X = λ·x,
+// x' = u + c - 2x³ becomes X' = λu + λc + X³, and the S-box needs no factor -2.
+const powMod = (b, e) => {
+  let r = 1n;
+  for (b = mod(b); e > 0n; e >>= 1n, b = (b * b) % P) if (e & 1n) r = (r * b) % P;
+  return r;
+};
+const sqrtMod = (a) => {
+  // Tonelli-Shanks; p - 1 = 2^s·q.
+  let q = P - 1n, s = 0n;
+  while ((q & 1n) === 0n) { q >>= 1n; s++; }
+  let z = 2n;
+  while (powMod(z, (P - 1n) / 2n) !== P - 1n) z++;
+  let m = s, c = powMod(z, q), t = powMod(a, q), r = powMod(a, (q + 1n) / 2n);
+  while (t !== 1n) {
+    let i = 0n, t2 = t;
+    while (t2 !== 1n) { t2 = (t2 * t2) % P; i++; }
+    const b = powMod(c, 1n << (m - i - 1n));
+    m = i; c = (b * b) % P; t = (t * c) % P; r = (r * b) % P;
+  }
+  return r;
+};
+let lambda = sqrtMod(P - 2n);
+if (P - lambda < lambda) lambda = P - lambda;
+if ((lambda * lambda) % P !== P - 2n) throw new Error('no square root of -2');
+const lambdaInv = powMod(lambda, P - 2n);
+
 const limbs = (x) => {
   const out = [];
   for (let i = 0; i < 4; i++) out.push('0x' + ((x >> BigInt(64 * i)) & (2n ** 64n - 1n)).toString(16).padStart(16, '0'));
@@ -83,6 +110,12 @@ ${full.map((row) => `    {{${row.map(limbs).join(',\n      ')}}},`).join('\n')}
 inline constexpr std::array<ConstantLimbs, ${N_PARTIAL}> kPartialRoundConstants = {{
 ${partial.map((c) => `    ${limbs(c)},`).join('\n')}
 }};
+
+// λ = sqrt(-2) (the smaller root) and 1/λ, the partial rounds' scaling.
+inline constexpr ConstantLimbs kSqrtMinus2 =
+    ${limbs(lambda)};
+inline constexpr ConstantLimbs kInverseSqrtMinus2 =
+    ${limbs(lambdaInv)};
 
 }  // namespace tensorstark::hash::poseidon252_internal
 `;

@@ -94,6 +94,11 @@ constexpr Limbs SubModPortable(const Limbs& a, const Limbs& b) {
 // M = (t0, t1, t2, m3), where only m3 = t3 - lo(t0·kP3) is touched by an earlier step, and
 // (T - M·p)/R = T_high - (M·kP3 >> 64) - borrow, which lies in (-p, T/R): one conditional
 // addition of p makes it non-negative.
+//
+// With kLazy, p is added whether or not the difference is negative: the result lies in
+// (0, T/R + p], with less latency (the Poseidon kernel, which tracks its bounds, uses it). The
+// caller keeps T/R + p below 2^256.
+template <bool kLazy = false>
 constexpr Limbs MontReduce(const uint64_t t[8]) {
   U128 acc = U128{t[0]} * kP3;
   uint64_t q0 = static_cast<uint64_t>(acc);
@@ -109,7 +114,7 @@ constexpr Limbs MontReduce(const uint64_t t[8]) {
   uint64_t borrow = t[3] < q0, carry;
   Limbs r = {SubBorrow(t[4], q[0], borrow), SubBorrow(t[5], q[1], borrow),
              SubBorrow(t[6], q[2], borrow), SubBorrow(t[7], q[3], borrow)};
-  return AddWithCarry(r, MaskedModulus(0 - borrow), carry);
+  return AddWithCarry(r, MaskedModulus(kLazy ? ~uint64_t{0} : 0 - borrow), carry);
 }
 
 // 256×256 → 512-bit schoolbook product, row by row; each step a·b + t + carry fits in 128 bits.
@@ -130,6 +135,40 @@ constexpr Limbs MontMulPortable(const Limbs& a, const Limbs& b) {
   uint64_t t[8];
   MulWide(a, b, t);
   return MontReduce(t);
+}
+
+// Congruent to a·b·R⁻¹ and in (0, a·b/R + p]: MontReduce<true>. The caller keeps a·b/R + p below
+// 2^256.
+constexpr Limbs MontMulLazy(const Limbs& a, const Limbs& b) {
+#ifdef TENSORSTARK_FELT252_ADX
+  if (!std::is_constant_evaluated()) return MontMulLazyAdx(a, b);
+#endif
+  uint64_t t[8];
+  MulWide(a, b, t);
+  return MontReduce<true>(t);
+}
+
+constexpr Limbs MontSquareLazy(const Limbs& a) {
+#ifdef TENSORSTARK_FELT252_ADX
+  if (!std::is_constant_evaluated()) return MontSquareLazyAdx(a);
+#endif
+  uint64_t t[8];
+  MulWide(a, a, t);
+  return MontReduce<true>(t);
+}
+
+// MontMulLazy(MontSquareLazy(a), a) - p + k for any k >= p: MontReduce<true> adds k in place
+// of p to the second product, so the result is congruent to a³·R⁻² + k and lies in
+// (k - p, s·a/R + k] with s = MontSquareLazy(a) <= a²/R + p. One kernel with the ADX assembly.
+// The caller keeps s·a/R + k below 2^256.
+constexpr Limbs MontCubeAddLazy(const Limbs& a, const Limbs& k) {
+#ifdef TENSORSTARK_FELT252_ADX
+  if (!std::is_constant_evaluated()) return MontCubeAddLazyAdx(a, k);
+#endif
+  uint64_t t[8], borrow, carry;
+  MulWide(MontSquareLazy(a), a, t);
+  Limbs r = MontReduce<true>(t);
+  return AddWithCarry(SubWithBorrow(r, kModulus, borrow), k, carry);
 }
 
 constexpr Limbs AddMod(const Limbs& a, const Limbs& b) {

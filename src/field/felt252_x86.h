@@ -42,130 +42,237 @@ namespace tensorstark::field::felt252_internal {
   "adcq $0, %[t6]\n\t"                 \
   "adcq %[lo], %[t7]\n\t"
 
-// a·b·R⁻¹ mod p (see MontReduce for the range of inputs). The factors are memory operands: the
-// kernel needs ten registers besides rdx, and the loads run on ports the arithmetic leaves idle.
+// As TENSORSTARK_FELT252_REDUCE_ASM, but p is added back unconditionally: the result is
+// (T - M·p)/R + p, in (0, T/R + p]. Only limbs 0 and 3 of p are nonzero, and that addition
+// starts as soon as the subtraction has produced limb 0, so it costs about one cycle of latency
+// where the conditional correction (borrow to mask, mask to p, then the addition) costs six.
+#define TENSORSTARK_FELT252_REDUCE_LAZY_ASM \
+  "movabsq %[p3], %%rdx\n\t"                \
+  "mulxq %[t0], %[lo], %[hi]\n\t"           \
+  "mulxq %[t1], %[t1], %[t0]\n\t"           \
+  "addq %[hi], %[t1]\n\t"                   \
+  "mulxq %[t2], %[t2], %[hi]\n\t"           \
+  "adcq %[t0], %[t2]\n\t"                   \
+  "adcq $0, %[hi]\n\t"                      \
+  "movq %[t3], %[t0]\n\t"                   \
+  "subq %[lo], %[t0]\n\t"                   \
+  "mulxq %[t0], %[t0], %%rdx\n\t"           \
+  "addq %[hi], %[t0]\n\t"                   \
+  "adcq $0, %%rdx\n\t"                      \
+  "movabsq %[p3], %[hi]\n\t"                \
+  "subq %[lo], %[t3]\n\t"                   \
+  "sbbq %[t1], %[t4]\n\t"                   \
+  "sbbq %[t2], %[t5]\n\t"                   \
+  "sbbq %[t0], %[t6]\n\t"                   \
+  "sbbq %%rdx, %[t7]\n\t"                   \
+  "addq $1, %[t4]\n\t"                      \
+  "adcq $0, %[t5]\n\t"                      \
+  "adcq $0, %[t6]\n\t"                      \
+  "adcq %[hi], %[t7]\n\t"
+
+// As TENSORSTARK_FELT252_REDUCE_LAZY_ASM, with k0..k3 (any k >= p) added back instead of p.
+#define TENSORSTARK_FELT252_REDUCE_ADD_ASM \
+  "movabsq %[p3], %%rdx\n\t"               \
+  "mulxq %[t0], %[lo], %[hi]\n\t"          \
+  "mulxq %[t1], %[t1], %[t0]\n\t"          \
+  "addq %[hi], %[t1]\n\t"                  \
+  "mulxq %[t2], %[t2], %[hi]\n\t"          \
+  "adcq %[t0], %[t2]\n\t"                  \
+  "adcq $0, %[hi]\n\t"                     \
+  "movq %[t3], %[t0]\n\t"                  \
+  "subq %[lo], %[t0]\n\t"                  \
+  "mulxq %[t0], %[t0], %%rdx\n\t"          \
+  "addq %[hi], %[t0]\n\t"                  \
+  "adcq $0, %%rdx\n\t"                     \
+  "subq %[lo], %[t3]\n\t"                  \
+  "sbbq %[t1], %[t4]\n\t"                  \
+  "sbbq %[t2], %[t5]\n\t"                  \
+  "sbbq %[t0], %[t6]\n\t"                  \
+  "sbbq %%rdx, %[t7]\n\t"                  \
+  "addq %[k0], %[t4]\n\t"                  \
+  "adcq %[k1], %[t5]\n\t"                  \
+  "adcq %[k2], %[t6]\n\t"                  \
+  "adcq %[k3], %[t7]\n\t"
+
+// The 512-bit product a·b into t0..t7, row by row: row i adds a_i·b into t_i..t_{i+4}, low
+// halves on the OF chain (adox), high halves on CF (adcx). A0..A3 name a's limbs, each read
+// (into rdx) before anything is written to the output limb of the same index + 4, so a can be
+// t4..t7 themselves (MontCubeAddLazyAdx).
+// clang-format off
+#define TENSORSTARK_FELT252_MUL_ASM(A0, A1, A2, A3) \
+  "movq " A0 ", %%rdx\n\t"                         \
+  "mulxq %[b0], %[t0], %[t1]\n\t"                  \
+  "mulxq %[b1], %[lo], %[t2]\n\t"                  \
+  "addq %[lo], %[t1]\n\t"                          \
+  "mulxq %[b2], %[lo], %[t3]\n\t"                  \
+  "adcq %[lo], %[t2]\n\t"                          \
+  "mulxq %[b3], %[lo], %[t4]\n\t"                  \
+  "adcq %[lo], %[t3]\n\t"                          \
+  "adcq $0, %[t4]\n\t"                             \
+  "movq " A1 ", %%rdx\n\t"                         \
+  "xorl %k[t5], %k[t5]\n\t"                        \
+  "mulxq %[b0], %[lo], %[hi]\n\t"                  \
+  "adoxq %[lo], %[t1]\n\t"                         \
+  "adcxq %[hi], %[t2]\n\t"                         \
+  "mulxq %[b1], %[lo], %[hi]\n\t"                  \
+  "adoxq %[lo], %[t2]\n\t"                         \
+  "adcxq %[hi], %[t3]\n\t"                         \
+  "mulxq %[b2], %[lo], %[hi]\n\t"                  \
+  "adoxq %[lo], %[t3]\n\t"                         \
+  "adcxq %[hi], %[t4]\n\t"                         \
+  "mulxq %[b3], %[lo], %[hi]\n\t"                  \
+  "adoxq %[lo], %[t4]\n\t"                         \
+  "adcxq %[t5], %[hi]\n\t"                         \
+  "adoxq %[t5], %[hi]\n\t"                         \
+  "movq %[hi], %[t5]\n\t"                          \
+  "movq " A2 ", %%rdx\n\t"                         \
+  "xorl %k[t6], %k[t6]\n\t"                        \
+  "mulxq %[b0], %[lo], %[hi]\n\t"                  \
+  "adoxq %[lo], %[t2]\n\t"                         \
+  "adcxq %[hi], %[t3]\n\t"                         \
+  "mulxq %[b1], %[lo], %[hi]\n\t"                  \
+  "adoxq %[lo], %[t3]\n\t"                         \
+  "adcxq %[hi], %[t4]\n\t"                         \
+  "mulxq %[b2], %[lo], %[hi]\n\t"                  \
+  "adoxq %[lo], %[t4]\n\t"                         \
+  "adcxq %[hi], %[t5]\n\t"                         \
+  "mulxq %[b3], %[lo], %[hi]\n\t"                  \
+  "adoxq %[lo], %[t5]\n\t"                         \
+  "adcxq %[t6], %[hi]\n\t"                         \
+  "adoxq %[t6], %[hi]\n\t"                         \
+  "movq %[hi], %[t6]\n\t"                          \
+  "movq " A3 ", %%rdx\n\t"                         \
+  "xorl %k[t7], %k[t7]\n\t"                        \
+  "mulxq %[b0], %[lo], %[hi]\n\t"                  \
+  "adoxq %[lo], %[t3]\n\t"                         \
+  "adcxq %[hi], %[t4]\n\t"                         \
+  "mulxq %[b1], %[lo], %[hi]\n\t"                  \
+  "adoxq %[lo], %[t4]\n\t"                         \
+  "adcxq %[hi], %[t5]\n\t"                         \
+  "mulxq %[b2], %[lo], %[hi]\n\t"                  \
+  "adoxq %[lo], %[t5]\n\t"                         \
+  "adcxq %[hi], %[t6]\n\t"                         \
+  "mulxq %[b3], %[lo], %[hi]\n\t"                  \
+  "adoxq %[lo], %[t6]\n\t"                         \
+  "adcxq %[t7], %[hi]\n\t"                         \
+  "adoxq %[t7], %[hi]\n\t"                         \
+  "movq %[hi], %[t7]\n\t"
+// clang-format on
+
+// The 512-bit square a² into t0..t7: the six cross products once, doubled, plus the four squares
+// (14 mulx, not 20).
+#define TENSORSTARK_FELT252_SQUARE_ASM                                 \
+  /* a0·(a1, a2, a3) into t1..t4. */                                  \
+  "movq %[a0], %%rdx\n\t"                                              \
+  "mulxq %[a1], %[t1], %[t2]\n\t"                                      \
+  "mulxq %[a2], %[lo], %[t3]\n\t"                                      \
+  "addq %[lo], %[t2]\n\t"                                              \
+  "mulxq %[a3], %[lo], %[t4]\n\t"                                      \
+  "adcq %[lo], %[t3]\n\t"                                              \
+  "adcq $0, %[t4]\n\t" /* a1·(a2, a3) into t3..t5. */                 \
+  "movq %[a1], %%rdx\n\t"                                              \
+  "xorl %k[t5], %k[t5]\n\t"                                            \
+  "mulxq %[a2], %[lo], %[hi]\n\t"                                      \
+  "adoxq %[lo], %[t3]\n\t"                                             \
+  "adcxq %[hi], %[t4]\n\t"                                             \
+  "mulxq %[a3], %[lo], %[hi]\n\t"                                      \
+  "adoxq %[lo], %[t4]\n\t"                                             \
+  "adcxq %[t5], %[hi]\n\t"                                             \
+  "adoxq %[t5], %[hi]\n\t"                                             \
+  "movq %[hi], %[t5]\n\t" /* a2·a3 into t5..t6. */                    \
+  "movq %[a2], %%rdx\n\t"                                              \
+  "mulxq %[a3], %[lo], %[t6]\n\t"                                      \
+  "addq %[lo], %[t5]\n\t"                                              \
+  "adcq $0, %[t6]\n\t" /* Double (adcx) and add the squares (adox). */ \
+  "movq %[a0], %%rdx\n\t"                                              \
+  "mulxq %%rdx, %[t0], %[hi]\n\t"                                      \
+  "xorl %k[t7], %k[t7]\n\t"                                            \
+  "adcxq %[t1], %[t1]\n\t"                                             \
+  "adoxq %[hi], %[t1]\n\t"                                             \
+  "movq %[a1], %%rdx\n\t"                                              \
+  "mulxq %%rdx, %[lo], %[hi]\n\t"                                      \
+  "adcxq %[t2], %[t2]\n\t"                                             \
+  "adoxq %[lo], %[t2]\n\t"                                             \
+  "adcxq %[t3], %[t3]\n\t"                                             \
+  "adoxq %[hi], %[t3]\n\t"                                             \
+  "movq %[a2], %%rdx\n\t"                                              \
+  "mulxq %%rdx, %[lo], %[hi]\n\t"                                      \
+  "adcxq %[t4], %[t4]\n\t"                                             \
+  "adoxq %[lo], %[t4]\n\t"                                             \
+  "adcxq %[t5], %[t5]\n\t"                                             \
+  "adoxq %[hi], %[t5]\n\t"                                             \
+  "movq %[a3], %%rdx\n\t"                                              \
+  "mulxq %%rdx, %[lo], %[hi]\n\t"                                      \
+  "adcxq %[t6], %[t6]\n\t"                                             \
+  "adoxq %[lo], %[t6]\n\t"                                             \
+  "adcxq %[t7], %[t7]\n\t"                                             \
+  "adoxq %[hi], %[t7]\n\t"
+
+// The kernels below need ten registers besides rdx, so the factors are memory operands; the
+// loads run on ports the arithmetic leaves idle.
+
+// a·b·R⁻¹ mod p (see MontReduce for the range of inputs).
 inline Limbs MontMulAdx(const Limbs& a, const Limbs& b) {
   uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
-  asm("movq %[a0], %%rdx\n\t"
-      "mulxq %[b0], %[t0], %[t1]\n\t"
-      "mulxq %[b1], %[lo], %[t2]\n\t"
-      "addq %[lo], %[t1]\n\t"
-      "mulxq %[b2], %[lo], %[t3]\n\t"
-      "adcq %[lo], %[t2]\n\t"
-      "mulxq %[b3], %[lo], %[t4]\n\t"
-      "adcq %[lo], %[t3]\n\t"
-      "adcq $0, %[t4]\n\t"
-      // Row i adds a_i·b into t_i..t_{i+4}: low halves on the OF chain, high halves on CF.
-      "movq %[a1], %%rdx\n\t"
-      "xorl %k[t5], %k[t5]\n\t"
-      "mulxq %[b0], %[lo], %[hi]\n\t"
-      "adoxq %[lo], %[t1]\n\t"
-      "adcxq %[hi], %[t2]\n\t"
-      "mulxq %[b1], %[lo], %[hi]\n\t"
-      "adoxq %[lo], %[t2]\n\t"
-      "adcxq %[hi], %[t3]\n\t"
-      "mulxq %[b2], %[lo], %[hi]\n\t"
-      "adoxq %[lo], %[t3]\n\t"
-      "adcxq %[hi], %[t4]\n\t"
-      "mulxq %[b3], %[lo], %[hi]\n\t"
-      "adoxq %[lo], %[t4]\n\t"
-      "adcxq %[t5], %[hi]\n\t"
-      "adoxq %[t5], %[hi]\n\t"
-      "movq %[hi], %[t5]\n\t"
-      "movq %[a2], %%rdx\n\t"
-      "xorl %k[t6], %k[t6]\n\t"
-      "mulxq %[b0], %[lo], %[hi]\n\t"
-      "adoxq %[lo], %[t2]\n\t"
-      "adcxq %[hi], %[t3]\n\t"
-      "mulxq %[b1], %[lo], %[hi]\n\t"
-      "adoxq %[lo], %[t3]\n\t"
-      "adcxq %[hi], %[t4]\n\t"
-      "mulxq %[b2], %[lo], %[hi]\n\t"
-      "adoxq %[lo], %[t4]\n\t"
-      "adcxq %[hi], %[t5]\n\t"
-      "mulxq %[b3], %[lo], %[hi]\n\t"
-      "adoxq %[lo], %[t5]\n\t"
-      "adcxq %[t6], %[hi]\n\t"
-      "adoxq %[t6], %[hi]\n\t"
-      "movq %[hi], %[t6]\n\t"
-      "movq %[a3], %%rdx\n\t"
-      "xorl %k[t7], %k[t7]\n\t"
-      "mulxq %[b0], %[lo], %[hi]\n\t"
-      "adoxq %[lo], %[t3]\n\t"
-      "adcxq %[hi], %[t4]\n\t"
-      "mulxq %[b1], %[lo], %[hi]\n\t"
-      "adoxq %[lo], %[t4]\n\t"
-      "adcxq %[hi], %[t5]\n\t"
-      "mulxq %[b2], %[lo], %[hi]\n\t"
-      "adoxq %[lo], %[t5]\n\t"
-      "adcxq %[hi], %[t6]\n\t"
-      "mulxq %[b3], %[lo], %[hi]\n\t"
-      "adoxq %[lo], %[t6]\n\t"
-      "adcxq %[t7], %[hi]\n\t"
-      "adoxq %[t7], %[hi]\n\t"
-      "movq %[hi], %[t7]\n\t" TENSORSTARK_FELT252_REDUCE_ASM
+  asm(TENSORSTARK_FELT252_MUL_ASM("%[a0]", "%[a1]", "%[a2]", "%[a3]") TENSORSTARK_FELT252_REDUCE_ASM
       : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),
         [t5] "=&r"(t5), [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi)
-      : [a0] "m"(a[0]), [a1] "m"(a[1]), [a2] "m"(a[2]), [a3] "m"(a[3]), [b0] "m"(b[0]),
-        [b1] "m"(b[1]), [b2] "m"(b[2]), [b3] "m"(b[3]), [p3] "i"(kP3)
+      : [a0] "m"(a[0]), [a1] "m"(a[1]), [a2] "m"(a[2]), [a3] "m"(a[3]), [p3] "i"(kP3),
+        [b0] "m"(b[0]), [b1] "m"(b[1]), [b2] "m"(b[2]), [b3] "m"(b[3])
       : "rdx", "cc");
   return {t4, t5, t6, t7};
 }
 
-// a²·R⁻¹ mod p: the six cross products once, doubled, plus the four squares (14 mulx, not 20).
+// a²·R⁻¹ mod p.
 inline Limbs MontSquareAdx(const Limbs& a) {
   uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
-  asm(  // a0·(a1, a2, a3) into t1..t4.
-      "movq %[a0], %%rdx\n\t"
-      "mulxq %[a1], %[t1], %[t2]\n\t"
-      "mulxq %[a2], %[lo], %[t3]\n\t"
-      "addq %[lo], %[t2]\n\t"
-      "mulxq %[a3], %[lo], %[t4]\n\t"
-      "adcq %[lo], %[t3]\n\t"
-      "adcq $0, %[t4]\n\t"
-      // a1·(a2, a3) into t3..t5.
-      "movq %[a1], %%rdx\n\t"
-      "xorl %k[t5], %k[t5]\n\t"
-      "mulxq %[a2], %[lo], %[hi]\n\t"
-      "adoxq %[lo], %[t3]\n\t"
-      "adcxq %[hi], %[t4]\n\t"
-      "mulxq %[a3], %[lo], %[hi]\n\t"
-      "adoxq %[lo], %[t4]\n\t"
-      "adcxq %[t5], %[hi]\n\t"
-      "adoxq %[t5], %[hi]\n\t"
-      "movq %[hi], %[t5]\n\t"
-      // a2·a3 into t5..t6.
-      "movq %[a2], %%rdx\n\t"
-      "mulxq %[a3], %[lo], %[t6]\n\t"
-      "addq %[lo], %[t5]\n\t"
-      "adcq $0, %[t6]\n\t"
-      // Double (adcx) and add the squares (adox).
-      "movq %[a0], %%rdx\n\t"
-      "mulxq %%rdx, %[t0], %[hi]\n\t"
-      "xorl %k[t7], %k[t7]\n\t"
-      "adcxq %[t1], %[t1]\n\t"
-      "adoxq %[hi], %[t1]\n\t"
-      "movq %[a1], %%rdx\n\t"
-      "mulxq %%rdx, %[lo], %[hi]\n\t"
-      "adcxq %[t2], %[t2]\n\t"
-      "adoxq %[lo], %[t2]\n\t"
-      "adcxq %[t3], %[t3]\n\t"
-      "adoxq %[hi], %[t3]\n\t"
-      "movq %[a2], %%rdx\n\t"
-      "mulxq %%rdx, %[lo], %[hi]\n\t"
-      "adcxq %[t4], %[t4]\n\t"
-      "adoxq %[lo], %[t4]\n\t"
-      "adcxq %[t5], %[t5]\n\t"
-      "adoxq %[hi], %[t5]\n\t"
-      "movq %[a3], %%rdx\n\t"
-      "mulxq %%rdx, %[lo], %[hi]\n\t"
-      "adcxq %[t6], %[t6]\n\t"
-      "adoxq %[lo], %[t6]\n\t"
-      "adcxq %[t7], %[t7]\n\t"
-      "adoxq %[hi], %[t7]\n\t" TENSORSTARK_FELT252_REDUCE_ASM
+  asm(TENSORSTARK_FELT252_SQUARE_ASM TENSORSTARK_FELT252_REDUCE_ASM
       : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),
         [t5] "=&r"(t5), [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi)
       : [a0] "m"(a[0]), [a1] "m"(a[1]), [a2] "m"(a[2]), [a3] "m"(a[3]), [p3] "i"(kP3)
+      : "rdx", "cc");
+  return {t4, t5, t6, t7};
+}
+
+// As MontMulAdx and MontSquareAdx, with the lazy reduction (MontReduce<true>).
+inline Limbs MontMulLazyAdx(const Limbs& a, const Limbs& b) {
+  uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
+  asm(TENSORSTARK_FELT252_MUL_ASM("%[a0]", "%[a1]", "%[a2]", "%[a3]")
+          TENSORSTARK_FELT252_REDUCE_LAZY_ASM
+      : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),
+        [t5] "=&r"(t5), [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi)
+      : [a0] "m"(a[0]), [a1] "m"(a[1]), [a2] "m"(a[2]), [a3] "m"(a[3]), [p3] "i"(kP3),
+        [b0] "m"(b[0]), [b1] "m"(b[1]), [b2] "m"(b[2]), [b3] "m"(b[3])
+      : "rdx", "cc");
+  return {t4, t5, t6, t7};
+}
+
+inline Limbs MontSquareLazyAdx(const Limbs& a) {
+  uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
+  asm(TENSORSTARK_FELT252_SQUARE_ASM TENSORSTARK_FELT252_REDUCE_LAZY_ASM
+      : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),
+        [t5] "=&r"(t5), [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi)
+      : [a0] "m"(a[0]), [a1] "m"(a[1]), [a2] "m"(a[2]), [a3] "m"(a[3]), [p3] "i"(kP3)
+      : "rdx", "cc");
+  return {t4, t5, t6, t7};
+}
+
+// MontCubeAddLazy (felt252_montgomery.h) in one block: the square stays in t4..t7, where the
+// product reads it from (TENSORSTARK_FELT252_MUL_ASM), instead of going through memory between
+// two kernels, and k joins in the last carry chain. Both save latency on the Poseidon partial
+// rounds' critical path. (Passing a in registers as well measured slower: the block then needs
+// 14 registers, and the code around it spills.)
+inline Limbs MontCubeAddLazyAdx(const Limbs& a, const Limbs& k) {
+  uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
+  const Limbs& b = a;
+  asm(TENSORSTARK_FELT252_SQUARE_ASM TENSORSTARK_FELT252_REDUCE_LAZY_ASM
+          TENSORSTARK_FELT252_MUL_ASM("%[t4]", "%[t5]", "%[t6]", "%[t7]")
+              TENSORSTARK_FELT252_REDUCE_ADD_ASM
+      : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),
+        [t5] "=&r"(t5), [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi)
+      : [a0] "m"(a[0]), [a1] "m"(a[1]), [a2] "m"(a[2]), [a3] "m"(a[3]), [p3] "i"(kP3),
+        [b0] "m"(b[0]), [b1] "m"(b[1]), [b2] "m"(b[2]), [b3] "m"(b[3]), [k0] "m"(k[0]),
+        [k1] "m"(k[1]), [k2] "m"(k[2]), [k3] "m"(k[3])
       : "rdx", "cc");
   return {t4, t5, t6, t7};
 }
@@ -246,6 +353,10 @@ inline Limbs SubNoReduceAdx(const Limbs& a, const Limbs& b) {
   return {d0, d1, d2, d3};
 }
 
+#undef TENSORSTARK_FELT252_MUL_ASM
+#undef TENSORSTARK_FELT252_SQUARE_ASM
 #undef TENSORSTARK_FELT252_REDUCE_ASM
+#undef TENSORSTARK_FELT252_REDUCE_LAZY_ASM
+#undef TENSORSTARK_FELT252_REDUCE_ADD_ASM
 
 }  // namespace tensorstark::field::felt252_internal

@@ -25,23 +25,37 @@ constexpr auto kFull = [] {
   }
   return out;
 }();
-constexpr auto kPartial = [] {
-  std::array<Felt252, kPartialRounds> out;
-  for (size_t r = 0; r < out.size(); ++r) {
-    out[r] = Felt252::FromLimbs(poseidon252_internal::kPartialRoundConstants[r]);
+// The partial rounds run on their state scaled by λ = sqrt(-2) (PartialRounds).
+constexpr Felt252 kLambda = Felt252::FromLimbs(poseidon252_internal::kSqrtMinus2);
+constexpr Felt252 kInverseLambda = Felt252::FromLimbs(poseidon252_internal::kInverseSqrtMinus2);
+static_assert(kLambda * kLambda == -Felt252::FromU64(2));
+static_assert(kLambda * kInverseLambda == Felt252::One());
+// 1/(2λ), with 1/2 = (p + 1)/2.
+constexpr Felt252 kHalfInverseLambda =
+    kInverseLambda *
+    Felt252::FromLimbs({1, 0, Felt252::kModulus[3] << 63, Felt252::kModulus[3] >> 1});
+// λ·c_r + p for the partial rounds' constants c_r (Montgomery limbs, below 2p), and p after the
+// last: round r adds entry r + 1 ahead of time (PartialRounds).
+constexpr auto kScaledPartialPlusP = [] {
+  std::array<Felt252::Limbs, kPartialRounds + 1> out;
+  for (size_t r = 0; r < kPartialRounds; ++r) {
+    Felt252 c = kLambda * Felt252::FromLimbs(poseidon252_internal::kPartialRoundConstants[r]);
+    out[r] = field::felt252_internal::AddNoReduce(c.montgomery(), Felt252::kModulus);
   }
+  out[kPartialRounds] = Felt252::kModulus;
   return out;
 }();
 
 // The permutation works on unreduced Montgomery limbs (felt252_montgomery.h): a lane holds any
 // integer below 2^256 ≈ 32p congruent to its element, and is reduced only as far as the bounds
-// below need. Any x < 9p has x³ = MontMul(MontSquare(x), x) < p: the square is below
-// 81p²/2^256 < 2.6p, and 2.6p·9p stays under p·2^256, where Montgomery reduction is canonical.
+// below need. The products are lazy: MontMulLazy(a, b) <= a·b/R + p, which for a < αp, b < βp
+// is below (αβ/32 + 1)p as p/R = 2^-5 (1 + 2^-55); the same holds for each of the two products
+// in MontCubeAddLazy. The bounds below are rounded up.
 using field::felt252_internal::AddMod;
 using field::felt252_internal::AddNoReduce;
 using field::felt252_internal::Limbs;
-using field::felt252_internal::MontMul;
-using field::felt252_internal::MontSquare;
+using field::felt252_internal::MontCubeAddLazy;
+using field::felt252_internal::MontMulLazy;
 using field::felt252_internal::ReduceBelow2P;
 using field::felt252_internal::SubNoReduce;
 
@@ -51,53 +65,63 @@ constexpr Limbs MultipleOfP(uint64_t k) {
   return m;
 }
 
-inline Limbs Cube(const Limbs& x) { return MontMul(MontSquare(x), x); }
-
-// x/2 mod p for x < 31p: x + p is even when x is odd.
-Limbs Halve(const Limbs& x) {
-  uint64_t odd = 0 - (x[0] & 1);
-  Limbs y = AddNoReduce(x, Limbs{odd & 1, 0, 0, odd & Felt252::kModulus[3]});
-  return {(y[0] >> 1) | (y[1] << 63), (y[1] >> 1) | (y[2] << 63), (y[2] >> 1) | (y[3] << 63),
-          y[3] >> 1};
-}
-
 // MDS [[3,1,1],[1,-1,1],[1,1,-2]] as t = s0 + s1 + s2 plus a diagonal correction; a subtraction
-// becomes an addition of a multiple of p minus the lane. Lanes < 8p in, < 5p, 5p, 6p out.
+// becomes an addition of a multiple of p minus the lane. Lanes below 8.3p in (so lane + c stays
+// far below 2^256); the S-box input x = ReduceBelow2P(lane + c) < 2p has x² < 1.13p and
+// z = x³ < 1.08p; out t < 3.24p, lane 0 < 5.4p, lane 1 < 6.24p, lane 2 < 7.24p.
+// The three S-boxes are independent, so the CPU overlaps them.
 void FullRound(std::array<Limbs, 3>& s, const std::array<Felt252, 3>& c) {
-  static constexpr Limbs k2P = MultipleOfP(2), k3P = MultipleOfP(3);
-  Limbs z[3];
-  for (int j = 0; j < 3; ++j) z[j] = Cube(AddNoReduce(s[j], c[j].montgomery()));
+  static constexpr Limbs k3P = MultipleOfP(3), k4P = MultipleOfP(4);
+  Limbs x[3], z[3];
+  for (int j = 0; j < 3; ++j) x[j] = ReduceBelow2P(AddNoReduce(s[j], c[j].montgomery()));
+  for (int j = 0; j < 3; ++j) z[j] = MontCubeAddLazy(x[j], Felt252::kModulus);
   Limbs t = AddNoReduce(AddNoReduce(z[0], z[1]), z[2]);
   s[0] = AddNoReduce(t, AddNoReduce(z[0], z[0]));
-  s[1] = AddNoReduce(t, SubNoReduce(k2P, AddNoReduce(z[1], z[1])));
-  s[2] = AddNoReduce(t, SubNoReduce(k3P, AddNoReduce(AddNoReduce(z[2], z[2]), z[2])));
+  // 3p > 2·z1 and 4p > 3·z2.
+  s[1] = AddNoReduce(t, SubNoReduce(k3P, AddNoReduce(z[1], z[1])));
+  s[2] = AddNoReduce(t, SubNoReduce(k4P, AddNoReduce(AddNoReduce(z[2], z[2]), z[2])));
 }
 
 // The partial rounds run in the basis u = s0 + s1, v = s0 - s1, where the MDS matrix becomes
-//   u' = 2(u + v + z),  v' = 2u,  s2' = u - 2z   (z the S-box output):
-// fewer additions, and only u needs a reduction. In: u < 2p, v < 10p, s2 < 6p. Each round keeps
-// u < 2p (2(u + v + z) < 26p before its reduction), v < 4p and s2 = u + 2p - 2z < 4p.
-void PartialRounds(Limbs& u, Limbs& v, Limbs& s2) {
-  static constexpr Limbs k2P = MultipleOfP(2);
-  for (const Felt252& c : kPartial) {
-    Limbs z = Cube(AddNoReduce(s2, c.montgomery()));
-    Limbs a = AddNoReduce(AddNoReduce(u, v), z);
+//   u' = 2(u + v + z),  v' = 2u,  s2' = u - 2z   (z = x³ the S-box output, x = s2 + c_r),
+// and, on top of that, scaled by λ = sqrt(-2): with U = λu, V = λv and X = λx,
+//   X' = U + λc_{r+1} + X³,  U' = 2(U + V) - X³,  V' = 2U,
+// as λz = λx³ = X³/λ² = -X³/2. The S-box is then a plain cube, and the only operation on the
+// critical path (X, round after round) is X' = MontCubeAddLazy(X, k), k = U + λc_{r+1} + p: the
+// cube with the rest of X' added in its last carry chain.
+// Bounds, in: X < 4.5p, U < 2p, V < 4p. X² < 1.64p and the cube z (the lazy product,
+// X' = z + U + λc_{r+1}) is below 1.23p; X' < 1.23p + 2p + p < 4.5p; U' = 2(U + V) + 2p - z
+// = ReduceBelow2P(2(U + V) + (k + p) - X') < 2p, the sum below 17p; V' = 2U < 4p. After the
+// last round (c = 0), X < 3.23p.
+void PartialRounds(Limbs& u, Limbs& v, Limbs& x) {
+  for (size_t r = 0; r < kPartialRounds; ++r) {
+    Limbs k = AddNoReduce(u, kScaledPartialPlusP[r + 1]);
+    Limbs x_next = MontCubeAddLazy(x, k);
+    Limbs sum = AddNoReduce(u, v);
+    Limbs k_plus_p = AddNoReduce(k, Felt252::kModulus);
     v = AddNoReduce(u, u);
-    s2 = AddNoReduce(u, SubNoReduce(k2P, AddNoReduce(z, z)));
-    u = ReduceBelow2P(AddNoReduce(a, a));
+    u = ReduceBelow2P(SubNoReduce(AddNoReduce(AddNoReduce(sum, sum), k_plus_p), x_next));
+    x = x_next;
   }
 }
 
 void Permute(PoseidonState& state) {
-  static constexpr Limbs k4P = MultipleOfP(4), k5P = MultipleOfP(5);
+  static constexpr Limbs k4P = MultipleOfP(4), k7P = MultipleOfP(7);
   std::array<Limbs, 3> s = {state[0].montgomery(), state[1].montgomery(), state[2].montgomery()};
   for (int r = 0; r < kFullRoundsHalf; ++r) FullRound(s, kFull[r]);
-  Limbs u = ReduceBelow2P(AddNoReduce(s[0], s[1]));
-  Limbs v = AddNoReduce(s[0], SubNoReduce(k5P, s[1]));
-  PartialRounds(u, v, s[2]);
-  // Back to s0 = (u + v)/2 and s1 = (u - v)/2, both below 3.5p.
-  s[0] = Halve(AddNoReduce(u, v));
-  s[1] = Halve(AddNoReduce(u, SubNoReduce(k4P, v)));
+  // Into the scaled basis. Lanes < 5.4p, 6.24p, 7.24p (7p > s1), so U = λ(s0 + s1) < 1.37p,
+  // V = λ(s0 + 7p - s1) < 1.39p and X = λs2 + λc_0 < 2.23p.
+  const Limbs& lambda = kLambda.montgomery();
+  Limbs u = MontMulLazy(AddNoReduce(s[0], s[1]), lambda);
+  Limbs v = MontMulLazy(AddNoReduce(s[0], SubNoReduce(k7P, s[1])), lambda);
+  Limbs x = SubNoReduce(AddNoReduce(MontMulLazy(s[2], lambda), kScaledPartialPlusP[0]),
+                        Felt252::kModulus);
+  PartialRounds(u, v, x);
+  // Back: s0 = (U + V)/(2λ) and s1 = (U + 4p - V)/(2λ) from sums below 6p, s2 = X/λ; all three
+  // below 1.2p.
+  s[0] = MontMulLazy(AddNoReduce(u, v), kHalfInverseLambda.montgomery());
+  s[1] = MontMulLazy(AddNoReduce(u, SubNoReduce(k4P, v)), kHalfInverseLambda.montgomery());
+  s[2] = MontMulLazy(x, kInverseLambda.montgomery());
   for (int r = kFullRoundsHalf; r < 2 * kFullRoundsHalf; ++r) FullRound(s, kFull[r]);
   for (int j = 0; j < 3; ++j) {
     state[j] = Felt252::FromMontgomery(AddMod(ReduceBelow2P(s[j]), Limbs{0, 0, 0, 0}));

@@ -128,4 +128,10 @@ inline constexpr std::array<ConstantLimbs, 83> kPartialRoundConstants = {{
     {0x61695ea4abb814ef, 0x7aca84c54ad13738, 0xe7f60e514fe3b936, 0x05c8278c7bbfc30a},
 }};
 
+// λ = sqrt(-2) (the smaller root) and 1/λ, the partial rounds' scaling.
+inline constexpr ConstantLimbs kSqrtMinus2 =
+    {0x71f37eaea2a62487, 0xed3a259090a983bc, 0x132073aa9b1b28ff, 0x01ec78c12b529737};
+inline constexpr ConstantLimbs kInverseSqrtMinus2 =
+    {0xc70640a8aeacedbd, 0x0962ed37b7ab3e21, 0xf66fc62ab2726b80, 0x0309c39f6a56b46c};
+
 }  // namespace tensorstark::hash::poseidon252_internal

@@ -25,9 +25,15 @@ namespace fi = field::felt252_internal;
 // any x < 10.1p is below 1.03p. Rounds are arranged so every S-box input stays below 10.1p:
 //   full round:     lanes < 9.1p in, x = lane + c < 10.1p, out < 5.2p, 6.2p, 7.2p;
 //   partial rounds: in the basis u = s0 + s1, v = s0 - s1 as in poseidon252.cc, with u < 2p
-//                   (ReduceBelow2P), v < 12.2p, s2 < 7.2p, all limbs below 2^59.
+//                   (ReduceBelow2P), v < 12.2p, S-box input x = s2 + c < 8.2p, all limbs
+//                   below 2^62.
+// Products come out of the Montgomery reduction with their limbs below 2^56 but not carried
+// (the next use of an S-box output is a sum, which is normalized later anyway); a limb that is
+// not carried is at most its normalized value for the top limb, and below 2^56 for the others.
 // A subtraction K - y is computed as K + (-y) limb by limb with K a multiple of p written with
-// every low limb raised by 2^56 (borrowed from the limb above), so no limb goes negative.
+// every low limb raised by 2^58 (borrowed from the limb above), so no limb goes negative: the
+// subtracted values are at most 3 S-box outputs or lanes whose limbs are below 3·2^56, and
+// their top limbs stay below K's as their values do.
 
 constexpr int kLimbs = 5;
 constexpr uint64_t kMask52 = (uint64_t{1} << 52) - 1;
@@ -67,14 +73,14 @@ Felt252 FromIfmaForm(const Limbs52& l) {
                                   (v[2] >> 4) | (v[3] << 60), v[3] >> 4});
 }
 
-// k·p with limbs 0-3 raised by 2^56 and limbs 1-4 lowered by 2^4 to pay for it.
+// k·p with limbs 0-3 raised by 2^58 and limbs 1-4 lowered by 2^6 to pay for it.
 constexpr Limbs52 RaisedMultipleOfP(uint64_t k) {
   fi::Limbs kp = {0, 0, 0, 0};
   for (uint64_t i = 0; i < k; ++i) kp = fi::AddNoReduce(kp, fi::kModulus);
   Limbs52 l = Split52(kp);
   for (int i = 0; i < 4; ++i) {
-    l[i] += uint64_t{1} << 56;
-    l[i + 1] -= uint64_t{1} << 4;
+    l[i] += uint64_t{1} << 58;
+    l[i + 1] -= uint64_t{1} << 6;
   }
   return l;
 }
@@ -104,6 +110,18 @@ constexpr auto kPartial = [] {
   std::array<Limbs52, kPartialRounds> out;
   for (size_t r = 0; r < out.size(); ++r) {
     out[r] = ToIfmaForm(Felt252::FromLimbs(kPartialRoundConstants[r]));
+  }
+  return out;
+}();
+// The raised 3p of a partial round's s2' = u + 3p - 2z plus the next round's constant (zero after
+// the last), so that the round yields the next S-box input directly (PartialRound).
+constexpr auto kPartialNext = [] {
+  std::array<Limbs52, kPartialRounds> out;
+  for (size_t r = 0; r < out.size(); ++r) {
+    out[r] = kRaised3P;
+    if (r + 1 < out.size()) {
+      for (int i = 0; i < kLimbs; ++i) out[r][i] += kPartial[r + 1][i];
+    }
   }
   return out;
 }();
@@ -159,8 +177,9 @@ inline void ReduceBelow2P(Vec& a) {
 }
 
 // Word-by-word Montgomery reduction of the 10-limb t: m = -t_i mod 2^52 (p ≡ 1 mod 2^52) makes
-// limb i vanish; p's other limbs are 17·2^36 (limb 3) and 2^43 (limb 4). Returns t/2^260,
-// normalized.
+// limb i vanish; p's other limbs are 17·2^36 (limb 3) and 2^43 (limb 4). Returns t/2^260 with
+// its limbs not carried: for the products here (at most 9 + 4 terms below 2^52 per limb), below
+// 2^56.
 inline Vec MontReduce(__m512i t[10]) {
   const __m512i mask = Set1(kMask52), p3 = Set1(uint64_t{17} << 36), p4 = Set1(uint64_t{1} << 43);
   const __m512i zero = _mm512_setzero_si512();
@@ -172,49 +191,45 @@ inline Vec MontReduce(__m512i t[10]) {
     t[i + 4] = _mm512_madd52lo_epu64(t[i + 4], m, p4);
     t[i + 5] = _mm512_madd52hi_epu64(t[i + 5], m, p4);
   }
-  Vec r = {{t[5], t[6], t[7], t[8], t[9]}};
-  Normalize(r);
-  return r;
+  return {{t[5], t[6], t[7], t[8], t[9]}};
 }
 
-// Low and high halves go to separate accumulators, which halves the dependency chains.
+// Low and high halves go to the same accumulators: the IFMA port, not the chains' latency, is
+// what limits a product, and separate halves would cost ten additions.
 inline Vec Mul(const Vec& a, const Vec& b) {
-  __m512i lo[10], hi[10];
-  for (int k = 0; k < 10; ++k) lo[k] = hi[k] = _mm512_setzero_si512();
+  __m512i t[10];
+  for (int k = 0; k < 10; ++k) t[k] = _mm512_setzero_si512();
   for (int i = 0; i < kLimbs; ++i) {
     for (int j = 0; j < kLimbs; ++j) {
-      lo[i + j] = _mm512_madd52lo_epu64(lo[i + j], a.l[i], b.l[j]);
-      hi[i + j + 1] = _mm512_madd52hi_epu64(hi[i + j + 1], a.l[i], b.l[j]);
+      t[i + j] = _mm512_madd52lo_epu64(t[i + j], a.l[i], b.l[j]);
+      t[i + j + 1] = _mm512_madd52hi_epu64(t[i + j + 1], a.l[i], b.l[j]);
     }
   }
-  __m512i t[10];
-  for (int k = 0; k < 10; ++k) t[k] = _mm512_add_epi64(lo[k], hi[k]);
   return MontReduce(t);
 }
 
 // The ten cross products once, doubled, plus the five squares.
 inline Vec Square(const Vec& a) {
-  __m512i lo[10], hi[10];
-  for (int k = 0; k < 10; ++k) lo[k] = hi[k] = _mm512_setzero_si512();
+  __m512i t[10];
+  for (int k = 0; k < 10; ++k) t[k] = _mm512_setzero_si512();
   for (int i = 0; i < kLimbs; ++i) {
     for (int j = i + 1; j < kLimbs; ++j) {
-      lo[i + j] = _mm512_madd52lo_epu64(lo[i + j], a.l[i], a.l[j]);
-      hi[i + j + 1] = _mm512_madd52hi_epu64(hi[i + j + 1], a.l[i], a.l[j]);
+      t[i + j] = _mm512_madd52lo_epu64(t[i + j], a.l[i], a.l[j]);
+      t[i + j + 1] = _mm512_madd52hi_epu64(t[i + j + 1], a.l[i], a.l[j]);
     }
   }
-  __m512i t[10];
-  for (int k = 0; k < 10; ++k) {
-    t[k] = _mm512_add_epi64(lo[k], hi[k]);
-    t[k] = _mm512_add_epi64(t[k], t[k]);
-  }
+  for (int k = 1; k < 9; ++k) t[k] = _mm512_add_epi64(t[k], t[k]);
   for (int i = 0; i < kLimbs; ++i) {
     t[2 * i] = _mm512_madd52lo_epu64(t[2 * i], a.l[i], a.l[i]);
     t[2 * i + 1] = _mm512_madd52hi_epu64(t[2 * i + 1], a.l[i], a.l[i]);
   }
-  return MontReduce(t);
+  // Normalized: the square is the cube's next factor.
+  Vec r = MontReduce(t);
+  Normalize(r);
+  return r;
 }
 
-// (lane + c)³ for a lane below 9.1p: below 1.03p, normalized.
+// (lane + c)³ for a lane below 9.1p: below 1.03p, limbs not carried (MontReduce).
 inline Vec SBox(const Vec& lane, const Limbs52& c) {
   Vec x = AddConst(lane, c);
   Normalize(x);
@@ -236,20 +251,22 @@ inline void ReduceLane(Vec& a) {
   ReduceBelow2P(a);
 }
 
-// u' = 2(u + v + z), v' = 2u, s2' = u - 2z (poseidon252.cc). With u < 2p, v < 12.2p and
-// s2 < 7.2p in: 2(u + v + z) < 31p before its reduction, v' < 4p, s2' = u + 3p - 2z < 5p.
-inline void PartialRound(Vec& u, Vec& v, Vec& s2, const Limbs52& c) {
-  Vec z = SBox(s2, c);
-  Vec a = Add(Add(u, v), z);
+// u' = 2(u + v + z), v' = 2u, s2' = u - 2z (poseidon252.cc), on x = s2 + c_r, the S-box input,
+// and returning the next one, x' = s2' + c_{r+1} = u + (3p + c_{r+1}) - 2z with k_next the
+// constant in parentheses. With u < 2p, v < 12.2p and x < 8.2p in: z < 1.03p,
+// 2(u + v + z) < 31p before its reduction, v' < 4p, x' < 6p.
+inline void PartialRound(Vec& u, Vec& v, Vec& x, const Limbs52& k_next) {
+  Normalize(x);
+  Vec z = Mul(Square(x), x);
+  Vec z2 = Add(z, z), uv = Add(u, v);
   v = Add(u, u);
-  s2 = Add(u, ConstSub(kRaised3P, Add(z, z)));
-  u = Add(a, a);
+  x = Add(u, ConstSub(k_next, z2));
+  u = Add(Add(uv, uv), z2);
   ReduceLane(u);
 }
 
-// One group of eight. (Two groups in lockstep measured no faster: the products already keep the
-// IFMA port busy, and 30 live state vectors spill.)
-void Permute(PoseidonState* states) {
+// Converts the states of one group of eight into vectors, one lane per state.
+void Load(const PoseidonState* states, Vec s[3]) {
   alignas(64) uint64_t buf[3][kLimbs][kIfmaLanes];
   for (size_t lane = 0; lane < kIfmaLanes; ++lane) {
     for (int j = 0; j < 3; ++j) {
@@ -257,30 +274,13 @@ void Permute(PoseidonState* states) {
       for (int i = 0; i < kLimbs; ++i) buf[j][i][lane] = l[i];
     }
   }
-  Vec s[3];
   for (int j = 0; j < 3; ++j) {
     for (int i = 0; i < kLimbs; ++i) s[j].l[i] = _mm512_load_si512(buf[j][i]);
   }
+}
 
-  for (int r = 0; r < kFullRoundsHalf; ++r) FullRound(s, kFull[r]);
-  // Into the partial rounds' basis: u = s0 + s1 < 11.4p reduced; v = s0 + 7p - s1, which needs
-  // s1's limbs normalized to stay below the raised 7p's.
-  Vec u = Add(s[0], s[1]);
-  ReduceLane(u);
-  Normalize(s[1]);
-  Vec v = Add(s[0], ConstSub(kRaised7P, s[1]));
-  for (const Limbs52& c : kPartial) PartialRound(u, v, s[2], c);
-  // Back: s0 = (u + v)/2 and s1 = (u + 6p - v)/2, as Montgomery products with 1/2; the inputs
-  // are below 6p and 8p once normalized, the outputs below 1.03p.
-  Vec sum = Add(u, v), diff = Add(u, ConstSub(kRaised6P, v));
-  Normalize(sum);
-  Normalize(diff);
-  Vec half;
-  for (int i = 0; i < kLimbs; ++i) half.l[i] = Set1(kHalf[i]);
-  s[0] = Mul(sum, half);
-  s[1] = Mul(diff, half);
-  for (int r = kFullRoundsHalf; r < 2 * kFullRoundsHalf; ++r) FullRound(s, kFull[r]);
-
+void Store(Vec s[3], PoseidonState* states) {
+  alignas(64) uint64_t buf[3][kLimbs][kIfmaLanes];
   for (int j = 0; j < 3; ++j) {
     Normalize(s[j]);
     for (int i = 0; i < kLimbs; ++i) _mm512_store_si512(buf[j][i], s[j].l[i]);
@@ -294,11 +294,51 @@ void Permute(PoseidonState* states) {
   }
 }
 
+// kGroups groups of eight in lockstep, round by round: the groups are independent, so the CPU
+// overlaps one group's latency (the partial rounds are a chain of dependent products) with the
+// other's products.
+template <int kGroups>
+void Permute(PoseidonState* states) {
+  Vec s[kGroups][3], u[kGroups], v[kGroups];
+  for (int g = 0; g < kGroups; ++g) Load(states + g * kIfmaLanes, s[g]);
+  for (int r = 0; r < kFullRoundsHalf; ++r) {
+    for (int g = 0; g < kGroups; ++g) FullRound(s[g], kFull[r]);
+  }
+  // Into the partial rounds' basis: u = s0 + s1 < 11.4p reduced; v = s0 + 7p - s1, which needs
+  // s1's limbs normalized to stay below the raised 7p's.
+  for (int g = 0; g < kGroups; ++g) {
+    u[g] = Add(s[g][0], s[g][1]);
+    ReduceLane(u[g]);
+    Normalize(s[g][1]);
+    v[g] = Add(s[g][0], ConstSub(kRaised7P, s[g][1]));
+  }
+  for (int g = 0; g < kGroups; ++g) s[g][2] = AddConst(s[g][2], kPartial[0]);
+  for (const Limbs52& k_next : kPartialNext) {
+    for (int g = 0; g < kGroups; ++g) PartialRound(u[g], v[g], s[g][2], k_next);
+  }
+  // Back: s0 = (u + v)/2 and s1 = (u + 6p - v)/2, as Montgomery products with 1/2; the inputs
+  // are below 6p and 8p once normalized, the outputs below 1.03p.
+  Vec half;
+  for (int i = 0; i < kLimbs; ++i) half.l[i] = Set1(kHalf[i]);
+  for (int g = 0; g < kGroups; ++g) {
+    Vec sum = Add(u[g], v[g]), diff = Add(u[g], ConstSub(kRaised6P, v[g]));
+    Normalize(sum);
+    Normalize(diff);
+    s[g][0] = Mul(sum, half);
+    s[g][1] = Mul(diff, half);
+  }
+  for (int r = kFullRoundsHalf; r < 2 * kFullRoundsHalf; ++r) {
+    for (int g = 0; g < kGroups; ++g) FullRound(s[g], kFull[r]);
+  }
+  for (int g = 0; g < kGroups; ++g) Store(s[g], states + g * kIfmaLanes);
+}
+
 }  // namespace
 
 size_t HadesPermutationIfma(std::span<PoseidonState> states) {
   size_t i = 0;
-  for (; i + kIfmaLanes <= states.size(); i += kIfmaLanes) Permute(&states[i]);
+  for (; i + 2 * kIfmaLanes <= states.size(); i += 2 * kIfmaLanes) Permute<2>(&states[i]);
+  for (; i + kIfmaLanes <= states.size(); i += kIfmaLanes) Permute<1>(&states[i]);
   return i;
 }
 

@@ -138,6 +138,50 @@ TEST_CASE("Felt252 unreduced kernels: any value below 2^256") {
   }
 }
 
+TEST_CASE("Felt252 lazy Montgomery kernels: congruence, bounds, portable and assembly agree") {
+  // MontMulLazy(a, b) ≡ a·b/R in (0, a·b/R + p]; MontCubeAddLazy(a, k) ≡ a³/R² + k in
+  // (k - p, s·a/R + k] with s = MontSquareLazy(a). Inputs up to 16p, as the Poseidon kernel's
+  // lanes stay far below that, and k from p to 4p.
+  namespace fi = felt252_internal;
+  const cpp_int r = cpp_int(1) << 256;
+  const cpp_int r_inv = powm(r % kP, kP - 2, kP);
+  testing::Rng rng(0x1a3);
+  std::vector<cpp_int> values = TestValues(20);
+  for (int i = 0; i < 20; ++i) {
+    cpp_int x = ToInt(Felt252::Limbs{rng.U64(), rng.U64(), rng.U64(), rng.U64()});
+    values.push_back(x % (16 * kP));
+  }
+  values.push_back(16 * kP - 1);
+  values.push_back(r / 32);
+  for (const cpp_int& a : values) {
+    fi::Limbs x = ToLimbs(a);
+    cpp_int square = ToInt(fi::MontSquareLazy(x));
+    uint64_t wide[8];
+    fi::MulWide(x, x, wide);
+    CHECK(square == ToInt(fi::MontReduce<true>(wide)));
+    CHECK(square % kP == (a * a * r_inv) % kP);
+    CHECK(square > 0);
+    CHECK(square <= a * a / r + kP);
+    for (const cpp_int& b : values) {
+      fi::Limbs y = ToLimbs(b);
+      cpp_int product = ToInt(fi::MontMulLazy(x, y));
+      fi::MulWide(x, y, wide);
+      CHECK(product == ToInt(fi::MontReduce<true>(wide)));
+      CHECK(product % kP == (a * b * r_inv) % kP);
+      CHECK(product > 0);
+      CHECK(product <= a * b / r + kP);
+    }
+    for (const cpp_int& k : std::vector<cpp_int>{kP, 2 * kP + 12345, 4 * kP}) {
+      cpp_int cube = ToInt(fi::MontCubeAddLazy(x, ToLimbs(k)));
+      fi::MulWide(fi::MontSquareLazy(x), x, wide);
+      CHECK(cube == ToInt(fi::MontReduce<true>(wide)) - kP + k);
+      CHECK(cube % kP == (a * a * a * r_inv * r_inv + k) % kP);
+      CHECK(cube > k - kP);
+      CHECK(cube <= square * a / r + k);
+    }
+  }
+}
+
 TEST_CASE("Felt252 works at compile time") {
   constexpr Felt252 kSix = Felt252::FromU64(2) * Felt252::FromU64(3);
   static_assert(kSix == Felt252::FromU64(6));
