@@ -20,7 +20,8 @@ using field::kLanes;
 using field::PackedM31;
 
 // Layers 7..0 of each 256-element block run in registers (16 vectors).
-constexpr uint32_t kLogKernel = 8;
+constexpr uint32_t kLogKernel = kLogKernelBlock;
+static_assert(kLogKernel == 2 * field::kLogLanes);
 // Above the kernel, passes fuse up to 4 layers: 16 rows of vectors plus 15 broadcast twiddles
 // fill the 32 AVX-512 registers.
 constexpr uint32_t kMaxLogRadix = 4;
@@ -37,10 +38,27 @@ constexpr int PairIndex(int b, int log_half) {
 }
 
 // Twiddle arrays of one transform: layer[j] holds FFT layer j's (line) twiddles, indexed by the
-// block index h = element >> (j + 1); layer 0's are derived from layer 1's inside the kernel.
+// block index h = element >> (j + 1), for the passes above the kernel; `kernel` holds the same
+// twiddles of layers 7..1 laid out for the kernel (TwiddleTree::KernelTwiddles). Layer 0's are
+// derived from layer 1's inside the kernel.
 struct Layers {
   std::array<const M31*, 32> layer{};
+  const uint32_t* kernel = nullptr;
 };
+
+// Twiddles from the kernel table, stored doubled: one value for all lanes, or 16 lanes.
+struct DoubledScalar {
+  uint32_t t_dbl;
+};
+struct DoubledVector {
+  const uint32_t* t_dbl;
+};
+inline PackedM31 operator*(PackedM31 a, DoubledScalar t) {
+  return PackedM31::MulByDoubledScalar(a, t.t_dbl);
+}
+inline PackedM31 operator*(PackedM31 a, DoubledVector t) {
+  return PackedM31::MulByDoubled(a, t.t_dbl);
+}
 
 // v0' = v0 + t·v1, v1' = v0 - t·v1.
 template <typename T>
@@ -59,14 +77,16 @@ inline void IButterfly(PackedM31& v0, PackedM31& v1, T it) {
 }
 
 // v0' = v0 - t·v1, v1' = v0 + t·v1: a butterfly with twiddle -t.
-inline void NegButterfly(PackedM31& v0, PackedM31& v1, PackedM31 t) {
+template <typename T>
+inline void NegButterfly(PackedM31& v0, PackedM31& v1, T t) {
   PackedM31 tv1 = v1 * t;
   v1 = v0 + tv1;
   v0 = v0 - tv1;
 }
 
 // v0' = v0 + v1, v1' = (v1 - v0)·it: an inverse butterfly with twiddle -it.
-inline void NegIButterfly(PackedM31& v0, PackedM31& v1, PackedM31 it) {
+template <typename T>
+inline void NegIButterfly(PackedM31& v0, PackedM31& v1, T it) {
   PackedM31 diff = v1 - v0;
   v0 = v0 + v1;
   v1 = diff * it;
@@ -87,49 +107,42 @@ inline void Transpose(PackedM31 (&v)[16]) {
   }
 }
 
-// Layers 7..4 (forward) of a 256-element block held as 16 vectors of 16 consecutive elements:
-// vector pairs at distance 8, 4, 2, 1 with broadcast twiddles.
-inline void ForwardUpperLayers(PackedM31 (&v)[16], size_t base, const Layers& tw) {
-#pragma GCC unroll 4
-  for (int log_half = 3; log_half >= 0; --log_half) {
-    const int j = log_half + 4, half = 1 << log_half;
-    const M31* t = tw.layer[j] + (base >> (j + 1));
-#pragma GCC unroll 8
-    for (int b = 0; b < 8; ++b) {
-      const int k = PairIndex(b, log_half);
-      Butterfly(v[k], v[k + half], t[b >> log_half]);
-    }
-  }
-}
+// The kernel table's words for one 256-element block (layout in twiddles.h).
+class KernelTwiddles {
+ public:
+  KernelTwiddles(const Layers& tw, size_t base)
+      : words_(tw.kernel + (base >> kLogKernel) * kKernelBlockWords) {}
 
-// Twiddle vectors of layers 3, 2, 1 for a transposed 256-element block. Vector k of the block
-// holds the elements with low bits k, lane l those with bits 7..4 equal to l, so the pair
-// (k, k + 2^j) of layer j uses twiddle h = (base >> (j+1)) + (k >> (j+1)) + l·2^{3-j} in lane l:
-// the layer's twiddles for the block, read with stride 2^{3-j}, which deinterleaving provides.
-struct KernelTwiddles {
-  PackedM31 layer3;
-  PackedM31 layer2[2];
-  PackedM31 layer1[4];
-
-  KernelTwiddles(const Layers& tw, size_t base) {
-    layer3 = PackedM31::Load(tw.layer[3] + (base >> 4));
-    const M31* t2 = tw.layer[2] + (base >> 3);
-    Deinterleave(PackedM31::Load(t2), PackedM31::Load(t2 + 16), layer2[0], layer2[1]);
-    const M31* t1 = tw.layer[1] + (base >> 2);
-    PackedM31 e0, o0, e1, o1;
-    Deinterleave(PackedM31::Load(t1), PackedM31::Load(t1 + 16), e0, o0);
-    Deinterleave(PackedM31::Load(t1 + 32), PackedM31::Load(t1 + 48), e1, o1);
-    Deinterleave(e0, e1, layer1[0], layer1[2]);
-    Deinterleave(o0, o1, layer1[1], layer1[3]);
-  }
-
+  // Layer j ≥ 4's g-th twiddle of the block, for whole-vector pairs of the untransposed block.
+  DoubledScalar Upper(int j, int g) const { return {words_[(1 << (7 - j)) - 1 + g]}; }
+  // Vector s of layer j ≤ 3 for the transposed block: vector k of the block holds the elements
+  // with low bits k, lane l those with bits 7..4 equal to l, so the pair (k, k + 2^j) uses
+  // twiddle (base >> (j+1)) + (k >> (j+1)) + l·2^{3-j} in lane l, i.e. vector k >> (j+1).
+  DoubledVector Lower(int j, int s) const { return {words_ + (kLanes << (3 - j)) + kLanes * s}; }
   // The circle layer's twiddle for the pair (2c, 2c+1), up to its sign. Layer 1's twiddles come
   // in pairs (x_g, y_g) (see LayerTwiddles::FromTree), and the circle twiddles of h = 4g..4g+3
   // are (y_g, -y_g, -x_g, x_g). With c = 4s + r, lane l needs g = (base >> 3) + 2l + s, whose
-  // x_g and y_g are lane l of layer1[2s] and layer1[2s+1]; r picks the entry of the four.
-  PackedM31 Circle(int c) const { return layer1[2 * (c >> 2) + ((c & 3) < 2 ? 1 : 0)]; }
+  // x_g and y_g are lane l of layer 1's vectors 2s and 2s+1; r picks the entry of the four.
+  DoubledVector Circle(int c) const { return Lower(1, 2 * (c >> 2) + ((c & 3) < 2 ? 1 : 0)); }
   static constexpr bool CircleNegated(int c) { return (c & 3) == 1 || (c & 3) == 2; }
+
+ private:
+  const uint32_t* words_;
 };
+
+// Layers 7..4 (forward) of a 256-element block held as 16 vectors of 16 consecutive elements:
+// vector pairs at distance 8, 4, 2, 1 with broadcast twiddles.
+inline void ForwardUpperLayers(PackedM31 (&v)[16], const KernelTwiddles& t) {
+#pragma GCC unroll 4
+  for (int log_half = 3; log_half >= 0; --log_half) {
+    const int j = log_half + 4, half = 1 << log_half;
+#pragma GCC unroll 8
+    for (int b = 0; b < 8; ++b) {
+      const int k = PairIndex(b, log_half);
+      Butterfly(v[k], v[k + half], t.Upper(j, b >> log_half));
+    }
+  }
+}
 
 // Forward kernel: layers 7..0 of 256 elements read from src and written to dst (which may be
 // src), the first of global index base. Layers 7..4 pair whole vectors; a transpose makes layers
@@ -138,20 +151,20 @@ void ForwardKernel(const M31* src, M31* dst, size_t base, const Layers& tw) {
   PackedM31 v[16];
 #pragma GCC unroll 16
   for (int k = 0; k < 16; ++k) v[k] = PackedM31::Load(src + k * kLanes);
-  ForwardUpperLayers(v, base, tw);
-  Transpose(v);
   const KernelTwiddles t(tw, base);
+  ForwardUpperLayers(v, t);
+  Transpose(v);
 #pragma GCC unroll 8
-  for (int k = 0; k < 8; ++k) Butterfly(v[k], v[k + 8], t.layer3);
+  for (int k = 0; k < 8; ++k) Butterfly(v[k], v[k + 8], t.Lower(3, 0));
 #pragma GCC unroll 8
   for (int b = 0; b < 8; ++b) {
     const int k = PairIndex(b, 2);
-    Butterfly(v[k], v[k + 4], t.layer2[b >> 2]);
+    Butterfly(v[k], v[k + 4], t.Lower(2, b >> 2));
   }
 #pragma GCC unroll 8
   for (int b = 0; b < 8; ++b) {
     const int k = PairIndex(b, 1);
-    Butterfly(v[k], v[k + 2], t.layer1[b >> 1]);
+    Butterfly(v[k], v[k + 2], t.Lower(1, b >> 1));
   }
 #pragma GCC unroll 8
   for (int c = 0; c < 8; ++c) {
@@ -186,29 +199,29 @@ void InverseKernel(M31* data, size_t base, const Layers& itw, M31 scale) {
 #pragma GCC unroll 8
   for (int b = 0; b < 8; ++b) {
     const int k = PairIndex(b, 1);
-    IButterfly(v[k], v[k + 2], t.layer1[b >> 1]);
+    IButterfly(v[k], v[k + 2], t.Lower(1, b >> 1));
   }
 #pragma GCC unroll 8
   for (int b = 0; b < 8; ++b) {
     const int k = PairIndex(b, 2);
-    IButterfly(v[k], v[k + 4], t.layer2[b >> 2]);
+    IButterfly(v[k], v[k + 4], t.Lower(2, b >> 2));
   }
 #pragma GCC unroll 8
-  for (int k = 0; k < 8; ++k) IButterfly(v[k], v[k + 8], t.layer3);
+  for (int k = 0; k < 8; ++k) IButterfly(v[k], v[k + 8], t.Lower(3, 0));
   Transpose(v);
 #pragma GCC unroll 4
   for (int log_half = 0; log_half < 4; ++log_half) {
     const int j = log_half + 4, half = 1 << log_half;
-    const M31* it = itw.layer[j] + (base >> (j + 1));
 #pragma GCC unroll 8
     for (int b = 0; b < 8; ++b) {
       const int k = PairIndex(b, log_half);
       if (kScale && j == 7) {
+        const M31 it = M31::FromCanonical(t.Upper(7, 0).t_dbl >> 1);
         PackedM31 diff = v[k] - v[k + half];
         v[k] = (v[k] + v[k + half]) * scale;
-        v[k + half] = diff * (it[0] * scale);
+        v[k + half] = diff * (it * scale);
       } else {
-        IButterfly(v[k], v[k + half], it[b >> log_half]);
+        IButterfly(v[k], v[k + half], t.Upper(j, b >> log_half));
       }
     }
   }
@@ -380,6 +393,7 @@ void InverseBlock(M31* data, uint32_t m, size_t base, const Layers& itw, bool la
 Layers TreeLayers(const TwiddleTree& tree, uint32_t n, bool inverse) {
   Layers layers;
   for (uint32_t j = 1; j < n; ++j) layers.layer[j] = tree.LineLayer(n - 1 - j, inverse).data();
+  layers.kernel = tree.KernelTwiddles(n, inverse).data();
   return layers;
 }
 

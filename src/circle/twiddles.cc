@@ -49,6 +49,34 @@ bool TwiddleTree::CanServe(const CircleDomain& domain) const {
   return domain.half_coset().IsDoublingOf(root_coset_);
 }
 
+std::span<const uint32_t> TwiddleTree::KernelTwiddles(uint32_t log_n, bool inverse) const {
+  assert(log_n >= kLogKernelBlock && log_n <= root_coset_.log_size() + 1);
+  std::vector<uint32_t>& table = kernel_cache_->tables[inverse][log_n];
+  std::call_once(kernel_cache_->built[inverse][log_n], [&] {
+    const size_t n_blocks = size_t{1} << (log_n - kLogKernelBlock);
+    table.assign(n_blocks * kKernelBlockWords, 0);
+    for (uint32_t j = 1; j < kLogKernelBlock; ++j) {
+      const M31* layer = LineLayer(log_n - 1 - j, inverse).data();
+      for (size_t block = 0; block < n_blocks; ++block) {
+        const M31* t = layer + ((block << kLogKernelBlock) >> (j + 1));
+        uint32_t* out = table.data() + block * kKernelBlockWords;
+        if (j >= 4) {
+          const size_t n_t = size_t{1} << (kLogKernelBlock - 1 - j);
+          for (size_t g = 0; g < n_t; ++g) out[n_t - 1 + g] = 2 * t[g].value();
+        } else {
+          const size_t n_vectors = size_t{1} << (3 - j);
+          for (size_t s = 0; s < n_vectors; ++s) {
+            for (size_t l = 0; l < 16; ++l) {
+              out[16 * n_vectors + 16 * s + l] = 2 * t[n_vectors * l + s].value();
+            }
+          }
+        }
+      }
+    }
+  });
+  return table;
+}
+
 LayerTwiddles LayerTwiddles::Direct(const CircleDomain& domain, bool inverse) {
   uint32_t n = domain.log_size();
   std::vector<CirclePoint<M31>> d = domain.Points();

@@ -6,7 +6,10 @@
 // the reference FFT consumes, built either straight from the domain's points or from a tree.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -14,6 +17,22 @@
 #include "field/m31.h"
 
 namespace tensorstark::circle {
+
+// The fast FFT (fft.cc) runs layers 7..0 of each 256-element block in registers. Its twiddles for
+// those layers are laid out per domain size, block after block, in the order and form the kernel
+// consumes them, so that it only loads and broadcasts: kKernelBlockWords words per block, each a
+// line twiddle t stored doubled (2t as u32, the form PackedM31::MulByDoubled takes). For the block
+// whose first element has index base:
+//   [0, 15)    layers 7, 6, 5, 4 (broadcast): the block's 1, 2, 4, 8 twiddles of the layer, layer
+//              j's g-th at 2^{7-j} - 1 + g, i.e. twiddle (base >> (j+1)) + g of the layer;
+//   15         unused (0);
+//   [16, 128)  layers 3, 2, 1 as vectors for the transposed block, whose lane l holds the elements
+//              with bits 7..4 equal to l: layer j's 2^{3-j} vectors start at 16·2^{3-j}, and lane
+//              l of its vector s holds twiddle (base >> (j+1)) + 2^{3-j}·l + s of the layer
+//              (the layer's block twiddles deinterleaved 3 - j times).
+// The circle layer's twiddles are derived from layer 1's in the kernel (see LayerTwiddles).
+inline constexpr uint32_t kLogKernelBlock = 8;
+inline constexpr size_t kKernelBlockWords = 128;
 
 class TwiddleTree {
  public:
@@ -35,10 +54,21 @@ class TwiddleTree {
   std::span<const M31> LineLayer(uint32_t log_n, bool inverse) const;
   bool CanServe(const CircleDomain& domain) const;
 
+  // The kernel twiddles (layout above) of the domains of log size log_n this tree serves
+  // (kLogKernelBlock ≤ log_n ≤ root.log_size() + 1). Built on first use, safely from any thread,
+  // and kept (2^{log_n - 1} words); copies of the tree share them.
+  std::span<const uint32_t> KernelTwiddles(uint32_t log_n, bool inverse) const;
+
  private:
+  struct KernelCache {
+    std::array<std::array<std::once_flag, 32>, 2> built;
+    std::array<std::array<std::vector<uint32_t>, 32>, 2> tables;
+  };
+
   Coset root_coset_;
   std::vector<M31> twiddles_;
   std::vector<M31> itwiddles_;
+  std::shared_ptr<KernelCache> kernel_cache_ = std::make_shared<KernelCache>();
 };
 
 // The twiddles of each layer of the circle FFT on one domain of log size n (§3.3):

@@ -69,19 +69,19 @@ inline __m512i CombineProducts(__m512i prod_e, __m512i prod_o) {
   return ReduceBelow2P(_mm512_add_epi32(_mm512_srli_epi32(lo_dbl, 1), hi));
 }
 // _mm512_mul_epu32 multiplies the low dwords of 64-bit lanes, so the odd lanes are shifted
-// down first. b is doubled (2b < 2^32) so that the product's high dword is already ab >> 31.
-inline __m512i Mul(__m512i a, __m512i b) {
-  const __m512i b_dbl = _mm512_add_epi32(b, b);
+// down first. b comes doubled (2b < 2^32) so that the product's high dword is already ab >> 31.
+inline __m512i MulDoubled(__m512i a, __m512i b_dbl) {
   const __m512i prod_e = _mm512_mul_epu32(a, b_dbl);
   const __m512i prod_o = _mm512_mul_epu32(_mm512_srli_epi64(a, 32), _mm512_srli_epi64(b_dbl, 32));
   return CombineProducts(prod_e, prod_o);
 }
+inline __m512i Mul(__m512i a, __m512i b) { return MulDoubled(a, _mm512_add_epi32(b, b)); }
 // Multiplication by one value in every lane: the odd lanes of b need no shift.
-inline __m512i MulScalar(__m512i a, uint32_t b) {
-  const __m512i b_dbl = Splat(2 * b);
-  return CombineProducts(_mm512_mul_epu32(a, b_dbl),
-                         _mm512_mul_epu32(_mm512_srli_epi64(a, 32), b_dbl));
+inline __m512i MulScalarDoubled(__m512i a, uint32_t b_dbl) {
+  const __m512i b = Splat(b_dbl);
+  return CombineProducts(_mm512_mul_epu32(a, b), _mm512_mul_epu32(_mm512_srli_epi64(a, 32), b));
 }
+inline __m512i MulScalar(__m512i a, uint32_t b) { return MulScalarDoubled(a, 2 * b); }
 
 #elif defined(TENSORSTARK_SIMD_AVX2)
 
@@ -101,17 +101,17 @@ inline __m256i CombineProducts(__m256i prod_e, __m256i prod_o) {
   const __m256i hi = _mm256_blend_epi32(_mm256_srli_epi64(prod_e, 32), prod_o, 0xaa);
   return ReduceBelow2P(_mm256_add_epi32(_mm256_srli_epi32(lo_dbl, 1), hi));
 }
-inline __m256i Mul(__m256i a, __m256i b) {
-  const __m256i b_dbl = _mm256_add_epi32(b, b);
+inline __m256i MulDoubled(__m256i a, __m256i b_dbl) {
   const __m256i prod_e = _mm256_mul_epu32(a, b_dbl);
   const __m256i prod_o = _mm256_mul_epu32(_mm256_srli_epi64(a, 32), _mm256_srli_epi64(b_dbl, 32));
   return CombineProducts(prod_e, prod_o);
 }
-inline __m256i MulScalar(__m256i a, uint32_t b) {
-  const __m256i b_dbl = Splat(2 * b);
-  return CombineProducts(_mm256_mul_epu32(a, b_dbl),
-                         _mm256_mul_epu32(_mm256_srli_epi64(a, 32), b_dbl));
+inline __m256i Mul(__m256i a, __m256i b) { return MulDoubled(a, _mm256_add_epi32(b, b)); }
+inline __m256i MulScalarDoubled(__m256i a, uint32_t b_dbl) {
+  const __m256i b = Splat(b_dbl);
+  return CombineProducts(_mm256_mul_epu32(a, b), _mm256_mul_epu32(_mm256_srli_epi64(a, 32), b));
 }
+inline __m256i MulScalar(__m256i a, uint32_t b) { return MulScalarDoubled(a, 2 * b); }
 // Even dwords of x||y: (x0 x2 x4 x6 y0 y2 y4 y6). shuffle_ps works within 128-bit halves, giving
 // (x0 x2 y0 y2 | x4 x6 y4 y6); the 64-bit permute puts the pairs in order.
 inline __m256i Evens(__m256i x, __m256i y) {
@@ -211,6 +211,34 @@ class PackedM31 {
     return a;
   }
   friend PackedM31 operator*(M31 a, PackedM31 b) { return b * a; }
+  // Products by a multiplier stored doubled: b_dbl[i] = 2·b[i] as u32 (b canonical, so no
+  // overflow), the form the SIMD product kernels bring their second factor into. Tables of
+  // reused multipliers (FFT twiddles) are precomputed this way to skip the doubling per product.
+  // MulByDoubled reads 16 lanes from b_dbl (any alignment); MulByDoubledScalar multiplies every
+  // lane by the one value b_dbl / 2.
+  static PackedM31 MulByDoubled(PackedM31 a, const uint32_t* b_dbl) {
+#if defined(TENSORSTARK_SIMD_AVX512)
+    a.v_ = packed_internal::MulDoubled(a.v_, _mm512_loadu_si512(b_dbl));
+#elif defined(TENSORSTARK_SIMD_AVX2)
+    for (int i = 0; i < kRegs; ++i) {
+      const __m256i b = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b_dbl + 8 * i));
+      a.v_[i] = packed_internal::MulDoubled(a.v_[i], b);
+    }
+#else
+    for (int i = 0; i < kLanes; ++i) a.v_[i] = packed_internal::Mul(a.v_[i], b_dbl[i] >> 1);
+#endif
+    return a;
+  }
+  static PackedM31 MulByDoubledScalar(PackedM31 a, uint32_t b_dbl) {
+#if defined(TENSORSTARK_SIMD_AVX512)
+    a.v_ = packed_internal::MulScalarDoubled(a.v_, b_dbl);
+#elif defined(TENSORSTARK_SIMD_AVX2)
+    for (__m256i& h : a.v_) h = packed_internal::MulScalarDoubled(h, b_dbl);
+#else
+    for (uint32_t& x : a.v_) x = packed_internal::Mul(x, b_dbl >> 1);
+#endif
+    return a;
+  }
   PackedM31 operator-() const { return Zero() - *this; }
   PackedM31& operator+=(PackedM31 o) { return *this = *this + o; }
   PackedM31& operator-=(PackedM31 o) { return *this = *this - o; }

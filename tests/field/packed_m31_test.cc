@@ -113,6 +113,24 @@ TEST_CASE("PackedM31 times a scalar M31 matches scalar M31") {
   }
 }
 
+TEST_CASE("PackedM31 products by a doubled multiplier match scalar M31") {
+  for (const auto& [a, b] : Inputs()) {
+    std::array<uint32_t, kLanes> b_dbl;
+    for (int lane = 0; lane < kLanes; ++lane) b_dbl[lane] = 2 * b[lane].value();
+    const Lanes got = PackedM31::MulByDoubled(PackedM31::FromArray(a), b_dbl.data()).ToArray();
+    for (int lane = 0; lane < kLanes; ++lane) {
+      REQUIRE(got[lane].value() == (a[lane] * b[lane]).value());
+    }
+    for (int k = 0; k < kLanes; ++k) {
+      const Lanes got_scalar =
+          PackedM31::MulByDoubledScalar(PackedM31::FromArray(a), b_dbl[k]).ToArray();
+      for (int lane = 0; lane < kLanes; ++lane) {
+        REQUIRE(got_scalar[lane].value() == (a[lane] * b[k]).value());
+      }
+    }
+  }
+}
+
 TEST_CASE("PackedM31 load, store, broadcast and equality") {
   testing::Rng rng;
   std::vector<M31> src(kLanes + 3), dst(kLanes + 3);
