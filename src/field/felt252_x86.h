@@ -208,6 +208,57 @@ namespace tensorstark::field::felt252_internal {
   "adcxq %[t7], %[t7]\n\t"                                             \
   "adoxq %[hi], %[t7]\n\t"
 
+// As TENSORSTARK_FELT252_SQUARE_ASM, with a in registers: a0 and a3 share their registers with
+// t0 and t7, which are written only after the last read of a0 (a3), so the square needs 12
+// registers besides rdx, not 14. The cross products are the same; the doubling reads a3 before
+// anything else, and zeroes t7 with mov, which leaves the flags (cleared by the xor) alone.
+#define TENSORSTARK_FELT252_SQUARE_REG_ASM                             \
+  "movq %[t0], %%rdx\n\t"                                              \
+  "mulxq %[a1], %[t1], %[t2]\n\t"                                      \
+  "mulxq %[a2], %[lo], %[t3]\n\t"                                      \
+  "addq %[lo], %[t2]\n\t"                                              \
+  "mulxq %[t7], %[lo], %[t4]\n\t"                                      \
+  "adcq %[lo], %[t3]\n\t"                                              \
+  "adcq $0, %[t4]\n\t"                                                 \
+  "movq %[a1], %%rdx\n\t"                                              \
+  "xorl %k[t5], %k[t5]\n\t"                                            \
+  "mulxq %[a2], %[lo], %[hi]\n\t"                                      \
+  "adoxq %[lo], %[t3]\n\t"                                             \
+  "adcxq %[hi], %[t4]\n\t"                                             \
+  "mulxq %[t7], %[lo], %[hi]\n\t"                                      \
+  "adoxq %[lo], %[t4]\n\t"                                             \
+  "adcxq %[t5], %[hi]\n\t"                                             \
+  "adoxq %[t5], %[hi]\n\t"                                             \
+  "movq %[hi], %[t5]\n\t"                                              \
+  "movq %[a2], %%rdx\n\t"                                              \
+  "mulxq %[t7], %[lo], %[t6]\n\t"                                      \
+  "addq %[lo], %[t5]\n\t"                                              \
+  "adcq $0, %[t6]\n\t" /* Double (adcx) and add the squares (adox). */ \
+  "movq %[t0], %%rdx\n\t"                                              \
+  "mulxq %%rdx, %[t0], %[hi]\n\t"                                      \
+  "xorl %k[lo], %k[lo]\n\t"                                            \
+  "adcxq %[t1], %[t1]\n\t"                                             \
+  "adoxq %[hi], %[t1]\n\t"                                             \
+  "movq %[a1], %%rdx\n\t"                                              \
+  "mulxq %%rdx, %[lo], %[hi]\n\t"                                      \
+  "adcxq %[t2], %[t2]\n\t"                                             \
+  "adoxq %[lo], %[t2]\n\t"                                             \
+  "adcxq %[t3], %[t3]\n\t"                                             \
+  "adoxq %[hi], %[t3]\n\t"                                             \
+  "movq %[a2], %%rdx\n\t"                                              \
+  "mulxq %%rdx, %[lo], %[hi]\n\t"                                      \
+  "adcxq %[t4], %[t4]\n\t"                                             \
+  "adoxq %[lo], %[t4]\n\t"                                             \
+  "adcxq %[t5], %[t5]\n\t"                                             \
+  "adoxq %[hi], %[t5]\n\t"                                             \
+  "movq %[t7], %%rdx\n\t"                                              \
+  "movl $0, %k[t7]\n\t"                                                \
+  "mulxq %%rdx, %[lo], %[hi]\n\t"                                      \
+  "adcxq %[t6], %[t6]\n\t"                                             \
+  "adoxq %[lo], %[t6]\n\t"                                             \
+  "adcxq %[t7], %[t7]\n\t"                                             \
+  "adoxq %[hi], %[t7]\n\t"
+
 // The kernels below need ten registers besides rdx, so the factors are memory operands; the
 // loads run on ports the arithmetic leaves idle.
 
@@ -353,8 +404,105 @@ inline Limbs SubNoReduceAdx(const Limbs& a, const Limbs& b) {
   return {d0, d1, d2, d3};
 }
 
+// One Poseidon partial round in the λ-scaled basis (PartialRounds in hash/poseidon252.cc), in one
+// block so that X stays in registers from round to round, where the compiler, short of registers
+// around MontCubeAddLazyAdx, stores it and loads it back (about five cycles of store forwarding
+// on the critical path, twice). With c = λc_{r+1} + p:
+//   k = U + c,  X' = MontCubeAddLazy(X, k),  U' = ReduceBelow2P(2(U + V) + k + p - X'),  V' = 2U.
+// The square reads X from registers (TENSORSTARK_FELT252_SQUARE_REG_ASM); the product reads it
+// from the copy x_copy stored at the start, 25 cycles before. U' and V' are off the critical path
+// (only X' feeds the next cube), and run while the next cube does. ReduceBelow2P is written out
+// as y - (q - 1)·p with q = y >> 251, the same value as the table version. The caller keeps the
+// bounds of PartialRounds (all sums below 2^256, y >= X').
+[[gnu::always_inline]] inline void PoseidonPartialRoundAdx(Limbs& x, Limbs& u, Limbs& v,
+                                                           const Limbs& c) {
+  uint64_t t0 = x[0], a1 = x[1], a2 = x[2], t7 = x[3], t1, t2, t3, t4, t5, t6, lo, hi;
+  // k is summed outside the block, which has no register left for the address of c.
+  const Limbs k = AddNoReduceAdx(u, c);
+  Limbs x_copy;
+  asm(/* The copy of X for the product. */
+      "movq %[t0], %[b0]\n\t"
+      "movq %[a1], %[b1]\n\t"
+      "movq %[a2], %[b2]\n\t"
+      "movq %[t7], %[b3]\n\t" TENSORSTARK_FELT252_SQUARE_REG_ASM TENSORSTARK_FELT252_REDUCE_LAZY_ASM
+          TENSORSTARK_FELT252_MUL_ASM("%[t4]", "%[t5]", "%[t6]", "%[t7]")
+              TENSORSTARK_FELT252_REDUCE_ADD_ASM
+      /* X' is in t4..t7. V' = 2U into a1, a2, lo, hi; U + V into t0..t3. */
+      "movq %[u], %[t0]\n\t"
+      "movq 8+%[u], %[t1]\n\t"
+      "movq 16+%[u], %[t2]\n\t"
+      "movq 24+%[u], %[t3]\n\t"
+      "movq %[t0], %[a1]\n\t"
+      "movq %[t1], %[a2]\n\t"
+      "movq %[t2], %[lo]\n\t"
+      "movq %[t3], %[hi]\n\t"
+      "addq %[a1], %[a1]\n\t"
+      "adcq %[a2], %[a2]\n\t"
+      "adcq %[lo], %[lo]\n\t"
+      "adcq %[hi], %[hi]\n\t"
+      "addq %[v], %[t0]\n\t"
+      "adcq 8+%[v], %[t1]\n\t"
+      "adcq 16+%[v], %[t2]\n\t"
+      "adcq 24+%[v], %[t3]\n\t"
+      "movq %[a1], %[v]\n\t"
+      "movq %[a2], 8+%[v]\n\t"
+      "movq %[lo], 16+%[v]\n\t"
+      "movq %[hi], 24+%[v]\n\t"
+      /* y = 2(U + V) + k + p - X'. */
+      "addq %[t0], %[t0]\n\t"
+      "adcq %[t1], %[t1]\n\t"
+      "adcq %[t2], %[t2]\n\t"
+      "adcq %[t3], %[t3]\n\t"
+      "addq %[k0], %[t0]\n\t"
+      "adcq %[k1], %[t1]\n\t"
+      "adcq %[k2], %[t2]\n\t"
+      "adcq %[k3], %[t3]\n\t"
+      "movabsq %[p3], %%rdx\n\t"
+      "addq $1, %[t0]\n\t"
+      "adcq $0, %[t1]\n\t"
+      "adcq $0, %[t2]\n\t"
+      "adcq %%rdx, %[t3]\n\t"
+      "subq %[t4], %[t0]\n\t"
+      "sbbq %[t5], %[t1]\n\t"
+      "sbbq %[t6], %[t2]\n\t"
+      "sbbq %[t7], %[t3]\n\t"
+      /* U' = (y mod 2^251) + p - q·(17·2^192 + 1), q = y >> 251 <= 31. */
+      "movq %[t3], %[hi]\n\t"
+      "shrq $59, %[hi]\n\t"
+      "movabsq $0x07ffffffffffffff, %[lo]\n\t"
+      "andq %[lo], %[t3]\n\t"
+      "movq %[hi], %[lo]\n\t"
+      "shlq $4, %[lo]\n\t"
+      "addq %[hi], %[lo]\n\t"
+      "subq %[lo], %%rdx\n\t"
+      "addq $1, %[t0]\n\t"
+      "adcq $0, %[t1]\n\t"
+      "adcq $0, %[t2]\n\t"
+      "adcq %%rdx, %[t3]\n\t"
+      "subq %[hi], %[t0]\n\t"
+      "sbbq $0, %[t1]\n\t"
+      "sbbq $0, %[t2]\n\t"
+      "sbbq $0, %[t3]\n\t"
+      "movq %[t0], %[u]\n\t"
+      "movq %[t1], 8+%[u]\n\t"
+      "movq %[t2], 16+%[u]\n\t"
+      "movq %[t3], 24+%[u]\n\t"
+      /* X' into the registers X came in. */
+      "movq %[t4], %[t0]\n\t"
+      "movq %[t5], %[a1]\n\t"
+      "movq %[t6], %[a2]\n\t"
+      : [t0] "+&r"(t0), [a1] "+&r"(a1), [a2] "+&r"(a2), [t7] "+&r"(t7), [t1] "=&r"(t1),
+        [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4), [t5] "=&r"(t5), [t6] "=&r"(t6),
+        [lo] "=&r"(lo), [hi] "=&r"(hi), [u] "+m"(u), [v] "+m"(v), [b0] "=m"(x_copy[0]),
+        [b1] "=m"(x_copy[1]), [b2] "=m"(x_copy[2]), [b3] "=m"(x_copy[3])
+      : [k0] "m"(k[0]), [k1] "m"(k[1]), [k2] "m"(k[2]), [k3] "m"(k[3]), [p3] "i"(kP3)
+      : "rdx", "cc");
+  x = {t0, a1, a2, t7};
+}
+
 #undef TENSORSTARK_FELT252_MUL_ASM
 #undef TENSORSTARK_FELT252_SQUARE_ASM
+#undef TENSORSTARK_FELT252_SQUARE_REG_ASM
 #undef TENSORSTARK_FELT252_REDUCE_ASM
 #undef TENSORSTARK_FELT252_REDUCE_LAZY_ASM
 #undef TENSORSTARK_FELT252_REDUCE_ADD_ASM

@@ -93,7 +93,19 @@ void FullRound(std::array<Limbs, 3>& s, const std::array<Felt252, 3>& c) {
 // X' = z + U + λc_{r+1}) is below 1.23p; X' < 1.23p + 2p + p < 4.5p; U' = 2(U + V) + 2p - z
 // = ReduceBelow2P(2(U + V) + (k + p) - X') < 2p, the sum below 17p; V' = 2U < 4p. After the
 // last round (c = 0), X < 3.23p.
+// With ADX, each round is one assembly block (PoseidonPartialRoundAdx, the same arithmetic), so
+// that X stays in registers between the cubes.
 void PartialRounds(Limbs& u, Limbs& v, Limbs& x) {
+#ifdef TENSORSTARK_FELT252_ADX
+  // Locals, addressed from the stack pointer: the block has no register left for a base.
+  Limbs u_local = u, v_local = v;
+  for (size_t r = 0; r < kPartialRounds; ++r) {
+    field::felt252_internal::PoseidonPartialRoundAdx(x, u_local, v_local,
+                                                     kScaledPartialPlusP[r + 1]);
+  }
+  u = u_local;
+  v = v_local;
+#else
   for (size_t r = 0; r < kPartialRounds; ++r) {
     Limbs k = AddNoReduce(u, kScaledPartialPlusP[r + 1]);
     Limbs x_next = MontCubeAddLazy(x, k);
@@ -103,6 +115,7 @@ void PartialRounds(Limbs& u, Limbs& v, Limbs& x) {
     u = ReduceBelow2P(SubNoReduce(AddNoReduce(AddNoReduce(sum, sum), k_plus_p), x_next));
     x = x_next;
   }
+#endif
 }
 
 void Permute(PoseidonState& state) {
