@@ -260,16 +260,24 @@ namespace tensorstark::field::felt252_internal {
   "adoxq %[hi], %[t7]\n\t"
 
 // The kernels below need ten registers besides rdx, so the factors are memory operands; the
-// loads run on ports the arithmetic leaves idle.
+// loads run on ports the arithmetic leaves idle. They share their operand lists; clang-format
+// would fold the asm operand sections onto one line.
+// clang-format off
+#define TENSORSTARK_FELT252_OUTPUTS                                                  \
+  [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),    \
+  [t5] "=&r"(t5), [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi)
+#define TENSORSTARK_FELT252_A_INPUTS \
+  [a0] "m"(a[0]), [a1] "m"(a[1]), [a2] "m"(a[2]), [a3] "m"(a[3]), [p3] "i"(kP3)
+#define TENSORSTARK_FELT252_AB_INPUTS \
+  TENSORSTARK_FELT252_A_INPUTS, [b0] "m"(b[0]), [b1] "m"(b[1]), [b2] "m"(b[2]), [b3] "m"(b[3])
 
 // a·b·R⁻¹ mod p (see MontReduce for the range of inputs).
 inline Limbs MontMulAdx(const Limbs& a, const Limbs& b) {
   uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
-  asm(TENSORSTARK_FELT252_MUL_ASM("%[a0]", "%[a1]", "%[a2]", "%[a3]") TENSORSTARK_FELT252_REDUCE_ASM
-      : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),
-        [t5] "=&r"(t5), [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi)
-      : [a0] "m"(a[0]), [a1] "m"(a[1]), [a2] "m"(a[2]), [a3] "m"(a[3]), [p3] "i"(kP3),
-        [b0] "m"(b[0]), [b1] "m"(b[1]), [b2] "m"(b[2]), [b3] "m"(b[3])
+  asm(TENSORSTARK_FELT252_MUL_ASM("%[a0]", "%[a1]", "%[a2]", "%[a3]")
+      TENSORSTARK_FELT252_REDUCE_ASM
+      : TENSORSTARK_FELT252_OUTPUTS
+      : TENSORSTARK_FELT252_AB_INPUTS
       : "rdx", "cc");
   return {t4, t5, t6, t7};
 }
@@ -277,10 +285,10 @@ inline Limbs MontMulAdx(const Limbs& a, const Limbs& b) {
 // a²·R⁻¹ mod p.
 inline Limbs MontSquareAdx(const Limbs& a) {
   uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
-  asm(TENSORSTARK_FELT252_SQUARE_ASM TENSORSTARK_FELT252_REDUCE_ASM
-      : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),
-        [t5] "=&r"(t5), [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi)
-      : [a0] "m"(a[0]), [a1] "m"(a[1]), [a2] "m"(a[2]), [a3] "m"(a[3]), [p3] "i"(kP3)
+  asm(TENSORSTARK_FELT252_SQUARE_ASM
+      TENSORSTARK_FELT252_REDUCE_ASM
+      : TENSORSTARK_FELT252_OUTPUTS
+      : TENSORSTARK_FELT252_A_INPUTS
       : "rdx", "cc");
   return {t4, t5, t6, t7};
 }
@@ -289,21 +297,19 @@ inline Limbs MontSquareAdx(const Limbs& a) {
 inline Limbs MontMulLazyAdx(const Limbs& a, const Limbs& b) {
   uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
   asm(TENSORSTARK_FELT252_MUL_ASM("%[a0]", "%[a1]", "%[a2]", "%[a3]")
-          TENSORSTARK_FELT252_REDUCE_LAZY_ASM
-      : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),
-        [t5] "=&r"(t5), [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi)
-      : [a0] "m"(a[0]), [a1] "m"(a[1]), [a2] "m"(a[2]), [a3] "m"(a[3]), [p3] "i"(kP3),
-        [b0] "m"(b[0]), [b1] "m"(b[1]), [b2] "m"(b[2]), [b3] "m"(b[3])
+      TENSORSTARK_FELT252_REDUCE_LAZY_ASM
+      : TENSORSTARK_FELT252_OUTPUTS
+      : TENSORSTARK_FELT252_AB_INPUTS
       : "rdx", "cc");
   return {t4, t5, t6, t7};
 }
 
 inline Limbs MontSquareLazyAdx(const Limbs& a) {
   uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
-  asm(TENSORSTARK_FELT252_SQUARE_ASM TENSORSTARK_FELT252_REDUCE_LAZY_ASM
-      : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),
-        [t5] "=&r"(t5), [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi)
-      : [a0] "m"(a[0]), [a1] "m"(a[1]), [a2] "m"(a[2]), [a3] "m"(a[3]), [p3] "i"(kP3)
+  asm(TENSORSTARK_FELT252_SQUARE_ASM
+      TENSORSTARK_FELT252_REDUCE_LAZY_ASM
+      : TENSORSTARK_FELT252_OUTPUTS
+      : TENSORSTARK_FELT252_A_INPUTS
       : "rdx", "cc");
   return {t4, t5, t6, t7};
 }
@@ -316,17 +322,17 @@ inline Limbs MontSquareLazyAdx(const Limbs& a) {
 inline Limbs MontCubeAddLazyAdx(const Limbs& a, const Limbs& k) {
   uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
   const Limbs& b = a;
-  asm(TENSORSTARK_FELT252_SQUARE_ASM TENSORSTARK_FELT252_REDUCE_LAZY_ASM
-          TENSORSTARK_FELT252_MUL_ASM("%[t4]", "%[t5]", "%[t6]", "%[t7]")
-              TENSORSTARK_FELT252_REDUCE_ADD_ASM
-      : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&r"(t3), [t4] "=&r"(t4),
-        [t5] "=&r"(t5), [t6] "=&r"(t6), [t7] "=&r"(t7), [lo] "=&r"(lo), [hi] "=&r"(hi)
-      : [a0] "m"(a[0]), [a1] "m"(a[1]), [a2] "m"(a[2]), [a3] "m"(a[3]), [p3] "i"(kP3),
-        [b0] "m"(b[0]), [b1] "m"(b[1]), [b2] "m"(b[2]), [b3] "m"(b[3]), [k0] "m"(k[0]),
-        [k1] "m"(k[1]), [k2] "m"(k[2]), [k3] "m"(k[3])
+  asm(TENSORSTARK_FELT252_SQUARE_ASM
+      TENSORSTARK_FELT252_REDUCE_LAZY_ASM
+      TENSORSTARK_FELT252_MUL_ASM("%[t4]", "%[t5]", "%[t6]", "%[t7]")
+      TENSORSTARK_FELT252_REDUCE_ADD_ASM
+      : TENSORSTARK_FELT252_OUTPUTS
+      : TENSORSTARK_FELT252_AB_INPUTS,
+        [k0] "m"(k[0]), [k1] "m"(k[1]), [k2] "m"(k[2]), [k3] "m"(k[3])
       : "rdx", "cc");
   return {t4, t5, t6, t7};
 }
+// clang-format on
 
 // Branch-free in assembly: the compiler turns the selection into a branch, and on hash data that
 // branch is unpredictable.
@@ -506,5 +512,8 @@ inline Limbs SubNoReduceAdx(const Limbs& a, const Limbs& b) {
 #undef TENSORSTARK_FELT252_REDUCE_ASM
 #undef TENSORSTARK_FELT252_REDUCE_LAZY_ASM
 #undef TENSORSTARK_FELT252_REDUCE_ADD_ASM
+#undef TENSORSTARK_FELT252_OUTPUTS
+#undef TENSORSTARK_FELT252_A_INPUTS
+#undef TENSORSTARK_FELT252_AB_INPUTS
 
 }  // namespace tensorstark::field::felt252_internal
