@@ -148,10 +148,9 @@ constexpr Limbs MontMulLazy(const Limbs& a, const Limbs& b) {
   return MontReduce<true>(t);
 }
 
+// The square with the lazy reduction; only the portable MontCubeAddLazy below needs it on its
+// own (the ADX cube keeps its square inside one assembly block).
 constexpr Limbs MontSquareLazy(const Limbs& a) {
-#ifdef TENSORSTARK_FELT252_ADX
-  if (!std::is_constant_evaluated()) return MontSquareLazyAdx(a);
-#endif
   uint64_t t[8];
   MulWide(a, a, t);
   return MontReduce<true>(t);

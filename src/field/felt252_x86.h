@@ -293,23 +293,13 @@ inline Limbs MontSquareAdx(const Limbs& a) {
   return {t4, t5, t6, t7};
 }
 
-// As MontMulAdx and MontSquareAdx, with the lazy reduction (MontReduce<true>).
+// As MontMulAdx, with the lazy reduction (MontReduce<true>).
 inline Limbs MontMulLazyAdx(const Limbs& a, const Limbs& b) {
   uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
   asm(TENSORSTARK_FELT252_MUL_ASM("%[a0]", "%[a1]", "%[a2]", "%[a3]")
       TENSORSTARK_FELT252_REDUCE_LAZY_ASM
       : TENSORSTARK_FELT252_OUTPUTS
       : TENSORSTARK_FELT252_AB_INPUTS
-      : "rdx", "cc");
-  return {t4, t5, t6, t7};
-}
-
-inline Limbs MontSquareLazyAdx(const Limbs& a) {
-  uint64_t t0, t1, t2, t3, t4, t5, t6, t7, lo, hi;
-  asm(TENSORSTARK_FELT252_SQUARE_ASM
-      TENSORSTARK_FELT252_REDUCE_LAZY_ASM
-      : TENSORSTARK_FELT252_OUTPUTS
-      : TENSORSTARK_FELT252_A_INPUTS
       : "rdx", "cc");
   return {t4, t5, t6, t7};
 }

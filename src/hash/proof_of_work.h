@@ -9,8 +9,8 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <limits>
 #include <optional>
+#include <vector>
 
 #include "hash/channel.h"
 
