@@ -1,0 +1,203 @@
+// The prover side of the polynomial commitment scheme (protocol reference §5): commits trees of
+// polynomials by their low-degree extensions, then opens them at out-of-domain points — samples,
+// DEEP quotients (quotients.h), FRI (fri_prover.h), proof of work and the queried columns.
+#pragma once
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cassert>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "circle/basis_at_point.h"
+#include "circle/circle_point.h"
+#include "circle/circle_poly.h"
+#include "circle/coset.h"
+#include "circle/fft.h"
+#include "circle/twiddles.h"
+#include "fri/config.h"
+#include "fri/fri_prover.h"
+#include "fri/pcs_common.h"
+#include "fri/proof.h"
+#include "fri/quotients.h"
+#include "hash/channel.h"
+#include "hash/merkle_prover.h"
+#include "hash/proof_of_work.h"
+#include "hash/queries.h"
+
+namespace tensorstark::fri {
+
+// Wall time of the opening phases, and the grinding time within them.
+struct PcsProveTimings {
+  std::vector<std::pair<std::string, double>> phases_ms;
+  double grind_ms = 0;
+};
+
+template <hash::Channel C, hash::MerkleLayerHasher H>
+class CommitmentSchemeProver {
+  static_assert(std::is_same_v<typename C::Hash, typename H::Hash>);
+
+ public:
+  struct Tree {
+    std::vector<circle::CirclePoly> polys;
+    std::vector<std::vector<M31>> evaluations;  // on CanonicCoset(log + blowup), bit-reversed
+    std::optional<hash::MerkleProver<H>> merkle;
+  };
+
+  // `twiddles` must serve every canonic domain up to the largest evaluation domain.
+  CommitmentSchemeProver(const PcsConfig& config, const circle::TwiddleTree& twiddles)
+      : config_(config), twiddles_(twiddles) {}
+
+  const PcsConfig& config() const { return config_; }
+  const circle::TwiddleTree& twiddles() const { return twiddles_; }
+  size_t n_trees() const { return trees_.size(); }
+  const Tree& tree(size_t i) const { return trees_[i]; }
+
+  // Commits columns given as evaluations on their trace domains
+  // (CanonicCoset(log).circle_domain(), bit-reversed; each length a power of two ≥ 2).
+  void CommitEvaluations(std::vector<std::vector<M31>> columns, C& channel) {
+    tbb::parallel_for(size_t{0}, columns.size(), [&](size_t i) {
+      std::vector<M31>& values = columns[i];
+      const uint32_t log_size = std::bit_width(values.size()) - 1;
+      circle::CircleIfft(values, circle::CanonicCoset(log_size).circle_domain(), twiddles_);
+    });
+    std::vector<circle::CirclePoly> polys;
+    polys.reserve(columns.size());
+    for (std::vector<M31>& coeffs : columns) polys.emplace_back(std::move(coeffs));
+    CommitPolys(std::move(polys), channel);
+  }
+
+  void CommitPolys(std::vector<circle::CirclePoly> polys, C& channel) {
+    Tree tree;
+    tree.evaluations.resize(polys.size());
+    tbb::parallel_for(size_t{0}, polys.size(), [&](size_t i) {
+      const uint32_t log_size = polys[i].log_size() + config_.fri.log_blowup_factor;
+      std::vector<M31>& values = tree.evaluations[i];
+      values.resize(size_t{1} << log_size);
+      circle::CircleFftExtend(polys[i].coeffs(), values,
+                              circle::CanonicCoset(log_size).circle_domain(), twiddles_);
+    });
+    std::vector<std::span<const M31>> spans(tree.evaluations.begin(), tree.evaluations.end());
+    tree.merkle.emplace(hash::MerkleProver<H>::Commit(spans));
+    tree.polys = std::move(polys);
+    channel.MixRoot(tree.merkle->root());
+    trees_.push_back(std::move(tree));
+  }
+
+  // Opens every committed polynomial at its sample points: sample_points[tree][column] lists the
+  // points, in the order the verifier lists them.
+  PcsProof<H> Prove(const SamplePoints& sample_points, C& channel,
+                    PcsProveTimings* timings = nullptr) const {
+    assert(sample_points.size() == trees_.size());
+    using Clock = std::chrono::steady_clock;
+    Clock::time_point phase_start = Clock::now();
+    auto end_phase = [&](const char* name) {
+      const Clock::time_point now = Clock::now();
+      const double ms = std::chrono::duration<double, std::milli>(now - phase_start).count();
+      if (timings) timings->phases_ms.emplace_back(name, ms);
+      phase_start = now;
+      return ms;
+    };
+    PcsProof<H> proof;
+    proof.config = config_;
+    for (const Tree& tree : trees_) proof.commitments.push_back(tree.merkle->root());
+
+    // Out-of-domain samples (§5.3), mixed into the channel.
+    proof.sampled_values.resize(trees_.size());
+    std::vector<std::pair<size_t, size_t>> columns;  // (tree, column)
+    for (size_t t = 0; t < trees_.size(); ++t) {
+      assert(sample_points[t].size() == trees_[t].polys.size());
+      proof.sampled_values[t].resize(trees_[t].polys.size());
+      for (size_t c = 0; c < trees_[t].polys.size(); ++c) {
+        proof.sampled_values[t][c].resize(sample_points[t][c].size());
+        columns.emplace_back(t, c);
+      }
+    }
+    // Columns opened at the same point and of the same size share the basis values there.
+    std::map<std::pair<std::array<uint32_t, 8>, uint32_t>, std::vector<std::array<size_t, 3>>>
+        openings;  // (point, log size) → (tree, column, sample)
+    std::map<std::pair<std::array<uint32_t, 8>, uint32_t>, circle::CirclePoint<QM31>> points;
+    for (const auto& [t, c] : columns) {
+      for (size_t s = 0; s < sample_points[t][c].size(); ++s) {
+        const auto key = std::pair{PointKey(sample_points[t][c][s]), trees_[t].polys[c].log_size()};
+        openings[key].push_back({t, c, s});
+        points.emplace(key, sample_points[t][c][s]);
+      }
+    }
+    for (const auto& [key, members] : openings) {
+      const circle::BasisAtPoint basis(points.at(key), key.second);
+      tbb::parallel_for(size_t{0}, members.size(), [&](size_t i) {
+        const auto [t, c, s] = members[i];
+        proof.sampled_values[t][c][s] = basis.Evaluate(trees_[t].polys[c].coeffs());
+      });
+    }
+    channel.MixFelts(FlattenSamples(proof.sampled_values));
+    const QM31 random_coeff = channel.DrawFelt();
+    end_phase("out-of-domain samples");
+
+    // DEEP quotients (§5.4), one per evaluation size in decreasing order, then FRI (§4).
+    const std::vector<ColumnGroup> groups = GroupColumnsByLogSize(EvaluationLogSizes());
+    std::vector<SecureColumn> quotients(groups.size());
+    for (size_t g = 0; g < groups.size(); ++g) {
+      std::vector<std::span<const M31>> evals;
+      std::vector<std::vector<PointSample>> samples;
+      for (const auto& [t, c] : groups[g].columns) {
+        evals.push_back(trees_[t].evaluations[c]);
+        samples.push_back(Samples(sample_points[t][c], proof.sampled_values[t][c]));
+      }
+      quotients[g] = ComputeFriQuotient(circle::CanonicCoset(groups[g].log_size).circle_domain(),
+                                        evals, BatchSamplesByPoint(samples), random_coeff);
+    }
+    end_phase("DEEP quotients");
+    FriProver<C, H> fri_prover =
+        FriProver<C, H>::Commit(channel, config_.fri, std::move(quotients));
+    end_phase("FRI commit");
+
+    // Proof of work (§5.5), then the queries (§4.5).
+    proof.proof_of_work = hash::GrindProofOfWork(channel, config_.pow_bits);
+    channel.MixU64(proof.proof_of_work);
+    const double grind_ms = end_phase("proof of work");
+    if (timings) timings->grind_ms += grind_ms;
+    const uint32_t max_log_size = groups.front().log_size;
+    const std::vector<size_t> queries =
+        hash::DrawQueryPositions(channel, max_log_size, config_.fri.n_queries);
+    proof.fri_proof = fri_prover.Decommit(queries);
+
+    for (const Tree& tree : trees_) {
+      std::vector<std::span<const M31>> spans(tree.evaluations.begin(), tree.evaluations.end());
+      auto [values, decommitment] =
+          tree.merkle->Decommit(TreeQueries(queries, max_log_size, ColumnLogSizes(tree)), spans);
+      proof.queried_values.push_back(std::move(values));
+      proof.decommitments.push_back(std::move(decommitment));
+    }
+    end_phase("decommit");
+    return proof;
+  }
+
+ private:
+  static std::vector<uint32_t> ColumnLogSizes(const Tree& tree) {
+    std::vector<uint32_t> log_sizes;
+    for (const std::vector<M31>& e : tree.evaluations) {
+      log_sizes.push_back(std::bit_width(e.size()) - 1);
+    }
+    return log_sizes;
+  }
+  std::vector<std::vector<uint32_t>> EvaluationLogSizes() const {
+    std::vector<std::vector<uint32_t>> log_sizes;
+    for (const Tree& tree : trees_) log_sizes.push_back(ColumnLogSizes(tree));
+    return log_sizes;
+  }
+
+  PcsConfig config_;
+  const circle::TwiddleTree& twiddles_;
+  std::vector<Tree> trees_;
+};
+
+}  // namespace tensorstark::fri

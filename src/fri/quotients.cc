@@ -1,0 +1,176 @@
+#include "fri/quotients.h"
+
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <map>
+
+#include "circle/bit_reverse.h"
+#include "field/cm31.h"
+#include "field/packed_cm31.h"
+#include "field/packed_m31.h"
+#include "field/packed_qm31.h"
+
+namespace tensorstark::fri {
+namespace {
+
+using circle::CirclePoint;
+using field::CM31;
+using field::PackedCM31;
+using field::PackedM31;
+using field::PackedQM31;
+
+QM31 Conj(QM31 v) { return QM31(v.c0, -v.c1); }
+
+// The per-batch constants. For a domain point P = (X, Y):
+//   quotient_b(P) = (Σ_j c_j·f_j(P) - (A·Y + B)) / den(P),
+//   den(P) = (rx - X)·iy - (ry - Y)·ix = k - iy·X + ix·Y   (CM31),
+// where p.x = rx + u·ix, p.y = ry + u·iy, and with a_j = conj(v_j) - v_j, c = conj(p.y) - p.y,
+// b_j = v_j·c - a_j·p.y: c_j = α^{j+1}·c, A = Σ α^{j+1}·a_j, B = Σ α^{j+1}·b_j.
+struct BatchConstants {
+  std::vector<std::pair<size_t, QM31>> column_coeffs;  // (column, c_j)
+  QM31 a_sum, b_sum;
+  CM31 k, iy, ix;
+  QM31 batch_coeff;  // α^{n_b}
+};
+
+std::vector<BatchConstants> PrepareBatches(std::span<const ColumnSampleBatch> batches,
+                                           QM31 random_coeff) {
+  std::vector<BatchConstants> prepared;
+  prepared.reserve(batches.size());
+  for (const ColumnSampleBatch& batch : batches) {
+    const CirclePoint<QM31>& p = batch.point;
+    const QM31 c = Conj(p.y) - p.y;
+    assert(c != QM31::Zero() && "sample point's y must not lie in CM31");
+    BatchConstants b{};
+    QM31 alpha_power = QM31::One();
+    for (const auto& [column, value] : batch.columns_and_values) {
+      alpha_power *= random_coeff;
+      const QM31 a = Conj(value) - value;
+      b.column_coeffs.emplace_back(column, alpha_power * c);
+      b.a_sum += alpha_power * a;
+      b.b_sum += alpha_power * (value * c - a * p.y);
+    }
+    b.batch_coeff = alpha_power;
+    b.ix = p.x.c1;
+    b.iy = p.y.c1;
+    b.k = p.x.c0 * b.iy - p.y.c0 * b.ix;
+    prepared.push_back(std::move(b));
+  }
+  return prepared;
+}
+
+}  // namespace
+
+std::array<uint32_t, 8> PointKey(const CirclePoint<QM31>& p) {
+  const std::array<M31, 4> x = p.x.ToM31Array(), y = p.y.ToM31Array();
+  return {x[0].value(), x[1].value(), x[2].value(), x[3].value(),
+          y[0].value(), y[1].value(), y[2].value(), y[3].value()};
+}
+
+std::vector<ColumnSampleBatch> BatchSamplesByPoint(
+    std::span<const std::vector<PointSample>> samples_per_column) {
+  std::map<std::array<uint32_t, 8>, ColumnSampleBatch> by_point;
+  for (size_t column = 0; column < samples_per_column.size(); ++column) {
+    for (const PointSample& sample : samples_per_column[column]) {
+      ColumnSampleBatch& batch = by_point[PointKey(sample.point)];
+      batch.point = sample.point;
+      batch.columns_and_values.emplace_back(column, sample.value);
+    }
+  }
+  std::vector<ColumnSampleBatch> batches;
+  batches.reserve(by_point.size());
+  for (auto& [key, batch] : by_point) batches.push_back(std::move(batch));
+  return batches;
+}
+
+QM31 FriQuotientAtPoint(const CirclePoint<M31>& point, std::span<const M31> column_values,
+                        std::span<const ColumnSampleBatch> batches, QM31 random_coeff) {
+  QM31 acc;
+  for (const BatchConstants& b : PrepareBatches(batches, random_coeff)) {
+    QM31 numerator = -(b.a_sum * point.y + b.b_sum);
+    for (const auto& [column, coeff] : b.column_coeffs) numerator += coeff * column_values[column];
+    const CM31 den = b.k - b.iy * point.x + b.ix * point.y;
+    acc = acc * b.batch_coeff + numerator * QM31(den.Inverse());
+  }
+  return acc;
+}
+
+SecureColumn ComputeFriQuotient(const circle::CircleDomain& domain,
+                                std::span<const std::span<const M31>> columns,
+                                std::span<const ColumnSampleBatch> batches, QM31 random_coeff) {
+  const std::vector<BatchConstants> prepared = PrepareBatches(batches, random_coeff);
+  const uint32_t log_size = domain.log_size();
+  const size_t n = domain.size();
+  assert(n >= size_t{field::kLanes});
+  for (std::span<const M31> column : columns) assert(column.size() == n);
+  SecureColumn out;
+  for (std::vector<M31>& coord : out.coords) coord.resize(n);
+  // The domain's coordinates in bit-reversed (storage) order.
+  std::vector<M31> domain_x(n), domain_y(n);
+  {
+    const std::vector<CirclePoint<M31>> points = domain.Points();
+    tbb::parallel_for(size_t{0}, n, [&](size_t i) {
+      const CirclePoint<M31>& p = points[circle::BitReverseIndex(i, log_size)];
+      domain_x[i] = p.x;
+      domain_y[i] = p.y;
+    });
+  }
+
+  // Chunks of kChunkVectors packed rows: one batched inversion of the denominators per chunk.
+  constexpr size_t kLanes = field::kLanes;
+  constexpr size_t kChunkVectors = 16;
+  const size_t chunk = std::min(n, kChunkVectors * kLanes);
+  tbb::parallel_for(size_t{0}, n / chunk, [&](size_t c) {
+    const size_t begin = c * chunk;
+    const size_t n_vectors = chunk / kLanes;
+    std::array<PackedM31, kChunkVectors> xs, ys;
+    for (size_t v = 0; v < n_vectors; ++v) {
+      xs[v] = PackedM31::Load(&domain_x[begin + v * kLanes]);
+      ys[v] = PackedM31::Load(&domain_y[begin + v * kLanes]);
+    }
+    std::array<PackedQM31, kChunkVectors> acc{};
+    std::array<PackedCM31, kChunkVectors> den, prefix;
+    for (const BatchConstants& b : prepared) {
+      // Denominators and their batched inverse (Montgomery's trick over the chunk).
+      const PackedCM31 k = PackedCM31::Broadcast(b.k), iy = PackedCM31::Broadcast(b.iy),
+                       ix = PackedCM31::Broadcast(b.ix);
+      for (size_t v = 0; v < n_vectors; ++v) {
+        den[v] = k - iy * xs[v] + ix * ys[v];
+        prefix[v] = v == 0 ? den[v] : prefix[v - 1] * den[v];
+      }
+      PackedCM31 inv = prefix[n_vectors - 1].Inverse();
+      for (size_t v = n_vectors; v-- > 0;) {
+        const PackedCM31 den_inv = v == 0 ? inv : inv * prefix[v - 1];
+        inv = inv * den[v];
+        den[v] = den_inv;
+      }
+      const PackedQM31 a_sum = PackedQM31::Broadcast(b.a_sum);
+      const PackedQM31 b_sum = PackedQM31::Broadcast(b.b_sum);
+      const PackedQM31 batch_coeff = PackedQM31::Broadcast(b.batch_coeff);
+      std::array<PackedQM31, kChunkVectors> numerators;
+      for (size_t v = 0; v < n_vectors; ++v) numerators[v] = -(a_sum * ys[v] + b_sum);
+      for (const auto& [column, coeff] : b.column_coeffs) {
+        const PackedQM31 packed_coeff = PackedQM31::Broadcast(coeff);
+        const M31* values = &columns[column][begin];
+        for (size_t v = 0; v < n_vectors; ++v) {
+          numerators[v] += packed_coeff * PackedM31::Load(values + v * kLanes);
+        }
+      }
+      for (size_t v = 0; v < n_vectors; ++v) {
+        acc[v] =
+            acc[v] * batch_coeff + PackedQM31{numerators[v].c0 * den[v], numerators[v].c1 * den[v]};
+      }
+    }
+    for (size_t v = 0; v < n_vectors; ++v) {
+      const size_t row = begin + v * kLanes;
+      acc[v].StoreCoords(&out.coords[0][row], &out.coords[1][row], &out.coords[2][row],
+                         &out.coords[3][row]);
+    }
+  });
+  return out;
+}
+
+}  // namespace tensorstark::fri
