@@ -4,7 +4,7 @@ BUILD ?= build
 SIMD ?= auto
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build test test-simd bench demo clean
+.PHONY: all setup configure build test test-simd bench demo clean fuzz
 
 all: build
 
@@ -31,9 +31,30 @@ test-simd:
 
 bench: build
 	@scripts/run_benchmarks.sh $(BUILD)
+	@scripts/bench_prover.sh $(BUILD)
 
+# The foundation self-check, then a proof and its verification for both example AIRs.
 demo: build
 	@$(BUILD)/tensorstark selfcheck
+	@$(BUILD)/tensorstark bench wide-fib --log-rows 16 --columns 100 --profile fast
+	@$(BUILD)/tensorstark bench range-check --log-rows 16 --profile fast
+
+# Fuzzes the proof parser (fuzz/): clang++-14 with libFuzzer, ASan and UBSan in its own build dir,
+# seeded with valid proofs, for FUZZ_SECONDS on FUZZ_CORPUS (which keeps what it finds). Crash
+# inputs land in FUZZ_BUILD; a single allocation over 64 MB counts as a crash (a forged count).
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_CORPUS ?= $(FUZZ_BUILD)/corpus
+
+fuzz: setup
+	@command -v clang++-14 >/dev/null || { echo "make fuzz needs clang++-14: apt-get install clang-14"; exit 1; }
+	@mkdir -p $(FUZZ_BUILD) $(FUZZ_CORPUS)
+	@cmake -S fuzz -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++-14 > $(FUZZ_BUILD)/configure.log 2>&1 \
+	  || { cat $(FUZZ_BUILD)/configure.log; exit 1; }
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
+	@$(FUZZ_BUILD)/make_seed_corpus $(FUZZ_CORPUS)
+	@$(FUZZ_BUILD)/proof_parse_fuzzer -max_total_time=$(FUZZ_SECONDS) -malloc_limit_mb=64 \
+	  -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_CORPUS)
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-avx2 $(BUILD)-portable

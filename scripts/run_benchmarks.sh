@@ -12,7 +12,7 @@ mkdir -p "$out"
 
 context="git=$(git rev-parse --short HEAD 2>/dev/null || echo none)"
 
-for suite in field circle hash; do
+for suite in field circle hash fri; do
   exe="$build/bench/bench_$suite"
   [ -x "$exe" ] || { echo "missing $exe: run make build first" >&2; exit 1; }
   echo "== bench_$suite"

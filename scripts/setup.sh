@@ -10,6 +10,7 @@ debian_packages=(
   libtbb-dev libboost-dev libfmt-dev nlohmann-json3-dev libxxhash-dev
   doctest-dev libbenchmark-dev
   libb2-dev  # BLAKE2s reference implementation for the tests
+  clang-14   # libFuzzer for `make fuzz` (the proof parser)
 )
 # Node.js runs the npm reference implementations (Poseidon, Cairo compiler); keep a newer one
 # if the machine already has it.

@@ -2,8 +2,11 @@
 // (compile, prove, verify, ...) arrive with the layers that implement them.
 #include <fmt/core.h>
 
+#include <span>
 #include <string_view>
 
+#include "cli/bench_command.h"
+#include "cli/inspect_command.h"
 #include "cli/selfcheck.h"
 
 namespace {
@@ -13,6 +16,9 @@ constexpr std::string_view kUsage = R"(usage: tensorstark <command> [options]
 Proves that an ML model produced a given output with a Circle STARK over Mersenne-31.
 
 commands:
+  bench       prove and verify an example AIR and report time, size, memory and security
+              (tensorstark bench --help)
+  inspect     print a proof file as JSON (tensorstark inspect <proof.bin>)
   selfcheck   run an end-to-end check of the field, circle and hash layers, with timings
   version     print the version
   help        print this help
@@ -31,6 +37,12 @@ int main(int argc, char** argv) {
   if (command == "help" || command == "--help" || command == "-h") {
     fmt::print("{}", kUsage);
     return 0;
+  }
+  if (command == "bench") {
+    return tensorstark::cli::RunBenchCommand(std::span<char* const>(argv + 2, argc - 2));
+  }
+  if (command == "inspect") {
+    return tensorstark::cli::RunInspectCommand(std::span<char* const>(argv + 2, argc - 2));
   }
   if (argc > 2) {
     fmt::print(stderr, "tensorstark {}: unexpected argument '{}'\n", command, argv[2]);

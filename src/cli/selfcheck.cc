@@ -93,8 +93,8 @@ std::string CheckCircleFft() {
 
 std::string CheckHashVectors() {
   const std::string abc = "abc";
-  hash::Blake2sHash digest = hash::Blake2s(
-      {reinterpret_cast<const uint8_t*>(abc.data()), abc.size()});
+  hash::Blake2sHash digest =
+      hash::Blake2s({reinterpret_cast<const uint8_t*>(abc.data()), abc.size()});
   if (digest.ToHex() != "508c5e8c327c14e2e1a72ba34eeb452f37458b209ed63a294d999b4c86675982") {
     return "BLAKE2s(\"abc\") differs from RFC 7693";
   }

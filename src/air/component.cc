@@ -1,0 +1,15 @@
+#include "air/component.h"
+
+#include <algorithm>
+#include <bit>
+
+namespace tensorstark::air {
+
+uint32_t Component::EvalLogSize() const {
+  const uint32_t degree = Info().max_constraint_degree;
+  // ceil(log2(degree)): the blowup that holds constraint·(1/Z) for a constraint of this degree.
+  const uint32_t log_blowup = degree <= 1 ? 0 : std::bit_width(degree - 1);
+  return log_size() + std::max<uint32_t>(log_blowup, 1);
+}
+
+}  // namespace tensorstark::air

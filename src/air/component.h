@@ -1,0 +1,118 @@
+// The interface between an AIR component and the prover/verifier (protocol reference §9.1).
+// Components are written once as a template over an evaluator (framework.h); FrameworkComponent
+// turns such a template into this interface, so Prove and Verify only see Component.
+//
+// Conventions shared by all evaluators:
+// - Trees: 0 preprocessed columns, 1 main trace, 2 interaction (LogUp) trace, 3 composition.
+// - A component of log size n has 2^n rows, in coset order of CanonicCoset(n); every column is
+//   stored as an evaluation on CanonicCoset(n).circle_domain() in bit-reversed order (like Stwo).
+//   A mask offset o reads row r + o (cyclically, in coset order).
+// - The composition is C = Σ_k α^{N-1-k}·c_k / Z_{n(k)} over all constraints k of all
+//   components in order; the verifier evaluates it in Horner form, acc = acc·α + c_k / Z.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "air/relation.h"
+#include "air/preprocessed.h"
+#include "circle/circle_point.h"
+#include "field/m31.h"
+#include "field/qm31.h"
+#include "fri/secure_column.h"
+
+namespace tensorstark::air {
+
+using field::M31;
+using field::QM31;
+
+inline constexpr size_t kPreprocessedTree = 0;
+inline constexpr size_t kTraceTree = 1;
+inline constexpr size_t kInteractionTree = 2;
+inline constexpr size_t kCompositionTree = 3;
+inline constexpr uint32_t kMaxConstraintDegree = 3;
+
+struct ComponentInfo {
+  std::vector<PreprocessedColumnId> preprocessed_columns;  // in the order Evaluate reads them
+  std::vector<std::vector<int>> trace_offsets;             // per main-trace column
+  std::vector<std::vector<int>> interaction_offsets;       // per interaction (M31) column
+  size_t n_constraints = 0;
+  uint32_t max_constraint_degree = 0;  // degree in the trace columns, 1 … kMaxConstraintDegree
+  std::vector<Relation> relations;     // the relations it adds fractions to, by first use
+  size_t n_public_inputs = 0;          // 1 + the largest public input index it reads
+};
+
+// What the evaluators need besides the trace.
+struct EvalContext {
+  std::span<const M31> public_inputs;
+  const LookupElementsMap* lookup_elements = nullptr;  // null before the challenges are drawn
+  QM31 claimed_sum;                                     // this component's LogUp sum
+};
+
+// Columns of one component, per tree (0, 1, 2): tree 0 holds its preprocessed columns in Info
+// order. All columns have the same length: 2^log_size on the trace domain, or 2^k on the
+// evaluation domain CanonicCoset(k).circle_domain() (bit-reversed order either way).
+struct ColumnsView {
+  std::array<std::vector<std::span<const M31>>, 3> trees;
+};
+
+// Sampled values at the out-of-domain point: mask[tree][column][i] is the column's value at
+// point + offsets[i]·step (tree 0: offset 0 only). Interaction columns are M31 coordinates.
+using MaskValues = std::array<std::vector<std::vector<QM31>>, 3>;
+
+struct InteractionTrace {
+  std::vector<std::vector<M31>> columns;  // 4 per LogUp batch, trace-domain storage order
+  QM31 claimed_sum;
+};
+
+struct ConstraintFailure {
+  std::string component;
+  size_t constraint = 0;  // index in Evaluate order
+  size_t row = 0;         // coset-order row
+  std::string expression;
+};
+
+class Component {
+ public:
+  virtual ~Component() = default;
+
+  virtual std::string name() const = 0;
+  virtual uint32_t log_size() const = 0;
+  virtual ComponentInfo Info() const = 0;
+
+  // The domain the composition is evaluated on: log_size + ceil(log2(max degree)), at least
+  // log_size + 1.
+  uint32_t EvalLogSize() const;
+
+  // Prover: the LogUp columns (batched in pairs) and claimed sum from the main trace.
+  // Components without relations return no columns and a zero sum.
+  virtual InteractionTrace GenerateInteractionTrace(const ColumnsView& trace,
+                                                    const EvalContext& ctx) const = 0;
+
+  // Prover: for every point P of CanonicCoset(EvalLogSize()).circle_domain(), adds
+  // Σ_j coeffs[j]·c_j(P) / Z(P) to accumulator (bit-reversed order). `columns` are the
+  // component's columns evaluated on that domain; coeffs has n_constraints entries.
+  virtual void EvaluateOnDomain(const ColumnsView& columns, const EvalContext& ctx,
+                                std::span<const QM31> coeffs,
+                                fri::SecureColumn& accumulator) const = 0;
+
+  // Verifier: acc = acc·random_coeff + c_j(point) / Z(point), constraint by constraint.
+  virtual void EvaluateAtPoint(const MaskValues& mask, const circle::CirclePoint<QM31>& point,
+                               QM31 random_coeff, const EvalContext& ctx,
+                               QM31& accumulator) const = 0;
+
+  // Debugging: checks every constraint on every row of a concrete trace (trees 0, 1 and 2 on
+  // the trace domain) and names the first that fails.
+  virtual std::optional<ConstraintFailure> AssertConstraints(const ColumnsView& trace,
+                                                             const EvalContext& ctx) const = 0;
+
+  // The constraints as printable expressions, in Evaluate order.
+  virtual std::vector<std::string> ConstraintExpressions() const = 0;
+};
+
+}  // namespace tensorstark::air

@@ -1,0 +1,137 @@
+#include "air/composition.h"
+
+#include <tbb/parallel_for.h>
+
+#include <cassert>
+#include <map>
+#include <utility>
+
+#include "circle/coset.h"
+#include "circle/fft.h"
+#include "fri/secure_column.h"
+
+namespace tensorstark::air {
+namespace {
+
+// A component's columns on CanonicCoset(log_size).circle_domain(): the committed evaluations
+// where their domain is that one, fresh evaluations (kept in `storage`) otherwise.
+ColumnsView ColumnsOnDomain(const ComponentLayout& c, const CommittedTrees& trees,
+                            uint32_t log_size, std::vector<std::vector<M31>>& storage) {
+  std::array<std::vector<size_t>, 3> indices;
+  indices[kPreprocessedTree] = c.preprocessed;
+  for (size_t i = 0; i < c.info.trace_offsets.size(); ++i) {
+    indices[kTraceTree].push_back(c.trace_begin + i);
+  }
+  for (size_t i = 0; i < c.info.interaction_offsets.size(); ++i) {
+    indices[kInteractionTree].push_back(c.interaction_begin + i);
+  }
+  std::vector<std::pair<size_t, size_t>> to_evaluate;  // (tree, column)
+  for (size_t t = 0; t < 3; ++t) {
+    for (size_t g : indices[t]) {
+      if ((*trees.polys[t])[g].log_size() + trees.log_blowup != log_size) {
+        to_evaluate.emplace_back(t, g);
+      }
+    }
+  }
+  storage.assign(to_evaluate.size(), std::vector<M31>(size_t{1} << log_size));
+  const circle::CircleDomain domain = circle::CanonicCoset(log_size).circle_domain();
+  tbb::parallel_for(size_t{0}, to_evaluate.size(), [&](size_t i) {
+    const auto [t, g] = to_evaluate[i];
+    circle::CircleFftExtend((*trees.polys[t])[g].coeffs(), storage[i], domain, *trees.twiddles);
+  });
+  ColumnsView view;
+  size_t next = 0;
+  for (size_t t = 0; t < 3; ++t) {
+    for (size_t g : indices[t]) {
+      const bool fresh = next < to_evaluate.size() && to_evaluate[next] == std::pair{t, g};
+      view.trees[t].push_back(fresh ? std::span<const M31>(storage[next++])
+                                    : std::span<const M31>((*trees.evaluations[t])[g]));
+    }
+  }
+  return view;
+}
+
+}  // namespace
+
+std::vector<circle::CirclePoly> ComputeComposition(std::span<const Component* const> components,
+                                                   const AirLayout& layout,
+                                                   const CommittedTrees& trees, QM31 random_coeff,
+                                                   std::span<const M31> public_inputs,
+                                                   const LookupElementsMap& elements,
+                                                   std::span<const QM31> claimed_sums) {
+  // Constraint k (global order) gets α^{N-1-k}.
+  std::vector<QM31> powers(layout.n_constraints);
+  QM31 power = QM31::One();
+  for (size_t k = layout.n_constraints; k-- > 0; power *= random_coeff) powers[k] = power;
+
+  std::map<uint32_t, fri::SecureColumn> accumulations;  // by evaluation log size
+  size_t first_constraint = 0;
+  for (size_t i = 0; i < components.size(); ++i) {
+    const ComponentLayout& c = layout.components[i];
+    const uint32_t log_size = components[i]->EvalLogSize();
+    auto [it, inserted] = accumulations.try_emplace(log_size);
+    if (inserted) it->second = fri::SecureColumn::Zeros(size_t{1} << log_size);
+    std::vector<std::vector<M31>> storage;
+    const ColumnsView view = ColumnsOnDomain(c, trees, log_size, storage);
+    const EvalContext ctx{public_inputs, &elements, claimed_sums[i]};
+    components[i]->EvaluateOnDomain(
+        view, ctx, std::span(powers).subspan(first_constraint, c.info.n_constraints), it->second);
+    first_constraint += c.info.n_constraints;
+  }
+
+  // Interpolate each accumulation and add the coefficients (zero-extension is free in the
+  // coefficient basis).
+  const size_t composition_size = size_t{1} << layout.composition_log_size;
+  std::array<std::vector<M31>, 4> coeffs;
+  for (std::vector<M31>& coord : coeffs) coord.assign(composition_size, M31());
+  for (auto& [log_size, accumulation] : accumulations) {
+    const circle::CircleDomain domain = circle::CanonicCoset(log_size).circle_domain();
+    tbb::parallel_for(size_t{0}, size_t{4}, [&](size_t coord) {
+      std::vector<M31>& values = accumulation.coords[coord];
+      circle::CircleIfft(values, domain, *trees.twiddles);
+      for (size_t j = 0; j < values.size(); ++j) coeffs[coord][j] += values[j];
+    });
+  }
+
+  std::vector<circle::CirclePoly> chunks;
+  const size_t chunk_size = size_t{1} << layout.chunk_log_size;
+  for (size_t j = 0; j < layout.n_composition_chunks(); ++j) {
+    for (size_t coord = 0; coord < 4; ++coord) {
+      const auto begin = coeffs[coord].begin() + j * chunk_size;
+      chunks.emplace_back(std::vector<M31>(begin, begin + chunk_size));
+    }
+  }
+  return chunks;
+}
+
+std::optional<ConstraintFailure> FindConstraintFailure(std::span<const Component* const> components,
+                                                       const AirLayout& layout,
+                                                       const CommittedTrees& trees,
+                                                       std::span<const M31> public_inputs,
+                                                       const LookupElementsMap& elements,
+                                                       std::span<const QM31> claimed_sums) {
+  // The trace-domain values are recovered from the polynomials (their own domains, no blowup).
+  CommittedTrees on_trace_domain = trees;
+  std::array<std::vector<std::vector<M31>>, 3> values;
+  for (size_t t = 0; t < 3; ++t) {
+    const std::vector<circle::CirclePoly>& polys = *trees.polys[t];
+    values[t].resize(polys.size());
+    tbb::parallel_for(size_t{0}, polys.size(), [&](size_t g) {
+      values[t][g].assign(polys[g].coeffs().begin(), polys[g].coeffs().end());
+      circle::CircleFft(values[t][g], circle::CanonicCoset(polys[g].log_size()).circle_domain(),
+                        *trees.twiddles);
+    });
+    on_trace_domain.evaluations[t] = &values[t];
+  }
+  on_trace_domain.log_blowup = 0;
+  for (size_t i = 0; i < components.size(); ++i) {
+    std::vector<std::vector<M31>> storage;
+    const ColumnsView view =
+        ColumnsOnDomain(layout.components[i], on_trace_domain, components[i]->log_size(), storage);
+    const EvalContext ctx{public_inputs, &elements, claimed_sums[i]};
+    if (auto failure = components[i]->AssertConstraints(view, ctx)) return failure;
+  }
+  return std::nullopt;
+}
+
+}  // namespace tensorstark::air

@@ -1,0 +1,99 @@
+// Symbolic constraint expressions (protocol reference §9.1, Stwo's constraint_framework/expr):
+// the values the expression evaluator runs a component's Evaluate on. An Expr is an immutable
+// tree over constants and named variables (trace cells, preprocessed columns, public inputs,
+// lookup elements, the claimed sum). It gives each constraint's degree in the trace columns, its
+// printable text, and the structure a code generator (the Cairo verifier) walks.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "air/preprocessed.h"
+#include "field/m31.h"
+#include "field/qm31.h"
+
+namespace tensorstark::air {
+
+using field::M31;
+using field::QM31;
+
+struct ExprVariable {
+  enum class Kind : uint8_t {
+    kTrace,             // main-trace column `index` at row offset `offset`
+    kInteraction,       // interaction (M31) column `index` at row offset `offset`
+    kPreprocessed,      // preprocessed column `preprocessed` at offset 0
+    kPublicInput,       // public input `index`
+    kLookupZ,           // z of `relation`
+    kLookupAlphaPower,  // alpha_powers[index] of `relation` (index ≥ 1)
+    kClaimedSum,        // the component's LogUp claimed sum
+  };
+  Kind kind = Kind::kTrace;
+  size_t index = 0;
+  int offset = 0;
+  PreprocessedColumnId preprocessed;
+  std::string relation;
+
+  static ExprVariable Column(Kind kind, size_t index, int offset);  // kTrace or kInteraction
+  static ExprVariable Preprocessed(const PreprocessedColumnId& id);
+  static ExprVariable PublicInput(size_t index);
+  static ExprVariable LookupZ(const std::string& relation);
+  static ExprVariable LookupAlphaPower(const std::string& relation, size_t power);
+  static ExprVariable ClaimedSum();
+
+  // trace_3[0], interaction_2[-1], is_first_10, public_input_0, range_check_8_z,
+  // range_check_8_alpha_pow_1, claimed_sum.
+  std::string Name() const;
+  // Columns are polynomials of degree 1 in the trace; the rest are constants.
+  uint32_t Degree() const;
+  // Lookup elements and the claimed sum are QM31; columns and public inputs are M31.
+  bool IsExtension() const;
+};
+
+class Expr {
+ public:
+  enum class Op : uint8_t { kConstant, kVariable, kAdd, kSub, kMul, kNeg, kCombine };
+
+  Expr();  // the constant 0
+  // Implicit, so that M31 constants mix into arithmetic like with the numeric evaluators.
+  Expr(M31 value);  // NOLINT(google-explicit-constructor)
+  explicit Expr(QM31 value);
+  static Expr Variable(ExprVariable variable);
+  // e0 + e1·i + e2·u + e3·iu from four M31-valued expressions (QM31::FromPartialEvals).
+  static Expr Combine(const std::array<Expr, 4>& coords);
+
+  Op op() const;
+  const QM31& constant() const;          // kConstant
+  const ExprVariable& variable() const;  // kVariable
+  std::span<const Expr> operands() const;
+  uint32_t degree() const;
+  bool is_extension() const;
+  bool IsConstant(M31 value) const;
+
+  // Infix text with the parentheses precedence requires, e.g.
+  // "trace_2[0] - (trace_0[0] * trace_0[0] + trace_1[0] * trace_1[0])".
+  std::string ToString() const;
+
+  // Constant operands are folded (x + 0, x·1, x·0, constant·constant) so that the LogUp
+  // constraints print without their zero terms.
+  friend Expr operator+(const Expr& a, const Expr& b);
+  friend Expr operator-(const Expr& a, const Expr& b);
+  friend Expr operator*(const Expr& a, const Expr& b);
+  Expr operator-() const;
+  Expr& operator+=(const Expr& o) { return *this = *this + o; }
+  Expr& operator-=(const Expr& o) { return *this = *this - o; }
+  Expr& operator*=(const Expr& o) { return *this = *this * o; }
+
+ private:
+  struct Node;
+  explicit Expr(std::shared_ptr<const Node> node) : node_(std::move(node)) {}
+  static Expr Make(Op op, std::vector<Expr> operands);
+
+  std::shared_ptr<const Node> node_;
+};
+
+}  // namespace tensorstark::air

@@ -1,0 +1,191 @@
+#include "air/layout.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "circle/coset.h"
+#include "circle/vanishing.h"
+#include "fri/config.h"
+
+namespace tensorstark::air {
+namespace {
+
+using circle::CirclePoint;
+using circle::CirclePointIndex;
+
+// point + offset·step of the component's trace domain (negative offsets go backwards).
+CirclePoint<QM31> ShiftedPoint(const CirclePoint<QM31>& point, uint32_t log_size, int offset) {
+  const CirclePointIndex step = circle::CanonicCoset(log_size).step_size();
+  const CirclePointIndex shift =
+      offset >= 0 ? step * static_cast<uint64_t>(offset) : -(step * static_cast<uint64_t>(-offset));
+  return point + CirclePoint<QM31>(shift.ToPoint());
+}
+
+}  // namespace
+
+std::vector<QM31> PackM31s(std::span<const M31> values) {
+  std::vector<QM31> packed;
+  for (size_t i = 0; i < values.size(); i += 4) {
+    std::array<M31, 4> v{};
+    for (size_t j = 0; j < 4 && i + j < values.size(); ++j) v[j] = values[i + j];
+    packed.push_back(QM31::FromM31Array(v));
+  }
+  return packed;
+}
+
+std::variant<AirLayout, std::string> MakeLayout(std::span<const Component* const> components,
+                                                const ProofConfig& config) {
+  if (auto error = fri::ValidateConfig(config.pcs)) return *error;
+  if (config.interaction_pow_bits > 40) return std::string("interaction_pow_bits must be ≤ 40");
+  if (components.empty()) return std::string("the AIR has no components");
+  AirLayout layout;
+  std::map<PreprocessedColumnId, size_t> preprocessed_index;
+  std::map<std::string, Relation> relations;
+  const uint32_t min_log_size =
+      std::max(kMinComponentLogSize, config.pcs.fri.log_last_layer_degree_bound + 1);
+  for (const Component* component : components) {
+    const uint32_t n = component->log_size();
+    if (n < min_log_size || n > kMaxComponentLogSize) {
+      return fmt::format("component {} has log size {}, must be in [{}, {}]", component->name(), n,
+                         min_log_size, kMaxComponentLogSize);
+    }
+    ComponentLayout c;
+    c.info = component->Info();
+    if (c.info.max_constraint_degree > kMaxConstraintDegree) {
+      return fmt::format("component {} has a constraint of degree {} (at most {})",
+                         component->name(), c.info.max_constraint_degree, kMaxConstraintDegree);
+    }
+    for (const PreprocessedColumnId& id : c.info.preprocessed_columns) {
+      if (id.log_size != n) {
+        return fmt::format("component {} (log size {}) reads preprocessed column {}",
+                           component->name(), n, id.Name());
+      }
+      auto [it, inserted] = preprocessed_index.try_emplace(id, layout.preprocessed_columns.size());
+      if (inserted) {
+        layout.preprocessed_columns.push_back(id);
+        layout.column_log_sizes[kPreprocessedTree].push_back(id.log_size);
+      }
+      c.preprocessed.push_back(it->second);
+    }
+    c.trace_begin = layout.column_log_sizes[kTraceTree].size();
+    layout.column_log_sizes[kTraceTree].insert(layout.column_log_sizes[kTraceTree].end(),
+                                               c.info.trace_offsets.size(), n);
+    c.interaction_begin = layout.column_log_sizes[kInteractionTree].size();
+    layout.column_log_sizes[kInteractionTree].insert(
+        layout.column_log_sizes[kInteractionTree].end(), c.info.interaction_offsets.size(), n);
+    for (const Relation& relation : c.info.relations) {
+      auto [it, inserted] = relations.try_emplace(relation.name, relation);
+      if (!inserted && it->second != relation) {
+        return fmt::format("relation {} is used with {} and {} values", relation.name,
+                           it->second.n_values, relation.n_values);
+      }
+    }
+    layout.n_constraints += c.info.n_constraints;
+    layout.n_public_inputs = std::max(layout.n_public_inputs, c.info.n_public_inputs);
+    layout.composition_log_size = std::max(layout.composition_log_size, component->EvalLogSize());
+    layout.chunk_log_size = std::max(layout.chunk_log_size, n);
+    layout.components.push_back(std::move(c));
+  }
+  for (auto& [name, relation] : relations) layout.relations.push_back(relation);
+  return layout;
+}
+
+std::optional<std::string> CheckTraces(std::span<const Component* const> components,
+                                       const AirLayout& layout,
+                                       const std::vector<std::vector<std::vector<M31>>>& traces) {
+  if (traces.size() != components.size()) {
+    return fmt::format("{} traces for {} components", traces.size(), components.size());
+  }
+  for (size_t i = 0; i < components.size(); ++i) {
+    const size_t n_columns = layout.components[i].info.trace_offsets.size();
+    if (traces[i].size() != n_columns) {
+      return fmt::format("component {} needs {} trace columns, got {}", components[i]->name(),
+                         n_columns, traces[i].size());
+    }
+    const size_t n_rows = size_t{1} << components[i]->log_size();
+    for (size_t col = 0; col < n_columns; ++col) {
+      if (traces[i][col].size() != n_rows) {
+        return fmt::format("component {} column {} has {} rows, expected {}", components[i]->name(),
+                           col, traces[i][col].size(), n_rows);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+fri::SamplePoints MakeSamplePoints(const AirLayout& layout, const CirclePoint<QM31>& point) {
+  fri::SamplePoints points(4);
+  points[kPreprocessedTree].assign(layout.preprocessed_columns.size(), {point});
+  for (const ComponentLayout& c : layout.components) {
+    for (size_t tree : {kTraceTree, kInteractionTree}) {
+      const auto& offsets = tree == kTraceTree ? c.info.trace_offsets : c.info.interaction_offsets;
+      const size_t begin = tree == kTraceTree ? c.trace_begin : c.interaction_begin;
+      for (size_t col = 0; col < offsets.size(); ++col) {
+        const uint32_t log_size = layout.column_log_sizes[tree][begin + col];
+        std::vector<CirclePoint<QM31>> column_points;
+        for (int offset : offsets[col]) {
+          column_points.push_back(ShiftedPoint(point, log_size, offset));
+        }
+        points[tree].push_back(std::move(column_points));
+      }
+    }
+  }
+  points[kCompositionTree].assign(4 * layout.n_composition_chunks(), {point});
+  return points;
+}
+
+MaskValues ComponentMask(const AirLayout& layout, size_t component,
+                         const std::vector<std::vector<std::vector<QM31>>>& sampled_values) {
+  const ComponentLayout& c = layout.components[component];
+  MaskValues mask;
+  for (size_t index : c.preprocessed) mask[kPreprocessedTree].push_back(sampled_values[0][index]);
+  for (size_t col = 0; col < c.info.trace_offsets.size(); ++col) {
+    mask[kTraceTree].push_back(sampled_values[kTraceTree][c.trace_begin + col]);
+  }
+  for (size_t col = 0; col < c.info.interaction_offsets.size(); ++col) {
+    mask[kInteractionTree].push_back(sampled_values[kInteractionTree][c.interaction_begin + col]);
+  }
+  return mask;
+}
+
+QM31 RecombineComposition(const AirLayout& layout, std::span<const QM31> chunk_coords,
+                          const CirclePoint<QM31>& point) {
+  // Coefficient bit c + b selects π^{c-1+b}(x) (§3.1), so chunk j carries the product of those
+  // factors over the set bits b of j.
+  const uint32_t c = layout.chunk_log_size;
+  std::vector<QM31> factors;  // π^{c-1+b}(x)
+  QM31 x = point.x;
+  for (uint32_t i = 1; i < c; ++i) x = CirclePoint<QM31>::DoubleX(x);
+  for (size_t j = 1; j < layout.n_composition_chunks(); j <<= 1) {
+    factors.push_back(x);
+    x = CirclePoint<QM31>::DoubleX(x);
+  }
+  QM31 value;
+  for (size_t j = 0; j < layout.n_composition_chunks(); ++j) {
+    QM31 chunk = QM31::FromPartialEvals({chunk_coords[4 * j], chunk_coords[4 * j + 1],
+                                         chunk_coords[4 * j + 2], chunk_coords[4 * j + 3]});
+    for (size_t b = 0; b < factors.size(); ++b) {
+      if ((j >> b) & 1) chunk *= factors[b];
+    }
+    value += chunk;
+  }
+  return value;
+}
+
+QM31 CompositionAtPoint(std::span<const Component* const> components, const AirLayout& layout,
+                        const std::vector<std::vector<std::vector<QM31>>>& sampled_values,
+                        const CirclePoint<QM31>& point, QM31 random_coeff,
+                        std::span<const M31> public_inputs, const LookupElementsMap& elements,
+                        std::span<const QM31> claimed_sums) {
+  QM31 acc;
+  for (size_t i = 0; i < components.size(); ++i) {
+    EvalContext ctx{public_inputs, &elements, claimed_sums[i]};
+    components[i]->EvaluateAtPoint(ComponentMask(layout, i, sampled_values), point, random_coeff,
+                                   ctx, acc);
+  }
+  return acc;
+}
+
+}  // namespace tensorstark::air

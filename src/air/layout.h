@@ -1,0 +1,107 @@
+// What prover and verifier derive from the list of components before any proof data (protocol
+// reference §8.1, §9): where each component's columns live in the trees, the column sizes, the
+// relations whose challenges are drawn, the composition's size and split, the statement mixed into
+// the channel, and the out-of-domain sample points.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "air/component.h"
+#include "air/proof.h"
+#include "circle/circle_point.h"
+#include "fri/pcs_common.h"
+
+namespace tensorstark::air {
+
+struct ComponentLayout {
+  ComponentInfo info;
+  std::vector<size_t> preprocessed;  // tree-0 index of each of info.preprocessed_columns
+  size_t trace_begin = 0;            // first main column in tree 1
+  size_t interaction_begin = 0;      // first interaction column in tree 2
+};
+
+struct AirLayout {
+  std::vector<ComponentLayout> components;
+  std::vector<PreprocessedColumnId> preprocessed_columns;  // tree 0, in order of first use
+  std::vector<Relation> relations;                         // sorted by name
+  std::array<std::vector<uint32_t>, 3> column_log_sizes;   // trees 0, 1, 2
+  size_t n_constraints = 0;
+  size_t n_public_inputs = 0;  // the statement's length: the most any component reads
+  uint32_t composition_log_size = 0;  // the largest EvalLogSize
+  uint32_t chunk_log_size = 0;        // the largest component log size
+  size_t n_composition_chunks() const {
+    return size_t{1} << (composition_log_size - chunk_log_size);
+  }
+};
+
+inline constexpr uint32_t kMinComponentLogSize = 4;
+inline constexpr uint32_t kMaxComponentLogSize = 26;
+
+// A one-line error if the components do not form a valid AIR for this configuration.
+std::variant<AirLayout, std::string> MakeLayout(std::span<const Component* const> components,
+                                                const ProofConfig& config);
+
+// M31 values four to a QM31 (zero-padded), for mixing.
+std::vector<QM31> PackM31s(std::span<const M31> values);
+
+// A one-line error if traces[component][column] do not have the components' shapes.
+std::optional<std::string> CheckTraces(std::span<const Component* const> components,
+                                       const AirLayout& layout,
+                                       const std::vector<std::vector<std::vector<M31>>>& traces);
+
+// The statement: configuration, public inputs and component sizes, mixed before anything else.
+template <class C>
+void MixStatement(C& channel, const ProofConfig& config, std::span<const M31> public_inputs,
+                  std::span<const Component* const> components) {
+  const fri::PcsConfig& pcs = config.pcs;
+  for (uint64_t v : {pcs.pow_bits, pcs.fri.log_blowup_factor, pcs.fri.log_last_layer_degree_bound,
+                     pcs.fri.n_queries, pcs.fri.fold_step, config.interaction_pow_bits}) {
+    channel.MixU64(v);
+  }
+  channel.MixU64(public_inputs.size());
+  channel.MixFelts(PackM31s(public_inputs));
+  channel.MixU64(components.size());
+  for (const Component* component : components) channel.MixU64(component->log_size());
+}
+
+// z and α of each relation, drawn in name order (DrawFelts(2) each).
+template <class C>
+LookupElementsMap DrawLookupElements(C& channel, const std::vector<Relation>& relations) {
+  LookupElementsMap elements;
+  for (const Relation& relation : relations) {
+    const std::vector<QM31> drawn = channel.DrawFelts(2);
+    LookupElements& e = elements[relation.name];
+    e.z = drawn[0];
+    e.alpha = drawn[1];
+    QM31 power = QM31::One();
+    for (uint32_t i = 0; i < relation.n_values; ++i, power *= e.alpha) {
+      e.alpha_powers.push_back(power);
+    }
+  }
+  return elements;
+}
+
+// sample_points[tree][column] for trees 0–3 at the out-of-domain point.
+fri::SamplePoints MakeSamplePoints(const AirLayout& layout, const circle::CirclePoint<QM31>& point);
+
+// One component's sampled values, shaped as its evaluators read them.
+MaskValues ComponentMask(const AirLayout& layout, size_t component,
+                         const std::vector<std::vector<std::vector<QM31>>>& sampled_values);
+
+// The composition polynomial's value at `point` from its chunks' values there.
+QM31 RecombineComposition(const AirLayout& layout, std::span<const QM31> chunk_coords,
+                          const circle::CirclePoint<QM31>& point);
+
+// Σ over components of their constraint quotients at `point`, in Horner form.
+QM31 CompositionAtPoint(std::span<const Component* const> components, const AirLayout& layout,
+                        const std::vector<std::vector<std::vector<QM31>>>& sampled_values,
+                        const circle::CirclePoint<QM31>& point, QM31 random_coeff,
+                        std::span<const M31> public_inputs, const LookupElementsMap& elements,
+                        std::span<const QM31> claimed_sums);
+
+}  // namespace tensorstark::air

@@ -1,0 +1,54 @@
+#include "air/profiles.h"
+
+namespace tensorstark::air {
+
+ProofConfig ProfileConfig(Profile profile) {
+  ProofConfig config;
+  fri::FriConfig& fri = config.pcs.fri;
+  switch (profile) {
+    case Profile::kTest:
+      config.pcs.pow_bits = 5;
+      fri = {
+          .log_blowup_factor = 1, .log_last_layer_degree_bound = 0, .n_queries = 3, .fold_step = 2};
+      config.interaction_pow_bits = 2;
+      break;
+    case Profile::kFast:
+      config.pcs.pow_bits = 26;
+      fri = {.log_blowup_factor = 1,
+             .log_last_layer_degree_bound = 0,
+             .n_queries = 70,
+             .fold_step = 3};
+      config.interaction_pow_bits = 10;
+      break;
+    case Profile::kOnchain:
+      config.pcs.pow_bits = 20;
+      fri = {.log_blowup_factor = 4,
+             .log_last_layer_degree_bound = 2,
+             .n_queries = 19,
+             .fold_step = 3};
+      config.interaction_pow_bits = 10;
+      break;
+  }
+  return config;
+}
+
+std::optional<Profile> ParseProfile(std::string_view name) {
+  for (Profile p : {Profile::kTest, Profile::kFast, Profile::kOnchain}) {
+    if (ProfileName(p) == name) return p;
+  }
+  return std::nullopt;
+}
+
+std::string_view ProfileName(Profile profile) {
+  switch (profile) {
+    case Profile::kTest:
+      return "test";
+    case Profile::kFast:
+      return "fast";
+    case Profile::kOnchain:
+      return "onchain";
+  }
+  return "?";
+}
+
+}  // namespace tensorstark::air

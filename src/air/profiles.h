@@ -1,0 +1,24 @@
+// Named proof configurations (protocol reference §10). Security bits = pow_bits +
+// log_blowup × n_queries; the verifier's default minimum is 96.
+//   test     8 bits, for unit tests only;
+//   fast     Stwo's production setting (blowup 2, 70 queries, 26 pow bits): fastest proving;
+//   onchain  a larger blowup and fold step with fewer queries: the smallest proofs at ≥ 96 bits,
+//            for the Cairo verifier, where calldata and hashing dominate the cost.
+// The interaction proof of work (before the LogUp challenges) adds margin to LogUp's soundness,
+// which is about 124 - log2(number of lookup terms) bits from the QM31 challenges alone.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+#include "air/proof.h"
+
+namespace tensorstark::air {
+
+enum class Profile { kTest, kFast, kOnchain };
+
+ProofConfig ProfileConfig(Profile profile);
+std::optional<Profile> ParseProfile(std::string_view name);
+std::string_view ProfileName(Profile profile);
+
+}  // namespace tensorstark::air

@@ -1,0 +1,184 @@
+// Prove (protocol reference §8.1, §8.2): commits the preprocessed, main and interaction traces,
+// builds and commits the composition polynomial, and opens everything at a random out-of-domain
+// point through the commitment scheme. The transcript:
+//   statement (config, public inputs, component sizes) → root 0 → root 1 → interaction proof of
+//   work → LogUp challenges → claimed sums → root 2 → composition coefficient → root 3 →
+//   OODS point → PCS (samples, quotient coefficient, FRI, proof of work, queries).
+#pragma once
+
+#include <fmt/format.h>
+#include <tbb/parallel_for.h>
+
+#include <chrono>
+#include <span>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "air/component.h"
+#include "air/composition.h"
+#include "air/errors.h"
+#include "air/layout.h"
+#include "air/preprocessed.h"
+#include "air/proof.h"
+#include "circle/twiddles.h"
+#include "fri/pcs_prover.h"
+#include "hash/channel.h"
+#include "hash/proof_of_work.h"
+
+namespace tensorstark::air {
+
+// Wall time of each proving phase, in order, and the grinding time within them.
+struct ProveTimings {
+  std::vector<std::pair<std::string, double>> phases_ms;
+  double grind_ms = 0;
+};
+
+struct ProveOptions {
+  ProveTimings* timings = nullptr;
+  // The out-of-domain self-check. Only the soundness tests turn it off, to obtain the proof a
+  // cheating prover would send for a trace that violates the constraints.
+  bool check_constraints = true;
+};
+
+template <class Pcs>
+CommittedTrees Committed(const Pcs& pcs) {
+  CommittedTrees trees{.log_blowup = pcs.config().fri.log_blowup_factor,
+                       .twiddles = &pcs.twiddles()};
+  for (size_t t = 0; t < 3; ++t) {
+    trees.polys[t] = &pcs.tree(t).polys;
+    trees.evaluations[t] = &pcs.tree(t).evaluations;
+  }
+  return trees;
+}
+
+template <hash::Channel C, hash::MerkleLayerHasher H>
+std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
+                                                std::span<const Component* const> components,
+                                                std::vector<std::vector<std::vector<M31>>> traces,
+                                                std::vector<M31> public_inputs,
+                                                const ProveOptions& options = {}) {
+  ProveTimings* timings = options.timings;
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point phase_start = Clock::now();
+  auto end_phase = [&](const char* name) {
+    const Clock::time_point now = Clock::now();
+    if (timings) {
+      timings->phases_ms.emplace_back(
+          name, std::chrono::duration<double, std::milli>(now - phase_start).count());
+    }
+    phase_start = now;
+  };
+
+  auto layout_or_error = MakeLayout(components, config);
+  if (const std::string* error = std::get_if<std::string>(&layout_or_error)) {
+    return ProvingError{ProvingError::Kind::kInvalidAir, *error};
+  }
+  const AirLayout& layout = std::get<AirLayout>(layout_or_error);
+  if (auto error = CheckTraces(components, layout, traces)) {
+    return ProvingError{ProvingError::Kind::kInvalidTrace, *error};
+  }
+  if (public_inputs.size() != layout.n_public_inputs) {
+    return ProvingError{ProvingError::Kind::kInvalidTrace,
+                        fmt::format("{} public inputs given, the AIR reads {}",
+                                    public_inputs.size(), layout.n_public_inputs)};
+  }
+  const uint32_t log_blowup = config.pcs.fri.log_blowup_factor;
+  const circle::TwiddleTree twiddles = circle::TwiddleTree::ForCanonicDomains(
+      std::max(layout.composition_log_size, layout.chunk_log_size + log_blowup));
+  end_phase("setup");
+
+  C channel;
+  MixStatement(channel, config, public_inputs, components);
+  fri::CommitmentSchemeProver<C, H> pcs(config.pcs, twiddles);
+
+  // Tree 0: preprocessed columns; tree 1: the main trace. Components with relations keep their
+  // trace-domain values for the interaction trace.
+  std::vector<std::vector<M31>> preprocessed;
+  for (const PreprocessedColumnId& id : layout.preprocessed_columns) {
+    preprocessed.push_back(GeneratePreprocessedColumn(id));
+  }
+  pcs.CommitEvaluations(preprocessed, channel);
+  std::vector<std::vector<std::vector<M31>>> kept(components.size());
+  std::vector<std::vector<M31>> main_columns;
+  for (size_t i = 0; i < components.size(); ++i) {
+    if (!layout.components[i].info.relations.empty()) kept[i] = traces[i];
+    for (std::vector<M31>& column : traces[i]) main_columns.push_back(std::move(column));
+  }
+  traces.clear();
+  pcs.CommitEvaluations(std::move(main_columns), channel);
+  end_phase("commit main trace");
+
+  // Tree 2: LogUp, after a proof of work that makes grinding the challenges expensive.
+  StarkProof<H> proof;
+  proof.config = config;
+  proof.public_inputs = public_inputs;
+  const Clock::time_point grind_start = Clock::now();
+  proof.interaction_pow_nonce = hash::GrindProofOfWork(channel, config.interaction_pow_bits);
+  if (timings) {
+    timings->grind_ms +=
+        std::chrono::duration<double, std::milli>(Clock::now() - grind_start).count();
+  }
+  channel.MixU64(proof.interaction_pow_nonce);
+  const LookupElementsMap elements = DrawLookupElements(channel, layout.relations);
+  std::vector<std::vector<M31>> interaction_columns;
+  proof.claimed_sums.assign(components.size(), QM31());
+  for (size_t i = 0; i < components.size(); ++i) {
+    const ComponentLayout& c = layout.components[i];
+    if (c.info.relations.empty()) continue;
+    ColumnsView view;
+    for (size_t index : c.preprocessed)
+      view.trees[kPreprocessedTree].push_back(preprocessed[index]);
+    for (const std::vector<M31>& column : kept[i]) view.trees[kTraceTree].push_back(column);
+    InteractionTrace interaction = components[i]->GenerateInteractionTrace(
+        view, EvalContext{public_inputs, &elements, QM31()});
+    proof.claimed_sums[i] = interaction.claimed_sum;
+    for (std::vector<M31>& column : interaction.columns) {
+      interaction_columns.push_back(std::move(column));
+    }
+    kept[i].clear();
+  }
+  channel.MixFelts(proof.claimed_sums);
+  pcs.CommitEvaluations(std::move(interaction_columns), channel);
+  end_phase("interaction trace");
+
+  // Tree 3: the composition polynomial, split into chunks.
+  const QM31 random_coeff = channel.DrawFelt();
+  pcs.CommitPolys(ComputeComposition(components, layout, Committed(pcs), random_coeff,
+                                     public_inputs, elements, proof.claimed_sums),
+                  channel);
+  end_phase("composition");
+
+  // Openings at the out-of-domain point.
+  const circle::CirclePoint<QM31> oods_point = circle::CirclePoint<QM31>::FromT(channel.DrawFelt());
+  const fri::SamplePoints sample_points = MakeSamplePoints(layout, oods_point);
+  fri::PcsProveTimings pcs_timings;
+  proof.pcs = pcs.Prove(sample_points, channel, &pcs_timings);
+  if (timings) {
+    for (auto& phase : pcs_timings.phases_ms) timings->phases_ms.push_back(std::move(phase));
+    timings->grind_ms += pcs_timings.grind_ms;
+  }
+  phase_start = Clock::now();
+
+  // Self-check: the composition's chunks must agree with the constraints at the OODS point.
+  const auto& sampled = proof.pcs.sampled_values;
+  std::vector<QM31> chunk_values;
+  for (const std::vector<QM31>& column : sampled[kCompositionTree]) {
+    chunk_values.push_back(column[0]);
+  }
+  if (options.check_constraints &&
+      RecombineComposition(layout, chunk_values, oods_point) !=
+      CompositionAtPoint(components, layout, sampled, oods_point, random_coeff, public_inputs,
+                         elements, proof.claimed_sums)) {
+    ProvingError error{ProvingError::Kind::kConstraintsNotSatisfied,
+                       "the trace does not satisfy the constraints"};
+    error.failure = FindConstraintFailure(components, layout, Committed(pcs), public_inputs,
+                                          elements, proof.claimed_sums);
+    return error;
+  }
+  end_phase("self-check");
+  return proof;
+}
+
+}  // namespace tensorstark::air

@@ -1,0 +1,34 @@
+// LogUp relations (protocol reference §9.4): a relation is a named multiset of tuples of M31
+// values. A component adds fractions multiplicity / (Σ_i α^i·v_i - z) to a relation; the LogUp
+// argument proves that each relation's fractions over all components sum to zero.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "field/qm31.h"
+
+namespace tensorstark::air {
+
+using field::QM31;
+
+struct Relation {
+  std::string name;
+  uint32_t n_values = 1;  // tuple width
+  friend bool operator==(const Relation&, const Relation&) = default;
+};
+
+// The random challenges of one relation, drawn from the channel after the main trace is
+// committed: denominator(v) = Σ_i alpha_powers[i]·v_i - z.
+struct LookupElements {
+  QM31 z;
+  QM31 alpha;
+  std::vector<QM31> alpha_powers;  // [1, α, α², …], n_values entries
+};
+
+// Keyed by relation name; drawn in name order.
+using LookupElementsMap = std::map<std::string, LookupElements>;
+
+}  // namespace tensorstark::air

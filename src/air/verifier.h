@@ -1,0 +1,117 @@
+// Verify (protocol reference §8.3): replays the prover's transcript from the proof, checks the
+// security level first, then the LogUp claims, the composition at the out-of-domain point, and
+// the commitment-scheme openings. Every rejection is a VerificationError naming the check.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "air/component.h"
+#include "air/errors.h"
+#include "air/layout.h"
+#include "air/proof.h"
+#include "air/verifying_key.h"
+#include "fri/pcs_common.h"
+#include "fri/pcs_verifier.h"
+#include "hash/channel.h"
+#include "hash/proof_of_work.h"
+
+namespace tensorstark::air {
+
+inline constexpr uint32_t kDefaultMinSecurityBits = 96;
+
+template <hash::Channel C, hash::MerkleHasher H>
+std::optional<VerificationError> Verify(std::span<const Component* const> components,
+                                        const StarkProof<H>& proof, const VerifyingKey<H>& key,
+                                        uint32_t min_security_bits = kDefaultMinSecurityBits) {
+  using Kind = VerificationError::Kind;
+  const ProofConfig& config = proof.config;
+  if (config.SecurityBits() < min_security_bits) {
+    return VerificationError{Kind::kInsufficientSecurity,
+                             fmt::format("proof has {} bits of security, at least {} required",
+                                         config.SecurityBits(), min_security_bits)};
+  }
+  auto layout_or_error = MakeLayout(components, config);
+  if (const std::string* error = std::get_if<std::string>(&layout_or_error)) {
+    return VerificationError{Kind::kInvalidAir, *error};
+  }
+  const AirLayout& layout = std::get<AirLayout>(layout_or_error);
+  const fri::PcsProof<H>& pcs_proof = proof.pcs;
+  if (proof.claimed_sums.size() != components.size() || pcs_proof.commitments.size() != 4 ||
+      pcs_proof.config != config.pcs) {
+    return VerificationError{Kind::kShapeMismatch,
+                             "proof has the wrong number of claimed sums or commitments"};
+  }
+
+  if (proof.public_inputs.size() != layout.n_public_inputs) {
+    return VerificationError{Kind::kShapeMismatch,
+                             fmt::format("proof has {} public inputs, the AIR reads {}",
+                                         proof.public_inputs.size(), layout.n_public_inputs)};
+  }
+
+  C channel;
+  MixStatement(channel, config, proof.public_inputs, components);
+  fri::CommitmentSchemeVerifier<C, H> pcs(config.pcs);
+  if (pcs_proof.commitments[kPreprocessedTree] != key.preprocessed_root) {
+    return VerificationError{Kind::kPreprocessedRootMismatch,
+                             "preprocessed tree root differs from the verifying key's"};
+  }
+  pcs.Commit(pcs_proof.commitments[kPreprocessedTree], layout.column_log_sizes[kPreprocessedTree],
+             channel);
+  pcs.Commit(pcs_proof.commitments[kTraceTree], layout.column_log_sizes[kTraceTree], channel);
+
+  if (!hash::CheckProofOfWork(channel, config.interaction_pow_bits, proof.interaction_pow_nonce)) {
+    return VerificationError{Kind::kInteractionProofOfWork, "interaction proof of work is invalid"};
+  }
+  channel.MixU64(proof.interaction_pow_nonce);
+  const LookupElementsMap elements = DrawLookupElements(channel, layout.relations);
+  QM31 total;
+  for (size_t i = 0; i < components.size(); ++i) {
+    // A component without relations has no LogUp column: its sum must not offset others'.
+    if (layout.components[i].info.relations.empty() && proof.claimed_sums[i] != QM31()) {
+      return VerificationError{
+          Kind::kClaimedSumsNotZero,
+          fmt::format("component {} has no relations but a nonzero claimed sum",
+                      components[i]->name())};
+    }
+    total += proof.claimed_sums[i];
+  }
+  if (total != QM31()) {
+    return VerificationError{Kind::kClaimedSumsNotZero, "LogUp claimed sums do not add up to 0"};
+  }
+  channel.MixFelts(proof.claimed_sums);
+  pcs.Commit(pcs_proof.commitments[kInteractionTree], layout.column_log_sizes[kInteractionTree],
+             channel);
+
+  const QM31 random_coeff = channel.DrawFelt();
+  pcs.Commit(pcs_proof.commitments[kCompositionTree],
+             std::vector<uint32_t>(4 * layout.n_composition_chunks(), layout.chunk_log_size),
+             channel);
+  const circle::CirclePoint<QM31> oods_point = circle::CirclePoint<QM31>::FromT(channel.DrawFelt());
+  const fri::SamplePoints sample_points = MakeSamplePoints(layout, oods_point);
+  if (!fri::SampledValuesMatch(sample_points, pcs_proof.sampled_values)) {
+    return VerificationError{Kind::kShapeMismatch, "sampled values do not match the AIR's masks"};
+  }
+  std::vector<QM31> chunk_values;
+  for (const std::vector<QM31>& column : pcs_proof.sampled_values[kCompositionTree]) {
+    chunk_values.push_back(column[0]);
+  }
+  if (RecombineComposition(layout, chunk_values, oods_point) !=
+      CompositionAtPoint(components, layout, pcs_proof.sampled_values, oods_point, random_coeff,
+                         proof.public_inputs, elements, proof.claimed_sums)) {
+    return VerificationError{Kind::kOodsMismatch,
+                             "composition polynomial does not match the constraints at the "
+                             "out-of-domain point"};
+  }
+  if (auto error = pcs.Verify(sample_points, pcs_proof, channel)) {
+    return VerificationError{Kind::kPcs, "commitment scheme", *error};
+  }
+  return std::nullopt;
+}
+
+}  // namespace tensorstark::air
