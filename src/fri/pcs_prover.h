@@ -152,8 +152,9 @@ class CommitmentSchemeProver {
         evals.push_back(trees_[t].evaluations[c]);
         samples.push_back(Samples(sample_points[t][c], proof.sampled_values[t][c]));
       }
-      quotients[g] = ComputeFriQuotient(circle::CanonicCoset(groups[g].log_size).circle_domain(),
-                                        evals, BatchSamplesByPoint(samples), random_coeff);
+      quotients[g] =
+          ComputeFriQuotient(circle::CanonicCoset(groups[g].log_size).circle_domain(), evals,
+                             PrepareBatches(BatchSamplesByPoint(samples), random_coeff));
     }
     end_phase("DEEP quotients");
     FriProver<C, H> fri_prover =

@@ -117,7 +117,8 @@ class CommitmentSchemeVerifier {
     for (const auto& [t, c] : group.columns) {
       samples.push_back(Samples(sample_points[t][c], proof.sampled_values[t][c]));
     }
-    const std::vector<ColumnSampleBatch> batches = BatchSamplesByPoint(samples);
+    const std::vector<BatchConstants> batches =
+        PrepareBatches(BatchSamplesByPoint(samples), random_coeff);
 
     // Where each tree's values of size s start, and how many columns of size s it has.
     std::vector<size_t> offset(roots_.size(), 0), n_columns(roots_.size(), 0);
@@ -139,7 +140,7 @@ class CommitmentSchemeVerifier {
         values.insert(values.end(), row, row + n_columns[t]);
       }
       const circle::CirclePoint<M31> point = domain.at(circle::BitReverseIndex(positions[i], s));
-      answers.push_back(FriQuotientAtPoint(point, values, batches, random_coeff));
+      answers.push_back(FriQuotientAtPoint(point, values, batches));
     }
     return answers;
   }

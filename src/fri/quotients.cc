@@ -24,17 +24,7 @@ using field::PackedQM31;
 
 QM31 Conj(QM31 v) { return QM31(v.c0, -v.c1); }
 
-// The per-batch constants. For a domain point P = (X, Y):
-//   quotient_b(P) = (Σ_j c_j·f_j(P) - (A·Y + B)) / den(P),
-//   den(P) = (rx - X)·iy - (ry - Y)·ix = k - iy·X + ix·Y   (CM31),
-// where p.x = rx + u·ix, p.y = ry + u·iy, and with a_j = conj(v_j) - v_j, c = conj(p.y) - p.y,
-// b_j = v_j·c - a_j·p.y: c_j = α^{j+1}·c, A = Σ α^{j+1}·a_j, B = Σ α^{j+1}·b_j.
-struct BatchConstants {
-  std::vector<std::pair<size_t, QM31>> column_coeffs;  // (column, c_j)
-  QM31 a_sum, b_sum;
-  CM31 k, iy, ix;
-  QM31 batch_coeff;  // α^{n_b}
-};
+}  // namespace
 
 std::vector<BatchConstants> PrepareBatches(std::span<const ColumnSampleBatch> batches,
                                            QM31 random_coeff) {
@@ -62,8 +52,6 @@ std::vector<BatchConstants> PrepareBatches(std::span<const ColumnSampleBatch> ba
   return prepared;
 }
 
-}  // namespace
-
 std::array<uint32_t, 8> PointKey(const CirclePoint<QM31>& p) {
   const std::array<M31, 4> x = p.x.ToM31Array(), y = p.y.ToM31Array();
   return {x[0].value(), x[1].value(), x[2].value(), x[3].value(),
@@ -87,9 +75,9 @@ std::vector<ColumnSampleBatch> BatchSamplesByPoint(
 }
 
 QM31 FriQuotientAtPoint(const CirclePoint<M31>& point, std::span<const M31> column_values,
-                        std::span<const ColumnSampleBatch> batches, QM31 random_coeff) {
+                        std::span<const BatchConstants> batches) {
   QM31 acc;
-  for (const BatchConstants& b : PrepareBatches(batches, random_coeff)) {
+  for (const BatchConstants& b : batches) {
     QM31 numerator = -(b.a_sum * point.y + b.b_sum);
     for (const auto& [column, coeff] : b.column_coeffs) numerator += coeff * column_values[column];
     const CM31 den = b.k - b.iy * point.x + b.ix * point.y;
@@ -100,8 +88,7 @@ QM31 FriQuotientAtPoint(const CirclePoint<M31>& point, std::span<const M31> colu
 
 SecureColumn ComputeFriQuotient(const circle::CircleDomain& domain,
                                 std::span<const std::span<const M31>> columns,
-                                std::span<const ColumnSampleBatch> batches, QM31 random_coeff) {
-  const std::vector<BatchConstants> prepared = PrepareBatches(batches, random_coeff);
+                                std::span<const BatchConstants> prepared) {
   const uint32_t log_size = domain.log_size();
   const size_t n = domain.size();
   assert(n >= size_t{field::kLanes});

@@ -18,6 +18,7 @@
 
 #include "circle/circle_point.h"
 #include "circle/coset.h"
+#include "field/cm31.h"
 #include "field/m31.h"
 #include "field/qm31.h"
 #include "fri/secure_column.h"
@@ -41,13 +42,27 @@ std::array<uint32_t, 8> PointKey(const circle::CirclePoint<QM31>& point);
 std::vector<ColumnSampleBatch> BatchSamplesByPoint(
     std::span<const std::vector<PointSample>> samples_per_column);
 
+// The constants of each batch's quotient, computed once per evaluation size. For a domain point
+// P = (X, Y) a batch contributes
+//   (Σ_j c_j·f_j(P) - (A·Y + B)) / den(P),   den(P) = k - iy·X + ix·Y   (CM31),
+// where p.x = rx + u·ix, p.y = ry + u·iy, and with a_j = conj(v_j) - v_j, c = conj(p.y) - p.y,
+// b_j = v_j·c - a_j·p.y: c_j = α^{j+1}·c, A = Σ α^{j+1}·a_j, B = Σ α^{j+1}·b_j.
+struct BatchConstants {
+  std::vector<std::pair<size_t, QM31>> column_coeffs;  // (column, c_j)
+  QM31 a_sum, b_sum;
+  field::CM31 k, iy, ix;
+  QM31 batch_coeff;  // α^{n_b}
+};
+std::vector<BatchConstants> PrepareBatches(std::span<const ColumnSampleBatch> batches,
+                                           QM31 random_coeff);
+
 // Prover: the combined quotient on `domain` (bit-reversed order); columns are evaluations on it.
 SecureColumn ComputeFriQuotient(const circle::CircleDomain& domain,
                                 std::span<const std::span<const M31>> columns,
-                                std::span<const ColumnSampleBatch> batches, QM31 random_coeff);
+                                std::span<const BatchConstants> batches);
 
 // Verifier: the combined quotient at one domain point, given the columns' values there.
 QM31 FriQuotientAtPoint(const circle::CirclePoint<M31>& point, std::span<const M31> column_values,
-                        std::span<const ColumnSampleBatch> batches, QM31 random_coeff);
+                        std::span<const BatchConstants> batches);
 
 }  // namespace tensorstark::fri

@@ -51,12 +51,13 @@ TEST_CASE("packed quotient equals the per-point quotient") {
   const QM31 alpha = f.rng.QM31();
   const std::vector<ColumnSampleBatch> batches = BatchSamplesByPoint(f.samples);
   CHECK(batches.size() == 2);
-  const SecureColumn quotient = ComputeFriQuotient(f.domain, f.Spans(), batches, alpha);
+  const std::vector<BatchConstants> constants = PrepareBatches(batches, alpha);
+  const SecureColumn quotient = ComputeFriQuotient(f.domain, f.Spans(), constants);
   for (size_t i : {size_t{0}, size_t{1}, size_t{37}, size_t{127}}) {
     std::vector<M31> row;
     for (const auto& e : f.evals) row.push_back(e[i]);
     const CirclePoint<M31> p = f.domain.at(circle::BitReverseIndex(i, Fixture::kLogDomain));
-    CHECK(quotient.at(i) == FriQuotientAtPoint(p, row, batches, alpha));
+    CHECK(quotient.at(i) == FriQuotientAtPoint(p, row, constants));
   }
 }
 
@@ -75,11 +76,13 @@ bool IsLowDegree(const Fixture& f, const SecureColumn& quotient) {
 TEST_CASE("honest samples give a low-degree quotient, a wrong sample does not") {
   Fixture f(3);
   const QM31 alpha = f.rng.QM31();
-  CHECK(IsLowDegree(
-      f, ComputeFriQuotient(f.domain, f.Spans(), BatchSamplesByPoint(f.samples), alpha)));
+  auto quotient = [&] {
+    return ComputeFriQuotient(f.domain, f.Spans(),
+                              PrepareBatches(BatchSamplesByPoint(f.samples), alpha));
+  };
+  CHECK(IsLowDegree(f, quotient()));
   f.samples[1][0].value += QM31::One();
-  CHECK_FALSE(IsLowDegree(
-      f, ComputeFriQuotient(f.domain, f.Spans(), BatchSamplesByPoint(f.samples), alpha)));
+  CHECK_FALSE(IsLowDegree(f, quotient()));
 }
 
 }  // namespace
