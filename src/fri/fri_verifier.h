@@ -20,6 +20,7 @@
 #include "circle/bit_reverse.h"
 #include "circle/coset.h"
 #include "circle/line.h"
+#include "field/batch_inverse.h"
 #include "field/m31.h"
 #include "field/qm31.h"
 #include "fri/config.h"
@@ -208,15 +209,33 @@ class FriVerifier {
   static QM31 FoldCoset(std::vector<QM31> values, size_t leaf, circle::LineDomain domain,
                         QM31 alpha) {
     for (size_t n = values.size() / 2; n >= 1; n /= 2) {
+      const std::vector<M31> x_inverses = field::BatchInverse<M31>(PairXs(domain, leaf, n));
       for (size_t r = 0; r < n; ++r) {
-        const size_t pair = leaf * n + r;
-        const M31 x = domain.at(circle::BitReverseIndex(2 * pair, domain.log_size()));
-        values[r] = FoldLinePair(values[2 * r], values[2 * r + 1], x.Inverse(), alpha);
+        values[r] = FoldLinePair(values[2 * r], values[2 * r + 1], x_inverses[r], alpha);
       }
       domain = domain.Double();
       alpha = alpha.Square();
     }
     return values[0];
+  }
+
+  // The x-coordinates of the n fold pairs of coset `leaf`: pair r = leaf·n + r sits at domain
+  // index bitrev_m(2·pair) = bitrev(leaf) + bitrev(r)·2^{m-1-log n}, so the n points are one
+  // point plus multiples of one stride, found by additions instead of a scalar product each.
+  static std::vector<M31> PairXs(const circle::LineDomain& domain, size_t leaf, size_t n) {
+    const uint32_t m = domain.log_size();
+    const uint32_t log_n = std::bit_width(n) - 1;
+    const uint32_t low_bits = m - 1 - log_n;
+    const circle::CirclePoint<M31> base =
+        domain.coset().at(circle::BitReverseIndex(leaf, low_bits));
+    const circle::CirclePoint<M31> stride =
+        (domain.coset().step_size() * (uint64_t{1} << low_bits)).ToPoint();
+    std::vector<circle::CirclePoint<M31>> points(n);
+    points[0] = base;
+    for (size_t k = 1; k < n; ++k) points[k] = points[k - 1] + stride;
+    std::vector<M31> xs(n);
+    for (size_t r = 0; r < n; ++r) xs[r] = points[circle::BitReverseIndex(r, log_n)].x;
+    return xs;
   }
 
   FriVerifier(FriSchedule schedule, const FriProof<H>& proof, std::vector<QM31> column_alphas,
