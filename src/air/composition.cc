@@ -6,6 +6,7 @@
 #include <map>
 #include <utility>
 
+#include "circle/column_storage.h"
 #include "circle/coset.h"
 #include "circle/fft.h"
 #include "fri/secure_column.h"
@@ -16,7 +17,7 @@ namespace {
 // A component's columns on CanonicCoset(log_size).circle_domain(): the committed evaluations
 // where their domain is that one, fresh evaluations (kept in `storage`) otherwise.
 ColumnsView ColumnsOnDomain(const ComponentLayout& c, const CommittedTrees& trees,
-                            uint32_t log_size, std::vector<std::vector<M31>>& storage) {
+                            uint32_t log_size, circle::ColumnStorage& storage) {
   std::array<std::vector<size_t>, 3> indices;
   indices[kPreprocessedTree] = c.preprocessed;
   for (size_t i = 0; i < c.info.trace_offsets.size(); ++i) {
@@ -33,19 +34,20 @@ ColumnsView ColumnsOnDomain(const ComponentLayout& c, const CommittedTrees& tree
       }
     }
   }
-  storage.assign(to_evaluate.size(), std::vector<M31>(size_t{1} << log_size));
+  storage = circle::ColumnStorage(std::vector<size_t>(to_evaluate.size(), size_t{1} << log_size));
   const circle::CircleDomain domain = circle::CanonicCoset(log_size).circle_domain();
   tbb::parallel_for(size_t{0}, to_evaluate.size(), [&](size_t i) {
     const auto [t, g] = to_evaluate[i];
-    circle::CircleFftExtend((*trees.polys[t])[g].coeffs(), storage[i], domain, *trees.twiddles);
+    circle::CircleFftExtend((*trees.polys[t])[g].coeffs(), storage.column(i), domain,
+                            *trees.twiddles);
   });
   ColumnsView view;
   size_t next = 0;
   for (size_t t = 0; t < 3; ++t) {
     for (size_t g : indices[t]) {
       const bool fresh = next < to_evaluate.size() && to_evaluate[next] == std::pair{t, g};
-      view.trees[t].push_back(fresh ? std::span<const M31>(storage[next++])
-                                    : std::span<const M31>((*trees.evaluations[t])[g]));
+      view.trees[t].push_back(fresh ? std::as_const(storage).column(next++)
+                                    : (*trees.evaluations[t])[g]);
     }
   }
   return view;
@@ -71,7 +73,7 @@ std::vector<circle::CirclePoly> ComputeComposition(std::span<const Component* co
     const uint32_t log_size = components[i]->EvalLogSize();
     auto [it, inserted] = accumulations.try_emplace(log_size);
     if (inserted) it->second = fri::SecureColumn::Zeros(size_t{1} << log_size);
-    std::vector<std::vector<M31>> storage;
+    circle::ColumnStorage storage;
     const ColumnsView view = ColumnsOnDomain(c, trees, log_size, storage);
     const EvalContext ctx{public_inputs, &elements, claimed_sums[i]};
     components[i]->EvaluateOnDomain(
@@ -80,23 +82,34 @@ std::vector<circle::CirclePoly> ComputeComposition(std::span<const Component* co
   }
 
   // Interpolate each accumulation and add the coefficients (zero-extension is free in the
-  // coefficient basis).
+  // coefficient basis). An accumulation of the composition's size becomes the sum in place.
   const size_t composition_size = size_t{1} << layout.composition_log_size;
   std::array<std::vector<M31>, 4> coeffs;
-  for (std::vector<M31>& coord : coeffs) coord.assign(composition_size, M31());
-  for (auto& [log_size, accumulation] : accumulations) {
-    const circle::CircleDomain domain = circle::CanonicCoset(log_size).circle_domain();
+  for (auto it = accumulations.rbegin(); it != accumulations.rend(); ++it) {
+    const circle::CircleDomain domain = circle::CanonicCoset(it->first).circle_domain();
     tbb::parallel_for(size_t{0}, size_t{4}, [&](size_t coord) {
-      std::vector<M31>& values = accumulation.coords[coord];
+      std::vector<M31>& values = it->second.coords[coord];
       circle::CircleIfft(values, domain, *trees.twiddles);
-      for (size_t j = 0; j < values.size(); ++j) coeffs[coord][j] += values[j];
+      std::vector<M31>& sum = coeffs[coord];
+      if (sum.empty() && values.size() == composition_size) {
+        sum = std::move(values);
+        return;
+      }
+      if (sum.empty()) sum.assign(composition_size, M31());
+      for (size_t j = 0; j < values.size(); ++j) sum[j] += values[j];
     });
   }
+  for (std::vector<M31>& sum : coeffs) sum.resize(composition_size);  // no-op unless no components
 
   std::vector<circle::CirclePoly> chunks;
   const size_t chunk_size = size_t{1} << layout.chunk_log_size;
-  for (size_t j = 0; j < layout.n_composition_chunks(); ++j) {
+  const size_t n_chunks = layout.n_composition_chunks();
+  for (size_t j = 0; j < n_chunks; ++j) {
     for (size_t coord = 0; coord < 4; ++coord) {
+      if (n_chunks == 1) {
+        chunks.emplace_back(std::move(coeffs[coord]));
+        continue;
+      }
       const auto begin = coeffs[coord].begin() + j * chunk_size;
       chunks.emplace_back(std::vector<M31>(begin, begin + chunk_size));
     }
@@ -113,6 +126,7 @@ std::optional<ConstraintFailure> FindConstraintFailure(std::span<const Component
   // The trace-domain values are recovered from the polynomials (their own domains, no blowup).
   CommittedTrees on_trace_domain = trees;
   std::array<std::vector<std::vector<M31>>, 3> values;
+  std::array<std::vector<std::span<const M31>>, 3> spans;
   for (size_t t = 0; t < 3; ++t) {
     const std::vector<circle::CirclePoly>& polys = *trees.polys[t];
     values[t].resize(polys.size());
@@ -121,11 +135,12 @@ std::optional<ConstraintFailure> FindConstraintFailure(std::span<const Component
       circle::CircleFft(values[t][g], circle::CanonicCoset(polys[g].log_size()).circle_domain(),
                         *trees.twiddles);
     });
-    on_trace_domain.evaluations[t] = &values[t];
+    spans[t].assign(values[t].begin(), values[t].end());
+    on_trace_domain.evaluations[t] = &spans[t];
   }
   on_trace_domain.log_blowup = 0;
   for (size_t i = 0; i < components.size(); ++i) {
-    std::vector<std::vector<M31>> storage;
+    circle::ColumnStorage storage;
     const ColumnsView view =
         ColumnsOnDomain(layout.components[i], on_trace_domain, components[i]->log_size(), storage);
     const EvalContext ctx{public_inputs, &elements, claimed_sums[i]};

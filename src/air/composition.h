@@ -20,7 +20,7 @@ namespace tensorstark::air {
 // The committed trees 0–2 as the prover holds them.
 struct CommittedTrees {
   std::array<const std::vector<circle::CirclePoly>*, 3> polys{};
-  std::array<const std::vector<std::vector<M31>>*, 3> evaluations{};  // blown-up domains
+  std::array<const std::vector<std::span<const M31>>*, 3> evaluations{};  // blown-up domains
   uint32_t log_blowup = 0;
   const circle::TwiddleTree* twiddles = nullptr;
 };

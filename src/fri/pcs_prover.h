@@ -6,6 +6,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <chrono>
 #include <cstdint>
@@ -19,6 +20,7 @@
 #include "circle/basis_at_point.h"
 #include "circle/circle_point.h"
 #include "circle/circle_poly.h"
+#include "circle/column_storage.h"
 #include "circle/coset.h"
 #include "circle/fft.h"
 #include "circle/twiddles.h"
@@ -47,7 +49,8 @@ class CommitmentSchemeProver {
  public:
   struct Tree {
     std::vector<circle::CirclePoly> polys;
-    std::vector<std::vector<M31>> evaluations;  // on CanonicCoset(log + blowup), bit-reversed
+    circle::ColumnStorage storage;                  // the memory of `evaluations`
+    std::vector<std::span<const M31>> evaluations;  // on CanonicCoset(log + blowup), bit-reversed
     std::optional<hash::MerkleProver<H>> merkle;
   };
 
@@ -76,16 +79,21 @@ class CommitmentSchemeProver {
 
   void CommitPolys(std::vector<circle::CirclePoly> polys, C& channel) {
     Tree tree;
-    tree.evaluations.resize(polys.size());
+    std::vector<size_t> sizes;
+    for (const circle::CirclePoly& poly : polys) {
+      sizes.push_back(size_t{1} << (poly.log_size() + config_.fri.log_blowup_factor));
+    }
+    // The FFT is the first to write the storage, so with several threads its pages fault in in
+    // parallel.
+    tree.storage = circle::ColumnStorage(sizes);
     tbb::parallel_for(size_t{0}, polys.size(), [&](size_t i) {
-      const uint32_t log_size = polys[i].log_size() + config_.fri.log_blowup_factor;
-      std::vector<M31>& values = tree.evaluations[i];
-      values.resize(size_t{1} << log_size);
+      const std::span<M31> values = tree.storage.column(i);
+      const uint32_t log_size = std::bit_width(values.size()) - 1;
       circle::CircleFftExtend(polys[i].coeffs(), values,
                               circle::CanonicCoset(log_size).circle_domain(), twiddles_);
     });
-    std::vector<std::span<const M31>> spans(tree.evaluations.begin(), tree.evaluations.end());
-    tree.merkle.emplace(hash::MerkleProver<H>::Commit(spans));
+    tree.evaluations = tree.storage.Columns();
+    tree.merkle.emplace(hash::MerkleProver<H>::Commit(tree.evaluations));
     tree.polys = std::move(polys);
     channel.MixRoot(tree.merkle->root());
     trees_.push_back(std::move(tree));
@@ -172,9 +180,8 @@ class CommitmentSchemeProver {
     proof.fri_proof = fri_prover.Decommit(queries);
 
     for (const Tree& tree : trees_) {
-      std::vector<std::span<const M31>> spans(tree.evaluations.begin(), tree.evaluations.end());
-      auto [values, decommitment] =
-          tree.merkle->Decommit(TreeQueries(queries, max_log_size, ColumnLogSizes(tree)), spans);
+      auto [values, decommitment] = tree.merkle->Decommit(
+          TreeQueries(queries, max_log_size, ColumnLogSizes(tree)), tree.evaluations);
       proof.queried_values.push_back(std::move(values));
       proof.decommitments.push_back(std::move(decommitment));
     }
@@ -185,7 +192,7 @@ class CommitmentSchemeProver {
  private:
   static std::vector<uint32_t> ColumnLogSizes(const Tree& tree) {
     std::vector<uint32_t> log_sizes;
-    for (const std::vector<M31>& e : tree.evaluations) {
+    for (std::span<const M31> e : tree.evaluations) {
       log_sizes.push_back(std::bit_width(e.size()) - 1);
     }
     return log_sizes;
