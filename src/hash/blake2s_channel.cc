@@ -95,34 +95,17 @@ uint32_t Blake2sChannel::TrailingZeros() const {
 
 std::optional<uint64_t> Blake2sChannel::FindProofOfWorkNonce(uint64_t bits, uint64_t begin,
                                                              uint64_t end) const {
-  // 16 nonces per SIMD compression: every lane starts from the digest, and only message words
-  // 0 and 1 (the nonce halves) differ between lanes.
+  // The low min(bits, 32) bits of the u128 are output word 0, which the SIMD grinder checks.
+  // Beyond 32 bits its hits (word 0 = 0, one nonce in 2^32) are confirmed on words 1..3 here.
   const std::array<uint32_t, 8> digest_words = digest_.Words();
-  alignas(64) uint32_t nonce_lo[kBlake2sSimdLanes];
-  alignas(64) uint32_t nonce_hi[kBlake2sSimdLanes];
-  alignas(64) static constexpr uint32_t kZeros[kBlake2sSimdLanes] = {};
-  std::array<const uint32_t*, 16> message_words;
-  message_words.fill(kZeros);
-  message_words[0] = nonce_lo;
-  message_words[1] = nonce_hi;
-  Blake2sStates16 states;
-  for (uint64_t base = begin; base < end; base += kBlake2sSimdLanes) {
-    for (size_t lane = 0; lane < kBlake2sSimdLanes; ++lane) {
-      uint64_t nonce = base + lane;
-      nonce_lo[lane] = static_cast<uint32_t>(nonce);
-      nonce_hi[lane] = static_cast<uint32_t>(nonce >> 32);
-    }
-    for (int w = 0; w < 8; ++w) {
-      for (size_t lane = 0; lane < kBlake2sSimdLanes; ++lane) {
-        states.words[w][lane] = digest_words[w];
-      }
-    }
-    Blake2sCompress16(states, message_words, 0, 0);
-    for (size_t lane = 0; lane < kBlake2sSimdLanes && base + lane < end; ++lane) {
-      uint32_t zeros = TrailingZerosOfWords(states.words[0][lane], states.words[1][lane],
-                                            states.words[2][lane], states.words[3][lane]);
-      if (zeros >= bits) return base + lane;
-    }
+  const uint32_t word0_mask = bits >= 32 ? ~uint32_t{0} : (uint32_t{1} << bits) - 1;
+  while (begin < end) {
+    std::optional<uint64_t> nonce = Blake2sGrindWord0(digest_words, word0_mask, begin, end);
+    if (!nonce || bits <= 32) return nonce;
+    Blake2sChannel attempt = *this;
+    attempt.MixU64(*nonce);
+    if (attempt.TrailingZeros() >= bits) return nonce;
+    begin = *nonce + 1;
   }
   return std::nullopt;
 }
