@@ -10,6 +10,7 @@
 #include <tbb/parallel_for.h>
 
 #include <chrono>
+#include <memory>
 #include <span>
 #include <string>
 #include <utility>
@@ -91,7 +92,9 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
 
   C channel;
   MixStatement(channel, config, public_inputs, components);
-  fri::CommitmentSchemeProver<C, H> pcs(config.pcs, twiddles);
+  // Held by pointer so that freeing its buffers (GiBs at large sizes) is timed as its own phase.
+  auto pcs_owner = std::make_unique<fri::CommitmentSchemeProver<C, H>>(config.pcs, twiddles);
+  fri::CommitmentSchemeProver<C, H>& pcs = *pcs_owner;
 
   // Tree 0: preprocessed columns; tree 1: the main trace. Components with relations keep their
   // trace-domain values for the interaction trace.
@@ -178,6 +181,8 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
     return error;
   }
   end_phase("self-check");
+  pcs_owner.reset();
+  end_phase("free memory");
   return proof;
 }
 
