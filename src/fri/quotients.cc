@@ -106,9 +106,11 @@ SecureColumn ComputeFriQuotient(const circle::CircleDomain& domain,
     });
   }
 
-  // Chunks of kChunkVectors packed rows: one batched inversion of the denominators per chunk.
+  // Chunks of kChunkVectors packed rows: one batched inversion of the denominators per chunk, and
+  // 4 KiB read from each column at a time, long enough for the prefetchers to follow ~100 column
+  // streams (16 rows per chunk ran at two thirds of this speed).
   constexpr size_t kLanes = field::kLanes;
-  constexpr size_t kChunkVectors = 16;
+  constexpr size_t kChunkVectors = 64;
   const size_t chunk = std::min(n, kChunkVectors * kLanes);
   tbb::parallel_for(size_t{0}, n / chunk, [&](size_t c) {
     const size_t begin = c * chunk;
