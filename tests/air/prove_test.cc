@@ -20,19 +20,16 @@
 #include "hash/blake2s_merkle_hasher.h"
 #include "hash/poseidon252_channel.h"
 #include "hash/poseidon252_merkle_hasher.h"
+#include "hash_families.h"
 
 namespace tensorstark::air {
 namespace {
 
-struct Blake2s {
-  using C = hash::Blake2sChannel;
-  using H = hash::Blake2sMerkleHasher;
+struct Blake2s : testing::Blake2s {
   // Grinding 26 bits takes about a second: the full profiles run here.
   static constexpr bool kFullProfiles = true;
 };
-struct Poseidon252 {
-  using C = hash::Poseidon252Channel;
-  using H = hash::Poseidon252MerkleHasher;
+struct Poseidon252 : testing::Poseidon252 {
   // Grinding 26 bits takes about a minute (20 bits about a second): the fast and onchain profiles
   // run here with pow_bits lowered to 8. The full profiles run in the slow CTest entries
   // (bench_<profile>_<hash>, `ctest -L slow`) and in `tensorstark bench`.

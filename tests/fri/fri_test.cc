@@ -24,6 +24,7 @@
 #include "hash/poseidon252_channel.h"
 #include "hash/poseidon252_merkle_hasher.h"
 #include "hash/queries.h"
+#include "hash_families.h"
 #include "test_util.h"
 
 namespace tensorstark::fri {
@@ -31,14 +32,8 @@ namespace {
 
 using Kind = FriError::Kind;
 
-struct Blake2s {
-  using Channel = hash::Blake2sChannel;
-  using Hasher = hash::Blake2sMerkleHasher;
-};
-struct Poseidon252 {
-  using Channel = hash::Poseidon252Channel;
-  using Hasher = hash::Poseidon252MerkleHasher;
-};
+using testing::Blake2s;
+using testing::Poseidon252;
 #define FRI_HASHES Blake2s, Poseidon252
 
 constexpr uint32_t kMaxTestLogSize = 15;
@@ -82,7 +77,7 @@ std::vector<SecureColumn> LowDegreeColumns(testing::Rng& rng, const FriConfig& c
 // at the queries, and the prover's next challenge after drawing the queries.
 template <class T>
 struct ProverRun {
-  FriProof<typename T::Hasher> proof;
+  FriProof<typename T::H> proof;
   std::vector<uint32_t> log_sizes;
   std::vector<size_t> queries;
   std::vector<std::vector<QM31>> evals;
@@ -92,9 +87,9 @@ struct ProverRun {
 template <class T>
 ProverRun<T> Prove(const FriConfig& config, const std::vector<SecureColumn>& columns,
                    size_t n_queries) {
-  typename T::Channel channel;
+  typename T::C channel;
   channel.MixU64(kTranscriptPrefix);
-  const auto prover = FriProver<typename T::Channel, typename T::Hasher>::Commit(
+  const auto prover = FriProver<typename T::C, typename T::H>::Commit(
       channel, config, std::vector<SecureColumn>(columns));
   ProverRun<T> run;
   run.log_sizes = prover.schedule().column_log_sizes;
@@ -114,14 +109,14 @@ ProverRun<T> Prove(const FriConfig& config, const std::vector<SecureColumn>& col
 // Verifies with the given queries (the prover's, so that tampering with the proof does not move
 // them); nullopt means accepted.
 template <class T>
-std::optional<FriError> Verify(const FriConfig& config, const FriProof<typename T::Hasher>& proof,
+std::optional<FriError> Verify(const FriConfig& config, const FriProof<typename T::H>& proof,
                                const std::vector<uint32_t>& log_sizes,
                                std::span<const size_t> queries,
                                std::span<const std::vector<QM31>> evals) {
-  typename T::Channel channel;
+  typename T::C channel;
   channel.MixU64(kTranscriptPrefix);
-  auto committed = FriVerifier<typename T::Channel, typename T::Hasher>::Commit(channel, config,
-                                                                                proof, log_sizes);
+  auto committed =
+      FriVerifier<typename T::C, typename T::H>::Commit(channel, config, proof, log_sizes);
   if (const FriError* error = std::get_if<FriError>(&committed)) return *error;
   return std::get<0>(committed).Decommit(queries, evals);
 }
@@ -156,12 +151,11 @@ TEST_CASE_TEMPLATE("Honest FRI proofs verify and both channels end equal", T, FR
             Prove<T>(config, LowDegreeColumns(rng, config, log_sizes), config.n_queries);
         CHECK(run.proof.last_layer_poly.size() == (size_t{1} << log_last));
 
-        typename T::Channel channel;
+        typename T::C channel;
         channel.MixU64(kTranscriptPrefix);
-        auto committed = FriVerifier<typename T::Channel, typename T::Hasher>::Commit(
-            channel, config, run.proof, log_sizes);
-        REQUIRE(std::holds_alternative<FriVerifier<typename T::Channel, typename T::Hasher>>(
-            committed));
+        auto committed = FriVerifier<typename T::C, typename T::H>::Commit(channel, config,
+                                                                           run.proof, log_sizes);
+        REQUIRE(std::holds_alternative<FriVerifier<typename T::C, typename T::H>>(committed));
         const std::vector<size_t> queries =
             hash::DrawQueryPositions(channel, log_sizes[0], config.n_queries);
         CHECK(queries == run.queries);

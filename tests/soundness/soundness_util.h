@@ -31,6 +31,7 @@
 #include "hash/blake2s_merkle_hasher.h"
 #include "hash/poseidon252_channel.h"
 #include "hash/poseidon252_merkle_hasher.h"
+#include "hash_families.h"
 
 namespace tensorstark::soundness {
 
@@ -50,14 +51,8 @@ using Trace = std::vector<std::vector<M31>>;
 // ---------------------------------------------------------------------------------------------
 // Hashes and example AIRs.
 
-struct Blake2s {
-  using C = hash::Blake2sChannel;
-  using H = hash::Blake2sMerkleHasher;
-};
-struct Poseidon252 {
-  using C = hash::Poseidon252Channel;
-  using H = hash::Poseidon252MerkleHasher;
-};
+using testing::Blake2s;
+using testing::Poseidon252;
 
 // An AIR with its trace and statement: what Prove takes.
 struct Air {
