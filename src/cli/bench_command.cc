@@ -222,9 +222,12 @@ int RunBenchCommand(std::span<char* const> args) {
     fmt::print("{}\n", json.dump());
     return 0;
   }
-  fmt::print("{} {} rows 2^{}, profile {} ({} bits), {}, {} thread(s)\n", example, builder.columns,
-             std::get<uint64_t>(log_rows), air::ProfileName(*profile), config.SecurityBits(), hash,
-             n_threads);
+  fmt::print(
+      "{}, {} columns x 2^{} rows, profile {}: {} bits (pow {}, blowup 2^{}, {} queries, fold step "
+      "{}, last layer 2^{}), {}, {} thread(s)\n",
+      example, builder.columns, std::get<uint64_t>(log_rows), air::ProfileName(*profile),
+      config.SecurityBits(), config.pcs.pow_bits, fri.log_blowup_factor, fri.n_queries,
+      fri.fold_step, fri.log_last_layer_degree_bound, hash, n_threads);
   for (const auto& [name, ms] : result.phases_ms) fmt::print("  {:<24} {:10.1f} ms\n", name, ms);
   fmt::print("prove (excl. grinding) {:10.1f} ms\n", Median(result.prove_ms));
   fmt::print("grinding               {:10.1f} ms\n", Median(result.grind_ms));
