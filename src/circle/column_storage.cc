@@ -1,34 +1,19 @@
 #include "circle/column_storage.h"
 
-#include <sys/mman.h>
-
-#include <algorithm>
-#include <new>
 #include <type_traits>
+
+#include "field/large_allocation.h"
 
 namespace tensorstark::circle {
 namespace {
 
 constexpr size_t kCacheLine = 64;
-constexpr size_t kHugePage = size_t{2} << 20;
 
 constexpr size_t RoundUp(size_t n, size_t multiple) {
   return (n + multiple - 1) / multiple * multiple;
 }
 
 }  // namespace
-
-void* AllocateLarge(size_t bytes) {
-  const size_t align = bytes >= kHugePage ? kHugePage : kCacheLine;
-  const size_t size = RoundUp(std::max<size_t>(bytes, 1), align);
-  void* p = std::aligned_alloc(align, size);
-  if (p == nullptr) throw std::bad_alloc();
-#ifdef MADV_HUGEPAGE
-  // Only advice: without transparent huge pages the memory is simply faulted in 4 KiB at a time.
-  if (align == kHugePage) madvise(p, size, MADV_HUGEPAGE);
-#endif
-  return p;
-}
 
 ColumnStorage::ColumnStorage(std::span<const size_t> sizes) {
   static_assert(std::is_trivially_copyable_v<field::M31> &&
@@ -43,7 +28,7 @@ ColumnStorage::ColumnStorage(std::span<const size_t> sizes) {
     columns_.emplace_back(total, size);
     total += RoundUp(size, kLineElems) + kLineElems;
   }
-  data_.reset(static_cast<field::M31*>(AllocateLarge(total * sizeof(field::M31))));
+  data_.reset(static_cast<field::M31*>(field::AllocateLarge(total * sizeof(field::M31))));
 }
 
 std::vector<std::span<const field::M31>> ColumnStorage::Columns() const {

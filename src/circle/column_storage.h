@@ -1,9 +1,8 @@
 // Memory for the blown-up evaluations the prover commits to (protocol reference §5.2: the
 // low-degree extensions of every committed column): one uninitialised allocation holding many
 // columns. The prover's FFT overwrites every value, so zero-filling first (as std::vector does)
-// would be a wasted pass, and it would fault the pages in before the (parallel) FFT could. Large
-// allocations ask for transparent huge pages: faulting in a 2 MiB page costs about as much as a
-// 4 KiB one, and these buffers are tens of MiB to GiB.
+// would be a wasted pass, and it would fault the pages in before the (parallel) FFT could (see
+// field/large_allocation.h).
 #pragma once
 
 #include <cstddef>
@@ -16,10 +15,6 @@
 #include "field/m31.h"
 
 namespace tensorstark::circle {
-
-// `bytes` of uninitialised memory, 64-byte aligned; at least 2 MiB are 2 MiB aligned and advised
-// for transparent huge pages. Release with std::free. Throws std::bad_alloc.
-void* AllocateLarge(size_t bytes);
 
 class ColumnStorage {
  public:

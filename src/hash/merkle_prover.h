@@ -2,19 +2,17 @@
 // of different power-of-two lengths by hashing every layer, and opens queried positions.
 #pragma once
 
-#include <sys/mman.h>
-
 #include <bit>
 #include <cassert>
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
-#include <new>
 #include <span>
 #include <type_traits>
 #include <utility>
 #include <vector>
 
+#include "field/large_allocation.h"
 #include "field/m31.h"
 #include "hash/merkle.h"
 #include "hash/merkle_hasher.h"
@@ -90,7 +88,7 @@ class MerkleProver {
   }
 
  private:
-  // Layers live in uninitialised, cache-line aligned memory: HashLayer writes every node, and
+  // Layers live in uninitialised memory (field::AllocateLarge): HashLayer writes every node, and
   // zero-filling the leaf layer first would be a wasted pass over tens of MiB. malloc'ed memory
   // holds objects of trivially copyable (implicit-lifetime) types without construction.
   static_assert(std::is_trivially_copyable_v<Hash> && std::is_trivially_destructible_v<Hash>);
@@ -99,18 +97,8 @@ class MerkleProver {
   };
   using LayerBuffer = std::unique_ptr<Hash[], FreeLayer>;
 
-  // Layers of at least 2 MiB (the leaf layers of large trees) ask for transparent huge pages:
-  // one page fault per 2 MiB instead of per 4 KiB.
   static LayerBuffer AllocateLayer(size_t n) {
-    constexpr size_t kHugePage = size_t{2} << 20;
-    const size_t align = n * sizeof(Hash) >= kHugePage ? kHugePage : 64;
-    const size_t bytes = (n * sizeof(Hash) + align - 1) / align * align;
-    void* p = std::aligned_alloc(align, bytes);
-    if (p == nullptr) throw std::bad_alloc();
-#ifdef MADV_HUGEPAGE
-    if (align == kHugePage) madvise(p, bytes, MADV_HUGEPAGE);  // only advice, may be ignored
-#endif
-    return LayerBuffer(static_cast<Hash*>(p));
+    return LayerBuffer(static_cast<Hash*>(field::AllocateLarge(n * sizeof(Hash))));
   }
 
   MerkleProver() = default;

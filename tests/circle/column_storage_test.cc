@@ -51,15 +51,5 @@ TEST_CASE("ColumnStorage without columns and moved storage") {
   CHECK(moved.column(0)[3] == M31::One());
 }
 
-TEST_CASE("AllocateLarge aligns large blocks to 2 MiB") {
-  for (size_t bytes : {size_t{1}, size_t{100}, size_t{2} << 20, (size_t{5} << 20) + 3}) {
-    void* p = AllocateLarge(bytes);
-    const size_t align = bytes >= (size_t{2} << 20) ? (size_t{2} << 20) : 64;
-    CHECK(reinterpret_cast<uintptr_t>(p) % align == 0);
-    static_cast<char*>(p)[bytes - 1] = 1;  // the whole block is usable
-    std::free(p);
-  }
-}
-
 }  // namespace
 }  // namespace tensorstark::circle
