@@ -22,6 +22,7 @@
 #include "air/relation.h"
 #include "air/preprocessed.h"
 #include "circle/circle_point.h"
+#include "circle/coset.h"
 #include "field/m31.h"
 #include "field/qm31.h"
 #include "fri/secure_column.h"
@@ -55,8 +56,8 @@ struct EvalContext {
 };
 
 // Columns of one component, per tree (0, 1, 2): tree 0 holds its preprocessed columns in Info
-// order. All columns have the same length: 2^log_size on the trace domain, or 2^k on the
-// evaluation domain CanonicCoset(k).circle_domain() (bit-reversed order either way).
+// order. All columns have the same length: 2^log_size on the trace domain, or 2^k on an
+// evaluation domain of log size k (bit-reversed order either way).
 struct ColumnsView {
   std::array<std::vector<std::span<const M31>>, 3> trees;
 };
@@ -94,10 +95,13 @@ class Component {
   virtual InteractionTrace GenerateInteractionTrace(const ColumnsView& trace,
                                                     const EvalContext& ctx) const = 0;
 
-  // Prover: for every point P of CanonicCoset(EvalLogSize()).circle_domain(), adds
-  // Σ_j coeffs[j]·c_j(P) / Z(P) to accumulator (bit-reversed order). `columns` are the
-  // component's columns evaluated on that domain; coeffs has n_constraints entries.
-  virtual void EvaluateOnDomain(const ColumnsView& columns, const EvalContext& ctx,
+  // Prover: for every point P of `domain`, adds Σ_j coeffs[j]·c_j(P) / Z(P) to accumulator
+  // (bit-reversed order). The domain has log size EvalLogSize(): the canonic domain or a
+  // bit-reversed prefix of a larger canonic one (CanonicCoset::BitReversedPrefix), so that
+  // committed evaluations at a higher blowup serve as they are. `columns` are the component's
+  // columns evaluated on that domain; coeffs has n_constraints entries.
+  virtual void EvaluateOnDomain(const circle::CircleDomain& domain, const ColumnsView& columns,
+                                const EvalContext& ctx,
                                 std::span<const QM31> coeffs,
                                 fri::SecureColumn& accumulator) const = 0;
 

@@ -2,6 +2,7 @@
 
 #include <tbb/parallel_for.h>
 
+#include <algorithm>
 #include <cassert>
 #include <map>
 #include <utility>
@@ -14,10 +15,23 @@
 namespace tensorstark::air {
 namespace {
 
-// A component's columns on CanonicCoset(log_size).circle_domain(): the committed evaluations
-// where their domain is that one, fresh evaluations (kept in `storage`) otherwise.
+// The domain a component's constraints are evaluated on, of log size eval_log_size: the first
+// 2^eval_log_size committed evaluations of its columns, which in bit-reversed order form a
+// circle domain (CanonicCoset::BitReversedPrefix), so that a blowup above the constraint degree
+// costs no new evaluations. Where the committed domain CanonicCoset(committed_log_size) is
+// smaller, the canonic domain of log size eval_log_size.
+struct EvaluationDomain {
+  EvaluationDomain(uint32_t committed_log_size, uint32_t eval_log_size)
+      : parent_log_size(std::max(committed_log_size, eval_log_size)),
+        domain(circle::CanonicCoset(parent_log_size).BitReversedPrefix(eval_log_size)) {}
+  uint32_t parent_log_size;
+  circle::CircleDomain domain;
+};
+
+// A component's columns on `eval.domain`: prefixes of the committed evaluations where these live
+// on the parent domain, fresh evaluations (kept in `storage`) otherwise.
 ColumnsView ColumnsOnDomain(const ComponentLayout& c, const CommittedTrees& trees,
-                            uint32_t log_size, circle::ColumnStorage& storage) {
+                            const EvaluationDomain& eval, circle::ColumnStorage& storage) {
   std::array<std::vector<size_t>, 3> indices;
   indices[kPreprocessedTree] = c.preprocessed;
   for (size_t i = 0; i < c.info.trace_offsets.size(); ++i) {
@@ -29,16 +43,15 @@ ColumnsView ColumnsOnDomain(const ComponentLayout& c, const CommittedTrees& tree
   std::vector<std::pair<size_t, size_t>> to_evaluate;  // (tree, column)
   for (size_t t = 0; t < 3; ++t) {
     for (size_t g : indices[t]) {
-      if ((*trees.polys[t])[g].log_size() + trees.log_blowup != log_size) {
+      if ((*trees.polys[t])[g].log_size() + trees.log_blowup != eval.parent_log_size) {
         to_evaluate.emplace_back(t, g);
       }
     }
   }
-  storage = circle::ColumnStorage(std::vector<size_t>(to_evaluate.size(), size_t{1} << log_size));
-  const circle::CircleDomain domain = circle::CanonicCoset(log_size).circle_domain();
+  storage = circle::ColumnStorage(std::vector<size_t>(to_evaluate.size(), eval.domain.size()));
   tbb::parallel_for(size_t{0}, to_evaluate.size(), [&](size_t i) {
     const auto [t, g] = to_evaluate[i];
-    circle::CircleFftExtend((*trees.polys[t])[g].coeffs(), storage.column(i), domain,
+    circle::CircleFftExtend((*trees.polys[t])[g].coeffs(), storage.column(i), eval.domain,
                             *trees.twiddles);
   });
   ColumnsView view;
@@ -47,7 +60,7 @@ ColumnsView ColumnsOnDomain(const ComponentLayout& c, const CommittedTrees& tree
     for (size_t g : indices[t]) {
       const bool fresh = next < to_evaluate.size() && to_evaluate[next] == std::pair{t, g};
       view.trees[t].push_back(fresh ? std::as_const(storage).column(next++)
-                                    : (*trees.evaluations[t])[g]);
+                                    : (*trees.evaluations[t])[g].first(eval.domain.size()));
     }
   }
   return view;
@@ -66,27 +79,34 @@ std::vector<circle::CirclePoly> ComputeComposition(std::span<const Component* co
   QM31 power = QM31::One();
   for (size_t k = layout.n_constraints; k-- > 0; power *= random_coeff) powers[k] = power;
 
-  std::map<uint32_t, fri::SecureColumn> accumulations;  // by evaluation log size
+  // Accumulations by (evaluation log size, parent log size), that is by evaluation domain.
+  std::map<std::pair<uint32_t, uint32_t>, fri::SecureColumn> accumulations;
   size_t first_constraint = 0;
   for (size_t i = 0; i < components.size(); ++i) {
     const ComponentLayout& c = layout.components[i];
-    const uint32_t log_size = components[i]->EvalLogSize();
-    auto [it, inserted] = accumulations.try_emplace(log_size);
-    if (inserted) it->second = fri::SecureColumn::Zeros(size_t{1} << log_size);
+    const EvaluationDomain eval(components[i]->log_size() + trees.log_blowup,
+                                components[i]->EvalLogSize());
+    auto [it, inserted] =
+        accumulations.try_emplace({eval.domain.log_size(), eval.parent_log_size});
+    if (inserted) it->second = fri::SecureColumn::Zeros(eval.domain.size());
     circle::ColumnStorage storage;
-    const ColumnsView view = ColumnsOnDomain(c, trees, log_size, storage);
+    const ColumnsView view = ColumnsOnDomain(c, trees, eval, storage);
     const EvalContext ctx{public_inputs, &elements, claimed_sums[i]};
     components[i]->EvaluateOnDomain(
-        view, ctx, std::span(powers).subspan(first_constraint, c.info.n_constraints), it->second);
+        eval.domain, view, ctx, std::span(powers).subspan(first_constraint, c.info.n_constraints),
+        it->second);
     first_constraint += c.info.n_constraints;
   }
 
-  // Interpolate each accumulation and add the coefficients (zero-extension is free in the
-  // coefficient basis). An accumulation of the composition's size becomes the sum in place.
+  // Interpolate each accumulation and add the coefficients (the basis does not depend on the
+  // domain, and zero-extension is free in it). An accumulation of the composition's size becomes
+  // the sum in place.
   const size_t composition_size = size_t{1} << layout.composition_log_size;
   std::array<std::vector<M31>, 4> coeffs;
   for (auto it = accumulations.rbegin(); it != accumulations.rend(); ++it) {
-    const circle::CircleDomain domain = circle::CanonicCoset(it->first).circle_domain();
+    const auto [eval_log_size, parent_log_size] = it->first;
+    const circle::CircleDomain domain =
+        circle::CanonicCoset(parent_log_size).BitReversedPrefix(eval_log_size);
     tbb::parallel_for(size_t{0}, size_t{4}, [&](size_t coord) {
       std::vector<M31>& values = it->second.coords[coord];
       circle::CircleIfft(values, domain, *trees.twiddles);
@@ -142,7 +162,9 @@ std::optional<ConstraintFailure> FindConstraintFailure(std::span<const Component
   for (size_t i = 0; i < components.size(); ++i) {
     circle::ColumnStorage storage;
     const ColumnsView view =
-        ColumnsOnDomain(layout.components[i], on_trace_domain, components[i]->log_size(), storage);
+        ColumnsOnDomain(layout.components[i], on_trace_domain,
+                        EvaluationDomain(components[i]->log_size(), components[i]->log_size()),
+                        storage);
     const EvalContext ctx{public_inputs, &elements, claimed_sums[i]};
     if (auto failure = components[i]->AssertConstraints(view, ctx)) return failure;
   }

@@ -9,8 +9,10 @@ namespace tensorstark::air {
 
 DomainEvalSetup::DomainEvalSetup(const ColumnsView& columns, const EvalContext& ctx,
                                  const ComponentInfo& info, uint32_t log_size,
-                                 uint32_t eval_log_size, std::span<const QM31> coeffs)
-    : rows(columns, ctx, info, log_size, eval_log_size) {
+                                 const circle::CircleDomain& domain,
+                                 std::span<const QM31> coeffs)
+    : rows(columns, ctx, info, log_size, domain.log_size()) {
+  const uint32_t eval_log_size = domain.log_size();
   assert(eval_log_size > log_size && "Z vanishes on the trace domain itself");
   for (const QM31& c : coeffs) {
     this->coeffs.push_back(PackedQM31::Broadcast(c));
@@ -19,9 +21,10 @@ DomainEvalSetup::DomainEvalSetup(const ColumnsView& columns, const EvalContext& 
     for (size_t k = 0; k < 4; ++k) doubled[k] = 2 * coords[k].value();
     coeffs_doubled.push_back(doubled);
   }
-  // Natural indices i < 2^(eval_log_size - log_size) cover every value of Z; bit reversal turns
-  // "low bits of the natural index" into "high bits of the storage position".
-  const circle::CircleDomain domain = circle::CanonicCoset(eval_log_size).circle_domain();
+  // Z(P) is the x-coordinate of 2^(log_size-1)·P, which on H ∪ -H depends only on the natural
+  // index modulo 2^(eval_log_size - log_size): natural indices below that cover every value of
+  // Z, and bit reversal turns "low bits of the natural index" into "high bits of the storage
+  // position".
   std::vector<M31> denominators(size_t{1} << (eval_log_size - log_size));
   for (size_t i = 0; i < denominators.size(); ++i) {
     denominators[i] = circle::CanonicVanishing(log_size, domain.at(i));

@@ -1,5 +1,5 @@
 // The domain evaluator (protocol reference §9.3): the prover's hot loop. For every point P of the
-// evaluation domain CanonicCoset(eval_log_size).circle_domain() it adds
+// evaluation domain (see Component::EvaluateOnDomain) it adds
 // Σ_j coeffs[j]·c_j(P) · Z(P)^{-1} to the composition accumulator, 16 points per packed row, rows
 // in parallel with TBB. Z, the trace domain's vanishing polynomial, takes only
 // 2^(eval_log_size - log_size) distinct values on the domain, precomputed and inverted once.
@@ -16,13 +16,15 @@
 
 #include "air/component.h"
 #include "air/packed_row_evaluator.h"
+#include "circle/coset.h"
 #include "fri/secure_column.h"
 
 namespace tensorstark::air {
 
 struct DomainEvalSetup {
   DomainEvalSetup(const ColumnsView& columns, const EvalContext& ctx, const ComponentInfo& info,
-                  uint32_t log_size, uint32_t eval_log_size, std::span<const QM31> coeffs);
+                  uint32_t log_size, const circle::CircleDomain& domain,
+                  std::span<const QM31> coeffs);
 
   PackedEvalSetup rows;
   // The coefficients' 4 coordinates stored doubled (2c as u32), the form PackedM31's product by
@@ -59,14 +61,15 @@ class DomainEvaluator : public PackedRowEvaluator<DomainEvaluator> {
   PackedQM31 row_sum_;
 };
 
-// Component::EvaluateOnDomain for `eval` with the given info and eval_log_size.
+// Component::EvaluateOnDomain for `eval` with the given info.
 template <class Eval>
-void EvaluateOnDomain(const Eval& eval, const ComponentInfo& info, uint32_t eval_log_size,
-                      const ColumnsView& columns, const EvalContext& ctx,
-                      std::span<const QM31> coeffs, fri::SecureColumn& accumulator) {
+void EvaluateOnDomain(const Eval& eval, const ComponentInfo& info,
+                      const circle::CircleDomain& domain, const ColumnsView& columns,
+                      const EvalContext& ctx, std::span<const QM31> coeffs,
+                      fri::SecureColumn& accumulator) {
   assert(coeffs.size() == info.n_constraints);
-  assert(accumulator.size() == size_t{1} << eval_log_size);
-  const DomainEvalSetup setup(columns, ctx, info, eval.log_size(), eval_log_size, coeffs);
+  assert(accumulator.size() == domain.size());
+  const DomainEvalSetup setup(columns, ctx, info, eval.log_size(), domain, coeffs);
   // 64 packed rows (1024 points) per task: big enough to amortise scheduling, small enough to
   // balance 2^16 … 2^24 point domains over the cores.
   constexpr size_t kVecRowsPerTask = 64;

@@ -41,10 +41,11 @@ class FrameworkComponent final : public Component {
                                             const EvalContext& ctx) const override {
     return air::GenerateInteractionTrace(eval_, info_, trace, ctx);
   }
-  void EvaluateOnDomain(const ColumnsView& columns, const EvalContext& ctx,
-                        std::span<const QM31> coeffs,
+  void EvaluateOnDomain(const circle::CircleDomain& domain, const ColumnsView& columns,
+                        const EvalContext& ctx, std::span<const QM31> coeffs,
                         fri::SecureColumn& accumulator) const override {
-    air::EvaluateOnDomain(eval_, info_, EvalLogSize(), columns, ctx, coeffs, accumulator);
+    assert(domain.log_size() == EvalLogSize());
+    air::EvaluateOnDomain(eval_, info_, domain, columns, ctx, coeffs, accumulator);
   }
   void EvaluateAtPoint(const MaskValues& mask, const circle::CirclePoint<QM31>& point,
                        QM31 random_coeff, const EvalContext& ctx,

@@ -83,4 +83,12 @@ CanonicCoset::CanonicCoset(uint32_t log_size) : coset_(Coset::Odds(log_size)) {
   assert(log_size > 0);
 }
 
+CircleDomain CanonicCoset::BitReversedPrefix(uint32_t log_size) const {
+  assert(log_size >= 1 && log_size <= this->log_size());
+  // Storage position s < 2^log_size has natural index bitrev(s)·2^(L - log_size) on the domain of
+  // log size L: the points H[i·2^(L - log_size)] and their conjugates, i.e. the half coset with
+  // the same initial point and a step 2^(L - log_size) times larger.
+  return CircleDomain(Coset(half_coset().initial_index(), log_size - 1));
+}
+
 }  // namespace tensorstark::circle

@@ -96,6 +96,12 @@ class CanonicCoset {
   // G_{2n} + <G_{n/2}> = Coset::HalfOdds(log_size - 1).
   Coset half_coset() const { return Coset::HalfOdds(log_size() - 1); }
   CircleDomain circle_domain() const { return CircleDomain(half_coset()); }
+  // The first 2^log_size points of circle_domain() in bit-reversed order (1 ≤ log_size ≤
+  // this log size). They form a circle domain themselves, with the half coset
+  // G_{4n} + <G_{2^(log_size-1)}>, stored in its own bit-reversed order: a column's evaluations
+  // on this domain are the first 2^log_size of its evaluations on circle_domain(). For
+  // log_size = log_size() it is circle_domain().
+  CircleDomain BitReversedPrefix(uint32_t log_size) const;
   CirclePointIndex initial_index() const { return coset_.initial_index(); }
   CirclePointIndex step_size() const { return coset_.step_size(); }
   // G_n, used for mask offsets.

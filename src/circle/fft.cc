@@ -390,10 +390,16 @@ void InverseBlock(M31* data, uint32_t m, size_t base, const Layers& itw, bool la
   });
 }
 
-Layers TreeLayers(const TwiddleTree& tree, uint32_t n, bool inverse) {
+// The layers of `domain`'s FFT: those of its twiddle domain (TwiddleTree::TwiddleLogSize), whose
+// prefixes are the domain's own (the kernel only reads the blocks it runs).
+Layers TreeLayers(const TwiddleTree& tree, const CircleDomain& domain, bool inverse) {
+  const uint32_t n = domain.log_size(), twiddle_log_size = tree.TwiddleLogSize(domain);
+  assert(twiddle_log_size != 0);
   Layers layers;
-  for (uint32_t j = 1; j < n; ++j) layers.layer[j] = tree.LineLayer(n - 1 - j, inverse).data();
-  layers.kernel = tree.KernelTwiddles(n, inverse).data();
+  for (uint32_t j = 1; j < n; ++j) {
+    layers.layer[j] = tree.LineLayer(twiddle_log_size - 1 - j, inverse).data();
+  }
+  layers.kernel = tree.KernelTwiddles(twiddle_log_size, inverse).data();
   return layers;
 }
 
@@ -406,7 +412,7 @@ void CircleFft(std::span<M31> values, const CircleDomain& domain, const TwiddleT
   if (n < kLogKernel) {
     return ReferenceCircleFft(values, LayerTwiddles::FromTree(twiddles, domain, false));
   }
-  ForwardBlock(values.data(), values.data(), n, 0, TreeLayers(twiddles, n, false));
+  ForwardBlock(values.data(), values.data(), n, 0, TreeLayers(twiddles, domain, false));
 }
 
 void CircleFftExtend(std::span<const M31> coeffs, std::span<M31> values, const CircleDomain& domain,
@@ -420,7 +426,7 @@ void CircleFftExtend(std::span<const M31> coeffs, std::span<M31> values, const C
     std::fill(values.begin() + coeffs.size(), values.end(), M31::Zero());
     return CircleFft(values, domain, twiddles);
   }
-  const Layers layers = TreeLayers(twiddles, n, false);
+  const Layers layers = TreeLayers(twiddles, domain, false);
   ForEach(size_t{1} << (n - k), 1, n >= kLogParallelMin, [&](size_t i0, size_t i1) {
     for (size_t i = i0; i < i1; ++i) {
       ForwardBlock(coeffs.data(), values.data() + (i << k), k, i << k, layers);
@@ -436,7 +442,7 @@ void CircleIfft(std::span<M31> values, const CircleDomain& domain, const Twiddle
     return ReferenceCircleIfft(values, LayerTwiddles::FromTree(twiddles, domain, true));
   }
   const M31 scale = M31::Reduce(values.size()).Inverse();
-  InverseBlock(values.data(), n, 0, TreeLayers(twiddles, n, true), true, scale);
+  InverseBlock(values.data(), n, 0, TreeLayers(twiddles, domain, true), true, scale);
 }
 
 }  // namespace tensorstark::circle

@@ -45,8 +45,18 @@ std::span<const M31> TwiddleTree::LineLayer(uint32_t log_n, bool inverse) const 
   return std::span<const M31>(buf).subspan(buf.size() - 2 * len, len);
 }
 
-bool TwiddleTree::CanServe(const CircleDomain& domain) const {
-  return domain.half_coset().IsDoublingOf(root_coset_);
+uint32_t TwiddleTree::TwiddleLogSize(const CircleDomain& domain) const {
+  const Coset& half = domain.half_coset();
+  const uint32_t root_log = root_coset_.log_size();
+  for (uint32_t log_served = half.log_size(); log_served <= root_log; ++log_served) {
+    const Coset served = root_coset_.RepeatedDouble(root_log - log_served);
+    const uint64_t stride = uint64_t{1} << (log_served - half.log_size());
+    if (served.initial_index() == half.initial_index() &&
+        served.step_size() * stride == half.step_size()) {
+      return log_served + 1;
+    }
+  }
+  return 0;
 }
 
 std::span<const uint32_t> TwiddleTree::KernelTwiddles(uint32_t log_n, bool inverse) const {
@@ -101,12 +111,13 @@ LayerTwiddles LayerTwiddles::Direct(const CircleDomain& domain, bool inverse) {
 
 LayerTwiddles LayerTwiddles::FromTree(const TwiddleTree& tree, const CircleDomain& domain,
                                       bool inverse) {
-  assert(tree.CanServe(domain));
-  uint32_t n = domain.log_size();
+  const uint32_t n = domain.log_size(), twiddle_log_size = tree.TwiddleLogSize(domain);
+  assert(twiddle_log_size != 0);
   LayerTwiddles tw;
   tw.layers.resize(n);
   for (uint32_t j = 1; j < n; ++j) {
-    std::span<const M31> line = tree.LineLayer(n - 1 - j, inverse);
+    std::span<const M31> line =
+        tree.LineLayer(twiddle_log_size - 1 - j, inverse).first(size_t{1} << (n - 1 - j));
     tw.layers[j].assign(line.begin(), line.end());
   }
   std::vector<M31>& circle = tw.layers[0];

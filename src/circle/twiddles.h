@@ -52,11 +52,17 @@ class TwiddleTree {
   // doubled (root.log_size() - 1 - log_n) times, bit-reversed. A domain of log size n uses the
   // layer of log size n - 1 - j for its FFT layer j ≥ 1.
   std::span<const M31> LineLayer(uint32_t log_n, bool inverse) const;
-  bool CanServe(const CircleDomain& domain) const;
+  // The tree serves the domains of log size D ≤ root.log_size() + 1 whose half coset is the root
+  // doubled, and the bit-reversed prefixes of those (CanonicCoset::BitReversedPrefix): a prefix of
+  // log size n reads the first 2^(n-1-j) twiddles of its D-domain's layer j. Returns that D (n
+  // itself for a domain served directly), or 0 if the tree cannot serve the domain.
+  uint32_t TwiddleLogSize(const CircleDomain& domain) const;
+  bool CanServe(const CircleDomain& domain) const { return TwiddleLogSize(domain) != 0; }
 
   // The kernel twiddles (layout above) of the domains of log size log_n this tree serves
   // (kLogKernelBlock ≤ log_n ≤ root.log_size() + 1). Built on first use, safely from any thread,
-  // and kept (2^{log_n - 1} words); copies of the tree share them.
+  // and kept (2^{log_n - 1} words); copies of the tree share them. A prefix domain of log size n
+  // uses the first 2^(n - kLogKernelBlock) blocks of its D-domain's table.
   std::span<const uint32_t> KernelTwiddles(uint32_t log_n, bool inverse) const;
 
  private:

@@ -71,13 +71,18 @@ struct TracePolys {
   }
 
   // Evaluations on CanonicCoset(eval_log_size).circle_domain(), bit-reversed.
-  Trees Extend(uint32_t eval_log_size, const circle::TwiddleTree& twiddles) const {
-    const circle::CircleDomain domain = circle::CanonicCoset(eval_log_size).circle_domain();
+  // The columns on CanonicCoset(parent_log_size).BitReversedPrefix(eval_log_size): the first
+  // 2^eval_log_size evaluations on the parent canonic domain, as the prover takes them.
+  Trees Extend(uint32_t eval_log_size, const circle::TwiddleTree& twiddles,
+               uint32_t parent_log_size = 0) const {
+    const circle::CircleDomain domain =
+        circle::CanonicCoset(std::max(parent_log_size, eval_log_size)).circle_domain();
     Trees out;
     for (size_t t = 0; t < 3; ++t) {
       for (const circle::CirclePoly& poly : trees[t]) {
         const circle::CircleEvaluation eval = poly.Evaluate(domain, twiddles);
-        out[t].emplace_back(eval.values().begin(), eval.values().end());
+        out[t].emplace_back(eval.values().begin(),
+                            eval.values().begin() + (size_t{1} << eval_log_size));
       }
     }
     return out;

@@ -16,15 +16,18 @@ namespace {
 
 using testing::Trees;
 
-// Runs EvaluateOnDomain with coeffs[j] = α^{N-1-j} on the extended trees and compares with
-// EvaluateAtPoint at every position (small domains) or a spread of positions.
+// One evaluation domain: the bit-reversed prefix of CanonicCoset(eval_log_size + parent_extra).
 void CheckDomainAgainstPoint(const Component& component, const Trees& trace_trees,
-                             const EvalContext& ctx, tensorstark::testing::Rng& rng) {
+                             const EvalContext& ctx, tensorstark::testing::Rng& rng,
+                             uint32_t parent_extra) {
   const ComponentInfo info = component.Info();
   const uint32_t log_size = component.log_size(), eval_log_size = component.EvalLogSize();
-  const circle::TwiddleTree twiddles = circle::TwiddleTree::ForCanonicDomains(eval_log_size);
+  const uint32_t parent_log_size = eval_log_size + parent_extra;
+  const circle::TwiddleTree twiddles = circle::TwiddleTree::ForCanonicDomains(parent_log_size);
   const testing::TracePolys polys(trace_trees, log_size, twiddles);
-  const Trees extended = polys.Extend(eval_log_size, twiddles);
+  const Trees extended = polys.Extend(eval_log_size, twiddles, parent_log_size);
+  const circle::CircleDomain domain =
+      circle::CanonicCoset(parent_log_size).BitReversedPrefix(eval_log_size);
 
   const QM31 alpha = rng.QM31();
   std::vector<QM31> coeffs(info.n_constraints);
@@ -32,9 +35,8 @@ void CheckDomainAgainstPoint(const Component& component, const Trees& trace_tree
   for (size_t j = coeffs.size(); j-- > 0; power *= alpha) coeffs[j] = power;
 
   fri::SecureColumn accumulator = fri::SecureColumn::Zeros(size_t{1} << eval_log_size);
-  component.EvaluateOnDomain(testing::View(extended), ctx, coeffs, accumulator);
+  component.EvaluateOnDomain(domain, testing::View(extended), ctx, coeffs, accumulator);
 
-  const circle::CircleDomain domain = circle::CanonicCoset(eval_log_size).circle_domain();
   const size_t step = std::max<size_t>(1, domain.size() / 64);
   for (size_t position = 0; position < domain.size(); position += step) {
     const size_t checked = std::min(domain.size() - 1, position + rng.U32() % step);
@@ -44,6 +46,18 @@ void CheckDomainAgainstPoint(const Component& component, const Trees& trace_tree
     component.EvaluateAtPoint(polys.Mask(info, log_size, point), point, alpha, ctx, expected);
     CAPTURE(checked);
     REQUIRE(accumulator.at(checked) == expected);
+  }
+}
+
+// Runs EvaluateOnDomain with coeffs[j] = α^{N-1-j} on the extended trees and compares with
+// EvaluateAtPoint at every position (small domains) or a spread of positions. The evaluation
+// domain is the canonic one, then bit-reversed prefixes of larger canonic domains (a blowup above
+// the constraint degree).
+void CheckDomainAgainstPoint(const Component& component, const Trees& trace_trees,
+                             const EvalContext& ctx, tensorstark::testing::Rng& rng) {
+  for (uint32_t extra : {0u, 1u, 3u}) {
+    CAPTURE(extra);
+    CheckDomainAgainstPoint(component, trace_trees, ctx, rng, extra);
   }
 }
 
@@ -116,9 +130,11 @@ TEST_CASE("Domain evaluation does not depend on the number of threads") {
   const EvalContext ctx{instance.public_inputs, nullptr, {}};
   fri::SecureColumn parallel = fri::SecureColumn::Zeros(size_t{1} << eval_log_size);
   fri::SecureColumn serial = parallel;
-  instance.component.EvaluateOnDomain(testing::View(extended), ctx, coeffs, parallel);
-  tbb::task_arena(1).execute(
-      [&] { instance.component.EvaluateOnDomain(testing::View(extended), ctx, coeffs, serial); });
+  const circle::CircleDomain domain = circle::CanonicCoset(eval_log_size).circle_domain();
+  instance.component.EvaluateOnDomain(domain, testing::View(extended), ctx, coeffs, parallel);
+  tbb::task_arena(1).execute([&] {
+    instance.component.EvaluateOnDomain(domain, testing::View(extended), ctx, coeffs, serial);
+  });
   CHECK(parallel.coords == serial.coords);
 }
 

@@ -103,8 +103,8 @@ TEST_CASE("Framework: honest traces pass, domain and point evaluation agree") {
     QM31 power = QM31::One();
     for (size_t j = coeffs.size(); j-- > 0; power *= alpha) coeffs[j] = power;
     fri::SecureColumn accumulator = fri::SecureColumn::Zeros(size_t{1} << eval_log_size);
-    component.EvaluateOnDomain(testing::View(extended), ctx, coeffs, accumulator);
     const circle::CircleDomain domain = circle::CanonicCoset(eval_log_size).circle_domain();
+    component.EvaluateOnDomain(domain, testing::View(extended), ctx, coeffs, accumulator);
     for (size_t position = 0; position < domain.size(); ++position) {
       const circle::CirclePoint<QM31> point(
           domain.at(circle::BitReverseIndex(position, eval_log_size)));

@@ -44,14 +44,20 @@ TEST_CASE("OffsetStorageIndex moves by offset trace steps") {
   for (uint32_t log_size : {1u, 2u, 4u}) {
     for (uint32_t extra : {0u, 1u, 2u}) {
       const uint32_t eval_log_size = log_size + extra;
-      const circle::CircleDomain domain = CanonicCoset(eval_log_size).circle_domain();
-      const CirclePoint<M31> step = CanonicCoset(log_size).step();
-      for (int offset : {-3, -1, 0, 1, 2, 17}) {
-        for (size_t i = 0; i < domain.size(); ++i) {
-          const size_t j = OffsetStorageIndex(i, log_size, eval_log_size, offset);
-          REQUIRE(j < domain.size());
-          CHECK(domain.at(BitReverseIndex(j, eval_log_size)) ==
-                Shift(domain.at(BitReverseIndex(i, eval_log_size)), step, offset));
+      // The canonic domain, and prefixes of larger canonic domains (the committed evaluations
+      // at a higher blowup) where the domain is larger than the trace domain.
+      for (uint32_t parent_extra : {0u, 1u, 3u}) {
+        if (extra == 0 && parent_extra > 0) continue;
+        const circle::CircleDomain domain =
+            CanonicCoset(eval_log_size + parent_extra).BitReversedPrefix(eval_log_size);
+        const CirclePoint<M31> step = CanonicCoset(log_size).step();
+        for (int offset : {-3, -1, 0, 1, 2, 17}) {
+          for (size_t i = 0; i < domain.size(); ++i) {
+            const size_t j = OffsetStorageIndex(i, log_size, eval_log_size, offset);
+            REQUIRE(j < domain.size());
+            CHECK(domain.at(BitReverseIndex(j, eval_log_size)) ==
+                  Shift(domain.at(BitReverseIndex(i, eval_log_size)), step, offset));
+          }
         }
       }
     }

@@ -165,6 +165,40 @@ TEST_CASE("Fast FFT equals the reference FFT bit for bit") {
   }
 }
 
+TEST_CASE("A bit-reversed prefix of a canonic domain is a circle domain the tree serves") {
+  testing::Rng rng;
+  for (uint32_t log_parent : {3u, 9u, 14u}) {
+    const CircleDomain parent = CanonicCoset(log_parent).circle_domain();
+    for (uint32_t log_n = 1; log_n <= log_parent; ++log_n) {
+      CAPTURE(log_parent);
+      CAPTURE(log_n);
+      const CircleDomain prefix = CanonicCoset(log_parent).BitReversedPrefix(log_n);
+      CHECK(prefix.IsCanonic() == (log_n == log_parent));
+      for (size_t s = 0; s < prefix.size(); ++s) {
+        CHECK(prefix.at(BitReverseIndex(s, log_n)) == parent.at(BitReverseIndex(s, log_parent)));
+      }
+      REQUIRE(CanonicTree().TwiddleLogSize(prefix) == log_parent);
+      for (bool inverse : {false, true}) {
+        CHECK(LayerTwiddles::FromTree(CanonicTree(), prefix, inverse).layers ==
+              LayerTwiddles::Direct(prefix, inverse).layers);
+      }
+      // The fast transforms on the prefix equal the reference ones and the parent's evaluation.
+      const std::vector<M31> coeffs = RandomValues(rng, prefix.size());
+      std::vector<M31> fast = coeffs, reference = coeffs, extended(prefix.size() << 1);
+      CircleFft(fast, prefix, CanonicTree());
+      ReferenceCircleFft(reference, LayerTwiddles::Direct(prefix, false));
+      CHECK(fast == reference);
+      if (log_n < log_parent) {
+        const CircleDomain twice = CanonicCoset(log_parent).BitReversedPrefix(log_n + 1);
+        CircleFftExtend(coeffs, extended, twice, CanonicTree());
+        CHECK(std::equal(fast.begin(), fast.end(), extended.begin()));
+      }
+      CircleIfft(fast, prefix, CanonicTree());
+      CHECK(fast == coeffs);
+    }
+  }
+}
+
 TEST_CASE("CircleFftExtend equals zero-extension and CircleFft") {
   testing::Rng rng;
   for (uint32_t log_coeffs : {0u, 1u, 5u, 7u, 8u, 9u, 12u, 14u}) {

@@ -328,10 +328,10 @@ class CheatingLogup final : public Component {
     interaction.claimed_sum += sum_delta_;
     return interaction;
   }
-  void EvaluateOnDomain(const air::ColumnsView& columns, const air::EvalContext& ctx,
-                        std::span<const QM31> coeffs,
+  void EvaluateOnDomain(const circle::CircleDomain& domain, const air::ColumnsView& columns,
+                        const air::EvalContext& ctx, std::span<const QM31> coeffs,
                         fri::SecureColumn& accumulator) const override {
-    honest_.EvaluateOnDomain(columns, ctx, coeffs, accumulator);
+    honest_.EvaluateOnDomain(domain, columns, ctx, coeffs, accumulator);
   }
   void EvaluateAtPoint(const air::MaskValues& mask, const circle::CirclePoint<QM31>& point,
                        QM31 random_coeff, const air::EvalContext& ctx,
