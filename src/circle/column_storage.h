@@ -6,12 +6,12 @@
 #pragma once
 
 #include <cstddef>
-#include <cstdlib>
 #include <memory>
 #include <span>
 #include <utility>
 #include <vector>
 
+#include "field/large_allocation.h"
 #include "field/m31.h"
 
 namespace tensorstark::circle {
@@ -36,10 +36,7 @@ class ColumnStorage {
   std::vector<std::span<const field::M31>> Columns() const;
 
  private:
-  struct Free {
-    void operator()(field::M31* p) const { std::free(p); }
-  };
-  std::unique_ptr<field::M31[], Free> data_;
+  std::unique_ptr<field::M31[], field::LargeDeleter> data_;
   std::vector<std::pair<size_t, size_t>> columns_;  // (offset, size) in elements
 };
 

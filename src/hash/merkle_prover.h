@@ -5,7 +5,6 @@
 #include <bit>
 #include <cassert>
 #include <cstdint>
-#include <cstdlib>
 #include <memory>
 #include <span>
 #include <type_traits>
@@ -92,10 +91,7 @@ class MerkleProver {
   // zero-filling the leaf layer first would be a wasted pass over tens of MiB. malloc'ed memory
   // holds objects of trivially copyable (implicit-lifetime) types without construction.
   static_assert(std::is_trivially_copyable_v<Hash> && std::is_trivially_destructible_v<Hash>);
-  struct FreeLayer {
-    void operator()(Hash* p) const { std::free(p); }
-  };
-  using LayerBuffer = std::unique_ptr<Hash[], FreeLayer>;
+  using LayerBuffer = std::unique_ptr<Hash[], field::LargeDeleter>;
 
   static LayerBuffer AllocateLayer(size_t n) {
     return LayerBuffer(static_cast<Hash*>(field::AllocateLarge(n * sizeof(Hash))));
