@@ -271,6 +271,7 @@ class PackedM31 {
 
   friend void Interleave(PackedM31 a, PackedM31 b, PackedM31& lo, PackedM31& hi);
   friend void Deinterleave(PackedM31 a, PackedM31 b, PackedM31& lo, PackedM31& hi);
+  friend class PackedLinearCombination4;
 
  private:
   // Applies a lane-wise kernel to every register (AVX2, portable) or to the one register.
@@ -293,6 +294,105 @@ class PackedM31 {
   static constexpr int kRegs = kLanes;
   std::array<uint32_t, kLanes> v_{};
 #endif
+};
+
+// Four sums Σ_i values_i · coeffs_i[k] (k < 4) of packed M31 values times scalars, e.g. QM31
+// coefficients (as 4 coordinates) times M31 columns: the DEEP quotient's numerators. The products
+// are summed in 64-bit lanes and reduced only when read, half the work of a reduced multiply-add
+// per term: a product of canonical values is below 2^62, so three terms fit on top of a sum
+// below 2^34, and folding a sum s < 2^64 to (s mod 2^31) + floor(s / 2^31) < 2^34 keeps its
+// residue (2^31 ≡ 1); the sum is folded after every third term.
+class PackedLinearCombination4 {
+ public:
+  void Add(PackedM31 values, const std::array<uint32_t, 4>& coeffs) {
+#if defined(TENSORSTARK_SIMD_AVX512)
+    // _mm512_mul_epu32 multiplies the low dwords of 64-bit lanes: even lanes as they are, odd
+    // lanes shifted down.
+    const __m512i even = values.v_, odd = _mm512_srli_epi64(values.v_, 32);
+    for (int k = 0; k < 4; ++k) {
+      const __m512i c = _mm512_set1_epi32(static_cast<int>(coeffs[k]));
+      even_[k] = _mm512_add_epi64(even_[k], _mm512_mul_epu32(even, c));
+      odd_[k] = _mm512_add_epi64(odd_[k], _mm512_mul_epu32(odd, c));
+    }
+#elif defined(TENSORSTARK_SIMD_AVX2)
+    for (int r = 0; r < PackedM31::kRegs; ++r) {
+      const __m256i even = values.v_[r], odd = _mm256_srli_epi64(values.v_[r], 32);
+      for (int k = 0; k < 4; ++k) {
+        const __m256i c = _mm256_set1_epi32(static_cast<int>(coeffs[k]));
+        even_[k][r] = _mm256_add_epi64(even_[k][r], _mm256_mul_epu32(even, c));
+        odd_[k][r] = _mm256_add_epi64(odd_[k][r], _mm256_mul_epu32(odd, c));
+      }
+    }
+#else
+    for (int k = 0; k < 4; ++k) {
+      for (int l = 0; l < kLanes; ++l) sums_[k][l] += uint64_t{coeffs[k]} * values.v_[l];
+    }
+#endif
+    if (++unfolded_terms_ == 3) {
+      Fold();
+      unfolded_terms_ = 0;
+    }
+  }
+
+  // The four sums, canonical.
+  std::array<PackedM31, 4> Sums() const {
+    // A sum < 2^64 folds below 2^31 + 2^33, and that below 2^31 + 4 < 2p.
+    PackedLinearCombination4 folded = *this;
+    folded.Fold();
+    folded.Fold();
+    std::array<PackedM31, 4> out;
+    for (int k = 0; k < 4; ++k) {
+#if defined(TENSORSTARK_SIMD_AVX512)
+      out[k].v_ = packed_internal::ReduceBelow2P(
+          _mm512_or_si512(folded.even_[k], _mm512_slli_epi64(folded.odd_[k], 32)));
+#elif defined(TENSORSTARK_SIMD_AVX2)
+      for (int r = 0; r < PackedM31::kRegs; ++r) {
+        out[k].v_[r] = packed_internal::ReduceBelow2P(
+            _mm256_or_si256(folded.even_[k][r], _mm256_slli_epi64(folded.odd_[k][r], 32)));
+      }
+#else
+      for (int l = 0; l < kLanes; ++l) {
+        const auto v = static_cast<uint32_t>(folded.sums_[k][l]);
+        out[k].v_[l] = v >= kP ? v - kP : v;
+      }
+#endif
+    }
+    return out;
+  }
+
+ private:
+  void Fold() {
+#if defined(TENSORSTARK_SIMD_AVX512)
+    const __m512i p = _mm512_set1_epi64(kP);
+    for (__m512i* sums : {even_, odd_}) {
+      for (int k = 0; k < 4; ++k) {
+        sums[k] = _mm512_add_epi64(_mm512_and_si512(sums[k], p), _mm512_srli_epi64(sums[k], 31));
+      }
+    }
+#elif defined(TENSORSTARK_SIMD_AVX2)
+    const __m256i p = _mm256_set1_epi64x(kP);
+    for (auto* sums : {even_, odd_}) {
+      for (int k = 0; k < 4; ++k) {
+        for (__m256i& s : sums[k]) {
+          s = _mm256_add_epi64(_mm256_and_si256(s, p), _mm256_srli_epi64(s, 31));
+        }
+      }
+    }
+#else
+    for (auto& sums : sums_) {
+      for (uint64_t& s : sums) s = (s & kP) + (s >> 31);
+    }
+#endif
+  }
+
+#if defined(TENSORSTARK_SIMD_AVX512)
+  __m512i even_[4] = {}, odd_[4] = {};  // 64-bit sums of the even and the odd lanes
+#elif defined(TENSORSTARK_SIMD_AVX2)
+  __m256i even_[4][PackedM31::kRegs] = {}, odd_[4][PackedM31::kRegs] = {};
+#else
+  std::array<std::array<uint64_t, kLanes>, 4> sums_{};
+#endif
+  int unfolded_terms_ = 0;
 };
 
 // Lane shuffles for FFT butterflies between elements at distance < 16. Treat a||b as the

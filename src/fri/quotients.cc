@@ -111,6 +111,7 @@ SecureColumn ComputeFriQuotient(const circle::CircleDomain& domain,
   // streams (16 rows per chunk ran at two thirds of this speed).
   constexpr size_t kLanes = field::kLanes;
   constexpr size_t kChunkVectors = 64;
+  constexpr size_t kColumnGroup = 12;
   const size_t chunk = std::min(n, kChunkVectors * kLanes);
   tbb::parallel_for(size_t{0}, n / chunk, [&](size_t c) {
     const size_t begin = c * chunk;
@@ -141,11 +142,24 @@ SecureColumn ComputeFriQuotient(const circle::CircleDomain& domain,
       const PackedQM31 batch_coeff = PackedQM31::Broadcast(b.batch_coeff);
       std::array<PackedQM31, kChunkVectors> numerators;
       for (size_t v = 0; v < n_vectors; ++v) numerators[v] = -(a_sum * ys[v] + b_sum);
-      for (const auto& [column, coeff] : b.column_coeffs) {
-        const PackedQM31 packed_coeff = PackedQM31::Broadcast(coeff);
-        const M31* values = &columns[column][begin];
+      // Σ c_j·column_j, kColumnGroup columns at a time in unreduced sums: few enough streams for
+      // the prefetchers, enough terms to amortise the reduction.
+      for (size_t first = 0; first < b.column_coeffs.size(); first += kColumnGroup) {
+        const size_t n_group = std::min(kColumnGroup, b.column_coeffs.size() - first);
+        std::array<const M31*, kColumnGroup> values;
+        std::array<std::array<uint32_t, 4>, kColumnGroup> coeffs;
+        for (size_t i = 0; i < n_group; ++i) {
+          const auto& [column, coeff] = b.column_coeffs[first + i];
+          values[i] = &columns[column][begin];
+          for (size_t k = 0; k < 4; ++k) coeffs[i][k] = coeff.ToM31Array()[k].value();
+        }
         for (size_t v = 0; v < n_vectors; ++v) {
-          numerators[v] += packed_coeff * PackedM31::Load(values + v * kLanes);
+          field::PackedLinearCombination4 sum;
+          for (size_t i = 0; i < n_group; ++i) {
+            sum.Add(PackedM31::Load(values[i] + v * kLanes), coeffs[i]);
+          }
+          const std::array<PackedM31, 4> s = sum.Sums();
+          numerators[v] += PackedQM31{{s[0], s[1]}, {s[2], s[3]}};
         }
       }
       for (size_t v = 0; v < n_vectors; ++v) {

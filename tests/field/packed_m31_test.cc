@@ -131,6 +131,35 @@ TEST_CASE("PackedM31 products by a doubled multiplier match scalar M31") {
   }
 }
 
+TEST_CASE("PackedLinearCombination4 sums products exactly, for any number of terms") {
+  testing::Rng rng;
+  // All-(p-1) terms are the worst case for the unreduced 64-bit sums; random terms check the
+  // lane order.
+  for (bool worst : {true, false}) {
+    for (size_t n_terms : {0u, 1u, 2u, 3u, 4u, 5u, 7u, 12u, 100u}) {
+      CAPTURE(worst);
+      CAPTURE(n_terms);
+      PackedLinearCombination4 sum;
+      std::array<Lanes, 4> expected{};
+      for (size_t i = 0; i < n_terms; ++i) {
+        const Lanes values = worst ? Lanes{} : RandomLanes(rng);
+        std::array<uint32_t, 4> coeffs;
+        for (uint32_t& c : coeffs) c = worst ? kP - 1 : rng.M31().value();
+        Lanes lanes = values;
+        if (worst) lanes.fill(M31::FromCanonical(kP - 1));
+        sum.Add(PackedM31::FromArray(lanes), coeffs);
+        for (size_t k = 0; k < 4; ++k) {
+          for (int l = 0; l < kLanes; ++l) {
+            expected[k][l] += lanes[l] * M31::FromCanonical(coeffs[k]);
+          }
+        }
+      }
+      const std::array<PackedM31, 4> sums = sum.Sums();
+      for (size_t k = 0; k < 4; ++k) CHECK(sums[k].ToArray() == expected[k]);
+    }
+  }
+}
+
 TEST_CASE("PackedM31 load, store, broadcast and equality") {
   testing::Rng rng;
   std::vector<M31> src(kLanes + 3), dst(kLanes + 3);
