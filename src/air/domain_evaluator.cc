@@ -16,10 +16,9 @@ DomainEvalSetup::DomainEvalSetup(const ColumnsView& columns, const EvalContext& 
   assert(eval_log_size > log_size && "Z vanishes on the trace domain itself");
   for (const QM31& c : coeffs) {
     this->coeffs.push_back(PackedQM31::Broadcast(c));
-    std::array<uint32_t, 4> doubled;
-    const std::array<M31, 4> coords = c.ToM31Array();
-    for (size_t k = 0; k < 4; ++k) doubled[k] = 2 * coords[k].value();
-    coeffs_doubled.push_back(doubled);
+    std::array<uint32_t, 4> coords;
+    for (size_t k = 0; k < 4; ++k) coords[k] = c.ToM31Array()[k].value();
+    coeff_coords.push_back(coords);
   }
   // Z(P) is the x-coordinate of 2^(log_size-1)·P, which on H ∪ -H depends only on the natural
   // index modulo 2^(eval_log_size - log_size): natural indices below that cover every value of
@@ -37,9 +36,10 @@ void DomainEvaluator::Accumulate(fri::SecureColumn& accumulator) const {
   assert(n_added_ == domain_.coeffs.size() && "Evaluate added a different number of constraints");
   const uint32_t log_size = setup_.log_size;
   const size_t base = rows_.base();
+  const PackedQM31 row_sum = row_sum_ + PackedQM31::FromCoords(m31_sum_.Sums());
   if (rows_.contiguous() && log_size >= kLogLanes) {
     // All 16 positions share their high bits, hence Z.
-    const PackedQM31 term = row_sum_ * PackedM31::Broadcast(domain_.denom_inv[base >> log_size]);
+    const PackedQM31 term = row_sum * PackedM31::Broadcast(domain_.denom_inv[base >> log_size]);
     std::array<M31*, 4> coords;
     for (size_t c = 0; c < 4; ++c) coords[c] = accumulator.coords[c].data() + base;
     const PackedQM31 sum =
@@ -48,7 +48,7 @@ void DomainEvaluator::Accumulate(fri::SecureColumn& accumulator) const {
     return;
   }
   // Small components: Z per lane, and only the lanes that are domain positions.
-  const std::array<QM31, kLanes> row_sums = row_sum_.ToArray();
+  const std::array<QM31, kLanes> row_sums = row_sum.ToArray();
   const size_t n_lanes = std::min<size_t>(kLanes, setup_.domain_size);
   for (size_t l = 0; l < n_lanes; ++l) {
     const size_t position = base + l;

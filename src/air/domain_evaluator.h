@@ -27,9 +27,9 @@ struct DomainEvalSetup {
                   std::span<const QM31> coeffs);
 
   PackedEvalSetup rows;
-  // The coefficients' 4 coordinates stored doubled (2c as u32), the form PackedM31's product by
-  // one value takes: an M31 constraint times a coefficient is then 4 scalar products.
-  std::vector<std::array<uint32_t, 4>> coeffs_doubled;
+  // The coefficients' 4 coordinates: an M31 constraint times a coefficient is 4 scalar products,
+  // summed unreduced (PackedLinearCombination4).
+  std::vector<std::array<uint32_t, 4>> coeff_coords;
   std::vector<PackedQM31> coeffs;  // broadcast, for QM31 constraints
   // 1/Z at storage position s is denom_inv[s >> log_size]: Z depends on the low
   // eval_log_size - log_size bits of the natural index, the reversed high bits of s.
@@ -42,11 +42,7 @@ class DomainEvaluator : public PackedRowEvaluator<DomainEvaluator> {
       : PackedRowEvaluator(setup.rows, vec_row), domain_(setup) {}
 
   void AddConstraint(const PackedM31& constraint) {
-    const std::array<uint32_t, 4>& c = domain_.coeffs_doubled[n_added_++];
-    row_sum_.c0.a += PackedM31::MulByDoubledScalar(constraint, c[0]);
-    row_sum_.c0.b += PackedM31::MulByDoubledScalar(constraint, c[1]);
-    row_sum_.c1.a += PackedM31::MulByDoubledScalar(constraint, c[2]);
-    row_sum_.c1.b += PackedM31::MulByDoubledScalar(constraint, c[3]);
+    m31_sum_.Add(constraint, domain_.coeff_coords[n_added_++]);
   }
   void AddConstraint(const PackedQM31& constraint) {
     row_sum_ += domain_.coeffs[n_added_++] * constraint;
@@ -58,7 +54,8 @@ class DomainEvaluator : public PackedRowEvaluator<DomainEvaluator> {
  private:
   const DomainEvalSetup& domain_;
   size_t n_added_ = 0;
-  PackedQM31 row_sum_;
+  field::PackedLinearCombination4 m31_sum_;  // the M31 constraints' terms
+  PackedQM31 row_sum_;                       // the QM31 constraints' terms
 };
 
 // Component::EvaluateOnDomain for `eval` with the given info.

@@ -18,6 +18,10 @@ struct PackedQM31 {
   static PackedQM31 Broadcast(QM31 v) {
     return {PackedCM31::Broadcast(v.c0), PackedCM31::Broadcast(v.c1)};
   }
+  // From the 4 M31 coordinates (QM31::ToM31Array order), e.g. PackedLinearCombination4::Sums().
+  static PackedQM31 FromCoords(const std::array<PackedM31, 4>& c) {
+    return {{c[0], c[1]}, {c[2], c[3]}};
+  }
   // Reads 16 consecutive values from each coordinate array; any alignment.
   static PackedQM31 LoadCoords(const M31* a, const M31* b, const M31* c, const M31* d) {
     return {{PackedM31::Load(a), PackedM31::Load(b)}, {PackedM31::Load(c), PackedM31::Load(d)}};

@@ -158,8 +158,7 @@ SecureColumn ComputeFriQuotient(const circle::CircleDomain& domain,
           for (size_t i = 0; i < n_group; ++i) {
             sum.Add(PackedM31::Load(values[i] + v * kLanes), coeffs[i]);
           }
-          const std::array<PackedM31, 4> s = sum.Sums();
-          numerators[v] += PackedQM31{{s[0], s[1]}, {s[2], s[3]}};
+          numerators[v] += PackedQM31::FromCoords(sum.Sums());
         }
       }
       for (size_t v = 0; v < n_vectors; ++v) {
