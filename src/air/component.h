@@ -101,8 +101,7 @@ class Component {
   // committed evaluations at a higher blowup serve as they are. `columns` are the component's
   // columns evaluated on that domain; coeffs has n_constraints entries.
   virtual void EvaluateOnDomain(const circle::CircleDomain& domain, const ColumnsView& columns,
-                                const EvalContext& ctx,
-                                std::span<const QM31> coeffs,
+                                const EvalContext& ctx, std::span<const QM31> coeffs,
                                 fri::SecureColumn& accumulator) const = 0;
 
   // Verifier: acc = acc·random_coeff + c_j(point) / Z(point), constraint by constraint.

@@ -86,8 +86,7 @@ std::vector<circle::CirclePoly> ComputeComposition(std::span<const Component* co
     const ComponentLayout& c = layout.components[i];
     const EvaluationDomain eval(components[i]->log_size() + trees.log_blowup,
                                 components[i]->EvalLogSize());
-    auto [it, inserted] =
-        accumulations.try_emplace({eval.domain.log_size(), eval.parent_log_size});
+    auto [it, inserted] = accumulations.try_emplace({eval.domain.log_size(), eval.parent_log_size});
     if (inserted) it->second = fri::SecureColumn::Zeros(eval.domain.size());
     circle::ColumnStorage storage;
     const ColumnsView view = ColumnsOnDomain(c, trees, eval, storage);
@@ -161,10 +160,9 @@ std::optional<ConstraintFailure> FindConstraintFailure(std::span<const Component
   on_trace_domain.log_blowup = 0;
   for (size_t i = 0; i < components.size(); ++i) {
     circle::ColumnStorage storage;
-    const ColumnsView view =
-        ColumnsOnDomain(layout.components[i], on_trace_domain,
-                        EvaluationDomain(components[i]->log_size(), components[i]->log_size()),
-                        storage);
+    const ColumnsView view = ColumnsOnDomain(
+        layout.components[i], on_trace_domain,
+        EvaluationDomain(components[i]->log_size(), components[i]->log_size()), storage);
     const EvalContext ctx{public_inputs, &elements, claimed_sums[i]};
     if (auto failure = components[i]->AssertConstraints(view, ctx)) return failure;
   }

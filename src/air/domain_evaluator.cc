@@ -9,8 +9,7 @@ namespace tensorstark::air {
 
 DomainEvalSetup::DomainEvalSetup(const ColumnsView& columns, const EvalContext& ctx,
                                  const ComponentInfo& info, uint32_t log_size,
-                                 const circle::CircleDomain& domain,
-                                 std::span<const QM31> coeffs)
+                                 const circle::CircleDomain& domain, std::span<const QM31> coeffs)
     : rows(columns, ctx, info, log_size, domain.log_size()) {
   const uint32_t eval_log_size = domain.log_size();
   assert(eval_log_size > log_size && "Z vanishes on the trace domain itself");

@@ -233,7 +233,8 @@ int RunBenchCommand(std::span<char* const> args) {
       fri.fold_step, fri.log_last_layer_degree_bound, hash, n_threads);
   for (const auto& [name, ms] : result.phases_ms) fmt::print("  {:<24} {:10.1f} ms\n", name, ms);
   fmt::print("prove (excl. grinding) {:10.1f} ms", Median(result.prove_ms));
-  if (n_runs > 1) fmt::print(" (median of {}; the first {:.1f} ms)", n_runs, result.prove_ms.front());
+  if (n_runs > 1)
+    fmt::print(" (median of {}; the first {:.1f} ms)", n_runs, result.prove_ms.front());
   fmt::print("\n");
   fmt::print("grinding               {:10.1f} ms\n", Median(result.grind_ms));
   fmt::print("verify                 {:10.2f} ms\n", result.verify_ms);

@@ -109,8 +109,8 @@ class MerkleProver {
 
  private:
   // Layers live in uninitialised memory (field::AllocateLarge): HashLayer writes every node, and
-  // zero-filling the leaf layer first would be a wasted pass over tens of MiB. malloc'ed memory
-  // holds objects of trivially copyable (implicit-lifetime) types without construction.
+  // zero-filling the largest layers first would be a wasted pass over tens of MiB. malloc'ed
+  // memory holds objects of trivially copyable (implicit-lifetime) types without construction.
   static_assert(std::is_trivially_copyable_v<Hash> && std::is_trivially_destructible_v<Hash>);
   using LayerBuffer = std::unique_ptr<Hash[], field::LargeDeleter>;
 
