@@ -15,9 +15,7 @@ DomainEvalSetup::DomainEvalSetup(const ColumnsView& columns, const EvalContext& 
   assert(eval_log_size > log_size && "Z vanishes on the trace domain itself");
   for (const QM31& c : coeffs) {
     this->coeffs.push_back(PackedQM31::Broadcast(c));
-    std::array<uint32_t, 4> coords;
-    for (size_t k = 0; k < 4; ++k) coords[k] = c.ToM31Array()[k].value();
-    coeff_coords.push_back(coords);
+    coeff_coords.push_back(c.ToM31Array());
   }
   // Z(P) is the x-coordinate of 2^(log_size-1)·P, which on H ∪ -H depends only on the natural
   // index modulo 2^(eval_log_size - log_size): natural indices below that cover every value of

@@ -29,7 +29,7 @@ struct DomainEvalSetup {
   PackedEvalSetup rows;
   // The coefficients' 4 coordinates: an M31 constraint times a coefficient is 4 scalar products,
   // summed unreduced (PackedLinearCombination4).
-  std::vector<std::array<uint32_t, 4>> coeff_coords;
+  std::vector<std::array<M31, 4>> coeff_coords;
   std::vector<PackedQM31> coeffs;  // broadcast, for QM31 constraints
   // 1/Z at storage position s is denom_inv[s >> log_size]: Z depends on the low
   // eval_log_size - log_size bits of the natural index, the reversed high bits of s.

@@ -46,14 +46,18 @@ std::span<const M31> TwiddleTree::LineLayer(uint32_t log_n, bool inverse) const 
 }
 
 uint32_t TwiddleTree::TwiddleLogSize(const CircleDomain& domain) const {
+  // The root doubled d times has initial point 2^d·initial and step 2^d·step; a prefix of that
+  // domain keeps the initial point and multiplies the step by 2^(root log - d - half log).
+  // Either way the half coset's step is 2^(root log - half log)·step.
   const Coset& half = domain.half_coset();
   const uint32_t root_log = root_coset_.log_size();
-  for (uint32_t log_served = half.log_size(); log_served <= root_log; ++log_served) {
-    const Coset served = root_coset_.RepeatedDouble(root_log - log_served);
-    const uint64_t stride = uint64_t{1} << (log_served - half.log_size());
-    if (served.initial_index() == half.initial_index() &&
-        served.step_size() * stride == half.step_size()) {
-      return log_served + 1;
+  if (half.log_size() > root_log ||
+      half.step_size() != root_coset_.step_size() * (uint64_t{1} << (root_log - half.log_size()))) {
+    return 0;
+  }
+  for (uint32_t d = 0; d <= root_log - half.log_size(); ++d) {
+    if (root_coset_.initial_index() * (uint64_t{1} << d) == half.initial_index()) {
+      return root_log - d + 1;
     }
   }
   return 0;

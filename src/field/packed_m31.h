@@ -304,13 +304,13 @@ class PackedM31 {
 // residue (2^31 ≡ 1); the sum is folded after every third term.
 class PackedLinearCombination4 {
  public:
-  void Add(PackedM31 values, const std::array<uint32_t, 4>& coeffs) {
+  void Add(PackedM31 values, const std::array<M31, 4>& coeffs) {
 #if defined(TENSORSTARK_SIMD_AVX512)
     // _mm512_mul_epu32 multiplies the low dwords of 64-bit lanes: even lanes as they are, odd
     // lanes shifted down.
     const __m512i even = values.v_, odd = _mm512_srli_epi64(values.v_, 32);
     for (int k = 0; k < 4; ++k) {
-      const __m512i c = _mm512_set1_epi32(static_cast<int>(coeffs[k]));
+      const __m512i c = _mm512_set1_epi32(static_cast<int>(coeffs[k].value()));
       even_[k] = _mm512_add_epi64(even_[k], _mm512_mul_epu32(even, c));
       odd_[k] = _mm512_add_epi64(odd_[k], _mm512_mul_epu32(odd, c));
     }
@@ -318,14 +318,14 @@ class PackedLinearCombination4 {
     for (int r = 0; r < PackedM31::kRegs; ++r) {
       const __m256i even = values.v_[r], odd = _mm256_srli_epi64(values.v_[r], 32);
       for (int k = 0; k < 4; ++k) {
-        const __m256i c = _mm256_set1_epi32(static_cast<int>(coeffs[k]));
+        const __m256i c = _mm256_set1_epi32(static_cast<int>(coeffs[k].value()));
         even_[k][r] = _mm256_add_epi64(even_[k][r], _mm256_mul_epu32(even, c));
         odd_[k][r] = _mm256_add_epi64(odd_[k][r], _mm256_mul_epu32(odd, c));
       }
     }
 #else
     for (int k = 0; k < 4; ++k) {
-      for (int l = 0; l < kLanes; ++l) sums_[k][l] += uint64_t{coeffs[k]} * values.v_[l];
+      for (int l = 0; l < kLanes; ++l) sums_[k][l] += uint64_t{coeffs[k].value()} * values.v_[l];
     }
 #endif
     if (++unfolded_terms_ == 3) {

@@ -147,11 +147,11 @@ SecureColumn ComputeFriQuotient(const circle::CircleDomain& domain,
       for (size_t first = 0; first < b.column_coeffs.size(); first += kColumnGroup) {
         const size_t n_group = std::min(kColumnGroup, b.column_coeffs.size() - first);
         std::array<const M31*, kColumnGroup> values;
-        std::array<std::array<uint32_t, 4>, kColumnGroup> coeffs;
+        std::array<std::array<M31, 4>, kColumnGroup> coeffs;
         for (size_t i = 0; i < n_group; ++i) {
           const auto& [column, coeff] = b.column_coeffs[first + i];
           values[i] = &columns[column][begin];
-          for (size_t k = 0; k < 4; ++k) coeffs[i][k] = coeff.ToM31Array()[k].value();
+          coeffs[i] = coeff.ToM31Array();
         }
         for (size_t v = 0; v < n_vectors; ++v) {
           field::PackedLinearCombination4 sum;

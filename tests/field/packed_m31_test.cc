@@ -143,14 +143,14 @@ TEST_CASE("PackedLinearCombination4 sums products exactly, for any number of ter
       std::array<Lanes, 4> expected{};
       for (size_t i = 0; i < n_terms; ++i) {
         const Lanes values = worst ? Lanes{} : RandomLanes(rng);
-        std::array<uint32_t, 4> coeffs;
-        for (uint32_t& c : coeffs) c = worst ? kP - 1 : rng.M31().value();
+        std::array<M31, 4> coeffs;
+        for (M31& c : coeffs) c = worst ? M31::FromCanonical(kP - 1) : rng.M31();
         Lanes lanes = values;
         if (worst) lanes.fill(M31::FromCanonical(kP - 1));
         sum.Add(PackedM31::FromArray(lanes), coeffs);
         for (size_t k = 0; k < 4; ++k) {
           for (int l = 0; l < kLanes; ++l) {
-            expected[k][l] += lanes[l] * M31::FromCanonical(coeffs[k]);
+            expected[k][l] += lanes[l] * coeffs[k];
           }
         }
       }
