@@ -10,6 +10,9 @@ debian_packages=(
   libtbb-dev libboost-dev libfmt-dev nlohmann-json3-dev libxxhash-dev
   doctest-dev libbenchmark-dev
   libb2-dev  # BLAKE2s reference implementation for the tests
+  libonnx-dev libprotobuf-dev  # ONNX import (the frontend)
+  libonnx-testdata  # ONNX's backend node tests: the frontend's conformance suite
+  dataset-fashion-mnist  # the example models' data (accuracy checks)
   clang-14   # libFuzzer for `make fuzz` (the proof parser)
 )
 # Node.js runs the npm reference implementations (Poseidon, Cairo compiler); keep a newer one

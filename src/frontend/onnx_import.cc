@@ -1,0 +1,257 @@
+#include "frontend/onnx_import.h"
+
+#include <fmt/format.h>
+#include <onnx/onnx_pb.h>
+
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "frontend/frontend_error.h"
+#include "frontend/passes.h"
+
+namespace tensorstark::frontend {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw FrontendError(fmt::format("cannot open '{}'", path));
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+DataType TypeOf(int32_t onnx_type, const std::string& what) {
+  using onnx::TensorProto;
+  switch (onnx_type) {
+    case TensorProto::FLOAT:
+    case TensorProto::DOUBLE:
+    case TensorProto::FLOAT16:
+      return DataType::kFloat;
+    case TensorProto::INT64:
+    case TensorProto::INT32:
+    case TensorProto::INT16:
+    case TensorProto::INT8:
+    case TensorProto::UINT8:
+    case TensorProto::UINT16:
+    case TensorProto::UINT32:
+      return DataType::kInt64;
+    case TensorProto::BOOL:
+      return DataType::kBool;
+    default:
+      throw FrontendError(fmt::format("{}: element type {} is not supported", what, onnx_type));
+  }
+}
+
+template <class T>
+void AppendRaw(const std::string& raw, std::vector<double>& out) {
+  const size_t n = raw.size() / sizeof(T);
+  for (size_t i = 0; i < n; ++i) {
+    T v;
+    std::memcpy(&v, raw.data() + i * sizeof(T), sizeof(T));
+    out.push_back(static_cast<double>(v));
+  }
+}
+
+Tensor TensorFromProto(const onnx::TensorProto& proto, const std::string& what) {
+  using onnx::TensorProto;
+  if (proto.data_location() == TensorProto::EXTERNAL) {
+    throw FrontendError(fmt::format("{}: tensors in external data files are not supported", what));
+  }
+  Tensor t;
+  t.type = TypeOf(proto.data_type(), what);
+  t.shape.assign(proto.dims().begin(), proto.dims().end());
+  const std::string& raw = proto.raw_data();
+  switch (proto.data_type()) {
+    case TensorProto::FLOAT:
+      AppendRaw<float>(raw, t.values);
+      t.values.insert(t.values.end(), proto.float_data().begin(), proto.float_data().end());
+      break;
+    case TensorProto::DOUBLE:
+      AppendRaw<double>(raw, t.values);
+      t.values.insert(t.values.end(), proto.double_data().begin(), proto.double_data().end());
+      break;
+    case TensorProto::INT64:
+      AppendRaw<int64_t>(raw, t.values);
+      t.values.insert(t.values.end(), proto.int64_data().begin(), proto.int64_data().end());
+      break;
+    case TensorProto::UINT32:
+      AppendRaw<uint32_t>(raw, t.values);
+      t.values.insert(t.values.end(), proto.uint64_data().begin(), proto.uint64_data().end());
+      break;
+    case TensorProto::INT32:
+      AppendRaw<int32_t>(raw, t.values);
+      t.values.insert(t.values.end(), proto.int32_data().begin(), proto.int32_data().end());
+      break;
+    case TensorProto::INT16:
+      AppendRaw<int16_t>(raw, t.values);
+      t.values.insert(t.values.end(), proto.int32_data().begin(), proto.int32_data().end());
+      break;
+    case TensorProto::UINT16:
+      AppendRaw<uint16_t>(raw, t.values);
+      t.values.insert(t.values.end(), proto.int32_data().begin(), proto.int32_data().end());
+      break;
+    case TensorProto::INT8:
+      AppendRaw<int8_t>(raw, t.values);
+      t.values.insert(t.values.end(), proto.int32_data().begin(), proto.int32_data().end());
+      break;
+    case TensorProto::UINT8:
+    case TensorProto::BOOL:
+      AppendRaw<uint8_t>(raw, t.values);
+      t.values.insert(t.values.end(), proto.int32_data().begin(), proto.int32_data().end());
+      break;
+    default:  // FLOAT16 and anything else TypeOf let through
+      throw FrontendError(
+          fmt::format("{}: element type {} is not supported", what, proto.data_type()));
+  }
+  if (static_cast<int64_t>(t.values.size()) != NumElements(t.shape)) {
+    throw FrontendError(
+        fmt::format("{}: {} values for shape {}", what, t.values.size(), ShapeToString(t.shape)));
+  }
+  if (t.type == DataType::kFloat) {
+    for (double& v : t.values) v = static_cast<float>(v);
+  }
+  return t;
+}
+
+Attribute AttributeFromProto(const onnx::AttributeProto& a, const std::string& what) {
+  using onnx::AttributeProto;
+  switch (a.type()) {
+    case AttributeProto::INT:
+      return a.i();
+    case AttributeProto::FLOAT:
+      return static_cast<double>(a.f());
+    case AttributeProto::STRING:
+      return a.s();
+    case AttributeProto::INTS:
+      return std::vector<int64_t>(a.ints().begin(), a.ints().end());
+    case AttributeProto::FLOATS:
+      return std::vector<double>(a.floats().begin(), a.floats().end());
+    case AttributeProto::TENSOR:
+      return TensorFromProto(a.t(), what);
+    default:
+      throw FrontendError(
+          fmt::format("{}: attribute '{}' has an unsupported type", what, a.name()));
+  }
+}
+
+Graph FromModel(const onnx::ModelProto& model, const std::map<std::string, Tensor>& constants) {
+  int64_t opset = 0;
+  for (const auto& import : model.opset_import()) {
+    if (import.domain().empty() || import.domain() == "ai.onnx") opset = import.version();
+  }
+  if (opset == 0) throw FrontendError("the model imports no version of the default ONNX domain");
+  const onnx::GraphProto& g = model.graph();
+  Graph graph;
+  std::map<std::string, ValueId> by_name;
+  auto define = [&](Value value) {
+    const std::string name = value.name;
+    if (by_name.count(name)) throw FrontendError(fmt::format("value '{}' is defined twice", name));
+    const ValueId id = graph.AddValue(std::move(value));
+    by_name[name] = id;
+    return id;
+  };
+  for (const auto& init : g.initializer()) {
+    Tensor t = TensorFromProto(init, fmt::format("initializer '{}'", init.name()));
+    define({init.name(), t.type, t.shape, std::move(t)});
+  }
+  for (const auto& input : g.input()) {
+    if (by_name.count(input.name())) continue;  // an initializer also listed as an input
+    const std::string what = fmt::format("model input '{}'", input.name());
+    if (!input.type().has_tensor_type() || !input.type().tensor_type().has_shape()) {
+      throw FrontendError(fmt::format("{} is not a tensor of known rank", what));
+    }
+    Value value{input.name(), TypeOf(input.type().tensor_type().elem_type(), what), {}, {}};
+    for (const auto& dim : input.type().tensor_type().shape().dim()) {
+      // A symbolic dimension (a batch size) is fixed to 1.
+      value.shape.push_back(dim.has_dim_value() ? dim.dim_value() : 1);
+    }
+    if (auto it = constants.find(input.name()); it != constants.end()) {
+      if (it->second.shape != value.shape) {
+        throw FrontendError(fmt::format("{} has shape {}, the bound value {}", what,
+                                        ShapeToString(value.shape),
+                                        ShapeToString(it->second.shape)));
+      }
+      value.constant = it->second;
+      value.constant->type = value.type;
+      define(std::move(value));
+      continue;
+    }
+    graph.inputs.push_back(define(std::move(value)));
+  }
+  int index = 0;
+  for (const auto& n : g.node()) {
+    Node node;
+    node.op_type = n.op_type();
+    node.name = n.name().empty() ? fmt::format("{}_{}", n.op_type(), index) : n.name();
+    node.opset = opset;
+    ++index;
+    if (!n.domain().empty() && n.domain() != "ai.onnx") {
+      throw FrontendError(
+          fmt::format("{}: domain '{}' is not supported", node.Describe(), n.domain()));
+    }
+    for (const auto& a : n.attribute()) {
+      node.attributes[a.name()] = AttributeFromProto(a, node.Describe());
+    }
+    if (node.op_type == "Constant") {  // becomes a constant value, not a node
+      if (n.output_size() != 1 || !node.Has("value")) {
+        throw FrontendError(fmt::format("{}: only the 'value' form is supported", node.Describe()));
+      }
+      Tensor t = node.TensorAttribute("value");
+      define({n.output(0), t.type, t.shape, std::move(t)});
+      continue;
+    }
+    for (const std::string& name : n.input()) {
+      if (name.empty()) {
+        node.inputs.push_back(kNoValue);
+        continue;
+      }
+      auto it = by_name.find(name);
+      if (it == by_name.end()) {
+        throw FrontendError(
+            fmt::format("{}: input '{}' is not defined before it", node.Describe(), name));
+      }
+      node.inputs.push_back(it->second);
+    }
+    for (const std::string& name : n.output()) {
+      node.outputs.push_back(name.empty() ? graph.AddValue({}) : define({name, {}, {}, {}}));
+    }
+    graph.nodes.push_back(std::move(node));
+  }
+  for (const auto& output : g.output()) {
+    auto it = by_name.find(output.name());
+    if (it == by_name.end()) {
+      throw FrontendError(fmt::format("model output '{}' is not computed", output.name()));
+    }
+    graph.outputs.push_back(it->second);
+  }
+  InferShapesAndFoldConstants(graph);
+  SimplifyGraph(graph);
+  return graph;
+}
+
+}  // namespace
+
+Graph ImportOnnxBytes(const std::string& bytes, const std::string& what,
+                      const std::map<std::string, Tensor>& constants) {
+  onnx::ModelProto model;
+  if (!model.ParseFromString(bytes)) {
+    throw FrontendError(fmt::format("{} is not an ONNX model (protobuf parse failed)", what));
+  }
+  return FromModel(model, constants);
+}
+
+Graph ImportOnnxFile(const std::string& path, const std::map<std::string, Tensor>& constants) {
+  return ImportOnnxBytes(ReadFile(path), fmt::format("'{}'", path), constants);
+}
+
+NamedTensor LoadTensorProtoFile(const std::string& path) {
+  onnx::TensorProto proto;
+  if (!proto.ParseFromString(ReadFile(path))) {
+    throw FrontendError(fmt::format("'{}' is not a serialized ONNX tensor", path));
+  }
+  return {proto.name(), TensorFromProto(proto, fmt::format("'{}'", path))};
+}
+
+}  // namespace tensorstark::frontend

@@ -1,0 +1,66 @@
+// The ONNX operators the frontend understands: for each, its shape rule (which also checks the
+// attributes and operands) and its float evaluation, the reference semantics the quantized model
+// is compared against. Constant folding, `run` and calibration all evaluate through these.
+#pragma once
+
+#include <span>
+#include <string>
+#include <vector>
+
+#include "frontend/graph.h"
+#include "frontend/tensor.h"
+
+namespace tensorstark::frontend {
+
+// What a shape rule sees of an operand: its type and shape, and its values when constant.
+// Absent optional operands have shape == nullptr.
+struct Operand {
+  DataType type = DataType::kFloat;
+  const Shape* shape = nullptr;
+  const Tensor* constant = nullptr;
+
+  bool present() const { return shape != nullptr; }
+};
+
+struct OutputInfo {
+  DataType type = DataType::kFloat;
+  Shape shape;
+};
+
+struct OpKernel {
+  // Output types and shapes; throws FrontendError (naming the node) for an unsupported attribute
+  // or operand, or an operand that must be constant and is not.
+  std::vector<OutputInfo> (*infer)(const Node& node, std::span<const Operand> inputs);
+  // The outputs from the operands' values (absent operands are null).
+  std::vector<Tensor> (*evaluate)(const Node& node, std::span<const Tensor* const> inputs);
+  // The outputs depend on the operands' shapes only (Shape, Size): they always fold, and
+  // evaluate may be given operands without values.
+  bool shape_only = false;
+};
+
+// The kernel of an op type, or null if the frontend does not support it.
+const OpKernel* FindOpKernel(const std::string& op_type);
+std::vector<std::string> SupportedOpTypes();
+
+// Runs one node: infer then evaluate, with checks that the outputs match the inferred shapes.
+std::vector<Tensor> EvaluateNode(const Node& node, std::span<const Tensor* const> inputs);
+
+// Operand helpers for kernels.
+Operand OperandOf(const Tensor* tensor);
+// Throws FrontendError unless the node has between min and max operands (absent ones included).
+void CheckOperandCount(const Node& node, std::span<const Operand> inputs, size_t min, size_t max);
+// The values of a constant operand as integers; throws naming the node if it is not constant.
+std::vector<int64_t> ConstantInts(const Node& node, std::span<const Operand> inputs,
+                                  size_t operand);
+
+// Registration, used by the files that implement the kernels.
+void RegisterElementwiseOps();
+void RegisterLinearOps();
+void RegisterPoolOps();
+void RegisterReduceOps();
+void RegisterShapeOps();
+void RegisterIndexMapOps();
+void RegisterNormalizationOps();
+void RegisterOp(const std::string& op_type, OpKernel kernel);
+
+}  // namespace tensorstark::frontend
