@@ -62,49 +62,47 @@ Tensor TensorFromProto(const onnx::TensorProto& proto, const std::string& what) 
   Tensor t;
   t.type = TypeOf(proto.data_type(), what);
   t.shape.assign(proto.dims().begin(), proto.dims().end());
+  // Values come either as raw little-endian bytes or in the typed field of their type (the
+  // other typed fields are empty, so appending them all is safe).
   const std::string& raw = proto.raw_data();
   switch (proto.data_type()) {
     case TensorProto::FLOAT:
       AppendRaw<float>(raw, t.values);
-      t.values.insert(t.values.end(), proto.float_data().begin(), proto.float_data().end());
       break;
     case TensorProto::DOUBLE:
       AppendRaw<double>(raw, t.values);
-      t.values.insert(t.values.end(), proto.double_data().begin(), proto.double_data().end());
       break;
     case TensorProto::INT64:
       AppendRaw<int64_t>(raw, t.values);
-      t.values.insert(t.values.end(), proto.int64_data().begin(), proto.int64_data().end());
       break;
     case TensorProto::UINT32:
       AppendRaw<uint32_t>(raw, t.values);
-      t.values.insert(t.values.end(), proto.uint64_data().begin(), proto.uint64_data().end());
       break;
     case TensorProto::INT32:
       AppendRaw<int32_t>(raw, t.values);
-      t.values.insert(t.values.end(), proto.int32_data().begin(), proto.int32_data().end());
       break;
     case TensorProto::INT16:
       AppendRaw<int16_t>(raw, t.values);
-      t.values.insert(t.values.end(), proto.int32_data().begin(), proto.int32_data().end());
       break;
     case TensorProto::UINT16:
       AppendRaw<uint16_t>(raw, t.values);
-      t.values.insert(t.values.end(), proto.int32_data().begin(), proto.int32_data().end());
       break;
     case TensorProto::INT8:
       AppendRaw<int8_t>(raw, t.values);
-      t.values.insert(t.values.end(), proto.int32_data().begin(), proto.int32_data().end());
       break;
     case TensorProto::UINT8:
     case TensorProto::BOOL:
       AppendRaw<uint8_t>(raw, t.values);
-      t.values.insert(t.values.end(), proto.int32_data().begin(), proto.int32_data().end());
       break;
     default:  // FLOAT16 and anything else TypeOf let through
       throw FrontendError(
           fmt::format("{}: element type {} is not supported", what, proto.data_type()));
   }
+  t.values.insert(t.values.end(), proto.float_data().begin(), proto.float_data().end());
+  t.values.insert(t.values.end(), proto.double_data().begin(), proto.double_data().end());
+  t.values.insert(t.values.end(), proto.int64_data().begin(), proto.int64_data().end());
+  t.values.insert(t.values.end(), proto.uint64_data().begin(), proto.uint64_data().end());
+  t.values.insert(t.values.end(), proto.int32_data().begin(), proto.int32_data().end());
   if (static_cast<int64_t>(t.values.size()) != NumElements(t.shape)) {
     throw FrontendError(
         fmt::format("{}: {} values for shape {}", what, t.values.size(), ShapeToString(t.shape)));

@@ -14,58 +14,42 @@ namespace tensorstark::frontend {
 namespace {
 
 using UnaryFunction = std::function<double(double)>;
-using UnaryFactory = UnaryFunction (*)(const Node&);
 
-double Sigmoid(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+// Unary ops without attributes.
+const std::map<std::string, double (*)(double)>& PlainUnaryOps() {
+  static const std::map<std::string, double (*)(double)> ops = {
+      {"Abs", [](double x) { return std::fabs(x); }},
+      {"Neg", [](double x) { return -x; }},
+      {"Relu", [](double x) { return x > 0 ? x : 0.0; }},
+      {"Sigmoid", [](double x) { return 1.0 / (1.0 + std::exp(-x)); }},
+      {"Tanh", [](double x) { return std::tanh(x); }},
+      {"Exp", [](double x) { return std::exp(x); }},
+      {"Log", [](double x) { return std::log(x); }},
+      {"Sqrt", [](double x) { return std::sqrt(x); }},
+      {"Reciprocal", [](double x) { return 1.0 / x; }},
+      {"Erf", [](double x) { return std::erf(x); }},
+      {"Sin", [](double x) { return std::sin(x); }},
+      {"Cos", [](double x) { return std::cos(x); }},
+      {"Floor", [](double x) { return std::floor(x); }},
+      {"Ceil", [](double x) { return std::ceil(x); }},
+      {"Round", [](double x) { return std::nearbyint(x); }},  // halves to even, as ONNX
+      {"Sign", [](double x) { return double((x > 0) - (x < 0)); }},
+      {"Softplus", [](double x) { return std::log1p(std::exp(x)); }},
+      {"Softsign", [](double x) { return x / (1 + std::fabs(x)); }},
+      {"HardSwish", [](double x) { return x * std::clamp(x / 6 + 0.5, 0.0, 1.0); }},
+      {"Identity", [](double x) { return x; }},
+  };
+  return ops;
+}
 
-// The unary ops, each building its function from the node's attributes.
-const std::map<std::string, std::pair<UnaryFactory, std::vector<const char*>>>& UnaryOps() {
-  static const std::map<std::string, std::pair<UnaryFactory, std::vector<const char*>>> ops = {
-      {"Abs",
-       {[](const Node&) -> UnaryFunction { return [](double x) { return std::fabs(x); }; }, {}}},
-      {"Neg", {[](const Node&) -> UnaryFunction { return [](double x) { return -x; }; }, {}}},
-      {"Relu",
-       {[](const Node&) -> UnaryFunction { return [](double x) { return x > 0 ? x : 0.0; }; }, {}}},
-      {"Sigmoid", {[](const Node&) -> UnaryFunction { return Sigmoid; }, {}}},
-      {"Tanh",
-       {[](const Node&) -> UnaryFunction { return [](double x) { return std::tanh(x); }; }, {}}},
-      {"Exp",
-       {[](const Node&) -> UnaryFunction { return [](double x) { return std::exp(x); }; }, {}}},
-      {"Log",
-       {[](const Node&) -> UnaryFunction { return [](double x) { return std::log(x); }; }, {}}},
-      {"Sqrt",
-       {[](const Node&) -> UnaryFunction { return [](double x) { return std::sqrt(x); }; }, {}}},
-      {"Reciprocal",
-       {[](const Node&) -> UnaryFunction { return [](double x) { return 1.0 / x; }; }, {}}},
-      {"Erf",
-       {[](const Node&) -> UnaryFunction { return [](double x) { return std::erf(x); }; }, {}}},
-      {"Sin",
-       {[](const Node&) -> UnaryFunction { return [](double x) { return std::sin(x); }; }, {}}},
-      {"Cos",
-       {[](const Node&) -> UnaryFunction { return [](double x) { return std::cos(x); }; }, {}}},
-      {"Floor",
-       {[](const Node&) -> UnaryFunction { return [](double x) { return std::floor(x); }; }, {}}},
-      {"Ceil",
-       {[](const Node&) -> UnaryFunction { return [](double x) { return std::ceil(x); }; }, {}}},
-      // ONNX rounds halves to even.
-      {"Round",
-       {[](const Node&) -> UnaryFunction { return [](double x) { return std::nearbyint(x); }; },
-        {}}},
-      {"Sign",
-       {[](const Node&) -> UnaryFunction {
-          return [](double x) { return double((x > 0) - (x < 0)); };
-        },
-        {}}},
-      {"Softplus",
-       {[](const Node&) -> UnaryFunction {
-          return [](double x) { return std::log1p(std::exp(x)); };
-        },
-        {}}},
-      {"Softsign",
-       {[](const Node&) -> UnaryFunction {
-          return [](double x) { return x / (1 + std::fabs(x)); };
-        },
-        {}}},
+// Unary ops with attributes: each builds its function from the node.
+struct ParameterizedUnary {
+  UnaryFunction (*make)(const Node&);
+  std::vector<const char*> attributes;
+};
+
+const std::map<std::string, ParameterizedUnary>& ParameterizedUnaryOps() {
+  static const std::map<std::string, ParameterizedUnary> ops = {
       {"LeakyRelu",
        {[](const Node& n) -> UnaryFunction {
           const double alpha = n.Float("alpha", 0.01);
@@ -99,18 +83,12 @@ const std::map<std::string, std::pair<UnaryFactory, std::vector<const char*>>>& 
           return [alpha, beta](double x) { return std::clamp(alpha * x + beta, 0.0, 1.0); };
         },
         {"alpha", "beta"}}},
-      {"HardSwish",
-       {[](const Node&) -> UnaryFunction {
-          return [](double x) { return x * std::clamp(x / 6 + 0.5, 0.0, 1.0); };
-        },
-        {}}},
       {"ThresholdedRelu",
        {[](const Node& n) -> UnaryFunction {
           const double alpha = n.Float("alpha", 1.0);
           return [alpha](double x) { return x > alpha ? x : 0.0; };
         },
         {"alpha"}}},
-      {"Identity", {[](const Node&) -> UnaryFunction { return [](double x) { return x; }; }, {}}},
   };
   return ops;
 }
@@ -122,14 +100,20 @@ double RoundToType(DataType type, double x) {
 }
 
 std::vector<OutputInfo> InferUnary(const Node& node, std::span<const Operand> inputs) {
-  const auto& entry = UnaryOps().at(node.op_type);
-  node.CheckAttributes(entry.second);
+  if (auto it = ParameterizedUnaryOps().find(node.op_type); it != ParameterizedUnaryOps().end()) {
+    node.CheckAttributes(it->second.attributes);
+  } else {
+    node.CheckAttributes({});
+  }
   CheckOperandCount(node, inputs, 1, 1);
   return {{inputs[0].type, *inputs[0].shape}};
 }
 
 std::vector<Tensor> EvaluateUnary(const Node& node, std::span<const Tensor* const> inputs) {
-  const UnaryFunction f = UnaryOps().at(node.op_type).first(node);
+  auto it = ParameterizedUnaryOps().find(node.op_type);
+  const UnaryFunction f = it != ParameterizedUnaryOps().end()
+                              ? it->second.make(node)
+                              : UnaryFunction(PlainUnaryOps().at(node.op_type));
   Tensor out = *inputs[0];
   for (double& x : out.values) x = RoundToType(out.type, f(x));
   return {out};
@@ -339,7 +323,10 @@ std::vector<Tensor> EvaluateCast(const Node& node, std::span<const Tensor* const
 }  // namespace
 
 void RegisterElementwiseOps() {
-  for (const auto& [type, entry] : UnaryOps()) RegisterOp(type, {InferUnary, EvaluateUnary});
+  for (const auto& [type, f] : PlainUnaryOps()) RegisterOp(type, {InferUnary, EvaluateUnary});
+  for (const auto& [type, entry] : ParameterizedUnaryOps()) {
+    RegisterOp(type, {InferUnary, EvaluateUnary});
+  }
   for (const auto& [type, entry] : BinaryOps()) RegisterOp(type, {InferBinary, EvaluateBinary});
   for (const char* type : {"Sum", "Mean", "Max", "Min"}) {
     RegisterOp(type, {InferVariadic, EvaluateVariadic});
