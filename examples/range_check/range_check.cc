@@ -59,4 +59,10 @@ std::vector<std::vector<uint32_t>> RandomRangeCheckValues(uint32_t log_size, uin
   return values;
 }
 
+RangeCheckInstance MakeRandomRangeCheck(uint32_t log_size, uint32_t log_range, uint32_t n_columns,
+                                        uint64_t seed) {
+  return MakeRangeCheck(log_size, log_range,
+                        RandomRangeCheckValues(log_size, log_range, n_columns, seed));
+}
+
 }  // namespace tensorstark::examples

@@ -88,4 +88,8 @@ RangeCheckInstance MakeRangeCheck(uint32_t log_size, uint32_t log_range,
 std::vector<std::vector<uint32_t>> RandomRangeCheckValues(uint32_t log_size, uint32_t log_range,
                                                           uint32_t n_columns, uint64_t seed);
 
+// MakeRangeCheck on RandomRangeCheckValues.
+RangeCheckInstance MakeRandomRangeCheck(uint32_t log_size, uint32_t log_range, uint32_t n_columns,
+                                        uint64_t seed);
+
 }  // namespace tensorstark::examples

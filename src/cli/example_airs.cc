@@ -45,9 +45,8 @@ std::variant<ExampleAirBuilder, std::string> MakeExampleAirBuilder(
     const uint32_t log_range = std::min(log_rows, 16u);
     return ExampleAirBuilder{
         [=] {
-          examples::RangeCheckInstance instance = examples::MakeRangeCheck(
-              log_rows, log_range,
-              examples::RandomRangeCheckValues(log_rows, log_range, columns, /*seed=*/1));
+          examples::RangeCheckInstance instance =
+              examples::MakeRandomRangeCheck(log_rows, log_range, columns, /*seed=*/1);
           ExampleAir air;
           air.components.push_back(
               std::make_unique<air::FrameworkComponent<examples::RangeCheckedValues>>(

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cassert>
+
 #include "frontend/frontend_error.h"
 #include "frontend/ops.h"
 
@@ -30,8 +32,10 @@ std::vector<Tensor> EvaluateGraph(const Graph& graph, std::span<const Tensor> in
     std::vector<const Tensor*> operands;
     for (ValueId id : node.inputs) operands.push_back(id == kNoValue ? nullptr : &values[id]);
     std::vector<Tensor> outputs = EvaluateNode(node, operands);
-    for (size_t i = 0; i < node.outputs.size(); ++i)
+    for (size_t i = 0; i < node.outputs.size(); ++i) {
+      assert(outputs[i].shape == graph.value(node.outputs[i]).shape);  // as inferred at import
       values[node.outputs[i]] = std::move(outputs[i]);
+    }
   }
   return values;
 }

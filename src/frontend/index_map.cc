@@ -375,8 +375,7 @@ std::vector<OutputInfo> InferIndexMap(const Node& node, std::span<const Operand>
 }
 
 std::vector<Tensor> EvaluateIndexMap(const Node& node, std::span<const Tensor* const> inputs) {
-  std::vector<Operand> operands;
-  for (const Tensor* t : inputs) operands.push_back(OperandOf(t));
+  const std::vector<Operand> operands = OperandsOf(inputs);
   const IndexMap map = ComputeIndexMap(node, operands);
   Tensor out = Tensor::Zeros(map.type, map.shape);
   for (size_t i = 0; i < map.sources.size(); ++i) {

@@ -51,19 +51,18 @@ Operand OperandOf(const Tensor* tensor) {
   return {tensor->type, &tensor->shape, tensor};
 }
 
+std::vector<Operand> OperandsOf(std::span<const Tensor* const> tensors) {
+  std::vector<Operand> operands;
+  for (const Tensor* tensor : tensors) operands.push_back(OperandOf(tensor));
+  return operands;
+}
+
 std::vector<Tensor> EvaluateNode(const Node& node, std::span<const Tensor* const> inputs) {
   const OpKernel* kernel = FindOpKernel(node.op_type);
   if (!kernel) throw FrontendError(fmt::format("{}: op type is not supported", node.Describe()));
-  std::vector<Operand> operands;
-  for (const Tensor* tensor : inputs) operands.push_back(OperandOf(tensor));
-  const std::vector<OutputInfo> infos = kernel->infer(node, operands);
   std::vector<Tensor> outputs = kernel->evaluate(node, inputs);
-  assert(outputs.size() >= infos.size());
-  for (size_t i = 0; i < infos.size(); ++i) {
-    assert(outputs[i].shape == infos[i].shape && outputs[i].type == infos[i].type);
-    assert(outputs[i].size() == NumElements(outputs[i].shape));
-  }
-  outputs.resize(infos.size());
+  assert(outputs.size() == node.outputs.size());
+  for (const Tensor& output : outputs) assert(output.size() == NumElements(output.shape));
   return outputs;
 }
 

@@ -42,11 +42,12 @@ struct OpKernel {
 const OpKernel* FindOpKernel(const std::string& op_type);
 std::vector<std::string> SupportedOpTypes();
 
-// Runs one node: infer then evaluate, with checks that the outputs match the inferred shapes.
+// Runs one node whose operands the shape rule has already accepted (at import): evaluation only.
 std::vector<Tensor> EvaluateNode(const Node& node, std::span<const Tensor* const> inputs);
 
 // Operand helpers for kernels.
 Operand OperandOf(const Tensor* tensor);
+std::vector<Operand> OperandsOf(std::span<const Tensor* const> tensors);
 // Throws FrontendError unless the node has between min and max operands (absent ones included).
 void CheckOperandCount(const Node& node, std::span<const Operand> inputs, size_t min, size_t max);
 // The values of a constant operand as integers; throws naming the node if it is not constant.

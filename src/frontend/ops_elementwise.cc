@@ -255,8 +255,7 @@ std::vector<OutputInfo> InferClip(const Node& node, std::span<const Operand> inp
 }
 
 std::vector<Tensor> EvaluateClip(const Node& node, std::span<const Tensor* const> inputs) {
-  std::vector<Operand> operands;
-  for (const Tensor* t : inputs) operands.push_back(OperandOf(t));
+  const std::vector<Operand> operands = OperandsOf(inputs);
   const auto [lo, hi] = ClipBounds(node, operands);
   Tensor out = *inputs[0];
   for (double& x : out.values) x = std::min(std::max(x, lo), hi);
@@ -273,10 +272,7 @@ std::vector<OutputInfo> InferWhere(const Node& node, std::span<const Operand> in
 }
 
 std::vector<Tensor> EvaluateWhere(const Node& node, std::span<const Tensor* const> inputs) {
-  const Shape shape =
-      InferWhere(node, std::vector<Operand>{OperandOf(inputs[0]), OperandOf(inputs[1]),
-                                            OperandOf(inputs[2])})[0]
-          .shape;
+  const Shape shape = InferWhere(node, OperandsOf(inputs))[0].shape;
   const std::vector<int64_t> ic = BroadcastIndices(inputs[0]->shape, shape);
   const std::vector<int64_t> ia = BroadcastIndices(inputs[1]->shape, shape);
   const std::vector<int64_t> ib = BroadcastIndices(inputs[2]->shape, shape);

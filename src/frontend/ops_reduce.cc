@@ -70,8 +70,7 @@ std::vector<OutputInfo> InferReduce(const Node& node, std::span<const Operand> i
 }
 
 std::vector<Tensor> EvaluateReduce(const Node& node, std::span<const Tensor* const> inputs) {
-  std::vector<Operand> operands;
-  for (const Tensor* t : inputs) operands.push_back(OperandOf(t));
+  const std::vector<Operand> operands = OperandsOf(inputs);
   const Tensor& x = *inputs[0];
   const std::set<int64_t> axes = ReduceAxes(node, operands);
   const std::vector<int64_t> targets = ReduceTargets(x.shape, axes);

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cassert>
 #include <cmath>
 
 #include "frontend/frontend_error.h"
@@ -72,6 +73,7 @@ void InferShapesAndFoldConstants(Graph& graph) {
       }
       std::vector<Tensor> outputs = EvaluateNode(node, inputs);
       for (size_t i = 0; i < node.outputs.size(); ++i) {
+        assert(outputs[i].shape == infos[i].shape && outputs[i].type == infos[i].type);
         graph.value(node.outputs[i]).constant = std::move(outputs[i]);
       }
       continue;

@@ -70,9 +70,7 @@ TEST_CASE("Assert evaluator: range check with LogUp") {
        {std::tuple{2u, 3u, 3u}, {5u, 4u, 1u}, {6u, 3u, 2u}, {7u, 5u, 3u}, {6u, 6u, 4u}}) {
     CAPTURE(log_size);
     CAPTURE(n_columns);
-    const auto instance = examples::MakeRangeCheck(
-        log_size, log_range,
-        examples::RandomRangeCheckValues(log_size, log_range, n_columns, rng.U64()));
+    const auto instance = examples::MakeRandomRangeCheck(log_size, log_range, n_columns, rng.U64());
     const LookupElementsMap lookup = testing::RandomLookupElements(instance.values.Info(), rng);
     RangeCheckRun run = Run(instance, lookup);
     CHECK(run.values_sum + run.table_sum == QM31());
@@ -102,7 +100,7 @@ TEST_CASE("Assert evaluator: range check with LogUp") {
 
 TEST_CASE("A wrong multiplicity leaves the claimed sums unbalanced") {
   tensorstark::testing::Rng rng(12);
-  auto instance = examples::MakeRangeCheck(5, 4, examples::RandomRangeCheckValues(5, 4, 2, 5));
+  auto instance = examples::MakeRandomRangeCheck(5, 4, 2, 5);
   const LookupElementsMap lookup = testing::RandomLookupElements(instance.values.Info(), rng);
   CHECK(Run(instance, lookup).values_sum + Run(instance, lookup).table_sum == QM31());
   instance.table_trace[0][CosetRowToStorageIndex(9, 4)] += M31::One();

@@ -94,9 +94,7 @@ TEST_CASE("Domain and point evaluation agree: range check") {
        {std::tuple{2u, 2u, 3u}, {4u, 3u, 2u}, {6u, 5u, 3u}, {7u, 4u, 4u}}) {
     CAPTURE(log_size);
     CAPTURE(n_columns);
-    const auto instance = examples::MakeRangeCheck(
-        log_size, log_range,
-        examples::RandomRangeCheckValues(log_size, log_range, n_columns, rng.U64()));
+    const auto instance = examples::MakeRandomRangeCheck(log_size, log_range, n_columns, rng.U64());
     const LookupElementsMap lookup = testing::RandomLookupElements(instance.values.Info(), rng);
     // Random traces and claimed sums: the identity holds for any values.
     for (const Component* component :

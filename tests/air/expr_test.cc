@@ -52,8 +52,7 @@ TEST_CASE("Wide-Fibonacci constraint texts") {
 }
 
 TEST_CASE("Range-check constraint texts") {
-  const auto instance = examples::MakeRangeCheck(
-      4, 3, examples::RandomRangeCheckValues(4, 3, /*n_columns=*/3, /*seed=*/1));
+  const auto instance = examples::MakeRandomRangeCheck(4, 3, /*n_columns=*/3, /*seed=*/1);
   const std::vector<std::string> values = instance.values.ConstraintExpressions();
   REQUIRE(values.size() == 3);
   CHECK(values[0] == "is_first_4 * (trace_0[0] - public_input_0)");

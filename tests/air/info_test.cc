@@ -47,8 +47,7 @@ TEST_CASE("Range-checked values info, by number of value columns") {
 }
 
 TEST_CASE("Range table info") {
-  const auto instance = examples::MakeRangeCheck(
-      4, 5, examples::RandomRangeCheckValues(4, 5, /*n_columns=*/2, /*seed=*/3));
+  const auto instance = examples::MakeRandomRangeCheck(4, 5, /*n_columns=*/2, /*seed=*/3);
   const ComponentInfo info = instance.table.Info();
   CHECK(info.preprocessed_columns == std::vector<PreprocessedColumnId>{{Kind::kSeq, 5}});
   CHECK(info.trace_offsets == std::vector<std::vector<int>>{{0}});

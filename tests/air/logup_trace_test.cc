@@ -77,8 +77,7 @@ TEST_CASE("GenerateInteractionTrace matches the direct LogUp columns") {
 TEST_CASE("GenerateInteractionTrace does not depend on the number of threads") {
   tensorstark::testing::Rng rng(22);
   const uint32_t log_size = 15;  // several chunks and prefix-sum blocks
-  const auto instance = examples::MakeRangeCheck(
-      log_size, 8, examples::RandomRangeCheckValues(log_size, 8, 3, rng.U64()));
+  const auto instance = examples::MakeRandomRangeCheck(log_size, 8, 3, rng.U64());
   const LookupElementsMap lookup = testing::RandomLookupElements(instance.values.Info(), rng);
   Trees trees;
   trees[kPreprocessedTree] = testing::PreprocessedColumns(instance.values.Info());

@@ -60,9 +60,8 @@ Air WideFib(uint32_t log_rows) {
 
 Air RangeCheck(uint32_t log_rows) {
   const uint32_t log_range = log_rows - 1;
-  examples::RangeCheckInstance instance = examples::MakeRangeCheck(
-      log_rows, log_range,
-      examples::RandomRangeCheckValues(log_rows, log_range, /*n_columns=*/3, /*seed=*/3));
+  examples::RangeCheckInstance instance =
+      examples::MakeRandomRangeCheck(log_rows, log_range, /*n_columns=*/3, /*seed=*/3);
   Air air;
   air.components.push_back(std::make_unique<FrameworkComponent<examples::RangeCheckedValues>>(
       std::move(instance.values)));

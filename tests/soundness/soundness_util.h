@@ -89,9 +89,8 @@ inline Air WideFibAir() {
 
 // Component 0 checks 3 columns of 2^6 values against component 1, the table 0 … 31.
 inline Air RangeCheckAir() {
-  examples::RangeCheckInstance instance = examples::MakeRangeCheck(
-      kLogRows, kLogRange,
-      examples::RandomRangeCheckValues(kLogRows, kLogRange, kRangeCheckColumns, /*seed=*/7));
+  examples::RangeCheckInstance instance =
+      examples::MakeRandomRangeCheck(kLogRows, kLogRange, kRangeCheckColumns, /*seed=*/7);
   Air air;
   air.components.push_back(std::make_unique<air::FrameworkComponent<examples::RangeCheckedValues>>(
       std::move(instance.values)));
