@@ -12,7 +12,7 @@ debian_packages=(
   libb2-dev  # BLAKE2s reference implementation for the tests
   libonnx-dev libprotobuf-dev  # ONNX import (the frontend)
   libonnx-testdata  # ONNX's backend node tests: the frontend's conformance suite
-  dataset-fashion-mnist  # the example models' data (accuracy checks)
+  dataset-fashion-mnist zlib1g-dev  # the example models' data (accuracy checks), gzipped
   clang-14   # libFuzzer for `make fuzz` (the proof parser)
 )
 # Node.js runs the npm reference implementations (Poseidon, Cairo compiler); keep a newer one

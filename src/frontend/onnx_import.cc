@@ -12,15 +12,16 @@
 #include "frontend/passes.h"
 
 namespace tensorstark::frontend {
-namespace {
 
-std::string ReadFile(const std::string& path) {
+std::string ReadFileBytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw FrontendError(fmt::format("cannot open '{}'", path));
   std::ostringstream bytes;
   bytes << in.rdbuf();
   return bytes.str();
 }
+
+namespace {
 
 DataType TypeOf(int32_t onnx_type, const std::string& what) {
   using onnx::TensorProto;
@@ -241,12 +242,12 @@ Graph ImportOnnxBytes(const std::string& bytes, const std::string& what,
 }
 
 Graph ImportOnnxFile(const std::string& path, const std::map<std::string, Tensor>& constants) {
-  return ImportOnnxBytes(ReadFile(path), fmt::format("'{}'", path), constants);
+  return ImportOnnxBytes(ReadFileBytes(path), fmt::format("'{}'", path), constants);
 }
 
 NamedTensor LoadTensorProtoFile(const std::string& path) {
   onnx::TensorProto proto;
-  if (!proto.ParseFromString(ReadFile(path))) {
+  if (!proto.ParseFromString(ReadFileBytes(path))) {
     throw FrontendError(fmt::format("'{}' is not a serialized ONNX tensor", path));
   }
   return {proto.name(), TensorFromProto(proto, fmt::format("'{}'", path))};

@@ -54,6 +54,12 @@ void CheckOperandCount(const Node& node, std::span<const Operand> inputs, size_t
 std::vector<int64_t> ConstantInts(const Node& node, std::span<const Operand> inputs,
                                   size_t operand);
 
+// Unary elementwise functions without state (Sigmoid, Tanh, Relu, LeakyRelu, ...): float to float,
+// element by element, so any of them can be tabulated.
+bool IsUnaryFunctionOp(const std::string& op_type);
+// Clip's bounds, from attributes (opset < 11) or constant operands; infinite when absent.
+std::pair<double, double> ClipBounds(const Node& node, std::span<const Operand> inputs);
+
 // Registration, used by the files that implement the kernels.
 void RegisterElementwiseOps();
 void RegisterLinearOps();

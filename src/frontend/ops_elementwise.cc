@@ -233,7 +233,8 @@ std::vector<Tensor> EvaluateVariadic(const Node& node, std::span<const Tensor* c
   return {acc};
 }
 
-// Clip: bounds from attributes (opset < 11) or optional constant operands.
+}  // namespace
+
 std::pair<double, double> ClipBounds(const Node& node, std::span<const Operand> inputs) {
   double lo = node.Float("min", -INFINITY), hi = node.Float("max", INFINITY);
   for (size_t i = 1; i < 3 && i < inputs.size(); ++i) {
@@ -246,6 +247,8 @@ std::pair<double, double> ClipBounds(const Node& node, std::span<const Operand> 
   }
   return {lo, hi};
 }
+
+namespace {
 
 std::vector<OutputInfo> InferClip(const Node& node, std::span<const Operand> inputs) {
   node.CheckAttributes({"min", "max"});
@@ -317,6 +320,10 @@ std::vector<Tensor> EvaluateCast(const Node& node, std::span<const Tensor* const
 }
 
 }  // namespace
+
+bool IsUnaryFunctionOp(const std::string& op_type) {
+  return PlainUnaryOps().count(op_type) != 0 || ParameterizedUnaryOps().count(op_type) != 0;
+}
 
 void RegisterElementwiseOps() {
   for (const auto& [type, f] : PlainUnaryOps()) RegisterOp(type, {InferUnary, EvaluateUnary});

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "frontend/frontend_error.h"
+#include "frontend/linear_form.h"
 #include "frontend/ops.h"
 #include "frontend/windows.h"
 
@@ -181,7 +182,92 @@ std::vector<Tensor> EvaluateConv(const Node& node, std::span<const Tensor* const
   return {out};
 }
 
+LinearForm MatMulForm(const Node& node, const Shape& x, const Shape& w) {
+  const MatMulShapes s = MatMulShapesOf(node, x, w);
+  for (size_t i = 0; i + 2 < s.b.size(); ++i) {
+    if (s.b[i] != 1) {
+      throw FrontendError(fmt::format(
+          "{}: a constant right operand with batch dimensions ({}) is not supported",
+          node.Describe(), ShapeToString(w)));
+    }
+  }
+  LinearForm f;
+  f.depth = s.a.back();
+  f.cols = s.b.back();
+  f.rows = NumElements(s.out) / f.cols;
+  // The output's batch dimensions may come from w alone; x then repeats.
+  const int64_t x_rows = NumElements(s.a) / f.depth;
+  for (int64_t r = 0; r < f.rows; ++r) {
+    for (int64_t k = 0; k < f.depth; ++k) f.x_index.push_back((r % x_rows) * f.depth + k);
+  }
+  for (int64_t k = 0; k < f.depth; ++k) {
+    for (int64_t c = 0; c < f.cols; ++c) f.w_index.push_back(k * f.cols + c);
+  }
+  for (int64_t i = 0; i < f.rows * f.cols; ++i) f.out_index.push_back(i);
+  return f;
+}
+
+LinearForm GemmForm(const Node& node, const Shape& a, const Shape& b, const Shape* bias) {
+  const bool ta = node.Int("transA", 0), tb = node.Int("transB", 0);
+  LinearForm f;
+  f.rows = ta ? a[1] : a[0];
+  f.depth = ta ? a[0] : a[1];
+  f.cols = tb ? b[0] : b[1];
+  f.alpha = node.Float("alpha", 1.0);
+  f.beta = node.Float("beta", 1.0);
+  for (int64_t r = 0; r < f.rows; ++r) {
+    for (int64_t k = 0; k < f.depth; ++k) f.x_index.push_back(ta ? k * f.rows + r : r * f.depth + k);
+  }
+  for (int64_t k = 0; k < f.depth; ++k) {
+    for (int64_t c = 0; c < f.cols; ++c) f.w_index.push_back(tb ? c * f.depth + k : k * f.cols + c);
+  }
+  for (int64_t i = 0; i < f.rows * f.cols; ++i) f.out_index.push_back(i);
+  if (bias) f.bias_index = BroadcastIndices(*bias, {f.rows, f.cols});
+  return f;
+}
+
+LinearForm ConvForm(const Node& node, const Shape& x, const Shape& w, const Shape* bias) {
+  const ConvGeometry g = ConvGeometryOf(node, x, w);
+  const int64_t in_size = NumElements(g.windows.in), out_size = g.windows.out_size();
+  const int64_t kernel_size = g.windows.kernel_size();
+  const int64_t group_in = g.in_channels / g.group;
+  LinearForm f;
+  f.rows = g.batch * out_size;
+  f.groups = g.group;
+  f.depth = group_in * kernel_size;
+  f.cols = g.out_channels;
+  for (int64_t r = 0; r < f.rows; ++r) {
+    const int64_t n = r / out_size, o = r % out_size;
+    for (int64_t group = 0; group < g.group; ++group) {
+      for (int64_t ic = 0; ic < group_in; ++ic) {
+        for (int64_t k = 0; k < kernel_size; ++k) {
+          const int64_t i = g.windows.InputIndex(o, k);
+          f.x_index.push_back(i < 0 ? -1
+                                    : (n * g.in_channels + group * group_in + ic) * in_size + i);
+        }
+      }
+    }
+  }
+  for (int64_t k = 0; k < f.depth; ++k) {
+    for (int64_t oc = 0; oc < f.cols; ++oc) f.w_index.push_back(oc * f.depth + k);
+  }
+  for (int64_t r = 0; r < f.rows; ++r) {
+    const int64_t n = r / out_size, o = r % out_size;
+    for (int64_t oc = 0; oc < f.cols; ++oc) {
+      f.out_index.push_back((n * f.cols + oc) * out_size + o);
+      if (bias) f.bias_index.push_back(oc);
+    }
+  }
+  return f;
+}
+
 }  // namespace
+
+LinearForm LinearFormOf(const Node& node, const Shape& x, const Shape& w, const Shape* bias) {
+  if (node.op_type == "MatMul") return MatMulForm(node, x, w);
+  if (node.op_type == "Gemm") return GemmForm(node, x, w, bias);
+  return ConvForm(node, x, w, bias);
+}
 
 void RegisterLinearOps() {
   RegisterOp("MatMul", {InferMatMul, EvaluateMatMul});

@@ -6,6 +6,7 @@
 
 #include "frontend/frontend_error.h"
 #include "frontend/ops.h"
+#include "frontend/reduction_windows.h"
 #include "frontend/windows.h"
 
 namespace tensorstark::frontend {
@@ -79,6 +80,24 @@ std::vector<Tensor> EvaluatePool(const Node& node, std::span<const Tensor* const
 }
 
 }  // namespace
+
+ReductionWindows PoolWindowsOf(const Node& node, const Shape& x) {
+  const Windows w = PoolWindows(node, x);
+  const bool max = IsMax(node), include_pad = node.Int("count_include_pad", 0) != 0;
+  const int64_t planes = x[0] * x[1], in_size = NumElements(w.in);
+  ReductionWindows r;
+  r.window = w.kernel_size();
+  for (int64_t p = 0; p < planes; ++p) {
+    for (int64_t o = 0; o < w.out_size(); ++o) {
+      for (int64_t k = 0; k < w.kernel_size(); ++k) {
+        const int64_t i = w.InputIndex(o, k);
+        r.in_index.push_back(i < 0 ? -1 : p * in_size + i);
+      }
+      r.divisor.push_back(max ? 1 : include_pad ? w.kernel_size() : w.InsideCount(o));
+    }
+  }
+  return r;
+}
 
 void RegisterPoolOps() {
   for (const char* type : {"MaxPool", "AveragePool", "GlobalMaxPool", "GlobalAveragePool"}) {

@@ -8,6 +8,7 @@
 
 #include "frontend/frontend_error.h"
 #include "frontend/ops.h"
+#include "frontend/reduction_windows.h"
 
 namespace tensorstark::frontend {
 namespace {
@@ -155,6 +156,27 @@ std::vector<Tensor> EvaluateSoftmax(const Node& node, std::span<const Tensor* co
 }
 
 }  // namespace
+
+ReductionWindows AxisWindowsOf(const Node& node, std::span<const Operand> inputs) {
+  const Shape& x = *inputs[0].shape;
+  const bool arg = node.op_type == "ArgMax";
+  const std::set<int64_t> axes =
+      arg ? std::set<int64_t>{NormalizeAxis(node.Int("axis", 0), static_cast<int64_t>(x.size()),
+                                            node.Describe())}
+          : ReduceAxes(node, inputs);
+  const std::vector<int64_t> targets = ReduceTargets(x, axes);
+  const int64_t outputs = NumElements(ReducedShape(x, axes, true));
+  ReductionWindows r;
+  r.window = outputs == 0 ? 0 : NumElements(x) / outputs;
+  r.in_index.resize(outputs * r.window);
+  std::vector<int64_t> filled(outputs, 0);
+  // Inputs in increasing order reach each window in increasing order along the axes.
+  for (int64_t i = 0; i < NumElements(x); ++i) {
+    r.in_index[targets[i] * r.window + filled[targets[i]]++] = i;
+  }
+  r.divisor.assign(outputs, node.op_type == "ReduceMean" ? r.window : 1);
+  return r;
+}
 
 void RegisterReduceOps() {
   for (const char* type : {"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin"}) {

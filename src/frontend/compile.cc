@@ -1,0 +1,26 @@
+#include "frontend/compile.h"
+
+#include <fmt/format.h>
+
+#include "frontend/calibration.h"
+#include "frontend/input_file.h"
+#include "frontend/onnx_import.h"
+
+namespace tensorstark::frontend {
+
+QuantizedModel CompileOnnxModel(const std::string& onnx_path, const std::string& calibration_path,
+                                const QuantizeOptions& options) {
+  const std::string onnx = ReadFileBytes(onnx_path);
+  const Graph graph = ImportOnnxBytes(onnx, fmt::format("'{}'", onnx_path));
+  const std::vector<std::vector<Tensor>> samples = ReadInputSamples(calibration_path, graph);
+  QuantizedModel model = Quantize(graph, CalibrateRanges(graph, samples), options);
+  model.onnx = onnx;
+  model.source = onnx_path;
+  return model;
+}
+
+Graph FloatGraphOf(const QuantizedModel& model) {
+  return ImportOnnxBytes(model.onnx, fmt::format("the ONNX model inside '{}'", model.source));
+}
+
+}  // namespace tensorstark::frontend

@@ -1,0 +1,20 @@
+// The compile step: an ONNX model and a calibration set become a compiled model (import, float
+// inference over the calibration samples for the value ranges, quantization).
+#pragma once
+
+#include <string>
+
+#include "frontend/graph.h"
+#include "frontend/quantize.h"
+#include "frontend/quantized_model.h"
+
+namespace tensorstark::frontend {
+
+QuantizedModel CompileOnnxModel(const std::string& onnx_path, const std::string& calibration_path,
+                                const QuantizeOptions& options = {});
+
+// The float graph a compiled model was made from (from the ONNX bytes it carries), the reference
+// `run` compares against.
+Graph FloatGraphOf(const QuantizedModel& model);
+
+}  // namespace tensorstark::frontend

@@ -1,0 +1,534 @@
+#include "frontend/quantize.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "frontend/frontend_error.h"
+#include "frontend/index_map.h"
+#include "frontend/linear_form.h"
+#include "frontend/ops.h"
+#include "frontend/reduction_windows.h"
+
+namespace tensorstark::frontend {
+namespace {
+
+// Every accumulator, sum and product stays below 2^30 in absolute value: far from p/2 ≈ 2^30.
+constexpr int kAccumulatorBits = 30;
+// The precision of the multiplier that divides a windowed sum by its count.
+constexpr int kMultiplierBits = 12;
+
+// How the operators that read a graph value see it: where each element lives, and its scale.
+struct View {
+  std::vector<ElementRef> refs;
+  int frac_bits = 0;
+  int bound_bits = 0;
+};
+
+int CeilLog2(double x) { return x <= 1 ? 0 : static_cast<int>(std::ceil(std::log2(x))); }
+int64_t RoundToInt(double x) { return std::llround(x); }
+int64_t Pow2(int bits) { return int64_t{1} << bits; }
+// floor(x / 2^shift) rounds to nearest once 2^(shift-1) is added.
+int64_t RoundingOffset(int shift) { return shift > 0 ? Pow2(shift - 1) : 0; }
+
+std::vector<ElementRef> LiteralRefs(size_t count, int64_t value) {
+  return std::vector<ElementRef>(count, ElementRef{ElementRef::kLiteral, value});
+}
+
+class Quantizer {
+ public:
+  Quantizer(const Graph& graph, std::span<const ValueRange> ranges, const QuantizeOptions& options)
+      : graph_(graph), ranges_(ranges), options_(options), views_(graph.values.size()) {
+    const std::vector<int> readers = graph.Readers();
+    for (size_t n = 0; n < graph.nodes.size(); ++n) {
+      for (ValueId id : graph.nodes[n].inputs) {
+        if (id != kNoValue && readers[id] == 1) only_reader_[id] = n;
+      }
+    }
+  }
+
+  QuantizedModel Run() {
+    for (ValueId id : graph_.inputs) {
+      const Value& value = graph_.value(id);
+      if (value.type != DataType::kFloat) {
+        throw FrontendError(fmt::format("model input '{}' is {}: only float inputs are supported",
+                                        value.name, ToString(value.type)));
+      }
+      views_[id] = AddTensor(id, QTensor::Kind::kInput, ActivationFrac(id), activation_bound());
+      model_.inputs.push_back(views_[id]->refs[0].tensor);
+    }
+    for (size_t n = 0; n < graph_.nodes.size(); ++n) {
+      if (!fused_.count(n)) QuantizeNode(graph_.nodes[n]);
+    }
+    for (ValueId id : graph_.outputs) model_.outputs.push_back(OutputTensor(id));
+    return std::move(model_);
+  }
+
+ private:
+  int activation_bound() const { return options_.activation_bits + options_.headroom_bits; }
+
+  // The scale that puts the calibrated maximum |x| of a value at about 2^activation_bits.
+  int ActivationFrac(ValueId id) const {
+    if (graph_.value(id).type != DataType::kFloat) return 0;
+    const double max_abs = ranges_[id].MaxAbs();
+    if (!(max_abs > 0) || !std::isfinite(max_abs)) return options_.activation_bits;
+    return options_.activation_bits - CeilLog2(max_abs);
+  }
+
+  // A new tensor for graph value `id` and the identity view of it.
+  View AddTensor(ValueId id, QTensor::Kind kind, int frac_bits, int bound_bits,
+                 std::vector<int64_t> values = {}) {
+    const Value& value = graph_.value(id);
+    const auto tensor = static_cast<TensorId>(model_.tensors.size());
+    model_.tensors.push_back(
+        {value.name, kind, value.type, value.shape, frac_bits, bound_bits, std::move(values)});
+    View view{{}, frac_bits, bound_bits};
+    for (int64_t i = 0; i < NumElements(value.shape); ++i) view.refs.push_back({tensor, i});
+    return view;
+  }
+
+  TensorId NewestTensor() const { return static_cast<TensorId>(model_.tensors.size() - 1); }
+
+  // Adds the tensor an operator computes for value `id`; it becomes the value's view.
+  TensorId AddComputed(ValueId id, int frac_bits, int bound_bits) {
+    views_[id] = AddTensor(id, QTensor::Kind::kComputed, frac_bits, bound_bits);
+    return NewestTensor();
+  }
+
+  // The view of an operand: a computed or input value, or a constant, quantized with weight_bits
+  // on first use.
+  const View& ViewOf(const Node& node, ValueId id) {
+    if (views_[id]) return *views_[id];
+    const Value& value = graph_.value(id);
+    if (!value.constant) {
+      throw FrontendError(
+          fmt::format("{}: operand '{}' has no value", node.Describe(), value.name));
+    }
+    views_[id] = QuantizeConstant(id, value.constant->values);
+    return *views_[id];
+  }
+
+  View QuantizeConstant(ValueId id, const std::vector<double>& values) {
+    double max_abs = 0;
+    for (double x : values) max_abs = std::max(max_abs, std::fabs(x));
+    const int frac = graph_.value(id).type == DataType::kFloat
+                         ? options_.weight_bits - 1 - CeilLog2(max_abs)
+                         : 0;
+    std::vector<int64_t> q;
+    int64_t max_q = 0;
+    for (double x : values) {
+      q.push_back(RoundToInt(std::ldexp(x, frac)));
+      max_q = std::max(max_q, std::abs(q.back()));
+    }
+    return AddTensor(id, QTensor::Kind::kConstant, frac, CeilLog2(max_q + 1.0) + 1, q);
+  }
+
+  // The Relu or Clip that is the only reader of value `id`, to fuse into the operator computing
+  // it; null if there is none or the value is a model output.
+  const Node* FusableActivation(ValueId id) const {
+    auto it = only_reader_.find(id);
+    if (it == only_reader_.end()) return nullptr;
+    const Node& reader = graph_.nodes[it->second];
+    if (reader.op_type != "Relu" && reader.op_type != "Clip") return nullptr;
+    if (reader.inputs[0] != id) return nullptr;
+    return &reader;
+  }
+
+  // The clamp of an activation node at output scale 2^-frac.
+  Clamp ClampOf(const Node& activation, int frac) const {
+    if (activation.op_type == "Relu") return {0, std::nullopt};
+    const auto [lo, hi] = ClipBounds(activation, Operands(activation));
+    Clamp clamp;
+    if (std::isfinite(lo)) clamp.lo = RoundToInt(std::ldexp(lo, frac));
+    if (std::isfinite(hi)) clamp.hi = RoundToInt(std::ldexp(hi, frac));
+    return clamp;
+  }
+
+  // The value an operator computing `id` writes, after fusing a following activation (recorded in
+  // fused_), and the clamp that activation adds, at scale 2^-frac (set later by the caller).
+  ValueId FuseActivation(ValueId id, const Node** activation) {
+    *activation = FusableActivation(id);
+    if (!*activation) return id;
+    fused_.insert(static_cast<size_t>(only_reader_.at(id)));
+    return (*activation)->outputs[0];
+  }
+
+  std::vector<Operand> Operands(const Node& node) const {
+    std::vector<Operand> operands;
+    for (ValueId id : node.inputs) {
+      if (id == kNoValue) {
+        operands.push_back({});
+        continue;
+      }
+      const Value& v = graph_.value(id);
+      operands.push_back({v.type, &v.shape, v.constant ? &*v.constant : nullptr});
+    }
+    return operands;
+  }
+
+  template <typename Op>
+  void Emit(Op op) {
+    model_.ops.emplace_back(std::in_place_type<Op>, std::move(op));
+  }
+
+  // A copy of `from` at scale 2^-frac into a new tensor for value `id` (rescaling, or making an
+  // index-mapped model output a tensor of its own).
+  View Rescale(ValueId id, const View& from, int frac) {
+    const View out = AddTensor(id, QTensor::Kind::kComputed, frac,
+                               std::max(0, from.bound_bits + frac - from.frac_bits));
+    ElementwiseOp op;
+    op.out = NewestTensor();
+    op.a = from.refs;
+    op.b = LiteralRefs(from.refs.size(), 0);
+    op.a_left = std::max(0, frac - from.frac_bits);
+    op.shift = std::max(0, from.frac_bits - frac);
+    Emit(std::move(op));
+    return out;
+  }
+
+  TensorId OutputTensor(ValueId id) {
+    const Value& value = graph_.value(id);
+    if (value.constant) {
+      throw FrontendError(fmt::format("model output '{}' is a constant", value.name));
+    }
+    const View& view = *views_[id];
+    const TensorId t = view.refs.empty() ? ElementRef::kLiteral : view.refs[0].tensor;
+    bool identity =
+        t != ElementRef::kLiteral && model_.tensor(t).size() == NumElements(value.shape);
+    for (size_t i = 0; identity && i < view.refs.size(); ++i) {
+      identity = view.refs[i] == ElementRef{t, static_cast<int64_t>(i)};
+    }
+    if (identity && model_.tensor(t).name == value.name) return t;
+    Rescale(id, view, view.frac_bits);
+    return NewestTensor();
+  }
+
+  void QuantizeNode(const Node& node) {
+    const std::string& op = node.op_type;
+    if (IsIndexMapOp(op)) return QuantizeIndexMap(node);
+    if (op == "MatMul" || op == "Gemm" || op == "Conv") return QuantizeLinear(node);
+    if (op == "Relu" || op == "Clip") return QuantizeClamp(node);
+    if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") return QuantizeBinary(node);
+    if (op == "Neg") return QuantizeNeg(node);
+    if (IsUnaryFunctionOp(op)) return QuantizeLookup(node);
+    if (op == "MaxPool" || op == "AveragePool" || op == "GlobalMaxPool" ||
+        op == "GlobalAveragePool") {
+      return QuantizeReduce(node, PoolWindowsOf(node, graph_.value(node.inputs[0]).shape));
+    }
+    if (op == "ReduceSum" || op == "ReduceMean" || op == "ReduceMax" || op == "ArgMax") {
+      return QuantizeReduce(node, AxisWindowsOf(node, Operands(node)));
+    }
+    throw FrontendError(
+        fmt::format("{}: the quantizer does not support this op type yet", node.Describe()));
+  }
+
+  void QuantizeIndexMap(const Node& node) {
+    const IndexMap map = ComputeIndexMap(node, Operands(node));
+    std::map<int32_t, View> operands;
+    for (const ElementSource& source : map.sources) {
+      if (source.operand != ElementSource::kFill && !operands.count(source.operand)) {
+        operands[source.operand] = ViewOf(node, node.inputs[source.operand]);
+      }
+    }
+    // Operands at different scales (a Concat) meet at the coarsest one.
+    int frac = 0, bound = 0;
+    bool first = true;
+    for (const auto& [operand, view] : operands) {
+      frac = first ? view.frac_bits : std::min(frac, view.frac_bits);
+      first = false;
+    }
+    for (auto& [operand, view] : operands) {
+      if (view.frac_bits != frac) view = Rescale(node.inputs[operand], view, frac);
+      bound = std::max(bound, view.bound_bits);
+    }
+    View out{{}, frac, bound};
+    for (const ElementSource& source : map.sources) {
+      out.refs.push_back(
+          source.operand == ElementSource::kFill
+              ? ElementRef{ElementRef::kLiteral, RoundToInt(std::ldexp(map.fill, frac))}
+              : operands.at(source.operand).refs[source.index]);
+    }
+    views_[node.outputs[0]] = std::move(out);
+  }
+
+  void QuantizeLinear(const Node& node) {
+    if (!graph_.IsConstant(node.inputs[1])) {
+      throw FrontendError(fmt::format("{}: the quantizer supports a constant weight operand only",
+                                      node.Describe()));
+    }
+    const ValueId bias_id = graph_.Input(node, 2);
+    if (bias_id != kNoValue && !graph_.IsConstant(bias_id)) {
+      throw FrontendError(fmt::format("{}: the bias must be a constant", node.Describe()));
+    }
+    const View x = ViewOf(node, node.inputs[0]);
+    const Tensor& w = *graph_.value(node.inputs[1]).constant;
+    const Tensor* bias = bias_id == kNoValue ? nullptr : &*graph_.value(bias_id).constant;
+    const LinearForm form = LinearFormOf(node, graph_.value(node.inputs[0]).shape, w.shape,
+                                         bias ? &bias->shape : nullptr);
+    const Node* activation = nullptr;
+    const ValueId out_id = FuseActivation(node.outputs[0], &activation);
+
+    LinearOp op;
+    op.rows = form.rows;
+    op.depth = form.depth;
+    op.cols = form.cols;
+    op.groups = form.groups;
+    op.out_index = form.out_index;
+    for (int64_t r = 0; r < form.rows; ++r) {
+      for (int64_t g = 0; g < form.groups; ++g) {
+        for (int64_t k = 0; k < form.depth; ++k) {
+          const int64_t i = form.x_index[(r * form.groups + g) * form.depth + k];
+          op.x.push_back(i < 0 ? ElementRef{ElementRef::kLiteral, 0} : x.refs[i]);
+        }
+      }
+    }
+    std::vector<double> weights;
+    double max_w = 0;
+    for (int64_t i : form.w_index) {
+      weights.push_back(form.alpha * w.values[i]);
+      max_w = std::max(max_w, std::fabs(weights.back()));
+    }
+    // Fewer weight bits until the worst-case accumulator cannot reach 2^30.
+    for (int weight_bits = options_.weight_bits;; --weight_bits) {
+      if (weight_bits < 4) {
+        throw FrontendError(fmt::format(
+            "{}: the accumulator could overflow the field even with 4-bit weights (input bound "
+            "2^{})",
+            node.Describe(), x.bound_bits));
+      }
+      const int fw = weight_bits - 1 - CeilLog2(max_w);
+      const int acc_frac = x.frac_bits + fw;
+      const int out_frac = std::min(ActivationFrac(out_id), acc_frac);
+      op.shift = acc_frac - out_frac;
+      op.weights.clear();
+      for (double v : weights) op.weights.push_back(RoundToInt(std::ldexp(v, fw)));
+      op.bias.assign(form.rows * form.cols, RoundingOffset(op.shift));
+      int64_t max_bias = 0;
+      for (size_t i = 0; i < form.bias_index.size(); ++i) {
+        op.bias[i] +=
+            RoundToInt(std::ldexp(form.beta * bias->values[form.bias_index[i]], acc_frac));
+        max_bias = std::max(max_bias, std::abs(op.bias[i]));
+      }
+      int64_t max_column = 0;
+      for (int64_t c = 0; c < form.cols; ++c) {
+        int64_t column = 0;
+        for (int64_t k = 0; k < form.depth; ++k) column += std::abs(op.weights[k * form.cols + c]);
+        max_column = std::max(max_column, column);
+      }
+      if (static_cast<double>(max_column) * std::ldexp(1.0, x.bound_bits) + max_bias <
+          std::ldexp(1.0, kAccumulatorBits)) {
+        op.out = AddComputed(out_id, out_frac, activation_bound());
+        if (activation) op.clamp = ClampOf(*activation, out_frac);
+        break;
+      }
+    }
+    Emit(std::move(op));
+  }
+
+  // A Relu or Clip that is not fused: a rescale with a clamp.
+  void QuantizeClamp(const Node& node) {
+    const View x = ViewOf(node, node.inputs[0]);
+    const ValueId out_id = node.outputs[0];
+    const int frac = std::min(ActivationFrac(out_id), x.frac_bits);
+    EmitElementwise(ElementwiseOp::Kind::kAdd, out_id, x.refs, x.frac_bits, 0,
+                    LiteralRefs(x.refs.size(), 0), x.frac_bits, 0, frac, ClampOf(node, frac), node);
+  }
+
+  void QuantizeNeg(const Node& node) {
+    const View x = ViewOf(node, node.inputs[0]);
+    EmitElementwise(ElementwiseOp::Kind::kSub, node.outputs[0], LiteralRefs(x.refs.size(), 0),
+                    x.frac_bits, 0, x.refs, x.frac_bits, x.bound_bits,
+                    std::min(ActivationFrac(node.outputs[0]), x.frac_bits), {}, node);
+  }
+
+  void QuantizeBinary(const Node& node) {
+    const Shape& out_shape = graph_.value(node.outputs[0]).shape;
+    View a = ViewOf(node, node.inputs[0]);
+    View b;
+    ElementwiseOp::Kind kind = node.op_type == "Add"   ? ElementwiseOp::Kind::kAdd
+                               : node.op_type == "Sub" ? ElementwiseOp::Kind::kSub
+                                                       : ElementwiseOp::Kind::kMul;
+    if (node.op_type == "Div") {
+      // x / c is x · (1/c); division by a computed value would need a reciprocal lookup.
+      if (!graph_.IsConstant(node.inputs[1])) {
+        throw FrontendError(
+            fmt::format("{}: the quantizer supports division by a constant only", node.Describe()));
+      }
+      std::vector<double> reciprocal;
+      for (double v : graph_.value(node.inputs[1]).constant->values) {
+        if (v == 0) throw FrontendError(fmt::format("{}: divides by zero", node.Describe()));
+        reciprocal.push_back(1.0 / v);
+      }
+      b = QuantizeConstant(node.inputs[1], reciprocal);
+    } else {
+      b = ViewOf(node, node.inputs[1]);
+    }
+    const auto broadcast = [&](const View& v, ValueId id) {
+      std::vector<ElementRef> refs;
+      for (int64_t i : BroadcastIndices(graph_.value(id).shape, out_shape)) {
+        refs.push_back(v.refs[i]);
+      }
+      return refs;
+    };
+    const Node* activation = nullptr;
+    const ValueId out_id = FuseActivation(node.outputs[0], &activation);
+    const int natural = kind == ElementwiseOp::Kind::kMul ? a.frac_bits + b.frac_bits
+                                                          : std::max(a.frac_bits, b.frac_bits);
+    const int frac = std::min(ActivationFrac(out_id), natural);
+    EmitElementwise(kind, out_id, broadcast(a, node.inputs[0]), a.frac_bits, a.bound_bits,
+                    broadcast(b, node.inputs[1]), b.frac_bits, b.bound_bits, frac,
+                    activation ? ClampOf(*activation, frac) : Clamp{}, node);
+  }
+
+  void EmitElementwise(ElementwiseOp::Kind kind, ValueId out_id, std::vector<ElementRef> a,
+                       int a_frac, int a_bound, std::vector<ElementRef> b, int b_frac, int b_bound,
+                       int out_frac, Clamp clamp, const Node& node) {
+    ElementwiseOp op;
+    op.kind = kind;
+    int natural = a_frac + b_frac;
+    double worst = std::ldexp(1.0, a_bound + b_bound);
+    if (kind != ElementwiseOp::Kind::kMul) {
+      natural = std::max(a_frac, b_frac);
+      op.a_left = natural - a_frac;
+      op.b_left = natural - b_frac;
+      worst = std::ldexp(1.0, a_bound + op.a_left) + std::ldexp(1.0, b_bound + op.b_left);
+    }
+    if (worst >= std::ldexp(1.0, kAccumulatorBits)) {
+      throw FrontendError(
+          fmt::format("{}: the result could overflow the field (operand scales 2^-{} and 2^-{})",
+                      node.Describe(), a_frac, b_frac));
+    }
+    op.shift = natural - out_frac;
+    op.a = std::move(a);
+    op.b = std::move(b);
+    op.clamp = clamp;
+    op.out = AddComputed(out_id, out_frac, activation_bound());
+    Emit(std::move(op));
+  }
+
+  // A unary function as a table over the inputs its operand can hold: every input within the
+  // operand's bound whose result fits the output's bound, in one interval around the calibrated
+  // input range.
+  void QuantizeLookup(const Node& node) {
+    const View x = ViewOf(node, node.inputs[0]);
+    const ValueId out_id = node.outputs[0];
+    const int out_frac = ActivationFrac(out_id);
+    const int64_t lo_bound = -Pow2(x.bound_bits), hi_bound = Pow2(x.bound_bits) - 1;
+    Tensor domain = Tensor::Zeros(DataType::kFloat, {hi_bound - lo_bound + 1});
+    for (int64_t q = lo_bound; q <= hi_bound; ++q) {
+      domain.values[q - lo_bound] = std::ldexp(static_cast<double>(q), -x.frac_bits);
+    }
+    const Tensor* operand = &domain;
+    const Tensor values = EvaluateNode(node, std::span<const Tensor* const>(&operand, 1))[0];
+    std::vector<int64_t> table(values.values.size());
+    std::vector<bool> valid(values.values.size());
+    for (size_t i = 0; i < table.size(); ++i) {
+      const double y = std::ldexp(values.values[i], out_frac);
+      valid[i] = std::isfinite(y) && std::fabs(y) < std::ldexp(1.0, activation_bound()) - 1;
+      table[i] = valid[i] ? RoundToInt(y) : 0;
+    }
+    const ValueRange& range = ranges_[node.inputs[0]];
+    const auto position = [&](double v) {
+      return std::clamp<int64_t>(RoundToInt(std::ldexp(v, x.frac_bits)), lo_bound, hi_bound) -
+             lo_bound;
+    };
+    int64_t lo = position(range.min), hi = position(range.max);
+    for (int64_t i = lo; i <= hi; ++i) {
+      if (!valid[i]) {
+        throw FrontendError(fmt::format(
+            "{}: the function is not finite or exceeds its output range at {} inside the "
+            "calibrated input range",
+            node.Describe(), domain.values[i]));
+      }
+    }
+    while (lo > 0 && valid[lo - 1]) --lo;
+    while (hi + 1 < static_cast<int64_t>(valid.size()) && valid[hi + 1]) ++hi;
+    LookupOp op;
+    op.function = node.op_type;
+    op.in = x.refs;
+    op.table_lo = lo + lo_bound;
+    op.table.assign(table.begin() + lo, table.begin() + hi + 1);
+    op.out = AddComputed(out_id, out_frac, activation_bound());
+    Emit(std::move(op));
+  }
+
+  void QuantizeReduce(const Node& node, const ReductionWindows& windows) {
+    const View x = ViewOf(node, node.inputs[0]);
+    const ValueId out_id = node.outputs[0];
+    const std::string& type = node.op_type;
+    ReduceOp op;
+    op.window = windows.window;
+    op.kind = type == "ArgMax"                        ? ReduceOp::Kind::kArgMax
+              : type.find("Max") != std::string::npos ? ReduceOp::Kind::kMax
+                                                      : ReduceOp::Kind::kSum;
+    op.select_last = node.Int("select_last_index", 0) != 0;
+    const size_t outputs = windows.divisor.size();
+    for (size_t o = 0; o < outputs; ++o) {
+      const auto begin = windows.in_index.begin() + static_cast<int64_t>(o * op.window);
+      // A maximum never selects padding: padding repeats an element of the same window.
+      const int64_t inside =
+          *std::find_if(begin, begin + op.window, [](int64_t i) { return i >= 0; });
+      for (int64_t w = 0; w < op.window; ++w) {
+        const int64_t i = begin[w];
+        if (i >= 0) {
+          op.in.push_back(x.refs[i]);
+        } else if (op.kind == ReduceOp::Kind::kSum) {
+          op.in.push_back({ElementRef::kLiteral, 0});
+        } else {
+          op.in.push_back(x.refs[inside]);
+        }
+      }
+    }
+    int frac = x.frac_bits, bound = x.bound_bits;
+    if (op.kind == ReduceOp::Kind::kArgMax) {
+      frac = 0;
+      bound = CeilLog2(static_cast<double>(op.window)) + 1;
+    } else if (op.kind == ReduceOp::Kind::kSum) {
+      // out = floor((Σ · m + round) / 2^shift) with m / 2^shift ≈ 2^(frac - x.frac) / divisor.
+      frac = std::min(ActivationFrac(out_id), x.frac_bits + CeilLog2(op.window));
+      const int64_t max_divisor = *std::max_element(windows.divisor.begin(), windows.divisor.end());
+      op.shift = std::max(
+          0, kMultiplierBits + CeilLog2(static_cast<double>(max_divisor)) + x.frac_bits - frac);
+      for (int64_t d : windows.divisor) {
+        op.multiplier.push_back(
+            RoundToInt(std::ldexp(1.0, frac - x.frac_bits + op.shift) / static_cast<double>(d)));
+      }
+      // Exact multipliers (power-of-two divisors) shrink to the smallest shift.
+      while (op.shift > 0 && std::all_of(op.multiplier.begin(), op.multiplier.end(),
+                                         [](int64_t m) { return m % 2 == 0; })) {
+        for (int64_t& m : op.multiplier) m /= 2;
+        --op.shift;
+      }
+      const int64_t max_m = *std::max_element(op.multiplier.begin(), op.multiplier.end());
+      if (static_cast<double>(op.window) * std::ldexp(1.0, x.bound_bits) * max_m +
+              RoundingOffset(op.shift) >=
+          std::ldexp(1.0, kAccumulatorBits)) {
+        throw FrontendError(fmt::format("{}: the sum could overflow the field", node.Describe()));
+      }
+      bound = activation_bound();
+    }
+    op.out = AddComputed(out_id, frac, bound);
+    Emit(std::move(op));
+  }
+
+  const Graph& graph_;
+  std::span<const ValueRange> ranges_;
+  QuantizeOptions options_;
+  std::vector<std::optional<View>> views_;
+  std::map<ValueId, size_t> only_reader_;  // the node index of a value's only reader
+  std::set<size_t> fused_;                 // activation nodes fused into the operator before
+  QuantizedModel model_;
+};
+
+}  // namespace
+
+QuantizedModel Quantize(const Graph& graph, std::span<const ValueRange> ranges,
+                        const QuantizeOptions& options) {
+  return Quantizer(graph, ranges, options).Run();
+}
+
+}  // namespace tensorstark::frontend

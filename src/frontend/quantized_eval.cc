@@ -1,0 +1,158 @@
+#include "frontend/quantized_eval.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "frontend/frontend_error.h"
+
+namespace tensorstark::frontend {
+namespace {
+
+// floor(v / 2^shift), rounding to nearest when `round` (the offset a LinearOp keeps in its bias).
+int64_t ShiftRight(int64_t v, int shift, bool round) {
+  if (round && shift > 0) v += int64_t{1} << (shift - 1);
+  return v >> shift;  // arithmetic: a floor for negative v too
+}
+
+class Interpreter {
+ public:
+  explicit Interpreter(const QuantizedModel& model) : model_(model) {
+    run_.values.resize(model.tensors.size());
+    for (size_t t = 0; t < model.tensors.size(); ++t) {
+      if (model.tensors[t].kind == QTensor::Kind::kConstant) {
+        run_.values[t] = model.tensors[t].values;
+      } else {
+        run_.values[t].resize(model.tensors[t].size());
+      }
+    }
+  }
+
+  QuantizedRun Run(std::span<const Tensor> inputs) {
+    if (inputs.size() != model_.inputs.size()) {
+      throw FrontendError(
+          fmt::format("the model takes {} inputs, {} given", model_.inputs.size(), inputs.size()));
+    }
+    for (size_t i = 0; i < inputs.size(); ++i) SetInput(model_.inputs[i], inputs[i]);
+    for (const QOp& op : model_.ops) std::visit([this](const auto& o) { Apply(o); }, op);
+    for (TensorId id : model_.outputs) {
+      const QTensor& t = model_.tensor(id);
+      Tensor out = Tensor::Zeros(t.type, t.shape);
+      for (int64_t i = 0; i < t.size(); ++i) {
+        out.values[i] = std::ldexp(static_cast<double>(run_.values[id][i]), -t.frac_bits);
+      }
+      run_.outputs.push_back(std::move(out));
+    }
+    return std::move(run_);
+  }
+
+ private:
+  void SetInput(TensorId id, const Tensor& input) {
+    const QTensor& t = model_.tensor(id);
+    if (input.shape != t.shape) {
+      throw FrontendError(fmt::format("input '{}' has shape {}, the model expects {}", t.name,
+                                      ShapeToString(input.shape), ShapeToString(t.shape)));
+    }
+    const double limit = std::ldexp(1.0, t.bound_bits - t.frac_bits);
+    for (int64_t i = 0; i < t.size(); ++i) {
+      const double x = input.values[i];
+      const double q = std::round(std::ldexp(x, t.frac_bits));
+      if (!(q >= -std::ldexp(1.0, t.bound_bits) && q < std::ldexp(1.0, t.bound_bits))) {
+        throw FrontendError(fmt::format(
+            "input '{}' element {} is {}, outside the range [-{}, {}) the model was compiled "
+            "for (calibrate with data that covers it)",
+            t.name, i, x, limit, limit));
+      }
+      run_.values[id][i] = static_cast<int64_t>(q);
+    }
+  }
+
+  int64_t Read(const ElementRef& ref) const {
+    return ref.tensor == ElementRef::kLiteral ? ref.index : run_.values[ref.tensor][ref.index];
+  }
+
+  void Write(TensorId id, int64_t index, int64_t q, const char* op) {
+    const QTensor& t = model_.tensor(id);
+    const int64_t bound = int64_t{1} << t.bound_bits;
+    if (q < -bound || q >= bound) {
+      throw FrontendError(fmt::format(
+          "{} result '{}' element {} is {}, outside the range [-{}, {}) it was calibrated for "
+          "(the input is far from the calibration set)",
+          op, t.name, index, std::ldexp(static_cast<double>(q), -t.frac_bits),
+          std::ldexp(1.0, t.bound_bits - t.frac_bits),
+          std::ldexp(1.0, t.bound_bits - t.frac_bits)));
+    }
+    run_.values[id][index] = q;
+  }
+
+  void Apply(const LinearOp& op) {
+    const int64_t group_cols = op.cols / op.groups;
+    for (int64_t r = 0; r < op.rows; ++r) {
+      for (int64_t c = 0; c < op.cols; ++c) {
+        const ElementRef* x = &op.x[(r * op.groups + c / group_cols) * op.depth];
+        int64_t acc = op.bias[r * op.cols + c];
+        for (int64_t k = 0; k < op.depth; ++k) acc += Read(x[k]) * op.weights[k * op.cols + c];
+        Write(op.out, op.out_index[r * op.cols + c],
+              op.clamp.Apply(ShiftRight(acc, op.shift, /*round=*/false)), "linear");
+      }
+    }
+  }
+
+  void Apply(const ElementwiseOp& op) {
+    for (size_t i = 0; i < op.a.size(); ++i) {
+      const int64_t a = Read(op.a[i]) * (int64_t{1} << op.a_left);
+      const int64_t b = Read(op.b[i]) * (int64_t{1} << op.b_left);
+      const int64_t v = op.kind == ElementwiseOp::Kind::kAdd   ? a + b
+                        : op.kind == ElementwiseOp::Kind::kSub ? a - b
+                                                               : a * b;
+      Write(op.out, static_cast<int64_t>(i), op.clamp.Apply(ShiftRight(v, op.shift, true)),
+            "elementwise");
+    }
+  }
+
+  void Apply(const LookupOp& op) {
+    const QTensor& out = model_.tensor(op.out);
+    for (size_t i = 0; i < op.in.size(); ++i) {
+      const int64_t x = Read(op.in[i]);
+      const int64_t position = x - op.table_lo;
+      if (position < 0 || position >= static_cast<int64_t>(op.table.size())) {
+        throw FrontendError(fmt::format(
+            "the {} input for '{}' element {} is {}, outside its table (the input is far from "
+            "the calibration set)",
+            op.function, out.name, i, x));
+      }
+      Write(op.out, static_cast<int64_t>(i), op.table[position], "lookup");
+    }
+  }
+
+  void Apply(const ReduceOp& op) {
+    const int64_t outputs = static_cast<int64_t>(op.in.size()) / op.window;
+    for (int64_t o = 0; o < outputs; ++o) {
+      const ElementRef* in = &op.in[o * op.window];
+      int64_t result = 0;
+      if (op.kind == ReduceOp::Kind::kSum) {
+        for (int64_t w = 0; w < op.window; ++w) result += Read(in[w]);
+        result = ShiftRight(result * op.multiplier[o], op.shift, true);
+      } else {
+        int64_t best = 0;
+        for (int64_t w = 1; w < op.window; ++w) {
+          const int64_t v = Read(in[w]), b = Read(in[best]);
+          if (v > b || (op.select_last && v == b)) best = w;
+        }
+        result = op.kind == ReduceOp::Kind::kMax ? Read(in[best]) : best;
+      }
+      Write(op.out, o, result, op.kind == ReduceOp::Kind::kSum ? "sum" : "max");
+    }
+  }
+
+  const QuantizedModel& model_;
+  QuantizedRun run_;
+};
+
+}  // namespace
+
+QuantizedRun RunQuantized(const QuantizedModel& model, std::span<const Tensor> inputs) {
+  return Interpreter(model).Run(inputs);
+}
+
+}  // namespace tensorstark::frontend

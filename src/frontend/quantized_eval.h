@@ -1,0 +1,25 @@
+// The integer interpreter of a compiled model: exact integer semantics, the values the prover's
+// trace holds. Used by `run`, by witness generation and by the accuracy checks.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "frontend/quantized_model.h"
+#include "frontend/tensor.h"
+
+namespace tensorstark::frontend {
+
+struct QuantizedRun {
+  std::vector<std::vector<int64_t>> values;  // every tensor's elements, by TensorId
+  std::vector<Tensor> outputs;               // the model outputs, dequantized
+};
+
+// Quantizes the inputs (round(x · 2^frac_bits)), then runs every operator. Throws FrontendError
+// with a one-line message when an input is outside the range the model was compiled for, or an
+// operator's result leaves its tensor's bound or its lookup table (an input far outside the
+// calibration set).
+QuantizedRun RunQuantized(const QuantizedModel& model, std::span<const Tensor> inputs);
+
+}  // namespace tensorstark::frontend

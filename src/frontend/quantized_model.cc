@@ -1,0 +1,296 @@
+#include "frontend/quantized_model.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "frontend/frontend_error.h"
+#include "frontend/onnx_import.h"
+
+namespace tensorstark::frontend {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kMagic = "tensorstark-model 1\n";
+
+// Refs as two parallel arrays keep the CBOR small.
+json RefsToJson(const std::vector<ElementRef>& refs) {
+  std::vector<int32_t> tensors;
+  std::vector<int64_t> indices;
+  for (const ElementRef& ref : refs) {
+    tensors.push_back(ref.tensor);
+    indices.push_back(ref.index);
+  }
+  return {{"tensor", tensors}, {"index", indices}};
+}
+
+std::vector<ElementRef> RefsFromJson(const json& j) {
+  const auto tensors = j.at("tensor").get<std::vector<int32_t>>();
+  const auto indices = j.at("index").get<std::vector<int64_t>>();
+  if (tensors.size() != indices.size()) throw FrontendError("element references are truncated");
+  std::vector<ElementRef> refs(tensors.size());
+  for (size_t i = 0; i < refs.size(); ++i) refs[i] = {tensors[i], indices[i]};
+  return refs;
+}
+
+json ClampToJson(const Clamp& clamp) {
+  json j = json::object();
+  if (clamp.lo) j["lo"] = *clamp.lo;
+  if (clamp.hi) j["hi"] = *clamp.hi;
+  return j;
+}
+
+Clamp ClampFromJson(const json& j) {
+  Clamp clamp;
+  if (j.contains("lo")) clamp.lo = j["lo"].get<int64_t>();
+  if (j.contains("hi")) clamp.hi = j["hi"].get<int64_t>();
+  return clamp;
+}
+
+json OpToJson(const LinearOp& op) {
+  return {{"type", "linear"},          {"out", op.out},         {"rows", op.rows},
+          {"depth", op.depth},         {"cols", op.cols},       {"groups", op.groups},
+          {"x", RefsToJson(op.x)},     {"weights", op.weights}, {"bias", op.bias},
+          {"out_index", op.out_index}, {"shift", op.shift},     {"clamp", ClampToJson(op.clamp)}};
+}
+
+json OpToJson(const ElementwiseOp& op) {
+  return {{"type", "elementwise"},
+          {"kind", static_cast<int>(op.kind)},
+          {"out", op.out},
+          {"a", RefsToJson(op.a)},
+          {"b", RefsToJson(op.b)},
+          {"a_left", op.a_left},
+          {"b_left", op.b_left},
+          {"shift", op.shift},
+          {"clamp", ClampToJson(op.clamp)}};
+}
+
+json OpToJson(const LookupOp& op) {
+  return {{"type", "lookup"},        {"function", op.function}, {"out", op.out},
+          {"in", RefsToJson(op.in)}, {"table_lo", op.table_lo}, {"table", op.table}};
+}
+
+json OpToJson(const ReduceOp& op) {
+  return {{"type", "reduce"},    {"kind", static_cast<int>(op.kind)}, {"out", op.out},
+          {"window", op.window}, {"in", RefsToJson(op.in)},           {"multiplier", op.multiplier},
+          {"shift", op.shift},   {"select_last", op.select_last}};
+}
+
+template <typename Kind>
+Kind KindFromJson(const json& j, int count) {
+  const int kind = j.at("kind").get<int>();
+  if (kind < 0 || kind >= count) throw FrontendError("unknown operator kind");
+  return static_cast<Kind>(kind);
+}
+
+QOp OpFromJson(const json& j) {
+  const std::string type = j.at("type").get<std::string>();
+  if (type == "linear") {
+    LinearOp op;
+    op.out = j.at("out");
+    op.rows = j.at("rows");
+    op.depth = j.at("depth");
+    op.cols = j.at("cols");
+    op.groups = j.at("groups");
+    op.x = RefsFromJson(j.at("x"));
+    op.weights = j.at("weights").get<std::vector<int64_t>>();
+    op.bias = j.at("bias").get<std::vector<int64_t>>();
+    op.out_index = j.at("out_index").get<std::vector<int64_t>>();
+    op.shift = j.at("shift");
+    op.clamp = ClampFromJson(j.at("clamp"));
+    return op;
+  }
+  if (type == "elementwise") {
+    ElementwiseOp op;
+    op.kind = KindFromJson<ElementwiseOp::Kind>(j, 3);
+    op.out = j.at("out");
+    op.a = RefsFromJson(j.at("a"));
+    op.b = RefsFromJson(j.at("b"));
+    op.a_left = j.at("a_left");
+    op.b_left = j.at("b_left");
+    op.shift = j.at("shift");
+    op.clamp = ClampFromJson(j.at("clamp"));
+    return op;
+  }
+  if (type == "lookup") {
+    LookupOp op;
+    op.function = j.at("function");
+    op.out = j.at("out");
+    op.in = RefsFromJson(j.at("in"));
+    op.table_lo = j.at("table_lo");
+    op.table = j.at("table").get<std::vector<int64_t>>();
+    return op;
+  }
+  if (type == "reduce") {
+    ReduceOp op;
+    op.kind = KindFromJson<ReduceOp::Kind>(j, 3);
+    op.out = j.at("out");
+    op.window = j.at("window");
+    op.in = RefsFromJson(j.at("in"));
+    op.multiplier = j.at("multiplier").get<std::vector<int64_t>>();
+    op.shift = j.at("shift");
+    op.select_last = j.at("select_last");
+    return op;
+  }
+  throw FrontendError(fmt::format("unknown operator type '{}'", type));
+}
+
+// Every reference, index and size in range, so that the interpreter and the lowering can index
+// without checks.
+void Validate(const QuantizedModel& model) {
+  const auto check = [](bool ok, const char* what) {
+    if (!ok) throw FrontendError(fmt::format("inconsistent {}", what));
+  };
+  const auto tensor_ok = [&](TensorId id) {
+    return id >= 0 && static_cast<size_t>(id) < model.tensors.size();
+  };
+  const auto refs_ok = [&](const std::vector<ElementRef>& refs, int64_t count) {
+    check(static_cast<int64_t>(refs.size()) == count, "operand size");
+    for (const ElementRef& ref : refs) {
+      if (ref.tensor == ElementRef::kLiteral) continue;
+      check(tensor_ok(ref.tensor) && ref.index >= 0 && ref.index < model.tensor(ref.tensor).size(),
+            "element reference");
+    }
+  };
+  for (const QTensor& t : model.tensors) {
+    check(std::all_of(t.shape.begin(), t.shape.end(), [](int64_t d) { return d >= 0; }), "shape");
+    check(t.kind != QTensor::Kind::kConstant || static_cast<int64_t>(t.values.size()) == t.size(),
+          "constant");
+    check(t.bound_bits >= 0 && t.bound_bits <= 30, "tensor bound");
+  }
+  for (TensorId id : model.inputs) check(tensor_ok(id), "input list");
+  for (TensorId id : model.outputs) check(tensor_ok(id), "output list");
+  for (const QOp& qop : model.ops) {
+    check(tensor_ok(OutputOf(qop)), "operator output");
+    const int64_t out_size = model.tensor(OutputOf(qop)).size();
+    std::visit(
+        [&](const auto& op) {
+          using Op = std::decay_t<decltype(op)>;
+          if constexpr (std::is_same_v<Op, LinearOp>) {
+            check(op.groups > 0 && op.cols % op.groups == 0, "linear groups");
+            refs_ok(op.x, op.rows * op.groups * op.depth);
+            check(static_cast<int64_t>(op.weights.size()) == op.depth * op.cols &&
+                      static_cast<int64_t>(op.bias.size()) == op.rows * op.cols &&
+                      static_cast<int64_t>(op.out_index.size()) == op.rows * op.cols,
+                  "linear operator");
+            check(op.shift >= 0 && op.shift <= 30, "shift");
+            for (int64_t i : op.out_index) check(i >= 0 && i < out_size, "linear output index");
+          } else if constexpr (std::is_same_v<Op, ElementwiseOp>) {
+            refs_ok(op.a, out_size);
+            refs_ok(op.b, out_size);
+            check(op.shift >= 0 && op.shift <= 30 && op.a_left >= 0 && op.a_left <= 30 &&
+                      op.b_left >= 0 && op.b_left <= 30,
+                  "shift");
+          } else if constexpr (std::is_same_v<Op, LookupOp>) {
+            refs_ok(op.in, out_size);
+            check(!op.table.empty(), "lookup table");
+          } else {
+            check(op.window > 0, "reduction window");
+            refs_ok(op.in, out_size * op.window);
+            check(op.kind != ReduceOp::Kind::kSum ||
+                      static_cast<int64_t>(op.multiplier.size()) == out_size,
+                  "reduction multipliers");
+            check(op.shift >= 0 && op.shift <= 30, "shift");
+          }
+        },
+        qop);
+  }
+}
+
+json TensorToJson(const QTensor& t) {
+  json j = {
+      {"name", t.name},   {"kind", static_cast<int>(t.kind)}, {"type", static_cast<int>(t.type)},
+      {"shape", t.shape}, {"frac_bits", t.frac_bits},         {"bound_bits", t.bound_bits}};
+  if (t.kind == QTensor::Kind::kConstant) j["values"] = t.values;
+  return j;
+}
+
+QTensor TensorFromJson(const json& j) {
+  QTensor t;
+  t.name = j.at("name");
+  t.kind = KindFromJson<QTensor::Kind>(j, 3);
+  const int type = j.at("type").get<int>();
+  if (type < 0 || type > static_cast<int>(DataType::kBool)) throw FrontendError("unknown type");
+  t.type = static_cast<DataType>(type);
+  t.shape = j.at("shape").get<Shape>();
+  t.frac_bits = j.at("frac_bits");
+  t.bound_bits = j.at("bound_bits");
+  if (j.contains("values")) t.values = j["values"].get<std::vector<int64_t>>();
+  return t;
+}
+
+}  // namespace
+
+double QTensor::scale() const { return std::ldexp(1.0, -frac_bits); }
+
+int64_t Clamp::Apply(int64_t q) const {
+  if (lo) q = std::max(q, *lo);
+  if (hi) q = std::min(q, *hi);
+  return q;
+}
+
+TensorId OutputOf(const QOp& op) {
+  return std::visit([](const auto& o) { return o.out; }, op);
+}
+
+std::string OpKindName(const QOp& qop) {
+  if (const auto* op = std::get_if<LinearOp>(&qop)) {
+    return op->clamp.active() ? "linear+clamp" : "linear";
+  }
+  if (const auto* op = std::get_if<ElementwiseOp>(&qop)) {
+    static constexpr const char* kNames[] = {"add", "sub", "mul"};
+    return kNames[static_cast<int>(op->kind)];
+  }
+  if (const auto* op = std::get_if<LookupOp>(&qop)) return fmt::format("lookup({})", op->function);
+  static constexpr const char* kNames[] = {"sum", "max", "argmax"};
+  return kNames[static_cast<int>(std::get<ReduceOp>(qop).kind)];
+}
+
+void SaveQuantizedModel(const QuantizedModel& model, const std::string& path) {
+  json j = {{"inputs", model.inputs},
+            {"outputs", model.outputs},
+            {"source", model.source},
+            {"onnx", json::binary(std::vector<uint8_t>(model.onnx.begin(), model.onnx.end()))}};
+  for (const QTensor& t : model.tensors) j["tensors"].push_back(TensorToJson(t));
+  j["ops"] = json::array();
+  for (const QOp& op : model.ops)
+    j["ops"].push_back(std::visit([](const auto& o) { return OpToJson(o); }, op));
+  const std::vector<uint8_t> cbor = json::to_cbor(j);
+  std::ofstream out(path, std::ios::binary);
+  out << kMagic;
+  out.write(reinterpret_cast<const char*>(cbor.data()), static_cast<std::streamsize>(cbor.size()));
+  if (!out.flush()) throw FrontendError(fmt::format("cannot write '{}'", path));
+}
+
+QuantizedModel LoadQuantizedModel(const std::string& path) {
+  const std::string bytes = ReadFileBytes(path);
+  if (bytes.compare(0, kMagic.size(), kMagic) != 0) {
+    throw FrontendError(fmt::format(
+        "'{}' is not a compiled tensorstark model (make one with `tensorstark compile`)", path));
+  }
+  try {
+    const json j =
+        json::from_cbor(bytes.begin() + static_cast<std::ptrdiff_t>(kMagic.size()), bytes.end());
+    QuantizedModel model;
+    for (const json& t : j.at("tensors")) model.tensors.push_back(TensorFromJson(t));
+    for (const json& op : j.at("ops")) model.ops.push_back(OpFromJson(op));
+    model.inputs = j.at("inputs").get<std::vector<TensorId>>();
+    model.outputs = j.at("outputs").get<std::vector<TensorId>>();
+    model.source = j.at("source");
+    const auto& onnx = j.at("onnx").get_binary();
+    model.onnx.assign(onnx.begin(), onnx.end());
+    Validate(model);
+    return model;
+  } catch (const json::exception& e) {
+    throw FrontendError(fmt::format("compiled model '{}' is corrupt ({})", path, e.what()));
+  } catch (const FrontendError& e) {
+    throw FrontendError(fmt::format("compiled model '{}' is corrupt ({})", path, e.what()));
+  }
+}
+
+}  // namespace tensorstark::frontend

@@ -1,0 +1,135 @@
+// The compiled model: the ONNX graph quantized to exact integer semantics, as a list of integer
+// operators over integer tensors. Every tensor has a power-of-two scale (a real value x is held as
+// q = round(x · 2^frac_bits)) chosen by calibration, and a bound: each element q of it satisfies
+// -2^bound_bits <= q < 2^bound_bits, which the prover checks. Every operator's semantics is exact
+// integer arithmetic, and each rescale is a floor division by a power of two whose remainder the
+// AIR range-checks, so the integer interpreter (quantized_eval.h) and the AIR agree bit for bit.
+//
+// Shape-only operators (index maps) leave no operator behind: an operator reads each operand
+// element through an ElementRef, the composition of all index maps between it and the tensor the
+// element lives in.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "frontend/tensor.h"
+
+namespace tensorstark::frontend {
+
+using TensorId = int32_t;
+
+struct QTensor {
+  enum class Kind : uint8_t { kInput, kComputed, kConstant };
+
+  std::string name;  // the ONNX value's name
+  Kind kind = Kind::kComputed;
+  DataType type = DataType::kFloat;  // of the ONNX value; kInt64 for ArgMax's indices
+  Shape shape;
+  int frac_bits = 0;
+  int bound_bits = 0;
+  std::vector<int64_t> values;  // constants only
+
+  int64_t size() const { return NumElements(shape); }
+  double scale() const;  // 2^-frac_bits, the real value of q = 1
+};
+
+// One operand element: element `index` of tensor `tensor`, or the integer `index` itself when
+// tensor is kLiteral (padding and fill values).
+struct ElementRef {
+  static constexpr TensorId kLiteral = -1;
+  TensorId tensor = kLiteral;
+  int64_t index = 0;
+
+  bool operator==(const ElementRef&) const = default;
+};
+
+// The optional clamp a fused activation adds after the rescale: ReLU is [0, +inf), Clip is
+// [round(min · 2^frac), round(max · 2^frac)].
+struct Clamp {
+  std::optional<int64_t> lo, hi;
+
+  bool active() const { return lo || hi; }
+  int64_t Apply(int64_t q) const;
+};
+
+// out[out_index[r·cols + c]] = clamp(floor((Σ_k x[r, c, k] · weights[k·cols + c]
+//                                           + bias[r·cols + c]) / 2^shift))
+// where x[r, c, k] = x[(r·groups + c / (cols / groups))·depth + k]. The bias already holds the
+// rounding offset 2^(shift-1), so the floor rounds to nearest.
+struct LinearOp {
+  TensorId out = 0;
+  int64_t rows = 0, depth = 0, cols = 0, groups = 1;
+  std::vector<ElementRef> x;
+  std::vector<int64_t> weights;
+  std::vector<int64_t> bias;
+  std::vector<int64_t> out_index;
+  int shift = 0;
+  Clamp clamp;
+};
+
+// out[i] = clamp(floor(((a[i] · 2^a_left) op (b[i] · 2^b_left) + round) / 2^shift)), op one of
+// +, -, ×; the left shifts align the scales of an addition's operands.
+struct ElementwiseOp {
+  enum class Kind : uint8_t { kAdd, kSub, kMul };
+  Kind kind = Kind::kAdd;
+  TensorId out = 0;
+  std::vector<ElementRef> a, b;
+  int a_left = 0, b_left = 0;
+  int shift = 0;
+  Clamp clamp;
+};
+
+// out[i] = table[in[i] - table_lo]: any unary function (Sigmoid, Tanh, Exp, GELU's Erf, ...) as a
+// lookup into a table over the inputs' range; an input outside the table is an error.
+struct LookupOp {
+  std::string function;  // the ONNX op type, for reports
+  TensorId out = 0;
+  std::vector<ElementRef> in;
+  int64_t table_lo = 0;
+  std::vector<int64_t> table;
+};
+
+// A reduction over windows of `window` elements each, one window per output element:
+//   kSum:    out[i] = floor((Σ_w in[i·window + w] · multiplier + round) / 2^shift), the form of
+//            average pooling, ReduceMean and ReduceSum;
+//   kMax:    out[i] = max_w in[i·window + w] (MaxPool, ReduceMax), padding never selected;
+//   kArgMax: out[i] = the first (or last) w at which the window's maximum is.
+struct ReduceOp {
+  enum class Kind : uint8_t { kSum, kMax, kArgMax };
+  Kind kind = Kind::kSum;
+  TensorId out = 0;
+  int64_t window = 0;
+  std::vector<ElementRef> in;
+  std::vector<int64_t> multiplier;  // kSum: one per output element
+  int shift = 0;
+  bool select_last = false;  // kArgMax
+};
+
+using QOp = std::variant<LinearOp, ElementwiseOp, LookupOp, ReduceOp>;
+
+struct QuantizedModel {
+  std::vector<QTensor> tensors;
+  std::vector<QOp> ops;           // in evaluation order
+  std::vector<TensorId> inputs;   // the model inputs, in ONNX order
+  std::vector<TensorId> outputs;  // the model outputs, in ONNX order
+  std::string onnx;               // the ONNX model's bytes: float inference for `run`
+  std::string source;             // the path it was compiled from, for reports
+
+  const QTensor& tensor(TensorId id) const { return tensors.at(id); }
+};
+
+// The output tensor of an operator.
+TensorId OutputOf(const QOp& op);
+// A short name of an operator's kind: "linear", "add", "lookup(Tanh)", "avgpool/sum", ...
+std::string OpKindName(const QOp& op);
+
+// The compiled model file (.tsm): a magic line and the model as CBOR. Load throws FrontendError
+// with a one-line message for a missing, truncated or foreign file.
+void SaveQuantizedModel(const QuantizedModel& model, const std::string& path);
+QuantizedModel LoadQuantizedModel(const std::string& path);
+
+}  // namespace tensorstark::frontend
