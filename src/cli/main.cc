@@ -1,5 +1,4 @@
-// The tensorstark command line. Today it has the foundation's self-check; the prover's commands
-// (compile, prove, verify, ...) arrive with the layers that implement them.
+// The tensorstark command line.
 #include <fmt/core.h>
 
 #include <span>
@@ -7,6 +6,7 @@
 
 #include "cli/bench_command.h"
 #include "cli/inspect_command.h"
+#include "cli/model_commands.h"
 #include "cli/selfcheck.h"
 
 namespace {
@@ -16,6 +16,8 @@ constexpr std::string_view kUsage = R"(usage: tensorstark <command> [options]
 Proves that an ML model produced a given output with a Circle STARK over Mersenne-31.
 
 commands:
+  compile     quantize an ONNX model into a compiled model (tensorstark compile --help)
+  run         run a compiled model on an input, next to float inference (tensorstark run --help)
   bench       prove and verify an example AIR and report time, size, memory and security
               (tensorstark bench --help)
   inspect     print a proof file as JSON (tensorstark inspect <proof.bin>)
@@ -40,6 +42,12 @@ int main(int argc, char** argv) {
   }
   if (command == "bench") {
     return tensorstark::cli::RunBenchCommand(std::span<char* const>(argv + 2, argc - 2));
+  }
+  if (command == "compile") {
+    return tensorstark::cli::RunCompileCommand(std::span<char* const>(argv + 2, argc - 2));
+  }
+  if (command == "run") {
+    return tensorstark::cli::RunRunCommand(std::span<char* const>(argv + 2, argc - 2));
   }
   if (command == "inspect") {
     return tensorstark::cli::RunInspectCommand(std::span<char* const>(argv + 2, argc - 2));
