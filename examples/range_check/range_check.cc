@@ -8,17 +8,10 @@
 
 namespace tensorstark::examples {
 
-air::Relation RangeCheckRelation(uint32_t log_range) {
-  return {"range_check_" + std::to_string(log_range), 1};
-}
-
 RangeCheckedValues::RangeCheckedValues(uint32_t log_size, uint32_t log_range, uint32_t n_columns)
-    : log_size_(log_size), n_columns_(n_columns), relation_(RangeCheckRelation(log_range)) {
+    : log_size_(log_size), n_columns_(n_columns), relation_(air::RangeCheckRelation(log_range)) {
   assert(n_columns >= 1);
 }
-
-RangeTable::RangeTable(uint32_t log_range)
-    : log_range_(log_range), relation_(RangeCheckRelation(log_range)) {}
 
 RangeCheckInstance MakeRangeCheck(uint32_t log_size, uint32_t log_range,
                                   const std::vector<std::vector<uint32_t>>& values) {
@@ -26,7 +19,7 @@ RangeCheckInstance MakeRangeCheck(uint32_t log_size, uint32_t log_range,
   const size_t n_rows = size_t{1} << log_size;
   RangeCheckInstance instance{air::FrameworkComponent<RangeCheckedValues>(RangeCheckedValues(
                                   log_size, log_range, static_cast<uint32_t>(values.size()))),
-                              air::FrameworkComponent<RangeTable>(RangeTable(log_range)),
+                              air::FrameworkComponent<air::RangeTable>(air::RangeTable(log_range)),
                               {},
                               {},
                               {M31::FromCanonical(values[0][0])}};

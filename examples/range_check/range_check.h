@@ -14,14 +14,13 @@
 
 #include "air/framework.h"
 #include "air/preprocessed.h"
+#include "air/range_table.h"
 #include "air/relation.h"
 #include "field/m31.h"
 
 namespace tensorstark::examples {
 
 using field::M31;
-
-air::Relation RangeCheckRelation(uint32_t log_range);
 
 class RangeCheckedValues {
  public:
@@ -50,30 +49,9 @@ class RangeCheckedValues {
   air::Relation relation_;
 };
 
-class RangeTable {
- public:
-  explicit RangeTable(uint32_t log_range);
-
-  std::string name() const { return "range_table"; }
-  uint32_t log_size() const { return log_range_; }
-
-  template <class E>
-  void Evaluate(E& eval) const {
-    using F = typename E::F;
-    const F table = eval.GetPreprocessedColumn({air::PreprocessedColumnId::Kind::kSeq, log_range_});
-    const F multiplicity = eval.NextTraceMask();
-    eval.AddToRelation(relation_, -multiplicity, {table});
-    eval.FinalizeLogupInPairs();
-  }
-
- private:
-  uint32_t log_range_;
-  air::Relation relation_;
-};
-
 struct RangeCheckInstance {
   air::FrameworkComponent<RangeCheckedValues> values;
-  air::FrameworkComponent<RangeTable> table;
+  air::FrameworkComponent<air::RangeTable> table;
   std::vector<std::vector<M31>> values_trace;  // the value columns, storage order
   std::vector<std::vector<M31>> table_trace;   // the multiplicity column, storage order
   std::vector<M31> public_inputs;              // {v_0 on row 0}

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
 
 namespace tensorstark::air {
 
@@ -10,6 +11,11 @@ uint32_t Component::EvalLogSize() const {
   // ceil(log2(degree)): the blowup that holds constraint·(1/Z) for a constraint of this degree.
   const uint32_t log_blowup = degree <= 1 ? 0 : std::bit_width(degree - 1);
   return log_size() + std::max<uint32_t>(log_blowup, 1);
+}
+
+std::vector<M31> Component::PreprocessedData(const PreprocessedColumnId&) const {
+  assert(false && "the component declares no data columns");
+  return {};
 }
 
 }  // namespace tensorstark::air

@@ -116,6 +116,9 @@ class Component {
 
   // The constraints as printable expressions, in Evaluate order.
   virtual std::vector<std::string> ConstraintExpressions() const = 0;
+
+  // The values, in coset row order, of a kData column among Info().preprocessed_columns.
+  virtual std::vector<M31> PreprocessedData(const PreprocessedColumnId& id) const;
 };
 
 }  // namespace tensorstark::air

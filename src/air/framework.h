@@ -4,7 +4,9 @@
 //   std::string name() const;
 //   uint32_t log_size() const;
 //   template <class E> void Evaluate(E& eval) const;
-// and Evaluate uses only the evaluator interface (see logup.h and the evaluators): NextTraceMask,
+// and, if it reads kData preprocessed columns,
+//   std::vector<M31> PreprocessedData(const PreprocessedColumnId&) const;
+// Evaluate uses only the evaluator interface (see logup.h and the evaluators): NextTraceMask,
 // NextInteractionMask, GetPreprocessedColumn, PublicInput, CombineEF, AddConstraint,
 // AddToRelation, FinalizeLogupInPairs, with E::F / E::EF values mixed with M31 constants.
 #pragma once
@@ -63,6 +65,13 @@ class FrameworkComponent final : public Component {
       texts.push_back(constraint.ToString());
     }
     return texts;
+  }
+  std::vector<M31> PreprocessedData(const PreprocessedColumnId& id) const override {
+    if constexpr (requires { eval_.PreprocessedData(id); }) {
+      return eval_.PreprocessedData(id);
+    } else {
+      return Component::PreprocessedData(id);
+    }
   }
 
  private:

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 
+#include "circle/bit_reverse.h"
 #include "circle/coset.h"
 #include "circle/vanishing.h"
 #include "fri/config.h"
@@ -90,6 +92,30 @@ std::variant<AirLayout, std::string> MakeLayout(std::span<const Component* const
   }
   for (auto& [name, relation] : relations) layout.relations.push_back(relation);
   return layout;
+}
+
+std::vector<std::vector<M31>> GeneratePreprocessedTrace(
+    std::span<const Component* const> components, const AirLayout& layout) {
+  std::vector<std::vector<M31>> columns(layout.preprocessed_columns.size());
+  for (size_t i = 0; i < components.size(); ++i) {
+    const ComponentLayout& c = layout.components[i];
+    for (size_t j = 0; j < c.preprocessed.size(); ++j) {
+      std::vector<M31>& column = columns[c.preprocessed[j]];
+      const PreprocessedColumnId& id = c.info.preprocessed_columns[j];
+      if (!column.empty()) continue;
+      if (id.kind != PreprocessedColumnId::Kind::kData) {
+        column = GeneratePreprocessedColumn(id);
+        continue;
+      }
+      column = components[i]->PreprocessedData(id);
+      if (column.size() != size_t{1} << id.log_size) {
+        throw std::invalid_argument(fmt::format("component {} gives {} rows for column {}",
+                                                components[i]->name(), column.size(), id.Name()));
+      }
+      circle::BitReverseCosetToCircleDomainOrder(std::span<M31>(column));
+    }
+  }
+  return columns;
 }
 
 std::optional<std::string> CheckTraces(std::span<const Component* const> components,

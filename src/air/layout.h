@@ -50,6 +50,11 @@ std::variant<AirLayout, std::string> MakeLayout(std::span<const Component* const
 std::vector<QM31> PackM31s(std::span<const M31> values);
 
 // A one-line error if traces[component][column] do not have the components' shapes.
+// Tree 0's columns in storage order: IsFirst and Seq from their ids, Data columns from the first
+// component that declares each. Throws std::invalid_argument if a data column has the wrong size.
+std::vector<std::vector<M31>> GeneratePreprocessedTrace(
+    std::span<const Component* const> components, const AirLayout& layout);
+
 std::optional<std::string> CheckTraces(std::span<const Component* const> components,
                                        const AirLayout& layout,
                                        const std::vector<std::vector<std::vector<M31>>>& traces);

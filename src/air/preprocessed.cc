@@ -13,6 +13,8 @@ std::string PreprocessedColumnId::Name() const {
       return "is_first_" + std::to_string(log_size);
     case Kind::kSeq:
       return "seq_" + std::to_string(log_size);
+    case Kind::kData:
+      return "data_" + std::to_string(index) + "_" + std::to_string(log_size);
   }
   return "";
 }
@@ -30,6 +32,9 @@ std::vector<field::M31> GeneratePreprocessedColumn(const PreprocessedColumnId& i
         column[r] = field::M31::FromCanonical(static_cast<uint32_t>(r));
       }
       circle::BitReverseCosetToCircleDomainOrder(std::span<field::M31>(column));
+      break;
+    case PreprocessedColumnId::Kind::kData:
+      assert(false && "data columns come from their component");
       break;
   }
   return column;

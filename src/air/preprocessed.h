@@ -1,6 +1,7 @@
 // Preprocessed columns (protocol reference §9.5): fixed columns that depend only on the AIR,
-// committed in tree 0. The prover and the verifier both derive them from their ids, so a proof
-// cannot choose them.
+// committed in tree 0, so a proof cannot choose them. IsFirst and Seq are derived from their ids;
+// Data columns (a model's weights, addresses and tables) come from the component that declares
+// them (Component::PreprocessedData), and the verifier knows them through the verifying key's root.
 #pragma once
 
 #include <compare>
@@ -16,15 +17,17 @@ struct PreprocessedColumnId {
   enum class Kind : uint8_t {
     kIsFirst,  // 1 on row 0, 0 elsewhere
     kSeq,      // row index r on row r (coset order): the table 0 … 2^log_size - 1
+    kData,     // column `index` of the AIR's fixed data
   };
   Kind kind = Kind::kIsFirst;
   uint32_t log_size = 0;
+  uint32_t index = 0;  // kData only: unique among the AIR's data columns
 
   std::string Name() const;
   friend auto operator<=>(const PreprocessedColumnId&, const PreprocessedColumnId&) = default;
 };
 
-// The column's values in bit-reversed circle-domain storage order.
+// The values of an IsFirst or Seq column in bit-reversed circle-domain storage order.
 std::vector<field::M31> GeneratePreprocessedColumn(const PreprocessedColumnId& id);
 
 }  // namespace tensorstark::air

@@ -98,10 +98,7 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
 
   // Tree 0: preprocessed columns; tree 1: the main trace. Components with relations keep their
   // trace-domain values for the interaction trace.
-  std::vector<std::vector<M31>> preprocessed;
-  for (const PreprocessedColumnId& id : layout.preprocessed_columns) {
-    preprocessed.push_back(GeneratePreprocessedColumn(id));
-  }
+  const std::vector<std::vector<M31>> preprocessed = GeneratePreprocessedTrace(components, layout);
   pcs.CommitEvaluations(preprocessed, channel);
   std::vector<std::vector<std::vector<M31>>> kept(components.size());
   std::vector<std::vector<M31>> main_columns;

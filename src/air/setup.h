@@ -23,11 +23,10 @@ std::variant<VerifyingKey<H>, std::string> Setup(std::span<const Component* cons
   if (const std::string* error = std::get_if<std::string>(&layout_or_error)) return *error;
   const AirLayout& layout = std::get<AirLayout>(layout_or_error);
   uint32_t max_log_size = 1;
-  std::vector<std::vector<M31>> columns;
   for (const PreprocessedColumnId& id : layout.preprocessed_columns) {
-    columns.push_back(GeneratePreprocessedColumn(id));
     max_log_size = std::max(max_log_size, id.log_size);
   }
+  std::vector<std::vector<M31>> columns = GeneratePreprocessedTrace(components, layout);
   const circle::TwiddleTree twiddles =
       circle::TwiddleTree::ForCanonicDomains(max_log_size + config.pcs.fri.log_blowup_factor);
   fri::CommitmentSchemeProver<C, H> pcs(config.pcs, twiddles);

@@ -51,7 +51,7 @@ std::variant<ExampleAirBuilder, std::string> MakeExampleAirBuilder(
           air.components.push_back(
               std::make_unique<air::FrameworkComponent<examples::RangeCheckedValues>>(
                   std::move(instance.values)));
-          air.components.push_back(std::make_unique<air::FrameworkComponent<examples::RangeTable>>(
+          air.components.push_back(std::make_unique<air::FrameworkComponent<air::RangeTable>>(
               std::move(instance.table)));
           air.traces.push_back(std::move(instance.values_trace));
           air.traces.push_back(std::move(instance.table_trace));

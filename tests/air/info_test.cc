@@ -57,7 +57,7 @@ TEST_CASE("Range table info") {
   CHECK(info.n_public_inputs == 0);
   CHECK(instance.table.EvalLogSize() == 6);
   CHECK(instance.values.EvalLogSize() == 6);  // log size 4, degree 3
-  CHECK(instance.table.name() == "range_table");
+  CHECK(instance.table.name() == "range_table_5");
 }
 
 }  // namespace

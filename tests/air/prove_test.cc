@@ -66,7 +66,7 @@ Air RangeCheck(uint32_t log_rows) {
   air.components.push_back(std::make_unique<FrameworkComponent<examples::RangeCheckedValues>>(
       std::move(instance.values)));
   air.components.push_back(
-      std::make_unique<FrameworkComponent<examples::RangeTable>>(std::move(instance.table)));
+      std::make_unique<FrameworkComponent<air::RangeTable>>(std::move(instance.table)));
   air.traces.push_back(std::move(instance.values_trace));
   air.traces.push_back(std::move(instance.table_trace));
   air.public_inputs = std::move(instance.public_inputs);

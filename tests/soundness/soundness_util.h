@@ -95,7 +95,7 @@ inline Air RangeCheckAir() {
   air.components.push_back(std::make_unique<air::FrameworkComponent<examples::RangeCheckedValues>>(
       std::move(instance.values)));
   air.components.push_back(
-      std::make_unique<air::FrameworkComponent<examples::RangeTable>>(std::move(instance.table)));
+      std::make_unique<air::FrameworkComponent<air::RangeTable>>(std::move(instance.table)));
   air.traces.push_back(std::move(instance.values_trace));
   air.traces.push_back(std::move(instance.table_trace));
   air.public_inputs = std::move(instance.public_inputs);
