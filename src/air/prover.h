@@ -41,6 +41,9 @@ struct ProveOptions {
   // The out-of-domain self-check. Only the soundness tests turn it off, to obtain the proof a
   // cheating prover would send for a trace that violates the constraints.
   bool check_constraints = true;
+  // The statement's length when it holds values no component reads (a model's inputs and
+  // outputs, which only the verifier's public LogUp terms use); 0: exactly what they read.
+  size_t n_public_inputs = 0;
 };
 
 template <class Pcs>
@@ -80,10 +83,11 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
   if (auto error = CheckTraces(components, layout, traces)) {
     return ProvingError{ProvingError::Kind::kInvalidTrace, *error};
   }
-  if (public_inputs.size() != layout.n_public_inputs) {
+  const size_t n_public_inputs = std::max(layout.n_public_inputs, options.n_public_inputs);
+  if (public_inputs.size() != n_public_inputs) {
     return ProvingError{ProvingError::Kind::kInvalidTrace,
                         fmt::format("{} public inputs given, the AIR reads {}",
-                                    public_inputs.size(), layout.n_public_inputs)};
+                                    public_inputs.size(), n_public_inputs)};
   }
   const uint32_t log_blowup = config.pcs.fri.log_blowup_factor;
   const circle::TwiddleTree twiddles = circle::TwiddleTree::ForCanonicDomains(
@@ -169,8 +173,8 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
   }
   if (options.check_constraints &&
       RecombineComposition(layout, chunk_values, oods_point) !=
-      CompositionAtPoint(components, layout, sampled, oods_point, random_coeff, public_inputs,
-                         elements, proof.claimed_sums)) {
+          CompositionAtPoint(components, layout, sampled, oods_point, random_coeff, public_inputs,
+                             elements, proof.claimed_sums)) {
     ProvingError error{ProvingError::Kind::kConstraintsNotSatisfied,
                        "the trace does not satisfy the constraints"};
     error.failure = FindConstraintFailure(components, layout, Committed(pcs), public_inputs,

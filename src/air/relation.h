@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "field/m31.h"
 #include "field/qm31.h"
 
 namespace tensorstark::air {
@@ -26,6 +27,14 @@ struct LookupElements {
   QM31 z;
   QM31 alpha;
   std::vector<QM31> alpha_powers;  // [1, α, α², …], n_values entries
+};
+
+// A LogUp fraction the verifier adds itself, computed from public values (a model's inputs and
+// outputs): multiplicity / denominator(values) in relation `relation`.
+struct PublicLogupTerm {
+  std::string relation;
+  std::vector<field::M31> values;
+  field::M31 multiplicity;
 };
 
 // Keyed by relation name; drawn in name order.

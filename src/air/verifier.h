@@ -14,6 +14,7 @@
 #include "air/component.h"
 #include "air/errors.h"
 #include "air/layout.h"
+#include "air/logup.h"
 #include "air/proof.h"
 #include "air/verifying_key.h"
 #include "fri/pcs_common.h"
@@ -25,10 +26,15 @@ namespace tensorstark::air {
 
 inline constexpr uint32_t kDefaultMinSecurityBits = 96;
 
+// `public_terms` are LogUp fractions the verifier derives from the proof's public inputs; they
+// join the components' claimed sums in the check that all fractions cancel. n_public_inputs is
+// the statement's length when it is longer than what the components read (ProveOptions).
 template <hash::Channel C, hash::MerkleHasher H>
 std::optional<VerificationError> Verify(std::span<const Component* const> components,
                                         const StarkProof<H>& proof, const VerifyingKey<H>& key,
-                                        uint32_t min_security_bits = kDefaultMinSecurityBits) {
+                                        uint32_t min_security_bits = kDefaultMinSecurityBits,
+                                        std::span<const PublicLogupTerm> public_terms = {},
+                                        size_t n_public_inputs = 0) {
   using Kind = VerificationError::Kind;
   const ProofConfig& config = proof.config;
   if (config.SecurityBits() < min_security_bits) {
@@ -48,10 +54,11 @@ std::optional<VerificationError> Verify(std::span<const Component* const> compon
                              "proof has the wrong number of claimed sums or commitments"};
   }
 
-  if (proof.public_inputs.size() != layout.n_public_inputs) {
+  n_public_inputs = std::max(n_public_inputs, layout.n_public_inputs);
+  if (proof.public_inputs.size() != n_public_inputs) {
     return VerificationError{Kind::kShapeMismatch,
                              fmt::format("proof has {} public inputs, the AIR reads {}",
-                                         proof.public_inputs.size(), layout.n_public_inputs)};
+                                         proof.public_inputs.size(), n_public_inputs)};
   }
 
   C channel;
@@ -80,6 +87,21 @@ std::optional<VerificationError> Verify(std::span<const Component* const> compon
                       components[i]->name())};
     }
     total += proof.claimed_sums[i];
+  }
+  for (const PublicLogupTerm& term : public_terms) {
+    const auto it = elements.find(term.relation);
+    if (it == elements.end() || term.values.size() != it->second.alpha_powers.size()) {
+      return VerificationError{Kind::kInvalidAir,
+                               fmt::format("public LogUp term for unknown relation {} or of the "
+                                           "wrong width",
+                                           term.relation)};
+    }
+    const QM31 denominator = LookupDenominator<M31>(it->second, term.values);
+    if (denominator == QM31()) {
+      return VerificationError{Kind::kClaimedSumsNotZero,
+                               "a public LogUp term's denominator is zero"};
+    }
+    total += denominator.Inverse() * term.multiplicity;
   }
   if (total != QM31()) {
     return VerificationError{Kind::kClaimedSumsNotZero, "LogUp claimed sums do not add up to 0"};

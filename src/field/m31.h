@@ -21,6 +21,10 @@ class M31 {
     uint32_t r = static_cast<uint32_t>(v);
     return M31(r >= kP ? r - kP : r, Raw{});
   }
+  // v mod p for a signed v with |v| < 2^63.
+  static constexpr M31 FromSigned(int64_t v) {
+    return v >= 0 ? Reduce(static_cast<uint64_t>(v)) : -Reduce(static_cast<uint64_t>(-v));
+  }
   // The caller guarantees v < p (checked in debug builds).
   static constexpr M31 FromCanonical(uint32_t v) { return M31(v, Raw{}); }
   static constexpr M31 Zero() { return M31(); }

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 
+#include "air/model_relations.h"
 #include "frontend/frontend_error.h"
 #include "frontend/index_map.h"
 #include "frontend/linear_form.h"
@@ -17,8 +18,7 @@
 namespace tensorstark::frontend {
 namespace {
 
-// Every accumulator, sum and product stays below 2^30 in absolute value: far from p/2 ≈ 2^30.
-constexpr int kAccumulatorBits = 30;
+using air::kAccumulatorBits;
 // The precision of the multiplier that divides a windowed sum by its count.
 constexpr int kMultiplierBits = 12;
 
@@ -292,7 +292,8 @@ class Quantizer {
       weights.push_back(form.alpha * w.values[i]);
       max_w = std::max(max_w, std::fabs(weights.back()));
     }
-    // Fewer weight bits until the worst-case accumulator cannot reach 2^30.
+    // Fewer weight bits until the worst-case accumulator cannot reach 2^30 and the rescale is one
+    // the AIR proves.
     for (int weight_bits = options_.weight_bits;; --weight_bits) {
       if (weight_bits < 4) {
         throw FrontendError(fmt::format(
@@ -319,8 +320,9 @@ class Quantizer {
         for (int64_t k = 0; k < form.depth; ++k) column += std::abs(op.weights[k * form.cols + c]);
         max_column = std::max(max_column, column);
       }
-      if (static_cast<double>(max_column) * std::ldexp(1.0, x.bound_bits) + max_bias <
-          std::ldexp(1.0, kAccumulatorBits)) {
+      if (op.shift <= air::kMaxRescaleShift &&
+          static_cast<double>(max_column) * std::ldexp(1.0, x.bound_bits) + max_bias <
+              std::ldexp(1.0, kAccumulatorBits)) {
         op.out = AddComputed(out_id, out_frac, activation_bound());
         if (activation) op.clamp = ClampOf(*activation, out_frac);
         break;

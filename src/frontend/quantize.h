@@ -18,7 +18,7 @@ namespace tensorstark::frontend {
 
 struct QuantizeOptions {
   int activation_bits = 12;
-  int headroom_bits = 2;
+  int headroom_bits = 3;  // bound 2^15: what the AIR's range checks prove
   int weight_bits = 10;
 };
 

@@ -4,6 +4,7 @@
 
 #include <cmath>
 
+#include "air/model_relations.h"
 #include "frontend/frontend_error.h"
 
 namespace tensorstark::frontend {
@@ -85,6 +86,19 @@ class Interpreter {
     run_.values[id][index] = q;
   }
 
+  // The AIR proves a clamp by range-checking the distance it moved the value: at most 2^16.
+  int64_t Clamped(const Clamp& clamp, int64_t q, TensorId out, int64_t index) const {
+    constexpr int64_t kReach = int64_t{1} << air::kRangeCheckBits;
+    if ((clamp.lo && *clamp.lo - q >= kReach) || (clamp.hi && q - *clamp.hi >= kReach)) {
+      const QTensor& t = model_.tensor(out);
+      throw FrontendError(fmt::format(
+          "the value before the activation of '{}' element {} is {}, too far outside the range "
+          "it was calibrated for (the input is far from the calibration set)",
+          t.name, index, std::ldexp(static_cast<double>(q), -t.frac_bits)));
+    }
+    return clamp.Apply(q);
+  }
+
   void Apply(const LinearOp& op) {
     const int64_t group_cols = op.cols / op.groups;
     for (int64_t r = 0; r < op.rows; ++r) {
@@ -92,8 +106,9 @@ class Interpreter {
         const ElementRef* x = &op.x[(r * op.groups + c / group_cols) * op.depth];
         int64_t acc = op.bias[r * op.cols + c];
         for (int64_t k = 0; k < op.depth; ++k) acc += Read(x[k]) * op.weights[k * op.cols + c];
-        Write(op.out, op.out_index[r * op.cols + c],
-              op.clamp.Apply(ShiftRight(acc, op.shift, /*round=*/false)), "linear");
+        const int64_t index = op.out_index[r * op.cols + c];
+        Write(op.out, index, Clamped(op.clamp, ShiftRight(acc, op.shift, false), op.out, index),
+              "linear");
       }
     }
   }
@@ -105,7 +120,8 @@ class Interpreter {
       const int64_t v = op.kind == ElementwiseOp::Kind::kAdd   ? a + b
                         : op.kind == ElementwiseOp::Kind::kSub ? a - b
                                                                : a * b;
-      Write(op.out, static_cast<int64_t>(i), op.clamp.Apply(ShiftRight(v, op.shift, true)),
+      const auto index = static_cast<int64_t>(i);
+      Write(op.out, index, Clamped(op.clamp, ShiftRight(v, op.shift, true), op.out, index),
             "elementwise");
     }
   }

@@ -101,7 +101,7 @@ TEST_CASE("inputs outside the compiled range are refused") {
   CHECK_NOTHROW(RunQuantized(model, std::vector<Tensor>{input}));
   input.values[17] = 1e6;
   CHECK_THROWS_WITH_AS(RunQuantized(model, std::vector<Tensor>{input}),
-                       doctest::Contains("element 17 is 1000000, outside the range [-4, 4)"),
+                       doctest::Contains("element 17 is 1000000, outside the range [-8, 8)"),
                        FrontendError);
 }
 

@@ -1,0 +1,137 @@
+// The fused linear operator (MatMul, Gemm, Conv): a dot product with a weight matrix, the bias,
+// the rescale (a floor division by 2^shift whose remainder is range-checked) and an optional ReLU,
+// in one component.
+//
+// Rows: output row m (a matrix row, a convolution's output position) takes ceil(depth / D)
+// consecutive rows, chunk c reading D inputs x_d = x[m, c·D + d]. Columns acc_n (one per output
+// column n) accumulate along the chunk:
+//   acc_n = (1 - first)·acc_n[row - 1] + bias_n + Σ_d x_d·w_{d,n}
+// and on the last chunk's row the result is rescaled and clamped:
+//   acc_n = q_n·2^shift + r_n,  r_n in [0, 2^shift),  out_n = max(q_n, lo) with ReLU, else q_n,
+//   out_n in [-2^15, 2^15),
+// then yielded to the tensor relation at its address with multiplicity -(its number of reads).
+// The weights, the bias, the input and output addresses and the multiplicities are data columns:
+// fixed by the model, committed in the preprocessed tree. Each x_d is read from the tensor relation
+// at its address (or is zero where the data says there is no input: padding, the last chunk's
+// tail). A weight is a data column value on the row that uses it, so a convolution's weights repeat
+// per output position in the preprocessed trace, which costs the verifier nothing and the prover
+// only the fixed setup work.
+//
+// Soundness of the rescale: the compiler checks that |acc| < 2^30 for all inputs in their proven
+// ranges, so acc is an integer in the field; with r in [0, 2^16) and |q| < 2^16 (from the range
+// checks), q·2^shift + r = acc holds over the integers when shift ≤ 13, so q = floor(acc/2^shift).
+#pragma once
+
+#include <cassert>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "air/model_relations.h"
+#include "air/preprocessed.h"
+#include "field/m31.h"
+
+namespace tensorstark::air {
+
+struct LinearComponentShape {
+  std::string name;
+  uint32_t log_size = 0;
+  uint32_t inputs_per_row = 1;  // D
+  uint32_t cols = 1;            // N
+  uint32_t shift = 0;
+  bool relu = false;
+  int64_t relu_floor = 0;  // lo: out = max(q, lo)
+  uint32_t first_data_column = 0;
+
+  // Data columns, in this order: first, last, (x_address_d, x_read_d) per d, w_{d,n} (d-major),
+  // bias_n, (out_address_n, out_reads_n) per n.
+  uint32_t n_data_columns() const {
+    return 2 + 2 * inputs_per_row + inputs_per_row * cols + 3 * cols;
+  }
+  uint32_t WeightColumn(uint32_t d, uint32_t n) const {
+    return 2 + 2 * inputs_per_row + d * cols + n;
+  }
+  uint32_t BiasColumn(uint32_t n) const {
+    return 2 + 2 * inputs_per_row + inputs_per_row * cols + n;
+  }
+  uint32_t OutColumn(uint32_t n) const { return BiasColumn(cols) + 2 * n; }
+  // Main columns: x_d, then (acc_n, q_n, r_n[, out_n]) per n.
+  uint32_t columns_per_output() const { return relu ? 4 : 3; }
+  uint32_t n_trace_columns() const { return inputs_per_row + cols * columns_per_output(); }
+};
+
+class LinearComponent {
+ public:
+  using DataColumns = std::vector<std::vector<field::M31>>;  // coset row order
+
+  LinearComponent(LinearComponentShape shape, std::shared_ptr<const DataColumns> data)
+      : shape_(std::move(shape)), data_(std::move(data)) {
+    assert(shape_.shift <= 13 && data_->size() == shape_.n_data_columns());
+  }
+
+  const LinearComponentShape& shape() const { return shape_; }
+  std::string name() const { return shape_.name; }
+  uint32_t log_size() const { return shape_.log_size; }
+
+  std::vector<field::M31> PreprocessedData(const PreprocessedColumnId& id) const {
+    return data_->at(id.index - shape_.first_data_column);
+  }
+
+  template <class E>
+  void Evaluate(E& eval) const {
+    using F = typename E::F;
+    using field::M31;
+    const uint32_t D = shape_.inputs_per_row;
+    const F first = Data(eval, 0);
+    const F last = Data(eval, 1);
+    std::vector<F> x;
+    for (uint32_t d = 0; d < D; ++d) {
+      const F address = Data(eval, 2 + 2 * d);
+      const F read = Data(eval, 3 + 2 * d);
+      x.push_back(eval.NextTraceMask());
+      eval.AddConstraint((M31::One() - read) * x[d]);
+      eval.AddToRelation(tensor_, read, {address, x[d]});
+    }
+    const M31 value_offset = M31::FromCanonical(1u << kValueBoundBits);
+    const M31 remainder_offset = M31::FromCanonical((1u << kRangeCheckBits) - (1u << shape_.shift));
+    for (uint32_t n = 0; n < shape_.cols; ++n) {
+      const auto [acc_prev, acc] = eval.template NextInteractionMask<2>(kTraceTree, {-1, 0});
+      const F q = eval.NextTraceMask();
+      const F r = eval.NextTraceMask();
+      F sum = Data(eval, shape_.BiasColumn(n));
+      for (uint32_t d = 0; d < D; ++d) sum = sum + x[d] * Data(eval, shape_.WeightColumn(d, n));
+      eval.AddConstraint(acc - (M31::One() - first) * acc_prev - sum);
+      eval.AddConstraint(last * (acc - q * M31::FromCanonical(1u << shape_.shift) - r));
+      eval.AddToRelation(range_, last, {r});
+      eval.AddToRelation(range_, last, {r + remainder_offset});
+      F out = q;
+      if (shape_.relu) {
+        const M31 floor = M31::FromSigned(shape_.relu_floor);
+        out = eval.NextTraceMask();
+        eval.AddConstraint((out - q) * (out - floor));
+        eval.AddToRelation(range_, last, {out - q});
+        eval.AddToRelation(range_, last, {out - floor});
+      }
+      eval.AddToRelation(range_, last, {out + value_offset});
+      const F address = Data(eval, shape_.OutColumn(n));
+      const F reads = Data(eval, shape_.OutColumn(n) + 1);
+      eval.AddToRelation(tensor_, -reads, {address, out});
+    }
+    eval.FinalizeLogupInPairs();
+  }
+
+ private:
+  template <class E>
+  typename E::F Data(E& eval, uint32_t column) const {
+    return eval.GetPreprocessedColumn(
+        {PreprocessedColumnId::Kind::kData, shape_.log_size, shape_.first_data_column + column});
+  }
+
+  LinearComponentShape shape_;
+  std::shared_ptr<const DataColumns> data_;
+  Relation tensor_ = TensorRelation();
+  Relation range_ = RangeCheckRelation(kRangeCheckBits);
+};
+
+}  // namespace tensorstark::air

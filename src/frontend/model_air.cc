@@ -1,0 +1,320 @@
+#include "frontend/model_air.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <bit>
+
+#include "air/framework.h"
+#include "air/layout.h"
+#include "air/linear_component.h"
+#include "air/model_relations.h"
+#include "air/range_table.h"
+#include "circle/bit_reverse.h"
+#include "frontend/frontend_error.h"
+
+namespace tensorstark::frontend {
+namespace {
+
+using air::FrameworkComponent;
+using air::LinearComponent;
+using air::LinearComponentShape;
+using field::M31;
+
+constexpr uint32_t kMinLogSize = air::kMinComponentLogSize;
+constexpr uint32_t kMaxInputsPerRow = 32;
+
+uint32_t LogRows(int64_t rows) {
+  return std::max(
+      kMinLogSize,
+      static_cast<uint32_t>(std::bit_width(static_cast<uint64_t>(std::max<int64_t>(rows, 1) - 1))));
+}
+
+std::vector<M31> ToStorageOrder(std::vector<M31> column) {
+  circle::BitReverseCosetToCircleDomainOrder(std::span<M31>(column));
+  return column;
+}
+
+// The number of inputs a linear operator's row reads: the one that minimises the trace area, with
+// a row's cost its reads plus its outputs' columns and lookups.
+uint32_t ChooseInputsPerRow(const LinearOp& op) {
+  uint32_t best = 1;
+  double best_cost = 0;
+  const uint32_t max_d = static_cast<uint32_t>(std::min<int64_t>(op.depth, kMaxInputsPerRow));
+  for (uint32_t d = 1; d <= max_d; ++d) {
+    const int64_t rows = op.rows * ((op.depth + d - 1) / d);
+    const double cost = static_cast<double>(int64_t{1} << LogRows(rows)) *
+                        (3.0 * d + 14.0 * static_cast<double>(op.cols));
+    if (d == 1 || cost < best_cost) {
+      best = d;
+      best_cost = cost;
+    }
+  }
+  return best;
+}
+
+}  // namespace
+
+struct ModelAir::Impl {
+  const QuantizedModel& model;
+  std::vector<int64_t> base;                // address of element 0 of each tensor
+  std::vector<std::vector<int64_t>> reads;  // per tensor element: reads, model outputs included
+  std::vector<std::unique_ptr<air::Component>> components;
+  std::vector<const LinearOp*> linear_ops;  // per linear component, its operator
+  std::vector<const LinearComponentShape*> linear_shapes;
+
+  explicit Impl(const QuantizedModel& m) : model(m) {
+    int64_t next = 0;
+    for (const QTensor& t : model.tensors) {
+      base.push_back(next);
+      if (t.kind != QTensor::Kind::kConstant) next += t.size();
+      reads.emplace_back(t.kind == QTensor::Kind::kConstant ? 0 : t.size(), 0);
+    }
+    if (next >= int64_t{1} << 30) throw FrontendError("the model has more than 2^30 elements");
+    for (TensorId id : model.outputs) {
+      for (int64_t& r : reads[id]) ++r;
+    }
+    for (const QOp& qop : model.ops) {
+      const auto* op = std::get_if<LinearOp>(&qop);
+      if (!op) {
+        throw FrontendError(
+            fmt::format("the prover does not support {} operators yet (output '{}')",
+                        OpKindName(qop), model.tensor(OutputOf(qop)).name));
+      }
+      for (const ElementRef& ref : op->x) Count(ref);
+    }
+    uint32_t next_data_column = 0;
+    for (const QOp& qop : model.ops) {
+      AddLinear(std::get<LinearOp>(qop), next_data_column);
+    }
+    components.push_back(std::make_unique<FrameworkComponent<air::RangeTable>>(
+        air::RangeTable(air::kRangeCheckBits)));
+  }
+
+  void Count(const ElementRef& ref) {
+    if (ref.tensor == ElementRef::kLiteral) return;
+    if (model.tensor(ref.tensor).kind == QTensor::Kind::kConstant) {
+      throw FrontendError(fmt::format("the prover does not read constant tensors yet ('{}')",
+                                      model.tensor(ref.tensor).name));
+    }
+    ++reads[ref.tensor][ref.index];
+  }
+
+  M31 Address(TensorId tensor, int64_t index) const {
+    return M31::FromCanonical(static_cast<uint32_t>(base[tensor] + index));
+  }
+
+  void AddLinear(const LinearOp& op, uint32_t& next_data_column) {
+    const std::string& out_name = model.tensor(op.out).name;
+    if (op.groups != 1) {
+      throw FrontendError(
+          fmt::format("the prover does not support grouped convolutions yet ('{}')", out_name));
+    }
+    if (op.clamp.hi) {
+      throw FrontendError(
+          fmt::format("the prover does not support an upper clamp yet ('{}')", out_name));
+    }
+    for (const ElementRef& ref : op.x) {
+      if (ref.tensor == ElementRef::kLiteral && ref.index != 0) {
+        throw FrontendError(fmt::format(
+            "the prover does not support nonzero padding into a linear operator ('{}')", out_name));
+      }
+    }
+    LinearComponentShape shape;
+    shape.name = fmt::format("linear_{}", linear_ops.size());
+    shape.inputs_per_row = ChooseInputsPerRow(op);
+    shape.cols = static_cast<uint32_t>(op.cols);
+    shape.shift = static_cast<uint32_t>(op.shift);
+    shape.relu = op.clamp.lo.has_value();
+    shape.relu_floor = op.clamp.lo.value_or(0);
+    const int64_t chunks = (op.depth + shape.inputs_per_row - 1) / shape.inputs_per_row;
+    shape.log_size = LogRows(op.rows * chunks);
+    shape.first_data_column = next_data_column;
+    next_data_column += shape.n_data_columns();
+
+    const size_t n_rows = size_t{1} << shape.log_size;
+    auto data = std::make_shared<LinearComponent::DataColumns>(shape.n_data_columns(),
+                                                               std::vector<M31>(n_rows));
+    auto& columns = *data;
+    const uint32_t D = shape.inputs_per_row;
+    for (size_t row = 0; row < n_rows; ++row) {
+      const int64_t m = static_cast<int64_t>(row) / chunks, c = static_cast<int64_t>(row) % chunks;
+      if (m >= op.rows) {
+        columns[0][row] = M31::One();  // padding rows restart the accumulators at zero
+        continue;
+      }
+      columns[0][row] = c == 0 ? M31::One() : M31::Zero();
+      columns[1][row] = c == chunks - 1 ? M31::One() : M31::Zero();
+      for (uint32_t d = 0; d < D; ++d) {
+        const int64_t k = c * D + d;
+        if (k >= op.depth) continue;
+        const ElementRef& ref = op.x[m * op.depth + k];
+        if (ref.tensor != ElementRef::kLiteral) {
+          columns[2 + 2 * d][row] = Address(ref.tensor, ref.index);
+          columns[3 + 2 * d][row] = M31::One();
+        }
+        for (uint32_t n = 0; n < shape.cols; ++n) {
+          columns[shape.WeightColumn(d, n)][row] = M31::FromSigned(op.weights[k * op.cols + n]);
+        }
+      }
+      for (uint32_t n = 0; n < shape.cols; ++n) {
+        if (c == 0) columns[shape.BiasColumn(n)][row] = M31::FromSigned(op.bias[m * op.cols + n]);
+        if (c == chunks - 1) {
+          const int64_t index = op.out_index[m * op.cols + n];
+          columns[shape.OutColumn(n)][row] = Address(op.out, index);
+          columns[shape.OutColumn(n) + 1][row] =
+              M31::FromCanonical(static_cast<uint32_t>(reads[op.out][index]));
+        }
+      }
+    }
+    auto component =
+        std::make_unique<FrameworkComponent<LinearComponent>>(LinearComponent(shape, data));
+    linear_shapes.push_back(&component->eval().shape());
+    linear_ops.push_back(&op);
+    components.push_back(std::move(component));
+  }
+
+  // The main trace of a linear component (coset row order until the end) and its range checks.
+  std::vector<std::vector<M31>> LinearTrace(const LinearOp& op, const LinearComponentShape& shape,
+                                            const QuantizedRun& run,
+                                            std::vector<uint32_t>& range_counts) const {
+    const size_t n_rows = size_t{1} << shape.log_size;
+    const uint32_t D = shape.inputs_per_row;
+    const int64_t chunks = (op.depth + D - 1) / D;
+    std::vector<std::vector<M31>> trace(shape.n_trace_columns(), std::vector<M31>(n_rows));
+    const auto count = [&](int64_t v) {
+      // Out-of-range values (a broken witness) are left to the constraints to reject.
+      if (v >= 0 && v < (int64_t{1} << air::kRangeCheckBits)) ++range_counts[v];
+    };
+    std::vector<int64_t> acc(op.cols, 0);
+    for (int64_t m = 0; m < op.rows; ++m) {
+      for (int64_t c = 0; c < chunks; ++c) {
+        const size_t row = static_cast<size_t>(m * chunks + c);
+        std::vector<int64_t> x(D, 0);
+        for (uint32_t d = 0; d < D; ++d) {
+          const int64_t k = c * D + d;
+          if (k >= op.depth) continue;
+          const ElementRef& ref = op.x[m * op.depth + k];
+          x[d] = ref.tensor == ElementRef::kLiteral ? 0 : run.values[ref.tensor][ref.index];
+          trace[d][row] = M31::FromSigned(x[d]);
+        }
+        for (uint32_t n = 0; n < shape.cols; ++n) {
+          if (c == 0) acc[n] = op.bias[m * op.cols + n];
+          for (uint32_t d = 0; d < D; ++d) {
+            const int64_t k = c * D + d;
+            if (k < op.depth) acc[n] += x[d] * op.weights[k * op.cols + n];
+          }
+          const uint32_t col = D + n * shape.columns_per_output();
+          trace[col][row] = M31::FromSigned(acc[n]);
+          if (c != chunks - 1) continue;
+          const int64_t q = acc[n] >> shape.shift;
+          const int64_t r = acc[n] - (q << shape.shift);
+          trace[col + 1][row] = M31::FromSigned(q);
+          trace[col + 2][row] = M31::FromSigned(r);
+          count(r);
+          count(r + (int64_t{1} << air::kRangeCheckBits) - (int64_t{1} << shape.shift));
+          int64_t out = q;
+          if (shape.relu) {
+            out = std::max(q, shape.relu_floor);
+            trace[col + 3][row] = M31::FromSigned(out);
+            count(out - q);
+            count(out - shape.relu_floor);
+          }
+          count(out + (int64_t{1} << air::kValueBoundBits));
+        }
+      }
+    }
+    for (std::vector<M31>& column : trace) column = ToStorageOrder(std::move(column));
+    return trace;
+  }
+};
+
+ModelAir::ModelAir(const QuantizedModel& model) : impl_(std::make_unique<Impl>(model)) {}
+ModelAir::~ModelAir() = default;
+ModelAir::ModelAir(ModelAir&&) noexcept = default;
+
+std::vector<const air::Component*> ModelAir::components() const {
+  std::vector<const air::Component*> result;
+  for (const auto& component : impl_->components) result.push_back(component.get());
+  return result;
+}
+
+ModelAir::Witness ModelAir::GenerateWitness(const QuantizedRun& run) const {
+  Witness witness;
+  std::vector<uint32_t> range_counts(size_t{1} << air::kRangeCheckBits, 0);
+  for (size_t i = 0; i < impl_->linear_ops.size(); ++i) {
+    witness.traces.push_back(
+        impl_->LinearTrace(*impl_->linear_ops[i], *impl_->linear_shapes[i], run, range_counts));
+  }
+  std::vector<M31> multiplicities;
+  for (uint32_t count : range_counts) multiplicities.push_back(M31::FromCanonical(count));
+  witness.traces.push_back({ToStorageOrder(std::move(multiplicities))});
+  for (const std::vector<TensorId>* list : {&impl_->model.inputs, &impl_->model.outputs}) {
+    for (TensorId id : *list) {
+      for (int64_t v : run.values[id]) witness.public_inputs.push_back(M31::FromSigned(v));
+    }
+  }
+  return witness;
+}
+
+namespace {
+
+int64_t PublicCount(const QuantizedModel& model) {
+  int64_t count = 0;
+  for (const std::vector<TensorId>* list : {&model.inputs, &model.outputs}) {
+    for (TensorId id : *list) count += model.tensor(id).size();
+  }
+  return count;
+}
+
+int64_t SignedValue(M31 v) {
+  const uint32_t x = v.value();
+  return x <= field::kP / 2 ? static_cast<int64_t>(x) : static_cast<int64_t>(x) - field::kP;
+}
+
+}  // namespace
+
+size_t ModelAir::n_public_inputs() const { return static_cast<size_t>(PublicCount(impl_->model)); }
+
+std::vector<air::PublicLogupTerm> ModelAir::PublicTerms(std::span<const M31> public_inputs) const {
+  const QuantizedModel& model = impl_->model;
+  if (static_cast<int64_t>(public_inputs.size()) != PublicCount(model)) {
+    throw FrontendError(
+        fmt::format("the proof has {} public values, the model has {} inputs and "
+                    "outputs",
+                    public_inputs.size(), PublicCount(model)));
+  }
+  std::vector<air::PublicLogupTerm> terms;
+  size_t next = 0;
+  const std::string relation = air::TensorRelation().name;
+  for (TensorId id : model.inputs) {
+    for (int64_t i = 0; i < model.tensor(id).size(); ++i) {
+      const M31 reads = M31::FromCanonical(static_cast<uint32_t>(impl_->reads[id][i]));
+      terms.push_back({relation, {impl_->Address(id, i), public_inputs[next++]}, -reads});
+    }
+  }
+  for (TensorId id : model.outputs) {
+    for (int64_t i = 0; i < model.tensor(id).size(); ++i) {
+      terms.push_back({relation, {impl_->Address(id, i), public_inputs[next++]}, M31::One()});
+    }
+  }
+  return terms;
+}
+
+std::vector<Tensor> ModelAir::Outputs(std::span<const M31> public_inputs) const {
+  const QuantizedModel& model = impl_->model;
+  size_t next = 0;
+  for (TensorId id : model.inputs) next += model.tensor(id).size();
+  std::vector<Tensor> outputs;
+  for (TensorId id : model.outputs) {
+    const QTensor& t = model.tensor(id);
+    Tensor out = Tensor::Zeros(t.type, t.shape);
+    for (double& v : out.values) {
+      v = std::ldexp(static_cast<double>(SignedValue(public_inputs[next++])), -t.frac_bits);
+    }
+    outputs.push_back(std::move(out));
+  }
+  return outputs;
+}
+
+}  // namespace tensorstark::frontend
