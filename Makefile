@@ -4,7 +4,7 @@ BUILD ?= build
 SIMD ?= auto
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build test test-simd bench demo clean fuzz
+.PHONY: all setup configure build test test-simd bench demo prove verify clean fuzz
 
 all: build
 
@@ -33,11 +33,29 @@ bench: build
 	@scripts/run_benchmarks.sh $(BUILD)
 	@scripts/bench_prover.sh $(BUILD)
 
-# The foundation self-check, then a proof and its verification for both example AIRs.
+# A model to prove: MODEL names an example directory (model.onnx, calibration.json, input.json);
+# prove writes OUT/<model>/ with the compiled model, the proof and the outputs.
+MODEL ?= examples/fashion_mlp
+OUT ?= out
+PROFILE ?= fast
+HASH ?= blake2s
+MODEL_OUT = $(OUT)/$(notdir $(MODEL))
+
+prove: build
+	@mkdir -p $(MODEL_OUT)
+	@$(BUILD)/tensorstark compile $(MODEL)/model.onnx -o $(MODEL_OUT)/model.tsm \
+	  --calibration $(MODEL)/calibration.json
+	@$(BUILD)/tensorstark prove $(MODEL_OUT)/model.tsm --input $(MODEL)/input.json \
+	  -o $(MODEL_OUT)/proof.bin --outputs $(MODEL_OUT)/outputs.json --profile $(PROFILE) --hash $(HASH)
+
+verify: build
+	@$(BUILD)/tensorstark verify $(MODEL_OUT)/model.tsm $(MODEL_OUT)/proof.bin
+
+# The foundation self-check, then fashion_mlp compiled, proved and verified.
 demo: build
 	@$(BUILD)/tensorstark selfcheck
-	@$(BUILD)/tensorstark bench wide-fib --log-rows 16 --columns 100 --profile fast
-	@$(BUILD)/tensorstark bench range-check --log-rows 16 --profile fast
+	@$(MAKE) --no-print-directory prove MODEL=examples/fashion_mlp
+	@$(MAKE) --no-print-directory verify MODEL=examples/fashion_mlp
 
 # Fuzzes the proof parser (fuzz/): clang++-14 with libFuzzer, ASan and UBSan in its own build dir,
 # seeded with valid proofs, for FUZZ_SECONDS on FUZZ_CORPUS (which keeps what it finds). Crash

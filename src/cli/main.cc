@@ -7,6 +7,7 @@
 #include "cli/bench_command.h"
 #include "cli/inspect_command.h"
 #include "cli/model_commands.h"
+#include "cli/prove_command.h"
 #include "cli/selfcheck.h"
 
 namespace {
@@ -18,6 +19,8 @@ Proves that an ML model produced a given output with a Circle STARK over Mersenn
 commands:
   compile     quantize an ONNX model into a compiled model (tensorstark compile --help)
   run         run a compiled model on an input, next to float inference (tensorstark run --help)
+  prove       prove that a compiled model produced its outputs from an input (... prove --help)
+  verify      check a proof against a compiled model (tensorstark verify --help)
   bench       prove and verify an example AIR and report time, size, memory and security
               (tensorstark bench --help)
   inspect     print a proof file as JSON (tensorstark inspect <proof.bin>)
@@ -48,6 +51,12 @@ int main(int argc, char** argv) {
   }
   if (command == "run") {
     return tensorstark::cli::RunRunCommand(std::span<char* const>(argv + 2, argc - 2));
+  }
+  if (command == "prove") {
+    return tensorstark::cli::RunProveCommand(std::span<char* const>(argv + 2, argc - 2));
+  }
+  if (command == "verify") {
+    return tensorstark::cli::RunVerifyCommand(std::span<char* const>(argv + 2, argc - 2));
   }
   if (command == "inspect") {
     return tensorstark::cli::RunInspectCommand(std::span<char* const>(argv + 2, argc - 2));

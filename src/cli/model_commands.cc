@@ -10,7 +10,7 @@
 #include <string>
 #include <variant>
 
-#include "cli/options.h"
+#include "cli/command_args.h"
 #include "frontend/compile.h"
 #include "frontend/float_eval.h"
 #include "frontend/frontend_error.h"
@@ -23,7 +23,8 @@ namespace {
 using frontend::FrontendError;
 using frontend::QuantizedModel;
 
-constexpr std::string_view kCompileUsage = R"(usage: tensorstark compile MODEL.onnx -o MODEL.tsm [--calibration DATA.json]
+constexpr std::string_view kCompileUsage =
+    R"(usage: tensorstark compile MODEL.onnx -o MODEL.tsm [--calibration DATA.json]
 
 Quantizes an ONNX model into a compiled model: every tensor gets a power-of-two scale chosen from
 its range over the calibration set, every operator exact integer semantics (a matmul or
@@ -38,7 +39,8 @@ options:
   --weight-bits B           bits per weight, sign included (default 10)
 )";
 
-constexpr std::string_view kRunUsage = R"(usage: tensorstark run MODEL.tsm --input IN.json [--output OUT.json]
+constexpr std::string_view kRunUsage =
+    R"(usage: tensorstark run MODEL.tsm --input IN.json [--output OUT.json]
 
 Runs the compiled model on an input with its exact integer semantics (what a proof proves), and
 prints each output next to float inference of the original ONNX model and the largest difference.
@@ -47,55 +49,6 @@ options:
   --input FILE     the input, {"input_data": [[...]]} (required)
   --output FILE    also write the outputs as {"output_data": [[...]]}
 )";
-
-// Splits off the one positional argument (the model) and parses the options; "-o" is --output.
-struct ParsedArgs {
-  std::string model;
-  Options options;
-};
-
-std::variant<ParsedArgs, std::string> ParseModelArgs(std::span<char* const> args,
-                                                     const std::set<std::string>& value_options) {
-  ParsedArgs parsed;
-  std::vector<char*> rest;
-  std::string dash_o = "--output";
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string arg = args[i];
-    if (arg == "-o") {
-      rest.push_back(dash_o.data());
-    } else if (arg.rfind("-", 0) != 0 && (i == 0 || std::string(args[i - 1]).rfind("-", 0) != 0)) {
-      if (!parsed.model.empty()) return fmt::format("unexpected argument '{}'", arg);
-      parsed.model = arg;
-    } else {
-      rest.push_back(args[i]);
-    }
-  }
-  if (parsed.model.empty()) return std::string("no model given");
-  auto options = Options::Parse(rest, value_options, {});
-  if (const auto* error = std::get_if<std::string>(&options)) return *error;
-  parsed.options = std::get<Options>(options);
-  return parsed;
-}
-
-bool WantsHelp(std::span<char* const> args) {
-  return std::any_of(args.begin(), args.end(), [](const char* a) {
-    return std::string(a) == "--help" || std::string(a) == "-h";
-  });
-}
-
-int UsageError(const char* command, std::string_view usage, const std::string& error) {
-  fmt::print(stderr, "tensorstark {}: {}\n\n{}", command, error, usage);
-  return 2;
-}
-
-// "[0.125, -3.5]" (fmt::join trips a GCC 12 false -Wstringop-overflow here).
-std::string FormatValues(const std::vector<double>& values) {
-  std::string text = "[";
-  for (size_t i = 0; i < values.size(); ++i) {
-    text += fmt::format("{}{:.5g}", i ? ", " : "", values[i]);
-  }
-  return text + "]";
-}
 
 std::string ScaleText(int frac_bits) { return fmt::format("2^{}", -frac_bits); }
 
@@ -108,9 +61,8 @@ void PrintModelSummary(const QuantizedModel& model) {
              "shape", "scale", "bound");
   for (size_t i = 0; i < model.ops.size(); ++i) {
     const frontend::QTensor& out = model.tensor(frontend::OutputOf(model.ops[i]));
-    fmt::print("  {:<3} {:<14} {:<{}} {:<16} {:>7} {:>7}\n", i,
-               frontend::OpKindName(model.ops[i]), out.name, name_width,
-               frontend::ShapeToString(out.shape), ScaleText(out.frac_bits),
+    fmt::print("  {:<3} {:<14} {:<{}} {:<16} {:>7} {:>7}\n", i, frontend::OpKindName(model.ops[i]),
+               out.name, name_width, frontend::ShapeToString(out.shape), ScaleText(out.frac_bits),
                fmt::format("2^{}", out.bound_bits));
   }
 }
@@ -132,11 +84,13 @@ int RunCompileCommand(std::span<char* const> args) {
     fmt::print("{}", kCompileUsage);
     return 0;
   }
-  auto parsed = ParseModelArgs(args, {"output", "calibration", "activation-bits", "weight-bits"});
+  auto parsed = ParseCommandArgs(args, {"model"},
+                                 {"output", "calibration", "activation-bits", "weight-bits"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("compile", kCompileUsage, *error);
   }
-  const auto& [onnx_path, options] = std::get<ParsedArgs>(parsed);
+  const std::string& onnx_path = std::get<CommandArgs>(parsed).positional[0];
+  const Options& options = std::get<CommandArgs>(parsed).options;
   if (!options.Has("output")) return UsageError("compile", kCompileUsage, "-o FILE is required");
   frontend::QuantizeOptions quantize;
   auto activation_bits = options.GetInt("activation-bits", quantize.activation_bits, 4, 14);
@@ -148,14 +102,14 @@ int RunCompileCommand(std::span<char* const> args) {
   }
   quantize.activation_bits = static_cast<int>(std::get<uint64_t>(activation_bits));
   quantize.weight_bits = static_cast<int>(std::get<uint64_t>(weight_bits));
-  const std::string calibration = options.Get(
-      "calibration",
-      (std::filesystem::path(onnx_path).parent_path() / "calibration.json").string());
+  const std::string calibration =
+      options.Get("calibration",
+                  (std::filesystem::path(onnx_path).parent_path() / "calibration.json").string());
   const std::string output = options.Get("output", "");
   try {
     if (!options.Has("calibration") && !std::filesystem::exists(calibration)) {
-      throw FrontendError(fmt::format(
-          "no calibration set: pass --calibration FILE (there is no {})", calibration));
+      throw FrontendError(
+          fmt::format("no calibration set: pass --calibration FILE (there is no {})", calibration));
     }
     const QuantizedModel model = frontend::CompileOnnxModel(onnx_path, calibration, quantize);
     fmt::print("compiled {} (calibration {})\n", onnx_path, calibration);
@@ -175,11 +129,12 @@ int RunRunCommand(std::span<char* const> args) {
     fmt::print("{}", kRunUsage);
     return 0;
   }
-  auto parsed = ParseModelArgs(args, {"input", "output"});
+  auto parsed = ParseCommandArgs(args, {"model"}, {"input", "output"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("run", kRunUsage, *error);
   }
-  const auto& [model_path, options] = std::get<ParsedArgs>(parsed);
+  const std::string& model_path = std::get<CommandArgs>(parsed).positional[0];
+  const Options& options = std::get<CommandArgs>(parsed).options;
   if (!options.Has("input")) return UsageError("run", kRunUsage, "--input FILE is required");
   try {
     const QuantizedModel model = frontend::LoadQuantizedModel(model_path);
@@ -188,7 +143,6 @@ int RunRunCommand(std::span<char* const> args) {
         frontend::ReadInput(options.Get("input", ""), graph);
     const frontend::QuantizedRun run = frontend::RunQuantized(model, input);
     const std::vector<frontend::Tensor> reference = frontend::RunFloat(graph, input);
-    nlohmann::json output_data = nlohmann::json::array();
     for (size_t o = 0; o < run.outputs.size(); ++o) {
       const frontend::Tensor& got = run.outputs[o];
       const frontend::Tensor& want = reference[o];
@@ -196,19 +150,14 @@ int RunRunCommand(std::span<char* const> args) {
       for (int64_t i = 0; i < got.size(); ++i) {
         max_error = std::max(max_error, std::fabs(got.values[i] - want.values[i]));
       }
-      fmt::print("output '{}' {}\n  quantized: {}\n  float:     {}\n  max |error| "
-                 "{:.3g} (output scale {})\n",
-                 model.tensor(model.outputs[o]).name, frontend::ShapeToString(got.shape),
-                 FormatValues(got.values), FormatValues(want.values), max_error,
-                 ScaleText(model.tensor(model.outputs[o]).frac_bits));
-      output_data.push_back(got.values);
+      fmt::print(
+          "output '{}' {}\n  quantized: {}\n  float:     {}\n  max |error| "
+          "{:.3g} (output scale {})\n",
+          model.tensor(model.outputs[o]).name, frontend::ShapeToString(got.shape),
+          FormatValues(got.values), FormatValues(want.values), max_error,
+          ScaleText(model.tensor(model.outputs[o]).frac_bits));
     }
-    if (options.Has("output")) {
-      const std::string path = options.Get("output", "");
-      std::ofstream out(path);
-      out << nlohmann::json{{"output_data", output_data}}.dump() << "\n";
-      if (!out.flush()) throw FrontendError(fmt::format("cannot write '{}'", path));
-    }
+    if (options.Has("output")) WriteOutputsJson(options.Get("output", ""), run.outputs);
     return 0;
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark run: {}\n", e.what());

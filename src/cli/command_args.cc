@@ -1,0 +1,72 @@
+#include "cli/command_args.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "frontend/frontend_error.h"
+
+namespace tensorstark::cli {
+
+std::variant<CommandArgs, std::string> ParseCommandArgs(
+    std::span<char* const> args, const std::vector<std::string>& positional_names,
+    const std::set<std::string>& value_options, const std::set<std::string>& flags) {
+  CommandArgs parsed;
+  std::vector<char*> named;
+  static std::string output = "--output";
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string arg = args[i];
+    const bool follows_value_option = i > 0 && std::string(args[i - 1]).rfind("--", 0) == 0 &&
+                                      value_options.contains(std::string(args[i - 1]).substr(2));
+    if (arg == "-o") {
+      named.push_back(output.data());
+    } else if (arg.rfind("-", 0) != 0 && !follows_value_option &&
+               (i == 0 || std::string(args[i - 1]) != "-o")) {
+      parsed.positional.push_back(arg);
+    } else {
+      named.push_back(args[i]);
+    }
+  }
+  if (parsed.positional.size() < positional_names.size()) {
+    return fmt::format("no {} given", positional_names[parsed.positional.size()]);
+  }
+  if (parsed.positional.size() > positional_names.size()) {
+    return fmt::format("unexpected argument '{}'", parsed.positional[positional_names.size()]);
+  }
+  auto options = Options::Parse(named, value_options, flags);
+  if (const auto* error = std::get_if<std::string>(&options)) return *error;
+  parsed.options = std::get<Options>(options);
+  return parsed;
+}
+
+bool WantsHelp(std::span<char* const> args) {
+  return std::any_of(args.begin(), args.end(), [](const char* a) {
+    return std::string_view(a) == "--help" || std::string_view(a) == "-h";
+  });
+}
+
+int UsageError(std::string_view command, std::string_view usage, const std::string& error) {
+  fmt::print(stderr, "tensorstark {}: {}\n\n{}", command, error, usage);
+  return 2;
+}
+
+// fmt::join trips a GCC 12 false -Wstringop-overflow here.
+std::string FormatValues(const std::vector<double>& values) {
+  std::string text = "[";
+  for (size_t i = 0; i < values.size(); ++i) {
+    text += fmt::format("{}{:.5g}", i ? ", " : "", values[i]);
+  }
+  return text + "]";
+}
+
+void WriteOutputsJson(const std::string& path, const std::vector<frontend::Tensor>& outputs) {
+  nlohmann::json data = nlohmann::json::array();
+  for (const frontend::Tensor& output : outputs) data.push_back(output.values);
+  std::ofstream out(path);
+  out << nlohmann::json{{"output_data", data}}.dump() << "\n";
+  if (!out.flush()) throw frontend::FrontendError(fmt::format("cannot write '{}'", path));
+}
+
+}  // namespace tensorstark::cli

@@ -1,0 +1,40 @@
+// What the model commands (compile, run, prove, verify) share: positional arguments with named
+// options ("-o" is --output), help and usage errors, and how outputs are printed and written.
+#pragma once
+
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "cli/options.h"
+#include "frontend/tensor.h"
+
+namespace tensorstark::cli {
+
+struct CommandArgs {
+  std::vector<std::string> positional;
+  Options options;
+};
+
+// Arguments not starting with '-' that do not follow a value option are positional; exactly
+// `n_positional` of them are expected (named in the error otherwise).
+std::variant<CommandArgs, std::string> ParseCommandArgs(
+    std::span<char* const> args, const std::vector<std::string>& positional_names,
+    const std::set<std::string>& value_options, const std::set<std::string>& flags = {});
+
+bool WantsHelp(std::span<char* const> args);
+
+// Prints "tensorstark <command>: <error>" and the usage to stderr; returns exit code 2.
+int UsageError(std::string_view command, std::string_view usage, const std::string& error);
+
+// "[0.125, -3.5]".
+std::string FormatValues(const std::vector<double>& values);
+
+// {"output_data": [[...], ...]}, one flat list per output; throws FrontendError if it cannot
+// write.
+void WriteOutputsJson(const std::string& path, const std::vector<frontend::Tensor>& outputs);
+
+}  // namespace tensorstark::cli

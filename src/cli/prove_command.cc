@@ -1,0 +1,237 @@
+#include "cli/prove_command.h"
+
+#include <fmt/format.h>
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <iterator>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "air/profiles.h"
+#include "air/proof_io.h"
+#include "air/prover.h"
+#include "air/setup.h"
+#include "air/verifier.h"
+#include "cli/command_args.h"
+#include "frontend/compile.h"
+#include "frontend/frontend_error.h"
+#include "frontend/input_file.h"
+#include "frontend/model_air.h"
+#include "frontend/quantized_eval.h"
+#include "hash/blake2s_channel.h"
+#include "hash/blake2s_merkle_hasher.h"
+#include "hash/poseidon252_channel.h"
+#include "hash/poseidon252_merkle_hasher.h"
+
+namespace tensorstark::cli {
+namespace {
+
+using frontend::FrontendError;
+
+constexpr std::string_view kProveUsage =
+    R"(usage: tensorstark prove MODEL.tsm --input IN.json -o PROOF.bin [options]
+
+Runs the compiled model on the input and proves that it produced the outputs: a Circle STARK over
+Mersenne-31 whose statement holds the input and output values. Prints the outputs, and the time of
+each phase on stderr.
+
+options:
+  --input FILE       the input, {"input_data": [[...]]} (required)
+  -o, --output FILE  the proof to write (required)
+  --outputs FILE     also write the outputs as {"output_data": [[...]]}
+  --profile P        test | fast | onchain (default fast; test is not secure)
+  --hash H           blake2s | poseidon252 (default blake2s; poseidon252 for Starknet)
+  --threads N        worker threads (default: all cores)
+)";
+
+constexpr std::string_view kVerifyUsage =
+    R"(usage: tensorstark verify MODEL.tsm PROOF.bin [--min-security-bits B]
+
+Checks that the proof shows the compiled model producing the outputs it states from the inputs it
+states. Prints "valid" and the outputs (exit 0), or "invalid" and the reason (exit 1).
+
+options:
+  --min-security-bits B   reject proofs below B bits of security (default 96)
+)";
+
+double MillisecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+// Phase times on stderr, as they finish.
+class Progress {
+ public:
+  void Phase(const std::string& name, double ms) const {
+    fmt::print(stderr, "  {:<26} {:9.1f} ms\n", name, ms);
+  }
+  void Phase(const std::string& name, std::chrono::steady_clock::time_point& start) const {
+    Phase(name, MillisecondsSince(start));
+    start = std::chrono::steady_clock::now();
+  }
+};
+
+void PrintOutputs(const frontend::QuantizedModel& model,
+                  const std::vector<frontend::Tensor>& outputs) {
+  for (size_t o = 0; o < outputs.size(); ++o) {
+    fmt::print("output '{}' {}: {}\n", model.tensor(model.outputs[o]).name,
+               frontend::ShapeToString(outputs[o].shape), FormatValues(outputs[o].values));
+  }
+}
+
+template <class C, class H>
+int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend::Tensor>& input,
+              const air::ProofConfig& config, const Options& options) {
+  const Progress progress;
+  auto start = std::chrono::steady_clock::now();
+  const auto total_start = start;
+  const frontend::QuantizedRun run = frontend::RunQuantized(model, input);
+  progress.Phase("run model", start);
+  const frontend::ModelAir air(model);
+  frontend::ModelAir::Witness witness = air.GenerateWitness(run);
+  progress.Phase("lower and witness", start);
+  air::ProveTimings timings;
+  air::ProveOptions prove_options;
+  prove_options.timings = &timings;
+  prove_options.n_public_inputs = air.n_public_inputs();
+  auto proof_or_error = air::Prove<C, H>(config, air.components(), std::move(witness.traces),
+                                         std::move(witness.public_inputs), prove_options);
+  for (const auto& [name, ms] : timings.phases_ms) progress.Phase(name, ms);
+  if (auto* error = std::get_if<air::ProvingError>(&proof_or_error)) {
+    throw FrontendError("proving failed: " + air::ToString(*error));
+  }
+  start = std::chrono::steady_clock::now();
+  const std::vector<uint8_t> bytes =
+      air::SerializeProof(std::get<air::StarkProof<H>>(proof_or_error));
+  const std::string path = options.Get("output", "");
+  std::ofstream file(path, std::ios::binary);
+  file.write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
+  if (!file.flush()) throw FrontendError(fmt::format("cannot write '{}'", path));
+  progress.Phase("write proof", start);
+  fmt::print(stderr, "  {:<26} {:9.1f} ms (grinding {:.1f} ms)\n", "total",
+             MillisecondsSince(total_start), timings.grind_ms);
+  fmt::print("wrote {}: {} bytes, {} bits of security ({}, profile {})\n", path, bytes.size(),
+             config.SecurityBits(), options.Get("hash", "blake2s"), options.Get("profile", "fast"));
+  PrintOutputs(model, run.outputs);
+  if (options.Has("outputs")) WriteOutputsJson(options.Get("outputs", ""), run.outputs);
+  return 0;
+}
+
+template <class C, class H>
+int VerifyWith(const frontend::QuantizedModel& model, std::span<const uint8_t> bytes,
+               uint32_t min_security_bits) {
+  auto parsed = air::ParseProof<H>(bytes);
+  if (auto* error = std::get_if<air::ProofParseError>(&parsed)) {
+    fmt::print("invalid: the proof does not parse: {}\n", error->message);
+    return 1;
+  }
+  const air::StarkProof<H>& proof = std::get<air::StarkProof<H>>(parsed);
+  const frontend::ModelAir air(model);
+  auto key = air::Setup<C, H>(air.components(), proof.config);
+  if (auto* error = std::get_if<std::string>(&key)) {
+    fmt::print("invalid: {}\n", *error);
+    return 1;
+  }
+  if (proof.public_inputs.size() != air.n_public_inputs()) {
+    fmt::print("invalid: the proof states {} input and output values, the model has {}\n",
+               proof.public_inputs.size(), air.n_public_inputs());
+    return 1;
+  }
+  const std::vector<air::PublicLogupTerm> terms = air.PublicTerms(proof.public_inputs);
+  if (auto rejection =
+          air::Verify<C, H>(air.components(), proof, std::get<air::VerifyingKey<H>>(key),
+                            min_security_bits, terms, air.n_public_inputs())) {
+    fmt::print("invalid: {}\n", air::ToString(*rejection));
+    return 1;
+  }
+  fmt::print("valid ({} bits of security)\n", proof.config.SecurityBits());
+  PrintOutputs(model, air.Outputs(proof.public_inputs));
+  return 0;
+}
+
+}  // namespace
+
+int RunProveCommand(std::span<char* const> args) {
+  if (WantsHelp(args)) {
+    fmt::print("{}", kProveUsage);
+    return 0;
+  }
+  auto parsed = ParseCommandArgs(args, {"model"},
+                                 {"input", "output", "outputs", "profile", "hash", "threads"});
+  if (const auto* error = std::get_if<std::string>(&parsed)) {
+    return UsageError("prove", kProveUsage, *error);
+  }
+  const std::string& model_path = std::get<CommandArgs>(parsed).positional[0];
+  const Options& options = std::get<CommandArgs>(parsed).options;
+  if (!options.Has("input")) return UsageError("prove", kProveUsage, "--input FILE is required");
+  if (!options.Has("output")) return UsageError("prove", kProveUsage, "-o FILE is required");
+  const std::optional<air::Profile> profile = air::ParseProfile(options.Get("profile", "fast"));
+  if (!profile) return UsageError("prove", kProveUsage, "--profile must be test, fast or onchain");
+  const std::string hash = options.Get("hash", "blake2s");
+  if (hash != "blake2s" && hash != "poseidon252") {
+    return UsageError("prove", kProveUsage, "--hash must be blake2s or poseidon252");
+  }
+  auto threads = options.GetInt("threads", tbb::info::default_concurrency(), 1, 1024);
+  if (const auto* error = std::get_if<std::string>(&threads)) {
+    return UsageError("prove", kProveUsage, *error);
+  }
+  tbb::global_control thread_limit(tbb::global_control::max_allowed_parallelism,
+                                   std::get<uint64_t>(threads));
+  try {
+    const frontend::QuantizedModel model = frontend::LoadQuantizedModel(model_path);
+    const std::vector<frontend::Tensor> input =
+        frontend::ReadInput(options.Get("input", ""), frontend::FloatGraphOf(model));
+    fmt::print(stderr, "proving {} ({} thread(s)):\n", model_path, std::get<uint64_t>(threads));
+    const air::ProofConfig config = air::ProfileConfig(*profile);
+    return hash == "blake2s" ? ProveWith<hash::Blake2sChannel, hash::Blake2sMerkleHasher>(
+                                   model, input, config, options)
+                             : ProveWith<hash::Poseidon252Channel, hash::Poseidon252MerkleHasher>(
+                                   model, input, config, options);
+  } catch (const FrontendError& e) {
+    fmt::print(stderr, "tensorstark prove: {}\n", e.what());
+    return 1;
+  }
+}
+
+int RunVerifyCommand(std::span<char* const> args) {
+  if (WantsHelp(args)) {
+    fmt::print("{}", kVerifyUsage);
+    return 0;
+  }
+  auto parsed = ParseCommandArgs(args, {"model", "proof"}, {"min-security-bits"});
+  if (const auto* error = std::get_if<std::string>(&parsed)) {
+    return UsageError("verify", kVerifyUsage, *error);
+  }
+  const CommandArgs& command = std::get<CommandArgs>(parsed);
+  auto min_bits = command.options.GetInt("min-security-bits", air::kDefaultMinSecurityBits, 0, 256);
+  if (const auto* error = std::get_if<std::string>(&min_bits)) {
+    return UsageError("verify", kVerifyUsage, *error);
+  }
+  try {
+    const frontend::QuantizedModel model = frontend::LoadQuantizedModel(command.positional[0]);
+    std::ifstream file(command.positional[1], std::ios::binary);
+    if (!file) throw FrontendError(fmt::format("cannot open '{}'", command.positional[1]));
+    const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(file), {}};
+    auto hash = air::PeekProofHash(bytes);
+    if (auto* error = std::get_if<air::ProofParseError>(&hash)) {
+      fmt::print("invalid: the proof does not parse: {}\n", error->message);
+      return 1;
+    }
+    const auto bits = static_cast<uint32_t>(std::get<uint64_t>(min_bits));
+    return std::get<air::HashId>(hash) == air::HashId::kBlake2s
+               ? VerifyWith<hash::Blake2sChannel, hash::Blake2sMerkleHasher>(model, bytes, bits)
+               : VerifyWith<hash::Poseidon252Channel, hash::Poseidon252MerkleHasher>(model, bytes,
+                                                                                     bits);
+  } catch (const FrontendError& e) {
+    fmt::print(stderr, "tensorstark verify: {}\n", e.what());
+    return 1;
+  }
+}
+
+}  // namespace tensorstark::cli

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The model commands end to end through the CLI: compile, run, prove (test profile), verify; a
+# proof with one flipped byte and a proof checked against another model are rejected; bad input
+# gets a one-line error and exit code 1.
+# usage: model_commands_test.sh TENSORSTARK EXAMPLES_DIR
+set -euo pipefail
+ts=$1
+examples=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mlp=$examples/fashion_mlp
+
+fail() { echo "FAIL: $*"; exit 1; }
+# expect_error CODE SUBSTRING COMMAND...: the command exits with CODE and one stderr line naming
+# SUBSTRING.
+expect_error() {
+  local code=$1 text=$2; shift 2
+  local status=0
+  "$@" >"$work/out" 2>"$work/err" || status=$?
+  [ "$status" = "$code" ] || fail "$* exited $status, expected $code: $(cat "$work/err")"
+  grep -q -- "$text" "$work/err" "$work/out" || fail "$* did not say '$text': $(cat "$work/err" "$work/out")"
+}
+
+"$ts" compile "$mlp/model.onnx" -o "$work/mlp.tsm" --calibration "$mlp/calibration.json" >/dev/null
+"$ts" run "$work/mlp.tsm" --input "$mlp/input.json" --output "$work/run.json" >/dev/null
+"$ts" prove "$work/mlp.tsm" --input "$mlp/input.json" -o "$work/proof.bin" --profile test \
+  --outputs "$work/proved.json" >/dev/null 2>&1
+cmp -s "$work/run.json" "$work/proved.json" || fail "prove's outputs differ from run's"
+"$ts" verify "$work/mlp.tsm" "$work/proof.bin" --min-security-bits 0 | grep -q '^valid' \
+  || fail "the proof does not verify"
+# The test profile is below the default security floor.
+expect_error 1 "at least 96 required" "$ts" verify "$work/mlp.tsm" "$work/proof.bin"
+
+# One flipped byte in the middle of the proof.
+cp "$work/proof.bin" "$work/tampered.bin"
+size=$(stat -c %s "$work/proof.bin")
+printf '\x5a' | dd of="$work/tampered.bin" bs=1 seek=$((size / 2)) conv=notrunc status=none
+cmp -s "$work/proof.bin" "$work/tampered.bin" && fail "the byte did not change"
+expect_error 1 "invalid" "$ts" verify "$work/mlp.tsm" "$work/tampered.bin" --min-security-bits 0
+
+# The same proof against a model compiled with other weight bits (other weights).
+"$ts" compile "$mlp/model.onnx" -o "$work/other.tsm" --calibration "$mlp/calibration.json" \
+  --weight-bits 9 >/dev/null
+expect_error 1 "invalid" "$ts" verify "$work/other.tsm" "$work/proof.bin" --min-security-bits 0
+
+# Bad input.
+echo '{"input_data": [[1, 2]]}' >"$work/short.json"
+expect_error 1 "values" "$ts" prove "$work/mlp.tsm" --input "$work/short.json" -o "$work/x.bin"
+expect_error 1 "cannot open" "$ts" prove "$work/missing.tsm" --input "$mlp/input.json" -o "$work/x.bin"
+expect_error 1 "not a compiled tensorstark model" "$ts" verify "$mlp/input.json" "$work/proof.bin"
+expect_error 2 "--input FILE is required" "$ts" prove "$work/mlp.tsm" -o "$work/x.bin"
+expect_error 2 "no proof given" "$ts" verify "$work/mlp.tsm"
+echo "model commands: ok"
