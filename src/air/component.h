@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
-#include "air/relation.h"
 #include "air/preprocessed.h"
+#include "air/relation.h"
 #include "circle/circle_point.h"
 #include "circle/coset.h"
 #include "field/m31.h"
@@ -52,7 +52,7 @@ struct ComponentInfo {
 struct EvalContext {
   std::span<const M31> public_inputs;
   const LookupElementsMap* lookup_elements = nullptr;  // null before the challenges are drawn
-  QM31 claimed_sum;                                     // this component's LogUp sum
+  QM31 claimed_sum;                                    // this component's LogUp sum
 };
 
 // Columns of one component, per tree (0, 1, 2): tree 0 holds its preprocessed columns in Info

@@ -31,7 +31,7 @@ struct AirLayout {
   std::vector<Relation> relations;                         // sorted by name
   std::array<std::vector<uint32_t>, 3> column_log_sizes;   // trees 0, 1, 2
   size_t n_constraints = 0;
-  size_t n_public_inputs = 0;  // the statement's length: the most any component reads
+  size_t n_public_inputs = 0;         // the statement's length: the most any component reads
   uint32_t composition_log_size = 0;  // the largest EvalLogSize
   uint32_t chunk_log_size = 0;        // the largest component log size
   size_t n_composition_chunks() const {

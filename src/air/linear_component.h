@@ -63,8 +63,6 @@ struct LinearComponentShape {
 
 class LinearComponent {
  public:
-  using DataColumns = std::vector<std::vector<field::M31>>;  // coset row order
-
   LinearComponent(LinearComponentShape shape, std::shared_ptr<const DataColumns> data)
       : shape_(std::move(shape)), data_(std::move(data)) {
     assert(shape_.shift <= 13 && data_->size() == shape_.n_data_columns());

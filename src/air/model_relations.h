@@ -7,13 +7,19 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "air/range_table.h"
 #include "air/relation.h"
+#include "field/m31.h"
 
 namespace tensorstark::air {
 
 inline Relation TensorRelation() { return {"tensor", 2}; }
+
+// The fixed data of an operator component (weights, addresses, tables), one vector per data
+// column, in coset row order.
+using DataColumns = std::vector<std::vector<field::M31>>;
 
 // Range checks use one table of 2^16 entries; every tensor value v is proven to lie in
 // [-2^15, 2^15) by looking up v + 2^15.

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <bit>
+#include <functional>
 
 #include "air/framework.h"
 #include "air/layout.h"
 #include "air/linear_component.h"
+#include "air/lookup_component.h"
 #include "air/model_relations.h"
 #include "air/range_table.h"
 #include "circle/bit_reverse.h"
@@ -35,9 +37,59 @@ std::vector<M31> ToStorageOrder(std::vector<M31> column) {
   return column;
 }
 
+// What the linear component proves, from a LinearOp or a windowed sum (average pooling, ReduceSum,
+// ReduceMean: one column, the window as the depth, the multiplier as a per-row weight):
+//   out[out_index[m·cols + n]] = clamp(floor((Σ_k x[m·depth + k]·Weight(m, k, n) + bias) /
+//   2^shift)).
+struct LinearPlan {
+  TensorId out = 0;
+  int64_t rows = 0, depth = 0, cols = 0;
+  std::vector<ElementRef> x;
+  std::vector<int64_t> weights;  // depth × cols, or rows × depth × cols when per_row_weights
+  bool per_row_weights = false;
+  std::vector<int64_t> bias;  // rows × cols
+  std::vector<int64_t> out_index;
+  int shift = 0;
+  Clamp clamp;
+
+  int64_t Weight(int64_t m, int64_t k, int64_t n) const {
+    return weights[((per_row_weights ? m * depth : 0) + k) * cols + n];
+  }
+};
+
+LinearPlan PlanOf(const QuantizedModel& model, const LinearOp& op) {
+  const std::string& name = model.tensor(op.out).name;
+  if (op.groups != 1) {
+    throw FrontendError(
+        fmt::format("the prover does not support grouped convolutions yet ('{}')", name));
+  }
+  return {op.out, op.rows, op.depth,     op.cols,  op.x,    op.weights,
+          false,  op.bias, op.out_index, op.shift, op.clamp};
+}
+
+LinearPlan PlanOf(const QuantizedModel& model, const ReduceOp& op) {
+  if (op.kind != ReduceOp::Kind::kSum) {
+    throw FrontendError(fmt::format("the prover does not support {} reductions yet ('{}')",
+                                    op.kind == ReduceOp::Kind::kMax ? "max" : "argmax",
+                                    model.tensor(op.out).name));
+  }
+  LinearPlan plan;
+  plan.out = op.out;
+  plan.rows = static_cast<int64_t>(op.multiplier.size());
+  plan.depth = op.window;
+  plan.cols = 1;
+  plan.x = op.in;
+  plan.per_row_weights = true;
+  for (int64_t m : op.multiplier) plan.weights.insert(plan.weights.end(), op.window, m);
+  plan.bias.assign(plan.rows, op.shift > 0 ? int64_t{1} << (op.shift - 1) : 0);
+  for (int64_t i = 0; i < plan.rows; ++i) plan.out_index.push_back(i);
+  plan.shift = op.shift;
+  return plan;
+}
+
 // The number of inputs a linear operator's row reads: the one that minimises the trace area, with
 // a row's cost its reads plus its outputs' columns and lookups.
-uint32_t ChooseInputsPerRow(const LinearOp& op) {
+uint32_t ChooseInputsPerRow(const LinearPlan& op) {
   uint32_t best = 1;
   double best_cost = 0;
   const uint32_t max_d = static_cast<uint32_t>(std::min<int64_t>(op.depth, kMaxInputsPerRow));
@@ -56,12 +108,18 @@ uint32_t ChooseInputsPerRow(const LinearOp& op) {
 }  // namespace
 
 struct ModelAir::Impl {
+  // A component's main trace from a run, in storage order; the range checks it makes are counted
+  // into range_counts (indexed by value).
+  using TraceBuilder = std::function<std::vector<std::vector<M31>>(
+      const QuantizedRun& run, std::vector<uint32_t>& range_counts)>;
+
   const QuantizedModel& model;
   std::vector<int64_t> base;                // address of element 0 of each tensor
   std::vector<std::vector<int64_t>> reads;  // per tensor element: reads, model outputs included
   std::vector<std::unique_ptr<air::Component>> components;
-  std::vector<const LinearOp*> linear_ops;  // per linear component, its operator
-  std::vector<const LinearComponentShape*> linear_shapes;
+  std::vector<TraceBuilder> trace_builders;  // per component but the last (the range table)
+  uint32_t next_data_column = 0;
+  uint32_t next_table = 0;
 
   explicit Impl(const QuantizedModel& m) : model(m) {
     int64_t next = 0;
@@ -74,18 +132,30 @@ struct ModelAir::Impl {
     for (TensorId id : model.outputs) {
       for (int64_t& r : reads[id]) ++r;
     }
+    // Every element's reads are known before any component's data columns are built.
+    std::vector<LinearPlan> plans;
     for (const QOp& qop : model.ops) {
-      const auto* op = std::get_if<LinearOp>(&qop);
-      if (!op) {
+      if (const auto* op = std::get_if<LinearOp>(&qop)) {
+        plans.push_back(PlanOf(model, *op));
+        for (const ElementRef& ref : plans.back().x) Count(ref);
+      } else if (const auto* op = std::get_if<ReduceOp>(&qop)) {
+        plans.push_back(PlanOf(model, *op));
+        for (const ElementRef& ref : plans.back().x) Count(ref);
+      } else if (const auto* op = std::get_if<LookupOp>(&qop)) {
+        for (const ElementRef& ref : op->in) Count(ref);
+      } else {
         throw FrontendError(
             fmt::format("the prover does not support {} operators yet (output '{}')",
                         OpKindName(qop), model.tensor(OutputOf(qop)).name));
       }
-      for (const ElementRef& ref : op->x) Count(ref);
     }
-    uint32_t next_data_column = 0;
+    auto plan = plans.begin();
     for (const QOp& qop : model.ops) {
-      AddLinear(std::get<LinearOp>(qop), next_data_column);
+      if (const auto* op = std::get_if<LookupOp>(&qop)) {
+        AddLookup(*op);
+      } else {
+        AddLinear(std::move(*plan++));
+      }
     }
     components.push_back(std::make_unique<FrameworkComponent<air::RangeTable>>(
         air::RangeTable(air::kRangeCheckBits)));
@@ -104,12 +174,14 @@ struct ModelAir::Impl {
     return M31::FromCanonical(static_cast<uint32_t>(base[tensor] + index));
   }
 
-  void AddLinear(const LinearOp& op, uint32_t& next_data_column) {
+  // The next `count` data column indices.
+  uint32_t AllocateDataColumns(uint32_t count) {
+    next_data_column += count;
+    return next_data_column - count;
+  }
+
+  void AddLinear(LinearPlan op) {
     const std::string& out_name = model.tensor(op.out).name;
-    if (op.groups != 1) {
-      throw FrontendError(
-          fmt::format("the prover does not support grouped convolutions yet ('{}')", out_name));
-    }
     if (op.clamp.hi) {
       throw FrontendError(
           fmt::format("the prover does not support an upper clamp yet ('{}')", out_name));
@@ -121,7 +193,7 @@ struct ModelAir::Impl {
       }
     }
     LinearComponentShape shape;
-    shape.name = fmt::format("linear_{}", linear_ops.size());
+    shape.name = fmt::format("linear_{}", components.size());
     shape.inputs_per_row = ChooseInputsPerRow(op);
     shape.cols = static_cast<uint32_t>(op.cols);
     shape.shift = static_cast<uint32_t>(op.shift);
@@ -129,12 +201,11 @@ struct ModelAir::Impl {
     shape.relu_floor = op.clamp.lo.value_or(0);
     const int64_t chunks = (op.depth + shape.inputs_per_row - 1) / shape.inputs_per_row;
     shape.log_size = LogRows(op.rows * chunks);
-    shape.first_data_column = next_data_column;
-    next_data_column += shape.n_data_columns();
+    shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
 
     const size_t n_rows = size_t{1} << shape.log_size;
-    auto data = std::make_shared<LinearComponent::DataColumns>(shape.n_data_columns(),
-                                                               std::vector<M31>(n_rows));
+    auto data =
+        std::make_shared<air::DataColumns>(shape.n_data_columns(), std::vector<M31>(n_rows));
     auto& columns = *data;
     const uint32_t D = shape.inputs_per_row;
     for (size_t row = 0; row < n_rows; ++row) {
@@ -154,7 +225,7 @@ struct ModelAir::Impl {
           columns[3 + 2 * d][row] = M31::One();
         }
         for (uint32_t n = 0; n < shape.cols; ++n) {
-          columns[shape.WeightColumn(d, n)][row] = M31::FromSigned(op.weights[k * op.cols + n]);
+          columns[shape.WeightColumn(d, n)][row] = M31::FromSigned(op.Weight(m, k, n));
         }
       }
       for (uint32_t n = 0; n < shape.cols; ++n) {
@@ -167,15 +238,74 @@ struct ModelAir::Impl {
         }
       }
     }
-    auto component =
-        std::make_unique<FrameworkComponent<LinearComponent>>(LinearComponent(shape, data));
-    linear_shapes.push_back(&component->eval().shape());
-    linear_ops.push_back(&op);
-    components.push_back(std::move(component));
+    components.push_back(
+        std::make_unique<FrameworkComponent<LinearComponent>>(LinearComponent(shape, data)));
+    trace_builders.push_back([this, op = std::move(op), shape](
+                                 const QuantizedRun& run, std::vector<uint32_t>& range_counts) {
+      return LinearTrace(op, shape, run, range_counts);
+    });
+  }
+
+  void AddLookup(const LookupOp& op) {
+    const std::string& out_name = model.tensor(op.out).name;
+    const uint32_t table = next_table++;
+    const int64_t n = static_cast<int64_t>(op.in.size());
+    // The elements, one per row.
+    const uint32_t log_size = LogRows(n);
+    auto data = std::make_shared<air::DataColumns>(4, std::vector<M31>(size_t{1} << log_size));
+    for (int64_t i = 0; i < n; ++i) {
+      const ElementRef& ref = op.in[i];
+      if (ref.tensor == ElementRef::kLiteral) {
+        throw FrontendError(
+            fmt::format("the prover does not support padding into a lookup ('{}')", out_name));
+      }
+      (*data)[0][i] = Address(ref.tensor, ref.index);
+      (*data)[1][i] = M31::One();
+      (*data)[2][i] = Address(op.out, i);
+      (*data)[3][i] = M31::FromCanonical(static_cast<uint32_t>(reads[op.out][i]));
+    }
+    components.push_back(std::make_unique<FrameworkComponent<air::FunctionLookup>>(
+        air::FunctionLookup(fmt::format("lookup_{}", components.size()), log_size, table,
+                            AllocateDataColumns(4), data)));
+    trace_builders.push_back(
+        [this, &op, log_size](const QuantizedRun& run, std::vector<uint32_t>&) {
+          std::vector<std::vector<M31>> trace(2, std::vector<M31>(size_t{1} << log_size));
+          for (size_t i = 0; i < op.in.size(); ++i) {
+            trace[0][i] = M31::FromSigned(run.values[op.in[i].tensor][op.in[i].index]);
+            trace[1][i] = M31::FromSigned(run.values[op.out][i]);
+          }
+          for (std::vector<M31>& column : trace) column = ToStorageOrder(std::move(column));
+          return trace;
+        });
+
+    // The table; its rows past the end repeat the last entry.
+    const int64_t size = static_cast<int64_t>(op.table.size());
+    const uint32_t table_log_size = LogRows(size);
+    auto entries =
+        std::make_shared<air::DataColumns>(2, std::vector<M31>(size_t{1} << table_log_size));
+    for (size_t row = 0; row < (*entries)[0].size(); ++row) {
+      const int64_t i = std::min<int64_t>(static_cast<int64_t>(row), size - 1);
+      (*entries)[0][row] = M31::FromSigned(op.table_lo + i);
+      (*entries)[1][row] = M31::FromSigned(op.table[i]);
+    }
+    components.push_back(std::make_unique<FrameworkComponent<air::FunctionTable>>(
+        air::FunctionTable(fmt::format("table_{}", table), table_log_size, table,
+                           AllocateDataColumns(2), entries)));
+    trace_builders.push_back(
+        [&op, table_log_size](const QuantizedRun& run, std::vector<uint32_t>&) {
+          std::vector<M31> multiplicities(size_t{1} << table_log_size);
+          for (const ElementRef& ref : op.in) {
+            const int64_t i = run.values[ref.tensor][ref.index] - op.table_lo;
+            // An input outside the table (a broken run) is left to the LogUp sums to reject.
+            if (i >= 0 && i < static_cast<int64_t>(op.table.size()))
+              multiplicities[i] += M31::One();
+          }
+          return std::vector<std::vector<M31>>{ToStorageOrder(std::move(multiplicities))};
+        });
   }
 
   // The main trace of a linear component (coset row order until the end) and its range checks.
-  std::vector<std::vector<M31>> LinearTrace(const LinearOp& op, const LinearComponentShape& shape,
+  std::vector<std::vector<M31>> LinearTrace(const LinearPlan& op, const LinearComponentShape& shape,
                                             const QuantizedRun& run,
                                             std::vector<uint32_t>& range_counts) const {
     const size_t n_rows = size_t{1} << shape.log_size;
@@ -202,7 +332,7 @@ struct ModelAir::Impl {
           if (c == 0) acc[n] = op.bias[m * op.cols + n];
           for (uint32_t d = 0; d < D; ++d) {
             const int64_t k = c * D + d;
-            if (k < op.depth) acc[n] += x[d] * op.weights[k * op.cols + n];
+            if (k < op.depth) acc[n] += x[d] * op.Weight(m, k, n);
           }
           const uint32_t col = D + n * shape.columns_per_output();
           trace[col][row] = M31::FromSigned(acc[n]);
@@ -242,9 +372,8 @@ std::vector<const air::Component*> ModelAir::components() const {
 ModelAir::Witness ModelAir::GenerateWitness(const QuantizedRun& run) const {
   Witness witness;
   std::vector<uint32_t> range_counts(size_t{1} << air::kRangeCheckBits, 0);
-  for (size_t i = 0; i < impl_->linear_ops.size(); ++i) {
-    witness.traces.push_back(
-        impl_->LinearTrace(*impl_->linear_ops[i], *impl_->linear_shapes[i], run, range_counts));
+  for (const Impl::TraceBuilder& build : impl_->trace_builders) {
+    witness.traces.push_back(build(run, range_counts));
   }
   std::vector<M31> multiplicities;
   for (uint32_t count : range_counts) multiplicities.push_back(M31::FromCanonical(count));

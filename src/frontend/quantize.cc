@@ -493,8 +493,9 @@ class Quantizer {
       // out = floor((Σ · m + round) / 2^shift) with m / 2^shift ≈ 2^(frac - x.frac) / divisor.
       frac = std::min(ActivationFrac(out_id), x.frac_bits + CeilLog2(op.window));
       const int64_t max_divisor = *std::max_element(windows.divisor.begin(), windows.divisor.end());
-      op.shift = std::max(
-          0, kMultiplierBits + CeilLog2(static_cast<double>(max_divisor)) + x.frac_bits - frac);
+      op.shift = std::clamp(
+          kMultiplierBits + CeilLog2(static_cast<double>(max_divisor)) + x.frac_bits - frac, 0,
+          air::kMaxRescaleShift);
       for (int64_t d : windows.divisor) {
         op.multiplier.push_back(
             RoundToInt(std::ldexp(1.0, frac - x.frac_bits + op.shift) / static_cast<double>(d)));
@@ -506,6 +507,10 @@ class Quantizer {
         --op.shift;
       }
       const int64_t max_m = *std::max_element(op.multiplier.begin(), op.multiplier.end());
+      if (*std::min_element(op.multiplier.begin(), op.multiplier.end()) <= 0) {
+        throw FrontendError(
+            fmt::format("{}: averages over too many elements for its scales", node.Describe()));
+      }
       if (static_cast<double>(op.window) * std::ldexp(1.0, x.bound_bits) * max_m +
               RoundingOffset(op.shift) >=
           std::ldexp(1.0, kAccumulatorBits)) {
