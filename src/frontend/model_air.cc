@@ -87,6 +87,84 @@ LinearPlan PlanOf(const QuantizedModel& model, const ReduceOp& op) {
   return plan;
 }
 
+// An elementwise operator as a linear plan: one element per row; an addition or subtraction
+// reads both operands with weights 2^a_left and ±2^b_left, a multiplication by a constant reads
+// the other operand with the constant as its weight. A product of two computed tensors is not
+// linear.
+LinearPlan PlanOf(const QuantizedModel& model, const ElementwiseOp& op) {
+  const auto is_constant = [&](const ElementRef& ref) {
+    return ref.tensor == ElementRef::kLiteral ||
+           model.tensor(ref.tensor).kind == QTensor::Kind::kConstant;
+  };
+  const auto constant = [&](const ElementRef& ref) {
+    return ref.tensor == ElementRef::kLiteral ? ref.index
+                                              : model.tensor(ref.tensor).values[ref.index];
+  };
+  LinearPlan plan;
+  plan.out = op.out;
+  plan.rows = static_cast<int64_t>(op.a.size());
+  plan.cols = 1;
+  plan.per_row_weights = true;
+  plan.shift = op.shift;
+  plan.clamp = op.clamp;
+  plan.bias.assign(plan.rows, op.shift > 0 ? int64_t{1} << (op.shift - 1) : 0);
+  for (int64_t i = 0; i < plan.rows; ++i) plan.out_index.push_back(i);
+  if (op.kind != ElementwiseOp::Kind::kMul) {
+    plan.depth = 2;
+    const int64_t sign = op.kind == ElementwiseOp::Kind::kAdd ? 1 : -1;
+    for (int64_t i = 0; i < plan.rows; ++i) {
+      plan.x.push_back(op.a[i]);
+      plan.x.push_back(op.b[i]);
+      plan.weights.push_back(int64_t{1} << op.a_left);
+      plan.weights.push_back(sign * (int64_t{1} << op.b_left));
+    }
+    return plan;
+  }
+  plan.depth = 1;
+  for (int64_t i = 0; i < plan.rows; ++i) {
+    const ElementRef &a = op.a[i], &b = op.b[i];
+    if (!is_constant(a) && !is_constant(b)) {
+      throw FrontendError(
+          fmt::format("the prover does not support products of two computed tensors yet ('{}')",
+                      model.tensor(op.out).name));
+    }
+    const bool a_varies = !is_constant(a);
+    plan.x.push_back(a_varies ? a : b);
+    // Both constant: the product goes through the bias (FoldConstantInputs).
+    plan.weights.push_back(a_varies ? constant(b) : constant(a));
+  }
+  return plan;
+}
+
+// Any operator but a lookup.
+LinearPlan PlanOf(const QuantizedModel& model, const QOp& qop) {
+  if (const auto* op = std::get_if<LinearOp>(&qop)) return PlanOf(model, *op);
+  if (const auto* op = std::get_if<ReduceOp>(&qop)) return PlanOf(model, *op);
+  return PlanOf(model, std::get<ElementwiseOp>(qop));
+}
+
+// Inputs that are literals or constant tensor elements move into the bias, so that the component
+// reads computed elements only.
+void FoldConstantInputs(const QuantizedModel& model, LinearPlan& plan) {
+  for (int64_t m = 0; m < plan.rows; ++m) {
+    for (int64_t k = 0; k < plan.depth; ++k) {
+      ElementRef& ref = plan.x[m * plan.depth + k];
+      int64_t value = 0;
+      if (ref.tensor == ElementRef::kLiteral) {
+        value = ref.index;
+      } else if (model.tensor(ref.tensor).kind == QTensor::Kind::kConstant) {
+        value = model.tensor(ref.tensor).values[ref.index];
+      } else {
+        continue;
+      }
+      for (int64_t n = 0; n < plan.cols; ++n) {
+        plan.bias[m * plan.cols + n] += value * plan.Weight(m, k, n);
+      }
+      ref = {ElementRef::kLiteral, 0};
+    }
+  }
+}
+
 // The number of inputs a linear operator's row reads: the one that minimises the trace area, with
 // a row's cost its reads plus its outputs' columns and lookups.
 uint32_t ChooseInputsPerRow(const LinearPlan& op) {
@@ -135,19 +213,13 @@ struct ModelAir::Impl {
     // Every element's reads are known before any component's data columns are built.
     std::vector<LinearPlan> plans;
     for (const QOp& qop : model.ops) {
-      if (const auto* op = std::get_if<LinearOp>(&qop)) {
-        plans.push_back(PlanOf(model, *op));
-        for (const ElementRef& ref : plans.back().x) Count(ref);
-      } else if (const auto* op = std::get_if<ReduceOp>(&qop)) {
-        plans.push_back(PlanOf(model, *op));
-        for (const ElementRef& ref : plans.back().x) Count(ref);
-      } else if (const auto* op = std::get_if<LookupOp>(&qop)) {
+      if (const auto* op = std::get_if<LookupOp>(&qop)) {
         for (const ElementRef& ref : op->in) Count(ref);
-      } else {
-        throw FrontendError(
-            fmt::format("the prover does not support {} operators yet (output '{}')",
-                        OpKindName(qop), model.tensor(OutputOf(qop)).name));
+        continue;
       }
+      plans.push_back(PlanOf(model, qop));
+      FoldConstantInputs(model, plans.back());
+      for (const ElementRef& ref : plans.back().x) Count(ref);
     }
     auto plan = plans.begin();
     for (const QOp& qop : model.ops) {
@@ -164,7 +236,7 @@ struct ModelAir::Impl {
   void Count(const ElementRef& ref) {
     if (ref.tensor == ElementRef::kLiteral) return;
     if (model.tensor(ref.tensor).kind == QTensor::Kind::kConstant) {
-      throw FrontendError(fmt::format("the prover does not read constant tensors yet ('{}')",
+      throw FrontendError(fmt::format("the prover does not look up constant tensors ('{}')",
                                       model.tensor(ref.tensor).name));
     }
     ++reads[ref.tensor][ref.index];
@@ -185,12 +257,6 @@ struct ModelAir::Impl {
     if (op.clamp.hi) {
       throw FrontendError(
           fmt::format("the prover does not support an upper clamp yet ('{}')", out_name));
-    }
-    for (const ElementRef& ref : op.x) {
-      if (ref.tensor == ElementRef::kLiteral && ref.index != 0) {
-        throw FrontendError(fmt::format(
-            "the prover does not support nonzero padding into a linear operator ('{}')", out_name));
-      }
     }
     LinearComponentShape shape;
     shape.name = fmt::format("linear_{}", components.size());

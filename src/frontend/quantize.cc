@@ -58,8 +58,11 @@ class Quantizer {
         throw FrontendError(fmt::format("model input '{}' is {}: only float inputs are supported",
                                         value.name, ToString(value.type)));
       }
+      if (NumElements(value.shape) == 0) {
+        throw FrontendError(fmt::format("model input '{}' has no elements", value.name));
+      }
       views_[id] = AddTensor(id, QTensor::Kind::kInput, ActivationFrac(id), activation_bound());
-      model_.inputs.push_back(views_[id]->refs[0].tensor);
+      model_.inputs.push_back(NewestTensor());
     }
     for (size_t n = 0; n < graph_.nodes.size(); ++n) {
       if (!fused_.count(n)) QuantizeNode(graph_.nodes[n]);
@@ -202,7 +205,11 @@ class Quantizer {
     for (size_t i = 0; identity && i < view.refs.size(); ++i) {
       identity = view.refs[i] == ElementRef{t, static_cast<int64_t>(i)};
     }
-    if (identity && model_.tensor(t).name == value.name) return t;
+    // A model input that is also an output (an Identity) is copied, so an operator proves it.
+    if (identity && model_.tensor(t).name == value.name &&
+        model_.tensor(t).kind != QTensor::Kind::kInput) {
+      return t;
+    }
     Rescale(id, view, view.frac_bits);
     return NewestTensor();
   }
@@ -405,6 +412,11 @@ class Quantizer {
                       node.Describe(), a_frac, b_frac));
     }
     op.shift = natural - out_frac;
+    if (op.shift > air::kMaxRescaleShift) {
+      throw FrontendError(fmt::format(
+          "{}: the result needs a rescale by 2^{}, more than the 2^{} the prover supports",
+          node.Describe(), op.shift, air::kMaxRescaleShift));
+    }
     op.a = std::move(a);
     op.b = std::move(b);
     op.clamp = clamp;

@@ -16,26 +16,12 @@
 #include "frontend/float_eval.h"
 #include "frontend/frontend_error.h"
 #include "frontend/onnx_import.h"
+#include "onnx_node_data.h"
 
 namespace tensorstark::frontend {
 namespace {
 
 namespace fs = std::filesystem;
-
-const char* kNodeTests = "/usr/share/libonnx-testdata/data/node";
-
-std::vector<fs::path> Sorted(const fs::path& dir, const std::string& prefix) {
-  std::vector<fs::path> paths;
-  for (const auto& entry : fs::directory_iterator(dir)) {
-    if (entry.path().filename().string().rfind(prefix, 0) == 0) paths.push_back(entry.path());
-  }
-  // input_10 after input_9.
-  std::sort(paths.begin(), paths.end(), [](const fs::path& a, const fs::path& b) {
-    const std::string sa = a.filename().string(), sb = b.filename().string();
-    return sa.size() != sb.size() ? sa.size() < sb.size() : sa < sb;
-  });
-  return paths;
-}
 
 // ONNX's backend tests compare with rtol 1e-3, atol 1e-7; float32 transcendental functions
 // differ from double ones by more than atol near zero, so atol is 1e-5 here.
@@ -57,40 +43,28 @@ std::string Compare(const Tensor& got, const Tensor& want) {
 
 // "" if the test passed, "unsupported: <reason>" or "failed: <reason>".
 std::string RunNodeTest(const fs::path& dir) {
-  for (const fs::path& data_set : Sorted(dir, "test_data_set_")) {
-    std::vector<NamedTensor> inputs, outputs;
-    try {  // sequences, optionals and maps are not tensors
-      for (const fs::path& p : Sorted(data_set, "input_")) inputs.push_back(LoadTensorProtoFile(p));
-      for (const fs::path& p : Sorted(data_set, "output_")) {
-        outputs.push_back(LoadTensorProtoFile(p));
-      }
+  for (const fs::path& data_set : SortedEntries(dir, "test_data_set_")) {
+    NodeTestData data;
+    try {
+      data = LoadNodeTestData(data_set);
     } catch (const FrontendError& e) {
       return std::string("unsupported: test data: ") + e.what();
     }
-    std::map<std::string, Tensor> constants;
-    std::vector<Tensor> runtime_inputs;
-    for (NamedTensor& input : inputs) {
-      if (input.tensor.type == DataType::kInt64) {
-        constants[input.name] = input.tensor;
-      } else {
-        runtime_inputs.push_back(input.tensor);
-      }
-    }
     Graph graph;
     try {
-      graph = ImportOnnxFile((dir / "model.onnx").string(), constants);
+      graph = ImportOnnxFile((dir / "model.onnx").string(), data.constants);
     } catch (const FrontendError& e) {
       return std::string("unsupported: ") + e.what();
     }
     std::vector<Tensor> got;
     try {
-      got = RunFloat(graph, runtime_inputs);
+      got = RunFloat(graph, data.inputs);
     } catch (const FrontendError& e) {
       return std::string("failed: ") + e.what();
     }
-    if (got.size() != outputs.size()) return "failed: wrong number of outputs";
+    if (got.size() != data.outputs.size()) return "failed: wrong number of outputs";
     for (size_t i = 0; i < got.size(); ++i) {
-      const std::string diff = Compare(got[i], outputs[i].tensor);
+      const std::string diff = Compare(got[i], data.outputs[i]);
       if (!diff.empty()) return fmt::format("failed: output {}: {}", i, diff);
     }
   }
@@ -98,18 +72,14 @@ std::string RunNodeTest(const fs::path& dir) {
 }
 
 TEST_CASE("ONNX backend node tests: float semantics") {
-  if (!fs::exists(kNodeTests)) {
+  if (!fs::exists(kOnnxNodeTests)) {
     FAIL("libonnx-testdata is not installed (scripts/setup.sh installs it)");
   }
-  std::set<std::string> baseline;
-  {
-    std::ifstream in(TENSORSTARK_FRONTEND_TESTS "/onnx_node_float_baseline.txt");
-    for (std::string line; std::getline(in, line);) {
-      if (!line.empty() && line[0] != '#') baseline.insert(line);
-    }
-  }
+  const std::vector<std::string> baseline_names =
+      ReadBaseline(TENSORSTARK_FRONTEND_TESTS "/onnx_node_float_baseline.txt");
+  const std::set<std::string> baseline(baseline_names.begin(), baseline_names.end());
   std::map<std::string, std::string> results;
-  for (const fs::path& dir : Sorted(kNodeTests, "test_")) {
+  for (const fs::path& dir : SortedEntries(kOnnxNodeTests, "test_")) {
     results[dir.filename().string()] = RunNodeTest(dir);
   }
   const fs::path report = fs::temp_directory_path() / "onnx_node_float_report.txt";

@@ -1,0 +1,139 @@
+// ONNX's backend node tests through the whole pipeline: compile (calibrated on the test's own
+// input, the only data a node test has), prove with the test profile, verify, and compare the
+// outputs the proof states with the expected ones. The tolerance comes from the output's scale:
+// 16 steps of it plus 2% of the output's largest magnitude, which covers the rounding of the
+// inputs and of each rescale along a node's few operators.
+//
+// The report (/tmp/onnx_conformance_report.txt) lists each test as passed, failed with the
+// reason, or unsupported with the reason; a test in baseline.txt that no longer passes fails the
+// suite.
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "air/profiles.h"
+#include "air/prover.h"
+#include "air/setup.h"
+#include "air/verifier.h"
+#include "frontend/calibration.h"
+#include "frontend/frontend_error.h"
+#include "frontend/model_air.h"
+#include "frontend/quantize.h"
+#include "frontend/quantized_eval.h"
+#include "hash/blake2s_channel.h"
+#include "hash/blake2s_merkle_hasher.h"
+#include "onnx_node_data.h"
+
+namespace tensorstark::frontend {
+namespace {
+
+namespace fs = std::filesystem;
+using Channel = hash::Blake2sChannel;
+using Hasher = hash::Blake2sMerkleHasher;
+
+std::string Compare(const Tensor& got, const Tensor& want, int frac_bits) {
+  if (NumElements(got.shape) != NumElements(want.shape)) {
+    return fmt::format("shape {} instead of {}", ShapeToString(got.shape),
+                       ShapeToString(want.shape));
+  }
+  double max_abs = 0;
+  for (double w : want.values) max_abs = std::max(max_abs, std::fabs(w));
+  const double tolerance = 16 * std::ldexp(1.0, -frac_bits) + 0.02 * max_abs;
+  for (int64_t i = 0; i < got.size(); ++i) {
+    if (!(std::fabs(got.values[i] - want.values[i]) <= tolerance)) {
+      return fmt::format("element {} is {} instead of {} (tolerance {:.3g})", i, got.values[i],
+                         want.values[i], tolerance);
+    }
+  }
+  return "";
+}
+
+// "" if the test passed, "unsupported: <reason>" or "failed: <reason>".
+std::string RunConformanceTest(const fs::path& dir) {
+  for (const fs::path& data_set : SortedEntries(dir, "test_data_set_")) {
+    QuantizedModel model;
+    NodeTestData data;
+    try {
+      data = LoadNodeTestData(data_set);
+      const Graph graph = ImportOnnxFile((dir / "model.onnx").string(), data.constants);
+      if (graph.inputs.empty()) return "unsupported: the model has no inputs left to prove";
+      const std::vector<std::vector<Tensor>> calibration = {data.inputs};
+      model = Quantize(graph, CalibrateRanges(graph, calibration));
+    } catch (const FrontendError& e) {
+      return std::string("unsupported: ") + e.what();
+    }
+    std::optional<ModelAir> air;
+    try {
+      air.emplace(model);
+    } catch (const FrontendError& e) {
+      return std::string("unsupported: ") + e.what();
+    }
+    ModelAir::Witness witness;
+    try {
+      witness = air->GenerateWitness(RunQuantized(model, data.inputs));
+    } catch (const FrontendError& e) {
+      return std::string("failed: ") + e.what();
+    }
+    air::ProveOptions options;
+    options.n_public_inputs = air->n_public_inputs();
+    const air::ProofConfig config = air::ProfileConfig(air::Profile::kTest);
+    auto proof = air::Prove<Channel, Hasher>(config, air->components(), std::move(witness.traces),
+                                             std::move(witness.public_inputs), options);
+    if (auto* error = std::get_if<air::ProvingError>(&proof)) {
+      return "failed: " + air::ToString(*error);
+    }
+    const auto& stark = std::get<air::StarkProof<Hasher>>(proof);
+    auto key = air::Setup<Channel, Hasher>(air->components(), config);
+    if (auto* error = std::get_if<std::string>(&key)) return "failed: setup: " + *error;
+    const auto terms = air->PublicTerms(stark.public_inputs);
+    if (auto rejection = air::Verify<Channel, Hasher>(air->components(), stark,
+                                                      std::get<air::VerifyingKey<Hasher>>(key), 0,
+                                                      terms, air->n_public_inputs())) {
+      return "failed: " + air::ToString(*rejection);
+    }
+    const std::vector<Tensor> got = air->Outputs(stark.public_inputs);
+    if (got.size() != data.outputs.size()) return "failed: wrong number of outputs";
+    for (size_t i = 0; i < got.size(); ++i) {
+      const std::string diff =
+          Compare(got[i], data.outputs[i], model.tensor(model.outputs[i]).frac_bits);
+      if (!diff.empty()) return fmt::format("failed: output {}: {}", i, diff);
+    }
+  }
+  return "";
+}
+
+TEST_CASE("ONNX backend node tests: compiled, proved, verified") {
+  if (!fs::exists(kOnnxNodeTests)) {
+    FAIL("libonnx-testdata is not installed (scripts/setup.sh installs it)");
+  }
+  const std::vector<std::string> baseline_names =
+      ReadBaseline(TENSORSTARK_CONFORMANCE_DIR "/baseline.txt");
+  const std::set<std::string> baseline(baseline_names.begin(), baseline_names.end());
+  std::map<std::string, std::string> results;
+  for (const fs::path& dir : SortedEntries(kOnnxNodeTests, "test_")) {
+    results[dir.filename().string()] = RunConformanceTest(dir);
+  }
+  const fs::path report = fs::temp_directory_path() / "onnx_conformance_report.txt";
+  std::ofstream out(report);
+  size_t passed = 0, failed = 0, unsupported = 0;
+  for (const auto& [name, result] : results) {
+    out << name << ": " << (result.empty() ? "passed" : result) << "\n";
+    if (result.empty()) {
+      ++passed;
+      continue;
+    }
+    (result.rfind("failed", 0) == 0 ? failed : unsupported)++;
+    if (baseline.count(name)) FAIL_CHECK(fmt::format("{} passed before: {}", name, result));
+  }
+  MESSAGE(fmt::format("{} node tests: {} passed, {} failed, {} unsupported (report: {})",
+                      results.size(), passed, failed, unsupported, report.string()));
+  CHECK(passed >= baseline.size());
+}
+
+}  // namespace
+}  // namespace tensorstark::frontend
