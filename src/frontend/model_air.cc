@@ -189,7 +189,7 @@ struct ModelAir::Impl {
   // A component's main trace from a run, in storage order; the range checks it makes are counted
   // into range_counts (indexed by value).
   using TraceBuilder = std::function<std::vector<std::vector<M31>>(
-      const QuantizedRun& run, std::vector<uint32_t>& range_counts)>;
+      const QuantizedRun& run, const RescaleHook& hook, std::vector<uint32_t>& range_counts)>;
 
   const QuantizedModel& model;
   std::vector<int64_t> base;                // address of element 0 of each tensor
@@ -306,10 +306,14 @@ struct ModelAir::Impl {
     }
     components.push_back(
         std::make_unique<FrameworkComponent<LinearComponent>>(LinearComponent(shape, data)));
-    trace_builders.push_back([this, op = std::move(op), shape](
-                                 const QuantizedRun& run, std::vector<uint32_t>& range_counts) {
-      return LinearTrace(op, shape, run, range_counts);
-    });
+    trace_builders.push_back(
+        [this, op = std::move(op), shape, index = components.size() - 1](
+            const QuantizedRun& run, const RescaleHook& hook, std::vector<uint32_t>& range_counts) {
+          const auto rescale = [&](int64_t element, int64_t& q, int64_t& r) {
+            if (hook) hook(index, element, q, r);
+          };
+          return LinearTrace(op, shape, run, rescale, range_counts);
+        });
   }
 
   void AddLookup(const LookupOp& op) {
@@ -334,7 +338,7 @@ struct ModelAir::Impl {
         air::FunctionLookup(fmt::format("lookup_{}", components.size()), log_size, table,
                             AllocateDataColumns(4), data)));
     trace_builders.push_back(
-        [this, &op, log_size](const QuantizedRun& run, std::vector<uint32_t>&) {
+        [&op, log_size](const QuantizedRun& run, const RescaleHook&, std::vector<uint32_t>&) {
           std::vector<std::vector<M31>> trace(2, std::vector<M31>(size_t{1} << log_size));
           for (size_t i = 0; i < op.in.size(); ++i) {
             trace[0][i] = M31::FromSigned(run.values[op.in[i].tensor][op.in[i].index]);
@@ -358,7 +362,7 @@ struct ModelAir::Impl {
         air::FunctionTable(fmt::format("table_{}", table), table_log_size, table,
                            AllocateDataColumns(2), entries)));
     trace_builders.push_back(
-        [&op, table_log_size](const QuantizedRun& run, std::vector<uint32_t>&) {
+        [&op, table_log_size](const QuantizedRun& run, const RescaleHook&, std::vector<uint32_t>&) {
           std::vector<M31> multiplicities(size_t{1} << table_log_size);
           for (const ElementRef& ref : op.in) {
             const int64_t i = run.values[ref.tensor][ref.index] - op.table_lo;
@@ -371,9 +375,10 @@ struct ModelAir::Impl {
   }
 
   // The main trace of a linear component (coset row order until the end) and its range checks.
-  std::vector<std::vector<M31>> LinearTrace(const LinearPlan& op, const LinearComponentShape& shape,
-                                            const QuantizedRun& run,
-                                            std::vector<uint32_t>& range_counts) const {
+  std::vector<std::vector<M31>> LinearTrace(
+      const LinearPlan& op, const LinearComponentShape& shape, const QuantizedRun& run,
+      const std::function<void(int64_t, int64_t&, int64_t&)>& rescale,
+      std::vector<uint32_t>& range_counts) const {
     const size_t n_rows = size_t{1} << shape.log_size;
     const uint32_t D = shape.inputs_per_row;
     const int64_t chunks = (op.depth + D - 1) / D;
@@ -403,8 +408,9 @@ struct ModelAir::Impl {
           const uint32_t col = D + n * shape.columns_per_output();
           trace[col][row] = M31::FromSigned(acc[n]);
           if (c != chunks - 1) continue;
-          const int64_t q = acc[n] >> shape.shift;
-          const int64_t r = acc[n] - (q << shape.shift);
+          int64_t q = acc[n] >> shape.shift;
+          int64_t r = acc[n] - (q << shape.shift);
+          rescale(op.out_index[m * op.cols + n], q, r);
           trace[col + 1][row] = M31::FromSigned(q);
           trace[col + 2][row] = M31::FromSigned(r);
           count(r);
@@ -435,11 +441,12 @@ std::vector<const air::Component*> ModelAir::components() const {
   return result;
 }
 
-ModelAir::Witness ModelAir::GenerateWitness(const QuantizedRun& run) const {
+ModelAir::Witness ModelAir::GenerateWitness(const QuantizedRun& run,
+                                            const RescaleHook& hook) const {
   Witness witness;
   std::vector<uint32_t> range_counts(size_t{1} << air::kRangeCheckBits, 0);
   for (const Impl::TraceBuilder& build : impl_->trace_builders) {
-    witness.traces.push_back(build(run, range_counts));
+    witness.traces.push_back(build(run, hook, range_counts));
   }
   std::vector<M31> multiplicities;
   for (uint32_t count : range_counts) multiplicities.push_back(M31::FromCanonical(count));

@@ -8,6 +8,7 @@
 // output element once.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <vector>
@@ -32,8 +33,13 @@ class ModelAir {
     std::vector<std::vector<std::vector<field::M31>>> traces;  // per component, storage order
     std::vector<field::M31> public_inputs;
   };
+  // Soundness tests only: a cheating prover's rewrite of a rescale's quotient and remainder
+  // (component index, flat index of the output element) before the trace is built from them.
+  using RescaleHook =
+      std::function<void(size_t component, int64_t element, int64_t& q, int64_t& r)>;
+
   // From a run of the same model (RunQuantized).
-  Witness GenerateWitness(const QuantizedRun& run) const;
+  Witness GenerateWitness(const QuantizedRun& run, const RescaleHook& hook = nullptr) const;
 
   // The statement's length: the inputs' and outputs' element counts.
   size_t n_public_inputs() const;

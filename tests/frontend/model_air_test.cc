@@ -121,5 +121,32 @@ TEST_CASE("permuting two elements of an intermediate tensor is rejected") {
   CHECK(error->kind == air::VerificationError::Kind::kClaimedSumsNotZero);
 }
 
+TEST_CASE("a rescale remainder outside its range is rejected") {
+  const Example e = MlpExample();
+  const ModelAir air(e.model);
+  const LinearOp& hidden = std::get<LinearOp>(e.model.ops[0]);
+  // A hidden unit the ReLU zeroes: q - 1 keeps its output at 0, and q·2^shift + r stays the
+  // accumulator with r + 2^shift, one full step above the remainder's range. Every other check
+  // still holds; the range check's lookup of r + 2^16 - 2^shift has no table entry.
+  int64_t element = -1;
+  for (int64_t i = 0; i < hidden.cols && element < 0; ++i) {
+    if (e.run.values[hidden.out][i] == 0) element = i;
+  }
+  REQUIRE(element >= 0);
+  bool tampered = false;
+  const auto cheat = [&](size_t component, int64_t index, int64_t& q, int64_t& r) {
+    if (component != 0 || index != element) return;
+    REQUIRE(q < 0);
+    q -= 1;
+    r += int64_t{1} << hidden.shift;
+    tampered = true;
+  };
+  const Proof proof = ProveOrFail(air, air.GenerateWitness(e.run, cheat));
+  REQUIRE(tampered);
+  const auto error = VerifyAgainst(air, proof);
+  REQUIRE(error);
+  CHECK(error->kind == air::VerificationError::Kind::kClaimedSumsNotZero);
+}
+
 }  // namespace
 }  // namespace tensorstark::frontend
