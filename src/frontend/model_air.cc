@@ -4,12 +4,15 @@
 
 #include <algorithm>
 #include <bit>
+#include <cassert>
 #include <functional>
+#include <optional>
 
 #include "air/framework.h"
 #include "air/layout.h"
 #include "air/linear_component.h"
 #include "air/lookup_component.h"
+#include "air/max_component.h"
 #include "air/model_relations.h"
 #include "air/range_table.h"
 #include "circle/bit_reverse.h"
@@ -67,12 +70,8 @@ LinearPlan PlanOf(const QuantizedModel& model, const LinearOp& op) {
           false,  op.bias, op.out_index, op.shift, op.clamp};
 }
 
-LinearPlan PlanOf(const QuantizedModel& model, const ReduceOp& op) {
-  if (op.kind != ReduceOp::Kind::kSum) {
-    throw FrontendError(fmt::format("the prover does not support {} reductions yet ('{}')",
-                                    op.kind == ReduceOp::Kind::kMax ? "max" : "argmax",
-                                    model.tensor(op.out).name));
-  }
+LinearPlan PlanOf(const ReduceOp& op) {
+  assert(op.kind == ReduceOp::Kind::kSum);
   LinearPlan plan;
   plan.out = op.out;
   plan.rows = static_cast<int64_t>(op.multiplier.size());
@@ -136,11 +135,19 @@ LinearPlan PlanOf(const QuantizedModel& model, const ElementwiseOp& op) {
   return plan;
 }
 
-// Any operator but a lookup.
-LinearPlan PlanOf(const QuantizedModel& model, const QOp& qop) {
+// The operators the linear component proves: linear ones, elementwise ones, windowed sums.
+std::optional<LinearPlan> PlanOf(const QuantizedModel& model, const QOp& qop) {
   if (const auto* op = std::get_if<LinearOp>(&qop)) return PlanOf(model, *op);
-  if (const auto* op = std::get_if<ReduceOp>(&qop)) return PlanOf(model, *op);
-  return PlanOf(model, std::get<ElementwiseOp>(qop));
+  if (const auto* op = std::get_if<ElementwiseOp>(&qop)) return PlanOf(model, *op);
+  const auto* op = std::get_if<ReduceOp>(&qop);
+  if (op && op->kind == ReduceOp::Kind::kSum) return PlanOf(*op);
+  return std::nullopt;
+}
+
+// The elements an operator reads that no linear plan covers (lookups, maxima).
+const std::vector<ElementRef>& DirectInputs(const QOp& qop) {
+  if (const auto* op = std::get_if<LookupOp>(&qop)) return op->in;
+  return std::get<ReduceOp>(qop).in;
 }
 
 // Inputs that are literals or constant tensor elements move into the bias, so that the component
@@ -211,22 +218,23 @@ struct ModelAir::Impl {
       for (int64_t& r : reads[id]) ++r;
     }
     // Every element's reads are known before any component's data columns are built.
-    std::vector<LinearPlan> plans;
+    std::vector<std::optional<LinearPlan>> plans;
     for (const QOp& qop : model.ops) {
-      if (const auto* op = std::get_if<LookupOp>(&qop)) {
-        for (const ElementRef& ref : op->in) Count(ref);
-        continue;
-      }
       plans.push_back(PlanOf(model, qop));
-      FoldConstantInputs(model, plans.back());
-      for (const ElementRef& ref : plans.back().x) Count(ref);
+      if (plans.back()) {
+        FoldConstantInputs(model, *plans.back());
+        for (const ElementRef& ref : plans.back()->x) Count(ref);
+      } else {
+        for (const ElementRef& ref : DirectInputs(qop)) Count(ref);
+      }
     }
-    auto plan = plans.begin();
-    for (const QOp& qop : model.ops) {
-      if (const auto* op = std::get_if<LookupOp>(&qop)) {
+    for (size_t i = 0; i < model.ops.size(); ++i) {
+      if (plans[i]) {
+        AddLinear(std::move(*plans[i]));
+      } else if (const auto* op = std::get_if<LookupOp>(&model.ops[i])) {
         AddLookup(*op);
       } else {
-        AddLinear(std::move(*plan++));
+        AddMax(std::get<ReduceOp>(model.ops[i]));
       }
     }
     components.push_back(std::make_unique<FrameworkComponent<air::RangeTable>>(
@@ -372,6 +380,77 @@ struct ModelAir::Impl {
           }
           return std::vector<std::vector<M31>>{ToStorageOrder(std::move(multiplicities))};
         });
+  }
+
+  void AddMax(const ReduceOp& op) {
+    constexpr int64_t kMaxWindow = 64;
+    const std::string& out_name = model.tensor(op.out).name;
+    if (op.window > kMaxWindow) {
+      throw FrontendError(
+          fmt::format("the prover does not support a maximum over more than {} elements yet ('{}')",
+                      kMaxWindow, out_name));
+    }
+    air::MaxComponentShape shape;
+    shape.name = fmt::format("max_{}", components.size());
+    shape.window = static_cast<uint32_t>(op.window);
+    shape.tie = op.kind == ReduceOp::Kind::kMax ? air::MaxComponentShape::Tie::kAny
+                : op.select_last                ? air::MaxComponentShape::Tie::kLast
+                                                : air::MaxComponentShape::Tie::kFirst;
+    const int64_t outputs = static_cast<int64_t>(op.in.size()) / op.window;
+    shape.log_size = LogRows(outputs);
+    shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
+    auto data = std::make_shared<air::DataColumns>(shape.n_data_columns(),
+                                                   std::vector<M31>(size_t{1} << shape.log_size));
+    for (int64_t i = 0; i < outputs; ++i) {
+      (*data)[0][i] = M31::One();
+      for (int64_t w = 0; w < op.window; ++w) {
+        const ElementRef& ref = op.in[i * op.window + w];
+        if (ref.tensor == ElementRef::kLiteral) {
+          throw FrontendError(
+              fmt::format("the prover does not support padding into a maximum ('{}')", out_name));
+        }
+        (*data)[1 + w][i] = Address(ref.tensor, ref.index);
+      }
+      (*data)[shape.window + 1][i] = Address(op.out, i);
+      (*data)[shape.window + 2][i] = M31::FromCanonical(static_cast<uint32_t>(reads[op.out][i]));
+    }
+    components.push_back(
+        std::make_unique<FrameworkComponent<air::MaxComponent>>(air::MaxComponent(shape, data)));
+    trace_builders.push_back([&op, shape](const QuantizedRun& run, const RescaleHook&,
+                                          std::vector<uint32_t>& range_counts) {
+      const uint32_t W = shape.window;
+      std::vector<std::vector<M31>> trace(shape.n_trace_columns(),
+                                          std::vector<M31>(size_t{1} << shape.log_size));
+      const int64_t outputs = static_cast<int64_t>(op.in.size()) / op.window;
+      for (int64_t i = 0; i < outputs; ++i) {
+        std::vector<int64_t> x;
+        for (uint32_t w = 0; w < W; ++w) {
+          const ElementRef& ref = op.in[i * W + w];
+          x.push_back(run.values[ref.tensor][ref.index]);
+          trace[w][i] = M31::FromSigned(x.back());
+        }
+        // The chosen position, as the interpreter chooses it.
+        uint32_t best = 0;
+        for (uint32_t w = 1; w < W; ++w) {
+          if (x[w] > x[best] ||
+              (shape.tie == air::MaxComponentShape::Tie::kLast && x[w] == x[best])) {
+            best = w;
+          }
+        }
+        trace[W + best][i] = M31::One();
+        trace[2 * W][i] = M31::FromSigned(x[best]);
+        for (uint32_t w = 0; w < W; ++w) {
+          int64_t difference = x[best] - x[w];
+          if (shape.tie == air::MaxComponentShape::Tie::kFirst && w < best) difference -= 1;
+          if (shape.tie == air::MaxComponentShape::Tie::kLast && w > best) difference -= 1;
+          if (difference >= 0 && difference < (int64_t{1} << air::kRangeCheckBits)) {
+            ++range_counts[difference];
+          }
+        }
+      }
+      for (std::vector<M31>& column : trace) column = ToStorageOrder(std::move(column));
+      return trace;
+    });
   }
 
   // The main trace of a linear component (coset row order until the end) and its range checks.
