@@ -31,6 +31,7 @@ struct VerificationError {
     kClaimedSumsNotZero,        // the LogUp sums of all components do not cancel
     kOodsMismatch,              // the composition does not match the constraints at the OODS point
     kPcs,                       // the commitment scheme rejected the openings
+    kStatementMismatch,         // the statement is not about what the verifier checks (a model)
   };
   Kind kind;
   std::string message;

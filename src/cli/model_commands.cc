@@ -7,15 +7,22 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <variant>
 
+#include "air/profiles.h"
 #include "cli/command_args.h"
 #include "frontend/compile.h"
 #include "frontend/float_eval.h"
 #include "frontend/frontend_error.h"
 #include "frontend/input_file.h"
+#include "frontend/model_air.h"
 #include "frontend/quantized_eval.h"
+#include "hash/blake2s_channel.h"
+#include "hash/blake2s_merkle_hasher.h"
+#include "hash/poseidon252_channel.h"
+#include "hash/poseidon252_merkle_hasher.h"
 
 namespace tensorstark::cli {
 namespace {
@@ -77,6 +84,31 @@ int64_t WeightCount(const QuantizedModel& model) {
   return count;
 }
 
+template <class C, class H>
+void PrintCommitment(const frontend::ModelAir& air, air::Profile profile, const char* hash) {
+  auto key = frontend::SetupModel<C, H>(air, air::ProfileConfig(profile));
+  const std::string text = std::holds_alternative<std::string>(key)
+                               ? std::get<std::string>(key)
+                               : frontend::ToHex(std::get<frontend::ModelKey<H>>(key).commitment);
+  fmt::print("model commitment (profile {}, {}): {}\n", air::ProfileName(profile), hash, text);
+}
+
+// The model commitments proofs will state under the two production configurations; a contract
+// registers the one it verifies against.
+void PrintCommitments(const QuantizedModel& model) {
+  std::optional<frontend::ModelAir> air;
+  try {
+    air.emplace(model);
+  } catch (const FrontendError& e) {
+    fmt::print("not provable yet: {}\n", e.what());
+    return;
+  }
+  PrintCommitment<hash::Blake2sChannel, hash::Blake2sMerkleHasher>(*air, air::Profile::kFast,
+                                                                   "blake2s");
+  PrintCommitment<hash::Poseidon252Channel, hash::Poseidon252MerkleHasher>(
+      *air, air::Profile::kOnchain, "poseidon252");
+}
+
 }  // namespace
 
 int RunCompileCommand(std::span<char* const> args) {
@@ -117,6 +149,7 @@ int RunCompileCommand(std::span<char* const> args) {
     frontend::SaveQuantizedModel(model, output);
     fmt::print("wrote {}: {} operators, {} weights and biases\n", output, model.ops.size(),
                WeightCount(model));
+    PrintCommitments(model);
     return 0;
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark compile: {}\n", e.what());

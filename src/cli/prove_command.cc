@@ -15,8 +15,6 @@
 #include "air/profiles.h"
 #include "air/proof_io.h"
 #include "air/prover.h"
-#include "air/setup.h"
-#include "air/verifier.h"
 #include "cli/command_args.h"
 #include "frontend/compile.h"
 #include "frontend/frontend_error.h"
@@ -93,8 +91,12 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
   const frontend::QuantizedRun run = frontend::RunQuantized(model, input);
   progress.Phase("run model", start);
   const frontend::ModelAir air(model);
-  frontend::ModelAir::Witness witness = air.GenerateWitness(run);
-  progress.Phase("lower and witness", start);
+  auto key = frontend::SetupModel<C, H>(air, config);
+  if (auto* error = std::get_if<std::string>(&key)) throw FrontendError(*error);
+  const frontend::ModelCommitment commitment = std::get<frontend::ModelKey<H>>(key).commitment;
+  progress.Phase("lower and commit to model", start);
+  frontend::ModelAir::Witness witness = air.GenerateWitness(run, commitment);
+  progress.Phase("witness", start);
   air::ProveTimings timings;
   air::ProveOptions prove_options;
   prove_options.timings = &timings;
@@ -116,8 +118,9 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
   progress.Phase("write proof", start);
   fmt::print(stderr, "  {:<26} {:9.1f} ms (grinding {:.1f} ms)\n", "total",
              MillisecondsSince(total_start), timings.grind_ms);
-  fmt::print("wrote {}: {} bytes, {} bits of security ({}, profile {})\n", path, bytes.size(),
-             config.SecurityBits(), options.Get("hash", "blake2s"), options.Get("profile", "fast"));
+  fmt::print("wrote {}: {} bytes, {} bits of security ({}, profile {}), model {}\n", path,
+             bytes.size(), config.SecurityBits(), options.Get("hash", "blake2s"),
+             options.Get("profile", "fast"), frontend::ToHex(commitment));
   PrintOutputs(model, run.outputs);
   if (options.Has("outputs")) WriteOutputsJson(options.Get("outputs", ""), run.outputs);
   return 0;
@@ -133,24 +136,12 @@ int VerifyWith(const frontend::QuantizedModel& model, std::span<const uint8_t> b
   }
   const air::StarkProof<H>& proof = std::get<air::StarkProof<H>>(parsed);
   const frontend::ModelAir air(model);
-  auto key = air::Setup<C, H>(air.components(), proof.config);
-  if (auto* error = std::get_if<std::string>(&key)) {
-    fmt::print("invalid: {}\n", *error);
-    return 1;
-  }
-  if (proof.public_inputs.size() != air.n_public_inputs()) {
-    fmt::print("invalid: the proof states {} input and output values, the model has {}\n",
-               proof.public_inputs.size(), air.n_public_inputs());
-    return 1;
-  }
-  const std::vector<air::PublicLogupTerm> terms = air.PublicTerms(proof.public_inputs);
-  if (auto rejection =
-          air::Verify<C, H>(air.components(), proof, std::get<air::VerifyingKey<H>>(key),
-                            min_security_bits, terms, air.n_public_inputs())) {
+  if (auto rejection = frontend::VerifyModelProof<C, H>(air, proof, min_security_bits)) {
     fmt::print("invalid: {}\n", air::ToString(*rejection));
     return 1;
   }
-  fmt::print("valid ({} bits of security)\n", proof.config.SecurityBits());
+  fmt::print("valid ({} bits of security), model {}\n", proof.config.SecurityBits(),
+             frontend::ToHex(frontend::ModelAir::StatedCommitment(proof.public_inputs)));
   PrintOutputs(model, air.Outputs(proof.public_inputs));
   return 0;
 }

@@ -17,6 +17,7 @@
 #include "air/range_table.h"
 #include "circle/bit_reverse.h"
 #include "frontend/frontend_error.h"
+#include "hash/blake2s.h"
 
 namespace tensorstark::frontend {
 namespace {
@@ -521,8 +522,10 @@ std::vector<const air::Component*> ModelAir::components() const {
 }
 
 ModelAir::Witness ModelAir::GenerateWitness(const QuantizedRun& run,
+                                            const ModelCommitment& commitment,
                                             const RescaleHook& hook) const {
   Witness witness;
+  witness.public_inputs.assign(commitment.begin(), commitment.end());
   std::vector<uint32_t> range_counts(size_t{1} << air::kRangeCheckBits, 0);
   for (const Impl::TraceBuilder& build : impl_->trace_builders) {
     witness.traces.push_back(build(run, hook, range_counts));
@@ -541,7 +544,7 @@ ModelAir::Witness ModelAir::GenerateWitness(const QuantizedRun& run,
 namespace {
 
 int64_t PublicCount(const QuantizedModel& model) {
-  int64_t count = 0;
+  int64_t count = std::tuple_size_v<ModelCommitment>;
   for (const std::vector<TensorId>* list : {&model.inputs, &model.outputs}) {
     for (TensorId id : *list) count += model.tensor(id).size();
   }
@@ -555,18 +558,56 @@ int64_t SignedValue(M31 v) {
 
 }  // namespace
 
+std::string ToHex(const ModelCommitment& commitment) {
+  std::string hex = "0x";
+  for (M31 word : commitment) hex += fmt::format("{:08x}", word.value());
+  return hex;
+}
+
+std::string ModelAir::LayoutDescription() const {
+  std::string text = "tensorstark model layout 1\n";
+  for (const auto& component : impl_->components) {
+    const air::ComponentInfo info = component->Info();
+    text += fmt::format(
+        "component {} log_size {} preprocessed {} trace {} interaction {} "
+        "constraints {}\n",
+        component->name(), component->log_size(), info.preprocessed_columns.size(),
+        info.trace_offsets.size(), info.interaction_offsets.size(), info.n_constraints);
+  }
+  const QuantizedModel& model = impl_->model;
+  for (const auto& [kind, list] : {std::pair{"input", &model.inputs}, {"output", &model.outputs}}) {
+    for (TensorId id : *list) {
+      const QTensor& t = model.tensor(id);
+      text += fmt::format("{} {} shape {} frac_bits {} address {}\n", kind, t.name,
+                          ShapeToString(t.shape), t.frac_bits, impl_->base[id]);
+    }
+  }
+  return text;
+}
+
+ModelCommitment ModelAir::Commitment(const std::string& preprocessed_root_hex) const {
+  const std::string message = LayoutDescription() + "preprocessed root " + preprocessed_root_hex;
+  const hash::Blake2sHash digest =
+      hash::Blake2s(std::span(reinterpret_cast<const uint8_t*>(message.data()), message.size()));
+  const std::array<uint32_t, 8> words = digest.Words();
+  ModelCommitment commitment;
+  for (size_t i = 0; i < commitment.size(); ++i) commitment[i] = M31::Reduce(words[i] & field::kP);
+  return commitment;
+}
+
+ModelCommitment ModelAir::StatedCommitment(std::span<const M31> public_inputs) {
+  ModelCommitment commitment;
+  std::copy_n(public_inputs.begin(), commitment.size(), commitment.begin());
+  return commitment;
+}
+
 size_t ModelAir::n_public_inputs() const { return static_cast<size_t>(PublicCount(impl_->model)); }
 
 std::vector<air::PublicLogupTerm> ModelAir::PublicTerms(std::span<const M31> public_inputs) const {
   const QuantizedModel& model = impl_->model;
-  if (static_cast<int64_t>(public_inputs.size()) != PublicCount(model)) {
-    throw FrontendError(
-        fmt::format("the proof has {} public values, the model has {} inputs and "
-                    "outputs",
-                    public_inputs.size(), PublicCount(model)));
-  }
+  assert(static_cast<int64_t>(public_inputs.size()) == PublicCount(model));
   std::vector<air::PublicLogupTerm> terms;
-  size_t next = 0;
+  size_t next = std::tuple_size_v<ModelCommitment>;
   const std::string relation = air::TensorRelation().name;
   for (TensorId id : model.inputs) {
     for (int64_t i = 0; i < model.tensor(id).size(); ++i) {
@@ -584,7 +625,7 @@ std::vector<air::PublicLogupTerm> ModelAir::PublicTerms(std::span<const M31> pub
 
 std::vector<Tensor> ModelAir::Outputs(std::span<const M31> public_inputs) const {
   const QuantizedModel& model = impl_->model;
-  size_t next = 0;
+  size_t next = std::tuple_size_v<ModelCommitment>;
   for (TensorId id : model.inputs) next += model.tensor(id).size();
   std::vector<Tensor> outputs;
   for (TensorId id : model.outputs) {

@@ -2,23 +2,40 @@
 // the global address of every tensor element, and the witness (main traces and public inputs)
 // from an integer run.
 //
-// Public inputs: the model inputs' quantized values, then the outputs', in tensor order (as M31,
-// negative values as p - |v|). The verifier turns them into the public LogUp terms of the tensor
-// relation: it yields each input element as many times as operators read it, and reads each
-// output element once.
+// Public inputs (the statement): the model commitment (8 words), then the model inputs' quantized
+// values, then the outputs', in tensor order (as M31, negative values as p - |v|). The verifier
+// turns the values into the public LogUp terms of the tensor relation: it yields each input
+// element as many times as operators read it, and reads each output element once.
+//
+// The model commitment is BLAKE2s over the layout description (components, their sizes and
+// columns, the inputs' and outputs' shapes and scales) and the root of the preprocessed tree
+// (weights, addresses, tables) for the proof's configuration, as 8 words of 31 bits.
 #pragma once
 
+#include <fmt/format.h>
+
+#include <array>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
+#include <string>
+#include <variant>
 #include <vector>
 
 #include "air/component.h"
+#include "air/errors.h"
+#include "air/proof.h"
 #include "air/relation.h"
+#include "air/setup.h"
+#include "air/verifier.h"
 #include "frontend/quantized_eval.h"
 #include "frontend/quantized_model.h"
 
 namespace tensorstark::frontend {
+
+using ModelCommitment = std::array<field::M31, 8>;
+std::string ToHex(const ModelCommitment& commitment);
 
 class ModelAir {
  public:
@@ -33,27 +50,83 @@ class ModelAir {
     std::vector<std::vector<std::vector<field::M31>>> traces;  // per component, storage order
     std::vector<field::M31> public_inputs;
   };
+  // Deterministic text naming every component with its size and column counts, and the inputs'
+  // and outputs' shapes and scales.
+  std::string LayoutDescription() const;
+  // The commitment for the root (hex) of the preprocessed tree under some configuration.
+  ModelCommitment Commitment(const std::string& preprocessed_root_hex) const;
+  // The commitment a statement begins with.
+  static ModelCommitment StatedCommitment(std::span<const field::M31> public_inputs);
+
   // Soundness tests only: a cheating prover's rewrite of a rescale's quotient and remainder
   // (component index, flat index of the output element) before the trace is built from them.
   using RescaleHook =
       std::function<void(size_t component, int64_t element, int64_t& q, int64_t& r)>;
 
-  // From a run of the same model (RunQuantized).
-  Witness GenerateWitness(const QuantizedRun& run, const RescaleHook& hook = nullptr) const;
+  // From a run of the same model (RunQuantized), for a proof under the configuration whose
+  // commitment is given.
+  Witness GenerateWitness(const QuantizedRun& run, const ModelCommitment& commitment,
+                          const RescaleHook& hook = nullptr) const;
 
-  // The statement's length: the inputs' and outputs' element counts.
+  // The statement's length: the commitment and the inputs' and outputs' element counts.
   size_t n_public_inputs() const;
 
-  // The verifier's LogUp terms for the model's inputs and outputs, from the proof's public inputs;
-  // throws FrontendError if their number is wrong.
+  // The verifier's LogUp terms for the model's inputs and outputs, from the proof's public inputs
+  // (of length n_public_inputs()).
   std::vector<air::PublicLogupTerm> PublicTerms(std::span<const field::M31> public_inputs) const;
 
-  // The model outputs, dequantized, from the public inputs.
+  // The model outputs, dequantized, from the public inputs (of length n_public_inputs()).
   std::vector<Tensor> Outputs(std::span<const field::M31> public_inputs) const;
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The verifying key and commitment of a model's AIR under a configuration (Setup), or a one-line
+// error for an invalid configuration.
+template <hash::MerkleHasher H>
+struct ModelKey {
+  air::VerifyingKey<H> key;
+  ModelCommitment commitment;
+};
+
+template <hash::Channel C, hash::MerkleLayerHasher H>
+std::variant<ModelKey<H>, std::string> SetupModel(const ModelAir& air,
+                                                  const air::ProofConfig& config) {
+  auto key = air::Setup<C, H>(air.components(), config);
+  if (auto* error = std::get_if<std::string>(&key)) return *error;
+  auto& verifying_key = std::get<air::VerifyingKey<H>>(key);
+  return ModelKey<H>{verifying_key, air.Commitment(verifying_key.preprocessed_root.ToHex())};
+}
+
+// A proof of the model: the statement's length and commitment, then the STARK with the public
+// LogUp terms of the inputs and outputs.
+template <hash::Channel C, hash::MerkleLayerHasher H>
+std::optional<air::VerificationError> VerifyModelProof(const ModelAir& air,
+                                                       const air::StarkProof<H>& proof,
+                                                       uint32_t min_security_bits) {
+  using Kind = air::VerificationError::Kind;
+  if (proof.public_inputs.size() != air.n_public_inputs()) {
+    return air::VerificationError{
+        Kind::kShapeMismatch,
+        fmt::format("the proof states {} values, the model's statement has {}",
+                    proof.public_inputs.size(), air.n_public_inputs())};
+  }
+  auto key = SetupModel<C, H>(air, proof.config);
+  if (auto* error = std::get_if<std::string>(&key)) {
+    return air::VerificationError{Kind::kInvalidAir, *error};
+  }
+  const ModelKey<H>& model_key = std::get<ModelKey<H>>(key);
+  const ModelCommitment stated = ModelAir::StatedCommitment(proof.public_inputs);
+  if (stated != model_key.commitment) {
+    return air::VerificationError{Kind::kStatementMismatch,
+                                  fmt::format("the proof is for model {}, not this model ({})",
+                                              ToHex(stated), ToHex(model_key.commitment))};
+  }
+  const std::vector<air::PublicLogupTerm> terms = air.PublicTerms(proof.public_inputs);
+  return air::Verify<C, H>(air.components(), proof, model_key.key, min_security_bits, terms,
+                           air.n_public_inputs());
+}
 
 }  // namespace tensorstark::frontend

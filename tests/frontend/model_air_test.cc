@@ -10,8 +10,6 @@
 #include "air/errors.h"
 #include "air/profiles.h"
 #include "air/prover.h"
-#include "air/setup.h"
-#include "air/verifier.h"
 #include "frontend/compile.h"
 #include "frontend/input_file.h"
 #include "frontend/quantized_eval.h"
@@ -44,32 +42,39 @@ Example MlpExample() {
   return e;
 }
 
+const air::ProofConfig kConfig = air::ProfileConfig(air::Profile::kTest);
+
+// The commitment of a model under the test configuration.
+ModelCommitment CommitmentOf(const ModelAir& air) {
+  auto key = SetupModel<Channel, Hasher>(air, kConfig);
+  if (auto* error = std::get_if<std::string>(&key)) FAIL(*error);
+  return std::get<ModelKey<Hasher>>(key).commitment;
+}
+
+ModelAir::Witness WitnessOf(const ModelAir& air, const QuantizedRun& run,
+                            const ModelAir::RescaleHook& hook = nullptr) {
+  return air.GenerateWitness(run, CommitmentOf(air), hook);
+}
+
 Proof ProveOrFail(const ModelAir& air, ModelAir::Witness witness, bool check = true) {
   air::ProveOptions options;
   options.check_constraints = check;
   options.n_public_inputs = air.n_public_inputs();
-  auto result = air::Prove<Channel, Hasher>(air::ProfileConfig(air::Profile::kTest),
-                                            air.components(), std::move(witness.traces),
+  auto result = air::Prove<Channel, Hasher>(kConfig, air.components(), std::move(witness.traces),
                                             std::move(witness.public_inputs), options);
   if (auto* error = std::get_if<air::ProvingError>(&result)) FAIL(air::ToString(*error));
   return std::get<Proof>(std::move(result));
 }
 
-// Verification against `model`: its own setup (the key a verifier recomputes from the model file)
-// and the public terms of the proof's inputs and outputs.
+// Verification against the model behind `air`, as `tensorstark verify` does it.
 std::optional<air::VerificationError> VerifyAgainst(const ModelAir& air, const Proof& proof) {
-  auto key = air::Setup<Channel, Hasher>(air.components(), proof.config);
-  if (auto* error = std::get_if<std::string>(&key)) FAIL(*error);
-  const std::vector<air::PublicLogupTerm> terms = air.PublicTerms(proof.public_inputs);
-  return air::Verify<Channel, Hasher>(air.components(), proof,
-                                      std::get<air::VerifyingKey<Hasher>>(key), 0, terms,
-                                      air.n_public_inputs());
+  return VerifyModelProof<Channel, Hasher>(air, proof, 0);
 }
 
 TEST_CASE("fashion_mlp proves and verifies; its outputs come back from the proof") {
   const Example e = MlpExample();
   const ModelAir air(e.model);
-  const Proof proof = ProveOrFail(air, air.GenerateWitness(e.run));
+  const Proof proof = ProveOrFail(air, WitnessOf(air, e.run));
   const auto error = VerifyAgainst(air, proof);
   CHECK_MESSAGE(!error, (error ? error->message : ""));
   CHECK(air.Outputs(proof.public_inputs)[0].values == e.run.outputs[0].values);
@@ -78,10 +83,10 @@ TEST_CASE("fashion_mlp proves and verifies; its outputs come back from the proof
 TEST_CASE("a proof claiming another output is rejected") {
   const Example e = MlpExample();
   const ModelAir air(e.model);
-  ModelAir::Witness witness = air.GenerateWitness(e.run);
+  ModelAir::Witness witness = WitnessOf(air, e.run);
   // The prover states output 3 one step higher than computed: the public LogUp term the verifier
   // adds for it no longer cancels the component's.
-  witness.public_inputs[784 + 3] += field::M31::One();
+  witness.public_inputs[8 + 784 + 3] += field::M31::One();
   const Proof proof = ProveOrFail(air, std::move(witness));
   const auto error = VerifyAgainst(air, proof);
   REQUIRE(error);
@@ -93,13 +98,12 @@ TEST_CASE("a proof made with other weights does not verify against the model") {
   QuantizedModel other = e.model;
   std::get<LinearOp>(other.ops[1]).weights[5] += 1;
   const ModelAir other_air(other);
-  const Proof proof =
-      ProveOrFail(other_air, other_air.GenerateWitness(RunQuantized(other, e.input)));
+  const Proof proof = ProveOrFail(other_air, WitnessOf(other_air, RunQuantized(other, e.input)));
   CHECK(!VerifyAgainst(other_air, proof));  // valid for the other model
   const ModelAir air(e.model);
   const auto error = VerifyAgainst(air, proof);
   REQUIRE(error);
-  CHECK(error->kind == air::VerificationError::Kind::kPreprocessedRootMismatch);
+  CHECK(error->kind == air::VerificationError::Kind::kStatementMismatch);
 }
 
 TEST_CASE("permuting two elements of an intermediate tensor is rejected") {
@@ -111,8 +115,8 @@ TEST_CASE("permuting two elements of an intermediate tensor is rejected") {
   REQUIRE(e.run.values[hidden][0] != e.run.values[hidden][1]);
   QuantizedRun swapped = e.run;
   std::swap(swapped.values[hidden][0], swapped.values[hidden][1]);
-  ModelAir::Witness honest = air.GenerateWitness(e.run);
-  ModelAir::Witness witness = air.GenerateWitness(swapped);
+  ModelAir::Witness honest = WitnessOf(air, e.run);
+  ModelAir::Witness witness = WitnessOf(air, swapped);
   // Only the second layer's trace (which reads the hidden tensor) takes the swapped values.
   witness.traces[0] = std::move(honest.traces[0]);
   const Proof proof = ProveOrFail(air, std::move(witness), /*check=*/false);
@@ -141,7 +145,7 @@ TEST_CASE("a rescale remainder outside its range is rejected") {
     r += int64_t{1} << hidden.shift;
     tampered = true;
   };
-  const Proof proof = ProveOrFail(air, air.GenerateWitness(e.run, cheat));
+  const Proof proof = ProveOrFail(air, WitnessOf(air, e.run, cheat));
   REQUIRE(tampered);
   const auto error = VerifyAgainst(air, proof);
   REQUIRE(error);

@@ -18,8 +18,6 @@
 
 #include "air/profiles.h"
 #include "air/prover.h"
-#include "air/setup.h"
-#include "air/verifier.h"
 #include "frontend/calibration.h"
 #include "frontend/frontend_error.h"
 #include "frontend/model_air.h"
@@ -73,27 +71,25 @@ std::string RunConformanceTest(const fs::path& dir) {
     } catch (const FrontendError& e) {
       return std::string("unsupported: ") + e.what();
     }
+    const air::ProofConfig config = air::ProfileConfig(air::Profile::kTest);
+    auto key = SetupModel<Channel, Hasher>(*air, config);
+    if (auto* error = std::get_if<std::string>(&key)) return "failed: setup: " + *error;
     ModelAir::Witness witness;
     try {
-      witness = air->GenerateWitness(RunQuantized(model, data.inputs));
+      witness = air->GenerateWitness(RunQuantized(model, data.inputs),
+                                     std::get<ModelKey<Hasher>>(key).commitment);
     } catch (const FrontendError& e) {
       return std::string("failed: ") + e.what();
     }
     air::ProveOptions options;
     options.n_public_inputs = air->n_public_inputs();
-    const air::ProofConfig config = air::ProfileConfig(air::Profile::kTest);
     auto proof = air::Prove<Channel, Hasher>(config, air->components(), std::move(witness.traces),
                                              std::move(witness.public_inputs), options);
     if (auto* error = std::get_if<air::ProvingError>(&proof)) {
       return "failed: " + air::ToString(*error);
     }
     const auto& stark = std::get<air::StarkProof<Hasher>>(proof);
-    auto key = air::Setup<Channel, Hasher>(air->components(), config);
-    if (auto* error = std::get_if<std::string>(&key)) return "failed: setup: " + *error;
-    const auto terms = air->PublicTerms(stark.public_inputs);
-    if (auto rejection = air::Verify<Channel, Hasher>(air->components(), stark,
-                                                      std::get<air::VerifyingKey<Hasher>>(key), 0,
-                                                      terms, air->n_public_inputs())) {
+    if (auto rejection = VerifyModelProof<Channel, Hasher>(*air, stark, 0)) {
       return "failed: " + air::ToString(*rejection);
     }
     const std::vector<Tensor> got = air->Outputs(stark.public_inputs);
