@@ -32,6 +32,7 @@ test-simd:
 bench: build
 	@scripts/run_benchmarks.sh $(BUILD)
 	@scripts/bench_prover.sh $(BUILD)
+	@scripts/bench_models.sh $(BUILD)
 
 # A model to prove: MODEL names an example directory (model.onnx, calibration.json, input.json);
 # prove writes OUT/<model>/ with the compiled model, the proof and the outputs.

@@ -56,8 +56,9 @@ struct LinearComponentShape {
     return 2 + 2 * inputs_per_row + inputs_per_row * cols + n;
   }
   uint32_t OutColumn(uint32_t n) const { return BiasColumn(cols) + 2 * n; }
-  // Main columns: x_d, then (acc_n, q_n, r_n[, out_n]) per n.
-  uint32_t columns_per_output() const { return relu ? 4 : 3; }
+  // Main columns: x_d, then per n: acc_n, q_n, r_n[, out_n], and two limb columns per range check
+  // (r, r + 2^16 - 2^shift[, out - q, out - lo], out + 2^15).
+  uint32_t columns_per_output() const { return relu ? 4 + 2 * 5 : 3 + 2 * 3; }
   uint32_t n_trace_columns() const { return inputs_per_row + cols * columns_per_output(); }
 };
 
@@ -101,17 +102,17 @@ class LinearComponent {
       for (uint32_t d = 0; d < D; ++d) sum = sum + x[d] * Data(eval, shape_.WeightColumn(d, n));
       eval.AddConstraint(acc - (M31::One() - first) * acc_prev - sum);
       eval.AddConstraint(last * (acc - q * M31::FromCanonical(1u << shape_.shift) - r));
-      eval.AddToRelation(range_, last, {r});
-      eval.AddToRelation(range_, last, {r + remainder_offset});
       F out = q;
+      if (shape_.relu) out = eval.NextTraceMask();
+      RangeCheck16(eval, range_, last, r);
+      RangeCheck16(eval, range_, last, r + remainder_offset);
       if (shape_.relu) {
         const M31 floor = M31::FromSigned(shape_.relu_floor);
-        out = eval.NextTraceMask();
         eval.AddConstraint((out - q) * (out - floor));
-        eval.AddToRelation(range_, last, {out - q});
-        eval.AddToRelation(range_, last, {out - floor});
+        RangeCheck16(eval, range_, last, out - q);
+        RangeCheck16(eval, range_, last, out - floor);
       }
-      eval.AddToRelation(range_, last, {out + value_offset});
+      RangeCheck16(eval, range_, last, out + value_offset);
       const F address = Data(eval, shape_.OutColumn(n));
       const F reads = Data(eval, shape_.OutColumn(n) + 1);
       eval.AddToRelation(tensor_, -reads, {address, out});
@@ -129,7 +130,7 @@ class LinearComponent {
   LinearComponentShape shape_;
   std::shared_ptr<const DataColumns> data_;
   Relation tensor_ = TensorRelation();
-  Relation range_ = RangeCheckRelation(kRangeCheckBits);
+  Relation range_ = RangeCheckRelation(kRangeLimbBits);
 };
 
 }  // namespace tensorstark::air

@@ -10,7 +10,8 @@
 // output address with multiplicity -(its reads).
 //
 // Data columns, from first_data_column on: active (1 on rows holding an output), x_address_w per
-// w, out_address, out_reads. Main columns: x_w per w, s_w per w, out.
+// w, out_address, out_reads. Main columns: x_w per w, s_w per w, out, then the two limb columns
+// of each range check (RangeCheck16), per w.
 #pragma once
 
 #include <cstdint>
@@ -34,7 +35,7 @@ struct MaxComponentShape {
   uint32_t first_data_column = 0;
 
   uint32_t n_data_columns() const { return window + 3; }
-  uint32_t n_trace_columns() const { return 2 * window + 1; }
+  uint32_t n_trace_columns() const { return 4 * window + 1; }
 };
 
 class MaxComponent {
@@ -81,7 +82,7 @@ class MaxComponent {
       if (shape_.tie == MaxComponentShape::Tie::kFirst)
         difference = difference - (M31::One() - through);
       if (shape_.tie == MaxComponentShape::Tie::kLast) difference = difference - before;
-      eval.AddToRelation(range_, active, {difference});
+      RangeCheck16(eval, range_, active, difference);
       before = through;
     }
     const F value = shape_.tie == MaxComponentShape::Tie::kAny ? out : position;
@@ -99,7 +100,7 @@ class MaxComponent {
   MaxComponentShape shape_;
   std::shared_ptr<const DataColumns> data_;
   Relation tensor_ = TensorRelation();
-  Relation range_ = RangeCheckRelation(kRangeCheckBits);
+  Relation range_ = RangeCheckRelation(kRangeLimbBits);
 };
 
 }  // namespace tensorstark::air

@@ -13,10 +13,12 @@ ProofConfig ProfileConfig(Profile profile) {
       config.interaction_pow_bits = 2;
       break;
     case Profile::kFast:
-      config.pcs.pow_bits = 26;
+      // 20 bits of grinding (about 14 ms at 77 M/s) and 76 queries rather than 26 and 70: the
+      // same 96 bits, and a small model's proof is no longer mostly grinding (26 bits: 0.9 s).
+      config.pcs.pow_bits = 20;
       fri = {.log_blowup_factor = 1,
              .log_last_layer_degree_bound = 0,
-             .n_queries = 70,
+             .n_queries = 76,
              .fold_step = 3};
       config.interaction_pow_bits = 10;
       break;

@@ -1,7 +1,6 @@
 #include "cli/bench_command.h"
 
 #include <fmt/core.h>
-#include <sys/resource.h>
 #include <tbb/global_control.h>
 
 #include <algorithm>
@@ -20,6 +19,7 @@
 #include "air/verifier.h"
 #include "cli/example_airs.h"
 #include "cli/options.h"
+#include "cli/timing.h"
 #include "hash/blake2s_channel.h"
 #include "hash/blake2s_merkle_hasher.h"
 #include "hash/poseidon252_channel.h"
@@ -51,17 +51,6 @@ options:
   --json           print one JSON object instead of text
   --save-proof F   write the (last) proof to file F (see tensorstark inspect)
 )";
-
-double MillisecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
-double PeakRssMb() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
-}
 
 template <class T>
 T Median(std::vector<T> values) {

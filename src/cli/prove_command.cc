@@ -8,6 +8,7 @@
 #include <chrono>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <variant>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "air/proof_io.h"
 #include "air/prover.h"
 #include "cli/command_args.h"
+#include "cli/timing.h"
 #include "frontend/compile.h"
 #include "frontend/frontend_error.h"
 #include "frontend/input_file.h"
@@ -45,6 +47,7 @@ options:
   --profile P        test | fast | onchain (default fast; test is not secure)
   --hash H           blake2s | poseidon252 (default blake2s; poseidon252 for Starknet)
   --threads N        worker threads (default: all cores)
+  --json             print one JSON object (times per phase, proof size, peak memory, outputs)
 )";
 
 constexpr std::string_view kVerifyUsage =
@@ -55,23 +58,32 @@ states. Prints "valid" and the outputs (exit 0), or "invalid" and the reason (ex
 
 options:
   --min-security-bits B   reject proofs below B bits of security (default 96)
+  --json                  print one JSON object (verify_ms, and setup_ms: deriving the model's
+                          key, which a deployed verifier does once)
 )";
 
-double MillisecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
-}
-
-// Phase times on stderr, as they finish.
+// Phase times, printed on stderr as they finish unless quiet (--json collects them instead).
 class Progress {
  public:
-  void Phase(const std::string& name, double ms) const {
-    fmt::print(stderr, "  {:<26} {:9.1f} ms\n", name, ms);
+  explicit Progress(bool quiet) : quiet_(quiet) {}
+
+  void Phase(const std::string& name, double ms) {
+    phases_.emplace_back(name, ms);
+    if (!quiet_) fmt::print(stderr, "  {:<26} {:9.1f} ms\n", name, ms);
   }
-  void Phase(const std::string& name, std::chrono::steady_clock::time_point& start) const {
+  void Phase(const std::string& name, std::chrono::steady_clock::time_point& start) {
     Phase(name, MillisecondsSince(start));
     start = std::chrono::steady_clock::now();
   }
+  nlohmann::json ToJson() const {
+    nlohmann::json phases = nlohmann::json::array();
+    for (const auto& [name, ms] : phases_) phases.push_back({{"phase", name}, {"ms", ms}});
+    return phases;
+  }
+
+ private:
+  bool quiet_;
+  std::vector<std::pair<std::string, double>> phases_;
 };
 
 void PrintOutputs(const frontend::QuantizedModel& model,
@@ -85,7 +97,8 @@ void PrintOutputs(const frontend::QuantizedModel& model,
 template <class C, class H>
 int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend::Tensor>& input,
               const air::ProofConfig& config, const Options& options) {
-  const Progress progress;
+  const bool json = options.Has("json");
+  Progress progress(json);
   auto start = std::chrono::steady_clock::now();
   const auto total_start = start;
   const frontend::QuantizedRun run = frontend::RunQuantized(model, input);
@@ -116,29 +129,73 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
              static_cast<std::streamsize>(bytes.size()));
   if (!file.flush()) throw FrontendError(fmt::format("cannot write '{}'", path));
   progress.Phase("write proof", start);
-  fmt::print(stderr, "  {:<26} {:9.1f} ms (grinding {:.1f} ms)\n", "total",
-             MillisecondsSince(total_start), timings.grind_ms);
+  const double total_ms = MillisecondsSince(total_start);
+  if (options.Has("outputs")) WriteOutputsJson(options.Get("outputs", ""), run.outputs);
+  if (json) {
+    nlohmann::json outputs = nlohmann::json::array();
+    for (const frontend::Tensor& output : run.outputs) outputs.push_back(output.values);
+    fmt::print("{}\n",
+               nlohmann::json{{"model", model.source},
+                              {"profile", options.Get("profile", "fast")},
+                              {"hash", options.Get("hash", "blake2s")},
+                              {"threads", tbb::global_control::active_value(
+                                              tbb::global_control::max_allowed_parallelism)},
+                              {"security_bits", config.SecurityBits()},
+                              {"total_ms", total_ms},
+                              {"grind_ms", timings.grind_ms},
+                              {"prove_ms", total_ms - timings.grind_ms},
+                              {"proof_bytes", bytes.size()},
+                              {"peak_rss_mb", PeakRssMb()},
+                              {"commitment", frontend::ToHex(commitment)},
+                              {"phases_ms", progress.ToJson()},
+                              {"outputs", outputs}}
+                   .dump());
+    return 0;
+  }
+  fmt::print(stderr, "  {:<26} {:9.1f} ms (grinding {:.1f} ms)\n", "total", total_ms,
+             timings.grind_ms);
   fmt::print("wrote {}: {} bytes, {} bits of security ({}, profile {}), model {}\n", path,
              bytes.size(), config.SecurityBits(), options.Get("hash", "blake2s"),
              options.Get("profile", "fast"), frontend::ToHex(commitment));
   PrintOutputs(model, run.outputs);
-  if (options.Has("outputs")) WriteOutputsJson(options.Get("outputs", ""), run.outputs);
   return 0;
 }
 
 template <class C, class H>
 int VerifyWith(const frontend::QuantizedModel& model, std::span<const uint8_t> bytes,
-               uint32_t min_security_bits) {
+               uint32_t min_security_bits, bool json) {
+  auto start = std::chrono::steady_clock::now();
   auto parsed = air::ParseProof<H>(bytes);
   if (auto* error = std::get_if<air::ProofParseError>(&parsed)) {
     fmt::print("invalid: the proof does not parse: {}\n", error->message);
     return 1;
   }
   const air::StarkProof<H>& proof = std::get<air::StarkProof<H>>(parsed);
+  const double parse_ms = MillisecondsSince(start);
+  // The key a verifier derives once per model and configuration.
+  start = std::chrono::steady_clock::now();
   const frontend::ModelAir air(model);
-  if (auto rejection = frontend::VerifyModelProof<C, H>(air, proof, min_security_bits)) {
+  auto key = frontend::SetupModel<C, H>(air, proof.config);
+  if (auto* error = std::get_if<std::string>(&key)) {
+    fmt::print("invalid: {}\n", *error);
+    return 1;
+  }
+  const double setup_ms = MillisecondsSince(start);
+  start = std::chrono::steady_clock::now();
+  auto rejection = frontend::VerifyModelProof<C, H>(
+      air, proof, std::get<frontend::ModelKey<H>>(key), min_security_bits);
+  const double verify_ms = parse_ms + MillisecondsSince(start);
+  if (rejection) {
     fmt::print("invalid: {}\n", air::ToString(*rejection));
     return 1;
+  }
+  if (json) {
+    fmt::print("{}\n", nlohmann::json{{"valid", true},
+                                      {"security_bits", proof.config.SecurityBits()},
+                                      {"verify_ms", verify_ms},
+                                      {"setup_ms", setup_ms}}
+                           .dump());
+    return 0;
   }
   fmt::print("valid ({} bits of security), model {}\n", proof.config.SecurityBits(),
              frontend::ToHex(frontend::ModelAir::StatedCommitment(proof.public_inputs)));
@@ -153,8 +210,8 @@ int RunProveCommand(std::span<char* const> args) {
     fmt::print("{}", kProveUsage);
     return 0;
   }
-  auto parsed = ParseCommandArgs(args, {"model"},
-                                 {"input", "output", "outputs", "profile", "hash", "threads"});
+  auto parsed = ParseCommandArgs(
+      args, {"model"}, {"input", "output", "outputs", "profile", "hash", "threads"}, {"json"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("prove", kProveUsage, *error);
   }
@@ -195,7 +252,7 @@ int RunVerifyCommand(std::span<char* const> args) {
     fmt::print("{}", kVerifyUsage);
     return 0;
   }
-  auto parsed = ParseCommandArgs(args, {"model", "proof"}, {"min-security-bits"});
+  auto parsed = ParseCommandArgs(args, {"model", "proof"}, {"min-security-bits"}, {"json"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("verify", kVerifyUsage, *error);
   }
@@ -215,10 +272,12 @@ int RunVerifyCommand(std::span<char* const> args) {
       return 1;
     }
     const auto bits = static_cast<uint32_t>(std::get<uint64_t>(min_bits));
+    const bool json = command.options.Has("json");
     return std::get<air::HashId>(hash) == air::HashId::kBlake2s
-               ? VerifyWith<hash::Blake2sChannel, hash::Blake2sMerkleHasher>(model, bytes, bits)
+               ? VerifyWith<hash::Blake2sChannel, hash::Blake2sMerkleHasher>(model, bytes, bits,
+                                                                             json)
                : VerifyWith<hash::Poseidon252Channel, hash::Poseidon252MerkleHasher>(model, bytes,
-                                                                                     bits);
+                                                                                     bits, json);
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark verify: {}\n", e.what());
     return 1;

@@ -173,6 +173,21 @@ void FoldConstantInputs(const QuantizedModel& model, LinearPlan& plan) {
   }
 }
 
+// The limb columns of a range check (air::RangeCheck16) at trace[col] and trace[col + 1], counted
+// in the limb table's multiplicities. A value outside [0, 2^16) (a cheating prover's) still gets
+// limbs that satisfy the decomposition, with the high limb outside the table: the LogUp sums
+// reject it.
+void PutRangeCheck(std::vector<std::vector<M31>>& trace, size_t col, size_t row, int64_t v,
+                   std::vector<uint32_t>& counts) {
+  constexpr int64_t kLimb = int64_t{1} << air::kRangeLimbBits;
+  const int64_t lo = ((v % kLimb) + kLimb) % kLimb;
+  const int64_t hi = (v - lo) / kLimb;
+  trace[col][row] = M31::FromSigned(lo);
+  trace[col + 1][row] = M31::FromSigned(hi);
+  ++counts[lo];
+  if (hi >= 0 && hi < kLimb) ++counts[hi];
+}
+
 // The number of inputs a linear operator's row reads: the one that minimises the trace area, with
 // a row's cost its reads plus its outputs' columns and lookups.
 uint32_t ChooseInputsPerRow(const LinearPlan& op) {
@@ -195,7 +210,7 @@ uint32_t ChooseInputsPerRow(const LinearPlan& op) {
 
 struct ModelAir::Impl {
   // A component's main trace from a run, in storage order; the range checks it makes are counted
-  // into range_counts (indexed by value).
+  // into range_counts (limb multiplicities, indexed by limb).
   using TraceBuilder = std::function<std::vector<std::vector<M31>>(
       const QuantizedRun& run, const RescaleHook& hook, std::vector<uint32_t>& range_counts)>;
 
@@ -239,7 +254,7 @@ struct ModelAir::Impl {
       }
     }
     components.push_back(std::make_unique<FrameworkComponent<air::RangeTable>>(
-        air::RangeTable(air::kRangeCheckBits)));
+        air::RangeTable(air::kRangeLimbBits)));
   }
 
   void Count(const ElementRef& ref) {
@@ -444,9 +459,7 @@ struct ModelAir::Impl {
           int64_t difference = x[best] - x[w];
           if (shape.tie == air::MaxComponentShape::Tie::kFirst && w < best) difference -= 1;
           if (shape.tie == air::MaxComponentShape::Tie::kLast && w > best) difference -= 1;
-          if (difference >= 0 && difference < (int64_t{1} << air::kRangeCheckBits)) {
-            ++range_counts[difference];
-          }
+          PutRangeCheck(trace, 2 * W + 1 + 2 * w, i, difference, range_counts);
         }
       }
       for (std::vector<M31>& column : trace) column = ToStorageOrder(std::move(column));
@@ -463,10 +476,6 @@ struct ModelAir::Impl {
     const uint32_t D = shape.inputs_per_row;
     const int64_t chunks = (op.depth + D - 1) / D;
     std::vector<std::vector<M31>> trace(shape.n_trace_columns(), std::vector<M31>(n_rows));
-    const auto count = [&](int64_t v) {
-      // Out-of-range values (a broken witness) are left to the constraints to reject.
-      if (v >= 0 && v < (int64_t{1} << air::kRangeCheckBits)) ++range_counts[v];
-    };
     std::vector<int64_t> acc(op.cols, 0);
     for (int64_t m = 0; m < op.rows; ++m) {
       for (int64_t c = 0; c < chunks; ++c) {
@@ -493,16 +502,22 @@ struct ModelAir::Impl {
           rescale(op.out_index[m * op.cols + n], q, r);
           trace[col + 1][row] = M31::FromSigned(q);
           trace[col + 2][row] = M31::FromSigned(r);
-          count(r);
-          count(r + (int64_t{1} << air::kRangeCheckBits) - (int64_t{1} << shape.shift));
+          // The range checks' limbs, in LinearComponent::Evaluate's order.
+          size_t limbs = col + (shape.relu ? 4 : 3);
+          const auto check = [&](int64_t v) {
+            PutRangeCheck(trace, limbs, row, v, range_counts);
+            limbs += 2;
+          };
+          check(r);
+          check(r + (int64_t{1} << air::kRangeCheckBits) - (int64_t{1} << shape.shift));
           int64_t out = q;
           if (shape.relu) {
             out = std::max(q, shape.relu_floor);
             trace[col + 3][row] = M31::FromSigned(out);
-            count(out - q);
-            count(out - shape.relu_floor);
+            check(out - q);
+            check(out - shape.relu_floor);
           }
-          count(out + (int64_t{1} << air::kValueBoundBits));
+          check(out + (int64_t{1} << air::kValueBoundBits));
         }
       }
     }
@@ -526,7 +541,7 @@ ModelAir::Witness ModelAir::GenerateWitness(const QuantizedRun& run,
                                             const RescaleHook& hook) const {
   Witness witness;
   witness.public_inputs.assign(commitment.begin(), commitment.end());
-  std::vector<uint32_t> range_counts(size_t{1} << air::kRangeCheckBits, 0);
+  std::vector<uint32_t> range_counts(size_t{1} << air::kRangeLimbBits, 0);
   for (const Impl::TraceBuilder& build : impl_->trace_builders) {
     witness.traces.push_back(build(run, hook, range_counts));
   }

@@ -100,11 +100,13 @@ std::variant<ModelKey<H>, std::string> SetupModel(const ModelAir& air,
   return ModelKey<H>{verifying_key, air.Commitment(verifying_key.preprocessed_root.ToHex())};
 }
 
-// A proof of the model: the statement's length and commitment, then the STARK with the public
-// LogUp terms of the inputs and outputs.
+// A proof of the model, against its key under the proof's configuration (SetupModel): the
+// statement's length and commitment, then the STARK with the public LogUp terms of the inputs and
+// outputs.
 template <hash::Channel C, hash::MerkleLayerHasher H>
 std::optional<air::VerificationError> VerifyModelProof(const ModelAir& air,
                                                        const air::StarkProof<H>& proof,
+                                                       const ModelKey<H>& key,
                                                        uint32_t min_security_bits) {
   using Kind = air::VerificationError::Kind;
   if (proof.public_inputs.size() != air.n_public_inputs()) {
@@ -113,20 +115,27 @@ std::optional<air::VerificationError> VerifyModelProof(const ModelAir& air,
         fmt::format("the proof states {} values, the model's statement has {}",
                     proof.public_inputs.size(), air.n_public_inputs())};
   }
-  auto key = SetupModel<C, H>(air, proof.config);
-  if (auto* error = std::get_if<std::string>(&key)) {
-    return air::VerificationError{Kind::kInvalidAir, *error};
-  }
-  const ModelKey<H>& model_key = std::get<ModelKey<H>>(key);
   const ModelCommitment stated = ModelAir::StatedCommitment(proof.public_inputs);
-  if (stated != model_key.commitment) {
+  if (stated != key.commitment) {
     return air::VerificationError{Kind::kStatementMismatch,
                                   fmt::format("the proof is for model {}, not this model ({})",
-                                              ToHex(stated), ToHex(model_key.commitment))};
+                                              ToHex(stated), ToHex(key.commitment))};
   }
   const std::vector<air::PublicLogupTerm> terms = air.PublicTerms(proof.public_inputs);
-  return air::Verify<C, H>(air.components(), proof, model_key.key, min_security_bits, terms,
+  return air::Verify<C, H>(air.components(), proof, key.key, min_security_bits, terms,
                            air.n_public_inputs());
+}
+
+// The same, computing the key first.
+template <hash::Channel C, hash::MerkleLayerHasher H>
+std::optional<air::VerificationError> VerifyModelProof(const ModelAir& air,
+                                                       const air::StarkProof<H>& proof,
+                                                       uint32_t min_security_bits) {
+  auto key = SetupModel<C, H>(air, proof.config);
+  if (auto* error = std::get_if<std::string>(&key)) {
+    return air::VerificationError{air::VerificationError::Kind::kInvalidAir, *error};
+  }
+  return VerifyModelProof<C, H>(air, proof, std::get<ModelKey<H>>(key), min_security_bits);
 }
 
 }  // namespace tensorstark::frontend
