@@ -39,12 +39,15 @@ struct NodeTestData {
   std::vector<Tensor> outputs;
 };
 
-// Throws FrontendError for data that are not tensors (sequences, optionals, maps).
-inline NodeTestData LoadNodeTestData(const std::filesystem::path& data_set) {
+// Throws FrontendError for data that are not tensors (sequences, optionals, maps). With
+// `bind_scalars`, scalar float inputs (Clip's bounds) are bound as constants too, as a compiled
+// model has them.
+inline NodeTestData LoadNodeTestData(const std::filesystem::path& data_set,
+                                     bool bind_scalars = false) {
   NodeTestData data;
   for (const auto& path : SortedEntries(data_set, "input_")) {
     NamedTensor input = LoadTensorProtoFile(path.string());
-    if (input.tensor.type == DataType::kInt64) {
+    if (input.tensor.type == DataType::kInt64 || (bind_scalars && input.tensor.shape.empty())) {
       data.constants[input.name] = std::move(input.tensor);
     } else {
       data.inputs.push_back(std::move(input.tensor));

@@ -7,8 +7,8 @@
 // column n) accumulate along the chunk:
 //   acc_n = (1 - first)·acc_n[row - 1] + bias_n + Σ_d x_d·w_{d,n}
 // and on the last chunk's row the result is rescaled and clamped:
-//   acc_n = q_n·2^shift + r_n,  r_n in [0, 2^shift),  out_n = max(q_n, lo) with ReLU, else q_n,
-//   out_n in [-2^15, 2^15),
+//   acc_n = q_n·2^shift + r_n,  r_n in [0, 2^shift),  out_n = min(max(q_n, lo), hi) with a
+//   clamp (ReLU, Clip), else q_n,  out_n in [-2^15, 2^15),
 // then yielded to the tensor relation at its address with multiplicity -(its number of reads).
 // The weights, the bias, the input and output addresses and the multiplicities are data columns:
 // fixed by the model, committed in the preprocessed tree. Each x_d is read from the tensor relation
@@ -25,6 +25,7 @@
 #include <cassert>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,8 +41,7 @@ struct LinearComponentShape {
   uint32_t inputs_per_row = 1;  // D
   uint32_t cols = 1;            // N
   uint32_t shift = 0;
-  bool relu = false;
-  int64_t relu_floor = 0;  // lo: out = max(q, lo)
+  std::optional<int64_t> clamp_lo, clamp_hi;  // out = min(max(q, lo), hi): ReLU, Clip
   uint32_t first_data_column = 0;
 
   // Data columns, in this order: first, last, (x_address_d, x_read_d) per d, w_{d,n} (d-major),
@@ -58,7 +58,11 @@ struct LinearComponentShape {
   uint32_t OutColumn(uint32_t n) const { return BiasColumn(cols) + 2 * n; }
   // Main columns: x_d, then per n: acc_n, q_n, r_n[, out_n], and two limb columns per range check
   // (r, r + 2^16 - 2^shift[, out - q, out - lo], out + 2^15).
-  uint32_t columns_per_output() const { return relu ? 4 + 2 * 5 : 3 + 2 * 3; }
+  bool clamped() const { return clamp_lo || clamp_hi; }
+  uint32_t columns_per_output() const {
+    const uint32_t bounds = (clamp_lo ? 1 : 0) + (clamp_hi ? 1 : 0);
+    return 3 + (clamped() ? 1 : 0) + bounds + 2 * (3 + bounds);
+  }
   uint32_t n_trace_columns() const { return inputs_per_row + cols * columns_per_output(); }
 };
 
@@ -103,14 +107,30 @@ class LinearComponent {
       eval.AddConstraint(acc - (M31::One() - first) * acc_prev - sum);
       eval.AddConstraint(last * (acc - q * M31::FromCanonical(1u << shape_.shift) - r));
       F out = q;
-      if (shape_.relu) out = eval.NextTraceMask();
+      F select_lo = q, select_hi = q;  // selectors: q moved up to lo, down to hi
+      if (shape_.clamped()) out = eval.NextTraceMask();
+      if (shape_.clamp_lo) select_lo = eval.NextTraceMask();
+      if (shape_.clamp_hi) select_hi = eval.NextTraceMask();
       RangeCheck16(eval, range_, last, r);
       RangeCheck16(eval, range_, last, r + remainder_offset);
-      if (shape_.relu) {
-        const M31 floor = M31::FromSigned(shape_.relu_floor);
-        eval.AddConstraint((out - q) * (out - floor));
-        RangeCheck16(eval, range_, last, out - q);
-        RangeCheck16(eval, range_, last, out - floor);
+      if (shape_.clamped()) {
+        // out = q + select_lo·(lo - q) + select_hi·(hi - q); a selector is 1 exactly when q is
+        // beyond its bound: (1 - 2·select)·(q - lo) >= 0 and (1 - 2·select)·(hi - q) >= 0.
+        F moved = eval.ConstantF(M31::Zero());
+        if (shape_.clamp_lo) {
+          const M31 lo = M31::FromSigned(*shape_.clamp_lo);
+          eval.AddConstraint(select_lo * (select_lo - M31::One()));
+          moved = moved + select_lo * (lo - q);
+          RangeCheck16(eval, range_, last, (M31::One() - select_lo - select_lo) * (q - lo));
+        }
+        if (shape_.clamp_hi) {
+          const M31 hi = M31::FromSigned(*shape_.clamp_hi);
+          eval.AddConstraint(select_hi * (select_hi - M31::One()));
+          moved = moved + select_hi * (hi - q);
+          RangeCheck16(eval, range_, last, (M31::One() - select_hi - select_hi) * (hi - q));
+        }
+        if (shape_.clamp_lo && shape_.clamp_hi) eval.AddConstraint(select_lo * select_hi);
+        eval.AddConstraint(out - q - moved);
       }
       RangeCheck16(eval, range_, last, out + value_offset);
       const F address = Data(eval, shape_.OutColumn(n));

@@ -277,18 +277,13 @@ struct ModelAir::Impl {
   }
 
   void AddLinear(LinearPlan op) {
-    const std::string& out_name = model.tensor(op.out).name;
-    if (op.clamp.hi) {
-      throw FrontendError(
-          fmt::format("the prover does not support an upper clamp yet ('{}')", out_name));
-    }
     LinearComponentShape shape;
     shape.name = fmt::format("linear_{}", components.size());
     shape.inputs_per_row = ChooseInputsPerRow(op);
     shape.cols = static_cast<uint32_t>(op.cols);
     shape.shift = static_cast<uint32_t>(op.shift);
-    shape.relu = op.clamp.lo.has_value();
-    shape.relu_floor = op.clamp.lo.value_or(0);
+    shape.clamp_lo = op.clamp.lo;
+    shape.clamp_hi = op.clamp.hi;
     const int64_t chunks = (op.depth + shape.inputs_per_row - 1) / shape.inputs_per_row;
     shape.log_size = LogRows(op.rows * chunks);
     shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
@@ -502,21 +497,23 @@ struct ModelAir::Impl {
           rescale(op.out_index[m * op.cols + n], q, r);
           trace[col + 1][row] = M31::FromSigned(q);
           trace[col + 2][row] = M31::FromSigned(r);
-          // The range checks' limbs, in LinearComponent::Evaluate's order.
-          size_t limbs = col + (shape.relu ? 4 : 3);
+          // The clamp's output and selectors, then the range checks' limbs, in
+          // LinearComponent::Evaluate's order.
+          size_t next = col + 3;
+          const int64_t out = op.clamp.Apply(q);
+          const bool below = shape.clamp_lo && q < *shape.clamp_lo;
+          const bool above = shape.clamp_hi && q > *shape.clamp_hi;
+          if (shape.clamped()) trace[next++][row] = M31::FromSigned(out);
+          if (shape.clamp_lo) trace[next++][row] = below ? M31::One() : M31::Zero();
+          if (shape.clamp_hi) trace[next++][row] = above ? M31::One() : M31::Zero();
           const auto check = [&](int64_t v) {
-            PutRangeCheck(trace, limbs, row, v, range_counts);
-            limbs += 2;
+            PutRangeCheck(trace, next, row, v, range_counts);
+            next += 2;
           };
           check(r);
           check(r + (int64_t{1} << air::kRangeCheckBits) - (int64_t{1} << shape.shift));
-          int64_t out = q;
-          if (shape.relu) {
-            out = std::max(q, shape.relu_floor);
-            trace[col + 3][row] = M31::FromSigned(out);
-            check(out - q);
-            check(out - shape.relu_floor);
-          }
+          if (shape.clamp_lo) check(below ? *shape.clamp_lo - q : q - *shape.clamp_lo);
+          if (shape.clamp_hi) check(above ? q - *shape.clamp_hi : *shape.clamp_hi - q);
           check(out + (int64_t{1} << air::kValueBoundBits));
         }
       }

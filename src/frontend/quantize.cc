@@ -142,12 +142,15 @@ class Quantizer {
   }
 
   // The clamp of an activation node at output scale 2^-frac.
+  // A bound beyond the output's own bound changes nothing (a result past it is refused anyway),
+  // so it is dropped: the AIR range-checks the distance to each bound it keeps.
   Clamp ClampOf(const Node& activation, int frac) const {
     if (activation.op_type == "Relu") return {0, std::nullopt};
     const auto [lo, hi] = ClipBounds(activation, Operands(activation));
+    const double bound = std::ldexp(1.0, activation_bound());
     Clamp clamp;
-    if (std::isfinite(lo)) clamp.lo = RoundToInt(std::ldexp(lo, frac));
-    if (std::isfinite(hi)) clamp.hi = RoundToInt(std::ldexp(hi, frac));
+    if (std::ldexp(lo, frac) > -bound) clamp.lo = RoundToInt(std::ldexp(lo, frac));
+    if (std::ldexp(hi, frac) < bound) clamp.hi = RoundToInt(std::ldexp(hi, frac));
     return clamp;
   }
 

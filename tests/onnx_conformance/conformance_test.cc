@@ -1,5 +1,6 @@
 // ONNX's backend node tests through the whole pipeline: compile (calibrated on the test's own
-// input, the only data a node test has), prove with the test profile, verify, and compare the
+// input, the only data a node test has; integer and scalar inputs such as shapes, axes and Clip's
+// bounds bound as constants), prove with the test profile, verify, and compare the
 // outputs the proof states with the expected ones. The tolerance comes from the output's scale:
 // 16 steps of it plus 2% of the output's largest magnitude, which covers the rounding of the
 // inputs and of each rescale along a node's few operators.
@@ -57,7 +58,7 @@ std::string RunConformanceTest(const fs::path& dir) {
     QuantizedModel model;
     NodeTestData data;
     try {
-      data = LoadNodeTestData(data_set);
+      data = LoadNodeTestData(data_set, /*bind_scalars=*/true);
       const Graph graph = ImportOnnxFile((dir / "model.onnx").string(), data.constants);
       if (graph.inputs.empty()) return "unsupported: the model has no inputs left to prove";
       const std::vector<std::vector<Tensor>> calibration = {data.inputs};
