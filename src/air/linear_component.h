@@ -42,28 +42,36 @@ struct LinearComponentShape {
   uint32_t cols = 1;            // N
   uint32_t shift = 0;
   std::optional<int64_t> clamp_lo, clamp_hi;  // out = min(max(q, lo), hi): ReLU, Clip
+  // Products of two computed tensors (one column): each x_d is multiplied by a second element
+  // y_d read from the tensor relation, instead of by a weight.
+  bool products = false;
   uint32_t first_data_column = 0;
 
-  // Data columns, in this order: first, last, (x_address_d, x_read_d) per d, w_{d,n} (d-major),
-  // bias_n, (out_address_n, out_reads_n) per n.
+  // Data columns, in this order: first, last, (x_address_d, x_read_d) per d, then w_{d,n}
+  // (d-major) or, for products, y_address_d per d (read where x_d is), then bias_n,
+  // (out_address_n, out_reads_n) per n.
+  uint32_t n_multiplier_columns() const { return inputs_per_row * (products ? 1 : cols); }
   uint32_t n_data_columns() const {
-    return 2 + 2 * inputs_per_row + inputs_per_row * cols + 3 * cols;
+    return 2 + 2 * inputs_per_row + n_multiplier_columns() + 3 * cols;
   }
   uint32_t WeightColumn(uint32_t d, uint32_t n) const {
     return 2 + 2 * inputs_per_row + d * cols + n;
   }
+  uint32_t YAddressColumn(uint32_t d) const { return 2 + 2 * inputs_per_row + d; }
   uint32_t BiasColumn(uint32_t n) const {
-    return 2 + 2 * inputs_per_row + inputs_per_row * cols + n;
+    return 2 + 2 * inputs_per_row + n_multiplier_columns() + n;
   }
   uint32_t OutColumn(uint32_t n) const { return BiasColumn(cols) + 2 * n; }
-  // Main columns: x_d, then per n: acc_n, q_n, r_n[, out_n], and two limb columns per range check
-  // (r, r + 2^16 - 2^shift[, out - q, out - lo], out + 2^15).
+  // Main columns: x_d (and y_d after it, for products) per d, then per n: acc_n, q_n, r_n, with a
+  // clamp out_n and its selectors, and two limb columns per range check (r, r + 2^16 - 2^shift,
+  // the distances to the clamp's bounds, out + 2^15).
   bool clamped() const { return clamp_lo || clamp_hi; }
   uint32_t columns_per_output() const {
     const uint32_t bounds = (clamp_lo ? 1 : 0) + (clamp_hi ? 1 : 0);
     return 3 + (clamped() ? 1 : 0) + bounds + 2 * (3 + bounds);
   }
-  uint32_t n_trace_columns() const { return inputs_per_row + cols * columns_per_output(); }
+  uint32_t n_input_columns() const { return inputs_per_row * (products ? 2 : 1); }
+  uint32_t n_trace_columns() const { return n_input_columns() + cols * columns_per_output(); }
 };
 
 class LinearComponent {
@@ -71,6 +79,7 @@ class LinearComponent {
   LinearComponent(LinearComponentShape shape, std::shared_ptr<const DataColumns> data)
       : shape_(std::move(shape)), data_(std::move(data)) {
     assert(shape_.shift <= 13 && data_->size() == shape_.n_data_columns());
+    assert(!shape_.products || shape_.cols == 1);
   }
 
   const LinearComponentShape& shape() const { return shape_; }
@@ -88,13 +97,18 @@ class LinearComponent {
     const uint32_t D = shape_.inputs_per_row;
     const F first = Data(eval, 0);
     const F last = Data(eval, 1);
-    std::vector<F> x;
+    std::vector<F> x, y;
     for (uint32_t d = 0; d < D; ++d) {
       const F address = Data(eval, 2 + 2 * d);
       const F read = Data(eval, 3 + 2 * d);
       x.push_back(eval.NextTraceMask());
       eval.AddConstraint((M31::One() - read) * x[d]);
       eval.AddToRelation(tensor_, read, {address, x[d]});
+      if (shape_.products) {
+        y.push_back(eval.NextTraceMask());
+        eval.AddConstraint((M31::One() - read) * y[d]);
+        eval.AddToRelation(tensor_, read, {Data(eval, shape_.YAddressColumn(d)), y[d]});
+      }
     }
     const M31 value_offset = M31::FromCanonical(1u << kValueBoundBits);
     const M31 remainder_offset = M31::FromCanonical((1u << kRangeCheckBits) - (1u << shape_.shift));
@@ -103,7 +117,9 @@ class LinearComponent {
       const F q = eval.NextTraceMask();
       const F r = eval.NextTraceMask();
       F sum = Data(eval, shape_.BiasColumn(n));
-      for (uint32_t d = 0; d < D; ++d) sum = sum + x[d] * Data(eval, shape_.WeightColumn(d, n));
+      for (uint32_t d = 0; d < D; ++d) {
+        sum = sum + x[d] * (shape_.products ? y[d] : Data(eval, shape_.WeightColumn(d, n)));
+      }
       eval.AddConstraint(acc - (M31::One() - first) * acc_prev - sum);
       eval.AddConstraint(last * (acc - q * M31::FromCanonical(1u << shape_.shift) - r));
       F out = q;

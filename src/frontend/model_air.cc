@@ -42,13 +42,17 @@ std::vector<M31> ToStorageOrder(std::vector<M31> column) {
 }
 
 // What the linear component proves, from a LinearOp or a windowed sum (average pooling, ReduceSum,
-// ReduceMean: one column, the window as the depth, the multiplier as a per-row weight):
+// ReduceMean: one column, the window as the depth, the multiplier as a per-row weight) or an
+// elementwise operator:
 //   out[out_index[m·cols + n]] = clamp(floor((Σ_k x[m·depth + k]·Weight(m, k, n) + bias) /
-//   2^shift)).
+//   2^shift)),
+// where for products of two computed tensors (y non-empty, one column) Weight(m, k, 0) is the
+// element y[m·depth + k] instead.
 struct LinearPlan {
   TensorId out = 0;
   int64_t rows = 0, depth = 0, cols = 0;
   std::vector<ElementRef> x;
+  std::vector<ElementRef> y;     // products only
   std::vector<int64_t> weights;  // depth × cols, or rows × depth × cols when per_row_weights
   bool per_row_weights = false;
   std::vector<int64_t> bias;  // rows × cols
@@ -67,8 +71,18 @@ LinearPlan PlanOf(const QuantizedModel& model, const LinearOp& op) {
     throw FrontendError(
         fmt::format("the prover does not support grouped convolutions yet ('{}')", name));
   }
-  return {op.out, op.rows, op.depth,     op.cols,  op.x,    op.weights,
-          false,  op.bias, op.out_index, op.shift, op.clamp};
+  LinearPlan plan;
+  plan.out = op.out;
+  plan.rows = op.rows;
+  plan.depth = op.depth;
+  plan.cols = op.cols;
+  plan.x = op.x;
+  plan.weights = op.weights;
+  plan.bias = op.bias;
+  plan.out_index = op.out_index;
+  plan.shift = op.shift;
+  plan.clamp = op.clamp;
+  return plan;
 }
 
 LinearPlan PlanOf(const ReduceOp& op) {
@@ -121,11 +135,18 @@ LinearPlan PlanOf(const QuantizedModel& model, const ElementwiseOp& op) {
     return plan;
   }
   plan.depth = 1;
+  const bool a_computed = std::none_of(op.a.begin(), op.a.end(), is_constant);
+  const bool b_computed = std::none_of(op.b.begin(), op.b.end(), is_constant);
+  if (a_computed && b_computed) {
+    plan.x = op.a;
+    plan.y = op.b;
+    return plan;
+  }
   for (int64_t i = 0; i < plan.rows; ++i) {
     const ElementRef &a = op.a[i], &b = op.b[i];
     if (!is_constant(a) && !is_constant(b)) {
       throw FrontendError(
-          fmt::format("the prover does not support products of two computed tensors yet ('{}')",
+          fmt::format("the prover does not support a product of partly constant tensors ('{}')",
                       model.tensor(op.out).name));
     }
     const bool a_varies = !is_constant(a);
@@ -154,6 +175,7 @@ const std::vector<ElementRef>& DirectInputs(const QOp& qop) {
 // Inputs that are literals or constant tensor elements move into the bias, so that the component
 // reads computed elements only.
 void FoldConstantInputs(const QuantizedModel& model, LinearPlan& plan) {
+  if (!plan.y.empty()) return;  // both factors computed
   for (int64_t m = 0; m < plan.rows; ++m) {
     for (int64_t k = 0; k < plan.depth; ++k) {
       ElementRef& ref = plan.x[m * plan.depth + k];
@@ -240,6 +262,7 @@ struct ModelAir::Impl {
       if (plans.back()) {
         FoldConstantInputs(model, *plans.back());
         for (const ElementRef& ref : plans.back()->x) Count(ref);
+        for (const ElementRef& ref : plans.back()->y) Count(ref);
       } else {
         for (const ElementRef& ref : DirectInputs(qop)) Count(ref);
       }
@@ -284,6 +307,7 @@ struct ModelAir::Impl {
     shape.shift = static_cast<uint32_t>(op.shift);
     shape.clamp_lo = op.clamp.lo;
     shape.clamp_hi = op.clamp.hi;
+    shape.products = !op.y.empty();
     const int64_t chunks = (op.depth + shape.inputs_per_row - 1) / shape.inputs_per_row;
     shape.log_size = LogRows(op.rows * chunks);
     shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
@@ -308,6 +332,16 @@ struct ModelAir::Impl {
         if (ref.tensor != ElementRef::kLiteral) {
           columns[2 + 2 * d][row] = Address(ref.tensor, ref.index);
           columns[3 + 2 * d][row] = M31::One();
+        }
+        if (shape.products) {
+          const ElementRef& factor = op.y[m * op.depth + k];
+          if (ref.tensor == ElementRef::kLiteral || factor.tensor == ElementRef::kLiteral) {
+            throw FrontendError(
+                fmt::format("the prover does not support padding into a product ('{}')",
+                            model.tensor(op.out).name));
+          }
+          columns[shape.YAddressColumn(d)][row] = Address(factor.tensor, factor.index);
+          continue;
         }
         for (uint32_t n = 0; n < shape.cols; ++n) {
           columns[shape.WeightColumn(d, n)][row] = M31::FromSigned(op.Weight(m, k, n));
@@ -475,21 +509,27 @@ struct ModelAir::Impl {
     for (int64_t m = 0; m < op.rows; ++m) {
       for (int64_t c = 0; c < chunks; ++c) {
         const size_t row = static_cast<size_t>(m * chunks + c);
-        std::vector<int64_t> x(D, 0);
+        std::vector<int64_t> x(D, 0), y(D, 0);
+        const uint32_t stride = shape.products ? 2 : 1;  // x_d (and y_d) per d
         for (uint32_t d = 0; d < D; ++d) {
           const int64_t k = c * D + d;
           if (k >= op.depth) continue;
           const ElementRef& ref = op.x[m * op.depth + k];
           x[d] = ref.tensor == ElementRef::kLiteral ? 0 : run.values[ref.tensor][ref.index];
-          trace[d][row] = M31::FromSigned(x[d]);
+          trace[stride * d][row] = M31::FromSigned(x[d]);
+          if (shape.products) {
+            const ElementRef& factor = op.y[m * op.depth + k];
+            y[d] = run.values[factor.tensor][factor.index];
+            trace[stride * d + 1][row] = M31::FromSigned(y[d]);
+          }
         }
         for (uint32_t n = 0; n < shape.cols; ++n) {
           if (c == 0) acc[n] = op.bias[m * op.cols + n];
           for (uint32_t d = 0; d < D; ++d) {
             const int64_t k = c * D + d;
-            if (k < op.depth) acc[n] += x[d] * op.Weight(m, k, n);
+            if (k < op.depth) acc[n] += x[d] * (shape.products ? y[d] : op.Weight(m, k, n));
           }
-          const uint32_t col = D + n * shape.columns_per_output();
+          const uint32_t col = shape.n_input_columns() + n * shape.columns_per_output();
           trace[col][row] = M31::FromSigned(acc[n]);
           if (c != chunks - 1) continue;
           int64_t q = acc[n] >> shape.shift;
@@ -611,6 +651,25 @@ ModelCommitment ModelAir::StatedCommitment(std::span<const M31> public_inputs) {
   ModelCommitment commitment;
   std::copy_n(public_inputs.begin(), commitment.size(), commitment.begin());
   return commitment;
+}
+
+std::optional<std::string> ModelAir::CheckInputs(std::span<const M31> public_inputs) const {
+  const QuantizedModel& model = impl_->model;
+  size_t next = std::tuple_size_v<ModelCommitment>;
+  for (TensorId id : model.inputs) {
+    const QTensor& t = model.tensor(id);
+    const int64_t bound = int64_t{1} << t.bound_bits;
+    for (int64_t i = 0; i < t.size(); ++i) {
+      const int64_t q = SignedValue(public_inputs[next++]);
+      if (q < -bound || q >= bound) {
+        return fmt::format(
+            "input '{}' element {} is {}, outside the range [-{}, {}) the model "
+            "was compiled for",
+            t.name, i, q, bound, bound);
+      }
+    }
+  }
+  return std::nullopt;
 }
 
 size_t ModelAir::n_public_inputs() const { return static_cast<size_t>(PublicCount(impl_->model)); }

@@ -71,6 +71,10 @@ class ModelAir {
   // The statement's length: the commitment and the inputs' and outputs' element counts.
   size_t n_public_inputs() const;
 
+  // Why the statement's input values are not ones the model was compiled for (outside their
+  // tensors' bounds, which the no-wrap analysis assumes), or nothing.
+  std::optional<std::string> CheckInputs(std::span<const field::M31> public_inputs) const;
+
   // The verifier's LogUp terms for the model's inputs and outputs, from the proof's public inputs
   // (of length n_public_inputs()).
   std::vector<air::PublicLogupTerm> PublicTerms(std::span<const field::M31> public_inputs) const;
@@ -120,6 +124,9 @@ std::optional<air::VerificationError> VerifyModelProof(const ModelAir& air,
     return air::VerificationError{Kind::kStatementMismatch,
                                   fmt::format("the proof is for model {}, not this model ({})",
                                               ToHex(stated), ToHex(key.commitment))};
+  }
+  if (auto error = air.CheckInputs(proof.public_inputs)) {
+    return air::VerificationError{Kind::kStatementMismatch, *error};
   }
   const std::vector<air::PublicLogupTerm> terms = air.PublicTerms(proof.public_inputs);
   return air::Verify<C, H>(air.components(), proof, key.key, min_security_bits, terms,

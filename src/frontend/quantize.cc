@@ -379,6 +379,15 @@ class Quantizer {
     } else {
       b = ViewOf(node, node.inputs[1]);
     }
+    // A product of two activations at full bounds could reach 2^30: the wider operand gives up
+    // one bit first (a rescaled copy).
+    if (kind == ElementwiseOp::Kind::kMul) {
+      while (a.bound_bits + b.bound_bits >= kAccumulatorBits) {
+        View& wider = a.bound_bits >= b.bound_bits ? a : b;
+        const ValueId id = &wider == &a ? node.inputs[0] : node.inputs[1];
+        wider = Rescale(id, wider, wider.frac_bits - 1);
+      }
+    }
     const auto broadcast = [&](const View& v, ValueId id) {
       std::vector<ElementRef> refs;
       for (int64_t i : BroadcastIndices(graph_.value(id).shape, out_shape)) {

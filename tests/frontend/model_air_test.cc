@@ -93,6 +93,25 @@ TEST_CASE("a proof claiming another output is rejected") {
   CHECK(error->kind == air::VerificationError::Kind::kClaimedSumsNotZero);
 }
 
+TEST_CASE("a proof for another input, or for an input outside the compiled range, is rejected") {
+  const Example e = MlpExample();
+  const ModelAir air(e.model);
+  // Another input in the statement than the one the trace read.
+  ModelAir::Witness witness = WitnessOf(air, e.run);
+  witness.public_inputs[8 + 100] += field::M31::One();
+  auto error = VerifyAgainst(air, ProveOrFail(air, std::move(witness)));
+  REQUIRE(error);
+  CHECK(error->kind == air::VerificationError::Kind::kClaimedSumsNotZero);
+  // An input far outside its tensor's bound, with the trace built from it: every constraint
+  // holds, but the accumulators' no-wrap bound assumed inputs in range.
+  QuantizedRun huge = e.run;
+  huge.values[e.model.inputs[0]][100] = int64_t{1} << 24;
+  error = VerifyAgainst(air, ProveOrFail(air, WitnessOf(air, huge), /*check=*/false));
+  REQUIRE(error);
+  CHECK(error->kind == air::VerificationError::Kind::kStatementMismatch);
+  CHECK(error->message.find("outside the range") != std::string::npos);
+}
+
 TEST_CASE("a proof made with other weights does not verify against the model") {
   const Example e = MlpExample();
   QuantizedModel other = e.model;
