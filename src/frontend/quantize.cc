@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -95,6 +96,14 @@ class Quantizer {
   }
 
   TensorId NewestTensor() const { return static_cast<TensorId>(model_.tensors.size() - 1); }
+
+  // A computed tensor that is no graph value (a step of a decomposed operator).
+  TensorId AddIntermediate(const std::string& name, const Shape& shape, int frac_bits,
+                           int bound_bits) {
+    model_.tensors.push_back(
+        {name, QTensor::Kind::kComputed, DataType::kFloat, shape, frac_bits, bound_bits, {}});
+    return NewestTensor();
+  }
 
   // Adds the tensor an operator computes for value `id`; it becomes the value's view.
   TensorId AddComputed(ValueId id, int frac_bits, int bound_bits) {
@@ -229,6 +238,7 @@ class Quantizer {
         op == "GlobalAveragePool") {
       return QuantizeReduce(node, PoolWindowsOf(node, graph_.value(node.inputs[0]).shape));
     }
+    if (op == "Softmax" || op == "LogSoftmax") return QuantizeSoftmax(node);
     if (op == "ReduceSum" || op == "ReduceMean" || op == "ReduceMax" || op == "ArgMax") {
       return QuantizeReduce(node, AxisWindowsOf(node, Operands(node)));
     }
@@ -346,7 +356,7 @@ class Quantizer {
     const View x = ViewOf(node, node.inputs[0]);
     const ValueId out_id = node.outputs[0];
     const int frac = std::min(ActivationFrac(out_id), x.frac_bits);
-    EmitElementwise(ElementwiseOp::Kind::kAdd, out_id, x.refs, x.frac_bits, 0,
+    EmitElementwise(ElementwiseOp::Kind::kAdd, out_id, x.refs, x.frac_bits, x.bound_bits,
                     LiteralRefs(x.refs.size(), 0), x.frac_bits, 0, frac, ClampOf(node, frac), node);
   }
 
@@ -405,9 +415,11 @@ class Quantizer {
                     activation ? ClampOf(*activation, frac) : Clamp{}, node);
   }
 
-  void EmitElementwise(ElementwiseOp::Kind kind, ValueId out_id, std::vector<ElementRef> a,
-                       int a_frac, int a_bound, std::vector<ElementRef> b, int b_frac, int b_bound,
-                       int out_frac, Clamp clamp, const Node& node) {
+  // An elementwise operator up to its output tensor, checked against overflow and the largest
+  // rescale the prover takes; `what` names it in errors.
+  ElementwiseOp MakeElementwise(ElementwiseOp::Kind kind, std::vector<ElementRef> a, int a_frac,
+                                int a_bound, std::vector<ElementRef> b, int b_frac, int b_bound,
+                                int out_frac, Clamp clamp, const std::string& what) {
     ElementwiseOp op;
     op.kind = kind;
     int natural = a_frac + b_frac;
@@ -421,35 +433,43 @@ class Quantizer {
     if (worst >= std::ldexp(1.0, kAccumulatorBits)) {
       throw FrontendError(
           fmt::format("{}: the result could overflow the field (operand scales 2^-{} and 2^-{})",
-                      node.Describe(), a_frac, b_frac));
+                      what, a_frac, b_frac));
     }
     op.shift = natural - out_frac;
     if (op.shift > air::kMaxRescaleShift) {
       throw FrontendError(fmt::format(
-          "{}: the result needs a rescale by 2^{}, more than the 2^{} the prover supports",
-          node.Describe(), op.shift, air::kMaxRescaleShift));
+          "{}: the result needs a rescale by 2^{}, more than the 2^{} the prover supports", what,
+          op.shift, air::kMaxRescaleShift));
     }
     op.a = std::move(a);
     op.b = std::move(b);
     op.clamp = clamp;
+    return op;
+  }
+
+  // The same, computing graph value out_id.
+  void EmitElementwise(ElementwiseOp::Kind kind, ValueId out_id, std::vector<ElementRef> a,
+                       int a_frac, int a_bound, std::vector<ElementRef> b, int b_frac, int b_bound,
+                       int out_frac, Clamp clamp, const Node& node) {
+    ElementwiseOp op = MakeElementwise(kind, std::move(a), a_frac, a_bound, std::move(b), b_frac,
+                                       b_bound, out_frac, clamp, node.Describe());
     op.out = AddComputed(out_id, out_frac, activation_bound());
     Emit(std::move(op));
   }
 
   // A unary function as a table over the inputs its operand can hold: every input within the
-  // operand's bound whose result fits the output's bound, in one interval around the calibrated
-  // input range.
-  void QuantizeLookup(const Node& node) {
-    const View x = ViewOf(node, node.inputs[0]);
-    const ValueId out_id = node.outputs[0];
-    const int out_frac = ActivationFrac(out_id);
+  // operand's bound whose result fits the output's bound, in one interval around the input range
+  // `range` (the calibrated one). `evaluate` maps a tensor of inputs to the function's values.
+  // Without `extend` the table covers `range` only (an input known to lie in it).
+  LookupOp MakeLookup(const std::string& function, const View& x, const ValueRange& range,
+                      const std::function<Tensor(const Tensor&)>& evaluate, int out_frac,
+                      const std::string& what, bool extend = true) {
     const int64_t lo_bound = -Pow2(x.bound_bits), hi_bound = Pow2(x.bound_bits) - 1;
     Tensor domain = Tensor::Zeros(DataType::kFloat, {hi_bound - lo_bound + 1});
     for (int64_t q = lo_bound; q <= hi_bound; ++q) {
       domain.values[q - lo_bound] = std::ldexp(static_cast<double>(q), -x.frac_bits);
     }
-    const Tensor* operand = &domain;
-    const Tensor values = EvaluateNode(node, std::span<const Tensor* const>(&operand, 1))[0];
+    const Tensor values = evaluate(domain);
     std::vector<int64_t> table(values.values.size());
     std::vector<bool> valid(values.values.size());
     for (size_t i = 0; i < table.size(); ++i) {
@@ -457,7 +477,6 @@ class Quantizer {
       valid[i] = std::isfinite(y) && std::fabs(y) < std::ldexp(1.0, activation_bound()) - 1;
       table[i] = valid[i] ? RoundToInt(y) : 0;
     }
-    const ValueRange& range = ranges_[node.inputs[0]];
     const auto position = [&](double v) {
       return std::clamp<int64_t>(RoundToInt(std::ldexp(v, x.frac_bits)), lo_bound, hi_bound) -
              lo_bound;
@@ -468,18 +487,152 @@ class Quantizer {
         throw FrontendError(fmt::format(
             "{}: the function is not finite or exceeds its output range at {} inside the "
             "calibrated input range",
-            node.Describe(), domain.values[i]));
+            what, domain.values[i]));
       }
     }
-    while (lo > 0 && valid[lo - 1]) --lo;
-    while (hi + 1 < static_cast<int64_t>(valid.size()) && valid[hi + 1]) ++hi;
+    while (extend && lo > 0 && valid[lo - 1]) --lo;
+    while (extend && hi + 1 < static_cast<int64_t>(valid.size()) && valid[hi + 1]) ++hi;
     LookupOp op;
-    op.function = node.op_type;
+    op.function = function;
     op.in = x.refs;
     op.table_lo = lo + lo_bound;
     op.table.assign(table.begin() + lo, table.begin() + hi + 1);
+    return op;
+  }
+
+  void QuantizeLookup(const Node& node) {
+    const View x = ViewOf(node, node.inputs[0]);
+    const ValueId out_id = node.outputs[0];
+    const int out_frac = ActivationFrac(out_id);
+    const auto evaluate = [&](const Tensor& domain) {
+      const Tensor* operand = &domain;
+      return EvaluateNode(node, std::span<const Tensor* const>(&operand, 1))[0];
+    };
+    LookupOp op =
+        MakeLookup(node.op_type, x, ranges_[node.inputs[0]], evaluate, out_frac, node.Describe());
     op.out = AddComputed(out_id, out_frac, activation_bound());
     Emit(std::move(op));
+  }
+
+  // Softmax as operators the prover has: m = the maximum along the axis; d = max(x - m, -16) at a
+  // scale of at most 2^-8; e = exp(d) by lookup; s = Σ e; r = 1/s by lookup (s lies in [1, n]);
+  // y = e·r. LogSoftmax ends with y = d - log(s) instead.
+  void QuantizeSoftmax(const Node& node) {
+    const std::string what = node.Describe();
+    const View x = ViewOf(node, node.inputs[0]);
+    const Shape& shape = graph_.value(node.inputs[0]).shape;
+    const int64_t size = NumElements(shape);
+    int64_t n = 1, inner = 1;
+    if (!shape.empty()) {
+      const int64_t axis = NormalizeAxis(node.Int("axis", node.opset < 13 ? 1 : -1),
+                                         static_cast<int64_t>(shape.size()), what);
+      n = shape[axis];
+      inner = Strides(shape)[axis];
+      if (node.opset < 13) {  // the axis and everything after it, as one row
+        n *= inner;
+        inner = 1;
+      }
+    }
+    const int64_t rows = size / n;
+    std::vector<int64_t> row_of(size), window;  // window: element indices, row by row
+    for (int64_t r = 0; r < rows; ++r) {
+      const int64_t base = (r / inner) * n * inner + r % inner;
+      for (int64_t j = 0; j < n; ++j) {
+        window.push_back(base + j * inner);
+        row_of[base + j * inner] = r;
+      }
+    }
+    const auto refs_of = [](TensorId t, const std::vector<int64_t>& indices) {
+      std::vector<ElementRef> refs;
+      for (int64_t i : indices) refs.push_back({t, i});
+      return refs;
+    };
+    const std::vector<int64_t> elements = [&] {
+      std::vector<int64_t> all(size);
+      for (int64_t i = 0; i < size; ++i) all[i] = i;
+      return all;
+    }();
+    const std::string name = graph_.value(node.outputs[0]).name;
+
+    ReduceOp max;
+    max.kind = ReduceOp::Kind::kMax;
+    max.window = n;
+    for (int64_t i : window) max.in.push_back(x.refs[i]);
+    max.out = AddIntermediate(name + "/max", {rows}, x.frac_bits, x.bound_bits);
+    const TensorId max_tensor = max.out;
+    Emit(std::move(max));
+
+    const int fd = std::min(x.frac_bits, 8);
+    ElementwiseOp shifted = MakeElementwise(
+        ElementwiseOp::Kind::kSub, x.refs, x.frac_bits, x.bound_bits, refs_of(max_tensor, row_of),
+        x.frac_bits, x.bound_bits, fd, {RoundToInt(std::ldexp(-16.0, fd)), std::nullopt}, what);
+    const int bound_d = CeilLog2(std::ldexp(16.0, fd) + 1) + 1;
+    shifted.out = AddIntermediate(name + "/shifted", shape, fd, bound_d);
+    const View d{refs_of(shifted.out, elements), fd, bound_d};
+    Emit(std::move(shifted));
+
+    // exp(d) <= 1 and 1/s <= 1 at 2^-13: their product needs no extra bit.
+    constexpr int kUnitFrac = 13;
+    const auto apply = [](double (*f)(double)) {
+      return [f](const Tensor& t) {
+        Tensor out = t;
+        for (double& v : out.values) v = f(v);
+        return out;
+      };
+    };
+    LookupOp exp = MakeLookup("Exp", d, {-16.0, 0.0}, apply([](double v) { return std::exp(v); }),
+                              kUnitFrac, what, /*extend=*/false);
+    exp.out = AddIntermediate(name + "/exp", shape, kUnitFrac, kUnitFrac + 1);
+    const TensorId exp_tensor = exp.out;
+    Emit(std::move(exp));
+
+    ReduceOp sum;
+    sum.kind = ReduceOp::Kind::kSum;
+    sum.window = n;
+    sum.in = refs_of(exp_tensor, window);
+    const int fs = std::min(kUnitFrac, 14 - CeilLog2(static_cast<double>(n)));
+    sum.shift = kUnitFrac - fs;
+    sum.multiplier.assign(rows, 1);
+    sum.out = AddIntermediate(name + "/sum", {rows}, fs, 15);
+    const View s{refs_of(sum.out,
+                         [&] {
+                           std::vector<int64_t> all(rows);
+                           for (int64_t r = 0; r < rows; ++r) all[r] = r;
+                           return all;
+                         }()),
+                 fs, 15};
+    Emit(std::move(sum));
+
+    const ValueId out_id = node.outputs[0];
+    if (node.op_type == "LogSoftmax") {
+      const double log_n = std::log(static_cast<double>(n));
+      const int fl = std::min(kUnitFrac, 13 - CeilLog2(log_n + 1));
+      LookupOp log = MakeLookup("Log", s, {1.0, static_cast<double>(n)},
+                                apply([](double v) { return std::log(v); }), fl, what,
+                                /*extend=*/false);
+      log.out = AddIntermediate(name + "/log_sum", {rows}, fl, 15);
+      const TensorId log_tensor = log.out;
+      Emit(std::move(log));
+      const int out_frac = std::min(ActivationFrac(out_id), std::max(fd, fl));
+      EmitElementwise(ElementwiseOp::Kind::kSub, out_id, d.refs, fd, bound_d,
+                      refs_of(log_tensor, row_of), fl, 15, out_frac, {}, node);
+      return;
+    }
+    LookupOp reciprocal = MakeLookup("Reciprocal", s, {1.0, static_cast<double>(n)},
+                                     apply([](double v) { return 1.0 / v; }), kUnitFrac, what,
+                                     /*extend=*/false);
+    reciprocal.out = AddIntermediate(name + "/reciprocal", {rows}, kUnitFrac, kUnitFrac + 1);
+    const TensorId reciprocal_tensor = reciprocal.out;
+    Emit(std::move(reciprocal));
+
+    const int natural = 2 * kUnitFrac;
+    const int out_frac =
+        std::clamp(ActivationFrac(out_id), natural - air::kMaxRescaleShift, natural);
+    ElementwiseOp product = MakeElementwise(
+        ElementwiseOp::Kind::kMul, refs_of(exp_tensor, elements), kUnitFrac, kUnitFrac + 1,
+        refs_of(reciprocal_tensor, row_of), kUnitFrac, kUnitFrac + 1, out_frac, {}, what);
+    product.out = AddComputed(out_id, out_frac, activation_bound());
+    Emit(std::move(product));
   }
 
   void QuantizeReduce(const Node& node, const ReductionWindows& windows) {
