@@ -3,10 +3,15 @@
 // (tests/frontend) and the proving conformance suite (tests/onnx_conformance).
 #pragma once
 
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -68,6 +73,43 @@ inline std::vector<std::string> ReadBaseline(const std::string& path) {
     if (!line.empty() && line[0] != '#') names.push_back(line);
   }
   return names;
+}
+
+// Runs `run` on every node test ("" passed, "failed: ...", "unsupported: ..."), writes the report
+// to /tmp/<report_name>, and fails the suite for a baseline test that no longer passes and, with
+// `failures_fail`, for any failed test.
+inline void RunNodeSuite(const std::function<std::string(const std::filesystem::path&)>& run,
+                         const std::string& baseline_path, const std::string& report_name,
+                         bool failures_fail) {
+  if (!std::filesystem::exists(kOnnxNodeTests)) {
+    FAIL("libonnx-testdata is not installed (scripts/setup.sh installs it)");
+  }
+  const std::vector<std::string> baseline_names = ReadBaseline(baseline_path);
+  const std::set<std::string> baseline(baseline_names.begin(), baseline_names.end());
+  std::map<std::string, std::string> results;
+  for (const auto& dir : SortedEntries(kOnnxNodeTests, "test_")) {
+    results[dir.filename().string()] = run(dir);
+  }
+  const auto report = std::filesystem::temp_directory_path() / report_name;
+  std::ofstream out(report);
+  size_t passed = 0, failed = 0, unsupported = 0;
+  for (const auto& [name, result] : results) {
+    out << name << ": " << (result.empty() ? "passed" : result) << "\n";
+    if (result.empty()) {
+      ++passed;
+      continue;
+    }
+    const bool is_failure = result.rfind("failed", 0) == 0;
+    (is_failure ? failed : unsupported)++;
+    if (is_failure && failures_fail) {
+      FAIL_CHECK(fmt::format("{}: {}", name, result));
+    } else if (baseline.count(name)) {
+      FAIL_CHECK(fmt::format("{} passed before: {}", name, result));
+    }
+  }
+  MESSAGE(fmt::format("{} node tests: {} passed, {} failed, {} unsupported (report: {})",
+                      results.size(), passed, failed, unsupported, report.string()));
+  CHECK(passed >= baseline.size());
 }
 
 }  // namespace tensorstark::frontend

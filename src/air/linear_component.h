@@ -29,8 +29,8 @@
 #include <string>
 #include <vector>
 
+#include "air/data_component.h"
 #include "air/model_relations.h"
-#include "air/preprocessed.h"
 #include "field/m31.h"
 
 namespace tensorstark::air {
@@ -74,21 +74,16 @@ struct LinearComponentShape {
   uint32_t n_trace_columns() const { return n_input_columns() + cols * columns_per_output(); }
 };
 
-class LinearComponent {
+class LinearComponent : public DataComponent {
  public:
   LinearComponent(LinearComponentShape shape, std::shared_ptr<const DataColumns> data)
-      : shape_(std::move(shape)), data_(std::move(data)) {
-    assert(shape_.shift <= 13 && data_->size() == shape_.n_data_columns());
+      : DataComponent(shape.name, shape.log_size, shape.first_data_column, std::move(data)),
+        shape_(std::move(shape)) {
+    assert(shape_.shift <= 13 && n_data_columns() == shape_.n_data_columns());
     assert(!shape_.products || shape_.cols == 1);
   }
 
   const LinearComponentShape& shape() const { return shape_; }
-  std::string name() const { return shape_.name; }
-  uint32_t log_size() const { return shape_.log_size; }
-
-  std::vector<field::M31> PreprocessedData(const PreprocessedColumnId& id) const {
-    return data_->at(id.index - shape_.first_data_column);
-  }
 
   template <class E>
   void Evaluate(E& eval) const {
@@ -157,14 +152,7 @@ class LinearComponent {
   }
 
  private:
-  template <class E>
-  typename E::F Data(E& eval, uint32_t column) const {
-    return eval.GetPreprocessedColumn(
-        {PreprocessedColumnId::Kind::kData, shape_.log_size, shape_.first_data_column + column});
-  }
-
   LinearComponentShape shape_;
-  std::shared_ptr<const DataColumns> data_;
   Relation tensor_ = TensorRelation();
   Relation range_ = RangeCheckRelation(kRangeLimbBits);
 };

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "air/data_component.h"
 #include "air/model_relations.h"
-#include "air/preprocessed.h"
 #include "field/m31.h"
 
 namespace tensorstark::air {
@@ -26,22 +26,13 @@ inline Relation FunctionTableRelation(uint32_t table) {
   return {"lookup_" + std::to_string(table), 2};
 }
 
-// Data columns, from first_data_column on: input, output.
-class FunctionTable {
+// Data columns: input, output.
+class FunctionTable : public DataComponent {
  public:
   FunctionTable(std::string name, uint32_t log_size, uint32_t table, uint32_t first_data_column,
                 std::shared_ptr<const DataColumns> data)
-      : name_(std::move(name)),
-        log_size_(log_size),
-        first_data_column_(first_data_column),
-        relation_(FunctionTableRelation(table)),
-        data_(std::move(data)) {}
-
-  std::string name() const { return name_; }
-  uint32_t log_size() const { return log_size_; }
-  std::vector<field::M31> PreprocessedData(const PreprocessedColumnId& id) const {
-    return data_->at(id.index - first_data_column_);
-  }
+      : DataComponent(std::move(name), log_size, first_data_column, std::move(data)),
+        relation_(FunctionTableRelation(table)) {}
 
   template <class E>
   void Evaluate(E& eval) const {
@@ -54,36 +45,17 @@ class FunctionTable {
   }
 
  private:
-  template <class E>
-  typename E::F Data(E& eval, uint32_t column) const {
-    return eval.GetPreprocessedColumn(
-        {PreprocessedColumnId::Kind::kData, log_size_, first_data_column_ + column});
-  }
-
-  std::string name_;
-  uint32_t log_size_;
-  uint32_t first_data_column_;
   Relation relation_;
-  std::shared_ptr<const DataColumns> data_;
 };
 
-// Data columns, from first_data_column on: x_address, x_read (1 on rows holding an element),
-// y_address, y_reads. Main columns: x, y.
-class FunctionLookup {
+// Data columns: x_address, x_read (1 on rows holding an element), y_address, y_reads. Main
+// columns: x, y.
+class FunctionLookup : public DataComponent {
  public:
   FunctionLookup(std::string name, uint32_t log_size, uint32_t table, uint32_t first_data_column,
                  std::shared_ptr<const DataColumns> data)
-      : name_(std::move(name)),
-        log_size_(log_size),
-        first_data_column_(first_data_column),
-        table_(FunctionTableRelation(table)),
-        data_(std::move(data)) {}
-
-  std::string name() const { return name_; }
-  uint32_t log_size() const { return log_size_; }
-  std::vector<field::M31> PreprocessedData(const PreprocessedColumnId& id) const {
-    return data_->at(id.index - first_data_column_);
-  }
+      : DataComponent(std::move(name), log_size, first_data_column, std::move(data)),
+        table_(FunctionTableRelation(table)) {}
 
   template <class E>
   void Evaluate(E& eval) const {
@@ -101,18 +73,8 @@ class FunctionLookup {
   }
 
  private:
-  template <class E>
-  typename E::F Data(E& eval, uint32_t column) const {
-    return eval.GetPreprocessedColumn(
-        {PreprocessedColumnId::Kind::kData, log_size_, first_data_column_ + column});
-  }
-
-  std::string name_;
-  uint32_t log_size_;
-  uint32_t first_data_column_;
   Relation tensor_ = TensorRelation();
   Relation table_;
-  std::shared_ptr<const DataColumns> data_;
 };
 
 }  // namespace tensorstark::air

@@ -19,8 +19,8 @@
 #include <string>
 #include <vector>
 
+#include "air/data_component.h"
 #include "air/model_relations.h"
-#include "air/preprocessed.h"
 #include "field/m31.h"
 
 namespace tensorstark::air {
@@ -38,16 +38,11 @@ struct MaxComponentShape {
   uint32_t n_trace_columns() const { return 4 * window + 1; }
 };
 
-class MaxComponent {
+class MaxComponent : public DataComponent {
  public:
   MaxComponent(MaxComponentShape shape, std::shared_ptr<const DataColumns> data)
-      : shape_(std::move(shape)), data_(std::move(data)) {}
-
-  std::string name() const { return shape_.name; }
-  uint32_t log_size() const { return shape_.log_size; }
-  std::vector<field::M31> PreprocessedData(const PreprocessedColumnId& id) const {
-    return data_->at(id.index - shape_.first_data_column);
-  }
+      : DataComponent(shape.name, shape.log_size, shape.first_data_column, std::move(data)),
+        shape_(std::move(shape)) {}
 
   template <class E>
   void Evaluate(E& eval) const {
@@ -91,14 +86,7 @@ class MaxComponent {
   }
 
  private:
-  template <class E>
-  typename E::F Data(E& eval, uint32_t column) const {
-    return eval.GetPreprocessedColumn(
-        {PreprocessedColumnId::Kind::kData, shape_.log_size, shape_.first_data_column + column});
-  }
-
   MaxComponentShape shape_;
-  std::shared_ptr<const DataColumns> data_;
   Relation tensor_ = TensorRelation();
   Relation range_ = RangeCheckRelation(kRangeLimbBits);
 };

@@ -6,12 +6,8 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <map>
-#include <set>
 
 #include "frontend/float_eval.h"
 #include "frontend/frontend_error.h"
@@ -72,34 +68,8 @@ std::string RunNodeTest(const fs::path& dir) {
 }
 
 TEST_CASE("ONNX backend node tests: float semantics") {
-  if (!fs::exists(kOnnxNodeTests)) {
-    FAIL("libonnx-testdata is not installed (scripts/setup.sh installs it)");
-  }
-  const std::vector<std::string> baseline_names =
-      ReadBaseline(TENSORSTARK_FRONTEND_TESTS "/onnx_node_float_baseline.txt");
-  const std::set<std::string> baseline(baseline_names.begin(), baseline_names.end());
-  std::map<std::string, std::string> results;
-  for (const fs::path& dir : SortedEntries(kOnnxNodeTests, "test_")) {
-    results[dir.filename().string()] = RunNodeTest(dir);
-  }
-  const fs::path report = fs::temp_directory_path() / "onnx_node_float_report.txt";
-  std::ofstream out(report);
-  size_t passed = 0, failed = 0, unsupported = 0;
-  for (const auto& [name, result] : results) {
-    out << name << ": " << (result.empty() ? "passed" : result) << "\n";
-    if (result.empty()) {
-      ++passed;
-    } else if (result.rfind("failed", 0) == 0) {
-      ++failed;
-      FAIL_CHECK(fmt::format("{}: {}", name, result));
-    } else {
-      ++unsupported;
-      if (baseline.count(name)) FAIL_CHECK(fmt::format("{} passed before: {}", name, result));
-    }
-  }
-  MESSAGE(fmt::format("{} node tests: {} passed, {} failed, {} unsupported (report: {})",
-                      results.size(), passed, failed, unsupported, report.string()));
-  CHECK(passed >= baseline.size());
+  RunNodeSuite(RunNodeTest, TENSORSTARK_FRONTEND_TESTS "/onnx_node_float_baseline.txt",
+               "onnx_node_float_report.txt", /*failures_fail=*/true);
 }
 
 }  // namespace

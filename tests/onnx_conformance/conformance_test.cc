@@ -13,9 +13,6 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <map>
-#include <set>
 
 #include "air/profiles.h"
 #include "air/prover.h"
@@ -105,31 +102,8 @@ std::string RunConformanceTest(const fs::path& dir) {
 }
 
 TEST_CASE("ONNX backend node tests: compiled, proved, verified") {
-  if (!fs::exists(kOnnxNodeTests)) {
-    FAIL("libonnx-testdata is not installed (scripts/setup.sh installs it)");
-  }
-  const std::vector<std::string> baseline_names =
-      ReadBaseline(TENSORSTARK_CONFORMANCE_DIR "/baseline.txt");
-  const std::set<std::string> baseline(baseline_names.begin(), baseline_names.end());
-  std::map<std::string, std::string> results;
-  for (const fs::path& dir : SortedEntries(kOnnxNodeTests, "test_")) {
-    results[dir.filename().string()] = RunConformanceTest(dir);
-  }
-  const fs::path report = fs::temp_directory_path() / "onnx_conformance_report.txt";
-  std::ofstream out(report);
-  size_t passed = 0, failed = 0, unsupported = 0;
-  for (const auto& [name, result] : results) {
-    out << name << ": " << (result.empty() ? "passed" : result) << "\n";
-    if (result.empty()) {
-      ++passed;
-      continue;
-    }
-    (result.rfind("failed", 0) == 0 ? failed : unsupported)++;
-    if (baseline.count(name)) FAIL_CHECK(fmt::format("{} passed before: {}", name, result));
-  }
-  MESSAGE(fmt::format("{} node tests: {} passed, {} failed, {} unsupported (report: {})",
-                      results.size(), passed, failed, unsupported, report.string()));
-  CHECK(passed >= baseline.size());
+  RunNodeSuite(RunConformanceTest, TENSORSTARK_CONFORMANCE_DIR "/baseline.txt",
+               "onnx_conformance_report.txt", /*failures_fail=*/false);
 }
 
 }  // namespace
