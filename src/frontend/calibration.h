@@ -1,8 +1,10 @@
-// Calibration: the range of every value of the graph over a calibration set, by float inference.
-// Quantization chooses each tensor's scale from these ranges, never from the input being proved.
+// Calibration: the range of every value of the graph over a calibration set, by float inference,
+// and the statistics decomposed operators need (each LayerNormalization's row variances).
+// Quantization chooses each tensor's scale from these, never from the input being proved.
 #pragma once
 
 #include <cmath>
+#include <map>
 #include <span>
 #include <vector>
 
@@ -22,9 +24,12 @@ struct ValueRange {
   }
 };
 
-// ranges[id] covers value id over all samples (samples[s] holds the model inputs of sample s).
-// Constants get their own range.
-std::vector<ValueRange> CalibrateRanges(const Graph& graph,
-                                        std::span<const std::vector<Tensor>> samples);
+struct Calibration {
+  std::vector<ValueRange> ranges;               // by ValueId; constants get their own range
+  std::map<ValueId, ValueRange> row_variances;  // by a LayerNormalization's output value
+};
+
+// Over all samples (samples[s] holds the model inputs of sample s).
+Calibration Calibrate(const Graph& graph, std::span<const std::vector<Tensor>> samples);
 
 }  // namespace tensorstark::frontend

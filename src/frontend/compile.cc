@@ -13,7 +13,7 @@ QuantizedModel CompileOnnxModel(const std::string& onnx_path, const std::string&
   const std::string onnx = ReadFileBytes(onnx_path);
   const Graph graph = ImportOnnxBytes(onnx, fmt::format("'{}'", onnx_path));
   const std::vector<std::vector<Tensor>> samples = ReadInputSamples(calibration_path, graph);
-  QuantizedModel model = Quantize(graph, CalibrateRanges(graph, samples), options);
+  QuantizedModel model = Quantize(graph, Calibrate(graph, samples), options);
   model.onnx = onnx;
   model.source = onnx_path;
   return model;

@@ -42,8 +42,12 @@ std::vector<ElementRef> LiteralRefs(size_t count, int64_t value) {
 
 class Quantizer {
  public:
-  Quantizer(const Graph& graph, std::span<const ValueRange> ranges, const QuantizeOptions& options)
-      : graph_(graph), ranges_(ranges), options_(options), views_(graph.values.size()) {
+  Quantizer(const Graph& graph, const Calibration& calibration, const QuantizeOptions& options)
+      : graph_(graph),
+        calibration_(calibration),
+        ranges_(calibration.ranges),
+        options_(options),
+        views_(graph.values.size()) {
     const std::vector<int> readers = graph.Readers();
     for (size_t n = 0; n < graph.nodes.size(); ++n) {
       for (ValueId id : graph.nodes[n].inputs) {
@@ -239,6 +243,7 @@ class Quantizer {
       return QuantizeReduce(node, PoolWindowsOf(node, graph_.value(node.inputs[0]).shape));
     }
     if (op == "Softmax" || op == "LogSoftmax") return QuantizeSoftmax(node);
+    if (op == "LayerNormalization") return QuantizeLayerNorm(node);
     if (op == "ReduceSum" || op == "ReduceMean" || op == "ReduceMax" || op == "ArgMax") {
       return QuantizeReduce(node, AxisWindowsOf(node, Operands(node)));
     }
@@ -635,6 +640,160 @@ class Quantizer {
     Emit(std::move(product));
   }
 
+  // A windowed sum's multipliers and shift: out = floor((Σ · m + round) / 2^shift) with
+  // m / 2^shift ≈ 2^(frac - x.frac) / divisor, checked against overflow.
+  void SetAverage(ReduceOp& op, const std::vector<int64_t>& divisors, const View& x, int frac,
+                  const std::string& what) {
+    const int64_t max_divisor = *std::max_element(divisors.begin(), divisors.end());
+    op.shift = std::clamp(
+        kMultiplierBits + CeilLog2(static_cast<double>(max_divisor)) + x.frac_bits - frac, 0,
+        air::kMaxRescaleShift);
+    op.multiplier.clear();
+    for (int64_t d : divisors) {
+      op.multiplier.push_back(
+          RoundToInt(std::ldexp(1.0, frac - x.frac_bits + op.shift) / static_cast<double>(d)));
+    }
+    // Exact multipliers (power-of-two divisors) shrink to the smallest shift.
+    while (op.shift > 0 && std::all_of(op.multiplier.begin(), op.multiplier.end(),
+                                       [](int64_t m) { return m % 2 == 0; })) {
+      for (int64_t& m : op.multiplier) m /= 2;
+      --op.shift;
+    }
+    const int64_t max_m = *std::max_element(op.multiplier.begin(), op.multiplier.end());
+    if (*std::min_element(op.multiplier.begin(), op.multiplier.end()) <= 0) {
+      throw FrontendError(fmt::format("{}: averages over too many elements for its scales", what));
+    }
+    if (static_cast<double>(op.window) * std::ldexp(1.0, x.bound_bits) * max_m +
+            RoundingOffset(op.shift) >=
+        std::ldexp(1.0, kAccumulatorBits)) {
+      throw FrontendError(fmt::format("{}: the sum could overflow the field", what));
+    }
+  }
+
+  // LayerNormalization over rows of n elements: mean = the row average; c = x - mean; v = the
+  // row average of c·c (one factor a bit coarser, so the product stays below 2^30); r =
+  // 1/sqrt(v + epsilon) by lookup; y = (c·r)·scale + bias. The scales of c, c·c, v and r come from
+  // the calibrated range of x and of the rows' variances.
+  void QuantizeLayerNorm(const Node& node) {
+    const std::string what = node.Describe();
+    const View x = ViewOf(node, node.inputs[0]);
+    const Shape& shape = graph_.value(node.inputs[0]).shape;
+    const int64_t axis =
+        NormalizeAxis(node.Int("axis", -1), static_cast<int64_t>(shape.size()), what);
+    const Shape normalized(shape.begin() + axis, shape.end());
+    const int64_t n = NumElements(normalized), size = NumElements(shape), rows = size / n;
+    const double epsilon = node.Float("epsilon", 1e-5);
+    const std::string name = graph_.value(node.outputs[0]).name;
+    const auto refs_of = [](TensorId t, int64_t count, int64_t divide) {
+      std::vector<ElementRef> refs;
+      for (int64_t i = 0; i < count; ++i) refs.push_back({t, i / divide});
+      return refs;
+    };
+    const auto emit_average = [&](const View& in, int frac, const std::string& suffix) {
+      ReduceOp mean;
+      mean.kind = ReduceOp::Kind::kSum;
+      mean.window = n;
+      mean.in = in.refs;
+      SetAverage(mean, std::vector<int64_t>(rows, n), in, frac, what);
+      mean.out = AddIntermediate(name + suffix, {rows}, frac, activation_bound());
+      const TensorId t = mean.out;
+      Emit(std::move(mean));
+      return t;
+    };
+    const auto emit_elementwise = [&](ElementwiseOp op, const std::string& suffix, int frac,
+                                      int bound) {
+      op.out = AddIntermediate(name + suffix, shape, frac, bound);
+      const View view{refs_of(op.out, size, 1), frac, bound};
+      Emit(std::move(op));
+      return view;
+    };
+    const ValueRange& range = ranges_[node.inputs[0]];
+    const auto variance = calibration_.row_variances.find(node.outputs[0]);
+    if (variance == calibration_.row_variances.end()) {
+      throw FrontendError(fmt::format("{}: no calibrated row variances", what));
+    }
+
+    const TensorId mean = emit_average(x, x.frac_bits, "/mean");
+    const int fc =
+        std::min(x.frac_bits, options_.activation_bits - CeilLog2(range.max - range.min));
+    const View c = emit_elementwise(
+        MakeElementwise(ElementwiseOp::Kind::kSub, x.refs, x.frac_bits, x.bound_bits,
+                        refs_of(mean, size, n), x.frac_bits, x.bound_bits, fc, {}, what),
+        "/centered", fc, activation_bound());
+    // floor((c + 1) / 2) of a c in [-2^15, 2^15) lies in [-2^14, 2^14].
+    const View half =
+        emit_elementwise(MakeElementwise(ElementwiseOp::Kind::kAdd, c.refs, fc, c.bound_bits,
+                                         LiteralRefs(c.refs.size(), 0), fc, 0, fc - 1, {}, what),
+                         "/centered_half", fc - 1, c.bound_bits - 1);
+    const int square_natural = 2 * fc - 1;
+    const int fsq =
+        std::max(square_natural - air::kMaxRescaleShift,
+                 std::min(square_natural,
+                          options_.activation_bits - CeilLog2(std::pow(range.max - range.min, 2))));
+    const View square =
+        emit_elementwise(MakeElementwise(ElementwiseOp::Kind::kMul, half.refs, fc - 1,
+                                         half.bound_bits, c.refs, fc, c.bound_bits, fsq, {}, what),
+                         "/squared", fsq, activation_bound());
+    const int fv = std::min(fsq, options_.activation_bits - CeilLog2(variance->second.max));
+    const TensorId var = emit_average(square, fv, "/variance");
+
+    // 1/sqrt(v + epsilon) is largest for the smallest calibrated variance.
+    const int fr = options_.activation_bits -
+                   CeilLog2(1.0 / std::sqrt(std::max(variance->second.min, 0.0) + epsilon));
+    const View v{refs_of(var, rows, 1), fv, activation_bound()};
+    const auto rsqrt = [epsilon](const Tensor& t) {
+      Tensor out = t;
+      for (double& value : out.values) value = 1.0 / std::sqrt(value + epsilon);
+      return out;
+    };
+    LookupOp lookup = MakeLookup("ReciprocalSqrt", v, variance->second, rsqrt, fr, what);
+    int64_t max_r = 0;
+    for (int64_t value : lookup.table) max_r = std::max(max_r, std::abs(value));
+    const int bound_r = CeilLog2(static_cast<double>(max_r) + 1) + 1;
+    lookup.out = AddIntermediate(name + "/rstd", {rows}, fr, bound_r);
+    const TensorId r = lookup.out;
+    Emit(std::move(lookup));
+
+    // |c·r| is at most sqrt(n) (a row's deviation from its mean over its standard deviation).
+    const int normalized_natural = fc - 1 + fr;
+    const int fn =
+        std::clamp(options_.activation_bits - CeilLog2(std::sqrt(static_cast<double>(n)) + 1),
+                   normalized_natural - air::kMaxRescaleShift, normalized_natural);
+    const View normalized_view = emit_elementwise(
+        MakeElementwise(ElementwiseOp::Kind::kMul, half.refs, fc - 1, half.bound_bits,
+                        refs_of(r, size, n), fr, bound_r, fn, {}, what),
+        "/normalized", fn, activation_bound());
+
+    // y = normalized·scale + bias, the scale and bias broadcast over the normalized axes.
+    const auto broadcast = [&](ValueId id) {
+      const View& constant = ViewOf(node, id);
+      const std::vector<int64_t> index = BroadcastIndices(graph_.value(id).shape, normalized);
+      std::vector<ElementRef> refs;
+      for (int64_t i = 0; i < size; ++i) refs.push_back(constant.refs[index[i % n]]);
+      return std::pair{refs, constant};
+    };
+    const ValueId out_id = node.outputs[0];
+    const ValueId bias_id = graph_.Input(node, 2);
+    const auto [scale_refs, scale] = broadcast(node.inputs[1]);
+    const int out_frac = ActivationFrac(out_id);
+    if (bias_id == kNoValue) {
+      EmitElementwise(ElementwiseOp::Kind::kMul, out_id, normalized_view.refs, fn,
+                      normalized_view.bound_bits, scale_refs, scale.frac_bits, scale.bound_bits,
+                      std::max(out_frac, fn + scale.frac_bits - air::kMaxRescaleShift), {}, node);
+      return;
+    }
+    const int scaled_frac = std::max(out_frac, fn + scale.frac_bits - air::kMaxRescaleShift);
+    const View scaled =
+        emit_elementwise(MakeElementwise(ElementwiseOp::Kind::kMul, normalized_view.refs, fn,
+                                         normalized_view.bound_bits, scale_refs, scale.frac_bits,
+                                         scale.bound_bits, scaled_frac, {}, what),
+                         "/scaled", scaled_frac, activation_bound());
+    const auto [bias_refs, bias] = broadcast(bias_id);
+    EmitElementwise(ElementwiseOp::Kind::kAdd, out_id, scaled.refs, scaled_frac, scaled.bound_bits,
+                    bias_refs, bias.frac_bits, bias.bound_bits,
+                    std::min(out_frac, std::max(scaled_frac, bias.frac_bits)), {}, node);
+  }
+
   void QuantizeReduce(const Node& node, const ReductionWindows& windows) {
     const View x = ViewOf(node, node.inputs[0]);
     const ValueId out_id = node.outputs[0];
@@ -667,32 +826,8 @@ class Quantizer {
       frac = 0;
       bound = CeilLog2(static_cast<double>(op.window)) + 1;
     } else if (op.kind == ReduceOp::Kind::kSum) {
-      // out = floor((Σ · m + round) / 2^shift) with m / 2^shift ≈ 2^(frac - x.frac) / divisor.
       frac = std::min(ActivationFrac(out_id), x.frac_bits + CeilLog2(op.window));
-      const int64_t max_divisor = *std::max_element(windows.divisor.begin(), windows.divisor.end());
-      op.shift = std::clamp(
-          kMultiplierBits + CeilLog2(static_cast<double>(max_divisor)) + x.frac_bits - frac, 0,
-          air::kMaxRescaleShift);
-      for (int64_t d : windows.divisor) {
-        op.multiplier.push_back(
-            RoundToInt(std::ldexp(1.0, frac - x.frac_bits + op.shift) / static_cast<double>(d)));
-      }
-      // Exact multipliers (power-of-two divisors) shrink to the smallest shift.
-      while (op.shift > 0 && std::all_of(op.multiplier.begin(), op.multiplier.end(),
-                                         [](int64_t m) { return m % 2 == 0; })) {
-        for (int64_t& m : op.multiplier) m /= 2;
-        --op.shift;
-      }
-      const int64_t max_m = *std::max_element(op.multiplier.begin(), op.multiplier.end());
-      if (*std::min_element(op.multiplier.begin(), op.multiplier.end()) <= 0) {
-        throw FrontendError(
-            fmt::format("{}: averages over too many elements for its scales", node.Describe()));
-      }
-      if (static_cast<double>(op.window) * std::ldexp(1.0, x.bound_bits) * max_m +
-              RoundingOffset(op.shift) >=
-          std::ldexp(1.0, kAccumulatorBits)) {
-        throw FrontendError(fmt::format("{}: the sum could overflow the field", node.Describe()));
-      }
+      SetAverage(op, windows.divisor, x, frac, node.Describe());
       bound = activation_bound();
     }
     op.out = AddComputed(out_id, frac, bound);
@@ -700,6 +835,7 @@ class Quantizer {
   }
 
   const Graph& graph_;
+  const Calibration& calibration_;
   std::span<const ValueRange> ranges_;
   QuantizeOptions options_;
   std::vector<std::optional<View>> views_;
@@ -710,9 +846,9 @@ class Quantizer {
 
 }  // namespace
 
-QuantizedModel Quantize(const Graph& graph, std::span<const ValueRange> ranges,
+QuantizedModel Quantize(const Graph& graph, const Calibration& calibration,
                         const QuantizeOptions& options) {
-  return Quantizer(graph, ranges, options).Run();
+  return Quantizer(graph, calibration, options).Run();
 }
 
 }  // namespace tensorstark::frontend

@@ -23,7 +23,7 @@ struct QuantizeOptions {
 };
 
 // Throws FrontendError naming the node for an operator the quantizer does not support.
-QuantizedModel Quantize(const Graph& graph, std::span<const ValueRange> ranges,
+QuantizedModel Quantize(const Graph& graph, const Calibration& calibration,
                         const QuantizeOptions& options = {});
 
 }  // namespace tensorstark::frontend

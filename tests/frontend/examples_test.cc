@@ -43,7 +43,7 @@ TEST_CASE("calibration ranges cover every value of every sample") {
   const std::vector<std::vector<Tensor>> samples =
       ReadInputSamples(dir + "/calibration.json", graph);
   CHECK(samples.size() == 100);
-  const std::vector<ValueRange> ranges = CalibrateRanges(graph, samples);
+  const std::vector<ValueRange> ranges = Calibrate(graph, samples).ranges;
   const std::vector<Tensor> values = EvaluateGraph(graph, samples[7]);
   for (size_t id = 0; id < values.size(); ++id) {
     for (double x : values[id].values) {

@@ -11,6 +11,7 @@
 #include "air/profiles.h"
 #include "air/prover.h"
 #include "frontend/compile.h"
+#include "frontend/float_eval.h"
 #include "frontend/input_file.h"
 #include "frontend/quantized_eval.h"
 #include "hash/blake2s_channel.h"
@@ -78,6 +79,28 @@ TEST_CASE("fashion_mlp proves and verifies; its outputs come back from the proof
   const auto error = VerifyAgainst(air, proof);
   CHECK_MESSAGE(!error, (error ? error->message : ""));
   CHECK(air.Outputs(proof.public_inputs)[0].values == e.run.outputs[0].values);
+}
+
+TEST_CASE("fashion_lenet, pinn and a layer normalization prove and verify") {
+  for (const std::string& dir :
+       std::vector<std::string>{ExampleDir("fashion_lenet"), ExampleDir("pinn"),
+                                std::string(TENSORSTARK_FRONTEND_TESTS) + "/data/layer_norm"}) {
+    CAPTURE(dir);
+    const QuantizedModel model = CompileOnnxModel(dir + "/model.onnx", dir + "/calibration.json");
+    const std::vector<Tensor> input = ReadInput(dir + "/input.json", FloatGraphOf(model));
+    const QuantizedRun run = RunQuantized(model, input);
+    const ModelAir air(model);
+    const Proof proof = ProveOrFail(air, WitnessOf(air, run));
+    const auto error = VerifyAgainst(air, proof);
+    CHECK_MESSAGE(!error, (error ? error->message : ""));
+    // The proved outputs are the quantized model's, close to float inference.
+    const Tensor proved = air.Outputs(proof.public_inputs)[0];
+    CHECK(proved.values == run.outputs[0].values);
+    const Tensor want = RunFloat(FloatGraphOf(model), input)[0];
+    for (int64_t i = 0; i < want.size(); ++i) {
+      CHECK(proved.values[i] == doctest::Approx(want.values[i]).epsilon(0.02).scale(1));
+    }
+  }
 }
 
 TEST_CASE("a proof claiming another output is rejected") {

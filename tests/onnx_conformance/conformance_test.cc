@@ -59,7 +59,7 @@ std::string RunConformanceTest(const fs::path& dir) {
       const Graph graph = ImportOnnxFile((dir / "model.onnx").string(), data.constants);
       if (graph.inputs.empty()) return "unsupported: the model has no inputs left to prove";
       const std::vector<std::vector<Tensor>> calibration = {data.inputs};
-      model = Quantize(graph, CalibrateRanges(graph, calibration));
+      model = Quantize(graph, Calibrate(graph, calibration));
     } catch (const FrontendError& e) {
       return std::string("unsupported: ") + e.what();
     }
