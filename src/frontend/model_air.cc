@@ -65,24 +65,34 @@ struct LinearPlan {
   }
 };
 
-LinearPlan PlanOf(const QuantizedModel& model, const LinearOp& op) {
-  const std::string& name = model.tensor(op.out).name;
-  if (op.groups != 1) {
-    throw FrontendError(
-        fmt::format("the prover does not support grouped convolutions yet ('{}')", name));
+// A grouped convolution is one plan per group: the group's inputs, weight columns and outputs.
+std::vector<LinearPlan> PlansOf(const LinearOp& op) {
+  const int64_t group_cols = op.cols / op.groups;
+  std::vector<LinearPlan> plans;
+  for (int64_t g = 0; g < op.groups; ++g) {
+    LinearPlan plan;
+    plan.out = op.out;
+    plan.rows = op.rows;
+    plan.depth = op.depth;
+    plan.cols = group_cols;
+    plan.shift = op.shift;
+    plan.clamp = op.clamp;
+    for (int64_t r = 0; r < op.rows; ++r) {
+      const auto x = op.x.begin() + (r * op.groups + g) * op.depth;
+      plan.x.insert(plan.x.end(), x, x + op.depth);
+      for (int64_t n = 0; n < group_cols; ++n) {
+        plan.bias.push_back(op.bias[r * op.cols + g * group_cols + n]);
+        plan.out_index.push_back(op.out_index[r * op.cols + g * group_cols + n]);
+      }
+    }
+    for (int64_t k = 0; k < op.depth; ++k) {
+      for (int64_t n = 0; n < group_cols; ++n) {
+        plan.weights.push_back(op.weights[k * op.cols + g * group_cols + n]);
+      }
+    }
+    plans.push_back(std::move(plan));
   }
-  LinearPlan plan;
-  plan.out = op.out;
-  plan.rows = op.rows;
-  plan.depth = op.depth;
-  plan.cols = op.cols;
-  plan.x = op.x;
-  plan.weights = op.weights;
-  plan.bias = op.bias;
-  plan.out_index = op.out_index;
-  plan.shift = op.shift;
-  plan.clamp = op.clamp;
-  return plan;
+  return plans;
 }
 
 LinearPlan PlanOf(const ReduceOp& op) {
@@ -157,13 +167,14 @@ LinearPlan PlanOf(const QuantizedModel& model, const ElementwiseOp& op) {
   return plan;
 }
 
-// The operators the linear component proves: linear ones, elementwise ones, windowed sums.
-std::optional<LinearPlan> PlanOf(const QuantizedModel& model, const QOp& qop) {
-  if (const auto* op = std::get_if<LinearOp>(&qop)) return PlanOf(model, *op);
-  if (const auto* op = std::get_if<ElementwiseOp>(&qop)) return PlanOf(model, *op);
+// The operators the linear component proves (linear ones, elementwise ones, windowed sums) as
+// one plan each, or one per group; none for the others.
+std::vector<LinearPlan> PlansOf(const QuantizedModel& model, const QOp& qop) {
+  if (const auto* op = std::get_if<LinearOp>(&qop)) return PlansOf(*op);
+  if (const auto* op = std::get_if<ElementwiseOp>(&qop)) return {PlanOf(model, *op)};
   const auto* op = std::get_if<ReduceOp>(&qop);
-  if (op && op->kind == ReduceOp::Kind::kSum) return PlanOf(*op);
-  return std::nullopt;
+  if (op && op->kind == ReduceOp::Kind::kSum) return {PlanOf(*op)};
+  return {};
 }
 
 // The elements an operator reads that no linear plan covers (lookups, maxima).
@@ -256,20 +267,21 @@ struct ModelAir::Impl {
       for (int64_t& r : reads[id]) ++r;
     }
     // Every element's reads are known before any component's data columns are built.
-    std::vector<std::optional<LinearPlan>> plans;
+    std::vector<std::vector<LinearPlan>> plans;
     for (const QOp& qop : model.ops) {
-      plans.push_back(PlanOf(model, qop));
-      if (plans.back()) {
-        FoldConstantInputs(model, *plans.back());
-        for (const ElementRef& ref : plans.back()->x) Count(ref);
-        for (const ElementRef& ref : plans.back()->y) Count(ref);
-      } else {
+      plans.push_back(PlansOf(model, qop));
+      for (LinearPlan& plan : plans.back()) {
+        FoldConstantInputs(model, plan);
+        for (const ElementRef& ref : plan.x) Count(ref);
+        for (const ElementRef& ref : plan.y) Count(ref);
+      }
+      if (plans.back().empty()) {
         for (const ElementRef& ref : DirectInputs(qop)) Count(ref);
       }
     }
     for (size_t i = 0; i < model.ops.size(); ++i) {
-      if (plans[i]) {
-        AddLinear(std::move(*plans[i]));
+      if (!plans[i].empty()) {
+        for (LinearPlan& plan : plans[i]) AddLinear(std::move(plan));
       } else if (const auto* op = std::get_if<LookupOp>(&model.ops[i])) {
         AddLookup(*op);
       } else {

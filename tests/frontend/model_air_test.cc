@@ -81,10 +81,11 @@ TEST_CASE("fashion_mlp proves and verifies; its outputs come back from the proof
   CHECK(air.Outputs(proof.public_inputs)[0].values == e.run.outputs[0].values);
 }
 
-TEST_CASE("fashion_lenet, pinn and a layer normalization prove and verify") {
+TEST_CASE("fashion_lenet, pinn, a layer normalization and grouped convolutions prove and verify") {
   for (const std::string& dir :
        std::vector<std::string>{ExampleDir("fashion_lenet"), ExampleDir("pinn"),
-                                std::string(TENSORSTARK_FRONTEND_TESTS) + "/data/layer_norm"}) {
+                                std::string(TENSORSTARK_FRONTEND_TESTS) + "/data/layer_norm",
+                                std::string(TENSORSTARK_FRONTEND_TESTS) + "/data/grouped_conv"}) {
     CAPTURE(dir);
     const QuantizedModel model = CompileOnnxModel(dir + "/model.onnx", dir + "/calibration.json");
     const std::vector<Tensor> input = ReadInput(dir + "/input.json", FloatGraphOf(model));
