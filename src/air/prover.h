@@ -10,6 +10,7 @@
 #include <tbb/parallel_for.h>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -34,6 +35,8 @@ namespace tensorstark::air {
 struct ProveTimings {
   std::vector<std::pair<std::string, double>> phases_ms;
   double grind_ms = 0;
+  // Called as each phase ends (progress output), when set.
+  std::function<void(const std::string& phase, double ms)> on_phase;
 };
 
 struct ProveOptions {
@@ -69,8 +72,9 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
   auto end_phase = [&](const char* name) {
     const Clock::time_point now = Clock::now();
     if (timings) {
-      timings->phases_ms.emplace_back(
-          name, std::chrono::duration<double, std::milli>(now - phase_start).count());
+      const double ms = std::chrono::duration<double, std::milli>(now - phase_start).count();
+      timings->phases_ms.emplace_back(name, ms);
+      if (timings->on_phase) timings->on_phase(name, ms);
     }
     phase_start = now;
   };
@@ -158,6 +162,7 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
   const circle::CirclePoint<QM31> oods_point = circle::CirclePoint<QM31>::FromT(channel.DrawFelt());
   const fri::SamplePoints sample_points = MakeSamplePoints(layout, oods_point);
   fri::PcsProveTimings pcs_timings;
+  if (timings) pcs_timings.on_phase = timings->on_phase;
   proof.pcs = pcs.Prove(sample_points, channel, &pcs_timings);
   if (timings) {
     for (auto& phase : pcs_timings.phases_ms) timings->phases_ms.push_back(std::move(phase));

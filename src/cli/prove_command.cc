@@ -5,6 +5,7 @@
 #include <tbb/info.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iterator>
@@ -62,18 +63,29 @@ options:
                           key, which a deployed verifier does once)
 )";
 
-// Phase times, printed on stderr as they finish unless quiet (--json collects them instead).
+// Phase times, printed on stderr as they finish unless quiet (--json collects them instead); on a
+// terminal a bar under them shows how far the proof is.
 class Progress {
  public:
-  explicit Progress(bool quiet) : quiet_(quiet) {}
+  explicit Progress(bool quiet) : quiet_(quiet), terminal_(!quiet && isatty(STDERR_FILENO)) {}
 
   void Phase(const std::string& name, double ms) {
     phases_.emplace_back(name, ms);
-    if (!quiet_) fmt::print(stderr, "  {:<26} {:9.1f} ms\n", name, ms);
+    if (quiet_) return;
+    if (terminal_) fmt::print(stderr, "\r\033[K");  // the bar's line
+    fmt::print(stderr, "  {:<26} {:9.1f} ms\n", name, ms);
+    if (terminal_) {
+      const size_t done = std::min(phases_.size(), kExpectedPhases);
+      fmt::print(stderr, "  [{:<30}] {}/{}", std::string(done * 30 / kExpectedPhases, '#'), done,
+                 kExpectedPhases);
+    }
   }
   void Phase(const std::string& name, std::chrono::steady_clock::time_point& start) {
     Phase(name, MillisecondsSince(start));
     start = std::chrono::steady_clock::now();
+  }
+  void Done() const {
+    if (terminal_) fmt::print(stderr, "\r\033[K");
   }
   nlohmann::json ToJson() const {
     nlohmann::json phases = nlohmann::json::array();
@@ -82,7 +94,11 @@ class Progress {
   }
 
  private:
+  // The command's own 4 phases and the prover's (setup, 3 commitments, 4 for the PCS, grinding,
+  // decommitment, self-check, freeing memory).
+  static constexpr size_t kExpectedPhases = 16;
   bool quiet_;
+  bool terminal_;
   std::vector<std::pair<std::string, double>> phases_;
 };
 
@@ -111,13 +127,14 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
   frontend::ModelAir::Witness witness = air.GenerateWitness(run, commitment);
   progress.Phase("witness", start);
   air::ProveTimings timings;
+  timings.on_phase = [&](const std::string& name, double ms) { progress.Phase(name, ms); };
   air::ProveOptions prove_options;
   prove_options.timings = &timings;
   prove_options.n_public_inputs = air.n_public_inputs();
   auto proof_or_error = air::Prove<C, H>(config, air.components(), std::move(witness.traces),
                                          std::move(witness.public_inputs), prove_options);
-  for (const auto& [name, ms] : timings.phases_ms) progress.Phase(name, ms);
   if (auto* error = std::get_if<air::ProvingError>(&proof_or_error)) {
+    progress.Done();
     throw FrontendError("proving failed: " + air::ToString(*error));
   }
   start = std::chrono::steady_clock::now();
@@ -127,8 +144,12 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
   std::ofstream file(path, std::ios::binary);
   file.write(reinterpret_cast<const char*>(bytes.data()),
              static_cast<std::streamsize>(bytes.size()));
-  if (!file.flush()) throw FrontendError(fmt::format("cannot write '{}'", path));
+  if (!file.flush()) {
+    progress.Done();
+    throw FrontendError(fmt::format("cannot write '{}'", path));
+  }
   progress.Phase("write proof", start);
+  progress.Done();
   const double total_ms = MillisecondsSince(total_start);
   if (options.Has("outputs")) WriteOutputsJson(options.Get("outputs", ""), run.outputs);
   if (json) {

@@ -10,6 +10,7 @@
 #include <cassert>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <span>
@@ -40,6 +41,8 @@ namespace tensorstark::fri {
 struct PcsProveTimings {
   std::vector<std::pair<std::string, double>> phases_ms;
   double grind_ms = 0;
+  // Called as each phase ends (progress output), when set.
+  std::function<void(const std::string& phase, double ms)> on_phase;
 };
 
 template <hash::Channel C, hash::MerkleLayerHasher H>
@@ -109,7 +112,10 @@ class CommitmentSchemeProver {
     auto end_phase = [&](const char* name) {
       const Clock::time_point now = Clock::now();
       const double ms = std::chrono::duration<double, std::milli>(now - phase_start).count();
-      if (timings) timings->phases_ms.emplace_back(name, ms);
+      if (timings) {
+        timings->phases_ms.emplace_back(name, ms);
+        if (timings->on_phase) timings->on_phase(name, ms);
+      }
       phase_start = now;
       return ms;
     };
