@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <functional>
 #include <map>
@@ -194,17 +195,19 @@ class Quantizer {
     model_.ops.emplace_back(std::in_place_type<Op>, std::move(op));
   }
 
-  // A copy of `from` at scale 2^-frac into a new tensor for value `id` (rescaling, or making an
-  // index-mapped model output a tensor of its own).
+  // A copy of `from` at the same or a coarser scale 2^-frac into a new tensor for value `id`
+  // (rescaling, or making an index-mapped model output a tensor of its own). Its values are at most
+  // 2^(bound - shift) in absolute value.
   View Rescale(ValueId id, const View& from, int frac) {
-    const View out = AddTensor(id, QTensor::Kind::kComputed, frac,
-                               std::max(0, from.bound_bits + frac - from.frac_bits));
+    assert(frac <= from.frac_bits);
+    const int shift = from.frac_bits - frac;
+    const View out =
+        AddTensor(id, QTensor::Kind::kComputed, frac, std::max(0, from.bound_bits - shift));
     ElementwiseOp op;
     op.out = NewestTensor();
     op.a = from.refs;
     op.b = LiteralRefs(from.refs.size(), 0);
-    op.a_left = std::max(0, frac - from.frac_bits);
-    op.shift = std::max(0, from.frac_bits - frac);
+    op.shift = shift;
     Emit(std::move(op));
     return out;
   }

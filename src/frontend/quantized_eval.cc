@@ -72,16 +72,17 @@ class Interpreter {
     return ref.tensor == ElementRef::kLiteral ? ref.index : run_.values[ref.tensor][ref.index];
   }
 
+  // Every computed value must lie where the AIR proves it: [-2^15, 2^15). (A tensor's own
+  // bound_bits may be tighter, as a consequence of how it is computed, never looser.)
   void Write(TensorId id, int64_t index, int64_t q, const char* op) {
     const QTensor& t = model_.tensor(id);
-    const int64_t bound = int64_t{1} << t.bound_bits;
+    const int64_t bound = int64_t{1} << air::kValueBoundBits;
     if (q < -bound || q >= bound) {
+      const double limit = std::ldexp(1.0, static_cast<int>(air::kValueBoundBits) - t.frac_bits);
       throw FrontendError(fmt::format(
           "{} result '{}' element {} is {}, outside the range [-{}, {}) it was calibrated for "
           "(the input is far from the calibration set)",
-          op, t.name, index, std::ldexp(static_cast<double>(q), -t.frac_bits),
-          std::ldexp(1.0, t.bound_bits - t.frac_bits),
-          std::ldexp(1.0, t.bound_bits - t.frac_bits)));
+          op, t.name, index, std::ldexp(static_cast<double>(q), -t.frac_bits), limit, limit));
     }
     run_.values[id][index] = q;
   }

@@ -1,7 +1,10 @@
 // The compiled model: the ONNX graph quantized to exact integer semantics, as a list of integer
 // operators over integer tensors. Every tensor has a power-of-two scale (a real value x is held as
-// q = round(x · 2^frac_bits)) chosen by calibration, and a bound: each element q of it satisfies
-// -2^bound_bits <= q < 2^bound_bits, which the prover checks. Every operator's semantics is exact
+// q = round(x · 2^frac_bits)) chosen by calibration, and a bound: |q| <= 2^bound_bits for each
+// element, which the compiler's no-wrap analysis relies on. An input's bound is checked (by `run`
+// and by the verifier, on the statement); a computed value is proven to lie in [-2^15, 2^15), and
+// a tighter bound follows from how it is computed (a table's values, a rescaled copy).
+// Every operator's semantics is exact
 // integer arithmetic, and each rescale is a floor division by a power of two whose remainder the
 // AIR range-checks, so the integer interpreter (quantized_eval.h) and the AIR agree bit for bit.
 //
