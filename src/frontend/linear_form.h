@@ -36,4 +36,16 @@ struct LinearForm {
 // node for a MatMul whose constant operand has batch dimensions.
 LinearForm LinearFormOf(const Node& node, const Shape& x, const Shape& w, const Shape* bias);
 
+// A MatMul or Gemm whose operands are both computed, as one dot product per output element (in
+// row-major output order): out[i] = alpha · Σ_k a[a_index[i·depth + k]] · b[b_index[i·depth + k]]
+// + beta · bias[bias_index[i]].
+struct DotForm {
+  int64_t depth = 0;
+  std::vector<int64_t> a_index, b_index;
+  std::vector<int64_t> bias_index;  // empty without a bias
+  double alpha = 1, beta = 1;
+};
+
+DotForm DotFormOf(const Node& node, const Shape& a, const Shape& b, const Shape* bias);
+
 }  // namespace tensorstark::frontend

@@ -167,11 +167,28 @@ LinearPlan PlanOf(const QuantizedModel& model, const ElementwiseOp& op) {
   return plan;
 }
 
+// A dot product of two computed tensors per output element: a product plan of one column.
+LinearPlan PlanOf(const DotOp& op) {
+  LinearPlan plan;
+  plan.out = op.out;
+  plan.rows = static_cast<int64_t>(op.bias.size());
+  plan.depth = op.depth;
+  plan.cols = 1;
+  plan.x = op.a;
+  plan.y = op.b;
+  plan.bias = op.bias;
+  for (int64_t i = 0; i < plan.rows; ++i) plan.out_index.push_back(i);
+  plan.shift = op.shift;
+  plan.clamp = op.clamp;
+  return plan;
+}
+
 // The operators the linear component proves (linear ones, elementwise ones, windowed sums) as
 // one plan each, or one per group; none for the others.
 std::vector<LinearPlan> PlansOf(const QuantizedModel& model, const QOp& qop) {
   if (const auto* op = std::get_if<LinearOp>(&qop)) return PlansOf(*op);
   if (const auto* op = std::get_if<ElementwiseOp>(&qop)) return {PlanOf(model, *op)};
+  if (const auto* op = std::get_if<DotOp>(&qop)) return {PlanOf(*op)};
   const auto* op = std::get_if<ReduceOp>(&qop);
   if (op && op->kind == ReduceOp::Kind::kSum) return {PlanOf(*op)};
   return {};

@@ -186,9 +186,9 @@ LinearForm MatMulForm(const Node& node, const Shape& x, const Shape& w) {
   const MatMulShapes s = MatMulShapesOf(node, x, w);
   for (size_t i = 0; i + 2 < s.b.size(); ++i) {
     if (s.b[i] != 1) {
-      throw FrontendError(fmt::format(
-          "{}: a constant right operand with batch dimensions ({}) is not supported",
-          node.Describe(), ShapeToString(w)));
+      throw FrontendError(
+          fmt::format("{}: a constant right operand with batch dimensions ({}) is not supported",
+                      node.Describe(), ShapeToString(w)));
     }
   }
   LinearForm f;
@@ -216,7 +216,8 @@ LinearForm GemmForm(const Node& node, const Shape& a, const Shape& b, const Shap
   f.alpha = node.Float("alpha", 1.0);
   f.beta = node.Float("beta", 1.0);
   for (int64_t r = 0; r < f.rows; ++r) {
-    for (int64_t k = 0; k < f.depth; ++k) f.x_index.push_back(ta ? k * f.rows + r : r * f.depth + k);
+    for (int64_t k = 0; k < f.depth; ++k)
+      f.x_index.push_back(ta ? k * f.rows + r : r * f.depth + k);
   }
   for (int64_t k = 0; k < f.depth; ++k) {
     for (int64_t c = 0; c < f.cols; ++c) f.w_index.push_back(tb ? c * f.depth + k : k * f.cols + c);
@@ -261,7 +262,51 @@ LinearForm ConvForm(const Node& node, const Shape& x, const Shape& w, const Shap
   return f;
 }
 
+DotForm MatMulDotForm(const Node& node, const Shape& a_shape, const Shape& b_shape) {
+  const MatMulShapes s = MatMulShapesOf(node, a_shape, b_shape);
+  const int64_t m = s.a[s.a.size() - 2], k = s.a.back(), n = s.b.back();
+  Shape batch(s.out.begin(), s.out.end() - (a_shape.size() > 1) - (b_shape.size() > 1));
+  const std::vector<int64_t> ba = BroadcastIndices(Shape(s.a.begin(), s.a.end() - 2), batch);
+  const std::vector<int64_t> bb = BroadcastIndices(Shape(s.b.begin(), s.b.end() - 2), batch);
+  DotForm f;
+  f.depth = k;
+  for (size_t t = 0; t < ba.size(); ++t) {
+    for (int64_t i = 0; i < m; ++i) {
+      for (int64_t j = 0; j < n; ++j) {
+        for (int64_t l = 0; l < k; ++l) {
+          f.a_index.push_back(ba[t] * m * k + i * k + l);
+          f.b_index.push_back(bb[t] * k * n + l * n + j);
+        }
+      }
+    }
+  }
+  return f;
+}
+
+DotForm GemmDotForm(const Node& node, const Shape& a, const Shape& b, const Shape* bias) {
+  const LinearForm linear = GemmForm(node, a, b, bias);
+  DotForm f;
+  f.depth = linear.depth;
+  f.alpha = linear.alpha;
+  f.beta = linear.beta;
+  f.bias_index = linear.bias_index;
+  for (int64_t r = 0; r < linear.rows; ++r) {
+    for (int64_t c = 0; c < linear.cols; ++c) {
+      for (int64_t k = 0; k < linear.depth; ++k) {
+        f.a_index.push_back(linear.x_index[r * linear.depth + k]);
+        f.b_index.push_back(linear.w_index[k * linear.cols + c]);
+      }
+    }
+  }
+  return f;
+}
+
 }  // namespace
+
+DotForm DotFormOf(const Node& node, const Shape& a, const Shape& b, const Shape* bias) {
+  if (node.op_type == "Gemm") return GemmDotForm(node, a, b, bias);
+  return MatMulDotForm(node, a, b);
+}
 
 LinearForm LinearFormOf(const Node& node, const Shape& x, const Shape& w, const Shape* bias) {
   if (node.op_type == "MatMul") return MatMulForm(node, x, w);

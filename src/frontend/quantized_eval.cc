@@ -114,6 +114,18 @@ class Interpreter {
     }
   }
 
+  void Apply(const DotOp& op) {
+    for (size_t i = 0; i < op.bias.size(); ++i) {
+      int64_t acc = op.bias[i];
+      for (int64_t k = 0; k < op.depth; ++k) {
+        acc += Read(op.a[i * op.depth + k]) * Read(op.b[i * op.depth + k]);
+      }
+      const auto index = static_cast<int64_t>(i);
+      Write(op.out, index, Clamped(op.clamp, ShiftRight(acc, op.shift, false), op.out, index),
+            "dot");
+    }
+  }
+
   void Apply(const ElementwiseOp& op) {
     for (size_t i = 0; i < op.a.size(); ++i) {
       const int64_t a = Read(op.a[i]) * (int64_t{1} << op.a_left);

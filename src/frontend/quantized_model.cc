@@ -81,6 +81,13 @@ json OpToJson(const ReduceOp& op) {
           {"shift", op.shift},   {"select_last", op.select_last}};
 }
 
+json OpToJson(const DotOp& op) {
+  return {{"type", "dot"},         {"out", op.out},
+          {"depth", op.depth},     {"a", RefsToJson(op.a)},
+          {"b", RefsToJson(op.b)}, {"bias", op.bias},
+          {"shift", op.shift},     {"clamp", ClampToJson(op.clamp)}};
+}
+
 template <typename Kind>
 Kind KindFromJson(const json& j, int count) {
   const int kind = j.at("kind").get<int>();
@@ -137,6 +144,17 @@ QOp OpFromJson(const json& j) {
     op.select_last = j.at("select_last");
     return op;
   }
+  if (type == "dot") {
+    DotOp op;
+    op.out = j.at("out");
+    op.depth = j.at("depth");
+    op.a = RefsFromJson(j.at("a"));
+    op.b = RefsFromJson(j.at("b"));
+    op.bias = j.at("bias").get<std::vector<int64_t>>();
+    op.shift = j.at("shift");
+    op.clamp = ClampFromJson(j.at("clamp"));
+    return op;
+  }
   throw FrontendError(fmt::format("unknown operator type '{}'", type));
 }
 
@@ -186,6 +204,12 @@ void Validate(const QuantizedModel& model) {
             check(op.shift >= 0 && op.shift <= 30 && op.a_left >= 0 && op.a_left <= 30 &&
                       op.b_left >= 0 && op.b_left <= 30,
                   "shift");
+          } else if constexpr (std::is_same_v<Op, DotOp>) {
+            check(op.depth > 0, "dot depth");
+            refs_ok(op.a, out_size * op.depth);
+            refs_ok(op.b, out_size * op.depth);
+            check(static_cast<int64_t>(op.bias.size()) == out_size, "dot bias");
+            check(op.shift >= 0 && op.shift <= 30, "shift");
           } else if constexpr (std::is_same_v<Op, LookupOp>) {
             refs_ok(op.in, out_size);
             check(!op.table.empty(), "lookup table");
@@ -247,6 +271,7 @@ std::string OpKindName(const QOp& qop) {
     return kNames[static_cast<int>(op->kind)];
   }
   if (const auto* op = std::get_if<LookupOp>(&qop)) return fmt::format("lookup({})", op->function);
+  if (const auto* op = std::get_if<DotOp>(&qop)) return op->clamp.active() ? "dot+clamp" : "dot";
   static constexpr const char* kNames[] = {"sum", "max", "argmax"};
   return kNames[static_cast<int>(std::get<ReduceOp>(qop).kind)];
 }

@@ -112,7 +112,19 @@ struct ReduceOp {
   bool select_last = false;  // kArgMax
 };
 
-using QOp = std::variant<LinearOp, ElementwiseOp, LookupOp, ReduceOp>;
+// out[i] = clamp(floor((Σ_k a[i·depth + k] · b[i·depth + k] + bias[i]) / 2^shift)): dot products
+// of two computed tensors (MatMul and Gemm whose operands are both computed), one per output
+// element in row-major order. The bias holds the rounding offset, as in LinearOp.
+struct DotOp {
+  TensorId out = 0;
+  int64_t depth = 0;
+  std::vector<ElementRef> a, b;
+  std::vector<int64_t> bias;
+  int shift = 0;
+  Clamp clamp;
+};
+
+using QOp = std::variant<LinearOp, ElementwiseOp, LookupOp, ReduceOp, DotOp>;
 
 struct QuantizedModel {
   std::vector<QTensor> tensors;
