@@ -646,21 +646,24 @@ std::string ToHex(const ModelCommitment& commitment) {
 }
 
 std::string ModelAir::LayoutDescription() const {
-  std::string text = "tensorstark model layout 1\n";
+  // The constraints carry everything the data columns do not: shifts, clamp bounds, which
+  // relation each lookup goes to and with what.
+  std::string text = "tensorstark model layout 2\n";
   for (const auto& component : impl_->components) {
     const air::ComponentInfo info = component->Info();
-    text += fmt::format(
-        "component {} log_size {} preprocessed {} trace {} interaction {} "
-        "constraints {}\n",
-        component->name(), component->log_size(), info.preprocessed_columns.size(),
-        info.trace_offsets.size(), info.interaction_offsets.size(), info.n_constraints);
+    text += fmt::format("component {} log_size {} preprocessed {} trace {} interaction {}\n",
+                        component->name(), component->log_size(), info.preprocessed_columns.size(),
+                        info.trace_offsets.size(), info.interaction_offsets.size());
+    for (const std::string& constraint : component->ConstraintExpressions()) {
+      text += constraint + "\n";
+    }
   }
   const QuantizedModel& model = impl_->model;
   for (const auto& [kind, list] : {std::pair{"input", &model.inputs}, {"output", &model.outputs}}) {
     for (TensorId id : *list) {
       const QTensor& t = model.tensor(id);
-      text += fmt::format("{} {} shape {} frac_bits {} address {}\n", kind, t.name,
-                          ShapeToString(t.shape), t.frac_bits, impl_->base[id]);
+      text += fmt::format("{} {} shape {} frac_bits {} bound_bits {} address {}\n", kind, t.name,
+                          ShapeToString(t.shape), t.frac_bits, t.bound_bits, impl_->base[id]);
     }
   }
   return text;

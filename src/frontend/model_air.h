@@ -7,9 +7,10 @@
 // turns the values into the public LogUp terms of the tensor relation: it yields each input
 // element as many times as operators read it, and reads each output element once.
 //
-// The model commitment is BLAKE2s over the layout description (components, their sizes and
-// columns, the inputs' and outputs' shapes and scales) and the root of the preprocessed tree
-// (weights, addresses, tables) for the proof's configuration, as 8 words of 31 bits.
+// The model commitment is BLAKE2s over the layout description (components, their sizes, columns
+// and constraints, the inputs' and outputs' shapes, scales and bounds) and the root of the
+// preprocessed tree (weights, addresses, tables) for the proof's configuration, as 8 words of 31
+// bits: two models with the same commitment have the same AIR.
 #pragma once
 
 #include <fmt/format.h>
@@ -50,8 +51,8 @@ class ModelAir {
     std::vector<std::vector<std::vector<field::M31>>> traces;  // per component, storage order
     std::vector<field::M31> public_inputs;
   };
-  // Deterministic text naming every component with its size and column counts, and the inputs'
-  // and outputs' shapes and scales.
+  // Deterministic text naming every component with its size, column counts and constraints
+  // (printed), and the inputs' and outputs' shapes, scales and bounds.
   std::string LayoutDescription() const;
   // The commitment for the root (hex) of the preprocessed tree under some configuration.
   ModelCommitment Commitment(const std::string& preprocessed_root_hex) const;

@@ -149,6 +149,20 @@ TEST_CASE("a proof made with other weights does not verify against the model") {
   CHECK(error->kind == air::VerificationError::Kind::kStatementMismatch);
 }
 
+TEST_CASE("the model commitment changes with anything the AIR depends on") {
+  const Example e = MlpExample();
+  const ModelCommitment commitment = CommitmentOf(ModelAir(e.model));
+  // Same weights, bias and addresses (the same preprocessed columns), another rescale: only the
+  // constraints differ.
+  QuantizedModel other_shift = e.model;
+  std::get<LinearOp>(other_shift.ops[1]).shift -= 1;
+  CHECK(CommitmentOf(ModelAir(other_shift)) != commitment);
+  // Another bound on an input changes what the verifier accepts.
+  QuantizedModel other_bound = e.model;
+  other_bound.tensors[other_bound.inputs[0]].bound_bits -= 1;
+  CHECK(CommitmentOf(ModelAir(other_bound)) != commitment);
+}
+
 TEST_CASE("permuting two elements of an intermediate tensor is rejected") {
   Example e = MlpExample();
   const ModelAir air(e.model);
