@@ -105,7 +105,7 @@ LinearPlan PlanOf(const ReduceOp& op) {
   plan.x = op.in;
   plan.per_row_weights = true;
   for (int64_t m : op.multiplier) plan.weights.insert(plan.weights.end(), op.window, m);
-  plan.bias.assign(plan.rows, op.shift > 0 ? int64_t{1} << (op.shift - 1) : 0);
+  plan.bias.assign(plan.rows, RoundingOffset(op.shift));
   for (int64_t i = 0; i < plan.rows; ++i) plan.out_index.push_back(i);
   plan.shift = op.shift;
   return plan;
@@ -131,7 +131,7 @@ LinearPlan PlanOf(const QuantizedModel& model, const ElementwiseOp& op) {
   plan.per_row_weights = true;
   plan.shift = op.shift;
   plan.clamp = op.clamp;
-  plan.bias.assign(plan.rows, op.shift > 0 ? int64_t{1} << (op.shift - 1) : 0);
+  plan.bias.assign(plan.rows, RoundingOffset(op.shift));
   for (int64_t i = 0; i < plan.rows; ++i) plan.out_index.push_back(i);
   if (op.kind != ElementwiseOp::Kind::kMul) {
     plan.depth = 2;
@@ -503,14 +503,8 @@ struct ModelAir::Impl {
           x.push_back(run.values[ref.tensor][ref.index]);
           trace[w][i] = M31::FromSigned(x.back());
         }
-        // The chosen position, as the interpreter chooses it.
-        uint32_t best = 0;
-        for (uint32_t w = 1; w < W; ++w) {
-          if (x[w] > x[best] ||
-              (shape.tie == air::MaxComponentShape::Tie::kLast && x[w] == x[best])) {
-            best = w;
-          }
-        }
+        const auto best =
+            static_cast<uint32_t>(MaxPosition(x, shape.tie == air::MaxComponentShape::Tie::kLast));
         trace[W + best][i] = M31::One();
         trace[2 * W][i] = M31::FromSigned(x[best]);
         for (uint32_t w = 0; w < W; ++w) {

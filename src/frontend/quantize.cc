@@ -34,8 +34,20 @@ struct View {
 int CeilLog2(double x) { return x <= 1 ? 0 : static_cast<int>(std::ceil(std::log2(x))); }
 int64_t RoundToInt(double x) { return std::llround(x); }
 int64_t Pow2(int bits) { return int64_t{1} << bits; }
-// floor(x / 2^shift) rounds to nearest once 2^(shift-1) is added.
-int64_t RoundingOffset(int shift) { return shift > 0 ? Pow2(shift - 1) : 0; }
+
+std::vector<int64_t> Iota(int64_t n) {
+  std::vector<int64_t> all(n);
+  for (int64_t i = 0; i < n; ++i) all[i] = i;
+  return all;
+}
+
+// Elements `indices` of tensor t.
+std::vector<ElementRef> RefsOf(TensorId t, const std::vector<int64_t>& indices) {
+  std::vector<ElementRef> refs;
+  refs.reserve(indices.size());
+  for (int64_t i : indices) refs.push_back({t, i});
+  return refs;
+}
 
 std::vector<ElementRef> LiteralRefs(size_t count, int64_t value) {
   return std::vector<ElementRef>(count, ElementRef{ElementRef::kLiteral, value});
@@ -78,7 +90,8 @@ class Quantizer {
   }
 
  private:
-  int activation_bound() const { return options_.activation_bits + options_.headroom_bits; }
+  // The bound every computed tensor is proven to stay within.
+  static int activation_bound() { return air::kValueBoundBits; }
 
   // The scale that puts the calibrated maximum |x| of a value at about 2^activation_bits.
   int ActivationFrac(ValueId id) const {
@@ -95,9 +108,7 @@ class Quantizer {
     const auto tensor = static_cast<TensorId>(model_.tensors.size());
     model_.tensors.push_back(
         {value.name, kind, value.type, value.shape, frac_bits, bound_bits, std::move(values)});
-    View view{{}, frac_bits, bound_bits};
-    for (int64_t i = 0; i < NumElements(value.shape); ++i) view.refs.push_back({tensor, i});
-    return view;
+    return View{RefsOf(tensor, Iota(NumElements(value.shape))), frac_bits, bound_bits};
   }
 
   TensorId NewestTensor() const { return static_cast<TensorId>(model_.tensors.size() - 1); }
@@ -617,16 +628,7 @@ class Quantizer {
         row_of[base + j * inner] = r;
       }
     }
-    const auto refs_of = [](TensorId t, const std::vector<int64_t>& indices) {
-      std::vector<ElementRef> refs;
-      for (int64_t i : indices) refs.push_back({t, i});
-      return refs;
-    };
-    const std::vector<int64_t> elements = [&] {
-      std::vector<int64_t> all(size);
-      for (int64_t i = 0; i < size; ++i) all[i] = i;
-      return all;
-    }();
+    const std::vector<int64_t> elements = Iota(size);
     const std::string name = graph_.value(node.outputs[0]).name;
 
     ReduceOp max;
@@ -639,11 +641,11 @@ class Quantizer {
 
     const int fd = std::min(x.frac_bits, 8);
     ElementwiseOp shifted = MakeElementwise(
-        ElementwiseOp::Kind::kSub, x.refs, x.frac_bits, x.bound_bits, refs_of(max_tensor, row_of),
+        ElementwiseOp::Kind::kSub, x.refs, x.frac_bits, x.bound_bits, RefsOf(max_tensor, row_of),
         x.frac_bits, x.bound_bits, fd, {RoundToInt(std::ldexp(-16.0, fd)), std::nullopt}, what);
     const int bound_d = CeilLog2(std::ldexp(16.0, fd) + 1) + 1;
     shifted.out = AddIntermediate(name + "/shifted", shape, fd, bound_d);
-    const View d{refs_of(shifted.out, elements), fd, bound_d};
+    const View d{RefsOf(shifted.out, elements), fd, bound_d};
     Emit(std::move(shifted));
 
     // exp(d) <= 1 and 1/s <= 1 at 2^-13: their product needs no extra bit.
@@ -664,18 +666,13 @@ class Quantizer {
     ReduceOp sum;
     sum.kind = ReduceOp::Kind::kSum;
     sum.window = n;
-    sum.in = refs_of(exp_tensor, window);
-    const int fs = std::min(kUnitFrac, 14 - CeilLog2(static_cast<double>(n)));
+    sum.in = RefsOf(exp_tensor, window);
+    // The sum lies in [1, n]: n·2^fs stays below the bound.
+    const int fs = std::min(kUnitFrac, activation_bound() - 1 - CeilLog2(static_cast<double>(n)));
     sum.shift = kUnitFrac - fs;
     sum.multiplier.assign(rows, 1);
-    sum.out = AddIntermediate(name + "/sum", {rows}, fs, 15);
-    const View s{refs_of(sum.out,
-                         [&] {
-                           std::vector<int64_t> all(rows);
-                           for (int64_t r = 0; r < rows; ++r) all[r] = r;
-                           return all;
-                         }()),
-                 fs, 15};
+    sum.out = AddIntermediate(name + "/sum", {rows}, fs, activation_bound());
+    const View s{RefsOf(sum.out, Iota(rows)), fs, activation_bound()};
     Emit(std::move(sum));
 
     const ValueId out_id = node.outputs[0];
@@ -685,12 +682,12 @@ class Quantizer {
       LookupOp log = MakeLookup("Log", s, {1.0, static_cast<double>(n)},
                                 apply([](double v) { return std::log(v); }), fl, what,
                                 /*extend=*/false);
-      log.out = AddIntermediate(name + "/log_sum", {rows}, fl, 15);
+      log.out = AddIntermediate(name + "/log_sum", {rows}, fl, activation_bound());
       const TensorId log_tensor = log.out;
       Emit(std::move(log));
       const int out_frac = std::min(ActivationFrac(out_id), std::max(fd, fl));
       EmitElementwise(ElementwiseOp::Kind::kSub, out_id, d.refs, fd, bound_d,
-                      refs_of(log_tensor, row_of), fl, 15, out_frac, {}, node);
+                      RefsOf(log_tensor, row_of), fl, activation_bound(), out_frac, {}, node);
       return;
     }
     LookupOp reciprocal = MakeLookup("Reciprocal", s, {1.0, static_cast<double>(n)},
@@ -704,8 +701,8 @@ class Quantizer {
     const int out_frac =
         std::clamp(ActivationFrac(out_id), natural - air::kMaxRescaleShift, natural);
     ElementwiseOp product = MakeElementwise(
-        ElementwiseOp::Kind::kMul, refs_of(exp_tensor, elements), kUnitFrac, kUnitFrac + 1,
-        refs_of(reciprocal_tensor, row_of), kUnitFrac, kUnitFrac + 1, out_frac, {}, what);
+        ElementwiseOp::Kind::kMul, RefsOf(exp_tensor, elements), kUnitFrac, kUnitFrac + 1,
+        RefsOf(reciprocal_tensor, row_of), kUnitFrac, kUnitFrac + 1, out_frac, {}, what);
     product.out = AddComputed(out_id, out_frac, activation_bound());
     Emit(std::move(product));
   }
@@ -754,11 +751,8 @@ class Quantizer {
     const int64_t n = NumElements(normalized), size = NumElements(shape), rows = size / n;
     const double epsilon = node.Float("epsilon", 1e-5);
     const std::string name = graph_.value(node.outputs[0]).name;
-    const auto refs_of = [](TensorId t, int64_t count, int64_t divide) {
-      std::vector<ElementRef> refs;
-      for (int64_t i = 0; i < count; ++i) refs.push_back({t, i / divide});
-      return refs;
-    };
+    std::vector<int64_t> row_of(size);  // rows are contiguous
+    for (int64_t i = 0; i < size; ++i) row_of[i] = i / n;
     const auto emit_average = [&](const View& in, int frac, const std::string& suffix) {
       ReduceOp mean;
       mean.kind = ReduceOp::Kind::kSum;
@@ -773,7 +767,7 @@ class Quantizer {
     const auto emit_elementwise = [&](ElementwiseOp op, const std::string& suffix, int frac,
                                       int bound) {
       op.out = AddIntermediate(name + suffix, shape, frac, bound);
-      const View view{refs_of(op.out, size, 1), frac, bound};
+      const View view{RefsOf(op.out, Iota(size)), frac, bound};
       Emit(std::move(op));
       return view;
     };
@@ -788,7 +782,7 @@ class Quantizer {
         std::min(x.frac_bits, options_.activation_bits - CeilLog2(range.max - range.min));
     const View c = emit_elementwise(
         MakeElementwise(ElementwiseOp::Kind::kSub, x.refs, x.frac_bits, x.bound_bits,
-                        refs_of(mean, size, n), x.frac_bits, x.bound_bits, fc, {}, what),
+                        RefsOf(mean, row_of), x.frac_bits, x.bound_bits, fc, {}, what),
         "/centered", fc, activation_bound());
     // floor((c + 1) / 2) of a c in [-2^15, 2^15) lies in [-2^14, 2^14].
     const View half =
@@ -810,7 +804,7 @@ class Quantizer {
     // 1/sqrt(v + epsilon) is largest for the smallest calibrated variance.
     const int fr = options_.activation_bits -
                    CeilLog2(1.0 / std::sqrt(std::max(variance->second.min, 0.0) + epsilon));
-    const View v{refs_of(var, rows, 1), fv, activation_bound()};
+    const View v{RefsOf(var, Iota(rows)), fv, activation_bound()};
     const auto rsqrt = [epsilon](const Tensor& t) {
       Tensor out = t;
       for (double& value : out.values) value = 1.0 / std::sqrt(value + epsilon);
@@ -831,7 +825,7 @@ class Quantizer {
                    normalized_natural - air::kMaxRescaleShift, normalized_natural);
     const View normalized_view = emit_elementwise(
         MakeElementwise(ElementwiseOp::Kind::kMul, half.refs, fc - 1, half.bound_bits,
-                        refs_of(r, size, n), fr, bound_r, fn, {}, what),
+                        RefsOf(r, row_of), fr, bound_r, fn, {}, what),
         "/normalized", fn, activation_bound());
 
     // y = normalized·scale + bias, the scale and bias broadcast over the normalized axes.

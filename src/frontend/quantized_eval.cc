@@ -12,7 +12,7 @@ namespace {
 
 // floor(v / 2^shift), rounding to nearest when `round` (the offset a LinearOp keeps in its bias).
 int64_t ShiftRight(int64_t v, int shift, bool round) {
-  if (round && shift > 0) v += int64_t{1} << (shift - 1);
+  if (round) v += RoundingOffset(shift);
   return v >> shift;  // arithmetic: a floor for negative v too
 }
 
@@ -163,12 +163,10 @@ class Interpreter {
         for (int64_t w = 0; w < op.window; ++w) result += Read(in[w]);
         result = ShiftRight(result * op.multiplier[o], op.shift, true);
       } else {
-        int64_t best = 0;
-        for (int64_t w = 1; w < op.window; ++w) {
-          const int64_t v = Read(in[w]), b = Read(in[best]);
-          if (v > b || (op.select_last && v == b)) best = w;
-        }
-        result = op.kind == ReduceOp::Kind::kMax ? Read(in[best]) : best;
+        std::vector<int64_t> window;
+        for (int64_t w = 0; w < op.window; ++w) window.push_back(Read(in[w]));
+        const size_t best = MaxPosition(window, op.select_last);
+        result = op.kind == ReduceOp::Kind::kMax ? window[best] : static_cast<int64_t>(best);
       }
       Write(op.out, o, result, op.kind == ReduceOp::Kind::kSum ? "sum" : "max");
     }
@@ -179,6 +177,14 @@ class Interpreter {
 };
 
 }  // namespace
+
+size_t MaxPosition(std::span<const int64_t> window, bool select_last) {
+  size_t best = 0;
+  for (size_t w = 1; w < window.size(); ++w) {
+    if (window[w] > window[best] || (select_last && window[w] == window[best])) best = w;
+  }
+  return best;
+}
 
 QuantizedRun RunQuantized(const QuantizedModel& model, std::span<const Tensor> inputs) {
   return Interpreter(model).Run(inputs);

@@ -16,6 +16,10 @@ struct QuantizedRun {
   std::vector<Tensor> outputs;               // the model outputs, dequantized
 };
 
+// The element a maximum or ArgMax chooses in a window: the first largest, or the last with
+// select_last. The interpreter and the prover's witness both choose through this.
+size_t MaxPosition(std::span<const int64_t> window, bool select_last);
+
 // Quantizes the inputs (round(x · 2^frac_bits)), then runs every operator. Throws FrontendError
 // with a one-line message when an input is outside the range the model was compiled for, or an
 // operator's result leaves its tensor's bound or its lookup table (an input far outside the

@@ -40,6 +40,10 @@ struct QTensor {
   double scale() const;  // 2^-frac_bits, the real value of q = 1
 };
 
+// floor((v + RoundingOffset(shift)) / 2^shift) rounds v / 2^shift to nearest: every rescale's
+// rounding.
+inline int64_t RoundingOffset(int shift) { return shift > 0 ? int64_t{1} << (shift - 1) : 0; }
+
 // One operand element: element `index` of tensor `tensor`, or the integer `index` itself when
 // tensor is kLiteral (padding and fill values).
 struct ElementRef {
