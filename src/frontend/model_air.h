@@ -40,7 +40,8 @@ std::string ToHex(const ModelCommitment& commitment);
 
 class ModelAir {
  public:
-  // Throws FrontendError naming the operator for one the prover does not support yet.
+  // Keeps a reference to `model`, which must outlive it. Throws FrontendError naming the operator
+  // for one the prover does not support yet.
   explicit ModelAir(const QuantizedModel& model);
   ~ModelAir();
   ModelAir(ModelAir&&) noexcept;
