@@ -7,6 +7,9 @@
 // - A component of log size n has 2^n rows, in coset order of CanonicCoset(n); every column is
 //   stored as an evaluation on CanonicCoset(n).circle_domain() in bit-reversed order (like Stwo).
 //   A mask offset o reads row r + o (cyclically, in coset order).
+// - A preprocessed column may be smaller than the component that reads it (log size c < n): row r
+//   then reads its row r mod 2^c, and it is sampled at π^(n-c) of the out-of-domain point (the
+//   repeated column's polynomial is the column's composed with π^(n-c), circle/doubling.h).
 // - The composition is C = Σ_k α^{N-1-k}·c_k / Z_{n(k)} over all constraints k of all
 //   components in order; the verifier evaluates it in Horner form, acc = acc·α + c_k / Z.
 #pragma once
@@ -63,7 +66,8 @@ struct ColumnsView {
 };
 
 // Sampled values at the out-of-domain point: mask[tree][column][i] is the column's value at
-// point + offsets[i]·step (tree 0: offset 0 only). Interaction columns are M31 coordinates.
+// point + offsets[i]·step (tree 0: offset 0 only, at the doubled point for a column smaller than
+// the component). Interaction columns are M31 coordinates.
 using MaskValues = std::array<std::vector<std::vector<QM31>>, 3>;
 
 struct InteractionTrace {

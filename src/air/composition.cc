@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <cassert>
 #include <map>
+#include <optional>
 #include <utility>
 
 #include "circle/column_storage.h"
 #include "circle/coset.h"
+#include "circle/doubling.h"
 #include "circle/fft.h"
 #include "fri/secure_column.h"
 
@@ -29,39 +31,66 @@ struct EvaluationDomain {
 };
 
 // A component's columns on `eval.domain`: prefixes of the committed evaluations where these live
-// on the parent domain, fresh evaluations (kept in `storage`) otherwise.
-ColumnsView ColumnsOnDomain(const ComponentLayout& c, const CommittedTrees& trees,
-                            const EvaluationDomain& eval, circle::ColumnStorage& storage) {
-  std::array<std::vector<size_t>, 3> indices;
-  indices[kPreprocessedTree] = c.preprocessed;
+// on the parent domain, fresh evaluations (kept in `storage`) otherwise. A preprocessed column
+// smaller than the component (log_size) is read periodically: the polynomial composed with
+// π^k, k the difference in log size, whose values on the domain are the column's values on the
+// domain doubled k times (circle/doubling.h), expanded.
+ColumnsView ColumnsOnDomain(const ComponentLayout& c, uint32_t log_size,
+                            const CommittedTrees& trees, const EvaluationDomain& eval,
+                            circle::ColumnStorage& storage) {
+  struct Source {
+    size_t tree, index;
+    uint32_t doublings;
+    std::optional<EvaluationDomain> doubled;  // where the column is evaluated
+    size_t fresh = 0, expanded = 0;           // storage columns + 1, 0 for none
+  };
+  std::vector<Source> sources;
+  for (size_t index : c.preprocessed) {
+    const uint32_t column_log_size = (*trees.polys[kPreprocessedTree])[index].log_size();
+    sources.push_back({kPreprocessedTree, index, log_size - column_log_size, std::nullopt});
+  }
   for (size_t i = 0; i < c.info.trace_offsets.size(); ++i) {
-    indices[kTraceTree].push_back(c.trace_begin + i);
+    sources.push_back({kTraceTree, c.trace_begin + i, 0, std::nullopt});
   }
   for (size_t i = 0; i < c.info.interaction_offsets.size(); ++i) {
-    indices[kInteractionTree].push_back(c.interaction_begin + i);
+    sources.push_back({kInteractionTree, c.interaction_begin + i, 0, std::nullopt});
   }
-  std::vector<std::pair<size_t, size_t>> to_evaluate;  // (tree, column)
-  for (size_t t = 0; t < 3; ++t) {
-    for (size_t g : indices[t]) {
-      if ((*trees.polys[t])[g].log_size() + trees.log_blowup != eval.parent_log_size) {
-        to_evaluate.emplace_back(t, g);
-      }
+  const uint32_t eval_log_size = eval.domain.log_size();
+  std::vector<size_t> sizes;
+  for (Source& source : sources) {
+    const uint32_t column_log_size = (*trees.polys[source.tree])[source.index].log_size();
+    source.doubled.emplace(column_log_size + trees.log_blowup, eval_log_size - source.doublings);
+    if (column_log_size + trees.log_blowup != source.doubled->parent_log_size) {
+      sizes.push_back(source.doubled->domain.size());
+      source.fresh = sizes.size();
+    }
+    if (source.doublings > 0) {
+      sizes.push_back(eval.domain.size());
+      source.expanded = sizes.size();
     }
   }
-  storage = circle::ColumnStorage(std::vector<size_t>(to_evaluate.size(), eval.domain.size()));
-  tbb::parallel_for(size_t{0}, to_evaluate.size(), [&](size_t i) {
-    const auto [t, g] = to_evaluate[i];
-    circle::CircleFftExtend((*trees.polys[t])[g].coeffs(), storage.column(i), eval.domain,
-                            *trees.twiddles);
+  storage = circle::ColumnStorage(sizes);
+  tbb::parallel_for(size_t{0}, sources.size(), [&](size_t i) {
+    const Source& source = sources[i];
+    std::span<const M31> values;
+    if (source.fresh) {
+      circle::CircleFftExtend((*trees.polys[source.tree])[source.index].coeffs(),
+                              storage.column(source.fresh - 1), source.doubled->domain,
+                              *trees.twiddles);
+      values = storage.column(source.fresh - 1);
+    } else {
+      values = (*trees.evaluations[source.tree])[source.index].first(source.doubled->domain.size());
+    }
+    if (source.expanded) {
+      circle::ExpandDoubled(values, source.doublings, storage.column(source.expanded - 1));
+    }
   });
   ColumnsView view;
-  size_t next = 0;
-  for (size_t t = 0; t < 3; ++t) {
-    for (size_t g : indices[t]) {
-      const bool fresh = next < to_evaluate.size() && to_evaluate[next] == std::pair{t, g};
-      view.trees[t].push_back(fresh ? std::as_const(storage).column(next++)
-                                    : (*trees.evaluations[t])[g].first(eval.domain.size()));
-    }
+  for (const Source& source : sources) {
+    const size_t column = source.expanded ? source.expanded : source.fresh;
+    view.trees[source.tree].push_back(
+        column ? std::as_const(storage).column(column - 1)
+               : (*trees.evaluations[source.tree])[source.index].first(eval.domain.size()));
   }
   return view;
 }
@@ -89,7 +118,7 @@ std::vector<circle::CirclePoly> ComputeComposition(std::span<const Component* co
     auto [it, inserted] = accumulations.try_emplace({eval.domain.log_size(), eval.parent_log_size});
     if (inserted) it->second = fri::SecureColumn::Zeros(eval.domain.size());
     circle::ColumnStorage storage;
-    const ColumnsView view = ColumnsOnDomain(c, trees, eval, storage);
+    const ColumnsView view = ColumnsOnDomain(c, components[i]->log_size(), trees, eval, storage);
     const EvalContext ctx{public_inputs, &elements, claimed_sums[i]};
     components[i]->EvaluateOnDomain(
         eval.domain, view, ctx, std::span(powers).subspan(first_constraint, c.info.n_constraints),
@@ -161,7 +190,7 @@ std::optional<ConstraintFailure> FindConstraintFailure(std::span<const Component
   for (size_t i = 0; i < components.size(); ++i) {
     circle::ColumnStorage storage;
     const ColumnsView view = ColumnsOnDomain(
-        layout.components[i], on_trace_domain,
+        layout.components[i], components[i]->log_size(), on_trace_domain,
         EvaluationDomain(components[i]->log_size(), components[i]->log_size()), storage);
     const EvalContext ctx{public_inputs, &elements, claimed_sums[i]};
     if (auto failure = components[i]->AssertConstraints(view, ctx)) return failure;

@@ -60,16 +60,23 @@ std::variant<AirLayout, std::string> MakeLayout(std::span<const Component* const
                          component->name(), c.info.max_constraint_degree, kMaxConstraintDegree);
     }
     for (const PreprocessedColumnId& id : c.info.preprocessed_columns) {
-      if (id.log_size != n) {
-        return fmt::format("component {} (log size {}) reads preprocessed column {}",
-                           component->name(), n, id.Name());
+      if (id.log_size > n || id.log_size < min_log_size) {
+        return fmt::format(
+            "component {} (log size {}) reads preprocessed column {}, which must have a log size "
+            "in [{}, {}]",
+            component->name(), n, id.Name(), min_log_size, n);
       }
       auto [it, inserted] = preprocessed_index.try_emplace(id, layout.preprocessed_columns.size());
       if (inserted) {
         layout.preprocessed_columns.push_back(id);
+        layout.preprocessed_doublings.emplace_back();
         layout.column_log_sizes[kPreprocessedTree].push_back(id.log_size);
       }
+      std::vector<uint32_t>& doublings = layout.preprocessed_doublings[it->second];
+      const auto sample = std::find(doublings.begin(), doublings.end(), n - id.log_size);
       c.preprocessed.push_back(it->second);
+      c.preprocessed_sample.push_back(static_cast<size_t>(sample - doublings.begin()));
+      if (sample == doublings.end()) doublings.push_back(n - id.log_size);
     }
     c.trace_begin = layout.column_log_sizes[kTraceTree].size();
     layout.column_log_sizes[kTraceTree].insert(layout.column_log_sizes[kTraceTree].end(),
@@ -143,7 +150,11 @@ std::optional<std::string> CheckTraces(std::span<const Component* const> compone
 
 fri::SamplePoints MakeSamplePoints(const AirLayout& layout, const CirclePoint<QM31>& point) {
   fri::SamplePoints points(4);
-  points[kPreprocessedTree].assign(layout.preprocessed_columns.size(), {point});
+  for (const std::vector<uint32_t>& doublings : layout.preprocessed_doublings) {
+    std::vector<CirclePoint<QM31>> column_points;
+    for (uint32_t k : doublings) column_points.push_back(point.RepeatedDouble(k));
+    points[kPreprocessedTree].push_back(std::move(column_points));
+  }
   for (const ComponentLayout& c : layout.components) {
     for (size_t tree : {kTraceTree, kInteractionTree}) {
       const auto& offsets = tree == kTraceTree ? c.info.trace_offsets : c.info.interaction_offsets;
@@ -166,7 +177,10 @@ MaskValues ComponentMask(const AirLayout& layout, size_t component,
                          const std::vector<std::vector<std::vector<QM31>>>& sampled_values) {
   const ComponentLayout& c = layout.components[component];
   MaskValues mask;
-  for (size_t index : c.preprocessed) mask[kPreprocessedTree].push_back(sampled_values[0][index]);
+  for (size_t j = 0; j < c.preprocessed.size(); ++j) {
+    mask[kPreprocessedTree].push_back(
+        {sampled_values[kPreprocessedTree][c.preprocessed[j]][c.preprocessed_sample[j]]});
+  }
   for (size_t col = 0; col < c.info.trace_offsets.size(); ++col) {
     mask[kTraceTree].push_back(sampled_values[kTraceTree][c.trace_begin + col]);
   }

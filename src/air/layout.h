@@ -21,15 +21,22 @@ namespace tensorstark::air {
 struct ComponentLayout {
   ComponentInfo info;
   std::vector<size_t> preprocessed;  // tree-0 index of each of info.preprocessed_columns
-  size_t trace_begin = 0;            // first main column in tree 1
-  size_t interaction_begin = 0;      // first interaction column in tree 2
+  // Which of that column's sample points the component reads: a column of log size c read by a
+  // component of log size n > c repeats every 2^c rows, and is sampled at π^(n-c) of the
+  // out-of-domain point (circle/doubling.h).
+  std::vector<size_t> preprocessed_sample;
+  size_t trace_begin = 0;        // first main column in tree 1
+  size_t interaction_begin = 0;  // first interaction column in tree 2
 };
 
 struct AirLayout {
   std::vector<ComponentLayout> components;
   std::vector<PreprocessedColumnId> preprocessed_columns;  // tree 0, in order of first use
-  std::vector<Relation> relations;                         // sorted by name
-  std::array<std::vector<uint32_t>, 3> column_log_sizes;   // trees 0, 1, 2
+  // Per tree-0 column, the numbers of doublings of the out-of-domain point it is sampled at, in
+  // order of first use.
+  std::vector<std::vector<uint32_t>> preprocessed_doublings;
+  std::vector<Relation> relations;                        // sorted by name
+  std::array<std::vector<uint32_t>, 3> column_log_sizes;  // trees 0, 1, 2
   size_t n_constraints = 0;
   size_t n_public_inputs = 0;         // the statement's length: the most any component reads
   uint32_t composition_log_size = 0;  // the largest EvalLogSize

@@ -24,6 +24,7 @@
 #include "air/layout.h"
 #include "air/preprocessed.h"
 #include "air/proof.h"
+#include "circle/doubling.h"
 #include "circle/twiddles.h"
 #include "fri/pcs_prover.h"
 #include "hash/channel.h"
@@ -136,8 +137,20 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
     const ComponentLayout& c = layout.components[i];
     if (c.info.relations.empty()) continue;
     ColumnsView view;
-    for (size_t index : c.preprocessed)
-      view.trees[kPreprocessedTree].push_back(preprocessed[index]);
+    const uint32_t log_size = components[i]->log_size();
+    std::vector<std::vector<M31>> repeated;  // columns the component reads periodically
+    repeated.reserve(c.preprocessed.size());
+    for (size_t index : c.preprocessed) {
+      const std::vector<M31>& column = preprocessed[index];
+      if (column.size() == size_t{1} << log_size) {
+        view.trees[kPreprocessedTree].push_back(column);
+        continue;
+      }
+      repeated.emplace_back(size_t{1} << log_size);
+      circle::ExpandDoubled(column, log_size - layout.column_log_sizes[kPreprocessedTree][index],
+                            repeated.back());
+      view.trees[kPreprocessedTree].push_back(repeated.back());
+    }
     for (const std::vector<M31>& column : kept[i]) view.trees[kTraceTree].push_back(column);
     InteractionTrace interaction = components[i]->GenerateInteractionTrace(
         view, EvalContext{public_inputs, &elements, QM31()});
