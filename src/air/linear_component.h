@@ -3,8 +3,9 @@
 // in one component.
 //
 // Rows: output row m (a matrix row, a convolution's output position) takes ceil(depth / D)
-// consecutive rows, chunk c reading D inputs x_d = x[m, c·D + d]. Columns acc_n (one per output
-// column n) accumulate along the chunk:
+// consecutive rows, chunk c reading D inputs x_d = x[m, c·D + d] (with shared weights, a
+// power-of-two stride of rows, the rows past the last chunk reading nothing). Columns acc_n (one
+// per output column n) accumulate along the chunk:
 //   acc_n = (1 - first)·acc_n[row - 1] + bias_n + Σ_d x_d·w_{d,n}
 // and on the last chunk's row the result is rescaled and clamped:
 //   acc_n = q_n·2^shift + r_n,  r_n in [0, 2^shift),  out_n = min(max(q_n, lo), hi) with a
@@ -13,9 +14,10 @@
 // The weights, the bias, the input and output addresses and the multiplicities are data columns:
 // fixed by the model, committed in the preprocessed tree. Each x_d is read from the tensor relation
 // at its address (or is zero where the data says there is no input: padding, the last chunk's
-// tail). A weight is a data column value on the row that uses it, so a convolution's weights repeat
-// per output position in the preprocessed trace, which costs the verifier nothing and the prover
-// only the fixed setup work.
+// tail). A weight is a data column value on the row that uses it. Where every output row has the
+// same weights (a convolution's positions, a batch), the rows repeat with the stride, and the
+// weight columns are periodic preprocessed columns of one stride (at least 16 rows): committed
+// once, not once per output position (preprocessed.h, circle/doubling.h).
 //
 // Soundness of the rescale: the compiler checks that |acc| < 2^30 for all inputs in their proven
 // ranges, so acc is an integer in the field; with r in [0, 2^16) and |q| < 2^16 (from the range

@@ -2,6 +2,7 @@
 // committed in tree 0, so a proof cannot choose them. IsFirst and Seq are derived from their ids;
 // Data columns (a model's weights, addresses and tables) come from the component that declares
 // them (Component::PreprocessedData), and the verifier knows them through the verifying key's root.
+// A column may be smaller than the component that reads it; it then repeats (component.h).
 #pragma once
 
 #include <compare>

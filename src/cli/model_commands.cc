@@ -11,6 +11,7 @@
 #include <string>
 #include <variant>
 
+#include "air/layout.h"
 #include "air/profiles.h"
 #include "cli/command_args.h"
 #include "frontend/compile.h"
@@ -93,6 +94,28 @@ void PrintCommitment(const frontend::ModelAir& air, air::Profile profile, const 
   fmt::print("model commitment (profile {}, {}): {}\n", air::ProfileName(profile), hash, text);
 }
 
+// The AIR's size: the main trace a proof commits, and the preprocessed columns (weights,
+// addresses, tables) committed once into the model commitment.
+void PrintAirSize(const frontend::ModelAir& air) {
+  const std::vector<const air::Component*> components = air.components();
+  size_t trace_cells = 0, max_log_size = 0;
+  for (const air::Component* component : components) {
+    trace_cells += component->Info().trace_offsets.size() << component->log_size();
+    max_log_size = std::max<size_t>(max_log_size, component->log_size());
+  }
+  auto layout = air::MakeLayout(components, air::ProfileConfig(air::Profile::kFast));
+  if (!std::holds_alternative<air::AirLayout>(layout)) return;  // proving will say why
+  size_t preprocessed_cells = 0;
+  for (uint32_t log_size : std::get<air::AirLayout>(layout).column_log_sizes[0]) {
+    preprocessed_cells += size_t{1} << log_size;
+  }
+  fmt::print(
+      "AIR: {} components of up to 2^{} rows, {} main-trace cells, {} preprocessed cells in {} "
+      "columns\n",
+      components.size(), max_log_size, trace_cells, preprocessed_cells,
+      std::get<air::AirLayout>(layout).column_log_sizes[0].size());
+}
+
 // The model commitments proofs will state under the two production configurations; a contract
 // registers the one it verifies against.
 void PrintCommitments(const QuantizedModel& model) {
@@ -103,6 +126,7 @@ void PrintCommitments(const QuantizedModel& model) {
     fmt::print("not provable yet: {}\n", e.what());
     return;
   }
+  PrintAirSize(*air);
   PrintCommitment<hash::Blake2sChannel, hash::Blake2sMerkleHasher>(*air, air::Profile::kFast,
                                                                    "blake2s");
   PrintCommitment<hash::Poseidon252Channel, hash::Poseidon252MerkleHasher>(

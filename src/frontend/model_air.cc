@@ -63,7 +63,23 @@ struct LinearPlan {
   int64_t Weight(int64_t m, int64_t k, int64_t n) const {
     return weights[((per_row_weights ? m * depth : 0) + k) * cols + n];
   }
+  // Every output row multiplies by the same weights.
+  bool shared_weights() const { return y.empty() && !per_row_weights; }
 };
+
+int64_t Chunks(const LinearPlan& op, uint32_t inputs_per_row) {
+  return (op.depth + inputs_per_row - 1) / inputs_per_row;
+}
+
+// The rows per output row m (rows m·stride … m·stride + chunks - 1 hold its chunks). With shared
+// weights the chunks are padded to a power of two, so that the weight columns repeat every
+// 2^k rows and are committed once at that size instead of once per output position (a
+// convolution's positions, a batch's rows).
+int64_t ChunkStride(const LinearPlan& op, uint32_t inputs_per_row) {
+  const int64_t chunks = Chunks(op, inputs_per_row);
+  return op.shared_weights() ? static_cast<int64_t>(std::bit_ceil(static_cast<uint64_t>(chunks)))
+                             : chunks;
+}
 
 // A grouped convolution is one plan per group: the group's inputs, weight columns and outputs.
 std::vector<LinearPlan> PlansOf(const LinearOp& op) {
@@ -245,7 +261,7 @@ uint32_t ChooseInputsPerRow(const LinearPlan& op) {
   double best_cost = 0;
   const uint32_t max_d = static_cast<uint32_t>(std::min<int64_t>(op.depth, kMaxInputsPerRow));
   for (uint32_t d = 1; d <= max_d; ++d) {
-    const int64_t rows = op.rows * ((op.depth + d - 1) / d);
+    const int64_t rows = op.rows * ChunkStride(op, d);
     const double cost = static_cast<double>(int64_t{1} << LogRows(rows)) *
                         (3.0 * d + 14.0 * static_cast<double>(op.cols));
     if (d == 1 || cost < best_cost) {
@@ -337,21 +353,37 @@ struct ModelAir::Impl {
     shape.clamp_lo = op.clamp.lo;
     shape.clamp_hi = op.clamp.hi;
     shape.products = !op.y.empty();
-    const int64_t chunks = (op.depth + shape.inputs_per_row - 1) / shape.inputs_per_row;
-    shape.log_size = LogRows(op.rows * chunks);
+    const uint32_t D = shape.inputs_per_row;
+    const int64_t chunks = Chunks(op, D), stride = ChunkStride(op, D);
+    shape.log_size = LogRows(op.rows * stride);
     shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
 
     const size_t n_rows = size_t{1} << shape.log_size;
     auto data =
         std::make_shared<air::DataColumns>(shape.n_data_columns(), std::vector<M31>(n_rows));
     auto& columns = *data;
-    const uint32_t D = shape.inputs_per_row;
+    if (op.shared_weights()) {
+      // One period of the chunks' weights (at least the smallest column the AIR commits).
+      const size_t period = std::min(
+          n_rows, std::max(static_cast<size_t>(stride), size_t{1} << air::kMinComponentLogSize));
+      for (uint32_t d = 0; d < D; ++d) {
+        for (uint32_t n = 0; n < shape.cols; ++n) {
+          std::vector<M31>& column = columns[shape.WeightColumn(d, n)];
+          column.assign(period, M31::Zero());
+          for (size_t row = 0; row < period; ++row) {
+            const int64_t k = static_cast<int64_t>(row) % stride * D + d;
+            if (k < op.depth) column[row] = M31::FromSigned(op.Weight(0, k, n));
+          }
+        }
+      }
+    }
     for (size_t row = 0; row < n_rows; ++row) {
-      const int64_t m = static_cast<int64_t>(row) / chunks, c = static_cast<int64_t>(row) % chunks;
+      const int64_t m = static_cast<int64_t>(row) / stride, c = static_cast<int64_t>(row) % stride;
       if (m >= op.rows) {
         columns[0][row] = M31::One();  // padding rows restart the accumulators at zero
         continue;
       }
+      if (c >= chunks) continue;  // padding chunks: no reads, the accumulators carry on
       columns[0][row] = c == 0 ? M31::One() : M31::Zero();
       columns[1][row] = c == chunks - 1 ? M31::One() : M31::Zero();
       for (uint32_t d = 0; d < D; ++d) {
@@ -372,6 +404,7 @@ struct ModelAir::Impl {
           columns[shape.YAddressColumn(d)][row] = Address(factor.tensor, factor.index);
           continue;
         }
+        if (op.shared_weights()) continue;
         for (uint32_t n = 0; n < shape.cols; ++n) {
           columns[shape.WeightColumn(d, n)][row] = M31::FromSigned(op.Weight(m, k, n));
         }
@@ -526,24 +559,24 @@ struct ModelAir::Impl {
       std::vector<uint32_t>& range_counts) const {
     const size_t n_rows = size_t{1} << shape.log_size;
     const uint32_t D = shape.inputs_per_row;
-    const int64_t chunks = (op.depth + D - 1) / D;
+    const int64_t chunks = Chunks(op, D), stride = ChunkStride(op, D);
     std::vector<std::vector<M31>> trace(shape.n_trace_columns(), std::vector<M31>(n_rows));
     std::vector<int64_t> acc(op.cols, 0);
     for (int64_t m = 0; m < op.rows; ++m) {
       for (int64_t c = 0; c < chunks; ++c) {
-        const size_t row = static_cast<size_t>(m * chunks + c);
+        const size_t row = static_cast<size_t>(m * stride + c);
         std::vector<int64_t> x(D, 0), y(D, 0);
-        const uint32_t stride = shape.products ? 2 : 1;  // x_d (and y_d) per d
+        const uint32_t per_input = shape.products ? 2 : 1;  // x_d (and y_d) per d
         for (uint32_t d = 0; d < D; ++d) {
           const int64_t k = c * D + d;
           if (k >= op.depth) continue;
           const ElementRef& ref = op.x[m * op.depth + k];
           x[d] = ref.tensor == ElementRef::kLiteral ? 0 : run.values[ref.tensor][ref.index];
-          trace[stride * d][row] = M31::FromSigned(x[d]);
+          trace[per_input * d][row] = M31::FromSigned(x[d]);
           if (shape.products) {
             const ElementRef& factor = op.y[m * op.depth + k];
             y[d] = run.values[factor.tensor][factor.index];
-            trace[stride * d + 1][row] = M31::FromSigned(y[d]);
+            trace[per_input * d + 1][row] = M31::FromSigned(y[d]);
           }
         }
         for (uint32_t n = 0; n < shape.cols; ++n) {
@@ -578,6 +611,12 @@ struct ModelAir::Impl {
           if (shape.clamp_lo) check(below ? *shape.clamp_lo - q : q - *shape.clamp_lo);
           if (shape.clamp_hi) check(above ? q - *shape.clamp_hi : *shape.clamp_hi - q);
           check(out + (int64_t{1} << air::kValueBoundBits));
+        }
+      }
+      for (int64_t c = chunks; c < stride; ++c) {  // padding chunks carry the final sums
+        for (uint32_t n = 0; n < shape.cols; ++n) {
+          trace[shape.n_input_columns() + n * shape.columns_per_output()]
+               [static_cast<size_t>(m * stride + c)] = M31::FromSigned(acc[n]);
         }
       }
     }

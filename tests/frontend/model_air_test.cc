@@ -1,13 +1,18 @@
 // The compiled model as an AIR: fashion_mlp proves and verifies, its outputs come back from the
 // proof, and the verifier rejects real proofs that claim another output, were made with other
-// weights, or permute an intermediate tensor.
+// weights, or permute an intermediate tensor; a convolution's weights are committed once.
 #include "frontend/model_air.h"
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <bit>
 #include <utility>
 
 #include "air/errors.h"
+#include "air/framework.h"
+#include "air/layout.h"
+#include "air/linear_component.h"
 #include "air/profiles.h"
 #include "air/prover.h"
 #include "frontend/compile.h"
@@ -161,6 +166,35 @@ TEST_CASE("the model commitment changes with anything the AIR depends on") {
   QuantizedModel other_bound = e.model;
   other_bound.tensors[other_bound.inputs[0]].bound_bits -= 1;
   CHECK(CommitmentOf(ModelAir(other_bound)) != commitment);
+}
+
+TEST_CASE("a convolution's weights are committed once, not once per output position") {
+  const std::string dir = ExampleDir("fashion_lenet");
+  const ModelAir air(CompileOnnxModel(dir + "/model.onnx", dir + "/calibration.json"));
+  const std::vector<const air::Component*> components = air.components();
+  auto layout = air::MakeLayout(components, kConfig);
+  REQUIRE(std::holds_alternative<air::AirLayout>(layout));
+  // The first convolution: 6 output channels at 24×24 positions, 25 inputs each.
+  const auto* conv =
+      dynamic_cast<const air::FrameworkComponent<air::LinearComponent>*>(components[0]);
+  REQUIRE(conv != nullptr);
+  const air::LinearComponentShape& shape = conv->eval().shape();
+  REQUIRE(shape.cols == 6);
+  const uint32_t chunks = (25 + shape.inputs_per_row - 1) / shape.inputs_per_row;
+  const size_t rows_per_position = std::bit_ceil(chunks);
+  CHECK((size_t{1} << conv->log_size()) >= 24 * 24 * rows_per_position);
+  // Its weight columns hold one position's rows (at least the 16 rows of the smallest column),
+  // so what is committed does not grow with the positions; every other column has a value per
+  // row.
+  const air::ComponentLayout& c = std::get<air::AirLayout>(layout).components[0];
+  size_t weight_columns = 0;
+  for (size_t j = 0; j < c.preprocessed.size(); ++j) {
+    const uint32_t log_size = c.info.preprocessed_columns[j].log_size;
+    if (log_size == conv->log_size()) continue;
+    ++weight_columns;
+    CHECK((size_t{1} << log_size) == std::max<size_t>(16, rows_per_position));
+  }
+  CHECK(weight_columns == shape.inputs_per_row * shape.cols);
 }
 
 TEST_CASE("permuting two elements of an intermediate tensor is rejected") {
