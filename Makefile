@@ -4,7 +4,7 @@ BUILD ?= build
 SIMD ?= auto
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build test test-simd bench demo prove verify clean fuzz
+.PHONY: all setup configure build test test-simd cairo-test bench demo prove verify clean fuzz
 
 all: build
 
@@ -21,6 +21,11 @@ build: configure
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The Cairo verifier's tests alone (also part of `make test`).
+cairo-test: setup
+	@node scripts/cairo/gen_vector_tests.mjs --check
+	@node scripts/cairo/test.mjs
 
 # The same suite built for the other SIMD levels, so every kernel's fallback stays tested.
 test-simd:

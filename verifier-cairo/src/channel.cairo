@@ -1,0 +1,158 @@
+//! The Poseidon252 Fiat–Shamir channel, rule for rule as src/hash/poseidon252_channel.h:
+//!   mix_root(r)     digest = PoseidonHash(digest, r)
+//!   mix_felts(fs)   digest = PoseidonHashMany([digest, len(fs), pack(fs[0], fs[1]), ...]), the
+//!                   coordinates of two QM31 values packed big-endian in base 2^31 per felt
+//!   mix_u64(n)      digest = PoseidonHash(digest, n)
+//!   draw            x = Hades(digest, n_draws, 3)[0]; n_draws += 1; its 8 low 31-bit limbs are
+//!                   the draw's words, and reduced mod P its base field elements
+//! Every mix resets n_draws.
+use core::poseidon::{hades_permutation, poseidon_hash_span};
+use crate::fields::m31::{M31, M31Trait};
+use crate::fields::qm31::{QM31, QM31Trait};
+
+const TWO_POW_31: NonZero<u128> = 0x80000000;
+const TWO_POW_27: NonZero<u128> = 0x8000000;
+const TWO_POW_31_FELT: felt252 = 0x80000000;
+
+#[derive(Copy, Drop, Debug)]
+pub struct Channel {
+    pub digest: felt252,
+    pub n_draws: u64,
+}
+
+/// Σ m_k·2^(31·(K-1-k)) over the values m_0 … m_(K-1) (K ≤ 8): big-endian base 2^31, as
+/// PackM31s packs channel inputs and Merkle leaves.
+pub fn pack_m31s(values: Span<M31>) -> felt252 {
+    let mut packed: felt252 = 0;
+    for value in values {
+        packed = packed * TWO_POW_31_FELT + (*value.inner).into();
+    };
+    packed
+}
+
+#[generate_trait]
+pub impl ChannelImpl of ChannelTrait {
+    fn new() -> Channel {
+        Channel { digest: 0, n_draws: 0 }
+    }
+
+    fn mix_root(ref self: Channel, root: felt252) {
+        let (digest, _, _) = hades_permutation(self.digest, root, 2);
+        self.set_digest(digest);
+    }
+
+    fn mix_u64(ref self: Channel, value: u64) {
+        let (digest, _, _) = hades_permutation(self.digest, value.into(), 2);
+        self.set_digest(digest);
+    }
+
+    fn mix_felts(ref self: Channel, felts: Span<QM31>) {
+        let mut input = array![self.digest, felts.len().into()];
+        let mut felts = felts;
+        loop {
+            match felts.pop_front() {
+                Option::None => { break; },
+                Option::Some(first) => {
+                    let mut coordinates = array![];
+                    append_coordinates(ref coordinates, *first);
+                    if let Option::Some(second) = felts.pop_front() {
+                        append_coordinates(ref coordinates, *second);
+                    }
+                    input.append(pack_m31s(coordinates.span()));
+                },
+            }
+        };
+        self.set_digest(poseidon_hash_span(input.span()));
+    }
+
+    /// The draw's 8 words: the low 31-bit limbs of x, least significant first.
+    fn draw_u32s(ref self: Channel) -> Array<u32> {
+        let (x, _, _) = hades_permutation(self.digest, self.n_draws.into(), 3);
+        self.n_draws += 1;
+        let x: u256 = x.into();
+        let mut words = array![];
+        // Bits 0 … 123 of the low half, then bits 124 … 127 joined with the high half's 27
+        // lowest, then three more limbs of the high half.
+        let mut low = x.low;
+        let mut i = 0_u32;
+        while i != 4 {
+            let (quotient, limb) = DivRem::div_rem(low, TWO_POW_31);
+            words.append(limb.try_into().unwrap());
+            low = quotient;
+            i += 1;
+        };
+        let (mut high, high_bits) = DivRem::div_rem(x.high, TWO_POW_27);
+        words.append((low + high_bits * 16).try_into().unwrap());
+        while i != 7 {
+            let (quotient, limb) = DivRem::div_rem(high, TWO_POW_31);
+            words.append(limb.try_into().unwrap());
+            high = quotient;
+            i += 1;
+        };
+        words
+    }
+
+    /// The draw's words reduced mod P (the word 2^31 - 1 maps to 0).
+    fn draw_base_felts(ref self: Channel) -> Array<M31> {
+        let mut felts = array![];
+        for word in self.draw_u32s() {
+            felts.append(M31Trait::reduce_u32(word));
+        };
+        felts
+    }
+
+    fn draw_felt(ref self: Channel) -> QM31 {
+        let base = self.draw_base_felts();
+        QM31Trait::from_m31s(*base[0], *base[1], *base[2], *base[3])
+    }
+
+    /// n values, two per draw.
+    fn draw_felts(ref self: Channel, n: u32) -> Array<QM31> {
+        let mut felts = array![];
+        while felts.len() < n {
+            let base = self.draw_base_felts();
+            felts.append(QM31Trait::from_m31s(*base[0], *base[1], *base[2], *base[3]));
+            if felts.len() < n {
+                felts.append(QM31Trait::from_m31s(*base[4], *base[5], *base[6], *base[7]));
+            }
+        };
+        felts
+    }
+
+    /// True if the digest ends in at least `bits` zero bits (bits ≤ 127).
+    fn has_trailing_zeros(self: @Channel, bits: u32) -> bool {
+        let digest: u256 = (*self.digest).into();
+        let (_, remainder) = DivRem::div_rem(digest.low, pow2_u128(bits).try_into().unwrap());
+        remainder == 0
+    }
+
+    /// Mixes the nonce and checks the proof of work (hash::CheckProofOfWork).
+    fn check_proof_of_work(ref self: Channel, bits: u32, nonce: u64) -> bool {
+        self.mix_u64(nonce);
+        self.has_trailing_zeros(bits)
+    }
+
+    fn set_digest(ref self: Channel, digest: felt252) {
+        self.digest = digest;
+        self.n_draws = 0;
+    }
+}
+
+fn append_coordinates(ref out: Array<M31>, value: QM31) {
+    let [a, b, c, d] = value.to_m31s();
+    out.append(a);
+    out.append(b);
+    out.append(c);
+    out.append(d);
+}
+
+fn pow2_u128(bits: u32) -> u128 {
+    assert(bits < 128, 'too many bits');
+    let mut result: u128 = 1;
+    let mut i = 0;
+    while i != bits {
+        result *= 2;
+        i += 1;
+    };
+    result
+}

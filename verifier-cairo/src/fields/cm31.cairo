@@ -1,0 +1,81 @@
+//! CM31 = M31[i]/(i^2 + 1): a + b·i.
+use core::num::traits::{One, Zero};
+use super::m31::{M31, M31Trait};
+
+#[derive(Copy, Drop, Debug, PartialEq)]
+pub struct CM31 {
+    pub a: M31,
+    pub b: M31,
+}
+
+#[generate_trait]
+pub impl CM31Impl of CM31Trait {
+    fn from_m31(a: M31) -> CM31 {
+        CM31 { a, b: Zero::zero() }
+    }
+
+    fn square(self: CM31) -> CM31 {
+        self * self
+    }
+
+    fn conjugate(self: CM31) -> CM31 {
+        CM31 { a: self.a, b: -self.b }
+    }
+
+    fn mul_m31(self: CM31, rhs: M31) -> CM31 {
+        CM31 { a: self.a * rhs, b: self.b * rhs }
+    }
+
+    /// (a - b·i) / (a² + b²); panics on zero.
+    fn inverse(self: CM31) -> CM31 {
+        self.conjugate().mul_m31((self.a.square() + self.b.square()).inverse())
+    }
+}
+
+impl CM31Add of Add<CM31> {
+    fn add(lhs: CM31, rhs: CM31) -> CM31 {
+        CM31 { a: lhs.a + rhs.a, b: lhs.b + rhs.b }
+    }
+}
+
+impl CM31Sub of Sub<CM31> {
+    fn sub(lhs: CM31, rhs: CM31) -> CM31 {
+        CM31 { a: lhs.a - rhs.a, b: lhs.b - rhs.b }
+    }
+}
+
+impl CM31Mul of Mul<CM31> {
+    fn mul(lhs: CM31, rhs: CM31) -> CM31 {
+        CM31 { a: lhs.a * rhs.a - lhs.b * rhs.b, b: lhs.a * rhs.b + lhs.b * rhs.a }
+    }
+}
+
+impl CM31Neg of Neg<CM31> {
+    fn neg(a: CM31) -> CM31 {
+        CM31 { a: -a.a, b: -a.b }
+    }
+}
+
+impl CM31Zero of Zero<CM31> {
+    fn zero() -> CM31 {
+        CM31 { a: Zero::zero(), b: Zero::zero() }
+    }
+    fn is_zero(self: @CM31) -> bool {
+        self.a.is_zero() && self.b.is_zero()
+    }
+    fn is_non_zero(self: @CM31) -> bool {
+        !self.is_zero()
+    }
+}
+
+impl CM31One of One<CM31> {
+    fn one() -> CM31 {
+        CM31 { a: One::one(), b: Zero::zero() }
+    }
+    fn is_one(self: @CM31) -> bool {
+        self.a.is_one() && self.b.is_zero()
+    }
+    fn is_non_one(self: @CM31) -> bool {
+        !self.is_one()
+    }
+}

@@ -1,0 +1,8 @@
+//! The tensorstark verifier: the C++ verifier (src/air/verifier.h) module for module.
+pub mod fields;
+pub mod circle;
+pub mod channel;
+
+pub mod queries;
+#[cfg(test)]
+mod tests;
