@@ -70,7 +70,71 @@ ${lines.map((line) => `    ${line}`).join('\n')}
 `;
 }
 
-const outputs = { 'channel_vectors.cairo': channelTests() };
+// Each tree of merkle_roots.json opened at every position of every layer that has columns, so
+// the traversal recomputes the whole tree from the queried values alone; then the same with one
+// value changed, which must fail.
+function merkleTests() {
+  const tests = [];
+  vectors('merkle_roots.json').trees.forEach((tree, i) => {
+    const logSizes = tree.columns.map((column) => Math.log2(column.length));
+    if (tree.columns.length === 0) {
+      tests.push(`#[test]
+fn test_empty_tree_${i}() {
+    assert(hash_node(Option::None, array![].span()) == ${tree.poseidon252_root}, 'root');
+}`);
+      return;
+    }
+    const maxLogSize = Math.max(...logSizes);
+    const nColumns = [];
+    const queries = [];
+    const values = [];
+    for (let k = 0; k <= maxLogSize; ++k) {
+      nColumns.push(logSizes.filter((size) => size === k).length);
+      queries.push(nColumns[k] ? [...Array(2 ** k).keys()] : []);
+    }
+    for (let k = maxLogSize; k >= 0; --k) {
+      for (const j of queries[k]) {
+        tree.columns.forEach((column, c) => { if (logSizes[c] === k) values.push(column[j]); });
+      }
+    }
+    const call = (vals) => `verify_merkle(
+        ${tree.poseidon252_root},
+        array![${nColumns.join(', ')}].span(),
+        array![${queries.map((q) => `array![${q.join(', ')}].span()`).join(', ')}].span(),
+        m31s(array![${vals.join(', ')}].span()),
+        MerkleDecommitment { hash_witness: array![].span(), column_witness: array![].span() },
+    );`;
+    tests.push(`#[test]
+fn test_tree_${i}_fully_opened() {
+    ${call(values)}
+}`);
+    const changed = [...values];
+    changed[changed.length - 1] = (changed[changed.length - 1] + 1) % 2147483647;
+    tests.push(`#[test]
+#[should_panic(expected: ('Merkle: root mismatch',))]
+fn test_tree_${i}_with_a_changed_value() {
+    ${call(changed)}
+}`);
+  });
+  return `${header('merkle_roots.json')}use crate::fields::m31::{M31, M31Trait};
+use crate::merkle::{MerkleDecommitment, hash_node, verify_merkle};
+
+fn m31s(values: Span<u32>) -> Span<M31> {
+    let mut out = array![];
+    for value in values {
+        out.append(M31Trait::reduce_u32(*value));
+    };
+    out.span()
+}
+
+${tests.join('\n\n')}
+`;
+}
+
+const outputs = {
+  'channel_vectors.cairo': channelTests(),
+  'merkle_vectors.cairo': merkleTests(),
+};
 let stale = false;
 for (const [name, text] of Object.entries(outputs)) {
   const file = path.join(root, 'verifier-cairo/src/tests', name);

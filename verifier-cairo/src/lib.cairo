@@ -2,7 +2,8 @@
 pub mod fields;
 pub mod circle;
 pub mod channel;
-
 pub mod queries;
+pub mod merkle;
+
 #[cfg(test)]
 mod tests;
