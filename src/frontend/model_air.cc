@@ -17,6 +17,7 @@
 #include "air/range_table.h"
 #include "circle/bit_reverse.h"
 #include "frontend/frontend_error.h"
+#include "frontend/linear_plan.h"
 #include "hash/blake2s.h"
 
 namespace tensorstark::frontend {
@@ -27,216 +28,9 @@ using air::LinearComponent;
 using air::LinearComponentShape;
 using field::M31;
 
-constexpr uint32_t kMinLogSize = air::kMinComponentLogSize;
-constexpr uint32_t kMaxInputsPerRow = 32;
-
-uint32_t LogRows(int64_t rows) {
-  return std::max(
-      kMinLogSize,
-      static_cast<uint32_t>(std::bit_width(static_cast<uint64_t>(std::max<int64_t>(rows, 1) - 1))));
-}
-
 std::vector<M31> ToStorageOrder(std::vector<M31> column) {
   circle::BitReverseCosetToCircleDomainOrder(std::span<M31>(column));
   return column;
-}
-
-// What the linear component proves, from a LinearOp or a windowed sum (average pooling, ReduceSum,
-// ReduceMean: one column, the window as the depth, the multiplier as a per-row weight) or an
-// elementwise operator:
-//   out[out_index[m·cols + n]] = clamp(floor((Σ_k x[m·depth + k]·Weight(m, k, n) + bias) /
-//   2^shift)),
-// where for products of two computed tensors (y non-empty, one column) Weight(m, k, 0) is the
-// element y[m·depth + k] instead.
-struct LinearPlan {
-  TensorId out = 0;
-  int64_t rows = 0, depth = 0, cols = 0;
-  std::vector<ElementRef> x;
-  std::vector<ElementRef> y;     // products only
-  std::vector<int64_t> weights;  // depth × cols, or rows × depth × cols when per_row_weights
-  bool per_row_weights = false;
-  std::vector<int64_t> bias;  // rows × cols
-  std::vector<int64_t> out_index;
-  int shift = 0;
-  Clamp clamp;
-
-  int64_t Weight(int64_t m, int64_t k, int64_t n) const {
-    return weights[((per_row_weights ? m * depth : 0) + k) * cols + n];
-  }
-  // Every output row multiplies by the same weights.
-  bool shared_weights() const { return y.empty() && !per_row_weights; }
-};
-
-int64_t Chunks(const LinearPlan& op, uint32_t inputs_per_row) {
-  return (op.depth + inputs_per_row - 1) / inputs_per_row;
-}
-
-// The rows per output row m (rows m·stride … m·stride + chunks - 1 hold its chunks). With shared
-// weights the chunks are padded to a power of two, so that the weight columns repeat every
-// 2^k rows and are committed once at that size instead of once per output position (a
-// convolution's positions, a batch's rows).
-int64_t ChunkStride(const LinearPlan& op, uint32_t inputs_per_row) {
-  const int64_t chunks = Chunks(op, inputs_per_row);
-  return op.shared_weights() ? static_cast<int64_t>(std::bit_ceil(static_cast<uint64_t>(chunks)))
-                             : chunks;
-}
-
-// A grouped convolution is one plan per group: the group's inputs, weight columns and outputs.
-std::vector<LinearPlan> PlansOf(const LinearOp& op) {
-  const int64_t group_cols = op.cols / op.groups;
-  std::vector<LinearPlan> plans;
-  for (int64_t g = 0; g < op.groups; ++g) {
-    LinearPlan plan;
-    plan.out = op.out;
-    plan.rows = op.rows;
-    plan.depth = op.depth;
-    plan.cols = group_cols;
-    plan.shift = op.shift;
-    plan.clamp = op.clamp;
-    for (int64_t r = 0; r < op.rows; ++r) {
-      const auto x = op.x.begin() + (r * op.groups + g) * op.depth;
-      plan.x.insert(plan.x.end(), x, x + op.depth);
-      for (int64_t n = 0; n < group_cols; ++n) {
-        plan.bias.push_back(op.bias[r * op.cols + g * group_cols + n]);
-        plan.out_index.push_back(op.out_index[r * op.cols + g * group_cols + n]);
-      }
-    }
-    for (int64_t k = 0; k < op.depth; ++k) {
-      for (int64_t n = 0; n < group_cols; ++n) {
-        plan.weights.push_back(op.weights[k * op.cols + g * group_cols + n]);
-      }
-    }
-    plans.push_back(std::move(plan));
-  }
-  return plans;
-}
-
-LinearPlan PlanOf(const ReduceOp& op) {
-  assert(op.kind == ReduceOp::Kind::kSum);
-  LinearPlan plan;
-  plan.out = op.out;
-  plan.rows = static_cast<int64_t>(op.multiplier.size());
-  plan.depth = op.window;
-  plan.cols = 1;
-  plan.x = op.in;
-  plan.per_row_weights = true;
-  for (int64_t m : op.multiplier) plan.weights.insert(plan.weights.end(), op.window, m);
-  plan.bias.assign(plan.rows, RoundingOffset(op.shift));
-  for (int64_t i = 0; i < plan.rows; ++i) plan.out_index.push_back(i);
-  plan.shift = op.shift;
-  return plan;
-}
-
-// An elementwise operator as a linear plan: one element per row; an addition or subtraction
-// reads both operands with weights 2^a_left and ±2^b_left, a multiplication by a constant reads
-// the other operand with the constant as its weight. A product of two computed tensors is not
-// linear.
-LinearPlan PlanOf(const QuantizedModel& model, const ElementwiseOp& op) {
-  const auto is_constant = [&](const ElementRef& ref) {
-    return ref.tensor == ElementRef::kLiteral ||
-           model.tensor(ref.tensor).kind == QTensor::Kind::kConstant;
-  };
-  const auto constant = [&](const ElementRef& ref) {
-    return ref.tensor == ElementRef::kLiteral ? ref.index
-                                              : model.tensor(ref.tensor).values[ref.index];
-  };
-  LinearPlan plan;
-  plan.out = op.out;
-  plan.rows = static_cast<int64_t>(op.a.size());
-  plan.cols = 1;
-  plan.per_row_weights = true;
-  plan.shift = op.shift;
-  plan.clamp = op.clamp;
-  plan.bias.assign(plan.rows, RoundingOffset(op.shift));
-  for (int64_t i = 0; i < plan.rows; ++i) plan.out_index.push_back(i);
-  if (op.kind != ElementwiseOp::Kind::kMul) {
-    plan.depth = 2;
-    const int64_t sign = op.kind == ElementwiseOp::Kind::kAdd ? 1 : -1;
-    for (int64_t i = 0; i < plan.rows; ++i) {
-      plan.x.push_back(op.a[i]);
-      plan.x.push_back(op.b[i]);
-      plan.weights.push_back(int64_t{1} << op.a_left);
-      plan.weights.push_back(sign * (int64_t{1} << op.b_left));
-    }
-    return plan;
-  }
-  plan.depth = 1;
-  const bool a_computed = std::none_of(op.a.begin(), op.a.end(), is_constant);
-  const bool b_computed = std::none_of(op.b.begin(), op.b.end(), is_constant);
-  if (a_computed && b_computed) {
-    plan.x = op.a;
-    plan.y = op.b;
-    return plan;
-  }
-  for (int64_t i = 0; i < plan.rows; ++i) {
-    const ElementRef &a = op.a[i], &b = op.b[i];
-    if (!is_constant(a) && !is_constant(b)) {
-      throw FrontendError(
-          fmt::format("the prover does not support a product of partly constant tensors ('{}')",
-                      model.tensor(op.out).name));
-    }
-    const bool a_varies = !is_constant(a);
-    plan.x.push_back(a_varies ? a : b);
-    // Both constant: the product goes through the bias (FoldConstantInputs).
-    plan.weights.push_back(a_varies ? constant(b) : constant(a));
-  }
-  return plan;
-}
-
-// A dot product of two computed tensors per output element: a product plan of one column.
-LinearPlan PlanOf(const DotOp& op) {
-  LinearPlan plan;
-  plan.out = op.out;
-  plan.rows = static_cast<int64_t>(op.bias.size());
-  plan.depth = op.depth;
-  plan.cols = 1;
-  plan.x = op.a;
-  plan.y = op.b;
-  plan.bias = op.bias;
-  for (int64_t i = 0; i < plan.rows; ++i) plan.out_index.push_back(i);
-  plan.shift = op.shift;
-  plan.clamp = op.clamp;
-  return plan;
-}
-
-// The operators the linear component proves (linear ones, elementwise ones, windowed sums) as
-// one plan each, or one per group; none for the others.
-std::vector<LinearPlan> PlansOf(const QuantizedModel& model, const QOp& qop) {
-  if (const auto* op = std::get_if<LinearOp>(&qop)) return PlansOf(*op);
-  if (const auto* op = std::get_if<ElementwiseOp>(&qop)) return {PlanOf(model, *op)};
-  if (const auto* op = std::get_if<DotOp>(&qop)) return {PlanOf(*op)};
-  const auto* op = std::get_if<ReduceOp>(&qop);
-  if (op && op->kind == ReduceOp::Kind::kSum) return {PlanOf(*op)};
-  return {};
-}
-
-// The elements an operator reads that no linear plan covers (lookups, maxima).
-const std::vector<ElementRef>& DirectInputs(const QOp& qop) {
-  if (const auto* op = std::get_if<LookupOp>(&qop)) return op->in;
-  return std::get<ReduceOp>(qop).in;
-}
-
-// Inputs that are literals or constant tensor elements move into the bias, so that the component
-// reads computed elements only.
-void FoldConstantInputs(const QuantizedModel& model, LinearPlan& plan) {
-  if (!plan.y.empty()) return;  // both factors computed
-  for (int64_t m = 0; m < plan.rows; ++m) {
-    for (int64_t k = 0; k < plan.depth; ++k) {
-      ElementRef& ref = plan.x[m * plan.depth + k];
-      int64_t value = 0;
-      if (ref.tensor == ElementRef::kLiteral) {
-        value = ref.index;
-      } else if (model.tensor(ref.tensor).kind == QTensor::Kind::kConstant) {
-        value = model.tensor(ref.tensor).values[ref.index];
-      } else {
-        continue;
-      }
-      for (int64_t n = 0; n < plan.cols; ++n) {
-        plan.bias[m * plan.cols + n] += value * plan.Weight(m, k, n);
-      }
-      ref = {ElementRef::kLiteral, 0};
-    }
-  }
 }
 
 // The limb columns of a range check (air::RangeCheck16) at trace[col] and trace[col + 1], counted
@@ -252,24 +46,6 @@ void PutRangeCheck(std::vector<std::vector<M31>>& trace, size_t col, size_t row,
   trace[col + 1][row] = M31::FromSigned(hi);
   ++counts[lo];
   if (hi >= 0 && hi < kLimb) ++counts[hi];
-}
-
-// The number of inputs a linear operator's row reads: the one that minimises the trace area, with
-// a row's cost its reads plus its outputs' columns and lookups.
-uint32_t ChooseInputsPerRow(const LinearPlan& op) {
-  uint32_t best = 1;
-  double best_cost = 0;
-  const uint32_t max_d = static_cast<uint32_t>(std::min<int64_t>(op.depth, kMaxInputsPerRow));
-  for (uint32_t d = 1; d <= max_d; ++d) {
-    const int64_t rows = op.rows * ChunkStride(op, d);
-    const double cost = static_cast<double>(int64_t{1} << LogRows(rows)) *
-                        (3.0 * d + 14.0 * static_cast<double>(op.cols));
-    if (d == 1 || cost < best_cost) {
-      best = d;
-      best_cost = cost;
-    }
-  }
-  return best;
 }
 
 }  // namespace

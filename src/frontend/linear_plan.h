@@ -1,0 +1,68 @@
+// The linear component's plans (air/linear_component.h): each operator the linear component
+// proves (a matmul, convolution or Gemm with its bias, rescale and clamp, a windowed sum, an
+// elementwise operator, a dot product of two computed tensors) as rows of dot products, and the
+// row layout chosen for it.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "frontend/quantized_model.h"
+
+namespace tensorstark::frontend {
+
+// What the linear component proves, from a LinearOp or a windowed sum (average pooling, ReduceSum,
+// ReduceMean: one column, the window as the depth, the multiplier as a per-row weight) or an
+// elementwise operator:
+//   out[out_index[m·cols + n]] = clamp(floor((Σ_k x[m·depth + k]·Weight(m, k, n) + bias) /
+//   2^shift)),
+// where for products of two computed tensors (y non-empty, one column) Weight(m, k, 0) is the
+// element y[m·depth + k] instead.
+struct LinearPlan {
+  TensorId out = 0;
+  int64_t rows = 0, depth = 0, cols = 0;
+  std::vector<ElementRef> x;
+  std::vector<ElementRef> y;     // products only
+  std::vector<int64_t> weights;  // depth × cols, or rows × depth × cols when per_row_weights
+  bool per_row_weights = false;
+  std::vector<int64_t> bias;  // rows × cols
+  std::vector<int64_t> out_index;
+  int shift = 0;
+  Clamp clamp;
+
+  int64_t Weight(int64_t m, int64_t k, int64_t n) const {
+    return weights[((per_row_weights ? m * depth : 0) + k) * cols + n];
+  }
+  // Every output row multiplies by the same weights.
+  bool shared_weights() const { return y.empty() && !per_row_weights; }
+};
+
+// The log size of a component of `rows` rows: the next power of two, at least the smallest
+// component the AIR allows.
+uint32_t LogRows(int64_t rows);
+
+// The trace rows one output row's dot products take with D inputs per row.
+int64_t Chunks(const LinearPlan& op, uint32_t inputs_per_row);
+
+// The rows per output row m (rows m·stride … m·stride + chunks - 1 hold its chunks). With shared
+// weights the chunks are padded to a power of two, so that the weight columns repeat every
+// 2^k rows and are committed once at that size instead of once per output position (a
+// convolution's positions, a batch's rows).
+int64_t ChunkStride(const LinearPlan& op, uint32_t inputs_per_row);
+
+// The operators the linear component proves (linear ones, elementwise ones, windowed sums) as
+// one plan each, or one per group; none for the others.
+std::vector<LinearPlan> PlansOf(const QuantizedModel& model, const QOp& qop);
+
+// The elements an operator reads that no linear plan covers (lookups, maxima).
+const std::vector<ElementRef>& DirectInputs(const QOp& qop);
+
+// Inputs that are literals or constant tensor elements move into the bias, so that the component
+// reads computed elements only.
+void FoldConstantInputs(const QuantizedModel& model, LinearPlan& plan);
+
+// The number of inputs a linear operator's row reads: the one that minimises the trace area, with
+// a row's cost its reads plus its outputs' columns and lookups.
+uint32_t ChooseInputsPerRow(const LinearPlan& op);
+
+}  // namespace tensorstark::frontend
