@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Prints bench/results/models.jsonl (scripts/bench_models.sh): per example and profile the median
 prove time (total, and without grinding), grinding, verify time, proof size and peak memory, the
-per-phase breakdown of the median proof, and the targets of issue 4. Standard library only."""
+per-phase breakdown of the median proof, and the targets of issue 4 for each trace layout.
+Standard library only."""
 import json
 import statistics
 import sys
@@ -18,17 +19,19 @@ def main(path):
     rows = [json.loads(line) for line in open(path) if line.strip()]
     groups = {}
     for r in rows:
-        groups.setdefault((r["example"], r["profile"]), []).append(r)
-    print(f"{'example':<14} {'profile':<8} {'hash':<11} {'bits':>4} {'thr':>3} {'prove ms':>9} "
+        groups.setdefault((r["example"], r["layout"], r["profile"]), []).append(r)
+    print(f"{'example':<14} {'layout':<7} {'profile':<8} {'hash':<11} {'bits':>4} {'thr':>3} "
+          f"{'prove ms':>9} "
           f"{'excl grind':>10} {'grind ms':>8} {'verify ms':>9} {'proof B':>9} {'RSS MiB':>7}")
     medians = {}
-    for (example, profile), runs in groups.items():
+    for (example, layout, profile), runs in groups.items():
         proofs = [r for r in runs if r["kind"] == "prove"]
         verifies = [r for r in runs if r["kind"] == "verify"]
         total = statistics.median(r["total_ms"] for r in proofs)
         median_proof = min(proofs, key=lambda r: abs(r["total_ms"] - total))
-        medians[(example, profile)] = {"total_ms": total}
-        print(f"{example:<14} {profile:<8} {proofs[0]['hash']:<11} {proofs[0]['security_bits']:>4} "
+        medians[(example, layout, profile)] = {"total_ms": total}
+        print(f"{example:<14} {layout:<7} {profile:<8} {proofs[0]['hash']:<11} "
+              f"{proofs[0]['security_bits']:>4} "
               f"{proofs[0]['threads']:>3} {total:>9.0f} "
               f"{statistics.median(r['prove_ms'] for r in proofs):>10.0f} "
               f"{statistics.median(r['grind_ms'] for r in proofs):>8.0f} "
@@ -38,14 +41,15 @@ def main(path):
                            if p["ms"] >= 1)
         print(f"    phases (ms): {phases}")
     print("targets:")
-    for example, profile, field, target, what in TARGETS:
-        found = medians.get((example, profile))
-        if not found:
-            print(f"  [ -- ] {what}: not measured")
-            continue
-        value = found[field]
-        print(f"  [{'ok' if value <= target else 'MISS':^4}] {what}: {value:.0f} ms "
-              f"(target < {target} ms)")
+    for layout in ("narrow", "wide"):
+        for example, profile, field, target, what in TARGETS:
+            found = medians.get((example, layout, profile))
+            if not found:
+                print(f"  [ -- ] {what}, {layout} layout: not measured")
+                continue
+            value = found[field]
+            print(f"  [{'ok' if value <= target else 'MISS':^4}] {what}, {layout} layout: "
+                  f"{value:.0f} ms (target < {target} ms)")
     return 0
 
 

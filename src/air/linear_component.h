@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "air/component.h"
 #include "air/data_component.h"
 #include "air/model_relations.h"
 #include "field/m31.h"
@@ -74,6 +75,13 @@ struct LinearComponentShape {
   }
   uint32_t n_input_columns() const { return inputs_per_row * (products ? 2 : 1); }
   uint32_t n_trace_columns() const { return n_input_columns() + cols * columns_per_output(); }
+  // LogUp: a read per input, per output its yield and two limbs per range check, two fractions
+  // to a QM31 column of four coordinates.
+  uint32_t n_interaction_columns() const {
+    const uint32_t range_checks = 3 + (clamp_lo ? 1 : 0) + (clamp_hi ? 1 : 0);
+    const uint32_t fractions = n_input_columns() + cols * (1 + 2 * range_checks);
+    return 4 * ((fractions + 1) / 2);
+  }
 };
 
 class LinearComponent : public DataComponent {

@@ -45,6 +45,10 @@ options:
   --calibration FILE        the calibration set
   --activation-bits B       calibrated activations reach about 2^B (default 12)
   --weight-bits B           bits per weight, sign included (default 10)
+  --layout narrow|wide      how matmuls and convolutions lay out their trace (default narrow):
+                            narrow opens few columns per query, for proofs several times smaller
+                            (what Starknet verification needs); wide has the shortest trace, for
+                            the fastest Poseidon252 proving when proof size does not matter
 )";
 
 constexpr std::string_view kRunUsage =
@@ -140,8 +144,8 @@ int RunCompileCommand(std::span<char* const> args) {
     fmt::print("{}", kCompileUsage);
     return 0;
   }
-  auto parsed = ParseCommandArgs(args, {"model"},
-                                 {"output", "calibration", "activation-bits", "weight-bits"});
+  auto parsed = ParseCommandArgs(
+      args, {"model"}, {"output", "calibration", "activation-bits", "weight-bits", "layout"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("compile", kCompileUsage, *error);
   }
@@ -162,17 +166,23 @@ int RunCompileCommand(std::span<char* const> args) {
       options.Get("calibration",
                   (std::filesystem::path(onnx_path).parent_path() / "calibration.json").string());
   const std::string output = options.Get("output", "");
+  const std::optional<frontend::TraceShape> trace_shape =
+      frontend::ParseTraceShape(options.Get("layout", "narrow"));
+  if (!trace_shape) {
+    return UsageError("compile", kCompileUsage, "--layout must be narrow or wide");
+  }
   try {
     if (!options.Has("calibration") && !std::filesystem::exists(calibration)) {
       throw FrontendError(
           fmt::format("no calibration set: pass --calibration FILE (there is no {})", calibration));
     }
-    const QuantizedModel model = frontend::CompileOnnxModel(onnx_path, calibration, quantize);
+    QuantizedModel model = frontend::CompileOnnxModel(onnx_path, calibration, quantize);
+    model.trace_shape = *trace_shape;
     fmt::print("compiled {} (calibration {})\n", onnx_path, calibration);
     PrintModelSummary(model);
     frontend::SaveQuantizedModel(model, output);
-    fmt::print("wrote {}: {} operators, {} weights and biases\n", output, model.ops.size(),
-               WeightCount(model));
+    fmt::print("wrote {}: {} operators, {} weights and biases, {} layout\n", output,
+               model.ops.size(), WeightCount(model), frontend::TraceShapeName(model.trace_shape));
     PrintCommitments(model);
     return 0;
   } catch (const FrontendError& e) {

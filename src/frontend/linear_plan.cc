@@ -185,20 +185,69 @@ void FoldConstantInputs(const QuantizedModel& model, LinearPlan& plan) {
   }
 }
 
-uint32_t ChooseInputsPerRow(const LinearPlan& op) {
-  uint32_t best = 1;
+void SplitOutputs(LinearPlan& plan, int64_t groups) {
+  assert(plan.groups == 1 && plan.cols % groups == 0);
+  if (groups == 1) return;
+  const auto repeat = [&](std::vector<ElementRef>& refs) {
+    if (refs.empty()) return;
+    std::vector<ElementRef> repeated;
+    repeated.reserve(refs.size() * static_cast<size_t>(groups));
+    for (int64_t m = 0; m < plan.rows; ++m) {
+      const auto row = refs.begin() + m * plan.depth;
+      for (int64_t g = 0; g < groups; ++g) repeated.insert(repeated.end(), row, row + plan.depth);
+    }
+    refs = std::move(repeated);
+  };
+  repeat(plan.x);
+  repeat(plan.y);
+  plan.rows *= groups;
+  plan.cols /= groups;
+  plan.groups = groups;
+}
+
+void ChooseRowLayout(LinearPlan& plan, TraceShape shape) {
+  const uint32_t max_d = static_cast<uint32_t>(std::min<int64_t>(plan.depth, kMaxInputsPerRow));
   double best_cost = 0;
-  const uint32_t max_d = static_cast<uint32_t>(std::min<int64_t>(op.depth, kMaxInputsPerRow));
-  for (uint32_t d = 1; d <= max_d; ++d) {
-    const int64_t rows = op.rows * ChunkStride(op, d);
-    const double cost = static_cast<double>(int64_t{1} << LogRows(rows)) *
-                        (3.0 * d + 14.0 * static_cast<double>(op.cols));
-    if (d == 1 || cost < best_cost) {
-      best = d;
-      best_cost = cost;
+  int64_t best_groups = 1;
+  for (int64_t groups = 1; groups <= plan.cols; ++groups) {
+    if (plan.cols % groups != 0 || (shape == TraceShape::kWide && groups > 1)) continue;
+    // Weights shared by several output rows are committed once only if they repeat with a
+    // power-of-two period of rows (groups·stride, the stride being one).
+    if (plan.shared_weights() && plan.rows > 1 &&
+        !std::has_single_bit(static_cast<uint64_t>(groups))) {
+      continue;
+    }
+    LinearPlan split = plan;  // the sizes only: SplitOutputs would copy the reads
+    split.rows *= groups;
+    split.cols /= groups;
+    split.groups = groups;
+    for (uint32_t d = 1; d <= max_d; ++d) {
+      const double rows =
+          static_cast<double>(int64_t{1} << LogRows(split.rows * ChunkStride(split, d)));
+      const air::LinearComponentShape component = ShapeOf(split, d);
+      const double columns = component.n_trace_columns() + component.n_interaction_columns();
+      const double cost = shape == TraceShape::kWide
+                              ? rows * (3.0 * d + 14.0 * static_cast<double>(split.cols))
+                              : component.n_data_columns() + columns + rows * columns / 4096.0;
+      if (best_cost == 0 || cost < best_cost) {
+        best_cost = cost;
+        best_groups = groups;
+        plan.inputs_per_row = d;
+      }
     }
   }
-  return best;
+  SplitOutputs(plan, best_groups);
+}
+
+air::LinearComponentShape ShapeOf(const LinearPlan& plan, uint32_t inputs_per_row) {
+  air::LinearComponentShape shape;
+  shape.inputs_per_row = inputs_per_row;
+  shape.cols = static_cast<uint32_t>(plan.cols);
+  shape.shift = static_cast<uint32_t>(plan.shift);
+  shape.clamp_lo = plan.clamp.lo;
+  shape.clamp_hi = plan.clamp.hi;
+  shape.products = !plan.y.empty();
+  return shape;
 }
 
 }  // namespace tensorstark::frontend

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "air/linear_component.h"
 #include "frontend/quantized_model.h"
 
 namespace tensorstark::frontend {
@@ -17,10 +18,12 @@ namespace tensorstark::frontend {
 //   out[out_index[m·cols + n]] = clamp(floor((Σ_k x[m·depth + k]·Weight(m, k, n) + bias) /
 //   2^shift)),
 // where for products of two computed tensors (y non-empty, one column) Weight(m, k, 0) is the
-// element y[m·depth + k] instead.
+// element y[m·depth + k] instead. After SplitOutputs, an operator's output row is `groups`
+// consecutive plan rows of `cols` outputs each (the flat bias and out_index do not change).
 struct LinearPlan {
   TensorId out = 0;
   int64_t rows = 0, depth = 0, cols = 0;
+  int64_t groups = 1;
   std::vector<ElementRef> x;
   std::vector<ElementRef> y;     // products only
   std::vector<int64_t> weights;  // depth × cols, or rows × depth × cols when per_row_weights
@@ -29,11 +32,14 @@ struct LinearPlan {
   std::vector<int64_t> out_index;
   int shift = 0;
   Clamp clamp;
+  uint32_t inputs_per_row = 1;  // D, the trace layout's (ChooseRowLayout)
 
   int64_t Weight(int64_t m, int64_t k, int64_t n) const {
-    return weights[((per_row_weights ? m * depth : 0) + k) * cols + n];
+    const int64_t operator_row = m / groups, all_cols = cols * groups;
+    return weights[((per_row_weights ? operator_row * depth : 0) + k) * all_cols +
+                   m % groups * cols + n];
   }
-  // Every output row multiplies by the same weights.
+  // Row m's weights depend on m % groups only (the operator's output rows share them).
   bool shared_weights() const { return y.empty() && !per_row_weights; }
 };
 
@@ -44,10 +50,10 @@ uint32_t LogRows(int64_t rows);
 // The trace rows one output row's dot products take with D inputs per row.
 int64_t Chunks(const LinearPlan& op, uint32_t inputs_per_row);
 
-// The rows per output row m (rows m·stride … m·stride + chunks - 1 hold its chunks). With shared
+// The rows per plan row m (rows m·stride … m·stride + chunks - 1 hold its chunks). With shared
 // weights the chunks are padded to a power of two, so that the weight columns repeat every
-// 2^k rows and are committed once at that size instead of once per output position (a
-// convolution's positions, a batch's rows).
+// groups·stride rows and, where that is a power of two, are committed once at that size instead
+// of once per output position (a convolution's positions, a batch's rows).
 int64_t ChunkStride(const LinearPlan& op, uint32_t inputs_per_row);
 
 // The operators the linear component proves (linear ones, elementwise ones, windowed sums) as
@@ -61,8 +67,18 @@ const std::vector<ElementRef>& DirectInputs(const QOp& qop);
 // reads computed elements only.
 void FoldConstantInputs(const QuantizedModel& model, LinearPlan& plan);
 
-// The number of inputs a linear operator's row reads: the one that minimises the trace area, with
-// a row's cost its reads plus its outputs' columns and lookups.
-uint32_t ChooseInputsPerRow(const LinearPlan& op);
+// Each output row computed by `groups` plan rows of cols / groups outputs (groups divides cols):
+// the reads repeat per group.
+void SplitOutputs(LinearPlan& plan, int64_t groups);
+
+// The plan's trace layout: the inputs each trace row reads, and the outputs it computes, which
+// SplitOutputs applies. Wide: all of an output row's outputs on one trace row, with the inputs
+// per row that minimise the trace area. Narrow: the layout with the fewest columns (the values
+// every query opens) for a trace that stays small, weighing one column like 2^12 trace cells;
+// shared weights keep a power-of-two period, so that they stay periodic columns.
+void ChooseRowLayout(LinearPlan& plan, TraceShape shape);
+
+// The linear component of a plan with D inputs per row (name, log size and data columns unset).
+air::LinearComponentShape ShapeOf(const LinearPlan& plan, uint32_t inputs_per_row);
 
 }  // namespace tensorstark::frontend

@@ -81,6 +81,7 @@ struct ModelAir::Impl {
       plans.push_back(PlansOf(model, qop));
       for (LinearPlan& plan : plans.back()) {
         FoldConstantInputs(model, plan);
+        ChooseRowLayout(plan, model.trace_shape);
         for (const ElementRef& ref : plan.x) Count(ref);
         for (const ElementRef& ref : plan.y) Count(ref);
       }
@@ -121,14 +122,8 @@ struct ModelAir::Impl {
   }
 
   void AddLinear(LinearPlan op) {
-    LinearComponentShape shape;
+    LinearComponentShape shape = ShapeOf(op, op.inputs_per_row);
     shape.name = fmt::format("linear_{}", components.size());
-    shape.inputs_per_row = ChooseInputsPerRow(op);
-    shape.cols = static_cast<uint32_t>(op.cols);
-    shape.shift = static_cast<uint32_t>(op.shift);
-    shape.clamp_lo = op.clamp.lo;
-    shape.clamp_hi = op.clamp.hi;
-    shape.products = !op.y.empty();
     const uint32_t D = shape.inputs_per_row;
     const int64_t chunks = Chunks(op, D), stride = ChunkStride(op, D);
     shape.log_size = LogRows(op.rows * stride);
@@ -138,17 +133,21 @@ struct ModelAir::Impl {
     auto data =
         std::make_shared<air::DataColumns>(shape.n_data_columns(), std::vector<M31>(n_rows));
     auto& columns = *data;
-    if (op.shared_weights()) {
-      // One period of the chunks' weights (at least the smallest column the AIR commits).
-      const size_t period = std::min(
-          n_rows, std::max(static_cast<size_t>(stride), size_t{1} << air::kMinComponentLogSize));
+    // Shared weights repeat every groups·stride rows: where that is a power of two, the weight
+    // columns hold one period (at least the smallest column the AIR commits).
+    const size_t repeat = static_cast<size_t>(op.groups * stride);
+    const bool periodic = op.shared_weights() && std::has_single_bit(repeat);
+    if (periodic) {
+      const size_t period =
+          std::min(n_rows, std::max(repeat, size_t{1} << air::kMinComponentLogSize));
       for (uint32_t d = 0; d < D; ++d) {
         for (uint32_t n = 0; n < shape.cols; ++n) {
           std::vector<M31>& column = columns[shape.WeightColumn(d, n)];
           column.assign(period, M31::Zero());
           for (size_t row = 0; row < period; ++row) {
+            const int64_t group = static_cast<int64_t>(row / stride) % op.groups;
             const int64_t k = static_cast<int64_t>(row) % stride * D + d;
-            if (k < op.depth) column[row] = M31::FromSigned(op.Weight(0, k, n));
+            if (k < op.depth) column[row] = M31::FromSigned(op.Weight(group, k, n));
           }
         }
       }
@@ -180,7 +179,7 @@ struct ModelAir::Impl {
           columns[shape.YAddressColumn(d)][row] = Address(factor.tensor, factor.index);
           continue;
         }
-        if (op.shared_weights()) continue;
+        if (periodic) continue;
         for (uint32_t n = 0; n < shape.cols; ++n) {
           columns[shape.WeightColumn(d, n)][row] = M31::FromSigned(op.Weight(m, k, n));
         }

@@ -276,10 +276,21 @@ std::string OpKindName(const QOp& qop) {
   return kNames[static_cast<int>(std::get<ReduceOp>(qop).kind)];
 }
 
+std::string TraceShapeName(TraceShape shape) {
+  return shape == TraceShape::kWide ? "wide" : "narrow";
+}
+
+std::optional<TraceShape> ParseTraceShape(std::string_view name) {
+  if (name == "wide") return TraceShape::kWide;
+  if (name == "narrow") return TraceShape::kNarrow;
+  return std::nullopt;
+}
+
 void SaveQuantizedModel(const QuantizedModel& model, const std::string& path) {
   json j = {{"inputs", model.inputs},
             {"outputs", model.outputs},
             {"source", model.source},
+            {"trace_shape", TraceShapeName(model.trace_shape)},
             {"onnx", json::binary(std::vector<uint8_t>(model.onnx.begin(), model.onnx.end()))}};
   for (const QTensor& t : model.tensors) j["tensors"].push_back(TensorToJson(t));
   j["ops"] = json::array();
@@ -307,6 +318,11 @@ QuantizedModel LoadQuantizedModel(const std::string& path) {
     model.inputs = j.at("inputs").get<std::vector<TensorId>>();
     model.outputs = j.at("outputs").get<std::vector<TensorId>>();
     model.source = j.at("source");
+    // Models compiled before the choice existed are wide.
+    const std::optional<TraceShape> shape =
+        ParseTraceShape(j.value("trace_shape", std::string("wide")));
+    if (!shape) throw FrontendError("unknown trace shape");
+    model.trace_shape = *shape;
     const auto& onnx = j.at("onnx").get_binary();
     model.onnx.assign(onnx.begin(), onnx.end());
     Validate(model);

@@ -130,6 +130,12 @@ struct DotOp {
 
 using QOp = std::variant<LinearOp, ElementwiseOp, LookupOp, ReduceOp, DotOp>;
 
+// How the linear operators lay out their trace (frontend/linear_plan.h). Wide: each trace row
+// computes all of an output row's outputs: the fewest rows, the fastest proofs. Narrow: few inputs
+// and outputs per trace row: the fewest columns, so every query opens fewer values and proofs are
+// several times smaller (for verification on Starknet), at the cost of a longer trace.
+enum class TraceShape : uint8_t { kWide, kNarrow };
+
 struct QuantizedModel {
   std::vector<QTensor> tensors;
   std::vector<QOp> ops;           // in evaluation order
@@ -137,9 +143,14 @@ struct QuantizedModel {
   std::vector<TensorId> outputs;  // the model outputs, in ONNX order
   std::string onnx;               // the ONNX model's bytes: float inference for `run`
   std::string source;             // the path it was compiled from, for reports
+  TraceShape trace_shape = TraceShape::kNarrow;
 
   const QTensor& tensor(TensorId id) const { return tensors.at(id); }
 };
+
+// "wide" or "narrow", and back (nullopt for anything else).
+std::string TraceShapeName(TraceShape shape);
+std::optional<TraceShape> ParseTraceShape(std::string_view name);
 
 // The output tensor of an operator.
 TensorId OutputOf(const QOp& op);

@@ -43,7 +43,14 @@ expect_error 1 "invalid" "$ts" verify "$work/mlp.tsm" "$work/tampered.bin" --min
   --weight-bits 9 >/dev/null
 expect_error 1 "invalid" "$ts" verify "$work/other.tsm" "$work/proof.bin" --min-security-bits 0
 
+# The same proof against the model compiled with the wide layout (another AIR).
+"$ts" compile "$mlp/model.onnx" -o "$work/wide.tsm" --calibration "$mlp/calibration.json" \
+  --layout wide | grep -q "wide layout" || fail "compile --layout wide did not say so"
+expect_error 1 "invalid" "$ts" verify "$work/wide.tsm" "$work/proof.bin" --min-security-bits 0
+
 # Bad input.
+expect_error 2 "--layout must be narrow or wide" "$ts" compile "$mlp/model.onnx" \
+  -o "$work/x.tsm" --layout tall
 echo '{"input_data": [[1, 2]]}' >"$work/short.json"
 expect_error 1 "values" "$ts" prove "$work/mlp.tsm" --input "$work/short.json" -o "$work/x.bin"
 expect_error 1 "cannot open" "$ts" prove "$work/missing.tsm" --input "$mlp/input.json" -o "$work/x.bin"

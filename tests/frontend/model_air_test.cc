@@ -4,9 +4,9 @@
 #include "frontend/model_air.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include <algorithm>
-#include <bit>
 #include <utility>
 
 #include "air/errors.h"
@@ -84,6 +84,26 @@ TEST_CASE("fashion_mlp proves and verifies; its outputs come back from the proof
   const auto error = VerifyAgainst(air, proof);
   CHECK_MESSAGE(!error, (error ? error->message : ""));
   CHECK(air.Outputs(proof.public_inputs)[0].values == e.run.outputs[0].values);
+}
+
+TEST_CASE("fashion_mlp proves with both trace shapes, narrow with far fewer columns") {
+  Example e = MlpExample();
+  size_t columns[2];
+  for (const TraceShape trace_shape : {TraceShape::kWide, TraceShape::kNarrow}) {
+    CAPTURE(TraceShapeName(trace_shape));
+    e.model.trace_shape = trace_shape;
+    const ModelAir air(e.model);
+    const Proof proof = ProveOrFail(air, WitnessOf(air, e.run));
+    const auto error = VerifyAgainst(air, proof);
+    CHECK_MESSAGE(!error, (error ? error->message : ""));
+    CHECK(air.Outputs(proof.public_inputs)[0].values == e.run.outputs[0].values);
+    columns[static_cast<int>(trace_shape)] = 0;
+    for (const auto& tree : proof.pcs.sampled_values) {
+      columns[static_cast<int>(trace_shape)] += tree.size();
+    }
+  }
+  MESSAGE(fmt::format("fashion_mlp: {} columns wide, {} narrow", columns[0], columns[1]));
+  CHECK(columns[1] * 10 < columns[0]);
 }
 
 TEST_CASE("fashion_lenet, pinn, a layer normalization and grouped convolutions prove and verify") {
@@ -170,31 +190,33 @@ TEST_CASE("the model commitment changes with anything the AIR depends on") {
 
 TEST_CASE("a convolution's weights are committed once, not once per output position") {
   const std::string dir = ExampleDir("fashion_lenet");
-  const ModelAir air(CompileOnnxModel(dir + "/model.onnx", dir + "/calibration.json"));
-  const std::vector<const air::Component*> components = air.components();
-  auto layout = air::MakeLayout(components, kConfig);
-  REQUIRE(std::holds_alternative<air::AirLayout>(layout));
-  // The first convolution: 6 output channels at 24×24 positions, 25 inputs each.
-  const auto* conv =
-      dynamic_cast<const air::FrameworkComponent<air::LinearComponent>*>(components[0]);
-  REQUIRE(conv != nullptr);
-  const air::LinearComponentShape& shape = conv->eval().shape();
-  REQUIRE(shape.cols == 6);
-  const uint32_t chunks = (25 + shape.inputs_per_row - 1) / shape.inputs_per_row;
-  const size_t rows_per_position = std::bit_ceil(chunks);
-  CHECK((size_t{1} << conv->log_size()) >= 24 * 24 * rows_per_position);
-  // Its weight columns hold one position's rows (at least the 16 rows of the smallest column),
-  // so what is committed does not grow with the positions; every other column has a value per
-  // row.
-  const air::ComponentLayout& c = std::get<air::AirLayout>(layout).components[0];
-  size_t weight_columns = 0;
-  for (size_t j = 0; j < c.preprocessed.size(); ++j) {
-    const uint32_t log_size = c.info.preprocessed_columns[j].log_size;
-    if (log_size == conv->log_size()) continue;
-    ++weight_columns;
-    CHECK((size_t{1} << log_size) == std::max<size_t>(16, rows_per_position));
+  QuantizedModel model = CompileOnnxModel(dir + "/model.onnx", dir + "/calibration.json");
+  for (const TraceShape trace_shape : {TraceShape::kWide, TraceShape::kNarrow}) {
+    CAPTURE(TraceShapeName(trace_shape));
+    model.trace_shape = trace_shape;
+    const ModelAir air(model);
+    const std::vector<const air::Component*> components = air.components();
+    auto layout = air::MakeLayout(components, kConfig);
+    REQUIRE(std::holds_alternative<air::AirLayout>(layout));
+    // The first convolution: 24×24 positions (padded to 1024) of equally many rows each.
+    const auto* conv =
+        dynamic_cast<const air::FrameworkComponent<air::LinearComponent>*>(components[0]);
+    REQUIRE(conv != nullptr);
+    const air::LinearComponentShape& shape = conv->eval().shape();
+    const size_t rows_per_position = (size_t{1} << conv->log_size()) / 1024;
+    // Its weight columns hold one position's rows (at least the 16 rows of the smallest
+    // column), so what is committed does not grow with the positions; every other column has a
+    // value per row.
+    const air::ComponentLayout& c = std::get<air::AirLayout>(layout).components[0];
+    size_t weight_columns = 0;
+    for (size_t j = 0; j < c.preprocessed.size(); ++j) {
+      const uint32_t log_size = c.info.preprocessed_columns[j].log_size;
+      if (log_size == conv->log_size()) continue;
+      ++weight_columns;
+      CHECK((size_t{1} << log_size) == std::max<size_t>(16, rows_per_position));
+    }
+    CHECK(weight_columns == shape.inputs_per_row * shape.cols);
   }
-  CHECK(weight_columns == shape.inputs_per_row * shape.cols);
 }
 
 TEST_CASE("permuting two elements of an intermediate tensor is rejected") {

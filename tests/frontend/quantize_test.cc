@@ -80,6 +80,11 @@ TEST_CASE("a compiled model file round-trips") {
   const std::vector<Tensor> input =
       ReadInput(ExampleDir("fashion_lenet") + "/input.json", FloatGraphOf(loaded));
   CHECK(RunQuantized(loaded, input).values == RunQuantized(model, input).values);
+  CHECK(loaded.trace_shape == model.trace_shape);
+  QuantizedModel wide = model;
+  wide.trace_shape = TraceShape::kWide;
+  SaveQuantizedModel(wide, path);
+  CHECK(LoadQuantizedModel(path).trace_shape == TraceShape::kWide);
 
   // A truncated file and a foreign one are refused with one-line errors.
   std::string bytes;
