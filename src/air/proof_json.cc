@@ -1,8 +1,10 @@
 #include "air/proof_json.h"
 
 #include <string>
+#include <type_traits>
 #include <vector>
 
+#include "air/calldata.h"
 #include "field/felt252.h"
 #include "hash/blake2s.h"
 
@@ -98,14 +100,18 @@ json SizeBreakdownToJson(const ProofSizeBreakdown& b) {
 
 template <hash::MerkleHasher H>
 json ProofToJson(const StarkProof<H>& proof) {
-  return {{"format_version", kProofFormatVersion},
-          {"hash", ToString(ProofHashTraits<H>::kId)},
-          {"config", ConfigToJson(proof.config)},
-          {"public_inputs", ToJson(proof.public_inputs)},
-          {"interaction_pow_nonce", proof.interaction_pow_nonce},
-          {"claimed_sums", ToJson(proof.claimed_sums)},
-          {"pcs", PcsToJson(proof.pcs)},
-          {"size_breakdown", SizeBreakdownToJson(SizeBreakdown(proof))}};
+  json j = {{"format_version", kProofFormatVersion},
+            {"hash", ToString(ProofHashTraits<H>::kId)},
+            {"config", ConfigToJson(proof.config)},
+            {"public_inputs", ToJson(proof.public_inputs)},
+            {"interaction_pow_nonce", proof.interaction_pow_nonce},
+            {"claimed_sums", ToJson(proof.claimed_sums)},
+            {"pcs", PcsToJson(proof.pcs)},
+            {"size_breakdown", SizeBreakdownToJson(SizeBreakdown(proof))}};
+  if constexpr (std::is_same_v<H, hash::Poseidon252MerkleHasher>) {
+    j["calldata_felts"] = SizeBreakdownToJson(ProofCalldata(proof).felts_per_section);
+  }
+  return j;
 }
 
 template json ProofToJson(const StarkProof<hash::Blake2sMerkleHasher>&);

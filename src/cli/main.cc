@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "cli/bench_command.h"
+#include "cli/calldata_command.h"
 #include "cli/inspect_command.h"
 #include "cli/model_commands.h"
 #include "cli/prove_command.h"
@@ -24,6 +25,7 @@ commands:
   bench       prove and verify an example AIR and report time, size, memory and security
               (tensorstark bench --help)
   inspect     print a proof file as JSON (tensorstark inspect <proof.bin>)
+  calldata    write a poseidon252 proof as Starknet calldata (tensorstark calldata --help)
   selfcheck   run an end-to-end check of the field, circle and hash layers, with timings
   version     print the version
   help        print this help
@@ -60,6 +62,9 @@ int main(int argc, char** argv) {
   }
   if (command == "inspect") {
     return tensorstark::cli::RunInspectCommand(std::span<char* const>(argv + 2, argc - 2));
+  }
+  if (command == "calldata") {
+    return tensorstark::cli::RunCalldataCommand(std::span<char* const>(argv + 2, argc - 2));
   }
   if (argc > 2) {
     fmt::print(stderr, "tensorstark {}: unexpected argument '{}'\n", command, argv[2]);

@@ -48,6 +48,15 @@ expect_error 1 "invalid" "$ts" verify "$work/other.tsm" "$work/proof.bin" --min-
   --layout wide | grep -q "wide layout" || fail "compile --layout wide did not say so"
 expect_error 1 "invalid" "$ts" verify "$work/wide.tsm" "$work/proof.bin" --min-security-bits 0
 
+# Starknet calldata: fashion_mlp's onchain proof at 96 bits fits one transaction (5,000 felts).
+"$ts" prove "$work/mlp.tsm" --input "$mlp/input.json" -o "$work/onchain.bin" --profile onchain \
+  --hash poseidon252 >/dev/null 2>&1
+"$ts" calldata "$work/onchain.bin" -o "$work/calldata.json" >/dev/null
+felts=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "$work/calldata.json")
+[ "$felts" -le 5000 ] || fail "fashion_mlp's calldata has $felts felts, more than 5000"
+expect_error 1 "blake2s proof" "$ts" calldata "$work/proof.bin" -o "$work/x.json"
+expect_error 2 "-o FILE is required" "$ts" calldata "$work/onchain.bin"
+
 # Bad input.
 expect_error 2 "--layout must be narrow or wide" "$ts" compile "$mlp/model.onnx" \
   -o "$work/x.tsm" --layout tall

@@ -1,0 +1,85 @@
+#include "cli/calldata_command.h"
+
+#include <fmt/core.h>
+
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "air/calldata.h"
+#include "air/proof_io.h"
+#include "cli/command_args.h"
+#include "hash/poseidon252_merkle_hasher.h"
+
+namespace tensorstark::cli {
+namespace {
+
+constexpr std::string_view kUsage =
+    R"(usage: tensorstark calldata PROOF.bin -o CALLDATA.json
+
+Writes a Poseidon252 proof as the felt252 values the Starknet verifier contract reads: a JSON
+array of hex strings, M31 values packed eight per felt, and prints the felts per section.
+Starknet takes at most 5,000 calldata felts per transaction.
+
+options:
+  -o, --output FILE   the calldata to write (required)
+)";
+
+int Fail(const std::string& message) {
+  fmt::print(stderr, "tensorstark calldata: {}\n", message);
+  return 1;
+}
+
+}  // namespace
+
+int RunCalldataCommand(std::span<char* const> args) {
+  if (WantsHelp(args)) {
+    fmt::print("{}", kUsage);
+    return 0;
+  }
+  auto parsed = ParseCommandArgs(args, {"proof"}, {"output"});
+  if (const auto* error = std::get_if<std::string>(&parsed)) {
+    return UsageError("calldata", kUsage, *error);
+  }
+  const std::string& path = std::get<CommandArgs>(parsed).positional[0];
+  const Options& options = std::get<CommandArgs>(parsed).options;
+  if (!options.Has("output")) return UsageError("calldata", kUsage, "-o FILE is required");
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Fail(fmt::format("cannot open {}", path));
+  const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(file), {}};
+  auto hash = air::PeekProofHash(bytes);
+  if (const auto* error = std::get_if<air::ProofParseError>(&hash)) {
+    return Fail(fmt::format("{}: {}", path, error->message));
+  }
+  if (std::get<air::HashId>(hash) != air::HashId::kPoseidon252) {
+    return Fail(fmt::format(
+        "{} is a blake2s proof; the Starknet verifier reads poseidon252 proofs (prove with "
+        "--profile onchain --hash poseidon252)",
+        path));
+  }
+  using H = hash::Poseidon252MerkleHasher;
+  auto proof = air::ParseProof<H>(bytes);
+  if (const auto* error = std::get_if<air::ProofParseError>(&proof)) {
+    return Fail(fmt::format("{}: {}", path, error->message));
+  }
+  const air::Calldata calldata = air::ProofCalldata(std::get<air::StarkProof<H>>(proof));
+  nlohmann::json felts = nlohmann::json::array();
+  for (const field::Felt252& felt : calldata.felts) felts.push_back(felt.ToHex());
+  const std::string output = options.Get("output", "");
+  std::ofstream out(output);
+  out << felts.dump() << "\n";
+  if (!out.flush()) return Fail(fmt::format("cannot write {}", output));
+  const air::ProofSizeBreakdown& s = calldata.felts_per_section;
+  fmt::print(
+      "wrote {}: {} felts (configuration {}, public inputs {}, claimed sums {}, nonces {}, "
+      "commitments {}, sampled values {}, Merkle witness {}, queried values {}, FRI {})\n",
+      output, calldata.felts.size(), s.header_and_config, s.public_inputs, s.claimed_sums, s.nonces,
+      s.commitments, s.sampled_values, s.decommitment_hash_witness + s.decommitment_column_witness,
+      s.queried_values, s.fri_commitments + s.fri_witness + s.fri_decommitments + s.last_layer);
+  return 0;
+}
+
+}  // namespace tensorstark::cli
