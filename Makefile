@@ -22,9 +22,11 @@ build: configure
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# The Cairo verifier's tests alone (also part of `make test`).
-cairo-test: setup
+# The Cairo verifier's tests alone (also part of `make test`): its generated tests current, then
+# the package's tests through npm wasm-cairo.
+cairo-test: build
 	@node scripts/cairo/gen_vector_tests.mjs --check
+	@node scripts/cairo/gen_proof_fixtures.mjs $(BUILD)/tensorstark --check
 	@node scripts/cairo/test.mjs
 
 # The same suite built for the other SIMD levels, so every kernel's fallback stays tested.

@@ -20,11 +20,26 @@ const packageDir = args[0] ?? path.join(root, 'verifier-cairo');
 const require = createRequire(import.meta.url);
 initSync({ module: readFileSync(require.resolve('wasm-cairo/wasm-cairo_bg.wasm')) });
 
+const source = bundlePackage(packageDir);
+const run = (name) => runTests(source, /*allow_warnings=*/ false, name, /*include_ignored=*/ false,
+  /*ignored=*/ false, /*starknet=*/ true, /*run_profiler=*/ '', /*gas_disabled=*/ false,
+  /*print_resource_usage=*/ true);
+const passed = (output) => {
+  const summary = output.match(/test result: (\w+)\. (\d+) passed; (\d+) failed/);
+  return summary && summary[1] === 'ok' && Number(summary[2]) > 0;
+};
+
 const started = Date.now();
-const output = runTests(bundlePackage(packageDir), /*allow_warnings=*/ false, filter,
-  /*include_ignored=*/ false, /*ignored=*/ false, /*starknet=*/ true, /*run_profiler=*/ '',
-  /*gas_disabled=*/ false, /*print_resource_usage=*/ true);
+const output = run(filter);
 process.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
 console.log(`(${((Date.now() - started) / 1000).toFixed(1)} s)`);
-const summary = output.match(/test result: (\w+)\. (\d+) passed; (\d+) failed/);
-if (!summary || summary[1] !== 'ok' || Number(summary[2]) === 0) process.exit(1);
+if (!passed(output)) {
+  // The runner reports nothing about a failing test but the count: rerun them one by one to
+  // name the ones that fail.
+  const names = [...source.matchAll(/#\[test\][^]*?fn (\w+)/g)].map((m) => m[1])
+    .filter((name) => name.includes(filter));
+  for (const name of names) {
+    if (!passed(run(name))) console.log(`FAILED: ${name}`);
+  }
+  process.exit(1);
+}

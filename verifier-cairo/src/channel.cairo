@@ -69,27 +69,7 @@ pub impl ChannelImpl of ChannelTrait {
     fn draw_u32s(ref self: Channel) -> Array<u32> {
         let (x, _, _) = hades_permutation(self.digest, self.n_draws.into(), 3);
         self.n_draws += 1;
-        let x: u256 = x.into();
-        let mut words = array![];
-        // Bits 0 … 123 of the low half, then bits 124 … 127 joined with the high half's 27
-        // lowest, then three more limbs of the high half.
-        let mut low = x.low;
-        let mut i = 0_u32;
-        while i != 4 {
-            let (quotient, limb) = DivRem::div_rem(low, TWO_POW_31);
-            words.append(limb.try_into().unwrap());
-            low = quotient;
-            i += 1;
-        };
-        let (mut high, high_bits) = DivRem::div_rem(x.high, TWO_POW_27);
-        words.append((low + high_bits * 16).try_into().unwrap());
-        while i != 7 {
-            let (quotient, limb) = DivRem::div_rem(high, TWO_POW_31);
-            words.append(limb.try_into().unwrap());
-            high = quotient;
-            i += 1;
-        };
-        words
+        low_limbs_31(x)
     }
 
     /// The draw's words reduced mod P (the word 2^31 - 1 maps to 0).
@@ -136,6 +116,31 @@ pub impl ChannelImpl of ChannelTrait {
         self.digest = digest;
         self.n_draws = 0;
     }
+}
+
+/// The 8 low 31-bit limbs of x's integer value, least significant first.
+pub fn low_limbs_31(x: felt252) -> Array<u32> {
+    let x: u256 = x.into();
+    let mut limbs = array![];
+    // Bits 0 … 123 of the low half, then bits 124 … 127 joined with the high half's 27 lowest,
+    // then three more limbs of the high half.
+    let mut low = x.low;
+    let mut i = 0_u32;
+    while i != 4 {
+        let (quotient, limb) = DivRem::div_rem(low, TWO_POW_31);
+        limbs.append(limb.try_into().unwrap());
+        low = quotient;
+        i += 1;
+    };
+    let (mut high, high_bits) = DivRem::div_rem(x.high, TWO_POW_27);
+    limbs.append((low + high_bits * 16).try_into().unwrap());
+    while i != 7 {
+        let (quotient, limb) = DivRem::div_rem(high, TWO_POW_31);
+        limbs.append(limb.try_into().unwrap());
+        high = quotient;
+        i += 1;
+    };
+    limbs
 }
 
 fn append_coordinates(ref out: Array<M31>, value: QM31) {

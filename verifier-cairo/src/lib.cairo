@@ -4,6 +4,7 @@ pub mod circle;
 pub mod channel;
 pub mod queries;
 pub mod merkle;
+pub mod proof;
 
 #[cfg(test)]
 mod tests;

@@ -144,7 +144,7 @@ fn child_hash(
     }
     match hash_witness.pop_front() {
         Option::Some(hash) => *hash,
-        Option::None => panic!("Merkle: witness too short"),
+        Option::None => core::panic_with_felt252('Merkle: witness too short'),
     }
 }
 

@@ -2,3 +2,4 @@
 //! scripts/cairo/gen_vector_tests.mjs.
 mod channel_vectors;
 mod merkle_vectors;
+mod proof_fixtures;

@@ -1,0 +1,208 @@
+//! A STARK proof as the verifier reads it (src/air/proof.h, src/fri/proof.h), and its reader
+//! from calldata (src/air/calldata.h): every list starts with its length; M31 lists are packed
+//! eight values per felt (big-endian base 2^31, the last felt packing what is left), QM31 lists
+//! are their coordinates packed the same way, hashes and integers are one felt each. Sampled
+//! values come as one flat list: the AIR gives their shape. A malformed calldata panics with a
+//! message naming what is wrong.
+use crate::channel::{low_limbs_31, pack_m31s};
+use crate::fields::m31::{M31, P};
+use crate::fields::qm31::{QM31, QM31Trait};
+use crate::merkle::MerkleDecommitment;
+
+pub const CALLDATA_FORMAT_VERSION: u64 = 1;
+
+#[derive(Drop, Copy, Debug, PartialEq)]
+pub struct PcsConfig {
+    pub pow_bits: u32,
+    pub log_blowup_factor: u32,
+    pub log_last_layer_degree_bound: u32,
+    pub n_queries: u32,
+    pub fold_step: u32,
+}
+
+#[generate_trait]
+pub impl PcsConfigImpl of PcsConfigTrait {
+    /// pow_bits + log_blowup_factor · n_queries (src/fri/config.h).
+    fn security_bits(self: @PcsConfig) -> u32 {
+        *self.pow_bits + *self.log_blowup_factor * *self.n_queries
+    }
+}
+
+#[derive(Drop, Copy, Debug, PartialEq)]
+pub struct ProofConfig {
+    pub pcs: PcsConfig,
+    pub interaction_pow_bits: u32,
+}
+
+#[derive(Drop, Copy, Debug)]
+pub struct FriLayerProof {
+    pub fri_witness: Span<QM31>,
+    pub decommitment: MerkleDecommitment,
+    pub commitment: felt252,
+}
+
+#[derive(Drop, Copy, Debug)]
+pub struct FriProof {
+    pub first_layer: FriLayerProof,
+    pub inner_layers: Span<FriLayerProof>,
+    pub last_layer_poly: Span<QM31>,
+}
+
+#[derive(Drop, Copy, Debug)]
+pub struct PcsProof {
+    pub commitments: Span<felt252>,
+    pub sampled_values: Span<QM31>,
+    pub decommitments: Span<MerkleDecommitment>,
+    pub queried_values: Span<Span<M31>>,
+    pub proof_of_work: u64,
+    pub fri_proof: FriProof,
+}
+
+#[derive(Drop, Copy, Debug)]
+pub struct StarkProof {
+    pub config: ProofConfig,
+    pub public_inputs: Span<M31>,
+    pub interaction_pow_nonce: u64,
+    pub claimed_sums: Span<QM31>,
+    pub pcs: PcsProof,
+}
+
+pub fn read_proof(calldata: Span<felt252>) -> StarkProof {
+    let mut data = calldata;
+    assert(read_u64(ref data) == CALLDATA_FORMAT_VERSION, 'calldata: unknown version');
+    let pcs_config = PcsConfig {
+        pow_bits: read_u32(ref data),
+        log_blowup_factor: read_u32(ref data),
+        log_last_layer_degree_bound: read_u32(ref data),
+        n_queries: read_u32(ref data),
+        fold_step: read_u32(ref data),
+    };
+    let config = ProofConfig { pcs: pcs_config, interaction_pow_bits: read_u32(ref data) };
+    let public_inputs = read_m31s(ref data);
+    let interaction_pow_nonce = read_u64(ref data);
+    let claimed_sums = read_qm31s(ref data);
+    let commitments = read_hashes(ref data);
+    let sampled_values = read_qm31s(ref data);
+    let mut decommitments = array![];
+    let n_trees = read_u32(ref data);
+    while decommitments.len() < n_trees {
+        decommitments.append(read_decommitment(ref data));
+    };
+    let mut queried_values = array![];
+    let n_trees = read_u32(ref data);
+    while queried_values.len() < n_trees {
+        queried_values.append(read_m31s(ref data));
+    };
+    let proof_of_work = read_u64(ref data);
+    let first_layer = read_fri_layer(ref data);
+    let mut inner_layers = array![];
+    let n_inner = read_u32(ref data);
+    while inner_layers.len() < n_inner {
+        inner_layers.append(read_fri_layer(ref data));
+    };
+    let last_layer_poly = read_qm31s(ref data);
+    assert(data.len() == 0, 'calldata: trailing felts');
+    StarkProof {
+        config,
+        public_inputs,
+        interaction_pow_nonce,
+        claimed_sums,
+        pcs: PcsProof {
+            commitments,
+            sampled_values,
+            decommitments: decommitments.span(),
+            queried_values: queried_values.span(),
+            proof_of_work,
+            fri_proof: FriProof {
+                first_layer, inner_layers: inner_layers.span(), last_layer_poly,
+            },
+        },
+    }
+}
+
+fn next(ref data: Span<felt252>) -> felt252 {
+    match data.pop_front() {
+        Option::Some(felt) => *felt,
+        Option::None => core::panic_with_felt252('calldata: truncated'),
+    }
+}
+
+fn read_u64(ref data: Span<felt252>) -> u64 {
+    match next(ref data).try_into() {
+        Option::Some(value) => value,
+        Option::None => core::panic_with_felt252('calldata: integer out of range'),
+    }
+}
+
+fn read_u32(ref data: Span<felt252>) -> u32 {
+    match next(ref data).try_into() {
+        Option::Some(value) => value,
+        Option::None => core::panic_with_felt252('calldata: integer out of range'),
+    }
+}
+
+fn read_hashes(ref data: Span<felt252>) -> Span<felt252> {
+    let n = read_u32(ref data);
+    assert(data.len() >= n, 'calldata: truncated');
+    let hashes = data.slice(0, n);
+    data = data.slice(n, data.len() - n);
+    hashes
+}
+
+/// n values packed eight per felt; each felt must be the canonical packing of its values.
+fn read_packed(ref data: Span<felt252>, n: u32) -> Array<M31> {
+    let mut values = array![];
+    while values.len() < n {
+        let k = if n - values.len() < 8 {
+            n - values.len()
+        } else {
+            8
+        };
+        let felt = next(ref data);
+        let limbs = low_limbs_31(felt);
+        let mut chunk = array![];
+        let mut i = k;
+        while i != 0 {
+            i -= 1;
+            let limb = *limbs[i];
+            assert(limb < P, 'calldata: value out of range');
+            chunk.append(M31 { inner: limb });
+        };
+        assert(pack_m31s(chunk.span()) == felt, 'calldata: bad packing');
+        values.append_span(chunk.span());
+    };
+    values
+}
+
+fn read_m31s(ref data: Span<felt252>) -> Span<M31> {
+    let n = read_u32(ref data);
+    read_packed(ref data, n).span()
+}
+
+fn read_qm31s(ref data: Span<felt252>) -> Span<QM31> {
+    let n = read_u32(ref data);
+    let coordinates = read_packed(ref data, 4 * n);
+    let mut values = array![];
+    let mut i = 0;
+    while i != coordinates.len() {
+        values
+            .append(
+                QM31Trait::from_m31s(
+                    *coordinates[i], *coordinates[i + 1], *coordinates[i + 2], *coordinates[i + 3],
+                ),
+            );
+        i += 4;
+    };
+    values.span()
+}
+
+fn read_decommitment(ref data: Span<felt252>) -> MerkleDecommitment {
+    let hash_witness = read_hashes(ref data);
+    MerkleDecommitment { hash_witness, column_witness: read_m31s(ref data) }
+}
+
+fn read_fri_layer(ref data: Span<felt252>) -> FriLayerProof {
+    let fri_witness = read_qm31s(ref data);
+    let decommitment = read_decommitment(ref data);
+    FriLayerProof { fri_witness, decommitment, commitment: next(ref data) }
+}
