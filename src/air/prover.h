@@ -24,6 +24,7 @@
 #include "air/layout.h"
 #include "air/preprocessed.h"
 #include "air/proof.h"
+#include "air/setup.h"
 #include "circle/doubling.h"
 #include "circle/twiddles.h"
 #include "fri/pcs_prover.h"
@@ -61,12 +62,15 @@ CommittedTrees Committed(const Pcs& pcs) {
   return trees;
 }
 
+// With a proving key (setup.h) for these components and configuration, its preprocessed tree
+// is used as it is instead of being committed again.
 template <hash::Channel C, hash::MerkleLayerHasher H>
 std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
                                                 std::span<const Component* const> components,
                                                 std::vector<std::vector<std::vector<M31>>> traces,
                                                 std::vector<M31> public_inputs,
-                                                const ProveOptions& options = {}) {
+                                                const ProveOptions& options = {},
+                                                const ProvingKey<H>* key = nullptr) {
   ProveTimings* timings = options.timings;
   using Clock = std::chrono::steady_clock;
   Clock::time_point phase_start = Clock::now();
@@ -108,7 +112,19 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
   // Tree 0: preprocessed columns; tree 1: the main trace. Components with relations keep their
   // trace-domain values for the interaction trace.
   const std::vector<std::vector<M31>> preprocessed = GeneratePreprocessedTrace(components, layout);
-  pcs.CommitEvaluations(preprocessed, channel);
+  if (key) {
+    std::vector<uint32_t> key_log_sizes;
+    for (const circle::CirclePoly& poly : key->preprocessed->polys) {
+      key_log_sizes.push_back(poly.log_size());
+    }
+    if (key->log_blowup != log_blowup || key_log_sizes != layout.column_log_sizes[0]) {
+      return ProvingError{ProvingError::Kind::kInvalidAir,
+                          "the proving key is for another AIR or configuration"};
+    }
+    pcs.Commit(key->preprocessed, channel);
+  } else {
+    pcs.CommitEvaluations(preprocessed, channel);
+  }
   std::vector<std::vector<std::vector<M31>>> kept(components.size());
   std::vector<std::vector<M31>> main_columns;
   for (size_t i = 0; i < components.size(); ++i) {

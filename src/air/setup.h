@@ -1,24 +1,37 @@
-// Setup computes the verifying key (an FFT and a Merkle tree per preprocessed column),
-// deterministically and without any secret, so anyone can recompute and check it.
+// Setup computes the keys (an FFT and a Merkle tree per preprocessed column), deterministically
+// and without any secret, so anyone can recompute and check them. The verifying key is the
+// preprocessed tree's root; the proving key keeps the committed tree itself, so that proofs
+// against it do not commit it again.
 #pragma once
 
+#include <memory>
 #include <span>
+#include <string>
 #include <variant>
 #include <vector>
 
 #include "air/component.h"
 #include "air/layout.h"
 #include "air/preprocessed.h"
+#include "air/proof.h"
 #include "air/verifying_key.h"
 #include "circle/twiddles.h"
 #include "fri/pcs_prover.h"
 
 namespace tensorstark::air {
 
-// The key for these components at this configuration, or a one-line error for an invalid AIR.
-template <hash::Channel C, hash::MerkleLayerHasher H>
-std::variant<VerifyingKey<H>, std::string> Setup(std::span<const Component* const> components,
-                                                 const ProofConfig& config) {
+template <hash::MerkleLayerHasher H>
+struct ProvingKey {
+  VerifyingKey<H> verifying_key;
+  std::shared_ptr<const fri::CommittedTree<H>> preprocessed;
+  uint32_t log_blowup = 0;  // of the configuration it was made for
+};
+
+// The proving key for these components at this configuration, or a one-line error for an
+// invalid AIR.
+template <hash::MerkleLayerHasher H>
+std::variant<ProvingKey<H>, std::string> SetupProver(std::span<const Component* const> components,
+                                                     const ProofConfig& config) {
   auto layout_or_error = MakeLayout(components, config);
   if (const std::string* error = std::get_if<std::string>(&layout_or_error)) return *error;
   const AirLayout& layout = std::get<AirLayout>(layout_or_error);
@@ -26,13 +39,21 @@ std::variant<VerifyingKey<H>, std::string> Setup(std::span<const Component* cons
   for (const PreprocessedColumnId& id : layout.preprocessed_columns) {
     max_log_size = std::max(max_log_size, id.log_size);
   }
-  std::vector<std::vector<M31>> columns = GeneratePreprocessedTrace(components, layout);
+  const uint32_t log_blowup = config.pcs.fri.log_blowup_factor;
   const circle::TwiddleTree twiddles =
-      circle::TwiddleTree::ForCanonicDomains(max_log_size + config.pcs.fri.log_blowup_factor);
-  fri::CommitmentSchemeProver<C, H> pcs(config.pcs, twiddles);
-  C unused_channel;
-  pcs.CommitEvaluations(std::move(columns), unused_channel);
-  return VerifyingKey<H>{pcs.tree(0).merkle->root()};
+      circle::TwiddleTree::ForCanonicDomains(max_log_size + log_blowup);
+  auto tree = std::make_shared<const fri::CommittedTree<H>>(fri::CommitEvaluationsToTree<H>(
+      GeneratePreprocessedTrace(components, layout), log_blowup, twiddles));
+  return ProvingKey<H>{VerifyingKey<H>{tree->merkle->root()}, std::move(tree), log_blowup};
+}
+
+// The verifying key alone.
+template <hash::Channel C, hash::MerkleLayerHasher H>
+std::variant<VerifyingKey<H>, std::string> Setup(std::span<const Component* const> components,
+                                                 const ProofConfig& config) {
+  auto key = SetupProver<H>(components, config);
+  if (const std::string* error = std::get_if<std::string>(&key)) return *error;
+  return std::get<ProvingKey<H>>(key).verifying_key;
 }
 
 }  // namespace tensorstark::air

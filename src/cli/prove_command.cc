@@ -122,7 +122,8 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
   const frontend::ModelAir air(model);
   auto key = frontend::SetupModel<C, H>(air, config);
   if (auto* error = std::get_if<std::string>(&key)) throw FrontendError(*error);
-  const frontend::ModelCommitment commitment = std::get<frontend::ModelKey<H>>(key).commitment;
+  const frontend::ModelKey<H>& model_key = std::get<frontend::ModelKey<H>>(key);
+  const frontend::ModelCommitment commitment = model_key.commitment;
   progress.Phase("lower and commit to model", start);
   frontend::ModelAir::Witness witness = air.GenerateWitness(run, commitment);
   progress.Phase("witness", start);
@@ -131,8 +132,9 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
   air::ProveOptions prove_options;
   prove_options.timings = &timings;
   prove_options.n_public_inputs = air.n_public_inputs();
-  auto proof_or_error = air::Prove<C, H>(config, air.components(), std::move(witness.traces),
-                                         std::move(witness.public_inputs), prove_options);
+  auto proof_or_error =
+      air::Prove<C, H>(config, air.components(), std::move(witness.traces),
+                       std::move(witness.public_inputs), prove_options, &model_key.key);
   if (auto* error = std::get_if<air::ProvingError>(&proof_or_error)) {
     progress.Done();
     throw FrontendError("proving failed: " + air::ToString(*error));

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -45,17 +46,62 @@ struct PcsProveTimings {
   std::function<void(const std::string& phase, double ms)> on_phase;
 };
 
+// A committed tree: the polynomials, their low-degree extensions and the Merkle tree over them.
+template <hash::MerkleLayerHasher H>
+struct CommittedTree {
+  std::vector<circle::CirclePoly> polys;
+  circle::ColumnStorage storage;                  // the memory of `evaluations`
+  std::vector<std::span<const M31>> evaluations;  // on CanonicCoset(log + blowup), bit-reversed
+  std::optional<hash::MerkleProver<H>> merkle;
+};
+
+// Commits polynomials by their evaluations on CanonicCoset(log + log_blowup). `twiddles` must
+// serve those domains.
+template <hash::MerkleLayerHasher H>
+CommittedTree<H> CommitPolysToTree(std::vector<circle::CirclePoly> polys, uint32_t log_blowup,
+                                   const circle::TwiddleTree& twiddles) {
+  CommittedTree<H> tree;
+  std::vector<size_t> sizes;
+  for (const circle::CirclePoly& poly : polys) {
+    sizes.push_back(size_t{1} << (poly.log_size() + log_blowup));
+  }
+  // The FFT is the first to write the storage, so with several threads its pages fault in in
+  // parallel.
+  tree.storage = circle::ColumnStorage(sizes);
+  tbb::parallel_for(size_t{0}, polys.size(), [&](size_t i) {
+    const std::span<M31> values = tree.storage.column(i);
+    const uint32_t log_size = std::bit_width(values.size()) - 1;
+    circle::CircleFftExtend(polys[i].coeffs(), values,
+                            circle::CanonicCoset(log_size).circle_domain(), twiddles);
+  });
+  tree.evaluations = tree.storage.Columns();
+  tree.merkle.emplace(hash::MerkleProver<H>::Commit(tree.evaluations));
+  tree.polys = std::move(polys);
+  return tree;
+}
+
+// The same for columns given as evaluations on their trace domains
+// (CanonicCoset(log).circle_domain(), bit-reversed; each length a power of two ≥ 2).
+template <hash::MerkleLayerHasher H>
+CommittedTree<H> CommitEvaluationsToTree(std::vector<std::vector<M31>> columns, uint32_t log_blowup,
+                                         const circle::TwiddleTree& twiddles) {
+  tbb::parallel_for(size_t{0}, columns.size(), [&](size_t i) {
+    std::vector<M31>& values = columns[i];
+    const uint32_t log_size = std::bit_width(values.size()) - 1;
+    circle::CircleIfft(values, circle::CanonicCoset(log_size).circle_domain(), twiddles);
+  });
+  std::vector<circle::CirclePoly> polys;
+  polys.reserve(columns.size());
+  for (std::vector<M31>& coeffs : columns) polys.emplace_back(std::move(coeffs));
+  return CommitPolysToTree<H>(std::move(polys), log_blowup, twiddles);
+}
+
 template <hash::Channel C, hash::MerkleLayerHasher H>
 class CommitmentSchemeProver {
   static_assert(std::is_same_v<typename C::Hash, typename H::Hash>);
 
  public:
-  struct Tree {
-    std::vector<circle::CirclePoly> polys;
-    circle::ColumnStorage storage;                  // the memory of `evaluations`
-    std::vector<std::span<const M31>> evaluations;  // on CanonicCoset(log + blowup), bit-reversed
-    std::optional<hash::MerkleProver<H>> merkle;
-  };
+  using Tree = CommittedTree<H>;
 
   // `twiddles` must serve every canonic domain up to the largest evaluation domain.
   CommitmentSchemeProver(const PcsConfig& config, const circle::TwiddleTree& twiddles)
@@ -64,41 +110,24 @@ class CommitmentSchemeProver {
   const PcsConfig& config() const { return config_; }
   const circle::TwiddleTree& twiddles() const { return twiddles_; }
   size_t n_trees() const { return trees_.size(); }
-  const Tree& tree(size_t i) const { return trees_[i]; }
+  const Tree& tree(size_t i) const { return *trees_[i]; }
 
-  // Commits columns given as evaluations on their trace domains
-  // (CanonicCoset(log).circle_domain(), bit-reversed; each length a power of two ≥ 2).
   void CommitEvaluations(std::vector<std::vector<M31>> columns, C& channel) {
-    tbb::parallel_for(size_t{0}, columns.size(), [&](size_t i) {
-      std::vector<M31>& values = columns[i];
-      const uint32_t log_size = std::bit_width(values.size()) - 1;
-      circle::CircleIfft(values, circle::CanonicCoset(log_size).circle_domain(), twiddles_);
-    });
-    std::vector<circle::CirclePoly> polys;
-    polys.reserve(columns.size());
-    for (std::vector<M31>& coeffs : columns) polys.emplace_back(std::move(coeffs));
-    CommitPolys(std::move(polys), channel);
+    Commit(std::make_shared<const Tree>(CommitEvaluationsToTree<H>(
+               std::move(columns), config_.fri.log_blowup_factor, twiddles_)),
+           channel);
   }
 
   void CommitPolys(std::vector<circle::CirclePoly> polys, C& channel) {
-    Tree tree;
-    std::vector<size_t> sizes;
-    for (const circle::CirclePoly& poly : polys) {
-      sizes.push_back(size_t{1} << (poly.log_size() + config_.fri.log_blowup_factor));
-    }
-    // The FFT is the first to write the storage, so with several threads its pages fault in in
-    // parallel.
-    tree.storage = circle::ColumnStorage(sizes);
-    tbb::parallel_for(size_t{0}, polys.size(), [&](size_t i) {
-      const std::span<M31> values = tree.storage.column(i);
-      const uint32_t log_size = std::bit_width(values.size()) - 1;
-      circle::CircleFftExtend(polys[i].coeffs(), values,
-                              circle::CanonicCoset(log_size).circle_domain(), twiddles_);
-    });
-    tree.evaluations = tree.storage.Columns();
-    tree.merkle.emplace(hash::MerkleProver<H>::Commit(tree.evaluations));
-    tree.polys = std::move(polys);
-    channel.MixRoot(tree.merkle->root());
+    Commit(std::make_shared<const Tree>(
+               CommitPolysToTree<H>(std::move(polys), config_.fri.log_blowup_factor, twiddles_)),
+           channel);
+  }
+
+  // Also a tree committed before (a proving key's preprocessed tree), at this configuration's
+  // blowup.
+  void Commit(std::shared_ptr<const Tree> tree, C& channel) {
+    channel.MixRoot(tree->merkle->root());
     trees_.push_back(std::move(tree));
   }
 
@@ -121,15 +150,15 @@ class CommitmentSchemeProver {
     };
     PcsProof<H> proof;
     proof.config = config_;
-    for (const Tree& tree : trees_) proof.commitments.push_back(tree.merkle->root());
+    for (const auto& tree : trees_) proof.commitments.push_back(tree->merkle->root());
 
     // Out-of-domain samples (§5.3), mixed into the channel.
     proof.sampled_values.resize(trees_.size());
     std::vector<std::pair<size_t, size_t>> columns;  // (tree, column)
     for (size_t t = 0; t < trees_.size(); ++t) {
-      assert(sample_points[t].size() == trees_[t].polys.size());
-      proof.sampled_values[t].resize(trees_[t].polys.size());
-      for (size_t c = 0; c < trees_[t].polys.size(); ++c) {
+      assert(sample_points[t].size() == trees_[t]->polys.size());
+      proof.sampled_values[t].resize(trees_[t]->polys.size());
+      for (size_t c = 0; c < trees_[t]->polys.size(); ++c) {
         proof.sampled_values[t][c].resize(sample_points[t][c].size());
         columns.emplace_back(t, c);
       }
@@ -140,7 +169,8 @@ class CommitmentSchemeProver {
     std::map<std::pair<std::array<uint32_t, 8>, uint32_t>, circle::CirclePoint<QM31>> points;
     for (const auto& [t, c] : columns) {
       for (size_t s = 0; s < sample_points[t][c].size(); ++s) {
-        const auto key = std::pair{PointKey(sample_points[t][c][s]), trees_[t].polys[c].log_size()};
+        const auto key =
+            std::pair{PointKey(sample_points[t][c][s]), trees_[t]->polys[c].log_size()};
         openings[key].push_back({t, c, s});
         points.emplace(key, sample_points[t][c][s]);
       }
@@ -149,7 +179,7 @@ class CommitmentSchemeProver {
       const circle::BasisAtPoint basis(points.at(key), key.second);
       tbb::parallel_for(size_t{0}, members.size(), [&](size_t i) {
         const auto [t, c, s] = members[i];
-        proof.sampled_values[t][c][s] = basis.Evaluate(trees_[t].polys[c].coeffs());
+        proof.sampled_values[t][c][s] = basis.Evaluate(trees_[t]->polys[c].coeffs());
       });
     }
     channel.MixFelts(FlattenSamples(proof.sampled_values));
@@ -163,7 +193,7 @@ class CommitmentSchemeProver {
       std::vector<std::span<const M31>> evals;
       std::vector<std::vector<PointSample>> samples;
       for (const auto& [t, c] : groups[g].columns) {
-        evals.push_back(trees_[t].evaluations[c]);
+        evals.push_back(trees_[t]->evaluations[c]);
         samples.push_back(Samples(sample_points[t][c], proof.sampled_values[t][c]));
       }
       quotients[g] =
@@ -185,7 +215,8 @@ class CommitmentSchemeProver {
         hash::DrawQueryPositions(channel, max_log_size, config_.fri.n_queries);
     proof.fri_proof = fri_prover.Decommit(queries);
 
-    for (const Tree& tree : trees_) {
+    for (const auto& tree_ptr : trees_) {
+      const Tree& tree = *tree_ptr;
       auto [values, decommitment] = tree.merkle->Decommit(
           TreeQueries(queries, max_log_size, ColumnLogSizes(tree)), tree.evaluations);
       proof.queried_values.push_back(std::move(values));
@@ -205,13 +236,13 @@ class CommitmentSchemeProver {
   }
   std::vector<std::vector<uint32_t>> EvaluationLogSizes() const {
     std::vector<std::vector<uint32_t>> log_sizes;
-    for (const Tree& tree : trees_) log_sizes.push_back(ColumnLogSizes(tree));
+    for (const auto& tree : trees_) log_sizes.push_back(ColumnLogSizes(*tree));
     return log_sizes;
   }
 
   PcsConfig config_;
   const circle::TwiddleTree& twiddles_;
-  std::vector<Tree> trees_;
+  std::vector<std::shared_ptr<const Tree>> trees_;
 };
 
 }  // namespace tensorstark::fri

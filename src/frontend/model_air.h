@@ -93,17 +93,19 @@ class ModelAir {
 // error for an invalid configuration.
 template <hash::MerkleHasher H>
 struct ModelKey {
-  air::VerifyingKey<H> key;
+  air::ProvingKey<H> key;  // its verifying key is all a verifier uses
   ModelCommitment commitment;
 };
 
 template <hash::Channel C, hash::MerkleLayerHasher H>
 std::variant<ModelKey<H>, std::string> SetupModel(const ModelAir& air,
                                                   const air::ProofConfig& config) {
-  auto key = air::Setup<C, H>(air.components(), config);
+  auto key = air::SetupProver<H>(air.components(), config);
   if (auto* error = std::get_if<std::string>(&key)) return *error;
-  auto& verifying_key = std::get<air::VerifyingKey<H>>(key);
-  return ModelKey<H>{verifying_key, air.Commitment(verifying_key.preprocessed_root.ToHex())};
+  auto& proving_key = std::get<air::ProvingKey<H>>(key);
+  const ModelCommitment commitment =
+      air.Commitment(proving_key.verifying_key.preprocessed_root.ToHex());
+  return ModelKey<H>{std::move(proving_key), commitment};
 }
 
 // A proof of the model, against its key under the proof's configuration (SetupModel): the
@@ -131,7 +133,7 @@ std::optional<air::VerificationError> VerifyModelProof(const ModelAir& air,
     return air::VerificationError{Kind::kStatementMismatch, *error};
   }
   const std::vector<air::PublicLogupTerm> terms = air.PublicTerms(proof.public_inputs);
-  return air::Verify<C, H>(air.components(), proof, key.key, min_security_bits, terms,
+  return air::Verify<C, H>(air.components(), proof, key.key.verifying_key, min_security_bits, terms,
                            air.n_public_inputs());
 }
 

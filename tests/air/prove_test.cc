@@ -139,6 +139,36 @@ TEST_CASE_TEMPLATE("the proof bytes do not depend on the thread count", Hash, Bl
   }
 }
 
+TEST_CASE_TEMPLATE("a proving key's preprocessed tree gives the same proof", Hash, Blake2s,
+                   Poseidon252) {
+  const ProofConfig config = ProfileConfig(Profile::kTest);
+  const Air air = RangeCheck(6);
+  auto key = SetupProver<typename Hash::H>(air.Pointers(), config);
+  REQUIRE(std::holds_alternative<ProvingKey<typename Hash::H>>(key));
+  const ProvingKey<typename Hash::H>& proving_key = std::get<ProvingKey<typename Hash::H>>(key);
+  auto with_key = Prove<typename Hash::C, typename Hash::H>(config, air.Pointers(), air.traces,
+                                                            air.public_inputs, {}, &proving_key);
+  REQUIRE(std::holds_alternative<StarkProof<typename Hash::H>>(with_key));
+  CHECK(SerializeProof(std::get<StarkProof<typename Hash::H>>(with_key)) ==
+        SerializeProof(ProveOrFail<Hash>(air, config)));
+
+  // A key made for another AIR (no preprocessed columns) or another blowup is refused.
+  const Air other = WideFib(6);
+  auto other_key = SetupProver<typename Hash::H>(other.Pointers(), config);
+  REQUIRE(std::holds_alternative<ProvingKey<typename Hash::H>>(other_key));
+  auto refused = Prove<typename Hash::C, typename Hash::H>(
+      config, air.Pointers(), air.traces, air.public_inputs, {},
+      &std::get<ProvingKey<typename Hash::H>>(other_key));
+  REQUIRE(std::holds_alternative<ProvingError>(refused));
+  CHECK(std::get<ProvingError>(refused).kind == ProvingError::Kind::kInvalidAir);
+  ProofConfig higher_blowup = config;
+  ++higher_blowup.pcs.fri.log_blowup_factor;
+  refused = Prove<typename Hash::C, typename Hash::H>(higher_blowup, air.Pointers(), air.traces,
+                                                      air.public_inputs, {}, &proving_key);
+  REQUIRE(std::holds_alternative<ProvingError>(refused));
+  CHECK(std::get<ProvingError>(refused).kind == ProvingError::Kind::kInvalidAir);
+}
+
 TEST_CASE_TEMPLATE("the verifier refuses proofs below its minimum first", Hash, Blake2s,
                    Poseidon252) {
   // The test profile's 8 bits are below the default 96: rejected before anything is read.
