@@ -27,6 +27,7 @@ test: build
 cairo-test: build
 	@node scripts/cairo/gen_vector_tests.mjs --check
 	@node scripts/cairo/gen_proof_fixtures.mjs $(BUILD)/tensorstark --check
+	@node scripts/cairo/gen_airs.mjs $(BUILD)/tensorstark --check
 	@node scripts/cairo/test.mjs
 
 # The same suite built for the other SIMD levels, so every kernel's fallback stays tested.

@@ -18,4 +18,10 @@ std::vector<M31> Component::PreprocessedData(const PreprocessedColumnId&) const 
   return {};
 }
 
+std::vector<std::string> Component::ConstraintExpressions() const {
+  std::vector<std::string> texts;
+  for (const Expr& constraint : Constraints()) texts.push_back(constraint.ToString());
+  return texts;
+}
+
 }  // namespace tensorstark::air

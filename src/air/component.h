@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "air/expr.h"
 #include "air/preprocessed.h"
 #include "air/relation.h"
 #include "circle/circle_point.h"
@@ -118,8 +119,10 @@ class Component {
   virtual std::optional<ConstraintFailure> AssertConstraints(const ColumnsView& trace,
                                                              const EvalContext& ctx) const = 0;
 
-  // The constraints as printable expressions, in Evaluate order.
-  virtual std::vector<std::string> ConstraintExpressions() const = 0;
+  // The constraints as expressions (expr.h), in Evaluate order.
+  virtual std::vector<Expr> Constraints() const = 0;
+  // The same, printed.
+  std::vector<std::string> ConstraintExpressions() const;
 
   // The values, in coset row order, of a kData column among Info().preprocessed_columns.
   virtual std::vector<M31> PreprocessedData(const PreprocessedColumnId& id) const;

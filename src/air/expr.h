@@ -73,6 +73,9 @@ class Expr {
   uint32_t degree() const;
   bool is_extension() const;
   bool IsConstant(M31 value) const;
+  // The node's identity: expressions built once and used in several places share it (a code
+  // generator emits such a node once).
+  const void* id() const { return node_.get(); }
 
   // Infix text with the parentheses precedence requires, e.g.
   // "trace_2[0] - (trace_0[0] * trace_0[0] + trace_1[0] * trace_1[0])".

@@ -58,13 +58,8 @@ class FrameworkComponent final : public Component {
                                                      const EvalContext& ctx) const override {
     return air::AssertConstraints(eval_, trace, ctx);
   }
-  std::vector<std::string> ConstraintExpressions() const override {
-    const ExprEvaluator expressions = EvaluateExpressions(eval_);
-    std::vector<std::string> texts;
-    for (const Expr& constraint : expressions.constraints()) {
-      texts.push_back(constraint.ToString());
-    }
-    return texts;
+  std::vector<Expr> Constraints() const override {
+    return EvaluateExpressions(eval_).constraints();
   }
   std::vector<M31> PreprocessedData(const PreprocessedColumnId& id) const override {
     if constexpr (requires { eval_.PreprocessedData(id); }) {

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "cli/bench_command.h"
+#include "cli/cairo_gen_command.h"
 #include "cli/calldata_command.h"
 #include "cli/inspect_command.h"
 #include "cli/model_commands.h"
@@ -26,6 +27,7 @@ commands:
               (tensorstark bench --help)
   inspect     print a proof file as JSON (tensorstark inspect <proof.bin>)
   calldata    write a poseidon252 proof as Starknet calldata (tensorstark calldata --help)
+  cairo-gen   write a compiled model's constraints as Cairo (tensorstark cairo-gen --help)
   selfcheck   run an end-to-end check of the field, circle and hash layers, with timings
   version     print the version
   help        print this help
@@ -62,6 +64,9 @@ int main(int argc, char** argv) {
   }
   if (command == "inspect") {
     return tensorstark::cli::RunInspectCommand(std::span<char* const>(argv + 2, argc - 2));
+  }
+  if (command == "cairo-gen") {
+    return tensorstark::cli::RunCairoGenCommand(std::span<char* const>(argv + 2, argc - 2));
   }
   if (command == "calldata") {
     return tensorstark::cli::RunCalldataCommand(std::span<char* const>(argv + 2, argc - 2));

@@ -341,9 +341,7 @@ class CheatingLogup final : public Component {
       const air::ColumnsView& trace, const air::EvalContext& ctx) const override {
     return honest_.AssertConstraints(trace, ctx);
   }
-  std::vector<std::string> ConstraintExpressions() const override {
-    return honest_.ConstraintExpressions();
-  }
+  std::vector<air::Expr> Constraints() const override { return honest_.Constraints(); }
 
  private:
   const Component& honest_;

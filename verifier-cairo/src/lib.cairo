@@ -5,6 +5,8 @@ pub mod channel;
 pub mod queries;
 pub mod merkle;
 pub mod proof;
+pub mod air;
+pub mod airs;
 
 #[cfg(test)]
 mod tests;

@@ -1,0 +1,305 @@
+#include "air/cairo_gen.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <random>
+#include <set>
+#include <vector>
+
+#include "circle/circle_point.h"
+
+namespace tensorstark::air {
+namespace {
+
+std::string Qm31Literal(const QM31& v) {
+  const std::array<M31, 4> c = v.ToM31Array();
+  return fmt::format("QM31Trait::from_u32s({}, {}, {}, {})", c[0].value(), c[1].value(),
+                     c[2].value(), c[3].value());
+}
+
+size_t IndexOf(const std::vector<int>& offsets, int offset) {
+  return static_cast<size_t>(std::find(offsets.begin(), offsets.end(), offset) - offsets.begin());
+}
+
+// One constraint's function body: a `let` per expression node, the last one returned.
+class ConstraintWriter {
+ public:
+  ConstraintWriter(const ComponentInfo& info, const AirLayout& layout)
+      : info_(info), layout_(layout) {}
+
+  std::string Body(const Expr& constraint) {
+    const std::string value = Emit(constraint);
+    std::string body;
+    for (const std::string& line : lines_) body += fmt::format("{}\n", line);
+    return fmt::format("{}    {}\n", body, value);
+  }
+
+ private:
+  std::string Emit(const Expr& e) {
+    if (auto it = names_.find(e.id()); it != names_.end()) return it->second;
+    std::string value;
+    switch (e.op()) {
+      case Expr::Op::kConstant:
+        value = Qm31Literal(e.constant());
+        break;
+      case Expr::Op::kVariable:
+        value = Variable(e.variable());
+        break;
+      case Expr::Op::kAdd:
+      case Expr::Op::kSub:
+      case Expr::Op::kMul: {
+        const std::string a = Emit(e.operands()[0]), b = Emit(e.operands()[1]);
+        const char* op = e.op() == Expr::Op::kAdd ? "+" : e.op() == Expr::Op::kSub ? "-" : "*";
+        value = fmt::format("{} {} {}", a, op, b);
+        break;
+      }
+      case Expr::Op::kNeg:
+        value = fmt::format("-{}", Emit(e.operands()[0]));
+        break;
+      case Expr::Op::kCombine: {
+        std::array<std::string, 4> c;
+        for (size_t i = 0; i < 4; ++i) c[i] = Emit(e.operands()[i]);
+        value =
+            fmt::format("QM31Trait::from_partial_evals([{}, {}, {}, {}])", c[0], c[1], c[2], c[3]);
+        break;
+      }
+    }
+    const std::string name = fmt::format("v{}", names_.size());
+    lines_.push_back(fmt::format("    let {} = {};", name, value));
+    names_.emplace(e.id(), name);
+    return name;
+  }
+
+  std::string Variable(const ExprVariable& v) {
+    using Kind = ExprVariable::Kind;
+    switch (v.kind) {
+      case Kind::kTrace:
+        used.insert("trace");
+        return fmt::format("*(*trace[{}])[{}]", v.index,
+                           IndexOf(info_.trace_offsets[v.index], v.offset));
+      case Kind::kInteraction:
+        used.insert("interaction");
+        return fmt::format("*(*interaction[{}])[{}]", v.index,
+                           IndexOf(info_.interaction_offsets[v.index], v.offset));
+      case Kind::kPreprocessed: {
+        const auto& ids = info_.preprocessed_columns;
+        used.insert("preprocessed");
+        return fmt::format("*preprocessed[{}]",
+                           std::find(ids.begin(), ids.end(), v.preprocessed) - ids.begin());
+      }
+      case Kind::kPublicInput:
+        used.insert("public_inputs");
+        return fmt::format("QM31Trait::from_m31(*public_inputs[{}])", v.index);
+      case Kind::kLookupZ:
+        used.insert("lookup_elements");
+        return fmt::format("*lookup_elements[{}].z", RelationIndex(v.relation));
+      case Kind::kLookupAlphaPower:
+        used.insert("lookup_elements");
+        return fmt::format("*(*lookup_elements[{}].alpha_powers)[{}]", RelationIndex(v.relation),
+                           v.index);
+      case Kind::kClaimedSum:
+        used.insert("claimed_sum");
+        return "claimed_sum";
+    }
+    return "";
+  }
+
+  size_t RelationIndex(const std::string& name) const {
+    const auto& relations = layout_.relations;
+    return static_cast<size_t>(std::find_if(relations.begin(), relations.end(),
+                                            [&](const Relation& r) { return r.name == name; }) -
+                               relations.begin());
+  }
+
+  const ComponentInfo& info_;
+  const AirLayout& layout_;
+  std::map<const void*, std::string> names_;
+  std::vector<std::string> lines_;
+
+ public:
+  // What the body reads, so that the function declares nothing unused (Cairo warns).
+  std::set<std::string> used;
+};
+
+// Random inputs for the generated test, and the C++ evaluator's composition value on them.
+struct TestCase {
+  std::vector<MaskValues> masks;
+  std::vector<M31> public_inputs;
+  LookupElementsMap elements;
+  std::vector<QM31> claimed_sums;
+  circle::CirclePoint<QM31> point;
+  QM31 random_coeff;
+  QM31 expected;
+};
+
+TestCase MakeTestCase(std::span<const Component* const> components, const AirLayout& layout,
+                      uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  const auto m31 = [&] { return M31::Reduce(rng()); };
+  const auto qm31 = [&] { return QM31(m31(), m31(), m31(), m31()); };
+  TestCase t;
+  for (size_t i = 0; i < layout.n_public_inputs; ++i) t.public_inputs.push_back(m31());
+  for (const Relation& relation : layout.relations) {
+    LookupElements& e = t.elements[relation.name];
+    e.z = qm31();
+    e.alpha = qm31();
+    QM31 power = QM31::One();
+    for (uint32_t i = 0; i < relation.n_values; ++i, power *= e.alpha)
+      e.alpha_powers.push_back(power);
+  }
+  t.point = circle::CirclePoint<QM31>::FromT(qm31());
+  t.random_coeff = qm31();
+  for (size_t i = 0; i < components.size(); ++i) {
+    const ComponentInfo& info = layout.components[i].info;
+    MaskValues mask;
+    mask[kPreprocessedTree].resize(info.preprocessed_columns.size(), {QM31()});
+    for (auto& column : mask[kPreprocessedTree]) column[0] = qm31();
+    for (const auto& offsets : info.trace_offsets) {
+      mask[kTraceTree].emplace_back();
+      for (size_t k = 0; k < offsets.size(); ++k) mask[kTraceTree].back().push_back(qm31());
+    }
+    for (const auto& offsets : info.interaction_offsets) {
+      mask[kInteractionTree].emplace_back();
+      for (size_t k = 0; k < offsets.size(); ++k) mask[kInteractionTree].back().push_back(qm31());
+    }
+    t.claimed_sums.push_back(qm31());
+    const EvalContext ctx{t.public_inputs, &t.elements, t.claimed_sums.back()};
+    components[i]->EvaluateAtPoint(mask, t.point, t.random_coeff, ctx, t.expected);
+    t.masks.push_back(std::move(mask));
+  }
+  return t;
+}
+
+std::string Qm31Span(const std::vector<QM31>& values) {
+  std::string items;
+  for (const QM31& v : values)
+    items += fmt::format("{}{}", items.empty() ? "" : ", ", Qm31Literal(v));
+  return fmt::format("array![{}].span()", items);
+}
+
+std::string ColumnsSpan(const std::vector<std::vector<QM31>>& columns) {
+  std::string items;
+  for (const auto& column : columns) {
+    items += fmt::format("{}{}", items.empty() ? "" : ", ", Qm31Span(column));
+  }
+  return fmt::format("array![{}].span()", items);
+}
+
+std::string TestModule(const TestCase& t, const AirLayout& layout) {
+  std::string masks, public_inputs, elements, sums;
+  for (const MaskValues& mask : t.masks) {
+    std::vector<QM31> preprocessed;
+    for (const auto& column : mask[kPreprocessedTree]) preprocessed.push_back(column[0]);
+    masks += fmt::format(
+        "        ComponentMask {{\n            preprocessed: {},\n            trace: {},\n"
+        "            interaction: {},\n        }},\n",
+        Qm31Span(preprocessed), ColumnsSpan(mask[kTraceTree]), ColumnsSpan(mask[kInteractionTree]));
+  }
+  for (M31 v : t.public_inputs) {
+    public_inputs +=
+        fmt::format("{}M31Trait::reduce_u32({})", public_inputs.empty() ? "" : ", ", v.value());
+  }
+  for (const Relation& relation : layout.relations) {
+    const LookupElements& e = t.elements.at(relation.name);
+    elements += fmt::format("        LookupElements {{ z: {}, alpha_powers: {} }},\n",
+                            Qm31Literal(e.z), Qm31Span(e.alpha_powers));
+  }
+  return fmt::format(R"(
+#[cfg(test)]
+mod tests {{
+    use crate::air::{{AirInputs, ComponentMask, LookupElements}};
+    use crate::circle::CirclePoint;
+    use crate::fields::m31::M31Trait;
+    use crate::fields::qm31::QM31Trait;
+    use super::evaluate_composition;
+
+    #[test]
+    fn test_composition_matches_the_cpp_evaluator() {{
+        let masks = array![
+{}        ];
+        let inputs = AirInputs {{
+            public_inputs: array![{}].span(),
+            lookup_elements: array![
+{}            ].span(),
+        }};
+        let point = CirclePoint {{ x: {}, y: {} }};
+        let value = evaluate_composition(
+            masks.span(), @inputs, {}, point, {},
+        );
+        assert(value == {}, 'composition');
+    }}
+}}
+)",
+                     masks, public_inputs, elements, Qm31Literal(t.point.x), Qm31Literal(t.point.y),
+                     Qm31Span(t.claimed_sums), Qm31Literal(t.random_coeff),
+                     Qm31Literal(t.expected));
+}
+
+}  // namespace
+
+std::string GenerateCairoAir(std::span<const Component* const> components, const AirLayout& layout,
+                             std::string_view source, const uint64_t* with_test_seed) {
+  std::string out = fmt::format(
+      "// Generated by tensorstark cairo-gen from the C++ constraints of {}; do not edit.\n"
+      "use crate::air::{{AirInputs, ComponentMask, canonic_vanishing, fold_constraints}};\n"
+      "use crate::circle::CirclePoint;\n"
+      "use crate::fields::qm31::{{QM31, QM31Trait}};\n",
+      source);
+  std::string calls;
+  for (size_t i = 0; i < components.size(); ++i) {
+    const Component& c = *components[i];
+    const ComponentInfo& info = layout.components[i].info;
+    const std::string name = fmt::format("evaluate_{}", i);
+    // One function per constraint keeps each one's stack frame small (the Sierra-to-CASM step
+    // fails on long straight-line functions).
+    std::string folds;
+    const std::vector<Expr> constraints = c.Constraints();
+    for (size_t k = 0; k < constraints.size(); ++k) {
+      ConstraintWriter writer(info, layout);
+      const std::string body = writer.Body(constraints[k]);
+      const auto uses = [&](const char* what) { return writer.used.count(what) > 0; };
+      std::string prologue, params;
+      const bool reads_mask = uses("preprocessed") || uses("trace") || uses("interaction");
+      const bool reads_inputs = uses("public_inputs") || uses("lookup_elements");
+      for (const char* field : {"preprocessed", "trace", "interaction"}) {
+        if (uses(field)) prologue += fmt::format("    let {0} = *mask.{0};\n", field);
+      }
+      for (const char* field : {"public_inputs", "lookup_elements"}) {
+        if (uses(field)) prologue += fmt::format("    let {0} = *inputs.{0};\n", field);
+      }
+      out += fmt::format(
+          "\n/// {} constraint {}.\nfn {}_{}({}: @ComponentMask, {}: @AirInputs, {}: QM31) -> "
+          "QM31 {{\n{}{}}}\n",
+          c.name(), k, name, k, reads_mask ? "mask" : "_mask", reads_inputs ? "inputs" : "_inputs",
+          uses("claimed_sum") ? "claimed_sum" : "_claimed_sum", prologue, body);
+      folds += fmt::format("        {}_{}(mask, inputs, claimed_sum),\n", name, k);
+    }
+    // The values first, folded in a loop: straight-line field arithmetic between many calls is
+    // what the Sierra-to-CASM step cannot lay out.
+    out += fmt::format(
+        "\n/// {} (log size {}): its {} constraints folded into acc.\n"
+        "fn {}(\n    mask: @ComponentMask,\n    inputs: @AirInputs,\n    claimed_sum: QM31,\n"
+        "    denom_inv: QM31,\n    random_coeff: QM31,\n    acc: QM31,\n) -> QM31 {{\n"
+        "    let values = array![\n{}    ];\n"
+        "    fold_constraints(acc, values.span(), denom_inv, random_coeff)\n}}\n",
+        c.name(), c.log_size(), constraints.size(), name, folds);
+    calls += fmt::format(
+        "    acc = {}(masks[{}], inputs, *claimed_sums[{}], "
+        "canonic_vanishing({}, point).inverse(), random_coeff, acc);\n",
+        name, i, i, c.log_size());
+  }
+  out += fmt::format(
+      "\n/// The composition at `point` from every component's constraints, in component order.\n"
+      "pub fn evaluate_composition(\n    masks: Span<ComponentMask>,\n    inputs: @AirInputs,\n"
+      "    claimed_sums: Span<QM31>,\n    point: CirclePoint<QM31>,\n    random_coeff: QM31,\n"
+      ") -> QM31 {{\n    let mut acc = QM31Trait::from_u32s(0, 0, 0, 0);\n{}    acc\n}}\n",
+      calls);
+  if (with_test_seed) {
+    out += TestModule(MakeTestCase(components, layout, *with_test_seed), layout);
+  }
+  return out;
+}
+
+}  // namespace tensorstark::air
