@@ -36,6 +36,9 @@ class ConstraintWriter {
     return fmt::format("{}    {}\n", body, value);
   }
 
+  // What the body reads, so that the function declares nothing unused (Cairo warns).
+  bool Uses(const std::string& what) const { return used_.count(what) > 0; }
+
  private:
   std::string Emit(const Expr& e) {
     if (auto it = names_.find(e.id()); it != names_.end()) return it->second;
@@ -76,31 +79,31 @@ class ConstraintWriter {
     using Kind = ExprVariable::Kind;
     switch (v.kind) {
       case Kind::kTrace:
-        used.insert("trace");
+        used_.insert("trace");
         return fmt::format("*(*trace[{}])[{}]", v.index,
                            IndexOf(info_.trace_offsets[v.index], v.offset));
       case Kind::kInteraction:
-        used.insert("interaction");
+        used_.insert("interaction");
         return fmt::format("*(*interaction[{}])[{}]", v.index,
                            IndexOf(info_.interaction_offsets[v.index], v.offset));
       case Kind::kPreprocessed: {
         const auto& ids = info_.preprocessed_columns;
-        used.insert("preprocessed");
+        used_.insert("preprocessed");
         return fmt::format("*preprocessed[{}]",
                            std::find(ids.begin(), ids.end(), v.preprocessed) - ids.begin());
       }
       case Kind::kPublicInput:
-        used.insert("public_inputs");
+        used_.insert("public_inputs");
         return fmt::format("QM31Trait::from_m31(*public_inputs[{}])", v.index);
       case Kind::kLookupZ:
-        used.insert("lookup_elements");
+        used_.insert("lookup_elements");
         return fmt::format("*lookup_elements[{}].z", RelationIndex(v.relation));
       case Kind::kLookupAlphaPower:
-        used.insert("lookup_elements");
+        used_.insert("lookup_elements");
         return fmt::format("*(*lookup_elements[{}].alpha_powers)[{}]", RelationIndex(v.relation),
                            v.index);
       case Kind::kClaimedSum:
-        used.insert("claimed_sum");
+        used_.insert("claimed_sum");
         return "claimed_sum";
     }
     return "";
@@ -117,10 +120,7 @@ class ConstraintWriter {
   const AirLayout& layout_;
   std::map<const void*, std::string> names_;
   std::vector<std::string> lines_;
-
- public:
-  // What the body reads, so that the function declares nothing unused (Cairo warns).
-  std::set<std::string> used;
+  std::set<std::string> used_;
 };
 
 // Random inputs for the generated test, and the C++ evaluator's composition value on them.
@@ -254,13 +254,13 @@ std::string GenerateCairoAir(std::span<const Component* const> components, const
     const std::string name = fmt::format("evaluate_{}", i);
     // One function per constraint keeps each one's stack frame small (the Sierra-to-CASM step
     // fails on long straight-line functions).
-    std::string folds;
+    std::string values;
     const std::vector<Expr> constraints = c.Constraints();
     for (size_t k = 0; k < constraints.size(); ++k) {
       ConstraintWriter writer(info, layout);
       const std::string body = writer.Body(constraints[k]);
-      const auto uses = [&](const char* what) { return writer.used.count(what) > 0; };
-      std::string prologue, params;
+      const auto uses = [&](const char* what) { return writer.Uses(what); };
+      std::string prologue;
       const bool reads_mask = uses("preprocessed") || uses("trace") || uses("interaction");
       const bool reads_inputs = uses("public_inputs") || uses("lookup_elements");
       for (const char* field : {"preprocessed", "trace", "interaction"}) {
@@ -274,7 +274,7 @@ std::string GenerateCairoAir(std::span<const Component* const> components, const
           "QM31 {{\n{}{}}}\n",
           c.name(), k, name, k, reads_mask ? "mask" : "_mask", reads_inputs ? "inputs" : "_inputs",
           uses("claimed_sum") ? "claimed_sum" : "_claimed_sum", prologue, body);
-      folds += fmt::format("        {}_{}(mask, inputs, claimed_sum),\n", name, k);
+      values += fmt::format("        {}_{}(mask, inputs, claimed_sum),\n", name, k);
     }
     // The values first, folded in a loop: straight-line field arithmetic between many calls is
     // what the Sierra-to-CASM step cannot lay out.
@@ -284,7 +284,7 @@ std::string GenerateCairoAir(std::span<const Component* const> components, const
         "    denom_inv: QM31,\n    random_coeff: QM31,\n    acc: QM31,\n) -> QM31 {{\n"
         "    let values = array![\n{}    ];\n"
         "    fold_constraints(acc, values.span(), denom_inv, random_coeff)\n}}\n",
-        c.name(), c.log_size(), constraints.size(), name, folds);
+        c.name(), c.log_size(), constraints.size(), name, values);
     calls += fmt::format(
         "    acc = {}(masks[{}], inputs, *claimed_sums[{}], "
         "canonic_vanishing({}, point).inverse(), random_coeff, acc);\n",

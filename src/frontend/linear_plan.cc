@@ -217,7 +217,7 @@ void ChooseRowLayout(LinearPlan& plan, TraceShape shape) {
         !std::has_single_bit(static_cast<uint64_t>(groups))) {
       continue;
     }
-    LinearPlan split = plan;  // the sizes only: SplitOutputs would copy the reads
+    LinearPlan split = plan;  // with the split's sizes (the reads are not repeated: unused)
     split.rows *= groups;
     split.cols /= groups;
     split.groups = groups;
