@@ -7,15 +7,18 @@ import path from 'node:path';
 
 const MOD_DECLARATION = /^([ \t]*(?:pub(?:\([a-z]+\))?[ \t]+)?mod[ \t]+(\w+))[ \t]*;/gm;
 
-function inline(file, dir) {
+function inline(file, dir, leaveOut) {
   const text = readFileSync(file, 'utf8');
   return text.replace(MOD_DECLARATION, (_, head, name) => {
-    const body = inline(path.join(dir, `${name}.cairo`), path.join(dir, name));
+    if (file.endsWith(`${path.sep}lib.cairo`) && leaveOut.includes(name)) return `${head} {}`;
+    const body = inline(path.join(dir, `${name}.cairo`), path.join(dir, name), leaveOut);
     return `${head} {\n${body}\n}`;
   });
 }
 
-export function bundlePackage(packageDir) {
+// leaveOut: top-level modules (declared in lib.cairo) bundled empty, for a smaller program when
+// nothing else uses them.
+export function bundlePackage(packageDir, leaveOut = []) {
   const src = path.join(packageDir, 'src');
-  return inline(path.join(src, 'lib.cairo'), src);
+  return inline(path.join(src, 'lib.cairo'), src, leaveOut);
 }
