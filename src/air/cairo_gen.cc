@@ -123,6 +123,53 @@ class ConstraintWriter {
   std::set<std::string> used_;
 };
 
+template <class T>
+std::string ListOf(const std::vector<T>& values) {
+  std::string items;
+  for (const T& v : values) items += fmt::format("{}{}", items.empty() ? "" : ", ", v);
+  return fmt::format("array![{}].span()", items);
+}
+
+// Nested lists as split_lists(lengths, flat values) (air.cairo): long literals of nested arrays
+// or structs are what the Sierra-to-CASM step cannot lay out.
+template <class T>
+std::string SplitLists(const std::vector<std::vector<T>>& lists) {
+  std::vector<size_t> lengths;
+  std::vector<T> flat;
+  for (const auto& list : lists) {
+    lengths.push_back(list.size());
+    flat.insert(flat.end(), list.begin(), list.end());
+  }
+  return fmt::format("split_lists({}, {})", ListOf(lengths), ListOf(flat));
+}
+
+std::string ColumnMasks(const AirLayout& layout, size_t tree) {
+  std::vector<uint32_t> log_sizes;
+  std::vector<std::vector<int>> offsets;
+  for (const ComponentLayout& c : layout.components) {
+    const auto& columns = tree == kTraceTree ? c.info.trace_offsets : c.info.interaction_offsets;
+    const size_t begin = tree == kTraceTree ? c.trace_begin : c.interaction_begin;
+    for (size_t j = 0; j < columns.size(); ++j) {
+      log_sizes.push_back(layout.column_log_sizes[tree][begin + j]);
+      offsets.push_back(columns[j]);
+    }
+  }
+  return fmt::format("column_masks({}, {})", ListOf(log_sizes), SplitLists(offsets));
+}
+
+// The AIR's shape (air.cairo), from which the verifier derives the sample points.
+std::string AirShapeFunction(const AirLayout& layout) {
+  return fmt::format(
+      "\n/// The trees' columns and how each is sampled.\n"
+      "pub fn air_shape() -> AirShape {{\n    AirShape {{\n"
+      "        preprocessed_log_sizes: {},\n        preprocessed_doublings: {},\n"
+      "        trace: {},\n        interaction: {},\n        n_composition_chunks: {},\n"
+      "    }}\n}}\n",
+      ListOf(layout.column_log_sizes[kPreprocessedTree]), SplitLists(layout.preprocessed_doublings),
+      ColumnMasks(layout, kTraceTree), ColumnMasks(layout, kInteractionTree),
+      layout.n_composition_chunks());
+}
+
 // Random inputs for the generated test, and the C++ evaluator's composition value on them.
 struct TestCase {
   std::vector<MaskValues> masks;
@@ -172,23 +219,50 @@ TestCase MakeTestCase(std::span<const Component* const> components, const AirLay
   return t;
 }
 
-std::string Qm31Span(const std::vector<QM31>& values) {
-  std::string items;
-  for (const QM31& v : values)
-    items += fmt::format("{}{}", items.empty() ? "" : ", ", Qm31Literal(v));
-  return fmt::format("array![{}].span()", items);
+std::vector<uint32_t> Coordinates(const std::vector<QM31>& values) {
+  std::vector<uint32_t> out;
+  for (const QM31& v : values) {
+    for (M31 c : v.ToM31Array()) out.push_back(c.value());
+  }
+  return out;
 }
 
+std::string Qm31Span(const std::vector<QM31>& values) {
+  return fmt::format("qm31s({})", ListOf(Coordinates(values)));
+}
+
+// Columns of QM31 values: split_lists over their coordinates.
 std::string ColumnsSpan(const std::vector<std::vector<QM31>>& columns) {
-  std::string items;
+  std::vector<size_t> lengths;
+  std::vector<QM31> flat;
   for (const auto& column : columns) {
-    items += fmt::format("{}{}", items.empty() ? "" : ", ", Qm31Span(column));
+    lengths.push_back(column.size());
+    flat.insert(flat.end(), column.begin(), column.end());
   }
-  return fmt::format("array![{}].span()", items);
+  return fmt::format("split_lists({}, {})", ListOf(lengths), Qm31Span(flat));
+}
+
+// points[tree][column][sample], each tree as split_lists over the points' coordinates.
+std::string SamplePointsLiteral(const fri::SamplePoints& points) {
+  std::string trees;
+  for (const auto& tree : points) {
+    std::vector<size_t> lengths;
+    std::vector<QM31> coordinates;
+    for (const auto& column : tree) {
+      lengths.push_back(column.size());
+      for (const circle::CirclePoint<QM31>& p : column) {
+        coordinates.push_back(p.x);
+        coordinates.push_back(p.y);
+      }
+    }
+    trees += fmt::format("{}split_lists({}, qm31_points({}))", trees.empty() ? "" : ", ",
+                         ListOf(lengths), ListOf(Coordinates(coordinates)));
+  }
+  return fmt::format("array![{}].span()", trees);
 }
 
 std::string TestModule(const TestCase& t, const AirLayout& layout) {
-  std::string masks, public_inputs, elements, sums;
+  std::string masks, elements;
   for (const MaskValues& mask : t.masks) {
     std::vector<QM31> preprocessed;
     for (const auto& column : mask[kPreprocessedTree]) preprocessed.push_back(column[0]);
@@ -197,10 +271,8 @@ std::string TestModule(const TestCase& t, const AirLayout& layout) {
         "            interaction: {},\n        }},\n",
         Qm31Span(preprocessed), ColumnsSpan(mask[kTraceTree]), ColumnsSpan(mask[kInteractionTree]));
   }
-  for (M31 v : t.public_inputs) {
-    public_inputs +=
-        fmt::format("{}M31Trait::reduce_u32({})", public_inputs.empty() ? "" : ", ", v.value());
-  }
+  std::vector<uint32_t> public_values;
+  for (M31 v : t.public_inputs) public_values.push_back(v.value());
   for (const Relation& relation : layout.relations) {
     const LookupElements& e = t.elements.at(relation.name);
     elements += fmt::format("        LookupElements {{ z: {}, alpha_powers: {} }},\n",
@@ -209,18 +281,20 @@ std::string TestModule(const TestCase& t, const AirLayout& layout) {
   return fmt::format(R"(
 #[cfg(test)]
 mod tests {{
-    use crate::air::{{AirInputs, ComponentMask, LookupElements}};
+    use crate::air::{{
+        AirInputs, ComponentMask, LookupElements, m31s, qm31_points, qm31s, sample_points,
+        split_lists,
+    }};
     use crate::circle::CirclePoint;
-    use crate::fields::m31::M31Trait;
     use crate::fields::qm31::QM31Trait;
-    use super::evaluate_composition;
+    use super::{{air_shape, evaluate_composition}};
 
     #[test]
     fn test_composition_matches_the_cpp_evaluator() {{
         let masks = array![
 {}        ];
         let inputs = AirInputs {{
-            public_inputs: array![{}].span(),
+            public_inputs: m31s({}),
             lookup_elements: array![
 {}            ].span(),
         }};
@@ -230,11 +304,19 @@ mod tests {{
         );
         assert(value == {}, 'composition');
     }}
+
+    #[test]
+    fn test_sample_points_match_the_cpp_layout() {{
+        let point = CirclePoint {{ x: {}, y: {} }};
+        let expected = {};
+        assert(sample_points(@air_shape(), point) == expected, 'sample points');
+    }}
 }}
 )",
-                     masks, public_inputs, elements, Qm31Literal(t.point.x), Qm31Literal(t.point.y),
-                     Qm31Span(t.claimed_sums), Qm31Literal(t.random_coeff),
-                     Qm31Literal(t.expected));
+                     masks, ListOf(public_values), elements, Qm31Literal(t.point.x),
+                     Qm31Literal(t.point.y), Qm31Span(t.claimed_sums), Qm31Literal(t.random_coeff),
+                     Qm31Literal(t.expected), Qm31Literal(t.point.x), Qm31Literal(t.point.y),
+                     SamplePointsLiteral(MakeSamplePoints(layout, t.point)));
 }
 
 }  // namespace
@@ -243,7 +325,9 @@ std::string GenerateCairoAir(std::span<const Component* const> components, const
                              std::string_view source, const uint64_t* with_test_seed) {
   std::string out = fmt::format(
       "// Generated by tensorstark cairo-gen from the C++ constraints of {}; do not edit.\n"
-      "use crate::air::{{AirInputs, ComponentMask, canonic_vanishing, fold_constraints}};\n"
+      "use crate::air::{{\n    AirInputs, AirShape, ComponentMask, canonic_vanishing, "
+      "column_masks, "
+      "fold_constraints,\n    split_lists,\n}};\n"
       "use crate::circle::CirclePoint;\n"
       "use crate::fields::qm31::{{QM31, QM31Trait}};\n",
       source);
@@ -290,6 +374,7 @@ std::string GenerateCairoAir(std::span<const Component* const> components, const
         "canonic_vanishing({}, point).inverse(), random_coeff, acc);\n",
         name, i, i, c.log_size());
   }
+  out += AirShapeFunction(layout);
   out += fmt::format(
       "\n/// The composition at `point` from every component's constraints, in component order.\n"
       "pub fn evaluate_composition(\n    masks: Span<ComponentMask>,\n    inputs: @AirInputs,\n"
