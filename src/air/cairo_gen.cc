@@ -132,15 +132,21 @@ std::string ListOf(const std::vector<T>& values) {
 
 // Nested lists as split_lists(lengths, flat values) (air.cairo): long literals of nested arrays
 // or structs are what the Sierra-to-CASM step cannot lay out.
-template <class T>
-std::string SplitLists(const std::vector<std::vector<T>>& lists) {
+// `encode` writes the flat list (ListOf by default).
+template <class T, class Encode>
+std::string SplitLists(const std::vector<std::vector<T>>& lists, Encode encode) {
   std::vector<size_t> lengths;
   std::vector<T> flat;
   for (const auto& list : lists) {
     lengths.push_back(list.size());
     flat.insert(flat.end(), list.begin(), list.end());
   }
-  return fmt::format("split_lists({}, {})", ListOf(lengths), ListOf(flat));
+  return fmt::format("split_lists({}, {})", ListOf(lengths), encode(flat));
+}
+
+template <class T>
+std::string SplitLists(const std::vector<std::vector<T>>& lists) {
+  return SplitLists(lists, [](const std::vector<T>& flat) { return ListOf(flat); });
 }
 
 std::string ColumnMasks(const AirLayout& layout, size_t tree) {
@@ -231,17 +237,6 @@ std::string Qm31Span(const std::vector<QM31>& values) {
   return fmt::format("qm31s({})", ListOf(Coordinates(values)));
 }
 
-// Columns of QM31 values: split_lists over their coordinates.
-std::string ColumnsSpan(const std::vector<std::vector<QM31>>& columns) {
-  std::vector<size_t> lengths;
-  std::vector<QM31> flat;
-  for (const auto& column : columns) {
-    lengths.push_back(column.size());
-    flat.insert(flat.end(), column.begin(), column.end());
-  }
-  return fmt::format("split_lists({}, {})", ListOf(lengths), Qm31Span(flat));
-}
-
 // points[tree][column][sample], each tree as split_lists over the points' coordinates.
 std::string SamplePointsLiteral(const fri::SamplePoints& points) {
   std::string trees;
@@ -269,7 +264,8 @@ std::string TestModule(const TestCase& t, const AirLayout& layout) {
     masks += fmt::format(
         "        ComponentMask {{\n            preprocessed: {},\n            trace: {},\n"
         "            interaction: {},\n        }},\n",
-        Qm31Span(preprocessed), ColumnsSpan(mask[kTraceTree]), ColumnsSpan(mask[kInteractionTree]));
+        Qm31Span(preprocessed), SplitLists(mask[kTraceTree], Qm31Span),
+        SplitLists(mask[kInteractionTree], Qm31Span));
   }
   std::vector<uint32_t> public_values;
   for (M31 v : t.public_inputs) public_values.push_back(v.value());
