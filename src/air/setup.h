@@ -48,7 +48,7 @@ std::variant<ProvingKey<H>, std::string> SetupProver(std::span<const Component* 
 }
 
 // The verifying key alone.
-template <hash::Channel C, hash::MerkleLayerHasher H>
+template <hash::MerkleLayerHasher H>
 std::variant<VerifyingKey<H>, std::string> Setup(std::span<const Component* const> components,
                                                  const ProofConfig& config) {
   auto key = SetupProver<H>(components, config);

@@ -90,7 +90,7 @@ std::variant<BenchResult, std::string> Run(const ExampleAirBuilder& build,
     result.proof = air::SerializeProof(proof);
     result.proof_bytes = result.proof.size();
     const std::vector<uint8_t>& bytes = result.proof;
-    auto key_or_error = air::Setup<C, H>(example.ComponentPointers(), config);
+    auto key_or_error = air::Setup<H>(example.ComponentPointers(), config);
     if (auto* error = std::get_if<std::string>(&key_or_error)) return *error;
     const auto& key = std::get<air::VerifyingKey<H>>(key_or_error);
     // Verification parses the bytes, as a real verifier would; the median of 5.

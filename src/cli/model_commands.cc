@@ -20,9 +20,7 @@
 #include "frontend/input_file.h"
 #include "frontend/model_air.h"
 #include "frontend/quantized_eval.h"
-#include "hash/blake2s_channel.h"
 #include "hash/blake2s_merkle_hasher.h"
-#include "hash/poseidon252_channel.h"
 #include "hash/poseidon252_merkle_hasher.h"
 
 namespace tensorstark::cli {
@@ -89,9 +87,9 @@ int64_t WeightCount(const QuantizedModel& model) {
   return count;
 }
 
-template <class C, class H>
+template <class H>
 void PrintCommitment(const frontend::ModelAir& air, air::Profile profile, const char* hash) {
-  auto key = frontend::SetupModel<C, H>(air, air::ProfileConfig(profile));
+  auto key = frontend::SetupModel<H>(air, air::ProfileConfig(profile));
   const std::string text = std::holds_alternative<std::string>(key)
                                ? std::get<std::string>(key)
                                : frontend::ToHex(std::get<frontend::ModelKey<H>>(key).commitment);
@@ -131,10 +129,8 @@ void PrintCommitments(const QuantizedModel& model) {
     return;
   }
   PrintAirSize(*air);
-  PrintCommitment<hash::Blake2sChannel, hash::Blake2sMerkleHasher>(*air, air::Profile::kFast,
-                                                                   "blake2s");
-  PrintCommitment<hash::Poseidon252Channel, hash::Poseidon252MerkleHasher>(
-      *air, air::Profile::kOnchain, "poseidon252");
+  PrintCommitment<hash::Blake2sMerkleHasher>(*air, air::Profile::kFast, "blake2s");
+  PrintCommitment<hash::Poseidon252MerkleHasher>(*air, air::Profile::kOnchain, "poseidon252");
 }
 
 }  // namespace

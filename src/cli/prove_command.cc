@@ -120,7 +120,7 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
   const frontend::QuantizedRun run = frontend::RunQuantized(model, input);
   progress.Phase("run model", start);
   const frontend::ModelAir air(model);
-  auto key = frontend::SetupModel<C, H>(air, config);
+  auto key = frontend::SetupModel<H>(air, config);
   if (auto* error = std::get_if<std::string>(&key)) throw FrontendError(*error);
   const frontend::ModelKey<H>& model_key = std::get<frontend::ModelKey<H>>(key);
   const frontend::ModelCommitment commitment = model_key.commitment;
@@ -198,7 +198,7 @@ int VerifyWith(const frontend::QuantizedModel& model, std::span<const uint8_t> b
   // The key a verifier derives once per model and configuration.
   start = std::chrono::steady_clock::now();
   const frontend::ModelAir air(model);
-  auto key = frontend::SetupModel<C, H>(air, proof.config);
+  auto key = frontend::SetupModel<H>(air, proof.config);
   if (auto* error = std::get_if<std::string>(&key)) {
     fmt::print("invalid: {}\n", *error);
     return 1;

@@ -97,7 +97,7 @@ struct ModelKey {
   ModelCommitment commitment;
 };
 
-template <hash::Channel C, hash::MerkleLayerHasher H>
+template <hash::MerkleLayerHasher H>
 std::variant<ModelKey<H>, std::string> SetupModel(const ModelAir& air,
                                                   const air::ProofConfig& config) {
   auto key = air::SetupProver<H>(air.components(), config);
@@ -142,7 +142,7 @@ template <hash::Channel C, hash::MerkleLayerHasher H>
 std::optional<air::VerificationError> VerifyModelProof(const ModelAir& air,
                                                        const air::StarkProof<H>& proof,
                                                        uint32_t min_security_bits) {
-  auto key = SetupModel<C, H>(air, proof.config);
+  auto key = SetupModel<H>(air, proof.config);
   if (auto* error = std::get_if<std::string>(&key)) {
     return air::VerificationError{air::VerificationError::Kind::kInvalidAir, *error};
   }

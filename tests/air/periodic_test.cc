@@ -77,7 +77,7 @@ std::variant<StarkProof<Hash::H>, ProvingError> ProveAir(PeriodicAir& air, bool 
 
 std::optional<VerificationError> VerifyAir(const PeriodicAir& air,
                                            const StarkProof<Hash::H>& proof) {
-  auto key = Setup<Hash::C, Hash::H>(air.Pointers(), proof.config);
+  auto key = Setup<Hash::H>(air.Pointers(), proof.config);
   REQUIRE(std::holds_alternative<VerifyingKey<Hash::H>>(key));
   return Verify<Hash::C, Hash::H>(air.Pointers(), proof, std::get<VerifyingKey<Hash::H>>(key),
                                   /*min_security_bits=*/0);

@@ -85,7 +85,7 @@ template <class Hash>
 std::optional<VerificationError> VerifyWithKey(const Air& air,
                                                const StarkProof<typename Hash::H>& proof,
                                                uint32_t min_security_bits) {
-  auto key = Setup<typename Hash::C, typename Hash::H>(air.Pointers(), proof.config);
+  auto key = Setup<typename Hash::H>(air.Pointers(), proof.config);
   if (auto* error = std::get_if<std::string>(&key)) FAIL(*error);
   return Verify<typename Hash::C, typename Hash::H>(
       air.Pointers(), proof, std::get<VerifyingKey<typename Hash::H>>(key), min_security_bits);
@@ -184,7 +184,7 @@ TEST_CASE_TEMPLATE("the verifier refuses proofs below its minimum first", Hash, 
   REQUIRE(error.has_value());
   CHECK(error->kind == VerificationError::Kind::kInsufficientSecurity);
   // The default argument is that minimum.
-  auto key = Setup<typename Hash::C, typename Hash::H>(air.Pointers(), proof.config);
+  auto key = Setup<typename Hash::H>(air.Pointers(), proof.config);
   REQUIRE(std::holds_alternative<VerifyingKey<typename Hash::H>>(key));
   error = Verify<typename Hash::C, typename Hash::H>(air.Pointers(), proof,
                                                      std::get<VerifyingKey<typename Hash::H>>(key));

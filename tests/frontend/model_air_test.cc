@@ -52,7 +52,7 @@ const air::ProofConfig kConfig = air::ProfileConfig(air::Profile::kTest);
 
 // The commitment of a model under the test configuration.
 ModelCommitment CommitmentOf(const ModelAir& air) {
-  auto key = SetupModel<Channel, Hasher>(air, kConfig);
+  auto key = SetupModel<Hasher>(air, kConfig);
   if (auto* error = std::get_if<std::string>(&key)) FAIL(*error);
   return std::get<ModelKey<Hasher>>(key).commitment;
 }

@@ -70,7 +70,7 @@ std::string RunConformanceTest(const fs::path& dir) {
       return std::string("unsupported: ") + e.what();
     }
     const air::ProofConfig config = air::ProfileConfig(air::Profile::kTest);
-    auto key = SetupModel<Channel, Hasher>(*air, config);
+    auto key = SetupModel<Hasher>(*air, config);
     if (auto* error = std::get_if<std::string>(&key)) return "failed: setup: " + *error;
     ModelAir::Witness witness;
     try {

@@ -174,7 +174,7 @@ StarkProof<typename S::H> ProveOrFail(const ProofConfig& config,
 template <class S>
 air::VerifyingKey<typename S::H> KeyFor(const std::vector<const Component*>& components,
                                         const ProofConfig& config) {
-  auto key = air::Setup<typename S::C, typename S::H>(components, config);
+  auto key = air::Setup<typename S::H>(components, config);
   if (auto* error = std::get_if<std::string>(&key)) FAIL(*error);
   return std::get<air::VerifyingKey<typename S::H>>(std::move(key));
 }
