@@ -5,10 +5,12 @@
 //
 // Usage: node scripts/cairo/gen_airs.mjs TENSORSTARK [--check]
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { writeOrCheck } from './generated_files.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const [tensorstark, ...flags] = process.argv.slice(2);
@@ -18,21 +20,17 @@ if (!tensorstark) {
 }
 const cli = path.resolve(tensorstark);
 const work = mkdtempSync(path.join(tmpdir(), 'tensorstark-airs-'));
-let stale = false;
+const files = [];
 for (const model of ['fashion_mlp', 'pinn']) {
   const compiled = path.join(work, `${model}.tsm`);
   const generated = path.join(work, `${model}.cairo`);
   // Relative paths, so that the generated header does not depend on the checkout's location.
   execFileSync(cli, ['compile', `examples/${model}/model.onnx`, '-o', compiled], { cwd: root, stdio: 'ignore' });
   execFileSync(cli, ['cairo-gen', compiled, '-o', generated, '--test-seed', '1'], { cwd: root, stdio: 'ignore' });
-  const text = readFileSync(generated, 'utf8');
-  const file = path.join(root, 'verifier-cairo/src/airs', `${model}.cairo`);
-  if (!flags.includes('--check')) {
-    writeFileSync(file, text);
-  } else if (!existsSync(file) || readFileSync(file, 'utf8') !== text) {
-    console.error(`${path.relative(root, file)} is stale: run node scripts/cairo/gen_airs.mjs ${tensorstark}`);
-    stale = true;
-  }
+  files.push([path.join(root, 'verifier-cairo/src/airs', `${model}.cairo`), readFileSync(generated, 'utf8')]);
 }
 rmSync(work, { recursive: true });
-if (stale) process.exit(1);
+if (!writeOrCheck(files, { check: flags.includes('--check'), root,
+  regenerate: `node scripts/cairo/gen_airs.mjs ${tensorstark}` })) {
+  process.exit(1);
+}

@@ -5,10 +5,12 @@
 //
 // Usage: node scripts/cairo/gen_proof_fixtures.mjs TENSORSTARK [--check]
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { writeOrCheck } from './generated_files.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const [tensorstark, ...flags] = process.argv.slice(2);
@@ -140,11 +142,7 @@ ${Object.entries(fixtures).map(([name, fixture]) => readTest(name, fixture)).joi
 `;
 
 const file = path.join(root, 'verifier-cairo/src/tests/proof_fixtures.cairo');
-if (flags.includes('--check')) {
-  if (!existsSync(file) || readFileSync(file, 'utf8') !== text) {
-    console.error(`${path.relative(root, file)} is stale: run node scripts/cairo/gen_proof_fixtures.mjs ${tensorstark}`);
-    process.exit(1);
-  }
-} else {
-  writeFileSync(file, text);
+if (!writeOrCheck([[file, text]], { check: flags.includes('--check'), root,
+  regenerate: `node scripts/cairo/gen_proof_fixtures.mjs ${tensorstark}` })) {
+  process.exit(1);
 }

@@ -3,9 +3,11 @@
 // nothing and exits 1 if a generated file is missing or differs (CI).
 //
 // Usage: node scripts/cairo/gen_vector_tests.mjs [--check]
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { writeOrCheck } from './generated_files.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const vectors = (name) => JSON.parse(readFileSync(path.join(root, 'tests/vectors', name), 'utf8'));
@@ -135,16 +137,9 @@ const outputs = {
   'channel_vectors.cairo': channelTests(),
   'merkle_vectors.cairo': merkleTests(),
 };
-let stale = false;
-for (const [name, text] of Object.entries(outputs)) {
-  const file = path.join(root, 'verifier-cairo/src/tests', name);
-  if (process.argv.includes('--check')) {
-    if (!existsSync(file) || readFileSync(file, 'utf8') !== text) {
-      console.error(`${path.relative(root, file)} is stale: run node scripts/cairo/gen_vector_tests.mjs`);
-      stale = true;
-    }
-  } else {
-    writeFileSync(file, text);
-  }
+const files = Object.entries(outputs).map(([name, text]) =>
+  [path.join(root, 'verifier-cairo/src/tests', name), text]);
+if (!writeOrCheck(files, { check: process.argv.includes('--check'), root,
+  regenerate: 'node scripts/cairo/gen_vector_tests.mjs' })) {
+  process.exit(1);
 }
-if (stale) process.exit(1);
