@@ -7,18 +7,19 @@ import path from 'node:path';
 
 const MOD_DECLARATION = /^([ \t]*(?:pub(?:\([a-z]+\))?[ \t]+)?mod[ \t]+(\w+))[ \t]*;/gm;
 
-function inline(file, dir, leaveOut) {
+function inline(file, dir, leaveOut, modulePath) {
   const text = readFileSync(file, 'utf8');
   return text.replace(MOD_DECLARATION, (_, head, name) => {
-    if (file.endsWith(`${path.sep}lib.cairo`) && leaveOut.includes(name)) return `${head} {}`;
-    const body = inline(path.join(dir, `${name}.cairo`), path.join(dir, name), leaveOut);
+    const module = modulePath ? `${modulePath}::${name}` : name;
+    if (leaveOut.includes(module)) return `${head} {}`;
+    const body = inline(path.join(dir, `${name}.cairo`), path.join(dir, name), leaveOut, module);
     return `${head} {\n${body}\n}`;
   });
 }
 
-// leaveOut: top-level modules (declared in lib.cairo) bundled empty, for a smaller program when
-// nothing else uses them.
+// leaveOut: modules (paths such as `airs` or `airs::pinn`) bundled empty, for a smaller program
+// when nothing else uses them.
 export function bundlePackage(packageDir, leaveOut = []) {
   const src = path.join(packageDir, 'src');
-  return inline(path.join(src, 'lib.cairo'), src, leaveOut);
+  return inline(path.join(src, 'lib.cairo'), src, leaveOut, '');
 }

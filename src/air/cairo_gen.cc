@@ -23,6 +23,13 @@ size_t IndexOf(const std::vector<int>& offsets, int offset) {
   return static_cast<size_t>(std::find(offsets.begin(), offsets.end(), offset) - offsets.begin());
 }
 
+size_t RelationIndex(const AirLayout& layout, const std::string& name) {
+  const auto& relations = layout.relations;
+  return static_cast<size_t>(std::find_if(relations.begin(), relations.end(),
+                                          [&](const Relation& r) { return r.name == name; }) -
+                             relations.begin());
+}
+
 // One constraint's function body: a `let` per expression node, the last one returned.
 class ConstraintWriter {
  public:
@@ -97,23 +104,16 @@ class ConstraintWriter {
         return fmt::format("QM31Trait::from_m31(*public_inputs[{}])", v.index);
       case Kind::kLookupZ:
         used_.insert("lookup_elements");
-        return fmt::format("*lookup_elements[{}].z", RelationIndex(v.relation));
+        return fmt::format("*lookup_elements[{}].z", RelationIndex(layout_, v.relation));
       case Kind::kLookupAlphaPower:
         used_.insert("lookup_elements");
-        return fmt::format("*(*lookup_elements[{}].alpha_powers)[{}]", RelationIndex(v.relation),
+        return fmt::format("*(*lookup_elements[{}].alpha_powers)[{}]", RelationIndex(layout_, v.relation),
                            v.index);
       case Kind::kClaimedSum:
         used_.insert("claimed_sum");
         return "claimed_sum";
     }
     return "";
-  }
-
-  size_t RelationIndex(const std::string& name) const {
-    const auto& relations = layout_.relations;
-    return static_cast<size_t>(std::find_if(relations.begin(), relations.end(),
-                                            [&](const Relation& r) { return r.name == name; }) -
-                               relations.begin());
   }
 
   const ComponentInfo& info_;
@@ -163,17 +163,77 @@ std::string ColumnMasks(const AirLayout& layout, size_t tree) {
   return fmt::format("column_masks({}, {})", ListOf(log_sizes), SplitLists(offsets));
 }
 
-// The AIR's shape (air.cairo), from which the verifier derives the sample points.
-std::string AirShapeFunction(const AirLayout& layout) {
+// Where each component's columns are (air.cairo's component_shapes).
+std::string ComponentShapes(std::span<const Component* const> components,
+                            const AirLayout& layout) {
+  std::vector<uint32_t> log_sizes;
+  std::vector<std::string> has_relations;
+  std::vector<std::vector<size_t>> preprocessed, samples;
+  std::vector<size_t> trace_ranges, interaction_ranges;
+  for (size_t i = 0; i < components.size(); ++i) {
+    const ComponentLayout& c = layout.components[i];
+    log_sizes.push_back(components[i]->log_size());
+    has_relations.push_back(c.info.relations.empty() ? "false" : "true");
+    preprocessed.push_back(c.preprocessed);
+    samples.push_back(c.preprocessed_sample);
+    trace_ranges.insert(trace_ranges.end(), {c.trace_begin, c.info.trace_offsets.size()});
+    interaction_ranges.insert(interaction_ranges.end(),
+                              {c.interaction_begin, c.info.interaction_offsets.size()});
+  }
+  return fmt::format("component_shapes(\n            {},\n            {},\n            {},\n"
+                     "            {},\n            {},\n            {},\n        )",
+                     ListOf(log_sizes), ListOf(has_relations), SplitLists(preprocessed),
+                     SplitLists(samples), ListOf(trace_ranges), ListOf(interaction_ranges));
+}
+
+// The AIR's shape (air.cairo), from which the verifier derives the statement's mixing, the
+// sample points and the masks.
+std::string AirShapeFunction(std::span<const Component* const> components,
+                             const AirLayout& layout, size_t n_public_inputs) {
+  std::vector<uint32_t> relation_widths;
+  for (const Relation& relation : layout.relations) relation_widths.push_back(relation.n_values);
   return fmt::format(
-      "\n/// The trees' columns and how each is sampled.\n"
+      "\n/// The components, the trees' columns and how each is sampled.\n"
       "pub fn air_shape() -> AirShape {{\n    AirShape {{\n"
+      "        components: {},\n"
       "        preprocessed_log_sizes: {},\n        preprocessed_doublings: {},\n"
       "        trace: {},\n        interaction: {},\n        n_composition_chunks: {},\n"
+      "        relation_widths: {},\n        n_public_inputs: {},\n"
       "    }}\n}}\n",
-      ListOf(layout.column_log_sizes[kPreprocessedTree]), SplitLists(layout.preprocessed_doublings),
-      ColumnMasks(layout, kTraceTree), ColumnMasks(layout, kInteractionTree),
-      layout.n_composition_chunks());
+      ComponentShapes(components, layout), ListOf(layout.column_log_sizes[kPreprocessedTree]),
+      SplitLists(layout.preprocessed_doublings), ColumnMasks(layout, kTraceTree),
+      ColumnMasks(layout, kInteractionTree), layout.n_composition_chunks(),
+      ListOf(relation_widths), n_public_inputs);
+}
+
+// The model's statement (statement.cairo), and the verifier's view of the module.
+std::string StatementFunctions(const CairoStatement& statement, const AirLayout& layout) {
+  std::vector<uint32_t> commitment, terms, bounds;
+  for (M31 word : statement.commitment) commitment.push_back(word.value());
+  for (const CairoStatement::TermRun& run : statement.terms) {
+    terms.insert(terms.end(), {static_cast<uint32_t>(run.first_input), run.address,
+                               static_cast<uint32_t>(run.count), run.multiplicity.value()});
+  }
+  for (const CairoStatement::InputBound& bound : statement.input_bounds) {
+    bounds.insert(bounds.end(), {static_cast<uint32_t>(bound.first_input),
+                                 static_cast<uint32_t>(bound.count), bound.bound_bits});
+  }
+  return fmt::format(
+      "\n/// What a proof of this model states, for the configuration with log blowup {2}.\n"
+      "pub fn model_statement() -> ModelStatement {{\n    ModelStatement {{\n"
+      "        commitment: m31s({0}),\n        preprocessed_root: {1},\n"
+      "        log_blowup_factor: {2},\n        tensor_relation: {3},\n"
+      "        terms: term_runs({4}),\n        input_bounds: input_bounds({5}),\n    }}\n}}\n"
+      "\n/// The verifier's view of this model (crate::verifier::verify).\n"
+      "pub impl Air of ModelAir {{\n"
+      "    fn shape() -> AirShape {{\n        air_shape()\n    }}\n\n"
+      "    fn statement() -> ModelStatement {{\n        model_statement()\n    }}\n\n"
+      "    fn evaluate_composition(\n        masks: Span<ComponentMask>,\n"
+      "        inputs: @AirInputs,\n        claimed_sums: Span<QM31>,\n"
+      "        point: CirclePoint<QM31>,\n        random_coeff: QM31,\n    ) -> QM31 {{\n"
+      "        composition(masks, inputs, claimed_sums, point, random_coeff)\n    }}\n}}\n",
+      ListOf(commitment), statement.preprocessed_root, statement.log_blowup_factor,
+      RelationIndex(layout, statement.tensor_relation), ListOf(terms), ListOf(bounds));
 }
 
 // Random inputs for the generated test, and the C++ evaluator's composition value on them.
@@ -283,7 +343,7 @@ mod tests {{
     }};
     use crate::circle::CirclePoint;
     use crate::fields::qm31::QM31Trait;
-    use super::{{air_shape, evaluate_composition}};
+    use super::{{air_shape, composition}};
 
     #[test]
     fn test_composition_matches_the_cpp_evaluator() {{
@@ -295,7 +355,7 @@ mod tests {{
 {}            ].span(),
         }};
         let point = CirclePoint {{ x: {}, y: {} }};
-        let value = evaluate_composition(
+        let value = composition(
             masks.span(), @inputs, {}, point, {},
         );
         assert(value == {}, 'composition');
@@ -318,14 +378,16 @@ mod tests {{
 }  // namespace
 
 std::string GenerateCairoAir(std::span<const Component* const> components, const AirLayout& layout,
-                             std::string_view source, const uint64_t* with_test_seed) {
+                             const CairoStatement& statement, std::string_view source,
+                             const uint64_t* with_test_seed) {
   std::string out = fmt::format(
       "// Generated by tensorstark cairo-gen from the C++ constraints of {}; do not edit.\n"
       "use crate::air::{{\n    AirInputs, AirShape, ComponentMask, canonic_vanishing, "
-      "column_masks, "
-      "fold_constraints,\n    split_lists,\n}};\n"
+      "column_masks, component_shapes,\n    fold_constraints, m31s, split_lists,\n}};\n"
       "use crate::circle::CirclePoint;\n"
-      "use crate::fields::qm31::{{QM31, QM31Trait}};\n",
+      "use crate::fields::qm31::{{QM31, QM31Trait}};\n"
+      "use crate::statement::{{ModelStatement, input_bounds, term_runs}};\n"
+      "use crate::verifier::ModelAir;\n",
       source);
   std::string calls;
   for (size_t i = 0; i < components.size(); ++i) {
@@ -370,10 +432,11 @@ std::string GenerateCairoAir(std::span<const Component* const> components, const
         "canonic_vanishing({}, point).inverse(), random_coeff, acc);\n",
         name, i, i, c.log_size());
   }
-  out += AirShapeFunction(layout);
+  out += AirShapeFunction(components, layout, statement.n_public_inputs);
+  out += StatementFunctions(statement, layout);
   out += fmt::format(
       "\n/// The composition at `point` from every component's constraints, in component order.\n"
-      "pub fn evaluate_composition(\n    masks: Span<ComponentMask>,\n    inputs: @AirInputs,\n"
+      "pub fn composition(\n    masks: Span<ComponentMask>,\n    inputs: @AirInputs,\n"
       "    claimed_sums: Span<QM31>,\n    point: CirclePoint<QM31>,\n    random_coeff: QM31,\n"
       ") -> QM31 {{\n    let mut acc = QM31Trait::from_u32s(0, 0, 0, 0);\n{}    acc\n}}\n",
       calls);

@@ -3,25 +3,54 @@
 // hand: per component a function that folds its constraints at the out-of-domain point into the
 // composition in Horner form, acc = acc·α + c_k(p)·Z(p)^{-1}, as PointEvaluator does; and
 // evaluate_composition over all components, in order. Every expression node becomes one `let`,
-// so shared subexpressions (the LogUp batches) are computed once.
+// so shared subexpressions (the LogUp batches) are computed once. The module also describes the
+// AIR's shape and the model's statement, and implements the verifier's ModelAir trait with them
+// (verifier-cairo/src/verifier.cairo).
 #pragma once
 
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "air/component.h"
 #include "air/layout.h"
 
 namespace tensorstark::air {
 
-// The module for these components (the layout gives the relations' order). With
+// What the generated module's model_statement() holds (verifier-cairo/src/statement.cairo): the
+// commitment a proof must state, the preprocessed root for the configuration the module accepts,
+// and how the statement's values become public LogUp terms of one relation.
+struct CairoStatement {
+  std::vector<M31> commitment;
+  std::string preprocessed_root;  // a felt252, in hex
+  uint32_t log_blowup_factor = 0;
+  size_t n_public_inputs = 0;     // the statement's length
+  std::string tensor_relation;    // the relation of every public term
+  // `count` terms: public input first_input + i at address + i, with one multiplicity.
+  struct TermRun {
+    size_t first_input = 0;
+    uint32_t address = 0;
+    size_t count = 0;
+    M31 multiplicity;
+  };
+  std::vector<TermRun> terms;
+  // `count` public inputs from first_input lie in [-2^bound_bits, 2^bound_bits).
+  struct InputBound {
+    size_t first_input = 0;
+    size_t count = 0;
+    uint32_t bound_bits = 0;
+  };
+  std::vector<InputBound> input_bounds;
+};
+
+// The module for these components (the layout gives the relations' order) and statement. With
 // `with_test_seed`, it ends with a test that evaluates the composition at random mask values,
 // statement, lookup elements and point (drawn from the seed) and compares it with the C++
 // evaluator's value, written into the test.
 std::string GenerateCairoAir(std::span<const Component* const> components,
-                             const AirLayout& layout, std::string_view source,
-                             const uint64_t* with_test_seed = nullptr);
+                             const AirLayout& layout, const CairoStatement& statement,
+                             std::string_view source, const uint64_t* with_test_seed = nullptr);
 
 }  // namespace tensorstark::air

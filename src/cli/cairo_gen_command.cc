@@ -10,6 +10,7 @@
 #include "air/layout.h"
 #include "air/profiles.h"
 #include "cli/command_args.h"
+#include "frontend/cairo_statement.h"
 #include "frontend/frontend_error.h"
 #include "frontend/model_air.h"
 
@@ -19,9 +20,10 @@ namespace {
 constexpr std::string_view kUsage =
     R"(usage: tensorstark cairo-gen MODEL.tsm -o AIR.cairo [--test-seed N]
 
-Writes the Cairo code that evaluates the compiled model's AIR constraints at the out-of-domain
-point, generated from the prover's own constraint definitions, for the Cairo verifier
-(verifier-cairo/src/airs/). With --test-seed, the module ends with a test comparing it with the
+Writes the Cairo module that lets the Cairo verifier (verifier-cairo/) check proofs of the
+compiled model made with the onchain profile: the AIR's constraints at the out-of-domain point,
+generated from the prover's own constraint definitions, the AIR's shape, and the model's
+statement (its commitment, the preprocessed root, how inputs and outputs bind to the proof). With --test-seed, the module ends with a test comparing it with the
 C++ evaluator on random values drawn from the seed.
 
 options:
@@ -51,13 +53,18 @@ int RunCairoGenCommand(std::span<char* const> args) {
     const frontend::QuantizedModel model = frontend::LoadQuantizedModel(model_path);
     const frontend::ModelAir air(model);
     const std::vector<const air::Component*> components = air.components();
-    auto layout = air::MakeLayout(components, air::ProfileConfig(air::Profile::kOnchain));
+    const air::ProofConfig config = air::ProfileConfig(air::Profile::kOnchain);
+    auto layout = air::MakeLayout(components, config);
     if (const auto* error = std::get_if<std::string>(&layout)) {
       throw frontend::FrontendError(*error);
     }
+    auto key = frontend::SetupModel<hash::Poseidon252MerkleHasher>(air, config);
+    if (const auto* error = std::get_if<std::string>(&key)) throw frontend::FrontendError(*error);
+    const air::CairoStatement statement = frontend::MakeCairoStatement(
+        air, std::get<frontend::ModelKey<hash::Poseidon252MerkleHasher>>(key), config);
     const uint64_t test_seed = std::get<uint64_t>(seed);
     const std::string code = air::GenerateCairoAir(
-        components, std::get<air::AirLayout>(layout),
+        components, std::get<air::AirLayout>(layout), statement,
         fmt::format("{} ({} layout)", model.source, frontend::TraceShapeName(model.trace_shape)),
         options.Has("test-seed") ? &test_seed : nullptr);
     const std::string output = options.Get("output", "");

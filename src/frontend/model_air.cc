@@ -493,19 +493,29 @@ ModelCommitment ModelAir::StatedCommitment(std::span<const M31> public_inputs) {
   return commitment;
 }
 
-std::optional<std::string> ModelAir::CheckInputs(std::span<const M31> public_inputs) const {
+std::vector<ModelAir::InputRange> ModelAir::InputRanges() const {
   const QuantizedModel& model = impl_->model;
+  std::vector<InputRange> ranges;
   size_t next = std::tuple_size_v<ModelCommitment>;
   for (TensorId id : model.inputs) {
     const QTensor& t = model.tensor(id);
-    const int64_t bound = int64_t{1} << t.bound_bits;
-    for (int64_t i = 0; i < t.size(); ++i) {
-      const int64_t q = SignedValue(public_inputs[next++]);
+    ranges.push_back(
+        {t.name, next, static_cast<size_t>(t.size()), static_cast<uint32_t>(t.bound_bits)});
+    next += t.size();
+  }
+  return ranges;
+}
+
+std::optional<std::string> ModelAir::CheckInputs(std::span<const M31> public_inputs) const {
+  for (const InputRange& range : InputRanges()) {
+    const int64_t bound = int64_t{1} << range.bound_bits;
+    for (size_t i = 0; i < range.count; ++i) {
+      const int64_t q = SignedValue(public_inputs[range.first + i]);
       if (q < -bound || q >= bound) {
         return fmt::format(
             "input '{}' element {} is {}, outside the range [-{}, {}) the model "
             "was compiled for",
-            t.name, i, q, bound, bound);
+            range.name, i, q, bound, bound);
       }
     }
   }

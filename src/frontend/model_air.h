@@ -73,8 +73,18 @@ class ModelAir {
   // The statement's length: the commitment and the inputs' and outputs' element counts.
   size_t n_public_inputs() const;
 
+  // The statement's values of one model input: count values from first, each in
+  // [-2^bound_bits, 2^bound_bits) (the tensor's bounds, which the no-wrap analysis assumes).
+  struct InputRange {
+    std::string name;
+    size_t first = 0;
+    size_t count = 0;
+    uint32_t bound_bits = 0;
+  };
+  std::vector<InputRange> InputRanges() const;
+
   // Why the statement's input values are not ones the model was compiled for (outside their
-  // tensors' bounds, which the no-wrap analysis assumes), or nothing.
+  // InputRanges), or nothing.
   std::optional<std::string> CheckInputs(std::span<const field::M31> public_inputs) const;
 
   // The verifier's LogUp terms for the model's inputs and outputs, from the proof's public inputs

@@ -2,7 +2,9 @@
 //! one component's sampled mask values, the statement and the lookup elements, the vanishing
 //! polynomial of a component's trace domain (src/air/point_evaluator.h, src/circle/vanishing.h),
 //! and the AIR's shape, from which the sample points follow.
-use crate::circle::{CirclePoint, CirclePointTrait, double_x};
+use crate::circle::{
+    CirclePoint, CirclePointTrait, double_x, point_at_index, subgroup_generator_index,
+};
 use crate::fields::m31::M31;
 use crate::fields::qm31::{QM31, QM31Trait};
 
@@ -58,29 +60,172 @@ pub struct ColumnMask {
     pub offsets: Span<i32>,
 }
 
-/// What the verifier derives the committed trees' sizes and the sample points from (the C++
-/// AirLayout): per preprocessed column its log size and the numbers of doublings of the
-/// out-of-domain point it is sampled at; the main and interaction columns in tree order; the
-/// composition's chunks.
+/// Where a component's columns are (the C++ ComponentLayout): the tree-0 column of each
+/// preprocessed column it reads and which of that column's sample points it reads, and its
+/// ranges of main and interaction columns.
+#[derive(Drop, Copy, Debug)]
+pub struct ComponentShape {
+    pub log_size: u32,
+    /// False for a component without LogUp relations, whose claimed sum must be zero.
+    pub has_relations: bool,
+    pub preprocessed: Span<u32>,
+    pub preprocessed_sample: Span<u32>,
+    pub trace_begin: u32,
+    pub n_trace: u32,
+    pub interaction_begin: u32,
+    pub n_interaction: u32,
+}
+
+/// What the verifier derives the statement, the committed trees' sizes and the sample points
+/// from (the C++ AirLayout): the components; per preprocessed column its log size and the
+/// numbers of doublings of the out-of-domain point it is sampled at; the main and interaction
+/// columns in tree order; the composition's chunks; the relations' widths in name order; the
+/// statement's length.
 #[derive(Drop, Copy, Debug)]
 pub struct AirShape {
+    pub components: Span<ComponentShape>,
     pub preprocessed_log_sizes: Span<u32>,
     pub preprocessed_doublings: Span<Span<u32>>,
     pub trace: Span<ColumnMask>,
     pub interaction: Span<ColumnMask>,
     pub n_composition_chunks: u32,
+    pub relation_widths: Span<u32>,
+    pub n_public_inputs: u32,
 }
 
-/// The generator of the subgroup of 2^log_size points: (2, 1268011823), of order 2^31, doubled
-/// 31 - log_size times.
-pub fn subgroup_generator(log_size: u32) -> CirclePoint<M31> {
-    let generator = CirclePoint { x: M31 { inner: 2 }, y: M31 { inner: 1268011823 } };
-    generator.repeated_double(31 - log_size)
+/// Components from their fields as lists, one entry per component (generated code passes lists).
+pub fn component_shapes(
+    log_sizes: Span<u32>,
+    has_relations: Span<bool>,
+    preprocessed: Span<Span<u32>>,
+    preprocessed_sample: Span<Span<u32>>,
+    trace_ranges: Span<u32>,
+    interaction_ranges: Span<u32>,
+) -> Span<ComponentShape> {
+    let mut components = array![];
+    let mut i = 0;
+    while i != log_sizes.len() {
+        components
+            .append(
+                ComponentShape {
+                    log_size: *log_sizes[i],
+                    has_relations: *has_relations[i],
+                    preprocessed: *preprocessed[i],
+                    preprocessed_sample: *preprocessed_sample[i],
+                    trace_begin: *trace_ranges[2 * i],
+                    n_trace: *trace_ranges[2 * i + 1],
+                    interaction_begin: *interaction_ranges[2 * i],
+                    n_interaction: *interaction_ranges[2 * i + 1],
+                },
+            );
+        i += 1;
+    };
+    components.span()
 }
+
+/// Each component's values at the out-of-domain point, from the sampled values of the trees
+/// (values[tree][column][point]; ComponentMask in src/air/layout.cc).
+pub fn component_masks(
+    shape: @AirShape, values: Span<Span<Span<QM31>>>,
+) -> Span<ComponentMask> {
+    let mut masks = array![];
+    for component in *shape.components {
+        let mut preprocessed = array![];
+        let mut j = 0;
+        while j != (*component.preprocessed).len() {
+            let column = *(*values[0])[*(*component.preprocessed)[j]];
+            preprocessed.append(*column[*(*component.preprocessed_sample)[j]]);
+            j += 1;
+        };
+        masks
+            .append(
+                ComponentMask {
+                    preprocessed: preprocessed.span(),
+                    trace: (*values[1]).slice(*component.trace_begin, *component.n_trace),
+                    interaction: (*values[2])
+                        .slice(*component.interaction_begin, *component.n_interaction),
+                },
+            );
+    };
+    masks.span()
+}
+
+/// The largest component log size: the composition's chunks have it.
+pub fn chunk_log_size(shape: @AirShape) -> u32 {
+    let mut max = 0;
+    for component in *shape.components {
+        if *component.log_size > max {
+            max = *component.log_size;
+        }
+    };
+    max
+}
+
+/// The composition from its chunks' four coordinate values at the point (RecombineComposition):
+/// chunk j carries the product of π^(c-1+b)(x) over the set bits b of j, c the chunk log size.
+pub fn recombine_composition(
+    shape: @AirShape, chunk_coordinates: Span<QM31>, point: CirclePoint<QM31>,
+) -> QM31 {
+    let mut factors = array![];
+    let mut x = point.x;
+    let mut i = 1;
+    while i < chunk_log_size(shape) {
+        x = double_x(x);
+        i += 1;
+    };
+    let mut j = 1;
+    while j < *shape.n_composition_chunks {
+        factors.append(x);
+        x = double_x(x);
+        j *= 2;
+    };
+    let mut value: QM31 = core::num::traits::Zero::zero();
+    let mut j = 0;
+    while j != *shape.n_composition_chunks {
+        let mut chunk = QM31Trait::from_partial_evals(
+            [
+                *chunk_coordinates[4 * j], *chunk_coordinates[4 * j + 1],
+                *chunk_coordinates[4 * j + 2], *chunk_coordinates[4 * j + 3],
+            ],
+        );
+        let mut bits = j;
+        let mut b = 0;
+        while bits != 0 {
+            if bits & 1 == 1 {
+                chunk = chunk * *factors[b];
+            }
+            bits /= 2;
+            b += 1;
+        };
+        value = value + chunk;
+        j += 1;
+    };
+    value
+}
+
+/// The polynomial log sizes of the columns of trees 0 … 3.
+pub fn column_log_sizes(shape: @AirShape) -> Span<Span<u32>> {
+    let mut trace = array![];
+    for column in *shape.trace {
+        trace.append(*column.log_size);
+    };
+    let mut interaction = array![];
+    for column in *shape.interaction {
+        interaction.append(*column.log_size);
+    };
+    let mut composition = array![];
+    let chunk = chunk_log_size(shape);
+    while composition.len() != 4 * *shape.n_composition_chunks {
+        composition.append(chunk);
+    };
+    array![*shape.preprocessed_log_sizes, trace.span(), interaction.span(), composition.span()]
+        .span()
+}
+
 
 /// point + offset·step, the step of the trace domain of 2^log_size rows (src/air/layout.cc).
 fn shifted(point: CirclePoint<QM31>, log_size: u32, offset: i32) -> CirclePoint<QM31> {
-    let step = subgroup_generator(log_size);
+    let step = point_at_index(subgroup_generator_index(log_size));
     let step = if offset < 0 {
         step.conjugate()
     } else {

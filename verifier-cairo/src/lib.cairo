@@ -5,7 +5,11 @@ pub mod channel;
 pub mod queries;
 pub mod merkle;
 pub mod proof;
+pub mod fri;
+pub mod pcs;
 pub mod air;
+pub mod statement;
+pub mod verifier;
 pub mod airs;
 
 #[cfg(test)]

@@ -26,6 +26,11 @@ pub impl CM31Impl of CM31Trait {
         CM31 { a: self.a * rhs, b: self.b * rhs }
     }
 
+    /// The coordinates as felt252, for products reduced once (M31Trait::reduce_felt).
+    fn felts(self: CM31) -> (felt252, felt252) {
+        (self.a.inner.into(), self.b.inner.into())
+    }
+
     /// (a - b·i) / (a² + b²); panics on zero.
     fn inverse(self: CM31) -> CM31 {
         self.conjugate().mul_m31((self.a.square() + self.b.square()).inverse())
@@ -46,7 +51,11 @@ impl CM31Sub of Sub<CM31> {
 
 impl CM31Mul of Mul<CM31> {
     fn mul(lhs: CM31, rhs: CM31) -> CM31 {
-        CM31 { a: lhs.a * rhs.a - lhs.b * rhs.b, b: lhs.a * rhs.b + lhs.b * rhs.a }
+        let (a, b) = lhs.felts();
+        let (c, d) = rhs.felts();
+        CM31 {
+            a: M31Trait::reduce_signed_felt(a * c - b * d), b: M31Trait::reduce_felt(a * d + b * c),
+        }
     }
 }
 

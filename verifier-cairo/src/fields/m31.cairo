@@ -3,6 +3,10 @@ use core::num::traits::{One, Zero};
 
 pub const P: u32 = 0x7fffffff;
 const P_U64: NonZero<u64> = 0x7fffffff;
+const P_U128: NonZero<u128> = 0x7fffffff;
+/// P·2^36 > 2^66: added to a signed sum of a few products of reduced values to make it
+/// non-negative without changing it mod P.
+const SIGNED_OFFSET: felt252 = 0x7fffffff000000000;
 
 #[derive(Copy, Drop, Debug, PartialEq)]
 pub struct M31 {
@@ -28,6 +32,19 @@ pub impl M31Impl of M31Trait {
         M31 { inner: r.try_into().unwrap() }
     }
 
+    /// x mod P for an x in [0, 2^128): a sum of products of reduced values, computed in felt252
+    /// (one field operation each) and reduced once.
+    fn reduce_felt(x: felt252) -> M31 {
+        let v: u128 = x.try_into().unwrap();
+        let (_, r) = DivRem::div_rem(v, P_U128);
+        M31 { inner: r.try_into().unwrap() }
+    }
+
+    /// x mod P for an x in (-2^66, 2^66) computed in felt252.
+    fn reduce_signed_felt(x: felt252) -> M31 {
+        Self::reduce_felt(x + SIGNED_OFFSET)
+    }
+
     fn square(self: M31) -> M31 {
         self * self
     }
@@ -47,6 +64,36 @@ pub impl M31Impl of M31Trait {
         result = result.square() * self;
         result
     }
+}
+
+/// The inverses of values (none zero) with one field inversion (Montgomery's trick).
+pub fn batch_inverse(values: Span<M31>) -> Span<M31> {
+    if values.len() == 0 {
+        return values;
+    }
+    let mut prefix = array![*values[0]];
+    let mut i = 1;
+    while i != values.len() {
+        prefix.append(*prefix[i - 1] * *values[i]);
+        i += 1;
+    };
+    // Backwards: inverse = 1 / (values[0] ⋯ values[i]).
+    let mut inverse = (*prefix[values.len() - 1]).inverse();
+    let mut reversed = array![];
+    let mut i = values.len();
+    while i != 1 {
+        i -= 1;
+        reversed.append(inverse * *prefix[i - 1]);
+        inverse = inverse * *values[i];
+    };
+    reversed.append(inverse);
+    let mut inverses = array![];
+    let mut i = reversed.len();
+    while i != 0 {
+        i -= 1;
+        inverses.append(*reversed[i]);
+    };
+    inverses.span()
 }
 
 impl M31Add of Add<M31> {
@@ -70,8 +117,8 @@ impl M31Sub of Sub<M31> {
 
 impl M31Mul of Mul<M31> {
     fn mul(lhs: M31, rhs: M31) -> M31 {
-        let product: u64 = lhs.inner.into() * rhs.inner.into();
-        M31Impl::reduce_u64(product)
+        let lhs: felt252 = lhs.inner.into();
+        M31Impl::reduce_felt(lhs * rhs.inner.into())
     }
 }
 
@@ -111,7 +158,7 @@ impl M31One of One<M31> {
 #[cfg(test)]
 mod tests {
     use core::num::traits::One;
-    use super::{M31, M31Trait, P};
+    use super::{M31, M31Trait, P, batch_inverse};
 
     #[test]
     fn test_arithmetic_wraps_at_p() {
@@ -128,5 +175,11 @@ mod tests {
         let a = M31 { inner: 123456789 };
         assert(a * a.inverse() == One::one(), 'inverse');
         assert(M31 { inner: 2 }.inverse() == M31 { inner: 0x40000000 }, 'half');
+        let values = array![a, M31 { inner: 2 }, M31 { inner: P - 1 }].span();
+        let inverses = batch_inverse(values);
+        assert(inverses.len() == 3, 'batch length');
+        assert(*inverses[0] == a.inverse() && *inverses[1] == M31 { inner: 0x40000000 }, 'batch');
+        assert(*inverses[2] == M31 { inner: P - 1 }, 'batch -1');
+        assert(M31Trait::reduce_signed_felt(-5) == M31 { inner: P - 5 }, 'signed');
     }
 }

@@ -76,10 +76,25 @@ impl QM31Sub of Sub<QM31> {
 }
 
 impl QM31Mul of Mul<QM31> {
+    /// (a + b·u)(c + d·u) = a·c + R·b·d + (a·d + b·c)·u, each coordinate a signed sum of
+    /// products in felt252 (|sum| < 2^65), reduced once.
     fn mul(lhs: QM31, rhs: QM31) -> QM31 {
-        // (a + b·u)(c + d·u) = a·c + R·b·d + (a·d + b·c)·u
+        let (a0, a1) = lhs.c0.felts();
+        let (a2, a3) = lhs.c1.felts();
+        let (b0, b1) = rhs.c0.felts();
+        let (b2, b3) = rhs.c1.felts();
+        // b·d = m + n·i, and R·(m + n·i) = (2m - n) + (m + 2n)·i.
+        let m = a2 * b2 - a3 * b3;
+        let n = a2 * b3 + a3 * b2;
         QM31 {
-            c0: lhs.c0 * rhs.c0 + R * lhs.c1 * rhs.c1, c1: lhs.c0 * rhs.c1 + lhs.c1 * rhs.c0,
+            c0: CM31 {
+                a: M31Trait::reduce_signed_felt(a0 * b0 - a1 * b1 + m + m - n),
+                b: M31Trait::reduce_signed_felt(a0 * b1 + a1 * b0 + m + n + n),
+            },
+            c1: CM31 {
+                a: M31Trait::reduce_signed_felt(a0 * b2 - a1 * b3 + a2 * b0 - a3 * b1),
+                b: M31Trait::reduce_felt(a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0),
+            },
         }
     }
 }

@@ -1,0 +1,50 @@
+#include "frontend/cairo_statement.h"
+
+#include <fmt/format.h>
+
+#include <vector>
+
+#include "air/model_relations.h"
+#include "frontend/frontend_error.h"
+
+namespace tensorstark::frontend {
+
+using field::M31;
+
+air::CairoStatement MakeCairoStatement(const ModelAir& air,
+                                       const ModelKey<hash::Poseidon252MerkleHasher>& key,
+                                       const air::ProofConfig& config) {
+  air::CairoStatement statement;
+  statement.commitment.assign(key.commitment.begin(), key.commitment.end());
+  statement.preprocessed_root = key.key.verifying_key.preprocessed_root.ToHex();
+  statement.log_blowup_factor = config.pcs.fri.log_blowup_factor;
+  statement.n_public_inputs = air.n_public_inputs();
+  statement.tensor_relation = air::TensorRelation().name;
+
+  // With public input j set to j, each term's value says which public input it binds.
+  std::vector<M31> indices(air.n_public_inputs());
+  for (size_t j = 0; j < indices.size(); ++j) indices[j] = M31::FromCanonical(j);
+  for (const air::PublicLogupTerm& term : air.PublicTerms(indices)) {
+    if (term.relation != statement.tensor_relation || term.values.size() != 2) {
+      throw FrontendError(fmt::format("public LogUp term of relation '{}' with {} values: the "
+                                      "Cairo statement binds (address, value) tensor terms only",
+                                      term.relation, term.values.size()));
+    }
+    const size_t input = term.values[1].value();
+    const uint32_t address = term.values[0].value();
+    auto& runs = statement.terms;
+    if (!runs.empty() && runs.back().first_input + runs.back().count == input &&
+        runs.back().address + runs.back().count == address &&
+        runs.back().multiplicity == term.multiplicity) {
+      ++runs.back().count;
+    } else {
+      runs.push_back({input, address, 1, term.multiplicity});
+    }
+  }
+  for (const ModelAir::InputRange& range : air.InputRanges()) {
+    statement.input_bounds.push_back({range.first, range.count, range.bound_bits});
+  }
+  return statement;
+}
+
+}  // namespace tensorstark::frontend

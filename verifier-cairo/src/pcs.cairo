@@ -1,0 +1,359 @@
+//! The verifier side of the commitment scheme (src/fri/pcs_verifier.h, pcs_common.h,
+//! quotients.h): after the trees' roots are mixed, it checks the openings — the sampled values'
+//! shape, the proof of work, every tree's Merkle decommitment, and FRI on the DEEP quotients
+//! recomputed at the queried positions. A bad proof panics with a message starting 'PCS:',
+//! 'Merkle:' or 'FRI:'.
+use crate::channel::{Channel, ChannelTrait};
+use crate::circle::{CirclePoint, bit_reverse_index, canonic_domain_point};
+use crate::fields::cm31::{CM31, CM31Trait};
+use crate::fields::m31::{M31, M31Trait};
+use crate::fields::qm31::{QM31, QM31Trait};
+use crate::fri::{fold_positions, fri_commit, fri_decommit};
+use crate::merkle::verify_merkle;
+use crate::proof::{PcsConfig, PcsProof};
+use crate::queries::draw_query_positions;
+
+/// Verifies the openings of the trees whose roots are the proof's commitments (already mixed into
+/// the channel) and whose columns have polynomials of log sizes column_log_sizes[tree][column],
+/// each opened at sample_points[tree][column] with the proof's sampled values, split as
+/// sampled_values[tree][column][point] (split_samples).
+pub fn pcs_verify(
+    ref channel: Channel,
+    config: @PcsConfig,
+    column_log_sizes: Span<Span<u32>>,
+    sample_points: Span<Span<Span<CirclePoint<QM31>>>>,
+    sampled_values: Span<Span<Span<QM31>>>,
+    proof: @PcsProof,
+) {
+    let n_trees = column_log_sizes.len();
+    assert(
+        (*proof.commitments).len() == n_trees
+            && (*proof.decommitments).len() == n_trees
+            && (*proof.queried_values).len() == n_trees
+            && sample_points.len() == n_trees,
+        'PCS: wrong number of trees',
+    );
+    channel.mix_felts(*proof.sampled_values);
+    let random_coeff = channel.draw_felt();
+
+    // Evaluation log sizes per tree, and the groups of columns of one size, largest first.
+    let mut eval_log_sizes = array![];
+    for sizes in column_log_sizes {
+        let mut eval = array![];
+        for s in *sizes {
+            eval.append(*s + *config.log_blowup_factor);
+        };
+        eval_log_sizes.append(eval.span());
+    };
+    let eval_log_sizes = eval_log_sizes.span();
+    let group_log_sizes = distinct_descending(eval_log_sizes);
+    let fri = fri_commit(ref channel, config, proof.fri_proof, group_log_sizes);
+
+    assert(
+        channel.check_proof_of_work(*config.pow_bits, *proof.proof_of_work),
+        'PCS: proof of work is invalid',
+    );
+    let max_log_size = *group_log_sizes[0];
+    let queries = draw_query_positions(ref channel, max_log_size, *config.n_queries).span();
+
+    let mut t = 0;
+    while t != n_trees {
+        let sizes = *eval_log_sizes[t];
+        let top = max_of(sizes);
+        let mut n_columns = array![];
+        let mut positions = array![];
+        let mut k = 0;
+        while k != top + 1 {
+            let n = count_of(sizes, k);
+            n_columns.append(n);
+            positions
+                .append(if n == 0 {
+                    array![].span()
+                } else {
+                    fold_positions(queries, max_log_size - k)
+                });
+            k += 1;
+        };
+        verify_merkle(
+            *(*proof.commitments)[t],
+            n_columns.span(),
+            positions.span(),
+            *(*proof.queried_values)[t],
+            *(*proof.decommitments)[t],
+        );
+        t += 1;
+    };
+
+    // The DEEP quotients at the queried positions: FRI's first-layer values.
+    let mut answers = array![];
+    for s in group_log_sizes {
+        answers
+            .append(
+                quotient_answers(
+                    *s, max_log_size, queries, eval_log_sizes, sample_points, sampled_values, proof,
+                    random_coeff,
+                ),
+            );
+    };
+    fri_decommit(@fri, proof.fri_proof, queries, answers.span());
+}
+
+/// The flat sampled values (tree, column, point order) split as the sample points are; panics
+/// unless there is one value per point.
+pub fn split_samples(
+    sample_points: Span<Span<Span<CirclePoint<QM31>>>>, values: Span<QM31>,
+) -> Span<Span<Span<QM31>>> {
+    let mut next = 0;
+    let mut trees = array![];
+    for tree in sample_points {
+        let mut columns = array![];
+        for points in *tree {
+            assert(next + (*points).len() <= values.len(), 'PCS: too few sampled values');
+            columns.append(values.slice(next, (*points).len()));
+            next += (*points).len();
+        };
+        trees.append(columns.span());
+    };
+    assert(next == values.len(), 'PCS: too many sampled values');
+    trees.span()
+}
+
+fn max_of(values: Span<u32>) -> u32 {
+    let mut max = 0;
+    for v in values {
+        if *v > max {
+            max = *v;
+        }
+    };
+    max
+}
+
+fn count_of(values: Span<u32>, value: u32) -> u32 {
+    let mut n = 0;
+    for v in values {
+        if *v == value {
+            n += 1;
+        }
+    };
+    n
+}
+
+/// Every log size that occurs in some tree, largest first.
+fn distinct_descending(log_sizes: Span<Span<u32>>) -> Span<u32> {
+    let mut max = 0;
+    for sizes in log_sizes {
+        let m = max_of(*sizes);
+        if m > max {
+            max = m;
+        }
+    };
+    let mut distinct = array![];
+    let mut s = max + 1;
+    while s != 0 {
+        s -= 1;
+        let mut present = false;
+        for sizes in log_sizes {
+            present = present || count_of(*sizes, s) != 0;
+        };
+        if present {
+            distinct.append(s);
+        }
+    };
+    distinct.span()
+}
+
+/// For each queried position of log size s (ascending), the combined DEEP quotient of all
+/// columns of that evaluation size. A tree's queried values come in its Merkle traversal order:
+/// log sizes from the largest down, positions ascending, the columns of that size in tree order.
+fn quotient_answers(
+    s: u32,
+    max_log_size: u32,
+    queries: Span<u32>,
+    eval_log_sizes: Span<Span<u32>>,
+    sample_points: Span<Span<Span<CirclePoint<QM31>>>>,
+    sampled_values: Span<Span<Span<QM31>>>,
+    proof: @PcsProof,
+    random_coeff: QM31,
+) -> Span<QM31> {
+    // The group's columns' samples, in tree order then column order.
+    let mut points = array![];
+    let mut values = array![];
+    let mut t = 0;
+    while t != eval_log_sizes.len() {
+        let sizes = *eval_log_sizes[t];
+        let mut c = 0;
+        while c != sizes.len() {
+            if *sizes[c] == s {
+                points.append(*(*sample_points[t])[c]);
+                values.append(*(*sampled_values[t])[c]);
+            }
+            c += 1;
+        };
+        t += 1;
+    };
+    let batches = prepare_batches(points.span(), values.span(), random_coeff);
+
+    // Where each tree's values of size s start, and how many columns of size s it has.
+    let mut offsets = array![];
+    let mut n_columns = array![];
+    for sizes in eval_log_sizes {
+        let mut offset = 0;
+        let top = max_of(*sizes);
+        let mut k = s + 1;
+        while k <= top {
+            let n = count_of(*sizes, k);
+            if n != 0 {
+                offset += fold_positions(queries, max_log_size - k).len() * n;
+            }
+            k += 1;
+        };
+        offsets.append(offset);
+        n_columns.append(count_of(*sizes, s));
+    };
+    let positions = fold_positions(queries, max_log_size - s);
+    let mut answers = array![];
+    let mut i = 0;
+    while i != positions.len() {
+        let mut row = array![];
+        let mut t = 0;
+        while t != eval_log_sizes.len() {
+            let n = *n_columns[t];
+            row.append_span((*(*proof.queried_values)[t]).slice(*offsets[t] + i * n, n));
+            t += 1;
+        };
+        let point = canonic_domain_point(s, bit_reverse_index(*positions[i], s));
+        answers.append(quotient_at_point(point, row.span(), batches));
+        i += 1;
+    };
+    answers.span()
+}
+
+/// The constants of one sample point's quotient (BatchConstants in src/fri/quotients.h): at a
+/// domain point P = (X, Y) the batch contributes (Σ_j c_j·f_j(P) - (A·Y + B)) / (k - iy·X + ix·Y).
+#[derive(Drop, Copy, Debug)]
+struct BatchConstants {
+    columns: Span<u32>,
+    coeffs: Span<QM31>,
+    a_sum: QM31,
+    b_sum: QM31,
+    k: CM31,
+    iy: CM31,
+    ix: CM31,
+    batch_coeff: QM31,
+}
+
+/// Batches the samples of a group's columns by point, points ordered by their coordinates as u32
+/// (x, then y); inside a batch entry j (increasing column) gets α^(j+1).
+fn prepare_batches(
+    points: Span<Span<CirclePoint<QM31>>>, values: Span<Span<QM31>>, random_coeff: QM31,
+) -> Span<BatchConstants> {
+    let mut batches = array![];
+    for point in distinct_sorted_points(points) {
+        let p = *point;
+        let c = conjugate(p.y) - p.y;
+        let mut columns = array![];
+        let mut coeffs = array![];
+        let mut a_sum: QM31 = core::num::traits::Zero::zero();
+        let mut b_sum: QM31 = core::num::traits::Zero::zero();
+        let mut alpha_power: QM31 = core::num::traits::One::one();
+        let mut column = 0;
+        while column != points.len() {
+            let column_points = *points[column];
+            let mut j = 0;
+            while j != column_points.len() {
+                if *column_points[j] == p {
+                    let value = *(*values[column])[j];
+                    alpha_power = alpha_power * random_coeff;
+                    let a = conjugate(value) - value;
+                    columns.append(column);
+                    coeffs.append(alpha_power * c);
+                    a_sum = a_sum + alpha_power * a;
+                    b_sum = b_sum + alpha_power * (value * c - a * p.y);
+                }
+                j += 1;
+            };
+            column += 1;
+        };
+        let ix = p.x.c1;
+        let iy = p.y.c1;
+        batches
+            .append(
+                BatchConstants {
+                    columns: columns.span(),
+                    coeffs: coeffs.span(),
+                    a_sum,
+                    b_sum,
+                    k: p.x.c0 * iy - p.y.c0 * ix,
+                    iy,
+                    ix,
+                    batch_coeff: alpha_power,
+                },
+            );
+    };
+    batches.span()
+}
+
+/// c0 - c1·u.
+fn conjugate(v: QM31) -> QM31 {
+    QM31 { c0: v.c0, c1: -v.c1 }
+}
+
+/// The distinct points in increasing order of their eight coordinates.
+fn distinct_sorted_points(points: Span<Span<CirclePoint<QM31>>>) -> Span<CirclePoint<QM31>> {
+    let mut sorted: Array<CirclePoint<QM31>> = array![];
+    for column in points {
+        for point in *column {
+            // Insertion: copy the smaller points, then this one unless present, then the rest.
+            let mut next = array![];
+            let mut placed = false;
+            for q in sorted.span() {
+                if !placed && !point_less(*q, *point) {
+                    if *q != *point {
+                        next.append(*point);
+                    }
+                    placed = true;
+                }
+                next.append(*q);
+            };
+            if !placed {
+                next.append(*point);
+            }
+            sorted = next;
+        };
+    };
+    sorted.span()
+}
+
+fn point_less(a: CirclePoint<QM31>, b: CirclePoint<QM31>) -> bool {
+    let [a0, a1, a2, a3] = a.x.to_m31s();
+    let [a4, a5, a6, a7] = a.y.to_m31s();
+    let [b0, b1, b2, b3] = b.x.to_m31s();
+    let [b4, b5, b6, b7] = b.y.to_m31s();
+    let a = array![a0, a1, a2, a3, a4, a5, a6, a7];
+    let b = array![b0, b1, b2, b3, b4, b5, b6, b7];
+    let mut i = 0;
+    while i != 8 && *a[i] == *b[i] {
+        i += 1;
+    };
+    i != 8 && (*a[i]).inner < (*b[i]).inner
+}
+
+/// The combined quotient at one domain point, given the group's columns' values there.
+fn quotient_at_point(
+    point: CirclePoint<M31>, column_values: Span<M31>, batches: Span<BatchConstants>,
+) -> QM31 {
+    let mut acc: QM31 = core::num::traits::Zero::zero();
+    for b in batches {
+        let mut numerator = -((*b.a_sum).mul_m31(point.y) + *b.b_sum);
+        let mut j = 0;
+        while j != (*b.columns).len() {
+            numerator = numerator + (*(*b.coeffs)[j]).mul_m31(*column_values[*(*b.columns)[j]]);
+            j += 1;
+        };
+        let den = *b.k - (*b.iy).mul_m31(point.x) + (*b.ix).mul_m31(point.y);
+        let den_inverse = den.inverse();
+        acc = acc * *b.batch_coeff
+            + QM31 { c0: numerator.c0 * den_inverse, c1: numerator.c1 * den_inverse };
+    };
+    acc
+}

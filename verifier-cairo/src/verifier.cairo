@@ -1,0 +1,168 @@
+//! The top-level verify (src/air/verifier.h, VerifyModelProof in src/frontend/model_air.h):
+//! replays the prover's transcript from the proof, checks the security level first, then the
+//! statement, the LogUp claims, the composition at the out-of-domain point, and the commitment
+//! scheme's openings. Any failure panics with a message naming the check.
+use crate::air::{
+    AirInputs, AirShape, ComponentMask, LookupElements, column_log_sizes, component_masks,
+    recombine_composition, sample_points,
+};
+use crate::channel::{Channel, ChannelTrait};
+use crate::circle::{CirclePoint, point_from_t};
+use crate::fields::m31::M31;
+use crate::fields::qm31::{QM31, QM31Trait};
+use crate::pcs::{pcs_verify, split_samples};
+use crate::proof::{PcsConfig, PcsConfigTrait, ProofConfig, StarkProof};
+use crate::statement::{ModelStatement, check_statement, public_terms_sum};
+
+pub const DEFAULT_MIN_SECURITY_BITS: u32 = 96;
+
+/// A model's AIR as cairo-gen writes it (verifier-cairo/src/airs/): its shape, its statement and
+/// its constraints at the out-of-domain point.
+pub trait ModelAir {
+    fn shape() -> AirShape;
+    fn statement() -> ModelStatement;
+    fn evaluate_composition(
+        masks: Span<ComponentMask>,
+        inputs: @AirInputs,
+        claimed_sums: Span<QM31>,
+        point: CirclePoint<QM31>,
+        random_coeff: QM31,
+    ) -> QM31;
+}
+
+/// Verifies a proof of the model `A`; panics unless it is valid with at least min_security_bits.
+pub fn verify<impl A: ModelAir>(proof: @StarkProof, min_security_bits: u32) {
+    let config = proof.config;
+    let pcs_config = config.pcs;
+    assert(pcs_config.security_bits() >= min_security_bits, 'insufficient security');
+    check_config(pcs_config);
+    let shape = A::shape();
+    let statement = A::statement();
+    assert(*pcs_config.log_blowup_factor == statement.log_blowup_factor, 'blowup differs from the key');
+    let public_inputs = *proof.public_inputs;
+    assert(public_inputs.len() == shape.n_public_inputs, 'wrong number of public inputs');
+    check_statement(@statement, public_inputs);
+    let pcs = proof.pcs;
+    let commitments = *pcs.commitments;
+    assert(
+        (*proof.claimed_sums).len() == shape.components.len() && commitments.len() == 4,
+        'wrong number of sums or trees',
+    );
+
+    let mut channel = ChannelTrait::new();
+    mix_statement(ref channel, config, public_inputs, @shape);
+    assert(*commitments[0] == statement.preprocessed_root, 'preprocessed root mismatch');
+    channel.mix_root(*commitments[0]);
+    channel.mix_root(*commitments[1]);
+    assert(
+        channel.check_proof_of_work(*config.interaction_pow_bits, *proof.interaction_pow_nonce),
+        'interaction proof of work',
+    );
+    let lookup_elements = draw_lookup_elements(ref channel, shape.relation_widths);
+
+    // The LogUp fractions of all components and of the statement must cancel.
+    let claimed_sums = *proof.claimed_sums;
+    let mut total = public_terms_sum(
+        @statement, public_inputs, lookup_elements[statement.tensor_relation],
+    );
+    let mut i = 0;
+    while i != claimed_sums.len() {
+        let sum = *claimed_sums[i];
+        assert(
+            *shape.components[i].has_relations || sum == core::num::traits::Zero::zero(),
+            'claimed sum without relations',
+        );
+        total = total + sum;
+        i += 1;
+    };
+    assert(total == core::num::traits::Zero::zero(), 'LogUp sums do not cancel');
+    channel.mix_felts(claimed_sums);
+    channel.mix_root(*commitments[2]);
+
+    let random_coeff = channel.draw_felt();
+    channel.mix_root(*commitments[3]);
+    let oods_point = point_from_t(channel.draw_felt());
+    let points = sample_points(@shape, oods_point);
+    let sampled_values = split_samples(points, *pcs.sampled_values);
+    let mut chunk_coordinates = array![];
+    for column in *sampled_values[3] {
+        chunk_coordinates.append(*(*column)[0]);
+    };
+    let inputs = AirInputs { public_inputs, lookup_elements: lookup_elements.span() };
+    let composition = A::evaluate_composition(
+        component_masks(@shape, sampled_values), @inputs, claimed_sums, oods_point, random_coeff,
+    );
+    assert(
+        recombine_composition(@shape, chunk_coordinates.span(), oods_point) == composition,
+        'OODS mismatch',
+    );
+    pcs_verify(ref channel, pcs_config, column_log_sizes(@shape), points, sampled_values, pcs);
+}
+
+/// The ranges of src/fri/config.cc: a proof may state any configuration.
+fn check_config(config: @PcsConfig) {
+    assert(*config.pow_bits <= 40, 'config: pow_bits');
+    assert(*config.log_blowup_factor >= 1 && *config.log_blowup_factor <= 4, 'config: blowup');
+    assert(*config.log_last_layer_degree_bound <= 10, 'config: last layer');
+    assert(*config.n_queries >= 1 && *config.n_queries <= 256, 'config: n_queries');
+    assert(*config.fold_step >= 1 && *config.fold_step <= 4, 'config: fold_step');
+}
+
+/// The configuration, the public inputs (four to a QM31, zero-padded) and the components' log
+/// sizes, mixed before anything else (MixStatement).
+fn mix_statement(
+    ref channel: Channel, config: @ProofConfig, public_inputs: Span<M31>, shape: @AirShape,
+) {
+    let pcs = config.pcs;
+    channel.mix_u64((*pcs.pow_bits).into());
+    channel.mix_u64((*pcs.log_blowup_factor).into());
+    channel.mix_u64((*pcs.log_last_layer_degree_bound).into());
+    channel.mix_u64((*pcs.n_queries).into());
+    channel.mix_u64((*pcs.fold_step).into());
+    channel.mix_u64((*config.interaction_pow_bits).into());
+    channel.mix_u64(public_inputs.len().into());
+    let mut packed = array![];
+    let mut i = 0;
+    while i < public_inputs.len() {
+        packed
+            .append(
+                QM31Trait::from_m31s(
+                    m31_or_zero(public_inputs, i),
+                    m31_or_zero(public_inputs, i + 1),
+                    m31_or_zero(public_inputs, i + 2),
+                    m31_or_zero(public_inputs, i + 3),
+                ),
+            );
+        i += 4;
+    };
+    channel.mix_felts(packed.span());
+    channel.mix_u64((*shape.components).len().into());
+    for component in *shape.components {
+        channel.mix_u64((*component.log_size).into());
+    };
+}
+
+fn m31_or_zero(values: Span<M31>, i: u32) -> M31 {
+    if i < values.len() {
+        *values[i]
+    } else {
+        core::num::traits::Zero::zero()
+    }
+}
+
+/// z and the powers [1, α, …] of each relation's α, in name order (two felts per relation).
+fn draw_lookup_elements(ref channel: Channel, widths: Span<u32>) -> Array<LookupElements> {
+    let mut elements = array![];
+    for width in widths {
+        let drawn = channel.draw_felts(2);
+        let alpha = *drawn[1];
+        let mut powers = array![];
+        let mut power: QM31 = core::num::traits::One::one();
+        while powers.len() != *width {
+            powers.append(power);
+            power = power * alpha;
+        };
+        elements.append(LookupElements { z: *drawn[0], alpha_powers: powers.span() });
+    };
+    elements
+}
