@@ -58,7 +58,7 @@ function verificationTests(model, calldata) {
   const tampered = (name, expected, change) => `
 #[test]
 #[should_panic(expected: ('${expected}',))]
-fn test_${name}() {
+fn test_rejects_${name}() {
     let mut proof = read_proof(calldata().span());
 ${change}
     verify::<Air>(@proof, DEFAULT_MIN_SECURITY_BITS);
@@ -67,7 +67,8 @@ ${change}
 use crate::airs::${model}::Air;
 use crate::fields::m31::M31;
 use crate::proof::read_proof;
-use crate::verifier::{DEFAULT_MIN_SECURITY_BITS, verify};
+use crate::channel::ChannelTrait;
+use crate::verifier::{DEFAULT_MIN_SECURITY_BITS, channel_before_interaction, verify};
 
 /// \`tensorstark calldata\` of an onchain proof of examples/${model}/input.json (${calldata.length} felts).
 fn calldata() -> Array<felt252> {
@@ -98,12 +99,24 @@ fn test_proof_verifies() {
     let proof = read_proof(calldata().span());
     verify::<Air>(@proof, DEFAULT_MIN_SECURITY_BITS);
 }
-${tampered('changed_composition_commitment_rejected', 'OODS mismatch', `    let commitments = proof.pcs.commitments;
+${tampered('changed_composition_commitment', 'OODS mismatch', `    let commitments = proof.pcs.commitments;
     proof.pcs.commitments = replaced(commitments, 3, *commitments[3] + 1);`)}
-${tampered('changed_queried_value_rejected', 'Merkle: root mismatch', `    let values = proof.pcs.queried_values;
+${tampered('changed_queried_value', 'Merkle: root mismatch', `    let values = proof.pcs.queried_values;
     proof.pcs.queried_values = replaced(values, 1, replaced(*values[1], 0, plus_one(*(*values[1])[0])));`)}
-${tampered('changed_output_rejected', 'LogUp sums do not cancel', `    let inputs = proof.public_inputs;
+${tampered('changed_output', 'interaction proof of work', `    let inputs = proof.public_inputs;
     proof.public_inputs = replaced(inputs, inputs.len() - 1, plus_one(*inputs[inputs.len() - 1]));`)}
-${tampered('lower_security_rejected', 'insufficient security', `    proof.config.pcs.n_queries -= 1;`)}
+${tampered('changed_output_with_new_proof_of_work', 'LogUp sums do not cancel', `    let inputs = proof.public_inputs;
+    proof.public_inputs = replaced(inputs, inputs.len() - 1, plus_one(*inputs[inputs.len() - 1]));
+    // A cheating prover grinds the interaction proof of work again for the changed statement:
+    // the LogUp sums still do not cancel, as the output's term no longer matches the trace's.
+    let channel = channel_before_interaction::<Air>(@proof);
+    let mut nonce = 0;
+    let mut attempt = channel;
+    while !attempt.check_proof_of_work(proof.config.interaction_pow_bits, nonce) {
+        nonce += 1;
+        attempt = channel;
+    };
+    proof.interaction_pow_nonce = nonce;`)}
+${tampered('lower_security', 'insufficient security', `    proof.config.pcs.n_queries -= 1;`)}
 `;
 }

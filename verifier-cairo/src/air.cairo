@@ -223,15 +223,13 @@ pub fn column_log_sizes(shape: @AirShape) -> Span<Span<u32>> {
 }
 
 
-/// point + offset·step, the step of the trace domain of 2^log_size rows (src/air/layout.cc).
-fn shifted(point: CirclePoint<QM31>, log_size: u32, offset: i32) -> CirclePoint<QM31> {
-    let step = point_at_index(subgroup_generator_index(log_size));
+/// point + offset·step (src/air/layout.cc).
+fn shifted(point: CirclePoint<QM31>, step: CirclePoint<QM31>, offset: i32) -> CirclePoint<QM31> {
     let step = if offset < 0 {
         step.conjugate()
     } else {
         step
     };
-    let step = CirclePoint { x: QM31Trait::from_m31(step.x), y: QM31Trait::from_m31(step.y) };
     let mut shifted = point;
     let mut k: u32 = if offset < 0 {
         (-offset).try_into().unwrap()
@@ -245,14 +243,23 @@ fn shifted(point: CirclePoint<QM31>, log_size: u32, offset: i32) -> CirclePoint<
     shifted
 }
 
+/// Each column's points: the point shifted by its offsets, in steps of its component's trace
+/// domain (the generator of 2^log_size points; computed once per run of equal log sizes).
 fn column_points(
     columns: Span<ColumnMask>, point: CirclePoint<QM31>,
 ) -> Span<Span<CirclePoint<QM31>>> {
     let mut points = array![];
+    let mut step_log_size = 0;
+    let mut step = CirclePointTrait::zero();
     for column in columns {
+        if *column.log_size != step_log_size {
+            step_log_size = *column.log_size;
+            let s = point_at_index(subgroup_generator_index(step_log_size));
+            step = CirclePoint { x: QM31Trait::from_m31(s.x), y: QM31Trait::from_m31(s.y) };
+        }
         let mut samples = array![];
         for offset in *column.offsets {
-            samples.append(shifted(point, *column.log_size, *offset));
+            samples.append(shifted(point, step, *offset));
         };
         points.append(samples.span());
     };

@@ -23,11 +23,25 @@ pub struct Channel {
 /// Σ m_k·2^(31·(K-1-k)) over the values m_0 … m_(K-1) (K ≤ 8): big-endian base 2^31, as
 /// PackM31s packs channel inputs and Merkle leaves.
 pub fn pack_m31s(values: Span<M31>) -> felt252 {
+    if values.len() == 8 {
+        // Straight-line for full felts: a loop iteration costs more than the arithmetic.
+        let w = TWO_POW_31_FELT;
+        let [v0, v1, v2, v3, v4, v5, v6, v7] = felts_of_8(values);
+        return ((((((v0 * w + v1) * w + v2) * w + v3) * w + v4) * w + v5) * w + v6) * w + v7;
+    }
     let mut packed: felt252 = 0;
     for value in values {
         packed = packed * TWO_POW_31_FELT + (*value.inner).into();
     };
     packed
+}
+
+fn felts_of_8(values: Span<M31>) -> [felt252; 8] {
+    [
+        (*values[0].inner).into(), (*values[1].inner).into(), (*values[2].inner).into(),
+        (*values[3].inner).into(), (*values[4].inner).into(), (*values[5].inner).into(),
+        (*values[6].inner).into(), (*values[7].inner).into(),
+    ]
 }
 
 #[generate_trait]
@@ -118,29 +132,36 @@ pub impl ChannelImpl of ChannelTrait {
     }
 }
 
+/// The 8 low 31-bit limbs of x's integer value, least significant first, and the rest of it
+/// (x >> 248). Straight-line: bits 0 … 123 of the low half, then bits 124 … 127 joined with the
+/// high half's 27 lowest, then three more limbs of the high half.
+pub fn limbs_31(x: felt252) -> ([u32; 8], u128) {
+    let x: u256 = x.into();
+    let (q, l0) = DivRem::div_rem(x.low, TWO_POW_31);
+    let (q, l1) = DivRem::div_rem(q, TWO_POW_31);
+    let (q, l2) = DivRem::div_rem(q, TWO_POW_31);
+    let (q, l3) = DivRem::div_rem(q, TWO_POW_31);
+    let (h, high_bits) = DivRem::div_rem(x.high, TWO_POW_27);
+    let l4 = q + high_bits * 16;
+    let (h, l5) = DivRem::div_rem(h, TWO_POW_31);
+    let (h, l6) = DivRem::div_rem(h, TWO_POW_31);
+    let (h, l7) = DivRem::div_rem(h, TWO_POW_31);
+    (
+        [
+            l0.try_into().unwrap(), l1.try_into().unwrap(), l2.try_into().unwrap(),
+            l3.try_into().unwrap(), l4.try_into().unwrap(), l5.try_into().unwrap(),
+            l6.try_into().unwrap(), l7.try_into().unwrap(),
+        ],
+        h,
+    )
+}
+
 /// The 8 low 31-bit limbs of x's integer value, least significant first.
 pub fn low_limbs_31(x: felt252) -> Array<u32> {
-    let x: u256 = x.into();
-    let mut limbs = array![];
-    // Bits 0 … 123 of the low half, then bits 124 … 127 joined with the high half's 27 lowest,
-    // then three more limbs of the high half.
-    let mut low = x.low;
-    let mut i = 0_u32;
-    while i != 4 {
-        let (quotient, limb) = DivRem::div_rem(low, TWO_POW_31);
-        limbs.append(limb.try_into().unwrap());
-        low = quotient;
-        i += 1;
-    };
-    let (mut high, high_bits) = DivRem::div_rem(x.high, TWO_POW_27);
-    limbs.append((low + high_bits * 16).try_into().unwrap());
-    while i != 7 {
-        let (quotient, limb) = DivRem::div_rem(high, TWO_POW_31);
-        limbs.append(limb.try_into().unwrap());
-        high = quotient;
-        i += 1;
-    };
-    limbs
+    let (limbs, _) = limbs_31(x);
+    let mut out = array![];
+    out.append_span(limbs.span());
+    out
 }
 
 fn append_coordinates(ref out: Array<M31>, value: QM31) {

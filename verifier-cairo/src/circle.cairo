@@ -1,7 +1,7 @@
 //! Points of the circle x² + y² = 1 over M31 or QM31, the group law (x1·x2 - y1·y2,
 //! x1·y2 + y1·x2), and the doubling map π(x, y) = (2x² - 1, 2xy) (src/circle/circle_point.h).
 use core::num::traits::{One, Zero};
-use crate::fields::m31::M31;
+use crate::fields::m31::{M31, M31Trait};
 use crate::fields::qm31::{QM31, QM31Trait};
 
 /// The circle group over M31 has order 2^31; point indices are taken modulo it.
@@ -63,20 +63,53 @@ pub fn point_from_t(t: QM31) -> CirclePoint<QM31> {
     CirclePoint { x: (One::one() - t2) * inverse, y: (t + t) * inverse }
 }
 
+/// 2^k·G for k = 0 … 30, then the identity for the always-clear bit 31: x, y per point.
+const GENERATOR_POWERS: [u32; 64] = [
+    2, 1268011823, 7, 777079998, 97, 141701737, 18817, 1720333214, 708158977, 683185920, 334835419, 1444967316, 2042371533, 1362265296, 212706801, 1223819887, 421007138, 256177860, 6346213, 905523693, 1022251061, 788094511, 1633461177, 574296567, 595037635, 2111542451, 1799120754, 343598868, 438833264, 1327019128, 1389168750, 838891026, 1543902459, 1632329423, 1330239767, 1446369578, 1420207432, 2023238517, 2015554631, 1088093947, 996212859, 1140996376, 1434706457, 1835793811, 13610297, 1064696601, 785043271, 1260750973, 838195206, 1774253895, 579625837, 1690787918, 1179735656, 1241207368, 590768354, 978592373, 32768, 2147450879, 0, 2147483646, 2147483646, 0, 1, 0,
+];
+
 /// The point index·G, G = (2, 1268011823) the generator of the circle group (CirclePointIndex::
-/// ToPoint): double-and-add over the index's 31 bits.
+/// ToPoint): the sum of 2^k·G over the index's set bits, four bits per loop iteration (a loop
+/// iteration costs more Cairo steps than a point addition).
 pub fn point_at_index(index: u32) -> CirclePoint<M31> {
-    let mut power = CirclePoint { x: M31 { inner: 2 }, y: M31 { inner: 1268011823 } };
+    let powers = GENERATOR_POWERS.span();
     let mut result = CirclePointTrait::zero();
     let mut bits = index & INDEX_MASK;
+    let mut k = 0;
     while bits != 0 {
-        if bits & 1 == 1 {
-            result = result + power;
+        let (rest, nibble) = DivRem::div_rem(bits, 16);
+        let (high, b0) = DivRem::div_rem(nibble, 2);
+        let (high, b1) = DivRem::div_rem(high, 2);
+        let (b3, b2) = DivRem::div_rem(high, 2);
+        if b0 == 1 {
+            result = add_m31_points(result, power_at(powers, k));
         }
-        power = power.double();
-        bits /= 2;
+        if b1 == 1 {
+            result = add_m31_points(result, power_at(powers, k + 1));
+        }
+        if b2 == 1 {
+            result = add_m31_points(result, power_at(powers, k + 2));
+        }
+        if b3 == 1 {
+            result = add_m31_points(result, power_at(powers, k + 3));
+        }
+        bits = rest;
+        k += 4;
     };
     result
+}
+
+fn power_at(powers: Span<u32>, k: u32) -> CirclePoint<M31> {
+    CirclePoint { x: M31 { inner: *powers[2 * k] }, y: M31 { inner: *powers[2 * k + 1] } }
+}
+
+/// The group law on M31 points, each coordinate reduced once from its felt252 value.
+pub fn add_m31_points(a: CirclePoint<M31>, b: CirclePoint<M31>) -> CirclePoint<M31> {
+    let (x1, y1): (felt252, felt252) = (a.x.inner.into(), a.y.inner.into());
+    let (x2, y2): (felt252, felt252) = (b.x.inner.into(), b.y.inner.into());
+    CirclePoint {
+        x: M31Trait::reduce_signed_felt(x1 * x2 - y1 * y2), y: M31Trait::reduce_felt(x1 * y2 + y1 * x2),
+    }
 }
 
 /// The index of G_(2^log_size), the generator of the subgroup of 2^log_size points.

@@ -4,7 +4,7 @@
 //! with a message starting 'FRI:'.
 use crate::channel::{Channel, ChannelTrait};
 use crate::circle::{
-    Coset, CosetTrait, bit_reverse_index, canonic_domain_point, double_x,
+    Coset, CosetTrait, add_m31_points, bit_reverse_index, canonic_domain_point, double_x,
 };
 use crate::fields::m31::{M31, batch_inverse};
 use crate::fields::qm31::{QM31, QM31Trait};
@@ -347,7 +347,7 @@ fn fold_coset(values: Span<QM31>, leaf: u32, domain: Coset, alpha: QM31) -> QM31
     let stride = domain.step_multiple(pow2(low_bits));
     let mut points = array![base];
     while points.len() != n {
-        points.append(*points[points.len() - 1] + stride);
+        points.append(add_m31_points(*points[points.len() - 1], stride));
     };
     let mut xs = array![];
     let mut r = 0;

@@ -5,7 +5,7 @@
 //! 'Merkle:' or 'FRI:'.
 use crate::channel::{Channel, ChannelTrait};
 use crate::circle::{CirclePoint, bit_reverse_index, canonic_domain_point};
-use crate::fields::cm31::{CM31, CM31Trait};
+use crate::fields::cm31::{CM31, CM31Trait, batch_inverse_cm31};
 use crate::fields::m31::{M31, M31Trait};
 use crate::fields::qm31::{QM31, QM31Trait};
 use crate::fri::{fold_positions, fri_commit, fri_decommit};
@@ -211,6 +211,16 @@ fn quotient_answers(
         n_columns.append(count_of(*sizes, s));
     };
     let positions = fold_positions(queries, max_log_size - s);
+    let mut points = array![];
+    let mut denominators = array![];
+    for position in positions {
+        let point = canonic_domain_point(s, bit_reverse_index(*position, s));
+        for b in batches {
+            denominators.append(*b.k - (*b.iy).mul_m31(point.x) + (*b.ix).mul_m31(point.y));
+        };
+        points.append(point);
+    };
+    let denominator_inverses = batch_inverse_cm31(denominators.span());
     let mut answers = array![];
     let mut i = 0;
     while i != positions.len() {
@@ -221,8 +231,8 @@ fn quotient_answers(
             row.append_span((*(*proof.queried_values)[t]).slice(*offsets[t] + i * n, n));
             t += 1;
         };
-        let point = canonic_domain_point(s, bit_reverse_index(*positions[i], s));
-        answers.append(quotient_at_point(point, row.span(), batches));
+        let inverses = denominator_inverses.slice(i * batches.len(), batches.len());
+        answers.append(quotient_at_point(*points[i], row.span(), batches, inverses));
         i += 1;
     };
     answers.span()
@@ -233,7 +243,8 @@ fn quotient_answers(
 #[derive(Drop, Copy, Debug)]
 struct BatchConstants {
     columns: Span<u32>,
-    coeffs: Span<QM31>,
+    /// c_j's four coordinates per column, as felt252 for sums reduced once.
+    coeff_coordinates: Span<felt252>,
     a_sum: QM31,
     b_sum: QM31,
     k: CM31,
@@ -252,7 +263,7 @@ fn prepare_batches(
         let p = *point;
         let c = conjugate(p.y) - p.y;
         let mut columns = array![];
-        let mut coeffs = array![];
+        let mut coeff_coordinates = array![];
         let mut a_sum: QM31 = core::num::traits::Zero::zero();
         let mut b_sum: QM31 = core::num::traits::Zero::zero();
         let mut alpha_power: QM31 = core::num::traits::One::one();
@@ -266,7 +277,11 @@ fn prepare_batches(
                     alpha_power = alpha_power * random_coeff;
                     let a = conjugate(value) - value;
                     columns.append(column);
-                    coeffs.append(alpha_power * c);
+                    let [c0, c1, c2, c3] = (alpha_power * c).to_m31s();
+                    coeff_coordinates.append(c0.inner.into());
+                    coeff_coordinates.append(c1.inner.into());
+                    coeff_coordinates.append(c2.inner.into());
+                    coeff_coordinates.append(c3.inner.into());
                     a_sum = a_sum + alpha_power * a;
                     b_sum = b_sum + alpha_power * (value * c - a * p.y);
                 }
@@ -280,7 +295,7 @@ fn prepare_batches(
             .append(
                 BatchConstants {
                     columns: columns.span(),
-                    coeffs: coeffs.span(),
+                    coeff_coordinates: coeff_coordinates.span(),
                     a_sum,
                     b_sum,
                     k: p.x.c0 * iy - p.y.c0 * ix,
@@ -338,22 +353,40 @@ fn point_less(a: CirclePoint<QM31>, b: CirclePoint<QM31>) -> bool {
     i != 8 && (*a[i]).inner < (*b[i]).inner
 }
 
-/// The combined quotient at one domain point, given the group's columns' values there.
+/// The combined quotient at one domain point, given the group's columns' values there and the
+/// inverses of the batches' denominators there.
 fn quotient_at_point(
-    point: CirclePoint<M31>, column_values: Span<M31>, batches: Span<BatchConstants>,
+    point: CirclePoint<M31>,
+    column_values: Span<M31>,
+    batches: Span<BatchConstants>,
+    denominator_inverses: Span<CM31>,
 ) -> QM31 {
     let mut acc: QM31 = core::num::traits::Zero::zero();
-    for b in batches {
-        let mut numerator = -((*b.a_sum).mul_m31(point.y) + *b.b_sum);
-        let mut j = 0;
-        while j != (*b.columns).len() {
-            numerator = numerator + (*(*b.coeffs)[j]).mul_m31(*column_values[*(*b.columns)[j]]);
-            j += 1;
+    let mut i = 0;
+    while i != batches.len() {
+        let b = *batches[i];
+        // Σ c_j·f_j coordinate by coordinate in felt252 (each term < 2^62), reduced once.
+        let (mut s0, mut s1, mut s2, mut s3) = (0, 0, 0, 0);
+        let mut coordinates = b.coeff_coordinates;
+        for column in b.columns {
+            let value: felt252 = (*column_values[*column]).inner.into();
+            s0 += *coordinates[0] * value;
+            s1 += *coordinates[1] * value;
+            s2 += *coordinates[2] * value;
+            s3 += *coordinates[3] * value;
+            coordinates = coordinates.slice(4, coordinates.len() - 4);
         };
-        let den = *b.k - (*b.iy).mul_m31(point.x) + (*b.ix).mul_m31(point.y);
-        let den_inverse = den.inverse();
-        acc = acc * *b.batch_coeff
+        let sum = QM31Trait::from_m31s(
+            M31Trait::reduce_felt(s0),
+            M31Trait::reduce_felt(s1),
+            M31Trait::reduce_felt(s2),
+            M31Trait::reduce_felt(s3),
+        );
+        let numerator = sum - (b.a_sum.mul_m31(point.y) + b.b_sum);
+        let den_inverse = *denominator_inverses[i];
+        acc = acc * b.batch_coeff
             + QM31 { c0: numerator.c0 * den_inverse, c1: numerator.c1 * den_inverse };
+        i += 1;
     };
     acc
 }

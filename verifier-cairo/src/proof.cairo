@@ -4,7 +4,7 @@
 //! are their coordinates packed the same way, hashes and integers are one felt each. Sampled
 //! values come as one flat list: the AIR gives their shape. A malformed calldata panics with a
 //! message naming what is wrong.
-use crate::channel::{low_limbs_31, pack_m31s};
+use crate::channel::limbs_31;
 use crate::fields::m31::{M31, P};
 use crate::fields::qm31::{QM31, QM31Trait};
 use crate::merkle::MerkleDecommitment;
@@ -149,29 +149,43 @@ fn read_hashes(ref data: Span<felt252>) -> Span<felt252> {
     hashes
 }
 
-/// n values packed eight per felt; each felt must be the canonical packing of its values.
+/// n values packed eight per felt, big-endian: a felt of k values is below 2^(31k), and each
+/// value below P.
 fn read_packed(ref data: Span<felt252>, n: u32) -> Array<M31> {
     let mut values = array![];
-    while values.len() < n {
-        let k = if n - values.len() < 8 {
-            n - values.len()
-        } else {
-            8
-        };
-        let felt = next(ref data);
-        let limbs = low_limbs_31(felt);
-        let mut chunk = array![];
-        let mut i = k;
-        while i != 0 {
-            i -= 1;
-            let limb = *limbs[i];
-            assert(limb < P, 'calldata: value out of range');
-            chunk.append(M31 { inner: limb });
-        };
-        assert(pack_m31s(chunk.span()) == felt, 'calldata: bad packing');
-        values.append_span(chunk.span());
+    let mut remaining = n;
+    while remaining >= 8 {
+        let (limbs, rest) = limbs_31(next(ref data));
+        assert(rest == 0, 'calldata: bad packing');
+        let [l0, l1, l2, l3, l4, l5, l6, l7] = limbs;
+        values.append(m31_from_limb(l7));
+        values.append(m31_from_limb(l6));
+        values.append(m31_from_limb(l5));
+        values.append(m31_from_limb(l4));
+        values.append(m31_from_limb(l3));
+        values.append(m31_from_limb(l2));
+        values.append(m31_from_limb(l1));
+        values.append(m31_from_limb(l0));
+        remaining -= 8;
     };
+    if remaining != 0 {
+        let (limbs, rest) = limbs_31(next(ref data));
+        let limbs = limbs.span();
+        assert(rest == 0, 'calldata: bad packing');
+        for limb in limbs.slice(remaining, 8 - remaining) {
+            assert(*limb == 0, 'calldata: bad packing');
+        };
+        while remaining != 0 {
+            remaining -= 1;
+            values.append(m31_from_limb(*limbs[remaining]));
+        };
+    }
     values
+}
+
+fn m31_from_limb(limb: u32) -> M31 {
+    assert(limb < P, 'calldata: value out of range');
+    M31 { inner: limb }
 }
 
 fn read_m31s(ref data: Span<felt252>) -> Span<M31> {

@@ -53,25 +53,31 @@ pub fn check_statement(statement: @ModelStatement, public_inputs: Span<M31>) {
 }
 
 /// Σ multiplicity / (address + α·value - z) over the statement's terms, with one inversion: the
-/// fractions are added as num/den pairs. Panics if a denominator is zero.
+/// fractions are added as num/den pairs, a run's common multiplicity applied once. Panics if a
+/// denominator is zero.
 pub fn public_terms_sum(
     statement: @ModelStatement, public_inputs: Span<M31>, elements: @LookupElements,
 ) -> QM31 {
     let alpha = *(*elements.alpha_powers)[1];
+    let one: QM31 = core::num::traits::One::one();
     let mut numerator: QM31 = core::num::traits::Zero::zero();
-    let mut denominator: QM31 = core::num::traits::One::one();
+    let mut denominator = one;
     for run in *statement.terms {
-        let multiplicity = QM31Trait::from_m31(*run.multiplicity);
-        let mut i = 0;
-        while i != *run.count {
-            let address = QM31Trait::from_m31(M31 { inner: *run.address + i });
-            let value = *public_inputs[*run.first_input + i];
-            let d = address + alpha.mul_m31(value) - *elements.z;
+        // Σ 1/d over the run as run_numerator / run_denominator.
+        let mut run_numerator: QM31 = core::num::traits::Zero::zero();
+        let mut run_denominator = one;
+        // address - z, for the run's first address; each next one adds 1.
+        let mut shift = QM31Trait::from_m31(M31 { inner: *run.address }) - *elements.z;
+        for value in public_inputs.slice(*run.first_input, *run.count) {
+            let d = shift + alpha.mul_m31(*value);
             assert(d != core::num::traits::Zero::zero(), 'public term denominator is zero');
-            numerator = numerator * d + multiplicity * denominator;
-            denominator = denominator * d;
-            i += 1;
+            run_numerator = run_numerator * d + run_denominator;
+            run_denominator = run_denominator * d;
+            shift = shift + one;
         };
+        numerator = numerator * run_denominator
+            + run_numerator.mul_m31(*run.multiplicity) * denominator;
+        denominator = denominator * run_denominator;
     };
     numerator * denominator.inverse()
 }

@@ -35,25 +35,12 @@ pub fn verify<impl A: ModelAir>(proof: @StarkProof, min_security_bits: u32) {
     let config = proof.config;
     let pcs_config = config.pcs;
     assert(pcs_config.security_bits() >= min_security_bits, 'insufficient security');
-    check_config(pcs_config);
     let shape = A::shape();
     let statement = A::statement();
-    assert(*pcs_config.log_blowup_factor == statement.log_blowup_factor, 'blowup differs from the key');
     let public_inputs = *proof.public_inputs;
-    assert(public_inputs.len() == shape.n_public_inputs, 'wrong number of public inputs');
-    check_statement(@statement, public_inputs);
     let pcs = proof.pcs;
     let commitments = *pcs.commitments;
-    assert(
-        (*proof.claimed_sums).len() == shape.components.len() && commitments.len() == 4,
-        'wrong number of sums or trees',
-    );
-
-    let mut channel = ChannelTrait::new();
-    mix_statement(ref channel, config, public_inputs, @shape);
-    assert(*commitments[0] == statement.preprocessed_root, 'preprocessed root mismatch');
-    channel.mix_root(*commitments[0]);
-    channel.mix_root(*commitments[1]);
+    let mut channel = channel_before_interaction::<A>(proof);
     assert(
         channel.check_proof_of_work(*config.interaction_pow_bits, *proof.interaction_pow_nonce),
         'interaction proof of work',
@@ -97,6 +84,30 @@ pub fn verify<impl A: ModelAir>(proof: @StarkProof, min_security_bits: u32) {
         'OODS mismatch',
     );
     pcs_verify(ref channel, pcs_config, column_log_sizes(@shape), points, sampled_values, pcs);
+}
+
+/// Checks the proof's shape and statement against the model `A` and returns the channel after
+/// the statement and the first two trees' roots: where the interaction proof of work is drawn.
+pub fn channel_before_interaction<impl A: ModelAir>(proof: @StarkProof) -> Channel {
+    let config = proof.config;
+    check_config(config.pcs);
+    let shape = A::shape();
+    let statement = A::statement();
+    assert(*config.pcs.log_blowup_factor == statement.log_blowup_factor, 'blowup differs from the key');
+    let public_inputs = *proof.public_inputs;
+    assert(public_inputs.len() == shape.n_public_inputs, 'wrong number of public inputs');
+    check_statement(@statement, public_inputs);
+    let commitments = *proof.pcs.commitments;
+    assert(
+        (*proof.claimed_sums).len() == shape.components.len() && commitments.len() == 4,
+        'wrong number of sums or trees',
+    );
+    let mut channel = ChannelTrait::new();
+    mix_statement(ref channel, config, public_inputs, @shape);
+    assert(*commitments[0] == statement.preprocessed_root, 'preprocessed root mismatch');
+    channel.mix_root(*commitments[0]);
+    channel.mix_root(*commitments[1]);
+    channel
 }
 
 /// The ranges of src/fri/config.cc: a proof may state any configuration.

@@ -1,6 +1,6 @@
 //! CM31 = M31[i]/(i^2 + 1): a + b·i.
 use core::num::traits::{One, Zero};
-use super::m31::{M31, M31Trait};
+use super::m31::{M31, M31Trait, batch_inverse};
 
 #[derive(Copy, Drop, Debug, PartialEq)]
 pub struct CM31 {
@@ -35,6 +35,22 @@ pub impl CM31Impl of CM31Trait {
     fn inverse(self: CM31) -> CM31 {
         self.conjugate().mul_m31((self.a.square() + self.b.square()).inverse())
     }
+}
+
+/// The inverses of values (none zero) with one field inversion: 1/d = conj(d) / (a² + b²).
+pub fn batch_inverse_cm31(values: Span<CM31>) -> Span<CM31> {
+    let mut norms = array![];
+    for d in values {
+        norms.append((*d.a).square() + (*d.b).square());
+    };
+    let norm_inverses = batch_inverse(norms.span());
+    let mut inverses = array![];
+    let mut i = 0;
+    while i != values.len() {
+        inverses.append((*values[i]).conjugate().mul_m31(*norm_inverses[i]));
+        i += 1;
+    };
+    inverses.span()
 }
 
 impl CM31Add of Add<CM31> {
