@@ -32,11 +32,14 @@ const GROUPS = {
   airs: { leaveOut: ['tests'], filter: 'airs::' },
   // The runner keeps every test's memory: a full verification and the tampered proofs in one
   // call exhausted it.
-  verify_fashion_mlp: {
-    leaveOut: ['airs::pinn', ...FIXTURE_TESTS], filter: 'verify_fashion_mlp::test_proof_verifies',
+  fact_fashion_mlp: {
+    leaveOut: ['airs::pinn', ...FIXTURE_TESTS], filter: 'verify_fashion_mlp::test_fact_',
   },
   tampered_fashion_mlp: {
-    leaveOut: ['airs::pinn', ...FIXTURE_TESTS], filter: 'verify_fashion_mlp::test_rejects_',
+    leaveOut: ['airs::pinn', ...FIXTURE_TESTS], filter: 'verify_fashion_mlp::test_tampered_',
+  },
+  registry_fashion_mlp: {
+    leaveOut: ['airs::pinn', ...FIXTURE_TESTS], filter: 'verify_fashion_mlp::test_registry_',
   },
 };
 

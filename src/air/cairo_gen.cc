@@ -231,7 +231,19 @@ std::string StatementFunctions(const CairoStatement& statement, const AirLayout&
       "    fn evaluate_composition(\n        masks: Span<ComponentMask>,\n"
       "        inputs: @AirInputs,\n        claimed_sums: Span<QM31>,\n"
       "        point: CirclePoint<QM31>,\n        random_coeff: QM31,\n    ) -> QM31 {{\n"
-      "        composition(masks, inputs, claimed_sums, point, random_coeff)\n    }}\n}}\n",
+      "        composition(masks, inputs, claimed_sums, point, random_coeff)\n    }}\n}}\n"
+      "\n/// This model's verifier contract (crate::contracts::IModelVerifier).\n"
+      "#[starknet::contract]\npub mod Verifier {{\n"
+      "    use crate::contracts::{{IModelVerifier, VerifiedStatement, commitment_felt, "
+      "verify_calldata}};\n\n"
+      "    #[storage]\n    struct Storage {{}}\n\n"
+      "    #[abi(embed_v0)]\n    impl ModelVerifierImpl of IModelVerifier<ContractState> {{\n"
+      "        fn model_commitment(self: @ContractState) -> felt252 {{\n"
+      "            commitment_felt(super::model_statement().commitment)\n        }}\n\n"
+      "        fn verify(\n            self: @ContractState, proof: Span<felt252>, "
+      "min_security_bits: u32,\n        ) -> VerifiedStatement {{\n"
+      "            verify_calldata::<super::Air>(proof, min_security_bits)\n        }}\n"
+      "    }}\n}}\n",
       ListOf(commitment), statement.preprocessed_root, statement.log_blowup_factor,
       RelationIndex(layout, statement.tensor_relation), ListOf(terms), ListOf(bounds));
 }

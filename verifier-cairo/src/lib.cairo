@@ -10,6 +10,7 @@ pub mod pcs;
 pub mod air;
 pub mod statement;
 pub mod verifier;
+pub mod contracts;
 pub mod airs;
 
 #[cfg(test)]

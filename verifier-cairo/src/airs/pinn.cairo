@@ -1250,6 +1250,28 @@ pub impl Air of ModelAir {
     }
 }
 
+/// This model's verifier contract (crate::contracts::IModelVerifier).
+#[starknet::contract]
+pub mod Verifier {
+    use crate::contracts::{IModelVerifier, VerifiedStatement, commitment_felt, verify_calldata};
+
+    #[storage]
+    struct Storage {}
+
+    #[abi(embed_v0)]
+    impl ModelVerifierImpl of IModelVerifier<ContractState> {
+        fn model_commitment(self: @ContractState) -> felt252 {
+            commitment_felt(super::model_statement().commitment)
+        }
+
+        fn verify(
+            self: @ContractState, proof: Span<felt252>, min_security_bits: u32,
+        ) -> VerifiedStatement {
+            verify_calldata::<super::Air>(proof, min_security_bits)
+        }
+    }
+}
+
 /// The composition at `point` from every component's constraints, in component order.
 pub fn composition(
     masks: Span<ComponentMask>,
