@@ -4,7 +4,7 @@ BUILD ?= build
 SIMD ?= auto
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build test test-simd cairo-test bench demo prove verify clean fuzz
+.PHONY: all setup configure build test test-simd cairo-test cairo-build bench demo prove verify clean fuzz
 
 all: build
 
@@ -29,6 +29,12 @@ cairo-test: build
 	@node scripts/cairo/gen_proof_fixtures.mjs $(BUILD)/tensorstark --check
 	@node scripts/cairo/gen_airs.mjs $(BUILD)/tensorstark --check
 	@node scripts/cairo/test.mjs
+
+# The Starknet contract classes (fact registry, each example model's verifier) as Sierra, with
+# their class hashes: $(BUILD)/cairo/*.contract_class.json and $(BUILD)/cairo/classes.json.
+cairo-build: build
+	@node scripts/cairo/gen_airs.mjs $(BUILD)/tensorstark --check
+	@node scripts/cairo/build.mjs --out $(BUILD)/cairo
 
 # The same suite built for the other SIMD levels, so every kernel's fallback stays tested (the
 # Cairo package's own tests do not depend on it; the generated Cairo files, which must come out

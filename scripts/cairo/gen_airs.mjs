@@ -89,8 +89,9 @@ use starknet::syscalls::deploy_syscall;
 use starknet::testing::pop_log;
 use starknet::{ContractAddress, SyscallResultTrait, get_caller_address};
 use crate::airs::${model}::{Air, Verifier};
+use crate::contracts::fact_registry::FactRegistry;
 use crate::contracts::{
-    FactRegistry, IFactRegistryDispatcher, IFactRegistryDispatcherTrait, IModelVerifierDispatcher,
+    IFactRegistryDispatcher, IFactRegistryDispatcherTrait, IModelVerifierDispatcher,
     IModelVerifierDispatcherTrait,
 };
 use crate::fields::m31::M31;

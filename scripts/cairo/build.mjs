@@ -1,0 +1,60 @@
+// Compiles the Starknet contract classes of verifier-cairo/ (the fact registry and each example
+// model's verifier) to Sierra with npm wasm-cairo, as Scarb's starknet-contract target would, and
+// computes their class hashes offline with starknet.js. Writes OUT/<name>.contract_class.json and
+// OUT/classes.json ({name: {class_hash, sierra_felts}}), and fails if a class is over Starknet's
+// 81,920-felt limit on a declared Sierra program.
+//
+// Usage: node scripts/cairo/build.mjs [--out DIR]   (default build/cairo)
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hash } from 'starknet';
+import { compileStarknetContract, initSync } from 'wasm-cairo';
+
+import { bundlePackage } from './bundle.mjs';
+
+const MAX_SIERRA_FELTS = 81920;
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const args = process.argv.slice(2);
+const outAt = args.indexOf('--out');
+const out = path.resolve(outAt >= 0 ? args[outAt + 1] : path.join(root, 'build/cairo'));
+
+// The class compiler takes one contract per program: each bundle leaves the others out.
+const MODELS = ['fashion_mlp', 'pinn'];
+const CLASSES = {
+  fact_registry: ['airs', 'tests'],
+  ...Object.fromEntries(MODELS.map((model) => [`${model}_verifier`,
+    ['tests', 'contracts::fact_registry', ...MODELS.filter((m) => m !== model).map((m) => `airs::${m}`)]])),
+};
+
+const require = createRequire(import.meta.url);
+initSync({ module: readFileSync(require.resolve('wasm-cairo/wasm-cairo_bg.wasm')) });
+mkdirSync(out, { recursive: true });
+const summary = {};
+let tooLarge = false;
+for (const [name, leaveOut] of Object.entries(CLASSES)) {
+  const started = Date.now();
+  const compiled = compileStarknetContract(bundlePackage(path.join(root, 'verifier-cairo'), leaveOut),
+    /*allow_warnings=*/ false, /*replace_ids=*/ false);
+  let contractClass;
+  try {
+    contractClass = JSON.parse(compiled);
+  } catch {
+    console.error(`${name}: compilation failed\n${compiled.slice(0, 4000)}`);
+    process.exit(1);
+  }
+  const classHash = hash.computeSierraContractClassHash(contractClass);
+  const sierraFelts = contractClass.sierra_program.length;
+  writeFileSync(path.join(out, `${name}.contract_class.json`), JSON.stringify(contractClass));
+  summary[name] = { class_hash: classHash, sierra_felts: sierraFelts };
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  console.log(`${name}: class hash ${classHash}, ${sierraFelts} Sierra felts (${seconds} s)`);
+  if (sierraFelts > MAX_SIERRA_FELTS) {
+    console.error(`${name}: ${sierraFelts} felts is over Starknet's ${MAX_SIERRA_FELTS}-felt class limit`);
+    tooLarge = true;
+  }
+}
+writeFileSync(path.join(out, 'classes.json'), `${JSON.stringify(summary, null, 2)}\n`);
+console.log(`wrote ${path.relative(process.cwd(), out) || '.'}/`);
+process.exit(tooLarge ? 1 : 0);
