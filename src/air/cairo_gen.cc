@@ -107,8 +107,8 @@ class ConstraintWriter {
         return fmt::format("*lookup_elements[{}].z", RelationIndex(layout_, v.relation));
       case Kind::kLookupAlphaPower:
         used_.insert("lookup_elements");
-        return fmt::format("*(*lookup_elements[{}].alpha_powers)[{}]", RelationIndex(layout_, v.relation),
-                           v.index);
+        return fmt::format("*(*lookup_elements[{}].alpha_powers)[{}]",
+                           RelationIndex(layout_, v.relation), v.index);
       case Kind::kClaimedSum:
         used_.insert("claimed_sum");
         return "claimed_sum";
@@ -164,8 +164,7 @@ std::string ColumnMasks(const AirLayout& layout, size_t tree) {
 }
 
 // Where each component's columns are (air.cairo's component_shapes).
-std::string ComponentShapes(std::span<const Component* const> components,
-                            const AirLayout& layout) {
+std::string ComponentShapes(std::span<const Component* const> components, const AirLayout& layout) {
   std::vector<uint32_t> log_sizes;
   std::vector<std::string> has_relations;
   std::vector<std::vector<size_t>> preprocessed, samples;
@@ -180,16 +179,17 @@ std::string ComponentShapes(std::span<const Component* const> components,
     interaction_ranges.insert(interaction_ranges.end(),
                               {c.interaction_begin, c.info.interaction_offsets.size()});
   }
-  return fmt::format("component_shapes(\n            {},\n            {},\n            {},\n"
-                     "            {},\n            {},\n            {},\n        )",
-                     ListOf(log_sizes), ListOf(has_relations), SplitLists(preprocessed),
-                     SplitLists(samples), ListOf(trace_ranges), ListOf(interaction_ranges));
+  return fmt::format(
+      "component_shapes(\n            {},\n            {},\n            {},\n"
+      "            {},\n            {},\n            {},\n        )",
+      ListOf(log_sizes), ListOf(has_relations), SplitLists(preprocessed), SplitLists(samples),
+      ListOf(trace_ranges), ListOf(interaction_ranges));
 }
 
 // The AIR's shape (air.cairo), from which the verifier derives the statement's mixing, the
 // sample points and the masks.
-std::string AirShapeFunction(std::span<const Component* const> components,
-                             const AirLayout& layout, size_t n_public_inputs) {
+std::string AirShapeFunction(std::span<const Component* const> components, const AirLayout& layout,
+                             size_t n_public_inputs) {
   std::vector<uint32_t> relation_widths;
   for (const Relation& relation : layout.relations) relation_widths.push_back(relation.n_values);
   return fmt::format(
@@ -202,11 +202,11 @@ std::string AirShapeFunction(std::span<const Component* const> components,
       "    }}\n}}\n",
       ComponentShapes(components, layout), ListOf(layout.column_log_sizes[kPreprocessedTree]),
       SplitLists(layout.preprocessed_doublings), ColumnMasks(layout, kTraceTree),
-      ColumnMasks(layout, kInteractionTree), layout.n_composition_chunks(),
-      ListOf(relation_widths), n_public_inputs);
+      ColumnMasks(layout, kInteractionTree), layout.n_composition_chunks(), ListOf(relation_widths),
+      n_public_inputs);
 }
 
-// The model's statement (statement.cairo), and the verifier's view of the module.
+// The model's statement (statement.cairo).
 std::string StatementFunctions(const CairoStatement& statement, const AirLayout& layout) {
   std::vector<uint32_t> commitment, terms, bounds;
   for (M31 word : statement.commitment) commitment.push_back(word.value());
@@ -223,30 +223,56 @@ std::string StatementFunctions(const CairoStatement& statement, const AirLayout&
       "pub fn model_statement() -> ModelStatement {{\n    ModelStatement {{\n"
       "        commitment: m31s({0}),\n        preprocessed_root: {1},\n"
       "        log_blowup_factor: {2},\n        tensor_relation: {3},\n"
-      "        terms: term_runs({4}),\n        input_bounds: input_bounds({5}),\n    }}\n}}\n"
-      "\n/// The verifier's view of this model (crate::verifier::verify).\n"
-      "pub impl Air of ModelAir {{\n"
-      "    fn shape() -> AirShape {{\n        air_shape()\n    }}\n\n"
-      "    fn statement() -> ModelStatement {{\n        model_statement()\n    }}\n\n"
-      "    fn evaluate_composition(\n        masks: Span<ComponentMask>,\n"
-      "        inputs: @AirInputs,\n        claimed_sums: Span<QM31>,\n"
-      "        point: CirclePoint<QM31>,\n        random_coeff: QM31,\n    ) -> QM31 {{\n"
-      "        composition(masks, inputs, claimed_sums, point, random_coeff)\n    }}\n}}\n"
-      "\n/// This model's verifier contract (crate::contracts::IModelVerifier).\n"
-      "#[starknet::contract]\npub mod Verifier {{\n"
-      "    use crate::contracts::{{IModelVerifier, VerifiedStatement, commitment_felt, "
-      "verify_calldata}};\n\n"
-      "    #[storage]\n    struct Storage {{}}\n\n"
-      "    #[abi(embed_v0)]\n    impl ModelVerifierImpl of IModelVerifier<ContractState> {{\n"
-      "        fn model_commitment(self: @ContractState) -> felt252 {{\n"
-      "            commitment_felt(super::model_statement().commitment)\n        }}\n\n"
-      "        fn verify(\n            self: @ContractState, proof: Span<felt252>, "
-      "min_security_bits: u32,\n        ) -> VerifiedStatement {{\n"
-      "            verify_calldata::<super::Air>(proof, min_security_bits)\n        }}\n"
-      "    }}\n}}\n",
+      "        terms: term_runs({4}),\n        input_bounds: input_bounds({5}),\n    }}\n}}\n",
       ListOf(commitment), statement.preprocessed_root, statement.log_blowup_factor,
       RelationIndex(layout, statement.tensor_relation), ListOf(terms), ListOf(bounds));
 }
+
+// The module's ModelAir implementation and verifier contract, the same for every model.
+constexpr std::string_view kModelAirAndContract = R"(
+/// The verifier's view of this model (crate::verifier::verify).
+pub impl Air of ModelAir {
+    fn shape() -> AirShape {
+        air_shape()
+    }
+
+    fn statement() -> ModelStatement {
+        model_statement()
+    }
+
+    fn evaluate_composition(
+        masks: Span<ComponentMask>,
+        inputs: @AirInputs,
+        claimed_sums: Span<QM31>,
+        point: CirclePoint<QM31>,
+        random_coeff: QM31,
+    ) -> QM31 {
+        composition(masks, inputs, claimed_sums, point, random_coeff)
+    }
+}
+
+/// This model's verifier contract (crate::contracts::IModelVerifier).
+#[starknet::contract]
+pub mod Verifier {
+    use crate::contracts::{IModelVerifier, VerifiedStatement, commitment_felt, verify_calldata};
+
+    #[storage]
+    struct Storage {}
+
+    #[abi(embed_v0)]
+    impl ModelVerifierImpl of IModelVerifier<ContractState> {
+        fn model_commitment(self: @ContractState) -> felt252 {
+            commitment_felt(super::model_statement().commitment)
+        }
+
+        fn verify(
+            self: @ContractState, proof: Span<felt252>, min_security_bits: u32,
+        ) -> VerifiedStatement {
+            verify_calldata::<super::Air>(proof, min_security_bits)
+        }
+    }
+}
+)";
 
 // Random inputs for the generated test, and the C++ evaluator's composition value on them.
 struct TestCase {
@@ -446,6 +472,7 @@ std::string GenerateCairoAir(std::span<const Component* const> components, const
   }
   out += AirShapeFunction(components, layout, statement.n_public_inputs);
   out += StatementFunctions(statement, layout);
+  out += kModelAirAndContract;
   out += fmt::format(
       "\n/// The composition at `point` from every component's constraints, in component order.\n"
       "pub fn composition(\n    masks: Span<ComponentMask>,\n    inputs: @AirInputs,\n"

@@ -26,8 +26,8 @@ struct CairoStatement {
   std::vector<M31> commitment;
   std::string preprocessed_root;  // a felt252, in hex
   uint32_t log_blowup_factor = 0;
-  size_t n_public_inputs = 0;     // the statement's length
-  std::string tensor_relation;    // the relation of every public term
+  size_t n_public_inputs = 0;   // the statement's length
+  std::string tensor_relation;  // the relation of every public term
   // `count` terms: public input first_input + i at address + i, with one multiplicity.
   struct TermRun {
     size_t first_input = 0;
@@ -49,8 +49,8 @@ struct CairoStatement {
 // `with_test_seed`, it ends with a test that evaluates the composition at random mask values,
 // statement, lookup elements and point (drawn from the seed) and compares it with the C++
 // evaluator's value, written into the test.
-std::string GenerateCairoAir(std::span<const Component* const> components,
-                             const AirLayout& layout, const CairoStatement& statement,
-                             std::string_view source, const uint64_t* with_test_seed = nullptr);
+std::string GenerateCairoAir(std::span<const Component* const> components, const AirLayout& layout,
+                             const CairoStatement& statement, std::string_view source,
+                             const uint64_t* with_test_seed = nullptr);
 
 }  // namespace tensorstark::air

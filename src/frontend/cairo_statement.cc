@@ -26,9 +26,10 @@ air::CairoStatement MakeCairoStatement(const ModelAir& air,
   for (size_t j = 0; j < indices.size(); ++j) indices[j] = M31::FromCanonical(j);
   for (const air::PublicLogupTerm& term : air.PublicTerms(indices)) {
     if (term.relation != statement.tensor_relation || term.values.size() != 2) {
-      throw FrontendError(fmt::format("public LogUp term of relation '{}' with {} values: the "
-                                      "Cairo statement binds (address, value) tensor terms only",
-                                      term.relation, term.values.size()));
+      throw FrontendError(
+          fmt::format("public LogUp term of relation '{}' with {} values: the "
+                      "Cairo statement binds (address, value) tensor terms only",
+                      term.relation, term.values.size()));
     }
     const size_t input = term.values[1].value();
     const uint32_t address = term.values[0].value();
