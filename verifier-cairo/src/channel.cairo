@@ -83,7 +83,10 @@ pub impl ChannelImpl of ChannelTrait {
     fn draw_u32s(ref self: Channel) -> Array<u32> {
         let (x, _, _) = hades_permutation(self.digest, self.n_draws.into(), 3);
         self.n_draws += 1;
-        low_limbs_31(x)
+        let (limbs, _) = limbs_31(x);
+        let mut words = array![];
+        words.append_span(limbs.span());
+        words
     }
 
     /// The draw's words reduced mod P (the word 2^31 - 1 maps to 0).
@@ -154,14 +157,6 @@ pub fn limbs_31(x: felt252) -> ([u32; 8], u128) {
         ],
         h,
     )
-}
-
-/// The 8 low 31-bit limbs of x's integer value, least significant first.
-pub fn low_limbs_31(x: felt252) -> Array<u32> {
-    let (limbs, _) = limbs_31(x);
-    let mut out = array![];
-    out.append_span(limbs.span());
-    out
 }
 
 fn append_coordinates(ref out: Array<M31>, value: QM31) {

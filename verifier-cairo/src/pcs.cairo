@@ -3,6 +3,7 @@
 //! shape, the proof of work, every tree's Merkle decommitment, and FRI on the DEEP quotients
 //! recomputed at the queried positions. A bad proof panics with a message starting 'PCS:',
 //! 'Merkle:' or 'FRI:'.
+use core::dict::{Felt252Dict, Felt252DictTrait};
 use crate::channel::{Channel, ChannelTrait};
 use crate::circle::{CirclePoint, bit_reverse_index, canonic_domain_point};
 use crate::fields::cm31::{CM31, CM31Trait, batch_inverse_cm31};
@@ -36,17 +37,21 @@ pub fn pcs_verify(
     channel.mix_felts(*proof.sampled_values);
     let random_coeff = channel.draw_felt();
 
-    // Evaluation log sizes per tree, and the groups of columns of one size, largest first.
+    // Evaluation log sizes per tree, how many columns of each size it has, and the groups of
+    // columns of one size across trees, largest first.
     let mut eval_log_sizes = array![];
+    let mut counts = array![];
     for sizes in column_log_sizes {
         let mut eval = array![];
         for s in *sizes {
             eval.append(*s + *config.log_blowup_factor);
         };
+        counts.append(columns_per_log_size(eval.span()));
         eval_log_sizes.append(eval.span());
     };
     let eval_log_sizes = eval_log_sizes.span();
-    let group_log_sizes = distinct_descending(eval_log_sizes);
+    let counts = counts.span();
+    let group_log_sizes = occurring_log_sizes(counts);
     let fri = fri_commit(ref channel, config, proof.fri_proof, group_log_sizes);
 
     assert(
@@ -55,29 +60,31 @@ pub fn pcs_verify(
     );
     let max_log_size = *group_log_sizes[0];
     let queries = draw_query_positions(ref channel, max_log_size, *config.n_queries).span();
+    // positions[k]: the queries folded to log size k, for the sizes some column has.
+    let mut positions = array![];
+    let mut k = 0;
+    while k != max_log_size + 1 {
+        let mut n: u32 = 0;
+        for tree_counts in counts {
+            n += count_at(*tree_counts, k);
+        };
+        positions
+            .append(if n == 0 {
+                array![].span()
+            } else {
+                fold_positions(queries, max_log_size - k)
+            });
+        k += 1;
+    };
+    let positions = positions.span();
 
     let mut t = 0;
     while t != n_trees {
-        let sizes = *eval_log_sizes[t];
-        let top = max_of(sizes);
-        let mut n_columns = array![];
-        let mut positions = array![];
-        let mut k = 0;
-        while k != top + 1 {
-            let n = count_of(sizes, k);
-            n_columns.append(n);
-            positions
-                .append(if n == 0 {
-                    array![].span()
-                } else {
-                    fold_positions(queries, max_log_size - k)
-                });
-            k += 1;
-        };
+        let tree_counts = *counts[t];
         verify_merkle(
             *(*proof.commitments)[t],
-            n_columns.span(),
-            positions.span(),
+            tree_counts,
+            positions.slice(0, tree_counts.len()),
             *(*proof.queried_values)[t],
             *(*proof.decommitments)[t],
         );
@@ -90,7 +97,7 @@ pub fn pcs_verify(
         answers
             .append(
                 quotient_answers(
-                    *s, max_log_size, queries, eval_log_sizes, sample_points, sampled_values, proof,
+                    *s, positions, counts, eval_log_sizes, sample_points, sampled_values, proof,
                     random_coeff,
                 ),
             );
@@ -118,48 +125,53 @@ pub fn split_samples(
     trees.span()
 }
 
-fn max_of(values: Span<u32>) -> u32 {
-    let mut max = 0;
-    for v in values {
-        if *v > max {
-            max = *v;
+/// counts[k]: how many of the columns have log size k, for k up to the largest (a tree's
+/// n_columns_per_log_size, verify_merkle).
+fn columns_per_log_size(log_sizes: Span<u32>) -> Span<u32> {
+    let mut counts: Felt252Dict<u32> = Default::default();
+    let mut top = 0;
+    for s in log_sizes {
+        counts.insert((*s).into(), counts.get((*s).into()) + 1);
+        if *s > top {
+            top = *s;
         }
     };
-    max
+    let mut out = array![];
+    while out.len() != top + 1 {
+        out.append(counts.get(out.len().into()));
+    };
+    out.span()
 }
 
-fn count_of(values: Span<u32>, value: u32) -> u32 {
-    let mut n = 0;
-    for v in values {
-        if *v == value {
-            n += 1;
-        }
-    };
-    n
+fn count_at(counts: Span<u32>, log_size: u32) -> u32 {
+    if log_size < counts.len() {
+        *counts[log_size]
+    } else {
+        0
+    }
 }
 
-/// Every log size that occurs in some tree, largest first.
-fn distinct_descending(log_sizes: Span<Span<u32>>) -> Span<u32> {
+/// Every log size some tree has columns of, largest first.
+fn occurring_log_sizes(counts: Span<Span<u32>>) -> Span<u32> {
     let mut max = 0;
-    for sizes in log_sizes {
-        let m = max_of(*sizes);
-        if m > max {
-            max = m;
+    for tree_counts in counts {
+        if (*tree_counts).len() - 1 > max {
+            max = (*tree_counts).len() - 1;
         }
     };
-    let mut distinct = array![];
+    let mut sizes = array![];
     let mut s = max + 1;
     while s != 0 {
         s -= 1;
-        let mut present = false;
-        for sizes in log_sizes {
-            present = present || count_of(*sizes, s) != 0;
+        let mut n: u32 = 0;
+        for tree_counts in counts {
+            n += count_at(*tree_counts, s);
         };
-        if present {
-            distinct.append(s);
+        if n != 0 {
+            sizes.append(s);
         }
     };
-    distinct.span()
+    sizes.span()
 }
 
 /// For each queried position of log size s (ascending), the combined DEEP quotient of all
@@ -167,8 +179,8 @@ fn distinct_descending(log_sizes: Span<Span<u32>>) -> Span<u32> {
 /// log sizes from the largest down, positions ascending, the columns of that size in tree order.
 fn quotient_answers(
     s: u32,
-    max_log_size: u32,
-    queries: Span<u32>,
+    positions: Span<Span<u32>>,
+    counts: Span<Span<u32>>,
     eval_log_sizes: Span<Span<u32>>,
     sample_points: Span<Span<Span<CirclePoint<QM31>>>>,
     sampled_values: Span<Span<Span<QM31>>>,
@@ -193,24 +205,18 @@ fn quotient_answers(
     };
     let batches = prepare_batches(points.span(), values.span(), random_coeff);
 
-    // Where each tree's values of size s start, and how many columns of size s it has.
+    // Where each tree's values of size s start: after its larger sizes' positions.
     let mut offsets = array![];
-    let mut n_columns = array![];
-    for sizes in eval_log_sizes {
-        let mut offset = 0;
-        let top = max_of(*sizes);
+    for tree_counts in counts {
+        let mut offset: u32 = 0;
         let mut k = s + 1;
-        while k <= top {
-            let n = count_of(*sizes, k);
-            if n != 0 {
-                offset += fold_positions(queries, max_log_size - k).len() * n;
-            }
+        while k < (*tree_counts).len() {
+            offset += (*positions[k]).len() * *(*tree_counts)[k];
             k += 1;
         };
         offsets.append(offset);
-        n_columns.append(count_of(*sizes, s));
     };
-    let positions = fold_positions(queries, max_log_size - s);
+    let positions = *positions[s];
     let mut points = array![];
     let mut denominators = array![];
     for position in positions {
@@ -226,8 +232,8 @@ fn quotient_answers(
     while i != positions.len() {
         let mut row = array![];
         let mut t = 0;
-        while t != eval_log_sizes.len() {
-            let n = *n_columns[t];
+        while t != counts.len() {
+            let n = count_at(*counts[t], s);
             row.append_span((*(*proof.queried_values)[t]).slice(*offsets[t] + i * n, n));
             t += 1;
         };

@@ -90,6 +90,8 @@ pub fn term_runs(fields: Span<u32>) -> Span<TermRun> {
     while i != fields.len() {
         let multiplicity = *fields[i + 3];
         assert(multiplicity < P, 'term_runs: multiplicity');
+        // public_terms_sum takes address + k < P as an M31 value.
+        assert(*fields[i + 1] + *fields[i + 2] <= P, 'term_runs: address');
         runs
             .append(
                 TermRun {

@@ -40,7 +40,7 @@ pub fn verify<impl A: ModelAir>(proof: @StarkProof, min_security_bits: u32) {
     let public_inputs = *proof.public_inputs;
     let pcs = proof.pcs;
     let commitments = *pcs.commitments;
-    let mut channel = channel_before_interaction::<A>(proof);
+    let mut channel = channel_before_interaction(proof, @shape, @statement);
     assert(
         channel.check_proof_of_work(*config.interaction_pow_bits, *proof.interaction_pow_nonce),
         'interaction proof of work',
@@ -86,25 +86,26 @@ pub fn verify<impl A: ModelAir>(proof: @StarkProof, min_security_bits: u32) {
     pcs_verify(ref channel, pcs_config, column_log_sizes(@shape), points, sampled_values, pcs);
 }
 
-/// Checks the proof's shape and statement against the model `A` and returns the channel after
-/// the statement and the first two trees' roots: where the interaction proof of work is drawn.
-pub fn channel_before_interaction<impl A: ModelAir>(proof: @StarkProof) -> Channel {
+/// Checks the proof's shape and statement against the model's AIR shape and statement, and
+/// returns the channel after the statement and the first two trees' roots: where the interaction
+/// proof of work is drawn.
+pub fn channel_before_interaction(
+    proof: @StarkProof, shape: @AirShape, statement: @ModelStatement,
+) -> Channel {
     let config = proof.config;
     check_config(config.pcs);
-    let shape = A::shape();
-    let statement = A::statement();
-    assert(*config.pcs.log_blowup_factor == statement.log_blowup_factor, 'blowup differs from the key');
+    assert(*config.pcs.log_blowup_factor == *statement.log_blowup_factor, 'blowup differs from the key');
     let public_inputs = *proof.public_inputs;
-    assert(public_inputs.len() == shape.n_public_inputs, 'wrong number of public inputs');
-    check_statement(@statement, public_inputs);
+    assert(public_inputs.len() == *shape.n_public_inputs, 'wrong number of public inputs');
+    check_statement(statement, public_inputs);
     let commitments = *proof.pcs.commitments;
     assert(
-        (*proof.claimed_sums).len() == shape.components.len() && commitments.len() == 4,
+        (*proof.claimed_sums).len() == (*shape.components).len() && commitments.len() == 4,
         'wrong number of sums or trees',
     );
     let mut channel = ChannelTrait::new();
-    mix_statement(ref channel, config, public_inputs, @shape);
-    assert(*commitments[0] == statement.preprocessed_root, 'preprocessed root mismatch');
+    mix_statement(ref channel, config, public_inputs, shape);
+    assert(*commitments[0] == *statement.preprocessed_root, 'preprocessed root mismatch');
     channel.mix_root(*commitments[0]);
     channel.mix_root(*commitments[1]);
     channel

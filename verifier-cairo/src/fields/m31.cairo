@@ -2,7 +2,6 @@
 use core::num::traits::{One, Zero};
 
 pub const P: u32 = 0x7fffffff;
-const P_U64: NonZero<u64> = 0x7fffffff;
 const P_U128: NonZero<u128> = 0x7fffffff;
 /// P·2^36 > 2^66: added to a signed sum of a few products of reduced values to make it
 /// non-negative without changing it mod P.
@@ -25,11 +24,6 @@ pub impl M31Impl of M31Trait {
             return M31 { inner: w };
         }
         M31 { inner: v }
-    }
-
-    fn reduce_u64(v: u64) -> M31 {
-        let (_, r) = DivRem::div_rem(v, P_U64);
-        M31 { inner: r.try_into().unwrap() }
     }
 
     /// x mod P for an x in [0, 2^128): a sum of products of reduced values, computed in felt252

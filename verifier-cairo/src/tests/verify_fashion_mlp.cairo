@@ -11,7 +11,7 @@ use crate::contracts::{
 use crate::fields::m31::M31;
 use crate::proof::read_proof;
 use crate::channel::ChannelTrait;
-use crate::verifier::{DEFAULT_MIN_SECURITY_BITS, channel_before_interaction, verify};
+use crate::verifier::{DEFAULT_MIN_SECURITY_BITS, ModelAir, channel_before_interaction, verify};
 
 /// `tensorstark calldata` of an onchain proof of examples/fashion_mlp/input.json (2170 felts).
 fn calldata() -> Array<felt252> {
@@ -73,7 +73,7 @@ fn test_tampered_changed_output_with_new_proof_of_work() {
     proof.public_inputs = replaced(inputs, inputs.len() - 1, plus_one(*inputs[inputs.len() - 1]));
     // A cheating prover grinds the interaction proof of work again for the changed statement:
     // the LogUp sums still do not cancel, as the output's term no longer matches the trace's.
-    let channel = channel_before_interaction::<Air>(@proof);
+    let channel = channel_before_interaction(@proof, @Air::shape(), @Air::statement());
     let mut nonce = 0;
     let mut attempt = channel;
     while !attempt.check_proof_of_work(proof.config.interaction_pow_bits, nonce) {
