@@ -4,7 +4,8 @@ BUILD ?= build
 SIMD ?= auto
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build test test-simd cairo-test cairo-build bench demo prove verify clean fuzz
+.PHONY: all setup configure build test test-simd cairo-test cairo-build bench demo prove verify \
+  deploy verify-onchain clean fuzz
 
 all: build
 
@@ -52,11 +53,12 @@ bench: build
 	@scripts/bench_models.sh $(BUILD)
 
 # A model to prove: MODEL names an example directory (model.onnx, calibration.json, input.json);
-# prove writes OUT/<model>/ with the compiled model, the proof and the outputs.
+# prove writes OUT/<model>/ with the compiled model, the proof (PROOF.bin) and the outputs.
 MODEL ?= examples/fashion_mlp
 OUT ?= out
 PROFILE ?= fast
 HASH ?= blake2s
+PROOF ?= proof
 MODEL_OUT = $(OUT)/$(notdir $(MODEL))
 
 prove: build
@@ -64,10 +66,34 @@ prove: build
 	@$(BUILD)/tensorstark compile $(MODEL)/model.onnx -o $(MODEL_OUT)/model.tsm \
 	  --calibration $(MODEL)/calibration.json
 	@$(BUILD)/tensorstark prove $(MODEL_OUT)/model.tsm --input $(MODEL)/input.json \
-	  -o $(MODEL_OUT)/proof.bin --outputs $(MODEL_OUT)/outputs.json --profile $(PROFILE) --hash $(HASH)
+	  -o $(MODEL_OUT)/$(PROOF).bin --outputs $(MODEL_OUT)/outputs.json --profile $(PROFILE) --hash $(HASH)
 
 verify: build
-	@$(BUILD)/tensorstark verify $(MODEL_OUT)/model.tsm $(MODEL_OUT)/proof.bin
+	@$(BUILD)/tensorstark verify $(MODEL_OUT)/model.tsm $(MODEL_OUT)/$(PROOF).bin
+
+# Deploys the fact registry and the models' verifiers to NETWORK (sepolia, mainnet or devnet) with
+# scripts/deploy.mjs (--help): the account and node from STARKNET_ACCOUNT_ADDRESS,
+# STARKNET_PRIVATE_KEY and STARKNET_RPC_URL; the classes from `make cairo-build`, or from Scarb's
+# ARTIFACTS (e.g. verifier-cairo/target/release), whose CASM declaring needs. Records the deployment
+# in deployments/NETWORK.json. DRY_RUN=1 prints the transactions and sends nothing; DEPLOY_ARGS
+# passes more options (e.g. --salt, --models).
+NETWORK ?= sepolia
+DEPLOY_FLAGS = --network $(NETWORK) $(if $(ARTIFACTS),--artifacts $(ARTIFACTS),--classes $(BUILD)/cairo) \
+  $(if $(filter 1,$(DRY_RUN)),--dry-run) $(DEPLOY_ARGS)
+
+deploy: setup
+	@node scripts/deploy.mjs deploy $(DEPLOY_FLAGS)
+
+# MODEL's onchain proof (profile onchain, Poseidon252) in OUT/<model>/: proof_onchain.bin, its
+# calldata (calldata.json) and public inputs (proof_onchain.json), sent to NETWORK's fact registry
+# (from `make deploy`), which records its fact. DRY_RUN=1 prints the transaction and sends nothing.
+verify-onchain: build
+	@$(MAKE) --no-print-directory prove PROFILE=onchain HASH=poseidon252 PROOF=proof_onchain
+	@$(BUILD)/tensorstark calldata $(MODEL_OUT)/proof_onchain.bin -o $(MODEL_OUT)/calldata.json
+	@$(BUILD)/tensorstark inspect $(MODEL_OUT)/proof_onchain.bin > $(MODEL_OUT)/proof_onchain.json
+	@node scripts/deploy.mjs verify $(DEPLOY_FLAGS) --model $(notdir $(MODEL)) \
+	  --calldata $(MODEL_OUT)/calldata.json --inspect $(MODEL_OUT)/proof_onchain.json \
+	  --input $(MODEL)/input.json
 
 # The foundation self-check, then fashion_mlp compiled, proved and verified.
 demo: build

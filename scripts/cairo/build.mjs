@@ -4,7 +4,10 @@
 // OUT/classes.json ({name: {class_hash, sierra_felts}}), and fails if a class is over Starknet's
 // 81,920-felt limit on a declared Sierra program.
 //
-// Usage: node scripts/cairo/build.mjs [--out DIR]   (default build/cairo)
+// Usage: node scripts/cairo/build.mjs [--out DIR] [--only NAME,NAME]
+//   --out DIR         where to write (default build/cairo)
+//   --only NAME,...   build only these classes (fact_registry, <model>_verifier), e.g. for the
+//                     deployment dry run, which needs the registry and one model's verifier
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -17,8 +20,8 @@ import { bundlePackage } from './bundle.mjs';
 const MAX_SIERRA_FELTS = 81920;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
-const outAt = args.indexOf('--out');
-const out = path.resolve(outAt >= 0 ? args[outAt + 1] : path.join(root, 'build/cairo'));
+const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const out = path.resolve(option('--out') ?? path.join(root, 'build/cairo'));
 
 // The class compiler takes one contract per program: each bundle leaves the others out.
 const MODELS = ['fashion_mlp', 'pinn'];
@@ -27,13 +30,20 @@ const CLASSES = {
   ...Object.fromEntries(MODELS.map((model) => [`${model}_verifier`,
     ['tests', 'contracts::fact_registry', ...MODELS.filter((m) => m !== model).map((m) => `airs::${m}`)]])),
 };
+const only = option('--only')?.split(',') ?? Object.keys(CLASSES);
+const unknown = only.filter((name) => !(name in CLASSES));
+if (unknown.length) {
+  console.error(`unknown class ${unknown.join(', ')}: the classes are ${Object.keys(CLASSES).join(', ')}`);
+  process.exit(2);
+}
 
 const require = createRequire(import.meta.url);
 initSync({ module: readFileSync(require.resolve('wasm-cairo/wasm-cairo_bg.wasm')) });
 mkdirSync(out, { recursive: true });
 const summary = {};
 let tooLarge = false;
-for (const [name, leaveOut] of Object.entries(CLASSES)) {
+for (const name of only) {
+  const leaveOut = CLASSES[name];
   const started = Date.now();
   const compiled = compileStarknetContract(bundlePackage(path.join(root, 'verifier-cairo'), leaveOut),
     /*allow_warnings=*/ false, /*replace_ids=*/ false);

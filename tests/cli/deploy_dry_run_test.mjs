@@ -1,0 +1,129 @@
+// The deployment dry runs (scripts/deploy.mjs) end to end, without a network: the fact registry's
+// and fashion_mlp's verifier classes built with scripts/cairo/build.mjs into CLASSES_DIR, a real
+// onchain proof of fashion_mlp made with the CLI, then `deploy --dry-run` and `verify --dry-run`.
+// Checks the transactions in order, that the registered commitment (from the verifier's generated
+// AIR) is the proof's, that the verify calldata is the proof's behind the model and the Span's
+// length, and that without --dry-run or the classes the scripts stop with a one-line error.
+// usage: node tests/cli/deploy_dry_run_test.mjs TENSORSTARK CLASSES_DIR
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { factOf } from '../../scripts/cairo/fact.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const [tensorstark, classesDir] = process.argv.slice(2).map((arg) => arg && path.resolve(arg));
+if (!classesDir) {
+  console.error('usage: node tests/cli/deploy_dry_run_test.mjs TENSORSTARK CLASSES_DIR');
+  process.exit(2);
+}
+const MODEL = 'fashion_mlp';
+const example = path.join(root, 'examples', MODEL);
+const work = mkdtempSync(path.join(tmpdir(), 'tensorstark-deploy-'));
+const fail = (message) => {
+  console.error(`FAIL: ${message}`);
+  rmSync(work, { recursive: true });
+  process.exit(1);
+};
+const expectEqual = (actual, expected, what) => {
+  if (String(actual) !== String(expected)) fail(`${what}: ${actual}, expected ${expected}`);
+};
+
+// No account: the dry runs must not need one, and the live runs must say so.
+const env = Object.fromEntries(Object.entries(process.env)
+  .filter(([name]) => !name.startsWith('STARKNET_')));
+const deployScript = (...args) => spawnSync(process.execPath,
+  [path.join(root, 'scripts/deploy.mjs'), ...args], { cwd: root, env, encoding: 'utf8' });
+const dryRun = (...args) => {
+  const run = deployScript(...args, '--dry-run');
+  if (run.status !== 0) fail(`deploy.mjs ${args.join(' ')} --dry-run exited ${run.status}: ${run.stderr}`);
+  return run.stdout;
+};
+const expectError = (text, ...args) => {
+  const run = deployScript(...args);
+  if (run.status !== 1 || !run.stderr.includes(text) || run.stderr.trim().includes('\n')) {
+    fail(`deploy.mjs ${args.join(' ')}: exit ${run.status}, expected 1 and one line with '${text}': `
+      + run.stderr);
+  }
+};
+
+const started = Date.now();
+execFileSync(process.execPath, [path.join(root, 'scripts/cairo/build.mjs'), '--out', classesDir,
+  '--only', `fact_registry,${MODEL}_verifier`], { cwd: root, stdio: 'inherit' });
+const built = JSON.parse(readFileSync(path.join(classesDir, 'classes.json'), 'utf8'));
+console.log(`classes built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+
+const cli = (...args) => execFileSync(tensorstark, args,
+  { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+cli('compile', path.join(example, 'model.onnx'), '-o', 'model.tsm',
+  '--calibration', path.join(example, 'calibration.json'));
+cli('prove', 'model.tsm', '--input', path.join(example, 'input.json'), '-o', 'proof.bin',
+  '--profile', 'onchain', '--hash', 'poseidon252');
+cli('calldata', 'proof.bin', '-o', 'calldata.json');
+const proof = JSON.parse(readFileSync(path.join(work, 'calldata.json'), 'utf8'));
+const inspected = path.join(work, 'inspect.json');
+writeFileSync(inspected, cli('inspect', 'proof.bin'));
+
+// Never an existing deployments file: the dry runs compute every address.
+const common = ['--network', 'sepolia', '--classes', classesDir,
+  '--deployments', path.join(work, 'none.json')];
+const verifyArgs = ['--model', MODEL, '--calldata', path.join(work, 'calldata.json'),
+  '--inspect', inspected];
+
+const deploy = JSON.parse(dryRun('deploy', ...common, '--json')).transactions;
+expectEqual(deploy.map(({ kind, name }) => `${kind} ${name}`).join(', '),
+  `declare fact_registry, deploy fact_registry, declare ${MODEL}_verifier, deploy ${MODEL}_verifier, `
+    + `invoke fact_registry.register_model (${MODEL})`, 'the deploy transactions');
+const [, registry, , verifier, register] = deploy;
+for (const tx of [deploy[0], registry, deploy[2], verifier]) {
+  expectEqual(tx.class_hash, built[tx.name].class_hash, `${tx.kind} ${tx.name}'s class hash`);
+}
+expectEqual(deploy[0].compiled_class_hash, null, 'the compiled class hash without CASM');
+expectEqual(registry.call.calldata.at(-1), '0x60', "the registry's minimum security (96)");
+expectEqual(register.call.contractAddress, registry.address, 'register_model is sent to');
+expectEqual(register.call.calldata, [register.model_commitment, verifier.address],
+  "register_model's calldata");
+
+const verify = JSON.parse(dryRun('verify', ...common, ...verifyArgs, '--json')).transactions;
+expectEqual(verify.length, 1, 'verify transactions');
+const [send] = verify;
+const publicInputs = JSON.parse(readFileSync(inspected, 'utf8')).public_inputs;
+const input = JSON.parse(readFileSync(path.join(example, 'input.json'), 'utf8'));
+const fact = factOf(publicInputs, input.input_data.flat(Infinity).length);
+// The proof's commitment is the one its verifier was generated with and registered under.
+expectEqual(fact.model, register.model_commitment, "the proof's model commitment");
+expectEqual(send.call.contractAddress, registry.address, 'verify is sent to');
+expectEqual(send.call.entrypoint, 'verify', 'the entrypoint');
+expectEqual(send.call.calldata.length, proof.length + 2, 'the verify calldata length');
+expectEqual(send.call.calldata.slice(0, 2),
+  [register.model_commitment, `0x${proof.length.toString(16)}`], 'the model and the proof length');
+expectEqual(send.call.calldata.slice(2), proof, "the proof's calldata");
+expectEqual(send.fact, fact.fact, 'the expected fact');
+
+// The same as text: every transaction, the lengths and the commitment.
+const deployText = dryRun('deploy', ...common);
+for (const line of ['1. declare fact_registry', '2. deploy fact_registry',
+  `3. declare ${MODEL}_verifier`, `4. deploy ${MODEL}_verifier`,
+  `5. invoke fact_registry.register_model (${MODEL})`, `contract address     ${registry.address}`,
+  `model commitment     ${fact.model}`]) {
+  if (!deployText.includes(line)) fail(`deploy --dry-run did not print '${line}':\n${deployText}`);
+}
+const verifyText = dryRun('verify', ...common, ...verifyArgs);
+for (const line of [`1. invoke fact_registry.verify (${MODEL})`,
+  `to                   ${registry.address}`,
+  `calldata             ${(proof.length + 2).toLocaleString('en')} felts: ${fact.model}`,
+  `model commitment     ${fact.model}`, `expected fact        ${fact.fact}`]) {
+  if (!verifyText.includes(line)) fail(`verify --dry-run did not print '${line}':\n${verifyText}`);
+}
+
+// Without --dry-run: the environment first; and a missing class directory.
+expectError('STARKNET_RPC_URL is not set', 'deploy', ...common);
+expectError('run make cairo-build', 'deploy', '--network', 'sepolia',
+  '--classes', path.join(work, 'missing'), '--dry-run');
+expectError('run make deploy NETWORK=sepolia first', 'verify', ...common, ...verifyArgs);
+
+rmSync(work, { recursive: true });
+console.log(`deploy and verify dry runs: ${deploy.length} + 1 transactions as expected `
+  + `(${((Date.now() - started) / 1000).toFixed(0)} s)`);
