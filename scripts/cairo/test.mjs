@@ -2,7 +2,7 @@
 // Scarb's compiler and test runner built to WebAssembly, and prints each test's steps and gas.
 // Exits 1 unless every test passes.
 //
-// Usage: node scripts/cairo/test.mjs [package-dir] [--filter NAME] [--group verifier|airs]
+// Usage: node scripts/cairo/test.mjs [package-dir] [--filter NAME] [--group NAME]   (groups: GROUPS below)
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -26,21 +26,24 @@ const packageDir = args[0] ?? path.join(root, 'verifier-cairo');
 // them in one program exhausted the WebAssembly instance ("RuntimeError: unreachable"). The
 // generated AIRs and the tests of the verifier modules need nothing of each other; a model's
 // full verification needs its AIR only.
+// The generated AIRs, and the models whose proofs the tests verify (scripts/cairo/gen_airs.mjs).
+const AIRS = ['fashion_mlp', 'pinn'];
+const MODELS = ['fashion_mlp'];
 const FIXTURE_TESTS = ['tests::channel_vectors', 'tests::merkle_vectors', 'tests::proof_fixtures'];
+// A model's verification tests, with every other model's AIR and tests left out.
+const modelGroup = (model, tests) => ({
+  leaveOut: [...FIXTURE_TESTS, ...AIRS.filter((m) => m !== model).map((m) => `airs::${m}`),
+    ...MODELS.filter((m) => m !== model).map((m) => `tests::verify_${m}`)],
+  filter: `verify_${model}::test_${tests}`,
+});
 const GROUPS = {
-  verifier: { leaveOut: ['airs', 'tests::verify_fashion_mlp'], filter: '' },
+  verifier: { leaveOut: ['airs', ...MODELS.map((m) => `tests::verify_${m}`)], filter: '' },
   airs: { leaveOut: ['tests'], filter: 'airs::' },
   // The runner keeps every test's memory: a full verification and the tampered proofs in one
   // call exhausted it.
-  fact_fashion_mlp: {
-    leaveOut: ['airs::pinn', ...FIXTURE_TESTS], filter: 'verify_fashion_mlp::test_fact_',
-  },
-  tampered_fashion_mlp: {
-    leaveOut: ['airs::pinn', ...FIXTURE_TESTS], filter: 'verify_fashion_mlp::test_tampered_',
-  },
-  registry_fashion_mlp: {
-    leaveOut: ['airs::pinn', ...FIXTURE_TESTS], filter: 'verify_fashion_mlp::test_registry_',
-  },
+  ...Object.fromEntries(MODELS.map((model) => [`fact_${model}`, modelGroup(model, 'fact_')])),
+  tampered_fashion_mlp: modelGroup('fashion_mlp', 'tampered_'),
+  registry_fashion_mlp: modelGroup('fashion_mlp', 'registry_'),
 };
 
 if (!group) {

@@ -63,44 +63,73 @@ pub fn point_from_t(t: QM31) -> CirclePoint<QM31> {
     CirclePoint { x: (One::one() - t2) * inverse, y: (t + t) * inverse }
 }
 
-/// 2^k·G for k = 0 … 30, then the identity for the always-clear bit 31: x, y per point.
-const GENERATOR_POWERS: [u32; 64] = [
-    2, 1268011823, 7, 777079998, 97, 141701737, 18817, 1720333214, 708158977, 683185920, 334835419, 1444967316, 2042371533, 1362265296, 212706801, 1223819887, 421007138, 256177860, 6346213, 905523693, 1022251061, 788094511, 1633461177, 574296567, 595037635, 2111542451, 1799120754, 343598868, 438833264, 1327019128, 1389168750, 838891026, 1543902459, 1632329423, 1330239767, 1446369578, 1420207432, 2023238517, 2015554631, 1088093947, 996212859, 1140996376, 1434706457, 1835793811, 13610297, 1064696601, 785043271, 1260750973, 838195206, 1774253895, 579625837, 1690787918, 1179735656, 1241207368, 590768354, 978592373, 32768, 2147450879, 0, 2147483646, 2147483646, 0, 1, 0,
+/// k·2^(4j)·G for j = 0 … 7 (the index's nibbles) and k = 0 … 15: x, y per point, j major
+/// (k = 0 is the identity (1, 0)). Checked against the group law by test_nibble_table.
+const NIBBLE_MULTIPLES: [u32; 256] = [
+    1, 0, 2, 1268011823, 7, 777079998, 26, 1840308169, 97, 141701737, 362, 873982426, 1351,
+    1206744320, 5042, 1805511207, 18817, 1720333214, 70226, 780854355, 262087, 1403084206, 978122,
+    536515175, 3650401, 742976494, 13623482, 287907154, 50843527, 408652122, 189750626, 1346701334,
+    1, 0, 708158977, 683185920, 334835419, 1444967316, 1179671875, 1031913030, 2042371533,
+    1362265296, 251214192, 1557021428, 1827909629, 1836816527, 2110227055, 661472412, 212706801,
+    1223819887, 552528648, 1672522617, 352777635, 313115116, 1326093758, 824702110, 1343082982,
+    1656388718, 1397719779, 1280626794, 1497340852, 2054439268, 545370846, 562844461, 1, 0,
+    421007138, 256177860, 6346213, 905523693, 784830374, 912241638, 1022251061, 788094511,
+    1774187400, 1713497086, 999230472, 1852479283, 344093444, 1723950257, 1633461177, 574296567,
+    505774551, 1187398701, 1743980363, 345791924, 638925477, 1200786367, 2054061671, 949045631,
+    1399167609, 1906303117, 1309393381, 53742718, 2080156404, 1988869649, 1, 0, 595037635,
+    2111542451, 1799120754, 343598868, 1475016787, 1876816901, 438833264, 1327019128, 433600440,
+    167145119, 503318431, 730224775, 1124768046, 299494314, 1389168750, 838891026, 1421883301,
+    1767600112, 263253631, 1948074535, 1984370174, 548484416, 377761958, 572545120, 528497962,
+    2048433423, 347749121, 1576860820, 1168068815, 1631133982, 1, 0, 1543902459, 1632329423,
+    1330239767, 1446369578, 1338697498, 1881711368, 1420207432, 2023238517, 837291277, 535367851,
+    113986326, 1659849761, 1128628559, 487113817, 2015554631, 1088093947, 238192698, 21195821,
+    1801405099, 774845311, 57413392, 1672717428, 1720479643, 177413607, 1008640538, 1400738499,
+    1719877370, 1305056920, 36983955, 1951442989, 1, 0, 996212859, 1140996376, 1434706457,
+    1835793811, 497251457, 850319468, 13610297, 1064696601, 903851705, 1384342623, 609228044,
+    827893883, 1272801243, 632096738, 785043271, 1260750973, 608020784, 1658232706, 477465227,
+    1464821634, 1584592502, 821845974, 655387905, 752064346, 1616257580, 975311156, 1919800332,
+    1732277387, 947277864, 1089459781, 1, 0, 838195206, 1774253895, 579625837, 1690787918,
+    2013328190, 1108537731, 1179735656, 1241207368, 2140339328, 404685994, 1866536500, 1133522282,
+    1263730590, 350742286, 590768354, 978592373, 206059115, 212443077, 1952787376, 1580223790,
+    2079025011, 2137679949, 34602070, 732393395, 14530030, 228509164, 26164677, 505542828,
+    1885292596, 408478793, 1, 0, 32768, 2147450879, 0, 2147483646, 2147450879, 2147450879,
+    2147483646, 0, 2147450879, 32768, 0, 1, 32768, 32768, 1, 0, 32768, 2147450879, 0, 2147483646,
+    2147450879, 2147450879, 2147483646, 0, 2147450879, 32768, 0, 1, 32768, 32768,
 ];
 
 /// The point index·G, G = (2, 1268011823) the generator of the circle group (CirclePointIndex::
-/// ToPoint): the sum of 2^k·G over the index's set bits, four bits per loop iteration (a loop
-/// iteration costs more Cairo steps than a point addition).
+/// ToPoint): the sum of the table's multiples for the index's eight nibbles, in straight-line
+/// code (a loop iteration costs about as many Cairo steps as a point addition).
 pub fn point_at_index(index: u32) -> CirclePoint<M31> {
-    let powers = GENERATOR_POWERS.span();
-    let mut result = CirclePointTrait::zero();
-    let mut bits = index & INDEX_MASK;
-    let mut k = 0;
-    while bits != 0 {
-        let (rest, nibble) = DivRem::div_rem(bits, 16);
-        let (high, b0) = DivRem::div_rem(nibble, 2);
-        let (high, b1) = DivRem::div_rem(high, 2);
-        let (b3, b2) = DivRem::div_rem(high, 2);
-        if b0 == 1 {
-            result = add_m31_points(result, power_at(powers, k));
-        }
-        if b1 == 1 {
-            result = add_m31_points(result, power_at(powers, k + 1));
-        }
-        if b2 == 1 {
-            result = add_m31_points(result, power_at(powers, k + 2));
-        }
-        if b3 == 1 {
-            result = add_m31_points(result, power_at(powers, k + 3));
-        }
-        bits = rest;
-        k += 4;
-    };
-    result
+    let table = NIBBLE_MULTIPLES.span();
+    let (rest, n0) = DivRem::div_rem(index & INDEX_MASK, 16);
+    let (rest, n1) = DivRem::div_rem(rest, 16);
+    let (rest, n2) = DivRem::div_rem(rest, 16);
+    let (rest, n3) = DivRem::div_rem(rest, 16);
+    let (rest, n4) = DivRem::div_rem(rest, 16);
+    let (rest, n5) = DivRem::div_rem(rest, 16);
+    let (n7, n6) = DivRem::div_rem(rest, 16);
+    let mut result = multiple_at(table, 0, n0);
+    result = add_nibble(result, table, 1, n1);
+    result = add_nibble(result, table, 2, n2);
+    result = add_nibble(result, table, 3, n3);
+    result = add_nibble(result, table, 4, n4);
+    result = add_nibble(result, table, 5, n5);
+    result = add_nibble(result, table, 6, n6);
+    add_nibble(result, table, 7, n7)
 }
 
-fn power_at(powers: Span<u32>, k: u32) -> CirclePoint<M31> {
-    CirclePoint { x: M31 { inner: *powers[2 * k] }, y: M31 { inner: *powers[2 * k + 1] } }
+fn multiple_at(table: Span<u32>, j: u32, k: u32) -> CirclePoint<M31> {
+    let at = 32 * j + 2 * k;
+    CirclePoint { x: M31 { inner: *table[at] }, y: M31 { inner: *table[at + 1] } }
+}
+
+/// point + k·2^(4j)·G; nothing to add for k = 0.
+fn add_nibble(point: CirclePoint<M31>, table: Span<u32>, j: u32, k: u32) -> CirclePoint<M31> {
+    if k == 0 {
+        return point;
+    }
+    add_m31_points(point, multiple_at(table, j, k))
 }
 
 /// The group law on M31 points, each coordinate reduced once from its felt252 value.
@@ -212,5 +241,29 @@ mod tests {
         assert(point_at_index(3) == g + g + g, '3G');
         assert(point_at_index(0x7fffffff) == g.conjugate(), '-G');
         assert(bit_reverse_index(0b0011, 4) == 0b1100, 'bit reverse');
+    }
+
+    #[test]
+    fn test_nibble_table() {
+        // Every entry k·2^(4j)·G against repeated additions of G's doublings.
+        let mut base = point_at_index(1);
+        let mut shift = 1;
+        let mut j = 0;
+        while j != 8 {
+            let mut multiple = CirclePointTrait::zero();
+            let mut k = 0;
+            while k != 16 {
+                assert(point_at_index(k * shift) == multiple, 'table entry');
+                multiple = multiple + base;
+                k += 1;
+            };
+            j += 1;
+            if j != 8 {
+                base = base.repeated_double(4);
+                shift *= 16;
+            }
+        };
+        let g = CirclePoint { x: M31Trait::reduce_u32(2), y: M31Trait::reduce_u32(1268011823) };
+        assert(point_at_index(1) == g, 'G');
     }
 }

@@ -4,7 +4,8 @@
 //! with a message starting 'FRI:'.
 use crate::channel::{Channel, ChannelTrait};
 use crate::circle::{
-    Coset, CosetTrait, add_m31_points, bit_reverse_index, canonic_domain_point, double_x,
+    CirclePoint, CosetTrait, add_m31_points, bit_reverse_index, canonic_domain_point,
+    double_x,
 };
 use crate::fields::m31::{M31, batch_inverse};
 use crate::fields::qm31::{QM31, QM31Trait};
@@ -230,13 +231,28 @@ fn decommit_inner_layer(
         coordinates.span(),
         layer_proof.decommitment,
     );
+    // Every coset's x coordinates for all its folds, inverted together.
     let domain = CosetTrait::half_odds(step.log_size);
+    let log_pairs = step.fold_step - 1;
+    let low_bits = domain.log_size - 1 - log_pairs;
+    let stride = domain.step_multiple(pow2(low_bits));
+    let mut xs = array![];
+    for leaf in leaves {
+        append_fold_xs(ref xs, domain.at(bit_reverse_index(*leaf, low_bits)), stride, log_pairs);
+    };
+    let x_inverses = batch_inverse(xs.span());
     let alpha = *(*verifier.layer_alphas)[k];
     let mut folded = array![];
     let mut c = 0;
     while c != leaves.len() {
-        let coset_values = values.slice(c * coset_size, coset_size);
-        folded.append(fold_coset(coset_values, *leaves[c], domain, alpha));
+        folded
+            .append(
+                fold_coset(
+                    values.slice(c * coset_size, coset_size),
+                    x_inverses.slice(c * (coset_size - 1), coset_size - 1),
+                    alpha,
+                ),
+            );
         c += 1;
     };
     let folded = match step.injected_column {
@@ -334,60 +350,60 @@ fn fold_pair(f_p: QM31, f_conj: QM31, t: M31, alpha: QM31) -> QM31 {
     (f_p + f_conj) + alpha * (f_p - f_conj).mul_m31(t)
 }
 
-/// Folds the 2^j values of coset `leaf` of a line evaluation on `domain` j times, fold i with
-/// α^(2^i) (FoldCoset). The n pairs of the first fold sit at the domain indices
-/// bitrev(leaf·n + r) (over log size - 1 bits) = bitrev(leaf) + bitrev(r)·2^(log size - 1 - log n):
-/// one point plus multiples of a stride. Each later fold's pair r is the doubling of the
-/// previous fold's pair 2r.
-fn fold_coset(values: Span<QM31>, leaf: u32, domain: Coset, alpha: QM31) -> QM31 {
-    let n = values.len() / 2;
-    let log_n = log2(n);
-    let low_bits = domain.log_size - 1 - log_n;
-    let base = domain.at(bit_reverse_index(leaf, low_bits));
-    let stride = domain.step_multiple(pow2(low_bits));
+/// The x coordinates where a coset's folds pair its values, fold after fold: 2^log_pairs, then
+/// half as many, … then one. The coset of leaf ℓ pairs its values at the domain indices
+/// bitrev(ℓ·n + r) (over log size - 1 bits, n = 2^log_pairs) = bitrev(ℓ) + bitrev(r)·2^(log size
+/// - 1 - log_pairs): `base` plus multiples of `stride`. Each later fold's pair r is the doubling
+/// of the previous fold's pair 2r.
+fn append_fold_xs(
+    ref xs: Array<M31>, base: CirclePoint<M31>, stride: CirclePoint<M31>, log_pairs: u32,
+) {
+    let n = pow2(log_pairs);
     let mut points = array![base];
     while points.len() != n {
         points.append(add_m31_points(*points[points.len() - 1], stride));
     };
-    let mut xs = array![];
+    let mut fold = array![];
     let mut r = 0;
     while r != n {
-        xs.append((*points[bit_reverse_index(r, log_n)]).x);
+        fold.append((*points[bit_reverse_index(r, log_pairs)]).x);
         r += 1;
     };
-    let mut xs = xs.span();
-    let mut values = values;
-    let mut alpha = alpha;
+    let mut fold = fold.span();
     loop {
-        let x_inverses = batch_inverse(xs);
-        let mut folded = array![];
+        xs.append_span(fold);
+        if fold.len() == 1 {
+            break;
+        }
         let mut doubled = array![];
         let mut r = 0;
-        while r != xs.len() {
+        while r != fold.len() {
+            doubled.append(double_x(*fold[r]));
+            r += 2;
+        };
+        fold = doubled.span();
+    };
+}
+
+/// Folds a coset's values until one is left, fold i with α^(2^i) and the inverses of its x
+/// coordinates (append_fold_xs, in the same order) (FoldCoset).
+fn fold_coset(values: Span<QM31>, x_inverses: Span<M31>, alpha: QM31) -> QM31 {
+    let mut values = values;
+    let mut x_inverses = x_inverses;
+    let mut alpha = alpha;
+    while values.len() != 1 {
+        let n = values.len() / 2;
+        let mut folded = array![];
+        let mut r = 0;
+        while r != n {
             folded.append(fold_pair(*values[2 * r], *values[2 * r + 1], *x_inverses[r], alpha));
-            if r % 2 == 0 {
-                doubled.append(double_x(*xs[r]));
-            }
             r += 1;
         };
         values = folded.span();
-        if values.len() == 1 {
-            break;
-        }
-        xs = doubled.span();
+        x_inverses = x_inverses.slice(n, x_inverses.len() - n);
         alpha = alpha.square();
     };
     *values[0]
-}
-
-fn log2(n: u32) -> u32 {
-    let mut log = 0;
-    let mut m = n;
-    while m > 1 {
-        m /= 2;
-        log += 1;
-    };
-    log
 }
 
 /// A line polynomial at x: coefficients in bit-reversed order over the basis

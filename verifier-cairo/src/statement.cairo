@@ -4,7 +4,7 @@
 //! is yielded as many times as operators read it, each output element is read once.
 use crate::air::LookupElements;
 use crate::fields::m31::{M31, P};
-use crate::fields::qm31::{QM31, QM31Trait};
+use crate::fields::qm31::{QM31, QM31Trait, mul_felts};
 
 pub const COMMITMENT_WORDS: u32 = 8;
 
@@ -54,31 +54,35 @@ pub fn check_statement(statement: @ModelStatement, public_inputs: Span<M31>) {
 
 /// Σ multiplicity / (address + α·value - z) over the statement's terms, with one inversion: the
 /// fractions are added as num/den pairs, a run's common multiplicity applied once. Panics if a
-/// denominator is zero.
+/// denominator is zero (then so is their product).
 pub fn public_terms_sum(
     statement: @ModelStatement, public_inputs: Span<M31>, elements: @LookupElements,
 ) -> QM31 {
-    let alpha = *(*elements.alpha_powers)[1];
-    let one: QM31 = core::num::traits::One::one();
-    let mut numerator: QM31 = core::num::traits::Zero::zero();
-    let mut denominator = one;
+    let [a0, a1, a2, a3] = (*(*elements.alpha_powers)[1]).felts();
+    let zero: QM31 = core::num::traits::Zero::zero();
+    let mut numerator = zero;
+    let mut denominator: QM31 = core::num::traits::One::one();
     for run in *statement.terms {
         // Σ 1/d over the run as run_numerator / run_denominator.
-        let mut run_numerator: QM31 = core::num::traits::Zero::zero();
-        let mut run_denominator = one;
+        let mut run_numerator = zero;
+        let mut run_denominator: QM31 = core::num::traits::One::one();
         // address - z, for the run's first address; each next one adds 1.
-        let mut shift = QM31Trait::from_m31(M31 { inner: *run.address }) - *elements.z;
+        let [s0, s1, s2, s3] = (QM31Trait::from_m31(M31 { inner: *run.address }) - *elements.z)
+            .felts();
+        let mut s0 = s0;
         for value in public_inputs.slice(*run.first_input, *run.count) {
-            let d = shift + alpha.mul_m31(*value);
-            assert(d != core::num::traits::Zero::zero(), 'public term denominator is zero');
-            run_numerator = run_numerator * d + run_denominator;
-            run_denominator = run_denominator * d;
-            shift = shift + one;
+            // d's coordinates unreduced (below 2^63), for the two products with it.
+            let v: felt252 = (*value).inner.into();
+            let d = [s0 + a0 * v, s1 + a1 * v, s2 + a2 * v, s3 + a3 * v];
+            run_numerator = mul_felts(run_numerator.felts(), d) + run_denominator;
+            run_denominator = mul_felts(run_denominator.felts(), d);
+            s0 += 1;
         };
         numerator = numerator * run_denominator
             + run_numerator.mul_m31(*run.multiplicity) * denominator;
         denominator = denominator * run_denominator;
     };
+    assert(denominator != zero, 'public term denominator is zero');
     numerator * denominator.inverse()
 }
 

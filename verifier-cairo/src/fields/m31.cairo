@@ -3,9 +3,10 @@ use core::num::traits::{One, Zero};
 
 pub const P: u32 = 0x7fffffff;
 const P_U128: NonZero<u128> = 0x7fffffff;
-/// P·2^36 > 2^66: added to a signed sum of a few products of reduced values to make it
-/// non-negative without changing it mod P.
-const SIGNED_OFFSET: felt252 = 0x7fffffff000000000;
+const P_U256: NonZero<u256> = 0x7fffffff;
+/// P·2^95 > 2^125: added to a signed sum (of products of reduced values, for example) to make it
+/// non-negative and below 2^128 without changing it mod P.
+const SIGNED_OFFSET: felt252 = 0x3fffffff800000000000000000000000;
 
 #[derive(Copy, Drop, Debug, PartialEq)]
 pub struct M31 {
@@ -34,7 +35,7 @@ pub impl M31Impl of M31Trait {
         M31 { inner: r.try_into().unwrap() }
     }
 
-    /// x mod P for an x in (-2^66, 2^66) computed in felt252.
+    /// x mod P for an x in (-2^125, 2^125) computed in felt252.
     fn reduce_signed_felt(x: felt252) -> M31 {
         Self::reduce_felt(x + SIGNED_OFFSET)
     }
@@ -43,20 +44,16 @@ pub impl M31Impl of M31Trait {
         self * self
     }
 
-    /// self^(P - 2); panics on zero.
+    /// 1/self; panics on zero. The corelib's modular inverse takes the inverse from a hint and
+    /// checks it with one product: far fewer steps than self^(P - 2).
     fn inverse(self: M31) -> M31 {
-        assert(self.inner != 0, 'M31: inverse of zero');
-        // P - 2 = 2^31 - 3: 29 ones, then 0, then 1 (square and multiply from the top bit).
-        let mut result = self;
-        let mut i = 0_u32;
-        while i != 28 {
-            result = result.square() * self;
-            i += 1;
-        };
-        // result = self^(2^29 - 1); two more squarings with a multiplication after the last.
-        result = result.square();
-        result = result.square() * self;
-        result
+        match core::math::u256_inv_mod(self.inner.into(), P_U256) {
+            Option::Some(inverse) => {
+                let inverse: u256 = inverse.into();
+                M31 { inner: inverse.low.try_into().unwrap() }
+            },
+            Option::None => core::panic_with_felt252('M31: inverse of zero'),
+        }
     }
 }
 
@@ -175,5 +172,9 @@ mod tests {
         assert(*inverses[0] == a.inverse() && *inverses[1] == M31 { inner: 0x40000000 }, 'batch');
         assert(*inverses[2] == M31 { inner: P - 1 }, 'batch -1');
         assert(M31Trait::reduce_signed_felt(-5) == M31 { inner: P - 5 }, 'signed');
+        // 2^124 = (2^31)^4 = 1 mod P, at the edge of the range a signed sum may take.
+        let two_124: felt252 = 0x10000000000000000000000000000000;
+        assert(M31Trait::reduce_signed_felt(two_124) == One::one(), 'signed 2^124');
+        assert(M31Trait::reduce_signed_felt(-two_124) == M31 { inner: P - 1 }, 'signed -2^124');
     }
 }

@@ -35,6 +35,13 @@ pub impl QM31Impl of QM31Trait {
         [self.c0.a, self.c0.b, self.c1.a, self.c1.b]
     }
 
+    /// The coordinates as felt252, for sums of products reduced once (mul_felts).
+    fn felts(self: QM31) -> [felt252; 4] {
+        let (a, b) = self.c0.felts();
+        let (c, d) = self.c1.felts();
+        [a, b, c, d]
+    }
+
     fn square(self: QM31) -> QM31 {
         self * self
     }
@@ -76,26 +83,31 @@ impl QM31Sub of Sub<QM31> {
 }
 
 impl QM31Mul of Mul<QM31> {
-    /// (a + b·u)(c + d·u) = a·c + R·b·d + (a·d + b·c)·u, each coordinate a signed sum of
-    /// products in felt252 (|sum| < 2^65), reduced once.
+    #[inline(always)]
     fn mul(lhs: QM31, rhs: QM31) -> QM31 {
-        let (a0, a1) = lhs.c0.felts();
-        let (a2, a3) = lhs.c1.felts();
-        let (b0, b1) = rhs.c0.felts();
-        let (b2, b3) = rhs.c1.felts();
-        // b·d = m + n·i, and R·(m + n·i) = (2m - n) + (m + 2n)·i.
-        let m = a2 * b2 - a3 * b3;
-        let n = a2 * b3 + a3 * b2;
-        QM31 {
-            c0: CM31 {
-                a: M31Trait::reduce_signed_felt(a0 * b0 - a1 * b1 + m + m - n),
-                b: M31Trait::reduce_signed_felt(a0 * b1 + a1 * b0 + m + n + n),
-            },
-            c1: CM31 {
-                a: M31Trait::reduce_signed_felt(a0 * b2 - a1 * b3 + a2 * b0 - a3 * b1),
-                b: M31Trait::reduce_felt(a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0),
-            },
-        }
+        mul_felts(lhs.felts(), rhs.felts())
+    }
+}
+
+/// The product of two QM31 values given by their coordinates as felt252, which need not be
+/// reduced: (a + b·u)(c + d·u) = a·c + R·b·d + (a·d + b·c)·u, each coordinate a signed sum of
+/// products in felt252, reduced once. Every coordinate's sum must stay within 2^125 in absolute
+/// value: coordinates below 2^60 times reduced ones, for example.
+pub fn mul_felts(lhs: [felt252; 4], rhs: [felt252; 4]) -> QM31 {
+    let [a0, a1, a2, a3] = lhs;
+    let [b0, b1, b2, b3] = rhs;
+    // b·d = m + n·i, and R·(m + n·i) = (2m - n) + (m + 2n)·i.
+    let m = a2 * b2 - a3 * b3;
+    let n = a2 * b3 + a3 * b2;
+    QM31 {
+        c0: CM31 {
+            a: M31Trait::reduce_signed_felt(a0 * b0 - a1 * b1 + m + m - n),
+            b: M31Trait::reduce_signed_felt(a0 * b1 + a1 * b0 + m + n + n),
+        },
+        c1: CM31 {
+            a: M31Trait::reduce_signed_felt(a0 * b2 - a1 * b3 + a2 * b0 - a3 * b1),
+            b: M31Trait::reduce_felt(a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0),
+        },
     }
 }
 
