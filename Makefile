@@ -5,7 +5,7 @@ SIMD ?= auto
 JOBS ?= $(shell nproc)
 
 .PHONY: all setup configure build test test-simd cairo-test cairo-build bench demo prove verify \
-  deploy verify-onchain clean fuzz
+  verify-cairo deploy verify-onchain clean fuzz
 
 all: build
 
@@ -71,6 +71,14 @@ prove: build
 verify: build
 	@$(BUILD)/tensorstark verify $(MODEL_OUT)/model.tsm $(MODEL_OUT)/$(PROOF).bin
 
+# MODEL's onchain proof (profile onchain, Poseidon252: OUT/<model>/proof_onchain.bin) verified by
+# the Cairo verifier's contracts as Starknet would run them, on npm wasm-cairo's test runner
+# (scripts/cairo/verify.mjs): the fact registry must record the proof's fact. About a minute.
+verify-cairo: build
+	@$(MAKE) --no-print-directory prove PROFILE=onchain HASH=poseidon252 PROOF=proof_onchain
+	@node scripts/cairo/verify.mjs $(BUILD)/tensorstark $(MODEL_OUT)/model.tsm \
+	  $(MODEL_OUT)/proof_onchain.bin --input $(MODEL)/input.json
+
 # Deploys the fact registry and the models' verifiers to NETWORK (sepolia, mainnet or devnet) with
 # scripts/deploy.mjs (--help): the account and node from STARKNET_ACCOUNT_ADDRESS,
 # STARKNET_PRIVATE_KEY and STARKNET_RPC_URL; the classes from `make cairo-build`, or from Scarb's
@@ -95,11 +103,13 @@ verify-onchain: build
 	  --calldata $(MODEL_OUT)/calldata.json --inspect $(MODEL_OUT)/proof_onchain.json \
 	  --input $(MODEL)/input.json
 
-# The foundation self-check, then fashion_mlp compiled, proved and verified.
+# The foundation self-check, then fashion_mlp compiled, proved and verified natively, then proved
+# with the onchain profile and verified in Cairo.
 demo: build
 	@$(BUILD)/tensorstark selfcheck
 	@$(MAKE) --no-print-directory prove MODEL=examples/fashion_mlp
 	@$(MAKE) --no-print-directory verify MODEL=examples/fashion_mlp
+	@$(MAKE) --no-print-directory verify-cairo MODEL=examples/fashion_mlp
 
 # Fuzzes the proof parser (fuzz/): clang++-14 with libFuzzer, ASan and UBSan in its own build dir,
 # seeded with valid proofs, for FUZZ_SECONDS on FUZZ_CORPUS (which keeps what it finds). Crash

@@ -4,13 +4,11 @@
 //
 // Usage: node scripts/cairo/test.mjs [package-dir] [--filter NAME] [--group NAME]   (groups: GROUPS below)
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { compileCairoProgram, initSync, runTests } from 'wasm-cairo';
 
 import { bundlePackage } from './bundle.mjs';
+import { compilerDiagnostics, runCairoTests, testSummary } from './runner.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -57,29 +55,22 @@ if (!group) {
   process.exit(failed ? 1 : 0);
 }
 
-const require = createRequire(import.meta.url);
-initSync({ module: readFileSync(require.resolve('wasm-cairo/wasm-cairo_bg.wasm')) });
 const source = bundlePackage(packageDir, GROUPS[group].leaveOut);
-const run = (name) => runTests(source, /*allow_warnings=*/ false, name, /*include_ignored=*/ false,
-  /*ignored=*/ false, /*starknet=*/ true, /*run_profiler=*/ '', /*gas_disabled=*/ false,
-  /*print_resource_usage=*/ true);
-const summary = (output) => output.match(/test result: (\w+)\. (\d+) passed; (\d+) failed/);
-const passed = (output) => summary(output)?.[1] === 'ok';
+const run = (name) => runCairoTests(source, name);
+const passed = (output) => testSummary(output)?.ok === true;
 
 const started = Date.now();
 const runFilter = filter || GROUPS[group].filter;
 const output = run(runFilter);
 process.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
 console.log(`(group ${group}: ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-const counts = summary(output);
+const counts = testSummary(output);
 if (output.includes('Compilation failed')) {
-  // The test runner prints no diagnostics: the compiler does.
-  const compiled = compileCairoProgram(source, false);
-  console.log(compiled.startsWith('failed') ? compiled : 'the package compiles; warnings fail tests');
+  console.log(compilerDiagnostics(source));
   process.exit(1);
 }
 // A caller's filter may match nothing in a group; without one, every group has tests.
-if (!counts || counts[1] !== 'ok' || (filter === '' && Number(counts[2]) === 0)) {
+if (!counts || !counts.ok || (filter === '' && counts.passed === 0)) {
   // The runner reports nothing about a failing test but the count: rerun them one by one to
   // name the ones that fail.
   const last = runFilter.split('::').pop();

@@ -1,0 +1,109 @@
+// Verifies a proof with the Cairo verifier, as Starknet would: the model's AIR is generated
+// (`tensorstark cairo-gen`) into a copy of verifier-cairo/, and a test deploys the fact registry
+// and the model's verifier contract, registers the model, sends the proof's calldata to the
+// registry and checks the fact it records against the one computed here from the proof's public
+// inputs (fact.mjs). Runs on npm wasm-cairo's test runner, so no Starknet node is needed, and
+// prints the Cairo steps and the runner's gas estimate. The proof must be made with the onchain
+// profile (Poseidon252), as the contracts verify only those.
+//
+// Usage: node scripts/cairo/verify.mjs TENSORSTARK MODEL.tsm PROOF.bin --input INPUT.json
+//   TENSORSTARK      the tensorstark command (build/tensorstark)
+//   MODEL.tsm        the compiled model the proof is of
+//   PROOF.bin        the proof (tensorstark prove ... --profile onchain --hash poseidon252)
+//   --input FILE     the model input the proof is of: how many public values are inputs
+// Exits 0 and prints "valid in Cairo" if the registry records the proof's fact, 1 if it rejects
+// the proof (the test runner does not say which check failed: `tensorstark verify` does), 2 on
+// bad arguments.
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { bundlePackage } from './bundle.mjs';
+import { factOf } from './fact.mjs';
+import { compilerDiagnostics, runCairoTests, testSummary } from './runner.mjs';
+import { verificationTests } from './verification_tests.mjs';
+
+const USAGE =
+  'usage: node scripts/cairo/verify.mjs TENSORSTARK MODEL.tsm PROOF.bin --input INPUT.json';
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const fail = (message, code = 1) => {
+  console.error(`verify.mjs: ${message}`);
+  process.exit(code);
+};
+
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(`${USAGE}\n\nVerifies an onchain (Poseidon252) proof of a compiled model with the `
+    + 'Cairo verifier\'s\ncontracts, on npm wasm-cairo\'s test runner: the fact registry must '
+    + 'record the proof\'s fact.');
+  process.exit(0);
+}
+const inputAt = args.indexOf('--input');
+const inputFile = inputAt >= 0 ? args.splice(inputAt, 2)[1] : undefined;
+const [tensorstark, modelFile, proofFile] = args;
+if (!tensorstark || !modelFile || !proofFile || !inputFile || args.length !== 3) fail(USAGE, 2);
+for (const file of [tensorstark, modelFile, proofFile, inputFile]) {
+  if (!existsSync(file)) fail(`no such file: ${file}`, 2);
+}
+
+// Runs tensorstark; its one-line error becomes ours.
+const cli = path.resolve(tensorstark);
+const tensorstarkOutput = (...command) => {
+  try {
+    return execFileSync(cli, command, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    return fail(error.stderr.trim().split('\n').pop() || `tensorstark ${command[0]} failed`, 2);
+  }
+};
+
+let nInputs;
+try {
+  nInputs = JSON.parse(readFileSync(inputFile, 'utf8')).input_data.flat(Infinity).length;
+} catch {
+  fail(`${inputFile} is not an input file ({"input_data": [[...]]})`, 2);
+}
+
+// The package with this model's AIR as its only one and this proof's test as its only test.
+const work = mkdtempSync(path.join(tmpdir(), 'tensorstark-verify-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+const packageDir = path.join(work, 'verifier-cairo');
+cpSync(path.join(root, 'verifier-cairo'), packageDir, {
+  recursive: true,
+  filter: (from) => !/[/\\]src[/\\](airs|tests)[/\\]/.test(path.relative(root, from)),
+});
+writeFileSync(path.join(packageDir, 'src/airs.cairo'), 'pub mod model;\n');
+writeFileSync(path.join(packageDir, 'src/tests.cairo'), 'mod verify_model;\n');
+tensorstarkOutput('cairo-gen', modelFile, '-o', path.join(packageDir, 'src/airs/model.cairo'));
+const calldataFile = path.join(work, 'calldata.json');
+tensorstarkOutput('calldata', proofFile, '-o', calldataFile);
+const calldata = JSON.parse(readFileSync(calldataFile, 'utf8'));
+const publicInputs = JSON.parse(tensorstarkOutput('inspect', proofFile)).public_inputs;
+if (nInputs > publicInputs.length - 8) {
+  fail(`${inputFile} has more values than the proof states`, 2);
+}
+const expected = factOf(publicInputs, nInputs);
+writeFileSync(path.join(packageDir, 'src/tests/verify_model.cairo'), verificationTests({
+  generator: 'verify.mjs', module: 'model', source: modelFile, what: inputFile, calldata, expected,
+  withFailures: false,
+}));
+
+console.error(`verifying ${proofFile} (${calldata.length} calldata felts) in Cairo `
+  + '(compiling the verifier and running it takes about a minute)');
+const source = bundlePackage(packageDir);
+const output = runCairoTests(source, 'verify_model::test_fact_', { quiet: true });
+if (output.includes('Compilation failed')) {
+  fail(`the verifier does not compile:\n${compilerDiagnostics(source)}`);
+}
+const summary = testSummary(output);
+if (!summary || summary.passed !== 1) {
+  fail('invalid in Cairo: the fact registry rejected the proof '
+    + '(tensorstark verify names the check)');
+}
+const steps = output.match(/steps: (\d+)/)[1];
+const gas = output.match(/gas usage est\.: (\d+)/)[1];
+console.log(`valid in Cairo: the fact registry recorded fact ${expected.fact}`);
+console.log(`  model ${expected.model} (the commitment as a felt), `
+  + `${Number(steps).toLocaleString('en')} Cairo steps, gas ${Number(gas).toExponential(2)} `
+  + `(the test runner's estimate), ${calldata.length} calldata felts`);

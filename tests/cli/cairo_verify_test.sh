@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# scripts/cairo/verify.mjs end to end: a fresh onchain proof of fashion_mlp is verified by the Cairo
+# verifier's contracts, which record the fact computed from its public inputs (the same test as
+# the package's verify_fashion_mlp, on an AIR and a proof made now); a proof of another model is
+# rejected with exit code 1; a BLAKE2s proof, a missing file or a missing input get a one-line
+# error and exit code 2.
+# usage: cairo_verify_test.sh TENSORSTARK ROOT
+set -euo pipefail
+ts=$1
+root=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+verify="$root/scripts/cairo/verify.mjs"
+
+fail() { echo "FAIL: $*"; exit 1; }
+# expect_exit CODE SUBSTRING COMMAND...: the command exits with CODE and its output names SUBSTRING.
+expect_exit() {
+  local code=$1 text=$2; shift 2
+  local status=0
+  "$@" >"$work/out" 2>"$work/err" || status=$?
+  [ "$status" = "$code" ] || fail "$* exited $status, expected $code: $(cat "$work/err" "$work/out")"
+  grep -q -- "$text" "$work/err" "$work/out" || fail "$* did not say '$text': $(cat "$work/err" "$work/out")"
+}
+
+for model in fashion_mlp pinn; do
+  example=$root/examples/$model
+  "$ts" compile "$example/model.onnx" -o "$work/$model.tsm" --calibration "$example/calibration.json" \
+    >/dev/null
+  "$ts" prove "$work/$model.tsm" --input "$example/input.json" -o "$work/$model.bin" \
+    --profile onchain --hash poseidon252 >/dev/null 2>&1
+done
+mlp=$root/examples/fashion_mlp
+
+expect_exit 0 "valid in Cairo: the fact registry recorded fact 0x" \
+  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/fashion_mlp.bin" --input "$mlp/input.json"
+cat "$work/out"
+expect_exit 1 "invalid in Cairo" \
+  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/pinn.bin" --input "$root/examples/pinn/input.json"
+
+"$ts" prove "$work/fashion_mlp.tsm" --input "$mlp/input.json" -o "$work/blake.bin" --profile test \
+  >/dev/null 2>&1
+expect_exit 2 "is a blake2s proof" \
+  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/blake.bin" --input "$mlp/input.json"
+expect_exit 2 "no such file: $work/missing.bin" \
+  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/missing.bin" --input "$mlp/input.json"
+expect_exit 2 "usage:" node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/fashion_mlp.bin"
+echo "cairo_verify: all checks passed"
