@@ -8,7 +8,12 @@ import path from 'node:path';
 const MOD_DECLARATION = /^([ \t]*(?:pub(?:\([a-z]+\))?[ \t]+)?mod[ \t]+(\w+))[ \t]*;/gm;
 
 function inline(file, dir, leaveOut, modulePath) {
-  const text = readFileSync(file, 'utf8');
+  let text = readFileSync(file, 'utf8');
+  for (const left of leaveOut) {
+    if (modulePath && left.startsWith(`${modulePath}::`)) {
+      text = withoutInlineModule(text, left.slice(modulePath.length + 2));
+    }
+  }
   return text.replace(MOD_DECLARATION, (_, head, name) => {
     const module = modulePath ? `${modulePath}::${name}` : name;
     if (leaveOut.includes(module)) return `${head} {}`;
@@ -17,8 +22,23 @@ function inline(file, dir, leaveOut, modulePath) {
   });
 }
 
-// leaveOut: modules (paths such as `airs` or `airs::pinn`) bundled empty, for a smaller program
-// when nothing else uses them.
+// An inline module `mod name { … }` (a generated file's tests) emptied: its braces are counted
+// from its opening one, so its body must hold no brace in a string.
+function withoutInlineModule(text, name) {
+  const start = text.search(new RegExp(`^mod ${name} \\{`, 'm'));
+  if (start < 0) return text;
+  let depth = 0;
+  let end = text.indexOf('{', start);
+  do {
+    if (text[end] === '{') depth += 1;
+    if (text[end] === '}') depth -= 1;
+    end += 1;
+  } while (depth !== 0 && end < text.length);
+  return `${text.slice(0, start)}mod ${name} {}${text.slice(end)}`;
+}
+
+// leaveOut: modules (paths such as `airs` or `airs::pinn`, or an inline module of a file such as
+// `airs::pinn::tests`) bundled empty, for a smaller program when nothing else uses them.
 export function bundlePackage(packageDir, leaveOut = []) {
   const src = path.join(packageDir, 'src');
   return inline(path.join(src, 'lib.cairo'), src, leaveOut, '');

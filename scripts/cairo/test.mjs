@@ -28,9 +28,12 @@ const packageDir = args[0] ?? path.join(root, 'verifier-cairo');
 const AIRS = ['fashion_mlp', 'pinn'];
 const MODELS = ['fashion_mlp'];
 const FIXTURE_TESTS = ['tests::channel_vectors', 'tests::merkle_vectors', 'tests::proof_fixtures'];
-// A model's verification tests, with every other model's AIR and tests left out.
+// A model's verification tests, with every other model's AIR and tests left out, and the tests
+// of its AIR (the airs group runs them): the runner fails on too large a program, crashing with
+// "RuntimeError: unreachable" or "Vector capacity exceeded".
 const modelGroup = (model, tests) => ({
-  leaveOut: [...FIXTURE_TESTS, ...AIRS.filter((m) => m !== model).map((m) => `airs::${m}`),
+  leaveOut: [...FIXTURE_TESTS, `airs::${model}::tests`,
+    ...AIRS.filter((m) => m !== model).map((m) => `airs::${m}`),
     ...MODELS.filter((m) => m !== model).map((m) => `tests::verify_${m}`)],
   filter: `verify_${model}::test_${tests}`,
 });

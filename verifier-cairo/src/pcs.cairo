@@ -8,7 +8,7 @@ use crate::channel::{Channel, ChannelTrait};
 use crate::circle::{CirclePoint, bit_reverse_index, canonic_domain_point};
 use crate::fields::cm31::{CM31, CM31Trait, batch_inverse_cm31};
 use crate::fields::m31::{M31, M31Trait};
-use crate::fields::qm31::{QM31, QM31Trait};
+use crate::fields::qm31::{QM31, QM31Trait, R};
 use crate::fri::{fold_positions, fri_commit, fri_decommit};
 use crate::merkle::verify_merkle;
 use crate::proof::{PcsConfig, PcsProof};
@@ -91,14 +91,16 @@ pub fn pcs_verify(
         t += 1;
     };
 
-    // The DEEP quotients at the queried positions: FRI's first-layer values.
+    // The DEEP quotients at the queried positions: FRI's first-layer values. A batch has at most
+    // one sample per column.
+    let alpha_powers = alpha_power_coordinates(random_coeff, max_columns_of_a_size(counts));
     let mut answers = array![];
     for s in group_log_sizes {
         answers
             .append(
                 quotient_answers(
                     *s, positions, counts, eval_log_sizes, sample_points, sampled_values, proof,
-                    random_coeff,
+                    alpha_powers,
                 ),
             );
     };
@@ -151,6 +153,21 @@ fn count_at(counts: Span<u32>, log_size: u32) -> u32 {
     }
 }
 
+/// The most columns of one log size, over all trees together.
+fn max_columns_of_a_size(counts: Span<Span<u32>>) -> u32 {
+    let mut max = 0;
+    for s in occurring_log_sizes(counts) {
+        let mut n: u32 = 0;
+        for tree_counts in counts {
+            n += count_at(*tree_counts, *s);
+        };
+        if n > max {
+            max = n;
+        }
+    };
+    max
+}
+
 /// Every log size some tree has columns of, largest first.
 fn occurring_log_sizes(counts: Span<Span<u32>>) -> Span<u32> {
     let mut max = 0;
@@ -185,7 +202,7 @@ fn quotient_answers(
     sample_points: Span<Span<Span<CirclePoint<QM31>>>>,
     sampled_values: Span<Span<Span<QM31>>>,
     proof: @PcsProof,
-    random_coeff: QM31,
+    alpha_powers: Span<Coordinates>,
 ) -> Span<QM31> {
     // The group's columns' samples, in tree order then column order.
     let mut points = array![];
@@ -203,7 +220,7 @@ fn quotient_answers(
         };
         t += 1;
     };
-    let batches = prepare_batches(points.span(), values.span(), random_coeff);
+    let batches = prepare_batches(points.span(), values.span(), alpha_powers);
 
     // Where each tree's values of size s start: after its larger sizes' positions.
     let mut offsets = array![];
@@ -238,80 +255,146 @@ fn quotient_answers(
             t += 1;
         };
         let inverses = denominator_inverses.slice(i * batches.len(), batches.len());
-        answers.append(quotient_at_point(*points[i], row.span(), batches, inverses));
+        answers.append(quotient_at_point(*points[i], row.span(), batches, alpha_powers, inverses));
         i += 1;
     };
     answers.span()
 }
 
 /// The constants of one sample point's quotient (BatchConstants in src/fri/quotients.h): at a
-/// domain point P = (X, Y) the batch contributes (Σ_j c_j·f_j(P) - (A·Y + B)) / (k - iy·X + ix·Y).
+/// domain point P = (X, Y) the batch contributes (c·Σ_j α^(j+1)·f_j(P) - (A·Y + B)) /
+/// (k - iy·X + ix·Y), where c = conj(p.y) - p.y, A = Σ_j α^(j+1)·a_j and B = Σ_j α^(j+1)·b_j with
+/// a_j = conj(v_j) - v_j and b_j = v_j·c - a_j·p.y for the batch's sampled values v_j.
 #[derive(Drop, Copy, Debug)]
 struct BatchConstants {
+    /// The batch's columns in the group, increasing: entry j is multiplied by α^(j+1).
     columns: Span<u32>,
-    /// c_j's four coordinates per column, as felt252 for sums reduced once.
-    coeff_coordinates: Span<felt252>,
+    c: QM31,
     a_sum: QM31,
     b_sum: QM31,
     k: CM31,
     iy: CM31,
     ix: CM31,
+    /// α^(number of entries): what the batches before this one are multiplied by.
     batch_coeff: QM31,
 }
 
+/// A QM31 value's coordinates as felt252, for sums of products reduced once.
+#[derive(Drop, Copy, Debug)]
+struct Coordinates {
+    a: felt252,
+    b: felt252,
+    c: felt252,
+    d: felt252,
+}
+
+/// α^1, α^2, … α^n.
+fn alpha_power_coordinates(alpha: QM31, n: u32) -> Span<Coordinates> {
+    let mut powers = array![];
+    let mut power = alpha;
+    while powers.len() != n {
+        let [a, b, c, d] = power.felts();
+        powers.append(Coordinates { a, b, c, d });
+        power = power * alpha;
+    };
+    powers.span()
+}
+
 /// Batches the samples of a group's columns by point, points ordered by their coordinates as u32
-/// (x, then y); inside a batch entry j (increasing column) gets α^(j+1).
+/// (x, then y); inside a batch entry j (increasing column) gets α^(j+1) (alpha_powers[j]).
 fn prepare_batches(
-    points: Span<Span<CirclePoint<QM31>>>, values: Span<Span<QM31>>, random_coeff: QM31,
+    points: Span<Span<CirclePoint<QM31>>>,
+    values: Span<Span<QM31>>,
+    alpha_powers: Span<Coordinates>,
 ) -> Span<BatchConstants> {
-    let mut batches = array![];
-    for point in distinct_sorted_points(points) {
-        let p = *point;
-        let c = conjugate(p.y) - p.y;
-        let mut columns = array![];
-        let mut coeff_coordinates = array![];
-        let mut a_sum: QM31 = core::num::traits::Zero::zero();
-        let mut b_sum: QM31 = core::num::traits::Zero::zero();
-        let mut alpha_power: QM31 = core::num::traits::One::one();
-        let mut column = 0;
-        while column != points.len() {
-            let column_points = *points[column];
-            let mut j = 0;
-            while j != column_points.len() {
-                if *column_points[j] == p {
-                    let value = *(*values[column])[j];
-                    alpha_power = alpha_power * random_coeff;
-                    let a = conjugate(value) - value;
-                    columns.append(column);
-                    let [c0, c1, c2, c3] = (alpha_power * c).to_m31s();
-                    coeff_coordinates.append(c0.inner.into());
-                    coeff_coordinates.append(c1.inner.into());
-                    coeff_coordinates.append(c2.inner.into());
-                    coeff_coordinates.append(c3.inner.into());
-                    a_sum = a_sum + alpha_power * a;
-                    b_sum = b_sum + alpha_power * (value * c - a * p.y);
-                }
-                j += 1;
+    // The distinct points, and for each sample (column order) its column, value and point.
+    let mut distinct: Array<CirclePoint<QM31>> = array![];
+    let mut sample_columns = array![];
+    let mut sample_values = array![];
+    let mut sample_points = array![];
+    let mut column = 0;
+    while column != points.len() {
+        let column_points = *points[column];
+        let mut j = 0;
+        while j != column_points.len() {
+            let point = *column_points[j];
+            let mut at = 0;
+            while at != distinct.len() && *distinct[at] != point {
+                at += 1;
             };
-            column += 1;
+            if at == distinct.len() {
+                distinct.append(point);
+            }
+            sample_columns.append(column);
+            sample_values.append(*(*values[column])[j]);
+            sample_points.append(at);
+            j += 1;
         };
+        column += 1;
+    };
+    let mut batches = array![];
+    for at in sorted_order(distinct.span()) {
+        let p = *distinct[*at];
+        // Σ_j α^(j+1)·v_j from the CM31 products of its halves, each summed in felt252 and
+        // reduced once: x = x0 + x1·u, v = v0 + v1·u, x·v = x0·v0 + R·x1·v1 + (x0·v1 + x1·v0)·u.
+        let (mut s00a, mut s00b, mut s11a, mut s11b) = (0, 0, 0, 0);
+        let (mut s01a, mut s01b, mut s10a, mut s10b) = (0, 0, 0, 0);
+        let mut columns = array![];
+        let mut i = 0;
+        while i != sample_points.len() {
+            if *sample_points[i] == *at {
+                let Coordinates { a: x0a, b: x0b, c: x1a, d: x1b } = *alpha_powers[columns.len()];
+                let [v0a, v0b, v1a, v1b] = (*sample_values[i]).felts();
+                s00a += x0a * v0a - x0b * v0b;
+                s00b += x0a * v0b + x0b * v0a;
+                s11a += x1a * v1a - x1b * v1b;
+                s11b += x1a * v1b + x1b * v1a;
+                s01a += x0a * v1a - x0b * v1b;
+                s01b += x0a * v1b + x0b * v1a;
+                s10a += x1a * v0a - x1b * v0b;
+                s10b += x1a * v0b + x1b * v0a;
+                columns.append(*sample_columns[i]);
+            }
+            i += 1;
+        };
+        let s00 = signed_cm31(s00a, s00b);
+        let r_s11 = R * signed_cm31(s11a, s11b);
+        let s01 = signed_cm31(s01a, s01b);
+        let sum = QM31 { c0: s00 + r_s11, c1: s01 + signed_cm31(s10a, s10b) };
+        // conj(v) - v = -2·v1·u, so Σ α^(j+1)·a_j = -2·(R·Σ x1·v1 + Σ x0·v1·u).
+        let a_sum = -(QM31 { c0: r_s11 + r_s11, c1: s01 + s01 });
+        let c = conjugate(p.y) - p.y;
         let ix = p.x.c1;
         let iy = p.y.c1;
         batches
             .append(
                 BatchConstants {
                     columns: columns.span(),
-                    coeff_coordinates: coeff_coordinates.span(),
+                    c,
                     a_sum,
-                    b_sum,
+                    b_sum: c * sum - a_sum * p.y,
                     k: p.x.c0 * iy - p.y.c0 * ix,
                     iy,
                     ix,
-                    batch_coeff: alpha_power,
+                    batch_coeff: qm31_of(*alpha_powers[columns.len() - 1]),
                 },
             );
     };
     batches.span()
+}
+
+/// A QM31 value from its coordinates (each below P).
+fn qm31_of(coordinates: Coordinates) -> QM31 {
+    let Coordinates { a, b, c, d } = coordinates;
+    QM31Trait::from_m31s(
+        M31Trait::reduce_felt(a), M31Trait::reduce_felt(b), M31Trait::reduce_felt(c),
+        M31Trait::reduce_felt(d),
+    )
+}
+
+/// a + b·i from coordinates summed in felt252, each within (-2^125, 2^125).
+fn signed_cm31(a: felt252, b: felt252) -> CM31 {
+    CM31 { a: M31Trait::reduce_signed_felt(a), b: M31Trait::reduce_signed_felt(b) }
 }
 
 /// c0 - c1·u.
@@ -319,30 +402,33 @@ fn conjugate(v: QM31) -> QM31 {
     QM31 { c0: v.c0, c1: -v.c1 }
 }
 
-/// The distinct points in increasing order of their eight coordinates.
-fn distinct_sorted_points(points: Span<Span<CirclePoint<QM31>>>) -> Span<CirclePoint<QM31>> {
-    let mut sorted: Array<CirclePoint<QM31>> = array![];
-    for column in points {
-        for point in *column {
-            // Insertion: copy the smaller points, then this one unless present, then the rest.
-            let mut next = array![];
-            let mut placed = false;
-            for q in sorted.span() {
-                if !placed && !point_less(*q, *point) {
-                    if *q != *point {
-                        next.append(*point);
-                    }
-                    placed = true;
-                }
-                next.append(*q);
+/// The indices of the points in increasing order of their eight coordinates (a few points).
+fn sorted_order(points: Span<CirclePoint<QM31>>) -> Span<u32> {
+    let mut order: Array<u32> = array![];
+    while order.len() != points.len() {
+        // The least point not yet taken.
+        let mut least: Option<u32> = Option::None;
+        let mut i = 0;
+        while i != points.len() {
+            let mut taken = false;
+            for t in order.span() {
+                taken = taken || *t == i;
             };
-            if !placed {
-                next.append(*point);
+            if !taken {
+                least = match least {
+                    Option::None => Option::Some(i),
+                    Option::Some(l) => if point_less(*points[i], *points[l]) {
+                        Option::Some(i)
+                    } else {
+                        Option::Some(l)
+                    },
+                };
             }
-            sorted = next;
+            i += 1;
         };
+        order.append(least.unwrap());
     };
-    sorted.span()
+    order.span()
 }
 
 fn point_less(a: CirclePoint<QM31>, b: CirclePoint<QM31>) -> bool {
@@ -365,22 +451,23 @@ fn quotient_at_point(
     point: CirclePoint<M31>,
     column_values: Span<M31>,
     batches: Span<BatchConstants>,
+    alpha_powers: Span<Coordinates>,
     denominator_inverses: Span<CM31>,
 ) -> QM31 {
     let mut acc: QM31 = core::num::traits::Zero::zero();
     let mut i = 0;
     while i != batches.len() {
         let b = *batches[i];
-        // Σ c_j·f_j coordinate by coordinate in felt252 (each term < 2^62), reduced once.
+        // Σ α^(j+1)·f_j coordinate by coordinate in felt252 (each term < 2^62), reduced once.
         let (mut s0, mut s1, mut s2, mut s3) = (0, 0, 0, 0);
-        let mut coordinates = b.coeff_coordinates;
+        let mut powers = alpha_powers;
         for column in b.columns {
+            let power = *powers.pop_front().unwrap();
             let value: felt252 = (*column_values[*column]).inner.into();
-            s0 += *coordinates[0] * value;
-            s1 += *coordinates[1] * value;
-            s2 += *coordinates[2] * value;
-            s3 += *coordinates[3] * value;
-            coordinates = coordinates.slice(4, coordinates.len() - 4);
+            s0 += power.a * value;
+            s1 += power.b * value;
+            s2 += power.c * value;
+            s3 += power.d * value;
         };
         let sum = QM31Trait::from_m31s(
             M31Trait::reduce_felt(s0),
@@ -388,7 +475,7 @@ fn quotient_at_point(
             M31Trait::reduce_felt(s2),
             M31Trait::reduce_felt(s3),
         );
-        let numerator = sum - (b.a_sum.mul_m31(point.y) + b.b_sum);
+        let numerator = b.c * sum - (b.a_sum.mul_m31(point.y) + b.b_sum);
         let den_inverse = *denominator_inverses[i];
         acc = acc * b.batch_coeff
             + QM31 { c0: numerator.c0 * den_inverse, c1: numerator.c1 * den_inverse };

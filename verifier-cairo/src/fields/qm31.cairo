@@ -11,7 +11,7 @@ pub struct QM31 {
 }
 
 /// u^2 = 2 + i.
-const R: CM31 = CM31 { a: M31 { inner: 2 }, b: M31 { inner: 1 } };
+pub const R: CM31 = CM31 { a: M31 { inner: 2 }, b: M31 { inner: 1 } };
 
 #[generate_trait]
 pub impl QM31Impl of QM31Trait {
