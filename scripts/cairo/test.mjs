@@ -26,7 +26,7 @@ const packageDir = args[0] ?? path.join(root, 'verifier-cairo');
 // full verification needs its AIR only.
 // The generated AIRs, and the models whose proofs the tests verify (scripts/cairo/gen_airs.mjs).
 const AIRS = ['fashion_mlp', 'pinn'];
-const MODELS = ['fashion_mlp'];
+const MODELS = ['fashion_mlp', 'pinn'];
 const FIXTURE_TESTS = ['tests::channel_vectors', 'tests::merkle_vectors', 'tests::proof_fixtures'];
 // A model's verification tests, with every other model's AIR and tests left out, and the tests
 // of its AIR (the airs group runs them): the runner fails on too large a program, crashing with

@@ -5,3 +5,4 @@ mod channel_vectors;
 mod merkle_vectors;
 mod proof_fixtures;
 mod verify_fashion_mlp;
+mod verify_pinn;
