@@ -12,8 +12,9 @@
 //   PROOF.bin        the proof (tensorstark prove ... --profile onchain --hash poseidon252)
 //   --input FILE     the model input the proof is of: how many public values are inputs
 // Exits 0 and prints "valid in Cairo" if the registry records the proof's fact, 1 if it rejects
-// the proof (the test runner does not say which check failed: `tensorstark verify` does), 2 on
-// bad arguments.
+// the proof (the test runner does not say which check failed: `tensorstark verify` does), 2 when
+// nothing could be checked: bad arguments, or the runner crashed (fashion_lenet's verification
+// exhausts its memory).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,7 +93,14 @@ writeFileSync(path.join(packageDir, 'src/tests/verify_model.cairo'), verificatio
 console.error(`verifying ${proofFile} (${calldata.length} calldata felts) in Cairo `
   + '(compiling the verifier and running it takes about a minute)');
 const source = bundlePackage(packageDir);
-const output = runCairoTests(source, 'verify_model::test_fact_', { quiet: true });
+let output;
+try {
+  output = runCairoTests(source, 'verify_model::test_fact_', { quiet: true });
+} catch (error) {
+  // A Rust panic inside the WebAssembly, as when a program exhausts its 4 GB of memory.
+  fail(`the Cairo test runner crashed (${error.message}): the verification may be too large for `
+    + 'its memory; nothing was checked', 2);
+}
 if (output.includes('Compilation failed')) {
   fail(`the verifier does not compile:\n${compilerDiagnostics(source)}`);
 }
