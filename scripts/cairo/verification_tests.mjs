@@ -3,9 +3,10 @@
 //
 // generator: the script that writes the file; module: the AIR's module in verifier-cairo/src/airs/;
 // source: what the proof is of, and what: of which input, for the comments; calldata: `tensorstark
-// calldata`'s felts; expected: the fact and hashes the registry must record (fact.mjs). The proof must verify through the contracts,
-// deployed in the test, which record its fact. With withFailures, also: each tampered copy must
-// fail at the check that catches it, and the registry must refuse what it should.
+// calldata`'s felts; expected: the fact and hashes the registry must record (fact.mjs). The proof
+// must verify through the contracts, deployed in the test, which record its fact. With
+// withFailures, also: each tampered copy must fail at the check that catches it, and the registry
+// must refuse what it should.
 export function verificationTests(
   { generator, module, source, what, calldata, expected, withFailures },
 ) {

@@ -64,12 +64,8 @@ pub fn pcs_verify(
     let mut positions = array![];
     let mut k = 0;
     while k != max_log_size + 1 {
-        let mut n: u32 = 0;
-        for tree_counts in counts {
-            n += count_at(*tree_counts, k);
-        };
         positions
-            .append(if n == 0 {
+            .append(if columns_of_size(counts, k) == 0 {
                 array![].span()
             } else {
                 fold_positions(queries, max_log_size - k)
@@ -93,7 +89,7 @@ pub fn pcs_verify(
 
     // The DEEP quotients at the queried positions: FRI's first-layer values. A batch has at most
     // one sample per column.
-    let alpha_powers = alpha_power_coordinates(random_coeff, max_columns_of_a_size(counts));
+    let alpha_powers = powers_from_alpha(random_coeff, max_columns_of_a_size(counts));
     let mut answers = array![];
     for s in group_log_sizes {
         answers
@@ -153,14 +149,20 @@ fn count_at(counts: Span<u32>, log_size: u32) -> u32 {
     }
 }
 
+/// How many columns of log size s all trees have together.
+fn columns_of_size(counts: Span<Span<u32>>, s: u32) -> u32 {
+    let mut n = 0;
+    for tree_counts in counts {
+        n += count_at(*tree_counts, s);
+    };
+    n
+}
+
 /// The most columns of one log size, over all trees together.
 fn max_columns_of_a_size(counts: Span<Span<u32>>) -> u32 {
     let mut max = 0;
     for s in occurring_log_sizes(counts) {
-        let mut n: u32 = 0;
-        for tree_counts in counts {
-            n += count_at(*tree_counts, *s);
-        };
+        let n = columns_of_size(counts, *s);
         if n > max {
             max = n;
         }
@@ -180,11 +182,7 @@ fn occurring_log_sizes(counts: Span<Span<u32>>) -> Span<u32> {
     let mut s = max + 1;
     while s != 0 {
         s -= 1;
-        let mut n: u32 = 0;
-        for tree_counts in counts {
-            n += count_at(*tree_counts, s);
-        };
-        if n != 0 {
+        if columns_of_size(counts, s) != 0 {
             sizes.append(s);
         }
     };
@@ -202,7 +200,7 @@ fn quotient_answers(
     sample_points: Span<Span<Span<CirclePoint<QM31>>>>,
     sampled_values: Span<Span<Span<QM31>>>,
     proof: @PcsProof,
-    alpha_powers: Span<Coordinates>,
+    alpha_powers: Span<QM31>,
 ) -> Span<QM31> {
     // The group's columns' samples, in tree order then column order.
     let mut points = array![];
@@ -279,22 +277,12 @@ struct BatchConstants {
     batch_coeff: QM31,
 }
 
-/// A QM31 value's coordinates as felt252, for sums of products reduced once.
-#[derive(Drop, Copy, Debug)]
-struct Coordinates {
-    a: felt252,
-    b: felt252,
-    c: felt252,
-    d: felt252,
-}
-
 /// α^1, α^2, … α^n.
-fn alpha_power_coordinates(alpha: QM31, n: u32) -> Span<Coordinates> {
+fn powers_from_alpha(alpha: QM31, n: u32) -> Span<QM31> {
     let mut powers = array![];
     let mut power = alpha;
     while powers.len() != n {
-        let [a, b, c, d] = power.felts();
-        powers.append(Coordinates { a, b, c, d });
+        powers.append(power);
         power = power * alpha;
     };
     powers.span()
@@ -305,7 +293,7 @@ fn alpha_power_coordinates(alpha: QM31, n: u32) -> Span<Coordinates> {
 fn prepare_batches(
     points: Span<Span<CirclePoint<QM31>>>,
     values: Span<Span<QM31>>,
-    alpha_powers: Span<Coordinates>,
+    alpha_powers: Span<QM31>,
 ) -> Span<BatchConstants> {
     // The distinct points, and for each sample (column order) its column, value and point.
     let mut distinct: Array<CirclePoint<QM31>> = array![];
@@ -343,7 +331,7 @@ fn prepare_batches(
         let mut i = 0;
         while i != sample_points.len() {
             if *sample_points[i] == *at {
-                let Coordinates { a: x0a, b: x0b, c: x1a, d: x1b } = *alpha_powers[columns.len()];
+                let [x0a, x0b, x1a, x1b] = (*alpha_powers[columns.len()]).felts();
                 let [v0a, v0b, v1a, v1b] = (*sample_values[i]).felts();
                 s00a += x0a * v0a - x0b * v0b;
                 s00b += x0a * v0b + x0b * v0a;
@@ -376,20 +364,11 @@ fn prepare_batches(
                     k: p.x.c0 * iy - p.y.c0 * ix,
                     iy,
                     ix,
-                    batch_coeff: qm31_of(*alpha_powers[columns.len() - 1]),
+                    batch_coeff: *alpha_powers[columns.len() - 1],
                 },
             );
     };
     batches.span()
-}
-
-/// A QM31 value from its coordinates (each below P).
-fn qm31_of(coordinates: Coordinates) -> QM31 {
-    let Coordinates { a, b, c, d } = coordinates;
-    QM31Trait::from_m31s(
-        M31Trait::reduce_felt(a), M31Trait::reduce_felt(b), M31Trait::reduce_felt(c),
-        M31Trait::reduce_felt(d),
-    )
 }
 
 /// a + b·i from coordinates summed in felt252, each within (-2^125, 2^125).
@@ -451,7 +430,7 @@ fn quotient_at_point(
     point: CirclePoint<M31>,
     column_values: Span<M31>,
     batches: Span<BatchConstants>,
-    alpha_powers: Span<Coordinates>,
+    alpha_powers: Span<QM31>,
     denominator_inverses: Span<CM31>,
 ) -> QM31 {
     let mut acc: QM31 = core::num::traits::Zero::zero();
@@ -462,12 +441,12 @@ fn quotient_at_point(
         let (mut s0, mut s1, mut s2, mut s3) = (0, 0, 0, 0);
         let mut powers = alpha_powers;
         for column in b.columns {
-            let power = *powers.pop_front().unwrap();
+            let [c0, c1, c2, c3] = (*powers.pop_front().unwrap()).felts();
             let value: felt252 = (*column_values[*column]).inner.into();
-            s0 += power.a * value;
-            s1 += power.b * value;
-            s2 += power.c * value;
-            s3 += power.d * value;
+            s0 += c0 * value;
+            s1 += c1 * value;
+            s2 += c2 * value;
+            s3 += c3 * value;
         };
         let sum = QM31Trait::from_m31s(
             M31Trait::reduce_felt(s0),
