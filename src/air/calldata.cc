@@ -53,14 +53,33 @@ class CalldataWriter {
   size_t B::*section_ = &B::header_and_config;
 };
 
-void WriteLayer(const fri::FriLayerProof<H>& layer, CalldataWriter& w) {
+void WriteOpening(const fri::FriLayerOpening<H>& opening, CalldataWriter& w) {
   w.StartSection(&B::fri_witness);
-  w.QM31s(layer.fri_witness);
+  w.QM31s(opening.fri_witness);
   w.StartSection(&B::fri_decommitments);
-  w.Hashes(layer.decommitment.hash_witness);
-  w.M31s(layer.decommitment.column_witness);
+  w.Hashes(opening.decommitment.hash_witness);
+  w.M31s(opening.decommitment.column_witness);
+}
+
+void WriteLayer(const fri::FriLayerProof<H>& layer, CalldataWriter& w) {
+  WriteOpening(layer, w);
   w.StartSection(&B::fri_commitments);
   w.Hash(layer.commitment);
+}
+
+void WriteTreeOpenings(const std::vector<hash::MerkleDecommitment<H>>& decommitments,
+                       const std::vector<std::vector<M31>>& queried_values, CalldataWriter& w) {
+  w.StartSection(&B::decommitment_hash_witness);
+  w.Integer(decommitments.size());
+  for (const hash::MerkleDecommitment<H>& d : decommitments) {
+    w.StartSection(&B::decommitment_hash_witness);
+    w.Hashes(d.hash_witness);
+    w.StartSection(&B::decommitment_column_witness);
+    w.M31s(d.column_witness);
+  }
+  w.StartSection(&B::queried_values);
+  w.Integer(queried_values.size());
+  for (const std::vector<M31>& tree : queried_values) w.M31s(tree);
 }
 
 }  // namespace
@@ -92,17 +111,7 @@ Calldata ProofCalldata(const StarkProof<H>& proof) {
     for (const auto& column : tree) sampled.insert(sampled.end(), column.begin(), column.end());
   }
   w.QM31s(sampled);
-  w.StartSection(&B::decommitment_hash_witness);
-  w.Integer(pcs.decommitments.size());
-  for (const hash::MerkleDecommitment<H>& d : pcs.decommitments) {
-    w.StartSection(&B::decommitment_hash_witness);
-    w.Hashes(d.hash_witness);
-    w.StartSection(&B::decommitment_column_witness);
-    w.M31s(d.column_witness);
-  }
-  w.StartSection(&B::queried_values);
-  w.Integer(pcs.queried_values.size());
-  for (const std::vector<M31>& tree : pcs.queried_values) w.M31s(tree);
+  WriteTreeOpenings(pcs.decommitments, pcs.queried_values, w);
   w.StartSection(&B::nonces);
   w.Integer(pcs.proof_of_work);
 
@@ -112,7 +121,26 @@ Calldata ProofCalldata(const StarkProof<H>& proof) {
   for (const fri::FriLayerProof<H>& layer : pcs.fri_proof.inner_layers) WriteLayer(layer, w);
   w.StartSection(&B::last_layer);
   w.QM31s(pcs.fri_proof.last_layer_poly);
-  return std::move(w).Finish();
+  w.StartSection(&B::header_and_config);
+  w.Integer(pcs.query_batches.size());
+  Calldata calldata = std::move(w).Finish();
+
+  for (size_t b = 0; b < pcs.query_batches.size(); ++b) {
+    const fri::QueryBatch<H>& batch = pcs.query_batches[b];
+    CalldataWriter batch_writer;
+    batch_writer.Integer(b);
+    WriteTreeOpenings(batch.decommitments, batch.queried_values, batch_writer);
+    WriteOpening(batch.first_fri_layer, batch_writer);
+    batch_writer.StartSection(&B::fri_decommitments);
+    batch_writer.Integer(batch.inner_fri_layers.size());
+    for (const fri::FriLayerOpening<H>& layer : batch.inner_fri_layers) {
+      WriteOpening(layer, batch_writer);
+    }
+    Calldata batch_calldata = std::move(batch_writer).Finish();
+    calldata.felts_per_section += batch_calldata.felts_per_section;
+    calldata.batches.push_back(std::move(batch_calldata.felts));
+  }
+  return calldata;
 }
 
 }  // namespace tensorstark::air

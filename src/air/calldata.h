@@ -8,7 +8,14 @@
 //   hashes        one felt each (Poseidon252 roots and Merkle witnesses are felts)
 //   integers      one felt each: the format version, the configuration, nonces, list lengths
 // Sampled values are one flat QM31 list in [tree][column][sample] order: the verifier knows the
-// shape from the AIR. BLAKE2s proofs have no calldata (their 256-bit hashes are not felts).
+// shape from the AIR. The last felt is the number of query batches (0 unless the proof's queries
+// are opened in batches, fri::QueryBatch).
+// A proof opened in batches is verified over several transactions: the calldata above (its
+// "head", whose openings are empty) in the first, then the head and one batch in each of the
+// others. A batch's calldata is its index, then its trees' openings (decommitments, queried
+// values, as above) and its FRI layers' openings (the first layer's fri_witness and
+// decommitment, then the count and the same for each inner layer).
+// BLAKE2s proofs have no calldata (their 256-bit hashes are not felts).
 #pragma once
 
 #include <cstdint>
@@ -21,11 +28,12 @@
 
 namespace tensorstark::air {
 
-inline constexpr uint64_t kCalldataFormatVersion = 1;
+inline constexpr uint64_t kCalldataFormatVersion = 2;
 
 struct Calldata {
-  std::vector<field::Felt252> felts;
-  ProofSizeBreakdown felts_per_section;  // felts here, not bytes
+  std::vector<field::Felt252> felts;                 // the proof, or its head when batched
+  std::vector<std::vector<field::Felt252>> batches;  // one per query batch
+  ProofSizeBreakdown felts_per_section;              // felts here, not bytes; batches included
 };
 
 Calldata ProofCalldata(const StarkProof<hash::Poseidon252MerkleHasher>& proof);

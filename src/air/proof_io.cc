@@ -29,6 +29,7 @@ constexpr size_t kHashBytes = 32;
 // anything is allocated for it.
 constexpr size_t kMinDecommitmentBytes = 2 * kCountBytes;
 constexpr size_t kMinLayerBytes = kCountBytes + kMinDecommitmentBytes + kHashBytes;
+constexpr size_t kMinQueryBatchBytes = 3 * kCountBytes + kMinDecommitmentBytes + kCountBytes;
 
 // How each hash type is written: 32 bytes either way; a felt252 big-endian and canonical.
 template <class Hash>
@@ -105,14 +106,34 @@ class Writer {
 using B = ProofSizeBreakdown;
 
 template <hash::MerkleHasher H>
-void WriteLayer(const fri::FriLayerProof<H>& layer, Writer& w) {
+void WriteOpening(const fri::FriLayerOpening<H>& opening, Writer& w) {
   w.StartSection(&B::fri_witness);
-  w.Vector(layer.fri_witness);
+  w.Vector(opening.fri_witness);
   w.StartSection(&B::fri_decommitments);
-  w.Vector(layer.decommitment.hash_witness);
-  w.Vector(layer.decommitment.column_witness);
+  w.Vector(opening.decommitment.hash_witness);
+  w.Vector(opening.decommitment.column_witness);
+}
+
+template <hash::MerkleHasher H>
+void WriteLayer(const fri::FriLayerProof<H>& layer, Writer& w) {
+  WriteOpening(layer, w);
   w.StartSection(&B::fri_commitments);
   w.Write(layer.commitment);
+}
+
+// The trees' openings: their decommitments, then their queried values.
+template <hash::MerkleHasher H>
+void WriteTreeOpenings(const std::vector<MerkleDecommitment<H>>& decommitments,
+                       const std::vector<std::vector<M31>>& queried_values, Writer& w) {
+  w.StartSection(&B::decommitment_hash_witness);
+  w.Vector(decommitments, [&](const MerkleDecommitment<H>& d) {
+    w.StartSection(&B::decommitment_hash_witness);
+    w.Vector(d.hash_witness);
+    w.StartSection(&B::decommitment_column_witness);
+    w.Vector(d.column_witness);
+  });
+  w.StartSection(&B::queried_values);
+  w.Vector(queried_values, [&](const std::vector<M31>& tree) { w.Vector(tree); });
 }
 
 template <hash::MerkleHasher H>
@@ -146,15 +167,7 @@ void WriteProof(const StarkProof<H>& proof, Writer& w) {
   w.Vector(pcs.sampled_values, [&](const std::vector<std::vector<QM31>>& tree) {
     w.Vector(tree, [&](const std::vector<QM31>& column) { w.Vector(column); });
   });
-  w.StartSection(&B::decommitment_hash_witness);
-  w.Vector(pcs.decommitments, [&](const MerkleDecommitment<H>& d) {
-    w.StartSection(&B::decommitment_hash_witness);
-    w.Vector(d.hash_witness);
-    w.StartSection(&B::decommitment_column_witness);
-    w.Vector(d.column_witness);
-  });
-  w.StartSection(&B::queried_values);
-  w.Vector(pcs.queried_values, [&](const std::vector<M31>& tree) { w.Vector(tree); });
+  WriteTreeOpenings(pcs.decommitments, pcs.queried_values, w);
   w.StartSection(&B::nonces);
   w.U64(pcs.proof_of_work);
 
@@ -164,6 +177,14 @@ void WriteProof(const StarkProof<H>& proof, Writer& w) {
            [&](const fri::FriLayerProof<H>& layer) { WriteLayer(layer, w); });
   w.StartSection(&B::last_layer);
   w.Vector(pcs.fri_proof.last_layer_poly);
+  w.StartSection(&B::header_and_config);
+  w.Vector(pcs.query_batches, [&](const fri::QueryBatch<H>& batch) {
+    WriteTreeOpenings(batch.decommitments, batch.queried_values, w);
+    WriteOpening(batch.first_fri_layer, w);
+    w.StartSection(&B::fri_decommitments);
+    w.Vector(batch.inner_fri_layers,
+             [&](const fri::FriLayerOpening<H>& layer) { WriteOpening(layer, w); });
+  });
 }
 
 // Reads the encoding front to back. The first failure is recorded and every later read fails, so
@@ -375,10 +396,42 @@ bool ReadDecommitment(Reader& r, MerkleDecommitment<H>* d, const Name& name) {
 }
 
 template <hash::MerkleHasher H, class Name>
+bool ReadOpening(Reader& r, fri::FriLayerOpening<H>* opening, const Name& name) {
+  return r.Vector(&opening->fri_witness, kQM31Bytes, [&] { return name() + ".fri_witness"; }) &&
+         ReadDecommitment<H>(r, &opening->decommitment, [&] { return name() + ".decommitment"; });
+}
+
+template <hash::MerkleHasher H, class Name>
 bool ReadLayer(Reader& r, fri::FriLayerProof<H>* layer, const Name& name) {
-  return r.Vector(&layer->fri_witness, kQM31Bytes, [&] { return name() + ".fri_witness"; }) &&
-         ReadDecommitment<H>(r, &layer->decommitment, [&] { return name() + ".decommitment"; }) &&
+  return ReadOpening<H>(r, layer, name) &&
          r.Read(&layer->commitment, [&] { return name() + ".commitment"; });
+}
+
+template <hash::MerkleHasher H, class Name>
+bool ReadTreeOpenings(Reader& r, std::vector<MerkleDecommitment<H>>* decommitments,
+                      std::vector<std::vector<M31>>* queried_values, const Name& name) {
+  auto read_decommitment = [&r](MerkleDecommitment<H>* d, const auto& n) {
+    return ReadDecommitment<H>(r, d, n);
+  };
+  auto read_queried = [&r](std::vector<M31>* tree, const auto& n) {
+    return r.Vector(tree, kM31Bytes, n);
+  };
+  return r.Vector(decommitments, kMinDecommitmentBytes, [&] { return name() + "decommitments"; },
+                  read_decommitment) &&
+         r.Vector(queried_values, kCountBytes, [&] { return name() + "queried_values"; },
+                  read_queried);
+}
+
+template <hash::MerkleHasher H, class Name>
+bool ReadQueryBatch(Reader& r, fri::QueryBatch<H>* batch, const Name& name) {
+  auto read_opening = [&r](fri::FriLayerOpening<H>* opening, const auto& n) {
+    return ReadOpening<H>(r, opening, n);
+  };
+  return ReadTreeOpenings<H>(r, &batch->decommitments, &batch->queried_values,
+                             [&] { return name() + "."; }) &&
+         ReadOpening<H>(r, &batch->first_fri_layer, [&] { return name() + ".first_fri_layer"; }) &&
+         r.Vector(&batch->inner_fri_layers, kCountBytes + kMinDecommitmentBytes,
+                  [&] { return name() + ".inner_fri_layers"; }, read_opening);
 }
 
 template <hash::MerkleHasher H>
@@ -389,26 +442,23 @@ bool ReadPcsProof(Reader& r, fri::PcsProof<H>* pcs) {
       return r.Vector(column, kQM31Bytes, n);
     });
   };
-  auto read_decommitment = [&r](MerkleDecommitment<H>* d, const auto& n) {
-    return ReadDecommitment<H>(r, d, n);
-  };
-  auto read_queried = [&r](std::vector<M31>* tree, const auto& n) {
-    return r.Vector(tree, kM31Bytes, n);
-  };
   auto read_layer = [&r](fri::FriLayerProof<H>* layer, const auto& n) {
     return ReadLayer<H>(r, layer, n);
+  };
+  auto read_batch = [&r](fri::QueryBatch<H>* batch, const auto& n) {
+    return ReadQueryBatch<H>(r, batch, n);
   };
   fri::FriProof<H>& fri = pcs->fri_proof;
   return r.Vector(&pcs->commitments, kHashBytes, Named("pcs.commitments")) &&
          r.Vector(&pcs->sampled_values, kCountBytes, Named("pcs.sampled_values"),
                   read_tree_samples) &&
-         r.Vector(&pcs->decommitments, kMinDecommitmentBytes, Named("pcs.decommitments"),
-                  read_decommitment) &&
-         r.Vector(&pcs->queried_values, kCountBytes, Named("pcs.queried_values"), read_queried) &&
+         ReadTreeOpenings<H>(r, &pcs->decommitments, &pcs->queried_values, Named("pcs.")) &&
          r.U64(&pcs->proof_of_work, Named("pcs.proof_of_work")) &&
          ReadLayer<H>(r, &fri.first_layer, Named("pcs.fri.first_layer")) &&
          r.Vector(&fri.inner_layers, kMinLayerBytes, Named("pcs.fri.inner_layers"), read_layer) &&
-         r.Vector(&fri.last_layer_poly, kQM31Bytes, Named("pcs.fri.last_layer_poly"));
+         r.Vector(&fri.last_layer_poly, kQM31Bytes, Named("pcs.fri.last_layer_poly")) &&
+         r.Vector(&pcs->query_batches, kMinQueryBatchBytes, Named("pcs.query_batches"),
+                  read_batch);
 }
 
 }  // namespace
@@ -427,6 +477,17 @@ size_t ProofSizeBreakdown::Total() const {
   return header_and_config + public_inputs + claimed_sums + nonces + commitments + sampled_values +
          decommitment_hash_witness + decommitment_column_witness + queried_values +
          fri_commitments + fri_witness + fri_decommitments + last_layer;
+}
+
+ProofSizeBreakdown& ProofSizeBreakdown::operator+=(const ProofSizeBreakdown& other) {
+  for (size_t ProofSizeBreakdown::*section :
+       {&B::header_and_config, &B::public_inputs, &B::claimed_sums, &B::nonces, &B::commitments,
+        &B::sampled_values, &B::decommitment_hash_witness, &B::decommitment_column_witness,
+        &B::queried_values, &B::fri_commitments, &B::fri_witness, &B::fri_decommitments,
+        &B::last_layer}) {
+    this->*section += other.*section;
+  }
+  return *this;
 }
 
 template <hash::MerkleHasher H>

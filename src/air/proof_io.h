@@ -3,9 +3,9 @@
 // that touches untrusted bytes, so it never reads out of bounds, never allocates more than the
 // input can fill, and answers every malformed input with a ProofParseError (no exceptions, no
 // asserts). The encoding is canonical: a proof has exactly one encoding, and any bytes that parse
-// re-serialize to themselves. Version 1 (all integers little-endian):
+// re-serialize to themselves. Version 2 (all integers little-endian):
 //
-//   header        "TSPF", version u32 = 1, hash id u8 (HashId)
+//   header        "TSPF", version u32 = 2, hash id u8 (HashId)
 //   config        pow_bits, log_blowup_factor, log_last_layer_degree_bound, n_queries, fold_step,
 //                 interaction_pow_bits: u32 each; must pass fri::ValidateConfig and
 //                 interaction_pow_bits <= 40
@@ -22,6 +22,10 @@
 //                 fri_proof        first layer, u32 count + inner layers, last_layer_poly
 //                                  (u32 count, QM31s); a layer is fri_witness (u32 count, QM31s),
 //                                  decommitment, commitment (hash)
+//                 query_batches    u32 count; each: decommitments, queried_values, the first
+//                                  FRI layer's fri_witness and decommitment, u32 count + the
+//                                  inner layers' (fri::QueryBatch). With batches, the proof's
+//                                  own decommitments, queried values and FRI openings are empty.
 //   (end)         no trailing bytes
 //
 // An M31 is a u32 below 2^31 - 1 and a QM31 four M31s in [a, b, c, d] order (field/qm31.h). A
@@ -45,7 +49,7 @@
 
 namespace tensorstark::air {
 
-inline constexpr uint32_t kProofFormatVersion = 1;
+inline constexpr uint32_t kProofFormatVersion = 2;
 inline constexpr uint32_t kMaxInteractionPowBits = 40;
 
 enum class HashId : uint8_t { kBlake2s = 0, kPoseidon252 = 1 };
@@ -102,6 +106,7 @@ struct ProofSizeBreakdown {
   size_t last_layer = 0;
 
   size_t Total() const;
+  ProofSizeBreakdown& operator+=(const ProofSizeBreakdown& other);
 };
 
 template <hash::MerkleHasher H>

@@ -42,17 +42,42 @@ json DecommitmentToJson(const hash::MerkleDecommitment<H>& d) {
 }
 
 template <hash::MerkleHasher H>
+json OpeningToJson(const fri::FriLayerOpening<H>& opening) {
+  return {{"fri_witness", ToJson(opening.fri_witness)},
+          {"decommitment", DecommitmentToJson(opening.decommitment)}};
+}
+
+template <hash::MerkleHasher H>
 json LayerToJson(const fri::FriLayerProof<H>& layer) {
-  return {{"fri_witness", ToJson(layer.fri_witness)},
-          {"decommitment", DecommitmentToJson(layer.decommitment)},
-          {"commitment", HashHex(layer.commitment)}};
+  json j = OpeningToJson(layer);
+  j["commitment"] = HashHex(layer.commitment);
+  return j;
+}
+
+template <hash::MerkleHasher H>
+json DecommitmentsToJson(const std::vector<hash::MerkleDecommitment<H>>& decommitments) {
+  json out = json::array();
+  for (const hash::MerkleDecommitment<H>& d : decommitments) out.push_back(DecommitmentToJson(d));
+  return out;
+}
+
+template <hash::MerkleHasher H>
+json QueryBatchToJson(const fri::QueryBatch<H>& batch) {
+  json inner_layers = json::array();
+  for (const fri::FriLayerOpening<H>& layer : batch.inner_fri_layers) {
+    inner_layers.push_back(OpeningToJson(layer));
+  }
+  return {{"decommitments", DecommitmentsToJson(batch.decommitments)},
+          {"queried_values", ToJson(batch.queried_values)},
+          {"first_fri_layer", OpeningToJson(batch.first_fri_layer)},
+          {"inner_fri_layers", std::move(inner_layers)}};
 }
 
 template <hash::MerkleHasher H>
 json PcsToJson(const fri::PcsProof<H>& pcs) {
-  json decommitments = json::array();
-  for (const hash::MerkleDecommitment<H>& d : pcs.decommitments) {
-    decommitments.push_back(DecommitmentToJson(d));
+  json query_batches = json::array();
+  for (const fri::QueryBatch<H>& batch : pcs.query_batches) {
+    query_batches.push_back(QueryBatchToJson(batch));
   }
   json inner_layers = json::array();
   for (const fri::FriLayerProof<H>& layer : pcs.fri_proof.inner_layers) {
@@ -60,13 +85,14 @@ json PcsToJson(const fri::PcsProof<H>& pcs) {
   }
   return {{"commitments", HashesToJson(pcs.commitments)},
           {"sampled_values", ToJson(pcs.sampled_values)},
-          {"decommitments", std::move(decommitments)},
+          {"decommitments", DecommitmentsToJson(pcs.decommitments)},
           {"queried_values", ToJson(pcs.queried_values)},
           {"proof_of_work", pcs.proof_of_work},
           {"fri",
            {{"first_layer", LayerToJson(pcs.fri_proof.first_layer)},
             {"inner_layers", std::move(inner_layers)},
-            {"last_layer_poly", ToJson(pcs.fri_proof.last_layer_poly)}}}};
+            {"last_layer_poly", ToJson(pcs.fri_proof.last_layer_poly)}}},
+          {"query_batches", std::move(query_batches)}};
 }
 
 json ConfigToJson(const ProofConfig& config) {
@@ -109,7 +135,14 @@ json ProofToJson(const StarkProof<H>& proof) {
             {"pcs", PcsToJson(proof.pcs)},
             {"size_breakdown", SizeBreakdownToJson(SizeBreakdown(proof))}};
   if constexpr (std::is_same_v<H, hash::Poseidon252MerkleHasher>) {
-    j["calldata_felts"] = SizeBreakdownToJson(ProofCalldata(proof).felts_per_section);
+    const Calldata calldata = ProofCalldata(proof);
+    j["calldata_felts"] = SizeBreakdownToJson(calldata.felts_per_section);
+    // Each transaction's proof felts: the proof, or its head, then the head and one batch each.
+    json transactions = json::array({calldata.felts.size()});
+    for (const auto& batch : calldata.batches) {
+      transactions.push_back(calldata.felts.size() + batch.size());
+    }
+    j["calldata_transactions"] = std::move(transactions);
   }
   return j;
 }

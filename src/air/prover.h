@@ -49,6 +49,9 @@ struct ProveOptions {
   // The statement's length when it holds values no component reads (a model's inputs and
   // outputs, which only the verifier's public LogUp terms use); 0: exactly what they read.
   size_t n_public_inputs = 0;
+  // Opens the queries in this many batches (fri::QueryBatch), for verification over several
+  // Starknet transactions; 1: all at once.
+  size_t n_query_batches = 1;
 };
 
 template <class Pcs>
@@ -192,7 +195,7 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
   const fri::SamplePoints sample_points = MakeSamplePoints(layout, oods_point);
   fri::PcsProveTimings pcs_timings;
   if (timings) pcs_timings.on_phase = timings->on_phase;
-  proof.pcs = pcs.Prove(sample_points, channel, &pcs_timings);
+  proof.pcs = pcs.Prove(sample_points, channel, &pcs_timings, options.n_query_batches);
   if (timings) {
     for (auto& phase : pcs_timings.phases_ms) timings->phases_ms.push_back(std::move(phase));
     timings->grind_ms += pcs_timings.grind_ms;

@@ -22,7 +22,9 @@ constexpr std::string_view kUsage =
 
 Writes a Poseidon252 proof as the felt252 values the Starknet verifier contract reads: a JSON
 array of hex strings, M31 values packed eight per felt, and prints the felts per section.
-Starknet takes at most 5,000 calldata felts per transaction.
+Starknet takes at most 5,000 calldata felts per transaction. A proof whose queries are opened in
+batches (prove --query-batches N) is written as {"head": [...], "batches": [[...], ...]}: the head
+is verified in one transaction, then the head with each batch in one more.
 
 options:
   -o, --output FILE   the calldata to write (required)
@@ -66,11 +68,20 @@ int RunCalldataCommand(std::span<char* const> args) {
     return Fail(fmt::format("{}: {}", path, error->message));
   }
   const air::Calldata calldata = air::ProofCalldata(std::get<air::StarkProof<H>>(proof));
-  nlohmann::json felts = nlohmann::json::array();
-  for (const field::Felt252& felt : calldata.felts) felts.push_back(felt.ToHex());
+  auto hex = [](const std::vector<field::Felt252>& felts) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const field::Felt252& felt : felts) out.push_back(felt.ToHex());
+    return out;
+  };
+  nlohmann::json written = hex(calldata.felts);
+  if (!calldata.batches.empty()) {
+    nlohmann::json batches = nlohmann::json::array();
+    for (const auto& batch : calldata.batches) batches.push_back(hex(batch));
+    written = {{"head", std::move(written)}, {"batches", std::move(batches)}};
+  }
   const std::string output = options.Get("output", "");
   std::ofstream out(output);
-  out << felts.dump() << "\n";
+  out << written.dump() << "\n";
   if (!out.flush()) return Fail(fmt::format("cannot write {}", output));
   const air::ProofSizeBreakdown& s = calldata.felts_per_section;
   fmt::print(
@@ -79,6 +90,14 @@ int RunCalldataCommand(std::span<char* const> args) {
       output, calldata.felts.size(), s.header_and_config, s.public_inputs, s.claimed_sums, s.nonces,
       s.commitments, s.sampled_values, s.decommitment_hash_witness + s.decommitment_column_witness,
       s.queried_values, s.fri_commitments + s.fri_witness + s.fri_decommitments + s.last_layer);
+  if (!calldata.batches.empty()) {
+    std::string sizes;
+    for (const auto& batch : calldata.batches) {
+      sizes += fmt::format("{}{}", sizes.empty() ? "" : ", ", calldata.felts.size() + batch.size());
+    }
+    fmt::print("{} transactions: the head ({} felts), then the head with each query batch ({})\n",
+               calldata.batches.size() + 1, calldata.felts.size(), sizes);
+  }
   return 0;
 }
 

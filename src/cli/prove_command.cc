@@ -48,6 +48,8 @@ options:
   --profile P        test | fast | onchain (default fast; test is not secure)
   --hash H           blake2s | poseidon252 (default blake2s; poseidon252 for Starknet)
   --threads N        worker threads (default: all cores)
+  --query-batches N  open the queries in N batches (default 1), so that Starknet can verify the
+                     proof over N + 1 transactions, each under its calldata and gas limits
   --json             print one JSON object (times per phase, proof size, peak memory, outputs)
 )";
 
@@ -112,7 +114,7 @@ void PrintOutputs(const frontend::QuantizedModel& model,
 
 template <class C, class H>
 int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend::Tensor>& input,
-              const air::ProofConfig& config, const Options& options) {
+              const air::ProofConfig& config, size_t n_query_batches, const Options& options) {
   const bool json = options.Has("json");
   Progress progress(json);
   auto start = std::chrono::steady_clock::now();
@@ -132,6 +134,7 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
   air::ProveOptions prove_options;
   prove_options.timings = &timings;
   prove_options.n_public_inputs = air.n_public_inputs();
+  prove_options.n_query_batches = n_query_batches;
   auto proof_or_error =
       air::Prove<C, H>(config, air.components(), std::move(witness.traces),
                        std::move(witness.public_inputs), prove_options, &model_key.key);
@@ -234,7 +237,8 @@ int RunProveCommand(std::span<char* const> args) {
     return 0;
   }
   auto parsed = ParseCommandArgs(
-      args, {"model"}, {"input", "output", "outputs", "profile", "hash", "threads"}, {"json"});
+      args, {"model"}, {"input", "output", "outputs", "profile", "hash", "threads", "query-batches"},
+      {"json"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("prove", kProveUsage, *error);
   }
@@ -252,6 +256,11 @@ int RunProveCommand(std::span<char* const> args) {
   if (const auto* error = std::get_if<std::string>(&threads)) {
     return UsageError("prove", kProveUsage, *error);
   }
+  const air::ProofConfig config = air::ProfileConfig(*profile);
+  auto query_batches = options.GetInt("query-batches", 1, 1, config.pcs.fri.n_queries);
+  if (const auto* error = std::get_if<std::string>(&query_batches)) {
+    return UsageError("prove", kProveUsage, *error);
+  }
   tbb::global_control thread_limit(tbb::global_control::max_allowed_parallelism,
                                    std::get<uint64_t>(threads));
   try {
@@ -259,11 +268,11 @@ int RunProveCommand(std::span<char* const> args) {
     const std::vector<frontend::Tensor> input =
         frontend::ReadInput(options.Get("input", ""), frontend::FloatGraphOf(model));
     fmt::print(stderr, "proving {} ({} thread(s)):\n", model_path, std::get<uint64_t>(threads));
-    const air::ProofConfig config = air::ProfileConfig(*profile);
+    const size_t n_query_batches = std::get<uint64_t>(query_batches);
     return hash == "blake2s" ? ProveWith<hash::Blake2sChannel, hash::Blake2sMerkleHasher>(
-                                   model, input, config, options)
+                                   model, input, config, n_query_batches, options)
                              : ProveWith<hash::Poseidon252Channel, hash::Poseidon252MerkleHasher>(
-                                   model, input, config, options);
+                                   model, input, config, n_query_batches, options);
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark prove: {}\n", e.what());
     return 1;

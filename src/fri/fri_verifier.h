@@ -89,10 +89,16 @@ class FriVerifier {
                        std::move(layer_alphas));
   }
 
-  // queries: the positions drawn at the largest column's log size s_0. first_layer_evals[i]: the
-  // values of column i at FoldPositions(queries, s_0 - s_i) (its query positions, ascending).
-  std::optional<FriError> Decommit(std::span<const size_t> queries,
-                                   std::span<const std::vector<QM31>> first_layer_evals) const {
+  // queries: the positions drawn at the largest column's log size s_0, or a batch of them.
+  // first_layer_evals[i]: the values of column i at FoldPositions(queries, s_0 - s_i) (its query
+  // positions, ascending). openings: each layer's opening at these queries (FriOpenings), checked
+  // against the roots Commit mixed.
+  std::optional<FriError> Decommit(
+      std::span<const size_t> queries, std::span<const std::vector<QM31>> first_layer_evals,
+      std::span<const FriLayerOpening<H>* const> openings) const {
+    if (openings.size() != schedule_.inner_layers.size() + 1) {
+      return FriError{FriError::Kind::kInvalidNumLayers};
+    }
     const uint32_t max_log_size = schedule_.max_log_size();
     for (size_t i = 0; i < queries.size(); ++i) {
       if (queries[i] >> max_log_size != 0 || (i > 0 && queries[i] <= queries[i - 1])) {
@@ -109,7 +115,7 @@ class FriVerifier {
     hash::QueriesPerLogSize first_leaves;
     std::vector<uint32_t> first_column_log_sizes;
     std::vector<M31> first_leaf_values;
-    std::span<const QM31> witness = proof_.first_layer.fri_witness;
+    std::span<const QM31> witness = openings[0]->fri_witness;
     for (size_t i = 0; i < log_sizes.size(); ++i) {
       const uint32_t s = log_sizes[i];
       const std::vector<size_t> positions = FoldPositions(queries, max_log_size - s);
@@ -136,7 +142,7 @@ class FriVerifier {
     if (!witness.empty()) return FriError{FriError::Kind::kWitnessTooLong, 0};
     const hash::MerkleVerifier<H> first_tree(proof_.first_layer.commitment, first_column_log_sizes);
     if (std::optional<hash::MerkleError> e =
-            first_tree.Verify(first_leaves, first_leaf_values, proof_.first_layer.decommitment)) {
+            first_tree.Verify(first_leaves, first_leaf_values, openings[0]->decommitment)) {
       return FriError{FriError::Kind::kMerkleFailed, 0, *e};
     }
 
@@ -145,19 +151,19 @@ class FriVerifier {
     SparseLine line = std::move(column_folds[0]);
     for (size_t k = 0; k < schedule_.inner_layers.size(); ++k) {
       const FriInnerLayer& step = schedule_.inner_layers[k];
-      const FriLayerProof<H>& layer_proof = proof_.inner_layers[k];
       const size_t layer = k + 1;
-      std::span<const QM31> layer_witness = layer_proof.fri_witness;
+      const FriLayerOpening<H>& opening = *openings[layer];
+      std::span<const QM31> layer_witness = opening.fri_witness;
       std::optional<FriOpenedCosets> cosets =
           OpenFriCosets(line.positions, line.values, step.fold_step, layer_witness);
       if (!cosets) return FriError{FriError::Kind::kWitnessTooShort, layer};
       if (!layer_witness.empty()) return FriError{FriError::Kind::kWitnessTooLong, layer};
       const uint32_t leaf_log_size = step.log_size - step.fold_step;
       const std::vector<uint32_t> tree_log_sizes(4 << step.fold_step, leaf_log_size);
-      const hash::MerkleVerifier<H> tree(layer_proof.commitment, tree_log_sizes);
+      const hash::MerkleVerifier<H> tree(proof_.inner_layers[k].commitment, tree_log_sizes);
       if (std::optional<hash::MerkleError> e =
               tree.Verify({{leaf_log_size, cosets->leaves}}, FriLeafValues(cosets->values),
-                          layer_proof.decommitment)) {
+                          opening.decommitment)) {
         return FriError{FriError::Kind::kMerkleFailed, layer, *e};
       }
 

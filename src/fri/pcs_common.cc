@@ -49,7 +49,7 @@ std::vector<ColumnGroup> GroupColumnsByLogSize(
   return result;
 }
 
-hash::QueriesPerLogSize TreeQueries(const std::vector<size_t>& queries, uint32_t max_log_size,
+hash::QueriesPerLogSize TreeQueries(std::span<const size_t> queries, uint32_t max_log_size,
                                     const std::vector<uint32_t>& column_log_sizes) {
   hash::QueriesPerLogSize result;
   for (uint32_t s : column_log_sizes) {

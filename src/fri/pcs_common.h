@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -38,7 +39,7 @@ std::vector<ColumnGroup> GroupColumnsByLogSize(const std::vector<std::vector<uin
 
 // The positions a tree opens: for each log size s of its columns, the queries (positions in the
 // domain of log size max_log_size) shifted down to s, deduplicated.
-hash::QueriesPerLogSize TreeQueries(const std::vector<size_t>& queries, uint32_t max_log_size,
+hash::QueriesPerLogSize TreeQueries(std::span<const size_t> queries, uint32_t max_log_size,
                                     const std::vector<uint32_t>& column_log_sizes);
 
 }  // namespace tensorstark::fri

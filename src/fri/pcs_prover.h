@@ -132,9 +132,10 @@ class CommitmentSchemeProver {
   }
 
   // Opens every committed polynomial at its sample points: sample_points[tree][column] lists the
-  // points, in the order the verifier lists them.
+  // points, in the order the verifier lists them. With n_query_batches > 1 (at most the number of
+  // queries), the queries are opened in that many batches (PcsProof::query_batches).
   PcsProof<H> Prove(const SamplePoints& sample_points, C& channel,
-                    PcsProveTimings* timings = nullptr) const {
+                    PcsProveTimings* timings = nullptr, size_t n_query_batches = 1) const {
     assert(sample_points.size() == trees_.size());
     using Clock = std::chrono::steady_clock;
     Clock::time_point phase_start = Clock::now();
@@ -214,19 +215,45 @@ class CommitmentSchemeProver {
     const std::vector<size_t> queries =
         hash::DrawQueryPositions(channel, max_log_size, config_.fri.n_queries);
     proof.fri_proof = fri_prover.Decommit(queries);
-
-    for (const auto& tree_ptr : trees_) {
-      const Tree& tree = *tree_ptr;
-      auto [values, decommitment] = tree.merkle->Decommit(
-          TreeQueries(queries, max_log_size, ColumnLogSizes(tree)), tree.evaluations);
-      proof.queried_values.push_back(std::move(values));
-      proof.decommitments.push_back(std::move(decommitment));
+    n_query_batches = std::min(n_query_batches, queries.size());
+    if (n_query_batches <= 1) {
+      DecommitTrees(queries, max_log_size, proof.queried_values, proof.decommitments);
+    } else {
+      // The roots and the last layer stay in fri_proof; every opening goes into the batches.
+      static_cast<FriLayerOpening<H>&>(proof.fri_proof.first_layer) = {};
+      for (FriLayerProof<H>& layer : proof.fri_proof.inner_layers) {
+        static_cast<FriLayerOpening<H>&>(layer) = {};
+      }
+      for (size_t b = 0; b < n_query_batches; ++b) {
+        const QueryRange range = QueryBatchRange(queries.size(), b, n_query_batches);
+        const std::span<const size_t> batch_queries =
+            std::span(queries).subspan(range.first, range.count);
+        QueryBatch<H>& batch = proof.query_batches.emplace_back();
+        DecommitTrees(batch_queries, max_log_size, batch.queried_values, batch.decommitments);
+        FriProof<H> fri = fri_prover.Decommit(batch_queries);
+        batch.first_fri_layer = std::move(fri.first_layer);
+        for (FriLayerProof<H>& layer : fri.inner_layers) {
+          batch.inner_fri_layers.push_back(std::move(layer));
+        }
+      }
     }
     end_phase("decommit");
     return proof;
   }
 
  private:
+  void DecommitTrees(std::span<const size_t> queries, uint32_t max_log_size,
+                     std::vector<std::vector<M31>>& queried_values,
+                     std::vector<hash::MerkleDecommitment<H>>& decommitments) const {
+    for (const auto& tree_ptr : trees_) {
+      const Tree& tree = *tree_ptr;
+      auto [values, decommitment] = tree.merkle->Decommit(
+          TreeQueries(queries, max_log_size, ColumnLogSizes(tree)), tree.evaluations);
+      queried_values.push_back(std::move(values));
+      decommitments.push_back(std::move(decommitment));
+    }
+  }
+
   static std::vector<uint32_t> ColumnLogSizes(const Tree& tree) {
     std::vector<uint32_t> log_sizes;
     for (std::span<const M31> e : tree.evaluations) {

@@ -64,12 +64,44 @@ class CommitmentSchemeVerifier {
     const std::vector<size_t> queries =
         hash::DrawQueryPositions(channel, max_log_size, config_.fri.n_queries);
 
+    auto& fri_verifier = std::get<FriVerifier<C, H>>(fri);
+    if (proof.query_batches.empty()) {
+      return VerifyOpenings(queries, max_log_size, groups, sample_points, proof,
+                            proof.queried_values, proof.decommitments,
+                            FriOpenings(proof.fri_proof), random_coeff, fri_verifier);
+    }
+    if (proof.query_batches.size() > queries.size()) return PcsError{PcsError::Kind::kShapeMismatch};
+    for (size_t b = 0; b < proof.query_batches.size(); ++b) {
+      const QueryBatch<H>& batch = proof.query_batches[b];
+      const QueryRange range = QueryBatchRange(queries.size(), b, proof.query_batches.size());
+      if (auto error = VerifyOpenings(std::span(queries).subspan(range.first, range.count),
+                                      max_log_size, groups, sample_points, proof,
+                                      batch.queried_values, batch.decommitments,
+                                      FriOpenings(batch), random_coeff, fri_verifier)) {
+        return error;
+      }
+    }
+    return std::nullopt;
+  }
+
+ private:
+  // Checks the openings of some of the queries: every tree's Merkle decommitment, then FRI on the
+  // DEEP quotients recomputed at them.
+  std::optional<PcsError> VerifyOpenings(
+      std::span<const size_t> queries, uint32_t max_log_size, const std::vector<ColumnGroup>& groups,
+      const SamplePoints& sample_points, const PcsProof<H>& proof,
+      const std::vector<std::vector<M31>>& queried_values,
+      const std::vector<hash::MerkleDecommitment<H>>& decommitments,
+      const std::vector<const FriLayerOpening<H>*>& fri_openings, QM31 random_coeff,
+      const FriVerifier<C, H>& fri_verifier) const {
+    if (queried_values.size() != roots_.size() || decommitments.size() != roots_.size()) {
+      return PcsError{PcsError::Kind::kShapeMismatch};
+    }
     std::vector<hash::QueriesPerLogSize> tree_queries;
     for (size_t t = 0; t < roots_.size(); ++t) {
       tree_queries.push_back(TreeQueries(queries, max_log_size, eval_log_sizes_[t]));
       hash::MerkleVerifier<H> merkle(roots_[t], eval_log_sizes_[t]);
-      if (auto error =
-              merkle.Verify(tree_queries[t], proof.queried_values[t], proof.decommitments[t])) {
+      if (auto error = merkle.Verify(tree_queries[t], queried_values[t], decommitments[t])) {
         return PcsError::Merkle(t, *error);
       }
     }
@@ -77,20 +109,26 @@ class CommitmentSchemeVerifier {
     // The DEEP quotients at the queried positions: FRI's first-layer values.
     std::vector<std::vector<QM31>> answers;
     for (const ColumnGroup& group : groups) {
-      answers.push_back(QuotientAnswers(group, sample_points, proof, tree_queries, random_coeff));
+      answers.push_back(QuotientAnswers(group, sample_points, proof.sampled_values, queried_values,
+                                        tree_queries, random_coeff));
     }
-    auto& fri_verifier = std::get<FriVerifier<C, H>>(fri);
-    if (auto error = fri_verifier.Decommit(queries, answers)) return PcsError::Fri(*error);
+    if (auto error = fri_verifier.Decommit(queries, answers, fri_openings)) {
+      return PcsError::Fri(*error);
+    }
     return std::nullopt;
   }
 
- private:
   std::optional<PcsError> CheckShape(const SamplePoints& sample_points,
                                      const PcsProof<H>& proof) const {
     const size_t n_trees = roots_.size();
     if (proof.config != config_ || proof.commitments.size() != n_trees ||
-        proof.sampled_values.size() != n_trees || proof.decommitments.size() != n_trees ||
-        proof.queried_values.size() != n_trees || sample_points.size() != n_trees) {
+        proof.sampled_values.size() != n_trees || sample_points.size() != n_trees) {
+      return PcsError{PcsError::Kind::kShapeMismatch};
+    }
+    // Batched openings leave the proof's own empty.
+    if (!proof.query_batches.empty() &&
+        (!proof.decommitments.empty() || !proof.queried_values.empty() ||
+         FriOpeningsUsed(proof.fri_proof))) {
       return PcsError{PcsError::Kind::kShapeMismatch};
     }
     for (size_t t = 0; t < n_trees; ++t) {
@@ -109,13 +147,14 @@ class CommitmentSchemeVerifier {
   // there. The Merkle check has already matched each tree's queried values to its traversal: log
   // sizes from the largest down, positions ascending, the columns of that size in tree order.
   std::vector<QM31> QuotientAnswers(const ColumnGroup& group, const SamplePoints& sample_points,
-                                    const PcsProof<H>& proof,
+                                    const std::vector<std::vector<std::vector<QM31>>>& sampled_values,
+                                    const std::vector<std::vector<M31>>& queried_values,
                                     const std::vector<hash::QueriesPerLogSize>& tree_queries,
                                     QM31 random_coeff) const {
     const uint32_t s = group.log_size;
     std::vector<std::vector<PointSample>> samples;
     for (const auto& [t, c] : group.columns) {
-      samples.push_back(Samples(sample_points[t][c], proof.sampled_values[t][c]));
+      samples.push_back(Samples(sample_points[t][c], sampled_values[t][c]));
     }
     const std::vector<BatchConstants> batches =
         PrepareBatches(BatchSamplesByPoint(samples), random_coeff);
@@ -136,7 +175,7 @@ class CommitmentSchemeVerifier {
     for (size_t i = 0; i < positions.size(); ++i) {
       values.clear();
       for (size_t t = 0; t < roots_.size(); ++t) {
-        const M31* row = proof.queried_values[t].data() + offset[t] + i * n_columns[t];
+        const M31* row = queried_values[t].data() + offset[t] + i * n_columns[t];
         values.insert(values.end(), row, row + n_columns[t]);
       }
       const circle::CirclePoint<M31> point = domain.at(circle::BitReverseIndex(positions[i], s));

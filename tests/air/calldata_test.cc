@@ -69,13 +69,28 @@ class Decoder {
     }
     return out;
   }
+  fri::FriLayerOpening<H> Opening() {
+    fri::FriLayerOpening<H> opening;
+    opening.fri_witness = QM31List();
+    opening.decommitment.hash_witness = Hashes();
+    opening.decommitment.column_witness = M31List();
+    return opening;
+  }
   fri::FriLayerProof<H> Layer() {
     fri::FriLayerProof<H> layer;
-    layer.fri_witness = QM31List();
-    layer.decommitment.hash_witness = Hashes();
-    layer.decommitment.column_witness = M31List();
+    static_cast<fri::FriLayerOpening<H>&>(layer) = Opening();
     layer.commitment = Next();
     return layer;
+  }
+  void TreeOpenings(std::vector<hash::MerkleDecommitment<H>>& decommitments,
+                    std::vector<std::vector<M31>>& queried_values) {
+    decommitments.resize(Integer());
+    for (auto& decommitment : decommitments) {
+      decommitment.hash_witness = Hashes();
+      decommitment.column_witness = M31List();
+    }
+    queried_values.resize(Integer());
+    for (auto& values : queried_values) values = M31List();
   }
   bool done() const { return next_ == felts_.size(); }
 
@@ -84,25 +99,23 @@ class Decoder {
   size_t next_ = 0;
 };
 
-TEST_CASE("a Poseidon252 proof written as calldata reads back whole") {
+StarkProof<H> ProveRangeCheck(size_t n_query_batches) {
   examples::RangeCheckInstance instance = examples::MakeRandomRangeCheck(7, 6, 3, /*seed=*/5);
   std::vector<std::unique_ptr<Component>> components;
   components.push_back(std::make_unique<FrameworkComponent<examples::RangeCheckedValues>>(
       std::move(instance.values)));
   components.push_back(std::make_unique<FrameworkComponent<RangeTable>>(std::move(instance.table)));
   const std::vector<const Component*> pointers = {components[0].get(), components[1].get()};
-  auto result = Prove<hash::Poseidon252Channel, H>(ProfileConfig(Profile::kTest), pointers,
-                                                   {instance.values_trace, instance.table_trace},
-                                                   instance.public_inputs);
+  auto result = Prove<hash::Poseidon252Channel, H>(
+      ProfileConfig(Profile::kTest), pointers, {instance.values_trace, instance.table_trace},
+      instance.public_inputs, {.n_query_batches = n_query_batches});
   REQUIRE(std::holds_alternative<StarkProof<H>>(result));
-  const StarkProof<H>& proof = std::get<StarkProof<H>>(result);
+  return std::get<StarkProof<H>>(std::move(result));
+}
 
-  const Calldata calldata = ProofCalldata(proof);
-  CHECK(calldata.felts_per_section.Total() == calldata.felts.size());
-
-  Decoder d(calldata.felts);
+// The proof (or its head) as the documented layout has it; returns the number of query batches.
+size_t ReadProof(Decoder& d, const StarkProof<H>& proof, StarkProof<H>& read) {
   CHECK(d.Integer() == kCalldataFormatVersion);
-  StarkProof<H> read;
   read.config.pcs.pow_bits = static_cast<uint32_t>(d.Integer());
   read.config.pcs.fri.log_blowup_factor = static_cast<uint32_t>(d.Integer());
   read.config.pcs.fri.log_last_layer_degree_bound = static_cast<uint32_t>(d.Integer());
@@ -126,19 +139,51 @@ TEST_CASE("a Poseidon252 proof written as calldata reads back whole") {
     }
   }
   CHECK(next == sampled.size());
-  read.pcs.decommitments.resize(d.Integer());
-  for (auto& decommitment : read.pcs.decommitments) {
-    decommitment.hash_witness = d.Hashes();
-    decommitment.column_witness = d.M31List();
-  }
-  read.pcs.queried_values.resize(d.Integer());
-  for (auto& values : read.pcs.queried_values) values = d.M31List();
+  d.TreeOpenings(read.pcs.decommitments, read.pcs.queried_values);
   read.pcs.proof_of_work = d.Integer();
   read.pcs.fri_proof.first_layer = d.Layer();
   read.pcs.fri_proof.inner_layers.resize(d.Integer());
   for (auto& layer : read.pcs.fri_proof.inner_layers) layer = d.Layer();
   read.pcs.fri_proof.last_layer_poly = d.QM31List();
+  return d.Integer();
+}
+
+TEST_CASE("a Poseidon252 proof written as calldata reads back whole") {
+  const StarkProof<H> proof = ProveRangeCheck(1);
+  const Calldata calldata = ProofCalldata(proof);
+  CHECK(calldata.felts_per_section.Total() == calldata.felts.size());
+  CHECK(calldata.batches.empty());
+
+  Decoder d(calldata.felts);
+  StarkProof<H> read;
+  CHECK(ReadProof(d, proof, read) == 0);
   CHECK(d.done());
+  CHECK(read == proof);
+}
+
+TEST_CASE("a proof opened in query batches is written as a head and a calldata per batch") {
+  const StarkProof<H> proof = ProveRangeCheck(3);
+  REQUIRE(proof.pcs.query_batches.size() == 3);
+  const Calldata calldata = ProofCalldata(proof);
+  REQUIRE(calldata.batches.size() == 3);
+  size_t total = calldata.felts.size();
+  for (const auto& batch : calldata.batches) total += batch.size();
+  CHECK(calldata.felts_per_section.Total() == total);
+
+  Decoder head(calldata.felts);
+  StarkProof<H> read;
+  CHECK(ReadProof(head, proof, read) == 3);
+  CHECK(head.done());
+  for (size_t b = 0; b < calldata.batches.size(); ++b) {
+    Decoder d(calldata.batches[b]);
+    CHECK(d.Integer() == b);
+    fri::QueryBatch<H>& batch = read.pcs.query_batches.emplace_back();
+    d.TreeOpenings(batch.decommitments, batch.queried_values);
+    batch.first_fri_layer = d.Opening();
+    batch.inner_fri_layers.resize(d.Integer());
+    for (auto& layer : batch.inner_fri_layers) layer = d.Opening();
+    CHECK(d.done());
+  }
   CHECK(read == proof);
 }
 

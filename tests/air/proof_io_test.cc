@@ -81,7 +81,7 @@ TEST_CASE("a small blake2s proof has the documented bytes") {
   proof.pcs.fri_proof.last_layer_poly = {QM31::FromU32(1, 2, 3, 4)};
 
   // clang-format off
-  std::vector<uint8_t> expected = {'T', 'S', 'P', 'F', 1, 0, 0, 0, 0,  // header
+  std::vector<uint8_t> expected = {'T', 'S', 'P', 'F', 2, 0, 0, 0, 0,  // header
                                    10, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0,  // config
                                    3, 0, 0, 0, 1, 0, 0, 0, 7, 0, 0, 0,
                                    1, 0, 0, 0, 4, 3, 2, 1,                          // public inputs
@@ -97,13 +97,14 @@ TEST_CASE("a small blake2s proof has the documented bytes") {
   expected.insert(expected.end(), rest.begin(), rest.end());
   expected.resize(expected.size() + 32);  // first layer commitment
   const std::vector<uint8_t> tail = {0, 0, 0, 0,  // inner layers
-                                     1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0};
+                                     1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0,
+                                     0, 0, 0, 0};  // query batches
   expected.insert(expected.end(), tail.begin(), tail.end());
   // clang-format on
   CHECK(SerializeProof(proof) == expected);
 
   const ProofSizeBreakdown b = SizeBreakdown(proof);
-  CHECK(b.header_and_config == 33);
+  CHECK(b.header_and_config == 37);
   CHECK(b.public_inputs == 8);
   CHECK(b.nonces == 16);
   CHECK(b.claimed_sums == 4);
@@ -136,6 +137,7 @@ TEST_CASE_TEMPLATE("an M31 equal to p is rejected at its offset", H, PROOF_HASHE
   StarkProof<H> proof = RandomProof<H>(9, 4);
   proof.public_inputs = {M31::One(), M31::One()};
   proof.pcs.fri_proof.last_layer_poly = {QM31::One()};
+  proof.pcs.query_batches.clear();  // then the last layer ends before the batch count
   std::vector<uint8_t> bytes = SerializeProof(proof);
 
   std::vector<uint8_t> bad = bytes;
@@ -145,14 +147,14 @@ TEST_CASE_TEMPLATE("an M31 equal to p is rejected at its offset", H, PROOF_HASHE
   CHECK_MESSAGE(Contains(e.message, "public_inputs[1] at offset 41 is 2147483647, not a canonical"),
                 e.message);
 
-  bad = bytes;  // the last coordinate of the last QM31 is the last word of the encoding
-  PutU32(bad, bytes.size() - 4, 0xffffffff);
+  bad = bytes;  // the last coordinate of the last QM31
+  PutU32(bad, bytes.size() - 8, 0xffffffff);
   e = ParseError<H>(bad);
-  CHECK(e.offset == bytes.size() - 4);
+  CHECK(e.offset == bytes.size() - 8);
   CHECK_MESSAGE(Contains(e.message, "pcs.fri.last_layer_poly[0] coordinate 3"), e.message);
 
   bad = bytes;
-  PutU32(bad, bytes.size() - 4, field::kP - 1);
+  PutU32(bad, bytes.size() - 8, field::kP - 1);
   CHECK(std::holds_alternative<StarkProof<H>>(ParseProof<H>(bad)));
 }
 
@@ -202,9 +204,9 @@ TEST_CASE_TEMPLATE("bad magic, version and hash id are rejected", H, PROOF_HASHE
   CHECK(peek_error(bad).offset == 0);
 
   bad = bytes;
-  PutU32(bad, 4, 2);
+  PutU32(bad, 4, 1);
   CHECK(ParseError<H>(bad).offset == 4);
-  CHECK(Contains(ParseError<H>(bad).message, "unsupported proof format version 2"));
+  CHECK(Contains(ParseError<H>(bad).message, "unsupported proof format version 1"));
   CHECK(peek_error(bad).offset == 4);
 
   bad = bytes;
@@ -213,7 +215,7 @@ TEST_CASE_TEMPLATE("bad magic, version and hash id are rejected", H, PROOF_HASHE
   CHECK(Contains(ParseError<H>(bad).message, "unknown hash id 2"));
   CHECK(peek_error(bad).offset == kHashIdOffset);
 
-  CHECK(peek_error({'T', 'S', 'P', 'F', 1, 0, 0, 0}).message ==
+  CHECK(peek_error({'T', 'S', 'P', 'F', 2, 0, 0, 0}).message ==
         "truncated proof: header hash id needs 1 bytes at offset 8, 0 left");
 }
 

@@ -60,6 +60,7 @@ class RandomProofBuilder {
     p.fri_proof.first_layer = Layer();
     p.fri_proof.inner_layers = Many([&] { return Layer(); });
     p.fri_proof.last_layer_poly = Many([&] { return QM31(); });
+    p.query_batches = Many([&] { return Batch(); });
     return proof;
   }
 
@@ -85,8 +86,11 @@ class RandomProofBuilder {
   hash::MerkleDecommitment<H> Decommitment() {
     return {Many([&] { return RandomHash<typename H::Hash>(rng_); }), Many([&] { return M31(); })};
   }
-  fri::FriLayerProof<H> Layer() {
-    return {Many([&] { return QM31(); }), Decommitment(), RandomHash<typename H::Hash>(rng_)};
+  fri::FriLayerOpening<H> Opening() { return {Many([&] { return QM31(); }), Decommitment()}; }
+  fri::FriLayerProof<H> Layer() { return {Opening(), RandomHash<typename H::Hash>(rng_)}; }
+  fri::QueryBatch<H> Batch() {
+    return {Many([&] { return Decommitment(); }), Many([&] { return Many([&] { return M31(); }); }),
+            Opening(), Many([&] { return Opening(); })};
   }
 
   Rng& rng_;

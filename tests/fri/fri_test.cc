@@ -118,7 +118,7 @@ std::optional<FriError> Verify(const FriConfig& config, const FriProof<typename 
   auto committed =
       FriVerifier<typename T::C, typename T::H>::Commit(channel, config, proof, log_sizes);
   if (const FriError* error = std::get_if<FriError>(&committed)) return *error;
-  return std::get<0>(committed).Decommit(queries, evals);
+  return std::get<0>(committed).Decommit(queries, evals, FriOpenings(proof));
 }
 
 template <class T>
@@ -159,7 +159,8 @@ TEST_CASE_TEMPLATE("Honest FRI proofs verify and both channels end equal", T, FR
         const std::vector<size_t> queries =
             hash::DrawQueryPositions(channel, log_sizes[0], config.n_queries);
         CHECK(queries == run.queries);
-        const std::optional<FriError> error = std::get<0>(committed).Decommit(queries, run.evals);
+        const std::optional<FriError> error =
+            std::get<0>(committed).Decommit(queries, run.evals, FriOpenings(run.proof));
         CHECK_MESSAGE(!error, (error ? error->ToString() : ""));
         CHECK(channel.DrawFelt() == run.next_felt);
       }
