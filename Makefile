@@ -59,6 +59,9 @@ OUT ?= out
 PROFILE ?= fast
 HASH ?= blake2s
 PROOF ?= proof
+# Onchain proofs too large for one Starknet transaction open their queries in this many batches,
+# each verified in a transaction of its own after the proof's head (prove --query-batches).
+QUERY_BATCHES ?= 1
 MODEL_OUT = $(OUT)/$(notdir $(MODEL))
 
 prove: build
@@ -66,7 +69,8 @@ prove: build
 	@$(BUILD)/tensorstark compile $(MODEL)/model.onnx -o $(MODEL_OUT)/model.tsm \
 	  --calibration $(MODEL)/calibration.json
 	@$(BUILD)/tensorstark prove $(MODEL_OUT)/model.tsm --input $(MODEL)/input.json \
-	  -o $(MODEL_OUT)/$(PROOF).bin --outputs $(MODEL_OUT)/outputs.json --profile $(PROFILE) --hash $(HASH)
+	  -o $(MODEL_OUT)/$(PROOF).bin --outputs $(MODEL_OUT)/outputs.json --profile $(PROFILE) --hash $(HASH) \
+	  --query-batches $(QUERY_BATCHES)
 
 verify: build
 	@$(BUILD)/tensorstark verify $(MODEL_OUT)/model.tsm $(MODEL_OUT)/$(PROOF).bin
@@ -94,7 +98,8 @@ deploy: setup
 
 # MODEL's onchain proof (profile onchain, Poseidon252) in OUT/<model>/: proof_onchain.bin, its
 # calldata (calldata.json) and public inputs (proof_onchain.json), sent to NETWORK's fact registry
-# (from `make deploy`), which records its fact. DRY_RUN=1 prints the transaction and sends nothing.
+# (from `make deploy`), which records its fact: in one transaction, or with QUERY_BATCHES=N in
+# N + 1 (the head, then each batch). DRY_RUN=1 prints the transactions and sends nothing.
 verify-onchain: build
 	@$(MAKE) --no-print-directory prove PROFILE=onchain HASH=poseidon252 PROOF=proof_onchain
 	@$(BUILD)/tensorstark calldata $(MODEL_OUT)/proof_onchain.bin -o $(MODEL_OUT)/calldata.json

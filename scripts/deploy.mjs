@@ -271,19 +271,33 @@ function deployPlan(classes, models, options) {
   return plan;
 }
 
-// The invoke of the registry's verify(model, proof): the proof a Span, its length then its felts.
-function verifyTransaction(registry, model, commitment, proof, fact) {
-  const call = invokeCall(registry, 'verify', [commitment, proof.length, ...proof]);
-  const txCalldata = transaction.getExecuteCalldata([call], '1').length;
-  if (txCalldata > MAX_TX_CALLDATA) {
-    fail(`the proof is ${proof.length} felts of calldata, a transaction of ${txCalldata}: over `
-      + `Starknet's ${MAX_TX_CALLDATA}-felt calldata limit per transaction, so it needs more than one `
-      + 'transaction, which is not implemented yet');
-  }
-  return callTransaction('invoke', `fact_registry.verify (${model})`, call, {
-    model, model_commitment: commitment, fact: fact.fact, inputs_hash: fact.inputsHash,
-    outputs_hash: fact.outputsHash, transaction_calldata: txCalldata,
-  });
+// The invokes that verify a proof (`tensorstark calldata`'s output), in order: the registry's
+// verify(model, proof) for a proof opened at once; for one opened in query batches, its
+// verify_head(model, head), then verify_batch(model, head, batch) for each batch, the last of
+// which records the fact. Spans are their length then their felts.
+function verifyTransactions(registry, model, commitment, calldata, fact) {
+  const facts = { fact: fact.fact, inputs_hash: fact.inputsHash, outputs_hash: fact.outputsHash };
+  const invoke = (name, entrypoint, spans, fields) => {
+    const call = invokeCall(registry, entrypoint,
+      [commitment, ...spans.flatMap((span) => [span.length, ...span])]);
+    const txCalldata = transaction.getExecuteCalldata([call], '1').length;
+    if (txCalldata > MAX_TX_CALLDATA) {
+      fail(`${name} is a transaction of ${txCalldata} calldata felts, over Starknet's `
+        + `${MAX_TX_CALLDATA}-felt limit: prove with more query batches (tensorstark prove `
+        + '--query-batches N, or QUERY_BATCHES=N with make)');
+    }
+    return callTransaction('invoke', `fact_registry.${entrypoint} (${model}${name})`, call, {
+      model, model_commitment: commitment, ...fields, transaction_calldata: txCalldata,
+    });
+  };
+  if (Array.isArray(calldata)) return [invoke('', 'verify', [calldata], facts)];
+  const { head, batches } = calldata;
+  const job = hash.computePoseidonHashOnElements(head);
+  return [
+    invoke(', head', 'verify_head', [head], { job, batches: batches.length }),
+    ...batches.map((batch, b) => invoke(`, batch ${b}`, 'verify_batch', [head, batch],
+      { job, batch: b, ...(b === batches.length - 1 && facts) })),
+  ];
 }
 
 // A deployments file: what is on the network, with the transactions that put it there.
@@ -338,11 +352,12 @@ function describe(tx, index) {
     field('calldata', feltList(calldata));
     if (tx.kind === 'deploy') field('contract address', tx.address);
     if (tx.model_commitment) field('model commitment', tx.model_commitment);
-    if (tx.fact) {
+    if (tx.transaction_calldata) {
       field('transaction calldata', `${tx.transaction_calldata.toLocaleString('en')} felts `
         + `(limit ${MAX_TX_CALLDATA.toLocaleString('en')})`);
-      field('expected fact', tx.fact);
     }
+    if (tx.job) field('job', tx.batch === undefined ? `${tx.job} (${tx.batches} batches)` : tx.job);
+    if (tx.fact) field('expected fact', tx.fact);
   }
   if (tx.status) field('status', tx.status);
   return lines.join('\n');
@@ -514,7 +529,9 @@ async function runVerify(options) {
     + 'with tensorstark inspect PROOF (make verify-onchain does)');
   const inputFile = path.resolve(values.input ?? path.join(root, 'examples', model, 'input.json'));
   const input = readJson(inputFile, `no ${relative(inputFile)}: pass the model's input with --input`);
-  if (!Array.isArray(proof) || !Array.isArray(publicInputs) || !input.input_data) {
+  const calldataShape = Array.isArray(proof)
+    || (Array.isArray(proof?.head) && Array.isArray(proof?.batches));
+  if (!calldataShape || !Array.isArray(publicInputs) || !input.input_data) {
     fail(`${relative(calldataFile)}, ${relative(inspectFile)} or ${relative(inputFile)} is not what `
       + 'tensorstark calldata, tensorstark inspect and the model input hold');
   }
@@ -547,8 +564,8 @@ async function runVerify(options) {
     fail(`the proof is of model ${fact.model}, but ${model}'s verifier checks ${commitment}: `
       + 'prove with the model the verifier was generated from');
   }
-  const tx = verifyTransaction(registry, model, commitment, proof, fact);
-  const plan = { network: options.network, transactions: [tx] };
+  const transactions = verifyTransactions(registry, model, commitment, proof, fact);
+  const plan = { network: options.network, transactions };
   if (options.dryRun) {
     print(options, plan, [`Verifying a ${model} proof on ${options.network}: dry run, nothing is sent.`,
       source]);
@@ -557,15 +574,29 @@ async function runVerify(options) {
 
   const chain = await connect(options.network);
   checkChain(record, chain, options.deployments);
-  if (!values.json) console.log(describe(tx, 0));
-  const txHash = await send(chain, [tx.call]);
+  let txHash = null;
+  for (const [index, tx] of transactions.entries()) {
+    if (!values.json) console.log(describe(tx, index));
+    // What an interrupted run already verified is not sent again.
+    const verified = async (batch) => sameFelt(
+      (await call(chain.provider, registry, 'batch_verified', [tx.job, batch]))[0], 1);
+    // A job's head is verified once it has batches left, or a verified batch.
+    const done = tx.job !== undefined && (tx.batch === undefined
+      ? !sameFelt((await call(chain.provider, registry, 'batches_left', [tx.job]))[0], 0)
+        || await verified(0)
+      : await verified(tx.batch));
+    if (!done) txHash = await send(chain, [tx.call]);
+    tx.status = done ? 'already verified' : `sent: ${txHash}`;
+    if (!values.json) console.log(`   ${'status'.padEnd(20)} ${tx.status}`);
+  }
   const [valid] = await call(chain.provider, registry, 'is_fact_valid', [fact.fact]);
   if (!sameFelt(valid, 1)) {
     fail(`transaction ${txHash} was accepted, but is_fact_valid(${fact.fact}) is false`);
   }
-  tx.status = `sent: ${txHash}; fact ${fact.fact} recorded (is_fact_valid: true)`;
+  const last = transactions[transactions.length - 1];
+  last.status += `; fact ${fact.fact} recorded (is_fact_valid: true)`;
   if (values.json) print(options, plan);
-  else console.log(`   ${'status'.padEnd(20)} ${tx.status}`);
+  else console.log(`   ${'status'.padEnd(20)} fact ${fact.fact} recorded (is_fact_valid: true)`);
 }
 
 // An error from starknet.js or the node, on one line: an RPC error's message carries the whole

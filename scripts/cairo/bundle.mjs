@@ -22,23 +22,24 @@ function inline(file, dir, leaveOut, modulePath) {
   });
 }
 
-// An inline module `mod name { … }` (a generated file's tests) emptied: its braces are counted
-// from its opening one, so its body must hold no brace in a string.
+// An inline module `[pub] mod name { … }` (a generated file's tests or contract) removed, with the
+// doc comments and attributes above it: its braces are counted from its opening one, so its body
+// must hold no brace in a string.
 function withoutInlineModule(text, name) {
-  const start = text.search(new RegExp(`^mod ${name} \\{`, 'm'));
+  const start = text.search(new RegExp(`^(?:(?:///|#\\[).*\\n)*(?:pub )?mod ${name} \\{`, 'm'));
   if (start < 0) return text;
   let depth = 0;
-  let end = text.indexOf('{', start);
+  let end = text.indexOf(`mod ${name} {`, start) + `mod ${name} `.length;
   do {
     if (text[end] === '{') depth += 1;
     if (text[end] === '}') depth -= 1;
     end += 1;
   } while (depth !== 0 && end < text.length);
-  return `${text.slice(0, start)}mod ${name} {}${text.slice(end)}`;
+  return `${text.slice(0, start)}${text.slice(end)}`;
 }
 
-// leaveOut: modules (paths such as `airs` or `airs::pinn`, or an inline module of a file such as
-// `airs::pinn::tests`) bundled empty, for a smaller program when nothing else uses them.
+// leaveOut: modules (paths such as `airs` or `airs::pinn`, bundled empty, or an inline module of a
+// file such as `airs::pinn::tests`, removed) for a smaller program when nothing else uses them.
 export function bundlePackage(packageDir, leaveOut = []) {
   const src = path.join(packageDir, 'src');
   return inline(path.join(src, 'lib.cairo'), src, leaveOut, '');

@@ -6,15 +6,14 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { compileCairoProgram, initSync, runTests } from 'wasm-cairo';
 
-let loaded = false;
+let instance = null;
 
 // The runner's output for the tests whose names contain `filter`; with quiet, the runner's own
 // printing (its summary line) is held back.
 export function runCairoTests(source, filter, { quiet = false } = {}) {
-  if (!loaded) {
+  if (!instance) {
     const require = createRequire(import.meta.url);
-    initSync({ module: readFileSync(require.resolve('wasm-cairo/wasm-cairo_bg.wasm')) });
-    loaded = true;
+    instance = initSync({ module: readFileSync(require.resolve('wasm-cairo/wasm-cairo_bg.wasm')) });
   }
   const log = console.log;
   if (quiet) console.log = () => {};
@@ -25,6 +24,12 @@ export function runCairoTests(source, filter, { quiet = false } = {}) {
   } finally {
     console.log = log;
   }
+}
+
+// The runner's WebAssembly memory in MiB: it never shrinks, so this is the peak so far, of the
+// 4,096 MiB a 32-bit instance can address.
+export function runnerMemoryMiB() {
+  return instance ? Math.round(instance.memory.buffer.byteLength / 2 ** 20) : 0;
 }
 
 // { ok, passed, failed } from the runner's last line, or null if it has none.

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { bundlePackage } from './bundle.mjs';
-import { compilerDiagnostics, runCairoTests, testSummary } from './runner.mjs';
+import { compilerDiagnostics, runCairoTests, runnerMemoryMiB, testSummary } from './runner.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -26,25 +26,50 @@ const packageDir = args[0] ?? path.join(root, 'verifier-cairo');
 // full verification needs its AIR only.
 // The generated AIRs, and the models whose proofs the tests verify (scripts/cairo/gen_airs.mjs).
 const AIRS = ['fashion_mlp', 'pinn'];
-const MODELS = ['fashion_mlp', 'pinn'];
-const FIXTURE_TESTS = ['tests::channel_vectors', 'tests::merkle_vectors', 'tests::proof_fixtures'];
-// A model's verification tests, with every other model's AIR and tests left out, and the tests
-// of its AIR (the airs group runs them): the runner fails on too large a program, crashing with
-// "RuntimeError: unreachable" or "Vector capacity exceeded".
-const modelGroup = (model, tests) => ({
-  leaveOut: [...FIXTURE_TESTS, `airs::${model}::tests`,
-    ...AIRS.filter((m) => m !== model).map((m) => `airs::${m}`),
-    ...MODELS.filter((m) => m !== model).map((m) => `tests::verify_${m}`)],
-  filter: `verify_${model}::test_${tests}`,
-});
+// The verification tests (verifier-cairo/src/tests/<file>.cairo) and the AIR each needs.
+const VERIFICATIONS = {
+  verify_fashion_mlp: 'fashion_mlp',
+  verify_pinn: 'pinn',
+  verify_fashion_mlp_in_batches: 'fashion_mlp',
+};
+const FIXTURE_TESTS = ['tests::channel_vectors', 'tests::merkle_vectors', 'tests::proof_fixtures',
+  'tests::fact_registry_jobs'];
+// The tests of one module of a verification file (through_contracts or direct, see
+// verification_tests.mjs), with every other file and AIR left out, the file's other module, and the
+// tests of its AIR (the airs group runs them): the runner fails on too large a program, crashing
+// with "RuntimeError: unreachable" or "Vector capacity exceeded". The direct tests also leave out
+// the contracts (the fact registry and the AIR's verifier contract).
+const verificationGroup = (file, module, tests) => {
+  const air = VERIFICATIONS[file];
+  const direct = module === 'direct';
+  return {
+    leaveOut: [...FIXTURE_TESTS, `airs::${air}::tests`,
+      ...AIRS.filter((m) => m !== air).map((m) => `airs::${m}`),
+      ...Object.keys(VERIFICATIONS).filter((f) => f !== file).map((f) => `tests::${f}`),
+      `tests::${file}::${direct ? 'through_contracts' : 'direct'}`,
+      ...(direct ? ['contracts::fact_registry', `airs::${air}::Verifier`] : [])],
+    filter: `${file}::${module}::test_${tests}`,
+  };
+};
 const GROUPS = {
-  verifier: { leaveOut: ['airs', ...MODELS.map((m) => `tests::verify_${m}`)], filter: '' },
+  verifier: { leaveOut: ['airs', 'tests::fact_registry_jobs',
+    ...Object.keys(VERIFICATIONS).map((f) => `tests::${f}`)], filter: '' },
   airs: { leaveOut: ['tests'], filter: 'airs::' },
+  // The registry's bookkeeping of jobs, with a mock verifier: no AIR.
+  registry_jobs: { leaveOut: ['airs', ...Object.keys(VERIFICATIONS).map((f) => `tests::${f}`)],
+    filter: 'fact_registry_jobs::' },
   // The runner keeps every test's memory: a full verification and the tampered proofs in one
   // call exhausted it.
-  ...Object.fromEntries(MODELS.map((model) => [`fact_${model}`, modelGroup(model, 'fact_')])),
-  tampered_fashion_mlp: modelGroup('fashion_mlp', 'tampered_'),
-  registry_fashion_mlp: modelGroup('fashion_mlp', 'registry_'),
+  fact_fashion_mlp: verificationGroup('verify_fashion_mlp', 'through_contracts', 'fact_'),
+  fact_pinn: verificationGroup('verify_pinn', 'through_contracts', 'fact_'),
+  tampered_fashion_mlp: verificationGroup('verify_fashion_mlp', 'direct', 'tampered_'),
+  registry_fashion_mlp: verificationGroup('verify_fashion_mlp', 'through_contracts', 'registry_'),
+  batches_fashion_mlp: verificationGroup('verify_fashion_mlp_in_batches', 'through_contracts',
+    'fact_'),
+  transactions_fashion_mlp: verificationGroup('verify_fashion_mlp_in_batches', 'direct',
+    'transaction_'),
+  batch_failures_fashion_mlp: verificationGroup('verify_fashion_mlp_in_batches',
+    'through_contracts', 'failure_'),
 };
 
 if (!group) {
@@ -66,7 +91,8 @@ const started = Date.now();
 const runFilter = filter || GROUPS[group].filter;
 const output = run(runFilter);
 process.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
-console.log(`(group ${group}: ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+console.log(`(group ${group}: ${((Date.now() - started) / 1000).toFixed(1)} s, the runner's memory `
+  + `${runnerMemoryMiB()} of 4,096 MiB)`);
 const counts = testSummary(output);
 if (output.includes('Compilation failed')) {
   console.log(compilerDiagnostics(source));

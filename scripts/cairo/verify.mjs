@@ -1,8 +1,9 @@
 // Verifies a proof with the Cairo verifier, as Starknet would: the model's AIR is generated
 // (`tensorstark cairo-gen`) into a copy of verifier-cairo/, and a test deploys the fact registry
 // and the model's verifier contract, registers the model, sends the proof's calldata to the
-// registry and checks the fact it records against the one computed here from the proof's public
-// inputs (fact.mjs). Runs on npm wasm-cairo's test runner, so no Starknet node is needed, and
+// registry (in one call, or in its transactions for a proof opened in query batches) and checks
+// the fact it records against the one computed here from the proof's public inputs (fact.mjs).
+// Runs on npm wasm-cairo's test runner, so no Starknet node is needed, and
 // prints the Cairo steps and the runner's gas estimate. The proof must be made with the onchain
 // profile (Poseidon252), as the contracts verify only those.
 //
@@ -90,12 +91,24 @@ writeFileSync(path.join(packageDir, 'src/tests/verify_model.cairo'), verificatio
   withFailures: false,
 }));
 
-console.error(`verifying ${proofFile} (${calldata.length} calldata felts) in Cairo `
-  + '(compiling the verifier and running it takes about a minute)');
-const source = bundlePackage(packageDir);
+// A proof opened in query batches goes through the registry in its transactions, one call each.
+const transactions = Array.isArray(calldata) ? [calldata]
+  : [calldata.head, ...calldata.batches.map((batch) => [...calldata.head, ...batch])];
+const felts = transactions.reduce((sum, tx) => sum + tx.length, 0);
+console.error(`verifying ${proofFile} (${felts} calldata felts in ${transactions.length} `
+  + `transaction${transactions.length > 1 ? 's' : ''}) in Cairo (compiling the verifier and `
+  + 'running it takes about a minute)');
+// A proof verified at once goes through the contracts; one opened in batches is verified a
+// transaction at a time (its head, then each batch), as the registry calls the verifier: its
+// whole job through the contracts exceeds the runner's memory.
+const batched = transactions.length > 1;
+const source = bundlePackage(packageDir, batched
+  ? ['tests::verify_model::through_contracts', 'contracts::fact_registry', 'airs::model::Verifier']
+  : ['tests::verify_model::direct']);
 let output;
 try {
-  output = runCairoTests(source, 'verify_model::test_fact_', { quiet: true });
+  output = runCairoTests(source, batched ? 'verify_model::direct::test_transaction_'
+    : 'verify_model::through_contracts::test_fact_', { quiet: true });
 } catch (error) {
   // A Rust panic inside the WebAssembly, as when a program exhausts its 4 GB of memory.
   fail(`the Cairo test runner crashed (${error.message}): the verification may be too large for `
@@ -105,13 +118,17 @@ if (output.includes('Compilation failed')) {
   fail(`the verifier does not compile:\n${compilerDiagnostics(source)}`);
 }
 const summary = testSummary(output);
-if (!summary || summary.passed !== 1) {
-  fail('invalid in Cairo: the fact registry rejected the proof '
-    + '(tensorstark verify names the check)');
+if (!summary || summary.passed !== transactions.length) {
+  fail(`invalid in Cairo: ${batched ? 'a transaction of the proof' : 'the fact registry'} rejected `
+    + 'it (tensorstark verify names the check)');
 }
-const steps = output.match(/steps: (\d+)/)[1];
-const gas = output.match(/gas usage est\.: (\d+)/)[1];
-console.log(`valid in Cairo: the fact registry recorded fact ${expected.fact}`);
-console.log(`  model ${expected.model} (the commitment as a felt), `
-  + `${Number(steps).toLocaleString('en')} Cairo steps, gas ${Number(gas).toExponential(2)} `
-  + `(the test runner's estimate), ${calldata.length} calldata felts`);
+const steps = [...output.matchAll(/steps: (\d+)/g)].map((m) => Number(m[1]));
+const gas = [...output.matchAll(/gas usage est\.: (\d+)/g)].map((m) => Number(m[1]));
+const count = (values) => values.map((v) => v.toLocaleString('en')).join(' + ');
+console.log(batched
+  ? `valid in Cairo: the head and each of the ${transactions.length - 1} query batches verify, `
+    + `one call each as the fact registry makes them; the registry records fact ${expected.fact}`
+  : `valid in Cairo: the fact registry recorded fact ${expected.fact}`);
+console.log(`  model ${expected.model} (the commitment as a felt), ${count(steps)} Cairo steps, gas `
+  + `${gas.map((g) => g.toExponential(2)).join(' + ')} (the test runner's estimate), `
+  + `${count(transactions.map((tx) => tx.length))} calldata felts`);

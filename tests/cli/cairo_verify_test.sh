@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # scripts/cairo/verify.mjs end to end: a fresh onchain proof of fashion_mlp is verified by the Cairo
 # verifier's contracts, which record the fact computed from its public inputs (the same test as
-# the package's verify_fashion_mlp, on an AIR and a proof made now); a proof of another model is
+# the package's verify_fashion_mlp, on an AIR and a proof made now), and the same proof opened in
+# query batches, a transaction at a time; a proof of another model is
 # rejected with exit code 1; a BLAKE2s proof, a missing file or a missing input get a one-line
 # error and exit code 2.
 # usage: cairo_verify_test.sh TENSORSTARK ROOT
@@ -33,6 +34,12 @@ mlp=$root/examples/fashion_mlp
 
 expect_exit 0 "valid in Cairo: the fact registry recorded fact 0x" \
   node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/fashion_mlp.bin" --input "$mlp/input.json"
+cat "$work/out"
+# The same proof opened in two query batches: the head and each batch verify, one call each.
+"$ts" prove "$work/fashion_mlp.tsm" --input "$mlp/input.json" -o "$work/batched.bin" \
+  --profile onchain --hash poseidon252 --query-batches 2 >/dev/null 2>&1
+expect_exit 0 "valid in Cairo: the head and each of the 2 query batches verify" \
+  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/batched.bin" --input "$mlp/input.json"
 cat "$work/out"
 expect_exit 1 "invalid in Cairo" \
   node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/pinn.bin" --input "$root/examples/pinn/input.json"

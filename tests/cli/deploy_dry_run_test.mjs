@@ -3,13 +3,16 @@
 // onchain proof of fashion_mlp made with the CLI, then `deploy --dry-run` and `verify --dry-run`.
 // Checks the transactions in order, that the registered commitment (from the verifier's generated
 // AIR) is the proof's, that the verify calldata is the proof's behind the model and the Span's
-// length, and that without --dry-run or the classes the scripts stop with a one-line error.
+// length, the same for a proof opened in query batches (a head and a transaction per batch), and
+// that without --dry-run or the classes the scripts stop with a one-line error.
 // usage: node tests/cli/deploy_dry_run_test.mjs TENSORSTARK CLASSES_DIR
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { poseidonHashMany } from '@scure/starknet';
 
 import { factOf } from '../../scripts/cairo/fact.mjs';
 
@@ -118,6 +121,30 @@ for (const line of [`1. invoke fact_registry.verify (${MODEL})`,
   if (!verifyText.includes(line)) fail(`verify --dry-run did not print '${line}':\n${verifyText}`);
 }
 
+// A proof opened in query batches: the head, then the head and each batch, in one transaction
+// each; the job is Poseidon(head), the last batch records the fact.
+cli('prove', 'model.tsm', '--input', path.join(example, 'input.json'), '-o', 'batched.bin',
+  '--profile', 'onchain', '--hash', 'poseidon252', '--query-batches', '2');
+cli('calldata', 'batched.bin', '-o', 'batched.json');
+const { head, batches } = JSON.parse(readFileSync(path.join(work, 'batched.json'), 'utf8'));
+expectEqual(batches.length, 2, 'query batches');
+const batchedArgs = ['--model', MODEL, '--calldata', path.join(work, 'batched.json'),
+  '--inspect', inspected];
+const batched = JSON.parse(dryRun('verify', ...common, ...batchedArgs, '--json')).transactions;
+expectEqual(batched.map(({ call }) => call.entrypoint).join(', '),
+  'verify_head, verify_batch, verify_batch', 'the batched verify transactions');
+const span = (felts) => [`0x${felts.length.toString(16)}`, ...felts];
+const job = `0x${poseidonHashMany(head.map(BigInt)).toString(16)}`;
+expectEqual(batched[0].call.calldata, [register.model_commitment, ...span(head)], 'verify_head calldata');
+for (const [b, batch] of batches.entries()) {
+  const tx = batched[b + 1];
+  expectEqual(tx.call.calldata, [register.model_commitment, ...span(head), ...span(batch)],
+    `verify_batch ${b} calldata`);
+  expectEqual(tx.batch, b, 'the batch index');
+}
+for (const tx of batched) expectEqual(tx.job, job, 'the job, Poseidon(head)');
+expectEqual(batched.map((tx) => tx.fact ?? '-').join(), `-,-,${fact.fact}`, 'the fact, with the last batch');
+
 // Without --dry-run: the environment first; and a missing class directory.
 expectError('STARKNET_RPC_URL is not set', 'deploy', ...common);
 expectError('run make cairo-build', 'deploy', '--network', 'sepolia',
@@ -125,5 +152,5 @@ expectError('run make cairo-build', 'deploy', '--network', 'sepolia',
 expectError('run make deploy NETWORK=sepolia first', 'verify', ...common, ...verifyArgs);
 
 rmSync(work, { recursive: true });
-console.log(`deploy and verify dry runs: ${deploy.length} + 1 transactions as expected `
+console.log(`deploy and verify dry runs: ${deploy.length} + 1 (+ ${batched.length} batched) transactions as expected `
   + `(${((Date.now() - started) / 1000).toFixed(0)} s)`);

@@ -2,6 +2,7 @@
 //! one component's sampled mask values, the statement and the lookup elements, the vanishing
 //! polynomial of a component's trace domain (src/air/point_evaluator.h, src/circle/vanishing.h),
 //! and the AIR's shape, from which the sample points follow.
+use core::dict::{Felt252Dict, Felt252DictTrait};
 use crate::circle::{
     CirclePoint, CirclePointTrait, double_x, point_at_index, subgroup_generator_index,
 };
@@ -223,47 +224,99 @@ pub fn column_log_sizes(shape: @AirShape) -> Span<Span<u32>> {
 }
 
 
-/// point + offset·step (src/air/layout.cc).
-fn shifted(point: CirclePoint<QM31>, step: CirclePoint<QM31>, offset: i32) -> CirclePoint<QM31> {
-    let step = if offset < 0 {
-        step.conjugate()
-    } else {
-        step
-    };
-    let mut shifted = point;
-    let mut k: u32 = if offset < 0 {
-        (-offset).try_into().unwrap()
-    } else {
-        offset.try_into().unwrap()
-    };
-    while k != 0 {
-        shifted = shifted + step;
-        k -= 1;
-    };
-    shifted
+/// The points the columns are opened at, each distinct one computed once: the out-of-domain
+/// point shifted by offset·g (g the generator of a trace domain of 2^log_size points), or doubled
+/// k times.
+#[derive(Destruct)]
+struct SamplePoints {
+    point: CirclePoint<QM31>,
+    /// A shift's or a doubling's key (shift_key, doubling_key) to 1 + the index of its point in
+    /// `points`.
+    known: Felt252Dict<u32>,
+    points: Array<CirclePoint<QM31>>,
+}
+
+#[generate_trait]
+impl SamplePointsImpl of SamplePointsTrait {
+    fn new(point: CirclePoint<QM31>) -> SamplePoints {
+        SamplePoints { point, known: Default::default(), points: array![] }
+    }
+
+    /// point + offset·g_{log_size} (src/air/layout.cc): g's M31 coordinates multiply the QM31
+    /// ones directly.
+    fn shifted(ref self: SamplePoints, log_size: u32, offset: i32) -> CirclePoint<QM31> {
+        if offset == 0 {
+            return self.point;
+        }
+        // log_size is below 2^8, and |offset| below 2^31.
+        let key: felt252 = log_size.into() + 0x100 * offset.into();
+        if let Option::Some(point) = self.lookup(key) {
+            return point;
+        }
+        let generator = point_at_index(subgroup_generator_index(log_size));
+        let step = if offset < 0 {
+            generator.conjugate()
+        } else {
+            generator
+        };
+        let mut shifted = self.point;
+        let mut k: i32 = if offset < 0 {
+            -offset
+        } else {
+            offset
+        };
+        while k != 0 {
+            shifted =
+                CirclePoint {
+                    x: shifted.x.mul_m31(step.x) - shifted.y.mul_m31(step.y),
+                    y: shifted.x.mul_m31(step.y) + shifted.y.mul_m31(step.x),
+                };
+            k -= 1;
+        };
+        self.remember(key, shifted)
+    }
+
+    /// The point doubled k times (a preprocessed column of a smaller domain).
+    fn doubled(ref self: SamplePoints, k: u32) -> CirclePoint<QM31> {
+        // Above every shift's key.
+        let key: felt252 = 0x10000000000 + k.into();
+        if let Option::Some(point) = self.lookup(key) {
+            return point;
+        }
+        let doubled = self.point.repeated_double(k);
+        self.remember(key, doubled)
+    }
+
+    fn lookup(ref self: SamplePoints, key: felt252) -> Option<CirclePoint<QM31>> {
+        let at = self.known.get(key);
+        if at == 0 {
+            Option::None
+        } else {
+            Option::Some(*self.points[at - 1])
+        }
+    }
+
+    fn remember(ref self: SamplePoints, key: felt252, point: CirclePoint<QM31>) -> CirclePoint<QM31> {
+        self.points.append(point);
+        self.known.insert(key, self.points.len());
+        point
+    }
 }
 
 /// Each column's points: the point shifted by its offsets, in steps of its component's trace
-/// domain (the generator of 2^log_size points; computed once per run of equal log sizes).
+/// domain.
 fn column_points(
-    columns: Span<ColumnMask>, point: CirclePoint<QM31>,
+    columns: Span<ColumnMask>, ref points: SamplePoints,
 ) -> Span<Span<CirclePoint<QM31>>> {
-    let mut points = array![];
-    let mut step_log_size = 0;
-    let mut step = CirclePointTrait::zero();
+    let mut out = array![];
     for column in columns {
-        if *column.log_size != step_log_size {
-            step_log_size = *column.log_size;
-            let s = point_at_index(subgroup_generator_index(step_log_size));
-            step = CirclePoint { x: QM31Trait::from_m31(s.x), y: QM31Trait::from_m31(s.y) };
-        }
         let mut samples = array![];
         for offset in *column.offsets {
-            samples.append(shifted(point, step, *offset));
+            samples.append(points.shifted(*column.log_size, *offset));
         };
-        points.append(samples.span());
+        out.append(samples.span());
     };
-    points.span()
+    out.span()
 }
 
 /// sample_points[tree][column]: the points each committed column is opened at
@@ -271,11 +324,12 @@ fn column_points(
 pub fn sample_points(
     shape: @AirShape, point: CirclePoint<QM31>,
 ) -> Span<Span<Span<CirclePoint<QM31>>>> {
+    let mut points = SamplePointsTrait::new(point);
     let mut preprocessed = array![];
     for doublings in *shape.preprocessed_doublings {
         let mut samples = array![];
         for k in *doublings {
-            samples.append(point.repeated_double(*k));
+            samples.append(points.doubled(*k));
         };
         preprocessed.append(samples.span());
     };
@@ -285,13 +339,9 @@ pub fn sample_points(
         composition.append(array![point].span());
         i += 1;
     };
-    array![
-        preprocessed.span(),
-        column_points(*shape.trace, point),
-        column_points(*shape.interaction, point),
-        composition.span(),
-    ]
-        .span()
+    let trace = column_points(*shape.trace, ref points);
+    let interaction = column_points(*shape.interaction, ref points);
+    array![preprocessed.span(), trace, interaction, composition.span()].span()
 }
 
 /// Lists given flat, as generated code passes them (long literals of structs or nested arrays

@@ -10,9 +10,9 @@ use core::poseidon::poseidon_hash_span;
 use starknet::ContractAddress;
 use crate::channel::pack_m31s;
 use crate::fields::m31::M31;
-use crate::proof::read_proof;
+use crate::proof::{StarkProof, read_proof, read_query_batch};
 use crate::statement::COMMITMENT_WORDS;
-use crate::verifier::{ModelAir, verify};
+use crate::verifier::{ModelAir, verify, verify_batch, verify_head};
 
 /// What a valid proof states: the model commitment (its 8 words packed into one felt, big-endian
 /// base 2^31), and the model inputs' and outputs' quantized values (as M31: a negative q is
@@ -31,6 +31,15 @@ pub trait IModelVerifier<TContractState> {
     /// Panics with the failed check's message unless `proof` (`tensorstark calldata`) is a valid
     /// proof of the model with at least min_security_bits.
     fn verify(self: @TContractState, proof: Span<felt252>, min_security_bits: u32) -> VerifiedStatement;
+    /// For a proof opened in query batches (`tensorstark calldata` writes a head and batches):
+    /// panics unless the head is valid with at least min_security_bits; returns what it states
+    /// and its number of batches.
+    fn verify_head(
+        self: @TContractState, head: Span<felt252>, min_security_bits: u32,
+    ) -> (VerifiedStatement, u32);
+    /// Panics unless `batch` holds valid openings of the head's queries; returns its index. Only
+    /// meaningful for a head that verify_head accepted.
+    fn verify_batch(self: @TContractState, head: Span<felt252>, batch: Span<felt252>) -> u32;
 }
 
 #[starknet::interface]
@@ -42,19 +51,31 @@ pub trait IFactRegistry<TContractState> {
     fn model_verifier(self: @TContractState, model: felt252) -> ContractAddress;
     /// Verifies a proof of a registered model and records its fact; returns the fact.
     fn verify(ref self: TContractState, model: felt252, proof: Span<felt252>) -> felt252;
+    /// Starts verifying a proof opened in query batches, over several transactions: verifies its
+    /// head and records it as a job, Poseidon(head), which it returns. A job is started once.
+    fn verify_head(ref self: TContractState, model: felt252, head: Span<felt252>) -> felt252;
+    /// Verifies one batch of a started job's openings (any order, each once); the last one
+    /// records the fact. Returns the number of batches still to verify.
+    fn verify_batch(
+        ref self: TContractState, model: felt252, head: Span<felt252>, batch: Span<felt252>,
+    ) -> u32;
+    /// How many batches of a job are still to verify (0 for an unknown or finished job).
+    fn batches_left(self: @TContractState, job: felt252) -> u32;
+    fn batch_verified(self: @TContractState, job: felt252, index: u32) -> bool;
     fn is_fact_valid(self: @TContractState, fact: felt252) -> bool;
     fn min_security_bits(self: @TContractState) -> u32;
 }
 
 /// Poseidon(model, Poseidon(inputs), Poseidon(outputs)).
 pub fn fact_of(statement: @VerifiedStatement) -> felt252 {
-    poseidon_hash_span(
-        array![
-            *statement.model, poseidon_hash_span(*statement.inputs),
-            poseidon_hash_span(*statement.outputs),
-        ]
-            .span(),
+    fact_from_hashes(
+        *statement.model, poseidon_hash_span(*statement.inputs),
+        poseidon_hash_span(*statement.outputs),
     )
+}
+
+pub fn fact_from_hashes(model: felt252, inputs_hash: felt252, outputs_hash: felt252) -> felt252 {
+    poseidon_hash_span(array![model, inputs_hash, outputs_hash].span())
 }
 
 /// The model commitment's 8 words as one felt.
@@ -68,7 +89,29 @@ pub fn verify_calldata<impl A: ModelAir>(
 ) -> VerifiedStatement {
     let proof = read_proof(proof);
     verify::<A>(@proof, min_security_bits);
-    let public_inputs = proof.public_inputs;
+    statement_of::<A>(@proof)
+}
+
+/// Reads and verifies the head of a proof opened in batches (verifier::verify_head); returns its
+/// statement and number of batches.
+pub fn verify_head_calldata<impl A: ModelAir>(
+    head: Span<felt252>, min_security_bits: u32,
+) -> (VerifiedStatement, u32) {
+    let head = read_proof(head);
+    verify_head::<A>(@head, min_security_bits);
+    (statement_of::<A>(@head), head.n_query_batches)
+}
+
+/// Reads and verifies one batch of a head's openings (verifier::verify_batch); returns its index.
+pub fn verify_batch_calldata<impl A: ModelAir>(head: Span<felt252>, batch: Span<felt252>) -> u32 {
+    let head = read_proof(head);
+    let batch = read_query_batch(batch);
+    verify_batch::<A>(@head, @batch);
+    batch.index
+}
+
+fn statement_of<impl A: ModelAir>(proof: @StarkProof) -> VerifiedStatement {
+    let public_inputs = *proof.public_inputs;
     let mut n_inputs = 0;
     for bound in A::statement().input_bounds {
         n_inputs += *bound.count;

@@ -7,8 +7,8 @@ use crate::circle::{
     CirclePoint, CosetTrait, add_m31_points, bit_reverse_index, canonic_domain_point,
     double_x,
 };
-use crate::fields::m31::{M31, batch_inverse};
-use crate::fields::qm31::{QM31, QM31Trait};
+use crate::fields::m31::{M31, P, batch_inverse};
+use crate::fields::qm31::{QM31, QM31Trait, mul_add_felts};
 use crate::merkle::verify_merkle;
 use crate::proof::{FriProof, PcsConfig};
 use crate::queries::pow2;
@@ -347,7 +347,13 @@ fn append_coordinates(ref out: Array<M31>, values: Span<QM31>) {
 /// (f_p + f_conj) + α·(f_p - f_conj)·t: the circle fold with t = 1/p.y and the line fold with
 /// t = 1/x share it.
 fn fold_pair(f_p: QM31, f_conj: QM31, t: M31, alpha: QM31) -> QM31 {
-    (f_p + f_conj) + alpha * (f_p - f_conj).mul_m31(t)
+    // (f_p - f_conj)·t unreduced: each coordinate (p - c + P)·t is below 2^63.
+    let [p0, p1, p2, p3] = f_p.felts();
+    let [c0, c1, c2, c3] = f_conj.felts();
+    let t: felt252 = t.inner.into();
+    let p: felt252 = P.into();
+    let difference = [(p0 - c0 + p) * t, (p1 - c1 + p) * t, (p2 - c2 + p) * t, (p3 - c3 + p) * t];
+    mul_add_felts(alpha.felts(), difference, [p0 + c0, p1 + c1, p2 + c2, p3 + c3])
 }
 
 /// The x coordinates where a coset's folds pair its values, fold after fold: 2^log_pairs, then

@@ -71,6 +71,13 @@ pub fn verify_merkle(
         } else {
             array![].span()
         };
+        if n_columns == 0 && queries.len() == 0 && k < max_log_size {
+            // Most layers only hash the nodes below in pairs.
+            let (nodes, hashes) = parents(child_nodes, child_hashes, ref hash_witness);
+            child_nodes = nodes;
+            child_hashes = hashes;
+            continue;
+        }
         let nodes = layer_nodes(child_nodes, queries);
         let mut hashes = array![];
         let mut next_child = 0;
@@ -108,6 +115,39 @@ pub fn verify_merkle(
     }
 }
 
+/// The parents of the nodes (ascending) with these hashes, and their hashes: a parent's children
+/// are both in the list, or one is and the other is the next witness hash.
+fn parents(
+    nodes: Span<u32>, hashes: Span<felt252>, ref hash_witness: Span<felt252>,
+) -> (Span<u32>, Span<felt252>) {
+    let mut parent_nodes = array![];
+    let mut parent_hashes = array![];
+    let mut i = 0;
+    while i != nodes.len() {
+        let (parent, is_right) = DivRem::div_rem(*nodes[i], 2);
+        let (left, right) = if is_right == 1 {
+            (witness_hash(ref hash_witness), *hashes[i])
+        } else if i + 1 != nodes.len() && *nodes[i + 1] == *nodes[i] + 1 {
+            i += 1;
+            (*hashes[i - 1], *hashes[i])
+        } else {
+            (*hashes[i], witness_hash(ref hash_witness))
+        };
+        let (hash, _, _) = hades_permutation(left, right, 2);
+        parent_nodes.append(parent);
+        parent_hashes.append(hash);
+        i += 1;
+    };
+    (parent_nodes.span(), parent_hashes.span())
+}
+
+fn witness_hash(ref hash_witness: Span<felt252>) -> felt252 {
+    match hash_witness.pop_front() {
+        Option::Some(hash) => *hash,
+        Option::None => core::panic_with_felt252('Merkle: witness too short'),
+    }
+}
+
 /// The nodes of a layer to recompute: the parents of the nodes recomputed below, and the
 /// queries, in ascending order without duplicates.
 fn layer_nodes(child_nodes: Span<u32>, queries: Span<u32>) -> Array<u32> {
@@ -142,10 +182,7 @@ fn child_hash(
         next_child += 1;
         return *child_hashes[next_child - 1];
     }
-    match hash_witness.pop_front() {
-        Option::Some(hash) => *hash,
-        Option::None => core::panic_with_felt252('Merkle: witness too short'),
-    }
+    witness_hash(ref hash_witness)
 }
 
 fn take(ref values: Span<M31>, n: u32, error: felt252) -> Span<M31> {

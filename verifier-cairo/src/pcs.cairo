@@ -14,10 +14,22 @@ use crate::merkle::verify_merkle;
 use crate::proof::{PcsConfig, PcsProof};
 use crate::queries::draw_query_positions;
 
+/// Which of the queries a call checks the openings of.
+#[derive(Drop, Copy, Debug, PartialEq)]
+pub enum OpenedQueries {
+    /// All of them: a proof verified in one transaction.
+    All,
+    /// None yet: the head of a proof whose openings come in this many batches.
+    InBatches: u32,
+    /// Batch (index, number of batches): a contiguous range of the sorted queries
+    /// (QueryBatchRange in src/fri/proof.h).
+    Batch: (u32, u32),
+}
+
 /// Verifies the openings of the trees whose roots are the proof's commitments (already mixed into
 /// the channel) and whose columns have polynomials of log sizes column_log_sizes[tree][column],
 /// each opened at sample_points[tree][column] with the proof's sampled values, split as
-/// sampled_values[tree][column][point] (split_samples).
+/// sampled_values[tree][column][point] (split_samples); `opened` says at which of the queries.
 pub fn pcs_verify(
     ref channel: Channel,
     config: @PcsConfig,
@@ -25,13 +37,11 @@ pub fn pcs_verify(
     sample_points: Span<Span<Span<CirclePoint<QM31>>>>,
     sampled_values: Span<Span<Span<QM31>>>,
     proof: @PcsProof,
+    opened: OpenedQueries,
 ) {
     let n_trees = column_log_sizes.len();
     assert(
-        (*proof.commitments).len() == n_trees
-            && (*proof.decommitments).len() == n_trees
-            && (*proof.queried_values).len() == n_trees
-            && sample_points.len() == n_trees,
+        (*proof.commitments).len() == n_trees && sample_points.len() == n_trees,
         'PCS: wrong number of trees',
     );
     channel.mix_felts(*proof.sampled_values);
@@ -59,7 +69,25 @@ pub fn pcs_verify(
         'PCS: proof of work is invalid',
     );
     let max_log_size = *group_log_sizes[0];
-    let queries = draw_query_positions(ref channel, max_log_size, *config.n_queries).span();
+    let all_queries = draw_query_positions(ref channel, max_log_size, *config.n_queries).span();
+    let queries = match opened {
+        OpenedQueries::All => all_queries,
+        OpenedQueries::InBatches(n) => {
+            assert(n >= 1 && n <= all_queries.len(), 'PCS: bad number of batches');
+            return;
+        },
+        OpenedQueries::Batch((
+            index, n,
+        )) => {
+            assert(index < n && n <= all_queries.len(), 'PCS: bad batch index');
+            let first = all_queries.len() * index / n;
+            all_queries.slice(first, all_queries.len() * (index + 1) / n - first)
+        },
+    };
+    assert(
+        (*proof.decommitments).len() == n_trees && (*proof.queried_values).len() == n_trees,
+        'PCS: wrong number of trees',
+    );
     // positions[k]: the queries folded to log size k, for the sizes some column has.
     let mut positions = array![];
     let mut k = 0;

@@ -9,7 +9,7 @@ use crate::fields::m31::{M31, P};
 use crate::fields::qm31::{QM31, QM31Trait};
 use crate::merkle::MerkleDecommitment;
 
-pub const CALLDATA_FORMAT_VERSION: u64 = 1;
+pub const CALLDATA_FORMAT_VERSION: u64 = 2;
 
 #[derive(Drop, Copy, Debug, PartialEq)]
 pub struct PcsConfig {
@@ -65,6 +65,25 @@ pub struct StarkProof {
     pub interaction_pow_nonce: u64,
     pub claimed_sums: Span<QM31>,
     pub pcs: PcsProof,
+    /// 0, or the number of query batches the openings come in (the proof is then a head, whose
+    /// own openings are empty; src/air/calldata.h).
+    pub n_query_batches: u32,
+}
+
+/// The openings of batch `index` of a proof's queries (fri::QueryBatch in src/fri/proof.h).
+#[derive(Drop, Copy, Debug)]
+pub struct QueryBatch {
+    pub index: u32,
+    pub decommitments: Span<MerkleDecommitment>,
+    pub queried_values: Span<Span<M31>>,
+    pub first_fri_layer: FriLayerOpening,
+    pub inner_fri_layers: Span<FriLayerOpening>,
+}
+
+#[derive(Drop, Copy, Debug)]
+pub struct FriLayerOpening {
+    pub fri_witness: Span<QM31>,
+    pub decommitment: MerkleDecommitment,
 }
 
 pub fn read_proof(calldata: Span<felt252>) -> StarkProof {
@@ -83,6 +102,106 @@ pub fn read_proof(calldata: Span<felt252>) -> StarkProof {
     let claimed_sums = read_qm31s(ref data);
     let commitments = read_hashes(ref data);
     let sampled_values = read_qm31s(ref data);
+    let (decommitments, queried_values) = read_tree_openings(ref data);
+    let proof_of_work = read_u64(ref data);
+    let first_layer = read_fri_layer(ref data);
+    let mut inner_layers = array![];
+    let n_inner = read_u32(ref data);
+    while inner_layers.len() < n_inner {
+        inner_layers.append(read_fri_layer(ref data));
+    };
+    let last_layer_poly = read_qm31s(ref data);
+    let n_query_batches = read_u32(ref data);
+    assert(data.len() == 0, 'calldata: trailing felts');
+    StarkProof {
+        config,
+        public_inputs,
+        interaction_pow_nonce,
+        claimed_sums,
+        pcs: PcsProof {
+            commitments,
+            sampled_values,
+            decommitments,
+            queried_values,
+            proof_of_work,
+            fri_proof: FriProof {
+                first_layer, inner_layers: inner_layers.span(), last_layer_poly,
+            },
+        },
+        n_query_batches,
+    }
+}
+
+/// A query batch's calldata: its index, its trees' openings, then its FRI layers' openings.
+pub fn read_query_batch(calldata: Span<felt252>) -> QueryBatch {
+    let mut data = calldata;
+    let index = read_u32(ref data);
+    let (decommitments, queried_values) = read_tree_openings(ref data);
+    let first_fri_layer = read_fri_opening(ref data);
+    let mut inner_fri_layers = array![];
+    let n_inner = read_u32(ref data);
+    while inner_fri_layers.len() < n_inner {
+        inner_fri_layers.append(read_fri_opening(ref data));
+    };
+    assert(data.len() == 0, 'calldata: trailing felts');
+    QueryBatch {
+        index, decommitments, queried_values, first_fri_layer,
+        inner_fri_layers: inner_fri_layers.span(),
+    }
+}
+
+/// The head with the openings of one of its batches in place of its own (empty) ones.
+pub fn with_batch(head: @StarkProof, batch: @QueryBatch) -> StarkProof {
+    let pcs = *head.pcs;
+    let fri = pcs.fri_proof;
+    let inner_openings = *batch.inner_fri_layers;
+    assert(inner_openings.len() == fri.inner_layers.len(), 'calldata: wrong FRI layer count');
+    let mut inner_layers = array![];
+    let mut k = 0;
+    while k != inner_openings.len() {
+        inner_layers.append(with_opening(*fri.inner_layers[k], *inner_openings[k]));
+        k += 1;
+    };
+    let pcs = PcsProof {
+        decommitments: *batch.decommitments,
+        queried_values: *batch.queried_values,
+        fri_proof: FriProof {
+            first_layer: with_opening(fri.first_layer, *batch.first_fri_layer),
+            inner_layers: inner_layers.span(),
+            last_layer_poly: fri.last_layer_poly,
+        },
+        ..pcs,
+    };
+    StarkProof { pcs, ..*head }
+}
+
+fn with_opening(layer: FriLayerProof, opening: FriLayerOpening) -> FriLayerProof {
+    FriLayerProof {
+        fri_witness: opening.fri_witness,
+        decommitment: opening.decommitment,
+        commitment: layer.commitment,
+    }
+}
+
+/// Whether a head's own openings are all empty, as a batched proof's are.
+pub fn openings_empty(pcs: @PcsProof) -> bool {
+    let fri = pcs.fri_proof;
+    let mut empty = (*pcs.decommitments).len() == 0
+        && (*pcs.queried_values).len() == 0
+        && layer_opening_empty(fri.first_layer);
+    for layer in *fri.inner_layers {
+        empty = empty && layer_opening_empty(layer);
+    };
+    empty
+}
+
+fn layer_opening_empty(layer: @FriLayerProof) -> bool {
+    (*layer.fri_witness).len() == 0
+        && (*layer.decommitment.hash_witness).len() == 0
+        && (*layer.decommitment.column_witness).len() == 0
+}
+
+fn read_tree_openings(ref data: Span<felt252>) -> (Span<MerkleDecommitment>, Span<Span<M31>>) {
     let mut decommitments = array![];
     let n_trees = read_u32(ref data);
     while decommitments.len() < n_trees {
@@ -93,31 +212,7 @@ pub fn read_proof(calldata: Span<felt252>) -> StarkProof {
     while queried_values.len() < n_trees {
         queried_values.append(read_m31s(ref data));
     };
-    let proof_of_work = read_u64(ref data);
-    let first_layer = read_fri_layer(ref data);
-    let mut inner_layers = array![];
-    let n_inner = read_u32(ref data);
-    while inner_layers.len() < n_inner {
-        inner_layers.append(read_fri_layer(ref data));
-    };
-    let last_layer_poly = read_qm31s(ref data);
-    assert(data.len() == 0, 'calldata: trailing felts');
-    StarkProof {
-        config,
-        public_inputs,
-        interaction_pow_nonce,
-        claimed_sums,
-        pcs: PcsProof {
-            commitments,
-            sampled_values,
-            decommitments: decommitments.span(),
-            queried_values: queried_values.span(),
-            proof_of_work,
-            fri_proof: FriProof {
-                first_layer, inner_layers: inner_layers.span(), last_layer_poly,
-            },
-        },
-    }
+    (decommitments.span(), queried_values.span())
 }
 
 fn next(ref data: Span<felt252>) -> felt252 {
@@ -215,8 +310,16 @@ fn read_decommitment(ref data: Span<felt252>) -> MerkleDecommitment {
     MerkleDecommitment { hash_witness, column_witness: read_m31s(ref data) }
 }
 
-fn read_fri_layer(ref data: Span<felt252>) -> FriLayerProof {
+fn read_fri_opening(ref data: Span<felt252>) -> FriLayerOpening {
     let fri_witness = read_qm31s(ref data);
-    let decommitment = read_decommitment(ref data);
-    FriLayerProof { fri_witness, decommitment, commitment: next(ref data) }
+    FriLayerOpening { fri_witness, decommitment: read_decommitment(ref data) }
+}
+
+fn read_fri_layer(ref data: Span<felt252>) -> FriLayerProof {
+    let opening = read_fri_opening(ref data);
+    FriLayerProof {
+        fri_witness: opening.fri_witness,
+        decommitment: opening.decommitment,
+        commitment: next(ref data),
+    }
 }

@@ -1,8 +1,11 @@
 //! Tests against the vectors the C++ side checks too (tests/vectors/, scripts/cairo/
-//! gen_vector_tests.mjs), proofs of the C++ prover read back (gen_proof_fixtures.mjs), and full
-//! verifications of proofs of the example models (gen_airs.mjs).
+//! gen_vector_tests.mjs), proofs of the C++ prover read back (gen_proof_fixtures.mjs), full
+//! verifications of proofs of the example models (gen_airs.mjs), and the fact registry's
+//! bookkeeping of proofs verified over several transactions.
 mod channel_vectors;
+mod fact_registry_jobs;
 mod merkle_vectors;
 mod proof_fixtures;
 mod verify_fashion_mlp;
+mod verify_fashion_mlp_in_batches;
 mod verify_pinn;

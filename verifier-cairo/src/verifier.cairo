@@ -10,8 +10,10 @@ use crate::channel::{Channel, ChannelTrait};
 use crate::circle::{CirclePoint, point_from_t};
 use crate::fields::m31::M31;
 use crate::fields::qm31::{QM31, QM31Trait};
-use crate::pcs::{pcs_verify, split_samples};
-use crate::proof::{PcsConfig, PcsConfigTrait, ProofConfig, StarkProof};
+use crate::pcs::{OpenedQueries, pcs_verify, split_samples};
+use crate::proof::{
+    PcsConfig, PcsConfigTrait, ProofConfig, QueryBatch, StarkProof, openings_empty, with_batch,
+};
 use crate::statement::{ModelStatement, check_statement, public_terms_sum};
 
 pub const DEFAULT_MIN_SECURITY_BITS: u32 = 96;
@@ -32,6 +34,36 @@ pub trait ModelAir {
 
 /// Verifies a proof of the model `A`; panics unless it is valid with at least min_security_bits.
 pub fn verify<impl A: ModelAir>(proof: @StarkProof, min_security_bits: u32) {
+    assert(*proof.n_query_batches == 0, 'proof is opened in batches');
+    verify_openings::<A>(proof, min_security_bits, OpenedQueries::All);
+}
+
+/// The first of the transactions that verify a proof opened in batches: everything but the
+/// openings, which must be empty. Panics unless the head is valid with at least
+/// min_security_bits.
+pub fn verify_head<impl A: ModelAir>(head: @StarkProof, min_security_bits: u32) {
+    assert(openings_empty(head.pcs), 'head has openings');
+    verify_openings::<A>(head, min_security_bits, OpenedQueries::InBatches(*head.n_query_batches));
+}
+
+/// One of the other transactions: the openings of one batch of the head's queries. Only the
+/// transcript is replayed, not the head's checks: the caller must have verified the head
+/// (verify_head) before, as the fact registry does.
+pub fn verify_batch<impl A: ModelAir>(head: @StarkProof, batch: @QueryBatch) {
+    let proof = with_batch(head, batch);
+    let n = *head.n_query_batches;
+    verify_openings::<A>(@proof, 0, OpenedQueries::Batch((*batch.index, n)));
+}
+
+/// Replays the transcript, checks the head unless only a batch is `opened`, and checks the
+/// openings `opened` says.
+fn verify_openings<impl A: ModelAir>(
+    proof: @StarkProof, min_security_bits: u32, opened: OpenedQueries,
+) {
+    let checks_head = match opened {
+        OpenedQueries::Batch(_) => false,
+        _ => true,
+    };
     let config = proof.config;
     let pcs_config = config.pcs;
     assert(pcs_config.security_bits() >= min_security_bits, 'insufficient security');
@@ -49,20 +81,9 @@ pub fn verify<impl A: ModelAir>(proof: @StarkProof, min_security_bits: u32) {
 
     // The LogUp fractions of all components and of the statement must cancel.
     let claimed_sums = *proof.claimed_sums;
-    let mut total = public_terms_sum(
-        @statement, public_inputs, lookup_elements[statement.tensor_relation],
-    );
-    let mut i = 0;
-    while i != claimed_sums.len() {
-        let sum = *claimed_sums[i];
-        assert(
-            *shape.components[i].has_relations || sum == core::num::traits::Zero::zero(),
-            'claimed sum without relations',
-        );
-        total = total + sum;
-        i += 1;
-    };
-    assert(total == core::num::traits::Zero::zero(), 'LogUp sums do not cancel');
+    if checks_head {
+        check_logup_sums(@shape, @statement, public_inputs, claimed_sums, lookup_elements.span());
+    }
     channel.mix_felts(claimed_sums);
     channel.mix_root(*commitments[2]);
 
@@ -71,19 +92,47 @@ pub fn verify<impl A: ModelAir>(proof: @StarkProof, min_security_bits: u32) {
     let oods_point = point_from_t(channel.draw_felt());
     let points = sample_points(@shape, oods_point);
     let sampled_values = split_samples(points, *pcs.sampled_values);
-    let mut chunk_coordinates = array![];
-    for column in *sampled_values[3] {
-        chunk_coordinates.append(*(*column)[0]);
+    if checks_head {
+        let mut chunk_coordinates = array![];
+        for column in *sampled_values[3] {
+            chunk_coordinates.append(*(*column)[0]);
+        };
+        let inputs = AirInputs { public_inputs, lookup_elements: lookup_elements.span() };
+        let composition = A::evaluate_composition(
+            component_masks(@shape, sampled_values), @inputs, claimed_sums, oods_point,
+            random_coeff,
+        );
+        assert(
+            recombine_composition(@shape, chunk_coordinates.span(), oods_point) == composition,
+            'OODS mismatch',
+        );
+    }
+    pcs_verify(
+        ref channel, pcs_config, column_log_sizes(@shape), points, sampled_values, pcs, opened,
+    );
+}
+
+fn check_logup_sums(
+    shape: @AirShape,
+    statement: @ModelStatement,
+    public_inputs: Span<M31>,
+    claimed_sums: Span<QM31>,
+    lookup_elements: Span<LookupElements>,
+) {
+    let mut total = public_terms_sum(
+        statement, public_inputs, lookup_elements[*statement.tensor_relation],
+    );
+    let mut i = 0;
+    while i != claimed_sums.len() {
+        let sum = *claimed_sums[i];
+        assert(
+            *(*shape.components)[i].has_relations || sum == core::num::traits::Zero::zero(),
+            'claimed sum without relations',
+        );
+        total = total + sum;
+        i += 1;
     };
-    let inputs = AirInputs { public_inputs, lookup_elements: lookup_elements.span() };
-    let composition = A::evaluate_composition(
-        component_masks(@shape, sampled_values), @inputs, claimed_sums, oods_point, random_coeff,
-    );
-    assert(
-        recombine_composition(@shape, chunk_coordinates.span(), oods_point) == composition,
-        'OODS mismatch',
-    );
-    pcs_verify(ref channel, pcs_config, column_log_sizes(@shape), points, sampled_values, pcs);
+    assert(total == core::num::traits::Zero::zero(), 'LogUp sums do not cancel');
 }
 
 /// Checks the proof's shape and statement against the model's AIR shape and statement, and

@@ -965,7 +965,10 @@ pub impl Air of ModelAir {
 /// This model's verifier contract (crate::contracts::IModelVerifier).
 #[starknet::contract]
 pub mod Verifier {
-    use crate::contracts::{IModelVerifier, VerifiedStatement, commitment_felt, verify_calldata};
+    use crate::contracts::{
+        IModelVerifier, VerifiedStatement, commitment_felt, verify_batch_calldata, verify_calldata,
+        verify_head_calldata,
+    };
 
     #[storage]
     struct Storage {}
@@ -980,6 +983,16 @@ pub mod Verifier {
             self: @ContractState, proof: Span<felt252>, min_security_bits: u32,
         ) -> VerifiedStatement {
             verify_calldata::<super::Air>(proof, min_security_bits)
+        }
+
+        fn verify_head(
+            self: @ContractState, head: Span<felt252>, min_security_bits: u32,
+        ) -> (VerifiedStatement, u32) {
+            verify_head_calldata::<super::Air>(head, min_security_bits)
+        }
+
+        fn verify_batch(self: @ContractState, head: Span<felt252>, batch: Span<felt252>) -> u32 {
+            verify_batch_calldata::<super::Air>(head, batch)
         }
     }
 }

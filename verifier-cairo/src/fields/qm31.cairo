@@ -94,19 +94,26 @@ impl QM31Mul of Mul<QM31> {
 /// products in felt252, reduced once. Every coordinate's sum must stay within 2^125 in absolute
 /// value: coordinates below 2^60 times reduced ones, for example.
 pub fn mul_felts(lhs: [felt252; 4], rhs: [felt252; 4]) -> QM31 {
+    mul_add_felts(lhs, rhs, [0, 0, 0, 0])
+}
+
+/// lhs·rhs + addend, as mul_felts, the addend's coordinates (non-negative, below 2^100) added
+/// before the one reduction.
+pub fn mul_add_felts(lhs: [felt252; 4], rhs: [felt252; 4], addend: [felt252; 4]) -> QM31 {
     let [a0, a1, a2, a3] = lhs;
     let [b0, b1, b2, b3] = rhs;
+    let [s0, s1, s2, s3] = addend;
     // b·d = m + n·i, and R·(m + n·i) = (2m - n) + (m + 2n)·i.
     let m = a2 * b2 - a3 * b3;
     let n = a2 * b3 + a3 * b2;
     QM31 {
         c0: CM31 {
-            a: M31Trait::reduce_signed_felt(a0 * b0 - a1 * b1 + m + m - n),
-            b: M31Trait::reduce_signed_felt(a0 * b1 + a1 * b0 + m + n + n),
+            a: M31Trait::reduce_signed_felt(a0 * b0 - a1 * b1 + m + m - n + s0),
+            b: M31Trait::reduce_signed_felt(a0 * b1 + a1 * b0 + m + n + n + s1),
         },
         c1: CM31 {
-            a: M31Trait::reduce_signed_felt(a0 * b2 - a1 * b3 + a2 * b0 - a3 * b1),
-            b: M31Trait::reduce_felt(a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0),
+            a: M31Trait::reduce_signed_felt(a0 * b2 - a1 * b3 + a2 * b0 - a3 * b1 + s2),
+            b: M31Trait::reduce_felt(a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0 + s3),
         },
     }
 }
