@@ -39,9 +39,12 @@ deploy   declares the fact registry's class and each model's verifier class, dep
          registry, and records classes, addresses and transactions in the deployments file. What is
          already on the network (a declared class, a contract at its address, a registration) is
          skipped, so an interrupted deploy can be run again.
-verify   sends a proof's calldata to the registry's verify(model, proof), waits for it, and checks
-         that the registry records the proof's fact (Poseidon(model, Poseidon(inputs),
-         Poseidon(outputs)), computed here from the proof's public inputs).
+verify   sends a proof's calldata to the registry, waits for it, and checks that the registry
+         records the proof's fact (Poseidon(model, Poseidon(inputs), Poseidon(outputs)), computed
+         here from the proof's public inputs): verify(model, proof) in one transaction, or, for a
+         proof opened in query batches (prove --query-batches N), verify_head(model, head) and
+         then verify_batch(model, head, batch) for each batch, the fact recorded with the last;
+         a job interrupted halfway resumes with the batches the registry has not verified.
 
 options:
   --network NAME            sepolia, mainnet or devnet (starknet-devnet)

@@ -8,6 +8,7 @@
 //   --out DIR         where to write (default build/cairo)
 //   --only NAME,...   build only these classes (fact_registry, <model>_verifier), e.g. for the
 //                     deployment dry run, which needs the registry and one model's verifier
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -16,6 +17,7 @@ import { hash } from 'starknet';
 import { compileStarknetContract, initSync } from 'wasm-cairo';
 
 import { bundlePackage } from './bundle.mjs';
+import { MODELS } from './models.mjs';
 
 const MAX_SIERRA_FELTS = 81920;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -24,7 +26,6 @@ const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : u
 const out = path.resolve(option('--out') ?? path.join(root, 'build/cairo'));
 
 // The class compiler takes one contract per program: each bundle leaves the others out.
-const MODELS = ['fashion_mlp', 'pinn'];
 const CLASSES = {
   fact_registry: ['airs', 'tests'],
   ...Object.fromEntries(MODELS.map((model) => [`${model}_verifier`,
@@ -37,26 +38,40 @@ if (unknown.length) {
   process.exit(2);
 }
 
-const require = createRequire(import.meta.url);
-initSync({ module: readFileSync(require.resolve('wasm-cairo/wasm-cairo_bg.wasm')) });
+// One class compiled into OUT/<name>.contract_class.json: run in a process of its own per class,
+// as the compiler's WebAssembly instance keeps its memory and a third class exhausted it.
+const compileOnly = option('--compile-one');
+if (compileOnly) {
+  const require = createRequire(import.meta.url);
+  initSync({ module: readFileSync(require.resolve('wasm-cairo/wasm-cairo_bg.wasm')) });
+  const compiled = compileStarknetContract(
+    bundlePackage(path.join(root, 'verifier-cairo'), CLASSES[compileOnly]),
+    /*allow_warnings=*/ false, /*replace_ids=*/ false);
+  try {
+    JSON.parse(compiled);
+  } catch {
+    console.error(`${compileOnly}: compilation failed\n${compiled.slice(0, 4000)}`);
+    process.exit(1);
+  }
+  writeFileSync(path.join(out, `${compileOnly}.contract_class.json`), compiled);
+  process.exit(0);
+}
+
 mkdirSync(out, { recursive: true });
 const summary = {};
 let tooLarge = false;
 for (const name of only) {
-  const leaveOut = CLASSES[name];
   const started = Date.now();
-  const compiled = compileStarknetContract(bundlePackage(path.join(root, 'verifier-cairo'), leaveOut),
-    /*allow_warnings=*/ false, /*replace_ids=*/ false);
-  let contractClass;
-  try {
-    contractClass = JSON.parse(compiled);
-  } catch {
-    console.error(`${name}: compilation failed\n${compiled.slice(0, 4000)}`);
+  const child = spawnSync(process.execPath,
+    [fileURLToPath(import.meta.url), '--out', out, '--compile-one', name], { stdio: 'inherit' });
+  if (child.status !== 0) {
+    console.error(`${name}: ${child.status === null ? `the compiler crashed (${child.signal})`
+      : 'not built'}`);
     process.exit(1);
   }
+  const contractClass = JSON.parse(readFileSync(path.join(out, `${name}.contract_class.json`), 'utf8'));
   const classHash = hash.computeSierraContractClassHash(contractClass);
   const sierraFelts = contractClass.sierra_program.length;
-  writeFileSync(path.join(out, `${name}.contract_class.json`), JSON.stringify(contractClass));
   summary[name] = { class_hash: classHash, sierra_felts: sierraFelts };
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   console.log(`${name}: class hash ${classHash}, ${sierraFelts} Sierra felts (${seconds} s)`);

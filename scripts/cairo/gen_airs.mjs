@@ -15,6 +15,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { factOf } from './fact.mjs';
+import { MODELS } from './models.mjs';
 import { writeOrCheck } from './generated_files.mjs';
 import { verificationTests } from './verification_tests.mjs';
 
@@ -24,7 +25,6 @@ if (!tensorstark) {
   console.error('usage: node scripts/cairo/gen_airs.mjs TENSORSTARK [--check]');
   process.exit(2);
 }
-const MODELS = ['fashion_mlp', 'pinn'];
 // The proofs the tests verify, each in verifier-cairo/src/tests/<file>.cairo: onchain proofs of
 // the models' example inputs, opened at once or in query batches (verified over several
 // transactions). withFailures: also tampered copies and the registry's failure paths, which are

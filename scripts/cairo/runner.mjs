@@ -2,19 +2,27 @@
 // compiler and test runner built to WebAssembly, with the Starknet plugin on and each test's
 // steps, builtins and gas printed. One call per process: the runner keeps every test's memory,
 // and a panic inside the WebAssembly can leave the instance unusable.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { compileCairoProgram, initSync, runTests } from 'wasm-cairo';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { compileCairoProgram, initSync, runCairoProgram, runTests } from 'wasm-cairo';
 
 let instance = null;
 
-// The runner's output for the tests whose names contain `filter`; with quiet, the runner's own
-// printing (its summary line) is held back.
-export function runCairoTests(source, filter, { quiet = false } = {}) {
+function load() {
   if (!instance) {
     const require = createRequire(import.meta.url);
     instance = initSync({ module: readFileSync(require.resolve('wasm-cairo/wasm-cairo_bg.wasm')) });
   }
+}
+
+// The runner's output for the tests whose names contain `filter`; with quiet, the runner's own
+// printing (its summary line) is held back.
+export function runCairoTests(source, filter, { quiet = false } = {}) {
+  load();
   const log = console.log;
   if (quiet) console.log = () => {};
   try {
@@ -24,6 +32,49 @@ export function runCairoTests(source, filter, { quiet = false } = {}) {
   } finally {
     console.log = log;
   }
+}
+
+// The Sierra gas that the source's `fn main()` uses (no Starknet plugin: no contracts in the
+// source), as a contract's execution is metered; throws with the runner's output if it fails.
+export function sierraGasOfMain(source) {
+  load();
+  const available = 4_000_000_000;
+  const output = runCairoProgram(source, available, /*allow_warnings=*/ false,
+    /*print_full_memory=*/ false, /*run_profiler=*/ false, /*use_dbg_print_hint=*/ false);
+  const remaining = output.match(/Run completed successfully[^]*Remaining gas: (\d+)/);
+  if (!remaining) throw new Error(output.slice(0, 2000));
+  return available - Number(remaining[1]);
+}
+
+// What runCairoTests(source, filter) or, with filter null, sierraGasOfMain(source) returns, run
+// in a child process on a fresh WebAssembly instance: for programs too large to run one after
+// another in one instance. Throws if it fails or the runner crashed (a Rust panic inside the
+// WebAssembly, as when a program exhausts its memory), with the failure's message.
+export function runInOwnProcess(source, filter) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tensorstark-cairo-'));
+  try {
+    const file = path.join(dir, 'lib.cairo');
+    writeFileSync(file, source);
+    const child = spawnSync(process.execPath,
+      [fileURLToPath(import.meta.url), file, ...(filter === null ? [] : [filter])],
+      { encoding: 'utf8', maxBuffer: 1 << 28 });
+    if (child.status !== 0) {
+      const error = child.stderr.split('\n').find((line) => /Error/.test(line));
+      throw new Error(error?.trim() ?? `exit status ${child.status}`);
+    }
+    return filter === null ? Number(child.stdout) : child.stdout;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// As a script (runInOwnProcess): node runner.mjs SOURCE_FILE [FILTER] prints the tests' output,
+// or without a filter the Sierra gas of main.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [file, filter] = process.argv.slice(2);
+  const source = readFileSync(file, 'utf8');
+  process.stdout.write(filter === undefined ? String(sierraGasOfMain(source))
+    : runCairoTests(source, filter, { quiet: true }));
 }
 
 // The runner's WebAssembly memory in MiB: it never shrinks, so this is the peak so far, of the

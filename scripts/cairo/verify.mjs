@@ -1,21 +1,22 @@
 // Verifies a proof with the Cairo verifier, as Starknet would: the model's AIR is generated
 // (`tensorstark cairo-gen`) into a copy of verifier-cairo/, and a test deploys the fact registry
 // and the model's verifier contract, registers the model, sends the proof's calldata to the
-// registry (in one call, or in its transactions for a proof opened in query batches) and checks
-// the fact it records against the one computed here from the proof's public inputs (fact.mjs).
-// Runs on npm wasm-cairo's test runner, so no Starknet node is needed, and
-// prints the Cairo steps and the runner's gas estimate. The proof must be made with the onchain
-// profile (Poseidon252), as the contracts verify only those.
+// registry and checks the fact it records against the one computed here from the proof's public
+// inputs (fact.mjs). A proof opened in query batches is verified a transaction at a time, as the
+// registry calls the verifier (its head, then each batch). Runs on npm wasm-cairo's test runner,
+// so no Starknet node is needed, and prints the Cairo steps and the runner's gas estimate. The
+// proof must be made with the onchain profile (Poseidon252), as the contracts verify only those.
 //
 // Usage: node scripts/cairo/verify.mjs TENSORSTARK MODEL.tsm PROOF.bin --input INPUT.json
 //   TENSORSTARK      the tensorstark command (build/tensorstark)
 //   MODEL.tsm        the compiled model the proof is of
 //   PROOF.bin        the proof (tensorstark prove ... --profile onchain --hash poseidon252)
 //   --input FILE     the model input the proof is of: how many public values are inputs
+//   --sierra-gas     also the Sierra gas of each transaction's verification alone
 // Exits 0 and prints "valid in Cairo" if the registry records the proof's fact, 1 if it rejects
 // the proof (the test runner does not say which check failed: `tensorstark verify` does), 2 when
-// nothing could be checked: bad arguments, or the runner crashed (fashion_lenet's verification
-// exhausts its memory).
+// nothing could be checked: bad arguments, or the runner crashed (a verification too large for
+// its memory: prove with more query batches).
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,11 +25,13 @@ import { fileURLToPath } from 'node:url';
 
 import { bundlePackage } from './bundle.mjs';
 import { factOf } from './fact.mjs';
-import { compilerDiagnostics, runCairoTests, testSummary } from './runner.mjs';
+import {
+  compilerDiagnostics, runCairoTests, runInOwnProcess, testSummary,
+} from './runner.mjs';
 import { verificationTests } from './verification_tests.mjs';
 
-const USAGE =
-  'usage: node scripts/cairo/verify.mjs TENSORSTARK MODEL.tsm PROOF.bin --input INPUT.json';
+const USAGE = 'usage: node scripts/cairo/verify.mjs TENSORSTARK MODEL.tsm PROOF.bin --input '
+  + 'INPUT.json [--sierra-gas]';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fail = (message, code = 1) => {
   console.error(`verify.mjs: ${message}`);
@@ -39,9 +42,13 @@ const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   console.log(`${USAGE}\n\nVerifies an onchain (Poseidon252) proof of a compiled model with the `
     + 'Cairo verifier\'s\ncontracts, on npm wasm-cairo\'s test runner: the fact registry must '
-    + 'record the proof\'s fact.');
+    + 'record the proof\'s fact.\n\n--sierra-gas  also measures the Sierra gas of each transaction\'s '
+    + 'verification alone\n              (no contract call around it), as Starknet meters a '
+    + 'contract\'s execution:\n              a minute more per transaction');
   process.exit(0);
 }
+const sierraGasAt = args.indexOf('--sierra-gas');
+if (sierraGasAt >= 0) args.splice(sierraGasAt, 1);
 const inputAt = args.indexOf('--input');
 const inputFile = inputAt >= 0 ? args.splice(inputAt, 2)[1] : undefined;
 const [tensorstark, modelFile, proofFile] = args;
@@ -95,35 +102,45 @@ writeFileSync(path.join(packageDir, 'src/tests/verify_model.cairo'), verificatio
 const transactions = Array.isArray(calldata) ? [calldata]
   : [calldata.head, ...calldata.batches.map((batch) => [...calldata.head, ...batch])];
 const felts = transactions.reduce((sum, tx) => sum + tx.length, 0);
-console.error(`verifying ${proofFile} (${felts} calldata felts in ${transactions.length} `
-  + `transaction${transactions.length > 1 ? 's' : ''}) in Cairo (compiling the verifier and `
-  + 'running it takes about a minute)');
 // A proof verified at once goes through the contracts; one opened in batches is verified a
-// transaction at a time (its head, then each batch), as the registry calls the verifier: its
-// whole job through the contracts exceeds the runner's memory.
+// transaction at a time (its head, then each batch), as the registry calls the verifier, each in
+// its own process: the whole job in one runner exceeds its memory.
 const batched = transactions.length > 1;
+console.error(`verifying ${proofFile} (${felts} calldata felts in ${transactions.length} `
+  + `transaction${batched ? 's' : ''}) in Cairo (compiling the verifier and running it takes `
+  + `about a minute${batched ? ' per transaction' : ''})`);
 const source = bundlePackage(packageDir, batched
-  ? ['tests::verify_model::through_contracts', 'contracts::fact_registry', 'airs::model::Verifier']
+  ? ['tests::verify_model::through_contracts', 'contracts::fact_registry']
   : ['tests::verify_model::direct']);
-let output;
-try {
-  output = runCairoTests(source, batched ? 'verify_model::direct::test_transaction_'
-    : 'verify_model::through_contracts::test_fact_', { quiet: true });
-} catch (error) {
-  // A Rust panic inside the WebAssembly, as when a program exhausts its 4 GB of memory.
-  fail(`the Cairo test runner crashed (${error.message}): the verification may be too large for `
-    + 'its memory; nothing was checked', 2);
-}
-if (output.includes('Compilation failed')) {
-  fail(`the verifier does not compile:\n${compilerDiagnostics(source)}`);
-}
-const summary = testSummary(output);
-if (!summary || summary.passed !== transactions.length) {
-  fail(`invalid in Cairo: ${batched ? 'a transaction of the proof' : 'the fact registry'} rejected `
-    + 'it (tensorstark verify names the check)');
-}
-const steps = [...output.matchAll(/steps: (\d+)/g)].map((m) => Number(m[1]));
-const gas = [...output.matchAll(/gas usage est\.: (\d+)/g)].map((m) => Number(m[1]));
+const filters = batched
+  ? transactions.map((_, t) => `verify_model::direct::test_transaction_${t}_`)
+  : ['verify_model::through_contracts::test_fact_'];
+const steps = [];
+const gas = [];
+filters.forEach((filter, t) => {
+  let output;
+  try {
+    output = batched ? runInOwnProcess(source, filter)
+      : runCairoTests(source, filter, { quiet: true });
+  } catch (error) {
+    fail(`the Cairo test runner crashed (${error.message}): the verification may be too large for `
+      + 'its memory (prove with more query batches, --query-batches N); nothing was checked', 2);
+  }
+  if (output.includes('Compilation failed')) {
+    fail(`the verifier does not compile:\n${compilerDiagnostics(source)}`);
+  }
+  const what = t === 0 ? 'the head' : `query batch ${t - 1}`;
+  if (testSummary(output)?.passed !== 1) {
+    fail(`invalid in Cairo: ${batched ? `${what} (transaction ${t + 1} of ${filters.length})`
+      : 'the fact registry'} rejected it (tensorstark verify names the check)`);
+  }
+  steps.push(Number(output.match(/steps: (\d+)/)[1]));
+  gas.push(Number(output.match(/gas usage est\.: (\d+)/)[1]));
+  if (batched) {
+    console.error(`  transaction ${t + 1} of ${filters.length} (${what}) verifies: `
+      + `${steps[t].toLocaleString('en')} steps`);
+  }
+});
 const count = (values) => values.map((v) => v.toLocaleString('en')).join(' + ');
 console.log(batched
   ? `valid in Cairo: the head and each of the ${transactions.length - 1} query batches verify, `
@@ -132,3 +149,27 @@ console.log(batched
 console.log(`  model ${expected.model} (the commitment as a felt), ${count(steps)} Cairo steps, gas `
   + `${gas.map((g) => g.toExponential(2)).join(' + ')} (the test runner's estimate), `
   + `${count(transactions.map((tx) => tx.length))} calldata felts`);
+
+// The Sierra gas of each transaction's verification, each a program of its own whose main calls
+// what the model's verifier contract calls (contracts.cairo), in a process of its own.
+if (sierraGasAt >= 0) {
+  const program = bundlePackage(packageDir,
+    ['tests', 'contracts::fact_registry', 'airs::model::Verifier']);
+  const felts = (values) => `array![${values.join(', ')}].span()`;
+  const air = 'crate::airs::model::Air';
+  const calls = batched ? [
+    `let (statement, _) = crate::contracts::verify_head_calldata::<${air}>(${felts(calldata.head)}, `
+      + '96);\n    statement.model',
+    ...calldata.batches.map((batch) => `crate::contracts::verify_batch_calldata::<${air}>(`
+      + `${felts(calldata.head)}, ${felts(batch)}).into()`),
+  ] : [`crate::contracts::verify_calldata::<${air}>(${felts(calldata)}, 96).model`];
+  const gasUsed = calls.map((call, t) => {
+    try {
+      return runInOwnProcess(`${program}\nfn main() -> felt252 {\n    ${call}\n}\n`, null);
+    } catch (error) {
+      return fail(`the Sierra gas of transaction ${t + 1} could not be measured: ${error.message}`, 2);
+    }
+  });
+  console.log(`  Sierra gas of the verification alone: ${gasUsed.map((g) => g.toExponential(2))
+    .join(' + ')} (as a contract's execution is metered; the calls, calldata and storage cost more)`);
+}

@@ -30,7 +30,11 @@ size_t RelationIndex(const AirLayout& layout, const std::string& name) {
                              relations.begin());
 }
 
-// One constraint's function body: a `let` per expression node, the last one returned.
+// One constraint's function body: a `let` per expression node, the last one returned. Every index
+// into the mask or the inputs is a parameter (i0, i1, ... in the order they are read, values in
+// Args()), so that constraints with the same expression over other columns share one function:
+// the AIR's code, the contract class and the compiler's memory grow with the distinct
+// expressions, not with the number of components.
 class ConstraintWriter {
  public:
   ConstraintWriter(const ComponentInfo& info, const AirLayout& layout)
@@ -45,6 +49,9 @@ class ConstraintWriter {
 
   // What the body reads, so that the function declares nothing unused (Cairo warns).
   bool Uses(const std::string& what) const { return used_.count(what) > 0; }
+
+  // The values of the index parameters, in order.
+  const std::vector<size_t>& Args() const { return args_; }
 
  private:
   std::string Emit(const Expr& e) {
@@ -82,33 +89,44 @@ class ConstraintWriter {
     return name;
   }
 
+  // A new index parameter with this value.
+  std::string Index(size_t value) {
+    args_.push_back(value);
+    return fmt::format("i{}", args_.size() - 1);
+  }
+
   std::string Variable(const ExprVariable& v) {
     using Kind = ExprVariable::Kind;
     switch (v.kind) {
-      case Kind::kTrace:
+      case Kind::kTrace: {
         used_.insert("trace");
-        return fmt::format("*(*trace[{}])[{}]", v.index,
-                           IndexOf(info_.trace_offsets[v.index], v.offset));
-      case Kind::kInteraction:
+        const std::string column = Index(v.index);
+        return fmt::format("*(*trace[{}])[{}]", column,
+                           Index(IndexOf(info_.trace_offsets[v.index], v.offset)));
+      }
+      case Kind::kInteraction: {
         used_.insert("interaction");
-        return fmt::format("*(*interaction[{}])[{}]", v.index,
-                           IndexOf(info_.interaction_offsets[v.index], v.offset));
+        const std::string column = Index(v.index);
+        return fmt::format("*(*interaction[{}])[{}]", column,
+                           Index(IndexOf(info_.interaction_offsets[v.index], v.offset)));
+      }
       case Kind::kPreprocessed: {
         const auto& ids = info_.preprocessed_columns;
         used_.insert("preprocessed");
         return fmt::format("*preprocessed[{}]",
-                           std::find(ids.begin(), ids.end(), v.preprocessed) - ids.begin());
+                           Index(std::find(ids.begin(), ids.end(), v.preprocessed) - ids.begin()));
       }
       case Kind::kPublicInput:
         used_.insert("public_inputs");
-        return fmt::format("QM31Trait::from_m31(*public_inputs[{}])", v.index);
+        return fmt::format("QM31Trait::from_m31(*public_inputs[{}])", Index(v.index));
       case Kind::kLookupZ:
         used_.insert("lookup_elements");
-        return fmt::format("*lookup_elements[{}].z", RelationIndex(layout_, v.relation));
-      case Kind::kLookupAlphaPower:
+        return fmt::format("*lookup_elements[{}].z", Index(RelationIndex(layout_, v.relation)));
+      case Kind::kLookupAlphaPower: {
         used_.insert("lookup_elements");
-        return fmt::format("*(*lookup_elements[{}].alpha_powers)[{}]",
-                           RelationIndex(layout_, v.relation), v.index);
+        const std::string relation = Index(RelationIndex(layout_, v.relation));
+        return fmt::format("*(*lookup_elements[{}].alpha_powers)[{}]", relation, Index(v.index));
+      }
       case Kind::kClaimedSum:
         used_.insert("claimed_sum");
         return "claimed_sum";
@@ -121,6 +139,62 @@ class ConstraintWriter {
   std::map<const void*, std::string> names_;
   std::vector<std::string> lines_;
   std::set<std::string> used_;
+  std::vector<size_t> args_;
+};
+
+// The constraint functions of a module, one per distinct expression (ConstraintWriter).
+class ConstraintFunctions {
+ public:
+  // The call of the function for this constraint, which is the k-th of `component`.
+  std::string Call(const std::string& component, size_t k, const ComponentInfo& info,
+                   const AirLayout& layout, const Expr& constraint) {
+    ConstraintWriter writer(info, layout);
+    const std::string body = writer.Body(constraint);
+    const auto uses = [&](const char* what) { return writer.Uses(what); };
+    std::string prologue;
+    for (const char* field : {"preprocessed", "trace", "interaction"}) {
+      if (uses(field)) prologue += fmt::format("    let {0} = *mask.{0};\n", field);
+    }
+    for (const char* field : {"public_inputs", "lookup_elements"}) {
+      if (uses(field)) prologue += fmt::format("    let {0} = *inputs.{0};\n", field);
+    }
+    const bool reads_mask = uses("preprocessed") || uses("trace") || uses("interaction");
+    const bool reads_inputs = uses("public_inputs") || uses("lookup_elements");
+    std::string parameters, args;
+    for (size_t i = 0; i < writer.Args().size(); ++i) {
+      parameters += fmt::format(", i{}: u32", i);
+      args += fmt::format(", {}", writer.Args()[i]);
+    }
+    const std::string code = fmt::format(
+        "({}: @ComponentMask, {}: @AirInputs, {}: QM31{}) -> QM31 {{\n{}{}}}\n",
+        reads_mask ? "mask" : "_mask", reads_inputs ? "inputs" : "_inputs",
+        uses("claimed_sum") ? "claimed_sum" : "_claimed_sum", parameters, prologue, body);
+    auto [it, added] = index_.emplace(code, functions_.size());
+    if (added) functions_.push_back({fmt::format("{} constraint {}", component, k), code, 0});
+    ++functions_[it->second].n_uses;
+    return fmt::format("constraint_{}(mask, inputs, claimed_sum{})", it->second, args);
+  }
+
+  std::string Code() const {
+    std::string out;
+    for (size_t n = 0; n < functions_.size(); ++n) {
+      const Function& f = functions_[n];
+      out += fmt::format("\n/// {}{}.\nfn constraint_{}{}", f.first_use,
+                         f.n_uses > 1 ? fmt::format(", and {} more over other columns", f.n_uses - 1)
+                                      : "",
+                         n, f.code);
+    }
+    return out;
+  }
+
+ private:
+  struct Function {
+    std::string first_use;
+    std::string code;  // from the parameter list on
+    size_t n_uses;
+  };
+  std::vector<Function> functions_;
+  std::map<std::string, size_t> index_;
 };
 
 template <class T>
@@ -440,7 +514,8 @@ std::string GenerateCairoAir(std::span<const Component* const> components, const
       "use crate::statement::{{ModelStatement, input_bounds, term_runs}};\n"
       "use crate::verifier::ModelAir;\n",
       source);
-  std::string calls;
+  ConstraintFunctions functions;
+  std::string components_code, calls;
   for (size_t i = 0; i < components.size(); ++i) {
     const Component& c = *components[i];
     const ComponentInfo& info = layout.components[i].info;
@@ -450,28 +525,12 @@ std::string GenerateCairoAir(std::span<const Component* const> components, const
     std::string values;
     const std::vector<Expr> constraints = c.Constraints();
     for (size_t k = 0; k < constraints.size(); ++k) {
-      ConstraintWriter writer(info, layout);
-      const std::string body = writer.Body(constraints[k]);
-      const auto uses = [&](const char* what) { return writer.Uses(what); };
-      std::string prologue;
-      const bool reads_mask = uses("preprocessed") || uses("trace") || uses("interaction");
-      const bool reads_inputs = uses("public_inputs") || uses("lookup_elements");
-      for (const char* field : {"preprocessed", "trace", "interaction"}) {
-        if (uses(field)) prologue += fmt::format("    let {0} = *mask.{0};\n", field);
-      }
-      for (const char* field : {"public_inputs", "lookup_elements"}) {
-        if (uses(field)) prologue += fmt::format("    let {0} = *inputs.{0};\n", field);
-      }
-      out += fmt::format(
-          "\n/// {} constraint {}.\nfn {}_{}({}: @ComponentMask, {}: @AirInputs, {}: QM31) -> "
-          "QM31 {{\n{}{}}}\n",
-          c.name(), k, name, k, reads_mask ? "mask" : "_mask", reads_inputs ? "inputs" : "_inputs",
-          uses("claimed_sum") ? "claimed_sum" : "_claimed_sum", prologue, body);
-      values += fmt::format("        {}_{}(mask, inputs, claimed_sum),\n", name, k);
+      values += fmt::format("        {},\n",
+                            functions.Call(c.name(), k, info, layout, constraints[k]));
     }
     // The values first, folded in a loop: straight-line field arithmetic between many calls is
     // what the Sierra-to-CASM step cannot lay out.
-    out += fmt::format(
+    components_code += fmt::format(
         "\n/// {} (log size {}): its {} constraints folded into acc.\n"
         "fn {}(\n    mask: @ComponentMask,\n    inputs: @AirInputs,\n    claimed_sum: QM31,\n"
         "    denom_inv: QM31,\n    random_coeff: QM31,\n    acc: QM31,\n) -> QM31 {{\n"
@@ -483,6 +542,7 @@ std::string GenerateCairoAir(std::span<const Component* const> components, const
         "canonic_vanishing({}, point).inverse(), random_coeff, acc);\n",
         name, i, i, c.log_size());
   }
+  out += functions.Code() + components_code;
   out += AirShapeFunction(components, layout, statement.n_public_inputs);
   out += StatementFunctions(statement, layout);
   out += kModelAirAndContract;

@@ -3,7 +3,8 @@
 // hand: per component a function that folds its constraints at the out-of-domain point into the
 // composition in Horner form, acc = acc·α + c_k(p)·Z(p)^{-1}, as PointEvaluator does; and
 // evaluate_composition over all components, in order. Every expression node becomes one `let`,
-// so shared subexpressions (the LogUp batches) are computed once. The module also describes the
+// so shared subexpressions (the LogUp batches) are computed once; constraints with the same
+// expression over other columns share one function, called with their columns' indices. The module also describes the
 // AIR's shape and the model's statement, and implements the verifier's ModelAir trait with them
 // (verifier-cairo/src/verifier.cairo).
 #pragma once

@@ -2,7 +2,7 @@
 # scripts/cairo/verify.mjs end to end: a fresh onchain proof of fashion_mlp is verified by the Cairo
 # verifier's contracts, which record the fact computed from its public inputs (the same test as
 # the package's verify_fashion_mlp, on an AIR and a proof made now), and the same proof opened in
-# query batches, a transaction at a time; a proof of another model is
+# query batches, a transaction at a time, as is fashion_lenet's; a proof of another model is
 # rejected with exit code 1; a BLAKE2s proof, a missing file or a missing input get a one-line
 # error and exit code 2.
 # usage: cairo_verify_test.sh TENSORSTARK ROOT
@@ -40,6 +40,15 @@ cat "$work/out"
   --profile onchain --hash poseidon252 --query-batches 2 >/dev/null 2>&1
 expect_exit 0 "valid in Cairo: the head and each of the 2 query batches verify" \
   node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/batched.bin" --input "$mlp/input.json"
+cat "$work/out"
+# fashion_lenet, whose verification is too large for one runner (and one transaction's gas), in
+# four query batches: five transactions, each verified in a runner of its own.
+lenet=$root/examples/fashion_lenet
+"$ts" compile "$lenet/model.onnx" -o "$work/lenet.tsm" --calibration "$lenet/calibration.json" >/dev/null
+"$ts" prove "$work/lenet.tsm" --input "$lenet/input.json" -o "$work/lenet.bin" \
+  --profile onchain --hash poseidon252 --query-batches 4 >/dev/null 2>&1
+expect_exit 0 "valid in Cairo: the head and each of the 4 query batches verify" \
+  node "$verify" "$ts" "$work/lenet.tsm" "$work/lenet.bin" --input "$lenet/input.json"
 cat "$work/out"
 expect_exit 1 "invalid in Cairo" \
   node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/pinn.bin" --input "$root/examples/pinn/input.json"

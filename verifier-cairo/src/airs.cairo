@@ -2,3 +2,4 @@
 //! from the C++ constraint definitions.
 pub mod fashion_mlp;
 pub mod pinn;
+pub mod fashion_lenet;

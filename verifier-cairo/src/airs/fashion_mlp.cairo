@@ -8,206 +8,134 @@ use crate::fields::qm31::{QM31, QM31Trait};
 use crate::statement::{ModelStatement, input_bounds, term_runs};
 use crate::verifier::ModelAir;
 
-/// linear_0 constraint 0.
-fn evaluate_0_0(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
+/// linear_0 constraint 0, and 7 more over other columns.
+fn constraint_0(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = QM31Trait::from_u32s(1, 0, 0, 0);
-    let v1 = *preprocessed[3];
+    let v1 = *preprocessed[i0];
     let v2 = v0 - v1;
-    let v3 = *(*trace[0])[0];
-    let v4 = v2 * v3;
-    v4
-}
-
-/// linear_0 constraint 1.
-fn evaluate_0_1(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let v0 = QM31Trait::from_u32s(1, 0, 0, 0);
-    let v1 = *preprocessed[5];
-    let v2 = v0 - v1;
-    let v3 = *(*trace[1])[0];
-    let v4 = v2 * v3;
-    v4
-}
-
-/// linear_0 constraint 2.
-fn evaluate_0_2(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let v0 = QM31Trait::from_u32s(1, 0, 0, 0);
-    let v1 = *preprocessed[7];
-    let v2 = v0 - v1;
-    let v3 = *(*trace[2])[0];
-    let v4 = v2 * v3;
-    v4
-}
-
-/// linear_0 constraint 3.
-fn evaluate_0_3(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let v0 = QM31Trait::from_u32s(1, 0, 0, 0);
-    let v1 = *preprocessed[9];
-    let v2 = v0 - v1;
-    let v3 = *(*trace[3])[0];
+    let v3 = *(*trace[i1])[i2];
     let v4 = v2 * v3;
     v4
 }
 
 /// linear_0 constraint 4.
-fn evaluate_0_4(mask: @ComponentMask, inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
+fn constraint_1(mask: @ComponentMask, inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let interaction = *mask.interaction;
     let lookup_elements = *inputs.lookup_elements;
-    let v0 = *(*interaction[0])[0];
-    let v1 = *(*interaction[1])[0];
-    let v2 = *(*interaction[2])[0];
-    let v3 = *(*interaction[3])[0];
+    let v0 = *(*interaction[i0])[i1];
+    let v1 = *(*interaction[i2])[i3];
+    let v2 = *(*interaction[i4])[i5];
+    let v3 = *(*interaction[i6])[i7];
     let v4 = QM31Trait::from_partial_evals([v0, v1, v2, v3]);
-    let v5 = *preprocessed[2];
-    let v6 = *(*lookup_elements[1].alpha_powers)[1];
-    let v7 = *(*trace[0])[0];
+    let v5 = *preprocessed[i8];
+    let v6 = *(*lookup_elements[i9].alpha_powers)[i10];
+    let v7 = *(*trace[i11])[i12];
     let v8 = v6 * v7;
     let v9 = v5 + v8;
-    let v10 = *lookup_elements[1].z;
+    let v10 = *lookup_elements[i13].z;
     let v11 = v9 - v10;
-    let v12 = *preprocessed[4];
-    let v13 = *(*lookup_elements[1].alpha_powers)[1];
-    let v14 = *(*trace[1])[0];
+    let v12 = *preprocessed[i14];
+    let v13 = *(*lookup_elements[i15].alpha_powers)[i16];
+    let v14 = *(*trace[i17])[i18];
     let v15 = v13 * v14;
     let v16 = v12 + v15;
-    let v17 = *lookup_elements[1].z;
+    let v17 = *lookup_elements[i19].z;
     let v18 = v16 - v17;
     let v19 = v11 * v18;
     let v20 = v4 * v19;
-    let v21 = *preprocessed[3];
+    let v21 = *preprocessed[i20];
     let v22 = v21 * v18;
-    let v23 = *preprocessed[5];
+    let v23 = *preprocessed[i21];
     let v24 = v23 * v11;
     let v25 = v22 + v24;
     let v26 = v20 - v25;
     v26
 }
 
-/// linear_0 constraint 5.
-fn evaluate_0_5(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let v0 = QM31Trait::from_u32s(1, 0, 0, 0);
-    let v1 = *preprocessed[11];
-    let v2 = v0 - v1;
-    let v3 = *(*trace[4])[0];
-    let v4 = v2 * v3;
-    v4
-}
-
-/// linear_0 constraint 6.
-fn evaluate_0_6(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let v0 = QM31Trait::from_u32s(1, 0, 0, 0);
-    let v1 = *preprocessed[13];
-    let v2 = v0 - v1;
-    let v3 = *(*trace[5])[0];
-    let v4 = v2 * v3;
-    v4
-}
-
-/// linear_0 constraint 7.
-fn evaluate_0_7(mask: @ComponentMask, inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
+/// linear_0 constraint 7, and 1 more over other columns.
+fn constraint_2(mask: @ComponentMask, inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let interaction = *mask.interaction;
     let lookup_elements = *inputs.lookup_elements;
-    let v0 = *(*interaction[4])[0];
-    let v1 = *(*interaction[5])[0];
-    let v2 = *(*interaction[6])[0];
-    let v3 = *(*interaction[7])[0];
+    let v0 = *(*interaction[i0])[i1];
+    let v1 = *(*interaction[i2])[i3];
+    let v2 = *(*interaction[i4])[i5];
+    let v3 = *(*interaction[i6])[i7];
     let v4 = QM31Trait::from_partial_evals([v0, v1, v2, v3]);
-    let v5 = *(*interaction[0])[0];
-    let v6 = *(*interaction[1])[0];
-    let v7 = *(*interaction[2])[0];
-    let v8 = *(*interaction[3])[0];
+    let v5 = *(*interaction[i8])[i9];
+    let v6 = *(*interaction[i10])[i11];
+    let v7 = *(*interaction[i12])[i13];
+    let v8 = *(*interaction[i14])[i15];
     let v9 = QM31Trait::from_partial_evals([v5, v6, v7, v8]);
     let v10 = v4 - v9;
-    let v11 = *preprocessed[6];
-    let v12 = *(*lookup_elements[1].alpha_powers)[1];
-    let v13 = *(*trace[2])[0];
+    let v11 = *preprocessed[i16];
+    let v12 = *(*lookup_elements[i17].alpha_powers)[i18];
+    let v13 = *(*trace[i19])[i20];
     let v14 = v12 * v13;
     let v15 = v11 + v14;
-    let v16 = *lookup_elements[1].z;
+    let v16 = *lookup_elements[i21].z;
     let v17 = v15 - v16;
-    let v18 = *preprocessed[8];
-    let v19 = *(*lookup_elements[1].alpha_powers)[1];
-    let v20 = *(*trace[3])[0];
+    let v18 = *preprocessed[i22];
+    let v19 = *(*lookup_elements[i23].alpha_powers)[i24];
+    let v20 = *(*trace[i25])[i26];
     let v21 = v19 * v20;
     let v22 = v18 + v21;
-    let v23 = *lookup_elements[1].z;
+    let v23 = *lookup_elements[i27].z;
     let v24 = v22 - v23;
     let v25 = v17 * v24;
     let v26 = v10 * v25;
-    let v27 = *preprocessed[7];
+    let v27 = *preprocessed[i28];
     let v28 = v27 * v24;
-    let v29 = *preprocessed[9];
+    let v29 = *preprocessed[i29];
     let v30 = v29 * v17;
     let v31 = v28 + v30;
     let v32 = v26 - v31;
     v32
 }
 
-/// linear_0 constraint 8.
-fn evaluate_0_8(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let v0 = QM31Trait::from_u32s(1, 0, 0, 0);
-    let v1 = *preprocessed[15];
-    let v2 = v0 - v1;
-    let v3 = *(*trace[6])[0];
-    let v4 = v2 * v3;
-    v4
-}
-
 /// linear_0 constraint 9.
-fn evaluate_0_9(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
+fn constraint_3(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
-    let v0 = *(*trace[7])[1];
+    let v0 = *(*trace[i0])[i1];
     let v1 = QM31Trait::from_u32s(1, 0, 0, 0);
-    let v2 = *preprocessed[0];
+    let v2 = *preprocessed[i2];
     let v3 = v1 - v2;
-    let v4 = *(*trace[7])[0];
+    let v4 = *(*trace[i3])[i4];
     let v5 = v3 * v4;
     let v6 = v0 - v5;
-    let v7 = *preprocessed[16];
-    let v8 = *(*trace[0])[0];
-    let v9 = *preprocessed[17];
+    let v7 = *preprocessed[i5];
+    let v8 = *(*trace[i6])[i7];
+    let v9 = *preprocessed[i8];
     let v10 = v8 * v9;
     let v11 = v7 + v10;
-    let v12 = *(*trace[1])[0];
-    let v13 = *preprocessed[18];
+    let v12 = *(*trace[i9])[i10];
+    let v13 = *preprocessed[i11];
     let v14 = v12 * v13;
     let v15 = v11 + v14;
-    let v16 = *(*trace[2])[0];
-    let v17 = *preprocessed[19];
+    let v16 = *(*trace[i12])[i13];
+    let v17 = *preprocessed[i14];
     let v18 = v16 * v17;
     let v19 = v15 + v18;
-    let v20 = *(*trace[3])[0];
-    let v21 = *preprocessed[20];
+    let v20 = *(*trace[i15])[i16];
+    let v21 = *preprocessed[i17];
     let v22 = v20 * v21;
     let v23 = v19 + v22;
-    let v24 = *(*trace[4])[0];
-    let v25 = *preprocessed[21];
+    let v24 = *(*trace[i18])[i19];
+    let v25 = *preprocessed[i20];
     let v26 = v24 * v25;
     let v27 = v23 + v26;
-    let v28 = *(*trace[5])[0];
-    let v29 = *preprocessed[22];
+    let v28 = *(*trace[i21])[i22];
+    let v29 = *preprocessed[i23];
     let v30 = v28 * v29;
     let v31 = v27 + v30;
-    let v32 = *(*trace[6])[0];
-    let v33 = *preprocessed[23];
+    let v32 = *(*trace[i24])[i25];
+    let v33 = *preprocessed[i26];
     let v34 = v32 * v33;
     let v35 = v31 + v34;
     let v36 = v6 - v35;
@@ -215,30 +143,30 @@ fn evaluate_0_9(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -
 }
 
 /// linear_0 constraint 10.
-fn evaluate_0_10(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
+fn constraint_4(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
-    let v0 = *preprocessed[1];
-    let v1 = *(*trace[7])[1];
-    let v2 = *(*trace[8])[0];
+    let v0 = *preprocessed[i0];
+    let v1 = *(*trace[i1])[i2];
+    let v2 = *(*trace[i3])[i4];
     let v3 = QM31Trait::from_u32s(4096, 0, 0, 0);
     let v4 = v2 * v3;
     let v5 = v1 - v4;
-    let v6 = *(*trace[9])[0];
+    let v6 = *(*trace[i5])[i6];
     let v7 = v5 - v6;
     let v8 = v0 * v7;
     v8
 }
 
-/// linear_0 constraint 11.
-fn evaluate_0_11(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
+/// linear_0 constraint 11, and 1 more over other columns.
+fn constraint_5(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
-    let v0 = *preprocessed[1];
-    let v1 = *(*trace[9])[0];
-    let v2 = *(*trace[12])[0];
+    let v0 = *preprocessed[i0];
+    let v1 = *(*trace[i1])[i2];
+    let v2 = *(*trace[i3])[i4];
     let v3 = v1 - v2;
-    let v4 = *(*trace[13])[0];
+    let v4 = *(*trace[i5])[i6];
     let v5 = QM31Trait::from_u32s(256, 0, 0, 0);
     let v6 = v4 * v5;
     let v7 = v3 - v6;
@@ -246,59 +174,17 @@ fn evaluate_0_11(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) 
     v8
 }
 
-/// linear_0 constraint 12.
-fn evaluate_0_12(mask: @ComponentMask, inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let interaction = *mask.interaction;
-    let lookup_elements = *inputs.lookup_elements;
-    let v0 = *(*interaction[8])[0];
-    let v1 = *(*interaction[9])[0];
-    let v2 = *(*interaction[10])[0];
-    let v3 = *(*interaction[11])[0];
-    let v4 = QM31Trait::from_partial_evals([v0, v1, v2, v3]);
-    let v5 = *(*interaction[4])[0];
-    let v6 = *(*interaction[5])[0];
-    let v7 = *(*interaction[6])[0];
-    let v8 = *(*interaction[7])[0];
-    let v9 = QM31Trait::from_partial_evals([v5, v6, v7, v8]);
-    let v10 = v4 - v9;
-    let v11 = *preprocessed[10];
-    let v12 = *(*lookup_elements[1].alpha_powers)[1];
-    let v13 = *(*trace[4])[0];
-    let v14 = v12 * v13;
-    let v15 = v11 + v14;
-    let v16 = *lookup_elements[1].z;
-    let v17 = v15 - v16;
-    let v18 = *preprocessed[12];
-    let v19 = *(*lookup_elements[1].alpha_powers)[1];
-    let v20 = *(*trace[5])[0];
-    let v21 = v19 * v20;
-    let v22 = v18 + v21;
-    let v23 = *lookup_elements[1].z;
-    let v24 = v22 - v23;
-    let v25 = v17 * v24;
-    let v26 = v10 * v25;
-    let v27 = *preprocessed[11];
-    let v28 = v27 * v24;
-    let v29 = *preprocessed[13];
-    let v30 = v29 * v17;
-    let v31 = v28 + v30;
-    let v32 = v26 - v31;
-    v32
-}
-
 /// linear_0 constraint 13.
-fn evaluate_0_13(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
+fn constraint_6(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
-    let v0 = *preprocessed[1];
-    let v1 = *(*trace[9])[0];
+    let v0 = *preprocessed[i0];
+    let v1 = *(*trace[i1])[i2];
     let v2 = QM31Trait::from_u32s(61440, 0, 0, 0);
     let v3 = v1 + v2;
-    let v4 = *(*trace[14])[0];
+    let v4 = *(*trace[i3])[i4];
     let v5 = v3 - v4;
-    let v6 = *(*trace[15])[0];
+    let v6 = *(*trace[i5])[i6];
     let v7 = QM31Trait::from_u32s(256, 0, 0, 0);
     let v8 = v6 * v7;
     let v9 = v5 - v8;
@@ -307,37 +193,37 @@ fn evaluate_0_13(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) 
 }
 
 /// linear_0 constraint 14.
-fn evaluate_0_14(mask: @ComponentMask, inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
+fn constraint_7(mask: @ComponentMask, inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let interaction = *mask.interaction;
     let lookup_elements = *inputs.lookup_elements;
-    let v0 = *(*interaction[12])[0];
-    let v1 = *(*interaction[13])[0];
-    let v2 = *(*interaction[14])[0];
-    let v3 = *(*interaction[15])[0];
+    let v0 = *(*interaction[i0])[i1];
+    let v1 = *(*interaction[i2])[i3];
+    let v2 = *(*interaction[i4])[i5];
+    let v3 = *(*interaction[i6])[i7];
     let v4 = QM31Trait::from_partial_evals([v0, v1, v2, v3]);
-    let v5 = *(*interaction[8])[0];
-    let v6 = *(*interaction[9])[0];
-    let v7 = *(*interaction[10])[0];
-    let v8 = *(*interaction[11])[0];
+    let v5 = *(*interaction[i8])[i9];
+    let v6 = *(*interaction[i10])[i11];
+    let v7 = *(*interaction[i12])[i13];
+    let v8 = *(*interaction[i14])[i15];
     let v9 = QM31Trait::from_partial_evals([v5, v6, v7, v8]);
     let v10 = v4 - v9;
-    let v11 = *preprocessed[14];
-    let v12 = *(*lookup_elements[1].alpha_powers)[1];
-    let v13 = *(*trace[6])[0];
+    let v11 = *preprocessed[i16];
+    let v12 = *(*lookup_elements[i17].alpha_powers)[i18];
+    let v13 = *(*trace[i19])[i20];
     let v14 = v12 * v13;
     let v15 = v11 + v14;
-    let v16 = *lookup_elements[1].z;
+    let v16 = *lookup_elements[i21].z;
     let v17 = v15 - v16;
-    let v18 = *(*trace[12])[0];
-    let v19 = *lookup_elements[0].z;
+    let v18 = *(*trace[i22])[i23];
+    let v19 = *lookup_elements[i24].z;
     let v20 = v18 - v19;
     let v21 = v17 * v20;
     let v22 = v10 * v21;
-    let v23 = *preprocessed[15];
+    let v23 = *preprocessed[i25];
     let v24 = v23 * v20;
-    let v25 = *preprocessed[1];
+    let v25 = *preprocessed[i26];
     let v26 = v25 * v17;
     let v27 = v24 + v26;
     let v28 = v22 - v27;
@@ -345,9 +231,9 @@ fn evaluate_0_14(mask: @ComponentMask, inputs: @AirInputs, _claimed_sum: QM31) -
 }
 
 /// linear_0 constraint 15.
-fn evaluate_0_15(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
+fn constraint_8(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32) -> QM31 {
     let trace = *mask.trace;
-    let v0 = *(*trace[11])[0];
+    let v0 = *(*trace[i0])[i1];
     let v1 = QM31Trait::from_u32s(1, 0, 0, 0);
     let v2 = v0 - v1;
     let v3 = v0 * v2;
@@ -355,19 +241,19 @@ fn evaluate_0_15(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) 
 }
 
 /// linear_0 constraint 16.
-fn evaluate_0_16(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
+fn constraint_9(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
-    let v0 = *preprocessed[1];
+    let v0 = *preprocessed[i0];
     let v1 = QM31Trait::from_u32s(1, 0, 0, 0);
-    let v2 = *(*trace[11])[0];
+    let v2 = *(*trace[i1])[i2];
     let v3 = v1 - v2;
     let v4 = v3 - v2;
-    let v5 = *(*trace[8])[0];
+    let v5 = *(*trace[i3])[i4];
     let v6 = v4 * v5;
-    let v7 = *(*trace[16])[0];
+    let v7 = *(*trace[i5])[i6];
     let v8 = v6 - v7;
-    let v9 = *(*trace[17])[0];
+    let v9 = *(*trace[i7])[i8];
     let v10 = QM31Trait::from_u32s(256, 0, 0, 0);
     let v11 = v9 * v10;
     let v12 = v8 - v11;
@@ -375,32 +261,32 @@ fn evaluate_0_16(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) 
     v13
 }
 
-/// linear_0 constraint 17.
-fn evaluate_0_17(mask: @ComponentMask, inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
+/// linear_0 constraint 17, and 4 more over other columns.
+fn constraint_10(mask: @ComponentMask, inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let interaction = *mask.interaction;
     let lookup_elements = *inputs.lookup_elements;
-    let v0 = *(*interaction[16])[0];
-    let v1 = *(*interaction[17])[0];
-    let v2 = *(*interaction[18])[0];
-    let v3 = *(*interaction[19])[0];
+    let v0 = *(*interaction[i0])[i1];
+    let v1 = *(*interaction[i2])[i3];
+    let v2 = *(*interaction[i4])[i5];
+    let v3 = *(*interaction[i6])[i7];
     let v4 = QM31Trait::from_partial_evals([v0, v1, v2, v3]);
-    let v5 = *(*interaction[12])[0];
-    let v6 = *(*interaction[13])[0];
-    let v7 = *(*interaction[14])[0];
-    let v8 = *(*interaction[15])[0];
+    let v5 = *(*interaction[i8])[i9];
+    let v6 = *(*interaction[i10])[i11];
+    let v7 = *(*interaction[i12])[i13];
+    let v8 = *(*interaction[i14])[i15];
     let v9 = QM31Trait::from_partial_evals([v5, v6, v7, v8]);
     let v10 = v4 - v9;
-    let v11 = *(*trace[13])[0];
-    let v12 = *lookup_elements[0].z;
+    let v11 = *(*trace[i16])[i17];
+    let v12 = *lookup_elements[i18].z;
     let v13 = v11 - v12;
-    let v14 = *(*trace[14])[0];
-    let v15 = *lookup_elements[0].z;
+    let v14 = *(*trace[i19])[i20];
+    let v15 = *lookup_elements[i21].z;
     let v16 = v14 - v15;
     let v17 = v13 * v16;
     let v18 = v10 * v17;
-    let v19 = *preprocessed[1];
+    let v19 = *preprocessed[i22];
     let v20 = v19 * v16;
     let v21 = v19 * v13;
     let v22 = v20 + v21;
@@ -409,29 +295,29 @@ fn evaluate_0_17(mask: @ComponentMask, inputs: @AirInputs, _claimed_sum: QM31) -
 }
 
 /// linear_0 constraint 18.
-fn evaluate_0_18(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
+fn constraint_11(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32) -> QM31 {
     let trace = *mask.trace;
-    let v0 = *(*trace[10])[0];
-    let v1 = *(*trace[8])[0];
+    let v0 = *(*trace[i0])[i1];
+    let v1 = *(*trace[i2])[i3];
     let v2 = v0 - v1;
-    let v3 = *(*trace[11])[0];
+    let v3 = *(*trace[i4])[i5];
     let v4 = -v1;
     let v5 = v3 * v4;
     let v6 = v2 - v5;
     v6
 }
 
-/// linear_0 constraint 19.
-fn evaluate_0_19(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
+/// linear_0 constraint 19, and 1 more over other columns.
+fn constraint_12(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
-    let v0 = *preprocessed[1];
-    let v1 = *(*trace[10])[0];
+    let v0 = *preprocessed[i0];
+    let v1 = *(*trace[i1])[i2];
     let v2 = QM31Trait::from_u32s(32768, 0, 0, 0);
     let v3 = v1 + v2;
-    let v4 = *(*trace[18])[0];
+    let v4 = *(*trace[i3])[i4];
     let v5 = v3 - v4;
-    let v6 = *(*trace[19])[0];
+    let v6 = *(*trace[i5])[i6];
     let v7 = QM31Trait::from_u32s(256, 0, 0, 0);
     let v8 = v6 * v7;
     let v9 = v5 - v8;
@@ -439,119 +325,219 @@ fn evaluate_0_19(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) 
     v10
 }
 
-/// linear_0 constraint 20.
-fn evaluate_0_20(mask: @ComponentMask, inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let interaction = *mask.interaction;
-    let lookup_elements = *inputs.lookup_elements;
-    let v0 = *(*interaction[20])[0];
-    let v1 = *(*interaction[21])[0];
-    let v2 = *(*interaction[22])[0];
-    let v3 = *(*interaction[23])[0];
-    let v4 = QM31Trait::from_partial_evals([v0, v1, v2, v3]);
-    let v5 = *(*interaction[16])[0];
-    let v6 = *(*interaction[17])[0];
-    let v7 = *(*interaction[18])[0];
-    let v8 = *(*interaction[19])[0];
-    let v9 = QM31Trait::from_partial_evals([v5, v6, v7, v8]);
-    let v10 = v4 - v9;
-    let v11 = *(*trace[15])[0];
-    let v12 = *lookup_elements[0].z;
-    let v13 = v11 - v12;
-    let v14 = *(*trace[16])[0];
-    let v15 = *lookup_elements[0].z;
-    let v16 = v14 - v15;
-    let v17 = v13 * v16;
-    let v18 = v10 * v17;
-    let v19 = *preprocessed[1];
-    let v20 = v19 * v16;
-    let v21 = v19 * v13;
-    let v22 = v20 + v21;
-    let v23 = v18 - v22;
-    v23
-}
-
-/// linear_0 constraint 21.
-fn evaluate_0_21(mask: @ComponentMask, inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let interaction = *mask.interaction;
-    let lookup_elements = *inputs.lookup_elements;
-    let v0 = *(*interaction[24])[0];
-    let v1 = *(*interaction[25])[0];
-    let v2 = *(*interaction[26])[0];
-    let v3 = *(*interaction[27])[0];
-    let v4 = QM31Trait::from_partial_evals([v0, v1, v2, v3]);
-    let v5 = *(*interaction[20])[0];
-    let v6 = *(*interaction[21])[0];
-    let v7 = *(*interaction[22])[0];
-    let v8 = *(*interaction[23])[0];
-    let v9 = QM31Trait::from_partial_evals([v5, v6, v7, v8]);
-    let v10 = v4 - v9;
-    let v11 = *(*trace[17])[0];
-    let v12 = *lookup_elements[0].z;
-    let v13 = v11 - v12;
-    let v14 = *(*trace[18])[0];
-    let v15 = *lookup_elements[0].z;
-    let v16 = v14 - v15;
-    let v17 = v13 * v16;
-    let v18 = v10 * v17;
-    let v19 = *preprocessed[1];
-    let v20 = v19 * v16;
-    let v21 = v19 * v13;
-    let v22 = v20 + v21;
-    let v23 = v18 - v22;
-    v23
-}
-
 /// linear_0 constraint 22.
-fn evaluate_0_22(mask: @ComponentMask, inputs: @AirInputs, claimed_sum: QM31) -> QM31 {
+fn constraint_13(mask: @ComponentMask, inputs: @AirInputs, claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let interaction = *mask.interaction;
     let lookup_elements = *inputs.lookup_elements;
-    let v0 = *(*interaction[28])[1];
-    let v1 = *(*interaction[29])[1];
-    let v2 = *(*interaction[30])[1];
-    let v3 = *(*interaction[31])[1];
+    let v0 = *(*interaction[i0])[i1];
+    let v1 = *(*interaction[i2])[i3];
+    let v2 = *(*interaction[i4])[i5];
+    let v3 = *(*interaction[i6])[i7];
     let v4 = QM31Trait::from_partial_evals([v0, v1, v2, v3]);
-    let v5 = *(*interaction[28])[0];
-    let v6 = *(*interaction[29])[0];
-    let v7 = *(*interaction[30])[0];
-    let v8 = *(*interaction[31])[0];
+    let v5 = *(*interaction[i8])[i9];
+    let v6 = *(*interaction[i10])[i11];
+    let v7 = *(*interaction[i12])[i13];
+    let v8 = *(*interaction[i14])[i15];
     let v9 = QM31Trait::from_partial_evals([v5, v6, v7, v8]);
     let v10 = v4 - v9;
-    let v11 = *(*interaction[24])[0];
-    let v12 = *(*interaction[25])[0];
-    let v13 = *(*interaction[26])[0];
-    let v14 = *(*interaction[27])[0];
+    let v11 = *(*interaction[i16])[i17];
+    let v12 = *(*interaction[i18])[i19];
+    let v13 = *(*interaction[i20])[i21];
+    let v14 = *(*interaction[i22])[i23];
     let v15 = QM31Trait::from_partial_evals([v11, v12, v13, v14]);
     let v16 = v10 - v15;
     let v17 = claimed_sum;
     let v18 = QM31Trait::from_u32s(262144, 0, 0, 0);
     let v19 = v17 * v18;
     let v20 = v16 + v19;
-    let v21 = *(*trace[19])[0];
-    let v22 = *lookup_elements[0].z;
+    let v21 = *(*trace[i24])[i25];
+    let v22 = *lookup_elements[i26].z;
     let v23 = v21 - v22;
-    let v24 = *preprocessed[24];
-    let v25 = *(*lookup_elements[1].alpha_powers)[1];
-    let v26 = *(*trace[10])[0];
+    let v24 = *preprocessed[i27];
+    let v25 = *(*lookup_elements[i28].alpha_powers)[i29];
+    let v26 = *(*trace[i30])[i31];
     let v27 = v25 * v26;
     let v28 = v24 + v27;
-    let v29 = *lookup_elements[1].z;
+    let v29 = *lookup_elements[i32].z;
     let v30 = v28 - v29;
     let v31 = v23 * v30;
     let v32 = v20 * v31;
-    let v33 = *preprocessed[1];
+    let v33 = *preprocessed[i33];
     let v34 = v33 * v30;
-    let v35 = *preprocessed[25];
+    let v35 = *preprocessed[i34];
     let v36 = -v35;
     let v37 = v36 * v23;
     let v38 = v34 + v37;
     let v39 = v32 - v38;
     v39
+}
+
+/// linear_1 constraint 1.
+fn constraint_14(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32) -> QM31 {
+    let preprocessed = *mask.preprocessed;
+    let trace = *mask.trace;
+    let v0 = *(*trace[i0])[i1];
+    let v1 = QM31Trait::from_u32s(1, 0, 0, 0);
+    let v2 = *preprocessed[i2];
+    let v3 = v1 - v2;
+    let v4 = *(*trace[i3])[i4];
+    let v5 = v3 * v4;
+    let v6 = v0 - v5;
+    let v7 = *preprocessed[i5];
+    let v8 = *(*trace[i6])[i7];
+    let v9 = *preprocessed[i8];
+    let v10 = v8 * v9;
+    let v11 = v7 + v10;
+    let v12 = v6 - v11;
+    v12
+}
+
+/// linear_1 constraint 2.
+fn constraint_15(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32) -> QM31 {
+    let preprocessed = *mask.preprocessed;
+    let trace = *mask.trace;
+    let v0 = *preprocessed[i0];
+    let v1 = *(*trace[i1])[i2];
+    let v2 = *(*trace[i3])[i4];
+    let v3 = QM31Trait::from_u32s(1024, 0, 0, 0);
+    let v4 = v2 * v3;
+    let v5 = v1 - v4;
+    let v6 = *(*trace[i5])[i6];
+    let v7 = v5 - v6;
+    let v8 = v0 * v7;
+    v8
+}
+
+/// linear_1 constraint 4.
+fn constraint_16(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32) -> QM31 {
+    let preprocessed = *mask.preprocessed;
+    let trace = *mask.trace;
+    let v0 = *preprocessed[i0];
+    let v1 = *(*trace[i1])[i2];
+    let v2 = QM31Trait::from_u32s(64512, 0, 0, 0);
+    let v3 = v1 + v2;
+    let v4 = *(*trace[i3])[i4];
+    let v5 = v3 - v4;
+    let v6 = *(*trace[i5])[i6];
+    let v7 = QM31Trait::from_u32s(256, 0, 0, 0);
+    let v8 = v6 * v7;
+    let v9 = v5 - v8;
+    let v10 = v0 * v9;
+    v10
+}
+
+/// linear_1 constraint 5.
+fn constraint_17(mask: @ComponentMask, inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32) -> QM31 {
+    let preprocessed = *mask.preprocessed;
+    let trace = *mask.trace;
+    let interaction = *mask.interaction;
+    let lookup_elements = *inputs.lookup_elements;
+    let v0 = *(*interaction[i0])[i1];
+    let v1 = *(*interaction[i2])[i3];
+    let v2 = *(*interaction[i4])[i5];
+    let v3 = *(*interaction[i6])[i7];
+    let v4 = QM31Trait::from_partial_evals([v0, v1, v2, v3]);
+    let v5 = *preprocessed[i8];
+    let v6 = *(*lookup_elements[i9].alpha_powers)[i10];
+    let v7 = *(*trace[i11])[i12];
+    let v8 = v6 * v7;
+    let v9 = v5 + v8;
+    let v10 = *lookup_elements[i13].z;
+    let v11 = v9 - v10;
+    let v12 = *(*trace[i14])[i15];
+    let v13 = *lookup_elements[i16].z;
+    let v14 = v12 - v13;
+    let v15 = v11 * v14;
+    let v16 = v4 * v15;
+    let v17 = *preprocessed[i17];
+    let v18 = v17 * v14;
+    let v19 = *preprocessed[i18];
+    let v20 = v19 * v11;
+    let v21 = v18 + v20;
+    let v22 = v16 - v21;
+    v22
+}
+
+/// linear_1 constraint 9.
+fn constraint_18(mask: @ComponentMask, inputs: @AirInputs, claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32) -> QM31 {
+    let preprocessed = *mask.preprocessed;
+    let trace = *mask.trace;
+    let interaction = *mask.interaction;
+    let lookup_elements = *inputs.lookup_elements;
+    let v0 = *(*interaction[i0])[i1];
+    let v1 = *(*interaction[i2])[i3];
+    let v2 = *(*interaction[i4])[i5];
+    let v3 = *(*interaction[i6])[i7];
+    let v4 = QM31Trait::from_partial_evals([v0, v1, v2, v3]);
+    let v5 = *(*interaction[i8])[i9];
+    let v6 = *(*interaction[i10])[i11];
+    let v7 = *(*interaction[i12])[i13];
+    let v8 = *(*interaction[i14])[i15];
+    let v9 = QM31Trait::from_partial_evals([v5, v6, v7, v8]);
+    let v10 = v4 - v9;
+    let v11 = *(*interaction[i16])[i17];
+    let v12 = *(*interaction[i18])[i19];
+    let v13 = *(*interaction[i20])[i21];
+    let v14 = *(*interaction[i22])[i23];
+    let v15 = QM31Trait::from_partial_evals([v11, v12, v13, v14]);
+    let v16 = v10 - v15;
+    let v17 = claimed_sum;
+    let v18 = QM31Trait::from_u32s(2097152, 0, 0, 0);
+    let v19 = v17 * v18;
+    let v20 = v16 + v19;
+    let v21 = *(*trace[i24])[i25];
+    let v22 = *lookup_elements[i26].z;
+    let v23 = v21 - v22;
+    let v24 = *preprocessed[i27];
+    let v25 = *(*lookup_elements[i28].alpha_powers)[i29];
+    let v26 = *(*trace[i30])[i31];
+    let v27 = v25 * v26;
+    let v28 = v24 + v27;
+    let v29 = *lookup_elements[i32].z;
+    let v30 = v28 - v29;
+    let v31 = v23 * v30;
+    let v32 = v20 * v31;
+    let v33 = *preprocessed[i33];
+    let v34 = v33 * v30;
+    let v35 = *preprocessed[i34];
+    let v36 = -v35;
+    let v37 = v36 * v23;
+    let v38 = v34 + v37;
+    let v39 = v32 - v38;
+    v39
+}
+
+/// range_table_8 constraint 0.
+fn constraint_19(mask: @ComponentMask, inputs: @AirInputs, claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32) -> QM31 {
+    let preprocessed = *mask.preprocessed;
+    let trace = *mask.trace;
+    let interaction = *mask.interaction;
+    let lookup_elements = *inputs.lookup_elements;
+    let v0 = *(*interaction[i0])[i1];
+    let v1 = *(*interaction[i2])[i3];
+    let v2 = *(*interaction[i4])[i5];
+    let v3 = *(*interaction[i6])[i7];
+    let v4 = QM31Trait::from_partial_evals([v0, v1, v2, v3]);
+    let v5 = *(*interaction[i8])[i9];
+    let v6 = *(*interaction[i10])[i11];
+    let v7 = *(*interaction[i12])[i13];
+    let v8 = *(*interaction[i14])[i15];
+    let v9 = QM31Trait::from_partial_evals([v5, v6, v7, v8]);
+    let v10 = v4 - v9;
+    let v11 = claimed_sum;
+    let v12 = QM31Trait::from_u32s(8388608, 0, 0, 0);
+    let v13 = v11 * v12;
+    let v14 = v10 + v13;
+    let v15 = *preprocessed[i16];
+    let v16 = *lookup_elements[i17].z;
+    let v17 = v15 - v16;
+    let v18 = v14 * v17;
+    let v19 = *(*trace[i18])[i19];
+    let v20 = -v19;
+    let v21 = v18 - v20;
+    v21
 }
 
 /// linear_0 (log size 13): its 23 constraints folded into acc.
@@ -564,278 +550,31 @@ fn evaluate_0(
     acc: QM31,
 ) -> QM31 {
     let values = array![
-        evaluate_0_0(mask, inputs, claimed_sum),
-        evaluate_0_1(mask, inputs, claimed_sum),
-        evaluate_0_2(mask, inputs, claimed_sum),
-        evaluate_0_3(mask, inputs, claimed_sum),
-        evaluate_0_4(mask, inputs, claimed_sum),
-        evaluate_0_5(mask, inputs, claimed_sum),
-        evaluate_0_6(mask, inputs, claimed_sum),
-        evaluate_0_7(mask, inputs, claimed_sum),
-        evaluate_0_8(mask, inputs, claimed_sum),
-        evaluate_0_9(mask, inputs, claimed_sum),
-        evaluate_0_10(mask, inputs, claimed_sum),
-        evaluate_0_11(mask, inputs, claimed_sum),
-        evaluate_0_12(mask, inputs, claimed_sum),
-        evaluate_0_13(mask, inputs, claimed_sum),
-        evaluate_0_14(mask, inputs, claimed_sum),
-        evaluate_0_15(mask, inputs, claimed_sum),
-        evaluate_0_16(mask, inputs, claimed_sum),
-        evaluate_0_17(mask, inputs, claimed_sum),
-        evaluate_0_18(mask, inputs, claimed_sum),
-        evaluate_0_19(mask, inputs, claimed_sum),
-        evaluate_0_20(mask, inputs, claimed_sum),
-        evaluate_0_21(mask, inputs, claimed_sum),
-        evaluate_0_22(mask, inputs, claimed_sum),
+        constraint_0(mask, inputs, claimed_sum, 3, 0, 0),
+        constraint_0(mask, inputs, claimed_sum, 5, 1, 0),
+        constraint_0(mask, inputs, claimed_sum, 7, 2, 0),
+        constraint_0(mask, inputs, claimed_sum, 9, 3, 0),
+        constraint_1(mask, inputs, claimed_sum, 0, 0, 1, 0, 2, 0, 3, 0, 2, 1, 1, 0, 0, 1, 4, 1, 1, 1, 0, 1, 3, 5),
+        constraint_0(mask, inputs, claimed_sum, 11, 4, 0),
+        constraint_0(mask, inputs, claimed_sum, 13, 5, 0),
+        constraint_2(mask, inputs, claimed_sum, 4, 0, 5, 0, 6, 0, 7, 0, 0, 0, 1, 0, 2, 0, 3, 0, 6, 1, 1, 2, 0, 1, 8, 1, 1, 3, 0, 1, 7, 9),
+        constraint_0(mask, inputs, claimed_sum, 15, 6, 0),
+        constraint_3(mask, inputs, claimed_sum, 7, 1, 0, 7, 0, 16, 0, 0, 17, 1, 0, 18, 2, 0, 19, 3, 0, 20, 4, 0, 21, 5, 0, 22, 6, 0, 23),
+        constraint_4(mask, inputs, claimed_sum, 1, 7, 1, 8, 0, 9, 0),
+        constraint_5(mask, inputs, claimed_sum, 1, 9, 0, 12, 0, 13, 0),
+        constraint_2(mask, inputs, claimed_sum, 8, 0, 9, 0, 10, 0, 11, 0, 4, 0, 5, 0, 6, 0, 7, 0, 10, 1, 1, 4, 0, 1, 12, 1, 1, 5, 0, 1, 11, 13),
+        constraint_6(mask, inputs, claimed_sum, 1, 9, 0, 14, 0, 15, 0),
+        constraint_7(mask, inputs, claimed_sum, 12, 0, 13, 0, 14, 0, 15, 0, 8, 0, 9, 0, 10, 0, 11, 0, 14, 1, 1, 6, 0, 1, 12, 0, 0, 15, 1),
+        constraint_8(mask, inputs, claimed_sum, 11, 0),
+        constraint_9(mask, inputs, claimed_sum, 1, 11, 0, 8, 0, 16, 0, 17, 0),
+        constraint_10(mask, inputs, claimed_sum, 16, 0, 17, 0, 18, 0, 19, 0, 12, 0, 13, 0, 14, 0, 15, 0, 13, 0, 0, 14, 0, 0, 1),
+        constraint_11(mask, inputs, claimed_sum, 10, 0, 8, 0, 11, 0),
+        constraint_12(mask, inputs, claimed_sum, 1, 10, 0, 18, 0, 19, 0),
+        constraint_10(mask, inputs, claimed_sum, 20, 0, 21, 0, 22, 0, 23, 0, 16, 0, 17, 0, 18, 0, 19, 0, 15, 0, 0, 16, 0, 0, 1),
+        constraint_10(mask, inputs, claimed_sum, 24, 0, 25, 0, 26, 0, 27, 0, 20, 0, 21, 0, 22, 0, 23, 0, 17, 0, 0, 18, 0, 0, 1),
+        constraint_13(mask, inputs, claimed_sum, 28, 1, 29, 1, 30, 1, 31, 1, 28, 0, 29, 0, 30, 0, 31, 0, 24, 0, 25, 0, 26, 0, 27, 0, 19, 0, 0, 24, 1, 1, 10, 0, 1, 1, 25),
     ];
     fold_constraints(acc, values.span(), denom_inv, random_coeff)
-}
-
-/// linear_1 constraint 0.
-fn evaluate_1_0(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let v0 = QM31Trait::from_u32s(1, 0, 0, 0);
-    let v1 = *preprocessed[3];
-    let v2 = v0 - v1;
-    let v3 = *(*trace[0])[0];
-    let v4 = v2 * v3;
-    v4
-}
-
-/// linear_1 constraint 1.
-fn evaluate_1_1(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let v0 = *(*trace[1])[1];
-    let v1 = QM31Trait::from_u32s(1, 0, 0, 0);
-    let v2 = *preprocessed[0];
-    let v3 = v1 - v2;
-    let v4 = *(*trace[1])[0];
-    let v5 = v3 * v4;
-    let v6 = v0 - v5;
-    let v7 = *preprocessed[4];
-    let v8 = *(*trace[0])[0];
-    let v9 = *preprocessed[5];
-    let v10 = v8 * v9;
-    let v11 = v7 + v10;
-    let v12 = v6 - v11;
-    v12
-}
-
-/// linear_1 constraint 2.
-fn evaluate_1_2(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let v0 = *preprocessed[1];
-    let v1 = *(*trace[1])[1];
-    let v2 = *(*trace[2])[0];
-    let v3 = QM31Trait::from_u32s(1024, 0, 0, 0);
-    let v4 = v2 * v3;
-    let v5 = v1 - v4;
-    let v6 = *(*trace[3])[0];
-    let v7 = v5 - v6;
-    let v8 = v0 * v7;
-    v8
-}
-
-/// linear_1 constraint 3.
-fn evaluate_1_3(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let v0 = *preprocessed[1];
-    let v1 = *(*trace[3])[0];
-    let v2 = *(*trace[4])[0];
-    let v3 = v1 - v2;
-    let v4 = *(*trace[5])[0];
-    let v5 = QM31Trait::from_u32s(256, 0, 0, 0);
-    let v6 = v4 * v5;
-    let v7 = v3 - v6;
-    let v8 = v0 * v7;
-    v8
-}
-
-/// linear_1 constraint 4.
-fn evaluate_1_4(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let v0 = *preprocessed[1];
-    let v1 = *(*trace[3])[0];
-    let v2 = QM31Trait::from_u32s(64512, 0, 0, 0);
-    let v3 = v1 + v2;
-    let v4 = *(*trace[6])[0];
-    let v5 = v3 - v4;
-    let v6 = *(*trace[7])[0];
-    let v7 = QM31Trait::from_u32s(256, 0, 0, 0);
-    let v8 = v6 * v7;
-    let v9 = v5 - v8;
-    let v10 = v0 * v9;
-    v10
-}
-
-/// linear_1 constraint 5.
-fn evaluate_1_5(mask: @ComponentMask, inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let interaction = *mask.interaction;
-    let lookup_elements = *inputs.lookup_elements;
-    let v0 = *(*interaction[0])[0];
-    let v1 = *(*interaction[1])[0];
-    let v2 = *(*interaction[2])[0];
-    let v3 = *(*interaction[3])[0];
-    let v4 = QM31Trait::from_partial_evals([v0, v1, v2, v3]);
-    let v5 = *preprocessed[2];
-    let v6 = *(*lookup_elements[1].alpha_powers)[1];
-    let v7 = *(*trace[0])[0];
-    let v8 = v6 * v7;
-    let v9 = v5 + v8;
-    let v10 = *lookup_elements[1].z;
-    let v11 = v9 - v10;
-    let v12 = *(*trace[4])[0];
-    let v13 = *lookup_elements[0].z;
-    let v14 = v12 - v13;
-    let v15 = v11 * v14;
-    let v16 = v4 * v15;
-    let v17 = *preprocessed[3];
-    let v18 = v17 * v14;
-    let v19 = *preprocessed[1];
-    let v20 = v19 * v11;
-    let v21 = v18 + v20;
-    let v22 = v16 - v21;
-    v22
-}
-
-/// linear_1 constraint 6.
-fn evaluate_1_6(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let v0 = *preprocessed[1];
-    let v1 = *(*trace[2])[0];
-    let v2 = QM31Trait::from_u32s(32768, 0, 0, 0);
-    let v3 = v1 + v2;
-    let v4 = *(*trace[8])[0];
-    let v5 = v3 - v4;
-    let v6 = *(*trace[9])[0];
-    let v7 = QM31Trait::from_u32s(256, 0, 0, 0);
-    let v8 = v6 * v7;
-    let v9 = v5 - v8;
-    let v10 = v0 * v9;
-    v10
-}
-
-/// linear_1 constraint 7.
-fn evaluate_1_7(mask: @ComponentMask, inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let interaction = *mask.interaction;
-    let lookup_elements = *inputs.lookup_elements;
-    let v0 = *(*interaction[4])[0];
-    let v1 = *(*interaction[5])[0];
-    let v2 = *(*interaction[6])[0];
-    let v3 = *(*interaction[7])[0];
-    let v4 = QM31Trait::from_partial_evals([v0, v1, v2, v3]);
-    let v5 = *(*interaction[0])[0];
-    let v6 = *(*interaction[1])[0];
-    let v7 = *(*interaction[2])[0];
-    let v8 = *(*interaction[3])[0];
-    let v9 = QM31Trait::from_partial_evals([v5, v6, v7, v8]);
-    let v10 = v4 - v9;
-    let v11 = *(*trace[5])[0];
-    let v12 = *lookup_elements[0].z;
-    let v13 = v11 - v12;
-    let v14 = *(*trace[6])[0];
-    let v15 = *lookup_elements[0].z;
-    let v16 = v14 - v15;
-    let v17 = v13 * v16;
-    let v18 = v10 * v17;
-    let v19 = *preprocessed[1];
-    let v20 = v19 * v16;
-    let v21 = v19 * v13;
-    let v22 = v20 + v21;
-    let v23 = v18 - v22;
-    v23
-}
-
-/// linear_1 constraint 8.
-fn evaluate_1_8(mask: @ComponentMask, inputs: @AirInputs, _claimed_sum: QM31) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let interaction = *mask.interaction;
-    let lookup_elements = *inputs.lookup_elements;
-    let v0 = *(*interaction[8])[0];
-    let v1 = *(*interaction[9])[0];
-    let v2 = *(*interaction[10])[0];
-    let v3 = *(*interaction[11])[0];
-    let v4 = QM31Trait::from_partial_evals([v0, v1, v2, v3]);
-    let v5 = *(*interaction[4])[0];
-    let v6 = *(*interaction[5])[0];
-    let v7 = *(*interaction[6])[0];
-    let v8 = *(*interaction[7])[0];
-    let v9 = QM31Trait::from_partial_evals([v5, v6, v7, v8]);
-    let v10 = v4 - v9;
-    let v11 = *(*trace[7])[0];
-    let v12 = *lookup_elements[0].z;
-    let v13 = v11 - v12;
-    let v14 = *(*trace[8])[0];
-    let v15 = *lookup_elements[0].z;
-    let v16 = v14 - v15;
-    let v17 = v13 * v16;
-    let v18 = v10 * v17;
-    let v19 = *preprocessed[1];
-    let v20 = v19 * v16;
-    let v21 = v19 * v13;
-    let v22 = v20 + v21;
-    let v23 = v18 - v22;
-    v23
-}
-
-/// linear_1 constraint 9.
-fn evaluate_1_9(mask: @ComponentMask, inputs: @AirInputs, claimed_sum: QM31) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let interaction = *mask.interaction;
-    let lookup_elements = *inputs.lookup_elements;
-    let v0 = *(*interaction[12])[1];
-    let v1 = *(*interaction[13])[1];
-    let v2 = *(*interaction[14])[1];
-    let v3 = *(*interaction[15])[1];
-    let v4 = QM31Trait::from_partial_evals([v0, v1, v2, v3]);
-    let v5 = *(*interaction[12])[0];
-    let v6 = *(*interaction[13])[0];
-    let v7 = *(*interaction[14])[0];
-    let v8 = *(*interaction[15])[0];
-    let v9 = QM31Trait::from_partial_evals([v5, v6, v7, v8]);
-    let v10 = v4 - v9;
-    let v11 = *(*interaction[8])[0];
-    let v12 = *(*interaction[9])[0];
-    let v13 = *(*interaction[10])[0];
-    let v14 = *(*interaction[11])[0];
-    let v15 = QM31Trait::from_partial_evals([v11, v12, v13, v14]);
-    let v16 = v10 - v15;
-    let v17 = claimed_sum;
-    let v18 = QM31Trait::from_u32s(2097152, 0, 0, 0);
-    let v19 = v17 * v18;
-    let v20 = v16 + v19;
-    let v21 = *(*trace[9])[0];
-    let v22 = *lookup_elements[0].z;
-    let v23 = v21 - v22;
-    let v24 = *preprocessed[6];
-    let v25 = *(*lookup_elements[1].alpha_powers)[1];
-    let v26 = *(*trace[2])[0];
-    let v27 = v25 * v26;
-    let v28 = v24 + v27;
-    let v29 = *lookup_elements[1].z;
-    let v30 = v28 - v29;
-    let v31 = v23 * v30;
-    let v32 = v20 * v31;
-    let v33 = *preprocessed[1];
-    let v34 = v33 * v30;
-    let v35 = *preprocessed[7];
-    let v36 = -v35;
-    let v37 = v36 * v23;
-    let v38 = v34 + v37;
-    let v39 = v32 - v38;
-    v39
 }
 
 /// linear_1 (log size 10): its 10 constraints folded into acc.
@@ -848,49 +587,18 @@ fn evaluate_1(
     acc: QM31,
 ) -> QM31 {
     let values = array![
-        evaluate_1_0(mask, inputs, claimed_sum),
-        evaluate_1_1(mask, inputs, claimed_sum),
-        evaluate_1_2(mask, inputs, claimed_sum),
-        evaluate_1_3(mask, inputs, claimed_sum),
-        evaluate_1_4(mask, inputs, claimed_sum),
-        evaluate_1_5(mask, inputs, claimed_sum),
-        evaluate_1_6(mask, inputs, claimed_sum),
-        evaluate_1_7(mask, inputs, claimed_sum),
-        evaluate_1_8(mask, inputs, claimed_sum),
-        evaluate_1_9(mask, inputs, claimed_sum),
+        constraint_0(mask, inputs, claimed_sum, 3, 0, 0),
+        constraint_14(mask, inputs, claimed_sum, 1, 1, 0, 1, 0, 4, 0, 0, 5),
+        constraint_15(mask, inputs, claimed_sum, 1, 1, 1, 2, 0, 3, 0),
+        constraint_5(mask, inputs, claimed_sum, 1, 3, 0, 4, 0, 5, 0),
+        constraint_16(mask, inputs, claimed_sum, 1, 3, 0, 6, 0, 7, 0),
+        constraint_17(mask, inputs, claimed_sum, 0, 0, 1, 0, 2, 0, 3, 0, 2, 1, 1, 0, 0, 1, 4, 0, 0, 3, 1),
+        constraint_12(mask, inputs, claimed_sum, 1, 2, 0, 8, 0, 9, 0),
+        constraint_10(mask, inputs, claimed_sum, 4, 0, 5, 0, 6, 0, 7, 0, 0, 0, 1, 0, 2, 0, 3, 0, 5, 0, 0, 6, 0, 0, 1),
+        constraint_10(mask, inputs, claimed_sum, 8, 0, 9, 0, 10, 0, 11, 0, 4, 0, 5, 0, 6, 0, 7, 0, 7, 0, 0, 8, 0, 0, 1),
+        constraint_18(mask, inputs, claimed_sum, 12, 1, 13, 1, 14, 1, 15, 1, 12, 0, 13, 0, 14, 0, 15, 0, 8, 0, 9, 0, 10, 0, 11, 0, 9, 0, 0, 6, 1, 1, 2, 0, 1, 1, 7),
     ];
     fold_constraints(acc, values.span(), denom_inv, random_coeff)
-}
-
-/// range_table_8 constraint 0.
-fn evaluate_2_0(mask: @ComponentMask, inputs: @AirInputs, claimed_sum: QM31) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let interaction = *mask.interaction;
-    let lookup_elements = *inputs.lookup_elements;
-    let v0 = *(*interaction[0])[1];
-    let v1 = *(*interaction[1])[1];
-    let v2 = *(*interaction[2])[1];
-    let v3 = *(*interaction[3])[1];
-    let v4 = QM31Trait::from_partial_evals([v0, v1, v2, v3]);
-    let v5 = *(*interaction[0])[0];
-    let v6 = *(*interaction[1])[0];
-    let v7 = *(*interaction[2])[0];
-    let v8 = *(*interaction[3])[0];
-    let v9 = QM31Trait::from_partial_evals([v5, v6, v7, v8]);
-    let v10 = v4 - v9;
-    let v11 = claimed_sum;
-    let v12 = QM31Trait::from_u32s(8388608, 0, 0, 0);
-    let v13 = v11 * v12;
-    let v14 = v10 + v13;
-    let v15 = *preprocessed[0];
-    let v16 = *lookup_elements[0].z;
-    let v17 = v15 - v16;
-    let v18 = v14 * v17;
-    let v19 = *(*trace[0])[0];
-    let v20 = -v19;
-    let v21 = v18 - v20;
-    v21
 }
 
 /// range_table_8 (log size 8): its 1 constraints folded into acc.
@@ -903,7 +611,7 @@ fn evaluate_2(
     acc: QM31,
 ) -> QM31 {
     let values = array![
-        evaluate_2_0(mask, inputs, claimed_sum),
+        constraint_19(mask, inputs, claimed_sum, 0, 1, 1, 1, 2, 1, 3, 1, 0, 0, 1, 0, 2, 0, 3, 0, 0, 0, 0, 0),
     ];
     fold_constraints(acc, values.span(), denom_inv, random_coeff)
 }
