@@ -77,11 +77,12 @@ verify: build
 
 # MODEL's onchain proof (profile onchain, Poseidon252: OUT/<model>/proof_onchain.bin) verified by
 # the Cairo verifier's contracts as Starknet would run them, on npm wasm-cairo's test runner
-# (scripts/cairo/verify.mjs): the fact registry must record the proof's fact. About a minute.
+# (scripts/cairo/verify.mjs): the fact registry must record the proof's fact. About a minute (per
+# transaction with QUERY_BATCHES). SIERRA_GAS=1 also measures the verification's Sierra gas.
 verify-cairo: build
 	@$(MAKE) --no-print-directory prove PROFILE=onchain HASH=poseidon252 PROOF=proof_onchain
 	@node scripts/cairo/verify.mjs $(BUILD)/tensorstark $(MODEL_OUT)/model.tsm \
-	  $(MODEL_OUT)/proof_onchain.bin --input $(MODEL)/input.json
+	  $(MODEL_OUT)/proof_onchain.bin --input $(MODEL)/input.json $(if $(filter 1,$(SIERRA_GAS)),--sierra-gas)
 
 # Deploys the fact registry and the models' verifiers to NETWORK (sepolia, mainnet or devnet) with
 # scripts/deploy.mjs (--help): the account and node from STARKNET_ACCOUNT_ADDRESS,

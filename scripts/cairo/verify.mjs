@@ -164,11 +164,15 @@ if (sierraGasAt >= 0) {
       + `${felts(calldata.head)}, ${felts(batch)}).into()`),
   ] : [`crate::contracts::verify_calldata::<${air}>(${felts(calldata)}, 96).model`];
   const gasUsed = calls.map((call, t) => {
+    let gasOfCall;
     try {
-      return runInOwnProcess(`${program}\nfn main() -> felt252 {\n    ${call}\n}\n`, null);
+      gasOfCall = runInOwnProcess(`${program}\nfn main() -> felt252 {\n    ${call}\n}\n`, null);
     } catch (error) {
       return fail(`the Sierra gas of transaction ${t + 1} could not be measured: ${error.message}`, 2);
     }
+    console.error(`  transaction ${t + 1} of ${calls.length}: ${gasOfCall.toLocaleString('en')} `
+      + 'Sierra gas');
+    return gasOfCall;
   });
   console.log(`  Sierra gas of the verification alone: ${gasUsed.map((g) => g.toExponential(2))
     .join(' + ')} (as a contract's execution is metered; the calls, calldata and storage cost more)`);
