@@ -194,7 +194,7 @@ function factEvents(expected) {
 // A proof opened in query batches: each transaction's verification on its own
 // (direct::test_transaction_*, whose steps are what one transaction costs), and the head and the
 // first batch through the registry. With withFailures, the registry must refuse a batch before its
-// head, and a changed batch must fail.
+// head, a changed batch must fail, and a head must not pass as a whole proof.
 function batchedTests({ generator, module, source, what, calldata, expected, withFailures }) {
   const { head, batches } = calldata;
   const names = ['head', ...batches.map((_, b) => `batch_${b}`)];
@@ -233,7 +233,7 @@ mod direct {
     use crate::contracts::{verify_batch_calldata, verify_head_calldata};
 ${withFailures ? `    use crate::fields::m31::M31;
     use crate::proof::{read_proof, read_query_batch};
-    use crate::verifier::verify_batch;
+    use crate::verifier::{verify, verify_batch};
 ` : ''}    use super::{${[...names.slice(1), 'head'].join(', ')}};
 
     #[test]
@@ -249,6 +249,13 @@ ${batches.map((_, b) => `
         assert(index == ${b}, 'batch index');
     }
 `).join('')}${withFailures ? `
+    // A head's openings are in its batches: as a whole proof it opens nothing, and is refused.
+    #[test]
+    #[should_panic(expected: ('proof is opened in batches',))]
+    fn test_transaction_whole_proof_from_a_head() {
+        verify::<Air>(@read_proof(head().span()), 96);
+    }
+
     #[test]
     #[should_panic(expected: ('Merkle: root mismatch',))]
     fn test_transaction_2_with_a_changed_queried_value() {

@@ -79,7 +79,7 @@ mod direct {
     use crate::contracts::{verify_batch_calldata, verify_head_calldata};
     use crate::fields::m31::M31;
     use crate::proof::{read_proof, read_query_batch};
-    use crate::verifier::verify_batch;
+    use crate::verifier::{verify, verify_batch};
     use super::{batch_0, batch_1, head};
 
     #[test]
@@ -99,6 +99,13 @@ mod direct {
     fn test_transaction_2_batch_1() {
         let index = verify_batch_calldata::<Air>(head().span(), batch_1().span());
         assert(index == 1, 'batch index');
+    }
+
+    // A head's openings are in its batches: as a whole proof it opens nothing, and is refused.
+    #[test]
+    #[should_panic(expected: ('proof is opened in batches',))]
+    fn test_transaction_whole_proof_from_a_head() {
+        verify::<Air>(@read_proof(head().span()), 96);
     }
 
     #[test]
