@@ -214,16 +214,14 @@ class CommitmentSchemeProver {
     const uint32_t max_log_size = groups.front().log_size;
     const std::vector<size_t> queries =
         hash::DrawQueryPositions(channel, max_log_size, config_.fri.n_queries);
-    proof.fri_proof = fri_prover.Decommit(queries);
     n_query_batches = std::min(n_query_batches, queries.size());
     if (n_query_batches <= 1) {
+      proof.fri_proof = fri_prover.Decommit(queries);
       DecommitTrees(queries, max_log_size, proof.queried_values, proof.decommitments);
     } else {
-      // The roots and the last layer stay in fri_proof; every opening goes into the batches.
-      static_cast<FriLayerOpening<H>&>(proof.fri_proof.first_layer) = {};
-      for (FriLayerProof<H>& layer : proof.fri_proof.inner_layers) {
-        static_cast<FriLayerOpening<H>&>(layer) = {};
-      }
+      // fri_proof keeps the layers' roots and the last layer, opened at no query: every opening
+      // goes into the batches.
+      proof.fri_proof = fri_prover.Decommit({});
       for (size_t b = 0; b < n_query_batches; ++b) {
         const QueryRange range = QueryBatchRange(queries.size(), b, n_query_batches);
         const std::span<const size_t> batch_queries =
