@@ -8,6 +8,7 @@
 #include <set>
 #include <vector>
 
+#include "air/sample_layout.h"
 #include "circle/circle_point.h"
 
 namespace tensorstark::air {
@@ -223,18 +224,49 @@ std::string SplitLists(const std::vector<std::vector<T>>& lists) {
   return SplitLists(lists, [](const std::vector<T>& flat) { return ListOf(flat); });
 }
 
-std::string ColumnMasks(const AirLayout& layout, size_t tree) {
-  std::vector<uint32_t> log_sizes;
-  std::vector<std::vector<int>> offsets;
-  for (const ComponentLayout& c : layout.components) {
-    const auto& columns = tree == kTraceTree ? c.info.trace_offsets : c.info.interaction_offsets;
-    const size_t begin = tree == kTraceTree ? c.trace_begin : c.interaction_begin;
-    for (size_t j = 0; j < columns.size(); ++j) {
-      log_sizes.push_back(layout.column_log_sizes[tree][begin + j]);
-      offsets.push_back(columns[j]);
+// The distinct sample points other than the out-of-domain point (air.cairo's derived_points).
+std::string DerivedPoints(const SampleLayout& samples) {
+  std::vector<uint32_t> doublings, log_sizes;
+  std::vector<int> offsets;
+  for (const DerivedPoint& d : samples.derived) {
+    doublings.push_back(d.doublings);
+    log_sizes.push_back(d.log_size);
+    offsets.push_back(d.offset);
+  }
+  return fmt::format("derived_points({}, {}, {})", ListOf(doublings), ListOf(log_sizes),
+                     ListOf(offsets));
+}
+
+// Every sample's point id, per tree and column.
+std::string SampleIds(const SampleLayout& samples) {
+  std::vector<size_t> columns_per_tree;
+  std::vector<std::vector<size_t>> columns;
+  for (const auto& tree : samples.ids) {
+    columns_per_tree.push_back(tree.size());
+    columns.insert(columns.end(), tree.begin(), tree.end());
+  }
+  return fmt::format("split_lists({}, {})", ListOf(columns_per_tree), SplitLists(columns));
+}
+
+// The DEEP quotients' batches per group (air.cairo's quotient_groups).
+std::string QuotientGroups(const SampleLayout& samples) {
+  std::vector<size_t> batches_per_group, point_ids, runs_per_batch, runs, samples_per_batch,
+      sample_indices;
+  for (const std::vector<QuotientBatchLayout>& group : samples.groups) {
+    batches_per_group.push_back(group.size());
+    for (const QuotientBatchLayout& batch : group) {
+      point_ids.push_back(batch.point_id);
+      runs_per_batch.push_back(batch.runs.size());
+      for (const auto& run : batch.runs) runs.insert(runs.end(), run.begin(), run.end());
+      samples_per_batch.push_back(batch.samples.size());
+      sample_indices.insert(sample_indices.end(), batch.samples.begin(), batch.samples.end());
     }
   }
-  return fmt::format("column_masks({}, {})", ListOf(log_sizes), SplitLists(offsets));
+  return fmt::format(
+      "quotient_groups(\n            {},\n            {},\n            {},\n            {},\n"
+      "            {},\n            {},\n        )",
+      ListOf(batches_per_group), ListOf(point_ids), ListOf(runs_per_batch), ListOf(runs),
+      ListOf(samples_per_batch), ListOf(sample_indices));
 }
 
 // Where each component's columns are (air.cairo's component_shapes).
@@ -266,18 +298,20 @@ std::string AirShapeFunction(std::span<const Component* const> components, const
                              size_t n_public_inputs) {
   std::vector<uint32_t> relation_widths;
   for (const Relation& relation : layout.relations) relation_widths.push_back(relation.n_values);
+  const SampleLayout samples = MakeSampleLayout(layout);
   return fmt::format(
       "\n/// The components, the trees' columns and how each is sampled.\n"
       "pub fn air_shape() -> AirShape {{\n    AirShape {{\n"
       "        components: {},\n"
-      "        preprocessed_log_sizes: {},\n        preprocessed_doublings: {},\n"
-      "        trace: {},\n        interaction: {},\n        n_composition_chunks: {},\n"
+      "        preprocessed_log_sizes: {},\n        trace_log_sizes: {},\n"
+      "        interaction_log_sizes: {},\n        n_composition_chunks: {},\n"
+      "        derived_points: {},\n        sample_ids: {},\n        quotient_groups: {},\n"
       "        relation_widths: {},\n        n_public_inputs: {},\n"
       "    }}\n}}\n",
       ComponentShapes(components, layout), ListOf(layout.column_log_sizes[kPreprocessedTree]),
-      SplitLists(layout.preprocessed_doublings), ColumnMasks(layout, kTraceTree),
-      ColumnMasks(layout, kInteractionTree), layout.n_composition_chunks(), ListOf(relation_widths),
-      n_public_inputs);
+      ListOf(layout.column_log_sizes[kTraceTree]), ListOf(layout.column_log_sizes[kInteractionTree]),
+      layout.n_composition_chunks(), DerivedPoints(samples), SampleIds(samples),
+      QuotientGroups(samples), ListOf(relation_widths), n_public_inputs);
 }
 
 // The model's statement (statement.cairo).
@@ -463,8 +497,8 @@ std::string TestModule(const TestCase& t, const AirLayout& layout) {
 #[cfg(test)]
 mod tests {{
     use crate::air::{{
-        AirInputs, ComponentMask, LookupElements, m31s, qm31_points, qm31s, sample_points,
-        split_lists,
+        AirInputs, ComponentMask, LookupElements, expanded, m31s, qm31_points, qm31s,
+        sample_points, split_lists,
     }};
     use crate::circle::CirclePoint;
     use crate::fields::qm31::QM31Trait;
@@ -490,7 +524,8 @@ mod tests {{
     fn test_sample_points_match_the_cpp_layout() {{
         let point = CirclePoint {{ x: {}, y: {} }};
         let expected = {};
-        assert(sample_points(@air_shape(), point) == expected, 'sample points');
+        let shape = air_shape();
+        assert(expanded(shape.sample_ids, sample_points(@shape, point)) == expected, 'sample points');
     }}
 }}
 )",
@@ -508,7 +543,8 @@ std::string GenerateCairoAir(std::span<const Component* const> components, const
   std::string out = fmt::format(
       "// Generated by tensorstark cairo-gen from the C++ constraints of {}; do not edit.\n"
       "use crate::air::{{\n    AirInputs, AirShape, ComponentMask, canonic_vanishing, "
-      "column_masks, component_shapes,\n    fold_constraints, m31s, split_lists,\n}};\n"
+      "component_shapes, derived_points,\n    fold_constraints, m31s, quotient_groups, "
+      "split_lists,\n}};\n"
       "use crate::circle::CirclePoint;\n"
       "use crate::fields::qm31::{{QM31, QM31Trait}};\n"
       "use crate::statement::{{ModelStatement, input_bounds, term_runs}};\n"

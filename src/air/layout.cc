@@ -12,20 +12,16 @@
 #include "fri/config.h"
 
 namespace tensorstark::air {
-namespace {
 
 using circle::CirclePoint;
 using circle::CirclePointIndex;
 
-// point + offset·step of the component's trace domain (negative offsets go backwards).
 CirclePoint<QM31> ShiftedPoint(const CirclePoint<QM31>& point, uint32_t log_size, int offset) {
   const CirclePointIndex step = circle::CanonicCoset(log_size).step_size();
   const CirclePointIndex shift =
       offset >= 0 ? step * static_cast<uint64_t>(offset) : -(step * static_cast<uint64_t>(-offset));
   return point + CirclePoint<QM31>(shift.ToPoint());
 }
-
-}  // namespace
 
 std::vector<QM31> PackM31s(std::span<const M31> values) {
   std::vector<QM31> packed;

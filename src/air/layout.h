@@ -53,6 +53,11 @@ inline constexpr uint32_t kMaxComponentLogSize = 26;
 std::variant<AirLayout, std::string> MakeLayout(std::span<const Component* const> components,
                                                 const ProofConfig& config);
 
+// point + offset·step of the trace domain of 2^log_size points (negative offsets go backwards):
+// where a column read at a row offset is sampled.
+circle::CirclePoint<QM31> ShiftedPoint(const circle::CirclePoint<QM31>& point, uint32_t log_size,
+                                       int offset);
+
 // M31 values four to a QM31 (zero-padded), for mixing.
 std::vector<QM31> PackM31s(std::span<const M31> values);
 

@@ -2,8 +2,8 @@
 // log_blowup × n_queries; the verifier's default minimum is 96.
 //   test     8 bits, for unit tests only;
 //   fast     Stwo's production setting (blowup 2, 70 queries, 26 pow bits): fastest proving;
-//   onchain  a larger blowup and fold step with fewer queries: the smallest proofs at ≥ 96 bits,
-//            for the Cairo verifier, where calldata and hashing dominate the cost.
+//   onchain  Poseidon252 with a larger blowup and fold step and fewer queries, for the Cairo
+//            verifier, whose gas and calldata grow with the number of queries.
 // The interaction proof of work (before the LogUp challenges) adds margin to LogUp's soundness,
 // which is about 124 - log2(number of lookup terms) bits from the QM31 challenges alone.
 #pragma once

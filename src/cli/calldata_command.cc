@@ -83,11 +83,14 @@ int RunCalldataCommand(std::span<char* const> args) {
   std::ofstream out(output);
   out << written.dump() << "\n";
   if (!out.flush()) return Fail(fmt::format("cannot write {}", output));
+  // The sections count the batches' felts too, so the total does.
+  size_t total = calldata.felts.size();
+  for (const auto& batch : calldata.batches) total += batch.size();
   const air::ProofSizeBreakdown& s = calldata.felts_per_section;
   fmt::print(
       "wrote {}: {} felts (configuration {}, public inputs {}, claimed sums {}, nonces {}, "
       "commitments {}, sampled values {}, Merkle witness {}, queried values {}, FRI {})\n",
-      output, calldata.felts.size(), s.header_and_config, s.public_inputs, s.claimed_sums, s.nonces,
+      output, total, s.header_and_config, s.public_inputs, s.claimed_sums, s.nonces,
       s.commitments, s.sampled_values, s.decommitment_hash_witness + s.decommitment_column_witness,
       s.queried_values, s.fri_commitments + s.fri_witness + s.fri_decommitments + s.last_layer);
   if (!calldata.batches.empty()) {

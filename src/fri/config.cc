@@ -15,7 +15,7 @@ std::optional<std::string> OutOfRange(const char* name, uint32_t value, uint32_t
 std::optional<std::string> ValidateConfig(const PcsConfig& config) {
   const FriConfig& fri = config.fri;
   if (auto e = OutOfRange("pow_bits", config.pow_bits, 0, 40)) return e;
-  if (auto e = OutOfRange("log_blowup_factor", fri.log_blowup_factor, 1, 4)) return e;
+  if (auto e = OutOfRange("log_blowup_factor", fri.log_blowup_factor, 1, 8)) return e;
   if (auto e = OutOfRange("log_last_layer_degree_bound", fri.log_last_layer_degree_bound, 0, 10)) {
     return e;
   }

@@ -10,7 +10,7 @@
 namespace tensorstark::fri {
 
 struct FriConfig {
-  uint32_t log_blowup_factor = 1;            // 1 … 4: evaluation domain = 2^log_blowup × trace
+  uint32_t log_blowup_factor = 1;            // 1 … 8: evaluation domain = 2^log_blowup × trace
   uint32_t log_last_layer_degree_bound = 0;  // 0 … 10: the last layer is sent as a line poly
   uint32_t n_queries = 3;                    // 1 … 256
   uint32_t fold_step = 1;                    // 1 … 4: line folds per committed FRI layer

@@ -260,8 +260,8 @@ TEST_CASE_TEMPLATE("an invalid config is rejected", H, PROOF_HASHERS) {
   CHECK_MESSAGE(Contains(e.message, "invalid config at offset 9: n_queries is 0"), e.message);
 
   bad = bytes;
-  PutU32(bad, kConfigOffset + 4, 5);  // log_blowup_factor
-  CHECK(Contains(ParseError<H>(bad).message, "log_blowup_factor is 5"));
+  PutU32(bad, kConfigOffset + 4, 9);  // log_blowup_factor
+  CHECK(Contains(ParseError<H>(bad).message, "log_blowup_factor is 9"));
 
   bad = bytes;
   PutU32(bad, kConfigOffset + 20, 41);  // interaction_pow_bits

@@ -2,11 +2,10 @@
 //! one component's sampled mask values, the statement and the lookup elements, the vanishing
 //! polynomial of a component's trace domain (src/air/point_evaluator.h, src/circle/vanishing.h),
 //! and the AIR's shape, from which the sample points follow.
-use core::dict::{Felt252Dict, Felt252DictTrait};
 use crate::circle::{
     CirclePoint, CirclePointTrait, double_x, point_at_index, subgroup_generator_index,
 };
-use crate::fields::m31::M31;
+use crate::fields::m31::{M31, M31Trait};
 use crate::fields::qm31::{QM31, QM31Trait};
 
 /// z and the powers [1, α, α², …] of one relation's α.
@@ -54,13 +53,6 @@ pub fn fold_constraints(
     acc
 }
 
-/// One main or interaction column: its component's log size and the row offsets it is read at.
-#[derive(Drop, Copy, Debug)]
-pub struct ColumnMask {
-    pub log_size: u32,
-    pub offsets: Span<i32>,
-}
-
 /// Where a component's columns are (the C++ ComponentLayout): the tree-0 column of each
 /// preprocessed column it reads and which of that column's sample points it reads, and its
 /// ranges of main and interaction columns.
@@ -78,20 +70,60 @@ pub struct ComponentShape {
 }
 
 /// What the verifier derives the statement, the committed trees' sizes and the sample points
-/// from (the C++ AirLayout): the components; per preprocessed column its log size and the
-/// numbers of doublings of the out-of-domain point it is sampled at; the main and interaction
-/// columns in tree order; the composition's chunks; the relations' widths in name order; the
-/// statement's length.
+/// from (the C++ AirLayout, and air/sample_layout.h): the components; the log sizes of the
+/// preprocessed, main and interaction columns in tree order; the composition's chunks; the
+/// sample points other than the out-of-domain point, every sample's point, and the DEEP
+/// quotients' batches of each column size; the relations' widths in name order; the statement's
+/// length.
 #[derive(Drop, Copy, Debug)]
 pub struct AirShape {
     pub components: Span<ComponentShape>,
     pub preprocessed_log_sizes: Span<u32>,
-    pub preprocessed_doublings: Span<Span<u32>>,
-    pub trace: Span<ColumnMask>,
-    pub interaction: Span<ColumnMask>,
+    pub trace_log_sizes: Span<u32>,
+    pub interaction_log_sizes: Span<u32>,
     pub n_composition_chunks: u32,
+    pub derived_points: Span<DerivedPoint>,
+    /// sample_ids[tree][column][sample]: the index of the sample's point in the sample points
+    /// (sample_points: the out-of-domain point, then the derived points).
+    pub sample_ids: Span<Span<Span<u32>>>,
+    /// One group per column log size, largest first.
+    pub quotient_groups: Span<QuotientGroup>,
     pub relation_widths: Span<u32>,
     pub n_public_inputs: u32,
+}
+
+/// A sample point other than the out-of-domain point p: p shifted by `offset` steps of the trace
+/// domain of 2^log_size points (offset 0: not shifted), then doubled `doublings` times.
+#[derive(Drop, Copy, Debug, PartialEq)]
+pub struct DerivedPoint {
+    pub doublings: u32,
+    pub log_size: u32,
+    pub offset: i32,
+}
+
+/// The DEEP quotients of the columns of one log size: one batch per point they are sampled at.
+#[derive(Drop, Copy, Debug)]
+pub struct QuotientGroup {
+    pub batches: Span<QuotientBatch>,
+}
+
+/// The samples of a group's columns at one point: the point's id; its columns in order, as runs
+/// of consecutive columns of one tree; and the samples' indices in the flat sampled values, in
+/// the same order.
+#[derive(Drop, Copy, Debug)]
+pub struct QuotientBatch {
+    pub point_id: u32,
+    pub runs: Span<ColumnRun>,
+    pub samples: Span<u32>,
+}
+
+/// Consecutive columns of one tree: the tree, the first column's index among the tree's columns
+/// of the group's size, and how many.
+#[derive(Drop, Copy, Debug)]
+pub struct ColumnRun {
+    pub tree: u32,
+    pub first: u32,
+    pub count: u32,
 }
 
 /// Components from their fields as lists, one entry per component (generated code passes lists).
@@ -206,142 +238,78 @@ pub fn recombine_composition(
 
 /// The polynomial log sizes of the columns of trees 0 … 3.
 pub fn column_log_sizes(shape: @AirShape) -> Span<Span<u32>> {
-    let mut trace = array![];
-    for column in *shape.trace {
-        trace.append(*column.log_size);
-    };
-    let mut interaction = array![];
-    for column in *shape.interaction {
-        interaction.append(*column.log_size);
-    };
     let mut composition = array![];
     let chunk = chunk_log_size(shape);
     while composition.len() != 4 * *shape.n_composition_chunks {
         composition.append(chunk);
     };
-    array![*shape.preprocessed_log_sizes, trace.span(), interaction.span(), composition.span()]
+    array![
+        *shape.preprocessed_log_sizes, *shape.trace_log_sizes, *shape.interaction_log_sizes,
+        composition.span(),
+    ]
         .span()
 }
 
 
-/// The points the columns are opened at, each distinct one computed once: the out-of-domain
-/// point shifted by offset·g (g the generator of a trace domain of 2^log_size points), or doubled
-/// k times.
-#[derive(Destruct)]
-struct SamplePoints {
-    point: CirclePoint<QM31>,
-    /// A shift's or a doubling's key (shift_key, doubling_key) to 1 + the index of its point in
-    /// `points`.
-    known: Felt252Dict<u32>,
-    points: Array<CirclePoint<QM31>>,
-}
-
-#[generate_trait]
-impl SamplePointsImpl of SamplePointsTrait {
-    fn new(point: CirclePoint<QM31>) -> SamplePoints {
-        SamplePoints { point, known: Default::default(), points: array![] }
-    }
-
-    /// point + offset·g_{log_size} (src/air/layout.cc): g's M31 coordinates multiply the QM31
-    /// ones directly.
-    fn shifted(ref self: SamplePoints, log_size: u32, offset: i32) -> CirclePoint<QM31> {
-        if offset == 0 {
-            return self.point;
-        }
-        // log_size is below 2^8, and |offset| below 2^31.
-        let key: felt252 = log_size.into() + 0x100 * offset.into();
-        if let Option::Some(point) = self.lookup(key) {
-            return point;
-        }
-        let generator = point_at_index(subgroup_generator_index(log_size));
-        let step = if offset < 0 {
-            generator.conjugate()
+/// The points the committed columns are opened at: the out-of-domain point, then the derived
+/// points (MakeSamplePoints in src/air/layout.cc, numbered as air/sample_layout.h does).
+pub fn sample_points(shape: @AirShape, point: CirclePoint<QM31>) -> Span<CirclePoint<QM31>> {
+    let mut points = array![point];
+    for derived in *shape.derived_points {
+        let shifted = if *derived.offset == 0 {
+            point
         } else {
-            generator
+            shifted_point(point, *derived.log_size, *derived.offset)
         };
-        let mut shifted = self.point;
-        let mut k: i32 = if offset < 0 {
-            -offset
-        } else {
-            offset
-        };
-        while k != 0 {
-            shifted =
-                CirclePoint {
-                    x: shifted.x.mul_m31(step.x) - shifted.y.mul_m31(step.y),
-                    y: shifted.x.mul_m31(step.y) + shifted.y.mul_m31(step.x),
-                };
-            k -= 1;
-        };
-        self.remember(key, shifted)
-    }
-
-    /// The point doubled k times (a preprocessed column of a smaller domain).
-    fn doubled(ref self: SamplePoints, k: u32) -> CirclePoint<QM31> {
-        // Above every shift's key.
-        let key: felt252 = 0x10000000000 + k.into();
-        if let Option::Some(point) = self.lookup(key) {
-            return point;
-        }
-        let doubled = self.point.repeated_double(k);
-        self.remember(key, doubled)
-    }
-
-    fn lookup(ref self: SamplePoints, key: felt252) -> Option<CirclePoint<QM31>> {
-        let at = self.known.get(key);
-        if at == 0 {
-            Option::None
-        } else {
-            Option::Some(*self.points[at - 1])
-        }
-    }
-
-    fn remember(ref self: SamplePoints, key: felt252, point: CirclePoint<QM31>) -> CirclePoint<QM31> {
-        self.points.append(point);
-        self.known.insert(key, self.points.len());
-        point
-    }
-}
-
-/// Each column's points: the point shifted by its offsets, in steps of its component's trace
-/// domain.
-fn column_points(
-    columns: Span<ColumnMask>, ref points: SamplePoints,
-) -> Span<Span<CirclePoint<QM31>>> {
-    let mut out = array![];
-    for column in columns {
-        let mut samples = array![];
-        for offset in *column.offsets {
-            samples.append(points.shifted(*column.log_size, *offset));
-        };
-        out.append(samples.span());
+        points.append(shifted.repeated_double(*derived.doublings));
     };
-    out.span()
+    points.span()
 }
 
-/// sample_points[tree][column]: the points each committed column is opened at
-/// (MakeSamplePoints in src/air/layout.cc).
-pub fn sample_points(
-    shape: @AirShape, point: CirclePoint<QM31>,
+/// point + offset·g_{log_size} (src/air/layout.cc): g's M31 coordinates multiply the QM31 ones
+/// directly.
+fn shifted_point(point: CirclePoint<QM31>, log_size: u32, offset: i32) -> CirclePoint<QM31> {
+    let generator = point_at_index(subgroup_generator_index(log_size));
+    let step = if offset < 0 {
+        generator.conjugate()
+    } else {
+        generator
+    };
+    let mut shifted = point;
+    let mut k: i32 = if offset < 0 {
+        -offset
+    } else {
+        offset
+    };
+    while k != 0 {
+        shifted =
+            CirclePoint {
+                x: shifted.x.mul_m31(step.x) - shifted.y.mul_m31(step.y),
+                y: shifted.x.mul_m31(step.y) + shifted.y.mul_m31(step.x),
+            };
+        k -= 1;
+    };
+    shifted
+}
+
+/// points[tree][column][sample]: every sample's point, for tests against the C++ layout.
+#[cfg(test)]
+pub fn expanded(
+    ids: Span<Span<Span<u32>>>, points: Span<CirclePoint<QM31>>,
 ) -> Span<Span<Span<CirclePoint<QM31>>>> {
-    let mut points = SamplePointsTrait::new(point);
-    let mut preprocessed = array![];
-    for doublings in *shape.preprocessed_doublings {
-        let mut samples = array![];
-        for k in *doublings {
-            samples.append(points.doubled(*k));
+    let mut trees = array![];
+    for tree in ids {
+        let mut columns = array![];
+        for column in *tree {
+            let mut column_points = array![];
+            for id in *column {
+                column_points.append(*points[*id]);
+            };
+            columns.append(column_points.span());
         };
-        preprocessed.append(samples.span());
+        trees.append(columns.span());
     };
-    let mut composition = array![];
-    let mut i = 0;
-    while i != 4 * *shape.n_composition_chunks {
-        composition.append(array![point].span());
-        i += 1;
-    };
-    let trace = column_points(*shape.trace, ref points);
-    let interaction = column_points(*shape.interaction, ref points);
-    array![preprocessed.span(), trace, interaction, composition.span()].span()
+    trees.span()
 }
 
 /// Lists given flat, as generated code passes them (long literals of structs or nested arrays
@@ -357,15 +325,63 @@ pub fn split_lists<T, +Copy<T>, +Drop<T>>(lengths: Span<u32>, values: Span<T>) -
     lists.span()
 }
 
-/// Columns from their log sizes and their offset lists (split_lists).
-pub fn column_masks(log_sizes: Span<u32>, offsets: Span<Span<i32>>) -> Span<ColumnMask> {
-    let mut columns = array![];
+/// Derived points from their fields as lists, one entry per point (generated code passes lists).
+pub fn derived_points(
+    doublings: Span<u32>, log_sizes: Span<u32>, offsets: Span<i32>,
+) -> Span<DerivedPoint> {
+    let mut points = array![];
     let mut i = 0;
-    while i != log_sizes.len() {
-        columns.append(ColumnMask { log_size: *log_sizes[i], offsets: *offsets[i] });
+    while i != doublings.len() {
+        points
+            .append(
+                DerivedPoint {
+                    doublings: *doublings[i], log_size: *log_sizes[i], offset: *offsets[i],
+                },
+            );
         i += 1;
     };
-    columns.span()
+    points.span()
+}
+
+/// Quotient groups from flat lists: the number of batches of each group; per batch its point id,
+/// number of runs and number of samples; the runs as (tree, first, count) triples; the samples.
+pub fn quotient_groups(
+    batches_per_group: Span<u32>,
+    point_ids: Span<u32>,
+    runs_per_batch: Span<u32>,
+    runs: Span<u32>,
+    samples_per_batch: Span<u32>,
+    samples: Span<u32>,
+) -> Span<QuotientGroup> {
+    let mut point_ids = point_ids;
+    let mut runs_per_batch = runs_per_batch;
+    let mut samples_per_batch = samples_per_batch;
+    let mut runs = runs;
+    let mut samples = samples;
+    let mut groups = array![];
+    for n_batches in batches_per_group {
+        let mut batches = array![];
+        while batches.len() != *n_batches {
+            let mut batch_runs = array![];
+            let n_runs = *runs_per_batch.pop_front().unwrap();
+            while batch_runs.len() != n_runs {
+                let [tree, first, count] = (*runs.multi_pop_front::<3>().unwrap()).unbox();
+                batch_runs.append(ColumnRun { tree, first, count });
+            };
+            let n_samples = *samples_per_batch.pop_front().unwrap();
+            batches
+                .append(
+                    QuotientBatch {
+                        point_id: *point_ids.pop_front().unwrap(),
+                        runs: batch_runs.span(),
+                        samples: samples.slice(0, n_samples),
+                    },
+                );
+            samples = samples.slice(n_samples, samples.len() - n_samples);
+        };
+        groups.append(QuotientGroup { batches: batches.span() });
+    };
+    groups.span()
 }
 
 /// QM31 values from their coordinates, four per value.
@@ -400,8 +416,10 @@ pub fn qm31_points(coordinates: Span<u32>) -> Span<CirclePoint<QM31>> {
 pub fn m31s(values: Span<u32>) -> Span<M31> {
     let mut out = array![];
     for value in values {
-        assert(*value < crate::fields::m31::P, 'm31s: value out of range');
-        out.append(M31 { inner: *value });
+        match M31Trait::from_u32(*value) {
+            Option::Some(value) => out.append(value),
+            Option::None => core::panic_with_felt252('m31s: value out of range'),
+        }
     };
     out.span()
 }

@@ -6,12 +6,13 @@
 //!   draw            x = Hades(digest, n_draws, 3)[0]; n_draws += 1; its 8 low 31-bit limbs are
 //!                   the draw's words, and reduced mod P its base field elements
 //! Every mix resets n_draws.
+use core::internal::bounded_int::{
+    AddHelper, BoundedInt, DivRemHelper, MulHelper, add, div_rem, mul, upcast,
+};
 use core::poseidon::{hades_permutation, poseidon_hash_span};
 use crate::fields::m31::{M31, M31Trait};
 use crate::fields::qm31::{QM31, QM31Trait};
 
-const TWO_POW_31: NonZero<u128> = 0x80000000;
-const TWO_POW_27: NonZero<u128> = 0x8000000;
 const TWO_POW_31_FELT: felt252 = 0x80000000;
 
 #[derive(Copy, Drop, Debug)]
@@ -31,16 +32,15 @@ pub fn pack_m31s(values: Span<M31>) -> felt252 {
     }
     let mut packed: felt252 = 0;
     for value in values {
-        packed = packed * TWO_POW_31_FELT + (*value.inner).into();
+        packed = packed * TWO_POW_31_FELT + (*value).felt();
     };
     packed
 }
 
 fn felts_of_8(values: Span<M31>) -> [felt252; 8] {
     [
-        (*values[0].inner).into(), (*values[1].inner).into(), (*values[2].inner).into(),
-        (*values[3].inner).into(), (*values[4].inner).into(), (*values[5].inner).into(),
-        (*values[6].inner).into(), (*values[7].inner).into(),
+        (*values[0]).felt(), (*values[1]).felt(), (*values[2]).felt(), (*values[3]).felt(),
+        (*values[4]).felt(), (*values[5]).felt(), (*values[6]).felt(), (*values[7]).felt(),
     ]
 }
 
@@ -63,19 +63,13 @@ pub impl ChannelImpl of ChannelTrait {
     fn mix_felts(ref self: Channel, felts: Span<QM31>) {
         let mut input = array![self.digest, felts.len().into()];
         let mut felts = felts;
-        loop {
-            match felts.pop_front() {
-                Option::None => { break; },
-                Option::Some(first) => {
-                    let mut coordinates = array![];
-                    append_coordinates(ref coordinates, *first);
-                    if let Option::Some(second) = felts.pop_front() {
-                        append_coordinates(ref coordinates, *second);
-                    }
-                    input.append(pack_m31s(coordinates.span()));
-                },
-            }
+        while let Option::Some(pair) = felts.multi_pop_front::<2>() {
+            let [a, b] = (*pair).unbox();
+            input.append(pack_qm31_pair(a, b));
         };
+        if let Option::Some(last) = felts.pop_front() {
+            input.append(pack_qm31(*last));
+        }
         self.set_digest(poseidon_hash_span(input.span()));
     }
 
@@ -136,35 +130,87 @@ pub impl ChannelImpl of ChannelTrait {
 }
 
 /// The 8 low 31-bit limbs of x's integer value, least significant first, and the rest of it
-/// (x >> 248). Straight-line: bits 0 … 123 of the low half, then bits 124 … 127 joined with the
-/// high half's 27 lowest, then three more limbs of the high half.
-pub fn limbs_31(x: felt252) -> ([u32; 8], u128) {
+/// (x >> 248). Straight-line, with divisions whose bounds the compiler knows: bits 0 … 123 of
+/// the low half, then bits 124 … 127 joined with the high half's 27 lowest, then three more limbs
+/// of the high half.
+pub fn limbs_31(x: felt252) -> ([u32; 8], u32) {
     let x: u256 = x.into();
-    let (q, l0) = DivRem::div_rem(x.low, TWO_POW_31);
-    let (q, l1) = DivRem::div_rem(q, TWO_POW_31);
-    let (q, l2) = DivRem::div_rem(q, TWO_POW_31);
-    let (q, l3) = DivRem::div_rem(q, TWO_POW_31);
-    let (h, high_bits) = DivRem::div_rem(x.high, TWO_POW_27);
-    let l4 = q + high_bits * 16;
-    let (h, l5) = DivRem::div_rem(h, TWO_POW_31);
-    let (h, l6) = DivRem::div_rem(h, TWO_POW_31);
-    let (h, l7) = DivRem::div_rem(h, TWO_POW_31);
+    let (q, l0) = div_rem(x.low, NZ_2_31);
+    let (q, l1) = div_rem(q, NZ_2_31);
+    let (q, l2) = div_rem(q, NZ_2_31);
+    let (low_bits, l3) = div_rem(q, NZ_2_31);
+    let (h, high_bits) = div_rem(x.high, NZ_2_27);
+    let l4 = add(mul(high_bits, SIXTEEN), low_bits);
+    let (h, l5) = div_rem(h, NZ_2_31);
+    let (h, l6) = div_rem(h, NZ_2_31);
+    let (rest, l7) = div_rem(h, NZ_2_31);
     (
         [
-            l0.try_into().unwrap(), l1.try_into().unwrap(), l2.try_into().unwrap(),
-            l3.try_into().unwrap(), l4.try_into().unwrap(), l5.try_into().unwrap(),
-            l6.try_into().unwrap(), l7.try_into().unwrap(),
+            upcast(l0), upcast(l1), upcast(l2), upcast(l3), upcast(l4), upcast(l5), upcast(l6),
+            upcast(l7),
         ],
-        h,
+        upcast(rest),
     )
 }
 
-fn append_coordinates(ref out: Array<M31>, value: QM31) {
-    let [a, b, c, d] = value.to_m31s();
-    out.append(a);
-    out.append(b);
-    out.append(c);
-    out.append(d);
+type ConstValue<const VALUE: felt252> = BoundedInt<VALUE, VALUE>;
+type Limb = BoundedInt<0, 0x7fffffff>;
+const NZ_2_31: NonZero<ConstValue<0x80000000>> = 0x80000000;
+const NZ_2_27: NonZero<ConstValue<0x8000000>> = 0x8000000;
+const SIXTEEN: ConstValue<16> = 16;
+
+impl DivRem128By31 of DivRemHelper<u128, ConstValue<0x80000000>> {
+    type DivT = BoundedInt<0, 0x1ffffffffffffffffffffffff>;
+    type RemT = Limb;
+}
+impl DivRem97By31 of DivRemHelper<BoundedInt<0, 0x1ffffffffffffffffffffffff>, ConstValue<0x80000000>> {
+    type DivT = BoundedInt<0, 0x3ffffffffffffffff>;
+    type RemT = Limb;
+}
+impl DivRem66By31 of DivRemHelper<BoundedInt<0, 0x3ffffffffffffffff>, ConstValue<0x80000000>> {
+    type DivT = BoundedInt<0, 0x7ffffffff>;
+    type RemT = Limb;
+}
+impl DivRem35By31 of DivRemHelper<BoundedInt<0, 0x7ffffffff>, ConstValue<0x80000000>> {
+    type DivT = BoundedInt<0, 0xf>;
+    type RemT = Limb;
+}
+impl DivRem128By27 of DivRemHelper<u128, ConstValue<0x8000000>> {
+    type DivT = BoundedInt<0, 0x1fffffffffffffffffffffffff>;
+    type RemT = BoundedInt<0, 0x7ffffff>;
+}
+impl MulHighBits of MulHelper<BoundedInt<0, 0x7ffffff>, ConstValue<16>> {
+    type Result = BoundedInt<0, 0x7ffffff0>;
+}
+impl AddLowBits of AddHelper<BoundedInt<0, 0x7ffffff0>, BoundedInt<0, 0xf>> {
+    type Result = Limb;
+}
+impl DivRem101By31 of DivRemHelper<BoundedInt<0, 0x1fffffffffffffffffffffffff>, ConstValue<0x80000000>> {
+    type DivT = BoundedInt<0, 0x3fffffffffffffffff>;
+    type RemT = Limb;
+}
+impl DivRem70By31 of DivRemHelper<BoundedInt<0, 0x3fffffffffffffffff>, ConstValue<0x80000000>> {
+    type DivT = BoundedInt<0, 0x7fffffffff>;
+    type RemT = Limb;
+}
+impl DivRem39By31 of DivRemHelper<BoundedInt<0, 0x7fffffffff>, ConstValue<0x80000000>> {
+    type DivT = BoundedInt<0, 0xff>;
+    type RemT = Limb;
+}
+
+/// The four coordinates of a packed big-endian in base 2^31 (pack_m31s of them).
+fn pack_qm31(a: QM31) -> felt252 {
+    let [a0, a1, a2, a3] = a.felts();
+    let w = TWO_POW_31_FELT;
+    ((a0 * w + a1) * w + a2) * w + a3
+}
+
+/// The eight coordinates of a and b packed big-endian in base 2^31 (pack_m31s of them): how a
+/// channel mixes two QM31 values and a FRI layer's leaf holds them.
+pub fn pack_qm31_pair(a: QM31, b: QM31) -> felt252 {
+    let [b0, b1, b2, b3] = b.felts();
+    let w = TWO_POW_31_FELT;
+    (((pack_qm31(a) * w + b0) * w + b1) * w + b2) * w + b3
 }
 
 fn pow2_u128(bits: u32) -> u128 {

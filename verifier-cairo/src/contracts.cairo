@@ -9,7 +9,7 @@
 use core::poseidon::poseidon_hash_span;
 use starknet::ContractAddress;
 use crate::channel::pack_m31s;
-use crate::fields::m31::M31;
+use crate::fields::m31::{M31, M31Trait};
 use crate::proof::{StarkProof, read_proof, read_query_batch};
 use crate::statement::COMMITMENT_WORDS;
 use crate::verifier::{ModelAir, verify, verify_batch, verify_head};
@@ -127,7 +127,7 @@ fn statement_of<impl A: ModelAir>(proof: @StarkProof) -> VerifiedStatement {
 fn felts(values: Span<M31>) -> Span<felt252> {
     let mut out = array![];
     for value in values {
-        out.append((*value.inner).into());
+        out.append((*value).felt());
     };
     out.span()
 }

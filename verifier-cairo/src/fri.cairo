@@ -2,16 +2,91 @@
 //! of committed layers, the replay of the commit phase on the channel, and the decommitment of
 //! every layer at the queried positions down to the last-layer polynomial. A bad proof panics
 //! with a message starting 'FRI:'.
-use crate::channel::{Channel, ChannelTrait};
+//! The points of the layers' domains are never computed from their indices: each queried
+//! position's point is doubled down from the query's (queried_points), a line layer's point is
+//! the circle point whose x coordinate the layer evaluates at, and a coset's other points differ
+//! from a queried one by multiples of the generator of the 2^fold_step-point subgroup.
+use core::internal::bounded_int::{BoundedInt, DivRemHelper, div_rem, upcast};
+use crate::channel::{Channel, ChannelTrait, pack_qm31_pair};
 use crate::circle::{
-    CirclePoint, CosetTrait, add_m31_points, bit_reverse_index, canonic_domain_point,
-    double_x,
+    CirclePoint, CirclePointTrait, domain_point, double_m31_point, double_m31_x,
+    x_plus_subgroup_16_multiple,
 };
-use crate::fields::m31::{M31, P, batch_inverse};
+use crate::fields::m31::{M31, M31Trait, P, batch_inverse};
 use crate::fields::qm31::{QM31, QM31Trait, mul_add_felts};
-use crate::merkle::verify_merkle;
+use crate::merkle::{verify_merkle, verify_merkle_of_leaf_hashes};
 use crate::proof::{FriProof, PcsConfig};
 use crate::queries::pow2;
+
+/// Queried positions of one log size, ascending and distinct, with the points of the canonic
+/// circle domain of that size at them (circle::domain_point).
+#[derive(Drop, Copy, Debug)]
+pub struct QueriedPoints {
+    pub log_size: u32,
+    pub positions: Span<u32>,
+    pub points: Span<CirclePoint<M31>>,
+}
+
+/// The queries (ascending, distinct positions of log size max_log_size) folded to each of
+/// log_sizes (descending, from max_log_size), with their domain points: each query's point is
+/// computed once, then doubled level by level (π maps position j's point to position j >> 1's,
+/// conjugated when bits 0 and 1 of j differ).
+pub fn queried_points(
+    queries: Span<u32>, max_log_size: u32, log_sizes: Span<u32>,
+) -> Span<QueriedPoints> {
+    let mut points = array![];
+    for q in queries {
+        points.append(domain_point(max_log_size, *q));
+    };
+    let mut level = QueriedPoints { log_size: max_log_size, positions: queries, points: points.span() };
+    let mut out = array![];
+    for s in log_sizes {
+        while level.log_size != *s {
+            level = fold_once(level);
+        };
+        out.append(level);
+    };
+    out.span()
+}
+
+/// The positions halved (duplicates dropped) and their points doubled.
+fn fold_once(level: QueriedPoints) -> QueriedPoints {
+    let mut positions = array![];
+    let mut points = array![];
+    let mut level_points = level.points;
+    // Positions are below 2^31: no half equals it.
+    let mut last: u32 = 0xffffffff;
+    for position in level.positions {
+        let point = *level_points.pop_front().unwrap();
+        let (half, bit0) = div_rem(*position, NZ_2);
+        let (_, bit1) = div_rem(half, NZ_2);
+        let half: u32 = upcast(half);
+        if half != last {
+            let doubled = double_m31_point(point);
+            points.append(if bit0 == bit1 {
+                doubled
+            } else {
+                doubled.conjugate()
+            });
+            positions.append(half);
+            last = half;
+        }
+    };
+    QueriedPoints { log_size: level.log_size - 1, positions: positions.span(), points: points.span() }
+}
+
+type ConstValue<const VALUE: felt252> = BoundedInt<VALUE, VALUE>;
+const NZ_2: NonZero<ConstValue<2>> = 2;
+
+impl DivRemU32By2 of DivRemHelper<u32, ConstValue<2>> {
+    type DivT = BoundedInt<0, 0x7fffffff>;
+    type RemT = BoundedInt<0, 1>;
+}
+
+impl DivRem31By2 of DivRemHelper<BoundedInt<0, 0x7fffffff>, ConstValue<2>> {
+    type DivT = BoundedInt<0, 0x3fffffff>;
+    type RemT = BoundedInt<0, 1>;
+}
 
 /// A committed inner layer: a line evaluation of 2^log_size values, committed with one Merkle
 /// leaf per coset of 2^fold_step positions, then folded fold_step times; the input column
@@ -128,38 +203,51 @@ fn pow2_power(x: QM31, n: u32) -> QM31 {
 }
 
 /// Checks every layer's opening and folds the queried values down to the last layer, where they
-/// must match its polynomial. queries: the positions drawn at the largest column's log size s_0,
-/// sorted and distinct; first_layer_evals[i]: the values of column i at
-/// fold_positions(queries, s_0 - s_i).
+/// must match its polynomial. columns[i]: the queried positions of input column i's size with
+/// their points; first_layer_evals[i]: column i's values there.
 pub fn fri_decommit(
-    verifier: @FriVerifier, proof: @FriProof, queries: Span<u32>, first_layer_evals: Span<Span<QM31>>,
+    verifier: @FriVerifier,
+    proof: @FriProof,
+    columns: Span<QueriedPoints>,
+    first_layer_evals: Span<Span<QM31>>,
 ) {
-    let column_folds = decommit_first_layer(verifier, proof, queries, first_layer_evals);
+    let column_folds = decommit_first_layer(verifier, proof, columns, first_layer_evals);
     let mut line = *column_folds[0];
     let mut k = 0;
     while k != (*verifier.inner_layers).len() {
         line = decommit_inner_layer(verifier, proof, k, line, column_folds);
         k += 1;
     };
-    let last_log_size = *verifier.last_layer_log_size;
-    let last_domain = CosetTrait::half_odds(last_log_size);
-    let mut p = 0;
-    while p != line.positions.len() {
-        let x = last_domain.at(bit_reverse_index(*line.positions[p], last_log_size)).x;
-        let expected = eval_line_poly(*proof.last_layer_poly, QM31Trait::from_m31(x));
-        assert(*line.values[p] == expected, 'FRI: last layer mismatch');
-        p += 1;
+    let mut points = line.points;
+    for value in line.values {
+        let x = (*points.pop_front().unwrap()).x;
+        assert(*value == eval_line_poly(*proof.last_layer_poly, x), 'FRI: last layer mismatch');
     };
+}
+
+/// Values of a line layer at some positions (ascending), with the circle points whose x
+/// coordinates the layer evaluates at there.
+#[derive(Drop, Copy, Debug)]
+struct SparseLine {
+    positions: Span<u32>,
+    points: Span<CirclePoint<M31>>,
+    values: Span<QM31>,
 }
 
 /// The first layer: each column's pairs, opened against the first layer's root and
 /// circle-folded with the column's β.
 fn decommit_first_layer(
-    verifier: @FriVerifier, proof: @FriProof, queries: Span<u32>, first_layer_evals: Span<Span<QM31>>,
+    verifier: @FriVerifier,
+    proof: @FriProof,
+    columns: Span<QueriedPoints>,
+    first_layer_evals: Span<Span<QM31>>,
 ) -> Span<SparseLine> {
     let log_sizes = *verifier.column_log_sizes;
     let max_log_size = *log_sizes[0];
-    assert(first_layer_evals.len() == log_sizes.len(), 'FRI: wrong number of evals');
+    assert(
+        first_layer_evals.len() == log_sizes.len() && columns.len() == log_sizes.len(),
+        'FRI: wrong number of evals',
+    );
     let mut column_folds = array![];
     let mut leaf_log_sizes = array![];
     let mut leaves_per_column = array![];
@@ -169,11 +257,14 @@ fn decommit_first_layer(
     let mut i = 0;
     while i != log_sizes.len() {
         let s = *log_sizes[i];
-        let positions = fold_positions(queries, max_log_size - s);
-        assert(positions.len() == (*first_layer_evals[i]).len(), 'FRI: wrong number of evals');
-        let (leaves, values) = open_cosets(positions, *first_layer_evals[i], 1, ref witness);
+        let column = *columns[i];
+        assert(column.log_size == s, 'FRI: wrong column sizes');
+        assert(column.positions.len() == (*first_layer_evals[i]).len(), 'FRI: wrong number of evals');
+        let (leaves, values, firsts) = open_cosets(
+            column.positions, *first_layer_evals[i], 1, ref witness,
+        );
         append_coordinates(ref leaf_values, values);
-        column_folds.append(fold_circle_pairs(s, leaves, values, *(*verifier.column_alphas)[i]));
+        column_folds.append(fold_circle_pairs(column, leaves, values, firsts, *(*verifier.column_alphas)[i]));
         // The tree's layer s - 1 holds this column's pairs as 8 leaf columns.
         leaf_log_sizes.append(s - 1);
         leaves_per_column.append(leaves);
@@ -192,145 +283,199 @@ fn decommit_first_layer(
     column_folds.span()
 }
 
-/// The circle fold of a column of log size s at its opened pairs (leaf k holds the values
-/// 2k and 2k + 1).
-fn fold_circle_pairs(s: u32, leaves: Span<u32>, values: Span<QM31>, beta: QM31) -> SparseLine {
+/// The circle fold of a column at its opened pairs (leaf k holds positions 2k and 2k + 1, whose
+/// points are conjugate): (f(p) + f(conj p)) + β·(f(p) - f(conj p))/p.y with p the point at 2k,
+/// which is also the point of the line position k.
+fn fold_circle_pairs(
+    column: QueriedPoints, leaves: Span<u32>, values: Span<QM31>, firsts: Span<u32>, beta: QM31,
+) -> SparseLine {
+    let mut points = array![];
     let mut ys = array![];
-    for leaf in leaves {
-        ys.append(canonic_domain_point(s, bit_reverse_index(2 * *leaf, s)).y);
+    for first in firsts {
+        let (_, odd) = div_rem(*column.positions[*first], NZ_2);
+        let point = *column.points[*first];
+        let even_point = if odd == 0 {
+            point
+        } else {
+            point.conjugate()
+        };
+        points.append(even_point);
+        ys.append(even_point.y);
     };
-    let y_inverses = batch_inverse(ys.span());
-    let mut folded = array![];
-    let mut k = 0;
-    while k != leaves.len() {
-        folded.append(fold_pair(*values[2 * k], *values[2 * k + 1], *y_inverses[k], beta));
-        k += 1;
-    };
-    SparseLine { positions: leaves, values: folded.span() }
+    SparseLine {
+        positions: leaves,
+        points: points.span(),
+        values: fold_pairs(values, batch_inverse(ys.span()), beta),
+    }
 }
 
 /// Inner layer k: opens its cosets around the running values, checks them against its root,
-/// folds them, and lets the next column join.
+/// folds them, and lets the next column join. The folds go level by level over all cosets.
 fn decommit_inner_layer(
     verifier: @FriVerifier, proof: @FriProof, k: u32, line: SparseLine, column_folds: Span<SparseLine>,
 ) -> SparseLine {
     let step = *(*verifier.inner_layers)[k];
     let layer_proof = *(*proof.inner_layers)[k];
     let mut witness = layer_proof.fri_witness;
-    let (leaves, values) = open_cosets(line.positions, line.values, step.fold_step, ref witness);
+    let (leaves, values, firsts) = open_cosets(line.positions, line.values, step.fold_step, ref witness);
     assert(witness.len() == 0, 'FRI: layer witness too long');
-    let leaf_log_size = step.log_size - step.fold_step;
-    let coset_size = pow2(step.fold_step);
-    let mut coordinates = array![];
-    append_coordinates(ref coordinates, values);
-    let layer = array![leaf_log_size].span();
-    verify_merkle(
+    // A leaf hashes its coset's values, two QM31 values (eight coordinates) to a felt.
+    let mut packed = array![];
+    let mut pairs = values;
+    while let Option::Some(pair) = pairs.multi_pop_front::<2>() {
+        let [a, b] = (*pair).unbox();
+        packed.append(pack_qm31_pair(a, b));
+    };
+    let felts_per_leaf = pow2(step.fold_step - 1);
+    let mut packed = packed.span();
+    let mut leaf_hashes = array![];
+    while packed.len() != 0 {
+        leaf_hashes.append(core::poseidon::poseidon_hash_span(packed.slice(0, felts_per_leaf)));
+        packed = packed.slice(felts_per_leaf, packed.len() - felts_per_leaf);
+    };
+    verify_merkle_of_leaf_hashes(
         layer_proof.commitment,
-        merkle_layers(leaf_log_size, layer, array![4 * coset_size].span(), 0),
-        merkle_layers(leaf_log_size, layer, array![leaves].span(), array![].span()),
-        coordinates.span(),
+        step.log_size - step.fold_step,
+        leaves,
+        leaf_hashes.span(),
         layer_proof.decommitment,
     );
-    // Every coset's x coordinates for all its folds, inverted together.
-    let domain = CosetTrait::half_odds(step.log_size);
-    let log_pairs = step.fold_step - 1;
-    let low_bits = domain.log_size - 1 - log_pairs;
-    let stride = domain.step_multiple(pow2(low_bits));
-    let mut xs = array![];
-    for leaf in leaves {
-        append_fold_xs(ref xs, domain.at(bit_reverse_index(*leaf, low_bits)), stride, log_pairs);
+    // The x coordinates of every fold, level by level over the cosets, inverted together.
+    let coset_size = pow2(step.fold_step);
+    let (xs, level_sizes) = fold_xs(line, firsts, coset_size);
+    let mut x_inverses = batch_inverse(xs);
+    let mut values = values;
+    let mut alpha = *(*verifier.layer_alphas)[k];
+    for level_size in level_sizes {
+        values = fold_pairs(values, x_inverses.slice(0, *level_size), alpha);
+        x_inverses = x_inverses.slice(*level_size, x_inverses.len() - *level_size);
+        alpha = alpha.square();
     };
-    let x_inverses = batch_inverse(xs.span());
-    let alpha = *(*verifier.layer_alphas)[k];
-    let mut folded = array![];
-    let mut c = 0;
-    while c != leaves.len() {
-        folded
-            .append(
-                fold_coset(
-                    values.slice(c * coset_size, coset_size),
-                    x_inverses.slice(c * (coset_size - 1), coset_size - 1),
-                    alpha,
-                ),
-            );
-        c += 1;
+    // Each coset folds to the position of its leaf, whose point is the coset's points doubled
+    // fold_step times.
+    let mut next_points = array![];
+    for first in firsts {
+        let mut next = *line.points[*first];
+        let mut fold = 0;
+        while fold != step.fold_step {
+            next = double_m31_point(next);
+            fold += 1;
+        };
+        next_points.append(next);
     };
     let folded = match step.injected_column {
-        Option::None => folded.span(),
+        Option::None => values,
         // Both are the queries folded to this line size.
         Option::Some(column) => join_column(
-            folded.span(), *column_folds[column], *(*verifier.column_alphas)[column],
+            values, *column_folds[column], *(*verifier.column_alphas)[column],
         ),
     };
-    SparseLine { positions: leaves, values: folded }
+    SparseLine { positions: leaves, points: next_points.span(), values: folded }
+}
+
+/// Each pair of values folded (fold_pair) with the next inverse.
+fn fold_pairs(values: Span<QM31>, x_inverses: Span<M31>, alpha: QM31) -> Span<QM31> {
+    let mut values = values;
+    let mut x_inverses = x_inverses;
+    let mut folded = array![];
+    while let Option::Some(pair) = values.multi_pop_front::<2>() {
+        let [f_p, f_conj] = (*pair).unbox();
+        folded.append(fold_pair(f_p, f_conj, *x_inverses.pop_front().unwrap(), alpha));
+    };
+    folded.span()
 }
 
 /// folded·β² + the column's circle fold, position by position.
 fn join_column(folded: Span<QM31>, column: SparseLine, beta: QM31) -> Span<QM31> {
     let beta_sq = beta.square();
     let mut joined = array![];
-    let mut p = 0;
-    while p != folded.len() {
-        joined.append(*folded[p] * beta_sq + *column.values[p]);
-        p += 1;
+    let mut column_values = column.values;
+    for value in folded {
+        joined.append(*value * beta_sq + *column_values.pop_front().unwrap());
     };
     joined.span()
 }
 
-/// Values of a line layer at some positions (ascending).
-#[derive(Drop, Copy, Debug)]
-struct SparseLine {
-    positions: Span<u32>,
-    values: Span<QM31>,
-}
-
-/// {p >> shift : p in positions}, sorted and distinct (positions sorted).
-pub fn fold_positions(positions: Span<u32>, shift: u32) -> Span<u32> {
-    let divisor = pow2(shift);
-    let mut folded: Array<u32> = array![];
-    for p in positions {
-        let f = *p / divisor;
-        if folded.len() == 0 || *folded[folded.len() - 1] != f {
-            folded.append(f);
-        }
-    };
-    folded.span()
-}
-
-/// Rebuilds every opened coset of 2^log_leaf_size positions from the known values (values[k] at
-/// positions[k]) and the next values of the witness, which it consumes: the cosets' leaf
-/// indices (ascending) and their values in position order (OpenFriCosets).
-fn open_cosets(
-    positions: Span<u32>, values: Span<QM31>, log_leaf_size: u32, ref witness: Span<QM31>,
-) -> (Span<u32>, Span<QM31>) {
-    let coset_size = pow2(log_leaf_size);
-    let mut leaves: Array<u32> = array![];
-    let mut opened = array![];
-    let mut next = 0;
-    for p in positions {
-        let leaf = *p / coset_size;
-        if leaves.len() != 0 && *leaves[leaves.len() - 1] == leaf {
-            continue;
-        }
-        leaves.append(leaf);
+/// The x coordinates where the opened cosets (of coset_size line positions, firsts[c] the index
+/// of coset c's first known position in `line`) pair their values, fold after fold: for every
+/// coset its coset_size / 2 first-fold pairs, then for every coset half as many, … then one each;
+/// and how many each fold has. Position t of a coset is the coset's first point plus
+/// bitrev(t)·G_(coset_size), bitrev over log2(coset_size) bits, which is bitrev_4(t)·G_16; the
+/// first fold pairs positions 2r and 2r + 1 at the x coordinate of position 2r, and each later
+/// fold's pair r is the doubling of the previous fold's pair 2r.
+fn fold_xs(line: SparseLine, firsts: Span<u32>, coset_size: u32) -> (Span<M31>, Span<u32>) {
+    let table = BITS_REVERSED_4.span();
+    let mut xs = array![];
+    for first in firsts {
+        let point = *line.points[*first];
+        let (_, offset) = DivRem::div_rem(*line.positions[*first], coset_size.try_into().unwrap());
+        // Back from the known position to the coset's first point (16 - bitrev_4(offset)), then
+        // forward to each pair's: x_plus_subgroup_16_multiple takes multiples up to 31.
+        let back = 16 - *table[offset];
         let mut t = 0;
         while t != coset_size {
-            let position = leaf * coset_size + t;
-            while next < positions.len() && *positions[next] < position {
-                next += 1;
-            };
-            if next < positions.len() && *positions[next] == position {
-                opened.append(*values[next]);
-            } else {
-                match witness.pop_front() {
-                    Option::Some(value) => opened.append(*value),
-                    Option::None => core::panic_with_felt252('FRI: witness too short'),
-                }
-            }
-            t += 1;
+            xs.append(x_plus_subgroup_16_multiple(point, back + *table[t]));
+            t += 2;
         };
     };
-    (leaves.span(), opened.span())
+    let mut level_sizes = array![xs.len()];
+    let mut level = xs.span();
+    while level.len() != firsts.len() {
+        let mut doubled = array![];
+        while let Option::Some(pair) = level.multi_pop_front::<2>() {
+            let [x, _] = (*pair).unbox();
+            doubled.append(double_m31_x(x));
+        };
+        level = doubled.span();
+        level_sizes.append(level.len());
+        xs.append_span(level);
+    };
+    (xs.span(), level_sizes.span())
+}
+
+/// bitrev_4(t) for t below 16.
+const BITS_REVERSED_4: [u32; 16] = [0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15];
+
+/// Rebuilds every opened coset of 2^log_coset_size positions from the known values (values[k] at
+/// positions[k], ascending) and the next values of the witness, which it consumes: the cosets'
+/// leaf indices (ascending), their values in position order, and for each coset the index of
+/// its first known position (OpenFriCosets).
+fn open_cosets(
+    positions: Span<u32>, values: Span<QM31>, log_coset_size: u32, ref witness: Span<QM31>,
+) -> (Span<u32>, Span<QM31>, Span<u32>) {
+    let coset_size = pow2(log_coset_size);
+    let coset_size_nz: NonZero<u32> = coset_size.try_into().unwrap();
+    let mut leaves = array![];
+    let mut opened = array![];
+    let mut firsts = array![];
+    let n = positions.len();
+    let mut i = 0;
+    while i != n {
+        let (leaf, _) = DivRem::div_rem(*positions[i], coset_size_nz);
+        leaves.append(leaf);
+        firsts.append(i);
+        let start = leaf * coset_size;
+        let end = start + coset_size;
+        // The coset's next position to fill.
+        let mut next = start;
+        while i != n && *positions[i] < end {
+            let position = *positions[i];
+            opened.append_span(take_witness(ref witness, position - next));
+            opened.append(*values[i]);
+            next = position + 1;
+            i += 1;
+        };
+        opened.append_span(take_witness(ref witness, end - next));
+    };
+    (leaves.span(), opened.span(), firsts.span())
+}
+
+/// The next n values of the witness, which it consumes.
+fn take_witness(ref witness: Span<QM31>, n: u32) -> Span<QM31> {
+    assert(witness.len() >= n, 'FRI: witness too short');
+    let taken = witness.slice(0, n);
+    witness = witness.slice(n, witness.len() - n);
+    taken
 }
 
 /// Each value's four coordinates in order: the column order of a layer's Merkle leaves.
@@ -350,89 +495,31 @@ fn fold_pair(f_p: QM31, f_conj: QM31, t: M31, alpha: QM31) -> QM31 {
     // (f_p - f_conj)·t unreduced: each coordinate (p - c + P)·t is below 2^63.
     let [p0, p1, p2, p3] = f_p.felts();
     let [c0, c1, c2, c3] = f_conj.felts();
-    let t: felt252 = t.inner.into();
+    let t = t.felt();
     let p: felt252 = P.into();
     let difference = [(p0 - c0 + p) * t, (p1 - c1 + p) * t, (p2 - c2 + p) * t, (p3 - c3 + p) * t];
     mul_add_felts(alpha.felts(), difference, [p0 + c0, p1 + c1, p2 + c2, p3 + c3])
 }
 
-/// The x coordinates where a coset's folds pair its values, fold after fold: 2^log_pairs, then
-/// half as many, … then one. The coset of leaf ℓ pairs its values at the domain indices
-/// bitrev(ℓ·n + r) (over log size - 1 bits, n = 2^log_pairs) = bitrev(ℓ) + bitrev(r)·2^(log size
-/// - 1 - log_pairs): `base` plus multiples of `stride`. Each later fold's pair r is the doubling
-/// of the previous fold's pair 2r.
-fn append_fold_xs(
-    ref xs: Array<M31>, base: CirclePoint<M31>, stride: CirclePoint<M31>, log_pairs: u32,
-) {
-    let n = pow2(log_pairs);
-    let mut points = array![base];
-    while points.len() != n {
-        points.append(add_m31_points(*points[points.len() - 1], stride));
-    };
-    let mut fold = array![];
-    let mut r = 0;
-    while r != n {
-        fold.append((*points[bit_reverse_index(r, log_pairs)]).x);
-        r += 1;
-    };
-    let mut fold = fold.span();
-    loop {
-        xs.append_span(fold);
-        if fold.len() == 1 {
-            break;
-        }
-        let mut doubled = array![];
-        let mut r = 0;
-        while r != fold.len() {
-            doubled.append(double_x(*fold[r]));
-            r += 2;
-        };
-        fold = doubled.span();
-    };
-}
-
-/// Folds a coset's values until one is left, fold i with α^(2^i) and the inverses of its x
-/// coordinates (append_fold_xs, in the same order) (FoldCoset).
-fn fold_coset(values: Span<QM31>, x_inverses: Span<M31>, alpha: QM31) -> QM31 {
-    let mut values = values;
-    let mut x_inverses = x_inverses;
-    let mut alpha = alpha;
-    while values.len() != 1 {
-        let n = values.len() / 2;
-        let mut folded = array![];
-        let mut r = 0;
-        while r != n {
-            folded.append(fold_pair(*values[2 * r], *values[2 * r + 1], *x_inverses[r], alpha));
-            r += 1;
-        };
-        values = folded.span();
-        x_inverses = x_inverses.slice(n, x_inverses.len() - n);
-        alpha = alpha.square();
-    };
-    *values[0]
-}
-
 /// A line polynomial at x: coefficients in bit-reversed order over the basis
 /// {1, x, π(x), x·π(x), π²(x), …}, storage bit 0 pairing with the last doubling (LinePoly).
-fn eval_line_poly(coeffs: Span<QM31>, x: QM31) -> QM31 {
+fn eval_line_poly(coeffs: Span<QM31>, x: M31) -> QM31 {
     let mut factors = array![];
     let mut x = x;
     let mut n = coeffs.len();
     while n > 1 {
         factors.append(x);
-        x = double_x(x);
+        x = double_m31_x(x);
         n /= 2;
     };
     let mut level = coeffs;
-    let mut k = factors.len();
-    while level.len() > 1 {
-        k -= 1;
-        let f = *factors[k];
+    let mut factors = factors.span();
+    while let Option::Some(f) = factors.pop_back() {
+        let f = *f;
         let mut next = array![];
-        let mut i = 0;
-        while i != level.len() / 2 {
-            next.append(*level[2 * i] + f * *level[2 * i + 1]);
-            i += 1;
+        while let Option::Some(pair) = level.multi_pop_front::<2>() {
+            let [low, high] = (*pair).unbox();
+            next.append(low + high.mul_m31(f));
         };
         level = next.span();
     };

@@ -3,13 +3,17 @@
 //! shape, the proof of work, every tree's Merkle decommitment, and FRI on the DEEP quotients
 //! recomputed at the queried positions. A bad proof panics with a message starting 'PCS:',
 //! 'Merkle:' or 'FRI:'.
+//! The queried positions' domain points are computed once per query and doubled down to the
+//! smaller sizes (fri::queried_points); the quotients' sums are unreduced felt252 sums reduced
+//! once, and their denominators are inverted together.
 use core::dict::{Felt252Dict, Felt252DictTrait};
+use crate::air::{ColumnRun, QuotientBatch, QuotientGroup};
 use crate::channel::{Channel, ChannelTrait};
-use crate::circle::{CirclePoint, bit_reverse_index, canonic_domain_point};
+use crate::circle::CirclePoint;
 use crate::fields::cm31::{CM31, CM31Trait, batch_inverse_cm31};
 use crate::fields::m31::{M31, M31Trait};
-use crate::fields::qm31::{QM31, QM31Trait, R};
-use crate::fri::{fold_positions, fri_commit, fri_decommit};
+use crate::fields::qm31::{QM31, QM31Trait, R, mul_add_felts};
+use crate::fri::{QueriedPoints, fri_commit, fri_decommit, queried_points};
 use crate::merkle::verify_merkle;
 use crate::proof::{PcsConfig, PcsProof};
 use crate::queries::draw_query_positions;
@@ -28,28 +32,24 @@ pub enum OpenedQueries {
 
 /// Verifies the openings of the trees whose roots are the proof's commitments (already mixed into
 /// the channel) and whose columns have polynomials of log sizes column_log_sizes[tree][column],
-/// each opened at sample_points[tree][column] with the proof's sampled values, split as
-/// sampled_values[tree][column][point] (split_samples); `opened` says at which of the queries.
+/// opened at the sample points `points` with the proof's sampled values, whose DEEP quotients the
+/// groups (one per column log size, largest first) batch; `opened` says at which of the queries.
 pub fn pcs_verify(
     ref channel: Channel,
     config: @PcsConfig,
     column_log_sizes: Span<Span<u32>>,
-    sample_points: Span<Span<Span<CirclePoint<QM31>>>>,
-    sampled_values: Span<Span<Span<QM31>>>,
+    points: Span<CirclePoint<QM31>>,
+    quotient_groups: Span<QuotientGroup>,
     proof: @PcsProof,
     opened: OpenedQueries,
 ) {
     let n_trees = column_log_sizes.len();
-    assert(
-        (*proof.commitments).len() == n_trees && sample_points.len() == n_trees,
-        'PCS: wrong number of trees',
-    );
+    assert((*proof.commitments).len() == n_trees, 'PCS: wrong number of trees');
     channel.mix_felts(*proof.sampled_values);
     let random_coeff = channel.draw_felt();
 
-    // Evaluation log sizes per tree, how many columns of each size it has, and the groups of
-    // columns of one size across trees, largest first.
-    let mut eval_log_sizes = array![];
+    // How many columns of each evaluation log size each tree has, and the groups of columns of
+    // one size across trees, largest first.
     let mut counts = array![];
     for sizes in column_log_sizes {
         let mut eval = array![];
@@ -57,11 +57,10 @@ pub fn pcs_verify(
             eval.append(*s + *config.log_blowup_factor);
         };
         counts.append(columns_per_log_size(eval.span()));
-        eval_log_sizes.append(eval.span());
     };
-    let eval_log_sizes = eval_log_sizes.span();
     let counts = counts.span();
     let group_log_sizes = occurring_log_sizes(counts);
+    assert(quotient_groups.len() == group_log_sizes.len(), 'PCS: wrong quotient groups');
     let fri = fri_commit(ref channel, config, proof.fri_proof, group_log_sizes);
 
     assert(
@@ -88,19 +87,9 @@ pub fn pcs_verify(
         (*proof.decommitments).len() == n_trees && (*proof.queried_values).len() == n_trees,
         'PCS: wrong number of trees',
     );
-    // positions[k]: the queries folded to log size k, for the sizes some column has.
-    let mut positions = array![];
-    let mut k = 0;
-    while k != max_log_size + 1 {
-        positions
-            .append(if columns_of_size(counts, k) == 0 {
-                array![].span()
-            } else {
-                fold_positions(queries, max_log_size - k)
-            });
-        k += 1;
-    };
-    let positions = positions.span();
+    // The queries folded to each size some column has, with their domain points.
+    let queried = queried_points(queries, max_log_size, group_log_sizes);
+    let positions = positions_per_log_size(queried, max_log_size);
 
     let mut t = 0;
     while t != n_trees {
@@ -119,36 +108,51 @@ pub fn pcs_verify(
     // one sample per column.
     let alpha_powers = powers_from_alpha(random_coeff, max_columns_of_a_size(counts));
     let mut answers = array![];
-    for s in group_log_sizes {
+    let mut groups = quotient_groups;
+    for group in queried {
+        let batches = prepare_batches(
+            *groups.pop_front().unwrap(), points, *proof.sampled_values, alpha_powers,
+        );
         answers
             .append(
-                quotient_answers(
-                    *s, positions, counts, eval_log_sizes, sample_points, sampled_values, proof,
-                    alpha_powers,
-                ),
+                quotient_answers(group, positions, counts, batches, *proof.queried_values),
             );
     };
-    fri_decommit(@fri, proof.fri_proof, queries, answers.span());
+    fri_decommit(@fri, proof.fri_proof, queried, answers.span());
 }
 
-/// The flat sampled values (tree, column, point order) split as the sample points are; panics
-/// unless there is one value per point.
-pub fn split_samples(
-    sample_points: Span<Span<Span<CirclePoint<QM31>>>>, values: Span<QM31>,
-) -> Span<Span<Span<QM31>>> {
+/// The flat sampled values (tree, column, sample order) split as the samples' ids are; panics
+/// unless there is one value per sample.
+pub fn split_samples(ids: Span<Span<Span<u32>>>, values: Span<QM31>) -> Span<Span<Span<QM31>>> {
     let mut next = 0;
     let mut trees = array![];
-    for tree in sample_points {
+    for tree in ids {
         let mut columns = array![];
-        for points in *tree {
-            assert(next + (*points).len() <= values.len(), 'PCS: too few sampled values');
-            columns.append(values.slice(next, (*points).len()));
-            next += (*points).len();
+        for column in *tree {
+            assert(next + (*column).len() <= values.len(), 'PCS: too few sampled values');
+            columns.append(values.slice(next, (*column).len()));
+            next += (*column).len();
         };
         trees.append(columns.span());
     };
     assert(next == values.len(), 'PCS: too many sampled values');
     trees.span()
+}
+
+/// positions[k]: the queried positions of log size k, for k up to max_log_size (empty for sizes
+/// no column has).
+fn positions_per_log_size(queried: Span<QueriedPoints>, max_log_size: u32) -> Span<Span<u32>> {
+    let mut positions = array![];
+    let mut group = queried.len();
+    while positions.len() != max_log_size + 1 {
+        if group != 0 && *queried[group - 1].log_size == positions.len() {
+            group -= 1;
+            positions.append(*queried[group].positions);
+        } else {
+            positions.append(array![].span());
+        }
+    };
+    positions.span()
 }
 
 /// counts[k]: how many of the columns have log size k, for k up to the largest (a tree's
@@ -217,186 +221,115 @@ fn occurring_log_sizes(counts: Span<Span<u32>>) -> Span<u32> {
     sizes.span()
 }
 
-/// For each queried position of log size s (ascending), the combined DEEP quotient of all
-/// columns of that evaluation size. A tree's queried values come in its Merkle traversal order:
-/// log sizes from the largest down, positions ascending, the columns of that size in tree order.
-fn quotient_answers(
-    s: u32,
-    positions: Span<Span<u32>>,
-    counts: Span<Span<u32>>,
-    eval_log_sizes: Span<Span<u32>>,
-    sample_points: Span<Span<Span<CirclePoint<QM31>>>>,
-    sampled_values: Span<Span<Span<QM31>>>,
-    proof: @PcsProof,
-    alpha_powers: Span<QM31>,
-) -> Span<QM31> {
-    // The group's columns' samples, in tree order then column order.
-    let mut points = array![];
-    let mut values = array![];
-    let mut t = 0;
-    while t != eval_log_sizes.len() {
-        let sizes = *eval_log_sizes[t];
-        let mut c = 0;
-        while c != sizes.len() {
-            if *sizes[c] == s {
-                points.append(*(*sample_points[t])[c]);
-                values.append(*(*sampled_values[t])[c]);
-            }
-            c += 1;
-        };
-        t += 1;
-    };
-    let batches = prepare_batches(points.span(), values.span(), alpha_powers);
-
-    // Where each tree's values of size s start: after its larger sizes' positions.
-    let mut offsets = array![];
-    for tree_counts in counts {
-        let mut offset: u32 = 0;
-        let mut k = s + 1;
-        while k < (*tree_counts).len() {
-            offset += (*positions[k]).len() * *(*tree_counts)[k];
-            k += 1;
-        };
-        offsets.append(offset);
-    };
-    let positions = *positions[s];
-    let mut points = array![];
-    let mut denominators = array![];
-    for position in positions {
-        let point = canonic_domain_point(s, bit_reverse_index(*position, s));
-        for b in batches {
-            denominators.append(*b.k - (*b.iy).mul_m31(point.x) + (*b.ix).mul_m31(point.y));
-        };
-        points.append(point);
-    };
-    let denominator_inverses = batch_inverse_cm31(denominators.span());
-    let mut answers = array![];
-    let mut i = 0;
-    while i != positions.len() {
-        let mut row = array![];
-        let mut t = 0;
-        while t != counts.len() {
-            let n = count_at(*counts[t], s);
-            row.append_span((*(*proof.queried_values)[t]).slice(*offsets[t] + i * n, n));
-            t += 1;
-        };
-        let inverses = denominator_inverses.slice(i * batches.len(), batches.len());
-        answers.append(quotient_at_point(*points[i], row.span(), batches, alpha_powers, inverses));
-        i += 1;
-    };
-    answers.span()
-}
-
 /// The constants of one sample point's quotient (BatchConstants in src/fri/quotients.h): at a
 /// domain point P = (X, Y) the batch contributes (c·Σ_j α^(j+1)·f_j(P) - (A·Y + B)) /
 /// (k - iy·X + ix·Y), where c = conj(p.y) - p.y, A = Σ_j α^(j+1)·a_j and B = Σ_j α^(j+1)·b_j with
 /// a_j = conj(v_j) - v_j and b_j = v_j·c - a_j·p.y for the batch's sampled values v_j.
 #[derive(Drop, Copy, Debug)]
 struct BatchConstants {
-    /// The batch's columns in the group, increasing: entry j is multiplied by α^(j+1).
-    columns: Span<u32>,
-    c: QM31,
-    a_sum: QM31,
-    b_sum: QM31,
+    /// The batch's columns in the group's column order (trees, then columns): entry j is
+    /// multiplied by α^(j+1).
+    runs: Span<ColumnRun>,
+    /// The coordinates of α, α², … α^(number of entries).
+    alpha_powers: Span<[felt252; 4]>,
+    c: [felt252; 4],
+    /// -A and -B, so that the numerator's terms add.
+    minus_a_sum: [felt252; 4],
+    minus_b_sum: [felt252; 4],
     k: CM31,
     iy: CM31,
     ix: CM31,
     /// α^(number of entries): what the batches before this one are multiplied by.
-    batch_coeff: QM31,
+    batch_coeff: [felt252; 4],
 }
 
-/// α^1, α^2, … α^n.
-fn powers_from_alpha(alpha: QM31, n: u32) -> Span<QM31> {
+/// The coordinates of α^1, α^2, … α^n.
+fn powers_from_alpha(alpha: QM31, n: u32) -> Span<[felt252; 4]> {
     let mut powers = array![];
     let mut power = alpha;
     while powers.len() != n {
-        powers.append(power);
+        powers.append(power.felts());
         power = power * alpha;
     };
     powers.span()
 }
 
-/// Batches the samples of a group's columns by point, points ordered by their coordinates as u32
-/// (x, then y); inside a batch entry j (increasing column) gets α^(j+1) (alpha_powers[j]).
+/// The batches of a group, ordered by their points' coordinates as u32 (x, then y); inside a
+/// batch entry j (increasing column) gets α^(j+1).
 fn prepare_batches(
-    points: Span<Span<CirclePoint<QM31>>>,
-    values: Span<Span<QM31>>,
-    alpha_powers: Span<QM31>,
+    group: QuotientGroup,
+    points: Span<CirclePoint<QM31>>,
+    sampled_values: Span<QM31>,
+    alpha_powers: Span<[felt252; 4]>,
 ) -> Span<BatchConstants> {
-    // The distinct points, and for each sample (column order) its column, value and point.
-    let mut distinct: Array<CirclePoint<QM31>> = array![];
-    let mut sample_columns = array![];
-    let mut sample_values = array![];
-    let mut sample_points = array![];
-    let mut column = 0;
-    while column != points.len() {
-        let column_points = *points[column];
-        let mut j = 0;
-        while j != column_points.len() {
-            let point = *column_points[j];
-            let mut at = 0;
-            while at != distinct.len() && *distinct[at] != point {
-                at += 1;
-            };
-            if at == distinct.len() {
-                distinct.append(point);
-            }
-            sample_columns.append(column);
-            sample_values.append(*(*values[column])[j]);
-            sample_points.append(at);
-            j += 1;
-        };
-        column += 1;
+    let mut group_points = array![];
+    for batch in group.batches {
+        group_points.append(*points[*batch.point_id]);
     };
     let mut batches = array![];
-    for at in sorted_order(distinct.span()) {
-        let p = *distinct[*at];
-        // Σ_j α^(j+1)·v_j from the CM31 products of its halves, each summed in felt252 and
-        // reduced once: x = x0 + x1·u, v = v0 + v1·u, x·v = x0·v0 + R·x1·v1 + (x0·v1 + x1·v0)·u.
-        let (mut s00a, mut s00b, mut s11a, mut s11b) = (0, 0, 0, 0);
-        let (mut s01a, mut s01b, mut s10a, mut s10b) = (0, 0, 0, 0);
-        let mut columns = array![];
-        let mut i = 0;
-        while i != sample_points.len() {
-            if *sample_points[i] == *at {
-                let [x0a, x0b, x1a, x1b] = (*alpha_powers[columns.len()]).felts();
-                let [v0a, v0b, v1a, v1b] = (*sample_values[i]).felts();
-                s00a += x0a * v0a - x0b * v0b;
-                s00b += x0a * v0b + x0b * v0a;
-                s11a += x1a * v1a - x1b * v1b;
-                s11b += x1a * v1b + x1b * v1a;
-                s01a += x0a * v1a - x0b * v1b;
-                s01b += x0a * v1b + x0b * v1a;
-                s10a += x1a * v0a - x1b * v0b;
-                s10b += x1a * v0b + x1b * v0a;
-                columns.append(*sample_columns[i]);
-            }
-            i += 1;
-        };
-        let s00 = signed_cm31(s00a, s00b);
-        let r_s11 = R * signed_cm31(s11a, s11b);
-        let s01 = signed_cm31(s01a, s01b);
-        let sum = QM31 { c0: s00 + r_s11, c1: s01 + signed_cm31(s10a, s10b) };
-        // conj(v) - v = -2·v1·u, so Σ α^(j+1)·a_j = -2·(R·Σ x1·v1 + Σ x0·v1·u).
-        let a_sum = -(QM31 { c0: r_s11 + r_s11, c1: s01 + s01 });
-        let c = conjugate(p.y) - p.y;
-        let ix = p.x.c1;
-        let iy = p.y.c1;
+    for at in sorted_order(group_points.span()) {
         batches
             .append(
-                BatchConstants {
-                    columns: columns.span(),
-                    c,
-                    a_sum,
-                    b_sum: c * sum - a_sum * p.y,
-                    k: p.x.c0 * iy - p.y.c0 * ix,
-                    iy,
-                    ix,
-                    batch_coeff: *alpha_powers[columns.len() - 1],
-                },
+                batch_constants(
+                    *group.batches[*at], *group_points[*at], sampled_values, alpha_powers,
+                ),
             );
     };
     batches.span()
+}
+
+fn contains(values: Span<u32>, value: u32) -> bool {
+    let mut found = false;
+    for v in values {
+        found = found || *v == value;
+    };
+    found
+}
+
+/// The constants of a batch at p, its samples' values read from the flat sampled values.
+fn batch_constants(
+    batch: QuotientBatch,
+    p: CirclePoint<QM31>,
+    sampled_values: Span<QM31>,
+    alpha_powers: Span<[felt252; 4]>,
+) -> BatchConstants {
+    // Σ_j α^(j+1)·v_j from the CM31 products of its halves, each summed in felt252 and reduced
+    // once: x = x0 + x1·u, v = v0 + v1·u, x·v = x0·v0 + R·x1·v1 + (x0·v1 + x1·v0)·u.
+    let (mut s00a, mut s00b, mut s11a, mut s11b) = (0, 0, 0, 0);
+    let (mut s01a, mut s01b, mut s10a, mut s10b) = (0, 0, 0, 0);
+    let mut powers = alpha_powers;
+    for sample in batch.samples {
+        let [x0a, x0b, x1a, x1b] = *powers.pop_front().unwrap();
+        let [v0a, v0b, v1a, v1b] = (*sampled_values[*sample]).felts();
+        s00a += x0a * v0a - x0b * v0b;
+        s00b += x0a * v0b + x0b * v0a;
+        s11a += x1a * v1a - x1b * v1b;
+        s11b += x1a * v1b + x1b * v1a;
+        s01a += x0a * v1a - x0b * v1b;
+        s01b += x0a * v1b + x0b * v1a;
+        s10a += x1a * v0a - x1b * v0b;
+        s10b += x1a * v0b + x1b * v0a;
+    };
+    let s00 = signed_cm31(s00a, s00b);
+    let r_s11 = R * signed_cm31(s11a, s11b);
+    let s01 = signed_cm31(s01a, s01b);
+    let sum = QM31 { c0: s00 + r_s11, c1: s01 + signed_cm31(s10a, s10b) };
+    // conj(v) - v = -2·v1·u, so Σ α^(j+1)·a_j = -2·(R·Σ x1·v1 + Σ x0·v1·u).
+    let a_sum = -(QM31 { c0: r_s11 + r_s11, c1: s01 + s01 });
+    let c = conjugate(p.y) - p.y;
+    let ix = p.x.c1;
+    let iy = p.y.c1;
+    BatchConstants {
+        runs: batch.runs,
+        alpha_powers: alpha_powers.slice(0, batch.samples.len()),
+        c: c.felts(),
+        minus_a_sum: (-a_sum).felts(),
+        minus_b_sum: (a_sum * p.y - c * sum).felts(),
+        k: p.x.c0 * iy - p.y.c0 * ix,
+        iy,
+        ix,
+        batch_coeff: *alpha_powers[batch.samples.len() - 1],
+    }
 }
 
 /// a + b·i from coordinates summed in felt252, each within (-2^125, 2^125).
@@ -417,11 +350,7 @@ fn sorted_order(points: Span<CirclePoint<QM31>>) -> Span<u32> {
         let mut least: Option<u32> = Option::None;
         let mut i = 0;
         while i != points.len() {
-            let mut taken = false;
-            for t in order.span() {
-                taken = taken || *t == i;
-            };
-            if !taken {
+            if !contains(order.span(), i) {
                 least = match least {
                     Option::None => Option::Some(i),
                     Option::Some(l) => if point_less(*points[i], *points[l]) {
@@ -449,44 +378,142 @@ fn point_less(a: CirclePoint<QM31>, b: CirclePoint<QM31>) -> bool {
     while i != 8 && *a[i] == *b[i] {
         i += 1;
     };
-    i != 8 && (*a[i]).inner < (*b[i]).inner
+    i != 8 && (*a[i]).to_u32() < (*b[i]).to_u32()
 }
 
-/// The combined quotient at one domain point, given the group's columns' values there and the
-/// inverses of the batches' denominators there.
-fn quotient_at_point(
-    point: CirclePoint<M31>,
-    column_values: Span<M31>,
+/// For each queried position of the group's size (ascending), the combined DEEP quotient of all
+/// columns of that size. A tree's queried values come in its Merkle traversal order: log sizes
+/// from the largest down, positions ascending, the columns of that size in tree order.
+fn quotient_answers(
+    group: @QueriedPoints,
+    positions: Span<Span<u32>>,
+    counts: Span<Span<u32>>,
     batches: Span<BatchConstants>,
-    alpha_powers: Span<QM31>,
-    denominator_inverses: Span<CM31>,
-) -> QM31 {
-    let mut acc: QM31 = core::num::traits::Zero::zero();
-    let mut i = 0;
-    while i != batches.len() {
-        let b = *batches[i];
-        // Σ α^(j+1)·f_j coordinate by coordinate in felt252 (each term < 2^62), reduced once.
-        let (mut s0, mut s1, mut s2, mut s3) = (0, 0, 0, 0);
-        let mut powers = alpha_powers;
-        for column in b.columns {
-            let [c0, c1, c2, c3] = (*powers.pop_front().unwrap()).felts();
-            let value: felt252 = (*column_values[*column]).inner.into();
-            s0 += c0 * value;
-            s1 += c1 * value;
-            s2 += c2 * value;
-            s3 += c3 * value;
+    queried_values: Span<Span<M31>>,
+) -> Span<QM31> {
+    let s = *group.log_size;
+    // Each tree's values of size s: after its larger sizes' positions.
+    let mut tree_values = array![];
+    for t in 0..counts.len() {
+        let tree_counts = *counts[t];
+        let mut offset: u32 = 0;
+        let mut k = s + 1;
+        while k < tree_counts.len() {
+            offset += (*positions[k]).len() * *tree_counts[k];
+            k += 1;
         };
-        let sum = QM31Trait::from_m31s(
-            M31Trait::reduce_felt(s0),
-            M31Trait::reduce_felt(s1),
-            M31Trait::reduce_felt(s2),
-            M31Trait::reduce_felt(s3),
-        );
-        let numerator = b.c * sum - (b.a_sum.mul_m31(point.y) + b.b_sum);
-        let den_inverse = *denominator_inverses[i];
-        acc = acc * b.batch_coeff
-            + QM31 { c0: numerator.c0 * den_inverse, c1: numerator.c1 * den_inverse };
+        let n = count_at(tree_counts, s) * (*group.positions).len();
+        tree_values.append((*queried_values[t]).slice(offset, n));
+    };
+    let tree_values = tree_values.span();
+    let mut row_sizes = array![];
+    for tree_counts in counts {
+        row_sizes.append(count_at(*tree_counts, s));
+    };
+    let row_sizes = row_sizes.span();
+
+    // Every batch's numerator and denominator at every position, position major.
+    let mut numerators = array![];
+    let mut denominators = array![];
+    let mut i = 0;
+    for point in *group.points {
+        let (x, y) = ((*point).x.felt(), (*point).y.felt());
+        // Each tree's values at this position.
+        let mut rows = array![];
+        let mut sizes = row_sizes;
+        for values in tree_values {
+            let n = *sizes.pop_front().unwrap();
+            rows.append((*values).slice(i * n, n));
+        };
+        let rows = rows.span();
+        for b in batches {
+            let [s0, s1, s2, s3] = batch_sum(*b.runs, *b.alpha_powers, rows);
+            let [m0, m1, m2, m3] = *b.minus_a_sum;
+            let [n0, n1, n2, n3] = *b.minus_b_sum;
+            // c·S - A·Y - B: S's coordinates are below 2^70, the products with c below 2^101.
+            numerators
+                .append(
+                    mul_add_felts(*b.c, [s0, s1, s2, s3], [m0 * y + n0, m1 * y + n1, m2 * y + n2, m3 * y + n3]),
+                );
+            denominators.append(denominator(*b.k, *b.iy, *b.ix, x, y));
+        };
         i += 1;
     };
-    acc
+    let inverses = batch_inverse_cm31(denominators.span());
+    let mut numerators = numerators.span();
+    let mut inverses = inverses;
+    let mut answers = array![];
+    let mut n = (*group.points).len();
+    while n != 0 {
+        let mut acc: QM31 = core::num::traits::Zero::zero();
+        for b in batches {
+            let numerator = *numerators.pop_front().unwrap();
+            let inverse = *inverses.pop_front().unwrap();
+            acc = mul_add_felts(acc.felts(), *b.batch_coeff, times_cm31(numerator, inverse));
+        };
+        answers.append(acc);
+        n -= 1;
+    };
+    answers.span()
+}
+
+/// Σ_j α^(j+1)·f_j at position i over the batch's columns, coordinate by coordinate in felt252
+/// (each term below 2^62), unreduced.
+fn batch_sum(runs: Span<ColumnRun>, alpha_powers: Span<[felt252; 4]>, rows: Span<Span<M31>>) -> [felt252; 4] {
+    let mut sum = [0, 0, 0, 0];
+    let mut powers = alpha_powers;
+    for run in runs {
+        let count = *run.count;
+        sum = add_dot_product(sum, (*rows[*run.tree]).slice(*run.first, count), powers.slice(0, count));
+        powers = powers.slice(count, powers.len() - count);
+    };
+    sum
+}
+
+/// sum + Σ_j coefficients[j]·values[j], four terms an iteration (a loop iteration costs more
+/// than its arithmetic).
+fn add_dot_product(
+    sum: [felt252; 4], values: Span<M31>, coefficients: Span<[felt252; 4]>,
+) -> [felt252; 4] {
+    let [mut s0, mut s1, mut s2, mut s3] = sum;
+    let mut values = values;
+    let mut coefficients = coefficients;
+    while let Option::Some(four) = values.multi_pop_front::<4>() {
+        let [v0, v1, v2, v3] = (*four).unbox();
+        let [c0, c1, c2, c3] = (*coefficients.multi_pop_front::<4>().unwrap()).unbox();
+        let (v0, v1, v2, v3) = (v0.felt(), v1.felt(), v2.felt(), v3.felt());
+        let [a0, a1, a2, a3] = c0;
+        let [b0, b1, b2, b3] = c1;
+        let [d0, d1, d2, d3] = c2;
+        let [e0, e1, e2, e3] = c3;
+        s0 += a0 * v0 + b0 * v1 + d0 * v2 + e0 * v3;
+        s1 += a1 * v0 + b1 * v1 + d1 * v2 + e1 * v3;
+        s2 += a2 * v0 + b2 * v1 + d2 * v2 + e2 * v3;
+        s3 += a3 * v0 + b3 * v1 + d3 * v2 + e3 * v3;
+    };
+    while let Option::Some(value) = values.pop_front() {
+        let [c0, c1, c2, c3] = *coefficients.pop_front().unwrap();
+        let v = (*value).felt();
+        s0 += c0 * v;
+        s1 += c1 * v;
+        s2 += c2 * v;
+        s3 += c3 * v;
+    };
+    [s0, s1, s2, s3]
+}
+
+/// k - iy·X + ix·Y at the domain point (X, Y).
+fn denominator(k: CM31, iy: CM31, ix: CM31, x: felt252, y: felt252) -> CM31 {
+    let (ka, kb) = k.felts();
+    let (iya, iyb) = iy.felts();
+    let (ixa, ixb) = ix.felts();
+    signed_cm31(ka - iya * x + ixa * y, kb - iyb * x + ixb * y)
+}
+
+/// The coordinates of v·d (a QM31 value times a CM31 one), unreduced: each below 2^63 in absolute
+/// value.
+fn times_cm31(v: QM31, d: CM31) -> [felt252; 4] {
+    let [v0, v1, v2, v3] = v.felts();
+    let (da, db) = d.felts();
+    [v0 * da - v1 * db, v0 * db + v1 * da, v2 * da - v3 * db, v2 * db + v3 * da]
 }

@@ -5,7 +5,7 @@
 //! values come as one flat list: the AIR gives their shape. A malformed calldata panics with a
 //! message naming what is wrong.
 use crate::channel::limbs_31;
-use crate::fields::m31::{M31, P};
+use crate::fields::m31::{M31, M31Trait, P};
 use crate::fields::qm31::{QM31, QM31Trait};
 use crate::merkle::MerkleDecommitment;
 
@@ -250,17 +250,15 @@ fn read_packed(ref data: Span<felt252>, n: u32) -> Array<M31> {
     let mut values = array![];
     let mut remaining = n;
     while remaining >= 8 {
-        let (limbs, rest) = limbs_31(next(ref data));
-        assert(rest == 0, 'calldata: bad packing');
-        let [l0, l1, l2, l3, l4, l5, l6, l7] = limbs;
-        values.append(m31_from_limb(l7));
-        values.append(m31_from_limb(l6));
-        values.append(m31_from_limb(l5));
-        values.append(m31_from_limb(l4));
-        values.append(m31_from_limb(l3));
-        values.append(m31_from_limb(l2));
-        values.append(m31_from_limb(l1));
-        values.append(m31_from_limb(l0));
+        let [v0, v1, v2, v3, v4, v5, v6, v7] = read_eight(ref data);
+        values.append(v0);
+        values.append(v1);
+        values.append(v2);
+        values.append(v3);
+        values.append(v4);
+        values.append(v5);
+        values.append(v6);
+        values.append(v7);
         remaining -= 8;
     };
     if remaining != 0 {
@@ -278,9 +276,22 @@ fn read_packed(ref data: Span<felt252>, n: u32) -> Array<M31> {
     values
 }
 
+/// The eight values of the next felt, most significant first.
+fn read_eight(ref data: Span<felt252>) -> [M31; 8] {
+    let (limbs, rest) = limbs_31(next(ref data));
+    assert(rest == 0, 'calldata: bad packing');
+    let [l0, l1, l2, l3, l4, l5, l6, l7] = limbs;
+    [
+        m31_from_limb(l7), m31_from_limb(l6), m31_from_limb(l5), m31_from_limb(l4),
+        m31_from_limb(l3), m31_from_limb(l2), m31_from_limb(l1), m31_from_limb(l0),
+    ]
+}
+
 fn m31_from_limb(limb: u32) -> M31 {
-    assert(limb < P, 'calldata: value out of range');
-    M31 { inner: limb }
+    match M31Trait::from_u32(limb) {
+        Option::Some(value) => value,
+        Option::None => core::panic_with_felt252('calldata: value out of range'),
+    }
 }
 
 fn read_m31s(ref data: Span<felt252>) -> Span<M31> {
@@ -288,20 +299,19 @@ fn read_m31s(ref data: Span<felt252>) -> Span<M31> {
     read_packed(ref data, n).span()
 }
 
+/// n QM31 values, their coordinates packed as M31 values are: two values a felt.
 fn read_qm31s(ref data: Span<felt252>) -> Span<QM31> {
     let n = read_u32(ref data);
-    let coordinates = read_packed(ref data, 4 * n);
     let mut values = array![];
-    let mut i = 0;
-    while i != coordinates.len() {
-        values
-            .append(
-                QM31Trait::from_m31s(
-                    *coordinates[i], *coordinates[i + 1], *coordinates[i + 2], *coordinates[i + 3],
-                ),
-            );
-        i += 4;
+    while values.len() + 2 <= n {
+        let [a0, a1, a2, a3, b0, b1, b2, b3] = read_eight(ref data);
+        values.append(QM31Trait::from_m31s(a0, a1, a2, a3));
+        values.append(QM31Trait::from_m31s(b0, b1, b2, b3));
     };
+    if values.len() != n {
+        let last = read_packed(ref data, 4);
+        values.append(QM31Trait::from_m31s(*last[0], *last[1], *last[2], *last[3]));
+    }
     values.span()
 }
 

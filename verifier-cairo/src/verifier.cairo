@@ -91,7 +91,7 @@ fn verify_openings<impl A: ModelAir>(
     channel.mix_root(*commitments[3]);
     let oods_point = point_from_t(channel.draw_felt());
     let points = sample_points(@shape, oods_point);
-    let sampled_values = split_samples(points, *pcs.sampled_values);
+    let sampled_values = split_samples(shape.sample_ids, *pcs.sampled_values);
     if checks_head {
         let mut chunk_coordinates = array![];
         for column in *sampled_values[3] {
@@ -108,7 +108,7 @@ fn verify_openings<impl A: ModelAir>(
         );
     }
     pcs_verify(
-        ref channel, pcs_config, column_log_sizes(@shape), points, sampled_values, pcs, opened,
+        ref channel, pcs_config, column_log_sizes(@shape), points, shape.quotient_groups, pcs, opened,
     );
 }
 
@@ -163,7 +163,7 @@ pub fn channel_before_interaction(
 /// The ranges of src/fri/config.cc: a proof may state any configuration.
 fn check_config(config: @PcsConfig) {
     assert(*config.pow_bits <= 40, 'config: pow_bits');
-    assert(*config.log_blowup_factor >= 1 && *config.log_blowup_factor <= 4, 'config: blowup');
+    assert(*config.log_blowup_factor >= 1 && *config.log_blowup_factor <= 8, 'config: blowup');
     assert(*config.log_last_layer_degree_bound <= 10, 'config: last layer');
     assert(*config.n_queries >= 1 && *config.n_queries <= 256, 'config: n_queries');
     assert(*config.fold_step >= 1 && *config.fold_step <= 4, 'config: fold_step');

@@ -28,7 +28,7 @@ pub impl CM31Impl of CM31Trait {
 
     /// The coordinates as felt252, for products reduced once (M31Trait::reduce_felt).
     fn felts(self: CM31) -> (felt252, felt252) {
-        (self.a.inner.into(), self.b.inner.into())
+        (self.a.felt(), self.b.felt())
     }
 
     /// (a - b·i) / (a² + b²); panics on zero.

@@ -66,8 +66,10 @@ pub impl QM31Impl of QM31Trait {
 }
 
 fn m31_checked(v: u32) -> M31 {
-    assert(v < super::m31::P, 'M31 value out of range');
-    M31 { inner: v }
+    match M31Trait::from_u32(v) {
+        Option::Some(value) => value,
+        Option::None => core::panic_with_felt252('M31 value out of range'),
+    }
 }
 
 impl QM31Add of Add<QM31> {
@@ -90,31 +92,43 @@ impl QM31Mul of Mul<QM31> {
 }
 
 /// The product of two QM31 values given by their coordinates as felt252, which need not be
-/// reduced: (a + b·u)(c + d·u) = a·c + R·b·d + (a·d + b·c)·u, each coordinate a signed sum of
-/// products in felt252, reduced once. Every coordinate's sum must stay within 2^125 in absolute
-/// value: coordinates below 2^60 times reduced ones, for example.
+/// reduced, reduced once (product_coordinates). Every coordinate's sum must stay within 2^125 in
+/// absolute value: coordinates below 2^60 times reduced ones, for example.
 pub fn mul_felts(lhs: [felt252; 4], rhs: [felt252; 4]) -> QM31 {
-    mul_add_felts(lhs, rhs, [0, 0, 0, 0])
+    from_signed_coordinates(product_coordinates(lhs, rhs))
 }
 
-/// lhs·rhs + addend, as mul_felts, the addend's coordinates (non-negative, below 2^100) added
-/// before the one reduction.
+/// lhs·rhs + addend, as mul_felts, the addend's coordinates added before the one reduction.
 pub fn mul_add_felts(lhs: [felt252; 4], rhs: [felt252; 4], addend: [felt252; 4]) -> QM31 {
+    from_signed_coordinates(add_coordinates(product_coordinates(lhs, rhs), addend))
+}
+
+/// The coordinates of lhs·rhs, unreduced: (a + b·u)(c + d·u) = a·c + R·b·d + (a·d + b·c)·u, each
+/// coordinate a signed sum of products of the inputs' coordinates.
+pub fn product_coordinates(lhs: [felt252; 4], rhs: [felt252; 4]) -> [felt252; 4] {
     let [a0, a1, a2, a3] = lhs;
     let [b0, b1, b2, b3] = rhs;
-    let [s0, s1, s2, s3] = addend;
     // b·d = m + n·i, and R·(m + n·i) = (2m - n) + (m + 2n)·i.
     let m = a2 * b2 - a3 * b3;
     let n = a2 * b3 + a3 * b2;
+    [
+        a0 * b0 - a1 * b1 + m + m - n, a0 * b1 + a1 * b0 + m + n + n,
+        a0 * b2 - a1 * b3 + a2 * b0 - a3 * b1, a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0,
+    ]
+}
+
+pub fn add_coordinates(lhs: [felt252; 4], rhs: [felt252; 4]) -> [felt252; 4] {
+    let [a0, a1, a2, a3] = lhs;
+    let [b0, b1, b2, b3] = rhs;
+    [a0 + b0, a1 + b1, a2 + b2, a3 + b3]
+}
+
+/// The QM31 value with these coordinates, each a sum within (-2^125, 2^125), reduced once.
+pub fn from_signed_coordinates(coordinates: [felt252; 4]) -> QM31 {
+    let [c0, c1, c2, c3] = coordinates;
     QM31 {
-        c0: CM31 {
-            a: M31Trait::reduce_signed_felt(a0 * b0 - a1 * b1 + m + m - n + s0),
-            b: M31Trait::reduce_signed_felt(a0 * b1 + a1 * b0 + m + n + n + s1),
-        },
-        c1: CM31 {
-            a: M31Trait::reduce_signed_felt(a0 * b2 - a1 * b3 + a2 * b0 - a3 * b1 + s2),
-            b: M31Trait::reduce_felt(a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0 + s3),
-        },
+        c0: CM31 { a: M31Trait::reduce_signed_felt(c0), b: M31Trait::reduce_signed_felt(c1) },
+        c1: CM31 { a: M31Trait::reduce_signed_felt(c2), b: M31Trait::reduce_signed_felt(c3) },
     }
 }
 
