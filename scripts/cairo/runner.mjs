@@ -34,19 +34,25 @@ export function runCairoTests(source, filter, { quiet = false } = {}) {
   }
 }
 
-// The Sierra gas that the source's `fn main()` uses (no Starknet plugin: no contracts in the
-// source), as a contract's execution is metered; throws with the runner's output if it fails.
-export function sierraGasOfMain(source) {
+// What the source's `fn main()` does (no Starknet plugin: no contracts in the source), as a
+// contract's execution is metered: { gas, panic }, the Sierra gas it used and, if it panicked,
+// the panic's message (its short strings, or its felts), else null. Throws with the runner's
+// output if it does not run.
+export function runMain(source) {
   load();
   const available = 4_000_000_000;
   const output = runCairoProgram(source, available, /*allow_warnings=*/ false,
     /*print_full_memory=*/ false, /*run_profiler=*/ false, /*use_dbg_print_hint=*/ false);
-  const remaining = output.match(/Run completed successfully[^]*Remaining gas: (\d+)/);
+  const remaining = output.match(/^Run (completed successfully|panicked with \[(.*)\])[^]*Remaining gas: (\d+)/m);
   if (!remaining) throw new Error(output.slice(0, 2000));
-  return available - Number(remaining[1]);
+  const [, , panicData, left] = remaining;
+  const strings = panicData === undefined ? [] : [...panicData.matchAll(/\('([^']*)'\)/g)];
+  const panic = panicData === undefined ? null
+    : strings.map((m) => m[1]).join(', ') || panicData;
+  return { gas: available - Number(left), panic };
 }
 
-// What runCairoTests(source, filter) or, with filter null, sierraGasOfMain(source) returns, run
+// What runCairoTests(source, filter) or, with filter null, runMain(source) returns, run
 // in a child process on a fresh WebAssembly instance: for programs too large to run one after
 // another in one instance. Throws if it fails or the runner crashed (a Rust panic inside the
 // WebAssembly, as when a program exhausts its memory), with the failure's message.
@@ -62,18 +68,18 @@ export function runInOwnProcess(source, filter) {
       const error = child.stderr.split('\n').find((line) => /Error/.test(line));
       throw new Error(error?.trim() ?? `exit status ${child.status}`);
     }
-    return filter === null ? Number(child.stdout) : child.stdout;
+    return filter === null ? JSON.parse(child.stdout) : child.stdout;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 // As a script (runInOwnProcess): node runner.mjs SOURCE_FILE [FILTER] prints the tests' output,
-// or without a filter the Sierra gas of main.
+// or without a filter what main does (runMain) as JSON.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [file, filter] = process.argv.slice(2);
   const source = readFileSync(file, 'utf8');
-  process.stdout.write(filter === undefined ? String(sierraGasOfMain(source))
+  process.stdout.write(filter === undefined ? JSON.stringify(runMain(source))
     : runCairoTests(source, filter, { quiet: true }));
 }
 
