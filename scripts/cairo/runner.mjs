@@ -43,7 +43,8 @@ export function runMain(source) {
   const available = 4_000_000_000;
   const output = runCairoProgram(source, available, /*allow_warnings=*/ false,
     /*print_full_memory=*/ false, /*run_profiler=*/ false, /*use_dbg_print_hint=*/ false);
-  const remaining = output.match(/^Run (completed successfully|panicked with \[(.*)\])[^]*Remaining gas: (\d+)/m);
+  const remaining = output
+    .match(/^Run (completed successfully|panicked with \[(.*)\])[^]*Remaining gas: (\d+)/m);
   if (!remaining) throw new Error(output.slice(0, 2000));
   const [, , panicData, left] = remaining;
   const strings = panicData === undefined ? [] : [...panicData.matchAll(/\('([^']*)'\)/g)];

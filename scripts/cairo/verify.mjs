@@ -14,7 +14,7 @@
 //   --input FILE     the model input the proof is of: how many public values are inputs
 //   --sierra-gas     also the Sierra gas of each transaction's verification alone
 // Exits 0 and prints "valid in Cairo" if the registry records the proof's fact, 1 if it rejects
-// the proof (with the failed check's message, from the verification run again alone), 2 when
+// the proof (the test runner does not say which check failed: `tensorstark verify` does), 2 when
 // nothing could be checked: bad arguments, or the runner crashed (a verification too large for
 // its memory: prove with more query batches).
 import { execFileSync } from 'node:child_process';
@@ -93,7 +93,7 @@ if (nInputs > publicInputs.length - 8) {
   fail(`${inputFile} has more values than the proof states`, 2);
 }
 const expected = factOf(publicInputs, nInputs);
-// With, for a proof verified at once, the verifier's own check without the contracts.
+// For a proof verified at once, also a test of the verifier alone, without the contracts (below).
 const alone = Array.isArray(calldata) ? `
 /// The verifier alone, as the verifier contract calls it.
 mod alone {
