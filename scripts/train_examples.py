@@ -4,7 +4,7 @@
 Run with Debian's Python (python3-torch, python3-onnx, python3-numpy; the data from
 dataset-fashion-mnist):
 
-    /usr/bin/python3 scripts/train_examples.py [--only fashion_mlp,fashion_lenet,pinn]
+    /usr/bin/python3 scripts/train_examples.py [--only fashion_mlp,fashion_lenet,pinn,tiny_mlp]
 
 Writes, for each model, examples/<name>/: model.onnx, calibration.json (inputs the scales are
 chosen from), input.json (a sample input) and float_outputs.json (the float model's outputs for
@@ -48,6 +48,18 @@ class FashionMlp(nn.Module):
     def __init__(self):
         super().__init__()
         self.net = nn.Sequential(nn.Linear(784, 56), nn.ReLU(), nn.Linear(56, 10))
+
+    def forward(self, x):
+        return self.net(x)
+
+
+class TinyMlp(nn.Module):
+    """8-4-2 with ReLU, seeded random weights, not trained: the small synthetic model whose proofs
+    the Cairo verifier's quickest end-to-end test verifies; input [1, 8]."""
+
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(nn.Linear(8, 4), nn.ReLU(), nn.Linear(4, 2))
 
     def forward(self, x):
         return self.net(x)
@@ -160,7 +172,7 @@ def export(model, name, sample_shape, calibration, sample):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--only", default="fashion_mlp,fashion_lenet,pinn")
+    parser.add_argument("--only", default="fashion_mlp,fashion_lenet,pinn,tiny_mlp")
     args = parser.parse_args()
     only = set(args.only.split(","))
     torch.manual_seed(0)
@@ -190,6 +202,15 @@ def main():
             err = (model(grid) - black_scholes(grid[:, :1], grid[:, 1:])).abs().max().item()
         print(f"  max abs error against Black-Scholes on a 10x10 grid: {err:.4f}")
         export(model, "pinn", (1, 2), grid, torch.tensor([1.1, 0.5]))
+    if "tiny_mlp" in only:
+        print("tiny_mlp")
+        generator = torch.Generator().manual_seed(8)
+        model = TinyMlp()
+        with torch.no_grad():
+            for parameter in model.parameters():
+                parameter.copy_(torch.rand(parameter.shape, generator=generator) * 2 - 1)
+        calibration = torch.rand((N_CALIBRATION, 8), generator=generator) * 2 - 1
+        export(model, "tiny_mlp", (1, 8), calibration, calibration[0])
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ const packageDir = args[0] ?? path.join(root, 'verifier-cairo');
 // full verification needs its AIR only.
 // The verification tests (verifier-cairo/src/tests/<file>.cairo) and the AIR each needs.
 const VERIFICATIONS = {
+  verify_tiny_mlp: 'tiny_mlp',
   verify_fashion_mlp: 'fashion_mlp',
   verify_pinn: 'pinn',
   verify_fashion_mlp_in_batches: 'fashion_mlp',
@@ -66,6 +67,7 @@ const GROUPS = {
     ...Object.keys(VERIFICATIONS).map((f) => `tests::${f}`)], filter: 'fact_registry_jobs::' },
   // The runner keeps every test's memory: a full verification and the tampered proofs in one
   // call exhausted it.
+  fact_tiny_mlp: verificationGroup('verify_tiny_mlp', 'through_contracts', 'fact_'),
   fact_fashion_mlp: verificationGroup('verify_fashion_mlp', 'through_contracts', 'fact_'),
   fact_pinn: verificationGroup('verify_pinn', 'through_contracts', 'fact_'),
   tampered_fashion_mlp: verificationGroup('verify_fashion_mlp', 'direct', 'tampered_'),

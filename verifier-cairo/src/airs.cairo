@@ -3,3 +3,4 @@
 pub mod fashion_mlp;
 pub mod pinn;
 pub mod fashion_lenet;
+pub mod tiny_mlp;

@@ -9,3 +9,4 @@ mod proof_fixtures;
 mod verify_fashion_mlp;
 mod verify_fashion_mlp_in_batches;
 mod verify_pinn;
+mod verify_tiny_mlp;
