@@ -42,24 +42,14 @@ def fashion(split):
     return torch.from_numpy(images), torch.from_numpy(labels)
 
 
-class FashionMlp(nn.Module):
-    """784-56-10 with ReLU; input [1, 784]."""
+class Mlp(nn.Module):
+    """n_in-n_hidden-n_out with ReLU; input [1, n_in]. fashion_mlp is 784-56-10; tiny_mlp, 8-4-2
+    with seeded random weights, not trained, is the small synthetic model whose proofs the Cairo
+    verifier's quickest end-to-end test verifies."""
 
-    def __init__(self):
+    def __init__(self, n_in, n_hidden, n_out):
         super().__init__()
-        self.net = nn.Sequential(nn.Linear(784, 56), nn.ReLU(), nn.Linear(56, 10))
-
-    def forward(self, x):
-        return self.net(x)
-
-
-class TinyMlp(nn.Module):
-    """8-4-2 with ReLU, seeded random weights, not trained: the small synthetic model whose proofs
-    the Cairo verifier's quickest end-to-end test verifies; input [1, 8]."""
-
-    def __init__(self):
-        super().__init__()
-        self.net = nn.Sequential(nn.Linear(8, 4), nn.ReLU(), nn.Linear(4, 2))
+        self.net = nn.Sequential(nn.Linear(n_in, n_hidden), nn.ReLU(), nn.Linear(n_hidden, n_out))
 
     def forward(self, x):
         return self.net(x)
@@ -183,7 +173,7 @@ def main():
         calibration = train_x[:N_CALIBRATION]
     if "fashion_mlp" in only:
         print("fashion_mlp")
-        model = FashionMlp()
+        model = Mlp(784, 56, 10)
         train_classifier(model, train_x, train_y, epochs=8, flatten=True)
         print(f"  test accuracy {accuracy(model, test_x, test_y, True):.4f}")
         export(model, "fashion_mlp", (1, 784), calibration, test_x[0])
@@ -205,7 +195,7 @@ def main():
     if "tiny_mlp" in only:
         print("tiny_mlp")
         generator = torch.Generator().manual_seed(8)
-        model = TinyMlp()
+        model = Mlp(8, 4, 2)
         with torch.no_grad():
             for parameter in model.parameters():
                 parameter.copy_(torch.rand(parameter.shape, generator=generator) * 2 - 1)
