@@ -180,10 +180,10 @@ class ConstraintFunctions {
     std::string out;
     for (size_t n = 0; n < functions_.size(); ++n) {
       const Function& f = functions_[n];
-      out += fmt::format("\n/// {}{}.\nfn constraint_{}{}", f.first_use,
-                         f.n_uses > 1 ? fmt::format(", and {} more over other columns", f.n_uses - 1)
-                                      : "",
-                         n, f.code);
+      out += fmt::format(
+          "\n/// {}{}.\nfn constraint_{}{}", f.first_use,
+          f.n_uses > 1 ? fmt::format(", and {} more over other columns", f.n_uses - 1) : "", n,
+          f.code);
     }
     return out;
   }
@@ -309,9 +309,10 @@ std::string AirShapeFunction(std::span<const Component* const> components, const
       "        relation_widths: {},\n        n_public_inputs: {},\n"
       "    }}\n}}\n",
       ComponentShapes(components, layout), ListOf(layout.column_log_sizes[kPreprocessedTree]),
-      ListOf(layout.column_log_sizes[kTraceTree]), ListOf(layout.column_log_sizes[kInteractionTree]),
-      layout.n_composition_chunks(), DerivedPoints(samples), SampleIds(samples),
-      QuotientGroups(samples), ListOf(relation_widths), n_public_inputs);
+      ListOf(layout.column_log_sizes[kTraceTree]),
+      ListOf(layout.column_log_sizes[kInteractionTree]), layout.n_composition_chunks(),
+      DerivedPoints(samples), SampleIds(samples), QuotientGroups(samples), ListOf(relation_widths),
+      n_public_inputs);
 }
 
 // The model's statement (statement.cairo).
@@ -561,8 +562,8 @@ std::string GenerateCairoAir(std::span<const Component* const> components, const
     std::string values;
     const std::vector<Expr> constraints = c.Constraints();
     for (size_t k = 0; k < constraints.size(); ++k) {
-      values += fmt::format("        {},\n",
-                            functions.Call(c.name(), k, info, layout, constraints[k]));
+      values +=
+          fmt::format("        {},\n", functions.Call(c.name(), k, info, layout, constraints[k]));
     }
     // The values first, folded in a loop: straight-line field arithmetic between many calls is
     // what the Sierra-to-CASM step cannot lay out.

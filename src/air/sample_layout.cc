@@ -22,9 +22,10 @@ std::array<std::vector<std::vector<DerivedPoint>>, 4> SampleSpecs(const AirLayou
         std::vector<DerivedPoint>& column = specs[tree].emplace_back();
         for (int offset : offsets[col]) {
           // Offset 0 is the point itself, whatever the size.
-          column.push_back(offset == 0 ? DerivedPoint{}
-                                       : DerivedPoint{.log_size = layout.column_log_sizes[tree][begin + col],
-                                                      .offset = offset});
+          column.push_back(
+              offset == 0 ? DerivedPoint{}
+                          : DerivedPoint{.log_size = layout.column_log_sizes[tree][begin + col],
+                                         .offset = offset});
         }
       }
     }
@@ -78,9 +79,8 @@ SampleLayout MakeSampleLayout(const AirLayout& layout) {
       if (log_sizes[sample.tree][sample.column] != s) continue;
       auto [it, inserted] = index_of.try_emplace({sample.tree, sample.column}, 0);
       if (inserted) it->second = next_index[sample.tree]++;
-      auto batch = std::find_if(batches.begin(), batches.end(), [&](const auto& b) {
-        return b.point_id == sample.point_id;
-      });
+      auto batch = std::find_if(batches.begin(), batches.end(),
+                                [&](const auto& b) { return b.point_id == sample.point_id; });
       if (batch == batches.end()) {
         batch = batches.insert(batches.end(), QuotientBatchLayout{});
         batch->point_id = sample.point_id;
