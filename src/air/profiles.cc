@@ -24,8 +24,9 @@ ProofConfig ProfileConfig(Profile profile) {
       break;
     case Profile::kOnchain:
       // 5·16 + 20 = 100 bits. Blowup 32 rather than 16 with 19 queries: the Cairo verifier's gas
-      // is mostly per query (fashion_mlp 176M to 162M Sierra gas), for 60% longer proving;
-      // blowup 64 with 13 queries (146M) took fashion_mlp's proof over 3 s.
+      // is mostly per query (fashion_mlp's verification 176M to 162M Sierra gas when this was
+      // chosen; the README's profiles), for a doubled evaluation domain; blowup 64 with
+      // 13 queries (146M) doubles it again.
       config.pcs.pow_bits = 20;
       fri = {.log_blowup_factor = 5,
              .log_last_layer_degree_bound = 2,
