@@ -3,6 +3,7 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <map>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "circle/coset.h"
 #include "circle/doubling.h"
 #include "circle/fft.h"
+#include "circle/vanishing_multiple.h"
 #include "fri/secure_column.h"
 
 namespace tensorstark::air {
@@ -58,9 +60,10 @@ ColumnsView ColumnsOnDomain(const ComponentLayout& c, uint32_t log_size,
   const uint32_t eval_log_size = eval.domain.log_size();
   std::vector<size_t> sizes;
   for (Source& source : sources) {
-    const uint32_t column_log_size = (*trees.polys[source.tree])[source.index].log_size();
-    source.doubled.emplace(column_log_size + trees.log_blowup, eval_log_size - source.doublings);
-    if (column_log_size + trees.log_blowup != source.doubled->parent_log_size) {
+    const uint32_t committed_log_size =
+        std::bit_width((*trees.evaluations[source.tree])[source.index].size()) - 1;
+    source.doubled.emplace(committed_log_size, eval_log_size - source.doublings);
+    if (committed_log_size != source.doubled->parent_log_size) {
       sizes.push_back(source.doubled->domain.size());
       source.fresh = sizes.size();
     }
@@ -113,8 +116,7 @@ std::vector<circle::CirclePoly> ComputeComposition(std::span<const Component* co
   size_t first_constraint = 0;
   for (size_t i = 0; i < components.size(); ++i) {
     const ComponentLayout& c = layout.components[i];
-    const EvaluationDomain eval(components[i]->log_size() + trees.log_blowup,
-                                components[i]->EvalLogSize());
+    const EvaluationDomain eval(c.column_log_size + trees.log_blowup, c.eval_log_size);
     auto [it, inserted] = accumulations.try_emplace({eval.domain.log_size(), eval.parent_log_size});
     if (inserted) it->second = fri::SecureColumn::Zeros(eval.domain.size());
     circle::ColumnStorage storage;
@@ -171,7 +173,18 @@ std::optional<ConstraintFailure> FindConstraintFailure(std::span<const Component
                                                        std::span<const M31> public_inputs,
                                                        const LookupElementsMap& elements,
                                                        std::span<const QM31> claimed_sums) {
-  // The trace-domain values are recovered from the polynomials (their own domains, no blowup).
+  // The trace-domain values are recovered from the polynomials: on their own domains, or for the
+  // randomized ones of zero-knowledge mode on their components' trace domains.
+  std::array<std::vector<uint32_t>, 3> log_sizes;
+  for (size_t t = 0; t < 3; ++t) {
+    for (const circle::CirclePoly& poly : *trees.polys[t]) log_sizes[t].push_back(poly.log_size());
+  }
+  for (const ComponentLayout& c : layout.components) {
+    std::fill_n(log_sizes[kTraceTree].begin() + c.trace_begin, c.info.trace_offsets.size(),
+                c.log_size);
+    std::fill_n(log_sizes[kInteractionTree].begin() + c.interaction_begin,
+                c.info.interaction_offsets.size(), c.log_size);
+  }
   CommittedTrees on_trace_domain = trees;
   std::array<std::vector<std::vector<M31>>, 3> values;
   std::array<std::vector<std::span<const M31>>, 3> spans;
@@ -179,8 +192,8 @@ std::optional<ConstraintFailure> FindConstraintFailure(std::span<const Component
     const std::vector<circle::CirclePoly>& polys = *trees.polys[t];
     values[t].resize(polys.size());
     tbb::parallel_for(size_t{0}, polys.size(), [&](size_t g) {
-      values[t][g].assign(polys[g].coeffs().begin(), polys[g].coeffs().end());
-      circle::CircleFft(values[t][g], circle::CanonicCoset(polys[g].log_size()).circle_domain(),
+      values[t][g] = circle::RestrictToCanonicCoset(polys[g].coeffs(), log_sizes[t][g]);
+      circle::CircleFft(values[t][g], circle::CanonicCoset(log_sizes[t][g]).circle_domain(),
                         *trees.twiddles);
     });
     spans[t].assign(values[t].begin(), values[t].end());

@@ -46,7 +46,7 @@ class FrameworkComponent final : public Component {
   void EvaluateOnDomain(const circle::CircleDomain& domain, const ColumnsView& columns,
                         const EvalContext& ctx, std::span<const QM31> coeffs,
                         fri::SecureColumn& accumulator) const override {
-    assert(domain.log_size() == EvalLogSize());
+    assert(domain.log_size() >= EvalLogSize());
     air::EvaluateOnDomain(eval_, info_, domain, columns, ctx, coeffs, accumulator);
   }
   void EvaluateAtPoint(const MaskValues& mask, const circle::CirclePoint<QM31>& point,

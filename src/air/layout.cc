@@ -3,7 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
+#include <functional>
 #include <map>
+#include <set>
 #include <stdexcept>
 
 #include "circle/bit_reverse.h"
@@ -15,6 +18,34 @@ namespace tensorstark::air {
 
 using circle::CirclePoint;
 using circle::CirclePointIndex;
+
+namespace {
+
+// Zero-knowledge mode: a single composition chunk, the FRI masks (one per log size that FRI
+// receives) at the end of tree 1, and the salt columns of trees 1-3.
+void AddZkColumns(AirLayout& layout) {
+  layout.chunk_log_size = layout.composition_log_size;
+  std::set<uint32_t, std::greater<>> fri_log_sizes = {layout.chunk_log_size};
+  for (size_t tree : {kPreprocessedTree, kTraceTree, kInteractionTree}) {
+    fri_log_sizes.insert(layout.column_log_sizes[tree].begin(),
+                         layout.column_log_sizes[tree].end());
+  }
+  std::vector<uint32_t>& trace = layout.column_log_sizes[kTraceTree];
+  layout.mask_begin = trace.size();
+  for (uint32_t log_size : fri_log_sizes) {
+    layout.mask_log_sizes.push_back(log_size);
+    trace.insert(trace.end(), 4, log_size);
+  }
+  for (size_t tree : {kTraceTree, kInteractionTree, kCompositionTree}) {
+    const std::vector<uint32_t> columns = TreeLogSizes(layout, tree);
+    for (uint32_t log_size : std::set<uint32_t, std::greater<>>(columns.begin(), columns.end())) {
+      layout.salt_log_sizes[tree].insert(layout.salt_log_sizes[tree].end(), kSaltColumns,
+                                         log_size);
+    }
+  }
+}
+
+}  // namespace
 
 CirclePoint<QM31> ShiftedPoint(const CirclePoint<QM31>& point, uint32_t log_size, int offset) {
   const CirclePointIndex step = circle::CanonicCoset(log_size).step_size();
@@ -33,27 +64,56 @@ std::vector<QM31> PackM31s(std::span<const M31> values) {
   return packed;
 }
 
+uint32_t ZkColumnLogSize(uint32_t log_size, size_t max_mask_offsets, size_t n_queries) {
+  // A column's randomized polynomial f + Z_H·r, r of log size m, is uniform at any 2^m - 1 points
+  // off H (a nonzero polynomial of log size m has at most 2^m roots on the circle, so evaluation
+  // at fewer points is onto). The points that matter: the out-of-domain samples (4 each, over
+  // M31), the queried positions, and the points the composition's queried values depend on.
+  const size_t n_points = 4 * max_mask_offsets + n_queries * (1 + max_mask_offsets);
+  return std::max<uint32_t>(log_size + 1, std::bit_width(n_points) + 1);
+}
+
 std::variant<AirLayout, std::string> MakeLayout(std::span<const Component* const> components,
                                                 const ProofConfig& config) {
   if (auto error = fri::ValidateConfig(config.pcs)) return *error;
   if (config.interaction_pow_bits > 40) return std::string("interaction_pow_bits must be ≤ 40");
   if (components.empty()) return std::string("the AIR has no components");
   AirLayout layout;
+  layout.zk = config.zk;
   std::map<PreprocessedColumnId, size_t> preprocessed_index;
   std::map<std::string, Relation> relations;
   const uint32_t min_log_size =
       std::max(kMinComponentLogSize, config.pcs.fri.log_last_layer_degree_bound + 1);
+  size_t max_mask_offsets = 0;
+  std::vector<ComponentInfo> infos;
   for (const Component* component : components) {
+    infos.push_back(component->Info());
+    for (const auto* offsets : {&infos.back().trace_offsets, &infos.back().interaction_offsets}) {
+      for (const std::vector<int>& column : *offsets) {
+        max_mask_offsets = std::max(max_mask_offsets, column.size());
+      }
+    }
+  }
+  for (size_t i = 0; i < components.size(); ++i) {
+    const Component* component = components[i];
     const uint32_t n = component->log_size();
     if (n < min_log_size || n > kMaxComponentLogSize) {
       return fmt::format("component {} has log size {}, must be in [{}, {}]", component->name(), n,
                          min_log_size, kMaxComponentLogSize);
     }
     ComponentLayout c;
-    c.info = component->Info();
+    c.info = std::move(infos[i]);
+    c.log_size = n;
     if (c.info.max_constraint_degree > kMaxConstraintDegree) {
       return fmt::format("component {} has a constraint of degree {} (at most {})",
                          component->name(), c.info.max_constraint_degree, kMaxConstraintDegree);
+    }
+    c.column_log_size = n;
+    c.eval_log_size = component->EvalLogSize();
+    if (config.zk) {
+      c.column_log_size = ZkColumnLogSize(n, max_mask_offsets, config.pcs.fri.n_queries);
+      const uint32_t degree = std::max<uint32_t>(c.info.max_constraint_degree, 1);
+      c.eval_log_size = c.column_log_size + std::bit_width(degree - 1);
     }
     for (const PreprocessedColumnId& id : c.info.preprocessed_columns) {
       if (id.log_size > n || id.log_size < min_log_size) {
@@ -76,10 +136,11 @@ std::variant<AirLayout, std::string> MakeLayout(std::span<const Component* const
     }
     c.trace_begin = layout.column_log_sizes[kTraceTree].size();
     layout.column_log_sizes[kTraceTree].insert(layout.column_log_sizes[kTraceTree].end(),
-                                               c.info.trace_offsets.size(), n);
+                                               c.info.trace_offsets.size(), c.column_log_size);
     c.interaction_begin = layout.column_log_sizes[kInteractionTree].size();
     layout.column_log_sizes[kInteractionTree].insert(
-        layout.column_log_sizes[kInteractionTree].end(), c.info.interaction_offsets.size(), n);
+        layout.column_log_sizes[kInteractionTree].end(), c.info.interaction_offsets.size(),
+        c.column_log_size);
     for (const Relation& relation : c.info.relations) {
       auto [it, inserted] = relations.try_emplace(relation.name, relation);
       if (!inserted && it->second != relation) {
@@ -89,12 +150,34 @@ std::variant<AirLayout, std::string> MakeLayout(std::span<const Component* const
     }
     layout.n_constraints += c.info.n_constraints;
     layout.n_public_inputs = std::max(layout.n_public_inputs, c.info.n_public_inputs);
-    layout.composition_log_size = std::max(layout.composition_log_size, component->EvalLogSize());
+    layout.composition_log_size = std::max(layout.composition_log_size, c.eval_log_size);
     layout.chunk_log_size = std::max(layout.chunk_log_size, n);
     layout.components.push_back(std::move(c));
   }
   for (auto& [name, relation] : relations) layout.relations.push_back(relation);
+  if (config.zk) AddZkColumns(layout);
   return layout;
+}
+
+std::vector<uint32_t> TreeLogSizes(const AirLayout& layout, size_t tree) {
+  std::vector<uint32_t> log_sizes =
+      tree == kCompositionTree
+          ? std::vector<uint32_t>(4 * layout.n_composition_chunks(), layout.chunk_log_size)
+          : layout.column_log_sizes[tree];
+  log_sizes.insert(log_sizes.end(), layout.salt_log_sizes[tree].begin(),
+                   layout.salt_log_sizes[tree].end());
+  return log_sizes;
+}
+
+std::vector<fri::FriMask> FriMasks(const AirLayout& layout, uint32_t log_blowup) {
+  std::vector<fri::FriMask> masks;
+  for (size_t j = 0; j < layout.mask_log_sizes.size(); ++j) {
+    fri::FriMask& mask = masks.emplace_back();
+    mask.eval_log_size = layout.mask_log_sizes[j] + log_blowup;
+    mask.tree = kTraceTree;
+    for (size_t c = 0; c < 4; ++c) mask.columns[c] = layout.mask_begin + 4 * j + c;
+  }
+  return masks;
 }
 
 std::vector<std::vector<M31>> GeneratePreprocessedTrace(
@@ -154,18 +237,23 @@ fri::SamplePoints MakeSamplePoints(const AirLayout& layout, const CirclePoint<QM
   for (const ComponentLayout& c : layout.components) {
     for (size_t tree : {kTraceTree, kInteractionTree}) {
       const auto& offsets = tree == kTraceTree ? c.info.trace_offsets : c.info.interaction_offsets;
-      const size_t begin = tree == kTraceTree ? c.trace_begin : c.interaction_begin;
       for (size_t col = 0; col < offsets.size(); ++col) {
-        const uint32_t log_size = layout.column_log_sizes[tree][begin + col];
         std::vector<CirclePoint<QM31>> column_points;
         for (int offset : offsets[col]) {
-          column_points.push_back(ShiftedPoint(point, log_size, offset));
+          column_points.push_back(ShiftedPoint(point, c.log_size, offset));
         }
         points[tree].push_back(std::move(column_points));
       }
     }
   }
+  // FRI masks and salts are not sampled.
+  points[kTraceTree].resize(layout.column_log_sizes[kTraceTree].size() +
+                            layout.salt_log_sizes[kTraceTree].size());
+  points[kInteractionTree].resize(layout.column_log_sizes[kInteractionTree].size() +
+                                  layout.salt_log_sizes[kInteractionTree].size());
   points[kCompositionTree].assign(4 * layout.n_composition_chunks(), {point});
+  points[kCompositionTree].resize(points[kCompositionTree].size() +
+                                  layout.salt_log_sizes[kCompositionTree].size());
   return points;
 }
 

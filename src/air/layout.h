@@ -20,6 +20,13 @@ namespace tensorstark::air {
 
 struct ComponentLayout {
   ComponentInfo info;
+  uint32_t log_size = 0;  // the trace domain's
+  // The log size of its main and interaction polynomials: log_size, or in zero-knowledge mode the
+  // larger size of their randomized versions (ZkColumnLogSize).
+  uint32_t column_log_size = 0;
+  // The domain its constraints are evaluated on: Component::EvalLogSize(), or in zero-knowledge
+  // mode column_log_size + ceil(log2(degree)).
+  uint32_t eval_log_size = 0;
   std::vector<size_t> preprocessed;  // tree-0 index of each of info.preprocessed_columns
   // Which of that column's sample points the component reads: a column of log size c read by a
   // component of log size n > c repeats every 2^c rows, and is sampled at π^(n-c) of the
@@ -30,23 +37,49 @@ struct ComponentLayout {
 };
 
 struct AirLayout {
+  bool zk = false;  // zero-knowledge mode (docs/zero-knowledge.md)
   std::vector<ComponentLayout> components;
   std::vector<PreprocessedColumnId> preprocessed_columns;  // tree 0, in order of first use
   // Per tree-0 column, the numbers of doublings of the out-of-domain point it is sampled at, in
   // order of first use.
   std::vector<std::vector<uint32_t>> preprocessed_doublings;
   std::vector<Relation> relations;                        // sorted by name
-  std::array<std::vector<uint32_t>, 3> column_log_sizes;  // trees 0, 1, 2
+  // Trees 0, 1, 2: the polynomials' log sizes; in zero-knowledge mode tree 1 ends with the FRI
+  // masks.
+  std::array<std::vector<uint32_t>, 3> column_log_sizes;
+  // Zero-knowledge mode: one random QM31 polynomial (4 columns of tree 1 from mask_begin, in this
+  // order) of each log size that FRI receives, largest first.
+  std::vector<uint32_t> mask_log_sizes;
+  size_t mask_begin = 0;
+  // Zero-knowledge mode: per tree, the salt columns that follow its polynomials (kSaltColumns per
+  // log size of the tree's polynomials), as the log sizes of polynomials of their length.
+  std::array<std::vector<uint32_t>, 4> salt_log_sizes;
   size_t n_constraints = 0;
   size_t n_public_inputs = 0;         // the statement's length: the most any component reads
-  uint32_t composition_log_size = 0;  // the largest EvalLogSize
-  uint32_t chunk_log_size = 0;        // the largest component log size
+  uint32_t composition_log_size = 0;  // the largest eval_log_size
+  // The largest component log size; in zero-knowledge mode composition_log_size (one chunk: the
+  // chunks' values would not be independent of the witness).
+  uint32_t chunk_log_size = 0;
   size_t n_composition_chunks() const {
     return size_t{1} << (composition_log_size - chunk_log_size);
   }
 };
 
 inline constexpr uint32_t kMinComponentLogSize = 4;
+// Random M31 values in every Merkle leaf of a zero-knowledge proof's trees 1-3: 124 bits.
+inline constexpr size_t kSaltColumns = 4;
+
+// The log size of a component's randomized main and interaction polynomials: at least one more
+// than the trace's, and enough random coefficients for every value the verifier sees or derives
+// from them (docs/zero-knowledge.md §2).
+uint32_t ZkColumnLogSize(uint32_t log_size, size_t max_mask_offsets, size_t n_queries);
+
+// Every committed column of a tree in commit order (polynomials, composition chunks, salts), as the
+// log size of a polynomial of its length: what the commitment scheme's verifier commits to.
+std::vector<uint32_t> TreeLogSizes(const AirLayout& layout, size_t tree);
+
+// The FRI masks as the commitment scheme adds them.
+std::vector<fri::FriMask> FriMasks(const AirLayout& layout, uint32_t log_blowup);
 inline constexpr uint32_t kMaxComponentLogSize = 26;
 
 // A one-line error if the components do not form a valid AIR for this configuration.
@@ -80,6 +113,7 @@ void MixStatement(C& channel, const ProofConfig& config, std::span<const M31> pu
                      pcs.fri.n_queries, pcs.fri.fold_step, config.interaction_pow_bits}) {
     channel.MixU64(v);
   }
+  if (config.zk) channel.MixU64(1);  // zero-knowledge mode (a non-ZK transcript is unchanged)
   channel.MixU64(public_inputs.size());
   channel.MixFelts(PackM31s(public_inputs));
   channel.MixU64(components.size());

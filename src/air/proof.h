@@ -20,6 +20,9 @@ using field::QM31;
 struct ProofConfig {
   fri::PcsConfig pcs;
   uint32_t interaction_pow_bits = 0;  // grinding before the LogUp challenges are drawn (0 … 40)
+  // Zero knowledge (docs/zero-knowledge.md): randomized trace polynomials, salted Merkle leaves,
+  // one composition chunk, FRI masks.
+  bool zk = false;
 
   uint32_t SecurityBits() const { return pcs.SecurityBits(); }
   friend bool operator==(const ProofConfig&, const ProofConfig&) = default;

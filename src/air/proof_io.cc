@@ -21,6 +21,7 @@ using hash::MerkleDecommitment;
 using hash::Poseidon252MerkleHasher;
 
 constexpr std::array<uint8_t, 4> kMagic = {'T', 'S', 'P', 'F'};
+constexpr uint32_t kZkFlag = 1;  // config.flags bit 0 (version 3)
 constexpr size_t kCountBytes = 4;
 constexpr size_t kM31Bytes = 4;
 constexpr size_t kQM31Bytes = 4 * kM31Bytes;
@@ -145,7 +146,7 @@ void WriteProof(const StarkProof<H>& proof, Writer& w) {
 
   w.StartSection(&B::header_and_config);
   w.Bytes(kMagic);
-  w.U32(kProofFormatVersion);
+  w.U32(ProofFormatVersion(config));
   w.U8(static_cast<uint8_t>(ProofHashTraits<H>::kId));
   w.U32(config.pcs.pow_bits);
   w.U32(config.pcs.fri.log_blowup_factor);
@@ -153,6 +154,7 @@ void WriteProof(const StarkProof<H>& proof, Writer& w) {
   w.U32(config.pcs.fri.n_queries);
   w.U32(config.pcs.fri.fold_step);
   w.U32(config.interaction_pow_bits);
+  if (config.zk) w.U32(kZkFlag);
 
   w.StartSection(&B::public_inputs);
   w.Vector(proof.public_inputs);
@@ -334,7 +336,12 @@ auto Named(const char* name) {
   return [name] { return std::string(name); };
 }
 
-std::optional<HashId> ReadHeader(Reader& r) {
+struct Header {
+  uint32_t version;
+  HashId hash;
+};
+
+std::optional<Header> ReadHeader(Reader& r) {
   std::span<const uint8_t> magic;
   if (!r.Take(kMagic.size(), Named("header magic"), &magic)) return std::nullopt;
   if (!std::equal(magic.begin(), magic.end(), kMagic.begin())) {
@@ -347,10 +354,10 @@ std::optional<HashId> ReadHeader(Reader& r) {
   const size_t version_at = r.offset();
   uint32_t version = 0;
   if (!r.U32(&version, Named("header version"))) return std::nullopt;
-  if (version != kProofFormatVersion) {
+  if (version != kProofFormatVersion && version != kZkProofFormatVersion) {
     r.Fail(version_at, fmt::format("unsupported proof format version {}, this build reads "
-                                   "version {}",
-                                   version, kProofFormatVersion));
+                                   "versions {} and {}",
+                                   version, kProofFormatVersion, kZkProofFormatVersion));
     return std::nullopt;
   }
   const size_t id_at = r.offset();
@@ -361,10 +368,10 @@ std::optional<HashId> ReadHeader(Reader& r) {
     r.Fail(id_at, fmt::format("unknown hash id {} (0 = blake2s, 1 = poseidon252)", id));
     return std::nullopt;
   }
-  return static_cast<HashId>(id);
+  return Header{version, static_cast<HashId>(id)};
 }
 
-bool ReadConfig(Reader& r, ProofConfig* config) {
+bool ReadConfig(Reader& r, uint32_t version, ProofConfig* config) {
   const size_t at = r.offset();
   fri::PcsConfig& pcs = config->pcs;
   if (!r.U32(&pcs.pow_bits, Named("config.pow_bits")) ||
@@ -385,6 +392,18 @@ bool ReadConfig(Reader& r, ProofConfig* config) {
         fmt::format("invalid config at offset {}: interaction_pow_bits is {}, must be "
                     "in [0, {}]",
                     interaction_at, config->interaction_pow_bits, kMaxInteractionPowBits));
+  }
+  if (version == kZkProofFormatVersion) {
+    const size_t flags_at = r.offset();
+    uint32_t flags = 0;
+    if (!r.U32(&flags, Named("config.flags"))) return false;
+    // Version 3 exists for zero knowledge only: a proof without it is written as version 2.
+    if (flags != kZkFlag) {
+      return r.Fail(flags_at, fmt::format("invalid config at offset {}: flags are {:#x}, version "
+                                          "{} requires exactly {:#x} (zero knowledge)",
+                                          flags_at, flags, version, kZkFlag));
+    }
+    config->zk = true;
   }
   return true;
 }
@@ -507,23 +526,23 @@ ProofSizeBreakdown SizeBreakdown(const StarkProof<H>& proof) {
 
 std::variant<HashId, ProofParseError> PeekProofHash(std::span<const uint8_t> bytes) {
   Reader r(bytes);
-  std::optional<HashId> id = ReadHeader(r);
-  if (!id) return *r.error();
-  return *id;
+  std::optional<Header> header = ReadHeader(r);
+  if (!header) return *r.error();
+  return header->hash;
 }
 
 template <hash::MerkleHasher H>
 std::variant<StarkProof<H>, ProofParseError> ParseProof(std::span<const uint8_t> bytes) {
   Reader r(bytes);
-  std::optional<HashId> id = ReadHeader(r);
-  if (!id) return *r.error();
+  std::optional<Header> header = ReadHeader(r);
+  if (!header) return *r.error();
   constexpr HashId kExpected = ProofHashTraits<H>::kId;
-  if (*id != kExpected) {
+  if (header->hash != kExpected) {
     return ProofParseError{r.offset() - 1, fmt::format("proof uses hash {}, expected {}",
-                                                       ToString(*id), ToString(kExpected))};
+                                                       ToString(header->hash), ToString(kExpected))};
   }
   StarkProof<H> proof;
-  const bool ok = ReadConfig(r, &proof.config) &&
+  const bool ok = ReadConfig(r, header->version, &proof.config) &&
                   r.Vector(&proof.public_inputs, kM31Bytes, Named("public_inputs")) &&
                   r.U64(&proof.interaction_pow_nonce, Named("interaction_pow_nonce")) &&
                   r.Vector(&proof.claimed_sums, kQM31Bytes, Named("claimed_sums")) &&

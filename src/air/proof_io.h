@@ -3,12 +3,13 @@
 // that touches untrusted bytes, so it never reads out of bounds, never allocates more than the
 // input can fill, and answers every malformed input with a ProofParseError (no exceptions, no
 // asserts). The encoding is canonical: a proof has exactly one encoding, and any bytes that parse
-// re-serialize to themselves. Version 2 (all integers little-endian):
+// re-serialize to themselves. Version 2, or 3 for a zero-knowledge proof (all integers
+// little-endian):
 //
-//   header        "TSPF", version u32 = 2, hash id u8 (HashId)
+//   header        "TSPF", version u32 = 2 or 3, hash id u8 (HashId)
 //   config        pow_bits, log_blowup_factor, log_last_layer_degree_bound, n_queries, fold_step,
 //                 interaction_pow_bits: u32 each; must pass fri::ValidateConfig and
-//                 interaction_pow_bits <= 40
+//                 interaction_pow_bits <= 40; version 3 only: flags u32 = 1 (zero knowledge)
 //   public_inputs u32 count, M31s
 //   interaction_pow_nonce u64
 //   claimed_sums  u32 count, QM31s
@@ -50,6 +51,12 @@
 namespace tensorstark::air {
 
 inline constexpr uint32_t kProofFormatVersion = 2;
+// A zero-knowledge proof's: version 2 with a flags word, so that the proofs of version 2 readers
+// (the Cairo verifier among them) are unchanged.
+inline constexpr uint32_t kZkProofFormatVersion = 3;
+inline uint32_t ProofFormatVersion(const ProofConfig& config) {
+  return config.zk ? kZkProofFormatVersion : kProofFormatVersion;
+}
 inline constexpr uint32_t kMaxInteractionPowBits = 40;
 
 enum class HashId : uint8_t { kBlake2s = 0, kPoseidon252 = 1 };

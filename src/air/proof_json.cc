@@ -102,6 +102,7 @@ json ConfigToJson(const ProofConfig& config) {
           {"n_queries", config.pcs.fri.n_queries},
           {"fold_step", config.pcs.fri.fold_step},
           {"interaction_pow_bits", config.interaction_pow_bits},
+          {"zero_knowledge", config.zk},
           {"security_bits", config.SecurityBits()}};
 }
 
@@ -126,7 +127,7 @@ json SizeBreakdownToJson(const ProofSizeBreakdown& b) {
 
 template <hash::MerkleHasher H>
 json ProofToJson(const StarkProof<H>& proof) {
-  json j = {{"format_version", kProofFormatVersion},
+  json j = {{"format_version", ProofFormatVersion(proof.config)},
             {"hash", ToString(ProofHashTraits<H>::kId)},
             {"config", ConfigToJson(proof.config)},
             {"public_inputs", ToJson(proof.public_inputs)},

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -25,11 +26,13 @@
 #include "air/preprocessed.h"
 #include "air/proof.h"
 #include "air/setup.h"
+#include "air/zk_prover.h"
 #include "circle/doubling.h"
 #include "circle/twiddles.h"
 #include "fri/pcs_prover.h"
 #include "hash/channel.h"
 #include "hash/proof_of_work.h"
+#include "hash/random_stream.h"
 
 namespace tensorstark::air {
 
@@ -52,6 +55,9 @@ struct ProveOptions {
   // Opens the queries in this many batches (fri::QueryBatch), for verification over several
   // Starknet transactions; 1: all at once.
   size_t n_query_batches = 1;
+  // Zero-knowledge mode (config.zk): the secret seed of the proof's randomness, fresh from the
+  // operating system unless given (tests fix it to compare proofs).
+  std::optional<hash::RandomSeed> zk_seed = std::nullopt;
 };
 
 template <class Pcs>
@@ -106,11 +112,33 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
       std::max(layout.composition_log_size, layout.chunk_log_size + log_blowup));
   end_phase("setup");
 
+  const hash::RandomSeed zk_seed =
+      config.zk ? options.zk_seed.value_or(hash::FreshRandomSeed()) : hash::RandomSeed{};
   C channel;
   MixStatement(channel, config, public_inputs, components);
   // Held by pointer so that freeing its buffers (GiBs at large sizes) is timed as its own phase.
   auto pcs_owner = std::make_unique<fri::CommitmentSchemeProver<C, H>>(config.pcs, twiddles);
   fri::CommitmentSchemeProver<C, H>& pcs = *pcs_owner;
+
+  // Zero-knowledge mode: trace-domain columns become randomized polynomials (tree 1 then gets the
+  // FRI masks too), and every tree after the preprocessed one its salts.
+  auto commit_columns = [&](std::vector<std::vector<M31>> columns, size_t tree) {
+    if (!config.zk) {
+      pcs.CommitEvaluations(std::move(columns), channel);
+      return;
+    }
+    std::vector<circle::CirclePoly> polys = RandomizeColumns(
+        std::move(columns), layout.column_log_sizes[tree], twiddles, zk_seed,
+        tree == kTraceTree ? ZkStream::kTrace : ZkStream::kInteraction);
+    if (tree == kTraceTree) {
+      const std::span<const uint32_t> sizes = layout.column_log_sizes[kTraceTree];
+      for (circle::CirclePoly& mask : RandomPolys(sizes.subspan(layout.mask_begin), zk_seed)) {
+        polys.push_back(std::move(mask));
+      }
+    }
+    pcs.CommitPolys(std::move(polys), channel,
+                    SaltColumns(layout.salt_log_sizes[tree], log_blowup, tree, zk_seed));
+  };
 
   // Tree 0: preprocessed columns; tree 1: the main trace. Components with relations keep their
   // trace-domain values for the interaction trace.
@@ -135,7 +163,7 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
     for (std::vector<M31>& column : traces[i]) main_columns.push_back(std::move(column));
   }
   traces.clear();
-  pcs.CommitEvaluations(std::move(main_columns), channel);
+  commit_columns(std::move(main_columns), kTraceTree);
   end_phase("commit main trace");
 
   // Tree 2: LogUp, after a proof of work that makes grinding the challenges expensive.
@@ -180,14 +208,17 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
     kept[i].clear();
   }
   channel.MixFelts(proof.claimed_sums);
-  pcs.CommitEvaluations(std::move(interaction_columns), channel);
+  commit_columns(std::move(interaction_columns), kInteractionTree);
   end_phase("interaction trace");
 
   // Tree 3: the composition polynomial, split into chunks.
   const QM31 random_coeff = channel.DrawFelt();
   pcs.CommitPolys(ComputeComposition(components, layout, Committed(pcs), random_coeff,
                                      public_inputs, elements, proof.claimed_sums),
-                  channel);
+                  channel,
+                  config.zk ? SaltColumns(layout.salt_log_sizes[kCompositionTree], log_blowup,
+                                          kCompositionTree, zk_seed)
+                            : std::vector<std::vector<M31>>{});
   end_phase("composition");
 
   // Openings at the out-of-domain point.
@@ -195,7 +226,8 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
   const fri::SamplePoints sample_points = MakeSamplePoints(layout, oods_point);
   fri::PcsProveTimings pcs_timings;
   if (timings) pcs_timings.on_phase = timings->on_phase;
-  proof.pcs = pcs.Prove(sample_points, channel, &pcs_timings, options.n_query_batches);
+  proof.pcs = pcs.Prove(sample_points, channel, &pcs_timings, options.n_query_batches,
+                        FriMasks(layout, log_blowup));
   if (timings) {
     for (auto& phase : pcs_timings.phases_ms) timings->phases_ms.push_back(std::move(phase));
     timings->grind_ms += pcs_timings.grind_ms;
@@ -205,8 +237,8 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
   // Self-check: the composition's chunks must agree with the constraints at the OODS point.
   const auto& sampled = proof.pcs.sampled_values;
   std::vector<QM31> chunk_values;
-  for (const std::vector<QM31>& column : sampled[kCompositionTree]) {
-    chunk_values.push_back(column[0]);
+  for (size_t j = 0; j < 4 * layout.n_composition_chunks(); ++j) {
+    chunk_values.push_back(sampled[kCompositionTree][j][0]);
   }
   if (options.check_constraints &&
       RecombineComposition(layout, chunk_values, oods_point) !=

@@ -17,14 +17,13 @@ std::array<std::vector<std::vector<DerivedPoint>>, 4> SampleSpecs(const AirLayou
   for (const ComponentLayout& c : layout.components) {
     for (size_t tree : {kTraceTree, kInteractionTree}) {
       const auto& offsets = tree == kTraceTree ? c.info.trace_offsets : c.info.interaction_offsets;
-      const size_t begin = tree == kTraceTree ? c.trace_begin : c.interaction_begin;
       for (size_t col = 0; col < offsets.size(); ++col) {
         std::vector<DerivedPoint>& column = specs[tree].emplace_back();
         for (int offset : offsets[col]) {
           // Offset 0 is the point itself, whatever the size.
           column.push_back(
               offset == 0 ? DerivedPoint{}
-                          : DerivedPoint{.log_size = layout.column_log_sizes[tree][begin + col],
+                          : DerivedPoint{.log_size = c.log_size,
                                          .offset = offset});
         }
       }

@@ -68,9 +68,9 @@ std::optional<VerificationError> Verify(std::span<const Component* const> compon
     return VerificationError{Kind::kPreprocessedRootMismatch,
                              "preprocessed tree root differs from the verifying key's"};
   }
-  pcs.Commit(pcs_proof.commitments[kPreprocessedTree], layout.column_log_sizes[kPreprocessedTree],
+  pcs.Commit(pcs_proof.commitments[kPreprocessedTree], TreeLogSizes(layout, kPreprocessedTree),
              channel);
-  pcs.Commit(pcs_proof.commitments[kTraceTree], layout.column_log_sizes[kTraceTree], channel);
+  pcs.Commit(pcs_proof.commitments[kTraceTree], TreeLogSizes(layout, kTraceTree), channel);
 
   if (!hash::CheckProofOfWork(channel, config.interaction_pow_bits, proof.interaction_pow_nonce)) {
     return VerificationError{Kind::kInteractionProofOfWork, "interaction proof of work is invalid"};
@@ -107,12 +107,11 @@ std::optional<VerificationError> Verify(std::span<const Component* const> compon
     return VerificationError{Kind::kClaimedSumsNotZero, "LogUp claimed sums do not add up to 0"};
   }
   channel.MixFelts(proof.claimed_sums);
-  pcs.Commit(pcs_proof.commitments[kInteractionTree], layout.column_log_sizes[kInteractionTree],
+  pcs.Commit(pcs_proof.commitments[kInteractionTree], TreeLogSizes(layout, kInteractionTree),
              channel);
 
   const QM31 random_coeff = channel.DrawFelt();
-  pcs.Commit(pcs_proof.commitments[kCompositionTree],
-             std::vector<uint32_t>(4 * layout.n_composition_chunks(), layout.chunk_log_size),
+  pcs.Commit(pcs_proof.commitments[kCompositionTree], TreeLogSizes(layout, kCompositionTree),
              channel);
   const circle::CirclePoint<QM31> oods_point = circle::CirclePoint<QM31>::FromT(channel.DrawFelt());
   const fri::SamplePoints sample_points = MakeSamplePoints(layout, oods_point);
@@ -120,8 +119,8 @@ std::optional<VerificationError> Verify(std::span<const Component* const> compon
     return VerificationError{Kind::kShapeMismatch, "sampled values do not match the AIR's masks"};
   }
   std::vector<QM31> chunk_values;
-  for (const std::vector<QM31>& column : pcs_proof.sampled_values[kCompositionTree]) {
-    chunk_values.push_back(column[0]);
+  for (size_t j = 0; j < 4 * layout.n_composition_chunks(); ++j) {
+    chunk_values.push_back(pcs_proof.sampled_values[kCompositionTree][j][0]);
   }
   if (RecombineComposition(layout, chunk_values, oods_point) !=
       CompositionAtPoint(components, layout, pcs_proof.sampled_values, oods_point, random_coeff,
@@ -130,7 +129,8 @@ std::optional<VerificationError> Verify(std::span<const Component* const> compon
                              "composition polynomial does not match the constraints at the "
                              "out-of-domain point"};
   }
-  if (auto error = pcs.Verify(sample_points, pcs_proof, channel)) {
+  if (auto error = pcs.Verify(sample_points, pcs_proof, channel,
+                              FriMasks(layout, config.pcs.fri.log_blowup_factor))) {
     return VerificationError{Kind::kPcs, "commitment scheme", *error};
   }
   return std::nullopt;

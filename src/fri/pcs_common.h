@@ -3,6 +3,7 @@
 // grouped by evaluation size for the DEEP quotients, and which positions each tree opens.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <utility>
@@ -27,6 +28,15 @@ std::vector<QM31> FlattenSamples(const std::vector<std::vector<std::vector<QM31>
 
 std::vector<PointSample> Samples(const std::vector<circle::CirclePoint<QM31>>& points,
                                  const std::vector<QM31>& values);
+
+// A uniformly random QM31 polynomial (4 coordinate columns of one tree) that the zero-knowledge
+// prover commits and adds to the DEEP quotient of its evaluation size, so that what FRI commits and
+// opens is independent of the witness (docs/zero-knowledge.md §3). Its columns are not sampled.
+struct FriMask {
+  uint32_t eval_log_size = 0;
+  size_t tree = 0;
+  std::array<size_t, 4> columns{};  // the column of each coordinate (QM31::FromM31Array order)
+};
 
 // The columns of one evaluation log size across all trees, in tree order then column order.
 struct ColumnGroup {

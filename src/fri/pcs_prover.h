@@ -47,24 +47,29 @@ struct PcsProveTimings {
 };
 
 // A committed tree: the polynomials, their low-degree extensions and the Merkle tree over them.
+// A zero-knowledge prover's tree also holds salt columns: random values after the extensions,
+// which make every Merkle leaf hiding and are never sampled.
 template <hash::MerkleLayerHasher H>
 struct CommittedTree {
   std::vector<circle::CirclePoly> polys;
-  circle::ColumnStorage storage;                  // the memory of `evaluations`
-  std::vector<std::span<const M31>> evaluations;  // on CanonicCoset(log + blowup), bit-reversed
+  circle::ColumnStorage storage;  // the memory of `evaluations`
+  // On CanonicCoset(log + blowup), bit-reversed: the polynomials', then the salts.
+  std::vector<std::span<const M31>> evaluations;
   std::optional<hash::MerkleProver<H>> merkle;
 };
 
-// Commits polynomials by their evaluations on CanonicCoset(log + log_blowup). `twiddles` must
-// serve those domains.
+// Commits polynomials by their evaluations on CanonicCoset(log + log_blowup), followed by
+// `salts` as they are. `twiddles` must serve those domains.
 template <hash::MerkleLayerHasher H>
 CommittedTree<H> CommitPolysToTree(std::vector<circle::CirclePoly> polys, uint32_t log_blowup,
-                                   const circle::TwiddleTree& twiddles) {
+                                   const circle::TwiddleTree& twiddles,
+                                   const std::vector<std::vector<M31>>& salts = {}) {
   CommittedTree<H> tree;
   std::vector<size_t> sizes;
   for (const circle::CirclePoly& poly : polys) {
     sizes.push_back(size_t{1} << (poly.log_size() + log_blowup));
   }
+  for (const std::vector<M31>& salt : salts) sizes.push_back(salt.size());
   // The FFT is the first to write the storage, so with several threads its pages fault in in
   // parallel.
   tree.storage = circle::ColumnStorage(sizes);
@@ -74,6 +79,9 @@ CommittedTree<H> CommitPolysToTree(std::vector<circle::CirclePoly> polys, uint32
     circle::CircleFftExtend(polys[i].coeffs(), values,
                             circle::CanonicCoset(log_size).circle_domain(), twiddles);
   });
+  for (size_t i = 0; i < salts.size(); ++i) {
+    std::copy(salts[i].begin(), salts[i].end(), tree.storage.column(polys.size() + i).begin());
+  }
   tree.evaluations = tree.storage.Columns();
   tree.merkle.emplace(hash::MerkleProver<H>::Commit(tree.evaluations));
   tree.polys = std::move(polys);
@@ -118,9 +126,10 @@ class CommitmentSchemeProver {
            channel);
   }
 
-  void CommitPolys(std::vector<circle::CirclePoly> polys, C& channel) {
-    Commit(std::make_shared<const Tree>(
-               CommitPolysToTree<H>(std::move(polys), config_.fri.log_blowup_factor, twiddles_)),
+  void CommitPolys(std::vector<circle::CirclePoly> polys, C& channel,
+                   const std::vector<std::vector<M31>>& salts = {}) {
+    Commit(std::make_shared<const Tree>(CommitPolysToTree<H>(
+               std::move(polys), config_.fri.log_blowup_factor, twiddles_, salts)),
            channel);
   }
 
@@ -132,10 +141,12 @@ class CommitmentSchemeProver {
   }
 
   // Opens every committed polynomial at its sample points: sample_points[tree][column] lists the
-  // points, in the order the verifier lists them. With n_query_batches > 1 (at most the number of
-  // queries), the queries are opened in that many batches (PcsProof::query_batches).
+  // points, in the order the verifier lists them (none for salts). With n_query_batches > 1 (at
+  // most the number of queries), the queries are opened in that many batches
+  // (PcsProof::query_batches). `masks` are added to the DEEP quotients of their sizes.
   PcsProof<H> Prove(const SamplePoints& sample_points, C& channel,
-                    PcsProveTimings* timings = nullptr, size_t n_query_batches = 1) const {
+                    PcsProveTimings* timings = nullptr, size_t n_query_batches = 1,
+                    std::span<const FriMask> masks = {}) const {
     assert(sample_points.size() == trees_.size());
     using Clock = std::chrono::steady_clock;
     Clock::time_point phase_start = Clock::now();
@@ -157,9 +168,10 @@ class CommitmentSchemeProver {
     proof.sampled_values.resize(trees_.size());
     std::vector<std::pair<size_t, size_t>> columns;  // (tree, column)
     for (size_t t = 0; t < trees_.size(); ++t) {
-      assert(sample_points[t].size() == trees_[t]->polys.size());
-      proof.sampled_values[t].resize(trees_[t]->polys.size());
-      for (size_t c = 0; c < trees_[t]->polys.size(); ++c) {
+      assert(sample_points[t].size() == trees_[t]->evaluations.size());
+      proof.sampled_values[t].resize(trees_[t]->evaluations.size());
+      for (size_t c = 0; c < trees_[t]->evaluations.size(); ++c) {
+        assert(c < trees_[t]->polys.size() || sample_points[t][c].empty());
         proof.sampled_values[t][c].resize(sample_points[t][c].size());
         columns.emplace_back(t, c);
       }
@@ -200,6 +212,14 @@ class CommitmentSchemeProver {
       quotients[g] =
           ComputeFriQuotient(circle::CanonicCoset(groups[g].log_size).circle_domain(), evals,
                              PrepareBatches(BatchSamplesByPoint(samples), random_coeff));
+      for (const FriMask& mask : masks) {
+        if (mask.eval_log_size != groups[g].log_size) continue;
+        tbb::parallel_for(size_t{0}, size_t{4}, [&](size_t coord) {
+          std::vector<M31>& sum = quotients[g].coords[coord];
+          const std::span<const M31> values = trees_[mask.tree]->evaluations[mask.columns[coord]];
+          for (size_t i = 0; i < sum.size(); ++i) sum[i] += values[i];
+        });
+      }
     }
     end_phase("DEEP quotients");
     FriProver<C, H> fri_prover =

@@ -4,6 +4,9 @@
 // quotients it recomputes at the queried positions. Malformed proofs give a PcsError.
 #pragma once
 
+#include <algorithm>
+#include <array>
+#include <cassert>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -44,8 +47,9 @@ class CommitmentSchemeVerifier {
 
   size_t n_trees() const { return roots_.size(); }
 
+  // `masks` are the zero-knowledge prover's (FriMask): added to the DEEP quotients of their sizes.
   std::optional<PcsError> Verify(const SamplePoints& sample_points, const PcsProof<H>& proof,
-                                 C& channel) const {
+                                 C& channel, std::span<const FriMask> masks = {}) const {
     if (auto error = CheckShape(sample_points, proof)) return error;
     channel.MixFelts(FlattenSamples(proof.sampled_values));
     const QM31 random_coeff = channel.DrawFelt();
@@ -66,7 +70,7 @@ class CommitmentSchemeVerifier {
 
     auto& fri_verifier = std::get<FriVerifier<C, H>>(fri);
     if (proof.query_batches.empty()) {
-      return VerifyOpenings(queries, max_log_size, groups, sample_points, proof,
+      return VerifyOpenings(queries, max_log_size, groups, sample_points, masks, proof,
                             proof.queried_values, proof.decommitments,
                             FriOpenings(proof.fri_proof), random_coeff, fri_verifier);
     }
@@ -75,7 +79,7 @@ class CommitmentSchemeVerifier {
       const QueryBatch<H>& batch = proof.query_batches[b];
       const QueryRange range = QueryBatchRange(queries.size(), b, proof.query_batches.size());
       if (auto error = VerifyOpenings(std::span(queries).subspan(range.first, range.count),
-                                      max_log_size, groups, sample_points, proof,
+                                      max_log_size, groups, sample_points, masks, proof,
                                       batch.queried_values, batch.decommitments,
                                       FriOpenings(batch), random_coeff, fri_verifier)) {
         return error;
@@ -89,7 +93,7 @@ class CommitmentSchemeVerifier {
   // DEEP quotients recomputed at them.
   std::optional<PcsError> VerifyOpenings(
       std::span<const size_t> queries, uint32_t max_log_size, const std::vector<ColumnGroup>& groups,
-      const SamplePoints& sample_points, const PcsProof<H>& proof,
+      const SamplePoints& sample_points, std::span<const FriMask> masks, const PcsProof<H>& proof,
       const std::vector<std::vector<M31>>& queried_values,
       const std::vector<hash::MerkleDecommitment<H>>& decommitments,
       const std::vector<const FriLayerOpening<H>*>& fri_openings, QM31 random_coeff,
@@ -109,8 +113,8 @@ class CommitmentSchemeVerifier {
     // The DEEP quotients at the queried positions: FRI's first-layer values.
     std::vector<std::vector<QM31>> answers;
     for (const ColumnGroup& group : groups) {
-      answers.push_back(QuotientAnswers(group, sample_points, proof.sampled_values, queried_values,
-                                        tree_queries, random_coeff));
+      answers.push_back(QuotientAnswers(group, sample_points, masks, proof.sampled_values,
+                                        queried_values, tree_queries, random_coeff));
     }
     if (auto error = fri_verifier.Decommit(queries, answers, fri_openings)) {
       return PcsError::Fri(*error);
@@ -147,6 +151,7 @@ class CommitmentSchemeVerifier {
   // there. The Merkle check has already matched each tree's queried values to its traversal: log
   // sizes from the largest down, positions ascending, the columns of that size in tree order.
   std::vector<QM31> QuotientAnswers(const ColumnGroup& group, const SamplePoints& sample_points,
+                                    std::span<const FriMask> masks,
                                     const std::vector<std::vector<std::vector<QM31>>>& sampled_values,
                                     const std::vector<std::vector<M31>>& queried_values,
                                     const std::vector<hash::QueriesPerLogSize>& tree_queries,
@@ -158,6 +163,18 @@ class CommitmentSchemeVerifier {
     }
     const std::vector<BatchConstants> batches =
         PrepareBatches(BatchSamplesByPoint(samples), random_coeff);
+    // Each mask coordinate's place among the group's columns, which is its place in `values`.
+    std::vector<std::array<size_t, 4>> mask_places;
+    for (const FriMask& mask : masks) {
+      if (mask.eval_log_size != s) continue;
+      std::array<size_t, 4>& places = mask_places.emplace_back();
+      for (size_t coord = 0; coord < 4; ++coord) {
+        const auto it = std::find(group.columns.begin(), group.columns.end(),
+                                  std::pair{mask.tree, mask.columns[coord]});
+        assert(it != group.columns.end() && "a mask is a column of its size");
+        places[coord] = static_cast<size_t>(it - group.columns.begin());
+      }
+    }
 
     // Where each tree's values of size s start, and how many columns of size s it has.
     std::vector<size_t> offset(roots_.size(), 0), n_columns(roots_.size(), 0);
@@ -179,7 +196,12 @@ class CommitmentSchemeVerifier {
         values.insert(values.end(), row, row + n_columns[t]);
       }
       const circle::CirclePoint<M31> point = domain.at(circle::BitReverseIndex(positions[i], s));
-      answers.push_back(FriQuotientAtPoint(point, values, batches));
+      QM31 answer = FriQuotientAtPoint(point, values, batches);
+      for (const std::array<size_t, 4>& places : mask_places) {
+        answer += QM31::FromM31Array(
+            {values[places[0]], values[places[1]], values[places[2]], values[places[3]]});
+      }
+      answers.push_back(answer);
     }
     return answers;
   }

@@ -149,14 +149,18 @@ inline ProofConfig NoGrindConfig() {
 // ---------------------------------------------------------------------------------------------
 // Proving and verifying.
 
+// The randomness of the zero-knowledge proofs the tests make, fixed so that they are the same
+// every run.
+inline constexpr hash::RandomSeed kTestZkSeed = {7, 1, 2, 3};
+
 template <class S>
 std::variant<StarkProof<typename S::H>, air::ProvingError> ProveAir(
     const ProofConfig& config, const std::vector<const Component*>& components,
     std::vector<Trace> traces, const std::vector<M31>& public_inputs,
-    bool check_constraints = true) {
-  return air::Prove<typename S::C, typename S::H>(config, components, std::move(traces),
-                                                  public_inputs,
-                                                  {.check_constraints = check_constraints});
+    bool check_constraints = true, const hash::RandomSeed& zk_seed = kTestZkSeed) {
+  return air::Prove<typename S::C, typename S::H>(
+      config, components, std::move(traces), public_inputs,
+      {.check_constraints = check_constraints, .zk_seed = zk_seed});
 }
 
 template <class S>
@@ -164,9 +168,10 @@ StarkProof<typename S::H> ProveOrFail(const ProofConfig& config,
                                       const std::vector<const Component*>& components,
                                       std::vector<Trace> traces,
                                       const std::vector<M31>& public_inputs,
-                                      bool check_constraints = true) {
-  auto result =
-      ProveAir<S>(config, components, std::move(traces), public_inputs, check_constraints);
+                                      bool check_constraints = true,
+                                      const hash::RandomSeed& zk_seed = kTestZkSeed) {
+  auto result = ProveAir<S>(config, components, std::move(traces), public_inputs,
+                            check_constraints, zk_seed);
   if (auto* error = std::get_if<air::ProvingError>(&result)) FAIL(air::ToString(*error));
   return std::get<StarkProof<typename S::H>>(std::move(result));
 }

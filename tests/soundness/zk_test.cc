@@ -1,0 +1,156 @@
+// Zero-knowledge proofs (docs/zero-knowledge.md): they verify, their mode is part of the format and
+// of the transcript, they are reproducible from their seed for any thread count and differ between
+// seeds, and tampering with one is rejected as with a plain proof: a salt, a trace value or a FRI
+// mask value changed under its Merkle root, a sampled value, a cheating trace.
+#include <doctest/doctest.h>
+#include <tbb/global_control.h>
+
+#include "soundness_util.h"
+
+namespace tensorstark {
+namespace {
+
+using soundness::CheckRejected;
+using soundness::Expected;
+using soundness::FlipBit;
+using soundness::Kind;
+using soundness::MerkleError;
+using soundness::PcsKind;
+
+air::ProofConfig ZkConfig() {
+  air::ProofConfig config = soundness::TamperConfig();
+  config.zk = true;
+  return config;
+}
+
+template <class S>
+const soundness::Proven<S>& HonestZk() {
+  static const soundness::Proven<S> proven(ZkConfig());
+  return proven;
+}
+
+template <class S>
+air::AirLayout LayoutOf(const soundness::Proven<S>& proven) {
+  auto layout = air::MakeLayout(proven.air.Pointers(), proven.config);
+  REQUIRE(std::holds_alternative<air::AirLayout>(layout));
+  return std::get<air::AirLayout>(std::move(layout));
+}
+
+TEST_CASE_TEMPLATE("a zero-knowledge proof verifies and is written as version 3", S,
+                   SOUNDNESS_CASES) {
+  const auto& proven = HonestZk<S>();
+  const auto error = proven.Verify(proven.proof);
+  CHECK_MESSAGE(!error, (error ? air::ToString(*error) : ""));
+  const std::vector<uint8_t> bytes = air::SerializeProof(proven.proof);
+  CHECK(bytes[4] == air::kZkProofFormatVersion);
+  auto parsed = air::ParseProof<typename S::H>(bytes);
+  REQUIRE(std::holds_alternative<air::StarkProof<typename S::H>>(parsed));
+  CHECK(std::get<air::StarkProof<typename S::H>>(parsed) == proven.proof);
+  CHECK(air::SerializeProof(soundness::Honest<S>().proof)[4] == air::kProofFormatVersion);
+
+  // Its layout: randomized columns larger than the trace, one composition chunk, masks, salts.
+  const air::AirLayout layout = LayoutOf(proven);
+  for (const air::ComponentLayout& c : layout.components) CHECK(c.column_log_size > c.log_size);
+  CHECK(layout.n_composition_chunks() == 1);
+  CHECK(!layout.mask_log_sizes.empty());
+  for (size_t tree : {air::kTraceTree, air::kInteractionTree, air::kCompositionTree}) {
+    CHECK(layout.salt_log_sizes[tree].size() % air::kSaltColumns == 0);
+  }
+}
+
+TEST_CASE_TEMPLATE("the zero-knowledge flag cannot be dropped or added", S, SOUNDNESS_CASES) {
+  using Proof = air::StarkProof<typename S::H>;
+  // The flag is mixed into the transcript: the interaction proof of work no longer holds.
+  CheckRejected(soundness::VerifyChanged<S>(HonestZk<S>(),
+                                            [](Proof& p) {
+                                              p.config.zk = false;
+                                              p.pcs.config = p.config.pcs;
+                                            }),
+                {Kind::kInteractionProofOfWork});
+  CheckRejected(soundness::VerifyChanged<S>(soundness::Honest<S>(),
+                                            [](Proof& p) { p.config.zk = true; }),
+                {Kind::kInteractionProofOfWork});
+  // And a version 3 proof must say so in its flags.
+  std::vector<uint8_t> bytes = air::SerializeProof(HonestZk<S>().proof);
+  const size_t flags_at = 4 + 4 + 1 + 6 * 4;
+  REQUIRE(bytes[flags_at] == 1);
+  bytes[flags_at] = 0;
+  auto parsed = air::ParseProof<typename S::H>(bytes);
+  REQUIRE(std::holds_alternative<air::ProofParseError>(parsed));
+  CHECK(std::get<air::ProofParseError>(parsed).message.find("flags") != std::string::npos);
+}
+
+TEST_CASE_TEMPLATE("a changed salt, trace value or mask value fails its Merkle check", S,
+                   SOUNDNESS_CASES) {
+  using Proof = air::StarkProof<typename S::H>;
+  const auto& proven = HonestZk<S>();
+  const air::AirLayout layout = LayoutOf(proven);
+  for (size_t tree : {air::kTraceTree, air::kInteractionTree, air::kCompositionTree}) {
+    if (proven.proof.pcs.queried_values[tree].empty()) continue;
+    // The first opened leaf holds the tree's largest columns in commit order, its salts last.
+    const std::vector<uint32_t> sizes = air::TreeLogSizes(layout, tree);
+    const uint32_t largest = *std::max_element(sizes.begin(), sizes.end());
+    const size_t n_largest = std::count(sizes.begin(), sizes.end(), largest);
+    CAPTURE(tree);
+    for (size_t i : {size_t{0}, n_largest - 1}) {  // a polynomial's value, a salt
+      CheckRejected(soundness::VerifyFlipped<S>(
+                        proven, [&](Proof& p) { FlipBit(p.pcs.queried_values[tree][i]); }),
+                    Expected::Merkle(tree, MerkleError::kRootMismatch));
+    }
+    // Tree 1's largest polynomial is the composition-sized FRI mask: value 0 above was a mask's.
+    if (tree == air::kTraceTree) {
+      CHECK(static_cast<size_t>(std::find(sizes.begin(), sizes.end(), largest) - sizes.begin()) ==
+            layout.mask_begin);
+    }
+  }
+}
+
+TEST_CASE_TEMPLATE("a changed sampled value of a randomized column fails at the OODS point", S,
+                   SOUNDNESS_CASES) {
+  using Proof = air::StarkProof<typename S::H>;
+  CheckRejected(soundness::VerifyFlipped<S>(
+                    HonestZk<S>(),
+                    [](Proof& p) { FlipBit(p.pcs.sampled_values[air::kTraceTree][0][0]); }),
+                {Kind::kOodsMismatch});
+}
+
+TEST_CASE_TEMPLATE("a zero-knowledge proof of a wrong trace is rejected", Hash, soundness::Blake2s,
+                   soundness::Poseidon252) {
+  using S = soundness::Case<soundness::WideFibExample, Hash>;
+  const soundness::Air air = soundness::WideFibAir();
+  std::vector<soundness::Trace> traces = air.traces;
+  traces[0][5][soundness::StoragePosition(37, soundness::kLogRows)] += field::M31::One();
+  // The prover's self-check still names the constraint (on the trace domain, under the masks).
+  auto result = soundness::ProveAir<S>(ZkConfig(), air.Pointers(), traces, air.public_inputs);
+  REQUIRE(std::holds_alternative<air::ProvingError>(result));
+  const auto& error = std::get<air::ProvingError>(result);
+  REQUIRE(error.failure.has_value());
+  CHECK(error.failure->row == 37);
+  const auto proof = soundness::ProveOrFail<S>(ZkConfig(), air.Pointers(), traces,
+                                               air.public_inputs, /*check_constraints=*/false);
+  CheckRejected(air::Verify<typename S::C, typename S::H>(
+                    air.Pointers(), proof, soundness::KeyFor<S>(air.Pointers(), ZkConfig()), 0),
+                {Kind::kOodsMismatch});
+}
+
+TEST_CASE_TEMPLATE("a zero-knowledge proof depends on its seed, not on the thread count", S,
+                   SOUNDNESS_CASES) {
+  const soundness::Air air = S::MakeAir();
+  auto prove = [&](const hash::RandomSeed& seed, size_t threads) {
+    tbb::global_control limit(tbb::global_control::max_allowed_parallelism, threads);
+    return air::SerializeProof(soundness::ProveOrFail<S>(ZkConfig(), air.Pointers(), air.traces,
+                                                         air.public_inputs, true, seed));
+  };
+  const hash::RandomSeed other = {9};
+  const std::vector<uint8_t> one_thread = prove(soundness::kTestZkSeed, 1);
+  CHECK(one_thread == prove(soundness::kTestZkSeed, 2));
+  CHECK(one_thread == air::SerializeProof(HonestZk<S>().proof));
+  const std::vector<uint8_t> reseeded = prove(other, 2);
+  CHECK(reseeded != one_thread);
+  auto parsed = air::ParseProof<typename S::H>(reseeded);
+  REQUIRE(std::holds_alternative<air::StarkProof<typename S::H>>(parsed));
+  CHECK(!HonestZk<S>().Verify(std::get<air::StarkProof<typename S::H>>(parsed)));
+}
+
+}  // namespace
+}  // namespace tensorstark
