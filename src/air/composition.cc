@@ -26,10 +26,18 @@ namespace {
 // smaller, the canonic domain of log size eval_log_size.
 struct EvaluationDomain {
   EvaluationDomain(uint32_t committed_log_size, uint32_t eval_log_size)
-      : parent_log_size(std::max(committed_log_size, eval_log_size)),
-        domain(circle::CanonicCoset(parent_log_size).BitReversedPrefix(eval_log_size)) {}
+      : EvaluationDomain(std::max(committed_log_size, eval_log_size), eval_log_size, 0) {}
+  // The image of the domain under k doublings: the same prefix of the canonic coset k sizes down.
+  EvaluationDomain Doubled(uint32_t k) const {
+    return EvaluationDomain(parent_log_size - k, domain.log_size() - k, 0);
+  }
   uint32_t parent_log_size;
   circle::CircleDomain domain;
+
+ private:
+  EvaluationDomain(uint32_t parent, uint32_t eval_log_size, int)
+      : parent_log_size(parent),
+        domain(circle::CanonicCoset(parent).BitReversedPrefix(eval_log_size)) {}
 };
 
 // A component's columns on `eval.domain`: prefixes of the committed evaluations where these live
@@ -57,12 +65,11 @@ ColumnsView ColumnsOnDomain(const ComponentLayout& c, uint32_t log_size,
   for (size_t i = 0; i < c.info.interaction_offsets.size(); ++i) {
     sources.push_back({kInteractionTree, c.interaction_begin + i, 0, std::nullopt});
   }
-  const uint32_t eval_log_size = eval.domain.log_size();
   std::vector<size_t> sizes;
   for (Source& source : sources) {
     const uint32_t committed_log_size =
         std::bit_width((*trees.evaluations[source.tree])[source.index].size()) - 1;
-    source.doubled.emplace(committed_log_size, eval_log_size - source.doublings);
+    source.doubled.emplace(eval.Doubled(source.doublings));
     if (committed_log_size != source.doubled->parent_log_size) {
       sizes.push_back(source.doubled->domain.size());
       source.fresh = sizes.size();

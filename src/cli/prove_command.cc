@@ -50,6 +50,10 @@ options:
   --threads N        worker threads (default: all cores)
   --query-batches N  open the queries in N batches (default 1), so that Starknet can verify the
                      proof over N + 1 transactions, each under its calldata and gas limits
+  --zk               zero knowledge: the proof reveals nothing about the trace (the activations)
+                     beyond the statement (docs/zero-knowledge.md); the weights and the input and
+                     output values are still public. Larger and slower; the Cairo verifier does
+                     not read such proofs yet
   --json             print one JSON object (times per phase, proof size, peak memory, outputs)
 )";
 
@@ -167,6 +171,7 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
                               {"threads", tbb::global_control::active_value(
                                               tbb::global_control::max_allowed_parallelism)},
                               {"security_bits", config.SecurityBits()},
+                              {"zero_knowledge", config.zk},
                               {"total_ms", total_ms},
                               {"grind_ms", timings.grind_ms},
                               {"prove_ms", total_ms - timings.grind_ms},
@@ -180,9 +185,10 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
   }
   fmt::print(stderr, "  {:<26} {:9.1f} ms (grinding {:.1f} ms)\n", "total", total_ms,
              timings.grind_ms);
-  fmt::print("wrote {}: {} bytes, {} bits of security ({}, profile {}), model {}\n", path,
+  fmt::print("wrote {}: {} bytes, {} bits of security ({}, profile {}{}), model {}\n", path,
              bytes.size(), config.SecurityBits(), options.Get("hash", "blake2s"),
-             options.Get("profile", "fast"), frontend::ToHex(commitment));
+             options.Get("profile", "fast"), config.zk ? ", zero knowledge" : "",
+             frontend::ToHex(commitment));
   PrintOutputs(model, run.outputs);
   return 0;
 }
@@ -238,7 +244,7 @@ int RunProveCommand(std::span<char* const> args) {
   }
   auto parsed = ParseCommandArgs(
       args, {"model"}, {"input", "output", "outputs", "profile", "hash", "threads", "query-batches"},
-      {"json"});
+      {"json", "zk"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("prove", kProveUsage, *error);
   }
@@ -256,7 +262,8 @@ int RunProveCommand(std::span<char* const> args) {
   if (const auto* error = std::get_if<std::string>(&threads)) {
     return UsageError("prove", kProveUsage, *error);
   }
-  const air::ProofConfig config = air::ProfileConfig(*profile);
+  air::ProofConfig config = air::ProfileConfig(*profile);
+  config.zk = options.Has("zk");
   auto query_batches = options.GetInt("query-batches", 1, 1, config.pcs.fri.n_queries);
   if (const auto* error = std::get_if<std::string>(&query_batches)) {
     return UsageError("prove", kProveUsage, *error);

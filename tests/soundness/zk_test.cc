@@ -58,6 +58,21 @@ TEST_CASE_TEMPLATE("a zero-knowledge proof verifies and is written as version 3"
   }
 }
 
+TEST_CASE_TEMPLATE("a zero-knowledge proof verifies at a large blowup with extra randomness", S,
+                   SOUNDNESS_CASES) {
+  // 40 queries ask for more random coefficients than one extra trace size gives (columns two sizes
+  // up), and blowup 8 evaluates the constraints on a prefix of the committed domains.
+  air::ProofConfig config = ZkConfig();
+  config.pcs.fri.log_blowup_factor = 3;
+  config.pcs.fri.n_queries = 40;
+  const soundness::Proven<S> proven(config);
+  for (const air::ComponentLayout& c : LayoutOf(proven).components) {
+    CHECK(c.column_log_size > c.log_size + 1);
+  }
+  const auto error = proven.Verify(proven.proof);
+  CHECK_MESSAGE(!error, (error ? air::ToString(*error) : ""));
+}
+
 TEST_CASE_TEMPLATE("the zero-knowledge flag cannot be dropped or added", S, SOUNDNESS_CASES) {
   using Proof = air::StarkProof<typename S::H>;
   // The flag is mixed into the transcript: the interaction proof of work no longer holds.
