@@ -18,6 +18,8 @@ std::vector<M31> Component::PreprocessedData(const PreprocessedColumnId&) const 
   return {};
 }
 
+std::unique_ptr<Component> Component::WithZkBlinding(const ZkBlinding&) const { return nullptr; }
+
 std::vector<std::string> Component::ConstraintExpressions() const {
   std::vector<std::string> texts;
   for (const Expr& constraint : Constraints()) texts.push_back(constraint.ToString());

@@ -17,6 +17,7 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -83,6 +84,8 @@ struct ConstraintFailure {
   std::string expression;
 };
 
+struct ZkBlinding;  // zk_blinding.h
+
 class Component {
  public:
   virtual ~Component() = default;
@@ -126,6 +129,10 @@ class Component {
 
   // The values, in coset row order, of a kData column among Info().preprocessed_columns.
   virtual std::vector<M31> PreprocessedData(const PreprocessedColumnId& id) const;
+
+  // Zero-knowledge mode: this component with its LogUp claimed sum blinded (zk_blinding.h), or
+  // null if it cannot be (framework.h's components can).
+  virtual std::unique_ptr<Component> WithZkBlinding(const ZkBlinding& blinding) const;
 };
 
 }  // namespace tensorstark::air

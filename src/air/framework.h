@@ -11,6 +11,7 @@
 // AddToRelation, FinalizeLogupInPairs, with E::F / E::EF values mixed with M31 constants.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -24,6 +25,7 @@
 #include "air/info_evaluator.h"
 #include "air/logup_trace.h"
 #include "air/point_evaluator.h"
+#include "air/zk_blinding.h"
 
 namespace tensorstark::air {
 
@@ -60,6 +62,14 @@ class FrameworkComponent final : public Component {
   }
   std::vector<Expr> Constraints() const override {
     return EvaluateExpressions(eval_).constraints();
+  }
+  std::unique_ptr<Component> WithZkBlinding(const ZkBlinding& blinding) const override {
+    if constexpr (kIsZkBlinded<Eval>) {
+      return nullptr;  // blinded already
+    } else {
+      return std::make_unique<FrameworkComponent<ZkBlinded<Eval>>>(
+          ZkBlinded<Eval>(eval_, blinding));
+    }
   }
   std::vector<M31> PreprocessedData(const PreprocessedColumnId& id) const override {
     if constexpr (requires { eval_.PreprocessedData(id); }) {

@@ -26,6 +26,7 @@
 #include "air/preprocessed.h"
 #include "air/proof.h"
 #include "air/setup.h"
+#include "air/zk_blinding.h"
 #include "air/zk_prover.h"
 #include "circle/doubling.h"
 #include "circle/twiddles.h"
@@ -93,6 +94,15 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
     phase_start = now;
   };
 
+  const hash::RandomSeed zk_seed =
+      config.zk ? options.zk_seed.value_or(hash::FreshRandomSeed()) : hash::RandomSeed{};
+  std::vector<std::unique_ptr<Component>> blinded;
+  auto proved = ProvedComponents(components, config, blinded);
+  if (const std::string* error = std::get_if<std::string>(&proved)) {
+    return ProvingError{ProvingError::Kind::kInvalidAir, *error};
+  }
+  if (config.zk) AppendZkBlindingColumns(components, traces, zk_seed);
+  components = std::get<std::vector<const Component*>>(proved);
   auto layout_or_error = MakeLayout(components, config);
   if (const std::string* error = std::get_if<std::string>(&layout_or_error)) {
     return ProvingError{ProvingError::Kind::kInvalidAir, *error};
@@ -112,8 +122,6 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
       std::max(layout.composition_log_size, layout.chunk_log_size + log_blowup));
   end_phase("setup");
 
-  const hash::RandomSeed zk_seed =
-      config.zk ? options.zk_seed.value_or(hash::FreshRandomSeed()) : hash::RandomSeed{};
   C channel;
   MixStatement(channel, config, public_inputs, components);
   // Held by pointer so that freeing its buffers (GiBs at large sizes) is timed as its own phase.

@@ -15,6 +15,7 @@
 #include "air/preprocessed.h"
 #include "air/proof.h"
 #include "air/verifying_key.h"
+#include "air/zk_blinding.h"
 #include "circle/twiddles.h"
 #include "fri/pcs_prover.h"
 
@@ -32,6 +33,10 @@ struct ProvingKey {
 template <hash::MerkleLayerHasher H>
 std::variant<ProvingKey<H>, std::string> SetupProver(std::span<const Component* const> components,
                                                      const ProofConfig& config) {
+  std::vector<std::unique_ptr<Component>> blinded;
+  auto proved = ProvedComponents(components, config, blinded);
+  if (const std::string* error = std::get_if<std::string>(&proved)) return *error;
+  components = std::get<std::vector<const Component*>>(proved);
   auto layout_or_error = MakeLayout(components, config);
   if (const std::string* error = std::get_if<std::string>(&layout_or_error)) return *error;
   const AirLayout& layout = std::get<AirLayout>(layout_or_error);

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -17,6 +18,7 @@
 #include "air/logup.h"
 #include "air/proof.h"
 #include "air/verifying_key.h"
+#include "air/zk_blinding.h"
 #include "fri/pcs_common.h"
 #include "fri/pcs_verifier.h"
 #include "hash/channel.h"
@@ -42,6 +44,12 @@ std::optional<VerificationError> Verify(std::span<const Component* const> compon
                              fmt::format("proof has {} bits of security, at least {} required",
                                          config.SecurityBits(), min_security_bits)};
   }
+  std::vector<std::unique_ptr<Component>> blinded;
+  auto proved = ProvedComponents(components, config, blinded);
+  if (const std::string* error = std::get_if<std::string>(&proved)) {
+    return VerificationError{Kind::kInvalidAir, *error};
+  }
+  components = std::get<std::vector<const Component*>>(proved);
   auto layout_or_error = MakeLayout(components, config);
   if (const std::string* error = std::get_if<std::string>(&layout_or_error)) {
     return VerificationError{Kind::kInvalidAir, *error};

@@ -4,6 +4,8 @@
 
 #include <bit>
 
+#include "air/zk_blinding.h"
+#include "circle/bit_reverse.h"
 #include "circle/coset.h"
 #include "circle/fft.h"
 #include "circle/vanishing_multiple.h"
@@ -47,6 +49,28 @@ std::vector<circle::CirclePoly> RandomPolys(std::span<const uint32_t> log_sizes,
   std::vector<circle::CirclePoly> polys;
   for (std::vector<M31>& c : coeffs) polys.emplace_back(std::move(c));
   return polys;
+}
+
+void AppendZkBlindingColumns(std::span<const Component* const> components,
+                             std::vector<std::vector<std::vector<M31>>>& traces,
+                             const hash::RandomSeed& seed) {
+  if (traces.size() != components.size()) return;
+  size_t link = 0;  // the key the next yielding component adds
+  for (const auto& [i, blinding] : ZkBlindingChain(components)) {
+    const uint32_t log_size = components[i]->log_size();
+    const size_t row0 = circle::BitReverseIndex(circle::CosetIndexToCircleDomainIndex(0, log_size),
+                                                log_size);
+    auto append = [&](size_t key_link, M31 multiplicity) {
+      hash::RandomStream stream = Stream(seed, ZkStream::kBlind, key_link);
+      for (size_t c = 0; c < kZkBlindColumns; ++c) {
+        std::vector<M31>& column = traces[i].emplace_back(size_t{1} << log_size);
+        column[row0] = c + 1 < kZkBlindColumns ? stream.NextM31() : multiplicity;
+      }
+    };
+    if (blinding.yields) append(link, M31::One());
+    if (blinding.consumes) append(link - 1, -M31::One());
+    if (blinding.yields) ++link;
+  }
 }
 
 std::vector<std::vector<M31>> SaltColumns(std::span<const uint32_t> log_sizes, uint32_t log_blowup,

@@ -1,7 +1,8 @@
 // Zero-knowledge proofs (docs/zero-knowledge.md): they verify, their mode is part of the format and
 // of the transcript, they are reproducible from their seed for any thread count and differ between
-// seeds, and tampering with one is rejected as with a plain proof: a salt, a trace value or a FRI
-// mask value changed under its Merkle root, a sampled value, a cheating trace.
+// seeds, their LogUp claimed sums are blinded, and tampering with one is rejected as with a plain
+// proof: a salt, a trace value or a FRI mask value changed under its Merkle root, a sampled value,
+// a cheating trace.
 #include <doctest/doctest.h>
 #include <tbb/global_control.h>
 
@@ -29,9 +30,14 @@ const soundness::Proven<S>& HonestZk() {
   return proven;
 }
 
+// The layout of the proof's components: blinded ones in zero-knowledge mode.
 template <class S>
 air::AirLayout LayoutOf(const soundness::Proven<S>& proven) {
-  auto layout = air::MakeLayout(proven.air.Pointers(), proven.config);
+  std::vector<std::unique_ptr<air::Component>> blinded;
+  auto components = air::ProvedComponents(proven.air.Pointers(), proven.config, blinded);
+  REQUIRE(std::holds_alternative<std::vector<const air::Component*>>(components));
+  auto layout = air::MakeLayout(std::get<std::vector<const air::Component*>>(components),
+                                proven.config);
   REQUIRE(std::holds_alternative<air::AirLayout>(layout));
   return std::get<air::AirLayout>(std::move(layout));
 }
@@ -146,6 +152,46 @@ TEST_CASE_TEMPLATE("a zero-knowledge proof of a wrong trace is rejected", Hash, 
   CheckRejected(air::Verify<typename S::C, typename S::H>(
                     air.Pointers(), proof, soundness::KeyFor<S>(air.Pointers(), ZkConfig()), 0),
                 {Kind::kOodsMismatch});
+}
+
+TEST_CASE_TEMPLATE("zero-knowledge claimed sums are blinded, their total is not", Hash,
+                   soundness::Blake2s, soundness::Poseidon252) {
+  using S = soundness::Case<soundness::RangeCheckExample, Hash>;
+  const soundness::Air air = soundness::RangeCheckAir();
+  auto claimed_sums = [&](const air::ProofConfig& config, const hash::RandomSeed& seed) {
+    return soundness::ProveOrFail<S>(config, air.Pointers(), air.traces, air.public_inputs, true,
+                                     seed)
+        .claimed_sums;
+  };
+  const std::vector<field::QM31> plain = claimed_sums(soundness::TamperConfig(), {});
+  const std::vector<field::QM31> zk = claimed_sums(ZkConfig(), soundness::kTestZkSeed);
+  const std::vector<field::QM31> reseeded = claimed_sums(ZkConfig(), {9});
+  REQUIRE(plain.size() == 2);
+  for (size_t i = 0; i < 2; ++i) {
+    CHECK(zk[i] != plain[i]);
+    CHECK(zk[i] != reseeded[i]);
+  }
+  // The challenges differ between the proofs, but each total is 0 (no public LogUp terms here).
+  CHECK(plain[0] + plain[1] == field::QM31());
+  CHECK(zk[0] + zk[1] == field::QM31());
+  CHECK(reseeded[0] + reseeded[1] == field::QM31());
+  // The blinding relation has challenges of its own.
+  bool has_blind_relation = false;
+  for (const air::Relation& relation : LayoutOf(HonestZk<S>()).relations) {
+    has_blind_relation |= relation == air::kZkBlindRelation;
+  }
+  CHECK(has_blind_relation);
+}
+
+TEST_CASE("a component whose claimed sum cannot be blinded is refused in zero-knowledge mode") {
+  using S = soundness::Case<soundness::RangeCheckExample, soundness::Blake2s>;
+  const soundness::Air air = soundness::RangeCheckAir();
+  // CheatingLogup is not a framework component: it has no blinded form.
+  const soundness::CheatingLogup wrapped(*air.components[0], {}, field::QM31());
+  const std::vector<const air::Component*> components = {&wrapped, air.components[1].get()};
+  auto result = soundness::ProveAir<S>(ZkConfig(), components, air.traces, air.public_inputs);
+  REQUIRE(std::holds_alternative<air::ProvingError>(result));
+  CHECK(std::get<air::ProvingError>(result).message.find("cannot be blinded") != std::string::npos);
 }
 
 TEST_CASE_TEMPLATE("a zero-knowledge proof depends on its seed, not on the thread count", S,
