@@ -39,8 +39,7 @@ void AddZkColumns(AirLayout& layout) {
   for (size_t tree : {kTraceTree, kInteractionTree, kCompositionTree}) {
     const std::vector<uint32_t> columns = TreeLogSizes(layout, tree);
     for (uint32_t log_size : std::set<uint32_t, std::greater<>>(columns.begin(), columns.end())) {
-      layout.salt_log_sizes[tree].insert(layout.salt_log_sizes[tree].end(), kSaltColumns,
-                                         log_size);
+      layout.salt_log_sizes[tree].insert(layout.salt_log_sizes[tree].end(), kSaltColumns, log_size);
     }
   }
 }

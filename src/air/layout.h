@@ -43,7 +43,7 @@ struct AirLayout {
   // Per tree-0 column, the numbers of doublings of the out-of-domain point it is sampled at, in
   // order of first use.
   std::vector<std::vector<uint32_t>> preprocessed_doublings;
-  std::vector<Relation> relations;                        // sorted by name
+  std::vector<Relation> relations;  // sorted by name
   // Trees 0, 1, 2: the polynomials' log sizes; in zero-knowledge mode tree 1 ends with the FRI
   // masks.
   std::array<std::vector<uint32_t>, 3> column_log_sizes;

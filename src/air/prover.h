@@ -135,9 +135,9 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
       pcs.CommitEvaluations(std::move(columns), channel);
       return;
     }
-    std::vector<circle::CirclePoly> polys = RandomizeColumns(
-        std::move(columns), layout.column_log_sizes[tree], twiddles, zk_seed,
-        tree == kTraceTree ? ZkStream::kTrace : ZkStream::kInteraction);
+    std::vector<circle::CirclePoly> polys =
+        RandomizeColumns(std::move(columns), layout.column_log_sizes[tree], twiddles, zk_seed,
+                         tree == kTraceTree ? ZkStream::kTrace : ZkStream::kInteraction);
     if (tree == kTraceTree) {
       const std::span<const uint32_t> sizes = layout.column_log_sizes[kTraceTree];
       for (circle::CirclePoly& mask : RandomPolys(sizes.subspan(layout.mask_begin), zk_seed)) {

@@ -21,10 +21,8 @@ std::array<std::vector<std::vector<DerivedPoint>>, 4> SampleSpecs(const AirLayou
         std::vector<DerivedPoint>& column = specs[tree].emplace_back();
         for (int offset : offsets[col]) {
           // Offset 0 is the point itself, whatever the size.
-          column.push_back(
-              offset == 0 ? DerivedPoint{}
-                          : DerivedPoint{.log_size = c.log_size,
-                                         .offset = offset});
+          column.push_back(offset == 0 ? DerivedPoint{}
+                                       : DerivedPoint{.log_size = c.log_size, .offset = offset});
         }
       }
     }

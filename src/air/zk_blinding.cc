@@ -27,9 +27,10 @@ std::variant<std::vector<const Component*>, std::string> ProvedComponents(
   for (const auto& [i, blinding] : ZkBlindingChain(components)) {
     std::unique_ptr<Component> blinded = components[i]->WithZkBlinding(blinding);
     if (!blinded) {
-      return fmt::format("component {} cannot be proved in zero-knowledge mode: its LogUp claimed "
-                         "sum cannot be blinded",
-                         components[i]->name());
+      return fmt::format(
+          "component {} cannot be proved in zero-knowledge mode: its LogUp claimed "
+          "sum cannot be blinded",
+          components[i]->name());
     }
     proved[i] = blinded.get();
     owned.push_back(std::move(blinded));

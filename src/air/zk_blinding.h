@@ -1,12 +1,12 @@
 // Zero-knowledge mode: blinded LogUp claimed sums (docs/zero-knowledge.md §4). A component's
 // claimed sum is the sum of its fractions, a function of its private values, and the proof reveals
 // it. In zero-knowledge mode the components that use relations form a chain: component j adds the
-// fraction m / (Σ α^i·k_i - z) for a uniformly random QM31 key k (4 trace columns, m a trace column,
-// 1 on one row and 0 elsewhere) to the relation zk_blind, and the next component adds the same key
-// with m = -1. Each claimed sum is then shifted by an independent uniformly random value while the
-// sum of all of them is not. The keys and multiplicities are in the randomized main trace, committed
-// before the challenges; zk_blind has challenges of its own, so whatever a prover puts in it cannot
-// offset the fractions of another relation.
+// fraction m / (Σ α^i·k_i - z) for a uniformly random QM31 key k (4 trace columns, m a trace
+// column, 1 on one row and 0 elsewhere) to the relation zk_blind, and the next component adds the
+// same key with m = -1. Each claimed sum is then shifted by an independent uniformly random value
+// while the sum of all of them is not. The keys and multiplicities are in the randomized main
+// trace, committed before the challenges; zk_blind has challenges of its own, so whatever a prover
+// puts in it cannot offset the fractions of another relation.
 #pragma once
 
 #include <array>
@@ -98,11 +98,11 @@ class ZkBlinded {
     ZkBlindingEvaluator<E> blinded(eval, blinding_);
     inner_.Evaluate(blinded);
   }
-  std::vector<M31> PreprocessedData(const PreprocessedColumnId& id) const
-    requires requires(const Eval& e) { e.PreprocessedData(id); }
-  {
-    return inner_.PreprocessedData(id);
+  std::vector<M31> PreprocessedData(const PreprocessedColumnId& id) const requires
+      requires(const Eval& e) {
+    e.PreprocessedData(id);
   }
+  { return inner_.PreprocessedData(id); }
 
  private:
   Eval inner_;

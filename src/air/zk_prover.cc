@@ -58,8 +58,8 @@ void AppendZkBlindingColumns(std::span<const Component* const> components,
   size_t link = 0;  // the key the next yielding component adds
   for (const auto& [i, blinding] : ZkBlindingChain(components)) {
     const uint32_t log_size = components[i]->log_size();
-    const size_t row0 = circle::BitReverseIndex(circle::CosetIndexToCircleDomainIndex(0, log_size),
-                                                log_size);
+    const size_t row0 =
+        circle::BitReverseIndex(circle::CosetIndexToCircleDomainIndex(0, log_size), log_size);
     auto append = [&](size_t key_link, M31 multiplicity) {
       hash::RandomStream stream = Stream(seed, ZkStream::kBlind, key_link);
       for (size_t c = 0; c < kZkBlindColumns; ++c) {

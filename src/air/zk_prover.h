@@ -34,8 +34,8 @@ std::vector<circle::CirclePoly> RandomPolys(std::span<const uint32_t> log_sizes,
 
 // Appends to each trace of `components` (as given, before ProvedComponents) the columns of its
 // blinding fractions (zk_blinding.h): link j's key in row 0 (coset order) of both its components,
-// with multiplicity 1 where it is yielded and -1 where consumed, zeros elsewhere. Traces that do not
-// match the components are left for CheckTraces to report.
+// with multiplicity 1 where it is yielded and -1 where consumed, zeros elsewhere. Traces that do
+// not match the components are left for CheckTraces to report.
 void AppendZkBlindingColumns(std::span<const Component* const> components,
                              std::vector<std::vector<std::vector<M31>>>& traces,
                              const hash::RandomSeed& seed);

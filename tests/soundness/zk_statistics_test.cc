@@ -20,16 +20,18 @@ using field::M31;
 using S = soundness::Case<soundness::RangeCheckExample, soundness::Blake2s>;
 
 constexpr size_t kProofs = 1000;  // per witness
-constexpr size_t kBins = 16;     // by the top 4 bits of an M31 value
+constexpr size_t kBins = 16;      // by the top 4 bits of an M31 value
 // The chi-square quantile at p = 0.001 for kBins - 1 = 15 degrees of freedom.
 constexpr double kCriticalValue = 37.70;
 
 // The revealed values a test looks at, one M31 of each per proof. The first opened values of trees
 // 1 and 2 are, without zero knowledge, private column 0 and its LogUp column at the first query.
-constexpr std::array<const char*, 6> kStatistics = {
-    "out-of-domain sample of private column 0", "claimed sum of the private component",
-    "first opened value of tree 1",           "first opened value of tree 2",
-    "first FRI layer witness",                "last FRI layer"};
+constexpr std::array<const char*, 6> kStatistics = {"out-of-domain sample of private column 0",
+                                                    "claimed sum of the private component",
+                                                    "first opened value of tree 1",
+                                                    "first opened value of tree 2",
+                                                    "first FRI layer witness",
+                                                    "last FRI layer"};
 
 template <class Proof>
 std::array<field::M31, kStatistics.size()> Revealed(const Proof& proof) {
@@ -71,9 +73,9 @@ std::array<double, kStatistics.size()> Homogeneity(const air::ProofConfig& confi
       seed[0] = static_cast<uint8_t>(witness);
       seed[1] = static_cast<uint8_t>(i);
       seed[2] = static_cast<uint8_t>(i >> 8);
-      const auto proof = soundness::ProveOrFail<S>(
-          config, first.Pointers(), witness == 0 ? first.traces : second, first.public_inputs,
-          true, seed);
+      const auto proof =
+          soundness::ProveOrFail<S>(config, first.Pointers(), witness == 0 ? first.traces : second,
+                                    first.public_inputs, true, seed);
       const auto values = Revealed(proof);
       for (size_t s = 0; s < values.size(); ++s) ++histograms[witness][s][values[s].value() >> 27];
     }
@@ -90,7 +92,8 @@ TEST_CASE("zero-knowledge proofs of two witnesses are indistinguishable, plain o
   const std::array<double, kStatistics.size()> without = Homogeneity(soundness::NoGrindConfig());
   double largest_without = 0;
   for (size_t s = 0; s < kStatistics.size(); ++s) {
-    INFO(std::string(kStatistics[s]), ": X² = ", with_zk[s], " with zero knowledge, ", without[s], " without");
+    INFO(std::string(kStatistics[s]), ": X² = ", with_zk[s], " with zero knowledge, ", without[s],
+         " without");
     CHECK(with_zk[s] < kCriticalValue);
     largest_without = std::max(largest_without, without[s]);
   }

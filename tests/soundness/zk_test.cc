@@ -36,8 +36,8 @@ air::AirLayout LayoutOf(const soundness::Proven<S>& proven) {
   std::vector<std::unique_ptr<air::Component>> blinded;
   auto components = air::ProvedComponents(proven.air.Pointers(), proven.config, blinded);
   REQUIRE(std::holds_alternative<std::vector<const air::Component*>>(components));
-  auto layout = air::MakeLayout(std::get<std::vector<const air::Component*>>(components),
-                                proven.config);
+  auto layout =
+      air::MakeLayout(std::get<std::vector<const air::Component*>>(components), proven.config);
   REQUIRE(std::holds_alternative<air::AirLayout>(layout));
   return std::get<air::AirLayout>(std::move(layout));
 }
@@ -88,9 +88,9 @@ TEST_CASE_TEMPLATE("the zero-knowledge flag cannot be dropped or added", S, SOUN
                                               p.pcs.config = p.config.pcs;
                                             }),
                 {Kind::kInteractionProofOfWork});
-  CheckRejected(soundness::VerifyChanged<S>(soundness::Honest<S>(),
-                                            [](Proof& p) { p.config.zk = true; }),
-                {Kind::kInteractionProofOfWork});
+  CheckRejected(
+      soundness::VerifyChanged<S>(soundness::Honest<S>(), [](Proof& p) { p.config.zk = true; }),
+      {Kind::kInteractionProofOfWork});
   // And a version 3 proof must say so in its flags.
   std::vector<uint8_t> bytes = air::SerializeProof(HonestZk<S>().proof);
   const size_t flags_at = 4 + 4 + 1 + 6 * 4;
@@ -129,10 +129,10 @@ TEST_CASE_TEMPLATE("a changed salt, trace value or mask value fails its Merkle c
 TEST_CASE_TEMPLATE("a changed sampled value of a randomized column fails at the OODS point", S,
                    SOUNDNESS_CASES) {
   using Proof = air::StarkProof<typename S::H>;
-  CheckRejected(soundness::VerifyFlipped<S>(
-                    HonestZk<S>(),
-                    [](Proof& p) { FlipBit(p.pcs.sampled_values[air::kTraceTree][0][0]); }),
-                {Kind::kOodsMismatch});
+  CheckRejected(
+      soundness::VerifyFlipped<S>(
+          HonestZk<S>(), [](Proof& p) { FlipBit(p.pcs.sampled_values[air::kTraceTree][0][0]); }),
+      {Kind::kOodsMismatch});
 }
 
 TEST_CASE_TEMPLATE("a zero-knowledge proof of a wrong trace is rejected", Hash, soundness::Blake2s,
