@@ -224,12 +224,14 @@ int VerifyWith(const frontend::QuantizedModel& model, std::span<const uint8_t> b
   if (json) {
     fmt::print("{}\n", nlohmann::json{{"valid", true},
                                       {"security_bits", proof.config.SecurityBits()},
+                                      {"zero_knowledge", proof.config.zk},
                                       {"verify_ms", verify_ms},
                                       {"setup_ms", setup_ms}}
                            .dump());
     return 0;
   }
-  fmt::print("valid ({} bits of security), model {}\n", proof.config.SecurityBits(),
+  fmt::print("valid ({} bits of security{}), model {}\n", proof.config.SecurityBits(),
+             proof.config.zk ? ", zero knowledge" : "",
              frontend::ToHex(frontend::ModelAir::StatedCommitment(proof.public_inputs)));
   PrintOutputs(model, air.Outputs(proof.public_inputs));
   return 0;

@@ -57,6 +57,25 @@ felts=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "
 expect_error 1 "blake2s proof" "$ts" calldata "$work/proof.bin" -o "$work/x.json"
 expect_error 2 "-o FILE is required" "$ts" calldata "$work/onchain.bin"
 
+# Zero knowledge: the proof verifies and says so, states the same outputs, differs from a second
+# proof of the same input (fresh randomness), and a flipped byte is rejected; Starknet calldata is
+# refused until the Cairo verifier reads such proofs.
+"$ts" prove "$work/mlp.tsm" --input "$mlp/input.json" -o "$work/zk.bin" --profile test --zk \
+  --outputs "$work/zk_outputs.json" >/dev/null 2>&1
+"$ts" prove "$work/mlp.tsm" --input "$mlp/input.json" -o "$work/zk2.bin" --profile test --zk \
+  >/dev/null 2>&1
+cmp -s "$work/run.json" "$work/zk_outputs.json" || fail "prove --zk's outputs differ from run's"
+"$ts" verify "$work/mlp.tsm" "$work/zk.bin" --min-security-bits 0 \
+  | grep -q '^valid (8 bits of security, zero knowledge)' || fail "the ZK proof does not verify"
+cmp -s "$work/zk.bin" "$work/zk2.bin" && fail "two zero-knowledge proofs are identical"
+cp "$work/zk.bin" "$work/zk_tampered.bin"
+size=$(stat -c %s "$work/zk.bin")
+printf '\x5a' | dd of="$work/zk_tampered.bin" bs=1 seek=$((size / 2)) conv=notrunc status=none
+expect_error 1 "invalid" "$ts" verify "$work/mlp.tsm" "$work/zk_tampered.bin" --min-security-bits 0
+"$ts" prove "$work/mlp.tsm" --input "$mlp/input.json" -o "$work/zk_onchain.bin" --profile test \
+  --hash poseidon252 --zk >/dev/null 2>&1
+expect_error 1 "zero-knowledge proof" "$ts" calldata "$work/zk_onchain.bin" -o "$work/x.json"
+
 # Bad input.
 expect_error 2 "--layout must be narrow or wide" "$ts" compile "$mlp/model.onnx" \
   -o "$work/x.tsm" --layout tall
