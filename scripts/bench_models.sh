@@ -7,14 +7,7 @@
 # Usage: scripts/bench_models.sh [build-dir]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=${1:-build}
-cli="$build/tensorstark"
-[ -x "$cli" ] || { echo "missing $cli: run make build first" >&2; exit 1; }
-out=bench/results/models.jsonl
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-mkdir -p bench/results
-: > "$out"
+source scripts/bench_env.sh bench/results/models.jsonl "${1:-build}"
 
 for model in fashion_mlp fashion_lenet pinn; do
   for layout in narrow wide; do

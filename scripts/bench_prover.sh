@@ -6,12 +6,7 @@
 # Usage: scripts/bench_prover.sh [build-dir]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=${1:-build}
-cli="$build/tensorstark"
-[ -x "$cli" ] || { echo "missing $cli: run make build first" >&2; exit 1; }
-out=bench/results/prover.jsonl
-mkdir -p bench/results
-: > "$out"
+source scripts/bench_env.sh bench/results/prover.jsonl "${1:-build}"
 
 run() {  # name, then tensorstark bench arguments
   local name=$1

@@ -11,17 +11,11 @@
 namespace tensorstark::circle {
 namespace {
 
-std::vector<M31> Random(testing::Rng& rng, size_t n) {
-  std::vector<M31> v(n);
-  for (M31& x : v) x = rng.M31();
-  return v;
-}
-
 TEST_CASE("RestrictToCanonicCoset agrees with the polynomial on the canonic coset") {
   testing::Rng rng;
   for (uint32_t k : {1u, 2u, 4u}) {
     for (uint32_t extra : {0u, 1u, 2u, 3u}) {
-      const CirclePoly big(Random(rng, size_t{1} << (k + extra)));
+      const CirclePoly big(rng.M31s(size_t{1} << (k + extra)));
       const CirclePoly small(RestrictToCanonicCoset(big.coeffs(), k));
       REQUIRE(small.log_size() == k);
       const CanonicCoset coset(k);
@@ -37,8 +31,8 @@ TEST_CASE("AddVanishingMultiple keeps f on the trace domain and changes it elsew
   const TwiddleTree twiddles = TwiddleTree::ForCanonicDomains(10);
   for (uint32_t k : {2u, 5u}) {
     for (uint32_t m : {k, k + 1, k + 3}) {
-      const std::vector<M31> f = Random(rng, size_t{1} << k);
-      const std::vector<M31> r = Random(rng, size_t{1} << m);
+      const std::vector<M31> f = rng.M31s(size_t{1} << k);
+      const std::vector<M31> r = rng.M31s(size_t{1} << m);
       const CirclePoly randomized(AddVanishingMultiple(f, k, r, twiddles));
       CHECK(randomized.log_size() == m + 1);
       CHECK(RestrictToCanonicCoset(randomized.coeffs(), k) == f);

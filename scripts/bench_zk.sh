@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# The cost of zero knowledge (issue 6): fashion_mlp, fashion_lenet and pinn (narrow layout) proved
+# and verified 3 times with and without --zk per profile (fast with BLAKE2s, onchain with
+# Poseidon252) on 2 threads, each proof in its own process. Every run appends one
+# JSON object to bench/results/zk.jsonl; the summary prints the medians side by side.
+# Usage: scripts/bench_zk.sh [build-dir]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/bench_env.sh bench/results/zk.jsonl "${1:-build}"
+
+for model in fashion_mlp fashion_lenet pinn; do
+  "$cli" compile "examples/$model/model.onnx" -o "$work/$model.tsm" \
+    --calibration "examples/$model/calibration.json" >/dev/null
+  for config in "fast blake2s" "onchain poseidon252"; do
+    set -- $config
+    profile=$1 hash=$2
+    for zk in "" --zk; do
+      echo "== $model, $profile, $hash ${zk:-(plain)}" >&2
+      is_zk=False; [ -n "$zk" ] && is_zk=True
+      tag="example='$model', zk=$is_zk"
+      for run in 1 2 3; do
+        "$cli" prove "$work/$model.tsm" --input "examples/$model/input.json" -o "$work/proof.bin" \
+          --profile "$profile" --hash "$hash" --threads 2 --json $zk 2>/dev/null |
+          /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.update(kind='prove', $tag, run=$run); print(json.dumps(d))" \
+          >> "$out"
+        "$cli" verify "$work/$model.tsm" "$work/proof.bin" --json |
+          /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.update(kind='verify', $tag, profile='$profile', hash='$hash', run=$run); print(json.dumps(d))" \
+          >> "$out"
+      done
+    done
+  done
+done
+/usr/bin/python3 - "$out" <<'PY'
+import json, statistics, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+def median(kind, key, **match):
+    return statistics.median(r[key] for r in rows
+                             if r["kind"] == kind and all(r[k] == v for k, v in match.items()))
+print("| model | profile | prove ms plain / zk | proof bytes plain / zk | verify ms plain / zk "
+      "| peak RSS MiB plain / zk |")
+print("| --- | --- | --- | --- | --- | --- |")
+for model in ("fashion_mlp", "fashion_lenet", "pinn"):
+    for profile, hash in (("fast", "blake2s"), ("onchain", "poseidon252")):
+        p = {zk: median("prove", "prove_ms", example=model, profile=profile, zk=zk)
+             for zk in (False, True)}
+        b = {zk: median("prove", "proof_bytes", example=model, profile=profile, zk=zk)
+             for zk in (False, True)}
+        v = {zk: median("verify", "verify_ms", example=model, profile=profile, zk=zk)
+             for zk in (False, True)}
+        m = {zk: median("prove", "peak_rss_mb", example=model, profile=profile, zk=zk)
+             for zk in (False, True)}
+        print(f"| {model} | {profile}, {hash} | {p[False]:,.0f} / {p[True]:,.0f} "
+              f"({p[True] / p[False]:.1f}x) | {b[False]:,.0f} / {b[True]:,.0f} "
+              f"({b[True] / b[False]:.2f}x) | {v[False]:.1f} / {v[True]:.1f} "
+              f"| {m[False]:,.0f} / {m[True]:,.0f} |")
+PY
