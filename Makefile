@@ -63,6 +63,8 @@ PROOF ?= proof
 # Onchain proofs too large for one Starknet transaction open their queries in this many batches,
 # each verified in a transaction of its own after the proof's head (prove --query-batches).
 QUERY_BATCHES ?= 1
+# ZK=1: a zero-knowledge proof (prove --zk, docs/zero-knowledge.md).
+ZK ?=
 MODEL_OUT = $(OUT)/$(notdir $(MODEL))
 
 prove: build
@@ -71,7 +73,7 @@ prove: build
 	  --calibration $(MODEL)/calibration.json
 	@$(BUILD)/tensorstark prove $(MODEL_OUT)/model.tsm --input $(MODEL)/input.json \
 	  -o $(MODEL_OUT)/$(PROOF).bin --outputs $(MODEL_OUT)/outputs.json --profile $(PROFILE) --hash $(HASH) \
-	  --query-batches $(QUERY_BATCHES)
+	  --query-batches $(QUERY_BATCHES) $(if $(filter 1,$(ZK)),--zk)
 
 verify: build
 	@$(BUILD)/tensorstark verify $(MODEL_OUT)/model.tsm $(MODEL_OUT)/$(PROOF).bin
@@ -110,12 +112,14 @@ verify-onchain: build
 	  --calldata $(MODEL_OUT)/calldata.json --inspect $(MODEL_OUT)/proof_onchain.json \
 	  --input $(MODEL)/input.json
 
-# The foundation self-check, then fashion_mlp compiled, proved and verified natively, then proved
-# with the onchain profile and verified in Cairo.
+# The foundation self-check, then fashion_mlp compiled, proved and verified natively, with and
+# without zero knowledge, then proved with the onchain profile and verified in Cairo.
 demo: build
 	@$(BUILD)/tensorstark selfcheck
 	@$(MAKE) --no-print-directory prove MODEL=examples/fashion_mlp
 	@$(MAKE) --no-print-directory verify MODEL=examples/fashion_mlp
+	@$(MAKE) --no-print-directory prove MODEL=examples/fashion_mlp ZK=1 PROOF=proof_zk
+	@$(MAKE) --no-print-directory verify MODEL=examples/fashion_mlp PROOF=proof_zk
 	@$(MAKE) --no-print-directory verify-cairo MODEL=examples/fashion_mlp
 
 # Fuzzes the proof parser (fuzz/): clang++-14 with libFuzzer, ASan and UBSan in its own build dir,

@@ -135,6 +135,7 @@ TEST_CASE_TEMPLATE("a trailing byte is rejected", H, PROOF_HASHERS) {
 
 TEST_CASE_TEMPLATE("an M31 equal to p is rejected at its offset", H, PROOF_HASHERS) {
   StarkProof<H> proof = RandomProof<H>(9, 4);
+  proof.config.zk = false;  // the offsets below are version 2's (no flags word)
   proof.public_inputs = {M31::One(), M31::One()};
   proof.pcs.fri_proof.last_layer_poly = {QM31::One()};
   proof.pcs.query_batches.clear();  // then the last layer ends before the batch count
@@ -161,6 +162,7 @@ TEST_CASE_TEMPLATE("an M31 equal to p is rejected at its offset", H, PROOF_HASHE
 TEST_CASE("a felt252 hash at or above the Stark prime is rejected") {
   using H = hash::Poseidon252MerkleHasher;
   StarkProof<H> proof = RandomProof<H>(10, 2);
+  proof.config.zk = false;  // the offsets below are version 2's (no flags word)
   proof.pcs.commitments = {field::Felt252::One()};
   const std::vector<uint8_t> bytes = SerializeProof(proof);
   const size_t commitment_at = kPublicInputsOffset + 4 + 4 * proof.public_inputs.size() + 8 + 4 +
@@ -219,6 +221,28 @@ TEST_CASE_TEMPLATE("bad magic, version and hash id are rejected", H, PROOF_HASHE
         "truncated proof: header hash id needs 1 bytes at offset 8, 0 left");
 }
 
+TEST_CASE_TEMPLATE("a zero-knowledge proof is version 3 with flags 1, a plain one version 2", H,
+                   PROOF_HASHERS) {
+  StarkProof<H> proof = RandomProof<H>(15, 2);
+  for (const bool zk : {false, true}) {
+    proof.config.zk = zk;
+    const std::vector<uint8_t> bytes = SerializeProof(proof);
+    CHECK(bytes[4] == (zk ? kZkProofFormatVersion : kProofFormatVersion));
+    auto parsed = ParseProof<H>(bytes);
+    REQUIRE(std::holds_alternative<StarkProof<H>>(parsed));
+    CHECK(std::get<StarkProof<H>>(parsed) == proof);
+  }
+  const std::vector<uint8_t> bytes = SerializeProof(proof);
+  const size_t flags_at = kConfigOffset + 24;
+  for (const uint32_t flags : {0u, 2u, 3u}) {
+    std::vector<uint8_t> bad = bytes;
+    PutU32(bad, flags_at, flags);
+    const ProofParseError e = ParseError<H>(bad);
+    CHECK(e.offset == flags_at);
+    CHECK_MESSAGE(Contains(e.message, "version 3 requires exactly 0x1"), e.message);
+  }
+}
+
 TEST_CASE("a proof is rejected by the parser of the other hash") {
   const std::vector<uint8_t> bytes = SerializeProof(RandomProof<hash::Blake2sMerkleHasher>(12, 2));
   const ProofParseError e = ParseError<hash::Poseidon252MerkleHasher>(bytes);
@@ -228,6 +252,7 @@ TEST_CASE("a proof is rejected by the parser of the other hash") {
 
 TEST_CASE_TEMPLATE("a forged huge count is rejected before allocating", H, PROOF_HASHERS) {
   StarkProof<H> proof = RandomProof<H>(13, 3);
+  proof.config.zk = false;  // the offsets below are version 2's (no flags word)
   proof.public_inputs.clear();
   const std::vector<uint8_t> bytes = SerializeProof(proof);
   const size_t claimed_sums_at = kPublicInputsOffset + 4 + 8;

@@ -32,7 +32,8 @@ inline field::Felt252 RandomHash(Rng& rng) {
   return field::Felt252::FromLimbs({rng.U64(), rng.U64(), rng.U64(), rng.U64() >> 5});
 }
 
-// A proof whose every vector has a random length in [0, max_len], with a random valid config.
+// A proof whose every vector has a random length in [0, max_len], with a random valid config
+// (zero-knowledge or not).
 template <hash::MerkleHasher H>
 class RandomProofBuilder {
  public:
@@ -61,6 +62,7 @@ class RandomProofBuilder {
     p.fri_proof.inner_layers = Many([&] { return Layer(); });
     p.fri_proof.last_layer_poly = Many([&] { return QM31(); });
     p.query_batches = Many([&] { return Batch(); });
+    proof.config.zk = rng_.U32() % 2 == 1;  // drawn last: the other fields stay as they were
     return proof;
   }
 

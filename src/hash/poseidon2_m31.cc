@@ -1,0 +1,80 @@
+#include "hash/poseidon2_m31.h"
+
+#include <bit>
+#include <cstdint>
+
+namespace tensorstark::hash {
+namespace {
+
+using field::M31;
+
+// Xoroshiro128+ seeded from a u64 through SplitMix64 (as rand_xoshiro's seed_from_u64), giving
+// the constants of the instance above.
+class Xoroshiro128Plus {
+ public:
+  explicit Xoroshiro128Plus(uint64_t seed) {
+    s0_ = SplitMix64(seed);
+    s1_ = SplitMix64(seed);
+  }
+  uint64_t NextU64() {
+    const uint64_t r = s0_ + s1_;
+    s1_ ^= s0_;
+    s0_ = std::rotl(s0_, 24) ^ s1_ ^ (s1_ << 16);
+    s1_ = std::rotl(s1_, 37);
+    return r;
+  }
+  // Uniform in [0, p): the top 31 bits of the high word, p itself rejected.
+  M31 NextM31() {
+    while (true) {
+      const uint32_t v = static_cast<uint32_t>(NextU64() >> 32) >> 1;
+      if (v != field::kP) return M31::FromCanonical(v);
+    }
+  }
+
+ private:
+  static uint64_t SplitMix64(uint64_t& x) {
+    x += 0x9E3779B97F4A7C15ull;
+    uint64_t z = x;
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  uint64_t s0_, s1_;
+};
+
+Poseidon2Constants MakeConstants() {
+  Xoroshiro128Plus rng(1);
+  Poseidon2Constants c;
+  for (Poseidon2State& round : c.initial) {
+    for (M31& v : round) v = rng.NextM31();
+  }
+  for (Poseidon2State& round : c.terminal) {
+    for (M31& v : round) v = rng.NextM31();
+  }
+  for (M31& v : c.partial) v = rng.NextM31();
+  return c;
+}
+
+}  // namespace
+
+const Poseidon2Constants& Poseidon2RoundConstants() {
+  static const Poseidon2Constants constants = MakeConstants();
+  return constants;
+}
+
+void Poseidon2Permute(Poseidon2State& state) {
+  const Poseidon2Constants& c = Poseidon2RoundConstants();
+  auto full_round = [&](const Poseidon2State& constants) {
+    for (size_t i = 0; i < kPoseidon2Width; ++i) state[i] = Poseidon2SBox(state[i] + constants[i]);
+    Poseidon2ExternalLayer(state);
+  };
+  Poseidon2ExternalLayer(state);
+  for (const Poseidon2State& round : c.initial) full_round(round);
+  for (const M31& constant : c.partial) {
+    state[0] = Poseidon2SBox(state[0] + constant);
+    Poseidon2InternalLayer(state);
+  }
+  for (const Poseidon2State& round : c.terminal) full_round(round);
+}
+
+}  // namespace tensorstark::hash

@@ -1,0 +1,70 @@
+// Poseidon2 over M31 with a state of 16 (Grassi, Khovratovich, Schofnegger, ePrint 2023/323): the
+// M31-native hash that committed tensors are hashed with inside the AIR (docs/zero-knowledge.md,
+// visibility). S-box x^5, 4 + 4 full rounds around 14 partial ones (128-bit security for a 31-bit
+// field and width 16), the instance of Plonky3's Poseidon2Mersenne31<16>: the external layer is
+// circ(2·M4, M4, M4, M4) with M4 = [[2,3,1,1],[1,2,3,1],[1,1,2,3],[3,1,1,2]], the internal one
+// 1·1ᵀ + diag(-2, 2^0 … 2^8, 2^10, 2^12 … 2^16), the round constants drawn from Xoroshiro128+
+// seeded with 1 (SplitMix64), one M31 per next_u32() >> 1 below p: initial rounds, terminal
+// rounds, then the partial rounds' (lane 0 only).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "field/m31.h"
+
+namespace tensorstark::hash {
+
+inline constexpr size_t kPoseidon2Width = 16;
+inline constexpr size_t kPoseidon2HalfFullRounds = 4;
+inline constexpr size_t kPoseidon2PartialRounds = 14;
+
+using Poseidon2State = std::array<field::M31, kPoseidon2Width>;
+
+// The internal layer's diagonal is (-2, 2^s for s in these shifts).
+inline constexpr std::array<uint32_t, kPoseidon2Width - 1> kPoseidon2InternalShifts = {
+    0, 1, 2, 3, 4, 5, 6, 7, 8, 10, 12, 13, 14, 15, 16};
+
+struct Poseidon2Constants {
+  std::array<Poseidon2State, kPoseidon2HalfFullRounds> initial;   // all lanes
+  std::array<Poseidon2State, kPoseidon2HalfFullRounds> terminal;  // all lanes
+  std::array<field::M31, kPoseidon2PartialRounds> partial;        // lane 0
+};
+const Poseidon2Constants& Poseidon2RoundConstants();
+
+// The linear layers over M31 or any value type of the AIR evaluators (air/poseidon2_component.h
+// builds the same sums as expressions): circ(2·M4, M4, M4, M4), and 1·1ᵀ + diag.
+template <class F>
+void Poseidon2ExternalLayer(std::array<F, kPoseidon2Width>& state) {
+  for (size_t k = 0; k < kPoseidon2Width; k += 4) {
+    const F a = state[k], b = state[k + 1], c = state[k + 2], d = state[k + 3];
+    const F sum = a + b + c + d;
+    state[k] = sum + a + b + b;      // 2a + 3b + c + d
+    state[k + 1] = sum + b + c + c;  // a + 2b + 3c + d
+    state[k + 2] = sum + c + d + d;  // a + b + 2c + 3d
+    state[k + 3] = sum + d + a + a;  // 3a + b + c + 2d
+  }
+  std::array<F, 4> sums = {state[0], state[1], state[2], state[3]};
+  for (size_t i = 4; i < kPoseidon2Width; ++i) sums[i % 4] = sums[i % 4] + state[i];
+  for (size_t i = 0; i < kPoseidon2Width; ++i) state[i] = state[i] + sums[i % 4];
+}
+
+template <class F>
+void Poseidon2InternalLayer(std::array<F, kPoseidon2Width>& state) {
+  F sum = state[0];
+  for (size_t i = 1; i < kPoseidon2Width; ++i) sum = sum + state[i];
+  state[0] = sum - state[0] - state[0];
+  for (size_t i = 1; i < kPoseidon2Width; ++i) {
+    state[i] = sum + state[i] * field::M31::FromCanonical(1u << kPoseidon2InternalShifts[i - 1]);
+  }
+}
+inline field::M31 Poseidon2SBox(field::M31 x) {
+  const field::M31 x2 = x * x;
+  return x2 * x2 * x;
+}
+
+// The permutation: external layer, 4 full rounds, 14 partial rounds, 4 full rounds.
+void Poseidon2Permute(Poseidon2State& state);
+
+}  // namespace tensorstark::hash
