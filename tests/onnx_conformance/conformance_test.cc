@@ -50,7 +50,7 @@ std::string Compare(const Tensor& got, const Tensor& want, int frac_bits) {
 }
 
 // "" if the test passed, "unsupported: <reason>" or "failed: <reason>".
-std::string RunConformanceTest(const fs::path& dir) {
+std::string RunConformanceTest(const fs::path& dir, bool zk) {
   for (const fs::path& data_set : SortedEntries(dir, "test_data_set_")) {
     QuantizedModel model;
     NodeTestData data;
@@ -69,7 +69,8 @@ std::string RunConformanceTest(const fs::path& dir) {
     } catch (const FrontendError& e) {
       return std::string("unsupported: ") + e.what();
     }
-    const air::ProofConfig config = air::ProfileConfig(air::Profile::kTest);
+    air::ProofConfig config = air::ProfileConfig(air::Profile::kTest);
+    config.zk = zk;
     auto key = SetupModel<Hasher>(*air, config);
     if (auto* error = std::get_if<std::string>(&key)) return "failed: setup: " + *error;
     ModelAir::Witness witness;
@@ -102,8 +103,17 @@ std::string RunConformanceTest(const fs::path& dir) {
 }
 
 TEST_CASE("ONNX backend node tests: compiled, proved, verified") {
-  RunNodeSuite(RunConformanceTest, TENSORSTARK_CONFORMANCE_DIR "/baseline.txt",
-               "onnx_conformance_report.txt", /*failures_fail=*/false);
+  RunNodeSuite([](const fs::path& dir) { return RunConformanceTest(dir, /*zk=*/false); },
+               TENSORSTARK_CONFORMANCE_DIR "/baseline.txt", "onnx_conformance_report.txt",
+               /*failures_fail=*/false);
+}
+
+// Every operator component in zero-knowledge mode (docs/zero-knowledge.md): each node test that
+// proves plainly proves with zero knowledge too.
+TEST_CASE("ONNX backend node tests: compiled, proved, verified with zero knowledge") {
+  RunNodeSuite([](const fs::path& dir) { return RunConformanceTest(dir, /*zk=*/true); },
+               TENSORSTARK_CONFORMANCE_DIR "/baseline.txt", "onnx_conformance_zk_report.txt",
+               /*failures_fail=*/false);
 }
 
 }  // namespace
