@@ -194,6 +194,23 @@ TEST_CASE("a component whose claimed sum cannot be blinded is refused in zero-kn
   CHECK(std::get<air::ProvingError>(result).message.find("cannot be blinded") != std::string::npos);
 }
 
+TEST_CASE_TEMPLATE("a zero-knowledge proof opened in query batches verifies, a changed batch not",
+                   S, SOUNDNESS_CASES) {
+  const soundness::Air air = S::MakeAir();
+  auto result = air::Prove<typename S::C, typename S::H>(
+      ZkConfig(), air.Pointers(), air.traces, air.public_inputs,
+      {.n_query_batches = 2, .zk_seed = soundness::kTestZkSeed});
+  REQUIRE(std::holds_alternative<air::StarkProof<typename S::H>>(result));
+  air::StarkProof<typename S::H> proof = std::get<air::StarkProof<typename S::H>>(result);
+  REQUIRE(proof.pcs.query_batches.size() == 2);
+  const auto& proven = HonestZk<S>();
+  CHECK(!proven.Verify(proof));
+  // The second batch's first opened value of tree 1 (a FRI mask's value, see above).
+  FlipBit(proof.pcs.query_batches[1].queried_values[air::kTraceTree][0]);
+  CheckRejected(proven.Verify(proof),
+                Expected::Merkle(air::kTraceTree, MerkleError::kRootMismatch));
+}
+
 TEST_CASE_TEMPLATE("a zero-knowledge proof depends on its seed, not on the thread count", S,
                    SOUNDNESS_CASES) {
   const soundness::Air air = S::MakeAir();
