@@ -24,6 +24,41 @@ inline constexpr size_t kPoseidon2Columns =
     hash::kPoseidon2Width * (1 + 2 * 2 * hash::kPoseidon2HalfFullRounds) +
     hash::kPoseidon2PartialRounds * (2 + hash::kPoseidon2Width);
 
+// The rounds of the permutation on `state` (expressions of the evaluator), reading their columns
+// and adding their constraints: on return, `state` holds the output as an expression of degree 1.
+template <class E>
+void Poseidon2Rounds(E& eval, std::array<typename E::F, hash::kPoseidon2Width>& state) {
+  using F = typename E::F;
+  const hash::Poseidon2Constants& constants = hash::Poseidon2RoundConstants();
+  // x⁵ of lane + constant as two columns, each checked by a degree-3 constraint.
+  auto s_box = [&](const F& lane, field::M31 constant) {
+    const F x = lane + constant;
+    const F cube = eval.NextTraceMask();
+    eval.AddConstraint(cube - x * x * x);
+    const F fifth = eval.NextTraceMask();
+    eval.AddConstraint(fifth - cube * x * x);
+    return fifth;
+  };
+  auto full_round = [&](const hash::Poseidon2State& round_constants) {
+    for (size_t i = 0; i < hash::kPoseidon2Width; ++i)
+      state[i] = s_box(state[i], round_constants[i]);
+    hash::Poseidon2ExternalLayer(state);
+  };
+  hash::Poseidon2ExternalLayer(state);
+  for (const hash::Poseidon2State& round : constants.initial) full_round(round);
+  for (const field::M31& constant : constants.partial) {
+    state[0] = s_box(state[0], constant);
+    hash::Poseidon2InternalLayer(state);
+    for (F& lane : state) {
+      const F column = eval.NextTraceMask();
+      eval.AddConstraint(column - lane);
+      lane = column;
+    }
+  }
+  for (const hash::Poseidon2State& round : constants.terminal) full_round(round);
+}
+inline constexpr size_t kPoseidon2RoundColumns = kPoseidon2Columns - hash::kPoseidon2Width;
+
 class Poseidon2Permutations {
  public:
   explicit Poseidon2Permutations(uint32_t log_size) : log_size_(log_size) {}
@@ -33,42 +68,19 @@ class Poseidon2Permutations {
 
   template <class E>
   void Evaluate(E& eval) const {
-    using F = typename E::F;
-    const hash::Poseidon2Constants& constants = hash::Poseidon2RoundConstants();
-    std::array<F, hash::kPoseidon2Width> state;
-    for (F& lane : state) lane = eval.NextTraceMask();
-    // x⁵ of lane + constant as two columns, each checked by a degree-3 constraint.
-    auto s_box = [&](const F& lane, field::M31 constant) {
-      const F x = lane + constant;
-      const F cube = eval.NextTraceMask();
-      eval.AddConstraint(cube - x * x * x);
-      const F fifth = eval.NextTraceMask();
-      eval.AddConstraint(fifth - cube * x * x);
-      return fifth;
-    };
-    auto full_round = [&](const hash::Poseidon2State& round_constants) {
-      for (size_t i = 0; i < hash::kPoseidon2Width; ++i) {
-        state[i] = s_box(state[i], round_constants[i]);
-      }
-      hash::Poseidon2ExternalLayer(state);
-    };
-    hash::Poseidon2ExternalLayer(state);
-    for (const hash::Poseidon2State& round : constants.initial) full_round(round);
-    for (const field::M31& constant : constants.partial) {
-      state[0] = s_box(state[0], constant);
-      hash::Poseidon2InternalLayer(state);
-      for (F& lane : state) {
-        const F column = eval.NextTraceMask();
-        eval.AddConstraint(column - lane);
-        lane = column;
-      }
-    }
-    for (const hash::Poseidon2State& round : constants.terminal) full_round(round);
+    std::array<typename E::F, hash::kPoseidon2Width> state;
+    for (auto& lane : state) lane = eval.NextTraceMask();
+    Poseidon2Rounds(eval, state);
   }
 
  private:
   uint32_t log_size_;
 };
+
+// The values of Poseidon2Rounds' columns for an input state (round_columns has
+// kPoseidon2RoundColumns entries); returns the output state.
+hash::Poseidon2State Poseidon2RoundValues(hash::Poseidon2State state,
+                                          std::span<field::M31> round_columns);
 
 // The kPoseidon2Columns trace columns (storage order) of 2^log_size permutations: row r (coset
 // order) permutes inputs[r] (at most 2^log_size of them), and the zero state past the inputs.

@@ -1,5 +1,6 @@
 #include "hash/poseidon2_m31.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 
@@ -75,6 +76,28 @@ void Poseidon2Permute(Poseidon2State& state) {
     Poseidon2InternalLayer(state);
   }
   for (const Poseidon2State& round : c.terminal) full_round(round);
+}
+
+uint32_t Poseidon2SpongeLogBlocks(size_t n_values) {
+  const size_t n_blocks = (n_values + kPoseidon2Rate - 1) / kPoseidon2Rate;
+  return std::max<uint32_t>(4,
+                            static_cast<uint32_t>(std::bit_width(n_blocks > 0 ? n_blocks - 1 : 0)));
+}
+
+std::array<M31, kPoseidon2Rate> Poseidon2SpongeDigest(std::span<const M31> values) {
+  Poseidon2State state{};
+  state[kPoseidon2Rate] = M31::FromCanonical(static_cast<uint32_t>(values.size()));
+  const size_t n_blocks = size_t{1} << Poseidon2SpongeLogBlocks(values.size());
+  for (size_t block = 0; block < n_blocks; ++block) {
+    for (size_t j = 0; j < kPoseidon2Rate; ++j) {
+      const size_t i = block * kPoseidon2Rate + j;
+      if (i < values.size()) state[j] += values[i];
+    }
+    Poseidon2Permute(state);
+  }
+  std::array<M31, kPoseidon2Rate> digest;
+  std::copy_n(state.begin(), kPoseidon2Rate, digest.begin());
+  return digest;
 }
 
 }  // namespace tensorstark::hash

@@ -11,6 +11,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "field/m31.h"
 
@@ -66,5 +67,13 @@ inline field::M31 Poseidon2SBox(field::M31 x) {
 
 // The permutation: external layer, 4 full rounds, 14 partial rounds, 4 full rounds.
 void Poseidon2Permute(Poseidon2State& state);
+
+// The digest of a committed tensor (air/poseidon2_sponge.h proves it): a sponge of rate 8 and
+// capacity 8 whose first capacity lane starts at the number of values; the values are absorbed
+// 8 at a time (added to lanes 0–7, then a permutation), zero-padded to 2^Poseidon2SpongeLogBlocks
+// blocks; the digest is lanes 0–7 of the last state.
+inline constexpr size_t kPoseidon2Rate = 8;
+uint32_t Poseidon2SpongeLogBlocks(size_t n_values);  // at least 4 (16 blocks)
+std::array<field::M31, kPoseidon2Rate> Poseidon2SpongeDigest(std::span<const field::M31> values);
 
 }  // namespace tensorstark::hash

@@ -1,0 +1,107 @@
+// A committed tensor's digest: the sponge component's trace states hash::Poseidon2SpongeDigest of
+// the values, its proof verifies against public LogUp terms that yield those values (with and
+// without zero knowledge), and a wrong stated digest or other values are rejected.
+#include "air/poseidon2_sponge.h"
+
+#include <doctest/doctest.h>
+
+#include <vector>
+
+#include "air/framework.h"
+#include "air/profiles.h"
+#include "air/prover.h"
+#include "air/setup.h"
+#include "air/verifier.h"
+#include "hash/blake2s_channel.h"
+#include "hash/blake2s_merkle_hasher.h"
+#include "test_util.h"
+
+namespace tensorstark::air {
+namespace {
+
+using C = hash::Blake2sChannel;
+using H = hash::Blake2sMerkleHasher;
+using field::M31;
+
+struct Tensor {
+  std::vector<M31> addresses, values;
+};
+
+Tensor RandomTensor(size_t n) {
+  testing::Rng rng(n);
+  Tensor t;
+  for (size_t i = 0; i < n; ++i) {
+    t.addresses.push_back(M31::FromCanonical(static_cast<uint32_t>(1000 + 3 * i)));
+    t.values.push_back(rng.M31());
+  }
+  return t;
+}
+
+// The values as the rest of a model's AIR would yield them: one public term each.
+std::vector<PublicLogupTerm> Yielded(const Tensor& t) {
+  std::vector<PublicLogupTerm> terms;
+  for (size_t i = 0; i < t.values.size(); ++i) {
+    terms.push_back({TensorRelation().name, {t.addresses[i], t.values[i]}, -M31::One()});
+  }
+  return terms;
+}
+
+TEST_CASE("the sponge's trace states the tensor's Poseidon2 digest") {
+  for (size_t n : {1, 5, 128, 129, 300}) {
+    const Tensor t = RandomTensor(n);
+    CHECK(MakePoseidon2SpongeTrace(t.values).digest == hash::Poseidon2SpongeDigest(t.values));
+  }
+  // The length is absorbed: zero values do not collide with padding.
+  const std::vector<M31> zeros(3);
+  CHECK(hash::Poseidon2SpongeDigest(std::span(zeros).first(1)) !=
+        hash::Poseidon2SpongeDigest(std::span(zeros).first(2)));
+  CHECK(hash::Poseidon2SpongeLogBlocks(128) == 4);
+  CHECK(hash::Poseidon2SpongeLogBlocks(129) == 5);
+}
+
+TEST_CASE("a committed tensor's digest is proved, with and without zero knowledge") {
+  const Tensor t = RandomTensor(150);
+  const Tensor other = [&] {
+    Tensor o = t;
+    o.values[17] += M31::One();
+    return o;
+  }();
+  const FrameworkComponent<Poseidon2TensorSponge> sponge{
+      Poseidon2TensorSponge("commit_input", t.addresses, /*first_data_column=*/0,
+                            /*digest_public_input=*/0)};
+  const std::vector<const Component*> components = {&sponge};
+  const Poseidon2SpongeTrace trace = MakePoseidon2SpongeTrace(t.values);
+  const std::vector<M31> digest(trace.digest.begin(), trace.digest.end());
+  ProofConfig config = ProfileConfig(Profile::kTest);
+  for (const bool zk : {false, true}) {
+    CAPTURE(zk);
+    config.zk = zk;
+    auto key = Setup<H>(components, config);
+    REQUIRE(std::holds_alternative<VerifyingKey<H>>(key));
+    auto prove = [&](std::vector<M31> stated, bool check_constraints) {
+      auto proof = Prove<C, H>(config, components, {trace.columns}, std::move(stated),
+                               {.check_constraints = check_constraints});
+      REQUIRE(std::holds_alternative<StarkProof<H>>(proof));
+      return std::get<StarkProof<H>>(std::move(proof));
+    };
+    const StarkProof<H> proof = prove(digest, true);
+    const auto error =
+        Verify<C, H>(components, proof, std::get<VerifyingKey<H>>(key), 0, Yielded(t));
+    CHECK_MESSAGE(!error, (error ? ToString(*error) : ""));
+    // The digest is bound to the values the rest of the AIR uses: other values do not balance.
+    const auto other_values =
+        Verify<C, H>(components, proof, std::get<VerifyingKey<H>>(key), 0, Yielded(other));
+    REQUIRE(other_values.has_value());
+    CHECK(other_values->kind == VerificationError::Kind::kClaimedSumsNotZero);
+    // A stated digest that is not the values' breaks row 0's check.
+    std::vector<M31> wrong = digest;
+    wrong[3] += M31::One();
+    const auto wrong_digest = Verify<C, H>(components, prove(wrong, false),
+                                           std::get<VerifyingKey<H>>(key), 0, Yielded(t));
+    REQUIRE(wrong_digest.has_value());
+    CHECK(wrong_digest->kind == VerificationError::Kind::kOodsMismatch);
+  }
+}
+
+}  // namespace
+}  // namespace tensorstark::air
