@@ -71,7 +71,7 @@ inline constexpr size_t kSaltColumns = 4;
 
 // The log size of a component's randomized main and interaction polynomials: at least one more
 // than the trace's, and enough random coefficients for every value the verifier sees or derives
-// from them (docs/zero-knowledge.md §2).
+// from them (docs/zero-knowledge.md §3).
 uint32_t ZkColumnLogSize(uint32_t log_size, size_t max_mask_offsets, size_t n_queries);
 
 // Every committed column of a tree in commit order (polynomials, composition chunks, salts), as the

@@ -1,4 +1,4 @@
-// Zero-knowledge mode: blinded LogUp claimed sums (docs/zero-knowledge.md §4). A component's
+// Zero-knowledge mode: blinded LogUp claimed sums (docs/zero-knowledge.md §6). A component's
 // claimed sum is the sum of its fractions, a function of its private values, and the proof reveals
 // it. In zero-knowledge mode the components that use relations form a chain: component j adds the
 // fraction m / (Σ α^i·k_i - z) for a uniformly random QM31 key k (4 trace columns, m a trace

@@ -1,4 +1,4 @@
-// Trace polynomials randomized for zero knowledge (docs/zero-knowledge.md §2): f' = f + Z_H·r
+// Trace polynomials randomized for zero knowledge (docs/zero-knowledge.md §3): f' = f + Z_H·r
 // agrees with f on the trace domain H = CanonicCoset(k), where Z_H = π^{k-1}(x) vanishes, while r
 // makes its values anywhere else uniformly random. And the way back: the polynomial of log size k
 // that agrees with a larger one on H.

@@ -31,7 +31,7 @@ std::vector<PointSample> Samples(const std::vector<circle::CirclePoint<QM31>>& p
 
 // A uniformly random QM31 polynomial (4 coordinate columns of one tree) that the zero-knowledge
 // prover commits and adds to the DEEP quotient of its evaluation size, so that what FRI commits and
-// opens is independent of the witness (docs/zero-knowledge.md §3). Its columns are not sampled.
+// opens is independent of the witness (docs/zero-knowledge.md §5). Its columns are not sampled.
 struct FriMask {
   uint32_t eval_log_size = 0;
   size_t tree = 0;

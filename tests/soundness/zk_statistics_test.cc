@@ -1,4 +1,4 @@
-// Zero knowledge, tested statistically (docs/zero-knowledge.md §6): two witnesses of the same
+// Zero knowledge, tested statistically (docs/zero-knowledge.md §9): two witnesses of the same
 // statement (the range-check AIR with one private value changed) proved many times each. A
 // chi-square test of homogeneity on values every proof reveals (an out-of-domain sample of a
 // private column, a LogUp claimed sum, the first opened values, a FRI layer value, the last FRI
