@@ -78,7 +78,6 @@ std::variant<AirLayout, std::string> MakeLayout(std::span<const Component* const
   if (config.interaction_pow_bits > 40) return std::string("interaction_pow_bits must be ≤ 40");
   if (components.empty()) return std::string("the AIR has no components");
   AirLayout layout;
-  layout.zk = config.zk;
   std::map<PreprocessedColumnId, size_t> preprocessed_index;
   std::map<std::string, Relation> relations;
   const uint32_t min_log_size =

@@ -37,7 +37,6 @@ struct ComponentLayout {
 };
 
 struct AirLayout {
-  bool zk = false;  // zero-knowledge mode (docs/zero-knowledge.md)
   std::vector<ComponentLayout> components;
   std::vector<PreprocessedColumnId> preprocessed_columns;  // tree 0, in order of first use
   // Per tree-0 column, the numbers of doublings of the out-of-domain point it is sampled at, in
