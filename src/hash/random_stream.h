@@ -1,7 +1,8 @@
-// The zero-knowledge prover's randomness (docs/zero-knowledge.md): uniform M31 values from
-// BLAKE2s in counter mode over a secret 32-byte seed. Stream `id` of a seed is independent of every
-// other stream, so columns are randomized in parallel and, for a given seed, the proof is the same
-// for any thread count.
+// The zero-knowledge prover's randomness (docs/zero-knowledge.md): uniform M31 values from the
+// BLAKE2s compression function keyed by a secret 32-byte seed (its chaining value) in counter mode,
+// block c of stream `id` compressing the message (id, c, 0 …), 16 blocks at a time with the SIMD
+// kernel. Stream `id` of a seed is independent of every other stream, so columns are randomized in
+// parallel and, for a given seed, the proof is the same for any thread count.
 #pragma once
 
 #include <array>
@@ -30,11 +31,13 @@ class RandomStream {
  private:
   void Refill();
 
+  static constexpr size_t kBlocks = 16;  // per refill, one per SIMD lane
+
   RandomSeed seed_;
   uint64_t id_;
-  uint64_t counter_ = 0;
-  std::array<uint32_t, 8> words_{};
-  size_t next_word_ = 8;  // words_ used up
+  uint64_t counter_ = 0;  // the next block
+  std::array<uint32_t, 8 * kBlocks> words_{};
+  size_t next_word_ = words_.size();  // words_ used up
 };
 
 }  // namespace tensorstark::hash
