@@ -5,8 +5,9 @@
 //     round constant (2·16, 4 rounds before and 4 after the partial ones);
 //   - per partial round, x³ and x⁵ for lane 0, then the 16 lanes after the internal layer (18): a
 //     column per lane keeps each constraint a short expression of the previous round's columns.
-// The output state is the external layer applied to the last round's x⁵ columns. This is the
-// component the visibility work (issue 6 §2) hashes committed tensors with.
+// The output state is the external layer applied to the last round's x⁵ columns. Poseidon2Rounds
+// is what the tensor sponge (poseidon2_sponge.h) proves its permutations with; Poseidon2Permutations
+// proves a batch of independent permutations, the rounds' constraints on their own.
 #pragma once
 
 #include <array>
