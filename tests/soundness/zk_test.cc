@@ -60,6 +60,9 @@ TEST_CASE_TEMPLATE("a zero-knowledge proof verifies and is written as version 3"
   CHECK(layout.n_composition_chunks() == 1);
   CHECK(!layout.mask_log_sizes.empty());
   for (size_t tree : {air::kTraceTree, air::kInteractionTree, air::kCompositionTree}) {
+    // Salts wherever the tree has polynomials (wide_fib has no interaction columns).
+    const bool has_polys = tree == air::kCompositionTree || !layout.column_log_sizes[tree].empty();
+    CHECK(layout.salt_log_sizes[tree].empty() == !has_polys);
     CHECK(layout.salt_log_sizes[tree].size() % air::kSaltColumns == 0);
   }
 }
