@@ -81,7 +81,9 @@ verify: build
 # MODEL's onchain proof (profile onchain, Poseidon252: OUT/<model>/proof_onchain.bin) verified by
 # the Cairo verifier's contracts as Starknet would run them, on npm wasm-cairo's test runner
 # (scripts/cairo/verify.mjs): the fact registry must record the proof's fact. About a minute (per
-# transaction with QUERY_BATCHES). SIERRA_GAS=1 also measures the verification's Sierra gas.
+# transaction with QUERY_BATCHES). SIERRA_GAS=1 also measures the verification's Sierra gas. With
+# ZK=1 the proof is zero-knowledge, verified by the model's zero-knowledge verifier (cairo-gen
+# --zk); fashion_mlp's needs QUERY_BATCHES=2 in the test runner.
 verify-cairo: build
 	@$(MAKE) --no-print-directory prove PROFILE=onchain HASH=poseidon252 PROOF=proof_onchain
 	@node scripts/cairo/verify.mjs $(BUILD)/tensorstark $(MODEL_OUT)/model.tsm \
@@ -103,17 +105,19 @@ deploy: setup
 # MODEL's onchain proof (profile onchain, Poseidon252) in OUT/<model>/: proof_onchain.bin, its
 # calldata (calldata.json) and public inputs (proof_onchain.json), sent to NETWORK's fact registry
 # (from `make deploy`), which records its fact: in one transaction, or with QUERY_BATCHES=N in
-# N + 1 (the head, then each batch). DRY_RUN=1 prints the transactions and sends nothing.
+# N + 1 (the head, then each batch). DRY_RUN=1 prints the transactions and sends nothing. With ZK=1
+# the proof is zero-knowledge, for the model's zero-knowledge verifier (<model>_zk).
 verify-onchain: build
 	@$(MAKE) --no-print-directory prove PROFILE=onchain HASH=poseidon252 PROOF=proof_onchain
 	@$(BUILD)/tensorstark calldata $(MODEL_OUT)/proof_onchain.bin -o $(MODEL_OUT)/calldata.json
 	@$(BUILD)/tensorstark inspect $(MODEL_OUT)/proof_onchain.bin > $(MODEL_OUT)/proof_onchain.json
-	@node scripts/deploy.mjs verify $(DEPLOY_FLAGS) --model $(notdir $(MODEL)) \
+	@node scripts/deploy.mjs verify $(DEPLOY_FLAGS) --model $(notdir $(MODEL))$(if $(filter 1,$(ZK)),_zk) \
 	  --calldata $(MODEL_OUT)/calldata.json --inspect $(MODEL_OUT)/proof_onchain.json \
 	  --input $(MODEL)/input.json
 
 # The foundation self-check, then fashion_mlp compiled, proved and verified natively, with and
-# without zero knowledge, then proved with the onchain profile and verified in Cairo.
+# without zero knowledge, then proved with the onchain profile and verified in Cairo, with and
+# without zero knowledge.
 demo: build
 	@$(BUILD)/tensorstark selfcheck
 	@$(MAKE) --no-print-directory prove MODEL=examples/fashion_mlp
@@ -121,6 +125,7 @@ demo: build
 	@$(MAKE) --no-print-directory prove MODEL=examples/fashion_mlp ZK=1 PROOF=proof_zk
 	@$(MAKE) --no-print-directory verify MODEL=examples/fashion_mlp PROOF=proof_zk
 	@$(MAKE) --no-print-directory verify-cairo MODEL=examples/fashion_mlp
+	@$(MAKE) --no-print-directory verify-cairo MODEL=examples/fashion_mlp ZK=1 QUERY_BATCHES=2
 
 # Fuzzes the proof parser (fuzz/): clang++-14 with libFuzzer, ASan and UBSan in its own build dir,
 # seeded with valid proofs, for FUZZ_SECONDS on FUZZ_CORPUS (which keeps what it finds). Crash

@@ -63,7 +63,9 @@ options:
                             only on the class, the salt and the constructor arguments, not the account
   --min-security-bits N     the registry's minimum proof security (default ${DEFAULT_MIN_SECURITY_BITS})
 deploy:
-  --models NAME,...         the models whose verifiers to deploy (default: every verifier class)
+  --models NAME,...         the models whose verifiers to deploy (default: every verifier class
+                            but the zero-knowledge ones, <model>_zk, which verify the same models:
+                            the registry takes one verifier per model)
 verify:
   --model NAME              the model (its verifier class is <model>_verifier)
   --calldata FILE           the proof as calldata (tensorstark calldata PROOF -o FILE)
@@ -218,6 +220,9 @@ function verifierClass(classes, model) {
 
 const modelsOf = (classes) => Object.keys(classes).filter((name) => name.endsWith('_verifier'))
   .map((name) => name.slice(0, -'_verifier'.length));
+// The models deployed by default: a zero-knowledge verifier (<model>_zk, cairo-gen --zk) has its
+// model's commitment, which the registry takes one verifier for.
+const defaultModels = (classes) => modelsOf(classes).filter((model) => !model.endsWith('_zk'));
 
 // The commitment a model's verifier checks (its model_commitment()): the 8 words of the generated
 // AIR it is compiled from, packed big-endian in base 2^31 as the contract packs them.
@@ -261,11 +266,18 @@ function deployPlan(classes, models, options) {
   });
   const registry = registryDeploy(classes, options);
   const plan = [declare('fact_registry', classes.fact_registry), registry];
+  const modelOfCommitment = {};
   for (const model of models) {
     const name = `${model}_verifier`;
     const verifier = verifierClass(classes, model);
     const verifierDeploy = deployTransaction(name, verifier, options.salt, []);
     const commitment = modelCommitment(model);
+    const other = modelOfCommitment[commitment];
+    if (other) {
+      fail(`${other} and ${model} verify the same model (commitment ${commitment}), and the `
+        + 'registry takes one verifier per model: deploy one of them (--models)');
+    }
+    modelOfCommitment[commitment] = model;
     plan.push(declare(name, verifier), verifierDeploy, callTransaction('invoke',
       `fact_registry.register_model (${model})`,
       invokeCall(registry.address, 'register_model', [commitment, verifierDeploy.address]),
@@ -441,7 +453,7 @@ async function call(provider, contractAddress, entrypoint, calldata) {
 
 async function runDeploy(options) {
   const classes = loadClasses(options.values);
-  const models = options.values.models?.split(',') ?? modelsOf(classes);
+  const models = options.values.models?.split(',') ?? defaultModels(classes);
   const plan = {
     network: options.network, salt: options.salt, min_security_bits: options.minSecurityBits,
     transactions: deployPlan(classes, models, options),

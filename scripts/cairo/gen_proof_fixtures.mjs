@@ -60,7 +60,7 @@ function readTest(name, { calldata, json }) {
     check('proof.config', `ProofConfig { pcs: PcsConfig { pow_bits: ${c.pow_bits}, ` +
       `log_blowup_factor: ${c.log_blowup_factor}, log_last_layer_degree_bound: ` +
       `${c.log_last_layer_degree_bound}, n_queries: ${c.n_queries}, fold_step: ${c.fold_step} }, ` +
-      `interaction_pow_bits: ${c.interaction_pow_bits} }`, 'config'),
+      `interaction_pow_bits: ${c.interaction_pow_bits}, zk: ${c.zero_knowledge} }`, 'config'),
     check('proof.public_inputs', m31s(json.public_inputs), 'public inputs'),
     check('proof.interaction_pow_nonce', json.interaction_pow_nonce, 'interaction nonce'),
     check('proof.claimed_sums', qm31s(json.claimed_sums), 'claimed sums'),

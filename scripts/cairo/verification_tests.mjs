@@ -167,11 +167,31 @@ ${tampered('changed_output_with_new_proof_of_work', 'LogUp sums do not cancel', 
     };
     proof.interaction_pow_nonce = nonce;`)}
 ${tampered('lower_security', 'insufficient security', `    proof.config.pcs.n_queries -= 1;`)}
-}
+${calldata[0] === ZK_CALLDATA_VERSION ? zkTampered(tampered) : ''}}
 
 `;
   return `${header(generator, source)}${data}\n${contracts}\n${direct}`;
 }
+
+// A zero-knowledge proof's calldata starts with this version, and its flags are felt 7.
+const ZK_CALLDATA_VERSION = '0x3';
+
+// The tampered copies of a zero-knowledge proof: its flag dropped (the transcript and the AIR
+// would be a plain proof's), and an unknown flag in its calldata.
+const zkTampered = (tampered) => `${tampered('dropped_zk_flag', 'zero knowledge differs from key',
+  '    proof.config.zk = false;')}
+
+    #[test]
+    #[should_panic(expected: ('calldata: unknown flags',))]
+    fn test_tampered_calldata_flags() {
+        let data = calldata().span();
+        let mut changed = array![];
+        changed.append_span(data.slice(0, 7));
+        changed.append(2);
+        changed.append_span(data.slice(8, data.len() - 8));
+        read_proof(changed.span());
+    }
+`;
 
 // The checks, after a proof's fact is recorded, of the model and of the registry's events.
 function factEvents(expected) {

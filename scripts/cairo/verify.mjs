@@ -13,6 +13,8 @@
 //   PROOF.bin        the proof (tensorstark prove ... --profile onchain --hash poseidon252)
 //   --input FILE     the model input the proof is of: how many public values are inputs
 //   --sierra-gas     also the Sierra gas of each transaction's verification alone
+//   --tampered       also tampered copies of the proof (verification_tests.mjs), each of which
+//                    must fail at the check that catches it (a proof verified at once only)
 // Exits 0 and prints "valid in Cairo" if the registry records the proof's fact, 1 if it rejects
 // the proof (the test runner does not say which check failed: `tensorstark verify` does), 2 when
 // nothing could be checked: bad arguments, or the runner crashed (a verification too large for
@@ -31,7 +33,7 @@ import {
 import { verificationTests } from './verification_tests.mjs';
 
 const USAGE = 'usage: node scripts/cairo/verify.mjs TENSORSTARK MODEL.tsm PROOF.bin --input '
-  + 'INPUT.json [--sierra-gas]';
+  + 'INPUT.json [--sierra-gas] [--tampered]';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fail = (message, code = 1) => {
   console.error(`verify.mjs: ${message}`);
@@ -44,11 +46,18 @@ if (args.includes('--help') || args.includes('-h')) {
     + 'Cairo verifier\'s\ncontracts, on npm wasm-cairo\'s test runner: the fact registry must '
     + 'record the proof\'s fact.\n\n--sierra-gas  also measures the Sierra gas of each transaction\'s '
     + 'verification alone\n              (no contract call around it), as Starknet meters a '
-    + 'contract\'s execution:\n              a minute more per transaction');
+    + 'contract\'s execution:\n              a minute more per transaction\n--tampered    also '
+    + 'verifies tampered copies of the proof, each of which must fail\n              at the check '
+    + 'that catches it (a proof verified at once only)');
   process.exit(0);
 }
-const sierraGasAt = args.indexOf('--sierra-gas');
-if (sierraGasAt >= 0) args.splice(sierraGasAt, 1);
+const flag = (name) => {
+  const at = args.indexOf(name);
+  if (at >= 0) args.splice(at, 1);
+  return at >= 0;
+};
+const sierraGas = flag('--sierra-gas');
+const tampered = flag('--tampered');
 const inputAt = args.indexOf('--input');
 const inputFile = inputAt >= 0 ? args.splice(inputAt, 2)[1] : undefined;
 const [tensorstark, modelFile, proofFile] = args;
@@ -84,11 +93,13 @@ cpSync(path.join(root, 'verifier-cairo'), packageDir, {
 });
 writeFileSync(path.join(packageDir, 'src/airs.cairo'), 'pub mod model;\n');
 writeFileSync(path.join(packageDir, 'src/tests.cairo'), 'mod verify_model;\n');
-tensorstarkOutput('cairo-gen', modelFile, '-o', path.join(packageDir, 'src/airs/model.cairo'));
 const calldataFile = path.join(work, 'calldata.json');
 tensorstarkOutput('calldata', proofFile, '-o', calldataFile);
 const calldata = JSON.parse(readFileSync(calldataFile, 'utf8'));
-const publicInputs = JSON.parse(tensorstarkOutput('inspect', proofFile)).public_inputs;
+const { public_inputs: publicInputs, config } = JSON.parse(tensorstarkOutput('inspect', proofFile));
+// A zero-knowledge proof needs the model's zero-knowledge AIR (a verifier contract of its own).
+tensorstarkOutput('cairo-gen', modelFile, '-o', path.join(packageDir, 'src/airs/model.cairo'),
+  ...(config.zero_knowledge ? ['--zk'] : []));
 if (nInputs > publicInputs.length - 8) {
   fail(`${inputFile} has more values than the proof states`, 2);
 }
@@ -103,10 +114,14 @@ mod alone {
     }
 }
 ` : '';
-writeFileSync(path.join(packageDir, 'src/tests/verify_model.cairo'), verificationTests({
+if (tampered && !Array.isArray(calldata)) {
+  fail('--tampered needs a proof verified at once (prove without --query-batches)', 2);
+}
+const tests = verificationTests({
   generator: 'verify.mjs', module: 'model', source: modelFile, what: inputFile, calldata, expected,
-  withFailures: false,
-}) + alone);
+  withFailures: tampered,
+});
+writeFileSync(path.join(packageDir, 'src/tests/verify_model.cairo'), tests + alone);
 
 // A proof opened in query batches goes through the registry in its transactions, one call each.
 const transactions = Array.isArray(calldata) ? [calldata]
@@ -171,6 +186,33 @@ filters.forEach((filter, t) => {
       + `${steps[t].toLocaleString('en')} steps`);
   }
 });
+// The tampered copies (the direct module's test_tampered_ tests), in a runner of their own: each
+// passes only if it panics with the message of the check that should catch it.
+if (tampered) {
+  const names = [...tests.matchAll(/fn (test_tampered_\w+)/g)].map((m) => m[1]);
+  console.error(`verifying ${names.length} tampered copies of the proof in Cairo`);
+  const source = bundlePackage(packageDir, ['tests::verify_model::through_contracts',
+    'tests::verify_model::alone', 'contracts::fact_registry']);
+  const rejectedAsExpected = (filter) => {
+    try {
+      const summary = testSummary(runInOwnProcess(source, filter));
+      return summary !== null && summary.failed === 0 ? summary.passed : -1;
+    } catch (error) {
+      return crashed(error);
+    }
+  };
+  if (rejectedAsExpected('verify_model::direct::test_tampered_') !== names.length) {
+    // The runner does not name failed tests: each runs again on its own (with the others whose
+    // names contain its name: the runner's filter matches substrings).
+    const missed = names.filter((name) => rejectedAsExpected(`verify_model::direct::${name}`)
+      !== names.filter((other) => other.includes(name)).length);
+    fail('the Cairo verifier did not reject these tampered copies at the check that should catch '
+      + `them: ${missed.join(', ')}`);
+  }
+  console.log(`rejected in Cairo: all ${names.length} tampered copies, each at its check `
+    + `(${names.map((n) => n.slice('test_tampered_'.length)).join(', ')})`);
+}
+
 const count = (values) => values.map((v) => v.toLocaleString('en')).join(' + ');
 console.log(batched
   ? `valid in Cairo: the head and each of the ${transactions.length - 1} query batches verify, `
@@ -182,7 +224,7 @@ console.log(`  model ${expected.model} (the commitment as a felt), ${count(steps
 
 // The Sierra gas of each transaction's verification, each a program of its own whose main calls
 // what the model's verifier contract calls (contracts.cairo), in a process of its own.
-if (sierraGasAt >= 0) {
+if (sierraGas) {
   const program = bundlePackage(packageDir,
     ['tests', 'contracts::fact_registry', 'airs::model::Verifier']);
   const felts = (values) => `array![${values.join(', ')}].span()`;

@@ -6,6 +6,7 @@
 #include <map>
 #include <random>
 #include <set>
+#include <stdexcept>
 #include <vector>
 
 #include "air/sample_layout.h"
@@ -292,6 +293,23 @@ std::string ComponentShapes(std::span<const Component* const> components, const 
       ListOf(trace_ranges), ListOf(interaction_ranges));
 }
 
+// Zero-knowledge mode: per quotient group, the index of its FRI mask's first column among tree
+// 1's columns of the group's size (the mask's four columns follow each other). Empty otherwise.
+std::vector<size_t> MaskColumns(const AirLayout& layout, const SampleLayout& samples) {
+  std::vector<size_t> columns;
+  if (layout.mask_log_sizes.empty()) return columns;
+  const std::vector<uint32_t>& trace = layout.column_log_sizes[kTraceTree];
+  for (uint32_t s : samples.group_log_sizes) {
+    const auto mask = std::find(layout.mask_log_sizes.begin(), layout.mask_log_sizes.end(), s);
+    if (mask == layout.mask_log_sizes.end()) {
+      throw std::logic_error(fmt::format("no FRI mask of log size {}", s));
+    }
+    const size_t first = layout.mask_begin + 4 * static_cast<size_t>(mask - layout.mask_log_sizes.begin());
+    columns.push_back(static_cast<size_t>(std::count(trace.begin(), trace.begin() + first, s)));
+  }
+  return columns;
+}
+
 // The AIR's shape (air.cairo), from which the verifier derives the statement's mixing, the
 // sample points and the masks.
 std::string AirShapeFunction(std::span<const Component* const> components, const AirLayout& layout,
@@ -299,18 +317,22 @@ std::string AirShapeFunction(std::span<const Component* const> components, const
   std::vector<uint32_t> relation_widths;
   for (const Relation& relation : layout.relations) relation_widths.push_back(relation.n_values);
   const SampleLayout samples = MakeSampleLayout(layout);
+  const std::vector<std::vector<uint32_t>> salt_log_sizes(layout.salt_log_sizes.begin(),
+                                                          layout.salt_log_sizes.end());
   return fmt::format(
       "\n/// The components, the trees' columns and how each is sampled.\n"
       "pub fn air_shape() -> AirShape {{\n    AirShape {{\n"
       "        components: {},\n"
       "        preprocessed_log_sizes: {},\n        trace_log_sizes: {},\n"
       "        interaction_log_sizes: {},\n        n_composition_chunks: {},\n"
+      "        chunk_log_size: {},\n        salt_log_sizes: {},\n        mask_columns: {},\n"
       "        derived_points: {},\n        sample_ids: {},\n        quotient_groups: {},\n"
       "        relation_widths: {},\n        n_public_inputs: {},\n"
       "    }}\n}}\n",
       ComponentShapes(components, layout), ListOf(layout.column_log_sizes[kPreprocessedTree]),
       ListOf(layout.column_log_sizes[kTraceTree]),
       ListOf(layout.column_log_sizes[kInteractionTree]), layout.n_composition_chunks(),
+      layout.chunk_log_size, SplitLists(salt_log_sizes), ListOf(MaskColumns(layout, samples)),
       DerivedPoints(samples), SampleIds(samples), QuotientGroups(samples), ListOf(relation_widths),
       n_public_inputs);
 }
@@ -328,13 +350,15 @@ std::string StatementFunctions(const CairoStatement& statement, const AirLayout&
                                  static_cast<uint32_t>(bound.count), bound.bound_bits});
   }
   return fmt::format(
-      "\n/// What a proof of this model states, for the configuration with log blowup {2}.\n"
+      "\n/// What a proof of this model states, for the configuration with log blowup {2}{6}.\n"
       "pub fn model_statement() -> ModelStatement {{\n    ModelStatement {{\n"
       "        commitment: m31s({0}),\n        preprocessed_root: {1},\n"
-      "        log_blowup_factor: {2},\n        tensor_relation: {3},\n"
+      "        log_blowup_factor: {2},\n        zero_knowledge: {7},\n"
+      "        tensor_relation: {3},\n"
       "        terms: term_runs({4}),\n        input_bounds: input_bounds({5}),\n    }}\n}}\n",
       ListOf(commitment), statement.preprocessed_root, statement.log_blowup_factor,
-      RelationIndex(layout, statement.tensor_relation), ListOf(terms), ListOf(bounds));
+      RelationIndex(layout, statement.tensor_relation), ListOf(terms), ListOf(bounds),
+      statement.zero_knowledge ? ", zero knowledge" : "", statement.zero_knowledge);
 }
 
 // The module's ModelAir implementation and verifier contract, the same for every model.
@@ -457,13 +481,16 @@ std::string Qm31Span(const std::vector<QM31>& values) {
   return fmt::format("qm31s({})", ListOf(Coordinates(values)));
 }
 
-// points[tree][column][sample], each tree as split_lists over the points' coordinates.
-std::string SamplePointsLiteral(const fri::SamplePoints& points) {
+// points[tree][column][sample] of the first n_columns[tree] columns of each tree (those with
+// samples: the FRI masks and salts that follow have none), each tree as split_lists over the
+// points' coordinates.
+std::string SamplePointsLiteral(const fri::SamplePoints& points,
+                                const std::array<size_t, 4>& n_columns) {
   std::string trees;
-  for (const auto& tree : points) {
+  for (size_t t = 0; t < points.size(); ++t) {
     std::vector<size_t> lengths;
     std::vector<QM31> coordinates;
-    for (const auto& column : tree) {
+    for (const auto& column : std::span(points[t]).first(n_columns[t])) {
       lengths.push_back(column.size());
       for (const circle::CirclePoint<QM31>& p : column) {
         coordinates.push_back(p.x);
@@ -474,6 +501,14 @@ std::string SamplePointsLiteral(const fri::SamplePoints& points) {
                          ListOf(lengths), ListOf(Coordinates(coordinates)));
   }
   return fmt::format("array![{}].span()", trees);
+}
+
+// How many columns of each tree have samples.
+std::array<size_t, 4> SampledColumns(const AirLayout& layout) {
+  const SampleLayout samples = MakeSampleLayout(layout);
+  std::array<size_t, 4> n;
+  for (size_t t = 0; t < 4; ++t) n[t] = samples.ids[t].size();
+  return n;
 }
 
 std::string TestModule(const TestCase& t, const AirLayout& layout) {
@@ -533,7 +568,7 @@ mod tests {{
                      masks, ListOf(public_values), elements, Qm31Literal(t.point.x),
                      Qm31Literal(t.point.y), Qm31Span(t.claimed_sums), Qm31Literal(t.random_coeff),
                      Qm31Literal(t.expected), Qm31Literal(t.point.x), Qm31Literal(t.point.y),
-                     SamplePointsLiteral(MakeSamplePoints(layout, t.point)));
+                     SamplePointsLiteral(MakeSamplePoints(layout, t.point), SampledColumns(layout)));
 }
 
 }  // namespace

@@ -21,12 +21,13 @@
 namespace tensorstark::air {
 
 // What the generated module's model_statement() holds (verifier-cairo/src/statement.cairo): the
-// commitment a proof must state, the preprocessed root for the configuration the module accepts,
+// commitment a proof must state, the preprocessed root and the configuration the module accepts,
 // and how the statement's values become public LogUp terms of one relation.
 struct CairoStatement {
   std::vector<M31> commitment;
   std::string preprocessed_root;  // a felt252, in hex
   uint32_t log_blowup_factor = 0;
+  bool zero_knowledge = false;  // whether the module reads zero-knowledge proofs (and only those)
   size_t n_public_inputs = 0;   // the statement's length
   std::string tensor_relation;  // the relation of every public term
   // `count` terms: public input first_input + i at address + i, with one multiplicity.

@@ -7,6 +7,8 @@
 //                 QM31 values
 //   hashes        one felt each (Poseidon252 roots and Merkle witnesses are felts)
 //   integers      one felt each: the format version, the configuration, nonces, list lengths
+// A zero-knowledge proof has format version 3 and a flags felt after the configuration, which
+// must be 1 (proof_io.h's version 3); other proofs are version 2, without it.
 // Sampled values are one flat QM31 list in [tree][column][sample] order: the verifier knows the
 // shape from the AIR. The last felt is the number of query batches (0 unless the proof's queries
 // are opened in batches, fri::QueryBatch).
@@ -29,6 +31,7 @@
 namespace tensorstark::air {
 
 inline constexpr uint64_t kCalldataFormatVersion = 2;
+inline constexpr uint64_t kZkCalldataFormatVersion = 3;
 
 struct Calldata {
   std::vector<field::Felt252> felts;                 // the proof, or its head when batched

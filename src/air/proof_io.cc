@@ -21,7 +21,6 @@ using hash::MerkleDecommitment;
 using hash::Poseidon252MerkleHasher;
 
 constexpr std::array<uint8_t, 4> kMagic = {'T', 'S', 'P', 'F'};
-constexpr uint32_t kZkFlag = 1;  // config.flags bit 0 (version 3)
 constexpr size_t kCountBytes = 4;
 constexpr size_t kM31Bytes = 4;
 constexpr size_t kQM31Bytes = 4 * kM31Bytes;
@@ -154,7 +153,7 @@ void WriteProof(const StarkProof<H>& proof, Writer& w) {
   w.U32(config.pcs.fri.n_queries);
   w.U32(config.pcs.fri.fold_step);
   w.U32(config.interaction_pow_bits);
-  if (config.zk) w.U32(kZkFlag);
+  if (config.zk) w.U32(kZkProofFlags);
 
   w.StartSection(&B::public_inputs);
   w.Vector(proof.public_inputs);
@@ -398,10 +397,10 @@ bool ReadConfig(Reader& r, uint32_t version, ProofConfig* config) {
     uint32_t flags = 0;
     if (!r.U32(&flags, Named("config.flags"))) return false;
     // Version 3 exists for zero knowledge only: a proof without it is written as version 2.
-    if (flags != kZkFlag) {
+    if (flags != kZkProofFlags) {
       return r.Fail(flags_at, fmt::format("invalid config at offset {}: flags are {:#x}, version "
                                           "{} requires exactly {:#x} (zero knowledge)",
-                                          flags_at, flags, version, kZkFlag));
+                                          flags_at, flags, version, kZkProofFlags));
     }
     config->zk = true;
   }

@@ -54,6 +54,8 @@ inline constexpr uint32_t kProofFormatVersion = 2;
 // A zero-knowledge proof's: version 2 with a flags word, so that the proofs of version 2 readers
 // (the Cairo verifier among them) are unchanged.
 inline constexpr uint32_t kZkProofFormatVersion = 3;
+// Version 3's flags word: bit 0, zero knowledge, is the only one and must be set.
+inline constexpr uint32_t kZkProofFlags = 1;
 inline uint32_t ProofFormatVersion(const ProofConfig& config) {
   return config.zk ? kZkProofFormatVersion : kProofFormatVersion;
 }

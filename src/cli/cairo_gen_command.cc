@@ -3,12 +3,15 @@
 #include <fmt/core.h>
 
 #include <fstream>
+#include <memory>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "air/cairo_gen.h"
 #include "air/layout.h"
 #include "air/profiles.h"
+#include "air/zk_blinding.h"
 #include "cli/command_args.h"
 #include "frontend/cairo_statement.h"
 #include "frontend/frontend_error.h"
@@ -18,16 +21,19 @@ namespace tensorstark::cli {
 namespace {
 
 constexpr std::string_view kUsage =
-    R"(usage: tensorstark cairo-gen MODEL.tsm -o AIR.cairo [--test-seed N]
+    R"(usage: tensorstark cairo-gen MODEL.tsm -o AIR.cairo [--zk] [--test-seed N]
 
 Writes the Cairo module that lets the Cairo verifier (verifier-cairo/) check proofs of the
 compiled model made with the onchain profile: the AIR's constraints at the out-of-domain point,
 generated from the prover's own constraint definitions, the AIR's shape, and the model's
-statement (its commitment, the preprocessed root, how inputs and outputs bind to the proof). With --test-seed, the module ends with a test comparing it with the
-C++ evaluator on random values drawn from the seed.
+statement (its commitment, the preprocessed root, how inputs and outputs bind to the proof).
+A module reads either plain proofs or zero-knowledge ones (prove --zk), whose AIR is larger.
+With --test-seed, the module ends with a test comparing it with the C++ evaluator on random
+values drawn from the seed.
 
 options:
   -o, --output FILE   the Cairo module to write (required)
+  --zk                the module verifies zero-knowledge proofs (prove --zk), and only those
   --test-seed N       append the test
 )";
 
@@ -38,7 +44,7 @@ int RunCairoGenCommand(std::span<char* const> args) {
     fmt::print("{}", kUsage);
     return 0;
   }
-  auto parsed = ParseCommandArgs(args, {"model"}, {"output", "test-seed"});
+  auto parsed = ParseCommandArgs(args, {"model"}, {"output", "test-seed"}, {"zk"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("cairo-gen", kUsage, *error);
   }
@@ -52,8 +58,16 @@ int RunCairoGenCommand(std::span<char* const> args) {
   try {
     const frontend::QuantizedModel model = frontend::LoadQuantizedModel(model_path);
     const frontend::ModelAir air(model);
-    const std::vector<const air::Component*> components = air.components();
-    const air::ProofConfig config = air::ProfileConfig(air::Profile::kOnchain);
+    air::ProofConfig config = air::ProfileConfig(air::Profile::kOnchain);
+    config.zk = options.Has("zk");
+    // The components a proof is made of: in zero-knowledge mode with their blinding columns.
+    std::vector<std::unique_ptr<air::Component>> blinded;
+    auto proved = air::ProvedComponents(air.components(), config, blinded);
+    if (const auto* error = std::get_if<std::string>(&proved)) {
+      throw frontend::FrontendError(*error);
+    }
+    const std::vector<const air::Component*>& components =
+        std::get<std::vector<const air::Component*>>(proved);
     auto layout = air::MakeLayout(components, config);
     if (const auto* error = std::get_if<std::string>(&layout)) {
       throw frontend::FrontendError(*error);
@@ -65,7 +79,8 @@ int RunCairoGenCommand(std::span<char* const> args) {
     const uint64_t test_seed = std::get<uint64_t>(seed);
     const std::string code = air::GenerateCairoAir(
         components, std::get<air::AirLayout>(layout), statement,
-        fmt::format("{} ({} layout)", model.source, frontend::TraceShapeName(model.trace_shape)),
+        fmt::format("{} ({} layout{})", model.source, frontend::TraceShapeName(model.trace_shape),
+                    config.zk ? ", zero knowledge" : ""),
         options.Has("test-seed") ? &test_seed : nullptr);
     const std::string output = options.Get("output", "");
     std::ofstream out(output);

@@ -67,11 +67,6 @@ int RunCalldataCommand(std::span<char* const> args) {
   if (const auto* error = std::get_if<air::ProofParseError>(&proof)) {
     return Fail(fmt::format("{}: {}", path, error->message));
   }
-  if (std::get<air::StarkProof<H>>(proof).config.zk) {
-    return Fail(fmt::format("{} is a zero-knowledge proof; the Starknet verifier does not read "
-                            "those yet (prove without --zk)",
-                            path));
-  }
   const air::Calldata calldata = air::ProofCalldata(std::get<air::StarkProof<H>>(proof));
   auto hex = [](const std::vector<field::Felt252>& felts) {
     nlohmann::json out = nlohmann::json::array();

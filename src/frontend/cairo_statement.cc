@@ -18,6 +18,7 @@ air::CairoStatement MakeCairoStatement(const ModelAir& air,
   statement.commitment.assign(key.commitment.begin(), key.commitment.end());
   statement.preprocessed_root = key.key.verifying_key.preprocessed_root.ToHex();
   statement.log_blowup_factor = config.pcs.fri.log_blowup_factor;
+  statement.zero_knowledge = config.zk;
   statement.n_public_inputs = air.n_public_inputs();
   statement.tensor_relation = air::TensorRelation().name;
 

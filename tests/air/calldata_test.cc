@@ -99,29 +99,36 @@ class Decoder {
   size_t next_ = 0;
 };
 
-StarkProof<H> ProveRangeCheck(size_t n_query_batches) {
+StarkProof<H> ProveRangeCheck(size_t n_query_batches, bool zk = false) {
   examples::RangeCheckInstance instance = examples::MakeRandomRangeCheck(7, 6, 3, /*seed=*/5);
   std::vector<std::unique_ptr<Component>> components;
   components.push_back(std::make_unique<FrameworkComponent<examples::RangeCheckedValues>>(
       std::move(instance.values)));
   components.push_back(std::make_unique<FrameworkComponent<RangeTable>>(std::move(instance.table)));
   const std::vector<const Component*> pointers = {components[0].get(), components[1].get()};
+  ProofConfig config = ProfileConfig(Profile::kTest);
+  config.zk = zk;
   auto result = Prove<hash::Poseidon252Channel, H>(
-      ProfileConfig(Profile::kTest), pointers, {instance.values_trace, instance.table_trace},
-      instance.public_inputs, {.n_query_batches = n_query_batches});
+      config, pointers, {instance.values_trace, instance.table_trace}, instance.public_inputs,
+      {.n_query_batches = n_query_batches, .zk_seed = hash::RandomSeed{}});
   REQUIRE(std::holds_alternative<StarkProof<H>>(result));
   return std::get<StarkProof<H>>(std::move(result));
 }
 
 // The proof (or its head) as the documented layout has it; returns the number of query batches.
 size_t ReadProof(Decoder& d, const StarkProof<H>& proof, StarkProof<H>& read) {
-  CHECK(d.Integer() == kCalldataFormatVersion);
+  const uint64_t version = d.Integer();
+  CHECK(version == (proof.config.zk ? kZkCalldataFormatVersion : kCalldataFormatVersion));
   read.config.pcs.pow_bits = static_cast<uint32_t>(d.Integer());
   read.config.pcs.fri.log_blowup_factor = static_cast<uint32_t>(d.Integer());
   read.config.pcs.fri.log_last_layer_degree_bound = static_cast<uint32_t>(d.Integer());
   read.config.pcs.fri.n_queries = static_cast<uint32_t>(d.Integer());
   read.config.pcs.fri.fold_step = static_cast<uint32_t>(d.Integer());
   read.config.interaction_pow_bits = static_cast<uint32_t>(d.Integer());
+  if (version == kZkCalldataFormatVersion) {
+    CHECK(d.Integer() == kZkProofFlags);
+    read.config.zk = true;
+  }
   read.public_inputs = d.M31List();
   read.interaction_pow_nonce = d.Integer();
   read.claimed_sums = d.QM31List();
@@ -154,6 +161,17 @@ TEST_CASE("a Poseidon252 proof written as calldata reads back whole") {
   CHECK(calldata.felts_per_section.Total() == calldata.felts.size());
   CHECK(calldata.batches.empty());
 
+  Decoder d(calldata.felts);
+  StarkProof<H> read;
+  CHECK(ReadProof(d, proof, read) == 0);
+  CHECK(d.done());
+  CHECK(read == proof);
+}
+
+TEST_CASE("a zero-knowledge proof's calldata has version 3 and its flags, and reads back whole") {
+  const StarkProof<H> proof = ProveRangeCheck(1, /*zk=*/true);
+  const Calldata calldata = ProofCalldata(proof);
+  CHECK(calldata.felts_per_section.Total() == calldata.felts.size());
   Decoder d(calldata.felts);
   StarkProof<H> read;
   CHECK(ReadProof(d, proof, read) == 0);

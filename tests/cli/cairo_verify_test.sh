@@ -3,8 +3,9 @@
 # verifier's contracts, which record the fact computed from its public inputs (the same test as
 # the package's verify_fashion_mlp, on an AIR and a proof made now), and the same proof opened in
 # query batches, a transaction at a time, as is fashion_lenet's; a proof of another model is
-# rejected with exit code 1; a BLAKE2s proof, a missing file or a missing input get a one-line
-# error and exit code 2.
+# rejected with exit code 1; zero-knowledge proofs of tiny_mlp (with tampered copies rejected)
+# and fashion_mlp (in query batches) verify; a BLAKE2s proof, a missing file or a missing input get
+# a one-line error and exit code 2.
 # usage: cairo_verify_test.sh TENSORSTARK ROOT
 set -euo pipefail
 ts=$1
@@ -52,6 +53,27 @@ expect_exit 0 "valid in Cairo: the head and each of the 2 query batches verify" 
 cat "$work/out"
 expect_exit 1 "invalid in Cairo" \
   node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/pinn.bin" --input "$root/examples/pinn/input.json"
+
+# Zero-knowledge proofs, verified by the model's zero-knowledge verifier (cairo-gen --zk):
+# tiny_mlp's through the contracts, and its tampered copies rejected, each at its check (the
+# generic ones, the flag dropped, an unknown flag); fashion_mlp's in 2 query batches (at once, its
+# verification is too large for one runner).
+tiny=$root/examples/tiny_mlp
+"$ts" compile "$tiny/model.onnx" -o "$work/tiny.tsm" --calibration "$tiny/calibration.json" >/dev/null
+"$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/tiny_zk.bin" --profile onchain \
+  --hash poseidon252 --zk >/dev/null 2>&1
+expect_exit 0 "rejected in Cairo: all 7 tampered copies" \
+  node "$verify" "$ts" "$work/tiny.tsm" "$work/tiny_zk.bin" --input "$tiny/input.json" --tampered
+grep -q "valid in Cairo: the fact registry recorded fact 0x" "$work/out" \
+  || fail "tiny_mlp's zero-knowledge proof did not verify: $(cat "$work/out")"
+cat "$work/out"
+"$ts" prove "$work/fashion_mlp.tsm" --input "$mlp/input.json" -o "$work/zk.bin" --profile onchain \
+  --hash poseidon252 --zk --query-batches 2 >/dev/null 2>&1
+expect_exit 0 "valid in Cairo: the head and each of the 2 query batches verify" \
+  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/zk.bin" --input "$mlp/input.json"
+cat "$work/out"
+expect_exit 2 "needs a proof verified at once" \
+  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/zk.bin" --input "$mlp/input.json" --tampered
 
 "$ts" prove "$work/fashion_mlp.tsm" --input "$mlp/input.json" -o "$work/blake.bin" --profile test \
   >/dev/null 2>&1

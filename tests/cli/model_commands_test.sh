@@ -58,8 +58,8 @@ expect_error 1 "blake2s proof" "$ts" calldata "$work/proof.bin" -o "$work/x.json
 expect_error 2 "-o FILE is required" "$ts" calldata "$work/onchain.bin"
 
 # Zero knowledge: the proof verifies and says so, states the same outputs, differs from a second
-# proof of the same input (fresh randomness), and a flipped byte is rejected; Starknet calldata is
-# refused until the Cairo verifier reads such proofs.
+# proof of the same input (fresh randomness), and a flipped byte is rejected; its Starknet calldata
+# has format version 3 and the zero-knowledge flag after the configuration.
 "$ts" prove "$work/mlp.tsm" --input "$mlp/input.json" -o "$work/zk.bin" --profile test --zk \
   --outputs "$work/zk_outputs.json" >/dev/null 2>&1
 "$ts" prove "$work/mlp.tsm" --input "$mlp/input.json" -o "$work/zk2.bin" --profile test --zk \
@@ -74,7 +74,9 @@ printf '\x5a' | dd of="$work/zk_tampered.bin" bs=1 seek=$((size / 2)) conv=notru
 expect_error 1 "invalid" "$ts" verify "$work/mlp.tsm" "$work/zk_tampered.bin" --min-security-bits 0
 "$ts" prove "$work/mlp.tsm" --input "$mlp/input.json" -o "$work/zk_onchain.bin" --profile test \
   --hash poseidon252 --zk >/dev/null 2>&1
-expect_error 1 "zero-knowledge proof" "$ts" calldata "$work/zk_onchain.bin" -o "$work/x.json"
+"$ts" calldata "$work/zk_onchain.bin" -o "$work/zk_calldata.json" >/dev/null
+python3 -c "import json,sys; c=json.load(open(sys.argv[1])); sys.exit(c[0]!='0x3' or c[7]!='0x1')" \
+  "$work/zk_calldata.json" || fail "ZK calldata does not start with version 3 and its flag"
 
 # Bad input.
 expect_error 2 "--layout must be narrow or wide" "$ts" compile "$mlp/model.onnx" \

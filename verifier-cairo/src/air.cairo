@@ -71,17 +71,27 @@ pub struct ComponentShape {
 
 /// What the verifier derives the statement, the committed trees' sizes and the sample points
 /// from (the C++ AirLayout, and air/sample_layout.h): the components; the log sizes of the
-/// preprocessed, main and interaction columns in tree order; the composition's chunks; the
-/// sample points other than the out-of-domain point, every sample's point, and the DEEP
-/// quotients' batches of each column size; the relations' widths in name order; the statement's
-/// length.
+/// preprocessed, main and interaction columns in tree order; the composition's chunks; in
+/// zero-knowledge mode the salts and FRI masks (docs/zero-knowledge.md); the sample points other
+/// than the out-of-domain point, every sample's point, and the DEEP quotients' batches of each
+/// column size; the relations' widths in name order; the statement's length.
 #[derive(Drop, Copy, Debug)]
 pub struct AirShape {
     pub components: Span<ComponentShape>,
     pub preprocessed_log_sizes: Span<u32>,
+    /// The main columns, then in zero-knowledge mode the FRI masks' (four per mask).
     pub trace_log_sizes: Span<u32>,
     pub interaction_log_sizes: Span<u32>,
     pub n_composition_chunks: u32,
+    /// The chunks' log size: the largest component log size, or in zero-knowledge mode the
+    /// composition's (one chunk).
+    pub chunk_log_size: u32,
+    /// Per tree, the salt columns that follow its other columns, as log sizes (none unless in
+    /// zero-knowledge mode).
+    pub salt_log_sizes: Span<Span<u32>>,
+    /// Zero-knowledge mode: per quotient group, the index of its FRI mask's first column among
+    /// tree 1's columns of the group's size (four consecutive columns); empty otherwise.
+    pub mask_columns: Span<u32>,
     pub derived_points: Span<DerivedPoint>,
     /// sample_ids[tree][column][sample]: the index of the sample's point in the sample points
     /// (sample_points: the out-of-domain point, then the derived points).
@@ -183,17 +193,6 @@ pub fn component_masks(
     masks.span()
 }
 
-/// The largest component log size: the composition's chunks have it.
-pub fn chunk_log_size(shape: @AirShape) -> u32 {
-    let mut max = 0;
-    for component in *shape.components {
-        if *component.log_size > max {
-            max = *component.log_size;
-        }
-    };
-    max
-}
-
 /// The composition from its chunks' four coordinate values at the point (RecombineComposition):
 /// chunk j carries the product of π^(c-1+b)(x) over the set bits b of j, c the chunk log size.
 pub fn recombine_composition(
@@ -202,7 +201,7 @@ pub fn recombine_composition(
     let mut factors = array![];
     let mut x = point.x;
     let mut i = 1;
-    while i < chunk_log_size(shape) {
+    while i < *shape.chunk_log_size {
         x = double_x(x);
         i += 1;
     };
@@ -236,18 +235,26 @@ pub fn recombine_composition(
     value
 }
 
-/// The polynomial log sizes of the columns of trees 0 … 3.
+/// The log sizes of the committed columns of trees 0 … 3, each tree's salts last (TreeLogSizes).
 pub fn column_log_sizes(shape: @AirShape) -> Span<Span<u32>> {
     let mut composition = array![];
-    let chunk = chunk_log_size(shape);
     while composition.len() != 4 * *shape.n_composition_chunks {
-        composition.append(chunk);
+        composition.append(*shape.chunk_log_size);
     };
-    array![
+    let polynomials = array![
         *shape.preprocessed_log_sizes, *shape.trace_log_sizes, *shape.interaction_log_sizes,
         composition.span(),
-    ]
-        .span()
+    ];
+    let mut trees = array![];
+    let mut t = 0;
+    while t != 4 {
+        let mut columns = array![];
+        columns.append_span(*polynomials[t]);
+        columns.append_span(*(*shape.salt_log_sizes)[t]);
+        trees.append(columns.span());
+        t += 1;
+    };
+    trees.span()
 }
 
 

@@ -34,12 +34,16 @@ pub enum OpenedQueries {
 /// the channel) and whose columns have polynomials of log sizes column_log_sizes[tree][column],
 /// opened at the sample points `points` with the proof's sampled values, whose DEEP quotients the
 /// groups (one per column log size, largest first) batch; `opened` says at which of the queries.
+/// A zero-knowledge proof has a FRI mask per group, added to its quotients: mask_columns[g] is
+/// the index of group g's first mask column among tree 1's columns of its size (empty: no
+/// masks).
 pub fn pcs_verify(
     ref channel: Channel,
     config: @PcsConfig,
     column_log_sizes: Span<Span<u32>>,
     points: Span<CirclePoint<QM31>>,
     quotient_groups: Span<QuotientGroup>,
+    mask_columns: Span<u32>,
     proof: @PcsProof,
     opened: OpenedQueries,
 ) {
@@ -61,6 +65,10 @@ pub fn pcs_verify(
     let counts = counts.span();
     let group_log_sizes = occurring_log_sizes(counts);
     assert(quotient_groups.len() == group_log_sizes.len(), 'PCS: wrong quotient groups');
+    assert(
+        mask_columns.len() == 0 || mask_columns.len() == group_log_sizes.len(),
+        'PCS: wrong FRI masks',
+    );
     let fri = fri_commit(ref channel, config, proof.fri_proof, group_log_sizes);
 
     assert(
@@ -109,13 +117,18 @@ pub fn pcs_verify(
     let alpha_powers = powers_from_alpha(random_coeff, max_columns_of_a_size(counts));
     let mut answers = array![];
     let mut groups = quotient_groups;
+    let mut masks = mask_columns;
     for group in queried {
         let batches = prepare_batches(
             *groups.pop_front().unwrap(), points, *proof.sampled_values, alpha_powers,
         );
+        let mask = match masks.pop_front() {
+            Option::Some(first) => Option::Some(*first),
+            Option::None => Option::None,
+        };
         answers
             .append(
-                quotient_answers(group, positions, counts, batches, *proof.queried_values),
+                quotient_answers(group, positions, counts, batches, mask, *proof.queried_values),
             );
     };
     fri_decommit(@fri, proof.fri_proof, queried, answers.span());
@@ -382,13 +395,15 @@ fn point_less(a: CirclePoint<QM31>, b: CirclePoint<QM31>) -> bool {
 }
 
 /// For each queried position of the group's size (ascending), the combined DEEP quotient of all
-/// columns of that size. A tree's queried values come in its Merkle traversal order: log sizes
-/// from the largest down, positions ascending, the columns of that size in tree order.
+/// columns of that size, plus the value of the FRI mask whose first column is `mask` among tree
+/// 1's columns of that size, if any. A tree's queried values come in its Merkle traversal order:
+/// log sizes from the largest down, positions ascending, the columns of that size in tree order.
 fn quotient_answers(
     group: @QueriedPoints,
     positions: Span<Span<u32>>,
     counts: Span<Span<u32>>,
     batches: Span<BatchConstants>,
+    mask: Option<u32>,
     queried_values: Span<Span<M31>>,
 ) -> Span<QM31> {
     let s = *group.log_size;
@@ -415,6 +430,7 @@ fn quotient_answers(
     // Every batch's numerator and denominator at every position, position major.
     let mut numerators = array![];
     let mut denominators = array![];
+    let mut mask_values = array![];
     let mut i = 0;
     for point in *group.points {
         let (x, y) = ((*point).x.felt(), (*point).y.felt());
@@ -426,6 +442,10 @@ fn quotient_answers(
             rows.append((*values).slice(i * n, n));
         };
         let rows = rows.span();
+        if let Option::Some(first) = mask {
+            let c = (*rows[1]).slice(first, 4);
+            mask_values.append(QM31Trait::from_m31s(*c[0], *c[1], *c[2], *c[3]));
+        }
         for b in batches {
             let [s0, s1, s2, s3] = batch_sum(*b.runs, *b.alpha_powers, rows);
             let [m0, m1, m2, m3] = *b.minus_a_sum;
@@ -443,6 +463,7 @@ fn quotient_answers(
     let mut numerators = numerators.span();
     let mut inverses = inverses;
     let mut answers = array![];
+    let mut mask_values = mask_values.span();
     let mut n = (*group.points).len();
     while n != 0 {
         let mut acc: QM31 = core::num::traits::Zero::zero();
@@ -451,6 +472,9 @@ fn quotient_answers(
             let inverse = *inverses.pop_front().unwrap();
             acc = mul_add_felts(acc.felts(), *b.batch_coeff, times_cm31(numerator, inverse));
         };
+        if let Option::Some(value) = mask_values.pop_front() {
+            acc = acc + *value;
+        }
         answers.append(acc);
         n -= 1;
     };

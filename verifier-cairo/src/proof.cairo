@@ -10,6 +10,9 @@ use crate::fields::qm31::{QM31, QM31Trait};
 use crate::merkle::MerkleDecommitment;
 
 pub const CALLDATA_FORMAT_VERSION: u64 = 2;
+/// A zero-knowledge proof's: a flags felt follows the configuration, which must be 1.
+pub const ZK_CALLDATA_FORMAT_VERSION: u64 = 3;
+pub const ZK_PROOF_FLAGS: u32 = 1;
 
 #[derive(Drop, Copy, Debug, PartialEq)]
 pub struct PcsConfig {
@@ -32,6 +35,8 @@ pub impl PcsConfigImpl of PcsConfigTrait {
 pub struct ProofConfig {
     pub pcs: PcsConfig,
     pub interaction_pow_bits: u32,
+    /// Whether the proof is zero-knowledge (docs/zero-knowledge.md).
+    pub zk: bool,
 }
 
 #[derive(Drop, Copy, Debug)]
@@ -88,7 +93,11 @@ pub struct FriLayerOpening {
 
 pub fn read_proof(calldata: Span<felt252>) -> StarkProof {
     let mut data = calldata;
-    assert(read_u64(ref data) == CALLDATA_FORMAT_VERSION, 'calldata: unknown version');
+    let version = read_u64(ref data);
+    assert(
+        version == CALLDATA_FORMAT_VERSION || version == ZK_CALLDATA_FORMAT_VERSION,
+        'calldata: unknown version',
+    );
     let pcs_config = PcsConfig {
         pow_bits: read_u32(ref data),
         log_blowup_factor: read_u32(ref data),
@@ -96,7 +105,12 @@ pub fn read_proof(calldata: Span<felt252>) -> StarkProof {
         n_queries: read_u32(ref data),
         fold_step: read_u32(ref data),
     };
-    let config = ProofConfig { pcs: pcs_config, interaction_pow_bits: read_u32(ref data) };
+    let interaction_pow_bits = read_u32(ref data);
+    let zk = version == ZK_CALLDATA_FORMAT_VERSION;
+    if zk {
+        assert(read_u32(ref data) == ZK_PROOF_FLAGS, 'calldata: unknown flags');
+    }
+    let config = ProofConfig { pcs: pcs_config, interaction_pow_bits, zk };
     let public_inputs = read_m31s(ref data);
     let interaction_pow_nonce = read_u64(ref data);
     let claimed_sums = read_qm31s(ref data);

@@ -31,12 +31,14 @@ pub struct InputBound {
 }
 
 /// What a proof of the model must state, besides the AIR: its commitment, the preprocessed tree's
-/// root under the configuration the verifier accepts, and how public inputs become LogUp terms.
+/// root and the configuration the verifier accepts, and how public inputs become LogUp terms.
 #[derive(Drop, Copy, Debug)]
 pub struct ModelStatement {
     pub commitment: Span<M31>,
     pub preprocessed_root: felt252,
     pub log_blowup_factor: u32,
+    /// Whether the verifier reads zero-knowledge proofs (and only those) or plain ones.
+    pub zero_knowledge: bool,
     pub tensor_relation: u32,
     pub terms: Span<TermRun>,
     pub input_bounds: Span<InputBound>,

@@ -108,7 +108,14 @@ fn verify_openings<impl A: ModelAir>(
         );
     }
     pcs_verify(
-        ref channel, pcs_config, column_log_sizes(@shape), points, shape.quotient_groups, pcs, opened,
+        ref channel,
+        pcs_config,
+        column_log_sizes(@shape),
+        points,
+        shape.quotient_groups,
+        shape.mask_columns,
+        pcs,
+        opened,
     );
 }
 
@@ -144,6 +151,7 @@ pub fn channel_before_interaction(
     let config = proof.config;
     check_config(config.pcs);
     assert(*config.pcs.log_blowup_factor == *statement.log_blowup_factor, 'blowup differs from the key');
+    assert(*config.zk == *statement.zero_knowledge, 'zero knowledge differs from key');
     let public_inputs = *proof.public_inputs;
     assert(public_inputs.len() == *shape.n_public_inputs, 'wrong number of public inputs');
     check_statement(statement, public_inputs);
@@ -169,8 +177,8 @@ fn check_config(config: @PcsConfig) {
     assert(*config.fold_step >= 1 && *config.fold_step <= 4, 'config: fold_step');
 }
 
-/// The configuration, the public inputs (four to a QM31, zero-padded) and the components' log
-/// sizes, mixed before anything else (MixStatement).
+/// The configuration (with 1 after it for a zero-knowledge proof), the public inputs (four to a
+/// QM31, zero-padded) and the components' log sizes, mixed before anything else (MixStatement).
 fn mix_statement(
     ref channel: Channel, config: @ProofConfig, public_inputs: Span<M31>, shape: @AirShape,
 ) {
@@ -181,6 +189,9 @@ fn mix_statement(
     channel.mix_u64((*pcs.n_queries).into());
     channel.mix_u64((*pcs.fold_step).into());
     channel.mix_u64((*config.interaction_pow_bits).into());
+    if *config.zk {
+        channel.mix_u64(1);
+    }
     channel.mix_u64(public_inputs.len().into());
     let mut packed = array![];
     let mut i = 0;

@@ -462,6 +462,9 @@ pub fn air_shape() -> AirShape {
         trace_log_sizes: array![5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8].span(),
         interaction_log_sizes: array![5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 4, 8, 8, 8, 8].span(),
         n_composition_chunks: 2,
+        chunk_log_size: 8,
+        salt_log_sizes: split_lists(array![0, 0, 0, 0].span(), array![].span()),
+        mask_columns: array![].span(),
         derived_points: derived_points(array![0, 0, 0].span(), array![5, 4, 8].span(), array![-1, -1, -1].span()),
         sample_ids: split_lists(array![17, 25, 40, 8].span(), split_lists(array![1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1].span(), array![0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 2, 0, 2, 0, 2, 0, 3, 0, 3, 0, 3, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0].span())),
         quotient_groups: quotient_groups(
@@ -483,6 +486,7 @@ pub fn model_statement() -> ModelStatement {
         commitment: m31s(array![431591357, 2015831132, 736510244, 886531718, 1220395834, 237648753, 1665358350, 1648561587].span()),
         preprocessed_root: 0x4f9e771a33e15778470992560e29c6d6dccd4f1e185310a848d3fe25522d58,
         log_blowup_factor: 5,
+        zero_knowledge: false,
         tensor_relation: 1,
         terms: term_runs(array![8, 0, 8, 2147483643, 16, 12, 2, 1].span()),
         input_bounds: input_bounds(array![8, 8, 15].span()),

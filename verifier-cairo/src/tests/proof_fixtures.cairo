@@ -33,7 +33,7 @@ fn range_check_calldata() -> Array<felt252> {
 #[test]
 fn test_range_check_reads_back() {
     let proof = read_proof(range_check_calldata().span());
-    assert(proof.config == ProofConfig { pcs: PcsConfig { pow_bits: 5, log_blowup_factor: 1, log_last_layer_degree_bound: 0, n_queries: 3, fold_step: 2 }, interaction_pow_bits: 2 }, 'config');
+    assert(proof.config == ProofConfig { pcs: PcsConfig { pow_bits: 5, log_blowup_factor: 1, log_last_layer_degree_bound: 0, n_queries: 3, fold_step: 2 }, interaction_pow_bits: 2, zk: false }, 'config');
     assert(proof.public_inputs == m31s(array![8]), 'public inputs');
     assert(proof.interaction_pow_nonce == 1, 'interaction nonce');
     assert(proof.claimed_sums == qm31s(array![1415636814, 29688217, 428973937, 267124240, 731846833, 2117795430, 1718509710, 1880359407]), 'claimed sums');
