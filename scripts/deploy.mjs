@@ -264,13 +264,8 @@ function deployPlan(classes, models, options) {
     compiled_class_hash: cls.compiledClassHash && hex(cls.compiledClassHash),
     sierra_felts: cls.sierraFelts,
   });
-  const registry = registryDeploy(classes, options);
-  const plan = [declare('fact_registry', classes.fact_registry), registry];
   const modelOfCommitment = {};
   for (const model of models) {
-    const name = `${model}_verifier`;
-    const verifier = verifierClass(classes, model);
-    const verifierDeploy = deployTransaction(name, verifier, options.salt, []);
     const commitment = modelCommitment(model);
     const other = modelOfCommitment[commitment];
     if (other) {
@@ -278,6 +273,14 @@ function deployPlan(classes, models, options) {
         + 'registry takes one verifier per model: deploy one of them (--models)');
     }
     modelOfCommitment[commitment] = model;
+  }
+  const registry = registryDeploy(classes, options);
+  const plan = [declare('fact_registry', classes.fact_registry), registry];
+  for (const model of models) {
+    const name = `${model}_verifier`;
+    const verifier = verifierClass(classes, model);
+    const verifierDeploy = deployTransaction(name, verifier, options.salt, []);
+    const commitment = modelCommitment(model);
     plan.push(declare(name, verifier), verifierDeploy, callTransaction('invoke',
       `fact_registry.register_model (${model})`,
       invokeCall(registry.address, 'register_model', [commitment, verifierDeploy.address]),

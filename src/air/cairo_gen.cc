@@ -304,7 +304,8 @@ std::vector<size_t> MaskColumns(const AirLayout& layout, const SampleLayout& sam
     if (mask == layout.mask_log_sizes.end()) {
       throw std::logic_error(fmt::format("no FRI mask of log size {}", s));
     }
-    const size_t first = layout.mask_begin + 4 * static_cast<size_t>(mask - layout.mask_log_sizes.begin());
+    const size_t first =
+        layout.mask_begin + 4 * static_cast<size_t>(mask - layout.mask_log_sizes.begin());
     columns.push_back(static_cast<size_t>(std::count(trace.begin(), trace.begin() + first, s)));
   }
   return columns;
@@ -512,6 +513,8 @@ std::array<size_t, 4> SampledColumns(const AirLayout& layout) {
 }
 
 std::string TestModule(const TestCase& t, const AirLayout& layout) {
+  const std::string sample_points =
+      SamplePointsLiteral(MakeSamplePoints(layout, t.point), SampledColumns(layout));
   std::string masks, elements;
   for (const MaskValues& mask : t.masks) {
     std::vector<QM31> preprocessed;
@@ -568,7 +571,7 @@ mod tests {{
                      masks, ListOf(public_values), elements, Qm31Literal(t.point.x),
                      Qm31Literal(t.point.y), Qm31Span(t.claimed_sums), Qm31Literal(t.random_coeff),
                      Qm31Literal(t.expected), Qm31Literal(t.point.x), Qm31Literal(t.point.y),
-                     SamplePointsLiteral(MakeSamplePoints(layout, t.point), SampledColumns(layout)));
+                     sample_points);
 }
 
 }  // namespace

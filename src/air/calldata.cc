@@ -90,8 +90,8 @@ Calldata ProofCalldata(const StarkProof<H>& proof) {
   CalldataWriter w;
   w.StartSection(&B::header_and_config);
   for (uint64_t v :
-       {config.zk ? kZkCalldataFormatVersion : kCalldataFormatVersion, uint64_t{config.pcs.pow_bits},
-        uint64_t{config.pcs.fri.log_blowup_factor},
+       {config.zk ? kZkCalldataFormatVersion : kCalldataFormatVersion,
+        uint64_t{config.pcs.pow_bits}, uint64_t{config.pcs.fri.log_blowup_factor},
         uint64_t{config.pcs.fri.log_last_layer_degree_bound}, uint64_t{config.pcs.fri.n_queries},
         uint64_t{config.pcs.fri.fold_step}, uint64_t{config.interaction_pow_bits}}) {
     w.Integer(v);

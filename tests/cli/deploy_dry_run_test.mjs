@@ -4,7 +4,8 @@
 // Checks the transactions in order, that the registered commitment (from the verifier's generated
 // AIR) is the proof's, that the verify calldata is the proof's behind the model and the Span's
 // length, the same for a proof opened in query batches (a head and a transaction per batch), and
-// that without --dry-run or the classes the scripts stop with a one-line error.
+// that without --dry-run or the classes, or with a model's plain and zero-knowledge verifiers
+// both, the scripts stop with a one-line error.
 // usage: node tests/cli/deploy_dry_run_test.mjs TENSORSTARK CLASSES_DIR
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -150,6 +151,9 @@ expectError('STARKNET_RPC_URL is not set', 'deploy', ...common);
 expectError('run make cairo-build', 'deploy', '--network', 'sepolia',
   '--classes', path.join(work, 'missing'), '--dry-run');
 expectError('run make deploy NETWORK=sepolia first', 'verify', ...common, ...verifyArgs);
+// A model's plain and zero-knowledge verifiers share its commitment: the registry takes one.
+expectError(`${MODEL} and ${MODEL}_zk verify the same model`, 'deploy', ...common, '--dry-run',
+  '--models', `${MODEL},${MODEL}_zk`);
 
 rmSync(work, { recursive: true });
 console.log(`deploy and verify dry runs: ${deploy.length} + 1 (+ ${batched.length} batched) transactions as expected `

@@ -248,10 +248,15 @@ pub fn column_log_sizes(shape: @AirShape) -> Span<Span<u32>> {
     let mut trees = array![];
     let mut t = 0;
     while t != 4 {
-        let mut columns = array![];
-        columns.append_span(*polynomials[t]);
-        columns.append_span(*(*shape.salt_log_sizes)[t]);
-        trees.append(columns.span());
+        let salts = *(*shape.salt_log_sizes)[t];
+        if salts.len() == 0 {
+            trees.append(*polynomials[t]);
+        } else {
+            let mut columns = array![];
+            columns.append_span(*polynomials[t]);
+            columns.append_span(salts);
+            trees.append(columns.span());
+        }
         t += 1;
     };
     trees.span()

@@ -122,14 +122,14 @@ pub fn pcs_verify(
         let batches = prepare_batches(
             *groups.pop_front().unwrap(), points, *proof.sampled_values, alpha_powers,
         );
-        let mask = match masks.pop_front() {
-            Option::Some(first) => Option::Some(*first),
-            Option::None => Option::None,
-        };
-        answers
-            .append(
-                quotient_answers(group, positions, counts, batches, mask, *proof.queried_values),
-            );
+        let (tree_values, row_sizes) = values_of_size(
+            *group.log_size, positions, counts, *proof.queried_values,
+        );
+        let mut group_answers = quotient_answers(group, tree_values, row_sizes, batches);
+        if let Option::Some(first) = masks.pop_front() {
+            group_answers = with_fri_mask(group_answers, *tree_values[1], *row_sizes[1], *first);
+        }
+        answers.append(group_answers);
     };
     fri_decommit(@fri, proof.fri_proof, queried, answers.span());
 }
@@ -394,19 +394,13 @@ fn point_less(a: CirclePoint<QM31>, b: CirclePoint<QM31>) -> bool {
     i != 8 && (*a[i]).to_u32() < (*b[i]).to_u32()
 }
 
-/// For each queried position of the group's size (ascending), the combined DEEP quotient of all
-/// columns of that size, plus the value of the FRI mask whose first column is `mask` among tree
-/// 1's columns of that size, if any. A tree's queried values come in its Merkle traversal order:
-/// log sizes from the largest down, positions ascending, the columns of that size in tree order.
-fn quotient_answers(
-    group: @QueriedPoints,
-    positions: Span<Span<u32>>,
-    counts: Span<Span<u32>>,
-    batches: Span<BatchConstants>,
-    mask: Option<u32>,
-    queried_values: Span<Span<M31>>,
-) -> Span<QM31> {
-    let s = *group.log_size;
+/// Each tree's queried values of the columns of log size s, position by position, and how many
+/// columns of that size each tree has. A tree's queried values come in its Merkle traversal
+/// order: log sizes from the largest down, positions ascending, the columns of that size in tree
+/// order.
+fn values_of_size(
+    s: u32, positions: Span<Span<u32>>, counts: Span<Span<u32>>, queried_values: Span<Span<M31>>,
+) -> (Span<Span<M31>>, Span<u32>) {
     // Each tree's values of size s: after its larger sizes' positions.
     let mut tree_values = array![];
     for t in 0..counts.len() {
@@ -417,20 +411,40 @@ fn quotient_answers(
             offset += (*positions[k]).len() * *tree_counts[k];
             k += 1;
         };
-        let n = count_at(tree_counts, s) * (*group.positions).len();
+        let n = count_at(tree_counts, s) * (*positions[s]).len();
         tree_values.append((*queried_values[t]).slice(offset, n));
     };
-    let tree_values = tree_values.span();
     let mut row_sizes = array![];
     for tree_counts in counts {
         row_sizes.append(count_at(*tree_counts, s));
     };
-    let row_sizes = row_sizes.span();
+    (tree_values.span(), row_sizes.span())
+}
 
+/// The answers with the FRI mask's value added at each position: the mask's four columns start at
+/// column `first` of `values`, a tree's values of the group's size, `n` columns a position.
+fn with_fri_mask(answers: Span<QM31>, values: Span<M31>, n: u32, first: u32) -> Span<QM31> {
+    let mut masked = array![];
+    let mut i = 0;
+    for answer in answers {
+        let c = values.slice(i * n + first, 4);
+        masked.append(*answer + QM31Trait::from_m31s(*c[0], *c[1], *c[2], *c[3]));
+        i += 1;
+    };
+    masked.span()
+}
+
+/// For each queried position of the group's size (ascending), the combined DEEP quotient of all
+/// columns of that size, from each tree's values of that size (values_of_size).
+fn quotient_answers(
+    group: @QueriedPoints,
+    tree_values: Span<Span<M31>>,
+    row_sizes: Span<u32>,
+    batches: Span<BatchConstants>,
+) -> Span<QM31> {
     // Every batch's numerator and denominator at every position, position major.
     let mut numerators = array![];
     let mut denominators = array![];
-    let mut mask_values = array![];
     let mut i = 0;
     for point in *group.points {
         let (x, y) = ((*point).x.felt(), (*point).y.felt());
@@ -442,10 +456,6 @@ fn quotient_answers(
             rows.append((*values).slice(i * n, n));
         };
         let rows = rows.span();
-        if let Option::Some(first) = mask {
-            let c = (*rows[1]).slice(first, 4);
-            mask_values.append(QM31Trait::from_m31s(*c[0], *c[1], *c[2], *c[3]));
-        }
         for b in batches {
             let [s0, s1, s2, s3] = batch_sum(*b.runs, *b.alpha_powers, rows);
             let [m0, m1, m2, m3] = *b.minus_a_sum;
@@ -463,7 +473,6 @@ fn quotient_answers(
     let mut numerators = numerators.span();
     let mut inverses = inverses;
     let mut answers = array![];
-    let mut mask_values = mask_values.span();
     let mut n = (*group.points).len();
     while n != 0 {
         let mut acc: QM31 = core::num::traits::Zero::zero();
@@ -472,9 +481,6 @@ fn quotient_answers(
             let inverse = *inverses.pop_front().unwrap();
             acc = mul_add_felts(acc.felts(), *b.batch_coeff, times_cm31(numerator, inverse));
         };
-        if let Option::Some(value) = mask_values.pop_front() {
-            acc = acc + *value;
-        }
         answers.append(acc);
         n -= 1;
     };
