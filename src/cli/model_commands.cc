@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 #include "air/layout.h"
@@ -47,6 +48,10 @@ options:
                             narrow opens few columns per query, for proofs several times smaller
                             (what Starknet verification needs); wide has the shortest trace, for
                             the fastest Poseidon252 proving when proof size does not matter
+  --visibility GROUP=V,...  what a proof states (default input=public,output=public,
+                            weights=public): input=private keeps the inputs' values out of the
+                            statement (proofs are then zero-knowledge, docs/zero-knowledge.md);
+                            outputs and weights are public
 )";
 
 constexpr std::string_view kRunUsage =
@@ -118,6 +123,33 @@ void PrintAirSize(const frontend::ModelAir& air) {
       std::get<air::AirLayout>(layout).column_log_sizes[0].size());
 }
 
+// The inputs' visibility from --visibility's comma-separated GROUP=V list (empty: public), or a
+// one-line error. Only the inputs can be private yet.
+std::variant<frontend::Visibility, std::string> ParseInputVisibility(std::string_view list) {
+  frontend::Visibility input = frontend::Visibility::kPublic;
+  for (size_t begin = 0; begin < list.size();) {
+    const size_t end = std::min(list.find(',', begin), list.size());
+    const std::string_view item = list.substr(begin, end - begin);
+    begin = end + 1;
+    const size_t equals = item.find('=');
+    const std::string_view group = item.substr(0, equals);
+    const std::string_view value = equals == item.npos ? "" : item.substr(equals + 1);
+    if (group == "input") {
+      const std::optional<frontend::Visibility> parsed = frontend::ParseVisibility(value);
+      if (!parsed) return fmt::format("--visibility: input must be public or private, not '{}'", value);
+      input = *parsed;
+    } else if (group == "output" || group == "weights") {
+      if (value != "public") {
+        return fmt::format("--visibility: {} can only be public for now, not '{}'", group, value);
+      }
+    } else {
+      return fmt::format("--visibility: '{}' is not GROUP=V with GROUP input, output or weights",
+                         item);
+    }
+  }
+  return input;
+}
+
 // The model commitments proofs will state under the two production configurations; a contract
 // registers the one it verifies against.
 void PrintCommitments(const QuantizedModel& model) {
@@ -140,8 +172,9 @@ int RunCompileCommand(std::span<char* const> args) {
     fmt::print("{}", kCompileUsage);
     return 0;
   }
-  auto parsed = ParseCommandArgs(
-      args, {"model"}, {"output", "calibration", "activation-bits", "weight-bits", "layout"});
+  auto parsed = ParseCommandArgs(args, {"model"},
+                                 {"output", "calibration", "activation-bits", "weight-bits",
+                                  "layout", "visibility"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("compile", kCompileUsage, *error);
   }
@@ -167,6 +200,10 @@ int RunCompileCommand(std::span<char* const> args) {
   if (!trace_shape) {
     return UsageError("compile", kCompileUsage, "--layout must be narrow or wide");
   }
+  auto input_visibility = ParseInputVisibility(options.Get("visibility", ""));
+  if (const auto* error = std::get_if<std::string>(&input_visibility)) {
+    return UsageError("compile", kCompileUsage, *error);
+  }
   try {
     if (!options.Has("calibration") && !std::filesystem::exists(calibration)) {
       throw FrontendError(
@@ -174,11 +211,13 @@ int RunCompileCommand(std::span<char* const> args) {
     }
     QuantizedModel model = frontend::CompileOnnxModel(onnx_path, calibration, quantize);
     model.trace_shape = *trace_shape;
+    model.input_visibility = std::get<frontend::Visibility>(input_visibility);
     fmt::print("compiled {} (calibration {})\n", onnx_path, calibration);
     PrintModelSummary(model);
     frontend::SaveQuantizedModel(model, output);
-    fmt::print("wrote {}: {} operators, {} weights and biases, {} layout\n", output,
-               model.ops.size(), WeightCount(model), frontend::TraceShapeName(model.trace_shape));
+    fmt::print("wrote {}: {} operators, {} weights and biases, {} layout, {} inputs\n", output,
+               model.ops.size(), WeightCount(model), frontend::TraceShapeName(model.trace_shape),
+               frontend::VisibilityName(model.input_visibility));
     PrintCommitments(model);
     return 0;
   } catch (const FrontendError& e) {

@@ -38,8 +38,9 @@ constexpr std::string_view kProveUsage =
     R"(usage: tensorstark prove MODEL.tsm --input IN.json -o PROOF.bin [options]
 
 Runs the compiled model on the input and proves that it produced the outputs: a Circle STARK over
-Mersenne-31 whose statement holds the input and output values. Prints the outputs, and the time of
-each phase on stderr.
+Mersenne-31 whose statement holds the input and output values (the outputs only, for a model
+compiled with --visibility input=private). Prints the outputs, and the time of each phase on
+stderr.
 
 options:
   --input FILE       the input, {"input_data": [[...]]} (required)
@@ -50,10 +51,10 @@ options:
   --threads N        worker threads (default: all cores)
   --query-batches N  open the queries in N batches (default 1), so that Starknet can verify the
                      proof over N + 1 transactions, each under its calldata and gas limits
-  --zk               zero knowledge: the proof reveals nothing about the trace (the activations)
-                     beyond the statement (docs/zero-knowledge.md); the weights and the input and
-                     output values are still public. Larger and slower; the Cairo verifier does
-                     not read such proofs yet
+  --zk               zero knowledge: the proof reveals nothing about the trace (the activations,
+                     and private inputs) beyond the statement (docs/zero-knowledge.md); the
+                     weights and the stated values are public. Larger and slower. Always on for
+                     a model with private inputs
   --json             print one JSON object (times per phase, proof size, peak memory, outputs)
 )";
 
@@ -274,6 +275,8 @@ int RunProveCommand(std::span<char* const> args) {
                                    std::get<uint64_t>(threads));
   try {
     const frontend::QuantizedModel model = frontend::LoadQuantizedModel(model_path);
+    // A plain proof opens its trace, private inputs included.
+    if (model.input_visibility == frontend::Visibility::kPrivate) config.zk = true;
     const std::vector<frontend::Tensor> input =
         frontend::ReadInput(options.Get("input", ""), frontend::FloatGraphOf(model));
     fmt::print(stderr, "proving {} ({} thread(s)):\n", model_path, std::get<uint64_t>(threads));

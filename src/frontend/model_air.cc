@@ -14,6 +14,7 @@
 #include "air/lookup_component.h"
 #include "air/max_component.h"
 #include "air/model_relations.h"
+#include "air/private_input_component.h"
 #include "air/range_table.h"
 #include "circle/bit_reverse.h"
 #include "frontend/frontend_error.h"
@@ -27,6 +28,12 @@ using air::FrameworkComponent;
 using air::LinearComponent;
 using air::LinearComponentShape;
 using field::M31;
+
+// The inputs whose values the statement holds: all of them, or none when they are private.
+const std::vector<TensorId>& StatedInputs(const QuantizedModel& model) {
+  static const std::vector<TensorId> kNone;
+  return model.input_visibility == Visibility::kPublic ? model.inputs : kNone;
+}
 
 std::vector<M31> ToStorageOrder(std::vector<M31> column) {
   circle::BitReverseCosetToCircleDomainOrder(std::span<M31>(column));
@@ -97,6 +104,9 @@ struct ModelAir::Impl {
       } else {
         AddMax(std::get<ReduceOp>(model.ops[i]));
       }
+    }
+    if (model.input_visibility == Visibility::kPrivate) {
+      for (TensorId id : model.inputs) AddPrivateInput(id);
     }
     components.push_back(std::make_unique<FrameworkComponent<air::RangeTable>>(
         air::RangeTable(air::kRangeLimbBits)));
@@ -204,6 +214,44 @@ struct ModelAir::Impl {
           };
           return LinearTrace(op, shape, run, rescale, range_counts);
         });
+  }
+
+  // A private model input: its values in the trace, range-checked (air/private_input_component.h).
+  void AddPrivateInput(TensorId id) {
+    const QTensor& t = model.tensor(id);
+    if (t.bound_bits > static_cast<int>(air::kValueBoundBits)) {
+      throw FrontendError(fmt::format("input '{}' has values up to 2^{}, more than a private input "
+                                      "can have (2^{})",
+                                      t.name, t.bound_bits, air::kValueBoundBits));
+    }
+    const air::PrivateInputShape shape{fmt::format("input_{}", components.size()),
+                                       LogRows(t.size()), static_cast<uint32_t>(t.bound_bits),
+                                       AllocateDataColumns(air::PrivateInputShape::kDataColumns)};
+    auto data = std::make_shared<air::DataColumns>(air::PrivateInputShape::kDataColumns,
+                                                   std::vector<M31>(size_t{1} << shape.log_size));
+    for (int64_t i = 0; i < t.size(); ++i) {
+      (*data)[0][i] = M31::One();
+      (*data)[1][i] = Address(id, i);
+      (*data)[2][i] = M31::FromCanonical(static_cast<uint32_t>(reads[id][i]));
+    }
+    components.push_back(std::make_unique<FrameworkComponent<air::PrivateInputComponent>>(
+        air::PrivateInputComponent(shape, data)));
+    trace_builders.push_back([id, shape](const QuantizedRun& run, const RescaleHook&,
+                                         std::vector<uint32_t>& range_counts) {
+      std::vector<std::vector<M31>> trace(air::PrivateInputShape::kTraceColumns,
+                                          std::vector<M31>(size_t{1} << shape.log_size));
+      const std::vector<int64_t>& values = run.values[id];
+      for (size_t i = 0; i < values.size(); ++i) {
+        trace[0][i] = M31::FromSigned(values[i]);
+        const int64_t u = values[i] + (int64_t{1} << shape.bound_bits);
+        PutRangeCheck(trace, 1, i, u, range_counts);
+        PutRangeCheck(trace, 3, i,
+                      u + (int64_t{1} << air::kRangeCheckBits) - (int64_t{2} << shape.bound_bits),
+                      range_counts);
+      }
+      for (std::vector<M31>& column : trace) column = ToStorageOrder(std::move(column));
+      return trace;
+    });
   }
 
   void AddLookup(const LookupOp& op) {
@@ -422,7 +470,7 @@ ModelAir::Witness ModelAir::GenerateWitness(const QuantizedRun& run,
   std::vector<M31> multiplicities;
   for (uint32_t count : range_counts) multiplicities.push_back(M31::FromCanonical(count));
   witness.traces.push_back({ToStorageOrder(std::move(multiplicities))});
-  for (const std::vector<TensorId>* list : {&impl_->model.inputs, &impl_->model.outputs}) {
+  for (const std::vector<TensorId>* list : {&StatedInputs(impl_->model), &impl_->model.outputs}) {
     for (TensorId id : *list) {
       for (int64_t v : run.values[id]) witness.public_inputs.push_back(M31::FromSigned(v));
     }
@@ -434,7 +482,7 @@ namespace {
 
 int64_t PublicCount(const QuantizedModel& model) {
   int64_t count = std::tuple_size_v<ModelCommitment>;
-  for (const std::vector<TensorId>* list : {&model.inputs, &model.outputs}) {
+  for (const std::vector<TensorId>* list : {&StatedInputs(model), &model.outputs}) {
     for (TensorId id : *list) count += model.tensor(id).size();
   }
   return count;
@@ -470,8 +518,13 @@ std::string ModelAir::LayoutDescription() const {
   for (const auto& [kind, list] : {std::pair{"input", &model.inputs}, {"output", &model.outputs}}) {
     for (TensorId id : *list) {
       const QTensor& t = model.tensor(id);
-      text += fmt::format("{} {} shape {} frac_bits {} bound_bits {} address {}\n", kind, t.name,
-                          ShapeToString(t.shape), t.frac_bits, t.bound_bits, impl_->base[id]);
+      // Only a private input says so: the descriptions of models with public inputs, and so
+      // their commitments, are those from before the choice existed.
+      const bool is_private =
+          list == &model.inputs && model.input_visibility == Visibility::kPrivate;
+      text += fmt::format("{} {} shape {} frac_bits {} bound_bits {} address {}{}\n", kind, t.name,
+                          ShapeToString(t.shape), t.frac_bits, t.bound_bits, impl_->base[id],
+                          is_private ? " private" : "");
     }
   }
   return text;
@@ -497,7 +550,7 @@ std::vector<ModelAir::InputRange> ModelAir::InputRanges() const {
   const QuantizedModel& model = impl_->model;
   std::vector<InputRange> ranges;
   size_t next = std::tuple_size_v<ModelCommitment>;
-  for (TensorId id : model.inputs) {
+  for (TensorId id : StatedInputs(model)) {
     const QTensor& t = model.tensor(id);
     ranges.push_back(
         {t.name, next, static_cast<size_t>(t.size()), static_cast<uint32_t>(t.bound_bits)});
@@ -530,7 +583,7 @@ std::vector<air::PublicLogupTerm> ModelAir::PublicTerms(std::span<const M31> pub
   std::vector<air::PublicLogupTerm> terms;
   size_t next = std::tuple_size_v<ModelCommitment>;
   const std::string relation = air::TensorRelation().name;
-  for (TensorId id : model.inputs) {
+  for (TensorId id : StatedInputs(model)) {
     for (int64_t i = 0; i < model.tensor(id).size(); ++i) {
       const M31 reads = M31::FromCanonical(static_cast<uint32_t>(impl_->reads[id][i]));
       terms.push_back({relation, {impl_->Address(id, i), public_inputs[next++]}, -reads});
@@ -547,7 +600,7 @@ std::vector<air::PublicLogupTerm> ModelAir::PublicTerms(std::span<const M31> pub
 std::vector<Tensor> ModelAir::Outputs(std::span<const M31> public_inputs) const {
   const QuantizedModel& model = impl_->model;
   size_t next = std::tuple_size_v<ModelCommitment>;
-  for (TensorId id : model.inputs) next += model.tensor(id).size();
+  for (TensorId id : StatedInputs(model)) next += model.tensor(id).size();
   std::vector<Tensor> outputs;
   for (TensorId id : model.outputs) {
     const QTensor& t = model.tensor(id);

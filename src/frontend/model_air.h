@@ -5,7 +5,9 @@
 // Public inputs (the statement): the model commitment (8 words), then the model inputs' quantized
 // values, then the outputs', in tensor order (as M31, negative values as p - |v|). The verifier
 // turns the values into the public LogUp terms of the tensor relation: it yields each input
-// element as many times as operators read it, and reads each output element once.
+// element as many times as operators read it, and reads each output element once. Private inputs
+// (QuantizedModel::input_visibility) are not in the statement: a component per input tensor
+// yields them from the trace instead, range-checked (air/private_input_component.h).
 //
 // The model commitment is BLAKE2s over the layout description (components, their sizes, columns
 // and constraints, the inputs' and outputs' shapes, scales and bounds) and the root of the

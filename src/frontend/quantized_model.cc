@@ -286,11 +286,22 @@ std::optional<TraceShape> ParseTraceShape(std::string_view name) {
   return std::nullopt;
 }
 
+std::string VisibilityName(Visibility visibility) {
+  return visibility == Visibility::kPublic ? "public" : "private";
+}
+
+std::optional<Visibility> ParseVisibility(std::string_view name) {
+  if (name == "public") return Visibility::kPublic;
+  if (name == "private") return Visibility::kPrivate;
+  return std::nullopt;
+}
+
 void SaveQuantizedModel(const QuantizedModel& model, const std::string& path) {
   json j = {{"inputs", model.inputs},
             {"outputs", model.outputs},
             {"source", model.source},
             {"trace_shape", TraceShapeName(model.trace_shape)},
+            {"input_visibility", VisibilityName(model.input_visibility)},
             {"onnx", json::binary(std::vector<uint8_t>(model.onnx.begin(), model.onnx.end()))}};
   for (const QTensor& t : model.tensors) j["tensors"].push_back(TensorToJson(t));
   j["ops"] = json::array();
@@ -323,6 +334,11 @@ QuantizedModel LoadQuantizedModel(const std::string& path) {
         ParseTraceShape(j.value("trace_shape", std::string("wide")));
     if (!shape) throw FrontendError("unknown trace shape");
     model.trace_shape = *shape;
+    // Models compiled before the choice existed state their inputs.
+    const std::optional<Visibility> input_visibility =
+        ParseVisibility(j.value("input_visibility", std::string("public")));
+    if (!input_visibility) throw FrontendError("unknown input visibility");
+    model.input_visibility = *input_visibility;
     const auto& onnx = j.at("onnx").get_binary();
     model.onnx.assign(onnx.begin(), onnx.end());
     Validate(model);

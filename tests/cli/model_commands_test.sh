@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The model commands end to end through the CLI: compile, run, prove (test profile), verify; a
-# proof with one flipped byte and a proof checked against another model are rejected; bad input
-# gets a one-line error and exit code 1.
+# proof with one flipped byte and a proof checked against another model are rejected; zero
+# knowledge and private inputs; bad input gets a one-line error and exit code 1 (2 for usage).
 # usage: model_commands_test.sh TENSORSTARK EXAMPLES_DIR
 set -euo pipefail
 ts=$1
@@ -77,10 +77,30 @@ expect_error 1 "invalid" "$ts" verify "$work/mlp.tsm" "$work/zk_tampered.bin" --
 "$ts" calldata "$work/zk_onchain.bin" -o "$work/zk_calldata.json" >/dev/null
 python3 -c "import json,sys; c=json.load(open(sys.argv[1])); sys.exit(c[0]!='0x3' or c[7]!='0x1')" \
   "$work/zk_calldata.json" || fail "ZK calldata does not start with version 3 and its flag"
+# Private inputs: the proof is zero-knowledge without --zk, states the commitment and the 10
+# outputs only, verifies, and gives run's outputs; the model with public inputs rejects it.
+"$ts" compile "$mlp/model.onnx" -o "$work/private.tsm" --calibration "$mlp/calibration.json" \
+  --visibility input=private,output=public | grep -q "private inputs" \
+  || fail "compile --visibility input=private did not say so"
+"$ts" prove "$work/private.tsm" --input "$mlp/input.json" -o "$work/private.bin" --profile test \
+  --outputs "$work/private_outputs.json" 2>&1 | grep -q "zero knowledge" \
+  || fail "a proof with private inputs is not zero-knowledge"
+cmp -s "$work/run.json" "$work/private_outputs.json" || fail "private-input outputs differ from run's"
+"$ts" verify "$work/private.tsm" "$work/private.bin" --min-security-bits 0 \
+  | grep -q '^valid (8 bits of security, zero knowledge)' || fail "the private-input proof does not verify"
+stated=$("$ts" inspect "$work/private.bin" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['public_inputs']))")
+[ "$stated" = 18 ] || fail "a private-input proof states $stated values, expected 18"
+expect_error 1 "invalid" "$ts" verify "$work/mlp.tsm" "$work/private.bin" --min-security-bits 0
+expect_error 1 "has private inputs" "$ts" cairo-gen "$work/private.tsm" -o "$work/x.cairo"
 
 # Bad input.
 expect_error 2 "--layout must be narrow or wide" "$ts" compile "$mlp/model.onnx" \
   -o "$work/x.tsm" --layout tall
+expect_error 2 "input must be public or private, not 'secret'" "$ts" compile "$mlp/model.onnx" \
+  -o "$work/x.tsm" --visibility input=secret
+expect_error 2 "weights can only be public for now" "$ts" compile "$mlp/model.onnx" \
+  -o "$work/x.tsm" --visibility weights=private
+expect_error 2 "is not GROUP=V" "$ts" compile "$mlp/model.onnx" -o "$work/x.tsm" --visibility inputs
 echo '{"input_data": [[1, 2]]}' >"$work/short.json"
 expect_error 1 "values" "$ts" prove "$work/mlp.tsm" --input "$work/short.json" -o "$work/x.bin"
 expect_error 1 "cannot open" "$ts" prove "$work/missing.tsm" --input "$mlp/input.json" -o "$work/x.bin"
