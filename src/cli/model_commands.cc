@@ -136,7 +136,9 @@ std::variant<frontend::Visibility, std::string> ParseInputVisibility(std::string
     const std::string_view value = equals == item.npos ? "" : item.substr(equals + 1);
     if (group == "input") {
       const std::optional<frontend::Visibility> parsed = frontend::ParseVisibility(value);
-      if (!parsed) return fmt::format("--visibility: input must be public or private, not '{}'", value);
+      if (!parsed) {
+        return fmt::format("--visibility: input must be public or private, not '{}'", value);
+      }
       input = *parsed;
     } else if (group == "output" || group == "weights") {
       if (value != "public") {
@@ -172,9 +174,9 @@ int RunCompileCommand(std::span<char* const> args) {
     fmt::print("{}", kCompileUsage);
     return 0;
   }
-  auto parsed = ParseCommandArgs(args, {"model"},
-                                 {"output", "calibration", "activation-bits", "weight-bits",
-                                  "layout", "visibility"});
+  auto parsed = ParseCommandArgs(
+      args, {"model"},
+      {"output", "calibration", "activation-bits", "weight-bits", "layout", "visibility"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("compile", kCompileUsage, *error);
   }

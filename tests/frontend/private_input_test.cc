@@ -61,8 +61,7 @@ Proof ProveOrFail(const ModelAir& air, const QuantizedRun& run, bool check = tru
   options.check_constraints = check;
   options.n_public_inputs = air.n_public_inputs();
   options.zk_seed = hash::RandomSeed{7};
-  auto result = air::Prove<Channel, Hasher>(ZkConfig(), air.components(),
-                                            std::move(witness.traces),
+  auto result = air::Prove<Channel, Hasher>(ZkConfig(), air.components(), std::move(witness.traces),
                                             std::move(witness.public_inputs), options);
   if (auto* error = std::get_if<air::ProvingError>(&result)) FAIL(air::ToString(*error));
   return std::get<Proof>(std::move(result));
