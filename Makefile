@@ -87,7 +87,7 @@ verify: build
 verify-cairo: build
 	@$(MAKE) --no-print-directory prove PROFILE=onchain HASH=poseidon252 PROOF=proof_onchain
 	@node scripts/cairo/verify.mjs $(BUILD)/tensorstark $(MODEL_OUT)/model.tsm \
-	  $(MODEL_OUT)/proof_onchain.bin --input $(MODEL)/input.json $(if $(filter 1,$(SIERRA_GAS)),--sierra-gas)
+	  $(MODEL_OUT)/proof_onchain.bin $(if $(filter 1,$(SIERRA_GAS)),--sierra-gas)
 
 # Deploys the fact registry and the models' verifiers to NETWORK (sepolia, mainnet or devnet) with
 # scripts/deploy.mjs (--help): the account and node from STARKNET_ACCOUNT_ADDRESS,
@@ -112,8 +112,7 @@ verify-onchain: build
 	@$(BUILD)/tensorstark calldata $(MODEL_OUT)/proof_onchain.bin -o $(MODEL_OUT)/calldata.json
 	@$(BUILD)/tensorstark inspect $(MODEL_OUT)/proof_onchain.bin > $(MODEL_OUT)/proof_onchain.json
 	@node scripts/deploy.mjs verify $(DEPLOY_FLAGS) --model $(notdir $(MODEL))$(if $(filter 1,$(ZK)),_zk) \
-	  --calldata $(MODEL_OUT)/calldata.json --inspect $(MODEL_OUT)/proof_onchain.json \
-	  --input $(MODEL)/input.json
+	  --calldata $(MODEL_OUT)/calldata.json --inspect $(MODEL_OUT)/proof_onchain.json
 
 # The foundation self-check, then fashion_mlp compiled, proved and verified natively, with and
 # without zero knowledge, then proved with the onchain profile and verified in Cairo, with and

@@ -14,7 +14,7 @@ import {
   Account, RpcProvider, constants, defaultDeployer, hash, logger, num, shortString, transaction,
 } from 'starknet';
 
-import { factOf } from './cairo/fact.mjs';
+import { factOf, statedInputCount } from './cairo/fact.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const NETWORKS = {
@@ -70,8 +70,6 @@ verify:
   --model NAME              the model (its verifier class is <model>_verifier)
   --calldata FILE           the proof as calldata (tensorstark calldata PROOF -o FILE)
   --inspect FILE            the proof's public inputs (tensorstark inspect PROOF > FILE)
-  --input FILE              the model input the proof is of (default examples/<model>/input.json):
-                            how many of the public inputs are inputs
   Without a deployments file, --dry-run takes the registry's address that deploy would give it.
 
 environment (not needed with --dry-run):
@@ -94,7 +92,6 @@ const COMMANDS = {
   deploy: { ...COMMON, models: { type: 'string' } },
   verify: {
     ...COMMON, model: { type: 'string' }, calldata: { type: 'string' }, inspect: { type: 'string' },
-    input: { type: 'string' },
   },
 };
 
@@ -224,12 +221,18 @@ const modelsOf = (classes) => Object.keys(classes).filter((name) => name.endsWit
 // model's commitment, which the registry takes one verifier for.
 const defaultModels = (classes) => modelsOf(classes).filter((model) => !model.endsWith('_zk'));
 
+// The generated AIR module a model's verifier is compiled from.
+function airModule(model) {
+  const file = path.join(root, 'verifier-cairo/src/airs', `${model}.cairo`);
+  if (!existsSync(file)) fail(`no ${relative(file)}: ${model} has no Cairo verifier`);
+  return { file, text: readFileSync(file, 'utf8') };
+}
+
 // The commitment a model's verifier checks (its model_commitment()): the 8 words of the generated
 // AIR it is compiled from, packed big-endian in base 2^31 as the contract packs them.
 function modelCommitment(model) {
-  const file = path.join(root, 'verifier-cairo/src/airs', `${model}.cairo`);
-  if (!existsSync(file)) fail(`no ${relative(file)}: ${model} has no Cairo verifier`);
-  const words = /commitment: m31s\(array!\[([\d,\s]+)\]/.exec(readFileSync(file, 'utf8'))?.[1]
+  const { file, text } = airModule(model);
+  const words = /commitment: m31s\(array!\[([\d,\s]+)\]/.exec(text)?.[1]
     ?? fail(`no model commitment in ${relative(file)}`);
   return hex(words.split(',').reduce((packed, word) => (packed << 31n) + BigInt(word.trim()), 0n));
 }
@@ -545,15 +548,15 @@ async function runVerify(options) {
     + '(make verify-onchain does)');
   const { public_inputs: publicInputs } = readJson(inspectFile, `no ${relative(inspectFile)}: write it `
     + 'with tensorstark inspect PROOF (make verify-onchain does)');
-  const inputFile = path.resolve(values.input ?? path.join(root, 'examples', model, 'input.json'));
-  const input = readJson(inputFile, `no ${relative(inputFile)}: pass the model's input with --input`);
   const calldataShape = Array.isArray(proof)
     || (Array.isArray(proof?.head) && Array.isArray(proof?.batches));
-  if (!calldataShape || !Array.isArray(publicInputs) || !input.input_data) {
-    fail(`${relative(calldataFile)}, ${relative(inspectFile)} or ${relative(inputFile)} is not what `
-      + 'tensorstark calldata, tensorstark inspect and the model input hold');
+  if (!calldataShape || !Array.isArray(publicInputs)) {
+    fail(`${relative(calldataFile)} or ${relative(inspectFile)} is not what tensorstark calldata `
+      + 'and tensorstark inspect write');
   }
-  const fact = factOf(publicInputs, [input.input_data].flat(Infinity).length);
+  // The statement's input values, which the fact hashes: as many as the AIR's input bounds cover,
+  // as the contract counts them.
+  const fact = factOf(publicInputs, statedInputCount(airModule(model).text));
 
   // The registry and the model's commitment: recorded, or (dry run only) as deploy would make them.
   const file = relative(options.deployments);

@@ -7,11 +7,10 @@
 // so no Starknet node is needed, and prints the Cairo steps and the runner's gas estimate. The
 // proof must be made with the onchain profile (Poseidon252), as the contracts verify only those.
 //
-// Usage: node scripts/cairo/verify.mjs TENSORSTARK MODEL.tsm PROOF.bin --input INPUT.json
+// Usage: node scripts/cairo/verify.mjs TENSORSTARK MODEL.tsm PROOF.bin
 //   TENSORSTARK      the tensorstark command (build/tensorstark)
 //   MODEL.tsm        the compiled model the proof is of
 //   PROOF.bin        the proof (tensorstark prove ... --profile onchain --hash poseidon252)
-//   --input FILE     the model input the proof is of: how many public values are inputs
 //   --sierra-gas     also the Sierra gas of each transaction's verification alone
 //   --tampered       also tampered copies of the proof (verification_tests.mjs), each of which
 //                    must fail at the check that catches it (a proof verified at once only)
@@ -26,14 +25,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { bundlePackage } from './bundle.mjs';
-import { factOf } from './fact.mjs';
+import { factOf, statedInputCount } from './fact.mjs';
 import {
   compilerDiagnostics, runCairoTests, runInOwnProcess, testSummary,
 } from './runner.mjs';
 import { verificationTests } from './verification_tests.mjs';
 
-const USAGE = 'usage: node scripts/cairo/verify.mjs TENSORSTARK MODEL.tsm PROOF.bin --input '
-  + 'INPUT.json [--sierra-gas] [--tampered]';
+const USAGE = 'usage: node scripts/cairo/verify.mjs TENSORSTARK MODEL.tsm PROOF.bin '
+  + '[--sierra-gas] [--tampered]';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fail = (message, code = 1) => {
   console.error(`verify.mjs: ${message}`);
@@ -58,11 +57,9 @@ const flag = (name) => {
 };
 const sierraGas = flag('--sierra-gas');
 const tampered = flag('--tampered');
-const inputAt = args.indexOf('--input');
-const inputFile = inputAt >= 0 ? args.splice(inputAt, 2)[1] : undefined;
 const [tensorstark, modelFile, proofFile] = args;
-if (!tensorstark || !modelFile || !proofFile || !inputFile || args.length !== 3) fail(USAGE, 2);
-for (const file of [tensorstark, modelFile, proofFile, inputFile]) {
+if (!tensorstark || !modelFile || !proofFile || args.length !== 3) fail(USAGE, 2);
+for (const file of [tensorstark, modelFile, proofFile]) {
   if (!existsSync(file)) fail(`no such file: ${file}`, 2);
 }
 
@@ -75,13 +72,6 @@ const tensorstarkOutput = (...command) => {
     return fail(error.stderr.trim().split('\n').pop() || `tensorstark ${command[0]} failed`, 2);
   }
 };
-
-let nInputs;
-try {
-  nInputs = JSON.parse(readFileSync(inputFile, 'utf8')).input_data.flat(Infinity).length;
-} catch {
-  fail(`${inputFile} is not an input file ({"input_data": [[...]]})`, 2);
-}
 
 // The package with this model's AIR as its only one and this proof's test as its only test.
 const work = mkdtempSync(path.join(tmpdir(), 'tensorstark-verify-'));
@@ -98,12 +88,10 @@ tensorstarkOutput('calldata', proofFile, '-o', calldataFile);
 const calldata = JSON.parse(readFileSync(calldataFile, 'utf8'));
 const { public_inputs: publicInputs, config } = JSON.parse(tensorstarkOutput('inspect', proofFile));
 // A zero-knowledge proof needs the model's zero-knowledge AIR (a verifier contract of its own).
-tensorstarkOutput('cairo-gen', modelFile, '-o', path.join(packageDir, 'src/airs/model.cairo'),
-  ...(config.zero_knowledge ? ['--zk'] : []));
-if (nInputs > publicInputs.length - 8) {
-  fail(`${inputFile} has more values than the proof states`, 2);
-}
-const expected = factOf(publicInputs, nInputs);
+const airFile = path.join(packageDir, 'src/airs/model.cairo');
+tensorstarkOutput('cairo-gen', modelFile, '-o', airFile, ...(config.zero_knowledge ? ['--zk'] : []));
+// The statement's input values, which the fact hashes: as many as the AIR's input bounds cover.
+const expected = factOf(publicInputs, statedInputCount(readFileSync(airFile, 'utf8')));
 // For a proof verified at once, also a test of the verifier alone, without the contracts (below).
 const alone = Array.isArray(calldata) ? `
 /// The verifier alone, as the verifier contract calls it.
@@ -118,7 +106,7 @@ if (tampered && !Array.isArray(calldata)) {
   fail('--tampered needs a proof verified at once (prove without --query-batches)', 2);
 }
 const tests = verificationTests({
-  generator: 'verify.mjs', module: 'model', source: modelFile, what: inputFile, calldata, expected,
+  generator: 'verify.mjs', module: 'model', source: modelFile, what: proofFile, calldata, expected,
   withFailures: tampered,
 });
 writeFileSync(path.join(packageDir, 'src/tests/verify_model.cairo'), tests + alone);

@@ -57,12 +57,6 @@ int RunCairoGenCommand(std::span<char* const> args) {
   }
   try {
     const frontend::QuantizedModel model = frontend::LoadQuantizedModel(model_path);
-    if (model.input_visibility != frontend::Visibility::kPublic) {
-      throw frontend::FrontendError(
-          fmt::format("{} has private inputs; the Cairo verifier reads models with public inputs "
-                      "only, for now (compile without --visibility input=private)",
-                      model_path));
-    }
     const frontend::ModelAir air(model);
     air::ProofConfig config = air::ProfileConfig(air::Profile::kOnchain);
     config.zk = options.Has("zk");

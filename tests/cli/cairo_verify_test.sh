@@ -4,8 +4,8 @@
 # the package's verify_fashion_mlp, on an AIR and a proof made now), and the same proof opened in
 # query batches, a transaction at a time, as is fashion_lenet's; a proof of another model is
 # rejected with exit code 1; zero-knowledge proofs of tiny_mlp (with tampered copies rejected)
-# and fashion_mlp (in query batches) verify; a BLAKE2s proof, a missing file or a missing input get
-# a one-line error and exit code 2.
+# and fashion_mlp (in query batches) verify, and so does tiny_mlp's with private inputs; a BLAKE2s
+# proof, a missing file or a missing argument get a one-line error and exit code 2.
 # usage: cairo_verify_test.sh TENSORSTARK ROOT
 set -euo pipefail
 ts=$1
@@ -34,13 +34,13 @@ done
 mlp=$root/examples/fashion_mlp
 
 expect_exit 0 "valid in Cairo: the fact registry recorded fact 0x" \
-  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/fashion_mlp.bin" --input "$mlp/input.json"
+  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/fashion_mlp.bin"
 cat "$work/out"
 # The same proof opened in two query batches: the head and each batch verify, one call each.
 "$ts" prove "$work/fashion_mlp.tsm" --input "$mlp/input.json" -o "$work/batched.bin" \
   --profile onchain --hash poseidon252 --query-batches 2 >/dev/null 2>&1
 expect_exit 0 "valid in Cairo: the head and each of the 2 query batches verify" \
-  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/batched.bin" --input "$mlp/input.json"
+  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/batched.bin"
 cat "$work/out"
 # fashion_lenet, whose verification at once is too large for one runner, in two query batches:
 # three transactions, each verified in a runner of its own.
@@ -49,10 +49,10 @@ lenet=$root/examples/fashion_lenet
 "$ts" prove "$work/lenet.tsm" --input "$lenet/input.json" -o "$work/lenet.bin" \
   --profile onchain --hash poseidon252 --query-batches 2 >/dev/null 2>&1
 expect_exit 0 "valid in Cairo: the head and each of the 2 query batches verify" \
-  node "$verify" "$ts" "$work/lenet.tsm" "$work/lenet.bin" --input "$lenet/input.json"
+  node "$verify" "$ts" "$work/lenet.tsm" "$work/lenet.bin"
 cat "$work/out"
 expect_exit 1 "invalid in Cairo" \
-  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/pinn.bin" --input "$root/examples/pinn/input.json"
+  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/pinn.bin"
 
 # Zero-knowledge proofs, verified by the model's zero-knowledge verifier (cairo-gen --zk):
 # tiny_mlp's through the contracts, and its tampered copies rejected, each at its check (the
@@ -63,23 +63,32 @@ tiny=$root/examples/tiny_mlp
 "$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/tiny_zk.bin" --profile onchain \
   --hash poseidon252 --zk >/dev/null 2>&1
 expect_exit 0 "rejected in Cairo: all 7 tampered copies" \
-  node "$verify" "$ts" "$work/tiny.tsm" "$work/tiny_zk.bin" --input "$tiny/input.json" --tampered
+  node "$verify" "$ts" "$work/tiny.tsm" "$work/tiny_zk.bin" --tampered
 grep -q "valid in Cairo: the fact registry recorded fact 0x" "$work/out" \
   || fail "tiny_mlp's zero-knowledge proof did not verify: $(cat "$work/out")"
+cat "$work/out"
+# tiny_mlp with private inputs: its (zero-knowledge) proof states the outputs only, and the fact
+# the registry records hashes no input values.
+"$ts" compile "$tiny/model.onnx" -o "$work/tiny_private.tsm" --calibration "$tiny/calibration.json" \
+  --visibility input=private >/dev/null
+"$ts" prove "$work/tiny_private.tsm" --input "$tiny/input.json" -o "$work/tiny_private.bin" \
+  --profile onchain --hash poseidon252 >/dev/null 2>&1
+expect_exit 0 "valid in Cairo: the fact registry recorded fact 0x" \
+  node "$verify" "$ts" "$work/tiny_private.tsm" "$work/tiny_private.bin"
 cat "$work/out"
 "$ts" prove "$work/fashion_mlp.tsm" --input "$mlp/input.json" -o "$work/zk.bin" --profile onchain \
   --hash poseidon252 --zk --query-batches 2 >/dev/null 2>&1
 expect_exit 0 "valid in Cairo: the head and each of the 2 query batches verify" \
-  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/zk.bin" --input "$mlp/input.json"
+  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/zk.bin"
 cat "$work/out"
 expect_exit 2 "needs a proof verified at once" \
-  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/zk.bin" --input "$mlp/input.json" --tampered
+  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/zk.bin" --tampered
 
 "$ts" prove "$work/fashion_mlp.tsm" --input "$mlp/input.json" -o "$work/blake.bin" --profile test \
   >/dev/null 2>&1
 expect_exit 2 "is a blake2s proof" \
-  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/blake.bin" --input "$mlp/input.json"
+  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/blake.bin"
 expect_exit 2 "no such file: $work/missing.bin" \
-  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/missing.bin" --input "$mlp/input.json"
-expect_exit 2 "usage:" node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/fashion_mlp.bin"
+  node "$verify" "$ts" "$work/fashion_mlp.tsm" "$work/missing.bin"
+expect_exit 2 "usage:" node "$verify" "$ts" "$work/fashion_mlp.tsm"
 echo "cairo_verify: all checks passed"

@@ -91,7 +91,6 @@ cmp -s "$work/run.json" "$work/private_outputs.json" || fail "private-input outp
 stated=$("$ts" inspect "$work/private.bin" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['public_inputs']))")
 [ "$stated" = 18 ] || fail "a private-input proof states $stated values, expected 18"
 expect_error 1 "invalid" "$ts" verify "$work/mlp.tsm" "$work/private.bin" --min-security-bits 0
-expect_error 1 "has private inputs" "$ts" cairo-gen "$work/private.tsm" -o "$work/x.cairo"
 
 # Bad input.
 expect_error 2 "--layout must be narrow or wide" "$ts" compile "$mlp/model.onnx" \
