@@ -267,28 +267,27 @@ function deployPlan(classes, models, options) {
     compiled_class_hash: cls.compiledClassHash && hex(cls.compiledClassHash),
     sierra_felts: cls.sierraFelts,
   });
-  const modelOfCommitment = {};
-  for (const model of models) {
-    const commitment = modelCommitment(model);
-    const other = modelOfCommitment[commitment];
-    if (other) {
-      fail(`${other} and ${model} verify the same model (commitment ${commitment}), and the `
-        + 'registry takes one verifier per model: deploy one of them (--models)');
+  // Each model's commitment, read once; two models of one commitment cannot both be registered.
+  const commitments = models.map(modelCommitment);
+  commitments.forEach((commitment, i) => {
+    const first = commitments.indexOf(commitment);
+    if (first !== i) {
+      fail(`${models[first]} and ${models[i]} verify the same model (commitment ${commitment}), `
+        + 'and the registry takes one verifier per model: deploy one of them (--models)');
     }
-    modelOfCommitment[commitment] = model;
-  }
+  });
   const registry = registryDeploy(classes, options);
   const plan = [declare('fact_registry', classes.fact_registry), registry];
-  for (const model of models) {
+  models.forEach((model, i) => {
     const name = `${model}_verifier`;
     const verifier = verifierClass(classes, model);
     const verifierDeploy = deployTransaction(name, verifier, options.salt, []);
-    const commitment = modelCommitment(model);
+    const commitment = commitments[i];
     plan.push(declare(name, verifier), verifierDeploy, callTransaction('invoke',
       `fact_registry.register_model (${model})`,
       invokeCall(registry.address, 'register_model', [commitment, verifierDeploy.address]),
       { model, model_commitment: commitment, verifier: verifierDeploy.address }));
-  }
+  });
   return plan;
 }
 
