@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <variant>
 
 #include "air/layout.h"
@@ -48,17 +49,19 @@ options:
                             narrow opens few columns per query, for proofs several times smaller
                             (what Starknet verification needs); wide has the shortest trace, for
                             the fastest Poseidon252 proving when proof size does not matter
-  --visibility GROUP=V,...  what a proof states (default input=public,output=public,
-                            weights=public): input=private keeps the inputs' values out of the
-                            statement (proofs are then zero-knowledge, docs/zero-knowledge.md);
-                            outputs and weights are public
+  --visibility GROUP=V,...  what a proof states of the inputs and outputs (default
+                            input=public,output=public,weights=public): public states the values,
+                            committed only their Poseidon2 digest (computed in the proof),
+                            private nothing. Proofs of a model with committed or private parts
+                            are zero-knowledge (docs/zero-knowledge.md). Weights are public
 )";
 
 constexpr std::string_view kRunUsage =
     R"(usage: tensorstark run MODEL.tsm --input IN.json [--output OUT.json]
 
 Runs the compiled model on an input with its exact integer semantics (what a proof proves), and
-prints each output next to float inference of the original ONNX model and the largest difference.
+prints each output next to float inference of the original ONNX model and the largest difference,
+then the Poseidon2 digest of each committed input or output (what a proof of the run states).
 
 options:
   --input FILE     the input, {"input_data": [[...]]} (required)
@@ -123,10 +126,15 @@ void PrintAirSize(const frontend::ModelAir& air) {
       std::get<air::AirLayout>(layout).column_log_sizes[0].size());
 }
 
-// The inputs' visibility from --visibility's comma-separated GROUP=V list (empty: public), or a
-// one-line error. Only the inputs can be private yet.
-std::variant<frontend::Visibility, std::string> ParseInputVisibility(std::string_view list) {
+struct Visibilities {
   frontend::Visibility input = frontend::Visibility::kPublic;
+  frontend::Visibility output = frontend::Visibility::kPublic;
+};
+
+// The inputs' and outputs' visibility from --visibility's comma-separated GROUP=V list (empty:
+// public), or a one-line error. The weights can only be public yet.
+std::variant<Visibilities, std::string> ParseVisibilities(std::string_view list) {
+  Visibilities visibilities;
   for (size_t begin = 0; begin < list.size();) {
     const size_t end = std::min(list.find(',', begin), list.size());
     const std::string_view item = list.substr(begin, end - begin);
@@ -134,22 +142,23 @@ std::variant<frontend::Visibility, std::string> ParseInputVisibility(std::string
     const size_t equals = item.find('=');
     const std::string_view group = item.substr(0, equals);
     const std::string_view value = equals == item.npos ? "" : item.substr(equals + 1);
-    if (group == "input") {
+    if (group == "input" || group == "output") {
       const std::optional<frontend::Visibility> parsed = frontend::ParseVisibility(value);
       if (!parsed) {
-        return fmt::format("--visibility: input must be public or private, not '{}'", value);
+        return fmt::format("--visibility: {} must be public, committed or private, not '{}'", group,
+                           value);
       }
-      input = *parsed;
-    } else if (group == "output" || group == "weights") {
+      (group == "input" ? visibilities.input : visibilities.output) = *parsed;
+    } else if (group == "weights") {
       if (value != "public") {
-        return fmt::format("--visibility: {} can only be public for now, not '{}'", group, value);
+        return fmt::format("--visibility: weights can only be public for now, not '{}'", value);
       }
     } else {
       return fmt::format("--visibility: '{}' is not GROUP=V with GROUP input, output or weights",
                          item);
     }
   }
-  return input;
+  return visibilities;
 }
 
 // The model commitments proofs will state under the two production configurations; a contract
@@ -202,8 +211,8 @@ int RunCompileCommand(std::span<char* const> args) {
   if (!trace_shape) {
     return UsageError("compile", kCompileUsage, "--layout must be narrow or wide");
   }
-  auto input_visibility = ParseInputVisibility(options.Get("visibility", ""));
-  if (const auto* error = std::get_if<std::string>(&input_visibility)) {
+  auto visibilities = ParseVisibilities(options.Get("visibility", ""));
+  if (const auto* error = std::get_if<std::string>(&visibilities)) {
     return UsageError("compile", kCompileUsage, *error);
   }
   try {
@@ -213,13 +222,16 @@ int RunCompileCommand(std::span<char* const> args) {
     }
     QuantizedModel model = frontend::CompileOnnxModel(onnx_path, calibration, quantize);
     model.trace_shape = *trace_shape;
-    model.input_visibility = std::get<frontend::Visibility>(input_visibility);
+    model.input_visibility = std::get<Visibilities>(visibilities).input;
+    model.output_visibility = std::get<Visibilities>(visibilities).output;
     fmt::print("compiled {} (calibration {})\n", onnx_path, calibration);
     PrintModelSummary(model);
     frontend::SaveQuantizedModel(model, output);
-    fmt::print("wrote {}: {} operators, {} weights and biases, {} layout, {} inputs\n", output,
-               model.ops.size(), WeightCount(model), frontend::TraceShapeName(model.trace_shape),
-               frontend::VisibilityName(model.input_visibility));
+    fmt::print("wrote {}: {} operators, {} weights and biases, {} layout, {} inputs, {} outputs\n",
+               output, model.ops.size(), WeightCount(model),
+               frontend::TraceShapeName(model.trace_shape),
+               frontend::VisibilityName(model.input_visibility),
+               frontend::VisibilityName(model.output_visibility));
     PrintCommitments(model);
     return 0;
   } catch (const FrontendError& e) {
@@ -260,6 +272,16 @@ int RunRunCommand(std::span<char* const> args) {
           model.tensor(model.outputs[o]).name, frontend::ShapeToString(got.shape),
           FormatValues(got.values), FormatValues(want.values), max_error,
           ScaleText(model.tensor(model.outputs[o]).frac_bits));
+    }
+    // What a proof of this run states of its committed tensors.
+    for (const auto& [kind, list, visibility] :
+         {std::tuple{"input", &model.inputs, model.input_visibility},
+          {"output", &model.outputs, model.output_visibility}}) {
+      if (visibility != frontend::Visibility::kCommitted) continue;
+      for (frontend::TensorId id : *list) {
+        fmt::print("{} '{}' committed: Poseidon2 digest {}\n", kind, model.tensor(id).name,
+                   frontend::ToHex(frontend::TensorDigest(run.values[id])));
+      }
     }
     if (options.Has("output")) WriteOutputsJson(options.Get("output", ""), run.outputs);
     return 0;

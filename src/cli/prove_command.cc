@@ -38,9 +38,9 @@ constexpr std::string_view kProveUsage =
     R"(usage: tensorstark prove MODEL.tsm --input IN.json -o PROOF.bin [options]
 
 Runs the compiled model on the input and proves that it produced the outputs: a Circle STARK over
-Mersenne-31 whose statement holds the input and output values (the outputs only, for a model
-compiled with --visibility input=private). Prints the outputs, and the time of each phase on
-stderr.
+Mersenne-31 whose statement holds the input and output values, or their Poseidon2 digests, or
+neither, as the model was compiled (--visibility). Prints what the proof states of the outputs
+and of the committed or private tensors, and the time of each phase on stderr.
 
 options:
   --input FILE       the input, {"input_data": [[...]]} (required)
@@ -54,7 +54,7 @@ options:
   --zk               zero knowledge: the proof reveals nothing about the trace (the activations,
                      and private inputs) beyond the statement (docs/zero-knowledge.md); the
                      weights and the stated values are public. Larger and slower. Always on for
-                     a model with private inputs
+                     a model with committed or private inputs or outputs
   --json             print one JSON object (times per phase, proof size, peak memory, outputs)
 )";
 
@@ -62,7 +62,8 @@ constexpr std::string_view kVerifyUsage =
     R"(usage: tensorstark verify MODEL.tsm PROOF.bin [--min-security-bits B]
 
 Checks that the proof shows the compiled model producing the outputs it states from the inputs it
-states. Prints "valid" and the outputs (exit 0), or "invalid" and the reason (exit 1).
+states. Prints "valid" and what the proof states of the outputs and of the committed or private
+tensors (exit 0), or "invalid" and the reason (exit 1).
 
 options:
   --min-security-bits B   reject proofs below B bits of security (default 96)
@@ -109,11 +110,26 @@ class Progress {
   std::vector<std::pair<std::string, double>> phases_;
 };
 
-void PrintOutputs(const frontend::QuantizedModel& model,
-                  const std::vector<frontend::Tensor>& outputs) {
-  for (size_t o = 0; o < outputs.size(); ++o) {
-    fmt::print("output '{}' {}: {}\n", model.tensor(model.outputs[o]).name,
-               frontend::ShapeToString(outputs[o].shape), FormatValues(outputs[o].values));
+// What a statement says of the outputs (their values, digests, or that they are private) and of
+// the inputs that are not public.
+void PrintStatement(const std::vector<frontend::ModelAir::StatedTensor>& statement) {
+  for (const frontend::ModelAir::StatedTensor& s : statement) {
+    const char* kind = s.is_input ? "input" : "output";
+    switch (s.visibility) {
+      case frontend::Visibility::kPublic:
+        if (!s.is_input) {
+          fmt::print("output '{}' {}: {}\n", s.name, frontend::ShapeToString(s.values.shape),
+                     FormatValues(s.values.values));
+        }
+        break;
+      case frontend::Visibility::kCommitted:
+        fmt::print("{} '{}' committed: Poseidon2 digest {}\n", kind, s.name,
+                   frontend::ToHex(s.digest));
+        break;
+      case frontend::Visibility::kPrivate:
+        fmt::print("{} '{}' private\n", kind, s.name);
+        break;
+    }
   }
 }
 
@@ -147,9 +163,9 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
     progress.Done();
     throw FrontendError("proving failed: " + air::ToString(*error));
   }
+  const air::StarkProof<H>& proof = std::get<air::StarkProof<H>>(proof_or_error);
   start = std::chrono::steady_clock::now();
-  const std::vector<uint8_t> bytes =
-      air::SerializeProof(std::get<air::StarkProof<H>>(proof_or_error));
+  const std::vector<uint8_t> bytes = air::SerializeProof(proof);
   const std::string path = options.Get("output", "");
   std::ofstream file(path, std::ios::binary);
   file.write(reinterpret_cast<const char*>(bytes.data()),
@@ -190,7 +206,7 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
              bytes.size(), config.SecurityBits(), options.Get("hash", "blake2s"),
              options.Get("profile", "fast"), config.zk ? ", zero knowledge" : "",
              frontend::ToHex(commitment));
-  PrintOutputs(model, run.outputs);
+  PrintStatement(air.Statement(proof.public_inputs));
   return 0;
 }
 
@@ -234,7 +250,7 @@ int VerifyWith(const frontend::QuantizedModel& model, std::span<const uint8_t> b
   fmt::print("valid ({} bits of security{}), model {}\n", proof.config.SecurityBits(),
              proof.config.zk ? ", zero knowledge" : "",
              frontend::ToHex(frontend::ModelAir::StatedCommitment(proof.public_inputs)));
-  PrintOutputs(model, air.Outputs(proof.public_inputs));
+  PrintStatement(air.Statement(proof.public_inputs));
   return 0;
 }
 
@@ -275,8 +291,11 @@ int RunProveCommand(std::span<char* const> args) {
                                    std::get<uint64_t>(threads));
   try {
     const frontend::QuantizedModel model = frontend::LoadQuantizedModel(model_path);
-    // A plain proof opens its trace, private inputs included.
-    if (model.input_visibility == frontend::Visibility::kPrivate) config.zk = true;
+    // A plain proof opens its trace, committed and private tensors included.
+    if (model.input_visibility != frontend::Visibility::kPublic ||
+        model.output_visibility != frontend::Visibility::kPublic) {
+      config.zk = true;
+    }
     const std::vector<frontend::Tensor> input =
         frontend::ReadInput(options.Get("input", ""), frontend::FloatGraphOf(model));
     fmt::print(stderr, "proving {} ({} thread(s)):\n", model_path, std::get<uint64_t>(threads));

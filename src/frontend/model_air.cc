@@ -7,6 +7,7 @@
 #include <cassert>
 #include <functional>
 #include <optional>
+#include <tuple>
 
 #include "air/framework.h"
 #include "air/layout.h"
@@ -14,12 +15,14 @@
 #include "air/lookup_component.h"
 #include "air/max_component.h"
 #include "air/model_relations.h"
+#include "air/poseidon2_sponge.h"
 #include "air/private_input_component.h"
 #include "air/range_table.h"
 #include "circle/bit_reverse.h"
 #include "frontend/frontend_error.h"
 #include "frontend/linear_plan.h"
 #include "hash/blake2s.h"
+#include "hash/poseidon2_m31.h"
 
 namespace tensorstark::frontend {
 namespace {
@@ -29,10 +32,26 @@ using air::LinearComponent;
 using air::LinearComponentShape;
 using field::M31;
 
-// The inputs whose values the statement holds: all of them, or none when they are private.
-const std::vector<TensorId>& StatedInputs(const QuantizedModel& model) {
-  static const std::vector<TensorId> kNone;
-  return model.input_visibility == Visibility::kPublic ? model.inputs : kNone;
+constexpr size_t kCommitmentWords = std::tuple_size_v<ModelCommitment>;
+
+// How many public inputs state a tensor of `size` elements: its values, its digest or nothing.
+size_t StatedWords(int64_t size, Visibility visibility) {
+  switch (visibility) {
+    case Visibility::kPublic:
+      return static_cast<size_t>(size);
+    case Visibility::kCommitted:
+      return hash::kPoseidon2Rate;
+    case Visibility::kPrivate:
+      return 0;
+  }
+  return 0;
+}
+
+std::vector<M31> ToM31(std::span<const int64_t> values) {
+  std::vector<M31> out;
+  out.reserve(values.size());
+  for (int64_t v : values) out.push_back(M31::FromSigned(v));
+  return out;
 }
 
 std::vector<M31> ToStorageOrder(std::vector<M31> column) {
@@ -63,15 +82,37 @@ struct ModelAir::Impl {
   using TraceBuilder = std::function<std::vector<std::vector<M31>>(
       const QuantizedRun& run, const RescaleHook& hook, std::vector<uint32_t>& range_counts)>;
 
+  // The public inputs stating a model input or output (after the commitment, in the order of
+  // the model's inputs, then its outputs): its values, its digest, or none.
+  struct StatedPart {
+    TensorId id = 0;
+    bool is_input = false;
+    Visibility visibility = Visibility::kPublic;
+    size_t first = 0;
+    size_t count = 0;
+  };
+
   const QuantizedModel& model;
-  std::vector<int64_t> base;                // address of element 0 of each tensor
-  std::vector<std::vector<int64_t>> reads;  // per tensor element: reads, model outputs included
+  std::vector<StatedPart> statement;
+  std::vector<int64_t> base;  // address of element 0 of each tensor
+  // Per tensor element: its reads, the statement's and the digests' included.
+  std::vector<std::vector<int64_t>> reads;
   std::vector<std::unique_ptr<air::Component>> components;
   std::vector<TraceBuilder> trace_builders;  // per component but the last (the range table)
   uint32_t next_data_column = 0;
   uint32_t next_table = 0;
 
   explicit Impl(const QuantizedModel& m) : model(m) {
+    size_t next_public_input = kCommitmentWords;
+    for (const auto& [is_input, list, visibility] :
+         {std::tuple{true, &model.inputs, model.input_visibility},
+          {false, &model.outputs, model.output_visibility}}) {
+      for (TensorId id : *list) {
+        const size_t count = StatedWords(model.tensor(id).size(), visibility);
+        statement.push_back({id, is_input, visibility, next_public_input, count});
+        next_public_input += count;
+      }
+    }
     int64_t next = 0;
     for (const QTensor& t : model.tensors) {
       base.push_back(next);
@@ -79,8 +120,13 @@ struct ModelAir::Impl {
       reads.emplace_back(t.kind == QTensor::Kind::kConstant ? 0 : t.size(), 0);
     }
     if (next >= int64_t{1} << 30) throw FrontendError("the model has more than 2^30 elements");
-    for (TensorId id : model.outputs) {
-      for (int64_t& r : reads[id]) ++r;
+    // A public output is read by the verifier's terms, a committed tensor by its digest.
+    for (const StatedPart& part : statement) {
+      const bool read = part.is_input ? part.visibility == Visibility::kCommitted
+                                      : part.visibility != Visibility::kPrivate;
+      if (read) {
+        for (int64_t& r : reads[part.id]) ++r;
+      }
     }
     // Every element's reads are known before any component's data columns are built.
     std::vector<std::vector<LinearPlan>> plans;
@@ -105,8 +151,11 @@ struct ModelAir::Impl {
         AddMax(std::get<ReduceOp>(model.ops[i]));
       }
     }
-    if (model.input_visibility == Visibility::kPrivate) {
+    if (model.input_visibility != Visibility::kPublic) {
       for (TensorId id : model.inputs) AddPrivateInput(id);
+    }
+    for (const StatedPart& part : statement) {
+      if (part.visibility == Visibility::kCommitted) AddDigest(part);
     }
     components.push_back(std::make_unique<FrameworkComponent<air::RangeTable>>(
         air::RangeTable(air::kRangeLimbBits)));
@@ -216,7 +265,23 @@ struct ModelAir::Impl {
         });
   }
 
-  // A private model input: its values in the trace, range-checked (air/private_input_component.h).
+  // A committed tensor's Poseidon2 digest, stated at part.first (air/poseidon2_sponge.h).
+  void AddDigest(const StatedPart& part) {
+    const QTensor& t = model.tensor(part.id);
+    std::vector<M31> addresses;
+    for (int64_t i = 0; i < t.size(); ++i) addresses.push_back(Address(part.id, i));
+    const std::string name = fmt::format("digest_{}", components.size());
+    const uint32_t first_data_column = AllocateDataColumns(2 * hash::kPoseidon2Rate);
+    components.push_back(std::make_unique<FrameworkComponent<air::Poseidon2TensorSponge>>(
+        air::Poseidon2TensorSponge(name, addresses, first_data_column, part.first)));
+    trace_builders.push_back(
+        [id = part.id](const QuantizedRun& run, const RescaleHook&, std::vector<uint32_t>&) {
+          return air::MakePoseidon2SpongeTrace(ToM31(run.values[id])).columns;
+        });
+  }
+
+  // A model input kept out of the statement (private or committed): its values in the trace,
+  // range-checked (air/private_input_component.h).
   void AddPrivateInput(TensorId id) {
     const QTensor& t = model.tensor(id);
     if (t.bound_bits > static_cast<int>(air::kValueBoundBits)) {
@@ -471,23 +536,20 @@ ModelAir::Witness ModelAir::GenerateWitness(const QuantizedRun& run,
   std::vector<M31> multiplicities;
   for (uint32_t count : range_counts) multiplicities.push_back(M31::FromCanonical(count));
   witness.traces.push_back({ToStorageOrder(std::move(multiplicities))});
-  for (const std::vector<TensorId>* list : {&StatedInputs(impl_->model), &impl_->model.outputs}) {
-    for (TensorId id : *list) {
-      for (int64_t v : run.values[id]) witness.public_inputs.push_back(M31::FromSigned(v));
+  for (const Impl::StatedPart& part : impl_->statement) {
+    const std::vector<M31> values = ToM31(run.values[part.id]);
+    if (part.visibility == Visibility::kPublic) {
+      witness.public_inputs.insert(witness.public_inputs.end(), values.begin(), values.end());
+    } else if (part.visibility == Visibility::kCommitted) {
+      const auto digest = TensorDigest(run.values[part.id]);
+      witness.public_inputs.insert(witness.public_inputs.end(), digest.begin(), digest.end());
     }
   }
+  assert(witness.public_inputs.size() == n_public_inputs());
   return witness;
 }
 
 namespace {
-
-int64_t PublicCount(const QuantizedModel& model) {
-  int64_t count = std::tuple_size_v<ModelCommitment>;
-  for (const std::vector<TensorId>* list : {&StatedInputs(model), &model.outputs}) {
-    for (TensorId id : *list) count += model.tensor(id).size();
-  }
-  return count;
-}
 
 int64_t SignedValue(M31 v) {
   const uint32_t x = v.value();
@@ -496,9 +558,13 @@ int64_t SignedValue(M31 v) {
 
 }  // namespace
 
-std::string ToHex(const ModelCommitment& commitment) {
+std::array<M31, 8> TensorDigest(std::span<const int64_t> values) {
+  return hash::Poseidon2SpongeDigest(ToM31(values));
+}
+
+std::string ToHex(std::span<const M31> words) {
   std::string hex = "0x";
-  for (M31 word : commitment) hex += fmt::format("{:08x}", word.value());
+  for (M31 word : words) hex += fmt::format("{:08x}", word.value());
   return hex;
 }
 
@@ -516,17 +582,16 @@ std::string ModelAir::LayoutDescription() const {
     }
   }
   const QuantizedModel& model = impl_->model;
-  for (const auto& [kind, list] : {std::pair{"input", &model.inputs}, {"output", &model.outputs}}) {
-    for (TensorId id : *list) {
-      const QTensor& t = model.tensor(id);
-      // Only a private input says so: the descriptions of models with public inputs, and so
-      // their commitments, are those from before the choice existed.
-      const bool is_private =
-          list == &model.inputs && model.input_visibility == Visibility::kPrivate;
-      text += fmt::format("{} {} shape {} frac_bits {} bound_bits {} address {}{}\n", kind, t.name,
-                          ShapeToString(t.shape), t.frac_bits, t.bound_bits, impl_->base[id],
-                          is_private ? " private" : "");
-    }
+  for (const Impl::StatedPart& part : impl_->statement) {
+    const QTensor& t = model.tensor(part.id);
+    // Only a tensor that is not public says so: the descriptions of models with public inputs
+    // and outputs, and so their commitments, are those from before the choice existed.
+    text += fmt::format("{} {} shape {} frac_bits {} bound_bits {} address {}{}\n",
+                        part.is_input ? "input" : "output", t.name, ShapeToString(t.shape),
+                        t.frac_bits, t.bound_bits, impl_->base[part.id],
+                        part.visibility == Visibility::kPublic
+                            ? ""
+                            : fmt::format(" {}", VisibilityName(part.visibility)));
   }
   return text;
 }
@@ -550,12 +615,10 @@ ModelCommitment ModelAir::StatedCommitment(std::span<const M31> public_inputs) {
 std::vector<ModelAir::InputRange> ModelAir::InputRanges() const {
   const QuantizedModel& model = impl_->model;
   std::vector<InputRange> ranges;
-  size_t next = std::tuple_size_v<ModelCommitment>;
-  for (TensorId id : StatedInputs(model)) {
-    const QTensor& t = model.tensor(id);
-    ranges.push_back(
-        {t.name, next, static_cast<size_t>(t.size()), static_cast<uint32_t>(t.bound_bits)});
-    next += t.size();
+  for (const Impl::StatedPart& part : impl_->statement) {
+    if (!part.is_input || part.visibility != Visibility::kPublic) continue;
+    const QTensor& t = model.tensor(part.id);
+    ranges.push_back({t.name, part.first, part.count, static_cast<uint32_t>(t.bound_bits)});
   }
   return ranges;
 }
@@ -576,40 +639,63 @@ std::optional<std::string> ModelAir::CheckInputs(std::span<const M31> public_inp
   return std::nullopt;
 }
 
-size_t ModelAir::n_public_inputs() const { return static_cast<size_t>(PublicCount(impl_->model)); }
+size_t ModelAir::n_public_inputs() const {
+  const Impl::StatedPart& last = impl_->statement.back();
+  return last.first + last.count;
+}
+
+size_t ModelAir::n_stated_inputs() const {
+  size_t count = 0;
+  for (const Impl::StatedPart& part : impl_->statement) {
+    if (part.is_input) count += part.count;
+  }
+  return count;
+}
 
 std::vector<air::PublicLogupTerm> ModelAir::PublicTerms(std::span<const M31> public_inputs) const {
-  const QuantizedModel& model = impl_->model;
-  assert(static_cast<int64_t>(public_inputs.size()) == PublicCount(model));
+  assert(public_inputs.size() == n_public_inputs());
   std::vector<air::PublicLogupTerm> terms;
-  size_t next = std::tuple_size_v<ModelCommitment>;
   const std::string relation = air::TensorRelation().name;
-  for (TensorId id : StatedInputs(model)) {
-    for (int64_t i = 0; i < model.tensor(id).size(); ++i) {
-      const M31 reads = M31::FromCanonical(static_cast<uint32_t>(impl_->reads[id][i]));
-      terms.push_back({relation, {impl_->Address(id, i), public_inputs[next++]}, -reads});
-    }
-  }
-  for (TensorId id : model.outputs) {
-    for (int64_t i = 0; i < model.tensor(id).size(); ++i) {
-      terms.push_back({relation, {impl_->Address(id, i), public_inputs[next++]}, M31::One()});
+  for (const Impl::StatedPart& part : impl_->statement) {
+    if (part.visibility != Visibility::kPublic) continue;
+    for (size_t i = 0; i < part.count; ++i) {
+      const auto index = static_cast<int64_t>(i);
+      // An input is yielded once per read, an output read once.
+      const M31 multiplicity =
+          part.is_input ? -M31::FromCanonical(static_cast<uint32_t>(impl_->reads[part.id][i]))
+                        : M31::One();
+      terms.push_back({relation,
+                       {impl_->Address(part.id, index), public_inputs[part.first + i]},
+                       multiplicity});
     }
   }
   return terms;
 }
 
-std::vector<Tensor> ModelAir::Outputs(std::span<const M31> public_inputs) const {
-  const QuantizedModel& model = impl_->model;
-  size_t next = std::tuple_size_v<ModelCommitment>;
-  for (TensorId id : StatedInputs(model)) next += model.tensor(id).size();
-  std::vector<Tensor> outputs;
-  for (TensorId id : model.outputs) {
-    const QTensor& t = model.tensor(id);
-    Tensor out = Tensor::Zeros(t.type, t.shape);
-    for (double& v : out.values) {
-      v = std::ldexp(static_cast<double>(SignedValue(public_inputs[next++])), -t.frac_bits);
+std::vector<ModelAir::StatedTensor> ModelAir::Statement(std::span<const M31> public_inputs) const {
+  assert(public_inputs.size() == n_public_inputs());
+  std::vector<StatedTensor> stated;
+  for (const Impl::StatedPart& part : impl_->statement) {
+    const QTensor& t = impl_->model.tensor(part.id);
+    StatedTensor s{t.name, part.is_input, part.visibility, {}, {}};
+    const std::span<const M31> words = public_inputs.subspan(part.first, part.count);
+    if (part.visibility == Visibility::kPublic) {
+      s.values = Tensor::Zeros(t.type, t.shape);
+      for (size_t i = 0; i < words.size(); ++i) {
+        s.values.values[i] = std::ldexp(static_cast<double>(SignedValue(words[i])), -t.frac_bits);
+      }
+    } else {
+      s.digest.assign(words.begin(), words.end());
     }
-    outputs.push_back(std::move(out));
+    stated.push_back(std::move(s));
+  }
+  return stated;
+}
+
+std::vector<Tensor> ModelAir::Outputs(std::span<const M31> public_inputs) const {
+  std::vector<Tensor> outputs;
+  for (StatedTensor& s : Statement(public_inputs)) {
+    if (!s.is_input && s.visibility == Visibility::kPublic) outputs.push_back(std::move(s.values));
   }
   return outputs;
 }

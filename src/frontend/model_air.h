@@ -2,12 +2,17 @@
 // the global address of every tensor element, and the witness (main traces and public inputs)
 // from an integer run.
 //
-// Public inputs (the statement): the model commitment (8 words), then the model inputs' quantized
-// values, then the outputs', in tensor order (as M31, negative values as p - |v|). The verifier
-// turns the values into the public LogUp terms of the tensor relation: it yields each input
-// element as many times as operators read it, and reads each output element once. Private inputs
-// (QuantizedModel::input_visibility) are not in the statement: a component per input tensor
-// yields them from the trace instead, range-checked (air/private_input_component.h).
+// Public inputs (the statement): the model commitment (8 words), then what the statement says of
+// each model input, then of each output (QuantizedModel::input_visibility, output_visibility):
+//   - public: its quantized values in tensor order (as M31, negative values as p - |v|). The
+//     verifier turns them into public LogUp terms of the tensor relation: it yields each input
+//     element as many times as operators read it, and reads each output element once;
+//   - committed: the 8 words of its Poseidon2 digest (hash::Poseidon2SpongeDigest of its values),
+//     which a sponge component computes in the AIR from the elements it reads
+//     (air/poseidon2_sponge.h);
+//   - private: nothing.
+// A model input that is not public is yielded from the trace by a component per input tensor,
+// range-checked (air/private_input_component.h); a private output is read by nothing.
 //
 // The model commitment is BLAKE2s over the layout description (components, their sizes, columns
 // and constraints, the inputs' and outputs' shapes, scales and bounds) and the root of the
@@ -38,7 +43,12 @@
 namespace tensorstark::frontend {
 
 using ModelCommitment = std::array<field::M31, 8>;
-std::string ToHex(const ModelCommitment& commitment);
+// 0x and the words' hex, 8 digits each.
+std::string ToHex(std::span<const field::M31> words);
+
+// The digest a proof states of a committed tensor with these quantized values: Poseidon2 over M31
+// (hash::Poseidon2SpongeDigest) of the values as M31.
+std::array<field::M31, 8> TensorDigest(std::span<const int64_t> values);
 
 class ModelAir {
  public:
@@ -72,8 +82,10 @@ class ModelAir {
   Witness GenerateWitness(const QuantizedRun& run, const ModelCommitment& commitment,
                           const RescaleHook& hook = nullptr) const;
 
-  // The statement's length: the commitment and the inputs' and outputs' element counts.
+  // The statement's length: the commitment and the words stating the inputs and outputs.
   size_t n_public_inputs() const;
+  // How many of them state the inputs (after the commitment; the outputs' follow).
+  size_t n_stated_inputs() const;
 
   // The statement's values of one model input: count values from first, each in
   // [-2^bound_bits, 2^bound_bits) (the tensor's bounds, which the no-wrap analysis assumes).
@@ -93,7 +105,17 @@ class ModelAir {
   // (of length n_public_inputs()).
   std::vector<air::PublicLogupTerm> PublicTerms(std::span<const field::M31> public_inputs) const;
 
-  // The model outputs, dequantized, from the public inputs (of length n_public_inputs()).
+  // What a statement (of length n_public_inputs()) says of each model input, then each output.
+  struct StatedTensor {
+    std::string name;
+    bool is_input = false;
+    Visibility visibility = Visibility::kPublic;
+    Tensor values;                   // public: the values, dequantized
+    std::vector<field::M31> digest;  // committed: the Poseidon2 digest
+  };
+  std::vector<StatedTensor> Statement(std::span<const field::M31> public_inputs) const;
+
+  // The public model outputs, dequantized, from the public inputs (of length n_public_inputs()).
   std::vector<Tensor> Outputs(std::span<const field::M31> public_inputs) const;
 
  private:

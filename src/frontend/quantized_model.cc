@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "frontend/frontend_error.h"
 #include "frontend/onnx_import.h"
@@ -287,11 +288,20 @@ std::optional<TraceShape> ParseTraceShape(std::string_view name) {
 }
 
 std::string VisibilityName(Visibility visibility) {
-  return visibility == Visibility::kPublic ? "public" : "private";
+  switch (visibility) {
+    case Visibility::kPublic:
+      return "public";
+    case Visibility::kCommitted:
+      return "committed";
+    case Visibility::kPrivate:
+      return "private";
+  }
+  return "";
 }
 
 std::optional<Visibility> ParseVisibility(std::string_view name) {
   if (name == "public") return Visibility::kPublic;
+  if (name == "committed") return Visibility::kCommitted;
   if (name == "private") return Visibility::kPrivate;
   return std::nullopt;
 }
@@ -302,6 +312,7 @@ void SaveQuantizedModel(const QuantizedModel& model, const std::string& path) {
             {"source", model.source},
             {"trace_shape", TraceShapeName(model.trace_shape)},
             {"input_visibility", VisibilityName(model.input_visibility)},
+            {"output_visibility", VisibilityName(model.output_visibility)},
             {"onnx", json::binary(std::vector<uint8_t>(model.onnx.begin(), model.onnx.end()))}};
   for (const QTensor& t : model.tensors) j["tensors"].push_back(TensorToJson(t));
   j["ops"] = json::array();
@@ -334,11 +345,13 @@ QuantizedModel LoadQuantizedModel(const std::string& path) {
         ParseTraceShape(j.value("trace_shape", std::string("wide")));
     if (!shape) throw FrontendError("unknown trace shape");
     model.trace_shape = *shape;
-    // Models compiled before the choice existed state their inputs.
-    const std::optional<Visibility> input_visibility =
-        ParseVisibility(j.value("input_visibility", std::string("public")));
-    if (!input_visibility) throw FrontendError("unknown input visibility");
-    model.input_visibility = *input_visibility;
+    // Models compiled before the choice existed state their inputs and outputs.
+    for (auto [key, visibility] : {std::pair{"input_visibility", &model.input_visibility},
+                                   {"output_visibility", &model.output_visibility}}) {
+      const std::optional<Visibility> parsed = ParseVisibility(j.value(key, std::string("public")));
+      if (!parsed) throw FrontendError(fmt::format("unknown {}", key));
+      *visibility = *parsed;
+    }
     const auto& onnx = j.at("onnx").get_binary();
     model.onnx.assign(onnx.begin(), onnx.end());
     Validate(model);

@@ -136,9 +136,10 @@ using QOp = std::variant<LinearOp, ElementwiseOp, LookupOp, ReduceOp, DotOp>;
 // several times smaller (for verification on Starknet), at the cost of a longer trace.
 enum class TraceShape : uint8_t { kWide, kNarrow };
 
-// Whether a proof states the model inputs' values (public) or keeps them in its trace (private:
-// the statement holds the commitment and the outputs only, and a zero-knowledge proof hides them).
-enum class Visibility : uint8_t { kPublic, kPrivate };
+// What a proof states about the model inputs (or outputs): their values (public), their Poseidon2
+// digest, computed in the AIR (committed), or nothing (private). Committed and private tensors
+// live in the trace only, which a zero-knowledge proof hides.
+enum class Visibility : uint8_t { kPublic, kCommitted, kPrivate };
 
 struct QuantizedModel {
   std::vector<QTensor> tensors;
@@ -149,6 +150,7 @@ struct QuantizedModel {
   std::string source;             // the path it was compiled from, for reports
   TraceShape trace_shape = TraceShape::kNarrow;
   Visibility input_visibility = Visibility::kPublic;
+  Visibility output_visibility = Visibility::kPublic;
 
   const QTensor& tensor(TensorId id) const { return tensors.at(id); }
 };
@@ -156,7 +158,7 @@ struct QuantizedModel {
 // "wide" or "narrow", and back (nullopt for anything else).
 std::string TraceShapeName(TraceShape shape);
 std::optional<TraceShape> ParseTraceShape(std::string_view name);
-// "public" or "private", and back (nullopt for anything else).
+// "public", "committed" or "private", and back (nullopt for anything else).
 std::string VisibilityName(Visibility visibility);
 std::optional<Visibility> ParseVisibility(std::string_view name);
 

@@ -91,11 +91,34 @@ cmp -s "$work/run.json" "$work/private_outputs.json" || fail "private-input outp
 stated=$("$ts" inspect "$work/private.bin" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['public_inputs']))")
 [ "$stated" = 18 ] || fail "a private-input proof states $stated values, expected 18"
 expect_error 1 "invalid" "$ts" verify "$work/mlp.tsm" "$work/private.bin" --min-security-bits 0
+# Committed inputs and outputs: run prints their Poseidon2 digests, the zero-knowledge proof states
+# the same (the commitment and two digests), and verify prints them; a proof of another input
+# states another input digest.
+"$ts" compile "$mlp/model.onnx" -o "$work/committed.tsm" --calibration "$mlp/calibration.json" \
+  --visibility input=committed,output=committed | grep -q "committed inputs, committed outputs" \
+  || fail "compile --visibility input=committed,output=committed did not say so"
+"$ts" run "$work/committed.tsm" --input "$mlp/input.json" | grep "Poseidon2 digest" >"$work/run_digests.txt"
+[ "$(wc -l <"$work/run_digests.txt")" = 2 ] || fail "run does not print the two digests"
+"$ts" prove "$work/committed.tsm" --input "$mlp/input.json" -o "$work/committed.bin" \
+  --profile test 2>/dev/null | grep "Poseidon2 digest" >"$work/prove_digests.txt"
+cmp -s "$work/run_digests.txt" "$work/prove_digests.txt" || fail "prove states other digests than run's"
+"$ts" verify "$work/committed.tsm" "$work/committed.bin" --min-security-bits 0 >"$work/verified.txt" \
+  || fail "the committed proof does not verify"
+grep "Poseidon2 digest" "$work/verified.txt" | cmp -s - "$work/run_digests.txt" \
+  || fail "verify prints other digests than run's"
+stated=$("$ts" inspect "$work/committed.bin" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['public_inputs']))")
+[ "$stated" = 24 ] || fail "a committed proof states $stated values, expected 24"
+python3 -c "import json; print(json.dumps({'input_data': [[v * 0.5 for v in json.load(open('$mlp/input.json'))['input_data'][0]]]}))" \
+  >"$work/other_input.json"
+"$ts" run "$work/committed.tsm" --input "$work/other_input.json" | grep "^input .*digest" \
+  >"$work/other_digest.txt" || fail "run does not print the other input's digest"
+grep "^input" "$work/run_digests.txt" | cmp -s - "$work/other_digest.txt" \
+  && fail "another input has the same digest"
 
 # Bad input.
 expect_error 2 "--layout must be narrow or wide" "$ts" compile "$mlp/model.onnx" \
   -o "$work/x.tsm" --layout tall
-expect_error 2 "input must be public or private, not 'secret'" "$ts" compile "$mlp/model.onnx" \
+expect_error 2 "input must be public, committed or private, not 'secret'" "$ts" compile "$mlp/model.onnx" \
   -o "$work/x.tsm" --visibility input=secret
 expect_error 2 "weights can only be public for now" "$ts" compile "$mlp/model.onnx" \
   -o "$work/x.tsm" --visibility weights=private

@@ -1,0 +1,184 @@
+// Committed and private model inputs and outputs (compile --visibility): what the statement holds
+// of each, proofs (zero-knowledge, as `prove` makes them) verify, the commitments differ from the
+// model with public inputs and outputs, a private input outside the range the model was compiled
+// for is rejected, and a committed tensor's stated digest is the Poseidon2 digest of its values:
+// a proof stating any other is rejected.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <bit>
+#include <functional>
+#include <utility>
+
+#include "air/errors.h"
+#include "air/profiles.h"
+#include "air/prover.h"
+#include "frontend/compile.h"
+#include "frontend/float_eval.h"
+#include "frontend/frontend_error.h"
+#include "frontend/input_file.h"
+#include "frontend/model_air.h"
+#include "frontend/quantized_eval.h"
+#include "hash/blake2s_channel.h"
+#include "hash/blake2s_merkle_hasher.h"
+#include "hash/poseidon2_m31.h"
+
+namespace tensorstark::frontend {
+namespace {
+
+using Channel = hash::Blake2sChannel;
+using Hasher = hash::Blake2sMerkleHasher;
+using Proof = air::StarkProof<Hasher>;
+
+air::ProofConfig ZkConfig() {
+  air::ProofConfig config = air::ProfileConfig(air::Profile::kTest);
+  config.zk = true;
+  return config;
+}
+
+struct Example {
+  QuantizedModel model;
+  QuantizedRun run;
+};
+
+// fashion_mlp with the given visibilities.
+Example Mlp(Visibility input, Visibility output = Visibility::kPublic) {
+  const std::string dir = std::string(TENSORSTARK_EXAMPLES) + "/fashion_mlp";
+  Example e;
+  e.model = CompileOnnxModel(dir + "/model.onnx", dir + "/calibration.json");
+  e.model.input_visibility = input;
+  e.model.output_visibility = output;
+  e.run = RunQuantized(e.model, ReadInput(dir + "/input.json", FloatGraphOf(e.model)));
+  return e;
+}
+
+ModelCommitment CommitmentOf(const ModelAir& air) {
+  auto key = SetupModel<Hasher>(air, ZkConfig());
+  if (auto* error = std::get_if<std::string>(&key)) FAIL(*error);
+  return std::get<ModelKey<Hasher>>(key).commitment;
+}
+
+// A zero-knowledge proof of `run` against `air` (with the self-check unless `check` is false),
+// its statement rewritten by `cheat` first if given.
+Proof ProveOrFail(const ModelAir& air, const QuantizedRun& run, bool check = true,
+                  const std::function<void(std::vector<field::M31>&)>& cheat = nullptr) {
+  ModelAir::Witness witness = air.GenerateWitness(run, CommitmentOf(air));
+  if (cheat) cheat(witness.public_inputs);
+  air::ProveOptions options;
+  options.check_constraints = check;
+  options.n_public_inputs = air.n_public_inputs();
+  options.zk_seed = hash::RandomSeed{7};
+  auto result = air::Prove<Channel, Hasher>(ZkConfig(), air.components(), std::move(witness.traces),
+                                            std::move(witness.public_inputs), options);
+  if (auto* error = std::get_if<air::ProvingError>(&result)) FAIL(air::ToString(*error));
+  return std::get<Proof>(std::move(result));
+}
+
+TEST_CASE("a model with private inputs states only its outputs, and its proof verifies") {
+  const Example e = Mlp(Visibility::kPrivate);
+  const ModelAir air(e.model);
+  const int64_t n_outputs = e.model.tensor(e.model.outputs[0]).size();
+  CHECK(air.n_public_inputs() == 8 + static_cast<size_t>(n_outputs));
+  CHECK(air.InputRanges().empty());
+  const Proof proof = ProveOrFail(air, e.run);
+  CHECK(proof.public_inputs.size() == air.n_public_inputs());
+  const auto error = VerifyModelProof<Channel, Hasher>(air, proof, 0);
+  CHECK_MESSAGE(!error, (error ? error->message : ""));
+  CHECK(air.Outputs(proof.public_inputs)[0].values == e.run.outputs[0].values);
+
+  // The same model with public inputs is another AIR, with another commitment.
+  QuantizedModel stated = e.model;
+  stated.input_visibility = Visibility::kPublic;
+  CHECK(CommitmentOf(ModelAir(stated)) != CommitmentOf(air));
+}
+
+TEST_CASE("a private input outside the range the model was compiled for is rejected") {
+  const Example e = Mlp(Visibility::kPrivate);
+  // The model compiled for inputs below 2^k, the largest power of two the largest input reaches:
+  // that input is just outside.
+  QuantizedModel narrower = e.model;
+  const std::vector<int64_t>& values = e.run.values[narrower.inputs[0]];
+  const int64_t largest = *std::max_element(values.begin(), values.end());
+  REQUIRE(largest > 0);
+  narrower.tensors[narrower.inputs[0]].bound_bits =
+      static_cast<int>(std::bit_width(static_cast<uint64_t>(largest))) - 1;
+  const ModelAir air(narrower);
+  const Proof proof = ProveOrFail(air, e.run, /*check=*/false);
+  const auto error = VerifyModelProof<Channel, Hasher>(air, proof, 0);
+  REQUIRE(error);
+  CHECK(error->kind == air::VerificationError::Kind::kClaimedSumsNotZero);
+}
+
+TEST_CASE("a private input must fit the range check") {
+  Example e = Mlp(Visibility::kPrivate);
+  e.model.tensors[e.model.inputs[0]].bound_bits = 16;
+  CHECK_THROWS_WITH_AS(ModelAir(e.model), doctest::Contains("more than a private input can have"),
+                       FrontendError);
+}
+
+std::vector<field::M31> Digest(const std::vector<int64_t>& values) {
+  std::vector<field::M31> words;
+  for (int64_t v : values) words.push_back(field::M31::FromSigned(v));
+  const auto digest = hash::Poseidon2SpongeDigest(words);
+  return {digest.begin(), digest.end()};
+}
+
+TEST_CASE("committed inputs and outputs: the proof states their Poseidon2 digests") {
+  const Example e = Mlp(Visibility::kCommitted, Visibility::kCommitted);
+  const ModelAir air(e.model);
+  CHECK(air.n_public_inputs() == 8 + 8 + 8);
+  CHECK(air.n_stated_inputs() == 8);
+  CHECK(air.InputRanges().empty());
+  const Proof proof = ProveOrFail(air, e.run);
+  const auto error = VerifyModelProof<Channel, Hasher>(air, proof, 0);
+  CHECK_MESSAGE(!error, (error ? error->message : ""));
+  const std::vector<ModelAir::StatedTensor> stated = air.Statement(proof.public_inputs);
+  REQUIRE(stated.size() == 2);
+  CHECK(stated[0].is_input);
+  CHECK(stated[0].visibility == Visibility::kCommitted);
+  CHECK(stated[0].digest == Digest(e.run.values[e.model.inputs[0]]));
+  CHECK(stated[1].digest == Digest(e.run.values[e.model.outputs[0]]));
+  CHECK(air.Outputs(proof.public_inputs).empty());
+
+  // Every visibility is another AIR, with another commitment.
+  CHECK(CommitmentOf(air) != CommitmentOf(ModelAir(Mlp(Visibility::kCommitted).model)));
+  CHECK(CommitmentOf(air) != CommitmentOf(ModelAir(Mlp(Visibility::kPublic).model)));
+}
+
+TEST_CASE("a proof stating another digest of a committed tensor is rejected") {
+  const Example e = Mlp(Visibility::kCommitted, Visibility::kCommitted);
+  const ModelAir air(e.model);
+  // The digest of another input (one value changed), and of the outputs with one word changed.
+  std::vector<int64_t> other_input = e.run.values[e.model.inputs[0]];
+  other_input[3] += 1;
+  const std::vector<field::M31> other_digest = Digest(other_input);
+  for (const size_t first : {size_t{8}, size_t{16}}) {
+    CAPTURE(first);
+    const Proof proof =
+        ProveOrFail(air, e.run, /*check=*/false, [&](std::vector<field::M31>& statement) {
+          if (first == 8) {
+            std::copy(other_digest.begin(), other_digest.end(), statement.begin() + 8);
+          } else {
+            statement[first + 5] += field::M31::One();
+          }
+        });
+    const auto error = VerifyModelProof<Channel, Hasher>(air, proof, 0);
+    REQUIRE(error);
+    CHECK(error->kind == air::VerificationError::Kind::kOodsMismatch);
+  }
+}
+
+TEST_CASE("private outputs: the statement holds the inputs only") {
+  const Example e = Mlp(Visibility::kPublic, Visibility::kPrivate);
+  const ModelAir air(e.model);
+  const int64_t n_inputs = e.model.tensor(e.model.inputs[0]).size();
+  CHECK(air.n_public_inputs() == 8 + static_cast<size_t>(n_inputs));
+  const Proof proof = ProveOrFail(air, e.run);
+  const auto error = VerifyModelProof<Channel, Hasher>(air, proof, 0);
+  CHECK_MESSAGE(!error, (error ? error->message : ""));
+  CHECK(air.Outputs(proof.public_inputs).empty());
+  CHECK(air.Statement(proof.public_inputs)[1].visibility == Visibility::kPrivate);
+}
+
+}  // namespace
+}  // namespace tensorstark::frontend
