@@ -4,8 +4,8 @@
 import { poseidonHashMany } from '@scure/starknet';
 
 // publicInputs: the proof's public inputs (`tensorstark inspect`'s public_inputs: the commitment's
-// 8 words, then the model inputs' and outputs' values); nInputs: how many of them are inputs
-// (statedInputCount).
+// 8 words, then what the proof states of the model inputs and of the outputs: values or
+// digests); nInputs: how many of them state the inputs (statedInputCount).
 // Returns hex strings: { model, inputsHash, outputsHash, fact }.
 export function factOf(publicInputs, nInputs) {
   const values = publicInputs.map(BigInt);
@@ -17,14 +17,11 @@ export function factOf(publicInputs, nInputs) {
     fact: hex(poseidonHashMany([model, inputsHash, outputsHash])) };
 }
 
-// How many of a proof's public inputs are model inputs, from the model's generated AIR module
-// (`tensorstark cairo-gen`): the counts of its statement's input bounds, as the contract counts
-// them (none when the inputs are private). Throws if the module has no statement.
+// How many of a proof's public inputs state the model inputs (their values, their digest, or
+// none), from the model's generated AIR module (`tensorstark cairo-gen`), as the contract reads
+// it. Throws if the module has no statement.
 export function statedInputCount(airModule) {
-  const fields = /input_bounds: input_bounds\(array!\[([\d,\s]*)\]/.exec(airModule)?.[1];
-  if (fields === undefined) throw new Error('the AIR module has no input bounds');
-  const values = fields.split(',').map((v) => v.trim()).filter((v) => v !== '').map(Number);
-  let count = 0;
-  for (let i = 1; i < values.length; i += 3) count += values[i];  // (first input, count, bits)
-  return count;
+  const count = /n_stated_inputs: (\d+),/.exec(airModule)?.[1];
+  if (count === undefined) throw new Error('the AIR module states no input count');
+  return Number(count);
 }

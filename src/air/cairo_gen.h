@@ -29,6 +29,7 @@ struct CairoStatement {
   uint32_t log_blowup_factor = 0;
   bool zero_knowledge = false;  // whether the module reads zero-knowledge proofs (and only those)
   size_t n_public_inputs = 0;   // the statement's length
+  size_t n_stated_inputs = 0;   // how many of its values (after the commitment) state the inputs
   std::string tensor_relation;  // the relation of every public term
   // `count` terms: public input first_input + i at address + i, with one multiplicity.
   struct TermRun {

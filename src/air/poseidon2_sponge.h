@@ -1,23 +1,33 @@
 // A committed tensor's Poseidon2 digest as an AIR component (hash::Poseidon2SpongeDigest; issue 6
-// §2, docs/zero-knowledge.md): row r absorbs values 8r … 8r + 7 of the tensor, read from the
-// tensor relation at their addresses, and permutes; row 0 checks that the state the last row leaves
-// (the row before it, cyclically) carries the digest stated in the public inputs. So a proof
-// states the digest of values that the rest of the AIR uses, and nothing more about them.
+// §2, docs/zero-knowledge.md): it absorbs the tensor's values 8 at a time, read from the tensor
+// relation at their addresses, and row 0 checks that the state the sponge ends in carries the
+// digest stated in the public inputs. So a proof states the digest of values that the rest of the
+// AIR uses, and nothing more about them.
 //
-// Columns of a row: the 8 absorbed values, the 16 lanes of the input state, the permutation's
-// round columns (poseidon2_component.h), the 16 lanes of the output state. Constraints:
-//   - input = values + previous output on lanes 0–7, previous output on lanes 8–15, except on row
-//   0,
-//     where lane 8 is the number of values and lanes 9–15 are 0 (is_first·… + (1 - is_first)·…);
-//   - the rounds; output = the rounds' result;
-//   - a padding value (multiplicity 0) is 0;
-//   - on row 0, lanes 0–7 of the last row's output equal the stated digest.
-// Data columns: the 8 addresses and the 8 multiplicities (1 for a value, 0 for padding) per row.
+// One permutation takes a block of kRowsPerBlock rows, one round per row: few columns, which is
+// what a verifier pays for per query (the Cairo verifier, on Starknet). Row t of a block holds the
+// state s_t; the s-box columns hold (s_t + c_t)^3 and (s_t + c_t)^5 on every lane, c_t the round
+// constants of the round row t computes (zero on rows that compute none, whose s-box columns are
+// constrained all the same and unused). How s_t follows from row t - 1 (kinds below):
+//   t = 0          absorb:  s_0 = the previous block's output + the block's 8 values on lanes 0–7
+//                           (on the component's first row: the values, lane 8 the number of
+//                           values, the other lanes 0);
+//   t = 1          external: s_1 = M_E·s_0 (the layer before the first round);
+//   t = 2–5, 20–23 full:     s_t = M_E·(s-box_(t-1));
+//   t = 6–19       partial:  s_t = M_I·(s-box_(t-1) on lane 0, s_(t-1) on lanes 1–15);
+//   t = 24–31      copy:     s_t = s_(t-1), so row 31 holds the block's output.
+// Row 0's previous row is the last block's row 31: its lanes 0–7 must be the stated digest.
+// A padding value (multiplicity 0) must be 0.
+//
+// Columns of a row: the 8 values (used on absorb rows), the 16 lanes of s_t, the 16 cubes, the 16
+// fifth powers. Data columns, from first_data_column on: the 8 addresses, the 8 multiplicities (1
+// for a value, 0 for padding and on other rows), the absorb selector (0 on row 0, whose state the
+// first-row constraint fixes); then, repeating every block, the external, full, partial and copy
+// selectors and the 16 round constants.
 #pragma once
 
 #include <array>
 #include <cstdint>
-#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -25,54 +35,87 @@
 #include "air/component.h"
 #include "air/data_component.h"
 #include "air/model_relations.h"
-#include "air/poseidon2_component.h"
+#include "hash/poseidon2_m31.h"
 
 namespace tensorstark::air {
 
 class Poseidon2TensorSponge : public DataComponent {
  public:
+  static constexpr uint32_t kRowsPerBlock = 32;
+  static constexpr uint32_t kDataColumns = 2 * hash::kPoseidon2Rate + 5 + hash::kPoseidon2Width;
+  static constexpr uint32_t kTraceColumns = hash::kPoseidon2Rate + 3 * hash::kPoseidon2Width;
+
   // The digest of the values at `addresses` (in order), stated at public inputs
-  // digest_public_input … + 7; the component's 16 data columns are the AIR's data columns
-  // first_data_column … + 15.
+  // digest_public_input … + 7; the component's data columns are the AIR's data columns
+  // first_data_column … + kDataColumns - 1.
   Poseidon2TensorSponge(std::string name, std::span<const field::M31> addresses,
                         uint32_t first_data_column, size_t digest_public_input);
-
-  size_t n_values() const { return n_values_; }
 
   template <class E>
   void Evaluate(E& eval) const {
     using F = typename E::F;
-    constexpr size_t kRate = hash::kPoseidon2Rate;
+    using field::M31;
+    constexpr size_t kRate = hash::kPoseidon2Rate, kWidth = hash::kPoseidon2Width;
+    const F one = eval.ConstantF(M31::One());
     const F first = eval.GetPreprocessedColumn({PreprocessedColumnId::Kind::kIsFirst, log_size()});
     std::array<F, kRate> values;
     for (size_t j = 0; j < kRate; ++j) {
       values[j] = eval.NextTraceMask();
       const F multiplicity = Data(eval, kRate + j);
-      eval.AddConstraint((F(eval.ConstantF(field::M31::One())) - multiplicity) * values[j]);
+      eval.AddConstraint((one - multiplicity) * values[j]);
       eval.AddToRelation(TensorRelation(), multiplicity, {Data(eval, j), values[j]});
     }
-    std::array<F, hash::kPoseidon2Width> input;
-    for (F& lane : input) lane = eval.NextTraceMask();
-    std::array<F, hash::kPoseidon2Width> state = input;
-    Poseidon2Rounds(eval, state);
-    const F not_first = eval.ConstantF(field::M31::One()) - first;
-    for (size_t i = 0; i < hash::kPoseidon2Width; ++i) {
-      const auto [previous, output] =
+    std::array<F, kWidth> state, previous_state, cube, fifth, previous_fifth;
+    for (size_t i = 0; i < kWidth; ++i) {
+      const auto [before, now] =
           eval.template NextInteractionMask<2>(kTraceTree, std::array<int, 2>{-1, 0});
-      eval.AddConstraint(output - state[i]);
-      // The first row starts from the initial capacity; every other row from the last output.
-      const F initial = eval.ConstantF(
-          i == kRate ? field::M31::FromCanonical(static_cast<uint32_t>(n_values_)) : field::M31());
-      const F absorbed = i < kRate ? values[i] : eval.ConstantF(field::M31());
-      eval.AddConstraint(input[i] - absorbed - not_first * previous - first * initial);
+      previous_state[i] = before;
+      state[i] = now;
+    }
+    for (F& lane : cube) lane = eval.NextTraceMask();
+    for (size_t i = 0; i < kWidth; ++i) {
+      const auto [before, now] =
+          eval.template NextInteractionMask<2>(kTraceTree, std::array<int, 2>{-1, 0});
+      previous_fifth[i] = before;
+      fifth[i] = now;
+    }
+    for (size_t i = 0; i < kWidth; ++i) {
+      const F x = state[i] + Data(eval, kRoundConstants + i);
+      eval.AddConstraint(cube[i] - x * x * x);
+      eval.AddConstraint(fifth[i] - cube[i] * x * x);
+    }
+    // The state each kind of row would hold, from the previous row.
+    std::array<F, kWidth> external = previous_state, full = previous_fifth, partial = previous_state;
+    hash::Poseidon2ExternalLayer(external);
+    hash::Poseidon2ExternalLayer(full);
+    partial[0] = previous_fifth[0];
+    hash::Poseidon2InternalLayer(partial);
+    const F absorb = Data(eval, kAbsorb), external_row = Data(eval, kExternal),
+            full_row = Data(eval, kFull), partial_row = Data(eval, kPartial),
+            copy = Data(eval, kCopy);
+    const F any_row = absorb + external_row + full_row + partial_row + copy;
+    const F zero = eval.ConstantF(M31());
+    for (size_t i = 0; i < kWidth; ++i) {
+      const F value = i < kRate ? values[i] : zero;
+      const F expected = absorb * (previous_state[i] + value) + external_row * external[i] +
+                         full_row * full[i] + partial_row * partial[i] + copy * previous_state[i];
+      eval.AddConstraint(any_row * state[i] - expected);
+      const F initial =
+          i == kRate ? eval.ConstantF(M31::FromCanonical(static_cast<uint32_t>(n_values_))) : value;
+      eval.AddConstraint(first * (state[i] - initial));
       if (i < kRate) {
-        eval.AddConstraint(first * (previous - eval.PublicInput(digest_public_input_ + i)));
+        eval.AddConstraint(first * (previous_state[i] - eval.PublicInput(digest_public_input_ + i)));
       }
     }
     eval.FinalizeLogupInPairs();
   }
 
  private:
+  // Data columns after the addresses and multiplicities.
+  static constexpr uint32_t kAbsorb = 2 * hash::kPoseidon2Rate, kExternal = kAbsorb + 1,
+                            kFull = kAbsorb + 2, kPartial = kAbsorb + 3, kCopy = kAbsorb + 4,
+                            kRoundConstants = kAbsorb + 5;
+
   size_t n_values_;
   size_t digest_public_input_;
 };

@@ -20,6 +20,7 @@ air::CairoStatement MakeCairoStatement(const ModelAir& air,
   statement.log_blowup_factor = config.pcs.fri.log_blowup_factor;
   statement.zero_knowledge = config.zk;
   statement.n_public_inputs = air.n_public_inputs();
+  statement.n_stated_inputs = air.n_stated_inputs();
   statement.tensor_relation = air::TensorRelation().name;
 
   // With public input j set to j, each term's value says which public input it binds.

@@ -271,7 +271,7 @@ struct ModelAir::Impl {
     std::vector<M31> addresses;
     for (int64_t i = 0; i < t.size(); ++i) addresses.push_back(Address(part.id, i));
     const std::string name = fmt::format("digest_{}", components.size());
-    const uint32_t first_data_column = AllocateDataColumns(2 * hash::kPoseidon2Rate);
+    const uint32_t first_data_column = AllocateDataColumns(air::Poseidon2TensorSponge::kDataColumns);
     components.push_back(std::make_unique<FrameworkComponent<air::Poseidon2TensorSponge>>(
         air::Poseidon2TensorSponge(name, addresses, first_data_column, part.first)));
     trace_builders.push_back(

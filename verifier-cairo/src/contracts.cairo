@@ -15,8 +15,9 @@ use crate::statement::COMMITMENT_WORDS;
 use crate::verifier::{ModelAir, verify, verify_batch, verify_head};
 
 /// What a valid proof states: the model commitment (its 8 words packed into one felt, big-endian
-/// base 2^31), and the model inputs' and outputs' quantized values (as M31: a negative q is
-/// P - |q|).
+/// base 2^31), and what it states of the model inputs and of the outputs, as the model was
+/// compiled: public tensors' quantized values (as M31: a negative q is P - |q|), committed
+/// tensors' Poseidon2 digests (8 M31 words each), nothing of private ones.
 #[derive(Drop, Copy, Serde, Debug, PartialEq)]
 pub struct VerifiedStatement {
     pub model: felt252,
@@ -112,10 +113,7 @@ pub fn verify_batch_calldata<impl A: ModelAir>(head: Span<felt252>, batch: Span<
 
 fn statement_of<impl A: ModelAir>(proof: @StarkProof) -> VerifiedStatement {
     let public_inputs = *proof.public_inputs;
-    let mut n_inputs = 0;
-    for bound in A::statement().input_bounds {
-        n_inputs += *bound.count;
-    };
+    let n_inputs = A::statement().n_stated_inputs;
     let first_output = COMMITMENT_WORDS + n_inputs;
     VerifiedStatement {
         model: commitment_felt(public_inputs.slice(0, COMMITMENT_WORDS)),

@@ -1,7 +1,9 @@
 //! A model's statement (src/frontend/model_air.h): the public inputs are the model commitment
-//! (8 words), then the inputs' quantized values, then the outputs'. The verifier binds the values
-//! to the model's tensors through public LogUp terms of the tensor relation: each input element
-//! is yielded as many times as operators read it, each output element is read once.
+//! (8 words), then what the proof states of the inputs, then of the outputs: a public tensor's
+//! quantized values, a committed tensor's Poseidon2 digest (8 words, computed in the AIR), nothing
+//! of a private one. The verifier binds public values to the model's tensors through public LogUp
+//! terms of the tensor relation: each input element is yielded as many times as operators read
+//! it, each output element is read once.
 use crate::air::LookupElements;
 use crate::fields::m31::{M31, M31Trait, P};
 use crate::fields::qm31::{
@@ -39,6 +41,8 @@ pub struct ModelStatement {
     pub log_blowup_factor: u32,
     /// Whether the verifier reads zero-knowledge proofs (and only those) or plain ones.
     pub zero_knowledge: bool,
+    /// How many public inputs after the commitment state the model inputs (the outputs' follow).
+    pub n_stated_inputs: u32,
     pub tensor_relation: u32,
     pub terms: Span<TermRun>,
     pub input_bounds: Span<InputBound>,

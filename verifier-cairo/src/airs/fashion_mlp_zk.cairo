@@ -733,6 +733,7 @@ pub fn model_statement() -> ModelStatement {
         preprocessed_root: 0x621b8acf971d16b8b1153b5f4881ebe6238616d7a972849de9b46336c8de3f2,
         log_blowup_factor: 5,
         zero_knowledge: true,
+        n_stated_inputs: 784,
         tensor_relation: 1,
         terms: term_runs(array![8, 0, 784, 2147483591, 792, 840, 10, 1].span()),
         input_bounds: input_bounds(array![8, 784, 15].span()),

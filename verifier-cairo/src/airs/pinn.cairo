@@ -738,6 +738,7 @@ pub fn model_statement() -> ModelStatement {
         preprocessed_root: 0x78b05a917dc5b886bed6b89e3ea0136f1fe3a904557b93cb1160aa2ffc11013,
         log_blowup_factor: 5,
         zero_knowledge: false,
+        n_stated_inputs: 2,
         tensor_relation: 3,
         terms: term_runs(array![8, 0, 2, 2147483583, 10, 258, 1, 1].span()),
         input_bounds: input_bounds(array![8, 2, 15].span()),

@@ -487,6 +487,7 @@ pub fn model_statement() -> ModelStatement {
         preprocessed_root: 0x4f9e771a33e15778470992560e29c6d6dccd4f1e185310a848d3fe25522d58,
         log_blowup_factor: 5,
         zero_knowledge: false,
+        n_stated_inputs: 8,
         tensor_relation: 1,
         terms: term_runs(array![8, 0, 8, 2147483643, 16, 12, 2, 1].span()),
         input_bounds: input_bounds(array![8, 8, 15].span()),
