@@ -4,39 +4,97 @@
 
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
 #include "air/proof_io.h"
 #include "air/proof_json.h"
+#include "frontend/frontend_error.h"
+#include "frontend/model_air.h"
+#include "frontend/quantized_model.h"
 #include "hash/blake2s_merkle_hasher.h"
 #include "hash/poseidon252_merkle_hasher.h"
 
 namespace tensorstark::cli {
 namespace {
 
+constexpr std::string_view kUsage =
+    R"(usage: tensorstark inspect PROOF.bin [MODEL.tsm]
+
+Prints a proof file as JSON: its configuration, statement, every section, and the bytes per
+section. With the compiled model the proof is of, also what the proof makes public ("public"):
+the model commitment, and for each model input and output its visibility and what the statement
+holds of it (its values, its Poseidon2 digest, or nothing); the weights are public (the model
+commitment binds them).
+)";
+
+// What the proof's statement makes public about the model's tensors.
+nlohmann::json PublicJson(const frontend::ModelAir& air, std::span<const field::M31> statement) {
+  nlohmann::json tensors = nlohmann::json::array();
+  for (const frontend::ModelAir::StatedTensor& s : air.Statement(statement)) {
+    nlohmann::json tensor = {{"name", s.name},
+                             {"kind", s.is_input ? "input" : "output"},
+                             {"visibility", frontend::VisibilityName(s.visibility)}};
+    if (s.visibility == frontend::Visibility::kPublic) tensor["values"] = s.values.values;
+    if (s.visibility == frontend::Visibility::kCommitted) {
+      tensor["poseidon2_digest"] = frontend::ToHex(s.digest);
+    }
+    tensors.push_back(std::move(tensor));
+  }
+  return {{"model", frontend::ToHex(frontend::ModelAir::StatedCommitment(statement))},
+          {"tensors", tensors},
+          {"weights", "public"}};
+}
+
+// The proof as JSON, with what it makes public if the model is given (a one-line error if the
+// proof is not of a model like it).
 template <class H>
-int PrintProof(std::span<const uint8_t> bytes, const std::string& path) {
+int PrintProof(std::span<const uint8_t> bytes, const std::string& path,
+               const std::optional<frontend::QuantizedModel>& model) {
   auto parsed = air::ParseProof<H>(bytes);
   if (const auto* error = std::get_if<air::ProofParseError>(&parsed)) {
     fmt::print(stderr, "tensorstark inspect: {}: {}\n", path, error->message);
     return 1;
   }
-  fmt::print("{}\n", air::ProofToJson(std::get<air::StarkProof<H>>(parsed)).dump(2));
+  const air::StarkProof<H>& proof = std::get<air::StarkProof<H>>(parsed);
+  nlohmann::json json = air::ProofToJson(proof);
+  if (model) {
+    const frontend::ModelAir air(*model);
+    if (proof.public_inputs.size() != air.n_public_inputs()) {
+      fmt::print(stderr,
+                 "tensorstark inspect: {} states {} values, a proof of {} states {}: not a proof "
+                 "of this model\n",
+                 path, proof.public_inputs.size(), model->source, air.n_public_inputs());
+      return 1;
+    }
+    json["public"] = PublicJson(air, proof.public_inputs);
+  }
+  fmt::print("{}\n", json.dump(2));
   return 0;
 }
 
 }  // namespace
 
 int RunInspectCommand(std::span<char* const> args) {
-  if (args.size() != 1 || std::string(args[0]) == "--help") {
-    fmt::print(args.size() == 1 ? stdout : stderr,
-               "usage: tensorstark inspect <proof.bin>\n\nPrints a proof file as JSON: its "
-               "configuration, statement, every section, and the bytes per section.\n");
-    return args.size() == 1 ? 0 : 2;
+  const bool help = !args.empty() && std::string(args[0]) == "--help";
+  if (help || args.empty() || args.size() > 2) {
+    fmt::print(help ? stdout : stderr, "{}", kUsage);
+    return help ? 0 : 2;
   }
   const std::string path = args[0];
+  std::optional<frontend::QuantizedModel> model;
+  if (args.size() == 2) {
+    try {
+      model = frontend::LoadQuantizedModel(args[1]);
+    } catch (const frontend::FrontendError& e) {
+      fmt::print(stderr, "tensorstark inspect: {}\n", e.what());
+      return 1;
+    }
+  }
   std::ifstream file(path, std::ios::binary);
   if (!file) {
     fmt::print(stderr, "tensorstark inspect: cannot open {}\n", path);
@@ -49,8 +107,8 @@ int RunInspectCommand(std::span<char* const> args) {
     return 1;
   }
   return std::get<air::HashId>(hash) == air::HashId::kBlake2s
-             ? PrintProof<hash::Blake2sMerkleHasher>(bytes, path)
-             : PrintProof<hash::Poseidon252MerkleHasher>(bytes, path);
+             ? PrintProof<hash::Blake2sMerkleHasher>(bytes, path, model)
+             : PrintProof<hash::Poseidon252MerkleHasher>(bytes, path, model);
 }
 
 }  // namespace tensorstark::cli

@@ -25,7 +25,8 @@ commands:
   verify      check a proof against a compiled model (tensorstark verify --help)
   bench       prove and verify an example AIR and report time, size, memory and security
               (tensorstark bench --help)
-  inspect     print a proof file as JSON (tensorstark inspect <proof.bin>)
+  inspect     print a proof file as JSON, with what it makes public given its model
+              (tensorstark inspect PROOF.bin [MODEL.tsm])
   calldata    write a poseidon252 proof as Starknet calldata (tensorstark calldata --help)
   cairo-gen   write a compiled model's constraints as Cairo (tensorstark cairo-gen --help)
   selfcheck   run an end-to-end check of the field, circle and hash layers, with timings
