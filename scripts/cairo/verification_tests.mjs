@@ -261,6 +261,8 @@ ${withFailures ? `    use crate::fields::m31::M31;
         let (statement, n_batches) = verify_head_calldata::<Air>(head().span(), 96);
         assert(n_batches == ${batches.length}, 'batches');
         assert(statement.model == ${expected.model}, 'model commitment');
+        // The fact the registry records after the last batch, from the head's statement.
+        assert(crate::contracts::fact_of(@statement) == ${expected.fact}, 'fact of the statement');
     }
 ${batches.map((_, b) => `
     #[test]

@@ -204,7 +204,8 @@ if (tampered) {
 const count = (values) => values.map((v) => v.toLocaleString('en')).join(' + ');
 console.log(batched
   ? `valid in Cairo: the head and each of the ${transactions.length - 1} query batches verify, `
-    + `one call each as the fact registry makes them; the registry records fact ${expected.fact}`
+    + `one call each as the fact registry makes them; the head's statement gives fact `
+    + `${expected.fact}, which the registry records after the last batch`
   : `valid in Cairo: the fact registry recorded fact ${expected.fact}`);
 console.log(`  model ${expected.model} (the commitment as a felt), ${count(steps)} Cairo steps, gas `
   + `${gas.map((g) => g.toExponential(2)).join(' + ')} (the test runner's estimate), `

@@ -87,6 +87,8 @@ mod direct {
         let (statement, n_batches) = verify_head_calldata::<Air>(head().span(), 96);
         assert(n_batches == 2, 'batches');
         assert(statement.model == 0x5e5bb907e93ef1bbe014187eeef4f83dee6e4a72867697daae431bf4ab6b8f, 'model commitment');
+        // The fact the registry records after the last batch, from the head's statement.
+        assert(crate::contracts::fact_of(@statement) == 0x21b8c5e4962fb4496470ffe110287beea49a33ee768e1fa311de4050c11f6e7, 'fact of the statement');
     }
 
     #[test]
