@@ -56,15 +56,19 @@ export function runMain(source) {
 // What runCairoTests(source, filter) or, with filter null, runMain(source) returns, run
 // in a child process on a fresh WebAssembly instance: for programs too large to run one after
 // another in one instance. Throws if it fails or the runner crashed (a Rust panic inside the
-// WebAssembly, as when a program exhausts its memory), with the failure's message.
-export function runInOwnProcess(source, filter) {
+// WebAssembly, as when a program exhausts its memory), with the failure's message, or if it runs
+// longer than timeoutMs (when given).
+export function runInOwnProcess(source, filter, { timeoutMs } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'tensorstark-cairo-'));
   try {
     const file = path.join(dir, 'lib.cairo');
     writeFileSync(file, source);
     const child = spawnSync(process.execPath,
       [fileURLToPath(import.meta.url), file, ...(filter === null ? [] : [filter])],
-      { encoding: 'utf8', maxBuffer: 1 << 28 });
+      { encoding: 'utf8', maxBuffer: 1 << 28, timeout: timeoutMs, killSignal: 'SIGKILL' });
+    if (child.error?.code === 'ETIMEDOUT') {
+      throw new Error(`no result after ${Math.round(timeoutMs / 1000)} s`);
+    }
     if (child.status !== 0) {
       const error = child.stderr.split('\n').find((line) => /Error/.test(line));
       throw new Error(error?.trim() ?? `exit status ${child.status}`);

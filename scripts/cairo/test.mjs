@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url';
 
 import { bundlePackage } from './bundle.mjs';
 import { MODELS } from './models.mjs';
-import { compilerDiagnostics, runCairoTests, runnerMemoryMiB, testSummary } from './runner.mjs';
+import {
+  compilerDiagnostics, runCairoTests, runInOwnProcess, runnerMemoryMiB, testSummary,
+} from './runner.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -18,6 +20,9 @@ const option = (name) => {
 };
 const filter = option('--filter') ?? '';
 const group = option('--group');
+// The longest a failing group's test may take when it is rerun alone (the slowest passing one,
+// a full verification through the contracts, takes about 4 minutes here).
+const RERUN_TIMEOUT_MS = 15 * 60 * 1000;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const packageDir = args[0] ?? path.join(root, 'verifier-cairo');
 
@@ -92,12 +97,11 @@ if (!group) {
 }
 
 const source = bundlePackage(packageDir, GROUPS[group].leaveOut);
-const run = (name) => runCairoTests(source, name);
 const passed = (output) => testSummary(output)?.ok === true;
 
 const started = Date.now();
 const runFilter = filter || GROUPS[group].filter;
-const output = run(runFilter);
+const output = runCairoTests(source, runFilter);
 process.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
 console.log(`(group ${group}: ${((Date.now() - started) / 1000).toFixed(1)} s, the runner's memory `
   + `${runnerMemoryMiB()} of 4,096 MiB)`);
@@ -109,12 +113,19 @@ if (output.includes('Compilation failed')) {
 // A caller's filter may match nothing in a group; without one, every group has tests.
 if (!counts || !counts.ok || (filter === '' && counts.passed === 0)) {
   // The runner reports nothing about a failing test but the count: rerun them one by one to
-  // name the ones that fail.
+  // name the ones that fail, each in a process of its own with a time limit (after a failure, a
+  // rerun in this instance could hang until CTest's timeout).
   const last = runFilter.split('::').pop();
   const names = [...source.matchAll(/#\[test\][^]*?fn (\w+)/g)].map((m) => m[1])
     .filter((name) => name.includes(last));
   for (const name of names) {
-    if (!passed(run(name))) console.log(`FAILED: ${name}`);
+    try {
+      if (!passed(runInOwnProcess(source, name, { timeoutMs: RERUN_TIMEOUT_MS }))) {
+        console.log(`FAILED: ${name}`);
+      }
+    } catch (error) {
+      console.log(`FAILED: ${name} (${error.message})`);
+    }
   }
   process.exit(1);
 }
