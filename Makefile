@@ -65,12 +65,15 @@ PROOF ?= proof
 QUERY_BATCHES ?= 1
 # ZK=1: a zero-knowledge proof (prove --zk, docs/zero-knowledge.md).
 ZK ?=
+# What proofs state of the inputs and outputs (compile --visibility), e.g.
+# VISIBILITY=input=committed,output=committed; proofs of such a model are zero-knowledge.
+VISIBILITY ?=
 MODEL_OUT = $(OUT)/$(notdir $(MODEL))
 
 prove: build
 	@mkdir -p $(MODEL_OUT)
 	@$(BUILD)/tensorstark compile $(MODEL)/model.onnx -o $(MODEL_OUT)/model.tsm \
-	  --calibration $(MODEL)/calibration.json
+	  --calibration $(MODEL)/calibration.json $(if $(VISIBILITY),--visibility $(VISIBILITY))
 	@$(BUILD)/tensorstark prove $(MODEL_OUT)/model.tsm --input $(MODEL)/input.json \
 	  -o $(MODEL_OUT)/$(PROOF).bin --outputs $(MODEL_OUT)/outputs.json --profile $(PROFILE) --hash $(HASH) \
 	  --query-batches $(QUERY_BATCHES) $(if $(filter 1,$(ZK)),--zk)
