@@ -537,8 +537,8 @@ ModelAir::Witness ModelAir::GenerateWitness(const QuantizedRun& run,
   for (uint32_t count : range_counts) multiplicities.push_back(M31::FromCanonical(count));
   witness.traces.push_back({ToStorageOrder(std::move(multiplicities))});
   for (const Impl::StatedPart& part : impl_->statement) {
-    const std::vector<M31> values = ToM31(run.values[part.id]);
     if (part.visibility == Visibility::kPublic) {
+      const std::vector<M31> values = ToM31(run.values[part.id]);
       witness.public_inputs.insert(witness.public_inputs.end(), values.begin(), values.end());
     } else if (part.visibility == Visibility::kCommitted) {
       const auto digest = TensorDigest(run.values[part.id]);
@@ -640,8 +640,9 @@ std::optional<std::string> ModelAir::CheckInputs(std::span<const M31> public_inp
 }
 
 size_t ModelAir::n_public_inputs() const {
-  const Impl::StatedPart& last = impl_->statement.back();
-  return last.first + last.count;
+  size_t count = kCommitmentWords;
+  for (const Impl::StatedPart& part : impl_->statement) count += part.count;
+  return count;
 }
 
 size_t ModelAir::n_stated_inputs() const {
