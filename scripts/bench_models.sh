@@ -25,7 +25,7 @@ for model in fashion_mlp fashion_lenet pinn; do
       done
       for run in 1 2 3 4 5; do
         "$cli" verify "$work/$model.tsm" "$work/proof.bin" --json |
-          python3 -c "import json,sys; d=json.load(sys.stdin); d.update(kind='verify', $tag, profile='$profile', hash='$hash', run=$run); print(json.dumps(d))" \
+          python3 -c "import json,sys; d=json.load(sys.stdin); d.pop('public'); d.update(kind='verify', $tag, profile='$profile', hash='$hash', run=$run); print(json.dumps(d))" \
           >> "$out"
       done
     done

@@ -24,7 +24,7 @@ for model in fashion_mlp fashion_lenet pinn; do
           /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.update(kind='prove', $tag, run=$run); print(json.dumps(d))" \
           >> "$out"
         "$cli" verify "$work/$model.tsm" "$work/proof.bin" --json |
-          /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.update(kind='verify', $tag, profile='$profile', hash='$hash', run=$run); print(json.dumps(d))" \
+          /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.pop('public'); d.update(kind='verify', $tag, profile='$profile', hash='$hash', run=$run); print(json.dumps(d))" \
           >> "$out"
       done
     done

@@ -13,6 +13,7 @@
 
 #include "air/proof_io.h"
 #include "air/proof_json.h"
+#include "cli/statement_json.h"
 #include "frontend/frontend_error.h"
 #include "frontend/model_air.h"
 #include "frontend/quantized_model.h"
@@ -31,24 +32,6 @@ the model commitment, and for each model input and output its visibility and wha
 holds of it (its values, its Poseidon2 digest, or nothing); the weights are public (the model
 commitment binds them).
 )";
-
-// What the proof's statement makes public about the model's tensors.
-nlohmann::json PublicJson(const frontend::ModelAir& air, std::span<const field::M31> statement) {
-  nlohmann::json tensors = nlohmann::json::array();
-  for (const frontend::ModelAir::StatedTensor& s : air.Statement(statement)) {
-    nlohmann::json tensor = {{"name", s.name},
-                             {"kind", s.is_input ? "input" : "output"},
-                             {"visibility", frontend::VisibilityName(s.visibility)}};
-    if (s.visibility == frontend::Visibility::kPublic) tensor["values"] = s.values.values;
-    if (s.visibility == frontend::Visibility::kCommitted) {
-      tensor["poseidon2_digest"] = frontend::ToHex(s.digest);
-    }
-    tensors.push_back(std::move(tensor));
-  }
-  return {{"model", frontend::ToHex(frontend::ModelAir::StatedCommitment(statement))},
-          {"tensors", tensors},
-          {"weights", "public"}};
-}
 
 // The proof as JSON, with what it makes public if the model is given (a one-line error if the
 // proof is not of a model like it).
@@ -71,7 +54,7 @@ int PrintProof(std::span<const uint8_t> bytes, const std::string& path,
                  path, proof.public_inputs.size(), model->source, air.n_public_inputs());
       return 1;
     }
-    json["public"] = PublicJson(air, proof.public_inputs);
+    json["public"] = PublicStatementJson(air, proof.public_inputs);
   }
   fmt::print("{}\n", json.dump(2));
   return 0;

@@ -18,6 +18,7 @@
 #include "air/proof_io.h"
 #include "air/prover.h"
 #include "cli/command_args.h"
+#include "cli/statement_json.h"
 #include "cli/timing.h"
 #include "frontend/compile.h"
 #include "frontend/frontend_error.h"
@@ -67,8 +68,9 @@ tensors (exit 0), or "invalid" and the reason (exit 1).
 
 options:
   --min-security-bits B   reject proofs below B bits of security (default 96)
-  --json                  print one JSON object (verify_ms, and setup_ms: deriving the model's
-                          key, which a deployed verifier does once)
+  --json                  print one JSON object (verify_ms, setup_ms: deriving the model's key,
+                          which a deployed verifier does once, and public: what the proof makes
+                          public, as tensorstark inspect PROOF.bin MODEL.tsm prints it)
 )";
 
 // Phase times, printed on stderr as they finish unless quiet (--json collects them instead); on a
@@ -243,7 +245,8 @@ int VerifyWith(const frontend::QuantizedModel& model, std::span<const uint8_t> b
                                       {"security_bits", proof.config.SecurityBits()},
                                       {"zero_knowledge", proof.config.zk},
                                       {"verify_ms", verify_ms},
-                                      {"setup_ms", setup_ms}}
+                                      {"setup_ms", setup_ms},
+                                      {"public", PublicStatementJson(air, proof.public_inputs)}}
                            .dump());
     return 0;
   }

@@ -286,8 +286,8 @@ struct ModelAir::Impl {
     const QTensor& t = model.tensor(id);
     if (t.bound_bits > static_cast<int>(air::kValueBoundBits)) {
       throw FrontendError(
-          fmt::format("input '{}' has values up to 2^{}, more than a private input "
-                      "can have (2^{})",
+          fmt::format("input '{}' has values up to 2^{}, more than a private or committed "
+                      "input can have (2^{})",
                       t.name, t.bound_bits, air::kValueBoundBits));
     }
     const air::PrivateInputShape shape{fmt::format("input_{}", components.size()),

@@ -108,13 +108,20 @@ grep "Poseidon2 digest" "$work/verified.txt" | cmp -s - "$work/run_digests.txt" 
   || fail "verify prints other digests than run's"
 stated=$("$ts" inspect "$work/committed.bin" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['public_inputs']))")
 [ "$stated" = 24 ] || fail "a committed proof states $stated values, expected 24"
-# inspect with the model lists what the proof makes public: the two digests run printed.
-"$ts" inspect "$work/committed.bin" "$work/committed.tsm" | python3 -c "
+# inspect with the model, and verify --json, list what the proof makes public: the two digests
+# run printed.
+public_digests() {
+  python3 -c "
 import json, sys
-public = json.load(sys.stdin)['public']
-for t in public['tensors']:
+for t in json.load(sys.stdin)['public']['tensors']:
     print(f\"{t['kind']} '{t['name']}' {t['visibility']}: Poseidon2 digest {t['poseidon2_digest']}\")
-" | cmp -s - "$work/run_digests.txt" || fail "inspect does not list the digests run printed"
+"
+}
+"$ts" inspect "$work/committed.bin" "$work/committed.tsm" | public_digests \
+  | cmp -s - "$work/run_digests.txt" || fail "inspect does not list the digests run printed"
+"$ts" verify "$work/committed.tsm" "$work/committed.bin" --min-security-bits 0 --json \
+  | public_digests | cmp -s - "$work/run_digests.txt" \
+  || fail "verify --json does not list the digests run printed"
 expect_error 1 "not a proof of this model" "$ts" inspect "$work/committed.bin" "$work/mlp.tsm"
 python3 -c "import json; print(json.dumps({'input_data': [[v * 0.5 for v in json.load(open('$mlp/input.json'))['input_data'][0]]]}))" \
   >"$work/other_input.json"

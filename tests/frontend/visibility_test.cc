@@ -112,7 +112,8 @@ TEST_CASE("a private input outside the range the model was compiled for is rejec
 TEST_CASE("a private input must fit the range check") {
   Example e = Mlp(Visibility::kPrivate);
   e.model.tensors[e.model.inputs[0]].bound_bits = 16;
-  CHECK_THROWS_WITH_AS(ModelAir(e.model), doctest::Contains("more than a private input can have"),
+  CHECK_THROWS_WITH_AS(ModelAir(e.model),
+                       doctest::Contains("more than a private or committed input can have"),
                        FrontendError);
 }
 

@@ -1,0 +1,26 @@
+#include "cli/statement_json.h"
+
+#include <utility>
+
+namespace tensorstark::cli {
+
+nlohmann::json PublicStatementJson(const frontend::ModelAir& air,
+                                   std::span<const field::M31> statement) {
+  nlohmann::json tensors = nlohmann::json::array();
+  for (const frontend::ModelAir::StatedTensor& s : air.Statement(statement)) {
+    nlohmann::json tensor = {{"name", s.name},
+                             {"kind", s.is_input ? "input" : "output"},
+                             {"visibility", frontend::VisibilityName(s.visibility)}};
+    if (s.visibility == frontend::Visibility::kPublic) tensor["values"] = s.values.values;
+    if (s.visibility == frontend::Visibility::kCommitted) {
+      tensor["poseidon2_digest"] = frontend::ToHex(s.digest);
+    }
+    tensors.push_back(std::move(tensor));
+  }
+  // The weights are in the preprocessed tree, which the model commitment binds.
+  return {{"model", frontend::ToHex(frontend::ModelAir::StatedCommitment(statement))},
+          {"tensors", tensors},
+          {"weights", "public"}};
+}
+
+}  // namespace tensorstark::cli
