@@ -553,8 +553,8 @@ async function runVerify(options) {
     fail(`${relative(calldataFile)} or ${relative(inspectFile)} is not what tensorstark calldata `
       + 'and tensorstark inspect write');
   }
-  // The statement's input values, which the fact hashes: as many as the AIR's input bounds cover,
-  // as the contract counts them.
+  // The statement's values (or digests) of the inputs, which the fact hashes apart from the
+  // outputs': as many as the AIR's statement says (n_stated_inputs), as the contract splits them.
   const fact = factOf(publicInputs, statedInputCount(airModule(model).text));
 
   // The registry and the model's commitment: recorded, or (dry run only) as deploy would make them.

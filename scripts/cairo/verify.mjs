@@ -90,7 +90,8 @@ const { public_inputs: publicInputs, config } = JSON.parse(tensorstarkOutput('in
 // A zero-knowledge proof needs the model's zero-knowledge AIR (a verifier contract of its own).
 const airFile = path.join(packageDir, 'src/airs/model.cairo');
 tensorstarkOutput('cairo-gen', modelFile, '-o', airFile, ...(config.zero_knowledge ? ['--zk'] : []));
-// The statement's input values, which the fact hashes: as many as the AIR's input bounds cover.
+// The statement's values (or digests) of the inputs, which the fact hashes apart from the outputs':
+// as many as the AIR's statement says (n_stated_inputs), as the contract splits them.
 const expected = factOf(publicInputs, statedInputCount(readFileSync(airFile, 'utf8')));
 // For a proof verified at once, also a test of the verifier alone, without the contracts (below).
 const alone = Array.isArray(calldata) ? `

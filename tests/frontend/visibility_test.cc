@@ -149,20 +149,20 @@ TEST_CASE("committed inputs and outputs: the proof states their Poseidon2 digest
 TEST_CASE("a proof stating another digest of a committed tensor is rejected") {
   const Example e = Mlp(Visibility::kCommitted, Visibility::kCommitted);
   const ModelAir air(e.model);
-  // The digest of another input (one value changed), and of the outputs with one word changed.
   std::vector<int64_t> other_input = e.run.values[e.model.inputs[0]];
   other_input[3] += 1;
   const std::vector<field::M31> other_digest = Digest(other_input);
-  for (const size_t first : {size_t{8}, size_t{16}}) {
-    CAPTURE(first);
-    const Proof proof =
-        ProveOrFail(air, e.run, /*check=*/false, [&](std::vector<field::M31>& statement) {
-          if (first == 8) {
-            std::copy(other_digest.begin(), other_digest.end(), statement.begin() + 8);
-          } else {
-            statement[first + 5] += field::M31::One();
-          }
-        });
+  const std::vector<std::function<void(std::vector<field::M31>&)>> cheats = {
+      // The input digest (public inputs 8–15) of another input, one value changed.
+      [&](std::vector<field::M31>& statement) {
+        std::copy(other_digest.begin(), other_digest.end(), statement.begin() + 8);
+      },
+      // The output digest (public inputs 16–23) with one word changed.
+      [](std::vector<field::M31>& statement) { statement[16 + 5] += field::M31::One(); },
+  };
+  for (size_t i = 0; i < cheats.size(); ++i) {
+    CAPTURE(i);
+    const Proof proof = ProveOrFail(air, e.run, /*check=*/false, cheats[i]);
     const auto error = VerifyModelProof<Channel, Hasher>(air, proof, 0);
     REQUIRE(error);
     CHECK(error->kind == air::VerificationError::Kind::kOodsMismatch);
