@@ -19,6 +19,14 @@
 // weight columns are periodic preprocessed columns of one stride (at least 16 rows): committed
 // once, not once per output position (preprocessed.h, circle/doubling.h).
 //
+// Private weights (compile --visibility weights=private): the weights and the bias are main
+// columns w_{d,n} and b_n instead, which a zero-knowledge proof hides, and the data columns in
+// their place hold their addresses in the tensor relation, where the model's weights are yielded
+// (and hashed into the digest the AIR fixes: frontend/model_air.h). Each w_{d,n} is read at its
+// address where x_d is read (elsewhere x_d = 0 and the product with it is zero whatever w is); each
+// b_n is read where `first` is, and enters the sum as first·b_n (on other rows it is free and
+// multiplied by zero). Padding rows (first = 1, nothing yielded) read the first output row's bias.
+//
 // Soundness of the rescale: the compiler checks that |acc| < 2^30 for all inputs in their proven
 // ranges, so acc is an integer in the field; with r in [0, 2^16) and |q| < 2^16 (from the range
 // checks), q·2^shift + r = acc holds over the integers when shift ≤ 13, so q = floor(acc/2^shift).
@@ -48,11 +56,12 @@ struct LinearComponentShape {
   // Products of two computed tensors (one column): each x_d is multiplied by a second element
   // y_d read from the tensor relation, instead of by a weight.
   bool products = false;
+  bool private_weights = false;  // not with products, which have no weights
   uint32_t first_data_column = 0;
 
   // Data columns, in this order: first, last, (x_address_d, x_read_d) per d, then w_{d,n}
   // (d-major) or, for products, y_address_d per d (read where x_d is), then bias_n,
-  // (out_address_n, out_reads_n) per n.
+  // (out_address_n, out_reads_n) per n. With private weights, w_{d,n} and bias_n hold addresses.
   uint32_t n_multiplier_columns() const { return inputs_per_row * (products ? 1 : cols); }
   uint32_t n_data_columns() const {
     return 2 + 2 * inputs_per_row + n_multiplier_columns() + 3 * cols;
@@ -65,21 +74,30 @@ struct LinearComponentShape {
     return 2 + 2 * inputs_per_row + n_multiplier_columns() + n;
   }
   uint32_t OutColumn(uint32_t n) const { return BiasColumn(cols) + 2 * n; }
-  // Main columns: x_d (and y_d after it, for products) per d, then per n: acc_n, q_n, r_n, with a
-  // clamp out_n and its selectors, and two limb columns per range check (r, r + 2^16 - 2^shift,
-  // the distances to the clamp's bounds, out + 2^15).
+  // Main columns: x_d (and y_d after it, for products) per d, with private weights w_{d,n}
+  // (d-major) and b_n per n, then per n: acc_n, q_n, r_n, with a clamp out_n and its selectors,
+  // and two limb columns per range check (r, r + 2^16 - 2^shift, the distances to the clamp's
+  // bounds, out + 2^15).
   bool clamped() const { return clamp_lo || clamp_hi; }
   uint32_t columns_per_output() const {
     const uint32_t bounds = (clamp_lo ? 1 : 0) + (clamp_hi ? 1 : 0);
     return 3 + (clamped() ? 1 : 0) + bounds + 2 * (3 + bounds);
   }
   uint32_t n_input_columns() const { return inputs_per_row * (products ? 2 : 1); }
-  uint32_t n_trace_columns() const { return n_input_columns() + cols * columns_per_output(); }
+  uint32_t n_private_weight_columns() const {
+    return private_weights ? inputs_per_row * cols + cols : 0;
+  }
+  // The first of output n's main columns (acc_n).
+  uint32_t OutputColumns(uint32_t n) const {
+    return n_input_columns() + n_private_weight_columns() + n * columns_per_output();
+  }
+  uint32_t n_trace_columns() const { return OutputColumns(cols); }
   // LogUp: a read per input, per output its yield and two limbs per range check, two fractions
   // to a QM31 column of four coordinates.
   uint32_t n_interaction_columns() const {
     const uint32_t range_checks = 3 + (clamp_lo ? 1 : 0) + (clamp_hi ? 1 : 0);
-    const uint32_t fractions = n_input_columns() + cols * (1 + 2 * range_checks);
+    const uint32_t fractions =
+        n_input_columns() + n_private_weight_columns() + cols * (1 + 2 * range_checks);
     return 4 * ((fractions + 1) / 2);
   }
 };
@@ -90,7 +108,7 @@ class LinearComponent : public DataComponent {
       : DataComponent(shape.name, shape.log_size, shape.first_data_column, std::move(data)),
         shape_(std::move(shape)) {
     assert(shape_.shift <= 13 && n_data_columns() == shape_.n_data_columns());
-    assert(!shape_.products || shape_.cols == 1);
+    assert(!shape_.products || (shape_.cols == 1 && !shape_.private_weights));
   }
 
   const LinearComponentShape& shape() const { return shape_; }
@@ -115,16 +133,35 @@ class LinearComponent : public DataComponent {
         eval.AddToRelation(tensor_, read, {Data(eval, shape_.YAddressColumn(d)), y[d]});
       }
     }
+    // Private weights and biases: main values read at the data columns' addresses.
+    std::vector<F> private_weights, private_bias;
+    if (shape_.private_weights) {
+      for (uint32_t d = 0; d < D; ++d) {
+        for (uint32_t n = 0; n < shape_.cols; ++n) {
+          private_weights.push_back(eval.NextTraceMask());
+          eval.AddToRelation(tensor_, Data(eval, 3 + 2 * d),
+                             {Data(eval, shape_.WeightColumn(d, n)), private_weights.back()});
+        }
+      }
+      for (uint32_t n = 0; n < shape_.cols; ++n) {
+        const F b = eval.NextTraceMask();
+        eval.AddToRelation(tensor_, first, {Data(eval, shape_.BiasColumn(n)), b});
+        private_bias.push_back(first * b);
+      }
+    }
     const M31 value_offset = M31::FromCanonical(1u << kValueBoundBits);
     const M31 remainder_offset = M31::FromCanonical((1u << kRangeCheckBits) - (1u << shape_.shift));
     for (uint32_t n = 0; n < shape_.cols; ++n) {
       const auto [acc_prev, acc] = eval.template NextInteractionMask<2>(kTraceTree, {-1, 0});
       const F q = eval.NextTraceMask();
       const F r = eval.NextTraceMask();
-      F sum = Data(eval, shape_.BiasColumn(n));
-      for (uint32_t d = 0; d < D; ++d) {
-        sum = sum + x[d] * (shape_.products ? y[d] : Data(eval, shape_.WeightColumn(d, n)));
-      }
+      const auto weight = [&](uint32_t d) {
+        if (shape_.products) return y[d];
+        if (shape_.private_weights) return private_weights[d * shape_.cols + n];
+        return Data(eval, shape_.WeightColumn(d, n));
+      };
+      F sum = shape_.private_weights ? private_bias[n] : Data(eval, shape_.BiasColumn(n));
+      for (uint32_t d = 0; d < D; ++d) sum = sum + x[d] * weight(d);
       eval.AddConstraint(acc - (M31::One() - first) * acc_prev - sum);
       eval.AddConstraint(last * (acc - q * M31::FromCanonical(1u << shape_.shift) - r));
       F out = q;

@@ -78,11 +78,11 @@ std::shared_ptr<const DataColumns> SpongeData(std::span<const M31> addresses) {
 }  // namespace
 
 Poseidon2TensorSponge::Poseidon2TensorSponge(std::string name, std::span<const M31> addresses,
-                                             uint32_t first_data_column, size_t digest_public_input)
+                                             uint32_t first_data_column, Digest digest)
     : DataComponent(std::move(name), SpongeLogSize(addresses.size()), first_data_column,
                     SpongeData(addresses)),
       n_values_(addresses.size()),
-      digest_public_input_(digest_public_input) {}
+      digest_(std::move(digest)) {}
 
 Poseidon2SpongeTrace MakePoseidon2SpongeTrace(std::span<const M31> values) {
   const uint32_t log_size = SpongeLogSize(values.size());

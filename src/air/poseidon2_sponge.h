@@ -1,8 +1,9 @@
 // A committed tensor's Poseidon2 digest as an AIR component (hash::Poseidon2SpongeDigest; issue 6
 // §2, docs/zero-knowledge.md): it absorbs the tensor's values 8 at a time, read from the tensor
 // relation at their addresses, and row 0 checks that the state the sponge ends in carries the
-// digest stated in the public inputs. So a proof states the digest of values that the rest of the
-// AIR uses, and nothing more about them.
+// digest stated in the public inputs (a committed tensor's) or fixed in the AIR (the private
+// weights', which the model commitment then binds). So a proof states the digest of values that
+// the rest of the AIR uses, and nothing more about them.
 //
 // One permutation takes a block of kRowsPerBlock rows, one round per row: few columns, which is
 // what a verifier pays for per query (the Cairo verifier, on Starknet). Row t of a block holds the
@@ -16,7 +17,7 @@
 //   t = 2–5, 20–23 full:     s_t = M_E·(s-box_(t-1));
 //   t = 6–19       partial:  s_t = M_I·(s-box_(t-1) on lane 0, s_(t-1) on lanes 1–15);
 //   t = 24–31      copy:     s_t = s_(t-1), so row 31 holds the block's output.
-// Row 0's previous row is the last block's row 31: its lanes 0–7 must be the stated digest.
+// Row 0's previous row is the last block's row 31: its lanes 0–7 must be the digest.
 // A padding value (multiplicity 0) must be 0.
 //
 // Columns of a row: the 8 values (used on absorb rows), the 16 lanes of s_t, the 16 cubes, the 16
@@ -30,6 +31,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "air/component.h"
@@ -45,11 +47,13 @@ class Poseidon2TensorSponge : public DataComponent {
   static constexpr uint32_t kDataColumns = 2 * hash::kPoseidon2Rate + 5 + hash::kPoseidon2Width;
   static constexpr uint32_t kTraceColumns = hash::kPoseidon2Rate + 3 * hash::kPoseidon2Width;
 
-  // The digest of the values at `addresses` (in order), stated at public inputs
-  // digest_public_input … + 7; the component's data columns are the AIR's data columns
-  // first_data_column … + kDataColumns - 1.
+  // Where the digest is: the public inputs from this index on, or these words in the AIR.
+  using Digest = std::variant<size_t, std::array<field::M31, hash::kPoseidon2Rate>>;
+
+  // The digest of the values at `addresses` (in order); the component's data columns are the
+  // AIR's data columns first_data_column … + kDataColumns - 1.
   Poseidon2TensorSponge(std::string name, std::span<const field::M31> addresses,
-                        uint32_t first_data_column, size_t digest_public_input);
+                        uint32_t first_data_column, Digest digest);
 
   template <class E>
   void Evaluate(E& eval) const {
@@ -104,7 +108,10 @@ class Poseidon2TensorSponge : public DataComponent {
           i == kRate ? eval.ConstantF(M31::FromCanonical(static_cast<uint32_t>(n_values_))) : value;
       eval.AddConstraint(first * (state[i] - initial));
       if (i < kRate) {
-        eval.AddConstraint(first * (previous_state[i] - eval.PublicInput(digest_public_input_ + i)));
+        const F word = std::holds_alternative<size_t>(digest_)
+                           ? eval.PublicInput(std::get<size_t>(digest_) + i)
+                           : eval.ConstantF(std::get<1>(digest_)[i]);
+        eval.AddConstraint(first * (previous_state[i] - word));
       }
     }
     eval.FinalizeLogupInPairs();
@@ -117,7 +124,7 @@ class Poseidon2TensorSponge : public DataComponent {
                             kRoundConstants = kAbsorb + 5;
 
   size_t n_values_;
-  size_t digest_public_input_;
+  Digest digest_;
 };
 
 // The trace of the sponge over `values` (one per address of the component, in order), storage

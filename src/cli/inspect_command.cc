@@ -29,8 +29,9 @@ constexpr std::string_view kUsage =
 Prints a proof file as JSON: its configuration, statement, every section, and the bytes per
 section. With the compiled model the proof is of, also what the proof makes public ("public"):
 the model commitment, and for each model input and output its visibility and what the statement
-holds of it (its values, its Poseidon2 digest, or nothing); the weights are public (the model
-commitment binds them).
+holds of it (its values, its Poseidon2 digest, or nothing); and the weights' visibility: public
+(the model commitment binds them) or private (it binds their Poseidon2 digest, printed). MODEL.tsm
+may be the verifying model compile writes for private weights.
 )";
 
 // The proof as JSON, with what it makes public if the model is given (a one-line error if the

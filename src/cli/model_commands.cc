@@ -49,11 +49,14 @@ options:
                             narrow opens few columns per query, for proofs several times smaller
                             (what Starknet verification needs); wide has the shortest trace, for
                             the fastest Poseidon252 proving when proof size does not matter
-  --visibility GROUP=V,...  what a proof states of the inputs and outputs (default
+  --visibility GROUP=V,...  what a proof states of the inputs, outputs and weights (default
                             input=public,output=public,weights=public): public states the values,
                             committed only their Poseidon2 digest (computed in the proof),
-                            private nothing. Proofs of a model with committed or private parts
-                            are zero-knowledge (docs/zero-knowledge.md). Weights are public
+                            private nothing. Weights are public (in the model commitment) or
+                            private: proofs hide them and the commitment binds their Poseidon2
+                            digest, and compile also writes MODEL.verifying.tsm, the model
+                            without weights, for verifiers. Proofs of a model with committed or
+                            private parts are zero-knowledge (docs/zero-knowledge.md)
 )";
 
 constexpr std::string_view kRunUsage =
@@ -126,13 +129,21 @@ void PrintAirSize(const frontend::ModelAir& air) {
       std::get<air::AirLayout>(layout).column_log_sizes[0].size());
 }
 
+// Where compile writes the verifying model of OUTPUT: OUTPUT with .verifying.tsm for its .tsm.
+std::string VerifyingModelPath(const std::string& output) {
+  std::filesystem::path path(output);
+  if (path.extension() == ".tsm") path.replace_extension();
+  return path.string() + ".verifying.tsm";
+}
+
 struct Visibilities {
   frontend::Visibility input = frontend::Visibility::kPublic;
   frontend::Visibility output = frontend::Visibility::kPublic;
+  frontend::Visibility weights = frontend::Visibility::kPublic;
 };
 
-// The inputs' and outputs' visibility from --visibility's comma-separated GROUP=V list (empty:
-// public), or a one-line error. The weights can only be public yet.
+// The inputs', outputs' and weights' visibility from --visibility's comma-separated GROUP=V list
+// (empty: public), or a one-line error. Weights are public or private.
 std::variant<Visibilities, std::string> ParseVisibilities(std::string_view list) {
   Visibilities visibilities;
   for (size_t begin = 0; begin < list.size();) {
@@ -150,9 +161,11 @@ std::variant<Visibilities, std::string> ParseVisibilities(std::string_view list)
       }
       (group == "input" ? visibilities.input : visibilities.output) = *parsed;
     } else if (group == "weights") {
-      if (value != "public") {
-        return fmt::format("--visibility: weights can only be public for now, not '{}'", value);
+      const std::optional<frontend::Visibility> parsed = frontend::ParseVisibility(value);
+      if (!parsed || *parsed == frontend::Visibility::kCommitted) {
+        return fmt::format("--visibility: weights must be public or private, not '{}'", value);
       }
+      visibilities.weights = *parsed;
     } else {
       return fmt::format("--visibility: '{}' is not GROUP=V with GROUP input, output or weights",
                          item);
@@ -162,8 +175,9 @@ std::variant<Visibilities, std::string> ParseVisibilities(std::string_view list)
 }
 
 // The model commitments proofs will state under the two production configurations; a contract
-// registers the one it verifies against.
-void PrintCommitments(const QuantizedModel& model) {
+// registers the one it verifies against. With private weights, also writes the verifying model
+// (WithoutWeights) next to `output`: MODEL.verifying.tsm.
+void PrintCommitments(const QuantizedModel& model, const std::string& output) {
   std::optional<frontend::ModelAir> air;
   try {
     air.emplace(model);
@@ -174,6 +188,16 @@ void PrintCommitments(const QuantizedModel& model) {
   PrintAirSize(*air);
   PrintCommitment<hash::Blake2sMerkleHasher>(*air, air::Profile::kFast, "blake2s");
   PrintCommitment<hash::Poseidon252MerkleHasher>(*air, air::Profile::kOnchain, "poseidon252");
+  if (const auto digest = air->WeightsDigest()) {
+    std::array<uint32_t, 8> words;
+    for (size_t i = 0; i < words.size(); ++i) words[i] = (*digest)[i].value();
+    const std::string path = VerifyingModelPath(output);
+    frontend::SaveQuantizedModel(frontend::WithoutWeights(model, words), path);
+    fmt::print(
+        "private weights: Poseidon2 digest {}\nwrote {}: the model without its weights, "
+        "for verifiers\n",
+        frontend::ToHex(*digest), path);
+  }
 }
 
 }  // namespace
@@ -224,15 +248,18 @@ int RunCompileCommand(std::span<char* const> args) {
     model.trace_shape = *trace_shape;
     model.input_visibility = std::get<Visibilities>(visibilities).input;
     model.output_visibility = std::get<Visibilities>(visibilities).output;
+    model.weights_visibility = std::get<Visibilities>(visibilities).weights;
     fmt::print("compiled {} (calibration {})\n", onnx_path, calibration);
     PrintModelSummary(model);
     frontend::SaveQuantizedModel(model, output);
-    fmt::print("wrote {}: {} operators, {} weights and biases, {} layout, {} inputs, {} outputs\n",
-               output, model.ops.size(), WeightCount(model),
-               frontend::TraceShapeName(model.trace_shape),
-               frontend::VisibilityName(model.input_visibility),
-               frontend::VisibilityName(model.output_visibility));
-    PrintCommitments(model);
+    fmt::print(
+        "wrote {}: {} operators, {} {} weights and biases, {} layout, {} inputs, {} outputs\n",
+        output, model.ops.size(), WeightCount(model),
+        frontend::VisibilityName(model.weights_visibility),
+        frontend::TraceShapeName(model.trace_shape),
+        frontend::VisibilityName(model.input_visibility),
+        frontend::VisibilityName(model.output_visibility));
+    PrintCommitments(model, output);
     return 0;
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark compile: {}\n", e.what());

@@ -41,7 +41,8 @@ constexpr std::string_view kProveUsage =
 Runs the compiled model on the input and proves that it produced the outputs: a Circle STARK over
 Mersenne-31 whose statement holds the input and output values, or their Poseidon2 digests, or
 neither, as the model was compiled (--visibility). Prints what the proof states of the outputs
-and of the committed or private tensors, and the time of each phase on stderr.
+and of the committed or private tensors, and the time of each phase on stderr. Proofs of a model
+with committed or private inputs, outputs or weights are always zero-knowledge (--zk).
 
 options:
   --input FILE       the input, {"input_data": [[...]]} (required)
@@ -112,10 +113,10 @@ class Progress {
   std::vector<std::pair<std::string, double>> phases_;
 };
 
-// What a statement says of the outputs (their values, digests, or that they are private) and of
-// the inputs that are not public.
-void PrintStatement(const std::vector<frontend::ModelAir::StatedTensor>& statement) {
-  for (const frontend::ModelAir::StatedTensor& s : statement) {
+// What a statement says of the outputs (their values, digests, or that they are private), of the
+// inputs that are not public, and of private weights (the digest the model commitment binds).
+void PrintStatement(const frontend::ModelAir& air, std::span<const field::M31> public_inputs) {
+  for (const frontend::ModelAir::StatedTensor& s : air.Statement(public_inputs)) {
     const char* kind = s.is_input ? "input" : "output";
     switch (s.visibility) {
       case frontend::Visibility::kPublic:
@@ -132,6 +133,9 @@ void PrintStatement(const std::vector<frontend::ModelAir::StatedTensor>& stateme
         fmt::print("{} '{}' private\n", kind, s.name);
         break;
     }
+  }
+  if (const auto digest = air.WeightsDigest()) {
+    fmt::print("weights private: Poseidon2 digest {}\n", frontend::ToHex(*digest));
   }
 }
 
@@ -208,7 +212,7 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
              bytes.size(), config.SecurityBits(), options.Get("hash", "blake2s"),
              options.Get("profile", "fast"), config.zk ? ", zero knowledge" : "",
              frontend::ToHex(commitment));
-  PrintStatement(air.Statement(proof.public_inputs));
+  PrintStatement(air, proof.public_inputs);
   return 0;
 }
 
@@ -253,7 +257,7 @@ int VerifyWith(const frontend::QuantizedModel& model, std::span<const uint8_t> b
   fmt::print("valid ({} bits of security{}), model {}\n", proof.config.SecurityBits(),
              proof.config.zk ? ", zero knowledge" : "",
              frontend::ToHex(frontend::ModelAir::StatedCommitment(proof.public_inputs)));
-  PrintStatement(air.Statement(proof.public_inputs));
+  PrintStatement(air, proof.public_inputs);
   return 0;
 }
 
@@ -294,9 +298,10 @@ int RunProveCommand(std::span<char* const> args) {
                                    std::get<uint64_t>(threads));
   try {
     const frontend::QuantizedModel model = frontend::LoadQuantizedModel(model_path);
-    // A plain proof opens its trace, committed and private tensors included.
+    // A plain proof opens its trace, committed and private tensors and weights included.
     if (model.input_visibility != frontend::Visibility::kPublic ||
-        model.output_visibility != frontend::Visibility::kPublic) {
+        model.output_visibility != frontend::Visibility::kPublic ||
+        model.weights_visibility != frontend::Visibility::kPublic) {
       config.zk = true;
     }
     const std::vector<frontend::Tensor> input =

@@ -17,10 +17,15 @@ nlohmann::json PublicStatementJson(const frontend::ModelAir& air,
     }
     tensors.push_back(std::move(tensor));
   }
-  // The weights are in the preprocessed tree, which the model commitment binds.
+  // Public weights are in the preprocessed tree, which the model commitment binds; private ones
+  // are bound by their digest, which the AIR fixes.
+  nlohmann::json weights = {{"visibility", "public"}};
+  if (const auto digest = air.WeightsDigest()) {
+    weights = {{"visibility", "private"}, {"poseidon2_digest", frontend::ToHex(*digest)}};
+  }
   return {{"model", frontend::ToHex(frontend::ModelAir::StatedCommitment(statement))},
           {"tensors", tensors},
-          {"weights", "public"}};
+          {"weights", weights}};
 }
 
 }  // namespace tensorstark::cli

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "frontend/calibration.h"
+#include "frontend/frontend_error.h"
 #include "frontend/input_file.h"
 #include "frontend/onnx_import.h"
 
@@ -20,6 +21,12 @@ QuantizedModel CompileOnnxModel(const std::string& onnx_path, const std::string&
 }
 
 Graph FloatGraphOf(const QuantizedModel& model) {
+  if (model.weights_digest) {
+    throw FrontendError(fmt::format(
+        "this is the verifying model of '{}', without weights: run and prove need the model "
+        "compile wrote (MODEL.tsm, not MODEL.verifying.tsm)",
+        model.source));
+  }
   return ImportOnnxBytes(model.onnx, fmt::format("the ONNX model inside '{}'", model.source));
 }
 

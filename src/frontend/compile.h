@@ -14,7 +14,8 @@ QuantizedModel CompileOnnxModel(const std::string& onnx_path, const std::string&
                                 const QuantizeOptions& options = {});
 
 // The float graph a compiled model was made from (from the ONNX bytes it carries), the reference
-// `run` compares against.
+// `run` compares against. Throws FrontendError for a verifying model (WithoutWeights), which has
+// neither weights nor the ONNX model.
 Graph FloatGraphOf(const QuantizedModel& model);
 
 }  // namespace tensorstark::frontend

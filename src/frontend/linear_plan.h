@@ -34,11 +34,12 @@ struct LinearPlan {
   Clamp clamp;
   uint32_t inputs_per_row = 1;  // D, the trace layout's (ChooseRowLayout)
 
-  int64_t Weight(int64_t m, int64_t k, int64_t n) const {
+  // Where row m's weight for input k and output n is in `weights`.
+  int64_t WeightIndex(int64_t m, int64_t k, int64_t n) const {
     const int64_t operator_row = m / groups, all_cols = cols * groups;
-    return weights[((per_row_weights ? operator_row * depth : 0) + k) * all_cols +
-                   m % groups * cols + n];
+    return ((per_row_weights ? operator_row * depth : 0) + k) * all_cols + m % groups * cols + n;
   }
+  int64_t Weight(int64_t m, int64_t k, int64_t n) const { return weights[WeightIndex(m, k, n)]; }
   // Row m's weights depend on m % groups only (the operator's output rows share them).
   bool shared_weights() const { return y.empty() && !per_row_weights; }
 };

@@ -16,7 +16,7 @@
 #include "air/max_component.h"
 #include "air/model_relations.h"
 #include "air/poseidon2_sponge.h"
-#include "air/private_input_component.h"
+#include "air/private_values_component.h"
 #include "air/range_table.h"
 #include "circle/bit_reverse.h"
 #include "frontend/frontend_error.h"
@@ -97,12 +97,19 @@ struct ModelAir::Impl {
   std::vector<int64_t> base;  // address of element 0 of each tensor
   // Per tensor element: its reads, the statement's and the digests' included.
   std::vector<std::vector<int64_t>> reads;
+  // Private weights: each linear component's weights, then its bias, at consecutive addresses
+  // from weights_base on, and their reads.
+  bool private_weights = false;
+  int64_t weights_base = 0;
+  std::vector<int64_t> weight_values;
+  std::vector<int64_t> weight_reads;
   std::vector<std::unique_ptr<air::Component>> components;
   std::vector<TraceBuilder> trace_builders;  // per component but the last (the range table)
   uint32_t next_data_column = 0;
   uint32_t next_table = 0;
 
-  explicit Impl(const QuantizedModel& m) : model(m) {
+  explicit Impl(const QuantizedModel& m)
+      : model(m), private_weights(m.weights_visibility == Visibility::kPrivate) {
     size_t next_public_input = kCommitmentWords;
     for (const auto& [is_input, list, visibility] :
          {std::tuple{true, &model.inputs, model.input_visibility},
@@ -120,6 +127,7 @@ struct ModelAir::Impl {
       reads.emplace_back(t.kind == QTensor::Kind::kConstant ? 0 : t.size(), 0);
     }
     if (next >= int64_t{1} << 30) throw FrontendError("the model has more than 2^30 elements");
+    weights_base = next;
     // A public output is read by the verifier's terms, a committed tensor by its digest.
     for (const StatedPart& part : statement) {
       const bool read = part.is_input ? part.visibility == Visibility::kCommitted
@@ -151,9 +159,13 @@ struct ModelAir::Impl {
         AddMax(std::get<ReduceOp>(model.ops[i]));
       }
     }
+    if (weights_base + static_cast<int64_t>(weight_values.size()) >= int64_t{1} << 30) {
+      throw FrontendError("the model has more than 2^30 elements and weights");
+    }
     if (model.input_visibility != Visibility::kPublic) {
       for (TensorId id : model.inputs) AddPrivateInput(id);
     }
+    if (!weight_values.empty()) AddPrivateWeights();
     for (const StatedPart& part : statement) {
       if (part.visibility == Visibility::kCommitted) AddDigest(part);
     }
@@ -187,6 +199,25 @@ struct ModelAir::Impl {
     const int64_t chunks = Chunks(op, D), stride = ChunkStride(op, D);
     shape.log_size = LogRows(op.rows * stride);
     shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
+    shape.private_weights = private_weights && !shape.products;
+    // With private weights, the weight and bias columns hold addresses (linear_component.h).
+    int64_t weight_address = 0, bias_address = 0;
+    if (shape.private_weights) {
+      weight_address = weights_base + static_cast<int64_t>(weight_values.size());
+      weight_values.insert(weight_values.end(), op.weights.begin(), op.weights.end());
+      bias_address = weights_base + static_cast<int64_t>(weight_values.size());
+      weight_values.insert(weight_values.end(), op.bias.begin(), op.bias.end());
+      weight_reads.resize(weight_values.size(), 0);
+    }
+    const auto weight_cell = [&](int64_t m, int64_t k, int64_t n) {
+      if (!shape.private_weights) return M31::FromSigned(op.Weight(m, k, n));
+      return M31::FromCanonical(static_cast<uint32_t>(weight_address + op.WeightIndex(m, k, n)));
+    };
+    const auto bias_cell = [&](int64_t index) {
+      if (!shape.private_weights) return M31::FromSigned(op.bias[index]);
+      ++weight_reads[bias_address - weights_base + index];
+      return M31::FromCanonical(static_cast<uint32_t>(bias_address + index));
+    };
 
     const size_t n_rows = size_t{1} << shape.log_size;
     auto data =
@@ -206,7 +237,7 @@ struct ModelAir::Impl {
           for (size_t row = 0; row < period; ++row) {
             const int64_t group = static_cast<int64_t>(row / stride) % op.groups;
             const int64_t k = static_cast<int64_t>(row) % stride * D + d;
-            if (k < op.depth) column[row] = M31::FromSigned(op.Weight(group, k, n));
+            if (k < op.depth) column[row] = weight_cell(group, k, n);
           }
         }
       }
@@ -214,7 +245,13 @@ struct ModelAir::Impl {
     for (size_t row = 0; row < n_rows; ++row) {
       const int64_t m = static_cast<int64_t>(row) / stride, c = static_cast<int64_t>(row) % stride;
       if (m >= op.rows) {
-        columns[0][row] = M31::One();  // padding rows restart the accumulators at zero
+        // Padding rows restart the accumulators: at zero, or at the first row's private bias,
+        // which they read.
+        columns[0][row] = M31::One();
+        if (shape.private_weights) {
+          for (uint32_t n = 0; n < shape.cols; ++n)
+            columns[shape.BiasColumn(n)][row] = bias_cell(n);
+        }
         continue;
       }
       if (c >= chunks) continue;  // padding chunks: no reads, the accumulators carry on
@@ -227,6 +264,10 @@ struct ModelAir::Impl {
         if (ref.tensor != ElementRef::kLiteral) {
           columns[2 + 2 * d][row] = Address(ref.tensor, ref.index);
           columns[3 + 2 * d][row] = M31::One();
+          // A private weight is read where its input is.
+          for (uint32_t n = 0; n < shape.cols && shape.private_weights; ++n) {
+            ++weight_reads[weight_address - weights_base + op.WeightIndex(m, k, n)];
+          }
         }
         if (shape.products) {
           const ElementRef& factor = op.y[m * op.depth + k];
@@ -240,11 +281,11 @@ struct ModelAir::Impl {
         }
         if (periodic) continue;
         for (uint32_t n = 0; n < shape.cols; ++n) {
-          columns[shape.WeightColumn(d, n)][row] = M31::FromSigned(op.Weight(m, k, n));
+          columns[shape.WeightColumn(d, n)][row] = weight_cell(m, k, n);
         }
       }
       for (uint32_t n = 0; n < shape.cols; ++n) {
-        if (c == 0) columns[shape.BiasColumn(n)][row] = M31::FromSigned(op.bias[m * op.cols + n]);
+        if (c == 0) columns[shape.BiasColumn(n)][row] = bias_cell(m * op.cols + n);
         if (c == chunks - 1) {
           const int64_t index = op.out_index[m * op.cols + n];
           columns[shape.OutColumn(n)][row] = Address(op.out, index);
@@ -290,34 +331,80 @@ struct ModelAir::Impl {
                       "input can have (2^{})",
                       t.name, t.bound_bits, air::kValueBoundBits));
     }
-    const air::PrivateInputShape shape{fmt::format("input_{}", components.size()),
-                                       LogRows(t.size()), static_cast<uint32_t>(t.bound_bits),
-                                       AllocateDataColumns(air::PrivateInputShape::kDataColumns)};
-    auto data = std::make_shared<air::DataColumns>(air::PrivateInputShape::kDataColumns,
-                                                   std::vector<M31>(size_t{1} << shape.log_size));
-    for (int64_t i = 0; i < t.size(); ++i) {
-      (*data)[0][i] = M31::One();
-      (*data)[1][i] = Address(id, i);
-      (*data)[2][i] = M31::FromCanonical(static_cast<uint32_t>(reads[id][i]));
-    }
-    components.push_back(std::make_unique<FrameworkComponent<air::PrivateInputComponent>>(
-        air::PrivateInputComponent(shape, data)));
+    const air::PrivateValuesShape shape = PrivateValues(
+        fmt::format("input_{}", components.size()), t.size(), static_cast<uint32_t>(t.bound_bits),
+        [&](int64_t i) { return Address(id, i); }, [&](int64_t i) { return reads[id][i]; });
     trace_builders.push_back([id, shape](const QuantizedRun& run, const RescaleHook&,
                                          std::vector<uint32_t>& range_counts) {
-      std::vector<std::vector<M31>> trace(air::PrivateInputShape::kTraceColumns,
+      std::vector<std::vector<M31>> trace(shape.n_trace_columns(),
                                           std::vector<M31>(size_t{1} << shape.log_size));
       const std::vector<int64_t>& values = run.values[id];
+      const uint32_t bits = *shape.bound_bits;
       for (size_t i = 0; i < values.size(); ++i) {
         trace[0][i] = M31::FromSigned(values[i]);
-        const int64_t u = values[i] + (int64_t{1} << shape.bound_bits);
+        const int64_t u = values[i] + (int64_t{1} << bits);
         PutRangeCheck(trace, 1, i, u, range_counts);
-        PutRangeCheck(trace, 3, i,
-                      u + (int64_t{1} << air::kRangeCheckBits) - (int64_t{2} << shape.bound_bits),
+        PutRangeCheck(trace, 3, i, u + (int64_t{1} << air::kRangeCheckBits) - (int64_t{2} << bits),
                       range_counts);
       }
       for (std::vector<M31>& column : trace) column = ToStorageOrder(std::move(column));
       return trace;
     });
+  }
+
+  // A component yielding `count` values (air/private_values_component.h), value i at address(i)
+  // with reads(i) reads, range-checked to bound_bits if given; its trace builder is the caller's.
+  air::PrivateValuesShape PrivateValues(std::string name, int64_t count,
+                                        std::optional<uint32_t> bound_bits,
+                                        const std::function<M31(int64_t)>& address,
+                                        const std::function<int64_t(int64_t)>& reads_of) {
+    air::PrivateValuesShape shape{std::move(name), LogRows(count), bound_bits, 0};
+    shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
+    auto data = std::make_shared<air::DataColumns>(shape.n_data_columns(),
+                                                   std::vector<M31>(size_t{1} << shape.log_size));
+    for (int64_t i = 0; i < count; ++i) {
+      (*data)[0][i] = address(i);
+      (*data)[1][i] = M31::FromCanonical(static_cast<uint32_t>(reads_of(i)));
+      if (bound_bits) (*data)[2][i] = M31::One();
+    }
+    components.push_back(std::make_unique<FrameworkComponent<air::PrivateValuesComponent>>(
+        air::PrivateValuesComponent(shape, data)));
+    return shape;
+  }
+
+  // The private weights (linear_component.h): yielded from the trace, each read once more by a
+  // sponge whose digest the AIR fixes, so the model commitment binds them.
+  void AddPrivateWeights() {
+    const auto count = static_cast<int64_t>(weight_values.size());
+    const air::PrivateValuesShape shape = PrivateValues(
+        fmt::format("weights_{}", components.size()), count, std::nullopt,
+        [&](int64_t i) { return M31::FromCanonical(static_cast<uint32_t>(weights_base + i)); },
+        [&](int64_t i) { return weight_reads[i] + 1; });
+    trace_builders.push_back(
+        [this, shape](const QuantizedRun&, const RescaleHook&, std::vector<uint32_t>&) {
+          std::vector<M31> values = ToM31(weight_values);
+          values.resize(size_t{1} << shape.log_size);
+          return std::vector<std::vector<M31>>{ToStorageOrder(std::move(values))};
+        });
+    std::vector<M31> addresses;
+    for (int64_t i = 0; i < count; ++i)
+      addresses.push_back(M31::FromCanonical(static_cast<uint32_t>(weights_base + i)));
+    components.push_back(
+        std::make_unique<FrameworkComponent<air::Poseidon2TensorSponge>>(air::Poseidon2TensorSponge(
+            fmt::format("weights_digest_{}", components.size()), addresses,
+            AllocateDataColumns(air::Poseidon2TensorSponge::kDataColumns), WeightsDigest())));
+    trace_builders.push_back(
+        [this](const QuantizedRun&, const RescaleHook&, std::vector<uint32_t>&) {
+          return air::MakePoseidon2SpongeTrace(ToM31(weight_values)).columns;
+        });
+  }
+
+  // The digest of the private weights: a verifying model's, or computed from the weights.
+  std::array<M31, 8> WeightsDigest() const {
+    if (!model.weights_digest) return hash::Poseidon2SpongeDigest(ToM31(weight_values));
+    std::array<M31, 8> digest;
+    for (size_t i = 0; i < digest.size(); ++i) digest[i] = M31::Reduce((*model.weights_digest)[i]);
+    return digest;
   }
 
   void AddLookup(const LookupOp& op) {
@@ -468,13 +555,25 @@ struct ModelAir::Impl {
             trace[per_input * d + 1][row] = M31::FromSigned(y[d]);
           }
         }
+        if (shape.private_weights) {
+          const size_t weights = shape.n_input_columns();
+          for (uint32_t d = 0; d < D; ++d) {
+            const int64_t k = c * D + d;
+            for (uint32_t n = 0; n < shape.cols && k < op.depth; ++n) {
+              trace[weights + d * shape.cols + n][row] = M31::FromSigned(op.Weight(m, k, n));
+            }
+          }
+          for (uint32_t n = 0; n < shape.cols && c == 0; ++n) {
+            trace[weights + D * shape.cols + n][row] = M31::FromSigned(op.bias[m * op.cols + n]);
+          }
+        }
         for (uint32_t n = 0; n < shape.cols; ++n) {
           if (c == 0) acc[n] = op.bias[m * op.cols + n];
           for (uint32_t d = 0; d < D; ++d) {
             const int64_t k = c * D + d;
             if (k < op.depth) acc[n] += x[d] * (shape.products ? y[d] : op.Weight(m, k, n));
           }
-          const uint32_t col = shape.n_input_columns() + n * shape.columns_per_output();
+          const uint32_t col = shape.OutputColumns(n);
           trace[col][row] = M31::FromSigned(acc[n]);
           if (c != chunks - 1) continue;
           int64_t q = acc[n] >> shape.shift;
@@ -504,9 +603,18 @@ struct ModelAir::Impl {
       }
       for (int64_t c = chunks; c < stride; ++c) {  // padding chunks carry the final sums
         for (uint32_t n = 0; n < shape.cols; ++n) {
-          trace[shape.n_input_columns() + n * shape.columns_per_output()]
-               [static_cast<size_t>(m * stride + c)] = M31::FromSigned(acc[n]);
+          trace[shape.OutputColumns(n)][static_cast<size_t>(m * stride + c)] =
+              M31::FromSigned(acc[n]);
         }
+      }
+    }
+    // Padding rows start from the first row's private bias, which they read.
+    for (size_t row = static_cast<size_t>(op.rows * stride); row < n_rows && shape.private_weights;
+         ++row) {
+      for (uint32_t n = 0; n < shape.cols; ++n) {
+        const M31 bias = M31::FromSigned(op.bias[n]);
+        trace[shape.n_input_columns() + D * shape.cols + n][row] = bias;
+        trace[shape.OutputColumns(n)][row] = bias;
       }
     }
     for (std::vector<M31>& column : trace) column = ToStorageOrder(std::move(column));
@@ -593,7 +701,15 @@ std::string ModelAir::LayoutDescription() const {
                             ? ""
                             : fmt::format(" {}", VisibilityName(part.visibility)));
   }
+  if (const auto digest = WeightsDigest()) {
+    text += fmt::format("weights private digest {}\n", ToHex(*digest));
+  }
   return text;
+}
+
+std::optional<std::array<M31, 8>> ModelAir::WeightsDigest() const {
+  if (!impl_->private_weights) return std::nullopt;
+  return impl_->WeightsDigest();
 }
 
 ModelCommitment ModelAir::Commitment(const std::string& preprocessed_root_hex) const {

@@ -12,12 +12,20 @@
 //     (air/poseidon2_sponge.h);
 //   - private: nothing.
 // A model input that is not public is yielded from the trace by a component per input tensor,
-// range-checked (air/private_input_component.h); a private output is read by nothing.
+// range-checked (air/private_values_component.h); a private output is read by nothing.
+//
+// Weights are public (values in the preprocessed tree) or private (weights=private): then the
+// linear components read every weight and bias from the tensor relation (air/linear_component.h),
+// where a component yields them from the trace at addresses after the tensors' and a sponge reads
+// them once more; its digest (Poseidon2 over M31 of each linear component's weights, then its
+// bias, in component order) is a constant of the AIR, which the layout description names. So the
+// commitment binds the weights through their digest, and a zero-knowledge proof hides them.
 //
 // The model commitment is BLAKE2s over the layout description (components, their sizes, columns
-// and constraints, the inputs' and outputs' shapes, scales and bounds) and the root of the
-// preprocessed tree (weights, addresses, tables) for the proof's configuration, as 8 words of 31
-// bits: two models with the same commitment have the same AIR.
+// and constraints, the inputs' and outputs' shapes, scales and bounds, the private weights'
+// digest) and the root of the preprocessed tree (weights or their addresses, addresses, tables)
+// for the proof's configuration, as 8 words of 31 bits: two models with the same commitment have
+// the same AIR.
 #pragma once
 
 #include <fmt/format.h>
@@ -67,6 +75,9 @@ class ModelAir {
   // Deterministic text naming every component with its size, column counts and constraints
   // (printed), and the inputs' and outputs' shapes, scales and bounds.
   std::string LayoutDescription() const;
+  // The digest of the private weights the AIR fixes (the model's, or a verifying model's stored
+  // one: WithoutWeights), or nothing when the weights are public.
+  std::optional<std::array<field::M31, 8>> WeightsDigest() const;
   // The commitment for the root (hex) of the preprocessed tree under some configuration.
   ModelCommitment Commitment(const std::string& preprocessed_root_hex) const;
   // The commitment a statement begins with.

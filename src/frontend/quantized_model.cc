@@ -259,6 +259,19 @@ int64_t Clamp::Apply(int64_t q) const {
   return q;
 }
 
+QuantizedModel WithoutWeights(QuantizedModel model, const std::array<uint32_t, 8>& weights_digest) {
+  for (QTensor& t : model.tensors) std::fill(t.values.begin(), t.values.end(), 0);
+  for (QOp& op : model.ops) {
+    if (auto* linear = std::get_if<LinearOp>(&op)) {
+      std::fill(linear->weights.begin(), linear->weights.end(), 0);
+      std::fill(linear->bias.begin(), linear->bias.end(), 0);
+    }
+  }
+  model.onnx.clear();
+  model.weights_digest = weights_digest;
+  return model;
+}
+
 TensorId OutputOf(const QOp& op) {
   return std::visit([](const auto& o) { return o.out; }, op);
 }
@@ -313,7 +326,9 @@ void SaveQuantizedModel(const QuantizedModel& model, const std::string& path) {
             {"trace_shape", TraceShapeName(model.trace_shape)},
             {"input_visibility", VisibilityName(model.input_visibility)},
             {"output_visibility", VisibilityName(model.output_visibility)},
+            {"weights_visibility", VisibilityName(model.weights_visibility)},
             {"onnx", json::binary(std::vector<uint8_t>(model.onnx.begin(), model.onnx.end()))}};
+  if (model.weights_digest) j["weights_digest"] = *model.weights_digest;
   for (const QTensor& t : model.tensors) j["tensors"].push_back(TensorToJson(t));
   j["ops"] = json::array();
   for (const QOp& op : model.ops)
@@ -347,10 +362,17 @@ QuantizedModel LoadQuantizedModel(const std::string& path) {
     model.trace_shape = *shape;
     // Models compiled before the choice existed state their inputs and outputs.
     for (auto [key, visibility] : {std::pair{"input_visibility", &model.input_visibility},
-                                   {"output_visibility", &model.output_visibility}}) {
+                                   {"output_visibility", &model.output_visibility},
+                                   {"weights_visibility", &model.weights_visibility}}) {
       const std::optional<Visibility> parsed = ParseVisibility(j.value(key, std::string("public")));
       if (!parsed) throw FrontendError(fmt::format("unknown {}", key));
       *visibility = *parsed;
+    }
+    if (model.weights_visibility == Visibility::kCommitted) {
+      throw FrontendError("weights cannot be committed");
+    }
+    if (j.contains("weights_digest")) {
+      model.weights_digest = j.at("weights_digest").get<std::array<uint32_t, 8>>();
     }
     const auto& onnx = j.at("onnx").get_binary();
     model.onnx.assign(onnx.begin(), onnx.end());

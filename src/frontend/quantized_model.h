@@ -13,6 +13,7 @@
 // element lives in.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -138,7 +139,8 @@ enum class TraceShape : uint8_t { kWide, kNarrow };
 
 // What a proof states about the model inputs (or outputs): their values (public), their Poseidon2
 // digest, computed in the AIR (committed), or nothing (private). Committed and private tensors
-// live in the trace only, which a zero-knowledge proof hides.
+// live in the trace only, which a zero-knowledge proof hides. Weights are public (in the
+// preprocessed tree) or private (in the trace, their digest fixed by the AIR: model_air.h).
 enum class Visibility : uint8_t { kPublic, kCommitted, kPrivate };
 
 struct QuantizedModel {
@@ -151,6 +153,9 @@ struct QuantizedModel {
   TraceShape trace_shape = TraceShape::kNarrow;
   Visibility input_visibility = Visibility::kPublic;
   Visibility output_visibility = Visibility::kPublic;
+  Visibility weights_visibility = Visibility::kPublic;  // public or private
+  // A verifying model's (WithoutWeights): the digest of the private weights it no longer holds.
+  std::optional<std::array<uint32_t, 8>> weights_digest;
 
   const QTensor& tensor(TensorId id) const { return tensors.at(id); }
 };
@@ -161,6 +166,11 @@ std::optional<TraceShape> ParseTraceShape(std::string_view name);
 // "public", "committed" or "private", and back (nullopt for anything else).
 std::string VisibilityName(Visibility visibility);
 std::optional<Visibility> ParseVisibility(std::string_view name);
+
+// The model a verifier of its proofs needs when its weights are private: the same operators with
+// every weight, bias and constant value zero and no ONNX bytes, holding the weights' digest
+// instead (ModelAir::WeightsDigest of the model).
+QuantizedModel WithoutWeights(QuantizedModel model, const std::array<uint32_t, 8>& weights_digest);
 
 // The output tensor of an operator.
 TensorId OutputOf(const QOp& op);

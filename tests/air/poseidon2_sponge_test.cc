@@ -68,7 +68,7 @@ TEST_CASE("a committed tensor's digest is proved, with and without zero knowledg
   }();
   const FrameworkComponent<Poseidon2TensorSponge> sponge{
       Poseidon2TensorSponge("commit_input", t.addresses, /*first_data_column=*/0,
-                            /*digest_public_input=*/0)};
+                            /*digest_public_input=*/size_t{0})};
   const std::vector<const Component*> components = {&sponge};
   const Poseidon2SpongeTrace trace = MakePoseidon2SpongeTrace(t.values);
   const std::vector<M31> digest(trace.digest.begin(), trace.digest.end());

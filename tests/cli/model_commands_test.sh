@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The model commands end to end through the CLI: compile, run, prove (test profile), verify; a
 # proof with one flipped byte and a proof checked against another model are rejected; zero
-# knowledge and private inputs; bad input gets a one-line error and exit code 1 (2 for usage).
+# knowledge, committed and private inputs and outputs, private weights; bad input gets a one-line error and exit code 1 (2 for usage).
 # usage: model_commands_test.sh TENSORSTARK EXAMPLES_DIR
 set -euo pipefail
 ts=$1
@@ -9,6 +9,7 @@ examples=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mlp=$examples/fashion_mlp
+tiny=$examples/tiny_mlp
 
 fail() { echo "FAIL: $*"; exit 1; }
 # expect_error CODE SUBSTRING COMMAND...: the command exits with CODE and one stderr line naming
@@ -130,13 +131,43 @@ python3 -c "import json; print(json.dumps({'input_data': [[v * 0.5 for v in json
 grep "^input" "$work/run_digests.txt" | cmp -s - "$work/other_digest.txt" \
   && fail "another input has the same digest"
 
+# Private weights: compile writes the verifying model (no weights) next to the model and prints
+# the weights' digest; the proof verifies against the verifying model, and verify and inspect
+# name the same digest; the verifying model cannot run or prove; the proof of the model with
+# other weights does not verify against it.
+"$ts" compile "$tiny/model.onnx" -o "$work/private.tsm" --visibility weights=private \
+  >"$work/compiled.txt"
+grep -q "46 private weights and biases" "$work/compiled.txt" || fail "compile does not say the weights are private"
+digest=$(sed -n 's/^private weights: Poseidon2 digest //p' "$work/compiled.txt")
+[ -n "$digest" ] || fail "compile does not print the weights' digest"
+[ -f "$work/private.verifying.tsm" ] || fail "compile did not write the verifying model"
+"$ts" prove "$work/private.tsm" --input "$tiny/input.json" -o "$work/private.bin" --profile test \
+  >/dev/null 2>&1
+"$ts" verify "$work/private.verifying.tsm" "$work/private.bin" --min-security-bits 0 \
+  >"$work/verified.txt" || fail "the private-weights proof does not verify against the verifying model"
+grep -q "valid (.*zero knowledge)" "$work/verified.txt" || fail "the private-weights proof is not zero-knowledge"
+grep -q "weights private: Poseidon2 digest $digest" "$work/verified.txt" \
+  || fail "verify does not name compile's weights digest"
+weights=$("$ts" inspect "$work/private.bin" "$work/private.verifying.tsm" \
+  | python3 -c "import json,sys; w = json.load(sys.stdin)['public']['weights']; print(w['visibility'], w['poseidon2_digest'])")
+[ "$weights" = "private $digest" ] || fail "inspect says the weights are '$weights'"
+expect_error 1 "verifying model" "$ts" prove "$work/private.verifying.tsm" --input "$tiny/input.json" \
+  -o "$work/x.bin"
+expect_error 1 "verifying model" "$ts" run "$work/private.verifying.tsm" --input "$tiny/input.json"
+"$ts" compile "$tiny/model.onnx" -o "$work/other_private.tsm" --visibility weights=private \
+  --weight-bits 9 >/dev/null
+"$ts" prove "$work/other_private.tsm" --input "$tiny/input.json" -o "$work/other_private.bin" \
+  --profile test >/dev/null 2>&1
+expect_error 1 "invalid" "$ts" verify "$work/private.verifying.tsm" "$work/other_private.bin" \
+  --min-security-bits 0
+
 # Bad input.
 expect_error 2 "--layout must be narrow or wide" "$ts" compile "$mlp/model.onnx" \
   -o "$work/x.tsm" --layout tall
 expect_error 2 "input must be public, committed or private, not 'secret'" "$ts" compile "$mlp/model.onnx" \
   -o "$work/x.tsm" --visibility input=secret
-expect_error 2 "weights can only be public for now" "$ts" compile "$mlp/model.onnx" \
-  -o "$work/x.tsm" --visibility weights=private
+expect_error 2 "weights must be public or private, not 'committed'" "$ts" compile "$mlp/model.onnx" \
+  -o "$work/x.tsm" --visibility weights=committed
 expect_error 2 "is not GROUP=V" "$ts" compile "$mlp/model.onnx" -o "$work/x.tsm" --visibility inputs
 echo '{"input_data": [[1, 2]]}' >"$work/short.json"
 expect_error 1 "values" "$ts" prove "$work/mlp.tsm" --input "$work/short.json" -o "$work/x.bin"

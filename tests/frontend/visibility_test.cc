@@ -2,11 +2,15 @@
 // of each, proofs (zero-knowledge, as `prove` makes them) verify, the commitments differ from the
 // model with public inputs and outputs, a private input outside the range the model was compiled
 // for is rejected, and a committed tensor's stated digest is the Poseidon2 digest of its values:
-// a proof stating any other is rejected.
+// a proof stating any other is rejected. Private weights: the proof verifies against the
+// verifying model, which has no weights, the digest the commitment binds is the weights'
+// Poseidon2 digest, and a proof with other weights does not verify against the commitment.
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
+#include <cstdio>
 #include <functional>
 #include <utility>
 
@@ -41,15 +45,32 @@ struct Example {
   QuantizedRun run;
 };
 
-// fashion_mlp with the given visibilities.
-Example Mlp(Visibility input, Visibility output = Visibility::kPublic) {
-  const std::string dir = std::string(TENSORSTARK_EXAMPLES) + "/fashion_mlp";
+// An example model, compiled and run on its input.
+Example Compiled(const std::string& name, const std::function<void(QuantizedModel&)>& change) {
+  const std::string dir = std::string(TENSORSTARK_EXAMPLES) + "/" + name;
   Example e;
   e.model = CompileOnnxModel(dir + "/model.onnx", dir + "/calibration.json");
-  e.model.input_visibility = input;
-  e.model.output_visibility = output;
+  change(e.model);
   e.run = RunQuantized(e.model, ReadInput(dir + "/input.json", FloatGraphOf(e.model)));
   return e;
+}
+
+// fashion_mlp with the given visibilities.
+Example Mlp(Visibility input, Visibility output = Visibility::kPublic) {
+  return Compiled("fashion_mlp", [&](QuantizedModel& model) {
+    model.input_visibility = input;
+    model.output_visibility = output;
+  });
+}
+
+// An example model with private weights, its weights changed by `change` (before the run).
+Example PrivateWeights(
+    const std::string& name,
+    const std::function<void(QuantizedModel&)>& change = [](QuantizedModel&) {}) {
+  return Compiled(name, [&](QuantizedModel& model) {
+    model.weights_visibility = Visibility::kPrivate;
+    change(model);
+  });
 }
 
 ModelCommitment CommitmentOf(const ModelAir& air) {
@@ -179,6 +200,97 @@ TEST_CASE("private outputs: the statement holds the inputs only") {
   CHECK_MESSAGE(!error, (error ? error->message : ""));
   CHECK(air.Outputs(proof.public_inputs).empty());
   CHECK(air.Statement(proof.public_inputs)[1].visibility == Visibility::kPrivate);
+}
+
+// The verifying model a verifier registers, through its file.
+QuantizedModel VerifyingModel(const ModelAir& air, const QuantizedModel& model) {
+  const std::array<field::M31, 8> digest = air.WeightsDigest().value();
+  std::array<uint32_t, 8> words;
+  for (size_t i = 0; i < words.size(); ++i) words[i] = digest[i].value();
+  const std::string path = "visibility_test.verifying.tsm";
+  SaveQuantizedModel(WithoutWeights(model, words), path);
+  QuantizedModel loaded = LoadQuantizedModel(path);
+  std::remove(path.c_str());
+  return loaded;
+}
+
+TEST_CASE("private weights: the proof verifies against the verifying model, which has none") {
+  const Example e = PrivateWeights("tiny_mlp");
+  const ModelAir air(e.model);
+  CHECK(air.n_public_inputs() ==
+        ModelAir(Compiled("tiny_mlp", [](QuantizedModel&) {}).model).n_public_inputs());
+  // The digest is Poseidon2 over each linear operator's weights, then its bias.
+  std::vector<int64_t> weights;
+  for (const QOp& op : e.model.ops) {
+    const auto& linear = std::get<LinearOp>(op);
+    weights.insert(weights.end(), linear.weights.begin(), linear.weights.end());
+    weights.insert(weights.end(), linear.bias.begin(), linear.bias.end());
+  }
+  const std::array<field::M31, 8> digest = air.WeightsDigest().value();
+  CHECK(std::vector<field::M31>(digest.begin(), digest.end()) == Digest(weights));
+
+  const QuantizedModel verifying = VerifyingModel(air, e.model);
+  CHECK(verifying.onnx.empty());
+  for (const QOp& op : verifying.ops) {
+    const auto& linear = std::get<LinearOp>(op);
+    CHECK(std::all_of(linear.weights.begin(), linear.weights.end(),
+                      [](int64_t w) { return w == 0; }));
+    CHECK(std::all_of(linear.bias.begin(), linear.bias.end(), [](int64_t b) { return b == 0; }));
+  }
+  CHECK_THROWS_WITH_AS(FloatGraphOf(verifying), doctest::Contains("verifying model"),
+                       FrontendError);
+  const ModelAir verifying_air(verifying);
+  CHECK(CommitmentOf(verifying_air) == CommitmentOf(air));
+  const Proof proof = ProveOrFail(air, e.run);
+  const auto error = VerifyModelProof<Channel, Hasher>(verifying_air, proof, 0);
+  CHECK_MESSAGE(!error, (error ? error->message : ""));
+  CHECK(verifying_air.Outputs(proof.public_inputs)[0].values == e.run.outputs[0].values);
+
+  // Public weights are another AIR: their values, not their digest, in the commitment.
+  CHECK(CommitmentOf(ModelAir(Compiled("tiny_mlp", [](QuantizedModel&) {}).model)) !=
+        CommitmentOf(air));
+}
+
+TEST_CASE("private shared weights (a convolution's): the proof verifies without the weights") {
+  const Example e = PrivateWeights("fashion_lenet");
+  const ModelAir air(e.model);
+  const QuantizedModel verifying = VerifyingModel(air, e.model);
+  const ModelAir verifying_air(verifying);
+  const Proof proof = ProveOrFail(air, e.run);
+  const auto error = VerifyModelProof<Channel, Hasher>(verifying_air, proof, 0);
+  CHECK_MESSAGE(!error, (error ? error->message : ""));
+}
+
+TEST_CASE("a proof with other weights does not verify against the registered commitment") {
+  const Example registered = PrivateWeights("tiny_mlp");
+  const ModelAir registered_air(registered.model);
+  const QuantizedModel verifying = VerifyingModel(registered_air, registered.model);
+  const ModelAir verifying_air(verifying);
+  const auto other_weights = [](QuantizedModel& model) {
+    std::get<LinearOp>(model.ops[0]).weights[5] += 1;
+  };
+
+  // Other weights are another digest, so another commitment: their honest proof is for another
+  // model.
+  const Example other = PrivateWeights("tiny_mlp", other_weights);
+  const ModelAir other_air(other.model);
+  CHECK(other_air.WeightsDigest() != registered_air.WeightsDigest());
+  CHECK(CommitmentOf(other_air) != CommitmentOf(registered_air));
+  const auto error =
+      VerifyModelProof<Channel, Hasher>(verifying_air, ProveOrFail(other_air, other.run), 0);
+  REQUIRE(error);
+  CHECK(error->kind == air::VerificationError::Kind::kStatementMismatch);
+
+  // A prover claiming the registered digest for its other weights: the same AIR and commitment as
+  // the registered model's, but the sponge cannot end in that digest.
+  QuantizedModel cheat = other.model;
+  cheat.weights_digest = verifying.weights_digest;
+  const ModelAir cheat_air(cheat);
+  CHECK(CommitmentOf(cheat_air) == CommitmentOf(registered_air));
+  const Proof proof = ProveOrFail(cheat_air, other.run, /*check=*/false);
+  const auto rejection = VerifyModelProof<Channel, Hasher>(verifying_air, proof, 0);
+  REQUIRE(rejection);
+  CHECK(rejection->kind == air::VerificationError::Kind::kOodsMismatch);
 }
 
 }  // namespace
