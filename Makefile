@@ -65,10 +65,13 @@ PROOF ?= proof
 QUERY_BATCHES ?= 1
 # ZK=1: a zero-knowledge proof (prove --zk, docs/zero-knowledge.md).
 ZK ?=
-# What proofs state of the inputs and outputs (compile --visibility), e.g.
-# VISIBILITY=input=committed,output=committed; proofs of such a model are zero-knowledge.
+# What proofs state of the inputs and outputs and whether the weights are private (compile
+# --visibility), e.g. VISIBILITY=input=committed,output=committed,weights=private; proofs of such
+# a model are zero-knowledge.
 VISIBILITY ?=
 MODEL_OUT = $(OUT)/$(notdir $(MODEL))
+# What verifiers read: with private weights, the model without them that compile writes.
+VERIFYING_MODEL = $(MODEL_OUT)/$(if $(findstring weights=private,$(VISIBILITY)),model.verifying.tsm,model.tsm)
 
 prove: build
 	@mkdir -p $(MODEL_OUT)
@@ -79,7 +82,7 @@ prove: build
 	  --query-batches $(QUERY_BATCHES) $(if $(filter 1,$(ZK)),--zk)
 
 verify: build
-	@$(BUILD)/tensorstark verify $(MODEL_OUT)/model.tsm $(MODEL_OUT)/$(PROOF).bin
+	@$(BUILD)/tensorstark verify $(VERIFYING_MODEL) $(MODEL_OUT)/$(PROOF).bin
 
 # MODEL's onchain proof (profile onchain, Poseidon252: OUT/<model>/proof_onchain.bin) verified by
 # the Cairo verifier's contracts as Starknet would run them, on npm wasm-cairo's test runner
@@ -89,7 +92,7 @@ verify: build
 # --zk); fashion_mlp's needs QUERY_BATCHES=2 in the test runner.
 verify-cairo: build
 	@$(MAKE) --no-print-directory prove PROFILE=onchain HASH=poseidon252 PROOF=proof_onchain
-	@node scripts/cairo/verify.mjs $(BUILD)/tensorstark $(MODEL_OUT)/model.tsm \
+	@node scripts/cairo/verify.mjs $(BUILD)/tensorstark $(VERIFYING_MODEL) \
 	  $(MODEL_OUT)/proof_onchain.bin $(if $(filter 1,$(SIERRA_GAS)),--sierra-gas)
 
 # Deploys the fact registry and the models' verifiers to NETWORK (sepolia, mainnet or devnet) with

@@ -4,7 +4,8 @@
 # the package's verify_fashion_mlp, on an AIR and a proof made now), and the same proof opened in
 # query batches, a transaction at a time, as is fashion_lenet's; a proof of another model is
 # rejected with exit code 1; zero-knowledge proofs of tiny_mlp (with tampered copies rejected)
-# and fashion_mlp (in query batches) verify, and so does tiny_mlp's with private inputs; a BLAKE2s
+# and fashion_mlp (in query batches) verify, and so do tiny_mlp's with private inputs and with
+# committed inputs and outputs and private weights (from its verifying model); a BLAKE2s
 # proof, a missing file or a missing argument get a one-line error and exit code 2.
 # usage: cairo_verify_test.sh TENSORSTARK ROOT
 set -euo pipefail
@@ -76,15 +77,17 @@ cat "$work/out"
 expect_exit 0 "valid in Cairo: the fact registry recorded fact 0x" \
   node "$verify" "$ts" "$work/tiny_private.tsm" "$work/tiny_private.bin"
 cat "$work/out"
-# tiny_mlp with committed inputs and outputs: its proof states their Poseidon2 digests, which the
-# fact hashes (the head's statement gives the fact fact.mjs computes from the proof's digests). Its
-# sponges make it too large for one runner at once: 2 query batches.
-"$ts" compile "$tiny/model.onnx" -o "$work/tiny_committed.tsm" \
-  --calibration "$tiny/calibration.json" --visibility input=committed,output=committed >/dev/null
+# tiny_mlp with committed inputs and outputs and private weights: its proof states the inputs' and
+# outputs' Poseidon2 digests, which the fact hashes (the head's statement gives the fact fact.mjs
+# computes from the proof's digests), and its AIR fixes the weights' digest, which the model
+# commitment in the fact binds. The Cairo AIR is generated from the verifying model, which has no
+# weights. Its sponges make it too large for one runner at once: 2 query batches.
+"$ts" compile "$tiny/model.onnx" -o "$work/tiny_committed.tsm" --calibration "$tiny/calibration.json" \
+  --visibility input=committed,output=committed,weights=private >/dev/null
 "$ts" prove "$work/tiny_committed.tsm" --input "$tiny/input.json" -o "$work/tiny_committed.bin" \
   --profile onchain --hash poseidon252 --query-batches 2 >/dev/null 2>&1
 expect_exit 0 "valid in Cairo: the head and each of the 2 query batches verify" \
-  node "$verify" "$ts" "$work/tiny_committed.tsm" "$work/tiny_committed.bin"
+  node "$verify" "$ts" "$work/tiny_committed.verifying.tsm" "$work/tiny_committed.bin"
 cat "$work/out"
 "$ts" prove "$work/fashion_mlp.tsm" --input "$mlp/input.json" -o "$work/zk.bin" --profile onchain \
   --hash poseidon252 --zk --query-batches 2 >/dev/null 2>&1
