@@ -189,10 +189,8 @@ void PrintCommitments(const QuantizedModel& model, const std::string& output) {
   PrintCommitment<hash::Blake2sMerkleHasher>(*air, air::Profile::kFast, "blake2s");
   PrintCommitment<hash::Poseidon252MerkleHasher>(*air, air::Profile::kOnchain, "poseidon252");
   if (const auto digest = air->WeightsDigest()) {
-    std::array<uint32_t, 8> words;
-    for (size_t i = 0; i < words.size(); ++i) words[i] = (*digest)[i].value();
     const std::string path = VerifyingModelPath(output);
-    frontend::SaveQuantizedModel(frontend::WithoutWeights(model, words), path);
+    frontend::SaveQuantizedModel(air->VerifyingModel(), path);
     fmt::print(
         "private weights: Poseidon2 digest {}\nwrote {}: the model without its weights, "
         "for verifiers\n",

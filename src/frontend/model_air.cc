@@ -97,8 +97,8 @@ struct ModelAir::Impl {
   std::vector<int64_t> base;  // address of element 0 of each tensor
   // Per tensor element: its reads, the statement's and the digests' included.
   std::vector<std::vector<int64_t>> reads;
-  // Private weights: each linear component's weights, then its bias, at consecutive addresses
-  // from weights_base on, and their reads.
+  // Private weights: each MatMul, Gemm and Conv component's weights, then its bias, at
+  // consecutive addresses from weights_base on, and their reads.
   bool private_weights = false;
   int64_t weights_base = 0;
   std::vector<int64_t> weight_values;
@@ -152,7 +152,10 @@ struct ModelAir::Impl {
     }
     for (size_t i = 0; i < model.ops.size(); ++i) {
       if (!plans[i].empty()) {
-        for (LinearPlan& plan : plans[i]) AddLinear(std::move(plan));
+        // The private weights are the MatMul, Gemm and Conv operators' (LinearOp).
+        const bool weights_private =
+            private_weights && std::holds_alternative<LinearOp>(model.ops[i]);
+        for (LinearPlan& plan : plans[i]) AddLinear(std::move(plan), weights_private);
       } else if (const auto* op = std::get_if<LookupOp>(&model.ops[i])) {
         AddLookup(*op);
       } else {
@@ -192,14 +195,14 @@ struct ModelAir::Impl {
     return next_data_column - count;
   }
 
-  void AddLinear(LinearPlan op) {
+  void AddLinear(LinearPlan op, bool weights_private) {
     LinearComponentShape shape = ShapeOf(op, op.inputs_per_row);
     shape.name = fmt::format("linear_{}", components.size());
     const uint32_t D = shape.inputs_per_row;
     const int64_t chunks = Chunks(op, D), stride = ChunkStride(op, D);
     shape.log_size = LogRows(op.rows * stride);
     shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
-    shape.private_weights = private_weights && !shape.products;
+    shape.private_weights = weights_private && !shape.products;
     // With private weights, the weight and bias columns hold addresses (linear_component.h).
     int64_t weight_address = 0, bias_address = 0;
     if (shape.private_weights) {
@@ -710,6 +713,14 @@ std::string ModelAir::LayoutDescription() const {
 std::optional<std::array<M31, 8>> ModelAir::WeightsDigest() const {
   if (!impl_->private_weights) return std::nullopt;
   return impl_->WeightsDigest();
+}
+
+QuantizedModel ModelAir::VerifyingModel() const {
+  assert(impl_->private_weights);
+  const std::array<M31, 8> digest = impl_->WeightsDigest();
+  std::array<uint32_t, 8> words;
+  for (size_t i = 0; i < words.size(); ++i) words[i] = digest[i].value();
+  return WithoutWeights(impl_->model, words);
 }
 
 ModelCommitment ModelAir::Commitment(const std::string& preprocessed_root_hex) const {

@@ -15,11 +15,14 @@
 // range-checked (air/private_values_component.h); a private output is read by nothing.
 //
 // Weights are public (values in the preprocessed tree) or private (weights=private): then the
-// linear components read every weight and bias from the tensor relation (air/linear_component.h),
-// where a component yields them from the trace at addresses after the tensors' and a sponge reads
-// them once more; its digest (Poseidon2 over M31 of each linear component's weights, then its
-// bias, in component order) is a constant of the AIR, which the layout description names. So the
-// commitment binds the weights through their digest, and a zero-knowledge proof hides them.
+// MatMul, Gemm and Conv components (LinearOp's) read every weight and bias from the tensor
+// relation (air/linear_component.h), where a component yields them from the trace at addresses
+// after the tensors' and a sponge reads them once more; its digest (Poseidon2 over M31 of each
+// such component's weights, then its bias, in component order) is a constant of the AIR, which
+// the layout description names. So the commitment binds the weights through their digest, and a
+// zero-knowledge proof hides them. Other operators' constants (an Add's constant operand, a
+// pooling's divisor) stay in the preprocessed tree: architecture, or parameters the compiler did
+// not fold into a MatMul, Gemm or Conv.
 //
 // The model commitment is BLAKE2s over the layout description (components, their sizes, columns
 // and constraints, the inputs' and outputs' shapes, scales and bounds, the private weights'
@@ -78,6 +81,9 @@ class ModelAir {
   // The digest of the private weights the AIR fixes (the model's, or a verifying model's stored
   // one: WithoutWeights), or nothing when the weights are public.
   std::optional<std::array<field::M31, 8>> WeightsDigest() const;
+  // What a verifier of a model with private weights needs: the model WithoutWeights, holding
+  // their digest. Its AIR and commitment are this one's.
+  QuantizedModel VerifyingModel() const;
   // The commitment for the root (hex) of the preprocessed tree under some configuration.
   ModelCommitment Commitment(const std::string& preprocessed_root_hex) const;
   // The commitment a statement begins with.

@@ -260,7 +260,6 @@ int64_t Clamp::Apply(int64_t q) const {
 }
 
 QuantizedModel WithoutWeights(QuantizedModel model, const std::array<uint32_t, 8>& weights_digest) {
-  for (QTensor& t : model.tensors) std::fill(t.values.begin(), t.values.end(), 0);
   for (QOp& op : model.ops) {
     if (auto* linear = std::get_if<LinearOp>(&op)) {
       std::fill(linear->weights.begin(), linear->weights.end(), 0);

@@ -168,8 +168,8 @@ std::string VisibilityName(Visibility visibility);
 std::optional<Visibility> ParseVisibility(std::string_view name);
 
 // The model a verifier of its proofs needs when its weights are private: the same operators with
-// every weight, bias and constant value zero and no ONNX bytes, holding the weights' digest
-// instead (ModelAir::WeightsDigest of the model).
+// every MatMul, Gemm and Conv weight and bias zero (LinearOp's: the private weights) and no ONNX
+// bytes, holding the weights' digest instead (ModelAir::WeightsDigest of the model).
 QuantizedModel WithoutWeights(QuantizedModel model, const std::array<uint32_t, 8>& weights_digest);
 
 // The output tensor of an operator.

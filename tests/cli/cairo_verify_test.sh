@@ -61,10 +61,20 @@ expect_exit 1 "invalid in Cairo" \
 # verification is too large for one runner).
 tiny=$root/examples/tiny_mlp
 "$ts" compile "$tiny/model.onnx" -o "$work/tiny.tsm" --calibration "$tiny/calibration.json" >/dev/null
-"$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/tiny_zk.bin" --profile onchain \
-  --hash poseidon252 --zk >/dev/null 2>&1
-expect_exit 0 "rejected in Cairo: all 7 tampered copies" \
-  node "$verify" "$ts" "$work/tiny.tsm" "$work/tiny_zk.bin" --tampered
+# Verified at once, this proof is near the test runner's memory limit, which it has crashed on
+# (exit 2, nothing checked) for some proofs' random queries: a runner crash gets one more try,
+# with a fresh proof.
+for try in 1 2; do
+  "$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/tiny_zk.bin" --profile onchain \
+    --hash poseidon252 --zk >/dev/null 2>&1
+  status=0
+  node "$verify" "$ts" "$work/tiny.tsm" "$work/tiny_zk.bin" --tampered >"$work/out" 2>&1 || status=$?
+  [ "$status" = 2 ] && grep -q "runner crashed" "$work/out" && [ "$try" = 1 ] && continue
+  break
+done
+[ "$status" = 0 ] || fail "tiny_mlp's zero-knowledge proof exited $status: $(cat "$work/out")"
+grep -q "rejected in Cairo: all 7 tampered copies" "$work/out" \
+  || fail "the tampered copies were not all rejected: $(cat "$work/out")"
 grep -q "valid in Cairo: the fact registry recorded fact 0x" "$work/out" \
   || fail "tiny_mlp's zero-knowledge proof did not verify: $(cat "$work/out")"
 cat "$work/out"

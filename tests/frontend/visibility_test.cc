@@ -203,12 +203,9 @@ TEST_CASE("private outputs: the statement holds the inputs only") {
 }
 
 // The verifying model a verifier registers, through its file.
-QuantizedModel VerifyingModel(const ModelAir& air, const QuantizedModel& model) {
-  const std::array<field::M31, 8> digest = air.WeightsDigest().value();
-  std::array<uint32_t, 8> words;
-  for (size_t i = 0; i < words.size(); ++i) words[i] = digest[i].value();
+QuantizedModel VerifyingModel(const ModelAir& air) {
   const std::string path = "visibility_test.verifying.tsm";
-  SaveQuantizedModel(WithoutWeights(model, words), path);
+  SaveQuantizedModel(air.VerifyingModel(), path);
   QuantizedModel loaded = LoadQuantizedModel(path);
   std::remove(path.c_str());
   return loaded;
@@ -229,7 +226,7 @@ TEST_CASE("private weights: the proof verifies against the verifying model, whic
   const std::array<field::M31, 8> digest = air.WeightsDigest().value();
   CHECK(std::vector<field::M31>(digest.begin(), digest.end()) == Digest(weights));
 
-  const QuantizedModel verifying = VerifyingModel(air, e.model);
+  const QuantizedModel verifying = VerifyingModel(air);
   CHECK(verifying.onnx.empty());
   for (const QOp& op : verifying.ops) {
     const auto& linear = std::get<LinearOp>(op);
@@ -254,7 +251,7 @@ TEST_CASE("private weights: the proof verifies against the verifying model, whic
 TEST_CASE("private shared weights (a convolution's): the proof verifies without the weights") {
   const Example e = PrivateWeights("fashion_lenet");
   const ModelAir air(e.model);
-  const QuantizedModel verifying = VerifyingModel(air, e.model);
+  const QuantizedModel verifying = VerifyingModel(air);
   const ModelAir verifying_air(verifying);
   const Proof proof = ProveOrFail(air, e.run);
   const auto error = VerifyModelProof<Channel, Hasher>(verifying_air, proof, 0);
@@ -264,7 +261,7 @@ TEST_CASE("private shared weights (a convolution's): the proof verifies without 
 TEST_CASE("a proof with other weights does not verify against the registered commitment") {
   const Example registered = PrivateWeights("tiny_mlp");
   const ModelAir registered_air(registered.model);
-  const QuantizedModel verifying = VerifyingModel(registered_air, registered.model);
+  const QuantizedModel verifying = VerifyingModel(registered_air);
   const ModelAir verifying_air(verifying);
   const auto other_weights = [](QuantizedModel& model) {
     std::get<LinearOp>(model.ops[0]).weights[5] += 1;

@@ -5,6 +5,9 @@
 // 16 steps of it plus 2% of the output's largest magnitude, which covers the rounding of the
 // inputs and of each rescale along a node's few operators.
 //
+// The same again with zero knowledge, and with private weights: proved with the weights in the
+// trace and verified against the verifying model, which has none.
+//
 // The report (/tmp/onnx_conformance_report.txt) lists each test as passed, failed with the
 // reason, or unsupported with the reason; a test in baseline.txt that no longer passes fails the
 // suite.
@@ -13,6 +16,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <optional>
 
 #include "air/profiles.h"
 #include "air/prover.h"
@@ -49,8 +53,10 @@ std::string Compare(const Tensor& got, const Tensor& want, int frac_bits) {
   return "";
 }
 
+enum class Mode { kPlain, kZeroKnowledge, kPrivateWeights };
+
 // "" if the test passed, "unsupported: <reason>" or "failed: <reason>".
-std::string RunConformanceTest(const fs::path& dir, bool zk) {
+std::string RunConformanceTest(const fs::path& dir, Mode mode) {
   for (const fs::path& data_set : SortedEntries(dir, "test_data_set_")) {
     QuantizedModel model;
     NodeTestData data;
@@ -60,6 +66,7 @@ std::string RunConformanceTest(const fs::path& dir, bool zk) {
       if (graph.inputs.empty()) return "unsupported: the model has no inputs left to prove";
       const std::vector<std::vector<Tensor>> calibration = {data.inputs};
       model = Quantize(graph, Calibrate(graph, calibration));
+      if (mode == Mode::kPrivateWeights) model.weights_visibility = Visibility::kPrivate;
     } catch (const FrontendError& e) {
       return std::string("unsupported: ") + e.what();
     }
@@ -70,7 +77,7 @@ std::string RunConformanceTest(const fs::path& dir, bool zk) {
       return std::string("unsupported: ") + e.what();
     }
     air::ProofConfig config = air::ProfileConfig(air::Profile::kTest);
-    config.zk = zk;
+    config.zk = mode != Mode::kPlain;
     auto key = SetupModel<Hasher>(*air, config);
     if (auto* error = std::get_if<std::string>(&key)) return "failed: setup: " + *error;
     ModelAir::Witness witness;
@@ -88,10 +95,16 @@ std::string RunConformanceTest(const fs::path& dir, bool zk) {
       return "failed: " + air::ToString(*error);
     }
     const auto& stark = std::get<air::StarkProof<Hasher>>(proof);
-    if (auto rejection = VerifyModelProof<Channel, Hasher>(*air, stark, 0)) {
+    // With private weights, the verifier's AIR comes from the verifying model.
+    const QuantizedModel verifying =
+        mode == Mode::kPrivateWeights ? air->VerifyingModel() : QuantizedModel{};
+    std::optional<ModelAir> verifying_air;
+    if (mode == Mode::kPrivateWeights) verifying_air.emplace(verifying);
+    const ModelAir& verifier_air = verifying_air ? *verifying_air : *air;
+    if (auto rejection = VerifyModelProof<Channel, Hasher>(verifier_air, stark, 0)) {
       return "failed: " + air::ToString(*rejection);
     }
-    const std::vector<Tensor> got = air->Outputs(stark.public_inputs);
+    const std::vector<Tensor> got = verifier_air.Outputs(stark.public_inputs);
     if (got.size() != data.outputs.size()) return "failed: wrong number of outputs";
     for (size_t i = 0; i < got.size(); ++i) {
       const std::string diff =
@@ -103,7 +116,7 @@ std::string RunConformanceTest(const fs::path& dir, bool zk) {
 }
 
 TEST_CASE("ONNX backend node tests: compiled, proved, verified") {
-  RunNodeSuite([](const fs::path& dir) { return RunConformanceTest(dir, /*zk=*/false); },
+  RunNodeSuite([](const fs::path& dir) { return RunConformanceTest(dir, Mode::kPlain); },
                TENSORSTARK_CONFORMANCE_DIR "/baseline.txt", "onnx_conformance_report.txt",
                /*failures_fail=*/false);
 }
@@ -111,9 +124,17 @@ TEST_CASE("ONNX backend node tests: compiled, proved, verified") {
 // Every operator component in zero-knowledge mode (docs/zero-knowledge.md): each node test that
 // proves plainly proves with zero knowledge too.
 TEST_CASE("ONNX backend node tests: compiled, proved, verified with zero knowledge") {
-  RunNodeSuite([](const fs::path& dir) { return RunConformanceTest(dir, /*zk=*/true); },
+  RunNodeSuite([](const fs::path& dir) { return RunConformanceTest(dir, Mode::kZeroKnowledge); },
                TENSORSTARK_CONFORMANCE_DIR "/baseline.txt", "onnx_conformance_zk_report.txt",
                /*failures_fail=*/false);
+}
+
+// Private weights (model_air.h): each node test that proves plainly proves with its weights and
+// constants in the trace, and its proof verifies against the verifying model, which has none.
+TEST_CASE("ONNX backend node tests: compiled, proved with private weights, verified without them") {
+  RunNodeSuite([](const fs::path& dir) { return RunConformanceTest(dir, Mode::kPrivateWeights); },
+               TENSORSTARK_CONFORMANCE_DIR "/baseline.txt",
+               "onnx_conformance_private_weights_report.txt", /*failures_fail=*/false);
 }
 
 }  // namespace
