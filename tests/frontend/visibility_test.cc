@@ -216,7 +216,8 @@ TEST_CASE("private weights: the proof verifies against the verifying model, whic
   const ModelAir air(e.model);
   CHECK(air.n_public_inputs() ==
         ModelAir(Compiled("tiny_mlp", [](QuantizedModel&) {}).model).n_public_inputs());
-  // The digest is Poseidon2 over each linear operator's weights, then its bias.
+  // The digest is Poseidon2 over each linear component's weights, then its bias: tiny_mlp has one
+  // component per operator.
   std::vector<int64_t> weights;
   for (const QOp& op : e.model.ops) {
     const auto& linear = std::get<LinearOp>(op);
