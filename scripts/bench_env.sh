@@ -9,3 +9,23 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p bench/results
 : > "$out"
+
+# Appends a JSON row to $out: a proof of MODEL on INPUT into $work/proof.bin (prove --json on 2
+# threads, with the options given after INPUT), kind 'prove', tagged with TAG (Python keyword
+# arguments, e.g. "example='x', run=1").
+bench_prove() {
+  local tag=$1 model=$2 input=$3
+  shift 3
+  "$cli" prove "$model" --input "$input" -o "$work/proof.bin" --threads 2 --json "$@" 2>/dev/null |
+    /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.update(kind='prove', $tag); print(json.dumps(d))" \
+      >>"$out"
+}
+
+# Appends a JSON row to $out: $work/proof.bin verified against MODEL (verify --json, without what
+# the proof makes public), kind 'verify', tagged with TAG.
+bench_verify() {
+  local tag=$1 model=$2
+  "$cli" verify "$model" "$work/proof.bin" --json |
+    /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.pop('public'); d.update(kind='verify', $tag); print(json.dumps(d))" \
+      >>"$out"
+}

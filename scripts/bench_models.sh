@@ -18,15 +18,11 @@ for model in fashion_mlp fashion_lenet pinn; do
       echo "== $model, $layout layout, $profile, $hash" >&2
       tag="example='$model', layout='$layout'"
       for run in 1 2 3; do
-        "$cli" prove "$work/$model.tsm" --input "examples/$model/input.json" -o "$work/proof.bin" \
-          --profile "$profile" --hash "$hash" --threads 2 --json 2>/dev/null |
-          python3 -c "import json,sys; d=json.load(sys.stdin); d.update(kind='prove', $tag, run=$run); print(json.dumps(d))" \
-          >> "$out"
+        bench_prove "$tag, run=$run" "$work/$model.tsm" "examples/$model/input.json" \
+          --profile "$profile" --hash "$hash"
       done
       for run in 1 2 3 4 5; do
-        "$cli" verify "$work/$model.tsm" "$work/proof.bin" --json |
-          python3 -c "import json,sys; d=json.load(sys.stdin); d.pop('public'); d.update(kind='verify', $tag, profile='$profile', hash='$hash', run=$run); print(json.dumps(d))" \
-          >> "$out"
+        bench_verify "$tag, profile='$profile', hash='$hash', run=$run" "$work/$model.tsm"
       done
     done
   done

@@ -20,13 +20,9 @@ for model in fashion_mlp fashion_lenet pinn; do
     [ "$weights" = private ] && verifying="$work/$weights.verifying.tsm"
     tag="example='$model', weights='$weights'"
     for run in 1 2 3; do
-      "$cli" prove "$work/$weights.tsm" --input "examples/$model/input.json" -o "$work/proof.bin" \
-        --profile fast --hash blake2s --threads 2 --zk --json 2>/dev/null |
-        /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.update(kind='prove', $tag, run=$run); print(json.dumps(d))" \
-        >> "$out"
-      "$cli" verify "$verifying" "$work/proof.bin" --json |
-        /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.pop('public'); d.update(kind='verify', $tag, run=$run); print(json.dumps(d))" \
-        >> "$out"
+      bench_prove "$tag, run=$run" "$work/$weights.tsm" "examples/$model/input.json" \
+        --profile fast --hash blake2s --zk
+      bench_verify "$tag, run=$run" "$verifying"
     done
   done
 done

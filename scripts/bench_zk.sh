@@ -19,13 +19,9 @@ for model in fashion_mlp fashion_lenet pinn; do
       is_zk=False; [ -n "$zk" ] && is_zk=True
       tag="example='$model', zk=$is_zk"
       for run in 1 2 3; do
-        "$cli" prove "$work/$model.tsm" --input "examples/$model/input.json" -o "$work/proof.bin" \
-          --profile "$profile" --hash "$hash" --threads 2 --json $zk 2>/dev/null |
-          /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.update(kind='prove', $tag, run=$run); print(json.dumps(d))" \
-          >> "$out"
-        "$cli" verify "$work/$model.tsm" "$work/proof.bin" --json |
-          /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.pop('public'); d.update(kind='verify', $tag, profile='$profile', hash='$hash', run=$run); print(json.dumps(d))" \
-          >> "$out"
+        bench_prove "$tag, run=$run" "$work/$model.tsm" "examples/$model/input.json" \
+          --profile "$profile" --hash "$hash" $zk
+        bench_verify "$tag, profile='$profile', hash='$hash', run=$run" "$work/$model.tsm"
       done
     done
   done
