@@ -98,11 +98,13 @@ struct ModelAir::Impl {
   // Per tensor element: its reads, the statement's and the digests' included.
   std::vector<std::vector<int64_t>> reads;
   // Private weights: each MatMul, Gemm and Conv component's weights, then its bias, at
-  // consecutive addresses from weights_base on, and their reads.
+  // consecutive addresses from weights_base on, their reads, and their digest (a verifying
+  // model's, or computed from them once all are known).
   bool private_weights = false;
   int64_t weights_base = 0;
   std::vector<int64_t> weight_values;
   std::vector<int64_t> weight_reads;
+  std::array<M31, 8> weights_digest{};
   std::vector<std::unique_ptr<air::Component>> components;
   std::vector<TraceBuilder> trace_builders;  // per component but the last (the range table)
   uint32_t next_data_column = 0;
@@ -168,6 +170,7 @@ struct ModelAir::Impl {
     if (model.input_visibility != Visibility::kPublic) {
       for (TensorId id : model.inputs) AddPrivateInput(id);
     }
+    if (private_weights) weights_digest = DigestOfWeights();
     if (!weight_values.empty()) AddPrivateWeights();
     for (const StatedPart& part : statement) {
       if (part.visibility == Visibility::kCommitted) AddDigest(part);
@@ -203,23 +206,27 @@ struct ModelAir::Impl {
     shape.log_size = LogRows(op.rows * stride);
     shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
     shape.private_weights = weights_private && !shape.products;
-    // With private weights, the weight and bias columns hold addresses (linear_component.h).
-    int64_t weight_address = 0, bias_address = 0;
+    // With private weights, the weight and bias columns hold addresses (linear_component.h):
+    // the plan's weights, then its bias, join weight_values from these indices on.
+    const auto first_weight = static_cast<int64_t>(weight_values.size());
+    const auto first_bias = first_weight + static_cast<int64_t>(op.weights.size());
     if (shape.private_weights) {
-      weight_address = weights_base + static_cast<int64_t>(weight_values.size());
       weight_values.insert(weight_values.end(), op.weights.begin(), op.weights.end());
-      bias_address = weights_base + static_cast<int64_t>(weight_values.size());
       weight_values.insert(weight_values.end(), op.bias.begin(), op.bias.end());
       weight_reads.resize(weight_values.size(), 0);
     }
+    const auto weight_address = [&](int64_t index) {
+      return M31::FromCanonical(static_cast<uint32_t>(weights_base + index));
+    };
     const auto weight_cell = [&](int64_t m, int64_t k, int64_t n) {
       if (!shape.private_weights) return M31::FromSigned(op.Weight(m, k, n));
-      return M31::FromCanonical(static_cast<uint32_t>(weight_address + op.WeightIndex(m, k, n)));
+      return weight_address(first_weight + op.WeightIndex(m, k, n));
     };
+    // A private bias is read where its cell is written (its reads are counted here).
     const auto bias_cell = [&](int64_t index) {
       if (!shape.private_weights) return M31::FromSigned(op.bias[index]);
-      ++weight_reads[bias_address - weights_base + index];
-      return M31::FromCanonical(static_cast<uint32_t>(bias_address + index));
+      ++weight_reads[first_bias + index];
+      return weight_address(first_bias + index);
     };
 
     const size_t n_rows = size_t{1} << shape.log_size;
@@ -269,7 +276,7 @@ struct ModelAir::Impl {
           columns[3 + 2 * d][row] = M31::One();
           // A private weight is read where its input is.
           for (uint32_t n = 0; n < shape.cols && shape.private_weights; ++n) {
-            ++weight_reads[weight_address - weights_base + op.WeightIndex(m, k, n)];
+            ++weight_reads[first_weight + op.WeightIndex(m, k, n)];
           }
         }
         if (shape.products) {
@@ -378,10 +385,13 @@ struct ModelAir::Impl {
   // The private weights (linear_component.h): yielded from the trace, each read once more by a
   // sponge whose digest the AIR fixes, so the model commitment binds them.
   void AddPrivateWeights() {
-    const auto count = static_cast<int64_t>(weight_values.size());
+    std::vector<M31> addresses;
+    for (size_t i = 0; i < weight_values.size(); ++i) {
+      addresses.push_back(M31::FromCanonical(static_cast<uint32_t>(weights_base + i)));
+    }
     const air::PrivateValuesShape shape = PrivateValues(
-        fmt::format("weights_{}", components.size()), count, std::nullopt,
-        [&](int64_t i) { return M31::FromCanonical(static_cast<uint32_t>(weights_base + i)); },
+        fmt::format("weights_{}", components.size()), static_cast<int64_t>(addresses.size()),
+        std::nullopt, [&](int64_t i) { return addresses[i]; },
         [&](int64_t i) { return weight_reads[i] + 1; });
     trace_builders.push_back(
         [this, shape](const QuantizedRun&, const RescaleHook&, std::vector<uint32_t>&) {
@@ -389,13 +399,10 @@ struct ModelAir::Impl {
           values.resize(size_t{1} << shape.log_size);
           return std::vector<std::vector<M31>>{ToStorageOrder(std::move(values))};
         });
-    std::vector<M31> addresses;
-    for (int64_t i = 0; i < count; ++i)
-      addresses.push_back(M31::FromCanonical(static_cast<uint32_t>(weights_base + i)));
     components.push_back(
         std::make_unique<FrameworkComponent<air::Poseidon2TensorSponge>>(air::Poseidon2TensorSponge(
             fmt::format("weights_digest_{}", components.size()), addresses,
-            AllocateDataColumns(air::Poseidon2TensorSponge::kDataColumns), WeightsDigest())));
+            AllocateDataColumns(air::Poseidon2TensorSponge::kDataColumns), weights_digest)));
     trace_builders.push_back(
         [this](const QuantizedRun&, const RescaleHook&, std::vector<uint32_t>&) {
           return air::MakePoseidon2SpongeTrace(ToM31(weight_values)).columns;
@@ -403,7 +410,7 @@ struct ModelAir::Impl {
   }
 
   // The digest of the private weights: a verifying model's, or computed from the weights.
-  std::array<M31, 8> WeightsDigest() const {
+  std::array<M31, 8> DigestOfWeights() const {
     if (!model.weights_digest) return hash::Poseidon2SpongeDigest(ToM31(weight_values));
     std::array<M31, 8> digest;
     for (size_t i = 0; i < digest.size(); ++i) digest[i] = M31::Reduce((*model.weights_digest)[i]);
@@ -712,14 +719,13 @@ std::string ModelAir::LayoutDescription() const {
 
 std::optional<std::array<M31, 8>> ModelAir::WeightsDigest() const {
   if (!impl_->private_weights) return std::nullopt;
-  return impl_->WeightsDigest();
+  return impl_->weights_digest;
 }
 
 QuantizedModel ModelAir::VerifyingModel() const {
   assert(impl_->private_weights);
-  const std::array<M31, 8> digest = impl_->WeightsDigest();
   std::array<uint32_t, 8> words;
-  for (size_t i = 0; i < words.size(); ++i) words[i] = digest[i].value();
+  for (size_t i = 0; i < words.size(); ++i) words[i] = impl_->weights_digest[i].value();
   return WithoutWeights(impl_->model, words);
 }
 

@@ -371,6 +371,9 @@ QuantizedModel LoadQuantizedModel(const std::string& path) {
       throw FrontendError("weights cannot be committed");
     }
     if (j.contains("weights_digest")) {
+      if (model.weights_visibility != Visibility::kPrivate) {
+        throw FrontendError("a weights digest without private weights");
+      }
       model.weights_digest = j.at("weights_digest").get<std::array<uint32_t, 8>>();
     }
     const auto& onnx = j.at("onnx").get_binary();
