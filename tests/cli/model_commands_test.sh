@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The model commands end to end through the CLI: compile, run, prove (test profile), verify; a
 # proof with one flipped byte and a proof checked against another model are rejected; zero
-# knowledge, committed and private inputs and outputs, private weights; bad input gets a one-line error and exit code 1 (2 for usage).
+# knowledge, committed and private inputs and outputs, private weights; bad input gets a one-line
+# error and exit code 1 (2 for usage).
 # usage: model_commands_test.sh TENSORSTARK EXAMPLES_DIR
 set -euo pipefail
 ts=$1
