@@ -67,12 +67,14 @@ QUERY_BATCHES ?= 1
 # ZK=1: a zero-knowledge proof (prove --zk, docs/zero-knowledge.md).
 ZK ?=
 # What proofs state of the inputs and outputs and whether the weights are private (compile
-# --visibility), e.g. VISIBILITY=input=committed,output=committed,weights=private; proofs of such
-# a model are zero-knowledge.
+# --visibility). Empty, compile's defaults: private inputs and weights, public outputs; proofs of
+# such a model are zero-knowledge. PUBLIC (input=public,weights=public) states everything and
+# gives the fastest proofs.
 VISIBILITY ?=
+PUBLIC = input=public,weights=public
 MODEL_OUT = $(OUT)/$(notdir $(MODEL))
 # What verifiers read: with private weights, the model without them that compile writes.
-VERIFYING_MODEL = $(MODEL_OUT)/$(if $(findstring weights=private,$(VISIBILITY)),model.verifying.tsm,model.tsm)
+VERIFYING_MODEL = $(MODEL_OUT)/$(if $(findstring weights=public,$(VISIBILITY)),model.tsm,model.verifying.tsm)
 
 prove: build
 	@mkdir -p $(MODEL_OUT)
@@ -88,9 +90,11 @@ verify: build
 # MODEL's onchain proof (profile onchain, Poseidon252: OUT/<model>/proof_onchain.bin) verified by
 # the Cairo verifier's contracts as Starknet would run them, on npm wasm-cairo's test runner
 # (scripts/cairo/verify.mjs): the fact registry must record the proof's fact. About a minute (per
-# transaction with QUERY_BATCHES). SIERRA_GAS=1 also measures the verification's Sierra gas. With
-# ZK=1 the proof is zero-knowledge, verified by the model's zero-knowledge verifier (cairo-gen
-# --zk); fashion_mlp's needs QUERY_BATCHES=2 in the test runner.
+# transaction with QUERY_BATCHES). SIERRA_GAS=1 also measures the verification's Sierra gas. A
+# zero-knowledge proof (ZK=1, or private or committed parts: compile's defaults) is verified by
+# the model's zero-knowledge verifier (cairo-gen --zk). The test runner's memory holds the
+# verification of fashion_mlp's and tiny_mlp's proofs with VISIBILITY=$(PUBLIC) at once; the
+# others (zero-knowledge, fashion_lenet) need QUERY_BATCHES=2 or more.
 verify-cairo: build
 	@$(MAKE) --no-print-directory prove PROFILE=onchain HASH=poseidon252 PROOF=proof_onchain
 	@node scripts/cairo/verify.mjs $(BUILD)/tensorstark $(VERIFYING_MODEL) \
@@ -112,26 +116,29 @@ deploy: setup
 # MODEL's onchain proof (profile onchain, Poseidon252) in OUT/<model>/: proof_onchain.bin, its
 # calldata (calldata.json) and public inputs (proof_onchain.json), sent to NETWORK's fact registry
 # (from `make deploy`), which records its fact: in one transaction, or with QUERY_BATCHES=N in
-# N + 1 (the head, then each batch). DRY_RUN=1 prints the transactions and sends nothing. With ZK=1
-# the proof is zero-knowledge, for the model's zero-knowledge verifier (<model>_zk).
+# N + 1 (the head, then each batch). DRY_RUN=1 prints the transactions and sends nothing. The
+# deployed verifiers are the examples' with public inputs and weights (VISIBILITY=$(PUBLIC)), with
+# ZK=1 the zero-knowledge one (<model>_zk).
 verify-onchain: build
-	@$(MAKE) --no-print-directory prove PROFILE=onchain HASH=poseidon252 PROOF=proof_onchain
+	@$(MAKE) --no-print-directory prove PROFILE=onchain HASH=poseidon252 PROOF=proof_onchain \
+	  VISIBILITY=$(PUBLIC)
 	@$(BUILD)/tensorstark calldata $(MODEL_OUT)/proof_onchain.bin -o $(MODEL_OUT)/calldata.json
 	@$(BUILD)/tensorstark inspect $(MODEL_OUT)/proof_onchain.bin > $(MODEL_OUT)/proof_onchain.json
 	@node scripts/deploy.mjs verify $(DEPLOY_FLAGS) --model $(notdir $(MODEL))$(if $(filter 1,$(ZK)),_zk) \
 	  --calldata $(MODEL_OUT)/calldata.json --inspect $(MODEL_OUT)/proof_onchain.json
 
-# The foundation self-check, then fashion_mlp compiled, proved and verified natively, with and
-# without zero knowledge, then proved with the onchain profile and verified in Cairo, with and
-# without zero knowledge.
+# The foundation self-check, then fashion_mlp compiled, proved and verified natively, with
+# everything public and with compile's defaults (private inputs and weights: a zero-knowledge
+# proof, verified against the model without its weights); then onchain proofs verified in Cairo:
+# fashion_mlp's with everything public, and tiny_mlp's with the defaults, in 2 query batches.
 demo: build
 	@$(BUILD)/tensorstark selfcheck
-	@$(MAKE) --no-print-directory prove MODEL=examples/fashion_mlp
-	@$(MAKE) --no-print-directory verify MODEL=examples/fashion_mlp
-	@$(MAKE) --no-print-directory prove MODEL=examples/fashion_mlp ZK=1 PROOF=proof_zk
-	@$(MAKE) --no-print-directory verify MODEL=examples/fashion_mlp PROOF=proof_zk
-	@$(MAKE) --no-print-directory verify-cairo MODEL=examples/fashion_mlp
-	@$(MAKE) --no-print-directory verify-cairo MODEL=examples/fashion_mlp ZK=1 QUERY_BATCHES=2
+	@$(MAKE) --no-print-directory prove MODEL=examples/fashion_mlp VISIBILITY=$(PUBLIC)
+	@$(MAKE) --no-print-directory verify MODEL=examples/fashion_mlp VISIBILITY=$(PUBLIC)
+	@$(MAKE) --no-print-directory prove MODEL=examples/fashion_mlp PROOF=proof_private
+	@$(MAKE) --no-print-directory verify MODEL=examples/fashion_mlp PROOF=proof_private
+	@$(MAKE) --no-print-directory verify-cairo MODEL=examples/fashion_mlp VISIBILITY=$(PUBLIC)
+	@$(MAKE) --no-print-directory verify-cairo MODEL=examples/tiny_mlp QUERY_BATCHES=2
 
 # Fuzzes the proof parser (fuzz/): clang++-14 with libFuzzer, ASan and UBSan in its own build dir,
 # seeded with valid proofs, for FUZZ_SECONDS on FUZZ_CORPUS (which keeps what it finds). Crash

@@ -11,7 +11,8 @@ source scripts/bench_env.sh bench/results/models.jsonl "${1:-build}"
 
 for model in fashion_mlp fashion_lenet pinn; do
   for layout in narrow wide; do
-    "$cli" compile "examples/$model/model.onnx" -o "$work/$model.tsm" --layout "$layout" >/dev/null
+    "$cli" compile "examples/$model/model.onnx" -o "$work/$model.tsm" --layout "$layout" \
+      --visibility input=public,weights=public >/dev/null
     for config in "fast blake2s" "onchain poseidon252"; do
       set -- $config
       profile=$1 hash=$2

@@ -15,7 +15,8 @@ for model in fashion_mlp fashion_lenet pinn; do
   for weights in public private; do
     echo "== $model, $weights weights" >&2
     "$cli" compile "examples/$model/model.onnx" -o "$work/$weights.tsm" \
-      --calibration "examples/$model/calibration.json" --visibility "weights=$weights" >/dev/null
+      --calibration "examples/$model/calibration.json" --visibility "input=public,weights=$weights" \
+      >/dev/null
     verifying="$work/$weights.tsm"
     [ "$weights" = private ] && verifying="$work/$weights.verifying.tsm"
     tag="example='$model', weights='$weights'"

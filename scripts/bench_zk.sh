@@ -10,7 +10,8 @@ source scripts/bench_env.sh bench/results/zk.jsonl "${1:-build}"
 
 for model in fashion_mlp fashion_lenet pinn; do
   "$cli" compile "examples/$model/model.onnx" -o "$work/$model.tsm" \
-    --calibration "examples/$model/calibration.json" >/dev/null
+    --calibration "examples/$model/calibration.json" --visibility input=public,weights=public \
+    >/dev/null
   for config in "fast blake2s" "onchain poseidon252"; do
     set -- $config
     profile=$1 hash=$2

@@ -50,7 +50,7 @@ for (const air of MODELS) {
   const example = `examples/${model}`;
   const generated = path.join(work, `${air}.cairo`);
   run('compile', `${example}/model.onnx`, '-o', compiled(model), '--calibration',
-    `${example}/calibration.json`);
+    `${example}/calibration.json`, '--visibility', 'input=public,weights=public');
   run('cairo-gen', compiled(model), '-o', generated, '--test-seed', '1', ...(zk ? ['--zk'] : []));
   files.push([path.join(root, 'verifier-cairo/src/airs', `${air}.cairo`), readFileSync(generated, 'utf8')]);
 }

@@ -50,13 +50,16 @@ options:
                             (what Starknet verification needs); wide has the shortest trace, for
                             the fastest Poseidon252 proving when proof size does not matter
   --visibility GROUP=V,...  what a proof states of the inputs, outputs and weights (default
-                            input=public,output=public,weights=public): public states the values,
-                            committed only their Poseidon2 digest (computed in the proof),
-                            private nothing. Weights are public (in the model commitment) or
-                            private: proofs hide them and the commitment binds their Poseidon2
-                            digest, and compile also writes MODEL.verifying.tsm, the model
-                            without weights, for verifiers. Proofs of a model with committed or
-                            private parts are zero-knowledge (docs/zero-knowledge.md)
+                            input=private,output=public,weights=private; a group not listed
+                            keeps its default): public states the values, committed only their
+                            Poseidon2 digest (computed in the proof), private nothing. Weights
+                            are public (in the model commitment) or private: proofs hide them
+                            and the commitment binds their Poseidon2 digest, and compile also
+                            writes MODEL.verifying.tsm, the model without weights, for
+                            verifiers. Proofs of a model with committed or private parts are
+                            zero-knowledge (docs/zero-knowledge.md). Private weights cost
+                            prove time and memory, as every proof hashes them: weights=public
+                            for the fastest proofs
 )";
 
 constexpr std::string_view kRunUsage =
@@ -136,14 +139,15 @@ std::string VerifyingModelPath(const std::string& output) {
   return path.string() + ".verifying.tsm";
 }
 
+// compile's defaults (issue 6, as EZKL's): nothing about the inputs or the weights is public.
 struct Visibilities {
-  frontend::Visibility input = frontend::Visibility::kPublic;
+  frontend::Visibility input = frontend::Visibility::kPrivate;
   frontend::Visibility output = frontend::Visibility::kPublic;
-  frontend::Visibility weights = frontend::Visibility::kPublic;
+  frontend::Visibility weights = frontend::Visibility::kPrivate;
 };
 
 // The inputs', outputs' and weights' visibility from --visibility's comma-separated GROUP=V list
-// (empty: public), or a one-line error. Weights are public or private.
+// (a group not listed keeps its default), or a one-line error. Weights are public or private.
 std::variant<Visibilities, std::string> ParseVisibilities(std::string_view list) {
   Visibilities visibilities;
   for (size_t begin = 0; begin < list.size();) {

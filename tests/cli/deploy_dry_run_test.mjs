@@ -62,7 +62,8 @@ console.log(`classes built in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 const cli = (...args) => execFileSync(tensorstark, args,
   { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 cli('compile', path.join(example, 'model.onnx'), '-o', 'model.tsm',
-  '--calibration', path.join(example, 'calibration.json'));
+  '--calibration', path.join(example, 'calibration.json'),
+  '--visibility', 'input=public,weights=public');
 cli('prove', 'model.tsm', '--input', path.join(example, 'input.json'), '-o', 'proof.bin',
   '--profile', 'onchain', '--hash', 'poseidon252');
 cli('calldata', 'proof.bin', '-o', 'calldata.json');

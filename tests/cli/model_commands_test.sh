@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The model commands end to end through the CLI: compile, run, prove (test profile), verify; a
 # proof with one flipped byte and a proof checked against another model are rejected; zero
-# knowledge, committed and private inputs and outputs, private weights; bad input gets a one-line
-# error and exit code 1 (2 for usage).
+# knowledge, committed and private inputs and outputs, compile's defaults (private inputs and
+# weights); bad input gets a one-line error and exit code 1 (2 for usage).
 # usage: model_commands_test.sh TENSORSTARK EXAMPLES_DIR
 set -euo pipefail
 ts=$1
@@ -11,6 +11,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mlp=$examples/fashion_mlp
 tiny=$examples/tiny_mlp
+# Everything public (compile's defaults make the inputs and weights private: tested below).
+public=input=public,weights=public
 
 fail() { echo "FAIL: $*"; exit 1; }
 # expect_error CODE SUBSTRING COMMAND...: the command exits with CODE and one stderr line naming
@@ -23,7 +25,8 @@ expect_error() {
   grep -q -- "$text" "$work/err" "$work/out" || fail "$* did not say '$text': $(cat "$work/err" "$work/out")"
 }
 
-"$ts" compile "$mlp/model.onnx" -o "$work/mlp.tsm" --calibration "$mlp/calibration.json" >/dev/null
+"$ts" compile "$mlp/model.onnx" -o "$work/mlp.tsm" --calibration "$mlp/calibration.json" \
+  --visibility "$public" >/dev/null
 "$ts" run "$work/mlp.tsm" --input "$mlp/input.json" --output "$work/run.json" >/dev/null
 "$ts" prove "$work/mlp.tsm" --input "$mlp/input.json" -o "$work/proof.bin" --profile test \
   --outputs "$work/proved.json" >/dev/null 2>&1
@@ -42,12 +45,13 @@ expect_error 1 "invalid" "$ts" verify "$work/mlp.tsm" "$work/tampered.bin" --min
 
 # The same proof against a model compiled with other weight bits (other weights).
 "$ts" compile "$mlp/model.onnx" -o "$work/other.tsm" --calibration "$mlp/calibration.json" \
-  --weight-bits 9 >/dev/null
+  --weight-bits 9 --visibility "$public" >/dev/null
 expect_error 1 "invalid" "$ts" verify "$work/other.tsm" "$work/proof.bin" --min-security-bits 0
 
 # The same proof against the model compiled with the wide layout (another AIR).
 "$ts" compile "$mlp/model.onnx" -o "$work/wide.tsm" --calibration "$mlp/calibration.json" \
-  --layout wide | grep -q "wide layout" || fail "compile --layout wide did not say so"
+  --layout wide --visibility "$public" | grep -q "wide layout" \
+  || fail "compile --layout wide did not say so"
 expect_error 1 "invalid" "$ts" verify "$work/wide.tsm" "$work/proof.bin" --min-security-bits 0
 
 # Starknet calldata: fashion_mlp's onchain proof at 96 bits fits one transaction (5,000 felts).
@@ -82,7 +86,7 @@ python3 -c "import json,sys; c=json.load(open(sys.argv[1])); sys.exit(c[0]!='0x3
 # Private inputs: the proof is zero-knowledge without --zk, states the commitment and the 10
 # outputs only, verifies, and gives run's outputs; the model with public inputs rejects it.
 "$ts" compile "$mlp/model.onnx" -o "$work/private.tsm" --calibration "$mlp/calibration.json" \
-  --visibility input=private,output=public | grep -q "private inputs" \
+  --visibility input=private,output=public,weights=public | grep -q "private inputs" \
   || fail "compile --visibility input=private did not say so"
 "$ts" prove "$work/private.tsm" --input "$mlp/input.json" -o "$work/private.bin" --profile test \
   --outputs "$work/private_outputs.json" 2>&1 | grep -q "zero knowledge" \
@@ -97,7 +101,8 @@ expect_error 1 "invalid" "$ts" verify "$work/mlp.tsm" "$work/private.bin" --min-
 # the same (the commitment and two digests), and verify prints them; a proof of another input
 # states another input digest.
 "$ts" compile "$mlp/model.onnx" -o "$work/committed.tsm" --calibration "$mlp/calibration.json" \
-  --visibility input=committed,output=committed | grep -q "committed inputs, committed outputs" \
+  --visibility input=committed,output=committed,weights=public \
+  | grep -q "committed inputs, committed outputs" \
   || fail "compile --visibility input=committed,output=committed did not say so"
 "$ts" run "$work/committed.tsm" --input "$mlp/input.json" | grep "Poseidon2 digest" >"$work/run_digests.txt"
 [ "$(wc -l <"$work/run_digests.txt")" = 2 ] || fail "run does not print the two digests"
@@ -132,13 +137,13 @@ python3 -c "import json; print(json.dumps({'input_data': [[v * 0.5 for v in json
 grep "^input" "$work/run_digests.txt" | cmp -s - "$work/other_digest.txt" \
   && fail "another input has the same digest"
 
-# Private weights: compile writes the verifying model (no weights) next to the model and prints
-# the weights' digest; the proof verifies against the verifying model, and verify and inspect
-# name the same digest; the verifying model cannot run or prove; the proof of the model with
-# other weights does not verify against it.
-"$ts" compile "$tiny/model.onnx" -o "$work/private.tsm" --visibility weights=private \
-  >"$work/compiled.txt"
-grep -q "46 private weights and biases" "$work/compiled.txt" || fail "compile does not say the weights are private"
+# compile's defaults, private inputs and weights and public outputs: compile writes the verifying
+# model (no weights) next to the model and prints the weights' digest; the proof verifies against
+# the verifying model, and verify and inspect name the same digest; the verifying model cannot run
+# or prove; the proof of the model with other weights does not verify against it.
+"$ts" compile "$tiny/model.onnx" -o "$work/private.tsm" >"$work/compiled.txt"
+grep -q "46 private weights and biases, narrow layout, private inputs, public outputs" \
+  "$work/compiled.txt" || fail "compile's defaults are not private inputs and weights"
 digest=$(sed -n 's/^private weights: Poseidon2 digest //p' "$work/compiled.txt")
 [ -n "$digest" ] || fail "compile does not print the weights' digest"
 [ -f "$work/private.verifying.tsm" ] || fail "compile did not write the verifying model"
@@ -152,11 +157,14 @@ grep -q "weights private: Poseidon2 digest $digest" "$work/verified.txt" \
 weights=$("$ts" inspect "$work/private.bin" "$work/private.verifying.tsm" \
   | python3 -c "import json,sys; w = json.load(sys.stdin)['public']['weights']; print(w['visibility'], w['poseidon2_digest'])")
 [ "$weights" = "private $digest" ] || fail "inspect says the weights are '$weights'"
+tensors=$("$ts" inspect "$work/private.bin" "$work/private.verifying.tsm" | python3 -c "
+import json, sys
+print(*(t['kind'] + '=' + t['visibility'] for t in json.load(sys.stdin)['public']['tensors']))")
+[ "$tensors" = "input=private output=public" ] || fail "inspect says the tensors are '$tensors'"
 expect_error 1 "verifying model" "$ts" prove "$work/private.verifying.tsm" --input "$tiny/input.json" \
   -o "$work/x.bin"
 expect_error 1 "verifying model" "$ts" run "$work/private.verifying.tsm" --input "$tiny/input.json"
-"$ts" compile "$tiny/model.onnx" -o "$work/other_private.tsm" --visibility weights=private \
-  --weight-bits 9 >/dev/null
+"$ts" compile "$tiny/model.onnx" -o "$work/other_private.tsm" --weight-bits 9 >/dev/null
 "$ts" prove "$work/other_private.tsm" --input "$tiny/input.json" -o "$work/other_private.bin" \
   --profile test >/dev/null 2>&1
 expect_error 1 "invalid" "$ts" verify "$work/private.verifying.tsm" "$work/other_private.bin" \
