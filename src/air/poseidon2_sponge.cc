@@ -18,36 +18,31 @@ using hash::kPoseidon2Width;
 namespace {
 
 constexpr uint32_t kRows = Poseidon2TensorSponge::kRowsPerBlock;
-constexpr uint32_t kHalf = kPoseidon2HalfFullRounds, kPartialRows = kPoseidon2PartialRounds / 2;
-static_assert(kPoseidon2PartialRounds % 2 == 0, "two partial rounds per row");
-static_assert(1 + 2 * kHalf + kPartialRows == kRows);
+static_assert(2 + 2 * kPoseidon2HalfFullRounds + kPoseidon2PartialRounds <= kRows);
 static_assert(kRows >= (1u << kMinComponentLogSize), "the repeating columns are full columns");
 
 // How row t of a block follows from row t - 1 (poseidon2_sponge.h).
-enum class RowKind { kAbsorb, kFull, kPartial };
+enum class RowKind { kAbsorb, kExternal, kFull, kPartial, kCopy };
 
 RowKind KindOf(uint32_t t) {
   if (t == 0) return RowKind::kAbsorb;
-  if (t <= kHalf || t > kHalf + kPartialRows) return RowKind::kFull;
-  return RowKind::kPartial;
+  if (t == 1) return RowKind::kExternal;
+  if (t <= 1 + kPoseidon2HalfFullRounds) return RowKind::kFull;
+  if (t <= 1 + kPoseidon2HalfFullRounds + kPoseidon2PartialRounds) return RowKind::kPartial;
+  if (t <= 1 + 2 * kPoseidon2HalfFullRounds + kPoseidon2PartialRounds) return RowKind::kFull;
+  return RowKind::kCopy;
 }
 
-// The constants of the rounds row t starts: on all lanes, the initial full rounds' on rows 0–3
-// and the terminal ones' on rows 11–14; on lane 0 and as the second partial round's constant
-// (the last word), the partial rounds' on rows 4–10, two per row; zero elsewhere.
-std::array<M31, kPoseidon2Width + 1> RoundConstantsOf(uint32_t t) {
+// The constants of the round row t computes: the initial full rounds on rows 1–4, the partial
+// ones on rows 5–18, the terminal full ones on rows 19–22; zero elsewhere.
+hash::Poseidon2State RoundConstantsOf(uint32_t t) {
   const hash::Poseidon2Constants& constants = hash::Poseidon2RoundConstants();
-  std::array<M31, kPoseidon2Width + 1> c{};
-  const auto full = [&](const hash::Poseidon2State& round) {
-    std::copy(round.begin(), round.end(), c.begin());
-  };
-  if (t < kHalf) {
-    full(constants.initial[t]);
-  } else if (t < kHalf + kPartialRows) {
-    c[0] = constants.partial[2 * (t - kHalf)];
-    c[kPoseidon2Width] = constants.partial[2 * (t - kHalf) + 1];
-  } else if (t < 2 * kHalf + kPartialRows) {
-    full(constants.terminal[t - kHalf - kPartialRows]);
+  constexpr uint32_t kHalf = kPoseidon2HalfFullRounds, kPartial = kPoseidon2PartialRounds;
+  hash::Poseidon2State c{};
+  if (t >= 1 && t <= kHalf) return constants.initial[t - 1];
+  if (t > kHalf && t <= kHalf + kPartial) c[0] = constants.partial[t - 1 - kHalf];
+  if (t > kHalf + kPartial && t <= 2 * kHalf + kPartial) {
+    return constants.terminal[t - 1 - kHalf - kPartial];
   }
   return c;
 }
@@ -68,11 +63,11 @@ std::shared_ptr<const DataColumns> SpongeData(std::span<const M31> addresses) {
   }
   for (size_t row = kRows; row < n_rows; row += kRows) (*data)[2 * kPoseidon2Rate][row] = M31::One();
   // The selectors of the other kinds and the round constants, one block long.
-  for (const RowKind kind : {RowKind::kFull, RowKind::kPartial}) {
+  for (const RowKind kind : {RowKind::kExternal, RowKind::kFull, RowKind::kPartial, RowKind::kCopy}) {
     std::vector<M31>& selector = data->emplace_back(kRows);
     for (uint32_t t = 0; t < kRows; ++t) selector[t] = KindOf(t) == kind ? M31::One() : M31();
   }
-  for (size_t i = 0; i <= kPoseidon2Width; ++i) {
+  for (size_t i = 0; i < kPoseidon2Width; ++i) {
     std::vector<M31>& constants = data->emplace_back(kRows);
     for (uint32_t t = 0; t < kRows; ++t) constants[t] = RoundConstantsOf(t)[i];
   }
@@ -94,9 +89,7 @@ Poseidon2SpongeTrace MakePoseidon2SpongeTrace(std::span<const M31> values) {
   const size_t n_rows = size_t{1} << log_size;
   Poseidon2SpongeTrace trace;
   trace.columns.assign(Poseidon2TensorSponge::kTraceColumns, std::vector<M31>(n_rows));
-  // The previous row's s-box outputs and the state between its partial rounds.
-  hash::Poseidon2State state{}, fifth{}, between{};
-  M31 second_fifth;
+  hash::Poseidon2State state{}, fifth{};
   state[kPoseidon2Rate] = M31::FromCanonical(static_cast<uint32_t>(values.size()));
   for (size_t row = 0; row < n_rows; ++row) {
     const auto t = static_cast<uint32_t>(row % kRows);
@@ -108,6 +101,8 @@ Poseidon2SpongeTrace MakePoseidon2SpongeTrace(std::span<const M31> values) {
           if (i < values.size()) absorbed[j] = values[i];
           state[j] += absorbed[j];
         }
+        break;
+      case RowKind::kExternal:
         hash::Poseidon2ExternalLayer(state);
         break;
       case RowKind::kFull:
@@ -115,12 +110,13 @@ Poseidon2SpongeTrace MakePoseidon2SpongeTrace(std::span<const M31> values) {
         hash::Poseidon2ExternalLayer(state);
         break;
       case RowKind::kPartial:
-        state = between;
-        state[0] = second_fifth;
+        state[0] = fifth[0];
         hash::Poseidon2InternalLayer(state);
         break;
+      case RowKind::kCopy:
+        break;
     }
-    const std::array<M31, kPoseidon2Width + 1> constants = RoundConstantsOf(t);
+    const hash::Poseidon2State constants = RoundConstantsOf(t);
     const size_t position =
         circle::BitReverseIndex(circle::CosetIndexToCircleDomainIndex(row, log_size), log_size);
     size_t column = 0;
@@ -133,11 +129,6 @@ Poseidon2SpongeTrace MakePoseidon2SpongeTrace(std::span<const M31> values) {
       fifth[i] = x * x * x * x * x;
     }
     for (const M31& lane : fifth) push(lane);
-    between = StateBetweenPartialRounds(fifth, state);
-    const M31 x = between[0] + constants[kPoseidon2Width];
-    push(x * x * x);
-    second_fifth = x * x * x * x * x;
-    push(second_fifth);
     assert(column == Poseidon2TensorSponge::kTraceColumns);
   }
   std::copy_n(state.begin(), kPoseidon2Rate, trace.digest.begin());

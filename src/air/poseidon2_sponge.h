@@ -5,36 +5,32 @@
 // weights', which the model commitment then binds). So a proof states the digest of values that
 // the rest of the AIR uses, and nothing more about them.
 //
-// One permutation takes a block of kRowsPerBlock = 16 rows, one full round or two partial rounds
-// per row: few columns, which is what a verifier pays for per query (the Cairo verifier, on
-// Starknet). Row t of a block holds the state s_t; its s-box columns hold (s_t + c_t)^3 and
-// (s_t + c_t)^5 on every lane, c_t the round constants of the round row t starts (zero where it
-// starts none, whose s-box columns are constrained all the same and unused), and its second
-// s-box columns the same of lane 0 of m_t = M_I·((s_t + c_t)^5 on lane 0, s_t on lanes 1–15),
-// plus the second partial round's constant: the state between the two partial rounds a row's
-// successor ends. How s_t follows from row t - 1 (kinds below):
-//   t = 0          absorb:  s_0 = M_E·(the previous block's output + the block's 8 values on
-//                           lanes 0–7), the layer before the first round (on the component's
-//                           first row: M_E·(the values, lane 8 the number of values, the other
-//                           lanes 0));
-//   t = 1–4, 12–15 full:    s_t = M_E·(s-box_(t-1));
-//   t = 5–11       partial: s_t = M_I·(second s-box_(t-1) on lane 0, m_(t-1) on lanes 1–15).
-// Row 15 holds the block's output; row 0's previous row is the last block's row 15, whose lanes
-// 0–7 must be the digest. A padding value (multiplicity 0) must be 0.
+// One permutation takes a block of kRowsPerBlock rows, one round per row: few columns, which is
+// what a verifier pays for per query (the Cairo verifier, on Starknet). Row t of a block holds the
+// state s_t; the s-box columns hold (s_t + c_t)^3 and (s_t + c_t)^5 on every lane, c_t the round
+// constants of the round row t computes (zero on rows that compute none, whose s-box columns are
+// constrained all the same and unused). How s_t follows from row t - 1 (kinds below):
+//   t = 0          absorb:  s_0 = the previous block's output + the block's 8 values on lanes 0–7
+//                           (on the component's first row: the values, lane 8 the number of
+//                           values, the other lanes 0);
+//   t = 1          external: s_1 = M_E·s_0 (the layer before the first round);
+//   t = 2–5, 20–23 full:     s_t = M_E·(s-box_(t-1));
+//   t = 6–19       partial:  s_t = M_I·(s-box_(t-1) on lane 0, s_(t-1) on lanes 1–15);
+//   t = 24–31      copy:     s_t = s_(t-1), so row 31 holds the block's output.
+// Row 0's previous row is the last block's row 31: its lanes 0–7 must be the digest.
+// A padding value (multiplicity 0) must be 0.
 //
 // Columns of a row: the 8 values (used on absorb rows), the 16 lanes of s_t, the 16 cubes, the 16
-// fifth powers, the second cube and fifth power. Data columns, from first_data_column on: the 8
-// addresses, the 8 multiplicities (1 for a value, 0 for padding and on other rows), the absorb
-// selector (0 on row 0, whose state the first-row constraint fixes); then, repeating every block,
-// the full and partial selectors, the 16 round constants and the second partial round's.
+// fifth powers. Data columns, from first_data_column on: the 8 addresses, the 8 multiplicities (1
+// for a value, 0 for padding and on other rows), the absorb selector (0 on row 0, whose state the
+// first-row constraint fixes); then, repeating every block, the external, full, partial and copy
+// selectors and the 16 round constants.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <span>
 #include <string>
-#include <tuple>
-#include <utility>
 #include <variant>
 #include <vector>
 
@@ -45,23 +41,11 @@
 
 namespace tensorstark::air {
 
-// The state after a partial round's s-box on lane 0 (given its fifth power) and internal layer:
-// between the two partial rounds of a row (m_t above).
-template <class F>
-std::array<F, hash::kPoseidon2Width> StateBetweenPartialRounds(
-    const std::array<F, hash::kPoseidon2Width>& fifth,
-    const std::array<F, hash::kPoseidon2Width>& state) {
-  std::array<F, hash::kPoseidon2Width> between = state;
-  between[0] = fifth[0];
-  hash::Poseidon2InternalLayer(between);
-  return between;
-}
-
 class Poseidon2TensorSponge : public DataComponent {
  public:
-  static constexpr uint32_t kRowsPerBlock = 16;
-  static constexpr uint32_t kDataColumns = 2 * hash::kPoseidon2Rate + 4 + hash::kPoseidon2Width;
-  static constexpr uint32_t kTraceColumns = hash::kPoseidon2Rate + 3 * hash::kPoseidon2Width + 2;
+  static constexpr uint32_t kRowsPerBlock = 32;
+  static constexpr uint32_t kDataColumns = 2 * hash::kPoseidon2Rate + 5 + hash::kPoseidon2Width;
+  static constexpr uint32_t kTraceColumns = hash::kPoseidon2Rate + 3 * hash::kPoseidon2Width;
 
   // Where the digest is: the public inputs from this index on, or these words in the AIR.
   using Digest = std::variant<size_t, std::array<field::M31, hash::kPoseidon2Rate>>;
@@ -87,47 +71,42 @@ class Poseidon2TensorSponge : public DataComponent {
     }
     std::array<F, kWidth> state, previous_state, cube, fifth, previous_fifth;
     for (size_t i = 0; i < kWidth; ++i) {
-      std::tie(previous_state[i], state[i]) = PreviousAndCurrent(eval);
+      const auto [before, now] =
+          eval.template NextInteractionMask<2>(kTraceTree, std::array<int, 2>{-1, 0});
+      previous_state[i] = before;
+      state[i] = now;
     }
     for (F& lane : cube) lane = eval.NextTraceMask();
     for (size_t i = 0; i < kWidth; ++i) {
-      std::tie(previous_fifth[i], fifth[i]) = PreviousAndCurrent(eval);
+      const auto [before, now] =
+          eval.template NextInteractionMask<2>(kTraceTree, std::array<int, 2>{-1, 0});
+      previous_fifth[i] = before;
+      fifth[i] = now;
     }
-    const F second_cube = eval.NextTraceMask();
-    const auto [previous_second_fifth, second_fifth] = PreviousAndCurrent(eval);
     for (size_t i = 0; i < kWidth; ++i) {
       const F x = state[i] + Data(eval, kRoundConstants + i);
       eval.AddConstraint(cube[i] - x * x * x);
       eval.AddConstraint(fifth[i] - cube[i] * x * x);
     }
-    const F x = StateBetweenPartialRounds(fifth, state)[0] + Data(eval, kSecondPartialConstant);
-    eval.AddConstraint(second_cube - x * x * x);
-    eval.AddConstraint(second_fifth - second_cube * x * x);
     // The state each kind of row would hold, from the previous row.
-    // Absorbing: the values added to the previous block's output, or on the component's first
-    // row to the initial state (lane 8 the number of values), then the external layer.
-    const F zero = eval.ConstantF(M31());
-    std::array<F, kWidth> absorbed = previous_state, initial;
-    initial.fill(zero);
-    initial[kRate] = eval.ConstantF(M31::FromCanonical(static_cast<uint32_t>(n_values_)));
-    for (size_t j = 0; j < kRate; ++j) {
-      absorbed[j] = absorbed[j] + values[j];
-      initial[j] = values[j];
-    }
-    hash::Poseidon2ExternalLayer(absorbed);
-    hash::Poseidon2ExternalLayer(initial);
-    std::array<F, kWidth> full = previous_fifth;
+    std::array<F, kWidth> external = previous_state, full = previous_fifth, partial = previous_state;
+    hash::Poseidon2ExternalLayer(external);
     hash::Poseidon2ExternalLayer(full);
-    std::array<F, kWidth> partial = StateBetweenPartialRounds(previous_fifth, previous_state);
-    partial[0] = previous_second_fifth;
+    partial[0] = previous_fifth[0];
     hash::Poseidon2InternalLayer(partial);
-    const F absorb = Data(eval, kAbsorb), full_row = Data(eval, kFull),
-            partial_row = Data(eval, kPartial);
-    const F any_row = absorb + full_row + partial_row;
+    const F absorb = Data(eval, kAbsorb), external_row = Data(eval, kExternal),
+            full_row = Data(eval, kFull), partial_row = Data(eval, kPartial),
+            copy = Data(eval, kCopy);
+    const F any_row = absorb + external_row + full_row + partial_row + copy;
+    const F zero = eval.ConstantF(M31());
     for (size_t i = 0; i < kWidth; ++i) {
-      const F expected = absorb * absorbed[i] + full_row * full[i] + partial_row * partial[i];
+      const F value = i < kRate ? values[i] : zero;
+      const F expected = absorb * (previous_state[i] + value) + external_row * external[i] +
+                         full_row * full[i] + partial_row * partial[i] + copy * previous_state[i];
       eval.AddConstraint(any_row * state[i] - expected);
-      eval.AddConstraint(first * (state[i] - initial[i]));
+      const F initial =
+          i == kRate ? eval.ConstantF(M31::FromCanonical(static_cast<uint32_t>(n_values_))) : value;
+      eval.AddConstraint(first * (state[i] - initial));
       if (i < kRate) {
         const F word = std::holds_alternative<size_t>(digest_)
                            ? eval.PublicInput(std::get<size_t>(digest_) + i)
@@ -140,17 +119,9 @@ class Poseidon2TensorSponge : public DataComponent {
 
  private:
   // Data columns after the addresses and multiplicities.
-  static constexpr uint32_t kAbsorb = 2 * hash::kPoseidon2Rate, kFull = kAbsorb + 1,
-                            kPartial = kAbsorb + 2, kRoundConstants = kAbsorb + 3,
-                            kSecondPartialConstant = kRoundConstants + hash::kPoseidon2Width;
-
-  // A main column's values on the previous row and this one.
-  template <class E>
-  static std::pair<typename E::F, typename E::F> PreviousAndCurrent(E& eval) {
-    const auto [previous, current] =
-        eval.template NextInteractionMask<2>(kTraceTree, std::array<int, 2>{-1, 0});
-    return {previous, current};
-  }
+  static constexpr uint32_t kAbsorb = 2 * hash::kPoseidon2Rate, kExternal = kAbsorb + 1,
+                            kFull = kAbsorb + 2, kPartial = kAbsorb + 3, kCopy = kAbsorb + 4,
+                            kRoundConstants = kAbsorb + 5;
 
   size_t n_values_;
   Digest digest_;
