@@ -153,6 +153,11 @@ filters.forEach((filter, t) => {
   try {
     output = batched ? runInOwnProcess(source, filter)
       : runCairoTests(source, filter, { quiet: true });
+    // Without a summary the runner did not finish (as when it answers "Vector capacity
+    // exceeded"): as if it had crashed.
+    if (!output.includes('Compilation failed') && testSummary(output) === null) {
+      throw new Error(output.trim().split('\n').pop());
+    }
   } catch (error) {
     if (batched) crashed(error);
     let accepts;

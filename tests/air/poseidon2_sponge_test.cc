@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "air/framework.h"
+#include "air/mask_index.h"
 #include "air/profiles.h"
 #include "air/prover.h"
 #include "air/setup.h"
@@ -101,6 +102,46 @@ TEST_CASE("a committed tensor's digest is proved, with and without zero knowledg
     REQUIRE(wrong_digest.has_value());
     CHECK(wrong_digest->kind == VerificationError::Kind::kOodsMismatch);
   }
+}
+
+// Row 7 of a block is a partial-round row (poseidon2_sponge.h). One of its lanes changed, with the
+// row's own s-box columns recomputed from the changed state, satisfies every constraint of that
+// row but the transition into it: the prover's check names that row, and the verifier rejects the
+// proof.
+TEST_CASE("a partial round's state is bound to the previous row's on every lane") {
+  const Tensor t = RandomTensor(150);
+  const FrameworkComponent<Poseidon2TensorSponge> sponge{
+      Poseidon2TensorSponge("commit_input", t.addresses, 0, size_t{0})};
+  const std::vector<const Component*> components = {&sponge};
+  Poseidon2SpongeTrace trace = MakePoseidon2SpongeTrace(t.values);
+  const size_t row = 2 * Poseidon2TensorSponge::kRowsPerBlock + 7, lane = 7;
+  const size_t at = CosetRowToStorageIndex(row, sponge.log_size());
+  // Main columns: the 8 values, then 16 lanes each of the state, the cubes and the fifth powers.
+  constexpr size_t kState = hash::kPoseidon2Rate, kCube = kState + hash::kPoseidon2Width,
+                   kFifth = kCube + hash::kPoseidon2Width;
+  // Lanes 1–15 of a partial round have no round constant.
+  const M31 changed = trace.columns[kState + lane][at] + M31::One();
+  trace.columns[kState + lane][at] = changed;
+  trace.columns[kCube + lane][at] = changed * changed * changed;
+  trace.columns[kFifth + lane][at] = changed * changed * changed * changed * changed;
+
+  const ProofConfig config = ProfileConfig(Profile::kTest);
+  auto key = Setup<H>(components, config);
+  REQUIRE(std::holds_alternative<VerifyingKey<H>>(key));
+  const std::vector<M31> digest(trace.digest.begin(), trace.digest.end());
+  const auto checked = Prove<C, H>(config, components, {trace.columns}, digest);
+  REQUIRE(std::holds_alternative<ProvingError>(checked));
+  const ProvingError& error = std::get<ProvingError>(checked);
+  CHECK(error.kind == ProvingError::Kind::kConstraintsNotSatisfied);
+  REQUIRE(error.failure.has_value());
+  CHECK(error.failure->row == row);
+  auto proof =
+      Prove<C, H>(config, components, {trace.columns}, digest, {.check_constraints = false});
+  REQUIRE(std::holds_alternative<StarkProof<H>>(proof));
+  const auto rejected = Verify<C, H>(components, std::get<StarkProof<H>>(proof),
+                                     std::get<VerifyingKey<H>>(key), 0, Yielded(t));
+  REQUIRE(rejected.has_value());
+  CHECK(rejected->kind == VerificationError::Kind::kOodsMismatch);
 }
 
 }  // namespace
