@@ -215,18 +215,15 @@ struct ModelAir::Impl {
       weight_values.insert(weight_values.end(), op.bias.begin(), op.bias.end());
       weight_reads.resize(weight_values.size(), 0);
     }
-    const auto weight_address = [&](int64_t index) {
-      return M31::FromCanonical(static_cast<uint32_t>(weights_base + index));
-    };
     const auto weight_cell = [&](int64_t m, int64_t k, int64_t n) {
       if (!shape.private_weights) return M31::FromSigned(op.Weight(m, k, n));
-      return weight_address(first_weight + op.WeightIndex(m, k, n));
+      return WeightAddress(first_weight + op.WeightIndex(m, k, n));
     };
     // A private bias is read where its cell is written (its reads are counted here).
     const auto bias_cell = [&](int64_t index) {
       if (!shape.private_weights) return M31::FromSigned(op.bias[index]);
       ++weight_reads[first_bias + index];
-      return weight_address(first_bias + index);
+      return WeightAddress(first_bias + index);
     };
 
     const size_t n_rows = size_t{1} << shape.log_size;
@@ -387,7 +384,7 @@ struct ModelAir::Impl {
   void AddPrivateWeights() {
     std::vector<M31> addresses;
     for (size_t i = 0; i < weight_values.size(); ++i) {
-      addresses.push_back(M31::FromCanonical(static_cast<uint32_t>(weights_base + i)));
+      addresses.push_back(WeightAddress(static_cast<int64_t>(i)));
     }
     const air::PrivateValuesShape shape = PrivateValues(
         fmt::format("weights_{}", components.size()), static_cast<int64_t>(addresses.size()),
@@ -407,6 +404,11 @@ struct ModelAir::Impl {
         [this](const QuantizedRun&, const RescaleHook&, std::vector<uint32_t>&) {
           return air::MakePoseidon2SpongeTrace(ToM31(weight_values)).columns;
         });
+  }
+
+  // The address of private weight `index` (of weight_values).
+  M31 WeightAddress(int64_t index) const {
+    return M31::FromCanonical(static_cast<uint32_t>(weights_base + index));
   }
 
   // The digest of the private weights: a verifying model's, or computed from the weights.
