@@ -32,6 +32,7 @@
 #include "circle/twiddles.h"
 #include "fri/pcs_prover.h"
 #include "hash/channel.h"
+#include "hash/families.h"
 #include "hash/proof_of_work.h"
 #include "hash/random_stream.h"
 
@@ -263,5 +264,15 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
   end_phase("free memory");
   return proof;
 }
+
+// Compiled once per hash family, in prover_instances.cc.
+#define TENSORSTARK_PROVE_INSTANCE(C, H)                                                       \
+  template std::variant<StarkProof<H>, ProvingError> Prove<C, H>(                                \
+      const ProofConfig&, std::span<const Component* const>,                                     \
+      std::vector<std::vector<std::vector<M31>>>, std::vector<M31>, const ProveOptions&,         \
+      const ProvingKey<H>*);
+#define TENSORSTARK_EXTERN_PROVE_INSTANCE(C, H) extern TENSORSTARK_PROVE_INSTANCE(C, H)
+TENSORSTARK_FOR_EACH_HASH_FAMILY(TENSORSTARK_EXTERN_PROVE_INSTANCE)
+#undef TENSORSTARK_EXTERN_PROVE_INSTANCE
 
 }  // namespace tensorstark::air

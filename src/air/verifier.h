@@ -22,6 +22,7 @@
 #include "fri/pcs_common.h"
 #include "fri/pcs_verifier.h"
 #include "hash/channel.h"
+#include "hash/families.h"
 #include "hash/proof_of_work.h"
 
 namespace tensorstark::air {
@@ -143,5 +144,14 @@ std::optional<VerificationError> Verify(std::span<const Component* const> compon
   }
   return std::nullopt;
 }
+
+// Compiled once per hash family, in verifier_instances.cc.
+#define TENSORSTARK_VERIFY_INSTANCE(C, H)                                                      \
+  template std::optional<VerificationError> Verify<C, H>(                                        \
+      std::span<const Component* const>, const StarkProof<H>&, const VerifyingKey<H>&, uint32_t, \
+      std::span<const PublicLogupTerm>, size_t);
+#define TENSORSTARK_EXTERN_VERIFY_INSTANCE(C, H) extern TENSORSTARK_VERIFY_INSTANCE(C, H)
+TENSORSTARK_FOR_EACH_HASH_FAMILY(TENSORSTARK_EXTERN_VERIFY_INSTANCE)
+#undef TENSORSTARK_EXTERN_VERIFY_INSTANCE
 
 }  // namespace tensorstark::air
