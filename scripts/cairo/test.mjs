@@ -2,7 +2,8 @@
 // Scarb's compiler and test runner built to WebAssembly, and prints each test's steps and gas.
 // Exits 1 unless every test passes.
 //
-// Usage: node scripts/cairo/test.mjs [package-dir] [--filter NAME] [--group NAME]   (groups: GROUPS below)
+// Usage: node scripts/cairo/test.mjs [package-dir] [--filter NAME] [--group NAME] [--list]
+//   (groups: GROUPS below; --list prints their names)
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,64 +27,78 @@ const RERUN_TIMEOUT_MS = 15 * 60 * 1000;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const packageDir = args[0] ?? path.join(root, 'verifier-cairo');
 
-// The tests run in groups, each a smaller program compiled and run in its own process: all of
-// them in one program exhausted the WebAssembly instance ("RuntimeError: unreachable"). The
-// generated AIRs and the tests of the verifier modules need nothing of each other; a model's
-// full verification needs its AIR only.
+// The tests run in groups, each a program compiled and run in its own process: all of them in one
+// program exhausted the WebAssembly instance ("RuntimeError: unreachable"), and the runner keeps
+// every test's memory. Compiling is most of a group's time (the verifier modules alone take
+// about a minute), so a group holds everything that fits in one runner and no test runs in two
+// groups. The generated AIRs and the tests of the verifier modules need nothing of each other; a
+// model's full verification needs its AIR only.
 // The verification tests (verifier-cairo/src/tests/<file>.cairo) and the AIR each needs.
 const VERIFICATIONS = {
   verify_tiny_mlp: 'tiny_mlp',
   verify_fashion_mlp: 'fashion_mlp',
   verify_pinn: 'pinn',
-  verify_fashion_mlp_in_batches: 'fashion_mlp',
+  verify_tiny_mlp_in_batches: 'tiny_mlp',
 };
 const FIXTURE_TESTS = ['tests::channel_vectors', 'tests::merkle_vectors', 'tests::proof_fixtures',
   'tests::fact_registry_jobs'];
-// The tests of one module of a verification file (through_contracts or direct, see
-// verification_tests.mjs), with every other file and AIR left out, the file's other module, and the
-// tests of its AIR (its air_ group runs them): the runner fails on too large a program, crashing
-// with "RuntimeError: unreachable" or "Vector capacity exceeded". The direct tests also leave out
-// the fact registry, but not the AIR's verifier contract: without it, the batched proof's head
-// failed to load ("Vector capacity exceeded" at 1.7 GB, so not for want of memory; the runner's
-// reason is unknown).
-const verificationGroup = (file, module, tests) => {
+// A verification file's tests with every other file and AIR left out: of one of its modules
+// (through_contracts or direct, see verification_tests.mjs; the direct tests also leave out the
+// fact registry, but not the AIR's verifier contract: without it, a batched proof's head failed to
+// load, "Vector capacity exceeded" at 1.7 GB, for a reason of the runner's) when the runner does
+// not hold both at once, or of both; with tests, only the module's tests named test_<tests>….
+// With airTests, also its AIR's tests against the C++ evaluator (the AIR is compiled for the
+// verification anyway).
+const verificationGroup = (file, { module, tests, airTests = false }) => {
   const air = VERIFICATIONS[file];
-  const direct = module === 'direct';
+  const other = { through_contracts: 'direct', direct: 'through_contracts' }[module];
   return {
-    leaveOut: [...FIXTURE_TESTS, `airs::${air}::tests`,
+    leaveOut: [...FIXTURE_TESTS, ...(airTests ? [] : [`airs::${air}::tests`]),
       ...MODELS.filter((m) => m !== air).map((m) => `airs::${m}`),
       ...Object.keys(VERIFICATIONS).filter((f) => f !== file).map((f) => `tests::${f}`),
-      `tests::${file}::${direct ? 'through_contracts' : 'direct'}`,
-      ...(direct ? ['contracts::fact_registry'] : [])],
-    filter: `${file}::${module}::test_${tests}`,
+      ...(other ? [`tests::${file}::${other}`] : []),
+      ...(module === 'direct' ? ['contracts::fact_registry'] : [])],
+    // The AIR's tests (airs::<air>::tests) and the file's (tests::verify_<air>…) both name it.
+    filter: airTests ? air : `${file}::${module ?? ''}${tests ? `::test_${tests}` : ''}`,
   };
 };
+// The AIRs whose tests run in a group of their own: no verification file verifies them.
+const UNVERIFIED_AIRS = MODELS.filter((model) => !Object.values(VERIFICATIONS).includes(model));
 const GROUPS = {
+  // The verifier modules' own tests, the vectors and the proof fixtures: no AIR.
   verifier: { leaveOut: ['airs', 'tests::fact_registry_jobs',
     ...Object.keys(VERIFICATIONS).map((f) => `tests::${f}`)], filter: '' },
+  // The registry's bookkeeping of jobs, with a mock verifier: no AIR (the runner holds these
+  // neither with the verifier group's tests nor with a model's).
+  registry_jobs: { leaveOut: ['airs', ...FIXTURE_TESTS.filter((f) => !f.endsWith('registry_jobs')),
+    ...Object.keys(VERIFICATIONS).map((f) => `tests::${f}`)], filter: 'fact_registry_jobs::' },
   // Each generated AIR's tests against the C++ evaluator, with no other AIR and no contract.
-  ...Object.fromEntries(MODELS.map((model) => [`air_${model}`, {
+  ...Object.fromEntries(UNVERIFIED_AIRS.map((model) => [`air_${model}`, {
     leaveOut: ['tests', 'contracts::fact_registry', `airs::${model}::Verifier`,
       ...MODELS.filter((m) => m !== model).map((m) => `airs::${m}`)],
     filter: `airs::${model}::tests::`,
   }])),
-  // The registry's bookkeeping of jobs, with a mock verifier: no AIR.
-  registry_jobs: { leaveOut: ['airs', ...FIXTURE_TESTS.filter((f) => !f.endsWith('registry_jobs')),
-    ...Object.keys(VERIFICATIONS).map((f) => `tests::${f}`)], filter: 'fact_registry_jobs::' },
-  // The runner keeps every test's memory: a full verification and the tampered proofs in one
-  // call exhausted it.
-  fact_tiny_mlp: verificationGroup('verify_tiny_mlp', 'through_contracts', 'fact_'),
-  fact_fashion_mlp: verificationGroup('verify_fashion_mlp', 'through_contracts', 'fact_'),
-  fact_pinn: verificationGroup('verify_pinn', 'through_contracts', 'fact_'),
-  tampered_fashion_mlp: verificationGroup('verify_fashion_mlp', 'direct', 'tampered_'),
-  registry_fashion_mlp: verificationGroup('verify_fashion_mlp', 'through_contracts', 'registry_'),
-  batches_fashion_mlp: verificationGroup('verify_fashion_mlp_in_batches', 'through_contracts',
-    'fact_'),
-  transactions_fashion_mlp: verificationGroup('verify_fashion_mlp_in_batches', 'direct',
-    'transaction_'),
-  batch_failures_fashion_mlp: verificationGroup('verify_fashion_mlp_in_batches',
-    'through_contracts', 'failure_'),
+  // The runner holds neither tiny_mlp's tests through the contracts and its tampered copies in
+  // one program, nor its full verification through the contracts with its AIR's tests or with the
+  // registry's failures.
+  tiny_mlp: verificationGroup('verify_tiny_mlp', { module: 'through_contracts', tests: 'fact_' }),
+  tiny_mlp_registry: verificationGroup('verify_tiny_mlp',
+    { module: 'through_contracts', tests: 'registry_' }),
+  tiny_mlp_tampered: verificationGroup('verify_tiny_mlp', { module: 'direct', airTests: true }),
+  tiny_mlp_in_batches: verificationGroup('verify_tiny_mlp_in_batches', {}),
+  fashion_mlp: verificationGroup('verify_fashion_mlp', { airTests: true }),
+  pinn: verificationGroup('verify_pinn', { airTests: true }),
 };
+
+// --list: the groups' names, one a line (CTest registers a test for each).
+if (args.includes('--list')) {
+  console.log(Object.keys(GROUPS).join('\n'));
+  process.exit(0);
+}
+if (group !== undefined && !(group in GROUPS)) {
+  console.error(`unknown group ${group}: the groups are ${Object.keys(GROUPS).join(', ')}`);
+  process.exit(2);
+}
 
 if (!group) {
   let failed = false;

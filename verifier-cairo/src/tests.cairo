@@ -7,6 +7,6 @@ mod fact_registry_jobs;
 mod merkle_vectors;
 mod proof_fixtures;
 mod verify_fashion_mlp;
-mod verify_fashion_mlp_in_batches;
 mod verify_pinn;
 mod verify_tiny_mlp;
+mod verify_tiny_mlp_in_batches;

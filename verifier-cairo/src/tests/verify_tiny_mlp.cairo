@@ -60,4 +60,115 @@ mod through_contracts {
             fact, model, inputs_hash: 0x62b182442b166e8d0a694224131bb2e8f4f8dc26d73a475099210634bb1b76a, outputs_hash: 0x7b7b7e5780e6b40dec0e8f857f255fcc99392ac9f91db2cf611a9c3c6f5ab2,
         }), 'fact event');
     }
+
+    #[test]
+    #[should_panic(expected: ('model already registered', 'ENTRYPOINT_FAILED'))]
+    fn test_registry_rejects_registering_a_model_twice() {
+        let (registry, model) = registry_with_model();
+        registry.register_model(model, registry.model_verifier(model));
+    }
+
+    #[test]
+    #[should_panic(expected: ('model not registered', 'ENTRYPOINT_FAILED'))]
+    fn test_registry_rejects_proofs_of_an_unregistered_model() {
+        let (registry, model) = registry_with_model();
+        registry.verify(model + 1, calldata().span());
+    }
+
+    #[test]
+    #[should_panic(expected: ('insufficient security', 'ENTRYPOINT_FAILED', 'ENTRYPOINT_FAILED'))]
+    fn test_registry_rejects_a_proof_below_its_security() {
+        let (registry, model) = registry_with_model();
+        // Calldata felt 4 is n_queries (src/air/calldata.h).
+        let proof = calldata().span();
+        let mut lowered = array![];
+        lowered.append_span(proof.slice(0, 4));
+        lowered.append(*proof[4] - 1);
+        lowered.append_span(proof.slice(5, proof.len() - 5));
+        registry.verify(model, lowered.span());
+    }
 }
+
+/// The tests that call the verifier directly, not through the contracts.
+mod direct {
+    use crate::airs::tiny_mlp::Air;
+    use crate::channel::ChannelTrait;
+    use crate::fields::m31::M31;
+    use crate::proof::read_proof;
+    use crate::verifier::{DEFAULT_MIN_SECURITY_BITS, ModelAir, channel_before_interaction, verify};
+    use super::calldata;
+
+    /// The span with values[index] replaced.
+    fn replaced<T, +Drop<T>, +Copy<T>>(values: Span<T>, index: u32, value: T) -> Span<T> {
+        let mut out = array![];
+        let mut i = 0;
+        while i != values.len() {
+            out.append(if i == index {
+                value
+            } else {
+                *values[i]
+            });
+            i += 1;
+        };
+        out.span()
+    }
+
+    fn plus_one(value: M31) -> M31 {
+        value + core::num::traits::One::one()
+    }
+
+    #[test]
+    #[should_panic(expected: ('OODS mismatch',))]
+    fn test_tampered_changed_composition_commitment() {
+        let mut proof = read_proof(calldata().span());
+        let commitments = proof.pcs.commitments;
+        proof.pcs.commitments = replaced(commitments, 3, *commitments[3] + 1);
+        verify::<Air>(@proof, DEFAULT_MIN_SECURITY_BITS);
+    }
+
+    #[test]
+    #[should_panic(expected: ('Merkle: root mismatch',))]
+    fn test_tampered_changed_queried_value() {
+        let mut proof = read_proof(calldata().span());
+        let values = proof.pcs.queried_values;
+        proof.pcs.queried_values = replaced(values, 1, replaced(*values[1], 0, plus_one(*(*values[1])[0])));
+        verify::<Air>(@proof, DEFAULT_MIN_SECURITY_BITS);
+    }
+
+    #[test]
+    #[should_panic(expected: ('interaction proof of work',))]
+    fn test_tampered_changed_output() {
+        let mut proof = read_proof(calldata().span());
+        let inputs = proof.public_inputs;
+        proof.public_inputs = replaced(inputs, inputs.len() - 1, plus_one(*inputs[inputs.len() - 1]));
+        verify::<Air>(@proof, DEFAULT_MIN_SECURITY_BITS);
+    }
+
+    #[test]
+    #[should_panic(expected: ('LogUp sums do not cancel',))]
+    fn test_tampered_changed_output_with_new_proof_of_work() {
+        let mut proof = read_proof(calldata().span());
+        let inputs = proof.public_inputs;
+        proof.public_inputs = replaced(inputs, inputs.len() - 1, plus_one(*inputs[inputs.len() - 1]));
+        // A cheating prover grinds the interaction proof of work again for the changed statement:
+        // the LogUp sums still do not cancel, as the output's term no longer matches the trace's.
+        let channel = channel_before_interaction(@proof, @Air::shape(), @Air::statement());
+        let mut nonce = 0;
+        let mut attempt = channel;
+        while !attempt.check_proof_of_work(proof.config.interaction_pow_bits, nonce) {
+            nonce += 1;
+            attempt = channel;
+        };
+        proof.interaction_pow_nonce = nonce;
+        verify::<Air>(@proof, DEFAULT_MIN_SECURITY_BITS);
+    }
+
+    #[test]
+    #[should_panic(expected: ('insufficient security',))]
+    fn test_tampered_lower_security() {
+        let mut proof = read_proof(calldata().span());
+        proof.config.pcs.n_queries -= 1;
+        verify::<Air>(@proof, DEFAULT_MIN_SECURITY_BITS);
+    }
+}
+
