@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "air/verifier.h"
 #include "examples/range_check/range_check.h"
 #include "examples/wide_fib/wide_fib.h"
+#include "hash/blake2s.h"
 #include "hash/blake2s_channel.h"
 #include "hash/blake2s_merkle_hasher.h"
 #include "hash/poseidon252_channel.h"
@@ -137,6 +139,20 @@ TEST_CASE_TEMPLATE("the proof bytes do not depend on the thread count", Hash, Bl
     }
     CHECK(bytes[0] == bytes[1]);
   }
+}
+
+// A known answer: the same bytes at every SIMD level (make test-simd runs this test at each), so a
+// kernel that computes something else at one level cannot go unnoticed. A change of the proof
+// format or the protocol changes the digests: the failure prints the new ones.
+TEST_CASE_TEMPLATE("the proof bytes are the same at every SIMD level", Hash, Blake2s,
+                   Poseidon252) {
+  const std::string expected =
+      std::is_same_v<Hash, Blake2s>
+          ? "e480a2cf4dfe86f4f55df56a177eb97d2e57980739b198d110d0966e32dc9503"
+          : "53b5eb3bd4b9c37bc63a71bf135523048cab6cd6741945a8afaf7e6dbf977f70";
+  const StarkProof<typename Hash::H> proof =
+      ProveOrFail<Hash>(RangeCheck(6), ProfileConfig(Profile::kTest));
+  CHECK(hash::Blake2s(SerializeProof(proof)).ToHex() == expected);
 }
 
 TEST_CASE_TEMPLATE("a proving key's preprocessed tree gives the same proof", Hash, Blake2s,
