@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The prover benchmarks of issue 3 (Stwo's workloads, ../shared/reference/stwo-benchmark-workloads.md):
+# The prover benchmarks of issue 3 (Stwo's workloads, docs/stwo-workloads.md):
 # each workload runs `tensorstark bench` in its own process (so peak RSS is per workload) with the
 # median of 3 proofs, at 1 and 2 threads; one JSON object per line goes to
 # bench/results/prover.jsonl, then scripts/prover_summary.py prints the table against the targets.
