@@ -5,11 +5,12 @@
 // Usage: node scripts/run_cairo.mjs < program.cairo
 
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { initSync, runCairoProgram } from 'wasm-cairo';
+import { runCairoProgram } from 'wasm-cairo';
 
-const require = createRequire(import.meta.url);
-initSync({ module: readFileSync(require.resolve('wasm-cairo/wasm-cairo_bg.wasm')) });
+import { loadRunner, restartWithRunnerOptions } from './cairo/runner.mjs';
+
+restartWithRunnerOptions();
+loadRunner();
 
 const source = readFileSync(0, 'utf8');
 const maxGas = 4294967295; // larger values wrap

@@ -8,16 +8,17 @@
 //   --out DIR         where to write (default build/cairo)
 //   --only NAME,...   build only these classes (fact_registry, <model>_verifier), e.g. for the
 //                     deployment dry run, which needs the registry and one model's verifier
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hash } from 'starknet';
-import { compileStarknetContract, initSync } from 'wasm-cairo';
+import { compileStarknetContract } from 'wasm-cairo';
 
 import { bundlePackage } from './bundle.mjs';
 import { MODELS } from './models.mjs';
+import { loadRunner, restartWithRunnerOptions, spawnRunnerScript } from './runner.mjs';
+
+restartWithRunnerOptions();
 
 const MAX_SIERRA_FELTS = 81920;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -42,8 +43,7 @@ if (unknown.length) {
 // as the compiler's WebAssembly instance keeps its memory and a third class exhausted it.
 const compileOnly = option('--compile-one');
 if (compileOnly) {
-  const require = createRequire(import.meta.url);
-  initSync({ module: readFileSync(require.resolve('wasm-cairo/wasm-cairo_bg.wasm')) });
+  loadRunner();
   const compiled = compileStarknetContract(
     bundlePackage(path.join(root, 'verifier-cairo'), CLASSES[compileOnly]),
     /*allow_warnings=*/ false, /*replace_ids=*/ false);
@@ -62,8 +62,8 @@ const summary = {};
 let tooLarge = false;
 for (const name of only) {
   const started = Date.now();
-  const child = spawnSync(process.execPath,
-    [fileURLToPath(import.meta.url), '--out', out, '--compile-one', name], { stdio: 'inherit' });
+  const child = spawnRunnerScript(fileURLToPath(import.meta.url), ['--out', out, '--compile-one', name],
+    { stdio: 'inherit' });
   if (child.status !== 0) {
     console.error(`${name}: ${child.status === null ? `the compiler crashed (${child.signal})`
       : 'not built'}`);

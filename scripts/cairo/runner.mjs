@@ -10,9 +10,30 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compileCairoProgram, initSync, runCairoProgram, runTests } from 'wasm-cairo';
 
+// What node must be started with to run the runner, which node takes on its command line only:
+// V8's garbage collector on one thread. With its default helper threads, each collection of the
+// runner's multi-GB heap kept both cores busy and every program took about twice as long (CTest
+// cairo_registry_jobs: 41 s wall and 53 s of CPU, against 18 s and 18 s, on a 2-core EPYC).
+const RUNNER_NODE_OPTIONS = ['--single-threaded-gc'];
+
+// Called first by a script that runs the runner: if node was started without RUNNER_NODE_OPTIONS,
+// runs the script again in a node that has them and exits with its status.
+export function restartWithRunnerOptions() {
+  if (RUNNER_NODE_OPTIONS.every((option) => process.execArgv.includes(option))) return;
+  const child = spawnSync(process.execPath,
+    [...process.execArgv, ...RUNNER_NODE_OPTIONS, ...process.argv.slice(1)], { stdio: 'inherit' });
+  process.exit(child.status ?? 1);
+}
+
+// spawnSync of a node script in a node started with RUNNER_NODE_OPTIONS.
+export function spawnRunnerScript(script, args, options) {
+  return spawnSync(process.execPath, [...RUNNER_NODE_OPTIONS, script, ...args], options);
+}
+
 let instance = null;
 
-function load() {
+// Instantiates wasm-cairo's WebAssembly, once per process, before its functions are called.
+export function loadRunner() {
   if (!instance) {
     const require = createRequire(import.meta.url);
     instance = initSync({ module: readFileSync(require.resolve('wasm-cairo/wasm-cairo_bg.wasm')) });
@@ -22,7 +43,7 @@ function load() {
 // The runner's output for the tests whose names contain `filter`; with quiet, the runner's own
 // printing (its summary line) is held back.
 export function runCairoTests(source, filter, { quiet = false } = {}) {
-  load();
+  loadRunner();
   const log = console.log;
   if (quiet) console.log = () => {};
   try {
@@ -39,7 +60,7 @@ export function runCairoTests(source, filter, { quiet = false } = {}) {
 // the panic's message (its short strings, or its felts), else null. Throws with the runner's
 // output if it does not run.
 export function runMain(source) {
-  load();
+  loadRunner();
   const available = 4_000_000_000;
   const output = runCairoProgram(source, available, /*allow_warnings=*/ false,
     /*print_full_memory=*/ false, /*run_profiler=*/ false, /*use_dbg_print_hint=*/ false);
@@ -63,8 +84,8 @@ export function runInOwnProcess(source, filter, { timeoutMs } = {}) {
   try {
     const file = path.join(dir, 'lib.cairo');
     writeFileSync(file, source);
-    const child = spawnSync(process.execPath,
-      [fileURLToPath(import.meta.url), file, ...(filter === null ? [] : [filter])],
+    const child = spawnRunnerScript(fileURLToPath(import.meta.url),
+      [file, ...(filter === null ? [] : [filter])],
       { encoding: 'utf8', maxBuffer: 1 << 28, timeout: timeoutMs, killSignal: 'SIGKILL' });
     if (child.error?.code === 'ETIMEDOUT') {
       throw new Error(`no result after ${Math.round(timeoutMs / 1000)} s`);
@@ -82,6 +103,7 @@ export function runInOwnProcess(source, filter, { timeoutMs } = {}) {
 // As a script (runInOwnProcess): node runner.mjs SOURCE_FILE [FILTER] prints the tests' output,
 // or without a filter what main does (runMain) as JSON.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  restartWithRunnerOptions();
   const [file, filter] = process.argv.slice(2);
   const source = readFileSync(file, 'utf8');
   process.stdout.write(filter === undefined ? JSON.stringify(runMain(source))

@@ -4,15 +4,17 @@
 //
 // Usage: node scripts/cairo/test.mjs [package-dir] [--filter NAME] [--group NAME] [--list]
 //   (groups: GROUPS below; --list prints their names)
-import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { bundlePackage } from './bundle.mjs';
 import { MODELS } from './models.mjs';
 import {
-  compilerDiagnostics, runCairoTests, runInOwnProcess, runnerMemoryMiB, testSummary,
+  compilerDiagnostics, restartWithRunnerOptions, runCairoTests, runInOwnProcess, runnerMemoryMiB,
+  spawnRunnerScript, testSummary,
 } from './runner.mjs';
+
+restartWithRunnerOptions();
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -103,9 +105,8 @@ if (group !== undefined && !(group in GROUPS)) {
 if (!group) {
   let failed = false;
   for (const name of Object.keys(GROUPS)) {
-    const child = spawnSync(process.execPath,
-      [fileURLToPath(import.meta.url), packageDir, '--group', name, '--filter', filter],
-      { stdio: 'inherit' });
+    const child = spawnRunnerScript(fileURLToPath(import.meta.url),
+      [packageDir, '--group', name, '--filter', filter], { stdio: 'inherit' });
     failed ||= child.status !== 0;
   }
   process.exit(failed ? 1 : 0);

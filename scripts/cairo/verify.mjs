@@ -27,9 +27,11 @@ import { fileURLToPath } from 'node:url';
 import { bundlePackage } from './bundle.mjs';
 import { factOf, statedInputCount } from './fact.mjs';
 import {
-  compilerDiagnostics, runCairoTests, runInOwnProcess, testSummary,
+  compilerDiagnostics, restartWithRunnerOptions, runCairoTests, runInOwnProcess, testSummary,
 } from './runner.mjs';
 import { verificationTests } from './verification_tests.mjs';
+
+restartWithRunnerOptions();
 
 const USAGE = 'usage: node scripts/cairo/verify.mjs TENSORSTARK MODEL.tsm PROOF.bin '
   + '[--sierra-gas] [--tampered]';
