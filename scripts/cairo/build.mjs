@@ -62,8 +62,8 @@ const summary = {};
 let tooLarge = false;
 for (const name of only) {
   const started = Date.now();
-  const child = spawnRunnerScript(fileURLToPath(import.meta.url), ['--out', out, '--compile-one', name],
-    { stdio: 'inherit' });
+  const child = spawnRunnerScript(fileURLToPath(import.meta.url),
+    ['--out', out, '--compile-one', name], { stdio: 'inherit' });
   if (child.status !== 0) {
     console.error(`${name}: ${child.status === null ? `the compiler crashed (${child.signal})`
       : 'not built'}`);
