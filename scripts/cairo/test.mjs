@@ -24,16 +24,16 @@ const option = (name) => {
 const filter = option('--filter') ?? '';
 const group = option('--group');
 // The longest a failing group's test may take when it is rerun alone (the slowest passing one,
-// a full verification through the contracts, takes about 4 minutes here).
+// a full verification through the contracts, takes about 2 minutes here).
 const RERUN_TIMEOUT_MS = 15 * 60 * 1000;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const packageDir = args[0] ?? path.join(root, 'verifier-cairo');
 
 // The tests run in groups, each a program compiled and run in its own process: all of them in one
 // program exhausted the WebAssembly instance ("RuntimeError: unreachable"), and the runner keeps
-// every test's memory. Compiling is most of a group's time (the verifier modules alone take
-// about a minute), so a group holds everything that fits in one runner and no test runs in two
-// groups. The generated AIRs and the tests of the verifier modules need nothing of each other; a
+// every test's memory. Compiling is most of a group's time (the verifier modules alone take 12 s,
+// a model's AIR about as much again), so a group holds everything that fits in one runner and no
+// test runs in two groups. The generated AIRs and the tests of the verifier modules need nothing of each other; a
 // model's full verification needs its AIR only.
 // The verification tests (verifier-cairo/src/tests/<file>.cairo) and the AIR each needs.
 const VERIFICATIONS = {
