@@ -124,7 +124,7 @@ const felts = transactions.reduce((sum, tx) => sum + tx.length, 0);
 const batched = transactions.length > 1;
 console.error(`verifying ${proofFile} (${felts} calldata felts in ${transactions.length} `
   + `transaction${batched ? 's' : ''}) in Cairo (compiling the verifier and running it takes `
-  + `about a minute${batched ? ' per transaction' : ''})`);
+  + `one to two minutes${batched ? ' per transaction' : ''})`);
 const source = bundlePackage(packageDir, batched
   ? ['tests::verify_model::through_contracts', 'contracts::fact_registry']
   : ['tests::verify_model::direct', 'tests::verify_model::alone']);
