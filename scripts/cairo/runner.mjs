@@ -124,6 +124,7 @@ export function testSummary(output) {
 
 // The test runner prints no diagnostics when the source does not compile: the compiler does.
 export function compilerDiagnostics(source) {
+  loadRunner();
   const compiled = compileCairoProgram(source, false);
   return compiled.startsWith('failed') ? compiled : 'the package compiles; warnings fail tests';
 }

@@ -64,8 +64,11 @@ const verificationGroup = (file, { module, tests, airTests = false }) => {
     filter: airTests ? air : `${file}::${module ?? ''}${tests ? `::test_${tests}` : ''}`,
   };
 };
-// The AIRs whose tests run in a group of their own: no verification file verifies them.
-const UNVERIFIED_AIRS = MODELS.filter((model) => !Object.values(VERIFICATIONS).includes(model));
+// The AIRs whose tests run in a group of their own: those no verification file verifies, and
+// pinn's (the runner does not hold its AIR's tests with its verification through the contracts:
+// "Vector capacity exceeded" on loading either).
+const OWN_GROUP_AIRS = [
+  ...MODELS.filter((model) => !Object.values(VERIFICATIONS).includes(model)), 'pinn'];
 const GROUPS = {
   // The verifier modules' own tests, the vectors and the proof fixtures: no AIR.
   verifier: { leaveOut: ['airs', 'tests::fact_registry_jobs',
@@ -75,7 +78,7 @@ const GROUPS = {
   registry_jobs: { leaveOut: ['airs', ...FIXTURE_TESTS.filter((f) => !f.endsWith('registry_jobs')),
     ...Object.keys(VERIFICATIONS).map((f) => `tests::${f}`)], filter: 'fact_registry_jobs::' },
   // Each generated AIR's tests against the C++ evaluator, with no other AIR and no contract.
-  ...Object.fromEntries(UNVERIFIED_AIRS.map((model) => [`air_${model}`, {
+  ...Object.fromEntries(OWN_GROUP_AIRS.map((model) => [`air_${model}`, {
     leaveOut: ['tests', 'contracts::fact_registry', `airs::${model}::Verifier`,
       ...MODELS.filter((m) => m !== model).map((m) => `airs::${m}`)],
     filter: `airs::${model}::tests::`,
@@ -89,7 +92,7 @@ const GROUPS = {
   tiny_mlp_tampered: verificationGroup('verify_tiny_mlp', { module: 'direct', airTests: true }),
   tiny_mlp_in_batches: verificationGroup('verify_tiny_mlp_in_batches', {}),
   fashion_mlp: verificationGroup('verify_fashion_mlp', { airTests: true }),
-  pinn: verificationGroup('verify_pinn', { airTests: true }),
+  pinn: verificationGroup('verify_pinn', {}),
 };
 
 // --list: the groups' names, one a line (CTest registers a test for each).

@@ -140,6 +140,14 @@ const verifierAloneAccepts = () => {
     ['tests::verify_model::through_contracts', 'contracts::fact_registry']), 'verify_model::alone::');
   return testSummary(output)?.passed === 1;
 };
+// The runner's output, or an error when it did not finish (no summary, as when it answers
+// "Vector capacity exceeded"): as if it had crashed.
+const finished = (output) => {
+  if (!output.includes('Compilation failed') && testSummary(output) === null) {
+    throw new Error(output.trim().split('\n').pop());
+  }
+  return output;
+};
 const transactionName = (t) => (t === 0 ? 'the head' : `query batch ${t - 1}`);
 const crashed = (error) => fail(`the Cairo test runner crashed (${error.message}): the `
   + 'verification may be too large for its memory (prove with more query batches, '
@@ -153,13 +161,8 @@ const gas = [];
 filters.forEach((filter, t) => {
   let output;
   try {
-    output = batched ? runInOwnProcess(source, filter)
-      : runCairoTests(source, filter, { quiet: true });
-    // Without a summary the runner did not finish (as when it answers "Vector capacity
-    // exceeded"): as if it had crashed.
-    if (!output.includes('Compilation failed') && testSummary(output) === null) {
-      throw new Error(output.trim().split('\n').pop());
-    }
+    output = finished(batched ? runInOwnProcess(source, filter)
+      : runCairoTests(source, filter, { quiet: true }));
   } catch (error) {
     if (batched) crashed(error);
     let accepts;
@@ -191,7 +194,7 @@ if (tampered) {
     'tests::verify_model::alone', 'contracts::fact_registry']);
   const rejectedAsExpected = (filter) => {
     try {
-      const summary = testSummary(runInOwnProcess(source, filter));
+      const summary = testSummary(finished(runInOwnProcess(source, filter)));
       return summary !== null && summary.failed === 0 ? summary.passed : -1;
     } catch (error) {
       return crashed(error);

@@ -21,8 +21,19 @@ std::string Qm31Literal(const QM31& v) {
                      c[2].value(), c[3].value());
 }
 
-size_t IndexOf(const std::vector<int>& offsets, int offset) {
-  return static_cast<size_t>(std::find(offsets.begin(), offsets.end(), offset) - offsets.begin());
+// Where `value` is in `values`. The generated code reads the mask with accessors that cannot
+// panic (air.cairo's mask_value), so an index outside the component's mask must be refused here.
+template <class T>
+size_t IndexIn(const std::vector<T>& values, const T& value, std::string_view what) {
+  const auto it = std::find(values.begin(), values.end(), value);
+  if (it == values.end()) throw std::logic_error(fmt::format("cairo-gen: {} not in the mask", what));
+  return static_cast<size_t>(it - values.begin());
+}
+
+// The offsets at which a component samples its column `column` of a tree.
+const std::vector<int>& ColumnOffsets(const std::vector<std::vector<int>>& offsets, size_t column) {
+  if (column >= offsets.size()) throw std::logic_error("cairo-gen: a column not in the mask");
+  return offsets[column];
 }
 
 size_t RelationIndex(const AirLayout& layout, const std::string& name) {
@@ -103,21 +114,22 @@ class ConstraintWriter {
       case Kind::kTrace: {
         used_.insert("trace");
         const std::string column = Index(v.index);
-        return fmt::format("*(*trace[{}])[{}]", column,
-                           Index(IndexOf(info_.trace_offsets[v.index], v.offset)));
+        return fmt::format(
+            "mask_value(trace, {}, {})", column,
+            Index(IndexIn(ColumnOffsets(info_.trace_offsets, v.index), v.offset, "an offset")));
       }
       case Kind::kInteraction: {
         used_.insert("interaction");
         const std::string column = Index(v.index);
-        return fmt::format("*(*interaction[{}])[{}]", column,
-                           Index(IndexOf(info_.interaction_offsets[v.index], v.offset)));
+        return fmt::format("mask_value(interaction, {}, {})", column,
+                           Index(IndexIn(ColumnOffsets(info_.interaction_offsets, v.index),
+                                         v.offset, "an offset")));
       }
-      case Kind::kPreprocessed: {
-        const auto& ids = info_.preprocessed_columns;
+      case Kind::kPreprocessed:
         used_.insert("preprocessed");
-        return fmt::format("*preprocessed[{}]",
-                           Index(std::find(ids.begin(), ids.end(), v.preprocessed) - ids.begin()));
-      }
+        return fmt::format("preprocessed_value(preprocessed, {})",
+                           Index(IndexIn(info_.preprocessed_columns, v.preprocessed,
+                                         "a preprocessed column")));
       case Kind::kPublicInput:
         used_.insert("public_inputs");
         return fmt::format("QM31Trait::from_m31(*public_inputs[{}])", Index(v.index));
@@ -153,6 +165,9 @@ class ConstraintFunctions {
     ConstraintWriter writer(info, layout);
     const std::string body = writer.Body(constraint);
     const auto uses = [&](const char* what) { return writer.Uses(what); };
+    for (const char* field : {"preprocessed", "trace", "interaction"}) {
+      if (uses(field)) reads_.insert(field);
+    }
     std::string prologue;
     for (const char* field : {"preprocessed", "trace", "interaction"}) {
       if (uses(field)) prologue += fmt::format("    let {0} = *mask.{0};\n", field);
@@ -177,6 +192,10 @@ class ConstraintFunctions {
     return fmt::format("constraint_{}(mask, inputs, claimed_sum{})", it->second, args);
   }
 
+  // Whether some constraint reads this part of the mask ("preprocessed", "trace",
+  // "interaction").
+  bool Reads(const std::string& what) const { return reads_.count(what) > 0; }
+
   std::string Code() const {
     std::string out;
     for (size_t n = 0; n < functions_.size(); ++n) {
@@ -197,7 +216,35 @@ class ConstraintFunctions {
   };
   std::vector<Function> functions_;
   std::map<std::string, size_t> index_;
+  std::set<std::string> reads_;
 };
+
+// The module's `use` lines: what it takes from air.cairo depends on what its constraints read
+// (Cairo warns of an unused import).
+std::string Imports(const ConstraintFunctions& functions) {
+  std::vector<std::string> names = {"AirInputs",        "AirShape",        "ComponentMask",
+                                    "canonic_vanishing", "component_shapes", "derived_points",
+                                    "fold_constraints",  "m31s"};
+  if (functions.Reads("trace") || functions.Reads("interaction")) names.push_back("mask_value");
+  if (functions.Reads("preprocessed")) names.push_back("preprocessed_value");
+  names.insert(names.end(), {"quotient_groups", "split_lists"});
+  std::string air = "use crate::air::{\n   ";
+  size_t width = 3;
+  for (const std::string& name : names) {
+    if (width + name.size() + 2 > 100) {
+      air += "\n   ";
+      width = 3;
+    }
+    air += fmt::format(" {},", name);
+    width += name.size() + 2;
+  }
+  return air +
+         "\n};\n"
+         "use crate::circle::CirclePoint;\n"
+         "use crate::fields::qm31::{QM31, QM31Trait};\n"
+         "use crate::statement::{ModelStatement, input_bounds, term_runs};\n"
+         "use crate::verifier::ModelAir;\n";
+}
 
 template <class T>
 std::string ListOf(const std::vector<T>& values) {
@@ -580,16 +627,6 @@ mod tests {{
 std::string GenerateCairoAir(std::span<const Component* const> components, const AirLayout& layout,
                              const CairoStatement& statement, std::string_view source,
                              const uint64_t* with_test_seed) {
-  std::string out = fmt::format(
-      "// Generated by tensorstark cairo-gen from the C++ constraints of {}; do not edit.\n"
-      "use crate::air::{{\n    AirInputs, AirShape, ComponentMask, canonic_vanishing, "
-      "component_shapes, derived_points,\n    fold_constraints, m31s, quotient_groups, "
-      "split_lists,\n}};\n"
-      "use crate::circle::CirclePoint;\n"
-      "use crate::fields::qm31::{{QM31, QM31Trait}};\n"
-      "use crate::statement::{{ModelStatement, input_bounds, term_runs}};\n"
-      "use crate::verifier::ModelAir;\n",
-      source);
   ConstraintFunctions functions;
   std::string components_code, calls;
   for (size_t i = 0; i < components.size(); ++i) {
@@ -618,6 +655,9 @@ std::string GenerateCairoAir(std::span<const Component* const> components, const
         "canonic_vanishing({}, point).inverse(), random_coeff, acc);\n",
         name, i, i, c.log_size());
   }
+  std::string out = fmt::format(
+      "// Generated by tensorstark cairo-gen from the C++ constraints of {}; do not edit.\n{}",
+      source, Imports(functions));
   out += functions.Code() + components_code;
   out += AirShapeFunction(components, layout, statement.n_public_inputs);
   out += StatementFunctions(statement, layout);
