@@ -43,6 +43,12 @@ inline constexpr size_t kInteractionTree = 2;
 inline constexpr size_t kCompositionTree = 3;
 inline constexpr uint32_t kMaxConstraintDegree = 3;
 
+// One AddToRelation of a component: the relation and the multiplicity of its fraction.
+struct RelationLookup {
+  std::string relation;
+  Expr multiplicity;
+};
+
 struct ComponentInfo {
   std::vector<PreprocessedColumnId> preprocessed_columns;  // in the order Evaluate reads them
   std::vector<std::vector<int>> trace_offsets;             // per main-trace column
@@ -50,6 +56,7 @@ struct ComponentInfo {
   size_t n_constraints = 0;
   uint32_t max_constraint_degree = 0;  // degree in the trace columns, 1 … kMaxConstraintDegree
   std::vector<Relation> relations;     // the relations it adds fractions to, by first use
+  std::vector<RelationLookup> lookups;  // every fraction of a row, in AddToRelation order
   size_t n_public_inputs = 0;          // 1 + the largest public input index it reads
 };
 

@@ -44,6 +44,9 @@ class ExprEvaluator : public LogupBatcher<ExprEvaluator, Expr, Expr> {
   static F ConstantF(M31 value) { return value; }
   EF Denominator(const Relation& relation, std::span<const F> values);
   EF CumsumShift() const;
+  void OnLookup(const Relation& relation, const Expr& multiplicity) {
+    lookups_.push_back({relation.name, multiplicity});
+  }
 
   const std::vector<Expr>& constraints() const { return constraints_; }
   const std::vector<std::vector<int>>& trace_offsets() const { return offsets_[kTraceTree]; }
@@ -52,6 +55,7 @@ class ExprEvaluator : public LogupBatcher<ExprEvaluator, Expr, Expr> {
   }
   const std::vector<PreprocessedColumnId>& preprocessed_columns() const { return preprocessed_; }
   const std::vector<Relation>& relations() const { return relations_; }
+  const std::vector<RelationLookup>& lookups() const { return lookups_; }
   size_t n_public_inputs() const { return n_public_inputs_; }
 
  private:
@@ -61,6 +65,7 @@ class ExprEvaluator : public LogupBatcher<ExprEvaluator, Expr, Expr> {
   std::array<std::vector<std::vector<int>>, 3> offsets_;  // trees 1 and 2: per column
   std::vector<PreprocessedColumnId> preprocessed_;
   std::vector<Relation> relations_;
+  std::vector<RelationLookup> lookups_;
   std::vector<Expr> constraints_;
   size_t n_public_inputs_ = 0;
 };

@@ -16,6 +16,7 @@ ComponentInfo InfoFromExpressions(const ExprEvaluator& expressions) {
   }
   assert(info.max_constraint_degree <= kMaxConstraintDegree && "constraint degree above 3");
   info.relations = expressions.relations();
+  info.lookups = expressions.lookups();
   info.n_public_inputs = expressions.n_public_inputs();
   return info;
 }

@@ -62,6 +62,7 @@ class LogupBatcher {
       static_assert(std::is_same_v<M, M31>, "multiplicity must be F, EF or M31");
       num = derived().ExtendF(derived().ConstantF(multiplicity));
     }
+    derived().OnLookup(relation, num);
     AddFraction(num, derived().Denominator(relation, values));
   }
   template <class M>
@@ -83,6 +84,9 @@ class LogupBatcher {
     held_.reset();
     prev_col_ = EF();
   }
+
+  // Sees each fraction's multiplicity (the expression evaluator records them).
+  void OnLookup(const Relation&, const EF&) {}
 
   // False while fractions wait for a FinalizeLogupInPairs.
   bool logup_finalized() const { return !pending_ && !held_; }

@@ -12,6 +12,7 @@
 
 #include "air/component.h"
 #include "air/layout.h"
+#include "air/lookup_bound.h"
 #include "air/preprocessed.h"
 #include "air/proof.h"
 #include "air/verifying_key.h"
@@ -29,7 +30,7 @@ struct ProvingKey {
 };
 
 // The proving key for these components at this configuration, or a one-line error for an
-// invalid AIR.
+// invalid AIR (MakeLayout's, or a relation whose fixed multiplicities could cancel: lookup_bound.h).
 template <hash::MerkleLayerHasher H>
 std::variant<ProvingKey<H>, std::string> SetupProver(std::span<const Component* const> components,
                                                      const ProofConfig& config) {
@@ -47,8 +48,10 @@ std::variant<ProvingKey<H>, std::string> SetupProver(std::span<const Component* 
   const uint32_t log_blowup = config.pcs.fri.log_blowup_factor;
   const circle::TwiddleTree twiddles =
       circle::TwiddleTree::ForCanonicDomains(max_log_size + log_blowup);
-  auto tree = std::make_shared<const fri::CommittedTree<H>>(fri::CommitEvaluationsToTree<H>(
-      GeneratePreprocessedTrace(components, layout), log_blowup, twiddles));
+  std::vector<std::vector<M31>> preprocessed = GeneratePreprocessedTrace(components, layout);
+  if (auto error = CheckRelationMultiplicities(layout, preprocessed)) return *error;
+  auto tree = std::make_shared<const fri::CommittedTree<H>>(
+      fri::CommitEvaluationsToTree<H>(std::move(preprocessed), log_blowup, twiddles));
   return ProvingKey<H>{VerifyingKey<H>{tree->merkle->root()}, std::move(tree), log_blowup};
 }
 

@@ -12,6 +12,7 @@
 #include "air/framework.h"
 #include "air/layout.h"
 #include "air/linear_component.h"
+#include "air/lookup_bound.h"
 #include "air/lookup_component.h"
 #include "air/max_component.h"
 #include "air/model_relations.h"
@@ -152,6 +153,9 @@ struct ModelAir::Impl {
         for (const ElementRef& ref : DirectInputs(qop)) Count(ref);
       }
     }
+    for (size_t id = 0; id < reads.size(); ++id) {
+      CheckReads(reads[id], fmt::format("'{}'", model.tensors[id].name));
+    }
     for (size_t i = 0; i < model.ops.size(); ++i) {
       if (!plans[i].empty()) {
         // The private weights are the MatMul, Gemm and Conv operators' (LinearOp).
@@ -167,6 +171,7 @@ struct ModelAir::Impl {
     if (weights_base + static_cast<int64_t>(weight_values.size()) >= int64_t{1} << 30) {
       throw FrontendError("the model has more than 2^30 elements and weights");
     }
+    CheckReads(weight_reads, "the private weights");  // each read once more by their digest
     if (model.input_visibility != Visibility::kPublic) {
       for (TensorId id : model.inputs) AddPrivateInput(id);
     }
@@ -177,6 +182,17 @@ struct ModelAir::Impl {
     }
     components.push_back(std::make_unique<FrameworkComponent<air::RangeTable>>(
         air::RangeTable(air::kRangeLimbBits)));
+  }
+
+  // An element's reads are its producer's LogUp multiplicity, which must stay far below p
+  // (air/lookup_bound.h): a count of 2^30 or more is refused (counts + 1 for the weights,
+  // which their digest reads once more).
+  static void CheckReads(const std::vector<int64_t>& counts, const std::string& tensor) {
+    const auto most = std::max_element(counts.begin(), counts.end());
+    if (most != counts.end() && *most + 1 >= static_cast<int64_t>(air::kMaxRelationMultiplicity)) {
+      throw FrontendError(fmt::format(
+          "an element of {} is read {} times, more than LogUp's bound (2^30 - 2)", tensor, *most));
+    }
   }
 
   void Count(const ElementRef& ref) {
