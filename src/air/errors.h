@@ -32,6 +32,7 @@ struct VerificationError {
     kOodsMismatch,              // the composition does not match the constraints at the OODS point
     kPcs,                       // the commitment scheme rejected the openings
     kStatementMismatch,         // the statement is not about what the verifier checks (a model)
+    kNotZeroKnowledge,          // a plain proof of a model that hides values (a private input)
   };
   Kind kind;
   std::string message;

@@ -33,7 +33,9 @@ values drawn from the seed.
 
 options:
   -o, --output FILE   the Cairo module to write (required)
-  --zk                the module verifies zero-knowledge proofs (prove --zk), and only those
+  --zk                the module verifies zero-knowledge proofs (prove --zk), and only those;
+                      always so for a model with committed or private parts, whose plain
+                      proofs would reveal them
   --test-seed N       append the test
 )";
 
@@ -59,7 +61,8 @@ int RunCairoGenCommand(std::span<char* const> args) {
     const frontend::QuantizedModel model = frontend::LoadQuantizedModel(model_path);
     const frontend::ModelAir air(model);
     air::ProofConfig config = air::ProfileConfig(air::Profile::kOnchain);
-    config.zk = options.Has("zk");
+    // A model that hides values is verified from zero-knowledge proofs only.
+    config.zk = options.Has("zk") || frontend::RequiresZeroKnowledge(model);
     // The components a proof is made of: in zero-knowledge mode with their blinding columns.
     std::vector<std::unique_ptr<air::Component>> blinded;
     auto proved = air::ProvedComponents(air.components(), config, blinded);

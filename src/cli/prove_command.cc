@@ -299,11 +299,7 @@ int RunProveCommand(std::span<char* const> args) {
   try {
     const frontend::QuantizedModel model = frontend::LoadQuantizedModel(model_path);
     // A plain proof opens its trace, committed and private tensors and weights included.
-    if (model.input_visibility != frontend::Visibility::kPublic ||
-        model.output_visibility != frontend::Visibility::kPublic ||
-        model.weights_visibility != frontend::Visibility::kPublic) {
-      config.zk = true;
-    }
+    if (frontend::RequiresZeroKnowledge(model)) config.zk = true;
     const std::vector<frontend::Tensor> input =
         frontend::ReadInput(options.Get("input", ""), frontend::FloatGraphOf(model));
     fmt::print(stderr, "proving {} ({} thread(s)):\n", model_path, std::get<uint64_t>(threads));

@@ -790,6 +790,10 @@ std::optional<std::string> ModelAir::CheckInputs(std::span<const M31> public_inp
   return std::nullopt;
 }
 
+bool ModelAir::RequiresZeroKnowledge() const {
+  return frontend::RequiresZeroKnowledge(impl_->model);
+}
+
 size_t ModelAir::n_public_inputs() const {
   size_t count = kCommitmentWords;
   for (const Impl::StatedPart& part : impl_->statement) count += part.count;

@@ -99,6 +99,9 @@ class ModelAir {
   Witness GenerateWitness(const QuantizedRun& run, const ModelCommitment& commitment,
                           const RescaleHook& hook = nullptr) const;
 
+  // Whether its proofs must be zero-knowledge (frontend::RequiresZeroKnowledge of its model).
+  bool RequiresZeroKnowledge() const;
+
   // The statement's length: the commitment and the words stating the inputs and outputs.
   size_t n_public_inputs() const;
   // How many of them state the inputs (after the commitment; the outputs' follow).
@@ -168,6 +171,12 @@ std::optional<air::VerificationError> VerifyModelProof(const ModelAir& air,
                                                        const ModelKey<H>& key,
                                                        uint32_t min_security_bits) {
   using Kind = air::VerificationError::Kind;
+  if (air.RequiresZeroKnowledge() && !proof.config.zk) {
+    return air::VerificationError{
+        Kind::kNotZeroKnowledge,
+        "the model has committed or private parts, which only a zero-knowledge proof hides: "
+        "this proof is not one"};
+  }
   if (proof.public_inputs.size() != air.n_public_inputs()) {
     return air::VerificationError{
         Kind::kShapeMismatch,

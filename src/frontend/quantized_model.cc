@@ -299,6 +299,12 @@ std::optional<TraceShape> ParseTraceShape(std::string_view name) {
   return std::nullopt;
 }
 
+bool RequiresZeroKnowledge(const QuantizedModel& model) {
+  return model.input_visibility != Visibility::kPublic ||
+         model.output_visibility != Visibility::kPublic ||
+         model.weights_visibility != Visibility::kPublic;
+}
+
 std::string VisibilityName(Visibility visibility) {
   switch (visibility) {
     case Visibility::kPublic:

@@ -160,6 +160,10 @@ struct QuantizedModel {
   const QTensor& tensor(TensorId id) const { return tensors.at(id); }
 };
 
+// Whether proofs of the model must be zero-knowledge: it has committed or private inputs or
+// outputs, or private weights, which a plain proof opens at enough points to interpolate them.
+bool RequiresZeroKnowledge(const QuantizedModel& model);
+
 // "wide" or "narrow", and back (nullopt for anything else).
 std::string TraceShapeName(TraceShape shape);
 std::optional<TraceShape> ParseTraceShape(std::string_view name);

@@ -73,23 +73,24 @@ Example PrivateWeights(
   });
 }
 
-ModelCommitment CommitmentOf(const ModelAir& air) {
-  auto key = SetupModel<Hasher>(air, ZkConfig());
+ModelCommitment CommitmentOf(const ModelAir& air, const air::ProofConfig& config = ZkConfig()) {
+  auto key = SetupModel<Hasher>(air, config);
   if (auto* error = std::get_if<std::string>(&key)) FAIL(*error);
   return std::get<ModelKey<Hasher>>(key).commitment;
 }
 
-// A zero-knowledge proof of `run` against `air` (with the self-check unless `check` is false),
-// its statement rewritten by `cheat` first if given.
+// A proof of `run` against `air` (with the self-check unless `check` is false), its statement
+// rewritten by `cheat` first if given; zero-knowledge unless the configuration says otherwise.
 Proof ProveOrFail(const ModelAir& air, const QuantizedRun& run, bool check = true,
-                  const std::function<void(std::vector<field::M31>&)>& cheat = nullptr) {
-  ModelAir::Witness witness = air.GenerateWitness(run, CommitmentOf(air));
+                  const std::function<void(std::vector<field::M31>&)>& cheat = nullptr,
+                  const air::ProofConfig& config = ZkConfig()) {
+  ModelAir::Witness witness = air.GenerateWitness(run, CommitmentOf(air, config));
   if (cheat) cheat(witness.public_inputs);
   air::ProveOptions options;
   options.check_constraints = check;
   options.n_public_inputs = air.n_public_inputs();
   options.zk_seed = hash::RandomSeed{7};
-  auto result = air::Prove<Channel, Hasher>(ZkConfig(), air.components(), std::move(witness.traces),
+  auto result = air::Prove<Channel, Hasher>(config, air.components(), std::move(witness.traces),
                                             std::move(witness.public_inputs), options);
   if (auto* error = std::get_if<air::ProvingError>(&result)) FAIL(air::ToString(*error));
   return std::get<Proof>(std::move(result));
@@ -111,6 +112,34 @@ TEST_CASE("a model with private inputs states only its outputs, and its proof ve
   QuantizedModel stated = e.model;
   stated.input_visibility = Visibility::kPublic;
   CHECK(CommitmentOf(ModelAir(stated)) != CommitmentOf(air));
+}
+
+TEST_CASE("a plain proof of a model with committed or private parts is rejected") {
+  // Valid but for the zero knowledge: the same proof of the model with everything public passes.
+  const air::ProofConfig plain = air::ProfileConfig(air::Profile::kTest);
+  const auto rejects_plain_proof = [&](const Example& e, const ModelAir& verifier) {
+    const auto error =
+        VerifyModelProof<Channel, Hasher>(verifier, ProveOrFail(ModelAir(e.model), e.run, true,
+                                                                nullptr, plain), 0);
+    REQUIRE(error);
+    CHECK(error->kind == air::VerificationError::Kind::kNotZeroKnowledge);
+  };
+  for (const auto& [input, output] : {std::pair{Visibility::kPrivate, Visibility::kPublic},
+                                      {Visibility::kCommitted, Visibility::kPublic},
+                                      {Visibility::kPublic, Visibility::kPrivate},
+                                      {Visibility::kPublic, Visibility::kCommitted}}) {
+    const Example e = Mlp(input, output);
+    rejects_plain_proof(e, ModelAir(e.model));
+  }
+  const Example weights = PrivateWeights("tiny_mlp");
+  const QuantizedModel verifying = ModelAir(weights.model).VerifyingModel();
+  rejects_plain_proof(weights, ModelAir(verifying));
+
+  const Example stated = Mlp(Visibility::kPublic);
+  const ModelAir air(stated.model);
+  const auto error = VerifyModelProof<Channel, Hasher>(
+      air, ProveOrFail(air, stated.run, true, nullptr, plain), 0);
+  CHECK_MESSAGE(!error, (error ? error->message : ""));
 }
 
 TEST_CASE("a private input outside the range the model was compiled for is rejected") {
