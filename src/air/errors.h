@@ -15,6 +15,7 @@ struct ProvingError {
     kInvalidAir,               // the components or the configuration are not valid
     kInvalidTrace,             // trace shapes do not match the components
     kConstraintsNotSatisfied,  // the out-of-domain self-check failed
+    kDegenerateOodsPoint,      // the drawn out-of-domain point cannot serve (DrawnOodsSample)
   };
   Kind kind;
   std::string message;
@@ -33,6 +34,7 @@ struct VerificationError {
     kPcs,                       // the commitment scheme rejected the openings
     kStatementMismatch,         // the statement is not about what the verifier checks (a model)
     kNotZeroKnowledge,          // a plain proof of a model that hides values (a private input)
+    kDegenerateOodsPoint,       // the drawn out-of-domain point cannot serve (DrawnOodsSample)
   };
   Kind kind;
   std::string message;

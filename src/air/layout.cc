@@ -225,6 +225,20 @@ std::optional<std::string> CheckTraces(std::span<const Component* const> compone
   return std::nullopt;
 }
 
+std::optional<OodsSample> DrawnOodsSample(const AirLayout& layout, const QM31& t) {
+  if (QM31::One() + t.Square() == QM31()) return std::nullopt;
+  OodsSample sample{CirclePoint<QM31>::FromT(t), {}};
+  sample.sample_points = MakeSamplePoints(layout, sample.point);
+  for (const auto& tree : sample.sample_points) {
+    for (const auto& column : tree) {
+      for (const CirclePoint<QM31>& p : column) {
+        if (p.y.c1.IsZero()) return std::nullopt;
+      }
+    }
+  }
+  return sample;
+}
+
 fri::SamplePoints MakeSamplePoints(const AirLayout& layout, const CirclePoint<QM31>& point) {
   fri::SamplePoints points(4);
   for (const std::vector<uint32_t>& doublings : layout.preprocessed_doublings) {

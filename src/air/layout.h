@@ -139,6 +139,17 @@ LookupElementsMap DrawLookupElements(C& channel, const std::vector<Relation>& re
 // sample_points[tree][column] for trees 0–3 at the out-of-domain point.
 fri::SamplePoints MakeSamplePoints(const AirLayout& layout, const circle::CirclePoint<QM31>& point);
 
+// The out-of-domain point drawn as t (CirclePoint::FromT) and its sample points, or nothing where
+// they cannot serve: 1 + t² = 0 (no point), or a sample point's y lies in CM31, where the DEEP
+// quotients' denominators vanish (fri/quotients.h); every point of a trace coset is such a point.
+// A random t gives one with probability about 2^-90: prover and verifier reject it by name, never
+// divide by zero.
+struct OodsSample {
+  circle::CirclePoint<QM31> point;
+  fri::SamplePoints sample_points;
+};
+std::optional<OodsSample> DrawnOodsSample(const AirLayout& layout, const QM31& t);
+
 // One component's sampled values, shaped as its evaluators read them.
 MaskValues ComponentMask(const AirLayout& layout, size_t component,
                          const std::vector<std::vector<std::vector<QM31>>>& sampled_values);

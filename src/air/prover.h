@@ -231,8 +231,13 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
   end_phase("composition");
 
   // Openings at the out-of-domain point.
-  const circle::CirclePoint<QM31> oods_point = circle::CirclePoint<QM31>::FromT(channel.DrawFelt());
-  const fri::SamplePoints sample_points = MakeSamplePoints(layout, oods_point);
+  const std::optional<OodsSample> oods = DrawnOodsSample(layout, channel.DrawFelt());
+  if (!oods) {
+    return ProvingError{ProvingError::Kind::kDegenerateOodsPoint,
+                        "the drawn out-of-domain point lies where the quotients are undefined"};
+  }
+  const circle::CirclePoint<QM31>& oods_point = oods->point;
+  const fri::SamplePoints& sample_points = oods->sample_points;
   fri::PcsProveTimings pcs_timings;
   if (timings) pcs_timings.on_phase = timings->on_phase;
   proof.pcs = pcs.Prove(sample_points, channel, &pcs_timings, options.n_query_batches,

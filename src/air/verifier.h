@@ -122,8 +122,13 @@ std::optional<VerificationError> Verify(std::span<const Component* const> compon
   const QM31 random_coeff = channel.DrawFelt();
   pcs.Commit(pcs_proof.commitments[kCompositionTree], TreeLogSizes(layout, kCompositionTree),
              channel);
-  const circle::CirclePoint<QM31> oods_point = circle::CirclePoint<QM31>::FromT(channel.DrawFelt());
-  const fri::SamplePoints sample_points = MakeSamplePoints(layout, oods_point);
+  const std::optional<OodsSample> oods = DrawnOodsSample(layout, channel.DrawFelt());
+  if (!oods) {
+    return VerificationError{Kind::kDegenerateOodsPoint,
+                             "the drawn out-of-domain point lies where the quotients are undefined"};
+  }
+  const circle::CirclePoint<QM31>& oods_point = oods->point;
+  const fri::SamplePoints& sample_points = oods->sample_points;
   if (!fri::SampledValuesMatch(sample_points, pcs_proof.sampled_values)) {
     return VerificationError{Kind::kShapeMismatch, "sampled values do not match the AIR's masks"};
   }

@@ -90,5 +90,26 @@ TEST_CASE("the sample layout of a LogUp AIR with components of two sizes") {
   CHECK(std::set<size_t>(covered.begin(), covered.end()).size() == flat.size());
 }
 
+TEST_CASE("an out-of-domain point where the quotients are undefined is refused, not divided by") {
+  examples::RangeCheckInstance instance = examples::MakeRandomRangeCheck(7, 6, 3, /*seed=*/5);
+  const std::vector<const Component*> components = {&instance.values, &instance.table};
+  auto made = MakeLayout(components, ProfileConfig(Profile::kTest));
+  REQUIRE(std::holds_alternative<AirLayout>(made));
+  const AirLayout& layout = std::get<AirLayout>(made);
+  // 1 + t² = 0: no point.
+  CHECK_FALSE(DrawnOodsSample(layout, QM31::FromU32(0, 1, 0, 0)));
+  // t in M31: a point of the M31 circle (every trace coset's points are such); t in CM31: a
+  // point with y in CM31. The DEEP quotients' denominators vanish at both.
+  CHECK_FALSE(DrawnOodsSample(layout, QM31::FromU32(3, 0, 0, 0)));
+  CHECK_FALSE(DrawnOodsSample(layout, QM31::FromU32(2, 3, 0, 0)));
+  // A random t: the point and its samples as MakeSamplePoints gives them.
+  testing::Rng rng(11);
+  const QM31 t = rng.QM31();
+  const auto sample = DrawnOodsSample(layout, t);
+  REQUIRE(sample);
+  CHECK(sample->point == circle::CirclePoint<QM31>::FromT(t));
+  CHECK(sample->sample_points == MakeSamplePoints(layout, sample->point));
+}
+
 }  // namespace
 }  // namespace tensorstark::air

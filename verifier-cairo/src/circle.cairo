@@ -56,11 +56,22 @@ impl CirclePointAdd<F, +Add<F>, +Sub<F>, +Mul<F>, +Copy<F>, +Drop<F>> of Add<Cir
 }
 
 /// The point ((1 - t²)/(1 + t²), 2t/(1 + t²)): how the out-of-domain point is drawn from a random
-/// t (CirclePoint::FromT).
+/// t (CirclePoint::FromT). Panics where 1 + t² = 0 (DrawnOodsSample in src/air/layout.h).
 pub fn point_from_t(t: QM31) -> CirclePoint<QM31> {
     let t2 = t * t;
-    let inverse = (QM31Trait::from_m31(One::one()) + t2).inverse();
+    let denominator = QM31Trait::from_m31(One::one()) + t2;
+    assert(denominator.is_non_zero(), 'oods point undefined');
+    let inverse = denominator.inverse();
     CirclePoint { x: (One::one() - t2) * inverse, y: (t + t) * inverse }
+}
+
+/// Panics if a sample point's y lies in CM31, where the DEEP quotients' denominators vanish
+/// (every trace coset's points are such points): as the C++ verifier (DrawnOodsSample), a
+/// rejection by name, never a division by zero.
+pub fn check_sample_points(points: Span<CirclePoint<QM31>>) {
+    for point in points {
+        assert((*point.y).c1.is_non_zero(), 'oods point degenerate');
+    };
 }
 
 /// π(p) on an M31 point, each coordinate reduced once: (2x² - 1, 2xy).
@@ -302,8 +313,9 @@ mod tests {
     use crate::fields::m31::{M31Trait, P};
     use crate::fields::qm31::QM31Trait;
     use super::{
-        CirclePoint, CirclePointTrait, add_subgroup_16_multiple, bit_reverse_31, domain_point,
-        double_m31_point, point_at_index, point_from_t, x_plus_subgroup_16_multiple,
+        CirclePoint, CirclePointTrait, add_subgroup_16_multiple, bit_reverse_31,
+        check_sample_points, domain_point, double_m31_point, point_at_index, point_from_t,
+        x_plus_subgroup_16_multiple,
     };
 
     #[test]
@@ -314,6 +326,26 @@ mod tests {
         assert(q.x * q.x + q.y * q.y == One::one(), 'doubled on circle');
         assert(p + p == q, 'double is add');
         assert(p + p.conjugate() == CirclePointTrait::zero(), 'conjugate is inverse');
+    }
+
+    #[test]
+    #[should_panic(expected: ('oods point undefined',))]
+    fn test_point_from_t_refuses_1_plus_t_squared_zero() {
+        point_from_t(QM31Trait::from_u32s(0, 1, 0, 0));
+    }
+
+    #[test]
+    #[should_panic(expected: ('oods point degenerate',))]
+    fn test_sample_point_with_y_in_cm31_refused() {
+        // t = 2 + 3i: the point's coordinates lie in CM31.
+        let off_cm31 = point_from_t(QM31Trait::from_u32s(5, 6, 7, 8));
+        let in_cm31 = point_from_t(QM31Trait::from_u32s(2, 3, 0, 0));
+        check_sample_points(array![off_cm31, in_cm31].span());
+    }
+
+    #[test]
+    fn test_sample_points_off_cm31_accepted() {
+        check_sample_points(array![point_from_t(QM31Trait::from_u32s(5, 6, 7, 8))].span());
     }
 
     #[test]
