@@ -91,7 +91,8 @@ export function runInOwnProcess(source, filter, { timeoutMs } = {}) {
       throw new Error(`no result after ${Math.round(timeoutMs / 1000)} s`);
     }
     if (child.status !== 0) {
-      const error = child.stderr.split('\n').find((line) => /Error/.test(line));
+      // The thrown error's line (node prints the throwing source line above it).
+      const error = child.stderr.split('\n').find((line) => /^\w*Error\b/.test(line));
       throw new Error(error?.trim() ?? `exit status ${child.status}`);
     }
     return filter === null ? JSON.parse(child.stdout) : child.stdout;

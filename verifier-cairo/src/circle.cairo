@@ -65,15 +65,6 @@ pub fn point_from_t(t: QM31) -> CirclePoint<QM31> {
     CirclePoint { x: (One::one() - t2) * inverse, y: (t + t) * inverse }
 }
 
-/// Panics if a sample point's y lies in CM31, where the DEEP quotients' denominators vanish
-/// (every trace coset's points are such points): as the C++ verifier (DrawnOodsSample), a
-/// rejection by name, never a division by zero.
-pub fn check_sample_points(points: Span<CirclePoint<QM31>>) {
-    for point in points {
-        assert((*point.y).c1.is_non_zero(), 'oods point degenerate');
-    };
-}
-
 /// π(p) on an M31 point, each coordinate reduced once: (2x² - 1, 2xy).
 pub fn double_m31_point(p: CirclePoint<M31>) -> CirclePoint<M31> {
     let xy = p.x.felt() * p.y.felt();
@@ -313,9 +304,8 @@ mod tests {
     use crate::fields::m31::{M31Trait, P};
     use crate::fields::qm31::QM31Trait;
     use super::{
-        CirclePoint, CirclePointTrait, add_subgroup_16_multiple, bit_reverse_31,
-        check_sample_points, domain_point, double_m31_point, point_at_index, point_from_t,
-        x_plus_subgroup_16_multiple,
+        CirclePoint, CirclePointTrait, add_subgroup_16_multiple, bit_reverse_31, domain_point,
+        double_m31_point, point_at_index, point_from_t, x_plus_subgroup_16_multiple,
     };
 
     #[test]
@@ -332,20 +322,6 @@ mod tests {
     #[should_panic(expected: ('oods point undefined',))]
     fn test_point_from_t_refuses_1_plus_t_squared_zero() {
         point_from_t(QM31Trait::from_u32s(0, 1, 0, 0));
-    }
-
-    #[test]
-    #[should_panic(expected: ('oods point degenerate',))]
-    fn test_sample_point_with_y_in_cm31_refused() {
-        // t = 2 + 3i: the point's coordinates lie in CM31.
-        let off_cm31 = point_from_t(QM31Trait::from_u32s(5, 6, 7, 8));
-        let in_cm31 = point_from_t(QM31Trait::from_u32s(2, 3, 0, 0));
-        check_sample_points(array![off_cm31, in_cm31].span());
-    }
-
-    #[test]
-    fn test_sample_points_off_cm31_accepted() {
-        check_sample_points(array![point_from_t(QM31Trait::from_u32s(5, 6, 7, 8))].span());
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! smaller sizes (fri::queried_points); the quotients' sums are unreduced felt252 sums reduced
 //! once, and their denominators are inverted together.
 use core::dict::{Felt252Dict, Felt252DictTrait};
+use core::num::traits::Zero;
 use crate::air::{ColumnRun, QuotientBatch, QuotientGroup};
 use crate::channel::{Channel, ChannelTrait};
 use crate::circle::CirclePoint;
@@ -332,6 +333,9 @@ fn batch_constants(
     let c = conjugate(p.y) - p.y;
     let ix = p.x.c1;
     let iy = p.y.c1;
+    // A sample point with y in CM31 (every trace coset's points are such) makes every quotient's
+    // denominator vanish: rejected by name, as the C++ verifier does (DrawnOodsSample).
+    assert(iy.is_non_zero(), 'oods point degenerate');
     BatchConstants {
         runs: batch.runs,
         alpha_powers: alpha_powers.slice(0, batch.samples.len()),
@@ -546,4 +550,22 @@ fn times_cm31(v: QM31, d: CM31) -> [felt252; 4] {
     let [v0, v1, v2, v3] = v.felts();
     let (da, db) = d.felts();
     [v0 * da - v1 * db, v0 * db + v1 * da, v2 * da - v3 * db, v2 * db + v3 * da]
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::air::QuotientBatch;
+    use crate::circle::point_from_t;
+    use crate::fields::qm31::QM31Trait;
+    use super::batch_constants;
+
+    #[test]
+    #[should_panic(expected: ('oods point degenerate',))]
+    fn test_batch_at_a_point_with_y_in_cm31_refused() {
+        // t = 2 + 3i: the point's coordinates lie in CM31.
+        let batch = QuotientBatch { point_id: 0, runs: array![].span(), samples: array![0].span() };
+        let point = point_from_t(QM31Trait::from_u32s(2, 3, 0, 0));
+        let values = array![QM31Trait::from_u32s(1, 2, 3, 4)].span();
+        batch_constants(batch, point, values, array![[1, 0, 0, 0]].span());
+    }
 }

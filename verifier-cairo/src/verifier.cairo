@@ -7,7 +7,7 @@ use crate::air::{
     recombine_composition, sample_points,
 };
 use crate::channel::{Channel, ChannelTrait};
-use crate::circle::{CirclePoint, check_sample_points, point_from_t};
+use crate::circle::{CirclePoint, point_from_t};
 use crate::fields::m31::M31;
 use crate::fields::qm31::{QM31, QM31Trait};
 use crate::pcs::{OpenedQueries, pcs_verify, split_samples};
@@ -91,7 +91,6 @@ fn verify_openings<impl A: ModelAir>(
     channel.mix_root(*commitments[3]);
     let oods_point = point_from_t(channel.draw_felt());
     let points = sample_points(@shape, oods_point);
-    check_sample_points(points);
     let sampled_values = split_samples(shape.sample_ids, *pcs.sampled_values);
     if checks_head {
         let mut chunk_coordinates = array![];
