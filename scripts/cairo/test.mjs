@@ -32,9 +32,9 @@ const packageDir = args[0] ?? path.join(root, 'verifier-cairo');
 // The tests run in groups, each a program compiled and run in its own process: all of them in one
 // program exhausted the WebAssembly instance ("RuntimeError: unreachable"), and the runner keeps
 // every test's memory. Compiling is most of a group's time (the verifier modules alone take 12 s,
-// a model's AIR about as much again), so a group holds everything that fits in one runner and no
-// test runs in two groups. The generated AIRs and the tests of the verifier modules need nothing of each other; a
-// model's full verification needs its AIR only.
+// a model's AIR from a few seconds to a minute), so a group holds everything that fits in one
+// runner and no test runs in two groups. The generated AIRs and the tests of the verifier modules
+// need nothing of each other; a model's full verification needs its AIR only.
 // The verification tests (verifier-cairo/src/tests/<file>.cairo) and the AIR each needs.
 const VERIFICATIONS = {
   verify_tiny_mlp: 'tiny_mlp',
@@ -70,9 +70,10 @@ const verificationGroup = (file, { module, tests, airTests = false }) => {
 const OWN_GROUP_AIRS = [
   ...MODELS.filter((model) => !Object.values(VERIFICATIONS).includes(model)), 'pinn'];
 const GROUPS = {
-  // The verifier modules' own tests, the vectors and the proof fixtures: no AIR.
+  // The verifier modules' own tests (no other group compiles them), the vectors and the proof
+  // fixtures: no AIR.
   verifier: { leaveOut: ['airs', 'tests::fact_registry_jobs',
-    ...Object.keys(VERIFICATIONS).map((f) => `tests::${f}`)], filter: '' },
+    ...Object.keys(VERIFICATIONS).map((f) => `tests::${f}`)], filter: '', moduleTests: true },
   // The registry's bookkeeping of jobs, with a mock verifier: no AIR (the runner holds these
   // neither with the verifier group's tests nor with a model's).
   registry_jobs: { leaveOut: ['airs', ...FIXTURE_TESTS.filter((f) => !f.endsWith('registry_jobs')),
@@ -115,7 +116,8 @@ if (!group) {
   process.exit(failed ? 1 : 0);
 }
 
-const source = bundlePackage(packageDir, GROUPS[group].leaveOut);
+const source = bundlePackage(packageDir, GROUPS[group].leaveOut,
+  { moduleTests: GROUPS[group].moduleTests });
 const passed = (output) => testSummary(output)?.ok === true;
 
 const started = Date.now();
