@@ -2,7 +2,7 @@
 // `mod name;` becomes `mod name { <file> }`, recursively (src/lib.cairo's `mod a;` is src/a.cairo,
 // whose `mod b;` is src/a/b.cairo), attributes and visibility kept. The crate is then named
 // `astro`, so the package's code refers to itself through `crate::` only.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const MOD_DECLARATION = /^([ \t]*(?:pub(?:\([a-z]+\))?[ \t]+)?mod[ \t]+(\w+))[ \t]*;/gm;
@@ -38,26 +38,9 @@ function withoutInlineModule(text, name) {
   return `${text.slice(0, start)}${text.slice(end)}`;
 }
 
-// The verifier modules' own unit tests: each inline `mod tests { … }` of a module's file outside
-// airs/ and tests/, as a path such as `pcs::tests`.
-function moduleUnitTests(dir, prefix = '') {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const module = `${prefix}${entry.name.replace(/\.cairo$/, '')}`;
-    if (entry.isDirectory()) {
-      return ['airs', 'tests'].includes(module) ? []
-        : moduleUnitTests(path.join(dir, entry.name), `${module}::`);
-    }
-    const text = readFileSync(path.join(dir, entry.name), 'utf8');
-    return entry.name.endsWith('.cairo') && /^mod tests \{/m.test(text) ? [`${module}::tests`] : [];
-  });
-}
-
 // leaveOut: modules (paths such as `airs` or `airs::pinn`, bundled empty, or an inline module of a
 // file such as `airs::pinn::tests`, removed) for a smaller program when nothing else uses them.
-// The modules' own unit tests are left out too unless moduleTests: programs near the test
-// runner's memory limit (a whole verification) need no room for them.
-export function bundlePackage(packageDir, leaveOut = [], { moduleTests = false } = {}) {
+export function bundlePackage(packageDir, leaveOut = []) {
   const src = path.join(packageDir, 'src');
-  const left = moduleTests ? leaveOut : [...leaveOut, ...moduleUnitTests(src)];
-  return inline(path.join(src, 'lib.cairo'), src, left, '');
+  return inline(path.join(src, 'lib.cairo'), src, leaveOut, '');
 }

@@ -70,10 +70,9 @@ const verificationGroup = (file, { module, tests, airTests = false }) => {
 const OWN_GROUP_AIRS = [
   ...MODELS.filter((model) => !Object.values(VERIFICATIONS).includes(model)), 'pinn'];
 const GROUPS = {
-  // The verifier modules' own tests (no other group compiles them), the vectors and the proof
-  // fixtures: no AIR.
+  // The verifier modules' own tests, the vectors and the proof fixtures: no AIR.
   verifier: { leaveOut: ['airs', 'tests::fact_registry_jobs',
-    ...Object.keys(VERIFICATIONS).map((f) => `tests::${f}`)], filter: '', moduleTests: true },
+    ...Object.keys(VERIFICATIONS).map((f) => `tests::${f}`)], filter: '' },
   // The registry's bookkeeping of jobs, with a mock verifier: no AIR (the runner holds these
   // neither with the verifier group's tests nor with a model's).
   registry_jobs: { leaveOut: ['airs', ...FIXTURE_TESTS.filter((f) => !f.endsWith('registry_jobs')),
@@ -116,8 +115,7 @@ if (!group) {
   process.exit(failed ? 1 : 0);
 }
 
-const source = bundlePackage(packageDir, GROUPS[group].leaveOut,
-  { moduleTests: GROUPS[group].moduleTests });
+const source = bundlePackage(packageDir, GROUPS[group].leaveOut);
 const passed = (output) => testSummary(output)?.ok === true;
 
 const started = Date.now();

@@ -551,21 +551,3 @@ fn times_cm31(v: QM31, d: CM31) -> [felt252; 4] {
     let (da, db) = d.felts();
     [v0 * da - v1 * db, v0 * db + v1 * da, v2 * da - v3 * db, v2 * db + v3 * da]
 }
-
-#[cfg(test)]
-mod tests {
-    use crate::air::QuotientBatch;
-    use crate::circle::point_from_t;
-    use crate::fields::qm31::QM31Trait;
-    use super::batch_constants;
-
-    #[test]
-    #[should_panic(expected: ('oods point degenerate',))]
-    fn test_batch_at_a_point_with_y_in_cm31_refused() {
-        // t = 2 + 3i: the point's coordinates lie in CM31.
-        let batch = QuotientBatch { point_id: 0, runs: array![].span(), samples: array![0].span() };
-        let point = point_from_t(QM31Trait::from_u32s(2, 3, 0, 0));
-        let values = array![QM31Trait::from_u32s(1, 2, 3, 4)].span();
-        batch_constants(batch, point, values, array![[1, 0, 0, 0]].span());
-    }
-}
