@@ -18,12 +18,17 @@
 namespace tensorstark::air {
 namespace {
 
-TEST_CASE("the sample layout of a LogUp AIR with components of two sizes") {
+// The layout of a LogUp AIR with components of two sizes (a range check and its table).
+AirLayout TwoSizeLayout() {
   examples::RangeCheckInstance instance = examples::MakeRandomRangeCheck(7, 6, 3, /*seed=*/5);
   const std::vector<const Component*> components = {&instance.values, &instance.table};
   auto made = MakeLayout(components, ProfileConfig(Profile::kTest));
   REQUIRE(std::holds_alternative<AirLayout>(made));
-  const AirLayout& layout = std::get<AirLayout>(made);
+  return std::get<AirLayout>(made);
+}
+
+TEST_CASE("the sample layout of a LogUp AIR with components of two sizes") {
+  const AirLayout layout = TwoSizeLayout();
   const SampleLayout samples = MakeSampleLayout(layout);
 
   // Every sample's point.
@@ -91,11 +96,7 @@ TEST_CASE("the sample layout of a LogUp AIR with components of two sizes") {
 }
 
 TEST_CASE("an out-of-domain point where the quotients are undefined is refused, not divided by") {
-  examples::RangeCheckInstance instance = examples::MakeRandomRangeCheck(7, 6, 3, /*seed=*/5);
-  const std::vector<const Component*> components = {&instance.values, &instance.table};
-  auto made = MakeLayout(components, ProfileConfig(Profile::kTest));
-  REQUIRE(std::holds_alternative<AirLayout>(made));
-  const AirLayout& layout = std::get<AirLayout>(made);
+  const AirLayout layout = TwoSizeLayout();
   // 1 + t² = 0: no point.
   CHECK_FALSE(DrawnOodsSample(layout, QM31::FromU32(0, 1, 0, 0)));
   // t in M31: a point of the M31 circle (every trace coset's points are such); t in CM31: a
