@@ -4,8 +4,8 @@ BUILD ?= build
 SIMD ?= auto
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build test test-simd cairo-test cairo-build bench demo prove verify \
-  verify-cairo deploy verify-onchain clean fuzz
+.PHONY: all setup configure build test test-simd simd-levels cairo-test cairo-build bench demo \
+  prove verify verify-cairo deploy verify-onchain clean fuzz
 
 all: build
 
@@ -41,7 +41,10 @@ cairo-build: build
 # the soundness suite: CTest label "simd", CMake target simd_tests) built and tested again at the
 # other levels, so every kernel's fallback stays tested; the CLI, the frontend, the benchmarks and
 # the Cairo tests do not depend on it and run at the build machine's level only (make test).
-SIMD_LEVELS ?= avx2 portable
+# By default the levels below AVX-512 that $(BUILD) (make build) is not already at: on an AVX2
+# machine, portable alone.
+BUILD_SIMD_LEVEL = $(shell sed -n 's/.*tensorstark SIMD level: //p' $(BUILD)/configure.log 2>/dev/null)
+SIMD_LEVELS ?= $(filter-out $(BUILD_SIMD_LEVEL),avx2 portable)
 test-simd: setup
 	@for level in $(SIMD_LEVELS); do \
 	  echo "== SIMD level $$level"; \
@@ -49,6 +52,10 @@ test-simd: setup
 	  cmake --build $(BUILD)-$$level -j $(JOBS) --target simd_tests || exit 1; \
 	  (cd $(BUILD)-$$level && ctest --output-on-failure -j $(JOBS) -L simd) || exit 1; \
 	done
+
+# The levels test-simd tests by default, one a line (.ci/run times each on its own).
+simd-levels:
+	@printf '%s\n' $(SIMD_LEVELS)
 
 bench: build
 	@scripts/run_benchmarks.sh $(BUILD)
