@@ -88,11 +88,15 @@ function leastNonce(ch, bits) {
   }
 }
 
+// n distinct positions: words drawn 8 at a time, a repeated position skipped, the drawing stopped
+// at the word that completes n (the rest of that draw unused); sorted.
 function queries(ch, logSize, n) {
   const mask = (1 << logSize) - 1;
-  const raw = [];
-  while (raw.length < n) raw.push(...ch.drawU32s().map((w) => (w & mask) >>> 0));
-  return [...new Set(raw.slice(0, n))].sort((a, b) => a - b);
+  const kept = new Set();
+  while (kept.size < n) {
+    for (const word of ch.drawU32s()) if (kept.size < n) kept.add((word & mask) >>> 0);
+  }
+  return [...kept].sort((a, b) => a - b);
 }
 
 // Deterministic pseudo-random M31 values (xorshift32).
@@ -120,6 +124,10 @@ function transcript(ch, root, powBits) {
   run({ op: 'mix_u64', value: '0x' + nonce.toString(16) }, () => ch.mixU64(nonce));
   run({ op: 'trailing_zeros' }, () => ch.trailingZeros());
   run({ op: 'queries', log_size: 20, n: 12 }, () => queries(ch, 20, 12));
+  // Small domains, where positions repeat: the draw goes on until n distinct ones (all 16 of the
+  // second domain).
+  run({ op: 'queries', log_size: 5, n: 20 }, () => queries(ch, 5, 20));
+  run({ op: 'queries', log_size: 4, n: 16 }, () => queries(ch, 4, 16));
   run({ op: 'draw_felts', n: 3 }, () => drawFelts(ch, 3));
   run({ op: 'digest' }, () => ch.digestHex());
   return ops;

@@ -154,6 +154,16 @@ std::variant<AirLayout, std::string> MakeLayout(std::span<const Component* const
   }
   for (auto& [name, relation] : relations) layout.relations.push_back(relation);
   if (config.zk) AddZkColumns(layout);
+  // The queries are distinct positions of the largest evaluation domain (hash/queries.h).
+  uint32_t max_log_size = 0;
+  for (size_t tree = 0; tree <= kCompositionTree; ++tree) {
+    for (uint32_t s : TreeLogSizes(layout, tree)) max_log_size = std::max(max_log_size, s);
+  }
+  const uint64_t domain_size = uint64_t{1} << (max_log_size + config.pcs.fri.log_blowup_factor);
+  if (config.pcs.fri.n_queries > domain_size) {
+    return fmt::format("{} distinct queries cannot be drawn from an evaluation domain of {} points",
+                       config.pcs.fri.n_queries, domain_size);
+  }
   return layout;
 }
 

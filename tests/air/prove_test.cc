@@ -1,5 +1,6 @@
 // End-to-end Prove → Verify of the example AIRs (protocol reference §8) at every profile and with
-// both hashes, proof bytes independent of the thread count, and the verifier's security floor.
+// both hashes, proof bytes independent of the thread count, distinct queries, and the verifier's
+// security floor.
 // Soundness against tampered proofs is tests/soundness/.
 #include <doctest/doctest.h>
 #include <tbb/global_control.h>
@@ -183,6 +184,34 @@ TEST_CASE_TEMPLATE("a proving key's preprocessed tree gives the same proof", Has
                                                       air.public_inputs, {}, &proving_key);
   REQUIRE(std::holds_alternative<ProvingError>(refused));
   CHECK(std::get<ProvingError>(refused).kind == ProvingError::Kind::kInvalidAir);
+}
+
+TEST_CASE_TEMPLATE("every query is a distinct position; a domain too small for them is refused",
+                   Hash, Blake2s, Poseidon252) {
+  // 2^4 rows at blowup 2: an evaluation domain of 32 points. 32 queries drawn at random would
+  // repeat positions; drawn distinct, they open every position.
+  const Air air = WideFib(4);
+  ProofConfig config = ProfileConfig(Profile::kTest);
+  config.pcs.fri.n_queries = 32;
+  const StarkProof<typename Hash::H> proof = ProveOrFail<Hash>(air, config);
+  CHECK(proof.pcs.queried_values[kTraceTree].size() == 8 * 32);
+  CHECK_FALSE(VerifyWithKey<Hash>(air, proof, config.SecurityBits()));
+
+  // 33 cannot be distinct: refused by the prover, and by the verifier in a proof that claims them.
+  config.pcs.fri.n_queries = 33;
+  auto refused = Prove<typename Hash::C, typename Hash::H>(config, air.Pointers(), air.traces,
+                                                           air.public_inputs);
+  REQUIRE(std::holds_alternative<ProvingError>(refused));
+  CHECK(std::get<ProvingError>(refused).kind == ProvingError::Kind::kInvalidAir);
+  CHECK(std::get<ProvingError>(refused).message ==
+        "33 distinct queries cannot be drawn from an evaluation domain of 32 points");
+  StarkProof<typename Hash::H> claiming = proof;
+  claiming.config = config;
+  claiming.pcs.config = config.pcs;
+  const auto error = Verify<typename Hash::C, typename Hash::H>(
+      air.Pointers(), claiming, VerifyingKey<typename Hash::H>{}, 0);
+  REQUIRE(error.has_value());
+  CHECK(error->kind == VerificationError::Kind::kInvalidAir);
 }
 
 TEST_CASE_TEMPLATE("the verifier refuses proofs below its minimum first", Hash, Blake2s,

@@ -30,6 +30,8 @@ fn test_poseidon252_transcript() {
     assert(channel.has_trailing_zeros(16), 'poseidon252 op 13');
     assert(!channel.has_trailing_zeros(17), 'poseidon252 op 13');
     assert(draw_query_positions(ref channel, 20, 12) == array![64173, 135846, 157010, 231562, 250263, 307981, 386204, 458352, 465121, 480225, 640454, 820459], 'poseidon252 op 14');
-    assert(channel.draw_felts(3) == array![qm31(1557871233, 251971324, 2075376607, 1235570287), qm31(1980669040, 2124693832, 287703579, 1100304060), qm31(1885194506, 197220839, 2068208617, 975527669)], 'poseidon252 op 15');
-    assert(channel.digest == 0x19d372aecfa6681eb1080d602515a2fc3cf7407c550880ce0ebd4103b3f0000, 'poseidon252 op 16');
+    assert(draw_query_positions(ref channel, 5, 20) == array![0, 1, 3, 6, 7, 8, 9, 10, 12, 13, 15, 16, 17, 18, 21, 23, 25, 27, 28, 31], 'poseidon252 op 15');
+    assert(draw_query_positions(ref channel, 4, 16) == array![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15], 'poseidon252 op 16');
+    assert(channel.draw_felts(3) == array![qm31(845641067, 1788039526, 398908054, 173094523), qm31(240411036, 912374186, 2130758918, 1970363414), qm31(978270605, 1379443949, 1353129957, 573086238)], 'poseidon252 op 17');
+    assert(channel.digest == 0x19d372aecfa6681eb1080d602515a2fc3cf7407c550880ce0ebd4103b3f0000, 'poseidon252 op 18');
 }
