@@ -1,9 +1,9 @@
 // Deploys the Starknet contracts with starknet.js and sends proofs to them (README.md, "Deploying").
-//   deploy: declares the fact registry's and each model's verifier class, deploys them through the
-//     Universal Deployer, registers each model with its verifier, and records it all in
-//     deployments/<network>.json;
-//   verify: sends a proof's calldata (`tensorstark calldata`) to the registry's verify, which
-//     records its fact.
+//   deploy: declares the fact registry's and each model's verifier class, deploys the registry
+//     through the Universal Deployer, adds each verifier class to it (the registry deploys the
+//     verifier), and records it all in deployments/<network>.json;
+//   verify: sends a proof's calldata (`tensorstark calldata`) to the registry's verify with the
+//     model's verifier class, which records its fact.
 // --dry-run prints every transaction without touching the network. Run with --help for the options
 // and the environment.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -34,17 +34,19 @@ const NEEDS_CASM = 'needs its CASM, from Scarb: run `scarb --release build` in v
 const HELP = `usage: node scripts/deploy.mjs deploy --network NAME [options]
        node scripts/deploy.mjs verify --network NAME --model NAME --calldata FILE --inspect FILE [options]
 
-deploy   declares the fact registry's class and each model's verifier class, deploys them through
-         the Universal Deployer, registers each model (its commitment and verifier) in the
-         registry, and records classes, addresses and transactions in the deployments file. What is
-         already on the network (a declared class, a contract at its address, a registration) is
-         skipped, so an interrupted deploy can be run again.
+deploy   declares the fact registry's class and each model's verifier class, deploys the registry
+         through the Universal Deployer, adds each verifier class to it (add_verifier: the
+         registry deploys the verifier, and the facts it records carry its class hash), and
+         records classes, addresses and transactions in the deployments file. What is already on
+         the network (a declared class, a contract at its address, an added verifier) is skipped,
+         so an interrupted deploy can be run again.
 verify   sends a proof's calldata to the registry, waits for it, and checks that the registry
-         records the proof's fact (Poseidon(model, Poseidon(inputs), Poseidon(outputs)), computed
-         here from the proof's public inputs): verify(model, proof) in one transaction, or, for a
-         proof opened in query batches (prove --query-batches N), verify_head(model, head) and
-         then verify_batch(model, head, batch) for each batch, the fact recorded with the last;
-         a job interrupted halfway resumes with the batches the registry has not verified.
+         records the proof's fact (Poseidon(model, verifier class hash, Poseidon(inputs),
+         Poseidon(outputs)), computed here from the proof's public inputs):
+         verify(class, proof) in one transaction, or, for a proof opened in query batches
+         (prove --query-batches N), verify_head(class, head) and then verify_batch(class, head,
+         batch) for each batch, the fact recorded with the last; a job interrupted halfway
+         resumes with the batches the registry has not verified.
 
 options:
   --network NAME            sepolia, mainnet or devnet (starknet-devnet)
@@ -63,9 +65,8 @@ options:
                             only on the class, the salt and the constructor arguments, not the account
   --min-security-bits N     the registry's minimum proof security (default ${DEFAULT_MIN_SECURITY_BITS})
 deploy:
-  --models NAME,...         the models whose verifiers to deploy (default: every verifier class
-                            but the zero-knowledge ones, <model>_zk, which verify the same models:
-                            the registry takes one verifier per model)
+  --models NAME,...         the models whose verifiers to add (default: every verifier class,
+                            the zero-knowledge ones, <model>_zk, included)
 verify:
   --model NAME              the model (its verifier class is <model>_verifier)
   --calldata FILE           the proof as calldata (tensorstark calldata PROOF -o FILE)
@@ -217,9 +218,6 @@ function verifierClass(classes, model) {
 
 const modelsOf = (classes) => Object.keys(classes).filter((name) => name.endsWith('_verifier'))
   .map((name) => name.slice(0, -'_verifier'.length));
-// The models deployed by default: a zero-knowledge verifier (<model>_zk, cairo-gen --zk) has its
-// model's commitment, which the registry takes one verifier for.
-const defaultModels = (classes) => modelsOf(classes).filter((model) => !model.endsWith('_zk'));
 
 // The generated AIR module a model's verifier is compiled from.
 function airModule(model) {
@@ -253,53 +251,50 @@ function deployTransaction(name, cls, salt, constructorCalldata) {
     { class_hash: hex(cls.classHash), address: hex(address) });
 }
 
+// The address of the verifier a registry deploys when a class is added (add_verifier:
+// deploy_syscall from the registry, salt 0, no constructor arguments).
+const addedVerifierAddress = (registryAddress, classHash) =>
+  hex(hash.calculateContractAddressFromHash(0, classHash, [], registryAddress));
+
 // The registry's deployment: its constructor takes the minimum security.
 function registryDeploy(classes, { salt, minSecurityBits }) {
   const registry = classes.fact_registry ?? fail(`no fact_registry class in ${sourceOf(classes)}`);
   return deployTransaction('fact_registry', registry, salt, [minSecurityBits]);
 }
 
-// Every transaction of a deployment, in order: the registry, then each model's verifier and its
-// registration.
+// Every transaction of a deployment, in order: the registry, then each model's verifier class
+// declared and added to it.
 function deployPlan(classes, models, options) {
   const declare = (name, cls) => ({
     kind: 'declare', name, class_hash: hex(cls.classHash),
     compiled_class_hash: cls.compiledClassHash && hex(cls.compiledClassHash),
     sierra_felts: cls.sierraFelts,
   });
-  // Each model's commitment, read once; two models of one commitment cannot both be registered.
-  const commitments = models.map(modelCommitment);
-  commitments.forEach((commitment, i) => {
-    const first = commitments.indexOf(commitment);
-    if (first !== i) {
-      fail(`${models[first]} and ${models[i]} verify the same model (commitment ${commitment}), `
-        + 'and the registry takes one verifier per model: deploy one of them (--models)');
-    }
-  });
   const registry = registryDeploy(classes, options);
   const plan = [declare('fact_registry', classes.fact_registry), registry];
-  models.forEach((model, i) => {
+  for (const model of models) {
     const name = `${model}_verifier`;
     const verifier = verifierClass(classes, model);
-    const verifierDeploy = deployTransaction(name, verifier, options.salt, []);
-    const commitment = commitments[i];
-    plan.push(declare(name, verifier), verifierDeploy, callTransaction('invoke',
-      `fact_registry.register_model (${model})`,
-      invokeCall(registry.address, 'register_model', [commitment, verifierDeploy.address]),
-      { model, model_commitment: commitment, verifier: verifierDeploy.address }));
-  });
+    const classHash = hex(verifier.classHash);
+    plan.push(declare(name, verifier), callTransaction('invoke',
+      `fact_registry.add_verifier (${model})`,
+      invokeCall(registry.address, 'add_verifier', [classHash]),
+      { model, model_commitment: modelCommitment(model), verifier_class: classHash,
+        verifier: addedVerifierAddress(registry.address, classHash) }));
+  }
   return plan;
 }
 
-// The invokes that verify a proof (`tensorstark calldata`'s output), in order: the registry's
-// verify(model, proof) for a proof opened at once; for one opened in query batches, its
-// verify_head(model, head), then verify_batch(model, head, batch) for each batch, the last of
-// which records the fact. Spans are their length then their felts.
-function verifyTransactions(registry, model, commitment, calldata, fact) {
+// The invokes that verify a proof (`tensorstark calldata`'s output) with the verifier of class
+// verifierClassHash, in order: the registry's verify(class, proof) for a proof opened at once;
+// for one opened in query batches, its verify_head(class, head), then verify_batch(class, head,
+// batch) for each batch, the last of which records the fact. Spans are their length then their
+// felts.
+function verifyTransactions(registry, model, verifierClassHash, calldata, fact) {
   const facts = { fact: fact.fact, inputs_hash: fact.inputsHash, outputs_hash: fact.outputsHash };
   const invoke = (name, entrypoint, spans, fields) => {
     const call = invokeCall(registry, entrypoint,
-      [commitment, ...spans.flatMap((span) => [span.length, ...span])]);
+      [verifierClassHash, ...spans.flatMap((span) => [span.length, ...span])]);
     const txCalldata = transaction.getExecuteCalldata([call], '1').length;
     if (txCalldata > MAX_TX_CALLDATA) {
       fail(`${name} is a transaction of ${txCalldata} calldata felts, over Starknet's `
@@ -307,12 +302,14 @@ function verifyTransactions(registry, model, commitment, calldata, fact) {
         + '--query-batches N, or QUERY_BATCHES=N with make)');
     }
     return callTransaction('invoke', `fact_registry.${entrypoint} (${model}${name})`, call, {
-      model, model_commitment: commitment, ...fields, transaction_calldata: txCalldata,
+      model, model_commitment: fact.model, verifier_class: verifierClassHash, ...fields,
+      transaction_calldata: txCalldata,
     });
   };
   if (Array.isArray(calldata)) return [invoke('', 'verify', [calldata], facts)];
   const { head, batches } = calldata;
-  const job = hash.computePoseidonHashOnElements(head);
+  const job = hash.computePoseidonHashOnElements(
+    [verifierClassHash, hash.computePoseidonHashOnElements(head)]);
   return [
     invoke(', head', 'verify_head', [head], { job, batches: batches.length }),
     ...batches.map((batch, b) => invoke(`, batch ${b}`, 'verify_batch', [head, batch],
@@ -372,6 +369,8 @@ function describe(tx, index) {
     field('calldata', feltList(calldata));
     if (tx.kind === 'deploy') field('contract address', tx.address);
     if (tx.model_commitment) field('model commitment', tx.model_commitment);
+    if (tx.verifier_class) field('verifier class', tx.verifier_class);
+    if (tx.call.entrypoint === 'add_verifier') field('verifier address', tx.verifier);
     if (tx.transaction_calldata) {
       field('transaction calldata', `${tx.transaction_calldata.toLocaleString('en')} felts `
         + `(limit ${MAX_TX_CALLDATA.toLocaleString('en')})`);
@@ -458,7 +457,7 @@ async function call(provider, contractAddress, entrypoint, calldata) {
 
 async function runDeploy(options) {
   const classes = loadClasses(options.values);
-  const models = options.values.models?.split(',') ?? defaultModels(classes);
+  const models = options.values.models?.split(',') ?? modelsOf(classes);
   const plan = {
     network: options.network, salt: options.salt, min_security_bits: options.minSecurityBits,
     transactions: deployPlan(classes, models, options),
@@ -514,21 +513,19 @@ async function runDeploy(options) {
       };
     } else {
       const registry = tx.call.contractAddress;
-      const [registered] = await call(chain.provider, registry, 'model_verifier', [tx.model_commitment]);
-      if (sameFelt(registered, 0)) {
-        // register_model checks this too; failing here says which side is stale.
-        const [checks] = await call(chain.provider, tx.verifier, 'model_commitment', []);
-        if (!sameFelt(checks, tx.model_commitment)) {
-          fail(`${tx.model}'s deployed verifier checks model ${hex(checks)}, not ${tx.model_commitment} `
-            + `(verifier-cairo/src/airs/${tx.model}.cairo): rebuild the classes`);
-        }
-        txHash = await send(chain, [tx.call]);
-      } else if (!sameFelt(registered, tx.verifier)) {
-        fail(`${tx.model} (${tx.model_commitment}) is already registered in ${registry} with another `
-          + `verifier, ${hex(registered)}`);
+      const [added] = await call(chain.provider, registry, 'verifier_of', [tx.verifier_class]);
+      if (sameFelt(added, 0)) txHash = await send(chain, [tx.call]);
+      else if (!sameFelt(added, tx.verifier)) {
+        fail(`${registry} has ${tx.model}'s verifier class at ${hex(added)}, not ${tx.verifier}`);
+      }
+      const [checks] = await call(chain.provider, tx.verifier, 'model_commitment', []);
+      if (!sameFelt(checks, tx.model_commitment)) {
+        fail(`${tx.model}'s verifier checks model ${hex(checks)}, not ${tx.model_commitment} `
+          + `(verifier-cairo/src/airs/${tx.model}.cairo): rebuild the classes`);
       }
       record.models[tx.model] = { ...record.models[tx.model], commitment: tx.model_commitment,
-        verifier: tx.verifier, registry, ...(txHash && { register_tx: txHash }) };
+        verifier_class: tx.verifier_class, verifier: tx.verifier, registry,
+        ...(txHash && { add_tx: txHash }) };
     }
     tx.status = txHash ? `sent: ${txHash}` : 'already on the network';
     if (!quiet) console.log(`   ${'status'.padEnd(20)} ${tx.status}`);
@@ -553,26 +550,25 @@ async function runVerify(options) {
     fail(`${relative(calldataFile)} or ${relative(inspectFile)} is not what tensorstark calldata `
       + 'and tensorstark inspect write');
   }
-  // The statement's values (or digests) of the inputs, which the fact hashes apart from the
-  // outputs': as many as the AIR's statement says (n_stated_inputs), as the contract splits them.
-  const fact = factOf(publicInputs, statedInputCount(airModule(model).text));
-
-  // The registry and the model's commitment: recorded, or (dry run only) as deploy would make them.
+  // The registry, the model's verifier class and its commitment: recorded, or (dry run only) as
+  // deploy would make them.
   const file = relative(options.deployments);
   const deployFirst = `run make deploy NETWORK=${options.network}`;
   const record = existsSync(options.deployments) ? readJson(options.deployments) : null;
   let registry;
+  let verifierClassHash;
   let commitment;
   let source;
   if (record) {
     registry = record.contracts?.fact_registry?.address
       ?? fail(`${file} has no fact registry: ${deployFirst}`);
-    commitment = record.models?.[model]?.commitment
-      ?? fail(`${model} is not registered in ${file}: ${deployFirst}`);
+    const added = record.models?.[model];
+    if (!added?.verifier_class) fail(`${model}'s verifier is not added in ${file}: ${deployFirst}`);
+    ({ verifier_class: verifierClassHash, commitment } = added);
     source = `The registry recorded in ${file}.`;
   } else if (options.dryRun) {
     const classes = loadClasses(values);
-    verifierClass(classes, model);
+    verifierClassHash = hex(verifierClass(classes, model).classHash);
     registry = registryDeploy(classes, options).address;
     commitment = modelCommitment(model);
     source = `No ${file}: the registry deploy would make, with the classes from ${sourceOf(classes)}, `
@@ -580,11 +576,14 @@ async function runVerify(options) {
   } else {
     fail(`no ${file}: ${deployFirst} first`);
   }
+  // The statement's values (or digests) of the inputs, which the fact hashes apart from the
+  // outputs': as many as the AIR's statement says (n_stated_inputs), as the contract splits them.
+  const fact = factOf(publicInputs, statedInputCount(airModule(model).text), verifierClassHash);
   if (!sameFelt(fact.model, commitment)) {
     fail(`the proof is of model ${fact.model}, but ${model}'s verifier checks ${commitment}: `
       + 'prove with the model the verifier was generated from');
   }
-  const transactions = verifyTransactions(registry, model, commitment, proof, fact);
+  const transactions = verifyTransactions(registry, model, verifierClassHash, proof, fact);
   const plan = { network: options.network, transactions };
   if (options.dryRun) {
     print(options, plan, [`Verifying a ${model} proof on ${options.network}: dry run, nothing is sent.`,

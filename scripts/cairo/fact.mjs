@@ -1,20 +1,33 @@
 // The fact the fact registry records for a proof (verifier-cairo/src/contracts.cairo), computed
-// off-chain with @scure/starknet's Poseidon: Poseidon(model, Poseidon(inputs), Poseidon(outputs)),
-// where model is the commitment's 8 words packed big-endian in base 2^31.
+// off-chain with @scure/starknet's Poseidon:
+// Poseidon(model, verifier class hash, Poseidon(inputs), Poseidon(outputs)), where model is the
+// commitment's 8 words packed big-endian in base 2^31 and the class hash is that of the verifier
+// contract the registry verified the proof with (a consumer pins the one `make cairo-build`
+// reproduces from this repository).
 import { poseidonHashMany } from '@scure/starknet';
+
+// The class hash the generated Cairo tests compute a fact with, where the test runner's class
+// hashes are not Starknet's: the tests check that Cairo's fact of it is this file's, and that the
+// registry records the statement's hashes under the class that verified them.
+export const STAND_IN_CLASS_HASH = '0x7374616e642d696e20636c617373';
 
 // publicInputs: the proof's public inputs (`tensorstark inspect`'s public_inputs: the commitment's
 // 8 words, then what the proof states of the model inputs and of the outputs: values or
-// digests); nInputs: how many of them state the inputs (statedInputCount).
-// Returns hex strings: { model, inputsHash, outputsHash, fact }.
-export function factOf(publicInputs, nInputs) {
+// digests); nInputs: how many of them state the inputs (statedInputCount); verifierClass: the
+// verifier's class hash.
+// Returns hex strings: { model, inputs, outputs (the stated values' felts), inputsHash,
+// outputsHash, fact }.
+export function factOf(publicInputs, nInputs, verifierClass) {
   const values = publicInputs.map(BigInt);
   const model = values.slice(0, 8).reduce((packed, word) => (packed << 31n) + word, 0n);
-  const inputsHash = poseidonHashMany(values.slice(8, 8 + nInputs));
-  const outputsHash = poseidonHashMany(values.slice(8 + nInputs));
+  const inputs = values.slice(8, 8 + nInputs);
+  const outputs = values.slice(8 + nInputs);
+  const inputsHash = poseidonHashMany(inputs);
+  const outputsHash = poseidonHashMany(outputs);
+  const fact = poseidonHashMany([model, BigInt(verifierClass), inputsHash, outputsHash]);
   const hex = (v) => `0x${v.toString(16)}`;
-  return { model: hex(model), inputsHash: hex(inputsHash), outputsHash: hex(outputsHash),
-    fact: hex(poseidonHashMany([model, inputsHash, outputsHash])) };
+  return { model: hex(model), inputs: inputs.map(hex), outputs: outputs.map(hex),
+    inputsHash: hex(inputsHash), outputsHash: hex(outputsHash), fact: hex(fact) };
 }
 
 // How many of a proof's public inputs state the model inputs (their values, their digest, or

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { factOf } from './fact.mjs';
+import { STAND_IN_CLASS_HASH, factOf } from './fact.mjs';
 import { MODELS, airSource } from './models.mjs';
 import { writeOrCheck } from './generated_files.mjs';
 import { verificationTests } from './verification_tests.mjs';
@@ -28,11 +28,11 @@ if (!tensorstark) {
 }
 // The proofs the tests verify, each in verifier-cairo/src/tests/<file>.cairo: onchain proofs of
 // the models' example inputs, opened at once or in query batches (verified over several
-// transactions). withFailures: also tampered copies and the registry's failure paths, which are
-// the same for every model, so they are tested on tiny_mlp, the small synthetic model whose
-// verification compiles and runs quickest. fashion_lenet's is verified by CTest
-// cairo_verify_lenet_batches, in query batches with a runner per transaction: one runner does not
-// hold its verification at once.
+// transactions). withFailures: also tampered copies, a mock verifier's facts and the registry's
+// failure paths, which are the same for every model, so they are tested on tiny_mlp, the small
+// synthetic model whose verification compiles and runs quickest. fashion_lenet's is verified by
+// CTest cairo_verify_lenet_batches, in query batches with a runner per transaction: one runner
+// does not hold its verification at once.
 const VERIFIED = [
   { model: 'tiny_mlp', file: 'verify_tiny_mlp', batches: 1, withFailures: true },
   { model: 'fashion_mlp', file: 'verify_fashion_mlp', batches: 1, withFailures: false },
@@ -69,8 +69,8 @@ for (const { model, file, batches, withFailures } of VERIFIED) {
   files.push([path.join(root, 'verifier-cairo/src/tests', `${file}.cairo`),
     verificationTests({
       generator: 'gen_airs.mjs', module: model, source: example, what: `${example}/input.json`,
-      calldata: JSON.parse(readFileSync(calldata, 'utf8')), expected: factOf(publicInputs, nInputs),
-      withFailures,
+      calldata: JSON.parse(readFileSync(calldata, 'utf8')),
+      expected: factOf(publicInputs, nInputs, STAND_IN_CLASS_HASH), withFailures,
     })]);
 }
 rmSync(work, { recursive: true });

@@ -73,8 +73,8 @@ const GROUPS = {
   // The verifier modules' own tests, the vectors and the proof fixtures: no AIR.
   verifier: { leaveOut: ['airs', 'tests::fact_registry_jobs',
     ...Object.keys(VERIFICATIONS).map((f) => `tests::${f}`)], filter: '' },
-  // The registry's bookkeeping of jobs, with a mock verifier: no AIR (the runner holds these
-  // neither with the verifier group's tests nor with a model's).
+  // The registry's rules (verifier classes, facts, jobs), with a mock verifier: no AIR (the
+  // runner holds these neither with the verifier group's tests nor with a model's).
   registry_jobs: { leaveOut: ['airs', ...FIXTURE_TESTS.filter((f) => !f.endsWith('registry_jobs')),
     ...Object.keys(VERIFICATIONS).map((f) => `tests::${f}`)], filter: 'fact_registry_jobs::' },
   // Each generated AIR's tests against the C++ evaluator, with no other AIR and no contract.

@@ -1,12 +1,17 @@
+import { STAND_IN_CLASS_HASH } from './fact.mjs';
+
 // The Cairo tests of a real proof (verifier-cairo/src/tests/verify_<model>.cairo), written by
 // gen_airs.mjs for the example models and by verify.mjs for any proof.
 //
 // generator: the script that writes the file; module: the AIR's module in verifier-cairo/src/airs/;
 // source: what the proof is of, and what: of which input, for the comments; calldata: `tensorstark
 // calldata`'s felts, or its {head, batches} for a proof opened in query batches; expected: the
-// fact and hashes the registry must record (fact.mjs). The proof must verify through the
-// contracts, deployed in the test, which record its fact. With withFailures, also: each tampered
-// copy must fail at the check that catches it, and the registry must refuse what it should.
+// statement, its hashes and its fact under STAND_IN_CLASS_HASH (fact.mjs). The proof must verify
+// through the contracts, deployed in the test, which record its fact under the verifier's class
+// (the runner's class hashes are not Starknet's: fact.mjs's fact of the stand-in must be Cairo's).
+// With withFailures, also: a verifier of another class that accepts anything records its facts
+// under its own class, never the genuine one's; each tampered copy must fail at the check that
+// catches it; and the registry must refuse a proof below its security.
 export function verificationTests(args) {
   return Array.isArray(args.calldata) ? singleTransactionTests(args) : batchedTests(args);
 }
@@ -29,21 +34,21 @@ fn ${name}() -> Array<felt252> {
 `;
 
 // `mod through_contracts`: the deployment helpers and the tests, which use `data` (the calldata
-// functions of the file) and, with events, also pop_log and get_caller_address.
-function throughContracts({ module, data, events = false, tests }) {
+// functions of the file) and, with events, also pop_log; with mock, the mock verifier.
+function throughContracts({ module, data, events = false, mock = false, tests }) {
   return `${THROUGH_CONTRACTS}
 mod through_contracts {
     use starknet::syscalls::deploy_syscall;
 ${events ? `    use starknet::testing::pop_log;
-    use starknet::{ContractAddress, SyscallResultTrait, get_caller_address};
-` : `    use starknet::{ContractAddress, SyscallResultTrait};
-`}    use crate::airs::${module}::Verifier;
+` : ''}    use starknet::{ClassHash, ContractAddress, SyscallResultTrait};
+    use crate::airs::${module}::Verifier;
     use crate::contracts::fact_registry::FactRegistry;
     use crate::contracts::{
         IFactRegistryDispatcher, IFactRegistryDispatcherTrait, IModelVerifierDispatcher,
-        IModelVerifierDispatcherTrait,
+        IModelVerifierDispatcherTrait, ${mock ? 'VerifiedStatement, fact_of, ' : ''}fact_from_hashes,
     };
-    use super::{${data.join(', ')}};
+${mock ? `    use crate::tests::mock_verifier::{MockVerifier, calldata_of};
+` : ''}    use super::{${data.join(', ')}};
 
     fn deploy(class_hash: felt252, constructor_calldata: Span<felt252>) -> ContractAddress {
         let (address, _) = deploy_syscall(
@@ -53,16 +58,16 @@ ${events ? `    use starknet::testing::pop_log;
         address
     }
 
-    /// A fact registry (minimum security 96 bits) with the model registered.
-    fn registry_with_model() -> (IFactRegistryDispatcher, felt252) {
+    /// A fact registry (minimum security 96 bits) with this model's verifier class added: the
+    /// registry, the class, and the model commitment its verifier answers.
+    fn registry_with_verifier() -> (IFactRegistryDispatcher, ClassHash, felt252) {
         let registry = IFactRegistryDispatcher {
             contract_address: deploy(FactRegistry::TEST_CLASS_HASH, array![96].span()),
         };
-        let verifier = deploy(Verifier::TEST_CLASS_HASH, array![].span());
+        let class: ClassHash = Verifier::TEST_CLASS_HASH.try_into().unwrap();
+        let verifier = registry.add_verifier(class);
         let model = IModelVerifierDispatcher { contract_address: verifier }.model_commitment();
-        registry.register_model(model, verifier);
-        assert(registry.model_verifier(model) == verifier, 'verifier recorded');
-        (registry, model)
+        (registry, class, model)
     }
 ${tests}}
 `;
@@ -75,43 +80,36 @@ function singleTransactionTests({ generator, module, source, what, calldata, exp
   const fact = `
     #[test]
     fn test_fact_of_a_valid_proof_is_recorded() {
-        let (registry, model) = registry_with_model();
-        let fact = registry.verify(model, calldata().span());
+        let (registry, class, model) = registry_with_verifier();
+${statementFact(expected)}
+        assert(registry.verify(class, calldata().span()) == fact, 'fact of statement and class');
         assert(registry.is_fact_valid(fact), 'fact recorded');
-        assert(!registry.is_fact_valid(fact + 1), 'no other fact');
-        assert(fact == ${expected.fact}, 'fact value');
-${factEvents(expected)}    }
+${factEvents()}    }
 `;
   const registryFailures = `
     #[test]
-    #[should_panic(expected: ('model already registered', 'ENTRYPOINT_FAILED'))]
-    fn test_registry_rejects_registering_a_model_twice() {
-        let (registry, model) = registry_with_model();
-        registry.register_model(model, registry.model_verifier(model));
-    }
-
-    #[test]
-    #[should_panic(expected: ('model not registered', 'ENTRYPOINT_FAILED'))]
-    fn test_registry_rejects_proofs_of_an_unregistered_model() {
-        let (registry, model) = registry_with_model();
-        registry.verify(model + 1, calldata().span());
+    fn test_registry_keeps_a_mock_verifier_facts_under_its_class() {
+        let (registry, class, model) = registry_with_verifier();
+${statementFact(expected)}${mockFacts(expected)}
+        assert(registry.verify(class, calldata().span()) == fact, 'fact of statement and class');
+        assert(registry.is_fact_valid(fact) && registry.is_fact_valid(forged), 'both facts');
     }
 
     #[test]
     #[should_panic(expected: ('insufficient security', 'ENTRYPOINT_FAILED', 'ENTRYPOINT_FAILED'))]
     fn test_registry_rejects_a_proof_below_its_security() {
-        let (registry, model) = registry_with_model();
+        let (registry, class, _) = registry_with_verifier();
         // Calldata felt 4 is n_queries (src/air/calldata.h).
         let proof = calldata().span();
         let mut lowered = array![];
         lowered.append_span(proof.slice(0, 4));
         lowered.append(*proof[4] - 1);
         lowered.append_span(proof.slice(5, proof.len() - 5));
-        registry.verify(model, lowered.span());
+        registry.verify(class, lowered.span());
     }
 `;
   const contracts = throughContracts({ module, data: ['calldata'], events: true,
-    tests: fact + (withFailures ? registryFailures : '') });
+    mock: withFailures, tests: fact + (withFailures ? registryFailures : '') });
   if (!withFailures) return `${header(generator, source)}${data}\n${contracts}`;
   const tampered = (name, expected, change) => `
     #[test]
@@ -193,22 +191,48 @@ const zkTampered = (tampered) => `${tampered('dropped_zk_flag', 'zero knowledge 
     }
 `;
 
-// The checks, after a proof's fact is recorded, of the model and of the registry's events.
-function factEvents(expected) {
-  return `
-        // The model, input values and outputs the proof states, hashed by @scure/starknet.
-        assert(model == ${expected.model}, 'model commitment');
-        let fact = ${expected.fact};
-        let address = registry.contract_address;
-        let registered = pop_log::<FactRegistry::Event>(address).unwrap();
-        assert(registered == FactRegistry::Event::ModelRegistered(FactRegistry::ModelRegistered {
-            model, owner: get_caller_address(), verifier: registry.model_verifier(model),
-        }), 'model event');
-        let recorded = pop_log::<FactRegistry::Event>(address).unwrap();
-        assert(recorded == FactRegistry::Event::FactRegistered(FactRegistry::FactRegistered {
-            fact, model, inputs_hash: ${expected.inputsHash}, outputs_hash: ${expected.outputsHash},
-        }), 'fact event');
+// `fact`, the fact the registry must record for the proof's statement under the genuine
+// verifier's class (the model, input values and outputs the proof states, hashed by
+// @scure/starknet), after a check that fact.mjs computes the facts Cairo does.
+const statementFact = (expected) => `        assert(model == ${expected.model}, 'model commitment');
+        let (inputs_hash, outputs_hash) = (${expected.inputsHash}, ${expected.outputsHash});
+        assert(
+            fact_from_hashes(model, ${STAND_IN_CLASS_HASH}, inputs_hash, outputs_hash) == ${expected.fact},
+            'fact.mjs computes the fact',
+        );
+        let fact = fact_from_hashes(model, Verifier::TEST_CLASS_HASH, inputs_hash, outputs_hash);
 `;
+
+// A verifier of another class that accepts anything (tests/mock_verifier.cairo), added to the
+// registry for the same model: what it records for the proof's statement, \`forged\`, is a fact
+// under its class, and the genuine verifier's fact stays unrecorded until that verifier checks
+// the proof.
+const mockFacts = (expected) => `
+        // A verifier that accepts anything, added by anyone, cannot record the genuine fact.
+        let stated = VerifiedStatement {
+            model,
+            inputs: array![${expected.inputs.join(', ')}].span(),
+            outputs: array![${expected.outputs.join(', ')}].span(),
+        };
+        assert(fact_of(@stated, Verifier::TEST_CLASS_HASH) == fact, 'fact of the statement');
+        let mock: ClassHash = MockVerifier::TEST_CLASS_HASH.try_into().unwrap();
+        registry.add_verifier(mock);
+        let forged = registry.verify(mock, calldata_of(@stated));
+        assert(forged == fact_of(@stated, MockVerifier::TEST_CLASS_HASH), 'mock fact');
+        assert(forged != fact && !registry.is_fact_valid(fact), 'no genuine fact from a mock');
+`;
+
+// The registry's events after a proof's fact is recorded: its verifier added, then the fact.
+function factEvents() {
+  const event = (name, fields) => `        assert(
+            pop_log::<FactRegistry::Event>(address)
+                .unwrap() == FactRegistry::Event::${name}(FactRegistry::${name} { ${fields} }),
+            '${name} event',
+        );
+`;
+  return `        let address = registry.contract_address;
+${event('VerifierAdded', 'verifier_class: class, verifier: registry.verifier_of(class)')}${
+  event('FactRegistered', 'fact, model, verifier_class: class, inputs_hash, outputs_hash')}`;
 }
 
 // A proof opened in query batches: each transaction's verification on its own
@@ -229,22 +253,21 @@ function batchedTests({ generator, module, source, what, calldata, expected, wit
     // (direct), and the head and first batch here.
     #[test]
     fn test_fact_head_and_first_batch_through_the_contracts() {
-        let (registry, model) = registry_with_model();
-        assert(model == ${expected.model}, 'model commitment');
-        let job = registry.verify_head(model, head().span());
+        let (registry, class, model) = registry_with_verifier();
+${statementFact(expected)}        let job = registry.verify_head(class, head().span());
         assert(registry.batches_left(job) == ${batches.length}, 'batches to verify');
         assert(!registry.batch_verified(job, 0), 'batch 0 not yet verified');
-        let left = registry.verify_batch(model, head().span(), batch_0().span());
+        let left = registry.verify_batch(class, head().span(), batch_0().span());
         assert(left == ${batches.length - 1}, 'batches left');
         assert(registry.batch_verified(job, 0), 'batch 0 verified');
-        assert(!registry.is_fact_valid(${expected.fact}), 'no fact before the last batch');
+        assert(!registry.is_fact_valid(fact), 'no fact before the last batch');
     }
 ${withFailures ? `
     #[test]
     #[should_panic(expected: ('no such job', 'ENTRYPOINT_FAILED'))]
     fn test_failure_batch_before_its_head() {
-        let (registry, model) = registry_with_model();
-        registry.verify_batch(model, head().span(), batch_0().span());
+        let (registry, class, _) = registry_with_verifier();
+        registry.verify_batch(class, head().span(), batch_0().span());
     }
 ` : ''}` });
   const direct = `${DIRECT}
@@ -262,7 +285,10 @@ ${withFailures ? `    use crate::fields::m31::M31;
         assert(n_batches == ${batches.length}, 'batches');
         assert(statement.model == ${expected.model}, 'model commitment');
         // The fact the registry records after the last batch, from the head's statement.
-        assert(crate::contracts::fact_of(@statement) == ${expected.fact}, 'fact of the statement');
+        assert(
+            crate::contracts::fact_of(@statement, ${STAND_IN_CLASS_HASH}) == ${expected.fact},
+            'fact of the statement',
+        );
     }
 ${batches.map((_, b) => `
     #[test]

@@ -1,8 +1,8 @@
 // Verifies a proof with the Cairo verifier, as Starknet would: the model's AIR is generated
-// (`tensorstark cairo-gen`) into a copy of verifier-cairo/, and a test deploys the fact registry
-// and the model's verifier contract, registers the model, sends the proof's calldata to the
-// registry and checks the fact it records against the one computed here from the proof's public
-// inputs (fact.mjs). A proof opened in query batches is verified a transaction at a time, as the
+// (`tensorstark cairo-gen`) into a copy of verifier-cairo/, and a test deploys the fact registry,
+// adds the model's verifier class to it, sends the proof's calldata to the registry and checks the
+// fact it records against the one computed here from the proof's public inputs and the verifier's
+// class (fact.mjs). A proof opened in query batches is verified a transaction at a time, as the
 // registry calls the verifier (its head, then each batch). Runs on npm wasm-cairo's test runner,
 // so no Starknet node is needed, and prints the Cairo steps and the runner's gas estimate. The
 // proof must be made with the onchain profile (Poseidon252), as the contracts verify only those.
@@ -12,6 +12,8 @@
 //   MODEL.tsm        the compiled model the proof is of
 //   PROOF.bin        the proof (tensorstark prove ... --profile onchain --hash poseidon252)
 //   --sierra-gas     also the Sierra gas of each transaction's verification alone
+//   --class-hash H   also the fact a registry on Starknet records with the verifier of class H
+//                    (the model's verifier class as declared: `make cairo-build` prints it)
 //   --tampered       also tampered copies of the proof (verification_tests.mjs), each of which
 //                    must fail at the check that catches it (a proof verified at once only)
 // Exits 0 and prints "valid in Cairo" if the registry records the proof's fact, 1 if it rejects
@@ -25,7 +27,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { bundlePackage } from './bundle.mjs';
-import { factOf, statedInputCount } from './fact.mjs';
+import { STAND_IN_CLASS_HASH, factOf, statedInputCount } from './fact.mjs';
 import {
   compilerDiagnostics, restartWithRunnerOptions, runCairoTests, runInOwnProcess, testSummary,
 } from './runner.mjs';
@@ -34,7 +36,7 @@ import { verificationTests } from './verification_tests.mjs';
 restartWithRunnerOptions();
 
 const USAGE = 'usage: node scripts/cairo/verify.mjs TENSORSTARK MODEL.tsm PROOF.bin '
-  + '[--sierra-gas] [--tampered]';
+  + '[--sierra-gas] [--tampered] [--class-hash H]';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fail = (message, code = 1) => {
   console.error(`verify.mjs: ${message}`);
@@ -47,7 +49,9 @@ if (args.includes('--help') || args.includes('-h')) {
     + 'Cairo verifier\'s\ncontracts, on npm wasm-cairo\'s test runner: the fact registry must '
     + 'record the proof\'s fact.\n\n--sierra-gas  also measures the Sierra gas of each transaction\'s '
     + 'verification alone\n              (no contract call around it), as Starknet meters a '
-    + 'contract\'s execution:\n              a minute more per transaction\n--tampered    also '
+    + 'contract\'s execution:\n              a minute more per transaction\n--class-hash H  also '
+    + 'the fact a registry on Starknet records with the verifier\n              of class H (make '
+    + 'cairo-build prints the classes\' hashes)\n--tampered    also '
     + 'verifies tampered copies of the proof, each of which must fail\n              at the check '
     + 'that catches it (a proof verified at once only)');
   process.exit(0);
@@ -59,6 +63,11 @@ const flag = (name) => {
 };
 const sierraGas = flag('--sierra-gas');
 const tampered = flag('--tampered');
+const classHashAt = args.indexOf('--class-hash');
+const classHash = classHashAt >= 0 ? args.splice(classHashAt, 2)[1] : undefined;
+if (classHashAt >= 0 && !/^0x[0-9a-fA-F]{1,64}$/.test(classHash ?? '')) {
+  fail(`--class-hash takes a class hash in hex (0x...), not '${classHash ?? ''}'`, 2);
+}
 const [tensorstark, modelFile, proofFile] = args;
 if (!tensorstark || !modelFile || !proofFile || args.length !== 3) fail(USAGE, 2);
 for (const file of [tensorstark, modelFile, proofFile]) {
@@ -81,10 +90,13 @@ process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 const packageDir = path.join(work, 'verifier-cairo');
 cpSync(path.join(root, 'verifier-cairo'), packageDir, {
   recursive: true,
-  filter: (from) => !/[/\\]src[/\\](airs|tests)[/\\]/.test(path.relative(root, from)),
+  filter: (from) => !/[/\\]src[/\\](airs|tests)[/\\]/.test(path.relative(root, from))
+    || from.endsWith('mock_verifier.cairo'),
 });
 writeFileSync(path.join(packageDir, 'src/airs.cairo'), 'pub mod model;\n');
-writeFileSync(path.join(packageDir, 'src/tests.cairo'), 'mod verify_model;\n');
+// The tampered copies' tests use the mock verifier (verification_tests.mjs).
+writeFileSync(path.join(packageDir, 'src/tests.cairo'),
+  `${tampered ? 'mod mock_verifier;\n' : ''}mod verify_model;\n`);
 const calldataFile = path.join(work, 'calldata.json');
 tensorstarkOutput('calldata', proofFile, '-o', calldataFile);
 const calldata = JSON.parse(readFileSync(calldataFile, 'utf8'));
@@ -94,7 +106,8 @@ const airFile = path.join(packageDir, 'src/airs/model.cairo');
 tensorstarkOutput('cairo-gen', modelFile, '-o', airFile, ...(config.zero_knowledge ? ['--zk'] : []));
 // The statement's values (or digests) of the inputs, which the fact hashes apart from the outputs':
 // as many as the AIR's statement says (n_stated_inputs), as the contract splits them.
-const expected = factOf(publicInputs, statedInputCount(readFileSync(airFile, 'utf8')));
+const nInputs = statedInputCount(readFileSync(airFile, 'utf8'));
+const expected = factOf(publicInputs, nInputs, STAND_IN_CLASS_HASH);
 // For a proof verified at once, also a test of the verifier alone, without the contracts (below).
 const alone = Array.isArray(calldata) ? `
 /// The verifier alone, as the verifier contract calls it.
@@ -215,9 +228,13 @@ if (tampered) {
 const count = (values) => values.map((v) => v.toLocaleString('en')).join(' + ');
 console.log(batched
   ? `valid in Cairo: the head and each of the ${transactions.length - 1} query batches verify, `
-    + `one call each as the fact registry makes them; the head's statement gives fact `
-    + `${expected.fact}, which the registry records after the last batch`
-  : `valid in Cairo: the fact registry recorded fact ${expected.fact}`);
+    + 'one call each as the fact registry makes them; the registry records the head\'s fact '
+    + 'after the last batch'
+  : 'valid in Cairo: the fact registry recorded the proof\'s fact');
+console.log(`  fact = Poseidon(model, verifier class hash, inputs hash, outputs hash): inputs hash `
+  + `${expected.inputsHash}, outputs hash ${expected.outputsHash}${classHash
+    ? `; with the verifier of class ${classHash}: ${factOf(publicInputs, nInputs, classHash).fact}`
+    : ' (--class-hash H gives the fact under the deployed verifier\'s class)'}`);
 console.log(`  model ${expected.model} (the commitment as a felt), ${count(steps)} Cairo steps, gas `
   + `${gas.map((g) => g.toExponential(2)).join(' + ')} (the test runner's estimate), `
   + `${count(transactions.map((tx) => tx.length))} calldata felts`);

@@ -1,12 +1,13 @@
 // The deployment dry runs (scripts/deploy.mjs) end to end, without a network: the contract classes
 // that CTest cairo_classes built with scripts/cairo/build.mjs into CLASSES_DIR (its fixture), a
 // real onchain proof of fashion_mlp made with the CLI, then `deploy --dry-run` and
-// `verify --dry-run`. Checks the transactions in order (by default every model's verifier but the
-// zero-knowledge ones), that the registered commitment (from the verifier's generated AIR) is the
-// proof's, that the verify calldata is the proof's behind the model and the Span's length, the
-// same for a proof opened in query batches (a head and a transaction per batch), and that
-// without --dry-run or the classes, or with a model's plain and zero-knowledge verifiers both,
-// the scripts stop with a one-line error.
+// `verify --dry-run`. Checks the transactions in order (by default every model's verifier class,
+// the zero-knowledge ones included, added to the registry), that the added verifier's commitment
+// (from its generated AIR) is the proof's, that the verify calldata is the proof's behind the
+// verifier's class hash and the Span's length, that the expected fact is the one a consumer
+// computes from that class hash and the proof's statement, the same for a proof opened in query
+// batches (a head and a transaction per batch), and that without --dry-run or the classes the
+// scripts stop with a one-line error.
 // usage: node tests/cli/deploy_dry_run_test.mjs TENSORSTARK CLASSES_DIR
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +16,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { poseidonHashMany } from '@scure/starknet';
+
+import { hash } from 'starknet';
 
 import { factOf } from '../../scripts/cairo/fact.mjs';
 
@@ -61,10 +64,11 @@ if (!existsSync(classesFile)) {
     + `scripts/cairo/build.mjs --out ${classesDir})`);
 }
 const built = JSON.parse(readFileSync(classesFile, 'utf8'));
-// The models deployed by default, in the classes' order: fashion_mlp's is the first.
+// The models added by default, in the classes' order: fashion_mlp's is the first.
 const models = Object.keys(built).filter((name) => name.endsWith('_verifier'))
-  .map((name) => name.slice(0, -'_verifier'.length)).filter((model) => !model.endsWith('_zk'));
+  .map((name) => name.slice(0, -'_verifier'.length));
 expectEqual(models[0], MODEL, 'the first model deployed');
+expectEqual(models.includes(`${MODEL}_zk`), true, 'the zero-knowledge verifier added too');
 
 const cli = (...args) => execFileSync(tensorstark, args,
   { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
@@ -87,52 +91,60 @@ const verifyArgs = ['--model', MODEL, '--calldata', path.join(work, 'calldata.js
 const deploy = JSON.parse(dryRun('deploy', ...common, '--json')).transactions;
 expectEqual(deploy.map(({ kind, name }) => `${kind} ${name}`).join(', '),
   ['declare fact_registry, deploy fact_registry', ...models.map((model) => `declare ${model}_verifier, `
-    + `deploy ${model}_verifier, invoke fact_registry.register_model (${model})`)].join(', '),
+    + `invoke fact_registry.add_verifier (${model})`)].join(', '),
   'the deploy transactions');
-const [, registry, , verifier, register] = deploy;
-for (const tx of [deploy[0], registry, deploy[2], verifier]) {
+const [, registry, declared, add] = deploy;
+for (const tx of [deploy[0], registry, declared]) {
   expectEqual(tx.class_hash, built[tx.name].class_hash, `${tx.kind} ${tx.name}'s class hash`);
 }
+const verifierClass = built[`${MODEL}_verifier`].class_hash;
 expectEqual(deploy[0].compiled_class_hash, null, 'the compiled class hash without CASM');
 expectEqual(registry.call.calldata.at(-1), '0x60', "the registry's minimum security (96)");
-expectEqual(register.call.contractAddress, registry.address, 'register_model is sent to');
-expectEqual(register.call.calldata, [register.model_commitment, verifier.address],
-  "register_model's calldata");
+expectEqual(add.call.contractAddress, registry.address, 'add_verifier is sent to');
+expectEqual(add.call.calldata, [verifierClass], "add_verifier's calldata");
+// The registry deploys the verifier itself (deploy_syscall: salt 0, no arguments).
+expectEqual(add.verifier,
+  `0x${BigInt(hash.calculateContractAddressFromHash(0, verifierClass, [], registry.address))
+    .toString(16)}`, "the verifier's address");
 
 const verify = JSON.parse(dryRun('verify', ...common, ...verifyArgs, '--json')).transactions;
 expectEqual(verify.length, 1, 'verify transactions');
 const [send] = verify;
 const publicInputs = JSON.parse(readFileSync(inspected, 'utf8')).public_inputs;
 const input = JSON.parse(readFileSync(path.join(example, 'input.json'), 'utf8'));
-const fact = factOf(publicInputs, input.input_data.flat(Infinity).length);
-// The proof's commitment is the one its verifier was generated with and registered under.
-expectEqual(fact.model, register.model_commitment, "the proof's model commitment");
+// The fact a consumer computes from the verifier's class hash (make cairo-build's) and the proof's
+// statement, as Cairo's fact_of does: Poseidon(model, class, Poseidon(inputs), Poseidon(outputs)).
+const fact = factOf(publicInputs, input.input_data.flat(Infinity).length, verifierClass);
+expectEqual(fact.fact, `0x${poseidonHashMany([fact.model, verifierClass, fact.inputsHash,
+  fact.outputsHash].map(BigInt)).toString(16)}`, 'the fact of the class and the statement');
+// The proof's commitment is the one its verifier was generated with.
+expectEqual(fact.model, add.model_commitment, "the proof's model commitment");
 expectEqual(send.call.contractAddress, registry.address, 'verify is sent to');
 expectEqual(send.call.entrypoint, 'verify', 'the entrypoint');
 expectEqual(send.call.calldata.length, proof.length + 2, 'the verify calldata length');
 expectEqual(send.call.calldata.slice(0, 2),
-  [register.model_commitment, `0x${proof.length.toString(16)}`], 'the model and the proof length');
+  [verifierClass, `0x${proof.length.toString(16)}`], 'the verifier class and the proof length');
 expectEqual(send.call.calldata.slice(2), proof, "the proof's calldata");
 expectEqual(send.fact, fact.fact, 'the expected fact');
 
 // The same as text: every transaction, the lengths and the commitment.
 const deployText = dryRun('deploy', ...common);
 for (const line of ['1. declare fact_registry', '2. deploy fact_registry',
-  `3. declare ${MODEL}_verifier`, `4. deploy ${MODEL}_verifier`,
-  `5. invoke fact_registry.register_model (${MODEL})`, `contract address     ${registry.address}`,
-  `model commitment     ${fact.model}`]) {
+  `3. declare ${MODEL}_verifier`, `4. invoke fact_registry.add_verifier (${MODEL})`,
+  `contract address     ${registry.address}`, `model commitment     ${fact.model}`,
+  `verifier class       ${verifierClass}`, `verifier address     ${add.verifier}`]) {
   if (!deployText.includes(line)) fail(`deploy --dry-run did not print '${line}':\n${deployText}`);
 }
 const verifyText = dryRun('verify', ...common, ...verifyArgs);
 for (const line of [`1. invoke fact_registry.verify (${MODEL})`,
   `to                   ${registry.address}`,
-  `calldata             ${(proof.length + 2).toLocaleString('en')} felts: ${fact.model}`,
+  `calldata             ${(proof.length + 2).toLocaleString('en')} felts: ${verifierClass}`,
   `model commitment     ${fact.model}`, `expected fact        ${fact.fact}`]) {
   if (!verifyText.includes(line)) fail(`verify --dry-run did not print '${line}':\n${verifyText}`);
 }
 
 // A proof opened in query batches: the head, then the head and each batch, in one transaction
-// each; the job is Poseidon(head), the last batch records the fact.
+// each; the job is Poseidon(class, Poseidon(head)), the last batch records the fact.
 cli('prove', 'model.tsm', '--input', path.join(example, 'input.json'), '-o', 'batched.bin',
   '--profile', 'onchain', '--hash', 'poseidon252', '--query-batches', '2');
 cli('calldata', 'batched.bin', '-o', 'batched.json');
@@ -144,15 +156,16 @@ const batched = JSON.parse(dryRun('verify', ...common, ...batchedArgs, '--json')
 expectEqual(batched.map(({ call }) => call.entrypoint).join(', '),
   'verify_head, verify_batch, verify_batch', 'the batched verify transactions');
 const span = (felts) => [`0x${felts.length.toString(16)}`, ...felts];
-const job = `0x${poseidonHashMany(head.map(BigInt)).toString(16)}`;
-expectEqual(batched[0].call.calldata, [register.model_commitment, ...span(head)], 'verify_head calldata');
+const job = `0x${poseidonHashMany([BigInt(verifierClass), poseidonHashMany(head.map(BigInt))])
+  .toString(16)}`;
+expectEqual(batched[0].call.calldata, [verifierClass, ...span(head)], 'verify_head calldata');
 for (const [b, batch] of batches.entries()) {
   const tx = batched[b + 1];
-  expectEqual(tx.call.calldata, [register.model_commitment, ...span(head), ...span(batch)],
+  expectEqual(tx.call.calldata, [verifierClass, ...span(head), ...span(batch)],
     `verify_batch ${b} calldata`);
   expectEqual(tx.batch, b, 'the batch index');
 }
-for (const tx of batched) expectEqual(tx.job, job, 'the job, Poseidon(head)');
+for (const tx of batched) expectEqual(tx.job, job, 'the job, Poseidon(class, Poseidon(head))');
 expectEqual(batched.map((tx) => tx.fact ?? '-').join(), `-,-,${fact.fact}`, 'the fact, with the last batch');
 
 // Without --dry-run: the environment first; and a missing class directory.
@@ -160,9 +173,6 @@ expectError('STARKNET_RPC_URL is not set', 'deploy', ...common);
 expectError('run make cairo-build', 'deploy', '--network', 'sepolia',
   '--classes', path.join(work, 'missing'), '--dry-run');
 expectError('run make deploy NETWORK=sepolia first', 'verify', ...common, ...verifyArgs);
-// A model's plain and zero-knowledge verifiers share its commitment: the registry takes one.
-expectError(`${MODEL} and ${MODEL}_zk verify the same model`, 'deploy', ...common, '--dry-run',
-  '--models', `${MODEL},${MODEL}_zk`);
 
 rmSync(work, { recursive: true });
 console.log(`deploy and verify dry runs: ${deploy.length} + 1 (+ ${batched.length} batched) transactions as expected `

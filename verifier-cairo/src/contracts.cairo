@@ -1,13 +1,15 @@
 //! The Starknet contracts. A model verifier (one class per model, generated with its AIR in
-//! src/airs/) checks a proof's calldata and returns what it states. The fact registry records
-//! which model commitments exist, who registered each and which verifier checks its proofs; it
-//! verifies proofs through that verifier against a pinned minimum security, and records
-//! fact = Poseidon(model commitment, Poseidon(inputs), Poseidon(outputs)) for other contracts to
-//! trust (is_fact_valid).
+//! src/airs/) checks a proof's calldata and returns what it states. The fact registry deploys
+//! verifiers by class hash (anyone may add one), verifies proofs through them against a pinned
+//! minimum security, and records
+//! fact = Poseidon(model commitment, verifier class hash, Poseidon(inputs), Poseidon(outputs))
+//! for other contracts to trust (is_fact_valid). A fact means "this verifier code accepted a proof
+//! of this statement": a consumer pins the class hash it rebuilds from this repository, and a
+//! verifier of any other class, whatever it accepts, only records facts under its own hash.
 //! The registry is in its own module (contracts/fact_registry.cairo): one contract per bundle is
 //! what the class compiler takes (scripts/cairo/build.mjs).
 use core::poseidon::poseidon_hash_span;
-use starknet::ContractAddress;
+use starknet::{ClassHash, ContractAddress};
 use crate::channel::pack_m31s;
 use crate::fields::m31::{M31, M31Trait};
 use crate::proof::{StarkProof, read_proof, read_query_batch};
@@ -45,20 +47,28 @@ pub trait IModelVerifier<TContractState> {
 
 #[starknet::interface]
 pub trait IFactRegistry<TContractState> {
-    /// Registers a model: its commitment, checked by `verifier` (whose model_commitment() must
-    /// be it). The caller becomes its owner; a commitment is registered once.
-    fn register_model(ref self: TContractState, model: felt252, verifier: ContractAddress);
-    fn model_owner(self: @TContractState, model: felt252) -> ContractAddress;
-    fn model_verifier(self: @TContractState, model: felt252) -> ContractAddress;
-    /// Verifies a proof of a registered model and records its fact; returns the fact.
-    fn verify(ref self: TContractState, model: felt252, proof: Span<felt252>) -> felt252;
+    /// Deploys a verifier of this (declared) class, which the registry then verifies proofs
+    /// through; returns its address. Anyone may add a class, once: the facts its verifier records
+    /// carry its class hash, so a class nobody pins fools nobody.
+    fn add_verifier(ref self: TContractState, verifier_class: ClassHash) -> ContractAddress;
+    /// The verifier the registry deployed for a class (zero if none).
+    fn verifier_of(self: @TContractState, verifier_class: ClassHash) -> ContractAddress;
+    /// Verifies a proof with the verifier of `verifier_class` and records its fact; returns the
+    /// fact.
+    fn verify(ref self: TContractState, verifier_class: ClassHash, proof: Span<felt252>) -> felt252;
     /// Starts verifying a proof opened in query batches, over several transactions: verifies its
-    /// head and records it as a job, Poseidon(head), which it returns. A job is started once.
-    fn verify_head(ref self: TContractState, model: felt252, head: Span<felt252>) -> felt252;
+    /// head and records it as a job, Poseidon(verifier_class, Poseidon(head)), which it returns. A
+    /// job is started once.
+    fn verify_head(
+        ref self: TContractState, verifier_class: ClassHash, head: Span<felt252>,
+    ) -> felt252;
     /// Verifies one batch of a started job's openings (any order, each once); the last one
     /// records the fact. Returns the number of batches still to verify.
     fn verify_batch(
-        ref self: TContractState, model: felt252, head: Span<felt252>, batch: Span<felt252>,
+        ref self: TContractState,
+        verifier_class: ClassHash,
+        head: Span<felt252>,
+        batch: Span<felt252>,
     ) -> u32;
     /// How many batches of a job are still to verify (0 for an unknown or finished job).
     fn batches_left(self: @TContractState, job: felt252) -> u32;
@@ -67,16 +77,21 @@ pub trait IFactRegistry<TContractState> {
     fn min_security_bits(self: @TContractState) -> u32;
 }
 
-/// Poseidon(model, Poseidon(inputs), Poseidon(outputs)).
-pub fn fact_of(statement: @VerifiedStatement) -> felt252 {
+/// The fact a verifier of `verifier_class` records for a proof of this statement.
+pub fn fact_of(statement: @VerifiedStatement, verifier_class: felt252) -> felt252 {
     fact_from_hashes(
-        *statement.model, poseidon_hash_span(*statement.inputs),
+        *statement.model,
+        verifier_class,
+        poseidon_hash_span(*statement.inputs),
         poseidon_hash_span(*statement.outputs),
     )
 }
 
-pub fn fact_from_hashes(model: felt252, inputs_hash: felt252, outputs_hash: felt252) -> felt252 {
-    poseidon_hash_span(array![model, inputs_hash, outputs_hash].span())
+/// Poseidon(model, verifier class hash, Poseidon(inputs), Poseidon(outputs)).
+pub fn fact_from_hashes(
+    model: felt252, verifier_class: felt252, inputs_hash: felt252, outputs_hash: felt252,
+) -> felt252 {
+    poseidon_hash_span(array![model, verifier_class, inputs_hash, outputs_hash].span())
 }
 
 /// The model commitment's 8 words as one felt.

@@ -1,4 +1,9 @@
 //! The fact registry contract (crate::contracts::IFactRegistry).
+//!
+//! It knows a verifier by the class hash it deployed it from (add_verifier), so the class hash a
+//! fact carries is the code that checked the proof. A verifier it did not deploy cannot record
+//! facts, and a deployed one keeps its class: the generated verifiers never replace their class,
+//! and one that would is of a class no consumer pins.
 #[starknet::contract]
 pub mod FactRegistry {
     use core::poseidon::poseidon_hash_span;
@@ -6,7 +11,8 @@ pub mod FactRegistry {
         Map, StorageMapReadAccess, StorageMapWriteAccess, StoragePointerReadAccess,
         StoragePointerWriteAccess,
     };
-    use starknet::{ContractAddress, get_caller_address};
+    use starknet::syscalls::deploy_syscall;
+    use starknet::{ClassHash, ContractAddress, SyscallResultTrait};
     use crate::contracts::{
         IModelVerifierDispatcher, IModelVerifierDispatcherTrait, fact_from_hashes,
     };
@@ -14,11 +20,10 @@ pub mod FactRegistry {
     #[storage]
     struct Storage {
         min_security_bits: u32,
-        owners: Map<felt252, ContractAddress>,
-        verifiers: Map<felt252, ContractAddress>,
+        verifiers: Map<ClassHash, ContractAddress>,
         facts: Map<felt252, bool>,
-        /// Proofs verified over several transactions, by Poseidon(head): what their fact will
-        /// record, and which batches are verified.
+        /// Proofs verified over several transactions, by Poseidon(verifier class, Poseidon(head)):
+        /// what their fact will record, and which batches are verified.
         jobs: Map<felt252, Job>,
         batches_done: Map<(felt252, u32), bool>,
     }
@@ -38,15 +43,14 @@ pub mod FactRegistry {
     #[event]
     #[derive(Drop, PartialEq, Debug, starknet::Event)]
     pub enum Event {
-        ModelRegistered: ModelRegistered,
+        VerifierAdded: VerifierAdded,
         FactRegistered: FactRegistered,
     }
 
     #[derive(Drop, PartialEq, Debug, starknet::Event)]
-    pub struct ModelRegistered {
+    pub struct VerifierAdded {
         #[key]
-        pub model: felt252,
-        pub owner: ContractAddress,
+        pub verifier_class: ClassHash,
         pub verifier: ContractAddress,
     }
 
@@ -57,6 +61,8 @@ pub mod FactRegistry {
         pub fact: felt252,
         #[key]
         pub model: felt252,
+        #[key]
+        pub verifier_class: ClassHash,
         pub inputs_hash: felt252,
         pub outputs_hash: felt252,
     }
@@ -67,20 +73,28 @@ pub mod FactRegistry {
 
     #[generate_trait]
     impl InternalImpl of InternalTrait {
-        fn model_verifier_of(self: @ContractState, model: felt252) -> IModelVerifierDispatcher {
-            let verifier = self.verifiers.read(model);
-            assert(verifier != no_address(), 'model not registered');
+        fn verifier(self: @ContractState, verifier_class: ClassHash) -> IModelVerifierDispatcher {
+            let verifier = self.verifiers.read(verifier_class);
+            assert(verifier != no_address(), 'verifier class not added');
             IModelVerifierDispatcher { contract_address: verifier }
         }
 
         fn record_fact(
-            ref self: ContractState, model: felt252, inputs_hash: felt252, outputs_hash: felt252,
+            ref self: ContractState,
+            model: felt252,
+            verifier_class: ClassHash,
+            inputs_hash: felt252,
+            outputs_hash: felt252,
         ) -> felt252 {
-            let fact = fact_from_hashes(model, inputs_hash, outputs_hash);
+            let fact = fact_from_hashes(model, verifier_class.into(), inputs_hash, outputs_hash);
             self.facts.write(fact, true);
-            self.emit(FactRegistered { fact, model, inputs_hash, outputs_hash });
+            self.emit(FactRegistered { fact, model, verifier_class, inputs_hash, outputs_hash });
             fact
         }
+    }
+
+    fn job_of(verifier_class: ClassHash, head: Span<felt252>) -> felt252 {
+        poseidon_hash_span(array![verifier_class.into(), poseidon_hash_span(head)].span())
     }
 
     #[constructor]
@@ -90,41 +104,41 @@ pub mod FactRegistry {
 
     #[abi(embed_v0)]
     impl FactRegistryImpl of crate::contracts::IFactRegistry<ContractState> {
-        fn register_model(ref self: ContractState, model: felt252, verifier: ContractAddress) {
-            assert(self.verifiers.read(model) == no_address(), 'model already registered');
-            let checks = IModelVerifierDispatcher { contract_address: verifier };
-            assert(checks.model_commitment() == model, 'verifier is for another model');
-            let owner = get_caller_address();
-            self.owners.write(model, owner);
-            self.verifiers.write(model, verifier);
-            self.emit(ModelRegistered { model, owner, verifier });
+        fn add_verifier(ref self: ContractState, verifier_class: ClassHash) -> ContractAddress {
+            assert(self.verifiers.read(verifier_class) == no_address(), 'verifier already added');
+            let (verifier, _) = deploy_syscall(verifier_class, 0, array![].span(), false)
+                .unwrap_syscall();
+            self.verifiers.write(verifier_class, verifier);
+            self.emit(VerifierAdded { verifier_class, verifier });
+            verifier
         }
 
-        fn model_owner(self: @ContractState, model: felt252) -> ContractAddress {
-            self.owners.read(model)
+        fn verifier_of(self: @ContractState, verifier_class: ClassHash) -> ContractAddress {
+            self.verifiers.read(verifier_class)
         }
 
-        fn model_verifier(self: @ContractState, model: felt252) -> ContractAddress {
-            self.verifiers.read(model)
-        }
-
-        fn verify(ref self: ContractState, model: felt252, proof: Span<felt252>) -> felt252 {
-            let statement = self.model_verifier_of(model).verify(proof, self.min_security_bits.read());
-            assert(statement.model == model, 'proof is for another model');
+        fn verify(
+            ref self: ContractState, verifier_class: ClassHash, proof: Span<felt252>,
+        ) -> felt252 {
+            let statement = self
+                .verifier(verifier_class)
+                .verify(proof, self.min_security_bits.read());
             let inputs_hash = poseidon_hash_span(statement.inputs);
             let outputs_hash = poseidon_hash_span(statement.outputs);
-            self.record_fact(model, inputs_hash, outputs_hash)
+            self.record_fact(statement.model, verifier_class, inputs_hash, outputs_hash)
         }
 
-        fn verify_head(ref self: ContractState, model: felt252, head: Span<felt252>) -> felt252 {
+        fn verify_head(
+            ref self: ContractState, verifier_class: ClassHash, head: Span<felt252>,
+        ) -> felt252 {
             let (statement, n_batches) = self
-                .model_verifier_of(model)
+                .verifier(verifier_class)
                 .verify_head(head, self.min_security_bits.read());
-            assert(statement.model == model, 'proof is for another model');
-            let job = poseidon_hash_span(head);
+            let job = job_of(verifier_class, head);
             assert(self.jobs.read(job).n_batches == 0, 'job already started');
             let inputs_hash = poseidon_hash_span(statement.inputs);
             let outputs_hash = poseidon_hash_span(statement.outputs);
+            let model = statement.model;
             self
                 .jobs
                 .write(
@@ -135,12 +149,14 @@ pub mod FactRegistry {
         }
 
         fn verify_batch(
-            ref self: ContractState, model: felt252, head: Span<felt252>, batch: Span<felt252>,
+            ref self: ContractState,
+            verifier_class: ClassHash,
+            head: Span<felt252>,
+            batch: Span<felt252>,
         ) -> u32 {
-            let job_id = poseidon_hash_span(head);
+            let job_id = job_of(verifier_class, head);
             let mut job = self.jobs.read(job_id);
             assert(job.n_batches != 0, 'no such job');
-            assert(job.model == model, 'job is for another model');
             // The batch's first felt is its index (src/air/calldata.h): a batch verified before
             // is refused before it is verified again.
             let index: u32 = match batch.get(0) {
@@ -148,13 +164,13 @@ pub mod FactRegistry {
                 Option::None => core::panic_with_felt252('calldata: truncated'),
             };
             assert(!self.batches_done.read((job_id, index)), 'batch already verified');
-            let verified = self.model_verifier_of(model).verify_batch(head, batch);
+            let verified = self.verifier(verifier_class).verify_batch(head, batch);
             assert(verified == index, 'batch index mismatch');
             self.batches_done.write((job_id, index), true);
             job.batches_left -= 1;
             self.jobs.write(job_id, job);
             if job.batches_left == 0 {
-                self.record_fact(model, job.inputs_hash, job.outputs_hash);
+                self.record_fact(job.model, verifier_class, job.inputs_hash, job.outputs_hash);
             }
             job.batches_left
         }

@@ -10,12 +10,12 @@ fn calldata() -> Array<felt252> {
 mod through_contracts {
     use starknet::syscalls::deploy_syscall;
     use starknet::testing::pop_log;
-    use starknet::{ContractAddress, SyscallResultTrait, get_caller_address};
+    use starknet::{ClassHash, ContractAddress, SyscallResultTrait};
     use crate::airs::fashion_mlp::Verifier;
     use crate::contracts::fact_registry::FactRegistry;
     use crate::contracts::{
         IFactRegistryDispatcher, IFactRegistryDispatcherTrait, IModelVerifierDispatcher,
-        IModelVerifierDispatcherTrait,
+        IModelVerifierDispatcherTrait, fact_from_hashes,
     };
     use super::{calldata};
 
@@ -27,37 +27,41 @@ mod through_contracts {
         address
     }
 
-    /// A fact registry (minimum security 96 bits) with the model registered.
-    fn registry_with_model() -> (IFactRegistryDispatcher, felt252) {
+    /// A fact registry (minimum security 96 bits) with this model's verifier class added: the
+    /// registry, the class, and the model commitment its verifier answers.
+    fn registry_with_verifier() -> (IFactRegistryDispatcher, ClassHash, felt252) {
         let registry = IFactRegistryDispatcher {
             contract_address: deploy(FactRegistry::TEST_CLASS_HASH, array![96].span()),
         };
-        let verifier = deploy(Verifier::TEST_CLASS_HASH, array![].span());
+        let class: ClassHash = Verifier::TEST_CLASS_HASH.try_into().unwrap();
+        let verifier = registry.add_verifier(class);
         let model = IModelVerifierDispatcher { contract_address: verifier }.model_commitment();
-        registry.register_model(model, verifier);
-        assert(registry.model_verifier(model) == verifier, 'verifier recorded');
-        (registry, model)
+        (registry, class, model)
     }
 
     #[test]
     fn test_fact_of_a_valid_proof_is_recorded() {
-        let (registry, model) = registry_with_model();
-        let fact = registry.verify(model, calldata().span());
-        assert(registry.is_fact_valid(fact), 'fact recorded');
-        assert(!registry.is_fact_valid(fact + 1), 'no other fact');
-        assert(fact == 0x21b8c5e4962fb4496470ffe110287beea49a33ee768e1fa311de4050c11f6e7, 'fact value');
-
-        // The model, input values and outputs the proof states, hashed by @scure/starknet.
+        let (registry, class, model) = registry_with_verifier();
         assert(model == 0x5e5bb907e93ef1bbe014187eeef4f83dee6e4a72867697daae431bf4ab6b8f, 'model commitment');
-        let fact = 0x21b8c5e4962fb4496470ffe110287beea49a33ee768e1fa311de4050c11f6e7;
+        let (inputs_hash, outputs_hash) = (0x6791840d6a3d8ca228ec7caf5b10d736d4a3acfa10fb825e13331e5fe73a23a, 0x7458bad9a15090ba4289e6a0e4f0db7cdc9152637d5a11aac91ff130d74cc62);
+        assert(
+            fact_from_hashes(model, 0x7374616e642d696e20636c617373, inputs_hash, outputs_hash) == 0x2be96579da209559f19cef9b19406a9b6a222dff25280904e64aae9f09eecf,
+            'fact.mjs computes the fact',
+        );
+        let fact = fact_from_hashes(model, Verifier::TEST_CLASS_HASH, inputs_hash, outputs_hash);
+
+        assert(registry.verify(class, calldata().span()) == fact, 'fact of statement and class');
+        assert(registry.is_fact_valid(fact), 'fact recorded');
         let address = registry.contract_address;
-        let registered = pop_log::<FactRegistry::Event>(address).unwrap();
-        assert(registered == FactRegistry::Event::ModelRegistered(FactRegistry::ModelRegistered {
-            model, owner: get_caller_address(), verifier: registry.model_verifier(model),
-        }), 'model event');
-        let recorded = pop_log::<FactRegistry::Event>(address).unwrap();
-        assert(recorded == FactRegistry::Event::FactRegistered(FactRegistry::FactRegistered {
-            fact, model, inputs_hash: 0x6791840d6a3d8ca228ec7caf5b10d736d4a3acfa10fb825e13331e5fe73a23a, outputs_hash: 0x7458bad9a15090ba4289e6a0e4f0db7cdc9152637d5a11aac91ff130d74cc62,
-        }), 'fact event');
+        assert(
+            pop_log::<FactRegistry::Event>(address)
+                .unwrap() == FactRegistry::Event::VerifierAdded(FactRegistry::VerifierAdded { verifier_class: class, verifier: registry.verifier_of(class) }),
+            'VerifierAdded event',
+        );
+        assert(
+            pop_log::<FactRegistry::Event>(address)
+                .unwrap() == FactRegistry::Event::FactRegistered(FactRegistry::FactRegistered { fact, model, verifier_class: class, inputs_hash, outputs_hash }),
+            'FactRegistered event',
+        );
     }
 }

@@ -10,12 +10,12 @@ fn calldata() -> Array<felt252> {
 mod through_contracts {
     use starknet::syscalls::deploy_syscall;
     use starknet::testing::pop_log;
-    use starknet::{ContractAddress, SyscallResultTrait, get_caller_address};
+    use starknet::{ClassHash, ContractAddress, SyscallResultTrait};
     use crate::airs::pinn::Verifier;
     use crate::contracts::fact_registry::FactRegistry;
     use crate::contracts::{
         IFactRegistryDispatcher, IFactRegistryDispatcherTrait, IModelVerifierDispatcher,
-        IModelVerifierDispatcherTrait,
+        IModelVerifierDispatcherTrait, fact_from_hashes,
     };
     use super::{calldata};
 
@@ -27,37 +27,41 @@ mod through_contracts {
         address
     }
 
-    /// A fact registry (minimum security 96 bits) with the model registered.
-    fn registry_with_model() -> (IFactRegistryDispatcher, felt252) {
+    /// A fact registry (minimum security 96 bits) with this model's verifier class added: the
+    /// registry, the class, and the model commitment its verifier answers.
+    fn registry_with_verifier() -> (IFactRegistryDispatcher, ClassHash, felt252) {
         let registry = IFactRegistryDispatcher {
             contract_address: deploy(FactRegistry::TEST_CLASS_HASH, array![96].span()),
         };
-        let verifier = deploy(Verifier::TEST_CLASS_HASH, array![].span());
+        let class: ClassHash = Verifier::TEST_CLASS_HASH.try_into().unwrap();
+        let verifier = registry.add_verifier(class);
         let model = IModelVerifierDispatcher { contract_address: verifier }.model_commitment();
-        registry.register_model(model, verifier);
-        assert(registry.model_verifier(model) == verifier, 'verifier recorded');
-        (registry, model)
+        (registry, class, model)
     }
 
     #[test]
     fn test_fact_of_a_valid_proof_is_recorded() {
-        let (registry, model) = registry_with_model();
-        let fact = registry.verify(model, calldata().span());
-        assert(registry.is_fact_valid(fact), 'fact recorded');
-        assert(!registry.is_fact_valid(fact + 1), 'no other fact');
-        assert(fact == 0x40841fba3bd51f910522fc751a99888e1273aac8ecfe9410d6513f81357071e, 'fact value');
-
-        // The model, input values and outputs the proof states, hashed by @scure/starknet.
+        let (registry, class, model) = registry_with_verifier();
         assert(model == 0xcf322f9bd722725a068a4bbef163522eb318ddc3f68963b8b78fb0f5b11427, 'model commitment');
-        let fact = 0x40841fba3bd51f910522fc751a99888e1273aac8ecfe9410d6513f81357071e;
+        let (inputs_hash, outputs_hash) = (0x181adfd4f6a40641dff1d5eaff24c80f5e5e1fa06f590377fdf5a6e9fb660b4, 0x15f3ae890fd7fe136aa37dcd29d7e0a5eacb23b634eecec3e664cec40c12326);
+        assert(
+            fact_from_hashes(model, 0x7374616e642d696e20636c617373, inputs_hash, outputs_hash) == 0x57784835f2c7eb7d84395216872806305004f2bb08fce27f7cf9d352d6f8bda,
+            'fact.mjs computes the fact',
+        );
+        let fact = fact_from_hashes(model, Verifier::TEST_CLASS_HASH, inputs_hash, outputs_hash);
+
+        assert(registry.verify(class, calldata().span()) == fact, 'fact of statement and class');
+        assert(registry.is_fact_valid(fact), 'fact recorded');
         let address = registry.contract_address;
-        let registered = pop_log::<FactRegistry::Event>(address).unwrap();
-        assert(registered == FactRegistry::Event::ModelRegistered(FactRegistry::ModelRegistered {
-            model, owner: get_caller_address(), verifier: registry.model_verifier(model),
-        }), 'model event');
-        let recorded = pop_log::<FactRegistry::Event>(address).unwrap();
-        assert(recorded == FactRegistry::Event::FactRegistered(FactRegistry::FactRegistered {
-            fact, model, inputs_hash: 0x181adfd4f6a40641dff1d5eaff24c80f5e5e1fa06f590377fdf5a6e9fb660b4, outputs_hash: 0x15f3ae890fd7fe136aa37dcd29d7e0a5eacb23b634eecec3e664cec40c12326,
-        }), 'fact event');
+        assert(
+            pop_log::<FactRegistry::Event>(address)
+                .unwrap() == FactRegistry::Event::VerifierAdded(FactRegistry::VerifierAdded { verifier_class: class, verifier: registry.verifier_of(class) }),
+            'VerifierAdded event',
+        );
+        assert(
+            pop_log::<FactRegistry::Event>(address)
+                .unwrap() == FactRegistry::Event::FactRegistered(FactRegistry::FactRegistered { fact, model, verifier_class: class, inputs_hash, outputs_hash }),
+            'FactRegistered event',
+        );
     }
 }

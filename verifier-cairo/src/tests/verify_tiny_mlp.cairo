@@ -10,13 +10,14 @@ fn calldata() -> Array<felt252> {
 mod through_contracts {
     use starknet::syscalls::deploy_syscall;
     use starknet::testing::pop_log;
-    use starknet::{ContractAddress, SyscallResultTrait, get_caller_address};
+    use starknet::{ClassHash, ContractAddress, SyscallResultTrait};
     use crate::airs::tiny_mlp::Verifier;
     use crate::contracts::fact_registry::FactRegistry;
     use crate::contracts::{
         IFactRegistryDispatcher, IFactRegistryDispatcherTrait, IModelVerifierDispatcher,
-        IModelVerifierDispatcherTrait,
+        IModelVerifierDispatcherTrait, VerifiedStatement, fact_of, fact_from_hashes,
     };
+    use crate::tests::mock_verifier::{MockVerifier, calldata_of};
     use super::{calldata};
 
     fn deploy(class_hash: felt252, constructor_calldata: Span<felt252>) -> ContractAddress {
@@ -27,65 +28,83 @@ mod through_contracts {
         address
     }
 
-    /// A fact registry (minimum security 96 bits) with the model registered.
-    fn registry_with_model() -> (IFactRegistryDispatcher, felt252) {
+    /// A fact registry (minimum security 96 bits) with this model's verifier class added: the
+    /// registry, the class, and the model commitment its verifier answers.
+    fn registry_with_verifier() -> (IFactRegistryDispatcher, ClassHash, felt252) {
         let registry = IFactRegistryDispatcher {
             contract_address: deploy(FactRegistry::TEST_CLASS_HASH, array![96].span()),
         };
-        let verifier = deploy(Verifier::TEST_CLASS_HASH, array![].span());
+        let class: ClassHash = Verifier::TEST_CLASS_HASH.try_into().unwrap();
+        let verifier = registry.add_verifier(class);
         let model = IModelVerifierDispatcher { contract_address: verifier }.model_commitment();
-        registry.register_model(model, verifier);
-        assert(registry.model_verifier(model) == verifier, 'verifier recorded');
-        (registry, model)
+        (registry, class, model)
     }
 
     #[test]
     fn test_fact_of_a_valid_proof_is_recorded() {
-        let (registry, model) = registry_with_model();
-        let fact = registry.verify(model, calldata().span());
-        assert(registry.is_fact_valid(fact), 'fact recorded');
-        assert(!registry.is_fact_valid(fact + 1), 'no other fact');
-        assert(fact == 0x19c8a0bcec6f386d83c9c02698ce132ad9e024da8e0175e944d868a60787c69, 'fact value');
-
-        // The model, input values and outputs the proof states, hashed by @scure/starknet.
+        let (registry, class, model) = registry_with_verifier();
         assert(model == 0x33731f7be09c91715f3209234d76686917b867438a8edc71a1ad0762430db3, 'model commitment');
-        let fact = 0x19c8a0bcec6f386d83c9c02698ce132ad9e024da8e0175e944d868a60787c69;
+        let (inputs_hash, outputs_hash) = (0x62b182442b166e8d0a694224131bb2e8f4f8dc26d73a475099210634bb1b76a, 0x7b7b7e5780e6b40dec0e8f857f255fcc99392ac9f91db2cf611a9c3c6f5ab2);
+        assert(
+            fact_from_hashes(model, 0x7374616e642d696e20636c617373, inputs_hash, outputs_hash) == 0x645ba9d96c770daf8613d754589da854a85d33d98b5401715adee853e32311c,
+            'fact.mjs computes the fact',
+        );
+        let fact = fact_from_hashes(model, Verifier::TEST_CLASS_HASH, inputs_hash, outputs_hash);
+
+        assert(registry.verify(class, calldata().span()) == fact, 'fact of statement and class');
+        assert(registry.is_fact_valid(fact), 'fact recorded');
         let address = registry.contract_address;
-        let registered = pop_log::<FactRegistry::Event>(address).unwrap();
-        assert(registered == FactRegistry::Event::ModelRegistered(FactRegistry::ModelRegistered {
-            model, owner: get_caller_address(), verifier: registry.model_verifier(model),
-        }), 'model event');
-        let recorded = pop_log::<FactRegistry::Event>(address).unwrap();
-        assert(recorded == FactRegistry::Event::FactRegistered(FactRegistry::FactRegistered {
-            fact, model, inputs_hash: 0x62b182442b166e8d0a694224131bb2e8f4f8dc26d73a475099210634bb1b76a, outputs_hash: 0x7b7b7e5780e6b40dec0e8f857f255fcc99392ac9f91db2cf611a9c3c6f5ab2,
-        }), 'fact event');
+        assert(
+            pop_log::<FactRegistry::Event>(address)
+                .unwrap() == FactRegistry::Event::VerifierAdded(FactRegistry::VerifierAdded { verifier_class: class, verifier: registry.verifier_of(class) }),
+            'VerifierAdded event',
+        );
+        assert(
+            pop_log::<FactRegistry::Event>(address)
+                .unwrap() == FactRegistry::Event::FactRegistered(FactRegistry::FactRegistered { fact, model, verifier_class: class, inputs_hash, outputs_hash }),
+            'FactRegistered event',
+        );
     }
 
     #[test]
-    #[should_panic(expected: ('model already registered', 'ENTRYPOINT_FAILED'))]
-    fn test_registry_rejects_registering_a_model_twice() {
-        let (registry, model) = registry_with_model();
-        registry.register_model(model, registry.model_verifier(model));
-    }
+    fn test_registry_keeps_a_mock_verifier_facts_under_its_class() {
+        let (registry, class, model) = registry_with_verifier();
+        assert(model == 0x33731f7be09c91715f3209234d76686917b867438a8edc71a1ad0762430db3, 'model commitment');
+        let (inputs_hash, outputs_hash) = (0x62b182442b166e8d0a694224131bb2e8f4f8dc26d73a475099210634bb1b76a, 0x7b7b7e5780e6b40dec0e8f857f255fcc99392ac9f91db2cf611a9c3c6f5ab2);
+        assert(
+            fact_from_hashes(model, 0x7374616e642d696e20636c617373, inputs_hash, outputs_hash) == 0x645ba9d96c770daf8613d754589da854a85d33d98b5401715adee853e32311c,
+            'fact.mjs computes the fact',
+        );
+        let fact = fact_from_hashes(model, Verifier::TEST_CLASS_HASH, inputs_hash, outputs_hash);
 
-    #[test]
-    #[should_panic(expected: ('model not registered', 'ENTRYPOINT_FAILED'))]
-    fn test_registry_rejects_proofs_of_an_unregistered_model() {
-        let (registry, model) = registry_with_model();
-        registry.verify(model + 1, calldata().span());
+        // A verifier that accepts anything, added by anyone, cannot record the genuine fact.
+        let stated = VerifiedStatement {
+            model,
+            inputs: array![0x7ffffee4, 0x8b4, 0x7ffff529, 0x65a, 0x151, 0xdde, 0x8a8, 0xf1c].span(),
+            outputs: array![0x3b2, 0x755].span(),
+        };
+        assert(fact_of(@stated, Verifier::TEST_CLASS_HASH) == fact, 'fact of the statement');
+        let mock: ClassHash = MockVerifier::TEST_CLASS_HASH.try_into().unwrap();
+        registry.add_verifier(mock);
+        let forged = registry.verify(mock, calldata_of(@stated));
+        assert(forged == fact_of(@stated, MockVerifier::TEST_CLASS_HASH), 'mock fact');
+        assert(forged != fact && !registry.is_fact_valid(fact), 'no genuine fact from a mock');
+
+        assert(registry.verify(class, calldata().span()) == fact, 'fact of statement and class');
+        assert(registry.is_fact_valid(fact) && registry.is_fact_valid(forged), 'both facts');
     }
 
     #[test]
     #[should_panic(expected: ('insufficient security', 'ENTRYPOINT_FAILED', 'ENTRYPOINT_FAILED'))]
     fn test_registry_rejects_a_proof_below_its_security() {
-        let (registry, model) = registry_with_model();
+        let (registry, class, _) = registry_with_verifier();
         // Calldata felt 4 is n_queries (src/air/calldata.h).
         let proof = calldata().span();
         let mut lowered = array![];
         lowered.append_span(proof.slice(0, 4));
         lowered.append(*proof[4] - 1);
         lowered.append_span(proof.slice(5, proof.len() - 5));
-        registry.verify(model, lowered.span());
+        registry.verify(class, lowered.span());
     }
 }
 

@@ -20,12 +20,12 @@ fn batch_1() -> Array<felt252> {
 /// verifier.
 mod through_contracts {
     use starknet::syscalls::deploy_syscall;
-    use starknet::{ContractAddress, SyscallResultTrait};
+    use starknet::{ClassHash, ContractAddress, SyscallResultTrait};
     use crate::airs::tiny_mlp::Verifier;
     use crate::contracts::fact_registry::FactRegistry;
     use crate::contracts::{
         IFactRegistryDispatcher, IFactRegistryDispatcherTrait, IModelVerifierDispatcher,
-        IModelVerifierDispatcherTrait,
+        IModelVerifierDispatcherTrait, fact_from_hashes,
     };
     use super::{batch_0, head};
 
@@ -37,16 +37,16 @@ mod through_contracts {
         address
     }
 
-    /// A fact registry (minimum security 96 bits) with the model registered.
-    fn registry_with_model() -> (IFactRegistryDispatcher, felt252) {
+    /// A fact registry (minimum security 96 bits) with this model's verifier class added: the
+    /// registry, the class, and the model commitment its verifier answers.
+    fn registry_with_verifier() -> (IFactRegistryDispatcher, ClassHash, felt252) {
         let registry = IFactRegistryDispatcher {
             contract_address: deploy(FactRegistry::TEST_CLASS_HASH, array![96].span()),
         };
-        let verifier = deploy(Verifier::TEST_CLASS_HASH, array![].span());
+        let class: ClassHash = Verifier::TEST_CLASS_HASH.try_into().unwrap();
+        let verifier = registry.add_verifier(class);
         let model = IModelVerifierDispatcher { contract_address: verifier }.model_commitment();
-        registry.register_model(model, verifier);
-        assert(registry.model_verifier(model) == verifier, 'verifier recorded');
-        (registry, model)
+        (registry, class, model)
     }
 
     // The whole job through the contracts exceeds the test runner's memory; its bookkeeping is
@@ -54,22 +54,28 @@ mod through_contracts {
     // (direct), and the head and first batch here.
     #[test]
     fn test_fact_head_and_first_batch_through_the_contracts() {
-        let (registry, model) = registry_with_model();
+        let (registry, class, model) = registry_with_verifier();
         assert(model == 0x33731f7be09c91715f3209234d76686917b867438a8edc71a1ad0762430db3, 'model commitment');
-        let job = registry.verify_head(model, head().span());
+        let (inputs_hash, outputs_hash) = (0x62b182442b166e8d0a694224131bb2e8f4f8dc26d73a475099210634bb1b76a, 0x7b7b7e5780e6b40dec0e8f857f255fcc99392ac9f91db2cf611a9c3c6f5ab2);
+        assert(
+            fact_from_hashes(model, 0x7374616e642d696e20636c617373, inputs_hash, outputs_hash) == 0x645ba9d96c770daf8613d754589da854a85d33d98b5401715adee853e32311c,
+            'fact.mjs computes the fact',
+        );
+        let fact = fact_from_hashes(model, Verifier::TEST_CLASS_HASH, inputs_hash, outputs_hash);
+        let job = registry.verify_head(class, head().span());
         assert(registry.batches_left(job) == 2, 'batches to verify');
         assert(!registry.batch_verified(job, 0), 'batch 0 not yet verified');
-        let left = registry.verify_batch(model, head().span(), batch_0().span());
+        let left = registry.verify_batch(class, head().span(), batch_0().span());
         assert(left == 1, 'batches left');
         assert(registry.batch_verified(job, 0), 'batch 0 verified');
-        assert(!registry.is_fact_valid(0x19c8a0bcec6f386d83c9c02698ce132ad9e024da8e0175e944d868a60787c69), 'no fact before the last batch');
+        assert(!registry.is_fact_valid(fact), 'no fact before the last batch');
     }
 
     #[test]
     #[should_panic(expected: ('no such job', 'ENTRYPOINT_FAILED'))]
     fn test_failure_batch_before_its_head() {
-        let (registry, model) = registry_with_model();
-        registry.verify_batch(model, head().span(), batch_0().span());
+        let (registry, class, _) = registry_with_verifier();
+        registry.verify_batch(class, head().span(), batch_0().span());
     }
 }
 
@@ -88,7 +94,10 @@ mod direct {
         assert(n_batches == 2, 'batches');
         assert(statement.model == 0x33731f7be09c91715f3209234d76686917b867438a8edc71a1ad0762430db3, 'model commitment');
         // The fact the registry records after the last batch, from the head's statement.
-        assert(crate::contracts::fact_of(@statement) == 0x19c8a0bcec6f386d83c9c02698ce132ad9e024da8e0175e944d868a60787c69, 'fact of the statement');
+        assert(
+            crate::contracts::fact_of(@statement, 0x7374616e642d696e20636c617373) == 0x645ba9d96c770daf8613d754589da854a85d33d98b5401715adee853e32311c,
+            'fact of the statement',
+        );
     }
 
     #[test]
