@@ -100,7 +100,8 @@ verify: build
 # MODEL's onchain proof (profile onchain, Poseidon252: OUT/<model>/proof_onchain.bin) verified by
 # the Cairo verifier's contracts as Starknet would run them, on npm wasm-cairo's test runner
 # (scripts/cairo/verify.mjs): the fact registry must record the proof's fact. About a minute (per
-# transaction with QUERY_BATCHES). SIERRA_GAS=1 also measures the verification's Sierra gas. A
+# transaction with QUERY_BATCHES). SIERRA_GAS=1 also measures the verification's Sierra gas;
+# CLASS_HASH=0x... also prints the fact a registry records with the verifier of that class. A
 # zero-knowledge proof (ZK=1, or private or committed parts: compile's defaults) is verified by
 # the model's zero-knowledge verifier (cairo-gen --zk). The test runner's memory holds the
 # verification of fashion_mlp's and tiny_mlp's proofs with VISIBILITY=$(PUBLIC) at once; the
@@ -108,7 +109,8 @@ verify: build
 verify-cairo: build
 	@$(MAKE) --no-print-directory prove PROFILE=onchain HASH=poseidon252 PROOF=proof_onchain
 	@node scripts/cairo/verify.mjs $(BUILD)/tensorstark $(VERIFYING_MODEL) \
-	  $(MODEL_OUT)/proof_onchain.bin $(if $(filter 1,$(SIERRA_GAS)),--sierra-gas)
+	  $(MODEL_OUT)/proof_onchain.bin $(if $(filter 1,$(SIERRA_GAS)),--sierra-gas) \
+	  $(if $(CLASS_HASH),--class-hash $(CLASS_HASH))
 
 # Deploys the fact registry and the models' verifiers to NETWORK (sepolia, mainnet or devnet) with
 # scripts/deploy.mjs (--help): the account and node from STARKNET_ACCOUNT_ADDRESS,

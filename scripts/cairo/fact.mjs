@@ -2,8 +2,8 @@
 // off-chain with @scure/starknet's Poseidon:
 // Poseidon(model, verifier class hash, Poseidon(inputs), Poseidon(outputs)), where model is the
 // commitment's 8 words packed big-endian in base 2^31 and the class hash is that of the verifier
-// contract the registry verified the proof with (a consumer pins the one `make cairo-build`
-// reproduces from this repository).
+// contract the registry verified the proof with (a consumer pins the one declared on Starknet,
+// which Scarb reproduces from this repository).
 import { poseidonHashMany } from '@scure/starknet';
 
 // The class hash the generated Cairo tests compute a fact with, where the test runner's class

@@ -13,7 +13,7 @@
 //   PROOF.bin        the proof (tensorstark prove ... --profile onchain --hash poseidon252)
 //   --sierra-gas     also the Sierra gas of each transaction's verification alone
 //   --class-hash H   also the fact a registry on Starknet records with the verifier of class H
-//                    (the model's verifier class as declared: `make cairo-build` prints it)
+//                    (the model's verifier class as declared: deployments/<network>.json)
 //   --tampered       also tampered copies of the proof (verification_tests.mjs), each of which
 //                    must fail at the check that catches it (a proof verified at once only)
 // Exits 0 and prints "valid in Cairo" if the registry records the proof's fact, 1 if it rejects
@@ -50,8 +50,8 @@ if (args.includes('--help') || args.includes('-h')) {
     + 'record the proof\'s fact.\n\n--sierra-gas  also measures the Sierra gas of each transaction\'s '
     + 'verification alone\n              (no contract call around it), as Starknet meters a '
     + 'contract\'s execution:\n              a minute more per transaction\n--class-hash H  also '
-    + 'the fact a registry on Starknet records with the verifier\n              of class H (make '
-    + 'cairo-build prints the classes\' hashes)\n--tampered    also '
+    + 'the fact a registry on Starknet records with the verifier\n              of class H (as '
+    + 'declared: deployments/<network>.json)\n--tampered    also '
     + 'verifies tampered copies of the proof, each of which must fail\n              at the check '
     + 'that catches it (a proof verified at once only)');
   process.exit(0);

@@ -1,5 +1,5 @@
-//! The Starknet contracts. A model verifier (one class per model, generated with its AIR in
-//! src/airs/) checks a proof's calldata and returns what it states. The fact registry deploys
+//! The Starknet contracts. A model verifier (a class per model and kind of proof, generated with
+//! its AIR in src/airs/) checks a proof's calldata and returns what it states. The fact registry deploys
 //! verifiers by class hash (anyone may add one), verifies proofs through them against a pinned
 //! minimum security, and records
 //! fact = Poseidon(model commitment, verifier class hash, Poseidon(inputs), Poseidon(outputs))
