@@ -1,7 +1,7 @@
 //! The Starknet contracts. A model verifier (a class per model and kind of proof, generated with
-//! its AIR in src/airs/) checks a proof's calldata and returns what it states. The fact registry deploys
-//! verifiers by class hash (anyone may add one), verifies proofs through them against a pinned
-//! minimum security, and records
+//! its AIR in src/airs/) checks a proof's calldata and returns what it states. The fact registry
+//! deploys verifiers by class hash (anyone may add one), verifies proofs through them against a
+//! pinned minimum security, and records
 //! fact = Poseidon(model commitment, verifier class hash, Poseidon(inputs), Poseidon(outputs))
 //! for other contracts to trust (is_fact_valid). A fact means "this verifier code accepted a proof
 //! of this statement": a consumer pins the class hash it rebuilds from this repository, and a
