@@ -44,7 +44,14 @@ options:
   -o, --output FILE         the compiled model to write (required)
   --calibration FILE        the calibration set
   --activation-bits B       calibrated activations reach about 2^B (default 12)
-  --weight-bits B           bits per weight, sign included (default 10)
+  --weight-frac-bits F|auto the MatMul, Gemm and Conv weights' scale: 2^-F in every layer, or
+                            auto: each layer's from its largest weight, which the verifying model
+                            then reveals within a factor of 2 (default: 8 with private weights,
+                            so that nothing about them shows; auto with public ones). A layer
+                            whose accumulator could overflow at 2^-F is refused, naming an F
+                            that passes
+  --weight-bits B           bits of the other constants, and of each layer's largest weight
+                            with --weight-frac-bits auto, sign included (default 10)
   --layout narrow|wide      how matmuls and convolutions lay out their trace (default narrow):
                             narrow opens few columns per query, for proofs several times smaller
                             (what Starknet verification needs); wide has the shortest trace, for
@@ -211,7 +218,8 @@ int RunCompileCommand(std::span<char* const> args) {
   }
   auto parsed = ParseCommandArgs(
       args, {"model"},
-      {"output", "calibration", "activation-bits", "weight-bits", "layout", "visibility"});
+      {"output", "calibration", "activation-bits", "weight-bits", "weight-frac-bits", "layout",
+       "visibility"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("compile", kCompileUsage, *error);
   }
@@ -228,6 +236,24 @@ int RunCompileCommand(std::span<char* const> args) {
   }
   quantize.activation_bits = static_cast<int>(std::get<uint64_t>(activation_bits));
   quantize.weight_bits = static_cast<int>(std::get<uint64_t>(weight_bits));
+  auto visibilities = ParseVisibilities(options.Get("visibility", ""));
+  if (const auto* error = std::get_if<std::string>(&visibilities)) {
+    return UsageError("compile", kCompileUsage, *error);
+  }
+  quantize.weight_frac_bits =
+      frontend::DefaultWeightFracBits(std::get<Visibilities>(visibilities).weights);
+  if (options.Has("weight-frac-bits") && options.Get("weight-frac-bits", "") == "auto") {
+    quantize.weight_frac_bits.reset();
+  } else if (options.Has("weight-frac-bits")) {
+    auto frac_bits = options.GetInt("weight-frac-bits", 0, 0, 24);
+    if (std::holds_alternative<std::string>(frac_bits)) {
+      return UsageError("compile", kCompileUsage,
+                        fmt::format("--weight-frac-bits must be auto or an integer in [0, 24], "
+                                    "got '{}'",
+                                    options.Get("weight-frac-bits", "")));
+    }
+    quantize.weight_frac_bits = static_cast<int>(std::get<uint64_t>(frac_bits));
+  }
   const std::string calibration =
       options.Get("calibration",
                   (std::filesystem::path(onnx_path).parent_path() / "calibration.json").string());
@@ -236,10 +262,6 @@ int RunCompileCommand(std::span<char* const> args) {
       frontend::ParseTraceShape(options.Get("layout", "narrow"));
   if (!trace_shape) {
     return UsageError("compile", kCompileUsage, "--layout must be narrow or wide");
-  }
-  auto visibilities = ParseVisibilities(options.Get("visibility", ""));
-  if (const auto* error = std::get_if<std::string>(&visibilities)) {
-    return UsageError("compile", kCompileUsage, *error);
   }
   try {
     if (!options.Has("calibration") && !std::filesystem::exists(calibration)) {
@@ -253,6 +275,10 @@ int RunCompileCommand(std::span<char* const> args) {
     model.weights_visibility = std::get<Visibilities>(visibilities).weights;
     fmt::print("compiled {} (calibration {})\n", onnx_path, calibration);
     PrintModelSummary(model);
+    fmt::print("MatMul, Gemm and Conv weights: {}\n",
+               quantize.weight_frac_bits
+                   ? fmt::format("scale 2^-{} in every layer", *quantize.weight_frac_bits)
+                   : std::string("each layer's scale from its largest weight"));
     frontend::SaveQuantizedModel(model, output);
     fmt::print(
         "wrote {}: {} operators, {} {} weights and biases, {} layout, {} inputs, {} outputs\n",

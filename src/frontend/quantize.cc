@@ -14,6 +14,7 @@
 #include "frontend/frontend_error.h"
 #include "frontend/index_map.h"
 #include "frontend/linear_form.h"
+#include "frontend/linear_scale.h"
 #include "frontend/ops.h"
 #include "frontend/reduction_windows.h"
 
@@ -31,8 +32,6 @@ struct View {
   int bound_bits = 0;
 };
 
-int CeilLog2(double x) { return x <= 1 ? 0 : static_cast<int>(std::ceil(std::log2(x))); }
-int64_t RoundToInt(double x) { return std::llround(x); }
 int64_t Pow2(int bits) { return int64_t{1} << bits; }
 
 std::vector<int64_t> Iota(int64_t n) {
@@ -392,48 +391,21 @@ class Quantizer {
         }
       }
     }
-    std::vector<double> weights;
-    double max_w = 0;
-    for (int64_t i : form.w_index) {
-      weights.push_back(form.alpha * w.values[i]);
-      max_w = std::max(max_w, std::fabs(weights.back()));
-    }
-    // Fewer weight bits until the worst-case accumulator cannot reach 2^30 and the rescale is one
-    // the AIR proves.
-    for (int weight_bits = options_.weight_bits;; --weight_bits) {
-      if (weight_bits < 4) {
-        throw FrontendError(fmt::format(
-            "{}: the accumulator could overflow the field even with 4-bit weights (input bound "
-            "2^{})",
-            node.Describe(), x.bound_bits));
-      }
-      const int fw = weight_bits - 1 - CeilLog2(max_w);
-      const int acc_frac = x.frac_bits + fw;
-      const int out_frac = std::min(ActivationFrac(out_id), acc_frac);
-      op.shift = acc_frac - out_frac;
-      op.weights.clear();
-      for (double v : weights) op.weights.push_back(RoundToInt(std::ldexp(v, fw)));
-      op.bias.assign(form.rows * form.cols, RoundingOffset(op.shift));
-      int64_t max_bias = 0;
-      for (size_t i = 0; i < form.bias_index.size(); ++i) {
-        op.bias[i] +=
-            RoundToInt(std::ldexp(form.beta * bias->values[form.bias_index[i]], acc_frac));
-        max_bias = std::max(max_bias, std::abs(op.bias[i]));
-      }
-      int64_t max_column = 0;
-      for (int64_t c = 0; c < form.cols; ++c) {
-        int64_t column = 0;
-        for (int64_t k = 0; k < form.depth; ++k) column += std::abs(op.weights[k * form.cols + c]);
-        max_column = std::max(max_column, column);
-      }
-      if (op.shift <= air::kMaxRescaleShift &&
-          static_cast<double>(max_column) * std::ldexp(1.0, x.bound_bits) + max_bias <
-              std::ldexp(1.0, kAccumulatorBits)) {
-        op.out = AddComputed(out_id, out_frac, activation_bound());
-        if (activation) op.clamp = ClampOf(*activation, out_frac);
-        break;
-      }
-    }
+    LinearLayerValues layer;
+    layer.depth = form.depth;
+    layer.cols = form.cols;
+    layer.outputs = form.rows * form.cols;
+    for (int64_t i : form.w_index) layer.weights.push_back(form.alpha * w.values[i]);
+    for (int64_t i : form.bias_index) layer.bias.push_back(form.beta * bias->values[i]);
+    layer.x_frac_bits = x.frac_bits;
+    layer.x_bound_bits = x.bound_bits;
+    layer.out_frac_bits = ActivationFrac(out_id);
+    LinearIntegers integers = QuantizeLinearLayer(layer, options_, node.Describe());
+    op.weights = std::move(integers.weights);
+    op.bias = std::move(integers.bias);
+    op.shift = integers.shift;
+    op.out = AddComputed(out_id, integers.out_frac_bits, activation_bound());
+    if (activation) op.clamp = ClampOf(*activation, integers.out_frac_bits);
     Emit(std::move(op));
   }
 
@@ -913,6 +885,11 @@ class Quantizer {
 QuantizedModel Quantize(const Graph& graph, const Calibration& calibration,
                         const QuantizeOptions& options) {
   return Quantizer(graph, calibration, options).Run();
+}
+
+std::optional<int> DefaultWeightFracBits(Visibility weights) {
+  if (weights == Visibility::kPrivate) return kPrivateWeightFracBits;
+  return std::nullopt;
 }
 
 }  // namespace tensorstark::frontend

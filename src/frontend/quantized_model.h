@@ -14,6 +14,7 @@
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -44,6 +45,11 @@ struct QTensor {
 // floor((v + RoundingOffset(shift)) / 2^shift) rounds v / 2^shift to nearest: every rescale's
 // rounding.
 inline int64_t RoundingOffset(int shift) { return shift > 0 ? int64_t{1} << (shift - 1) : 0; }
+
+// The integer bits a magnitude x needs above the binary point: ⌈log2 x⌉, and 0 for x ≤ 1.
+inline int CeilLog2(double x) { return x <= 1 ? 0 : static_cast<int>(std::ceil(std::log2(x))); }
+
+inline int64_t RoundToInt(double x) { return std::llround(x); }
 
 // One operand element: element `index` of tensor `tensor`, or the integer `index` itself when
 // tensor is kLiteral (padding and fill values).

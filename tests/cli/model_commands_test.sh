@@ -172,7 +172,7 @@ print(*(t['kind'] + '=' + t['visibility'] for t in json.load(sys.stdin)['public'
 expect_error 1 "verifying model" "$ts" prove "$work/private.verifying.tsm" --input "$tiny/input.json" \
   -o "$work/x.bin"
 expect_error 1 "verifying model" "$ts" run "$work/private.verifying.tsm" --input "$tiny/input.json"
-"$ts" compile "$tiny/model.onnx" -o "$work/other_private.tsm" --weight-bits 9 >/dev/null
+"$ts" compile "$tiny/model.onnx" -o "$work/other_private.tsm" --weight-frac-bits 7 >/dev/null
 "$ts" prove "$work/other_private.tsm" --input "$tiny/input.json" -o "$work/other_private.bin" \
   --profile test >/dev/null 2>&1
 expect_error 1 "invalid" "$ts" verify "$work/private.verifying.tsm" "$work/other_private.bin" \
@@ -186,6 +186,8 @@ expect_error 2 "input must be public, committed or private, not 'secret'" "$ts" 
 expect_error 2 "weights must be public or private, not 'committed'" "$ts" compile "$mlp/model.onnx" \
   -o "$work/x.tsm" --visibility weights=committed
 expect_error 2 "is not GROUP=V" "$ts" compile "$mlp/model.onnx" -o "$work/x.tsm" --visibility inputs
+expect_error 2 "--weight-frac-bits must be auto or an integer in .0, 24., got 'half'" \
+  "$ts" compile "$mlp/model.onnx" -o "$work/x.tsm" --weight-frac-bits half
 echo '{"input_data": [[1, 2]]}' >"$work/short.json"
 expect_error 1 "values" "$ts" prove "$work/mlp.tsm" --input "$work/short.json" -o "$work/x.bin"
 expect_error 1 "cannot open" "$ts" prove "$work/missing.tsm" --input "$mlp/input.json" -o "$work/x.bin"

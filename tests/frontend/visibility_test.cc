@@ -288,7 +288,7 @@ TEST_CASE("private shared weights (a convolution's): the proof verifies without 
   CHECK_MESSAGE(!error, (error ? error->message : ""));
 }
 
-TEST_CASE("a proof with other weights does not verify against the registered commitment") {
+TEST_CASE("a proof with other weights does not verify against the model's commitment") {
   const Example registered = PrivateWeights("tiny_mlp");
   const ModelAir registered_air(registered.model);
   const QuantizedModel verifying = VerifyingModel(registered_air);

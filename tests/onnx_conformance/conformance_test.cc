@@ -65,8 +65,13 @@ std::string RunConformanceTest(const fs::path& dir, Mode mode) {
       const Graph graph = ImportOnnxFile((dir / "model.onnx").string(), data.constants);
       if (graph.inputs.empty()) return "unsupported: the model has no inputs left to prove";
       const std::vector<std::vector<Tensor>> calibration = {data.inputs};
-      model = Quantize(graph, Calibrate(graph, calibration));
-      if (mode == Mode::kPrivateWeights) model.weights_visibility = Visibility::kPrivate;
+      // Private weights get compile's fixed weight scale, public ones a scale per layer.
+      const Visibility weights =
+          mode == Mode::kPrivateWeights ? Visibility::kPrivate : Visibility::kPublic;
+      QuantizeOptions options;
+      options.weight_frac_bits = DefaultWeightFracBits(weights);
+      model = Quantize(graph, Calibrate(graph, calibration), options);
+      model.weights_visibility = weights;
     } catch (const FrontendError& e) {
       return std::string("unsupported: ") + e.what();
     }
