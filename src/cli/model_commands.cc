@@ -16,6 +16,7 @@
 #include "air/layout.h"
 #include "air/profiles.h"
 #include "cli/command_args.h"
+#include "frontend/accuracy.h"
 #include "frontend/compile.h"
 #include "frontend/float_eval.h"
 #include "frontend/frontend_error.h"
@@ -40,6 +41,11 @@ convolution with its bias, rescale and ReLU/Clip is one operator). The calibrati
 EZKL-style input file, {"input_data": [[...]]}, holding several samples one after another in each
 list; it defaults to calibration.json next to the model.
 
+compile then runs the quantized model and float inference on every calibration sample and prints
+each output's largest error against float (and, for a classifier, how often the argmax agrees). It
+refuses, writing nothing, a model that cannot be proved, and one whose output would lose its
+precision (usually an outlier in the calibration set, which it names).
+
 options:
   -o, --output FILE         the compiled model to write (required)
   --calibration FILE        the calibration set
@@ -52,6 +58,8 @@ options:
                             that passes
   --weight-bits B           bits of the other constants, and of each layer's largest weight
                             with --weight-frac-bits auto, sign included (default 10)
+  --force                   compile even when an output would lose its precision (its scale
+                            coarser than its typical range over the calibration set / 2^8)
   --layout narrow|wide      how matmuls and convolutions lay out their trace (default narrow):
                             narrow opens few columns per query, for proofs several times smaller
                             (what Starknet verification needs); wide has the shortest trace, for
@@ -108,13 +116,16 @@ int64_t WeightCount(const QuantizedModel& model) {
   return count;
 }
 
+// The model's commitment under a production profile. A model that cannot be set up for one is
+// not provable: compile refuses it rather than leave the surprise to prove.
 template <class H>
-void PrintCommitment(const frontend::ModelAir& air, air::Profile profile, const char* hash) {
+std::string CommitmentText(const frontend::ModelAir& air, air::Profile profile) {
   auto key = frontend::SetupModel<H>(air, air::ProfileConfig(profile));
-  const std::string text = std::holds_alternative<std::string>(key)
-                               ? std::get<std::string>(key)
-                               : frontend::ToHex(std::get<frontend::ModelKey<H>>(key).commitment);
-  fmt::print("model commitment (profile {}, {}): {}\n", air::ProfileName(profile), hash, text);
+  if (const auto* error = std::get_if<std::string>(&key)) {
+    throw FrontendError(fmt::format("the model cannot be proved with the {} profile: {}",
+                                    air::ProfileName(profile), *error));
+  }
+  return frontend::ToHex(std::get<frontend::ModelKey<H>>(key).commitment);
 }
 
 // The AIR's size: the main trace a proof commits, and the preprocessed columns (weights,
@@ -127,7 +138,9 @@ void PrintAirSize(const frontend::ModelAir& air) {
     max_log_size = std::max<size_t>(max_log_size, component->log_size());
   }
   auto layout = air::MakeLayout(components, air::ProfileConfig(air::Profile::kFast));
-  if (!std::holds_alternative<air::AirLayout>(layout)) return;  // proving will say why
+  if (const auto* error = std::get_if<std::string>(&layout)) {
+    throw FrontendError(fmt::format("the model cannot be proved: {}", *error));
+  }
   size_t preprocessed_cells = 0;
   for (uint32_t log_size : std::get<air::AirLayout>(layout).column_log_sizes[0]) {
     preprocessed_cells += size_t{1} << log_size;
@@ -185,30 +198,6 @@ std::variant<Visibilities, std::string> ParseVisibilities(std::string_view list)
   return visibilities;
 }
 
-// The model commitments proofs will state under the two production configurations; a contract
-// registers the one it verifies against. With private weights, also writes the verifying model
-// (WithoutWeights) next to `output`: MODEL.verifying.tsm.
-void PrintCommitments(const QuantizedModel& model, const std::string& output) {
-  std::optional<frontend::ModelAir> air;
-  try {
-    air.emplace(model);
-  } catch (const FrontendError& e) {
-    fmt::print("not provable yet: {}\n", e.what());
-    return;
-  }
-  PrintAirSize(*air);
-  PrintCommitment<hash::Blake2sMerkleHasher>(*air, air::Profile::kFast, "blake2s");
-  PrintCommitment<hash::Poseidon252MerkleHasher>(*air, air::Profile::kOnchain, "poseidon252");
-  if (const auto digest = air->WeightsDigest()) {
-    const std::string path = VerifyingModelPath(output);
-    frontend::SaveQuantizedModel(air->VerifyingModel(), path);
-    fmt::print(
-        "private weights: Poseidon2 digest {}\nwrote {}: the model without its weights, "
-        "for verifiers\n",
-        frontend::ToHex(*digest), path);
-  }
-}
-
 }  // namespace
 
 int RunCompileCommand(std::span<char* const> args) {
@@ -219,7 +208,8 @@ int RunCompileCommand(std::span<char* const> args) {
   auto parsed = ParseCommandArgs(
       args, {"model"},
       {"output", "calibration", "activation-bits", "weight-bits", "weight-frac-bits", "layout",
-       "visibility"});
+       "visibility"},
+      {"force"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("compile", kCompileUsage, *error);
   }
@@ -279,6 +269,22 @@ int RunCompileCommand(std::span<char* const> args) {
                quantize.weight_frac_bits
                    ? fmt::format("scale 2^-{} in every layer", *quantize.weight_frac_bits)
                    : std::string("each layer's scale from its largest weight"));
+    const frontend::Graph graph = frontend::FloatGraphOf(model);
+    const frontend::AccuracyReport accuracy =
+        frontend::MeasureAccuracy(model, graph, frontend::ReadInputSamples(calibration, graph));
+    fmt::print("accuracy on the calibration set ({} samples), quantized against float:\n",
+               accuracy.samples);
+    for (const std::string& line : accuracy.Lines()) fmt::print("  {}\n", line);
+    if (const auto problem = accuracy.PrecisionProblem(); problem && !options.Has("force")) {
+      throw FrontendError(*problem);
+    }
+    // Everything a proof needs is built before anything is written: a model that cannot be
+    // proved fails here, with nothing written, not at prove.
+    const frontend::ModelAir air(model);
+    PrintAirSize(air);
+    const std::string fast = CommitmentText<hash::Blake2sMerkleHasher>(air, air::Profile::kFast);
+    const std::string onchain =
+        CommitmentText<hash::Poseidon252MerkleHasher>(air, air::Profile::kOnchain);
     frontend::SaveQuantizedModel(model, output);
     fmt::print(
         "wrote {}: {} operators, {} {} weights and biases, {} layout, {} inputs, {} outputs\n",
@@ -287,7 +293,17 @@ int RunCompileCommand(std::span<char* const> args) {
         frontend::TraceShapeName(model.trace_shape),
         frontend::VisibilityName(model.input_visibility),
         frontend::VisibilityName(model.output_visibility));
-    PrintCommitments(model, output);
+    // The commitments proofs will state under the two production profiles.
+    fmt::print("model commitment (profile fast, blake2s): {}\n", fast);
+    fmt::print("model commitment (profile onchain, poseidon252): {}\n", onchain);
+    if (const auto digest = air.WeightsDigest()) {
+      const std::string path = VerifyingModelPath(output);
+      frontend::SaveQuantizedModel(air.VerifyingModel(), path);
+      fmt::print(
+          "private weights: Poseidon2 digest {}\nwrote {}: the model without its weights, "
+          "for verifiers\n",
+          frontend::ToHex(*digest), path);
+    }
     return 0;
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark compile: {}\n", e.what());

@@ -135,6 +135,52 @@ Attribute AttributeFromProto(const onnx::AttributeProto& a, const std::string& w
   }
 }
 
+// Every value whose type and shape the file declares (outputs and value_info) must have them after
+// shape inference: a disagreement means the frontend would compute something other than the model,
+// so it is refused, naming the node. A symbolic dimension matches any size.
+void CheckDeclaredShapes(const onnx::GraphProto& g, const Graph& graph,
+                         const std::map<std::string, ValueId>& by_name) {
+  std::map<ValueId, const Node*> producer;
+  for (const Node& node : graph.nodes) {
+    for (ValueId id : node.outputs) producer[id] = &node;
+  }
+  const auto check = [&](const onnx::ValueInfoProto& info) {
+    auto it = by_name.find(info.name());
+    if (it == by_name.end() || !info.type().has_tensor_type()) return;
+    const Value& value = graph.value(it->second);
+    const auto found = producer.find(it->second);
+    const std::string what = found == producer.end()
+                                 ? fmt::format("value '{}'", info.name())
+                                 : fmt::format("{}: its output '{}'", found->second->Describe(),
+                                               info.name());
+    const auto& type = info.type().tensor_type();
+    if (type.elem_type() != 0 && TypeOf(type.elem_type(), what) != value.type) {
+      throw FrontendError(fmt::format("{} is {}, the model declares {}", what,
+                                      ToString(value.type),
+                                      ToString(TypeOf(type.elem_type(), what))));
+    }
+    if (!type.has_shape()) return;
+    const auto& dims = type.shape().dim();
+    bool agrees = dims.size() == static_cast<int>(value.shape.size());
+    for (int d = 0; agrees && d < dims.size(); ++d) {
+      agrees = !dims[d].has_dim_value() || dims[d].dim_value() == value.shape[d];
+    }
+    if (!agrees) {
+      std::string declared;
+      for (const auto& dim : dims) {
+        if (!declared.empty()) declared += ", ";
+        declared += dim.has_dim_value()     ? std::to_string(dim.dim_value())
+                    : dim.dim_param().empty() ? std::string("?")
+                                              : dim.dim_param();
+      }
+      throw FrontendError(fmt::format("{} has shape {}, the model declares [{}]", what,
+                                      ShapeToString(value.shape), declared));
+    }
+  };
+  for (const auto& output : g.output()) check(output);
+  for (const auto& info : g.value_info()) check(info);
+}
+
 Graph FromModel(const onnx::ModelProto& model, const std::map<std::string, Tensor>& constants) {
   int64_t opset = 0;
   for (const auto& import : model.opset_import()) {
@@ -226,6 +272,7 @@ Graph FromModel(const onnx::ModelProto& model, const std::map<std::string, Tenso
     graph.outputs.push_back(it->second);
   }
   InferShapesAndFoldConstants(graph);
+  CheckDeclaredShapes(g, graph, by_name);
   SimplifyGraph(graph);
   return graph;
 }

@@ -2,12 +2,14 @@
 # The model commands end to end through the CLI: compile, run, prove (test profile), verify; a
 # proof with one flipped byte and a proof checked against another model are rejected; zero
 # knowledge, committed and private inputs and outputs (only zero-knowledge verifiers for them),
-# compile's defaults (private inputs and weights); bad input gets a one-line error and exit code 1
-# (2 for usage).
-# usage: model_commands_test.sh TENSORSTARK EXAMPLES_DIR
+# compile's defaults (private inputs and weights); compile refuses, writing nothing, a model it
+# cannot prove and one a calibration outlier would make imprecise (unless --force); bad input gets
+# a one-line error and exit code 1 (2 for usage).
+# usage: model_commands_test.sh TENSORSTARK EXAMPLES_DIR FRONTEND_TEST_DATA_DIR
 set -euo pipefail
 ts=$1
 examples=$2
+test_models=$3
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mlp=$examples/fashion_mlp
@@ -177,6 +179,22 @@ expect_error 1 "verifying model" "$ts" run "$work/private.verifying.tsm" --input
   --profile test >/dev/null 2>&1
 expect_error 1 "invalid" "$ts" verify "$work/private.verifying.tsm" "$work/other_private.bin" \
   --min-security-bits 0
+
+# compile refuses, writing nothing, a model the prover cannot prove, and one whose output a
+# calibration outlier would make imprecise; --force compiles the latter anyway.
+expect_error 1 "does not support a maximum over more than 64 elements" "$ts" compile \
+  "$test_models/wide_max/model.onnx" -o "$work/wide_max.tsm"
+[ -e "$work/wide_max.tsm" ] && fail "compile wrote a model it cannot prove"
+python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+d['input_data'][0][3 * 8 + 5] = 1e30
+json.dump(d, open(sys.argv[2], 'w'))" "$tiny/calibration.json" "$work/outlier.json"
+expect_error 1 "calibration sample 3 has input 'input' element 5 = 1e+30" "$ts" compile \
+  "$tiny/model.onnx" -o "$work/outlier.tsm" --calibration "$work/outlier.json"
+[ -e "$work/outlier.tsm" ] && fail "compile wrote a model that loses its output's precision"
+"$ts" compile "$tiny/model.onnx" -o "$work/outlier.tsm" --calibration "$work/outlier.json" \
+  --force >/dev/null || fail "compile --force refused"
 
 # Bad input.
 expect_error 2 "--layout must be narrow or wide" "$ts" compile "$mlp/model.onnx" \

@@ -1,9 +1,14 @@
 #!/usr/bin/python3
-"""Writes the frontend's small test models next to this file: layer_norm/ (a Gemm, then
-LayerNormalization over the last axis with a scale and a bias) and grouped_conv/ (a Conv with 2
-groups, padding and a bias, ReLU, MaxPool, then a depthwise Conv), each with model.onnx,
-calibration.json and input.json. Run with Debian's /usr/bin/python3 (python3-onnx,
-python3-numpy); the outputs are committed."""
+"""Writes the frontend's small test models next to this file, each with model.onnx,
+calibration.json and input.json:
+- layer_norm/: a Gemm, then LayerNormalization over the last axis with a scale and a bias;
+- grouped_conv/: a Conv with 2 groups, padding and a bias, ReLU, MaxPool, then a depthwise Conv;
+- open_slices/ and last_slice/: slices as torch exports them, with end = INT64_MAX
+  (y = cat([x[:, :2], x[:, 6:]]) * 2 and y = x[:, -1:] * 3), and float_outputs.json, numpy's
+  outputs for input.json, a reference the frontend does not share;
+- wide_max/: a maximum over 80 elements, which the prover does not support yet;
+- misdeclared/: x * 2 with its output declared [1, 5] where it is [1, 4].
+Run with Debian's /usr/bin/python3 (python3-onnx, python3-numpy); the outputs are committed."""
 import json
 import os
 
@@ -14,7 +19,8 @@ from onnx import TensorProto, helper, numpy_helper
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-def write(name, nodes, input_shape, output_shape, initializers, opset, rng, samples):
+def write(name, nodes, input_shape, output_shape, initializers, opset, rng, samples,
+          reference=None):
     directory = os.path.join(HERE, name)
     os.makedirs(directory, exist_ok=True)
     graph = helper.make_graph(
@@ -28,8 +34,14 @@ def write(name, nodes, input_shape, output_shape, initializers, opset, rng, samp
     calibration = rng.normal(0, 1, (samples, size)).round(4)
     with open(os.path.join(directory, "calibration.json"), "w") as f:
         json.dump({"input_data": [calibration.reshape(-1).tolist()]}, f)
+    x = rng.normal(0, 1, size).round(4)
     with open(os.path.join(directory, "input.json"), "w") as f:
-        json.dump({"input_data": [rng.normal(0, 1, size).round(4).tolist()]}, f)
+        json.dump({"input_data": [x.tolist()]}, f)
+    if reference:
+        y = reference(x.astype(np.float32).reshape(input_shape))
+        assert list(y.shape) == output_shape
+        with open(os.path.join(directory, "float_outputs.json"), "w") as f:
+            json.dump({"output_data": [y.reshape(-1).astype(float).round(6).tolist()]}, f)
 
 
 def layer_norm():
@@ -61,5 +73,49 @@ def grouped_conv():
     write("grouped_conv", nodes, [1, 2, 6, 6], [1, 4, 2, 2], initializers, 13, rng, 32)
 
 
+INT64_MAX = np.iinfo(np.int64).max
+
+
+def ints(values):
+    return np.array(values, dtype=np.int64)
+
+
+def open_slices():
+    initializers = {"zero": ints([0]), "two": ints([2]), "six": ints([6]),
+                    "end": ints([INT64_MAX]), "axis": ints([1]),
+                    "factor": np.array(2, dtype=np.float32)}
+    nodes = [helper.make_node("Slice", ["input", "zero", "two", "axis"], ["head"]),
+             helper.make_node("Slice", ["input", "six", "end", "axis"], ["tail"]),
+             helper.make_node("Concat", ["head", "tail"], ["both"], axis=1),
+             helper.make_node("Mul", ["both", "factor"], ["output"])]
+    write("open_slices", nodes, [1, 8], [1, 4], initializers, 13, np.random.default_rng(3), 16,
+          lambda x: np.concatenate([x[:, :2], x[:, 6:]], axis=1) * 2)
+
+
+def last_slice():
+    initializers = {"start": ints([-1]), "end": ints([INT64_MAX]), "axis": ints([1]),
+                    "factor": np.array(3, dtype=np.float32)}
+    nodes = [helper.make_node("Slice", ["input", "start", "end", "axis"], ["last"]),
+             helper.make_node("Mul", ["last", "factor"], ["output"])]
+    write("last_slice", nodes, [1, 8], [1, 1], initializers, 13, np.random.default_rng(5), 16,
+          lambda x: x[:, -1:] * 3)
+
+
+def wide_max():
+    nodes = [helper.make_node("ReduceMax", ["input"], ["output"], axes=[1], keepdims=1)]
+    write("wide_max", nodes, [1, 80], [1, 1], {}, 13, np.random.default_rng(9), 8,
+          lambda x: x.max(axis=1, keepdims=True))
+
+
+def misdeclared():
+    nodes = [helper.make_node("Mul", ["input", "factor"], ["output"])]
+    write("misdeclared", nodes, [1, 4], [1, 5], {"factor": np.array(2, dtype=np.float32)}, 13,
+          np.random.default_rng(13), 4)
+
+
 layer_norm()
 grouped_conv()
+open_slices()
+last_slice()
+wide_max()
+misdeclared()

@@ -1,0 +1,136 @@
+#include "frontend/accuracy.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "frontend/float_eval.h"
+#include "frontend/frontend_error.h"
+#include "frontend/quantized_eval.h"
+
+namespace tensorstark::frontend {
+namespace {
+
+// The bits of resolution an output keeps over its typical range, at least.
+constexpr int kMinOutputBits = 8;
+// How far beyond the inputs' typical magnitude a calibration value counts as an outlier.
+constexpr double kOutlierFactor = 16;
+
+double MaxAbs(const std::vector<double>& values) {
+  double max = 0;
+  for (double v : values) max = std::max(max, std::fabs(v));
+  return max;
+}
+
+double Median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  const auto middle = values.begin() + static_cast<std::ptrdiff_t>(values.size() / 2);
+  std::nth_element(values.begin(), middle, values.end());
+  return *middle;
+}
+
+int64_t ArgMax(const std::vector<double>& values) {
+  return std::max_element(values.begin(), values.end()) - values.begin();
+}
+
+// The input element furthest beyond the inputs' typical magnitude, in one line, or "".
+std::string FindOutlier(const Graph& graph, std::span<const std::vector<Tensor>> samples) {
+  std::string outlier;
+  for (size_t i = 0; i < graph.inputs.size(); ++i) {
+    std::vector<double> sample_max;
+    for (const std::vector<Tensor>& sample : samples) sample_max.push_back(MaxAbs(sample[i].values));
+    const double typical = Median(sample_max);
+    const auto worst = std::max_element(sample_max.begin(), sample_max.end()) - sample_max.begin();
+    if (!(sample_max[worst] > kOutlierFactor * typical)) continue;
+    const std::vector<double>& values = samples[worst][i].values;
+    const auto element = std::max_element(values.begin(), values.end(), [](double a, double b) {
+                           return std::fabs(a) < std::fabs(b);
+                         }) - values.begin();
+    outlier = fmt::format(
+        "calibration sample {} has input '{}' element {} = {:.4g}, where the samples' largest "
+        "|value| is typically {:.4g}",
+        worst, graph.value(graph.inputs[i]).name, element, values[element], typical);
+  }
+  return outlier;
+}
+
+}  // namespace
+
+AccuracyReport MeasureAccuracy(const QuantizedModel& model, const Graph& graph,
+                               std::span<const std::vector<Tensor>> samples) {
+  AccuracyReport report;
+  report.samples = samples.size();
+  const size_t n_outputs = model.outputs.size();
+  std::vector<std::vector<double>> sample_max(n_outputs);
+  report.outputs.resize(n_outputs);
+  for (size_t o = 0; o < n_outputs; ++o) {
+    const QTensor& out = model.tensor(model.outputs[o]);
+    report.outputs[o].name = out.name;
+    report.outputs[o].frac_bits = out.frac_bits;
+    const int64_t last = out.shape.empty() ? 1 : out.shape.back();
+    if (last >= 2 && last == out.size()) report.outputs[o].argmax_agreement = 0;
+  }
+  for (size_t s = 0; s < samples.size(); ++s) {
+    const std::vector<Tensor> want = RunFloat(graph, samples[s]);
+    std::vector<Tensor> got;
+    try {
+      got = RunQuantized(model, samples[s]).outputs;
+    } catch (const FrontendError& e) {
+      throw FrontendError(fmt::format("calibration sample {}: {}", s, e.what()));
+    }
+    for (size_t o = 0; o < n_outputs; ++o) {
+      OutputAccuracy& output = report.outputs[o];
+      for (int64_t i = 0; i < want[o].size(); ++i) {
+        output.max_abs_error =
+            std::max(output.max_abs_error, std::fabs(want[o].values[i] - got[o].values[i]));
+      }
+      sample_max[o].push_back(MaxAbs(want[o].values));
+      if (output.argmax_agreement >= 0) {
+        output.argmax_agreement += ArgMax(want[o].values) == ArgMax(got[o].values);
+      }
+    }
+  }
+  for (size_t o = 0; o < n_outputs; ++o) {
+    OutputAccuracy& output = report.outputs[o];
+    output.typical_range = Median(sample_max[o]);
+    output.loses_precision =  // an output zero on every sample has no precision to lose
+        output.typical_range > 0 &&
+        std::ldexp(1.0, -output.frac_bits) > std::ldexp(output.typical_range, -kMinOutputBits);
+  }
+  report.outlier = FindOutlier(graph, samples);
+  return report;
+}
+
+std::vector<std::string> AccuracyReport::Lines() const {
+  std::vector<std::string> lines;
+  for (const OutputAccuracy& output : outputs) {
+    std::string line = fmt::format(
+        "output '{}': largest |error| {:.3g} ({:.3g}% of its typical range {:.3g}), scale 2^{}",
+        output.name, output.max_abs_error,
+        output.typical_range > 0 ? 100 * output.max_abs_error / output.typical_range : 0.0,
+        output.typical_range, -output.frac_bits);
+    if (output.argmax_agreement >= 0) {
+      line += fmt::format(", argmax as float's in {} of {} samples", output.argmax_agreement,
+                          samples);
+    }
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+std::optional<std::string> AccuracyReport::PrecisionProblem() const {
+  for (const OutputAccuracy& output : outputs) {
+    if (!output.loses_precision) continue;
+    return fmt::format(
+        "output '{}' would lose its precision: its scale 2^{} is coarser than its typical range "
+        "{:.3g} / 2^{}. {}; fix the calibration set, or pass --force to compile anyway",
+        output.name, -output.frac_bits, output.typical_range, kMinOutputBits,
+        outlier.empty() ? std::string("The scales of the values it is computed from are too coarse "
+                                      "(--activation-bits?)")
+                        : "Likely cause: " + outlier);
+  }
+  return std::nullopt;
+}
+
+}  // namespace tensorstark::frontend

@@ -1,0 +1,51 @@
+// What `compile` checks of a quantized model on its calibration set, against float inference of the
+// ONNX model: each output's largest error, relative to its typical range, argmax agreement for
+// classifier outputs, and whether an output's scale keeps its precision.
+//
+// An output loses its precision when its scale is coarser than its typical range / 2^8, the
+// typical range being the median over the samples of each sample's largest |value| (so that one
+// outlier cannot hide the problem by inflating the range it causes). The likely cause is then an
+// outlier in the calibration set: the report names the sample and input element furthest beyond
+// the inputs' typical magnitude.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "frontend/graph.h"
+#include "frontend/quantized_model.h"
+#include "frontend/tensor.h"
+
+namespace tensorstark::frontend {
+
+struct OutputAccuracy {
+  std::string name;
+  int frac_bits = 0;            // the output's scale is 2^-frac_bits
+  double max_abs_error = 0;     // over every sample and element
+  double typical_range = 0;     // median over the samples of the largest |float value|
+  int argmax_agreement = -1;    // samples whose argmax is float's; -1 if not a classifier output
+  bool loses_precision = false;
+};
+
+struct AccuracyReport {
+  size_t samples = 0;
+  std::vector<OutputAccuracy> outputs;
+  // The input element furthest beyond the inputs' typical magnitude, described in one line
+  // ("sample 3, input 'x' element 17 is 1e+30, ..."); empty if none stands out.
+  std::string outlier;
+
+  // One line per output, for compile's report.
+  std::vector<std::string> Lines() const;
+  // The one-line refusal when an output loses its precision, naming it and the likely cause.
+  std::optional<std::string> PrecisionProblem() const;
+};
+
+// Runs the quantized model and float inference of `graph` (the model's ONNX graph) on every
+// sample. A sample the quantized model cannot run (a value outside its range) is a FrontendError
+// naming the sample.
+AccuracyReport MeasureAccuracy(const QuantizedModel& model, const Graph& graph,
+                               std::span<const std::vector<Tensor>> samples);
+
+}  // namespace tensorstark::frontend
