@@ -258,7 +258,9 @@ int RunCompileCommand(std::span<char* const> args) {
       throw FrontendError(
           fmt::format("no calibration set: pass --calibration FILE (there is no {})", calibration));
     }
-    QuantizedModel model = frontend::CompileOnnxModel(onnx_path, calibration, quantize);
+    frontend::AccuracyReport accuracy;
+    QuantizedModel model =
+        frontend::CompileOnnxModel(onnx_path, calibration, quantize, &accuracy);
     model.trace_shape = *trace_shape;
     model.input_visibility = std::get<Visibilities>(visibilities).input;
     model.output_visibility = std::get<Visibilities>(visibilities).output;
@@ -269,9 +271,6 @@ int RunCompileCommand(std::span<char* const> args) {
                quantize.weight_frac_bits
                    ? fmt::format("scale 2^-{} in every layer", *quantize.weight_frac_bits)
                    : std::string("each layer's scale from its largest weight"));
-    const frontend::Graph graph = frontend::FloatGraphOf(model);
-    const frontend::AccuracyReport accuracy =
-        frontend::MeasureAccuracy(model, graph, frontend::ReadInputSamples(calibration, graph));
     fmt::print("accuracy on the calibration set ({} samples), quantized against float:\n",
                accuracy.samples);
     for (const std::string& line : accuracy.Lines()) fmt::print("  {}\n", line);

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "frontend/float_eval.h"
 #include "frontend/frontend_error.h"
 #include "frontend/quantized_eval.h"
 
@@ -35,9 +34,9 @@ int64_t ArgMax(const std::vector<double>& values) {
 }
 
 // The input element furthest beyond the inputs' typical magnitude, in one line, or "".
-std::string FindOutlier(const Graph& graph, std::span<const std::vector<Tensor>> samples) {
+std::string FindOutlier(const QuantizedModel& model, std::span<const std::vector<Tensor>> samples) {
   std::string outlier;
-  for (size_t i = 0; i < graph.inputs.size(); ++i) {
+  for (size_t i = 0; i < model.inputs.size(); ++i) {
     std::vector<double> sample_max;
     for (const std::vector<Tensor>& sample : samples) sample_max.push_back(MaxAbs(sample[i].values));
     const double typical = Median(sample_max);
@@ -50,15 +49,21 @@ std::string FindOutlier(const Graph& graph, std::span<const std::vector<Tensor>>
     outlier = fmt::format(
         "calibration sample {} has input '{}' element {} = {:.4g}, where the samples' largest "
         "|value| is typically {:.4g}",
-        worst, graph.value(graph.inputs[i]).name, element, values[element], typical);
+        worst, model.tensor(model.inputs[i]).name, element, values[element], typical);
   }
   return outlier;
 }
 
 }  // namespace
 
-AccuracyReport MeasureAccuracy(const QuantizedModel& model, const Graph& graph,
-                               std::span<const std::vector<Tensor>> samples) {
+bool OutputAccuracy::LosesPrecision() const {
+  return typical_range > 0 &&
+         std::ldexp(1.0, -frac_bits) > std::ldexp(typical_range, -kMinOutputBits);
+}
+
+AccuracyReport MeasureAccuracy(const QuantizedModel& model,
+                               std::span<const std::vector<Tensor>> samples,
+                               std::span<const std::vector<Tensor>> float_outputs) {
   AccuracyReport report;
   report.samples = samples.size();
   const size_t n_outputs = model.outputs.size();
@@ -72,7 +77,7 @@ AccuracyReport MeasureAccuracy(const QuantizedModel& model, const Graph& graph,
     if (last >= 2 && last == out.size()) report.outputs[o].argmax_agreement = 0;
   }
   for (size_t s = 0; s < samples.size(); ++s) {
-    const std::vector<Tensor> want = RunFloat(graph, samples[s]);
+    const std::vector<Tensor>& want = float_outputs[s];
     std::vector<Tensor> got;
     try {
       got = RunQuantized(model, samples[s]).outputs;
@@ -91,14 +96,8 @@ AccuracyReport MeasureAccuracy(const QuantizedModel& model, const Graph& graph,
       }
     }
   }
-  for (size_t o = 0; o < n_outputs; ++o) {
-    OutputAccuracy& output = report.outputs[o];
-    output.typical_range = Median(sample_max[o]);
-    output.loses_precision =  // an output zero on every sample has no precision to lose
-        output.typical_range > 0 &&
-        std::ldexp(1.0, -output.frac_bits) > std::ldexp(output.typical_range, -kMinOutputBits);
-  }
-  report.outlier = FindOutlier(graph, samples);
+  for (size_t o = 0; o < n_outputs; ++o) report.outputs[o].typical_range = Median(sample_max[o]);
+  report.outlier = FindOutlier(model, samples);
   return report;
 }
 
@@ -121,7 +120,7 @@ std::vector<std::string> AccuracyReport::Lines() const {
 
 std::optional<std::string> AccuracyReport::PrecisionProblem() const {
   for (const OutputAccuracy& output : outputs) {
-    if (!output.loses_precision) continue;
+    if (!output.LosesPrecision()) continue;
     return fmt::format(
         "output '{}' would lose its precision: its scale 2^{} is coarser than its typical range "
         "{:.3g} / 2^{}. {}; fix the calibration set, or pass --force to compile anyway",

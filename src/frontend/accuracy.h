@@ -14,7 +14,6 @@
 #include <string>
 #include <vector>
 
-#include "frontend/graph.h"
 #include "frontend/quantized_model.h"
 #include "frontend/tensor.h"
 
@@ -26,7 +25,10 @@ struct OutputAccuracy {
   double max_abs_error = 0;     // over every sample and element
   double typical_range = 0;     // median over the samples of the largest |float value|
   int argmax_agreement = -1;    // samples whose argmax is float's; -1 if not a classifier output
-  bool loses_precision = false;
+
+  // Its scale is coarser than typical_range / 2^8 (an output zero on every sample has no precision
+  // to lose).
+  bool LosesPrecision() const;
 };
 
 struct AccuracyReport {
@@ -42,10 +44,11 @@ struct AccuracyReport {
   std::optional<std::string> PrecisionProblem() const;
 };
 
-// Runs the quantized model and float inference of `graph` (the model's ONNX graph) on every
-// sample. A sample the quantized model cannot run (a value outside its range) is a FrontendError
-// naming the sample.
-AccuracyReport MeasureAccuracy(const QuantizedModel& model, const Graph& graph,
-                               std::span<const std::vector<Tensor>> samples);
+// Runs the quantized model on every sample and compares its outputs with float inference's
+// (float_outputs[s], Calibration::outputs). A sample the quantized model cannot run (a value
+// outside its range) is a FrontendError naming the sample.
+AccuracyReport MeasureAccuracy(const QuantizedModel& model,
+                               std::span<const std::vector<Tensor>> samples,
+                               std::span<const std::vector<Tensor>> float_outputs);
 
 }  // namespace tensorstark::frontend

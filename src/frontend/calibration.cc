@@ -34,6 +34,8 @@ Calibration Calibrate(const Graph& graph, std::span<const std::vector<Tensor>> s
       if (node.op_type != "LayerNormalization") continue;
       IncludeRowVariances(node, values[node.inputs[0]], calibration.row_variances[node.outputs[0]]);
     }
+    std::vector<Tensor>& outputs = calibration.outputs.emplace_back();
+    for (ValueId id : graph.outputs) outputs.push_back(values[id]);
   }
   return calibration;
 }

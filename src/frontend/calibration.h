@@ -27,6 +27,8 @@ struct ValueRange {
 struct Calibration {
   std::vector<ValueRange> ranges;               // by ValueId; constants get their own range
   std::map<ValueId, ValueRange> row_variances;  // by a LayerNormalization's output value
+  // Per sample, float inference's model outputs: what compile's accuracy check compares with.
+  std::vector<std::vector<Tensor>> outputs;
 };
 
 // Over all samples (samples[s] holds the model inputs of sample s).

@@ -10,11 +10,13 @@
 namespace tensorstark::frontend {
 
 QuantizedModel CompileOnnxModel(const std::string& onnx_path, const std::string& calibration_path,
-                                const QuantizeOptions& options) {
+                                const QuantizeOptions& options, AccuracyReport* accuracy) {
   const std::string onnx = ReadFileBytes(onnx_path);
   const Graph graph = ImportOnnxBytes(onnx, fmt::format("'{}'", onnx_path));
   const std::vector<std::vector<Tensor>> samples = ReadInputSamples(calibration_path, graph);
-  QuantizedModel model = Quantize(graph, Calibrate(graph, samples), options);
+  const Calibration calibration = Calibrate(graph, samples);
+  QuantizedModel model = Quantize(graph, calibration, options);
+  if (accuracy) *accuracy = MeasureAccuracy(model, samples, calibration.outputs);
   model.onnx = onnx;
   model.source = onnx_path;
   return model;

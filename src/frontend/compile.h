@@ -4,14 +4,18 @@
 
 #include <string>
 
+#include "frontend/accuracy.h"
 #include "frontend/graph.h"
 #include "frontend/quantize.h"
 #include "frontend/quantized_model.h"
 
 namespace tensorstark::frontend {
 
+// With `accuracy`, also measures the quantized model against float inference on the calibration
+// set (MeasureAccuracy), from the float outputs calibration computed.
 QuantizedModel CompileOnnxModel(const std::string& onnx_path, const std::string& calibration_path,
-                                const QuantizeOptions& options = {});
+                                const QuantizeOptions& options = {},
+                                AccuracyReport* accuracy = nullptr);
 
 // The float graph a compiled model was made from (from the ONNX bytes it carries), the reference
 // `run` compares against. Throws FrontendError for a verifying model (WithoutWeights), which has

@@ -89,12 +89,14 @@ LinearIntegers QuantizeLinearLayer(const LinearLayerValues& layer, const Quantiz
   double max_w = 0;
   for (double w : layer.weights) max_w = std::max(max_w, std::fabs(w));
   const int fw = options.weight_bits - 1 - CeilLog2(max_w);
+  std::string failure;
   for (int fewer = 0; options.weight_bits - fewer >= kMinWeightBits; ++fewer) {
     Attempt attempt = AtScale(layer, fw - fewer);
     if (attempt.failure.empty()) return std::move(attempt.integers);
+    failure = std::move(attempt.failure);
   }
-  throw FrontendError(fmt::format("{}: the weights at {} bits {}", what, kMinWeightBits,
-                                  AtScale(layer, fw + kMinWeightBits - options.weight_bits).failure));
+  throw FrontendError(
+      fmt::format("{}: the weights at {} bits {}", what, kMinWeightBits, failure));
 }
 
 }  // namespace tensorstark::frontend

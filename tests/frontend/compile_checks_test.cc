@@ -33,7 +33,8 @@ TEST_CASE("an output a calibration outlier makes imprecise is refused, naming th
   const Graph graph = ImportOnnxFile(dir + "/model.onnx");
   std::vector<std::vector<Tensor>> samples = ReadInputSamples(dir + "/calibration.json", graph);
   const auto measure = [&] {
-    return MeasureAccuracy(Quantize(graph, Calibrate(graph, samples)), graph, samples);
+    const Calibration calibration = Calibrate(graph, samples);
+    return MeasureAccuracy(Quantize(graph, calibration), samples, calibration.outputs);
   };
   const AccuracyReport honest = measure();
   CHECK_FALSE(honest.PrecisionProblem());
