@@ -53,7 +53,8 @@ int UsageError(std::string_view command, std::string_view usage, const std::stri
 }
 
 // fmt::join trips a GCC 12 false -Wstringop-overflow here.
-std::string FormatValues(const std::vector<double>& values) {
+std::string FormatValues(const frontend::Tensor& tensor) {
+  const std::vector<double> values = tensor.AsDoubles();
   std::string text = "[";
   for (size_t i = 0; i < values.size(); ++i) {
     text += fmt::format("{}{:.5g}", i ? ", " : "", values[i]);
@@ -61,9 +62,13 @@ std::string FormatValues(const std::vector<double>& values) {
   return text + "]";
 }
 
+nlohmann::json ValuesJson(const frontend::Tensor& tensor) {
+  return tensor.is_float() ? nlohmann::json(tensor.values) : nlohmann::json(tensor.ints);
+}
+
 void WriteOutputsJson(const std::string& path, const std::vector<frontend::Tensor>& outputs) {
   nlohmann::json data = nlohmann::json::array();
-  for (const frontend::Tensor& output : outputs) data.push_back(output.values);
+  for (const frontend::Tensor& output : outputs) data.push_back(ValuesJson(output));
   std::ofstream out(path);
   out << nlohmann::json{{"output_data", data}}.dump() << "\n";
   if (!out.flush()) throw frontend::FrontendError(fmt::format("cannot write '{}'", path));

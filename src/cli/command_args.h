@@ -2,6 +2,7 @@
 // options ("-o" is --output), help and usage errors, and how outputs are printed and written.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <set>
 #include <span>
 #include <string>
@@ -31,7 +32,10 @@ bool WantsHelp(std::span<char* const> args);
 int UsageError(std::string_view command, std::string_view usage, const std::string& error);
 
 // "[0.125, -3.5]".
-std::string FormatValues(const std::vector<double>& values);
+std::string FormatValues(const frontend::Tensor& tensor);
+
+// The values as a JSON list: numbers for a float tensor, integers for an int64 or bool one.
+nlohmann::json ValuesJson(const frontend::Tensor& tensor);
 
 // {"output_data": [[...], ...]}, one flat list per output; throws FrontendError if it cannot
 // write.

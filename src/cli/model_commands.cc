@@ -332,15 +332,14 @@ int RunRunCommand(std::span<char* const> args) {
     for (size_t o = 0; o < run.outputs.size(); ++o) {
       const frontend::Tensor& got = run.outputs[o];
       const frontend::Tensor& want = reference[o];
+      const std::vector<double> g = got.AsDoubles(), w = want.AsDoubles();
       double max_error = 0;
-      for (int64_t i = 0; i < got.size(); ++i) {
-        max_error = std::max(max_error, std::fabs(got.values[i] - want.values[i]));
-      }
+      for (size_t i = 0; i < g.size(); ++i) max_error = std::max(max_error, std::fabs(g[i] - w[i]));
       fmt::print(
           "output '{}' {}\n  quantized: {}\n  float:     {}\n  max |error| "
           "{:.3g} (output scale {})\n",
           model.tensor(model.outputs[o]).name, frontend::ShapeToString(got.shape),
-          FormatValues(got.values), FormatValues(want.values), max_error,
+          FormatValues(got), FormatValues(want), max_error,
           ScaleText(model.tensor(model.outputs[o]).frac_bits));
     }
     // What a proof of this run states of its committed tensors.

@@ -122,7 +122,7 @@ void PrintStatement(const frontend::ModelAir& air, std::span<const field::M31> p
       case frontend::Visibility::kPublic:
         if (!s.is_input) {
           fmt::print("output '{}' {}: {}\n", s.name, frontend::ShapeToString(s.values.shape),
-                     FormatValues(s.values.values));
+                     FormatValues(s.values));
         }
         break;
       case frontend::Visibility::kCommitted:
@@ -186,7 +186,7 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
   if (options.Has("outputs")) WriteOutputsJson(options.Get("outputs", ""), run.outputs);
   if (json) {
     nlohmann::json outputs = nlohmann::json::array();
-    for (const frontend::Tensor& output : run.outputs) outputs.push_back(output.values);
+    for (const frontend::Tensor& output : run.outputs) outputs.push_back(ValuesJson(output));
     fmt::print("{}\n",
                nlohmann::json{{"model", model.source},
                               {"profile", options.Get("profile", "fast")},

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "cli/command_args.h"
+
 namespace tensorstark::cli {
 
 nlohmann::json PublicStatementJson(const frontend::ModelAir& air,
@@ -11,7 +13,7 @@ nlohmann::json PublicStatementJson(const frontend::ModelAir& air,
     nlohmann::json tensor = {{"name", s.name},
                              {"kind", s.is_input ? "input" : "output"},
                              {"visibility", frontend::VisibilityName(s.visibility)}};
-    if (s.visibility == frontend::Visibility::kPublic) tensor["values"] = s.values.values;
+    if (s.visibility == frontend::Visibility::kPublic) tensor["values"] = ValuesJson(s.values);
     if (s.visibility == frontend::Visibility::kCommitted) {
       tensor["poseidon2_digest"] = frontend::ToHex(s.digest);
     }

@@ -86,14 +86,12 @@ AccuracyReport MeasureAccuracy(const QuantizedModel& model,
     }
     for (size_t o = 0; o < n_outputs; ++o) {
       OutputAccuracy& output = report.outputs[o];
-      for (int64_t i = 0; i < want[o].size(); ++i) {
-        output.max_abs_error =
-            std::max(output.max_abs_error, std::fabs(want[o].values[i] - got[o].values[i]));
+      const std::vector<double> w = want[o].AsDoubles(), g = got[o].AsDoubles();
+      for (size_t i = 0; i < w.size(); ++i) {
+        output.max_abs_error = std::max(output.max_abs_error, std::fabs(w[i] - g[i]));
       }
-      sample_max[o].push_back(MaxAbs(want[o].values));
-      if (output.argmax_agreement >= 0) {
-        output.argmax_agreement += ArgMax(want[o].values) == ArgMax(got[o].values);
-      }
+      sample_max[o].push_back(MaxAbs(w));
+      if (output.argmax_agreement >= 0) output.argmax_agreement += ArgMax(w) == ArgMax(g);
     }
   }
   for (size_t o = 0; o < n_outputs; ++o) report.outputs[o].typical_range = Median(sample_max[o]);

@@ -221,14 +221,19 @@ IndexMap Slice(const Node& node, std::span<const Operand> inputs) {
   Shape shape = in;
   for (size_t i = 0; i < axes.size(); ++i) {
     const int64_t a = NormalizeAxis(axes[i], rank, node.Describe());
-    const int64_t dim = in[a], s = steps[i];
-    if (s == 0) throw FrontendError(fmt::format("{}: step 0", node.Describe()));
-    // Clamp as ONNX does: to [0, dim] going forward, to [-1, dim - 1] going backward.
-    auto clamp = [&](int64_t v) {
-      if (v < 0) v += dim;
-      return s > 0 ? std::clamp<int64_t>(v, 0, dim) : std::clamp<int64_t>(v, -1, dim - 1);
+    const int64_t dim = in[a];
+    if (steps[i] == 0) throw FrontendError(fmt::format("{}: step 0", node.Describe()));
+    if (dim == 0) continue;  // stays empty
+    // A step longer than the dimension takes one element, as one of dim + 1 does (torch
+    // exports open bounds as INT64_MAX and INT64_MIN: nothing below may overflow).
+    const int64_t s = std::clamp<int64_t>(steps[i], -(dim + 1), dim + 1);
+    // Clamp as ONNX does: going forward start and end to [0, dim]; going backward start to
+    // [0, dim - 1] and end to [-1, dim - 1]. Adding dim to a negative bound cannot overflow.
+    auto clamp = [dim](int64_t v, int64_t lo, int64_t hi) {
+      return std::clamp<int64_t>(v < 0 ? v + dim : v, lo, hi);
     };
-    const int64_t b = clamp(starts[i]), e = clamp(ends[i]);
+    const int64_t b = s > 0 ? clamp(starts[i], 0, dim) : clamp(starts[i], 0, dim - 1);
+    const int64_t e = s > 0 ? clamp(ends[i], 0, dim) : clamp(ends[i], -1, dim - 1);
     begin[a] = b;
     step[a] = s;
     shape[a] = s > 0 ? std::max<int64_t>(0, (e - b + s - 1) / s)
@@ -290,7 +295,16 @@ IndexMap Pad(const Node& node, std::span<const Operand> inputs) {
       if (!inputs[2].constant) {
         throw FrontendError(fmt::format("{}: operand 2 must be a constant", node.Describe()));
       }
-      fill = inputs[2].constant->values.at(0);
+      const Tensor& value = *inputs[2].constant;
+      if (value.type != inputs[0].type || value.size() != 1) {
+        throw FrontendError(fmt::format("{}: the pad value must be one {}", node.Describe(),
+                                        ToString(inputs[0].type)));
+      }
+      if (!value.is_float() && std::abs(value.ints[0]) > kExactIntegerDoubles) {
+        throw FrontendError(fmt::format("{}: pad value {} is too large (above 2^53)",
+                                        node.Describe(), value.ints[0]));
+      }
+      fill = value.AsDoubles()[0];
     }
   }
   const std::string mode = node.String("mode", "constant");
@@ -380,8 +394,12 @@ std::vector<Tensor> EvaluateIndexMap(const Node& node, std::span<const Tensor* c
   Tensor out = Tensor::Zeros(map.type, map.shape);
   for (size_t i = 0; i < map.sources.size(); ++i) {
     const ElementSource& s = map.sources[i];
-    out.values[i] =
-        s.operand == ElementSource::kFill ? map.fill : inputs[s.operand]->values[s.index];
+    const bool fill = s.operand == ElementSource::kFill;
+    if (out.is_float()) {
+      out.values[i] = fill ? map.fill : inputs[s.operand]->values[s.index];
+    } else {
+      out.ints[i] = fill ? static_cast<int64_t>(map.fill) : inputs[s.operand]->ints[s.index];
+    }
   }
   return {out};
 }

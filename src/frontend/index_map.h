@@ -23,7 +23,7 @@ struct IndexMap {
   DataType type = DataType::kFloat;
   Shape shape;
   std::vector<ElementSource> sources;  // one per output element, row-major
-  double fill = 0;                     // the value of kFill elements
+  double fill = 0;  // the value of kFill elements (an integer map's is below 2^53: exact)
 };
 
 // Reshape, Flatten, Transpose, Squeeze, Unsqueeze, Concat, Slice, Gather, Pad, Expand, Tile,

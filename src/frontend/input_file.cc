@@ -49,6 +49,15 @@ std::vector<std::vector<Tensor>> ReadInputSamples(const std::string& path, const
       Tensor t = Tensor::Zeros(input.type, input.shape);
       for (int64_t e = 0; e < per_sample; ++e) {
         const nlohmann::json& v = list[s * per_sample + e];
+        if (!t.is_float()) {
+          const bool bool_ok = input.type != DataType::kBool || v == 0 || v == 1;
+          if (!v.is_number_integer() || !bool_ok) {
+            throw FrontendError(fmt::format("{}: value {} is not {}", what, s * per_sample + e,
+                                            input.type == DataType::kBool ? "0 or 1" : "an integer"));
+          }
+          t.ints[e] = v.get<int64_t>();
+          continue;
+        }
         if (!v.is_number() || !std::isfinite(v.get<double>())) {
           throw FrontendError(
               fmt::format("{}: value {} is not a finite number", what, s * per_sample + e));

@@ -836,10 +836,9 @@ std::vector<ModelAir::StatedTensor> ModelAir::Statement(std::span<const M31> pub
     StatedTensor s{t.name, part.is_input, part.visibility, {}, {}};
     const std::span<const M31> words = public_inputs.subspan(part.first, part.count);
     if (part.visibility == Visibility::kPublic) {
-      s.values = Tensor::Zeros(t.type, t.shape);
-      for (size_t i = 0; i < words.size(); ++i) {
-        s.values.values[i] = std::ldexp(static_cast<double>(SignedValue(words[i])), -t.frac_bits);
-      }
+      std::vector<int64_t> q;
+      for (M31 word : words) q.push_back(SignedValue(word));
+      s.values = t.Dequantize(q);
     } else {
       s.digest.assign(words.begin(), words.end());
     }

@@ -45,13 +45,13 @@ DataType TypeOf(int32_t onnx_type, const std::string& what) {
   }
 }
 
-template <class T>
-void AppendRaw(const std::string& raw, std::vector<double>& out) {
+template <class T, class Out>
+void AppendRaw(const std::string& raw, std::vector<Out>& out) {
   const size_t n = raw.size() / sizeof(T);
   for (size_t i = 0; i < n; ++i) {
     T v;
     std::memcpy(&v, raw.data() + i * sizeof(T), sizeof(T));
-    out.push_back(static_cast<double>(v));
+    out.push_back(static_cast<Out>(v));
   }
 }
 
@@ -63,8 +63,9 @@ Tensor TensorFromProto(const onnx::TensorProto& proto, const std::string& what) 
   Tensor t;
   t.type = TypeOf(proto.data_type(), what);
   t.shape.assign(proto.dims().begin(), proto.dims().end());
-  // Values come either as raw little-endian bytes or in the typed field of their type (the
-  // other typed fields are empty, so appending them all is safe).
+  // Values come either as raw little-endian bytes or in the typed field of their type (int32_data
+  // for the narrow integers and bool; the other typed fields are empty, so appending them all is
+  // safe). Integers go straight to int64, never through a double.
   const std::string& raw = proto.raw_data();
   switch (proto.data_type()) {
     case TensorProto::FLOAT:
@@ -74,26 +75,26 @@ Tensor TensorFromProto(const onnx::TensorProto& proto, const std::string& what) 
       AppendRaw<double>(raw, t.values);
       break;
     case TensorProto::INT64:
-      AppendRaw<int64_t>(raw, t.values);
+      AppendRaw<int64_t>(raw, t.ints);
       break;
     case TensorProto::UINT32:
-      AppendRaw<uint32_t>(raw, t.values);
+      AppendRaw<uint32_t>(raw, t.ints);
       break;
     case TensorProto::INT32:
-      AppendRaw<int32_t>(raw, t.values);
+      AppendRaw<int32_t>(raw, t.ints);
       break;
     case TensorProto::INT16:
-      AppendRaw<int16_t>(raw, t.values);
+      AppendRaw<int16_t>(raw, t.ints);
       break;
     case TensorProto::UINT16:
-      AppendRaw<uint16_t>(raw, t.values);
+      AppendRaw<uint16_t>(raw, t.ints);
       break;
     case TensorProto::INT8:
-      AppendRaw<int8_t>(raw, t.values);
+      AppendRaw<int8_t>(raw, t.ints);
       break;
     case TensorProto::UINT8:
     case TensorProto::BOOL:
-      AppendRaw<uint8_t>(raw, t.values);
+      AppendRaw<uint8_t>(raw, t.ints);
       break;
     default:  // FLOAT16 and anything else TypeOf let through
       throw FrontendError(
@@ -101,14 +102,21 @@ Tensor TensorFromProto(const onnx::TensorProto& proto, const std::string& what) 
   }
   t.values.insert(t.values.end(), proto.float_data().begin(), proto.float_data().end());
   t.values.insert(t.values.end(), proto.double_data().begin(), proto.double_data().end());
-  t.values.insert(t.values.end(), proto.int64_data().begin(), proto.int64_data().end());
-  t.values.insert(t.values.end(), proto.uint64_data().begin(), proto.uint64_data().end());
-  t.values.insert(t.values.end(), proto.int32_data().begin(), proto.int32_data().end());
-  if (static_cast<int64_t>(t.values.size()) != NumElements(t.shape)) {
-    throw FrontendError(
-        fmt::format("{}: {} values for shape {}", what, t.values.size(), ShapeToString(t.shape)));
+  t.ints.insert(t.ints.end(), proto.int64_data().begin(), proto.int64_data().end());
+  t.ints.insert(t.ints.end(), proto.int32_data().begin(), proto.int32_data().end());
+  // uint64_data holds UINT32 values (TypeOf refuses UINT64).
+  t.ints.insert(t.ints.end(), proto.uint64_data().begin(), proto.uint64_data().end());
+  if (t.type == DataType::kBool) {
+    for (int64_t& v : t.ints) v = v != 0;
   }
-  if (t.type == DataType::kFloat) {
+  if (t.is_float() ? !t.ints.empty() : !t.values.empty()) {
+    throw FrontendError(fmt::format("{}: holds values of another type than its own", what));
+  }
+  if (t.size() != NumElements(t.shape)) {
+    throw FrontendError(
+        fmt::format("{}: {} values for shape {}", what, t.size(), ShapeToString(t.shape)));
+  }
+  if (t.is_float()) {
     for (double& v : t.values) v = static_cast<float>(v);
   }
   return t;

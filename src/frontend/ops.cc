@@ -87,7 +87,11 @@ std::vector<int64_t> ConstantInts(const Node& node, std::span<const Operand> inp
     throw FrontendError(fmt::format("{}: operand {} must be a constant (an initializer)",
                                     node.Describe(), operand));
   }
-  return inputs[operand].constant->AsInt64s();
+  if (inputs[operand].type != DataType::kInt64) {
+    throw FrontendError(fmt::format("{}: operand {} is {}, not int64", node.Describe(), operand,
+                                    ToString(inputs[operand].type)));
+  }
+  return inputs[operand].constant->ints;
 }
 
 }  // namespace tensorstark::frontend

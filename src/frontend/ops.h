@@ -3,6 +3,7 @@
 // is compared against. Constant folding, `run` and calibration all evaluate through these.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
@@ -33,10 +34,16 @@ struct OpKernel {
   std::vector<OutputInfo> (*infer)(const Node& node, std::span<const Operand> inputs);
   // The outputs from the operands' values (absent operands are null).
   std::vector<Tensor> (*evaluate)(const Node& node, std::span<const Tensor* const> inputs);
+  // How many leading operands must be float: those evaluate computes on as doubles. Import
+  // refuses an int64 or bool operand there (integer values are exact only where a kernel reads
+  // them as integers).
+  size_t float_operands = 0;
   // The outputs depend on the operands' shapes only (Shape, Size): they always fold, and
   // evaluate may be given operands without values.
   bool shape_only = false;
 };
+
+inline constexpr size_t kAllOperands = SIZE_MAX;
 
 // The kernel of an op type, or null if the frontend does not support it.
 const OpKernel* FindOpKernel(const std::string& op_type);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <functional>
 #include <map>
+#include <optional>
 
 #include "frontend/frontend_error.h"
 #include "frontend/ops.h"
@@ -38,6 +39,19 @@ const std::map<std::string, double (*)(double)>& PlainUnaryOps() {
       {"Softsign", [](double x) { return x / (1 + std::fabs(x)); }},
       {"HardSwish", [](double x) { return x * std::clamp(x / 6 + 0.5, 0.0, 1.0); }},
       {"Identity", [](double x) { return x; }},
+  };
+  return ops;
+}
+
+// The unary ops that take integers too, exactly (nullopt: the result overflows int64).
+const std::map<std::string, std::optional<int64_t> (*)(int64_t)>& IntegerUnaryOps() {
+  static const std::map<std::string, std::optional<int64_t> (*)(int64_t)> ops = {
+      {"Abs",
+       [](int64_t x) { return x == INT64_MIN ? std::nullopt : std::optional(std::abs(x)); }},
+      {"Neg", [](int64_t x) { return x == INT64_MIN ? std::nullopt : std::optional(-x); }},
+      {"Relu", [](int64_t x) { return std::optional(std::max<int64_t>(x, 0)); }},
+      {"Sign", [](int64_t x) { return std::optional<int64_t>((x > 0) - (x < 0)); }},
+      {"Identity", [](int64_t x) { return std::optional(x); }},
   };
   return ops;
 }
@@ -95,9 +109,7 @@ const std::map<std::string, ParameterizedUnary>& ParameterizedUnaryOps() {
 
 // Float32 is what ONNX computes in; rounding each result to it keeps folded constants and the
 // reference outputs equal to what an ONNX runtime produces.
-double RoundToType(DataType type, double x) {
-  return type == DataType::kFloat ? static_cast<double>(static_cast<float>(x)) : x;
-}
+double RoundToFloat(double x) { return static_cast<float>(x); }
 
 std::vector<OutputInfo> InferUnary(const Node& node, std::span<const Operand> inputs) {
   if (auto it = ParameterizedUnaryOps().find(node.op_type); it != ParameterizedUnaryOps().end()) {
@@ -110,12 +122,21 @@ std::vector<OutputInfo> InferUnary(const Node& node, std::span<const Operand> in
 }
 
 std::vector<Tensor> EvaluateUnary(const Node& node, std::span<const Tensor* const> inputs) {
+  Tensor out = *inputs[0];
+  if (!out.is_float()) {
+    const auto f = IntegerUnaryOps().at(node.op_type);
+    for (int64_t& x : out.ints) {
+      const std::optional<int64_t> y = f(x);
+      if (!y) throw FrontendError(fmt::format("{}: {} overflows int64", node.Describe(), x));
+      x = *y;
+    }
+    return {out};
+  }
   auto it = ParameterizedUnaryOps().find(node.op_type);
   const UnaryFunction f = it != ParameterizedUnaryOps().end()
                               ? it->second.make(node)
                               : UnaryFunction(PlainUnaryOps().at(node.op_type));
-  Tensor out = *inputs[0];
-  for (double& x : out.values) x = RoundToType(out.type, f(x));
+  for (double& x : out.values) x = RoundToFloat(f(x));
   return {out};
 }
 
@@ -124,7 +145,7 @@ std::vector<OutputInfo> InferDropout(const Node& node, std::span<const Operand> 
   node.CheckAttributes({"seed", "ratio", "is_test"});
   CheckOperandCount(node, inputs, 1, 3);
   if (inputs.size() > 2 && inputs[2].present() &&
-      (!inputs[2].constant || inputs[2].constant->values.at(0) != 0)) {
+      (!inputs[2].constant || inputs[2].constant->AsDoubles().at(0) != 0)) {
     throw FrontendError(fmt::format("{}: training mode is not supported", node.Describe()));
   }
   std::vector<OutputInfo> outputs = {{inputs[0].type, *inputs[0].shape}};
@@ -136,33 +157,86 @@ std::vector<Tensor> EvaluateDropout(const Node& node, std::span<const Tensor* co
   std::vector<Tensor> outputs = {*inputs[0]};
   if (node.outputs.size() > 1) {
     Tensor mask = Tensor::Zeros(DataType::kBool, inputs[0]->shape);
-    std::fill(mask.values.begin(), mask.values.end(), 1.0);
+    std::fill(mask.ints.begin(), mask.ints.end(), 1);
     outputs.push_back(mask);
   }
   return outputs;
 }
 
-using BinaryFunction = double (*)(double, double, DataType);
+// A binary elementwise operator: its float function, and its exact integer one where the
+// operator takes int64 operands (nullopt for an overflow or a division by zero: refused, never
+// wrapped).
+struct BinaryOp {
+  double (*on_floats)(double, double);
+  std::optional<int64_t> (*on_ints)(int64_t, int64_t);  // null: float operands only
+  bool comparison = false;                              // the result is bool
+};
 
-const std::map<std::string, std::pair<BinaryFunction, bool>>& BinaryOps() {
-  // The function, and whether the result is bool (a comparison).
-  static const std::map<std::string, std::pair<BinaryFunction, bool>> ops = {
-      {"Add", {[](double a, double b, DataType) { return a + b; }, false}},
-      {"Sub", {[](double a, double b, DataType) { return a - b; }, false}},
-      {"Mul", {[](double a, double b, DataType) { return a * b; }, false}},
-      {"Div",
-       {[](double a, double b, DataType t) {
-          return t == DataType::kInt64 ? std::trunc(a / b) : a / b;
-        },
-        false}},
-      {"Pow", {[](double a, double b, DataType) { return std::pow(a, b); }, false}},
-      {"Equal", {[](double a, double b, DataType) { return double(a == b); }, true}},
-      {"Less", {[](double a, double b, DataType) { return double(a < b); }, true}},
-      {"LessOrEqual", {[](double a, double b, DataType) { return double(a <= b); }, true}},
-      {"Greater", {[](double a, double b, DataType) { return double(a > b); }, true}},
-      {"GreaterOrEqual", {[](double a, double b, DataType) { return double(a >= b); }, true}},
+std::optional<int64_t> CheckedAdd(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_add_overflow(a, b, &r) ? std::nullopt : std::optional(r);
+}
+
+std::optional<int64_t> CheckedSub(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_sub_overflow(a, b, &r) ? std::nullopt : std::optional(r);
+}
+
+std::optional<int64_t> CheckedMul(int64_t a, int64_t b) {
+  int64_t r;
+  return __builtin_mul_overflow(a, b, &r) ? std::nullopt : std::optional(r);
+}
+
+// Integer Div truncates toward zero, as ONNX runtimes do.
+std::optional<int64_t> CheckedDiv(int64_t a, int64_t b) {
+  if (b == 0 || (a == INT64_MIN && b == -1)) return std::nullopt;
+  return a / b;
+}
+
+// a^n exactly; a negative n truncates 1 / a^|n| toward zero.
+std::optional<int64_t> CheckedPow(int64_t a, int64_t n) {
+  if (n < 0) {
+    if (a == 0) return std::nullopt;
+    return a == 1 ? 1 : a == -1 ? (n % 2 ? -1 : 1) : 0;
+  }
+  int64_t result = 1;
+  for (; n > 0; n >>= 1) {  // square and multiply
+    if ((n & 1) && __builtin_mul_overflow(result, a, &result)) return std::nullopt;
+    if (n > 1 && __builtin_mul_overflow(a, a, &a)) return std::nullopt;
+  }
+  return result;
+}
+
+// An integer base to a float exponent, truncated as a cast to the base's type would; the base
+// must be exact as a double (|a| <= 2^53).
+std::optional<int64_t> PowByFloat(int64_t a, double y) {
+  if (a < -kExactIntegerDoubles || a > kExactIntegerDoubles) return std::nullopt;
+  const double r = std::pow(static_cast<double>(a), y);
+  if (!(r >= -0x1p63 && r < 0x1p63)) return std::nullopt;
+  return static_cast<int64_t>(std::trunc(r));
+}
+
+template <class Compare>
+BinaryOp Comparison() {
+  return {[](double a, double b) { return double(Compare()(a, b)); },
+          [](int64_t a, int64_t b) { return std::optional<int64_t>(Compare()(a, b)); }, true};
+}
+
+const std::map<std::string, BinaryOp>& BinaryOps() {
+  static const std::map<std::string, BinaryOp> ops = {
+      {"Add", {[](double a, double b) { return a + b; }, CheckedAdd}},
+      {"Sub", {[](double a, double b) { return a - b; }, CheckedSub}},
+      {"Mul", {[](double a, double b) { return a * b; }, CheckedMul}},
+      {"Div", {[](double a, double b) { return a / b; }, CheckedDiv}},
+      // The exponent's type may differ from the base's.
+      {"Pow", {[](double a, double b) { return std::pow(a, b); }, CheckedPow}},
+      {"Equal", Comparison<std::equal_to<>>()},
+      {"Less", Comparison<std::less<>>()},
+      {"LessOrEqual", Comparison<std::less_equal<>>()},
+      {"Greater", Comparison<std::greater<>>()},
+      {"GreaterOrEqual", Comparison<std::greater_equal<>>()},
       // PRelu: x, slope.
-      {"PRelu", {[](double x, double slope, DataType) { return x >= 0 ? x : slope * x; }, false}},
+      {"PRelu", {[](double x, double slope) { return x >= 0 ? x : slope * x; }, nullptr}},
   };
   return ops;
 }
@@ -174,32 +248,60 @@ std::vector<OutputInfo> InferBinary(const Node& node, std::span<const Operand> i
     throw FrontendError(fmt::format("{}: operand types {} and {} differ", node.Describe(),
                                     ToString(inputs[0].type), ToString(inputs[1].type)));
   }
-  const bool comparison = BinaryOps().at(node.op_type).second;
-  return {{comparison ? DataType::kBool : inputs[0].type,
+  return {{BinaryOps().at(node.op_type).comparison ? DataType::kBool : inputs[0].type,
            BroadcastShapes(*inputs[0].shape, *inputs[1].shape, node.Describe())}};
 }
 
-// out[i] = f(a[i], b[i]) after broadcasting both to out_shape.
-Tensor Broadcast2(const Tensor& a, const Tensor& b, const Shape& out_shape, DataType out_type,
-                  const std::function<double(double, double)>& f) {
-  const std::vector<int64_t> ia = BroadcastIndices(a.shape, out_shape);
-  const std::vector<int64_t> ib = BroadcastIndices(b.shape, out_shape);
-  Tensor out = Tensor::Zeros(out_type, out_shape);
-  for (size_t i = 0; i < out.values.size(); ++i) {
-    out.values[i] = RoundToType(out_type, f(a.values[ia[i]], b.values[ib[i]]));
+// op(a, b) element by element after broadcasting. The operands have one type, integer only when
+// op has an integer function, except Pow's exponent: read as doubles under a float base, and
+// through PowByFloat under an integer base.
+Tensor ApplyBinary(const Node& node, const BinaryOp& op, const Tensor& a, const Tensor& b) {
+  const Shape shape = BroadcastShapes(a.shape, b.shape, node.Describe());
+  const std::vector<int64_t> ia = BroadcastIndices(a.shape, shape);
+  const std::vector<int64_t> ib = BroadcastIndices(b.shape, shape);
+  Tensor out = Tensor::Zeros(op.comparison ? DataType::kBool : a.type, shape);
+  if (a.is_float()) {
+    const std::vector<double> b_values = b.AsDoubles();
+    for (size_t i = 0; i < ia.size(); ++i) {
+      const double r = op.on_floats(a.values[ia[i]], b_values[ib[i]]);
+      if (op.comparison) {
+        out.ints[i] = r != 0;
+      } else {
+        out.values[i] = RoundToFloat(r);
+      }
+    }
+    return out;
+  }
+  const std::vector<double> b_values = b.AsDoubles();  // for the message, and PowByFloat
+  for (size_t i = 0; i < ia.size(); ++i) {
+    const int64_t x = a.ints[ia[i]];
+    const std::optional<int64_t> r =
+        b.is_float() ? PowByFloat(x, b.values[ib[i]]) : op.on_ints(x, b.ints[ib[i]]);
+    if (!r) {
+      throw FrontendError(fmt::format("{}: {} {} {} has no int64 result (an overflow or a "
+                                      "division by zero)",
+                                      node.Describe(), x, node.op_type, b_values[ib[i]]));
+    }
+    out.ints[i] = *r;
   }
   return out;
 }
 
 std::vector<Tensor> EvaluateBinary(const Node& node, std::span<const Tensor* const> inputs) {
-  const auto [f, comparison] = BinaryOps().at(node.op_type);
-  const DataType type = inputs[0]->type;
-  const Shape shape = BroadcastShapes(inputs[0]->shape, inputs[1]->shape, node.Describe());
-  return {Broadcast2(*inputs[0], *inputs[1], shape, comparison ? DataType::kBool : type,
-                     [f, type](double a, double b) { return f(a, b, type); })};
+  return {ApplyBinary(node, BinaryOps().at(node.op_type), *inputs[0], *inputs[1])};
 }
 
-// Sum, Mean, Max, Min: any number of operands, broadcast together.
+// Sum, Mean, Max, Min: any number of operands, broadcast together. Mean takes floats only.
+const BinaryOp& VariadicStep(const std::string& op_type) {
+  static const BinaryOp max = {[](double a, double b) { return std::max(a, b); },
+                               [](int64_t a, int64_t b) { return std::optional(std::max(a, b)); }};
+  static const BinaryOp min = {[](double a, double b) { return std::min(a, b); },
+                               [](int64_t a, int64_t b) { return std::optional(std::min(a, b)); }};
+  if (op_type == "Max") return max;
+  if (op_type == "Min") return min;
+  return BinaryOps().at("Add");
+}
+
 std::vector<OutputInfo> InferVariadic(const Node& node, std::span<const Operand> inputs) {
   node.CheckAttributes({});
   CheckOperandCount(node, inputs, 1, 1 << 20);
@@ -214,21 +316,11 @@ std::vector<OutputInfo> InferVariadic(const Node& node, std::span<const Operand>
 }
 
 std::vector<Tensor> EvaluateVariadic(const Node& node, std::span<const Tensor* const> inputs) {
-  std::function<double(double, double)> f;
-  if (node.op_type == "Max") {
-    f = [](double a, double b) { return std::max(a, b); };
-  } else if (node.op_type == "Min") {
-    f = [](double a, double b) { return std::min(a, b); };
-  } else {
-    f = [](double a, double b) { return a + b; };
-  }
+  const BinaryOp& step = VariadicStep(node.op_type);
   Tensor acc = *inputs[0];
-  for (const Tensor* input : inputs.subspan(1)) {
-    acc = Broadcast2(acc, *input, BroadcastShapes(acc.shape, input->shape, node.Describe()),
-                     acc.type, f);
-  }
+  for (const Tensor* input : inputs.subspan(1)) acc = ApplyBinary(node, step, acc, *input);
   if (node.op_type == "Mean") {
-    for (double& x : acc.values) x = RoundToType(acc.type, x / inputs.size());
+    for (double& x : acc.values) x = RoundToFloat(x / inputs.size());
   }
   return {acc};
 }
@@ -243,7 +335,11 @@ std::pair<double, double> ClipBounds(const Node& node, std::span<const Operand> 
       throw FrontendError(
           fmt::format("{}: bound operand {} must be a constant", node.Describe(), i));
     }
-    (i == 1 ? lo : hi) = inputs[i].constant->values.at(0);
+    if (inputs[i].type != inputs[0].type) {
+      throw FrontendError(fmt::format("{}: bound operand {} is {}, the input {}", node.Describe(),
+                                      i, ToString(inputs[i].type), ToString(inputs[0].type)));
+    }
+    (i == 1 ? lo : hi) = inputs[i].constant->AsDoubles().at(0);
   }
   return {lo, hi};
 }
@@ -253,14 +349,25 @@ namespace {
 std::vector<OutputInfo> InferClip(const Node& node, std::span<const Operand> inputs) {
   node.CheckAttributes({"min", "max"});
   CheckOperandCount(node, inputs, 1, 3);
+  if (inputs[0].type != DataType::kFloat && node.opset < 12) {
+    throw FrontendError(fmt::format("{}: integer inputs need opset 12", node.Describe()));
+  }
   ClipBounds(node, inputs);
   return {{inputs[0].type, *inputs[0].shape}};
 }
 
 std::vector<Tensor> EvaluateClip(const Node& node, std::span<const Tensor* const> inputs) {
-  const std::vector<Operand> operands = OperandsOf(inputs);
-  const auto [lo, hi] = ClipBounds(node, operands);
   Tensor out = *inputs[0];
+  if (!out.is_float()) {  // integer bounds are operands (opset 12 on), read exactly
+    const Tensor* lo = inputs.size() > 1 ? inputs[1] : nullptr;
+    const Tensor* hi = inputs.size() > 2 ? inputs[2] : nullptr;
+    for (int64_t& x : out.ints) {
+      if (lo) x = std::max(x, lo->ints.at(0));
+      if (hi) x = std::min(x, hi->ints.at(0));
+    }
+    return {out};
+  }
+  const auto [lo, hi] = ClipBounds(node, OperandsOf(inputs));
   for (double& x : out.values) x = std::min(std::max(x, lo), hi);
   return {out};
 }
@@ -268,6 +375,11 @@ std::vector<Tensor> EvaluateClip(const Node& node, std::span<const Tensor* const
 std::vector<OutputInfo> InferWhere(const Node& node, std::span<const Operand> inputs) {
   node.CheckAttributes({});
   CheckOperandCount(node, inputs, 3, 3);
+  if (inputs[0].type != DataType::kBool || inputs[1].type != inputs[2].type) {
+    throw FrontendError(fmt::format("{}: operand types {}, {}, {} (expects bool, T, T)",
+                                    node.Describe(), ToString(inputs[0].type),
+                                    ToString(inputs[1].type), ToString(inputs[2].type)));
+  }
   const Shape shape =
       BroadcastShapes(BroadcastShapes(*inputs[0].shape, *inputs[1].shape, node.Describe()),
                       *inputs[2].shape, node.Describe());
@@ -279,10 +391,14 @@ std::vector<Tensor> EvaluateWhere(const Node& node, std::span<const Tensor* cons
   const std::vector<int64_t> ic = BroadcastIndices(inputs[0]->shape, shape);
   const std::vector<int64_t> ia = BroadcastIndices(inputs[1]->shape, shape);
   const std::vector<int64_t> ib = BroadcastIndices(inputs[2]->shape, shape);
-  Tensor out = Tensor::Zeros(inputs[1]->type, shape);
-  for (size_t i = 0; i < out.values.size(); ++i) {
-    out.values[i] =
-        inputs[0]->values[ic[i]] != 0 ? inputs[1]->values[ia[i]] : inputs[2]->values[ib[i]];
+  const Tensor &condition = *inputs[0], &x = *inputs[1], &y = *inputs[2];
+  Tensor out = Tensor::Zeros(x.type, shape);
+  for (size_t i = 0; i < ic.size(); ++i) {
+    if (x.is_float()) {
+      out.values[i] = condition.ints[ic[i]] ? x.values[ia[i]] : y.values[ib[i]];
+    } else {
+      out.ints[i] = condition.ints[ic[i]] ? x.ints[ia[i]] : y.ints[ib[i]];
+    }
   }
   return {out};
 }
@@ -308,13 +424,32 @@ std::vector<OutputInfo> InferCast(const Node& node, std::span<const Operand> inp
   return {{CastTarget(node), *inputs[0].shape}};
 }
 
+// Float to int64 truncates, and refuses NaN and values outside int64's range (which ONNX leaves
+// undefined); int64 to float rounds to the nearest float32.
 std::vector<Tensor> EvaluateCast(const Node& node, std::span<const Tensor* const> inputs) {
-  Tensor out = *inputs[0];
-  out.type = CastTarget(node);
-  for (double& x : out.values) {
-    if (out.type == DataType::kInt64) x = std::trunc(x);
-    if (out.type == DataType::kBool) x = x != 0;
-    x = RoundToType(out.type, x);
+  const Tensor& in = *inputs[0];
+  Tensor out = Tensor::Zeros(CastTarget(node), in.shape);
+  for (int64_t i = 0; i < in.size(); ++i) {
+    if (!in.is_float()) {
+      const int64_t v = in.ints[i];
+      if (out.is_float()) {
+        out.values[i] = static_cast<float>(v);
+      } else {
+        out.ints[i] = out.type == DataType::kBool ? v != 0 : v;
+      }
+      continue;
+    }
+    const double x = in.values[i];
+    if (out.is_float()) {
+      out.values[i] = x;
+    } else if (out.type == DataType::kBool) {
+      out.ints[i] = x != 0;
+    } else if (x >= -0x1p63 && x < 0x1p63) {  // false for NaN
+      out.ints[i] = static_cast<int64_t>(std::trunc(x));
+    } else {
+      throw FrontendError(
+          fmt::format("{}: element {} ({}) is outside int64's range", node.Describe(), i, x));
+    }
   }
   return {out};
 }
@@ -326,15 +461,21 @@ bool IsUnaryFunctionOp(const std::string& op_type) {
 }
 
 void RegisterElementwiseOps() {
-  for (const auto& [type, f] : PlainUnaryOps()) RegisterOp(type, {InferUnary, EvaluateUnary});
-  for (const auto& [type, entry] : ParameterizedUnaryOps()) {
-    RegisterOp(type, {InferUnary, EvaluateUnary});
+  for (const auto& [type, f] : PlainUnaryOps()) {
+    const bool integers = IntegerUnaryOps().count(type) != 0;
+    RegisterOp(type, {InferUnary, EvaluateUnary, integers ? 0 : kAllOperands});
   }
-  for (const auto& [type, entry] : BinaryOps()) RegisterOp(type, {InferBinary, EvaluateBinary});
-  for (const char* type : {"Sum", "Mean", "Max", "Min"}) {
+  for (const auto& [type, entry] : ParameterizedUnaryOps()) {
+    RegisterOp(type, {InferUnary, EvaluateUnary, kAllOperands});
+  }
+  for (const auto& [type, op] : BinaryOps()) {
+    RegisterOp(type, {InferBinary, EvaluateBinary, op.on_ints ? 0 : kAllOperands});
+  }
+  for (const char* type : {"Sum", "Max", "Min"}) {
     RegisterOp(type, {InferVariadic, EvaluateVariadic});
   }
-  RegisterOp("Dropout", {InferDropout, EvaluateDropout});
+  RegisterOp("Mean", {InferVariadic, EvaluateVariadic, kAllOperands});
+  RegisterOp("Dropout", {InferDropout, EvaluateDropout, 1});
   RegisterOp("Clip", {InferClip, EvaluateClip});
   RegisterOp("Where", {InferWhere, EvaluateWhere});
   RegisterOp("Cast", {InferCast, EvaluateCast});

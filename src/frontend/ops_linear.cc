@@ -315,9 +315,9 @@ LinearForm LinearFormOf(const Node& node, const Shape& x, const Shape& w, const 
 }
 
 void RegisterLinearOps() {
-  RegisterOp("MatMul", {InferMatMul, EvaluateMatMul});
-  RegisterOp("Gemm", {InferGemm, EvaluateGemm});
-  RegisterOp("Conv", {InferConv, EvaluateConv});
+  RegisterOp("MatMul", {InferMatMul, EvaluateMatMul, kAllOperands});
+  RegisterOp("Gemm", {InferGemm, EvaluateGemm, kAllOperands});
+  RegisterOp("Conv", {InferConv, EvaluateConv, kAllOperands});
 }
 
 }  // namespace tensorstark::frontend

@@ -93,8 +93,8 @@ std::vector<Tensor> EvaluateLayerNorm(const Node& node, std::span<const Tensor* 
 }  // namespace
 
 void RegisterNormalizationOps() {
-  RegisterOp("BatchNormalization", {InferBatchNorm, EvaluateBatchNorm});
-  RegisterOp("LayerNormalization", {InferLayerNorm, EvaluateLayerNorm});
+  RegisterOp("BatchNormalization", {InferBatchNorm, EvaluateBatchNorm, kAllOperands});
+  RegisterOp("LayerNormalization", {InferLayerNorm, EvaluateLayerNorm, kAllOperands});
 }
 
 }  // namespace tensorstark::frontend

@@ -61,6 +61,19 @@ std::vector<Tensor> EvaluatePool(const Node& node, std::span<const Tensor* const
   out_shape.insert(out_shape.end(), w.out.begin(), w.out.end());
   Tensor out = Tensor::Zeros(x.type, out_shape);
   const int64_t planes = x.shape[0] * x.shape[1], in_size = NumElements(w.in);
+  if (!x.is_float()) {  // MaxPool of integers (the only pool that takes them), exactly
+    for (int64_t p = 0; p < planes; ++p) {
+      for (int64_t o = 0; o < w.out_size(); ++o) {
+        int64_t acc = INT64_MIN;
+        for (int64_t k = 0; k < w.kernel_size(); ++k) {
+          const int64_t i = w.InputIndex(o, k);
+          if (i >= 0) acc = std::max(acc, x.ints[p * in_size + i]);
+        }
+        out.ints[p * w.out_size() + o] = acc;
+      }
+    }
+    return {out};
+  }
   for (int64_t p = 0; p < planes; ++p) {
     for (int64_t o = 0; o < w.out_size(); ++o) {
       double acc = max ? -INFINITY : 0.0;
@@ -101,7 +114,7 @@ ReductionWindows PoolWindowsOf(const Node& node, const Shape& x) {
 
 void RegisterPoolOps() {
   for (const char* type : {"MaxPool", "AveragePool", "GlobalMaxPool", "GlobalAveragePool"}) {
-    RegisterOp(type, {InferPool, EvaluatePool});
+    RegisterOp(type, {InferPool, EvaluatePool, type == std::string("MaxPool") ? 0 : kAllOperands});
   }
 }
 

@@ -114,7 +114,7 @@ std::vector<Tensor> EvaluateArg(const Node& node, std::span<const Tensor* const>
       const double v = x.values[base + i * inner], b = x.values[base + best * inner];
       if (max ? (v > b || (last && v == b)) : (v < b || (last && v == b))) best = i;
     }
-    out.values[o] = static_cast<double>(best);
+    out.ints[o] = best;
   }
   return {out};
 }
@@ -180,12 +180,12 @@ ReductionWindows AxisWindowsOf(const Node& node, std::span<const Operand> inputs
 
 void RegisterReduceOps() {
   for (const char* type : {"ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin"}) {
-    RegisterOp(type, {InferReduce, EvaluateReduce});
+    RegisterOp(type, {InferReduce, EvaluateReduce, 1});
   }
-  RegisterOp("ArgMax", {InferArg, EvaluateArg});
-  RegisterOp("ArgMin", {InferArg, EvaluateArg});
-  RegisterOp("Softmax", {InferSoftmax, EvaluateSoftmax});
-  RegisterOp("LogSoftmax", {InferSoftmax, EvaluateSoftmax});
+  RegisterOp("ArgMax", {InferArg, EvaluateArg, kAllOperands});
+  RegisterOp("ArgMin", {InferArg, EvaluateArg, kAllOperands});
+  RegisterOp("Softmax", {InferSoftmax, EvaluateSoftmax, kAllOperands});
+  RegisterOp("LogSoftmax", {InferSoftmax, EvaluateSoftmax, kAllOperands});
 }
 
 }  // namespace tensorstark::frontend

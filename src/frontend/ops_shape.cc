@@ -37,33 +37,41 @@ std::vector<OutputInfo> InferSize(const Node& node, std::span<const Operand> inp
 }
 
 std::vector<Tensor> EvaluateSize(const Node&, std::span<const Tensor* const> inputs) {
-  return {Tensor::Scalar(DataType::kInt64, static_cast<double>(NumElements(inputs[0]->shape)))};
+  return {Tensor{DataType::kInt64, {}, {}, {NumElements(inputs[0]->shape)}}};
 }
 
 std::vector<OutputInfo> InferConstantOfShape(const Node& node, std::span<const Operand> inputs) {
   node.CheckAttributes({"value"});
   CheckOperandCount(node, inputs, 1, 1);
   const DataType type = node.Has("value") ? node.TensorAttribute("value").type : DataType::kFloat;
-  return {{type, ConstantInts(node, inputs, 0)}};
+  const Shape shape = ConstantInts(node, inputs, 0);
+  if (std::any_of(shape.begin(), shape.end(), [](int64_t d) { return d < 0; })) {
+    throw FrontendError(
+        fmt::format("{}: shape {} has a negative dimension", node.Describe(), ShapeToString(shape)));
+  }
+  return {{type, shape}};
 }
 
 std::vector<Tensor> EvaluateConstantOfShape(const Node& node,
                                             std::span<const Tensor* const> inputs) {
-  const Tensor value =
-      node.Has("value") ? node.TensorAttribute("value") : Tensor::Scalar(DataType::kFloat, 0);
+  const Tensor value = node.Has("value") ? node.TensorAttribute("value") : Tensor::Scalar(0);
   if (value.size() != 1) {
     throw FrontendError(fmt::format("{}: value must have one element", node.Describe()));
   }
-  Tensor out = Tensor::Zeros(value.type, inputs[0]->AsInt64s());
-  std::fill(out.values.begin(), out.values.end(), value.values[0]);
+  Tensor out = Tensor::Zeros(value.type, inputs[0]->ints);
+  if (value.is_float()) {
+    std::fill(out.values.begin(), out.values.end(), value.values[0]);
+  } else {
+    std::fill(out.ints.begin(), out.ints.end(), value.ints[0]);
+  }
   return {out};
 }
 
 }  // namespace
 
 void RegisterShapeOps() {
-  RegisterOp("Shape", {InferShape, EvaluateShape, /*shape_only=*/true});
-  RegisterOp("Size", {InferSize, EvaluateSize, /*shape_only=*/true});
+  RegisterOp("Shape", {.infer = InferShape, .evaluate = EvaluateShape, .shape_only = true});
+  RegisterOp("Size", {.infer = InferSize, .evaluate = EvaluateSize, .shape_only = true});
   RegisterOp("ConstantOfShape", {InferConstantOfShape, EvaluateConstantOfShape});
 }
 

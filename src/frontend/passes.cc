@@ -47,6 +47,10 @@ void InferShapesAndFoldConstants(Graph& graph) {
         continue;
       }
       const Value& v = graph.value(id);
+      if (operands.size() < kernel->float_operands && v.type != DataType::kFloat) {
+        throw FrontendError(fmt::format("{}: operand {} is {}; this operator takes float values",
+                                        node.Describe(), operands.size(), ToString(v.type)));
+      }
       operands.push_back({v.type, &v.shape, v.constant ? &*v.constant : nullptr});
       all_constant = all_constant && v.constant.has_value();
     }
@@ -61,7 +65,7 @@ void InferShapesAndFoldConstants(Graph& graph) {
     }
     if (kernel->shape_only) {
       const Value& v = graph.value(node.inputs.at(0));
-      const Tensor shape_only{v.type, v.shape, {}};
+      const Tensor shape_only{v.type, v.shape, {}, {}};
       const Tensor* operand = &shape_only;
       graph.value(node.outputs[0]).constant = kernel->evaluate(node, {&operand, 1})[0];
       continue;

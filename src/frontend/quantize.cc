@@ -135,16 +135,29 @@ class Quantizer {
       throw FrontendError(
           fmt::format("{}: operand '{}' has no value", node.Describe(), value.name));
     }
-    views_[id] = QuantizeConstant(id, value.constant->values);
+    views_[id] = value.constant->is_float() ? QuantizeConstant(id, value.constant->values)
+                                            : IntegerConstant(node, id, value.constant->ints);
     return *views_[id];
+  }
+
+  // Integer constants are exact at scale 1, within the bound every proven value keeps.
+  View IntegerConstant(const Node& node, ValueId id, const std::vector<int64_t>& values) {
+    int64_t max_abs = 0;
+    for (int64_t v : values) {
+      if (v <= -(int64_t{1} << activation_bound()) || v >= int64_t{1} << activation_bound()) {
+        throw FrontendError(fmt::format("{}: integer constant '{}' holds {}, beyond ±2^{}",
+                                        node.Describe(), graph_.value(id).name, v,
+                                        activation_bound()));
+      }
+      max_abs = std::max(max_abs, std::abs(v));
+    }
+    return AddTensor(id, QTensor::Kind::kConstant, 0, CeilLog2(max_abs + 1.0) + 1, values);
   }
 
   View QuantizeConstant(ValueId id, const std::vector<double>& values) {
     double max_abs = 0;
     for (double x : values) max_abs = std::max(max_abs, std::fabs(x));
-    const int frac = graph_.value(id).type == DataType::kFloat
-                         ? options_.weight_bits - 1 - CeilLog2(max_abs)
-                         : 0;
+    const int frac = options_.weight_bits - 1 - CeilLog2(max_abs);
     std::vector<int64_t> q;
     int64_t max_q = 0;
     for (double x : values) {

@@ -37,12 +37,7 @@ class Interpreter {
     for (size_t i = 0; i < inputs.size(); ++i) SetInput(model_.inputs[i], inputs[i]);
     for (const QOp& op : model_.ops) std::visit([this](const auto& o) { Apply(o); }, op);
     for (TensorId id : model_.outputs) {
-      const QTensor& t = model_.tensor(id);
-      Tensor out = Tensor::Zeros(t.type, t.shape);
-      for (int64_t i = 0; i < t.size(); ++i) {
-        out.values[i] = std::ldexp(static_cast<double>(run_.values[id][i]), -t.frac_bits);
-      }
-      run_.outputs.push_back(std::move(out));
+      run_.outputs.push_back(model_.tensor(id).Dequantize(run_.values[id]));
     }
     return std::move(run_);
   }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -252,6 +253,17 @@ QTensor TensorFromJson(const json& j) {
 }  // namespace
 
 double QTensor::scale() const { return std::ldexp(1.0, -frac_bits); }
+
+Tensor QTensor::Dequantize(std::span<const int64_t> q) const {
+  assert(static_cast<int64_t>(q.size()) == size() && (type == DataType::kFloat || frac_bits == 0));
+  Tensor out{type, shape, {}, {}};
+  if (!out.is_float()) {
+    out.ints.assign(q.begin(), q.end());
+    return out;
+  }
+  for (int64_t v : q) out.values.push_back(std::ldexp(static_cast<double>(v), -frac_bits));
+  return out;
+}
 
 int64_t Clamp::Apply(int64_t q) const {
   if (lo) q = std::max(q, *lo);

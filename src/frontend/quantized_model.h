@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -40,6 +41,9 @@ struct QTensor {
 
   int64_t size() const { return NumElements(shape); }
   double scale() const;  // 2^-frac_bits, the real value of q = 1
+  // The tensor of real values that quantized values q (size() of them) stand for: q · 2^-frac_bits
+  // for a float tensor, q itself for an integer one (at scale 1).
+  Tensor Dequantize(std::span<const int64_t> q) const;
 };
 
 // floor((v + RoundingOffset(shift)) / 2^shift) rounds v / 2^shift to nearest: every rescale's

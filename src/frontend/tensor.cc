@@ -41,17 +41,21 @@ std::vector<int64_t> Strides(const Shape& shape) {
 
 Tensor Tensor::Zeros(DataType type, Shape shape) {
   const int64_t n = NumElements(shape);
-  return {type, std::move(shape), std::vector<double>(n, 0.0)};
+  Tensor t{type, std::move(shape), {}, {}};
+  if (t.is_float()) {
+    t.values.assign(n, 0.0);
+  } else {
+    t.ints.assign(n, 0);
+  }
+  return t;
 }
 
 Tensor Tensor::Int64s(const std::vector<int64_t>& values) {
-  return {DataType::kInt64,
-          {static_cast<int64_t>(values.size())},
-          std::vector<double>(values.begin(), values.end())};
+  return {DataType::kInt64, {static_cast<int64_t>(values.size())}, {}, values};
 }
 
-std::vector<int64_t> Tensor::AsInt64s() const {
-  return std::vector<int64_t>(values.begin(), values.end());
+std::vector<double> Tensor::AsDoubles() const {
+  return is_float() ? values : std::vector<double>(ints.begin(), ints.end());
 }
 
 Shape BroadcastShapes(const Shape& a, const Shape& b, const std::string& what) {

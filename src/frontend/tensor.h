@@ -1,6 +1,6 @@
-// Tensors of the frontend's graph IR: a shape, an element type and the values. Values are kept as
-// doubles whatever the ONNX type, which holds every float32 and every integer below 2^53 exactly;
-// the type still matters for the semantics (integer division, casts, comparisons' outputs).
+// Tensors of the frontend's graph IR: a shape, an element type and the values. Float values are
+// kept as doubles (each one a float32, as ONNX computes); int64 and bool values as int64_t, exactly:
+// torch exports open slice bounds as INT64_MAX, which no double holds.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +11,9 @@ namespace tensorstark::frontend {
 
 using Shape = std::vector<int64_t>;
 
+// Integers up to this magnitude are exact as doubles.
+inline constexpr int64_t kExactIntegerDoubles = int64_t{1} << 53;
+
 enum class DataType : uint8_t { kFloat, kInt64, kBool };
 
 std::string ToString(DataType type);
@@ -20,19 +23,27 @@ int64_t NumElements(const Shape& shape);
 // Row-major strides, in elements.
 std::vector<int64_t> Strides(const Shape& shape);
 
+// Row-major values, NumElements(shape) of them, in `values` for kFloat and in `ints` for kInt64
+// and kBool (0 or 1); the other vector is empty.
 struct Tensor {
   DataType type = DataType::kFloat;
   Shape shape;
-  std::vector<double> values;  // row-major, NumElements(shape) of them
+  std::vector<double> values;
+  std::vector<int64_t> ints = {};  // may be left out when initializing a float tensor
 
   static Tensor Zeros(DataType type, Shape shape);
-  static Tensor Scalar(DataType type, double value) { return {type, {}, {value}}; }
+  static Tensor Scalar(double value) { return {DataType::kFloat, {}, {value}, {}}; }
   // A 1-D int64 tensor, the form of ONNX's shape and axes operands.
   static Tensor Int64s(const std::vector<int64_t>& values);
 
-  int64_t size() const { return static_cast<int64_t>(values.size()); }
+  bool is_float() const { return type == DataType::kFloat; }
+  int64_t size() const {
+    return static_cast<int64_t>(is_float() ? values.size() : ints.size());
+  }
   int64_t rank() const { return static_cast<int64_t>(shape.size()); }
-  std::vector<int64_t> AsInt64s() const;
+  // The values as doubles whatever the type, for reports and comparisons with float references
+  // (an integer above 2^53 is rounded).
+  std::vector<double> AsDoubles() const;
 };
 
 // The broadcast shape of two shapes under ONNX's multidirectional (numpy) rules; throws

@@ -3,8 +3,8 @@
 # proof with one flipped byte and a proof checked against another model are rejected; zero
 # knowledge, committed and private inputs and outputs (only zero-knowledge verifiers for them),
 # compile's defaults (private inputs and weights); compile refuses, writing nothing, a model it
-# cannot prove and one a calibration outlier would make imprecise (unless --force); bad input gets
-# a one-line error and exit code 1 (2 for usage).
+# cannot prove and one a calibration outlier would make imprecise (unless --force); open-ended
+# slices prove numpy's outputs; bad input gets a one-line error and exit code 1 (2 for usage).
 # usage: model_commands_test.sh TENSORSTARK EXAMPLES_DIR FRONTEND_TEST_DATA_DIR
 set -euo pipefail
 ts=$1
@@ -179,6 +179,24 @@ expect_error 1 "verifying model" "$ts" run "$work/private.verifying.tsm" --input
   --profile test >/dev/null 2>&1
 expect_error 1 "invalid" "$ts" verify "$work/private.verifying.tsm" "$work/other_private.bin" \
   --min-security-bits 0
+
+# Slices as torch exports them (end = INT64_MAX): the verified outputs are numpy's.
+for name in open_slices last_slice; do
+  dir=$test_models/$name
+  "$ts" compile "$dir/model.onnx" -o "$work/$name.tsm" --calibration "$dir/calibration.json" \
+    --visibility "$public" >/dev/null
+  "$ts" prove "$work/$name.tsm" --input "$dir/input.json" -o "$work/$name.bin" --profile test \
+    >/dev/null 2>&1
+  "$ts" verify "$work/$name.tsm" "$work/$name.bin" --min-security-bits 0 --json \
+    >"$work/$name.json" || fail "the $name proof does not verify"
+  python3 -c "
+import json, sys
+stated = [t for t in json.load(open(sys.argv[1]))['public']['tensors'] if t['kind'] == 'output']
+want = json.load(open(sys.argv[2]))['output_data'][0]
+got = stated[0]['values']
+assert len(got) == len(want) and all(abs(g - w) < 0.01 for g, w in zip(got, want)), (got, want)
+" "$work/$name.json" "$dir/float_outputs.json" || fail "$name: the proof states other outputs than numpy's"
+done
 
 # compile refuses, writing nothing, a model the prover cannot prove, and one whose output a
 # calibration outlier would make imprecise; --force compiles the latter anyway.

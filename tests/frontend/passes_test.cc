@@ -1,13 +1,17 @@
-// Graph passes and index maps on graphs built by hand.
+// Graph passes, index maps and integer constant folding on graphs built by hand.
 #include "frontend/passes.h"
 
 #include <doctest/doctest.h>
 
+#include <cmath>
+#include <map>
 #include <random>
+#include <tuple>
 
 #include "frontend/float_eval.h"
 #include "frontend/frontend_error.h"
 #include "frontend/index_map.h"
+#include "frontend/ops.h"
 
 namespace tensorstark::frontend {
 namespace {
@@ -96,6 +100,23 @@ TEST_CASE("index maps of shape operators") {
       {Tensor::Int64s({-1}), Tensor::Int64s({-10}), Tensor::Int64s({0}), Tensor::Int64s({-2})});
   CHECK(Sources(s) == std::vector<int64_t>{4, 2, 0});
 
+  // Bounds and steps at int64's extremes, as torch exports open slices: no overflow, ONNX's
+  // clamping (x[6:], x[-1:], x[::-1], x[::INT64_MAX], and backwards from before the start).
+  constexpr int64_t kMax = INT64_MAX, kMin = INT64_MIN;
+  const auto slice_of = [&](int64_t start, int64_t end, int64_t step) {
+    return Sources(MapOf(slice, {8},
+                         {Tensor::Int64s({start}), Tensor::Int64s({end}), Tensor::Int64s({0}),
+                          Tensor::Int64s({step})}));
+  };
+  CHECK(slice_of(6, kMax, 1) == std::vector<int64_t>{6, 7});
+  CHECK(slice_of(-1, kMax, 1) == std::vector<int64_t>{7});
+  CHECK(slice_of(-1, kMin, -1) == std::vector<int64_t>{7, 6, 5, 4, 3, 2, 1, 0});
+  CHECK(slice_of(0, kMax, kMax) == std::vector<int64_t>{0});
+  CHECK(slice_of(kMax, kMin, kMin) == std::vector<int64_t>{7});
+  CHECK(slice_of(kMin, kMin, -1) == std::vector<int64_t>{0});  // start clamps to 0 backwards
+  CHECK(slice_of(kMin, kMax, 1) == std::vector<int64_t>{0, 1, 2, 3, 4, 5, 6, 7});
+  CHECK(MapOf(slice, {0}, {Tensor::Int64s({0}), Tensor::Int64s({kMax})}).shape == Shape{0});
+
   Node pad{"p", "Pad", 13, {}, {}, {{"mode", std::string("reflect")}}};
   CHECK(Sources(MapOf(pad, {3}, {Tensor::Int64s({2, 1})})) ==
         std::vector<int64_t>{2, 1, 0, 1, 2, 1});
@@ -111,6 +132,62 @@ TEST_CASE("index maps of shape operators") {
   Node reshape{"r", "Reshape", 13, {}, {}, {}};
   CHECK(MapOf(reshape, {2, 3, 4}, {Tensor::Int64s({0, -1})}).shape == Shape{2, 12});
   CHECK_THROWS_AS(MapOf(reshape, {2, 3}, {Tensor::Int64s({4, -1})}), FrontendError);
+}
+
+// One node on constant operands, evaluated as constant folding does.
+using Attributes = std::map<std::string, Attribute>;
+
+Tensor Fold(const std::string& op_type, const std::vector<Tensor>& operands,
+            Attributes attributes = {}) {
+  const Node node{"n", op_type, 13, {}, {0}, std::move(attributes)};
+  std::vector<const Tensor*> inputs;
+  for (const Tensor& t : operands) inputs.push_back(&t);
+  return EvaluateNode(node, inputs).at(0);
+}
+
+TEST_CASE("integer constants fold exactly, and an integer result that does not exist is refused") {
+  constexpr int64_t kMax = INT64_MAX;
+  // Through a double, kMax - 1 + 1 would be 2^63, and 2^60 + 1 would lose its 1.
+  CHECK(Fold("Add", {Tensor::Int64s({kMax - 1}), Tensor::Int64s({1})}).ints == std::vector{kMax});
+  CHECK(Fold("Mul", {Tensor::Int64s({(int64_t{1} << 40) + 1}), Tensor::Int64s({1 << 20})}).ints ==
+        std::vector<int64_t>{(int64_t{1} << 60) + (1 << 20)});
+  CHECK(Fold("Div", {Tensor::Int64s({-7, 7}), Tensor::Int64s({2})}).ints ==
+        std::vector<int64_t>{-3, 3});
+  CHECK(Fold("Pow", {Tensor::Int64s({3, -2}), Tensor::Int64s({4, 3})}).ints ==
+        std::vector<int64_t>{81, -8});
+  CHECK(Fold("Less", {Tensor::Int64s({kMax - 1}), Tensor::Int64s({kMax})}).ints ==
+        std::vector<int64_t>{1});
+  CHECK(Fold("Neg", {Tensor::Int64s({kMax})}).ints == std::vector<int64_t>{-kMax});
+  for (const auto& [op, a, b] : {std::tuple{"Add", kMax, int64_t{1}}, {"Mul", kMax, int64_t{2}},
+                                 {"Div", int64_t{1}, int64_t{0}}, {"Pow", int64_t{2}, int64_t{63}}}) {
+    CAPTURE(op);
+    CHECK_THROWS_WITH_AS(Fold(op, {Tensor::Int64s({a}), Tensor::Int64s({b})}),
+                         doctest::Contains("has no int64 result"), FrontendError);
+  }
+  CHECK_THROWS_WITH_AS(Fold("Neg", {Tensor::Int64s({INT64_MIN})}),
+                       doctest::Contains("overflows int64"), FrontendError);
+
+  // Cast truncates toward zero and refuses what int64 cannot hold.
+  const Attributes to_int64 = {{"to", int64_t{7}}};
+  CHECK(Fold("Cast", {Tensor{DataType::kFloat, {2}, {-2.7, 2.7}}}, to_int64).ints ==
+        std::vector<int64_t>{-2, 2});
+  for (double x : {std::nan(""), 0x1p63, -0x1p64}) {
+    CHECK_THROWS_WITH_AS(Fold("Cast", {Tensor::Scalar(x)}, to_int64),
+                         doctest::Contains("outside int64's range"), FrontendError);
+  }
+  CHECK(Fold("Cast", {Tensor::Int64s({kMax})}, {{"to", int64_t{1}}}).values ==
+        std::vector<double>{0x1p63});  // the nearest float32, as ONNX defines it
+}
+
+TEST_CASE("an operator that computes on floats refuses an integer operand at import") {
+  Graph g;
+  const ValueId x = Constant(g, "x", Tensor::Int64s({1, 2}));
+  const ValueId y = g.AddValue({"y", DataType::kFloat, {}, {}});
+  g.nodes.push_back({"sig", "Sigmoid", 13, {x}, {y}, {}});
+  g.outputs = {y};
+  CHECK_THROWS_WITH_AS(InferShapesAndFoldConstants(g),
+                       "node 'sig' (Sigmoid): operand 0 is int64; this operator takes float values",
+                       FrontendError);
 }
 
 TEST_CASE("unsupported attributes and non-constant operands are named in the error") {

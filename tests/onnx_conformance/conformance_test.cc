@@ -36,10 +36,19 @@ namespace fs = std::filesystem;
 using Channel = hash::Blake2sChannel;
 using Hasher = hash::Blake2sMerkleHasher;
 
+// Float outputs within the quantization's tolerance; integer outputs (ArgMax's indices) exactly.
 std::string Compare(const Tensor& got, const Tensor& want, int frac_bits) {
-  if (NumElements(got.shape) != NumElements(want.shape)) {
-    return fmt::format("shape {} instead of {}", ShapeToString(got.shape),
-                       ShapeToString(want.shape));
+  if (got.shape != want.shape || got.type != want.type) {
+    return fmt::format("{} {} instead of {} {}", ToString(got.type), ShapeToString(got.shape),
+                       ToString(want.type), ShapeToString(want.shape));
+  }
+  if (!got.is_float()) {
+    for (int64_t i = 0; i < got.size(); ++i) {
+      if (got.ints[i] != want.ints[i]) {
+        return fmt::format("element {} is {} instead of {}", i, got.ints[i], want.ints[i]);
+      }
+    }
+    return "";
   }
   double max_abs = 0;
   for (double w : want.values) max_abs = std::max(max_abs, std::fabs(w));
