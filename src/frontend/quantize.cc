@@ -22,8 +22,10 @@ namespace tensorstark::frontend {
 namespace {
 
 using air::kAccumulatorBits;
-// The precision of the multiplier that divides a windowed sum by its count.
+// The precision of the multiplier that divides a windowed sum by its count: 12 bits, fewer (down
+// to 8) where a wide window of values at full bound would otherwise overflow the accumulator.
 constexpr int kMultiplierBits = 12;
+constexpr int kMinMultiplierBits = 8;
 
 // How the operators that read a graph value see it: where each element lives, and its scale.
 struct View {
@@ -693,12 +695,26 @@ class Quantizer {
   }
 
   // A windowed sum's multipliers and shift: out = floor((Σ · m + round) / 2^shift) with
-  // m / 2^shift ≈ 2^(frac - x.frac) / divisor, checked against overflow.
+  // m / 2^shift ≈ 2^(frac - x.frac) / divisor, with the most multiplier bits that cannot overflow.
   void SetAverage(ReduceOp& op, const std::vector<int64_t>& divisors, const View& x, int frac,
                   const std::string& what) {
+    for (int bits = kMultiplierBits; bits >= kMinMultiplierBits; --bits) {
+      SetAverageMultipliers(op, divisors, x, frac, bits, what);
+      if (static_cast<double>(op.window) * std::ldexp(1.0, x.bound_bits) *
+                  *std::max_element(op.multiplier.begin(), op.multiplier.end()) +
+              RoundingOffset(op.shift) <
+          std::ldexp(1.0, kAccumulatorBits)) {
+        return;
+      }
+    }
+    throw FrontendError(fmt::format("{}: the sum could overflow the field", what));
+  }
+
+  void SetAverageMultipliers(ReduceOp& op, const std::vector<int64_t>& divisors, const View& x,
+                             int frac, int multiplier_bits, const std::string& what) {
     const int64_t max_divisor = *std::max_element(divisors.begin(), divisors.end());
     op.shift = std::clamp(
-        kMultiplierBits + CeilLog2(static_cast<double>(max_divisor)) + x.frac_bits - frac, 0,
+        multiplier_bits + CeilLog2(static_cast<double>(max_divisor)) + x.frac_bits - frac, 0,
         air::kMaxRescaleShift);
     op.multiplier.clear();
     for (int64_t d : divisors) {
@@ -711,14 +727,8 @@ class Quantizer {
       for (int64_t& m : op.multiplier) m /= 2;
       --op.shift;
     }
-    const int64_t max_m = *std::max_element(op.multiplier.begin(), op.multiplier.end());
     if (*std::min_element(op.multiplier.begin(), op.multiplier.end()) <= 0) {
       throw FrontendError(fmt::format("{}: averages over too many elements for its scales", what));
-    }
-    if (static_cast<double>(op.window) * std::ldexp(1.0, x.bound_bits) * max_m +
-            RoundingOffset(op.shift) >=
-        std::ldexp(1.0, kAccumulatorBits)) {
-      throw FrontendError(fmt::format("{}: the sum could overflow the field", what));
     }
   }
 

@@ -1,0 +1,304 @@
+#!/usr/bin/python3
+"""Property test of the frontend: random small ONNX graphs of the operators the quantizer
+supports (slices with negative, open and int64-extreme bounds and steps, concatenations,
+broadcasting arithmetic with constants, MatMul/Gemm, activations, reshapes, transposes, gathers
+with negative indices, pads, tiles, reductions, softmax) are compiled, proved and verified by the
+CLI, and the outputs the proof states are compared with numpy's evaluation of the same graph,
+which shares no code with the frontend. Each graph declares the output shape numpy computes, which
+compile checks against its own inference.
+
+usage: random_graphs_test.py TENSORSTARK [--graphs N] [--seed S] [--keep DIR]
+Needs Debian's python3-onnx and python3-numpy (scripts/setup.sh installs them)."""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+INT64_MAX = int(np.iinfo(np.int64).max)
+INT64_MIN = int(np.iinfo(np.int64).min)
+CALIBRATION_SAMPLES = 16
+
+
+class Graph:
+    """A chain of steps on one tensor: ONNX nodes, and the numpy function of each step."""
+
+    def __init__(self, rng, input_shape):
+        self.rng = rng
+        self.input_shape = input_shape
+        self.nodes, self.initializers, self.steps, self.ops = [], [], [], []
+        self.current = "input"
+        self.count = 0
+
+    def fresh(self, base):
+        self.count += 1
+        return f"{base}_{self.count}"
+
+    def const(self, value):
+        name = self.fresh("c")
+        self.initializers.append(numpy_helper.from_array(np.asarray(value), name))
+        return name
+
+    def ints(self, values):
+        return self.const(np.array(values, dtype=np.int64))
+
+    def floats(self, values):
+        return self.const(np.asarray(values, dtype=np.float32))
+
+    def add(self, op, extra_inputs, fn, **attributes):
+        """One node reading the current tensor and `extra_inputs`; fn is its numpy function."""
+        out = self.fresh(op.lower())
+        self.nodes.append(helper.make_node(op, [self.current] + extra_inputs, [out], **attributes))
+        self.finish_step(op, out, fn)
+
+    def finish_step(self, label, out, fn):
+        self.steps.append(fn)
+        self.ops.append(label)
+        self.current = out
+
+    def evaluate(self, x):
+        for fn in self.steps:
+            x = np.asarray(fn(x), dtype=np.float32)
+        return x
+
+    def shape(self):
+        return self.evaluate(np.zeros(self.input_shape, dtype=np.float32)).shape
+
+
+def slice_bounds(rng, dim):
+    """A start, end and step whose numpy slice is not empty (numpy and ONNX agree on these)."""
+    while True:
+        step = int(rng.choice([1, 1, 2, -1, -2, INT64_MAX, INT64_MIN]))
+        if step > 0:
+            start = int(rng.choice([0, 1, -1, -dim, int(rng.integers(-dim, dim)), INT64_MIN]))
+            end = int(rng.choice([INT64_MAX, dim, -1, int(rng.integers(-dim, dim + 1))]))
+        else:
+            start = int(rng.choice([-1, dim - 1, int(rng.integers(-dim, dim)), INT64_MAX]))
+            end = int(rng.choice([INT64_MIN, -dim - 1, int(rng.integers(-dim - 1, dim))]))
+        if len(range(dim)[slice(start, end, step)]) > 0:
+            return start, end, step
+
+
+def add_slice(g, shape):
+    axis = int(g.rng.integers(0, len(shape)))
+    start, end, step = slice_bounds(g.rng, shape[axis])
+    index = [slice(None)] * len(shape)
+    index[axis] = slice(start, end, step)
+    g.add("Slice", [g.ints([start]), g.ints([end]), g.ints([axis]), g.ints([step])],
+          lambda x, index=tuple(index): x[index])
+
+
+def add_concat_of_slices(g, shape):
+    """cat([x[..., :a], x[..., b:]]) as torch writes it, with end = INT64_MAX."""
+    dim = shape[-1]
+    a, b = int(g.rng.integers(1, dim + 1)), int(g.rng.integers(0, dim))
+    head, tail, out = g.fresh("head"), g.fresh("tail"), g.fresh("concat")
+    g.nodes += [
+        helper.make_node("Slice", [g.current, g.ints([0]), g.ints([a]), g.ints([-1])], [head]),
+        helper.make_node("Slice", [g.current, g.ints([b]), g.ints([INT64_MAX]), g.ints([-1])],
+                         [tail]),
+        helper.make_node("Concat", [head, tail], [out], axis=-1)]
+    g.finish_step("Slice+Concat", out,
+                  lambda x: np.concatenate([x[..., :a], x[..., b:]], axis=-1))
+
+
+def add_arithmetic(g, shape):
+    op = str(g.rng.choice(["Add", "Sub", "Mul", "Div"]))
+    # A constant that broadcasts: a scalar, the last axis, or a 1 in front.
+    const_shape = [[], [shape[-1]], [1] * (len(shape) - 1) + [shape[-1]]][int(g.rng.integers(0, 3))]
+    if op == "Div":
+        c = g.rng.uniform(0.5, 2.0, const_shape) * g.rng.choice([-1, 1], const_shape)
+    else:
+        c = g.rng.normal(0, 1, const_shape)
+    c = np.asarray(c, dtype=np.float32)
+    fn = {"Add": np.add, "Sub": np.subtract, "Mul": np.multiply, "Div": np.divide}[op]
+    g.add(op, [g.floats(c)], lambda x: fn(x, c))
+
+
+def add_linear(g, shape):
+    k, m = shape[-1], int(g.rng.integers(2, 13))
+    w = g.rng.normal(0, 1 / np.sqrt(k), (k, m)).astype(np.float32)
+    if len(shape) == 2 and g.rng.random() < 0.5:
+        bias = g.rng.normal(0, 0.3, m).astype(np.float32)
+        g.add("Gemm", [g.floats(w.T), g.floats(bias)], lambda x: x @ w + bias, transB=1)
+    else:
+        g.add("MatMul", [g.floats(w)], lambda x: x @ w)
+
+
+def add_activation(g, shape):
+    op = str(g.rng.choice(["Relu", "Sigmoid", "Tanh", "Neg", "Clip"]))
+    if op == "Clip":
+        lo, hi = sorted(g.rng.normal(0, 0.7, 2).astype(np.float32))
+        g.add("Clip", [g.floats(lo), g.floats(hi)], lambda x: np.clip(x, lo, hi))
+        return
+    fn = {"Relu": lambda x: np.maximum(x, 0), "Sigmoid": lambda x: 1 / (1 + np.exp(-x)),
+          "Tanh": np.tanh, "Neg": np.negative}[op]
+    g.add(op, [], fn)
+
+
+def add_reshape(g, shape):
+    size = int(np.prod(shape))
+    choice = int(g.rng.integers(0, 3))
+    if choice == 0 and len(shape) == 2:
+        g.add("Transpose", [], lambda x: x.T, perm=[1, 0])
+    elif choice == 1:
+        divisors = [d for d in range(1, size + 1) if size % d == 0]
+        last = int(g.rng.choice(divisors))
+        g.add("Reshape", [g.ints([-1, last])], lambda x: x.reshape(-1, last))
+    else:
+        g.add("Flatten", [], lambda x: x.reshape(x.shape[0], -1), axis=1)
+
+
+def add_gather(g, shape):
+    axis = len(shape) - 1
+    dim = shape[axis]
+    indices = g.rng.integers(-dim, dim, int(g.rng.integers(1, dim + 2)))
+    g.add("Gather", [g.ints(indices)], lambda x: np.take(x, indices, axis=axis), axis=axis)
+
+
+def add_pad_or_tile(g, shape):
+    rank = len(shape)
+    if g.rng.random() < 0.5:
+        before, after = int(g.rng.integers(0, 3)), int(g.rng.integers(0, 3))
+        value = np.float32(g.rng.normal(0, 1))
+        pads = [0] * rank + [0] * rank
+        pads[rank - 1], pads[2 * rank - 1] = before, after
+        widths = [(0, 0)] * (rank - 1) + [(before, after)]
+        g.add("Pad", [g.ints(pads), g.floats(value)],
+              lambda x: np.pad(x, widths, constant_values=value))
+    else:
+        repeats = [1] * rank
+        repeats[int(g.rng.integers(0, rank))] = 2
+        g.add("Tile", [g.ints(repeats)], lambda x: np.tile(x, repeats))
+
+
+def add_reduction(g, shape):
+    op = str(g.rng.choice(["ReduceSum", "ReduceMean", "ReduceMax", "Softmax"]))
+    if shape[-1] > 64 or shape[-1] < 2:
+        return add_activation(g, shape)
+    if op == "Softmax":
+        def softmax(x):
+            e = np.exp(x - x.max(axis=-1, keepdims=True))
+            return e / e.sum(axis=-1, keepdims=True)
+        g.add("Softmax", [], softmax, axis=-1)
+        return
+    fn = {"ReduceSum": np.sum, "ReduceMean": np.mean, "ReduceMax": np.max}[op]
+    reduce = lambda x: fn(x, axis=-1, keepdims=True)  # noqa: E731
+    if op == "ReduceSum":  # its axes are an operand from opset 13 on
+        g.add(op, [g.ints([-1])], reduce, keepdims=1)
+    else:
+        g.add(op, [], reduce, axes=[-1], keepdims=1)
+
+
+STEPS = [add_slice, add_concat_of_slices, add_arithmetic, add_linear, add_activation,
+         add_reshape, add_gather, add_pad_or_tile, add_reduction]
+
+
+def random_graph(rng):
+    g = Graph(rng, [int(rng.integers(1, 4)), int(rng.integers(2, 13))])
+    for _ in range(int(rng.integers(2, 6))):
+        step = STEPS[int(rng.integers(0, len(STEPS)))]
+        step(g, list(g.shape()))
+        if int(np.prod(g.shape())) > 256:  # keep the graphs small
+            add_slice(g, list(g.shape()))
+    return g
+
+
+def write_case(g, directory, rng):
+    os.makedirs(directory, exist_ok=True)
+    output_shape = list(g.shape())
+    graph = helper.make_graph(
+        g.nodes, "random", [helper.make_tensor_value_info("input", TensorProto.FLOAT,
+                                                          g.input_shape)],
+        [helper.make_tensor_value_info(g.current, TensorProto.FLOAT, output_shape)],
+        g.initializers)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(directory, "model.onnx"))
+    calibration = rng.normal(0, 1, [CALIBRATION_SAMPLES] + g.input_shape).astype(np.float32)
+    with open(os.path.join(directory, "calibration.json"), "w") as f:
+        json.dump({"input_data": [calibration.reshape(-1).tolist()]}, f)
+    x = rng.normal(0, 1, g.input_shape).astype(np.float32)
+    with open(os.path.join(directory, "input.json"), "w") as f:
+        json.dump({"input_data": [x.reshape(-1).tolist()]}, f)
+    return g.evaluate(x)
+
+
+def run(command):
+    return subprocess.run(command, capture_output=True, text=True)
+
+
+def check_case(tensorstark, g, directory, rng):
+    """'' if the proof states numpy's outputs, 'refused: ...' when compile refuses the graph
+    with an error (exit 1: an output that would lose its precision, a construct the prover does
+    not support), or the failure."""
+    want = write_case(g, directory, rng)
+    model, proof = os.path.join(directory, "model.tsm"), os.path.join(directory, "proof.bin")
+    proved = os.path.join(directory, "proved.json")
+    compiled = run([tensorstark, "compile", os.path.join(directory, "model.onnx"), "-o", model,
+                    "--calibration", os.path.join(directory, "calibration.json"),
+                    "--visibility", "input=public,weights=public"])
+    if compiled.returncode == 1 and len(compiled.stderr.strip().splitlines()) == 1:
+        return "refused: " + compiled.stderr.strip()
+    if compiled.returncode != 0:
+        return f"compile exited {compiled.returncode}: {compiled.stderr.strip()}"
+    proved_run = run([tensorstark, "prove", model, "--input", os.path.join(directory, "input.json"),
+                      "-o", proof, "--profile", "test", "--outputs", proved])
+    if proved_run.returncode != 0:
+        return f"prove exited {proved_run.returncode}: {proved_run.stderr.strip()}"
+    verified = run([tensorstark, "verify", model, proof, "--min-security-bits", "0", "--json"])
+    if verified.returncode != 0:
+        return f"verify exited {verified.returncode}: {verified.stdout.strip()}"
+    stated = [t for t in json.loads(verified.stdout)["public"]["tensors"] if t["kind"] == "output"]
+    got = np.array(stated[0]["values"])
+    with open(proved) as f:
+        if json.load(f)["output_data"][0] != stated[0]["values"]:
+            return "prove's outputs differ from the verified statement's"
+    if got.size != want.size:
+        return f"{got.size} output values, numpy has {want.size} (shape {list(want.shape)})"
+    # The quantization's tolerance: a few steps of the output scale, relative to the output's range.
+    tolerance = 0.03 * max(1.0, float(np.max(np.abs(want))))
+    error = np.abs(got - want.reshape(-1))
+    if not np.all(error <= tolerance):
+        i = int(np.argmax(error))
+        return f"element {i} is {got[i]:.5g}, numpy's {want.reshape(-1)[i]:.5g} (tolerance {tolerance:.3g})"
+    return ""
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("tensorstark")
+    parser.add_argument("--graphs", type=int, default=40)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--keep", help="write the graphs under this directory and keep them")
+    args = parser.parse_args()
+    rng = np.random.default_rng(args.seed)
+    failures, refusals = [], []
+    with tempfile.TemporaryDirectory() as scratch:
+        root = args.keep or scratch
+        for i in range(args.graphs):
+            g = random_graph(rng)
+            directory = os.path.join(root, f"graph_{i:03d}")
+            result = check_case(args.tensorstark, g, directory, rng)
+            label = f"graph {i} ({' → '.join(g.ops)})"
+            if result.startswith("refused: "):
+                refusals.append(f"{label}: {result}")
+            elif result:
+                failures.append(f"{label}: {result}")
+    for line in refusals:
+        print("refused:", line)
+    for line in failures:
+        print("FAIL:", line)
+    print(f"random graphs (seed {args.seed}): {args.graphs - len(failures) - len(refusals)} agree "
+          f"with numpy, {len(refusals)} refused by compile, {len(failures)} failed")
+    # A refusal is no wrong answer, but a generator whose graphs are mostly refused tests nothing.
+    sys.exit(1 if failures or len(refusals) > args.graphs // 5 else 0)
+
+
+if __name__ == "__main__":
+    main()
