@@ -328,6 +328,9 @@ int RunRunCommand(std::span<char* const> args) {
     const std::vector<frontend::Tensor> input =
         frontend::ReadInput(options.Get("input", ""), graph);
     const frontend::QuantizedRun run = frontend::RunQuantized(model, input);
+    for (const std::string& warning : frontend::CoarseInputWarnings(model, run)) {
+      fmt::print(stderr, "{}\n", warning);
+    }
     const std::vector<frontend::Tensor> reference = frontend::RunFloat(graph, input);
     for (size_t o = 0; o < run.outputs.size(); ++o) {
       const frontend::Tensor& got = run.outputs[o];

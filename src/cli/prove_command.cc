@@ -147,6 +147,9 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
   auto start = std::chrono::steady_clock::now();
   const auto total_start = start;
   const frontend::QuantizedRun run = frontend::RunQuantized(model, input);
+  for (const std::string& warning : frontend::CoarseInputWarnings(model, run)) {
+    fmt::print(stderr, "{}\n", warning);
+  }
   progress.Phase("run model", start);
   const frontend::ModelAir air(model);
   auto key = frontend::SetupModel<H>(air, config);

@@ -54,6 +54,40 @@ std::vector<ElementRef> LiteralRefs(size_t count, int64_t value) {
   return std::vector<ElementRef>(count, ElementRef{ElementRef::kLiteral, value});
 }
 
+// How the quantizer lowers an op type that computes on the model's inputs.
+enum class Lowering {
+  kNone,
+  kIndexMap,
+  kLinear,
+  kClamp,
+  kBinary,
+  kNeg,
+  kLookup,
+  kPool,
+  kSoftmax,
+  kLayerNorm,
+  kAxisReduce
+};
+
+Lowering LoweringOf(const std::string& op) {
+  if (IsIndexMapOp(op)) return Lowering::kIndexMap;
+  if (op == "MatMul" || op == "Gemm" || op == "Conv") return Lowering::kLinear;
+  if (op == "Relu" || op == "Clip") return Lowering::kClamp;
+  if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") return Lowering::kBinary;
+  if (op == "Neg") return Lowering::kNeg;
+  if (IsUnaryFunctionOp(op)) return Lowering::kLookup;
+  if (op == "MaxPool" || op == "AveragePool" || op == "GlobalMaxPool" ||
+      op == "GlobalAveragePool") {
+    return Lowering::kPool;
+  }
+  if (op == "Softmax" || op == "LogSoftmax") return Lowering::kSoftmax;
+  if (op == "LayerNormalization") return Lowering::kLayerNorm;
+  if (op == "ReduceSum" || op == "ReduceMean" || op == "ReduceMax" || op == "ArgMax") {
+    return Lowering::kAxisReduce;
+  }
+  return Lowering::kNone;
+}
+
 class Quantizer {
  public:
   Quantizer(const Graph& graph, const Calibration& calibration, const QuantizeOptions& options)
@@ -259,21 +293,29 @@ class Quantizer {
   }
 
   void QuantizeNode(const Node& node) {
-    const std::string& op = node.op_type;
-    if (IsIndexMapOp(op)) return QuantizeIndexMap(node);
-    if (op == "MatMul" || op == "Gemm" || op == "Conv") return QuantizeLinear(node);
-    if (op == "Relu" || op == "Clip") return QuantizeClamp(node);
-    if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") return QuantizeBinary(node);
-    if (op == "Neg") return QuantizeNeg(node);
-    if (IsUnaryFunctionOp(op)) return QuantizeLookup(node);
-    if (op == "MaxPool" || op == "AveragePool" || op == "GlobalMaxPool" ||
-        op == "GlobalAveragePool") {
-      return QuantizeReduce(node, PoolWindowsOf(node, graph_.value(node.inputs[0]).shape));
-    }
-    if (op == "Softmax" || op == "LogSoftmax") return QuantizeSoftmax(node);
-    if (op == "LayerNormalization") return QuantizeLayerNorm(node);
-    if (op == "ReduceSum" || op == "ReduceMean" || op == "ReduceMax" || op == "ArgMax") {
-      return QuantizeReduce(node, AxisWindowsOf(node, Operands(node)));
+    switch (LoweringOf(node.op_type)) {
+      case Lowering::kIndexMap:
+        return QuantizeIndexMap(node);
+      case Lowering::kLinear:
+        return QuantizeLinear(node);
+      case Lowering::kClamp:
+        return QuantizeClamp(node);
+      case Lowering::kBinary:
+        return QuantizeBinary(node);
+      case Lowering::kNeg:
+        return QuantizeNeg(node);
+      case Lowering::kLookup:
+        return QuantizeLookup(node);
+      case Lowering::kPool:
+        return QuantizeReduce(node, PoolWindowsOf(node, graph_.value(node.inputs[0]).shape));
+      case Lowering::kSoftmax:
+        return QuantizeSoftmax(node);
+      case Lowering::kLayerNorm:
+        return QuantizeLayerNorm(node);
+      case Lowering::kAxisReduce:
+        return QuantizeReduce(node, AxisWindowsOf(node, Operands(node)));
+      case Lowering::kNone:
+        break;
     }
     throw FrontendError(
         fmt::format("{}: the quantizer does not support this op type yet", node.Describe()));
@@ -908,6 +950,14 @@ class Quantizer {
 QuantizedModel Quantize(const Graph& graph, const Calibration& calibration,
                         const QuantizeOptions& options) {
   return Quantizer(graph, calibration, options).Run();
+}
+
+std::vector<std::string> QuantizableOpTypes() {
+  std::vector<std::string> types;
+  for (const std::string& type : SupportedOpTypes()) {
+    if (LoweringOf(type) != Lowering::kNone) types.push_back(type);
+  }
+  return types;
 }
 
 std::optional<int> DefaultWeightFracBits(Visibility weights) {

@@ -11,6 +11,8 @@
 
 #include <optional>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "frontend/calibration.h"
 #include "frontend/graph.h"
@@ -34,6 +36,10 @@ inline constexpr int kPrivateWeightFracBits = 8;
 
 // compile's default weight scale: fixed for private weights, chosen per layer for public ones.
 std::optional<int> DefaultWeightFracBits(Visibility weights);
+
+// The op types the quantizer lowers when they compute on the model's inputs (the others among
+// SupportedOpTypes() must fold to constants at import, or are removed by the graph passes), sorted.
+std::vector<std::string> QuantizableOpTypes();
 
 // Throws FrontendError naming the node for an operator the quantizer does not support.
 QuantizedModel Quantize(const Graph& graph, const Calibration& calibration,

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "air/model_relations.h"
 #include "frontend/frontend_error.h"
@@ -183,6 +185,22 @@ size_t MaxPosition(std::span<const int64_t> window, bool select_last) {
 
 QuantizedRun RunQuantized(const QuantizedModel& model, std::span<const Tensor> inputs) {
   return Interpreter(model).Run(inputs);
+}
+
+std::vector<std::string> CoarseInputWarnings(const QuantizedModel& model, const QuantizedRun& run) {
+  std::vector<std::string> warnings;
+  for (TensorId id : model.inputs) {
+    const QTensor& t = model.tensor(id);
+    int64_t max_q = 0;
+    for (int64_t q : run.values[id]) max_q = std::max(max_q, std::abs(q));
+    if (max_q == 0 || max_q >= int64_t{1} << kMinInputBits) continue;
+    warnings.push_back(fmt::format(
+        "warning: input '{}' has at most {} significant bits at its scale 2^-{} (largest |value| "
+        "{:.4g}): the calibration set's values were far larger, so the outputs may be imprecise; "
+        "compile with calibration data like this input",
+        t.name, CeilLog2(max_q + 1.0), t.frac_bits, std::ldexp(static_cast<double>(max_q), -t.frac_bits)));
+  }
+  return warnings;
 }
 
 }  // namespace tensorstark::frontend

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "frontend/quantized_model.h"
@@ -25,5 +26,13 @@ size_t MaxPosition(std::span<const int64_t> window, bool select_last);
 // operator's result leaves its tensor's bound or its lookup table (an input far outside the
 // calibration set).
 QuantizedRun RunQuantized(const QuantizedModel& model, std::span<const Tensor> inputs);
+
+// Below this many significant bits an input's largest element is a sign that the calibration set
+// was on another scale than the inputs (0-255 pixels for a model fed 0-1).
+inline constexpr int kMinInputBits = 6;
+
+// One line per model input of `run` whose largest nonzero |element| has fewer than kMinInputBits
+// bits at the input's scale: the outputs may have lost their precision. Empty when all is well.
+std::vector<std::string> CoarseInputWarnings(const QuantizedModel& model, const QuantizedRun& run);
 
 }  // namespace tensorstark::frontend

@@ -4,7 +4,8 @@
 # knowledge, committed and private inputs and outputs (only zero-knowledge verifiers for them),
 # compile's defaults (private inputs and weights); compile refuses, writing nothing, a model it
 # cannot prove and one a calibration outlier would make imprecise (unless --force); open-ended
-# slices prove numpy's outputs; bad input gets a one-line error and exit code 1 (2 for usage).
+# slices prove numpy's outputs; run and prove warn of inputs far below the calibrated range; bad
+# input gets a one-line error and exit code 1 (2 for usage).
 # usage: model_commands_test.sh TENSORSTARK EXAMPLES_DIR FRONTEND_TEST_DATA_DIR
 set -euo pipefail
 ts=$1
@@ -213,6 +214,24 @@ expect_error 1 "calibration sample 3 has input 'input' element 5 = 1e+30" "$ts" 
 [ -e "$work/outlier.tsm" ] && fail "compile wrote a model that loses its output's precision"
 "$ts" compile "$tiny/model.onnx" -o "$work/outlier.tsm" --calibration "$work/outlier.json" \
   --force >/dev/null || fail "compile --force refused"
+
+# Calibrated on values 255 times larger than the inputs it then runs on (0-255 pixels for a model
+# fed 0-1): run and prove warn that the outputs may be imprecise.
+python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+d['input_data'] = [[v * 255 for v in values] for values in d['input_data']]
+json.dump(d, open(sys.argv[2], 'w'))" "$tiny/calibration.json" "$work/times255.json"
+"$ts" compile "$tiny/model.onnx" -o "$work/times255.tsm" --calibration "$work/times255.json" \
+  >/dev/null
+"$ts" run "$work/times255.tsm" --input "$tiny/input.json" 2>"$work/err" >/dev/null
+grep -q "warning: input 'input' has at most 4 significant bits" "$work/err" \
+  || fail "run did not warn of an input far below the calibrated range: $(cat "$work/err")"
+"$ts" prove "$work/times255.tsm" --input "$tiny/input.json" -o "$work/x.bin" --profile test \
+  2>"$work/err" >/dev/null
+grep -q "the calibration set's values were far larger" "$work/err" || fail "prove did not warn"
+"$ts" run "$work/mlp.tsm" --input "$mlp/input.json" 2>"$work/err" >/dev/null
+[ -s "$work/err" ] && fail "run warned on an input like its calibration set: $(cat "$work/err")"
 
 # Bad input.
 expect_error 2 "--layout must be narrow or wide" "$ts" compile "$mlp/model.onnx" \
