@@ -41,4 +41,9 @@ nlohmann::json ValuesJson(const frontend::Tensor& tensor);
 // write.
 void WriteOutputsJson(const std::string& path, const std::vector<frontend::Tensor>& outputs);
 
+// Reads such a file, one list per output of `like` and of its size; throws FrontendError with a
+// one-line message otherwise.
+std::vector<std::vector<double>> ReadOutputsJson(const std::string& path,
+                                                 const std::vector<frontend::Tensor>& like);
+
 }  // namespace tensorstark::cli

@@ -78,7 +78,7 @@ options:
 )";
 
 constexpr std::string_view kRunUsage =
-    R"(usage: tensorstark run MODEL.tsm --input IN.json [--output OUT.json]
+    R"(usage: tensorstark run MODEL.tsm --input IN.json [--output OUT.json] [--expected REF.json]
 
 Runs the compiled model on an input with its exact integer semantics (what a proof proves), and
 prints each output next to float inference of the original ONNX model and the largest difference,
@@ -87,9 +87,33 @@ then the Poseidon2 digest of each committed input or output (what a proof of the
 options:
   --input FILE     the input, {"input_data": [[...]]} (required)
   --output FILE    also write the outputs as {"output_data": [[...]]}
+  --expected FILE  the outputs another runtime (torch, onnxruntime) computes for this input, as
+                   {"output_data": [[...]]}: prints the error against them, and fails (exit 1)
+                   if tensorstark's float inference of the ONNX model disagrees with them
 )";
 
 std::string ScaleText(int frac_bits) { return fmt::format("2^{}", -frac_bits); }
+
+double MaxAbsDifference(const std::vector<double>& a, const std::vector<double>& b) {
+  double max = 0;
+  for (size_t i = 0; i < a.size(); ++i) max = std::max(max, std::fabs(a[i] - b[i]));
+  return max;
+}
+
+// Float inference of the ONNX model must reproduce another runtime's outputs (float32 against
+// float32: rtol 1e-3, atol 1e-4), or tensorstark does not compute the model the file describes.
+void CheckFloatAgrees(const std::string& name, const std::vector<double>& ours,
+                      const std::vector<double>& expected) {
+  for (size_t i = 0; i < ours.size(); ++i) {
+    if (!(std::fabs(ours[i] - expected[i]) <= 1e-4 + 1e-3 * std::fabs(expected[i]))) {
+      throw FrontendError(fmt::format(
+          "output '{}' element {}: float inference of the ONNX model gives {:.6g} where the "
+          "expected outputs have {:.6g}; tensorstark does not compute this model as that runtime "
+          "does (please report it)",
+          name, i, ours[i], expected[i]));
+    }
+  }
+}
 
 void PrintModelSummary(const QuantizedModel& model) {
   size_t name_width = 6;
@@ -315,7 +339,7 @@ int RunRunCommand(std::span<char* const> args) {
     fmt::print("{}", kRunUsage);
     return 0;
   }
-  auto parsed = ParseCommandArgs(args, {"model"}, {"input", "output"});
+  auto parsed = ParseCommandArgs(args, {"model"}, {"input", "output", "expected"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("run", kRunUsage, *error);
   }
@@ -332,18 +356,22 @@ int RunRunCommand(std::span<char* const> args) {
       fmt::print(stderr, "{}\n", warning);
     }
     const std::vector<frontend::Tensor> reference = frontend::RunFloat(graph, input);
+    const std::vector<std::vector<double>> expected =
+        options.Has("expected") ? ReadOutputsJson(options.Get("expected", ""), reference)
+                                : std::vector<std::vector<double>>{};
     for (size_t o = 0; o < run.outputs.size(); ++o) {
       const frontend::Tensor& got = run.outputs[o];
       const frontend::Tensor& want = reference[o];
+      const std::string& name = model.tensor(model.outputs[o]).name;
       const std::vector<double> g = got.AsDoubles(), w = want.AsDoubles();
-      double max_error = 0;
-      for (size_t i = 0; i < g.size(); ++i) max_error = std::max(max_error, std::fabs(g[i] - w[i]));
-      fmt::print(
-          "output '{}' {}\n  quantized: {}\n  float:     {}\n  max |error| "
-          "{:.3g} (output scale {})\n",
-          model.tensor(model.outputs[o]).name, frontend::ShapeToString(got.shape),
-          FormatValues(got), FormatValues(want), max_error,
-          ScaleText(model.tensor(model.outputs[o]).frac_bits));
+      fmt::print("output '{}' {}\n  quantized: {}\n  float:     {}\n  max |error| {:.3g} (output "
+                 "scale {})\n",
+                 name, frontend::ShapeToString(got.shape), FormatValues(got), FormatValues(want),
+                 MaxAbsDifference(g, w), ScaleText(model.tensor(model.outputs[o]).frac_bits));
+      if (expected.empty()) continue;
+      fmt::print("  expected:  max |error| {:.3g}, float inference's {:.3g}\n",
+                 MaxAbsDifference(g, expected[o]), MaxAbsDifference(w, expected[o]));
+      CheckFloatAgrees(name, w, expected[o]);
     }
     // What a proof of this run states of its committed tensors.
     for (const auto& [kind, list, visibility] :

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# The model commands end to end through the CLI: compile, run, prove (test profile), verify; a
-# proof with one flipped byte and a proof checked against another model are rejected; zero
-# knowledge, committed and private inputs and outputs (only zero-knowledge verifiers for them),
-# compile's defaults (private inputs and weights); compile refuses, writing nothing, a model it
-# cannot prove and one a calibration outlier would make imprecise (unless --force); open-ended
-# slices prove numpy's outputs; run and prove warn of inputs far below the calibrated range; bad
-# input gets a one-line error and exit code 1 (2 for usage).
+# The model commands end to end through the CLI: compile, run (against torch's outputs too),
+# prove (test profile), verify; a proof with one flipped byte and a proof checked against another
+# model are rejected; zero knowledge, committed and private inputs and outputs (only
+# zero-knowledge verifiers for them), compile's defaults (private inputs and weights); compile
+# refuses, writing nothing, a model it cannot prove and one a calibration outlier would make
+# imprecise (unless --force); open-ended slices prove numpy's outputs; run and prove warn of
+# inputs far below the calibrated range; bad input gets a one-line error and exit code 1 (2 for
+# usage).
 # usage: model_commands_test.sh TENSORSTARK EXAMPLES_DIR FRONTEND_TEST_DATA_DIR
 set -euo pipefail
 ts=$1
@@ -32,6 +33,18 @@ expect_error() {
 "$ts" compile "$mlp/model.onnx" -o "$work/mlp.tsm" --calibration "$mlp/calibration.json" \
   --visibility "$public" >/dev/null
 "$ts" run "$work/mlp.tsm" --input "$mlp/input.json" --output "$work/run.json" >/dev/null
+# Against torch's outputs: float inference must reproduce them, or run fails.
+"$ts" run "$work/mlp.tsm" --input "$mlp/input.json" --expected "$mlp/float_outputs.json" \
+  | grep -q "expected:  max |error|" || fail "run --expected printed no comparison"
+python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+d['output_data'][0][3] += 0.5
+json.dump(d, open(sys.argv[2], 'w'))" "$mlp/float_outputs.json" "$work/wrong_expected.json"
+expect_error 1 "output 'output' element 3: float inference of the ONNX model gives" \
+  "$ts" run "$work/mlp.tsm" --input "$mlp/input.json" --expected "$work/wrong_expected.json"
+expect_error 1 "output_data\[0\] must be 10 numbers" "$ts" run "$work/mlp.tsm" \
+  --input "$mlp/input.json" --expected "$tiny/float_outputs.json"
 "$ts" prove "$work/mlp.tsm" --input "$mlp/input.json" -o "$work/proof.bin" --profile test \
   --outputs "$work/proved.json" >/dev/null 2>&1
 cmp -s "$work/run.json" "$work/proved.json" || fail "prove's outputs differ from run's"
