@@ -22,6 +22,23 @@ namespace tensorstark::frontend {
 
 inline const char* kOnnxNodeTests = "/usr/share/libonnx-testdata/data/node";
 
+// "" when `got` has want's type and shape and every element agrees with want's: integers (ArgMax's
+// indices) exactly, floats when close(got, want); otherwise the first difference.
+inline std::string CompareOutput(const Tensor& got, const Tensor& want,
+                                 const std::function<bool(double, double)>& close) {
+  if (got.shape != want.shape || got.type != want.type) {
+    return fmt::format("{} {} instead of {} {}", ToString(got.type), ShapeToString(got.shape),
+                       ToString(want.type), ShapeToString(want.shape));
+  }
+  for (int64_t i = 0; i < got.size(); ++i) {
+    if (got.is_float() ? !close(got.values[i], want.values[i]) : got.ints[i] != want.ints[i]) {
+      return fmt::format("element {} is {} instead of {}", i, got.AsDoubles()[i],
+                         want.AsDoubles()[i]);
+    }
+  }
+  return "";
+}
+
 // The entries of `dir` whose names start with `prefix`, input_10 after input_9.
 inline std::vector<std::filesystem::path> SortedEntries(const std::filesystem::path& dir,
                                                         const std::string& prefix) {

@@ -22,27 +22,10 @@ namespace fs = std::filesystem;
 // ONNX's backend tests compare with rtol 1e-3, atol 1e-7; float32 transcendental functions
 // differ from double ones by more than atol near zero, so atol is 1e-5 here.
 std::string Compare(const Tensor& got, const Tensor& want) {
-  if (got.shape != want.shape || got.type != want.type) {
-    return fmt::format("{} {} instead of {} {}", ToString(got.type), ShapeToString(got.shape),
-                       ToString(want.type), ShapeToString(want.shape));
-  }
-  if (!got.is_float()) {
-    for (int64_t i = 0; i < got.size(); ++i) {
-      if (got.ints[i] != want.ints[i]) {
-        return fmt::format("element {} is {} instead of {}", i, got.ints[i], want.ints[i]);
-      }
-    }
-    return "";
-  }
-  for (int64_t i = 0; i < got.size(); ++i) {
-    const double g = got.values[i], w = want.values[i];
-    if (std::isnan(w) && std::isnan(g)) continue;
-    if (std::isinf(w) && g == w) continue;
-    if (!(std::fabs(g - w) <= 1e-5 + 1e-3 * std::fabs(w))) {
-      return fmt::format("element {} is {} instead of {}", i, g, w);
-    }
-  }
-  return "";
+  return CompareOutput(got, want, [](double g, double w) {
+    return (std::isnan(w) && std::isnan(g)) || (std::isinf(w) && g == w) ||
+           std::fabs(g - w) <= 1e-5 + 1e-3 * std::fabs(w);
+  });
 }
 
 // "" if the test passed, "unsupported: <reason>" or "failed: <reason>".

@@ -38,28 +38,13 @@ using Hasher = hash::Blake2sMerkleHasher;
 
 // Float outputs within the quantization's tolerance; integer outputs (ArgMax's indices) exactly.
 std::string Compare(const Tensor& got, const Tensor& want, int frac_bits) {
-  if (got.shape != want.shape || got.type != want.type) {
-    return fmt::format("{} {} instead of {} {}", ToString(got.type), ShapeToString(got.shape),
-                       ToString(want.type), ShapeToString(want.shape));
-  }
-  if (!got.is_float()) {
-    for (int64_t i = 0; i < got.size(); ++i) {
-      if (got.ints[i] != want.ints[i]) {
-        return fmt::format("element {} is {} instead of {}", i, got.ints[i], want.ints[i]);
-      }
-    }
-    return "";
-  }
   double max_abs = 0;
   for (double w : want.values) max_abs = std::max(max_abs, std::fabs(w));
   const double tolerance = 16 * std::ldexp(1.0, -frac_bits) + 0.02 * max_abs;
-  for (int64_t i = 0; i < got.size(); ++i) {
-    if (!(std::fabs(got.values[i] - want.values[i]) <= tolerance)) {
-      return fmt::format("element {} is {} instead of {} (tolerance {:.3g})", i, got.values[i],
-                         want.values[i], tolerance);
-    }
-  }
-  return "";
+  const std::string difference = CompareOutput(
+      got, want, [tolerance](double g, double w) { return std::fabs(g - w) <= tolerance; });
+  return difference.empty() ? ""
+                            : fmt::format("{} (tolerance {:.3g})", difference, tolerance);
 }
 
 enum class Mode { kPlain, kZeroKnowledge, kPrivateWeights };
