@@ -84,21 +84,20 @@ std::vector<std::vector<double>> ReadOutputsJson(const std::string& path,
   } catch (const nlohmann::json::exception& e) {
     throw frontend::FrontendError(fmt::format("{}: not valid JSON ({})", path, e.what()));
   }
-  const nlohmann::json* lists = json.is_object() && json.contains("output_data")
-                                    ? &json["output_data"]
-                                    : nullptr;
+  const nlohmann::json* lists =
+      json.is_object() && json.contains("output_data") ? &json["output_data"] : nullptr;
   if (!lists || !lists->is_array() || lists->size() != like.size()) {
-    throw frontend::FrontendError(fmt::format(
-        "{}: expected {{\"output_data\": [...]}} with {} lists, one per output", path,
-        like.size()));
+    throw frontend::FrontendError(
+        fmt::format("{}: expected {{\"output_data\": [...]}} with {} lists, one per output", path,
+                    like.size()));
   }
   std::vector<std::vector<double>> outputs;
   for (size_t o = 0; o < like.size(); ++o) {
     const nlohmann::json& list = (*lists)[o];
     if (!list.is_array() || list.size() != static_cast<size_t>(like[o].size()) ||
         !std::all_of(list.begin(), list.end(), [](const auto& v) { return v.is_number(); })) {
-      throw frontend::FrontendError(fmt::format("{}: output_data[{}] must be {} numbers", path, o,
-                                                like[o].size()));
+      throw frontend::FrontendError(
+          fmt::format("{}: output_data[{}] must be {} numbers", path, o, like[o].size()));
     }
     outputs.push_back(list.get<std::vector<double>>());
   }

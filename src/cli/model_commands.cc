@@ -364,10 +364,11 @@ int RunRunCommand(std::span<char* const> args) {
       const frontend::Tensor& want = reference[o];
       const std::string& name = model.tensor(model.outputs[o]).name;
       const std::vector<double> g = got.AsDoubles(), w = want.AsDoubles();
-      fmt::print("output '{}' {}\n  quantized: {}\n  float:     {}\n  max |error| {:.3g} (output "
-                 "scale {})\n",
-                 name, frontend::ShapeToString(got.shape), FormatValues(got), FormatValues(want),
-                 MaxAbsDifference(g, w), ScaleText(model.tensor(model.outputs[o]).frac_bits));
+      fmt::print(
+          "output '{}' {}\n  quantized: {}\n  float:     {}\n  max |error| {:.3g} (output "
+          "scale {})\n",
+          name, frontend::ShapeToString(got.shape), FormatValues(got), FormatValues(want),
+          MaxAbsDifference(g, w), ScaleText(model.tensor(model.outputs[o]).frac_bits));
       if (expected.empty()) continue;
       fmt::print("  expected:  max |error| {:.3g}, float inference's {:.3g}\n",
                  MaxAbsDifference(g, expected[o]), MaxAbsDifference(w, expected[o]));

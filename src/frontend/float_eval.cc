@@ -21,10 +21,9 @@ std::vector<Tensor> EvaluateGraph(const Graph& graph, std::span<const Tensor> in
   for (size_t i = 0; i < inputs.size(); ++i) {
     const Value& expected = graph.value(graph.inputs[i]);
     if (inputs[i].shape != expected.shape || inputs[i].type != expected.type) {
-      throw FrontendError(fmt::format("input '{}' is {} {}, the model expects {} {}",
-                                      expected.name, ToString(inputs[i].type),
-                                      ShapeToString(inputs[i].shape), ToString(expected.type),
-                                      ShapeToString(expected.shape)));
+      throw FrontendError(fmt::format("input '{}' is {} {}, the model expects {} {}", expected.name,
+                                      ToString(inputs[i].type), ShapeToString(inputs[i].shape),
+                                      ToString(expected.type), ShapeToString(expected.shape)));
     }
     values[graph.inputs[i]] = inputs[i];
   }

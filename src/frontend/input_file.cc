@@ -52,8 +52,9 @@ std::vector<std::vector<Tensor>> ReadInputSamples(const std::string& path, const
         if (!t.is_float()) {
           const bool bool_ok = input.type != DataType::kBool || v == 0 || v == 1;
           if (!v.is_number_integer() || !bool_ok) {
-            throw FrontendError(fmt::format("{}: value {} is not {}", what, s * per_sample + e,
-                                            input.type == DataType::kBool ? "0 or 1" : "an integer"));
+            throw FrontendError(
+                fmt::format("{}: value {} is not {}", what, s * per_sample + e,
+                            input.type == DataType::kBool ? "0 or 1" : "an integer"));
           }
           t.ints[e] = v.get<int64_t>();
           continue;

@@ -46,8 +46,7 @@ const std::map<std::string, double (*)(double)>& PlainUnaryOps() {
 // The unary ops that take integers too, exactly (nullopt: the result overflows int64).
 const std::map<std::string, std::optional<int64_t> (*)(int64_t)>& IntegerUnaryOps() {
   static const std::map<std::string, std::optional<int64_t> (*)(int64_t)> ops = {
-      {"Abs",
-       [](int64_t x) { return x == INT64_MIN ? std::nullopt : std::optional(std::abs(x)); }},
+      {"Abs", [](int64_t x) { return x == INT64_MIN ? std::nullopt : std::optional(std::abs(x)); }},
       {"Neg", [](int64_t x) { return x == INT64_MIN ? std::nullopt : std::optional(-x); }},
       {"Relu", [](int64_t x) { return std::optional(std::max<int64_t>(x, 0)); }},
       {"Sign", [](int64_t x) { return std::optional<int64_t>((x > 0) - (x < 0)); }},
@@ -278,9 +277,10 @@ Tensor ApplyBinary(const Node& node, const BinaryOp& op, const Tensor& a, const 
     const std::optional<int64_t> r =
         b.is_float() ? PowByFloat(x, b.values[ib[i]]) : op.on_ints(x, b.ints[ib[i]]);
     if (!r) {
-      throw FrontendError(fmt::format("{}: {} {} {} has no int64 result (an overflow or a "
-                                      "division by zero)",
-                                      node.Describe(), x, node.op_type, b_values[ib[i]]));
+      throw FrontendError(
+          fmt::format("{}: {} {} {} has no int64 result (an overflow or a "
+                      "division by zero)",
+                      node.Describe(), x, node.op_type, b_values[ib[i]]));
     }
     out.ints[i] = *r;
   }

@@ -46,8 +46,8 @@ std::vector<OutputInfo> InferConstantOfShape(const Node& node, std::span<const O
   const DataType type = node.Has("value") ? node.TensorAttribute("value").type : DataType::kFloat;
   const Shape shape = ConstantInts(node, inputs, 0);
   if (std::any_of(shape.begin(), shape.end(), [](int64_t d) { return d < 0; })) {
-    throw FrontendError(
-        fmt::format("{}: shape {} has a negative dimension", node.Describe(), ShapeToString(shape)));
+    throw FrontendError(fmt::format("{}: shape {} has a negative dimension", node.Describe(),
+                                    ShapeToString(shape)));
   }
   return {{type, shape}};
 }

@@ -198,7 +198,8 @@ std::vector<std::string> CoarseInputWarnings(const QuantizedModel& model, const 
         "warning: input '{}' has at most {} significant bits at its scale 2^-{} (largest |value| "
         "{:.4g}): the calibration set's values were far larger, so the outputs may be imprecise; "
         "compile with calibration data like this input",
-        t.name, CeilLog2(max_q + 1.0), t.frac_bits, std::ldexp(static_cast<double>(max_q), -t.frac_bits)));
+        t.name, CeilLog2(max_q + 1.0), t.frac_bits,
+        std::ldexp(static_cast<double>(max_q), -t.frac_bits)));
   }
   return warnings;
 }

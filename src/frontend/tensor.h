@@ -1,6 +1,6 @@
 // Tensors of the frontend's graph IR: a shape, an element type and the values. Float values are
-// kept as doubles (each one a float32, as ONNX computes); int64 and bool values as int64_t, exactly:
-// torch exports open slice bounds as INT64_MAX, which no double holds.
+// kept as doubles (each one a float32, as ONNX computes); int64 and bool values as int64_t,
+// exactly: torch exports open slice bounds as INT64_MAX, which no double holds.
 #pragma once
 
 #include <cstdint>
@@ -37,9 +37,7 @@ struct Tensor {
   static Tensor Int64s(const std::vector<int64_t>& values);
 
   bool is_float() const { return type == DataType::kFloat; }
-  int64_t size() const {
-    return static_cast<int64_t>(is_float() ? values.size() : ints.size());
-  }
+  int64_t size() const { return static_cast<int64_t>(is_float() ? values.size() : ints.size()); }
   int64_t rank() const { return static_cast<int64_t>(shape.size()); }
   // The values as doubles whatever the type, for reports and comparisons with float references
   // (an integer above 2^53 is rounded).

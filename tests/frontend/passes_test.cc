@@ -158,8 +158,10 @@ TEST_CASE("integer constants fold exactly, and an integer result that does not e
   CHECK(Fold("Less", {Tensor::Int64s({kMax - 1}), Tensor::Int64s({kMax})}).ints ==
         std::vector<int64_t>{1});
   CHECK(Fold("Neg", {Tensor::Int64s({kMax})}).ints == std::vector<int64_t>{-kMax});
-  for (const auto& [op, a, b] : {std::tuple{"Add", kMax, int64_t{1}}, {"Mul", kMax, int64_t{2}},
-                                 {"Div", int64_t{1}, int64_t{0}}, {"Pow", int64_t{2}, int64_t{63}}}) {
+  for (const auto& [op, a, b] : {std::tuple{"Add", kMax, int64_t{1}},
+                                 {"Mul", kMax, int64_t{2}},
+                                 {"Div", int64_t{1}, int64_t{0}},
+                                 {"Pow", int64_t{2}, int64_t{63}}}) {
     CAPTURE(op);
     CHECK_THROWS_WITH_AS(Fold(op, {Tensor::Int64s({a}), Tensor::Int64s({b})}),
                          doctest::Contains("has no int64 result"), FrontendError);

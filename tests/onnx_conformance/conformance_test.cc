@@ -43,8 +43,7 @@ std::string Compare(const Tensor& got, const Tensor& want, int frac_bits) {
   const double tolerance = 16 * std::ldexp(1.0, -frac_bits) + 0.02 * max_abs;
   const std::string difference = CompareOutput(
       got, want, [tolerance](double g, double w) { return std::fabs(g - w) <= tolerance; });
-  return difference.empty() ? ""
-                            : fmt::format("{} (tolerance {:.3g})", difference, tolerance);
+  return difference.empty() ? "" : fmt::format("{} (tolerance {:.3g})", difference, tolerance);
 }
 
 enum class Mode { kPlain, kZeroKnowledge, kPrivateWeights };
