@@ -94,12 +94,6 @@ options:
 
 std::string ScaleText(int frac_bits) { return fmt::format("2^{}", -frac_bits); }
 
-double MaxAbsDifference(const std::vector<double>& a, const std::vector<double>& b) {
-  double max = 0;
-  for (size_t i = 0; i < a.size(); ++i) max = std::max(max, std::fabs(a[i] - b[i]));
-  return max;
-}
-
 // Float inference of the ONNX model must reproduce another runtime's outputs (float32 against
 // float32: rtol 1e-3, atol 1e-4), or tensorstark does not compute the model the file describes.
 void CheckFloatAgrees(const std::string& name, const std::vector<double>& ours,
@@ -291,10 +285,12 @@ int RunCompileCommand(std::span<char* const> args) {
     model.weights_visibility = std::get<Visibilities>(visibilities).weights;
     fmt::print("compiled {} (calibration {})\n", onnx_path, calibration);
     PrintModelSummary(model);
-    fmt::print("MatMul, Gemm and Conv weights: {}\n",
-               quantize.weight_frac_bits
-                   ? fmt::format("scale 2^-{} in every layer", *quantize.weight_frac_bits)
-                   : std::string("each layer's scale from its largest weight"));
+    if (WeightCount(model) > 0) {  // the model has MatMul, Gemm or Conv layers
+      fmt::print("MatMul, Gemm and Conv weights: {}\n",
+                 quantize.weight_frac_bits
+                     ? fmt::format("scale 2^-{} in every layer", *quantize.weight_frac_bits)
+                     : std::string("each layer's scale from its largest weight"));
+    }
     fmt::print("accuracy on the calibration set ({} samples), quantized against float:\n",
                accuracy.samples);
     for (const std::string& line : accuracy.Lines()) fmt::print("  {}\n", line);
@@ -368,10 +364,11 @@ int RunRunCommand(std::span<char* const> args) {
           "output '{}' {}\n  quantized: {}\n  float:     {}\n  max |error| {:.3g} (output "
           "scale {})\n",
           name, frontend::ShapeToString(got.shape), FormatValues(got), FormatValues(want),
-          MaxAbsDifference(g, w), ScaleText(model.tensor(model.outputs[o]).frac_bits));
+          frontend::MaxAbsDifference(g, w), ScaleText(model.tensor(model.outputs[o]).frac_bits));
       if (expected.empty()) continue;
       fmt::print("  expected:  max |error| {:.3g}, float inference's {:.3g}\n",
-                 MaxAbsDifference(g, expected[o]), MaxAbsDifference(w, expected[o]));
+                 frontend::MaxAbsDifference(g, expected[o]),
+                 frontend::MaxAbsDifference(w, expected[o]));
       CheckFloatAgrees(name, w, expected[o]);
     }
     // What a proof of this run states of its committed tensors.

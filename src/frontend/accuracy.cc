@@ -33,15 +33,18 @@ int64_t ArgMax(const std::vector<double>& values) {
   return std::max_element(values.begin(), values.end()) - values.begin();
 }
 
-// The input element furthest beyond the inputs' typical magnitude, in one line, or "".
+// The input element furthest beyond its input's typical magnitude (by the ratio to it), in one
+// line, or "".
 std::string FindOutlier(const QuantizedModel& model, std::span<const std::vector<Tensor>> samples) {
   std::string outlier;
+  double worst_ratio = kOutlierFactor;
   for (size_t i = 0; i < model.inputs.size(); ++i) {
     std::vector<double> sample_max;
     for (const std::vector<Tensor>& sample : samples) sample_max.push_back(MaxAbs(sample[i].values));
     const double typical = Median(sample_max);
     const auto worst = std::max_element(sample_max.begin(), sample_max.end()) - sample_max.begin();
-    if (!(sample_max[worst] > kOutlierFactor * typical)) continue;
+    if (!(sample_max[worst] > worst_ratio * typical)) continue;
+    worst_ratio = sample_max[worst] / typical;
     const std::vector<double>& values = samples[worst][i].values;
     const auto element = std::max_element(values.begin(), values.end(), [](double a, double b) {
                            return std::fabs(a) < std::fabs(b);
@@ -56,8 +59,14 @@ std::string FindOutlier(const QuantizedModel& model, std::span<const std::vector
 
 }  // namespace
 
+double MaxAbsDifference(std::span<const double> a, std::span<const double> b) {
+  double max = 0;
+  for (size_t i = 0; i < a.size(); ++i) max = std::max(max, std::fabs(a[i] - b[i]));
+  return max;
+}
+
 bool OutputAccuracy::LosesPrecision() const {
-  return typical_range > 0 &&
+  return !integer && typical_range > 0 &&
          std::ldexp(1.0, -frac_bits) > std::ldexp(typical_range, -kMinOutputBits);
 }
 
@@ -73,6 +82,7 @@ AccuracyReport MeasureAccuracy(const QuantizedModel& model,
     const QTensor& out = model.tensor(model.outputs[o]);
     report.outputs[o].name = out.name;
     report.outputs[o].frac_bits = out.frac_bits;
+    report.outputs[o].integer = out.type != DataType::kFloat;
     const int64_t last = out.shape.empty() ? 1 : out.shape.back();
     if (last >= 2 && last == out.size()) report.outputs[o].argmax_agreement = 0;
   }
@@ -87,9 +97,7 @@ AccuracyReport MeasureAccuracy(const QuantizedModel& model,
     for (size_t o = 0; o < n_outputs; ++o) {
       OutputAccuracy& output = report.outputs[o];
       const std::vector<double> w = want[o].AsDoubles(), g = got[o].AsDoubles();
-      for (size_t i = 0; i < w.size(); ++i) {
-        output.max_abs_error = std::max(output.max_abs_error, std::fabs(w[i] - g[i]));
-      }
+      output.max_abs_error = std::max(output.max_abs_error, MaxAbsDifference(w, g));
       sample_max[o].push_back(MaxAbs(w));
       if (output.argmax_agreement >= 0) output.argmax_agreement += ArgMax(w) == ArgMax(g);
     }

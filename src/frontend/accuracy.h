@@ -25,9 +25,10 @@ struct OutputAccuracy {
   double max_abs_error = 0;     // over every sample and element
   double typical_range = 0;     // median over the samples of the largest |float value|
   int argmax_agreement = -1;    // samples whose argmax is float's; -1 if not a classifier output
+  bool integer = false;         // int64 or bool: exact at scale 1
 
-  // Its scale is coarser than typical_range / 2^8 (an output zero on every sample has no precision
-  // to lose).
+  // Its scale is coarser than typical_range / 2^8 (an output zero on every sample, or an integer
+  // one, has no precision to lose).
   bool LosesPrecision() const;
 };
 
@@ -43,6 +44,9 @@ struct AccuracyReport {
   // The one-line refusal when an output loses its precision, naming it and the likely cause.
   std::optional<std::string> PrecisionProblem() const;
 };
+
+// The largest |a[i] - b[i]|.
+double MaxAbsDifference(std::span<const double> a, std::span<const double> b);
 
 // Runs the quantized model on every sample and compares its outputs with float inference's
 // (float_outputs[s], Calibration::outputs). A sample the quantized model cannot run (a value

@@ -180,7 +180,7 @@ class Quantizer {
   View IntegerConstant(const Node& node, ValueId id, const std::vector<int64_t>& values) {
     int64_t max_abs = 0;
     for (int64_t v : values) {
-      if (v <= -(int64_t{1} << activation_bound()) || v >= int64_t{1} << activation_bound()) {
+      if (v <= -Pow2(activation_bound()) || v >= Pow2(activation_bound())) {  // no abs: INT64_MIN
         throw FrontendError(fmt::format("{}: integer constant '{}' holds {}, beyond ±2^{}",
                                         node.Describe(), graph_.value(id).name, v,
                                         activation_bound()));

@@ -52,8 +52,8 @@ prove() {
 }
 batched_ok="valid in Cairo: the head and each of the 2 query batches verify"
 # prove_and_verify NAME EXAMPLE MODEL PROVE_ARGS... [-- VERIFY_ARGS...]: a fresh proof,
-# $work/NAME.bin, verified by verify.mjs against MODEL; its output in $work/out and its exit code
-# in $status. A zero-knowledge proof's queries are random, and some proofs cross the test
+# $work/NAME.bin, verified by verify.mjs against MODEL, which must accept it; its output in
+# $work/out. A zero-knowledge proof's queries are random, and some proofs cross the test
 # runner's memory limit: a runner crash (exit 2, nothing checked) gets one more try with a fresh
 # proof.
 prove_and_verify() {

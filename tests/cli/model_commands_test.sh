@@ -4,7 +4,7 @@
 # model are rejected; zero knowledge, committed and private inputs and outputs (only
 # zero-knowledge verifiers for them), compile's defaults (private inputs and weights); compile
 # refuses, writing nothing, a model it cannot prove and one a calibration outlier would make
-# imprecise (unless --force); open-ended slices prove numpy's outputs; run and prove warn of
+# imprecise (unless --force); open-ended slices and an integer output prove numpy's outputs; run and prove warn of
 # inputs far below the calibrated range; bad input gets a one-line error and exit code 1 (2 for
 # usage).
 # usage: model_commands_test.sh TENSORSTARK EXAMPLES_DIR FRONTEND_TEST_DATA_DIR
@@ -194,8 +194,9 @@ expect_error 1 "verifying model" "$ts" run "$work/private.verifying.tsm" --input
 expect_error 1 "invalid" "$ts" verify "$work/private.verifying.tsm" "$work/other_private.bin" \
   --min-security-bits 0
 
-# Slices as torch exports them (end = INT64_MAX): the verified outputs are numpy's.
-for name in open_slices last_slice; do
+# Slices as torch exports them (end = INT64_MAX), and an int64 output computed with an int64
+# constant: the verified outputs are numpy's.
+for name in open_slices last_slice argmax_offset; do
   dir=$test_models/$name
   "$ts" compile "$dir/model.onnx" -o "$work/$name.tsm" --calibration "$dir/calibration.json" \
     --visibility "$public" >/dev/null

@@ -6,6 +6,8 @@ calibration.json and input.json:
 - open_slices/ and last_slice/: slices as torch exports them, with end = INT64_MAX
   (y = cat([x[:, :2], x[:, 6:]]) * 2 and y = x[:, -1:] * 3), and float_outputs.json, numpy's
   outputs for input.json, a reference the frontend does not share;
+- argmax_offset/: argmax(x) + 100, an int64 output computed with an int64 constant, and numpy's
+  float_outputs.json;
 - wide_max/: a maximum over 80 elements, which the prover does not support yet;
 - misdeclared/: x * 2 with its output declared [1, 5] where it is [1, 4].
 Run with Debian's /usr/bin/python3 (python3-onnx, python3-numpy); the outputs are committed."""
@@ -20,12 +22,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def write(name, nodes, input_shape, output_shape, initializers, opset, rng, samples,
-          reference=None):
+          reference=None, output_type=TensorProto.FLOAT):
     directory = os.path.join(HERE, name)
     os.makedirs(directory, exist_ok=True)
     graph = helper.make_graph(
         nodes, name, [helper.make_tensor_value_info("input", TensorProto.FLOAT, input_shape)],
-        [helper.make_tensor_value_info("output", TensorProto.FLOAT, output_shape)],
+        [helper.make_tensor_value_info("output", output_type, output_shape)],
         [numpy_helper.from_array(value, key) for key, value in initializers.items()])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
     onnx.checker.check_model(model)
@@ -40,8 +42,10 @@ def write(name, nodes, input_shape, output_shape, initializers, opset, rng, samp
     if reference:
         y = reference(x.astype(np.float32).reshape(input_shape))
         assert list(y.shape) == output_shape
+        values = y.reshape(-1).tolist() if y.dtype == np.int64 else \
+            y.reshape(-1).astype(float).round(6).tolist()
         with open(os.path.join(directory, "float_outputs.json"), "w") as f:
-            json.dump({"output_data": [y.reshape(-1).astype(float).round(6).tolist()]}, f)
+            json.dump({"output_data": [values]}, f)
 
 
 def layer_norm():
@@ -101,10 +105,17 @@ def last_slice():
           lambda x: x[:, -1:] * 3)
 
 
+def argmax_offset():
+    nodes = [helper.make_node("ArgMax", ["input"], ["index"], axis=1, keepdims=1),
+             helper.make_node("Add", ["index", "offset"], ["output"])]
+    write("argmax_offset", nodes, [1, 6], [1, 1], {"offset": ints([[100]])}, 13,
+          np.random.default_rng(15), 16, lambda x: np.argmax(x, axis=1, keepdims=True) + 100,
+          TensorProto.INT64)
+
+
 def wide_max():
     nodes = [helper.make_node("ReduceMax", ["input"], ["output"], axes=[1], keepdims=1)]
-    write("wide_max", nodes, [1, 80], [1, 1], {}, 13, np.random.default_rng(9), 8,
-          lambda x: x.max(axis=1, keepdims=True))
+    write("wide_max", nodes, [1, 80], [1, 1], {}, 13, np.random.default_rng(9), 8)
 
 
 def misdeclared():
@@ -117,5 +128,6 @@ layer_norm()
 grouped_conv()
 open_slices()
 last_slice()
+argmax_offset()
 wide_max()
 misdeclared()
