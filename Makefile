@@ -139,18 +139,12 @@ verify-onchain: build
 	@node scripts/deploy.mjs verify $(DEPLOY_FLAGS) --model $(notdir $(MODEL))$(if $(filter 1,$(ZK)),_zk) \
 	  --calldata $(MODEL_OUT)/calldata.json --inspect $(MODEL_OUT)/proof_onchain.json
 
-# The foundation self-check, then fashion_mlp compiled, proved and verified natively, with
-# everything public and with compile's defaults (private inputs and weights: a zero-knowledge
-# proof, verified against the model without its weights); then onchain proofs verified in Cairo:
-# fashion_mlp's with everything public, and tiny_mlp's with the defaults, in 2 query batches.
-demo: build
-	@$(BUILD)/tensorstark selfcheck
-	@$(MAKE) --no-print-directory prove MODEL=examples/fashion_mlp VISIBILITY=$(PUBLIC)
-	@$(MAKE) --no-print-directory verify MODEL=examples/fashion_mlp VISIBILITY=$(PUBLIC)
-	@$(MAKE) --no-print-directory prove MODEL=examples/fashion_mlp PROOF=proof_private
-	@$(MAKE) --no-print-directory verify MODEL=examples/fashion_mlp PROOF=proof_private
-	@$(MAKE) --no-print-directory verify-cairo MODEL=examples/fashion_mlp VISIBILITY=$(PUBLIC)
-	@$(MAKE) --no-print-directory verify-cairo MODEL=examples/tiny_mlp QUERY_BATCHES=2
+# The main job from a fresh checkout (scripts/demo.sh): builds only the command line, then the
+# self-check; fashion_mlp compiled, proved and verified natively with everything public and with
+# compile's defaults (private input and weights: a zero-knowledge proof); its onchain proof
+# verified by the Cairo verifier's contracts. One header per step with its time; files in out/demo.
+demo: configure
+	@scripts/demo.sh $(BUILD) $(JOBS)
 
 # Fuzzes the proof parser (fuzz/): clang++-14 with libFuzzer, ASan and UBSan in its own build dir,
 # seeded with valid proofs, for FUZZ_SECONDS on FUZZ_CORPUS (which keeps what it finds). Crash

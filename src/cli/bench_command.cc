@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -17,9 +16,12 @@
 #include "air/prover.h"
 #include "air/setup.h"
 #include "air/verifier.h"
+#include "cli/command_args.h"
 #include "cli/example_airs.h"
 #include "cli/options.h"
 #include "cli/timing.h"
+#include "frontend/file_io.h"
+#include "frontend/frontend_error.h"
 #include "hash/blake2s_channel.h"
 #include "hash/blake2s_merkle_hasher.h"
 #include "hash/poseidon252_channel.h"
@@ -177,11 +179,10 @@ int RunBenchCommand(std::span<char* const> args) {
   const BenchResult& result = std::get<BenchResult>(result_or_error);
   if (options.Has("save-proof")) {
     const std::string path = options.Get("save-proof", "");
-    std::ofstream file(path, std::ios::binary);
-    file.write(reinterpret_cast<const char*>(result.proof.data()),
-               static_cast<std::streamsize>(result.proof.size()));
-    if (!file) {
-      fmt::print(stderr, "tensorstark bench: cannot write {}\n", path);
+    try {
+      frontend::WriteFileBytes(path, AsChars(result.proof));
+    } catch (const frontend::FrontendError& e) {
+      fmt::print(stderr, "tensorstark bench: {}\n", e.what());
       return 1;
     }
   }

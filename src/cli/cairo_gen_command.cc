@@ -2,7 +2,6 @@
 
 #include <fmt/core.h>
 
-#include <fstream>
 #include <memory>
 #include <string>
 #include <variant>
@@ -14,6 +13,7 @@
 #include "air/zk_blinding.h"
 #include "cli/command_args.h"
 #include "frontend/cairo_statement.h"
+#include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
 #include "frontend/model_air.h"
 
@@ -86,9 +86,7 @@ int RunCairoGenCommand(std::span<char* const> args) {
                     config.zk ? ", zero knowledge" : ""),
         options.Has("test-seed") ? &test_seed : nullptr);
     const std::string output = options.Get("output", "");
-    std::ofstream out(output);
-    out << code;
-    if (!out.flush()) throw frontend::FrontendError(fmt::format("cannot write {}", output));
+    frontend::WriteFileBytes(output, code);
     fmt::print("wrote {}: {} components\n", output, components.size());
     return 0;
   } catch (const frontend::FrontendError& e) {

@@ -2,7 +2,6 @@
 
 #include <fmt/core.h>
 
-#include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -12,6 +11,8 @@
 #include "air/calldata.h"
 #include "air/proof_io.h"
 #include "cli/command_args.h"
+#include "frontend/file_io.h"
+#include "frontend/frontend_error.h"
 #include "hash/poseidon252_merkle_hasher.h"
 
 namespace tensorstark::cli {
@@ -49,9 +50,12 @@ int RunCalldataCommand(std::span<char* const> args) {
   const std::string& path = std::get<CommandArgs>(parsed).positional[0];
   const Options& options = std::get<CommandArgs>(parsed).options;
   if (!options.Has("output")) return UsageError("calldata", kUsage, "-o FILE is required");
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return Fail(fmt::format("cannot open {}", path));
-  const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(file), {}};
+  std::vector<uint8_t> bytes;
+  try {
+    bytes = ReadProofFile(path);
+  } catch (const frontend::FrontendError& e) {
+    return Fail(e.what());
+  }
   auto hash = air::PeekProofHash(bytes);
   if (const auto* error = std::get_if<air::ProofParseError>(&hash)) {
     return Fail(fmt::format("{}: {}", path, error->message));
@@ -80,9 +84,11 @@ int RunCalldataCommand(std::span<char* const> args) {
     written = {{"head", std::move(written)}, {"batches", std::move(batches)}};
   }
   const std::string output = options.Get("output", "");
-  std::ofstream out(output);
-  out << written.dump() << "\n";
-  if (!out.flush()) return Fail(fmt::format("cannot write {}", output));
+  try {
+    frontend::WriteFileBytes(output, written.dump() + "\n");
+  } catch (const frontend::FrontendError& e) {
+    return Fail(e.what());
+  }
   // The sections count the batches' felts too, so the total does.
   size_t total = calldata.felts.size();
   for (const auto& batch : calldata.batches) total += batch.size();

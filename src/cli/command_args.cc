@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
 
 namespace tensorstark::cli {
@@ -66,21 +66,27 @@ nlohmann::json ValuesJson(const frontend::Tensor& tensor) {
   return tensor.is_float() ? nlohmann::json(tensor.values) : nlohmann::json(tensor.ints);
 }
 
+std::vector<uint8_t> ReadProofFile(const std::string& path) {
+  const std::string bytes = frontend::ReadFileBytes(path);
+  return {bytes.begin(), bytes.end()};
+}
+
+std::string_view AsChars(std::span<const uint8_t> bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
 void WriteOutputsJson(const std::string& path, const std::vector<frontend::Tensor>& outputs) {
   nlohmann::json data = nlohmann::json::array();
   for (const frontend::Tensor& output : outputs) data.push_back(ValuesJson(output));
-  std::ofstream out(path);
-  out << nlohmann::json{{"output_data", data}}.dump() << "\n";
-  if (!out.flush()) throw frontend::FrontendError(fmt::format("cannot write '{}'", path));
+  frontend::WriteFileBytes(path, nlohmann::json{{"output_data", data}}.dump() + "\n");
 }
 
 std::vector<std::vector<double>> ReadOutputsJson(const std::string& path,
                                                  const std::vector<frontend::Tensor>& like) {
-  std::ifstream in(path);
-  if (!in) throw frontend::FrontendError(fmt::format("cannot open '{}'", path));
+  const std::string text = frontend::ReadFileBytes(path);
   nlohmann::json json;
   try {
-    json = nlohmann::json::parse(in);
+    json = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {
     throw frontend::FrontendError(fmt::format("{}: not valid JSON ({})", path, e.what()));
   }

@@ -31,6 +31,12 @@ bool WantsHelp(std::span<char* const> args);
 // Prints "tensorstark <command>: <error>" and the usage to stderr; returns exit code 2.
 int UsageError(std::string_view command, std::string_view usage, const std::string& error);
 
+// A proof file's bytes; throws FrontendError naming the path and why it cannot be read.
+std::vector<uint8_t> ReadProofFile(const std::string& path);
+
+// Bytes as the characters frontend::WriteFileBytes takes.
+std::string_view AsChars(std::span<const uint8_t> bytes);
+
 // "[0.125, -3.5]".
 std::string FormatValues(const frontend::Tensor& tensor);
 

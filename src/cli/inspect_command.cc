@@ -2,7 +2,6 @@
 
 #include <fmt/core.h>
 
-#include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -13,7 +12,8 @@
 
 #include "air/proof_io.h"
 #include "air/proof_json.h"
-#include "cli/statement_json.h"
+#include "cli/command_args.h"
+#include "cli/statement_output.h"
 #include "frontend/frontend_error.h"
 #include "frontend/model_air.h"
 #include "frontend/quantized_model.h"
@@ -79,12 +79,13 @@ int RunInspectCommand(std::span<char* const> args) {
       return 1;
     }
   }
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    fmt::print(stderr, "tensorstark inspect: cannot open {}\n", path);
+  std::vector<uint8_t> bytes;
+  try {
+    bytes = ReadProofFile(path);
+  } catch (const frontend::FrontendError& e) {
+    fmt::print(stderr, "tensorstark inspect: {}\n", e.what());
     return 1;
   }
-  const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(file), {}};
   auto hash = air::PeekProofHash(bytes);
   if (const auto* error = std::get_if<air::ProofParseError>(&hash)) {
     fmt::print(stderr, "tensorstark inspect: {}: {}\n", path, error->message);

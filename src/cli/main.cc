@@ -33,7 +33,19 @@ commands:
   version     print the version
   help        print this help
 
-Run `make demo` to build and run the self-check, `make test` for the test suite.
+Every command answers --help. A first proof: README.md's quickstart, or `make demo`.
+)";
+
+constexpr std::string_view kSelfcheckUsage = R"(usage: tensorstark selfcheck
+
+Checks this machine's build end to end, with timings: a circle FFT round trip against direct
+evaluation, BLAKE2s and Poseidon known answers, Merkle commitments with both hashes, and both
+Fiat-Shamir channels with a proof of work. Exits 1 if a check fails.
+)";
+
+constexpr std::string_view kVersionUsage = R"(usage: tensorstark version
+
+Prints the version.
 )";
 
 }  // namespace
@@ -72,12 +84,17 @@ int main(int argc, char** argv) {
   if (command == "calldata") {
     return tensorstark::cli::RunCalldataCommand(std::span<char* const>(argv + 2, argc - 2));
   }
-  if (argc > 2) {
-    fmt::print(stderr, "tensorstark {}: unexpected argument '{}'\n", command, argv[2]);
-    return 2;
-  }
-  if (command == "selfcheck") return tensorstark::cli::RunSelfcheck();
-  if (command == "version" || command == "--version") {
+  if (command == "selfcheck" || command == "version" || command == "--version") {
+    const std::string_view usage = command == "selfcheck" ? kSelfcheckUsage : kVersionUsage;
+    if (argc > 2 && (std::string_view(argv[2]) == "--help" || std::string_view(argv[2]) == "-h")) {
+      fmt::print("{}", usage);
+      return 0;
+    }
+    if (argc > 2) {
+      fmt::print(stderr, "tensorstark {}: unexpected argument '{}'\n\n{}", command, argv[2], usage);
+      return 2;
+    }
+    if (command == "selfcheck") return tensorstark::cli::RunSelfcheck();
     fmt::print("tensorstark {}\n", TENSORSTARK_VERSION);
     return 0;
   }

@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -16,6 +15,7 @@
 #include "air/layout.h"
 #include "air/profiles.h"
 #include "cli/command_args.h"
+#include "cli/step_progress.h"
 #include "frontend/accuracy.h"
 #include "frontend/compile.h"
 #include "frontend/float_eval.h"
@@ -23,6 +23,7 @@
 #include "frontend/input_file.h"
 #include "frontend/model_air.h"
 #include "frontend/quantized_eval.h"
+#include "frontend/starknet_fact.h"
 #include "hash/blake2s_merkle_hasher.h"
 #include "hash/poseidon252_merkle_hasher.h"
 
@@ -137,13 +138,13 @@ int64_t WeightCount(const QuantizedModel& model) {
 // The model's commitment under a production profile. A model that cannot be set up for one is
 // not provable: compile refuses it rather than leave the surprise to prove.
 template <class H>
-std::string CommitmentText(const frontend::ModelAir& air, air::Profile profile) {
+frontend::ModelCommitment CommitmentOf(const frontend::ModelAir& air, air::Profile profile) {
   auto key = frontend::SetupModel<H>(air, air::ProfileConfig(profile));
   if (const auto* error = std::get_if<std::string>(&key)) {
     throw FrontendError(fmt::format("the model cannot be proved with the {} profile: {}",
                                     air::ProfileName(profile), *error));
   }
-  return frontend::ToHex(std::get<frontend::ModelKey<H>>(key).commitment);
+  return std::get<frontend::ModelKey<H>>(key).commitment;
 }
 
 // The AIR's size: the main trace a proof commits, and the preprocessed columns (weights,
@@ -271,6 +272,7 @@ int RunCompileCommand(std::span<char* const> args) {
   if (!trace_shape) {
     return UsageError("compile", kCompileUsage, "--layout must be narrow or wide");
   }
+  StepProgress progress(/*json=*/false);
   try {
     if (!options.Has("calibration") && !std::filesystem::exists(calibration)) {
       throw FrontendError(
@@ -278,7 +280,9 @@ int RunCompileCommand(std::span<char* const> args) {
     }
     frontend::AccuracyReport accuracy;
     QuantizedModel model =
-        frontend::CompileOnnxModel(onnx_path, calibration, quantize, &accuracy);
+        frontend::CompileOnnxModel(onnx_path, calibration, quantize, &accuracy,
+                                   [&](std::string_view step) { progress.Begin(step); });
+    progress.End();
     model.trace_shape = *trace_shape;
     model.input_visibility = std::get<Visibilities>(visibilities).input;
     model.output_visibility = std::get<Visibilities>(visibilities).output;
@@ -299,12 +303,19 @@ int RunCompileCommand(std::span<char* const> args) {
     }
     // Everything a proof needs is built before anything is written: a model that cannot be
     // proved fails here, with nothing written, not at prove.
+    progress.Begin("building the AIR");
     const frontend::ModelAir air(model);
+    progress.End();
     PrintAirSize(air);
-    const std::string fast = CommitmentText<hash::Blake2sMerkleHasher>(air, air::Profile::kFast);
-    const std::string onchain =
-        CommitmentText<hash::Poseidon252MerkleHasher>(air, air::Profile::kOnchain);
+    progress.Begin("committing to the model (profile fast, blake2s)");
+    const frontend::ModelCommitment fast =
+        CommitmentOf<hash::Blake2sMerkleHasher>(air, air::Profile::kFast);
+    progress.Begin("committing to the model (profile onchain, poseidon252)");
+    const frontend::ModelCommitment onchain =
+        CommitmentOf<hash::Poseidon252MerkleHasher>(air, air::Profile::kOnchain);
+    progress.Begin(fmt::format("writing {}", output));
     frontend::SaveQuantizedModel(model, output);
+    progress.End();
     fmt::print(
         "wrote {}: {} operators, {} {} weights and biases, {} layout, {} inputs, {} outputs\n",
         output, model.ops.size(), WeightCount(model),
@@ -313,11 +324,16 @@ int RunCompileCommand(std::span<char* const> args) {
         frontend::VisibilityName(model.input_visibility),
         frontend::VisibilityName(model.output_visibility));
     // The commitments proofs will state under the two production profiles.
-    fmt::print("model commitment (profile fast, blake2s): {}\n", fast);
-    fmt::print("model commitment (profile onchain, poseidon252): {}\n", onchain);
+    fmt::print("model commitment (profile fast, blake2s): {}\n", frontend::ToHex(fast));
+    fmt::print(
+        "model commitment (profile onchain, poseidon252): {}\n  on Starknet: {} (the model in "
+        "the facts a registry records)\n",
+        frontend::ToHex(onchain), frontend::StarknetModelId(onchain).ToHex());
     if (const auto digest = air.WeightsDigest()) {
       const std::string path = VerifyingModelPath(output);
+      progress.Begin(fmt::format("writing {}", path));
       frontend::SaveQuantizedModel(air.VerifyingModel(), path);
+      progress.End();
       fmt::print(
           "private weights: Poseidon2 digest {}\nwrote {}: the model without its weights, "
           "for verifiers\n",
@@ -325,6 +341,7 @@ int RunCompileCommand(std::span<char* const> args) {
     }
     return 0;
   } catch (const FrontendError& e) {
+    progress.End();
     fmt::print(stderr, "tensorstark compile: {}\n", e.what());
     return 1;
   }

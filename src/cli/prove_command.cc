@@ -7,10 +7,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <fstream>
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -18,9 +19,12 @@
 #include "air/proof_io.h"
 #include "air/prover.h"
 #include "cli/command_args.h"
-#include "cli/statement_json.h"
+#include "cli/statement_output.h"
+#include "cli/step_progress.h"
 #include "cli/timing.h"
+#include "field/felt252.h"
 #include "frontend/compile.h"
+#include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
 #include "frontend/input_file.h"
 #include "frontend/model_air.h"
@@ -61,14 +65,21 @@ options:
 )";
 
 constexpr std::string_view kVerifyUsage =
-    R"(usage: tensorstark verify MODEL.tsm PROOF.bin [--min-security-bits B]
+    R"(usage: tensorstark verify MODEL.tsm PROOF.bin [--min-security-bits B] [--class-hash H]
 
 Checks that the proof shows the compiled model producing the outputs it states from the inputs it
 states. Prints "valid" and what the proof states of the outputs and of the committed or private
-tensors (exit 0), or "invalid" and the reason (exit 1).
+tensors (exit 0), or "invalid" and the reason (exit 1). MODEL.tsm is the verifying model compile
+wrote (MODEL.verifying.tsm when the weights are private) or the model itself.
+
+For a proof Starknet reads (profile onchain, hash poseidon252) it also prints what the fact
+registry records: the model as a felt, the hashes of the stated inputs and outputs, and with
+--class-hash the fact, which a contract checks with is_fact_valid.
 
 options:
   --min-security-bits B   reject proofs below B bits of security (default 96)
+  --class-hash H          the class hash of the Starknet verifier contract (0x...): also print
+                          the fact the registry records when that verifier accepts the proof
   --json                  print one JSON object (verify_ms, setup_ms: deriving the model's key,
                           which a deployed verifier does once, and public: what the proof makes
                           public, as tensorstark inspect PROOF.bin MODEL.tsm prints it)
@@ -113,31 +124,9 @@ class Progress {
   std::vector<std::pair<std::string, double>> phases_;
 };
 
-// What a statement says of the outputs (their values, digests, or that they are private), of the
-// inputs that are not public, and of private weights (the digest the model commitment binds).
-void PrintStatement(const frontend::ModelAir& air, std::span<const field::M31> public_inputs) {
-  for (const frontend::ModelAir::StatedTensor& s : air.Statement(public_inputs)) {
-    const char* kind = s.is_input ? "input" : "output";
-    switch (s.visibility) {
-      case frontend::Visibility::kPublic:
-        if (!s.is_input) {
-          fmt::print("output '{}' {}: {}\n", s.name, frontend::ShapeToString(s.values.shape),
-                     FormatValues(s.values));
-        }
-        break;
-      case frontend::Visibility::kCommitted:
-        fmt::print("{} '{}' committed: Poseidon2 digest {}\n", kind, s.name,
-                   frontend::ToHex(s.digest));
-        break;
-      case frontend::Visibility::kPrivate:
-        fmt::print("{} '{}' private\n", kind, s.name);
-        break;
-    }
-  }
-  if (const auto digest = air.WeightsDigest()) {
-    fmt::print("weights private: Poseidon2 digest {}\n", frontend::ToHex(*digest));
-  }
-}
+// Whether proofs of this hasher are the ones Starknet's verifier reads.
+template <class H>
+constexpr bool kStarknetReads = std::is_same_v<H, hash::Poseidon252MerkleHasher>;
 
 template <class C, class H>
 int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend::Tensor>& input,
@@ -176,12 +165,11 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
   start = std::chrono::steady_clock::now();
   const std::vector<uint8_t> bytes = air::SerializeProof(proof);
   const std::string path = options.Get("output", "");
-  std::ofstream file(path, std::ios::binary);
-  file.write(reinterpret_cast<const char*>(bytes.data()),
-             static_cast<std::streamsize>(bytes.size()));
-  if (!file.flush()) {
+  try {
+    frontend::WriteFileBytes(path, AsChars(bytes));
+  } catch (const FrontendError&) {
     progress.Done();
-    throw FrontendError(fmt::format("cannot write '{}'", path));
+    throw;
   }
   progress.Phase("write proof", start);
   progress.Done();
@@ -216,12 +204,14 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
              options.Get("profile", "fast"), config.zk ? ", zero knowledge" : "",
              frontend::ToHex(commitment));
   PrintStatement(air, proof.public_inputs);
+  if constexpr (kStarknetReads<H>) PrintStarknetStatement(air, proof.public_inputs, std::nullopt);
   return 0;
 }
 
 template <class C, class H>
 int VerifyWith(const frontend::QuantizedModel& model, std::span<const uint8_t> bytes,
-               uint32_t min_security_bits, bool json) {
+               uint32_t min_security_bits, bool json,
+               const std::optional<field::Felt252>& verifier_class) {
   auto start = std::chrono::steady_clock::now();
   auto parsed = air::ParseProof<H>(bytes);
   if (auto* error = std::get_if<air::ProofParseError>(&parsed)) {
@@ -232,8 +222,11 @@ int VerifyWith(const frontend::QuantizedModel& model, std::span<const uint8_t> b
   const double parse_ms = MillisecondsSince(start);
   // The key a verifier derives once per model and configuration.
   start = std::chrono::steady_clock::now();
+  StepProgress progress(json);
+  progress.Begin("deriving the model's verifying key");
   const frontend::ModelAir air(model);
   auto key = frontend::SetupModel<H>(air, proof.config);
+  progress.End();
   if (auto* error = std::get_if<std::string>(&key)) {
     fmt::print("invalid: {}\n", *error);
     return 1;
@@ -248,19 +241,23 @@ int VerifyWith(const frontend::QuantizedModel& model, std::span<const uint8_t> b
     return 1;
   }
   if (json) {
-    fmt::print("{}\n", nlohmann::json{{"valid", true},
-                                      {"security_bits", proof.config.SecurityBits()},
-                                      {"zero_knowledge", proof.config.zk},
-                                      {"verify_ms", verify_ms},
-                                      {"setup_ms", setup_ms},
-                                      {"public", PublicStatementJson(air, proof.public_inputs)}}
-                           .dump());
+    nlohmann::json result = {{"valid", true},
+                             {"security_bits", proof.config.SecurityBits()},
+                             {"zero_knowledge", proof.config.zk},
+                             {"verify_ms", verify_ms},
+                             {"setup_ms", setup_ms},
+                             {"public", PublicStatementJson(air, proof.public_inputs)}};
+    if constexpr (kStarknetReads<H>) {
+      result["starknet"] = StarknetStatementJson(air, proof.public_inputs, verifier_class);
+    }
+    fmt::print("{}\n", result.dump());
     return 0;
   }
   fmt::print("valid ({} bits of security{}), model {}\n", proof.config.SecurityBits(),
              proof.config.zk ? ", zero knowledge" : "",
              frontend::ToHex(frontend::ModelAir::StatedCommitment(proof.public_inputs)));
   PrintStatement(air, proof.public_inputs);
+  if constexpr (kStarknetReads<H>) PrintStarknetStatement(air, proof.public_inputs, verifier_class);
   return 0;
 }
 
@@ -305,7 +302,9 @@ int RunProveCommand(std::span<char* const> args) {
     if (frontend::RequiresZeroKnowledge(model)) config.zk = true;
     const std::vector<frontend::Tensor> input =
         frontend::ReadInput(options.Get("input", ""), frontend::FloatGraphOf(model));
-    fmt::print(stderr, "proving {} ({} thread(s)):\n", model_path, std::get<uint64_t>(threads));
+    if (!options.Has("json")) {
+      fmt::print(stderr, "proving {} ({} thread(s)):\n", model_path, std::get<uint64_t>(threads));
+    }
     const size_t n_query_batches = std::get<uint64_t>(query_batches);
     return hash == "blake2s" ? ProveWith<hash::Blake2sChannel, hash::Blake2sMerkleHasher>(
                                    model, input, config, n_query_batches, options)
@@ -322,7 +321,8 @@ int RunVerifyCommand(std::span<char* const> args) {
     fmt::print("{}", kVerifyUsage);
     return 0;
   }
-  auto parsed = ParseCommandArgs(args, {"model", "proof"}, {"min-security-bits"}, {"json"});
+  auto parsed =
+      ParseCommandArgs(args, {"model", "proof"}, {"min-security-bits", "class-hash"}, {"json"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("verify", kVerifyUsage, *error);
   }
@@ -331,11 +331,18 @@ int RunVerifyCommand(std::span<char* const> args) {
   if (const auto* error = std::get_if<std::string>(&min_bits)) {
     return UsageError("verify", kVerifyUsage, *error);
   }
+  std::optional<field::Felt252> verifier_class;
+  if (command.options.Has("class-hash")) {
+    verifier_class = field::Felt252::FromHex(command.options.Get("class-hash", ""));
+    if (!verifier_class) {
+      return UsageError("verify", kVerifyUsage,
+                        fmt::format("--class-hash must be a felt in hex (0x...), not '{}'",
+                                    command.options.Get("class-hash", "")));
+    }
+  }
   try {
     const frontend::QuantizedModel model = frontend::LoadQuantizedModel(command.positional[0]);
-    std::ifstream file(command.positional[1], std::ios::binary);
-    if (!file) throw FrontendError(fmt::format("cannot open '{}'", command.positional[1]));
-    const std::vector<uint8_t> bytes{std::istreambuf_iterator<char>(file), {}};
+    const std::vector<uint8_t> bytes = ReadProofFile(command.positional[1]);
     auto hash = air::PeekProofHash(bytes);
     if (auto* error = std::get_if<air::ProofParseError>(&hash)) {
       fmt::print("invalid: the proof does not parse: {}\n", error->message);
@@ -345,9 +352,9 @@ int RunVerifyCommand(std::span<char* const> args) {
     const bool json = command.options.Has("json");
     return std::get<air::HashId>(hash) == air::HashId::kBlake2s
                ? VerifyWith<hash::Blake2sChannel, hash::Blake2sMerkleHasher>(model, bytes, bits,
-                                                                             json)
-               : VerifyWith<hash::Poseidon252Channel, hash::Poseidon252MerkleHasher>(model, bytes,
-                                                                                     bits, json);
+                                                                             json, verifier_class)
+               : VerifyWith<hash::Poseidon252Channel, hash::Poseidon252MerkleHasher>(
+                     model, bytes, bits, json, verifier_class);
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark verify: {}\n", e.what());
     return 1;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "frontend/calibration.h"
+#include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
 #include "frontend/input_file.h"
 #include "frontend/onnx_import.h"
@@ -10,13 +11,24 @@
 namespace tensorstark::frontend {
 
 QuantizedModel CompileOnnxModel(const std::string& onnx_path, const std::string& calibration_path,
-                                const QuantizeOptions& options, AccuracyReport* accuracy) {
+                                const QuantizeOptions& options, AccuracyReport* accuracy,
+                                const StepCallback& on_step) {
+  const auto step = [&](std::string_view name) {
+    if (on_step) on_step(name);
+  };
+  step("reading the ONNX model");
   const std::string onnx = ReadFileBytes(onnx_path);
   const Graph graph = ImportOnnxBytes(onnx, fmt::format("'{}'", onnx_path));
+  step("reading the calibration set");
   const std::vector<std::vector<Tensor>> samples = ReadInputSamples(calibration_path, graph);
+  step(fmt::format("calibrating: float inference on {} samples", samples.size()));
   const Calibration calibration = Calibrate(graph, samples);
+  step("quantizing");
   QuantizedModel model = Quantize(graph, calibration, options);
-  if (accuracy) *accuracy = MeasureAccuracy(model, samples, calibration.outputs);
+  if (accuracy) {
+    step(fmt::format("checking accuracy: the quantized model on {} samples", samples.size()));
+    *accuracy = MeasureAccuracy(model, samples, calibration.outputs);
+  }
   model.onnx = onnx;
   model.source = onnx_path;
   return model;

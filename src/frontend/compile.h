@@ -2,7 +2,9 @@
 // inference over the calibration samples for the value ranges, quantization).
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 
 #include "frontend/accuracy.h"
 #include "frontend/graph.h"
@@ -11,11 +13,15 @@
 
 namespace tensorstark::frontend {
 
+// Names each step as it begins, for progress output.
+using StepCallback = std::function<void(std::string_view step)>;
+
 // With `accuracy`, also measures the quantized model against float inference on the calibration
 // set (MeasureAccuracy), from the float outputs calibration computed.
 QuantizedModel CompileOnnxModel(const std::string& onnx_path, const std::string& calibration_path,
                                 const QuantizeOptions& options = {},
-                                AccuracyReport* accuracy = nullptr);
+                                AccuracyReport* accuracy = nullptr,
+                                const StepCallback& on_step = nullptr);
 
 // The float graph a compiled model was made from (from the ONNX bytes it carries), the reference
 // `run` compares against. Throws FrontendError for a verifying model (WithoutWeights), which has

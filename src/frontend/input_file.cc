@@ -3,19 +3,18 @@
 #include <fmt/format.h>
 
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
 
 namespace tensorstark::frontend {
 
 std::vector<std::vector<Tensor>> ReadInputSamples(const std::string& path, const Graph& graph) {
-  std::ifstream in(path);
-  if (!in) throw FrontendError(fmt::format("cannot open '{}'", path));
+  const std::string text = ReadFileBytes(path);
   nlohmann::json json;
   try {
-    json = nlohmann::json::parse(in);
+    json = nlohmann::json::parse(text);
   } catch (const nlohmann::json::exception& e) {  // syntax, or a number out of range
     throw FrontendError(fmt::format("{}: not valid JSON ({})", path, e.what()));
   }

@@ -436,7 +436,7 @@ struct ModelAir::Impl {
   }
 
   void AddLookup(const LookupOp& op) {
-    const std::string& out_name = model.tensor(op.out).name;
+    const std::string out_name = DescribeTensor(model, op.out);
     const uint32_t table = next_table++;
     const int64_t n = static_cast<int64_t>(op.in.size());
     // The elements, one per row.
@@ -446,7 +446,7 @@ struct ModelAir::Impl {
       const ElementRef& ref = op.in[i];
       if (ref.tensor == ElementRef::kLiteral) {
         throw FrontendError(
-            fmt::format("the prover does not support padding into a lookup ('{}')", out_name));
+            fmt::format("the prover does not support padding into a lookup ({})", out_name));
       }
       (*data)[0][i] = Address(ref.tensor, ref.index);
       (*data)[1][i] = M31::One();
@@ -495,10 +495,10 @@ struct ModelAir::Impl {
 
   void AddMax(const ReduceOp& op) {
     constexpr int64_t kMaxWindow = 64;
-    const std::string& out_name = model.tensor(op.out).name;
+    const std::string out_name = DescribeTensor(model, op.out);
     if (op.window > kMaxWindow) {
       throw FrontendError(
-          fmt::format("the prover does not support a maximum over more than {} elements yet ('{}')",
+          fmt::format("the prover does not support a maximum over more than {} elements yet ({})",
                       kMaxWindow, out_name));
     }
     air::MaxComponentShape shape;
@@ -518,7 +518,7 @@ struct ModelAir::Impl {
         const ElementRef& ref = op.in[i * op.window + w];
         if (ref.tensor == ElementRef::kLiteral) {
           throw FrontendError(
-              fmt::format("the prover does not support padding into a maximum ('{}')", out_name));
+              fmt::format("the prover does not support padding into a maximum ({})", out_name));
         }
         (*data)[1 + w][i] = Address(ref.tensor, ref.index);
       }

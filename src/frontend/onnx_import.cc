@@ -4,24 +4,26 @@
 #include <onnx/onnx_pb.h>
 
 #include <cstring>
-#include <fstream>
 #include <map>
-#include <sstream>
 
+#include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
 #include "frontend/passes.h"
 
 namespace tensorstark::frontend {
 
-std::string ReadFileBytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw FrontendError(fmt::format("cannot open '{}'", path));
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return bytes.str();
-}
-
 namespace {
+
+// A refusal of an ONNX element type, by its ONNX name (UINT64, STRING, BFLOAT16, ...).
+FrontendError UnsupportedType(int32_t onnx_type, const std::string& what) {
+  const std::string name = onnx::TensorProto_DataType_IsValid(onnx_type)
+                               ? onnx::TensorProto_DataType_Name(onnx_type)
+                               : fmt::format("number {}", onnx_type);
+  return FrontendError(fmt::format(
+      "{}: element type {} is not supported (tensorstark reads FLOAT, DOUBLE, FLOAT16, INT8 to "
+      "INT64, UINT8 to UINT32 and BOOL)",
+      what, name));
+}
 
 DataType TypeOf(int32_t onnx_type, const std::string& what) {
   using onnx::TensorProto;
@@ -41,7 +43,7 @@ DataType TypeOf(int32_t onnx_type, const std::string& what) {
     case TensorProto::BOOL:
       return DataType::kBool;
     default:
-      throw FrontendError(fmt::format("{}: element type {} is not supported", what, onnx_type));
+      throw UnsupportedType(onnx_type, what);
   }
 }
 
@@ -96,9 +98,11 @@ Tensor TensorFromProto(const onnx::TensorProto& proto, const std::string& what) 
     case TensorProto::BOOL:
       AppendRaw<uint8_t>(raw, t.ints);
       break;
-    default:  // FLOAT16 and anything else TypeOf let through
-      throw FrontendError(
-          fmt::format("{}: element type {} is not supported", what, proto.data_type()));
+    case TensorProto::FLOAT16:
+      throw FrontendError(fmt::format(
+          "{}: FLOAT16 constants are not supported (export the model in FLOAT, float32)", what));
+    default:  // anything else TypeOf let through
+      throw UnsupportedType(proto.data_type(), what);
   }
   t.values.insert(t.values.end(), proto.float_data().begin(), proto.float_data().end());
   t.values.insert(t.values.end(), proto.double_data().begin(), proto.double_data().end());

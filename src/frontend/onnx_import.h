@@ -11,9 +11,6 @@
 
 namespace tensorstark::frontend {
 
-// The bytes of a file; throws FrontendError if it cannot be opened.
-std::string ReadFileBytes(const std::string& path);
-
 // `constants` binds model inputs, by name, to fixed values before shape inference (for models
 // whose shape or index operands are inputs, like ONNX's node tests); they stop being inputs.
 Graph ImportOnnxFile(const std::string& path, const std::map<std::string, Tensor>& constants = {});

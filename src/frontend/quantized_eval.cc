@@ -71,15 +71,16 @@ class Interpreter {
 
   // Every computed value must lie where the AIR proves it: [-2^15, 2^15). (A tensor's own
   // bound_bits may be tighter, as a consequence of how it is computed, never looser.)
-  void Write(TensorId id, int64_t index, int64_t q, const char* op) {
+  void Write(TensorId id, int64_t index, int64_t q) {
     const QTensor& t = model_.tensor(id);
     const int64_t bound = int64_t{1} << air::kValueBoundBits;
     if (q < -bound || q >= bound) {
       const double limit = std::ldexp(1.0, static_cast<int>(air::kValueBoundBits) - t.frac_bits);
       throw FrontendError(fmt::format(
-          "{} result '{}' element {} is {}, outside the range [-{}, {}) it was calibrated for "
-          "(the input is far from the calibration set)",
-          op, t.name, index, std::ldexp(static_cast<double>(q), -t.frac_bits), limit, limit));
+          "{} element {} is {}, outside the range [-{}, {}) it was calibrated for (the input is "
+          "far from the calibration set)",
+          DescribeTensor(model_, id), index, std::ldexp(static_cast<double>(q), -t.frac_bits),
+          limit, limit));
     }
     run_.values[id][index] = q;
   }
@@ -90,9 +91,9 @@ class Interpreter {
     if ((clamp.lo && *clamp.lo - q >= kReach) || (clamp.hi && q - *clamp.hi >= kReach)) {
       const QTensor& t = model_.tensor(out);
       throw FrontendError(fmt::format(
-          "the value before the activation of '{}' element {} is {}, too far outside the range "
+          "the value before the activation of {} element {} is {}, too far outside the range "
           "it was calibrated for (the input is far from the calibration set)",
-          t.name, index, std::ldexp(static_cast<double>(q), -t.frac_bits)));
+          DescribeTensor(model_, out), index, std::ldexp(static_cast<double>(q), -t.frac_bits)));
     }
     return clamp.Apply(q);
   }
@@ -105,8 +106,7 @@ class Interpreter {
         int64_t acc = op.bias[r * op.cols + c];
         for (int64_t k = 0; k < op.depth; ++k) acc += Read(x[k]) * op.weights[k * op.cols + c];
         const int64_t index = op.out_index[r * op.cols + c];
-        Write(op.out, index, Clamped(op.clamp, ShiftRight(acc, op.shift, false), op.out, index),
-              "linear");
+        Write(op.out, index, Clamped(op.clamp, ShiftRight(acc, op.shift, false), op.out, index));
       }
     }
   }
@@ -118,8 +118,7 @@ class Interpreter {
         acc += Read(op.a[i * op.depth + k]) * Read(op.b[i * op.depth + k]);
       }
       const auto index = static_cast<int64_t>(i);
-      Write(op.out, index, Clamped(op.clamp, ShiftRight(acc, op.shift, false), op.out, index),
-            "dot");
+      Write(op.out, index, Clamped(op.clamp, ShiftRight(acc, op.shift, false), op.out, index));
     }
   }
 
@@ -131,23 +130,21 @@ class Interpreter {
                         : op.kind == ElementwiseOp::Kind::kSub ? a - b
                                                                : a * b;
       const auto index = static_cast<int64_t>(i);
-      Write(op.out, index, Clamped(op.clamp, ShiftRight(v, op.shift, true), op.out, index),
-            "elementwise");
+      Write(op.out, index, Clamped(op.clamp, ShiftRight(v, op.shift, true), op.out, index));
     }
   }
 
   void Apply(const LookupOp& op) {
-    const QTensor& out = model_.tensor(op.out);
     for (size_t i = 0; i < op.in.size(); ++i) {
       const int64_t x = Read(op.in[i]);
       const int64_t position = x - op.table_lo;
       if (position < 0 || position >= static_cast<int64_t>(op.table.size())) {
         throw FrontendError(fmt::format(
-            "the {} input for '{}' element {} is {}, outside its table (the input is far from "
+            "the {} input for {} element {} is {}, outside its table (the input is far from "
             "the calibration set)",
-            op.function, out.name, i, x));
+            op.function, DescribeTensor(model_, op.out), i, x));
       }
-      Write(op.out, static_cast<int64_t>(i), op.table[position], "lookup");
+      Write(op.out, static_cast<int64_t>(i), op.table[position]);
     }
   }
 
@@ -165,7 +162,7 @@ class Interpreter {
         const size_t best = MaxPosition(window, op.select_last);
         result = op.kind == ReduceOp::Kind::kMax ? window[best] : static_cast<int64_t>(best);
       }
-      Write(op.out, o, result, op.kind == ReduceOp::Kind::kSum ? "sum" : "max");
+      Write(op.out, o, result);
     }
   }
 

@@ -5,12 +5,11 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
-#include <fstream>
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
-#include "frontend/onnx_import.h"
 
 namespace tensorstark::frontend {
 namespace {
@@ -311,6 +310,38 @@ std::optional<TraceShape> ParseTraceShape(std::string_view name) {
   return std::nullopt;
 }
 
+std::string DescribeTensor(const QuantizedModel& model, TensorId id) {
+  // The steps quantize.cc decomposes operators into, by the suffix it appends to the name of the
+  // ONNX value the operator computes.
+  static constexpr std::pair<std::string_view, std::string_view> kSteps[] = {
+      {"/product", "the product before the computed bias is added, for"},
+      {"/max", "the row maxima in the softmax computing"},
+      {"/shifted", "the input minus its row maximum in the softmax computing"},
+      {"/exp", "the exponentials in the softmax computing"},
+      {"/sum", "the row sums in the softmax computing"},
+      {"/log_sum", "the logarithms of the row sums in the log-softmax computing"},
+      {"/reciprocal", "the reciprocals of the row sums in the softmax computing"},
+      {"/mean", "the row means in the normalization computing"},
+      {"/centered", "the input minus its row mean in the normalization computing"},
+      {"/centered_half", "half the centered input in the normalization computing"},
+      {"/squared", "the squared deviations in the normalization computing"},
+      {"/variance", "the row variances in the normalization computing"},
+      {"/rstd", "1/sqrt(variance + epsilon) in the normalization computing"},
+      {"/normalized", "the normalized input in the normalization computing"},
+      {"/scaled", "the normalized input times its scale in the normalization computing"},
+  };
+  const std::string& name = model.tensor(id).name;
+  for (const auto& [suffix, step] : kSteps) {
+    if (name.size() <= suffix.size() || !name.ends_with(suffix)) continue;
+    const std::string value = name.substr(0, name.size() - suffix.size());
+    // Only a step of an operator the model has: an ONNX value may itself be named 'a/max'.
+    const bool is_step = std::any_of(model.tensors.begin(), model.tensors.end(),
+                                     [&](const QTensor& t) { return t.name == value; });
+    if (is_step) return fmt::format("{} '{}'", step, value);
+  }
+  return fmt::format("'{}'", name);
+}
+
 bool RequiresZeroKnowledge(const QuantizedModel& model) {
   return model.input_visibility != Visibility::kPublic ||
          model.output_visibility != Visibility::kPublic ||
@@ -351,10 +382,9 @@ void SaveQuantizedModel(const QuantizedModel& model, const std::string& path) {
   for (const QOp& op : model.ops)
     j["ops"].push_back(std::visit([](const auto& o) { return OpToJson(o); }, op));
   const std::vector<uint8_t> cbor = json::to_cbor(j);
-  std::ofstream out(path, std::ios::binary);
-  out << kMagic;
-  out.write(reinterpret_cast<const char*>(cbor.data()), static_cast<std::streamsize>(cbor.size()));
-  if (!out.flush()) throw FrontendError(fmt::format("cannot write '{}'", path));
+  std::string bytes(kMagic);
+  bytes.append(cbor.begin(), cbor.end());
+  WriteFileBytes(path, bytes);
 }
 
 QuantizedModel LoadQuantizedModel(const std::string& path) {

@@ -188,6 +188,10 @@ QuantizedModel WithoutWeights(QuantizedModel model, const std::array<uint32_t, 8
 
 // The output tensor of an operator.
 TensorId OutputOf(const QOp& op);
+// How errors name a tensor: 'X' for an ONNX value, and for a step of a decomposed operator (a
+// tensor named 'X/max', 'X/variance', ...) what the step computes, e.g. "the row maxima of the
+// softmax computing 'X'".
+std::string DescribeTensor(const QuantizedModel& model, TensorId id);
 // A short name of an operator's kind: "linear", "add", "lookup(Tanh)", "avgpool/sum", ...
 std::string OpKindName(const QOp& op);
 

@@ -31,7 +31,7 @@ expect_error() {
 }
 
 "$ts" compile "$mlp/model.onnx" -o "$work/mlp.tsm" --calibration "$mlp/calibration.json" \
-  --visibility "$public" >/dev/null
+  --visibility "$public" >"$work/compile.txt"
 "$ts" run "$work/mlp.tsm" --input "$mlp/input.json" --output "$work/run.json" >/dev/null
 # Against torch's outputs: float inference must reproduce them, or run fails.
 "$ts" run "$work/mlp.tsm" --input "$mlp/input.json" --expected "$mlp/float_outputs.json" \
@@ -77,6 +77,30 @@ expect_error 1 "invalid" "$ts" verify "$work/wide.tsm" "$work/proof.bin" --min-s
 "$ts" calldata "$work/onchain.bin" -o "$work/calldata.json" >/dev/null
 felts=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "$work/calldata.json")
 [ "$felts" -le 5000 ] || fail "fashion_mlp's calldata has $felts felts, more than 5000"
+# compile names the model as the chain does, and verify --class-hash the fact a registry records
+# with that verifier class: both as the off-chain reference (scripts/cairo/fact.mjs, with
+# @scure/starknet's Poseidon) computes them from the proof's public inputs.
+"$ts" verify "$work/mlp.tsm" "$work/onchain.bin" --json --class-hash 0x5eed >"$work/verify.json"
+"$ts" inspect "$work/onchain.bin" >"$work/inspect.json"
+node --input-type=module -e "
+import { readFileSync } from 'node:fs';
+import { factOf } from '$(cd "$examples/.." && pwd)/scripts/cairo/fact.mjs';
+const [verified, inspected, compiled, input] = process.argv.slice(1).map((f) => readFileSync(f, 'utf8'));
+const starknet = JSON.parse(verified).starknet;
+const nInputs = JSON.parse(input).input_data.flat().length;
+const want = factOf(JSON.parse(inspected).public_inputs, nInputs, '0x5eed');
+const said = /on Starknet: (0x[0-9a-f]+)/.exec(compiled)?.[1];
+for (const [what, got, expected] of [['model', starknet.model, want.model],
+  ['model compile printed', said, want.model], ['inputs hash', starknet.inputs_hash, want.inputsHash],
+  ['outputs hash', starknet.outputs_hash, want.outputsHash], ['fact', starknet.fact, want.fact]]) {
+  if (got !== expected) {
+    console.log('FAIL: the ' + what + ' is ' + got + ', fact.mjs says ' + expected);
+    process.exit(1);
+  }
+}" "$work/verify.json" "$work/inspect.json" "$work/compile.txt" "$mlp/input.json"
+"$ts" verify "$work/mlp.tsm" "$work/onchain.bin" --class-hash 0x5eed \
+  | grep -q "^on Starknet: fact 0x[0-9a-f]* (verifier class 0x5eed)" || fail "verify printed no fact"
+expect_error 2 "--class-hash" "$ts" verify "$work/mlp.tsm" "$work/onchain.bin" --class-hash xyz
 expect_error 1 "blake2s proof" "$ts" calldata "$work/proof.bin" -o "$work/x.json"
 expect_error 2 "-o FILE is required" "$ts" calldata "$work/onchain.bin"
 
@@ -246,6 +270,18 @@ grep -q "warning: input 'input' has at most 4 significant bits" "$work/err" \
 grep -q "the calibration set's values were far larger" "$work/err" || fail "prove did not warn"
 "$ts" run "$work/mlp.tsm" --input "$mlp/input.json" 2>"$work/err" >/dev/null
 [ -s "$work/err" ] && fail "run warned on an input like its calibration set: $(cat "$work/err")"
+
+# Every command answers --help on stdout with exit 0.
+for command in compile run prove verify inspect calldata cairo-gen bench selfcheck version; do
+  "$ts" "$command" --help | grep -q "^usage: tensorstark $command" || fail "$command --help"
+done
+"$ts" --help | grep -q "^usage: tensorstark" || fail "tensorstark --help"
+
+# Output folders are created; a file that cannot be written is named with the reason.
+"$ts" run "$work/mlp.tsm" --input "$mlp/input.json" --output "$work/new/folder/run.json" >/dev/null
+cmp -s "$work/run.json" "$work/new/folder/run.json" || fail "run --output in a new folder"
+expect_error 1 "cannot write '$work/mlp.tsm/x.bin': .*Not a directory" "$ts" prove "$work/mlp.tsm" \
+  --input "$mlp/input.json" -o "$work/mlp.tsm/x.bin" --profile test
 
 # Bad input.
 expect_error 2 "--layout must be narrow or wide" "$ts" compile "$mlp/model.onnx" \

@@ -1,10 +1,14 @@
-// What the frontend refuses rather than prove a model other than the one the ONNX file describes, or
-// one that lost its precision: a value whose inferred shape is not the declared one, an output
+// What the frontend refuses rather than prove a model other than the one the ONNX file describes,
+// or one that lost its precision: a value whose inferred shape is not the declared one, an output
 // whose scale a calibration outlier made too coarse (the outlier named), and a maximum the prover
-// does not support (refused when the AIR is built, which compile does before writing anything).
+// does not support (refused when the AIR is built, which compile does before writing anything);
+// and that such refusals name what a user knows: ONNX element types by their names, the steps of
+// a decomposed operator by what they compute.
 #include <doctest/doctest.h>
+#include <onnx/onnx_pb.h>
 
 #include <string>
+#include <utility>
 
 #include "frontend/accuracy.h"
 #include "frontend/calibration.h"
@@ -13,6 +17,7 @@
 #include "frontend/model_air.h"
 #include "frontend/onnx_import.h"
 #include "frontend/quantize.h"
+#include "frontend/quantized_model.h"
 
 namespace tensorstark::frontend {
 namespace {
@@ -60,6 +65,42 @@ TEST_CASE("a maximum over more elements than the prover supports is refused") {
   CHECK_THROWS_WITH_AS(ModelAir{model},
                        doctest::Contains("does not support a maximum over more than 64 elements"),
                        FrontendError);
+}
+
+TEST_CASE("an unsupported element type is named as ONNX names it") {
+  onnx::ModelProto model;
+  model.set_ir_version(8);
+  model.add_opset_import()->set_version(13);
+  onnx::GraphProto* graph = model.mutable_graph();
+  onnx::NodeProto* node = graph->add_node();
+  node->set_op_type("Identity");
+  const std::string x = "x", y = "y";
+  node->add_input(x);
+  node->add_output(y);
+  const auto declare = [](onnx::ValueInfoProto* value, const std::string& name) {
+    value->set_name(name);
+    auto* tensor_type = value->mutable_type()->mutable_tensor_type();
+    tensor_type->set_elem_type(onnx::TensorProto::UINT64);
+    tensor_type->mutable_shape()->add_dim()->set_dim_value(4);
+  };
+  declare(graph->add_input(), x);
+  declare(graph->add_output(), y);
+  CHECK_THROWS_WITH_AS(ImportOnnxBytes(model.SerializeAsString(), "u64.onnx"),
+                       doctest::Contains("model input 'x': element type UINT64 is not supported"),
+                       FrontendError);
+}
+
+TEST_CASE("a step of a decomposed operator is described by what it computes") {
+  QuantizedModel model;
+  for (std::string name : {"probs", "probs/max", "probs/variance", "a/max", "/fc1/Relu_output_0"}) {
+    model.tensors.emplace_back().name = std::move(name);
+  }
+  CHECK(DescribeTensor(model, 0) == "'probs'");
+  CHECK(DescribeTensor(model, 1) == "the row maxima in the softmax computing 'probs'");
+  CHECK(DescribeTensor(model, 2) == "the row variances in the normalization computing 'probs'");
+  // An ONNX value whose name only looks like a step: there is no tensor 'a'.
+  CHECK(DescribeTensor(model, 3) == "'a/max'");
+  CHECK(DescribeTensor(model, 4) == "'/fc1/Relu_output_0'");
 }
 
 }  // namespace

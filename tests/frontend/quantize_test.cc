@@ -13,6 +13,7 @@
 #include "fashion_mnist.h"
 #include "frontend/calibration.h"
 #include "frontend/compile.h"
+#include "frontend/file_io.h"
 #include "frontend/float_eval.h"
 #include "frontend/frontend_error.h"
 #include "frontend/input_file.h"

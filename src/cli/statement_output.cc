@@ -1,0 +1,89 @@
+#include "cli/statement_output.h"
+
+#include <fmt/format.h>
+
+#include <utility>
+
+#include "cli/command_args.h"
+#include "frontend/starknet_fact.h"
+
+namespace tensorstark::cli {
+
+nlohmann::json PublicStatementJson(const frontend::ModelAir& air,
+                                   std::span<const field::M31> statement) {
+  nlohmann::json tensors = nlohmann::json::array();
+  for (const frontend::ModelAir::StatedTensor& s : air.Statement(statement)) {
+    nlohmann::json tensor = {{"name", s.name},
+                             {"kind", s.is_input ? "input" : "output"},
+                             {"visibility", frontend::VisibilityName(s.visibility)}};
+    if (s.visibility == frontend::Visibility::kPublic) tensor["values"] = ValuesJson(s.values);
+    if (s.visibility == frontend::Visibility::kCommitted) {
+      tensor["poseidon2_digest"] = frontend::ToHex(s.digest);
+    }
+    tensors.push_back(std::move(tensor));
+  }
+  // Public weights are in the preprocessed tree, which the model commitment binds; private ones
+  // are bound by their digest, which the AIR fixes.
+  nlohmann::json weights = {{"visibility", "public"}};
+  if (const auto digest = air.WeightsDigest()) {
+    weights = {{"visibility", "private"}, {"poseidon2_digest", frontend::ToHex(*digest)}};
+  }
+  return {{"model", frontend::ToHex(frontend::ModelAir::StatedCommitment(statement))},
+          {"tensors", tensors},
+          {"weights", weights}};
+}
+
+void PrintStatement(const frontend::ModelAir& air, std::span<const field::M31> statement) {
+  for (const frontend::ModelAir::StatedTensor& s : air.Statement(statement)) {
+    const char* kind = s.is_input ? "input" : "output";
+    switch (s.visibility) {
+      case frontend::Visibility::kPublic:
+        if (!s.is_input) {
+          fmt::print("output '{}' {}: {}\n", s.name, frontend::ShapeToString(s.values.shape),
+                     FormatValues(s.values));
+        }
+        break;
+      case frontend::Visibility::kCommitted:
+        fmt::print("{} '{}' committed: Poseidon2 digest {}\n", kind, s.name,
+                   frontend::ToHex(s.digest));
+        break;
+      case frontend::Visibility::kPrivate:
+        fmt::print("{} '{}' private\n", kind, s.name);
+        break;
+    }
+  }
+  if (const auto digest = air.WeightsDigest()) {
+    fmt::print("weights private: Poseidon2 digest {}\n", frontend::ToHex(*digest));
+  }
+}
+
+nlohmann::json StarknetStatementJson(const frontend::ModelAir& air,
+                                     std::span<const field::M31> statement,
+                                     const std::optional<field::Felt252>& verifier_class) {
+  const frontend::StarknetStatement stated = frontend::StarknetStatementOf(air, statement);
+  nlohmann::json json = {{"model", stated.model.ToHex()},
+                         {"inputs_hash", stated.inputs_hash.ToHex()},
+                         {"outputs_hash", stated.outputs_hash.ToHex()}};
+  if (verifier_class) {
+    json["verifier_class"] = verifier_class->ToHex();
+    json["fact"] = stated.Fact(*verifier_class).ToHex();
+  }
+  return json;
+}
+
+void PrintStarknetStatement(const frontend::ModelAir& air, std::span<const field::M31> statement,
+                            const std::optional<field::Felt252>& verifier_class) {
+  const frontend::StarknetStatement stated = frontend::StarknetStatementOf(air, statement);
+  fmt::print("on Starknet: model {}, inputs hash {}, outputs hash {}\n", stated.model.ToHex(),
+             stated.inputs_hash.ToHex(), stated.outputs_hash.ToHex());
+  if (verifier_class) {
+    fmt::print("on Starknet: fact {} (verifier class {})\n", stated.Fact(*verifier_class).ToHex(),
+               verifier_class->ToHex());
+  } else {
+    fmt::print(
+        "on Starknet: the fact a registry records depends on the verifier's class: verify "
+        "--class-hash HASH prints it\n");
+  }
+}
+
+}  // namespace tensorstark::cli

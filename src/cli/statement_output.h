@@ -1,0 +1,33 @@
+// What a model proof's statement makes public, printed for people (prove, verify) and as JSON
+// (inspect MODEL, verify --json), and for a proof Starknet reads (poseidon252) the felts its fact
+// registry records (frontend/starknet_fact.h).
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
+
+#include "field/felt252.h"
+#include "field/m31.h"
+#include "frontend/model_air.h"
+
+namespace tensorstark::cli {
+
+// `statement`: a proof's public inputs, of length air.n_public_inputs().
+nlohmann::json PublicStatementJson(const frontend::ModelAir& air,
+                                   std::span<const field::M31> statement);
+
+// One line per output (its values, digest, or that it is private), per input that is not public,
+// and for private weights their digest.
+void PrintStatement(const frontend::ModelAir& air, std::span<const field::M31> statement);
+
+// {"model", "inputs_hash", "outputs_hash"} and, given the verifier's class hash, "fact".
+nlohmann::json StarknetStatementJson(const frontend::ModelAir& air,
+                                     std::span<const field::M31> statement,
+                                     const std::optional<field::Felt252>& verifier_class);
+
+// The same as lines starting "on Starknet:".
+void PrintStarknetStatement(const frontend::ModelAir& air, std::span<const field::M31> statement,
+                            const std::optional<field::Felt252>& verifier_class);
+
+}  // namespace tensorstark::cli
