@@ -4,7 +4,7 @@ BUILD ?= build
 SIMD ?= auto
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build test test-simd simd-levels cairo-test cairo-build bench demo \
+.PHONY: all setup configure build cli test test-simd simd-levels cairo-test cairo-build bench demo \
   prove verify verify-cairo deploy verify-onchain clean fuzz
 
 all: build
@@ -19,6 +19,10 @@ configure: setup
 
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
+
+# The command line alone ($(BUILD)/tensorstark), without the tests and benchmarks.
+cli: configure
+	@cmake --build $(BUILD) -j $(JOBS) --target tensorstark
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)

@@ -5,7 +5,7 @@
 # verified (a private-weights proof against the verifying model). Every run appends one JSON object
 # to bench/results/private_weights.jsonl; the summary prints the medians side by side. The onchain
 # profile is left out: fashion_mlp's onchain proof with private weights takes about 160 s and
-# 22 GB here (README, "Private weights").
+# 22 GB here (docs/models.md, "Private weights").
 # Usage: scripts/bench_private_weights.sh [build-dir]
 set -euo pipefail
 cd "$(dirname "$0")/.."

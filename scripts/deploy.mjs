@@ -1,4 +1,4 @@
-// Deploys the Starknet contracts with starknet.js and sends proofs to them (README.md, "Deploying").
+// Deploys the Starknet contracts with starknet.js and sends proofs to them (docs/starknet.md, "Deploying").
 //   deploy: declares the fact registry's and each model's verifier class, deploys the registry
 //     through the Universal Deployer, adds each verifier class to it (the registry deploys the
 //     verifier), and records it all in deployments/<network>.json;

@@ -235,7 +235,7 @@ console.log(`  fact = Poseidon(model, verifier class hash, inputs hash, outputs 
   + `${expected.inputsHash}, outputs hash ${expected.outputsHash}${classHash
     ? `; with the verifier of class ${classHash}: ${factOf(publicInputs, nInputs, classHash).fact}`
     : ' (--class-hash H gives the fact under the deployed verifier\'s class)'}`);
-console.log(`  model ${expected.model} (the commitment as a felt), ${count(steps)} Cairo steps, gas `
+console.log(`  model ${expected.model} (the model on Starknet, as compile prints it), ${count(steps)} Cairo steps, gas `
   + `${gas.map((g) => g.toExponential(2)).join(' + ')} (the test runner's estimate), `
   + `${count(transactions.map((tx) => tx.length))} calldata felts`);
 

@@ -59,8 +59,8 @@ options:
                      proof over N + 1 transactions, each under its calldata and gas limits
   --zk               zero knowledge: the proof reveals nothing about the trace (the activations,
                      and private inputs) beyond the statement (docs/zero-knowledge.md); the
-                     weights and the stated values are public. Larger and slower. Always on for
-                     a model with committed or private inputs or outputs
+                     stated values, and the weights unless private, are public. Larger and
+                     slower. Always on for a model with committed or private parts
   --json             print one JSON object (times per phase, proof size, peak memory, outputs)
 )";
 

@@ -5,8 +5,10 @@
 # zero-knowledge verifiers for them), compile's defaults (private inputs and weights); compile
 # refuses, writing nothing, a model it cannot prove and one a calibration outlier would make
 # imprecise (unless --force); open-ended slices and an integer output prove numpy's outputs; run and prove warn of
-# inputs far below the calibrated range; bad input gets a one-line error and exit code 1 (2 for
-# usage).
+# inputs far below the calibrated range; compile's on-chain model id and verify --class-hash's
+# fact are fact.mjs's; every command answers --help; output folders are created and a file that
+# cannot be written is named with the reason; bad input gets a one-line error and exit code 1 (2
+# for usage).
 # usage: model_commands_test.sh TENSORSTARK EXAMPLES_DIR FRONTEND_TEST_DATA_DIR
 set -euo pipefail
 ts=$1
