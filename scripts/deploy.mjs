@@ -553,7 +553,8 @@ async function runVerify(options) {
   // The registry, the model's verifier class and its commitment: recorded, or (dry run only) as
   // deploy would make them.
   const file = relative(options.deployments);
-  const deployFirst = `run make deploy NETWORK=${options.network}`;
+  const deployFirst = `run node scripts/deploy.mjs deploy --network ${options.network} `
+    + `--artifacts DIR --models ${model}`;
   const record = existsSync(options.deployments) ? readJson(options.deployments) : null;
   let registry;
   let verifierClassHash;

@@ -15,7 +15,7 @@ import { hash } from 'starknet';
 import { compileStarknetContract } from 'wasm-cairo';
 
 import { bundlePackage } from './bundle.mjs';
-import { MODELS } from './models.mjs';
+import { AIR_MODULES, MODELS } from './models.mjs';
 import { loadRunner, restartWithRunnerOptions, spawnRunnerScript } from './runner.mjs';
 
 restartWithRunnerOptions();
@@ -30,7 +30,7 @@ const out = path.resolve(option('--out') ?? path.join(root, 'build/cairo'));
 const CLASSES = {
   fact_registry: ['airs', 'tests'],
   ...Object.fromEntries(MODELS.map((model) => [`${model}_verifier`,
-    ['tests', 'contracts::fact_registry', ...MODELS.filter((m) => m !== model).map((m) => `airs::${m}`)]])),
+    ['tests', 'contracts::fact_registry', ...AIR_MODULES.filter((m) => m !== model).map((m) => `airs::${m}`)]])),
 };
 const only = option('--only')?.split(',') ?? Object.keys(CLASSES);
 const unknown = only.filter((name) => !(name in CLASSES));

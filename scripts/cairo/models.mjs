@@ -1,3 +1,7 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 // The AIRs generated into verifier-cairo/src/airs/ (gen_airs.mjs), each with its verifier contract
 // class (build.mjs) and its tests (test.mjs): one per example model, and <model>_zk, the model's
 // AIR for zero-knowledge proofs (cairo-gen --zk).
@@ -6,3 +10,9 @@ export const MODELS = ['fashion_mlp', 'pinn', 'fashion_lenet', 'tiny_mlp', 'fash
 // The example an AIR is generated from (examples/<model>/), and whether it reads zero-knowledge
 // proofs.
 export const airSource = (air) => ({ model: air.replace(/_zk$/, ''), zk: air.endsWith('_zk') });
+
+// Every AIR module verifier-cairo declares (src/airs.cairo): the examples' and any a user added
+// (add_model.mjs). A program that compiles one AIR leaves all the others out.
+export const AIR_MODULES = readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)),
+  '../../verifier-cairo/src/airs.cairo'), 'utf8').match(/^pub mod \w+;$/gm)
+  .map((line) => line.slice('pub mod '.length, -1));

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { bundlePackage } from './bundle.mjs';
-import { MODELS } from './models.mjs';
+import { AIR_MODULES, MODELS } from './models.mjs';
 import {
   compilerDiagnostics, restartWithRunnerOptions, runCairoTests, runInOwnProcess, runnerMemoryMiB,
   spawnRunnerScript, testSummary,
@@ -56,7 +56,7 @@ const verificationGroup = (file, { module, tests, airTests = false }) => {
   const other = { through_contracts: 'direct', direct: 'through_contracts' }[module];
   return {
     leaveOut: [...FIXTURE_TESTS, ...(airTests ? [] : [`airs::${air}::tests`]),
-      ...MODELS.filter((m) => m !== air).map((m) => `airs::${m}`),
+      ...AIR_MODULES.filter((m) => m !== air).map((m) => `airs::${m}`),
       ...Object.keys(VERIFICATIONS).filter((f) => f !== file).map((f) => `tests::${f}`),
       ...(other ? [`tests::${file}::${other}`] : []),
       ...(module === 'direct' ? ['contracts::fact_registry'] : [])],
@@ -80,7 +80,7 @@ const GROUPS = {
   // Each generated AIR's tests against the C++ evaluator, with no other AIR and no contract.
   ...Object.fromEntries(OWN_GROUP_AIRS.map((model) => [`air_${model}`, {
     leaveOut: ['tests', 'contracts::fact_registry', `airs::${model}::Verifier`,
-      ...MODELS.filter((m) => m !== model).map((m) => `airs::${m}`)],
+      ...AIR_MODULES.filter((m) => m !== model).map((m) => `airs::${m}`)],
     filter: `airs::${model}::tests::`,
   }])),
   // The runner holds neither tiny_mlp's tests through the contracts and its tampered copies in

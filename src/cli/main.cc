@@ -33,7 +33,7 @@ commands:
   version     print the version
   help        print this help
 
-Every command answers --help. A first proof: README.md's quickstart, or `make demo`.
+Every command answers --help. A first proof: README.md's "Prove your own model", or `make demo`.
 )";
 
 constexpr std::string_view kSelfcheckUsage = R"(usage: tensorstark selfcheck

@@ -16,7 +16,10 @@ nlohmann::json PublicStatementJson(const frontend::ModelAir& air,
     nlohmann::json tensor = {{"name", s.name},
                              {"kind", s.is_input ? "input" : "output"},
                              {"visibility", frontend::VisibilityName(s.visibility)}};
-    if (s.visibility == frontend::Visibility::kPublic) tensor["values"] = ValuesJson(s.values);
+    if (s.visibility == frontend::Visibility::kPublic) {
+      tensor["values"] = ValuesJson(s.values);
+      tensor["frac_bits"] = s.frac_bits;  // the statement holds values × 2^frac_bits
+    }
     if (s.visibility == frontend::Visibility::kCommitted) {
       tensor["poseidon2_digest"] = frontend::ToHex(s.digest);
     }

@@ -839,6 +839,7 @@ std::vector<ModelAir::StatedTensor> ModelAir::Statement(std::span<const M31> pub
       std::vector<int64_t> q;
       for (M31 word : words) q.push_back(SignedValue(word));
       s.values = t.Dequantize(q);
+      s.frac_bits = t.frac_bits;
     } else {
       s.digest.assign(words.begin(), words.end());
     }

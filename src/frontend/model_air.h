@@ -132,6 +132,7 @@ class ModelAir {
     Visibility visibility = Visibility::kPublic;
     Tensor values;                   // public: the values, dequantized
     std::vector<field::M31> digest;  // committed: the Poseidon2 digest
+    int frac_bits = 0;  // public: each value is q / 2^frac_bits, q what the statement holds
   };
   std::vector<StatedTensor> Statement(std::span<const field::M31> public_inputs) const;
 

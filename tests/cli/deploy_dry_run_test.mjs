@@ -172,7 +172,7 @@ expectEqual(batched.map((tx) => tx.fact ?? '-').join(), `-,-,${fact.fact}`, 'the
 expectError('STARKNET_RPC_URL is not set', 'deploy', ...common);
 expectError('run make cairo-build', 'deploy', '--network', 'sepolia',
   '--classes', path.join(work, 'missing'), '--dry-run');
-expectError('run make deploy NETWORK=sepolia first', 'verify', ...common, ...verifyArgs);
+expectError('run node scripts/deploy.mjs deploy --network sepolia --artifacts DIR --models fashion_mlp first', 'verify', ...common, ...verifyArgs);
 
 rmSync(work, { recursive: true });
 console.log(`deploy and verify dry runs: ${deploy.length} + 1 (+ ${batched.length} batched) transactions as expected `

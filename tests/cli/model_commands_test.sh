@@ -81,14 +81,26 @@ felts=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "
 [ "$felts" -le 5000 ] || fail "fashion_mlp's calldata has $felts felts, more than 5000"
 # compile names the model as the chain does, and verify --class-hash the fact a registry records
 # with that verifier class: both as the off-chain reference (scripts/cairo/fact.mjs, with
-# @scure/starknet's Poseidon) computes them from the proof's public inputs.
+# @scure/starknet's Poseidon) computes them from the proof's public inputs; the stated outputs'
+# values and frac_bits give the words a contract reads.
 "$ts" verify "$work/mlp.tsm" "$work/onchain.bin" --json --class-hash 0x5eed >"$work/verify.json"
 "$ts" inspect "$work/onchain.bin" >"$work/inspect.json"
 node --input-type=module -e "
 import { readFileSync } from 'node:fs';
 import { factOf } from '$(cd "$examples/.." && pwd)/scripts/cairo/fact.mjs';
 const [verified, inspected, compiled, input] = process.argv.slice(1).map((f) => readFileSync(f, 'utf8'));
-const starknet = JSON.parse(verified).starknet;
+const { starknet, public: stated } = JSON.parse(verified);
+// The output as a contract reads it: each value × 2^frac_bits, a negative q as 2^31 - 1 - |q|.
+const output = stated.tensors.find((t) => t.kind === 'output');
+const words = JSON.parse(inspected).public_inputs.slice(-output.values.length).map(Number);
+const encoded = output.values.map((v) => {
+  const q = Math.round(v * 2 ** output.frac_bits);
+  return q < 0 ? 2 ** 31 - 1 + q : q;
+});
+if (encoded.join() !== words.join()) {
+  console.log('FAIL: the output values and frac_bits do not give the stated words: ' + encoded);
+  process.exit(1);
+}
 const nInputs = JSON.parse(input).input_data.flat().length;
 const want = factOf(JSON.parse(inspected).public_inputs, nInputs, '0x5eed');
 const said = /on Starknet: (0x[0-9a-f]+)/.exec(compiled)?.[1];
