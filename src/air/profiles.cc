@@ -25,8 +25,8 @@ ProofConfig ProfileConfig(Profile profile) {
     case Profile::kOnchain:
       // 5·16 + 20 = 100 bits. Blowup 32 rather than 16 with 19 queries: the Cairo verifier's gas
       // is mostly per query (fashion_mlp's verification 176M to 162M Sierra gas when this was
-      // chosen; docs/proving-engine.md, "Profiles"), for a doubled evaluation domain; blowup 64 with
-      // 13 queries (146M) doubles it again.
+      // chosen; docs/proving-engine.md, "Profiles"), for a doubled evaluation domain; blowup 64
+      // with 13 queries (146M) doubles it again.
       config.pcs.pow_bits = 20;
       fri = {.log_blowup_factor = 5,
              .log_last_layer_degree_bound = 2,
