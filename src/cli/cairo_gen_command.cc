@@ -12,6 +12,7 @@
 #include "air/profiles.h"
 #include "air/zk_blinding.h"
 #include "cli/command_args.h"
+#include "cli/step_progress.h"
 #include "frontend/cairo_statement.h"
 #include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
@@ -57,6 +58,7 @@ int RunCairoGenCommand(std::span<char* const> args) {
   if (const auto* error = std::get_if<std::string>(&seed)) {
     return UsageError("cairo-gen", kUsage, *error);
   }
+  StepProgress progress(/*json=*/false);
   try {
     const frontend::QuantizedModel model = frontend::LoadQuantizedModel(model_path);
     const frontend::ModelAir air(model);
@@ -75,7 +77,9 @@ int RunCairoGenCommand(std::span<char* const> args) {
     if (const auto* error = std::get_if<std::string>(&layout)) {
       throw frontend::FrontendError(*error);
     }
+    progress.Begin("committing to the model (profile onchain, poseidon252)");
     auto key = frontend::SetupModel<hash::Poseidon252MerkleHasher>(air, config);
+    progress.End();
     if (const auto* error = std::get_if<std::string>(&key)) throw frontend::FrontendError(*error);
     const air::CairoStatement statement = frontend::MakeCairoStatement(
         air, std::get<frontend::ModelKey<hash::Poseidon252MerkleHasher>>(key), config);
@@ -90,6 +94,7 @@ int RunCairoGenCommand(std::span<char* const> args) {
     fmt::print("wrote {}: {} components\n", output, components.size());
     return 0;
   } catch (const frontend::FrontendError& e) {
+    progress.End();
     fmt::print(stderr, "tensorstark cairo-gen: {}\n", e.what());
     return 1;
   }

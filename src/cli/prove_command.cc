@@ -11,7 +11,6 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -123,10 +122,6 @@ class Progress {
   bool terminal_;
   std::vector<std::pair<std::string, double>> phases_;
 };
-
-// Whether proofs of this hasher are the ones Starknet's verifier reads.
-template <class H>
-constexpr bool kStarknetReads = std::is_same_v<H, hash::Poseidon252MerkleHasher>;
 
 template <class C, class H>
 int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend::Tensor>& input,

@@ -6,12 +6,18 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
+#include <type_traits>
 
 #include "field/felt252.h"
 #include "field/m31.h"
 #include "frontend/model_air.h"
+#include "hash/poseidon252_merkle_hasher.h"
 
 namespace tensorstark::cli {
+
+// Whether proofs of this hasher are the ones Starknet's verifier reads.
+template <class H>
+constexpr bool kStarknetReads = std::is_same_v<H, hash::Poseidon252MerkleHasher>;
 
 // `statement`: a proof's public inputs, of length air.n_public_inputs().
 nlohmann::json PublicStatementJson(const frontend::ModelAir& air,

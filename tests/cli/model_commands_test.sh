@@ -84,7 +84,7 @@ felts=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))))" "
 # @scure/starknet's Poseidon) computes them from the proof's public inputs; the stated outputs'
 # values and frac_bits give the words a contract reads.
 "$ts" verify "$work/mlp.tsm" "$work/onchain.bin" --json --class-hash 0x5eed >"$work/verify.json"
-"$ts" inspect "$work/onchain.bin" >"$work/inspect.json"
+"$ts" inspect "$work/onchain.bin" "$work/mlp.tsm" >"$work/inspect.json"
 node --input-type=module -e "
 import { readFileSync } from 'node:fs';
 import { factOf } from '$(cd "$examples/.." && pwd)/scripts/cairo/fact.mjs';
@@ -97,6 +97,11 @@ const encoded = output.values.map((v) => {
   const q = Math.round(v * 2 ** output.frac_bits);
   return q < 0 ? 2 ** 31 - 1 + q : q;
 });
+if (JSON.stringify(JSON.parse(inspected).starknet) !== JSON.stringify({ ...starknet, fact: undefined,
+  verifier_class: undefined })) {
+  console.log('FAIL: inspect\'s starknet statement differs from verify\'s');
+  process.exit(1);
+}
 if (encoded.join() !== words.join()) {
   console.log('FAIL: the output values and frac_bits do not give the stated words: ' + encoded);
   process.exit(1);
