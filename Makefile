@@ -73,7 +73,9 @@ bench: build
 MODEL ?= examples/fashion_mlp
 OUT ?= out
 PROFILE ?= fast
-HASH ?= blake2s
+# Empty: the profile's hash (prove --hash): poseidon252 for onchain, poseidon2 for recursive,
+# blake2s otherwise.
+HASH ?=
 PROOF ?= proof
 # Onchain proofs too large for one Starknet transaction open their queries in this many batches,
 # each verified in a transaction of its own after the proof's head (prove --query-batches).
@@ -95,7 +97,8 @@ prove: build
 	@$(BUILD)/tensorstark compile $(MODEL)/model.onnx -o $(MODEL_OUT)/model.tsm \
 	  --calibration $(MODEL)/calibration.json $(if $(VISIBILITY),--visibility $(VISIBILITY))
 	@$(BUILD)/tensorstark prove $(MODEL_OUT)/model.tsm --input $(MODEL)/input.json \
-	  -o $(MODEL_OUT)/$(PROOF).bin --outputs $(MODEL_OUT)/outputs.json --profile $(PROFILE) --hash $(HASH) \
+	  -o $(MODEL_OUT)/$(PROOF).bin --outputs $(MODEL_OUT)/outputs.json --profile $(PROFILE) \
+	  $(if $(HASH),--hash $(HASH)) \
 	  --query-batches $(QUERY_BATCHES) $(if $(filter 1,$(ZK)),--zk)
 
 verify: build

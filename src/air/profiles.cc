@@ -34,12 +34,25 @@ ProofConfig ProfileConfig(Profile profile) {
              .fold_step = 3};
       config.interaction_pow_bits = 10;
       break;
+    case Profile::kRecursive:
+      // 3·26 + 20 = 98 bits, with Poseidon2-M31 (a recursion circuit's hash). A circuit that
+      // verifies the proof costs about linearly in the queries and little in the blowup, so the
+      // blowup is 8 and the queries few; fold step 3 balances FRI's Merkle paths against its fold
+      // arithmetic; a constant last layer keeps the circuit's last check one comparison
+      // (docs/proving-engine.md, "recursive").
+      config.pcs.pow_bits = 20;
+      fri = {.log_blowup_factor = 3,
+             .log_last_layer_degree_bound = 0,
+             .n_queries = 26,
+             .fold_step = 3};
+      config.interaction_pow_bits = 10;
+      break;
   }
   return config;
 }
 
 std::optional<Profile> ParseProfile(std::string_view name) {
-  for (Profile p : {Profile::kTest, Profile::kFast, Profile::kOnchain}) {
+  for (Profile p : {Profile::kTest, Profile::kFast, Profile::kOnchain, Profile::kRecursive}) {
     if (ProfileName(p) == name) return p;
   }
   return std::nullopt;
@@ -53,6 +66,8 @@ std::string_view ProfileName(Profile profile) {
       return "fast";
     case Profile::kOnchain:
       return "onchain";
+    case Profile::kRecursive:
+      return "recursive";
   }
   return "?";
 }

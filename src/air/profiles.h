@@ -3,7 +3,9 @@
 //   test     8 bits, for unit tests only;
 //   fast     Stwo's production setting (blowup 2, 70 queries, 26 pow bits): fastest proving;
 //   onchain  Poseidon252 with a larger blowup and fold step and fewer queries, for the Cairo
-//            verifier, whose gas and calldata grow with the number of queries.
+//            verifier, whose gas and calldata grow with the number of queries;
+//   recursive Poseidon2-M31, blowup 8 and few queries: the inner proof a recursion circuit
+//            verifies, whose size grows with the number of queries.
 // The interaction proof of work (before the LogUp challenges) adds margin to LogUp's soundness,
 // which is about 124 - log2(number of lookup terms) bits from the QM31 challenges alone.
 #pragma once
@@ -15,7 +17,7 @@
 
 namespace tensorstark::air {
 
-enum class Profile { kTest, kFast, kOnchain };
+enum class Profile { kTest, kFast, kOnchain, kRecursive };
 
 ProofConfig ProfileConfig(Profile profile);
 std::optional<Profile> ParseProfile(std::string_view name);

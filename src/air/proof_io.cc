@@ -31,12 +31,14 @@ constexpr size_t kMinDecommitmentBytes = 2 * kCountBytes;
 constexpr size_t kMinLayerBytes = kCountBytes + kMinDecommitmentBytes + kHashBytes;
 constexpr size_t kMinQueryBatchBytes = 3 * kCountBytes + kMinDecommitmentBytes + kCountBytes;
 
-// How each hash type is written: 32 bytes either way; a felt252 big-endian and canonical.
+// How each hash type is written: 32 bytes each; a felt252 big-endian and canonical, Poseidon2-M31
+// words little-endian and canonical.
 template <class Hash>
 struct HashCodec;
 
 template <>
 struct HashCodec<hash::Blake2sHash> {
+  static constexpr const char* kCanonical = "32 bytes";
   static std::array<uint8_t, kHashBytes> Encode(const hash::Blake2sHash& h) { return h.bytes; }
   static std::optional<hash::Blake2sHash> Decode(std::span<const uint8_t, kHashBytes> bytes) {
     hash::Blake2sHash h;
@@ -47,9 +49,33 @@ struct HashCodec<hash::Blake2sHash> {
 
 template <>
 struct HashCodec<Felt252> {
+  static constexpr const char* kCanonical = "a canonical felt252 (below the Stark prime)";
   static std::array<uint8_t, kHashBytes> Encode(const Felt252& h) { return h.ToBigEndianBytes(); }
   static std::optional<Felt252> Decode(std::span<const uint8_t, kHashBytes> bytes) {
     return Felt252::FromBigEndianBytes(bytes);
+  }
+};
+
+template <>
+struct HashCodec<hash::Poseidon2M31Hash> {
+  static constexpr const char* kCanonical = "8 canonical M31 words (each below 2^31 - 1)";
+  static std::array<uint8_t, kHashBytes> Encode(const hash::Poseidon2M31Hash& h) {
+    std::array<uint8_t, kHashBytes> bytes;
+    for (size_t k = 0; k < h.words.size(); ++k) {
+      const uint32_t word = h.words[k].value();
+      std::memcpy(bytes.data() + 4 * k, &word, 4);
+    }
+    return bytes;
+  }
+  static std::optional<hash::Poseidon2M31Hash> Decode(std::span<const uint8_t, kHashBytes> bytes) {
+    hash::Poseidon2M31Hash h;
+    for (size_t k = 0; k < h.words.size(); ++k) {
+      uint32_t word;
+      std::memcpy(&word, bytes.data() + 4 * k, 4);
+      if (word >= field::kP) return std::nullopt;
+      h.words[k] = field::M31::FromCanonical(word);
+    }
+    return h;
   }
 };
 
@@ -266,9 +292,8 @@ class Reader {
     if (!Take(kHashBytes, name, &b)) return false;
     std::optional<Hash> decoded = HashCodec<Hash>::Decode(b.first<kHashBytes>());
     if (!decoded) {
-      return Fail(at, fmt::format("{} at offset {} is not a canonical felt252 (not below the "
-                                  "Stark prime)",
-                                  name(), at));
+      return Fail(
+          at, fmt::format("{} at offset {} is not {}", name(), at, HashCodec<Hash>::kCanonical));
     }
     *h = *decoded;
     return true;
@@ -362,9 +387,9 @@ std::optional<Header> ReadHeader(Reader& r) {
   const size_t id_at = r.offset();
   uint8_t id = 0;
   if (!r.U8(&id, Named("header hash id"))) return std::nullopt;
-  if (id != static_cast<uint8_t>(HashId::kBlake2s) &&
-      id != static_cast<uint8_t>(HashId::kPoseidon252)) {
-    r.Fail(id_at, fmt::format("unknown hash id {} (0 = blake2s, 1 = poseidon252)", id));
+  if (id > static_cast<uint8_t>(HashId::kPoseidon2M31)) {
+    r.Fail(id_at,
+           fmt::format("unknown hash id {} (0 = blake2s, 1 = poseidon252, 2 = poseidon2)", id));
     return std::nullopt;
   }
   return Header{version, static_cast<HashId>(id)};
@@ -487,6 +512,8 @@ const char* ToString(HashId id) {
       return "blake2s";
     case HashId::kPoseidon252:
       return "poseidon252";
+    case HashId::kPoseidon2M31:
+      return "poseidon2";
   }
   return "unknown";
 }
@@ -562,6 +589,10 @@ template ProofSizeBreakdown SizeBreakdown(const StarkProof<Poseidon252MerkleHash
 template std::variant<StarkProof<Blake2sMerkleHasher>, ProofParseError> ParseProof(
     std::span<const uint8_t>);
 template std::variant<StarkProof<Poseidon252MerkleHasher>, ProofParseError> ParseProof(
+    std::span<const uint8_t>);
+template std::vector<uint8_t> SerializeProof(const StarkProof<hash::Poseidon2M31MerkleHasher>&);
+template ProofSizeBreakdown SizeBreakdown(const StarkProof<hash::Poseidon2M31MerkleHasher>&);
+template std::variant<StarkProof<hash::Poseidon2M31MerkleHasher>, ProofParseError> ParseProof(
     std::span<const uint8_t>);
 
 }  // namespace tensorstark::air

@@ -31,9 +31,10 @@
 //
 // An M31 is a u32 below 2^31 - 1 and a QM31 four M31s in [a, b, c, d] order (field/qm31.h). A
 // Blake2s hash is its 32 bytes; a Poseidon252 hash is the felt252 as 32 big-endian bytes, below
-// the Stark prime. pcs.config is not written: it equals config.pcs. The parser checks the format
-// only; whether the shapes (tree counts, column counts, layer counts) fit the AIR is the
-// verifier's business, since only it knows the AIR.
+// the Stark prime; a Poseidon2-M31 hash is its 8 M31 words, 4 little-endian bytes each. pcs.config
+// is not written: it equals config.pcs. The parser checks the format only; whether the shapes (tree
+// counts, column counts, layer counts) fit the AIR is the verifier's business, since only it knows
+// the AIR.
 #pragma once
 
 #include <cstddef>
@@ -47,6 +48,7 @@
 #include "hash/blake2s_merkle_hasher.h"
 #include "hash/merkle_hasher.h"
 #include "hash/poseidon252_merkle_hasher.h"
+#include "hash/poseidon2_m31_merkle_hasher.h"
 
 namespace tensorstark::air {
 
@@ -61,9 +63,9 @@ inline uint32_t ProofFormatVersion(const ProofConfig& config) {
 }
 inline constexpr uint32_t kMaxInteractionPowBits = 40;
 
-enum class HashId : uint8_t { kBlake2s = 0, kPoseidon252 = 1 };
+enum class HashId : uint8_t { kBlake2s = 0, kPoseidon252 = 1, kPoseidon2M31 = 2 };
 
-// "blake2s" or "poseidon252".
+// "blake2s", "poseidon252" or "poseidon2".
 const char* ToString(HashId id);
 
 // The hash id a proof over Merkle hasher H carries in its header.
@@ -78,6 +80,11 @@ struct ProofHashTraits<hash::Blake2sMerkleHasher> {
 template <>
 struct ProofHashTraits<hash::Poseidon252MerkleHasher> {
   static constexpr HashId kId = HashId::kPoseidon252;
+};
+
+template <>
+struct ProofHashTraits<hash::Poseidon2M31MerkleHasher> {
+  static constexpr HashId kId = HashId::kPoseidon2M31;
 };
 
 // Why bytes are not a proof: the offset of the offending item and a one-line message naming it,

@@ -15,6 +15,7 @@ using nlohmann::json;
 
 std::string HashHex(const hash::Blake2sHash& h) { return h.ToHex(); }
 std::string HashHex(const field::Felt252& h) { return h.ToHex(); }
+std::string HashHex(const hash::Poseidon2M31Hash& h) { return h.ToHex(); }
 
 json ToJson(M31 v) { return v.value(); }
 json ToJson(const QM31& v) {
@@ -150,5 +151,6 @@ json ProofToJson(const StarkProof<H>& proof) {
 
 template json ProofToJson(const StarkProof<hash::Blake2sMerkleHasher>&);
 template json ProofToJson(const StarkProof<hash::Poseidon252MerkleHasher>&);
+template json ProofToJson(const StarkProof<hash::Poseidon2M31MerkleHasher>&);
 
 }  // namespace tensorstark::air

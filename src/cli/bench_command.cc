@@ -18,14 +18,11 @@
 #include "air/verifier.h"
 #include "cli/command_args.h"
 #include "cli/example_airs.h"
+#include "cli/hash_family.h"
 #include "cli/options.h"
 #include "cli/timing.h"
 #include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
-#include "hash/blake2s_channel.h"
-#include "hash/blake2s_merkle_hasher.h"
-#include "hash/poseidon252_channel.h"
-#include "hash/poseidon252_merkle_hasher.h"
 
 namespace tensorstark::cli {
 namespace {
@@ -42,8 +39,9 @@ examples:
 options:
   --log-rows N     log2 of the number of rows (default 16)
   --columns C      wide-fib columns, range-check checked columns (default 100 / 3)
-  --profile P      test | fast | onchain (default fast)
-  --hash H         blake2s | poseidon252 (default blake2s)
+  --profile P      test | fast | onchain | recursive (default fast)
+  --hash H         blake2s | poseidon252 | poseidon2 (default: the profile's, poseidon252 for
+                   onchain, poseidon2 for recursive, blake2s otherwise)
   --threads T      worker threads (default: all cores)
   --runs R         prove R times and report the median (default 1); the first proof in a
                    process also pays for faulting in fresh memory, later ones reuse the
@@ -142,11 +140,11 @@ int RunBenchCommand(std::span<char* const> args) {
     if (auto* error = std::get_if<std::string>(value)) return fail(*error);
   }
   const std::optional<air::Profile> profile = air::ParseProfile(options.Get("profile", "fast"));
-  if (!profile) return fail("--profile must be test, fast or onchain");
-  const std::string hash = options.Get("hash", "blake2s");
-  if (hash != "blake2s" && hash != "poseidon252") {
-    return fail("--hash must be blake2s or poseidon252");
-  }
+  if (!profile) return fail("--profile must be test, fast, onchain or recursive");
+  const std::optional<air::HashId> hash_id =
+      options.Has("hash") ? ParseHashName(options.Get("hash", "")) : ProfileHash(*profile);
+  if (!hash_id) return fail("--hash must be blake2s, poseidon252 or poseidon2");
+  const std::string hash = air::ToString(*hash_id);
   auto builder_or_error =
       MakeExampleAirBuilder(example, static_cast<uint32_t>(std::get<uint64_t>(log_rows)),
                             options.Has("columns") ? options.Get("columns", "") : "");
@@ -168,10 +166,8 @@ int RunBenchCommand(std::span<char* const> args) {
   }
   if (auto error = fri::ValidateConfig(config.pcs)) return fail(*error);
   const size_t n_runs = std::get<uint64_t>(runs);
-  auto result_or_error =
-      hash == "blake2s"
-          ? Run<hash::Blake2sChannel, hash::Blake2sMerkleHasher>(builder, config, n_runs)
-          : Run<hash::Poseidon252Channel, hash::Poseidon252MerkleHasher>(builder, config, n_runs);
+  auto result_or_error = WithHashFamily(
+      *hash_id, [&]<class C, class H>() { return Run<C, H>(builder, config, n_runs); });
   if (auto* error = std::get_if<std::string>(&result_or_error)) {
     fmt::print(stderr, "tensorstark bench: {}\n", *error);
     return 1;

@@ -13,12 +13,11 @@
 #include "air/proof_io.h"
 #include "air/proof_json.h"
 #include "cli/command_args.h"
+#include "cli/hash_family.h"
 #include "cli/statement_output.h"
 #include "frontend/frontend_error.h"
 #include "frontend/model_air.h"
 #include "frontend/quantized_model.h"
-#include "hash/blake2s_merkle_hasher.h"
-#include "hash/poseidon252_merkle_hasher.h"
 
 namespace tensorstark::cli {
 namespace {
@@ -94,9 +93,8 @@ int RunInspectCommand(std::span<char* const> args) {
     fmt::print(stderr, "tensorstark inspect: {}: {}\n", path, error->message);
     return 1;
   }
-  return std::get<air::HashId>(hash) == air::HashId::kBlake2s
-             ? PrintProof<hash::Blake2sMerkleHasher>(bytes, path, model)
-             : PrintProof<hash::Poseidon252MerkleHasher>(bytes, path, model);
+  return WithHashFamily(std::get<air::HashId>(hash),
+                        [&]<class C, class H>() { return PrintProof<H>(bytes, path, model); });
 }
 
 }  // namespace tensorstark::cli

@@ -18,6 +18,7 @@
 #include "air/proof_io.h"
 #include "air/prover.h"
 #include "cli/command_args.h"
+#include "cli/hash_family.h"
 #include "cli/statement_output.h"
 #include "cli/step_progress.h"
 #include "cli/timing.h"
@@ -51,8 +52,10 @@ options:
   --input FILE       the input, {"input_data": [[...]]} (required)
   -o, --output FILE  the proof to write (required)
   --outputs FILE     also write the outputs as {"output_data": [[...]]}
-  --profile P        test | fast | onchain (default fast; test is not secure)
-  --hash H           blake2s | poseidon252 (default blake2s; poseidon252 for Starknet)
+  --profile P        test | fast | onchain | recursive (default fast; test is not secure;
+                     onchain for Starknet, recursive for a recursion circuit)
+  --hash H           blake2s | poseidon252 | poseidon2 (default: the profile's, poseidon252
+                     for onchain, poseidon2 for recursive, blake2s otherwise)
   --threads N        worker threads (default: all cores)
   --query-batches N  open the queries in N batches (default 1), so that Starknet can verify the
                      proof over N + 1 transactions, each under its calldata and gas limits
@@ -176,7 +179,7 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
     fmt::print("{}\n",
                nlohmann::json{{"model", model.source},
                               {"profile", options.Get("profile", "fast")},
-                              {"hash", options.Get("hash", "blake2s")},
+                              {"hash", std::string(C::kName)},
                               {"threads", tbb::global_control::active_value(
                                               tbb::global_control::max_allowed_parallelism)},
                               {"security_bits", config.SecurityBits()},
@@ -195,9 +198,8 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
   fmt::print(stderr, "  {:<26} {:9.1f} ms (grinding {:.1f} ms)\n", "total", total_ms,
              timings.grind_ms);
   fmt::print("wrote {}: {} bytes, {} bits of security ({}, profile {}{}), model {}\n", path,
-             bytes.size(), config.SecurityBits(), options.Get("hash", "blake2s"),
-             options.Get("profile", "fast"), config.zk ? ", zero knowledge" : "",
-             frontend::ToHex(commitment));
+             bytes.size(), config.SecurityBits(), C::kName, options.Get("profile", "fast"),
+             config.zk ? ", zero knowledge" : "", frontend::ToHex(commitment));
   PrintStatement(air, proof.public_inputs);
   if constexpr (kStarknetReads<H>) PrintStarknetStatement(air, proof.public_inputs, std::nullopt);
   return 0;
@@ -274,10 +276,13 @@ int RunProveCommand(std::span<char* const> args) {
   if (!options.Has("input")) return UsageError("prove", kProveUsage, "--input FILE is required");
   if (!options.Has("output")) return UsageError("prove", kProveUsage, "-o FILE is required");
   const std::optional<air::Profile> profile = air::ParseProfile(options.Get("profile", "fast"));
-  if (!profile) return UsageError("prove", kProveUsage, "--profile must be test, fast or onchain");
-  const std::string hash = options.Get("hash", "blake2s");
-  if (hash != "blake2s" && hash != "poseidon252") {
-    return UsageError("prove", kProveUsage, "--hash must be blake2s or poseidon252");
+  if (!profile) {
+    return UsageError("prove", kProveUsage, "--profile must be test, fast, onchain or recursive");
+  }
+  const std::optional<air::HashId> hash =
+      options.Has("hash") ? ParseHashName(options.Get("hash", "")) : ProfileHash(*profile);
+  if (!hash) {
+    return UsageError("prove", kProveUsage, "--hash must be blake2s, poseidon252 or poseidon2");
   }
   auto threads = options.GetInt("threads", tbb::info::default_concurrency(), 1, 1024);
   if (const auto* error = std::get_if<std::string>(&threads)) {
@@ -301,10 +306,9 @@ int RunProveCommand(std::span<char* const> args) {
       fmt::print(stderr, "proving {} ({} thread(s)):\n", model_path, std::get<uint64_t>(threads));
     }
     const size_t n_query_batches = std::get<uint64_t>(query_batches);
-    return hash == "blake2s" ? ProveWith<hash::Blake2sChannel, hash::Blake2sMerkleHasher>(
-                                   model, input, config, n_query_batches, options)
-                             : ProveWith<hash::Poseidon252Channel, hash::Poseidon252MerkleHasher>(
-                                   model, input, config, n_query_batches, options);
+    return WithHashFamily(*hash, [&]<class C, class H>() {
+      return ProveWith<C, H>(model, input, config, n_query_batches, options);
+    });
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark prove: {}\n", e.what());
     return 1;
@@ -345,11 +349,9 @@ int RunVerifyCommand(std::span<char* const> args) {
     }
     const auto bits = static_cast<uint32_t>(std::get<uint64_t>(min_bits));
     const bool json = command.options.Has("json");
-    return std::get<air::HashId>(hash) == air::HashId::kBlake2s
-               ? VerifyWith<hash::Blake2sChannel, hash::Blake2sMerkleHasher>(model, bytes, bits,
-                                                                             json, verifier_class)
-               : VerifyWith<hash::Poseidon252Channel, hash::Poseidon252MerkleHasher>(
-                     model, bytes, bits, json, verifier_class);
+    return WithHashFamily(std::get<air::HashId>(hash), [&]<class C, class H>() {
+      return VerifyWith<C, H>(model, bytes, bits, json, verifier_class);
+    });
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark verify: {}\n", e.what());
     return 1;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <type_traits>
 
 namespace tensorstark::hash {
 namespace {
@@ -63,20 +64,48 @@ const Poseidon2Constants& Poseidon2RoundConstants() {
   return constants;
 }
 
-void Poseidon2Permute(Poseidon2State& state) {
+namespace {
+
+// A round constant in the value type of the state.
+template <class F>
+F Constant(M31 c) {
+  if constexpr (std::is_same_v<F, M31>) {
+    return c;
+  } else {
+    return F::Broadcast(c);
+  }
+}
+
+template <class F>
+F SBox(F x) {
+  const F x2 = x * x;
+  return x2 * x2 * x;
+}
+
+// One definition for the scalar and the packed permutation.
+template <class F>
+void Permute(std::array<F, kPoseidon2Width>& state) {
   const Poseidon2Constants& c = Poseidon2RoundConstants();
   auto full_round = [&](const Poseidon2State& constants) {
-    for (size_t i = 0; i < kPoseidon2Width; ++i) state[i] = Poseidon2SBox(state[i] + constants[i]);
+    for (size_t i = 0; i < kPoseidon2Width; ++i) {
+      state[i] = SBox(state[i] + Constant<F>(constants[i]));
+    }
     Poseidon2ExternalLayer(state);
   };
   Poseidon2ExternalLayer(state);
   for (const Poseidon2State& round : c.initial) full_round(round);
   for (const M31& constant : c.partial) {
-    state[0] = Poseidon2SBox(state[0] + constant);
+    state[0] = SBox(state[0] + Constant<F>(constant));
     Poseidon2InternalLayer(state);
   }
   for (const Poseidon2State& round : c.terminal) full_round(round);
 }
+
+}  // namespace
+
+void Poseidon2Permute(Poseidon2State& state) { Permute(state); }
+
+void Poseidon2PermutePacked(Poseidon2PackedStates& states) { Permute(states); }
 
 uint32_t Poseidon2SpongeLogBlocks(size_t n_values) {
   const size_t n_blocks = (n_values + kPoseidon2Rate - 1) / kPoseidon2Rate;

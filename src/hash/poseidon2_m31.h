@@ -14,6 +14,7 @@
 #include <span>
 
 #include "field/m31.h"
+#include "field/packed_m31.h"
 
 namespace tensorstark::hash {
 
@@ -60,13 +61,14 @@ void Poseidon2InternalLayer(std::array<F, kPoseidon2Width>& state) {
     state[i] = sum + state[i] * field::M31::FromCanonical(1u << kPoseidon2InternalShifts[i - 1]);
   }
 }
-inline field::M31 Poseidon2SBox(field::M31 x) {
-  const field::M31 x2 = x * x;
-  return x2 * x2 * x;
-}
 
 // The permutation: external layer, 4 full rounds, 14 partial rounds, 4 full rounds.
 void Poseidon2Permute(Poseidon2State& state);
+
+// 16 permutations at once, one per lane of the packed M31 vectors (AVX-512, AVX2 or portable):
+// states[k] holds lane k of the 16 states.
+using Poseidon2PackedStates = std::array<field::PackedM31, kPoseidon2Width>;
+void Poseidon2PermutePacked(Poseidon2PackedStates& states);
 
 // The digest of a committed tensor (air/poseidon2_sponge.h proves it): a sponge of rate 8 and
 // capacity 8 whose first capacity lane starts at the number of values; the values are absorbed

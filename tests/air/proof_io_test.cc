@@ -14,7 +14,8 @@
 #include "field/felt252.h"
 #include "test_util.h"
 
-#define PROOF_HASHERS hash::Blake2sMerkleHasher, hash::Poseidon252MerkleHasher
+#define PROOF_HASHERS \
+  hash::Blake2sMerkleHasher, hash::Poseidon252MerkleHasher, hash::Poseidon2M31MerkleHasher
 
 namespace tensorstark::air {
 namespace {
@@ -212,9 +213,9 @@ TEST_CASE_TEMPLATE("bad magic, version and hash id are rejected", H, PROOF_HASHE
   CHECK(peek_error(bad).offset == 4);
 
   bad = bytes;
-  bad[kHashIdOffset] = 2;
+  bad[kHashIdOffset] = 3;
   CHECK(ParseError<H>(bad).offset == kHashIdOffset);
-  CHECK(Contains(ParseError<H>(bad).message, "unknown hash id 2"));
+  CHECK(Contains(ParseError<H>(bad).message, "unknown hash id 3"));
   CHECK(peek_error(bad).offset == kHashIdOffset);
 
   CHECK(peek_error({'T', 'S', 'P', 'F', 2, 0, 0, 0}).message ==

@@ -39,6 +39,12 @@ struct Poseidon252 : testing::Poseidon252 {
   static constexpr bool kFullProfiles = false;
 };
 
+struct Poseidon2M31 : testing::Poseidon2M31 {
+  // Grinding runs 16 permutations per packed vector: the full profiles run here.
+  static constexpr bool kFullProfiles = true;
+};
+#define HASHES Blake2s, Poseidon252, Poseidon2M31
+
 struct Air {
   std::vector<std::unique_ptr<Component>> components;
   std::vector<std::vector<std::vector<M31>>> traces;
@@ -102,8 +108,8 @@ ProofConfig ConfigFor(Profile profile) {
   return config;
 }
 
-TEST_CASE_TEMPLATE("both examples prove and verify at every profile", Hash, Blake2s, Poseidon252) {
-  for (Profile profile : {Profile::kTest, Profile::kFast, Profile::kOnchain}) {
+TEST_CASE_TEMPLATE("both examples prove and verify at every profile", Hash, HASHES) {
+  for (Profile profile : {Profile::kTest, Profile::kFast, Profile::kOnchain, Profile::kRecursive}) {
     const ProofConfig config = ConfigFor<Hash>(profile);
     const bool full = config == ProfileConfig(profile);
     // The profiles' own level; with lowered grinding, what is left of it.
@@ -125,8 +131,7 @@ TEST_CASE_TEMPLATE("both examples prove and verify at every profile", Hash, Blak
   }
 }
 
-TEST_CASE_TEMPLATE("the proof bytes do not depend on the thread count", Hash, Blake2s,
-                   Poseidon252) {
+TEST_CASE_TEMPLATE("the proof bytes do not depend on the thread count", Hash, HASHES) {
   // 2^9 rows, so that the parallel loops (trace generation aside) split the work.
   ProofConfig config = ProfileConfig(Profile::kTest);
   config.pcs.pow_bits = 10;  // enough for the grinding to run several parallel rounds
@@ -145,19 +150,19 @@ TEST_CASE_TEMPLATE("the proof bytes do not depend on the thread count", Hash, Bl
 // A known answer: the same bytes at every SIMD level (make test-simd runs this test at each), so a
 // kernel that computes something else at one level cannot go unnoticed. A change of the proof
 // format or the protocol changes the digests: the failure prints the new ones.
-TEST_CASE_TEMPLATE("the proof bytes are the same at every SIMD level", Hash, Blake2s,
-                   Poseidon252) {
+TEST_CASE_TEMPLATE("the proof bytes are the same at every SIMD level", Hash, HASHES) {
   const std::string expected =
       std::is_same_v<Hash, Blake2s>
           ? "e480a2cf4dfe86f4f55df56a177eb97d2e57980739b198d110d0966e32dc9503"
-          : "53b5eb3bd4b9c37bc63a71bf135523048cab6cd6741945a8afaf7e6dbf977f70";
+      : std::is_same_v<Hash, Poseidon252>
+          ? "53b5eb3bd4b9c37bc63a71bf135523048cab6cd6741945a8afaf7e6dbf977f70"
+          : "6b4f01106cb8e7aec029600f134c5ae0d951c23e7748dfb6f4729b9cb465ac3a";
   const StarkProof<typename Hash::H> proof =
       ProveOrFail<Hash>(RangeCheck(6), ProfileConfig(Profile::kTest));
   CHECK(hash::Blake2s(SerializeProof(proof)).ToHex() == expected);
 }
 
-TEST_CASE_TEMPLATE("a proving key's preprocessed tree gives the same proof", Hash, Blake2s,
-                   Poseidon252) {
+TEST_CASE_TEMPLATE("a proving key's preprocessed tree gives the same proof", Hash, HASHES) {
   const ProofConfig config = ProfileConfig(Profile::kTest);
   const Air air = RangeCheck(6);
   auto key = SetupProver<typename Hash::H>(air.Pointers(), config);
@@ -187,7 +192,7 @@ TEST_CASE_TEMPLATE("a proving key's preprocessed tree gives the same proof", Has
 }
 
 TEST_CASE_TEMPLATE("every query is a distinct position; a domain too small for them is refused",
-                   Hash, Blake2s, Poseidon252) {
+                   Hash, HASHES) {
   // 2^4 rows at blowup 2: an evaluation domain of 32 points. 32 queries drawn at random would
   // repeat positions; drawn distinct, they open every position.
   const Air air = WideFib(4);
@@ -214,8 +219,7 @@ TEST_CASE_TEMPLATE("every query is a distinct position; a domain too small for t
   CHECK(error->kind == VerificationError::Kind::kInvalidAir);
 }
 
-TEST_CASE_TEMPLATE("the verifier refuses proofs below its minimum first", Hash, Blake2s,
-                   Poseidon252) {
+TEST_CASE_TEMPLATE("the verifier refuses proofs below its minimum first", Hash, HASHES) {
   // The test profile's 8 bits are below the default 96: rejected before anything is read.
   const Air air = WideFib(6);
   StarkProof<typename Hash::H> proof = ProveOrFail<Hash>(air, ProfileConfig(Profile::kTest));

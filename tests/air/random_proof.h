@@ -11,6 +11,7 @@
 #include "hash/blake2s.h"
 #include "hash/blake2s_merkle_hasher.h"
 #include "hash/poseidon252_merkle_hasher.h"
+#include "hash/poseidon2_m31_merkle_hasher.h"
 #include "test_util.h"
 
 namespace tensorstark::testing {
@@ -30,6 +31,16 @@ template <>
 inline field::Felt252 RandomHash(Rng& rng) {
   if (rng.U32() % 8 == 0) return field::Felt252::Zero() - field::Felt252::One();
   return field::Felt252::FromLimbs({rng.U64(), rng.U64(), rng.U64(), rng.U64() >> 5});
+}
+
+// Each word uniform below p, or p - 1 (the largest canonical value) one time in eight.
+template <>
+inline hash::Poseidon2M31Hash RandomHash(Rng& rng) {
+  hash::Poseidon2M31Hash h;
+  for (field::M31& word : h.words) {
+    word = field::M31::FromCanonical(rng.U32() % 8 == 0 ? field::kP - 1 : rng.U32() % field::kP);
+  }
+  return h;
 }
 
 // A proof whose every vector has a random length in [0, max_len], with a random valid config

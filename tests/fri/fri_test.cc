@@ -34,7 +34,8 @@ using Kind = FriError::Kind;
 
 using testing::Blake2s;
 using testing::Poseidon252;
-#define FRI_HASHES Blake2s, Poseidon252
+using testing::Poseidon2M31;
+#define FRI_HASHES Blake2s, Poseidon252, Poseidon2M31
 
 constexpr uint32_t kMaxTestLogSize = 15;
 constexpr uint64_t kTranscriptPrefix = 0x5eed;  // what the application mixed in before FRI

@@ -16,11 +16,12 @@
 #include "hash/merkle_verifier.h"
 #include "hash/poseidon252.h"
 #include "hash/poseidon252_merkle_hasher.h"
+#include "hash/poseidon2_m31_merkle_hasher.h"
 #include "test_util.h"
 
 // The tree, decommitment and tampering tests run for every hasher; each node encoding also has its
 // own test against its definition.
-#define MERKLE_HASHERS Blake2sMerkleHasher, Poseidon252MerkleHasher
+#define MERKLE_HASHERS Blake2sMerkleHasher, Poseidon252MerkleHasher, Poseidon2M31MerkleHasher
 
 namespace tensorstark::hash {
 namespace {
@@ -60,6 +61,21 @@ struct TestHash<Poseidon252MerkleHasher> {
     bit %= 251;
     power[bit / 64] = uint64_t{1} << (bit % 64);
     return h + Felt252::FromLimbs(power);
+  }
+};
+
+template <>
+struct TestHash<Poseidon2M31MerkleHasher> {
+  static Poseidon2M31Hash Random(testing::Rng& rng) {
+    Poseidon2M31Hash h;
+    for (M31& word : h.words) word = M31::FromCanonical(rng.U32() % field::kP);
+    return h;
+  }
+  // A hash different from h: word (bit mod 8) plus one.
+  static Poseidon2M31Hash Perturbed(Poseidon2M31Hash h, size_t bit) {
+    M31& word = h.words[bit % h.words.size()];
+    word = word + M31::One();
+    return h;
   }
 };
 

@@ -5,6 +5,8 @@
 #include <array>
 #include <cstdint>
 
+#include "test_util.h"
+
 namespace tensorstark::hash {
 namespace {
 
@@ -55,6 +57,35 @@ TEST_CASE("Poseidon2's linear layers are the matrices they are documented as") {
   internal[0] = field::M31::One();
   Poseidon2InternalLayer(internal);
   CHECK(internal[0] == -field::M31::One());  // 1 + diag[0] = 1 - 2
+}
+
+// The packed permutation at the build's SIMD level (make test-simd runs this at each level).
+TEST_CASE("16 packed Poseidon2 permutations equal 16 scalar ones") {
+  testing::Rng rng(7);
+  for (int trial = 0; trial < 20; ++trial) {
+    std::array<Poseidon2State, field::kLanes> states;
+    for (Poseidon2State& state : states) {
+      for (field::M31& v : state) {
+        // Random words, and the extremes 0 and p - 1 now and then.
+        const uint32_t r = rng.U32();
+        v = field::M31::FromCanonical(r % 16 == 0   ? 0
+                                      : r % 16 == 1 ? field::kP - 1
+                                                    : r % field::kP);
+      }
+    }
+    Poseidon2PackedStates packed;
+    for (size_t k = 0; k < kPoseidon2Width; ++k) {
+      std::array<field::M31, field::kLanes> lanes;
+      for (size_t j = 0; j < field::kLanes; ++j) lanes[j] = states[j][k];
+      packed[k] = field::PackedM31::FromArray(lanes);
+    }
+    Poseidon2PermutePacked(packed);
+    for (size_t j = 0; j < field::kLanes; ++j) {
+      Poseidon2State expected = states[j];
+      Poseidon2Permute(expected);
+      for (size_t k = 0; k < kPoseidon2Width; ++k) CHECK(packed[k].ToArray()[j] == expected[k]);
+    }
+  }
 }
 
 }  // namespace

@@ -53,6 +53,7 @@ using Trace = std::vector<std::vector<M31>>;
 
 using testing::Blake2s;
 using testing::Poseidon252;
+using testing::Poseidon2M31;
 
 // An AIR with its trace and statement: what Prove takes.
 struct Air {
@@ -117,11 +118,13 @@ struct Case {
   static Air MakeAir() { return Example::Make(); }
 };
 
-#define SOUNDNESS_CASES                                                   \
-  soundness::Case<soundness::WideFibExample, soundness::Blake2s>,         \
-      soundness::Case<soundness::WideFibExample, soundness::Poseidon252>, \
-      soundness::Case<soundness::RangeCheckExample, soundness::Blake2s>,  \
-      soundness::Case<soundness::RangeCheckExample, soundness::Poseidon252>
+#define SOUNDNESS_CASES                                                      \
+  soundness::Case<soundness::WideFibExample, soundness::Blake2s>,            \
+      soundness::Case<soundness::WideFibExample, soundness::Poseidon252>,    \
+      soundness::Case<soundness::WideFibExample, soundness::Poseidon2M31>,   \
+      soundness::Case<soundness::RangeCheckExample, soundness::Blake2s>,     \
+      soundness::Case<soundness::RangeCheckExample, soundness::Poseidon252>, \
+      soundness::Case<soundness::RangeCheckExample, soundness::Poseidon2M31>
 
 // ---------------------------------------------------------------------------------------------
 // Configurations.
@@ -267,6 +270,7 @@ inline void FlipBit(QM31& v) {
 }
 inline void FlipBit(uint64_t& v) { v ^= 1; }
 inline void FlipBit(hash::Blake2sHash& h) { h.bytes[0] ^= 1; }
+inline void FlipBit(hash::Poseidon2M31Hash& h) { FlipBit(h.words[0]); }
 inline void FlipBit(field::Felt252& h) {
   field::Felt252::Limbs limbs = h.ToLimbs();
   limbs[0] ^= 1;
