@@ -67,6 +67,7 @@ bench: build
 	@scripts/bench_models.sh $(BUILD)
 	@scripts/bench_zk.sh $(BUILD)
 	@scripts/bench_private_weights.sh $(BUILD)
+	@scripts/bench_recursive.sh $(BUILD)
 
 # A model to prove: MODEL names an example directory (model.onnx, calibration.json, input.json);
 # prove writes OUT/<model>/ with the compiled model, the proof (PROOF.bin) and the outputs.

@@ -1,8 +1,9 @@
 // Writes tests/vectors/channel_transcripts.json: a scripted transcript (mixes, draws, proof of
-// work, query positions) replayed through an independent JavaScript implementation of both
-// channels' encodings (src/hash/blake2s_channel.h, src/hash/poseidon252_channel.h). BLAKE2s comes
-// from Node's crypto (OpenSSL) plus the compression function of scripts/lib/blake2s.mjs for
-// mix_u64; Poseidon from @scure/starknet. The C++ tests replay the same script and must reproduce
+// work, query positions) replayed through an independent JavaScript implementation of the
+// channels' encodings (src/hash/blake2s_channel.h, poseidon252_channel.h, poseidon2_m31_channel.h).
+// BLAKE2s comes from Node's crypto (OpenSSL) plus the compression function of
+// scripts/lib/blake2s.mjs for mix_u64; Poseidon from @scure/starknet; Poseidon2 over M31 from
+// scripts/lib/poseidon2_m31.mjs (checked against Plonky3's known answer first). The C++ tests replay the same script and must reproduce
 // every output.
 //
 //   node scripts/gen_channel_vectors.mjs
@@ -11,6 +12,7 @@ import { writeFileSync } from 'node:fs';
 import { poseidonHash, poseidonHashMany, poseidonSmall } from '@scure/starknet';
 
 import { blake2sCompress, bufOfWords, wordsOf } from './lib/blake2s.mjs';
+import { checkKnownAnswer, compress, digestHex } from './lib/poseidon2_m31.mjs';
 
 const P = 2147483647n;
 const Pn = 2147483647;
@@ -65,6 +67,36 @@ class Poseidon252Channel {
   drawBase() { return this.drawU32s().map((x) => x % Pn); }
   trailingZeros() { return ctz(this.digest, 252); }
   digestHex() { return '0x' + this.digest.toString(16); }
+}
+
+// Every rule a compression of the digest with an 8-word chunk.
+class Poseidon2M31Channel {
+  constructor() { this.digest = new Array(8).fill(0n); this.nDraws = 0n; }
+  set(d) { this.digest = d; this.nDraws = 0n; }
+  // The root as the proof format writes it: 8 little-endian u32 words in hex.
+  mixRoot(hex) {
+    const b = Buffer.from(hex, 'hex');
+    this.set(compress(this.digest, Array.from({ length: 8 }, (_, i) => BigInt(b.readUInt32LE(4 * i)))));
+  }
+  mixFelts(fs) {
+    const words = [...fs.flat().map(BigInt), 1n];
+    while (words.length % 8 !== 0) words.push(0n);
+    let d = this.digest;
+    for (let i = 0; i < words.length; i += 8) d = compress(d, words.slice(i, i + 8));
+    this.set(d);
+  }
+  mixU64(n) {
+    const limb = (k) => (n >> (22n * BigInt(k))) & ((1n << 22n) - 1n);
+    this.set(compress(this.digest, [limb(0), limb(1), n >> 44n, 0n, 0n, 0n, 0n, 0n]));
+  }
+  drawU32s() {
+    const out = compress(this.digest, [this.nDraws, 0n, 0n, 0n, 0n, 0n, 0n, 1n]);
+    this.nDraws += 1n;
+    return out.map(Number);
+  }
+  drawBase() { return this.drawU32s(); }
+  trailingZeros() { return ctz(this.digest[0] + (this.digest[1] << 31n), 62); }
+  digestHex() { return digestHex(this.digest); }
 }
 
 function ctz(v, max) {
@@ -133,15 +165,18 @@ function transcript(ch, root, powBits) {
   return ops;
 }
 
+checkKnownAnswer();
 const vectors = {
   generator: 'scripts/gen_channel_vectors.mjs',
   blake2s: transcript(new Blake2sChannel(), 'a'.repeat(8) + '0123456789abcdef'.repeat(3) + 'b'.repeat(8), 12),
   poseidon252: transcript(new Poseidon252Channel(), '0x' + '7'.repeat(62), 10),
+  poseidon2: transcript(new Poseidon2M31Channel(), '01234567'.repeat(7) + '89abcd0f', 10),
 };
 // One operation per line keeps the file readable and its diffs small.
 const lines = (ops) => ops.map((op) => '    ' + JSON.stringify(op)).join(',\n');
 writeFileSync(new URL('../tests/vectors/channel_transcripts.json', import.meta.url),
   `{\n  "generator": "${vectors.generator}",\n` +
   `  "blake2s": [\n${lines(vectors.blake2s)}\n  ],\n` +
-  `  "poseidon252": [\n${lines(vectors.poseidon252)}\n  ]\n}\n`);
+  `  "poseidon252": [\n${lines(vectors.poseidon252)}\n  ],\n` +
+  `  "poseidon2": [\n${lines(vectors.poseidon2)}\n  ]\n}\n`);
 console.log('wrote tests/vectors/channel_transcripts.json');

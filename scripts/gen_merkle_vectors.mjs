@@ -1,8 +1,9 @@
 // Writes tests/vectors/merkle_roots.json: small mixed-degree Merkle trees over
-// deterministic pseudo-random M31 columns, with their roots under both node hashes, computed by an
-// independent JavaScript implementation of the tree (protocol reference §7.1) and of the node
-// encodings (src/hash/poseidon252_merkle_hasher.h, §7.2 for BLAKE2s). Poseidon comes from
-// @scure/starknet, BLAKE2s from scripts/lib/blake2s.mjs. tests/hash/merkle_vectors_test.cc commits
+// deterministic pseudo-random M31 columns, with their roots under the three node hashes, computed
+// by an independent JavaScript implementation of the tree (protocol reference §7.1) and of the
+// node encodings (src/hash/poseidon252_merkle_hasher.h, poseidon2_m31_merkle_hasher.h, §7.2 for
+// BLAKE2s). Poseidon comes from @scure/starknet, BLAKE2s from scripts/lib/blake2s.mjs, Poseidon2
+// over M31 from scripts/lib/poseidon2_m31.mjs (checked against Plonky3's known answer first). tests/hash/merkle_vectors_test.cc commits
 // to the same columns and must reproduce every root.
 //
 //   node scripts/gen_merkle_vectors.mjs
@@ -10,6 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { poseidonHash, poseidonHashMany } from '@scure/starknet';
 
 import { blake2sCompress } from './lib/blake2s.mjs';
+import { checkKnownAnswer, digestHex, permute } from './lib/poseidon2_m31.mjs';
 
 const P = 2147483647;
 
@@ -30,6 +32,26 @@ const poseidon252 = {
     return poseidonHashMany([...(children ?? []), ...packM31s(values)]);
   },
   hex: (h) => '0x' + h.toString(16),
+};
+
+// A leaf: an overwrite sponge of rate 8 whose lane 8 starts at the number of values; a node: its
+// children compressed (P(left ‖ right)), then its values absorbed the same way. Digest: lanes 0-7.
+const poseidon2 = {
+  hashNode(children, values) {
+    let state = new Array(16).fill(0n);
+    if (children) {
+      state = permute([...children[0], ...children[1]]);
+    } else {
+      state[8] = BigInt(values.length);
+    }
+    const blocks = Math.ceil(values.length / 8) || (children ? 0 : 1);
+    for (let b = 0; b < blocks; b++) {
+      for (let i = 0; i < 8; i++) state[i] = BigInt(values[8 * b + i] ?? 0);
+      state = permute(state);
+    }
+    return state.slice(0, 8);
+  },
+  hex: digestHex,
 };
 
 // Zero chaining value, t = f = 0; hashes are kept as their eight little-endian words.
@@ -105,10 +127,12 @@ const shapes = [
   [9, 9, 8],                           // more nodes than one HashLayer task
 ];
 
+checkKnownAnswer();
 const trees = shapes.map((shape) => {
   const columns = shape.map((k) => Array.from({ length: 2 ** k }, nextM31));
   return {
     columns, poseidon252_root: root(poseidon252, columns), blake2s_root: root(blake2s, columns),
+    poseidon2_root: root(poseidon2, columns),
   };
 });
 

@@ -1,5 +1,6 @@
 // Merkle commitment throughput, BLAKE2s (the shape of Stwo's merkle.rs bench: 2^16 rows × 256
-// columns) and Poseidon252 (2^20 rows × 16 columns), and the BLAKE2s hashes it is built from.
+// columns), Poseidon252 (2^20 rows × 16 columns) and Poseidon2-M31 (2^20 rows × 16 and 100
+// columns, next to BLAKE2s's), and the BLAKE2s hashes it is built from.
 // Throughput counters are in GiB of M31 input per second and, for commits, node hashes per second.
 #include <benchmark/benchmark.h>
 #include <tbb/global_control.h>
@@ -14,6 +15,7 @@
 #include "hash/blake2s_simd.h"
 #include "hash/merkle_prover.h"
 #include "hash/poseidon252_merkle_hasher.h"
+#include "hash/poseidon2_m31_merkle_hasher.h"
 
 namespace tensorstark::hash {
 namespace {
@@ -55,6 +57,22 @@ BENCHMARK(BM_Blake2sMerkleCommit)
     ->Args({16, 256, 2})
     ->Args({20, 16, 1})
     ->Args({20, 16, 2})
+    ->Args({20, 100, 1})
+    ->Args({20, 100, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
+
+// The Poseidon2-M31 tree of the same traces: a leaf of 16 values takes two permutations, of 100
+// values 13, every inner node one.
+void BM_Poseidon2M31MerkleCommit(benchmark::State& state) {
+  MerkleCommit<Poseidon2M31MerkleHasher>(state);
+}
+BENCHMARK(BM_Poseidon2M31MerkleCommit)
+    ->ArgNames({"log_rows", "cols", "threads"})
+    ->Args({20, 16, 1})
+    ->Args({20, 16, 2})
+    ->Args({20, 100, 1})
+    ->Args({20, 100, 2})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 

@@ -1,4 +1,4 @@
-// Proof-of-work attempt rate of both channels (Stwo's W5 workload measures the BLAKE2s one):
+// Proof-of-work attempt rate of the channels (Stwo's W5 workload measures the BLAKE2s one):
 // a range of nonces is searched for an impossible number of zero bits, so every nonce is tried.
 // The BLAKE2s grinder skips the nonce's high word when it is zero, as it is below 2^32 (real
 // grinds start at 0); BM_Blake2sProofOfWorkAttemptsAbove2To32 measures nonces above 2^32.
@@ -6,6 +6,7 @@
 
 #include "hash/blake2s_channel.h"
 #include "hash/poseidon252_channel.h"
+#include "hash/poseidon2_m31_channel.h"
 
 namespace tensorstark::hash {
 namespace {
@@ -34,6 +35,7 @@ void BM_Blake2sProofOfWorkAttemptsAbove2To32(benchmark::State& state) {
 BENCHMARK(BM_ProofOfWorkAttempts<Blake2sChannel>)->Arg(1 << 20);
 BENCHMARK(BM_Blake2sProofOfWorkAttemptsAbove2To32)->Arg(1 << 20);
 BENCHMARK(BM_ProofOfWorkAttempts<Poseidon252Channel>)->Arg(1 << 14);
+BENCHMARK(BM_ProofOfWorkAttempts<Poseidon2M31Channel>)->Arg(1 << 18);
 
 }  // namespace
 }  // namespace tensorstark::hash

@@ -41,6 +41,10 @@ class M31 {
     uint32_t d = a.v_ + kP - b.v_;
     return M31(d >= kP ? d - kP : d, Raw{});
   }
+  // this · 2^s for s < 31: a rotation of the 31-bit value (2^31 ≡ 1), no multiplication.
+  constexpr M31 MulPow2(uint32_t s) const {
+    return M31(((v_ << s) | (v_ >> (31 - s))) & kP, Raw{});
+  }
   friend constexpr M31 operator*(M31 a, M31 b) {
     return Reduce(static_cast<uint64_t>(a.v_) * b.v_);
   }

@@ -82,6 +82,12 @@ inline __m512i MulScalarDoubled(__m512i a, uint32_t b_dbl) {
   return CombineProducts(_mm512_mul_epu32(a, b), _mm512_mul_epu32(_mm512_srli_epi64(a, 32), b));
 }
 inline __m512i MulScalar(__m512i a, uint32_t b) { return MulScalarDoubled(a, 2 * b); }
+// a · 2^s for canonical a and s < 31: a rotation of the 31-bit value, as 2^31 ≡ 1.
+inline __m512i MulPow2(__m512i a, uint32_t s) {
+  const __m512i left = _mm512_sll_epi32(a, _mm_cvtsi32_si128(static_cast<int>(s)));
+  const __m512i right = _mm512_srl_epi32(a, _mm_cvtsi32_si128(static_cast<int>(31 - s)));
+  return _mm512_and_si512(_mm512_or_si512(left, right), Splat(kP));
+}
 
 #elif defined(TENSORSTARK_SIMD_AVX2)
 
@@ -112,6 +118,11 @@ inline __m256i MulScalarDoubled(__m256i a, uint32_t b_dbl) {
   return CombineProducts(_mm256_mul_epu32(a, b), _mm256_mul_epu32(_mm256_srli_epi64(a, 32), b));
 }
 inline __m256i MulScalar(__m256i a, uint32_t b) { return MulScalarDoubled(a, 2 * b); }
+inline __m256i MulPow2(__m256i a, uint32_t s) {
+  const __m256i left = _mm256_sll_epi32(a, _mm_cvtsi32_si128(static_cast<int>(s)));
+  const __m256i right = _mm256_srl_epi32(a, _mm_cvtsi32_si128(static_cast<int>(31 - s)));
+  return _mm256_and_si256(_mm256_or_si256(left, right), Splat(kP));
+}
 // Even dwords of x||y: (x0 x2 x4 x6 y0 y2 y4 y6). shuffle_ps works within 128-bit halves, giving
 // (x0 x2 y0 y2 | x4 x6 y4 y6); the 64-bit permute puts the pairs in order.
 inline __m256i Evens(__m256i x, __m256i y) {
@@ -211,6 +222,18 @@ class PackedM31 {
     return a;
   }
   friend PackedM31 operator*(M31 a, PackedM31 b) { return b * a; }
+  // this · 2^s for s < 31: a rotation of each lane's 31 bits (2^31 ≡ 1), no multiplication.
+  PackedM31 MulPow2(uint32_t s) const {
+    PackedM31 r = *this;
+#if defined(TENSORSTARK_SIMD_AVX512)
+    r.v_ = packed_internal::MulPow2(v_, s);
+#elif defined(TENSORSTARK_SIMD_AVX2)
+    for (__m256i& h : r.v_) h = packed_internal::MulPow2(h, s);
+#else
+    for (uint32_t& x : r.v_) x = M31::FromCanonical(x).MulPow2(s).value();
+#endif
+    return r;
+  }
   // Products by a multiplier stored doubled: b_dbl[i] = 2·b[i] as u32 (b canonical, so no
   // overflow), the form the SIMD product kernels bring their second factor into. Tables of
   // reused multipliers (FFT twiddles) are precomputed this way to skip the doubling per product.

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <type_traits>
 
 #include "field/m31.h"
 #include "field/packed_m31.h"
@@ -52,13 +53,23 @@ void Poseidon2ExternalLayer(std::array<F, kPoseidon2Width>& state) {
   for (size_t i = 0; i < kPoseidon2Width; ++i) state[i] = state[i] + sums[i % 4];
 }
 
+// x · 2^s: a rotation for M31 and PackedM31, a product for the AIR's expression types.
+template <class F>
+F Poseidon2MulPow2(const F& x, uint32_t s) {
+  if constexpr (std::is_same_v<F, field::M31> || std::is_same_v<F, field::PackedM31>) {
+    return x.MulPow2(s);
+  } else {
+    return x * field::M31::FromCanonical(1u << s);
+  }
+}
+
 template <class F>
 void Poseidon2InternalLayer(std::array<F, kPoseidon2Width>& state) {
   F sum = state[0];
   for (size_t i = 1; i < kPoseidon2Width; ++i) sum = sum + state[i];
   state[0] = sum - state[0] - state[0];
   for (size_t i = 1; i < kPoseidon2Width; ++i) {
-    state[i] = sum + state[i] * field::M31::FromCanonical(1u << kPoseidon2InternalShifts[i - 1]);
+    state[i] = sum + Poseidon2MulPow2(state[i], kPoseidon2InternalShifts[i - 1]);
   }
 }
 

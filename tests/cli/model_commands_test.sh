@@ -123,6 +123,17 @@ expect_error 2 "--class-hash" "$ts" verify "$work/mlp.tsm" "$work/onchain.bin" -
 expect_error 1 "blake2s proof" "$ts" calldata "$work/proof.bin" -o "$work/x.json"
 expect_error 2 "-o FILE is required" "$ts" calldata "$work/onchain.bin"
 
+# The recursive profile proves with Poseidon2-M31 by default, and says so in the proof's header.
+"$ts" prove "$work/mlp.tsm" --input "$mlp/input.json" -o "$work/recursive.bin" \
+  --profile recursive 2>/dev/null | grep -q "(poseidon2, profile recursive)" \
+  || fail "prove --profile recursive did not use poseidon2"
+"$ts" verify "$work/mlp.tsm" "$work/recursive.bin" | grep -q '^valid (98 bits of security)' \
+  || fail "the recursive proof does not verify"
+"$ts" inspect "$work/recursive.bin" >"$work/recursive.json"
+grep -q '"hash": "poseidon2"' "$work/recursive.json" || fail "inspect does not name poseidon2"
+expect_error 2 "--hash must be blake2s, poseidon252 or poseidon2" "$ts" prove "$work/mlp.tsm" \
+  --input "$mlp/input.json" -o "$work/x.bin" --hash sha256
+
 # Zero knowledge: the proof verifies and says so, states the same outputs, differs from a second
 # proof of the same input (fresh randomness), and a flipped byte is rejected; its Starknet calldata
 # has format version 3 and the zero-knowledge flag after the configuration.

@@ -113,6 +113,19 @@ TEST_CASE("PackedM31 times a scalar M31 matches scalar M31") {
   }
 }
 
+TEST_CASE("products by powers of two, rotations, match multiplication") {
+  for (const auto& [a, b] : Inputs()) {
+    for (uint32_t s = 0; s < 31; ++s) {
+      const M31 power = M31::FromCanonical(1u << s);
+      const Lanes got = PackedM31::FromArray(a).MulPow2(s).ToArray();
+      for (int lane = 0; lane < kLanes; ++lane) {
+        CHECK(a[lane].MulPow2(s) == a[lane] * power);
+        CHECK(got[lane] == a[lane] * power);
+      }
+    }
+  }
+}
+
 TEST_CASE("PackedM31 products by a doubled multiplier match scalar M31") {
   for (const auto& [a, b] : Inputs()) {
     std::array<uint32_t, kLanes> b_dbl;

@@ -1,5 +1,5 @@
 // Merkle roots against tests/vectors/merkle_roots.json, made by an independent JavaScript
-// implementation of the tree and both node hashes (scripts/gen_merkle_vectors.mjs).
+// implementation of the tree and the three node hashes (scripts/gen_merkle_vectors.mjs).
 #include <doctest/doctest.h>
 
 #include <fstream>
@@ -15,6 +15,7 @@
 #include "hash/blake2s_merkle_hasher.h"
 #include "hash/merkle_prover.h"
 #include "hash/poseidon252_merkle_hasher.h"
+#include "hash/poseidon2_m31_merkle_hasher.h"
 
 namespace tensorstark::hash {
 namespace {
@@ -47,6 +48,8 @@ TEST_CASE("Merkle roots match the JavaScript reference trees") {
         Blake2sHash::FromHex(tree.at("blake2s_root").get<std::string>());
     REQUIRE(blake2s_root.has_value());
     CHECK(MerkleProver<Blake2sMerkleHasher>::Commit(columns).root() == *blake2s_root);
+    CHECK(MerkleProver<Poseidon2M31MerkleHasher>::Commit(columns).root().ToHex() ==
+          tree.at("poseidon2_root").get<std::string>());
   }
 }
 

@@ -1,4 +1,6 @@
-// The Poseidon2-M31 channel and Merkle node hash follow the rules their headers document: each
+// The Poseidon2-M31 channel and Merkle node hash follow the rules their headers document: the
+// channel replays the transcript of an independent JavaScript implementation
+// (tests/vectors/channel_transcripts.json; the trees' roots are in merkle_vectors_test.cc), each
 // rule is rebuilt here from the permutation alone (Poseidon2Permute, checked against Plonky3's
 // known answer) and compared, and the properties the rules exist for (an injective MixFelts,
 // draws apart from mixes, the least proof-of-work nonce) are checked.
@@ -11,6 +13,7 @@
 #include <optional>
 #include <vector>
 
+#include "channel_replay.h"
 #include "hash/poseidon2_m31.h"
 #include "hash/poseidon2_m31_merkle_hasher.h"
 #include "hash/proof_of_work.h"
@@ -21,6 +24,7 @@ namespace {
 
 using field::M31;
 using field::QM31;
+using Rng = ::tensorstark::testing::Rng;
 
 // P(state)[0..8].
 Poseidon2M31Hash Squeeze(Poseidon2State state) {
@@ -39,14 +43,35 @@ Poseidon2State Concat(const Poseidon2M31Hash& a, const std::array<M31, 8>& b) {
   return state;
 }
 
-Poseidon2M31Hash RandomHash(testing::Rng& rng) {
+Poseidon2M31Hash RandomHash(Rng& rng) {
   Poseidon2M31Hash h;
   for (M31& word : h.words) word = rng.M31();
   return h;
 }
 
+TEST_CASE("Poseidon2M31Channel reproduces the reference transcript") {
+  testing::ReplayTranscript<Poseidon2M31Channel>(
+      testing::LoadChannelTranscript("poseidon2"),
+      [](const std::string& hex) {
+        // 8 words, 4 little-endian bytes each, as the proof format writes a digest.
+        REQUIRE(hex.size() == 64);
+        Poseidon2M31Hash root;
+        for (size_t k = 0; k < 8; ++k) {
+          uint32_t word = 0;
+          for (size_t byte = 0; byte < 4; ++byte) {
+            word |= static_cast<uint32_t>(std::stoul(hex.substr(8 * k + 2 * byte, 2), nullptr, 16))
+                    << (8 * byte);
+          }
+          REQUIRE(word < field::kP);
+          root.words[k] = M31::FromCanonical(word);
+        }
+        return root;
+      },
+      [](const Poseidon2M31Channel& c) { return c.digest().ToHex(); });
+}
+
 TEST_CASE("a leaf is an overwrite sponge with its width in lane 8") {
-  testing::Rng rng(1);
+  Rng rng(1);
   const std::vector<M31> values = rng.M31s(11);
   Poseidon2State state{};
   state[8] = M31::FromCanonical(11);
@@ -67,7 +92,7 @@ TEST_CASE("a leaf is an overwrite sponge with its width in lane 8") {
 }
 
 TEST_CASE("a node compresses its children, then absorbs its columns") {
-  testing::Rng rng(2);
+  Rng rng(2);
   const Poseidon2M31Hash left = RandomHash(rng), right = RandomHash(rng);
   const Poseidon2M31Hash compressed = Squeeze(Concat(left, right.words));
   CHECK(Poseidon2M31Compress(left, right) == compressed);
@@ -81,7 +106,7 @@ TEST_CASE("a node compresses its children, then absorbs its columns") {
 }
 
 TEST_CASE("Poseidon2M31Channel mixes and draws by compression") {
-  testing::Rng rng(3);
+  Rng rng(3);
   const Poseidon2M31Hash root = RandomHash(rng);
   Poseidon2M31Channel channel;
   channel.MixRoot(root);
@@ -141,7 +166,7 @@ TEST_CASE("Poseidon2M31Channel's MixFelts is injective in the number of felts") 
 }
 
 TEST_CASE("Poseidon2M31Channel's grinding finds the least valid nonce, 16 at a time") {
-  testing::Rng rng(4);
+  Rng rng(4);
   for (uint32_t bits : {1u, 4u, 8u}) {
     Poseidon2M31Channel channel;
     channel.MixRoot(RandomHash(rng));
