@@ -12,7 +12,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
-#include <type_traits>
 
 #include "field/m31.h"
 #include "field/packed_m31.h"
@@ -55,10 +54,10 @@ void Poseidon2ExternalLayer(std::array<F, kPoseidon2Width>& state) {
   for (size_t i = 0; i < kPoseidon2Width; ++i) state[i] = state[i] + sums[i % 4];
 }
 
-// x · 2^s: a rotation for M31 and PackedM31, a product for the AIR's expression types.
+// x · 2^s: a rotation for field values (M31, PackedM31), a product for the AIR's expression types.
 template <class F>
 F Poseidon2MulPow2(const F& x, uint32_t s) {
-  if constexpr (std::is_same_v<F, field::M31> || std::is_same_v<F, field::PackedM31>) {
+  if constexpr (requires { x.MulPow2(s); }) {
     return x.MulPow2(s);
   } else {
     return x * field::M31::FromCanonical(1u << s);
