@@ -1,5 +1,5 @@
 // Writes the proof fuzzer's seed corpus: valid encodings of random proofs (tests/air/
-// random_proof.h) of both hashes and a few sizes, small enough (a few KB) for fast mutation.
+// random_proof.h) of the three hashes and a few sizes, small enough (a few KB) for fast mutation.
 // Usage: make_seed_corpus <dir>. The file names are fixed, so running it again rewrites the same
 // seeds.
 #include <cstdint>
@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const bool ok = WriteSeeds<hash::Blake2sMerkleHasher>(argv[1]) &&
-                  WriteSeeds<hash::Poseidon252MerkleHasher>(argv[1]);
+                  WriteSeeds<hash::Poseidon252MerkleHasher>(argv[1]) &&
+                  WriteSeeds<hash::Poseidon2M31MerkleHasher>(argv[1]);
   return ok ? 0 : 1;
 }

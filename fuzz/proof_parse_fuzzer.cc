@@ -54,8 +54,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace tensorstark;
   const std::span<const uint8_t> bytes(data, size);
   const auto peek = air::PeekProofHash(bytes);
-  const bool blake2s = air::CheckParse<hash::Blake2sMerkleHasher>(bytes, peek);
-  const bool poseidon = air::CheckParse<hash::Poseidon252MerkleHasher>(bytes, peek);
-  if (blake2s && poseidon) air::Fail("both hashes accepted the same bytes");
+  const int accepted = air::CheckParse<hash::Blake2sMerkleHasher>(bytes, peek) +
+                       air::CheckParse<hash::Poseidon252MerkleHasher>(bytes, peek) +
+                       air::CheckParse<hash::Poseidon2M31MerkleHasher>(bytes, peek);
+  if (accepted > 1) air::Fail("two hashes accepted the same bytes");
   return 0;
 }
