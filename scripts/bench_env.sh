@@ -10,6 +10,9 @@ trap 'rm -rf "$work"' EXIT
 mkdir -p bench/results
 : > "$out"
 
+# The machine every row names: the CPU's model and the SIMD level the build was configured for.
+machine="cpu='$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)', simd='$(sed -n 's/.*tensorstark SIMD level: //p' "$build/configure.log" 2>/dev/null)'"
+
 # Appends a JSON row to $out: a proof of MODEL on INPUT into $work/proof.bin (prove --json on 2
 # threads, with the options given after INPUT), kind 'prove', tagged with TAG (Python keyword
 # arguments, e.g. "example='x', run=1").
@@ -17,7 +20,7 @@ bench_prove() {
   local tag=$1 model=$2 input=$3
   shift 3
   "$cli" prove "$model" --input "$input" -o "$work/proof.bin" --threads 2 --json "$@" 2>/dev/null |
-    /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.update(kind='prove', $tag); print(json.dumps(d))" \
+    /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.update(kind='prove', $machine, $tag); print(json.dumps(d))" \
       >>"$out"
 }
 
@@ -26,6 +29,6 @@ bench_prove() {
 bench_verify() {
   local tag=$1 model=$2
   "$cli" verify "$model" "$work/proof.bin" --json |
-    /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.pop('public'); d.update(kind='verify', $tag); print(json.dumps(d))" \
+    /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.pop('public'); d.update(kind='verify', $machine, $tag); print(json.dumps(d))" \
       >>"$out"
 }

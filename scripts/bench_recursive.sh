@@ -3,7 +3,7 @@
 # by side in one run on 2 threads: wide-fib 100 × 2^18 (tensorstark bench, median of 3 proofs),
 # and every example model with everything public, proved 3 times and verified 3 times per
 # profile, each proof in its own process. One JSON object per line goes to
-# bench/results/recursive.jsonl (with the CPU and SIMD level of the bench command's rows);
+# bench/results/recursive.jsonl, each naming the CPU and the build's SIMD level;
 # scripts/recursive_summary.py prints the medians side by side.
 # Usage: scripts/bench_recursive.sh [build-dir]
 set -euo pipefail
@@ -13,7 +13,7 @@ source scripts/bench_env.sh bench/results/recursive.jsonl "${1:-build}"
 for profile in fast recursive; do
   echo "== wide-fib 100 x 2^18, $profile" >&2
   "$cli" bench wide-fib --log-rows 18 --columns 100 --profile "$profile" --threads 2 --runs 3 \
-    --json | /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.update(kind='bench', example='wide-fib 100 x 2^18'); print(json.dumps(d))" \
+    --json | /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.update(kind='bench', $machine, example='wide-fib 100 x 2^18'); print(json.dumps(d))" \
     >>"$out"
 done
 for model in tiny_mlp fashion_mlp fashion_lenet pinn; do

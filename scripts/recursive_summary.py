@@ -27,6 +27,7 @@ def main(path):
                 "verify": statistics.median(r["verify_ms"] for r in verifies),
                 "rss": max(r["peak_rss_mb"] for r in proofs), "hash": proofs[0]["hash"],
                 "bits": proofs[0]["security_bits"]}
+    print(f"CPU {rows[0].get('cpu', '?')}, SIMD {rows[0].get('simd', '?')}, 2 threads")
     print(f"{'example':<22} {'profile':<10} {'hash':<11} {'bits':>4} {'prove ms':>9} "
           f"{'proof B':>9} {'verify ms':>9} {'RSS MiB':>8}   recursive / fast")
     for example, profiles in table.items():

@@ -14,11 +14,18 @@
 namespace tensorstark::frontend {
 namespace {
 
-// Closes a file descriptor when it goes out of scope.
+// Closes a file descriptor when it goes out of scope, or on Close(), which reports the error a
+// written file's last bytes can still meet (ENOSPC, EIO).
 struct FileDescriptor {
   int fd;
   ~FileDescriptor() {
     if (fd >= 0) close(fd);
+  }
+  // 0, or the errno of a failed close.
+  int Close() {
+    const int result = close(fd);
+    fd = -1;
+    return result == 0 ? 0 : errno;
   }
 };
 
@@ -64,7 +71,7 @@ void WriteFileBytes(const std::string& path, std::string_view bytes) {
     return fail(std::strerror(error));
   };
   {
-    const FileDescriptor file{open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
+    FileDescriptor file{open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
     if (file.fd < 0) throw fail(std::strerror(errno));
     for (size_t done = 0; done < bytes.size();) {
       const ssize_t n = write(file.fd, bytes.data() + done, bytes.size() - done);
@@ -72,6 +79,7 @@ void WriteFileBytes(const std::string& path, std::string_view bytes) {
       if (n < 0) throw fail_and_clean_up(errno);
       done += static_cast<size_t>(n);
     }
+    if (const int error = file.Close(); error != 0) throw fail_and_clean_up(error);
   }
   if (!in_place && rename(target.c_str(), path.c_str()) != 0) throw fail_and_clean_up(errno);
 }

@@ -310,6 +310,8 @@ done
 # Output folders are created; a file that cannot be written is named with the reason.
 "$ts" run "$work/mlp.tsm" --input "$mlp/input.json" --output "$work/new/folder/run.json" >/dev/null
 cmp -s "$work/run.json" "$work/new/folder/run.json" || fail "run --output in a new folder"
+expect_error 1 "cannot write '/dev/full': No space left on device" "$ts" run "$work/mlp.tsm" \
+  --input "$mlp/input.json" --output /dev/full
 expect_error 1 "cannot write '$work/mlp.tsm/x.bin': .*Not a directory" "$ts" prove "$work/mlp.tsm" \
   --input "$mlp/input.json" -o "$work/mlp.tsm/x.bin" --profile test
 
