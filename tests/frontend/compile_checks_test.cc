@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 #include <onnx/onnx_pb.h>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -101,6 +102,57 @@ TEST_CASE("a step of a decomposed operator is described by what it computes") {
   // An ONNX value whose name only looks like a step: there is no tensor 'a'.
   CHECK(DescribeTensor(model, 3) == "'a/max'");
   CHECK(DescribeTensor(model, 4) == "'/fc1/Relu_output_0'");
+}
+
+// Every tensor quantize.cc adds for a step of a softmax, a log-softmax or a normalization gets a
+// description: a new step without one would show its internal name in errors.
+TEST_CASE("every step of the decomposed operators is described") {
+  onnx::ModelProto softmaxes;
+  softmaxes.set_ir_version(8);
+  softmaxes.add_opset_import()->set_version(13);
+  onnx::GraphProto* graph = softmaxes.mutable_graph();
+  const std::string x = "x", p = "p", l = "l";
+  for (const auto& [op, out] : {std::pair{"Softmax", p}, std::pair{"LogSoftmax", l}}) {
+    onnx::NodeProto* node = graph->add_node();
+    node->set_op_type(op);
+    node->add_input(x);
+    node->add_output(out);
+  }
+  const auto declare = [](onnx::ValueInfoProto* value, const std::string& name) {
+    value->set_name(name);
+    auto* tensor_type = value->mutable_type()->mutable_tensor_type();
+    tensor_type->set_elem_type(onnx::TensorProto::FLOAT);
+    tensor_type->mutable_shape()->add_dim()->set_dim_value(1);
+    tensor_type->mutable_shape()->add_dim()->set_dim_value(8);
+  };
+  declare(graph->add_input(), x);
+  declare(graph->add_output(), p);
+  declare(graph->add_output(), l);
+  const Graph softmax_graph = ImportOnnxBytes(softmaxes.SerializeAsString(), "softmaxes");
+  std::vector<std::vector<Tensor>> samples;
+  for (int s = 0; s < 4; ++s) {
+    Tensor sample{DataType::kFloat, {1, 8}, {}};
+    for (int i = 0; i < 8; ++i) sample.values.push_back(0.37 * ((s * 8 + i) % 11) - 1.5);
+    samples.push_back({sample});
+  }
+  const std::string layer_norm = TestModel("layer_norm");
+  const Graph layer_norm_graph = ImportOnnxFile(layer_norm + "/model.onnx");
+  const std::pair<const Graph*, std::vector<std::vector<Tensor>>> cases[] = {
+      {&softmax_graph, samples},
+      {&layer_norm_graph, ReadInputSamples(layer_norm + "/calibration.json", layer_norm_graph)}};
+  for (const auto& [graph_of_case, case_samples] : cases) {
+    const QuantizedModel model = Quantize(*graph_of_case, Calibrate(*graph_of_case, case_samples));
+    size_t steps = 0;
+    for (TensorId id = 0; id < static_cast<TensorId>(model.tensors.size()); ++id) {
+      const std::string& name = model.tensor(id).name;
+      const bool is_value = std::any_of(graph_of_case->values.begin(), graph_of_case->values.end(),
+                                        [&](const Value& v) { return v.name == name; });
+      if (is_value) continue;
+      ++steps;
+      CHECK_MESSAGE(DescribeTensor(model, id) != "'" + name + "'", name);
+    }
+    CHECK(steps >= 5);
+  }
 }
 
 }  // namespace
