@@ -88,6 +88,31 @@ inline __m512i MulPow2(__m512i a, uint32_t s) {
   const __m512i right = _mm512_srl_epi32(a, _mm_cvtsi32_si128(static_cast<int>(31 - s)));
   return _mm512_and_si512(_mm512_or_si512(left, right), Splat(kP));
 }
+// (a + c)^5 for canonical a and c, the Poseidon2 S-box with its round constant. a + c - p is a
+// signed representative in [-p, p); the three products stay in 64-bit lanes (the even and the
+// odd u32 lanes apart, as signed factors of _mm512_mul_epi32) and are only partly reduced in
+// between: a square y ≤ p² becomes floor(y / 2^31) + (y mod 2^31) - p, again in [-p, p). The
+// last product z (|z| ≤ p²) is split as floor(z / 2^31) · 2^31 + (z mod 2^31) ≡ hi + lo, with
+// p added where hi < 0, which brings hi + lo into [0, 2p) for the final reduction.
+inline __m512i ReduceSquareSigned(__m512i y) {
+  return _mm512_sub_epi64(_mm512_srli_epi64(y, 31), _mm512_andnot_si512(y, _mm512_set1_epi64(kP)));
+}
+inline __m512i Pow5Signed(__m512i x) {
+  const __m512i x2 = ReduceSquareSigned(_mm512_mul_epi32(x, x));
+  const __m512i x4 = ReduceSquareSigned(_mm512_mul_epi32(x2, x2));
+  return _mm512_mul_epi32(x4, x);
+}
+inline __m512i AddPow5(__m512i a, uint32_t c) {
+  const __m512i x = _mm512_add_epi32(a, Splat(c - kP));
+  const __m512i z_e = Pow5Signed(x);
+  const __m512i z_o = Pow5Signed(_mm512_srli_epi64(x, 32));
+  const __m512i hi = _mm512_mask_blend_epi32(0xaaaa, _mm512_srli_epi64(z_e, 31),
+                                             _mm512_add_epi64(z_o, z_o));
+  const __m512i lo = _mm512_and_si512(
+      _mm512_mask_blend_epi32(0xaaaa, z_e, _mm512_slli_epi64(z_o, 32)), Splat(kP));
+  const __m512i sum = _mm512_add_epi32(hi, lo);
+  return ReduceBelow2P(_mm512_mask_add_epi32(sum, _mm512_movepi32_mask(hi), sum, Splat(kP)));
+}
 
 #elif defined(TENSORSTARK_SIMD_AVX2)
 
@@ -122,6 +147,27 @@ inline __m256i MulPow2(__m256i a, uint32_t s) {
   const __m256i left = _mm256_sll_epi32(a, _mm_cvtsi32_si128(static_cast<int>(s)));
   const __m256i right = _mm256_srl_epi32(a, _mm_cvtsi32_si128(static_cast<int>(31 - s)));
   return _mm256_and_si256(_mm256_or_si256(left, right), Splat(kP));
+}
+inline __m256i ReduceSquareSigned(__m256i y) {
+  return _mm256_sub_epi64(_mm256_srli_epi64(y, 31), _mm256_andnot_si256(y, _mm256_set1_epi64x(kP)));
+}
+inline __m256i Pow5Signed(__m256i x) {
+  const __m256i x2 = ReduceSquareSigned(_mm256_mul_epi32(x, x));
+  const __m256i x4 = ReduceSquareSigned(_mm256_mul_epi32(x2, x2));
+  return _mm256_mul_epi32(x4, x);
+}
+// As the AVX-512 kernel, except for the last step: with t = hi + lo, min(t, t - sign(hi) · p)
+// (as u32) is the one of t, t + p (hi < 0) or t - p (hi > 0) that lies in [0, p).
+inline __m256i AddPow5(__m256i a, uint32_t c) {
+  const __m256i x = _mm256_add_epi32(a, Splat(c - kP));
+  const __m256i z_e = Pow5Signed(x);
+  const __m256i z_o = Pow5Signed(_mm256_srli_epi64(x, 32));
+  const __m256i hi =
+      _mm256_blend_epi32(_mm256_srli_epi64(z_e, 31), _mm256_add_epi64(z_o, z_o), 0xaa);
+  const __m256i lo =
+      _mm256_and_si256(_mm256_blend_epi32(z_e, _mm256_slli_epi64(z_o, 32), 0xaa), Splat(kP));
+  const __m256i sum = _mm256_add_epi32(hi, lo);
+  return _mm256_min_epu32(sum, _mm256_sub_epi32(sum, _mm256_sign_epi32(Splat(kP), hi)));
 }
 // Even dwords of x||y: (x0 x2 x4 x6 y0 y2 y4 y6). shuffle_ps works within 128-bit halves, giving
 // (x0 x2 y0 y2 | x4 x6 y4 y6); the 64-bit permute puts the pairs in order.
@@ -231,6 +277,21 @@ class PackedM31 {
     for (__m256i& h : r.v_) h = packed_internal::MulPow2(h, s);
 #else
     for (uint32_t& x : r.v_) x = M31::FromCanonical(x).MulPow2(s).value();
+#endif
+    return r;
+  }
+  // (this + c)^5 lane-wise: the Poseidon2 S-box with its round constant, in fewer reductions
+  // than three products.
+  PackedM31 AddPow5(M31 c) const {
+    PackedM31 r = *this;
+#if defined(TENSORSTARK_SIMD_AVX512)
+    r.v_ = packed_internal::AddPow5(v_, c.value());
+#elif defined(TENSORSTARK_SIMD_AVX2)
+    for (__m256i& h : r.v_) h = packed_internal::AddPow5(h, c.value());
+#else
+    r += Broadcast(c);
+    const PackedM31 r2 = r.Square();
+    r = r2.Square() * r;
 #endif
     return r;
   }

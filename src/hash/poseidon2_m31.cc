@@ -76,28 +76,51 @@ F Constant(M31 c) {
   }
 }
 
+// The S-box after the round constant: (x + c)^5, with the packed types' kernel where they have
+// one.
 template <class F>
-F SBox(F x) {
-  const F x2 = x * x;
-  return x2 * x2 * x;
+F AddConstantSBox(F x, M31 c) {
+  if constexpr (requires { x.AddPow5(c); }) {
+    return x.AddPow5(c);
+  } else {
+    x = x + Constant<F>(c);
+    const F x2 = x * x;
+    return x2 * x2 * x;
+  }
 }
 
-// One definition for the scalar and the packed permutation.
+// One definition for the scalar and the packed permutation. Flattened: left to itself, g++
+// calls the S-box and the linear layers out of line, passing each packed value through memory.
 template <class F>
-void Permute(std::array<F, kPoseidon2Width>& state) {
+[[gnu::flatten]] void Permute(std::array<F, kPoseidon2Width>& state) {
   const Poseidon2Constants& c = Poseidon2RoundConstants();
   auto full_round = [&](const Poseidon2State& constants) {
     for (size_t i = 0; i < kPoseidon2Width; ++i) {
-      state[i] = SBox(state[i] + Constant<F>(constants[i]));
+      state[i] = AddConstantSBox(state[i], constants[i]);
     }
     Poseidon2ExternalLayer(state);
   };
+  // Poseidon2InternalLayer after the S-box of lane 0, reordered for latency: the sum of lanes
+  // 1–15 (a tree, not a chain) does not wait for the S-box, so a round's critical path is the
+  // S-box and one subtraction, and the next round's S-box overlaps this round's other lanes.
+  // With x the S-box output and r that sum, lane 0 becomes (x + r) - 2x = r - x.
+  auto partial_round = [&](M31 constant) {
+    std::array<F, 8> tree;
+    for (size_t i = 0; i < 7; ++i) tree[i] = state[2 * i + 1] + state[2 * i + 2];
+    tree[7] = state[15];
+    for (size_t width = 4; width >= 1; width /= 2) {
+      for (size_t i = 0; i < width; ++i) tree[i] = tree[2 * i] + tree[2 * i + 1];
+    }
+    const F x = AddConstantSBox(state[0], constant);
+    const F sum = tree[0] + x;
+    state[0] = tree[0] - x;
+    for (size_t i = 1; i < kPoseidon2Width; ++i) {
+      state[i] = sum + Poseidon2MulPow2(state[i], kPoseidon2InternalShifts[i - 1]);
+    }
+  };
   Poseidon2ExternalLayer(state);
   for (const Poseidon2State& round : c.initial) full_round(round);
-  for (const M31& constant : c.partial) {
-    state[0] = SBox(state[0] + Constant<F>(constant));
-    Poseidon2InternalLayer(state);
-  }
+  for (const M31& constant : c.partial) partial_round(constant);
   for (const Poseidon2State& round : c.terminal) full_round(round);
 }
 
@@ -119,6 +142,7 @@ struct HalfLanes {
     return {field::packed_internal::Mul(a.v, b.v)};
   }
   HalfLanes MulPow2(uint32_t s) const { return {field::packed_internal::MulPow2(v, s)}; }
+  HalfLanes AddPow5(M31 c) const { return {field::packed_internal::AddPow5(v, c.value())}; }
 };
 #endif
 
