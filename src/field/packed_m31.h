@@ -106,10 +106,10 @@ inline __m512i AddPow5(__m512i a, uint32_t c) {
   const __m512i x = _mm512_add_epi32(a, Splat(c - kP));
   const __m512i z_e = Pow5Signed(x);
   const __m512i z_o = Pow5Signed(_mm512_srli_epi64(x, 32));
-  const __m512i hi = _mm512_mask_blend_epi32(0xaaaa, _mm512_srli_epi64(z_e, 31),
-                                             _mm512_add_epi64(z_o, z_o));
-  const __m512i lo = _mm512_and_si512(
-      _mm512_mask_blend_epi32(0xaaaa, z_e, _mm512_slli_epi64(z_o, 32)), Splat(kP));
+  const __m512i hi =
+      _mm512_mask_blend_epi32(0xaaaa, _mm512_srli_epi64(z_e, 31), _mm512_add_epi64(z_o, z_o));
+  const __m512i lo =
+      _mm512_and_si512(_mm512_mask_blend_epi32(0xaaaa, z_e, _mm512_slli_epi64(z_o, 32)), Splat(kP));
   const __m512i sum = _mm512_add_epi32(hi, lo);
   return ReduceBelow2P(_mm512_mask_add_epi32(sum, _mm512_movepi32_mask(hi), sum, Splat(kP)));
 }
