@@ -35,15 +35,18 @@ ProofConfig ProfileConfig(Profile profile) {
       config.interaction_pow_bits = 10;
       break;
     case Profile::kRecursive:
-      // 3·26 + 20 = 98 bits, with Poseidon2-M31 (a recursion circuit's hash). A circuit that
+      // 3·28 + 14 = 98 bits, with Poseidon2-M31 (a recursion circuit's hash). A circuit that
       // verifies the proof costs about linearly in the queries and little in the blowup, so the
       // blowup is 8 and the queries few; fold step 3 balances FRI's Merkle paths against its fold
-      // arithmetic; a constant last layer keeps the circuit's last check one comparison
+      // arithmetic; a constant last layer keeps the circuit's last check one comparison. Grinding
+      // costs the circuit one decomposition whatever its bits but the prover 2^bits
+      // permutations: 20 bits took 50–120 ms on 2 threads, more than a small model's whole
+      // proof, where two more queries cost the circuit about 2 × 150 permutations
       // (docs/proving-engine.md, "recursive").
-      config.pcs.pow_bits = 20;
+      config.pcs.pow_bits = 14;
       fri = {.log_blowup_factor = 3,
              .log_last_layer_degree_bound = 0,
-             .n_queries = 26,
+             .n_queries = 28,
              .fold_step = 3};
       config.interaction_pow_bits = 10;
       break;

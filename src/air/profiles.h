@@ -1,7 +1,7 @@
 // Named proof configurations (protocol reference §10). Security bits = pow_bits +
 // log_blowup × n_queries; the verifier's default minimum is 96.
 //   test     8 bits, for unit tests only;
-//   fast     Stwo's production setting (blowup 2, 70 queries, 26 pow bits): fastest proving;
+//   fast     blowup 2, 76 queries, 20 pow bits (Stwo's setting, less grinding): fastest proving;
 //   onchain  Poseidon252 with a larger blowup and fold step and fewer queries, for the Cairo
 //            verifier, whose gas and calldata grow with the number of queries;
 //   recursive Poseidon2-M31, blowup 8 and few queries: the inner proof a recursion circuit
