@@ -13,7 +13,8 @@
 //   DrawU32s()       the draw's 8 words (uniform in [0, p), so 30 uniform low bits each)
 //   base felts       the same 8 words
 //   TrailingZeros()  trailing zero bits of digest[0] + 2^31·digest[1] (62 at most)
-// Grinding tries 16 nonces per packed permutation.
+// The rules are poseidon2_m31_rules.h's Transcript, which a recursion circuit replays. Grinding
+// tries 16 nonces per packed permutation.
 #pragma once
 
 #include <array>
@@ -26,6 +27,7 @@
 #include "field/m31.h"
 #include "field/qm31.h"
 #include "hash/poseidon2_m31_merkle_hasher.h"
+#include "hash/poseidon2_m31_rules.h"
 
 namespace tensorstark::hash {
 
@@ -45,14 +47,10 @@ class Poseidon2M31Channel {
   uint32_t TrailingZeros() const;
   std::optional<uint64_t> FindProofOfWorkNonce(uint64_t bits, uint64_t begin, uint64_t end) const;
 
-  const Hash& digest() const { return digest_; }
+  Hash digest() const { return {transcript_.digest()}; }
 
  private:
-  void SetDigest(const Hash& digest);
-  std::array<field::M31, 8> DrawBaseFelts();
-
-  Hash digest_;
-  uint64_t n_draws_ = 0;
+  poseidon2_rules::Transcript<poseidon2_rules::ScalarBackend> transcript_{{}};
 };
 
 }  // namespace tensorstark::hash

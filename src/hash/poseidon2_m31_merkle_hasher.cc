@@ -7,25 +7,20 @@
 #include <cassert>
 
 #include "hash/poseidon2_m31.h"
+#include "hash/poseidon2_m31_rules.h"
 
 namespace tensorstark::hash {
 namespace {
 
 using field::M31;
 using field::PackedM31;
+using Digest = std::array<M31, poseidon2_rules::kDigestWords>;
 
-constexpr size_t kDigestWords = 8;
+using poseidon2_rules::kDigestWords;
 constexpr size_t kLanes = field::kLanes;
 static_assert(kLanes == kPoseidon2Width, "a packed vector holds one word of 16 states");
 // Packed blocks of 16 nodes per TBB task, so small layers stay on one thread.
 constexpr size_t kBlocksPerTask = 8;
-
-// The permutations a node's column values take after its children's: ⌈n/8⌉, and at least one
-// for a leaf.
-size_t ValueBlocks(size_t n_values, bool has_children) {
-  const size_t blocks = (n_values + kPoseidon2Rate - 1) / kPoseidon2Rate;
-  return has_children ? blocks : std::max<size_t>(blocks, 1);
-}
 
 // Nodes first .. first + 16 of a layer, their permutations run in lockstep on the packed lanes.
 void HashBlock(size_t first, std::span<const Poseidon2M31Hash> children,
@@ -43,7 +38,7 @@ void HashBlock(size_t first, std::span<const Poseidon2M31Hash> children,
   } else {
     state[kDigestWords] = PackedM31::Broadcast(M31::Reduce(columns.size()));
   }
-  const size_t blocks = ValueBlocks(columns.size(), has_children);
+  const size_t blocks = poseidon2_rules::ValueBlocks(columns.size(), has_children);
   for (size_t b = 0; b < blocks; ++b) {
     for (size_t i = 0; i < kPoseidon2Rate; ++i) {
       const size_t c = b * kPoseidon2Rate + i;
@@ -73,37 +68,14 @@ std::string Poseidon2M31Hash::ToHex() const {
 }
 
 Poseidon2M31Hash Poseidon2M31Compress(const Poseidon2M31Hash& a, const Poseidon2M31Hash& b) {
-  Poseidon2State state;
-  std::copy(a.words.begin(), a.words.end(), state.begin());
-  std::copy(b.words.begin(), b.words.end(), state.begin() + kDigestWords);
-  Poseidon2Permute(state);
-  Poseidon2M31Hash out;
-  std::copy_n(state.begin(), kDigestWords, out.words.begin());
-  return out;
+  return {poseidon2_rules::Compress(poseidon2_rules::ScalarBackend(), a.words, b.words)};
 }
 
 Poseidon2M31Hash Poseidon2M31MerkleHasher::HashNode(
     const std::optional<std::pair<Hash, Hash>>& children, std::span<const M31> column_values) {
-  Poseidon2State state{};
-  if (children) {
-    std::copy(children->first.words.begin(), children->first.words.end(), state.begin());
-    std::copy(children->second.words.begin(), children->second.words.end(),
-              state.begin() + kDigestWords);
-    Poseidon2Permute(state);
-  } else {
-    state[kDigestWords] = M31::Reduce(column_values.size());
-  }
-  const size_t blocks = ValueBlocks(column_values.size(), children.has_value());
-  for (size_t b = 0; b < blocks; ++b) {
-    for (size_t i = 0; i < kPoseidon2Rate; ++i) {
-      const size_t c = b * kPoseidon2Rate + i;
-      state[i] = c < column_values.size() ? column_values[c] : M31();
-    }
-    Poseidon2Permute(state);
-  }
-  Hash out;
-  std::copy_n(state.begin(), kDigestWords, out.words.begin());
-  return out;
+  std::optional<std::pair<Digest, Digest>> child_words;
+  if (children) child_words.emplace(children->first.words, children->second.words);
+  return {poseidon2_rules::HashNode(poseidon2_rules::ScalarBackend(), child_words, column_values)};
 }
 
 void Poseidon2M31MerkleHasher::HashLayer(std::span<const Hash> children,
