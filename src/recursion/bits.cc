@@ -1,0 +1,48 @@
+#include "recursion/bits.h"
+
+#include <cassert>
+
+namespace tensorstark::recursion {
+namespace {
+
+using field::M31;
+using field::QM31;
+
+inline constexpr uint32_t kM31Bits = 31;
+
+// Guesses the n_bits low bits of the word's value and asserts that they recompose it.
+std::vector<Wire> GuessBits(Wire word, uint32_t n_bits, std::string_view what) {
+  CircuitBuilder& builder = word.builder();
+  const uint32_t value = builder.with_values() ? word.value().c0.a.value() : 0;
+  std::vector<Wire> bits;
+  for (uint32_t i = 0; i < n_bits; ++i) {
+    bits.push_back(builder.Guess(ValueType::kBit, QM31(M31::FromCanonical((value >> i) & 1))));
+  }
+  // Horner from the top bit: one product by the constant 2 and one sum per bit.
+  Wire sum = bits[n_bits - 1];
+  for (uint32_t i = n_bits - 1; i-- > 0;) sum = sum * M31::FromCanonical(2) + bits[i];
+  builder.AssertEqual(sum, word, what);
+  return bits;
+}
+
+}  // namespace
+
+std::vector<Wire> DecomposeBits(Wire word, uint32_t n_bits, std::string_view what) {
+  assert(n_bits >= 1 && n_bits < kM31Bits);
+  return GuessBits(word, n_bits, what);
+}
+
+std::vector<Wire> DecomposeM31(Wire word, std::string_view what) {
+  std::vector<Wire> bits = GuessBits(word, kM31Bits, what);
+  CircuitBuilder& builder = word.builder();
+  Wire ones = bits[0];
+  for (uint32_t i = 1; i < kM31Bits; ++i) ones = ones + bits[i];
+  const Wire excess = ones - QM31(M31::FromCanonical(kM31Bits));
+  QM31 inverse;
+  if (builder.with_values() && excess.value() != QM31::Zero()) inverse = excess.value().Inverse();
+  builder.AssertEqual(excess * builder.Guess(ValueType::kM31, inverse),
+                      builder.Constant(QM31::One()), what);
+  return bits;
+}
+
+}  // namespace tensorstark::recursion

@@ -1,0 +1,21 @@
+// Bit decompositions in a circuit, for query positions and proof-of-work zeros: the bits are
+// guessed (typed as bits, so the AIR constrains b² = b) and asserted to recompose the word.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "recursion/circuit_builder.h"
+
+namespace tensorstark::recursion {
+
+// The n_bits low bits of `word`, least significant first, asserted to recompose it: the word
+// must be below 2^n_bits (n_bits ≤ 30, so that the sum cannot wrap modulo p).
+std::vector<Wire> DecomposeBits(Wire word, uint32_t n_bits, std::string_view what);
+
+// The 31 bits of an M31 word, canonical: 2^31 - 1 = p, whose bits also recompose 0, is refused
+// (the bits' sum must differ from 31, shown by a guessed inverse).
+std::vector<Wire> DecomposeM31(Wire word, std::string_view what);
+
+}  // namespace tensorstark::recursion

@@ -1,0 +1,117 @@
+#include "recursion/circuit_builder.h"
+
+#include <fmt/format.h>
+
+#include <cassert>
+#include <sstream>
+
+namespace tensorstark::recursion {
+namespace {
+
+using field::M31;
+using field::QM31;
+
+bool IsM31(QM31 v) { return v == QM31(v.c0.a); }
+
+std::string ToString(QM31 v) {
+  std::ostringstream os;
+  os << v;
+  return os.str();
+}
+
+}  // namespace
+
+QM31 Wire::value() const { return builder_->ValueOf(id_); }
+
+Wire operator+(Wire a, Wire b) { return a.builder().Add(a, b); }
+Wire operator-(Wire a, Wire b) { return a.builder().Sub(a, b); }
+Wire operator*(Wire a, Wire b) { return a.builder().Mul(a, b); }
+Wire operator+(Wire a, QM31 b) { return a + a.builder().Constant(b); }
+Wire operator-(Wire a, QM31 b) { return a - a.builder().Constant(b); }
+Wire operator*(Wire a, QM31 b) { return a * a.builder().Constant(b); }
+Wire Wire::operator-() const { return builder_->Constant(QM31::Zero()) - *this; }
+
+QM31 CircuitBuilder::ValueOf(WireId id) const {
+  assert(with_values_ && id < values_.size());
+  return values_[id];
+}
+
+WireId CircuitBuilder::Append(Gate gate, std::span<const WireId> inputs) {
+  gate.in_begin = static_cast<uint32_t>(circuit_.operands.size());
+  gate.n_in = static_cast<uint32_t>(inputs.size());
+  circuit_.operands.insert(circuit_.operands.end(), inputs.begin(), inputs.end());
+  gate.out = circuit_.n_wires;
+  circuit_.n_wires += gate.n_out;
+  circuit_.gates.push_back(gate);
+  return gate.out;
+}
+
+void CircuitBuilder::Fail(std::string_view what, const std::string& detail) {
+  if (failure_) return;
+  failure_ = fmt::format("gate {} ({}): {}", circuit_.gates.size() - 1, what, detail);
+}
+
+Wire CircuitBuilder::Constant(QM31 value) {
+  std::array<uint32_t, 4> key;
+  const std::array<M31, 4> coordinates = value.ToM31Array();
+  for (size_t i = 0; i < 4; ++i) key[i] = coordinates[i].value();
+  if (auto it = constants_.find(key); it != constants_.end()) return Wire(*this, it->second);
+  const WireId out = Append({.kind = GateKind::kConstant, .n_out = 1, .constant = value}, {});
+  if (with_values_) values_.push_back(value);
+  constants_.emplace(key, out);
+  return Wire(*this, out);
+}
+
+Wire CircuitBuilder::Guess(ValueType type, QM31 value) {
+  const WireId out = Append({.kind = GateKind::kGuess, .type = type, .n_out = 1}, {});
+  if (with_values_) {
+    values_.push_back(value);
+    if (type == ValueType::kM31 && !IsM31(value)) {
+      Fail("a guessed M31", ToString(value) + " is not an M31");
+    } else if (type == ValueType::kBit && value != QM31::Zero() && value != QM31::One()) {
+      Fail("a guessed bit", ToString(value) + " is not a bit");
+    }
+  }
+  return Wire(*this, out);
+}
+
+Wire CircuitBuilder::Binary(GateKind kind, Wire a, Wire b) {
+  const std::array<WireId, 2> inputs = {a.id(), b.id()};
+  const WireId out = Append({.kind = kind, .n_out = 1}, inputs);
+  if (with_values_) {
+    const QM31 x = values_[a.id()], y = values_[b.id()];
+    values_.push_back(kind == GateKind::kAdd ? x + y : kind == GateKind::kSub ? x - y : x * y);
+  }
+  return Wire(*this, out);
+}
+
+void CircuitBuilder::AssertEqual(Wire a, Wire b, std::string_view what) {
+  const std::array<WireId, 2> inputs = {a.id(), b.id()};
+  Append({.kind = GateKind::kAssertEqual, .what = what}, inputs);
+  if (with_values_ && values_[a.id()] != values_[b.id()]) {
+    Fail(what, ToString(values_[a.id()]) + " != " + ToString(values_[b.id()]));
+  }
+}
+
+std::array<Wire, hash::kPoseidon2Width> CircuitBuilder::Poseidon2(
+    const std::array<Wire, hash::kPoseidon2Width>& state) {
+  std::array<WireId, hash::kPoseidon2Width> inputs;
+  for (size_t i = 0; i < inputs.size(); ++i) inputs[i] = state[i].id();
+  const WireId out =
+      Append({.kind = GateKind::kPoseidon2, .n_out = hash::kPoseidon2Width}, inputs);
+  if (with_values_) {
+    hash::Poseidon2State words;
+    for (size_t i = 0; i < words.size(); ++i) {
+      const QM31 v = values_[inputs[i]];
+      if (!IsM31(v)) Fail("a Poseidon2 input", fmt::format("word {} is not an M31", i));
+      words[i] = v.c0.a;
+    }
+    hash::Poseidon2Permute(words);
+    for (M31 w : words) values_.push_back(QM31(w));
+  }
+  std::array<Wire, hash::kPoseidon2Width> result;
+  for (size_t i = 0; i < result.size(); ++i) result[i] = Wire(*this, out + static_cast<WireId>(i));
+  return result;
+}
+
+}  // namespace tensorstark::recursion

@@ -1,0 +1,24 @@
+#include "recursion/qm31_wire.h"
+
+namespace tensorstark::recursion {
+
+using field::M31;
+using field::QM31;
+
+Wire FromCoordinates(const std::array<Wire, 4>& coordinates) {
+  const QM31 i = QM31::FromU32(0, 1, 0, 0), u = QM31::FromU32(0, 0, 1, 0),
+             iu = QM31::FromU32(0, 0, 0, 1);
+  return coordinates[0] + coordinates[1] * i + coordinates[2] * u + coordinates[3] * iu;
+}
+
+GuessedQM31 GuessQM31(CircuitBuilder& builder, QM31 value) {
+  GuessedQM31 guessed;
+  const std::array<M31, 4> coordinates = value.ToM31Array();
+  for (size_t k = 0; k < 4; ++k) {
+    guessed.coordinates[k] = builder.Guess(ValueType::kM31, QM31(coordinates[k]));
+  }
+  guessed.value = FromCoordinates(guessed.coordinates);
+  return guessed;
+}
+
+}  // namespace tensorstark::recursion

@@ -1,0 +1,138 @@
+#include "recursion/circuit_channel.h"
+
+#include <doctest/doctest.h>
+
+#include <array>
+#include <vector>
+
+#include "hash/poseidon2_m31_channel.h"
+#include "recursion/bits.h"
+#include "recursion/qm31_wire.h"
+#include "test_util.h"
+
+namespace tensorstark::recursion {
+namespace {
+
+using field::M31;
+using field::QM31;
+using hash::Poseidon2M31Channel;
+
+std::array<M31, 3> Limbs(uint64_t n) {
+  constexpr uint64_t kMask = (uint64_t{1} << 22) - 1;
+  return {M31::FromCanonical(static_cast<uint32_t>(n & kMask)),
+          M31::FromCanonical(static_cast<uint32_t>((n >> 22) & kMask)),
+          M31::FromCanonical(static_cast<uint32_t>(n >> 44))};
+}
+
+std::array<Wire, 3> GuessLimbs(CircuitBuilder& builder, uint64_t n) {
+  const std::array<M31, 3> limbs = Limbs(n);
+  return {builder.Guess(ValueType::kM31, QM31(limbs[0])),
+          builder.Guess(ValueType::kM31, QM31(limbs[1])),
+          builder.Guess(ValueType::kM31, QM31(limbs[2]))};
+}
+
+// One transcript, run by the native channel and replayed in a circuit whose inputs are guessed
+// from the same data: every draw and the final digest must agree. Returns the circuit's digest.
+hash::Blake2sHash ReplayTranscript(uint64_t seed, bool with_values) {
+  testing::Rng rng(seed);
+  Poseidon2M31Channel native;
+  CircuitBuilder builder(with_values);
+  CircuitChannel circuit(builder);
+  auto check_word = [&](const Wire& wire, M31 expected) {
+    if (with_values) CHECK(wire.value() == QM31(expected));
+  };
+
+  hash::Poseidon2M31Hash root;
+  DigestWires root_wires;
+  for (size_t i = 0; i < 8; ++i) {
+    root.words[i] = rng.M31();
+    root_wires[i] = builder.Guess(ValueType::kM31, QM31(root.words[i]));
+  }
+  native.MixRoot(root);
+  circuit.MixRoot(root_wires);
+
+  // Felts of every count around the chunk boundaries (a chunk holds 2 QM31s).
+  for (size_t n_felts : {0, 1, 2, 3, 4}) {
+    std::vector<QM31> felts;
+    std::vector<Wire> words;
+    for (size_t i = 0; i < n_felts; ++i) {
+      felts.push_back(QM31::FromM31Array({rng.M31(), rng.M31(), rng.M31(), rng.M31()}));
+      const GuessedQM31 guessed = GuessQM31(builder, felts.back());
+      words.insert(words.end(), guessed.coordinates.begin(), guessed.coordinates.end());
+    }
+    native.MixFelts(felts);
+    circuit.MixWords(words);
+    const std::vector<QM31> drawn = native.DrawFelts(3);
+    const std::vector<Wire> drawn_wires = circuit.DrawFelts(3);
+    for (size_t i = 0; i < drawn.size() && with_values; ++i) {
+      CHECK(drawn_wires[i].value() == drawn[i]);
+    }
+  }
+
+  const uint64_t value = (uint64_t{rng.U32()} << 32) | rng.U32();
+  native.MixU64(value);
+  circuit.MixU64Limbs(GuessLimbs(builder, value));
+  const std::array<uint32_t, 8> words = native.DrawU32s();
+  const DigestWires word_wires = circuit.DrawWords();
+  for (size_t i = 0; i < 8; ++i) check_word(word_wires[i], M31::FromCanonical(words[i]));
+  for (size_t i = 0; i < 8; ++i) check_word(circuit.digest()[i], native.digest().words[i]);
+  CHECK(!builder.failure());
+  return builder.circuit().Digest();
+}
+
+TEST_CASE("the circuit channel replays the native Poseidon2-M31 channel") {
+  const hash::Blake2sHash first = ReplayTranscript(1, true);
+  // Another transcript's data, and no data at all, give the same circuit.
+  CHECK(ReplayTranscript(2, true).bytes == first.bytes);
+  CHECK(ReplayTranscript(3, false).bytes == first.bytes);
+}
+
+TEST_CASE("the circuit checks the native proof of work") {
+  constexpr uint32_t kBits = 10;
+  Poseidon2M31Channel native;
+  native.MixU64(12345);
+  const uint64_t nonce = *native.FindProofOfWorkNonce(kBits, 0, uint64_t{1} << 20);
+
+  auto check = [&](uint64_t candidate) {
+    CircuitBuilder builder(true);
+    CircuitChannel circuit(builder);
+    circuit.MixU64Limbs(GuessLimbs(builder, 12345));
+    circuit.CheckProofOfWork(kBits, GuessLimbs(builder, candidate));
+    return builder.failure();
+  };
+  CHECK(!check(nonce));
+  // The least valid nonce: every smaller one fails in the circuit too, at a zero bit.
+  for (uint64_t smaller = nonce > 8 ? nonce - 8 : 0; smaller < nonce; ++smaller) {
+    const auto failure = check(smaller);
+    REQUIRE(failure);
+    CHECK(failure->find("a proof-of-work zero bit") != std::string::npos);
+  }
+
+  // A limb beyond its 22 bits is refused even where its digest would pass.
+  CircuitBuilder builder(true);
+  CircuitChannel circuit(builder);
+  std::array<Wire, 3> limbs = GuessLimbs(builder, nonce);
+  limbs[0] = limbs[0] + QM31(M31::FromCanonical(1u << 22));
+  circuit.CheckProofOfWork(0, limbs);
+  REQUIRE(builder.failure());
+  CHECK(builder.failure()->find("a proof-of-work nonce limb") != std::string::npos);
+}
+
+TEST_CASE("bit decompositions recompose the word") {
+  for (uint32_t value : {0u, 1u, 5u, field::kP - 1, 1u << 30}) {
+    CAPTURE(value);
+    CircuitBuilder builder(true);
+    const Wire word = builder.Guess(ValueType::kM31, QM31(M31::FromCanonical(value)));
+    const std::vector<Wire> bits = DecomposeM31(word, "word");
+    REQUIRE(bits.size() == 31);
+    for (uint32_t i = 0; i < 31; ++i) CHECK(bits[i].value() == QM31(M31::FromCanonical((value >> i) & 1)));
+    CHECK(!builder.failure());
+  }
+  CircuitBuilder builder(true);
+  DecomposeBits(builder.Guess(ValueType::kM31, QM31(M31::FromCanonical(1u << 8))), 8, "a byte");
+  REQUIRE(builder.failure());
+  CHECK(builder.failure()->find("(a byte)") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace tensorstark::recursion
