@@ -5,6 +5,7 @@
 
 #include <cassert>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <utility>
@@ -20,6 +21,9 @@ template <MerkleHasher H>
 class MerkleVerifier {
  public:
   using Hash = typename H::Hash;
+  // Every node hash a verification knew, recomputed or read from the witness, by (layer log
+  // size, index): what a recursion circuit's witness takes its paths' sibling hashes from.
+  using KnownNodes = std::map<std::pair<uint32_t, size_t>, Hash>;
 
   // column_log_sizes in commit order; none for the empty tree.
   MerkleVerifier(Hash root, std::span<const uint32_t> column_log_sizes) : root_(root) {
@@ -36,7 +40,8 @@ class MerkleVerifier {
   // nothing and verify trivially when nothing else is sent.
   std::optional<MerkleError> Verify(const QueriesPerLogSize& queries_per_log_size,
                                     std::span<const field::M31> queried_values,
-                                    const MerkleDecommitment<H>& decommitment) const {
+                                    const MerkleDecommitment<H>& decommitment,
+                                    KnownNodes* known_nodes = nullptr) const {
     std::span<const Hash> hash_witness = decommitment.hash_witness;
     std::span<const field::M31> column_witness = decommitment.column_witness;
     const uint32_t max_log_size = static_cast<uint32_t>(n_columns_per_log_size_.size()) - 1;
@@ -62,6 +67,10 @@ class MerkleVerifier {
               ChildHash(2 * j + 1, child_nodes, child_hashes, next_child, hash_witness);
           if (!left || !right) return MerkleError::kWitnessTooShort;
           children.emplace(*left, *right);
+          if (known_nodes) {
+            known_nodes->insert_or_assign({k + 1, 2 * j}, *left);
+            known_nodes->insert_or_assign({k + 1, 2 * j + 1}, *right);
+          }
         }
         const bool queried = next_query < queries.size() && queries[next_query] == j;
         if (queried) ++next_query;
@@ -70,6 +79,7 @@ class MerkleVerifier {
           return queried ? MerkleError::kTooFewQueriedValues : MerkleError::kWitnessTooShort;
         }
         hashes.push_back(H::HashNode(children, source.first(n_columns)));
+        if (known_nodes) known_nodes->insert_or_assign({k, j}, hashes.back());
         source = source.subspan(n_columns);
       }
       child_nodes = std::move(nodes);
