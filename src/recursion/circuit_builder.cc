@@ -29,6 +29,7 @@ Wire operator*(Wire a, Wire b) { return a.builder().Mul(a, b); }
 Wire operator+(Wire a, QM31 b) { return a + a.builder().Constant(b); }
 Wire operator-(Wire a, QM31 b) { return a - a.builder().Constant(b); }
 Wire operator*(Wire a, QM31 b) { return a * a.builder().Constant(b); }
+Wire operator-(QM31 a, Wire b) { return b.builder().Constant(a) - b; }
 Wire Wire::operator-() const { return builder_->Constant(QM31::Zero()) - *this; }
 
 QM31 CircuitBuilder::ValueOf(WireId id) const {

@@ -45,6 +45,9 @@ class Wire {
   friend Wire operator-(Wire a, field::QM31 b);
   friend Wire operator*(Wire a, field::QM31 b);
   friend Wire operator*(Wire a, field::M31 b) { return a * field::QM31(b); }
+  friend Wire operator+(field::QM31 a, Wire b) { return b + a; }
+  friend Wire operator-(field::QM31 a, Wire b);
+  friend Wire operator*(field::QM31 a, Wire b) { return b * a; }
   Wire operator-() const;
   Wire& operator+=(Wire o) { return *this = *this + o; }
   Wire& operator-=(Wire o) { return *this = *this - o; }
