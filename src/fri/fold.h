@@ -16,13 +16,16 @@
 
 namespace tensorstark::fri {
 
-// f' of one circle pair; y_inv = 1 / p.y for the point p holding f_p.
-inline QM31 FoldCirclePair(QM31 f_p, QM31 f_conj, M31 y_inv, QM31 alpha) {
+// f' of one circle pair; y_inv = 1 / p.y for the point p holding f_p. Templates: a recursion
+// circuit folds with the same formulas over wires.
+template <class V, class Inverse>
+V FoldCirclePair(V f_p, V f_conj, Inverse y_inv, V alpha) {
   return (f_p + f_conj) + alpha * ((f_p - f_conj) * y_inv);
 }
 
 // The fold of one line pair; x_inv = 1 / x for the element x holding f_x.
-inline QM31 FoldLinePair(QM31 f_x, QM31 f_neg_x, M31 x_inv, QM31 alpha) {
+template <class V, class Inverse>
+V FoldLinePair(V f_x, V f_neg_x, Inverse x_inv, V alpha) {
   return (f_x + f_neg_x) + alpha * ((f_x - f_neg_x) * x_inv);
 }
 

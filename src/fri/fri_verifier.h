@@ -10,6 +10,7 @@
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <type_traits>
@@ -35,6 +36,16 @@
 #include "hash/merkle_verifier.h"
 
 namespace tensorstark::fri {
+
+// What a FriVerifier::Decommit opened, per layer (0 the first, k + 1 the inner layer k): every
+// Merkle node hash it knew and every coset's values by leaf (the first layer's pairs by column
+// too). A recursion circuit checks each query on its own and takes its witness from here.
+template <hash::MerkleHasher H>
+struct FriOpened {
+  std::vector<typename hash::MerkleVerifier<H>::KnownNodes> nodes;  // per layer
+  std::vector<std::map<size_t, std::vector<QM31>>> first_pairs;     // per column: leaf → pair
+  std::vector<std::map<size_t, std::vector<QM31>>> inner_cosets;  // per inner layer: leaf → coset
+};
 
 template <hash::Channel C, hash::MerkleHasher H>
 class FriVerifier {
@@ -93,9 +104,10 @@ class FriVerifier {
   // first_layer_evals[i]: the values of column i at FoldPositions(queries, s_0 - s_i) (its query
   // positions, ascending). openings: each layer's opening at these queries (FriOpenings), checked
   // against the roots Commit mixed.
-  std::optional<FriError> Decommit(
-      std::span<const size_t> queries, std::span<const std::vector<QM31>> first_layer_evals,
-      std::span<const FriLayerOpening<H>* const> openings) const {
+  std::optional<FriError> Decommit(std::span<const size_t> queries,
+                                   std::span<const std::vector<QM31>> first_layer_evals,
+                                   std::span<const FriLayerOpening<H>* const> openings,
+                                   FriOpened<H>* opened = nullptr) const {
     if (openings.size() != schedule_.inner_layers.size() + 1) {
       return FriError{FriError::Kind::kInvalidNumLayers};
     }
@@ -115,6 +127,7 @@ class FriVerifier {
     hash::QueriesPerLogSize first_leaves;
     std::vector<uint32_t> first_column_log_sizes;
     std::vector<M31> first_leaf_values;
+    std::vector<std::vector<QM31>> column_pair_values;  // for `opened`
     std::span<const QM31> witness = openings[0]->fri_witness;
     for (size_t i = 0; i < log_sizes.size(); ++i) {
       const uint32_t s = log_sizes[i];
@@ -125,6 +138,7 @@ class FriVerifier {
       std::optional<FriOpenedCosets> pairs =
           OpenFriCosets(positions, first_layer_evals[i], 1, witness);
       if (!pairs) return FriError{FriError::Kind::kWitnessTooShort, 0};
+      if (opened) column_pair_values.push_back(pairs->values);
       const std::vector<M31> leaf_values = FriLeafValues(pairs->values);
       first_leaf_values.insert(first_leaf_values.end(), leaf_values.begin(), leaf_values.end());
       first_column_log_sizes.insert(first_column_log_sizes.end(), 8, s - 1);
@@ -140,9 +154,22 @@ class FriVerifier {
       first_leaves[s - 1] = std::move(pairs->leaves);
     }
     if (!witness.empty()) return FriError{FriError::Kind::kWitnessTooLong, 0};
+    if (opened) {
+      *opened = {};
+      opened->nodes.resize(schedule_.inner_layers.size() + 1);
+      opened->inner_cosets.resize(schedule_.inner_layers.size());
+      for (size_t i = 0; i < log_sizes.size(); ++i) {
+        const auto& leaves = first_leaves[log_sizes[i] - 1];
+        auto& pairs = opened->first_pairs.emplace_back();
+        for (size_t k = 0; k < leaves.size(); ++k) {
+          pairs[leaves[k]] = {column_pair_values[i][2 * k], column_pair_values[i][2 * k + 1]};
+        }
+      }
+    }
     const hash::MerkleVerifier<H> first_tree(proof_.first_layer.commitment, first_column_log_sizes);
     if (std::optional<hash::MerkleError> e =
-            first_tree.Verify(first_leaves, first_leaf_values, openings[0]->decommitment)) {
+            first_tree.Verify(first_leaves, first_leaf_values, openings[0]->decommitment,
+                              opened ? &opened->nodes[0] : nullptr)) {
       return FriError{FriError::Kind::kMerkleFailed, 0, *e};
     }
 
@@ -163,11 +190,15 @@ class FriVerifier {
       const hash::MerkleVerifier<H> tree(proof_.inner_layers[k].commitment, tree_log_sizes);
       if (std::optional<hash::MerkleError> e =
               tree.Verify({{leaf_log_size, cosets->leaves}}, FriLeafValues(cosets->values),
-                          opening.decommitment)) {
+                          opening.decommitment, opened ? &opened->nodes[layer] : nullptr)) {
         return FriError{FriError::Kind::kMerkleFailed, layer, *e};
       }
 
       const size_t coset_size = size_t{1} << step.fold_step;
+      for (size_t c = 0; opened && c < cosets->leaves.size(); ++c) {
+        opened->inner_cosets[k][cosets->leaves[c]].assign(
+            cosets->values.begin() + c * coset_size, cosets->values.begin() + (c + 1) * coset_size);
+      }
       const circle::LineDomain domain = FriLineDomain(step.log_size);
       SparseLine folded;
       folded.positions = cosets->leaves;

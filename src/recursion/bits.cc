@@ -2,6 +2,8 @@
 
 #include <cassert>
 
+#include "recursion/qm31_wire.h"
+
 namespace tensorstark::recursion {
 namespace {
 
@@ -34,14 +36,9 @@ std::vector<Wire> DecomposeBits(Wire word, uint32_t n_bits, std::string_view wha
 
 std::vector<Wire> DecomposeM31(Wire word, std::string_view what) {
   std::vector<Wire> bits = GuessBits(word, kM31Bits, what);
-  CircuitBuilder& builder = word.builder();
   Wire ones = bits[0];
   for (uint32_t i = 1; i < kM31Bits; ++i) ones = ones + bits[i];
-  const Wire excess = ones - QM31(M31::FromCanonical(kM31Bits));
-  QM31 inverse;
-  if (builder.with_values() && excess.value() != QM31::Zero()) inverse = excess.value().Inverse();
-  builder.AssertEqual(excess * builder.Guess(ValueType::kM31, inverse),
-                      builder.Constant(QM31::One()), what);
+  InverseOf(ones - QM31(M31::FromCanonical(kM31Bits)), what);
   return bits;
 }
 

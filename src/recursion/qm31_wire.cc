@@ -21,4 +21,13 @@ GuessedQM31 GuessQM31(CircuitBuilder& builder, QM31 value) {
   return guessed;
 }
 
+Wire InverseOf(Wire x, std::string_view what) {
+  CircuitBuilder& builder = x.builder();
+  QM31 inverse;
+  if (builder.with_values() && x.value() != QM31::Zero()) inverse = x.value().Inverse();
+  const Wire x_inv = builder.Guess(ValueType::kQM31, inverse);
+  builder.AssertEqual(x * x_inv, builder.Constant(QM31::One()), what);
+  return x_inv;
+}
+
 }  // namespace tensorstark::recursion

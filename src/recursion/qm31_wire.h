@@ -3,6 +3,7 @@
 #pragma once
 
 #include <array>
+#include <string_view>
 
 #include "recursion/circuit_builder.h"
 
@@ -17,5 +18,9 @@ struct GuessedQM31 {
   Wire value;
 };
 GuessedQM31 GuessQM31(CircuitBuilder& builder, field::QM31 value);
+
+// 1 / x, guessed and checked (x · x⁻¹ = 1), so that no inverse is taken on trust; a zero x fails
+// the witness build at that assertion.
+Wire InverseOf(Wire x, std::string_view what);
 
 }  // namespace tensorstark::recursion
