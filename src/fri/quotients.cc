@@ -22,7 +22,14 @@ using field::PackedCM31;
 using field::PackedM31;
 using field::PackedQM31;
 
-QM31 Conj(QM31 v) { return QM31(v.c0, -v.c1); }
+// PrepareBatch's operations on QM31 values.
+struct QM31Ops {
+  static QM31 Conj(QM31 v) { return QM31(v.c0, -v.c1); }
+  static CM31 Lo(QM31 v) { return v.c0; }
+  static CM31 Hi(QM31 v) { return v.c1; }
+  static QM31 Zero() { return QM31::Zero(); }
+  static QM31 One() { return QM31::One(); }
+};
 
 }  // namespace
 
@@ -31,23 +38,10 @@ std::vector<BatchConstants> PrepareBatches(std::span<const ColumnSampleBatch> ba
   std::vector<BatchConstants> prepared;
   prepared.reserve(batches.size());
   for (const ColumnSampleBatch& batch : batches) {
-    const CirclePoint<QM31>& p = batch.point;
-    const QM31 c = Conj(p.y) - p.y;
-    assert(c != QM31::Zero() && "sample point's y must not lie in CM31");
-    BatchConstants b{};
-    QM31 alpha_power = QM31::One();
-    for (const auto& [column, value] : batch.columns_and_values) {
-      alpha_power *= random_coeff;
-      const QM31 a = Conj(value) - value;
-      b.column_coeffs.emplace_back(column, alpha_power * c);
-      b.a_sum += alpha_power * a;
-      b.b_sum += alpha_power * (value * c - a * p.y);
-    }
-    b.batch_coeff = alpha_power;
-    b.ix = p.x.c1;
-    b.iy = p.y.c1;
-    b.k = p.x.c0 * b.iy - p.y.c0 * b.ix;
-    prepared.push_back(std::move(b));
+    assert(QM31Ops::Conj(batch.point.y) != batch.point.y &&
+           "sample point's y must not lie in CM31");
+    prepared.push_back(PrepareBatch<QM31, CM31>(QM31Ops(), batch.point.x, batch.point.y,
+                                                std::span(batch.columns_and_values), random_coeff));
   }
   return prepared;
 }
@@ -76,14 +70,8 @@ std::vector<ColumnSampleBatch> BatchSamplesByPoint(
 
 QM31 FriQuotientAtPoint(const CirclePoint<M31>& point, std::span<const M31> column_values,
                         std::span<const BatchConstants> batches) {
-  QM31 acc;
-  for (const BatchConstants& b : batches) {
-    QM31 numerator = -(b.a_sum * point.y + b.b_sum);
-    for (const auto& [column, coeff] : b.column_coeffs) numerator += coeff * column_values[column];
-    const CM31 den = b.k - b.iy * point.x + b.ix * point.y;
-    acc = acc * b.batch_coeff + numerator * QM31(den.Inverse());
-  }
-  return acc;
+  return CombinedQuotientAt(QM31(), point.x, point.y, column_values, batches,
+                            [](CM31 den) { return QM31(den.Inverse()); });
 }
 
 SecureColumn ComputeFriQuotient(const circle::CircleDomain& domain,

@@ -47,14 +47,62 @@ std::vector<ColumnSampleBatch> BatchSamplesByPoint(
 //   (Σ_j c_j·f_j(P) - (A·Y + B)) / den(P),   den(P) = k - iy·X + ix·Y   (CM31),
 // where p.x = rx + u·ix, p.y = ry + u·iy, and with a_j = conj(v_j) - v_j, c = conj(p.y) - p.y,
 // b_j = v_j·c - a_j·p.y: c_j = α^{j+1}·c, A = Σ α^{j+1}·a_j, B = Σ α^{j+1}·b_j.
-struct BatchConstants {
-  std::vector<std::pair<size_t, QM31>> column_coeffs;  // (column, c_j)
-  QM31 a_sum, b_sum;
-  field::CM31 k, iy, ix;
-  QM31 batch_coeff;  // α^{n_b}
+// The formulas are templates over the value type V (and C, the type of a CM31 half), so that a
+// recursion circuit computes them with the same code over wires.
+template <class V, class C>
+struct BatchConstantsOf {
+  std::vector<std::pair<size_t, V>> column_coeffs;  // (column, c_j)
+  V a_sum, b_sum;
+  C k, iy, ix;
+  V batch_coeff;  // α^{n_b}
 };
+using BatchConstants = BatchConstantsOf<QM31, field::CM31>;
+
+// One batch's constants for the sample point (x, y). `ops` gives Conj(v) = v.c0 - u·v.c1, the
+// halves Lo(v) = v.c0 and Hi(v) = v.c1 (as C), and One().
+template <class V, class C, class Ops>
+BatchConstantsOf<V, C> PrepareBatch(const Ops& ops, const V& x, const V& y,
+                                    std::span<const std::pair<size_t, V>> columns_and_values,
+                                    const V& random_coeff) {
+  const V c = ops.Conj(y) - y;
+  BatchConstantsOf<V, C> b{.column_coeffs = {},
+                           .a_sum = ops.Zero(),
+                           .b_sum = ops.Zero(),
+                           .k = {},
+                           .iy = ops.Hi(y),
+                           .ix = ops.Hi(x),
+                           .batch_coeff = {}};
+  V alpha_power = ops.One();
+  for (const auto& [column, value] : columns_and_values) {
+    alpha_power = alpha_power * random_coeff;
+    const V a = ops.Conj(value) - value;
+    b.column_coeffs.emplace_back(column, alpha_power * c);
+    b.a_sum = b.a_sum + alpha_power * a;
+    b.b_sum = b.b_sum + alpha_power * (value * c - a * y);
+  }
+  b.batch_coeff = alpha_power;
+  b.k = ops.Lo(x) * b.iy - ops.Lo(y) * b.ix;
+  return b;
+}
+
 std::vector<BatchConstants> PrepareBatches(std::span<const ColumnSampleBatch> batches,
                                            QM31 random_coeff);
+
+// The combined quotient at the domain point (x, y) given the columns' values there; `inverse`
+// inverts a denominator (a C).
+template <class V, class Coord, class C, class Inverse>
+V CombinedQuotientAt(V acc, const Coord& x, const Coord& y, std::span<const Coord> column_values,
+                     std::span<const BatchConstantsOf<V, C>> batches, const Inverse& inverse) {
+  for (const BatchConstantsOf<V, C>& b : batches) {
+    V numerator = -(b.a_sum * y + b.b_sum);
+    for (const auto& [column, coeff] : b.column_coeffs) {
+      numerator = numerator + coeff * column_values[column];
+    }
+    const C den = b.k - b.iy * x + b.ix * y;
+    acc = acc * b.batch_coeff + numerator * inverse(den);
+  }
+  return acc;
+}
 
 // Prover: the combined quotient on `domain` (bit-reversed order); columns are evaluations on it.
 SecureColumn ComputeFriQuotient(const circle::CircleDomain& domain,
