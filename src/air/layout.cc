@@ -279,23 +279,6 @@ fri::SamplePoints MakeSamplePoints(const AirLayout& layout, const CirclePoint<QM
   return points;
 }
 
-MaskValues ComponentMask(const AirLayout& layout, size_t component,
-                         const std::vector<std::vector<std::vector<QM31>>>& sampled_values) {
-  const ComponentLayout& c = layout.components[component];
-  MaskValues mask;
-  for (size_t j = 0; j < c.preprocessed.size(); ++j) {
-    mask[kPreprocessedTree].push_back(
-        {sampled_values[kPreprocessedTree][c.preprocessed[j]][c.preprocessed_sample[j]]});
-  }
-  for (size_t col = 0; col < c.info.trace_offsets.size(); ++col) {
-    mask[kTraceTree].push_back(sampled_values[kTraceTree][c.trace_begin + col]);
-  }
-  for (size_t col = 0; col < c.info.interaction_offsets.size(); ++col) {
-    mask[kInteractionTree].push_back(sampled_values[kInteractionTree][c.interaction_begin + col]);
-  }
-  return mask;
-}
-
 QM31 RecombineComposition(const AirLayout& layout, std::span<const QM31> chunk_coords,
                           const CirclePoint<QM31>& point) {
   // Coefficient bit c + b selects π^{c-1+b}(x) (§3.1), so chunk j carries the product of those

@@ -150,9 +150,30 @@ struct OodsSample {
 };
 std::optional<OodsSample> DrawnOodsSample(const AirLayout& layout, const QM31& t);
 
-// One component's sampled values, shaped as its evaluators read them.
-MaskValues ComponentMask(const AirLayout& layout, size_t component,
-                         const std::vector<std::vector<std::vector<QM31>>>& sampled_values);
+// One component's sampled values, shaped as its evaluators read them: mask[tree][column][i].
+// A template so that a recursion circuit shapes its wires the same way.
+template <class V>
+std::array<std::vector<std::vector<V>>, 3> ComponentMaskOf(
+    const AirLayout& layout, size_t component,
+    const std::vector<std::vector<std::vector<V>>>& sampled_values) {
+  const ComponentLayout& c = layout.components[component];
+  std::array<std::vector<std::vector<V>>, 3> mask;
+  for (size_t j = 0; j < c.preprocessed.size(); ++j) {
+    mask[kPreprocessedTree].push_back(
+        {sampled_values[kPreprocessedTree][c.preprocessed[j]][c.preprocessed_sample[j]]});
+  }
+  for (size_t col = 0; col < c.info.trace_offsets.size(); ++col) {
+    mask[kTraceTree].push_back(sampled_values[kTraceTree][c.trace_begin + col]);
+  }
+  for (size_t col = 0; col < c.info.interaction_offsets.size(); ++col) {
+    mask[kInteractionTree].push_back(sampled_values[kInteractionTree][c.interaction_begin + col]);
+  }
+  return mask;
+}
+inline MaskValues ComponentMask(const AirLayout& layout, size_t component,
+                                const std::vector<std::vector<std::vector<QM31>>>& sampled_values) {
+  return ComponentMaskOf<QM31>(layout, component, sampled_values);
+}
 
 // The composition polynomial's value at `point` from its chunks' values there.
 QM31 RecombineComposition(const AirLayout& layout, std::span<const QM31> chunk_coords,
