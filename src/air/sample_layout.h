@@ -41,8 +41,8 @@ struct SampleLayout {
   std::array<std::vector<std::vector<size_t>>, 4> ids;
   // The columns' log sizes, distinct and descending: one group of quotients each.
   std::vector<uint32_t> group_log_sizes;
-  // Per group, its batches in order of their points' first samples (the verifier orders them
-  // by the points' coordinates).
+  // Per group, its batches in order of their points' first samples, the order they are
+  // combined in (fri/quotients.h).
   std::vector<std::vector<QuotientBatchLayout>> groups;
 };
 

@@ -54,17 +54,15 @@ std::array<uint32_t, 8> PointKey(const CirclePoint<QM31>& p) {
 
 std::vector<ColumnSampleBatch> BatchSamplesByPoint(
     std::span<const std::vector<PointSample>> samples_per_column) {
-  std::map<std::array<uint32_t, 8>, ColumnSampleBatch> by_point;
+  std::map<std::array<uint32_t, 8>, size_t> batch_of_point;
+  std::vector<ColumnSampleBatch> batches;
   for (size_t column = 0; column < samples_per_column.size(); ++column) {
     for (const PointSample& sample : samples_per_column[column]) {
-      ColumnSampleBatch& batch = by_point[PointKey(sample.point)];
-      batch.point = sample.point;
-      batch.columns_and_values.emplace_back(column, sample.value);
+      const auto [it, first] = batch_of_point.emplace(PointKey(sample.point), batches.size());
+      if (first) batches.push_back({.point = sample.point, .columns_and_values = {}});
+      batches[it->second].columns_and_values.emplace_back(column, sample.value);
     }
   }
-  std::vector<ColumnSampleBatch> batches;
-  batches.reserve(by_point.size());
-  for (auto& [key, batch] : by_point) batches.push_back(std::move(batch));
   return batches;
 }
 

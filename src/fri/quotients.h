@@ -4,9 +4,11 @@
 // columns of one evaluation size are combined with powers of a random α into one QM31 column,
 // which FRI then proves to be of low degree.
 //
-// Combination order (both sides): samples are grouped into batches by point, batches ordered by
-// point (x then y, coordinates compared as u32); inside a batch, entry j (increasing column
-// index) gets α^{j+1}; batches are combined in Horner form, acc = acc·α^{n_b} + quotient_b.
+// Combination order (both sides): samples are grouped into batches by point, batches in the
+// order of their points' first samples (column by column, each column's samples in order), which
+// the AIR's masks fix whatever the out-of-domain point, so that a recursion circuit follows it
+// with a fixed shape; inside a batch, entry j (increasing column index) gets α^{j+1}; batches are
+// combined in Horner form, acc = acc·α^{n_b} + quotient_b.
 #pragma once
 
 #include <array>
@@ -35,7 +37,7 @@ struct ColumnSampleBatch {
   std::vector<std::pair<size_t, QM31>> columns_and_values;  // (column index, sampled value)
 };
 
-// A point's coordinates as u32s, x then y: the order batches are sorted in.
+// A point's coordinates as u32s, x then y: a key to group samples by point.
 std::array<uint32_t, 8> PointKey(const circle::CirclePoint<QM31>& point);
 
 // Groups the samples of the columns of one evaluation size by point, in the order above.

@@ -153,10 +153,10 @@ TEST_CASE_TEMPLATE("the proof bytes do not depend on the thread count", Hash, HA
 TEST_CASE_TEMPLATE("the proof bytes are the same at every SIMD level", Hash, HASHES) {
   const std::string expected =
       std::is_same_v<Hash, Blake2s>
-          ? "e480a2cf4dfe86f4f55df56a177eb97d2e57980739b198d110d0966e32dc9503"
+          ? "08282a870e4874f09eb1ac04f76b34b51cb17d04cf7ebfc166e9350a5811f086"
       : std::is_same_v<Hash, Poseidon252>
           ? "53b5eb3bd4b9c37bc63a71bf135523048cab6cd6741945a8afaf7e6dbf977f70"
-          : "6b4f01106cb8e7aec029600f134c5ae0d951c23e7748dfb6f4729b9cb465ac3a";
+          : "a902f4e20c5a6c08b1e3ad364c81925da60132754f46218bebbe73182e24440e";
   const StarkProof<typename Hash::H> proof =
       ProveOrFail<Hash>(RangeCheck(6), ProfileConfig(Profile::kTest));
   CHECK(hash::Blake2s(SerializeProof(proof)).ToHex() == expected);

@@ -46,6 +46,20 @@ struct Fixture {
   std::vector<std::span<const M31>> Spans() const { return {evals.begin(), evals.end()}; }
 };
 
+TEST_CASE("batches come in the order of their points' first samples, whatever the points") {
+  // Column 0 samples q then p, column 1 p then r: the batches are q, p, r.
+  testing::Rng rng(5);
+  const CirclePoint<QM31> p = RandomPoint(rng), q = RandomPoint(rng), r = RandomPoint(rng);
+  const std::vector<std::vector<PointSample>> samples = {{{q, rng.QM31()}, {p, rng.QM31()}},
+                                                         {{p, rng.QM31()}, {r, rng.QM31()}}};
+  const std::vector<ColumnSampleBatch> batches = BatchSamplesByPoint(samples);
+  REQUIRE(batches.size() == 3);
+  CHECK(batches[0].point == q);
+  CHECK(batches[1].point == p);
+  CHECK(batches[2].point == r);
+  CHECK(batches[1].columns_and_values.size() == 2);
+}
+
 TEST_CASE("packed quotient equals the per-point quotient") {
   Fixture f(5);
   const QM31 alpha = f.rng.QM31();

@@ -268,36 +268,20 @@ fn powers_from_alpha(alpha: QM31, n: u32) -> Span<[felt252; 4]> {
     powers.span()
 }
 
-/// The batches of a group, ordered by their points' coordinates as u32 (x, then y); inside a
-/// batch entry j (increasing column) gets α^(j+1).
+/// The batches of a group, in the order of their points' first samples (the generated layout's
+/// order, fri/quotients.h); inside a batch entry j (increasing column) gets α^(j+1).
 fn prepare_batches(
     group: QuotientGroup,
     points: Span<CirclePoint<QM31>>,
     sampled_values: Span<QM31>,
     alpha_powers: Span<[felt252; 4]>,
 ) -> Span<BatchConstants> {
-    let mut group_points = array![];
-    for batch in group.batches {
-        group_points.append(*points[*batch.point_id]);
-    };
     let mut batches = array![];
-    for at in sorted_order(group_points.span()) {
-        batches
-            .append(
-                batch_constants(
-                    *group.batches[*at], *group_points[*at], sampled_values, alpha_powers,
-                ),
-            );
+    for batch in group.batches {
+        let point = *points[*batch.point_id];
+        batches.append(batch_constants(*batch, point, sampled_values, alpha_powers));
     };
     batches.span()
-}
-
-fn contains(values: Span<u32>, value: u32) -> bool {
-    let mut found = false;
-    for v in values {
-        found = found || *v == value;
-    };
-    found
 }
 
 /// The constants of a batch at p, its samples' values read from the flat sampled values.
@@ -359,44 +343,6 @@ fn conjugate(v: QM31) -> QM31 {
     QM31 { c0: v.c0, c1: -v.c1 }
 }
 
-/// The indices of the points in increasing order of their eight coordinates (a few points).
-fn sorted_order(points: Span<CirclePoint<QM31>>) -> Span<u32> {
-    let mut order: Array<u32> = array![];
-    while order.len() != points.len() {
-        // The least point not yet taken.
-        let mut least: Option<u32> = Option::None;
-        let mut i = 0;
-        while i != points.len() {
-            if !contains(order.span(), i) {
-                least = match least {
-                    Option::None => Option::Some(i),
-                    Option::Some(l) => if point_less(*points[i], *points[l]) {
-                        Option::Some(i)
-                    } else {
-                        Option::Some(l)
-                    },
-                };
-            }
-            i += 1;
-        };
-        order.append(least.unwrap());
-    };
-    order.span()
-}
-
-fn point_less(a: CirclePoint<QM31>, b: CirclePoint<QM31>) -> bool {
-    let [a0, a1, a2, a3] = a.x.to_m31s();
-    let [a4, a5, a6, a7] = a.y.to_m31s();
-    let [b0, b1, b2, b3] = b.x.to_m31s();
-    let [b4, b5, b6, b7] = b.y.to_m31s();
-    let a = array![a0, a1, a2, a3, a4, a5, a6, a7];
-    let b = array![b0, b1, b2, b3, b4, b5, b6, b7];
-    let mut i = 0;
-    while i != 8 && *a[i] == *b[i] {
-        i += 1;
-    };
-    i != 8 && (*a[i]).to_u32() < (*b[i]).to_u32()
-}
 
 /// Each tree's queried values of the columns of log size s, position by position, and how many
 /// columns of that size each tree has. A tree's queried values come in its Merkle traversal
