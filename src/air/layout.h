@@ -119,21 +119,28 @@ void MixStatement(C& channel, const ProofConfig& config, std::span<const M31> pu
   for (const Component* component : components) channel.MixU64(component->log_size());
 }
 
-// z and α of each relation, drawn in name order (DrawFelts(2) each).
-template <class C>
-LookupElementsMap DrawLookupElements(C& channel, const std::vector<Relation>& relations) {
-  LookupElementsMap elements;
+// z and α of each relation, drawn in name order (DrawFelts(2) each), over any value type whose 1
+// is `one` (QM31, or a recursion circuit's wires on its channel).
+template <class V, class C>
+LookupElementsMapOf<V> DrawLookupElementsOf(C& channel, const std::vector<Relation>& relations,
+                                            const V& one) {
+  LookupElementsMapOf<V> elements;
   for (const Relation& relation : relations) {
-    const std::vector<QM31> drawn = channel.DrawFelts(2);
-    LookupElements& e = elements[relation.name];
+    const std::vector<V> drawn = channel.DrawFelts(2);
+    LookupElementsOf<V>& e = elements[relation.name];
     e.z = drawn[0];
     e.alpha = drawn[1];
-    QM31 power = QM31::One();
-    for (uint32_t i = 0; i < relation.n_values; ++i, power *= e.alpha) {
+    V power = one;
+    for (uint32_t i = 0; i < relation.n_values; ++i) {
       e.alpha_powers.push_back(power);
+      if (i + 1 < relation.n_values) power = power * e.alpha;
     }
   }
   return elements;
+}
+template <class C>
+LookupElementsMap DrawLookupElements(C& channel, const std::vector<Relation>& relations) {
+  return DrawLookupElementsOf(channel, relations, QM31::One());
 }
 
 // sample_points[tree][column] for trees 0–3 at the out-of-domain point.

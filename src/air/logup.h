@@ -34,16 +34,20 @@
 
 namespace tensorstark::air {
 
-// Σ_i alpha_powers[i]·v_i - z for numeric values (M31 rows, QM31 points). alpha_powers[0] = 1 by
-// definition, so v_0 enters unscaled, as in the expression evaluator.
-template <typename F>
-QM31 LookupDenominator(const LookupElements& elements, std::span<const F> values) {
+// Σ_i alpha_powers[i]·v_i - z for numeric values (M31 rows, QM31 points) or a circuit's wires.
+// alpha_powers[0] = 1 by definition, so v_0 enters unscaled, as in the expression evaluator.
+template <typename V, typename F>
+V LookupDenominatorOf(const LookupElementsOf<V>& elements, std::span<const F> values) {
   assert(elements.alpha_powers.size() >= values.size());
-  QM31 sum = -elements.z;
+  V sum = -elements.z;
   for (size_t i = 0; i < values.size(); ++i) {
-    sum += i == 0 ? QM31() + values[0] : elements.alpha_powers[i] * values[i];
+    sum = i == 0 ? sum + values[0] : sum + elements.alpha_powers[i] * values[i];
   }
   return sum;
+}
+template <typename F>
+QM31 LookupDenominator(const LookupElements& elements, std::span<const F> values) {
+  return LookupDenominatorOf<QM31, F>(elements, values);
 }
 
 template <class Derived, class F, class EF>

@@ -22,12 +22,15 @@ struct Relation {
 };
 
 // The random challenges of one relation, drawn from the channel after the main trace is
-// committed: denominator(v) = Σ_i alpha_powers[i]·v_i - z.
-struct LookupElements {
-  QM31 z;
-  QM31 alpha;
-  std::vector<QM31> alpha_powers;  // [1, α, α², …], n_values entries
+// committed: denominator(v) = Σ_i alpha_powers[i]·v_i - z. Over any value type (a recursion
+// circuit's wires too).
+template <class V>
+struct LookupElementsOf {
+  V z;
+  V alpha;
+  std::vector<V> alpha_powers;  // [1, α, α², …], n_values entries
 };
+using LookupElements = LookupElementsOf<QM31>;
 
 // A LogUp fraction the verifier adds itself, computed from public values (a model's inputs and
 // outputs): multiplicity / denominator(values) in relation `relation`.
@@ -38,6 +41,8 @@ struct PublicLogupTerm {
 };
 
 // Keyed by relation name; drawn in name order.
-using LookupElementsMap = std::map<std::string, LookupElements>;
+template <class V>
+using LookupElementsMapOf = std::map<std::string, LookupElementsOf<V>, std::less<>>;
+using LookupElementsMap = LookupElementsMapOf<QM31>;
 
 }  // namespace tensorstark::air

@@ -5,22 +5,17 @@
 // native order. No code per component: any AIR the frontend lowers a model to is covered.
 #pragma once
 
-#include <map>
 #include <span>
-#include <string>
 #include <vector>
 
 #include "air/component.h"
 #include "air/layout.h"
+#include "air/relation.h"
 #include "recursion/circuit_builder.h"
 
 namespace tensorstark::recursion {
 
-struct LookupElementWires {
-  Wire z;
-  std::vector<Wire> alpha_powers;  // [1, α, α², …]
-};
-using LookupElementWiresMap = std::map<std::string, LookupElementWires, std::less<>>;
+using LookupElementWiresMap = air::LookupElementsMapOf<Wire>;
 using SampledValueWires = std::vector<std::vector<std::vector<Wire>>>;  // [tree][column][sample]
 
 Wire CompositionAtPoint(std::span<const air::Component* const> components,

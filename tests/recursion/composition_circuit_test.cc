@@ -90,8 +90,9 @@ void CheckComposition(std::span<const Component* const> components) {
     for (const QM31& v : in.claimed_sums) claimed_sums.push_back(guess(v));
     LookupElementWiresMap elements;
     for (const auto& [name, e] : in.elements) {
-      LookupElementWires& wires = elements[name];
+      air::LookupElementsOf<Wire>& wires = elements[name];
       wires.z = guess(e.z);
+      wires.alpha = guess(e.alpha);
       for (const QM31& power : e.alpha_powers) wires.alpha_powers.push_back(guess(power));
     }
     const Wire composition =
