@@ -60,6 +60,7 @@ Wire CircuitBuilder::Constant(QM31 value) {
   const WireId out = Append({.kind = GateKind::kConstant, .n_out = 1, .constant = value}, {});
   if (with_values_) values_.push_back(value);
   constants_.emplace(key, out);
+  constant_values_.emplace(out, value);
   return Wire(*this, out);
 }
 
@@ -76,7 +77,25 @@ Wire CircuitBuilder::Guess(ValueType type, QM31 value) {
   return Wire(*this, out);
 }
 
+std::optional<QM31> CircuitBuilder::ConstantOf(Wire w) const {
+  const auto it = constant_values_.find(w.id());
+  return it == constant_values_.end() ? std::nullopt : std::optional(it->second);
+}
+
 Wire CircuitBuilder::Binary(GateKind kind, Wire a, Wire b) {
+  // Folded on constants, which are part of the topology: no gate where the result is known.
+  const std::optional<QM31> ca = ConstantOf(a), cb = ConstantOf(b);
+  if (ca && cb) {
+    return Constant(kind == GateKind::kAdd ? *ca + *cb : kind == GateKind::kSub ? *ca - *cb : *ca * *cb);
+  }
+  const QM31 zero = QM31::Zero(), one = QM31::One();
+  if (kind == GateKind::kAdd && ca == zero) return b;
+  if ((kind == GateKind::kAdd || kind == GateKind::kSub) && cb == zero) return a;
+  if (kind == GateKind::kMul) {
+    if (ca == one) return b;
+    if (cb == one) return a;
+    if (ca == zero || cb == zero) return Constant(zero);
+  }
   const std::array<WireId, 2> inputs = {a.id(), b.id()};
   const WireId out = Append({.kind = kind, .n_out = 1}, inputs);
   if (with_values_) {

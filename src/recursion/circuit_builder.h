@@ -1,6 +1,7 @@
 // Records a verifier circuit (circuit.h) by running code over Wire values. A Wire behaves as a
 // QM31 in arithmetic, so verifier code templated over its field type records its own circuit:
-// every +, -, · appends a gate, constants become constant gates (one per distinct value), values
+// every +, -, · appends a gate (none where the result is known from constants: c + c', x + 0,
+// x · 1, x · 0), constants become constant gates (one per distinct value), values
 // read from a proof become typed guesses, and checks become equality assertions. Anything that
 // depends on a proof's values must go through gates, never through C++ control flow, so that the
 // topology stays the same for every proof.
@@ -85,6 +86,7 @@ class CircuitBuilder {
 
  private:
   Wire Binary(GateKind kind, Wire a, Wire b);
+  std::optional<field::QM31> ConstantOf(Wire w) const;
   // Appends a gate reading `inputs` and writing gate.n_out fresh wires; returns the first.
   WireId Append(Gate gate, std::span<const WireId> inputs);
   void Fail(std::string_view what, const std::string& detail);
@@ -93,6 +95,7 @@ class CircuitBuilder {
   Circuit circuit_;
   std::vector<field::QM31> values_;  // per wire, with values only
   std::map<std::array<uint32_t, 4>, WireId> constants_;
+  std::map<WireId, field::QM31> constant_values_;  // the constant gates' wires
   std::optional<std::string> failure_;
 };
 

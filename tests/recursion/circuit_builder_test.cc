@@ -65,6 +65,26 @@ TEST_CASE("equal constants share one wire") {
   CHECK(n_constants == 1);
 }
 
+TEST_CASE("operations on constants fold: no gate where the result is known") {
+  CircuitBuilder builder(true);
+  const Wire x = builder.Guess(ValueType::kQM31, QM31::FromU32(1, 2, 3, 4));
+  const Wire zero = builder.Constant(QM31::Zero()), one = builder.Constant(QM31::One());
+  const size_t before = builder.circuit().gates.size();
+  CHECK((x * one).id() == x.id());
+  CHECK((one * x).id() == x.id());
+  CHECK((x + zero).id() == x.id());
+  CHECK((zero + x).id() == x.id());
+  CHECK((x - zero).id() == x.id());
+  CHECK((x * zero).id() == zero.id());
+  CHECK(builder.circuit().gates.size() == before);
+  // Constants combine into a constant (one new constant gate), and 0 - x still needs its gate.
+  const Wire six = builder.Constant(QM31(M31::FromCanonical(2))) * QM31(M31::FromCanonical(3));
+  CHECK(six.value() == QM31(M31::FromCanonical(6)));
+  CHECK(builder.circuit().gates.size() == before + 3);  // the constants 2, 3 and 6
+  CHECK((-x).value() == -x.value());
+  CHECK(builder.circuit().gates.size() == before + 4);
+}
+
 TEST_CASE("the witness build names the first gate that does not hold") {
   CircuitBuilder builder(true);
   const Wire two = builder.Guess(ValueType::kM31, QM31(M31::FromCanonical(2)));
