@@ -13,6 +13,11 @@ using field::QM31;
 
 bool IsM31(QM31 v) { return v == QM31(v.c0.a); }
 
+// What an add, sub or mul gate computes.
+QM31 Apply(GateKind kind, QM31 x, QM31 y) {
+  return kind == GateKind::kAdd ? x + y : kind == GateKind::kSub ? x - y : x * y;
+}
+
 std::string ToString(QM31 v) {
   std::ostringstream os;
   os << v;
@@ -86,7 +91,7 @@ Wire CircuitBuilder::Binary(GateKind kind, Wire a, Wire b) {
   // Folded on constants, which are part of the topology: no gate where the result is known.
   const std::optional<QM31> ca = ConstantOf(a), cb = ConstantOf(b);
   if (ca && cb) {
-    return Constant(kind == GateKind::kAdd ? *ca + *cb : kind == GateKind::kSub ? *ca - *cb : *ca * *cb);
+    return Constant(Apply(kind, *ca, *cb));
   }
   const QM31 zero = QM31::Zero(), one = QM31::One();
   if (kind == GateKind::kAdd && ca == zero) return b;
@@ -100,7 +105,7 @@ Wire CircuitBuilder::Binary(GateKind kind, Wire a, Wire b) {
   const WireId out = Append({.kind = kind, .n_out = 1}, inputs);
   if (with_values_) {
     const QM31 x = values_[a.id()], y = values_[b.id()];
-    values_.push_back(kind == GateKind::kAdd ? x + y : kind == GateKind::kSub ? x - y : x * y);
+    values_.push_back(Apply(kind, x, y));
   }
   return Wire(*this, out);
 }
