@@ -20,14 +20,18 @@ std::vector<Wire> GuessBits(Wire word, uint32_t n_bits, std::string_view what) {
   for (uint32_t i = 0; i < n_bits; ++i) {
     bits.push_back(builder.Guess(ValueType::kBit, QM31(M31::FromCanonical((value >> i) & 1))));
   }
-  // Horner from the top bit: one product by the constant 2 and one sum per bit.
-  Wire sum = bits[n_bits - 1];
-  for (uint32_t i = n_bits - 1; i-- > 0;) sum = sum * M31::FromCanonical(2) + bits[i];
-  builder.AssertEqual(sum, word, what);
+  builder.AssertEqual(Recompose(bits), word, what);
   return bits;
 }
 
 }  // namespace
+
+Wire Recompose(std::span<const Wire> bits) {
+  assert(!bits.empty());
+  Wire sum = bits.back();
+  for (size_t i = bits.size() - 1; i-- > 0;) sum = sum * M31::FromCanonical(2) + bits[i];
+  return sum;
+}
 
 std::vector<Wire> DecomposeBits(Wire word, uint32_t n_bits, std::string_view what) {
   assert(n_bits >= 1 && n_bits < kM31Bits);

@@ -3,12 +3,16 @@
 #pragma once
 
 #include <cstdint>
+#include <span>
 #include <string_view>
 #include <vector>
 
 #include "recursion/circuit_builder.h"
 
 namespace tensorstark::recursion {
+
+// Σ bits[i]·2^i, by Horner from the top bit: one product by 2 and one sum per bit.
+Wire Recompose(std::span<const Wire> bits);
 
 // The n_bits low bits of `word`, least significant first, asserted to recompose it: the word
 // must be below 2^n_bits (n_bits ≤ 30, so that the sum cannot wrap modulo p).

@@ -20,15 +20,6 @@ std::vector<Wire> ShiftedBits(Wire zero, size_t prefix, std::span<const Wire> bi
   return shifted;
 }
 
-MerklePathWires PathOf(CircuitBuilder& builder, std::vector<Wire> values,
-                       const std::vector<hash::Poseidon2M31Hash>& siblings) {
-  MerklePathWires path{.values = std::move(values), .siblings = {}};
-  for (const hash::Poseidon2M31Hash& sibling : siblings) {
-    path.siblings.push_back(GuessDigest(builder, sibling));
-  }
-  return path;
-}
-
 }  // namespace
 
 FriCommitWires CommitFri(CircuitChannel& channel, const fri::FriConfig& config,
@@ -120,7 +111,7 @@ void CheckFriQuery(const FriCommitWires& fri, std::span<const Wire> position_bit
         even.value, odd.value, InverseOf(y, "a FRI circle twiddle"), fri.column_alphas[i]));
   }
   AssertMerklePath(fri.first_root, leaf_log_sizes, bits_at(max_log_size - 1),
-                   PathOf(builder, std::move(leaf_values), opening.siblings[0]),
+                   {std::move(leaf_values), GuessSiblings(builder, opening.siblings[0])},
                    "the FRI first layer's Merkle root");
 
   // The inner layers: the coset around the running value, on its Merkle path, folded fold_step
@@ -147,7 +138,7 @@ void CheckFriQuery(const FriCommitWires& fri, std::span<const Wire> position_bit
     }
     builder.AssertEqual(selected[0], line, "a FRI layer holds the folded value");
     AssertMerklePath(fri.inner_roots[k], std::vector<uint32_t>(4u << w, m - w), leaf_bits,
-                     PathOf(builder, std::move(coordinates), opening.siblings[k + 1]),
+                     {std::move(coordinates), GuessSiblings(builder, opening.siblings[k + 1])},
                      "a FRI layer's Merkle root");
 
     // Fold l pairs up 2^(w-1-l) pairs at line log size m - l: pair g = leaf·n + r sits at

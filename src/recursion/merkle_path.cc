@@ -7,7 +7,6 @@
 
 namespace tensorstark::recursion {
 
-using field::M31;
 using field::QM31;
 using hash::Poseidon2M31Hash;
 
@@ -64,12 +63,11 @@ DigestWires GuessDigest(CircuitBuilder& builder, const Poseidon2M31Hash& digest)
   return wires;
 }
 
-MerklePathWires GuessMerklePath(CircuitBuilder& builder, std::span<const M31> values,
-                                std::span<const Poseidon2M31Hash> siblings) {
-  MerklePathWires path;
-  for (M31 v : values) path.values.push_back(builder.Guess(ValueType::kM31, QM31(v)));
-  for (const Poseidon2M31Hash& sibling : siblings) path.siblings.push_back(GuessDigest(builder, sibling));
-  return path;
+std::vector<DigestWires> GuessSiblings(CircuitBuilder& builder,
+                                       std::span<const Poseidon2M31Hash> siblings) {
+  std::vector<DigestWires> wires;
+  for (const Poseidon2M31Hash& sibling : siblings) wires.push_back(GuessDigest(builder, sibling));
+  return wires;
 }
 
 }  // namespace tensorstark::recursion

@@ -35,9 +35,9 @@ using KnownPoseidon2Nodes = hash::MerkleVerifier<hash::Poseidon2M31MerkleHasher>
 std::vector<hash::Poseidon2M31Hash> PathSiblings(const KnownPoseidon2Nodes& known,
                                                  uint32_t max_log_size, size_t position);
 
-// A path's values and siblings as guessed M31 words.
-MerklePathWires GuessMerklePath(CircuitBuilder& builder, std::span<const field::M31> values,
-                                std::span<const hash::Poseidon2M31Hash> siblings);
+// Digests as guessed M31 words: one, or a path's siblings.
 DigestWires GuessDigest(CircuitBuilder& builder, const hash::Poseidon2M31Hash& digest);
+std::vector<DigestWires> GuessSiblings(CircuitBuilder& builder,
+                                       std::span<const hash::Poseidon2M31Hash> siblings);
 
 }  // namespace tensorstark::recursion

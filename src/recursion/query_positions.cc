@@ -53,11 +53,7 @@ std::vector<std::vector<Wire>> DrawQueryPositions(CircuitChannel& channel, uint3
   while (positions.size() < n_words) {
     for (const Wire& word : channel.DrawWords()) {
       const std::vector<Wire> bits = DecomposeM31(word, "a query word");
-      Wire position = bits[log_domain_size - 1];
-      for (uint32_t b = log_domain_size - 1; b-- > 0;) {
-        position = position * M31::FromCanonical(2) + bits[b];
-      }
-      positions.push_back(position);
+      positions.push_back(Recompose(std::span(bits).first(log_domain_size)));
     }
   }
   // new_j: 1 where word j's position differs from every earlier word's; rank_j: how many new

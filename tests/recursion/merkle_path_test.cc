@@ -74,8 +74,10 @@ std::pair<hash::Blake2sHash, std::optional<std::string>> CheckPaths(
     const Wire position = builder.Guess(
         ValueType::kM31, QM31(M31::FromCanonical(static_cast<uint32_t>(position_value))));
     const std::vector<Wire> bits = DecomposeBits(position, 4, "query position");
-    const MerklePathWires path =
-        GuessMerklePath(builder, values, PathSiblings(opening.known, 4, queries[q]));
+    MerklePathWires path{
+        .values = {},
+        .siblings = GuessSiblings(builder, PathSiblings(opening.known, 4, queries[q]))};
+    for (M31 v : values) path.values.push_back(builder.Guess(ValueType::kM31, QM31(v)));
     AssertMerklePath(root, opening.log_sizes, bits, path, "the Merkle root");
   }
   return {builder.circuit().Digest(), builder.failure()};
