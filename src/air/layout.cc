@@ -281,26 +281,7 @@ fri::SamplePoints MakeSamplePoints(const AirLayout& layout, const CirclePoint<QM
 
 QM31 RecombineComposition(const AirLayout& layout, std::span<const QM31> chunk_coords,
                           const CirclePoint<QM31>& point) {
-  // Coefficient bit c + b selects π^{c-1+b}(x) (§3.1), so chunk j carries the product of those
-  // factors over the set bits b of j.
-  const uint32_t c = layout.chunk_log_size;
-  std::vector<QM31> factors;  // π^{c-1+b}(x)
-  QM31 x = point.x;
-  for (uint32_t i = 1; i < c; ++i) x = CirclePoint<QM31>::DoubleX(x);
-  for (size_t j = 1; j < layout.n_composition_chunks(); j <<= 1) {
-    factors.push_back(x);
-    x = CirclePoint<QM31>::DoubleX(x);
-  }
-  QM31 value;
-  for (size_t j = 0; j < layout.n_composition_chunks(); ++j) {
-    QM31 chunk = QM31::FromPartialEvals({chunk_coords[4 * j], chunk_coords[4 * j + 1],
-                                         chunk_coords[4 * j + 2], chunk_coords[4 * j + 3]});
-    for (size_t b = 0; b < factors.size(); ++b) {
-      if ((j >> b) & 1) chunk *= factors[b];
-    }
-    value += chunk;
-  }
-  return value;
+  return RecombineCompositionOf<QM31>(layout, chunk_coords, point.x, QM31::Basis());
 }
 
 QM31 CompositionAtPoint(std::span<const Component* const> components, const AirLayout& layout,

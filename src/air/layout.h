@@ -182,7 +182,36 @@ inline MaskValues ComponentMask(const AirLayout& layout, size_t component,
   return ComponentMaskOf<QM31>(layout, component, sampled_values);
 }
 
-// The composition polynomial's value at `point` from its chunks' values there.
+// The composition polynomial's value at a point of x-coordinate x from its chunks' values there
+// (4 partial evaluations each, QM31::FromPartialEvals), over any value type whose basis elements
+// 1, i, u, iu are given: coefficient bit c + b selects π^{c-1+b}(x) (§3.1), so chunk j carries the
+// product of those factors over the set bits b of j. A template so that a recursion circuit
+// recombines its wires with the same code.
+template <class V>
+V RecombineCompositionOf(const AirLayout& layout, std::span<const V> chunk_coords, V x,
+                         const std::array<V, 4>& basis) {
+  const V& one = basis[0];
+  auto double_x = [&](const V& v) {  // π(x) = 2x² - 1
+    const V square = v * v;
+    return square + square - one;
+  };
+  std::vector<V> factors;  // π^{c-1+b}(x)
+  for (uint32_t i = 1; i < layout.chunk_log_size; ++i) x = double_x(x);
+  for (size_t j = 1; j < layout.n_composition_chunks(); j <<= 1) {
+    factors.push_back(x);
+    x = double_x(x);
+  }
+  V value = one - one;
+  for (size_t j = 0; j < layout.n_composition_chunks(); ++j) {
+    V chunk = chunk_coords[4 * j];
+    for (size_t k = 1; k < 4; ++k) chunk = chunk + chunk_coords[4 * j + k] * basis[k];
+    for (size_t b = 0; b < factors.size(); ++b) {
+      if ((j >> b) & 1) chunk = chunk * factors[b];
+    }
+    value = value + chunk;
+  }
+  return value;
+}
 QM31 RecombineComposition(const AirLayout& layout, std::span<const QM31> chunk_coords,
                           const circle::CirclePoint<QM31>& point);
 

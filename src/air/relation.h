@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "field/m31.h"
@@ -39,6 +41,34 @@ struct PublicLogupTerm {
   std::vector<field::M31> values;
   field::M31 multiplicity;
 };
+
+// A public term as a function of the statement, each value a constant of the AIR or public input
+// `index`: what a verifier of any statement (a recursion circuit) is built from.
+struct PublicInputRef {
+  size_t index = 0;
+};
+using PublicTermValue = std::variant<field::M31, PublicInputRef>;
+struct PublicLogupTermShape {
+  std::string relation;
+  std::vector<PublicTermValue> values;
+  field::M31 multiplicity;
+};
+
+// The terms of a statement.
+inline std::vector<PublicLogupTerm> InstantiatePublicTerms(
+    std::span<const PublicLogupTermShape> shapes, std::span<const field::M31> public_inputs) {
+  std::vector<PublicLogupTerm> terms;
+  for (const PublicLogupTermShape& shape : shapes) {
+    PublicLogupTerm& term = terms.emplace_back();
+    term.relation = shape.relation;
+    term.multiplicity = shape.multiplicity;
+    for (const PublicTermValue& value : shape.values) {
+      const auto* ref = std::get_if<PublicInputRef>(&value);
+      term.values.push_back(ref ? public_inputs[ref->index] : std::get<field::M31>(value));
+    }
+  }
+  return terms;
+}
 
 // Keyed by relation name; drawn in name order.
 template <class V>

@@ -32,12 +32,14 @@ inline constexpr uint32_t kDefaultMinSecurityBits = 96;
 // `public_terms` are LogUp fractions the verifier derives from the proof's public inputs; they
 // join the components' claimed sums in the check that all fractions cancel. n_public_inputs is
 // the statement's length when it is longer than what the components read (ProveOptions).
+// `opened`, if given, records the openings the commitment scheme checked (a recursion witness).
 template <hash::Channel C, hash::MerkleHasher H>
 std::optional<VerificationError> Verify(std::span<const Component* const> components,
                                         const StarkProof<H>& proof, const VerifyingKey<H>& key,
                                         uint32_t min_security_bits = kDefaultMinSecurityBits,
                                         std::span<const PublicLogupTerm> public_terms = {},
-                                        size_t n_public_inputs = 0) {
+                                        size_t n_public_inputs = 0,
+                                        fri::PcsOpened<H>* opened = nullptr) {
   using Kind = VerificationError::Kind;
   const ProofConfig& config = proof.config;
   if (config.SecurityBits() < min_security_bits) {
@@ -144,17 +146,17 @@ std::optional<VerificationError> Verify(std::span<const Component* const> compon
                              "out-of-domain point"};
   }
   if (auto error = pcs.Verify(sample_points, pcs_proof, channel,
-                              FriMasks(layout, config.pcs.fri.log_blowup_factor))) {
+                              FriMasks(layout, config.pcs.fri.log_blowup_factor), opened)) {
     return VerificationError{Kind::kPcs, "commitment scheme", *error};
   }
   return std::nullopt;
 }
 
 // Compiled once per hash family, in verifier_instances.cc.
-#define TENSORSTARK_VERIFY_INSTANCE(C, H)                                                      \
+#define TENSORSTARK_VERIFY_INSTANCE(C, H)                                                        \
   template std::optional<VerificationError> Verify<C, H>(                                        \
       std::span<const Component* const>, const StarkProof<H>&, const VerifyingKey<H>&, uint32_t, \
-      std::span<const PublicLogupTerm>, size_t);
+      std::span<const PublicLogupTerm>, size_t, fri::PcsOpened<H>*);
 #define TENSORSTARK_EXTERN_VERIFY_INSTANCE(C, H) extern TENSORSTARK_VERIFY_INSTANCE(C, H)
 TENSORSTARK_FOR_EACH_HASH_FAMILY(TENSORSTARK_EXTERN_VERIFY_INSTANCE)
 #undef TENSORSTARK_EXTERN_VERIFY_INSTANCE

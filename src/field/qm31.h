@@ -27,11 +27,14 @@ struct QM31 {
   }
   constexpr std::array<M31, 4> ToM31Array() const { return {c0.a, c0.b, c1.a, c1.b}; }
   // e0 + e1·i + e2·u + e3·iu: rebuilds a QM31 value from its four coordinate polynomials.
+  // 1, i, u, iu: the coordinates' basis.
+  static constexpr std::array<QM31, 4> Basis() {
+    return {QM31(M31::One()), QM31(CM31(M31(), M31::One())), QM31(CM31(), CM31::One()),
+            QM31(CM31(), CM31(M31(), M31::One()))};
+  }
   static constexpr QM31 FromPartialEvals(const std::array<QM31, 4>& e) {
-    constexpr QM31 kI(CM31(M31(), M31::One()));
-    constexpr QM31 kU(CM31(), CM31::One());
-    constexpr QM31 kIU(CM31(), CM31(M31(), M31::One()));
-    return e[0] + e[1] * kI + e[2] * kU + e[3] * kIU;
+    constexpr std::array<QM31, 4> kBasis = Basis();
+    return e[0] + e[1] * kBasis[1] + e[2] * kBasis[2] + e[3] * kBasis[3];
   }
   static constexpr QM31 Zero() { return {}; }
   static constexpr QM31 One() { return QM31(M31::One()); }

@@ -28,6 +28,16 @@
 
 namespace tensorstark::fri {
 
+// What a verification opened, for a recursion circuit's witness: the query positions drawn
+// (ascending), every Merkle node hash each tree's check knew, and FRI's openings. Recorded for
+// proofs whose openings are not split into query batches.
+template <hash::MerkleHasher H>
+struct PcsOpened {
+  std::vector<size_t> queries;
+  std::vector<typename hash::MerkleVerifier<H>::KnownNodes> tree_nodes;  // per tree
+  FriOpened<H> fri;
+};
+
 template <hash::Channel C, hash::MerkleHasher H>
 class CommitmentSchemeVerifier {
   static_assert(std::is_same_v<typename C::Hash, typename H::Hash>);
@@ -48,8 +58,10 @@ class CommitmentSchemeVerifier {
   size_t n_trees() const { return roots_.size(); }
 
   // `masks` are the zero-knowledge prover's (FriMask): added to the DEEP quotients of their sizes.
+  // `opened`, if given, records what the checks opened (PcsOpened), as far as they got.
   std::optional<PcsError> Verify(const SamplePoints& sample_points, const PcsProof<H>& proof,
-                                 C& channel, std::span<const FriMask> masks = {}) const {
+                                 C& channel, std::span<const FriMask> masks = {},
+                                 PcsOpened<H>* opened = nullptr) const {
     if (auto error = CheckShape(sample_points, proof)) return error;
     channel.MixFelts(FlattenSamples(proof.sampled_values));
     const QM31 random_coeff = channel.DrawFelt();
@@ -70,9 +82,10 @@ class CommitmentSchemeVerifier {
 
     auto& fri_verifier = std::get<FriVerifier<C, H>>(fri);
     if (proof.query_batches.empty()) {
+      if (opened) opened->queries = queries;
       return VerifyOpenings(queries, max_log_size, groups, sample_points, masks, proof,
-                            proof.queried_values, proof.decommitments,
-                            FriOpenings(proof.fri_proof), random_coeff, fri_verifier);
+                            proof.queried_values, proof.decommitments, FriOpenings(proof.fri_proof),
+                            random_coeff, fri_verifier, opened);
     }
     if (proof.query_batches.size() > queries.size()) return PcsError{PcsError::Kind::kShapeMismatch};
     for (size_t b = 0; b < proof.query_batches.size(); ++b) {
@@ -92,20 +105,23 @@ class CommitmentSchemeVerifier {
   // Checks the openings of some of the queries: every tree's Merkle decommitment, then FRI on the
   // DEEP quotients recomputed at them.
   std::optional<PcsError> VerifyOpenings(
-      std::span<const size_t> queries, uint32_t max_log_size, const std::vector<ColumnGroup>& groups,
-      const SamplePoints& sample_points, std::span<const FriMask> masks, const PcsProof<H>& proof,
+      std::span<const size_t> queries, uint32_t max_log_size,
+      const std::vector<ColumnGroup>& groups, const SamplePoints& sample_points,
+      std::span<const FriMask> masks, const PcsProof<H>& proof,
       const std::vector<std::vector<M31>>& queried_values,
       const std::vector<hash::MerkleDecommitment<H>>& decommitments,
       const std::vector<const FriLayerOpening<H>*>& fri_openings, QM31 random_coeff,
-      const FriVerifier<C, H>& fri_verifier) const {
+      const FriVerifier<C, H>& fri_verifier, PcsOpened<H>* opened = nullptr) const {
     if (queried_values.size() != roots_.size() || decommitments.size() != roots_.size()) {
       return PcsError{PcsError::Kind::kShapeMismatch};
     }
     std::vector<hash::QueriesPerLogSize> tree_queries;
+    if (opened) opened->tree_nodes.resize(roots_.size());
     for (size_t t = 0; t < roots_.size(); ++t) {
       tree_queries.push_back(TreeQueries(queries, max_log_size, eval_log_sizes_[t]));
       hash::MerkleVerifier<H> merkle(roots_[t], eval_log_sizes_[t]);
-      if (auto error = merkle.Verify(tree_queries[t], queried_values[t], decommitments[t])) {
+      if (auto error = merkle.Verify(tree_queries[t], queried_values[t], decommitments[t],
+                                     opened ? &opened->tree_nodes[t] : nullptr)) {
         return PcsError::Merkle(t, *error);
       }
     }
@@ -116,7 +132,8 @@ class CommitmentSchemeVerifier {
       answers.push_back(QuotientAnswers(group, sample_points, masks, proof.sampled_values,
                                         queried_values, tree_queries, random_coeff));
     }
-    if (auto error = fri_verifier.Decommit(queries, answers, fri_openings)) {
+    if (auto error = fri_verifier.Decommit(queries, answers, fri_openings,
+                                           opened ? &opened->fri : nullptr)) {
       return PcsError::Fri(*error);
     }
     return std::nullopt;

@@ -23,25 +23,25 @@ air::CairoStatement MakeCairoStatement(const ModelAir& air,
   statement.n_stated_inputs = air.n_stated_inputs();
   statement.tensor_relation = air::TensorRelation().name;
 
-  // With public input j set to j, each term's value says which public input it binds.
-  std::vector<M31> indices(air.n_public_inputs());
-  for (size_t j = 0; j < indices.size(); ++j) indices[j] = M31::FromCanonical(j);
-  for (const air::PublicLogupTerm& term : air.PublicTerms(indices)) {
-    if (term.relation != statement.tensor_relation || term.values.size() != 2) {
+  for (const air::PublicLogupTermShape& term : air.PublicTermShapes()) {
+    const auto* address = term.values.size() == 2 ? std::get_if<M31>(&term.values[0]) : nullptr;
+    const auto* ref =
+        term.values.size() == 2 ? std::get_if<air::PublicInputRef>(&term.values[1]) : nullptr;
+    if (term.relation != statement.tensor_relation || !address || !ref) {
       throw FrontendError(
           fmt::format("public LogUp term of relation '{}' with {} values: the "
                       "Cairo statement binds (address, value) tensor terms only",
                       term.relation, term.values.size()));
     }
-    const size_t input = term.values[1].value();
-    const uint32_t address = term.values[0].value();
+    const size_t input = ref->index;
+    const uint32_t address_value = address->value();
     auto& runs = statement.terms;
     if (!runs.empty() && runs.back().first_input + runs.back().count == input &&
-        runs.back().address + runs.back().count == address &&
+        runs.back().address + runs.back().count == address_value &&
         runs.back().multiplicity == term.multiplicity) {
       ++runs.back().count;
     } else {
-      runs.push_back({input, address, 1, term.multiplicity});
+      runs.push_back({input, address_value, 1, term.multiplicity});
     }
   }
   for (const ModelAir::InputRange& range : air.InputRanges()) {

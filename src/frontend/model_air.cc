@@ -808,9 +808,8 @@ size_t ModelAir::n_stated_inputs() const {
   return count;
 }
 
-std::vector<air::PublicLogupTerm> ModelAir::PublicTerms(std::span<const M31> public_inputs) const {
-  assert(public_inputs.size() == n_public_inputs());
-  std::vector<air::PublicLogupTerm> terms;
+std::vector<air::PublicLogupTermShape> ModelAir::PublicTermShapes() const {
+  std::vector<air::PublicLogupTermShape> shapes;
   const std::string relation = air::TensorRelation().name;
   for (const Impl::StatedPart& part : impl_->statement) {
     if (part.visibility != Visibility::kPublic) continue;
@@ -820,12 +819,17 @@ std::vector<air::PublicLogupTerm> ModelAir::PublicTerms(std::span<const M31> pub
       const M31 multiplicity =
           part.is_input ? -M31::FromCanonical(static_cast<uint32_t>(impl_->reads[part.id][i]))
                         : M31::One();
-      terms.push_back({relation,
-                       {impl_->Address(part.id, index), public_inputs[part.first + i]},
-                       multiplicity});
+      shapes.push_back({relation,
+                        {impl_->Address(part.id, index), air::PublicInputRef{part.first + i}},
+                        multiplicity});
     }
   }
-  return terms;
+  return shapes;
+}
+
+std::vector<air::PublicLogupTerm> ModelAir::PublicTerms(std::span<const M31> public_inputs) const {
+  assert(public_inputs.size() == n_public_inputs());
+  return air::InstantiatePublicTerms(PublicTermShapes(), public_inputs);
 }
 
 std::vector<ModelAir::StatedTensor> ModelAir::Statement(std::span<const M31> public_inputs) const {

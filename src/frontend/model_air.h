@@ -124,6 +124,8 @@ class ModelAir {
   // The verifier's LogUp terms for the model's inputs and outputs, from the proof's public inputs
   // (of length n_public_inputs()).
   std::vector<air::PublicLogupTerm> PublicTerms(std::span<const field::M31> public_inputs) const;
+  // The same as a function of the statement: (address, public input) in the tensor relation.
+  std::vector<air::PublicLogupTermShape> PublicTermShapes() const;
 
   // What a statement (of length n_public_inputs()) says of each model input, then each output.
   struct StatedTensor {

@@ -15,17 +15,6 @@ using field::QM31;
 
 using poseidon2_rules::kDigestWords;
 
-// MixU64's limbs: n in 22-bit limbs, least significant first.
-std::array<M31, 3> U64Limbs(uint64_t n) {
-  constexpr uint64_t kMask = (uint64_t{1} << poseidon2_rules::kU64LimbBits) - 1;
-  std::array<M31, 3> limbs;
-  for (size_t k = 0; k < 3; ++k) {
-    limbs[k] = M31::FromCanonical(
-        static_cast<uint32_t>((n >> (poseidon2_rules::kU64LimbBits * k)) & kMask));
-  }
-  return limbs;
-}
-
 uint32_t TrailingZerosOf(M31 low, M31 high) {
   if (low.value() != 0) return std::countr_zero(low.value());
   return high.value() != 0 ? 31 + std::countr_zero(high.value()) : 62;
@@ -44,7 +33,7 @@ void Poseidon2M31Channel::MixFelts(std::span<const QM31> felts) {
   transcript_.MixWords(words);
 }
 
-void Poseidon2M31Channel::MixU64(uint64_t value) { transcript_.MixU64Limbs(U64Limbs(value)); }
+void Poseidon2M31Channel::MixU64(uint64_t value) { transcript_.MixU64(value); }
 
 std::array<uint32_t, 8> Poseidon2M31Channel::DrawU32s() {
   std::array<uint32_t, 8> words;
@@ -74,8 +63,8 @@ std::optional<uint64_t> Poseidon2M31Channel::FindProofOfWorkNonce(uint64_t bits,
     }
     std::array<std::array<M31, kLanes>, 3> limbs;
     for (size_t j = 0; j < kLanes; ++j) {
-      const std::array<M31, 3> nonce_limbs = U64Limbs(base + j);
-      for (size_t k = 0; k < 3; ++k) limbs[k][j] = nonce_limbs[k];
+      const std::array<uint32_t, 3> nonce_limbs = poseidon2_rules::U64Limbs(base + j);
+      for (size_t k = 0; k < 3; ++k) limbs[k][j] = M31::FromCanonical(nonce_limbs[k]);
     }
     for (size_t k = 0; k < 3; ++k) state[kDigestWords + k] = PackedM31::FromArray(limbs[k]);
     Poseidon2PermutePacked(state);

@@ -25,6 +25,15 @@ namespace tensorstark::hash::poseidon2_rules {
 inline constexpr size_t kDigestWords = 8;
 inline constexpr uint32_t kU64LimbBits = 22;
 
+// A u64 as MixU64 takes it: 22-bit limbs, least significant first (the last has 20 bits).
+inline constexpr std::array<uint32_t, 3> U64Limbs(uint64_t n) {
+  constexpr uint64_t kMask = (uint64_t{1} << kU64LimbBits) - 1;
+  std::array<uint32_t, 3> limbs{};
+  for (size_t k = 0; k < 3; ++k)
+    limbs[k] = static_cast<uint32_t>((n >> (kU64LimbBits * k)) & kMask);
+  return limbs;
+}
+
 template <class B>
 using Digest = std::array<typename B::Word, kDigestWords>;
 
@@ -110,6 +119,13 @@ class Transcript {
   }
 
   // A u64 as its three 22-bit limbs, least significant first.
+  // A u64 fixed by the rules' user (a size, a configuration value): its limbs are constants.
+  void MixU64(uint64_t n) {
+    const std::array<uint32_t, 3> limbs = U64Limbs(n);
+    MixU64Limbs(
+        {backend_.Constant(limbs[0]), backend_.Constant(limbs[1]), backend_.Constant(limbs[2])});
+  }
+
   void MixU64Limbs(const std::array<Word, 3>& limbs) {
     Digest<B> block;
     block.fill(backend_.Constant(0));

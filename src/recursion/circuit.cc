@@ -24,4 +24,30 @@ hash::Blake2sHash Circuit::Digest() const {
   return hasher.Finalize();
 }
 
+std::array<size_t, kGateKinds> Circuit::CountByKind() const {
+  std::array<size_t, kGateKinds> counts{};
+  for (const Gate& gate : gates) ++counts[static_cast<size_t>(gate.kind)];
+  return counts;
+}
+
+std::string_view GateKindName(GateKind kind) {
+  switch (kind) {
+    case GateKind::kConstant:
+      return "constant";
+    case GateKind::kGuess:
+      return "guess";
+    case GateKind::kAdd:
+      return "add";
+    case GateKind::kSub:
+      return "sub";
+    case GateKind::kMul:
+      return "mul";
+    case GateKind::kAssertEqual:
+      return "assert_equal";
+    case GateKind::kPoseidon2:
+      return "poseidon2";
+  }
+  return "?";
+}
+
 }  // namespace tensorstark::recursion

@@ -6,6 +6,8 @@
 // never on a proof's values: Circuit::Digest names it.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -26,6 +28,8 @@ enum class GateKind : uint8_t {
   kAssertEqual,  // in[0] = in[1]; no output
   kPoseidon2,    // out[0..16) = the Poseidon2-M31 permutation of in[0..16), every word an M31
 };
+inline constexpr size_t kGateKinds = 7;
+std::string_view GateKindName(GateKind kind);
 
 // What a guessed value may be: any QM31, an M31 (its other three coordinates 0) or a bit (0 or 1).
 enum class ValueType : uint8_t { kQM31, kM31, kBit };
@@ -39,7 +43,7 @@ struct Gate {
   uint32_t n_out = 0;
   field::QM31 constant{};  // kConstant
   // What an assertion checks, for messages ("the Merkle root of tree 1"); not part of the
-  // topology.
+  // topology. A view: the text must outlive the circuit (a string literal).
   std::string_view what{};
 };
 
@@ -51,6 +55,8 @@ struct Circuit {
   // BLAKE2s of every gate's kind, type, operands, outputs and constant: two circuits have the
   // same digest when they have the same topology.
   hash::Blake2sHash Digest() const;
+  // How many gates of each kind (indexed by GateKind).
+  std::array<size_t, kGateKinds> CountByKind() const;
 };
 
 }  // namespace tensorstark::recursion

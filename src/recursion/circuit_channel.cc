@@ -12,6 +12,15 @@ Wire CircuitBackend::Constant(uint32_t v) const {
   return builder->Constant(QM31(M31::FromCanonical(v)));
 }
 
+std::array<Wire, 3> GuessU64Limbs(CircuitBuilder& builder, uint64_t value) {
+  const std::array<uint32_t, 3> limbs = hash::poseidon2_rules::U64Limbs(value);
+  std::array<Wire, 3> wires;
+  for (size_t k = 0; k < 3; ++k) {
+    wires[k] = builder.Guess(ValueType::kM31, QM31(M31::FromCanonical(limbs[k])));
+  }
+  return wires;
+}
+
 std::vector<Wire> CircuitChannel::DrawFelts(size_t n) {
   std::vector<Wire> felts;
   while (felts.size() < n) {

@@ -26,6 +26,10 @@ struct CircuitBackend {
 
 using DigestWires = hash::poseidon2_rules::Digest<CircuitBackend>;
 
+// A u64 from a proof (a proof-of-work nonce) guessed as its MixU64 limbs; CheckProofOfWork
+// range-checks them.
+std::array<Wire, 3> GuessU64Limbs(CircuitBuilder& builder, uint64_t value);
+
 class CircuitChannel {
  public:
   explicit CircuitChannel(CircuitBuilder& builder) : transcript_(CircuitBackend{&builder}) {}
@@ -33,6 +37,8 @@ class CircuitChannel {
   void MixRoot(const DigestWires& root) { transcript_.MixRoot(root); }
   // M31 words: a QM31 contributes its 4 coordinates, as the native MixFelts.
   void MixWords(std::span<const Wire> words) { transcript_.MixWords(words); }
+  // A u64 the circuit fixes (a size, a configuration value): constant limbs.
+  void MixU64(uint64_t value) { transcript_.MixU64(value); }
   // The proof-of-work nonce, or any u64, as 22-bit limbs, least significant first.
   void MixU64Limbs(const std::array<Wire, 3>& limbs) { transcript_.MixU64Limbs(limbs); }
 

@@ -1,4 +1,5 @@
-// Points of the canonic circle domains in a circuit: the point a query's position names, from the
+// Circle points in a circuit: a point doubled or moved by a constant point, and the points of the
+// canonic circle domains: the point a query's position names, from the
 // position's bits, as the native verifier's domain.at(BitReverseIndex(position, log_size)). With
 // i the bit-reversed index, point i of the domain's half coset H is initial + Σ i_k·2^k·step, and
 // i's top bit (the position's lowest) selects the conjugate half: each bit selects a constant
@@ -8,6 +9,7 @@
 #include <cstdint>
 #include <span>
 
+#include "circle/circle_point.h"
 #include "recursion/circuit_builder.h"
 
 namespace tensorstark::recursion {
@@ -15,6 +17,11 @@ namespace tensorstark::recursion {
 struct PointWires {
   Wire x, y;
 };
+
+// 2·p = (2x² - 1, 2xy).
+PointWires Doubled(const PointWires& p);
+// p + c for a constant point c.
+PointWires Plus(const PointWires& p, const circle::CirclePoint<field::M31>& c);
 
 // position_bits: the position's log_size bits, least significant first.
 PointWires CanonicDomainPoint(uint32_t log_size, std::span<const Wire> position_bits);

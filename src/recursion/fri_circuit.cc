@@ -59,25 +59,37 @@ FriCommitWires CommitFri(CircuitChannel& channel, const fri::FriConfig& config,
 FriQueryOpening QueryOpening(const fri::FriSchedule& schedule, const FriOpenedPoseidon2* opened,
                              size_t query) {
   const uint32_t max_log_size = schedule.max_log_size();
+  const size_t n_layers = schedule.inner_layers.size();
+  // What a verification that stopped early did not open stays zero: the circuit then fails at a
+  // check no later than the one the native verifier failed at.
+  const bool complete = opened && opened->first_pairs.size() == schedule.column_log_sizes.size() &&
+                        opened->nodes.size() == n_layers + 1 &&
+                        opened->inner_cosets.size() == n_layers;
   FriQueryOpening opening;
   for (size_t i = 0; i < schedule.column_log_sizes.size(); ++i) {
     const size_t leaf = query >> (max_log_size - schedule.column_log_sizes[i] + 1);
     std::array<QM31, 2>& pair = opening.first_pairs.emplace_back();
-    if (opened) {
-      const std::vector<QM31>& values = opened->first_pairs[i].at(leaf);
-      pair = {values[0], values[1]};
+    if (!complete) continue;
+    const auto it = opened->first_pairs[i].find(leaf);
+    if (it != opened->first_pairs[i].end() && it->second.size() == 2) {
+      pair = {it->second[0], it->second[1]};
     }
   }
-  opening.siblings.push_back(opened ? PathSiblings(opened->nodes[0], max_log_size - 1, query >> 1)
-                                    : std::vector<hash::Poseidon2M31Hash>(max_log_size - 1));
-  for (size_t k = 0; k < schedule.inner_layers.size(); ++k) {
+  opening.siblings.push_back(complete ? PathSiblings(opened->nodes[0], max_log_size - 1, query >> 1)
+                                      : std::vector<hash::Poseidon2M31Hash>(max_log_size - 1));
+  for (size_t k = 0; k < n_layers; ++k) {
     const fri::FriInnerLayer& layer = schedule.inner_layers[k];
     const size_t leaf = query >> (max_log_size - layer.log_size + layer.fold_step);
     const uint32_t leaf_log_size = layer.log_size - layer.fold_step;
-    opening.inner_cosets.push_back(opened ? opened->inner_cosets[k].at(leaf)
-                                          : std::vector<QM31>(size_t{1} << layer.fold_step));
-    opening.siblings.push_back(opened ? PathSiblings(opened->nodes[k + 1], leaf_log_size, leaf)
-                                      : std::vector<hash::Poseidon2M31Hash>(leaf_log_size));
+    std::vector<QM31>& coset = opening.inner_cosets.emplace_back(size_t{1} << layer.fold_step);
+    if (complete) {
+      const auto it = opened->inner_cosets[k].find(leaf);
+      if (it != opened->inner_cosets[k].end() && it->second.size() == coset.size()) {
+        coset = it->second;
+      }
+    }
+    opening.siblings.push_back(complete ? PathSiblings(opened->nodes[k + 1], leaf_log_size, leaf)
+                                        : std::vector<hash::Poseidon2M31Hash>(leaf_log_size));
   }
   return opening;
 }

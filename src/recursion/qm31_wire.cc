@@ -6,9 +6,9 @@ using field::M31;
 using field::QM31;
 
 Wire FromCoordinates(const std::array<Wire, 4>& coordinates) {
-  const QM31 i = QM31::FromU32(0, 1, 0, 0), u = QM31::FromU32(0, 0, 1, 0),
-             iu = QM31::FromU32(0, 0, 0, 1);
-  return coordinates[0] + coordinates[1] * i + coordinates[2] * u + coordinates[3] * iu;
+  constexpr std::array<QM31, 4> kBasis = QM31::Basis();
+  return coordinates[0] + coordinates[1] * kBasis[1] + coordinates[2] * kBasis[2] +
+         coordinates[3] * kBasis[3];
 }
 
 GuessedQM31 GuessQM31(CircuitBuilder& builder, QM31 value) {

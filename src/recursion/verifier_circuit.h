@@ -1,0 +1,91 @@
+// The inner verifier (air/verifier.h) as one circuit: the statement, the four commitments, both
+// proofs of work, the LogUp sum check with the public terms, the composition at the out-of-domain
+// point, and the commitment scheme's openings (every tree's Merkle path, the DEEP quotients with
+// the zero-knowledge masks, FRI) of every query, in the native transcript order. The pieces are
+// the native code over wires (the channel rules, the quotient and fold formulas, the constraint
+// expressions); the order of the steps follows air::Verify, and the tests compare the two on
+// real proofs, accepted and tampered.
+//
+// The circuit is fixed by the inner AIR's verifying key (InnerAir): components, configuration,
+// preprocessed root, statement length and the shapes of the public LogUp terms. A proof only
+// supplies the witness; its shape is checked natively first (InnerAir::CheckShape).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "air/component.h"
+#include "air/errors.h"
+#include "air/layout.h"
+#include "air/proof.h"
+#include "air/relation.h"
+#include "fri/pcs_common.h"
+#include "fri/pcs_verifier.h"
+#include "hash/poseidon2_m31_merkle_hasher.h"
+#include "recursion/circuit_builder.h"
+
+namespace tensorstark::recursion {
+
+using InnerHasher = hash::Poseidon2M31MerkleHasher;
+using InnerProof = air::StarkProof<InnerHasher>;
+using InnerOpened = fri::PcsOpened<InnerHasher>;
+
+class InnerAir {
+ public:
+  // A one-line error if the components do not form an AIR the circuit can verify at `config`
+  // (the recursive profile's constant FRI last layer).
+  static std::variant<InnerAir, std::string> Make(
+      std::span<const air::Component* const> components, const air::ProofConfig& config,
+      const hash::Poseidon2M31Hash& preprocessed_root, size_t n_public_inputs,
+      std::vector<air::PublicLogupTermShape> public_terms);
+
+  // A one-line error if the proof does not have the shape the circuit reads.
+  std::optional<std::string> CheckShape(const InnerProof& proof) const;
+
+  // The native verifier's verdict, with what it opened (the witness of the circuit's openings).
+  std::optional<air::VerificationError> VerifyNatively(const InnerProof& proof,
+                                                       InnerOpened* opened) const;
+
+  const air::ProofConfig& config() const { return config_; }
+  const air::AirLayout& layout() const { return layout_; }
+  size_t n_public_inputs() const { return n_public_inputs_; }
+
+ private:
+  friend class VerifierCircuitBuild;
+  InnerAir() = default;
+
+  std::vector<const air::Component*> components_;  // as given
+  std::vector<std::unique_ptr<air::Component>> blinded_;
+  std::vector<const air::Component*> proved_;  // what the proof is about (blinded in ZK mode)
+  air::ProofConfig config_;
+  hash::Poseidon2M31Hash preprocessed_root_;
+  size_t n_public_inputs_ = 0;
+  std::vector<air::PublicLogupTermShape> public_terms_;
+  air::AirLayout layout_;
+  std::array<std::vector<uint32_t>, 4> eval_log_sizes_;  // per tree, per column
+  std::vector<fri::ColumnGroup> groups_;
+  std::vector<fri::FriMask> masks_;
+  // Each sample's point, as an index into sample_points_: (doublings d, shift index s) for the
+  // point 2^d·p + s of the out-of-domain point p; (0, 0) is p itself.
+  std::array<std::vector<std::vector<size_t>>, 4> sample_point_;  // [tree][column][sample]
+  std::vector<std::pair<uint32_t, uint32_t>> sample_points_;
+};
+
+// The witness: a proof whose shape passed CheckShape, and what VerifyNatively opened.
+struct InnerWitness {
+  const InnerProof* proof = nullptr;
+  const InnerOpened* opened = nullptr;
+};
+
+// Records the verifier circuit of `air` in `builder`: with a witness in a builder with values
+// (the prover's build: builder.failure() names the first check the proof fails), without one in a
+// builder without values (the topology). Returns the wires of the statement's public inputs.
+std::vector<Wire> VerifyInCircuit(CircuitBuilder& builder, const InnerAir& air,
+                                  const InnerWitness* witness);
+
+}  // namespace tensorstark::recursion
