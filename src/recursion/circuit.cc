@@ -46,6 +46,8 @@ std::string_view GateKindName(GateKind kind) {
       return "assert_equal";
     case GateKind::kPoseidon2:
       return "poseidon2";
+    case GateKind::kPublicInput:
+      return "public_input";
   }
   return "?";
 }

@@ -27,8 +27,9 @@ enum class GateKind : uint8_t {
   kMul,          // out = in[0] · in[1]
   kAssertEqual,  // in[0] = in[1]; no output
   kPoseidon2,    // out[0..16) = the Poseidon2-M31 permutation of in[0..16), every word an M31
+  kPublicInput,  // out = the next value of the statement (an M31), which the outer proof states
 };
-inline constexpr size_t kGateKinds = 7;
+inline constexpr size_t kGateKinds = 8;
 std::string_view GateKindName(GateKind kind);
 
 // What a guessed value may be: any QM31, an M31 (its other three coordinates 0) or a bit (0 or 1).

@@ -82,6 +82,13 @@ Wire CircuitBuilder::Guess(ValueType type, QM31 value) {
   return Wire(*this, out);
 }
 
+Wire CircuitBuilder::PublicInput(M31 value) {
+  const WireId out =
+      Append({.kind = GateKind::kPublicInput, .type = ValueType::kM31, .n_out = 1}, {});
+  if (with_values_) values_.push_back(QM31(value));
+  return Wire(*this, out);
+}
+
 std::optional<QM31> CircuitBuilder::ConstantOf(Wire w) const {
   const auto it = constant_values_.find(w.id());
   return it == constant_values_.end() ? std::nullopt : std::optional(it->second);

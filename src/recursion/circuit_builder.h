@@ -71,6 +71,8 @@ class CircuitBuilder {
   // A value the proof supplies; without values, `value` is ignored. A value that is not of its
   // type is a failure of the witness build.
   Wire Guess(ValueType type, field::QM31 value);
+  // The next value of the statement the circuit's proof states (an M31): the outer statement.
+  Wire PublicInput(field::M31 value);
   Wire Add(Wire a, Wire b) { return Binary(GateKind::kAdd, a, b); }
   Wire Sub(Wire a, Wire b) { return Binary(GateKind::kSub, a, b); }
   Wire Mul(Wire a, Wire b) { return Binary(GateKind::kMul, a, b); }
@@ -79,6 +81,8 @@ class CircuitBuilder {
       const std::array<Wire, hash::kPoseidon2Width>& state);
 
   field::QM31 ValueOf(WireId id) const;
+  // Every wire's value (a build with values): the recursion AIR's witness.
+  std::span<const field::QM31> values() const { return values_; }
   // The first gate of the witness build that does not hold, as "gate 12 (what): ...".
   const std::optional<std::string>& failure() const { return failure_; }
   const Circuit& circuit() const { return circuit_; }

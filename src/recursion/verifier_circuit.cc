@@ -207,7 +207,7 @@ class VerifierCircuitBuild {
     if (config.zk) channel_.MixU64(1);
     channel_.MixU64(air_.n_public_inputs_);
     for (size_t i = 0; i < air_.n_public_inputs_; ++i) {
-      public_inputs_.push_back(GuessM31(proof_ ? proof_->public_inputs[i] : M31()));
+      public_inputs_.push_back(builder_.PublicInput(proof_ ? proof_->public_inputs[i] : M31()));
     }
     // PackM31s: zeros to a multiple of 4.
     std::vector<Wire> words = public_inputs_;

@@ -84,7 +84,8 @@ struct InnerWitness {
 
 // Records the verifier circuit of `air` in `builder`: with a witness in a builder with values
 // (the prover's build: builder.failure() names the first check the proof fails), without one in a
-// builder without values (the topology). Returns the wires of the statement's public inputs.
+// builder without values (the topology). The inner statement's values are the circuit's public
+// inputs (CircuitBuilder::PublicInput), in order; returns their wires.
 std::vector<Wire> VerifyInCircuit(CircuitBuilder& builder, const InnerAir& air,
                                   const InnerWitness* witness);
 

@@ -1,0 +1,214 @@
+#include "recursion/recursion_air.h"
+
+#include <algorithm>
+#include <bit>
+#include <cassert>
+#include <string>
+
+#include "air/framework.h"
+#include "air/layout.h"
+#include "circle/bit_reverse.h"
+#include "recursion/gate_components.h"
+#include "recursion/poseidon2_gate_component.h"
+
+namespace tensorstark::recursion {
+namespace {
+
+using field::M31;
+using field::QM31;
+
+M31 Word(uint32_t v) { return M31::FromCanonical(v); }
+
+uint32_t LogRows(size_t rows) {
+  return std::max<uint32_t>(air::kMinComponentLogSize,
+                            static_cast<uint32_t>(std::bit_width(rows > 1 ? rows - 1 : 0)));
+}
+
+}  // namespace
+
+RecursionAir::RecursionAir(const Circuit& circuit) : circuit_(circuit), uses_(circuit.n_wires) {
+  for (WireId w : circuit.operands) ++uses_[w];
+  // The gates of each kind with a component, in circuit order.
+  constexpr std::array<GateKind, 7> kKinds = {
+      GateKind::kConstant, GateKind::kGuess,       GateKind::kAdd,      GateKind::kSub,
+      GateKind::kMul,      GateKind::kAssertEqual, GateKind::kPoseidon2};
+  std::array<std::vector<size_t>, kGateKinds> gates_of_kind;
+  for (size_t g = 0; g < circuit.gates.size(); ++g) {
+    const GateKind kind = circuit.gates[g].kind;
+    if (kind == GateKind::kPublicInput) {
+      public_inputs_.push_back(g);
+    } else {
+      gates_of_kind[static_cast<size_t>(kind)].push_back(g);
+    }
+  }
+
+  uint32_t first_data_column = 0;
+  for (GateKind kind : kKinds) {
+    std::vector<size_t>& gates = gates_of_kind[static_cast<size_t>(kind)];
+    if (gates.empty()) continue;
+    const uint32_t log_size = LogRows(gates.size());
+    const size_t rows = size_t{1} << log_size;
+    auto data = std::make_shared<air::DataColumns>();
+    data->reserve(Poseidon2Gates::kDataColumns);  // column() hands out references into it
+    auto column = [&]() -> std::vector<M31>& { return data->emplace_back(rows); };
+    const std::string name = "recursion_" + std::string(GateKindName(kind));
+    std::unique_ptr<air::Component> component;
+    auto in = [&](size_t g, size_t i) {
+      return Word(circuit.operands[circuit.gates[g].in_begin + i]);
+    };
+    switch (kind) {
+      case GateKind::kConstant: {
+        auto &id = column(), &uses = column();
+        std::array<std::vector<M31>*, 4> c = {&column(), &column(), &column(), &column()};
+        for (size_t r = 0; r < gates.size(); ++r) {
+          const Gate& gate = circuit.gates[gates[r]];
+          id[r] = Word(gate.out);
+          uses[r] = Word(uses_[gate.out]);
+          const std::array<M31, 4> coordinates = gate.constant.ToM31Array();
+          for (size_t k = 0; k < 4; ++k) (*c[k])[r] = coordinates[k];
+        }
+        component = std::make_unique<air::FrameworkComponent<ConstantGates>>(
+            ConstantGates(name, log_size, first_data_column, data));
+        break;
+      }
+      case GateKind::kGuess: {
+        auto &id = column(), &uses = column(), &is_m31 = column(), &is_bit = column();
+        for (size_t r = 0; r < gates.size(); ++r) {
+          const Gate& gate = circuit.gates[gates[r]];
+          id[r] = Word(gate.out);
+          uses[r] = Word(uses_[gate.out]);
+          is_m31[r] = Word(gate.type == ValueType::kM31);
+          is_bit[r] = Word(gate.type == ValueType::kBit);
+        }
+        component = std::make_unique<air::FrameworkComponent<GuessGates>>(
+            GuessGates(name, log_size, first_data_column, data));
+        break;
+      }
+      case GateKind::kAdd:
+      case GateKind::kSub:
+      case GateKind::kMul: {
+        auto &a = column(), &b = column(), &out = column(), &uses = column(), &enabled = column();
+        for (size_t r = 0; r < gates.size(); ++r) {
+          const Gate& gate = circuit.gates[gates[r]];
+          a[r] = in(gates[r], 0);
+          b[r] = in(gates[r], 1);
+          out[r] = Word(gate.out);
+          uses[r] = Word(uses_[gate.out]);
+          enabled[r] = M31::One();
+        }
+        component = std::make_unique<air::FrameworkComponent<ArithmeticGates>>(
+            ArithmeticGates(kind, name, log_size, first_data_column, data));
+        break;
+      }
+      case GateKind::kAssertEqual: {
+        auto &a = column(), &b = column(), &enabled = column();
+        for (size_t r = 0; r < gates.size(); ++r) {
+          a[r] = in(gates[r], 0);
+          b[r] = in(gates[r], 1);
+          enabled[r] = M31::One();
+        }
+        component = std::make_unique<air::FrameworkComponent<AssertEqualGates>>(
+            AssertEqualGates(name, log_size, first_data_column, data));
+        break;
+      }
+      case GateKind::kPoseidon2: {
+        constexpr size_t kWidth = hash::kPoseidon2Width;
+        std::vector<std::vector<M31>*> inputs, outputs, uses;
+        for (size_t i = 0; i < kWidth; ++i) inputs.push_back(&column());
+        for (size_t i = 0; i < kWidth; ++i) outputs.push_back(&column());
+        for (size_t i = 0; i < kWidth; ++i) uses.push_back(&column());
+        std::vector<M31>& enabled = column();
+        for (size_t r = 0; r < gates.size(); ++r) {
+          const Gate& gate = circuit.gates[gates[r]];
+          for (size_t i = 0; i < kWidth; ++i) {
+            (*inputs[i])[r] = in(gates[r], i);
+            (*outputs[i])[r] = Word(gate.out + static_cast<uint32_t>(i));
+            (*uses[i])[r] = Word(uses_[gate.out + i]);
+          }
+          enabled[r] = M31::One();
+        }
+        component = std::make_unique<air::FrameworkComponent<Poseidon2Gates>>(
+            Poseidon2Gates(name, log_size, first_data_column, data));
+        break;
+      }
+      case GateKind::kPublicInput:
+        break;
+    }
+    first_data_column += static_cast<uint32_t>(data->size());
+    parts_.push_back({std::move(component), kind, std::move(gates)});
+  }
+}
+
+std::vector<const air::Component*> RecursionAir::components() const {
+  std::vector<const air::Component*> components;
+  for (const Part& part : parts_) components.push_back(part.component.get());
+  return components;
+}
+
+std::vector<air::PublicLogupTermShape> RecursionAir::PublicTermShapes() const {
+  std::vector<air::PublicLogupTermShape> shapes;
+  for (size_t i = 0; i < public_inputs_.size(); ++i) {
+    const WireId id = circuit_.gates[public_inputs_[i]].out;
+    shapes.push_back({WireRelation().name,
+                      {Word(id), air::PublicInputRef{i}, M31(), M31(), M31()},
+                      Word(uses_[id])});
+  }
+  return shapes;
+}
+
+RecursionAir::Witness RecursionAir::GenerateWitness(std::span<const QM31> wire_values) const {
+  assert(wire_values.size() == circuit_.n_wires);
+  Witness witness;
+  for (size_t g : public_inputs_) {
+    witness.public_inputs.push_back(wire_values[circuit_.gates[g].out].c0.a);
+  }
+  for (const Part& part : parts_) {
+    const size_t rows = size_t{1} << part.component->log_size();
+    std::vector<std::vector<M31>>& trace = witness.traces.emplace_back();
+    auto put_qm31 = [&](size_t column, size_t r, QM31 v) {
+      const std::array<M31, 4> coordinates = v.ToM31Array();
+      for (size_t k = 0; k < 4; ++k) trace[column + k][r] = coordinates[k];
+    };
+    auto in = [&](const Gate& gate, size_t i) {
+      return wire_values[circuit_.operands[gate.in_begin + i]];
+    };
+    if (part.kind == GateKind::kPoseidon2) {
+      trace.assign(kPoseidon2GateColumns, std::vector<M31>(rows));
+      for (size_t r = 0; r < rows; ++r) {
+        hash::Poseidon2State input{};
+        if (r < part.gates.size()) {
+          const Gate& gate = circuit_.gates[part.gates[r]];
+          for (size_t i = 0; i < input.size(); ++i) input[i] = in(gate, i).c0.a;
+        }
+        const std::vector<M31> row = Poseidon2GateRow(input);
+        for (size_t c = 0; c < row.size(); ++c) trace[c][r] = row[c];
+      }
+      continue;
+    }
+    const size_t n_values =
+        part.kind == GateKind::kAdd || part.kind == GateKind::kSub || part.kind == GateKind::kMul
+            ? 3
+            : 1;
+    trace.assign(4 * n_values, std::vector<M31>(rows));
+    for (size_t r = 0; r < part.gates.size(); ++r) {
+      const Gate& gate = circuit_.gates[part.gates[r]];
+      if (n_values == 3) {
+        put_qm31(0, r, in(gate, 0));
+        put_qm31(4, r, in(gate, 1));
+        put_qm31(8, r, wire_values[gate.out]);
+      } else {
+        // An assertion's value is that of its first operand; the relation checks the second.
+        put_qm31(0, r, part.kind == GateKind::kAssertEqual ? in(gate, 0) : wire_values[gate.out]);
+      }
+    }
+  }
+  // Rows in coset order, as the data columns; traces are stored bit-reversed (air/component.h).
+  for (auto& trace : witness.traces) {
+    for (std::vector<M31>& column : trace) {
+      circle::BitReverseCosetToCircleDomainOrder(std::span<M31>(column));
+    }
+  }
+  return witness;
+}
+
+}  // namespace tensorstark::recursion

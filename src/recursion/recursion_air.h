@@ -1,0 +1,51 @@
+// The recursion AIR of a circuit (docs/recursion.md): one component per gate kind with a row per
+// gate (gate_components.h, poseidon2_gate_component.h), the circuit's wiring and constants as
+// their data columns, so the AIR's preprocessed root commits to the circuit; the wires' values
+// are the witness. The circuit's public inputs are the AIR's statement: the outer verifier writes
+// their (id, value) to the wire relation from it (PublicTermShapes), as a model's verifier does
+// for its public inputs.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "air/component.h"
+#include "air/relation.h"
+#include "field/m31.h"
+#include "field/qm31.h"
+#include "recursion/circuit.h"
+
+namespace tensorstark::recursion {
+
+class RecursionAir {
+ public:
+  explicit RecursionAir(const Circuit& circuit);
+
+  std::vector<const air::Component*> components() const;
+  size_t n_public_inputs() const { return public_inputs_.size(); }
+  // The public inputs' writes to the wire relation, as functions of the statement.
+  std::vector<air::PublicLogupTermShape> PublicTermShapes() const;
+
+  struct Witness {
+    std::vector<std::vector<std::vector<field::M31>>> traces;  // [component][column][row]
+    std::vector<field::M31> public_inputs;
+  };
+  // The traces of the circuit's wire values (CircuitBuilder::values() of a build with values).
+  Witness GenerateWitness(std::span<const field::QM31> wire_values) const;
+
+ private:
+  struct Part {
+    std::unique_ptr<air::Component> component;
+    GateKind kind;
+    std::vector<size_t> gates;  // the circuit's gates, one per row
+  };
+
+  Circuit circuit_;
+  std::vector<uint32_t> uses_;         // per wire: the gates that read it
+  std::vector<size_t> public_inputs_;  // the public-input gates, in order
+  std::vector<Part> parts_;
+};
+
+}  // namespace tensorstark::recursion

@@ -1,0 +1,146 @@
+#include "recursion/recursion_air.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "air/profiles.h"
+#include "air/prover.h"
+#include "air/setup.h"
+#include "air/verifier.h"
+#include "hash/blake2s_channel.h"
+#include "hash/blake2s_merkle_hasher.h"
+#include "recursion/gate_components.h"
+#include "recursion/qm31_wire.h"
+#include "recursion/verifier_circuit.h"
+#include "soundness/soundness_util.h"
+#include "test_util.h"
+
+namespace tensorstark::recursion {
+namespace {
+
+using field::M31;
+using field::QM31;
+using Channel = hash::Blake2sChannel;
+using Hasher = hash::Blake2sMerkleHasher;
+using OuterProof = air::StarkProof<Hasher>;
+
+TEST_CASE("QM31 arithmetic on coordinates is QM31 arithmetic") {
+  testing::Rng rng(5);
+  for (int i = 0; i < 100; ++i) {
+    const QM31 x = rng.QM31(), y = rng.QM31();
+    for (const auto& [kind, expected] :
+         {std::pair{GateKind::kAdd, x + y}, {GateKind::kSub, x - y}, {GateKind::kMul, x * y}}) {
+      const std::array<M31, 4> got = ApplyOnCoordinates<M31>(kind, x.ToM31Array(), y.ToM31Array());
+      CHECK(QM31::FromM31Array(got) == expected);
+    }
+  }
+}
+
+// The outer proof of a circuit's witness: the recursion AIR proved and verified against the
+// circuit's key, its statement the circuit's public inputs. A cheating prover may state other
+// public inputs (`stated_change` added to the first) or skip its self-check.
+struct Outer {
+  std::optional<air::ProvingError> proving_error;
+  std::optional<air::VerificationError> verification_error;
+  std::vector<M31> statement;
+};
+Outer ProveAndVerify(const Circuit& circuit, std::span<const QM31> values,
+                     M31 stated_change = M31(), bool check_constraints = true) {
+  const RecursionAir recursion(circuit);
+  RecursionAir::Witness witness = recursion.GenerateWitness(values);
+  if (!witness.public_inputs.empty()) witness.public_inputs[0] += stated_change;
+  const air::ProofConfig config = air::ProfileConfig(air::Profile::kTest);
+  air::ProveOptions options;
+  options.n_public_inputs = recursion.n_public_inputs();
+  options.check_constraints = check_constraints;
+  auto proof_or_error = air::Prove<Channel, Hasher>(
+      config, recursion.components(), std::move(witness.traces), witness.public_inputs, options);
+  Outer outer;
+  if (auto* error = std::get_if<air::ProvingError>(&proof_or_error)) {
+    outer.proving_error = *error;
+    return outer;
+  }
+  const OuterProof& proof = std::get<OuterProof>(proof_or_error);
+  outer.statement = proof.public_inputs;
+  auto key = air::Setup<Hasher>(recursion.components(), config);
+  REQUIRE(std::holds_alternative<air::VerifyingKey<Hasher>>(key));
+  outer.verification_error = air::Verify<Channel, Hasher>(
+      recursion.components(), proof, std::get<air::VerifyingKey<Hasher>>(key), 0,
+      air::InstantiatePublicTerms(recursion.PublicTermShapes(), proof.public_inputs),
+      recursion.n_public_inputs());
+  return outer;
+}
+
+TEST_CASE("the recursion AIR proves a circuit of every gate kind; its statement is the circuit's") {
+  CircuitBuilder builder(true);
+  const Wire p = builder.PublicInput(M31::FromCanonical(7));
+  const Wire g = builder.Guess(ValueType::kQM31, QM31::FromU32(1, 2, 3, 4));
+  const Wire m = builder.Guess(ValueType::kM31, QM31(M31::FromCanonical(9)));
+  const Wire bit = builder.Guess(ValueType::kBit, QM31::One());
+  const Wire product = (g + p) * (m - bit) * QM31::FromU32(5, 6, 7, 8);
+  const Wire inverse = InverseOf(product, "an inverse");
+  std::array<Wire, hash::kPoseidon2Width> state;
+  for (size_t i = 0; i < state.size(); ++i) {
+    state[i] = i == 0 ? p : builder.Guess(ValueType::kM31, QM31(M31::FromCanonical(i)));
+  }
+  state = builder.Poseidon2(builder.Poseidon2(state));
+  builder.AssertEqual(state[3] + m, m + state[3], "addition commutes");
+  builder.AssertEqual(product * inverse, builder.Constant(QM31::One()), "again");
+  REQUIRE(!builder.failure());
+
+  const Outer outer = ProveAndVerify(builder.circuit(), builder.values());
+  REQUIRE(!outer.proving_error);
+  CHECK_MESSAGE(!outer.verification_error, air::ToString(*outer.verification_error));
+  CHECK(outer.statement == std::vector<M31>{M31::FromCanonical(7)});
+
+  // A statement other than the circuit's public input: the wire relation's sums do not cancel.
+  const Outer lying = ProveAndVerify(builder.circuit(), builder.values(), M31::One());
+  REQUIRE(lying.verification_error);
+  CHECK(lying.verification_error->kind == air::VerificationError::Kind::kClaimedSumsNotZero);
+
+  // A wire value that breaks its gate (the product's): the prover's self-check refuses it, and
+  // without the self-check the proof does not verify.
+  std::vector<QM31> values(builder.values().begin(), builder.values().end());
+  values[product.id()] += QM31::One();
+  CHECK(ProveAndVerify(builder.circuit(), values).proving_error);
+  CHECK(ProveAndVerify(builder.circuit(), values, M31(), false).verification_error);
+}
+
+TEST_CASE("a witness that fails an assertion does not verify") {
+  CircuitBuilder builder(true);
+  const Wire a = builder.Guess(ValueType::kM31, QM31(M31::FromCanonical(3)));
+  const Wire b = builder.Guess(ValueType::kM31, QM31(M31::FromCanonical(4)));
+  builder.AssertEqual(a * b, builder.Constant(QM31(M31::FromCanonical(13))), "3 · 4 = 13");
+  REQUIRE(builder.failure());
+  const Outer outer = ProveAndVerify(builder.circuit(), builder.values());
+  REQUIRE(outer.verification_error);
+  CHECK(outer.verification_error->kind == air::VerificationError::Kind::kClaimedSumsNotZero);
+}
+
+TEST_CASE("the outer proof of an inner proof: the verifier circuit of wide Fibonacci, proved") {
+  soundness::Air inner_air = soundness::WideFibAir();
+  const air::ProofConfig config = air::ProfileConfig(air::Profile::kRecursive);
+  const InnerProof inner = soundness::ProveOrFail<soundness::Poseidon2M31>(
+      config, inner_air.Pointers(), inner_air.traces, inner_air.public_inputs);
+  const auto vk = soundness::KeyFor<soundness::Poseidon2M31>(inner_air.Pointers(), config);
+  auto made = InnerAir::Make(inner_air.Pointers(), config, vk.preprocessed_root,
+                             inner_air.public_inputs.size(), {});
+  REQUIRE(std::holds_alternative<InnerAir>(made));
+  const InnerAir& key = std::get<InnerAir>(made);
+  InnerOpened opened;
+  REQUIRE(!key.VerifyNatively(inner, &opened));
+  CircuitBuilder builder(true);
+  const InnerWitness witness{&inner, &opened};
+  VerifyInCircuit(builder, key, &witness);
+  REQUIRE(!builder.failure());
+
+  const Outer outer = ProveAndVerify(builder.circuit(), builder.values());
+  REQUIRE(!outer.proving_error);
+  CHECK_MESSAGE(!outer.verification_error, air::ToString(*outer.verification_error));
+  CHECK(outer.statement == inner.public_inputs);
+}
+
+}  // namespace
+}  // namespace tensorstark::recursion
