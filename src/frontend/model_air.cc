@@ -832,6 +832,35 @@ std::vector<air::PublicLogupTerm> ModelAir::PublicTerms(std::span<const M31> pub
   return air::InstantiatePublicTerms(PublicTermShapes(), public_inputs);
 }
 
+std::optional<air::VerificationError> CheckModelStatement(const ModelAir& air,
+                                                          const ModelCommitment& commitment,
+                                                          bool zero_knowledge,
+                                                          std::span<const M31> statement) {
+  using Kind = air::VerificationError::Kind;
+  if (air.RequiresZeroKnowledge() && !zero_knowledge) {
+    return air::VerificationError{
+        Kind::kNotZeroKnowledge,
+        "the model has committed or private parts, which only a zero-knowledge proof hides: "
+        "this proof is not one"};
+  }
+  if (statement.size() != air.n_public_inputs()) {
+    return air::VerificationError{Kind::kShapeMismatch,
+                                  fmt::format("the proof states {} values, the model's statement "
+                                              "has {}",
+                                              statement.size(), air.n_public_inputs())};
+  }
+  const ModelCommitment stated = ModelAir::StatedCommitment(statement);
+  if (stated != commitment) {
+    return air::VerificationError{Kind::kStatementMismatch,
+                                  fmt::format("the proof is for model {}, not this model ({})",
+                                              ToHex(stated), ToHex(commitment))};
+  }
+  if (auto error = air.CheckInputs(statement)) {
+    return air::VerificationError{Kind::kStatementMismatch, *error};
+  }
+  return std::nullopt;
+}
+
 std::vector<ModelAir::StatedTensor> ModelAir::Statement(std::span<const M31> public_inputs) const {
   assert(public_inputs.size() == n_public_inputs());
   std::vector<StatedTensor> stated;

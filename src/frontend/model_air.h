@@ -165,35 +165,25 @@ std::variant<ModelKey<H>, std::string> SetupModel(const ModelAir& air,
   return ModelKey<H>{std::move(proving_key), commitment};
 }
 
+// The model-level checks of a statement, before any STARK: a proof of a model with hidden parts
+// must be zero-knowledge, and the statement must have the model's length, name the model's
+// commitment and hold inputs in the model's ranges. Shared by the model's proofs and their
+// compressed (outer) proofs, whose statement is the same.
+std::optional<air::VerificationError> CheckModelStatement(const ModelAir& air,
+                                                          const ModelCommitment& commitment,
+                                                          bool zero_knowledge,
+                                                          std::span<const field::M31> statement);
+
 // A proof of the model, against its key under the proof's configuration (SetupModel): the
-// statement's length and commitment, then the STARK with the public LogUp terms of the inputs and
+// statement (CheckModelStatement), then the STARK with the public LogUp terms of the inputs and
 // outputs.
 template <hash::Channel C, hash::MerkleLayerHasher H>
 std::optional<air::VerificationError> VerifyModelProof(const ModelAir& air,
                                                        const air::StarkProof<H>& proof,
                                                        const ModelKey<H>& key,
                                                        uint32_t min_security_bits) {
-  using Kind = air::VerificationError::Kind;
-  if (air.RequiresZeroKnowledge() && !proof.config.zk) {
-    return air::VerificationError{
-        Kind::kNotZeroKnowledge,
-        "the model has committed or private parts, which only a zero-knowledge proof hides: "
-        "this proof is not one"};
-  }
-  if (proof.public_inputs.size() != air.n_public_inputs()) {
-    return air::VerificationError{
-        Kind::kShapeMismatch,
-        fmt::format("the proof states {} values, the model's statement has {}",
-                    proof.public_inputs.size(), air.n_public_inputs())};
-  }
-  const ModelCommitment stated = ModelAir::StatedCommitment(proof.public_inputs);
-  if (stated != key.commitment) {
-    return air::VerificationError{Kind::kStatementMismatch,
-                                  fmt::format("the proof is for model {}, not this model ({})",
-                                              ToHex(stated), ToHex(key.commitment))};
-  }
-  if (auto error = air.CheckInputs(proof.public_inputs)) {
-    return air::VerificationError{Kind::kStatementMismatch, *error};
+  if (auto error = CheckModelStatement(air, key.commitment, proof.config.zk, proof.public_inputs)) {
+    return error;
   }
   const std::vector<air::PublicLogupTerm> terms = air.PublicTerms(proof.public_inputs);
   return air::Verify<C, H>(air.components(), proof, key.key.verifying_key, min_security_bits, terms,
