@@ -7,6 +7,7 @@
 #include "cli/bench_command.h"
 #include "cli/cairo_gen_command.h"
 #include "cli/calldata_command.h"
+#include "cli/compress_command.h"
 #include "cli/inspect_command.h"
 #include "cli/model_commands.h"
 #include "cli/prove_command.h"
@@ -23,6 +24,8 @@ commands:
   run         run a compiled model on an input, next to float inference (tensorstark run --help)
   prove       prove that a compiled model produced its outputs from an input (... prove --help)
   verify      check a proof against a compiled model (tensorstark verify --help)
+  compress    prove that the verifier accepts a proof, in one fixed AIR: a compressed proof
+              of the same statement (tensorstark compress --help)
   bench       prove and verify an example AIR and report time, size, memory and security
               (tensorstark bench --help)
   inspect     print a proof file as JSON, with what it makes public given its model
@@ -71,6 +74,9 @@ int main(int argc, char** argv) {
   }
   if (command == "prove") {
     return tensorstark::cli::RunProveCommand(std::span<char* const>(argv + 2, argc - 2));
+  }
+  if (command == "compress") {
+    return tensorstark::cli::RunCompressCommand(std::span<char* const>(argv + 2, argc - 2));
   }
   if (command == "verify") {
     return tensorstark::cli::RunVerifyCommand(std::span<char* const>(argv + 2, argc - 2));

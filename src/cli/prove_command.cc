@@ -18,12 +18,15 @@
 #include "air/proof_io.h"
 #include "air/prover.h"
 #include "cli/command_args.h"
+#include "cli/compress_command.h"
 #include "cli/hash_family.h"
+#include "cli/phase_progress.h"
 #include "cli/statement_output.h"
 #include "cli/step_progress.h"
 #include "cli/timing.h"
 #include "field/felt252.h"
 #include "frontend/compile.h"
+#include "frontend/compressed_proof_file.h"
 #include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
 #include "frontend/input_file.h"
@@ -70,7 +73,7 @@ constexpr std::string_view kVerifyUsage =
     R"(usage: tensorstark verify MODEL.tsm PROOF.bin [--min-security-bits B] [--class-hash H]
 
 Checks that the proof shows the compiled model producing the outputs it states from the inputs it
-states. Prints "valid" and what the proof states of the outputs and of the committed or private
+states. PROOF.bin may be a proof from `prove` or a compressed proof from `compress`. Prints "valid" and what the proof states of the outputs and of the committed or private
 tensors (exit 0), or "invalid" and the reason (exit 1). MODEL.tsm is the verifying model compile
 wrote (MODEL.verifying.tsm when the weights are private) or the model itself.
 
@@ -87,50 +90,15 @@ options:
                           public, as tensorstark inspect PROOF.bin MODEL.tsm prints it)
 )";
 
-// Phase times, printed on stderr as they finish unless quiet (--json collects them instead); on a
-// terminal a bar under them shows how far the proof is.
-class Progress {
- public:
-  explicit Progress(bool quiet) : quiet_(quiet), terminal_(!quiet && isatty(STDERR_FILENO)) {}
-
-  void Phase(const std::string& name, double ms) {
-    phases_.emplace_back(name, ms);
-    if (quiet_) return;
-    if (terminal_) fmt::print(stderr, "\r\033[K");  // the bar's line
-    fmt::print(stderr, "  {:<26} {:9.1f} ms\n", name, ms);
-    if (terminal_) {
-      const size_t done = std::min(phases_.size(), kExpectedPhases);
-      fmt::print(stderr, "  [{:<30}] {}/{}", std::string(done * 30 / kExpectedPhases, '#'), done,
-                 kExpectedPhases);
-    }
-  }
-  void Phase(const std::string& name, std::chrono::steady_clock::time_point& start) {
-    Phase(name, MillisecondsSince(start));
-    start = std::chrono::steady_clock::now();
-  }
-  void Done() const {
-    if (terminal_) fmt::print(stderr, "\r\033[K");
-  }
-  nlohmann::json ToJson() const {
-    nlohmann::json phases = nlohmann::json::array();
-    for (const auto& [name, ms] : phases_) phases.push_back({{"phase", name}, {"ms", ms}});
-    return phases;
-  }
-
- private:
-  // The command's own 4 phases and the prover's (setup, 3 commitments, 4 for the PCS, grinding,
-  // decommitment, self-check, freeing memory).
-  static constexpr size_t kExpectedPhases = 16;
-  bool quiet_;
-  bool terminal_;
-  std::vector<std::pair<std::string, double>> phases_;
-};
+// The command's own 4 phases and the prover's (setup, 3 commitments, 4 for the PCS, grinding,
+// decommitment, self-check, freeing memory).
+constexpr size_t kProvePhases = 16;
 
 template <class C, class H>
 int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend::Tensor>& input,
               const air::ProofConfig& config, size_t n_query_batches, const Options& options) {
   const bool json = options.Has("json");
-  Progress progress(json);
+  PhaseProgress progress(json, kProvePhases);
   auto start = std::chrono::steady_clock::now();
   const auto total_start = start;
   const frontend::QuantizedRun run = frontend::RunQuantized(model, input);
@@ -342,13 +310,16 @@ int RunVerifyCommand(std::span<char* const> args) {
   try {
     const frontend::QuantizedModel model = frontend::LoadQuantizedModel(command.positional[0]);
     const std::vector<uint8_t> bytes = ReadProofFile(command.positional[1]);
+    const auto bits = static_cast<uint32_t>(std::get<uint64_t>(min_bits));
+    const bool json = command.options.Has("json");
+    if (frontend::IsCompressedProof(bytes)) {
+      return VerifyCompressedProofFile(model, bytes, bits, json);
+    }
     auto hash = air::PeekProofHash(bytes);
     if (auto* error = std::get_if<air::ProofParseError>(&hash)) {
       fmt::print("invalid: the proof does not parse: {}\n", error->message);
       return 1;
     }
-    const auto bits = static_cast<uint32_t>(std::get<uint64_t>(min_bits));
-    const bool json = command.options.Has("json");
     return WithHashFamily(std::get<air::HashId>(hash), [&]<class C, class H>() {
       return VerifyWith<C, H>(model, bytes, bits, json, verifier_class);
     });

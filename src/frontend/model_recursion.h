@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -87,6 +88,17 @@ template <hash::Channel C, hash::MerkleLayerHasher H>
 std::variant<air::StarkProof<H>, std::string> CompressProof(
     const CompressedKey<H>& key, const air::StarkProof<InnerHasher>& inner,
     air::ProveOptions options = {}) {
+  // Its own phases join the outer prover's in options.timings.
+  auto start = std::chrono::steady_clock::now();
+  auto end_phase = [&](const char* name) {
+    const auto now = std::chrono::steady_clock::now();
+    if (air::ProveTimings* timings = options.timings) {
+      const double ms = std::chrono::duration<double, std::milli>(now - start).count();
+      timings->phases_ms.emplace_back(name, ms);
+      if (timings->on_phase) timings->on_phase(name, ms);
+    }
+    start = now;
+  };
   if (auto error = key.inner_air->CheckShape(inner)) {
     return "the inner proof cannot be compressed: " + *error;
   }
@@ -94,6 +106,7 @@ std::variant<air::StarkProof<H>, std::string> CompressProof(
   if (auto rejection = key.inner_air->VerifyNatively(inner, &opened)) {
     return "the inner proof is invalid: " + air::ToString(*rejection);
   }
+  end_phase("verify inner proof");
   recursion::CircuitBuilder builder(true);
   const recursion::InnerWitness witness{&inner, &opened};
   recursion::VerifyInCircuit(builder, *key.inner_air, &witness);
@@ -101,7 +114,9 @@ std::variant<air::StarkProof<H>, std::string> CompressProof(
     return "the verifier circuit rejects an inner proof the native verifier accepts (a bug): " +
            *failure;
   }
+  end_phase("verifier circuit");
   recursion::RecursionAir::Witness outer_witness = key.recursion->GenerateWitness(builder.values());
+  end_phase("recursion trace");
   options.n_public_inputs = key.recursion->n_public_inputs();
   auto proof = air::Prove<C, H>(key.outer_config, key.recursion->components(),
                                 std::move(outer_witness.traces),
