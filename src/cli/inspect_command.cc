@@ -15,6 +15,7 @@
 #include "cli/command_args.h"
 #include "cli/hash_family.h"
 #include "cli/statement_output.h"
+#include "frontend/compressed_proof_file.h"
 #include "frontend/frontend_error.h"
 #include "frontend/model_air.h"
 #include "frontend/quantized_model.h"
@@ -30,14 +31,18 @@ section. With the compiled model the proof is of, also what the proof makes publ
 the model commitment, and for each model input and output its visibility and what the statement
 holds of it (its values, its Poseidon2 digest, or nothing); and the weights' visibility: public
 (the model commitment binds them) or private (it binds their Poseidon2 digest, printed). MODEL.tsm
-may be the verifying model compile writes for private weights.
+may be the verifying model compile writes for private weights. A compressed proof (compress) is
+printed as its outer proof, with "compressed": true.
 )";
 
 // The proof as JSON, with what it makes public if the model is given (a one-line error if the
 // proof is not of a model like it).
+// A compressed proof's outer proof is printed so, with "compressed" and the inner proof's zero
+// knowledge (`compressed_inner_zk`) beside it.
 template <class H>
 int PrintProof(std::span<const uint8_t> bytes, const std::string& path,
-               const std::optional<frontend::QuantizedModel>& model) {
+               const std::optional<frontend::QuantizedModel>& model,
+               std::optional<bool> compressed_inner_zk) {
   auto parsed = air::ParseProof<H>(bytes);
   if (const auto* error = std::get_if<air::ProofParseError>(&parsed)) {
     fmt::print(stderr, "tensorstark inspect: {}: {}\n", path, error->message);
@@ -45,6 +50,10 @@ int PrintProof(std::span<const uint8_t> bytes, const std::string& path,
   }
   const air::StarkProof<H>& proof = std::get<air::StarkProof<H>>(parsed);
   nlohmann::json json = air::ProofToJson(proof);
+  if (compressed_inner_zk) {
+    json["compressed"] = true;
+    json["inner_zero_knowledge"] = *compressed_inner_zk;
+  }
   if (model) {
     const frontend::ModelAir air(*model);
     if (proof.public_inputs.size() != air.n_public_inputs()) {
@@ -88,13 +97,25 @@ int RunInspectCommand(std::span<char* const> args) {
     fmt::print(stderr, "tensorstark inspect: {}\n", e.what());
     return 1;
   }
-  auto hash = air::PeekProofHash(bytes);
+  std::span<const uint8_t> proof_bytes = bytes;
+  std::optional<bool> compressed_inner_zk;
+  if (frontend::IsCompressedProof(bytes)) {
+    auto file = frontend::ReadCompressedProof(bytes);
+    if (const auto* error = std::get_if<std::string>(&file)) {
+      fmt::print(stderr, "tensorstark inspect: {}: {}\n", path, *error);
+      return 1;
+    }
+    proof_bytes = std::get<frontend::CompressedProofFile>(file).outer;
+    compressed_inner_zk = std::get<frontend::CompressedProofFile>(file).inner_zk;
+  }
+  auto hash = air::PeekProofHash(proof_bytes);
   if (const auto* error = std::get_if<air::ProofParseError>(&hash)) {
     fmt::print(stderr, "tensorstark inspect: {}: {}\n", path, error->message);
     return 1;
   }
-  return WithHashFamily(std::get<air::HashId>(hash),
-                        [&]<class C, class H>() { return PrintProof<H>(bytes, path, model); });
+  return WithHashFamily(std::get<air::HashId>(hash), [&]<class C, class H>() {
+    return PrintProof<H>(proof_bytes, path, model, compressed_inner_zk);
+  });
 }
 
 }  // namespace tensorstark::cli

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Compressed proofs through the CLI: an inner proof of tiny_mlp (compile's defaults: private input
+# and weights, zero knowledge) with the recursive profile, compressed (outer profile test, for
+# speed), verifies against the verifying model and states what the inner proof states; inspect
+# prints it; a flipped byte, another model, a proof of another profile, an invalid inner proof and
+# malformed files are refused with a one-line reason.
+# usage: compress_commands_test.sh TENSORSTARK EXAMPLES_DIR
+set -euo pipefail
+ts=$1
+examples=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+tiny=$examples/tiny_mlp
+
+fail() { echo "FAIL: $*"; exit 1; }
+# expect_error CODE SUBSTRING COMMAND...: the command exits with CODE, naming SUBSTRING.
+expect_error() {
+  local code=$1 text=$2; shift 2
+  local status=0
+  "$@" >"$work/out" 2>"$work/err" || status=$?
+  [ "$status" = "$code" ] || fail "$* exited $status, expected $code: $(cat "$work/err")"
+  grep -q -- "$text" "$work/err" "$work/out" || fail "$* did not say '$text': $(cat "$work/err" "$work/out")"
+}
+
+"$ts" compile "$tiny/model.onnx" -o "$work/tiny.tsm" --calibration "$tiny/calibration.json" >/dev/null
+"$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/inner.bin" --profile recursive \
+  >/dev/null 2>&1
+"$ts" verify "$work/tiny.verifying.tsm" "$work/inner.bin" | tail -n +2 >"$work/inner_statement.txt"
+"$ts" compress "$work/tiny.tsm" "$work/inner.bin" -o "$work/outer.bin" --profile test \
+  >"$work/compress.txt" 2>"$work/compress_err.txt"
+grep -q "^wrote $work/outer.bin" "$work/compress.txt" || fail "compress: $(cat "$work/compress.txt")"
+grep -q "verifier circuit" "$work/compress_err.txt" || fail "compress printed no phases"
+"$ts" verify "$work/tiny.verifying.tsm" "$work/outer.bin" --min-security-bits 0 >"$work/verify.txt"
+head -1 "$work/verify.txt" | grep -q "^valid (compressed" || fail "$(cat "$work/verify.txt")"
+tail -n +2 "$work/verify.txt" | cmp -s - "$work/inner_statement.txt" \
+  || fail "the compressed proof states other facts than the inner one"
+"$ts" inspect "$work/outer.bin" "$work/tiny.verifying.tsm" \
+  | python3 -c "import json,sys; d=json.load(sys.stdin); assert d['compressed'] and d['inner_zero_knowledge'] and 'public' in d" \
+  || fail "inspect of a compressed proof"
+"$ts" compress "$work/tiny.tsm" "$work/inner.bin" -o "$work/outer2.bin" --profile test --json \
+  | python3 -c "import json,sys; d=json.load(sys.stdin); assert d['circuit_gates'] > 0 and d['components']" \
+  || fail "compress --json"
+
+# A flipped byte of the outer proof.
+cp "$work/outer.bin" "$work/tampered.bin"
+size=$(stat -c %s "$work/outer.bin")
+printf '\x5a' | dd of="$work/tampered.bin" bs=1 seek=$((size / 2)) conv=notrunc status=none
+cmp -s "$work/outer.bin" "$work/tampered.bin" && fail "the byte did not change"
+expect_error 1 "invalid" "$ts" verify "$work/tiny.verifying.tsm" "$work/tampered.bin" --min-security-bits 0
+# Another model (everything public): another commitment, another circuit.
+"$ts" compile "$tiny/model.onnx" -o "$work/public.tsm" --calibration "$tiny/calibration.json" \
+  --visibility input=public,weights=public >/dev/null
+expect_error 1 "invalid" "$ts" verify "$work/public.tsm" "$work/outer.bin" --min-security-bits 0
+# The test profile's outer proof is below the default security floor.
+expect_error 1 "at least 96 required" "$ts" verify "$work/tiny.verifying.tsm" "$work/outer.bin"
+# Malformed files.
+head -c 10 "$work/outer.bin" >"$work/short.bin"
+expect_error 1 "truncated compressed proof" "$ts" verify "$work/tiny.verifying.tsm" "$work/short.bin"
+head -c 2000 "$work/outer.bin" >"$work/cut.bin"
+expect_error 1 "the outer proof does not parse" "$ts" verify "$work/tiny.verifying.tsm" "$work/cut.bin"
+
+# What compress refuses: a proof of another profile, an invalid inner proof, bad usage.
+"$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/fast.bin" >/dev/null 2>&1
+expect_error 1 "compress takes proofs made with --profile recursive" \
+  "$ts" compress "$work/tiny.tsm" "$work/fast.bin" -o "$work/x.bin"
+"$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/recursive_hash.bin" \
+  --profile fast --hash poseidon2 >/dev/null 2>&1
+expect_error 1 "was not made with --profile recursive" \
+  "$ts" compress "$work/tiny.tsm" "$work/recursive_hash.bin" -o "$work/x.bin"
+cp "$work/inner.bin" "$work/bad_inner.bin"
+size=$(stat -c %s "$work/inner.bin")
+printf '\x5a' | dd of="$work/bad_inner.bin" bs=1 seek=$((size / 2)) conv=notrunc status=none
+expect_error 1 "the inner proof is invalid" "$ts" compress "$work/tiny.tsm" "$work/bad_inner.bin" -o "$work/x.bin"
+[ -e "$work/x.bin" ] && fail "compress wrote a file for a refused proof"
+expect_error 2 "-o FILE is required" "$ts" compress "$work/tiny.tsm" "$work/inner.bin"
+expect_error 2 "--profile must be" "$ts" compress "$work/tiny.tsm" "$work/inner.bin" -o "$work/x.bin" --profile big
+"$ts" compress --help | grep -q "^usage: tensorstark compress" || fail "compress --help"
+echo "compress commands: ok"
