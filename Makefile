@@ -68,6 +68,7 @@ bench: build
 	@scripts/bench_zk.sh $(BUILD)
 	@scripts/bench_private_weights.sh $(BUILD)
 	@scripts/bench_recursive.sh $(BUILD)
+	@scripts/bench_compress.sh $(BUILD)
 
 # A model to prove: MODEL names an example directory (model.onnx, calibration.json, input.json);
 # prove writes OUT/<model>/ with the compiled model, the proof (PROOF.bin) and the outputs.

@@ -74,7 +74,10 @@ std::variant<CompressedKey<H>, std::string> SetupCompressed(const ModelAir& air,
   key.inner_air =
       std::make_unique<recursion::InnerAir>(std::get<recursion::InnerAir>(std::move(inner_air)));
   key.circuit = VerifierCircuitOf(*key.inner_air);
-  key.recursion = std::make_unique<recursion::RecursionAir>(key.circuit);
+  auto recursion_air = recursion::RecursionAir::Make(key.circuit, &recursion::StandardSizeClass());
+  if (auto* error = std::get_if<std::string>(&recursion_air)) return *error;
+  key.recursion = std::make_unique<recursion::RecursionAir>(
+      std::get<recursion::RecursionAir>(std::move(recursion_air)));
   auto outer = air::SetupProver<H>(key.recursion->components(), outer_config);
   if (auto* error = std::get_if<std::string>(&outer)) return *error;
   key.outer = std::get<air::ProvingKey<H>>(std::move(outer));

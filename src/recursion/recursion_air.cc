@@ -1,5 +1,7 @@
 #include "recursion/recursion_air.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <bit>
 #include <cassert>
@@ -26,8 +28,17 @@ uint32_t LogRows(size_t rows) {
 
 }  // namespace
 
-RecursionAir::RecursionAir(const Circuit& circuit) : circuit_(circuit), uses_(circuit.n_wires) {
-  for (WireId w : circuit.operands) ++uses_[w];
+const SizeClass& StandardSizeClass() {
+  // constant, guess, add, sub, mul, assert-equal, Poseidon2 (public inputs have no component).
+  static const SizeClass kStandard = {"standard", {9, 17, 18, 18, 19, 14, 14, 0}};
+  return kStandard;
+}
+
+std::variant<RecursionAir, std::string> RecursionAir::Make(const Circuit& circuit,
+                                                           const SizeClass* size_class) {
+  RecursionAir air(circuit);
+  air.uses_.assign(circuit.n_wires, 0);
+  for (WireId w : circuit.operands) ++air.uses_[w];
   // The gates of each kind with a component, in circuit order.
   constexpr std::array<GateKind, 7> kKinds = {
       GateKind::kConstant, GateKind::kGuess,       GateKind::kAdd,      GateKind::kSub,
@@ -36,7 +47,7 @@ RecursionAir::RecursionAir(const Circuit& circuit) : circuit_(circuit), uses_(ci
   for (size_t g = 0; g < circuit.gates.size(); ++g) {
     const GateKind kind = circuit.gates[g].kind;
     if (kind == GateKind::kPublicInput) {
-      public_inputs_.push_back(g);
+      air.public_inputs_.push_back(g);
     } else {
       gates_of_kind[static_cast<size_t>(kind)].push_back(g);
     }
@@ -45,8 +56,18 @@ RecursionAir::RecursionAir(const Circuit& circuit) : circuit_(circuit), uses_(ci
   uint32_t first_data_column = 0;
   for (GateKind kind : kKinds) {
     std::vector<size_t>& gates = gates_of_kind[static_cast<size_t>(kind)];
-    if (gates.empty()) continue;
-    const uint32_t log_size = LogRows(gates.size());
+    uint32_t log_size = LogRows(gates.size());
+    if (size_class) {
+      const uint32_t class_rows = size_class->log_rows[static_cast<size_t>(kind)];
+      if (log_size > class_rows) {
+        return fmt::format(
+            "the verifier circuit has {} {} gates, more than the {} size class's 2^{} rows",
+            gates.size(), GateKindName(kind), size_class->name, class_rows);
+      }
+      log_size = class_rows;
+    } else if (gates.empty()) {
+      continue;
+    }
     const size_t rows = size_t{1} << log_size;
     auto data = std::make_shared<air::DataColumns>();
     data->reserve(Poseidon2Gates::kDataColumns);  // column() hands out references into it
@@ -63,7 +84,7 @@ RecursionAir::RecursionAir(const Circuit& circuit) : circuit_(circuit), uses_(ci
         for (size_t r = 0; r < gates.size(); ++r) {
           const Gate& gate = circuit.gates[gates[r]];
           id[r] = Word(gate.out);
-          uses[r] = Word(uses_[gate.out]);
+          uses[r] = Word(air.uses_[gate.out]);
           const std::array<M31, 4> coordinates = gate.constant.ToM31Array();
           for (size_t k = 0; k < 4; ++k) (*c[k])[r] = coordinates[k];
         }
@@ -76,7 +97,7 @@ RecursionAir::RecursionAir(const Circuit& circuit) : circuit_(circuit), uses_(ci
         for (size_t r = 0; r < gates.size(); ++r) {
           const Gate& gate = circuit.gates[gates[r]];
           id[r] = Word(gate.out);
-          uses[r] = Word(uses_[gate.out]);
+          uses[r] = Word(air.uses_[gate.out]);
           is_m31[r] = Word(gate.type == ValueType::kM31);
           is_bit[r] = Word(gate.type == ValueType::kBit);
         }
@@ -93,7 +114,7 @@ RecursionAir::RecursionAir(const Circuit& circuit) : circuit_(circuit), uses_(ci
           a[r] = in(gates[r], 0);
           b[r] = in(gates[r], 1);
           out[r] = Word(gate.out);
-          uses[r] = Word(uses_[gate.out]);
+          uses[r] = Word(air.uses_[gate.out]);
           enabled[r] = M31::One();
         }
         component = std::make_unique<air::FrameworkComponent<ArithmeticGates>>(
@@ -123,7 +144,7 @@ RecursionAir::RecursionAir(const Circuit& circuit) : circuit_(circuit), uses_(ci
           for (size_t i = 0; i < kWidth; ++i) {
             (*inputs[i])[r] = in(gates[r], i);
             (*outputs[i])[r] = Word(gate.out + static_cast<uint32_t>(i));
-            (*uses[i])[r] = Word(uses_[gate.out + i]);
+            (*uses[i])[r] = Word(air.uses_[gate.out + i]);
           }
           enabled[r] = M31::One();
         }
@@ -135,8 +156,9 @@ RecursionAir::RecursionAir(const Circuit& circuit) : circuit_(circuit), uses_(ci
         break;
     }
     first_data_column += static_cast<uint32_t>(data->size());
-    parts_.push_back({std::move(component), kind, std::move(gates)});
+    air.parts_.push_back({std::move(component), kind, std::move(gates)});
   }
+  return air;
 }
 
 std::vector<const air::Component*> RecursionAir::components() const {

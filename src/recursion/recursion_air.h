@@ -6,9 +6,14 @@
 // for its public inputs.
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
+#include <string_view>
+#include <variant>
 #include <vector>
 
 #include "air/component.h"
@@ -19,9 +24,22 @@
 
 namespace tensorstark::recursion {
 
+// The component sizes (log rows per gate kind, GateKind's order) that every outer proof of a class
+// has: outer proofs of different models then have one shape, so one size and one verifier cost.
+struct SizeClass {
+  std::string_view name;
+  std::array<uint32_t, kGateKinds> log_rows;
+};
+// Holds the verifier circuits of the examples up to fashion_lenet's (docs/recursion.md).
+const SizeClass& StandardSizeClass();
+
 class RecursionAir {
  public:
-  explicit RecursionAir(const Circuit& circuit);
+  // The AIR of `circuit` with its components at the class's sizes, or a one-line error if the
+  // circuit needs more rows of a kind than the class has; without a class, each component as
+  // small as its gates allow.
+  static std::variant<RecursionAir, std::string> Make(const Circuit& circuit,
+                                                      const SizeClass* size_class = nullptr);
 
   std::vector<const air::Component*> components() const;
   size_t n_public_inputs() const { return public_inputs_.size(); }
@@ -36,6 +54,8 @@ class RecursionAir {
   Witness GenerateWitness(std::span<const field::QM31> wire_values) const;
 
  private:
+  explicit RecursionAir(const Circuit& circuit) : circuit_(circuit) {}
+
   struct Part {
     std::unique_ptr<air::Component> component;
     GateKind kind;

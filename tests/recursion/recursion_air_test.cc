@@ -46,9 +46,15 @@ struct Outer {
   std::optional<air::VerificationError> verification_error;
   std::vector<M31> statement;
 };
+RecursionAir AirOf(const Circuit& circuit) {
+  auto air = RecursionAir::Make(circuit);
+  if (auto* error = std::get_if<std::string>(&air)) FAIL(*error);
+  return std::get<RecursionAir>(std::move(air));
+}
+
 Outer ProveAndVerify(const Circuit& circuit, std::span<const QM31> values,
                      M31 stated_change = M31(), bool check_constraints = true) {
-  const RecursionAir recursion(circuit);
+  const RecursionAir recursion = AirOf(circuit);
   RecursionAir::Witness witness = recursion.GenerateWitness(values);
   if (!witness.public_inputs.empty()) witness.public_inputs[0] += stated_change;
   const air::ProofConfig config = air::ProfileConfig(air::Profile::kTest);
@@ -106,6 +112,25 @@ TEST_CASE("the recursion AIR proves a circuit of every gate kind; its statement 
   values[product.id()] += QM31::One();
   CHECK(ProveAndVerify(builder.circuit(), values).proving_error);
   CHECK(ProveAndVerify(builder.circuit(), values, M31(), false).verification_error);
+}
+
+TEST_CASE("a size class fixes the components' sizes and refuses a circuit larger than it") {
+  CircuitBuilder builder(false);
+  Wire x = builder.Guess(ValueType::kQM31, QM31());
+  for (int i = 0; i < 20; ++i) x = x * x;
+  auto sized = RecursionAir::Make(builder.circuit(), &StandardSizeClass());
+  REQUIRE(std::holds_alternative<RecursionAir>(sized));
+  const std::vector<const air::Component*> components = std::get<RecursionAir>(sized).components();
+  // Every kind with a component has one, at the class's size, gates or not.
+  REQUIRE(components.size() == kGateKinds - 1);
+  for (size_t k = 0; k + 1 < kGateKinds; ++k) {
+    CHECK(components[k]->log_size() == StandardSizeClass().log_rows[k]);
+  }
+  const SizeClass small = {"small", {4, 4, 4, 4, 4, 4, 4, 0}};
+  auto refused = RecursionAir::Make(builder.circuit(), &small);
+  REQUIRE(std::holds_alternative<std::string>(refused));
+  CHECK(std::get<std::string>(refused) ==
+        "the verifier circuit has 20 mul gates, more than the small size class's 2^4 rows");
 }
 
 TEST_CASE("a witness that fails an assertion does not verify") {

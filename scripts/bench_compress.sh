@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Compressed proofs of the example models (compile's defaults: private inputs and weights), on 2
+# threads: the inner proof (profile recursive), then compress with the outer profiles fast and
+# recursive, and verify of the compressed proof, 3 runs each, each in its own process. One JSON
+# object per line goes to bench/results/compress.jsonl, each naming the CPU and the build's SIMD
+# level; scripts/compress_summary.py prints the medians.
+# Usage: scripts/bench_compress.sh [build-dir]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/bench_env.sh bench/results/compress.jsonl "${1:-build}"
+
+for model in tiny_mlp fashion_mlp pinn fashion_lenet; do
+  "$cli" compile "examples/$model/model.onnx" -o "$work/$model.tsm" \
+    --calibration "examples/$model/calibration.json" >/dev/null
+  for run in 1 2 3; do
+    echo "== $model, run $run" >&2
+    bench_prove "example='$model', run=$run" "$work/$model.tsm" "examples/$model/input.json" \
+      --profile recursive
+    for outer in fast recursive; do
+      "$cli" compress "$work/$model.tsm" "$work/proof.bin" -o "$work/outer.bin" \
+        --profile "$outer" --threads 2 --json |
+        /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.update(kind='compress', $machine, example='$model', run=$run); print(json.dumps(d))" \
+          >>"$out"
+      "$cli" verify "$work/$model.verifying.tsm" "$work/outer.bin" --json |
+        /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.pop('public'); d.update(kind='verify', $machine, example='$model', profile='$outer', run=$run); print(json.dumps(d))" \
+          >>"$out"
+    done
+  done
+done
+/usr/bin/python3 scripts/compress_summary.py "$out"

@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""Prints bench/results/compress.jsonl (scripts/bench_compress.sh): for each example model, the
+median inner prove time (profile recursive), and per outer profile the median compress time (all
+of it: keys and circuit, the inner proof's check, the circuit's witness, the outer proof), the
+compressed proof's size, the verify time (without deriving the keys) and the peak memory, with the
+circuit's gate count. Standard library only."""
+import json
+import statistics
+import sys
+
+
+def main(path):
+    rows = [json.loads(line) for line in open(path) if line.strip()]
+    print(f"CPU {rows[0].get('cpu', '?')}, SIMD {rows[0].get('simd', '?')}, 2 threads")
+    print("| model | inner prove | outer profile | compress | keys and circuit | outer bytes "
+          "| verify | peak RSS | gates |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for example in dict.fromkeys(r["example"] for r in rows):
+        inner = statistics.median(r["total_ms"] for r in rows
+                                  if r["kind"] == "prove" and r["example"] == example)
+        for profile in ("fast", "recursive"):
+            compress = [r for r in rows if r["kind"] == "compress" and r["example"] == example
+                        and r["profile"] == profile]
+            verify = [r for r in rows if r["kind"] == "verify" and r["example"] == example
+                      and r["profile"] == profile]
+            if not compress:
+                continue
+            keys = statistics.median(p["ms"] for r in compress for p in r["phases_ms"]
+                                     if p["phase"] == "keys and verifier circuit")
+            print(f"| {example} | {inner / 1000:.2f} s | {profile} "
+                  f"| {statistics.median(r['total_ms'] for r in compress) / 1000:.2f} s "
+                  f"| {keys / 1000:.2f} s "
+                  f"| {statistics.median(r['proof_bytes'] for r in compress):,.0f} "
+                  f"| {statistics.median(r['verify_ms'] for r in verify):.0f} ms "
+                  f"| {max(r['peak_rss_mb'] for r in compress):,.0f} MB "
+                  f"| {compress[0]['circuit_gates']:,} |")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
