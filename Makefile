@@ -94,17 +94,27 @@ MODEL_OUT = $(OUT)/$(notdir $(MODEL))
 # What verifiers read: with private weights, the model without them that compile writes.
 VERIFYING_MODEL = $(MODEL_OUT)/$(if $(findstring weights=public,$(VISIBILITY)),model.tsm,model.verifying.tsm)
 
+# COMPRESS=1: prove makes the inner proof with the recursive profile and compresses it
+# (tensorstark compress, outer profile OUTER_PROFILE) into OUT/<model>/PROOF.compressed.bin, which
+# verify then checks.
+COMPRESS ?=
+OUTER_PROFILE ?= fast
+INNER_PROFILE = $(if $(filter 1,$(COMPRESS)),recursive,$(PROFILE))
+
 prove: build
 	@mkdir -p $(MODEL_OUT)
 	@$(BUILD)/tensorstark compile $(MODEL)/model.onnx -o $(MODEL_OUT)/model.tsm \
 	  --calibration $(MODEL)/calibration.json $(if $(VISIBILITY),--visibility $(VISIBILITY))
 	@$(BUILD)/tensorstark prove $(MODEL_OUT)/model.tsm --input $(MODEL)/input.json \
-	  -o $(MODEL_OUT)/$(PROOF).bin --outputs $(MODEL_OUT)/outputs.json --profile $(PROFILE) \
+	  -o $(MODEL_OUT)/$(PROOF).bin --outputs $(MODEL_OUT)/outputs.json --profile $(INNER_PROFILE) \
 	  $(if $(HASH),--hash $(HASH)) \
 	  --query-batches $(QUERY_BATCHES) $(if $(filter 1,$(ZK)),--zk)
+	@$(if $(filter 1,$(COMPRESS)),$(BUILD)/tensorstark compress $(MODEL_OUT)/model.tsm \
+	  $(MODEL_OUT)/$(PROOF).bin -o $(MODEL_OUT)/$(PROOF).compressed.bin --profile $(OUTER_PROFILE))
 
 verify: build
-	@$(BUILD)/tensorstark verify $(VERIFYING_MODEL) $(MODEL_OUT)/$(PROOF).bin
+	@$(BUILD)/tensorstark verify $(VERIFYING_MODEL) \
+	  $(MODEL_OUT)/$(PROOF)$(if $(filter 1,$(COMPRESS)),.compressed).bin
 
 # MODEL's onchain proof (profile onchain, Poseidon252: OUT/<model>/proof_onchain.bin) verified by
 # the Cairo verifier's contracts as Starknet would run them, on npm wasm-cairo's test runner

@@ -12,7 +12,8 @@ namespace tensorstark::cli {
 
 std::variant<CommandArgs, std::string> ParseCommandArgs(
     std::span<char* const> args, const std::vector<std::string>& positional_names,
-    const std::set<std::string>& value_options, const std::set<std::string>& flags) {
+    const std::set<std::string>& value_options, const std::set<std::string>& flags,
+    size_t max_positional) {
   CommandArgs parsed;
   std::vector<char*> named;
   static std::string output = "--output";
@@ -32,8 +33,9 @@ std::variant<CommandArgs, std::string> ParseCommandArgs(
   if (parsed.positional.size() < positional_names.size()) {
     return fmt::format("no {} given", positional_names[parsed.positional.size()]);
   }
-  if (parsed.positional.size() > positional_names.size()) {
-    return fmt::format("unexpected argument '{}'", parsed.positional[positional_names.size()]);
+  max_positional = std::max(max_positional, positional_names.size());
+  if (parsed.positional.size() > max_positional) {
+    return fmt::format("unexpected argument '{}'", parsed.positional[max_positional]);
   }
   auto options = Options::Parse(named, value_options, flags);
   if (const auto* error = std::get_if<std::string>(&options)) return *error;

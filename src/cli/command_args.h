@@ -20,11 +20,13 @@ struct CommandArgs {
   Options options;
 };
 
-// Arguments not starting with '-' that do not follow a value option are positional; exactly
-// `n_positional` of them are expected (named in the error otherwise).
+// Arguments not starting with '-' that do not follow a value option are positional; at least one
+// per positional name is expected (the first missing one is named in the error), and at most
+// max_positional (at most one per name when it is smaller).
 std::variant<CommandArgs, std::string> ParseCommandArgs(
     std::span<char* const> args, const std::vector<std::string>& positional_names,
-    const std::set<std::string>& value_options, const std::set<std::string>& flags = {});
+    const std::set<std::string>& value_options, const std::set<std::string>& flags = {},
+    size_t max_positional = 0);
 
 bool WantsHelp(std::span<char* const> args);
 

@@ -5,6 +5,8 @@
 #include <tbb/info.h>
 
 #include <chrono>
+#include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <variant>
@@ -30,20 +32,26 @@ namespace {
 using frontend::FrontendError;
 
 constexpr std::string_view kUsage =
-    R"(usage: tensorstark compress MODEL.tsm INNER.bin -o OUTER.bin [options]
+    R"(usage: tensorstark compress MODEL.tsm INNER.bin [INNER.bin ...] [MODEL.tsm INNER.bin ...]
+                           -o OUTER.bin [options]
 
-Compresses a proof of the model: proves, in one fixed AIR (the recursion AIR), that the verifier
-accepts INNER.bin. The compressed proof states what the inner proof states (the model, the public
-inputs and outputs, the digests of committed tensors), and `tensorstark verify MODEL.tsm
-OUTER.bin` checks it as it checks the inner one. INNER.bin must be made with
-`tensorstark prove ... --profile recursive`; an inner proof the verifier rejects is refused with
-the reason. Prints the time of each phase on stderr (deriving the keys, checking the inner proof,
-the verifier circuit, the recursion trace, then the outer prover's phases).
+Compresses proofs of models: proves, in one fixed AIR (the recursion AIR), that the verifier
+accepts each inner proof. Each proof is of the model named before it; several proofs, of one model
+or of several, give one aggregated proof. The compressed proof states what the inner proofs state
+(the models, their public inputs and outputs, the digests of committed tensors), one after
+another, and `tensorstark verify MODEL.tsm [MODEL.tsm ...] OUTER.bin` checks it as it checks the
+inner ones. Inner proofs must be made with `tensorstark prove ... --profile recursive`; one the
+verifier rejects is refused with the reason. Prints the time of each phase on stderr (deriving
+the keys and the circuit, checking the inner proofs, the verifier circuit, the recursion trace,
+then the outer prover's phases).
 
 options:
   -o, --output FILE  the compressed proof to write (required)
   --profile P        the outer proof's profile: test | fast | onchain | recursive (default fast)
   --hash H           blake2s | poseidon252 | poseidon2 (default: the profile's)
+  --fit              size the outer proof to its circuit (smallest and fastest) instead of the
+                     standard size class, which gives every model's compressed proof one shape
+                     (one size, one verifier cost)
   --threads N        worker threads (default: all cores)
   --json             print one JSON object (phase times, sizes, the recursion AIR's components)
 )";
@@ -51,16 +59,59 @@ options:
 // Deriving the keys, the 3 compression phases and the outer prover's 12.
 constexpr size_t kCompressPhases = 16;
 
+// An inner proof compress takes (profile recursive), or a FrontendError naming what it is.
+frontend::InnerProof ReadInnerProof(const std::string& path, std::span<const uint8_t> bytes) {
+  const air::HashId hash = std::get<air::HashId>(air::PeekProofHash(bytes));
+  if (hash != air::HashId::kPoseidon2M31) {
+    throw FrontendError(fmt::format(
+        "{} is a {} proof; compress takes proofs made with --profile recursive (poseidon2)", path,
+        air::ToString(hash)));
+  }
+  auto inner = air::ParseProof<frontend::InnerHasher>(bytes);
+  if (auto* error = std::get_if<air::ProofParseError>(&inner)) {
+    throw FrontendError(fmt::format("{}: {}", path, error->message));
+  }
+  frontend::InnerProof& proof = std::get<frontend::InnerProof>(inner);
+  if (proof.config != frontend::InnerProofConfig(proof.config.zk)) {
+    throw FrontendError(fmt::format(
+        "{} was not made with --profile recursive, the configuration compress verifies", path));
+  }
+  return std::move(proof);
+}
+
+// The models and inner proofs compress was given, in order.
+struct CompressInputs {
+  std::vector<frontend::QuantizedModel> models;
+  std::vector<std::string> model_paths;
+  std::vector<std::unique_ptr<frontend::ModelAir>> airs;  // one per model
+  std::vector<frontend::InnerSpec> specs;                 // one per inner proof
+  std::vector<frontend::InnerProof> inners;
+  size_t inner_bytes = 0;
+};
+
+// Each inner proof's statement, under a heading naming its model when there are several.
+void PrintStatements(const std::vector<frontend::InnerMember>& members,
+                     const std::vector<std::string>& model_paths,
+                     std::span<const field::M31> statement) {
+  const auto statements = frontend::MemberStatements(members, statement);
+  for (size_t i = 0; i < members.size(); ++i) {
+    if (members.size() > 1) {
+      fmt::print("proof {} ({}):\n", i + 1, model_paths[members[i].spec.model]);
+    }
+    PrintStatement(*members[i].spec.air, statements[i]);
+  }
+}
+
 template <class C, class H>
-int CompressWith(const frontend::QuantizedModel& model,
-                 const air::StarkProof<frontend::InnerHasher>& inner, size_t inner_bytes,
-                 const air::ProofConfig& outer_config, const Options& options) {
+int CompressWith(const CompressInputs& in, const air::ProofConfig& outer_config,
+                 const Options& options) {
   const bool json = options.Has("json");
   PhaseProgress progress(json, kCompressPhases);
   const auto total_start = std::chrono::steady_clock::now();
   auto start = total_start;
-  const frontend::ModelAir air(model);
-  auto key_or_error = frontend::SetupCompressed<H>(air, inner.config, outer_config);
+  const frontend::OuterShape shape =
+      options.Has("fit") ? frontend::OuterShape::kFit : frontend::OuterShape::kStandard;
+  auto key_or_error = frontend::SetupCompressed<H>(in.specs, outer_config, shape);
   if (auto* error = std::get_if<std::string>(&key_or_error)) throw FrontendError(*error);
   const frontend::CompressedKey<H>& key = std::get<frontend::CompressedKey<H>>(key_or_error);
   progress.Phase("keys and verifier circuit", start);
@@ -69,13 +120,17 @@ int CompressWith(const frontend::QuantizedModel& model,
   timings.on_phase = [&](const std::string& name, double ms) { progress.Phase(name, ms); };
   air::ProveOptions prove_options;
   prove_options.timings = &timings;
-  auto outer_or_error = frontend::CompressProof<C, H>(key, inner, prove_options);
+  auto outer_or_error = frontend::CompressProof<C, H>(key, in.inners, prove_options);
   progress.Done();
   if (auto* error = std::get_if<std::string>(&outer_or_error)) throw FrontendError(*error);
   const air::StarkProof<H>& outer = std::get<air::StarkProof<H>>(outer_or_error);
   start = std::chrono::steady_clock::now();
-  const std::vector<uint8_t> bytes =
-      frontend::WriteCompressedProof(inner.config.zk, air::SerializeProof(outer));
+  std::vector<frontend::CompressedInner> entries;
+  for (const frontend::InnerSpec& spec : in.specs) {
+    entries.push_back({static_cast<uint32_t>(spec.model), spec.zero_knowledge});
+  }
+  const std::vector<uint8_t> bytes = frontend::WriteCompressedProof(
+      static_cast<uint32_t>(shape), entries, air::SerializeProof(outer));
   const std::string path = options.Get("output", "");
   frontend::WriteFileBytes(path, AsChars(bytes));
   progress.Phase("write proof", start);
@@ -87,7 +142,9 @@ int CompressWith(const frontend::QuantizedModel& model,
       components.push_back({{"name", component->name()}, {"log_rows", component->log_size()}});
     }
     fmt::print("{}\n",
-               nlohmann::json{{"model", model.source},
+               nlohmann::json{{"models", in.model_paths},
+                              {"inner_proofs", in.inners.size()},
+                              {"shape", options.Has("fit") ? "fit" : "standard"},
                               {"profile", options.Get("profile", "fast")},
                               {"hash", std::string(C::kName)},
                               {"threads", tbb::global_control::active_value(
@@ -95,7 +152,7 @@ int CompressWith(const frontend::QuantizedModel& model,
                               {"security_bits", outer_config.SecurityBits()},
                               {"total_ms", total_ms},
                               {"grind_ms", timings.grind_ms},
-                              {"inner_proof_bytes", inner_bytes},
+                              {"inner_proof_bytes", in.inner_bytes},
                               {"proof_bytes", bytes.size()},
                               {"circuit_gates", key.circuit.gates.size()},
                               {"circuit_wires", key.circuit.n_wires},
@@ -108,17 +165,17 @@ int CompressWith(const frontend::QuantizedModel& model,
   fmt::print(stderr, "  {:<26} {:9.1f} ms (grinding {:.1f} ms)\n", "total", total_ms,
              timings.grind_ms);
   fmt::print(
-      "wrote {}: {} bytes (inner proof {} bytes), {} bits of security ({}, profile {}), a "
-      "circuit of {} gates, model {}\n",
-      path, bytes.size(), inner_bytes, outer_config.SecurityBits(), C::kName,
-      options.Get("profile", "fast"), key.circuit.gates.size(),
-      frontend::ToHex(key.inner.commitment));
-  PrintStatement(air, outer.public_inputs);
+      "wrote {}: {} bytes ({} inner proof(s), {} bytes), {} bits of security ({}, profile {}), a "
+      "circuit of {} gates\n",
+      path, bytes.size(), in.inners.size(), in.inner_bytes, outer_config.SecurityBits(), C::kName,
+      options.Get("profile", "fast"), key.circuit.gates.size());
+  PrintStatements(key.members, in.model_paths, outer.public_inputs);
   return 0;
 }
 
 template <class C, class H>
-int VerifyCompressedWith(const frontend::QuantizedModel& model,
+int VerifyCompressedWith(const std::vector<frontend::QuantizedModel>& models,
+                         const std::vector<std::string>& model_paths,
                          const frontend::CompressedProofFile& file, uint32_t min_security_bits,
                          bool json) {
   auto start = std::chrono::steady_clock::now();
@@ -131,39 +188,57 @@ int VerifyCompressedWith(const frontend::QuantizedModel& model,
   const double parse_ms = MillisecondsSince(start);
   start = std::chrono::steady_clock::now();
   StepProgress progress(json);
-  progress.Begin("deriving the model's keys and verifier circuit");
-  const frontend::ModelAir air(model);
-  auto key =
-      frontend::SetupCompressed<H>(air, frontend::InnerProofConfig(file.inner_zk), outer.config);
+  progress.Begin("deriving the models' keys and verifier circuit");
+  std::vector<std::unique_ptr<frontend::ModelAir>> airs;
+  for (const frontend::QuantizedModel& model : models) {
+    airs.push_back(std::make_unique<frontend::ModelAir>(model));
+  }
+  std::vector<frontend::InnerSpec> specs;
+  for (const frontend::CompressedInner& inner : file.inners) {
+    specs.push_back({airs[inner.model].get(), inner.model, inner.zero_knowledge});
+  }
+  auto key = frontend::SetupCompressed<H>(specs, outer.config,
+                                          static_cast<frontend::OuterShape>(file.shape));
   progress.End();
   if (auto* error = std::get_if<std::string>(&key)) {
     fmt::print("invalid: {}\n", *error);
     return 1;
   }
+  const auto& compressed_key = std::get<frontend::CompressedKey<H>>(key);
   const double setup_ms = MillisecondsSince(start);
   start = std::chrono::steady_clock::now();
-  auto rejection = frontend::VerifyCompressedProof<C, H>(
-      air, std::get<frontend::CompressedKey<H>>(key), outer, min_security_bits);
+  auto rejection = frontend::VerifyCompressedProof<C, H>(compressed_key, outer, min_security_bits);
   const double verify_ms = parse_ms + MillisecondsSince(start);
   if (rejection) {
     fmt::print("invalid: {}\n", air::ToString(*rejection));
     return 1;
   }
+  const auto statements = frontend::MemberStatements(compressed_key.members, outer.public_inputs);
   if (json) {
-    fmt::print("{}\n", nlohmann::json{{"valid", true},
-                                      {"compressed", true},
-                                      {"security_bits", outer.config.SecurityBits()},
-                                      {"zero_knowledge", file.inner_zk},
-                                      {"verify_ms", verify_ms},
-                                      {"setup_ms", setup_ms},
-                                      {"public", PublicStatementJson(air, outer.public_inputs)}}
-                           .dump());
+    nlohmann::json public_parts = nlohmann::json::array();
+    for (size_t i = 0; i < specs.size(); ++i) {
+      public_parts.push_back(PublicStatementJson(*specs[i].air, statements[i]));
+    }
+    fmt::print("{}\n",
+               nlohmann::json{{"valid", true},
+                              {"compressed", true},
+                              {"inner_proofs", specs.size()},
+                              {"security_bits", outer.config.SecurityBits()},
+                              {"verify_ms", verify_ms},
+                              {"setup_ms", setup_ms},
+                              {"public", specs.size() == 1 ? public_parts[0] : public_parts}}
+                   .dump());
     return 0;
   }
-  fmt::print("valid (compressed, {} bits of security{}), model {}\n", outer.config.SecurityBits(),
-             file.inner_zk ? ", inner proof zero knowledge" : "",
-             frontend::ToHex(frontend::ModelAir::StatedCommitment(outer.public_inputs)));
-  PrintStatement(air, outer.public_inputs);
+  if (specs.size() == 1) {
+    fmt::print("valid (compressed, {} bits of security{}), model {}\n", outer.config.SecurityBits(),
+               specs[0].zero_knowledge ? ", inner proof zero knowledge" : "",
+               frontend::ToHex(frontend::ModelAir::StatedCommitment(outer.public_inputs)));
+  } else {
+    fmt::print("valid (compressed, {} inner proofs, {} bits of security)\n", specs.size(),
+               outer.config.SecurityBits());
+  }
+  PrintStatements(compressed_key.members, model_paths, outer.public_inputs);
   return 0;
 }
 
@@ -174,8 +249,9 @@ int RunCompressCommand(std::span<char* const> args) {
     fmt::print("{}", kUsage);
     return 0;
   }
-  auto parsed = ParseCommandArgs(args, {"model", "inner proof"},
-                                 {"output", "profile", "hash", "threads"}, {"json"});
+  auto parsed =
+      ParseCommandArgs(args, {"model", "inner proof"}, {"output", "profile", "hash", "threads"},
+                       {"json", "fit"}, SIZE_MAX);
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("compress", kUsage, *error);
   }
@@ -198,57 +274,72 @@ int RunCompressCommand(std::span<char* const> args) {
   tbb::global_control thread_limit(tbb::global_control::max_allowed_parallelism,
                                    std::get<uint64_t>(threads));
   try {
-    const frontend::QuantizedModel model = frontend::LoadQuantizedModel(command.positional[0]);
-    const std::string& inner_path = command.positional[1];
-    const std::vector<uint8_t> bytes = ReadProofFile(inner_path);
-    auto inner_hash = air::PeekProofHash(bytes);
-    if (auto* error = std::get_if<air::ProofParseError>(&inner_hash)) {
-      throw FrontendError(fmt::format("{}: {}", inner_path, error->message));
+    CompressInputs in;
+    // Each proof is of the model before it.
+    for (const std::string& path : command.positional) {
+      const std::vector<uint8_t> bytes = ReadProofFile(path);
+      if (!std::holds_alternative<air::HashId>(air::PeekProofHash(bytes))) {
+        in.models.push_back(frontend::LoadQuantizedModel(path));
+        in.model_paths.push_back(path);
+        continue;
+      }
+      if (in.models.empty()) {
+        return UsageError("compress", kUsage, fmt::format("{}: a proof before any model", path));
+      }
+      in.inners.push_back(ReadInnerProof(path, bytes));
+      in.inner_bytes += bytes.size();
+      in.specs.push_back({nullptr, in.models.size() - 1, in.inners.back().config.zk});
     }
-    if (std::get<air::HashId>(inner_hash) != air::HashId::kPoseidon2M31) {
-      throw FrontendError(fmt::format(
-          "{} is a {} proof; compress takes proofs made with --profile recursive (poseidon2)",
-          inner_path, air::ToString(std::get<air::HashId>(inner_hash))));
+    if (in.inners.empty()) return UsageError("compress", kUsage, "no inner proof given");
+    for (const frontend::QuantizedModel& model : in.models) {
+      in.airs.push_back(std::make_unique<frontend::ModelAir>(model));
     }
-    auto inner = air::ParseProof<frontend::InnerHasher>(bytes);
-    if (auto* error = std::get_if<air::ProofParseError>(&inner)) {
-      throw FrontendError(fmt::format("{}: {}", inner_path, error->message));
-    }
-    const auto& inner_proof = std::get<air::StarkProof<frontend::InnerHasher>>(inner);
-    if (inner_proof.config != frontend::InnerProofConfig(inner_proof.config.zk)) {
-      throw FrontendError(fmt::format(
-          "{} was not made with --profile recursive, the configuration compress verifies",
-          inner_path));
-    }
-    air::ProofConfig outer_config = air::ProfileConfig(*profile);
+    for (frontend::InnerSpec& spec : in.specs) spec.air = in.airs[spec.model].get();
+    const air::ProofConfig outer_config = air::ProfileConfig(*profile);
     if (!options.Has("json")) {
-      fmt::print(stderr, "compressing {} ({} thread(s)):\n", inner_path,
+      fmt::print(stderr, "compressing {} inner proof(s) ({} thread(s)):\n", in.inners.size(),
                  std::get<uint64_t>(threads));
     }
-    return WithHashFamily(*hash, [&]<class C, class H>() {
-      return CompressWith<C, H>(model, inner_proof, bytes.size(), outer_config, options);
-    });
+    return WithHashFamily(
+        *hash, [&]<class C, class H>() { return CompressWith<C, H>(in, outer_config, options); });
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark compress: {}\n", e.what());
     return 1;
   }
 }
 
-int VerifyCompressedProofFile(const frontend::QuantizedModel& model, std::span<const uint8_t> bytes,
-                              uint32_t min_security_bits, bool json) {
+int VerifyCompressedProofFile(const std::vector<frontend::QuantizedModel>& models,
+                              const std::vector<std::string>& model_paths,
+                              std::span<const uint8_t> bytes, uint32_t min_security_bits,
+                              bool json) {
   auto file = frontend::ReadCompressedProof(bytes);
   if (auto* error = std::get_if<std::string>(&file)) {
     fmt::print("invalid: {}\n", *error);
     return 1;
   }
   const frontend::CompressedProofFile& compressed = std::get<frontend::CompressedProofFile>(file);
+  std::vector<bool> used(models.size());
+  for (const frontend::CompressedInner& inner : compressed.inners) {
+    if (inner.model >= models.size()) {
+      fmt::print("invalid: the proof is of {} models or more, {} given\n", inner.model + 1,
+                 models.size());
+      return 1;
+    }
+    used[inner.model] = true;
+  }
+  for (size_t m = 0; m < models.size(); ++m) {
+    if (!used[m]) {
+      fmt::print("invalid: the proof is of no inner proof of {}\n", model_paths[m]);
+      return 1;
+    }
+  }
   auto hash = air::PeekProofHash(compressed.outer);
   if (auto* error = std::get_if<air::ProofParseError>(&hash)) {
     fmt::print("invalid: the outer proof does not parse: {}\n", error->message);
     return 1;
   }
   return WithHashFamily(std::get<air::HashId>(hash), [&]<class C, class H>() {
-    return VerifyCompressedWith<C, H>(model, compressed, min_security_bits, json);
+    return VerifyCompressedWith<C, H>(models, model_paths, compressed, min_security_bits, json);
   });
 }
 

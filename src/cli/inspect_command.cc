@@ -32,17 +32,18 @@ the model commitment, and for each model input and output its visibility and wha
 holds of it (its values, its Poseidon2 digest, or nothing); and the weights' visibility: public
 (the model commitment binds them) or private (it binds their Poseidon2 digest, printed). MODEL.tsm
 may be the verifying model compile writes for private weights. A compressed proof (compress) is
-printed as its outer proof, with "compressed": true.
+printed as its outer proof, with "compressed": its shape and, per inner proof, its model's index
+and whether it was zero-knowledge.
 )";
 
 // The proof as JSON, with what it makes public if the model is given (a one-line error if the
 // proof is not of a model like it).
-// A compressed proof's outer proof is printed so, with "compressed" and the inner proof's zero
-// knowledge (`compressed_inner_zk`) beside it.
+// A compressed proof's outer proof is printed so, with "compressed" (`compressed`: its shape and
+// inner proofs) beside it.
 template <class H>
 int PrintProof(std::span<const uint8_t> bytes, const std::string& path,
                const std::optional<frontend::QuantizedModel>& model,
-               std::optional<bool> compressed_inner_zk) {
+               const std::optional<nlohmann::json>& compressed) {
   auto parsed = air::ParseProof<H>(bytes);
   if (const auto* error = std::get_if<air::ProofParseError>(&parsed)) {
     fmt::print(stderr, "tensorstark inspect: {}: {}\n", path, error->message);
@@ -50,10 +51,7 @@ int PrintProof(std::span<const uint8_t> bytes, const std::string& path,
   }
   const air::StarkProof<H>& proof = std::get<air::StarkProof<H>>(parsed);
   nlohmann::json json = air::ProofToJson(proof);
-  if (compressed_inner_zk) {
-    json["compressed"] = true;
-    json["inner_zero_knowledge"] = *compressed_inner_zk;
-  }
+  if (compressed) json["compressed"] = *compressed;
   if (model) {
     const frontend::ModelAir air(*model);
     if (proof.public_inputs.size() != air.n_public_inputs()) {
@@ -98,7 +96,7 @@ int RunInspectCommand(std::span<char* const> args) {
     return 1;
   }
   std::span<const uint8_t> proof_bytes = bytes;
-  std::optional<bool> compressed_inner_zk;
+  std::optional<nlohmann::json> compressed;
   if (frontend::IsCompressedProof(bytes)) {
     auto file = frontend::ReadCompressedProof(bytes);
     if (const auto* error = std::get_if<std::string>(&file)) {
@@ -106,7 +104,13 @@ int RunInspectCommand(std::span<char* const> args) {
       return 1;
     }
     proof_bytes = std::get<frontend::CompressedProofFile>(file).outer;
-    compressed_inner_zk = std::get<frontend::CompressedProofFile>(file).inner_zk;
+    const auto& parts = std::get<frontend::CompressedProofFile>(file);
+    nlohmann::json inners = nlohmann::json::array();
+    for (const frontend::CompressedInner& inner : parts.inners) {
+      inners.push_back({{"model", inner.model}, {"zero_knowledge", inner.zero_knowledge}});
+    }
+    compressed =
+        nlohmann::json{{"shape", parts.shape == 0 ? "standard" : "fit"}, {"inner_proofs", inners}};
   }
   auto hash = air::PeekProofHash(proof_bytes);
   if (const auto* error = std::get_if<air::ProofParseError>(&hash)) {
@@ -114,7 +118,7 @@ int RunInspectCommand(std::span<char* const> args) {
     return 1;
   }
   return WithHashFamily(std::get<air::HashId>(hash), [&]<class C, class H>() {
-    return PrintProof<H>(proof_bytes, path, model, compressed_inner_zk);
+    return PrintProof<H>(proof_bytes, path, model, compressed);
   });
 }
 

@@ -70,10 +70,12 @@ options:
 )";
 
 constexpr std::string_view kVerifyUsage =
-    R"(usage: tensorstark verify MODEL.tsm PROOF.bin [--min-security-bits B] [--class-hash H]
+    R"(usage: tensorstark verify MODEL.tsm [MODEL.tsm ...] PROOF.bin [--min-security-bits B]
+                                                             [--class-hash H]
 
 Checks that the proof shows the compiled model producing the outputs it states from the inputs it
-states. PROOF.bin may be a proof from `prove` or a compressed proof from `compress`. Prints "valid" and what the proof states of the outputs and of the committed or private
+states. PROOF.bin may be a proof from `prove` or a compressed proof from `compress`; for a
+compressed proof of several models, give them in the order compress was given them. Prints "valid" and what the proof states of the outputs and of the committed or private
 tensors (exit 0), or "invalid" and the reason (exit 1). MODEL.tsm is the verifying model compile
 wrote (MODEL.verifying.tsm when the weights are private) or the model itself.
 
@@ -288,8 +290,8 @@ int RunVerifyCommand(std::span<char* const> args) {
     fmt::print("{}", kVerifyUsage);
     return 0;
   }
-  auto parsed =
-      ParseCommandArgs(args, {"model", "proof"}, {"min-security-bits", "class-hash"}, {"json"});
+  auto parsed = ParseCommandArgs(args, {"model", "proof"}, {"min-security-bits", "class-hash"},
+                                 {"json"}, SIZE_MAX);
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("verify", kVerifyUsage, *error);
   }
@@ -308,13 +310,24 @@ int RunVerifyCommand(std::span<char* const> args) {
     }
   }
   try {
-    const frontend::QuantizedModel model = frontend::LoadQuantizedModel(command.positional[0]);
-    const std::vector<uint8_t> bytes = ReadProofFile(command.positional[1]);
+    // The proof comes last: before it, its model, or a compressed proof's models.
+    const std::vector<std::string> model_paths(command.positional.begin(),
+                                               command.positional.end() - 1);
+    std::vector<frontend::QuantizedModel> models;
+    for (const std::string& path : model_paths) {
+      models.push_back(frontend::LoadQuantizedModel(path));
+    }
+    const std::vector<uint8_t> bytes = ReadProofFile(command.positional.back());
     const auto bits = static_cast<uint32_t>(std::get<uint64_t>(min_bits));
     const bool json = command.options.Has("json");
     if (frontend::IsCompressedProof(bytes)) {
-      return VerifyCompressedProofFile(model, bytes, bits, json);
+      return VerifyCompressedProofFile(models, model_paths, bytes, bits, json);
     }
+    if (models.size() > 1) {
+      return UsageError("verify", kVerifyUsage,
+                        "several models are given with a compressed proof of several only");
+    }
+    const frontend::QuantizedModel& model = models[0];
     auto hash = air::PeekProofHash(bytes);
     if (auto* error = std::get_if<air::ProofParseError>(&hash)) {
       fmt::print("invalid: the proof does not parse: {}\n", error->message);

@@ -10,14 +10,8 @@ namespace {
 
 constexpr std::array<uint8_t, 4> kMagic = {'T', 'S', 'C', 'P'};
 constexpr uint32_t kVersion = 1;
-constexpr uint32_t kInnerZkFlag = 1;
-constexpr size_t kHeaderBytes = 12;
-
-uint32_t ReadU32(std::span<const uint8_t> bytes, size_t offset) {
-  uint32_t v = 0;
-  for (size_t i = 0; i < 4; ++i) v |= uint32_t{bytes[offset + i]} << (8 * i);
-  return v;
-}
+constexpr uint32_t kZkFlag = 1;
+constexpr uint32_t kMaxShape = 1;  // OuterShape::kFit
 
 void PutU32(std::vector<uint8_t>& out, uint32_t v) {
   for (size_t i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
@@ -31,26 +25,59 @@ bool IsCompressedProof(std::span<const uint8_t> bytes) {
 
 std::variant<CompressedProofFile, std::string> ReadCompressedProof(std::span<const uint8_t> bytes) {
   if (!IsCompressedProof(bytes)) return std::string("not a compressed proof (no TSCP header)");
-  if (bytes.size() < kHeaderBytes) {
-    return fmt::format("truncated compressed proof: {} bytes, the header needs {}", bytes.size(),
-                       kHeaderBytes);
-  }
-  if (const uint32_t version = ReadU32(bytes, 4); version != kVersion) {
+  size_t offset = kMagic.size();
+  std::string error;
+  auto read = [&](const char* what) -> uint32_t {
+    if (!error.empty()) return 0;
+    if (bytes.size() - offset < 4) {
+      error = fmt::format("truncated compressed proof: {} needs 4 bytes at offset {}, {} left",
+                          what, offset, bytes.size() - offset);
+      return 0;
+    }
+    uint32_t v = 0;
+    for (size_t i = 0; i < 4; ++i) v |= uint32_t{bytes[offset + i]} << (8 * i);
+    offset += 4;
+    return v;
+  };
+  const uint32_t version = read("the version");
+  if (error.empty() && version != kVersion) {
     return fmt::format("compressed proof version {} is not supported (this build reads {})",
                        version, kVersion);
   }
-  const uint32_t flags = ReadU32(bytes, 8);
-  if ((flags & ~kInnerZkFlag) != 0) {
-    return fmt::format("compressed proof flags {:#x} have unknown bits", flags);
+  const uint32_t shape = read("the outer proof's shape");
+  if (error.empty() && shape > kMaxShape) {
+    return fmt::format("compressed proof shape {} is not one this build knows", shape);
   }
-  return CompressedProofFile{.inner_zk = (flags & kInnerZkFlag) != 0,
-                             .outer = bytes.subspan(kHeaderBytes)};
+  const uint32_t n = read("the number of inner proofs");
+  if (error.empty() && (n == 0 || n > kMaxCompressedInners)) {
+    return fmt::format("a compressed proof verifies 1 to {} inner proofs, not {}",
+                       kMaxCompressedInners, n);
+  }
+  CompressedProofFile file;
+  file.shape = shape;
+  for (uint32_t i = 0; i < n && error.empty(); ++i) {
+    const uint32_t model = read("an inner proof's model");
+    const uint32_t flags = read("an inner proof's flags");
+    if (error.empty() && (flags & ~kZkFlag) != 0) {
+      return fmt::format("inner proof {}'s flags {:#x} have unknown bits", i + 1, flags);
+    }
+    file.inners.push_back({model, (flags & kZkFlag) != 0});
+  }
+  if (!error.empty()) return error;
+  file.outer = bytes.subspan(offset);
+  return file;
 }
 
-std::vector<uint8_t> WriteCompressedProof(bool inner_zk, std::span<const uint8_t> outer) {
+std::vector<uint8_t> WriteCompressedProof(uint32_t shape, std::span<const CompressedInner> inners,
+                                          std::span<const uint8_t> outer) {
   std::vector<uint8_t> out(kMagic.begin(), kMagic.end());
   PutU32(out, kVersion);
-  PutU32(out, inner_zk ? kInnerZkFlag : 0);
+  PutU32(out, shape);
+  PutU32(out, static_cast<uint32_t>(inners.size()));
+  for (const CompressedInner& inner : inners) {
+    PutU32(out, inner.model);
+    PutU32(out, inner.zero_knowledge ? kZkFlag : 0);
+  }
   out.insert(out.end(), outer.begin(), outer.end());
   return out;
 }

@@ -1,8 +1,11 @@
-// The file of a compressed proof (model_recursion.h): "TSCP", version u32 = 1, flags u32 (bit 0:
-// the inner proof was zero-knowledge; no other bit may be set), then the outer proof's canonical
-// encoding (air/proof_io.h), whose statement is the model's. The flags say which inner
-// configuration the verifier's circuit is built for; a wrong one gives another circuit, whose key
-// the outer proof does not verify against. Integers little-endian.
+// The file of a compressed proof (model_recursion.h): "TSCP", version u32 = 1, the outer proof's
+// shape u32 (OuterShape: 0 standard, 1 fit), the number n of
+// inner proofs it verifies u32 (1 to kMaxCompressedInners), for each the model it is of u32 (its
+// index among the models given to verify, in order) and flags u32 (bit 0: the inner proof was
+// zero-knowledge; no other bit may be set), then the outer proof's canonical encoding
+// (air/proof_io.h), whose statement is the inner statements one after another. The list says which
+// circuit the verifier builds; a wrong one gives another circuit, whose key the outer proof does
+// not verify against. Integers little-endian.
 #pragma once
 
 #include <cstdint>
@@ -13,8 +16,16 @@
 
 namespace tensorstark::frontend {
 
+inline constexpr uint32_t kMaxCompressedInners = 4096;
+
+struct CompressedInner {
+  uint32_t model = 0;
+  bool zero_knowledge = false;
+};
+
 struct CompressedProofFile {
-  bool inner_zk = false;
+  uint32_t shape = 0;
+  std::vector<CompressedInner> inners;
   std::span<const uint8_t> outer;  // the outer proof's bytes, within the file's
 };
 
@@ -24,6 +35,7 @@ bool IsCompressedProof(std::span<const uint8_t> bytes);
 // The file's parts, or a one-line reason it is not one.
 std::variant<CompressedProofFile, std::string> ReadCompressedProof(std::span<const uint8_t> bytes);
 
-std::vector<uint8_t> WriteCompressedProof(bool inner_zk, std::span<const uint8_t> outer);
+std::vector<uint8_t> WriteCompressedProof(uint32_t shape, std::span<const CompressedInner> inners,
+                                          std::span<const uint8_t> outer);
 
 }  // namespace tensorstark::frontend

@@ -1,22 +1,24 @@
-// Compressed proofs of a model (docs/recursion.md): the model's inner proof (profile recursive,
-// Poseidon2-M31) is checked by its verifier circuit (recursion/verifier_circuit.h), and the
-// recursion AIR of that circuit (recursion/recursion_air.h) is proved: the outer proof. Its
-// statement is the inner one, so it states the same facts; the model-level checks of a statement
-// (its commitment, the inputs' ranges, zero knowledge where parts are hidden) read only the
-// statement and are done natively, as for the inner proof.
+// Compressed proofs of models (docs/recursion.md): inner proofs (profile recursive,
+// Poseidon2-M31) are checked by their verifier circuits (recursion/verifier_circuit.h), one after
+// another in one circuit, and the recursion AIR of that circuit (recursion/recursion_air.h) is
+// proved: the outer proof. Its statement is the inner statements one after another, so it states
+// the same facts; the model-level checks of a statement (its commitment, the inputs' ranges, zero
+// knowledge where parts are hidden) read only the statement and are done natively, as for an inner
+// proof. One inner proof is a compressed proof; several, of one model or of several, an aggregated
+// one.
 //
-// A verifier derives a CompressedKey once per model and configuration: the inner key, the
-// circuit (its topology depends only on that key), the recursion AIR and the outer key, whose
-// preprocessed root commits to the circuit.
+// A verifier derives a CompressedKey once per list of (model, zero knowledge) and outer
+// configuration: the inner keys, the circuit (its topology depends only on them), the recursion
+// AIR and the outer key, whose preprocessed root commits to the circuit.
 #pragma once
-
-#include <fmt/format.h>
 
 #include <chrono>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "air/profiles.h"
 #include "air/proof.h"
@@ -34,6 +36,7 @@ namespace tensorstark::frontend {
 
 using InnerHasher = hash::Poseidon2M31MerkleHasher;
 using InnerChannel = hash::Poseidon2M31Channel;
+using InnerProof = air::StarkProof<InnerHasher>;
 
 std::variant<recursion::InnerAir, std::string> ModelInnerAir(const ModelAir& air,
                                                              const ModelKey<InnerHasher>& key,
@@ -42,39 +45,68 @@ std::variant<recursion::InnerAir, std::string> ModelInnerAir(const ModelAir& air
 // The configuration of the inner proofs compression takes: the recursive profile.
 air::ProofConfig InnerProofConfig(bool zero_knowledge);
 
+// An inner proof to verify: of which model (`model`, its index among the models the caller
+// holds), and whether it is zero-knowledge.
+struct InnerSpec {
+  const ModelAir* air = nullptr;  // outlives the key
+  size_t model = 0;
+  bool zero_knowledge = false;
+};
+
+// One inner proof's place in the circuit: its spec, its inner key and the circuit's view of it.
+// Members of one model and configuration share their keys.
+struct InnerMember {
+  InnerSpec spec;
+  air::ProofConfig config;
+  std::shared_ptr<const ModelKey<InnerHasher>> key;
+  std::shared_ptr<const recursion::InnerAir> inner_air;
+};
+
+std::variant<std::vector<InnerMember>, std::string> SetupInnerMembers(
+    std::span<const InnerSpec> specs);
+
+// The members' verifiers in one circuit, in order: with a witness per member (a builder with
+// values) or none (the topology).
+void BuildVerifierCircuit(recursion::CircuitBuilder& builder, std::span<const InnerMember> members,
+                          std::span<const recursion::InnerWitness> witnesses);
+
+// The outer proof's shape: its components padded to a size class (the standard class with room
+// for the n inner proofs), so that every model's outer proof has one size and verifier cost; or
+// each component as small as the circuit allows (the smallest and fastest proof, whose shape
+// depends on the models).
+enum class OuterShape : uint32_t { kStandard = 0, kFit = 1 };
+recursion::SizeClass CompressionSizeClass(size_t n);
+
+// Each member's statement within the outer statement (empty spans if the lengths do not add up).
+std::vector<std::span<const field::M31>> MemberStatements(std::span<const InnerMember> members,
+                                                          std::span<const field::M31> statement);
+
 template <hash::MerkleHasher H>
 struct CompressedKey {
-  air::ProofConfig inner_config;
-  ModelKey<InnerHasher> inner;
-  std::unique_ptr<recursion::InnerAir> inner_air;
+  std::vector<InnerMember> members;
   recursion::Circuit circuit;
   std::unique_ptr<recursion::RecursionAir> recursion;
   air::ProofConfig outer_config;
   air::ProvingKey<H> outer;
 };
 
-// The circuit of the model's inner key (a build without values).
-recursion::Circuit VerifierCircuitOf(const recursion::InnerAir& inner_air);
-
 template <hash::MerkleLayerHasher H>
-std::variant<CompressedKey<H>, std::string> SetupCompressed(const ModelAir& air,
-                                                            const air::ProofConfig& inner_config,
-                                                            const air::ProofConfig& outer_config) {
-  auto inner = SetupModel<InnerHasher>(air, inner_config);
-  if (auto* error = std::get_if<std::string>(&inner)) return *error;
-  CompressedKey<H> key{.inner_config = inner_config,
-                       .inner = std::get<ModelKey<InnerHasher>>(std::move(inner)),
-                       .inner_air = nullptr,
+std::variant<CompressedKey<H>, std::string> SetupCompressed(
+    std::span<const InnerSpec> specs, const air::ProofConfig& outer_config,
+    OuterShape shape = OuterShape::kStandard) {
+  auto members = SetupInnerMembers(specs);
+  if (auto* error = std::get_if<std::string>(&members)) return *error;
+  CompressedKey<H> key{.members = std::get<std::vector<InnerMember>>(std::move(members)),
                        .circuit = {},
                        .recursion = nullptr,
                        .outer_config = outer_config,
                        .outer = {}};
-  auto inner_air = ModelInnerAir(air, key.inner, inner_config);
-  if (auto* error = std::get_if<std::string>(&inner_air)) return *error;
-  key.inner_air =
-      std::make_unique<recursion::InnerAir>(std::get<recursion::InnerAir>(std::move(inner_air)));
-  key.circuit = VerifierCircuitOf(*key.inner_air);
-  auto recursion_air = recursion::RecursionAir::Make(key.circuit, &recursion::StandardSizeClass());
+  recursion::CircuitBuilder builder(false);
+  BuildVerifierCircuit(builder, key.members, {});
+  key.circuit = std::move(builder).Finish();
+  const recursion::SizeClass size_class = CompressionSizeClass(specs.size());
+  auto recursion_air = recursion::RecursionAir::Make(
+      key.circuit, shape == OuterShape::kStandard ? &size_class : nullptr);
   if (auto* error = std::get_if<std::string>(&recursion_air)) return *error;
   key.recursion = std::make_unique<recursion::RecursionAir>(
       std::get<recursion::RecursionAir>(std::move(recursion_air)));
@@ -84,13 +116,14 @@ std::variant<CompressedKey<H>, std::string> SetupCompressed(const ModelAir& air,
   return key;
 }
 
-// The outer proof of an inner proof of the model, or a one-line reason why it cannot be made:
-// the inner proof's shape, the native verifier's rejection, or the circuit's first failing gate
-// (which the native verifier would have rejected first: a disagreement is a bug, named as such).
+// The outer proof of the members' inner proofs (one per member, in order), or a one-line reason
+// why it cannot be made: an inner proof's shape, the native verifier's rejection, or the circuit's
+// first failing gate (which the native verifier would have rejected first: a disagreement is a
+// bug, named as such).
 template <hash::Channel C, hash::MerkleLayerHasher H>
-std::variant<air::StarkProof<H>, std::string> CompressProof(
-    const CompressedKey<H>& key, const air::StarkProof<InnerHasher>& inner,
-    air::ProveOptions options = {}) {
+std::variant<air::StarkProof<H>, std::string> CompressProof(const CompressedKey<H>& key,
+                                                            std::span<const InnerProof> inners,
+                                                            air::ProveOptions options = {}) {
   // Its own phases join the outer prover's in options.timings.
   auto start = std::chrono::steady_clock::now();
   auto end_phase = [&](const char* name) {
@@ -102,17 +135,23 @@ std::variant<air::StarkProof<H>, std::string> CompressProof(
     }
     start = now;
   };
-  if (auto error = key.inner_air->CheckShape(inner)) {
-    return "the inner proof cannot be compressed: " + *error;
+  if (inners.size() != key.members.size()) return std::string("wrong number of inner proofs");
+  std::vector<recursion::InnerOpened> opened(inners.size());
+  std::vector<recursion::InnerWitness> witnesses;
+  for (size_t i = 0; i < inners.size(); ++i) {
+    const std::string which =
+        inners.size() > 1 ? fmt::format("inner proof {}", i + 1) : std::string("inner proof");
+    if (auto error = key.members[i].inner_air->CheckShape(inners[i])) {
+      return fmt::format("the {} cannot be compressed: {}", which, *error);
+    }
+    if (auto rejection = key.members[i].inner_air->VerifyNatively(inners[i], &opened[i])) {
+      return fmt::format("the {} is invalid: {}", which, air::ToString(*rejection));
+    }
+    witnesses.push_back({&inners[i], &opened[i]});
   }
-  recursion::InnerOpened opened;
-  if (auto rejection = key.inner_air->VerifyNatively(inner, &opened)) {
-    return "the inner proof is invalid: " + air::ToString(*rejection);
-  }
-  end_phase("verify inner proof");
+  end_phase("verify inner proofs");
   recursion::CircuitBuilder builder(true);
-  const recursion::InnerWitness witness{&inner, &opened};
-  recursion::VerifyInCircuit(builder, *key.inner_air, &witness);
+  BuildVerifierCircuit(builder, key.members, witnesses);
   if (const auto& failure = builder.failure()) {
     return "the verifier circuit rejects an inner proof the native verifier accepts (a bug): " +
            *failure;
@@ -130,21 +169,33 @@ std::variant<air::StarkProof<H>, std::string> CompressProof(
   return std::get<air::StarkProof<H>>(std::move(proof));
 }
 
-// An outer proof of the model against its key: the statement as for the inner proof
+// An outer proof against its key: each member's statement as for its inner proof
 // (CheckModelStatement, with the inner configuration's zero knowledge), then the recursion AIR's
 // STARK, whose public terms write the statement into the circuit.
 template <hash::Channel C, hash::MerkleLayerHasher H>
-std::optional<air::VerificationError> VerifyCompressedProof(const ModelAir& air,
-                                                            const CompressedKey<H>& key,
+std::optional<air::VerificationError> VerifyCompressedProof(const CompressedKey<H>& key,
                                                             const air::StarkProof<H>& outer,
                                                             uint32_t min_security_bits) {
+  using Kind = air::VerificationError::Kind;
   if (outer.config != key.outer_config) {
-    return air::VerificationError{air::VerificationError::Kind::kShapeMismatch,
+    return air::VerificationError{Kind::kShapeMismatch,
                                   "the outer proof's configuration is not the key's"};
   }
-  if (auto error = CheckModelStatement(air, key.inner.commitment, key.inner_config.zk,
-                                       outer.public_inputs)) {
-    return error;
+  if (outer.public_inputs.size() != key.recursion->n_public_inputs()) {
+    return air::VerificationError{
+        Kind::kShapeMismatch,
+        fmt::format("the proof states {} values, the models' statements have {}",
+                    outer.public_inputs.size(), key.recursion->n_public_inputs())};
+  }
+  const auto statements = MemberStatements(key.members, outer.public_inputs);
+  for (size_t i = 0; i < key.members.size(); ++i) {
+    const InnerMember& member = key.members[i];
+    if (auto error = CheckModelStatement(*member.spec.air, member.key->commitment, member.config.zk,
+                                         statements[i])) {
+      if (key.members.size() > 1)
+        error->message = fmt::format("proof {}: {}", i + 1, error->message);
+      return error;
+    }
   }
   return air::Verify<C, H>(
       key.recursion->components(), outer, key.outer.verifying_key, min_security_bits,

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Compressed proofs through the CLI: an inner proof of tiny_mlp (compile's defaults: private input
 # and weights, zero knowledge) with the recursive profile, compressed (outer profile test, for
-# speed), verifies against the verifying model and states what the inner proof states; inspect
-# prints it; a flipped byte, another model, a proof of another profile, an invalid inner proof and
-# malformed files are refused with a one-line reason.
+# speed; the standard size class once, then --fit), verifies against the verifying model and
+# states what the inner proof states; inspect prints it; three inner proofs of two models give one
+# aggregated proof of their statements; a flipped byte, another model, models in another order, a
+# proof of another profile, an invalid inner proof and malformed files are refused with a one-line
+# reason.
 # usage: compress_commands_test.sh TENSORSTARK EXAMPLES_DIR
 set -euo pipefail
 ts=$1
@@ -35,11 +37,33 @@ head -1 "$work/verify.txt" | grep -q "^valid (compressed" || fail "$(cat "$work/
 tail -n +2 "$work/verify.txt" | cmp -s - "$work/inner_statement.txt" \
   || fail "the compressed proof states other facts than the inner one"
 "$ts" inspect "$work/outer.bin" "$work/tiny.verifying.tsm" \
-  | python3 -c "import json,sys; d=json.load(sys.stdin); assert d['compressed'] and d['inner_zero_knowledge'] and 'public' in d" \
+  | python3 -c "import json,sys; d=json.load(sys.stdin); c=d['compressed']; assert c['shape'] == 'standard' and c['inner_proofs'] == [{'model': 0, 'zero_knowledge': True}] and 'public' in d" \
   || fail "inspect of a compressed proof"
-"$ts" compress "$work/tiny.tsm" "$work/inner.bin" -o "$work/outer2.bin" --profile test --json \
-  | python3 -c "import json,sys; d=json.load(sys.stdin); assert d['circuit_gates'] > 0 and d['components']" \
+"$ts" compress "$work/tiny.tsm" "$work/inner.bin" -o "$work/fit.bin" --profile test --fit --json \
+  | python3 -c "import json,sys; d=json.load(sys.stdin); assert d['circuit_gates'] > 0 and d['components'] and d['shape'] == 'fit'" \
   || fail "compress --json"
+"$ts" verify "$work/tiny.verifying.tsm" "$work/fit.bin" --min-security-bits 0 | tail -n +2 \
+  | cmp -s - "$work/inner_statement.txt" || fail "the --fit proof states other facts"
+
+# Aggregation: tiny_mlp's proof twice and the public model's, in one proof of the three
+# statements, verified with the two models in compress's order.
+"$ts" compile "$tiny/model.onnx" -o "$work/public.tsm" --calibration "$tiny/calibration.json" \
+  --visibility input=public,weights=public >/dev/null
+"$ts" prove "$work/public.tsm" --input "$tiny/input.json" -o "$work/public_inner.bin" \
+  --profile recursive >/dev/null 2>&1
+"$ts" compress "$work/tiny.tsm" "$work/inner.bin" "$work/inner.bin" "$work/public.tsm" \
+  "$work/public_inner.bin" -o "$work/aggregated.bin" --profile test --fit >"$work/aggregate.txt" 2>/dev/null
+grep -q "(3 inner proof(s)" "$work/aggregate.txt" || fail "compress of 3: $(cat "$work/aggregate.txt")"
+"$ts" verify "$work/tiny.verifying.tsm" "$work/public.tsm" "$work/aggregated.bin" \
+  --min-security-bits 0 >"$work/verify3.txt"
+head -1 "$work/verify3.txt" | grep -q "^valid (compressed, 3 inner proofs" || fail "$(cat "$work/verify3.txt")"
+[ "$(grep -c '^proof [123] (' "$work/verify3.txt")" = 3 ] || fail "verify of 3: $(cat "$work/verify3.txt")"
+expect_error 1 "invalid" "$ts" verify "$work/public.tsm" "$work/tiny.verifying.tsm" \
+  "$work/aggregated.bin" --min-security-bits 0
+expect_error 1 "the proof is of 2 models or more, 1 given" "$ts" verify "$work/tiny.verifying.tsm" \
+  "$work/aggregated.bin" --min-security-bits 0
+expect_error 2 "several models are given" "$ts" verify "$work/tiny.verifying.tsm" \
+  "$work/public.tsm" "$work/inner.bin"
 
 # A flipped byte of the outer proof.
 cp "$work/outer.bin" "$work/tampered.bin"
@@ -48,8 +72,6 @@ printf '\x5a' | dd of="$work/tampered.bin" bs=1 seek=$((size / 2)) conv=notrunc 
 cmp -s "$work/outer.bin" "$work/tampered.bin" && fail "the byte did not change"
 expect_error 1 "invalid" "$ts" verify "$work/tiny.verifying.tsm" "$work/tampered.bin" --min-security-bits 0
 # Another model (everything public): another commitment, another circuit.
-"$ts" compile "$tiny/model.onnx" -o "$work/public.tsm" --calibration "$tiny/calibration.json" \
-  --visibility input=public,weights=public >/dev/null
 expect_error 1 "invalid" "$ts" verify "$work/public.tsm" "$work/outer.bin" --min-security-bits 0
 # The test profile's outer proof is below the default security floor.
 expect_error 1 "at least 96 required" "$ts" verify "$work/tiny.verifying.tsm" "$work/outer.bin"
@@ -73,6 +95,8 @@ printf '\x5a' | dd of="$work/bad_inner.bin" bs=1 seek=$((size / 2)) conv=notrunc
 expect_error 1 "the inner proof is invalid" "$ts" compress "$work/tiny.tsm" "$work/bad_inner.bin" -o "$work/x.bin"
 [ -e "$work/x.bin" ] && fail "compress wrote a file for a refused proof"
 expect_error 2 "-o FILE is required" "$ts" compress "$work/tiny.tsm" "$work/inner.bin"
+expect_error 2 "a proof before any model" "$ts" compress "$work/inner.bin" "$work/inner.bin" -o "$work/x.bin"
+expect_error 2 "no inner proof given" "$ts" compress "$work/tiny.tsm" -o "$work/x.bin"
 expect_error 2 "--profile must be" "$ts" compress "$work/tiny.tsm" "$work/inner.bin" -o "$work/x.bin" --profile big
 "$ts" compress --help | grep -q "^usage: tensorstark compress" || fail "compress --help"
 echo "compress commands: ok"
