@@ -3,15 +3,21 @@
 median inner prove time (profile recursive), and per outer profile the median compress time (all
 of it: keys and circuit, the inner proof's check, the circuit's witness, the outer proof), the
 compressed proof's size, the verify time (without deriving the keys) and the peak memory, with the
-circuit's gate count. Standard library only."""
+circuit's gate count; one table per machine and SIMD level. Standard library only."""
 import json
 import statistics
 import sys
 
 
 def main(path):
-    rows = [json.loads(line) for line in open(path) if line.strip()]
-    print(f"CPU {rows[0].get('cpu', '?')}, SIMD {rows[0].get('simd', '?')}, 2 threads")
+    all_rows = [json.loads(line) for line in open(path) if line.strip()]
+    for machine in dict.fromkeys((r.get("cpu", "?"), r.get("simd", "?")) for r in all_rows):
+        rows = [r for r in all_rows if (r.get("cpu", "?"), r.get("simd", "?")) == machine]
+        print(f"CPU {machine[0]}, SIMD {machine[1]}, 2 threads")
+        print_table(rows)
+
+
+def print_table(rows):
     print("| model | inner prove | outer profile | compress | keys and circuit | outer bytes "
           "| verify | peak RSS | gates |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")

@@ -134,26 +134,23 @@ int RunBenchCommand(std::span<char* const> args) {
 
   auto log_rows =
       options.GetInt("log-rows", 16, air::kMinComponentLogSize, air::kMaxComponentLogSize);
-  auto threads = options.GetInt("threads", tbb::info::default_concurrency(), 1, 1024);
   auto runs = options.GetInt("runs", 1, 1, 100);
-  for (auto* value : {&log_rows, &threads, &runs}) {
+  for (auto* value : {&log_rows, &runs}) {
     if (auto* error = std::get_if<std::string>(value)) return fail(*error);
   }
-  const std::optional<air::Profile> profile = air::ParseProfile(options.Get("profile", "fast"));
-  if (!profile) return fail("--profile must be test, fast, onchain or recursive");
-  const std::optional<air::HashId> hash_id =
-      options.Has("hash") ? ParseHashName(options.Get("hash", "")) : ProfileHash(*profile);
-  if (!hash_id) return fail("--hash must be blake2s, poseidon252 or poseidon2");
-  const std::string hash = air::ToString(*hash_id);
+  auto choice_or_error = ParseProofChoice(options);
+  if (auto* error = std::get_if<std::string>(&choice_or_error)) return fail(*error);
+  const ProofChoice& choice = std::get<ProofChoice>(choice_or_error);
+  const std::string hash = air::ToString(choice.hash);
   auto builder_or_error =
       MakeExampleAirBuilder(example, static_cast<uint32_t>(std::get<uint64_t>(log_rows)),
                             options.Has("columns") ? options.Get("columns", "") : "");
   if (auto* error = std::get_if<std::string>(&builder_or_error)) return fail(*error);
   const ExampleAirBuilder& builder = std::get<ExampleAirBuilder>(builder_or_error);
 
-  const size_t n_threads = std::get<uint64_t>(threads);
+  const size_t n_threads = choice.threads;
   tbb::global_control thread_limit(tbb::global_control::max_allowed_parallelism, n_threads);
-  air::ProofConfig config = air::ProfileConfig(*profile);
+  air::ProofConfig config = air::ProfileConfig(choice.profile);
   fri::FriConfig& fri = config.pcs.fri;
   for (auto [name, field] :
        {std::pair{"pow-bits", &config.pcs.pow_bits},
@@ -167,7 +164,7 @@ int RunBenchCommand(std::span<char* const> args) {
   if (auto error = fri::ValidateConfig(config.pcs)) return fail(*error);
   const size_t n_runs = std::get<uint64_t>(runs);
   auto result_or_error = WithHashFamily(
-      *hash_id, [&]<class C, class H>() { return Run<C, H>(builder, config, n_runs); });
+      choice.hash, [&]<class C, class H>() { return Run<C, H>(builder, config, n_runs); });
   if (auto* error = std::get_if<std::string>(&result_or_error)) {
     fmt::print(stderr, "tensorstark bench: {}\n", *error);
     return 1;
@@ -187,7 +184,7 @@ int RunBenchCommand(std::span<char* const> args) {
       {"example", example},
       {"log_rows", std::get<uint64_t>(log_rows)},
       {"columns", builder.columns},
-      {"profile", air::ProfileName(*profile)},
+      {"profile", air::ProfileName(choice.profile)},
       {"hash", hash},
       {"threads", n_threads},
       {"runs", n_runs},
@@ -214,7 +211,7 @@ int RunBenchCommand(std::span<char* const> args) {
   fmt::print(
       "{}, {} columns x 2^{} rows, profile {}: {} bits (pow {}, blowup 2^{}, {} queries, fold step "
       "{}, last layer 2^{}), {}, {} thread(s)\n",
-      example, builder.columns, std::get<uint64_t>(log_rows), air::ProfileName(*profile),
+      example, builder.columns, std::get<uint64_t>(log_rows), air::ProfileName(choice.profile),
       config.SecurityBits(), config.pcs.pow_bits, fri.log_blowup_factor, fri.n_queries,
       fri.fold_step, fri.log_last_layer_degree_bound, hash, n_threads);
   for (const auto& [name, ms] : result.phases_ms) fmt::print("  {:<24} {:10.1f} ms\n", name, ms);

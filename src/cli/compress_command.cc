@@ -258,21 +258,12 @@ int RunCompressCommand(std::span<char* const> args) {
   const CommandArgs& command = std::get<CommandArgs>(parsed);
   const Options& options = command.options;
   if (!options.Has("output")) return UsageError("compress", kUsage, "-o FILE is required");
-  const std::optional<air::Profile> profile = air::ParseProfile(options.Get("profile", "fast"));
-  if (!profile) {
-    return UsageError("compress", kUsage, "--profile must be test, fast, onchain or recursive");
-  }
-  const std::optional<air::HashId> hash =
-      options.Has("hash") ? ParseHashName(options.Get("hash", "")) : ProfileHash(*profile);
-  if (!hash) {
-    return UsageError("compress", kUsage, "--hash must be blake2s, poseidon252 or poseidon2");
-  }
-  auto threads = options.GetInt("threads", tbb::info::default_concurrency(), 1, 1024);
-  if (const auto* error = std::get_if<std::string>(&threads)) {
+  auto choice_or_error = ParseProofChoice(options);
+  if (const auto* error = std::get_if<std::string>(&choice_or_error)) {
     return UsageError("compress", kUsage, *error);
   }
-  tbb::global_control thread_limit(tbb::global_control::max_allowed_parallelism,
-                                   std::get<uint64_t>(threads));
+  const ProofChoice& choice = std::get<ProofChoice>(choice_or_error);
+  tbb::global_control thread_limit(tbb::global_control::max_allowed_parallelism, choice.threads);
   try {
     CompressInputs in;
     // Each proof is of the model before it.
@@ -295,13 +286,14 @@ int RunCompressCommand(std::span<char* const> args) {
       in.airs.push_back(std::make_unique<frontend::ModelAir>(model));
     }
     for (frontend::InnerSpec& spec : in.specs) spec.air = in.airs[spec.model].get();
-    const air::ProofConfig outer_config = air::ProfileConfig(*profile);
+    const air::ProofConfig outer_config = air::ProfileConfig(choice.profile);
     if (!options.Has("json")) {
       fmt::print(stderr, "compressing {} inner proof(s) ({} thread(s)):\n", in.inners.size(),
-                 std::get<uint64_t>(threads));
+                 choice.threads);
     }
-    return WithHashFamily(
-        *hash, [&]<class C, class H>() { return CompressWith<C, H>(in, outer_config, options); });
+    return WithHashFamily(choice.hash, [&]<class C, class H>() {
+      return CompressWith<C, H>(in, outer_config, options);
+    });
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark compress: {}\n", e.what());
     return 1;

@@ -1,14 +1,20 @@
 // The hash families a proof can use, by name and by the id its header carries: each a
 // (Fiat–Shamir channel, Merkle hasher) pair, which the commands that prove, verify or read proofs
-// dispatch on.
+// dispatch on; and the options that choose a proof's profile and hash.
 #pragma once
 
+#include <tbb/info.h>
+
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 
 #include "air/profiles.h"
 #include "air/proof_io.h"
+#include "cli/options.h"
 #include "hash/families.h"
 
 namespace tensorstark::cli {
@@ -51,6 +57,26 @@ inline air::HashId ProfileHash(air::Profile profile) {
       break;
   }
   return air::HashId::kBlake2s;
+}
+
+// What --profile, --hash and --threads choose (prove, compress, bench): the profile (default
+// fast), its hash unless --hash names another, and the worker threads (default: all cores).
+struct ProofChoice {
+  air::Profile profile = air::Profile::kFast;
+  air::HashId hash = air::HashId::kBlake2s;
+  uint64_t threads = 1;
+};
+
+// The choice, or a one-line error naming the bad option.
+inline std::variant<ProofChoice, std::string> ParseProofChoice(const Options& options) {
+  const std::optional<air::Profile> profile = air::ParseProfile(options.Get("profile", "fast"));
+  if (!profile) return std::string("--profile must be test, fast, onchain or recursive");
+  const std::optional<air::HashId> hash =
+      options.Has("hash") ? ParseHashName(options.Get("hash", "")) : ProfileHash(*profile);
+  if (!hash) return std::string("--hash must be blake2s, poseidon252 or poseidon2");
+  auto threads = options.GetInt("threads", tbb::info::default_concurrency(), 1, 1024);
+  if (const auto* error = std::get_if<std::string>(&threads)) return *error;
+  return ProofChoice{*profile, *hash, std::get<uint64_t>(threads)};
 }
 
 }  // namespace tensorstark::cli

@@ -245,27 +245,18 @@ int RunProveCommand(std::span<char* const> args) {
   const Options& options = std::get<CommandArgs>(parsed).options;
   if (!options.Has("input")) return UsageError("prove", kProveUsage, "--input FILE is required");
   if (!options.Has("output")) return UsageError("prove", kProveUsage, "-o FILE is required");
-  const std::optional<air::Profile> profile = air::ParseProfile(options.Get("profile", "fast"));
-  if (!profile) {
-    return UsageError("prove", kProveUsage, "--profile must be test, fast, onchain or recursive");
-  }
-  const std::optional<air::HashId> hash =
-      options.Has("hash") ? ParseHashName(options.Get("hash", "")) : ProfileHash(*profile);
-  if (!hash) {
-    return UsageError("prove", kProveUsage, "--hash must be blake2s, poseidon252 or poseidon2");
-  }
-  auto threads = options.GetInt("threads", tbb::info::default_concurrency(), 1, 1024);
-  if (const auto* error = std::get_if<std::string>(&threads)) {
+  auto choice_or_error = ParseProofChoice(options);
+  if (const auto* error = std::get_if<std::string>(&choice_or_error)) {
     return UsageError("prove", kProveUsage, *error);
   }
-  air::ProofConfig config = air::ProfileConfig(*profile);
+  const ProofChoice& choice = std::get<ProofChoice>(choice_or_error);
+  air::ProofConfig config = air::ProfileConfig(choice.profile);
   config.zk = options.Has("zk");
   auto query_batches = options.GetInt("query-batches", 1, 1, config.pcs.fri.n_queries);
   if (const auto* error = std::get_if<std::string>(&query_batches)) {
     return UsageError("prove", kProveUsage, *error);
   }
-  tbb::global_control thread_limit(tbb::global_control::max_allowed_parallelism,
-                                   std::get<uint64_t>(threads));
+  tbb::global_control thread_limit(tbb::global_control::max_allowed_parallelism, choice.threads);
   try {
     const frontend::QuantizedModel model = frontend::LoadQuantizedModel(model_path);
     // A plain proof opens its trace, committed and private tensors and weights included.
@@ -273,10 +264,10 @@ int RunProveCommand(std::span<char* const> args) {
     const std::vector<frontend::Tensor> input =
         frontend::ReadInput(options.Get("input", ""), frontend::FloatGraphOf(model));
     if (!options.Has("json")) {
-      fmt::print(stderr, "proving {} ({} thread(s)):\n", model_path, std::get<uint64_t>(threads));
+      fmt::print(stderr, "proving {} ({} thread(s)):\n", model_path, choice.threads);
     }
     const size_t n_query_batches = std::get<uint64_t>(query_batches);
-    return WithHashFamily(*hash, [&]<class C, class H>() {
+    return WithHashFamily(choice.hash, [&]<class C, class H>() {
       return ProveWith<C, H>(model, input, config, n_query_batches, options);
     });
   } catch (const FrontendError& e) {

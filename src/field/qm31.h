@@ -26,12 +26,12 @@ struct QM31 {
     return {v[0], v[1], v[2], v[3]};
   }
   constexpr std::array<M31, 4> ToM31Array() const { return {c0.a, c0.b, c1.a, c1.b}; }
-  // e0 + e1·i + e2·u + e3·iu: rebuilds a QM31 value from its four coordinate polynomials.
   // 1, i, u, iu: the coordinates' basis.
   static constexpr std::array<QM31, 4> Basis() {
     return {QM31(M31::One()), QM31(CM31(M31(), M31::One())), QM31(CM31(), CM31::One()),
             QM31(CM31(), CM31(M31(), M31::One()))};
   }
+  // e0 + e1·i + e2·u + e3·iu: rebuilds a QM31 value from its four coordinate polynomials.
   static constexpr QM31 FromPartialEvals(const std::array<QM31, 4>& e) {
     constexpr std::array<QM31, 4> kBasis = Basis();
     return e[0] + e[1] * kBasis[1] + e[2] * kBasis[2] + e[3] * kBasis[3];

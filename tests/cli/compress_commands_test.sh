@@ -14,15 +14,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 tiny=$examples/tiny_mlp
 
-fail() { echo "FAIL: $*"; exit 1; }
-# expect_error CODE SUBSTRING COMMAND...: the command exits with CODE, naming SUBSTRING.
-expect_error() {
-  local code=$1 text=$2; shift 2
-  local status=0
-  "$@" >"$work/out" 2>"$work/err" || status=$?
-  [ "$status" = "$code" ] || fail "$* exited $status, expected $code: $(cat "$work/err")"
-  grep -q -- "$text" "$work/err" "$work/out" || fail "$* did not say '$text': $(cat "$work/err" "$work/out")"
-}
+source "$(dirname "$0")/cli_test_lib.sh"
 
 "$ts" compile "$tiny/model.onnx" -o "$work/tiny.tsm" --calibration "$tiny/calibration.json" >/dev/null
 "$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/inner.bin" --profile recursive \

@@ -21,16 +21,7 @@ tiny=$examples/tiny_mlp
 # Everything public (compile's defaults make the inputs and weights private: tested below).
 public=input=public,weights=public
 
-fail() { echo "FAIL: $*"; exit 1; }
-# expect_error CODE SUBSTRING COMMAND...: the command exits with CODE and one stderr line naming
-# SUBSTRING.
-expect_error() {
-  local code=$1 text=$2; shift 2
-  local status=0
-  "$@" >"$work/out" 2>"$work/err" || status=$?
-  [ "$status" = "$code" ] || fail "$* exited $status, expected $code: $(cat "$work/err")"
-  grep -q -- "$text" "$work/err" "$work/out" || fail "$* did not say '$text': $(cat "$work/err" "$work/out")"
-}
+source "$(dirname "$0")/cli_test_lib.sh"
 
 "$ts" compile "$mlp/model.onnx" -o "$work/mlp.tsm" --calibration "$mlp/calibration.json" \
   --visibility "$public" >"$work/compile.txt"

@@ -90,6 +90,20 @@ TEST_CASE("a model's compressed proof states the inner statement and verifies") 
   }
 }
 
+TEST_CASE("the verifying model (without the private weights) rebuilds the prover's circuit") {
+  const Example tiny("tiny_mlp", Visibility::kPrivate);
+  const QuantizedModel verifying_model = tiny.air->VerifyingModel();
+  const ModelAir verifying(verifying_model);  // reads the model it is given, which must outlive it
+  const std::vector<InnerSpec> prover_specs = {tiny.Spec()};
+  const std::vector<InnerSpec> verifier_specs = {{&verifying, 0, tiny.inner.config.zk}};
+  const CompressedKey<OuterHasher> prover = KeyOf(prover_specs);
+  const CompressedKey<OuterHasher> verifier = KeyOf(verifier_specs);
+  CHECK(prover.circuit.Digest().bytes == verifier.circuit.Digest().bytes);
+  CHECK(prover.outer.verifying_key.preprocessed_root ==
+        verifier.outer.verifying_key.preprocessed_root);
+  CHECK(!Verify(verifier, Compress(prover, std::span(&tiny.inner, 1))));
+}
+
 TEST_CASE("an inner proof the verifier rejects is not compressed") {
   Example tiny("tiny_mlp", Visibility::kPrivate);
   tiny.inner.claimed_sums[0] += field::QM31::One();
