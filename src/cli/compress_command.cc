@@ -138,8 +138,12 @@ int CompressWith(const CompressInputs& in, const air::ProofConfig& outer_config,
 
   if (json) {
     nlohmann::json components = nlohmann::json::array();
-    for (const air::Component* component : key.recursion->components()) {
-      components.push_back({{"name", component->name()}, {"log_rows", component->log_size()}});
+    const std::vector<const air::Component*> parts = key.recursion->components();
+    const std::vector<size_t> gate_rows = key.recursion->GateRows();
+    for (size_t i = 0; i < parts.size(); ++i) {
+      components.push_back({{"name", parts[i]->name()},
+                            {"log_rows", parts[i]->log_size()},
+                            {"gates", gate_rows[i]}});
     }
     fmt::print("{}\n",
                nlohmann::json{{"models", in.model_paths},

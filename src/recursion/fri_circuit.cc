@@ -2,6 +2,8 @@
 
 #include <cassert>
 
+#include "circle/bit_reverse.h"
+#include "circle/coset.h"
 #include "fri/fold.h"
 #include "recursion/domain_point.h"
 #include "recursion/merkle_path.h"
@@ -18,6 +20,28 @@ std::vector<Wire> ShiftedBits(Wire zero, size_t prefix, std::span<const Wire> bi
   std::vector<Wire> shifted(prefix, zero);
   shifted.insert(shifted.end(), bits.begin(), bits.end());
   return shifted;
+}
+
+// The x-coordinates of a coset's first fold, pair r of the 2^(w-1) pairs at the circle points of
+// positions 4·(leaf·2^(w-1) + r) in CanonicCoset(log_size): one point from the leaf's bits, the
+// others that point plus a constant, since a point is the coset's initial point plus a sum over
+// the position's set bits (CanonicDomainPoint), so P(4r + 4·leaf·n) = P(4·leaf·n) + P(4r) - P(0).
+std::vector<Wire> FirstFoldTwiddles(uint32_t log_size, uint32_t w,
+                                    std::span<const Wire> leaf_bits) {
+  CircuitBuilder& builder = leaf_bits[0].builder();
+  const Wire zero = builder.Constant(QM31::Zero());
+  std::vector<Wire> bits(w - 1, zero);
+  bits.insert(bits.end(), leaf_bits.begin(), leaf_bits.end());
+  const PointWires base = CanonicDomainPoint(log_size, ShiftedBits(zero, 2, bits));
+  const circle::CircleDomain domain = circle::CanonicCoset(log_size).circle_domain();
+  const circle::CirclePoint<M31> origin = domain.at(0);
+  std::vector<Wire> xs = {base.x};
+  for (size_t r = 1; r < (size_t{1} << (w - 1)); ++r) {
+    const circle::CirclePoint<M31> shift =
+        domain.at(circle::BitReverseIndex(4 * r, log_size)) - origin;
+    xs.push_back(Plus(base, shift).x);
+  }
+  return xs;
 }
 
 }  // namespace
@@ -156,19 +180,18 @@ void CheckFriQuery(const FriCommitWires& fri, std::span<const Wire> position_bit
     // Fold l pairs up 2^(w-1-l) pairs at line log size m - l: pair g = leaf·n + r sits at
     // position 2g, whose x is that of the circle point at 4g in CanonicCoset(m - l + 1).
     Wire alpha = fri.layer_alphas[k];
+    std::vector<Wire> xs = FirstFoldTwiddles(m + 1, w, leaf_bits);
     for (uint32_t l = 0; l < w; ++l) {
       const size_t n = size_t{1} << (w - 1 - l);
       for (size_t r = 0; r < n; ++r) {
-        std::vector<Wire> g_bits;
-        for (uint32_t b = 0; b < w - 1 - l; ++b) {
-          g_bits.push_back(builder.Constant(QM31(M31::FromCanonical((r >> b) & 1))));
-        }
-        g_bits.insert(g_bits.end(), leaf_bits.begin(), leaf_bits.end());
-        const Wire x = CanonicDomainPoint(m - l + 1, ShiftedBits(zero, 2, g_bits)).x;
         coset[r] = fri::FoldLinePair(coset[2 * r], coset[2 * r + 1],
-                                     InverseOf(x, "a FRI line twiddle"), alpha);
+                                     InverseOf(xs[r], "a FRI line twiddle"), alpha);
       }
       alpha = alpha * alpha;
+      // The next fold's pairs are the doubling map's images: x_{l+1}[r] = π(x_l[2r]).
+      for (size_t r = 0; r < n / 2; ++r)
+        xs[r] = xs[2 * r] * xs[2 * r] * QM31::FromU32(2, 0, 0, 0) - QM31::One();
+      xs.resize(n / 2);
     }
     line = coset[0];
     if (layer.injected_column) {

@@ -167,6 +167,12 @@ std::vector<const air::Component*> RecursionAir::components() const {
   return components;
 }
 
+std::vector<size_t> RecursionAir::GateRows() const {
+  std::vector<size_t> rows;
+  for (const Part& part : parts_) rows.push_back(part.gates.size());
+  return rows;
+}
+
 std::vector<air::PublicLogupTermShape> RecursionAir::PublicTermShapes() const {
   std::vector<air::PublicLogupTermShape> shapes;
   for (size_t i = 0; i < public_inputs_.size(); ++i) {

@@ -42,6 +42,8 @@ class RecursionAir {
                                                       const SizeClass* size_class = nullptr);
 
   std::vector<const air::Component*> components() const;
+  // How many of each component's rows hold a gate (the rest are padding), in the same order.
+  std::vector<size_t> GateRows() const;
   size_t n_public_inputs() const { return public_inputs_.size(); }
   // The public inputs' writes to the wire relation, as functions of the statement.
   std::vector<air::PublicLogupTermShape> PublicTermShapes() const;
