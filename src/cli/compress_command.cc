@@ -79,16 +79,6 @@ frontend::InnerProof ReadInnerProof(const std::string& path, std::span<const uin
   return std::move(proof);
 }
 
-// The models and inner proofs compress was given, in order.
-struct CompressInputs {
-  std::vector<frontend::QuantizedModel> models;
-  std::vector<std::string> model_paths;
-  std::vector<std::unique_ptr<frontend::ModelAir>> airs;  // one per model
-  std::vector<frontend::InnerSpec> specs;                 // one per inner proof
-  std::vector<frontend::InnerProof> inners;
-  size_t inner_bytes = 0;
-};
-
 // Each inner proof's statement, under a heading naming its model when there are several.
 void PrintStatements(const std::vector<frontend::InnerMember>& members,
                      const std::vector<std::string>& model_paths,
@@ -103,14 +93,14 @@ void PrintStatements(const std::vector<frontend::InnerMember>& members,
 }
 
 template <class C, class H>
-int CompressWith(const CompressInputs& in, const air::ProofConfig& outer_config,
-                 const Options& options) {
+int CompressWith(const CompressInputs& in, air::Profile outer_profile, const Options& options) {
   const bool json = options.Has("json");
   PhaseProgress progress(json, kCompressPhases);
   const auto total_start = std::chrono::steady_clock::now();
   auto start = total_start;
   const frontend::OuterShape shape =
       options.Has("fit") ? frontend::OuterShape::kFit : frontend::OuterShape::kStandard;
+  const air::ProofConfig outer_config = air::ProfileConfig(outer_profile);
   auto key_or_error = frontend::SetupCompressed<H>(in.specs, outer_config, shape);
   if (auto* error = std::get_if<std::string>(&key_or_error)) throw FrontendError(*error);
   const frontend::CompressedKey<H>& key = std::get<frontend::CompressedKey<H>>(key_or_error);
@@ -149,7 +139,7 @@ int CompressWith(const CompressInputs& in, const air::ProofConfig& outer_config,
                nlohmann::json{{"models", in.model_paths},
                               {"inner_proofs", in.inners.size()},
                               {"shape", options.Has("fit") ? "fit" : "standard"},
-                              {"profile", options.Get("profile", "fast")},
+                              {"profile", std::string(air::ProfileName(outer_profile))},
                               {"hash", std::string(C::kName)},
                               {"threads", tbb::global_control::active_value(
                                               tbb::global_control::max_allowed_parallelism)},
@@ -172,7 +162,7 @@ int CompressWith(const CompressInputs& in, const air::ProofConfig& outer_config,
       "wrote {}: {} bytes ({} inner proof(s), {} bytes), {} bits of security ({}, profile {}), a "
       "circuit of {} gates\n",
       path, bytes.size(), in.inners.size(), in.inner_bytes, outer_config.SecurityBits(), C::kName,
-      options.Get("profile", "fast"), key.circuit.gates.size());
+      air::ProfileName(outer_profile), key.circuit.gates.size());
   PrintStatements(key.members, in.model_paths, outer.public_inputs);
   return 0;
 }
@@ -290,18 +280,21 @@ int RunCompressCommand(std::span<char* const> args) {
       in.airs.push_back(std::make_unique<frontend::ModelAir>(model));
     }
     for (frontend::InnerSpec& spec : in.specs) spec.air = in.airs[spec.model].get();
-    const air::ProofConfig outer_config = air::ProfileConfig(choice.profile);
-    if (!options.Has("json")) {
-      fmt::print(stderr, "compressing {} inner proof(s) ({} thread(s)):\n", in.inners.size(),
-                 choice.threads);
-    }
-    return WithHashFamily(choice.hash, [&]<class C, class H>() {
-      return CompressWith<C, H>(in, outer_config, options);
-    });
+    return CompressAndWrite(in, choice, options);
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark compress: {}\n", e.what());
     return 1;
   }
+}
+
+int CompressAndWrite(const CompressInputs& in, const ProofChoice& outer, const Options& options) {
+  if (!options.Has("json")) {
+    fmt::print(stderr, "compressing {} inner proof(s) ({} thread(s)):\n", in.inners.size(),
+               outer.threads);
+  }
+  return WithHashFamily(outer.hash, [&]<class C, class H>() {
+    return CompressWith<C, H>(in, outer.profile, options);
+  });
 }
 
 int VerifyCompressedProofFile(const std::vector<frontend::QuantizedModel>& models,

@@ -4,15 +4,34 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "cli/hash_family.h"
+#include "cli/options.h"
+#include "frontend/model_recursion.h"
 #include "frontend/quantized_model.h"
 
 namespace tensorstark::cli {
 
 int RunCompressCommand(std::span<char* const> args);
+
+// The models and inner proofs to compress, in order: each proof of the model spec.model.
+struct CompressInputs {
+  std::vector<frontend::QuantizedModel> models;
+  std::vector<std::string> model_paths;
+  std::vector<std::unique_ptr<frontend::ModelAir>> airs;  // one per model
+  std::vector<frontend::InnerSpec> specs;                 // one per inner proof
+  std::vector<frontend::InnerProof> inners;
+  size_t inner_bytes = 0;
+};
+
+// Proves the outer proof of `in` with the outer profile, hash and threads of `outer`, writes the
+// compressed proof to options' --output, and prints as compress does (--json, --fit honoured).
+// Throws FrontendError with a one-line reason.
+int CompressAndWrite(const CompressInputs& in, const ProofChoice& outer, const Options& options);
 
 // `verify` of a compressed proof file against the models its inner proofs are of (in the order
 // compress was given them): prints "valid" and the statements (exit 0) or "invalid" and the

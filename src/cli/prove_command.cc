@@ -8,9 +8,11 @@
 #include <algorithm>
 #include <chrono>
 #include <iterator>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -66,7 +68,12 @@ options:
                      and private inputs) beyond the statement (docs/zero-knowledge.md); the
                      stated values, and the weights unless private, are public. Larger and
                      slower. Always on for a model with committed or private parts
-  --json             print one JSON object (times per phase, proof size, peak memory, outputs)
+  --compress         prove with --profile recursive and compress the proof in one go
+                     (tensorstark compress --help): -o gets the compressed proof
+  --outer-profile P  with --compress: the compressed proof's profile (default fast)
+  --fit              with --compress: size the compressed proof to its circuit
+  --json             print one JSON object (times per phase, proof size, peak memory, outputs;
+                     with --compress, compress's)
 )";
 
 constexpr std::string_view kVerifyUsage =
@@ -96,9 +103,13 @@ options:
 // decommitment, self-check, freeing memory).
 constexpr size_t kProvePhases = 16;
 
+// With `compress_outer`, the proof (an inner proof of the recursive profile) is compressed with
+// that outer choice, and the compressed proof written instead (prove --compress).
 template <class C, class H>
-int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend::Tensor>& input,
-              const air::ProofConfig& config, size_t n_query_batches, const Options& options) {
+int ProveWith(const frontend::QuantizedModel& model, const std::string& model_path,
+              const std::vector<frontend::Tensor>& input, const air::ProofConfig& config,
+              size_t n_query_batches, const Options& options,
+              const std::optional<ProofChoice>& compress_outer) {
   const bool json = options.Has("json");
   PhaseProgress progress(json, kProvePhases);
   auto start = std::chrono::steady_clock::now();
@@ -132,6 +143,24 @@ int ProveWith(const frontend::QuantizedModel& model, const std::vector<frontend:
   const air::StarkProof<H>& proof = std::get<air::StarkProof<H>>(proof_or_error);
   start = std::chrono::steady_clock::now();
   const std::vector<uint8_t> bytes = air::SerializeProof(proof);
+  if constexpr (std::is_same_v<H, frontend::InnerHasher>) {
+    if (compress_outer) {
+      progress.Done();
+      if (!json) {
+        fmt::print(stderr, "  {:<26} {:9.1f} ms, {} bytes\n", "inner proof",
+                   MillisecondsSince(total_start), bytes.size());
+      }
+      if (options.Has("outputs")) WriteOutputsJson(options.Get("outputs", ""), run.outputs);
+      CompressInputs in;
+      in.models.push_back(model);
+      in.model_paths.push_back(model_path);
+      in.airs.push_back(std::make_unique<frontend::ModelAir>(in.models[0]));
+      in.specs.push_back({in.airs[0].get(), 0, proof.config.zk});
+      in.inners.push_back(proof);
+      in.inner_bytes = bytes.size();
+      return CompressAndWrite(in, *compress_outer, options);
+    }
+  }
   const std::string path = options.Get("output", "");
   try {
     frontend::WriteFileBytes(path, AsChars(bytes));
@@ -235,9 +264,10 @@ int RunProveCommand(std::span<char* const> args) {
     fmt::print("{}", kProveUsage);
     return 0;
   }
-  auto parsed = ParseCommandArgs(
-      args, {"model"}, {"input", "output", "outputs", "profile", "hash", "threads", "query-batches"},
-      {"json", "zk"});
+  auto parsed = ParseCommandArgs(args, {"model"},
+                                 {"input", "output", "outputs", "profile", "hash", "threads",
+                                  "query-batches", "outer-profile"},
+                                 {"json", "zk", "compress", "fit"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("prove", kProveUsage, *error);
   }
@@ -249,7 +279,29 @@ int RunProveCommand(std::span<char* const> args) {
   if (const auto* error = std::get_if<std::string>(&choice_or_error)) {
     return UsageError("prove", kProveUsage, *error);
   }
-  const ProofChoice& choice = std::get<ProofChoice>(choice_or_error);
+  ProofChoice& choice = std::get<ProofChoice>(choice_or_error);
+  // --compress: the inner proof with the recursive profile, then the outer one.
+  std::optional<ProofChoice> compress_outer;
+  if (options.Has("compress")) {
+    if ((options.Has("profile") && choice.profile != air::Profile::kRecursive) ||
+        (options.Has("hash") && choice.hash != air::HashId::kPoseidon2M31) ||
+        options.Has("query-batches")) {
+      return UsageError("prove", kProveUsage,
+                        "--compress proves with --profile recursive: no other --profile, --hash "
+                        "or --query-batches");
+    }
+    choice.profile = air::Profile::kRecursive;
+    choice.hash = air::HashId::kPoseidon2M31;
+    const std::optional<air::Profile> outer =
+        air::ParseProfile(options.Get("outer-profile", "fast"));
+    if (!outer) {
+      return UsageError("prove", kProveUsage,
+                        "--outer-profile must be test, fast, onchain or recursive");
+    }
+    compress_outer = ProofChoice{*outer, ProfileHash(*outer), choice.threads};
+  } else if (options.Has("outer-profile") || options.Has("fit")) {
+    return UsageError("prove", kProveUsage, "--outer-profile and --fit go with --compress");
+  }
   air::ProofConfig config = air::ProfileConfig(choice.profile);
   config.zk = options.Has("zk");
   auto query_batches = options.GetInt("query-batches", 1, 1, config.pcs.fri.n_queries);
@@ -268,7 +320,8 @@ int RunProveCommand(std::span<char* const> args) {
     }
     const size_t n_query_batches = std::get<uint64_t>(query_batches);
     return WithHashFamily(choice.hash, [&]<class C, class H>() {
-      return ProveWith<C, H>(model, input, config, n_query_batches, options);
+      return ProveWith<C, H>(model, model_path, input, config, n_query_batches, options,
+                             compress_outer);
     });
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark prove: {}\n", e.what());

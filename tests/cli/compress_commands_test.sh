@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Compressed proofs through the CLI: an inner proof of tiny_mlp (compile's defaults: private input
 # and weights, zero knowledge) with the recursive profile, compressed (outer profile test, for
-# speed; the standard size class once, then --fit), verifies against the verifying model and
+# speed; the standard size class once, then --fit), also by prove --compress in one go, verifies
+# against the verifying model and
 # states what the inner proof states; inspect prints it; three inner proofs of two models give one
 # aggregated proof of their statements; a flipped byte, another model, models in another order, a
 # proof of another profile, an invalid inner proof and malformed files are refused with a one-line
@@ -36,6 +37,17 @@ tail -n +2 "$work/verify.txt" | cmp -s - "$work/inner_statement.txt" \
   || fail "compress --json"
 "$ts" verify "$work/tiny.verifying.tsm" "$work/fit.bin" --min-security-bits 0 | tail -n +2 \
   | cmp -s - "$work/inner_statement.txt" || fail "the --fit proof states other facts"
+
+# prove --compress: the inner proof and the compressed one in one go.
+"$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/one_go.bin" --compress --fit \
+  --outer-profile test >"$work/one_go.txt" 2>"$work/one_go_err.txt"
+grep -q "inner proof" "$work/one_go_err.txt" || fail "prove --compress printed no inner proof phase"
+"$ts" verify "$work/tiny.verifying.tsm" "$work/one_go.bin" --min-security-bits 0 | tail -n +2 \
+  | cmp -s - "$work/inner_statement.txt" || fail "prove --compress states other facts"
+expect_error 2 "--compress proves with --profile recursive" "$ts" prove "$work/tiny.tsm" \
+  --input "$tiny/input.json" -o "$work/x.bin" --compress --profile fast
+expect_error 2 "--outer-profile and --fit go with --compress" "$ts" prove "$work/tiny.tsm" \
+  --input "$tiny/input.json" -o "$work/x.bin" --fit
 
 # Aggregation: tiny_mlp's proof twice and the public model's, in one proof of the three
 # statements, verified with the two models in compress's order.
