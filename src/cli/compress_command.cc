@@ -4,6 +4,7 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -275,7 +276,13 @@ int RunCompressCommand(std::span<char* const> args) {
       in.inner_bytes += bytes.size();
       in.specs.push_back({nullptr, in.models.size() - 1, in.inners.back().config.zk});
     }
-    if (in.inners.empty()) return UsageError("compress", kUsage, "no inner proof given");
+    for (size_t m = 0; m < in.models.size(); ++m) {
+      if (std::none_of(in.specs.begin(), in.specs.end(),
+                       [&](const frontend::InnerSpec& spec) { return spec.model == m; })) {
+        return UsageError("compress", kUsage,
+                          fmt::format("{}: a model with no proof after it", in.model_paths[m]));
+      }
+    }
     for (const frontend::QuantizedModel& model : in.models) {
       in.airs.push_back(std::make_unique<frontend::ModelAir>(model));
     }

@@ -101,6 +101,8 @@ expect_error 1 "the inner proof is invalid" "$ts" compress "$work/tiny.tsm" "$wo
 expect_error 2 "-o FILE is required" "$ts" compress "$work/tiny.tsm" "$work/inner.bin"
 expect_error 2 "a proof before any model" "$ts" compress "$work/inner.bin" "$work/inner.bin" -o "$work/x.bin"
 expect_error 2 "no inner proof given" "$ts" compress "$work/tiny.tsm" -o "$work/x.bin"
+expect_error 2 "public.tsm: a model with no proof after it" "$ts" compress "$work/tiny.tsm" \
+  "$work/inner.bin" "$work/public.tsm" -o "$work/x.bin"
 expect_error 2 "--profile must be" "$ts" compress "$work/tiny.tsm" "$work/inner.bin" -o "$work/x.bin" --profile big
 "$ts" compress --help | grep -q "^usage: tensorstark compress" || fail "compress --help"
 echo "compress commands: ok"
