@@ -104,19 +104,29 @@ std::optional<std::string> CheckTraces(std::span<const Component* const> compone
                                        const std::vector<std::vector<std::vector<M31>>>& traces);
 
 // The statement: configuration, public inputs and component sizes, mixed before anything else.
-template <class C>
-void MixStatement(C& channel, const ProofConfig& config, std::span<const M31> public_inputs,
-                  std::span<const Component* const> components) {
+// `mix_public_inputs()` mixes the n_public_inputs values as MixFelts(PackM31s(...)) does: a
+// recursion circuit mixes its wires there, with the rest of the order shared.
+template <class C, class MixPublicInputs>
+void MixStatementWith(C& channel, const ProofConfig& config, size_t n_public_inputs,
+                      const MixPublicInputs& mix_public_inputs,
+                      std::span<const Component* const> components) {
   const fri::PcsConfig& pcs = config.pcs;
   for (uint64_t v : {pcs.pow_bits, pcs.fri.log_blowup_factor, pcs.fri.log_last_layer_degree_bound,
                      pcs.fri.n_queries, pcs.fri.fold_step, config.interaction_pow_bits}) {
     channel.MixU64(v);
   }
   if (config.zk) channel.MixU64(1);  // zero-knowledge mode (a non-ZK transcript is unchanged)
-  channel.MixU64(public_inputs.size());
-  channel.MixFelts(PackM31s(public_inputs));
+  channel.MixU64(n_public_inputs);
+  mix_public_inputs();
   channel.MixU64(components.size());
   for (const Component* component : components) channel.MixU64(component->log_size());
+}
+template <class C>
+void MixStatement(C& channel, const ProofConfig& config, std::span<const M31> public_inputs,
+                  std::span<const Component* const> components) {
+  MixStatementWith(
+      channel, config, public_inputs.size(), [&] { channel.MixFelts(PackM31s(public_inputs)); },
+      components);
 }
 
 // z and α of each relation, drawn in name order (DrawFelts(2) each), over any value type whose 1

@@ -57,7 +57,7 @@ options:
   --json             print one JSON object (phase times, sizes, the recursion AIR's components)
 )";
 
-// Deriving the keys, the 3 compression phases and the outer prover's 12.
+// Deriving the keys, the 3 compression phases, the outer prover's 11 and writing the proof.
 constexpr size_t kCompressPhases = 16;
 
 // An inner proof compress takes (profile recursive), or a FrontendError naming what it is.
@@ -149,8 +149,8 @@ int CompressWith(const CompressInputs& in, air::Profile outer_profile, const Opt
                               {"grind_ms", timings.grind_ms},
                               {"inner_proof_bytes", in.inner_bytes},
                               {"proof_bytes", bytes.size()},
-                              {"circuit_gates", key.circuit.gates.size()},
-                              {"circuit_wires", key.circuit.n_wires},
+                              {"circuit_gates", key.recursion->circuit().gates.size()},
+                              {"circuit_wires", key.recursion->circuit().n_wires},
                               {"components", components},
                               {"peak_rss_mb", PeakRssMb()},
                               {"phases_ms", progress.ToJson()}}
@@ -163,7 +163,7 @@ int CompressWith(const CompressInputs& in, air::Profile outer_profile, const Opt
       "wrote {}: {} bytes ({} inner proof(s), {} bytes), {} bits of security ({}, profile {}), a "
       "circuit of {} gates\n",
       path, bytes.size(), in.inners.size(), in.inner_bytes, outer_config.SecurityBits(), C::kName,
-      air::ProfileName(outer_profile), key.circuit.gates.size());
+      air::ProfileName(outer_profile), key.recursion->circuit().gates.size());
   PrintStatements(key.members, in.model_paths, outer.public_inputs);
   return 0;
 }

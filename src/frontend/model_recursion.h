@@ -84,8 +84,7 @@ std::vector<std::span<const field::M31>> MemberStatements(std::span<const InnerM
 template <hash::MerkleHasher H>
 struct CompressedKey {
   std::vector<InnerMember> members;
-  recursion::Circuit circuit;
-  std::unique_ptr<recursion::RecursionAir> recursion;
+  std::unique_ptr<recursion::RecursionAir> recursion;  // and its circuit
   air::ProofConfig outer_config;
   air::ProvingKey<H> outer;
 };
@@ -97,16 +96,14 @@ std::variant<CompressedKey<H>, std::string> SetupCompressed(
   auto members = SetupInnerMembers(specs);
   if (auto* error = std::get_if<std::string>(&members)) return *error;
   CompressedKey<H> key{.members = std::get<std::vector<InnerMember>>(std::move(members)),
-                       .circuit = {},
                        .recursion = nullptr,
                        .outer_config = outer_config,
                        .outer = {}};
   recursion::CircuitBuilder builder(false);
   BuildVerifierCircuit(builder, key.members, {});
-  key.circuit = std::move(builder).Finish();
   const recursion::SizeClass size_class = CompressionSizeClass(specs.size());
   auto recursion_air = recursion::RecursionAir::Make(
-      key.circuit, shape == OuterShape::kStandard ? &size_class : nullptr);
+      std::move(builder).Finish(), shape == OuterShape::kStandard ? &size_class : nullptr);
   if (auto* error = std::get_if<std::string>(&recursion_air)) return *error;
   key.recursion = std::make_unique<recursion::RecursionAir>(
       std::get<recursion::RecursionAir>(std::move(recursion_air)));

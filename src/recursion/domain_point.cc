@@ -9,10 +9,14 @@ namespace tensorstark::recursion {
 using field::M31;
 using field::QM31;
 
+Wire DoubleX(Wire x) {
+  const Wire square = x * x;
+  return square + square - QM31::One();
+}
+
 PointWires Doubled(const PointWires& p) {
-  const Wire square = p.x * p.x;
   const Wire xy = p.x * p.y;
-  return {square + square - QM31::One(), xy + xy};
+  return {DoubleX(p.x), xy + xy};
 }
 
 PointWires Plus(const PointWires& p, const circle::CirclePoint<M31>& c) {

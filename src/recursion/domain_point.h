@@ -18,7 +18,9 @@ struct PointWires {
   Wire x, y;
 };
 
-// 2·p = (2x² - 1, 2xy).
+// π(x) = 2x² - 1, the x-coordinate of the doubled point.
+Wire DoubleX(Wire x);
+// 2·p = (π(x), 2xy).
 PointWires Doubled(const PointWires& p);
 // p + c for a constant point c.
 PointWires Plus(const PointWires& p, const circle::CirclePoint<field::M31>& c);

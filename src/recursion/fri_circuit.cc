@@ -189,8 +189,7 @@ void CheckFriQuery(const FriCommitWires& fri, std::span<const Wire> position_bit
       }
       alpha = alpha * alpha;
       // The next fold's pairs are the doubling map's images: x_{l+1}[r] = π(x_l[2r]).
-      for (size_t r = 0; r < n / 2; ++r)
-        xs[r] = xs[2 * r] * xs[2 * r] * QM31::FromU32(2, 0, 0, 0) - QM31::One();
+      for (size_t r = 0; r < n / 2; ++r) xs[r] = DoubleX(xs[2 * r]);
       xs.resize(n / 2);
     }
     line = coset[0];

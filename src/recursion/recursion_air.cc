@@ -34,9 +34,10 @@ const SizeClass& StandardSizeClass() {
   return kStandard;
 }
 
-std::variant<RecursionAir, std::string> RecursionAir::Make(const Circuit& circuit,
+std::variant<RecursionAir, std::string> RecursionAir::Make(Circuit circuit_to_prove,
                                                            const SizeClass* size_class) {
-  RecursionAir air(circuit);
+  RecursionAir air(std::move(circuit_to_prove));
+  const Circuit& circuit = air.circuit_;
   air.uses_.assign(circuit.n_wires, 0);
   for (WireId w : circuit.operands) ++air.uses_[w];
   // The gates of each kind with a component, in circuit order.

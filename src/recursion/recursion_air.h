@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -38,8 +39,10 @@ class RecursionAir {
   // The AIR of `circuit` with its components at the class's sizes, or a one-line error if the
   // circuit needs more rows of a kind than the class has; without a class, each component as
   // small as its gates allow.
-  static std::variant<RecursionAir, std::string> Make(const Circuit& circuit,
+  static std::variant<RecursionAir, std::string> Make(Circuit circuit,
                                                       const SizeClass* size_class = nullptr);
+
+  const Circuit& circuit() const { return circuit_; }
 
   std::vector<const air::Component*> components() const;
   // How many of each component's rows hold a gate (the rest are padding), in the same order.
@@ -56,7 +59,7 @@ class RecursionAir {
   Witness GenerateWitness(std::span<const field::QM31> wire_values) const;
 
  private:
-  explicit RecursionAir(const Circuit& circuit) : circuit_(circuit) {}
+  explicit RecursionAir(Circuit circuit) : circuit_(std::move(circuit)) {}
 
   struct Part {
     std::unique_ptr<air::Component> component;

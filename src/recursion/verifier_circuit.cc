@@ -196,25 +196,19 @@ class VerifierCircuitBuild {
   }
 
  private:
-  // air::MixStatement with the public inputs as wires.
+  // air::MixStatement with the public inputs as wires (PackM31s: zeros to a multiple of 4).
   void MixStatement() {
-    const air::ProofConfig& config = air_.config_;
-    const fri::PcsConfig& pcs = config.pcs;
-    for (uint64_t v : {pcs.pow_bits, pcs.fri.log_blowup_factor, pcs.fri.log_last_layer_degree_bound,
-                       pcs.fri.n_queries, pcs.fri.fold_step, config.interaction_pow_bits}) {
-      channel_.MixU64(v);
-    }
-    if (config.zk) channel_.MixU64(1);
-    channel_.MixU64(air_.n_public_inputs_);
     for (size_t i = 0; i < air_.n_public_inputs_; ++i) {
       public_inputs_.push_back(builder_.PublicInput(proof_ ? proof_->public_inputs[i] : M31()));
     }
-    // PackM31s: zeros to a multiple of 4.
-    std::vector<Wire> words = public_inputs_;
-    while (words.size() % 4 != 0) words.push_back(builder_.Constant(QM31::Zero()));
-    channel_.MixWords(words);
-    channel_.MixU64(air_.proved_.size());
-    for (const air::Component* component : air_.proved_) channel_.MixU64(component->log_size());
+    air::MixStatementWith(
+        channel_, air_.config_, air_.n_public_inputs_,
+        [&] {
+          std::vector<Wire> words = public_inputs_;
+          while (words.size() % 4 != 0) words.push_back(builder_.Constant(QM31::Zero()));
+          channel_.MixWords(words);
+        },
+        air_.proved_);
   }
 
   void CommitTree(size_t tree) {

@@ -98,7 +98,7 @@ TEST_CASE("the verifying model (without the private weights) rebuilds the prover
   const std::vector<InnerSpec> verifier_specs = {{&verifying, 0, tiny.inner.config.zk}};
   const CompressedKey<OuterHasher> prover = KeyOf(prover_specs);
   const CompressedKey<OuterHasher> verifier = KeyOf(verifier_specs);
-  CHECK(prover.circuit.Digest().bytes == verifier.circuit.Digest().bytes);
+  CHECK(prover.recursion->circuit().Digest().bytes == verifier.recursion->circuit().Digest().bytes);
   CHECK(prover.outer.verifying_key.preprocessed_root ==
         verifier.outer.verifying_key.preprocessed_root);
   CHECK(!Verify(verifier, Compress(prover, std::span(&tiny.inner, 1))));

@@ -12,6 +12,7 @@
 #include "hash/blake2s_channel.h"
 #include "hash/blake2s_merkle_hasher.h"
 #include "recursion/gate_components.h"
+#include "recursion/poseidon2_gate_component.h"
 #include "recursion/qm31_wire.h"
 #include "recursion/verifier_circuit.h"
 #include "soundness/soundness_util.h"
@@ -36,6 +37,18 @@ TEST_CASE("QM31 arithmetic on coordinates is QM31 arithmetic") {
       CHECK(QM31::FromM31Array(got) == expected);
     }
   }
+}
+
+TEST_CASE("a Poseidon2 gate row ends in the native permutation of its input") {
+  testing::Rng rng(11);
+  hash::Poseidon2State input;
+  for (M31& word : input) word = rng.M31();
+  const std::vector<M31> row = Poseidon2GateRow(input);
+  REQUIRE(row.size() == kPoseidon2GateColumns);
+  hash::Poseidon2State expected = input;
+  hash::Poseidon2Permute(expected);
+  CHECK(std::equal(expected.begin(), expected.end(), row.end() - expected.size()));
+  CHECK(std::equal(input.begin(), input.end(), row.begin()));
 }
 
 // The outer proof of a circuit's witness: the recursion AIR proved and verified against the

@@ -138,10 +138,10 @@ TEST_CASE("the verifier circuit fails where the native verifier rejects a tamper
     CheckRejected(
         inner, [&](InnerProof& p) { p.pcs.proof_of_work += 1; }, "proof-of-work");
   }
-  SUBCASE("a public input") {
+  SUBCASE("a public input (mixed first: the interaction proof of work then fails)") {
     const Inner fib(soundness::WideFibAir(), false);
     CheckRejected(
-        fib, [&](InnerProof& p) { p.public_inputs[0] += M31::One(); }, "");
+        fib, [&](InnerProof& p) { p.public_inputs[0] += M31::One(); }, "proof-of-work");
   }
 }
 
