@@ -110,11 +110,7 @@ template <class C, class MixPublicInputs>
 void MixStatementWith(C& channel, const ProofConfig& config, size_t n_public_inputs,
                       const MixPublicInputs& mix_public_inputs,
                       std::span<const Component* const> components) {
-  const fri::PcsConfig& pcs = config.pcs;
-  for (uint64_t v : {pcs.pow_bits, pcs.fri.log_blowup_factor, pcs.fri.log_last_layer_degree_bound,
-                     pcs.fri.n_queries, pcs.fri.fold_step, config.interaction_pow_bits}) {
-    channel.MixU64(v);
-  }
+  for (uint64_t v : ConfigWords(config)) channel.MixU64(v);
   if (config.zk) channel.MixU64(1);  // zero-knowledge mode (a non-ZK transcript is unchanged)
   channel.MixU64(n_public_inputs);
   mix_public_inputs();

@@ -3,6 +3,7 @@
 // the canonical byte encoding.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -27,6 +28,14 @@ struct ProofConfig {
   uint32_t SecurityBits() const { return pcs.SecurityBits(); }
   friend bool operator==(const ProofConfig&, const ProofConfig&) = default;
 };
+
+// The configuration's numbers in the order the statement mixes them (zero knowledge apart: it is
+// mixed only when set, so that a non-ZK transcript is unchanged).
+inline std::array<uint64_t, 6> ConfigWords(const ProofConfig& config) {
+  const fri::PcsConfig& pcs = config.pcs;
+  return {pcs.pow_bits,      pcs.fri.log_blowup_factor, pcs.fri.log_last_layer_degree_bound,
+          pcs.fri.n_queries, pcs.fri.fold_step,         config.interaction_pow_bits};
+}
 
 template <hash::MerkleHasher H>
 struct StarkProof {

@@ -506,6 +506,14 @@ bool ReadPcsProof(Reader& r, fri::PcsProof<H>* pcs) {
 
 }  // namespace
 
+std::array<uint8_t, 32> HashBytes(const hash::Blake2sHash& hash) {
+  return HashCodec<hash::Blake2sHash>::Encode(hash);
+}
+std::array<uint8_t, 32> HashBytes(const Felt252& hash) { return HashCodec<Felt252>::Encode(hash); }
+std::array<uint8_t, 32> HashBytes(const hash::Poseidon2M31Hash& hash) {
+  return HashCodec<hash::Poseidon2M31Hash>::Encode(hash);
+}
+
 const char* ToString(HashId id) {
   switch (id) {
     case HashId::kBlake2s:

@@ -37,6 +37,7 @@
 // the AIR.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -86,6 +87,11 @@ template <>
 struct ProofHashTraits<hash::Poseidon2M31MerkleHasher> {
   static constexpr HashId kId = HashId::kPoseidon2M31;
 };
+
+// A hash as a proof writes it (32 bytes): for identifiers derived from a root.
+std::array<uint8_t, 32> HashBytes(const hash::Blake2sHash& hash);
+std::array<uint8_t, 32> HashBytes(const field::Felt252& hash);
+std::array<uint8_t, 32> HashBytes(const hash::Poseidon2M31Hash& hash);
 
 // Why bytes are not a proof: the offset of the offending item and a one-line message naming it,
 // e.g. "truncated proof: pcs.sampled_values[1][3][0] needs 16 bytes at offset 1234, 7 left".

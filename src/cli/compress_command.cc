@@ -80,17 +80,49 @@ frontend::InnerProof ReadInnerProof(const std::string& path, std::span<const uin
   return std::move(proof);
 }
 
-// Each inner proof's statement, under a heading naming its model when there are several.
-void PrintStatements(const std::vector<frontend::InnerMember>& members,
+// The circuit id, then each inner proof's model id and statement, under a heading naming its
+// model when there are several.
+template <class H>
+void PrintStatements(const frontend::CompressedKey<H>& key,
                      const std::vector<std::string>& model_paths,
                      std::span<const field::M31> statement) {
-  const auto statements = frontend::MemberStatements(members, statement);
-  for (size_t i = 0; i < members.size(); ++i) {
-    if (members.size() > 1) {
-      fmt::print("proof {} ({}):\n", i + 1, model_paths[members[i].spec.model]);
+  const auto statements = frontend::MemberStatements(key.members, statement);
+  const std::vector<field::Felt252> model_ids = frontend::MemberModelIds(key);
+  fmt::print("circuit id: {}\n", frontend::StarknetCircuitId(frontend::IdentityOf(key)).ToHex());
+  for (size_t i = 0; i < key.members.size(); ++i) {
+    if (key.members.size() > 1) {
+      fmt::print("proof {} ({}):\n", i + 1, model_paths[key.members[i].spec.model]);
     }
-    PrintStatement(*members[i].spec.air, statements[i]);
+    fmt::print("model id: {} (the model under this circuit)\n", model_ids[i].ToHex());
+    PrintStatement(*key.members[i].spec.air, statements[i]);
   }
+}
+
+std::string HexOf(std::span<const uint8_t> bytes) {
+  constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  for (uint8_t b : bytes) {
+    hex += kDigits[b >> 4];
+    hex += kDigits[b & 15];
+  }
+  return hex;
+}
+
+// The key's identity as JSON: what its circuit id and model ids are computed from, and them.
+template <class H>
+nlohmann::json IdentityJson(const frontend::CompressedKey<H>& key) {
+  const frontend::OuterKeyIdentity identity = frontend::IdentityOf(key);
+  std::vector<uint64_t> config;
+  for (uint64_t word : air::ConfigWords(identity.config)) config.push_back(word);
+  nlohmann::json model_ids = nlohmann::json::array();
+  for (const field::Felt252& id : frontend::MemberModelIds(key)) model_ids.push_back(id.ToHex());
+  return {{"hash_id", static_cast<int>(identity.hash)},
+          {"config", config},
+          {"zk", identity.config.zk},
+          {"log_sizes", identity.log_sizes},
+          {"preprocessed_root", HexOf(identity.preprocessed_root)},
+          {"circuit_id", frontend::StarknetCircuitId(identity).ToHex()},
+          {"model_ids", model_ids}};
 }
 
 template <class C, class H>
@@ -152,6 +184,7 @@ int CompressWith(const CompressInputs& in, air::Profile outer_profile, const Opt
                               {"circuit_gates", key.recursion->circuit().gates.size()},
                               {"circuit_wires", key.recursion->circuit().n_wires},
                               {"components", components},
+                              {"identity", IdentityJson(key)},
                               {"peak_rss_mb", PeakRssMb()},
                               {"phases_ms", progress.ToJson()}}
                    .dump());
@@ -164,7 +197,7 @@ int CompressWith(const CompressInputs& in, air::Profile outer_profile, const Opt
       "circuit of {} gates\n",
       path, bytes.size(), in.inners.size(), in.inner_bytes, outer_config.SecurityBits(), C::kName,
       air::ProfileName(outer_profile), key.recursion->circuit().gates.size());
-  PrintStatements(key.members, in.model_paths, outer.public_inputs);
+  PrintStatements(key, in.model_paths, outer.public_inputs);
   return 0;
 }
 
@@ -221,6 +254,7 @@ int VerifyCompressedWith(const std::vector<frontend::QuantizedModel>& models,
                               {"security_bits", outer.config.SecurityBits()},
                               {"verify_ms", verify_ms},
                               {"setup_ms", setup_ms},
+                              {"identity", IdentityJson(compressed_key)},
                               {"public", specs.size() == 1 ? public_parts[0] : public_parts}}
                    .dump());
     return 0;
@@ -233,7 +267,7 @@ int VerifyCompressedWith(const std::vector<frontend::QuantizedModel>& models,
     fmt::print("valid (compressed, {} inner proofs, {} bits of security)\n", specs.size(),
                outer.config.SecurityBits());
   }
-  PrintStatements(compressed_key.members, model_paths, outer.public_inputs);
+  PrintStatements(compressed_key, model_paths, outer.public_inputs);
   return 0;
 }
 

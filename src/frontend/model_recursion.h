@@ -22,10 +22,12 @@
 
 #include "air/profiles.h"
 #include "air/proof.h"
+#include "air/proof_io.h"
 #include "air/prover.h"
 #include "air/setup.h"
 #include "air/verifier.h"
 #include "frontend/model_air.h"
+#include "frontend/starknet_fact.h"
 #include "hash/poseidon2_m31_channel.h"
 #include "hash/poseidon2_m31_merkle_hasher.h"
 #include "recursion/circuit_builder.h"
@@ -111,6 +113,32 @@ std::variant<CompressedKey<H>, std::string> SetupCompressed(
   if (auto* error = std::get_if<std::string>(&outer)) return *error;
   key.outer = std::get<air::ProvingKey<H>>(std::move(outer));
   return key;
+}
+
+// What identifies the key's outer verifying key, and so its circuit (starknet_fact.h: the circuit
+// id and each member's model id derive from it).
+template <hash::MerkleHasher H>
+OuterKeyIdentity IdentityOf(const CompressedKey<H>& key) {
+  OuterKeyIdentity identity{
+      .hash = air::ProofHashTraits<H>::kId,
+      .config = key.outer_config,
+      .log_sizes = {},
+      .preprocessed_root = air::HashBytes(key.outer.verifying_key.preprocessed_root)};
+  for (const air::Component* component : key.recursion->components()) {
+    identity.log_sizes.push_back(component->log_size());
+  }
+  return identity;
+}
+
+// Each member's model id under the key's circuit id, in order.
+template <hash::MerkleHasher H>
+std::vector<field::Felt252> MemberModelIds(const CompressedKey<H>& key) {
+  const field::Felt252 circuit = StarknetCircuitId(IdentityOf(key));
+  std::vector<field::Felt252> ids;
+  for (const InnerMember& member : key.members) {
+    ids.push_back(StarknetCompressedModelId(member.key->commitment, circuit));
+  }
+  return ids;
 }
 
 // The outer proof of the members' inner proofs (one per member, in order), or a one-line reason

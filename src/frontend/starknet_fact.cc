@@ -1,5 +1,7 @@
 #include "frontend/starknet_fact.h"
 
+#include <algorithm>
+#include <string_view>
 #include <vector>
 
 #include "hash/poseidon252.h"
@@ -17,6 +19,31 @@ field::Felt252 HashOfWords(std::span<const field::M31> words) {
 
 field::Felt252 StarknetModelId(std::span<const field::M31> commitment) {
   return hash::PackM31s(commitment);
+}
+
+field::Felt252 StarknetCircuitId(const OuterKeyIdentity& key) {
+  // 'tensorstark-circuit-v1' as a Cairo short string: its ASCII bytes, big-endian.
+  constexpr std::string_view kTag = "tensorstark-circuit-v1";
+  std::array<uint8_t, 32> tag{};
+  std::copy(kTag.begin(), kTag.end(), tag.end() - kTag.size());
+  std::vector<field::Felt252> felts = {*field::Felt252::FromBigEndianBytes(tag),
+                                       field::Felt252::FromU64(static_cast<uint64_t>(key.hash))};
+  for (uint64_t word : air::ConfigWords(key.config)) felts.push_back(field::Felt252::FromU64(word));
+  felts.push_back(field::Felt252::FromU64(key.config.zk ? 1 : 0));
+  felts.push_back(field::Felt252::FromU64(key.log_sizes.size()));
+  for (uint32_t log_size : key.log_sizes) felts.push_back(field::Felt252::FromU64(log_size));
+  for (size_t half = 0; half < 2; ++half) {
+    std::array<uint8_t, 32> bytes{};
+    std::copy_n(key.preprocessed_root.begin() + 16 * half, 16, bytes.begin() + 16);
+    felts.push_back(*field::Felt252::FromBigEndianBytes(bytes));
+  }
+  return hash::PoseidonHashMany(felts);
+}
+
+field::Felt252 StarknetCompressedModelId(std::span<const field::M31> commitment,
+                                         const field::Felt252& circuit_id) {
+  const field::Felt252 values[] = {StarknetModelId(commitment), circuit_id};
+  return hash::PoseidonHashMany(values);
 }
 
 field::Felt252 StarknetStatement::Fact(const field::Felt252& verifier_class) const {

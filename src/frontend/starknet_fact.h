@@ -4,10 +4,22 @@
 //   model id: the model commitment's 8 M31 words packed big-endian in base 2^31 (one felt);
 //   fact:     Poseidon(model id, verifier class hash, Poseidon(inputs), Poseidon(outputs)), where
 //             inputs and outputs are the statement's words after the commitment, one felt each.
+// And for compressed proofs (docs/recursion.md, "Model ids"):
+//   circuit id: Poseidon('tensorstark-circuit-v1', hash id, the configuration's 6 words
+//               (air::ConfigWords) and its zero-knowledge flag, the number of components and
+//               each one's log size, the preprocessed root's 32 bytes (as a proof writes it) as two
+//               big-endian 128-bit felts): the outer verifying key, whose root commits to the
+//               circuit, and the circuit to the inner models' keys;
+//   model id:   Poseidon(the inner model's id as above, circuit id): what a consumer pins.
 #pragma once
 
+#include <array>
+#include <cstdint>
 #include <span>
+#include <vector>
 
+#include "air/proof.h"
+#include "air/proof_io.h"
 #include "field/felt252.h"
 #include "field/m31.h"
 #include "frontend/model_air.h"
@@ -15,6 +27,17 @@
 namespace tensorstark::frontend {
 
 field::Felt252 StarknetModelId(std::span<const field::M31> commitment);
+
+// What identifies an outer verifying key.
+struct OuterKeyIdentity {
+  air::HashId hash = air::HashId::kBlake2s;
+  air::ProofConfig config;
+  std::vector<uint32_t> log_sizes;  // each component's, in order
+  std::array<uint8_t, 32> preprocessed_root{};
+};
+field::Felt252 StarknetCircuitId(const OuterKeyIdentity& key);
+field::Felt252 StarknetCompressedModelId(std::span<const field::M31> commitment,
+                                         const field::Felt252& circuit_id);
 
 struct StarknetStatement {
   field::Felt252 model;

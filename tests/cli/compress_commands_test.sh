@@ -3,7 +3,7 @@
 # and weights, zero knowledge) with the recursive profile, compressed (outer profile test, for
 # speed; the standard size class once, then --fit), also by prove --compress in one go, verifies
 # against the verifying model and
-# states what the inner proof states; inspect prints it; three inner proofs of two models give one
+# states what the inner proof states, under ids the off-chain reference recomputes; inspect prints it; three inner proofs of two models give one
 # aggregated proof of their statements; a flipped byte, another model, models in another order, a
 # proof of another profile, an invalid inner proof and malformed files are refused with a one-line
 # reason.
@@ -27,22 +27,48 @@ grep -q "^wrote $work/outer.bin" "$work/compress.txt" || fail "compress: $(cat "
 grep -q "verifier circuit" "$work/compress_err.txt" || fail "compress printed no phases"
 "$ts" verify "$work/tiny.verifying.tsm" "$work/outer.bin" --min-security-bits 0 >"$work/verify.txt"
 head -1 "$work/verify.txt" | grep -q "^valid (compressed" || fail "$(cat "$work/verify.txt")"
-tail -n +2 "$work/verify.txt" | cmp -s - "$work/inner_statement.txt" \
+# The statement lines, without the compressed proof's ids.
+facts() { tail -n +2 | grep -v '^circuit id: \|^model id: '; }
+facts <"$work/verify.txt" | cmp -s - "$work/inner_statement.txt" \
   || fail "the compressed proof states other facts than the inner one"
+# The ids compress and verify print are those the off-chain reference (scripts/cairo/fact.mjs,
+# @scure/starknet's Poseidon) computes from the outer key's identity and the inner commitment.
+"$ts" compress "$work/tiny.tsm" "$work/inner.bin" -o "$work/outer2.bin" --profile test --json \
+  >"$work/compress.json" 2>/dev/null
+"$ts" inspect "$work/outer.bin" "$work/tiny.verifying.tsm" >"$work/inspect_outer.json"
+node --input-type=module -e "
+import { readFileSync } from 'node:fs';
+import { compressedIdsOf } from '$(cd "$examples/.." && pwd)/scripts/cairo/fact.mjs';
+const [compressed, inspected, verified] = process.argv.slice(1).map((f) => readFileSync(f, 'utf8'));
+const { identity } = JSON.parse(compressed);
+const want = compressedIdsOf(identity, JSON.parse(inspected).public_inputs.slice(0, 8));
+const said = (what) => new RegExp('^' + what + ' id: (0x[0-9a-f]+)', 'm').exec(verified)?.[1];
+for (const [what, got, expected] of [['circuit id', identity.circuit_id, want.circuit],
+  ['model id', identity.model_ids[0], want.model], ['circuit id verify printed', said('circuit'),
+  want.circuit], ['model id verify printed', said('model'), want.model]]) {
+  if (got !== expected) {
+    console.log('FAIL: the ' + what + ' is ' + got + ', fact.mjs says ' + expected);
+    process.exit(1);
+  }
+}" "$work/compress.json" "$work/inspect_outer.json" "$work/verify.txt"
 "$ts" inspect "$work/outer.bin" "$work/tiny.verifying.tsm" \
   | python3 -c "import json,sys; d=json.load(sys.stdin); c=d['compressed']; assert c['shape'] == 'standard' and c['inner_proofs'] == [{'model': 0, 'zero_knowledge': True}] and 'public' in d" \
   || fail "inspect of a compressed proof"
 "$ts" compress "$work/tiny.tsm" "$work/inner.bin" -o "$work/fit.bin" --profile test --fit --json \
   | python3 -c "import json,sys; d=json.load(sys.stdin); assert d['circuit_gates'] > 0 and d['components'] and d['shape'] == 'fit'" \
   || fail "compress --json"
-"$ts" verify "$work/tiny.verifying.tsm" "$work/fit.bin" --min-security-bits 0 | tail -n +2 \
-  | cmp -s - "$work/inner_statement.txt" || fail "the --fit proof states other facts"
+"$ts" verify "$work/tiny.verifying.tsm" "$work/fit.bin" --min-security-bits 0 >"$work/verify_fit.txt"
+facts <"$work/verify_fit.txt" | cmp -s - "$work/inner_statement.txt" \
+  || fail "the --fit proof states other facts"
+# Another circuit (the fitted one), another model id.
+[ "$(grep '^model id' "$work/verify_fit.txt")" != "$(grep '^model id' "$work/verify.txt")" ] \
+  || fail "the standard and fitted circuits give one model id"
 
 # prove --compress: the inner proof and the compressed one in one go.
 "$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/one_go.bin" --compress --fit \
   --outer-profile test >"$work/one_go.txt" 2>"$work/one_go_err.txt"
 grep -q "inner proof" "$work/one_go_err.txt" || fail "prove --compress printed no inner proof phase"
-"$ts" verify "$work/tiny.verifying.tsm" "$work/one_go.bin" --min-security-bits 0 | tail -n +2 \
+"$ts" verify "$work/tiny.verifying.tsm" "$work/one_go.bin" --min-security-bits 0 | facts \
   | cmp -s - "$work/inner_statement.txt" || fail "prove --compress states other facts"
 expect_error 2 "--compress proves with --profile recursive" "$ts" prove "$work/tiny.tsm" \
   --input "$tiny/input.json" -o "$work/x.bin" --compress --profile fast
