@@ -1,0 +1,219 @@
+// Soundness of compressed proofs (frontend/model_recursion.h), on real proofs of tiny_mlp: an
+// inner proof the verifier rejects is not compressed, and the circuit built from it anyway fails
+// at a named check; a tampered outer proof is rejected with a typed error; an outer proof of one
+// model is not one of another; a changed inner output changes the outer statement; the verifying
+// model rebuilds the prover's circuit and ids; zero knowledge is carried through.
+#include <doctest/doctest.h>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "air/proof_io.h"
+#include "recursion/compress_util.h"
+#include "soundness/soundness_util.h"
+
+namespace tensorstark::frontend {
+namespace {
+
+using field::M31;
+using field::QM31;
+using soundness::Expected;
+using soundness::Kind;
+using soundness::PcsKind;
+using namespace testing;
+
+// compile's defaults: private weights and input, public output, zero knowledge.
+const Example& Tiny() {
+  static const Example tiny("tiny_mlp", Visibility::kPrivate);
+  return tiny;
+}
+
+const CompressedKey<OuterHasher>& TinyKey() {
+  static const std::vector<InnerSpec> specs = {Tiny().Spec()};
+  static const CompressedKey<OuterHasher> key = KeyOf(specs);
+  return key;
+}
+
+const OuterProof& TinyOuter() {
+  static const OuterProof outer = Compress(TinyKey(), std::span(&Tiny().inner, 1));
+  return outer;
+}
+
+// A tampered inner proof: compress refuses it with the native verifier's reason, and the circuit
+// built from it regardless (from what the native verifier recorded) fails at a named check.
+void CheckNotCompressed(const std::function<void(InnerProof&)>& tamper,
+                        const std::string& circuit_check) {
+  InnerProof proof = Tiny().inner;
+  tamper(proof);
+  auto refused = CompressProof<OuterChannel, OuterHasher>(TinyKey(), std::span(&proof, 1));
+  REQUIRE(std::holds_alternative<std::string>(refused));
+  CHECK_MESSAGE(std::get<std::string>(refused).starts_with("the inner proof is invalid: "),
+                std::get<std::string>(refused));
+
+  const InnerMember& member = TinyKey().members[0];
+  recursion::InnerOpened opened;
+  REQUIRE(member.inner_air->VerifyNatively(proof, &opened));
+  recursion::CircuitBuilder builder(true);
+  const recursion::InnerWitness witness{&proof, &opened};
+  BuildVerifierCircuit(builder, TinyKey().members, std::span(&witness, 1));
+  REQUIRE_MESSAGE(builder.failure(), "the circuit accepts a proof the verifier rejects");
+  CHECK_MESSAGE(builder.failure()->find(circuit_check) != std::string::npos, *builder.failure());
+}
+
+TEST_CASE("an inner proof the verifier rejects is not compressed: each tamper class") {
+  const QM31 one = QM31::One();
+  SUBCASE("a claimed sum") {
+    CheckNotCompressed([&](InnerProof& p) { p.claimed_sums[0] += one; }, "LogUp sums cancel");
+  }
+  SUBCASE("a sampled value") {
+    CheckNotCompressed([&](InnerProof& p) { p.pcs.sampled_values[1][0][0] += one; },
+                       "the composition matches the constraints");
+  }
+  SUBCASE("a queried value") {
+    CheckNotCompressed([&](InnerProof& p) { p.pcs.queried_values[1][3] += M31::One(); },
+                       "the trace tree's Merkle path");
+  }
+  SUBCASE("a Merkle decommitment hash") {
+    CheckNotCompressed(
+        [&](InnerProof& p) { soundness::FlipBit(p.pcs.decommitments[2].hash_witness[0]); },
+        "Merkle path");
+  }
+  SUBCASE("a FRI layer's opened value") {
+    CheckNotCompressed(
+        [&](InnerProof& p) { p.pcs.fri_proof.inner_layers[0].fri_witness[0] += one; },
+        "a FRI layer");
+  }
+  SUBCASE("the FRI last layer (mixed before the proof of work, which then fails)") {
+    CheckNotCompressed([&](InnerProof& p) { p.pcs.fri_proof.last_layer_poly[0] += one; },
+                       "proof-of-work");
+  }
+  SUBCASE("the proof-of-work nonce") {
+    CheckNotCompressed([&](InnerProof& p) { p.pcs.proof_of_work += 1; }, "proof-of-work");
+  }
+  SUBCASE("the interaction proof-of-work nonce") {
+    CheckNotCompressed([&](InnerProof& p) { p.interaction_pow_nonce += 1; }, "proof-of-work");
+  }
+  SUBCASE("a public output (mixed first: the interaction proof of work then fails)") {
+    CheckNotCompressed([&](InnerProof& p) { p.public_inputs.back() += M31::One(); },
+                       "proof-of-work");
+  }
+}
+
+// The outer proof with one field changed is rejected with the expected typed error.
+void CheckOuterRejected(const std::function<void(OuterProof&)>& tamper, const Expected& expected) {
+  OuterProof outer = TinyOuter();
+  tamper(outer);
+  soundness::CheckRejected(Verify(TinyKey(), outer), expected);
+}
+
+TEST_CASE("a tampered outer proof is rejected with a typed error") {
+  REQUIRE(!Verify(TinyKey(), TinyOuter()));
+  const QM31 one = QM31::One();
+  SUBCASE("the stated model commitment") {
+    CheckOuterRejected([](OuterProof& p) { p.public_inputs[0] += M31::One(); },
+                       {Kind::kStatementMismatch});
+  }
+  SUBCASE("a stated output (its public term leaves the wire relation unbalanced)") {
+    // Mixed first, so it changes the interaction proof of work's challenge too; the test
+    // profile's 2 bits pass for this proof (the seed is fixed), and the LogUp sum check fails.
+    CheckOuterRejected([](OuterProof& p) { p.public_inputs.back() += M31::One(); },
+                       {Kind::kClaimedSumsNotZero});
+  }
+  SUBCASE("a claimed sum") {
+    CheckOuterRejected([&](OuterProof& p) { p.claimed_sums[1] += one; },
+                       {Kind::kClaimedSumsNotZero});
+  }
+  SUBCASE("the preprocessed commitment (another circuit)") {
+    CheckOuterRejected([](OuterProof& p) { soundness::FlipBit(p.pcs.commitments[0]); },
+                       {Kind::kPreprocessedRootMismatch});
+  }
+  SUBCASE("a sampled value") {
+    CheckOuterRejected([&](OuterProof& p) { p.pcs.sampled_values[1][0][0] += one; },
+                       {Kind::kOodsMismatch});
+  }
+  SUBCASE("a queried value") {
+    CheckOuterRejected([](OuterProof& p) { p.pcs.queried_values[1][0] += M31::One(); },
+                       Expected::Merkle(1, hash::MerkleError::kRootMismatch));
+  }
+  SUBCASE("an inner FRI layer's opened value (layer 0 is the first, circle layer)") {
+    CheckOuterRejected(
+        [&](OuterProof& p) { p.pcs.fri_proof.inner_layers[0].fri_witness[0] += one; },
+        Expected::FriMerkle(1, hash::MerkleError::kRootMismatch));
+  }
+  SUBCASE("the proof-of-work nonce") {
+    CheckOuterRejected([](OuterProof& p) { p.pcs.proof_of_work += 1; },
+                       Expected::Pcs(PcsKind::kProofOfWork));
+  }
+  SUBCASE("a statement of another length") {
+    CheckOuterRejected([](OuterProof& p) { p.public_inputs.push_back(M31::One()); },
+                       {Kind::kShapeMismatch});
+  }
+}
+
+TEST_CASE("an outer proof of one model is not one of another") {
+  const Example public_tiny("tiny_mlp", Visibility::kPublic);
+  const std::vector<InnerSpec> specs = {public_tiny.Spec()};
+  const CompressedKey<OuterHasher> other = KeyOf(specs);
+  CHECK(Verify(other, TinyOuter()));
+  CHECK(MemberModelIds(other) != MemberModelIds(TinyKey()));
+  CHECK(!Verify(other, Compress(other, std::span(&public_tiny.inner, 1))));
+}
+
+TEST_CASE("a changed inner output changes the outer statement, under the same key and ids") {
+  // Everything public, so the statement holds the input and the output.
+  const Example first("tiny_mlp", Visibility::kPublic);
+  const Example second("tiny_mlp", Visibility::kPublic, [](std::vector<Tensor>& input) {
+    for (double& v : input[0].values) v = -v;
+  });
+  REQUIRE(first.inner.public_inputs != second.inner.public_inputs);
+  const std::vector<InnerSpec> specs = {first.Spec()};
+  const CompressedKey<OuterHasher> key = KeyOf(specs);
+  const OuterProof a = Compress(key, std::span(&first.inner, 1));
+  const OuterProof b = Compress(key, std::span(&second.inner, 1));
+  CHECK(a.public_inputs == first.inner.public_inputs);
+  CHECK(b.public_inputs == second.inner.public_inputs);
+  CHECK(!Verify(key, a));
+  CHECK(!Verify(key, b));
+  // One proof's statement with the other's STARK.
+  OuterProof swapped = a;
+  swapped.public_inputs = b.public_inputs;
+  CHECK(Verify(key, swapped));
+}
+
+TEST_CASE("the verifying model (without the private weights) rebuilds the circuit and the ids") {
+  const QuantizedModel verifying_model = Tiny().air->VerifyingModel();
+  const ModelAir verifying(verifying_model);  // reads the model it is given, which must outlive it
+  const std::vector<InnerSpec> specs = {{&verifying, 0, Tiny().inner.config.zk}};
+  const CompressedKey<OuterHasher> verifier = KeyOf(specs);
+  CHECK(TinyKey().recursion->circuit().Digest().bytes ==
+        verifier.recursion->circuit().Digest().bytes);
+  CHECK(TinyKey().outer.verifying_key.preprocessed_root ==
+        verifier.outer.verifying_key.preprocessed_root);
+  CHECK(MemberModelIds(verifier) == MemberModelIds(TinyKey()));
+  CHECK(!Verify(verifier, TinyOuter()));
+}
+
+TEST_CASE("zero knowledge is carried through") {
+  const Example& tiny = Tiny();
+  REQUIRE(tiny.inner.config.zk);
+  // The outer statement is the inner one: the private input is not in it.
+  CHECK(TinyOuter().public_inputs == tiny.inner.public_inputs);
+  CHECK(tiny.air->n_stated_inputs() == 0);
+  // The outer proof is a function of the inner proof and the key alone (no randomness of its own:
+  // what it shows of the witness, the zero-knowledge inner proof already shows).
+  CHECK(air::SerializeProof(Compress(TinyKey(), std::span(&tiny.inner, 1))) ==
+        air::SerializeProof(TinyOuter()));
+  // A key that takes the inner proof for a plain one: compress refuses the proof, and the outer
+  // proof is not accepted as a plain proof of a model that hides its input.
+  const std::vector<InnerSpec> plain_specs = {{tiny.air.get(), 0, false}};
+  const CompressedKey<OuterHasher> plain = KeyOf(plain_specs);
+  auto refused = CompressProof<OuterChannel, OuterHasher>(plain, std::span(&tiny.inner, 1));
+  REQUIRE(std::holds_alternative<std::string>(refused));
+  CHECK_MESSAGE(std::get<std::string>(refused).find("cannot be compressed") != std::string::npos,
+                std::get<std::string>(refused));
+  soundness::CheckRejected(Verify(plain, TinyOuter()), {Kind::kNotZeroKnowledge});
+}
+
+}  // namespace
+}  // namespace tensorstark::frontend
