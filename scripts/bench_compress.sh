@@ -22,7 +22,7 @@ for model in tiny_mlp fashion_mlp pinn fashion_lenet; do
         /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.update(kind='compress', $machine, example='$model', run=$run); print(json.dumps(d))" \
           >>"$out"
       "$cli" verify "$work/$model.verifying.tsm" "$work/outer.bin" --json |
-        /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.pop('public'); d.update(kind='verify', $machine, example='$model', profile='$outer', run=$run); print(json.dumps(d))" \
+        /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); d.pop('public'); d.pop('identity'); d.update(kind='verify', $machine, example='$model', profile='$outer', run=$run); print(json.dumps(d))" \
           >>"$out"
     done
   done

@@ -21,7 +21,7 @@ std::string ExampleDir(const std::string& name) {
 }
 
 TEST_CASE("example models reproduce torch's float outputs") {
-  for (const char* name : {"fashion_mlp", "fashion_lenet", "pinn", "tiny_mlp"}) {
+  for (const char* name : {"fashion_mlp", "fashion_lenet", "pinn", "tiny_mlp", "cifar_cnn"}) {
     CAPTURE(name);
     const std::string dir = ExampleDir(name);
     const Graph graph = ImportOnnxFile(dir + "/model.onnx");
