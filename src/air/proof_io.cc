@@ -514,6 +514,14 @@ std::array<uint8_t, 32> HashBytes(const hash::Poseidon2M31Hash& hash) {
   return HashCodec<hash::Poseidon2M31Hash>::Encode(hash);
 }
 
+template <class Hash>
+std::optional<Hash> HashFromBytes(std::span<const uint8_t, 32> bytes) {
+  return HashCodec<Hash>::Decode(bytes);
+}
+template std::optional<hash::Blake2sHash> HashFromBytes(std::span<const uint8_t, 32>);
+template std::optional<Felt252> HashFromBytes(std::span<const uint8_t, 32>);
+template std::optional<hash::Poseidon2M31Hash> HashFromBytes(std::span<const uint8_t, 32>);
+
 const char* ToString(HashId id) {
   switch (id) {
     case HashId::kBlake2s:

@@ -40,6 +40,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <variant>
@@ -92,6 +93,9 @@ struct ProofHashTraits<hash::Poseidon2M31MerkleHasher> {
 std::array<uint8_t, 32> HashBytes(const hash::Blake2sHash& hash);
 std::array<uint8_t, 32> HashBytes(const field::Felt252& hash);
 std::array<uint8_t, 32> HashBytes(const hash::Poseidon2M31Hash& hash);
+// And back (Hash: one of the three): nullopt for bytes no proof holds (a non-canonical value).
+template <class Hash>
+std::optional<Hash> HashFromBytes(std::span<const uint8_t, 32> bytes);
 
 // Why bytes are not a proof: the offset of the offending item and a one-line message naming it,
 // e.g. "truncated proof: pcs.sampled_values[1][3][0] needs 16 bytes at offset 1234, 7 left".

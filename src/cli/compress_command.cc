@@ -134,16 +134,26 @@ int CompressWith(const CompressInputs& in, air::Profile outer_profile, const Opt
   const frontend::OuterShape shape =
       options.Has("fit") ? frontend::OuterShape::kFit : frontend::OuterShape::kStandard;
   const air::ProofConfig outer_config = air::ProfileConfig(outer_profile);
-  auto key_or_error = frontend::SetupCompressed<H>(in.specs, outer_config, shape);
+  const frontend::KeyCache cache = frontend::KeyCache::FromEnvironment();
+  auto key_or_error =
+      frontend::SetupCompressed<H>(in.specs, outer_config, shape, frontend::KeyUse::kProve, cache);
   if (auto* error = std::get_if<std::string>(&key_or_error)) throw FrontendError(*error);
-  const frontend::CompressedKey<H>& key = std::get<frontend::CompressedKey<H>>(key_or_error);
+  frontend::CompressedKey<H>* key = &std::get<frontend::CompressedKey<H>>(key_or_error);
   progress.Phase("keys and verifier circuit", start);
 
   air::ProveTimings timings;
   timings.on_phase = [&](const std::string& name, double ms) { progress.Phase(name, ms); };
   air::ProveOptions prove_options;
   prove_options.timings = &timings;
-  auto outer_or_error = frontend::CompressProof<C, H>(key, in.inners, prove_options);
+  auto outer_or_error = frontend::CompressProof<C, H>(*key, in.inners, prove_options);
+  if (std::holds_alternative<std::string>(outer_or_error) && key->from_cache) {
+    // A damaged cache entry gives a key that refuses a valid proof: derive it again.
+    key_or_error = frontend::SetupCompressed<H>(in.specs, outer_config, shape,
+                                                frontend::KeyUse::kProve, cache.Refreshed());
+    if (auto* error = std::get_if<std::string>(&key_or_error)) throw FrontendError(*error);
+    key = &std::get<frontend::CompressedKey<H>>(key_or_error);
+    outer_or_error = frontend::CompressProof<C, H>(*key, in.inners, prove_options);
+  }
   progress.Done();
   if (auto* error = std::get_if<std::string>(&outer_or_error)) throw FrontendError(*error);
   const air::StarkProof<H>& outer = std::get<air::StarkProof<H>>(outer_or_error);
@@ -161,8 +171,8 @@ int CompressWith(const CompressInputs& in, air::Profile outer_profile, const Opt
 
   if (json) {
     nlohmann::json components = nlohmann::json::array();
-    const std::vector<const air::Component*> parts = key.recursion->components();
-    const std::vector<size_t> gate_rows = key.recursion->GateRows();
+    const std::vector<const air::Component*> parts = key->recursion->components();
+    const std::vector<size_t> gate_rows = key->recursion->GateRows();
     for (size_t i = 0; i < parts.size(); ++i) {
       components.push_back({{"name", parts[i]->name()},
                             {"log_rows", parts[i]->log_size()},
@@ -181,10 +191,11 @@ int CompressWith(const CompressInputs& in, air::Profile outer_profile, const Opt
                               {"grind_ms", timings.grind_ms},
                               {"inner_proof_bytes", in.inner_bytes},
                               {"proof_bytes", bytes.size()},
-                              {"circuit_gates", key.recursion->circuit().gates.size()},
-                              {"circuit_wires", key.recursion->circuit().n_wires},
+                              {"circuit_gates", key->recursion->circuit().gates.size()},
+                              {"circuit_wires", key->recursion->circuit().n_wires},
                               {"components", components},
-                              {"identity", IdentityJson(key)},
+                              {"identity", IdentityJson(*key)},
+                              {"keys_from_cache", key->from_cache},
                               {"peak_rss_mb", PeakRssMb()},
                               {"phases_ms", progress.ToJson()}}
                    .dump());
@@ -196,8 +207,8 @@ int CompressWith(const CompressInputs& in, air::Profile outer_profile, const Opt
       "wrote {}: {} bytes ({} inner proof(s), {} bytes), {} bits of security ({}, profile {}), a "
       "circuit of {} gates\n",
       path, bytes.size(), in.inners.size(), in.inner_bytes, outer_config.SecurityBits(), C::kName,
-      air::ProfileName(outer_profile), key.recursion->circuit().gates.size());
-  PrintStatements(key, in.model_paths, outer.public_inputs);
+      air::ProfileName(outer_profile), key->recursion->circuit().gates.size());
+  PrintStatements(*key, in.model_paths, outer.public_inputs);
   return 0;
 }
 
@@ -225,18 +236,36 @@ int VerifyCompressedWith(const std::vector<frontend::QuantizedModel>& models,
   for (const frontend::CompressedInner& inner : file.inners) {
     specs.push_back({airs[inner.model].get(), inner.model, inner.zero_knowledge});
   }
-  auto key = frontend::SetupCompressed<H>(specs, outer.config,
-                                          static_cast<frontend::OuterShape>(file.shape));
+  const frontend::KeyCache cache = frontend::KeyCache::FromEnvironment();
+  const auto shape = static_cast<frontend::OuterShape>(file.shape);
+  auto key =
+      frontend::SetupCompressed<H>(specs, outer.config, shape, frontend::KeyUse::kVerify, cache);
   progress.End();
   if (auto* error = std::get_if<std::string>(&key)) {
     fmt::print("invalid: {}\n", *error);
     return 1;
   }
-  const auto& compressed_key = std::get<frontend::CompressedKey<H>>(key);
-  const double setup_ms = MillisecondsSince(start);
+  double setup_ms = MillisecondsSince(start);
   start = std::chrono::steady_clock::now();
-  auto rejection = frontend::VerifyCompressedProof<C, H>(compressed_key, outer, min_security_bits);
-  const double verify_ms = parse_ms + MillisecondsSince(start);
+  auto rejection = frontend::VerifyCompressedProof<C, H>(std::get<frontend::CompressedKey<H>>(key),
+                                                         outer, min_security_bits);
+  double verify_ms = parse_ms + MillisecondsSince(start);
+  if (rejection && std::get<frontend::CompressedKey<H>>(key).from_cache) {
+    // Rejected under cached roots: a damaged cache entry must not decide, so derive the key again.
+    start = std::chrono::steady_clock::now();
+    key = frontend::SetupCompressed<H>(specs, outer.config, shape, frontend::KeyUse::kVerify,
+                                       cache.Refreshed());
+    if (auto* error = std::get_if<std::string>(&key)) {
+      fmt::print("invalid: {}\n", *error);
+      return 1;
+    }
+    setup_ms += MillisecondsSince(start);
+    start = std::chrono::steady_clock::now();
+    rejection = frontend::VerifyCompressedProof<C, H>(std::get<frontend::CompressedKey<H>>(key),
+                                                      outer, min_security_bits);
+    verify_ms += MillisecondsSince(start);
+  }
+  const auto& compressed_key = std::get<frontend::CompressedKey<H>>(key);
   if (rejection) {
     fmt::print("invalid: {}\n", air::ToString(*rejection));
     return 1;
@@ -254,6 +283,7 @@ int VerifyCompressedWith(const std::vector<frontend::QuantizedModel>& models,
                               {"security_bits", outer.config.SecurityBits()},
                               {"verify_ms", verify_ms},
                               {"setup_ms", setup_ms},
+                              {"keys_from_cache", compressed_key.from_cache},
                               {"identity", IdentityJson(compressed_key)},
                               {"public", specs.size() == 1 ? public_parts[0] : public_parts}}
                    .dump());

@@ -747,6 +747,8 @@ QuantizedModel ModelAir::VerifyingModel() const {
   return WithoutWeights(impl_->model, words);
 }
 
+const QuantizedModel& ModelAir::model() const { return impl_->model; }
+
 ModelCommitment ModelAir::Commitment(const std::string& preprocessed_root_hex) const {
   const std::string message = LayoutDescription() + "preprocessed root " + preprocessed_root_hex;
   const hash::Blake2sHash digest =

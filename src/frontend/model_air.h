@@ -70,6 +70,7 @@ class ModelAir {
   ModelAir(ModelAir&&) noexcept;
 
   std::vector<const air::Component*> components() const;
+  const QuantizedModel& model() const;
 
   struct Witness {
     std::vector<std::vector<std::vector<field::M31>>> traces;  // per component, storage order

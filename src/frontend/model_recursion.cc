@@ -4,14 +4,16 @@
 #include <map>
 #include <utility>
 
+#include "frontend/quantized_model.h"
+#include "hash/blake2s.h"
+
 namespace tensorstark::frontend {
 
-std::variant<recursion::InnerAir, std::string> ModelInnerAir(const ModelAir& air,
-                                                             const ModelKey<InnerHasher>& key,
-                                                             const air::ProofConfig& config) {
-  return recursion::InnerAir::Make(air.components(), config,
-                                   key.key.verifying_key.preprocessed_root, air.n_public_inputs(),
-                                   air.PublicTermShapes());
+std::variant<recursion::InnerAir, std::string> ModelInnerAir(
+    const ModelAir& air, const InnerHasher::Hash& preprocessed_root,
+    const air::ProofConfig& config) {
+  return recursion::InnerAir::Make(air.components(), config, preprocessed_root,
+                                   air.n_public_inputs(), air.PublicTermShapes());
 }
 
 air::ProofConfig InnerProofConfig(bool zero_knowledge) {
@@ -20,9 +22,41 @@ air::ProofConfig InnerProofConfig(bool zero_knowledge) {
   return config;
 }
 
-std::variant<std::vector<InnerMember>, std::string> SetupInnerMembers(
-    std::span<const InnerSpec> specs) {
-  std::vector<InnerMember> members;
+namespace {
+
+KeyCache::Name& AddConfig(KeyCache::Name& name, const air::ProofConfig& config) {
+  for (uint64_t word : air::ConfigWords(config)) name.Add(word);
+  return name.Add(config.zk ? 1 : 0);
+}
+
+// A model's inner preprocessed root: from the cache, or committed (and cached).
+std::variant<InnerHasher::Hash, std::string> InnerPreprocessedRoot(
+    const ModelAir& air, const hash::Blake2sHash& model_digest, const air::ProofConfig& config,
+    const KeyCache& cache, bool& from_cache) {
+  KeyCache::Name name("inner preprocessed root");
+  AddConfig(name, config).Add(model_digest.bytes);
+  const hash::Blake2sHash root_name = name.Finish();
+  if (const auto bytes = cache.Get(root_name, 32)) {
+    if (const auto root =
+            air::HashFromBytes<InnerHasher::Hash>(std::span<const uint8_t, 32>(*bytes))) {
+      from_cache = true;
+      return *root;
+    }
+  }
+  auto key = SetupModel<InnerHasher>(air, config);
+  if (auto* error = std::get_if<std::string>(&key)) return *error;
+  const InnerHasher::Hash root =
+      std::get<ModelKey<InnerHasher>>(key).key.verifying_key.preprocessed_root;
+  cache.Put(root_name, air::HashBytes(root));
+  return root;
+}
+
+}  // namespace
+
+std::variant<InnerMembers, std::string> SetupInnerMembers(std::span<const InnerSpec> specs,
+                                                          const KeyCache& cache) {
+  InnerMembers inner;
+  std::vector<InnerMember>& members = inner.members;
   // Keys are derived once per (model, zero knowledge).
   std::map<std::pair<const ModelAir*, bool>, size_t> first_of;
   for (const InnerSpec& spec : specs) {
@@ -33,21 +67,37 @@ std::variant<std::vector<InnerMember>, std::string> SetupInnerMembers(
       members.push_back(std::move(member));
       continue;
     }
-    InnerMember member{.spec = spec,
-                       .config = InnerProofConfig(spec.zero_knowledge),
-                       .key = nullptr,
-                       .inner_air = nullptr};
-    auto key = SetupModel<InnerHasher>(*spec.air, member.config);
-    if (auto* error = std::get_if<std::string>(&key)) return *error;
-    member.key = std::make_shared<const ModelKey<InnerHasher>>(
-        std::get<ModelKey<InnerHasher>>(std::move(key)));
-    auto inner_air = ModelInnerAir(*spec.air, *member.key, member.config);
+    const air::ProofConfig config = InnerProofConfig(spec.zero_knowledge);
+    // The model as its verifiers hold it, so that prover and verifiers share cached values.
+    const std::string model_bytes = SerializeQuantizedModel(
+        spec.air->WeightsDigest() ? spec.air->VerifyingModel() : spec.air->model());
+    const hash::Blake2sHash model_digest = hash::Blake2s(
+        std::span(reinterpret_cast<const uint8_t*>(model_bytes.data()), model_bytes.size()));
+    auto root = InnerPreprocessedRoot(*spec.air, model_digest, config, cache, inner.from_cache);
+    if (auto* error = std::get_if<std::string>(&root)) return *error;
+    const InnerHasher::Hash& preprocessed_root = std::get<InnerHasher::Hash>(root);
+    auto inner_air = ModelInnerAir(*spec.air, preprocessed_root, config);
     if (auto* error = std::get_if<std::string>(&inner_air)) return *error;
-    member.inner_air = std::make_shared<const recursion::InnerAir>(
-        std::get<recursion::InnerAir>(std::move(inner_air)));
-    members.push_back(std::move(member));
+    members.push_back({.spec = spec,
+                       .config = config,
+                       .commitment = spec.air->Commitment(preprocessed_root.ToHex()),
+                       .inner_air = std::make_shared<const recursion::InnerAir>(
+                           std::get<recursion::InnerAir>(std::move(inner_air))),
+                       .model_digest = model_digest});
   }
-  return members;
+  return inner;
+}
+
+hash::Blake2sHash OuterRootName(std::span<const InnerMember> members, air::HashId hash,
+                                const air::ProofConfig& outer_config, OuterShape shape) {
+  KeyCache::Name name("outer preprocessed root");
+  name.Add(static_cast<uint64_t>(hash));
+  AddConfig(name, outer_config).Add(static_cast<uint64_t>(shape)).Add(members.size());
+  // Each member's model (its AIR and commitment) and configuration.
+  for (const InnerMember& member : members) {
+    AddConfig(name, member.config).Add(member.model_digest.bytes);
+  }
+  return name.Finish();
 }
 
 void BuildVerifierCircuit(recursion::CircuitBuilder& builder, std::span<const InnerMember> members,

@@ -9,7 +9,9 @@
 //
 // A verifier derives a CompressedKey once per list of (model, zero knowledge) and outer
 // configuration: the inner keys, the circuit (its topology depends only on them), the recursion
-// AIR and the outer key, whose preprocessed root commits to the circuit.
+// AIR and the outer key, whose preprocessed root commits to the circuit. The preprocessed roots,
+// the slow part, can come from a KeyCache: the inner ones for proving and verifying, the outer
+// one for verifying (a prover needs the outer preprocessed columns committed in full).
 #pragma once
 
 #include <chrono>
@@ -26,6 +28,7 @@
 #include "air/prover.h"
 #include "air/setup.h"
 #include "air/verifier.h"
+#include "frontend/key_cache.h"
 #include "frontend/model_air.h"
 #include "frontend/starknet_fact.h"
 #include "hash/poseidon2_m31_channel.h"
@@ -40,9 +43,9 @@ using InnerHasher = hash::Poseidon2M31MerkleHasher;
 using InnerChannel = hash::Poseidon2M31Channel;
 using InnerProof = air::StarkProof<InnerHasher>;
 
-std::variant<recursion::InnerAir, std::string> ModelInnerAir(const ModelAir& air,
-                                                             const ModelKey<InnerHasher>& key,
-                                                             const air::ProofConfig& config);
+std::variant<recursion::InnerAir, std::string> ModelInnerAir(
+    const ModelAir& air, const InnerHasher::Hash& preprocessed_root,
+    const air::ProofConfig& config);
 
 // The configuration of the inner proofs compression takes: the recursive profile.
 air::ProofConfig InnerProofConfig(bool zero_knowledge);
@@ -55,17 +58,24 @@ struct InnerSpec {
   bool zero_knowledge = false;
 };
 
-// One inner proof's place in the circuit: its spec, its inner key and the circuit's view of it.
-// Members of one model and configuration share their keys.
+// One inner proof's place in the circuit: its spec, its model's commitment and the circuit's view
+// of its key. Members of one model and configuration share their key.
 struct InnerMember {
   InnerSpec spec;
   air::ProofConfig config;
-  std::shared_ptr<const ModelKey<InnerHasher>> key;
+  ModelCommitment commitment;
   std::shared_ptr<const recursion::InnerAir> inner_air;
+  // Of the model's bytes as its verifiers hold them (without private weights): what cached
+  // values derived from it are named by.
+  hash::Blake2sHash model_digest;
 };
 
-std::variant<std::vector<InnerMember>, std::string> SetupInnerMembers(
-    std::span<const InnerSpec> specs);
+struct InnerMembers {
+  std::vector<InnerMember> members;
+  bool from_cache = false;  // some inner preprocessed root came from the cache
+};
+std::variant<InnerMembers, std::string> SetupInnerMembers(std::span<const InnerSpec> specs,
+                                                          const KeyCache& cache);
 
 // The members' verifiers in one circuit, in order: with a witness per member (a builder with
 // values) or none (the topology).
@@ -83,24 +93,36 @@ recursion::SizeClass CompressionSizeClass(size_t n);
 std::vector<std::span<const field::M31>> MemberStatements(std::span<const InnerMember> members,
                                                           std::span<const field::M31> statement);
 
+// What a key is derived for: proving (the outer preprocessed columns committed in full) or
+// verifying only (the outer root alone: `outer.preprocessed` stays empty).
+enum class KeyUse { kProve, kVerify };
+
 template <hash::MerkleHasher H>
 struct CompressedKey {
   std::vector<InnerMember> members;
   std::unique_ptr<recursion::RecursionAir> recursion;  // and its circuit
   air::ProofConfig outer_config;
   air::ProvingKey<H> outer;
+  bool from_cache = false;  // some preprocessed root came from the cache
 };
+
+// The name the outer preprocessed root of these members is cached under.
+hash::Blake2sHash OuterRootName(std::span<const InnerMember> members, air::HashId hash,
+                                const air::ProofConfig& outer_config, OuterShape shape);
 
 template <hash::MerkleLayerHasher H>
 std::variant<CompressedKey<H>, std::string> SetupCompressed(
     std::span<const InnerSpec> specs, const air::ProofConfig& outer_config,
-    OuterShape shape = OuterShape::kStandard) {
-  auto members = SetupInnerMembers(specs);
+    OuterShape shape = OuterShape::kStandard, KeyUse use = KeyUse::kProve,
+    const KeyCache& cache = KeyCache::Disabled()) {
+  auto members = SetupInnerMembers(specs, cache);
   if (auto* error = std::get_if<std::string>(&members)) return *error;
-  CompressedKey<H> key{.members = std::get<std::vector<InnerMember>>(std::move(members)),
+  InnerMembers& inner = std::get<InnerMembers>(members);
+  CompressedKey<H> key{.members = std::move(inner.members),
                        .recursion = nullptr,
                        .outer_config = outer_config,
-                       .outer = {}};
+                       .outer = {},
+                       .from_cache = inner.from_cache};
   recursion::CircuitBuilder builder(false);
   BuildVerifierCircuit(builder, key.members, {});
   const recursion::SizeClass size_class = CompressionSizeClass(specs.size());
@@ -109,9 +131,21 @@ std::variant<CompressedKey<H>, std::string> SetupCompressed(
   if (auto* error = std::get_if<std::string>(&recursion_air)) return *error;
   key.recursion = std::make_unique<recursion::RecursionAir>(
       std::get<recursion::RecursionAir>(std::move(recursion_air)));
+  const hash::Blake2sHash root_name =
+      OuterRootName(key.members, air::ProofHashTraits<H>::kId, outer_config, shape);
+  if (use == KeyUse::kVerify) {
+    if (const auto bytes = cache.Get(root_name, 32)) {
+      if (auto root = air::HashFromBytes<typename H::Hash>(std::span<const uint8_t, 32>(*bytes))) {
+        key.outer.verifying_key.preprocessed_root = *root;
+        key.from_cache = true;
+        return key;
+      }
+    }
+  }
   auto outer = air::SetupProver<H>(key.recursion->components(), outer_config);
   if (auto* error = std::get_if<std::string>(&outer)) return *error;
   key.outer = std::get<air::ProvingKey<H>>(std::move(outer));
+  cache.Put(root_name, air::HashBytes(key.outer.verifying_key.preprocessed_root));
   return key;
 }
 
@@ -136,7 +170,7 @@ std::vector<field::Felt252> MemberModelIds(const CompressedKey<H>& key) {
   const field::Felt252 circuit = StarknetCircuitId(IdentityOf(key));
   std::vector<field::Felt252> ids;
   for (const InnerMember& member : key.members) {
-    ids.push_back(StarknetCompressedModelId(member.key->commitment, circuit));
+    ids.push_back(StarknetCompressedModelId(member.commitment, circuit));
   }
   return ids;
 }
@@ -161,6 +195,7 @@ std::variant<air::StarkProof<H>, std::string> CompressProof(const CompressedKey<
     start = now;
   };
   if (inners.size() != key.members.size()) return std::string("wrong number of inner proofs");
+  if (!key.outer.preprocessed) return std::string("the key was derived for verifying only");
   std::vector<recursion::InnerOpened> opened(inners.size());
   std::vector<recursion::InnerWitness> witnesses;
   for (size_t i = 0; i < inners.size(); ++i) {
@@ -215,7 +250,7 @@ std::optional<air::VerificationError> VerifyCompressedProof(const CompressedKey<
   const auto statements = MemberStatements(key.members, outer.public_inputs);
   for (size_t i = 0; i < key.members.size(); ++i) {
     const InnerMember& member = key.members[i];
-    if (auto error = CheckModelStatement(*member.spec.air, member.key->commitment, member.config.zk,
+    if (auto error = CheckModelStatement(*member.spec.air, member.commitment, member.config.zk,
                                          statements[i])) {
       if (key.members.size() > 1)
         error->message = fmt::format("proof {}: {}", i + 1, error->message);

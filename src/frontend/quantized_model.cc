@@ -367,7 +367,7 @@ std::optional<Visibility> ParseVisibility(std::string_view name) {
   return std::nullopt;
 }
 
-void SaveQuantizedModel(const QuantizedModel& model, const std::string& path) {
+std::string SerializeQuantizedModel(const QuantizedModel& model) {
   json j = {{"inputs", model.inputs},
             {"outputs", model.outputs},
             {"source", model.source},
@@ -384,7 +384,11 @@ void SaveQuantizedModel(const QuantizedModel& model, const std::string& path) {
   const std::vector<uint8_t> cbor = json::to_cbor(j);
   std::string bytes(kMagic);
   bytes.append(cbor.begin(), cbor.end());
-  WriteFileBytes(path, bytes);
+  return bytes;
+}
+
+void SaveQuantizedModel(const QuantizedModel& model, const std::string& path) {
+  WriteFileBytes(path, SerializeQuantizedModel(model));
 }
 
 QuantizedModel LoadQuantizedModel(const std::string& path) {

@@ -197,6 +197,8 @@ std::string OpKindName(const QOp& op);
 
 // The compiled model file (.tsm): a magic line and the model as CBOR. Load throws FrontendError
 // with a one-line message for a missing, truncated or foreign file.
+// The bytes SaveQuantizedModel writes.
+std::string SerializeQuantizedModel(const QuantizedModel& model);
 void SaveQuantizedModel(const QuantizedModel& model, const std::string& path);
 QuantizedModel LoadQuantizedModel(const std::string& path);
 

@@ -3,7 +3,8 @@
 # and weights, zero knowledge) with the recursive profile, compressed (outer profile test, for
 # speed; the standard size class once, then --fit), also by prove --compress in one go, verifies
 # against the verifying model and
-# states what the inner proof states, under ids the off-chain reference recomputes; inspect prints it; three inner proofs of two models give one
+# states what the inner proof states, under ids the off-chain reference recomputes, with keys
+# from the cache when it holds them (a damaged entry changes no verdict); inspect prints it; three inner proofs of two models give one
 # aggregated proof of their statements; a flipped byte, another model, models in another order, a
 # proof of another profile, an invalid inner proof and malformed files are refused with a one-line
 # reason.
@@ -14,6 +15,8 @@ examples=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 tiny=$examples/tiny_mlp
+# The key cache (frontend/key_cache.h) in the test's own folder.
+export TENSORSTARK_CACHE_DIR=$work/cache
 
 source "$(dirname "$0")/cli_test_lib.sh"
 
@@ -63,6 +66,22 @@ facts <"$work/verify_fit.txt" | cmp -s - "$work/inner_statement.txt" \
 # Another circuit (the fitted one), another model id.
 [ "$(grep '^model id' "$work/verify_fit.txt")" != "$(grep '^model id' "$work/verify.txt")" ] \
   || fail "the standard and fitted circuits give one model id"
+
+# The key cache: compress filed the roots it derived (the model's inner one, the outer ones of
+# the standard and the fitted circuit), verify read them, and a damaged entry costs time, not the
+# verdict: the key is derived again and the entry rewritten.
+entries=$(ls "$work/cache" | wc -l)
+[ "$entries" = 3 ] || fail "the cache holds $entries entries, not 3"
+keys_from_cache() {
+  "$ts" verify "$work/tiny.verifying.tsm" "$work/outer.bin" --min-security-bits 0 --json \
+    | python3 -c "import json,sys; d=json.load(sys.stdin); assert d['valid']; print(d['keys_from_cache'])"
+}
+[ "$(keys_from_cache)" = True ] || fail "verify did not read the cached roots"
+for entry in "$work"/cache/*; do printf '%032d' 7 >"$entry"; done
+[ "$(keys_from_cache)" = False ] || fail "verify did not derive the key again past damaged entries"
+[ "$(keys_from_cache)" = True ] || fail "verify did not rewrite the damaged entries"
+TENSORSTARK_CACHE_DIR= "$ts" verify "$work/tiny.verifying.tsm" "$work/outer.bin" \
+  --min-security-bits 0 | grep -q "^valid" || fail "verify without a cache"
 
 # prove --compress: the inner proof and the compressed one in one go.
 "$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/one_go.bin" --compress --fit \

@@ -31,7 +31,7 @@ TEST_CASE("one outer proof of three inner proofs of two models: their statements
                                           private_tiny.inner};
   const CompressedKey<OuterHasher> key = KeyOf(specs);
   // Members of one model share its keys.
-  CHECK(key.members[0].key == key.members[2].key);
+  CHECK(key.members[0].inner_air == key.members[2].inner_air);
   const OuterProof outer = Compress(key, inners);
   std::vector<M31> statements;
   for (const InnerProof& inner : inners) {

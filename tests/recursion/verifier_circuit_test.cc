@@ -167,7 +167,7 @@ TEST_CASE("the verifier circuit of a model's proof: tiny_mlp with private weight
       options, &key.key);
   REQUIRE(std::holds_alternative<InnerProof>(proof_or_error));
   const InnerProof& proof = std::get<InnerProof>(proof_or_error);
-  auto inner = frontend::ModelInnerAir(air, key, config);
+  auto inner = frontend::ModelInnerAir(air, key.key.verifying_key.preprocessed_root, config);
   REQUIRE(std::holds_alternative<InnerAir>(inner));
   const InnerAir& inner_air = std::get<InnerAir>(inner);
   REQUIRE(!air.PublicTermShapes().empty());

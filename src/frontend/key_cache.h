@@ -1,0 +1,66 @@
+// A cache of the small values that are slow to derive from a model and a configuration (the
+// preprocessed roots of compressed proofs' keys), so that compressing or verifying a model's
+// second proof does not commit to its preprocessed columns again.
+//
+// Each value is a file named by a BLAKE2s digest of everything it depends on, this binary's GNU
+// build id included: a rebuilt tensorstark never reads another build's values. A missing,
+// unreadable or malformed file is a miss, and a failed write is ignored: the cache only saves
+// time. Callers that derive a key from cached values and see a proof rejected derive it again
+// without the cache (KeyCache::Disabled()), so a damaged file costs time, never a verdict.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "hash/blake2s.h"
+
+namespace tensorstark::frontend {
+
+class KeyCache {
+ public:
+  // The folder from the environment: $TENSORSTARK_CACHE_DIR (an empty value disables the cache),
+  // else $XDG_CACHE_HOME/tensorstark, else $HOME/.cache/tensorstark; disabled if none is set.
+  static KeyCache FromEnvironment();
+  static KeyCache Disabled() { return KeyCache(""); }
+  explicit KeyCache(std::string directory) : directory_(std::move(directory)) {}
+  // This cache, but reading nothing: values are derived again and written over the old ones.
+  KeyCache Refreshed() const {
+    KeyCache cache = *this;
+    cache.read_ = false;
+    return cache;
+  }
+
+  bool enabled() const { return !directory_.empty(); }
+  const std::string& directory() const { return directory_; }
+
+  // Builds the digest a value is filed under: the build id, then each part (length-prefixed).
+  class Name {
+   public:
+    explicit Name(std::string_view kind);
+    Name& Add(std::span<const uint8_t> bytes);
+    Name& Add(std::string_view text);
+    Name& Add(uint64_t value);
+    hash::Blake2sHash Finish() { return hasher_.Finalize(); }
+
+   private:
+    hash::Blake2sHasher hasher_;
+  };
+
+  // The value of `size` bytes filed under `name`, or nullopt.
+  std::optional<std::vector<uint8_t>> Get(const hash::Blake2sHash& name, size_t size) const;
+  void Put(const hash::Blake2sHash& name, std::span<const uint8_t> value) const;
+
+ private:
+  std::string directory_;
+  bool read_ = true;
+};
+
+// This binary's GNU build id (empty if it has none).
+std::span<const uint8_t> BuildId();
+
+}  // namespace tensorstark::frontend
