@@ -5,7 +5,6 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -62,6 +61,7 @@ std::span<const uint8_t> BuildId() {
 }
 
 KeyCache KeyCache::FromEnvironment() {
+  if (BuildId().empty()) return Disabled();
   if (const char* dir = std::getenv("TENSORSTARK_CACHE_DIR")) return KeyCache(dir);
   return KeyCache(HomeCache());
 }

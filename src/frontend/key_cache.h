@@ -6,7 +6,7 @@
 // build id included: a rebuilt tensorstark never reads another build's values. A missing,
 // unreadable or malformed file is a miss, and a failed write is ignored: the cache only saves
 // time. Callers that derive a key from cached values and see a proof rejected derive it again
-// without the cache (KeyCache::Disabled()), so a damaged file costs time, never a verdict.
+// without reading the cache (Refreshed()), so a damaged file costs time, never a verdict.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +24,8 @@ namespace tensorstark::frontend {
 class KeyCache {
  public:
   // The folder from the environment: $TENSORSTARK_CACHE_DIR (an empty value disables the cache),
-  // else $XDG_CACHE_HOME/tensorstark, else $HOME/.cache/tensorstark; disabled if none is set.
+  // else $XDG_CACHE_HOME/tensorstark, else $HOME/.cache/tensorstark; disabled if none is set, or
+  // if this binary has no build id to tell its values from another build's.
   static KeyCache FromEnvironment();
   static KeyCache Disabled() { return KeyCache(""); }
   explicit KeyCache(std::string directory) : directory_(std::move(directory)) {}
@@ -36,7 +37,6 @@ class KeyCache {
   }
 
   bool enabled() const { return !directory_.empty(); }
-  const std::string& directory() const { return directory_; }
 
   // Builds the digest a value is filed under: the build id, then each part (length-prefixed).
   class Name {

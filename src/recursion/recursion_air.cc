@@ -30,7 +30,7 @@ uint32_t LogRows(size_t rows) {
 
 const SizeClass& StandardSizeClass() {
   // constant, guess, add, sub, mul, assert-equal, Poseidon2 (public inputs have no component).
-  static const SizeClass kStandard = {"standard", {13, 17, 18, 18, 19, 14, 14, 0}};
+  static const SizeClass kStandard = {"standard", {13, 18, 18, 18, 19, 14, 14, 0}};
   return kStandard;
 }
 
