@@ -11,6 +11,7 @@ root=$(realpath "$2")
 work=$(mktemp -d)  # the scratch root, and the commands' output in $work/log
 trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
+export TENSORSTARK_CACHE_DIR=$work/cache  # compress's and verify's key cache
 
 # The scratch root: the examples and scripts the commands read, build/tensorstark, and a copy of
 # the Cairo package's module list for add_model.mjs to register a module in.
