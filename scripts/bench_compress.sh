@@ -5,12 +5,14 @@
 # its own process, with a key cache that starts empty for each model. One JSON object per line goes
 # to bench/results/compress.jsonl, each naming the
 # CPU and the build's SIMD level; scripts/compress_summary.py prints the medians.
-# Usage: scripts/bench_compress.sh [build-dir]
+# Usage: scripts/bench_compress.sh [build-dir [model ...]] (default: the five examples)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench_env.sh bench/results/compress.jsonl "${1:-build}"
 
-for model in tiny_mlp fashion_mlp pinn fashion_lenet cifar_cnn; do
+models=("${@:2}")
+[ ${#models[@]} -gt 0 ] || models=(tiny_mlp fashion_mlp pinn fashion_lenet cifar_cnn)
+for model in "${models[@]}"; do
   # cifar_cnn's 258k weights private need more than 24 GB to prove (issue 30): its input stays
   # private (a zero-knowledge inner proof), its weights are public.
   visibility=()

@@ -1,6 +1,7 @@
 # Sourced by the bench_*.sh scripts, from the repository root: checks the CLI of the build folder
-# (argument 2, default build), sets $cli and $out (argument 1, a file under bench/results/, emptied)
-# and a scratch folder $work removed on exit.
+# (argument 2, default build), sets $cli and $out (argument 1, a file under bench/results/, emptied
+# unless BENCH_APPEND=1, which adds rows of another build or machine to it) and a scratch folder
+# $work removed on exit.
 build=${2:-build}
 cli="$build/tensorstark"
 [ -x "$cli" ] || { echo "missing $cli: run make build first" >&2; exit 1; }
@@ -8,7 +9,7 @@ out=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p bench/results
-: > "$out"
+[ "${BENCH_APPEND:-}" = 1 ] || : > "$out"
 
 # The machine every row names: the CPU's model and the SIMD level the build was configured for.
 machine="cpu='$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)', simd='$(sed -n 's/.*tensorstark SIMD level: //p' "$build/configure.log" 2>/dev/null)'"
