@@ -211,6 +211,7 @@ std::variant<air::StarkProof<H>, std::string> CompressProof(const CompressedKey<
   }
   end_phase("verify inner proofs");
   recursion::CircuitBuilder builder(true);
+  builder.ReserveLike(key.recursion->circuit());
   BuildVerifierCircuit(builder, key.members, witnesses);
   if (const auto& failure = builder.failure()) {
     return "the verifier circuit rejects an inner proof the native verifier accepts (a bug): " +

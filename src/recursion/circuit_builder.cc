@@ -42,6 +42,12 @@ QM31 CircuitBuilder::ValueOf(WireId id) const {
   return values_[id];
 }
 
+void CircuitBuilder::ReserveLike(const Circuit& like) {
+  circuit_.gates.reserve(like.gates.size());
+  circuit_.operands.reserve(like.operands.size());
+  if (with_values_) values_.reserve(like.n_wires);
+}
+
 WireId CircuitBuilder::Append(Gate gate, std::span<const WireId> inputs) {
   gate.in_begin = static_cast<uint32_t>(circuit_.operands.size());
   gate.n_in = static_cast<uint32_t>(inputs.size());

@@ -66,6 +66,9 @@ class CircuitBuilder {
   CircuitBuilder& operator=(const CircuitBuilder&) = delete;
 
   bool with_values() const { return with_values_; }
+  // Room for a circuit the size of `like` (a key's topology, before a proof's witness build), so
+  // that the gate lists are not regrown.
+  void ReserveLike(const Circuit& like);
 
   Wire Constant(field::QM31 value);
   // A value the proof supplies; without values, `value` is ignored. A value that is not of its
