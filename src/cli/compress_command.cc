@@ -26,6 +26,7 @@
 #include "frontend/frontend_error.h"
 #include "frontend/model_recursion.h"
 #include "frontend/quantized_model.h"
+#include "hash/blake2s.h"
 
 namespace tensorstark::cli {
 namespace {
@@ -87,41 +88,33 @@ void PrintStatements(const frontend::CompressedKey<H>& key,
                      const std::vector<std::string>& model_paths,
                      std::span<const field::M31> statement) {
   const auto statements = frontend::MemberStatements(key.members, statement);
-  const std::vector<field::Felt252> model_ids = frontend::MemberModelIds(key);
-  fmt::print("circuit id: {}\n", frontend::StarknetCircuitId(frontend::IdentityOf(key)).ToHex());
+  const frontend::CompressedIds ids = frontend::IdsOf(key);
+  fmt::print("circuit id: {}\n", ids.circuit.ToHex());
   for (size_t i = 0; i < key.members.size(); ++i) {
     if (key.members.size() > 1) {
       fmt::print("proof {} ({}):\n", i + 1, model_paths[key.members[i].spec.model]);
     }
-    fmt::print("model id: {} (the model under this circuit)\n", model_ids[i].ToHex());
+    fmt::print("model id: {} (the model under this circuit)\n", ids.models[i].ToHex());
     PrintStatement(*key.members[i].spec.air, statements[i]);
   }
-}
-
-std::string HexOf(std::span<const uint8_t> bytes) {
-  constexpr char kDigits[] = "0123456789abcdef";
-  std::string hex;
-  for (uint8_t b : bytes) {
-    hex += kDigits[b >> 4];
-    hex += kDigits[b & 15];
-  }
-  return hex;
 }
 
 // The key's identity as JSON: what its circuit id and model ids are computed from, and them.
 template <class H>
 nlohmann::json IdentityJson(const frontend::CompressedKey<H>& key) {
   const frontend::OuterKeyIdentity identity = frontend::IdentityOf(key);
+  const frontend::CompressedIds ids = frontend::IdsOf(key);
   std::vector<uint64_t> config;
   for (uint64_t word : air::ConfigWords(identity.config)) config.push_back(word);
   nlohmann::json model_ids = nlohmann::json::array();
-  for (const field::Felt252& id : frontend::MemberModelIds(key)) model_ids.push_back(id.ToHex());
+  for (const field::Felt252& id : ids.models) model_ids.push_back(id.ToHex());
   return {{"hash_id", static_cast<int>(identity.hash)},
           {"config", config},
           {"zk", identity.config.zk},
           {"log_sizes", identity.log_sizes},
-          {"preprocessed_root", HexOf(identity.preprocessed_root)},
-          {"circuit_id", frontend::StarknetCircuitId(identity).ToHex()},
+          // The root's 32 bytes as a proof writes them, in hex (as a BLAKE2s digest prints).
+          {"preprocessed_root", hash::Blake2sHash{identity.preprocessed_root}.ToHex()},
+          {"circuit_id", ids.circuit.ToHex()},
           {"model_ids", model_ids}};
 }
 
@@ -138,22 +131,14 @@ int CompressWith(const CompressInputs& in, air::Profile outer_profile, const Opt
   auto key_or_error =
       frontend::SetupCompressed<H>(in.specs, outer_config, shape, frontend::KeyUse::kProve, cache);
   if (auto* error = std::get_if<std::string>(&key_or_error)) throw FrontendError(*error);
-  frontend::CompressedKey<H>* key = &std::get<frontend::CompressedKey<H>>(key_or_error);
+  const frontend::CompressedKey<H>& key = std::get<frontend::CompressedKey<H>>(key_or_error);
   progress.Phase("keys and verifier circuit", start);
 
   air::ProveTimings timings;
   timings.on_phase = [&](const std::string& name, double ms) { progress.Phase(name, ms); };
   air::ProveOptions prove_options;
   prove_options.timings = &timings;
-  auto outer_or_error = frontend::CompressProof<C, H>(*key, in.inners, prove_options);
-  if (std::holds_alternative<std::string>(outer_or_error) && key->from_cache) {
-    // A damaged cache entry gives a key that refuses a valid proof: derive it again.
-    key_or_error = frontend::SetupCompressed<H>(in.specs, outer_config, shape,
-                                                frontend::KeyUse::kProve, cache.Refreshed());
-    if (auto* error = std::get_if<std::string>(&key_or_error)) throw FrontendError(*error);
-    key = &std::get<frontend::CompressedKey<H>>(key_or_error);
-    outer_or_error = frontend::CompressProof<C, H>(*key, in.inners, prove_options);
-  }
+  auto outer_or_error = frontend::CompressProof<C, H>(key, in.inners, prove_options);
   progress.Done();
   if (auto* error = std::get_if<std::string>(&outer_or_error)) throw FrontendError(*error);
   const air::StarkProof<H>& outer = std::get<air::StarkProof<H>>(outer_or_error);
@@ -171,8 +156,8 @@ int CompressWith(const CompressInputs& in, air::Profile outer_profile, const Opt
 
   if (json) {
     nlohmann::json components = nlohmann::json::array();
-    const std::vector<const air::Component*> parts = key->recursion->components();
-    const std::vector<size_t> gate_rows = key->recursion->GateRows();
+    const std::vector<const air::Component*> parts = key.recursion->components();
+    const std::vector<size_t> gate_rows = key.recursion->GateRows();
     for (size_t i = 0; i < parts.size(); ++i) {
       components.push_back({{"name", parts[i]->name()},
                             {"log_rows", parts[i]->log_size()},
@@ -191,11 +176,11 @@ int CompressWith(const CompressInputs& in, air::Profile outer_profile, const Opt
                               {"grind_ms", timings.grind_ms},
                               {"inner_proof_bytes", in.inner_bytes},
                               {"proof_bytes", bytes.size()},
-                              {"circuit_gates", key->recursion->circuit().gates.size()},
-                              {"circuit_wires", key->recursion->circuit().n_wires},
+                              {"circuit_gates", key.recursion->circuit().gates.size()},
+                              {"circuit_wires", key.recursion->circuit().n_wires},
                               {"components", components},
-                              {"identity", IdentityJson(*key)},
-                              {"keys_from_cache", key->from_cache},
+                              {"identity", IdentityJson(key)},
+                              {"keys_from_cache", key.from_cache},
                               {"peak_rss_mb", PeakRssMb()},
                               {"phases_ms", progress.ToJson()}}
                    .dump());
@@ -207,8 +192,8 @@ int CompressWith(const CompressInputs& in, air::Profile outer_profile, const Opt
       "wrote {}: {} bytes ({} inner proof(s), {} bytes), {} bits of security ({}, profile {}), a "
       "circuit of {} gates\n",
       path, bytes.size(), in.inners.size(), in.inner_bytes, outer_config.SecurityBits(), C::kName,
-      air::ProfileName(outer_profile), key->recursion->circuit().gates.size());
-  PrintStatements(*key, in.model_paths, outer.public_inputs);
+      air::ProfileName(outer_profile), key.recursion->circuit().gates.size());
+  PrintStatements(key, in.model_paths, outer.public_inputs);
   return 0;
 }
 
@@ -245,27 +230,11 @@ int VerifyCompressedWith(const std::vector<frontend::QuantizedModel>& models,
     fmt::print("invalid: {}\n", *error);
     return 1;
   }
-  double setup_ms = MillisecondsSince(start);
-  start = std::chrono::steady_clock::now();
-  auto rejection = frontend::VerifyCompressedProof<C, H>(std::get<frontend::CompressedKey<H>>(key),
-                                                         outer, min_security_bits);
-  double verify_ms = parse_ms + MillisecondsSince(start);
-  if (rejection && std::get<frontend::CompressedKey<H>>(key).from_cache) {
-    // Rejected under cached roots: a damaged cache entry must not decide, so derive the key again.
-    start = std::chrono::steady_clock::now();
-    key = frontend::SetupCompressed<H>(specs, outer.config, shape, frontend::KeyUse::kVerify,
-                                       cache.Refreshed());
-    if (auto* error = std::get_if<std::string>(&key)) {
-      fmt::print("invalid: {}\n", *error);
-      return 1;
-    }
-    setup_ms += MillisecondsSince(start);
-    start = std::chrono::steady_clock::now();
-    rejection = frontend::VerifyCompressedProof<C, H>(std::get<frontend::CompressedKey<H>>(key),
-                                                      outer, min_security_bits);
-    verify_ms += MillisecondsSince(start);
-  }
   const auto& compressed_key = std::get<frontend::CompressedKey<H>>(key);
+  const double setup_ms = MillisecondsSince(start);
+  start = std::chrono::steady_clock::now();
+  auto rejection = frontend::VerifyCompressedProof<C, H>(compressed_key, outer, min_security_bits);
+  const double verify_ms = parse_ms + MillisecondsSince(start);
   if (rejection) {
     fmt::print("invalid: {}\n", air::ToString(*rejection));
     return 1;

@@ -3,6 +3,7 @@
 #include <elf.h>
 #include <link.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -88,22 +89,42 @@ KeyCache::Name& KeyCache::Name::Add(uint64_t value) {
   return *this;
 }
 
+namespace {
+
+// What a file holds after its value: BLAKE2s(name ‖ value).
+hash::Blake2sHash Check(const hash::Blake2sHash& name, std::span<const uint8_t> value) {
+  hash::Blake2sHasher hasher;
+  hasher.Update(name.bytes);
+  hasher.Update(value);
+  return hasher.Finalize();
+}
+
+}  // namespace
+
 std::optional<std::vector<uint8_t>> KeyCache::Get(const hash::Blake2sHash& name,
                                                   size_t size) const {
-  if (!enabled() || !read_) return std::nullopt;
+  if (!enabled()) return std::nullopt;
   std::ifstream in(directory_ + "/" + name.ToHex(), std::ios::binary);
   if (!in) return std::nullopt;
   std::vector<uint8_t> value((std::istreambuf_iterator<char>(in)),
                              std::istreambuf_iterator<char>());
-  if (value.size() != size) return std::nullopt;
+  const size_t check_size = sizeof(hash::Blake2sHash);
+  if (value.size() != size + check_size) return std::nullopt;
+  const hash::Blake2sHash check = Check(name, std::span(value).first(size));
+  if (!std::equal(check.bytes.begin(), check.bytes.end(), value.begin() + size)) {
+    return std::nullopt;
+  }
+  value.resize(size);
   return value;
 }
 
 void KeyCache::Put(const hash::Blake2sHash& name, std::span<const uint8_t> value) const {
   if (!enabled()) return;
+  std::string file(value.begin(), value.end());
+  const hash::Blake2sHash check = Check(name, value);
+  file.append(check.bytes.begin(), check.bytes.end());
   try {
-    WriteFileBytes(directory_ + "/" + name.ToHex(),
-                   std::string_view(reinterpret_cast<const char*>(value.data()), value.size()));
+    WriteFileBytes(directory_ + "/" + name.ToHex(), file);
   } catch (const FrontendError&) {
     // A read-only or full disk only costs the next run the time the value saves.
   }

@@ -3,10 +3,11 @@
 // second proof does not commit to its preprocessed columns again.
 //
 // Each value is a file named by a BLAKE2s digest of everything it depends on, this binary's GNU
-// build id included: a rebuilt tensorstark never reads another build's values. A missing,
-// unreadable or malformed file is a miss, and a failed write is ignored: the cache only saves
-// time. Callers that derive a key from cached values and see a proof rejected derive it again
-// without reading the cache (Refreshed()), so a damaged file costs time, never a verdict.
+// build id included: a rebuilt tensorstark never reads another build's values. The file holds the
+// value and a BLAKE2s digest of its name and the value, so a damaged, truncated or renamed file is
+// a miss, as is a missing or unreadable one (derived again and written over); a failed write is
+// ignored. The cache only saves time: it never decides a verdict, and a rejected proof costs no
+// second derivation.
 #pragma once
 
 #include <cstdint>
@@ -29,12 +30,6 @@ class KeyCache {
   static KeyCache FromEnvironment();
   static KeyCache Disabled() { return KeyCache(""); }
   explicit KeyCache(std::string directory) : directory_(std::move(directory)) {}
-  // This cache, but reading nothing: values are derived again and written over the old ones.
-  KeyCache Refreshed() const {
-    KeyCache cache = *this;
-    cache.read_ = false;
-    return cache;
-  }
 
   bool enabled() const { return !directory_.empty(); }
 
@@ -51,13 +46,12 @@ class KeyCache {
     hash::Blake2sHasher hasher_;
   };
 
-  // The value of `size` bytes filed under `name`, or nullopt.
+  // The value of `size` bytes filed under `name`, or nullopt (none, or not intact).
   std::optional<std::vector<uint8_t>> Get(const hash::Blake2sHash& name, size_t size) const;
   void Put(const hash::Blake2sHash& name, std::span<const uint8_t> value) const;
 
  private:
   std::string directory_;
-  bool read_ = true;
 };
 
 // This binary's GNU build id (empty if it has none).

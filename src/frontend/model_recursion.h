@@ -9,9 +9,9 @@
 //
 // A verifier derives a CompressedKey once per list of (model, zero knowledge) and outer
 // configuration: the inner keys, the circuit (its topology depends only on them), the recursion
-// AIR and the outer key, whose preprocessed root commits to the circuit. The preprocessed roots,
-// the slow part, can come from a KeyCache: the inner ones for proving and verifying, the outer
-// one for verifying (a prover needs the outer preprocessed columns committed in full).
+// AIR and the outer key, whose preprocessed root commits to the circuit. The preprocessed roots
+// (a third of that time) can come from a KeyCache: the inner ones for proving and verifying, the
+// outer one for verifying (a prover needs the outer preprocessed columns committed in full).
 #pragma once
 
 #include <chrono>
@@ -164,13 +164,16 @@ OuterKeyIdentity IdentityOf(const CompressedKey<H>& key) {
   return identity;
 }
 
-// Each member's model id under the key's circuit id, in order.
+// The key's circuit id and each member's model id under it, in order.
+struct CompressedIds {
+  field::Felt252 circuit;
+  std::vector<field::Felt252> models;
+};
 template <hash::MerkleHasher H>
-std::vector<field::Felt252> MemberModelIds(const CompressedKey<H>& key) {
-  const field::Felt252 circuit = StarknetCircuitId(IdentityOf(key));
-  std::vector<field::Felt252> ids;
+CompressedIds IdsOf(const CompressedKey<H>& key) {
+  CompressedIds ids{.circuit = StarknetCircuitId(IdentityOf(key)), .models = {}};
   for (const InnerMember& member : key.members) {
-    ids.push_back(StarknetCompressedModelId(member.commitment, circuit));
+    ids.models.push_back(StarknetCompressedModelId(member.commitment, ids.circuit));
   }
   return ids;
 }

@@ -1,10 +1,12 @@
 // The key cache (frontend/key_cache.h): names that tell their parts apart, values read back only
-// at their size, a disabled cache that neither reads nor writes, a refreshed one that writes only.
+// at their size and intact under their own name, a disabled cache that neither reads nor writes.
 #include "frontend/key_cache.h"
 
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -34,11 +36,34 @@ TEST_CASE("values are read back at their size; a disabled cache keeps nothing") 
   cache.Put(name, value);
   CHECK(cache.Get(name, 4) == value);
   CHECK(!cache.Get(name, 32));  // a value of another size is a miss
-  // Refreshed: reads nothing, writes over.
+  // A damaged file (its value or its check changed, or truncated) is a miss; Put writes over it.
+  const std::string path = dir + "/" + name.ToHex();
+  const auto damage = [&](size_t at, size_t keep) {
+    std::string bytes;
+    {
+      std::ifstream in(path, std::ios::binary);
+      bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    bytes[at] ^= 1;
+    bytes.resize(keep);
+    std::ofstream(path, std::ios::binary) << bytes;
+  };
+  damage(0, 36);
+  CHECK(!cache.Get(name, 4));
+  cache.Put(name, value);
+  damage(35, 36);
+  CHECK(!cache.Get(name, 4));
+  cache.Put(name, value);
+  damage(0, 4);
+  damage(0, 4);  // the value intact again, its check cut off
+  CHECK(!cache.Get(name, 4));
   const std::vector<uint8_t> newer = {5, 6, 7, 8};
-  CHECK(!cache.Refreshed().Get(name, 4));
-  cache.Refreshed().Put(name, newer);
+  cache.Put(name, newer);
   CHECK(cache.Get(name, 4) == newer);
+  // A value filed under another name (a renamed file) is a miss.
+  const hash::Blake2sHash renamed = NameOf("model", "other config");
+  std::filesystem::copy_file(path, dir + "/" + renamed.ToHex());
+  CHECK(!cache.Get(renamed, 4));
   // Disabled: nothing read or written.
   const hash::Blake2sHash other = NameOf("other", "config");
   KeyCache::Disabled().Put(other, value);

@@ -156,7 +156,7 @@ TEST_CASE("an outer proof of one model is not one of another") {
   const std::vector<InnerSpec> specs = {public_tiny.Spec()};
   const CompressedKey<OuterHasher> other = KeyOf(specs);
   CHECK(Verify(other, TinyOuter()));
-  CHECK(MemberModelIds(other) != MemberModelIds(TinyKey()));
+  CHECK(IdsOf(other).models != IdsOf(TinyKey()).models);
   CHECK(!Verify(other, Compress(other, std::span(&public_tiny.inner, 1))));
 }
 
@@ -190,7 +190,7 @@ TEST_CASE("the verifying model (without the private weights) rebuilds the circui
         verifier.recursion->circuit().Digest().bytes);
   CHECK(TinyKey().outer.verifying_key.preprocessed_root ==
         verifier.outer.verifying_key.preprocessed_root);
-  CHECK(MemberModelIds(verifier) == MemberModelIds(TinyKey()));
+  CHECK(IdsOf(verifier).models == IdsOf(TinyKey()).models);
   CHECK(!Verify(verifier, TinyOuter()));
 }
 
