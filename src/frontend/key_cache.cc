@@ -101,15 +101,15 @@ hash::Blake2sHash Check(const hash::Blake2sHash& name, std::span<const uint8_t> 
 
 }  // namespace
 
-std::optional<std::vector<uint8_t>> KeyCache::Get(const hash::Blake2sHash& name,
-                                                  size_t size) const {
+std::optional<std::vector<uint8_t>> KeyCache::Get(const hash::Blake2sHash& name) const {
   if (!enabled()) return std::nullopt;
   std::ifstream in(directory_ + "/" + name.ToHex(), std::ios::binary);
   if (!in) return std::nullopt;
   std::vector<uint8_t> value((std::istreambuf_iterator<char>(in)),
                              std::istreambuf_iterator<char>());
   const size_t check_size = sizeof(hash::Blake2sHash);
-  if (value.size() != size + check_size) return std::nullopt;
+  if (value.size() < check_size) return std::nullopt;
+  const size_t size = value.size() - check_size;
   const hash::Blake2sHash check = Check(name, std::span(value).first(size));
   if (!std::equal(check.bytes.begin(), check.bytes.end(), value.begin() + size)) {
     return std::nullopt;

@@ -1,6 +1,7 @@
-// A cache of the small values that are slow to derive from a model and a configuration (the
-// preprocessed roots of compressed proofs' keys), so that compressing or verifying a model's
-// second proof does not commit to its preprocessed columns again.
+// A cache of the values that are slow to derive from a model and a configuration (the
+// preprocessed roots of compressed proofs' keys, the verifier circuit and the outer verifying
+// key), so that compressing or verifying a model's second proof neither builds its verifier
+// circuit nor commits to its preprocessed columns again.
 //
 // Each value is a file named by a BLAKE2s digest of everything it depends on, this binary's GNU
 // build id included: a rebuilt tensorstark never reads another build's values. The file holds the
@@ -46,8 +47,8 @@ class KeyCache {
     hash::Blake2sHasher hasher_;
   };
 
-  // The value of `size` bytes filed under `name`, or nullopt (none, or not intact).
-  std::optional<std::vector<uint8_t>> Get(const hash::Blake2sHash& name, size_t size) const;
+  // The value filed under `name`, or nullopt (none, or not intact).
+  std::optional<std::vector<uint8_t>> Get(const hash::Blake2sHash& name) const;
   void Put(const hash::Blake2sHash& name, std::span<const uint8_t> value) const;
 
  private:

@@ -1,9 +1,12 @@
 #include "frontend/model_recursion.h"
 
+#include <algorithm>
 #include <bit>
 #include <map>
 #include <utility>
 
+#include "air/layout.h"
+#include "circle/coset.h"
 #include "frontend/quantized_model.h"
 #include "hash/blake2s.h"
 
@@ -36,7 +39,7 @@ std::variant<InnerHasher::Hash, std::string> InnerPreprocessedRoot(
   KeyCache::Name name("inner preprocessed root");
   AddConfig(name, config).Add(model_digest.bytes);
   const hash::Blake2sHash root_name = name.Finish();
-  if (const auto bytes = cache.Get(root_name, 32)) {
+  if (const auto bytes = cache.Get(root_name); bytes && bytes->size() == 32) {
     if (const auto root =
             air::HashFromBytes<InnerHasher::Hash>(std::span<const uint8_t, 32>(*bytes))) {
       from_cache = true;
@@ -88,16 +91,116 @@ std::variant<InnerMembers, std::string> SetupInnerMembers(std::span<const InnerS
   return inner;
 }
 
-hash::Blake2sHash OuterRootName(std::span<const InnerMember> members, air::HashId hash,
-                                const air::ProofConfig& outer_config, OuterShape shape) {
-  KeyCache::Name name("outer preprocessed root");
-  name.Add(static_cast<uint64_t>(hash));
-  AddConfig(name, outer_config).Add(static_cast<uint64_t>(shape)).Add(members.size());
+namespace {
+
+KeyCache::Name& AddMembers(KeyCache::Name& name, std::span<const InnerMember> members) {
+  name.Add(members.size());
   // Each member's model (its AIR and commitment) and configuration.
   for (const InnerMember& member : members) {
     AddConfig(name, member.config).Add(member.model_digest.bytes);
   }
-  return name.Finish();
+  return name;
+}
+
+// Values are cached as little-endian 32-bit words.
+std::vector<uint8_t> WordBytes(std::span<const uint32_t> words) {
+  std::vector<uint8_t> bytes;
+  bytes.reserve(4 * words.size());
+  for (uint32_t word : words) {
+    for (size_t i = 0; i < 4; ++i) bytes.push_back(static_cast<uint8_t>(word >> (8 * i)));
+  }
+  return bytes;
+}
+std::optional<std::vector<uint32_t>> BytesWords(std::span<const uint8_t> bytes) {
+  if (bytes.size() % 4 != 0) return std::nullopt;
+  std::vector<uint32_t> words(bytes.size() / 4);
+  for (size_t w = 0; w < words.size(); ++w) {
+    for (size_t i = 0; i < 4; ++i) words[w] |= uint32_t{bytes[4 * w + i]} << (8 * i);
+  }
+  return words;
+}
+
+}  // namespace
+
+std::variant<std::unique_ptr<recursion::RecursionAir>, std::string> MembersRecursionAir(
+    std::span<const InnerMember> members, OuterShape shape, const KeyCache& cache,
+    bool& from_cache) {
+  KeyCache::Name name("verifier circuit");
+  const hash::Blake2sHash circuit_name = AddMembers(name, members).Finish();
+  std::optional<recursion::Circuit> circuit;
+  if (const auto bytes = cache.Get(circuit_name)) {
+    if (const auto words = BytesWords(*bytes)) circuit = recursion::Circuit::FromWords(*words);
+  }
+  if (circuit) {
+    from_cache = true;
+  } else {
+    recursion::CircuitBuilder builder(false);
+    BuildVerifierCircuit(builder, members, {});
+    circuit = std::move(builder).Finish();
+    cache.Put(circuit_name, WordBytes(circuit->ToWords()));
+  }
+  const recursion::SizeClass size_class = CompressionSizeClass(members.size());
+  auto air = recursion::RecursionAir::Make(std::move(*circuit),
+                                           shape == OuterShape::kStandard ? &size_class : nullptr);
+  if (auto* error = std::get_if<std::string>(&air)) return *error;
+  return std::make_unique<recursion::RecursionAir>(
+      std::get<recursion::RecursionAir>(std::move(air)));
+}
+
+hash::Blake2sHash OuterKeyName(std::span<const InnerMember> members, air::HashId hash,
+                               const air::ProofConfig& outer_config, OuterShape shape) {
+  KeyCache::Name name("outer verifying key");
+  name.Add(static_cast<uint64_t>(hash));
+  AddConfig(name, outer_config).Add(static_cast<uint64_t>(shape));
+  return AddMembers(name, members).Finish();
+}
+
+// The root's 8 words, then the component count and each component's (kind, log size), then the
+// public input count and each one's (wire, uses).
+void PutOuterKey(const KeyCache& cache, const hash::Blake2sHash& name, const CachedOuterKey& key) {
+  std::vector<uint32_t> words = BytesWords(key.preprocessed_root).value();
+  words.push_back(static_cast<uint32_t>(key.shape.components.size()));
+  for (const auto& [kind, log_size] : key.shape.components) {
+    words.insert(words.end(), {static_cast<uint32_t>(kind), log_size});
+  }
+  words.push_back(static_cast<uint32_t>(key.shape.public_inputs.size()));
+  for (const recursion::RecursionAir::PublicWire& wire : key.shape.public_inputs) {
+    words.insert(words.end(), {wire.id, wire.uses});
+  }
+  cache.Put(name, WordBytes(words));
+}
+
+std::optional<CachedOuterKey> GetOuterKey(const KeyCache& cache, const hash::Blake2sHash& name) {
+  const auto bytes = cache.Get(name);
+  if (!bytes || bytes->size() < 32) return std::nullopt;
+  const auto words = BytesWords(std::span(*bytes).subspan(32));
+  if (!words) return std::nullopt;
+  CachedOuterKey key;
+  std::copy_n(bytes->begin(), 32, key.preprocessed_root.begin());
+  size_t at = 0;
+  // The next count of pairs, if that many follow.
+  auto pairs = [&]() -> std::optional<size_t> {
+    if (at >= words->size() || (words->size() - at - 1) / 2 < (*words)[at]) return std::nullopt;
+    return (*words)[at++];
+  };
+  const auto n_components = pairs();
+  if (!n_components) return std::nullopt;
+  for (size_t i = 0; i < *n_components; ++i, at += 2) {
+    const uint32_t kind = (*words)[at], log_size = (*words)[at + 1];
+    // A component of a gate kind with rows (public inputs have none), at a size a proof can have.
+    if (kind >= static_cast<uint32_t>(recursion::GateKind::kPublicInput) ||
+        log_size < air::kMinComponentLogSize || log_size > circle::CircleDomain::kMaxLogSize) {
+      return std::nullopt;
+    }
+    key.shape.components.emplace_back(static_cast<recursion::GateKind>(kind), log_size);
+  }
+  const auto n_public = pairs();
+  if (!n_public) return std::nullopt;
+  for (size_t i = 0; i < *n_public; ++i, at += 2) {
+    key.shape.public_inputs.push_back({(*words)[at], (*words)[at + 1]});
+  }
+  if (at != words->size()) return std::nullopt;
+  return key;
 }
 
 void BuildVerifierCircuit(recursion::CircuitBuilder& builder, std::span<const InnerMember> members,

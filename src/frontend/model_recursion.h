@@ -14,6 +14,7 @@
 // outer one for verifying (a prover needs the outer preprocessed columns committed in full).
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <memory>
 #include <optional>
@@ -94,21 +95,38 @@ std::vector<std::span<const field::M31>> MemberStatements(std::span<const InnerM
                                                           std::span<const field::M31> statement);
 
 // What a key is derived for: proving (the outer preprocessed columns committed in full) or
-// verifying only (the outer root alone: `outer.preprocessed` stays empty).
+// verifying only (read from the cache when it holds the outer verifying key: then the AIR has no
+// data and no circuit, and `outer.preprocessed` stays empty).
 enum class KeyUse { kProve, kVerify };
 
 template <hash::MerkleHasher H>
 struct CompressedKey {
   std::vector<InnerMember> members;
-  std::unique_ptr<recursion::RecursionAir> recursion;  // and its circuit
+  // And its circuit, but for a key derived for verifying from the cache
+  // (RecursionAir::ForVerifying).
+  std::unique_ptr<recursion::RecursionAir> recursion;
   air::ProofConfig outer_config;
   air::ProvingKey<H> outer;
-  bool from_cache = false;  // some preprocessed root came from the cache
+  bool from_cache = false;  // some of it (a root, the circuit) came from the cache
 };
 
-// The name the outer preprocessed root of these members is cached under.
-hash::Blake2sHash OuterRootName(std::span<const InnerMember> members, air::HashId hash,
-                                const air::ProofConfig& outer_config, OuterShape shape);
+// The recursion AIR of the members' verifier circuit, its components at the shape's sizes: the
+// circuit from the cache, or built (and cached); `from_cache` is set if it was read.
+std::variant<std::unique_ptr<recursion::RecursionAir>, std::string> MembersRecursionAir(
+    std::span<const InnerMember> members, OuterShape shape, const KeyCache& cache,
+    bool& from_cache);
+
+// What the cache holds of an outer verifying key: the preprocessed root's bytes and what the
+// verifier needs of the AIR (RecursionAir::Shape), filed under the members, outer hash,
+// configuration and shape, so that verifying builds no circuit.
+struct CachedOuterKey {
+  std::array<uint8_t, 32> preprocessed_root{};
+  recursion::RecursionAir::Shape shape;
+};
+hash::Blake2sHash OuterKeyName(std::span<const InnerMember> members, air::HashId hash,
+                               const air::ProofConfig& outer_config, OuterShape shape);
+std::optional<CachedOuterKey> GetOuterKey(const KeyCache& cache, const hash::Blake2sHash& name);
+void PutOuterKey(const KeyCache& cache, const hash::Blake2sHash& name, const CachedOuterKey& key);
 
 template <hash::MerkleLayerHasher H>
 std::variant<CompressedKey<H>, std::string> SetupCompressed(
@@ -123,29 +141,28 @@ std::variant<CompressedKey<H>, std::string> SetupCompressed(
                        .outer_config = outer_config,
                        .outer = {},
                        .from_cache = inner.from_cache};
-  recursion::CircuitBuilder builder(false);
-  BuildVerifierCircuit(builder, key.members, {});
-  const recursion::SizeClass size_class = CompressionSizeClass(specs.size());
-  auto recursion_air = recursion::RecursionAir::Make(
-      std::move(builder).Finish(), shape == OuterShape::kStandard ? &size_class : nullptr);
-  if (auto* error = std::get_if<std::string>(&recursion_air)) return *error;
-  key.recursion = std::make_unique<recursion::RecursionAir>(
-      std::get<recursion::RecursionAir>(std::move(recursion_air)));
-  const hash::Blake2sHash root_name =
-      OuterRootName(key.members, air::ProofHashTraits<H>::kId, outer_config, shape);
+  const hash::Blake2sHash key_name =
+      OuterKeyName(key.members, air::ProofHashTraits<H>::kId, outer_config, shape);
   if (use == KeyUse::kVerify) {
-    if (const auto bytes = cache.Get(root_name, 32)) {
-      if (auto root = air::HashFromBytes<typename H::Hash>(std::span<const uint8_t, 32>(*bytes))) {
+    if (const auto cached = GetOuterKey(cache, key_name)) {
+      if (const auto root = air::HashFromBytes<typename H::Hash>(cached->preprocessed_root)) {
+        key.recursion = std::make_unique<recursion::RecursionAir>(
+            recursion::RecursionAir::ForVerifying(cached->shape));
         key.outer.verifying_key.preprocessed_root = *root;
         key.from_cache = true;
         return key;
       }
     }
   }
+  auto recursion_air = MembersRecursionAir(key.members, shape, cache, key.from_cache);
+  if (auto* error = std::get_if<std::string>(&recursion_air)) return *error;
+  key.recursion = std::get<std::unique_ptr<recursion::RecursionAir>>(std::move(recursion_air));
   auto outer = air::SetupProver<H>(key.recursion->components(), outer_config);
   if (auto* error = std::get_if<std::string>(&outer)) return *error;
   key.outer = std::get<air::ProvingKey<H>>(std::move(outer));
-  cache.Put(root_name, air::HashBytes(key.outer.verifying_key.preprocessed_root));
+  PutOuterKey(cache, key_name,
+              {.preprocessed_root = air::HashBytes(key.outer.verifying_key.preprocessed_root),
+               .shape = key.recursion->shape()});
   return key;
 }
 
@@ -219,6 +236,13 @@ std::variant<air::StarkProof<H>, std::string> CompressProof(const CompressedKey<
   if (const auto& failure = builder.failure()) {
     return "the verifier circuit rejects an inner proof the native verifier accepts (a bug): " +
            *failure;
+  }
+  const recursion::Circuit& circuit = key.recursion->circuit();
+  if (builder.circuit().gates.size() != circuit.gates.size() ||
+      builder.circuit().n_wires != circuit.n_wires) {
+    return fmt::format(
+        "the verifier circuit of these inner proofs has {} gates, the key's {} (a bug)",
+        builder.circuit().gates.size(), circuit.gates.size());
   }
   end_phase("verifier circuit");
   recursion::RecursionAir::Witness outer_witness = key.recursion->GenerateWitness(builder.values());

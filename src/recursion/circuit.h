@@ -9,6 +9,8 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -58,6 +60,12 @@ struct Circuit {
   hash::Blake2sHash Digest() const;
   // How many gates of each kind (indexed by GateKind).
   std::array<size_t, kGateKinds> CountByKind() const;
+
+  // The topology as words, to be stored (assertions' `what` is not kept), and back: nullopt if
+  // the words are not a circuit a builder records (each gate's operands among the wires before it,
+  // its operand and output counts its kind's).
+  std::vector<uint32_t> ToWords() const;
+  static std::optional<Circuit> FromWords(std::span<const uint32_t> words);
 };
 
 }  // namespace tensorstark::recursion

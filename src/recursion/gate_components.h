@@ -93,8 +93,10 @@ class GuessGates : public air::DataComponent {
 class ArithmeticGates : public air::DataComponent {
  public:
   static constexpr uint32_t kDataColumns = 5, kTraceColumns = 12;
+  // `data`: the columns, or their sizes alone (for verifying).
+  template <class Data>
   ArithmeticGates(GateKind kind, std::string name, uint32_t log_size, uint32_t first_data_column,
-                  std::shared_ptr<const air::DataColumns> data)
+                  Data data)
       : DataComponent(std::move(name), log_size, first_data_column, std::move(data)), kind_(kind) {}
 
   template <class E>

@@ -26,6 +26,55 @@ uint32_t LogRows(size_t rows) {
                             static_cast<uint32_t>(std::bit_width(rows > 1 ? rows - 1 : 0)));
 }
 
+uint32_t DataColumnsOf(GateKind kind) {
+  switch (kind) {
+    case GateKind::kConstant:
+      return ConstantGates::kDataColumns;
+    case GateKind::kGuess:
+      return GuessGates::kDataColumns;
+    case GateKind::kAdd:
+    case GateKind::kSub:
+    case GateKind::kMul:
+      return ArithmeticGates::kDataColumns;
+    case GateKind::kAssertEqual:
+      return AssertEqualGates::kDataColumns;
+    case GateKind::kPoseidon2:
+      return Poseidon2Gates::kDataColumns;
+    case GateKind::kPublicInput:
+      break;
+  }
+  return 0;
+}
+
+// The component of a gate kind, from its data columns or (for verifying) their sizes.
+template <class Data>
+std::unique_ptr<air::Component> GateComponent(GateKind kind, uint32_t log_size,
+                                              uint32_t first_data_column, Data data) {
+  const std::string name = "recursion_" + std::string(GateKindName(kind));
+  switch (kind) {
+    case GateKind::kConstant:
+      return std::make_unique<air::FrameworkComponent<ConstantGates>>(
+          ConstantGates(name, log_size, first_data_column, std::move(data)));
+    case GateKind::kGuess:
+      return std::make_unique<air::FrameworkComponent<GuessGates>>(
+          GuessGates(name, log_size, first_data_column, std::move(data)));
+    case GateKind::kAdd:
+    case GateKind::kSub:
+    case GateKind::kMul:
+      return std::make_unique<air::FrameworkComponent<ArithmeticGates>>(
+          ArithmeticGates(kind, name, log_size, first_data_column, std::move(data)));
+    case GateKind::kAssertEqual:
+      return std::make_unique<air::FrameworkComponent<AssertEqualGates>>(
+          AssertEqualGates(name, log_size, first_data_column, std::move(data)));
+    case GateKind::kPoseidon2:
+      return std::make_unique<air::FrameworkComponent<Poseidon2Gates>>(
+          Poseidon2Gates(name, log_size, first_data_column, std::move(data)));
+    case GateKind::kPublicInput:
+      break;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 const SizeClass& StandardSizeClass() {
@@ -38,8 +87,8 @@ std::variant<RecursionAir, std::string> RecursionAir::Make(Circuit circuit_to_pr
                                                            const SizeClass* size_class) {
   RecursionAir air(std::move(circuit_to_prove));
   const Circuit& circuit = air.circuit_;
-  air.uses_.assign(circuit.n_wires, 0);
-  for (WireId w : circuit.operands) ++air.uses_[w];
+  std::vector<uint32_t> uses(circuit.n_wires, 0);  // per wire: the gates that read it
+  for (WireId w : circuit.operands) ++uses[w];
   // The gates of each kind with a component, in circuit order.
   constexpr std::array<GateKind, 7> kKinds = {
       GateKind::kConstant, GateKind::kGuess,       GateKind::kAdd,      GateKind::kSub,
@@ -48,7 +97,8 @@ std::variant<RecursionAir, std::string> RecursionAir::Make(Circuit circuit_to_pr
   for (size_t g = 0; g < circuit.gates.size(); ++g) {
     const GateKind kind = circuit.gates[g].kind;
     if (kind == GateKind::kPublicInput) {
-      air.public_inputs_.push_back(g);
+      const WireId id = circuit.gates[g].out;
+      air.public_wires_.push_back({id, uses[id]});
     } else {
       gates_of_kind[static_cast<size_t>(kind)].push_back(g);
     }
@@ -71,55 +121,47 @@ std::variant<RecursionAir, std::string> RecursionAir::Make(Circuit circuit_to_pr
     }
     const size_t rows = size_t{1} << log_size;
     auto data = std::make_shared<air::DataColumns>();
-    data->reserve(Poseidon2Gates::kDataColumns);  // column() hands out references into it
+    data->reserve(DataColumnsOf(kind));  // column() hands out references into it
     auto column = [&]() -> std::vector<M31>& { return data->emplace_back(rows); };
-    const std::string name = "recursion_" + std::string(GateKindName(kind));
-    std::unique_ptr<air::Component> component;
     auto in = [&](size_t g, size_t i) {
       return Word(circuit.operands[circuit.gates[g].in_begin + i]);
     };
     switch (kind) {
       case GateKind::kConstant: {
-        auto &id = column(), &uses = column();
+        auto &id = column(), &reads = column();
         std::array<std::vector<M31>*, 4> c = {&column(), &column(), &column(), &column()};
         for (size_t r = 0; r < gates.size(); ++r) {
           const Gate& gate = circuit.gates[gates[r]];
           id[r] = Word(gate.out);
-          uses[r] = Word(air.uses_[gate.out]);
+          reads[r] = Word(uses[gate.out]);
           const std::array<M31, 4> coordinates = gate.constant.ToM31Array();
           for (size_t k = 0; k < 4; ++k) (*c[k])[r] = coordinates[k];
         }
-        component = std::make_unique<air::FrameworkComponent<ConstantGates>>(
-            ConstantGates(name, log_size, first_data_column, data));
         break;
       }
       case GateKind::kGuess: {
-        auto &id = column(), &uses = column(), &is_m31 = column(), &is_bit = column();
+        auto &id = column(), &reads = column(), &is_m31 = column(), &is_bit = column();
         for (size_t r = 0; r < gates.size(); ++r) {
           const Gate& gate = circuit.gates[gates[r]];
           id[r] = Word(gate.out);
-          uses[r] = Word(air.uses_[gate.out]);
+          reads[r] = Word(uses[gate.out]);
           is_m31[r] = Word(gate.type == ValueType::kM31);
           is_bit[r] = Word(gate.type == ValueType::kBit);
         }
-        component = std::make_unique<air::FrameworkComponent<GuessGates>>(
-            GuessGates(name, log_size, first_data_column, data));
         break;
       }
       case GateKind::kAdd:
       case GateKind::kSub:
       case GateKind::kMul: {
-        auto &a = column(), &b = column(), &out = column(), &uses = column(), &enabled = column();
+        auto &a = column(), &b = column(), &out = column(), &reads = column(), &enabled = column();
         for (size_t r = 0; r < gates.size(); ++r) {
           const Gate& gate = circuit.gates[gates[r]];
           a[r] = in(gates[r], 0);
           b[r] = in(gates[r], 1);
           out[r] = Word(gate.out);
-          uses[r] = Word(air.uses_[gate.out]);
+          reads[r] = Word(uses[gate.out]);
           enabled[r] = M31::One();
         }
-        component = std::make_unique<air::FrameworkComponent<ArithmeticGates>>(
-            ArithmeticGates(kind, name, log_size, first_data_column, data));
         break;
       }
       case GateKind::kAssertEqual: {
@@ -129,37 +171,57 @@ std::variant<RecursionAir, std::string> RecursionAir::Make(Circuit circuit_to_pr
           b[r] = in(gates[r], 1);
           enabled[r] = M31::One();
         }
-        component = std::make_unique<air::FrameworkComponent<AssertEqualGates>>(
-            AssertEqualGates(name, log_size, first_data_column, data));
         break;
       }
       case GateKind::kPoseidon2: {
         constexpr size_t kWidth = hash::kPoseidon2Width;
-        std::vector<std::vector<M31>*> inputs, outputs, uses;
+        std::vector<std::vector<M31>*> inputs, outputs, reads;
         for (size_t i = 0; i < kWidth; ++i) inputs.push_back(&column());
         for (size_t i = 0; i < kWidth; ++i) outputs.push_back(&column());
-        for (size_t i = 0; i < kWidth; ++i) uses.push_back(&column());
+        for (size_t i = 0; i < kWidth; ++i) reads.push_back(&column());
         std::vector<M31>& enabled = column();
         for (size_t r = 0; r < gates.size(); ++r) {
           const Gate& gate = circuit.gates[gates[r]];
           for (size_t i = 0; i < kWidth; ++i) {
             (*inputs[i])[r] = in(gates[r], i);
             (*outputs[i])[r] = Word(gate.out + static_cast<uint32_t>(i));
-            (*uses[i])[r] = Word(air.uses_[gate.out + i]);
+            (*reads[i])[r] = Word(uses[gate.out + i]);
           }
           enabled[r] = M31::One();
         }
-        component = std::make_unique<air::FrameworkComponent<Poseidon2Gates>>(
-            Poseidon2Gates(name, log_size, first_data_column, data));
         break;
       }
       case GateKind::kPublicInput:
         break;
     }
-    first_data_column += static_cast<uint32_t>(data->size());
-    air.parts_.push_back({std::move(component), kind, std::move(gates)});
+    assert(data->size() == DataColumnsOf(kind));
+    air.parts_.push_back({GateComponent(kind, log_size, first_data_column, std::move(data)), kind,
+                          std::move(gates)});
+    first_data_column += DataColumnsOf(kind);
   }
   return air;
+}
+
+RecursionAir RecursionAir::ForVerifying(const Shape& shape) {
+  RecursionAir air{Circuit{}};
+  air.public_wires_ = shape.public_inputs;
+  uint32_t first_data_column = 0;
+  for (const auto& [kind, log_size] : shape.components) {
+    const uint32_t n_data = DataColumnsOf(kind);
+    air.parts_.push_back(
+        {GateComponent(kind, log_size, first_data_column, std::vector<uint32_t>(n_data, log_size)),
+         kind,
+         {}});
+    first_data_column += n_data;
+  }
+  return air;
+}
+
+RecursionAir::Shape RecursionAir::shape() const {
+  Shape shape{.components = {}, .public_inputs = public_wires_};
+  for (const Part& part : parts_)
+    shape.components.emplace_back(part.kind, part.component->log_size());
+  return shape;
 }
 
 std::vector<const air::Component*> RecursionAir::components() const {
@@ -176,11 +238,10 @@ std::vector<size_t> RecursionAir::GateRows() const {
 
 std::vector<air::PublicLogupTermShape> RecursionAir::PublicTermShapes() const {
   std::vector<air::PublicLogupTermShape> shapes;
-  for (size_t i = 0; i < public_inputs_.size(); ++i) {
-    const WireId id = circuit_.gates[public_inputs_[i]].out;
-    shapes.push_back({WireRelation().name,
-                      {Word(id), air::PublicInputRef{i}, M31(), M31(), M31()},
-                      Word(uses_[id])});
+  for (size_t i = 0; i < public_wires_.size(); ++i) {
+    const auto [id, uses] = public_wires_[i];
+    shapes.push_back(
+        {WireRelation().name, {Word(id), air::PublicInputRef{i}, M31(), M31(), M31()}, Word(uses)});
   }
   return shapes;
 }
@@ -188,8 +249,8 @@ std::vector<air::PublicLogupTermShape> RecursionAir::PublicTermShapes() const {
 RecursionAir::Witness RecursionAir::GenerateWitness(std::span<const QM31> wire_values) const {
   assert(wire_values.size() == circuit_.n_wires);
   Witness witness;
-  for (size_t g : public_inputs_) {
-    witness.public_inputs.push_back(wire_values[circuit_.gates[g].out].c0.a);
+  for (const PublicWire& wire : public_wires_) {
+    witness.public_inputs.push_back(wire_values[wire.id].c0.a);
   }
   for (const Part& part : parts_) {
     const size_t rows = size_t{1} << part.component->log_size();

@@ -36,18 +36,37 @@ const SizeClass& StandardSizeClass();
 
 class RecursionAir {
  public:
+  // A public input: the wire it writes and how many gates read it.
+  struct PublicWire {
+    WireId id = 0;
+    uint32_t uses = 0;
+  };
+  // What the outer verifier needs of the AIR beyond its preprocessed root: each component's gate
+  // kind and log size, in order, and the public inputs. Small, so a verifying key can be cached
+  // without the circuit.
+  struct Shape {
+    std::vector<std::pair<GateKind, uint32_t>> components;
+    std::vector<PublicWire> public_inputs;
+  };
+
   // The AIR of `circuit` with its components at the class's sizes, or a one-line error if the
   // circuit needs more rows of a kind than the class has; without a class, each component as
   // small as its gates allow.
   static std::variant<RecursionAir, std::string> Make(Circuit circuit,
                                                       const SizeClass* size_class = nullptr);
 
+  // The AIR of a shape, for verifying only: its components have no data, and there is no circuit
+  // to generate a witness for.
+  static RecursionAir ForVerifying(const Shape& shape);
+
+  Shape shape() const;
+  // Empty for an AIR made for verifying.
   const Circuit& circuit() const { return circuit_; }
 
   std::vector<const air::Component*> components() const;
   // How many of each component's rows hold a gate (the rest are padding), in the same order.
   std::vector<size_t> GateRows() const;
-  size_t n_public_inputs() const { return public_inputs_.size(); }
+  size_t n_public_inputs() const { return public_wires_.size(); }
   // The public inputs' writes to the wire relation, as functions of the statement.
   std::vector<air::PublicLogupTermShape> PublicTermShapes() const;
 
@@ -68,8 +87,7 @@ class RecursionAir {
   };
 
   Circuit circuit_;
-  std::vector<uint32_t> uses_;         // per wire: the gates that read it
-  std::vector<size_t> public_inputs_;  // the public-input gates, in order
+  std::vector<PublicWire> public_wires_;  // in the statement's order
   std::vector<Part> parts_;
 };
 

@@ -4,7 +4,8 @@
 # speed; the standard size class once, then --fit), also by prove --compress in one go, verifies
 # against the verifying model and
 # states what the inner proof states, under ids the off-chain reference recomputes, with keys
-# from the cache when it holds them (a damaged entry changes no verdict); inspect prints it; three inner proofs of two models give one
+# from the cache when it holds them (a damaged entry changes no verdict); inspect prints it; three
+# inner proofs of two models give one
 # aggregated proof of their statements; a flipped byte, another model, models in another order, a
 # proof of another profile, an invalid inner proof and malformed files are refused with a one-line
 # reason.
@@ -67,17 +68,20 @@ facts <"$work/verify_fit.txt" | cmp -s - "$work/inner_statement.txt" \
 [ "$(grep '^model id' "$work/verify_fit.txt")" != "$(grep '^model id' "$work/verify.txt")" ] \
   || fail "the standard and fitted circuits give one model id"
 
-# The key cache: compress filed the roots it derived (the model's inner one, the outer ones of
-# the standard and the fitted circuit), verify read them, and a damaged entry is a miss: derived
-# again and rewritten, the verdict unchanged.
+# The key cache: compress filed what it derived (the model's inner root, the verifier circuit,
+# the outer verifying keys of the standard and the fitted circuit), the second compress read the
+# root and the circuit, verify read the root and the outer key, and a damaged entry is a miss:
+# derived again and rewritten, the verdict unchanged.
 entries=$(ls "$work/cache" | wc -l)
-[ "$entries" = 3 ] || fail "the cache holds $entries entries, not 3"
+[ "$entries" = 4 ] || fail "the cache holds $entries entries, not 4"
+python3 -c "import json,sys; assert json.load(open(sys.argv[1]))['keys_from_cache']" \
+  "$work/compress.json" || fail "the second compress did not read the cache"
 keys_from_cache() {
   "$ts" verify "$work/tiny.verifying.tsm" "$work/outer.bin" --min-security-bits 0 --json \
     | python3 -c "import json,sys; d=json.load(sys.stdin); assert d['valid']; print(d['keys_from_cache'])"
 }
-[ "$(keys_from_cache)" = True ] || fail "verify did not read the cached roots"
-# The root overwritten, the file's length and check kept.
+[ "$(keys_from_cache)" = True ] || fail "verify did not read the cached keys"
+# The first 32 bytes overwritten, the file's length and check kept.
 for entry in "$work"/cache/*; do
   printf '%032d' 7 | dd of="$entry" conv=notrunc status=none
 done

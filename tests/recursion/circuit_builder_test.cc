@@ -3,6 +3,8 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <optional>
+#include <vector>
 
 #include "field/qm31.h"
 #include "hash/poseidon2_m31.h"
@@ -134,6 +136,34 @@ TEST_CASE("a Poseidon2 gate permutes like the native permutation") {
   builder.Poseidon2(wires);
   REQUIRE(builder.failure());
   CHECK(builder.failure()->find("word 3 is not an M31") != std::string::npos);
+}
+
+TEST_CASE("a circuit stored as words reads back with its topology; malformed words are refused") {
+  CircuitBuilder builder(false);
+  const Wire p = builder.PublicInput(M31::FromCanonical(2));
+  const Wire bit = builder.Guess(ValueType::kBit, QM31());
+  std::array<Wire, hash::kPoseidon2Width> state;
+  for (Wire& word : state) word = builder.Guess(ValueType::kM31, QM31());
+  state = builder.Poseidon2(state);
+  builder.AssertEqual(Polynomial(p, bit) - state[5], QM31::FromU32(1, 2, 3, 4) * state[0], "x");
+  const Circuit circuit = std::move(builder).Finish();
+  const std::vector<uint32_t> words = circuit.ToWords();
+  const std::optional<Circuit> read = Circuit::FromWords(words);
+  REQUIRE(read);
+  CHECK(read->Digest().bytes == circuit.Digest().bytes);
+
+  auto refused = [&](auto&& change) {
+    std::vector<uint32_t> changed = words;
+    change(changed);
+    return !Circuit::FromWords(changed);
+  };
+  CHECK(refused([](auto& w) { w.pop_back(); }));                // truncated
+  CHECK(refused([](auto& w) { w.push_back(0); }));              // trailing words
+  CHECK(refused([](auto& w) { ++w[0]; }));                      // another wire count
+  CHECK(refused([](auto& w) { w[2] = kGateKinds; }));           // no such gate kind
+  CHECK(refused([](auto& w) { w[2] |= 3 << 8; }));              // no such value type
+  CHECK(refused([](auto& w) { w[w.size() - 1] = w[0] + 5; }));  // an operand not yet written
+  CHECK(refused([](auto& w) { w.resize(2); }));                 // fewer gates than stated
 }
 
 }  // namespace

@@ -65,8 +65,10 @@ struct Example {
 };
 
 // Sized to fit: the standard class's padding would make every test prove 2^19 rows and more.
-inline CompressedKey<OuterHasher> KeyOf(std::span<const InnerSpec> specs) {
-  auto key = SetupCompressed<OuterHasher>(specs, kOuterConfig, OuterShape::kFit);
+inline CompressedKey<OuterHasher> KeyOf(std::span<const InnerSpec> specs,
+                                        KeyUse use = KeyUse::kProve,
+                                        const KeyCache& cache = KeyCache::Disabled()) {
+  auto key = SetupCompressed<OuterHasher>(specs, kOuterConfig, OuterShape::kFit, use, cache);
   if (auto* error = std::get_if<std::string>(&key)) FAIL(*error);
   return std::get<CompressedKey<OuterHasher>>(std::move(key));
 }

@@ -52,7 +52,8 @@ TEST_CASE("a Poseidon2 gate row ends in the native permutation of its input") {
 }
 
 // The outer proof of a circuit's witness: the recursion AIR proved and verified against the
-// circuit's key, its statement the circuit's public inputs. A cheating prover may state other
+// circuit's key (by the AIR of its shape, as `verify` with a cached key does), its statement the
+// circuit's public inputs. A cheating prover may state other
 // public inputs (`stated_change` added to the first) or skip its self-check.
 struct Outer {
   std::optional<air::ProvingError> proving_error;
@@ -85,10 +86,12 @@ Outer ProveAndVerify(const Circuit& circuit, std::span<const QM31> values,
   outer.statement = proof.public_inputs;
   auto key = air::Setup<Hasher>(recursion.components(), config);
   REQUIRE(std::holds_alternative<air::VerifyingKey<Hasher>>(key));
+  // Verified with the AIR a cached verifying key gives (its shape alone, no circuit or data).
+  const RecursionAir verifying = RecursionAir::ForVerifying(recursion.shape());
   outer.verification_error = air::Verify<Channel, Hasher>(
-      recursion.components(), proof, std::get<air::VerifyingKey<Hasher>>(key), 0,
-      air::InstantiatePublicTerms(recursion.PublicTermShapes(), proof.public_inputs),
-      recursion.n_public_inputs());
+      verifying.components(), proof, std::get<air::VerifyingKey<Hasher>>(key), 0,
+      air::InstantiatePublicTerms(verifying.PublicTermShapes(), proof.public_inputs),
+      verifying.n_public_inputs());
   return outer;
 }
 

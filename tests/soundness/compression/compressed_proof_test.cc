@@ -2,9 +2,11 @@
 // inner proof the verifier rejects is not compressed, and the circuit built from it anyway fails
 // at a named check; a tampered outer proof is rejected with a typed error; an outer proof of one
 // model is not one of another; a changed inner output changes the outer statement; the verifying
-// model rebuilds the prover's circuit and ids; zero knowledge is carried through.
+// model rebuilds the prover's circuit and ids, as do keys read from the key cache; zero knowledge
+// is carried through.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -192,6 +194,37 @@ TEST_CASE("the verifying model (without the private weights) rebuilds the circui
         verifier.outer.verifying_key.preprocessed_root);
   CHECK(IdsOf(verifier).models == IdsOf(TinyKey()).models);
   CHECK(!Verify(verifier, TinyOuter()));
+}
+
+TEST_CASE("keys read from the cache have the same circuit, root, ids and verdicts") {
+  const std::string dir =
+      std::filesystem::temp_directory_path() / "tensorstark_compression_cache_test";
+  std::filesystem::remove_all(dir);
+  const KeyCache cache(dir);
+  const std::vector<InnerSpec> specs = {Tiny().Spec()};
+  CHECK(!KeyOf(specs, KeyUse::kProve, cache).from_cache);  // derives and files its parts
+  // Proving: the inner root and the circuit read, the outer columns committed again.
+  const CompressedKey<OuterHasher> prover = KeyOf(specs, KeyUse::kProve, cache);
+  CHECK(prover.from_cache);
+  CHECK(prover.recursion->circuit().Digest().bytes ==
+        TinyKey().recursion->circuit().Digest().bytes);
+  CHECK(prover.outer.verifying_key.preprocessed_root ==
+        TinyKey().outer.verifying_key.preprocessed_root);
+  CHECK(air::SerializeProof(Compress(prover, std::span(&Tiny().inner, 1))) ==
+        air::SerializeProof(TinyOuter()));
+  // Verifying: the outer verifying key read, no circuit built.
+  const CompressedKey<OuterHasher> verifier = KeyOf(specs, KeyUse::kVerify, cache);
+  CHECK(verifier.from_cache);
+  CHECK(verifier.recursion->circuit().gates.empty());
+  CHECK(IdsOf(verifier).circuit == IdsOf(TinyKey()).circuit);
+  CHECK(IdsOf(verifier).models == IdsOf(TinyKey()).models);
+  CHECK(!Verify(verifier, TinyOuter()));
+  OuterProof changed = TinyOuter();
+  changed.public_inputs.back() += M31::One();
+  const auto rejected = Verify(verifier, changed);
+  REQUIRE(rejected);
+  CHECK(rejected->kind == Verify(TinyKey(), changed)->kind);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("zero knowledge is carried through") {
