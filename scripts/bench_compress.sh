@@ -22,7 +22,7 @@ for model in "${models[@]}"; do
   # The model without its weights when they are private.
   verifier="$work/$model.verifying.tsm"
   [ -e "$verifier" ] || verifier="$work/$model.tsm"
-  # An empty key cache per model: run 1 derives the preprocessed roots, runs 2 and 3 read them.
+  # An empty key cache per model: run 1 derives the keys (roots, circuit), runs 2 and 3 read them.
   export TENSORSTARK_CACHE_DIR="$work/cache/$model"
   for run in 1 2 3; do
     echo "== $model, run $run" >&2

@@ -177,6 +177,16 @@ std::vector<uint32_t> TreeLogSizes(const AirLayout& layout, size_t tree) {
   return log_sizes;
 }
 
+uint64_t CommittedEvaluationBytes(const AirLayout& layout, uint32_t log_blowup) {
+  uint64_t bytes = 0;
+  for (size_t tree = 0; tree <= kCompositionTree; ++tree) {
+    for (uint32_t log_size : TreeLogSizes(layout, tree)) {
+      bytes += uint64_t{sizeof(M31)} << (log_size + log_blowup);
+    }
+  }
+  return bytes;
+}
+
 std::vector<fri::FriMask> FriMasks(const AirLayout& layout, uint32_t log_blowup) {
   std::vector<fri::FriMask> masks;
   for (size_t j = 0; j < layout.mask_log_sizes.size(); ++j) {

@@ -77,6 +77,10 @@ uint32_t ZkColumnLogSize(uint32_t log_size, size_t max_mask_offsets, size_t n_qu
 // log size of a polynomial of its length: what the commitment scheme's verifier commits to.
 std::vector<uint32_t> TreeLogSizes(const AirLayout& layout, size_t tree);
 
+// The bytes of every tree's evaluations on its blown-up domain (4 a value): the prover holds them
+// all until it opens the queries, so no proof of this layout takes less memory.
+uint64_t CommittedEvaluationBytes(const AirLayout& layout, uint32_t log_blowup);
+
 // The FRI masks as the commitment scheme adds them.
 std::vector<fri::FriMask> FriMasks(const AirLayout& layout, uint32_t log_blowup);
 inline constexpr uint32_t kMaxComponentLogSize = 26;

@@ -1,6 +1,7 @@
 // The tensorstark command line.
 #include <fmt/core.h>
 
+#include <new>
 #include <span>
 #include <string_view>
 
@@ -51,9 +52,7 @@ constexpr std::string_view kVersionUsage = R"(usage: tensorstark version
 Prints the version.
 )";
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int RunCommand(int argc, char** argv) {
   if (argc < 2) {
     fmt::print(stderr, "{}", kUsage);
     return 2;
@@ -106,4 +105,19 @@ int main(int argc, char** argv) {
   }
   fmt::print(stderr, "tensorstark: unknown command '{}' (see tensorstark --help)\n", command);
   return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return RunCommand(argc, argv);
+  } catch (const std::bad_alloc&) {
+    // What a prove past prove's memory check, or any command, gets when an allocation fails.
+    fmt::print(stderr,
+               "tensorstark {}: out of memory: an allocation failed (the machine's memory, or a "
+               "limit such as ulimit -v, ran out)\n",
+               argv[1]);
+    return 1;
+  }
 }

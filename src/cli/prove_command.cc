@@ -22,6 +22,7 @@
 #include "cli/command_args.h"
 #include "cli/compress_command.h"
 #include "cli/hash_family.h"
+#include "cli/memory_check.h"
 #include "cli/phase_progress.h"
 #include "cli/statement_output.h"
 #include "cli/step_progress.h"
@@ -120,6 +121,12 @@ int ProveWith(const frontend::QuantizedModel& model, const std::string& model_pa
   }
   progress.Phase("run model", start);
   const frontend::ModelAir air(model);
+  // What would make the proof smaller, for the message if it cannot fit in memory.
+  std::string smaller;
+  if (config.pcs.fri.log_blowup_factor > 1 && !compress_outer) smaller += " or --profile fast";
+  if (air.WeightsDigest()) smaller += " or public weights (compile --visibility weights=public)";
+  CheckProofFitsMemory(air.components(), config,
+                       smaller.empty() ? "" : "; it takes less with" + smaller.substr(3));
   auto key = frontend::SetupModel<H>(air, config);
   if (auto* error = std::get_if<std::string>(&key)) throw FrontendError(*error);
   const frontend::ModelKey<H>& model_key = std::get<frontend::ModelKey<H>>(key);

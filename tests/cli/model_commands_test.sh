@@ -5,7 +5,8 @@
 # zero-knowledge verifiers for them), compile's defaults (private inputs and weights); compile
 # refuses, writing nothing, a model it cannot prove and one a calibration outlier would make
 # imprecise (unless --force); open-ended slices and an integer output prove numpy's outputs; run and prove warn of
-# inputs far below the calibrated range; compile's on-chain model id and verify --class-hash's
+# inputs far below the calibrated range; a proof too large for the memory left is refused before
+# any work; compile's on-chain model id and verify --class-hash's
 # fact are fact.mjs's; every command answers --help; output folders are created and a file that
 # cannot be written is named with the reason; bad input gets a one-line error and exit code 1 (2
 # for usage).
@@ -233,6 +234,17 @@ print(*(t['kind'] + '=' + t['visibility'] for t in json.load(sys.stdin)['public'
 expect_error 1 "verifying model" "$ts" prove "$work/private.verifying.tsm" --input "$tiny/input.json" \
   -o "$work/x.bin"
 expect_error 1 "verifying model" "$ts" run "$work/private.verifying.tsm" --input "$tiny/input.json"
+# A proof that cannot fit in the memory the process may use is refused before any work, naming
+# what would take less: fashion_mlp's private weights make 2.7 GB of committed traces at the
+# recursive profile, and ulimit -v leaves 1 GB.
+"$ts" compile "$mlp/model.onnx" -o "$work/mlp_private.tsm" --calibration "$mlp/calibration.json" \
+  >/dev/null
+expect_error 1 "this proof needs more memory than is available: its committed traces alone take 2.7 GB (at blowup 8)" \
+  bash -c 'ulimit -v 1000000 && exec "$@"' limited "$ts" prove "$work/mlp_private.tsm" \
+  --input "$mlp/input.json" -o "$work/x.bin" --profile recursive
+grep -q "GB is available; it takes less with --profile fast or public weights" "$work/err" \
+  || fail "the memory refusal names no remedy: $(cat "$work/err")"
+[ ! -e "$work/x.bin" ] || fail "a refused proof was written"
 "$ts" compile "$tiny/model.onnx" -o "$work/other_private.tsm" --weight-frac-bits 7 >/dev/null
 "$ts" prove "$work/other_private.tsm" --input "$tiny/input.json" -o "$work/other_private.bin" \
   --profile test >/dev/null 2>&1
