@@ -7,9 +7,9 @@
 #pragma once
 
 #include <bit>
-#include <cassert>
 #include <cstdint>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -43,7 +43,7 @@ class DataComponent {
   std::string name() const { return name_; }
   uint32_t log_size() const { return log_size_; }
   std::vector<field::M31> PreprocessedData(const PreprocessedColumnId& id) const {
-    assert(data_ != nullptr);
+    if (!data_) throw std::logic_error(name_ + ": made for verifying, it has no data");
     return data_->at(id.index - first_data_column_);
   }
 

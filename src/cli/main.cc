@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
     // What a prove past prove's memory check, or any command, gets when an allocation fails.
     fmt::print(stderr,
                "tensorstark {}: out of memory: an allocation failed (the machine's memory, or a "
-               "limit such as ulimit -v, ran out)\n",
+               "limit such as ulimit -v, ran out); free memory, or use a larger machine\n",
                argv[1]);
     return 1;
   }

@@ -123,10 +123,13 @@ int ProveWith(const frontend::QuantizedModel& model, const std::string& model_pa
   const frontend::ModelAir air(model);
   // What would make the proof smaller, for the message if it cannot fit in memory.
   std::string smaller;
-  if (config.pcs.fri.log_blowup_factor > 1 && !compress_outer) smaller += " or --profile fast";
-  if (air.WeightsDigest()) smaller += " or public weights (compile --visibility weights=public)";
+  auto or_with = [&](std::string_view lever) {
+    smaller += (smaller.empty() ? "; it takes less with " : " or ") + std::string(lever);
+  };
+  if (config.pcs.fri.log_blowup_factor > 1 && !compress_outer) or_with("--profile fast");
+  if (air.WeightsDigest()) or_with("public weights (compile --visibility weights=public)");
   CheckProofFitsMemory(air.components(), config,
-                       smaller.empty() ? "" : "; it takes less with" + smaller.substr(3));
+                       smaller.empty() ? "; free memory, or use a larger machine" : smaller);
   auto key = frontend::SetupModel<H>(air, config);
   if (auto* error = std::get_if<std::string>(&key)) throw FrontendError(*error);
   const frontend::ModelKey<H>& model_key = std::get<frontend::ModelKey<H>>(key);

@@ -7,8 +7,9 @@
 // build id included: a rebuilt tensorstark never reads another build's values. The file holds the
 // value and a BLAKE2s digest of its name and the value, so a damaged, truncated or renamed file is
 // a miss, as is a missing or unreadable one (derived again and written over); a failed write is
-// ignored. The cache only saves time: it never decides a verdict, and a rejected proof costs no
-// second derivation.
+// ignored. An intact cache only saves time; but the digest is no signature: whoever can write to
+// the folder can file a key that accepts false proofs, so it must be trusted like the binary (never
+// a folder others write to). A rejected proof costs no second derivation.
 #pragma once
 
 #include <cstdint>

@@ -5,8 +5,6 @@
 #include <map>
 #include <utility>
 
-#include "air/layout.h"
-#include "circle/coset.h"
 #include "frontend/quantized_model.h"
 #include "hash/blake2s.h"
 
@@ -103,7 +101,7 @@ KeyCache::Name& AddMembers(KeyCache::Name& name, std::span<const InnerMember> me
 }
 
 // Values are cached as little-endian 32-bit words.
-std::vector<uint8_t> WordBytes(std::span<const uint32_t> words) {
+std::vector<uint8_t> WordsToBytes(std::span<const uint32_t> words) {
   std::vector<uint8_t> bytes;
   bytes.reserve(4 * words.size());
   for (uint32_t word : words) {
@@ -111,7 +109,7 @@ std::vector<uint8_t> WordBytes(std::span<const uint32_t> words) {
   }
   return bytes;
 }
-std::optional<std::vector<uint32_t>> BytesWords(std::span<const uint8_t> bytes) {
+std::optional<std::vector<uint32_t>> BytesToWords(std::span<const uint8_t> bytes) {
   if (bytes.size() % 4 != 0) return std::nullopt;
   std::vector<uint32_t> words(bytes.size() / 4);
   for (size_t w = 0; w < words.size(); ++w) {
@@ -129,7 +127,7 @@ std::variant<std::unique_ptr<recursion::RecursionAir>, std::string> MembersRecur
   const hash::Blake2sHash circuit_name = AddMembers(name, members).Finish();
   std::optional<recursion::Circuit> circuit;
   if (const auto bytes = cache.Get(circuit_name)) {
-    if (const auto words = BytesWords(*bytes)) circuit = recursion::Circuit::FromWords(*words);
+    if (const auto words = BytesToWords(*bytes)) circuit = recursion::Circuit::FromWords(*words);
   }
   if (circuit) {
     from_cache = true;
@@ -137,7 +135,7 @@ std::variant<std::unique_ptr<recursion::RecursionAir>, std::string> MembersRecur
     recursion::CircuitBuilder builder(false);
     BuildVerifierCircuit(builder, members, {});
     circuit = std::move(builder).Finish();
-    cache.Put(circuit_name, WordBytes(circuit->ToWords()));
+    cache.Put(circuit_name, WordsToBytes(circuit->ToWords()));
   }
   const recursion::SizeClass size_class = CompressionSizeClass(members.size());
   auto air = recursion::RecursionAir::Make(std::move(*circuit),
@@ -155,51 +153,37 @@ hash::Blake2sHash OuterKeyName(std::span<const InnerMember> members, air::HashId
   return AddMembers(name, members).Finish();
 }
 
-// The root's 8 words, then the component count and each component's (kind, log size), then the
-// public input count and each one's (wire, uses).
+// The root's 8 words, then the shape's (RecursionAir::Shape::ToWords).
 void PutOuterKey(const KeyCache& cache, const hash::Blake2sHash& name, const CachedOuterKey& key) {
-  std::vector<uint32_t> words = BytesWords(key.preprocessed_root).value();
-  words.push_back(static_cast<uint32_t>(key.shape.components.size()));
-  for (const auto& [kind, log_size] : key.shape.components) {
-    words.insert(words.end(), {static_cast<uint32_t>(kind), log_size});
-  }
-  words.push_back(static_cast<uint32_t>(key.shape.public_inputs.size()));
-  for (const recursion::RecursionAir::PublicWire& wire : key.shape.public_inputs) {
-    words.insert(words.end(), {wire.id, wire.uses});
-  }
-  cache.Put(name, WordBytes(words));
+  std::vector<uint32_t> words = BytesToWords(key.preprocessed_root).value();
+  const std::vector<uint32_t> shape = key.shape.ToWords();
+  words.insert(words.end(), shape.begin(), shape.end());
+  cache.Put(name, WordsToBytes(words));
 }
 
-std::optional<CachedOuterKey> GetOuterKey(const KeyCache& cache, const hash::Blake2sHash& name) {
+std::optional<CachedOuterKey> GetOuterKey(const KeyCache& cache, const hash::Blake2sHash& name,
+                                          std::span<const InnerMember> members, OuterShape shape) {
   const auto bytes = cache.Get(name);
   if (!bytes || bytes->size() < 32) return std::nullopt;
-  const auto words = BytesWords(std::span(*bytes).subspan(32));
+  const auto words = BytesToWords(std::span(*bytes).subspan(32));
   if (!words) return std::nullopt;
-  CachedOuterKey key;
-  std::copy_n(bytes->begin(), 32, key.preprocessed_root.begin());
-  size_t at = 0;
-  // The next count of pairs, if that many follow.
-  auto pairs = [&]() -> std::optional<size_t> {
-    if (at >= words->size() || (words->size() - at - 1) / 2 < (*words)[at]) return std::nullopt;
-    return (*words)[at++];
-  };
-  const auto n_components = pairs();
-  if (!n_components) return std::nullopt;
-  for (size_t i = 0; i < *n_components; ++i, at += 2) {
-    const uint32_t kind = (*words)[at], log_size = (*words)[at + 1];
-    // A component of a gate kind with rows (public inputs have none), at a size a proof can have.
-    if (kind >= static_cast<uint32_t>(recursion::GateKind::kPublicInput) ||
-        log_size < air::kMinComponentLogSize || log_size > circle::CircleDomain::kMaxLogSize) {
-      return std::nullopt;
+  auto air_shape = recursion::RecursionAir::Shape::FromWords(*words);
+  if (!air_shape) return std::nullopt;
+  size_t n_public = 0;
+  for (const InnerMember& member : members) n_public += member.inner_air->n_public_inputs();
+  if (air_shape->public_inputs.size() != n_public) return std::nullopt;
+  if (shape == OuterShape::kStandard) {
+    const recursion::SizeClass size_class = CompressionSizeClass(members.size());
+    std::vector<std::pair<recursion::GateKind, uint32_t>> components;
+    for (size_t kind = 0; kind < recursion::kGateKinds; ++kind) {
+      if (size_class.log_rows[kind] > 0) {
+        components.emplace_back(static_cast<recursion::GateKind>(kind), size_class.log_rows[kind]);
+      }
     }
-    key.shape.components.emplace_back(static_cast<recursion::GateKind>(kind), log_size);
+    if (air_shape->components != components) return std::nullopt;
   }
-  const auto n_public = pairs();
-  if (!n_public) return std::nullopt;
-  for (size_t i = 0; i < *n_public; ++i, at += 2) {
-    key.shape.public_inputs.push_back({(*words)[at], (*words)[at + 1]});
-  }
-  if (at != words->size()) return std::nullopt;
+  CachedOuterKey key{.preprocessed_root = {}, .shape = std::move(*air_shape)};
+  std::copy_n(bytes->begin(), 32, key.preprocessed_root.begin());
   return key;
 }
 

@@ -9,9 +9,10 @@
 //
 // A verifier derives a CompressedKey once per list of (model, zero knowledge) and outer
 // configuration: the inner keys, the circuit (its topology depends only on them), the recursion
-// AIR and the outer key, whose preprocessed root commits to the circuit. The preprocessed roots
-// (a third of that time) can come from a KeyCache: the inner ones for proving and verifying, the
-// outer one for verifying (a prover needs the outer preprocessed columns committed in full).
+// AIR and the outer key, whose preprocessed root commits to the circuit. Most of it can come from
+// a KeyCache: the inner roots and the circuit for proving (a prover commits the outer
+// preprocessed columns in full), the inner roots and the outer verifying key (root and AIR shape)
+// for verifying, which then builds no circuit.
 #pragma once
 
 #include <array>
@@ -125,7 +126,11 @@ struct CachedOuterKey {
 };
 hash::Blake2sHash OuterKeyName(std::span<const InnerMember> members, air::HashId hash,
                                const air::ProofConfig& outer_config, OuterShape shape);
-std::optional<CachedOuterKey> GetOuterKey(const KeyCache& cache, const hash::Blake2sHash& name);
+// The key filed under `name`, if it is one these members' circuit can have at this outer shape
+// (their statements' length of public inputs; at the standard shape, the size class's
+// components); otherwise a miss.
+std::optional<CachedOuterKey> GetOuterKey(const KeyCache& cache, const hash::Blake2sHash& name,
+                                          std::span<const InnerMember> members, OuterShape shape);
 void PutOuterKey(const KeyCache& cache, const hash::Blake2sHash& name, const CachedOuterKey& key);
 
 template <hash::MerkleLayerHasher H>
@@ -144,7 +149,7 @@ std::variant<CompressedKey<H>, std::string> SetupCompressed(
   const hash::Blake2sHash key_name =
       OuterKeyName(key.members, air::ProofHashTraits<H>::kId, outer_config, shape);
   if (use == KeyUse::kVerify) {
-    if (const auto cached = GetOuterKey(cache, key_name)) {
+    if (const auto cached = GetOuterKey(cache, key_name, key.members, shape)) {
       if (const auto root = air::HashFromBytes<typename H::Hash>(cached->preprocessed_root)) {
         key.recursion = std::make_unique<recursion::RecursionAir>(
             recursion::RecursionAir::ForVerifying(cached->shape));
@@ -237,12 +242,8 @@ std::variant<air::StarkProof<H>, std::string> CompressProof(const CompressedKey<
     return "the verifier circuit rejects an inner proof the native verifier accepts (a bug): " +
            *failure;
   }
-  const recursion::Circuit& circuit = key.recursion->circuit();
-  if (builder.circuit().gates.size() != circuit.gates.size() ||
-      builder.circuit().n_wires != circuit.n_wires) {
-    return fmt::format(
-        "the verifier circuit of these inner proofs has {} gates, the key's {} (a bug)",
-        builder.circuit().gates.size(), circuit.gates.size());
+  if (!builder.circuit().SameTopology(key.recursion->circuit())) {
+    return std::string("the verifier circuit of these inner proofs is not the key's (a bug)");
   }
   end_phase("verifier circuit");
   recursion::RecursionAir::Witness outer_witness = key.recursion->GenerateWitness(builder.values());

@@ -1,5 +1,7 @@
 #include "recursion/circuit.h"
 
+#include <algorithm>
+
 #include "hash/poseidon2_m31.h"
 
 namespace tensorstark::recursion {
@@ -24,6 +26,15 @@ hash::Blake2sHash Circuit::Digest() const {
     for (field::M31 c : gate.constant.ToM31Array()) put(c.value());
   }
   return hasher.Finalize();
+}
+
+bool Circuit::SameTopology(const Circuit& other) const {
+  auto same = [](const Gate& a, const Gate& b) {
+    return a.kind == b.kind && a.type == b.type && a.in_begin == b.in_begin && a.n_in == b.n_in &&
+           a.out == b.out && a.n_out == b.n_out && a.constant == b.constant;
+  };
+  return n_wires == other.n_wires && operands == other.operands &&
+         std::equal(gates.begin(), gates.end(), other.gates.begin(), other.gates.end(), same);
 }
 
 std::array<size_t, kGateKinds> Circuit::CountByKind() const {

@@ -58,6 +58,8 @@ struct Circuit {
   // BLAKE2s of every gate's kind, type, operands, outputs and constant: two circuits have the
   // same digest when they have the same topology.
   hash::Blake2sHash Digest() const;
+  // Whether `other` has this topology (what Digest hashes), compared in place.
+  bool SameTopology(const Circuit& other) const;
   // How many gates of each kind (indexed by GateKind).
   std::array<size_t, kGateKinds> CountByKind() const;
 

@@ -208,6 +208,7 @@ RecursionAir RecursionAir::ForVerifying(const Shape& shape) {
   uint32_t first_data_column = 0;
   for (const auto& [kind, log_size] : shape.components) {
     const uint32_t n_data = DataColumnsOf(kind);
+    assert(n_data > 0);  // a kind with a component
     air.parts_.push_back(
         {GateComponent(kind, log_size, first_data_column, std::vector<uint32_t>(n_data, log_size)),
          kind,
@@ -215,6 +216,46 @@ RecursionAir RecursionAir::ForVerifying(const Shape& shape) {
     first_data_column += n_data;
   }
   return air;
+}
+
+std::vector<uint32_t> RecursionAir::Shape::ToWords() const {
+  std::vector<uint32_t> words = {static_cast<uint32_t>(components.size())};
+  for (const auto& [kind, log_size] : components) {
+    words.insert(words.end(), {static_cast<uint32_t>(kind), log_size});
+  }
+  words.push_back(static_cast<uint32_t>(public_inputs.size()));
+  for (const PublicWire& wire : public_inputs) words.insert(words.end(), {wire.id, wire.uses});
+  return words;
+}
+
+std::optional<RecursionAir::Shape> RecursionAir::Shape::FromWords(std::span<const uint32_t> words) {
+  size_t at = 0;
+  // The next count of pairs, if that many follow.
+  auto pairs = [&]() -> std::optional<size_t> {
+    if (at >= words.size() || (words.size() - at - 1) / 2 < words[at]) return std::nullopt;
+    return words[at++];
+  };
+  Shape shape;
+  const std::optional<size_t> n_components = pairs();
+  if (!n_components) return std::nullopt;
+  for (size_t i = 0; i < *n_components; ++i, at += 2) {
+    const uint32_t kind = words[at], log_size = words[at + 1];
+    const bool in_order =
+        shape.components.empty() || kind > static_cast<uint32_t>(shape.components.back().first);
+    if (kind >= kGateKinds || DataColumnsOf(static_cast<GateKind>(kind)) == 0 || !in_order ||
+        log_size < air::kMinComponentLogSize || log_size > air::kMaxComponentLogSize) {
+      return std::nullopt;
+    }
+    shape.components.emplace_back(static_cast<GateKind>(kind), log_size);
+  }
+  const std::optional<size_t> n_public = pairs();
+  if (!n_public) return std::nullopt;
+  for (size_t i = 0; i < *n_public; ++i, at += 2) {
+    if (words[at] >= field::kP || words[at + 1] >= field::kP) return std::nullopt;
+    shape.public_inputs.push_back({words[at], words[at + 1]});
+  }
+  if (at != words.size()) return std::nullopt;
+  return shape;
 }
 
 RecursionAir::Shape RecursionAir::shape() const {

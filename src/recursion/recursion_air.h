@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -40,6 +41,7 @@ class RecursionAir {
   struct PublicWire {
     WireId id = 0;
     uint32_t uses = 0;
+    bool operator==(const PublicWire&) const = default;
   };
   // What the outer verifier needs of the AIR beyond its preprocessed root: each component's gate
   // kind and log size, in order, and the public inputs. Small, so a verifying key can be cached
@@ -47,6 +49,13 @@ class RecursionAir {
   struct Shape {
     std::vector<std::pair<GateKind, uint32_t>> components;
     std::vector<PublicWire> public_inputs;
+
+    // As words (the component count, each (kind, log size), the public input count, each (wire,
+    // reads)), and back: nullopt unless the words are a shape Make gives (components of gate
+    // kinds in GateKind order, sizes a component can have, wires and reads that are M31s).
+    std::vector<uint32_t> ToWords() const;
+    static std::optional<Shape> FromWords(std::span<const uint32_t> words);
+    bool operator==(const Shape&) const = default;
   };
 
   // The AIR of `circuit` with its components at the class's sizes, or a one-line error if the

@@ -149,6 +149,34 @@ TEST_CASE("a size class fixes the components' sizes and refuses a circuit larger
         "the verifier circuit has 20 mul gates, more than the small size class's 2^4 rows");
 }
 
+TEST_CASE("a shape stored as words reads back; words no AIR has are refused") {
+  CircuitBuilder builder(false);
+  const Wire p = builder.PublicInput(M31::FromCanonical(7));
+  builder.AssertEqual(p * p, builder.Guess(ValueType::kM31, QM31()), "square");
+  const RecursionAir::Shape shape = AirOf(builder.circuit()).shape();
+  const std::vector<uint32_t> words = shape.ToWords();
+  CHECK(RecursionAir::Shape::FromWords(words) == shape);
+  // words: component count, (kind, log size) each, public input count, (wire, reads) each.
+  REQUIRE(shape.components.size() == 3);  // guesses, products, assertions
+  REQUIRE(shape.public_inputs.size() == 1);
+  auto refused = [&](auto&& change) {
+    std::vector<uint32_t> changed = words;
+    change(changed);
+    return !RecursionAir::Shape::FromWords(changed);
+  };
+  const size_t wire = 2 + 2 * shape.components.size();
+  CHECK(refused([](auto& w) { w[1] = static_cast<uint32_t>(GateKind::kPublicInput); }));
+  CHECK(refused([](auto& w) { w[1] = 256; }));   // wraps to a valid kind as a uint8_t
+  CHECK(refused([](auto& w) { w[3] = w[1]; }));  // kinds out of order (repeated)
+  CHECK(refused([](auto& w) { w[2] = air::kMaxComponentLogSize + 1; }));
+  CHECK(refused([](auto& w) { w[2] = air::kMinComponentLogSize - 1; }));
+  CHECK(refused([&](auto& w) { w[wire] = field::kP; }));
+  CHECK(refused([&](auto& w) { w[wire + 1] = field::kP; }));
+  CHECK(refused([](auto& w) { w.push_back(0); }));
+  CHECK(refused([](auto& w) { w.pop_back(); }));
+  CHECK(refused([](auto& w) { w[0] = 1u << 31; }));  // more components than words
+}
+
 TEST_CASE("a witness that fails an assertion does not verify") {
   CircuitBuilder builder(true);
   const Wire a = builder.Guess(ValueType::kM31, QM31(M31::FromCanonical(3)));

@@ -224,6 +224,19 @@ TEST_CASE("keys read from the cache have the same circuit, root, ids and verdict
   const auto rejected = Verify(verifier, changed);
   REQUIRE(rejected);
   CHECK(rejected->kind == Verify(TinyKey(), changed)->kind);
+
+  // An intact entry that is not a key of these members at this shape is a miss: a public input
+  // fewer, or components not at the standard class's sizes.
+  const hash::Blake2sHash name = OuterKeyName(
+      verifier.members, air::ProofHashTraits<OuterHasher>::kId, kOuterConfig, OuterShape::kFit);
+  const std::optional<CachedOuterKey> cached =
+      GetOuterKey(cache, name, verifier.members, OuterShape::kFit);
+  REQUIRE(cached);
+  CHECK(!GetOuterKey(cache, name, verifier.members, OuterShape::kStandard));
+  CachedOuterKey fewer = *cached;
+  fewer.shape.public_inputs.pop_back();
+  PutOuterKey(cache, name, fewer);
+  CHECK(!GetOuterKey(cache, name, verifier.members, OuterShape::kFit));
   std::filesystem::remove_all(dir);
 }
 
