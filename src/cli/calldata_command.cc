@@ -11,6 +11,7 @@
 #include "air/calldata.h"
 #include "air/proof_io.h"
 #include "cli/command_args.h"
+#include "frontend/compressed_proof_file.h"
 #include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
 #include "hash/poseidon252_merkle_hasher.h"
@@ -56,15 +57,21 @@ int RunCalldataCommand(std::span<char* const> args) {
   } catch (const frontend::FrontendError& e) {
     return Fail(e.what());
   }
+  if (frontend::IsCompressedProof(bytes)) {
+    return Fail(fmt::format(
+        "{} is a compressed proof; the Starknet verifier reads onchain proofs today (prove with "
+        "--profile onchain), one for compressed proofs is to come",
+        path));
+  }
   auto hash = air::PeekProofHash(bytes);
   if (const auto* error = std::get_if<air::ProofParseError>(&hash)) {
     return Fail(fmt::format("{}: {}", path, error->message));
   }
   if (std::get<air::HashId>(hash) != air::HashId::kPoseidon252) {
-    return Fail(fmt::format(
-        "{} is a blake2s proof; the Starknet verifier reads poseidon252 proofs (prove with "
-        "--profile onchain --hash poseidon252)",
-        path));
+    return Fail(
+        fmt::format("{} is a {} proof; the Starknet verifier reads poseidon252 proofs (prove with "
+                    "--profile onchain)",
+                    path, air::ToString(std::get<air::HashId>(hash))));
   }
   using H = hash::Poseidon252MerkleHasher;
   auto proof = air::ParseProof<H>(bytes);

@@ -55,6 +55,8 @@ for (const [what, got, expected] of [['circuit id', identity.circuit_id, want.ci
     process.exit(1);
   }
 }" "$work/compress.json" "$work/inspect_outer.json" "$work/verify.txt"
+expect_error 1 "is a compressed proof; the Starknet verifier reads onchain proofs today" \
+  "$ts" calldata "$work/outer.bin" -o "$work/x.json"
 "$ts" inspect "$work/outer.bin" "$work/tiny.verifying.tsm" \
   | python3 -c "import json,sys; d=json.load(sys.stdin); c=d['compressed']; assert c['shape'] == 'standard' and c['inner_proofs'] == [{'model': 0, 'zero_knowledge': True}] and 'public' in d" \
   || fail "inspect of a compressed proof"

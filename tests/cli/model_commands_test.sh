@@ -121,6 +121,8 @@ expect_error 2 "-o FILE is required" "$ts" calldata "$work/onchain.bin"
   || fail "prove --profile recursive did not use poseidon2"
 "$ts" verify "$work/mlp.tsm" "$work/recursive.bin" | grep -q '^valid (98 bits of security)' \
   || fail "the recursive proof does not verify"
+expect_error 1 "is a poseidon2 proof; the Starknet verifier reads poseidon252 proofs" "$ts" calldata \
+  "$work/recursive.bin" -o "$work/x.json"
 "$ts" inspect "$work/recursive.bin" >"$work/recursive.json"
 grep -q '"hash": "poseidon2"' "$work/recursive.json" || fail "inspect does not name poseidon2"
 expect_error 2 "--hash must be blake2s, poseidon252 or poseidon2" "$ts" prove "$work/mlp.tsm" \
