@@ -123,6 +123,13 @@ Wire CircuitBuilder::Binary(GateKind kind, Wire a, Wire b) {
   return Wire(*this, out);
 }
 
+Wire CircuitBuilder::Copy(Wire a) {
+  const std::array<WireId, 2> inputs = {a.id(), Constant(QM31::Zero()).id()};
+  const WireId out = Append({.kind = GateKind::kAdd, .n_out = 1}, inputs);
+  if (with_values_) values_.push_back(values_[a.id()]);
+  return Wire(*this, out);
+}
+
 void CircuitBuilder::AssertEqual(Wire a, Wire b, std::string_view what) {
   const std::array<WireId, 2> inputs = {a.id(), b.id()};
   Append({.kind = GateKind::kAssertEqual, .what = what}, inputs);

@@ -76,6 +76,9 @@ class CircuitBuilder {
   Wire Guess(ValueType type, field::QM31 value);
   // The next value of the statement the circuit's proof states (an M31): the outer statement.
   Wire PublicInput(field::M31 value);
+  // a + 0 as a gate of its own (never folded away): a wire with a's value, which a gate reading
+  // it in a's place leaves a's only reader.
+  Wire Copy(Wire a);
   Wire Add(Wire a, Wire b) { return Binary(GateKind::kAdd, a, b); }
   Wire Sub(Wire a, Wire b) { return Binary(GateKind::kSub, a, b); }
   Wire Mul(Wire a, Wire b) { return Binary(GateKind::kMul, a, b); }

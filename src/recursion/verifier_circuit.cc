@@ -167,13 +167,16 @@ constexpr std::array<std::string_view, 4> kMerklePathChecks = {
 // without one) and recording its gates.
 class VerifierCircuitBuild {
  public:
-  VerifierCircuitBuild(CircuitBuilder& builder, const InnerAir& air, const InnerWitness* witness)
+  VerifierCircuitBuild(CircuitBuilder& builder, const InnerAir& air, const InnerWitness* witness,
+                       std::vector<Wire> statement)
       : builder_(builder),
         air_(air),
         proof_(witness ? witness->proof : nullptr),
         opened_(witness ? witness->opened : nullptr),
-        channel_(builder) {
+        channel_(builder),
+        public_inputs_(std::move(statement)) {
     assert(builder.with_values() == (witness != nullptr));
+    assert(public_inputs_.size() == air.n_public_inputs_);
   }
 
   std::vector<Wire> Run() {
@@ -198,9 +201,6 @@ class VerifierCircuitBuild {
  private:
   // air::MixStatement with the public inputs as wires (PackM31s: zeros to a multiple of 4).
   void MixStatement() {
-    for (size_t i = 0; i < air_.n_public_inputs_; ++i) {
-      public_inputs_.push_back(builder_.PublicInput(proof_ ? proof_->public_inputs[i] : M31()));
-    }
     air::MixStatementWith(
         channel_, air_.config_, air_.n_public_inputs_,
         [&] {
@@ -447,9 +447,25 @@ class VerifierCircuitBuild {
   std::vector<Wire> sampled_coordinates_;
 };
 
+std::vector<Wire> StatementInputs(CircuitBuilder& builder, std::span<const M31> values) {
+  std::vector<Wire> inputs, copies;
+  for (M31 value : values) inputs.push_back(builder.PublicInput(value));
+  for (const Wire& input : inputs) copies.push_back(builder.Copy(input));
+  return copies;
+}
+
 std::vector<Wire> VerifyInCircuit(CircuitBuilder& builder, const InnerAir& air,
-                                  const InnerWitness* witness) {
-  return VerifierCircuitBuild(builder, air, witness).Run();
+                                  const InnerWitness* witness, std::span<const Wire> statement) {
+  std::vector<Wire> wires(statement.begin(), statement.end());
+  if (wires.empty()) {
+    std::vector<M31> values(air.n_public_inputs());  // zeros for the topology
+    if (witness) {
+      const std::vector<M31>& stated = witness->proof->public_inputs;
+      std::copy_n(stated.begin(), std::min(values.size(), stated.size()), values.begin());
+    }
+    wires = StatementInputs(builder, values);
+  }
+  return VerifierCircuitBuild(builder, air, witness, std::move(wires)).Run();
 }
 
 }  // namespace tensorstark::recursion

@@ -82,11 +82,22 @@ struct InnerWitness {
   const InnerOpened* opened = nullptr;
 };
 
+// Statement values as a circuit's public inputs: first a public-input gate per value, then a copy
+// of each (CircuitBuilder::Copy, an addition row), whose wires are returned for the verifiers to
+// read. Each
+// public input is read once, and made first in a fresh builder its wire is its index: every
+// circuit's public inputs are then the same given their number, so an outer verifier needs no
+// per-circuit list of them (nor to trust one).
+std::vector<Wire> StatementInputs(CircuitBuilder& builder, std::span<const field::M31> values);
+
 // Records the verifier circuit of `air` in `builder`: with a witness in a builder with values
 // (the prover's build: builder.failure() names the first check the proof fails), without one in a
-// builder without values (the topology). The inner statement's values are the circuit's public
-// inputs (CircuitBuilder::PublicInput), in order; returns their wires.
+// builder without values (the topology). The inner statement is read from `statement`'s wires
+// (StatementInputs' of several statements, for circuits of several proofs), or if none are given
+// from StatementInputs of the proof's statement (zeros for the topology), made here; returns the
+// statement's wires.
 std::vector<Wire> VerifyInCircuit(CircuitBuilder& builder, const InnerAir& air,
-                                  const InnerWitness* witness);
+                                  const InnerWitness* witness,
+                                  std::span<const Wire> statement = {});
 
 }  // namespace tensorstark::recursion

@@ -138,6 +138,19 @@ TEST_CASE("a Poseidon2 gate permutes like the native permutation") {
   CHECK(builder.failure()->find("word 3 is not an M31") != std::string::npos);
 }
 
+TEST_CASE("a copy is a gate of its own, with its source's value") {
+  CircuitBuilder builder(true);
+  const Wire x = builder.Guess(ValueType::kM31, QM31(M31::FromCanonical(9)));
+  const size_t gates = builder.circuit().gates.size();
+  const Wire copy = builder.Copy(x);
+  CHECK(copy.id() != x.id());
+  CHECK(copy.value() == x.value());
+  CHECK((x + QM31::Zero()).id() == x.id());  // where an addition of zero folds away
+  // The zero constant and the addition.
+  CHECK(builder.circuit().gates.size() == gates + 2);
+  CHECK(builder.circuit().gates.back().kind == GateKind::kAdd);
+}
+
 TEST_CASE("a circuit stored as words reads back with its topology; malformed words are refused") {
   CircuitBuilder builder(false);
   const Wire p = builder.PublicInput(M31::FromCanonical(2));

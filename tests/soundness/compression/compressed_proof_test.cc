@@ -240,6 +240,17 @@ TEST_CASE("keys read from the cache have the same circuit, root, ids and verdict
   std::filesystem::remove_all(dir);
 }
 
+TEST_CASE("a circuit's public inputs are its first wires, each read once") {
+  // What lets an outer verifier (a Starknet contract) write the statement's terms knowing only
+  // its length, with no per-circuit wire list to be given or trust.
+  const recursion::RecursionAir::Shape shape = TinyKey().recursion->shape();
+  REQUIRE(shape.public_inputs.size() == Tiny().inner.public_inputs.size());
+  for (size_t i = 0; i < shape.public_inputs.size(); ++i) {
+    CHECK(shape.public_inputs[i] ==
+          recursion::RecursionAir::PublicWire{static_cast<recursion::WireId>(i), 1});
+  }
+}
+
 TEST_CASE("zero knowledge is carried through") {
   const Example& tiny = Tiny();
   REQUIRE(tiny.inner.config.zk);
