@@ -190,15 +190,11 @@ std::optional<CachedOuterKey> GetOuterKey(const KeyCache& cache, const hash::Bla
 void BuildVerifierCircuit(recursion::CircuitBuilder& builder, std::span<const InnerMember> members,
                           std::span<const recursion::InnerWitness> witnesses) {
   // Every member's statement first, so that the circuit's public inputs are wires 0..n-1.
-  // (n values per member, the proof's where it has them, zeros for the topology.)
   std::vector<field::M31> values;
   for (size_t i = 0; i < members.size(); ++i) {
-    const size_t n = members[i].inner_air->n_public_inputs(), offset = values.size();
-    values.resize(offset + n);
-    if (!witnesses.empty()) {
-      const std::vector<field::M31>& stated = witnesses[i].proof->public_inputs;
-      std::copy_n(stated.begin(), std::min(n, stated.size()), values.begin() + offset);
-    }
+    const std::vector<field::M31> statement = recursion::StatementValues(
+        *members[i].inner_air, witnesses.empty() ? nullptr : &witnesses[i]);
+    values.insert(values.end(), statement.begin(), statement.end());
   }
   const std::vector<recursion::Wire> statements = recursion::StatementInputs(builder, values);
   size_t offset = 0;

@@ -454,17 +454,19 @@ std::vector<Wire> StatementInputs(CircuitBuilder& builder, std::span<const M31> 
   return copies;
 }
 
+std::vector<M31> StatementValues(const InnerAir& air, const InnerWitness* witness) {
+  std::vector<M31> values(air.n_public_inputs());
+  if (witness) {
+    const std::vector<M31>& stated = witness->proof->public_inputs;
+    std::copy_n(stated.begin(), std::min(values.size(), stated.size()), values.begin());
+  }
+  return values;
+}
+
 std::vector<Wire> VerifyInCircuit(CircuitBuilder& builder, const InnerAir& air,
                                   const InnerWitness* witness, std::span<const Wire> statement) {
   std::vector<Wire> wires(statement.begin(), statement.end());
-  if (wires.empty()) {
-    std::vector<M31> values(air.n_public_inputs());  // zeros for the topology
-    if (witness) {
-      const std::vector<M31>& stated = witness->proof->public_inputs;
-      std::copy_n(stated.begin(), std::min(values.size(), stated.size()), values.begin());
-    }
-    wires = StatementInputs(builder, values);
-  }
+  if (wires.empty()) wires = StatementInputs(builder, StatementValues(air, witness));
   return VerifierCircuitBuild(builder, air, witness, std::move(wires)).Run();
 }
 

@@ -84,11 +84,14 @@ struct InnerWitness {
 
 // Statement values as a circuit's public inputs: first a public-input gate per value, then a copy
 // of each (CircuitBuilder::Copy, an addition row), whose wires are returned for the verifiers to
-// read. Each
-// public input is read once, and made first in a fresh builder its wire is its index: every
-// circuit's public inputs are then the same given their number, so an outer verifier needs no
-// per-circuit list of them (nor to trust one).
+// read. Each public input is read once, and made first in a fresh builder its wire is its index:
+// every circuit's public inputs are then the same given their number, so an outer verifier needs
+// no per-circuit list of them (nor to trust one).
 std::vector<Wire> StatementInputs(CircuitBuilder& builder, std::span<const field::M31> values);
+
+// The statement a verifier circuit of `air` reads: the witness proof's (n_public_inputs() values,
+// padded or cut), or zeros for the topology.
+std::vector<field::M31> StatementValues(const InnerAir& air, const InnerWitness* witness);
 
 // Records the verifier circuit of `air` in `builder`: with a witness in a builder with values
 // (the prover's build: builder.failure() names the first check the proof fails), without one in a
