@@ -7,6 +7,7 @@
 
 #include "frontend/quantized_model.h"
 #include "hash/blake2s.h"
+#include "recursion/bits.h"
 
 namespace tensorstark::frontend {
 
@@ -200,6 +201,14 @@ void BuildVerifierCircuit(recursion::CircuitBuilder& builder, std::span<const In
   size_t offset = 0;
   for (size_t i = 0; i < members.size(); ++i) {
     const size_t n = members[i].inner_air->n_public_inputs();
+    // The stated inputs in the ranges the model was compiled for, as CheckModelStatement checks
+    // natively: the outer statement then means all the native verifier checks.
+    for (const ModelAir::InputRange& range : members[i].spec.air->InputRanges()) {
+      for (size_t k = 0; k < range.count; ++k) {
+        recursion::AssertSignedRange(statements[offset + range.first + k], range.bound_bits,
+                                     "a stated input outside its compiled range");
+      }
+    }
     recursion::VerifyInCircuit(builder, *members[i].inner_air,
                                witnesses.empty() ? nullptr : &witnesses[i],
                                std::span(statements).subspan(offset, n));

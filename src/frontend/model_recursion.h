@@ -80,7 +80,10 @@ std::variant<InnerMembers, std::string> SetupInnerMembers(std::span<const InnerS
                                                           const KeyCache& cache);
 
 // The members' verifiers in one circuit, in order: with a witness per member (a builder with
-// values) or none (the topology).
+// values) or none (the topology). Each member's stated inputs are checked to lie in their compiled
+// ranges there, as CheckModelStatement checks them natively, so that an outer proof holds every
+// check the native verifier makes of the statement but the commitment (which the outer statement
+// carries, and the model id is computed from).
 void BuildVerifierCircuit(recursion::CircuitBuilder& builder, std::span<const InnerMember> members,
                           std::span<const recursion::InnerWitness> witnesses);
 
@@ -230,6 +233,11 @@ std::variant<air::StarkProof<H>, std::string> CompressProof(const CompressedKey<
       return fmt::format("the {} cannot be compressed: {}", which, *error);
     }
     if (auto rejection = key.members[i].inner_air->VerifyNatively(inners[i], &opened[i])) {
+      return fmt::format("the {} is invalid: {}", which, air::ToString(*rejection));
+    }
+    const InnerMember& member = key.members[i];
+    if (auto rejection = CheckModelStatement(*member.spec.air, member.commitment, member.config.zk,
+                                             inners[i].public_inputs)) {
       return fmt::format("the {} is invalid: {}", which, air::ToString(*rejection));
     }
     witnesses.push_back({&inners[i], &opened[i]});

@@ -38,6 +38,11 @@ std::vector<Wire> DecomposeBits(Wire word, uint32_t n_bits, std::string_view wha
   return GuessBits(word, n_bits, what);
 }
 
+void AssertSignedRange(Wire word, uint32_t bound_bits, std::string_view what) {
+  if (bound_bits + 1 >= kM31Bits) return;
+  DecomposeBits(word + QM31(M31::FromCanonical(uint32_t{1} << bound_bits)), bound_bits + 1, what);
+}
+
 std::vector<Wire> DecomposeM31(Wire word, std::string_view what) {
   std::vector<Wire> bits = GuessBits(word, kM31Bits, what);
   Wire ones = bits[0];

@@ -18,6 +18,10 @@ Wire Recompose(std::span<const Wire> bits);
 // must be below 2^n_bits (n_bits ≤ 30, so that the sum cannot wrap modulo p).
 std::vector<Wire> DecomposeBits(Wire word, uint32_t n_bits, std::string_view what);
 
+// Asserts that `word`, read as a signed M31 (q or p - |q|), lies in [-2^bound_bits, 2^bound_bits):
+// word + 2^bound_bits has bound_bits + 1 bits. Every M31 does when bound_bits ≥ 30 (no gates).
+void AssertSignedRange(Wire word, uint32_t bound_bits, std::string_view what);
+
 // The 31 bits of an M31 word, canonical: 2^31 - 1 = p, whose bits also recompose 0, is refused
 // (the bits' sum must differ from 31, shown by a guessed inverse).
 std::vector<Wire> DecomposeM31(Wire word, std::string_view what);

@@ -29,25 +29,29 @@ using OuterProof = air::StarkProof<OuterHasher>;
 inline const air::ProofConfig kOuterConfig = air::ProfileConfig(air::Profile::kTest);
 
 // An example model compiled with compile's defaults (private weights and input, zero knowledge)
-// or everything public, and its inner proof on its example input (changed by `change_input`).
+// or everything public, and its inner proof on its example input (changed by `change_input`). The
+// model the proof is of may be changed after the run (`change_model`), as a prover that does not
+// check the statement would.
 struct Example {
   QuantizedModel model;
   std::unique_ptr<ModelAir> air;
   InnerProof inner;
 
   Example(const std::string& name, Visibility visibility,
-          const std::function<void(std::vector<Tensor>&)>& change_input = {}) {
+          const std::function<void(std::vector<Tensor>&)>& change_input = {},
+          const std::function<void(QuantizedModel&)>& change_model = {}) {
     const std::string dir = std::string(TENSORSTARK_EXAMPLES) + "/" + name;
     model = CompileOnnxModel(dir + "/model.onnx", dir + "/calibration.json");
     model.input_visibility = model.weights_visibility = visibility;
+    std::vector<Tensor> input = ReadInput(dir + "/input.json", FloatGraphOf(model));
+    if (change_input) change_input(input);
+    const QuantizedRun run = RunQuantized(model, input);
+    if (change_model) change_model(model);
     air = std::make_unique<ModelAir>(model);
     const air::ProofConfig config = InnerProofConfig(air->RequiresZeroKnowledge());
     auto key = SetupModel<InnerHasher>(*air, config);
     if (auto* error = std::get_if<std::string>(&key)) FAIL(*error);
     const ModelKey<InnerHasher>& model_key = std::get<ModelKey<InnerHasher>>(key);
-    std::vector<Tensor> input = ReadInput(dir + "/input.json", FloatGraphOf(model));
-    if (change_input) change_input(input);
-    const QuantizedRun run = RunQuantized(model, input);
     ModelAir::Witness witness = air->GenerateWitness(run, model_key.commitment);
     air::ProveOptions options;
     options.n_public_inputs = air->n_public_inputs();

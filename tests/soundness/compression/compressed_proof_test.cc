@@ -102,6 +102,41 @@ TEST_CASE("an inner proof the verifier rejects is not compressed: each tamper cl
   }
 }
 
+TEST_CASE("a stated input outside its compiled range is not compressed, and fails the circuit") {
+  // tiny_mlp with a public input whose compiled range is narrowed to [-2, 2) after the run: the
+  // inner proof is a valid STARK (the constraints never read the range), but its statement is one
+  // the native verifier refuses, and so must the circuit, or an outer proof would state it.
+  const Example narrowed("tiny_mlp", Visibility::kPublic, {}, [](QuantizedModel& model) {
+    model.tensors.at(model.inputs[0]).bound_bits = 1;
+  });
+  const std::vector<InnerSpec> specs = {narrowed.Spec()};
+  const CompressedKey<OuterHasher> key = KeyOf(specs);
+  const InnerMember& member = key.members[0];
+  recursion::InnerOpened opened;
+  REQUIRE_FALSE(member.inner_air->VerifyNatively(narrowed.inner, &opened));
+  auto refused = CompressProof<OuterChannel, OuterHasher>(key, std::span(&narrowed.inner, 1));
+  REQUIRE(std::holds_alternative<std::string>(refused));
+  CHECK_MESSAGE(std::get<std::string>(refused).find("outside the range") != std::string::npos,
+                std::get<std::string>(refused));
+
+  recursion::CircuitBuilder builder(true);
+  const recursion::InnerWitness witness{&narrowed.inner, &opened};
+  BuildVerifierCircuit(builder, key.members, std::span(&witness, 1));
+  REQUIRE_MESSAGE(builder.failure(), "the circuit accepts an input outside its range");
+  CHECK_MESSAGE(builder.failure()->find("outside its compiled range") != std::string::npos,
+                *builder.failure());
+  // And only that: with the range the model was compiled for, the same statement passes.
+  const Example in_range("tiny_mlp", Visibility::kPublic);
+  const std::vector<InnerSpec> in_range_specs = {in_range.Spec()};
+  const CompressedKey<OuterHasher> in_range_key = KeyOf(in_range_specs);
+  recursion::InnerOpened in_range_opened;
+  REQUIRE_FALSE(in_range_key.members[0].inner_air->VerifyNatively(in_range.inner, &in_range_opened));
+  recursion::CircuitBuilder accepting(true);
+  const recursion::InnerWitness in_range_witness{&in_range.inner, &in_range_opened};
+  BuildVerifierCircuit(accepting, in_range_key.members, std::span(&in_range_witness, 1));
+  CHECK_MESSAGE(!accepting.failure(), *accepting.failure());
+}
+
 // The outer proof with one field changed is rejected with the expected typed error.
 void CheckOuterRejected(const std::function<void(OuterProof&)>& tamper, const Expected& expected) {
   OuterProof outer = TinyOuter();
