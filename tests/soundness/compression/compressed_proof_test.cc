@@ -130,7 +130,8 @@ TEST_CASE("a stated input outside its compiled range is not compressed, and fail
   const std::vector<InnerSpec> in_range_specs = {in_range.Spec()};
   const CompressedKey<OuterHasher> in_range_key = KeyOf(in_range_specs);
   recursion::InnerOpened in_range_opened;
-  REQUIRE_FALSE(in_range_key.members[0].inner_air->VerifyNatively(in_range.inner, &in_range_opened));
+  REQUIRE_FALSE(
+      in_range_key.members[0].inner_air->VerifyNatively(in_range.inner, &in_range_opened));
   recursion::CircuitBuilder accepting(true);
   const recursion::InnerWitness in_range_witness{&in_range.inner, &in_range_opened};
   BuildVerifierCircuit(accepting, in_range_key.members, std::span(&in_range_witness, 1));
