@@ -5,26 +5,17 @@
 // weights', which the model commitment then binds). So a proof states the digest of values that
 // the rest of the AIR uses, and nothing more about them.
 //
-// One permutation takes a block of kRowsPerBlock rows, one round per row: few columns, which is
-// what a verifier pays for per query (the Cairo verifier, on Starknet). Row t of a block holds the
-// state s_t; the s-box columns hold (s_t + c_t)^3 and (s_t + c_t)^5 on every lane, c_t the round
-// constants of the round row t computes (zero on rows that compute none, whose s-box columns are
-// constrained all the same and unused). How s_t follows from row t - 1 (kinds below):
-//   t = 0          absorb:  s_0 = the previous block's output + the block's 8 values on lanes 0–7
-//                           (on the component's first row: the values, lane 8 the number of
-//                           values, the other lanes 0);
-//   t = 1          external: s_1 = M_E·s_0 (the layer before the first round);
-//   t = 2–5, 20–23 full:     s_t = M_E·(s-box_(t-1));
-//   t = 6–19       partial:  s_t = M_I·(s-box_(t-1) on lane 0, s_(t-1) on lanes 1–15);
-//   t = 24–31      copy:     s_t = s_(t-1), so row 31 holds the block's output.
-// Row 0's previous row is the last block's row 31: its lanes 0–7 must be the digest.
-// A padding value (multiplicity 0) must be 0.
+// One permutation takes a block of kPoseidon2BlockRows rows, one round per row
+// (poseidon2_round_rows.h): few columns, which is what a verifier pays for per query (the Cairo
+// verifier, on Starknet). Row 0 of a block absorbs: s_0 = the previous block's output + the block's
+// 8 values on lanes 0–7 (on the component's first row: the values, lane 8 the number of values,
+// the other lanes 0). Row 0's previous row is the last block's row 31: its lanes 0–7 must be the
+// digest. A padding value (multiplicity 0) must be 0.
 //
-// Columns of a row: the 8 values (used on absorb rows), the 16 lanes of s_t, the 16 cubes, the 16
-// fifth powers. Data columns, from first_data_column on: the 8 addresses, the 8 multiplicities (1
-// for a value, 0 for padding and on other rows), the absorb selector (0 on row 0, whose state the
-// first-row constraint fixes); then, repeating every block, the external, full, partial and copy
-// selectors and the 16 round constants.
+// Columns of a row: the 8 values (used on absorb rows), then the round rows' 48 (the 16 lanes of
+// s_t, the 16 cubes, the 16 fifth powers). Data columns, from first_data_column on: the 8
+// addresses, the 8 multiplicities (1 for a value, 0 for padding and on other rows), the absorb
+// selector (0 on row 0, whose state the first-row constraint fixes); then the round data.
 #pragma once
 
 #include <array>
@@ -37,15 +28,15 @@
 #include "air/component.h"
 #include "air/data_component.h"
 #include "air/model_relations.h"
+#include "air/poseidon2_round_rows.h"
 #include "hash/poseidon2_m31.h"
 
 namespace tensorstark::air {
 
 class Poseidon2TensorSponge : public DataComponent {
  public:
-  static constexpr uint32_t kRowsPerBlock = 32;
-  static constexpr uint32_t kDataColumns = 2 * hash::kPoseidon2Rate + 5 + hash::kPoseidon2Width;
-  static constexpr uint32_t kTraceColumns = hash::kPoseidon2Rate + 3 * hash::kPoseidon2Width;
+  static constexpr uint32_t kDataColumns = 2 * hash::kPoseidon2Rate + 1 + kPoseidon2RoundDataColumns;
+  static constexpr uint32_t kTraceColumns = hash::kPoseidon2Rate + kPoseidon2RoundTraceColumns;
 
   // Where the digest is: the public inputs from this index on, or these words in the AIR.
   using Digest = std::variant<size_t, std::array<field::M31, hash::kPoseidon2Rate>>;
@@ -69,31 +60,10 @@ class Poseidon2TensorSponge : public DataComponent {
       eval.AddConstraint((one - multiplicity) * values[j]);
       eval.AddToRelation(TensorRelation(), multiplicity, {Data(eval, j), values[j]});
     }
-    std::array<F, kWidth> state, previous_state, cube, fifth, previous_fifth;
-    for (size_t i = 0; i < kWidth; ++i) {
-      const auto [before, now] =
-          eval.template NextInteractionMask<2>(kTraceTree, std::array<int, 2>{-1, 0});
-      previous_state[i] = before;
-      state[i] = now;
-    }
-    for (F& lane : cube) lane = eval.NextTraceMask();
-    for (size_t i = 0; i < kWidth; ++i) {
-      const auto [before, now] =
-          eval.template NextInteractionMask<2>(kTraceTree, std::array<int, 2>{-1, 0});
-      previous_fifth[i] = before;
-      fifth[i] = now;
-    }
-    for (size_t i = 0; i < kWidth; ++i) {
-      const F x = state[i] + Data(eval, kRoundConstants + i);
-      eval.AddConstraint(cube[i] - x * x * x);
-      eval.AddConstraint(fifth[i] - cube[i] * x * x);
-    }
+    const Poseidon2RoundMasks<F> m = ReadPoseidon2RoundMasks(eval);
+    ConstrainPoseidon2Sbox(eval, m, [&](size_t i) { return Data(eval, kRoundConstants + i); });
     // The state each kind of row would hold, from the previous row.
-    std::array<F, kWidth> external = previous_state, full = previous_fifth, partial = previous_state;
-    hash::Poseidon2ExternalLayer(external);
-    hash::Poseidon2ExternalLayer(full);
-    partial[0] = previous_fifth[0];
-    hash::Poseidon2InternalLayer(partial);
+    const Poseidon2NextStates<F> next = Poseidon2NextStatesOf(m);
     const F absorb = Data(eval, kAbsorb), external_row = Data(eval, kExternal),
             full_row = Data(eval, kFull), partial_row = Data(eval, kPartial),
             copy = Data(eval, kCopy);
@@ -101,17 +71,18 @@ class Poseidon2TensorSponge : public DataComponent {
     const F zero = eval.ConstantF(M31());
     for (size_t i = 0; i < kWidth; ++i) {
       const F value = i < kRate ? values[i] : zero;
-      const F expected = absorb * (previous_state[i] + value) + external_row * external[i] +
-                         full_row * full[i] + partial_row * partial[i] + copy * previous_state[i];
-      eval.AddConstraint(any_row * state[i] - expected);
+      const F expected = absorb * (m.previous_state[i] + value) + external_row * next.external[i] +
+                         full_row * next.full[i] + partial_row * next.partial[i] +
+                         copy * m.previous_state[i];
+      eval.AddConstraint(any_row * m.state[i] - expected);
       const F initial =
           i == kRate ? eval.ConstantF(M31::FromCanonical(static_cast<uint32_t>(n_values_))) : value;
-      eval.AddConstraint(first * (state[i] - initial));
+      eval.AddConstraint(first * (m.state[i] - initial));
       if (i < kRate) {
         const F word = std::holds_alternative<size_t>(digest_)
                            ? eval.PublicInput(std::get<size_t>(digest_) + i)
                            : eval.ConstantF(std::get<1>(digest_)[i]);
-        eval.AddConstraint(first * (previous_state[i] - word));
+        eval.AddConstraint(first * (m.previous_state[i] - word));
       }
     }
     eval.FinalizeLogupInPairs();

@@ -172,7 +172,10 @@ std::optional<CachedOuterKey> GetOuterKey(const KeyCache& cache, const hash::Bla
   if (!air_shape) return std::nullopt;
   size_t n_public = 0;
   for (const InnerMember& member : members) n_public += member.inner_air->n_public_inputs();
-  if (air_shape->public_inputs.size() != n_public) return std::nullopt;
+  if (air_shape->public_inputs.size() != n_public ||
+      air_shape->poseidon2_layout != recursion::Poseidon2Layout::kRow) {
+    return std::nullopt;
+  }
   if (shape == OuterShape::kStandard) {
     const recursion::SizeClass size_class = CompressionSizeClass(members.size());
     std::vector<std::pair<recursion::GateKind, uint32_t>> components;

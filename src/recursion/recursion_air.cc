@@ -12,6 +12,7 @@
 #include "circle/bit_reverse.h"
 #include "recursion/gate_components.h"
 #include "recursion/poseidon2_gate_component.h"
+#include "recursion/poseidon2_round_gates.h"
 
 namespace tensorstark::recursion {
 namespace {
@@ -26,7 +27,7 @@ uint32_t LogRows(size_t rows) {
                             static_cast<uint32_t>(std::bit_width(rows > 1 ? rows - 1 : 0)));
 }
 
-uint32_t DataColumnsOf(GateKind kind) {
+uint32_t DataColumnsOf(GateKind kind, Poseidon2Layout layout) {
   switch (kind) {
     case GateKind::kConstant:
       return ConstantGates::kDataColumns;
@@ -39,17 +40,37 @@ uint32_t DataColumnsOf(GateKind kind) {
     case GateKind::kAssertEqual:
       return AssertEqualGates::kDataColumns;
     case GateKind::kPoseidon2:
-      return Poseidon2Gates::kDataColumns;
+      return layout == Poseidon2Layout::kRow ? Poseidon2Gates::kDataColumns
+                                             : Poseidon2RoundGates::kDataColumns;
     case GateKind::kPublicInput:
       break;
   }
   return 0;
 }
 
+// The rows a gate takes.
+size_t RowsPerGate(GateKind kind, Poseidon2Layout layout) {
+  return kind == GateKind::kPoseidon2 && layout == Poseidon2Layout::kRounds
+             ? air::kPoseidon2BlockRows
+             : 1;
+}
+
+// The log sizes of a component's data columns: the component's, but the round layout's columns
+// one block long.
+std::vector<uint32_t> DataLogSizes(GateKind kind, Poseidon2Layout layout, uint32_t log_size) {
+  std::vector<uint32_t> sizes(DataColumnsOf(kind, layout), log_size);
+  if (RowsPerGate(kind, layout) > 1) {
+    std::fill(sizes.begin() + 2, sizes.end(),
+              static_cast<uint32_t>(std::countr_zero(air::kPoseidon2BlockRows)));
+  }
+  return sizes;
+}
+
 // The component of a gate kind, from its data columns or (for verifying) their sizes.
 template <class Data>
-std::unique_ptr<air::Component> GateComponent(GateKind kind, uint32_t log_size,
-                                              uint32_t first_data_column, Data data) {
+std::unique_ptr<air::Component> GateComponent(GateKind kind, Poseidon2Layout layout,
+                                              uint32_t log_size, uint32_t first_data_column,
+                                              Data data) {
   const std::string name = "recursion_" + std::string(GateKindName(kind));
   switch (kind) {
     case GateKind::kConstant:
@@ -67,6 +88,10 @@ std::unique_ptr<air::Component> GateComponent(GateKind kind, uint32_t log_size,
       return std::make_unique<air::FrameworkComponent<AssertEqualGates>>(
           AssertEqualGates(name, log_size, first_data_column, std::move(data)));
     case GateKind::kPoseidon2:
+      if (layout == Poseidon2Layout::kRounds) {
+        return std::make_unique<air::FrameworkComponent<Poseidon2RoundGates>>(
+            Poseidon2RoundGates(name, log_size, first_data_column, std::move(data)));
+      }
       return std::make_unique<air::FrameworkComponent<Poseidon2Gates>>(
           Poseidon2Gates(name, log_size, first_data_column, std::move(data)));
     case GateKind::kPublicInput:
@@ -84,8 +109,9 @@ const SizeClass& StandardSizeClass() {
 }
 
 std::variant<RecursionAir, std::string> RecursionAir::Make(Circuit circuit_to_prove,
-                                                           const SizeClass* size_class) {
-  RecursionAir air(std::move(circuit_to_prove));
+                                                           const SizeClass* size_class,
+                                                           Poseidon2Layout poseidon2_layout) {
+  RecursionAir air(std::move(circuit_to_prove), poseidon2_layout);
   const Circuit& circuit = air.circuit_;
   std::vector<uint32_t> uses(circuit.n_wires, 0);  // per wire: the gates that read it
   for (WireId w : circuit.operands) ++uses[w];
@@ -107,13 +133,16 @@ std::variant<RecursionAir, std::string> RecursionAir::Make(Circuit circuit_to_pr
   uint32_t first_data_column = 0;
   for (GateKind kind : kKinds) {
     std::vector<size_t>& gates = gates_of_kind[static_cast<size_t>(kind)];
-    uint32_t log_size = LogRows(gates.size());
+    const size_t rows_per_gate = RowsPerGate(kind, poseidon2_layout);
+    uint32_t log_size = LogRows(gates.size() * rows_per_gate);
     if (size_class) {
       const uint32_t class_rows = size_class->log_rows[static_cast<size_t>(kind)];
       if (log_size > class_rows) {
         return fmt::format(
-            "the verifier circuit has {} {} gates, more than the {} size class's 2^{} rows",
-            gates.size(), GateKindName(kind), size_class->name, class_rows);
+            "the verifier circuit has {} {} gates{}, more than the {} size class's 2^{} rows",
+            gates.size(), GateKindName(kind),
+            rows_per_gate > 1 ? fmt::format(" of {} rows", rows_per_gate) : "", size_class->name,
+            class_rows);
       }
       log_size = class_rows;
     } else if (gates.empty()) {
@@ -121,7 +150,7 @@ std::variant<RecursionAir, std::string> RecursionAir::Make(Circuit circuit_to_pr
     }
     const size_t rows = size_t{1} << log_size;
     auto data = std::make_shared<air::DataColumns>();
-    data->reserve(DataColumnsOf(kind));  // column() hands out references into it
+    data->reserve(DataColumnsOf(kind, poseidon2_layout));  // column() hands out references into it
     auto column = [&]() -> std::vector<M31>& { return data->emplace_back(rows); };
     auto in = [&](size_t g, size_t i) {
       return Word(circuit.operands[circuit.gates[g].in_begin + i]);
@@ -175,6 +204,19 @@ std::variant<RecursionAir, std::string> RecursionAir::Make(Circuit circuit_to_pr
       }
       case GateKind::kPoseidon2: {
         constexpr size_t kWidth = hash::kPoseidon2Width;
+        if (poseidon2_layout == Poseidon2Layout::kRounds) {
+          std::vector<Poseidon2RoundGates::Gate> round_gates;
+          for (const size_t g : gates) {
+            Poseidon2RoundGates::Gate& gate = round_gates.emplace_back();
+            gate.first_output = circuit.gates[g].out;
+            for (size_t i = 0; i < kWidth; ++i) {
+              gate.inputs[i] = circuit.operands[circuit.gates[g].in_begin + i];
+              gate.output_reads[i] = uses[gate.first_output + i];
+            }
+          }
+          *data = Poseidon2RoundGates::DataOf(round_gates, rows);
+          break;
+        }
         std::vector<std::vector<M31>*> inputs, outputs, reads;
         for (size_t i = 0; i < kWidth; ++i) inputs.push_back(&column());
         for (size_t i = 0; i < kWidth; ++i) outputs.push_back(&column());
@@ -194,32 +236,35 @@ std::variant<RecursionAir, std::string> RecursionAir::Make(Circuit circuit_to_pr
       case GateKind::kPublicInput:
         break;
     }
-    assert(data->size() == DataColumnsOf(kind));
-    air.parts_.push_back({GateComponent(kind, log_size, first_data_column, std::move(data)), kind,
-                          std::move(gates)});
-    first_data_column += DataColumnsOf(kind);
+    assert(data->size() == DataColumnsOf(kind, poseidon2_layout));
+    air.parts_.push_back(
+        {GateComponent(kind, poseidon2_layout, log_size, first_data_column, std::move(data)), kind,
+         std::move(gates)});
+    first_data_column += DataColumnsOf(kind, poseidon2_layout);
   }
   return air;
 }
 
 RecursionAir RecursionAir::ForVerifying(const Shape& shape) {
-  RecursionAir air{Circuit{}};
+  const Poseidon2Layout layout = shape.poseidon2_layout;
+  RecursionAir air{Circuit{}, layout};
   air.public_wires_ = shape.public_inputs;
   uint32_t first_data_column = 0;
   for (const auto& [kind, log_size] : shape.components) {
-    const uint32_t n_data = DataColumnsOf(kind);
+    const uint32_t n_data = DataColumnsOf(kind, layout);
     assert(n_data > 0);  // a kind with a component
-    air.parts_.push_back(
-        {GateComponent(kind, log_size, first_data_column, std::vector<uint32_t>(n_data, log_size)),
-         kind,
-         {}});
+    air.parts_.push_back({GateComponent(kind, layout, log_size, first_data_column,
+                                        DataLogSizes(kind, layout, log_size)),
+                          kind,
+                          {}});
     first_data_column += n_data;
   }
   return air;
 }
 
 std::vector<uint32_t> RecursionAir::Shape::ToWords() const {
-  std::vector<uint32_t> words = {static_cast<uint32_t>(components.size())};
+  std::vector<uint32_t> words = {static_cast<uint32_t>(poseidon2_layout),
+                                 static_cast<uint32_t>(components.size())};
   for (const auto& [kind, log_size] : components) {
     words.insert(words.end(), {static_cast<uint32_t>(kind), log_size});
   }
@@ -236,14 +281,23 @@ std::optional<RecursionAir::Shape> RecursionAir::Shape::FromWords(std::span<cons
     return words[at++];
   };
   Shape shape;
+  if (words.empty() || words[0] > static_cast<uint32_t>(Poseidon2Layout::kRounds)) {
+    return std::nullopt;
+  }
+  shape.poseidon2_layout = static_cast<Poseidon2Layout>(words[at++]);
   const std::optional<size_t> n_components = pairs();
   if (!n_components) return std::nullopt;
   for (size_t i = 0; i < *n_components; ++i, at += 2) {
     const uint32_t kind = words[at], log_size = words[at + 1];
     const bool in_order =
         shape.components.empty() || kind > static_cast<uint32_t>(shape.components.back().first);
-    if (kind >= kGateKinds || DataColumnsOf(static_cast<GateKind>(kind)) == 0 || !in_order ||
-        log_size < air::kMinComponentLogSize || log_size > air::kMaxComponentLogSize) {
+    const size_t rows_per_gate = kind < kGateKinds ? RowsPerGate(static_cast<GateKind>(kind),
+                                                                 shape.poseidon2_layout)
+                                                   : 1;
+    if (kind >= kGateKinds ||
+        DataColumnsOf(static_cast<GateKind>(kind), shape.poseidon2_layout) == 0 || !in_order ||
+        log_size < air::kMinComponentLogSize || log_size > air::kMaxComponentLogSize ||
+        (size_t{1} << log_size) < rows_per_gate) {
       return std::nullopt;
     }
     shape.components.emplace_back(static_cast<GateKind>(kind), log_size);
@@ -259,7 +313,7 @@ std::optional<RecursionAir::Shape> RecursionAir::Shape::FromWords(std::span<cons
 }
 
 RecursionAir::Shape RecursionAir::shape() const {
-  Shape shape{.components = {}, .public_inputs = public_wires_};
+  Shape shape{.poseidon2_layout = poseidon2_layout_, .components = {}, .public_inputs = public_wires_};
   for (const Part& part : parts_)
     shape.components.emplace_back(part.kind, part.component->log_size());
   return shape;
@@ -273,7 +327,9 @@ std::vector<const air::Component*> RecursionAir::components() const {
 
 std::vector<size_t> RecursionAir::GateRows() const {
   std::vector<size_t> rows;
-  for (const Part& part : parts_) rows.push_back(part.gates.size());
+  for (const Part& part : parts_) {
+    rows.push_back(part.gates.size() * RowsPerGate(part.kind, poseidon2_layout_));
+  }
   return rows;
 }
 
@@ -303,6 +359,18 @@ RecursionAir::Witness RecursionAir::GenerateWitness(std::span<const QM31> wire_v
     auto in = [&](const Gate& gate, size_t i) {
       return wire_values[circuit_.operands[gate.in_begin + i]];
     };
+    if (part.kind == GateKind::kPoseidon2 && poseidon2_layout_ == Poseidon2Layout::kRounds) {
+      trace.assign(Poseidon2RoundGates::kTraceColumns, std::vector<M31>(rows));
+      for (size_t g = 0; g < rows / air::kPoseidon2BlockRows; ++g) {
+        hash::Poseidon2State input{};
+        if (g < part.gates.size()) {
+          const Gate& gate = circuit_.gates[part.gates[g]];
+          for (size_t i = 0; i < input.size(); ++i) input[i] = in(gate, i).c0.a;
+        }
+        Poseidon2RoundGates::WriteBlock(input, trace, g * air::kPoseidon2BlockRows);
+      }
+      continue;
+    }
     if (part.kind == GateKind::kPoseidon2) {
       trace.assign(kPoseidon2GateColumns, std::vector<M31>(rows));
       for (size_t r = 0; r < rows; ++r) {

@@ -35,6 +35,11 @@ struct SizeClass {
 // Holds the verifier circuits of the examples up to fashion_lenet's (docs/recursion.md).
 const SizeClass& StandardSizeClass();
 
+// How the Poseidon2 gates are laid out: a gate a row (510 columns, the fastest to prove: the
+// outer proof's) or a round a row (49 columns and 32 rows a gate, poseidon2_round_gates.h: the
+// narrow AIR of a proof a Cairo contract verifies, whose cost is per column).
+enum class Poseidon2Layout : uint32_t { kRow = 0, kRounds = 1 };
+
 class RecursionAir {
  public:
   // A public input: the wire it writes and how many gates read it.
@@ -47,12 +52,14 @@ class RecursionAir {
   // kind and log size, in order, and the public inputs. Small, so a verifying key can be cached
   // without the circuit.
   struct Shape {
+    Poseidon2Layout poseidon2_layout = Poseidon2Layout::kRow;
     std::vector<std::pair<GateKind, uint32_t>> components;
     std::vector<PublicWire> public_inputs;
 
-    // As words (the component count, each (kind, log size), the public input count, each (wire,
-    // reads)), and back: nullopt unless the words are a shape Make gives (components of gate
-    // kinds in GateKind order, sizes a component can have, wires and reads that are M31s).
+    // As words (the layout, the component count, each (kind, log size), the public input count,
+    // each (wire, reads)), and back: nullopt unless the words are a shape Make gives (a layout,
+    // components of gate kinds in GateKind order, sizes a component can have, wires and reads
+    // that are M31s).
     std::vector<uint32_t> ToWords() const;
     static std::optional<Shape> FromWords(std::span<const uint32_t> words);
     bool operator==(const Shape&) const = default;
@@ -60,9 +67,10 @@ class RecursionAir {
 
   // The AIR of `circuit` with its components at the class's sizes, or a one-line error if the
   // circuit needs more rows of a kind than the class has; without a class, each component as
-  // small as its gates allow.
-  static std::variant<RecursionAir, std::string> Make(Circuit circuit,
-                                                      const SizeClass* size_class = nullptr);
+  // small as its gates allow. The class's sizes count rows, of the layout's.
+  static std::variant<RecursionAir, std::string> Make(
+      Circuit circuit, const SizeClass* size_class = nullptr,
+      Poseidon2Layout poseidon2_layout = Poseidon2Layout::kRow);
 
   // The AIR of a shape, for verifying only: its components have no data, and there is no circuit
   // to generate a witness for.
@@ -87,7 +95,8 @@ class RecursionAir {
   Witness GenerateWitness(std::span<const field::QM31> wire_values) const;
 
  private:
-  explicit RecursionAir(Circuit circuit) : circuit_(std::move(circuit)) {}
+  RecursionAir(Circuit circuit, Poseidon2Layout poseidon2_layout)
+      : circuit_(std::move(circuit)), poseidon2_layout_(poseidon2_layout) {}
 
   struct Part {
     std::unique_ptr<air::Component> component;
@@ -96,6 +105,7 @@ class RecursionAir {
   };
 
   Circuit circuit_;
+  Poseidon2Layout poseidon2_layout_;
   std::vector<PublicWire> public_wires_;  // in the statement's order
   std::vector<Part> parts_;
 };

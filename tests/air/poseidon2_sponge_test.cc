@@ -114,7 +114,7 @@ TEST_CASE("a partial round's state is bound to the previous row's on every lane"
       Poseidon2TensorSponge("commit_input", t.addresses, 0, size_t{0})};
   const std::vector<const Component*> components = {&sponge};
   Poseidon2SpongeTrace trace = MakePoseidon2SpongeTrace(t.values);
-  const size_t row = 2 * Poseidon2TensorSponge::kRowsPerBlock + 7, lane = 7;
+  const size_t row = 2 * kPoseidon2BlockRows + 7, lane = 7;
   const size_t at = CosetRowToStorageIndex(row, sponge.log_size());
   // Main columns: the 8 values, then 16 lanes each of the state, the cubes and the fifth powers.
   constexpr size_t kState = hash::kPoseidon2Rate, kCube = kState + hash::kPoseidon2Width,

@@ -13,6 +13,7 @@
 #include "hash/blake2s_merkle_hasher.h"
 #include "recursion/gate_components.h"
 #include "recursion/poseidon2_gate_component.h"
+#include "recursion/poseidon2_round_gates.h"
 #include "recursion/qm31_wire.h"
 #include "recursion/verifier_circuit.h"
 #include "soundness/soundness_util.h"
@@ -60,15 +61,16 @@ struct Outer {
   std::optional<air::VerificationError> verification_error;
   std::vector<M31> statement;
 };
-RecursionAir AirOf(const Circuit& circuit) {
-  auto air = RecursionAir::Make(circuit);
+RecursionAir AirOf(const Circuit& circuit, Poseidon2Layout layout = Poseidon2Layout::kRow) {
+  auto air = RecursionAir::Make(circuit, nullptr, layout);
   if (auto* error = std::get_if<std::string>(&air)) FAIL(*error);
   return std::get<RecursionAir>(std::move(air));
 }
 
 Outer ProveAndVerify(const Circuit& circuit, std::span<const QM31> values,
-                     M31 stated_change = M31(), bool check_constraints = true) {
-  const RecursionAir recursion = AirOf(circuit);
+                     M31 stated_change = M31(), bool check_constraints = true,
+                     Poseidon2Layout layout = Poseidon2Layout::kRow) {
+  const RecursionAir recursion = AirOf(circuit, layout);
   RecursionAir::Witness witness = recursion.GenerateWitness(values);
   if (!witness.public_inputs.empty()) witness.public_inputs[0] += stated_change;
   const air::ProofConfig config = air::ProfileConfig(air::Profile::kTest);
@@ -95,39 +97,102 @@ Outer ProveAndVerify(const Circuit& circuit, std::span<const QM31> values,
   return outer;
 }
 
+TEST_CASE("a Poseidon2 round block ends in the native permutation; io holds input and output") {
+  testing::Rng rng(12);
+  hash::Poseidon2State input;
+  for (M31& word : input) word = rng.M31();
+  std::vector<std::vector<M31>> trace(Poseidon2RoundGates::kTraceColumns,
+                                      std::vector<M31>(2 * air::kPoseidon2BlockRows));
+  Poseidon2RoundGates::WriteBlock(input, trace, air::kPoseidon2BlockRows);
+  hash::Poseidon2State expected = input;
+  hash::Poseidon2Permute(expected);
+  const size_t last = 2 * air::kPoseidon2BlockRows - 1;
+  for (size_t i = 0; i < hash::kPoseidon2Width; ++i) {
+    CHECK(trace[1 + i][last] == expected[i]);  // row 31's lanes
+    CHECK(trace[1 + i][air::kPoseidon2BlockRows] == input[i]);
+    CHECK(trace[0][air::kPoseidon2BlockRows + i] == input[i]);
+    CHECK(trace[0][air::kPoseidon2BlockRows + hash::kPoseidon2Width + i] == expected[i]);
+  }
+  CHECK(trace[0][0] == M31());  // the block before is untouched
+}
+
 TEST_CASE("the recursion AIR proves a circuit of every gate kind; its statement is the circuit's") {
+  for (const Poseidon2Layout layout : {Poseidon2Layout::kRow, Poseidon2Layout::kRounds}) {
+    CAPTURE(static_cast<int>(layout));
+    CircuitBuilder builder(true);
+    const Wire p = builder.PublicInput(M31::FromCanonical(7));
+    const Wire g = builder.Guess(ValueType::kQM31, QM31::FromU32(1, 2, 3, 4));
+    const Wire m = builder.Guess(ValueType::kM31, QM31(M31::FromCanonical(9)));
+    const Wire bit = builder.Guess(ValueType::kBit, QM31::One());
+    const Wire product = (g + p) * (m - bit) * QM31::FromU32(5, 6, 7, 8);
+    const Wire inverse = InverseOf(product, "an inverse");
+    std::array<Wire, hash::kPoseidon2Width> state;
+    for (size_t i = 0; i < state.size(); ++i) {
+      state[i] = i == 0 ? p : builder.Guess(ValueType::kM31, QM31(M31::FromCanonical(i)));
+    }
+    state = builder.Poseidon2(builder.Poseidon2(state));
+    builder.AssertEqual(state[3] + m, m + state[3], "addition commutes");
+    builder.AssertEqual(product * inverse, builder.Constant(QM31::One()), "again");
+    REQUIRE(!builder.failure());
+
+    const Outer outer = ProveAndVerify(builder.circuit(), builder.values(), M31(), true, layout);
+    REQUIRE(!outer.proving_error);
+    CHECK_MESSAGE(!outer.verification_error, air::ToString(*outer.verification_error));
+    CHECK(outer.statement == std::vector<M31>{M31::FromCanonical(7)});
+
+    // A statement other than the circuit's public input: the wire relation's sums do not cancel.
+    const Outer lying =
+        ProveAndVerify(builder.circuit(), builder.values(), M31::One(), true, layout);
+    REQUIRE(lying.verification_error);
+    CHECK(lying.verification_error->kind == air::VerificationError::Kind::kClaimedSumsNotZero);
+
+    // A wire value that breaks its gate (the product's, then a Poseidon2 output's, which the
+    // assertion reads): the prover's self-check refuses it, and without the self-check the proof
+    // does not verify.
+    for (const WireId broken : {product.id(), state[3].id()}) {
+      std::vector<QM31> values(builder.values().begin(), builder.values().end());
+      values[broken] += QM31::One();
+      CHECK(ProveAndVerify(builder.circuit(), values, M31(), true, layout).proving_error);
+      CHECK(ProveAndVerify(builder.circuit(), values, M31(), false, layout).verification_error);
+    }
+  }
+}
+
+TEST_CASE("a round a row: a narrow Poseidon2 component, the same gates") {
   CircuitBuilder builder(true);
-  const Wire p = builder.PublicInput(M31::FromCanonical(7));
-  const Wire g = builder.Guess(ValueType::kQM31, QM31::FromU32(1, 2, 3, 4));
-  const Wire m = builder.Guess(ValueType::kM31, QM31(M31::FromCanonical(9)));
-  const Wire bit = builder.Guess(ValueType::kBit, QM31::One());
-  const Wire product = (g + p) * (m - bit) * QM31::FromU32(5, 6, 7, 8);
-  const Wire inverse = InverseOf(product, "an inverse");
   std::array<Wire, hash::kPoseidon2Width> state;
   for (size_t i = 0; i < state.size(); ++i) {
-    state[i] = i == 0 ? p : builder.Guess(ValueType::kM31, QM31(M31::FromCanonical(i)));
+    state[i] = builder.Guess(ValueType::kM31, QM31(M31::FromCanonical(3 * i + 1)));
   }
-  state = builder.Poseidon2(builder.Poseidon2(state));
-  builder.AssertEqual(state[3] + m, m + state[3], "addition commutes");
-  builder.AssertEqual(product * inverse, builder.Constant(QM31::One()), "again");
-  REQUIRE(!builder.failure());
+  for (int k = 0; k < 3; ++k) state = builder.Poseidon2(state);
+  builder.AssertEqual(state[0], state[0], "read");
+  const RecursionAir wide = AirOf(builder.circuit(), Poseidon2Layout::kRow);
+  const RecursionAir narrow = AirOf(builder.circuit(), Poseidon2Layout::kRounds);
+  const air::Component& narrow_poseidon2 = *narrow.components().back();
+  CHECK(narrow_poseidon2.Info().trace_offsets.size() == 49);
+  CHECK(wide.components().back()->Info().trace_offsets.size() == kPoseidon2GateColumns);
+  // 3 gates of 32 rows: 2^7 rows.
+  CHECK(narrow_poseidon2.log_size() == 7);
+  CHECK(narrow.GateRows().back() == 3 * air::kPoseidon2BlockRows);
+  CHECK(RecursionAir::Shape::FromWords(narrow.shape().ToWords()) == narrow.shape());
 
-  const Outer outer = ProveAndVerify(builder.circuit(), builder.values());
-  REQUIRE(!outer.proving_error);
-  CHECK_MESSAGE(!outer.verification_error, air::ToString(*outer.verification_error));
-  CHECK(outer.statement == std::vector<M31>{M31::FromCanonical(7)});
-
-  // A statement other than the circuit's public input: the wire relation's sums do not cancel.
-  const Outer lying = ProveAndVerify(builder.circuit(), builder.values(), M31::One());
-  REQUIRE(lying.verification_error);
-  CHECK(lying.verification_error->kind == air::VerificationError::Kind::kClaimedSumsNotZero);
-
-  // A wire value that breaks its gate (the product's): the prover's self-check refuses it, and
-  // without the self-check the proof does not verify.
-  std::vector<QM31> values(builder.values().begin(), builder.values().end());
-  values[product.id()] += QM31::One();
-  CHECK(ProveAndVerify(builder.circuit(), values).proving_error);
-  CHECK(ProveAndVerify(builder.circuit(), values, M31(), false).verification_error);
+  // A lane of a middle round changed in the trace: the round constraints fail.
+  RecursionAir::Witness witness = narrow.GenerateWitness(builder.values());
+  witness.traces.back()[1 + 5][40] += M31::One();
+  const air::ProofConfig config = air::ProfileConfig(air::Profile::kTest);
+  air::ProveOptions options;
+  options.n_public_inputs = narrow.n_public_inputs();
+  options.check_constraints = false;
+  auto proof = air::Prove<Channel, Hasher>(config, narrow.components(), std::move(witness.traces),
+                                           witness.public_inputs, options);
+  REQUIRE(std::holds_alternative<OuterProof>(proof));
+  auto key = air::Setup<Hasher>(narrow.components(), config);
+  REQUIRE(std::holds_alternative<air::VerifyingKey<Hasher>>(key));
+  const auto error = air::Verify<Channel, Hasher>(
+      narrow.components(), std::get<OuterProof>(proof), std::get<air::VerifyingKey<Hasher>>(key), 0,
+      air::InstantiatePublicTerms(narrow.PublicTermShapes(), {}), 0);
+  REQUIRE(error);
+  CHECK(error->kind == air::VerificationError::Kind::kOodsMismatch);
 }
 
 TEST_CASE("a size class fixes the components' sizes and refuses a circuit larger than it") {
@@ -156,7 +221,7 @@ TEST_CASE("a shape stored as words reads back; words no AIR has are refused") {
   const RecursionAir::Shape shape = AirOf(builder.circuit()).shape();
   const std::vector<uint32_t> words = shape.ToWords();
   CHECK(RecursionAir::Shape::FromWords(words) == shape);
-  // words: component count, (kind, log size) each, public input count, (wire, reads) each.
+  // words: layout, component count, (kind, log size) each, public input count, (wire, reads) each.
   REQUIRE(shape.components.size() == 3);  // guesses, products, assertions
   REQUIRE(shape.public_inputs.size() == 1);
   auto refused = [&](auto&& change) {
@@ -164,17 +229,25 @@ TEST_CASE("a shape stored as words reads back; words no AIR has are refused") {
     change(changed);
     return !RecursionAir::Shape::FromWords(changed);
   };
-  const size_t wire = 2 + 2 * shape.components.size();
-  CHECK(refused([](auto& w) { w[1] = static_cast<uint32_t>(GateKind::kPublicInput); }));
-  CHECK(refused([](auto& w) { w[1] = 256; }));   // wraps to a valid kind as a uint8_t
-  CHECK(refused([](auto& w) { w[3] = w[1]; }));  // kinds out of order (repeated)
-  CHECK(refused([](auto& w) { w[2] = air::kMaxComponentLogSize + 1; }));
-  CHECK(refused([](auto& w) { w[2] = air::kMinComponentLogSize - 1; }));
+  const size_t wire = 3 + 2 * shape.components.size();
+  CHECK(refused([](auto& w) { w[0] = 2; }));            // no such layout
+  CHECK(refused([](auto& w) { w.erase(w.begin()); }));  // words from before the layout
+  CHECK(refused([](auto& w) { w[2] = static_cast<uint32_t>(GateKind::kPublicInput); }));
+  CHECK(refused([](auto& w) { w[2] = 256; }));   // wraps to a valid kind as a uint8_t
+  CHECK(refused([](auto& w) { w[4] = w[2]; }));  // kinds out of order (repeated)
+  CHECK(refused([](auto& w) { w[3] = air::kMaxComponentLogSize + 1; }));
+  CHECK(refused([](auto& w) { w[3] = air::kMinComponentLogSize - 1; }));
   CHECK(refused([&](auto& w) { w[wire] = field::kP; }));
   CHECK(refused([&](auto& w) { w[wire + 1] = field::kP; }));
   CHECK(refused([](auto& w) { w.push_back(0); }));
   CHECK(refused([](auto& w) { w.pop_back(); }));
-  CHECK(refused([](auto& w) { w[0] = 1u << 31; }));  // more components than words
+  CHECK(refused([](auto& w) { w[1] = 1u << 31; }));  // more components than words
+  // The round layout's Poseidon2 component has a block of rows at least.
+  const std::vector<uint32_t> narrow = {1, 1, static_cast<uint32_t>(GateKind::kPoseidon2), 4, 0};
+  CHECK(!RecursionAir::Shape::FromWords(narrow));
+  const std::vector<uint32_t> narrow_block = {1, 1, static_cast<uint32_t>(GateKind::kPoseidon2), 5,
+                                              0};
+  CHECK(RecursionAir::Shape::FromWords(narrow_block));
 }
 
 TEST_CASE("a witness that fails an assertion does not verify") {
@@ -205,10 +278,12 @@ TEST_CASE("the outer proof of an inner proof: the verifier circuit of wide Fibon
   VerifyInCircuit(builder, key, &witness);
   REQUIRE(!builder.failure());
 
-  const Outer outer = ProveAndVerify(builder.circuit(), builder.values());
-  REQUIRE(!outer.proving_error);
-  CHECK_MESSAGE(!outer.verification_error, air::ToString(*outer.verification_error));
-  CHECK(outer.statement == inner.public_inputs);
+  for (const Poseidon2Layout layout : {Poseidon2Layout::kRow, Poseidon2Layout::kRounds}) {
+    const Outer outer = ProveAndVerify(builder.circuit(), builder.values(), M31(), true, layout);
+    REQUIRE(!outer.proving_error);
+    CHECK_MESSAGE(!outer.verification_error, air::ToString(*outer.verification_error));
+    CHECK(outer.statement == inner.public_inputs);
+  }
 }
 
 }  // namespace
