@@ -241,4 +241,35 @@ std::vector<std::span<const field::M31>> MemberStatements(std::span<const InnerM
   return statements;
 }
 
+CompressedIds IdsOf(const OuterKeyIdentity& identity, std::span<const InnerMember> members) {
+  CompressedIds ids{.circuit = StarknetCircuitId(identity), .models = {}};
+  for (const InnerMember& member : members) {
+    ids.models.push_back(StarknetCompressedModelId(member.commitment, ids.circuit));
+  }
+  return ids;
+}
+
+std::optional<air::VerificationError> CheckMemberStatements(std::span<const InnerMember> members,
+                                                            std::span<const field::M31> statement) {
+  using Kind = air::VerificationError::Kind;
+  size_t n_public = 0;
+  for (const InnerMember& member : members) n_public += member.inner_air->n_public_inputs();
+  if (statement.size() != n_public) {
+    return air::VerificationError{
+        Kind::kShapeMismatch,
+        fmt::format("the proof states {} values, the models' statements have {}", statement.size(),
+                    n_public)};
+  }
+  const auto statements = MemberStatements(members, statement);
+  for (size_t i = 0; i < members.size(); ++i) {
+    const InnerMember& member = members[i];
+    if (auto error = CheckModelStatement(*member.spec.air, member.commitment, member.config.zk,
+                                         statements[i])) {
+      if (members.size() > 1) error->message = fmt::format("proof {}: {}", i + 1, error->message);
+      return error;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace tensorstark::frontend

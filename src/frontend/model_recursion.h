@@ -174,34 +174,40 @@ std::variant<CompressedKey<H>, std::string> SetupCompressed(
   return key;
 }
 
-// What identifies the key's outer verifying key, and so its circuit (starknet_fact.h: the circuit
-// id and each member's model id derive from it).
+// What identifies a recursion AIR's verifying key, and so its circuit (starknet_fact.h: the
+// circuit id and each member's model id derive from it).
 template <hash::MerkleHasher H>
-OuterKeyIdentity IdentityOf(const CompressedKey<H>& key) {
-  OuterKeyIdentity identity{
-      .hash = air::ProofHashTraits<H>::kId,
-      .config = key.outer_config,
-      .log_sizes = {},
-      .preprocessed_root = air::HashBytes(key.outer.verifying_key.preprocessed_root)};
-  for (const air::Component* component : key.recursion->components()) {
+OuterKeyIdentity IdentityOf(const recursion::RecursionAir& air, const air::ProofConfig& config,
+                            const typename H::Hash& preprocessed_root) {
+  OuterKeyIdentity identity{.hash = air::ProofHashTraits<H>::kId,
+                            .config = config,
+                            .log_sizes = {},
+                            .preprocessed_root = air::HashBytes(preprocessed_root)};
+  for (const air::Component* component : air.components()) {
     identity.log_sizes.push_back(component->log_size());
   }
   return identity;
 }
+template <hash::MerkleHasher H>
+OuterKeyIdentity IdentityOf(const CompressedKey<H>& key) {
+  return IdentityOf<H>(*key.recursion, key.outer_config, key.outer.verifying_key.preprocessed_root);
+}
 
-// The key's circuit id and each member's model id under it, in order.
+// A circuit's id and each member's model id under it, in order.
 struct CompressedIds {
   field::Felt252 circuit;
   std::vector<field::Felt252> models;
 };
+CompressedIds IdsOf(const OuterKeyIdentity& identity, std::span<const InnerMember> members);
 template <hash::MerkleHasher H>
 CompressedIds IdsOf(const CompressedKey<H>& key) {
-  CompressedIds ids{.circuit = StarknetCircuitId(IdentityOf(key)), .models = {}};
-  for (const InnerMember& member : key.members) {
-    ids.models.push_back(StarknetCompressedModelId(member.commitment, ids.circuit));
-  }
-  return ids;
+  return IdsOf(IdentityOf(key), key.members);
 }
+
+// Each member's part of `statement` checked as for its inner proof (CheckModelStatement, with the
+// inner configuration's zero knowledge), after the statement's length.
+std::optional<air::VerificationError> CheckMemberStatements(std::span<const InnerMember> members,
+                                                            std::span<const field::M31> statement);
 
 // The outer proof of the members' inner proofs (one per member, in order), or a one-line reason
 // why it cannot be made: an inner proof's shape, the native verifier's rejection, or the circuit's
@@ -278,22 +284,7 @@ std::optional<air::VerificationError> VerifyCompressedProof(const CompressedKey<
     return air::VerificationError{Kind::kShapeMismatch,
                                   "the outer proof's configuration is not the key's"};
   }
-  if (outer.public_inputs.size() != key.recursion->n_public_inputs()) {
-    return air::VerificationError{
-        Kind::kShapeMismatch,
-        fmt::format("the proof states {} values, the models' statements have {}",
-                    outer.public_inputs.size(), key.recursion->n_public_inputs())};
-  }
-  const auto statements = MemberStatements(key.members, outer.public_inputs);
-  for (size_t i = 0; i < key.members.size(); ++i) {
-    const InnerMember& member = key.members[i];
-    if (auto error = CheckModelStatement(*member.spec.air, member.commitment, member.config.zk,
-                                         statements[i])) {
-      if (key.members.size() > 1)
-        error->message = fmt::format("proof {}: {}", i + 1, error->message);
-      return error;
-    }
-  }
+  if (auto error = CheckMemberStatements(key.members, outer.public_inputs)) return error;
   return air::Verify<C, H>(
       key.recursion->components(), outer, key.outer.verifying_key, min_security_bits,
       air::InstantiatePublicTerms(key.recursion->PublicTermShapes(), outer.public_inputs),

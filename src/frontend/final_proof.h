@@ -1,0 +1,144 @@
+// The final proof (docs/recursion.md, "The one Cairo verifier"): the verifier of an outer proof
+// run as a circuit, proved in the narrow recursion AIR (Poseidon2 a round a row), which is what a
+// Starknet contract verifies at a cost per column. The outer proof it verifies is a compression
+// (model_recursion.h) made with a Poseidon2-M31 outer configuration, as a circuit can only verify
+// those. The final statement is the outer one, the inner statements one after another; the final
+// circuit holds the outer verifying key as constants (its preprocessed root among them), so the
+// final root, and the circuit id derived from it, commit to the whole chain.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "frontend/model_recursion.h"
+
+namespace tensorstark::frontend {
+
+// Outer proofs a final circuit verifies are hashed as inner proofs are.
+using OuterForFinal = air::StarkProof<InnerHasher>;
+
+template <hash::MerkleHasher H>
+struct FinalKey {
+  CompressedKey<InnerHasher> outer;
+  // The outer AIR as the final circuit reads it (its configuration and root as constants).
+  std::shared_ptr<const recursion::InnerAir> outer_air;
+  std::unique_ptr<recursion::RecursionAir> air;  // the final circuit's, narrow
+  air::ProofConfig config;
+  air::ProvingKey<H> key;
+};
+
+// The outer key's AIR as a verifier circuit reads it, or a one-line error (an outer configuration
+// a circuit cannot verify).
+std::variant<recursion::InnerAir, std::string> OuterAirForFinal(
+    const CompressedKey<InnerHasher>& outer);
+
+// The key of final proofs of these inner proofs: their outer key (at `outer_config`, which must
+// hash with Poseidon2-M31, and `outer_shape`), the final circuit and its narrow AIR at
+// `final_config`, sized to fit.
+template <hash::MerkleLayerHasher H>
+std::variant<FinalKey<H>, std::string> SetupFinal(std::span<const InnerSpec> specs,
+                                                  const air::ProofConfig& outer_config,
+                                                  OuterShape outer_shape,
+                                                  const air::ProofConfig& final_config,
+                                                  const KeyCache& cache = KeyCache::Disabled()) {
+  auto outer =
+      SetupCompressed<InnerHasher>(specs, outer_config, outer_shape, KeyUse::kProve, cache);
+  if (auto* error = std::get_if<std::string>(&outer)) return *error;
+  FinalKey<H> key{.outer = std::get<CompressedKey<InnerHasher>>(std::move(outer)),
+                  .outer_air = nullptr,
+                  .air = nullptr,
+                  .config = final_config,
+                  .key = {}};
+  auto outer_air = OuterAirForFinal(key.outer);
+  if (auto* error = std::get_if<std::string>(&outer_air)) return *error;
+  key.outer_air = std::make_shared<const recursion::InnerAir>(
+      std::get<recursion::InnerAir>(std::move(outer_air)));
+  // The final circuit: the outer proof's verifier (recursion::VerifyInCircuit), its public inputs
+  // the outer statement's values, wires 0..n-1.
+  recursion::CircuitBuilder builder(false);
+  recursion::VerifyInCircuit(builder, *key.outer_air, nullptr);
+  auto air = recursion::RecursionAir::Make(std::move(builder).Finish(), nullptr,
+                                           recursion::Poseidon2Layout::kRounds);
+  if (auto* error = std::get_if<std::string>(&air)) return *error;
+  key.air =
+      std::make_unique<recursion::RecursionAir>(std::get<recursion::RecursionAir>(std::move(air)));
+  auto proving = air::SetupProver<H>(key.air->components(), final_config);
+  if (auto* error = std::get_if<std::string>(&proving)) return *error;
+  key.key = std::get<air::ProvingKey<H>>(std::move(proving));
+  return key;
+}
+
+// The final proof of an outer proof, or a one-line reason why it cannot be made: the outer
+// proof's shape or the outer verifier's rejection (the outer statement checked as
+// VerifyCompressedProof checks it), or the circuit's first failing gate (a bug, named as such).
+template <hash::Channel C, hash::MerkleLayerHasher H>
+std::variant<air::StarkProof<H>, std::string> ProveFinal(const FinalKey<H>& key,
+                                                         const OuterForFinal& outer,
+                                                         air::ProveOptions options = {}) {
+  if (auto error = key.outer_air->CheckShape(outer)) {
+    return "the outer proof cannot be verified by the final circuit: " + *error;
+  }
+  if (auto rejection =
+          VerifyCompressedProof<hash::Poseidon2M31Channel, InnerHasher>(key.outer, outer, 0)) {
+    return "the outer proof is invalid: " + air::ToString(*rejection);
+  }
+  recursion::InnerOpened opened;
+  if (auto rejection = key.outer_air->VerifyNatively(outer, &opened)) {
+    return "the outer proof is invalid: " + air::ToString(*rejection);
+  }
+  recursion::CircuitBuilder builder(true);
+  builder.ReserveLike(key.air->circuit());
+  const recursion::InnerWitness witness{&outer, &opened};
+  recursion::VerifyInCircuit(builder, *key.outer_air, &witness);
+  if (const auto& failure = builder.failure()) {
+    return "the final circuit rejects an outer proof the native verifier accepts (a bug): " +
+           *failure;
+  }
+  if (!builder.circuit().SameTopology(key.air->circuit())) {
+    return std::string("the final circuit of this outer proof is not the key's (a bug)");
+  }
+  recursion::RecursionAir::Witness witness_trace = key.air->GenerateWitness(builder.values());
+  options.n_public_inputs = key.air->n_public_inputs();
+  auto proof = air::Prove<C, H>(key.config, key.air->components(), std::move(witness_trace.traces),
+                                std::move(witness_trace.public_inputs), options, &key.key);
+  if (auto* error = std::get_if<air::ProvingError>(&proof)) {
+    return "proving the final proof failed: " + air::ToString(*error);
+  }
+  return std::get<air::StarkProof<H>>(std::move(proof));
+}
+
+// A final proof against its key: each member's statement as for its inner proof
+// (CheckModelStatement), then the final AIR's STARK, whose public terms write the statement into
+// the circuit.
+template <hash::Channel C, hash::MerkleLayerHasher H>
+std::optional<air::VerificationError> VerifyFinalProof(const FinalKey<H>& key,
+                                                       const air::StarkProof<H>& proof,
+                                                       uint32_t min_security_bits) {
+  using Kind = air::VerificationError::Kind;
+  if (proof.config != key.config) {
+    return air::VerificationError{Kind::kShapeMismatch,
+                                  "the final proof's configuration is not the key's"};
+  }
+  if (auto error = CheckMemberStatements(key.outer.members, proof.public_inputs)) return error;
+  return air::Verify<C, H>(
+      key.air->components(), proof, key.key.verifying_key, min_security_bits,
+      air::InstantiatePublicTerms(key.air->PublicTermShapes(), proof.public_inputs),
+      key.air->n_public_inputs());
+}
+
+// The final key's circuit id and each member's model id under it: what a contract recomputes from
+// the final proof's preprocessed root.
+template <hash::MerkleHasher H>
+CompressedIds IdsOf(const FinalKey<H>& key) {
+  return IdsOf(IdentityOf<H>(*key.air, key.config, key.key.verifying_key.preprocessed_root),
+               key.outer.members);
+}
+
+}  // namespace tensorstark::frontend
