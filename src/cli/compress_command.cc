@@ -16,6 +16,7 @@
 #include "air/profiles.h"
 #include "air/proof_io.h"
 #include "cli/command_args.h"
+#include "cli/final_proof_command.h"
 #include "cli/hash_family.h"
 #include "cli/phase_progress.h"
 #include "cli/statement_output.h"
@@ -49,7 +50,10 @@ then the outer prover's phases).
 
 options:
   -o, --output FILE  the compressed proof to write (required)
-  --profile P        the outer proof's profile: test | fast | onchain | recursive (default fast)
+  --profile P        the outer proof's profile: test | fast | recursive (default fast); or
+                     onchain: the final proof a Starknet contract verifies, an outer proof at
+                     the recursive profile then its verifier's proof in the narrow recursion
+                     AIR, hashed with poseidon252 (about 2 minutes and 12 GB on 2 cores)
   --hash H           blake2s | poseidon252 | poseidon2 (default: the profile's)
   --fit              size the outer proof to its circuit (smallest and fastest) instead of the
                      standard size class, which gives every model's compressed proof one shape
@@ -79,43 +83,6 @@ frontend::InnerProof ReadInnerProof(const std::string& path, std::span<const uin
         "{} was not made with --profile recursive, the configuration compress verifies", path));
   }
   return std::move(proof);
-}
-
-// The circuit id, then each inner proof's model id and statement, under a heading naming its
-// model when there are several.
-template <class H>
-void PrintStatements(const frontend::CompressedKey<H>& key,
-                     const std::vector<std::string>& model_paths,
-                     std::span<const field::M31> statement) {
-  const auto statements = frontend::MemberStatements(key.members, statement);
-  const frontend::CompressedIds ids = frontend::IdsOf(key);
-  fmt::print("circuit id: {}\n", ids.circuit.ToHex());
-  for (size_t i = 0; i < key.members.size(); ++i) {
-    if (key.members.size() > 1) {
-      fmt::print("proof {} ({}):\n", i + 1, model_paths[key.members[i].spec.model]);
-    }
-    fmt::print("model id: {} (the model under this circuit)\n", ids.models[i].ToHex());
-    PrintStatement(*key.members[i].spec.air, statements[i]);
-  }
-}
-
-// The key's identity as JSON: what its circuit id and model ids are computed from, and them.
-template <class H>
-nlohmann::json IdentityJson(const frontend::CompressedKey<H>& key) {
-  const frontend::OuterKeyIdentity identity = frontend::IdentityOf(key);
-  const frontend::CompressedIds ids = frontend::IdsOf(key);
-  std::vector<uint64_t> config;
-  for (uint64_t word : air::ConfigWords(identity.config)) config.push_back(word);
-  nlohmann::json model_ids = nlohmann::json::array();
-  for (const field::Felt252& id : ids.models) model_ids.push_back(id.ToHex());
-  return {{"hash_id", static_cast<int>(identity.hash)},
-          {"config", config},
-          {"zk", identity.config.zk},
-          {"log_sizes", identity.log_sizes},
-          // The root's 32 bytes as a proof writes them, in hex (as a BLAKE2s digest prints).
-          {"preprocessed_root", hash::Blake2sHash{identity.preprocessed_root}.ToHex()},
-          {"circuit_id", ids.circuit.ToHex()},
-          {"model_ids", model_ids}};
 }
 
 template <class C, class H>
@@ -163,27 +130,28 @@ int CompressWith(const CompressInputs& in, air::Profile outer_profile, const Opt
                             {"log_rows", parts[i]->log_size()},
                             {"gates", gate_rows[i]}});
     }
-    fmt::print("{}\n",
-               nlohmann::json{{"models", in.model_paths},
-                              {"inner_proofs", in.inners.size()},
-                              {"shape", options.Has("fit") ? "fit" : "standard"},
-                              {"profile", std::string(air::ProfileName(outer_profile))},
-                              {"hash", std::string(C::kName)},
-                              {"threads", tbb::global_control::active_value(
-                                              tbb::global_control::max_allowed_parallelism)},
-                              {"security_bits", outer_config.SecurityBits()},
-                              {"total_ms", total_ms},
-                              {"grind_ms", timings.grind_ms},
-                              {"inner_proof_bytes", in.inner_bytes},
-                              {"proof_bytes", bytes.size()},
-                              {"circuit_gates", key.recursion->circuit().gates.size()},
-                              {"circuit_wires", key.recursion->circuit().n_wires},
-                              {"components", components},
-                              {"identity", IdentityJson(key)},
-                              {"keys_from_cache", key.from_cache},
-                              {"peak_rss_mb", PeakRssMb()},
-                              {"phases_ms", progress.ToJson()}}
-                   .dump());
+    fmt::print(
+        "{}\n",
+        nlohmann::json{{"models", in.model_paths},
+                       {"inner_proofs", in.inners.size()},
+                       {"shape", options.Has("fit") ? "fit" : "standard"},
+                       {"profile", std::string(air::ProfileName(outer_profile))},
+                       {"hash", std::string(C::kName)},
+                       {"threads", tbb::global_control::active_value(
+                                       tbb::global_control::max_allowed_parallelism)},
+                       {"security_bits", outer_config.SecurityBits()},
+                       {"total_ms", total_ms},
+                       {"grind_ms", timings.grind_ms},
+                       {"inner_proof_bytes", in.inner_bytes},
+                       {"proof_bytes", bytes.size()},
+                       {"circuit_gates", key.recursion->circuit().gates.size()},
+                       {"circuit_wires", key.recursion->circuit().n_wires},
+                       {"components", components},
+                       {"identity", IdentityJson(frontend::IdentityOf(key), frontend::IdsOf(key))},
+                       {"keys_from_cache", key.from_cache},
+                       {"peak_rss_mb", PeakRssMb()},
+                       {"phases_ms", progress.ToJson()}}
+            .dump());
     return 0;
   }
   fmt::print(stderr, "  {:<26} {:9.1f} ms (grinding {:.1f} ms)\n", "total", total_ms,
@@ -193,7 +161,7 @@ int CompressWith(const CompressInputs& in, air::Profile outer_profile, const Opt
       "circuit of {} gates\n",
       path, bytes.size(), in.inners.size(), in.inner_bytes, outer_config.SecurityBits(), C::kName,
       air::ProfileName(outer_profile), key.recursion->circuit().gates.size());
-  PrintStatements(key, in.model_paths, outer.public_inputs);
+  PrintCompressedStatements(key.members, frontend::IdsOf(key), in.model_paths, outer.public_inputs);
   return 0;
 }
 
@@ -253,7 +221,8 @@ int VerifyCompressedWith(const std::vector<frontend::QuantizedModel>& models,
                               {"verify_ms", verify_ms},
                               {"setup_ms", setup_ms},
                               {"keys_from_cache", compressed_key.from_cache},
-                              {"identity", IdentityJson(compressed_key)},
+                              {"identity", IdentityJson(frontend::IdentityOf(compressed_key),
+                                                        frontend::IdsOf(compressed_key))},
                               {"public", specs.size() == 1 ? public_parts[0] : public_parts}}
                    .dump());
     return 0;
@@ -266,7 +235,8 @@ int VerifyCompressedWith(const std::vector<frontend::QuantizedModel>& models,
     fmt::print("valid (compressed, {} inner proofs, {} bits of security)\n", specs.size(),
                outer.config.SecurityBits());
   }
-  PrintStatements(compressed_key, model_paths, outer.public_inputs);
+  PrintCompressedStatements(compressed_key.members, frontend::IdsOf(compressed_key), model_paths,
+                            outer.public_inputs);
   return 0;
 }
 
@@ -332,6 +302,7 @@ int CompressAndWrite(const CompressInputs& in, const ProofChoice& outer, const O
     fmt::print(stderr, "compressing {} inner proof(s) ({} thread(s)):\n", in.inners.size(),
                outer.threads);
   }
+  if (outer.profile == air::Profile::kOnchain) return CompressFinalAndWrite(in, outer, options);
   return WithHashFamily(outer.hash, [&]<class C, class H>() {
     return CompressWith<C, H>(in, outer.profile, options);
   });
@@ -361,6 +332,9 @@ int VerifyCompressedProofFile(const std::vector<frontend::QuantizedModel>& model
       fmt::print("invalid: the proof is of no inner proof of {}\n", model_paths[m]);
       return 1;
     }
+  }
+  if (compressed.shape & frontend::kFinalProofBit) {
+    return VerifyFinalProofFile(models, model_paths, compressed, min_security_bits, json);
   }
   auto hash = air::PeekProofHash(compressed.outer);
   if (auto* error = std::get_if<air::ProofParseError>(&hash)) {

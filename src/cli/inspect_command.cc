@@ -32,8 +32,9 @@ the model commitment, and for each model input and output its visibility and wha
 holds of it (its values, its Poseidon2 digest, or nothing); and the weights' visibility: public
 (the model commitment binds them) or private (it binds their Poseidon2 digest, printed). MODEL.tsm
 may be the verifying model compile writes for private weights. A compressed proof (compress) is
-printed as its outer proof, with "compressed": its shape and, per inner proof, its model's index
-and whether it was zero-knowledge.
+printed as its outer proof (or, made with --profile onchain, its final proof), with
+"compressed": its shape, whether it is final and, per inner proof, its model's index and whether
+it was zero-knowledge.
 )";
 
 // The proof as JSON, with what it makes public if the model is given (a one-line error if the
@@ -109,8 +110,9 @@ int RunInspectCommand(std::span<char* const> args) {
     for (const frontend::CompressedInner& inner : parts.inners) {
       inners.push_back({{"model", inner.model}, {"zero_knowledge", inner.zero_knowledge}});
     }
-    compressed =
-        nlohmann::json{{"shape", parts.shape == 0 ? "standard" : "fit"}, {"inner_proofs", inners}};
+    compressed = nlohmann::json{{"shape", (parts.shape & 1) == 0 ? "standard" : "fit"},
+                                {"final", (parts.shape & frontend::kFinalProofBit) != 0},
+                                {"inner_proofs", inners}};
   }
   auto hash = air::PeekProofHash(proof_bytes);
   if (const auto* error = std::get_if<air::ProofParseError>(&hash)) {

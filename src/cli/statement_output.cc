@@ -6,6 +6,7 @@
 
 #include "cli/command_args.h"
 #include "frontend/starknet_fact.h"
+#include "hash/blake2s.h"
 
 namespace tensorstark::cli {
 
@@ -87,6 +88,36 @@ void PrintStarknetStatement(const frontend::ModelAir& air, std::span<const field
         "on Starknet: the fact a registry records depends on the verifier's class: verify "
         "--class-hash HASH prints it\n");
   }
+}
+
+void PrintCompressedStatements(std::span<const frontend::InnerMember> members,
+                               const frontend::CompressedIds& ids,
+                               const std::vector<std::string>& model_paths,
+                               std::span<const field::M31> statement) {
+  const auto statements = frontend::MemberStatements(members, statement);
+  fmt::print("circuit id: {}\n", ids.circuit.ToHex());
+  for (size_t i = 0; i < members.size(); ++i) {
+    if (members.size() > 1)
+      fmt::print("proof {} ({}):\n", i + 1, model_paths[members[i].spec.model]);
+    fmt::print("model id: {} (the model under this circuit)\n", ids.models[i].ToHex());
+    PrintStatement(*members[i].spec.air, statements[i]);
+  }
+}
+
+nlohmann::json IdentityJson(const frontend::OuterKeyIdentity& identity,
+                            const frontend::CompressedIds& ids) {
+  std::vector<uint64_t> config;
+  for (uint64_t word : air::ConfigWords(identity.config)) config.push_back(word);
+  nlohmann::json model_ids = nlohmann::json::array();
+  for (const field::Felt252& id : ids.models) model_ids.push_back(id.ToHex());
+  return {{"hash_id", static_cast<int>(identity.hash)},
+          {"config", config},
+          {"zk", identity.config.zk},
+          {"log_sizes", identity.log_sizes},
+          // The root's 32 bytes as a proof writes them, in hex (as a BLAKE2s digest prints).
+          {"preprocessed_root", hash::Blake2sHash{identity.preprocessed_root}.ToHex()},
+          {"circuit_id", ids.circuit.ToHex()},
+          {"model_ids", model_ids}};
 }
 
 }  // namespace tensorstark::cli

@@ -11,6 +11,7 @@
 #include "field/felt252.h"
 #include "field/m31.h"
 #include "frontend/model_air.h"
+#include "frontend/model_recursion.h"
 #include "hash/poseidon252_merkle_hasher.h"
 
 namespace tensorstark::cli {
@@ -35,5 +36,16 @@ nlohmann::json StarknetStatementJson(const frontend::ModelAir& air,
 // The same as lines starting "on Starknet:".
 void PrintStarknetStatement(const frontend::ModelAir& air, std::span<const field::M31> statement,
                             const std::optional<field::Felt252>& verifier_class);
+
+// A compressed or final proof's statements: the circuit id, then each inner proof's model id and
+// statement (PrintStatement), under a heading naming its model when there are several.
+void PrintCompressedStatements(std::span<const frontend::InnerMember> members,
+                               const frontend::CompressedIds& ids,
+                               const std::vector<std::string>& model_paths,
+                               std::span<const field::M31> statement);
+
+// A circuit's identity as JSON: what its circuit id and model ids are computed from, and them.
+nlohmann::json IdentityJson(const frontend::OuterKeyIdentity& identity,
+                            const frontend::CompressedIds& ids);
 
 }  // namespace tensorstark::cli

@@ -11,7 +11,7 @@ namespace {
 constexpr std::array<uint8_t, 4> kMagic = {'T', 'S', 'C', 'P'};
 constexpr uint32_t kVersion = 1;
 constexpr uint32_t kZkFlag = 1;
-constexpr uint32_t kMaxShape = 1;  // OuterShape::kFit
+constexpr uint32_t kMaxShape = kFinalProofBit | 1;  // a final proof at OuterShape::kFit
 
 void PutU32(std::vector<uint8_t>& out, uint32_t v) {
   for (size_t i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));

@@ -1,8 +1,9 @@
-// The file of a compressed proof (model_recursion.h): "TSCP", version u32 = 1, the outer proof's
-// shape u32 (OuterShape: 0 standard, 1 fit), the number n of
+// The file of a compressed proof (model_recursion.h): "TSCP", version u32 = 1, the shape u32 (bit
+// 0: the outer proof's OuterShape, 0 standard or 1 fit; bit 1, kFinalProofBit: the proof is a
+// final proof of the outer one, final_proof.h, at the same shape), the number n of
 // inner proofs it verifies u32 (1 to kMaxCompressedInners), for each the model it is of u32 (its
 // index among the models given to verify, in order) and flags u32 (bit 0: the inner proof was
-// zero-knowledge; no other bit may be set), then the outer proof's canonical encoding
+// zero-knowledge; no other bit may be set), then the outer (or final) proof's canonical encoding
 // (air/proof_io.h), whose statement is the inner statements one after another. The list says which
 // circuit the verifier builds; a wrong one gives another circuit, whose key the outer proof does
 // not verify against. Integers little-endian.
@@ -17,6 +18,7 @@
 namespace tensorstark::frontend {
 
 inline constexpr uint32_t kMaxCompressedInners = 4096;
+inline constexpr uint32_t kFinalProofBit = 2;
 
 struct CompressedInner {
   uint32_t model = 0;
@@ -26,7 +28,7 @@ struct CompressedInner {
 struct CompressedProofFile {
   uint32_t shape = 0;
   std::vector<CompressedInner> inners;
-  std::span<const uint8_t> outer;  // the outer proof's bytes, within the file's
+  std::span<const uint8_t> outer;  // the outer (or final) proof's bytes, within the file's
 };
 
 // Whether the bytes start as a compressed proof file (its magic).

@@ -34,22 +34,28 @@ struct FinalKey {
   air::ProvingKey<H> key;
 };
 
+// The final proof's components at the sizes every model's has (rows of the narrow layout): its
+// circuit depends on the model only through the statement's length and the number of inner
+// proofs; the class holds every example's (cifar_cnn with a public input: 10,155 permutations,
+// 165,611 additions) and 4 aggregated proofs of tiny_mlp (124,465 subtractions).
+const recursion::SizeClass& FinalSizeClass();
+
 // The outer key's AIR as a verifier circuit reads it, or a one-line error (an outer configuration
 // a circuit cannot verify).
 std::variant<recursion::InnerAir, std::string> OuterAirForFinal(
     const CompressedKey<InnerHasher>& outer);
 
 // The key of final proofs of these inner proofs: their outer key (at `outer_config`, which must
-// hash with Poseidon2-M31, and `outer_shape`), the final circuit and its narrow AIR at
-// `final_config`, sized to fit.
+// hash with Poseidon2-M31), the final circuit and its narrow AIR at `final_config`, both at
+// `shape` (the outer at the standard class and the final at FinalSizeClass, or each sized to
+// fit). A key for verifying holds the final verifying key only.
 template <hash::MerkleLayerHasher H>
 std::variant<FinalKey<H>, std::string> SetupFinal(std::span<const InnerSpec> specs,
                                                   const air::ProofConfig& outer_config,
-                                                  OuterShape outer_shape,
                                                   const air::ProofConfig& final_config,
+                                                  OuterShape shape, KeyUse use = KeyUse::kProve,
                                                   const KeyCache& cache = KeyCache::Disabled()) {
-  auto outer =
-      SetupCompressed<InnerHasher>(specs, outer_config, outer_shape, KeyUse::kProve, cache);
+  auto outer = SetupCompressed<InnerHasher>(specs, outer_config, shape, use, cache);
   if (auto* error = std::get_if<std::string>(&outer)) return *error;
   FinalKey<H> key{.outer = std::get<CompressedKey<InnerHasher>>(std::move(outer)),
                   .outer_air = nullptr,
@@ -64,11 +70,18 @@ std::variant<FinalKey<H>, std::string> SetupFinal(std::span<const InnerSpec> spe
   // the outer statement's values, wires 0..n-1.
   recursion::CircuitBuilder builder(false);
   recursion::VerifyInCircuit(builder, *key.outer_air, nullptr);
-  auto air = recursion::RecursionAir::Make(std::move(builder).Finish(), nullptr,
-                                           recursion::Poseidon2Layout::kRounds);
+  auto air = recursion::RecursionAir::Make(
+      std::move(builder).Finish(), shape == OuterShape::kStandard ? &FinalSizeClass() : nullptr,
+      recursion::Poseidon2Layout::kRounds);
   if (auto* error = std::get_if<std::string>(&air)) return *error;
   key.air =
       std::make_unique<recursion::RecursionAir>(std::get<recursion::RecursionAir>(std::move(air)));
+  if (use == KeyUse::kVerify) {
+    auto verifying = air::Setup<H>(key.air->components(), final_config);
+    if (auto* error = std::get_if<std::string>(&verifying)) return *error;
+    key.key.verifying_key = std::get<air::VerifyingKey<H>>(std::move(verifying));
+    return key;
+  }
   auto proving = air::SetupProver<H>(key.air->components(), final_config);
   if (auto* error = std::get_if<std::string>(&proving)) return *error;
   key.key = std::get<air::ProvingKey<H>>(std::move(proving));
@@ -82,6 +95,8 @@ template <hash::Channel C, hash::MerkleLayerHasher H>
 std::variant<air::StarkProof<H>, std::string> ProveFinal(const FinalKey<H>& key,
                                                          const OuterForFinal& outer,
                                                          air::ProveOptions options = {}) {
+  PhaseClock clock{options.timings};
+  if (!key.key.preprocessed) return std::string("the key was derived for verifying only");
   if (auto error = key.outer_air->CheckShape(outer)) {
     return "the outer proof cannot be verified by the final circuit: " + *error;
   }
@@ -93,6 +108,7 @@ std::variant<air::StarkProof<H>, std::string> ProveFinal(const FinalKey<H>& key,
   if (auto rejection = key.outer_air->VerifyNatively(outer, &opened)) {
     return "the outer proof is invalid: " + air::ToString(*rejection);
   }
+  clock.End("verify outer proof");
   recursion::CircuitBuilder builder(true);
   builder.ReserveLike(key.air->circuit());
   const recursion::InnerWitness witness{&outer, &opened};
@@ -104,7 +120,9 @@ std::variant<air::StarkProof<H>, std::string> ProveFinal(const FinalKey<H>& key,
   if (!builder.circuit().SameTopology(key.air->circuit())) {
     return std::string("the final circuit of this outer proof is not the key's (a bug)");
   }
+  clock.End("final circuit");
   recursion::RecursionAir::Witness witness_trace = key.air->GenerateWitness(builder.values());
+  clock.End("final trace");
   options.n_public_inputs = key.air->n_public_inputs();
   auto proof = air::Prove<C, H>(key.config, key.air->components(), std::move(witness_trace.traces),
                                 std::move(witness_trace.public_inputs), options, &key.key);

@@ -209,6 +209,21 @@ CompressedIds IdsOf(const CompressedKey<H>& key) {
 std::optional<air::VerificationError> CheckMemberStatements(std::span<const InnerMember> members,
                                                             std::span<const field::M31> statement);
 
+// Times the phases of a proof's making before the prover's own, into `timings` (if any).
+struct PhaseClock {
+  air::ProveTimings* timings;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  void End(const char* name) {
+    const auto now = std::chrono::steady_clock::now();
+    if (timings) {
+      const double ms = std::chrono::duration<double, std::milli>(now - start).count();
+      timings->phases_ms.emplace_back(name, ms);
+      if (timings->on_phase) timings->on_phase(name, ms);
+    }
+    start = now;
+  }
+};
+
 // The outer proof of the members' inner proofs (one per member, in order), or a one-line reason
 // why it cannot be made: an inner proof's shape, the native verifier's rejection, or the circuit's
 // first failing gate (which the native verifier would have rejected first: a disagreement is a
@@ -218,16 +233,8 @@ std::variant<air::StarkProof<H>, std::string> CompressProof(const CompressedKey<
                                                             std::span<const InnerProof> inners,
                                                             air::ProveOptions options = {}) {
   // Its own phases join the outer prover's in options.timings.
-  auto start = std::chrono::steady_clock::now();
-  auto end_phase = [&](const char* name) {
-    const auto now = std::chrono::steady_clock::now();
-    if (air::ProveTimings* timings = options.timings) {
-      const double ms = std::chrono::duration<double, std::milli>(now - start).count();
-      timings->phases_ms.emplace_back(name, ms);
-      if (timings->on_phase) timings->on_phase(name, ms);
-    }
-    start = now;
-  };
+  PhaseClock clock{options.timings};
+  auto end_phase = [&](const char* name) { clock.End(name); };
   if (inners.size() != key.members.size()) return std::string("wrong number of inner proofs");
   if (!key.outer.preprocessed) return std::string("the key was derived for verifying only");
   std::vector<recursion::InnerOpened> opened(inners.size());

@@ -8,7 +8,7 @@
 # inner proofs of two models give one
 # aggregated proof of their statements; a flipped byte, another model, models in another order, a
 # proof of another profile, an invalid inner proof and malformed files are refused with a one-line
-# reason.
+# reason. The final proof (--profile onchain) verifies and states the same.
 # usage: compress_commands_test.sh TENSORSTARK EXAMPLES_DIR
 set -euo pipefail
 ts=$1
@@ -91,6 +91,30 @@ done
 [ "$(keys_from_cache)" = True ] || fail "verify did not rewrite the damaged entries"
 TENSORSTARK_CACHE_DIR= "$ts" verify "$work/tiny.verifying.tsm" "$work/outer.bin" \
   --min-security-bits 0 | grep -q "^valid" || fail "verify without a cache"
+
+# The final proof (--profile onchain): the outer proof at the recursive profile, then its
+# verifier's proof in the narrow recursion AIR with Poseidon252, at the final size class (about 2
+# minutes, 12 GB): it verifies and states what the inner proof states; inspect says it is final; a
+# flipped byte is refused; so is another hash.
+"$ts" compress "$work/tiny.tsm" "$work/inner.bin" -o "$work/final.bin" --profile onchain \
+  >"$work/final.txt" 2>/dev/null
+grep -q "^wrote $work/final.bin: .*profile onchain: the final proof" "$work/final.txt" \
+  || fail "compress --profile onchain: $(cat "$work/final.txt")"
+"$ts" verify "$work/tiny.verifying.tsm" "$work/final.bin" >"$work/verify_final.txt"
+head -1 "$work/verify_final.txt" | grep -q "^valid (final proof, 1 inner proof(s), 100 bits" \
+  || fail "$(cat "$work/verify_final.txt")"
+facts <"$work/verify_final.txt" | cmp -s - "$work/inner_statement.txt" \
+  || fail "the final proof states other facts than the inner one"
+"$ts" inspect "$work/final.bin" \
+  | python3 -c "import json,sys; c=json.load(sys.stdin)['compressed']; assert c['final'] and c['shape'] == 'standard'" \
+  || fail "inspect of a final proof"
+cp "$work/final.bin" "$work/final_tampered.bin"
+size=$(stat -c %s "$work/final.bin")
+printf '\x5a' | dd of="$work/final_tampered.bin" bs=1 seek=$((size / 2)) conv=notrunc status=none
+cmp -s "$work/final.bin" "$work/final_tampered.bin" && fail "the byte did not change"
+expect_error 1 "invalid" "$ts" verify "$work/tiny.verifying.tsm" "$work/final_tampered.bin"
+expect_error 1 "leave --hash out" "$ts" compress "$work/tiny.tsm" "$work/inner.bin" \
+  -o "$work/x.bin" --profile onchain --hash blake2s
 
 # prove --compress: the inner proof and the compressed one in one go.
 "$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/one_go.bin" --compress --fit \

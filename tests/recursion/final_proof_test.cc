@@ -30,7 +30,7 @@ const Example& Tiny() {
 const FinalKey<FinalHasher>& TinyFinalKey() {
   static const std::vector<InnerSpec> specs = {Tiny().Spec()};
   static const FinalKey<FinalHasher> key = [] {
-    auto made = SetupFinal<FinalHasher>(specs, kOuterConfig, OuterShape::kFit, kOuterConfig);
+    auto made = SetupFinal<FinalHasher>(specs, kOuterConfig, kOuterConfig, OuterShape::kFit);
     if (auto* error = std::get_if<std::string>(&made)) FAIL(*error);
     return std::get<FinalKey<FinalHasher>>(std::move(made));
   }();
