@@ -113,7 +113,7 @@ int CompressFinalWith(const CompressInputs& in, const Options& options) {
                               {"outer_circuit_gates", key.outer.recursion->circuit().gates.size()},
                               {"components", ComponentsJson(*key.air)},
                               {"identity", IdentityJson(identity, ids)},
-                              {"keys_from_cache", key.outer.from_cache},
+                              {"keys_from_cache", key.from_cache},
                               {"peak_rss_mb", PeakRssMb()},
                               {"phases_ms", progress.ToJson()}}
                    .dump());
@@ -190,6 +190,7 @@ int VerifyFinalWith(const std::vector<frontend::QuantizedModel>& models,
                               {"security_bits", proof.config.SecurityBits()},
                               {"verify_ms", verify_ms},
                               {"setup_ms", setup_ms},
+                              {"keys_from_cache", final_key.from_cache},
                               {"identity", IdentityJson(identity, ids)},
                               {"public", specs.size() == 1 ? public_parts[0] : public_parts}}
                    .dump());

@@ -32,6 +32,7 @@ struct FinalKey {
   std::unique_ptr<recursion::RecursionAir> air;  // the final circuit's, narrow
   air::ProofConfig config;
   air::ProvingKey<H> key;
+  bool from_cache = false;  // some of it (a root, a circuit, the final verifying key) was cached
 };
 
 // The final proof's components at the sizes every model's has (rows of the narrow layout): its
@@ -48,7 +49,8 @@ std::variant<recursion::InnerAir, std::string> OuterAirForFinal(
 // The key of final proofs of these inner proofs: their outer key (at `outer_config`, which must
 // hash with Poseidon2-M31), the final circuit and its narrow AIR at `final_config`, both at
 // `shape` (the outer at the standard class and the final at FinalSizeClass, or each sized to
-// fit). A key for verifying holds the final verifying key only.
+// fit). A key for verifying holds the final verifying key only: from the cache when it holds it
+// (then no circuit is built, and the key has no outer AIR), else derived and cached.
 template <hash::MerkleLayerHasher H>
 std::variant<FinalKey<H>, std::string> SetupFinal(std::span<const InnerSpec> specs,
                                                   const air::ProofConfig& outer_config,
@@ -62,6 +64,25 @@ std::variant<FinalKey<H>, std::string> SetupFinal(std::span<const InnerSpec> spe
                   .air = nullptr,
                   .config = final_config,
                   .key = {}};
+  key.from_cache = key.outer.from_cache;
+  const air::ProofConfig configs[] = {outer_config, final_config};
+  const hash::Blake2sHash key_name = RecursionKeyName("final verifying key", key.outer.members,
+                                                      air::ProofHashTraits<H>::kId, configs, shape);
+  const RecursionKeyExpected expected{
+      .members = key.outer.members,
+      .layout = recursion::Poseidon2Layout::kRounds,
+      .size_class = shape == OuterShape::kStandard ? &FinalSizeClass() : nullptr};
+  if (use == KeyUse::kVerify) {
+    if (const auto cached = GetRecursionKey(cache, key_name, expected)) {
+      if (const auto root = air::HashFromBytes<typename H::Hash>(cached->preprocessed_root)) {
+        key.air = std::make_unique<recursion::RecursionAir>(
+            recursion::RecursionAir::ForVerifying(cached->shape));
+        key.key.verifying_key.preprocessed_root = *root;
+        key.from_cache = true;
+        return key;
+      }
+    }
+  }
   auto outer_air = OuterAirForFinal(key.outer);
   if (auto* error = std::get_if<std::string>(&outer_air)) return *error;
   key.outer_air = std::make_shared<const recursion::InnerAir>(
@@ -80,11 +101,14 @@ std::variant<FinalKey<H>, std::string> SetupFinal(std::span<const InnerSpec> spe
     auto verifying = air::Setup<H>(key.air->components(), final_config);
     if (auto* error = std::get_if<std::string>(&verifying)) return *error;
     key.key.verifying_key = std::get<air::VerifyingKey<H>>(std::move(verifying));
-    return key;
+  } else {
+    auto proving = air::SetupProver<H>(key.air->components(), final_config);
+    if (auto* error = std::get_if<std::string>(&proving)) return *error;
+    key.key = std::get<air::ProvingKey<H>>(std::move(proving));
   }
-  auto proving = air::SetupProver<H>(key.air->components(), final_config);
-  if (auto* error = std::get_if<std::string>(&proving)) return *error;
-  key.key = std::get<air::ProvingKey<H>>(std::move(proving));
+  PutRecursionKey(cache, key_name,
+                  {.preprocessed_root = air::HashBytes(key.key.verifying_key.preprocessed_root),
+                   .shape = key.air->shape()});
   return key;
 }
 

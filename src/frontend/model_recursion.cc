@@ -146,24 +146,28 @@ std::variant<std::unique_ptr<recursion::RecursionAir>, std::string> MembersRecur
       std::get<recursion::RecursionAir>(std::move(air)));
 }
 
-hash::Blake2sHash OuterKeyName(std::span<const InnerMember> members, air::HashId hash,
-                               const air::ProofConfig& outer_config, OuterShape shape) {
-  KeyCache::Name name("outer verifying key");
+hash::Blake2sHash RecursionKeyName(std::string_view what, std::span<const InnerMember> members,
+                                   air::HashId hash, std::span<const air::ProofConfig> configs,
+                                   OuterShape shape) {
+  KeyCache::Name name(what);
   name.Add(static_cast<uint64_t>(hash));
-  AddConfig(name, outer_config).Add(static_cast<uint64_t>(shape));
+  for (const air::ProofConfig& config : configs) AddConfig(name, config);
+  name.Add(static_cast<uint64_t>(shape));
   return AddMembers(name, members).Finish();
 }
 
 // The root's 8 words, then the shape's (RecursionAir::Shape::ToWords).
-void PutOuterKey(const KeyCache& cache, const hash::Blake2sHash& name, const CachedOuterKey& key) {
+void PutRecursionKey(const KeyCache& cache, const hash::Blake2sHash& name,
+                     const CachedRecursionKey& key) {
   std::vector<uint32_t> words = BytesToWords(key.preprocessed_root).value();
   const std::vector<uint32_t> shape = key.shape.ToWords();
   words.insert(words.end(), shape.begin(), shape.end());
   cache.Put(name, WordsToBytes(words));
 }
 
-std::optional<CachedOuterKey> GetOuterKey(const KeyCache& cache, const hash::Blake2sHash& name,
-                                          std::span<const InnerMember> members, OuterShape shape) {
+std::optional<CachedRecursionKey> GetRecursionKey(const KeyCache& cache,
+                                                  const hash::Blake2sHash& name,
+                                                  const RecursionKeyExpected& expected) {
   const auto bytes = cache.Get(name);
   if (!bytes || bytes->size() < 32) return std::nullopt;
   const auto words = BytesToWords(std::span(*bytes).subspan(32));
@@ -171,24 +175,39 @@ std::optional<CachedOuterKey> GetOuterKey(const KeyCache& cache, const hash::Bla
   auto air_shape = recursion::RecursionAir::Shape::FromWords(*words);
   if (!air_shape) return std::nullopt;
   size_t n_public = 0;
-  for (const InnerMember& member : members) n_public += member.inner_air->n_public_inputs();
+  for (const InnerMember& member : expected.members)
+    n_public += member.inner_air->n_public_inputs();
   if (air_shape->public_inputs.size() != n_public ||
-      air_shape->poseidon2_layout != recursion::Poseidon2Layout::kRow) {
+      air_shape->poseidon2_layout != expected.layout) {
     return std::nullopt;
   }
-  if (shape == OuterShape::kStandard) {
-    const recursion::SizeClass size_class = CompressionSizeClass(members.size());
+  if (const recursion::SizeClass* size_class = expected.size_class) {
     std::vector<std::pair<recursion::GateKind, uint32_t>> components;
     for (size_t kind = 0; kind < recursion::kGateKinds; ++kind) {
-      if (size_class.log_rows[kind] > 0) {
-        components.emplace_back(static_cast<recursion::GateKind>(kind), size_class.log_rows[kind]);
+      if (size_class->log_rows[kind] > 0) {
+        components.emplace_back(static_cast<recursion::GateKind>(kind), size_class->log_rows[kind]);
       }
     }
     if (air_shape->components != components) return std::nullopt;
   }
-  CachedOuterKey key{.preprocessed_root = {}, .shape = std::move(*air_shape)};
+  CachedRecursionKey key{.preprocessed_root = {}, .shape = std::move(*air_shape)};
   std::copy_n(bytes->begin(), 32, key.preprocessed_root.begin());
   return key;
+}
+
+hash::Blake2sHash OuterKeyName(std::span<const InnerMember> members, air::HashId hash,
+                               const air::ProofConfig& outer_config, OuterShape shape) {
+  return RecursionKeyName("outer verifying key", members, hash, std::span(&outer_config, 1), shape);
+}
+
+std::optional<CachedRecursionKey> GetOuterKey(const KeyCache& cache, const hash::Blake2sHash& name,
+                                              std::span<const InnerMember> members,
+                                              OuterShape shape) {
+  const recursion::SizeClass size_class = CompressionSizeClass(members.size());
+  return GetRecursionKey(cache, name,
+                         {.members = members,
+                          .layout = recursion::Poseidon2Layout::kRow,
+                          .size_class = shape == OuterShape::kStandard ? &size_class : nullptr});
 }
 
 void BuildVerifierCircuit(recursion::CircuitBuilder& builder, std::span<const InnerMember> members,

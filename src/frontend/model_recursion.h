@@ -120,21 +120,36 @@ std::variant<std::unique_ptr<recursion::RecursionAir>, std::string> MembersRecur
     std::span<const InnerMember> members, OuterShape shape, const KeyCache& cache,
     bool& from_cache);
 
-// What the cache holds of an outer verifying key: the preprocessed root's bytes and what the
-// verifier needs of the AIR (RecursionAir::Shape), filed under the members, outer hash,
-// configuration and shape, so that verifying builds no circuit.
-struct CachedOuterKey {
+// What the cache holds of a recursion AIR's verifying key (the outer proof's, or the final
+// proof's, final_proof.h): the preprocessed root's bytes and what the verifier needs of the AIR
+// (RecursionAir::Shape), filed under the members, the hash, the configurations and the shape, so
+// that verifying builds no circuit.
+struct CachedRecursionKey {
   std::array<uint8_t, 32> preprocessed_root{};
   recursion::RecursionAir::Shape shape;
 };
+// `what` names the level ("outer verifying key"); `configs` are every level's up to it.
+hash::Blake2sHash RecursionKeyName(std::string_view what, std::span<const InnerMember> members,
+                                   air::HashId hash, std::span<const air::ProofConfig> configs,
+                                   OuterShape shape);
+// What a key filed under a name must be to be these members' (or a miss): the statements' length
+// of public inputs, this Poseidon2 layout, and with a class, its components at its sizes.
+struct RecursionKeyExpected {
+  std::span<const InnerMember> members;
+  recursion::Poseidon2Layout layout = recursion::Poseidon2Layout::kRow;
+  const recursion::SizeClass* size_class = nullptr;
+};
+std::optional<CachedRecursionKey> GetRecursionKey(const KeyCache& cache,
+                                                  const hash::Blake2sHash& name,
+                                                  const RecursionKeyExpected& expected);
+void PutRecursionKey(const KeyCache& cache, const hash::Blake2sHash& name,
+                     const CachedRecursionKey& key);
+// The outer key's name and expectations.
 hash::Blake2sHash OuterKeyName(std::span<const InnerMember> members, air::HashId hash,
                                const air::ProofConfig& outer_config, OuterShape shape);
-// The key filed under `name`, if it is one these members' circuit can have at this outer shape
-// (their statements' length of public inputs; at the standard shape, the size class's
-// components); otherwise a miss.
-std::optional<CachedOuterKey> GetOuterKey(const KeyCache& cache, const hash::Blake2sHash& name,
-                                          std::span<const InnerMember> members, OuterShape shape);
-void PutOuterKey(const KeyCache& cache, const hash::Blake2sHash& name, const CachedOuterKey& key);
+std::optional<CachedRecursionKey> GetOuterKey(const KeyCache& cache, const hash::Blake2sHash& name,
+                                              std::span<const InnerMember> members,
+                                              OuterShape shape);
 
 template <hash::MerkleLayerHasher H>
 std::variant<CompressedKey<H>, std::string> SetupCompressed(
@@ -168,9 +183,9 @@ std::variant<CompressedKey<H>, std::string> SetupCompressed(
   auto outer = air::SetupProver<H>(key.recursion->components(), outer_config);
   if (auto* error = std::get_if<std::string>(&outer)) return *error;
   key.outer = std::get<air::ProvingKey<H>>(std::move(outer));
-  PutOuterKey(cache, key_name,
-              {.preprocessed_root = air::HashBytes(key.outer.verifying_key.preprocessed_root),
-               .shape = key.recursion->shape()});
+  PutRecursionKey(cache, key_name,
+                  {.preprocessed_root = air::HashBytes(key.outer.verifying_key.preprocessed_root),
+                   .shape = key.recursion->shape()});
   return key;
 }
 

@@ -94,8 +94,8 @@ TENSORSTARK_CACHE_DIR= "$ts" verify "$work/tiny.verifying.tsm" "$work/outer.bin"
 
 # The final proof (--profile onchain): the outer proof at the recursive profile, then its
 # verifier's proof in the narrow recursion AIR with Poseidon252, at the final size class (about 2
-# minutes, 12 GB): it verifies and states what the inner proof states; inspect says it is final; a
-# flipped byte is refused; so is another hash.
+# minutes, 12 GB): it verifies (its key from the cache compress filed) and states what the inner
+# proof states; inspect says it is final; a flipped byte is refused; so is another hash.
 "$ts" compress "$work/tiny.tsm" "$work/inner.bin" -o "$work/final.bin" --profile onchain \
   >"$work/final.txt" 2>/dev/null
 grep -q "^wrote $work/final.bin: .*profile onchain: the final proof" "$work/final.txt" \
@@ -105,6 +105,10 @@ head -1 "$work/verify_final.txt" | grep -q "^valid (final proof, 1 inner proof(s
   || fail "$(cat "$work/verify_final.txt")"
 facts <"$work/verify_final.txt" | cmp -s - "$work/inner_statement.txt" \
   || fail "the final proof states other facts than the inner one"
+# compress filed the final verifying key: verify builds no circuit.
+"$ts" verify "$work/tiny.verifying.tsm" "$work/final.bin" --json \
+  | python3 -c "import json,sys; d=json.load(sys.stdin); assert d['valid'] and d['final'] and d['keys_from_cache'], d" \
+  || fail "verify of a final proof with its key in the cache"
 "$ts" inspect "$work/final.bin" \
   | python3 -c "import json,sys; c=json.load(sys.stdin)['compressed']; assert c['final'] and c['shape'] == 'standard'" \
   || fail "inspect of a final proof"

@@ -5,6 +5,8 @@
 
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <string>
 #include <vector>
 
 #include "recursion/compress_util.h"
@@ -86,6 +88,45 @@ TEST_CASE("a final proof states the inner statement, verifies, and refuses what 
     REQUIRE(rejected);
     CHECK(rejected->kind == air::VerificationError::Kind::kClaimedSumsNotZero);
   }
+}
+
+TEST_CASE(
+    "a final verifying key read from the cache: no circuit, the same root, ids and verdicts") {
+  const std::string dir = std::filesystem::temp_directory_path() / "tensorstark_final_cache_test";
+  std::filesystem::remove_all(dir);
+  const KeyCache cache(dir);
+  const std::vector<InnerSpec> specs = {Tiny().Spec()};
+  auto setup = [&](KeyUse use) {
+    auto made =
+        SetupFinal<FinalHasher>(specs, kOuterConfig, kOuterConfig, OuterShape::kFit, use, cache);
+    if (auto* error = std::get_if<std::string>(&made)) FAIL(*error);
+    return std::get<FinalKey<FinalHasher>>(std::move(made));
+  };
+  const FinalKey<FinalHasher> prover = setup(KeyUse::kProve);  // files the final verifying key
+  const FinalKey<FinalHasher> verifier = setup(KeyUse::kVerify);
+  CHECK(verifier.from_cache);
+  CHECK(!verifier.outer_air);  // no circuit was built
+  CHECK(verifier.air->circuit().gates.empty());
+  CHECK(verifier.key.verifying_key.preprocessed_root ==
+        TinyFinalKey().key.verifying_key.preprocessed_root);
+  CHECK(IdsOf(verifier).circuit == IdsOf(TinyFinalKey()).circuit);
+  CHECK(IdsOf(verifier).models == IdsOf(TinyFinalKey()).models);
+
+  auto outer = CompressProof<InnerChannel, InnerHasher>(prover.outer, std::span(&Tiny().inner, 1));
+  REQUIRE(std::holds_alternative<OuterForFinal>(outer));
+  auto final_or = ProveFinal<FinalChannel, FinalHasher>(prover, std::get<OuterForFinal>(outer));
+  REQUIRE(std::holds_alternative<FinalProof>(final_or));
+  const FinalProof& proof = std::get<FinalProof>(final_or);
+  CHECK(!VerifyFinalProof<FinalChannel, FinalHasher>(verifier, proof, 0));
+  FinalProof tampered = proof;
+  tampered.claimed_sums[0] += QM31::One();
+  const auto rejected = VerifyFinalProof<FinalChannel, FinalHasher>(verifier, tampered, 0);
+  REQUIRE(rejected);
+  CHECK(rejected->kind == air::VerificationError::Kind::kClaimedSumsNotZero);
+  // A key for verifying proves nothing.
+  auto refused = ProveFinal<FinalChannel, FinalHasher>(verifier, std::get<OuterForFinal>(outer));
+  CHECK(std::holds_alternative<std::string>(refused));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -265,13 +265,13 @@ TEST_CASE("keys read from the cache have the same circuit, root, ids and verdict
   // fewer, or components not at the standard class's sizes.
   const hash::Blake2sHash name = OuterKeyName(
       verifier.members, air::ProofHashTraits<OuterHasher>::kId, kOuterConfig, OuterShape::kFit);
-  const std::optional<CachedOuterKey> cached =
+  const std::optional<CachedRecursionKey> cached =
       GetOuterKey(cache, name, verifier.members, OuterShape::kFit);
   REQUIRE(cached);
   CHECK(!GetOuterKey(cache, name, verifier.members, OuterShape::kStandard));
-  CachedOuterKey fewer = *cached;
+  CachedRecursionKey fewer = *cached;
   fewer.shape.public_inputs.pop_back();
-  PutOuterKey(cache, name, fewer);
+  PutRecursionKey(cache, name, fewer);
   CHECK(!GetOuterKey(cache, name, verifier.members, OuterShape::kFit));
   std::filesystem::remove_all(dir);
 }
