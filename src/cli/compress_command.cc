@@ -181,14 +181,8 @@ int VerifyCompressedWith(const std::vector<frontend::QuantizedModel>& models,
   start = std::chrono::steady_clock::now();
   StepProgress progress(json);
   progress.Begin("deriving the models' keys and verifier circuit");
-  std::vector<std::unique_ptr<frontend::ModelAir>> airs;
-  for (const frontend::QuantizedModel& model : models) {
-    airs.push_back(std::make_unique<frontend::ModelAir>(model));
-  }
-  std::vector<frontend::InnerSpec> specs;
-  for (const frontend::CompressedInner& inner : file.inners) {
-    specs.push_back({airs[inner.model].get(), inner.model, inner.zero_knowledge});
-  }
+  const FileSpecs file_specs = SpecsOfFile(models, file);
+  const std::vector<frontend::InnerSpec>& specs = file_specs.specs;
   const frontend::KeyCache cache = frontend::KeyCache::FromEnvironment();
   const auto shape = static_cast<frontend::OuterShape>(file.shape);
   auto key =
@@ -306,6 +300,18 @@ int CompressAndWrite(const CompressInputs& in, const ProofChoice& outer, const O
   return WithHashFamily(outer.hash, [&]<class C, class H>() {
     return CompressWith<C, H>(in, outer.profile, options);
   });
+}
+
+FileSpecs SpecsOfFile(const std::vector<frontend::QuantizedModel>& models,
+                      const frontend::CompressedProofFile& file) {
+  FileSpecs out;
+  for (const frontend::QuantizedModel& model : models) {
+    out.airs.push_back(std::make_unique<frontend::ModelAir>(model));
+  }
+  for (const frontend::CompressedInner& inner : file.inners) {
+    out.specs.push_back({out.airs[inner.model].get(), inner.model, inner.zero_knowledge});
+  }
+  return out;
 }
 
 int VerifyCompressedProofFile(const std::vector<frontend::QuantizedModel>& models,

@@ -11,6 +11,7 @@
 
 #include "cli/hash_family.h"
 #include "cli/options.h"
+#include "frontend/compressed_proof_file.h"
 #include "frontend/model_recursion.h"
 #include "frontend/quantized_model.h"
 
@@ -27,6 +28,14 @@ struct CompressInputs {
   std::vector<frontend::InnerProof> inners;
   size_t inner_bytes = 0;
 };
+
+// The models' AIRs and a spec per inner proof a compressed proof file lists, in order.
+struct FileSpecs {
+  std::vector<std::unique_ptr<frontend::ModelAir>> airs;  // one per model
+  std::vector<frontend::InnerSpec> specs;
+};
+FileSpecs SpecsOfFile(const std::vector<frontend::QuantizedModel>& models,
+                      const frontend::CompressedProofFile& file);
 
 // Proves the outer proof of `in` with the outer profile, hash and threads of `outer`, writes the
 // compressed proof to options' --output, and prints as compress does (--json, --fit honoured).

@@ -146,14 +146,8 @@ int VerifyFinalWith(const std::vector<frontend::QuantizedModel>& models,
   start = std::chrono::steady_clock::now();
   StepProgress progress(json);
   progress.Begin("deriving the models' keys and the final circuit");
-  std::vector<std::unique_ptr<frontend::ModelAir>> airs;
-  for (const frontend::QuantizedModel& model : models) {
-    airs.push_back(std::make_unique<frontend::ModelAir>(model));
-  }
-  std::vector<frontend::InnerSpec> specs;
-  for (const frontend::CompressedInner& inner : file.inners) {
-    specs.push_back({airs[inner.model].get(), inner.model, inner.zero_knowledge});
-  }
+  const FileSpecs file_specs = SpecsOfFile(models, file);
+  const std::vector<frontend::InnerSpec>& specs = file_specs.specs;
   const auto shape = static_cast<frontend::OuterShape>(file.shape & ~frontend::kFinalProofBit);
   auto key =
       frontend::SetupFinal<H>(specs, FinalOuterConfig(), proof.config, shape,

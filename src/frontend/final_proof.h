@@ -24,6 +24,9 @@ namespace tensorstark::frontend {
 // Outer proofs a final circuit verifies are hashed as inner proofs are.
 using OuterForFinal = air::StarkProof<InnerHasher>;
 
+inline constexpr RecursionLevel kFinalLevel = {"final circuit", "outer proof", "final trace",
+                                               "final proof"};
+
 template <hash::MerkleHasher H>
 struct FinalKey {
   CompressedKey<InnerHasher> outer;
@@ -137,42 +140,17 @@ std::variant<air::StarkProof<H>, std::string> ProveFinal(const FinalKey<H>& key,
   builder.ReserveLike(key.air->circuit());
   const recursion::InnerWitness witness{&outer, &opened};
   recursion::VerifyInCircuit(builder, *key.outer_air, &witness);
-  if (const auto& failure = builder.failure()) {
-    return "the final circuit rejects an outer proof the native verifier accepts (a bug): " +
-           *failure;
-  }
-  if (!builder.circuit().SameTopology(key.air->circuit())) {
-    return std::string("the final circuit of this outer proof is not the key's (a bug)");
-  }
-  clock.End("final circuit");
-  recursion::RecursionAir::Witness witness_trace = key.air->GenerateWitness(builder.values());
-  clock.End("final trace");
-  options.n_public_inputs = key.air->n_public_inputs();
-  auto proof = air::Prove<C, H>(key.config, key.air->components(), std::move(witness_trace.traces),
-                                std::move(witness_trace.public_inputs), options, &key.key);
-  if (auto* error = std::get_if<air::ProvingError>(&proof)) {
-    return "proving the final proof failed: " + air::ToString(*error);
-  }
-  return std::get<air::StarkProof<H>>(std::move(proof));
+  return ProveRecursionCircuit<C, H>(*key.air, key.config, key.key, builder, clock, options,
+                                     kFinalLevel);
 }
 
-// A final proof against its key: each member's statement as for its inner proof
-// (CheckModelStatement), then the final AIR's STARK, whose public terms write the statement into
-// the circuit.
+// A final proof against its key (VerifyRecursionProof).
 template <hash::Channel C, hash::MerkleLayerHasher H>
 std::optional<air::VerificationError> VerifyFinalProof(const FinalKey<H>& key,
                                                        const air::StarkProof<H>& proof,
                                                        uint32_t min_security_bits) {
-  using Kind = air::VerificationError::Kind;
-  if (proof.config != key.config) {
-    return air::VerificationError{Kind::kShapeMismatch,
-                                  "the final proof's configuration is not the key's"};
-  }
-  if (auto error = CheckMemberStatements(key.outer.members, proof.public_inputs)) return error;
-  return air::Verify<C, H>(
-      key.air->components(), proof, key.key.verifying_key, min_security_bits,
-      air::InstantiatePublicTerms(key.air->PublicTermShapes(), proof.public_inputs),
-      key.air->n_public_inputs());
+  return VerifyRecursionProof<C, H>(*key.air, key.config, key.key.verifying_key, key.outer.members,
+                                    proof, min_security_bits, kFinalLevel);
 }
 
 // The final key's circuit id and each member's model id under it: what a contract recomputes from

@@ -239,6 +239,63 @@ struct PhaseClock {
   }
 };
 
+// What a level of recursion calls its circuit, what that circuit verifies and its own proof, in
+// the messages of ProveRecursionCircuit and the phases it times.
+struct RecursionLevel {
+  const char* circuit;   // "verifier circuit"
+  const char* verified;  // "inner proof"
+  const char* trace;     // "recursion trace"
+  const char* proof;     // "outer proof"
+};
+inline constexpr RecursionLevel kOuterLevel = {"verifier circuit", "inner proof", "recursion trace",
+                                               "outer proof"};
+
+// The proof of `air`'s circuit from a builder that ran it with values: a failing gate or a
+// topology other than the AIR's is a bug (the native verifier accepted what the circuit
+// verifies), named as such.
+template <hash::Channel C, hash::MerkleLayerHasher H>
+std::variant<air::StarkProof<H>, std::string> ProveRecursionCircuit(
+    const recursion::RecursionAir& air, const air::ProofConfig& config,
+    const air::ProvingKey<H>& key, const recursion::CircuitBuilder& builder, PhaseClock& clock,
+    air::ProveOptions options, const RecursionLevel& level) {
+  if (const auto& failure = builder.failure()) {
+    return fmt::format("the {} rejects an {} the native verifier accepts (a bug): {}",
+                       level.circuit, level.verified, *failure);
+  }
+  if (!builder.circuit().SameTopology(air.circuit())) {
+    return fmt::format("the {} of this {} is not the key's (a bug)", level.circuit, level.verified);
+  }
+  clock.End(level.circuit);
+  recursion::RecursionAir::Witness witness = air.GenerateWitness(builder.values());
+  clock.End(level.trace);
+  options.n_public_inputs = air.n_public_inputs();
+  auto proof = air::Prove<C, H>(config, air.components(), std::move(witness.traces),
+                                std::move(witness.public_inputs), options, &key);
+  if (auto* error = std::get_if<air::ProvingError>(&proof)) {
+    return fmt::format("proving the {} failed: {}", level.proof, air::ToString(*error));
+  }
+  return std::get<air::StarkProof<H>>(std::move(proof));
+}
+
+// A proof of a recursion AIR against its verifying key: each member's statement as for its inner
+// proof (CheckModelStatement, with the inner configuration's zero knowledge), then the STARK,
+// whose public terms write the statement into the circuit.
+template <hash::Channel C, hash::MerkleLayerHasher H>
+std::optional<air::VerificationError> VerifyRecursionProof(
+    const recursion::RecursionAir& air, const air::ProofConfig& config,
+    const air::VerifyingKey<H>& key, std::span<const InnerMember> members,
+    const air::StarkProof<H>& proof, uint32_t min_security_bits, const RecursionLevel& level) {
+  if (proof.config != config) {
+    return air::VerificationError{
+        air::VerificationError::Kind::kShapeMismatch,
+        fmt::format("the {}'s configuration is not the key's", level.proof)};
+  }
+  if (auto error = CheckMemberStatements(members, proof.public_inputs)) return error;
+  return air::Verify<C, H>(air.components(), proof, key, min_security_bits,
+                           air::InstantiatePublicTerms(air.PublicTermShapes(), proof.public_inputs),
+                           air.n_public_inputs());
+}
+
 // The outer proof of the members' inner proofs (one per member, in order), or a one-line reason
 // why it cannot be made: an inner proof's shape, the native verifier's rejection, or the circuit's
 // first failing gate (which the native verifier would have rejected first: a disagreement is a
@@ -249,7 +306,6 @@ std::variant<air::StarkProof<H>, std::string> CompressProof(const CompressedKey<
                                                             air::ProveOptions options = {}) {
   // Its own phases join the outer prover's in options.timings.
   PhaseClock clock{options.timings};
-  auto end_phase = [&](const char* name) { clock.End(name); };
   if (inners.size() != key.members.size()) return std::string("wrong number of inner proofs");
   if (!key.outer.preprocessed) return std::string("the key was derived for verifying only");
   std::vector<recursion::InnerOpened> opened(inners.size());
@@ -270,47 +326,21 @@ std::variant<air::StarkProof<H>, std::string> CompressProof(const CompressedKey<
     }
     witnesses.push_back({&inners[i], &opened[i]});
   }
-  end_phase("verify inner proofs");
+  clock.End("verify inner proofs");
   recursion::CircuitBuilder builder(true);
   builder.ReserveLike(key.recursion->circuit());
   BuildVerifierCircuit(builder, key.members, witnesses);
-  if (const auto& failure = builder.failure()) {
-    return "the verifier circuit rejects an inner proof the native verifier accepts (a bug): " +
-           *failure;
-  }
-  if (!builder.circuit().SameTopology(key.recursion->circuit())) {
-    return std::string("the verifier circuit of these inner proofs is not the key's (a bug)");
-  }
-  end_phase("verifier circuit");
-  recursion::RecursionAir::Witness outer_witness = key.recursion->GenerateWitness(builder.values());
-  end_phase("recursion trace");
-  options.n_public_inputs = key.recursion->n_public_inputs();
-  auto proof = air::Prove<C, H>(key.outer_config, key.recursion->components(),
-                                std::move(outer_witness.traces),
-                                std::move(outer_witness.public_inputs), options, &key.outer);
-  if (auto* error = std::get_if<air::ProvingError>(&proof)) {
-    return "proving the outer proof failed: " + air::ToString(*error);
-  }
-  return std::get<air::StarkProof<H>>(std::move(proof));
+  return ProveRecursionCircuit<C, H>(*key.recursion, key.outer_config, key.outer, builder, clock,
+                                     options, kOuterLevel);
 }
 
-// An outer proof against its key: each member's statement as for its inner proof
-// (CheckModelStatement, with the inner configuration's zero knowledge), then the recursion AIR's
-// STARK, whose public terms write the statement into the circuit.
+// An outer proof against its key (VerifyRecursionProof).
 template <hash::Channel C, hash::MerkleLayerHasher H>
 std::optional<air::VerificationError> VerifyCompressedProof(const CompressedKey<H>& key,
                                                             const air::StarkProof<H>& outer,
                                                             uint32_t min_security_bits) {
-  using Kind = air::VerificationError::Kind;
-  if (outer.config != key.outer_config) {
-    return air::VerificationError{Kind::kShapeMismatch,
-                                  "the outer proof's configuration is not the key's"};
-  }
-  if (auto error = CheckMemberStatements(key.members, outer.public_inputs)) return error;
-  return air::Verify<C, H>(
-      key.recursion->components(), outer, key.outer.verifying_key, min_security_bits,
-      air::InstantiatePublicTerms(key.recursion->PublicTermShapes(), outer.public_inputs),
-      key.recursion->n_public_inputs());
+  return VerifyRecursionProof<C, H>(*key.recursion, key.outer_config, key.outer.verifying_key,
+                                    key.members, outer, min_security_bits, kOuterLevel);
 }
 
 }  // namespace tensorstark::frontend
