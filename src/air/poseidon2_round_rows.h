@@ -3,9 +3,9 @@
 // narrow recursion AIR's Poseidon2 gates (recursion/poseidon2_round_gates.h).
 //
 // One permutation takes a block of kPoseidon2BlockRows rows. Row t of a block holds the state s_t;
-// its s-box columns hold (s_t + c_t)^3 and (s_t + c_t)^5 on every lane, c_t the round constants of
-// the round row t computes (zero on rows that compute none, whose s-box columns are constrained
-// all the same and unused). How s_t follows from row t - 1:
+// its s-box columns hold (s_t + c_t)^3 and (s_t + c_t)^5 on every lane, c_t the constants of the
+// round whose s-box row t feeds (row t + 1 applies it; zero where none follows, whose s-box columns
+// are constrained all the same and unused). How s_t follows from row t - 1:
 //   t = 0          input:    the block's own (the sponge absorbs into it; the gates read it)
 //   t = 1          external: s_1 = M_E·s_0 (the layer before the first round);
 //   t = 2–5, 20–23 full:     s_t = M_E·(s-box_(t-1));
@@ -32,8 +32,8 @@ inline constexpr uint32_t kPoseidon2RoundTraceColumns = 3 * hash::kPoseidon2Widt
 enum class Poseidon2RowKind { kInput, kExternal, kFull, kPartial, kCopy };
 Poseidon2RowKind Poseidon2RowKindOf(uint32_t t);
 
-// The constants of the round row t computes: the initial full rounds on rows 1–4, the partial
-// ones on rows 5–18, the terminal full ones on rows 19–22; zero elsewhere.
+// The constants of row t's s-box (the round row t + 1 applies): the initial full rounds' on rows
+// 1–4, the partial ones' on rows 5–18, the terminal full ones' on rows 19–22; zero elsewhere.
 hash::Poseidon2State Poseidon2RoundConstantsOf(uint32_t t);
 
 // Appends the round data columns (one block long each) to `data`.

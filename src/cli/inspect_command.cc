@@ -110,9 +110,10 @@ int RunInspectCommand(std::span<char* const> args) {
     for (const frontend::CompressedInner& inner : parts.inners) {
       inners.push_back({{"model", inner.model}, {"zero_knowledge", inner.zero_knowledge}});
     }
-    compressed = nlohmann::json{{"shape", (parts.shape & 1) == 0 ? "standard" : "fit"},
-                                {"final", (parts.shape & frontend::kFinalProofBit) != 0},
-                                {"inner_proofs", inners}};
+    compressed =
+        nlohmann::json{{"shape", frontend::OuterShapeBits(parts.shape) == 0 ? "standard" : "fit"},
+                       {"final", (parts.shape & frontend::kFinalProofBit) != 0},
+                       {"inner_proofs", inners}};
   }
   auto hash = air::PeekProofHash(proof_bytes);
   if (const auto* error = std::get_if<air::ProofParseError>(&hash)) {

@@ -71,7 +71,8 @@ options:
                      slower. Always on for a model with committed or private parts
   --compress         prove with --profile recursive and compress the proof in one go
                      (tensorstark compress --help): -o gets the compressed proof
-  --outer-profile P  with --compress: the compressed proof's profile (default fast)
+  --outer-profile P  with --compress: the compressed proof's profile (default fast; onchain:
+                     the final proof a Starknet contract verifies, as compress --profile onchain)
   --fit              with --compress: size the compressed proof to its circuit
   --json             print one JSON object (times per phase, proof size, peak memory, outputs;
                      with --compress, compress's)

@@ -19,6 +19,8 @@ namespace tensorstark::frontend {
 
 inline constexpr uint32_t kMaxCompressedInners = 4096;
 inline constexpr uint32_t kFinalProofBit = 2;
+// The outer proof's OuterShape in a shape word.
+inline constexpr uint32_t OuterShapeBits(uint32_t shape) { return shape & ~kFinalProofBit; }
 
 struct CompressedInner {
   uint32_t model = 0;

@@ -116,8 +116,9 @@ std::variant<FinalKey<H>, std::string> SetupFinal(std::span<const InnerSpec> spe
 }
 
 // The final proof of an outer proof, or a one-line reason why it cannot be made: the outer
-// proof's shape or the outer verifier's rejection (the outer statement checked as
-// VerifyCompressedProof checks it), or the circuit's first failing gate (a bug, named as such).
+// proof's shape (its configuration among it) or the outer verifier's rejection (the member
+// statements and the STARK, as VerifyCompressedProof), or the circuit's first failing gate (a
+// bug, named as such).
 template <hash::Channel C, hash::MerkleLayerHasher H>
 std::variant<air::StarkProof<H>, std::string> ProveFinal(const FinalKey<H>& key,
                                                          const OuterForFinal& outer,
@@ -127,8 +128,7 @@ std::variant<air::StarkProof<H>, std::string> ProveFinal(const FinalKey<H>& key,
   if (auto error = key.outer_air->CheckShape(outer)) {
     return "the outer proof cannot be verified by the final circuit: " + *error;
   }
-  if (auto rejection =
-          VerifyCompressedProof<hash::Poseidon2M31Channel, InnerHasher>(key.outer, outer, 0)) {
+  if (auto rejection = CheckMemberStatements(key.outer.members, outer.public_inputs)) {
     return "the outer proof is invalid: " + air::ToString(*rejection);
   }
   recursion::InnerOpened opened;

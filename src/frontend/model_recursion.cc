@@ -181,6 +181,11 @@ std::optional<CachedRecursionKey> GetRecursionKey(const KeyCache& cache,
       air_shape->poseidon2_layout != expected.layout) {
     return std::nullopt;
   }
+  // Every statement value is one of a circuit's first wires, read once (StatementInputs).
+  for (size_t i = 0; i < n_public; ++i) {
+    const recursion::RecursionAir::PublicWire wire{static_cast<uint32_t>(i), 1};
+    if (air_shape->public_inputs[i] != wire) return std::nullopt;
+  }
   if (const recursion::SizeClass* size_class = expected.size_class) {
     std::vector<std::pair<recursion::GateKind, uint32_t>> components;
     for (size_t kind = 0; kind < recursion::kGateKinds; ++kind) {

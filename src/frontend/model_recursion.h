@@ -133,7 +133,8 @@ hash::Blake2sHash RecursionKeyName(std::string_view what, std::span<const InnerM
                                    air::HashId hash, std::span<const air::ProofConfig> configs,
                                    OuterShape shape);
 // What a key filed under a name must be to be these members' (or a miss): the statements' length
-// of public inputs, this Poseidon2 layout, and with a class, its components at its sizes.
+// of public inputs, each wire i read once, this Poseidon2 layout, and with a class, its components
+// at its sizes.
 struct RecursionKeyExpected {
   std::span<const InnerMember> members;
   recursion::Poseidon2Layout layout = recursion::Poseidon2Layout::kRow;

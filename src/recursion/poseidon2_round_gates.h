@@ -29,6 +29,8 @@ namespace tensorstark::recursion {
 class Poseidon2RoundGates : public air::DataComponent {
  public:
   static constexpr uint32_t kDataColumns = 4 + air::kPoseidon2RoundDataColumns;
+  // The data columns as long as the component (id, multiplicity); the others are a block long.
+  static constexpr uint32_t kFullDataColumns = 2;
   static constexpr uint32_t kTraceColumns = 1 + air::kPoseidon2RoundTraceColumns;
   using DataComponent::DataComponent;
 

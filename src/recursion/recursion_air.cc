@@ -60,7 +60,7 @@ size_t RowsPerGate(GateKind kind, Poseidon2Layout layout) {
 std::vector<uint32_t> DataLogSizes(GateKind kind, Poseidon2Layout layout, uint32_t log_size) {
   std::vector<uint32_t> sizes(DataColumnsOf(kind, layout), log_size);
   if (RowsPerGate(kind, layout) > 1) {
-    std::fill(sizes.begin() + 2, sizes.end(),
+    std::fill(sizes.begin() + Poseidon2RoundGates::kFullDataColumns, sizes.end(),
               static_cast<uint32_t>(std::countr_zero(air::kPoseidon2BlockRows)));
   }
   return sizes;

@@ -134,5 +134,31 @@ TEST_CASE("bit decompositions recompose the word") {
   CHECK(builder.failure()->find("(a byte)") != std::string::npos);
 }
 
+TEST_CASE("a signed range check passes [-2^b, 2^b) exactly; from b = 30 every M31 passes") {
+  auto passes = [](int64_t q, uint32_t bound_bits, size_t* n_gates = nullptr) {
+    CircuitBuilder builder(true);
+    const M31 value = q < 0 ? -M31::FromCanonical(static_cast<uint32_t>(-q))
+                            : M31::FromCanonical(static_cast<uint32_t>(q));
+    const Wire word = builder.Guess(ValueType::kM31, QM31(value));
+    const size_t before = builder.circuit().gates.size();
+    AssertSignedRange(word, bound_bits, "an input");
+    if (n_gates) *n_gates = builder.circuit().gates.size() - before;
+    return !builder.failure();
+  };
+  for (const uint32_t b : {0u, 1u, 8u, 29u}) {
+    CAPTURE(b);
+    const int64_t bound = int64_t{1} << b;
+    CHECK(passes(-bound, b));
+    CHECK(passes(bound - 1, b));
+    CHECK(passes(0, b));
+    CHECK_FALSE(passes(-bound - 1, b));
+    CHECK_FALSE(passes(bound, b));
+  }
+  size_t n_gates = 0;
+  CHECK(passes((int64_t{1} << 30) - 1, 30, &n_gates));
+  CHECK(passes(-((int64_t{1} << 30) - 1), 30));
+  CHECK(n_gates == 0);
+}
+
 }  // namespace
 }  // namespace tensorstark::recursion

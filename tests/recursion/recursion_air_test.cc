@@ -3,12 +3,14 @@
 #include <doctest/doctest.h>
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "air/profiles.h"
 #include "air/prover.h"
 #include "air/setup.h"
 #include "air/verifier.h"
+#include "circle/bit_reverse.h"
 #include "hash/blake2s_channel.h"
 #include "hash/blake2s_merkle_hasher.h"
 #include "recursion/gate_components.h"
@@ -176,10 +178,36 @@ TEST_CASE("a round a row: a narrow Poseidon2 component, the same gates") {
   CHECK(narrow.GateRows().back() == 3 * air::kPoseidon2BlockRows);
   CHECK(RecursionAir::Shape::FromWords(narrow.shape().ToWords()) == narrow.shape());
 
-  // A lane of a middle round changed in the trace: the round constraints fail.
-  RecursionAir::Witness witness = narrow.GenerateWitness(builder.values());
-  witness.traces.back()[1 + 5][40] += M31::One();
   const air::ProofConfig config = air::ProfileConfig(air::Profile::kTest);
+  const uint32_t log_size = narrow_poseidon2.log_size();
+  auto position = [&](size_t row) {  // a coset-order row's place in the stored column
+    return circle::BitReverseIndex(circle::CosetIndexToCircleDomainIndex(row, log_size), log_size);
+  };
+  // io changed on the second gate's input row 3 (input word 3) or output row 20 (output word 4),
+  // the lanes left alone: the prover's row-by-row check names the constraint that ties io to the
+  // block's row 0 lane 3, or row 31 lane 4 (the lookup alone would show only unbalanced sums).
+  // Constraints: 32 s-box ones, then per lane its transition, first-row and last-row ones.
+  for (const auto& [row, block_row, constraint] :
+       {std::tuple{32 + 3, 32, 32 + 3 * 3 + 1}, {32 + 20, 32 + 31, 32 + 3 * 4 + 2}}) {
+    CAPTURE(row);
+    RecursionAir::Witness changed = narrow.GenerateWitness(builder.values());
+    changed.traces.back()[0][position(row)] += M31::One();
+    air::ProveOptions checked;
+    checked.n_public_inputs = narrow.n_public_inputs();
+    auto refused = air::Prove<Channel, Hasher>(
+        config, narrow.components(), std::move(changed.traces), changed.public_inputs, checked);
+    REQUIRE(std::holds_alternative<air::ProvingError>(refused));
+    const auto& failure = std::get<air::ProvingError>(refused).failure;
+    REQUIRE(failure);
+    CHECK(failure->component == narrow_poseidon2.name());
+    CHECK(failure->row == static_cast<size_t>(block_row));
+    CHECK(failure->constraint == static_cast<size_t>(constraint));
+  }
+
+  // A lane of a round changed in the trace: the round constraints fail, and the proof made
+  // without the prover's check does not verify.
+  RecursionAir::Witness witness = narrow.GenerateWitness(builder.values());
+  witness.traces.back()[1 + 5][position(32 + 10)] += M31::One();
   air::ProveOptions options;
   options.n_public_inputs = narrow.n_public_inputs();
   options.check_constraints = false;

@@ -262,7 +262,7 @@ TEST_CASE("keys read from the cache have the same circuit, root, ids and verdict
   CHECK(rejected->kind == Verify(TinyKey(), changed)->kind);
 
   // An intact entry that is not a key of these members at this shape is a miss: a public input
-  // fewer, or components not at the standard class's sizes.
+  // fewer or on other wires, or components not at the standard class's sizes.
   const hash::Blake2sHash name = OuterKeyName(
       verifier.members, air::ProofHashTraits<OuterHasher>::kId, kOuterConfig, OuterShape::kFit);
   const std::optional<CachedRecursionKey> cached =
@@ -273,6 +273,14 @@ TEST_CASE("keys read from the cache have the same circuit, root, ids and verdict
   fewer.shape.public_inputs.pop_back();
   PutRecursionKey(cache, name, fewer);
   CHECK(!GetOuterKey(cache, name, verifier.members, OuterShape::kFit));
+  // A public input read twice, or on another wire: no circuit's statement is so.
+  using PublicWire = recursion::RecursionAir::PublicWire;
+  for (const PublicWire other : {PublicWire{0, 2}, PublicWire{1, 1}}) {
+    CachedRecursionKey moved = *cached;
+    moved.shape.public_inputs[0] = other;
+    PutRecursionKey(cache, name, moved);
+    CHECK(!GetOuterKey(cache, name, verifier.members, OuterShape::kFit));
+  }
   std::filesystem::remove_all(dir);
 }
 
