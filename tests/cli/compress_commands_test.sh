@@ -106,9 +106,27 @@ head -1 "$work/verify_final.txt" | grep -q "^valid (final proof, 1 inner proof(s
 facts <"$work/verify_final.txt" | cmp -s - "$work/inner_statement.txt" \
   || fail "the final proof states other facts than the inner one"
 # compress filed the final verifying key: verify builds no circuit.
-"$ts" verify "$work/tiny.verifying.tsm" "$work/final.bin" --json \
-  | python3 -c "import json,sys; d=json.load(sys.stdin); assert d['valid'] and d['final'] and d['keys_from_cache'], d" \
-  || fail "verify of a final proof with its key in the cache"
+"$ts" verify "$work/tiny.verifying.tsm" "$work/final.bin" --json >"$work/verify_final.json"
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['valid'] and d['final'] and d['keys_from_cache'], d" \
+  "$work/verify_final.json" || fail "verify of a final proof with its key in the cache"
+# The final ids are those the off-chain reference computes from the final key's identity and the
+# inner commitment, and those verify printed.
+"$ts" inspect "$work/final.bin" "$work/tiny.verifying.tsm" >"$work/inspect_final.json"
+node --input-type=module -e "
+import { readFileSync } from 'node:fs';
+import { compressedIdsOf } from '$(cd "$examples/.." && pwd)/scripts/cairo/fact.mjs';
+const [verified, inspected, printed] = process.argv.slice(1).map((f) => readFileSync(f, 'utf8'));
+const { identity } = JSON.parse(verified);
+const want = compressedIdsOf(identity, JSON.parse(inspected).public_inputs.slice(0, 8));
+const said = (what) => new RegExp('^' + what + ' id: (0x[0-9a-f]+)', 'm').exec(printed)?.[1];
+for (const [what, got, expected] of [['circuit id', identity.circuit_id, want.circuit],
+  ['model id', identity.model_ids[0], want.model], ['circuit id printed', said('circuit'), want.circuit],
+  ['model id printed', said('model'), want.model]]) {
+  if (got !== expected) {
+    console.log('FAIL: the final ' + what + ' is ' + got + ', fact.mjs says ' + expected);
+    process.exit(1);
+  }
+}" "$work/verify_final.json" "$work/inspect_final.json" "$work/verify_final.txt"
 "$ts" inspect "$work/final.bin" \
   | python3 -c "import json,sys; c=json.load(sys.stdin)['compressed']; assert c['final'] and c['shape'] == 'standard'" \
   || fail "inspect of a final proof"
