@@ -40,14 +40,17 @@ export function statedInputCount(airModule) {
 }
 
 // A compressed proof's circuit id and its inner model's id (src/frontend/starknet_fact.h), from
-// the identity `compress --json` prints (hash_id, config, zk, log_sizes, preprocessed_root as 64
-// hex digits) and the inner model's commitment (8 words).
+// the identity `compress --json` prints (hash_id, config, zk, log_sizes, members: each one's
+// words and stated_inputs, preprocessed_root as 64 hex digits) and the inner model's commitment
+// (8 words).
 // Returns hex strings: { circuit, model }.
 export function compressedIdsOf(identity, commitment) {
   const tag = BigInt('0x' + Buffer.from('tensorstark-circuit-v1').toString('hex'));
   const root = identity.preprocessed_root;
+  const members = identity.members.flatMap((m) => [BigInt(m.words), BigInt(m.stated_inputs)]);
   const circuit = poseidonHashMany([tag, BigInt(identity.hash_id), ...identity.config.map(BigInt),
     identity.zk ? 1n : 0n, BigInt(identity.log_sizes.length), ...identity.log_sizes.map(BigInt),
+    BigInt(identity.members.length), ...members,
     BigInt('0x' + root.slice(0, 32)), BigInt('0x' + root.slice(32))]);
   const model = commitment.map(BigInt).reduce((packed, word) => (packed << 31n) + word, 0n);
   const hex = (v) => `0x${v.toString(16)}`;

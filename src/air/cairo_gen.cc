@@ -385,8 +385,9 @@ std::string AirShapeFunction(std::span<const Component* const> components, const
       n_public_inputs);
 }
 
-// The model's statement (statement.cairo).
-std::string StatementFunctions(const CairoStatement& statement, const AirLayout& layout) {
+// The model's statement (statement.cairo), or the parts every final proof's statement shares.
+std::string StatementFunctions(const CairoStatement& statement, const AirLayout& layout,
+                               CairoModule module) {
   std::vector<uint32_t> commitment, terms, bounds;
   for (M31 word : statement.commitment) commitment.push_back(word.value());
   for (const CairoStatement::TermRun& run : statement.terms) {
@@ -397,22 +398,28 @@ std::string StatementFunctions(const CairoStatement& statement, const AirLayout&
     bounds.insert(bounds.end(), {static_cast<uint32_t>(bound.first_input),
                                  static_cast<uint32_t>(bound.count), bound.bound_bits});
   }
+  const std::string doc =
+      module == CairoModule::kModel
+          ? "What a proof of this model states, for the configuration with log blowup {2}{6}."
+          : "What every final proof's statement shares (log blowup {2}{6}): the wire relation "
+            "and no\n/// commitment or bounds; verify_final adds its length and preprocessed root.";
   return fmt::format(
-      "\n/// What a proof of this model states, for the configuration with log blowup {2}{6}.\n"
-      "pub fn model_statement() -> ModelStatement {{\n    ModelStatement {{\n"
+      fmt::runtime("\n/// " + doc +
+                   "\n"
+                   "pub fn model_statement() -> ModelStatement {{\n    ModelStatement {{\n"
       "        commitment: m31s({0}),\n        preprocessed_root: {1},\n"
       "        log_blowup_factor: {2},\n        zero_knowledge: {7},\n"
       "        n_stated_inputs: {8},\n        tensor_relation: {3},\n"
-      "        terms: term_runs({4}),\n        input_bounds: input_bounds({5}),\n    }}\n}}\n",
+      "        terms: term_runs({4}),\n        input_bounds: input_bounds({5}),\n    }}\n}}\n"),
       ListOf(commitment), statement.preprocessed_root, statement.log_blowup_factor,
       RelationIndex(layout, statement.tensor_relation), ListOf(terms), ListOf(bounds),
       statement.zero_knowledge ? ", zero knowledge" : "", statement.zero_knowledge,
       statement.n_stated_inputs);
 }
 
-// The module's ModelAir implementation and verifier contract, the same for every model.
-constexpr std::string_view kModelAirAndContract = R"(
-/// The verifier's view of this model (crate::verifier::verify).
+// The module's ModelAir implementation, the same for every module.
+constexpr std::string_view kModelAir = R"(
+/// The verifier's view of this AIR (crate::verifier).
 pub impl Air of ModelAir {
     fn shape() -> AirShape {
         air_shape()
@@ -432,7 +439,10 @@ pub impl Air of ModelAir {
         composition(masks, inputs, claimed_sums, point, random_coeff)
     }
 }
+)";
 
+// A model module's verifier contract, the same for every model.
+constexpr std::string_view kModelContract = R"(
 /// This model's verifier contract (crate::contracts::IModelVerifier).
 #[starknet::contract]
 pub mod Verifier {
@@ -626,7 +636,7 @@ mod tests {{
 
 std::string GenerateCairoAir(std::span<const Component* const> components, const AirLayout& layout,
                              const CairoStatement& statement, std::string_view source,
-                             const uint64_t* with_test_seed) {
+                             const uint64_t* with_test_seed, CairoModule module) {
   ConstraintFunctions functions;
   std::string components_code, calls;
   for (size_t i = 0; i < components.size(); ++i) {
@@ -660,8 +670,9 @@ std::string GenerateCairoAir(std::span<const Component* const> components, const
       source, Imports(functions));
   out += functions.Code() + components_code;
   out += AirShapeFunction(components, layout, statement.n_public_inputs);
-  out += StatementFunctions(statement, layout);
-  out += kModelAirAndContract;
+  out += StatementFunctions(statement, layout, module);
+  out += kModelAir;
+  if (module == CairoModule::kModel) out += kModelContract;
   out += fmt::format(
       "\n/// The composition at `point` from every component's constraints, in component order.\n"
       "pub fn composition(\n    masks: Span<ComponentMask>,\n    inputs: @AirInputs,\n"

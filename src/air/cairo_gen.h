@@ -48,12 +48,20 @@ struct CairoStatement {
   std::vector<InputBound> input_bounds;
 };
 
+// What a module is for: a model's AIR, with its statement and its verifier contract, or the final
+// recursion AIR (docs/recursion.md), the same for every model, whose statement holds only what
+// every final proof shares (the verifier completes it from the proof: its length and preprocessed
+// root; crate::verifier::verify_final) and which has no contract of its own (the one verifier,
+// crate::contracts, takes it).
+enum class CairoModule { kModel, kFinal };
+
 // The module for these components (the layout gives the relations' order) and statement. With
 // `with_test_seed`, it ends with a test that evaluates the composition at random mask values,
 // statement, lookup elements and point (drawn from the seed) and compares it with the C++
 // evaluator's value, written into the test.
 std::string GenerateCairoAir(std::span<const Component* const> components, const AirLayout& layout,
                              const CairoStatement& statement, std::string_view source,
-                             const uint64_t* with_test_seed = nullptr);
+                             const uint64_t* with_test_seed = nullptr,
+                             CairoModule module = CairoModule::kModel);
 
 }  // namespace tensorstark::air

@@ -4,16 +4,22 @@
 
 #include <iterator>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <variant>
 #include <vector>
 
 #include "air/calldata.h"
 #include "air/proof_io.h"
 #include "cli/command_args.h"
+#include "cli/compress_command.h"
 #include "frontend/compressed_proof_file.h"
 #include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
+#include "frontend/quantized_model.h"
+#include "frontend/starknet_fact.h"
 #include "hash/poseidon252_merkle_hasher.h"
 
 namespace tensorstark::cli {
@@ -21,12 +27,17 @@ namespace {
 
 constexpr std::string_view kUsage =
     R"(usage: tensorstark calldata PROOF.bin -o CALLDATA.json
+       tensorstark calldata MODEL.tsm... FINAL.bin -o CALLDATA.json
 
 Writes a Poseidon252 proof as the felt252 values the Starknet verifier contract reads: a JSON
 array of hex strings, M31 values packed eight per felt, and prints the felts per section.
 Starknet takes at most 5,000 calldata felts per transaction. A proof whose queries are opened in
 batches (prove --query-batches N) is written as {"head": [...], "batches": [[...], ...]}: the head
 is verified in one transaction, then the head with each batch in one more.
+A final proof (compress --profile onchain) is read by the one verifier every model shares; its
+calldata starts with how its statement splits into the inner proofs' statements (their number,
+then each one's length and count of words stating its inputs), which the verifying models it is
+of (in the order compress was given them) say, and which the ids the contract reports bind.
 
 options:
   -o, --output FILE   the calldata to write (required)
@@ -37,6 +48,45 @@ int Fail(const std::string& message) {
   return 1;
 }
 
+// A final proof's bytes and the felts its calldata starts with: the number of inner proofs, then
+// each one's statement length and count of words stating its inputs (verifier-cairo's
+// contracts::verify_final_calldata reads them).
+using FinalCalldataParts = std::pair<std::vector<uint8_t>, std::vector<field::Felt252>>;
+
+// Of a compressed proof file and the models its inner proofs are of, or a one-line error (the
+// file is not a final proof, or the models are not its). Throws FrontendError if a model cannot
+// be read.
+std::variant<FinalCalldataParts, std::string> FinalProofAndLayout(
+    std::span<const uint8_t> bytes, const std::string& path,
+    const std::vector<std::string>& model_paths) {
+  auto file = frontend::ReadCompressedProof(bytes);
+  if (const auto* error = std::get_if<std::string>(&file)) return path + ": " + *error;
+  const frontend::CompressedProofFile& compressed = std::get<frontend::CompressedProofFile>(file);
+  if (!(compressed.shape & frontend::kFinalProofBit)) {
+    return fmt::format(
+        "{} is an outer proof; the Starknet verifier reads final proofs (compress --profile "
+        "onchain)",
+        path);
+  }
+  if (model_paths.empty()) {
+    return fmt::format("{} is a final proof: give the verifying models it is of before it", path);
+  }
+  if (auto error = CheckFileModels(compressed, model_paths)) return *error;
+  std::vector<frontend::QuantizedModel> models;
+  for (const std::string& model_path : model_paths) {
+    models.push_back(frontend::LoadQuantizedModel(model_path));
+  }
+  const FileSpecs specs = SpecsOfFile(models, compressed);
+  std::vector<field::Felt252> layout = {field::Felt252::FromU64(specs.specs.size())};
+  for (const frontend::InnerSpec& spec : specs.specs) {
+    const frontend::MemberLayout member = frontend::LayoutOf(*spec.air);
+    layout.push_back(field::Felt252::FromU64(member.n_words));
+    layout.push_back(field::Felt252::FromU64(member.n_stated_inputs));
+  }
+  return FinalCalldataParts{std::vector<uint8_t>(compressed.outer.begin(), compressed.outer.end()),
+                            std::move(layout)};
+}
+
 }  // namespace
 
 int RunCalldataCommand(std::span<char* const> args) {
@@ -44,24 +94,32 @@ int RunCalldataCommand(std::span<char* const> args) {
     fmt::print("{}", kUsage);
     return 0;
   }
-  auto parsed = ParseCommandArgs(args, {"proof"}, {"output"});
+  auto parsed = ParseCommandArgs(args, {"proof"}, {"output"}, {},
+                                 /*max_positional=*/frontend::kMaxCompressedInners + 1);
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("calldata", kUsage, *error);
   }
-  const std::string& path = std::get<CommandArgs>(parsed).positional[0];
+  // The proof comes last, after a final proof's models (as verify takes them).
+  std::vector<std::string> model_paths = std::get<CommandArgs>(parsed).positional;
+  const std::string path = model_paths.back();
+  model_paths.pop_back();
   const Options& options = std::get<CommandArgs>(parsed).options;
   if (!options.Has("output")) return UsageError("calldata", kUsage, "-o FILE is required");
   std::vector<uint8_t> bytes;
+  std::vector<field::Felt252> layout;  // a final proof's statement layout, before its proof
   try {
     bytes = ReadProofFile(path);
+    if (frontend::IsCompressedProof(bytes)) {
+      auto final_proof = FinalProofAndLayout(bytes, path, model_paths);
+      if (const auto* error = std::get_if<std::string>(&final_proof)) return Fail(*error);
+      std::tie(bytes, layout) = std::get<FinalCalldataParts>(std::move(final_proof));
+    } else if (!model_paths.empty()) {
+      return Fail(fmt::format(
+          "{} is not a final proof: models come before a final proof only (the proof comes last)",
+          path));
+    }
   } catch (const frontend::FrontendError& e) {
     return Fail(e.what());
-  }
-  if (frontend::IsCompressedProof(bytes)) {
-    return Fail(fmt::format(
-        "{} is a compressed proof; the Starknet verifier reads onchain proofs today (prove with "
-        "--profile onchain), one for compressed proofs is to come",
-        path));
   }
   auto hash = air::PeekProofHash(bytes);
   if (const auto* error = std::get_if<air::ProofParseError>(&hash)) {
@@ -84,7 +142,10 @@ int RunCalldataCommand(std::span<char* const> args) {
     for (const field::Felt252& felt : felts) out.push_back(felt.ToHex());
     return out;
   };
-  nlohmann::json written = hex(calldata.felts);
+  const size_t n_layout = layout.size();
+  std::vector<field::Felt252> felts = std::move(layout);
+  felts.insert(felts.end(), calldata.felts.begin(), calldata.felts.end());
+  nlohmann::json written = hex(felts);
   if (!calldata.batches.empty()) {
     nlohmann::json batches = nlohmann::json::array();
     for (const auto& batch : calldata.batches) batches.push_back(hex(batch));
@@ -97,13 +158,15 @@ int RunCalldataCommand(std::span<char* const> args) {
     return Fail(e.what());
   }
   // The sections count the batches' felts too, so the total does.
-  size_t total = calldata.felts.size();
+  size_t total = felts.size();
   for (const auto& batch : calldata.batches) total += batch.size();
   const air::ProofSizeBreakdown& s = calldata.felts_per_section;
   fmt::print(
-      "wrote {}: {} felts (configuration {}, public inputs {}, claimed sums {}, nonces {}, "
+      "wrote {}: {} felts ({}configuration {}, public inputs {}, claimed sums {}, nonces {}, "
       "commitments {}, sampled values {}, Merkle witness {}, queried values {}, FRI {})\n",
-      output, total, s.header_and_config, s.public_inputs, s.claimed_sums, s.nonces, s.commitments,
+      output, total,
+      n_layout > 0 ? fmt::format("statement layout {}, ", n_layout) : "",
+      s.header_and_config, s.public_inputs, s.claimed_sums, s.nonces, s.commitments,
       s.sampled_values, s.decommitment_hash_witness + s.decommitment_column_witness,
       s.queried_values, s.fri_commitments + s.fri_witness + s.fri_decommitments + s.last_layer);
   if (!calldata.batches.empty()) {

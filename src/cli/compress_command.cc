@@ -302,6 +302,22 @@ int CompressAndWrite(const CompressInputs& in, const ProofChoice& outer, const O
   });
 }
 
+std::optional<std::string> CheckFileModels(const frontend::CompressedProofFile& file,
+                                           const std::vector<std::string>& model_paths) {
+  std::vector<bool> used(model_paths.size());
+  for (const frontend::CompressedInner& inner : file.inners) {
+    if (inner.model >= model_paths.size()) {
+      return fmt::format("the proof is of {} models or more, {} given", inner.model + 1,
+                         model_paths.size());
+    }
+    used[inner.model] = true;
+  }
+  for (size_t m = 0; m < model_paths.size(); ++m) {
+    if (!used[m]) return fmt::format("the proof is of no inner proof of {}", model_paths[m]);
+  }
+  return std::nullopt;
+}
+
 FileSpecs SpecsOfFile(const std::vector<frontend::QuantizedModel>& models,
                       const frontend::CompressedProofFile& file) {
   FileSpecs out;
@@ -324,20 +340,9 @@ int VerifyCompressedProofFile(const std::vector<frontend::QuantizedModel>& model
     return 1;
   }
   const frontend::CompressedProofFile& compressed = std::get<frontend::CompressedProofFile>(file);
-  std::vector<bool> used(models.size());
-  for (const frontend::CompressedInner& inner : compressed.inners) {
-    if (inner.model >= models.size()) {
-      fmt::print("invalid: the proof is of {} models or more, {} given\n", inner.model + 1,
-                 models.size());
-      return 1;
-    }
-    used[inner.model] = true;
-  }
-  for (size_t m = 0; m < models.size(); ++m) {
-    if (!used[m]) {
-      fmt::print("invalid: the proof is of no inner proof of {}\n", model_paths[m]);
-      return 1;
-    }
+  if (auto error = CheckFileModels(compressed, model_paths)) {
+    fmt::print("invalid: {}\n", *error);
+    return 1;
   }
   if (compressed.shape & frontend::kFinalProofBit) {
     return VerifyFinalProofFile(models, model_paths, compressed, min_security_bits, json);

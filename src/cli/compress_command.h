@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -29,7 +30,13 @@ struct CompressInputs {
   size_t inner_bytes = 0;
 };
 
-// The models' AIRs and a spec per inner proof a compressed proof file lists, in order.
+// Why the models (given in this order) are not those a compressed proof file's inner proofs are
+// of: one it names is missing, or one is of none of them.
+std::optional<std::string> CheckFileModels(const frontend::CompressedProofFile& file,
+                                           const std::vector<std::string>& model_paths);
+
+// The models' AIRs and a spec per inner proof a compressed proof file lists, in order (the
+// models checked by CheckFileModels).
 struct FileSpecs {
   std::vector<std::unique_ptr<frontend::ModelAir>> airs;  // one per model
   std::vector<frontend::InnerSpec> specs;

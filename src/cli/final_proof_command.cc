@@ -92,8 +92,7 @@ int CompressFinalWith(const CompressInputs& in, const Options& options) {
   const frontend::CompressedIds ids = frontend::IdsOf(key);
 
   if (json) {
-    const frontend::OuterKeyIdentity identity =
-        frontend::IdentityOf<H>(*key.air, key.config, key.key.verifying_key.preprocessed_root);
+    const frontend::OuterKeyIdentity identity = frontend::IdentityOf(key);
     fmt::print("{}\n",
                nlohmann::json{{"models", in.model_paths},
                               {"inner_proofs", in.inners.size()},
@@ -173,8 +172,7 @@ int VerifyFinalWith(const std::vector<frontend::QuantizedModel>& models,
     for (size_t i = 0; i < specs.size(); ++i) {
       public_parts.push_back(PublicStatementJson(*specs[i].air, statements[i]));
     }
-    const frontend::OuterKeyIdentity identity = frontend::IdentityOf<H>(
-        *final_key.air, final_key.config, final_key.key.verifying_key.preprocessed_root);
+    const frontend::OuterKeyIdentity identity = frontend::IdentityOf(final_key);
     fmt::print("{}\n",
                nlohmann::json{{"valid", true},
                               {"compressed", true},

@@ -110,10 +110,15 @@ nlohmann::json IdentityJson(const frontend::OuterKeyIdentity& identity,
   for (uint64_t word : air::ConfigWords(identity.config)) config.push_back(word);
   nlohmann::json model_ids = nlohmann::json::array();
   for (const field::Felt252& id : ids.models) model_ids.push_back(id.ToHex());
+  nlohmann::json members = nlohmann::json::array();
+  for (const frontend::MemberLayout& member : identity.members) {
+    members.push_back({{"words", member.n_words}, {"stated_inputs", member.n_stated_inputs}});
+  }
   return {{"hash_id", static_cast<int>(identity.hash)},
           {"config", config},
           {"zk", identity.config.zk},
           {"log_sizes", identity.log_sizes},
+          {"members", members},
           // The root's 32 bytes as a proof writes them, in hex (as a BLAKE2s digest prints).
           {"preprocessed_root", hash::Blake2sHash{identity.preprocessed_root}.ToHex()},
           {"circuit_id", ids.circuit.ToHex()},

@@ -44,6 +44,10 @@ struct FinalKey {
 // 165,611 additions) and 4 aggregated proofs of tiny_mlp (124,465 subtractions).
 const recursion::SizeClass& FinalSizeClass();
 
+// The final AIR for verifying (its components at FinalSizeClass, no public input): the AIR of every
+// final proof at the standard shape, from which cairo-gen --final writes the Cairo verifier's.
+recursion::RecursionAir FinalAirForVerifying();
+
 // The outer key's AIR as a verifier circuit reads it, or a one-line error (an outer configuration
 // a circuit cannot verify).
 std::variant<recursion::InnerAir, std::string> OuterAirForFinal(
@@ -153,12 +157,16 @@ std::optional<air::VerificationError> VerifyFinalProof(const FinalKey<H>& key,
                                     proof, min_security_bits, kFinalLevel);
 }
 
-// The final key's circuit id and each member's model id under it: what a contract recomputes from
-// the final proof's preprocessed root.
+// What identifies the final verifying key; the final key's circuit id and each member's model id
+// under it: what a contract recomputes from the final proof's preprocessed root.
+template <hash::MerkleHasher H>
+OuterKeyIdentity IdentityOf(const FinalKey<H>& key) {
+  return IdentityOf<H>(*key.air, key.config, key.key.verifying_key.preprocessed_root,
+                       key.outer.members);
+}
 template <hash::MerkleHasher H>
 CompressedIds IdsOf(const FinalKey<H>& key) {
-  return IdsOf(IdentityOf<H>(*key.air, key.config, key.key.verifying_key.preprocessed_root),
-               key.outer.members);
+  return IdsOf(IdentityOf(key), key.outer.members);
 }
 
 }  // namespace tensorstark::frontend

@@ -190,15 +190,18 @@ std::variant<CompressedKey<H>, std::string> SetupCompressed(
   return key;
 }
 
-// What identifies a recursion AIR's verifying key, and so its circuit (starknet_fact.h: the
-// circuit id and each member's model id derive from it).
+// What identifies a recursion AIR's verifying key of these members, and so its circuit
+// (starknet_fact.h: the circuit id and each member's model id derive from it).
 template <hash::MerkleHasher H>
 OuterKeyIdentity IdentityOf(const recursion::RecursionAir& air, const air::ProofConfig& config,
-                            const typename H::Hash& preprocessed_root) {
+                            const typename H::Hash& preprocessed_root,
+                            std::span<const InnerMember> members) {
   OuterKeyIdentity identity{.hash = air::ProofHashTraits<H>::kId,
                             .config = config,
                             .log_sizes = {},
+                            .members = {},
                             .preprocessed_root = air::HashBytes(preprocessed_root)};
+  for (const InnerMember& member : members) identity.members.push_back(LayoutOf(*member.spec.air));
   for (const air::Component* component : air.components()) {
     identity.log_sizes.push_back(component->log_size());
   }
@@ -206,7 +209,8 @@ OuterKeyIdentity IdentityOf(const recursion::RecursionAir& air, const air::Proof
 }
 template <hash::MerkleHasher H>
 OuterKeyIdentity IdentityOf(const CompressedKey<H>& key) {
-  return IdentityOf<H>(*key.recursion, key.outer_config, key.outer.verifying_key.preprocessed_root);
+  return IdentityOf<H>(*key.recursion, key.outer_config, key.outer.verifying_key.preprocessed_root,
+                       key.members);
 }
 
 // A circuit's id and each member's model id under it, in order.

@@ -21,6 +21,11 @@ field::Felt252 StarknetModelId(std::span<const field::M31> commitment) {
   return hash::PackM31s(commitment);
 }
 
+MemberLayout LayoutOf(const ModelAir& air) {
+  return {.n_words = static_cast<uint32_t>(air.n_public_inputs()),
+          .n_stated_inputs = static_cast<uint32_t>(air.n_stated_inputs())};
+}
+
 field::Felt252 StarknetCircuitId(const OuterKeyIdentity& key) {
   // 'tensorstark-circuit-v1' as a Cairo short string: its ASCII bytes, big-endian.
   constexpr std::string_view kTag = "tensorstark-circuit-v1";
@@ -32,6 +37,11 @@ field::Felt252 StarknetCircuitId(const OuterKeyIdentity& key) {
   felts.push_back(field::Felt252::FromU64(key.config.zk ? 1 : 0));
   felts.push_back(field::Felt252::FromU64(key.log_sizes.size()));
   for (uint32_t log_size : key.log_sizes) felts.push_back(field::Felt252::FromU64(log_size));
+  felts.push_back(field::Felt252::FromU64(key.members.size()));
+  for (const MemberLayout& member : key.members) {
+    felts.push_back(field::Felt252::FromU64(member.n_words));
+    felts.push_back(field::Felt252::FromU64(member.n_stated_inputs));
+  }
   for (size_t half = 0; half < 2; ++half) {
     std::array<uint8_t, 32> bytes{};
     std::copy_n(key.preprocessed_root.begin() + 16 * half, 16, bytes.begin() + 16);

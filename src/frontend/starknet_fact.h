@@ -7,9 +7,13 @@
 // And for compressed proofs (docs/recursion.md, "Model ids"):
 //   circuit id: Poseidon('tensorstark-circuit-v1', hash id, the configuration's 6 words
 //               (air::ConfigWords) and its zero-knowledge flag, the number of components and
-//               each one's log size, the preprocessed root's 32 bytes (as a proof writes it) as two
-//               big-endian 128-bit felts): the outer verifying key, whose root commits to the
-//               circuit, and the circuit to the inner models' keys;
+//               each one's log size, the number of members and each one's statement length and
+//               count of words stating its inputs, the preprocessed root's 32 bytes (as a proof
+//               writes it) as two big-endian 128-bit felts): the recursion verifying key, whose
+//               root commits to the circuit, and the circuit to the inner models' keys; the
+//               members' layout, which the circuit fixes too, is in the id so that a contract
+//               splitting the statement by a layout the caller gives names no pinned model unless
+//               the layout is the circuit's;
 //   model id:   Poseidon(the inner model's id as above, circuit id): what a consumer pins.
 #pragma once
 
@@ -28,11 +32,23 @@ namespace tensorstark::frontend {
 
 field::Felt252 StarknetModelId(std::span<const field::M31> commitment);
 
-// What identifies an outer verifying key.
+// How a member's statement is laid out in a recursion proof's statement (the members' follow
+// each other): its length, the commitment's 8 words included, and how many of its words after
+// the commitment state the inputs (the outputs' follow).
+struct MemberLayout {
+  uint32_t n_words = 0;
+  uint32_t n_stated_inputs = 0;
+  bool operator==(const MemberLayout&) const = default;
+};
+
+MemberLayout LayoutOf(const ModelAir& air);
+
+// What identifies a recursion (outer or final) verifying key.
 struct OuterKeyIdentity {
   air::HashId hash = air::HashId::kBlake2s;
   air::ProofConfig config;
   std::vector<uint32_t> log_sizes;  // each component's, in order
+  std::vector<MemberLayout> members;
   std::array<uint8_t, 32> preprocessed_root{};
 };
 field::Felt252 StarknetCircuitId(const OuterKeyIdentity& key);

@@ -11,10 +11,11 @@
 use core::poseidon::poseidon_hash_span;
 use starknet::{ClassHash, ContractAddress};
 use crate::channel::pack_m31s;
+use crate::air::AirShape;
 use crate::fields::m31::{M31, M31Trait};
-use crate::proof::{StarkProof, read_proof, read_query_batch};
+use crate::proof::{StarkProof, read_proof, read_query_batch, read_u32};
 use crate::statement::COMMITMENT_WORDS;
-use crate::verifier::{ModelAir, verify, verify_batch, verify_head};
+use crate::verifier::{ModelAir, verify, verify_batch, verify_final, verify_head};
 
 /// What a valid proof states: the model commitment (its 8 words packed into one felt, big-endian
 /// base 2^31), and what it states of the model inputs and of the outputs, as the model was
@@ -124,6 +125,102 @@ pub fn verify_batch_calldata<impl A: ModelAir>(head: Span<felt252>, batch: Span<
     let batch = read_query_batch(batch);
     verify_batch::<A>(@head, @batch);
     batch.index
+}
+
+/// How one inner proof's statement lies in a final proof's (the inner statements follow each
+/// other): its length, the commitment's 8 words included, and how many of its words after the
+/// commitment state the inputs.
+#[derive(Drop, Copy, Debug)]
+pub struct MemberLayout {
+    pub n_words: u32,
+    pub n_stated_inputs: u32,
+}
+
+/// Reads and verifies a final proof (verifier::verify_final) with the final AIR `A`, and returns
+/// what it states of each inner proof, in order, each under its model id: Poseidon(the inner
+/// model's commitment packed, the circuit id). The calldata (`tensorstark calldata MODEL...
+/// FINAL.bin`) is the number of inner proofs, each one's statement length and count of words
+/// stating its inputs, then the proof. That layout is the caller's word, which the circuit id
+/// binds: a wrong one names models nobody pinned.
+pub fn verify_final_calldata<impl A: ModelAir>(
+    calldata: Span<felt252>, min_security_bits: u32,
+) -> Span<VerifiedStatement> {
+    let mut data = calldata;
+    let n_members = read_u32(ref data);
+    assert(n_members >= 1, 'calldata: no inner proof');
+    let mut members = array![];
+    while members.len() != n_members {
+        let n_words = read_u32(ref data);
+        let n_stated_inputs = read_u32(ref data);
+        assert(n_words >= COMMITMENT_WORDS + n_stated_inputs, 'calldata: member layout');
+        members.append(MemberLayout { n_words, n_stated_inputs });
+    };
+    let proof = read_proof(data);
+    verify_final::<A>(@proof, min_security_bits);
+    let circuit = circuit_id(@proof, @A::shape(), members.span());
+    let public_inputs = proof.public_inputs;
+    let mut statements = array![];
+    let mut offset = 0;
+    for member in members.span() {
+        let n_words = *member.n_words;
+        assert(offset + n_words <= public_inputs.len(), 'member layout exceeds statement');
+        statements
+            .append(
+                member_statement(
+                    public_inputs.slice(offset, n_words), *member.n_stated_inputs, circuit,
+                ),
+            );
+        offset += n_words;
+    };
+    assert(offset == public_inputs.len(), 'member layout leaves values');
+    statements.span()
+}
+
+/// The id of a final proof's circuit (src/frontend/starknet_fact.h): Poseidon('tensorstark-
+/// circuit-v1', the hash id (Poseidon252: 1), the configuration's six words and its zero-knowledge
+/// flag, the number of components and each one's log size, the number of inner proofs and each
+/// one's layout, the preprocessed root as two 128-bit felts, high first).
+pub fn circuit_id(
+    proof: @StarkProof, shape: @AirShape, members: Span<MemberLayout>,
+) -> felt252 {
+    let config = proof.config;
+    let pcs = config.pcs;
+    let mut words: Array<felt252> = array![
+        'tensorstark-circuit-v1', 1, (*pcs.pow_bits).into(), (*pcs.log_blowup_factor).into(),
+        (*pcs.log_last_layer_degree_bound).into(), (*pcs.n_queries).into(),
+        (*pcs.fold_step).into(), (*config.interaction_pow_bits).into(),
+        if *config.zk {
+            1
+        } else {
+            0
+        },
+        (*shape.components).len().into(),
+    ];
+    for component in *shape.components {
+        words.append((*component.log_size).into());
+    };
+    words.append(members.len().into());
+    for member in members {
+        words.append((*member.n_words).into());
+        words.append((*member.n_stated_inputs).into());
+    };
+    let root: u256 = (*(*proof.pcs.commitments)[0]).into();
+    words.append(root.high.into());
+    words.append(root.low.into());
+    poseidon_hash_span(words.span())
+}
+
+/// One inner proof's statement, under its model id within the circuit.
+fn member_statement(
+    words: Span<M31>, n_stated_inputs: u32, circuit: felt252,
+) -> VerifiedStatement {
+    let first_output = COMMITMENT_WORDS + n_stated_inputs;
+    let inner_model = commitment_felt(words.slice(0, COMMITMENT_WORDS));
+    VerifiedStatement {
+        model: poseidon_hash_span(array![inner_model, circuit].span()),
+        inputs: felts(words.slice(COMMITMENT_WORDS, n_stated_inputs)),
+        outputs: felts(words.slice(first_output, words.len() - first_output)),
+    }
 }
 
 fn statement_of<impl A: ModelAir>(proof: @StarkProof) -> VerifiedStatement {

@@ -12,6 +12,7 @@ pub mod statement;
 pub mod verifier;
 pub mod contracts;
 pub mod airs;
+pub mod final_air;
 
 #[cfg(test)]
 mod tests;

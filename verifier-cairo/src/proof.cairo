@@ -243,7 +243,7 @@ fn read_u64(ref data: Span<felt252>) -> u64 {
     }
 }
 
-fn read_u32(ref data: Span<felt252>) -> u32 {
+pub fn read_u32(ref data: Span<felt252>) -> u32 {
     match next(ref data).try_into() {
         Option::Some(value) => value,
         Option::None => core::panic_with_felt252('calldata: integer out of range'),

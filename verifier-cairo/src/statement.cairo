@@ -49,8 +49,12 @@ pub struct ModelStatement {
 }
 
 /// Panics unless the public inputs begin with the model's commitment and its inputs are in range.
+/// (A final proof's statement has neither: its circuit checked them.)
 pub fn check_statement(statement: @ModelStatement, public_inputs: Span<M31>) {
-    assert(public_inputs.slice(0, COMMITMENT_WORDS) == *statement.commitment, 'proof is for another model');
+    let commitment = *statement.commitment;
+    assert(
+        public_inputs.slice(0, commitment.len()) == commitment, 'proof is for another model',
+    );
     for bound in *statement.input_bounds {
         let limit = crate::queries::pow2(*bound.bound_bits);
         for value in public_inputs.slice(*bound.first_input, *bound.count) {

@@ -1,7 +1,10 @@
 //! The top-level verify (src/air/verifier.h, VerifyModelProof in src/frontend/model_air.h):
 //! replays the prover's transcript from the proof, checks the security level first, then the
 //! statement, the LogUp claims, the composition at the out-of-domain point, and the commitment
-//! scheme's openings. Any failure panics with a message naming the check.
+//! scheme's openings. Any failure panics with a message naming the check. A model's proof is
+//! checked against its generated AIR and statement (verify); a final proof (docs/recursion.md)
+//! against the final recursion AIR, the same for every model, with a statement built from the
+//! proof (verify_final).
 use crate::air::{
     AirInputs, AirShape, ComponentMask, LookupElements, column_log_sizes, component_masks,
     recombine_composition, sample_points,
@@ -14,12 +17,13 @@ use crate::pcs::{OpenedQueries, pcs_verify, split_samples};
 use crate::proof::{
     PcsConfig, PcsConfigTrait, ProofConfig, QueryBatch, StarkProof, openings_empty, with_batch,
 };
-use crate::statement::{ModelStatement, check_statement, public_terms_sum};
+use crate::statement::{ModelStatement, TermRun, check_statement, public_terms_sum};
 
 pub const DEFAULT_MIN_SECURITY_BITS: u32 = 96;
 
-/// A model's AIR as cairo-gen writes it (verifier-cairo/src/airs/): its shape, its statement and
-/// its constraints at the out-of-domain point.
+/// An AIR as cairo-gen writes it (verifier-cairo/src/airs/, src/final_air.cairo): its shape, its
+/// statement (for the final AIR, what every final proof's shares) and its constraints at the
+/// out-of-domain point.
 pub trait ModelAir {
     fn shape() -> AirShape;
     fn statement() -> ModelStatement;
@@ -35,7 +39,52 @@ pub trait ModelAir {
 /// Verifies a proof of the model `A`; panics unless it is valid with at least min_security_bits.
 pub fn verify<impl A: ModelAir>(proof: @StarkProof, min_security_bits: u32) {
     assert(*proof.n_query_batches == 0, 'proof is opened in batches');
-    verify_openings::<A>(proof, min_security_bits, OpenedQueries::All);
+    verify_openings::<A>(proof, @A::shape(), @A::statement(), min_security_bits, OpenedQueries::All);
+}
+
+/// Verifies a final proof, whose AIR `A` is the final recursion AIR (cairo-gen --final); panics
+/// unless it is valid with at least min_security_bits. Its statement is the proof's public inputs,
+/// the values of the final circuit's wires 0 to n - 1, each written once to the wire relation,
+/// (i - z) + α·v_i; its preprocessed root, which commits to the circuit, is the proof's own: the
+/// caller must bind it into what it reports (contracts::circuit_id), as nothing here pins it.
+pub fn verify_final<impl A: ModelAir>(proof: @StarkProof, min_security_bits: u32) {
+    assert(*proof.n_query_batches == 0, 'proof is opened in batches');
+    let commitments = *proof.pcs.commitments;
+    assert(commitments.len() == 4, 'wrong number of sums or trees');
+    let n = (*proof.public_inputs).len();
+    let air = A::shape();
+    let shape = AirShape {
+        components: air.components,
+        preprocessed_log_sizes: air.preprocessed_log_sizes,
+        trace_log_sizes: air.trace_log_sizes,
+        interaction_log_sizes: air.interaction_log_sizes,
+        n_composition_chunks: air.n_composition_chunks,
+        chunk_log_size: air.chunk_log_size,
+        salt_log_sizes: air.salt_log_sizes,
+        mask_columns: air.mask_columns,
+        derived_points: air.derived_points,
+        sample_ids: air.sample_ids,
+        quotient_groups: air.quotient_groups,
+        relation_widths: air.relation_widths,
+        n_public_inputs: n,
+    };
+    let shared = A::statement();
+    let statement = ModelStatement {
+        commitment: array![].span(),
+        preprocessed_root: *commitments[0],
+        log_blowup_factor: shared.log_blowup_factor,
+        zero_knowledge: shared.zero_knowledge,
+        n_stated_inputs: 0,
+        tensor_relation: shared.tensor_relation,
+        terms: array![
+            TermRun {
+                first_input: 0, address: 0, count: n, multiplicity: core::num::traits::One::one(),
+            },
+        ]
+            .span(),
+        input_bounds: array![].span(),
+    };
+    verify_openings::<A>(proof, @shape, @statement, min_security_bits, OpenedQueries::All);
 }
 
 /// The first of the transactions that verify a proof opened in batches: everything but the
@@ -43,7 +92,9 @@ pub fn verify<impl A: ModelAir>(proof: @StarkProof, min_security_bits: u32) {
 /// min_security_bits.
 pub fn verify_head<impl A: ModelAir>(head: @StarkProof, min_security_bits: u32) {
     assert(openings_empty(head.pcs), 'head has openings');
-    verify_openings::<A>(head, min_security_bits, OpenedQueries::InBatches(*head.n_query_batches));
+    verify_openings::<
+        A,
+    >(head, @A::shape(), @A::statement(), min_security_bits, OpenedQueries::InBatches(*head.n_query_batches));
 }
 
 /// One of the other transactions: the openings of one batch of the head's queries. Only the
@@ -52,13 +103,19 @@ pub fn verify_head<impl A: ModelAir>(head: @StarkProof, min_security_bits: u32) 
 pub fn verify_batch<impl A: ModelAir>(head: @StarkProof, batch: @QueryBatch) {
     let proof = with_batch(head, batch);
     let n = *head.n_query_batches;
-    verify_openings::<A>(@proof, 0, OpenedQueries::Batch((*batch.index, n)));
+    verify_openings::<
+        A,
+    >(@proof, @A::shape(), @A::statement(), 0, OpenedQueries::Batch((*batch.index, n)));
 }
 
-/// Replays the transcript, checks the head unless only a batch is `opened`, and checks the
-/// openings `opened` says.
+/// Replays the transcript of a proof of `shape` (with A's constraints) and `statement`, checks
+/// the head unless only a batch is `opened`, and checks the openings `opened` says.
 fn verify_openings<impl A: ModelAir>(
-    proof: @StarkProof, min_security_bits: u32, opened: OpenedQueries,
+    proof: @StarkProof,
+    shape: @AirShape,
+    statement: @ModelStatement,
+    min_security_bits: u32,
+    opened: OpenedQueries,
 ) {
     let checks_head = match opened {
         OpenedQueries::Batch(_) => false,
@@ -67,22 +124,20 @@ fn verify_openings<impl A: ModelAir>(
     let config = proof.config;
     let pcs_config = config.pcs;
     assert(pcs_config.security_bits() >= min_security_bits, 'insufficient security');
-    let shape = A::shape();
-    let statement = A::statement();
     let public_inputs = *proof.public_inputs;
     let pcs = proof.pcs;
     let commitments = *pcs.commitments;
-    let mut channel = channel_before_interaction(proof, @shape, @statement);
+    let mut channel = channel_before_interaction(proof, shape, statement);
     assert(
         channel.check_proof_of_work(*config.interaction_pow_bits, *proof.interaction_pow_nonce),
         'interaction proof of work',
     );
-    let lookup_elements = draw_lookup_elements(ref channel, shape.relation_widths);
+    let lookup_elements = draw_lookup_elements(ref channel, *shape.relation_widths);
 
     // The LogUp fractions of all components and of the statement must cancel.
     let claimed_sums = *proof.claimed_sums;
     if checks_head {
-        check_logup_sums(@shape, @statement, public_inputs, claimed_sums, lookup_elements.span());
+        check_logup_sums(shape, statement, public_inputs, claimed_sums, lookup_elements.span());
     }
     channel.mix_felts(claimed_sums);
     channel.mix_root(*commitments[2]);
@@ -90,8 +145,8 @@ fn verify_openings<impl A: ModelAir>(
     let random_coeff = channel.draw_felt();
     channel.mix_root(*commitments[3]);
     let oods_point = point_from_t(channel.draw_felt());
-    let points = sample_points(@shape, oods_point);
-    let sampled_values = split_samples(shape.sample_ids, *pcs.sampled_values);
+    let points = sample_points(shape, oods_point);
+    let sampled_values = split_samples(*shape.sample_ids, *pcs.sampled_values);
     if checks_head {
         let mut chunk_coordinates = array![];
         for column in *sampled_values[3] {
@@ -99,21 +154,21 @@ fn verify_openings<impl A: ModelAir>(
         };
         let inputs = AirInputs { public_inputs, lookup_elements: lookup_elements.span() };
         let composition = A::evaluate_composition(
-            component_masks(@shape, sampled_values), @inputs, claimed_sums, oods_point,
+            component_masks(shape, sampled_values), @inputs, claimed_sums, oods_point,
             random_coeff,
         );
         assert(
-            recombine_composition(@shape, chunk_coordinates.span(), oods_point) == composition,
+            recombine_composition(shape, chunk_coordinates.span(), oods_point) == composition,
             'OODS mismatch',
         );
     }
     pcs_verify(
         ref channel,
         pcs_config,
-        column_log_sizes(@shape),
+        column_log_sizes(shape),
         points,
-        shape.quotient_groups,
-        shape.mask_columns,
+        *shape.quotient_groups,
+        *shape.mask_columns,
         pcs,
         opened,
     );
