@@ -111,22 +111,38 @@ ${statementFact(expected)}${mockFacts(expected)}
   const contracts = throughContracts({ module, data: ['calldata'], events: true,
     mock: withFailures, tests: fact + (withFailures ? registryFailures : '') });
   if (!withFailures) return `${header(generator, source)}${data}\n${contracts}`;
+  const direct = directTests({
+    uses: `    use crate::airs::${module}::Air;
+    use crate::proof::read_proof;
+    use crate::verifier::{DEFAULT_MIN_SECURITY_BITS, ModelAir, channel_before_interaction, verify};
+    use super::calldata;`,
+    read: 'read_proof(calldata().span())',
+    verify: 'verify::<Air>(@proof, DEFAULT_MIN_SECURITY_BITS)',
+    channel: 'channel_before_interaction(@proof, @Air::shape(), @Air::statement())',
+    zk: calldata[0] === ZK_CALLDATA_VERSION,
+  });
+  return `${header(generator, source)}${data}\n${contracts}\n${direct}`;
+}
+
+// `mod direct`: tampered copies of a proof, each of which must panic with the message of the
+// check that catches it. uses: the module's `use` lines (ChannelTrait and M31 aside); read: an
+// expression reading the proof; verify: a statement verifying `proof`; channel: an expression
+// giving the channel before the interaction proof of work for `proof`; zk: whether the proof is
+// zero-knowledge (then also its flag's copies).
+function directTests({ uses, read, verify, channel, zk, extra = '' }) {
   const tampered = (name, expected, change) => `
     #[test]
     #[should_panic(expected: ('${expected}',))]
     fn test_tampered_${name}() {
-        let mut proof = read_proof(calldata().span());
+        let mut proof = ${read};
 ${change.replace(/^/gm, '    ')}
-        verify::<Air>(@proof, DEFAULT_MIN_SECURITY_BITS);
+        ${verify};
     }`;
-  const direct = `${DIRECT}
+  return `${DIRECT}
 mod direct {
-    use crate::airs::${module}::Air;
     use crate::channel::ChannelTrait;
     use crate::fields::m31::M31;
-    use crate::proof::read_proof;
-    use crate::verifier::{DEFAULT_MIN_SECURITY_BITS, ModelAir, channel_before_interaction, verify};
-    use super::calldata;
+${uses}
 
     /// The span with values[index] replaced.
     fn replaced<T, +Drop<T>, +Copy<T>>(values: Span<T>, index: u32, value: T) -> Span<T> {
@@ -156,7 +172,7 @@ ${tampered('changed_output_with_new_proof_of_work', 'LogUp sums do not cancel', 
     proof.public_inputs = replaced(inputs, inputs.len() - 1, plus_one(*inputs[inputs.len() - 1]));
     // A cheating prover grinds the interaction proof of work again for the changed statement:
     // the LogUp sums still do not cancel, as the output's term no longer matches the trace's.
-    let channel = channel_before_interaction(@proof, @Air::shape(), @Air::statement());
+    let channel = ${channel};
     let mut nonce = 0;
     let mut attempt = channel;
     while !attempt.check_proof_of_work(proof.config.interaction_pow_bits, nonce) {
@@ -165,10 +181,9 @@ ${tampered('changed_output_with_new_proof_of_work', 'LogUp sums do not cancel', 
     };
     proof.interaction_pow_nonce = nonce;`)}
 ${tampered('lower_security', 'insufficient security', `    proof.config.pcs.n_queries -= 1;`)}
-${calldata[0] === ZK_CALLDATA_VERSION ? zkTampered(tampered) : ''}}
+${zk ? zkTampered(tampered) : ''}${extra}}
 
 `;
-  return `${header(generator, source)}${data}\n${contracts}\n${direct}`;
 }
 
 // A zero-knowledge proof's calldata starts with this version, and its flags are felt 7.
@@ -328,4 +343,86 @@ ${batches.map((_, b) => `
 ` : ''}}
 `;
   return `${header(generator, source)}${data}\n${contracts}\n${direct}`;
+}
+
+// The Cairo tests of a real final proof (compress --profile onchain), read by the final AIR
+// (verifier-cairo/src/final_air.cairo) that every model shares. calldata: `tensorstark calldata
+// MODEL... FINAL.bin`'s felts (the statement layout, then the proof); layoutFelts: how many of
+// them are the layout; statements: per inner proof, { model (its model id under the circuit, as
+// fact.mjs computes it), inputs, outputs } (hex felts). The proof must verify and state them; a
+// layout that does not cover the statement must be refused, and another layout must name another
+// model; with withFailures, each tampered copy must fail at the check that catches it.
+export function finalVerificationTests({ generator, source, calldata, layoutFelts, statements,
+  withFailures = false }) {
+  const data = feltsFn(`/// The final proof's calldata (${calldata.length} felts: the statement layout, then the
+/// proof).`, 'calldata', calldata);
+  const list = (felts) => `array![${felts.join(', ')}].span()`;
+  const checks = statements.map((s, i) => `        let statement = *statements[${i}];
+        assert(statement.model == ${s.model}, 'model id ${i}');
+        assert(statement.inputs == ${list(s.inputs)}, 'inputs ${i}');
+        assert(statement.outputs == ${list(s.outputs)}, 'outputs ${i}');`).join('\n');
+  const verifies = `/// The final proof verified with the final AIR, as the one verifier contract calls it.
+mod verifies {
+    use crate::contracts::verify_final_calldata;
+    use crate::final_air::Air;
+    use super::calldata;
+
+    #[test]
+    fn test_final_proof_verifies() {
+        let statements = verify_final_calldata::<Air>(calldata().span(), 96);
+        assert(statements.len() == ${statements.length}, 'inner proofs');
+${checks}
+    }
+}
+
+/// Statement layouts other than the circuit's (each module a program of its own for the runner,
+/// which does not load two full verifications in one).
+mod layouts {
+    use crate::contracts::verify_final_calldata;
+    use crate::final_air::Air;
+    use super::calldata;
+
+    /// The calldata with its felt at \`index\` increased by \`delta\`.
+    fn changed(index: u32, delta: felt252) -> Span<felt252> {
+        let data = calldata().span();
+        let mut out = array![];
+        out.append_span(data.slice(0, index));
+        out.append(*data[index] + delta);
+        out.append_span(data.slice(index + 1, data.len() - index - 1));
+        out.span()
+    }
+
+    #[test]
+    #[should_panic(expected: ('member layout is not statement',))]
+    fn test_a_layout_short_of_the_statement_is_refused() {
+        // The last inner proof's length (felt ${layoutFelts - 2}) one short.
+        verify_final_calldata::<Air>(changed(${layoutFelts - 2}, -1), 96);
+    }
+
+    #[test]
+    fn test_another_layout_names_another_model() {
+        // The last inner proof's count of stated inputs (felt ${layoutFelts - 1}) one more: the
+        // proof verifies, but under another circuit id.
+        let statements = verify_final_calldata::<Air>(changed(${layoutFelts - 1}, 1), 96);
+        assert(*statements[0].model != ${statements[0].model}, 'same model id');
+    }
+}
+`;
+  const direct = withFailures ? directTests({
+    uses: `    use crate::final_air::Air;
+    use crate::proof::read_proof;
+    use crate::verifier::{
+        DEFAULT_MIN_SECURITY_BITS, channel_before_interaction, final_shape_and_statement,
+        verify_final,
+    };
+    use super::calldata;`,
+    read: `read_proof(calldata().span().slice(${layoutFelts}, calldata().len() - ${layoutFelts}))`,
+    verify: 'verify_final::<Air>(@proof, DEFAULT_MIN_SECURITY_BITS)',
+    channel: `{
+        let (shape, statement) = final_shape_and_statement::<Air>(@proof);
+        channel_before_interaction(@proof, @shape, @statement)
+    }`,
+    zk: false,
+  }) : '';
+  return `${header(generator, source)}${data}\n${verifies}\n${direct}`;
 }

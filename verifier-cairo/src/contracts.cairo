@@ -149,21 +149,23 @@ pub fn verify_final_calldata<impl A: ModelAir>(
     let n_members = read_u32(ref data);
     assert(n_members >= 1, 'calldata: no inner proof');
     let mut members = array![];
+    let mut n_words_in_all = 0;
     while members.len() != n_members {
         let n_words = read_u32(ref data);
         let n_stated_inputs = read_u32(ref data);
         assert(n_words >= COMMITMENT_WORDS + n_stated_inputs, 'calldata: member layout');
         members.append(MemberLayout { n_words, n_stated_inputs });
+        n_words_in_all += n_words;
     };
     let proof = read_proof(data);
+    let public_inputs = proof.public_inputs;
+    assert(n_words_in_all == public_inputs.len(), 'member layout is not statement');
     verify_final::<A>(@proof, min_security_bits);
     let circuit = circuit_id(@proof, @A::shape(), members.span());
-    let public_inputs = proof.public_inputs;
     let mut statements = array![];
     let mut offset = 0;
     for member in members.span() {
         let n_words = *member.n_words;
-        assert(offset + n_words <= public_inputs.len(), 'member layout exceeds statement');
         statements
             .append(
                 member_statement(
@@ -172,7 +174,6 @@ pub fn verify_final_calldata<impl A: ModelAir>(
             );
         offset += n_words;
     };
-    assert(offset == public_inputs.len(), 'member layout leaves values');
     statements.span()
 }
 

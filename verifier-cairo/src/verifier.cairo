@@ -49,6 +49,13 @@ pub fn verify<impl A: ModelAir>(proof: @StarkProof, min_security_bits: u32) {
 /// caller must bind it into what it reports (contracts::circuit_id), as nothing here pins it.
 pub fn verify_final<impl A: ModelAir>(proof: @StarkProof, min_security_bits: u32) {
     assert(*proof.n_query_batches == 0, 'proof is opened in batches');
+    let (shape, statement) = final_shape_and_statement::<A>(proof);
+    verify_openings::<A>(proof, @shape, @statement, min_security_bits, OpenedQueries::All);
+}
+
+/// The shape and statement of a final proof of the final AIR `A` (verify_final): A's, with the
+/// proof's statement length, one run of wire terms over it and the proof's preprocessed root.
+pub fn final_shape_and_statement<impl A: ModelAir>(proof: @StarkProof) -> (AirShape, ModelStatement) {
     let commitments = *proof.pcs.commitments;
     assert(commitments.len() == 4, 'wrong number of sums or trees');
     let n = (*proof.public_inputs).len();
@@ -84,7 +91,7 @@ pub fn verify_final<impl A: ModelAir>(proof: @StarkProof, min_security_bits: u32
             .span(),
         input_bounds: array![].span(),
     };
-    verify_openings::<A>(proof, @shape, @statement, min_security_bits, OpenedQueries::All);
+    (shape, statement)
 }
 
 /// The first of the transactions that verify a proof opened in batches: everything but the

@@ -1,0 +1,183 @@
+// Verifies a final proof (`tensorstark compress --profile onchain`) with the Cairo verifier: the
+// final recursion AIR every model shares (verifier-cairo/src/final_air.cairo, `cairo-gen
+// --final`), no Cairo generated for the model. A test calls what the one verifier contract calls
+// (contracts::verify_final_calldata) on the proof's calldata and checks each inner statement it
+// reports: its model id (computed here by fact.mjs from the identity `tensorstark verify` prints),
+// its inputs and outputs. Runs on npm wasm-cairo's test runner and prints the Cairo steps and the
+// runner's gas estimate.
+//
+// Usage: node scripts/cairo/verify_final.mjs TENSORSTARK MODEL.tsm... FINAL.bin
+//   TENSORSTARK   the tensorstark command (build/tensorstark)
+//   MODEL.tsm...  the (verifying) models the final proof's inner proofs are of, as compress took them
+//   FINAL.bin     the final proof
+//   --sierra-gas  also the Sierra gas of the verification alone, as Starknet meters a contract
+//   --tampered    also tampered copies of the proof, each of which must fail at its check
+// Exits 0 and prints "valid in Cairo" if the verifier accepts the proof and states what the native
+// verifier does, 1 if it does not, 2 when nothing could be checked (bad arguments, a proof the
+// native verifier rejects, or a runner crash).
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { bundlePackage } from './bundle.mjs';
+import { compressedIdsOf } from './fact.mjs';
+import {
+  compilerDiagnostics, restartWithRunnerOptions, runInOwnProcess, testSummary,
+} from './runner.mjs';
+import { finalVerificationTests } from './verification_tests.mjs';
+
+restartWithRunnerOptions();
+
+const USAGE = 'usage: node scripts/cairo/verify_final.mjs TENSORSTARK MODEL.tsm... FINAL.bin '
+  + '[--sierra-gas] [--tampered]';
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const fail = (message, code = 1) => {
+  console.error(`verify_final.mjs: ${message}`);
+  process.exit(code);
+};
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(`${USAGE}\n\nVerifies a final proof (compress --profile onchain) with the Cairo `
+    + 'verifier\'s final AIR,\nthe one every model shares, on npm wasm-cairo\'s test runner.\n\n'
+    + '--sierra-gas  also measures the Sierra gas of the verification alone\n'
+    + '--tampered    also verifies tampered copies of the proof, each of which must fail\n'
+    + '              at the check that catches it');
+  process.exit(0);
+}
+const flag = (name) => {
+  const at = args.indexOf(name);
+  if (at >= 0) args.splice(at, 1);
+  return at >= 0;
+};
+const sierraGas = flag('--sierra-gas');
+const tampered = flag('--tampered');
+if (args.length < 3 || args.some((arg) => arg.startsWith('-'))) fail(USAGE, 2);
+for (const file of args) {
+  if (!existsSync(file)) fail(`no such file: ${file}`, 2);
+}
+const [tensorstark, ...files] = args;
+const proofFile = files.at(-1);
+
+// Runs tensorstark; its one-line error becomes ours.
+const cli = path.resolve(tensorstark);
+const tensorstarkOutput = (...command) => {
+  try {
+    return execFileSync(cli, command, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const said = `${error.stdout ?? ''}\n${error.stderr ?? ''}`.trim().split('\n').pop();
+    return fail(said || `tensorstark ${command[0]} failed`, 2);
+  }
+};
+
+const inspected = JSON.parse(tensorstarkOutput('inspect', proofFile));
+if (!inspected.compressed?.final) {
+  fail(`${proofFile} is not a final proof (compress --profile onchain makes one; verify.mjs `
+    + 'verifies a model\'s onchain proof)', 2);
+}
+// The native verifier first: the identity it prints is what the model ids are computed from.
+const { identity } = JSON.parse(tensorstarkOutput('verify', ...files, '--json'));
+const work = mkdtempSync(path.join(tmpdir(), 'tensorstark-verify-final-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
+const calldataFile = path.join(work, 'calldata.json');
+tensorstarkOutput('calldata', ...files, '-o', calldataFile);
+const calldata = JSON.parse(readFileSync(calldataFile, 'utf8'));
+
+// Each inner statement as the contract splits it, under its model id.
+const hex = (value) => `0x${BigInt(value).toString(16)}`;
+const statements = [];
+let offset = 0;
+for (const member of identity.members) {
+  const words = inspected.public_inputs.slice(offset, offset + member.words);
+  const commitment = words.slice(0, 8);
+  statements.push({
+    model: compressedIdsOf(identity, commitment).model,
+    inputs: words.slice(8, 8 + member.stated_inputs).map(hex),
+    outputs: words.slice(8 + member.stated_inputs).map(hex),
+  });
+  offset += member.words;
+}
+
+// The package without the models' AIRs and tests, with this proof's tests as its only ones.
+const packageDir = path.join(work, 'verifier-cairo');
+cpSync(path.join(root, 'verifier-cairo'), packageDir, {
+  recursive: true,
+  filter: (from) => !/[/\\]src[/\\](airs|tests)[/\\]/.test(path.relative(root, from)),
+});
+writeFileSync(path.join(packageDir, 'src/airs.cairo'), '');
+writeFileSync(path.join(packageDir, 'src/tests.cairo'), 'mod verify_final;\n');
+writeFileSync(path.join(packageDir, 'src/tests/verify_final.cairo'), finalVerificationTests({
+  generator: 'verify_final.mjs', source: proofFile, calldata,
+  layoutFelts: 1 + 2 * identity.members.length, statements, withFailures: tampered,
+}));
+
+const crashed = (error) => fail(`the Cairo test runner crashed (${error.message}); nothing was `
+  + 'checked', 2);
+// The tests of one module of the test file (verification_tests.mjs) whose names contain `filter`,
+// the others left out (the runner does not load more than one module's full verifications),
+// in a runner of their own: their output and summary.
+const MODULES = ['verifies', 'layouts', 'direct'];
+const run = (module, filter = '') => {
+  const source = bundlePackage(packageDir, ['final_air::tests', 'contracts::fact_registry',
+    ...MODULES.filter((m) => m !== module).map((m) => `tests::verify_final::${m}`)]);
+  filter = `verify_final::${module}::${filter}`;
+  let output;
+  try {
+    output = runInOwnProcess(source, filter);
+  } catch (error) {
+    return crashed(error);
+  }
+  if (output.includes('Compilation failed')) {
+    fail(`the verifier does not compile:\n${compilerDiagnostics(source)}`, 2);
+  }
+  const summary = testSummary(output);
+  if (summary === null) crashed(new Error(output.trim().split('\n').pop()));
+  return { output, summary };
+};
+
+console.error(`verifying ${proofFile} (${calldata.length} calldata felts, ${statements.length} `
+  + 'inner proof(s)) with the final AIR in Cairo (compiling the verifier and running it takes '
+  + 'about a minute)');
+const { output, summary } = run('verifies');
+if (summary.passed !== 1) {
+  fail('invalid in Cairo: the final verifier rejected the proof or stated other values '
+    + '(tensorstark verify names a native rejection)');
+}
+const steps = Number(output.match(/steps: (\d+)/)[1]);
+const gas = Number(output.match(/gas usage est\.: (\d+)/)[1]);
+const layoutTests = run('layouts');
+if (layoutTests.summary.passed !== 2 || layoutTests.summary.failed !== 0) {
+  fail('the statement layout is not bound: a wrong one was accepted under the same model id');
+}
+if (tampered) {
+  const tamperedRun = run('direct', 'test_tampered_');
+  if (tamperedRun.summary.failed !== 0) {
+    fail(`${tamperedRun.summary.failed} tampered copies were not rejected at the check that `
+      + 'should catch them');
+  }
+  console.log(`rejected in Cairo: all ${tamperedRun.summary.passed} tampered copies, each at its `
+    + 'check');
+}
+console.log('valid in Cairo: the final verifier accepted the proof and states what the native '
+  + 'verifier does');
+statements.forEach((s, i) => console.log(`  inner proof ${i + 1}: model id ${s.model}, `
+  + `${s.inputs.length} input and ${s.outputs.length} output values stated`));
+console.log(`  ${steps.toLocaleString('en')} Cairo steps, gas ${gas.toExponential(2)} (the test `
+  + `runner's estimate), ${calldata.length} calldata felts`);
+
+// The Sierra gas of the verification, a program whose main calls what the contract calls.
+if (sierraGas) {
+  const program = bundlePackage(packageDir, ['tests', 'contracts::fact_registry', 'final_air::tests']);
+  const call = `let statements = crate::contracts::verify_final_calldata::<crate::final_air::Air>(`
+    + `array![${calldata.join(', ')}].span(), 96);\n    *statements[0].model`;
+  let measured;
+  try {
+    measured = runInOwnProcess(`${program}\nfn main() -> felt252 {\n    ${call}\n}\n`, null);
+  } catch (error) {
+    fail(`the Sierra gas could not be measured: ${error.message}`, 2);
+  }
+  if (measured.panic !== null) fail(`the Sierra gas could not be measured: it panicked (${measured.panic})`, 2);
+  console.log(`  Sierra gas of the verification alone: ${measured.gas.toExponential(2)} (as a `
+    + 'contract\'s execution is metered; the call, calldata and storage cost more)');
+}
