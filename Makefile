@@ -125,11 +125,20 @@ verify: build
 # the model's zero-knowledge verifier (cairo-gen --zk). The test runner's memory holds the
 # verification of fashion_mlp's and tiny_mlp's proofs with VISIBILITY=$(PUBLIC) at once; the
 # others (zero-knowledge, fashion_lenet) need QUERY_BATCHES=2 or more.
+# COMPRESS=1: MODEL's final proof instead (compress --profile onchain: OUT/<model>/proof_final.
+# compressed.bin, about 2 minutes and 12 GB for tiny_mlp), verified by the final AIR every model
+# shares (scripts/cairo/verify_final.mjs): no Cairo generated for the model.
 verify-cairo: build
+ifeq ($(COMPRESS),1)
+	@$(MAKE) --no-print-directory prove COMPRESS=1 OUTER_PROFILE=onchain PROOF=proof_final
+	@node scripts/cairo/verify_final.mjs $(BUILD)/tensorstark $(VERIFYING_MODEL) \
+	  $(MODEL_OUT)/proof_final.compressed.bin $(if $(filter 1,$(SIERRA_GAS)),--sierra-gas)
+else
 	@$(MAKE) --no-print-directory prove PROFILE=onchain HASH=poseidon252 PROOF=proof_onchain
 	@node scripts/cairo/verify.mjs $(BUILD)/tensorstark $(VERIFYING_MODEL) \
 	  $(MODEL_OUT)/proof_onchain.bin $(if $(filter 1,$(SIERRA_GAS)),--sierra-gas) \
 	  $(if $(CLASS_HASH),--class-hash $(CLASS_HASH))
+endif
 
 # Deploys the fact registry and the models' verifiers to NETWORK (sepolia, mainnet or devnet) with
 # scripts/deploy.mjs (--help): the account and node from STARKNET_ACCOUNT_ADDRESS,

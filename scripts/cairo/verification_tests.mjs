@@ -113,6 +113,8 @@ ${statementFact(expected)}${mockFacts(expected)}
   if (!withFailures) return `${header(generator, source)}${data}\n${contracts}`;
   const direct = directTests({
     uses: `    use crate::airs::${module}::Air;
+    use crate::channel::ChannelTrait;
+    use crate::fields::m31::M31;
     use crate::proof::read_proof;
     use crate::verifier::{DEFAULT_MIN_SECURITY_BITS, ModelAir, channel_before_interaction, verify};
     use super::calldata;`,
@@ -125,7 +127,7 @@ ${statementFact(expected)}${mockFacts(expected)}
 }
 
 // `mod direct`: tampered copies of a proof, each of which must panic with the message of the
-// check that catches it. uses: the module's `use` lines (ChannelTrait and M31 aside); read: an
+// check that catches it. uses: the module's `use` lines (ChannelTrait and M31 among them); read: an
 // expression reading the proof; verify: a statement verifying `proof`; channel: an expression
 // giving the channel before the interaction proof of work for `proof`; zk: whether the proof is
 // zero-knowledge (then also its flag's copies).
@@ -140,8 +142,6 @@ ${change.replace(/^/gm, '    ')}
     }`;
   return `${DIRECT}
 mod direct {
-    use crate::channel::ChannelTrait;
-    use crate::fields::m31::M31;
 ${uses}
 
     /// The span with values[index] replaced.
@@ -409,7 +409,9 @@ mod layouts {
 }
 `;
   const direct = withFailures ? directTests({
-    uses: `    use crate::final_air::Air;
+    uses: `    use crate::channel::ChannelTrait;
+    use crate::fields::m31::M31;
+    use crate::final_air::Air;
     use crate::proof::read_proof;
     use crate::verifier::{
         DEFAULT_MIN_SECURITY_BITS, channel_before_interaction, final_shape_and_statement,

@@ -20,28 +20,25 @@
 // the proof (the test runner does not say which check failed: `tensorstark verify` does), 2 when
 // nothing could be checked: bad arguments, or the runner crashed (a verification too large for
 // its memory: prove with more query batches).
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { bundlePackage } from './bundle.mjs';
 import { STAND_IN_CLASS_HASH, factOf, statedInputCount } from './fact.mjs';
 import {
   compilerDiagnostics, restartWithRunnerOptions, runCairoTests, runInOwnProcess, testSummary,
 } from './runner.mjs';
+import {
+  copyPackageWithoutModels, failWith, takeFlag, tensorstarkRunner,
+} from './script_cli.mjs';
 import { verificationTests } from './verification_tests.mjs';
 
 restartWithRunnerOptions();
 
 const USAGE = 'usage: node scripts/cairo/verify.mjs TENSORSTARK MODEL.tsm PROOF.bin '
   + '[--sierra-gas] [--tampered] [--class-hash H]';
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const fail = (message, code = 1) => {
-  console.error(`verify.mjs: ${message}`);
-  process.exit(code);
-};
+const fail = failWith('verify.mjs');
 
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
@@ -56,13 +53,8 @@ if (args.includes('--help') || args.includes('-h')) {
     + 'that catches it (a proof verified at once only)');
   process.exit(0);
 }
-const flag = (name) => {
-  const at = args.indexOf(name);
-  if (at >= 0) args.splice(at, 1);
-  return at >= 0;
-};
-const sierraGas = flag('--sierra-gas');
-const tampered = flag('--tampered');
+const sierraGas = takeFlag(args, '--sierra-gas');
+const tampered = takeFlag(args, '--tampered');
 const classHashAt = args.indexOf('--class-hash');
 const classHash = classHashAt >= 0 ? args.splice(classHashAt, 2)[1] : undefined;
 if (classHashAt >= 0 && !/^0x[0-9a-fA-F]{1,64}$/.test(classHash ?? '')) {
@@ -74,25 +66,13 @@ for (const file of [tensorstark, modelFile, proofFile]) {
   if (!existsSync(file)) fail(`no such file: ${file}`, 2);
 }
 
-// Runs tensorstark; its one-line error becomes ours.
-const cli = path.resolve(tensorstark);
-const tensorstarkOutput = (...command) => {
-  try {
-    return execFileSync(cli, command, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    return fail(error.stderr.trim().split('\n').pop() || `tensorstark ${command[0]} failed`, 2);
-  }
-};
+const tensorstarkOutput = tensorstarkRunner(tensorstark, fail);
 
 // The package with this model's AIR as its only one and this proof's test as its only test.
 const work = mkdtempSync(path.join(tmpdir(), 'tensorstark-verify-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 const packageDir = path.join(work, 'verifier-cairo');
-cpSync(path.join(root, 'verifier-cairo'), packageDir, {
-  recursive: true,
-  filter: (from) => !/[/\\]src[/\\](airs|tests)[/\\]/.test(path.relative(root, from))
-    || from.endsWith('mock_verifier.cairo'),
-});
+copyPackageWithoutModels(packageDir, ['mock_verifier.cairo']);
 writeFileSync(path.join(packageDir, 'src/airs.cairo'), 'pub mod model;\n');
 // The tampered copies' tests use the mock verifier (verification_tests.mjs).
 writeFileSync(path.join(packageDir, 'src/tests.cairo'),

@@ -15,28 +15,25 @@
 // Exits 0 and prints "valid in Cairo" if the verifier accepts the proof and states what the native
 // verifier does, 1 if it does not, 2 when nothing could be checked (bad arguments, a proof the
 // native verifier rejects, or a runner crash).
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { bundlePackage } from './bundle.mjs';
 import { compressedIdsOf } from './fact.mjs';
 import {
   compilerDiagnostics, restartWithRunnerOptions, runInOwnProcess, testSummary,
 } from './runner.mjs';
+import {
+  copyPackageWithoutModels, failWith, takeFlag, tensorstarkRunner,
+} from './script_cli.mjs';
 import { finalVerificationTests } from './verification_tests.mjs';
 
 restartWithRunnerOptions();
 
 const USAGE = 'usage: node scripts/cairo/verify_final.mjs TENSORSTARK MODEL.tsm... FINAL.bin '
   + '[--sierra-gas] [--tampered]';
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const fail = (message, code = 1) => {
-  console.error(`verify_final.mjs: ${message}`);
-  process.exit(code);
-};
+const fail = failWith('verify_final.mjs');
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   console.log(`${USAGE}\n\nVerifies a final proof (compress --profile onchain) with the Cairo `
@@ -46,13 +43,8 @@ if (args.includes('--help') || args.includes('-h')) {
     + '              at the check that catches it');
   process.exit(0);
 }
-const flag = (name) => {
-  const at = args.indexOf(name);
-  if (at >= 0) args.splice(at, 1);
-  return at >= 0;
-};
-const sierraGas = flag('--sierra-gas');
-const tampered = flag('--tampered');
+const sierraGas = takeFlag(args, '--sierra-gas');
+const tampered = takeFlag(args, '--tampered');
 if (args.length < 3 || args.some((arg) => arg.startsWith('-'))) fail(USAGE, 2);
 for (const file of args) {
   if (!existsSync(file)) fail(`no such file: ${file}`, 2);
@@ -60,16 +52,7 @@ for (const file of args) {
 const [tensorstark, ...files] = args;
 const proofFile = files.at(-1);
 
-// Runs tensorstark; its one-line error becomes ours.
-const cli = path.resolve(tensorstark);
-const tensorstarkOutput = (...command) => {
-  try {
-    return execFileSync(cli, command, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error) {
-    const said = `${error.stdout ?? ''}\n${error.stderr ?? ''}`.trim().split('\n').pop();
-    return fail(said || `tensorstark ${command[0]} failed`, 2);
-  }
-};
+const tensorstarkOutput = tensorstarkRunner(tensorstark, fail);
 
 const inspected = JSON.parse(tensorstarkOutput('inspect', proofFile));
 if (!inspected.compressed?.final) {
@@ -101,10 +84,7 @@ for (const member of identity.members) {
 
 // The package without the models' AIRs and tests, with this proof's tests as its only ones.
 const packageDir = path.join(work, 'verifier-cairo');
-cpSync(path.join(root, 'verifier-cairo'), packageDir, {
-  recursive: true,
-  filter: (from) => !/[/\\]src[/\\](airs|tests)[/\\]/.test(path.relative(root, from)),
-});
+copyPackageWithoutModels(packageDir);
 writeFileSync(path.join(packageDir, 'src/airs.cairo'), '');
 writeFileSync(path.join(packageDir, 'src/tests.cairo'), 'mod verify_final;\n');
 writeFileSync(path.join(packageDir, 'src/tests/verify_final.cairo'), finalVerificationTests({

@@ -51,11 +51,24 @@ class EditedInfo final : public Component {
   std::function<void(ComponentInfo&)> edit_;
 };
 
-std::string Generate(const Component& component) {
+std::string Generate(const Component& component, CairoModule module = CairoModule::kModel) {
   const Component* components[] = {&component};
   auto layout = MakeLayout(components, ProfileConfig(Profile::kOnchain));
   REQUIRE(std::holds_alternative<AirLayout>(layout));
-  return GenerateCairoAir(components, std::get<AirLayout>(layout), CairoStatement{}, "a test");
+  return GenerateCairoAir(components, std::get<AirLayout>(layout), CairoStatement{}, "a test",
+                          nullptr, module);
+}
+
+TEST_CASE("a model's module has its verifier contract; the final AIR's has none") {
+  const auto instance = examples::MakeWideFib(/*log_size=*/5, /*n_columns=*/8);
+  const std::string model = Generate(instance.component);
+  const std::string final_air = Generate(instance.component, CairoModule::kFinal);
+  for (const std::string* code : {&model, &final_air}) {
+    CHECK(code->find("pub impl Air of ModelAir") != std::string::npos);
+  }
+  CHECK(model.find("pub mod Verifier") != std::string::npos);
+  CHECK(final_air.find("pub mod Verifier") == std::string::npos);
+  CHECK(final_air.find("verify_final adds its length and preprocessed root") != std::string::npos);
 }
 
 TEST_CASE("cairo-gen reads the mask through mask_value, and refuses reads outside the mask") {

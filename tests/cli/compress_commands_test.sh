@@ -8,11 +8,13 @@
 # inner proofs of two models give one
 # aggregated proof of their statements; a flipped byte, another model, models in another order, a
 # proof of another profile, an invalid inner proof and malformed files are refused with a one-line
-# reason. The final proof (--profile onchain) verifies and states the same.
-# usage: compress_commands_test.sh TENSORSTARK EXAMPLES_DIR
+# reason. The final proof (--profile onchain) verifies and states the same; with KEEP_DIR, it is
+# kept there (final.bin, with tiny.verifying.tsm) for the Cairo verifier's test.
+# usage: compress_commands_test.sh TENSORSTARK EXAMPLES_DIR [KEEP_DIR]
 set -euo pipefail
 ts=$1
 examples=$2
+keep=${3:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 tiny=$examples/tiny_mlp
@@ -55,8 +57,8 @@ for (const [what, got, expected] of [['circuit id', identity.circuit_id, want.ci
     process.exit(1);
   }
 }" "$work/compress.json" "$work/inspect_outer.json" "$work/verify.txt"
-expect_error 1 "is a compressed proof; the Starknet verifier reads onchain proofs today" \
-  "$ts" calldata "$work/outer.bin" -o "$work/x.json"
+expect_error 1 "is an outer proof; the Starknet verifier reads final proofs" \
+  "$ts" calldata "$work/tiny.verifying.tsm" "$work/outer.bin" -o "$work/x.json"
 "$ts" inspect "$work/outer.bin" "$work/tiny.verifying.tsm" \
   | python3 -c "import json,sys; d=json.load(sys.stdin); c=d['compressed']; assert c['shape'] == 'standard' and c['inner_proofs'] == [{'model': 0, 'zero_knowledge': True}] and 'public' in d" \
   || fail "inspect of a compressed proof"
@@ -130,6 +132,18 @@ for (const [what, got, expected] of [['circuit id', identity.circuit_id, want.ci
 "$ts" inspect "$work/final.bin" \
   | python3 -c "import json,sys; c=json.load(sys.stdin)['compressed']; assert c['final'] and c['shape'] == 'standard'" \
   || fail "inspect of a final proof"
+# Its calldata starts with the statement's layout, which the verifying model gives: one inner
+# proof of 10 words (the commitment and 2 outputs), no input stated.
+expect_error 1 "is a final proof: give the verifying models" \
+  "$ts" calldata "$work/final.bin" -o "$work/x.json"
+"$ts" calldata "$work/tiny.verifying.tsm" "$work/final.bin" -o "$work/final_calldata.json" \
+  | grep -q "felts (statement layout 3, " || fail "calldata of a final proof"
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[:3] == ['0x1', '0xa', '0x0'], d[:3]" \
+  "$work/final_calldata.json" || fail "the final proof's calldata layout"
+if [ -n "$keep" ]; then
+  mkdir -p "$keep"
+  cp "$work/final.bin" "$work/tiny.verifying.tsm" "$keep/"
+fi
 cp "$work/final.bin" "$work/final_tampered.bin"
 size=$(stat -c %s "$work/final.bin")
 printf '\x5a' | dd of="$work/final_tampered.bin" bs=1 seek=$((size / 2)) conv=notrunc status=none

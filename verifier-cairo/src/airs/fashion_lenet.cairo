@@ -1417,7 +1417,7 @@ pub fn model_statement() -> ModelStatement {
     }
 }
 
-/// The verifier's view of this model (crate::verifier::verify).
+/// The verifier's view of this AIR (crate::verifier).
 pub impl Air of ModelAir {
     fn shape() -> AirShape {
         air_shape()
