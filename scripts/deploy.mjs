@@ -216,7 +216,9 @@ function verifierClass(classes, model) {
     + `(the models: ${modelsOf(classes).join(', ') || 'none'})`);
 }
 
-const modelsOf = (classes) => Object.keys(classes).filter((name) => name.endsWith('_verifier'))
+// (The final verifier, every model's, is not deployed yet: its registry path is new.)
+const modelsOf = (classes) => Object.keys(classes)
+  .filter((name) => name.endsWith('_verifier') && name !== 'final_verifier')
   .map((name) => name.slice(0, -'_verifier'.length));
 
 // The generated AIR module a model's verifier is compiled from.

@@ -1,5 +1,5 @@
-// Compiles the Starknet contract classes of verifier-cairo/ (the fact registry and each example
-// model's verifier) to Sierra with npm wasm-cairo, as Scarb's starknet-contract target would, and
+// Compiles the Starknet contract classes of verifier-cairo/ (the fact registry, the final
+// verifier and each example model's verifier) to Sierra with npm wasm-cairo, as Scarb's starknet-contract target would, and
 // computes their class hashes offline with starknet.js. Writes OUT/<name>.contract_class.json and
 // OUT/classes.json ({name: {class_hash, sierra_felts}}), and fails if a class is over Starknet's
 // 81,920-felt limit on a declared Sierra program.
@@ -15,7 +15,7 @@ import { hash } from 'starknet';
 import { compileStarknetContract } from 'wasm-cairo';
 
 import { bundlePackage } from './bundle.mjs';
-import { AIR_MODULES, MODELS } from './models.mjs';
+import { AIR_MODULES, FINAL_MODULES, MODELS } from './models.mjs';
 import { loadRunner, restartWithRunnerOptions, spawnRunnerScript } from './runner.mjs';
 
 restartWithRunnerOptions();
@@ -27,10 +27,13 @@ const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : u
 const out = path.resolve(option('--out') ?? path.join(root, 'build/cairo'));
 
 // The class compiler takes one contract per program: each bundle leaves the others out.
+// The final verifier (every model's final proofs) leaves out every model's AIR, and they its.
 const CLASSES = {
-  fact_registry: ['airs', 'tests'],
+  fact_registry: ['airs', 'tests', ...FINAL_MODULES],
+  final_verifier: ['airs', 'tests', 'contracts::fact_registry'],
   ...Object.fromEntries(MODELS.map((model) => [`${model}_verifier`,
-    ['tests', 'contracts::fact_registry', ...AIR_MODULES.filter((m) => m !== model).map((m) => `airs::${m}`)]])),
+    ['tests', 'contracts::fact_registry', ...FINAL_MODULES,
+      ...AIR_MODULES.filter((m) => m !== model).map((m) => `airs::${m}`)]])),
 };
 const only = option('--only')?.split(',') ?? Object.keys(CLASSES);
 const unknown = only.filter((name) => !(name in CLASSES));

@@ -20,12 +20,18 @@ export const STAND_IN_CLASS_HASH = '0x7374616e642d696e20636c617373';
 export function factOf(publicInputs, nInputs, verifierClass) {
   const values = publicInputs.map(BigInt);
   const model = values.slice(0, 8).reduce((packed, word) => (packed << 31n) + word, 0n);
-  const inputs = values.slice(8, 8 + nInputs);
-  const outputs = values.slice(8 + nInputs);
+  return statementFact(model, values.slice(8, 8 + nInputs), values.slice(8 + nInputs),
+    verifierClass);
+}
+
+// The same for a statement given as its model id (a direct proof's packed commitment, or a
+// compressed proof's model id: compressedIdsOf) and its stated inputs' and outputs' felts.
+export function statementFact(model, inputs, outputs, verifierClass) {
+  [inputs, outputs] = [inputs.map(BigInt), outputs.map(BigInt)];
   const inputsHash = poseidonHashMany(inputs);
   const outputsHash = poseidonHashMany(outputs);
-  const fact = poseidonHashMany([model, BigInt(verifierClass), inputsHash, outputsHash]);
-  const hex = (v) => `0x${v.toString(16)}`;
+  const fact = poseidonHashMany([BigInt(model), BigInt(verifierClass), inputsHash, outputsHash]);
+  const hex = (v) => `0x${BigInt(v).toString(16)}`;
   return { model: hex(model), inputs: inputs.map(hex), outputs: outputs.map(hex),
     inputsHash: hex(inputsHash), outputsHash: hex(outputsHash), fact: hex(fact) };
 }

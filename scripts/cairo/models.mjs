@@ -16,3 +16,7 @@ export const airSource = (air) => ({ model: air.replace(/_zk$/, ''), zk: air.end
 export const AIR_MODULES = readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)),
   '../../verifier-cairo/src/airs.cairo'), 'utf8').match(/^pub mod \w+;$/gm)
   .map((line) => line.slice('pub mod '.length, -1));
+
+// The modules of final proofs (the final AIR every model shares and its verifier contract): a
+// program for a model's AIR leaves them out, as one for final proofs leaves out the models'.
+export const FINAL_MODULES = ['final_air', 'contracts::final_verifier'];

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { bundlePackage } from './bundle.mjs';
-import { AIR_MODULES, MODELS } from './models.mjs';
+import { AIR_MODULES, FINAL_MODULES, MODELS } from './models.mjs';
 import {
   compilerDiagnostics, restartWithRunnerOptions, runCairoTests, runInOwnProcess, runnerMemoryMiB,
   spawnRunnerScript, testSummary,
@@ -97,8 +97,8 @@ const GROUPS = {
 };
 // The final recursion AIR (src/final_air.cairo, every model's) is compiled only for its own tests
 // against the C++ evaluator (a final proof's verification is CTest cairo_verify_final's).
-for (const name of Object.keys(GROUPS)) GROUPS[name].leaveOut.push('final_air');
-GROUPS.air_final = { leaveOut: ['tests', 'contracts::fact_registry', 'airs'],
+for (const name of Object.keys(GROUPS)) GROUPS[name].leaveOut.push(...FINAL_MODULES);
+GROUPS.air_final = { leaveOut: ['tests', 'contracts', 'airs'],
   filter: 'final_air::tests::' };
 
 // --list: the groups' names, one a line (CTest registers a test for each).

@@ -348,10 +348,11 @@ ${batches.map((_, b) => `
 // The Cairo tests of a real final proof (compress --profile onchain), read by the final AIR
 // (verifier-cairo/src/final_air.cairo) that every model shares. calldata: `tensorstark calldata
 // MODEL... FINAL.bin`'s felts (the statement layout, then the proof); layoutFelts: how many of
-// them are the layout; statements: per inner proof, { model (its model id under the circuit, as
-// fact.mjs computes it), inputs, outputs } (hex felts). The proof must verify and state them; a
-// layout that does not cover the statement must be refused, and another layout must name another
-// model; with withFailures, each tampered copy must fail at the check that catches it.
+// them are the layout; statements: per inner proof, fact.mjs's statementFact under the stand-in
+// class (model id, inputs, outputs, their hashes, fact). The proof must verify and state them,
+// and the fact registry must record their facts through the final verifier; a layout that does
+// not cover the statement must be refused, and another layout must name another model; with
+// withFailures, each tampered copy must fail at the check that catches it.
 export function finalVerificationTests({ generator, source, calldata, layoutFelts, statements,
   withFailures = false }) {
   const data = feltsFn(`/// The final proof's calldata (${calldata.length} felts: the statement layout, then the
@@ -408,6 +409,58 @@ mod layouts {
     }
 }
 `;
+  const facts = statements.map((s, i) => `        let (model, inputs_hash, outputs_hash) = (
+            ${s.model}, poseidon_hash_span(${list(s.inputs)}),
+            poseidon_hash_span(${list(s.outputs)}),
+        );
+        let fact = fact_from_hashes(model, class.into(), inputs_hash, outputs_hash);
+        assert(*facts[${i}] == fact, 'fact ${i}');
+        let registered = FactRegistry::FactRegistered {
+            fact, model, verifier_class: class, inputs_hash, outputs_hash,
+        };
+        assert(
+            pop_log::<FactRegistry::Event>(address)
+                .unwrap() == FactRegistry::Event::FactRegistered(registered),
+            'fact ${i} recorded',
+        );
+        // fact.mjs computes the fact Cairo does (under the stand-in class, as the runner's class
+        // hashes are not Starknet's).
+        assert(
+            fact_from_hashes(${s.model}, ${STAND_IN_CLASS_HASH}, ${s.inputsHash}, ${s.outputsHash})
+                == ${s.fact},
+            'fact.mjs fact ${i}',
+        );`).join('\n');
+  const throughContracts = `/// The tests through the contracts, deployed in the test: the fact registry and the final
+/// verifier.
+mod through_contracts {
+    use core::poseidon::poseidon_hash_span;
+    use starknet::syscalls::deploy_syscall;
+    use starknet::testing::pop_log;
+    use starknet::{ClassHash, SyscallResultTrait};
+    use crate::contracts::fact_registry::FactRegistry;
+    use crate::contracts::final_verifier::FinalVerifier;
+    use crate::contracts::{IFactRegistryDispatcher, IFactRegistryDispatcherTrait, fact_from_hashes};
+    use super::calldata;
+
+    #[test]
+    fn test_registry_records_a_fact_per_inner_proof() {
+        let (address, _) = deploy_syscall(
+            FactRegistry::TEST_CLASS_HASH.try_into().unwrap(), 0, array![96].span(), false,
+        )
+            .unwrap_syscall();
+        let registry = IFactRegistryDispatcher { contract_address: address };
+        let class: ClassHash = FinalVerifier::TEST_CLASS_HASH.try_into().unwrap();
+        registry.add_verifier(class);
+        let facts = registry.verify_final(class, calldata().span());
+        assert(facts.len() == ${statements.length}, 'one fact per inner proof');
+        // The facts are recorded with their events (record_fact), read here rather than by
+        // is_fact_valid: a contract call after the verification's is more than the test runner's
+        // memory holds (wasm32).
+        pop_log::<FactRegistry::Event>(address).unwrap(); // VerifierAdded
+${facts}
+    }
+}
+`;
   const direct = withFailures ? directTests({
     uses: `    use crate::channel::ChannelTrait;
     use crate::fields::m31::M31;
@@ -426,5 +479,5 @@ mod layouts {
     }`,
     zk: false,
   }) : '';
-  return `${header(generator, source)}${data}\n${verifies}\n${direct}`;
+  return `${header(generator, source)}${data}\n${verifies}\n${throughContracts}\n${direct}`;
 }

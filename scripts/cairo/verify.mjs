@@ -26,6 +26,7 @@ import path from 'node:path';
 
 import { bundlePackage } from './bundle.mjs';
 import { STAND_IN_CLASS_HASH, factOf, statedInputCount } from './fact.mjs';
+import { FINAL_MODULES } from './models.mjs';
 import {
   compilerDiagnostics, restartWithRunnerOptions, runCairoTests, runInOwnProcess, testSummary,
 } from './runner.mjs';
@@ -107,6 +108,9 @@ const tests = verificationTests({
 });
 writeFileSync(path.join(packageDir, 'src/tests/verify_model.cairo'), tests + alone);
 
+// The package bundled into one program without the modules of final proofs and these.
+const bundle = (leaveOut) => bundlePackage(packageDir, [...FINAL_MODULES, ...leaveOut]);
+
 // A proof opened in query batches goes through the registry in its transactions, one call each.
 const transactions = Array.isArray(calldata) ? [calldata]
   : [calldata.head, ...calldata.batches.map((batch) => [...calldata.head, ...batch])];
@@ -118,7 +122,7 @@ const batched = transactions.length > 1;
 console.error(`verifying ${proofFile} (${felts} calldata felts in ${transactions.length} `
   + `transaction${batched ? 's' : ''}) in Cairo (compiling the verifier and running it takes `
   + `one to two minutes${batched ? ' per transaction' : ''})`);
-const source = bundlePackage(packageDir, batched
+const source = bundle(batched
   ? ['tests::verify_model::through_contracts', 'contracts::fact_registry']
   : ['tests::verify_model::direct', 'tests::verify_model::alone']);
 const filters = batched
@@ -129,7 +133,7 @@ const filters = batched
 // own): the test runner crashes on some rejections inside a contract call, and a crash must not
 // be taken for a rejection. Returns whether the verifier alone accepts the proof.
 const verifierAloneAccepts = () => {
-  const output = runInOwnProcess(bundlePackage(packageDir,
+  const output = runInOwnProcess(bundle(
     ['tests::verify_model::through_contracts', 'contracts::fact_registry']), 'verify_model::alone::');
   return testSummary(output)?.passed === 1;
 };
@@ -183,7 +187,7 @@ filters.forEach((filter, t) => {
 if (tampered) {
   const names = [...tests.matchAll(/fn (test_tampered_\w+)/g)].map((m) => m[1]);
   console.error(`verifying ${names.length} tampered copies of the proof in Cairo`);
-  const source = bundlePackage(packageDir, ['tests::verify_model::through_contracts',
+  const source = bundle(['tests::verify_model::through_contracts',
     'tests::verify_model::alone', 'contracts::fact_registry']);
   const rejectedAsExpected = (filter) => {
     try {
@@ -222,7 +226,7 @@ console.log(`  model ${expected.model} (the model on Starknet, as compile prints
 // The Sierra gas of each transaction's verification, each a program of its own whose main calls
 // what the model's verifier contract calls (contracts.cairo), in a process of its own.
 if (sierraGas) {
-  const program = bundlePackage(packageDir,
+  const program = bundle(
     ['tests', 'contracts::fact_registry', 'airs::model::Verifier']);
   const felts = (values) => `array![${values.join(', ')}].span()`;
   const air = 'crate::airs::model::Air';

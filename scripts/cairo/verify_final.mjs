@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { bundlePackage } from './bundle.mjs';
-import { compressedIdsOf } from './fact.mjs';
+import { STAND_IN_CLASS_HASH, compressedIdsOf, statementFact } from './fact.mjs';
 import {
   compilerDiagnostics, restartWithRunnerOptions, runInOwnProcess, testSummary,
 } from './runner.mjs';
@@ -67,18 +67,15 @@ const calldataFile = path.join(work, 'calldata.json');
 tensorstarkOutput('calldata', ...files, '-o', calldataFile);
 const calldata = JSON.parse(readFileSync(calldataFile, 'utf8'));
 
-// Each inner statement as the contract splits it, under its model id.
-const hex = (value) => `0x${BigInt(value).toString(16)}`;
+// Each inner statement as the contract splits it, under its model id, and its fact under the
+// stand-in class hash (fact.mjs).
 const statements = [];
 let offset = 0;
 for (const member of identity.members) {
   const words = inspected.public_inputs.slice(offset, offset + member.words);
-  const commitment = words.slice(0, 8);
-  statements.push({
-    model: compressedIdsOf(identity, commitment).model,
-    inputs: words.slice(8, 8 + member.stated_inputs).map(hex),
-    outputs: words.slice(8 + member.stated_inputs).map(hex),
-  });
+  statements.push(statementFact(compressedIdsOf(identity, words.slice(0, 8)).model,
+    words.slice(8, 8 + member.stated_inputs), words.slice(8 + member.stated_inputs),
+    STAND_IN_CLASS_HASH));
   offset += member.words;
 }
 
@@ -97,17 +94,21 @@ const crashed = (error) => fail(`the Cairo test runner crashed (${error.message}
 // The tests of one module of the test file (verification_tests.mjs) whose names contain `filter`,
 // the others left out (the runner does not load more than one module's full verifications),
 // in a runner of their own: their output and summary.
-const MODULES = ['verifies', 'layouts', 'direct'];
+const MODULES = ['verifies', 'layouts', 'direct', 'through_contracts'];
 const run = (module, filter = '') => {
-  const source = bundlePackage(packageDir, ['final_air::tests', 'contracts::fact_registry',
+  const source = bundlePackage(packageDir, ['final_air::tests',
+    ...(module === 'through_contracts' ? [] : ['contracts::fact_registry',
+      'contracts::final_verifier']),
     ...MODULES.filter((m) => m !== module).map((m) => `tests::verify_final::${m}`)]);
   filter = `verify_final::${module}::${filter}`;
+  const started = Date.now();
   let output;
   try {
     output = runInOwnProcess(source, filter);
   } catch (error) {
-    return crashed(error);
+    return crashed(new Error(`${module}: ${error.message}`));
   }
+  console.error(`  ${module}: ran in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   if (output.includes('Compilation failed')) {
     fail(`the verifier does not compile:\n${compilerDiagnostics(source)}`, 2);
   }
@@ -130,6 +131,11 @@ const layoutTests = run('layouts');
 if (layoutTests.summary.passed !== 2 || layoutTests.summary.failed !== 0) {
   fail('the statement layout is not bound: a wrong one was accepted under the same model id');
 }
+const throughContracts = run('through_contracts');
+if (throughContracts.summary.passed !== 1) {
+  fail('invalid in Cairo: the fact registry did not record the facts of the proof\'s statements '
+    + 'through the final verifier');
+}
 if (tampered) {
   const tamperedRun = run('direct', 'test_tampered_');
   if (tamperedRun.summary.failed !== 0) {
@@ -140,15 +146,17 @@ if (tampered) {
     + 'check');
 }
 console.log('valid in Cairo: the final verifier accepted the proof and states what the native '
-  + 'verifier does');
+  + 'verifier does; the fact registry recorded a fact per inner proof');
 statements.forEach((s, i) => console.log(`  inner proof ${i + 1}: model id ${s.model}, `
-  + `${s.inputs.length} input and ${s.outputs.length} output values stated`));
+  + `${s.inputs.length} input and ${s.outputs.length} output values stated (inputs hash `
+  + `${s.inputsHash}, outputs hash ${s.outputsHash})`));
 console.log(`  ${steps.toLocaleString('en')} Cairo steps, gas ${gas.toExponential(2)} (the test `
   + `runner's estimate), ${calldata.length} calldata felts`);
 
 // The Sierra gas of the verification, a program whose main calls what the contract calls.
 if (sierraGas) {
-  const program = bundlePackage(packageDir, ['tests', 'contracts::fact_registry', 'final_air::tests']);
+  const program = bundlePackage(packageDir, ['tests', 'contracts::fact_registry',
+    'contracts::final_verifier', 'final_air::tests']);
   const call = `let statements = crate::contracts::verify_final_calldata::<crate::final_air::Air>(`
     + `array![${calldata.join(', ')}].span(), 96);\n    *statements[0].model`;
   let measured;

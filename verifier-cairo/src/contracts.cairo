@@ -1,5 +1,7 @@
 //! The Starknet contracts. A model verifier (a class per model and kind of proof, generated with
-//! its AIR in src/airs/) checks a proof's calldata and returns what it states. The fact registry
+//! its AIR in src/airs/) checks a proof's calldata and returns what it states; the final verifier
+//! (contracts/final_verifier.cairo, one class for every model) checks a final proof's and returns
+//! what it states of each inner proof, under its model id. The fact registry
 //! deploys verifiers by class hash (anyone may add one), verifies proofs through them against a
 //! pinned minimum security, and records
 //! fact = Poseidon(model commitment, verifier class hash, Poseidon(inputs), Poseidon(outputs))
@@ -47,6 +49,16 @@ pub trait IModelVerifier<TContractState> {
 }
 
 #[starknet::interface]
+pub trait IFinalVerifier<TContractState> {
+    /// Panics with the failed check's message unless `proof` (`tensorstark calldata MODEL...
+    /// FINAL.bin`) is a valid final proof with at least min_security_bits; returns what it states
+    /// of each inner proof, in order, under its model id (verify_final_calldata).
+    fn verify_final(
+        self: @TContractState, proof: Span<felt252>, min_security_bits: u32,
+    ) -> Span<VerifiedStatement>;
+}
+
+#[starknet::interface]
 pub trait IFactRegistry<TContractState> {
     /// Deploys a verifier of this (declared) class, which the registry then verifies proofs
     /// through; returns its address. Anyone may add a class, once: the facts its verifier records
@@ -57,6 +69,11 @@ pub trait IFactRegistry<TContractState> {
     /// Verifies a proof with the verifier of `verifier_class` and records its fact; returns the
     /// fact.
     fn verify(ref self: TContractState, verifier_class: ClassHash, proof: Span<felt252>) -> felt252;
+    /// Verifies a final proof with the final verifier of `verifier_class` and records a fact per
+    /// inner proof, under its model id; returns the facts, in order.
+    fn verify_final(
+        ref self: TContractState, verifier_class: ClassHash, proof: Span<felt252>,
+    ) -> Span<felt252>;
     /// Starts verifying a proof opened in query batches, over several transactions: verifies its
     /// head and records it as a job, Poseidon(verifier_class, Poseidon(head)), which it returns. A
     /// job is started once.
@@ -244,3 +261,4 @@ fn felts(values: Span<M31>) -> Span<felt252> {
 }
 
 pub mod fact_registry;
+pub mod final_verifier;

@@ -39,7 +39,8 @@ pub trait ModelAir {
 /// Verifies a proof of the model `A`; panics unless it is valid with at least min_security_bits.
 pub fn verify<impl A: ModelAir>(proof: @StarkProof, min_security_bits: u32) {
     assert(*proof.n_query_batches == 0, 'proof is opened in batches');
-    verify_openings::<A>(proof, @A::shape(), @A::statement(), min_security_bits, OpenedQueries::All);
+    let opened = OpenedQueries::All;
+    verify_openings::<A>(proof, @A::shape(), @A::statement(), min_security_bits, opened);
 }
 
 /// Verifies a final proof, whose AIR `A` is the final recursion AIR (cairo-gen --final); panics
@@ -55,7 +56,9 @@ pub fn verify_final<impl A: ModelAir>(proof: @StarkProof, min_security_bits: u32
 
 /// The shape and statement of a final proof of the final AIR `A` (verify_final): A's, with the
 /// proof's statement length, one run of wire terms over it and the proof's preprocessed root.
-pub fn final_shape_and_statement<impl A: ModelAir>(proof: @StarkProof) -> (AirShape, ModelStatement) {
+pub fn final_shape_and_statement<impl A: ModelAir>(
+    proof: @StarkProof,
+) -> (AirShape, ModelStatement) {
     let commitments = *proof.pcs.commitments;
     assert(commitments.len() == 4, 'wrong number of sums or trees');
     let n = (*proof.public_inputs).len();
@@ -99,9 +102,8 @@ pub fn final_shape_and_statement<impl A: ModelAir>(proof: @StarkProof) -> (AirSh
 /// min_security_bits.
 pub fn verify_head<impl A: ModelAir>(head: @StarkProof, min_security_bits: u32) {
     assert(openings_empty(head.pcs), 'head has openings');
-    verify_openings::<
-        A,
-    >(head, @A::shape(), @A::statement(), min_security_bits, OpenedQueries::InBatches(*head.n_query_batches));
+    let opened = OpenedQueries::InBatches(*head.n_query_batches);
+    verify_openings::<A>(head, @A::shape(), @A::statement(), min_security_bits, opened);
 }
 
 /// One of the other transactions: the openings of one batch of the head's queries. Only the
@@ -110,9 +112,8 @@ pub fn verify_head<impl A: ModelAir>(head: @StarkProof, min_security_bits: u32) 
 pub fn verify_batch<impl A: ModelAir>(head: @StarkProof, batch: @QueryBatch) {
     let proof = with_batch(head, batch);
     let n = *head.n_query_batches;
-    verify_openings::<
-        A,
-    >(@proof, @A::shape(), @A::statement(), 0, OpenedQueries::Batch((*batch.index, n)));
+    let opened = OpenedQueries::Batch((*batch.index, n));
+    verify_openings::<A>(@proof, @A::shape(), @A::statement(), 0, opened);
 }
 
 /// Replays the transcript of a proof of `shape` (with A's constraints) and `statement`, checks

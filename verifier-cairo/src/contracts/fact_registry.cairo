@@ -3,7 +3,8 @@
 //! It knows a verifier by the class hash it deployed it from (add_verifier), so the class hash a
 //! fact carries is the code that checked the proof. A verifier it did not deploy cannot record
 //! facts, and a deployed one keeps its class: the generated verifiers never replace their class,
-//! and one that would is of a class no consumer pins.
+//! and one that would is of a class no consumer pins. A final verifier (verify_final, one class
+//! for every model) gives a fact per inner proof of a final proof.
 #[starknet::contract]
 pub mod FactRegistry {
     use core::poseidon::poseidon_hash_span;
@@ -14,7 +15,8 @@ pub mod FactRegistry {
     use starknet::syscalls::deploy_syscall;
     use starknet::{ClassHash, ContractAddress, SyscallResultTrait};
     use crate::contracts::{
-        IModelVerifierDispatcher, IModelVerifierDispatcherTrait, fact_from_hashes,
+        IFinalVerifierDispatcher, IFinalVerifierDispatcherTrait, IModelVerifierDispatcher,
+        IModelVerifierDispatcherTrait, fact_from_hashes,
     };
 
     #[storage]
@@ -74,9 +76,13 @@ pub mod FactRegistry {
     #[generate_trait]
     impl InternalImpl of InternalTrait {
         fn verifier(self: @ContractState, verifier_class: ClassHash) -> IModelVerifierDispatcher {
+            IModelVerifierDispatcher { contract_address: self.verifier_address(verifier_class) }
+        }
+
+        fn verifier_address(self: @ContractState, verifier_class: ClassHash) -> ContractAddress {
             let verifier = self.verifiers.read(verifier_class);
             assert(verifier != no_address(), 'verifier class not added');
-            IModelVerifierDispatcher { contract_address: verifier }
+            verifier
         }
 
         fn record_fact(
@@ -126,6 +132,23 @@ pub mod FactRegistry {
             let inputs_hash = poseidon_hash_span(statement.inputs);
             let outputs_hash = poseidon_hash_span(statement.outputs);
             self.record_fact(statement.model, verifier_class, inputs_hash, outputs_hash)
+        }
+
+        fn verify_final(
+            ref self: ContractState, verifier_class: ClassHash, proof: Span<felt252>,
+        ) -> Span<felt252> {
+            let verifier = IFinalVerifierDispatcher {
+                contract_address: self.verifier_address(verifier_class),
+            };
+            let statements = verifier.verify_final(proof, self.min_security_bits.read());
+            let mut facts = array![];
+            for statement in statements {
+                let inputs_hash = poseidon_hash_span(*statement.inputs);
+                let outputs_hash = poseidon_hash_span(*statement.outputs);
+                let model = *statement.model;
+                facts.append(self.record_fact(model, verifier_class, inputs_hash, outputs_hash));
+            };
+            facts.span()
         }
 
         fn verify_head(
