@@ -404,13 +404,14 @@ std::string StatementFunctions(const CairoStatement& statement, const AirLayout&
           : "What every final proof's statement shares (log blowup {2}{6}): the wire relation "
             "and no\n/// commitment or bounds; verify_final adds its length and preprocessed root.";
   return fmt::format(
-      fmt::runtime("\n/// " + doc +
-                   "\n"
-                   "pub fn model_statement() -> ModelStatement {{\n    ModelStatement {{\n"
-      "        commitment: m31s({0}),\n        preprocessed_root: {1},\n"
-      "        log_blowup_factor: {2},\n        zero_knowledge: {7},\n"
-      "        n_stated_inputs: {8},\n        tensor_relation: {3},\n"
-      "        terms: term_runs({4}),\n        input_bounds: input_bounds({5}),\n    }}\n}}\n"),
+      fmt::runtime(
+          "\n/// " + doc +
+          "\n"
+          "pub fn model_statement() -> ModelStatement {{\n    ModelStatement {{\n"
+          "        commitment: m31s({0}),\n        preprocessed_root: {1},\n"
+          "        log_blowup_factor: {2},\n        zero_knowledge: {7},\n"
+          "        n_stated_inputs: {8},\n        tensor_relation: {3},\n"
+          "        terms: term_runs({4}),\n        input_bounds: input_bounds({5}),\n    }}\n}}\n"),
       ListOf(commitment), statement.preprocessed_root, statement.log_blowup_factor,
       RelationIndex(layout, statement.tensor_relation), ListOf(terms), ListOf(bounds),
       statement.zero_knowledge ? ", zero knowledge" : "", statement.zero_knowledge,

@@ -164,8 +164,7 @@ int RunCalldataCommand(std::span<char* const> args) {
   fmt::print(
       "wrote {}: {} felts ({}configuration {}, public inputs {}, claimed sums {}, nonces {}, "
       "commitments {}, sampled values {}, Merkle witness {}, queried values {}, FRI {})\n",
-      output, total,
-      n_layout > 0 ? fmt::format("statement layout {}, ", n_layout) : "",
+      output, total, n_layout > 0 ? fmt::format("statement layout {}, ", n_layout) : "",
       s.header_and_config, s.public_inputs, s.claimed_sums, s.nonces, s.commitments,
       s.sampled_values, s.decommitment_hash_witness + s.decommitment_column_witness,
       s.queried_values, s.fri_commitments + s.fri_witness + s.fri_decommitments + s.last_layer);
