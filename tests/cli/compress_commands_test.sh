@@ -23,6 +23,29 @@ export TENSORSTARK_CACHE_DIR=$work/cache
 
 source "$(dirname "$0")/cli_test_lib.sh"
 
+# check_ids LABEL IDENTITY_JSON INSPECT_JSON PRINTED: the circuit and model ids in IDENTITY_JSON's
+# identity (compress or verify --json) and those PRINTED (verify's output) are the ones the
+# off-chain reference (scripts/cairo/fact.mjs, @scure/starknet's Poseidon) computes from that
+# identity and the inner commitment (INSPECT_JSON's first 8 public inputs).
+check_ids() {
+  node --input-type=module -e "
+import { readFileSync } from 'node:fs';
+import { compressedIdsOf } from '$(cd "$examples/.." && pwd)/scripts/cairo/fact.mjs';
+const [label, ...files] = process.argv.slice(1);
+const [withIdentity, inspected, printed] = files.map((f) => readFileSync(f, 'utf8'));
+const { identity } = JSON.parse(withIdentity);
+const want = compressedIdsOf(identity, JSON.parse(inspected).public_inputs.slice(0, 8));
+const said = (what) => new RegExp('^' + what + ' id: (0x[0-9a-f]+)', 'm').exec(printed)?.[1];
+for (const [what, got, expected] of [['circuit id', identity.circuit_id, want.circuit],
+  ['model id', identity.model_ids[0], want.model], ['circuit id printed', said('circuit'),
+  want.circuit], ['model id printed', said('model'), want.model]]) {
+  if (got !== expected) {
+    console.log('FAIL: the ' + label + what + ' is ' + got + ', fact.mjs says ' + expected);
+    process.exit(1);
+  }
+}" "$@"
+}
+
 "$ts" compile "$tiny/model.onnx" -o "$work/tiny.tsm" --calibration "$tiny/calibration.json" >/dev/null
 "$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/inner.bin" --profile recursive \
   >/dev/null 2>&1
@@ -42,21 +65,7 @@ facts <"$work/verify.txt" | cmp -s - "$work/inner_statement.txt" \
 "$ts" compress "$work/tiny.tsm" "$work/inner.bin" -o "$work/outer2.bin" --profile test --json \
   >"$work/compress.json" 2>/dev/null
 "$ts" inspect "$work/outer.bin" "$work/tiny.verifying.tsm" >"$work/inspect_outer.json"
-node --input-type=module -e "
-import { readFileSync } from 'node:fs';
-import { compressedIdsOf } from '$(cd "$examples/.." && pwd)/scripts/cairo/fact.mjs';
-const [compressed, inspected, verified] = process.argv.slice(1).map((f) => readFileSync(f, 'utf8'));
-const { identity } = JSON.parse(compressed);
-const want = compressedIdsOf(identity, JSON.parse(inspected).public_inputs.slice(0, 8));
-const said = (what) => new RegExp('^' + what + ' id: (0x[0-9a-f]+)', 'm').exec(verified)?.[1];
-for (const [what, got, expected] of [['circuit id', identity.circuit_id, want.circuit],
-  ['model id', identity.model_ids[0], want.model], ['circuit id verify printed', said('circuit'),
-  want.circuit], ['model id verify printed', said('model'), want.model]]) {
-  if (got !== expected) {
-    console.log('FAIL: the ' + what + ' is ' + got + ', fact.mjs says ' + expected);
-    process.exit(1);
-  }
-}" "$work/compress.json" "$work/inspect_outer.json" "$work/verify.txt"
+check_ids "" "$work/compress.json" "$work/inspect_outer.json" "$work/verify.txt"
 expect_error 1 "is an outer proof; the Starknet verifier reads final proofs" \
   "$ts" calldata "$work/tiny.verifying.tsm" "$work/outer.bin" -o "$work/x.json"
 "$ts" inspect "$work/outer.bin" "$work/tiny.verifying.tsm" \
@@ -114,21 +123,7 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['valid'] a
 # The final ids are those the off-chain reference computes from the final key's identity and the
 # inner commitment, and those verify printed.
 "$ts" inspect "$work/final.bin" "$work/tiny.verifying.tsm" >"$work/inspect_final.json"
-node --input-type=module -e "
-import { readFileSync } from 'node:fs';
-import { compressedIdsOf } from '$(cd "$examples/.." && pwd)/scripts/cairo/fact.mjs';
-const [verified, inspected, printed] = process.argv.slice(1).map((f) => readFileSync(f, 'utf8'));
-const { identity } = JSON.parse(verified);
-const want = compressedIdsOf(identity, JSON.parse(inspected).public_inputs.slice(0, 8));
-const said = (what) => new RegExp('^' + what + ' id: (0x[0-9a-f]+)', 'm').exec(printed)?.[1];
-for (const [what, got, expected] of [['circuit id', identity.circuit_id, want.circuit],
-  ['model id', identity.model_ids[0], want.model], ['circuit id printed', said('circuit'), want.circuit],
-  ['model id printed', said('model'), want.model]]) {
-  if (got !== expected) {
-    console.log('FAIL: the final ' + what + ' is ' + got + ', fact.mjs says ' + expected);
-    process.exit(1);
-  }
-}" "$work/verify_final.json" "$work/inspect_final.json" "$work/verify_final.txt"
+check_ids "final " "$work/verify_final.json" "$work/inspect_final.json" "$work/verify_final.txt"
 "$ts" inspect "$work/final.bin" \
   | python3 -c "import json,sys; c=json.load(sys.stdin)['compressed']; assert c['final'] and c['shape'] == 'standard'" \
   || fail "inspect of a final proof"
