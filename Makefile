@@ -159,13 +159,28 @@ deploy: setup
 # N + 1 (the head, then each batch). DRY_RUN=1 prints the transactions and sends nothing. The
 # deployed verifiers are the examples' with public inputs and weights (VISIBILITY=$(PUBLIC)), with
 # ZK=1 the zero-knowledge one (<model>_zk).
+# COMPRESS=1: MODEL's final proof instead (as verify-cairo COMPRESS=1 makes it, with compile's
+# defaults or VISIBILITY), sent to the final verifier every model shares: a model needs no
+# verifier of its own, and the registry records its fact under its model id (identity.json,
+# from tensorstark verify --json).
 verify-onchain: build
+ifeq ($(COMPRESS),1)
+	@$(MAKE) --no-print-directory prove COMPRESS=1 OUTER_PROFILE=onchain PROOF=proof_final
+	@$(BUILD)/tensorstark calldata $(VERIFYING_MODEL) $(MODEL_OUT)/proof_final.compressed.bin \
+	  -o $(MODEL_OUT)/calldata.json
+	@$(BUILD)/tensorstark inspect $(MODEL_OUT)/proof_final.compressed.bin > $(MODEL_OUT)/proof_final.json
+	@$(BUILD)/tensorstark verify $(VERIFYING_MODEL) $(MODEL_OUT)/proof_final.compressed.bin --json \
+	  > $(MODEL_OUT)/identity.json
+	@node scripts/deploy.mjs verify $(DEPLOY_FLAGS) --calldata $(MODEL_OUT)/calldata.json \
+	  --inspect $(MODEL_OUT)/proof_final.json --identity $(MODEL_OUT)/identity.json
+else
 	@$(MAKE) --no-print-directory prove PROFILE=onchain HASH=poseidon252 PROOF=proof_onchain \
 	  VISIBILITY=$(PUBLIC)
 	@$(BUILD)/tensorstark calldata $(MODEL_OUT)/proof_onchain.bin -o $(MODEL_OUT)/calldata.json
 	@$(BUILD)/tensorstark inspect $(MODEL_OUT)/proof_onchain.bin > $(MODEL_OUT)/proof_onchain.json
 	@node scripts/deploy.mjs verify $(DEPLOY_FLAGS) --model $(notdir $(MODEL))$(if $(filter 1,$(ZK)),_zk) \
 	  --calldata $(MODEL_OUT)/calldata.json --inspect $(MODEL_OUT)/proof_onchain.json
+endif
 
 # The main job from a fresh checkout (scripts/demo.sh): builds only the command line, then the
 # self-check; fashion_mlp compiled, proved and verified natively with everything public and with

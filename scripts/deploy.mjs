@@ -1,9 +1,11 @@
 // Deploys the Starknet contracts with starknet.js and sends proofs to them (docs/starknet.md, "Deploying").
-//   deploy: declares the fact registry's and each model's verifier class, deploys the registry
-//     through the Universal Deployer, adds each verifier class to it (the registry deploys the
-//     verifier), and records it all in deployments/<network>.json;
-//   verify: sends a proof's calldata (`tensorstark calldata`) to the registry's verify with the
-//     model's verifier class, which records its fact.
+//   deploy: declares the fact registry's class, the final verifier's (every model's) and each
+//     model's verifier class, deploys the registry through the Universal Deployer, adds each
+//     verifier class to it (the registry deploys the verifier), and records it all in
+//     deployments/<network>.json;
+//   verify: sends a proof's calldata (`tensorstark calldata`) to the registry: a final proof to
+//     verify_final with the final verifier's class, which records a fact per inner proof; a
+//     model's onchain proof to verify with the model's verifier class, which records its fact.
 // --dry-run prints every transaction without touching the network. Run with --help for the options
 // and the environment.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +16,7 @@ import {
   Account, RpcProvider, constants, defaultDeployer, hash, logger, num, shortString, transaction,
 } from 'starknet';
 
-import { factOf, statedInputCount } from './cairo/fact.mjs';
+import { factOf, finalStatementFacts, statedInputCount } from './cairo/fact.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const NETWORKS = {
@@ -32,18 +34,24 @@ const NEEDS_CASM = 'needs its CASM, from Scarb: run `scarb --release build` in v
   + '(Scarb.toml sets casm = true) and pass --artifacts verifier-cairo/target/release';
 
 const HELP = `usage: node scripts/deploy.mjs deploy --network NAME [options]
+       node scripts/deploy.mjs verify --network NAME --calldata FILE --inspect FILE --identity FILE [options]
        node scripts/deploy.mjs verify --network NAME --model NAME --calldata FILE --inspect FILE [options]
 
-deploy   declares the fact registry's class and each model's verifier class, deploys the registry
-         through the Universal Deployer, adds each verifier class to it (add_verifier: the
-         registry deploys the verifier, and the facts it records carry its class hash), and
-         records classes, addresses and transactions in the deployments file. What is already on
-         the network (a declared class, a contract at its address, an added verifier) is skipped,
-         so an interrupted deploy can be run again.
+deploy   declares the fact registry's class, the final verifier's (the one that verifies the final
+         proofs of every model) and each model's verifier class, deploys the registry through the
+         Universal Deployer, adds each verifier class to it (add_verifier: the registry deploys
+         the verifier, and the facts it records carry its class hash), and records classes,
+         addresses and transactions in the deployments file. What is already on the network (a
+         declared class, a contract at its address, an added verifier) is skipped, so an
+         interrupted deploy can be run again.
 verify   sends a proof's calldata to the registry, waits for it, and checks that the registry
-         records the proof's fact (Poseidon(model, verifier class hash, Poseidon(inputs),
-         Poseidon(outputs)), computed here from the proof's public inputs):
-         verify(class, proof) in one transaction, or, for a proof opened in query batches
+         records the proof's facts (Poseidon(model, verifier class hash, Poseidon(inputs),
+         Poseidon(outputs)), computed here from the proof's public inputs).
+         A final proof (tensorstark compress --profile onchain): verify_final(class, proof) with
+         the final verifier's class, in one transaction, a fact per inner proof under its model
+         id (from --identity).
+         A model's onchain proof (the first form, with --model): verify(class, proof) with the
+         model's verifier class in one transaction, or, for a proof opened in query batches
          (prove --query-batches N), verify_head(class, head) and then verify_batch(class, head,
          batch) for each batch, the fact recorded with the last; a job interrupted halfway
          resumes with the batches the registry has not verified.
@@ -65,12 +73,15 @@ options:
                             only on the class, the salt and the constructor arguments, not the account
   --min-security-bits N     the registry's minimum proof security (default ${DEFAULT_MIN_SECURITY_BITS})
 deploy:
-  --models NAME,...         the models whose verifiers to add (default: every verifier class,
-                            the zero-knowledge ones, <model>_zk, included)
+  --models NAME,...         the models whose own verifiers to add (default: every model verifier
+                            class, the zero-knowledge ones, <model>_zk, included; none: only the
+                            final verifier)
 verify:
-  --model NAME              the model (its verifier class is <model>_verifier)
-  --calldata FILE           the proof as calldata (tensorstark calldata PROOF -o FILE)
+  --calldata FILE           the proof as calldata (tensorstark calldata [MODEL...] PROOF -o FILE)
   --inspect FILE            the proof's public inputs (tensorstark inspect PROOF > FILE)
+  --identity FILE           a final proof's ids (tensorstark verify MODEL... PROOF --json > FILE)
+  --model NAME              a model's onchain proof: the model (its verifier class is
+                            <model>_verifier)
   Without a deployments file, --dry-run takes the registry's address that deploy would give it.
 
 environment (not needed with --dry-run):
@@ -93,6 +104,7 @@ const COMMANDS = {
   deploy: { ...COMMON, models: { type: 'string' } },
   verify: {
     ...COMMON, model: { type: 'string' }, calldata: { type: 'string' }, inspect: { type: 'string' },
+    identity: { type: 'string' },
   },
 };
 
@@ -160,7 +172,7 @@ function parseCommandLine(argv) {
   };
 }
 
-// The contract classes, by name (fact_registry, <model>_verifier): classHash, compiledClassHash
+// The contract classes, by name (fact_registry, final_verifier, <model>_verifier): classHash, compiledClassHash
 // and declarePayload (null without CASM), sierraFelts, and the directory they are from.
 function loadClasses({ classes, artifacts }) {
   return artifacts ? scarbClasses(path.resolve(artifacts))
@@ -193,7 +205,8 @@ function scarbClasses(dir) {
   for (const { module_path: modulePath, artifacts } of listing.contracts) {
     const model = /::airs::(\w+)::Verifier$/.exec(modulePath)?.[1];
     const name = model ? `${model}_verifier`
-      : modulePath.endsWith('::fact_registry::FactRegistry') ? 'fact_registry' : null;
+      : modulePath.endsWith('::fact_registry::FactRegistry') ? 'fact_registry'
+        : modulePath.endsWith('::final_verifier::FinalVerifier') ? 'final_verifier' : null;
     if (!name || !artifacts.sierra) continue;
     const artifact = (file) => readJson(path.join(dir, file), `no ${file} in ${relative(dir)}`);
     const contract = artifact(artifacts.sierra);
@@ -211,12 +224,15 @@ function scarbClasses(dir) {
   return classes;
 }
 
+const finalVerifierClass = (classes) => classes.final_verifier
+  ?? fail(`no final_verifier class in ${sourceOf(classes)}`);
+
 function verifierClass(classes, model) {
   return classes[`${model}_verifier`] ?? fail(`no verifier class for model ${model} in ${sourceOf(classes)} `
     + `(the models: ${modelsOf(classes).join(', ') || 'none'})`);
 }
 
-// (The final verifier, every model's, is not deployed yet: its registry path is new.)
+// The models with a verifier of their own (the final verifier is every model's).
 const modelsOf = (classes) => Object.keys(classes)
   .filter((name) => name.endsWith('_verifier') && name !== 'final_verifier')
   .map((name) => name.slice(0, -'_verifier'.length));
@@ -264,8 +280,8 @@ function registryDeploy(classes, { salt, minSecurityBits }) {
   return deployTransaction('fact_registry', registry, salt, [minSecurityBits]);
 }
 
-// Every transaction of a deployment, in order: the registry, then each model's verifier class
-// declared and added to it.
+// Every transaction of a deployment, in order: the registry, then the final verifier's class and
+// each model's verifier class declared and added to it.
 function deployPlan(classes, models, options) {
   const declare = (name, cls) => ({
     kind: 'declare', name, class_hash: hex(cls.classHash),
@@ -274,6 +290,13 @@ function deployPlan(classes, models, options) {
   });
   const registry = registryDeploy(classes, options);
   const plan = [declare('fact_registry', classes.fact_registry), registry];
+  const final = finalVerifierClass(classes);
+  const finalClassHash = hex(final.classHash);
+  plan.push(declare('final_verifier', final), callTransaction('invoke',
+    'fact_registry.add_verifier (final verifier)',
+    invokeCall(registry.address, 'add_verifier', [finalClassHash]),
+    { final: true, verifier_class: finalClassHash,
+      verifier: addedVerifierAddress(registry.address, finalClassHash) }));
   for (const model of models) {
     const name = `${model}_verifier`;
     const verifier = verifierClass(classes, model);
@@ -287,27 +310,44 @@ function deployPlan(classes, models, options) {
   return plan;
 }
 
-// The invokes that verify a proof (`tensorstark calldata`'s output) with the verifier of class
-// verifierClassHash, in order: the registry's verify(class, proof) for a proof opened at once;
-// for one opened in query batches, its verify_head(class, head), then verify_batch(class, head,
-// batch) for each batch, the last of which records the fact. Spans are their length then their
-// felts.
+// An invoke of the registry's `entrypoint` with the verifier class and the spans (each its length
+// then its felts) as arguments; `tooLong` says what to do if the transaction is over Starknet's
+// calldata limit.
+function registryInvoke(registry, name, entrypoint, verifierClassHash, spans, fields, tooLong) {
+  const call = invokeCall(registry, entrypoint,
+    [verifierClassHash, ...spans.flatMap((span) => [span.length, ...span])]);
+  const txCalldata = transaction.getExecuteCalldata([call], '1').length;
+  if (txCalldata > MAX_TX_CALLDATA) {
+    fail(`${name} is a transaction of ${txCalldata} calldata felts, over Starknet's `
+      + `${MAX_TX_CALLDATA}-felt limit: ${tooLong}`);
+  }
+  return callTransaction('invoke', name, call, {
+    verifier_class: verifierClassHash, ...fields, transaction_calldata: txCalldata,
+  });
+}
+
+// The invoke that verifies a final proof (`tensorstark calldata MODEL... FINAL.bin`'s output)
+// with the final verifier of class verifierClassHash: the registry's verify_final(class, proof),
+// which records `facts` (finalStatementFacts), one per inner proof.
+function finalVerifyTransaction(registry, verifierClassHash, calldata, facts) {
+  return registryInvoke(registry, 'fact_registry.verify_final', 'verify_final', verifierClassHash,
+    [calldata], {
+      final: true,
+      facts: facts.map(({ model, fact, inputsHash, outputsHash }) => ({
+        model, fact, inputs_hash: inputsHash, outputs_hash: outputsHash })),
+    }, 'a final proof of this many inner proofs does not fit in one transaction');
+}
+
+// The invokes that verify a model's onchain proof (`tensorstark calldata`'s output) with the
+// verifier of class verifierClassHash, in order: the registry's verify(class, proof) for a proof
+// opened at once; for one opened in query batches, its verify_head(class, head), then
+// verify_batch(class, head, batch) for each batch, the last of which records the fact.
 function verifyTransactions(registry, model, verifierClassHash, calldata, fact) {
   const facts = { fact: fact.fact, inputs_hash: fact.inputsHash, outputs_hash: fact.outputsHash };
-  const invoke = (name, entrypoint, spans, fields) => {
-    const call = invokeCall(registry, entrypoint,
-      [verifierClassHash, ...spans.flatMap((span) => [span.length, ...span])]);
-    const txCalldata = transaction.getExecuteCalldata([call], '1').length;
-    if (txCalldata > MAX_TX_CALLDATA) {
-      fail(`${name} is a transaction of ${txCalldata} calldata felts, over Starknet's `
-        + `${MAX_TX_CALLDATA}-felt limit: prove with more query batches (tensorstark prove `
-        + '--query-batches N, or QUERY_BATCHES=N with make)');
-    }
-    return callTransaction('invoke', `fact_registry.${entrypoint} (${model}${name})`, call, {
-      model, model_commitment: fact.model, verifier_class: verifierClassHash, ...fields,
-      transaction_calldata: txCalldata,
-    });
-  };
+  const invoke = (name, entrypoint, spans, fields) => registryInvoke(registry,
+    `fact_registry.${entrypoint} (${model}${name})`, entrypoint, verifierClassHash, spans,
+    { model, model_commitment: fact.model, ...fields }, 'prove with more query batches '
+      + '(tensorstark prove --query-batches N, or QUERY_BATCHES=N with make)');
   if (Array.isArray(calldata)) return [invoke('', 'verify', [calldata], facts)];
   const { head, batches } = calldata;
   const job = hash.computePoseidonHashOnElements(
@@ -341,9 +381,10 @@ function checkRecord(record, plan, file) {
         conflict(`${tx.name}'s address`, recorded, tx.address);
       }
     } else {
-      const recorded = record.models[tx.model];
+      const [what, recorded] = tx.final ? ['the final verifier', record.final_verifier]
+        : [`${tx.model}'s verifier`, record.models[tx.model]];
       if (recorded && !sameFelt(recorded.verifier, tx.verifier)) {
-        conflict(`${tx.model}'s verifier`, recorded.verifier, tx.verifier);
+        conflict(what, recorded.verifier, tx.verifier);
       }
     }
   }
@@ -379,6 +420,10 @@ function describe(tx, index) {
     }
     if (tx.job) field('job', tx.batch === undefined ? `${tx.job} (${tx.batches} batches)` : tx.job);
     if (tx.fact) field('expected fact', tx.fact);
+    for (const [i, { model, fact }] of (tx.facts ?? []).entries()) {
+      field(`inner proof ${i + 1}`, `model id ${model}`);
+      field('  expected fact', fact);
+    }
   }
   if (tx.status) field('status', tx.status);
   return lines.join('\n');
@@ -459,7 +504,8 @@ async function call(provider, contractAddress, entrypoint, calldata) {
 
 async function runDeploy(options) {
   const classes = loadClasses(options.values);
-  const models = options.values.models?.split(',') ?? modelsOf(classes);
+  const { models: listed } = options.values;
+  const models = listed === 'none' ? [] : listed?.split(',') ?? modelsOf(classes);
   const plan = {
     network: options.network, salt: options.salt, min_security_bits: options.minSecurityBits,
     transactions: deployPlan(classes, models, options),
@@ -515,19 +561,25 @@ async function runDeploy(options) {
       };
     } else {
       const registry = tx.call.contractAddress;
+      const what = tx.final ? 'the final verifier' : `${tx.model}'s verifier`;
       const [added] = await call(chain.provider, registry, 'verifier_of', [tx.verifier_class]);
       if (sameFelt(added, 0)) txHash = await send(chain, [tx.call]);
       else if (!sameFelt(added, tx.verifier)) {
-        fail(`${registry} has ${tx.model}'s verifier class at ${hex(added)}, not ${tx.verifier}`);
+        fail(`${registry} has ${what} class at ${hex(added)}, not ${tx.verifier}`);
       }
-      const [checks] = await call(chain.provider, tx.verifier, 'model_commitment', []);
-      if (!sameFelt(checks, tx.model_commitment)) {
-        fail(`${tx.model}'s verifier checks model ${hex(checks)}, not ${tx.model_commitment} `
-          + `(verifier-cairo/src/airs/${tx.model}.cairo): rebuild the classes`);
-      }
-      record.models[tx.model] = { ...record.models[tx.model], commitment: tx.model_commitment,
-        verifier_class: tx.verifier_class, verifier: tx.verifier, registry,
+      const entry = { verifier_class: tx.verifier_class, verifier: tx.verifier, registry,
         ...(txHash && { add_tx: txHash }) };
+      if (tx.final) {
+        record.final_verifier = { ...record.final_verifier, ...entry };
+      } else {
+        const [checks] = await call(chain.provider, tx.verifier, 'model_commitment', []);
+        if (!sameFelt(checks, tx.model_commitment)) {
+          fail(`${tx.model}'s verifier checks model ${hex(checks)}, not ${tx.model_commitment} `
+            + `(verifier-cairo/src/airs/${tx.model}.cairo): rebuild the classes`);
+        }
+        record.models[tx.model] = { ...record.models[tx.model], commitment: tx.model_commitment,
+          ...entry };
+      }
     }
     tx.status = txHash ? `sent: ${txHash}` : 'already on the network';
     if (!quiet) console.log(`   ${'status'.padEnd(20)} ${tx.status}`);
@@ -537,59 +589,110 @@ async function runDeploy(options) {
   else console.log(`recorded in ${relative(options.deployments)}`);
 }
 
-async function runVerify(options) {
+// The registry and the verifier class a proof is sent to, from the deployments file, or (dry run
+// only) as deploy would make them: { record, registry, verifierClassHash, commitment (a model
+// verifier's), source (a sentence saying which) }.
+function verifierOf(options, model) {
+  const file = relative(options.deployments);
+  const deployFirst = `run node scripts/deploy.mjs deploy --network ${options.network} `
+    + `--artifacts DIR${model ? ` --models ${model}` : ''}`;
+  const record = existsSync(options.deployments) ? readJson(options.deployments) : null;
+  if (record) {
+    const registry = record.contracts?.fact_registry?.address
+      ?? fail(`${file} has no fact registry: ${deployFirst}`);
+    const added = model ? record.models?.[model] : record.final_verifier;
+    if (!added?.verifier_class) {
+      fail(`${model ? `${model}'s verifier` : 'the final verifier'} is not added in ${file}: `
+        + deployFirst);
+    }
+    return { record, registry, verifierClassHash: added.verifier_class,
+      commitment: added.commitment, source: `The registry recorded in ${file}.` };
+  }
+  if (!options.dryRun) fail(`no ${file}: ${deployFirst} first`);
+  const classes = loadClasses(options.values);
+  return {
+    record, registry: registryDeploy(classes, options).address,
+    verifierClassHash: hex((model ? verifierClass(classes, model) : finalVerifierClass(classes))
+      .classHash),
+    commitment: model && modelCommitment(model),
+    source: `No ${file}: the registry deploy would make, with the classes from `
+      + `${sourceOf(classes)}, salt ${options.salt}, minimum security ${options.minSecurityBits} bits.`,
+  };
+}
+
+// The transactions that verify the proof in the files the options name, and the facts the
+// registry must then hold.
+function verifyPlan(options) {
   const { values } = options;
-  const model = values.model ?? usage('--model is required');
+  const made = (what) => `write it with tensorstark ${what} (make verify-onchain does)`;
   const calldataFile = path.resolve(values.calldata ?? usage('--calldata is required'));
   const inspectFile = path.resolve(values.inspect ?? usage('--inspect is required'));
-  const proof = readJson(calldataFile, `no ${relative(calldataFile)}: write it with tensorstark calldata `
-    + '(make verify-onchain does)');
-  const { public_inputs: publicInputs } = readJson(inspectFile, `no ${relative(inspectFile)}: write it `
-    + 'with tensorstark inspect PROOF (make verify-onchain does)');
+  const proof = readJson(calldataFile, `no ${relative(calldataFile)}: ${made('calldata')}`);
+  const inspected = readJson(inspectFile, `no ${relative(inspectFile)}: ${made('inspect PROOF')}`);
+  const publicInputs = inspected?.public_inputs;
   const calldataShape = Array.isArray(proof)
     || (Array.isArray(proof?.head) && Array.isArray(proof?.batches));
   if (!calldataShape || !Array.isArray(publicInputs)) {
     fail(`${relative(calldataFile)} or ${relative(inspectFile)} is not what tensorstark calldata `
       + 'and tensorstark inspect write');
   }
-  // The registry, the model's verifier class and its commitment: recorded, or (dry run only) as
-  // deploy would make them.
-  const file = relative(options.deployments);
-  const deployFirst = `run node scripts/deploy.mjs deploy --network ${options.network} `
-    + `--artifacts DIR --models ${model}`;
-  const record = existsSync(options.deployments) ? readJson(options.deployments) : null;
-  let registry;
-  let verifierClassHash;
-  let commitment;
-  let source;
-  if (record) {
-    registry = record.contracts?.fact_registry?.address
-      ?? fail(`${file} has no fact registry: ${deployFirst}`);
-    const added = record.models?.[model];
-    if (!added?.verifier_class) fail(`${model}'s verifier is not added in ${file}: ${deployFirst}`);
-    ({ verifier_class: verifierClassHash, commitment } = added);
-    source = `The registry recorded in ${file}.`;
-  } else if (options.dryRun) {
-    const classes = loadClasses(values);
-    verifierClassHash = hex(verifierClass(classes, model).classHash);
-    registry = registryDeploy(classes, options).address;
-    commitment = modelCommitment(model);
-    source = `No ${file}: the registry deploy would make, with the classes from ${sourceOf(classes)}, `
-      + `salt ${options.salt}, minimum security ${options.minSecurityBits} bits.`;
-  } else {
-    fail(`no ${file}: ${deployFirst} first`);
+
+  if (inspected.compressed) {
+    if (!inspected.compressed.final) {
+      fail(`${relative(inspectFile)} is of a compressed proof that is not final: Starknet verifies `
+        + 'the final proof (tensorstark compress --profile onchain)');
+    }
+    if (values.model) usage('--model is for a model\'s onchain proof: a final proof is verified by the final verifier');
+    const identityFile = path.resolve(values.identity
+      ?? usage('--identity is required for a final proof'));
+    const { identity } = readJson(identityFile, `no ${relative(identityFile)}: `
+      + made('verify MODEL... PROOF --json'));
+    if (!Array.isArray(identity?.members) || !Array.isArray(proof)) {
+      fail(`${relative(identityFile)} or ${relative(calldataFile)} is not what tensorstark verify `
+        + '--json and tensorstark calldata write for a final proof');
+    }
+    const verifier = verifierOf(options);
+    let facts;
+    try {
+      facts = finalStatementFacts(identity, publicInputs, verifier.verifierClassHash);
+    } catch (error) {
+      fail(`${relative(identityFile)} is not the identity of ${relative(inspectFile)}'s proof: `
+        + error.message);
+    }
+    // The native verifier's model ids are the ones computed here from the proof's statement.
+    const printed = identity.model_ids ?? [];
+    facts.forEach(({ model }, i) => {
+      if (!sameFelt(model, printed[i] ?? 0)) {
+        fail(`${relative(identityFile)} is not the identity of ${relative(inspectFile)}'s proof: `
+          + `inner proof ${i + 1} is of model id ${model}, the identity says ${printed[i]}`);
+      }
+    });
+    return { ...verifier, facts: facts.map(({ fact }) => fact), title: 'a final proof',
+      transactions: [finalVerifyTransaction(verifier.registry, verifier.verifierClassHash, proof,
+        facts)] };
   }
+
+  const model = values.model ?? usage('--model is required for a model\'s onchain proof');
+  if (values.identity) usage('--identity is for a final proof');
+  const verifier = verifierOf(options, model);
   // The statement's values (or digests) of the inputs, which the fact hashes apart from the
   // outputs': as many as the AIR's statement says (n_stated_inputs), as the contract splits them.
-  const fact = factOf(publicInputs, statedInputCount(airModule(model).text), verifierClassHash);
-  if (!sameFelt(fact.model, commitment)) {
-    fail(`the proof is of model ${fact.model}, but ${model}'s verifier checks ${commitment}: `
+  const fact = factOf(publicInputs, statedInputCount(airModule(model).text), verifier.verifierClassHash);
+  if (!sameFelt(fact.model, verifier.commitment)) {
+    fail(`the proof is of model ${fact.model}, but ${model}'s verifier checks ${verifier.commitment}: `
       + 'prove with the model the verifier was generated from');
   }
-  const transactions = verifyTransactions(registry, model, verifierClassHash, proof, fact);
+  return { ...verifier, facts: [fact.fact], title: `a ${model} proof`,
+    transactions: verifyTransactions(verifier.registry, model, verifier.verifierClassHash, proof,
+      fact) };
+}
+
+async function runVerify(options) {
+  const { values } = options;
+  const { record, registry, facts, title, source, transactions } = verifyPlan(options);
   const plan = { network: options.network, transactions };
   if (options.dryRun) {
-    print(options, plan, [`Verifying a ${model} proof on ${options.network}: dry run, nothing is sent.`,
+    print(options, plan, [`Verifying ${title} on ${options.network}: dry run, nothing is sent.`,
       source]);
     return;
   }
@@ -611,14 +714,17 @@ async function runVerify(options) {
     tx.status = done ? 'already verified' : `sent: ${txHash}`;
     if (!values.json) console.log(`   ${'status'.padEnd(20)} ${tx.status}`);
   }
-  const [valid] = await call(chain.provider, registry, 'is_fact_valid', [fact.fact]);
-  if (!sameFelt(valid, 1)) {
-    fail(`transaction ${txHash} was accepted, but is_fact_valid(${fact.fact}) is false`);
+  for (const fact of facts) {
+    const [valid] = await call(chain.provider, registry, 'is_fact_valid', [fact]);
+    if (!sameFelt(valid, 1)) {
+      fail(`transaction ${txHash} was accepted, but is_fact_valid(${fact}) is false`);
+    }
   }
-  const last = transactions[transactions.length - 1];
-  last.status += `; fact ${fact.fact} recorded (is_fact_valid: true)`;
+  const recorded = `${facts.length === 1 ? `fact ${facts[0]}` : `${facts.length} facts`} `
+    + 'recorded (is_fact_valid: true)';
+  transactions[transactions.length - 1].status += `; ${recorded}`;
   if (values.json) print(options, plan);
-  else console.log(`   ${'status'.padEnd(20)} fact ${fact.fact} recorded (is_fact_valid: true)`);
+  else console.log(`   ${'status'.padEnd(20)} ${recorded}`);
 }
 
 // An error from starknet.js or the node, on one line: an RPC error's message carries the whole

@@ -62,3 +62,25 @@ export function compressedIdsOf(identity, commitment) {
   const hex = (v) => `0x${v.toString(16)}`;
   return { circuit: hex(circuit), model: hex(poseidonHashMany([model, circuit])) };
 }
+
+// A final proof's facts, one per inner proof, as the final verifier contract and the registry make
+// them: the statement (publicInputs, `tensorstark inspect`'s public_inputs) split by the layout in
+// the identity `tensorstark verify MODEL... FINAL.bin --json` prints (each member's statement
+// words and stated inputs), each under its model id (compressedIdsOf).
+// Returns statementFact's objects, in the inner proofs' order.
+export function finalStatementFacts(identity, publicInputs, verifierClass) {
+  const facts = [];
+  let offset = 0;
+  for (const member of identity.members) {
+    const words = publicInputs.slice(offset, offset + member.words);
+    facts.push(statementFact(compressedIdsOf(identity, words.slice(0, 8)).model,
+      words.slice(8, 8 + member.stated_inputs), words.slice(8 + member.stated_inputs),
+      verifierClass));
+    offset += member.words;
+  }
+  if (offset !== publicInputs.length) {
+    throw new Error(`the identity's layout covers ${offset} statement words, the proof states `
+      + `${publicInputs.length}`);
+  }
+  return facts;
+}

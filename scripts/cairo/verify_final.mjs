@@ -20,7 +20,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 import { bundlePackage } from './bundle.mjs';
-import { STAND_IN_CLASS_HASH, compressedIdsOf, statementFact } from './fact.mjs';
+import { STAND_IN_CLASS_HASH, finalStatementFacts } from './fact.mjs';
 import {
   compilerDiagnostics, restartWithRunnerOptions, runInOwnProcess, testSummary,
 } from './runner.mjs';
@@ -69,15 +69,7 @@ const calldata = JSON.parse(readFileSync(calldataFile, 'utf8'));
 
 // Each inner statement as the contract splits it, under its model id, and its fact under the
 // stand-in class hash (fact.mjs).
-const statements = [];
-let offset = 0;
-for (const member of identity.members) {
-  const words = inspected.public_inputs.slice(offset, offset + member.words);
-  statements.push(statementFact(compressedIdsOf(identity, words.slice(0, 8)).model,
-    words.slice(8, 8 + member.stated_inputs), words.slice(8 + member.stated_inputs),
-    STAND_IN_CLASS_HASH));
-  offset += member.words;
-}
+const statements = finalStatementFacts(identity, inspected.public_inputs, STAND_IN_CLASS_HASH);
 
 // The package without the models' AIRs and tests, with this proof's tests as its only ones.
 const packageDir = path.join(work, 'verifier-cairo');

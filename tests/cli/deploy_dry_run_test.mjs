@@ -1,14 +1,17 @@
 // The deployment dry runs (scripts/deploy.mjs) end to end, without a network: the contract classes
 // that CTest cairo_classes built with scripts/cairo/build.mjs into CLASSES_DIR (its fixture), a
 // real onchain proof of fashion_mlp made with the CLI, then `deploy --dry-run` and
-// `verify --dry-run`. Checks the transactions in order (by default every model's verifier class,
-// the zero-knowledge ones included, added to the registry), that the added verifier's commitment
+// `verify --dry-run`. Checks the transactions in order (the final verifier, then by default every
+// model's verifier class, the zero-knowledge ones included, added to the registry), that the
+// added verifier's commitment
 // (from its generated AIR) is the proof's, that the verify calldata is the proof's behind the
 // verifier's class hash and the Span's length, that the expected fact is the one a consumer
 // computes from that class hash and the proof's statement, the same for a proof opened in query
 // batches (a head and a transaction per batch), and that without --dry-run or the classes the
-// scripts stop with a one-line error.
-// usage: node tests/cli/deploy_dry_run_test.mjs TENSORSTARK CLASSES_DIR
+// scripts stop with a one-line error. Then a real final proof (FINAL_DIR: compress_commands'
+// tiny_mlp final.bin and tiny.verifying.tsm) sent to the final verifier: verify_final's calldata,
+// and a fact per inner proof under the model id the native verifier prints.
+// usage: node tests/cli/deploy_dry_run_test.mjs TENSORSTARK CLASSES_DIR FINAL_DIR
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,9 +25,10 @@ import { hash } from 'starknet';
 import { factOf } from '../../scripts/cairo/fact.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const [tensorstark, classesDir] = process.argv.slice(2).map((arg) => arg && path.resolve(arg));
-if (!classesDir) {
-  console.error('usage: node tests/cli/deploy_dry_run_test.mjs TENSORSTARK CLASSES_DIR');
+const [tensorstark, classesDir, finalDir] = process.argv.slice(2)
+  .map((arg) => arg && path.resolve(arg));
+if (!finalDir) {
+  console.error('usage: node tests/cli/deploy_dry_run_test.mjs TENSORSTARK CLASSES_DIR FINAL_DIR');
   process.exit(2);
 }
 const MODEL = 'fashion_mlp';
@@ -91,23 +95,31 @@ const verifyArgs = ['--model', MODEL, '--calldata', path.join(work, 'calldata.js
   '--inspect', inspected];
 
 const deploy = JSON.parse(dryRun('deploy', ...common, '--json')).transactions;
+const finalDeploy = ['declare fact_registry, deploy fact_registry, declare final_verifier, '
+  + 'invoke fact_registry.add_verifier (final verifier)'];
 expectEqual(deploy.map(({ kind, name }) => `${kind} ${name}`).join(', '),
-  ['declare fact_registry, deploy fact_registry', ...models.map((model) => `declare ${model}_verifier, `
+  [...finalDeploy, ...models.map((model) => `declare ${model}_verifier, `
     + `invoke fact_registry.add_verifier (${model})`)].join(', '),
   'the deploy transactions');
-const [, registry, declared, add] = deploy;
-for (const tx of [deploy[0], registry, declared]) {
+expectEqual(JSON.parse(dryRun('deploy', ...common, '--models', 'none', '--json')).transactions
+  .map(({ kind, name }) => `${kind} ${name}`).join(', '), finalDeploy[0],
+'the deploy transactions of --models none');
+const [, registry, declaredFinal, addFinal, declared, add] = deploy;
+for (const tx of [deploy[0], registry, declaredFinal, declared]) {
   expectEqual(tx.class_hash, built[tx.name].class_hash, `${tx.kind} ${tx.name}'s class hash`);
 }
 const verifierClass = built[`${MODEL}_verifier`].class_hash;
+const finalClass = built.final_verifier.class_hash;
 expectEqual(deploy[0].compiled_class_hash, null, 'the compiled class hash without CASM');
 expectEqual(registry.call.calldata.at(-1), '0x60', "the registry's minimum security (96)");
-expectEqual(add.call.contractAddress, registry.address, 'add_verifier is sent to');
-expectEqual(add.call.calldata, [verifierClass], "add_verifier's calldata");
-// The registry deploys the verifier itself (deploy_syscall: salt 0, no arguments).
-expectEqual(add.verifier,
-  `0x${BigInt(hash.calculateContractAddressFromHash(0, verifierClass, [], registry.address))
-    .toString(16)}`, "the verifier's address");
+// The registry deploys each verifier itself (deploy_syscall: salt 0, no arguments).
+for (const [tx, cls] of [[add, verifierClass], [addFinal, finalClass]]) {
+  expectEqual(tx.call.contractAddress, registry.address, 'add_verifier is sent to');
+  expectEqual(tx.call.calldata, [cls], "add_verifier's calldata");
+  expectEqual(tx.verifier,
+    `0x${BigInt(hash.calculateContractAddressFromHash(0, cls, [], registry.address))
+      .toString(16)}`, "the verifier's address");
+}
 
 const verify = JSON.parse(dryRun('verify', ...common, ...verifyArgs, '--json')).transactions;
 expectEqual(verify.length, 1, 'verify transactions');
@@ -132,7 +144,8 @@ expectEqual(send.fact, fact.fact, 'the expected fact');
 // The same as text: every transaction, the lengths and the commitment.
 const deployText = dryRun('deploy', ...common);
 for (const line of ['1. declare fact_registry', '2. deploy fact_registry',
-  `3. declare ${MODEL}_verifier`, `4. invoke fact_registry.add_verifier (${MODEL})`,
+  '3. declare final_verifier', '4. invoke fact_registry.add_verifier (final verifier)',
+  `5. declare ${MODEL}_verifier`, `6. invoke fact_registry.add_verifier (${MODEL})`,
   `contract address     ${registry.address}`, `model commitment     ${fact.model}`,
   `verifier class       ${verifierClass}`, `verifier address     ${add.verifier}`]) {
   if (!deployText.includes(line)) fail(`deploy --dry-run did not print '${line}':\n${deployText}`);
@@ -170,6 +183,47 @@ for (const [b, batch] of batches.entries()) {
 for (const tx of batched) expectEqual(tx.job, job, 'the job, Poseidon(class, Poseidon(head))');
 expectEqual(batched.map((tx) => tx.fact ?? '-').join(), `-,-,${fact.fact}`, 'the fact, with the last batch');
 
+// A final proof: verify_final(final verifier class, proof) in one transaction, a fact per inner
+// proof under the model id the native verifier prints, the statement split by its layout.
+const finalBin = path.join(finalDir, 'final.bin');
+const finalModel = path.join(finalDir, 'tiny.verifying.tsm');
+cli('calldata', finalModel, finalBin, '-o', 'final_calldata.json');
+writeFileSync(path.join(work, 'final_inspect.json'), cli('inspect', finalBin));
+const verified = JSON.parse(cli('verify', finalModel, finalBin, '--json'));
+writeFileSync(path.join(work, 'identity.json'), JSON.stringify(verified));
+const finalArgs = ['--calldata', path.join(work, 'final_calldata.json'),
+  '--inspect', path.join(work, 'final_inspect.json'), '--identity', path.join(work, 'identity.json')];
+const finalProof = JSON.parse(readFileSync(path.join(work, 'final_calldata.json'), 'utf8'));
+const finalVerify = JSON.parse(dryRun('verify', ...common, ...finalArgs, '--json')).transactions;
+expectEqual(finalVerify.length, 1, 'final verify transactions');
+const [sendFinal] = finalVerify;
+expectEqual(sendFinal.call.contractAddress, registry.address, 'verify_final is sent to');
+expectEqual(sendFinal.call.entrypoint, 'verify_final', 'the final entrypoint');
+expectEqual(sendFinal.call.calldata, [finalClass, `0x${finalProof.length.toString(16)}`,
+  ...finalProof], 'the final verifier class, the proof length and the proof');
+// tiny_mlp with compile's defaults: one inner proof stating no input and the outputs.
+const [member] = verified.identity.members;
+const statement = JSON.parse(readFileSync(path.join(work, 'final_inspect.json'), 'utf8'))
+  .public_inputs.map(BigInt);
+expectEqual(verified.identity.members.length, 1, 'inner proofs');
+expectEqual(member.words, statement.length, "the inner proof's statement length");
+const [expected] = sendFinal.facts;
+expectEqual(expected.model, verified.identity.model_ids[0], "the inner proof's model id");
+const inputsHash = poseidonHashMany(statement.slice(8, 8 + member.stated_inputs));
+const outputsHash = poseidonHashMany(statement.slice(8 + member.stated_inputs));
+expectEqual(expected.fact, `0x${poseidonHashMany([BigInt(expected.model), BigInt(finalClass),
+  inputsHash, outputsHash]).toString(16)}`, "the inner proof's fact");
+const finalText = dryRun('verify', ...common, ...finalArgs);
+for (const line of ['1. invoke fact_registry.verify_final', `model id ${expected.model}`,
+  `expected fact      ${expected.fact}`]) {
+  if (!finalText.includes(line)) fail(`verify --dry-run did not print '${line}':\n${finalText}`);
+}
+// Another proof's identity is refused before anything is sent.
+writeFileSync(path.join(work, 'other.json'), JSON.stringify({ ...verified,
+  identity: { ...verified.identity, model_ids: ['0x1'] } }));
+expectError('is not the identity of', 'verify', ...common, '--dry-run', ...finalArgs.slice(0, 4),
+  '--identity', path.join(work, 'other.json'));
+
 // Without --dry-run: the environment first; and a missing class directory.
 expectError('STARKNET_RPC_URL is not set', 'deploy', ...common);
 expectError('run make cairo-build', 'deploy', '--network', 'sepolia',
@@ -177,5 +231,6 @@ expectError('run make cairo-build', 'deploy', '--network', 'sepolia',
 expectError('run node scripts/deploy.mjs deploy --network sepolia --artifacts DIR --models fashion_mlp first', 'verify', ...common, ...verifyArgs);
 
 rmSync(work, { recursive: true });
-console.log(`deploy and verify dry runs: ${deploy.length} + 1 (+ ${batched.length} batched) transactions as expected `
+console.log(`deploy and verify dry runs: ${deploy.length} + 1 (+ ${batched.length} batched, + 1 final) `
+  + 'transactions as expected '
   + `(${((Date.now() - started) / 1000).toFixed(0)} s)`);
