@@ -184,8 +184,9 @@ endif
 
 # The main job from a fresh checkout (scripts/demo.sh): builds only the command line, then the
 # self-check; fashion_mlp compiled, proved and verified natively with everything public and with
-# compile's defaults (private input and weights: a zero-knowledge proof); its onchain proof
-# verified by the Cairo verifier's contracts. One header per step with its time; files in out/demo.
+# compile's defaults (private input and weights: a zero-knowledge proof); a scoring model compiled
+# with a context, its final proof verified by the Cairo final verifier, its fact recorded and the
+# lending example approving the applicant. One header per step with its time; files in out/demo.
 demo: configure
 	@scripts/demo.sh $(BUILD) $(JOBS)
 

@@ -3,8 +3,10 @@
 # the command line, then: the foundation self-check; fashion_mlp (an MLP on Fashion-MNIST)
 # compiled, proved and verified natively with everything public, then with compile's defaults
 # (private inputs and weights: a zero-knowledge proof, checked against the model without its
-# weights); then an onchain (Poseidon252) proof verified by the Cairo verifier's contracts, as
-# Starknet runs them. Writes into OUT (out/demo).
+# weights); then the Starknet path: a scoring model (tiny_mlp) compiled on the spot with a context
+# (an applicant's address and a nonce), proved, compressed into the final proof, and verified in
+# Cairo by the one final verifier every model shares, as Starknet runs it: the fact registry
+# records its fact and the lending example approves the applicant. Writes into OUT (out/demo).
 #
 # Usage: scripts/demo.sh BUILD_DIR [JOBS]   (BUILD_DIR configured: make configure)
 set -euo pipefail
@@ -14,6 +16,10 @@ build=${1:?usage: scripts/demo.sh BUILD_DIR [JOBS]}
 jobs=${2:-$(nproc)}
 out=${OUT:-out/demo}
 model=examples/fashion_mlp
+scoring=examples/tiny_mlp
+# The applicant (a Starknet address) and the nonce the lending contract has not seen.
+applicant=0x49d36570d4e46f48e99674bd3fcc84644ddd6b96f7c741b1562b82f9e004dc7
+nonce=1
 cli=$build/tensorstark
 steps=6
 step_number=0
@@ -69,13 +75,20 @@ compile_prove_verify() {
   "$cli" verify "$verifying" "$dir/proof.bin"
 }
 
-# The public model's proof for Starknet, verified natively, and the calldata a transaction sends.
-prove_onchain() {
-  "$cli" prove "$out/public/model.tsm" --input $model/input.json --profile onchain \
-    --hash poseidon252 -o "$out/public/proof_onchain.bin"
+# The scoring model with compile's defaults and a context, its proof for the applicant compressed
+# into the final proof (compress --profile onchain), verified natively, and the calldata a
+# transaction sends.
+prove_final() {
+  local dir=$out/scoring
+  mkdir -p "$dir"
+  "$cli" compile $scoring/model.onnx -o "$dir/model.tsm" --calibration $scoring/calibration.json \
+    --context 2 | tail -n 6
   echo
-  "$cli" verify "$out/public/model.tsm" "$out/public/proof_onchain.bin"
-  "$cli" calldata "$out/public/proof_onchain.bin" -o "$out/public/calldata.json"
+  "$cli" prove "$dir/model.tsm" --input $scoring/input.json -o "$dir/proof.bin" \
+    --context "$applicant,$nonce" --compress --outer-profile onchain
+  echo
+  "$cli" verify "$dir/model.verifying.tsm" "$dir/proof.bin"
+  "$cli" calldata "$dir/model.verifying.tsm" "$dir/proof.bin" -o "$dir/calldata.json"
 }
 
 step "build the command line" build_cli
@@ -84,7 +97,10 @@ step "fashion_mlp, everything public: compile, prove, verify" \
   compile_prove_verify "$out/public" input=public,weights=public
 step "fashion_mlp with compile's defaults (private input and weights, zero knowledge)" \
   compile_prove_verify "$out/private" ""
-step "fashion_mlp's proof for Starknet (profile onchain, Poseidon252)" prove_onchain
-step "that proof verified by the Cairo verifier's contracts, as Starknet runs them" \
-  node scripts/cairo/verify.mjs "$cli" "$out/public/model.tsm" "$out/public/proof_onchain.bin"
+step "a score for a Starknet applicant: compile with a context, prove, compress into the final proof (about 2 minutes, 12 GB)" \
+  prove_final
+# The score is output word 1; the lending example approves from 0.5.
+step "the final proof verified in Cairo by the one final verifier, its fact recorded, the loan approved" \
+  node scripts/cairo/verify_final.mjs "$cli" "$out/scoring/model.verifying.tsm" \
+  "$out/scoring/proof.bin" --lending 1:0.5
 printf '\ndemo: done in %d s; its files are in %s\n' $((SECONDS - started)) "$out"

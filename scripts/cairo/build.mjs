@@ -29,11 +29,13 @@ const out = path.resolve(option('--out') ?? path.join(root, 'build/cairo'));
 // The class compiler takes one contract per program: each bundle leaves the others out.
 // The final verifier (every model's final proofs) leaves out every model's AIR, and they its.
 const CLASSES = {
-  fact_registry: ['airs', 'tests', ...FINAL_MODULES],
-  final_verifier: ['airs', 'tests', 'contracts::fact_registry'],
+  fact_registry: ['airs', 'tests', 'examples', ...FINAL_MODULES],
+  final_verifier: ['airs', 'tests', 'examples', 'contracts::fact_registry'],
   ...Object.fromEntries(MODELS.map((model) => [`${model}_verifier`,
-    ['tests', 'contracts::fact_registry', ...FINAL_MODULES,
+    ['tests', 'examples', 'contracts::fact_registry', ...FINAL_MODULES,
       ...AIR_MODULES.filter((m) => m !== model).map((m) => `airs::${m}`)]])),
+  // The example consumer of facts (examples/lending.cairo).
+  lending: ['airs', 'tests', 'contracts::fact_registry', ...FINAL_MODULES],
 };
 const only = option('--only')?.split(',') ?? Object.keys(CLASSES);
 const unknown = only.filter((name) => !(name in CLASSES));

@@ -21,6 +21,14 @@ export const takeFlag = (args, name) => {
   return at >= 0;
 };
 
+// The value after `name` among args, which lose both (undefined if absent; fail if it has none).
+export const takeOption = (args, name, fail) => {
+  const at = args.indexOf(name);
+  if (at < 0) return undefined;
+  if (at + 1 >= args.length) fail(`${name} needs a value`, 2);
+  return args.splice(at, 2)[1];
+};
+
 // run(...command): tensorstark's standard output; its last line of error (or output) is `fail`'s
 // message, with exit code 2, if it fails.
 export const tensorstarkRunner = (tensorstark, fail) => {

@@ -354,7 +354,7 @@ ${batches.map((_, b) => `
 // not cover the statement must be refused, and another layout must name another model; with
 // withFailures, each tampered copy must fail at the check that catches it.
 export function finalVerificationTests({ generator, source, calldata, layoutFelts, statements,
-  withFailures = false }) {
+  withFailures = false, lending = null }) {
   const data = feltsFn(`/// The final proof's calldata (${calldata.length} felts: the statement layout, then the
 /// proof).`, 'calldata', calldata);
   const list = (felts) => `array![${felts.join(', ')}].span()`;
@@ -409,9 +409,11 @@ mod layouts {
     }
 }
 `;
+  // The statement's hashes as fact.mjs computes them: the registry must emit the same (the runner
+  // holds no more than the verification and these checks: hashing the values here again was
+  // more than its memory held, for a statement with a context).
   const facts = statements.map((s, i) => `        let (model, inputs_hash, outputs_hash) = (
-            ${s.model}, poseidon_hash_span(${list(s.inputs)}),
-            poseidon_hash_span(${list(s.outputs)}),
+            ${s.model}, ${s.inputsHash}, ${s.outputsHash},
         );
         let fact = fact_from_hashes(model, class.into(), inputs_hash, outputs_hash);
         assert(*facts[${i}] == fact, 'fact ${i}');
@@ -433,7 +435,6 @@ mod layouts {
   const throughContracts = `/// The tests through the contracts, deployed in the test: the fact registry and the final
 /// verifier.
 mod through_contracts {
-    use core::poseidon::poseidon_hash_span;
     use starknet::syscalls::deploy_syscall;
     use starknet::testing::pop_log;
     use starknet::{ClassHash, SyscallResultTrait};
@@ -479,5 +480,56 @@ ${facts}
     }`,
     zk: false,
   }) : '';
-  return `${header(generator, source)}${data}\n${verifies}\n${throughContracts}\n${direct}`;
+  return `${header(generator, source)}${data}\n${verifies}\n${throughContracts}\n${direct}`
+    + (lending ? `\n${lendingTest(statements[0], lending)}` : '');
+}
+
+// `mod lending`: the lending example (verifier-cairo/src/examples/lending.cairo) approves the
+// applicant of the first inner proof with the fact the registry records from the final proof:
+// lending = { applicant, nonce } (the proof's context felts), scoreOutput (the output word holding
+// the score) and threshold (its least approved value, in the output's scale).
+function lendingTest(statement, { applicant, nonce, scoreOutput, threshold }) {
+  return `/// The lending example approving the applicant with the fact the registry records from the
+/// final proof (its first inner proof's: context ${applicant}, ${nonce}).
+mod lending {
+    use starknet::syscalls::deploy_syscall;
+    use starknet::testing::set_contract_address;
+    use starknet::{ClassHash, ContractAddress, SyscallResultTrait};
+    use crate::contracts::fact_registry::FactRegistry;
+    use crate::contracts::final_verifier::FinalVerifier;
+    use crate::contracts::{IFactRegistryDispatcher, IFactRegistryDispatcherTrait};
+    use crate::examples::lending::{ILendingDispatcher, ILendingDispatcherTrait, Lending};
+    use super::calldata;
+
+    fn deploy(class_hash: felt252, constructor_calldata: Span<felt252>) -> ContractAddress {
+        let (address, _) = deploy_syscall(
+            class_hash.try_into().unwrap(), 0, constructor_calldata, false,
+        )
+            .unwrap_syscall();
+        address
+    }
+
+    #[test]
+    fn test_lending_approves_the_applicant_with_the_fact() {
+        let registry = IFactRegistryDispatcher {
+            contract_address: deploy(FactRegistry::TEST_CLASS_HASH, array![96].span()),
+        };
+        let class: ClassHash = FinalVerifier::TEST_CLASS_HASH.try_into().unwrap();
+        registry.add_verifier(class);
+        registry.verify_final(class, calldata().span());
+        let lending = ILendingDispatcher {
+            contract_address: deploy(
+                Lending::TEST_CLASS_HASH,
+                array![
+                    registry.contract_address.into(), class.into(), ${statement.model},
+                    ${scoreOutput}, ${threshold},
+                ]
+                    .span(),
+            ),
+        };
+        set_contract_address(${applicant}.try_into().unwrap());
+        assert(lending.apply(${nonce}, array![${statement.outputs.join(', ')}].span()), 'approved');
+    }
+}
+`;
 }

@@ -12,6 +12,11 @@
 //   FINAL.bin     the final proof
 //   --sierra-gas  also the Sierra gas of the verification alone, as Starknet meters a contract
 //   --tampered    also tampered copies of the proof, each of which must fail at its check
+//   --lending WORD:THRESHOLD  also the lending example (verifier-cairo/src/examples/lending.cairo)
+//                 approving the applicant of the first inner proof, whose model states a context
+//                 (compile --context 2: the applicant's address and a nonce), with the fact the
+//                 registry records: WORD is the output word holding the score, THRESHOLD the least
+//                 approved score (e.g. 1:0.5)
 // Exits 0 and prints "valid in Cairo" if the verifier accepts the proof and states what the native
 // verifier does, 1 if it does not, 2 when nothing could be checked (bad arguments, a proof the
 // native verifier rejects, or a runner crash).
@@ -25,14 +30,14 @@ import {
   compilerDiagnostics, restartWithRunnerOptions, runInOwnProcess, testSummary,
 } from './runner.mjs';
 import {
-  copyPackageWithoutModels, failWith, takeFlag, tensorstarkRunner,
+  copyPackageWithoutModels, failWith, takeFlag, takeOption, tensorstarkRunner,
 } from './script_cli.mjs';
 import { finalVerificationTests } from './verification_tests.mjs';
 
 restartWithRunnerOptions();
 
 const USAGE = 'usage: node scripts/cairo/verify_final.mjs TENSORSTARK MODEL.tsm... FINAL.bin '
-  + '[--sierra-gas] [--tampered]';
+  + '[--sierra-gas] [--tampered] [--lending WORD:THRESHOLD]';
 const fail = failWith('verify_final.mjs');
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
@@ -40,11 +45,17 @@ if (args.includes('--help') || args.includes('-h')) {
     + 'verifier\'s final AIR,\nthe one every model shares, on npm wasm-cairo\'s test runner.\n\n'
     + '--sierra-gas  also measures the Sierra gas of the verification alone\n'
     + '--tampered    also verifies tampered copies of the proof, each of which must fail\n'
-    + '              at the check that catches it');
+    + '              at the check that catches it\n'
+    + '--lending WORD:THRESHOLD  also has the lending example approve the first inner proof\'s\n'
+    + '              applicant (its context: address, nonce) with the fact the registry records,\n'
+    + '              the score output word WORD at least THRESHOLD (e.g. 1:0.5)');
   process.exit(0);
 }
 const sierraGas = takeFlag(args, '--sierra-gas');
 const tampered = takeFlag(args, '--tampered');
+const lendingOption = takeOption(args, '--lending', fail);
+const lendingMatch = lendingOption && /^(\d+):(-?\d+(?:\.\d+)?)$/.exec(lendingOption);
+if (lendingOption && !lendingMatch) fail(`--lending ${lendingOption}: WORD:THRESHOLD, e.g. 1:0.5`, 2);
 if (args.length < 3 || args.some((arg) => arg.startsWith('-'))) fail(USAGE, 2);
 for (const file of args) {
   if (!existsSync(file)) fail(`no such file: ${file}`, 2);
@@ -60,7 +71,8 @@ if (!inspected.compressed?.final) {
     + 'verifies a model\'s onchain proof)', 2);
 }
 // The native verifier first: the identity it prints is what the model ids are computed from.
-const { identity } = JSON.parse(tensorstarkOutput('verify', ...files, '--json'));
+const verified = JSON.parse(tensorstarkOutput('verify', ...files, '--json'));
+const { identity } = verified;
 const work = mkdtempSync(path.join(tmpdir(), 'tensorstark-verify-final-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 const calldataFile = path.join(work, 'calldata.json');
@@ -71,6 +83,27 @@ const calldata = JSON.parse(readFileSync(calldataFile, 'utf8'));
 // stand-in class hash (fact.mjs).
 const statements = finalStatementFacts(identity, inspected.public_inputs, STAND_IN_CLASS_HASH);
 
+// --lending: the first inner proof's applicant and nonce (its context) and the threshold in the
+// score's scale (the frac_bits of the public output holding the word).
+let lending = null;
+if (lendingMatch) {
+  const [, word, threshold] = lendingMatch;
+  const stated = [verified.public].flat()[0];
+  if (stated.context?.length !== 2) {
+    fail('--lending needs a model compiled with --context 2 (the applicant\'s address and a '
+      + 'nonce)', 2);
+  }
+  let first = 0;
+  const holder = stated.tensors.filter((t) => t.kind === 'output').find((t) => {
+    const words = t.values?.length ?? (t.poseidon2_digest ? 8 : 0);
+    first += words;
+    return Number(word) < first;
+  });
+  if (!holder?.values) fail(`--lending: output word ${word} is not a public output's value`, 2);
+  lending = { applicant: stated.context[0], nonce: stated.context[1], scoreOutput: Number(word),
+    threshold: Math.ceil(Number(threshold) * 2 ** holder.frac_bits) };
+}
+
 // The package without the models' AIRs and tests, with this proof's tests as its only ones.
 const packageDir = path.join(work, 'verifier-cairo');
 copyPackageWithoutModels(packageDir);
@@ -78,7 +111,7 @@ writeFileSync(path.join(packageDir, 'src/airs.cairo'), '');
 writeFileSync(path.join(packageDir, 'src/tests.cairo'), 'mod verify_final;\n');
 writeFileSync(path.join(packageDir, 'src/tests/verify_final.cairo'), finalVerificationTests({
   generator: 'verify_final.mjs', source: proofFile, calldata,
-  layoutFelts: 1 + 2 * identity.members.length, statements, withFailures: tampered,
+  layoutFelts: 1 + 2 * identity.members.length, statements, withFailures: tampered, lending,
 }));
 
 const crashed = (error) => fail(`the Cairo test runner crashed (${error.message}); nothing was `
@@ -86,11 +119,12 @@ const crashed = (error) => fail(`the Cairo test runner crashed (${error.message}
 // The tests of one module of the test file (verification_tests.mjs) whose names contain `filter`,
 // the others left out (the runner does not load more than one module's full verifications),
 // in a runner of their own: their output and summary.
-const MODULES = ['verifies', 'layouts', 'direct', 'through_contracts'];
+// Only the modules through the contracts compile them (and the lending example).
+const MODULES = ['verifies', 'layouts', 'direct', 'through_contracts', 'lending'];
 const run = (module, filter = '') => {
   const source = bundlePackage(packageDir, ['final_air::tests',
-    ...(module === 'through_contracts' ? [] : ['contracts::fact_registry',
-      'contracts::final_verifier']),
+    ...(module === 'through_contracts' ? ['examples'] : module === 'lending' ? []
+      : ['contracts::fact_registry', 'contracts::final_verifier', 'examples']),
     ...MODULES.filter((m) => m !== module).map((m) => `tests::verify_final::${m}`)]);
   filter = `verify_final::${module}::${filter}`;
   const started = Date.now();
@@ -144,11 +178,20 @@ statements.forEach((s, i) => console.log(`  inner proof ${i + 1}: model id ${s.m
   + `${s.inputsHash}, outputs hash ${s.outputsHash})`));
 console.log(`  ${steps.toLocaleString('en')} Cairo steps, gas ${gas.toExponential(2)} (the test `
   + `runner's estimate), ${calldata.length} calldata felts`);
+if (lending) {
+  const lendingRun = run('lending');
+  if (lendingRun.summary.passed !== 1) {
+    fail('the lending example did not approve the applicant with the fact the registry recorded');
+  }
+  console.log(`lending example: approved applicant ${lending.applicant} (nonce ${lending.nonce}): `
+    + `the registry holds the fact of its context and output word ${lending.scoreOutput}, at `
+    + `least ${lendingMatch[2]}`);
+}
 
 // The Sierra gas of the verification, a program whose main calls what the contract calls.
 if (sierraGas) {
   const program = bundlePackage(packageDir, ['tests', 'contracts::fact_registry',
-    'contracts::final_verifier', 'final_air::tests']);
+    'contracts::final_verifier', 'examples', 'final_air::tests']);
   const call = `let statements = crate::contracts::verify_final_calldata::<crate::final_air::Air>(`
     + `array![${calldata.join(', ')}].span(), 96);\n    *statements[0].model`;
   let measured;

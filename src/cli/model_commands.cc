@@ -18,6 +18,7 @@
 #include "cli/step_progress.h"
 #include "frontend/accuracy.h"
 #include "frontend/compile.h"
+#include "frontend/context.h"
 #include "frontend/float_eval.h"
 #include "frontend/frontend_error.h"
 #include "frontend/input_file.h"
@@ -76,6 +77,11 @@ options:
                             zero-knowledge (docs/zero-knowledge.md). Private weights cost
                             prove time and memory, as every proof hashes them: weights=public
                             for the fastest proofs
+  --context N               every proof states N felts (at most 16) of context that prove
+                            --context gives, such as the applicant's Starknet address and a
+                            nonce: no operator reads them, the proof binds them, and a Starknet
+                            fact hashes them with the inputs, so a contract can tie a fact to a
+                            user and refuse replays (default 0)
 )";
 
 constexpr std::string_view kRunUsage =
@@ -224,11 +230,10 @@ int RunCompileCommand(std::span<char* const> args) {
     fmt::print("{}", kCompileUsage);
     return 0;
   }
-  auto parsed = ParseCommandArgs(
-      args, {"model"},
-      {"output", "calibration", "activation-bits", "weight-bits", "weight-frac-bits", "layout",
-       "visibility"},
-      {"force"});
+  auto parsed = ParseCommandArgs(args, {"model"},
+                                 {"output", "calibration", "activation-bits", "weight-bits",
+                                  "weight-frac-bits", "layout", "visibility", "context"},
+                                 {"force"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("compile", kCompileUsage, *error);
   }
@@ -238,7 +243,8 @@ int RunCompileCommand(std::span<char* const> args) {
   frontend::QuantizeOptions quantize;
   auto activation_bits = options.GetInt("activation-bits", quantize.activation_bits, 4, 14);
   auto weight_bits = options.GetInt("weight-bits", quantize.weight_bits, 4, 16);
-  for (const auto* bits : {&activation_bits, &weight_bits}) {
+  auto context_felts = options.GetInt("context", 0, 0, frontend::kMaxContextFelts);
+  for (const auto* bits : {&activation_bits, &weight_bits, &context_felts}) {
     if (const auto* error = std::get_if<std::string>(bits)) {
       return UsageError("compile", kCompileUsage, *error);
     }
@@ -287,6 +293,7 @@ int RunCompileCommand(std::span<char* const> args) {
     model.input_visibility = std::get<Visibilities>(visibilities).input;
     model.output_visibility = std::get<Visibilities>(visibilities).output;
     model.weights_visibility = std::get<Visibilities>(visibilities).weights;
+    model.context_felts = static_cast<uint32_t>(std::get<uint64_t>(context_felts));
     fmt::print("compiled {} (calibration {})\n", onnx_path, calibration);
     PrintModelSummary(model);
     if (WeightCount(model) > 0) {  // the model has MatMul, Gemm or Conv layers
@@ -323,6 +330,10 @@ int RunCompileCommand(std::span<char* const> args) {
         frontend::TraceShapeName(model.trace_shape),
         frontend::VisibilityName(model.input_visibility),
         frontend::VisibilityName(model.output_visibility));
+    if (model.context_felts > 0) {
+      fmt::print("context: {} felt(s), stated after the inputs (prove --context)\n",
+                 model.context_felts);
+    }
     // The commitments proofs will state under the two production profiles.
     fmt::print("model commitment (profile fast, blake2s): {}\n", frontend::ToHex(fast));
     fmt::print(

@@ -30,6 +30,7 @@
 #include "field/felt252.h"
 #include "frontend/compile.h"
 #include "frontend/compressed_proof_file.h"
+#include "frontend/context.h"
 #include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
 #include "frontend/input_file.h"
@@ -57,6 +58,9 @@ with committed or private inputs, outputs or weights are always zero-knowledge (
 options:
   --input FILE       the input, {"input_data": [[...]]} (required)
   -o, --output FILE  the proof to write (required)
+  --context F,...    the context felts the proof states, as many as the model was compiled with
+                     (compile --context N): 0x and hex digits, or decimals below 2^64; e.g. the
+                     applicant's Starknet address and a nonce, which a contract checks
   --outputs FILE     also write the outputs as {"output_data": [[...]]}
   --profile P        test | fast | onchain | recursive (default fast; test is not secure;
                      onchain for Starknet, recursive for a recursion circuit)
@@ -109,8 +113,8 @@ constexpr size_t kProvePhases = 16;
 // that outer choice, and the compressed proof written instead (prove --compress).
 template <class C, class H>
 int ProveWith(const frontend::QuantizedModel& model, const std::string& model_path,
-              const std::vector<frontend::Tensor>& input, const air::ProofConfig& config,
-              size_t n_query_batches, const Options& options,
+              const std::vector<frontend::Tensor>& input, std::span<const field::Felt252> context,
+              const air::ProofConfig& config, size_t n_query_batches, const Options& options,
               const std::optional<ProofChoice>& compress_outer) {
   const bool json = options.Has("json");
   PhaseProgress progress(json, kProvePhases);
@@ -136,7 +140,7 @@ int ProveWith(const frontend::QuantizedModel& model, const std::string& model_pa
   const frontend::ModelKey<H>& model_key = std::get<frontend::ModelKey<H>>(key);
   const frontend::ModelCommitment commitment = model_key.commitment;
   progress.Phase("lower and commit to model", start);
-  frontend::ModelAir::Witness witness = air.GenerateWitness(run, commitment);
+  frontend::ModelAir::Witness witness = air.GenerateWitness(run, commitment, context);
   progress.Phase("witness", start);
   air::ProveTimings timings;
   timings.on_phase = [&](const std::string& name, double ms) { progress.Phase(name, ms); };
@@ -277,7 +281,7 @@ int RunProveCommand(std::span<char* const> args) {
   }
   auto parsed = ParseCommandArgs(args, {"model"},
                                  {"input", "output", "outputs", "profile", "hash", "threads",
-                                  "query-batches", "outer-profile"},
+                                  "query-batches", "outer-profile", "context"},
                                  {"json", "zk", "compress", "fit"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("prove", kProveUsage, *error);
@@ -326,12 +330,20 @@ int RunProveCommand(std::span<char* const> args) {
     if (frontend::RequiresZeroKnowledge(model)) config.zk = true;
     const std::vector<frontend::Tensor> input =
         frontend::ReadInput(options.Get("input", ""), frontend::FloatGraphOf(model));
+    const std::vector<field::Felt252> context =
+        options.Has("context") ? frontend::ParseContextFelts(options.Get("context", ""))
+                               : std::vector<field::Felt252>{};
+    if (context.size() != model.context_felts) {
+      throw FrontendError(
+          fmt::format("{} states {} context felt(s) (compile --context), --context gives {}",
+                      model_path, model.context_felts, context.size()));
+    }
     if (!options.Has("json")) {
       fmt::print(stderr, "proving {} ({} thread(s)):\n", model_path, choice.threads);
     }
     const size_t n_query_batches = std::get<uint64_t>(query_batches);
     return WithHashFamily(choice.hash, [&]<class C, class H>() {
-      return ProveWith<C, H>(model, model_path, input, config, n_query_batches, options,
+      return ProveWith<C, H>(model, model_path, input, context, config, n_query_batches, options,
                              compress_outer);
     });
   } catch (const FrontendError& e) {

@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <string>
 #include <utility>
+#include <variant>
+#include <vector>
 
 #include "cli/command_args.h"
 #include "frontend/starknet_fact.h"
@@ -32,9 +35,20 @@ nlohmann::json PublicStatementJson(const frontend::ModelAir& air,
   if (const auto digest = air.WeightsDigest()) {
     weights = {{"visibility", "private"}, {"poseidon2_digest", frontend::ToHex(*digest)}};
   }
-  return {{"model", frontend::ToHex(frontend::ModelAir::StatedCommitment(statement))},
-          {"tensors", tensors},
-          {"weights", weights}};
+  nlohmann::json json = {
+      {"model", frontend::ToHex(frontend::ModelAir::StatedCommitment(statement))},
+      {"tensors", tensors},
+      {"weights", weights}};
+  if (air.model().context_felts > 0) {
+    const auto context = air.Context(statement);
+    if (const auto* felts = std::get_if<std::vector<field::Felt252>>(&context)) {
+      json["context"] = nlohmann::json::array();
+      for (const field::Felt252& felt : *felts) json["context"].push_back(felt.ToHex());
+    } else {
+      json["context_error"] = std::get<std::string>(context);
+    }
+  }
+  return json;
 }
 
 void PrintStatement(const frontend::ModelAir& air, std::span<const field::M31> statement) {
@@ -58,6 +72,16 @@ void PrintStatement(const frontend::ModelAir& air, std::span<const field::M31> s
   }
   if (const auto digest = air.WeightsDigest()) {
     fmt::print("weights private: Poseidon2 digest {}\n", frontend::ToHex(*digest));
+  }
+  if (air.model().context_felts > 0) {
+    const auto context = air.Context(statement);
+    if (const auto* felts = std::get_if<std::vector<field::Felt252>>(&context)) {
+      std::string text;
+      for (const field::Felt252& felt : *felts) text += (text.empty() ? "" : ", ") + felt.ToHex();
+      fmt::print("context: {}\n", text);
+    } else {
+      fmt::print("context: not a context's words ({})\n", std::get<std::string>(context));
+    }
   }
 }
 

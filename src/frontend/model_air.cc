@@ -20,6 +20,7 @@
 #include "air/private_values_component.h"
 #include "air/range_table.h"
 #include "circle/bit_reverse.h"
+#include "frontend/context.h"
 #include "frontend/frontend_error.h"
 #include "frontend/linear_plan.h"
 #include "hash/blake2s.h"
@@ -95,6 +96,9 @@ struct ModelAir::Impl {
 
   const QuantizedModel& model;
   std::vector<StatedPart> statement;
+  // The context's words (frontend/context.h), between the inputs' and the outputs'.
+  size_t context_first = 0;
+  size_t context_words = 0;
   std::vector<int64_t> base;  // address of element 0 of each tensor
   // Per tensor element: its reads, the statement's and the digests' included.
   std::vector<std::vector<int64_t>> reads;
@@ -117,6 +121,11 @@ struct ModelAir::Impl {
     for (const auto& [is_input, list, visibility] :
          {std::tuple{true, &model.inputs, model.input_visibility},
           {false, &model.outputs, model.output_visibility}}) {
+      if (!is_input) {
+        context_first = next_public_input;
+        context_words = kContextLimbs * model.context_felts;
+        next_public_input += context_words;
+      }
       for (TensorId id : *list) {
         const size_t count = StatedWords(model.tensor(id).size(), visibility);
         statement.push_back({id, is_input, visibility, next_public_input, count});
@@ -662,7 +671,14 @@ std::vector<const air::Component*> ModelAir::components() const {
 
 ModelAir::Witness ModelAir::GenerateWitness(const QuantizedRun& run,
                                             const ModelCommitment& commitment,
+                                            std::span<const field::Felt252> context,
                                             const RescaleHook& hook) const {
+  const uint32_t n_context = impl_->model.context_felts;
+  if (context.size() != n_context) {
+    throw FrontendError(fmt::format(
+        "the model states {} context felt{} (compile --context), {} given{}", n_context,
+        n_context == 1 ? "" : "s", context.size(), n_context > 0 ? ": pass --context" : ""));
+  }
   Witness witness;
   witness.public_inputs.assign(commitment.begin(), commitment.end());
   std::vector<uint32_t> range_counts(size_t{1} << air::kRangeLimbBits, 0);
@@ -672,7 +688,13 @@ ModelAir::Witness ModelAir::GenerateWitness(const QuantizedRun& run,
   std::vector<M31> multiplicities;
   for (uint32_t count : range_counts) multiplicities.push_back(M31::FromCanonical(count));
   witness.traces.push_back({ToStorageOrder(std::move(multiplicities))});
+  bool context_stated = false;  // before the first output's words
   for (const Impl::StatedPart& part : impl_->statement) {
+    if (!part.is_input && !context_stated) {
+      const std::vector<M31> words = ContextWords(context);
+      witness.public_inputs.insert(witness.public_inputs.end(), words.begin(), words.end());
+      context_stated = true;
+    }
     if (part.visibility == Visibility::kPublic) {
       const std::vector<M31> values = ToM31(run.values[part.id]);
       witness.public_inputs.insert(witness.public_inputs.end(), values.begin(), values.end());
@@ -732,6 +754,8 @@ std::string ModelAir::LayoutDescription() const {
   if (const auto digest = WeightsDigest()) {
     text += fmt::format("weights private digest {}\n", ToHex(*digest));
   }
+  // Only a model with a context says so: the others' commitments are those from before.
+  if (model.context_felts > 0) text += fmt::format("context felts {}\n", model.context_felts);
   return text;
 }
 
@@ -797,13 +821,13 @@ bool ModelAir::RequiresZeroKnowledge() const {
 }
 
 size_t ModelAir::n_public_inputs() const {
-  size_t count = kCommitmentWords;
+  size_t count = kCommitmentWords + impl_->context_words;
   for (const Impl::StatedPart& part : impl_->statement) count += part.count;
   return count;
 }
 
 size_t ModelAir::n_stated_inputs() const {
-  size_t count = 0;
+  size_t count = impl_->context_words;
   for (const Impl::StatedPart& part : impl_->statement) {
     if (part.is_input) count += part.count;
   }
@@ -860,6 +884,10 @@ std::optional<air::VerificationError> CheckModelStatement(const ModelAir& air,
   if (auto error = air.CheckInputs(statement)) {
     return air::VerificationError{Kind::kStatementMismatch, *error};
   }
+  const auto context = air.Context(statement);
+  if (const auto* error = std::get_if<std::string>(&context)) {
+    return air::VerificationError{Kind::kStatementMismatch, *error};
+  }
   return std::nullopt;
 }
 
@@ -881,6 +909,12 @@ std::vector<ModelAir::StatedTensor> ModelAir::Statement(std::span<const M31> pub
     stated.push_back(std::move(s));
   }
   return stated;
+}
+
+std::variant<std::vector<field::Felt252>, std::string> ModelAir::Context(
+    std::span<const M31> public_inputs) const {
+  assert(public_inputs.size() == n_public_inputs());
+  return ContextFelts(public_inputs.subspan(impl_->context_first, impl_->context_words));
 }
 
 std::vector<Tensor> ModelAir::Outputs(std::span<const M31> public_inputs) const {

@@ -3,7 +3,9 @@
 // from an integer run.
 //
 // Public inputs (the statement): the model commitment (8 words), then what the statement says of
-// each model input, then of each output (QuantizedModel::input_visibility, output_visibility):
+// each model input, then the context's words (QuantizedModel::context_felts, frontend/context.h:
+// read by no component, bound by the transcript), then what it says of each output
+// (QuantizedModel::input_visibility, output_visibility):
 //   - public: its quantized values in tensor order (as M31, negative values as p - |v|). The
 //     verifier turns them into public LogUp terms of the tensor relation: it yields each input
 //     element as many times as operators read it, and reads each output element once;
@@ -48,6 +50,7 @@
 #include "air/relation.h"
 #include "air/setup.h"
 #include "air/verifier.h"
+#include "field/felt252.h"
 #include "frontend/quantized_eval.h"
 #include "frontend/quantized_model.h"
 
@@ -96,16 +99,20 @@ class ModelAir {
       std::function<void(size_t component, int64_t element, int64_t& q, int64_t& r)>;
 
   // From a run of the same model (RunQuantized), for a proof under the configuration whose
-  // commitment is given.
+  // commitment is given, stating `context` (as many felts as the model's context_felts, or
+  // FrontendError).
   Witness GenerateWitness(const QuantizedRun& run, const ModelCommitment& commitment,
+                          std::span<const field::Felt252> context = {},
                           const RescaleHook& hook = nullptr) const;
 
   // Whether its proofs must be zero-knowledge (frontend::RequiresZeroKnowledge of its model).
   bool RequiresZeroKnowledge() const;
 
-  // The statement's length: the commitment and the words stating the inputs and outputs.
+  // The statement's length: the commitment and the words stating the inputs, the context and the
+  // outputs.
   size_t n_public_inputs() const;
-  // How many of them state the inputs (after the commitment; the outputs' follow).
+  // How many of them state the inputs and the context (after the commitment; the outputs'
+  // follow): what a Starknet fact hashes as the inputs.
   size_t n_stated_inputs() const;
 
   // The statement's values of one model input: count values from first, each in
@@ -138,6 +145,11 @@ class ModelAir {
     int frac_bits = 0;  // public: each value is q / 2^frac_bits, q what the statement holds
   };
   std::vector<StatedTensor> Statement(std::span<const field::M31> public_inputs) const;
+
+  // The context felts a statement (of length n_public_inputs()) holds, or why its words are not
+  // a context's (which CheckModelStatement refuses).
+  std::variant<std::vector<field::Felt252>, std::string> Context(
+      std::span<const field::M31> public_inputs) const;
 
   // The public model outputs, dequantized, from the public inputs (of length n_public_inputs()).
   std::vector<Tensor> Outputs(std::span<const field::M31> public_inputs) const;

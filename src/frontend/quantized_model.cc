@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <utility>
 
+#include "frontend/context.h"
 #include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
 
@@ -377,6 +378,7 @@ std::string SerializeQuantizedModel(const QuantizedModel& model) {
             {"weights_visibility", VisibilityName(model.weights_visibility)},
             {"onnx", json::binary(std::vector<uint8_t>(model.onnx.begin(), model.onnx.end()))}};
   if (model.weights_digest) j["weights_digest"] = *model.weights_digest;
+  if (model.context_felts > 0) j["context_felts"] = model.context_felts;
   for (const QTensor& t : model.tensors) j["tensors"].push_back(TensorToJson(t));
   j["ops"] = json::array();
   for (const QOp& op : model.ops)
@@ -427,6 +429,12 @@ QuantizedModel LoadQuantizedModel(const std::string& path) {
         throw FrontendError("a weights digest without private weights");
       }
       model.weights_digest = j.at("weights_digest").get<std::array<uint32_t, 8>>();
+    }
+    // Models compiled before the choice existed state no context.
+    model.context_felts = j.value("context_felts", uint32_t{0});
+    if (model.context_felts > kMaxContextFelts) {
+      throw FrontendError(
+          fmt::format("{} context felts, more than {}", model.context_felts, kMaxContextFelts));
     }
     const auto& onnx = j.at("onnx").get_binary();
     model.onnx.assign(onnx.begin(), onnx.end());

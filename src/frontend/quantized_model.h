@@ -166,6 +166,8 @@ struct QuantizedModel {
   Visibility weights_visibility = Visibility::kPublic;  // public or private
   // A verifying model's (WithoutWeights): the digest of the private weights it no longer holds.
   std::optional<std::array<uint32_t, 8>> weights_digest;
+  // How many context felts its proofs state (compile --context; frontend/context.h).
+  uint32_t context_felts = 0;
 
   const QTensor& tensor(TensorId id) const { return tensors.at(id); }
 };

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Compressed proofs through the CLI: an inner proof of tiny_mlp (compile's defaults: private input
-# and weights, zero knowledge) with the recursive profile, compressed (outer profile test, for
+# and weights, zero knowledge; and a context of two felts, an address and a nonce, which every
+# statement below carries and prints, a prove without it refused) with the recursive profile,
+# compressed (outer profile test, for
 # speed; the standard size class once, then --fit), also by prove --compress in one go, verifies
 # against the verifying model and
 # states what the inner proof states, under ids the off-chain reference recomputes, with keys
@@ -46,10 +48,16 @@ for (const [what, got, expected] of [['circuit id', identity.circuit_id, want.ci
 }" "$@"
 }
 
-"$ts" compile "$tiny/model.onnx" -o "$work/tiny.tsm" --calibration "$tiny/calibration.json" >/dev/null
+"$ts" compile "$tiny/model.onnx" -o "$work/tiny.tsm" --calibration "$tiny/calibration.json" \
+  --context 2 >/dev/null
+context=0x49d36570d4e46f48e99674bd3fcc84644ddd6b96f7c741b1562b82f9e004dc7,5
 "$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/inner.bin" --profile recursive \
-  >/dev/null 2>&1
+  --context "$context" >/dev/null 2>&1
+expect_error 1 "states 2 context felt(s) (compile --context), --context gives 0" \
+  "$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/x.bin" --profile recursive
 "$ts" verify "$work/tiny.verifying.tsm" "$work/inner.bin" | tail -n +2 >"$work/inner_statement.txt"
+grep -qx "context: ${context/,/, 0x}" "$work/inner_statement.txt" \
+  || fail "the inner proof's context: $(cat "$work/inner_statement.txt")"
 "$ts" compress "$work/tiny.tsm" "$work/inner.bin" -o "$work/outer.bin" --profile test \
   >"$work/compress.txt" 2>"$work/compress_err.txt"
 grep -q "^wrote $work/outer.bin" "$work/compress.txt" || fail "compress: $(cat "$work/compress.txt")"
@@ -128,12 +136,12 @@ check_ids "final " "$work/verify_final.json" "$work/inspect_final.json" "$work/v
   | python3 -c "import json,sys; c=json.load(sys.stdin)['compressed']; assert c['final'] and c['shape'] == 'standard'" \
   || fail "inspect of a final proof"
 # Its calldata starts with the statement's layout, which the verifying model gives: one inner
-# proof of 10 words (the commitment and 2 outputs), no input stated.
+# proof of 28 words (the commitment, the context's 18 and 2 outputs), 18 stated as inputs.
 expect_error 1 "is a final proof: give the verifying models" \
   "$ts" calldata "$work/final.bin" -o "$work/x.json"
 "$ts" calldata "$work/tiny.verifying.tsm" "$work/final.bin" -o "$work/final_calldata.json" \
   | grep -q "felts (statement layout 3, " || fail "calldata of a final proof"
-python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[:3] == ['0x1', '0xa', '0x0'], d[:3]" \
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[:3] == ['0x1', '0x1c', '0x12'], d[:3]" \
   "$work/final_calldata.json" || fail "the final proof's calldata layout"
 if [ -n "$keep" ]; then
   mkdir -p "$keep"
@@ -149,7 +157,7 @@ expect_error 1 "leave --hash out" "$ts" compress "$work/tiny.tsm" "$work/inner.b
 
 # prove --compress: the inner proof and the compressed one in one go.
 "$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/one_go.bin" --compress --fit \
-  --outer-profile test >"$work/one_go.txt" 2>"$work/one_go_err.txt"
+  --outer-profile test --context "$context" >"$work/one_go.txt" 2>"$work/one_go_err.txt"
 grep -q "inner proof" "$work/one_go_err.txt" || fail "prove --compress printed no inner proof phase"
 "$ts" verify "$work/tiny.verifying.tsm" "$work/one_go.bin" --min-security-bits 0 | facts \
   | cmp -s - "$work/inner_statement.txt" || fail "prove --compress states other facts"
@@ -195,11 +203,12 @@ head -c 2000 "$work/outer.bin" >"$work/cut.bin"
 expect_error 1 "the outer proof does not parse" "$ts" verify "$work/tiny.verifying.tsm" "$work/cut.bin"
 
 # What compress refuses: a proof of another profile, an invalid inner proof, bad usage.
-"$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/fast.bin" >/dev/null 2>&1
+"$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/fast.bin" --context "$context" \
+  >/dev/null 2>&1
 expect_error 1 "compress takes proofs made with --profile recursive" \
   "$ts" compress "$work/tiny.tsm" "$work/fast.bin" -o "$work/x.bin"
 "$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/recursive_hash.bin" \
-  --profile fast --hash poseidon2 >/dev/null 2>&1
+  --profile fast --hash poseidon2 --context "$context" >/dev/null 2>&1
 expect_error 1 "was not made with --profile recursive" \
   "$ts" compress "$work/tiny.tsm" "$work/recursive_hash.bin" -o "$work/x.bin"
 cp "$work/inner.bin" "$work/bad_inner.bin"

@@ -59,7 +59,7 @@ ModelCommitment CommitmentOf(const ModelAir& air) {
 
 ModelAir::Witness WitnessOf(const ModelAir& air, const QuantizedRun& run,
                             const ModelAir::RescaleHook& hook = nullptr) {
-  return air.GenerateWitness(run, CommitmentOf(air), hook);
+  return air.GenerateWitness(run, CommitmentOf(air), {}, hook);
 }
 
 Proof ProveOrFail(const ModelAir& air, ModelAir::Witness witness, bool check = true) {

@@ -11,6 +11,8 @@ pub mod air;
 pub mod statement;
 pub mod verifier;
 pub mod contracts;
+pub mod consumer;
+pub mod examples;
 pub mod airs;
 pub mod final_air;
 

@@ -1,0 +1,2 @@
+//! Example contracts that consume the fact registry's facts.
+pub mod lending;
