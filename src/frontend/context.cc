@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cassert>
 #include <charconv>
 #include <cstdint>
 #include <optional>
@@ -31,6 +32,7 @@ std::vector<M31> ContextWords(std::span<const Felt252> felts) {
 }
 
 std::variant<std::vector<Felt252>, std::string> ContextFelts(std::span<const M31> words) {
+  assert(words.size() % kContextLimbs == 0);
   std::vector<Felt252> felts;
   for (size_t f = 0; f * kContextLimbs < words.size(); ++f) {
     Felt252::Limbs bits = {0, 0, 0, 0};
