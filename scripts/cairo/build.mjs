@@ -15,7 +15,7 @@ import { hash } from 'starknet';
 import { compileStarknetContract } from 'wasm-cairo';
 
 import { bundlePackage } from './bundle.mjs';
-import { AIR_MODULES, FINAL_MODULES, MODELS } from './models.mjs';
+import { AIR_MODULES, EXAMPLE_MODULES, FINAL_MODULES, MODELS } from './models.mjs';
 import { loadRunner, restartWithRunnerOptions, spawnRunnerScript } from './runner.mjs';
 
 restartWithRunnerOptions();
@@ -29,10 +29,10 @@ const out = path.resolve(option('--out') ?? path.join(root, 'build/cairo'));
 // The class compiler takes one contract per program: each bundle leaves the others out.
 // The final verifier (every model's final proofs) leaves out every model's AIR, and they its.
 const CLASSES = {
-  fact_registry: ['airs', 'tests', 'examples', ...FINAL_MODULES],
-  final_verifier: ['airs', 'tests', 'examples', 'contracts::fact_registry'],
+  fact_registry: ['airs', 'tests', ...EXAMPLE_MODULES, ...FINAL_MODULES],
+  final_verifier: ['airs', 'tests', ...EXAMPLE_MODULES, 'contracts::fact_registry'],
   ...Object.fromEntries(MODELS.map((model) => [`${model}_verifier`,
-    ['tests', 'examples', 'contracts::fact_registry', ...FINAL_MODULES,
+    ['tests', ...EXAMPLE_MODULES, 'contracts::fact_registry', ...FINAL_MODULES,
       ...AIR_MODULES.filter((m) => m !== model).map((m) => `airs::${m}`)]])),
   // The example consumer of facts (examples/lending.cairo).
   lending: ['airs', 'tests', 'contracts::fact_registry', ...FINAL_MODULES],

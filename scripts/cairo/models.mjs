@@ -20,3 +20,7 @@ export const AIR_MODULES = readFileSync(path.resolve(path.dirname(fileURLToPath(
 // The modules of final proofs (the final AIR every model shares and its verifier contract): a
 // program for a model's AIR leaves them out, as one for final proofs leaves out the models'.
 export const FINAL_MODULES = ['final_air', 'contracts::final_verifier'];
+
+// The example consumers of facts (src/examples/: the lending contract): only their own tests and
+// class compile them, so that no verification's program grows by them (the runner's memory).
+export const EXAMPLE_MODULES = ['examples'];

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { bundlePackage } from './bundle.mjs';
-import { AIR_MODULES, FINAL_MODULES, MODELS } from './models.mjs';
+import { AIR_MODULES, EXAMPLE_MODULES, FINAL_MODULES, MODELS } from './models.mjs';
 import {
   compilerDiagnostics, restartWithRunnerOptions, runCairoTests, runInOwnProcess, runnerMemoryMiB,
   spawnRunnerScript, testSummary,
@@ -43,7 +43,7 @@ const VERIFICATIONS = {
   verify_tiny_mlp_in_batches: 'tiny_mlp',
 };
 const FIXTURE_TESTS = ['tests::channel_vectors', 'tests::merkle_vectors', 'tests::proof_fixtures',
-  'tests::fact_registry_jobs', 'tests::lending'];
+  'tests::fact_registry_jobs', 'tests::lending', 'tests::mock_final_verifier'];
 // A verification file's tests with every other file and AIR left out: of one of its modules
 // (through_contracts or direct, see verification_tests.mjs; the direct tests also leave out the
 // fact registry, but not the AIR's verifier contract: without it, a batched proof's head failed to
@@ -72,15 +72,16 @@ const OWN_GROUP_AIRS = [
   ...MODELS.filter((model) => !Object.values(VERIFICATIONS).includes(model)), 'pinn', 'tiny_mlp'];
 const GROUPS = {
   // The verifier modules' own tests, the vectors and the proof fixtures: no AIR.
-  verifier: { leaveOut: ['airs', 'tests::fact_registry_jobs', 'tests::lending', 'examples',
+  verifier: { leaveOut: ['airs', 'tests::fact_registry_jobs', 'tests::lending',
+    'tests::mock_final_verifier',
     ...Object.keys(VERIFICATIONS).map((f) => `tests::${f}`)], filter: '' },
   // The registry's rules (verifier classes, facts, jobs), with a mock verifier: no AIR (the
   // runner holds these neither with the verifier group's tests nor with a model's).
-  registry_jobs: { leaveOut: ['airs', 'examples',
-    ...FIXTURE_TESTS.filter((f) => !f.endsWith('registry_jobs')),
+  registry_jobs: { leaveOut: ['airs', ...FIXTURE_TESTS.filter((f) => !f.endsWith('registry_jobs')),
     ...Object.keys(VERIFICATIONS).map((f) => `tests::${f}`)], filter: 'fact_registry_jobs::' },
   // The lending example's rules, with a mock final verifier: no AIR.
-  lending: { leaveOut: ['airs', ...FIXTURE_TESTS.filter((f) => !f.endsWith('lending')),
+  lending: { leaveOut: ['airs',
+    ...FIXTURE_TESTS.filter((f) => !f.endsWith('lending') && !f.endsWith('final_verifier')),
     ...Object.keys(VERIFICATIONS).map((f) => `tests::${f}`)], filter: 'tests::lending::' },
   // Each generated AIR's tests against the C++ evaluator, with no other AIR and no contract.
   ...Object.fromEntries(OWN_GROUP_AIRS.map((model) => [`air_${model}`, {
@@ -102,7 +103,10 @@ const GROUPS = {
 // The final recursion AIR (src/final_air.cairo, every model's) is compiled only for its own tests
 // against the C++ evaluator (a final proof's verification is CTest cairo_verify_final's).
 for (const name of Object.keys(GROUPS)) GROUPS[name].leaveOut.push(...FINAL_MODULES);
-GROUPS.air_final = { leaveOut: ['tests', 'contracts', 'airs', 'examples'],
+for (const name of Object.keys(GROUPS).filter((n) => n !== 'lending')) {
+  GROUPS[name].leaveOut.push(...EXAMPLE_MODULES);
+}
+GROUPS.air_final = { leaveOut: ['tests', 'contracts', 'airs', ...EXAMPLE_MODULES],
   filter: 'final_air::tests::' };
 
 // --list: the groups' names, one a line (CTest registers a test for each).

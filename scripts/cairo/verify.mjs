@@ -26,7 +26,7 @@ import path from 'node:path';
 
 import { bundlePackage } from './bundle.mjs';
 import { STAND_IN_CLASS_HASH, factOf, statedInputCount } from './fact.mjs';
-import { FINAL_MODULES } from './models.mjs';
+import { EXAMPLE_MODULES, FINAL_MODULES } from './models.mjs';
 import {
   compilerDiagnostics, restartWithRunnerOptions, runCairoTests, runInOwnProcess, testSummary,
 } from './runner.mjs';
@@ -109,7 +109,8 @@ const tests = verificationTests({
 writeFileSync(path.join(packageDir, 'src/tests/verify_model.cairo'), tests + alone);
 
 // The package bundled into one program without the modules of final proofs and these.
-const bundle = (leaveOut) => bundlePackage(packageDir, [...FINAL_MODULES, ...leaveOut]);
+const bundle = (leaveOut) => bundlePackage(packageDir,
+  [...FINAL_MODULES, ...EXAMPLE_MODULES, ...leaveOut]);
 
 // A proof opened in query batches goes through the registry in its transactions, one call each.
 const transactions = Array.isArray(calldata) ? [calldata]

@@ -32,6 +32,7 @@ import {
 import {
   copyPackageWithoutModels, failWith, takeFlag, takeOption, tensorstarkRunner,
 } from './script_cli.mjs';
+import { EXAMPLE_MODULES } from './models.mjs';
 import { finalVerificationTests } from './verification_tests.mjs';
 
 restartWithRunnerOptions();
@@ -123,8 +124,8 @@ const crashed = (error) => fail(`the Cairo test runner crashed (${error.message}
 const MODULES = ['verifies', 'layouts', 'direct', 'through_contracts', 'lending'];
 const run = (module, filter = '') => {
   const source = bundlePackage(packageDir, ['final_air::tests',
-    ...(module === 'through_contracts' ? ['examples'] : module === 'lending' ? []
-      : ['contracts::fact_registry', 'contracts::final_verifier', 'examples']),
+    ...(module === 'through_contracts' ? EXAMPLE_MODULES : module === 'lending' ? []
+      : ['contracts::fact_registry', 'contracts::final_verifier', ...EXAMPLE_MODULES]),
     ...MODULES.filter((m) => m !== module).map((m) => `tests::verify_final::${m}`)]);
   filter = `verify_final::${module}::${filter}`;
   const started = Date.now();
@@ -191,7 +192,7 @@ if (lending) {
 // The Sierra gas of the verification, a program whose main calls what the contract calls.
 if (sierraGas) {
   const program = bundlePackage(packageDir, ['tests', 'contracts::fact_registry',
-    'contracts::final_verifier', 'examples', 'final_air::tests']);
+    'contracts::final_verifier', ...EXAMPLE_MODULES, 'final_air::tests']);
   const call = `let statements = crate::contracts::verify_final_calldata::<crate::final_air::Air>(`
     + `array![${calldata.join(', ')}].span(), 96);\n    *statements[0].model`;
   let measured;

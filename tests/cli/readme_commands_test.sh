@@ -40,12 +40,16 @@ ran=0
 while IFS= read -r command; do
   case $command in
     "make demo" | "make test") ;;  # CI runs make test; make demo's steps are these commands
+    "make deploy "* | "make verify-onchain "*)  # an account; deploy_dry_run runs their script
+      make -s -n -C "$root" ${command#make } >/dev/null || fail "make cannot run '$command'" ;;
     "make cli")
       make -s -n -C "$root" cli >/dev/null || fail "make has no target cli" ;;
     build/tensorstark\ *)
       eval "$command" </dev/null >"$work/log/stdout" 2>"$work/log/stderr" \
         || fail "'$command' failed: $(tail -n 3 "$work/log/stderr")"
       case $command in
+        *" verify "*" --json > "*)  # its verdict is in the file it writes
+          grep -q '"valid":true' "${command##*> }" || fail "'$command' did not say valid" ;;
         *" verify "*) grep -q "^valid (" "$work/log/stdout" || fail "'$command' did not say valid" ;;
       esac
       ran=$((ran + 1)) ;;
@@ -57,8 +61,10 @@ while IFS= read -r command; do
       grep -q "fn model_statement" "verifier-cairo/src/airs/$name.cairo" \
         || fail "add_model.mjs wrote no statement for $name" ;;
     # The Cairo runner's verification of a fresh proof, at once and in batches, is CTest's
-    # cairo_verify_* (tests/cli/cairo_verify_test.sh); deploy.mjs's transactions, deploy_dry_run.
-    "node scripts/cairo/verify.mjs "* | "node scripts/deploy.mjs "*)
+    # cairo_verify_* (tests/cli/cairo_verify_test.sh), of a final proof cairo_verify_final;
+    # deploy.mjs's transactions, deploy_dry_run.
+    "node scripts/cairo/verify.mjs "* | "node scripts/cairo/verify_final.mjs "* \
+      | "node scripts/deploy.mjs "*)
       script=${command#node }
       node "${script%% *}" --help >/dev/null || fail "${script%% *} --help" ;;
     "(cd verifier-cairo && scarb --release build)" | "export STARKNET_"*) ;;  # Scarb, an account

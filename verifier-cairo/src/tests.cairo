@@ -5,6 +5,7 @@
 mod channel_vectors;
 mod fact_registry_jobs;
 mod lending;
+mod mock_final_verifier;
 mod mock_verifier;
 mod merkle_vectors;
 mod proof_fixtures;

@@ -14,7 +14,7 @@ use crate::contracts::{
 };
 use crate::examples::lending::{ILendingDispatcher, ILendingDispatcherTrait, Lending};
 use crate::fields::m31::P;
-use super::mock_verifier::{MockFinalVerifier, calldata_of_all};
+use super::mock_final_verifier::{MockFinalVerifier, calldata_of_all};
 
 const MODEL: felt252 = 0x305b3a86c00dc28cdad8e2acc5db306a758865bf1691f5a1411ee0129b0933a;
 const NONCE: felt252 = 5;

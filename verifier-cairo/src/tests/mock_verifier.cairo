@@ -1,7 +1,6 @@
-//! Verifier contracts that verify nothing, for the fact registry's and its consumers' tests: a
-//! model verifier's proof or head is a serialized VerifiedStatement, which it states as if proved
-//! (a head in BATCHES batches), and a batch's index is its first felt; a final verifier's proof
-//! is an array of them. Their facts must never pass for a real verifier's.
+//! A verifier contract that verifies nothing, for the fact registry's tests: a proof or head is
+//! a serialized VerifiedStatement, which it states as if proved (a head in BATCHES batches), and
+//! a batch's index is its first felt. Its facts must never pass for a real verifier's.
 use crate::contracts::VerifiedStatement;
 
 pub const BATCHES: u32 = 3;
@@ -35,34 +34,6 @@ pub mod MockVerifier {
             (*batch[0]).try_into().unwrap()
         }
     }
-}
-
-/// A final verifier that verifies nothing, for the consumers' tests: a proof is a serialized
-/// array of VerifiedStatement, which it states as the inner proofs' (calldata_of_all).
-#[starknet::contract]
-pub mod MockFinalVerifier {
-    use crate::contracts::{IFinalVerifier, VerifiedStatement};
-
-    #[storage]
-    struct Storage {}
-
-    #[abi(embed_v0)]
-    impl MockFinalVerifierImpl of IFinalVerifier<ContractState> {
-        fn verify_final(
-            self: @ContractState, proof: Span<felt252>, min_security_bits: u32,
-        ) -> Span<VerifiedStatement> {
-            let mut calldata = proof;
-            let statements: Array<VerifiedStatement> = Serde::deserialize(ref calldata).unwrap();
-            statements.span()
-        }
-    }
-}
-
-/// The calldata the final mock takes for statements.
-pub fn calldata_of_all(statements: Array<VerifiedStatement>) -> Span<felt252> {
-    let mut out = array![];
-    statements.serialize(ref out);
-    out.span()
 }
 
 /// The calldata the mock takes for a statement.
