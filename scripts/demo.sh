@@ -6,7 +6,8 @@
 # weights); then the Starknet path: a scoring model (tiny_mlp) compiled on the spot with a context
 # (an applicant's address and a nonce), proved, compressed into the final proof, and verified in
 # Cairo by the one final verifier every model shares, as Starknet runs it: the fact registry
-# records its fact and the lending example approves the applicant. Writes into OUT (out/demo).
+# records its fact, and the lending example approves the applicant with the fact of that
+# statement. Writes into OUT (out/demo).
 #
 # Usage: scripts/demo.sh BUILD_DIR [JOBS]   (BUILD_DIR configured: make configure)
 set -euo pipefail
