@@ -290,22 +290,18 @@ function deployPlan(classes, models, options) {
   });
   const registry = registryDeploy(classes, options);
   const plan = [declare('fact_registry', classes.fact_registry), registry];
-  const final = finalVerifierClass(classes);
-  const finalClassHash = hex(final.classHash);
-  plan.push(declare('final_verifier', final), callTransaction('invoke',
-    'fact_registry.add_verifier (final verifier)',
-    invokeCall(registry.address, 'add_verifier', [finalClassHash]),
-    { final: true, verifier_class: finalClassHash,
-      verifier: addedVerifierAddress(registry.address, finalClassHash) }));
-  for (const model of models) {
-    const name = `${model}_verifier`;
-    const verifier = verifierClass(classes, model);
-    const classHash = hex(verifier.classHash);
-    plan.push(declare(name, verifier), callTransaction('invoke',
-      `fact_registry.add_verifier (${model})`,
+  // A verifier class declared, then added to the registry (which deploys the verifier).
+  const addVerifier = (name, cls, label, fields) => {
+    const classHash = hex(cls.classHash);
+    plan.push(declare(name, cls), callTransaction('invoke', `fact_registry.add_verifier (${label})`,
       invokeCall(registry.address, 'add_verifier', [classHash]),
-      { model, model_commitment: modelCommitment(model), verifier_class: classHash,
+      { ...fields, verifier_class: classHash,
         verifier: addedVerifierAddress(registry.address, classHash) }));
+  };
+  addVerifier('final_verifier', finalVerifierClass(classes), 'final verifier', { final: true });
+  for (const model of models) {
+    addVerifier(`${model}_verifier`, verifierClass(classes, model), model,
+      { model, model_commitment: modelCommitment(model) });
   }
   return plan;
 }

@@ -51,8 +51,9 @@ if (args.includes('--help') || args.includes('-h')) {
     + '--tampered    also verifies tampered copies of the proof, each of which must fail\n'
     + '              at the check that catches it\n'
     + '--lending WORD:THRESHOLD  also has the lending example approve the first inner proof\'s\n'
-    + '              applicant (its context: address, nonce) with the fact the registry records,\n'
-    + '              the score output word WORD at least THRESHOLD (e.g. 1:0.5)');
+    + '              applicant (its context: address, nonce) with the fact of its statement\n'
+    + '              (recorded by a mock final verifier in a program of its own), the score\n'
+    + '              output word WORD at least THRESHOLD (e.g. 1:0.5)');
   process.exit(0);
 }
 const sierraGas = takeFlag(args, '--sierra-gas');
@@ -188,7 +189,8 @@ console.log(`  ${steps.toLocaleString('en')} Cairo steps, gas ${gas.toExponentia
 if (lending) {
   const lendingRun = run('lending');
   if (lendingRun.summary.passed !== 1) {
-    fail('the lending example did not approve the applicant with the fact the registry recorded');
+    fail('the lending example did not approve the applicant with the fact of the proof\'s '
+      + 'statement');
   }
   console.log(`lending example: approved applicant ${lending.applicant} (nonce ${lending.nonce}) `
     + `with the fact of the proof's statement, its output word ${lending.scoreOutput} at least `
