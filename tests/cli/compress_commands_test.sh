@@ -147,10 +147,7 @@ if [ -n "$keep" ]; then
   mkdir -p "$keep"
   cp "$work/final.bin" "$work/tiny.verifying.tsm" "$keep/"
 fi
-cp "$work/final.bin" "$work/final_tampered.bin"
-size=$(stat -c %s "$work/final.bin")
-printf '\x5a' | dd of="$work/final_tampered.bin" bs=1 seek=$((size / 2)) conv=notrunc status=none
-cmp -s "$work/final.bin" "$work/final_tampered.bin" && fail "the byte did not change"
+tamper_middle_byte "$work/final.bin" "$work/final_tampered.bin"
 expect_error 1 "invalid" "$ts" verify "$work/tiny.verifying.tsm" "$work/final_tampered.bin"
 expect_error 1 "leave --hash out" "$ts" compress "$work/tiny.tsm" "$work/inner.bin" \
   -o "$work/x.bin" --profile onchain --hash blake2s
@@ -187,10 +184,7 @@ expect_error 2 "several models are given" "$ts" verify "$work/tiny.verifying.tsm
   "$work/public.tsm" "$work/inner.bin"
 
 # A flipped byte of the outer proof.
-cp "$work/outer.bin" "$work/tampered.bin"
-size=$(stat -c %s "$work/outer.bin")
-printf '\x5a' | dd of="$work/tampered.bin" bs=1 seek=$((size / 2)) conv=notrunc status=none
-cmp -s "$work/outer.bin" "$work/tampered.bin" && fail "the byte did not change"
+tamper_middle_byte "$work/outer.bin" "$work/tampered.bin"
 expect_error 1 "invalid" "$ts" verify "$work/tiny.verifying.tsm" "$work/tampered.bin" --min-security-bits 0
 # Another model (everything public): another commitment, another circuit.
 expect_error 1 "invalid" "$ts" verify "$work/public.tsm" "$work/outer.bin" --min-security-bits 0
@@ -211,9 +205,7 @@ expect_error 1 "compress takes proofs made with --profile recursive" \
   --profile fast --hash poseidon2 --context "$context" >/dev/null 2>&1
 expect_error 1 "was not made with --profile recursive" \
   "$ts" compress "$work/tiny.tsm" "$work/recursive_hash.bin" -o "$work/x.bin"
-cp "$work/inner.bin" "$work/bad_inner.bin"
-size=$(stat -c %s "$work/inner.bin")
-printf '\x5a' | dd of="$work/bad_inner.bin" bs=1 seek=$((size / 2)) conv=notrunc status=none
+tamper_middle_byte "$work/inner.bin" "$work/bad_inner.bin"
 expect_error 1 "the inner proof is invalid" "$ts" compress "$work/tiny.tsm" "$work/bad_inner.bin" -o "$work/x.bin"
 [ -e "$work/x.bin" ] && fail "compress wrote a file for a refused proof"
 expect_error 2 "-o FILE is required" "$ts" compress "$work/tiny.tsm" "$work/inner.bin"

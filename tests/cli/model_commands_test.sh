@@ -48,10 +48,7 @@ cmp -s "$work/run.json" "$work/proved.json" || fail "prove's outputs differ from
 expect_error 1 "at least 96 required" "$ts" verify "$work/mlp.tsm" "$work/proof.bin"
 
 # One flipped byte in the middle of the proof.
-cp "$work/proof.bin" "$work/tampered.bin"
-size=$(stat -c %s "$work/proof.bin")
-printf '\x5a' | dd of="$work/tampered.bin" bs=1 seek=$((size / 2)) conv=notrunc status=none
-cmp -s "$work/proof.bin" "$work/tampered.bin" && fail "the byte did not change"
+tamper_middle_byte "$work/proof.bin" "$work/tampered.bin"
 expect_error 1 "invalid" "$ts" verify "$work/mlp.tsm" "$work/tampered.bin" --min-security-bits 0
 
 # The same proof against a model compiled with other weight bits (other weights).
@@ -139,9 +136,7 @@ cmp -s "$work/run.json" "$work/zk_outputs.json" || fail "prove --zk's outputs di
 "$ts" verify "$work/mlp.tsm" "$work/zk.bin" --min-security-bits 0 \
   | grep -q '^valid (8 bits of security, zero knowledge)' || fail "the ZK proof does not verify"
 cmp -s "$work/zk.bin" "$work/zk2.bin" && fail "two zero-knowledge proofs are identical"
-cp "$work/zk.bin" "$work/zk_tampered.bin"
-size=$(stat -c %s "$work/zk.bin")
-printf '\x5a' | dd of="$work/zk_tampered.bin" bs=1 seek=$((size / 2)) conv=notrunc status=none
+tamper_middle_byte "$work/zk.bin" "$work/zk_tampered.bin"
 expect_error 1 "invalid" "$ts" verify "$work/mlp.tsm" "$work/zk_tampered.bin" --min-security-bits 0
 "$ts" prove "$work/mlp.tsm" --input "$mlp/input.json" -o "$work/zk_onchain.bin" --profile test \
   --hash poseidon252 --zk >/dev/null 2>&1
