@@ -55,6 +55,24 @@ export function runCairoTests(source, filter, { quiet = false } = {}) {
   }
 }
 
+// The source of a program: `program`, a function per entry of `lists` (name: felts) returning its
+// felts as an Array<felt252>, and `fn main() -> felt252 { body }`. The felts are appended by
+// functions of 400 each: the runner does not load every program with a proof's calldata as one
+// array literal ("Memory loading failed during state initialization: Vector capacity exceeded":
+// final proofs of 3,644 and 3,762 felts, fashion_mlp's of 2,052).
+export function mainProgram(program, body, lists) {
+  const CHUNK = 400;
+  const functions = Object.entries(lists).map(([name, felts]) => {
+    const chunks = [];
+    for (let i = 0; i < felts.length; i += CHUNK) chunks.push(felts.slice(i, i + CHUNK));
+    const appending = chunks.map((chunk, k) => `fn ${name}_${k}(ref felts: Array<felt252>) {\n`
+      + `${chunk.map((felt) => `    felts.append(${felt});\n`).join('')}}\n`).join('');
+    return `${appending}fn ${name}() -> Array<felt252> {\n    let mut felts = array![];\n`
+      + `${chunks.map((_, k) => `    ${name}_${k}(ref felts);\n`).join('')}    felts\n}\n`;
+  });
+  return `${program}\n${functions.join('')}fn main() -> felt252 {\n    ${body}\n}\n`;
+}
+
 // What the source's `fn main()` does (no Starknet plugin: no contracts in the source), as a
 // contract's execution is metered: { gas, panic }, the Sierra gas it used and, if it panicked,
 // the panic's message (its short strings, or its felts), else null. Throws with the runner's

@@ -28,7 +28,8 @@ import { bundlePackage } from './bundle.mjs';
 import { STAND_IN_CLASS_HASH, factOf, statedInputCount } from './fact.mjs';
 import { EXAMPLE_MODULES, FINAL_MODULES } from './models.mjs';
 import {
-  compilerDiagnostics, restartWithRunnerOptions, runCairoTests, runInOwnProcess, testSummary,
+  compilerDiagnostics, mainProgram, restartWithRunnerOptions, runCairoTests, runInOwnProcess,
+  testSummary,
 } from './runner.mjs';
 import {
   copyPackageWithoutModels, failWith, takeFlag, tensorstarkRunner,
@@ -229,18 +230,18 @@ console.log(`  model ${expected.model} (the model on Starknet, as compile prints
 if (sierraGas) {
   const program = bundle(
     ['tests', 'contracts::fact_registry', 'airs::model::Verifier']);
-  const felts = (values) => `array![${values.join(', ')}].span()`;
   const air = 'crate::airs::model::Air';
+  // Per transaction: main's body and the calldata it reads.
   const calls = batched ? [
-    `let (statement, _) = crate::contracts::verify_head_calldata::<${air}>(${felts(calldata.head)}, `
-      + '96);\n    statement.model',
-    ...calldata.batches.map((batch) => `crate::contracts::verify_batch_calldata::<${air}>(`
-      + `${felts(calldata.head)}, ${felts(batch)}).into()`),
-  ] : [`crate::contracts::verify_calldata::<${air}>(${felts(calldata)}, 96).model`];
-  const gasUsed = calls.map((call, t) => {
+    [`let (statement, _) = crate::contracts::verify_head_calldata::<${air}>(head().span(), `
+      + '96);\n    statement.model', { head: calldata.head }],
+    ...calldata.batches.map((batch) => [`crate::contracts::verify_batch_calldata::<${air}>(`
+      + 'head().span(), batch().span()).into()', { head: calldata.head, batch }]),
+  ] : [[`crate::contracts::verify_calldata::<${air}>(calldata().span(), 96).model`, { calldata }]];
+  const gasUsed = calls.map(([call, lists], t) => {
     let run;
     try {
-      run = runInOwnProcess(`${program}\nfn main() -> felt252 {\n    ${call}\n}\n`, null);
+      run = runInOwnProcess(mainProgram(program, call, lists), null);
     } catch (error) {
       return fail(`the Sierra gas of transaction ${t + 1} could not be measured: ${error.message}`, 2);
     }

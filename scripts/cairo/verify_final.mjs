@@ -30,7 +30,7 @@ import path from 'node:path';
 import { bundlePackage } from './bundle.mjs';
 import { STAND_IN_CLASS_HASH, finalStatementFacts } from './fact.mjs';
 import {
-  compilerDiagnostics, restartWithRunnerOptions, runInOwnProcess, testSummary,
+  compilerDiagnostics, mainProgram, restartWithRunnerOptions, runInOwnProcess, testSummary,
 } from './runner.mjs';
 import {
   copyPackageWithoutModels, failWith, takeFlag, takeOption, tensorstarkRunner,
@@ -203,10 +203,10 @@ if (sierraGas) {
   const program = bundlePackage(packageDir, ['tests', 'contracts::fact_registry',
     'contracts::final_verifier', ...EXAMPLE_MODULES, 'final_air::tests']);
   const call = `let statements = crate::contracts::verify_final_calldata::<crate::final_air::Air>(`
-    + `array![${calldata.join(', ')}].span(), 96);\n    *statements[0].model`;
+    + 'calldata().span(), 96);\n    *statements[0].model';
   let measured;
   try {
-    measured = runInOwnProcess(`${program}\nfn main() -> felt252 {\n    ${call}\n}\n`, null);
+    measured = runInOwnProcess(mainProgram(program, call, { calldata }), null);
   } catch (error) {
     fail(`the Sierra gas could not be measured: ${error.message}`, 2);
   }
