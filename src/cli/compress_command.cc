@@ -5,6 +5,7 @@
 #include <tbb/info.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -122,14 +123,6 @@ int CompressWith(const CompressInputs& in, air::Profile outer_profile, const Opt
   const double total_ms = MillisecondsSince(total_start);
 
   if (json) {
-    nlohmann::json components = nlohmann::json::array();
-    const std::vector<const air::Component*> parts = key.recursion->components();
-    const std::vector<size_t> gate_rows = key.recursion->GateRows();
-    for (size_t i = 0; i < parts.size(); ++i) {
-      components.push_back({{"name", parts[i]->name()},
-                            {"log_rows", parts[i]->log_size()},
-                            {"gates", gate_rows[i]}});
-    }
     fmt::print(
         "{}\n",
         nlohmann::json{{"models", in.model_paths},
@@ -145,8 +138,9 @@ int CompressWith(const CompressInputs& in, air::Profile outer_profile, const Opt
                        {"inner_proof_bytes", in.inner_bytes},
                        {"proof_bytes", bytes.size()},
                        {"circuit_gates", key.recursion->circuit().gates.size()},
+                       {"circuit_gates_by_kind", GatesByKindJson(key.recursion->circuit())},
                        {"circuit_wires", key.recursion->circuit().n_wires},
-                       {"components", components},
+                       {"components", ComponentsJson(*key.recursion)},
                        {"identity", IdentityJson(frontend::IdentityOf(key), frontend::IdsOf(key))},
                        {"keys_from_cache", key.from_cache},
                        {"peak_rss_mb", PeakRssMb()},
@@ -289,6 +283,26 @@ int RunCompressCommand(std::span<char* const> args) {
     fmt::print(stderr, "tensorstark compress: {}\n", e.what());
     return 1;
   }
+}
+
+nlohmann::json ComponentsJson(const recursion::RecursionAir& air) {
+  nlohmann::json components = nlohmann::json::array();
+  const std::vector<const air::Component*> parts = air.components();
+  const std::vector<size_t> gate_rows = air.GateRows();
+  for (size_t i = 0; i < parts.size(); ++i) {
+    components.push_back(
+        {{"name", parts[i]->name()}, {"log_rows", parts[i]->log_size()}, {"rows", gate_rows[i]}});
+  }
+  return components;
+}
+
+nlohmann::json GatesByKindJson(const recursion::Circuit& circuit) {
+  nlohmann::json gates = nlohmann::json::object();
+  const std::array<size_t, recursion::kGateKinds> counts = circuit.CountByKind();
+  for (size_t k = 0; k < recursion::kGateKinds; ++k) {
+    gates[std::string(recursion::GateKindName(static_cast<recursion::GateKind>(k)))] = counts[k];
+  }
+  return gates;
 }
 
 int CompressAndWrite(const CompressInputs& in, const ProofChoice& outer, const Options& options) {

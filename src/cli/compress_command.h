@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
@@ -43,6 +44,11 @@ struct FileSpecs {
 };
 FileSpecs SpecsOfFile(const std::vector<frontend::QuantizedModel>& models,
                       const frontend::CompressedProofFile& file);
+
+// For --json: a recursion AIR's components (each one's name, log rows and rows holding gates), and
+// a circuit's gates of each kind.
+nlohmann::json ComponentsJson(const recursion::RecursionAir& air);
+nlohmann::json GatesByKindJson(const recursion::Circuit& circuit);
 
 // Proves the outer proof of `in` with the outer profile, hash and threads of `outer`, writes the
 // compressed proof to options' --output, and prints as compress does (--json, --fit honoured).

@@ -35,17 +35,6 @@ constexpr size_t kFinalPhases = 30;
 // The outer proof a final proof verifies: the recursive profile's configuration.
 air::ProofConfig FinalOuterConfig() { return air::ProfileConfig(air::Profile::kRecursive); }
 
-nlohmann::json ComponentsJson(const recursion::RecursionAir& air) {
-  nlohmann::json components = nlohmann::json::array();
-  const std::vector<const air::Component*> parts = air.components();
-  const std::vector<size_t> gate_rows = air.GateRows();
-  for (size_t i = 0; i < parts.size(); ++i) {
-    components.push_back(
-        {{"name", parts[i]->name()}, {"log_rows", parts[i]->log_size()}, {"rows", gate_rows[i]}});
-  }
-  return components;
-}
-
 template <class C, class H>
 int CompressFinalWith(const CompressInputs& in, const Options& options) {
   const bool json = options.Has("json");
@@ -108,6 +97,7 @@ int CompressFinalWith(const CompressInputs& in, const Options& options) {
                               {"inner_proof_bytes", in.inner_bytes},
                               {"proof_bytes", bytes.size()},
                               {"circuit_gates", key.air->circuit().gates.size()},
+                              {"circuit_gates_by_kind", GatesByKindJson(key.air->circuit())},
                               {"outer_circuit_gates", key.outer.recursion->circuit().gates.size()},
                               {"components", ComponentsJson(*key.air)},
                               {"identity", IdentityJson(identity, ids)},

@@ -186,14 +186,8 @@ std::optional<CachedRecursionKey> GetRecursionKey(const KeyCache& cache,
     const recursion::RecursionAir::PublicWire wire{static_cast<uint32_t>(i), 1};
     if (air_shape->public_inputs[i] != wire) return std::nullopt;
   }
-  if (const recursion::SizeClass* size_class = expected.size_class) {
-    std::vector<std::pair<recursion::GateKind, uint32_t>> components;
-    for (size_t kind = 0; kind < recursion::kGateKinds; ++kind) {
-      if (size_class->log_rows[kind] > 0) {
-        components.emplace_back(static_cast<recursion::GateKind>(kind), size_class->log_rows[kind]);
-      }
-    }
-    if (air_shape->components != components) return std::nullopt;
+  if (expected.size_class && air_shape->components != expected.size_class->Components()) {
+    return std::nullopt;
   }
   CachedRecursionKey key{.preprocessed_root = {}, .shape = std::move(*air_shape)};
   std::copy_n(bytes->begin(), 32, key.preprocessed_root.begin());
@@ -246,9 +240,7 @@ void BuildVerifierCircuit(recursion::CircuitBuilder& builder, std::span<const In
 recursion::SizeClass CompressionSizeClass(size_t n) {
   recursion::SizeClass size_class = recursion::StandardSizeClass();
   const auto extra = static_cast<uint32_t>(std::bit_width(n > 1 ? n - 1 : 0));
-  for (uint32_t& log_rows : size_class.log_rows) {
-    if (log_rows > 0) log_rows += extra;
-  }
+  for (uint32_t& log_rows : size_class.log_rows) log_rows += extra;
   return size_class;
 }
 

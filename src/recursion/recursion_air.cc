@@ -27,37 +27,29 @@ uint32_t LogRows(size_t rows) {
                             static_cast<uint32_t>(std::bit_width(rows > 1 ? rows - 1 : 0)));
 }
 
-uint32_t DataColumnsOf(GateKind kind, Poseidon2Layout layout) {
+uint32_t DataColumnsOf(ComponentKind kind, Poseidon2Layout layout) {
   switch (kind) {
-    case GateKind::kConstant:
-      return ConstantGates::kDataColumns;
-    case GateKind::kGuess:
-      return GuessGates::kDataColumns;
-    case GateKind::kAdd:
-    case GateKind::kSub:
-    case GateKind::kMul:
+    case ComponentKind::kValues:
+      return ValueGates::kDataColumns;
+    case ComponentKind::kArithmetic:
       return ArithmeticGates::kDataColumns;
-    case GateKind::kAssertEqual:
-      return AssertEqualGates::kDataColumns;
-    case GateKind::kPoseidon2:
+    case ComponentKind::kPoseidon2:
       return layout == Poseidon2Layout::kRow ? Poseidon2Gates::kDataColumns
                                              : Poseidon2RoundGates::kDataColumns;
-    case GateKind::kPublicInput:
-      break;
   }
   return 0;
 }
 
 // The rows a gate takes.
-size_t RowsPerGate(GateKind kind, Poseidon2Layout layout) {
-  return kind == GateKind::kPoseidon2 && layout == Poseidon2Layout::kRounds
+size_t RowsPerGate(ComponentKind kind, Poseidon2Layout layout) {
+  return kind == ComponentKind::kPoseidon2 && layout == Poseidon2Layout::kRounds
              ? air::kPoseidon2BlockRows
              : 1;
 }
 
 // The log sizes of a component's data columns: the component's, but the round layout's columns
 // one block long.
-std::vector<uint32_t> DataLogSizes(GateKind kind, Poseidon2Layout layout, uint32_t log_size) {
+std::vector<uint32_t> DataLogSizes(ComponentKind kind, Poseidon2Layout layout, uint32_t log_size) {
   std::vector<uint32_t> sizes(DataColumnsOf(kind, layout), log_size);
   if (RowsPerGate(kind, layout) > 1) {
     std::fill(sizes.begin() + Poseidon2RoundGates::kFullDataColumns, sizes.end(),
@@ -66,45 +58,73 @@ std::vector<uint32_t> DataLogSizes(GateKind kind, Poseidon2Layout layout, uint32
   return sizes;
 }
 
-// The component of a gate kind, from its data columns or (for verifying) their sizes.
+// The component of a kind, from its data columns or (for verifying) their sizes.
 template <class Data>
-std::unique_ptr<air::Component> GateComponent(GateKind kind, Poseidon2Layout layout,
+std::unique_ptr<air::Component> MakeComponent(ComponentKind kind, Poseidon2Layout layout,
                                               uint32_t log_size, uint32_t first_data_column,
                                               Data data) {
-  const std::string name = "recursion_" + std::string(GateKindName(kind));
+  const std::string name = "recursion_" + std::string(ComponentKindName(kind));
   switch (kind) {
-    case GateKind::kConstant:
-      return std::make_unique<air::FrameworkComponent<ConstantGates>>(
-          ConstantGates(name, log_size, first_data_column, std::move(data)));
-    case GateKind::kGuess:
-      return std::make_unique<air::FrameworkComponent<GuessGates>>(
-          GuessGates(name, log_size, first_data_column, std::move(data)));
-    case GateKind::kAdd:
-    case GateKind::kSub:
-    case GateKind::kMul:
+    case ComponentKind::kValues:
+      return std::make_unique<air::FrameworkComponent<ValueGates>>(
+          ValueGates(name, log_size, first_data_column, std::move(data)));
+    case ComponentKind::kArithmetic:
       return std::make_unique<air::FrameworkComponent<ArithmeticGates>>(
-          ArithmeticGates(kind, name, log_size, first_data_column, std::move(data)));
-    case GateKind::kAssertEqual:
-      return std::make_unique<air::FrameworkComponent<AssertEqualGates>>(
-          AssertEqualGates(name, log_size, first_data_column, std::move(data)));
-    case GateKind::kPoseidon2:
+          ArithmeticGates(name, log_size, first_data_column, std::move(data)));
+    case ComponentKind::kPoseidon2:
       if (layout == Poseidon2Layout::kRounds) {
         return std::make_unique<air::FrameworkComponent<Poseidon2RoundGates>>(
             Poseidon2RoundGates(name, log_size, first_data_column, std::move(data)));
       }
       return std::make_unique<air::FrameworkComponent<Poseidon2Gates>>(
           Poseidon2Gates(name, log_size, first_data_column, std::move(data)));
-    case GateKind::kPublicInput:
-      break;
   }
   return nullptr;
 }
 
 }  // namespace
 
+std::string_view ComponentKindName(ComponentKind kind) {
+  switch (kind) {
+    case ComponentKind::kValues:
+      return "values";
+    case ComponentKind::kArithmetic:
+      return "arithmetic";
+    case ComponentKind::kPoseidon2:
+      return "poseidon2";
+  }
+  return "?";
+}
+
+std::optional<ComponentKind> ComponentOf(GateKind kind) {
+  switch (kind) {
+    case GateKind::kConstant:
+    case GateKind::kGuess:
+    case GateKind::kAssertEqual:
+      return ComponentKind::kValues;
+    case GateKind::kAdd:
+    case GateKind::kSub:
+    case GateKind::kMul:
+      return ComponentKind::kArithmetic;
+    case GateKind::kPoseidon2:
+      return ComponentKind::kPoseidon2;
+    case GateKind::kPublicInput:
+      break;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::pair<ComponentKind, uint32_t>> SizeClass::Components() const {
+  std::vector<std::pair<ComponentKind, uint32_t>> components;
+  for (size_t k = 0; k < kComponentKinds; ++k) {
+    components.emplace_back(static_cast<ComponentKind>(k), log_rows[k]);
+  }
+  return components;
+}
+
 const SizeClass& StandardSizeClass() {
-  // constant, guess, add, sub, mul, assert-equal, Poseidon2 (public inputs have no component).
-  static const SizeClass kStandard = {"standard", {13, 18, 18, 18, 19, 14, 14, 0}};
+  // values, arithmetic, Poseidon2.
+  static const SizeClass kStandard = {"standard", {18, 20, 14}};
   return kStandard;
 }
 
@@ -115,32 +135,30 @@ std::variant<RecursionAir, std::string> RecursionAir::Make(Circuit circuit_to_pr
   const Circuit& circuit = air.circuit_;
   std::vector<uint32_t> uses(circuit.n_wires, 0);  // per wire: the gates that read it
   for (WireId w : circuit.operands) ++uses[w];
-  // The gates of each kind with a component, in circuit order.
-  constexpr std::array<GateKind, 7> kKinds = {
-      GateKind::kConstant, GateKind::kGuess,       GateKind::kAdd,      GateKind::kSub,
-      GateKind::kMul,      GateKind::kAssertEqual, GateKind::kPoseidon2};
-  std::array<std::vector<size_t>, kGateKinds> gates_of_kind;
+  // Each component's gates, in circuit order.
+  std::array<std::vector<size_t>, kComponentKinds> gates_of_component;
   for (size_t g = 0; g < circuit.gates.size(); ++g) {
     const GateKind kind = circuit.gates[g].kind;
-    if (kind == GateKind::kPublicInput) {
+    if (const std::optional<ComponentKind> component = ComponentOf(kind)) {
+      gates_of_component[static_cast<size_t>(*component)].push_back(g);
+    } else {
       const WireId id = circuit.gates[g].out;
       air.public_wires_.push_back({id, uses[id]});
-    } else {
-      gates_of_kind[static_cast<size_t>(kind)].push_back(g);
     }
   }
 
   uint32_t first_data_column = 0;
-  for (GateKind kind : kKinds) {
-    std::vector<size_t>& gates = gates_of_kind[static_cast<size_t>(kind)];
+  for (size_t k = 0; k < kComponentKinds; ++k) {
+    const ComponentKind kind = static_cast<ComponentKind>(k);
+    std::vector<size_t>& gates = gates_of_component[k];
     const size_t rows_per_gate = RowsPerGate(kind, poseidon2_layout);
     uint32_t log_size = LogRows(gates.size() * rows_per_gate);
     if (size_class) {
-      const uint32_t class_rows = size_class->log_rows[static_cast<size_t>(kind)];
+      const uint32_t class_rows = size_class->log_rows[k];
       if (log_size > class_rows) {
         return fmt::format(
             "the verifier circuit has {} {} gates{}, more than the {} size class's 2^{} rows",
-            gates.size(), GateKindName(kind),
+            gates.size(), ComponentKindName(kind),
             rows_per_gate > 1 ? fmt::format(" of {} rows", rows_per_gate) : "", size_class->name,
             class_rows);
       }
@@ -155,54 +173,51 @@ std::variant<RecursionAir, std::string> RecursionAir::Make(Circuit circuit_to_pr
     auto in = [&](size_t g, size_t i) {
       return Word(circuit.operands[circuit.gates[g].in_begin + i]);
     };
+    const M31 read_once = -M31::One();
     switch (kind) {
-      case GateKind::kConstant: {
-        auto &id = column(), &reads = column();
+      case ComponentKind::kValues: {
+        auto &id = column(), &reads = column(), &id2 = column(), &reads2 = column();
         std::array<std::vector<M31>*, 4> c = {&column(), &column(), &column(), &column()};
+        auto &is_constant = column(), &is_m31 = column(), &is_bit = column();
         for (size_t r = 0; r < gates.size(); ++r) {
           const Gate& gate = circuit.gates[gates[r]];
+          if (gate.kind == GateKind::kAssertEqual) {
+            id[r] = in(gates[r], 0);
+            id2[r] = in(gates[r], 1);
+            reads[r] = reads2[r] = read_once;
+            continue;
+          }
           id[r] = Word(gate.out);
           reads[r] = Word(uses[gate.out]);
-          const std::array<M31, 4> coordinates = gate.constant.ToM31Array();
-          for (size_t k = 0; k < 4; ++k) (*c[k])[r] = coordinates[k];
+          if (gate.kind == GateKind::kConstant) {
+            const std::array<M31, 4> coordinates = gate.constant.ToM31Array();
+            for (size_t j = 0; j < 4; ++j) (*c[j])[r] = coordinates[j];
+            is_constant[r] = M31::One();
+          } else {
+            is_m31[r] = Word(gate.type == ValueType::kM31);
+            is_bit[r] = Word(gate.type == ValueType::kBit);
+          }
         }
         break;
       }
-      case GateKind::kGuess: {
-        auto &id = column(), &reads = column(), &is_m31 = column(), &is_bit = column();
-        for (size_t r = 0; r < gates.size(); ++r) {
-          const Gate& gate = circuit.gates[gates[r]];
-          id[r] = Word(gate.out);
-          reads[r] = Word(uses[gate.out]);
-          is_m31[r] = Word(gate.type == ValueType::kM31);
-          is_bit[r] = Word(gate.type == ValueType::kBit);
-        }
-        break;
-      }
-      case GateKind::kAdd:
-      case GateKind::kSub:
-      case GateKind::kMul: {
-        auto &a = column(), &b = column(), &out = column(), &reads = column(), &enabled = column();
+      case ComponentKind::kArithmetic: {
+        auto &a = column(), &b = column(), &out = column(), &reads = column(), &s = column(),
+             &m = column();
         for (size_t r = 0; r < gates.size(); ++r) {
           const Gate& gate = circuit.gates[gates[r]];
           a[r] = in(gates[r], 0);
           b[r] = in(gates[r], 1);
           out[r] = Word(gate.out);
           reads[r] = Word(uses[gate.out]);
-          enabled[r] = M31::One();
+          if (gate.kind == GateKind::kMul) {
+            m[r] = M31::One();
+          } else {
+            s[r] = gate.kind == GateKind::kAdd ? M31::One() : read_once;
+          }
         }
         break;
       }
-      case GateKind::kAssertEqual: {
-        auto &a = column(), &b = column(), &enabled = column();
-        for (size_t r = 0; r < gates.size(); ++r) {
-          a[r] = in(gates[r], 0);
-          b[r] = in(gates[r], 1);
-          enabled[r] = M31::One();
-        }
-        break;
-      }
-      case GateKind::kPoseidon2: {
+      case ComponentKind::kPoseidon2: {
         constexpr size_t kWidth = hash::kPoseidon2Width;
         if (poseidon2_layout == Poseidon2Layout::kRounds) {
           std::vector<Poseidon2RoundGates::Gate> round_gates;
@@ -233,12 +248,10 @@ std::variant<RecursionAir, std::string> RecursionAir::Make(Circuit circuit_to_pr
         }
         break;
       }
-      case GateKind::kPublicInput:
-        break;
     }
     assert(data->size() == DataColumnsOf(kind, poseidon2_layout));
     air.parts_.push_back(
-        {GateComponent(kind, poseidon2_layout, log_size, first_data_column, std::move(data)), kind,
+        {MakeComponent(kind, poseidon2_layout, log_size, first_data_column, std::move(data)), kind,
          std::move(gates)});
     first_data_column += DataColumnsOf(kind, poseidon2_layout);
   }
@@ -253,7 +266,7 @@ RecursionAir RecursionAir::ForVerifying(const Shape& shape) {
   for (const auto& [kind, log_size] : shape.components) {
     const uint32_t n_data = DataColumnsOf(kind, layout);
     assert(n_data > 0);  // a kind with a component
-    air.parts_.push_back({GateComponent(kind, layout, log_size, first_data_column,
+    air.parts_.push_back({MakeComponent(kind, layout, log_size, first_data_column,
                                         DataLogSizes(kind, layout, log_size)),
                           kind,
                           {}});
@@ -291,16 +304,13 @@ std::optional<RecursionAir::Shape> RecursionAir::Shape::FromWords(std::span<cons
     const uint32_t kind = words[at], log_size = words[at + 1];
     const bool in_order =
         shape.components.empty() || kind > static_cast<uint32_t>(shape.components.back().first);
-    const size_t rows_per_gate = kind < kGateKinds ? RowsPerGate(static_cast<GateKind>(kind),
-                                                                 shape.poseidon2_layout)
-                                                   : 1;
-    if (kind >= kGateKinds ||
-        DataColumnsOf(static_cast<GateKind>(kind), shape.poseidon2_layout) == 0 || !in_order ||
-        log_size < air::kMinComponentLogSize || log_size > air::kMaxComponentLogSize ||
-        (size_t{1} << log_size) < rows_per_gate) {
+    if (kind >= kComponentKinds || !in_order || log_size < air::kMinComponentLogSize ||
+        log_size > air::kMaxComponentLogSize ||
+        (size_t{1} << log_size) <
+            RowsPerGate(static_cast<ComponentKind>(kind), shape.poseidon2_layout)) {
       return std::nullopt;
     }
-    shape.components.emplace_back(static_cast<GateKind>(kind), log_size);
+    shape.components.emplace_back(static_cast<ComponentKind>(kind), log_size);
   }
   const std::optional<size_t> n_public = pairs();
   if (!n_public) return std::nullopt;
@@ -359,7 +369,7 @@ RecursionAir::Witness RecursionAir::GenerateWitness(std::span<const QM31> wire_v
     auto in = [&](const Gate& gate, size_t i) {
       return wire_values[circuit_.operands[gate.in_begin + i]];
     };
-    if (part.kind == GateKind::kPoseidon2 && poseidon2_layout_ == Poseidon2Layout::kRounds) {
+    if (part.kind == ComponentKind::kPoseidon2 && poseidon2_layout_ == Poseidon2Layout::kRounds) {
       trace.assign(Poseidon2RoundGates::kTraceColumns, std::vector<M31>(rows));
       for (size_t g = 0; g < rows / air::kPoseidon2BlockRows; ++g) {
         hash::Poseidon2State input{};
@@ -371,7 +381,7 @@ RecursionAir::Witness RecursionAir::GenerateWitness(std::span<const QM31> wire_v
       }
       continue;
     }
-    if (part.kind == GateKind::kPoseidon2) {
+    if (part.kind == ComponentKind::kPoseidon2) {
       trace.assign(kPoseidon2GateColumns, std::vector<M31>(rows));
       for (size_t r = 0; r < rows; ++r) {
         hash::Poseidon2State input{};
@@ -384,21 +394,21 @@ RecursionAir::Witness RecursionAir::GenerateWitness(std::span<const QM31> wire_v
       }
       continue;
     }
-    const size_t n_values =
-        part.kind == GateKind::kAdd || part.kind == GateKind::kSub || part.kind == GateKind::kMul
-            ? 3
-            : 1;
-    trace.assign(4 * n_values, std::vector<M31>(rows));
-    for (size_t r = 0; r < part.gates.size(); ++r) {
-      const Gate& gate = circuit_.gates[part.gates[r]];
-      if (n_values == 3) {
+    if (part.kind == ComponentKind::kArithmetic) {
+      trace.assign(ArithmeticGates::kTraceColumns, std::vector<M31>(rows));
+      for (size_t r = 0; r < part.gates.size(); ++r) {
+        const Gate& gate = circuit_.gates[part.gates[r]];
         put_qm31(0, r, in(gate, 0));
         put_qm31(4, r, in(gate, 1));
         put_qm31(8, r, wire_values[gate.out]);
-      } else {
-        // An assertion's value is that of its first operand; the relation checks the second.
-        put_qm31(0, r, part.kind == GateKind::kAssertEqual ? in(gate, 0) : wire_values[gate.out]);
       }
+      continue;
+    }
+    trace.assign(ValueGates::kTraceColumns, std::vector<M31>(rows));
+    for (size_t r = 0; r < part.gates.size(); ++r) {
+      const Gate& gate = circuit_.gates[part.gates[r]];
+      // An assertion's value is that of its first operand; the relation checks the second.
+      put_qm31(0, r, gate.kind == GateKind::kAssertEqual ? in(gate, 0) : wire_values[gate.out]);
     }
   }
   // Rows in coset order, as the data columns; traces are stored bit-reversed (air/component.h).

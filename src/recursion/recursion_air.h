@@ -1,5 +1,5 @@
-// The recursion AIR of a circuit (docs/recursion.md): one component per gate kind with a row per
-// gate (gate_components.h, poseidon2_gate_component.h), the circuit's wiring and constants as
+// The recursion AIR of a circuit (docs/recursion.md): three components with a row per gate
+// (gate_components.h, poseidon2_gate_component.h), the circuit's wiring and constants as
 // their data columns, so the AIR's preprocessed root commits to the circuit; the wires' values
 // are the witness. The circuit's public inputs are the AIR's statement: the outer verifier writes
 // their (id, value) to the wire relation from it (PublicTermShapes), as a model's verifier does
@@ -26,11 +26,23 @@
 
 namespace tensorstark::recursion {
 
-// The component sizes (log rows per gate kind, GateKind's order) that every outer proof of a class
-// has: outer proofs of different models then have one shape, so one size and one verifier cost.
+// The AIR's components, each proving the gates of some kinds (gate_components.h): constants,
+// guesses and assertions; additions, subtractions and multiplications; Poseidon2 permutations.
+enum class ComponentKind : uint8_t { kValues, kArithmetic, kPoseidon2 };
+inline constexpr size_t kComponentKinds = 3;
+std::string_view ComponentKindName(ComponentKind kind);
+// The component of a gate kind's gates (nullopt for public inputs, which have none).
+std::optional<ComponentKind> ComponentOf(GateKind kind);
+
+// The component sizes (log rows per component kind, ComponentKind's order) that every outer proof
+// of a class has: outer proofs of different models then have one shape, so one size and one
+// verifier cost.
 struct SizeClass {
   std::string_view name;
-  std::array<uint32_t, kGateKinds> log_rows;
+  std::array<uint32_t, kComponentKinds> log_rows;
+
+  // Each component's (kind, log size), in order: what a shape of the class holds.
+  std::vector<std::pair<ComponentKind, uint32_t>> Components() const;
 };
 // Holds the verifier circuits of the examples up to fashion_lenet's (docs/recursion.md).
 const SizeClass& StandardSizeClass();
@@ -48,17 +60,17 @@ class RecursionAir {
     uint32_t uses = 0;
     bool operator==(const PublicWire&) const = default;
   };
-  // What the outer verifier needs of the AIR beyond its preprocessed root: each component's gate
-  // kind and log size, in order, and the public inputs. Small, so a verifying key can be cached
+  // What the outer verifier needs of the AIR beyond its preprocessed root: each component's kind
+  // and log size, in order, and the public inputs. Small, so a verifying key can be cached
   // without the circuit.
   struct Shape {
     Poseidon2Layout poseidon2_layout = Poseidon2Layout::kRow;
-    std::vector<std::pair<GateKind, uint32_t>> components;
+    std::vector<std::pair<ComponentKind, uint32_t>> components;
     std::vector<PublicWire> public_inputs;
 
     // As words (the layout, the component count, each (kind, log size), the public input count,
     // each (wire, reads)), and back: nullopt unless the words are a shape Make gives (a layout,
-    // components of gate kinds in GateKind order, sizes a component can have, wires and reads
+    // components of kinds in ComponentKind order, sizes a component can have, wires and reads
     // that are M31s).
     std::vector<uint32_t> ToWords() const;
     static std::optional<Shape> FromWords(std::span<const uint32_t> words);
@@ -66,8 +78,9 @@ class RecursionAir {
   };
 
   // The AIR of `circuit` with its components at the class's sizes, or a one-line error if the
-  // circuit needs more rows of a kind than the class has; without a class, each component as
-  // small as its gates allow. The class's sizes count rows, of the layout's.
+  // circuit needs more rows of a component than the class has; without a class, each component as
+  // small as its gates allow (none for a kind without gates). The class's sizes count rows, of
+  // the layout's.
   static std::variant<RecursionAir, std::string> Make(
       Circuit circuit, const SizeClass* size_class = nullptr,
       Poseidon2Layout poseidon2_layout = Poseidon2Layout::kRow);
@@ -100,8 +113,8 @@ class RecursionAir {
 
   struct Part {
     std::unique_ptr<air::Component> component;
-    GateKind kind;
-    std::vector<size_t> gates;  // the circuit's gates, one per row
+    ComponentKind kind;
+    std::vector<size_t> gates;  // the circuit's gates, in the component's rows
   };
 
   Circuit circuit_;

@@ -30,15 +30,12 @@ using Channel = hash::Blake2sChannel;
 using Hasher = hash::Blake2sMerkleHasher;
 using OuterProof = air::StarkProof<Hasher>;
 
-TEST_CASE("QM31 arithmetic on coordinates is QM31 arithmetic") {
+TEST_CASE("the QM31 product on coordinates is QM31's") {
   testing::Rng rng(5);
   for (int i = 0; i < 100; ++i) {
     const QM31 x = rng.QM31(), y = rng.QM31();
-    for (const auto& [kind, expected] :
-         {std::pair{GateKind::kAdd, x + y}, {GateKind::kSub, x - y}, {GateKind::kMul, x * y}}) {
-      const std::array<M31, 4> got = ApplyOnCoordinates<M31>(kind, x.ToM31Array(), y.ToM31Array());
-      CHECK(QM31::FromM31Array(got) == expected);
-    }
+    const std::array<M31, 4> got = QM31ProductOnCoordinates<M31>(x.ToM31Array(), y.ToM31Array());
+    CHECK(QM31::FromM31Array(got) == x * y);
   }
 }
 
@@ -126,7 +123,8 @@ TEST_CASE("the recursion AIR proves a circuit of every gate kind; its statement 
     const Wire g = builder.Guess(ValueType::kQM31, QM31::FromU32(1, 2, 3, 4));
     const Wire m = builder.Guess(ValueType::kM31, QM31(M31::FromCanonical(9)));
     const Wire bit = builder.Guess(ValueType::kBit, QM31::One());
-    const Wire product = (g + p) * (m - bit) * QM31::FromU32(5, 6, 7, 8);
+    const Wire sum = g + p, difference = m - bit;
+    const Wire product = sum * difference * QM31::FromU32(5, 6, 7, 8);
     const Wire inverse = InverseOf(product, "an inverse");
     std::array<Wire, hash::kPoseidon2Width> state;
     for (size_t i = 0; i < state.size(); ++i) {
@@ -134,7 +132,8 @@ TEST_CASE("the recursion AIR proves a circuit of every gate kind; its statement 
     }
     state = builder.Poseidon2(builder.Poseidon2(state));
     builder.AssertEqual(state[3] + m, m + state[3], "addition commutes");
-    builder.AssertEqual(product * inverse, builder.Constant(QM31::One()), "again");
+    const Wire one = builder.Constant(QM31::One());
+    builder.AssertEqual(product * inverse, one, "again");
     REQUIRE(!builder.failure());
 
     const Outer outer = ProveAndVerify(builder.circuit(), builder.values(), M31(), true, layout);
@@ -148,10 +147,12 @@ TEST_CASE("the recursion AIR proves a circuit of every gate kind; its statement 
     REQUIRE(lying.verification_error);
     CHECK(lying.verification_error->kind == air::VerificationError::Kind::kClaimedSumsNotZero);
 
-    // A wire value that breaks its gate (the product's, then a Poseidon2 output's, which the
-    // assertion reads): the prover's self-check refuses it, and without the self-check the proof
-    // does not verify.
-    for (const WireId broken : {product.id(), state[3].id()}) {
+    // A wire value that breaks its gate (a sum's, a difference's, a product's, a constant's, a
+    // bit's, a Poseidon2 output's, which the assertion reads): the prover's self-check refuses
+    // it, and without the self-check the proof does not verify.
+    for (const WireId broken :
+         {sum.id(), difference.id(), product.id(), one.id(), bit.id(), state[3].id()}) {
+      CAPTURE(broken);
       std::vector<QM31> values(builder.values().begin(), builder.values().end());
       values[broken] += QM31::One();
       CHECK(ProveAndVerify(builder.circuit(), values, M31(), true, layout).proving_error);
@@ -230,16 +231,17 @@ TEST_CASE("a size class fixes the components' sizes and refuses a circuit larger
   auto sized = RecursionAir::Make(builder.circuit(), &StandardSizeClass());
   REQUIRE(std::holds_alternative<RecursionAir>(sized));
   const std::vector<const air::Component*> components = std::get<RecursionAir>(sized).components();
-  // Every kind with a component has one, at the class's size, gates or not.
-  REQUIRE(components.size() == kGateKinds - 1);
-  for (size_t k = 0; k + 1 < kGateKinds; ++k) {
+  // Every kind of component, at the class's size, gates or not.
+  REQUIRE(components.size() == kComponentKinds);
+  for (size_t k = 0; k < kComponentKinds; ++k) {
     CHECK(components[k]->log_size() == StandardSizeClass().log_rows[k]);
   }
-  const SizeClass small = {"small", {4, 4, 4, 4, 4, 4, 4, 0}};
+  CHECK(std::get<RecursionAir>(sized).shape().components == StandardSizeClass().Components());
+  const SizeClass small = {"small", {4, 4, 4}};
   auto refused = RecursionAir::Make(builder.circuit(), &small);
   REQUIRE(std::holds_alternative<std::string>(refused));
   CHECK(std::get<std::string>(refused) ==
-        "the verifier circuit has 20 mul gates, more than the small size class's 2^4 rows");
+        "the verifier circuit has 20 arithmetic gates, more than the small size class's 2^4 rows");
 }
 
 TEST_CASE("a shape stored as words reads back; words no AIR has are refused") {
@@ -250,7 +252,7 @@ TEST_CASE("a shape stored as words reads back; words no AIR has are refused") {
   const std::vector<uint32_t> words = shape.ToWords();
   CHECK(RecursionAir::Shape::FromWords(words) == shape);
   // words: layout, component count, (kind, log size) each, public input count, (wire, reads) each.
-  REQUIRE(shape.components.size() == 3);  // guesses, products, assertions
+  REQUIRE(shape.components.size() == 2);  // values (guesses, assertions), arithmetic
   REQUIRE(shape.public_inputs.size() == 1);
   auto refused = [&](auto&& change) {
     std::vector<uint32_t> changed = words;
@@ -260,8 +262,8 @@ TEST_CASE("a shape stored as words reads back; words no AIR has are refused") {
   const size_t wire = 3 + 2 * shape.components.size();
   CHECK(refused([](auto& w) { w[0] = 2; }));            // no such layout
   CHECK(refused([](auto& w) { w.erase(w.begin()); }));  // words from before the layout
-  CHECK(refused([](auto& w) { w[2] = static_cast<uint32_t>(GateKind::kPublicInput); }));
-  CHECK(refused([](auto& w) { w[2] = 256; }));   // wraps to a valid kind as a uint8_t
+  CHECK(refused([](auto& w) { w[2] = kComponentKinds; }));  // no such kind
+  CHECK(refused([](auto& w) { w[2] = 256; }));              // wraps to a valid kind as a uint8_t
   CHECK(refused([](auto& w) { w[4] = w[2]; }));  // kinds out of order (repeated)
   CHECK(refused([](auto& w) { w[3] = air::kMaxComponentLogSize + 1; }));
   CHECK(refused([](auto& w) { w[3] = air::kMinComponentLogSize - 1; }));
@@ -271,10 +273,11 @@ TEST_CASE("a shape stored as words reads back; words no AIR has are refused") {
   CHECK(refused([](auto& w) { w.pop_back(); }));
   CHECK(refused([](auto& w) { w[1] = 1u << 31; }));  // more components than words
   // The round layout's Poseidon2 component has a block of rows at least.
-  const std::vector<uint32_t> narrow = {1, 1, static_cast<uint32_t>(GateKind::kPoseidon2), 4, 0};
+  const std::vector<uint32_t> narrow = {1, 1, static_cast<uint32_t>(ComponentKind::kPoseidon2), 4,
+                                        0};
   CHECK(!RecursionAir::Shape::FromWords(narrow));
-  const std::vector<uint32_t> narrow_block = {1, 1, static_cast<uint32_t>(GateKind::kPoseidon2), 5,
-                                              0};
+  const std::vector<uint32_t> narrow_block = {
+      1, 1, static_cast<uint32_t>(ComponentKind::kPoseidon2), 5, 0};
   CHECK(RecursionAir::Shape::FromWords(narrow_block));
 }
 

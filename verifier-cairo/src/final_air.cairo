@@ -8,64 +8,20 @@ use crate::fields::qm31::{QM31, QM31Trait};
 use crate::statement::{ModelStatement, input_bounds, term_runs};
 use crate::verifier::ModelAir;
 
-/// recursion_constant constraint 0, and 3 more over other columns.
-fn constraint_0(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32) -> QM31 {
+/// recursion_values constraint 0, and 3 more over other columns.
+fn constraint_0(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
-    let v0 = mask_value(trace, i0, i1);
-    let v1 = preprocessed_value(preprocessed, i2);
-    let v2 = v0 - v1;
-    v2
+    let v0 = preprocessed_value(preprocessed, i0);
+    let v1 = mask_value(trace, i1, i2);
+    let v2 = preprocessed_value(preprocessed, i3);
+    let v3 = v1 - v2;
+    let v4 = v0 * v3;
+    v4
 }
 
-/// recursion_constant constraint 4.
-fn constraint_1(mask: @ComponentMask, inputs: @AirInputs, claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let interaction = *mask.interaction;
-    let lookup_elements = *inputs.lookup_elements;
-    let v0 = mask_value(interaction, i0, i1);
-    let v1 = mask_value(interaction, i2, i3);
-    let v2 = mask_value(interaction, i4, i5);
-    let v3 = mask_value(interaction, i6, i7);
-    let v4 = QM31Trait::from_partial_evals([v0, v1, v2, v3]);
-    let v5 = mask_value(interaction, i8, i9);
-    let v6 = mask_value(interaction, i10, i11);
-    let v7 = mask_value(interaction, i12, i13);
-    let v8 = mask_value(interaction, i14, i15);
-    let v9 = QM31Trait::from_partial_evals([v5, v6, v7, v8]);
-    let v10 = v4 - v9;
-    let v11 = claimed_sum;
-    let v12 = QM31Trait::from_u32s(262144, 0, 0, 0);
-    let v13 = v11 * v12;
-    let v14 = v10 + v13;
-    let v15 = preprocessed_value(preprocessed, i16);
-    let v16 = *(*lookup_elements[i17].alpha_powers)[i18];
-    let v17 = mask_value(trace, i19, i20);
-    let v18 = v16 * v17;
-    let v19 = v15 + v18;
-    let v20 = *(*lookup_elements[i21].alpha_powers)[i22];
-    let v21 = mask_value(trace, i23, i24);
-    let v22 = v20 * v21;
-    let v23 = v19 + v22;
-    let v24 = *(*lookup_elements[i25].alpha_powers)[i26];
-    let v25 = mask_value(trace, i27, i28);
-    let v26 = v24 * v25;
-    let v27 = v23 + v26;
-    let v28 = *(*lookup_elements[i29].alpha_powers)[i30];
-    let v29 = mask_value(trace, i31, i32);
-    let v30 = v28 * v29;
-    let v31 = v27 + v30;
-    let v32 = *lookup_elements[i33].z;
-    let v33 = v31 - v32;
-    let v34 = v14 * v33;
-    let v35 = preprocessed_value(preprocessed, i34);
-    let v36 = v34 - v35;
-    v36
-}
-
-/// recursion_guess constraint 0, and 2 more over other columns.
-fn constraint_2(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32) -> QM31 {
+/// recursion_values constraint 4, and 2 more over other columns.
+fn constraint_1(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = preprocessed_value(preprocessed, i0);
@@ -76,8 +32,8 @@ fn constraint_2(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i
     v4
 }
 
-/// recursion_guess constraint 3.
-fn constraint_3(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32) -> QM31 {
+/// recursion_values constraint 7.
+fn constraint_2(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = preprocessed_value(preprocessed, i0);
@@ -89,8 +45,8 @@ fn constraint_3(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i
     v5
 }
 
-/// recursion_guess constraint 4.
-fn constraint_4(mask: @ComponentMask, inputs: @AirInputs, claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32) -> QM31 {
+/// recursion_values constraint 8.
+fn constraint_3(mask: @ComponentMask, inputs: @AirInputs, claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let interaction = *mask.interaction;
@@ -129,25 +85,168 @@ fn constraint_4(mask: @ComponentMask, inputs: @AirInputs, claimed_sum: QM31, i0:
     let v31 = v27 + v30;
     let v32 = *lookup_elements[i33].z;
     let v33 = v31 - v32;
-    let v34 = v14 * v33;
-    let v35 = preprocessed_value(preprocessed, i34);
-    let v36 = v34 - v35;
-    v36
+    let v34 = preprocessed_value(preprocessed, i34);
+    let v35 = *(*lookup_elements[i35].alpha_powers)[i36];
+    let v36 = v35 * v17;
+    let v37 = v34 + v36;
+    let v38 = *(*lookup_elements[i37].alpha_powers)[i38];
+    let v39 = v38 * v21;
+    let v40 = v37 + v39;
+    let v41 = *(*lookup_elements[i39].alpha_powers)[i40];
+    let v42 = v41 * v25;
+    let v43 = v40 + v42;
+    let v44 = *(*lookup_elements[i41].alpha_powers)[i42];
+    let v45 = v44 * v29;
+    let v46 = v43 + v45;
+    let v47 = *lookup_elements[i43].z;
+    let v48 = v46 - v47;
+    let v49 = v33 * v48;
+    let v50 = v14 * v49;
+    let v51 = preprocessed_value(preprocessed, i44);
+    let v52 = v51 * v48;
+    let v53 = preprocessed_value(preprocessed, i45);
+    let v54 = v53 * v33;
+    let v55 = v52 + v54;
+    let v56 = v50 - v55;
+    v56
 }
 
-/// recursion_add constraint 0, and 3 more over other columns.
-fn constraint_5(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32) -> QM31 {
+/// recursion_arithmetic constraint 0.
+fn constraint_4(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32) -> QM31 {
+    let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = mask_value(trace, i0, i1);
     let v1 = mask_value(trace, i2, i3);
-    let v2 = mask_value(trace, i4, i5);
-    let v3 = v1 + v2;
-    let v4 = v0 - v3;
-    v4
+    let v2 = preprocessed_value(preprocessed, i4);
+    let v3 = mask_value(trace, i5, i6);
+    let v4 = v2 * v3;
+    let v5 = v1 + v4;
+    let v6 = preprocessed_value(preprocessed, i7);
+    let v7 = v1 * v3;
+    let v8 = mask_value(trace, i8, i9);
+    let v9 = mask_value(trace, i10, i11);
+    let v10 = v8 * v9;
+    let v11 = v7 - v10;
+    let v12 = mask_value(trace, i12, i13);
+    let v13 = mask_value(trace, i14, i15);
+    let v14 = v12 * v13;
+    let v15 = mask_value(trace, i16, i17);
+    let v16 = mask_value(trace, i18, i19);
+    let v17 = v15 * v16;
+    let v18 = v14 - v17;
+    let v19 = v11 + v18;
+    let v20 = v19 + v18;
+    let v21 = v12 * v16;
+    let v22 = v15 * v13;
+    let v23 = v21 + v22;
+    let v24 = v20 - v23;
+    let v25 = v24 - v1;
+    let v26 = v6 * v25;
+    let v27 = v5 + v26;
+    let v28 = v0 - v27;
+    v28
 }
 
-/// recursion_add constraint 4, and 2 more over other columns.
-fn constraint_6(mask: @ComponentMask, inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32) -> QM31 {
+/// recursion_arithmetic constraint 1.
+fn constraint_5(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32) -> QM31 {
+    let preprocessed = *mask.preprocessed;
+    let trace = *mask.trace;
+    let v0 = mask_value(trace, i0, i1);
+    let v1 = mask_value(trace, i2, i3);
+    let v2 = preprocessed_value(preprocessed, i4);
+    let v3 = mask_value(trace, i5, i6);
+    let v4 = v2 * v3;
+    let v5 = v1 + v4;
+    let v6 = preprocessed_value(preprocessed, i7);
+    let v7 = mask_value(trace, i8, i9);
+    let v8 = v7 * v3;
+    let v9 = mask_value(trace, i10, i11);
+    let v10 = v1 * v9;
+    let v11 = v8 + v10;
+    let v12 = mask_value(trace, i12, i13);
+    let v13 = mask_value(trace, i14, i15);
+    let v14 = v12 * v13;
+    let v15 = mask_value(trace, i16, i17);
+    let v16 = mask_value(trace, i18, i19);
+    let v17 = v15 * v16;
+    let v18 = v14 + v17;
+    let v19 = v11 + v18;
+    let v20 = v19 + v18;
+    let v21 = v12 * v16;
+    let v22 = v15 * v13;
+    let v23 = v21 - v22;
+    let v24 = v20 + v23;
+    let v25 = v24 - v1;
+    let v26 = v6 * v25;
+    let v27 = v5 + v26;
+    let v28 = v0 - v27;
+    v28
+}
+
+/// recursion_arithmetic constraint 2.
+fn constraint_6(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32) -> QM31 {
+    let preprocessed = *mask.preprocessed;
+    let trace = *mask.trace;
+    let v0 = mask_value(trace, i0, i1);
+    let v1 = mask_value(trace, i2, i3);
+    let v2 = preprocessed_value(preprocessed, i4);
+    let v3 = mask_value(trace, i5, i6);
+    let v4 = v2 * v3;
+    let v5 = v1 + v4;
+    let v6 = preprocessed_value(preprocessed, i7);
+    let v7 = mask_value(trace, i8, i9);
+    let v8 = v7 * v3;
+    let v9 = mask_value(trace, i10, i11);
+    let v10 = mask_value(trace, i12, i13);
+    let v11 = v9 * v10;
+    let v12 = v8 - v11;
+    let v13 = mask_value(trace, i14, i15);
+    let v14 = v1 * v13;
+    let v15 = mask_value(trace, i16, i17);
+    let v16 = mask_value(trace, i18, i19);
+    let v17 = v15 * v16;
+    let v18 = v14 - v17;
+    let v19 = v12 + v18;
+    let v20 = v19 - v1;
+    let v21 = v6 * v20;
+    let v22 = v5 + v21;
+    let v23 = v0 - v22;
+    v23
+}
+
+/// recursion_arithmetic constraint 3.
+fn constraint_7(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32) -> QM31 {
+    let preprocessed = *mask.preprocessed;
+    let trace = *mask.trace;
+    let v0 = mask_value(trace, i0, i1);
+    let v1 = mask_value(trace, i2, i3);
+    let v2 = preprocessed_value(preprocessed, i4);
+    let v3 = mask_value(trace, i5, i6);
+    let v4 = v2 * v3;
+    let v5 = v1 + v4;
+    let v6 = preprocessed_value(preprocessed, i7);
+    let v7 = mask_value(trace, i8, i9);
+    let v8 = v7 * v3;
+    let v9 = mask_value(trace, i10, i11);
+    let v10 = mask_value(trace, i12, i13);
+    let v11 = v9 * v10;
+    let v12 = v8 + v11;
+    let v13 = mask_value(trace, i14, i15);
+    let v14 = mask_value(trace, i16, i17);
+    let v15 = v13 * v14;
+    let v16 = mask_value(trace, i18, i19);
+    let v17 = v1 * v16;
+    let v18 = v15 + v17;
+    let v19 = v12 + v18;
+    let v20 = v19 - v1;
+    let v21 = v6 * v20;
+    let v22 = v5 + v21;
+    let v23 = v0 - v22;
+    v23
+}
+
+/// recursion_arithmetic constraint 4.
+fn constraint_8(mask: @ComponentMask, inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let interaction = *mask.interaction;
@@ -198,17 +297,19 @@ fn constraint_6(mask: @ComponentMask, inputs: @AirInputs, _claimed_sum: QM31, i0
     let v43 = v23 * v42;
     let v44 = v4 * v43;
     let v45 = preprocessed_value(preprocessed, i44);
-    let v46 = -v45;
-    let v47 = v46 * v42;
-    let v48 = -v45;
-    let v49 = v48 * v23;
-    let v50 = v47 + v49;
-    let v51 = v44 - v50;
-    v51
+    let v46 = v45 * v45;
+    let v47 = preprocessed_value(preprocessed, i45);
+    let v48 = v46 + v47;
+    let v49 = -v48;
+    let v50 = v49 * v42;
+    let v51 = v49 * v23;
+    let v52 = v50 + v51;
+    let v53 = v44 - v52;
+    v53
 }
 
-/// recursion_add constraint 5, and 2 more over other columns.
-fn constraint_7(mask: @ComponentMask, inputs: @AirInputs, claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32) -> QM31 {
+/// recursion_arithmetic constraint 5.
+fn constraint_9(mask: @ComponentMask, inputs: @AirInputs, claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let interaction = *mask.interaction;
@@ -231,7 +332,7 @@ fn constraint_7(mask: @ComponentMask, inputs: @AirInputs, claimed_sum: QM31, i0:
     let v15 = QM31Trait::from_partial_evals([v11, v12, v13, v14]);
     let v16 = v10 - v15;
     let v17 = claimed_sum;
-    let v18 = QM31Trait::from_u32s(8192, 0, 0, 0);
+    let v18 = QM31Trait::from_u32s(4096, 0, 0, 0);
     let v19 = v17 * v18;
     let v20 = v16 + v19;
     let v21 = preprocessed_value(preprocessed, i24);
@@ -259,188 +360,8 @@ fn constraint_7(mask: @ComponentMask, inputs: @AirInputs, claimed_sum: QM31, i0:
     v42
 }
 
-/// recursion_sub constraint 0, and 3 more over other columns.
-fn constraint_8(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32) -> QM31 {
-    let trace = *mask.trace;
-    let v0 = mask_value(trace, i0, i1);
-    let v1 = mask_value(trace, i2, i3);
-    let v2 = mask_value(trace, i4, i5);
-    let v3 = v1 - v2;
-    let v4 = v0 - v3;
-    v4
-}
-
-/// recursion_mul constraint 0.
-fn constraint_9(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32) -> QM31 {
-    let trace = *mask.trace;
-    let v0 = mask_value(trace, i0, i1);
-    let v1 = mask_value(trace, i2, i3);
-    let v2 = mask_value(trace, i4, i5);
-    let v3 = v1 * v2;
-    let v4 = mask_value(trace, i6, i7);
-    let v5 = mask_value(trace, i8, i9);
-    let v6 = v4 * v5;
-    let v7 = v3 - v6;
-    let v8 = mask_value(trace, i10, i11);
-    let v9 = mask_value(trace, i12, i13);
-    let v10 = v8 * v9;
-    let v11 = mask_value(trace, i14, i15);
-    let v12 = mask_value(trace, i16, i17);
-    let v13 = v11 * v12;
-    let v14 = v10 - v13;
-    let v15 = v7 + v14;
-    let v16 = v15 + v14;
-    let v17 = v8 * v12;
-    let v18 = v11 * v9;
-    let v19 = v17 + v18;
-    let v20 = v16 - v19;
-    let v21 = v0 - v20;
-    v21
-}
-
-/// recursion_mul constraint 1.
-fn constraint_10(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32) -> QM31 {
-    let trace = *mask.trace;
-    let v0 = mask_value(trace, i0, i1);
-    let v1 = mask_value(trace, i2, i3);
-    let v2 = mask_value(trace, i4, i5);
-    let v3 = v1 * v2;
-    let v4 = mask_value(trace, i6, i7);
-    let v5 = mask_value(trace, i8, i9);
-    let v6 = v4 * v5;
-    let v7 = v3 + v6;
-    let v8 = mask_value(trace, i10, i11);
-    let v9 = mask_value(trace, i12, i13);
-    let v10 = v8 * v9;
-    let v11 = mask_value(trace, i14, i15);
-    let v12 = mask_value(trace, i16, i17);
-    let v13 = v11 * v12;
-    let v14 = v10 + v13;
-    let v15 = v7 + v14;
-    let v16 = v15 + v14;
-    let v17 = v8 * v12;
-    let v18 = v11 * v9;
-    let v19 = v17 - v18;
-    let v20 = v16 + v19;
-    let v21 = v0 - v20;
-    v21
-}
-
-/// recursion_mul constraint 2.
-fn constraint_11(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32) -> QM31 {
-    let trace = *mask.trace;
-    let v0 = mask_value(trace, i0, i1);
-    let v1 = mask_value(trace, i2, i3);
-    let v2 = mask_value(trace, i4, i5);
-    let v3 = v1 * v2;
-    let v4 = mask_value(trace, i6, i7);
-    let v5 = mask_value(trace, i8, i9);
-    let v6 = v4 * v5;
-    let v7 = v3 - v6;
-    let v8 = mask_value(trace, i10, i11);
-    let v9 = mask_value(trace, i12, i13);
-    let v10 = v8 * v9;
-    let v11 = mask_value(trace, i14, i15);
-    let v12 = mask_value(trace, i16, i17);
-    let v13 = v11 * v12;
-    let v14 = v10 - v13;
-    let v15 = v7 + v14;
-    let v16 = v0 - v15;
-    v16
-}
-
-/// recursion_mul constraint 3.
-fn constraint_12(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32) -> QM31 {
-    let trace = *mask.trace;
-    let v0 = mask_value(trace, i0, i1);
-    let v1 = mask_value(trace, i2, i3);
-    let v2 = mask_value(trace, i4, i5);
-    let v3 = v1 * v2;
-    let v4 = mask_value(trace, i6, i7);
-    let v5 = mask_value(trace, i8, i9);
-    let v6 = v4 * v5;
-    let v7 = v3 + v6;
-    let v8 = mask_value(trace, i10, i11);
-    let v9 = mask_value(trace, i12, i13);
-    let v10 = v8 * v9;
-    let v11 = mask_value(trace, i14, i15);
-    let v12 = mask_value(trace, i16, i17);
-    let v13 = v11 * v12;
-    let v14 = v10 + v13;
-    let v15 = v7 + v14;
-    let v16 = v0 - v15;
-    v16
-}
-
-/// recursion_assert_equal constraint 0.
-fn constraint_13(mask: @ComponentMask, inputs: @AirInputs, claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32) -> QM31 {
-    let preprocessed = *mask.preprocessed;
-    let trace = *mask.trace;
-    let interaction = *mask.interaction;
-    let lookup_elements = *inputs.lookup_elements;
-    let v0 = mask_value(interaction, i0, i1);
-    let v1 = mask_value(interaction, i2, i3);
-    let v2 = mask_value(interaction, i4, i5);
-    let v3 = mask_value(interaction, i6, i7);
-    let v4 = QM31Trait::from_partial_evals([v0, v1, v2, v3]);
-    let v5 = mask_value(interaction, i8, i9);
-    let v6 = mask_value(interaction, i10, i11);
-    let v7 = mask_value(interaction, i12, i13);
-    let v8 = mask_value(interaction, i14, i15);
-    let v9 = QM31Trait::from_partial_evals([v5, v6, v7, v8]);
-    let v10 = v4 - v9;
-    let v11 = claimed_sum;
-    let v12 = QM31Trait::from_u32s(131072, 0, 0, 0);
-    let v13 = v11 * v12;
-    let v14 = v10 + v13;
-    let v15 = preprocessed_value(preprocessed, i16);
-    let v16 = *(*lookup_elements[i17].alpha_powers)[i18];
-    let v17 = mask_value(trace, i19, i20);
-    let v18 = v16 * v17;
-    let v19 = v15 + v18;
-    let v20 = *(*lookup_elements[i21].alpha_powers)[i22];
-    let v21 = mask_value(trace, i23, i24);
-    let v22 = v20 * v21;
-    let v23 = v19 + v22;
-    let v24 = *(*lookup_elements[i25].alpha_powers)[i26];
-    let v25 = mask_value(trace, i27, i28);
-    let v26 = v24 * v25;
-    let v27 = v23 + v26;
-    let v28 = *(*lookup_elements[i29].alpha_powers)[i30];
-    let v29 = mask_value(trace, i31, i32);
-    let v30 = v28 * v29;
-    let v31 = v27 + v30;
-    let v32 = *lookup_elements[i33].z;
-    let v33 = v31 - v32;
-    let v34 = preprocessed_value(preprocessed, i34);
-    let v35 = *(*lookup_elements[i35].alpha_powers)[i36];
-    let v36 = v35 * v17;
-    let v37 = v34 + v36;
-    let v38 = *(*lookup_elements[i37].alpha_powers)[i38];
-    let v39 = v38 * v21;
-    let v40 = v37 + v39;
-    let v41 = *(*lookup_elements[i39].alpha_powers)[i40];
-    let v42 = v41 * v25;
-    let v43 = v40 + v42;
-    let v44 = *(*lookup_elements[i41].alpha_powers)[i42];
-    let v45 = v44 * v29;
-    let v46 = v43 + v45;
-    let v47 = *lookup_elements[i43].z;
-    let v48 = v46 - v47;
-    let v49 = v33 * v48;
-    let v50 = v14 * v49;
-    let v51 = preprocessed_value(preprocessed, i44);
-    let v52 = -v51;
-    let v53 = v52 * v48;
-    let v54 = -v51;
-    let v55 = v54 * v33;
-    let v56 = v53 + v55;
-    let v57 = v50 - v56;
-    v57
-}
-
 /// recursion_poseidon2 constraint 0, and 15 more over other columns.
-fn constraint_14(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32) -> QM31 {
+fn constraint_10(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = mask_value(trace, i0, i1);
@@ -454,7 +375,7 @@ fn constraint_14(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, 
 }
 
 /// recursion_poseidon2 constraint 1, and 15 more over other columns.
-fn constraint_15(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32) -> QM31 {
+fn constraint_11(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = mask_value(trace, i0, i1);
@@ -469,7 +390,7 @@ fn constraint_15(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, 
 }
 
 /// recursion_poseidon2 constraint 32.
-fn constraint_16(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
+fn constraint_12(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = preprocessed_value(preprocessed, i0);
@@ -590,7 +511,7 @@ fn constraint_16(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, 
 }
 
 /// recursion_poseidon2 constraint 33, and 31 more over other columns.
-fn constraint_17(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32) -> QM31 {
+fn constraint_13(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = preprocessed_value(preprocessed, i0);
@@ -602,7 +523,7 @@ fn constraint_17(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, 
 }
 
 /// recursion_poseidon2 constraint 35.
-fn constraint_18(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
+fn constraint_14(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = preprocessed_value(preprocessed, i0);
@@ -730,7 +651,7 @@ fn constraint_18(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, 
 }
 
 /// recursion_poseidon2 constraint 38.
-fn constraint_19(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
+fn constraint_15(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = preprocessed_value(preprocessed, i0);
@@ -852,7 +773,7 @@ fn constraint_19(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, 
 }
 
 /// recursion_poseidon2 constraint 41.
-fn constraint_20(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
+fn constraint_16(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = preprocessed_value(preprocessed, i0);
@@ -982,7 +903,7 @@ fn constraint_20(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, 
 }
 
 /// recursion_poseidon2 constraint 44.
-fn constraint_21(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
+fn constraint_17(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = preprocessed_value(preprocessed, i0);
@@ -1104,7 +1025,7 @@ fn constraint_21(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, 
 }
 
 /// recursion_poseidon2 constraint 47.
-fn constraint_22(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
+fn constraint_18(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = preprocessed_value(preprocessed, i0);
@@ -1234,7 +1155,7 @@ fn constraint_22(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, 
 }
 
 /// recursion_poseidon2 constraint 50.
-fn constraint_23(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
+fn constraint_19(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = preprocessed_value(preprocessed, i0);
@@ -1356,7 +1277,7 @@ fn constraint_23(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, 
 }
 
 /// recursion_poseidon2 constraint 53.
-fn constraint_24(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
+fn constraint_20(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = preprocessed_value(preprocessed, i0);
@@ -1486,7 +1407,7 @@ fn constraint_24(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, 
 }
 
 /// recursion_poseidon2 constraint 56.
-fn constraint_25(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
+fn constraint_21(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = preprocessed_value(preprocessed, i0);
@@ -1608,7 +1529,7 @@ fn constraint_25(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, 
 }
 
 /// recursion_poseidon2 constraint 59.
-fn constraint_26(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
+fn constraint_22(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = preprocessed_value(preprocessed, i0);
@@ -1738,7 +1659,7 @@ fn constraint_26(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, 
 }
 
 /// recursion_poseidon2 constraint 62.
-fn constraint_27(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
+fn constraint_23(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = preprocessed_value(preprocessed, i0);
@@ -1860,7 +1781,7 @@ fn constraint_27(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, 
 }
 
 /// recursion_poseidon2 constraint 65.
-fn constraint_28(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
+fn constraint_24(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = preprocessed_value(preprocessed, i0);
@@ -1990,7 +1911,7 @@ fn constraint_28(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, 
 }
 
 /// recursion_poseidon2 constraint 68.
-fn constraint_29(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
+fn constraint_25(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = preprocessed_value(preprocessed, i0);
@@ -2112,7 +2033,7 @@ fn constraint_29(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, 
 }
 
 /// recursion_poseidon2 constraint 71.
-fn constraint_30(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
+fn constraint_26(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = preprocessed_value(preprocessed, i0);
@@ -2242,7 +2163,7 @@ fn constraint_30(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, 
 }
 
 /// recursion_poseidon2 constraint 74.
-fn constraint_31(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
+fn constraint_27(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = preprocessed_value(preprocessed, i0);
@@ -2364,7 +2285,7 @@ fn constraint_31(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, 
 }
 
 /// recursion_poseidon2 constraint 77.
-fn constraint_32(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
+fn constraint_28(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32, i23: u32, i24: u32, i25: u32, i26: u32, i27: u32, i28: u32, i29: u32, i30: u32, i31: u32, i32: u32, i33: u32, i34: u32, i35: u32, i36: u32, i37: u32, i38: u32, i39: u32, i40: u32, i41: u32, i42: u32, i43: u32, i44: u32, i45: u32, i46: u32, i47: u32, i48: u32, i49: u32, i50: u32, i51: u32, i52: u32, i53: u32, i54: u32, i55: u32, i56: u32, i57: u32, i58: u32, i59: u32, i60: u32, i61: u32, i62: u32, i63: u32, i64: u32, i65: u32, i66: u32, i67: u32, i68: u32, i69: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let v0 = preprocessed_value(preprocessed, i0);
@@ -2494,7 +2415,7 @@ fn constraint_32(mask: @ComponentMask, _inputs: @AirInputs, _claimed_sum: QM31, 
 }
 
 /// recursion_poseidon2 constraint 80.
-fn constraint_33(mask: @ComponentMask, inputs: @AirInputs, claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32) -> QM31 {
+fn constraint_29(mask: @ComponentMask, inputs: @AirInputs, claimed_sum: QM31, i0: u32, i1: u32, i2: u32, i3: u32, i4: u32, i5: u32, i6: u32, i7: u32, i8: u32, i9: u32, i10: u32, i11: u32, i12: u32, i13: u32, i14: u32, i15: u32, i16: u32, i17: u32, i18: u32, i19: u32, i20: u32, i21: u32, i22: u32) -> QM31 {
     let preprocessed = *mask.preprocessed;
     let trace = *mask.trace;
     let interaction = *mask.interaction;
@@ -2527,7 +2448,7 @@ fn constraint_33(mask: @ComponentMask, inputs: @AirInputs, claimed_sum: QM31, i0
     v24
 }
 
-/// recursion_constant (log size 13): its 5 constraints folded into acc.
+/// recursion_values (log size 17): its 9 constraints folded into acc.
 fn evaluate_0(
     mask: @ComponentMask,
     inputs: @AirInputs,
@@ -2537,16 +2458,20 @@ fn evaluate_0(
     acc: QM31,
 ) -> QM31 {
     let values = array![
-        constraint_0(mask, inputs, claimed_sum, 0, 0, 0),
-        constraint_0(mask, inputs, claimed_sum, 1, 0, 1),
-        constraint_0(mask, inputs, claimed_sum, 2, 0, 2),
-        constraint_0(mask, inputs, claimed_sum, 3, 0, 3),
-        constraint_1(mask, inputs, claimed_sum, 0, 1, 1, 1, 2, 1, 3, 1, 0, 0, 1, 0, 2, 0, 3, 0, 4, 0, 1, 0, 0, 0, 2, 1, 0, 0, 3, 2, 0, 0, 4, 3, 0, 0, 5),
+        constraint_0(mask, inputs, claimed_sum, 0, 0, 0, 3),
+        constraint_0(mask, inputs, claimed_sum, 0, 1, 0, 4),
+        constraint_0(mask, inputs, claimed_sum, 0, 2, 0, 5),
+        constraint_0(mask, inputs, claimed_sum, 0, 3, 0, 6),
+        constraint_1(mask, inputs, claimed_sum, 1, 2, 1, 0),
+        constraint_1(mask, inputs, claimed_sum, 1, 2, 2, 0),
+        constraint_1(mask, inputs, claimed_sum, 1, 2, 3, 0),
+        constraint_2(mask, inputs, claimed_sum, 2, 0, 0),
+        constraint_3(mask, inputs, claimed_sum, 0, 1, 1, 1, 2, 1, 3, 1, 0, 0, 1, 0, 2, 0, 3, 0, 7, 0, 1, 0, 0, 0, 2, 1, 0, 0, 3, 2, 0, 0, 4, 3, 0, 0, 9, 0, 1, 0, 2, 0, 3, 0, 4, 0, 8, 10),
     ];
     fold_constraints(acc, values.span(), denom_inv, random_coeff)
 }
 
-/// recursion_guess (log size 17): its 5 constraints folded into acc.
+/// recursion_arithmetic (log size 19): its 6 constraints folded into acc.
 fn evaluate_1(
     mask: @ComponentMask,
     inputs: @AirInputs,
@@ -2556,16 +2481,17 @@ fn evaluate_1(
     acc: QM31,
 ) -> QM31 {
     let values = array![
-        constraint_2(mask, inputs, claimed_sum, 0, 1, 1, 0),
-        constraint_2(mask, inputs, claimed_sum, 0, 1, 2, 0),
-        constraint_2(mask, inputs, claimed_sum, 0, 1, 3, 0),
-        constraint_3(mask, inputs, claimed_sum, 1, 0, 0),
-        constraint_4(mask, inputs, claimed_sum, 0, 1, 1, 1, 2, 1, 3, 1, 0, 0, 1, 0, 2, 0, 3, 0, 2, 0, 1, 0, 0, 0, 2, 1, 0, 0, 3, 2, 0, 0, 4, 3, 0, 0, 3),
+        constraint_4(mask, inputs, claimed_sum, 8, 0, 0, 0, 0, 4, 0, 1, 1, 0, 5, 0, 2, 0, 6, 0, 3, 0, 7, 0),
+        constraint_5(mask, inputs, claimed_sum, 9, 0, 1, 0, 0, 5, 0, 1, 0, 0, 4, 0, 2, 0, 7, 0, 3, 0, 6, 0),
+        constraint_6(mask, inputs, claimed_sum, 10, 0, 2, 0, 0, 6, 0, 1, 0, 0, 1, 0, 7, 0, 4, 0, 3, 0, 5, 0),
+        constraint_7(mask, inputs, claimed_sum, 11, 0, 3, 0, 0, 7, 0, 1, 0, 0, 1, 0, 6, 0, 2, 0, 5, 0, 4, 0),
+        constraint_8(mask, inputs, claimed_sum, 0, 0, 1, 0, 2, 0, 3, 0, 2, 0, 1, 0, 0, 0, 2, 1, 0, 0, 3, 2, 0, 0, 4, 3, 0, 0, 3, 0, 1, 4, 0, 0, 2, 5, 0, 0, 3, 6, 0, 0, 4, 7, 0, 0, 0, 1),
+        constraint_9(mask, inputs, claimed_sum, 4, 1, 5, 1, 6, 1, 7, 1, 4, 0, 5, 0, 6, 0, 7, 0, 0, 0, 1, 0, 2, 0, 3, 0, 4, 0, 1, 8, 0, 0, 2, 9, 0, 0, 3, 10, 0, 0, 4, 11, 0, 0, 5),
     ];
     fold_constraints(acc, values.span(), denom_inv, random_coeff)
 }
 
-/// recursion_add (log size 18): its 6 constraints folded into acc.
+/// recursion_poseidon2 (log size 19): its 81 constraints folded into acc.
 fn evaluate_2(
     mask: @ComponentMask,
     inputs: @AirInputs,
@@ -2575,162 +2501,87 @@ fn evaluate_2(
     acc: QM31,
 ) -> QM31 {
     let values = array![
-        constraint_5(mask, inputs, claimed_sum, 8, 0, 0, 0, 4, 0),
-        constraint_5(mask, inputs, claimed_sum, 9, 0, 1, 0, 5, 0),
-        constraint_5(mask, inputs, claimed_sum, 10, 0, 2, 0, 6, 0),
-        constraint_5(mask, inputs, claimed_sum, 11, 0, 3, 0, 7, 0),
-        constraint_6(mask, inputs, claimed_sum, 0, 0, 1, 0, 2, 0, 3, 0, 1, 0, 1, 0, 0, 0, 2, 1, 0, 0, 3, 2, 0, 0, 4, 3, 0, 0, 2, 0, 1, 4, 0, 0, 2, 5, 0, 0, 3, 6, 0, 0, 4, 7, 0, 0, 0),
-        constraint_7(mask, inputs, claimed_sum, 4, 1, 5, 1, 6, 1, 7, 1, 4, 0, 5, 0, 6, 0, 7, 0, 0, 0, 1, 0, 2, 0, 3, 0, 3, 0, 1, 8, 0, 0, 2, 9, 0, 0, 3, 10, 0, 0, 4, 11, 0, 0, 4),
-    ];
-    fold_constraints(acc, values.span(), denom_inv, random_coeff)
-}
-
-/// recursion_sub (log size 18): its 6 constraints folded into acc.
-fn evaluate_3(
-    mask: @ComponentMask,
-    inputs: @AirInputs,
-    claimed_sum: QM31,
-    denom_inv: QM31,
-    random_coeff: QM31,
-    acc: QM31,
-) -> QM31 {
-    let values = array![
-        constraint_8(mask, inputs, claimed_sum, 8, 0, 0, 0, 4, 0),
-        constraint_8(mask, inputs, claimed_sum, 9, 0, 1, 0, 5, 0),
-        constraint_8(mask, inputs, claimed_sum, 10, 0, 2, 0, 6, 0),
-        constraint_8(mask, inputs, claimed_sum, 11, 0, 3, 0, 7, 0),
-        constraint_6(mask, inputs, claimed_sum, 0, 0, 1, 0, 2, 0, 3, 0, 1, 0, 1, 0, 0, 0, 2, 1, 0, 0, 3, 2, 0, 0, 4, 3, 0, 0, 2, 0, 1, 4, 0, 0, 2, 5, 0, 0, 3, 6, 0, 0, 4, 7, 0, 0, 0),
-        constraint_7(mask, inputs, claimed_sum, 4, 1, 5, 1, 6, 1, 7, 1, 4, 0, 5, 0, 6, 0, 7, 0, 0, 0, 1, 0, 2, 0, 3, 0, 3, 0, 1, 8, 0, 0, 2, 9, 0, 0, 3, 10, 0, 0, 4, 11, 0, 0, 4),
-    ];
-    fold_constraints(acc, values.span(), denom_inv, random_coeff)
-}
-
-/// recursion_mul (log size 18): its 6 constraints folded into acc.
-fn evaluate_4(
-    mask: @ComponentMask,
-    inputs: @AirInputs,
-    claimed_sum: QM31,
-    denom_inv: QM31,
-    random_coeff: QM31,
-    acc: QM31,
-) -> QM31 {
-    let values = array![
-        constraint_9(mask, inputs, claimed_sum, 8, 0, 0, 0, 4, 0, 1, 0, 5, 0, 2, 0, 6, 0, 3, 0, 7, 0),
-        constraint_10(mask, inputs, claimed_sum, 9, 0, 0, 0, 5, 0, 1, 0, 4, 0, 2, 0, 7, 0, 3, 0, 6, 0),
-        constraint_11(mask, inputs, claimed_sum, 10, 0, 0, 0, 6, 0, 1, 0, 7, 0, 2, 0, 4, 0, 3, 0, 5, 0),
-        constraint_12(mask, inputs, claimed_sum, 11, 0, 0, 0, 7, 0, 1, 0, 6, 0, 2, 0, 5, 0, 3, 0, 4, 0),
-        constraint_6(mask, inputs, claimed_sum, 0, 0, 1, 0, 2, 0, 3, 0, 1, 0, 1, 0, 0, 0, 2, 1, 0, 0, 3, 2, 0, 0, 4, 3, 0, 0, 2, 0, 1, 4, 0, 0, 2, 5, 0, 0, 3, 6, 0, 0, 4, 7, 0, 0, 0),
-        constraint_7(mask, inputs, claimed_sum, 4, 1, 5, 1, 6, 1, 7, 1, 4, 0, 5, 0, 6, 0, 7, 0, 0, 0, 1, 0, 2, 0, 3, 0, 3, 0, 1, 8, 0, 0, 2, 9, 0, 0, 3, 10, 0, 0, 4, 11, 0, 0, 4),
-    ];
-    fold_constraints(acc, values.span(), denom_inv, random_coeff)
-}
-
-/// recursion_assert_equal (log size 14): its 1 constraints folded into acc.
-fn evaluate_5(
-    mask: @ComponentMask,
-    inputs: @AirInputs,
-    claimed_sum: QM31,
-    denom_inv: QM31,
-    random_coeff: QM31,
-    acc: QM31,
-) -> QM31 {
-    let values = array![
-        constraint_13(mask, inputs, claimed_sum, 0, 1, 1, 1, 2, 1, 3, 1, 0, 0, 1, 0, 2, 0, 3, 0, 1, 0, 1, 0, 0, 0, 2, 1, 0, 0, 3, 2, 0, 0, 4, 3, 0, 0, 2, 0, 1, 0, 2, 0, 3, 0, 4, 0, 0),
-    ];
-    fold_constraints(acc, values.span(), denom_inv, random_coeff)
-}
-
-/// recursion_poseidon2 (log size 19): its 81 constraints folded into acc.
-fn evaluate_6(
-    mask: @ComponentMask,
-    inputs: @AirInputs,
-    claimed_sum: QM31,
-    denom_inv: QM31,
-    random_coeff: QM31,
-    acc: QM31,
-) -> QM31 {
-    let values = array![
-        constraint_14(mask, inputs, claimed_sum, 17, 0, 1, 1, 0),
-        constraint_15(mask, inputs, claimed_sum, 33, 1, 17, 0, 1, 1, 0),
-        constraint_14(mask, inputs, claimed_sum, 18, 0, 2, 1, 1),
-        constraint_15(mask, inputs, claimed_sum, 34, 1, 18, 0, 2, 1, 1),
-        constraint_14(mask, inputs, claimed_sum, 19, 0, 3, 1, 2),
-        constraint_15(mask, inputs, claimed_sum, 35, 1, 19, 0, 3, 1, 2),
-        constraint_14(mask, inputs, claimed_sum, 20, 0, 4, 1, 3),
-        constraint_15(mask, inputs, claimed_sum, 36, 1, 20, 0, 4, 1, 3),
-        constraint_14(mask, inputs, claimed_sum, 21, 0, 5, 1, 4),
-        constraint_15(mask, inputs, claimed_sum, 37, 1, 21, 0, 5, 1, 4),
-        constraint_14(mask, inputs, claimed_sum, 22, 0, 6, 1, 5),
-        constraint_15(mask, inputs, claimed_sum, 38, 1, 22, 0, 6, 1, 5),
-        constraint_14(mask, inputs, claimed_sum, 23, 0, 7, 1, 6),
-        constraint_15(mask, inputs, claimed_sum, 39, 1, 23, 0, 7, 1, 6),
-        constraint_14(mask, inputs, claimed_sum, 24, 0, 8, 1, 7),
-        constraint_15(mask, inputs, claimed_sum, 40, 1, 24, 0, 8, 1, 7),
-        constraint_14(mask, inputs, claimed_sum, 25, 0, 9, 1, 8),
-        constraint_15(mask, inputs, claimed_sum, 41, 1, 25, 0, 9, 1, 8),
-        constraint_14(mask, inputs, claimed_sum, 26, 0, 10, 1, 9),
-        constraint_15(mask, inputs, claimed_sum, 42, 1, 26, 0, 10, 1, 9),
-        constraint_14(mask, inputs, claimed_sum, 27, 0, 11, 1, 10),
-        constraint_15(mask, inputs, claimed_sum, 43, 1, 27, 0, 11, 1, 10),
-        constraint_14(mask, inputs, claimed_sum, 28, 0, 12, 1, 11),
-        constraint_15(mask, inputs, claimed_sum, 44, 1, 28, 0, 12, 1, 11),
-        constraint_14(mask, inputs, claimed_sum, 29, 0, 13, 1, 12),
-        constraint_15(mask, inputs, claimed_sum, 45, 1, 29, 0, 13, 1, 12),
-        constraint_14(mask, inputs, claimed_sum, 30, 0, 14, 1, 13),
-        constraint_15(mask, inputs, claimed_sum, 46, 1, 30, 0, 14, 1, 13),
-        constraint_14(mask, inputs, claimed_sum, 31, 0, 15, 1, 14),
-        constraint_15(mask, inputs, claimed_sum, 47, 1, 31, 0, 15, 1, 14),
-        constraint_14(mask, inputs, claimed_sum, 32, 0, 16, 1, 15),
-        constraint_15(mask, inputs, claimed_sum, 48, 1, 32, 0, 16, 1, 15),
-        constraint_16(mask, inputs, claimed_sum, 16, 17, 18, 19, 1, 1, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0, 12, 0, 13, 0, 14, 0, 15, 0, 16, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 41, 0, 42, 0, 43, 0, 44, 0, 45, 0, 46, 0, 47, 0, 48, 0),
-        constraint_17(mask, inputs, claimed_sum, 20, 1, 1, 0, 15),
-        constraint_17(mask, inputs, claimed_sum, 21, 1, 1, 0, 0),
-        constraint_18(mask, inputs, claimed_sum, 16, 17, 18, 19, 2, 1, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0, 12, 0, 13, 0, 14, 0, 15, 0, 16, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 41, 0, 42, 0, 43, 0, 44, 0, 45, 0, 46, 0, 47, 0, 48, 0),
-        constraint_17(mask, inputs, claimed_sum, 20, 2, 1, 0, 16),
-        constraint_17(mask, inputs, claimed_sum, 21, 2, 1, 0, 1),
-        constraint_19(mask, inputs, claimed_sum, 16, 17, 18, 19, 3, 1, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0, 12, 0, 13, 0, 14, 0, 15, 0, 16, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 41, 0, 42, 0, 43, 0, 44, 0, 45, 0, 46, 0, 47, 0, 48, 0),
-        constraint_17(mask, inputs, claimed_sum, 20, 3, 1, 0, 17),
-        constraint_17(mask, inputs, claimed_sum, 21, 3, 1, 0, 2),
-        constraint_20(mask, inputs, claimed_sum, 16, 17, 18, 19, 4, 1, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0, 12, 0, 13, 0, 14, 0, 15, 0, 16, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 41, 0, 42, 0, 43, 0, 44, 0, 45, 0, 46, 0, 47, 0, 48, 0),
-        constraint_17(mask, inputs, claimed_sum, 20, 4, 1, 0, 18),
-        constraint_17(mask, inputs, claimed_sum, 21, 4, 1, 0, 3),
-        constraint_21(mask, inputs, claimed_sum, 16, 17, 18, 19, 5, 1, 5, 0, 6, 0, 7, 0, 8, 0, 1, 0, 2, 0, 3, 0, 4, 0, 9, 0, 10, 0, 11, 0, 12, 0, 13, 0, 14, 0, 15, 0, 16, 0, 37, 0, 38, 0, 39, 0, 40, 0, 33, 0, 34, 0, 35, 0, 36, 0, 41, 0, 42, 0, 43, 0, 44, 0, 45, 0, 46, 0, 47, 0, 48, 0),
-        constraint_17(mask, inputs, claimed_sum, 20, 5, 1, 0, 19),
-        constraint_17(mask, inputs, claimed_sum, 21, 5, 1, 0, 4),
-        constraint_22(mask, inputs, claimed_sum, 16, 17, 18, 19, 6, 1, 5, 0, 6, 0, 7, 0, 8, 0, 1, 0, 2, 0, 3, 0, 4, 0, 9, 0, 10, 0, 11, 0, 12, 0, 13, 0, 14, 0, 15, 0, 16, 0, 37, 0, 38, 0, 39, 0, 40, 0, 33, 0, 34, 0, 35, 0, 36, 0, 41, 0, 42, 0, 43, 0, 44, 0, 45, 0, 46, 0, 47, 0, 48, 0),
-        constraint_17(mask, inputs, claimed_sum, 20, 6, 1, 0, 20),
-        constraint_17(mask, inputs, claimed_sum, 21, 6, 1, 0, 5),
-        constraint_23(mask, inputs, claimed_sum, 16, 17, 18, 19, 7, 1, 5, 0, 6, 0, 7, 0, 8, 0, 1, 0, 2, 0, 3, 0, 4, 0, 9, 0, 10, 0, 11, 0, 12, 0, 13, 0, 14, 0, 15, 0, 16, 0, 37, 0, 38, 0, 39, 0, 40, 0, 33, 0, 34, 0, 35, 0, 36, 0, 41, 0, 42, 0, 43, 0, 44, 0, 45, 0, 46, 0, 47, 0, 48, 0),
-        constraint_17(mask, inputs, claimed_sum, 20, 7, 1, 0, 21),
-        constraint_17(mask, inputs, claimed_sum, 21, 7, 1, 0, 6),
-        constraint_24(mask, inputs, claimed_sum, 16, 17, 18, 19, 8, 1, 5, 0, 6, 0, 7, 0, 8, 0, 1, 0, 2, 0, 3, 0, 4, 0, 9, 0, 10, 0, 11, 0, 12, 0, 13, 0, 14, 0, 15, 0, 16, 0, 37, 0, 38, 0, 39, 0, 40, 0, 33, 0, 34, 0, 35, 0, 36, 0, 41, 0, 42, 0, 43, 0, 44, 0, 45, 0, 46, 0, 47, 0, 48, 0),
-        constraint_17(mask, inputs, claimed_sum, 20, 8, 1, 0, 22),
-        constraint_17(mask, inputs, claimed_sum, 21, 8, 1, 0, 7),
-        constraint_25(mask, inputs, claimed_sum, 16, 17, 18, 19, 9, 1, 9, 0, 10, 0, 11, 0, 12, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 13, 0, 14, 0, 15, 0, 16, 0, 41, 0, 42, 0, 43, 0, 44, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 45, 0, 46, 0, 47, 0, 48, 0),
-        constraint_17(mask, inputs, claimed_sum, 20, 9, 1, 0, 23),
-        constraint_17(mask, inputs, claimed_sum, 21, 9, 1, 0, 8),
-        constraint_26(mask, inputs, claimed_sum, 16, 17, 18, 19, 10, 1, 9, 0, 10, 0, 11, 0, 12, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 13, 0, 14, 0, 15, 0, 16, 0, 41, 0, 42, 0, 43, 0, 44, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 45, 0, 46, 0, 47, 0, 48, 0),
-        constraint_17(mask, inputs, claimed_sum, 20, 10, 1, 0, 24),
-        constraint_17(mask, inputs, claimed_sum, 21, 10, 1, 0, 9),
-        constraint_27(mask, inputs, claimed_sum, 16, 17, 18, 19, 11, 1, 9, 0, 10, 0, 11, 0, 12, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 13, 0, 14, 0, 15, 0, 16, 0, 41, 0, 42, 0, 43, 0, 44, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 45, 0, 46, 0, 47, 0, 48, 0),
-        constraint_17(mask, inputs, claimed_sum, 20, 11, 1, 0, 25),
-        constraint_17(mask, inputs, claimed_sum, 21, 11, 1, 0, 10),
-        constraint_28(mask, inputs, claimed_sum, 16, 17, 18, 19, 12, 1, 9, 0, 10, 0, 11, 0, 12, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 13, 0, 14, 0, 15, 0, 16, 0, 41, 0, 42, 0, 43, 0, 44, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 45, 0, 46, 0, 47, 0, 48, 0),
-        constraint_17(mask, inputs, claimed_sum, 20, 12, 1, 0, 26),
-        constraint_17(mask, inputs, claimed_sum, 21, 12, 1, 0, 11),
-        constraint_29(mask, inputs, claimed_sum, 16, 17, 18, 19, 13, 1, 13, 0, 14, 0, 15, 0, 16, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0, 12, 0, 45, 0, 46, 0, 47, 0, 48, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 41, 0, 42, 0, 43, 0, 44, 0),
-        constraint_17(mask, inputs, claimed_sum, 20, 13, 1, 0, 27),
-        constraint_17(mask, inputs, claimed_sum, 21, 13, 1, 0, 12),
-        constraint_30(mask, inputs, claimed_sum, 16, 17, 18, 19, 14, 1, 13, 0, 14, 0, 15, 0, 16, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0, 12, 0, 45, 0, 46, 0, 47, 0, 48, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 41, 0, 42, 0, 43, 0, 44, 0),
-        constraint_17(mask, inputs, claimed_sum, 20, 14, 1, 0, 28),
-        constraint_17(mask, inputs, claimed_sum, 21, 14, 1, 0, 13),
-        constraint_31(mask, inputs, claimed_sum, 16, 17, 18, 19, 15, 1, 13, 0, 14, 0, 15, 0, 16, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0, 12, 0, 45, 0, 46, 0, 47, 0, 48, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 41, 0, 42, 0, 43, 0, 44, 0),
-        constraint_17(mask, inputs, claimed_sum, 20, 15, 1, 0, 29),
-        constraint_17(mask, inputs, claimed_sum, 21, 15, 1, 0, 14),
-        constraint_32(mask, inputs, claimed_sum, 16, 17, 18, 19, 16, 1, 13, 0, 14, 0, 15, 0, 16, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0, 12, 0, 45, 0, 46, 0, 47, 0, 48, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 41, 0, 42, 0, 43, 0, 44, 0),
-        constraint_17(mask, inputs, claimed_sum, 20, 16, 1, 0, 30),
-        constraint_17(mask, inputs, claimed_sum, 21, 16, 1, 0, 15),
-        constraint_33(mask, inputs, claimed_sum, 0, 1, 1, 1, 2, 1, 3, 1, 0, 0, 1, 0, 2, 0, 3, 0, 22, 0, 1, 0, 15, 0, 23),
+        constraint_10(mask, inputs, claimed_sum, 17, 0, 1, 1, 0),
+        constraint_11(mask, inputs, claimed_sum, 33, 1, 17, 0, 1, 1, 0),
+        constraint_10(mask, inputs, claimed_sum, 18, 0, 2, 1, 1),
+        constraint_11(mask, inputs, claimed_sum, 34, 1, 18, 0, 2, 1, 1),
+        constraint_10(mask, inputs, claimed_sum, 19, 0, 3, 1, 2),
+        constraint_11(mask, inputs, claimed_sum, 35, 1, 19, 0, 3, 1, 2),
+        constraint_10(mask, inputs, claimed_sum, 20, 0, 4, 1, 3),
+        constraint_11(mask, inputs, claimed_sum, 36, 1, 20, 0, 4, 1, 3),
+        constraint_10(mask, inputs, claimed_sum, 21, 0, 5, 1, 4),
+        constraint_11(mask, inputs, claimed_sum, 37, 1, 21, 0, 5, 1, 4),
+        constraint_10(mask, inputs, claimed_sum, 22, 0, 6, 1, 5),
+        constraint_11(mask, inputs, claimed_sum, 38, 1, 22, 0, 6, 1, 5),
+        constraint_10(mask, inputs, claimed_sum, 23, 0, 7, 1, 6),
+        constraint_11(mask, inputs, claimed_sum, 39, 1, 23, 0, 7, 1, 6),
+        constraint_10(mask, inputs, claimed_sum, 24, 0, 8, 1, 7),
+        constraint_11(mask, inputs, claimed_sum, 40, 1, 24, 0, 8, 1, 7),
+        constraint_10(mask, inputs, claimed_sum, 25, 0, 9, 1, 8),
+        constraint_11(mask, inputs, claimed_sum, 41, 1, 25, 0, 9, 1, 8),
+        constraint_10(mask, inputs, claimed_sum, 26, 0, 10, 1, 9),
+        constraint_11(mask, inputs, claimed_sum, 42, 1, 26, 0, 10, 1, 9),
+        constraint_10(mask, inputs, claimed_sum, 27, 0, 11, 1, 10),
+        constraint_11(mask, inputs, claimed_sum, 43, 1, 27, 0, 11, 1, 10),
+        constraint_10(mask, inputs, claimed_sum, 28, 0, 12, 1, 11),
+        constraint_11(mask, inputs, claimed_sum, 44, 1, 28, 0, 12, 1, 11),
+        constraint_10(mask, inputs, claimed_sum, 29, 0, 13, 1, 12),
+        constraint_11(mask, inputs, claimed_sum, 45, 1, 29, 0, 13, 1, 12),
+        constraint_10(mask, inputs, claimed_sum, 30, 0, 14, 1, 13),
+        constraint_11(mask, inputs, claimed_sum, 46, 1, 30, 0, 14, 1, 13),
+        constraint_10(mask, inputs, claimed_sum, 31, 0, 15, 1, 14),
+        constraint_11(mask, inputs, claimed_sum, 47, 1, 31, 0, 15, 1, 14),
+        constraint_10(mask, inputs, claimed_sum, 32, 0, 16, 1, 15),
+        constraint_11(mask, inputs, claimed_sum, 48, 1, 32, 0, 16, 1, 15),
+        constraint_12(mask, inputs, claimed_sum, 16, 17, 18, 19, 1, 1, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0, 12, 0, 13, 0, 14, 0, 15, 0, 16, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 41, 0, 42, 0, 43, 0, 44, 0, 45, 0, 46, 0, 47, 0, 48, 0),
+        constraint_13(mask, inputs, claimed_sum, 20, 1, 1, 0, 15),
+        constraint_13(mask, inputs, claimed_sum, 21, 1, 1, 0, 0),
+        constraint_14(mask, inputs, claimed_sum, 16, 17, 18, 19, 2, 1, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0, 12, 0, 13, 0, 14, 0, 15, 0, 16, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 41, 0, 42, 0, 43, 0, 44, 0, 45, 0, 46, 0, 47, 0, 48, 0),
+        constraint_13(mask, inputs, claimed_sum, 20, 2, 1, 0, 16),
+        constraint_13(mask, inputs, claimed_sum, 21, 2, 1, 0, 1),
+        constraint_15(mask, inputs, claimed_sum, 16, 17, 18, 19, 3, 1, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0, 12, 0, 13, 0, 14, 0, 15, 0, 16, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 41, 0, 42, 0, 43, 0, 44, 0, 45, 0, 46, 0, 47, 0, 48, 0),
+        constraint_13(mask, inputs, claimed_sum, 20, 3, 1, 0, 17),
+        constraint_13(mask, inputs, claimed_sum, 21, 3, 1, 0, 2),
+        constraint_16(mask, inputs, claimed_sum, 16, 17, 18, 19, 4, 1, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0, 12, 0, 13, 0, 14, 0, 15, 0, 16, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 41, 0, 42, 0, 43, 0, 44, 0, 45, 0, 46, 0, 47, 0, 48, 0),
+        constraint_13(mask, inputs, claimed_sum, 20, 4, 1, 0, 18),
+        constraint_13(mask, inputs, claimed_sum, 21, 4, 1, 0, 3),
+        constraint_17(mask, inputs, claimed_sum, 16, 17, 18, 19, 5, 1, 5, 0, 6, 0, 7, 0, 8, 0, 1, 0, 2, 0, 3, 0, 4, 0, 9, 0, 10, 0, 11, 0, 12, 0, 13, 0, 14, 0, 15, 0, 16, 0, 37, 0, 38, 0, 39, 0, 40, 0, 33, 0, 34, 0, 35, 0, 36, 0, 41, 0, 42, 0, 43, 0, 44, 0, 45, 0, 46, 0, 47, 0, 48, 0),
+        constraint_13(mask, inputs, claimed_sum, 20, 5, 1, 0, 19),
+        constraint_13(mask, inputs, claimed_sum, 21, 5, 1, 0, 4),
+        constraint_18(mask, inputs, claimed_sum, 16, 17, 18, 19, 6, 1, 5, 0, 6, 0, 7, 0, 8, 0, 1, 0, 2, 0, 3, 0, 4, 0, 9, 0, 10, 0, 11, 0, 12, 0, 13, 0, 14, 0, 15, 0, 16, 0, 37, 0, 38, 0, 39, 0, 40, 0, 33, 0, 34, 0, 35, 0, 36, 0, 41, 0, 42, 0, 43, 0, 44, 0, 45, 0, 46, 0, 47, 0, 48, 0),
+        constraint_13(mask, inputs, claimed_sum, 20, 6, 1, 0, 20),
+        constraint_13(mask, inputs, claimed_sum, 21, 6, 1, 0, 5),
+        constraint_19(mask, inputs, claimed_sum, 16, 17, 18, 19, 7, 1, 5, 0, 6, 0, 7, 0, 8, 0, 1, 0, 2, 0, 3, 0, 4, 0, 9, 0, 10, 0, 11, 0, 12, 0, 13, 0, 14, 0, 15, 0, 16, 0, 37, 0, 38, 0, 39, 0, 40, 0, 33, 0, 34, 0, 35, 0, 36, 0, 41, 0, 42, 0, 43, 0, 44, 0, 45, 0, 46, 0, 47, 0, 48, 0),
+        constraint_13(mask, inputs, claimed_sum, 20, 7, 1, 0, 21),
+        constraint_13(mask, inputs, claimed_sum, 21, 7, 1, 0, 6),
+        constraint_20(mask, inputs, claimed_sum, 16, 17, 18, 19, 8, 1, 5, 0, 6, 0, 7, 0, 8, 0, 1, 0, 2, 0, 3, 0, 4, 0, 9, 0, 10, 0, 11, 0, 12, 0, 13, 0, 14, 0, 15, 0, 16, 0, 37, 0, 38, 0, 39, 0, 40, 0, 33, 0, 34, 0, 35, 0, 36, 0, 41, 0, 42, 0, 43, 0, 44, 0, 45, 0, 46, 0, 47, 0, 48, 0),
+        constraint_13(mask, inputs, claimed_sum, 20, 8, 1, 0, 22),
+        constraint_13(mask, inputs, claimed_sum, 21, 8, 1, 0, 7),
+        constraint_21(mask, inputs, claimed_sum, 16, 17, 18, 19, 9, 1, 9, 0, 10, 0, 11, 0, 12, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 13, 0, 14, 0, 15, 0, 16, 0, 41, 0, 42, 0, 43, 0, 44, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 45, 0, 46, 0, 47, 0, 48, 0),
+        constraint_13(mask, inputs, claimed_sum, 20, 9, 1, 0, 23),
+        constraint_13(mask, inputs, claimed_sum, 21, 9, 1, 0, 8),
+        constraint_22(mask, inputs, claimed_sum, 16, 17, 18, 19, 10, 1, 9, 0, 10, 0, 11, 0, 12, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 13, 0, 14, 0, 15, 0, 16, 0, 41, 0, 42, 0, 43, 0, 44, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 45, 0, 46, 0, 47, 0, 48, 0),
+        constraint_13(mask, inputs, claimed_sum, 20, 10, 1, 0, 24),
+        constraint_13(mask, inputs, claimed_sum, 21, 10, 1, 0, 9),
+        constraint_23(mask, inputs, claimed_sum, 16, 17, 18, 19, 11, 1, 9, 0, 10, 0, 11, 0, 12, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 13, 0, 14, 0, 15, 0, 16, 0, 41, 0, 42, 0, 43, 0, 44, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 45, 0, 46, 0, 47, 0, 48, 0),
+        constraint_13(mask, inputs, claimed_sum, 20, 11, 1, 0, 25),
+        constraint_13(mask, inputs, claimed_sum, 21, 11, 1, 0, 10),
+        constraint_24(mask, inputs, claimed_sum, 16, 17, 18, 19, 12, 1, 9, 0, 10, 0, 11, 0, 12, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 13, 0, 14, 0, 15, 0, 16, 0, 41, 0, 42, 0, 43, 0, 44, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 45, 0, 46, 0, 47, 0, 48, 0),
+        constraint_13(mask, inputs, claimed_sum, 20, 12, 1, 0, 26),
+        constraint_13(mask, inputs, claimed_sum, 21, 12, 1, 0, 11),
+        constraint_25(mask, inputs, claimed_sum, 16, 17, 18, 19, 13, 1, 13, 0, 14, 0, 15, 0, 16, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0, 12, 0, 45, 0, 46, 0, 47, 0, 48, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 41, 0, 42, 0, 43, 0, 44, 0),
+        constraint_13(mask, inputs, claimed_sum, 20, 13, 1, 0, 27),
+        constraint_13(mask, inputs, claimed_sum, 21, 13, 1, 0, 12),
+        constraint_26(mask, inputs, claimed_sum, 16, 17, 18, 19, 14, 1, 13, 0, 14, 0, 15, 0, 16, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0, 12, 0, 45, 0, 46, 0, 47, 0, 48, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 41, 0, 42, 0, 43, 0, 44, 0),
+        constraint_13(mask, inputs, claimed_sum, 20, 14, 1, 0, 28),
+        constraint_13(mask, inputs, claimed_sum, 21, 14, 1, 0, 13),
+        constraint_27(mask, inputs, claimed_sum, 16, 17, 18, 19, 15, 1, 13, 0, 14, 0, 15, 0, 16, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0, 12, 0, 45, 0, 46, 0, 47, 0, 48, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 41, 0, 42, 0, 43, 0, 44, 0),
+        constraint_13(mask, inputs, claimed_sum, 20, 15, 1, 0, 29),
+        constraint_13(mask, inputs, claimed_sum, 21, 15, 1, 0, 14),
+        constraint_28(mask, inputs, claimed_sum, 16, 17, 18, 19, 16, 1, 13, 0, 14, 0, 15, 0, 16, 0, 1, 0, 2, 0, 3, 0, 4, 0, 5, 0, 6, 0, 7, 0, 8, 0, 9, 0, 10, 0, 11, 0, 12, 0, 45, 0, 46, 0, 47, 0, 48, 0, 33, 0, 34, 0, 35, 0, 36, 0, 37, 0, 38, 0, 39, 0, 40, 0, 41, 0, 42, 0, 43, 0, 44, 0),
+        constraint_13(mask, inputs, claimed_sum, 20, 16, 1, 0, 30),
+        constraint_13(mask, inputs, claimed_sum, 21, 16, 1, 0, 15),
+        constraint_29(mask, inputs, claimed_sum, 0, 1, 1, 1, 2, 1, 3, 1, 0, 0, 1, 0, 2, 0, 3, 0, 22, 0, 1, 0, 15, 0, 23),
     ];
     fold_constraints(acc, values.span(), denom_inv, random_coeff)
 }
@@ -2739,29 +2590,29 @@ fn evaluate_6(
 pub fn air_shape() -> AirShape {
     AirShape {
         components: component_shapes(
-            array![13, 17, 18, 18, 18, 14, 19].span(),
-            array![true, true, true, true, true, true, true].span(),
-            split_lists(array![6, 4, 5, 5, 5, 3, 24].span(), array![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51].span()),
-            split_lists(array![6, 4, 5, 5, 5, 3, 24].span(), array![0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0].span()),
-            array![0, 4, 4, 4, 8, 12, 20, 12, 32, 12, 44, 4, 48, 49].span(),
-            array![0, 4, 4, 4, 8, 8, 16, 8, 24, 8, 32, 4, 36, 4].span(),
+            array![17, 19, 19].span(),
+            array![true, true, true].span(),
+            split_lists(array![11, 6, 24].span(), array![0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40].span()),
+            split_lists(array![11, 6, 24].span(), array![0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0].span()),
+            array![0, 4, 4, 12, 16, 49].span(),
+            array![0, 4, 4, 8, 12, 4].span(),
         ),
-        preprocessed_log_sizes: array![13, 13, 13, 13, 13, 13, 17, 17, 17, 17, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 14, 14, 14, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 19, 19].span(),
-        trace_log_sizes: array![13, 13, 13, 13, 17, 17, 17, 17, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 14, 14, 14, 14, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19].span(),
-        interaction_log_sizes: array![13, 13, 13, 13, 17, 17, 17, 17, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 18, 14, 14, 14, 14, 19, 19, 19, 19].span(),
+        preprocessed_log_sizes: array![17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 17, 19, 19, 19, 19, 19, 19, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 19, 19].span(),
+        trace_log_sizes: array![17, 17, 17, 17, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19].span(),
+        interaction_log_sizes: array![17, 17, 17, 17, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19].span(),
         n_composition_chunks: 4,
         chunk_log_size: 19,
         salt_log_sizes: split_lists(array![0, 0, 0, 0].span(), array![].span()),
         mask_columns: array![].span(),
-        derived_points: derived_points(array![14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0].span(), array![0, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 13, 17, 18, 14].span(), array![0, -15, -14, -13, -12, -11, -10, -9, -8, -7, -6, -5, -4, -3, -2, -1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, -1, -1, -1, -1].span()),
-        sample_ids: split_lists(array![52, 97, 40, 16].span(), split_lists(array![1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 31, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 2, 2, 2, 2, 1, 1, 1, 1, 2, 2, 2, 2, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1].span(), array![0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 0, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 32, 0, 32, 0, 32, 0, 32, 0, 33, 0, 33, 0, 33, 0, 33, 0, 0, 0, 0, 0, 34, 0, 34, 0, 34, 0, 34, 0, 0, 0, 0, 0, 34, 0, 34, 0, 34, 0, 34, 0, 0, 0, 0, 0, 34, 0, 34, 0, 34, 0, 34, 0, 35, 0, 35, 0, 35, 0, 35, 0, 16, 0, 16, 0, 16, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0].span())),
+        derived_points: derived_points(array![14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0].span(), array![0, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 19, 17].span(), array![0, -15, -14, -13, -12, -11, -10, -9, -8, -7, -6, -5, -4, -3, -2, -1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, -1].span()),
+        sample_ids: split_lists(array![41, 65, 16, 16].span(), split_lists(array![1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 31, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1].span(), array![0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 0, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 32, 0, 32, 0, 32, 0, 32, 0, 0, 0, 0, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0].span())),
         quotient_groups: quotient_groups(
-            array![31, 2, 2, 2, 2, 1].span(),
-            array![0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 0, 34, 0, 33, 0, 35, 0, 32, 1].span(),
-            array![4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 3, 3, 1, 3, 1, 3, 1, 1].span(),
-            array![0, 0, 2, 1, 0, 49, 2, 0, 4, 3, 0, 16, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 17, 1, 33, 16, 2, 0, 4, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 0, 15, 1, 0, 36, 2, 0, 24, 2, 4, 4, 2, 12, 4, 2, 20, 4, 0, 0, 4, 1, 0, 4, 2, 0, 4, 2, 0, 4, 0, 0, 3, 1, 0, 4, 2, 0, 4, 2, 0, 4, 0, 0, 6, 1, 0, 4, 2, 0, 4, 2, 0, 4, 0, 0, 22].span(),
-            array![71, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 37, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 75, 12, 12, 4, 11, 4, 14, 4, 22].span(),
-            array![50, 51, 115, 132, 134, 136, 138, 140, 142, 144, 146, 148, 150, 152, 154, 156, 158, 160, 162, 163, 164, 165, 166, 167, 168, 169, 170, 171, 172, 173, 174, 175, 176, 177, 178, 180, 182, 184, 186, 188, 190, 192, 194, 196, 198, 200, 202, 204, 206, 208, 210, 272, 274, 276, 278, 279, 280, 281, 282, 283, 284, 285, 286, 287, 288, 289, 290, 291, 292, 293, 294, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 131, 133, 135, 137, 139, 141, 143, 145, 147, 149, 151, 153, 155, 157, 159, 161, 179, 181, 183, 185, 187, 189, 191, 193, 195, 197, 199, 201, 203, 205, 207, 209, 271, 273, 275, 277, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 227, 228, 229, 230, 232, 234, 236, 238, 239, 240, 241, 242, 244, 246, 248, 250, 251, 252, 253, 254, 256, 258, 260, 262, 231, 233, 235, 237, 243, 245, 247, 249, 255, 257, 259, 261, 6, 7, 8, 9, 56, 57, 58, 59, 220, 222, 224, 226, 219, 221, 223, 225, 25, 26, 27, 96, 97, 98, 99, 264, 266, 268, 270, 263, 265, 267, 269, 0, 1, 2, 3, 4, 5, 52, 53, 54, 55, 212, 214, 216, 218, 211, 213, 215, 217, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49].span(),
+            array![31, 2, 1].span(),
+            array![0, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 0, 32, 1].span(),
+            array![4, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 1, 1].span(),
+            array![0, 0, 8, 1, 0, 61, 2, 0, 12, 3, 0, 16, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 17, 1, 45, 16, 2, 4, 8, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 1, 12, 1, 0, 0, 11, 1, 0, 4, 2, 0, 4, 2, 0, 4, 0, 0, 22].span(),
+            array![97, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 41, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 19, 4, 22].span(),
+            array![11, 12, 13, 14, 15, 16, 39, 40, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 72, 89, 91, 93, 95, 97, 99, 101, 103, 105, 107, 109, 111, 113, 115, 117, 119, 120, 121, 122, 123, 124, 125, 126, 127, 128, 129, 130, 131, 132, 133, 134, 135, 137, 139, 141, 143, 145, 147, 149, 151, 153, 155, 157, 159, 161, 163, 165, 167, 176, 177, 178, 179, 181, 183, 185, 187, 189, 191, 193, 195, 196, 197, 198, 199, 200, 201, 202, 203, 204, 205, 206, 207, 208, 209, 210, 211, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 88, 90, 92, 94, 96, 98, 100, 102, 104, 106, 108, 110, 112, 114, 116, 118, 136, 138, 140, 142, 144, 146, 148, 150, 152, 154, 156, 158, 160, 162, 164, 166, 180, 182, 184, 186, 188, 190, 192, 194, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 41, 42, 43, 44, 169, 171, 173, 175, 168, 170, 172, 174, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38].span(),
         ),
         relation_widths: array![5].span(),
         n_public_inputs: 0,
@@ -2813,13 +2664,9 @@ pub fn composition(
     random_coeff: QM31,
 ) -> QM31 {
     let mut acc = QM31Trait::from_u32s(0, 0, 0, 0);
-    acc = evaluate_0(masks[0], inputs, *claimed_sums[0], canonic_vanishing(13, point).inverse(), random_coeff, acc);
-    acc = evaluate_1(masks[1], inputs, *claimed_sums[1], canonic_vanishing(17, point).inverse(), random_coeff, acc);
-    acc = evaluate_2(masks[2], inputs, *claimed_sums[2], canonic_vanishing(18, point).inverse(), random_coeff, acc);
-    acc = evaluate_3(masks[3], inputs, *claimed_sums[3], canonic_vanishing(18, point).inverse(), random_coeff, acc);
-    acc = evaluate_4(masks[4], inputs, *claimed_sums[4], canonic_vanishing(18, point).inverse(), random_coeff, acc);
-    acc = evaluate_5(masks[5], inputs, *claimed_sums[5], canonic_vanishing(14, point).inverse(), random_coeff, acc);
-    acc = evaluate_6(masks[6], inputs, *claimed_sums[6], canonic_vanishing(19, point).inverse(), random_coeff, acc);
+    acc = evaluate_0(masks[0], inputs, *claimed_sums[0], canonic_vanishing(17, point).inverse(), random_coeff, acc);
+    acc = evaluate_1(masks[1], inputs, *claimed_sums[1], canonic_vanishing(19, point).inverse(), random_coeff, acc);
+    acc = evaluate_2(masks[2], inputs, *claimed_sums[2], canonic_vanishing(19, point).inverse(), random_coeff, acc);
     acc
 }
 
@@ -2837,39 +2684,19 @@ mod tests {
     fn test_composition_matches_the_cpp_evaluator() {
         let masks = array![
         ComponentMask {
-            preprocessed: qm31s(array![1302679205, 1086033273, 1178129226, 1745010601, 733036898, 1751092831, 289503145, 1299087988, 1360314205, 1190480099, 647037215, 669044300, 2088739394, 2133744234, 1711581430, 1358880507, 464850504, 407715994, 1020387160, 1360780527, 812431914, 679919829, 1591217525, 1615821835].span()),
-            trace: split_lists(array![1, 1, 1, 1].span(), qm31s(array![1072817587, 1267612117, 1079944794, 59318304, 1077532360, 83156155, 985118573, 758226544, 1795475634, 747738800, 1315031291, 531825323, 530329987, 1481587792, 720527614, 457122636].span())),
-            interaction: split_lists(array![2, 2, 2, 2].span(), qm31s(array![319284030, 135819008, 662873559, 1636868989, 1629048242, 1295236439, 1722954293, 1734161816, 1715337131, 565456115, 1541705987, 1204327047, 1648425508, 533735635, 705712713, 1424456768, 281537810, 926728756, 326430942, 1598203410, 157582606, 265778122, 530086419, 1918887334, 1941131535, 2102370272, 1372960035, 1997661659, 618623771, 2010508659, 3983187, 142765059].span())),
+            preprocessed: qm31s(array![1302679205, 1086033273, 1178129226, 1745010601, 733036898, 1751092831, 289503145, 1299087988, 1360314205, 1190480099, 647037215, 669044300, 2088739394, 2133744234, 1711581430, 1358880507, 464850504, 407715994, 1020387160, 1360780527, 812431914, 679919829, 1591217525, 1615821835, 1072817587, 1267612117, 1079944794, 59318304, 1077532360, 83156155, 985118573, 758226544, 1795475634, 747738800, 1315031291, 531825323, 530329987, 1481587792, 720527614, 457122636, 319284030, 135819008, 662873559, 1636868989].span()),
+            trace: split_lists(array![1, 1, 1, 1].span(), qm31s(array![1629048242, 1295236439, 1722954293, 1734161816, 1715337131, 565456115, 1541705987, 1204327047, 1648425508, 533735635, 705712713, 1424456768, 281537810, 926728756, 326430942, 1598203410].span())),
+            interaction: split_lists(array![2, 2, 2, 2].span(), qm31s(array![157582606, 265778122, 530086419, 1918887334, 1941131535, 2102370272, 1372960035, 1997661659, 618623771, 2010508659, 3983187, 142765059, 904935821, 2064989551, 852018669, 735359, 570307434, 577727654, 1372663295, 1735093463, 1677875136, 1648982111, 254931194, 1999669024, 1389391938, 2037617886, 1208433231, 898934631, 608573151, 2018982451, 1805822568, 1571002636].span())),
         },
         ComponentMask {
-            preprocessed: qm31s(array![570307434, 577727654, 1372663295, 1735093463, 1677875136, 1648982111, 254931194, 1999669024, 1389391938, 2037617886, 1208433231, 898934631, 608573151, 2018982451, 1805822568, 1571002636].span()),
-            trace: split_lists(array![1, 1, 1, 1].span(), qm31s(array![1054706564, 77055374, 1056857014, 1003206304, 1272767953, 791502002, 637962949, 1851849935, 1751781149, 1974933682, 1168823436, 585402706, 1432868508, 450848856, 527754974, 152687323].span())),
-            interaction: split_lists(array![2, 2, 2, 2].span(), qm31s(array![2120190754, 464695232, 1608301233, 1386563415, 407811684, 703138241, 335936451, 1060077861, 1528019882, 1276676325, 1367312377, 1131306381, 986921156, 1068506875, 1547841640, 626096213, 2048508200, 1711117478, 923015695, 1791106589, 1875230446, 2143275339, 1448957077, 955120514, 1527488864, 808989297, 1485394493, 1374271212, 1346368934, 363803301, 911192117, 530211584].span())),
+            preprocessed: qm31s(array![1272767953, 791502002, 637962949, 1851849935, 1751781149, 1974933682, 1168823436, 585402706, 1432868508, 450848856, 527754974, 152687323, 2120190754, 464695232, 1608301233, 1386563415, 407811684, 703138241, 335936451, 1060077861, 1528019882, 1276676325, 1367312377, 1131306381].span()),
+            trace: split_lists(array![1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1].span(), qm31s(array![986921156, 1068506875, 1547841640, 626096213, 2048508200, 1711117478, 923015695, 1791106589, 1875230446, 2143275339, 1448957077, 955120514, 1527488864, 808989297, 1485394493, 1374271212, 1346368934, 363803301, 911192117, 530211584, 757789382, 1789642605, 356309482, 1468847807, 1549172864, 15594473, 1214706519, 2050711181, 1599204703, 199661116, 1308331870, 1019814831, 1833848985, 18173172, 1824063315, 569535869, 2027844300, 1154943124, 1085501828, 620175140, 503047955, 1788494262, 194871100, 1198684712, 1477867014, 358965553, 858557520, 750175042].span())),
+            interaction: split_lists(array![1, 1, 1, 1, 2, 2, 2, 2].span(), qm31s(array![745626816, 549865808, 1242531047, 1529755425, 232698121, 137228787, 1031270677, 1775750754, 1177702508, 1868460909, 1927972553, 1941153691, 1295648769, 1645612163, 361510778, 1373384622, 561018251, 780907547, 649142472, 1798863933, 788715923, 1174213341, 1739330023, 1380316894, 2078308489, 1818472420, 1815311020, 68138178, 1674156476, 1732501460, 651364948, 304808477, 2122644875, 1523200753, 428903258, 472735732, 1249290437, 1432461267, 1694221092, 708292169, 1031424987, 594186506, 747407341, 901958565, 954609492, 1231825611, 278328409, 1181643347].span())),
         },
         ComponentMask {
-            preprocessed: qm31s(array![1549172864, 15594473, 1214706519, 2050711181, 1599204703, 199661116, 1308331870, 1019814831, 1833848985, 18173172, 1824063315, 569535869, 2027844300, 1154943124, 1085501828, 620175140, 503047955, 1788494262, 194871100, 1198684712].span()),
-            trace: split_lists(array![1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1].span(), qm31s(array![1477867014, 358965553, 858557520, 750175042, 745626816, 549865808, 1242531047, 1529755425, 232698121, 137228787, 1031270677, 1775750754, 1177702508, 1868460909, 1927972553, 1941153691, 1295648769, 1645612163, 361510778, 1373384622, 561018251, 780907547, 649142472, 1798863933, 788715923, 1174213341, 1739330023, 1380316894, 2078308489, 1818472420, 1815311020, 68138178, 1674156476, 1732501460, 651364948, 304808477, 2122644875, 1523200753, 428903258, 472735732, 1249290437, 1432461267, 1694221092, 708292169, 1031424987, 594186506, 747407341, 901958565].span())),
-            interaction: split_lists(array![1, 1, 1, 1, 2, 2, 2, 2].span(), qm31s(array![954609492, 1231825611, 278328409, 1181643347, 1282295814, 817521388, 676693674, 670416697, 950417576, 2095837427, 40536328, 46917281, 383756075, 1444767434, 2134461758, 55783352, 648515279, 799157416, 2007661641, 39974435, 301081106, 1273218053, 632324879, 922507039, 2104545930, 720940423, 1755423445, 1719686445, 1151582426, 27849770, 687792186, 708938255, 670385180, 1133447757, 550799447, 957420384, 702958167, 807189942, 66802921, 147821494, 1027988517, 1155044471, 1050014765, 1662833156, 2080820585, 801665250, 1504579523, 1126352507].span())),
-        },
-        ComponentMask {
-            preprocessed: qm31s(array![692285455, 1987314398, 735176483, 508592864, 58751104, 1166413473, 444245391, 1340949390, 1079830600, 2045488152, 1542695449, 2086836175, 2135815234, 356171559, 1322374220, 335499728, 1171140444, 971716429, 980416997, 1376243475].span()),
-            trace: split_lists(array![1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1].span(), qm31s(array![822381707, 1431886945, 1089049346, 241906239, 55687480, 643513792, 469668982, 751382555, 1843400238, 719553973, 1185926320, 514298130, 360429251, 236675665, 499685096, 1244393207, 533434595, 1115319347, 1597717414, 862411602, 1113337176, 1031154291, 1266671961, 190008361, 1870694893, 2109179980, 1425869714, 694563786, 729630927, 1752552728, 921409663, 655802883, 669012392, 1985260735, 1374881901, 107380636, 1982616253, 668112231, 1494647568, 1640664906, 229950832, 1225270776, 1352127479, 567845463, 1012391374, 1643067917, 1098633660, 1338419809].span())),
-            interaction: split_lists(array![1, 1, 1, 1, 2, 2, 2, 2].span(), qm31s(array![2078820343, 1056037299, 2065318374, 2074687991, 1797303511, 1238892132, 607528895, 750657929, 1164346788, 1959810678, 900475826, 1979767527, 1195723678, 925096211, 2032444125, 1391332422, 1609747390, 1915815469, 1180538737, 805858626, 990984157, 1274166997, 1084946485, 1047674364, 1117959352, 641214784, 1297829193, 46654541, 1613350650, 435931610, 529916822, 956321192, 208691190, 23415651, 1328457983, 812393156, 1118267955, 2097300398, 993127065, 1969449838, 307884330, 1129353200, 1633552130, 1729615307, 804889150, 2144623420, 316048594, 1789623466].span())),
-        },
-        ComponentMask {
-            preprocessed: qm31s(array![443313553, 1792705623, 2018831048, 1761895700, 585946102, 1343810958, 1800499051, 406043087, 682124381, 2024840811, 2136119676, 1741826944, 517876406, 1592826282, 667220954, 897373975, 561073948, 560744983, 106886465, 943014960].span()),
-            trace: split_lists(array![1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1].span(), qm31s(array![166389669, 1667457104, 1725148916, 189057705, 1923918785, 454592532, 554122856, 1378194327, 604958096, 1352075661, 499758494, 971651316, 416073169, 1554148704, 1845448208, 58150959, 1742223007, 1022296827, 744996887, 19647824, 1044832363, 1015898621, 215576598, 795435559, 1125719309, 2024961599, 697802643, 502206772, 1836606287, 1937164937, 1990582592, 1984874860, 795871232, 608593331, 1978089264, 206668940, 955478855, 792452400, 1070343978, 1445241880, 675508864, 1592631649, 912447169, 397454302, 2052676466, 1415628345, 1125137683, 149434005].span())),
-            interaction: split_lists(array![1, 1, 1, 1, 2, 2, 2, 2].span(), qm31s(array![336710956, 1345243983, 1687059281, 1008799242, 810777048, 970677675, 700259342, 1234474820, 653688044, 289340462, 1422033613, 1905861275, 1354817720, 342761636, 536976669, 117627214, 913173889, 2040728943, 1481121836, 1331858616, 365574303, 1003046119, 191514081, 241756991, 394290653, 2134853142, 1391904495, 23780849, 1735157144, 1527512285, 824650795, 1742670619, 1647503363, 2051930553, 2130398461, 737215791, 1284516567, 436988035, 1439094480, 820106240, 1366758970, 533926583, 2061609902, 113218002, 1421375290, 526383410, 576288225, 1885081457].span())),
-        },
-        ComponentMask {
-            preprocessed: qm31s(array![912863219, 1250637230, 2061592505, 355514168, 2027606218, 1938473039, 200276976, 1176547040, 1085247615, 667093107, 1393529722, 331422421].span()),
-            trace: split_lists(array![1, 1, 1, 1].span(), qm31s(array![2035902375, 1209627884, 599705707, 1786128075, 812378669, 734944533, 1633103044, 211607586, 1868727207, 1123763316, 1840997073, 112663276, 704692714, 1645123437, 1433975545, 1333837788].span())),
-            interaction: split_lists(array![2, 2, 2, 2].span(), qm31s(array![1637652692, 1317380094, 120384007, 1039643785, 71237867, 1756864746, 1269118132, 1076343961, 1258741946, 885561902, 1769040607, 1782096351, 1842432239, 752565593, 203233681, 2101565417, 357562290, 618493137, 1724245780, 825091892, 1964042113, 42728429, 399270644, 1196091416, 207340120, 1213133348, 1648645973, 726310829, 1513530943, 1354986384, 483291909, 1342963052].span())),
-        },
-        ComponentMask {
-            preprocessed: qm31s(array![1707521889, 586424591, 328344529, 335995788, 649981737, 1354718279, 1305150258, 1408780943, 1406063572, 893389563, 1010375614, 529451703, 2051251548, 1845427121, 36071700, 395299125, 135148243, 1848939295, 1005263438, 2105532992, 953314203, 557868966, 1924561452, 197145520, 746450, 666515652, 283671025, 260450337, 1776977129, 1416422915, 278535848, 442829168, 1460049620, 1716487077, 259583901, 1395320393, 434101906, 1866326775, 1700718896, 1856190255, 1145674299, 1634571679, 1865695518, 1032512985, 750312210, 1354785385, 881523428, 1357306173, 1429998975, 170227288, 176022404, 1108397203, 682832074, 123422858, 560436632, 60365678, 1574465587, 8376505, 874195711, 1569824931, 1339414950, 1779878977, 1609756881, 855362396, 777501944, 2004106179, 1468512947, 1976837589, 270580403, 2076762645, 1089752110, 834489900, 948516614, 1169279684, 1595032045, 2086819397, 1983085177, 2039750705, 2077267632, 54657389, 1656879881, 1536497954, 1536492775, 1833803378, 1952674494, 1230214024, 451119297, 1198672021, 1606494675, 207140130, 2027189846, 1990581666, 462017788, 1979483173, 2126239577, 558944281].span()),
-            trace: split_lists(array![31, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2].span(), qm31s(array![651385413, 957786201, 2115441487, 765883144, 1215056722, 1280064686, 1329107902, 30432582, 1935582976, 355771305, 331398830, 670415373, 1689187220, 2014573608, 262427682, 733499343, 326212750, 229080560, 1613513296, 2023723869, 1203039253, 1953144122, 1778939678, 1459212869, 1739729268, 798184846, 1870430948, 523818360, 2021192403, 1516377801, 379541108, 1981947896, 410866827, 1093935914, 302808652, 1897743791, 1776738632, 1430021888, 314709094, 2145065919, 1613283622, 1022383160, 822699310, 324691879, 662626693, 497986599, 2025800000, 2016889348, 1195804572, 836875245, 1393236285, 1690047714, 224983685, 408996746, 435977233, 179289401, 439700311, 1800836474, 1969851491, 1211686591, 1981492514, 2084317191, 2005186596, 465284077, 1205829824, 359011557, 1230972190, 771218910, 225426648, 549887165, 2011990740, 1176874050, 1766908511, 76156087, 167144263, 1456931351, 854277938, 1225686192, 398977155, 456410998, 492651957, 1522195461, 575398652, 1478002528, 1785825864, 871599766, 1547065428, 39206306, 44520756, 203345497, 228853531, 753729390, 1994301015, 1635429693, 269129784, 675892963, 1405725451, 1542937371, 597112659, 1834657990, 1878571764, 972549160, 1979287664, 572906974, 551115038, 2085679770, 1564326230, 1504565519, 630514750, 1726270500, 2125317910, 387943508, 1040750828, 6949195, 251505379, 909155848, 528162244, 1116601713, 1147192361, 1246178012, 32573522, 1035563276, 1067009622, 1958038843, 1415965793, 1152639832, 478366951, 551111973, 1317984271, 1068022676, 1466688117, 2003596652, 1186913624, 1736685054, 104099787, 413455033, 1319525380, 1167776611, 1051695937, 613569835, 1850778772, 1802491944, 1762111816, 374223425, 639807275, 1243937636, 1351886184, 1678627272, 39730586, 1566986316, 64501203, 1345489427, 1623611340, 1819555652, 1348270164, 1807978652, 539840964, 1623917607, 910396123, 885163143, 982273274, 1115947265, 631596552, 548661239, 1547891221, 173434443, 1739335824, 2122606052, 1934492894, 2137585379, 1061430221, 1721771504, 862160289, 525223596, 1264070048, 1436895315, 590714308, 193722366, 1187956041, 794941473, 799562574, 1475800460, 654713060, 2112756989, 1406808611, 1370970906, 59622769, 920006113, 2123998355, 1763158295, 2031354170, 1925333312, 416325607, 1175180894, 420371272, 722147620, 513991881, 398873926, 1544645741, 1265647195, 968987728, 1971222229, 678393920, 82380005, 1641377780, 1084763579, 1773220989, 2093810132, 1064794645, 549438860, 782009289, 1078113603, 2051970674, 1244322576, 1694396305, 34018759, 1926453191, 336999525, 2107570464, 1349295137, 2145558839, 1191879692, 162838882, 617315006, 2026297407, 721083159, 480674806, 51541709, 963257949, 1219820904, 1127402920, 1160203237, 1435310099, 1074640170, 491673338, 243053818, 888002846, 240152816, 308525369, 662354370, 412631041, 475279163, 461423342, 2119920163, 1664025264, 66217783, 696722183, 1472233670, 1656660150, 1046670743, 2016174636, 13122255, 666863486, 805930926, 1790400923, 32710946, 1177023358, 846740198, 724664169, 1036146313, 47223530, 80274714, 1972204863, 1848372019, 719915967, 195124443, 62889940, 130876609, 1759043394, 2099650541, 1579529947, 1602832407, 1586535762, 1028861575, 831062455, 55542641, 589647716, 1117837725, 251366371, 1843399730, 119031886, 1756430023, 219425288, 1965526100, 747032511, 1625415228, 1304363828, 1248475101, 171460296, 1589055231, 616828642, 663707347, 232899254, 254040540, 1014980195, 287403344, 568564874, 1425993311, 943361827, 1079341943, 1202810058, 1083287095, 1048729021, 1377223838, 1382751289, 1259068429, 632331175, 1438486201, 544531700, 430427051, 1582701523, 1616843766, 107668630, 1412966902, 348493868, 1323934456, 1052761606, 424726111, 545478929, 1600739758, 95868952, 2019471681, 666625008, 263991076, 46538620, 805481252, 1805671229, 805185142, 816476446, 109184551, 968519931, 2087162351, 1924430521, 726656228, 1310457976, 733177956, 731582873, 340099142, 1166489696, 172438437, 728147179, 1278703261, 1553205918, 1425289024, 440742573, 852336887, 869359561, 1582162688, 932656809, 1210336716, 1628759826, 1659658592, 122528192, 1957741180, 997106591, 671513342, 1069555340, 1607296026, 1533486675, 146736473, 1582959055, 1778228999, 2143939327, 468101344, 343442359, 1982306301, 191574596, 1445416675, 257481430, 320762870, 1305003096, 1072121441, 602501558, 357263547, 1404376735, 1995645088, 1667823435, 579826892, 473082091, 1977472261, 1355022159, 102065822, 1448656103, 129780979, 1891087607, 180726239, 675358842, 1990836125, 94463282, 817434437, 1005241237, 1903137211, 1377308595, 848088929, 1641096833, 269238441, 1400881278, 1806882045, 390006641, 1716434001, 1647950242, 1508363222, 833696734, 780794229, 1585057742, 1376886296, 1536351114, 2120796964, 332641056, 450174756, 124512709, 1497191642, 2076997178, 1438132801, 594872044, 414735788, 1392824771, 1125487861, 1709567579, 564187732, 944786606, 176115456, 389893755, 367585678, 217197276, 1262809785, 343382627, 1983344442, 1892748260, 1313493825, 539358744, 600444354, 1794884191, 1298221341, 1660132178, 690408222, 1136632397, 469991657, 365392891, 1017371389, 355040220, 453454406, 1448447346, 1835985566].span())),
-            interaction: split_lists(array![2, 2, 2, 2].span(), qm31s(array![164116190, 256383869, 1678680075, 1683933926, 881307000, 498477154, 1429360192, 1265052833, 449084600, 2018954695, 1255064676, 960774002, 1575336330, 365228777, 1976546795, 643797805, 717321849, 152166124, 1860280421, 652205624, 1210699311, 1611210798, 159242563, 1007300282, 1410201658, 685790179, 1308755569, 1738400793, 537441015, 1175208647, 871646333, 384317594].span())),
+            preprocessed: qm31s(array![950417576, 2095837427, 40536328, 46917281, 383756075, 1444767434, 2134461758, 55783352, 648515279, 799157416, 2007661641, 39974435, 301081106, 1273218053, 632324879, 922507039, 2104545930, 720940423, 1755423445, 1719686445, 1151582426, 27849770, 687792186, 708938255, 670385180, 1133447757, 550799447, 957420384, 702958167, 807189942, 66802921, 147821494, 1027988517, 1155044471, 1050014765, 1662833156, 2080820585, 801665250, 1504579523, 1126352507, 270670631, 1301581775, 118724123, 1397353577, 692285455, 1987314398, 735176483, 508592864, 58751104, 1166413473, 444245391, 1340949390, 1079830600, 2045488152, 1542695449, 2086836175, 2135815234, 356171559, 1322374220, 335499728, 1171140444, 971716429, 980416997, 1376243475, 822381707, 1431886945, 1089049346, 241906239, 55687480, 643513792, 469668982, 751382555, 1843400238, 719553973, 1185926320, 514298130, 360429251, 236675665, 499685096, 1244393207, 533434595, 1115319347, 1597717414, 862411602, 1113337176, 1031154291, 1266671961, 190008361, 1870694893, 2109179980, 1425869714, 694563786, 729630927, 1752552728, 921409663, 655802883].span()),
+            trace: split_lists(array![31, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2].span(), qm31s(array![669012392, 1985260735, 1374881901, 107380636, 1982616253, 668112231, 1494647568, 1640664906, 229950832, 1225270776, 1352127479, 567845463, 1012391374, 1643067917, 1098633660, 1338419809, 2078820343, 1056037299, 2065318374, 2074687991, 1797303511, 1238892132, 607528895, 750657929, 1164346788, 1959810678, 900475826, 1979767527, 1195723678, 925096211, 2032444125, 1391332422, 1609747390, 1915815469, 1180538737, 805858626, 990984157, 1274166997, 1084946485, 1047674364, 1117959352, 641214784, 1297829193, 46654541, 1613350650, 435931610, 529916822, 956321192, 208691190, 23415651, 1328457983, 812393156, 1118267955, 2097300398, 993127065, 1969449838, 307884330, 1129353200, 1633552130, 1729615307, 804889150, 2144623420, 316048594, 1789623466, 2030654263, 517478882, 1937393329, 1038695667, 443313553, 1792705623, 2018831048, 1761895700, 585946102, 1343810958, 1800499051, 406043087, 682124381, 2024840811, 2136119676, 1741826944, 517876406, 1592826282, 667220954, 897373975, 561073948, 560744983, 106886465, 943014960, 166389669, 1667457104, 1725148916, 189057705, 1923918785, 454592532, 554122856, 1378194327, 604958096, 1352075661, 499758494, 971651316, 416073169, 1554148704, 1845448208, 58150959, 1742223007, 1022296827, 744996887, 19647824, 1044832363, 1015898621, 215576598, 795435559, 1125719309, 2024961599, 697802643, 502206772, 1836606287, 1937164937, 1990582592, 1984874860, 795871232, 608593331, 1978089264, 206668940, 955478855, 792452400, 1070343978, 1445241880, 675508864, 1592631649, 912447169, 397454302, 2052676466, 1415628345, 1125137683, 149434005, 336710956, 1345243983, 1687059281, 1008799242, 810777048, 970677675, 700259342, 1234474820, 653688044, 289340462, 1422033613, 1905861275, 1354817720, 342761636, 536976669, 117627214, 913173889, 2040728943, 1481121836, 1331858616, 365574303, 1003046119, 191514081, 241756991, 394290653, 2134853142, 1391904495, 23780849, 1735157144, 1527512285, 824650795, 1742670619, 1647503363, 2051930553, 2130398461, 737215791, 1284516567, 436988035, 1439094480, 820106240, 1366758970, 533926583, 2061609902, 113218002, 1421375290, 526383410, 576288225, 1885081457, 702588423, 172910407, 283737491, 1523613796, 912863219, 1250637230, 2061592505, 355514168, 2027606218, 1938473039, 200276976, 1176547040, 1085247615, 667093107, 1393529722, 331422421, 2035902375, 1209627884, 599705707, 1786128075, 812378669, 734944533, 1633103044, 211607586, 1868727207, 1123763316, 1840997073, 112663276, 704692714, 1645123437, 1433975545, 1333837788, 1637652692, 1317380094, 120384007, 1039643785, 71237867, 1756864746, 1269118132, 1076343961, 1258741946, 885561902, 1769040607, 1782096351, 1842432239, 752565593, 203233681, 2101565417, 357562290, 618493137, 1724245780, 825091892, 1964042113, 42728429, 399270644, 1196091416, 207340120, 1213133348, 1648645973, 726310829, 1513530943, 1354986384, 483291909, 1342963052, 433658161, 1682215513, 247826785, 1743425318, 1707521889, 586424591, 328344529, 335995788, 649981737, 1354718279, 1305150258, 1408780943, 1406063572, 893389563, 1010375614, 529451703, 2051251548, 1845427121, 36071700, 395299125, 135148243, 1848939295, 1005263438, 2105532992, 953314203, 557868966, 1924561452, 197145520, 746450, 666515652, 283671025, 260450337, 1776977129, 1416422915, 278535848, 442829168, 1460049620, 1716487077, 259583901, 1395320393, 434101906, 1866326775, 1700718896, 1856190255, 1145674299, 1634571679, 1865695518, 1032512985, 750312210, 1354785385, 881523428, 1357306173, 1429998975, 170227288, 176022404, 1108397203, 682832074, 123422858, 560436632, 60365678, 1574465587, 8376505, 874195711, 1569824931, 1339414950, 1779878977, 1609756881, 855362396, 777501944, 2004106179, 1468512947, 1976837589, 270580403, 2076762645, 1089752110, 834489900, 948516614, 1169279684, 1595032045, 2086819397, 1983085177, 2039750705, 2077267632, 54657389, 1656879881, 1536497954, 1536492775, 1833803378, 1952674494, 1230214024, 451119297, 1198672021, 1606494675, 207140130, 2027189846, 1990581666, 462017788, 1979483173, 2126239577, 558944281, 651385413, 957786201, 2115441487, 765883144, 1215056722, 1280064686, 1329107902, 30432582, 1935582976, 355771305, 331398830, 670415373, 1689187220, 2014573608, 262427682, 733499343, 326212750, 229080560, 1613513296, 2023723869, 1203039253, 1953144122, 1778939678, 1459212869, 1739729268, 798184846, 1870430948, 523818360, 2021192403, 1516377801, 379541108, 1981947896, 410866827, 1093935914, 302808652, 1897743791, 1776738632, 1430021888, 314709094, 2145065919, 1613283622, 1022383160, 822699310, 324691879, 662626693, 497986599, 2025800000, 2016889348, 1195804572, 836875245, 1393236285, 1690047714, 224983685, 408996746, 435977233, 179289401, 439700311, 1800836474, 1969851491, 1211686591, 1981492514, 2084317191, 2005186596, 465284077, 1205829824, 359011557, 1230972190, 771218910, 225426648, 549887165, 2011990740, 1176874050, 1766908511, 76156087, 167144263, 1456931351, 854277938, 1225686192, 398977155, 456410998, 492651957, 1522195461, 575398652, 1478002528, 1785825864, 871599766, 1547065428, 39206306, 44520756, 203345497, 228853531, 753729390, 1994301015, 1635429693, 269129784, 675892963].span())),
+            interaction: split_lists(array![2, 2, 2, 2].span(), qm31s(array![1405725451, 1542937371, 597112659, 1834657990, 1878571764, 972549160, 1979287664, 572906974, 551115038, 2085679770, 1564326230, 1504565519, 630514750, 1726270500, 2125317910, 387943508, 1040750828, 6949195, 251505379, 909155848, 528162244, 1116601713, 1147192361, 1246178012, 32573522, 1035563276, 1067009622, 1958038843, 1415965793, 1152639832, 478366951, 551111973].span())),
         },
         ];
         let inputs = AirInputs {
@@ -2880,15 +2707,15 @@ mod tests {
         };
         let point = CirclePoint { x: QM31Trait::from_u32s(1352352868, 839757288, 275076514, 163005922), y: QM31Trait::from_u32s(1492368920, 172034140, 1584254494, 1799442235) };
         let value = composition(
-            masks.span(), @inputs, qm31s(array![904935821, 2064989551, 852018669, 735359, 757789382, 1789642605, 356309482, 1468847807, 270670631, 1301581775, 118724123, 1397353577, 2030654263, 517478882, 1937393329, 1038695667, 702588423, 172910407, 283737491, 1523613796, 433658161, 1682215513, 247826785, 1743425318, 960554328, 1240322546, 915392248, 221814079].span()), point, QM31Trait::from_u32s(1447900658, 1281932432, 1877889646, 1424384440),
+            masks.span(), @inputs, qm31s(array![1054706564, 77055374, 1056857014, 1003206304, 1282295814, 817521388, 676693674, 670416697, 1317984271, 1068022676, 1466688117, 2003596652].span()), point, QM31Trait::from_u32s(1447900658, 1281932432, 1877889646, 1424384440),
         );
-        assert(value == QM31Trait::from_u32s(2019738340, 1986619819, 1526335130, 2013370066), 'composition');
+        assert(value == QM31Trait::from_u32s(1381606993, 1645265729, 224170631, 1348038028), 'composition');
     }
 
     #[test]
     fn test_sample_points_match_the_cpp_layout() {
         let point = CirclePoint { x: QM31Trait::from_u32s(1352352868, 839757288, 275076514, 163005922), y: QM31Trait::from_u32s(1492368920, 172034140, 1584254494, 1799442235) };
-        let expected = array![split_lists(array![1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1].span(), qm31_points(array![1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235].span())), split_lists(array![1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 31, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2].span(), qm31_points(array![1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1406753769, 1001553321, 303253357, 1160201727, 4703556, 943216162, 2109848610, 2103290031, 470697790, 2075657614, 213677936, 1043231615, 1055173822, 1198885046, 1772241326, 1147596168, 1670492209, 928523241, 566946088, 1566450366, 1709128488, 574369464, 169217674, 1131418955, 2058733874, 593948548, 958587685, 635546317, 33416004, 2109288673, 98488283, 1659332134, 1232898514, 1940296698, 1101116123, 1545998457, 831813428, 580273051, 2066524174, 1639887306, 1590354542, 971179563, 808574037, 1137683310, 928042244, 149902395, 646915391, 1365956580, 1741790410, 1863219518, 1187308695, 1323860785, 1706674629, 312123170, 1641925595, 334356639, 1788153537, 1357339006, 2032834449, 473217555, 360790072, 1775623500, 1639630092, 1833292190, 1644303497, 2113031940, 218586823, 2108647942, 1426743855, 2118706112, 1829392366, 516542612, 1927502884, 1288386388, 212951037, 319561115, 961194688, 1183997185, 934838257, 1016650076, 1493100012, 1832720681, 522994961, 1376428803, 286071150, 590202136, 703008681, 1855812319, 1701742132, 1118290038, 568918795, 754620829, 1885618907, 471012446, 31467655, 980191477, 566542558, 1056462697, 539836857, 399861187, 1631110691, 1497738984, 919042845, 331321980, 1574864411, 1484424330, 2135015975, 783709359, 851889595, 1676267527, 821347130, 84074497, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 762281909, 1691589568, 1841285720, 2087689582, 68372835, 1099520200, 1683512883, 435686460, 191005990, 105065104, 1364181707, 821508340, 1771128254, 1997148524, 352036779, 944215449, 1693866342, 398084520, 371202010, 921213330, 1530193960, 727583148, 2018918501, 122596461, 1529567954, 1275219607, 315201802, 2125944208, 1216333453, 1322291918, 2146413142, 853923640, 1323522750, 1121781251, 692677001, 2059229225, 627979110, 592040661, 390334664, 875538607, 1099030971, 388755030, 1535991126, 16578315, 1670582978, 427395690, 1245098287, 388199895, 835316783, 325459034, 93575210, 1569411133, 1121223790, 1191304387, 1947088331, 5853308, 261169860, 1946843931, 1978629148, 1915708929, 1566369899, 1462713889, 1874555130, 252657132, 1484088771, 1435872416, 1063082211, 658270239, 1509073723, 241555058, 1615496412, 1557492891, 598746158, 978352875, 1045915197, 991540067, 113867039, 1478860303, 973729454, 2115979904, 1481073321, 1362584937, 1571412620, 709911423, 83682273, 1741731337, 363896261, 1204535470, 466109826, 812232550, 926522841, 444385203, 158410634, 607891258, 1979484199, 840267220, 1369776464, 1789421476, 1884705744, 1289403671, 108716362, 1646424929, 1453737215, 1200264080, 840526968, 1004679808, 238960693, 788778931, 1683022139, 1340676370, 1114129700, 689529952, 1172687631, 264312884, 207914326, 708232298, 591977563, 127685164, 1956760224, 1975304147, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235].span())), split_lists(array![2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 2, 2, 2, 2, 1, 1, 1, 1, 2, 2, 2, 2, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2].span(), qm31_points(array![659075400, 652411991, 187353536, 1875646685, 1236418789, 297723298, 927823569, 348686859, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 659075400, 652411991, 187353536, 1875646685, 1236418789, 297723298, 927823569, 348686859, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 659075400, 652411991, 187353536, 1875646685, 1236418789, 297723298, 927823569, 348686859, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 659075400, 652411991, 187353536, 1875646685, 1236418789, 297723298, 927823569, 348686859, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1701742132, 1118290038, 568918795, 754620829, 1885618907, 471012446, 31467655, 980191477, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1701742132, 1118290038, 568918795, 754620829, 1885618907, 471012446, 31467655, 980191477, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1701742132, 1118290038, 568918795, 754620829, 1885618907, 471012446, 31467655, 980191477, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1701742132, 1118290038, 568918795, 754620829, 1885618907, 471012446, 31467655, 980191477, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1574864411, 1484424330, 2135015975, 783709359, 851889595, 1676267527, 821347130, 84074497, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1574864411, 1484424330, 2135015975, 783709359, 851889595, 1676267527, 821347130, 84074497, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1574864411, 1484424330, 2135015975, 783709359, 851889595, 1676267527, 821347130, 84074497, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1574864411, 1484424330, 2135015975, 783709359, 851889595, 1676267527, 821347130, 84074497, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1574864411, 1484424330, 2135015975, 783709359, 851889595, 1676267527, 821347130, 84074497, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1574864411, 1484424330, 2135015975, 783709359, 851889595, 1676267527, 821347130, 84074497, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1574864411, 1484424330, 2135015975, 783709359, 851889595, 1676267527, 821347130, 84074497, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1574864411, 1484424330, 2135015975, 783709359, 851889595, 1676267527, 821347130, 84074497, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1574864411, 1484424330, 2135015975, 783709359, 851889595, 1676267527, 821347130, 84074497, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1574864411, 1484424330, 2135015975, 783709359, 851889595, 1676267527, 821347130, 84074497, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1574864411, 1484424330, 2135015975, 783709359, 851889595, 1676267527, 821347130, 84074497, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1574864411, 1484424330, 2135015975, 783709359, 851889595, 1676267527, 821347130, 84074497, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1147074036, 1585641191, 1670759190, 1635685468, 545912307, 1998412393, 181786828, 833031924, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1147074036, 1585641191, 1670759190, 1635685468, 545912307, 1998412393, 181786828, 833031924, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1147074036, 1585641191, 1670759190, 1635685468, 545912307, 1998412393, 181786828, 833031924, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1147074036, 1585641191, 1670759190, 1635685468, 545912307, 1998412393, 181786828, 833031924, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235].span())), split_lists(array![1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1].span(), qm31_points(array![1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235].span()))].span();
+        let expected = array![split_lists(array![1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1].span(), qm31_points(array![1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 580080087, 1596670743, 1752666389, 357070149, 1083774829, 631413756, 2125163765, 130921641, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235].span())), split_lists(array![1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 31, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2].span(), qm31_points(array![1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1406753769, 1001553321, 303253357, 1160201727, 4703556, 943216162, 2109848610, 2103290031, 470697790, 2075657614, 213677936, 1043231615, 1055173822, 1198885046, 1772241326, 1147596168, 1670492209, 928523241, 566946088, 1566450366, 1709128488, 574369464, 169217674, 1131418955, 2058733874, 593948548, 958587685, 635546317, 33416004, 2109288673, 98488283, 1659332134, 1232898514, 1940296698, 1101116123, 1545998457, 831813428, 580273051, 2066524174, 1639887306, 1590354542, 971179563, 808574037, 1137683310, 928042244, 149902395, 646915391, 1365956580, 1741790410, 1863219518, 1187308695, 1323860785, 1706674629, 312123170, 1641925595, 334356639, 1788153537, 1357339006, 2032834449, 473217555, 360790072, 1775623500, 1639630092, 1833292190, 1644303497, 2113031940, 218586823, 2108647942, 1426743855, 2118706112, 1829392366, 516542612, 1927502884, 1288386388, 212951037, 319561115, 961194688, 1183997185, 934838257, 1016650076, 1493100012, 1832720681, 522994961, 1376428803, 286071150, 590202136, 703008681, 1855812319, 1701742132, 1118290038, 568918795, 754620829, 1885618907, 471012446, 31467655, 980191477, 566542558, 1056462697, 539836857, 399861187, 1631110691, 1497738984, 919042845, 331321980, 1574864411, 1484424330, 2135015975, 783709359, 851889595, 1676267527, 821347130, 84074497, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 762281909, 1691589568, 1841285720, 2087689582, 68372835, 1099520200, 1683512883, 435686460, 191005990, 105065104, 1364181707, 821508340, 1771128254, 1997148524, 352036779, 944215449, 1693866342, 398084520, 371202010, 921213330, 1530193960, 727583148, 2018918501, 122596461, 1529567954, 1275219607, 315201802, 2125944208, 1216333453, 1322291918, 2146413142, 853923640, 1323522750, 1121781251, 692677001, 2059229225, 627979110, 592040661, 390334664, 875538607, 1099030971, 388755030, 1535991126, 16578315, 1670582978, 427395690, 1245098287, 388199895, 835316783, 325459034, 93575210, 1569411133, 1121223790, 1191304387, 1947088331, 5853308, 261169860, 1946843931, 1978629148, 1915708929, 1566369899, 1462713889, 1874555130, 252657132, 1484088771, 1435872416, 1063082211, 658270239, 1509073723, 241555058, 1615496412, 1557492891, 598746158, 978352875, 1045915197, 991540067, 113867039, 1478860303, 973729454, 2115979904, 1481073321, 1362584937, 1571412620, 709911423, 83682273, 1741731337, 363896261, 1204535470, 466109826, 812232550, 926522841, 444385203, 158410634, 607891258, 1979484199, 840267220, 1369776464, 1789421476, 1884705744, 1289403671, 108716362, 1646424929, 1453737215, 1200264080, 840526968, 1004679808, 238960693, 788778931, 1683022139, 1340676370, 1114129700, 689529952, 1172687631, 264312884, 207914326, 708232298, 591977563, 127685164, 1956760224, 1975304147, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235].span())), split_lists(array![2, 2, 2, 2, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2].span(), qm31_points(array![1701742132, 1118290038, 568918795, 754620829, 1885618907, 471012446, 31467655, 980191477, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1701742132, 1118290038, 568918795, 754620829, 1885618907, 471012446, 31467655, 980191477, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1701742132, 1118290038, 568918795, 754620829, 1885618907, 471012446, 31467655, 980191477, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1701742132, 1118290038, 568918795, 754620829, 1885618907, 471012446, 31467655, 980191477, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1108628808, 654434072, 514271748, 2101226847, 2051159391, 1945465747, 1949639053, 1125627900, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235].span())), split_lists(array![1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1].span(), qm31_points(array![1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235, 1352352868, 839757288, 275076514, 163005922, 1492368920, 172034140, 1584254494, 1799442235].span()))].span();
         let shape = air_shape();
         assert(expanded(shape.sample_ids, sample_points(@shape, point)) == expected, 'sample points');
     }
