@@ -126,7 +126,7 @@ verify: build
 # verification of fashion_mlp's and tiny_mlp's proofs with VISIBILITY=$(PUBLIC) at once; the
 # others (zero-knowledge, fashion_lenet) need QUERY_BATCHES=2 or more.
 # COMPRESS=1: MODEL's final proof instead (compress --profile onchain: OUT/<model>/proof_final.
-# compressed.bin, about 2 minutes and 12 GB for tiny_mlp), verified by the final AIR every model
+# compressed.bin, about 2.5 minutes and 12 GB for tiny_mlp), verified by the final AIR every model
 # shares (scripts/cairo/verify_final.mjs): no Cairo generated for the model.
 verify-cairo: build
 ifeq ($(COMPRESS),1)

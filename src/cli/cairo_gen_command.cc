@@ -47,12 +47,12 @@ options:
 )";
 
 // The final AIR's module (cairo-gen --final): the narrow recursion AIR at the final size class,
-// for final proofs made with the onchain profile.
+// for final proofs (FinalProofConfig).
 int WriteFinalAir(const std::string& output, const uint64_t* with_test_seed) {
   try {
     const recursion::RecursionAir air = frontend::FinalAirForVerifying();
     const std::vector<const air::Component*> components = air.components();
-    const air::ProofConfig config = air::ProfileConfig(air::Profile::kOnchain);
+    const air::ProofConfig config = frontend::FinalProofConfig();
     auto layout = air::MakeLayout(components, config);
     if (const auto* error = std::get_if<std::string>(&layout)) {
       throw frontend::FrontendError(*error);

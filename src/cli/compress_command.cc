@@ -54,7 +54,7 @@ options:
   --profile P        the outer proof's profile: test | fast | recursive (default fast); or
                      onchain: the final proof a Starknet contract verifies, an outer proof at
                      the recursive profile then its verifier's proof in the narrow recursion
-                     AIR, hashed with poseidon252 (about 2 minutes and 12 GB on 2 cores)
+                     AIR, hashed with poseidon252 (about 2.5 minutes and 12 GB on 2 cores)
   --hash H           blake2s | poseidon252 | poseidon2 (default: the profile's)
   --fit              size the outer proof to its circuit (smallest and fastest) instead of the
                      standard size class, which gives every model's compressed proof one shape

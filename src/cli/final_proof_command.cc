@@ -43,7 +43,7 @@ int CompressFinalWith(const CompressInputs& in, const Options& options) {
   auto start = total_start;
   const frontend::OuterShape shape =
       options.Has("fit") ? frontend::OuterShape::kFit : frontend::OuterShape::kStandard;
-  const air::ProofConfig final_config = air::ProfileConfig(air::Profile::kOnchain);
+  const air::ProofConfig final_config = frontend::FinalProofConfig();
   const frontend::KeyCache cache = frontend::KeyCache::FromEnvironment();
   auto key_or_error = frontend::SetupFinal<H>(in.specs, FinalOuterConfig(), final_config, shape,
                                               frontend::KeyUse::kProve, cache);

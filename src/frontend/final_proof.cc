@@ -1,11 +1,20 @@
 #include "frontend/final_proof.h"
 
+#include "air/profiles.h"
+
 namespace tensorstark::frontend {
 
 const recursion::SizeClass& FinalSizeClass() {
   // values, arithmetic, Poseidon2 (32 rows a permutation).
   static const recursion::SizeClass kFinal = {"final", {17, 19, 19}};
   return kFinal;
+}
+
+air::ProofConfig FinalProofConfig() {
+  air::ProofConfig config = air::ProfileConfig(air::Profile::kOnchain);
+  config.pcs.fri.n_queries = 15;
+  config.pcs.pow_bits = 25;
+  return config;
 }
 
 recursion::RecursionAir FinalAirForVerifying() {

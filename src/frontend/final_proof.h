@@ -40,9 +40,17 @@ struct FinalKey {
 
 // The final proof's components at the sizes every model's has (rows of the narrow layout): its
 // circuit depends on the model only through the statement's length and the number of inner
-// proofs; the class holds every example's (cifar_cnn with a public input: 10,155 permutations,
-// 165,611 additions) and 4 aggregated proofs of tiny_mlp (124,465 subtractions).
+// proofs; the class holds every example's and 4 aggregated proofs of tiny_mlp (95,163 values,
+// 424,377 arithmetic gates: 81% of the class, 10,128 permutations; one proof of tiny_mlp has
+// 88,470, 386,845 and 9,361; cifar_cnn with a public input, the longest statement, had 12,000
+// more additions than tiny_mlp when counted by kind).
 const recursion::SizeClass& FinalSizeClass();
+
+// The final proof's configuration: the onchain profile's (Poseidon252, blowup 32) with 15 queries
+// and 25 bits of grinding instead of 16 and 20, the same 100 bits: the Cairo verifier's gas is
+// mostly per query (3% less with one fewer), for about 8 s of grinding on 2 threads with AVX-512
+// IFMA.
+air::ProofConfig FinalProofConfig();
 
 // The final AIR for verifying (its components at FinalSizeClass, no public input): the AIR of every
 // final proof at the standard shape, from which cairo-gen --final writes the Cairo verifier's.

@@ -1,6 +1,7 @@
 #include "recursion/poseidon2_round_gates.h"
 
 #include <cassert>
+#include <utility>
 
 namespace tensorstark::recursion {
 
@@ -17,14 +18,18 @@ air::DataColumns Poseidon2RoundGates::DataOf(const std::vector<Gate>& gates, siz
     for (size_t i = 0; i < kPoseidon2Width; ++i) {
       id[block + i] = M31::FromCanonical(gates[g].inputs[i]);
       multiplicity[block + i] = -M31::One();
-      const size_t out = block + kPoseidon2Width + i;
+      // Row 16 + i carries output word 15 - i (the io register shifts them up).
+      const size_t out = block + 2 * kPoseidon2Width - 1 - i;
       id[out] = M31::FromCanonical(gates[g].first_output + static_cast<uint32_t>(i));
       multiplicity[out] = M31::FromCanonical(gates[g].output_reads[i]);
     }
   }
-  for (const uint32_t row : {0u, kPoseidon2BlockRows - 1}) {
-    std::vector<M31>& flag = data.emplace_back(kPoseidon2BlockRows);
-    flag[row] = M31::One();
+  // first, last, shift down and shift up: one on the block rows [begin, end).
+  constexpr uint32_t kWidth = kPoseidon2Width, kRows = kPoseidon2BlockRows;
+  for (const auto& [begin, end] :
+       {std::pair{0u, 1u}, {kRows - 1, kRows}, {1u, kWidth}, {kWidth + 1, kRows}}) {
+    std::vector<M31>& column = data.emplace_back(kRows);
+    for (uint32_t t = begin; t < end; ++t) column[t] = M31::One();
   }
   air::AppendPoseidon2RoundData(data);
   assert(data.size() == kDataColumns);
@@ -40,16 +45,21 @@ void Poseidon2RoundGates::WriteBlock(const hash::Poseidon2State& input,
     const air::Poseidon2Sbox sbox = air::Poseidon2SboxOf(state, t);
     fifth = sbox.fifth;
     const size_t row = first_row + t;
-    size_t column = 1;
+    size_t column = kPoseidon2Width;
     for (const M31& lane : state) trace[column++][row] = lane;
     for (const M31& lane : sbox.cube) trace[column++][row] = lane;
     for (const M31& lane : sbox.fifth) trace[column++][row] = lane;
     assert(column == kTraceColumns);
   }
-  // io: the input words, then the output words (row 31's lanes).
-  for (size_t i = 0; i < kPoseidon2Width; ++i) {
-    trace[0][first_row + i] = input[i];
-    trace[0][first_row + kPoseidon2Width + i] = state[i];
+  // io: on row t < 16 the input from word t on, on row t >= 16 the output from word 31 - t on
+  // (row 31's lanes), zeros past the last word.
+  for (uint32_t t = 0; t < kPoseidon2BlockRows; ++t) {
+    const bool input_half = t < kPoseidon2Width;
+    const hash::Poseidon2State& words = input_half ? input : state;
+    const size_t first_word = input_half ? t : kPoseidon2BlockRows - 1 - t;
+    for (size_t j = 0; j < kPoseidon2Width; ++j) {
+      trace[j][first_row + t] = first_word + j < kPoseidon2Width ? words[first_word + j] : M31();
+    }
   }
 }
 

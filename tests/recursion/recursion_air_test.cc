@@ -96,7 +96,7 @@ Outer ProveAndVerify(const Circuit& circuit, std::span<const QM31> values,
   return outer;
 }
 
-TEST_CASE("a Poseidon2 round block ends in the native permutation; io holds input and output") {
+TEST_CASE("a Poseidon2 round block ends in the native permutation; io shifts input and output") {
   testing::Rng rng(12);
   hash::Poseidon2State input;
   for (M31& word : input) word = rng.M31();
@@ -106,13 +106,19 @@ TEST_CASE("a Poseidon2 round block ends in the native permutation; io holds inpu
   hash::Poseidon2State expected = input;
   hash::Poseidon2Permute(expected);
   const size_t last = 2 * air::kPoseidon2BlockRows - 1;
-  for (size_t i = 0; i < hash::kPoseidon2Width; ++i) {
-    CHECK(trace[1 + i][last] == expected[i]);  // row 31's lanes
-    CHECK(trace[1 + i][air::kPoseidon2BlockRows] == input[i]);
-    CHECK(trace[0][air::kPoseidon2BlockRows + i] == input[i]);
-    CHECK(trace[0][air::kPoseidon2BlockRows + hash::kPoseidon2Width + i] == expected[i]);
+  constexpr size_t kWidth = hash::kPoseidon2Width, kBlock = air::kPoseidon2BlockRows;
+  for (size_t i = 0; i < kWidth; ++i) {
+    CHECK(trace[kWidth + i][last] == expected[i]);  // row 31's lanes
+    CHECK(trace[kWidth + i][kBlock] == input[i]);   // row 0's
+    // io's registers on rows 0 and 31 are the input and the output; its lane 0 carries input
+    // word t on row t, output word 31 - t on row t >= 16.
+    CHECK(trace[i][kBlock] == input[i]);
+    CHECK(trace[i][last] == expected[i]);
+    CHECK(trace[0][kBlock + i] == input[i]);
+    CHECK(trace[0][kBlock + 2 * kWidth - 1 - i] == expected[i]);
   }
-  CHECK(trace[0][0] == M31());  // the block before is untouched
+  CHECK(trace[kWidth - 1][kBlock + 1] == M31());  // shifted out
+  CHECK(trace[0][0] == M31());                    // the block before is untouched
 }
 
 TEST_CASE("the recursion AIR proves a circuit of every gate kind; its statement is the circuit's") {
@@ -172,7 +178,11 @@ TEST_CASE("a round a row: a narrow Poseidon2 component, the same gates") {
   const RecursionAir wide = AirOf(builder.circuit(), Poseidon2Layout::kRow);
   const RecursionAir narrow = AirOf(builder.circuit(), Poseidon2Layout::kRounds);
   const air::Component& narrow_poseidon2 = *narrow.components().back();
-  CHECK(narrow_poseidon2.Info().trace_offsets.size() == 49);
+  CHECK(narrow_poseidon2.Info().trace_offsets.size() == 64);
+  // Every column is read at offsets 0 and -1 at most: two sample points.
+  for (const std::vector<int>& offsets : narrow_poseidon2.Info().trace_offsets) {
+    for (const int offset : offsets) CHECK((offset == 0 || offset == -1));
+  }
   CHECK(wide.components().back()->Info().trace_offsets.size() == kPoseidon2GateColumns);
   // 3 gates of 32 rows: 2^7 rows.
   CHECK(narrow_poseidon2.log_size() == 7);
@@ -184,15 +194,24 @@ TEST_CASE("a round a row: a narrow Poseidon2 component, the same gates") {
   auto position = [&](size_t row) {  // a coset-order row's place in the stored column
     return circle::BitReverseIndex(circle::CosetIndexToCircleDomainIndex(row, log_size), log_size);
   };
-  // io changed on the second gate's input row 3 (input word 3) or output row 20 (output word 4),
-  // the lanes left alone: the prover's row-by-row check names the constraint that ties io to the
-  // block's row 0 lane 3, or row 31 lane 4 (the lookup alone would show only unbalanced sums).
-  // Constraints: 32 s-box ones, then per lane its transition, first-row and last-row ones.
-  for (const auto& [row, block_row, constraint] :
-       {std::tuple{32 + 3, 32, 32 + 3 * 3 + 1}, {32 + 20, 32 + 31, 32 + 3 * 4 + 2}}) {
-    CAPTURE(row);
+  // Input word 3 changed in io all along its way to lane 0 (row t's lane 3 - t, t = 0 … 3) on
+  // the second gate, or output word 4 (row t's lane t - 27, t = 27 … 31), the round lanes left
+  // alone: the shifts hold, and the prover's row-by-row check names the constraint that ties io
+  // to the block's row 0 lane 3, or row 31 lane 4 (the lookup alone would show only unbalanced
+  // sums). Constraints: 32 s-box ones, then per lane its transition, first-row and last-row ones.
+  struct Change {
+    size_t first_row, last_row;  // block rows
+    int lane_at_first, lane_step;
+    size_t failing_row, constraint;
+  };
+  for (const Change& change :
+       {Change{0, 3, 3, -1, 32, 32 + 3 * 3 + 1}, Change{27, 31, 0, 1, 32 + 31, 32 + 3 * 4 + 2}}) {
+    CAPTURE(change.first_row);
     RecursionAir::Witness changed = narrow.GenerateWitness(builder.values());
-    changed.traces.back()[0][position(row)] += M31::One();
+    for (size_t t = change.first_row; t <= change.last_row; ++t) {
+      const size_t lane = change.lane_at_first + change.lane_step * (t - change.first_row);
+      changed.traces.back()[lane][position(32 + t)] += M31::One();
+    }
     air::ProveOptions checked;
     checked.n_public_inputs = narrow.n_public_inputs();
     auto refused = air::Prove<Channel, Hasher>(
@@ -201,14 +220,14 @@ TEST_CASE("a round a row: a narrow Poseidon2 component, the same gates") {
     const auto& failure = std::get<air::ProvingError>(refused).failure;
     REQUIRE(failure);
     CHECK(failure->component == narrow_poseidon2.name());
-    CHECK(failure->row == static_cast<size_t>(block_row));
-    CHECK(failure->constraint == static_cast<size_t>(constraint));
+    CHECK(failure->row == change.failing_row);
+    CHECK(failure->constraint == change.constraint);
   }
 
   // A lane of a round changed in the trace: the round constraints fail, and the proof made
   // without the prover's check does not verify.
   RecursionAir::Witness witness = narrow.GenerateWitness(builder.values());
-  witness.traces.back()[1 + 5][position(32 + 10)] += M31::One();
+  witness.traces.back()[hash::kPoseidon2Width + 5][position(32 + 10)] += M31::One();
   air::ProveOptions options;
   options.n_public_inputs = narrow.n_public_inputs();
   options.check_constraints = false;
