@@ -34,7 +34,7 @@ holds of it (its values, its Poseidon2 digest, or nothing); and the weights' vis
 may be the verifying model compile writes for private weights. A compressed proof (compress) is
 printed as its outer proof (or, made with --profile onchain, its final proof), with
 "compressed": its shape, whether it is final and, per inner proof, its model's index and whether
-it was zero-knowledge.
+it was zero-knowledge; MODEL.tsm only if it has one inner proof.
 )";
 
 // The proof as JSON, with what it makes public if the model is given (a one-line error if the
@@ -106,6 +106,13 @@ int RunInspectCommand(std::span<char* const> args) {
     }
     proof_bytes = std::get<frontend::CompressedProofFile>(file).outer;
     const auto& parts = std::get<frontend::CompressedProofFile>(file);
+    if (model && parts.inners.size() > 1) {
+      fmt::print(stderr,
+                 "tensorstark inspect: {} aggregates {} inner proofs: leave MODEL.tsm out (verify "
+                 "prints each one's statement)\n",
+                 path, parts.inners.size());
+      return 1;
+    }
     nlohmann::json inners = nlohmann::json::array();
     for (const frontend::CompressedInner& inner : parts.inners) {
       inners.push_back({{"model", inner.model}, {"zero_knowledge", inner.zero_knowledge}});

@@ -10,8 +10,9 @@
 # inner proofs of two models give one
 # aggregated proof of their statements; a flipped byte, another model, models in another order, a
 # proof of another profile, an invalid inner proof and malformed files are refused with a one-line
-# reason. The final proof (--profile onchain) verifies and states the same; with KEEP_DIR, it is
-# kept there (final.bin, with tiny.verifying.tsm) for the Cairo verifier's test.
+# reason. The final proof (--profile onchain) of four such inferences verifies and states the
+# same; with KEEP_DIR, it is kept there (final.bin, with tiny.verifying.tsm) for the Cairo
+# verifier's test.
 # usage: compress_commands_test.sh TENSORSTARK EXAMPLES_DIR [KEEP_DIR]
 set -euo pipefail
 ts=$1
@@ -111,37 +112,49 @@ done
 TENSORSTARK_CACHE_DIR= "$ts" verify "$work/tiny.verifying.tsm" "$work/outer.bin" \
   --min-security-bits 0 | grep -q "^valid" || fail "verify without a cache"
 
-# The final proof (--profile onchain): the outer proof at the recursive profile, then its
-# verifier's proof in the narrow recursion AIR with Poseidon252, at the final size class (about 2
-# minutes, 12 GB): it verifies (its key from the cache compress filed) and states what the inner
-# proof states; inspect says it is final; a flipped byte is refused; so is another hash.
-"$ts" compress "$work/tiny.tsm" "$work/inner.bin" -o "$work/final.bin" --profile onchain \
+# The final proof (--profile onchain) of four inferences, the inner proof and three more with the
+# next nonces: the outer proof at the recursive profile, then its verifier's proof in the narrow
+# recursion AIR with Poseidon252, at the final size class (about 3.5 minutes, 16 GB): it verifies
+# (its key from the cache compress filed) and states what each inner proof states; inspect says
+# it is final; a flipped byte is refused; so is another hash.
+finals=("$work/inner.bin")
+for nonce in 6 7 8; do
+  "$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/inner_$nonce.bin" \
+    --profile recursive --context "${context%,*},$nonce" >/dev/null 2>&1
+  finals+=("$work/inner_$nonce.bin")
+done
+"$ts" compress "$work/tiny.tsm" "${finals[@]}" -o "$work/final.bin" --profile onchain \
   >"$work/final.txt" 2>/dev/null
-grep -q "^wrote $work/final.bin: .*profile onchain: the final proof" "$work/final.txt" \
-  || fail "compress --profile onchain: $(cat "$work/final.txt")"
+grep -q "^wrote $work/final.bin: .*(4 inner proof(s), .*profile onchain: the final proof" \
+  "$work/final.txt" || fail "compress --profile onchain: $(cat "$work/final.txt")"
 "$ts" verify "$work/tiny.verifying.tsm" "$work/final.bin" >"$work/verify_final.txt"
-head -1 "$work/verify_final.txt" | grep -q "^valid (final proof, 1 inner proof(s), 100 bits" \
+head -1 "$work/verify_final.txt" | grep -q "^valid (final proof, 4 inner proof(s), 100 bits" \
   || fail "$(cat "$work/verify_final.txt")"
-facts <"$work/verify_final.txt" | cmp -s - "$work/inner_statement.txt" \
-  || fail "the final proof states other facts than the inner one"
+# Proof 1's statement is the inner proof's; proof k's context ends in nonce 4 + k.
+sed -n '/^proof 1 (/,/^proof 2 (/p' "$work/verify_final.txt" | sed '$d' | facts \
+  | cmp -s - "$work/inner_statement.txt" || fail "the final proof states other facts than the inner one"
+[ "$(grep '^context: ' "$work/verify_final.txt" | sed 's/.*, //' | tr '\n' ' ')" = "0x5 0x6 0x7 0x8 " ] \
+  || fail "the final proof's contexts: $(grep '^context: ' "$work/verify_final.txt")"
 # compress filed the final verifying key: verify builds no circuit.
 "$ts" verify "$work/tiny.verifying.tsm" "$work/final.bin" --json >"$work/verify_final.json"
 python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['valid'] and d['final'] and d['keys_from_cache'], d" \
   "$work/verify_final.json" || fail "verify of a final proof with its key in the cache"
 # The final ids are those the off-chain reference computes from the final key's identity and the
 # inner commitment, and those verify printed.
-"$ts" inspect "$work/final.bin" "$work/tiny.verifying.tsm" >"$work/inspect_final.json"
+"$ts" inspect "$work/final.bin" >"$work/inspect_final.json"
 check_ids "final " "$work/verify_final.json" "$work/inspect_final.json" "$work/verify_final.txt"
+expect_error 1 "aggregates 4 inner proofs: leave MODEL.tsm out" \
+  "$ts" inspect "$work/final.bin" "$work/tiny.verifying.tsm"
 "$ts" inspect "$work/final.bin" \
   | python3 -c "import json,sys; c=json.load(sys.stdin)['compressed']; assert c['final'] and c['shape'] == 'standard'" \
   || fail "inspect of a final proof"
-# Its calldata starts with the statement's layout, which the verifying model gives: one inner
-# proof of 28 words (the commitment, the context's 18 and 2 outputs), 18 stated as inputs.
+# Its calldata starts with the statement's layout, which the verifying model gives: four inner
+# proofs of 28 words (the commitment, the context's 18 and 2 outputs), 18 stated as inputs.
 expect_error 1 "is a final proof: give the verifying models" \
   "$ts" calldata "$work/final.bin" -o "$work/x.json"
 "$ts" calldata "$work/tiny.verifying.tsm" "$work/final.bin" -o "$work/final_calldata.json" \
-  | grep -q "felts (statement layout 3, " || fail "calldata of a final proof"
-python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[:3] == ['0x1', '0x1c', '0x12'], d[:3]" \
+  | grep -q "felts (statement layout 9, " || fail "calldata of a final proof"
+python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[:9] == ['0x4'] + ['0x1c', '0x12'] * 4, d[:9]" \
   "$work/final_calldata.json" || fail "the final proof's calldata layout"
 if [ -n "$keep" ]; then
   mkdir -p "$keep"
