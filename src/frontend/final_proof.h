@@ -48,8 +48,8 @@ const recursion::SizeClass& FinalSizeClass();
 
 // The final proof's configuration: the onchain profile's (Poseidon252, blowup 32) with 15 queries
 // and 25 bits of grinding instead of 16 and 20, the same 100 bits: the Cairo verifier's gas is
-// mostly per query (3% less with one fewer), for about 8 s of grinding on 2 threads with AVX-512
-// IFMA.
+// mostly per query (3% less with one fewer), for about 10 s of grinding on average (2^25
+// attempts at 3.5 million a second on 2 threads with AVX-512 IFMA; 10-20 times that on AVX2).
 air::ProofConfig FinalProofConfig();
 
 // The final AIR for verifying (its components at FinalSizeClass, no public input): the AIR of every
