@@ -58,6 +58,37 @@ std::vector<uint32_t> DataLogSizes(ComponentKind kind, Poseidon2Layout layout, u
   return sizes;
 }
 
+std::string_view ComponentKindName(ComponentKind kind) {
+  switch (kind) {
+    case ComponentKind::kValues:
+      return "values";
+    case ComponentKind::kArithmetic:
+      return "arithmetic";
+    case ComponentKind::kPoseidon2:
+      return "poseidon2";
+  }
+  return "?";
+}
+
+// The component of a gate kind's gates (nullopt for public inputs, which have none).
+std::optional<ComponentKind> ComponentOf(GateKind kind) {
+  switch (kind) {
+    case GateKind::kConstant:
+    case GateKind::kGuess:
+    case GateKind::kAssertEqual:
+      return ComponentKind::kValues;
+    case GateKind::kAdd:
+    case GateKind::kSub:
+    case GateKind::kMul:
+      return ComponentKind::kArithmetic;
+    case GateKind::kPoseidon2:
+      return ComponentKind::kPoseidon2;
+    case GateKind::kPublicInput:
+      break;
+  }
+  return std::nullopt;
+}
+
 // The component of a kind, from its data columns or (for verifying) their sizes.
 template <class Data>
 std::unique_ptr<air::Component> MakeComponent(ComponentKind kind, Poseidon2Layout layout,
@@ -83,36 +114,6 @@ std::unique_ptr<air::Component> MakeComponent(ComponentKind kind, Poseidon2Layou
 }
 
 }  // namespace
-
-std::string_view ComponentKindName(ComponentKind kind) {
-  switch (kind) {
-    case ComponentKind::kValues:
-      return "values";
-    case ComponentKind::kArithmetic:
-      return "arithmetic";
-    case ComponentKind::kPoseidon2:
-      return "poseidon2";
-  }
-  return "?";
-}
-
-std::optional<ComponentKind> ComponentOf(GateKind kind) {
-  switch (kind) {
-    case GateKind::kConstant:
-    case GateKind::kGuess:
-    case GateKind::kAssertEqual:
-      return ComponentKind::kValues;
-    case GateKind::kAdd:
-    case GateKind::kSub:
-    case GateKind::kMul:
-      return ComponentKind::kArithmetic;
-    case GateKind::kPoseidon2:
-      return ComponentKind::kPoseidon2;
-    case GateKind::kPublicInput:
-      break;
-  }
-  return std::nullopt;
-}
 
 std::vector<std::pair<ComponentKind, uint32_t>> SizeClass::Components() const {
   std::vector<std::pair<ComponentKind, uint32_t>> components;
@@ -173,7 +174,7 @@ std::variant<RecursionAir, std::string> RecursionAir::Make(Circuit circuit_to_pr
     auto in = [&](size_t g, size_t i) {
       return Word(circuit.operands[circuit.gates[g].in_begin + i]);
     };
-    const M31 read_once = -M31::One();
+    const M31 minus_one = -M31::One();
     switch (kind) {
       case ComponentKind::kValues: {
         auto &id = column(), &reads = column(), &id2 = column(), &reads2 = column();
@@ -184,7 +185,7 @@ std::variant<RecursionAir, std::string> RecursionAir::Make(Circuit circuit_to_pr
           if (gate.kind == GateKind::kAssertEqual) {
             id[r] = in(gates[r], 0);
             id2[r] = in(gates[r], 1);
-            reads[r] = reads2[r] = read_once;
+            reads[r] = reads2[r] = minus_one;  // each id read once
             continue;
           }
           id[r] = Word(gate.out);
@@ -212,7 +213,7 @@ std::variant<RecursionAir, std::string> RecursionAir::Make(Circuit circuit_to_pr
           if (gate.kind == GateKind::kMul) {
             m[r] = M31::One();
           } else {
-            s[r] = gate.kind == GateKind::kAdd ? M31::One() : read_once;
+            s[r] = gate.kind == GateKind::kAdd ? M31::One() : minus_one;
           }
         }
         break;
