@@ -42,8 +42,8 @@ struct FinalKey {
 // circuit depends on the model only through the statement's length and the number of inner
 // proofs; the class holds every example's and 4 aggregated proofs of tiny_mlp (95,163 values,
 // 424,377 arithmetic gates: 81% of the class, 10,128 permutations; one proof of tiny_mlp has
-// 88,470, 386,845 and 9,361; cifar_cnn with a public input, the longest statement, had 12,000
-// more additions than tiny_mlp when counted by kind).
+// 88,470, 386,845 and 9,361; cifar_cnn with a public input, the longest statement, 97,649,
+// 408,279 and 9,744).
 const recursion::SizeClass& FinalSizeClass();
 
 // The final proof's configuration: the onchain profile's (Poseidon252, blowup 32) with 15 queries
