@@ -9,7 +9,7 @@
 // computes from that class hash and the proof's statement, the same for a proof opened in query
 // batches (a head and a transaction per batch), and that without --dry-run or the classes the
 // scripts stop with a one-line error. Then a real final proof (FINAL_DIR: compress_commands'
-// tiny_mlp final.bin and tiny.verifying.tsm) sent to the final verifier: verify_final's calldata,
+// final.bin of four tiny_mlp proofs and tiny.verifying.tsm) sent to the final verifier: verify_final's calldata,
 // and a fact per inner proof under the model id the native verifier prints.
 // usage: node tests/cli/deploy_dry_run_test.mjs TENSORSTARK CLASSES_DIR FINAL_DIR
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -201,18 +201,25 @@ expectEqual(sendFinal.call.contractAddress, registry.address, 'verify_final is s
 expectEqual(sendFinal.call.entrypoint, 'verify_final', 'the final entrypoint');
 expectEqual(sendFinal.call.calldata, [finalClass, `0x${finalProof.length.toString(16)}`,
   ...finalProof], 'the final verifier class, the proof length and the proof');
-// tiny_mlp with compile's defaults: one inner proof stating no input and the outputs.
-const [member] = verified.identity.members;
+// Four inner proofs of tiny_mlp with compile's defaults, one after another in the statement, each
+// stating its context as inputs and the outputs: a fact each.
 const statement = JSON.parse(readFileSync(path.join(work, 'final_inspect.json'), 'utf8'))
   .public_inputs.map(BigInt);
-expectEqual(verified.identity.members.length, 1, 'inner proofs');
-expectEqual(member.words, statement.length, "the inner proof's statement length");
+expectEqual(verified.identity.members.length, 4, 'inner proofs');
+expectEqual(sendFinal.facts.length, 4, 'facts');
+let offset = 0;
+verified.identity.members.forEach((member, i) => {
+  const own = statement.slice(offset, offset + member.words);
+  offset += member.words;
+  const fact = sendFinal.facts[i];
+  expectEqual(fact.model, verified.identity.model_ids[i], `inner proof ${i + 1}'s model id`);
+  const inputsHash = poseidonHashMany(own.slice(8, 8 + member.stated_inputs));
+  const outputsHash = poseidonHashMany(own.slice(8 + member.stated_inputs));
+  expectEqual(fact.fact, `0x${poseidonHashMany([BigInt(fact.model), BigInt(finalClass),
+    inputsHash, outputsHash]).toString(16)}`, `inner proof ${i + 1}'s fact`);
+});
+expectEqual(offset, statement.length, "the inner proofs' statement lengths");
 const [expected] = sendFinal.facts;
-expectEqual(expected.model, verified.identity.model_ids[0], "the inner proof's model id");
-const inputsHash = poseidonHashMany(statement.slice(8, 8 + member.stated_inputs));
-const outputsHash = poseidonHashMany(statement.slice(8 + member.stated_inputs));
-expectEqual(expected.fact, `0x${poseidonHashMany([BigInt(expected.model), BigInt(finalClass),
-  inputsHash, outputsHash]).toString(16)}`, "the inner proof's fact");
 const finalText = dryRun('verify', ...common, ...finalArgs);
 for (const line of ['1. invoke fact_registry.verify_final', `model id ${expected.model}`,
   `expected fact      ${expected.fact}`]) {
