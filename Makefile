@@ -32,13 +32,14 @@ test: build
 cairo-test: build
 	@node scripts/cairo/gen_vector_tests.mjs --check
 	@node scripts/cairo/gen_proof_fixtures.mjs $(BUILD)/tensorstark --check
-	@node scripts/cairo/gen_airs.mjs $(BUILD)/tensorstark --check
+	@node scripts/cairo/gen_final_air.mjs $(BUILD)/tensorstark --check
 	@node scripts/cairo/test.mjs
 
-# The Starknet contract classes (fact registry, each example model's verifier) as Sierra, with
-# their class hashes: $(BUILD)/cairo/*.contract_class.json and $(BUILD)/cairo/classes.json.
+# The Starknet contract classes (the fact registry, the final verifier every model shares, the
+# lending example) as Sierra, with their class hashes: $(BUILD)/cairo/*.contract_class.json and
+# $(BUILD)/cairo/classes.json.
 cairo-build: build
-	@node scripts/cairo/gen_airs.mjs $(BUILD)/tensorstark --check
+	@node scripts/cairo/gen_final_air.mjs $(BUILD)/tensorstark --check
 	@node scripts/cairo/build.mjs --out $(BUILD)/cairo
 
 # The code that depends on the SIMD level (the field, circle, hash, FRI and AIR layers' tests and
@@ -79,9 +80,6 @@ PROFILE ?= fast
 # blake2s otherwise.
 HASH ?=
 PROOF ?= proof
-# Onchain proofs too large for one Starknet transaction open their queries in this many batches,
-# each verified in a transaction of its own after the proof's head (prove --query-batches).
-QUERY_BATCHES ?= 1
 # ZK=1: a zero-knowledge proof (prove --zk, docs/zero-knowledge.md).
 ZK ?=
 # What proofs state of the inputs and outputs and whether the weights are private (compile
@@ -107,8 +105,7 @@ prove: build
 	  --calibration $(MODEL)/calibration.json $(if $(VISIBILITY),--visibility $(VISIBILITY))
 	@$(BUILD)/tensorstark prove $(MODEL_OUT)/model.tsm --input $(MODEL)/input.json \
 	  -o $(MODEL_OUT)/$(PROOF).bin --outputs $(MODEL_OUT)/outputs.json --profile $(INNER_PROFILE) \
-	  $(if $(HASH),--hash $(HASH)) \
-	  --query-batches $(QUERY_BATCHES) $(if $(filter 1,$(ZK)),--zk)
+	  $(if $(HASH),--hash $(HASH)) $(if $(filter 1,$(ZK)),--zk)
 	@$(if $(filter 1,$(COMPRESS)),$(BUILD)/tensorstark compress $(MODEL_OUT)/model.tsm \
 	  $(MODEL_OUT)/$(PROOF).bin -o $(MODEL_OUT)/$(PROOF).compressed.bin --profile $(OUTER_PROFILE))
 
@@ -116,36 +113,22 @@ verify: build
 	@$(BUILD)/tensorstark verify $(VERIFYING_MODEL) \
 	  $(MODEL_OUT)/$(PROOF)$(if $(filter 1,$(COMPRESS)),.compressed).bin
 
-# MODEL's onchain proof (profile onchain, Poseidon252: OUT/<model>/proof_onchain.bin) verified by
-# the Cairo verifier's contracts as Starknet would run them, on npm wasm-cairo's test runner
-# (scripts/cairo/verify.mjs): the fact registry must record the proof's fact. About a minute (per
-# transaction with QUERY_BATCHES). SIERRA_GAS=1 also measures the verification's Sierra gas;
-# CLASS_HASH=0x... also prints the fact a registry records with the verifier of that class. A
-# zero-knowledge proof (ZK=1, or private or committed parts: compile's defaults) is verified by
-# the model's zero-knowledge verifier (cairo-gen --zk). The test runner's memory holds the
-# verification of fashion_mlp's and tiny_mlp's proofs with VISIBILITY=$(PUBLIC) at once; the
-# others (zero-knowledge, fashion_lenet) need QUERY_BATCHES=2 or more.
-# COMPRESS=1: MODEL's final proof instead (compress --profile onchain: OUT/<model>/proof_final.
-# compressed.bin, about 2.5 minutes and 12 GB for tiny_mlp), verified by the final AIR every model
-# shares (scripts/cairo/verify_final.mjs): no Cairo generated for the model.
+# MODEL's final proof (the inner proof compressed with compress --profile onchain: OUT/<model>/
+# proof_final.compressed.bin, about 2.5 minutes and 12 GB for tiny_mlp), verified by the Cairo
+# final verifier every model shares (scripts/cairo/verify_final.mjs) on npm wasm-cairo's test
+# runner, as Starknet would run it: no Cairo generated for the model. About a minute more.
+# SIERRA_GAS=1 also measures the verification's Sierra gas.
 verify-cairo: build
-ifeq ($(COMPRESS),1)
 	@$(MAKE) --no-print-directory prove COMPRESS=1 OUTER_PROFILE=onchain PROOF=proof_final
 	@node scripts/cairo/verify_final.mjs $(BUILD)/tensorstark $(VERIFYING_MODEL) \
 	  $(MODEL_OUT)/proof_final.compressed.bin $(if $(filter 1,$(SIERRA_GAS)),--sierra-gas)
-else
-	@$(MAKE) --no-print-directory prove PROFILE=onchain HASH=poseidon252 PROOF=proof_onchain
-	@node scripts/cairo/verify.mjs $(BUILD)/tensorstark $(VERIFYING_MODEL) \
-	  $(MODEL_OUT)/proof_onchain.bin $(if $(filter 1,$(SIERRA_GAS)),--sierra-gas) \
-	  $(if $(CLASS_HASH),--class-hash $(CLASS_HASH))
-endif
 
-# Deploys the fact registry and the models' verifiers to NETWORK (sepolia, mainnet or devnet) with
+# Deploys the fact registry and the final verifier (every model's) to NETWORK (sepolia, mainnet or devnet) with
 # scripts/deploy.mjs (--help): the account and node from STARKNET_ACCOUNT_ADDRESS,
 # STARKNET_PRIVATE_KEY and STARKNET_RPC_URL; the classes from `make cairo-build`, or from Scarb's
 # ARTIFACTS (e.g. verifier-cairo/target/release), whose CASM declaring needs. Records the deployment
 # in deployments/NETWORK.json. DRY_RUN=1 prints the transactions and sends nothing; DEPLOY_ARGS
-# passes more options (e.g. --salt, --models).
+# passes more options (e.g. --salt).
 NETWORK ?= sepolia
 DEPLOY_FLAGS = --network $(NETWORK) $(if $(ARTIFACTS),--artifacts $(ARTIFACTS),--classes $(BUILD)/cairo) \
   $(if $(filter 1,$(DRY_RUN)),--dry-run) $(DEPLOY_ARGS)
@@ -153,18 +136,12 @@ DEPLOY_FLAGS = --network $(NETWORK) $(if $(ARTIFACTS),--artifacts $(ARTIFACTS),-
 deploy: setup
 	@node scripts/deploy.mjs deploy $(DEPLOY_FLAGS)
 
-# MODEL's onchain proof (profile onchain, Poseidon252) in OUT/<model>/: proof_onchain.bin, its
-# calldata (calldata.json) and public inputs (proof_onchain.json), sent to NETWORK's fact registry
-# (from `make deploy`), which records its fact: in one transaction, or with QUERY_BATCHES=N in
-# N + 1 (the head, then each batch). DRY_RUN=1 prints the transactions and sends nothing. The
-# deployed verifiers are the examples' with public inputs and weights (VISIBILITY=$(PUBLIC)), with
-# ZK=1 the zero-knowledge one (<model>_zk).
-# COMPRESS=1: MODEL's final proof instead (as verify-cairo COMPRESS=1 makes it, with compile's
-# defaults or VISIBILITY), sent to the final verifier every model shares: a model needs no
-# verifier of its own, and the registry records its fact under its model id (identity.json,
-# from tensorstark verify --json).
+# MODEL's final proof (as verify-cairo makes it, with compile's defaults or VISIBILITY) sent to
+# NETWORK's fact registry (from `make deploy`) in one transaction: the final verifier every model
+# shares checks it, and the registry records a fact under the model's id (identity.json, from
+# tensorstark verify --json). No Cairo build per model. DRY_RUN=1 prints the transaction and
+# sends nothing.
 verify-onchain: build
-ifeq ($(COMPRESS),1)
 	@$(MAKE) --no-print-directory prove COMPRESS=1 OUTER_PROFILE=onchain PROOF=proof_final
 	@$(BUILD)/tensorstark calldata $(VERIFYING_MODEL) $(MODEL_OUT)/proof_final.compressed.bin \
 	  -o $(MODEL_OUT)/calldata.json
@@ -173,14 +150,6 @@ ifeq ($(COMPRESS),1)
 	  > $(MODEL_OUT)/identity.json
 	@node scripts/deploy.mjs verify $(DEPLOY_FLAGS) --calldata $(MODEL_OUT)/calldata.json \
 	  --inspect $(MODEL_OUT)/proof_final.json --identity $(MODEL_OUT)/identity.json
-else
-	@$(MAKE) --no-print-directory prove PROFILE=onchain HASH=poseidon252 PROOF=proof_onchain \
-	  VISIBILITY=$(PUBLIC)
-	@$(BUILD)/tensorstark calldata $(MODEL_OUT)/proof_onchain.bin -o $(MODEL_OUT)/calldata.json
-	@$(BUILD)/tensorstark inspect $(MODEL_OUT)/proof_onchain.bin > $(MODEL_OUT)/proof_onchain.json
-	@node scripts/deploy.mjs verify $(DEPLOY_FLAGS) --model $(notdir $(MODEL))$(if $(filter 1,$(ZK)),_zk) \
-	  --calldata $(MODEL_OUT)/calldata.json --inspect $(MODEL_OUT)/proof_onchain.json
-endif
 
 # The main job from a fresh checkout (scripts/demo.sh): builds only the command line, then the
 # self-check; fashion_mlp compiled, proved and verified natively with everything public and with

@@ -1,11 +1,10 @@
 // Deploys the Starknet contracts with starknet.js and sends proofs to them (docs/starknet.md, "Deploying").
-//   deploy: declares the fact registry's class, the final verifier's (every model's) and each
-//     model's verifier class, deploys the registry through the Universal Deployer, adds each
-//     verifier class to it (the registry deploys the verifier), and records it all in
+//   deploy: declares the fact registry's class and the final verifier's (the one verifier of
+//     every model), deploys the registry through the Universal Deployer, adds the final verifier
+//     class to it (the registry deploys the verifier), and records it all in
 //     deployments/<network>.json;
-//   verify: sends a proof's calldata (`tensorstark calldata`) to the registry: a final proof to
-//     verify_final with the final verifier's class, which records a fact per inner proof; a
-//     model's onchain proof to verify with the model's verifier class, which records its fact.
+//   verify: sends a final proof's calldata (`tensorstark calldata`) to the registry's
+//     verify_final with the final verifier's class, which records a fact per inner proof.
 // --dry-run prints every transaction without touching the network. Run with --help for the options
 // and the environment.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +15,7 @@ import {
   Account, RpcProvider, constants, defaultDeployer, hash, logger, num, shortString, transaction,
 } from 'starknet';
 
-import { factOf, finalStatementFacts, statedInputCount } from './cairo/fact.mjs';
+import { finalStatementFacts } from './cairo/fact.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const NETWORKS = {
@@ -35,26 +34,19 @@ const NEEDS_CASM = 'needs its CASM, from Scarb: run `scarb --release build` in v
 
 const HELP = `usage: node scripts/deploy.mjs deploy --network NAME [options]
        node scripts/deploy.mjs verify --network NAME --calldata FILE --inspect FILE --identity FILE [options]
-       node scripts/deploy.mjs verify --network NAME --model NAME --calldata FILE --inspect FILE [options]
 
-deploy   declares the fact registry's class, the final verifier's (the one that verifies the final
-         proofs of every model) and each model's verifier class, deploys the registry through the
-         Universal Deployer, adds each verifier class to it (add_verifier: the registry deploys
-         the verifier, and the facts it records carry its class hash), and records classes,
-         addresses and transactions in the deployments file. What is already on the network (a
-         declared class, a contract at its address, an added verifier) is skipped, so an
-         interrupted deploy can be run again.
-verify   sends a proof's calldata to the registry, waits for it, and checks that the registry
-         records the proof's facts (Poseidon(model, verifier class hash, Poseidon(inputs),
-         Poseidon(outputs)), computed here from the proof's public inputs).
-         A final proof (tensorstark compress --profile onchain): verify_final(class, proof) with
-         the final verifier's class, in one transaction, a fact per inner proof under its model
-         id (from --identity).
-         A model's onchain proof (the first form, with --model): verify(class, proof) with the
-         model's verifier class in one transaction, or, for a proof opened in query batches
-         (prove --query-batches N), verify_head(class, head) and then verify_batch(class, head,
-         batch) for each batch, the fact recorded with the last; a job interrupted halfway
-         resumes with the batches the registry has not verified.
+deploy   declares the fact registry's class and the final verifier's (the one verifier of the
+         final proofs of every model), deploys the registry through the Universal Deployer, adds
+         the final verifier class to it (add_verifier: the registry deploys the verifier, and the
+         facts it records carry its class hash), and records classes, addresses and transactions
+         in the deployments file. What is already on the network (a declared class, a contract at
+         its address, an added verifier) is skipped, so an interrupted deploy can be run again.
+verify   sends a final proof's calldata (tensorstark compress --profile onchain, then tensorstark
+         calldata) to the registry, verify_final(class, proof) with the final verifier's class in
+         one transaction, waits for it, and checks that the registry records a fact per inner
+         proof (Poseidon(model id, verifier class hash, Poseidon(inputs), Poseidon(outputs)),
+         computed here from the proof's public inputs and its model ids from --identity). A proof
+         whose facts the registry already holds is not sent again.
 
 options:
   --network NAME            sepolia, mainnet or devnet (starknet-devnet)
@@ -72,16 +64,10 @@ options:
                             Contracts are deployed with not_from_zero = false, so an address depends
                             only on the class, the salt and the constructor arguments, not the account
   --min-security-bits N     the registry's minimum proof security (default ${DEFAULT_MIN_SECURITY_BITS})
-deploy:
-  --models NAME,...         the models whose own verifiers to add (default: every model verifier
-                            class, the zero-knowledge ones, <model>_zk, included; none: only the
-                            final verifier)
 verify:
   --calldata FILE           the proof as calldata (tensorstark calldata [MODEL...] PROOF -o FILE)
   --inspect FILE            the proof's public inputs (tensorstark inspect PROOF > FILE)
   --identity FILE           a final proof's ids (tensorstark verify MODEL... PROOF --json > FILE)
-  --model NAME              a model's onchain proof: the model (its verifier class is
-                            <model>_verifier)
   Without a deployments file, --dry-run takes the registry's address that deploy would give it.
 
 environment (not needed with --dry-run):
@@ -101,9 +87,9 @@ const COMMON = {
   'min-security-bits': { type: 'string' },
 };
 const COMMANDS = {
-  deploy: { ...COMMON, models: { type: 'string' } },
+  deploy: COMMON,
   verify: {
-    ...COMMON, model: { type: 'string' }, calldata: { type: 'string' }, inspect: { type: 'string' },
+    ...COMMON, calldata: { type: 'string' }, inspect: { type: 'string' },
     identity: { type: 'string' },
   },
 };
@@ -172,7 +158,7 @@ function parseCommandLine(argv) {
   };
 }
 
-// The contract classes, by name (fact_registry, final_verifier, <model>_verifier): classHash, compiledClassHash
+// The contract classes, by name (fact_registry, final_verifier, lending): classHash, compiledClassHash
 // and declarePayload (null without CASM), sierraFelts, and the directory they are from.
 function loadClasses({ classes, artifacts }) {
   return artifacts ? scarbClasses(path.resolve(artifacts))
@@ -181,7 +167,7 @@ function loadClasses({ classes, artifacts }) {
 const sourceOf = (classes) => Object.values(classes)[0]?.source ?? 'the classes';
 
 // scripts/cairo/build.mjs's output: Sierra only (wasm-cairo makes no CASM), so nothing to declare.
-// The class hashes are the ones it computed (recomputing a verifier's takes half a minute).
+// The class hashes are the ones it computed (recomputing the final verifier's takes half a minute).
 function builtClasses(dir) {
   const summary = readJson(path.join(dir, 'classes.json'),
     `no ${relative(dir)}/classes.json: run make cairo-build`);
@@ -196,17 +182,14 @@ function builtClasses(dir) {
 }
 
 // Scarb's starknet-contract target: each contract's Sierra and, with casm = true, CASM, listed in
-// the target's starknet_artifacts.json by module path (the two models' `Verifier` modules share a
-// name, so Scarb names their files by module path, which this does not depend on).
+// the target's starknet_artifacts.json by module path.
 function scarbClasses(dir) {
   const listing = readJson(path.join(dir, SCARB_ARTIFACTS),
     `no ${relative(path.join(dir, SCARB_ARTIFACTS))}: run \`scarb --release build\` in verifier-cairo`);
   const classes = {};
   for (const { module_path: modulePath, artifacts } of listing.contracts) {
-    const model = /::airs::(\w+)::Verifier$/.exec(modulePath)?.[1];
-    const name = model ? `${model}_verifier`
-      : modulePath.endsWith('::fact_registry::FactRegistry') ? 'fact_registry'
-        : modulePath.endsWith('::final_verifier::FinalVerifier') ? 'final_verifier' : null;
+    const name = modulePath.endsWith('::fact_registry::FactRegistry') ? 'fact_registry'
+      : modulePath.endsWith('::final_verifier::FinalVerifier') ? 'final_verifier' : null;
     if (!name || !artifacts.sierra) continue;
     const artifact = (file) => readJson(path.join(dir, file), `no ${file} in ${relative(dir)}`);
     const contract = artifact(artifacts.sierra);
@@ -226,32 +209,6 @@ function scarbClasses(dir) {
 
 const finalVerifierClass = (classes) => classes.final_verifier
   ?? fail(`no final_verifier class in ${sourceOf(classes)}`);
-
-function verifierClass(classes, model) {
-  return classes[`${model}_verifier`] ?? fail(`no verifier class for model ${model} in ${sourceOf(classes)} `
-    + `(the models: ${modelsOf(classes).join(', ') || 'none'})`);
-}
-
-// The models with a verifier of their own (the final verifier is every model's).
-const modelsOf = (classes) => Object.keys(classes)
-  .filter((name) => name.endsWith('_verifier') && name !== 'final_verifier')
-  .map((name) => name.slice(0, -'_verifier'.length));
-
-// The generated AIR module a model's verifier is compiled from.
-function airModule(model) {
-  const file = path.join(root, 'verifier-cairo/src/airs', `${model}.cairo`);
-  if (!existsSync(file)) fail(`no ${relative(file)}: ${model} has no Cairo verifier`);
-  return { file, text: readFileSync(file, 'utf8') };
-}
-
-// The commitment a model's verifier checks (its model_commitment()): the 8 words of the generated
-// AIR it is compiled from, packed big-endian in base 2^31 as the contract packs them.
-function modelCommitment(model) {
-  const { file, text } = airModule(model);
-  const words = /commitment: m31s\(array!\[([\d,\s]+)\]/.exec(text)?.[1]
-    ?? fail(`no model commitment in ${relative(file)}`);
-  return hex(words.split(',').reduce((packed, word) => (packed << 31n) + BigInt(word.trim()), 0n));
-}
 
 const invokeCall = (contractAddress, entrypoint, calldata) => ({
   contractAddress: hex(contractAddress), entrypoint, calldata: calldata.map(hex),
@@ -280,84 +237,46 @@ function registryDeploy(classes, { salt, minSecurityBits }) {
   return deployTransaction('fact_registry', registry, salt, [minSecurityBits]);
 }
 
-// Every transaction of a deployment, in order: the registry, then the final verifier's class and
-// each model's verifier class declared and added to it.
-function deployPlan(classes, models, options) {
+// Every transaction of a deployment, in order: the registry's class declared and the registry
+// deployed, then the final verifier's class declared and added to it.
+function deployPlan(classes, options) {
   const declare = (name, cls) => ({
     kind: 'declare', name, class_hash: hex(cls.classHash),
     compiled_class_hash: cls.compiledClassHash && hex(cls.compiledClassHash),
     sierra_felts: cls.sierraFelts,
   });
   const registry = registryDeploy(classes, options);
-  const plan = [declare('fact_registry', classes.fact_registry), registry];
-  // A verifier class declared, then added to the registry (which deploys the verifier).
-  const addVerifier = (name, cls, label, fields) => {
-    const classHash = hex(cls.classHash);
-    plan.push(declare(name, cls), callTransaction('invoke', `fact_registry.add_verifier (${label})`,
+  const verifier = finalVerifierClass(classes);
+  const classHash = hex(verifier.classHash);
+  // The registry deploys the verifier when its class is added.
+  return [declare('fact_registry', classes.fact_registry), registry,
+    declare('final_verifier', verifier),
+    callTransaction('invoke', 'fact_registry.add_verifier (final verifier)',
       invokeCall(registry.address, 'add_verifier', [classHash]),
-      { ...fields, verifier_class: classHash,
-        verifier: addedVerifierAddress(registry.address, classHash) }));
-  };
-  addVerifier('final_verifier', finalVerifierClass(classes), 'final verifier', { final: true });
-  for (const model of models) {
-    addVerifier(`${model}_verifier`, verifierClass(classes, model), model,
-      { model, model_commitment: modelCommitment(model) });
-  }
-  return plan;
-}
-
-// An invoke of the registry's `entrypoint` with the verifier class and the spans (each its length
-// then its felts) as arguments; `tooLong` says what to do if the transaction is over Starknet's
-// calldata limit.
-function registryInvoke(registry, name, entrypoint, verifierClassHash, spans, fields, tooLong) {
-  const call = invokeCall(registry, entrypoint,
-    [verifierClassHash, ...spans.flatMap((span) => [span.length, ...span])]);
-  const txCalldata = transaction.getExecuteCalldata([call], '1').length;
-  if (txCalldata > MAX_TX_CALLDATA) {
-    fail(`${name} is a transaction of ${txCalldata} calldata felts, over Starknet's `
-      + `${MAX_TX_CALLDATA}-felt limit: ${tooLong}`);
-  }
-  return callTransaction('invoke', name, call, {
-    verifier_class: verifierClassHash, ...fields, transaction_calldata: txCalldata,
-  });
+      { verifier_class: classHash, verifier: addedVerifierAddress(registry.address, classHash) })];
 }
 
 // The invoke that verifies a final proof (`tensorstark calldata MODEL... FINAL.bin`'s output)
 // with the final verifier of class verifierClassHash: the registry's verify_final(class, proof),
 // which records `facts` (finalStatementFacts), one per inner proof.
 function finalVerifyTransaction(registry, verifierClassHash, calldata, facts) {
-  return registryInvoke(registry, 'fact_registry.verify_final', 'verify_final', verifierClassHash,
-    [calldata], {
-      final: true,
-      facts: facts.map(({ model, fact, inputsHash, outputsHash }) => ({
-        model, fact, inputs_hash: inputsHash, outputs_hash: outputsHash })),
-    }, 'a final proof of this many inner proofs does not fit in one transaction');
-}
-
-// The invokes that verify a model's onchain proof (`tensorstark calldata`'s output) with the
-// verifier of class verifierClassHash, in order: the registry's verify(class, proof) for a proof
-// opened at once; for one opened in query batches, its verify_head(class, head), then
-// verify_batch(class, head, batch) for each batch, the last of which records the fact.
-function verifyTransactions(registry, model, verifierClassHash, calldata, fact) {
-  const facts = { fact: fact.fact, inputs_hash: fact.inputsHash, outputs_hash: fact.outputsHash };
-  const invoke = (name, entrypoint, spans, fields) => registryInvoke(registry,
-    `fact_registry.${entrypoint} (${model}${name})`, entrypoint, verifierClassHash, spans,
-    { model, model_commitment: fact.model, ...fields }, 'prove with more query batches '
-      + '(tensorstark prove --query-batches N, or QUERY_BATCHES=N with make)');
-  if (Array.isArray(calldata)) return [invoke('', 'verify', [calldata], facts)];
-  const { head, batches } = calldata;
-  const job = hash.computePoseidonHashOnElements(
-    [verifierClassHash, hash.computePoseidonHashOnElements(head)]);
-  return [
-    invoke(', head', 'verify_head', [head], { job, batches: batches.length }),
-    ...batches.map((batch, b) => invoke(`, batch ${b}`, 'verify_batch', [head, batch],
-      { job, batch: b, ...(b === batches.length - 1 && facts) })),
-  ];
+  const name = 'fact_registry.verify_final';
+  const call = invokeCall(registry, 'verify_final', [verifierClassHash, calldata.length, ...calldata]);
+  const txCalldata = transaction.getExecuteCalldata([call], '1').length;
+  if (txCalldata > MAX_TX_CALLDATA) {
+    fail(`${name} is a transaction of ${txCalldata} calldata felts, over Starknet's `
+      + `${MAX_TX_CALLDATA}-felt limit: a final proof of this many inner proofs does not fit`);
+  }
+  return callTransaction('invoke', name, call, {
+    verifier_class: verifierClassHash, transaction_calldata: txCalldata,
+    facts: facts.map(({ model, fact, inputsHash, outputsHash }) => ({
+      model, fact, inputs_hash: inputsHash, outputs_hash: outputsHash })),
+  });
 }
 
 // A deployments file: what is on the network, with the transactions that put it there.
 function emptyRecord(network, chainId) {
-  return { network, chain_id: chainId, classes: {}, contracts: {}, models: {} };
+  return { network, chain_id: chainId, classes: {}, contracts: {} };
 }
 
 // Fails if the record already has an entry this plan would change.
@@ -377,10 +296,9 @@ function checkRecord(record, plan, file) {
         conflict(`${tx.name}'s address`, recorded, tx.address);
       }
     } else {
-      const [what, recorded] = tx.final ? ['the final verifier', record.final_verifier]
-        : [`${tx.model}'s verifier`, record.models[tx.model]];
+      const recorded = record.final_verifier;
       if (recorded && !sameFelt(recorded.verifier, tx.verifier)) {
-        conflict(what, recorded.verifier, tx.verifier);
+        conflict('the final verifier', recorded.verifier, tx.verifier);
       }
     }
   }
@@ -407,15 +325,12 @@ function describe(tx, index) {
     field('entrypoint', `${entrypoint} (selector ${tx.selector})`);
     field('calldata', feltList(calldata));
     if (tx.kind === 'deploy') field('contract address', tx.address);
-    if (tx.model_commitment) field('model commitment', tx.model_commitment);
     if (tx.verifier_class) field('verifier class', tx.verifier_class);
     if (tx.call.entrypoint === 'add_verifier') field('verifier address', tx.verifier);
     if (tx.transaction_calldata) {
       field('transaction calldata', `${tx.transaction_calldata.toLocaleString('en')} felts `
         + `(limit ${MAX_TX_CALLDATA.toLocaleString('en')})`);
     }
-    if (tx.job) field('job', tx.batch === undefined ? `${tx.job} (${tx.batches} batches)` : tx.job);
-    if (tx.fact) field('expected fact', tx.fact);
     for (const [i, { model, fact }] of (tx.facts ?? []).entries()) {
       field(`inner proof ${i + 1}`, `model id ${model}`);
       field('  expected fact', fact);
@@ -500,11 +415,9 @@ async function call(provider, contractAddress, entrypoint, calldata) {
 
 async function runDeploy(options) {
   const classes = loadClasses(options.values);
-  const { models: listed } = options.values;
-  const models = listed === 'none' ? [] : listed?.split(',') ?? modelsOf(classes);
   const plan = {
     network: options.network, salt: options.salt, min_security_bits: options.minSecurityBits,
-    transactions: deployPlan(classes, models, options),
+    transactions: deployPlan(classes, options),
   };
   const recorded = existsSync(options.deployments) ? readJson(options.deployments) : null;
   if (recorded) checkRecord(recorded, plan, options.deployments);
@@ -557,25 +470,13 @@ async function runDeploy(options) {
       };
     } else {
       const registry = tx.call.contractAddress;
-      const what = tx.final ? 'the final verifier' : `${tx.model}'s verifier`;
       const [added] = await call(chain.provider, registry, 'verifier_of', [tx.verifier_class]);
       if (sameFelt(added, 0)) txHash = await send(chain, [tx.call]);
       else if (!sameFelt(added, tx.verifier)) {
-        fail(`${registry} has ${what} class at ${hex(added)}, not ${tx.verifier}`);
+        fail(`${registry} has the final verifier class at ${hex(added)}, not ${tx.verifier}`);
       }
-      const entry = { verifier_class: tx.verifier_class, verifier: tx.verifier, registry,
-        ...(txHash && { add_tx: txHash }) };
-      if (tx.final) {
-        record.final_verifier = { ...record.final_verifier, ...entry };
-      } else {
-        const [checks] = await call(chain.provider, tx.verifier, 'model_commitment', []);
-        if (!sameFelt(checks, tx.model_commitment)) {
-          fail(`${tx.model}'s verifier checks model ${hex(checks)}, not ${tx.model_commitment} `
-            + `(verifier-cairo/src/airs/${tx.model}.cairo): rebuild the classes`);
-        }
-        record.models[tx.model] = { ...record.models[tx.model], commitment: tx.model_commitment,
-          ...entry };
-      }
+      record.final_verifier = { ...record.final_verifier, verifier_class: tx.verifier_class,
+        verifier: tx.verifier, registry, ...(txHash && { add_tx: txHash }) };
     }
     tx.status = txHash ? `sent: ${txHash}` : 'already on the network';
     if (!quiet) console.log(`   ${'status'.padEnd(20)} ${tx.status}`);
@@ -585,32 +486,27 @@ async function runDeploy(options) {
   else console.log(`recorded in ${relative(options.deployments)}`);
 }
 
-// The registry and the verifier class a proof is sent to, from the deployments file, or (dry run
-// only) as deploy would make them: { record, registry, verifierClassHash, commitment (a model
-// verifier's), source (a sentence saying which) }.
-function verifierOf(options, model) {
+// The registry and the final verifier class a proof is sent to, from the deployments file, or
+// (dry run only) as deploy would make them: { record, registry, verifierClassHash, source (a
+// sentence saying which) }.
+function verifierOf(options) {
   const file = relative(options.deployments);
   const deployFirst = `run node scripts/deploy.mjs deploy --network ${options.network} `
-    + `--artifacts DIR${model ? ` --models ${model}` : ''}`;
+    + '--artifacts DIR';
   const record = existsSync(options.deployments) ? readJson(options.deployments) : null;
   if (record) {
     const registry = record.contracts?.fact_registry?.address
       ?? fail(`${file} has no fact registry: ${deployFirst}`);
-    const added = model ? record.models?.[model] : record.final_verifier;
-    if (!added?.verifier_class) {
-      fail(`${model ? `${model}'s verifier` : 'the final verifier'} is not added in ${file}: `
-        + deployFirst);
-    }
+    const added = record.final_verifier;
+    if (!added?.verifier_class) fail(`the final verifier is not added in ${file}: ${deployFirst}`);
     return { record, registry, verifierClassHash: added.verifier_class,
-      commitment: added.commitment, source: `The registry recorded in ${file}.` };
+      source: `The registry recorded in ${file}.` };
   }
   if (!options.dryRun) fail(`no ${file}: ${deployFirst} first`);
   const classes = loadClasses(options.values);
   return {
     record, registry: registryDeploy(classes, options).address,
-    verifierClassHash: hex((model ? verifierClass(classes, model) : finalVerifierClass(classes))
-      .classHash),
-    commitment: model && modelCommitment(model),
+    verifierClassHash: hex(finalVerifierClass(classes).classHash),
     source: `No ${file}: the registry deploy would make, with the classes from `
       + `${sourceOf(classes)}, salt ${options.salt}, minimum security ${options.minSecurityBits} bits.`,
   };
@@ -626,61 +522,41 @@ function verifyPlan(options) {
   const proof = readJson(calldataFile, `no ${relative(calldataFile)}: ${made('calldata')}`);
   const inspected = readJson(inspectFile, `no ${relative(inspectFile)}: ${made('inspect PROOF')}`);
   const publicInputs = inspected?.public_inputs;
-  const calldataShape = Array.isArray(proof)
-    || (Array.isArray(proof?.head) && Array.isArray(proof?.batches));
-  if (!calldataShape || !Array.isArray(publicInputs)) {
+  if (!Array.isArray(proof) || !Array.isArray(publicInputs)) {
     fail(`${relative(calldataFile)} or ${relative(inspectFile)} is not what tensorstark calldata `
-      + 'and tensorstark inspect write');
+      + 'and tensorstark inspect write for a final proof');
   }
-
-  if (inspected.compressed) {
-    if (!inspected.compressed.final) {
-      fail(`${relative(inspectFile)} is of a compressed proof that is not final: Starknet verifies `
-        + 'the final proof (tensorstark compress --profile onchain)');
-    }
-    if (values.model) usage('--model is for a model\'s onchain proof: a final proof is verified by the final verifier');
-    const identityFile = path.resolve(values.identity
-      ?? usage('--identity is required for a final proof'));
-    const { identity } = readJson(identityFile, `no ${relative(identityFile)}: `
-      + made('verify MODEL... PROOF --json'));
-    if (!Array.isArray(identity?.members) || !Array.isArray(proof)) {
-      fail(`${relative(identityFile)} or ${relative(calldataFile)} is not what tensorstark verify `
-        + '--json and tensorstark calldata write for a final proof');
-    }
-    const verifier = verifierOf(options);
-    let facts;
-    try {
-      facts = finalStatementFacts(identity, publicInputs, verifier.verifierClassHash);
-    } catch (error) {
+  if (!inspected.compressed?.final) {
+    fail(`${relative(inspectFile)} is not of a final proof: Starknet verifies final proofs `
+      + '(tensorstark compress --profile onchain)');
+  }
+  const identityFile = path.resolve(values.identity
+    ?? usage('--identity is required for a final proof'));
+  const { identity } = readJson(identityFile, `no ${relative(identityFile)}: `
+    + made('verify MODEL... PROOF --json'));
+  if (!Array.isArray(identity?.members)) {
+    fail(`${relative(identityFile)} or ${relative(calldataFile)} is not what tensorstark verify `
+      + '--json and tensorstark calldata write for a final proof');
+  }
+  const verifier = verifierOf(options);
+  let facts;
+  try {
+    facts = finalStatementFacts(identity, publicInputs, verifier.verifierClassHash);
+  } catch (error) {
+    fail(`${relative(identityFile)} is not the identity of ${relative(inspectFile)}'s proof: `
+      + error.message);
+  }
+  // The native verifier's model ids are the ones computed here from the proof's statement.
+  const printed = identity.model_ids ?? [];
+  facts.forEach(({ model }, i) => {
+    if (!sameFelt(model, printed[i] ?? 0)) {
       fail(`${relative(identityFile)} is not the identity of ${relative(inspectFile)}'s proof: `
-        + error.message);
+        + `inner proof ${i + 1} is of model id ${model}, the identity says ${printed[i]}`);
     }
-    // The native verifier's model ids are the ones computed here from the proof's statement.
-    const printed = identity.model_ids ?? [];
-    facts.forEach(({ model }, i) => {
-      if (!sameFelt(model, printed[i] ?? 0)) {
-        fail(`${relative(identityFile)} is not the identity of ${relative(inspectFile)}'s proof: `
-          + `inner proof ${i + 1} is of model id ${model}, the identity says ${printed[i]}`);
-      }
-    });
-    return { ...verifier, facts: facts.map(({ fact }) => fact), title: 'a final proof',
-      transactions: [finalVerifyTransaction(verifier.registry, verifier.verifierClassHash, proof,
-        facts)] };
-  }
-
-  const model = values.model ?? usage('--model is required for a model\'s onchain proof');
-  if (values.identity) usage('--identity is for a final proof');
-  const verifier = verifierOf(options, model);
-  // The statement's values (or digests) of the inputs, which the fact hashes apart from the
-  // outputs': as many as the AIR's statement says (n_stated_inputs), as the contract splits them.
-  const fact = factOf(publicInputs, statedInputCount(airModule(model).text), verifier.verifierClassHash);
-  if (!sameFelt(fact.model, verifier.commitment)) {
-    fail(`the proof is of model ${fact.model}, but ${model}'s verifier checks ${verifier.commitment}: `
-      + 'prove with the model the verifier was generated from');
-  }
-  return { ...verifier, facts: [fact.fact], title: `a ${model} proof`,
-    transactions: verifyTransactions(verifier.registry, model, verifier.verifierClassHash, proof,
-      fact) };
+  });
+  return { ...verifier, facts: facts.map(({ fact }) => fact), title: 'a final proof',
+    transactions: [finalVerifyTransaction(verifier.registry, verifier.verifierClassHash, proof,
+      facts)] };
 }
 
 async function runVerify(options) {
@@ -695,27 +571,18 @@ async function runVerify(options) {
 
   const chain = await connect(options.network);
   checkChain(record, chain, options.deployments);
-  let txHash = null;
-  for (const [index, tx] of transactions.entries()) {
-    if (!values.json) console.log(describe(tx, index));
-    // What an interrupted run already verified is not sent again.
-    const verified = async (batch) => sameFelt(
-      (await call(chain.provider, registry, 'batch_verified', [tx.job, batch]))[0], 1);
-    // A job's head is verified once it has batches left, or a verified batch.
-    const done = tx.job !== undefined && (tx.batch === undefined
-      ? !sameFelt((await call(chain.provider, registry, 'batches_left', [tx.job]))[0], 0)
-        || await verified(0)
-      : await verified(tx.batch));
-    if (!done) txHash = await send(chain, [tx.call]);
-    tx.status = done ? 'already verified' : `sent: ${txHash}`;
-    if (!values.json) console.log(`   ${'status'.padEnd(20)} ${tx.status}`);
-  }
-  for (const fact of facts) {
-    const [valid] = await call(chain.provider, registry, 'is_fact_valid', [fact]);
-    if (!sameFelt(valid, 1)) {
-      fail(`transaction ${txHash} was accepted, but is_fact_valid(${fact}) is false`);
-    }
-  }
+  const recordedFacts = async () => Promise.all(facts.map(async (fact) => sameFelt(
+    (await call(chain.provider, registry, 'is_fact_valid', [fact]))[0], 1)));
+  // A proof whose facts are all recorded (an earlier run's) is not sent again.
+  const done = (await recordedFacts()).every(Boolean);
+  const [tx] = transactions;
+  if (!values.json) console.log(describe(tx, 0));
+  const txHash = done ? null : await send(chain, [tx.call]);
+  tx.status = done ? 'already verified' : `sent: ${txHash}`;
+  if (!values.json) console.log(`   ${'status'.padEnd(20)} ${tx.status}`);
+  (await recordedFacts()).forEach((valid, i) => {
+    if (!valid) fail(`transaction ${txHash} was accepted, but is_fact_valid(${facts[i]}) is false`);
+  });
   const recorded = `${facts.length === 1 ? `fact ${facts[0]}` : `${facts.length} facts`} `
     + 'recorded (is_fact_valid: true)';
   transactions[transactions.length - 1].status += `; ${recorded}`;

@@ -1,13 +1,12 @@
 // Compiles the Starknet contract classes of verifier-cairo/ (the fact registry, the final
-// verifier and each example model's verifier) to Sierra with npm wasm-cairo, as Scarb's starknet-contract target would, and
-// computes their class hashes offline with starknet.js. Writes OUT/<name>.contract_class.json and
+// verifier every model shares and the lending example) to Sierra with npm wasm-cairo, as Scarb's
+// starknet-contract target would, and computes their class hashes offline with starknet.js. Writes OUT/<name>.contract_class.json and
 // OUT/classes.json ({name: {class_hash, sierra_felts}}), and fails if a class is over Starknet's
 // 81,920-felt limit on a declared Sierra program.
 //
 // Usage: node scripts/cairo/build.mjs [--out DIR] [--only NAME,NAME]
 //   --out DIR         where to write (default build/cairo)
-//   --only NAME,...   build only these classes (fact_registry, <model>_verifier), e.g. for the
-//                     deployment dry run, which needs the registry and one model's verifier
+//   --only NAME,...   build only these classes (fact_registry, final_verifier, lending)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +14,7 @@ import { hash } from 'starknet';
 import { compileStarknetContract } from 'wasm-cairo';
 
 import { bundlePackage } from './bundle.mjs';
-import { AIR_MODULES, EXAMPLE_MODULES, FINAL_MODULES, MODELS } from './models.mjs';
+import { EXAMPLE_MODULES, FINAL_MODULES } from './modules.mjs';
 import { loadRunner, restartWithRunnerOptions, spawnRunnerScript } from './runner.mjs';
 
 restartWithRunnerOptions();
@@ -27,15 +26,11 @@ const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : u
 const out = path.resolve(option('--out') ?? path.join(root, 'build/cairo'));
 
 // The class compiler takes one contract per program: each bundle leaves the others out.
-// The final verifier (every model's final proofs) leaves out every model's AIR, and they its.
 const CLASSES = {
-  fact_registry: ['airs', 'tests', ...EXAMPLE_MODULES, ...FINAL_MODULES],
-  final_verifier: ['airs', 'tests', ...EXAMPLE_MODULES, 'contracts::fact_registry'],
-  ...Object.fromEntries(MODELS.map((model) => [`${model}_verifier`,
-    ['tests', ...EXAMPLE_MODULES, 'contracts::fact_registry', ...FINAL_MODULES,
-      ...AIR_MODULES.filter((m) => m !== model).map((m) => `airs::${m}`)]])),
+  fact_registry: ['tests', ...EXAMPLE_MODULES, ...FINAL_MODULES],
+  final_verifier: ['tests', ...EXAMPLE_MODULES, 'contracts::fact_registry'],
   // The example consumer of facts (examples/lending.cairo).
-  lending: ['airs', 'tests', 'contracts::fact_registry', ...FINAL_MODULES],
+  lending: ['tests', 'contracts::fact_registry', ...FINAL_MODULES],
 };
 const only = option('--only')?.split(',') ?? Object.keys(CLASSES);
 const unknown = only.filter((name) => !(name in CLASSES));

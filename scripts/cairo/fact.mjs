@@ -13,7 +13,7 @@ export const STAND_IN_CLASS_HASH = '0x7374616e642d696e20636c617373';
 
 // publicInputs: the proof's public inputs (`tensorstark inspect`'s public_inputs: the commitment's
 // 8 words, then what the proof states of the model inputs and of the outputs: values or
-// digests); nInputs: how many of them state the inputs (statedInputCount); verifierClass: the
+// digests); nInputs: how many of them state the inputs; verifierClass: the
 // verifier's class hash.
 // Returns hex strings: { model, inputs, outputs (the stated values' felts), inputsHash,
 // outputsHash, fact }.
@@ -34,15 +34,6 @@ export function statementFact(model, inputs, outputs, verifierClass) {
   const hex = (v) => `0x${BigInt(v).toString(16)}`;
   return { model: hex(model), inputs: inputs.map(hex), outputs: outputs.map(hex),
     inputsHash: hex(inputsHash), outputsHash: hex(outputsHash), fact: hex(fact) };
-}
-
-// How many of a proof's public inputs state the model inputs (their values, their digest, or
-// none), from the model's generated AIR module (`tensorstark cairo-gen`), as the contract reads
-// it. Throws if the module has no statement.
-export function statedInputCount(airModule) {
-  const count = /n_stated_inputs: (\d+),/.exec(airModule)?.[1];
-  if (count === undefined) throw new Error('the AIR module states no input count');
-  return Number(count);
 }
 
 // A compressed proof's circuit id and its inner model's id (src/frontend/starknet_fact.h), from

@@ -1,6 +1,6 @@
-// What the verification scripts' command lines share (verify.mjs, verify_final.mjs): a one-line
+// What the verification script's command line needs (verify_final.mjs): a one-line
 // failure with an exit code, flags taken out of the arguments, tensorstark run with its one-line
-// error as the script's, and a copy of the Cairo package without the models' AIRs and tests.
+// error as the script's, and a copy of the Cairo package without its tests.
 import { execFileSync } from 'node:child_process';
 import { cpSync } from 'node:fs';
 import path from 'node:path';
@@ -43,12 +43,12 @@ export const tensorstarkRunner = (tensorstark, fail) => {
   };
 };
 
-// Copies verifier-cairo/ to packageDir without src/airs/ and src/tests/ (but the files `keep`
-// names there), for a script to write its own AIR and tests into.
-export const copyPackageWithoutModels = (packageDir, keep = []) => {
+// Copies verifier-cairo/ to packageDir without src/tests/ (but the files `keep` names there), for
+// a script to write its own tests into.
+export const copyPackageWithoutTests = (packageDir, keep = []) => {
   cpSync(path.join(root, 'verifier-cairo'), packageDir, {
     recursive: true,
-    filter: (from) => !/[/\\]src[/\\](airs|tests)[/\\]/.test(path.relative(root, from))
+    filter: (from) => !/[/\\]src[/\\]tests[/\\]/.test(path.relative(root, from))
       || keep.some((name) => from.endsWith(name)),
   });
 };

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { bundlePackage } from './bundle.mjs';
-import { AIR_MODULES, EXAMPLE_MODULES, FINAL_MODULES, MODELS } from './models.mjs';
+import { EXAMPLE_MODULES, FINAL_MODULES } from './modules.mjs';
 import {
   compilerDiagnostics, restartWithRunnerOptions, runCairoTests, runInOwnProcess, runnerMemoryMiB,
   spawnRunnerScript, testSummary,
@@ -32,82 +32,30 @@ const packageDir = args[0] ?? path.join(root, 'verifier-cairo');
 // The tests run in groups, each a program compiled and run in its own process: all of them in one
 // program exhausted the WebAssembly instance ("RuntimeError: unreachable"), and the runner keeps
 // every test's memory. Compiling is most of a group's time (the verifier modules alone take 12 s,
-// a model's AIR from a few seconds to a minute), so a group holds everything that fits in one
-// runner and no test runs in two groups. The generated AIRs and the tests of the verifier modules
-// need nothing of each other; a model's full verification needs its AIR only.
-// The verification tests (verifier-cairo/src/tests/<file>.cairo) and the AIR each needs.
-const VERIFICATIONS = {
-  verify_tiny_mlp: 'tiny_mlp',
-  verify_fashion_mlp: 'fashion_mlp',
-  verify_pinn: 'pinn',
-  verify_tiny_mlp_in_batches: 'tiny_mlp',
-};
-const FIXTURE_TESTS = ['tests::channel_vectors', 'tests::merkle_vectors', 'tests::proof_fixtures',
-  'tests::fact_registry_jobs', 'tests::lending', 'tests::mock_final_verifier'];
-// A verification file's tests with every other file and AIR left out: of one of its modules
-// (through_contracts or direct, see verification_tests.mjs; the direct tests also leave out the
-// fact registry, but not the AIR's verifier contract: without it, a batched proof's head failed to
-// load, "Vector capacity exceeded" at 1.7 GB, for a reason of the runner's) when the runner does
-// not hold both at once, or of both; with tests, only the module's tests named test_<tests>….
-// With airTests, also its AIR's tests against the C++ evaluator (the AIR is compiled for the
-// verification anyway).
-const verificationGroup = (file, { module, tests, airTests = false }) => {
-  const air = VERIFICATIONS[file];
-  const other = { through_contracts: 'direct', direct: 'through_contracts' }[module];
-  return {
-    leaveOut: [...FIXTURE_TESTS, ...(airTests ? [] : [`airs::${air}::tests`]),
-      ...AIR_MODULES.filter((m) => m !== air).map((m) => `airs::${m}`),
-      ...Object.keys(VERIFICATIONS).filter((f) => f !== file).map((f) => `tests::${f}`),
-      ...(other ? [`tests::${file}::${other}`] : []),
-      ...(module === 'direct' ? ['contracts::fact_registry'] : [])],
-    // The AIR's tests (airs::<air>::tests) and the file's (tests::verify_<air>…) both name it.
-    filter: airTests ? air : `${file}::${module ?? ''}${tests ? `::test_${tests}` : ''}`,
-  };
-};
-// The AIRs whose tests run in a group of their own: those no verification file verifies, and
-// pinn's and tiny_mlp's (the runner holds neither AIR's tests with the model's verification:
-// "Vector capacity exceeded" on loading, wasm32's 2 GiB limit on one vector; tiny_mlp's tampered
-// copies reached it when its proof grew from 1,185 to 1,218 felts).
-const OWN_GROUP_AIRS = [
-  ...MODELS.filter((model) => !Object.values(VERIFICATIONS).includes(model)), 'pinn', 'tiny_mlp'];
+// the final AIR about a minute), so a group leaves out the modules its tests do not need.
+// The test files of src/tests/, each in one group.
+const TEST_FILES = ['channel_vectors', 'merkle_vectors', 'proof_fixtures', 'fact_registry',
+  'lending', 'mock_final_verifier'];
+// A group of the test files `files`, leaving out the others and `leaveOut`.
+const testGroup = (files, leaveOut, filter) => ({
+  leaveOut: [...TEST_FILES.filter((f) => !files.includes(f)).map((f) => `tests::${f}`),
+    ...leaveOut],
+  filter,
+});
 const GROUPS = {
-  // The verifier modules' own tests, the vectors and the proof fixtures: no AIR.
-  verifier: { leaveOut: ['airs', 'tests::fact_registry_jobs', 'tests::lending',
-    'tests::mock_final_verifier',
-    ...Object.keys(VERIFICATIONS).map((f) => `tests::${f}`)], filter: '' },
-  // The registry's rules (verifier classes, facts, jobs), with a mock verifier: no AIR (the
-  // runner holds these neither with the verifier group's tests nor with a model's).
-  registry_jobs: { leaveOut: ['airs', ...FIXTURE_TESTS.filter((f) => !f.endsWith('registry_jobs')),
-    ...Object.keys(VERIFICATIONS).map((f) => `tests::${f}`)], filter: 'fact_registry_jobs::' },
-  // The lending example's rules, with a mock final verifier: no AIR.
-  lending: { leaveOut: ['airs',
-    ...FIXTURE_TESTS.filter((f) => !f.endsWith('lending') && !f.endsWith('final_verifier')),
-    ...Object.keys(VERIFICATIONS).map((f) => `tests::${f}`)], filter: 'tests::lending::' },
-  // Each generated AIR's tests against the C++ evaluator, with no other AIR and no contract.
-  ...Object.fromEntries(OWN_GROUP_AIRS.map((model) => [`air_${model}`, {
-    leaveOut: ['tests', 'contracts::fact_registry', `airs::${model}::Verifier`,
-      ...AIR_MODULES.filter((m) => m !== model).map((m) => `airs::${m}`)],
-    filter: `airs::${model}::tests::`,
-  }])),
-  // The runner holds neither tiny_mlp's tests through the contracts and its tampered copies in
-  // one program, nor its full verification through the contracts with its AIR's tests or with the
-  // registry's failures.
-  tiny_mlp: verificationGroup('verify_tiny_mlp', { module: 'through_contracts', tests: 'fact_' }),
-  tiny_mlp_registry: verificationGroup('verify_tiny_mlp',
-    { module: 'through_contracts', tests: 'registry_' }),
-  tiny_mlp_tampered: verificationGroup('verify_tiny_mlp', { module: 'direct' }),
-  tiny_mlp_in_batches: verificationGroup('verify_tiny_mlp_in_batches', {}),
-  fashion_mlp: verificationGroup('verify_fashion_mlp', { airTests: true }),
-  pinn: verificationGroup('verify_pinn', {}),
+  // The verifier modules' own tests, the vectors and the proof fixtures.
+  verifier: testGroup(['channel_vectors', 'merkle_vectors', 'proof_fixtures'],
+    [...FINAL_MODULES, ...EXAMPLE_MODULES], ''),
+  // The registry's rules with a mock final verifier (the runner does not hold these with the
+  // verifier group's tests).
+  registry: testGroup(['fact_registry', 'mock_final_verifier'],
+    [...FINAL_MODULES, ...EXAMPLE_MODULES], 'tests::fact_registry::'),
+  // The lending example's rules, with a mock final verifier.
+  lending: testGroup(['lending', 'mock_final_verifier'], FINAL_MODULES, 'tests::lending::'),
+  // The final recursion AIR (src/final_air.cairo, every model's) against the C++ evaluator (a
+  // final proof's verification is CTest cairo_verify_final's).
+  air_final: { leaveOut: ['tests', 'contracts', ...EXAMPLE_MODULES], filter: 'final_air::tests::' },
 };
-// The final recursion AIR (src/final_air.cairo, every model's) is compiled only for its own tests
-// against the C++ evaluator (a final proof's verification is CTest cairo_verify_final's).
-for (const name of Object.keys(GROUPS)) GROUPS[name].leaveOut.push(...FINAL_MODULES);
-for (const name of Object.keys(GROUPS).filter((n) => n !== 'lending')) {
-  GROUPS[name].leaveOut.push(...EXAMPLE_MODULES);
-}
-GROUPS.air_final = { leaveOut: ['tests', 'contracts', 'airs', ...EXAMPLE_MODULES],
-  filter: 'final_air::tests::' };
 
 // --list: the groups' names, one a line (CTest registers a test for each).
 if (args.includes('--list')) {

@@ -1,6 +1,6 @@
 // Verifies a final proof (`tensorstark compress --profile onchain`) with the Cairo verifier: the
-// final recursion AIR every model shares (verifier-cairo/src/final_air.cairo, `cairo-gen
-// --final`), no Cairo generated for the model. A test calls what the one verifier contract calls
+// final recursion AIR every model shares (verifier-cairo/src/final_air.cairo, `cairo-gen`), no
+// Cairo generated for the model. A test calls what the one verifier contract calls
 // (contracts::verify_final_calldata) on the proof's calldata and checks each inner statement it
 // reports: its model id (computed here by fact.mjs from the identity `tensorstark verify` prints),
 // its inputs and outputs. Runs on npm wasm-cairo's test runner and prints the Cairo steps and the
@@ -33,9 +33,9 @@ import {
   compilerDiagnostics, mainProgram, restartWithRunnerOptions, runInOwnProcess, testSummary,
 } from './runner.mjs';
 import {
-  copyPackageWithoutModels, failWith, takeFlag, takeOption, tensorstarkRunner,
+  copyPackageWithoutTests, failWith, takeFlag, takeOption, tensorstarkRunner,
 } from './script_cli.mjs';
-import { EXAMPLE_MODULES } from './models.mjs';
+import { EXAMPLE_MODULES } from './modules.mjs';
 import { finalVerificationTests } from './verification_tests.mjs';
 
 restartWithRunnerOptions();
@@ -72,8 +72,7 @@ const tensorstarkOutput = tensorstarkRunner(tensorstark, fail);
 
 const inspected = JSON.parse(tensorstarkOutput('inspect', proofFile));
 if (!inspected.compressed?.final) {
-  fail(`${proofFile} is not a final proof (compress --profile onchain makes one; verify.mjs `
-    + 'verifies a model\'s onchain proof)', 2);
+  fail(`${proofFile} is not a final proof (tensorstark compress --profile onchain makes one)`, 2);
 }
 // The native verifier first: the identity it prints is what the model ids are computed from.
 const verified = JSON.parse(tensorstarkOutput('verify', ...files, '--json'));
@@ -109,10 +108,9 @@ if (lendingMatch) {
     threshold: Math.ceil(Number(threshold) * 2 ** holder.frac_bits) };
 }
 
-// The package without the models' AIRs and tests, with this proof's tests as its only ones.
+// The package with this proof's tests as its only ones.
 const packageDir = path.join(work, 'verifier-cairo');
-copyPackageWithoutModels(packageDir, ['mock_final_verifier.cairo']);
-writeFileSync(path.join(packageDir, 'src/airs.cairo'), '');
+copyPackageWithoutTests(packageDir, ['mock_final_verifier.cairo']);
 writeFileSync(path.join(packageDir, 'src/tests.cairo'),
   `${lending ? 'mod mock_final_verifier;\n' : ''}mod verify_final;\n`);
 writeFileSync(path.join(packageDir, 'src/tests/verify_final.cairo'), finalVerificationTests({

@@ -385,9 +385,8 @@ std::string AirShapeFunction(std::span<const Component* const> components, const
       n_public_inputs);
 }
 
-// The model's statement (statement.cairo), or the parts every final proof's statement shares.
-std::string StatementFunctions(const CairoStatement& statement, const AirLayout& layout,
-                               CairoModule module) {
+// The parts every final proof's statement shares (statement.cairo).
+std::string StatementFunctions(const CairoStatement& statement, const AirLayout& layout) {
   std::vector<uint32_t> commitment, terms, bounds;
   for (M31 word : statement.commitment) commitment.push_back(word.value());
   for (const CairoStatement::TermRun& run : statement.terms) {
@@ -398,15 +397,10 @@ std::string StatementFunctions(const CairoStatement& statement, const AirLayout&
     bounds.insert(bounds.end(), {static_cast<uint32_t>(bound.first_input),
                                  static_cast<uint32_t>(bound.count), bound.bound_bits});
   }
-  const std::string doc =
-      module == CairoModule::kModel
-          ? "What a proof of this model states, for the configuration with log blowup {2}{6}."
-          : "What every final proof's statement shares (log blowup {2}{6}): the wire relation "
-            "and no\n/// commitment or bounds; verify_final adds its length and preprocessed root.";
   return fmt::format(
       fmt::runtime(
-          "\n/// " + doc +
-          "\n"
+          "\n/// What every final proof's statement shares (log blowup {2}{6}): the wire relation "
+          "and no\n/// commitment or bounds; verify_final adds its length and preprocessed root.\n"
           "pub fn model_statement() -> ModelStatement {{\n    ModelStatement {{\n"
           "        commitment: m31s({0}),\n        preprocessed_root: {1},\n"
           "        log_blowup_factor: {2},\n        zero_knowledge: {7},\n"
@@ -418,7 +412,7 @@ std::string StatementFunctions(const CairoStatement& statement, const AirLayout&
       statement.n_stated_inputs);
 }
 
-// The module's ModelAir implementation, the same for every module.
+// The module's ModelAir implementation.
 constexpr std::string_view kModelAir = R"(
 /// The verifier's view of this AIR (crate::verifier).
 pub impl Air of ModelAir {
@@ -438,44 +432,6 @@ pub impl Air of ModelAir {
         random_coeff: QM31,
     ) -> QM31 {
         composition(masks, inputs, claimed_sums, point, random_coeff)
-    }
-}
-)";
-
-// A model module's verifier contract, the same for every model.
-constexpr std::string_view kModelContract = R"(
-/// This model's verifier contract (crate::contracts::IModelVerifier).
-#[starknet::contract]
-pub mod Verifier {
-    use crate::contracts::{
-        IModelVerifier, VerifiedStatement, commitment_felt, verify_batch_calldata, verify_calldata,
-        verify_head_calldata,
-    };
-
-    #[storage]
-    struct Storage {}
-
-    #[abi(embed_v0)]
-    impl ModelVerifierImpl of IModelVerifier<ContractState> {
-        fn model_commitment(self: @ContractState) -> felt252 {
-            commitment_felt(super::model_statement().commitment)
-        }
-
-        fn verify(
-            self: @ContractState, proof: Span<felt252>, min_security_bits: u32,
-        ) -> VerifiedStatement {
-            verify_calldata::<super::Air>(proof, min_security_bits)
-        }
-
-        fn verify_head(
-            self: @ContractState, head: Span<felt252>, min_security_bits: u32,
-        ) -> (VerifiedStatement, u32) {
-            verify_head_calldata::<super::Air>(head, min_security_bits)
-        }
-
-        fn verify_batch(self: @ContractState, head: Span<felt252>, batch: Span<felt252>) -> u32 {
-            verify_batch_calldata::<super::Air>(head, batch)
-        }
     }
 }
 )";
@@ -637,7 +593,7 @@ mod tests {{
 
 std::string GenerateCairoAir(std::span<const Component* const> components, const AirLayout& layout,
                              const CairoStatement& statement, std::string_view source,
-                             const uint64_t* with_test_seed, CairoModule module) {
+                             const uint64_t* with_test_seed) {
   ConstraintFunctions functions;
   std::string components_code, calls;
   for (size_t i = 0; i < components.size(); ++i) {
@@ -671,9 +627,8 @@ std::string GenerateCairoAir(std::span<const Component* const> components, const
       source, Imports(functions));
   out += functions.Code() + components_code;
   out += AirShapeFunction(components, layout, statement.n_public_inputs);
-  out += StatementFunctions(statement, layout, module);
+  out += StatementFunctions(statement, layout);
   out += kModelAir;
-  if (module == CairoModule::kModel) out += kModelContract;
   out += fmt::format(
       "\n/// The composition at `point` from every component's constraints, in component order.\n"
       "pub fn composition(\n    masks: Span<ComponentMask>,\n    inputs: @AirInputs,\n"

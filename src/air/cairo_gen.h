@@ -4,9 +4,11 @@
 // composition in Horner form, acc = acc·α + c_k(p)·Z(p)^{-1}, as PointEvaluator does; and
 // evaluate_composition over all components, in order. Every expression node becomes one `let`,
 // so shared subexpressions (the LogUp batches) are computed once; constraints with the same
-// expression over other columns share one function, called with their columns' indices. The module also describes the
-// AIR's shape and the model's statement, and implements the verifier's ModelAir trait with them
-// (verifier-cairo/src/verifier.cairo).
+// expression over other columns share one function, called with their columns' indices. The
+// module also describes the AIR's shape and the statement every proof of it shares, and implements
+// the verifier's ModelAir trait with them (verifier-cairo/src/verifier.cairo). Its one use is the
+// final recursion AIR (docs/recursion.md), the same for every model, which the one verifier
+// contract (verifier-cairo/src/contracts.cairo) reads final proofs with.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +24,9 @@ namespace tensorstark::air {
 
 // What the generated module's model_statement() holds (verifier-cairo/src/statement.cairo): the
 // commitment a proof must state, the preprocessed root and the configuration the module accepts,
-// and how the statement's values become public LogUp terms of one relation.
+// and how the statement's values become public LogUp terms of one relation. The final AIR's
+// holds only what every final proof shares: no commitment, terms or bounds (the verifier
+// completes it from the proof: its length and preprocessed root; crate::verifier::verify_final).
 struct CairoStatement {
   std::vector<M31> commitment;
   std::string preprocessed_root;  // a felt252, in hex
@@ -48,20 +52,12 @@ struct CairoStatement {
   std::vector<InputBound> input_bounds;
 };
 
-// What a module is for: a model's AIR, with its statement and its verifier contract, or the final
-// recursion AIR (docs/recursion.md), the same for every model, whose statement holds only what
-// every final proof shares (the verifier completes it from the proof: its length and preprocessed
-// root; crate::verifier::verify_final) and which has no contract of its own (the one verifier,
-// crate::contracts, takes it).
-enum class CairoModule { kModel, kFinal };
-
 // The module for these components (the layout gives the relations' order) and statement. With
 // `with_test_seed`, it ends with a test that evaluates the composition at random mask values,
 // statement, lookup elements and point (drawn from the seed) and compares it with the C++
 // evaluator's value, written into the test.
 std::string GenerateCairoAir(std::span<const Component* const> components, const AirLayout& layout,
                              const CairoStatement& statement, std::string_view source,
-                             const uint64_t* with_test_seed = nullptr,
-                             CairoModule module = CairoModule::kModel);
+                             const uint64_t* with_test_seed = nullptr);
 
 }  // namespace tensorstark::air

@@ -32,7 +32,7 @@ commands:
   inspect     print a proof file as JSON, with what it makes public given its model
               (tensorstark inspect PROOF.bin [MODEL.tsm])
   calldata    write a poseidon252 proof as Starknet calldata (tensorstark calldata --help)
-  cairo-gen   write a compiled model's constraints as Cairo (tensorstark cairo-gen --help)
+  cairo-gen   write the final recursion AIR's constraints as Cairo (tensorstark cairo-gen --help)
   selfcheck   run an end-to-end check of the field, circle and hash layers, with timings
   version     print the version
   help        print this help

@@ -53,7 +53,7 @@ const recursion::SizeClass& FinalSizeClass();
 air::ProofConfig FinalProofConfig();
 
 // The final AIR for verifying (its components at FinalSizeClass, no public input): the AIR of every
-// final proof at the standard shape, from which cairo-gen --final writes the Cairo verifier's.
+// final proof at the standard shape, from which cairo-gen writes the Cairo verifier's.
 recursion::RecursionAir FinalAirForVerifying();
 
 // The outer key's AIR as a verifier circuit reads it, or a one-line error (an outer configuration

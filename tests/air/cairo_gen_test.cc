@@ -51,24 +51,20 @@ class EditedInfo final : public Component {
   std::function<void(ComponentInfo&)> edit_;
 };
 
-std::string Generate(const Component& component, CairoModule module = CairoModule::kModel) {
+std::string Generate(const Component& component) {
   const Component* components[] = {&component};
   auto layout = MakeLayout(components, ProfileConfig(Profile::kOnchain));
   REQUIRE(std::holds_alternative<AirLayout>(layout));
-  return GenerateCairoAir(components, std::get<AirLayout>(layout), CairoStatement{}, "a test",
-                          nullptr, module);
+  return GenerateCairoAir(components, std::get<AirLayout>(layout), CairoStatement{}, "a test");
 }
 
-TEST_CASE("a model's module has its verifier contract; the final AIR's has none") {
+TEST_CASE(
+    "the module implements ModelAir, for the one verifier contract, and has none of its own") {
   const auto instance = examples::MakeWideFib(/*log_size=*/5, /*n_columns=*/8);
-  const std::string model = Generate(instance.component);
-  const std::string final_air = Generate(instance.component, CairoModule::kFinal);
-  for (const std::string* code : {&model, &final_air}) {
-    CHECK(code->find("pub impl Air of ModelAir") != std::string::npos);
-  }
-  CHECK(model.find("pub mod Verifier") != std::string::npos);
-  CHECK(final_air.find("pub mod Verifier") == std::string::npos);
-  CHECK(final_air.find("verify_final adds its length and preprocessed root") != std::string::npos);
+  const std::string code = Generate(instance.component);
+  CHECK(code.find("pub impl Air of ModelAir") != std::string::npos);
+  CHECK(code.find("#[starknet::contract]") == std::string::npos);
+  CHECK(code.find("verify_final adds its length and preprocessed root") != std::string::npos);
 }
 
 TEST_CASE("cairo-gen reads the mask through mask_value, and refuses reads outside the mask") {

@@ -157,13 +157,8 @@ cmp -s "$work/run.json" "$work/private_outputs.json" || fail "private-input outp
 stated=$("$ts" inspect "$work/private.bin" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['public_inputs']))")
 [ "$stated" = 18 ] || fail "a private-input proof states $stated values, expected 18"
 expect_error 1 "invalid" "$ts" verify "$work/mlp.tsm" "$work/private.bin" --min-security-bits 0
-# cairo-gen writes only the zero-knowledge verifier of a model with private parts, --zk or not.
-"$ts" cairo-gen "$work/private.tsm" -o "$work/private_air.cairo" >/dev/null
-grep -q "zero_knowledge: true," "$work/private_air.cairo" \
-  || fail "cairo-gen wrote a plain verifier for a model with private inputs"
-"$ts" cairo-gen "$work/mlp.tsm" -o "$work/public_air.cairo" >/dev/null
-grep -q "zero_knowledge: false," "$work/public_air.cairo" \
-  || fail "cairo-gen wrote a zero-knowledge verifier without --zk for a public model"
+# cairo-gen writes the final AIR, every model's: a model given is refused with a one-line error.
+expect_error 2 "no model is taken" "$ts" cairo-gen "$work/mlp.tsm" -o "$work/air.cairo"
 # Committed inputs and outputs: run prints their Poseidon2 digests, the zero-knowledge proof states
 # the same (the commitment and two digests), and verify prints them; a proof of another input
 # states another input digest.

@@ -13,14 +13,12 @@ trap 'rm -rf "$work"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 export TENSORSTARK_CACHE_DIR=$work/cache  # compress's and verify's key cache
 
-# The scratch root: the examples and scripts the commands read, build/tensorstark, and a copy of
-# the Cairo package's module list for add_model.mjs to register a module in.
-mkdir -p "$work/build" "$work/verifier-cairo/src/airs" "$work/log"
+# The scratch root: the examples and scripts the commands read, and build/tensorstark.
+mkdir -p "$work/build" "$work/log"
 ln -s "$root/examples" "$work/examples"
 ln -s "$root/scripts" "$work/scripts"
 ln -s "$root/node_modules" "$work/node_modules"
 ln -s "$ts" "$work/build/tensorstark"
-cp "$root/verifier-cairo/src/airs.cairo" "$work/verifier-cairo/src/"
 
 # The commands of the README's sh blocks, continuation lines joined, comments dropped.
 /usr/bin/env python3 - "$root/README.md" >"$work/log/commands.txt" <<'EOF'
@@ -53,18 +51,9 @@ while IFS= read -r command; do
         *" verify "*) grep -q "^valid (" "$work/log/stdout" || fail "'$command' did not say valid" ;;
       esac
       ran=$((ran + 1)) ;;
-    "node scripts/cairo/add_model.mjs "*)
-      eval "$command --package verifier-cairo" </dev/null >"$work/log/stdout" 2>&1 \
-        || fail "'$command' failed: $(cat "$work/log/stdout")"
-      name=${command##* }
-      grep -q "^pub mod $name;$" verifier-cairo/src/airs.cairo || fail "$name not registered"
-      grep -q "fn model_statement" "verifier-cairo/src/airs/$name.cairo" \
-        || fail "add_model.mjs wrote no statement for $name" ;;
-    # The Cairo runner's verification of a fresh proof, at once and in batches, is CTest's
-    # cairo_verify_* (tests/cli/cairo_verify_test.sh), of a final proof cairo_verify_final;
-    # deploy.mjs's transactions, deploy_dry_run.
-    "node scripts/cairo/verify.mjs "* | "node scripts/cairo/verify_final.mjs "* \
-      | "node scripts/deploy.mjs "*)
+    # The Cairo runner's verification of a final proof is CTest cairo_verify_final's; deploy.mjs's
+    # transactions, deploy_dry_run's.
+    "node scripts/cairo/verify_final.mjs "* | "node scripts/deploy.mjs "*)
       script=${command#node }
       node "${script%% *}" --help >/dev/null || fail "${script%% *} --help" ;;
     "(cd verifier-cairo && scarb --release build)" | "export STARKNET_"*) ;;  # Scarb, an account

@@ -1,4 +1,4 @@
-//! What the generated AIR code reads and gives (src/air/cairo_gen.h, verifier-cairo/src/airs/):
+//! What the generated AIR code reads and gives (src/air/cairo_gen.h, src/final_air.cairo):
 //! one component's sampled mask values, the statement and the lookup elements, the vanishing
 //! polynomial of a component's trace domain (src/air/point_evaluator.h, src/circle/vanishing.h),
 //! and the AIR's shape, from which the sample points follow.

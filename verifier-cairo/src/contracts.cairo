@@ -1,10 +1,8 @@
-//! The Starknet contracts. A model verifier (a class per model and kind of proof, generated with
-//! its AIR in src/airs/) checks a proof's calldata and returns what it states; the final verifier
-//! (contracts/final_verifier.cairo, one class for every model) checks a final proof's and returns
-//! what it states of each inner proof, under its model id. The fact registry
-//! deploys verifiers by class hash (anyone may add one), verifies proofs through them against a
-//! pinned minimum security, and records
-//! fact = Poseidon(model commitment, verifier class hash, Poseidon(inputs), Poseidon(outputs))
+//! The Starknet contracts. The final verifier (contracts/final_verifier.cairo, one class for every
+//! model) checks a final proof's calldata and returns what it states of each inner proof, under
+//! its model id. The fact registry deploys verifiers by class hash (anyone may add one), verifies
+//! final proofs through them against a pinned minimum security, and records, for each inner proof,
+//! fact = Poseidon(model id, verifier class hash, Poseidon(inputs), Poseidon(outputs))
 //! for other contracts to trust (is_fact_valid). A fact means "this verifier code accepted a proof
 //! of this statement": a consumer pins the class hash it rebuilds from this repository, and a
 //! verifier of any other class, whatever it accepts, only records facts under its own hash.
@@ -15,37 +13,19 @@ use starknet::{ClassHash, ContractAddress};
 use crate::channel::pack_m31s;
 use crate::air::AirShape;
 use crate::fields::m31::{M31, M31Trait};
-use crate::proof::{StarkProof, read_proof, read_query_batch, read_u32};
+use crate::proof::{StarkProof, read_proof, read_u32};
 use crate::statement::COMMITMENT_WORDS;
-use crate::verifier::{ModelAir, verify, verify_batch, verify_final, verify_head};
+use crate::verifier::{ModelAir, verify_final};
 
-/// What a valid proof states: the model commitment (its 8 words packed into one felt, big-endian
-/// base 2^31), and what it states of the model inputs and of the outputs, as the model was
-/// compiled: public tensors' quantized values (as M31: a negative q is P - |q|), committed
+/// What a valid final proof states of one inner proof: its model id (Poseidon of the inner model's
+/// commitment, its 8 words packed into one felt big-endian base 2^31, and the final circuit's id),
+/// and what it states of the model inputs and of the outputs, as the model was compiled: public tensors' quantized values (as M31: a negative q is P - |q|), committed
 /// tensors' Poseidon2 digests (8 M31 words each), nothing of private ones.
 #[derive(Drop, Copy, Serde, Debug, PartialEq)]
 pub struct VerifiedStatement {
     pub model: felt252,
     pub inputs: Span<felt252>,
     pub outputs: Span<felt252>,
-}
-
-#[starknet::interface]
-pub trait IModelVerifier<TContractState> {
-    /// The commitment of the model whose proofs this verifier checks.
-    fn model_commitment(self: @TContractState) -> felt252;
-    /// Panics with the failed check's message unless `proof` (`tensorstark calldata`) is a valid
-    /// proof of the model with at least min_security_bits.
-    fn verify(self: @TContractState, proof: Span<felt252>, min_security_bits: u32) -> VerifiedStatement;
-    /// For a proof opened in query batches (`tensorstark calldata` writes a head and batches):
-    /// panics unless the head is valid with at least min_security_bits; returns what it states
-    /// and its number of batches.
-    fn verify_head(
-        self: @TContractState, head: Span<felt252>, min_security_bits: u32,
-    ) -> (VerifiedStatement, u32);
-    /// Panics unless `batch` holds valid openings of the head's queries; returns its index. Only
-    /// meaningful for a head that verify_head accepted.
-    fn verify_batch(self: @TContractState, head: Span<felt252>, batch: Span<felt252>) -> u32;
 }
 
 #[starknet::interface]
@@ -66,31 +46,11 @@ pub trait IFactRegistry<TContractState> {
     fn add_verifier(ref self: TContractState, verifier_class: ClassHash) -> ContractAddress;
     /// The verifier the registry deployed for a class (zero if none).
     fn verifier_of(self: @TContractState, verifier_class: ClassHash) -> ContractAddress;
-    /// Verifies a proof with the verifier of `verifier_class` and records its fact; returns the
-    /// fact.
-    fn verify(ref self: TContractState, verifier_class: ClassHash, proof: Span<felt252>) -> felt252;
     /// Verifies a final proof with the final verifier of `verifier_class` and records a fact per
     /// inner proof, under its model id; returns the facts, in order.
     fn verify_final(
         ref self: TContractState, verifier_class: ClassHash, proof: Span<felt252>,
     ) -> Span<felt252>;
-    /// Starts verifying a proof opened in query batches, over several transactions: verifies its
-    /// head and records it as a job, Poseidon(verifier_class, Poseidon(head)), which it returns. A
-    /// job is started once.
-    fn verify_head(
-        ref self: TContractState, verifier_class: ClassHash, head: Span<felt252>,
-    ) -> felt252;
-    /// Verifies one batch of a started job's openings (any order, each once); the last one
-    /// records the fact. Returns the number of batches still to verify.
-    fn verify_batch(
-        ref self: TContractState,
-        verifier_class: ClassHash,
-        head: Span<felt252>,
-        batch: Span<felt252>,
-    ) -> u32;
-    /// How many batches of a job are still to verify (0 for an unknown or finished job).
-    fn batches_left(self: @TContractState, job: felt252) -> u32;
-    fn batch_verified(self: @TContractState, job: felt252, index: u32) -> bool;
     fn is_fact_valid(self: @TContractState, fact: felt252) -> bool;
     fn min_security_bits(self: @TContractState) -> u32;
 }
@@ -115,33 +75,6 @@ pub fn fact_from_hashes(
 /// The model commitment's 8 words as one felt.
 pub fn commitment_felt(words: Span<M31>) -> felt252 {
     pack_m31s(words)
-}
-
-/// Reads and verifies a proof of the model `A` (verifier::verify) and returns its statement.
-pub fn verify_calldata<impl A: ModelAir>(
-    proof: Span<felt252>, min_security_bits: u32,
-) -> VerifiedStatement {
-    let proof = read_proof(proof);
-    verify::<A>(@proof, min_security_bits);
-    statement_of::<A>(@proof)
-}
-
-/// Reads and verifies the head of a proof opened in batches (verifier::verify_head); returns its
-/// statement and number of batches.
-pub fn verify_head_calldata<impl A: ModelAir>(
-    head: Span<felt252>, min_security_bits: u32,
-) -> (VerifiedStatement, u32) {
-    let head = read_proof(head);
-    verify_head::<A>(@head, min_security_bits);
-    (statement_of::<A>(@head), head.n_query_batches)
-}
-
-/// Reads and verifies one batch of a head's openings (verifier::verify_batch); returns its index.
-pub fn verify_batch_calldata<impl A: ModelAir>(head: Span<felt252>, batch: Span<felt252>) -> u32 {
-    let head = read_proof(head);
-    let batch = read_query_batch(batch);
-    verify_batch::<A>(@head, @batch);
-    batch.index
 }
 
 /// How one inner proof's statement lies in a final proof's (the inner statements follow each
@@ -238,17 +171,6 @@ fn member_statement(
         model: poseidon_hash_span(array![inner_model, circuit].span()),
         inputs: felts(words.slice(COMMITMENT_WORDS, n_stated_inputs)),
         outputs: felts(words.slice(first_output, words.len() - first_output)),
-    }
-}
-
-fn statement_of<impl A: ModelAir>(proof: @StarkProof) -> VerifiedStatement {
-    let public_inputs = *proof.public_inputs;
-    let n_inputs = A::statement().n_stated_inputs;
-    let first_output = COMMITMENT_WORDS + n_inputs;
-    VerifiedStatement {
-        model: commitment_felt(public_inputs.slice(0, COMMITMENT_WORDS)),
-        inputs: felts(public_inputs.slice(COMMITMENT_WORDS, n_inputs)),
-        outputs: felts(public_inputs.slice(first_output, public_inputs.len() - first_output)),
     }
 }
 

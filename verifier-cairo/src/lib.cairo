@@ -13,7 +13,6 @@ pub mod verifier;
 pub mod contracts;
 pub mod consumer;
 pub mod examples;
-pub mod airs;
 pub mod final_air;
 
 #[cfg(test)]

@@ -19,22 +19,10 @@ use crate::merkle::verify_merkle;
 use crate::proof::{PcsConfig, PcsProof};
 use crate::queries::draw_query_positions;
 
-/// Which of the queries a call checks the openings of.
-#[derive(Drop, Copy, Debug, PartialEq)]
-pub enum OpenedQueries {
-    /// All of them: a proof verified in one transaction.
-    All,
-    /// None yet: the head of a proof whose openings come in this many batches.
-    InBatches: u32,
-    /// Batch (index, number of batches): a contiguous range of the sorted queries
-    /// (QueryBatchRange in src/fri/proof.h).
-    Batch: (u32, u32),
-}
-
 /// Verifies the openings of the trees whose roots are the proof's commitments (already mixed into
 /// the channel) and whose columns have polynomials of log sizes column_log_sizes[tree][column],
 /// opened at the sample points `points` with the proof's sampled values, whose DEEP quotients the
-/// groups (one per column log size, largest first) batch; `opened` says at which of the queries.
+/// groups (one per column log size, largest first) batch.
 /// A zero-knowledge proof has a FRI mask per group, added to its quotients: mask_columns[g] is
 /// the index of group g's first mask column among tree 1's columns of its size (empty: no
 /// masks).
@@ -46,7 +34,6 @@ pub fn pcs_verify(
     quotient_groups: Span<QuotientGroup>,
     mask_columns: Span<u32>,
     proof: @PcsProof,
-    opened: OpenedQueries,
 ) {
     let n_trees = column_log_sizes.len();
     assert((*proof.commitments).len() == n_trees, 'PCS: wrong number of trees');
@@ -77,21 +64,7 @@ pub fn pcs_verify(
         'PCS: proof of work is invalid',
     );
     let max_log_size = *group_log_sizes[0];
-    let all_queries = draw_query_positions(ref channel, max_log_size, *config.n_queries).span();
-    let queries = match opened {
-        OpenedQueries::All => all_queries,
-        OpenedQueries::InBatches(n) => {
-            assert(n >= 1 && n <= all_queries.len(), 'PCS: bad number of batches');
-            return;
-        },
-        OpenedQueries::Batch((
-            index, n,
-        )) => {
-            assert(index < n && n <= all_queries.len(), 'PCS: bad batch index');
-            let first = all_queries.len() * index / n;
-            all_queries.slice(first, all_queries.len() * (index + 1) / n - first)
-        },
-    };
+    let queries = draw_query_positions(ref channel, max_log_size, *config.n_queries).span();
     assert(
         (*proof.decommitments).len() == n_trees && (*proof.queried_values).len() == n_trees,
         'PCS: wrong number of trees',

@@ -70,25 +70,9 @@ pub struct StarkProof {
     pub interaction_pow_nonce: u64,
     pub claimed_sums: Span<QM31>,
     pub pcs: PcsProof,
-    /// 0, or the number of query batches the openings come in (the proof is then a head, whose
-    /// own openings are empty; src/air/calldata.h).
+    /// 0, or the number of query batches the openings come in (src/air/calldata.h): the final
+    /// verifier takes none (verifier::verify_final), as a final proof fits in one transaction.
     pub n_query_batches: u32,
-}
-
-/// The openings of batch `index` of a proof's queries (fri::QueryBatch in src/fri/proof.h).
-#[derive(Drop, Copy, Debug)]
-pub struct QueryBatch {
-    pub index: u32,
-    pub decommitments: Span<MerkleDecommitment>,
-    pub queried_values: Span<Span<M31>>,
-    pub first_fri_layer: FriLayerOpening,
-    pub inner_fri_layers: Span<FriLayerOpening>,
-}
-
-#[derive(Drop, Copy, Debug)]
-pub struct FriLayerOpening {
-    pub fri_witness: Span<QM31>,
-    pub decommitment: MerkleDecommitment,
 }
 
 pub fn read_proof(calldata: Span<felt252>) -> StarkProof {
@@ -144,75 +128,6 @@ pub fn read_proof(calldata: Span<felt252>) -> StarkProof {
         },
         n_query_batches,
     }
-}
-
-/// A query batch's calldata: its index, its trees' openings, then its FRI layers' openings.
-pub fn read_query_batch(calldata: Span<felt252>) -> QueryBatch {
-    let mut data = calldata;
-    let index = read_u32(ref data);
-    let (decommitments, queried_values) = read_tree_openings(ref data);
-    let first_fri_layer = read_fri_opening(ref data);
-    let mut inner_fri_layers = array![];
-    let n_inner = read_u32(ref data);
-    while inner_fri_layers.len() < n_inner {
-        inner_fri_layers.append(read_fri_opening(ref data));
-    };
-    assert(data.len() == 0, 'calldata: trailing felts');
-    QueryBatch {
-        index, decommitments, queried_values, first_fri_layer,
-        inner_fri_layers: inner_fri_layers.span(),
-    }
-}
-
-/// The head with the openings of one of its batches in place of its own (empty) ones.
-pub fn with_batch(head: @StarkProof, batch: @QueryBatch) -> StarkProof {
-    let pcs = *head.pcs;
-    let fri = pcs.fri_proof;
-    let inner_openings = *batch.inner_fri_layers;
-    assert(inner_openings.len() == fri.inner_layers.len(), 'calldata: wrong FRI layer count');
-    let mut inner_layers = array![];
-    let mut k = 0;
-    while k != inner_openings.len() {
-        inner_layers.append(with_opening(*fri.inner_layers[k], *inner_openings[k]));
-        k += 1;
-    };
-    let pcs = PcsProof {
-        decommitments: *batch.decommitments,
-        queried_values: *batch.queried_values,
-        fri_proof: FriProof {
-            first_layer: with_opening(fri.first_layer, *batch.first_fri_layer),
-            inner_layers: inner_layers.span(),
-            last_layer_poly: fri.last_layer_poly,
-        },
-        ..pcs,
-    };
-    StarkProof { pcs, ..*head }
-}
-
-fn with_opening(layer: FriLayerProof, opening: FriLayerOpening) -> FriLayerProof {
-    FriLayerProof {
-        fri_witness: opening.fri_witness,
-        decommitment: opening.decommitment,
-        commitment: layer.commitment,
-    }
-}
-
-/// Whether a head's own openings are all empty, as a batched proof's are.
-pub fn openings_empty(pcs: @PcsProof) -> bool {
-    let fri = pcs.fri_proof;
-    let mut empty = (*pcs.decommitments).len() == 0
-        && (*pcs.queried_values).len() == 0
-        && layer_opening_empty(fri.first_layer);
-    for layer in *fri.inner_layers {
-        empty = empty && layer_opening_empty(layer);
-    };
-    empty
-}
-
-fn layer_opening_empty(layer: @FriLayerProof) -> bool {
-    (*layer.fri_witness).len() == 0
-        && (*layer.decommitment.hash_witness).len() == 0
-        && (*layer.decommitment.column_witness).len() == 0
 }
 
 fn read_tree_openings(ref data: Span<felt252>) -> (Span<MerkleDecommitment>, Span<Span<M31>>) {
@@ -334,16 +249,8 @@ fn read_decommitment(ref data: Span<felt252>) -> MerkleDecommitment {
     MerkleDecommitment { hash_witness, column_witness: read_m31s(ref data) }
 }
 
-fn read_fri_opening(ref data: Span<felt252>) -> FriLayerOpening {
-    let fri_witness = read_qm31s(ref data);
-    FriLayerOpening { fri_witness, decommitment: read_decommitment(ref data) }
-}
-
 fn read_fri_layer(ref data: Span<felt252>) -> FriLayerProof {
-    let opening = read_fri_opening(ref data);
-    FriLayerProof {
-        fri_witness: opening.fri_witness,
-        decommitment: opening.decommitment,
-        commitment: next(ref data),
-    }
+    let fri_witness = read_qm31s(ref data);
+    let decommitment = read_decommitment(ref data);
+    FriLayerProof { fri_witness, decommitment, commitment: next(ref data) }
 }

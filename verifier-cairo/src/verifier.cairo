@@ -1,10 +1,9 @@
-//! The top-level verify (src/air/verifier.h, VerifyModelProof in src/frontend/model_air.h):
-//! replays the prover's transcript from the proof, checks the security level first, then the
-//! statement, the LogUp claims, the composition at the out-of-domain point, and the commitment
-//! scheme's openings. Any failure panics with a message naming the check. A model's proof is
-//! checked against its generated AIR and statement (verify); a final proof (docs/recursion.md)
-//! against the final recursion AIR, the same for every model, with a statement built from the
-//! proof (verify_final).
+//! The top-level verify (src/air/verifier.h) of a final proof (docs/recursion.md): replays the
+//! prover's transcript from the proof, checks the security level first, then the statement, the
+//! LogUp claims, the composition at the out-of-domain point, and the commitment scheme's openings.
+//! Any failure panics with a message naming the check. The AIR is the final recursion AIR, the
+//! same for every model (src/final_air.cairo, cairo-gen), with a statement built from the
+//! proof.
 use crate::air::{
     AirInputs, AirShape, ComponentMask, LookupElements, column_log_sizes, component_masks,
     recombine_composition, sample_points,
@@ -13,17 +12,14 @@ use crate::channel::{Channel, ChannelTrait};
 use crate::circle::{CirclePoint, point_from_t};
 use crate::fields::m31::M31;
 use crate::fields::qm31::{QM31, QM31Trait};
-use crate::pcs::{OpenedQueries, pcs_verify, split_samples};
-use crate::proof::{
-    PcsConfig, PcsConfigTrait, ProofConfig, QueryBatch, StarkProof, openings_empty, with_batch,
-};
+use crate::pcs::{pcs_verify, split_samples};
+use crate::proof::{PcsConfig, PcsConfigTrait, ProofConfig, StarkProof};
 use crate::statement::{ModelStatement, TermRun, check_statement, public_terms_sum};
 
 pub const DEFAULT_MIN_SECURITY_BITS: u32 = 96;
 
-/// An AIR as cairo-gen writes it (verifier-cairo/src/airs/, src/final_air.cairo): its shape, its
-/// statement (for the final AIR, what every final proof's shares) and its constraints at the
-/// out-of-domain point.
+/// An AIR as cairo-gen writes it (src/final_air.cairo): its shape, its statement (what every final
+/// proof's shares) and its constraints at the out-of-domain point.
 pub trait ModelAir {
     fn shape() -> AirShape;
     fn statement() -> ModelStatement;
@@ -36,14 +32,7 @@ pub trait ModelAir {
     ) -> QM31;
 }
 
-/// Verifies a proof of the model `A`; panics unless it is valid with at least min_security_bits.
-pub fn verify<impl A: ModelAir>(proof: @StarkProof, min_security_bits: u32) {
-    assert(*proof.n_query_batches == 0, 'proof is opened in batches');
-    let opened = OpenedQueries::All;
-    verify_openings::<A>(proof, @A::shape(), @A::statement(), min_security_bits, opened);
-}
-
-/// Verifies a final proof, whose AIR `A` is the final recursion AIR (cairo-gen --final); panics
+/// Verifies a final proof, whose AIR `A` is the final recursion AIR (cairo-gen); panics
 /// unless it is valid with at least min_security_bits. Its statement is the proof's public inputs,
 /// the values of the final circuit's wires 0 to n - 1, each written once to the wire relation,
 /// (i - z) + α·v_i; its preprocessed root, which commits to the circuit, is the proof's own: the
@@ -51,7 +40,7 @@ pub fn verify<impl A: ModelAir>(proof: @StarkProof, min_security_bits: u32) {
 pub fn verify_final<impl A: ModelAir>(proof: @StarkProof, min_security_bits: u32) {
     assert(*proof.n_query_batches == 0, 'proof is opened in batches');
     let (shape, statement) = final_shape_and_statement::<A>(proof);
-    verify_openings::<A>(proof, @shape, @statement, min_security_bits, OpenedQueries::All);
+    verify_openings::<A>(proof, @shape, @statement, min_security_bits);
 }
 
 /// The shape and statement of a final proof of the final AIR `A` (verify_final): A's, with the
@@ -97,38 +86,11 @@ pub fn final_shape_and_statement<impl A: ModelAir>(
     (shape, statement)
 }
 
-/// The first of the transactions that verify a proof opened in batches: everything but the
-/// openings, which must be empty. Panics unless the head is valid with at least
-/// min_security_bits.
-pub fn verify_head<impl A: ModelAir>(head: @StarkProof, min_security_bits: u32) {
-    assert(openings_empty(head.pcs), 'head has openings');
-    let opened = OpenedQueries::InBatches(*head.n_query_batches);
-    verify_openings::<A>(head, @A::shape(), @A::statement(), min_security_bits, opened);
-}
-
-/// One of the other transactions: the openings of one batch of the head's queries. Only the
-/// transcript is replayed, not the head's checks: the caller must have verified the head
-/// (verify_head) before, as the fact registry does.
-pub fn verify_batch<impl A: ModelAir>(head: @StarkProof, batch: @QueryBatch) {
-    let proof = with_batch(head, batch);
-    let n = *head.n_query_batches;
-    let opened = OpenedQueries::Batch((*batch.index, n));
-    verify_openings::<A>(@proof, @A::shape(), @A::statement(), 0, opened);
-}
-
-/// Replays the transcript of a proof of `shape` (with A's constraints) and `statement`, checks
-/// the head unless only a batch is `opened`, and checks the openings `opened` says.
+/// Replays the transcript of a proof of `shape` (with A's constraints) and `statement`, and
+/// checks it all.
 fn verify_openings<impl A: ModelAir>(
-    proof: @StarkProof,
-    shape: @AirShape,
-    statement: @ModelStatement,
-    min_security_bits: u32,
-    opened: OpenedQueries,
+    proof: @StarkProof, shape: @AirShape, statement: @ModelStatement, min_security_bits: u32,
 ) {
-    let checks_head = match opened {
-        OpenedQueries::Batch(_) => false,
-        _ => true,
-    };
     let config = proof.config;
     let pcs_config = config.pcs;
     assert(pcs_config.security_bits() >= min_security_bits, 'insufficient security');
@@ -144,9 +106,7 @@ fn verify_openings<impl A: ModelAir>(
 
     // The LogUp fractions of all components and of the statement must cancel.
     let claimed_sums = *proof.claimed_sums;
-    if checks_head {
-        check_logup_sums(shape, statement, public_inputs, claimed_sums, lookup_elements.span());
-    }
+    check_logup_sums(shape, statement, public_inputs, claimed_sums, lookup_elements.span());
     channel.mix_felts(claimed_sums);
     channel.mix_root(*commitments[2]);
 
@@ -155,21 +115,18 @@ fn verify_openings<impl A: ModelAir>(
     let oods_point = point_from_t(channel.draw_felt());
     let points = sample_points(shape, oods_point);
     let sampled_values = split_samples(*shape.sample_ids, *pcs.sampled_values);
-    if checks_head {
-        let mut chunk_coordinates = array![];
-        for column in *sampled_values[3] {
-            chunk_coordinates.append(*(*column)[0]);
-        };
-        let inputs = AirInputs { public_inputs, lookup_elements: lookup_elements.span() };
-        let composition = A::evaluate_composition(
-            component_masks(shape, sampled_values), @inputs, claimed_sums, oods_point,
-            random_coeff,
-        );
-        assert(
-            recombine_composition(shape, chunk_coordinates.span(), oods_point) == composition,
-            'OODS mismatch',
-        );
-    }
+    let mut chunk_coordinates = array![];
+    for column in *sampled_values[3] {
+        chunk_coordinates.append(*(*column)[0]);
+    };
+    let inputs = AirInputs { public_inputs, lookup_elements: lookup_elements.span() };
+    let composition = A::evaluate_composition(
+        component_masks(shape, sampled_values), @inputs, claimed_sums, oods_point, random_coeff,
+    );
+    assert(
+        recombine_composition(shape, chunk_coordinates.span(), oods_point) == composition,
+        'OODS mismatch',
+    );
     pcs_verify(
         ref channel,
         pcs_config,
@@ -178,7 +135,6 @@ fn verify_openings<impl A: ModelAir>(
         *shape.quotient_groups,
         *shape.mask_columns,
         pcs,
-        opened,
     );
 }
 
