@@ -13,7 +13,8 @@ import { compileCairoProgram, initSync, runCairoProgram, runTests } from 'wasm-c
 // What node must be started with to run the runner, which node takes on its command line only:
 // V8's garbage collector on one thread. With its default helper threads, each collection of the
 // runner's multi-GB heap kept both cores busy and every program took about twice as long (CTest
-// cairo_registry_jobs: 41 s wall and 53 s of CPU, against 18 s and 18 s, on a 2-core EPYC).
+// cairo_registry_jobs, as it was: 41 s wall and 53 s of CPU, against 18 s and 18 s, on a 2-core
+// EPYC).
 const RUNNER_NODE_OPTIONS = ['--single-threaded-gc'];
 
 // Called first by a script that runs the runner: if node was started without RUNNER_NODE_OPTIONS,
@@ -55,21 +56,24 @@ export function runCairoTests(source, filter, { quiet = false } = {}) {
   }
 }
 
-// The source of a program: `program`, a function per entry of `lists` (name: felts) returning its
-// felts as an Array<felt252>, and `fn main() -> felt252 { body }`. The felts are appended by
-// functions of 400 each: the runner does not load every program with a proof's calldata as one
-// array literal ("Memory loading failed during state initialization: Vector capacity exceeded":
-// final proofs of 3,644 and 3,762 felts, fashion_mlp's of 2,052).
-export function mainProgram(program, body, lists) {
+// Cairo functions for `fn name() -> Array<felt252>` returning `felts`, appended by functions of
+// 400 each: the runner does not load every program with a proof's calldata as one array literal
+// ("Memory loading failed during state initialization: Vector capacity exceeded": final proofs of
+// 3,080, 3,644 and 3,762 felts, fashion_mlp's of 2,052, but not others of 3,091 or 3,020).
+export function feltsFunction(name, felts) {
   const CHUNK = 400;
-  const functions = Object.entries(lists).map(([name, felts]) => {
-    const chunks = [];
-    for (let i = 0; i < felts.length; i += CHUNK) chunks.push(felts.slice(i, i + CHUNK));
-    const appending = chunks.map((chunk, k) => `fn ${name}_${k}(ref felts: Array<felt252>) {\n`
-      + `${chunk.map((felt) => `    felts.append(${felt});\n`).join('')}}\n`).join('');
-    return `${appending}fn ${name}() -> Array<felt252> {\n    let mut felts = array![];\n`
-      + `${chunks.map((_, k) => `    ${name}_${k}(ref felts);\n`).join('')}    felts\n}\n`;
-  });
+  const chunks = [];
+  for (let i = 0; i < felts.length; i += CHUNK) chunks.push(felts.slice(i, i + CHUNK));
+  const appending = chunks.map((chunk, k) => `fn ${name}_${k}(ref felts: Array<felt252>) {\n`
+    + `${chunk.map((felt) => `    felts.append(${felt});\n`).join('')}}\n`).join('');
+  return `${appending}fn ${name}() -> Array<felt252> {\n    let mut felts = array![];\n`
+    + `${chunks.map((_, k) => `    ${name}_${k}(ref felts);\n`).join('')}    felts\n}\n`;
+}
+
+// The source of a program: `program`, a function per entry of `lists` (name: felts) returning its
+// felts as an Array<felt252> (feltsFunction), and `fn main() -> felt252 { body }`.
+export function mainProgram(program, body, lists) {
+  const functions = Object.entries(lists).map(([name, felts]) => feltsFunction(name, felts));
   return `${program}\n${functions.join('')}fn main() -> felt252 {\n    ${body}\n}\n`;
 }
 
