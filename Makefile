@@ -116,7 +116,7 @@ verify: build
 # MODEL's final proof (the inner proof compressed with compress --profile onchain: OUT/<model>/
 # proof_final.compressed.bin, about 2.5 minutes and 12 GB for tiny_mlp), verified by the Cairo
 # final verifier every model shares (scripts/cairo/verify_final.mjs) on npm wasm-cairo's test
-# runner, as Starknet would run it: no Cairo generated for the model. About a minute more.
+# runner, as Starknet would run it: no Cairo generated for the model. A few minutes more.
 # SIERRA_GAS=1 also measures the verification's Sierra gas.
 verify-cairo: build
 	@$(MAKE) --no-print-directory prove COMPRESS=1 OUTER_PROFILE=onchain PROOF=proof_final

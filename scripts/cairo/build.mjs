@@ -1,8 +1,9 @@
 // Compiles the Starknet contract classes of verifier-cairo/ (the fact registry, the final
 // verifier every model shares and the lending example) to Sierra with npm wasm-cairo, as Scarb's
-// starknet-contract target would, and computes their class hashes offline with starknet.js. Writes OUT/<name>.contract_class.json and
-// OUT/classes.json ({name: {class_hash, sierra_felts}}), and fails if a class is over Starknet's
-// 81,920-felt limit on a declared Sierra program.
+// starknet-contract target would, and computes their class hashes offline with starknet.js.
+// Writes OUT/<name>.contract_class.json and OUT/classes.json ({name: {class_hash,
+// sierra_felts}}), and fails if a class is over Starknet's 81,920-felt limit on a declared Sierra
+// program.
 //
 // Usage: node scripts/cairo/build.mjs [--out DIR] [--only NAME,NAME]
 //   --out DIR         where to write (default build/cairo)

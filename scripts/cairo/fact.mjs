@@ -1,8 +1,9 @@
 // The fact the fact registry records for a proof (verifier-cairo/src/contracts.cairo), computed
 // off-chain with @scure/starknet's Poseidon:
-// Poseidon(model, verifier class hash, Poseidon(inputs), Poseidon(outputs)), where model is the
-// commitment's 8 words packed big-endian in base 2^31 and the class hash is that of the verifier
-// contract the registry verified the proof with (a consumer pins the one declared on Starknet,
+// Poseidon(model, verifier class hash, Poseidon(inputs), Poseidon(outputs)), where model is a
+// final proof's model id for the inner proof (finalStatementFacts; a direct proof's commitment
+// packed, factOf, is what `verify --class-hash` still prints) and the class hash is that of the
+// verifier contract the registry verified the proof with (a consumer pins the one declared on Starknet,
 // which Scarb reproduces from this repository).
 import { poseidonHashMany } from '@scure/starknet';
 

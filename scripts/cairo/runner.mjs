@@ -58,8 +58,9 @@ export function runCairoTests(source, filter, { quiet = false } = {}) {
 
 // Cairo functions for `fn name() -> Array<felt252>` returning `felts`, appended by functions of
 // 400 each: the runner does not load every program with a proof's calldata as one array literal
-// ("Memory loading failed during state initialization: Vector capacity exceeded": final proofs of
-// 3,080, 3,644 and 3,762 felts, fashion_mlp's of 2,052, but not others of 3,091 or 3,020).
+// ("Memory loading failed during state initialization: Vector capacity exceeded", in some programs
+// for proofs from about 2,000 felts up: final proofs of 3,080 to 3,762 felts, fashion_mlp's of
+// 2,052), as it loads them in functions of a few hundred.
 export function feltsFunction(name, felts) {
   const CHUNK = 400;
   const chunks = [];
