@@ -56,23 +56,20 @@ export function runCairoTests(source, filter, { quiet = false } = {}) {
   }
 }
 
-// Cairo functions for `fn name() -> Array<felt252>` returning `felts`, appended by functions of
-// 400 each: the runner does not load every program with a proof's calldata as one array literal
-// ("Memory loading failed during state initialization: Vector capacity exceeded", in some programs
-// for proofs from about 2,000 felts up: final proofs of 3,080 to 3,762 felts, fashion_mlp's of
-// 2,052), as it loads them in functions of a few hundred.
+// Cairo for `fn name() -> Span<felt252>` returning `felts`: a constant array, which the runner
+// compiles and loads as data. Appending the felts one statement at a time was code to compile:
+// for a final proof's 3,025 felts it cost the runner 700 MiB of its 4,096 (WebAssembly) and 26 s,
+// and programs near the limit crashed as they loaded ("Memory loading failed during state
+// initialization: Vector capacity exceeded"); the constant costs 40 MiB and no time. Its span is
+// the constant itself, not a copy, so a measured program pays nothing to read it.
 export function feltsFunction(name, felts) {
-  const CHUNK = 400;
-  const chunks = [];
-  for (let i = 0; i < felts.length; i += CHUNK) chunks.push(felts.slice(i, i + CHUNK));
-  const appending = chunks.map((chunk, k) => `fn ${name}_${k}(ref felts: Array<felt252>) {\n`
-    + `${chunk.map((felt) => `    felts.append(${felt});\n`).join('')}}\n`).join('');
-  return `${appending}fn ${name}() -> Array<felt252> {\n    let mut felts = array![];\n`
-    + `${chunks.map((_, k) => `    ${name}_${k}(ref felts);\n`).join('')}    felts\n}\n`;
+  const constant = name.toUpperCase();
+  return `const ${constant}: [felt252; ${felts.length}] = [${felts.join(', ')}];\n`
+    + `fn ${name}() -> Span<felt252> {\n    ${constant}.span()\n}\n`;
 }
 
 // The source of a program: `program`, a function per entry of `lists` (name: felts) returning its
-// felts as an Array<felt252> (feltsFunction), and `fn main() -> felt252 { body }`.
+// felts as a Span<felt252> (feltsFunction), and `fn main() -> felt252 { body }`.
 export function mainProgram(program, body, lists) {
   const functions = Object.entries(lists).map(([name, felts]) => feltsFunction(name, felts));
   return `${program}\n${functions.join('')}fn main() -> felt252 {\n    ${body}\n}\n`;

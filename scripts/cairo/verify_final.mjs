@@ -201,7 +201,7 @@ if (sierraGas) {
   const program = bundlePackage(packageDir, ['tests', 'contracts::fact_registry',
     'contracts::final_verifier', ...EXAMPLE_MODULES, 'final_air::tests']);
   const call = `let statements = crate::contracts::verify_final_calldata::<crate::final_air::Air>(`
-    + 'calldata().span(), 96);\n    *statements[0].model';
+    + 'calldata(), 96);\n    *statements[0].model';
   let measured;
   try {
     measured = runInOwnProcess(mainProgram(program, call, { calldata }), null);
