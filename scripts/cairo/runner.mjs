@@ -94,9 +94,9 @@ export function runMain(source) {
   return { gas: available - Number(left), panic };
 }
 
-// What runCairoTests(source, filter) or, with filter null, runMain(source) returns, run
-// in a child process on a fresh WebAssembly instance: for programs too large to run one after
-// another in one instance. Throws if it fails or the runner crashed (a Rust panic inside the
+// { result, memoryMiB }: what runCairoTests(source, filter) or, with filter null, runMain(source)
+// returns, run in a child process on a fresh WebAssembly instance (for programs too large to run
+// one after another in one instance), and the runner's peak memory there. Throws if it fails or the runner crashed (a Rust panic inside the
 // WebAssembly, as when a program exhausts its memory), with the failure's message, or if it runs
 // longer than timeoutMs (when given).
 export function runInOwnProcess(source, filter, { timeoutMs } = {}) {
@@ -115,20 +115,22 @@ export function runInOwnProcess(source, filter, { timeoutMs } = {}) {
       const error = child.stderr.split('\n').find((line) => /^\w*Error\b/.test(line));
       throw new Error(error?.trim() ?? `exit status ${child.status}`);
     }
-    return filter === null ? JSON.parse(child.stdout) : child.stdout;
+    return { result: filter === null ? JSON.parse(child.stdout) : child.stdout,
+      memoryMiB: Number(child.stderr.match(/^runner memory: (\d+) MiB$/m)?.[1]) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
 // As a script (runInOwnProcess): node runner.mjs SOURCE_FILE [FILTER] prints the tests' output,
-// or without a filter what main does (runMain) as JSON.
+// or without a filter what main does (runMain) as JSON, and on stderr the runner's peak memory.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   restartWithRunnerOptions();
   const [file, filter] = process.argv.slice(2);
   const source = readFileSync(file, 'utf8');
   process.stdout.write(filter === undefined ? JSON.stringify(runMain(source))
     : runCairoTests(source, filter, { quiet: true }));
+  process.stderr.write(`runner memory: ${runnerMemoryMiB()} MiB\n`);
 }
 
 // The runner's WebAssembly memory in MiB: it never shrinks, so this is the peak so far, of the

@@ -101,7 +101,7 @@ if (!counts || !counts.ok || (filter === '' && counts.passed === 0)) {
     .filter((name) => name.includes(last));
   for (const name of names) {
     try {
-      if (!passed(runInOwnProcess(source, name, { timeoutMs: RERUN_TIMEOUT_MS }))) {
+      if (!passed(runInOwnProcess(source, name, { timeoutMs: RERUN_TIMEOUT_MS }).result)) {
         console.log(`FAILED: ${name}`);
       }
     } catch (error) {

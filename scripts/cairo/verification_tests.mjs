@@ -178,9 +178,8 @@ mod through_contracts {
         registry.add_verifier(class);
         let facts = registry.verify_final(class, calldata());
         assert(facts.len() == ${statements.length}, 'one fact per inner proof');
-        // The facts are recorded with their events (record_fact), read here rather than by
-        // is_fact_valid: a contract call after the verification's is more than the test runner's
-        // memory holds (wasm32).
+        // The facts are recorded with their events (record_fact), read here (the lending
+        // program reads one with is_fact_valid).
         pop_log::<FactRegistry::Event>(address).unwrap(); // VerifierAdded
 ${facts}
     }
@@ -208,24 +207,22 @@ ${facts}
 }
 
 // `mod lending`: the lending example (verifier-cairo/src/examples/lending.cairo) approves the
-// applicant of the first inner proof with the fact of its statement (its model id, inputs and
-// outputs, which through_contracts shows the final verifier states and the registry records):
-// lending = { applicant, nonce } (the proof's context felts), scoreOutput (the output word holding
-// the score) and threshold (its least approved value, in the output's scale). The registry records
-// the fact here through the mock final verifier (tests/mock_final_verifier.cairo), and the lending
-// contract pins the mock's class: the runner does not hold a final verification and the lending
-// call in one program for every proof (its wasm32 memory).
+// applicant of the first inner proof with the fact the registry records for it through the final
+// verifier, from the proof's calldata: lending = { applicant, nonce } (the proof's context felts),
+// scoreOutput (the output word holding the score) and threshold (its least approved value, in the
+// output's scale).
 function lendingTest(statement, { applicant, nonce, scoreOutput, threshold }) {
-  return `/// The lending example approving the applicant with the fact of the final proof's statement
-/// (its first inner proof's: context ${applicant}, ${nonce}), recorded by the mock final verifier.
+  return `/// The lending example approving the applicant with the fact the registry recorded through the
+/// final verifier for the final proof's first inner proof (context ${applicant}, ${nonce}).
 mod lending {
     use starknet::syscalls::deploy_syscall;
     use starknet::testing::set_contract_address;
     use starknet::{ClassHash, ContractAddress, SyscallResultTrait};
     use crate::contracts::fact_registry::FactRegistry;
-    use crate::contracts::{IFactRegistryDispatcher, IFactRegistryDispatcherTrait, VerifiedStatement};
+    use crate::contracts::final_verifier::FinalVerifier;
+    use crate::contracts::{IFactRegistryDispatcher, IFactRegistryDispatcherTrait};
     use crate::examples::lending::{ILendingDispatcher, ILendingDispatcherTrait, Lending};
-    use crate::tests::mock_final_verifier::{MockFinalVerifier, calldata_of_all};
+    use super::calldata;
 
     fn deploy(class_hash: felt252, constructor_calldata: Span<felt252>) -> ContractAddress {
         let (address, _) = deploy_syscall(
@@ -240,13 +237,9 @@ mod lending {
         let registry = IFactRegistryDispatcher {
             contract_address: deploy(FactRegistry::TEST_CLASS_HASH, array![96].span()),
         };
-        let class: ClassHash = MockFinalVerifier::TEST_CLASS_HASH.try_into().unwrap();
+        let class: ClassHash = FinalVerifier::TEST_CLASS_HASH.try_into().unwrap();
         registry.add_verifier(class);
-        let statement = VerifiedStatement {
-            model: ${statement.model}, inputs: array![${statement.inputs.join(', ')}].span(),
-            outputs: array![${statement.outputs.join(', ')}].span(),
-        };
-        registry.verify_final(class, calldata_of_all(array![statement]));
+        registry.verify_final(class, calldata());
         let lending = ILendingDispatcher {
             contract_address: deploy(
                 Lending::TEST_CLASS_HASH,
@@ -258,7 +251,7 @@ mod lending {
             ),
         };
         set_contract_address(${applicant}.try_into().unwrap());
-        assert(lending.apply(${nonce}, statement.outputs), 'approved');
+        assert(lending.apply(${nonce}, array![${statement.outputs.join(', ')}].span()), 'approved');
     }
 }
 `;
