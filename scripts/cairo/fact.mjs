@@ -1,10 +1,9 @@
 // The fact the fact registry records for a proof (verifier-cairo/src/contracts.cairo), computed
 // off-chain with @scure/starknet's Poseidon:
 // Poseidon(model, verifier class hash, Poseidon(inputs), Poseidon(outputs)), where model is a
-// final proof's model id for the inner proof (finalStatementFacts; a direct proof's commitment
-// packed, factOf, is what `verify --class-hash` still prints) and the class hash is that of the
-// verifier contract the registry verified the proof with (a consumer pins the one declared on Starknet,
-// which Scarb reproduces from this repository).
+// final proof's model id for the inner proof (finalStatementFacts) and the class hash is that of
+// the verifier contract the registry verified the proof with (a consumer pins the one declared on
+// Starknet, which Scarb reproduces from this repository).
 import { poseidonHashMany } from '@scure/starknet';
 
 // The class hash the generated Cairo tests compute a fact with, where the test runner's class
@@ -12,21 +11,10 @@ import { poseidonHashMany } from '@scure/starknet';
 // registry records the statement's hashes under the class that verified them.
 export const STAND_IN_CLASS_HASH = '0x7374616e642d696e20636c617373';
 
-// publicInputs: the proof's public inputs (`tensorstark inspect`'s public_inputs: the commitment's
-// 8 words, then what the proof states of the model inputs and of the outputs: values or
-// digests); nInputs: how many of them state the inputs; verifierClass: the
-// verifier's class hash.
+// The fact of a statement given as its model id (a compressed proof's model id: compressedIdsOf)
+// and its stated inputs' and outputs' felts.
 // Returns hex strings: { model, inputs, outputs (the stated values' felts), inputsHash,
 // outputsHash, fact }.
-export function factOf(publicInputs, nInputs, verifierClass) {
-  const values = publicInputs.map(BigInt);
-  const model = values.slice(0, 8).reduce((packed, word) => (packed << 31n) + word, 0n);
-  return statementFact(model, values.slice(8, 8 + nInputs), values.slice(8 + nInputs),
-    verifierClass);
-}
-
-// The same for a statement given as its model id (a direct proof's packed commitment, or a
-// compressed proof's model id: compressedIdsOf) and its stated inputs' and outputs' felts.
 export function statementFact(model, inputs, outputs, verifierClass) {
   [inputs, outputs] = [inputs.map(BigInt), outputs.map(BigInt)];
   const inputsHash = poseidonHashMany(inputs);

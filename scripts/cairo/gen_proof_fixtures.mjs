@@ -78,7 +78,6 @@ function readTest(name, { calldata, json }) {
     ...pcs.fri.inner_layers.flatMap((layer, i) =>
       layerChecks(`(*proof.pcs.fri_proof.inner_layers[${i}])`, layer, `layer ${i}`)),
     check('proof.pcs.fri_proof.last_layer_poly', qm31s(pcs.fri.last_layer_poly), 'last layer'),
-    check('proof.n_query_batches', pcs.query_batches.length, 'query batches'),
   ];
   return `fn ${name}_calldata() -> Array<felt252> {
     array![${calldata.join(', ')}]

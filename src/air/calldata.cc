@@ -122,26 +122,7 @@ Calldata ProofCalldata(const StarkProof<H>& proof) {
   for (const fri::FriLayerProof<H>& layer : pcs.fri_proof.inner_layers) WriteLayer(layer, w);
   w.StartSection(&B::last_layer);
   w.QM31s(pcs.fri_proof.last_layer_poly);
-  w.StartSection(&B::header_and_config);
-  w.Integer(pcs.query_batches.size());
-  Calldata calldata = std::move(w).Finish();
-
-  for (size_t b = 0; b < pcs.query_batches.size(); ++b) {
-    const fri::QueryBatch<H>& batch = pcs.query_batches[b];
-    CalldataWriter batch_writer;
-    batch_writer.Integer(b);
-    WriteTreeOpenings(batch.decommitments, batch.queried_values, batch_writer);
-    WriteOpening(batch.first_fri_layer, batch_writer);
-    batch_writer.StartSection(&B::fri_decommitments);
-    batch_writer.Integer(batch.inner_fri_layers.size());
-    for (const fri::FriLayerOpening<H>& layer : batch.inner_fri_layers) {
-      WriteOpening(layer, batch_writer);
-    }
-    Calldata batch_calldata = std::move(batch_writer).Finish();
-    calldata.felts_per_section += batch_calldata.felts_per_section;
-    calldata.batches.push_back(std::move(batch_calldata.felts));
-  }
-  return calldata;
+  return std::move(w).Finish();
 }
 
 }  // namespace tensorstark::air

@@ -7,16 +7,10 @@
 //                 QM31 values
 //   hashes        one felt each (Poseidon252 roots and Merkle witnesses are felts)
 //   integers      one felt each: the format version, the configuration, nonces, list lengths
-// A zero-knowledge proof has format version 3 and a flags felt after the configuration, which
-// must be 1 (proof_io.h's version 3); other proofs are version 2, without it.
+// A zero-knowledge proof has format version 5 and a flags felt after the configuration, which
+// must be 1 (proof_io.h's version 5); other proofs are version 4, without it.
 // Sampled values are one flat QM31 list in [tree][column][sample] order: the verifier knows the
-// shape from the AIR. The last felt is the number of query batches (0 unless the proof's queries
-// are opened in batches, fri::QueryBatch).
-// A proof opened in batches is verified over several transactions: the calldata above (its
-// "head", whose openings are empty) in the first, then the head and one batch in each of the
-// others. A batch's calldata is its index, then its trees' openings (decommitments, queried
-// values, as above) and its FRI layers' openings (the first layer's fri_witness and
-// decommitment, then the count and the same for each inner layer).
+// shape from the AIR.
 // BLAKE2s proofs have no calldata (their 256-bit hashes are not felts).
 #pragma once
 
@@ -30,13 +24,12 @@
 
 namespace tensorstark::air {
 
-inline constexpr uint64_t kCalldataFormatVersion = 2;
-inline constexpr uint64_t kZkCalldataFormatVersion = 3;
+inline constexpr uint64_t kCalldataFormatVersion = kProofFormatVersion;
+inline constexpr uint64_t kZkCalldataFormatVersion = kZkProofFormatVersion;
 
 struct Calldata {
-  std::vector<field::Felt252> felts;                 // the proof, or its head when batched
-  std::vector<std::vector<field::Felt252>> batches;  // one per query batch
-  ProofSizeBreakdown felts_per_section;              // felts here, not bytes; batches included
+  std::vector<field::Felt252> felts;
+  ProofSizeBreakdown felts_per_section;  // felts here, not bytes
 };
 
 Calldata ProofCalldata(const StarkProof<hash::Poseidon252MerkleHasher>& proof);

@@ -29,7 +29,6 @@ constexpr size_t kHashBytes = 32;
 // anything is allocated for it.
 constexpr size_t kMinDecommitmentBytes = 2 * kCountBytes;
 constexpr size_t kMinLayerBytes = kCountBytes + kMinDecommitmentBytes + kHashBytes;
-constexpr size_t kMinQueryBatchBytes = 3 * kCountBytes + kMinDecommitmentBytes + kCountBytes;
 
 // How each hash type is written: 32 bytes each; a felt252 big-endian and canonical, Poseidon2-M31
 // words little-endian and canonical.
@@ -204,14 +203,6 @@ void WriteProof(const StarkProof<H>& proof, Writer& w) {
            [&](const fri::FriLayerProof<H>& layer) { WriteLayer(layer, w); });
   w.StartSection(&B::last_layer);
   w.Vector(pcs.fri_proof.last_layer_poly);
-  w.StartSection(&B::header_and_config);
-  w.Vector(pcs.query_batches, [&](const fri::QueryBatch<H>& batch) {
-    WriteTreeOpenings(batch.decommitments, batch.queried_values, w);
-    WriteOpening(batch.first_fri_layer, w);
-    w.StartSection(&B::fri_decommitments);
-    w.Vector(batch.inner_fri_layers,
-             [&](const fri::FriLayerOpening<H>& layer) { WriteOpening(layer, w); });
-  });
 }
 
 // Reads the encoding front to back. The first failure is recorded and every later read fails, so
@@ -421,7 +412,7 @@ bool ReadConfig(Reader& r, uint32_t version, ProofConfig* config) {
     const size_t flags_at = r.offset();
     uint32_t flags = 0;
     if (!r.U32(&flags, Named("config.flags"))) return false;
-    // Version 3 exists for zero knowledge only: a proof without it is written as version 2.
+    // Version 5 exists for zero knowledge only: a proof without it is written as version 4.
     if (flags != kZkProofFlags) {
       return r.Fail(flags_at, fmt::format("invalid config at offset {}: flags are {:#x}, version "
                                           "{} requires exactly {:#x} (zero knowledge)",
@@ -465,18 +456,6 @@ bool ReadTreeOpenings(Reader& r, std::vector<MerkleDecommitment<H>>* decommitmen
                   read_queried);
 }
 
-template <hash::MerkleHasher H, class Name>
-bool ReadQueryBatch(Reader& r, fri::QueryBatch<H>* batch, const Name& name) {
-  auto read_opening = [&r](fri::FriLayerOpening<H>* opening, const auto& n) {
-    return ReadOpening<H>(r, opening, n);
-  };
-  return ReadTreeOpenings<H>(r, &batch->decommitments, &batch->queried_values,
-                             [&] { return name() + "."; }) &&
-         ReadOpening<H>(r, &batch->first_fri_layer, [&] { return name() + ".first_fri_layer"; }) &&
-         r.Vector(&batch->inner_fri_layers, kCountBytes + kMinDecommitmentBytes,
-                  [&] { return name() + ".inner_fri_layers"; }, read_opening);
-}
-
 template <hash::MerkleHasher H>
 bool ReadPcsProof(Reader& r, fri::PcsProof<H>* pcs) {
   using Tree = std::vector<std::vector<QM31>>;
@@ -488,9 +467,6 @@ bool ReadPcsProof(Reader& r, fri::PcsProof<H>* pcs) {
   auto read_layer = [&r](fri::FriLayerProof<H>* layer, const auto& n) {
     return ReadLayer<H>(r, layer, n);
   };
-  auto read_batch = [&r](fri::QueryBatch<H>* batch, const auto& n) {
-    return ReadQueryBatch<H>(r, batch, n);
-  };
   fri::FriProof<H>& fri = pcs->fri_proof;
   return r.Vector(&pcs->commitments, kHashBytes, Named("pcs.commitments")) &&
          r.Vector(&pcs->sampled_values, kCountBytes, Named("pcs.sampled_values"),
@@ -499,9 +475,7 @@ bool ReadPcsProof(Reader& r, fri::PcsProof<H>* pcs) {
          r.U64(&pcs->proof_of_work, Named("pcs.proof_of_work")) &&
          ReadLayer<H>(r, &fri.first_layer, Named("pcs.fri.first_layer")) &&
          r.Vector(&fri.inner_layers, kMinLayerBytes, Named("pcs.fri.inner_layers"), read_layer) &&
-         r.Vector(&fri.last_layer_poly, kQM31Bytes, Named("pcs.fri.last_layer_poly")) &&
-         r.Vector(&pcs->query_batches, kMinQueryBatchBytes, Named("pcs.query_batches"),
-                  read_batch);
+         r.Vector(&fri.last_layer_poly, kQM31Bytes, Named("pcs.fri.last_layer_poly"));
 }
 
 }  // namespace

@@ -3,13 +3,13 @@
 // that touches untrusted bytes, so it never reads out of bounds, never allocates more than the
 // input can fill, and answers every malformed input with a ProofParseError (no exceptions, no
 // asserts). The encoding is canonical: a proof has exactly one encoding, and any bytes that parse
-// re-serialize to themselves. Version 2, or 3 for a zero-knowledge proof (all integers
-// little-endian):
+// re-serialize to themselves. Version 4, or 5 for a zero-knowledge proof (all integers
+// little-endian; versions 2 and 3 ended with a count of query batches, since removed):
 //
-//   header        "TSPF", version u32 = 2 or 3, hash id u8 (HashId)
+//   header        "TSPF", version u32 = 4 or 5, hash id u8 (HashId)
 //   config        pow_bits, log_blowup_factor, log_last_layer_degree_bound, n_queries, fold_step,
 //                 interaction_pow_bits: u32 each; must pass fri::ValidateConfig and
-//                 interaction_pow_bits <= 40; version 3 only: flags u32 = 1 (zero knowledge)
+//                 interaction_pow_bits <= 40; version 5 only: flags u32 = 1 (zero knowledge)
 //   public_inputs u32 count, M31s
 //   interaction_pow_nonce u64
 //   claimed_sums  u32 count, QM31s
@@ -23,10 +23,6 @@
 //                 fri_proof        first layer, u32 count + inner layers, last_layer_poly
 //                                  (u32 count, QM31s); a layer is fri_witness (u32 count, QM31s),
 //                                  decommitment, commitment (hash)
-//                 query_batches    u32 count; each: decommitments, queried_values, the first
-//                                  FRI layer's fri_witness and decommitment, u32 count + the
-//                                  inner layers' (fri::QueryBatch). With batches, the proof's
-//                                  own decommitments, queried values and FRI openings are empty.
 //   (end)         no trailing bytes
 //
 // An M31 is a u32 below 2^31 - 1 and a QM31 four M31s in [a, b, c, d] order (field/qm31.h). A
@@ -54,11 +50,10 @@
 
 namespace tensorstark::air {
 
-inline constexpr uint32_t kProofFormatVersion = 2;
-// A zero-knowledge proof's: version 2 with a flags word, so that the proofs of version 2 readers
-// (the Cairo verifier among them) are unchanged.
-inline constexpr uint32_t kZkProofFormatVersion = 3;
-// Version 3's flags word: bit 0, zero knowledge, is the only one and must be set.
+inline constexpr uint32_t kProofFormatVersion = 4;
+// A zero-knowledge proof's: version 4 with a flags word.
+inline constexpr uint32_t kZkProofFormatVersion = 5;
+// Version 5's flags word: bit 0, zero knowledge, is the only one and must be set.
 inline constexpr uint32_t kZkProofFlags = 1;
 inline uint32_t ProofFormatVersion(const ProofConfig& config) {
   return config.zk ? kZkProofFormatVersion : kProofFormatVersion;

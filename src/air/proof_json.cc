@@ -63,23 +63,7 @@ json DecommitmentsToJson(const std::vector<hash::MerkleDecommitment<H>>& decommi
 }
 
 template <hash::MerkleHasher H>
-json QueryBatchToJson(const fri::QueryBatch<H>& batch) {
-  json inner_layers = json::array();
-  for (const fri::FriLayerOpening<H>& layer : batch.inner_fri_layers) {
-    inner_layers.push_back(OpeningToJson(layer));
-  }
-  return {{"decommitments", DecommitmentsToJson(batch.decommitments)},
-          {"queried_values", ToJson(batch.queried_values)},
-          {"first_fri_layer", OpeningToJson(batch.first_fri_layer)},
-          {"inner_fri_layers", std::move(inner_layers)}};
-}
-
-template <hash::MerkleHasher H>
 json PcsToJson(const fri::PcsProof<H>& pcs) {
-  json query_batches = json::array();
-  for (const fri::QueryBatch<H>& batch : pcs.query_batches) {
-    query_batches.push_back(QueryBatchToJson(batch));
-  }
   json inner_layers = json::array();
   for (const fri::FriLayerProof<H>& layer : pcs.fri_proof.inner_layers) {
     inner_layers.push_back(LayerToJson(layer));
@@ -92,8 +76,7 @@ json PcsToJson(const fri::PcsProof<H>& pcs) {
           {"fri",
            {{"first_layer", LayerToJson(pcs.fri_proof.first_layer)},
             {"inner_layers", std::move(inner_layers)},
-            {"last_layer_poly", ToJson(pcs.fri_proof.last_layer_poly)}}},
-          {"query_batches", std::move(query_batches)}};
+            {"last_layer_poly", ToJson(pcs.fri_proof.last_layer_poly)}}}};
 }
 
 json ConfigToJson(const ProofConfig& config) {
@@ -137,14 +120,7 @@ json ProofToJson(const StarkProof<H>& proof) {
             {"pcs", PcsToJson(proof.pcs)},
             {"size_breakdown", SizeBreakdownToJson(SizeBreakdown(proof))}};
   if constexpr (std::is_same_v<H, hash::Poseidon252MerkleHasher>) {
-    const Calldata calldata = ProofCalldata(proof);
-    j["calldata_felts"] = SizeBreakdownToJson(calldata.felts_per_section);
-    // Each transaction's proof felts: the proof, or its head, then the head and one batch each.
-    json transactions = json::array({calldata.felts.size()});
-    for (const auto& batch : calldata.batches) {
-      transactions.push_back(calldata.felts.size() + batch.size());
-    }
-    j["calldata_transactions"] = std::move(transactions);
+    j["calldata_felts"] = SizeBreakdownToJson(ProofCalldata(proof).felts_per_section);
   }
   return j;
 }

@@ -54,9 +54,6 @@ struct ProveOptions {
   // The statement's length when it holds values no component reads (a model's inputs and
   // outputs, which only the verifier's public LogUp terms use); 0: exactly what they read.
   size_t n_public_inputs = 0;
-  // Opens the queries in this many batches (fri::QueryBatch), for verification over several
-  // Starknet transactions; 1: all at once.
-  size_t n_query_batches = 1;
   // Zero-knowledge mode (config.zk): the secret seed of the proof's randomness, fresh from the
   // operating system unless given (tests fix it to compare proofs).
   std::optional<hash::RandomSeed> zk_seed = std::nullopt;
@@ -240,8 +237,7 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
   const fri::SamplePoints& sample_points = oods->sample_points;
   fri::PcsProveTimings pcs_timings;
   if (timings) pcs_timings.on_phase = timings->on_phase;
-  proof.pcs = pcs.Prove(sample_points, channel, &pcs_timings, options.n_query_batches,
-                        FriMasks(layout, log_blowup));
+  proof.pcs = pcs.Prove(sample_points, channel, &pcs_timings, FriMasks(layout, log_blowup));
   if (timings) {
     for (auto& phase : pcs_timings.phases_ms) timings->phases_ms.push_back(std::move(phase));
     timings->grind_ms += pcs_timings.grind_ms;

@@ -31,9 +31,7 @@ constexpr std::string_view kUsage =
 
 Writes a Poseidon252 proof as the felt252 values the Starknet verifier contract reads: a JSON
 array of hex strings, M31 values packed eight per felt, and prints the felts per section.
-Starknet takes at most 5,000 calldata felts per transaction. A proof whose queries are opened in
-batches (prove --query-batches N) is written as {"head": [...], "batches": [[...], ...]}: the head
-is verified in one transaction, then the head with each batch in one more.
+Starknet takes at most 5,000 calldata felts per transaction.
 A final proof (compress --profile onchain) is read by the one verifier every model shares; its
 calldata starts with how its statement splits into the inner proofs' statements (their number,
 then each one's length and count of words stating its inputs), which the verifying models it is
@@ -137,45 +135,24 @@ int RunCalldataCommand(std::span<char* const> args) {
     return Fail(fmt::format("{}: {}", path, error->message));
   }
   const air::Calldata calldata = air::ProofCalldata(std::get<air::StarkProof<H>>(proof));
-  auto hex = [](const std::vector<field::Felt252>& felts) {
-    nlohmann::json out = nlohmann::json::array();
-    for (const field::Felt252& felt : felts) out.push_back(felt.ToHex());
-    return out;
-  };
   const size_t n_layout = layout.size();
-  std::vector<field::Felt252> felts = std::move(layout);
-  felts.insert(felts.end(), calldata.felts.begin(), calldata.felts.end());
-  nlohmann::json written = hex(felts);
-  if (!calldata.batches.empty()) {
-    nlohmann::json batches = nlohmann::json::array();
-    for (const auto& batch : calldata.batches) batches.push_back(hex(batch));
-    written = {{"head", std::move(written)}, {"batches", std::move(batches)}};
-  }
+  nlohmann::json written = nlohmann::json::array();
+  for (const field::Felt252& felt : layout) written.push_back(felt.ToHex());
+  for (const field::Felt252& felt : calldata.felts) written.push_back(felt.ToHex());
   const std::string output = options.Get("output", "");
   try {
     frontend::WriteFileBytes(output, written.dump() + "\n");
   } catch (const frontend::FrontendError& e) {
     return Fail(e.what());
   }
-  // The sections count the batches' felts too, so the total does.
-  size_t total = felts.size();
-  for (const auto& batch : calldata.batches) total += batch.size();
   const air::ProofSizeBreakdown& s = calldata.felts_per_section;
   fmt::print(
       "wrote {}: {} felts ({}configuration {}, public inputs {}, claimed sums {}, nonces {}, "
       "commitments {}, sampled values {}, Merkle witness {}, queried values {}, FRI {})\n",
-      output, total, n_layout > 0 ? fmt::format("statement layout {}, ", n_layout) : "",
+      output, written.size(), n_layout > 0 ? fmt::format("statement layout {}, ", n_layout) : "",
       s.header_and_config, s.public_inputs, s.claimed_sums, s.nonces, s.commitments,
       s.sampled_values, s.decommitment_hash_witness + s.decommitment_column_witness,
       s.queried_values, s.fri_commitments + s.fri_witness + s.fri_decommitments + s.last_layer);
-  if (!calldata.batches.empty()) {
-    std::string sizes;
-    for (const auto& batch : calldata.batches) {
-      sizes += fmt::format("{}{}", sizes.empty() ? "" : ", ", calldata.felts.size() + batch.size());
-    }
-    fmt::print("{} transactions: the head ({} felts), then the head with each query batch ({})\n",
-               calldata.batches.size() + 1, calldata.felts.size(), sizes);
-  }
   return 0;
 }
 

@@ -346,8 +346,8 @@ FileSpecs SpecsOfFile(const std::vector<frontend::QuantizedModel>& models,
 
 int VerifyCompressedProofFile(const std::vector<frontend::QuantizedModel>& models,
                               const std::vector<std::string>& model_paths,
-                              std::span<const uint8_t> bytes, uint32_t min_security_bits,
-                              bool json) {
+                              std::span<const uint8_t> bytes, uint32_t min_security_bits, bool json,
+                              const std::optional<field::Felt252>& verifier_class) {
   auto file = frontend::ReadCompressedProof(bytes);
   if (auto* error = std::get_if<std::string>(&file)) {
     fmt::print("invalid: {}\n", *error);
@@ -359,7 +359,12 @@ int VerifyCompressedProofFile(const std::vector<frontend::QuantizedModel>& model
     return 1;
   }
   if (compressed.shape & frontend::kFinalProofBit) {
-    return VerifyFinalProofFile(models, model_paths, compressed, min_security_bits, json);
+    return VerifyFinalProofFile(models, model_paths, compressed, min_security_bits, json,
+                                verifier_class);
+  }
+  if (verifier_class) {
+    fmt::print(stderr, "tensorstark verify: {}\n", kClassHashOfFinalProofs);
+    return 2;
   }
   auto hash = air::PeekProofHash(compressed.outer);
   if (auto* error = std::get_if<air::ProofParseError>(&hash)) {

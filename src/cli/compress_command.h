@@ -13,6 +13,7 @@
 
 #include "cli/hash_family.h"
 #include "cli/options.h"
+#include "field/felt252.h"
 #include "frontend/compressed_proof_file.h"
 #include "frontend/model_recursion.h"
 #include "frontend/quantized_model.h"
@@ -60,7 +61,7 @@ int CompressAndWrite(const CompressInputs& in, const ProofChoice& outer, const O
 // reason (exit 1).
 int VerifyCompressedProofFile(const std::vector<frontend::QuantizedModel>& models,
                               const std::vector<std::string>& model_paths,
-                              std::span<const uint8_t> bytes, uint32_t min_security_bits,
-                              bool json);
+                              std::span<const uint8_t> bytes, uint32_t min_security_bits, bool json,
+                              const std::optional<field::Felt252>& verifier_class);
 
 }  // namespace tensorstark::cli

@@ -101,6 +101,8 @@ int CompressFinalWith(const CompressInputs& in, const Options& options) {
                               {"outer_circuit_gates", key.outer.recursion->circuit().gates.size()},
                               {"components", ComponentsJson(*key.air)},
                               {"identity", IdentityJson(identity, ids)},
+                              {"starknet", StarknetFactsJson(key.outer.members, ids,
+                                                             proof.public_inputs, std::nullopt)},
                               {"keys_from_cache", key.from_cache},
                               {"peak_rss_mb", PeakRssMb()},
                               {"phases_ms", progress.ToJson()}}
@@ -115,6 +117,7 @@ int CompressFinalWith(const CompressInputs& in, const Options& options) {
       path, bytes.size(), in.inners.size(), in.inner_bytes, final_config.SecurityBits(), C::kName,
       key.air->circuit().gates.size());
   PrintCompressedStatements(key.outer.members, ids, in.model_paths, proof.public_inputs);
+  PrintStarknetFacts(key.outer.members, ids, proof.public_inputs, std::nullopt);
   return 0;
 }
 
@@ -122,7 +125,7 @@ template <class C, class H>
 int VerifyFinalWith(const std::vector<frontend::QuantizedModel>& models,
                     const std::vector<std::string>& model_paths,
                     const frontend::CompressedProofFile& file, uint32_t min_security_bits,
-                    bool json) {
+                    bool json, const std::optional<field::Felt252>& verifier_class) {
   auto start = std::chrono::steady_clock::now();
   auto parsed = air::ParseProof<H>(file.outer);
   if (auto* error = std::get_if<air::ProofParseError>(&parsed)) {
@@ -173,6 +176,8 @@ int VerifyFinalWith(const std::vector<frontend::QuantizedModel>& models,
                               {"setup_ms", setup_ms},
                               {"keys_from_cache", final_key.from_cache},
                               {"identity", IdentityJson(identity, ids)},
+                              {"starknet", StarknetFactsJson(final_key.outer.members, ids,
+                                                             proof.public_inputs, verifier_class)},
                               {"public", specs.size() == 1 ? public_parts[0] : public_parts}}
                    .dump());
     return 0;
@@ -180,6 +185,7 @@ int VerifyFinalWith(const std::vector<frontend::QuantizedModel>& models,
   fmt::print("valid (final proof, {} inner proof(s), {} bits of security)\n", specs.size(),
              proof.config.SecurityBits());
   PrintCompressedStatements(final_key.outer.members, ids, model_paths, proof.public_inputs);
+  PrintStarknetFacts(final_key.outer.members, ids, proof.public_inputs, verifier_class);
   return 0;
 }
 
@@ -198,7 +204,7 @@ int CompressFinalAndWrite(const CompressInputs& in, const ProofChoice& choice,
 int VerifyFinalProofFile(const std::vector<frontend::QuantizedModel>& models,
                          const std::vector<std::string>& model_paths,
                          const frontend::CompressedProofFile& file, uint32_t min_security_bits,
-                         bool json) {
+                         bool json, const std::optional<field::Felt252>& verifier_class) {
   auto hash = air::PeekProofHash(file.outer);
   if (auto* error = std::get_if<air::ProofParseError>(&hash)) {
     fmt::print("invalid: the final proof does not parse: {}\n", error->message);
@@ -210,7 +216,7 @@ int VerifyFinalProofFile(const std::vector<frontend::QuantizedModel>& models,
     return 1;
   }
   return VerifyFinalWith<hash::Poseidon252Channel, hash::Poseidon252MerkleHasher>(
-      models, model_paths, file, min_security_bits, json);
+      models, model_paths, file, min_security_bits, json, verifier_class);
 }
 
 }  // namespace tensorstark::cli

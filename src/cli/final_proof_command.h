@@ -5,10 +5,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/compress_command.h"
+#include "field/felt252.h"
 #include "frontend/compressed_proof_file.h"
 
 namespace tensorstark::cli {
@@ -18,10 +20,11 @@ namespace tensorstark::cli {
 int CompressFinalAndWrite(const CompressInputs& in, const ProofChoice& choice,
                           const Options& options);
 
-// Prints "valid" and the statements (exit 0) or "invalid" and the reason (exit 1).
+// Prints "valid", the statements and the facts Starknet's registry records for them (with
+// `verifier_class`, the facts themselves) (exit 0), or "invalid" and the reason (exit 1).
 int VerifyFinalProofFile(const std::vector<frontend::QuantizedModel>& models,
                          const std::vector<std::string>& model_paths,
                          const frontend::CompressedProofFile& file, uint32_t min_security_bits,
-                         bool json);
+                         bool json, const std::optional<field::Felt252>& verifier_class);
 
 }  // namespace tensorstark::cli

@@ -63,9 +63,6 @@ int PrintProof(std::span<const uint8_t> bytes, const std::string& path,
       return 1;
     }
     json["public"] = PublicStatementJson(air, proof.public_inputs);
-    if constexpr (kStarknetReads<H>) {
-      json["starknet"] = StarknetStatementJson(air, proof.public_inputs, std::nullopt);
-    }
   }
   fmt::print("{}\n", json.dump(2));
   return 0;

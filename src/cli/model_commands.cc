@@ -336,10 +336,7 @@ int RunCompileCommand(std::span<char* const> args) {
     }
     // The commitments proofs will state under the two production profiles.
     fmt::print("model commitment (profile fast, blake2s): {}\n", frontend::ToHex(fast));
-    fmt::print(
-        "model commitment (profile onchain, poseidon252): {}\n  on Starknet: {} (the model in "
-        "the facts a registry records)\n",
-        frontend::ToHex(onchain), frontend::StarknetModelId(onchain).ToHex());
+    fmt::print("model commitment (profile onchain, poseidon252): {}\n", frontend::ToHex(onchain));
     if (const auto digest = air.WeightsDigest()) {
       const std::string path = VerifyingModelPath(output);
       progress.Begin(fmt::format("writing {}", path));

@@ -67,8 +67,6 @@ options:
   --hash H           blake2s | poseidon252 | poseidon2 (default: the profile's, poseidon252
                      for onchain, poseidon2 for recursive, blake2s otherwise)
   --threads N        worker threads (default: all cores)
-  --query-batches N  open the queries in N batches (default 1), so that Starknet can verify the
-                     proof over N + 1 transactions, each under its calldata and gas limits
   --zk               zero knowledge: the proof reveals nothing about the trace (the activations,
                      and private inputs) beyond the statement (docs/zero-knowledge.md); the
                      stated values, and the weights unless private, are public. Larger and
@@ -92,14 +90,16 @@ compressed proof of several models, give them in the order compress was given th
 tensors (exit 0), or "invalid" and the reason (exit 1). MODEL.tsm is the verifying model compile
 wrote (MODEL.verifying.tsm when the weights are private) or the model itself.
 
-For a proof Starknet reads (profile onchain, hash poseidon252) it also prints what the fact
-registry records: the model as a felt, the hashes of the stated inputs and outputs, and with
---class-hash the fact, which a contract checks with is_fact_valid.
+For a final proof (compress --profile onchain), the one Starknet's verifier reads, it also prints
+what the fact registry records for each inner proof: the hashes of its stated inputs and outputs
+(next to its model id), and with --class-hash its fact, which a contract checks with
+is_fact_valid.
 
 options:
   --min-security-bits B   reject proofs below B bits of security (default 96)
   --class-hash H          the class hash of the Starknet verifier contract (0x...): also print
-                          the fact the registry records when that verifier accepts the proof
+                          the facts the registry records when that verifier accepts the final
+                          proof
   --json                  print one JSON object (verify_ms, setup_ms: deriving the model's key,
                           which a deployed verifier does once, and public: what the proof makes
                           public, as tensorstark inspect PROOF.bin MODEL.tsm prints it)
@@ -114,7 +114,7 @@ constexpr size_t kProvePhases = 16;
 template <class C, class H>
 int ProveWith(const frontend::QuantizedModel& model, const std::string& model_path,
               const std::vector<frontend::Tensor>& input, std::span<const field::Felt252> context,
-              const air::ProofConfig& config, size_t n_query_batches, const Options& options,
+              const air::ProofConfig& config, const Options& options,
               const std::optional<ProofChoice>& compress_outer) {
   const bool json = options.Has("json");
   PhaseProgress progress(json, kProvePhases);
@@ -147,7 +147,6 @@ int ProveWith(const frontend::QuantizedModel& model, const std::string& model_pa
   air::ProveOptions prove_options;
   prove_options.timings = &timings;
   prove_options.n_public_inputs = air.n_public_inputs();
-  prove_options.n_query_batches = n_query_batches;
   auto proof_or_error =
       air::Prove<C, H>(config, air.components(), std::move(witness.traces),
                        std::move(witness.public_inputs), prove_options, &model_key.key);
@@ -215,14 +214,12 @@ int ProveWith(const frontend::QuantizedModel& model, const std::string& model_pa
              bytes.size(), config.SecurityBits(), C::kName, options.Get("profile", "fast"),
              config.zk ? ", zero knowledge" : "", frontend::ToHex(commitment));
   PrintStatement(air, proof.public_inputs);
-  if constexpr (kStarknetReads<H>) PrintStarknetStatement(air, proof.public_inputs, std::nullopt);
   return 0;
 }
 
 template <class C, class H>
 int VerifyWith(const frontend::QuantizedModel& model, std::span<const uint8_t> bytes,
-               uint32_t min_security_bits, bool json,
-               const std::optional<field::Felt252>& verifier_class) {
+               uint32_t min_security_bits, bool json) {
   auto start = std::chrono::steady_clock::now();
   auto parsed = air::ParseProof<H>(bytes);
   if (auto* error = std::get_if<air::ProofParseError>(&parsed)) {
@@ -252,23 +249,19 @@ int VerifyWith(const frontend::QuantizedModel& model, std::span<const uint8_t> b
     return 1;
   }
   if (json) {
-    nlohmann::json result = {{"valid", true},
-                             {"security_bits", proof.config.SecurityBits()},
-                             {"zero_knowledge", proof.config.zk},
-                             {"verify_ms", verify_ms},
-                             {"setup_ms", setup_ms},
-                             {"public", PublicStatementJson(air, proof.public_inputs)}};
-    if constexpr (kStarknetReads<H>) {
-      result["starknet"] = StarknetStatementJson(air, proof.public_inputs, verifier_class);
-    }
-    fmt::print("{}\n", result.dump());
+    fmt::print("{}\n", nlohmann::json{{"valid", true},
+                                      {"security_bits", proof.config.SecurityBits()},
+                                      {"zero_knowledge", proof.config.zk},
+                                      {"verify_ms", verify_ms},
+                                      {"setup_ms", setup_ms},
+                                      {"public", PublicStatementJson(air, proof.public_inputs)}}
+                           .dump());
     return 0;
   }
   fmt::print("valid ({} bits of security{}), model {}\n", proof.config.SecurityBits(),
              proof.config.zk ? ", zero knowledge" : "",
              frontend::ToHex(frontend::ModelAir::StatedCommitment(proof.public_inputs)));
   PrintStatement(air, proof.public_inputs);
-  if constexpr (kStarknetReads<H>) PrintStarknetStatement(air, proof.public_inputs, verifier_class);
   return 0;
 }
 
@@ -279,10 +272,10 @@ int RunProveCommand(std::span<char* const> args) {
     fmt::print("{}", kProveUsage);
     return 0;
   }
-  auto parsed = ParseCommandArgs(args, {"model"},
-                                 {"input", "output", "outputs", "profile", "hash", "threads",
-                                  "query-batches", "outer-profile", "context"},
-                                 {"json", "zk", "compress", "fit"});
+  auto parsed = ParseCommandArgs(
+      args, {"model"},
+      {"input", "output", "outputs", "profile", "hash", "threads", "outer-profile", "context"},
+      {"json", "zk", "compress", "fit"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("prove", kProveUsage, *error);
   }
@@ -299,11 +292,10 @@ int RunProveCommand(std::span<char* const> args) {
   std::optional<ProofChoice> compress_outer;
   if (options.Has("compress")) {
     if ((options.Has("profile") && choice.profile != air::Profile::kRecursive) ||
-        (options.Has("hash") && choice.hash != air::HashId::kPoseidon2M31) ||
-        options.Has("query-batches")) {
+        (options.Has("hash") && choice.hash != air::HashId::kPoseidon2M31)) {
       return UsageError("prove", kProveUsage,
-                        "--compress proves with --profile recursive: no other --profile, --hash "
-                        "or --query-batches");
+                        "--compress proves with --profile recursive: no other --profile or "
+                        "--hash");
     }
     choice.profile = air::Profile::kRecursive;
     choice.hash = air::HashId::kPoseidon2M31;
@@ -319,10 +311,6 @@ int RunProveCommand(std::span<char* const> args) {
   }
   air::ProofConfig config = air::ProfileConfig(choice.profile);
   config.zk = options.Has("zk");
-  auto query_batches = options.GetInt("query-batches", 1, 1, config.pcs.fri.n_queries);
-  if (const auto* error = std::get_if<std::string>(&query_batches)) {
-    return UsageError("prove", kProveUsage, *error);
-  }
   tbb::global_control thread_limit(tbb::global_control::max_allowed_parallelism, choice.threads);
   try {
     const frontend::QuantizedModel model = frontend::LoadQuantizedModel(model_path);
@@ -341,10 +329,8 @@ int RunProveCommand(std::span<char* const> args) {
     if (!options.Has("json")) {
       fmt::print(stderr, "proving {} ({} thread(s)):\n", model_path, choice.threads);
     }
-    const size_t n_query_batches = std::get<uint64_t>(query_batches);
     return WithHashFamily(choice.hash, [&]<class C, class H>() {
-      return ProveWith<C, H>(model, model_path, input, context, config, n_query_batches, options,
-                             compress_outer);
+      return ProveWith<C, H>(model, model_path, input, context, config, options, compress_outer);
     });
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark prove: {}\n", e.what());
@@ -388,7 +374,10 @@ int RunVerifyCommand(std::span<char* const> args) {
     const auto bits = static_cast<uint32_t>(std::get<uint64_t>(min_bits));
     const bool json = command.options.Has("json");
     if (frontend::IsCompressedProof(bytes)) {
-      return VerifyCompressedProofFile(models, model_paths, bytes, bits, json);
+      return VerifyCompressedProofFile(models, model_paths, bytes, bits, json, verifier_class);
+    }
+    if (verifier_class) {
+      return UsageError("verify", kVerifyUsage, kClassHashOfFinalProofs);
     }
     if (models.size() > 1) {
       return UsageError("verify", kVerifyUsage,
@@ -401,7 +390,7 @@ int RunVerifyCommand(std::span<char* const> args) {
       return 1;
     }
     return WithHashFamily(std::get<air::HashId>(hash), [&]<class C, class H>() {
-      return VerifyWith<C, H>(model, bytes, bits, json, verifier_class);
+      return VerifyWith<C, H>(model, bytes, bits, json);
     });
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark verify: {}\n", e.what());

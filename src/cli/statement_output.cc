@@ -85,32 +85,43 @@ void PrintStatement(const frontend::ModelAir& air, std::span<const field::M31> s
   }
 }
 
-nlohmann::json StarknetStatementJson(const frontend::ModelAir& air,
-                                     std::span<const field::M31> statement,
-                                     const std::optional<field::Felt252>& verifier_class) {
-  const frontend::StarknetStatement stated = frontend::StarknetStatementOf(air, statement);
-  nlohmann::json json = {{"model", stated.model.ToHex()},
-                         {"inputs_hash", stated.inputs_hash.ToHex()},
-                         {"outputs_hash", stated.outputs_hash.ToHex()}};
-  if (verifier_class) {
-    json["verifier_class"] = verifier_class->ToHex();
-    json["fact"] = stated.Fact(*verifier_class).ToHex();
+nlohmann::json StarknetFactsJson(std::span<const frontend::InnerMember> members,
+                                 const frontend::CompressedIds& ids,
+                                 std::span<const field::M31> statement,
+                                 const std::optional<field::Felt252>& verifier_class) {
+  const auto statements = frontend::MemberStatements(members, statement);
+  nlohmann::json facts = nlohmann::json::array();
+  for (size_t i = 0; i < members.size(); ++i) {
+    const frontend::StarknetStatement stated =
+        frontend::StarknetStatementOf(*members[i].spec.air, statements[i], ids.models[i]);
+    nlohmann::json fact = {{"model", stated.model.ToHex()},
+                           {"inputs_hash", stated.inputs_hash.ToHex()},
+                           {"outputs_hash", stated.outputs_hash.ToHex()}};
+    if (verifier_class) fact["fact"] = stated.Fact(*verifier_class).ToHex();
+    facts.push_back(std::move(fact));
   }
-  return json;
+  return facts;
 }
 
-void PrintStarknetStatement(const frontend::ModelAir& air, std::span<const field::M31> statement,
-                            const std::optional<field::Felt252>& verifier_class) {
-  const frontend::StarknetStatement stated = frontend::StarknetStatementOf(air, statement);
-  fmt::print("on Starknet: model {}, inputs hash {}, outputs hash {}\n", stated.model.ToHex(),
-             stated.inputs_hash.ToHex(), stated.outputs_hash.ToHex());
-  if (verifier_class) {
-    fmt::print("on Starknet: fact {} (verifier class {})\n", stated.Fact(*verifier_class).ToHex(),
-               verifier_class->ToHex());
-  } else {
+void PrintStarknetFacts(std::span<const frontend::InnerMember> members,
+                        const frontend::CompressedIds& ids, std::span<const field::M31> statement,
+                        const std::optional<field::Felt252>& verifier_class) {
+  const auto statements = frontend::MemberStatements(members, statement);
+  for (size_t i = 0; i < members.size(); ++i) {
+    const frontend::StarknetStatement stated =
+        frontend::StarknetStatementOf(*members[i].spec.air, statements[i], ids.models[i]);
+    const std::string which = members.size() > 1 ? fmt::format(", proof {}", i + 1) : "";
+    fmt::print("on Starknet{}: inputs hash {}, outputs hash {}\n", which,
+               stated.inputs_hash.ToHex(), stated.outputs_hash.ToHex());
+    if (verifier_class) {
+      fmt::print("on Starknet{}: fact {} (verifier class {})\n", which,
+                 stated.Fact(*verifier_class).ToHex(), verifier_class->ToHex());
+    }
+  }
+  if (!verifier_class) {
     fmt::print(
-        "on Starknet: the fact a registry records depends on the verifier's class: verify "
-        "--class-hash HASH prints it\n");
+        "on Starknet: a fact depends on the verifier's class too: verify --class-hash HASH "
+        "prints it\n");
   }
 }
 

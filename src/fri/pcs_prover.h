@@ -141,12 +141,10 @@ class CommitmentSchemeProver {
   }
 
   // Opens every committed polynomial at its sample points: sample_points[tree][column] lists the
-  // points, in the order the verifier lists them (none for salts). With n_query_batches > 1 (at
-  // most the number of queries), the queries are opened in that many batches
-  // (PcsProof::query_batches). `masks` are added to the DEEP quotients of their sizes.
+  // points, in the order the verifier lists them (none for salts). `masks` are added to the DEEP
+  // quotients of their sizes.
   PcsProof<H> Prove(const SamplePoints& sample_points, C& channel,
-                    PcsProveTimings* timings = nullptr, size_t n_query_batches = 1,
-                    std::span<const FriMask> masks = {}) const {
+                    PcsProveTimings* timings = nullptr, std::span<const FriMask> masks = {}) const {
     assert(sample_points.size() == trees_.size());
     using Clock = std::chrono::steady_clock;
     Clock::time_point phase_start = Clock::now();
@@ -234,27 +232,8 @@ class CommitmentSchemeProver {
     const uint32_t max_log_size = groups.front().log_size;
     const std::vector<size_t> queries =
         hash::DrawQueryPositions(channel, max_log_size, config_.fri.n_queries);
-    n_query_batches = std::min(n_query_batches, queries.size());
-    if (n_query_batches <= 1) {
-      proof.fri_proof = fri_prover.Decommit(queries);
-      DecommitTrees(queries, max_log_size, proof.queried_values, proof.decommitments);
-    } else {
-      // fri_proof keeps the layers' roots and the last layer, opened at no query: every opening
-      // goes into the batches.
-      proof.fri_proof = fri_prover.Decommit({});
-      for (size_t b = 0; b < n_query_batches; ++b) {
-        const QueryRange range = QueryBatchRange(queries.size(), b, n_query_batches);
-        const std::span<const size_t> batch_queries =
-            std::span(queries).subspan(range.first, range.count);
-        QueryBatch<H>& batch = proof.query_batches.emplace_back();
-        DecommitTrees(batch_queries, max_log_size, batch.queried_values, batch.decommitments);
-        FriProof<H> fri = fri_prover.Decommit(batch_queries);
-        batch.first_fri_layer = std::move(fri.first_layer);
-        for (FriLayerProof<H>& layer : fri.inner_layers) {
-          batch.inner_fri_layers.push_back(std::move(layer));
-        }
-      }
-    }
+    proof.fri_proof = fri_prover.Decommit(queries);
+    DecommitTrees(queries, max_log_size, proof.queried_values, proof.decommitments);
     end_phase("decommit");
     return proof;
   }

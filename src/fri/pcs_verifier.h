@@ -29,8 +29,7 @@
 namespace tensorstark::fri {
 
 // What a verification opened, for a recursion circuit's witness: the query positions drawn
-// (ascending), every Merkle node hash each tree's check knew, and FRI's openings. Recorded for
-// proofs whose openings are not split into query batches.
+// (ascending), every Merkle node hash each tree's check knew, and FRI's openings.
 template <hash::MerkleHasher H>
 struct PcsOpened {
   std::vector<size_t> queries;
@@ -80,38 +79,22 @@ class CommitmentSchemeVerifier {
     const std::vector<size_t> queries =
         hash::DrawQueryPositions(channel, max_log_size, config_.fri.n_queries);
 
-    auto& fri_verifier = std::get<FriVerifier<C, H>>(fri);
-    if (proof.query_batches.empty()) {
-      if (opened) opened->queries = queries;
-      return VerifyOpenings(queries, max_log_size, groups, sample_points, masks, proof,
-                            proof.queried_values, proof.decommitments, FriOpenings(proof.fri_proof),
-                            random_coeff, fri_verifier, opened);
-    }
-    if (proof.query_batches.size() > queries.size()) return PcsError{PcsError::Kind::kShapeMismatch};
-    for (size_t b = 0; b < proof.query_batches.size(); ++b) {
-      const QueryBatch<H>& batch = proof.query_batches[b];
-      const QueryRange range = QueryBatchRange(queries.size(), b, proof.query_batches.size());
-      if (auto error = VerifyOpenings(std::span(queries).subspan(range.first, range.count),
-                                      max_log_size, groups, sample_points, masks, proof,
-                                      batch.queried_values, batch.decommitments,
-                                      FriOpenings(batch), random_coeff, fri_verifier)) {
-        return error;
-      }
-    }
-    return std::nullopt;
+    if (opened) opened->queries = queries;
+    return VerifyOpenings(queries, max_log_size, groups, sample_points, masks, proof, random_coeff,
+                          std::get<FriVerifier<C, H>>(fri), opened);
   }
 
  private:
-  // Checks the openings of some of the queries: every tree's Merkle decommitment, then FRI on the
-  // DEEP quotients recomputed at them.
-  std::optional<PcsError> VerifyOpenings(
-      std::span<const size_t> queries, uint32_t max_log_size,
-      const std::vector<ColumnGroup>& groups, const SamplePoints& sample_points,
-      std::span<const FriMask> masks, const PcsProof<H>& proof,
-      const std::vector<std::vector<M31>>& queried_values,
-      const std::vector<hash::MerkleDecommitment<H>>& decommitments,
-      const std::vector<const FriLayerOpening<H>*>& fri_openings, QM31 random_coeff,
-      const FriVerifier<C, H>& fri_verifier, PcsOpened<H>* opened = nullptr) const {
+  // Checks the openings of the queries: every tree's Merkle decommitment, then FRI on the DEEP
+  // quotients recomputed at them.
+  std::optional<PcsError> VerifyOpenings(std::span<const size_t> queries, uint32_t max_log_size,
+                                         const std::vector<ColumnGroup>& groups,
+                                         const SamplePoints& sample_points,
+                                         std::span<const FriMask> masks, const PcsProof<H>& proof,
+                                         QM31 random_coeff, const FriVerifier<C, H>& fri_verifier,
+                                         PcsOpened<H>* opened) const {
+    const std::vector<std::vector<M31>>& queried_values = proof.queried_values;
+    const std::vector<hash::MerkleDecommitment<H>>& decommitments = proof.decommitments;
     if (queried_values.size() != roots_.size() || decommitments.size() != roots_.size()) {
       return PcsError{PcsError::Kind::kShapeMismatch};
     }
@@ -132,7 +115,7 @@ class CommitmentSchemeVerifier {
       answers.push_back(QuotientAnswers(group, sample_points, masks, proof.sampled_values,
                                         queried_values, tree_queries, random_coeff));
     }
-    if (auto error = fri_verifier.Decommit(queries, answers, fri_openings,
+    if (auto error = fri_verifier.Decommit(queries, answers, FriOpenings(proof.fri_proof),
                                            opened ? &opened->fri : nullptr)) {
       return PcsError::Fri(*error);
     }
@@ -144,12 +127,6 @@ class CommitmentSchemeVerifier {
     const size_t n_trees = roots_.size();
     if (proof.config != config_ || proof.commitments.size() != n_trees ||
         proof.sampled_values.size() != n_trees || sample_points.size() != n_trees) {
-      return PcsError{PcsError::Kind::kShapeMismatch};
-    }
-    // Batched openings leave the proof's own empty.
-    if (!proof.query_batches.empty() &&
-        (!proof.decommitments.empty() || !proof.queried_values.empty() ||
-         FriOpeningsUsed(proof.fri_proof))) {
       return PcsError{PcsError::Kind::kShapeMismatch};
     }
     for (size_t t = 0; t < n_trees; ++t) {

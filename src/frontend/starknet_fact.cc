@@ -17,10 +17,6 @@ field::Felt252 HashOfWords(std::span<const field::M31> words) {
 
 }  // namespace
 
-field::Felt252 StarknetModelId(std::span<const field::M31> commitment) {
-  return hash::PackM31s(commitment);
-}
-
 MemberLayout LayoutOf(const ModelAir& air) {
   return {.n_words = static_cast<uint32_t>(air.n_public_inputs()),
           .n_stated_inputs = static_cast<uint32_t>(air.n_stated_inputs())};
@@ -52,7 +48,7 @@ field::Felt252 StarknetCircuitId(const OuterKeyIdentity& key) {
 
 field::Felt252 StarknetCompressedModelId(std::span<const field::M31> commitment,
                                          const field::Felt252& circuit_id) {
-  const field::Felt252 values[] = {StarknetModelId(commitment), circuit_id};
+  const field::Felt252 values[] = {hash::PackM31s(commitment), circuit_id};
   return hash::PoseidonHashMany(values);
 }
 
@@ -61,12 +57,10 @@ field::Felt252 StarknetStatement::Fact(const field::Felt252& verifier_class) con
   return hash::PoseidonHashMany(values);
 }
 
-StarknetStatement StarknetStatementOf(const ModelAir& air,
-                                      std::span<const field::M31> public_inputs) {
-  const size_t words = std::tuple_size_v<ModelCommitment>;
-  const std::span<const field::M31> stated = public_inputs.subspan(words);
-  return {StarknetModelId(public_inputs.first(words)),
-          HashOfWords(stated.first(air.n_stated_inputs())),
+StarknetStatement StarknetStatementOf(const ModelAir& air, std::span<const field::M31> statement,
+                                      const field::Felt252& model_id) {
+  const std::span<const field::M31> stated = statement.subspan(std::tuple_size_v<ModelCommitment>);
+  return {model_id, HashOfWords(stated.first(air.n_stated_inputs())),
           HashOfWords(stated.subspan(air.n_stated_inputs()))};
 }
 

@@ -1,10 +1,10 @@
-// What Starknet's fact registry (verifier-cairo/src/contracts.cairo) records for a proof, computed
-// natively: a contract consuming facts needs these felts, and `compile`, `prove` and `verify`
-// print them next to the native identifiers.
-//   model id: the model commitment's 8 M31 words packed big-endian in base 2^31 (one felt);
-//   fact:     Poseidon(model id, verifier class hash, Poseidon(inputs), Poseidon(outputs)), where
-//             inputs and outputs are the statement's words after the commitment, one felt each.
-// And for compressed proofs (docs/recursion.md, "Model ids"):
+// What Starknet's fact registry (verifier-cairo/src/contracts.cairo) records for each inner proof
+// of a final proof, computed natively: a contract consuming facts needs these felts, and
+// `compress` and `verify` print them next to the native identifiers.
+//   fact:       Poseidon(model id, verifier class hash, Poseidon(inputs), Poseidon(outputs)),
+//               where inputs and outputs are the inner statement's words after the commitment,
+//               one felt each;
+// and for compressed proofs (docs/recursion.md, "Model ids"):
 //   circuit id: Poseidon('tensorstark-circuit-v1', hash id, the configuration's 6 words
 //               (air::ConfigWords) and its zero-knowledge flag, the number of components and
 //               each one's log size, the number of members and each one's statement length and
@@ -14,7 +14,8 @@
 //               members' layout, which the circuit fixes too, is in the id so that a contract
 //               splitting the statement by a layout the caller gives names no pinned model unless
 //               the layout is the circuit's;
-//   model id:   Poseidon(the inner model's id as above, circuit id): what a consumer pins.
+//   model id:   Poseidon(the inner model commitment's 8 M31 words packed big-endian in base
+//               2^31, circuit id): what a consumer pins.
 #pragma once
 
 #include <array>
@@ -29,8 +30,6 @@
 #include "frontend/model_air.h"
 
 namespace tensorstark::frontend {
-
-field::Felt252 StarknetModelId(std::span<const field::M31> commitment);
 
 // How a member's statement is laid out in a recursion proof's statement (the members' follow
 // each other): its length, the commitment's 8 words included, and how many of its words after
@@ -64,8 +63,9 @@ struct StarknetStatement {
   field::Felt252 Fact(const field::Felt252& verifier_class) const;
 };
 
-// From a proof's public inputs (the commitment, then what it states of the inputs and outputs).
-StarknetStatement StarknetStatementOf(const ModelAir& air,
-                                      std::span<const field::M31> public_inputs);
+// From an inner proof's statement (the commitment, then what it states of the inputs and
+// outputs) and its model id under the circuit (StarknetCompressedModelId).
+StarknetStatement StarknetStatementOf(const ModelAir& air, std::span<const field::M31> statement,
+                                      const field::Felt252& model_id);
 
 }  // namespace tensorstark::frontend

@@ -125,7 +125,6 @@ std::optional<std::string> InnerAir::CheckShape(const InnerProof& proof) const {
       pcs.queried_values.size() != 4 || pcs.decommitments.size() != 4) {
     return "the proof does not open 4 trees";
   }
-  if (!pcs.query_batches.empty()) return "the proof's openings are split into query batches";
   for (size_t t = 0; t < 4; ++t) {
     if (pcs.sampled_values[t].size() != sample_point_[t].size()) {
       return fmt::format("the proof samples tree {} at the wrong number of columns", t);

@@ -99,7 +99,7 @@ class Decoder {
   size_t next_ = 0;
 };
 
-StarkProof<H> ProveRangeCheck(size_t n_query_batches, bool zk = false) {
+StarkProof<H> ProveRangeCheck(bool zk = false) {
   examples::RangeCheckInstance instance = examples::MakeRandomRangeCheck(7, 6, 3, /*seed=*/5);
   std::vector<std::unique_ptr<Component>> components;
   components.push_back(std::make_unique<FrameworkComponent<examples::RangeCheckedValues>>(
@@ -110,13 +110,13 @@ StarkProof<H> ProveRangeCheck(size_t n_query_batches, bool zk = false) {
   config.zk = zk;
   auto result = Prove<hash::Poseidon252Channel, H>(
       config, pointers, {instance.values_trace, instance.table_trace}, instance.public_inputs,
-      {.n_query_batches = n_query_batches, .zk_seed = hash::RandomSeed{}});
+      {.zk_seed = hash::RandomSeed{}});
   REQUIRE(std::holds_alternative<StarkProof<H>>(result));
   return std::get<StarkProof<H>>(std::move(result));
 }
 
-// The proof (or its head) as the documented layout has it; returns the number of query batches.
-size_t ReadProof(Decoder& d, const StarkProof<H>& proof, StarkProof<H>& read) {
+// The proof as the documented layout has it.
+void ReadProof(Decoder& d, const StarkProof<H>& proof, StarkProof<H>& read) {
   const uint64_t version = d.Integer();
   CHECK(version == (proof.config.zk ? kZkCalldataFormatVersion : kCalldataFormatVersion));
   read.config.pcs.pow_bits = static_cast<uint32_t>(d.Integer());
@@ -152,56 +152,28 @@ size_t ReadProof(Decoder& d, const StarkProof<H>& proof, StarkProof<H>& read) {
   read.pcs.fri_proof.inner_layers.resize(d.Integer());
   for (auto& layer : read.pcs.fri_proof.inner_layers) layer = d.Layer();
   read.pcs.fri_proof.last_layer_poly = d.QM31List();
-  return d.Integer();
 }
 
 TEST_CASE("a Poseidon252 proof written as calldata reads back whole") {
-  const StarkProof<H> proof = ProveRangeCheck(1);
+  const StarkProof<H> proof = ProveRangeCheck();
   const Calldata calldata = ProofCalldata(proof);
   CHECK(calldata.felts_per_section.Total() == calldata.felts.size());
-  CHECK(calldata.batches.empty());
 
   Decoder d(calldata.felts);
   StarkProof<H> read;
-  CHECK(ReadProof(d, proof, read) == 0);
+  ReadProof(d, proof, read);
   CHECK(d.done());
   CHECK(read == proof);
 }
 
-TEST_CASE("a zero-knowledge proof's calldata has version 3 and its flags, and reads back whole") {
-  const StarkProof<H> proof = ProveRangeCheck(1, /*zk=*/true);
+TEST_CASE("a zero-knowledge proof's calldata has version 5 and its flags, and reads back whole") {
+  const StarkProof<H> proof = ProveRangeCheck(/*zk=*/true);
   const Calldata calldata = ProofCalldata(proof);
   CHECK(calldata.felts_per_section.Total() == calldata.felts.size());
   Decoder d(calldata.felts);
   StarkProof<H> read;
-  CHECK(ReadProof(d, proof, read) == 0);
+  ReadProof(d, proof, read);
   CHECK(d.done());
-  CHECK(read == proof);
-}
-
-TEST_CASE("a proof opened in query batches is written as a head and a calldata per batch") {
-  const StarkProof<H> proof = ProveRangeCheck(3);
-  REQUIRE(proof.pcs.query_batches.size() == 3);
-  const Calldata calldata = ProofCalldata(proof);
-  REQUIRE(calldata.batches.size() == 3);
-  size_t total = calldata.felts.size();
-  for (const auto& batch : calldata.batches) total += batch.size();
-  CHECK(calldata.felts_per_section.Total() == total);
-
-  Decoder head(calldata.felts);
-  StarkProof<H> read;
-  CHECK(ReadProof(head, proof, read) == 3);
-  CHECK(head.done());
-  for (size_t b = 0; b < calldata.batches.size(); ++b) {
-    Decoder d(calldata.batches[b]);
-    CHECK(d.Integer() == b);
-    fri::QueryBatch<H>& batch = read.pcs.query_batches.emplace_back();
-    d.TreeOpenings(batch.decommitments, batch.queried_values);
-    batch.first_fri_layer = d.Opening();
-    batch.inner_fri_layers.resize(d.Integer());
-    for (auto& layer : batch.inner_fri_layers) layer = d.Opening();
-    CHECK(d.done());
-  }
   CHECK(read == proof);
 }
 

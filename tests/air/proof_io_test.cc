@@ -82,7 +82,7 @@ TEST_CASE("a small blake2s proof has the documented bytes") {
   proof.pcs.fri_proof.last_layer_poly = {QM31::FromU32(1, 2, 3, 4)};
 
   // clang-format off
-  std::vector<uint8_t> expected = {'T', 'S', 'P', 'F', 2, 0, 0, 0, 0,  // header
+  std::vector<uint8_t> expected = {'T', 'S', 'P', 'F', 4, 0, 0, 0, 0,  // header
                                    10, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0,  // config
                                    3, 0, 0, 0, 1, 0, 0, 0, 7, 0, 0, 0,
                                    1, 0, 0, 0, 4, 3, 2, 1,                          // public inputs
@@ -98,14 +98,13 @@ TEST_CASE("a small blake2s proof has the documented bytes") {
   expected.insert(expected.end(), rest.begin(), rest.end());
   expected.resize(expected.size() + 32);  // first layer commitment
   const std::vector<uint8_t> tail = {0, 0, 0, 0,  // inner layers
-                                     1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0,
-                                     0, 0, 0, 0};  // query batches
+                                     1, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4, 0, 0, 0};
   expected.insert(expected.end(), tail.begin(), tail.end());
   // clang-format on
   CHECK(SerializeProof(proof) == expected);
 
   const ProofSizeBreakdown b = SizeBreakdown(proof);
-  CHECK(b.header_and_config == 37);
+  CHECK(b.header_and_config == 33);
   CHECK(b.public_inputs == 8);
   CHECK(b.nonces == 16);
   CHECK(b.claimed_sums == 4);
@@ -136,10 +135,9 @@ TEST_CASE_TEMPLATE("a trailing byte is rejected", H, PROOF_HASHERS) {
 
 TEST_CASE_TEMPLATE("an M31 equal to p is rejected at its offset", H, PROOF_HASHERS) {
   StarkProof<H> proof = RandomProof<H>(9, 4);
-  proof.config.zk = false;  // the offsets below are version 2's (no flags word)
+  proof.config.zk = false;  // the offsets below are version 4's (no flags word)
   proof.public_inputs = {M31::One(), M31::One()};
   proof.pcs.fri_proof.last_layer_poly = {QM31::One()};
-  proof.pcs.query_batches.clear();  // then the last layer ends before the batch count
   std::vector<uint8_t> bytes = SerializeProof(proof);
 
   std::vector<uint8_t> bad = bytes;
@@ -150,20 +148,20 @@ TEST_CASE_TEMPLATE("an M31 equal to p is rejected at its offset", H, PROOF_HASHE
                 e.message);
 
   bad = bytes;  // the last coordinate of the last QM31
-  PutU32(bad, bytes.size() - 8, 0xffffffff);
+  PutU32(bad, bytes.size() - 4, 0xffffffff);
   e = ParseError<H>(bad);
-  CHECK(e.offset == bytes.size() - 8);
+  CHECK(e.offset == bytes.size() - 4);
   CHECK_MESSAGE(Contains(e.message, "pcs.fri.last_layer_poly[0] coordinate 3"), e.message);
 
   bad = bytes;
-  PutU32(bad, bytes.size() - 8, field::kP - 1);
+  PutU32(bad, bytes.size() - 4, field::kP - 1);
   CHECK(std::holds_alternative<StarkProof<H>>(ParseProof<H>(bad)));
 }
 
 TEST_CASE("a felt252 hash at or above the Stark prime is rejected") {
   using H = hash::Poseidon252MerkleHasher;
   StarkProof<H> proof = RandomProof<H>(10, 2);
-  proof.config.zk = false;  // the offsets below are version 2's (no flags word)
+  proof.config.zk = false;  // the offsets below are version 4's (no flags word)
   proof.pcs.commitments = {field::Felt252::One()};
   const std::vector<uint8_t> bytes = SerializeProof(proof);
   const size_t commitment_at = kPublicInputsOffset + 4 + 4 * proof.public_inputs.size() + 8 + 4 +
@@ -210,6 +208,9 @@ TEST_CASE_TEMPLATE("bad magic, version and hash id are rejected", H, PROOF_HASHE
   PutU32(bad, 4, 1);
   CHECK(ParseError<H>(bad).offset == 4);
   CHECK(Contains(ParseError<H>(bad).message, "unsupported proof format version 1"));
+  // Version 2, the format before query batches were removed, is no longer read.
+  PutU32(bad, 4, 2);
+  CHECK(Contains(ParseError<H>(bad).message, "unsupported proof format version 2"));
   CHECK(peek_error(bad).offset == 4);
 
   bad = bytes;
@@ -218,11 +219,11 @@ TEST_CASE_TEMPLATE("bad magic, version and hash id are rejected", H, PROOF_HASHE
   CHECK(Contains(ParseError<H>(bad).message, "unknown hash id 3"));
   CHECK(peek_error(bad).offset == kHashIdOffset);
 
-  CHECK(peek_error({'T', 'S', 'P', 'F', 2, 0, 0, 0}).message ==
+  CHECK(peek_error({'T', 'S', 'P', 'F', 4, 0, 0, 0}).message ==
         "truncated proof: header hash id needs 1 bytes at offset 8, 0 left");
 }
 
-TEST_CASE_TEMPLATE("a zero-knowledge proof is version 3 with flags 1, a plain one version 2", H,
+TEST_CASE_TEMPLATE("a zero-knowledge proof is version 5 with flags 1, a plain one version 4", H,
                    PROOF_HASHERS) {
   StarkProof<H> proof = RandomProof<H>(15, 2);
   for (const bool zk : {false, true}) {
@@ -240,7 +241,7 @@ TEST_CASE_TEMPLATE("a zero-knowledge proof is version 3 with flags 1, a plain on
     PutU32(bad, flags_at, flags);
     const ProofParseError e = ParseError<H>(bad);
     CHECK(e.offset == flags_at);
-    CHECK_MESSAGE(Contains(e.message, "version 3 requires exactly 0x1"), e.message);
+    CHECK_MESSAGE(Contains(e.message, "version 5 requires exactly 0x1"), e.message);
   }
 }
 
@@ -253,7 +254,7 @@ TEST_CASE("a proof is rejected by the parser of the other hash") {
 
 TEST_CASE_TEMPLATE("a forged huge count is rejected before allocating", H, PROOF_HASHERS) {
   StarkProof<H> proof = RandomProof<H>(13, 3);
-  proof.config.zk = false;  // the offsets below are version 2's (no flags word)
+  proof.config.zk = false;  // the offsets below are version 4's (no flags word)
   proof.public_inputs.clear();
   const std::vector<uint8_t> bytes = SerializeProof(proof);
   const size_t claimed_sums_at = kPublicInputsOffset + 4 + 8;

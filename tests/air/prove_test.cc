@@ -153,10 +153,10 @@ TEST_CASE_TEMPLATE("the proof bytes do not depend on the thread count", Hash, HA
 TEST_CASE_TEMPLATE("the proof bytes are the same at every SIMD level", Hash, HASHES) {
   const std::string expected =
       std::is_same_v<Hash, Blake2s>
-          ? "08282a870e4874f09eb1ac04f76b34b51cb17d04cf7ebfc166e9350a5811f086"
+          ? "154361a1c90ba1aecf9b8bf048e89e6f4324850d4efca967a8b9d5c61ad7510f"
       : std::is_same_v<Hash, Poseidon252>
-          ? "53b5eb3bd4b9c37bc63a71bf135523048cab6cd6741945a8afaf7e6dbf977f70"
-          : "a902f4e20c5a6c08b1e3ad364c81925da60132754f46218bebbe73182e24440e";
+          ? "fdc44599f85c67ceefc6375ea6f859d8d153caa0f0ad5353a1b8e7084a132704"
+          : "b9aba6b176a497229c5ddb91cfc693efb23d4bebec099c02e7e7e3ed320e34e8";
   const StarkProof<typename Hash::H> proof =
       ProveOrFail<Hash>(RangeCheck(6), ProfileConfig(Profile::kTest));
   CHECK(hash::Blake2s(SerializeProof(proof)).ToHex() == expected);

@@ -72,7 +72,6 @@ class RandomProofBuilder {
     p.fri_proof.first_layer = Layer();
     p.fri_proof.inner_layers = Many([&] { return Layer(); });
     p.fri_proof.last_layer_poly = Many([&] { return QM31(); });
-    p.query_batches = Many([&] { return Batch(); });
     proof.config.zk = rng_.U32() % 2 == 1;  // drawn last: the other fields stay as they were
     return proof;
   }
@@ -101,10 +100,6 @@ class RandomProofBuilder {
   }
   fri::FriLayerOpening<H> Opening() { return {Many([&] { return QM31(); }), Decommitment()}; }
   fri::FriLayerProof<H> Layer() { return {Opening(), RandomHash<typename H::Hash>(rng_)}; }
-  fri::QueryBatch<H> Batch() {
-    return {Many([&] { return Decommitment(); }), Many([&] { return Many([&] { return M31(); }); }),
-            Opening(), Many([&] { return Opening(); })};
-  }
 
   Rng& rng_;
   uint32_t max_len_;

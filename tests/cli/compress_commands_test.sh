@@ -143,6 +143,42 @@ python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d['valid'] a
 # inner commitment, and those verify printed.
 "$ts" inspect "$work/final.bin" >"$work/inspect_final.json"
 check_ids "final " "$work/verify_final.json" "$work/inspect_final.json" "$work/verify_final.txt"
+# The facts the registry records for the four statements under a verifier class, which verify
+# --class-hash prints, are the off-chain reference's (fact.mjs, from the identity and the
+# statement); each stated output word is its value × 2^frac_bits, as a contract reads it. A proof
+# that is not final has no facts on Starknet.
+"$ts" verify "$work/tiny.verifying.tsm" "$work/final.bin" --json --class-hash 0x5eed \
+  >"$work/facts.json"
+"$ts" verify "$work/tiny.verifying.tsm" "$work/final.bin" --class-hash 0x5eed >"$work/facts.txt"
+node --input-type=module -e "
+import { readFileSync } from 'node:fs';
+import { finalStatementFacts } from '$(cd "$examples/.." && pwd)/scripts/cairo/fact.mjs';
+const [verified, inspected, printed] = process.argv.slice(1).map((f) => readFileSync(f, 'utf8'));
+const { identity, starknet, public: stated } = JSON.parse(verified);
+const want = finalStatementFacts(identity, JSON.parse(inspected).public_inputs, '0x5eed');
+const check = (what, got, expected) => {
+  if (got !== expected) {
+    console.log('FAIL: ' + what + ' is ' + got + ', fact.mjs says ' + expected);
+    process.exit(1);
+  }
+};
+check('the number of facts', starknet.length, 4);
+want.forEach((w, i) => {
+  check('proof ' + (i + 1) + '\\'s model id', starknet[i].model, w.model);
+  check('proof ' + (i + 1) + '\\'s inputs hash', starknet[i].inputs_hash, w.inputsHash);
+  check('proof ' + (i + 1) + '\\'s outputs hash', starknet[i].outputs_hash, w.outputsHash);
+  check('proof ' + (i + 1) + '\\'s fact', starknet[i].fact, w.fact);
+  const line = new RegExp('^on Starknet, proof ' + (i + 1) + ': fact (0x[0-9a-f]+) \\\\(verifier class 0x5eed\\\\)', 'm');
+  check('proof ' + (i + 1) + '\\'s printed fact', line.exec(printed)?.[1], w.fact);
+  const output = stated[i].tensors.find((t) => t.kind === 'output');
+  const encoded = output.values.map((v) => {
+    const q = Math.round(v * 2 ** output.frac_bits);
+    return '0x' + (q < 0 ? 2 ** 31 - 1 + q : q).toString(16);
+  });
+  check('proof ' + (i + 1) + '\\'s output words', encoded.join(), w.outputs.join());
+});" "$work/facts.json" "$work/inspect_final.json" "$work/facts.txt"
+expect_error 2 "records the facts of final proofs only" \
+  "$ts" verify "$work/tiny.verifying.tsm" "$work/outer.bin" --class-hash 0x5eed
 expect_error 1 "aggregates 4 inner proofs: leave MODEL.tsm out" \
   "$ts" inspect "$work/final.bin" "$work/tiny.verifying.tsm"
 "$ts" inspect "$work/final.bin" \

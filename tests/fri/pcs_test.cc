@@ -26,8 +26,7 @@ struct Opening {
 };
 
 template <class C, class H>
-PcsProof<H> ProveRandomTrees(const PcsConfig& config, Opening& opening, testing::Rng& rng,
-                             size_t n_query_batches = 1) {
+PcsProof<H> ProveRandomTrees(const PcsConfig& config, Opening& opening, testing::Rng& rng) {
   const std::vector<std::vector<uint32_t>> log_sizes = {{5, 7, 7}, {6}, {}};
   const circle::TwiddleTree twiddles =
       circle::TwiddleTree::ForCanonicDomains(7 + config.fri.log_blowup_factor);
@@ -48,7 +47,7 @@ PcsProof<H> ProveRandomTrees(const PcsConfig& config, Opening& opening, testing:
     opening.points.push_back(std::move(points));
   }
   opening.log_sizes = log_sizes;
-  return prover.Prove(opening.points, channel, nullptr, n_query_batches);
+  return prover.Prove(opening.points, channel);
 }
 
 template <class C, class H>
@@ -93,74 +92,6 @@ void CheckRoundTrip(const PcsConfig& config) {
   REQUIRE(error.has_value());
   CHECK(error->kind == PcsError::Kind::kMerkle);
   CHECK(error->tree == 1);
-}
-
-TEST_CASE("PCS opens the queries in batches") {
-  using C = hash::Poseidon252Channel;
-  using H = hash::Poseidon252MerkleHasher;
-  const PcsConfig config{.pow_bits = 4,
-                         .fri = {.log_blowup_factor = 2,
-                                 .log_last_layer_degree_bound = 0,
-                                 .n_queries = 7,
-                                 .fold_step = 2}};
-  testing::Rng rng(5);
-  Opening opening;
-  const PcsProof<H> proof = ProveRandomTrees<C, H>(config, opening, rng, 3);
-  REQUIRE(proof.query_batches.size() == 3);
-  CHECK(proof.decommitments.empty());
-  CHECK(proof.queried_values.empty());
-  CHECK_FALSE(FriOpeningsUsed(proof.fri_proof));
-  CHECK_FALSE(VerifyTrees<C, H>(config, opening, proof).has_value());
-
-  // The same randomness opened at once gives the same roots and samples.
-  testing::Rng same_rng(5);
-  Opening same_opening;
-  const PcsProof<H> whole = ProveRandomTrees<C, H>(config, same_opening, same_rng);
-  CHECK(whole.commitments == proof.commitments);
-  CHECK(whole.fri_proof.last_layer_poly == proof.fri_proof.last_layer_poly);
-
-  PcsProof<H> bad_value = proof;
-  bad_value.query_batches[2].queried_values[0][0] += M31::One();
-  auto error = VerifyTrees<C, H>(config, opening, bad_value);
-  REQUIRE(error.has_value());
-  CHECK(error->kind == PcsError::Kind::kMerkle);
-
-  PcsProof<H> bad_fri = proof;
-  bad_fri.query_batches[1].first_fri_layer.fri_witness[0] += QM31::One();
-  error = VerifyTrees<C, H>(config, opening, bad_fri);
-  REQUIRE(error.has_value());
-  CHECK(error->kind == PcsError::Kind::kFri);
-
-  // A batch left out, or two batches swapped, leaves queries unopened or opened wrongly.
-  PcsProof<H> missing = proof;
-  missing.query_batches.pop_back();
-  CHECK(VerifyTrees<C, H>(config, opening, missing).has_value());
-  PcsProof<H> swapped = proof;
-  std::swap(swapped.query_batches[0], swapped.query_batches[1]);
-  CHECK(VerifyTrees<C, H>(config, opening, swapped).has_value());
-
-  // Openings outside the batches are a shape error.
-  PcsProof<H> extra = proof;
-  extra.decommitments = whole.decommitments;
-  error = VerifyTrees<C, H>(config, opening, extra);
-  REQUIRE(error.has_value());
-  CHECK(error->kind == PcsError::Kind::kShapeMismatch);
-}
-
-TEST_CASE("query batches cover the queries in order") {
-  for (size_t n : {1u, 7u, 19u}) {
-    for (size_t batches = 1; batches <= n; ++batches) {
-      size_t next = 0;
-      for (size_t b = 0; b < batches; ++b) {
-        const QueryRange range = QueryBatchRange(n, b, batches);
-        CHECK(range.first == next);
-        CHECK(range.count >= n / batches);
-        CHECK(range.count <= n / batches + 1);
-        next += range.count;
-      }
-      CHECK(next == n);
-    }
-  }
 }
 
 TEST_CASE("PCS opens mixed-size trees (BLAKE2s)") {

@@ -9,9 +9,9 @@ use crate::fields::m31::{M31, M31Trait, P};
 use crate::fields::qm31::{QM31, QM31Trait};
 use crate::merkle::MerkleDecommitment;
 
-pub const CALLDATA_FORMAT_VERSION: u64 = 2;
+pub const CALLDATA_FORMAT_VERSION: u64 = 4;
 /// A zero-knowledge proof's: a flags felt follows the configuration, which must be 1.
-pub const ZK_CALLDATA_FORMAT_VERSION: u64 = 3;
+pub const ZK_CALLDATA_FORMAT_VERSION: u64 = 5;
 pub const ZK_PROOF_FLAGS: u32 = 1;
 
 #[derive(Drop, Copy, Debug, PartialEq)]
@@ -70,9 +70,6 @@ pub struct StarkProof {
     pub interaction_pow_nonce: u64,
     pub claimed_sums: Span<QM31>,
     pub pcs: PcsProof,
-    /// 0, or the number of query batches the openings come in (src/air/calldata.h): the final
-    /// verifier takes none (verifier::verify_final), as a final proof fits in one transaction.
-    pub n_query_batches: u32,
 }
 
 pub fn read_proof(calldata: Span<felt252>) -> StarkProof {
@@ -109,7 +106,6 @@ pub fn read_proof(calldata: Span<felt252>) -> StarkProof {
         inner_layers.append(read_fri_layer(ref data));
     };
     let last_layer_poly = read_qm31s(ref data);
-    let n_query_batches = read_u32(ref data);
     assert(data.len() == 0, 'calldata: trailing felts');
     StarkProof {
         config,
@@ -126,7 +122,6 @@ pub fn read_proof(calldata: Span<felt252>) -> StarkProof {
                 first_layer, inner_layers: inner_layers.span(), last_layer_poly,
             },
         },
-        n_query_batches,
     }
 }
 

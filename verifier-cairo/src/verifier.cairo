@@ -38,7 +38,6 @@ pub trait ModelAir {
 /// (i - z) + α·v_i; its preprocessed root, which commits to the circuit, is the proof's own: the
 /// caller must bind it into what it reports (contracts::circuit_id), as nothing here pins it.
 pub fn verify_final<impl A: ModelAir>(proof: @StarkProof, min_security_bits: u32) {
-    assert(*proof.n_query_batches == 0, 'proof is opened in batches');
     let (shape, statement) = final_shape_and_statement::<A>(proof);
     verify_openings::<A>(proof, @shape, @statement, min_security_bits);
 }
