@@ -8,7 +8,7 @@ ${source} by the C++ prover; do not edit.
 `;
 
 // A function returning felts as a Span (its calldata), with its doc comment.
-const feltsFn = (doc, name, felts) => `${doc}\n${feltsFunction(name, felts)}`;
+const feltsFn = (doc, name, felts, options) => `${doc}\n${feltsFunction(name, felts, options)}`;
 
 // `mod direct`: tampered copies of a proof, each of which must panic with the message of the
 // check that catches it. uses: the module's `use` lines (ChannelTrait and M31 among them); read: an
@@ -76,11 +76,13 @@ ${tampered('lower_security', 'insufficient security', `    proof.config.pcs.n_qu
 // class (model id, inputs, outputs, their hashes, fact). The proof must verify and state them,
 // and the fact registry must record their facts through the final verifier; a layout that does
 // not cover the statement must be refused, and another layout must name another model; with
-// withFailures, each tampered copy must fail at the check that catches it.
+// withFailures, each tampered copy must fail at the check that catches it. calldataAsCode: the
+// calldata appended as code rather than a constant (runner.mjs's feltsFunction), for the programs
+// that pass it to a contract.
 export function finalVerificationTests({ generator, source, calldata, layoutFelts, statements,
-  withFailures = false, lending = null }) {
+  withFailures = false, lending = null, calldataAsCode = false }) {
   const data = feltsFn(`/// The final proof's calldata (${calldata.length} felts: the statement layout, then the
-/// proof).`, 'calldata', calldata);
+/// proof).`, 'calldata', calldata, { asCode: calldataAsCode });
   const list = (felts) => `array![${felts.join(', ')}].span()`;
   const checks = statements.map((s, i) => `        let statement = *statements[${i}];
         assert(statement.model == ${s.model}, 'model id ${i}');
@@ -178,8 +180,9 @@ mod through_contracts {
         registry.add_verifier(class);
         let facts = registry.verify_final(class, calldata());
         assert(facts.len() == ${statements.length}, 'one fact per inner proof');
-        // The facts are recorded with their events (record_fact), read here (the lending
-        // program reads one with is_fact_valid).
+        // The facts are recorded with their events (record_fact), read here rather than by
+        // is_fact_valid: a contract call after the verification's is more than the test runner's
+        // memory holds (wasm32) for some proofs.
         pop_log::<FactRegistry::Event>(address).unwrap(); // VerifierAdded
 ${facts}
     }
@@ -207,22 +210,24 @@ ${facts}
 }
 
 // `mod lending`: the lending example (verifier-cairo/src/examples/lending.cairo) approves the
-// applicant of the first inner proof with the fact the registry records for it through the final
-// verifier, from the proof's calldata: lending = { applicant, nonce } (the proof's context felts),
-// scoreOutput (the output word holding the score) and threshold (its least approved value, in the
-// output's scale).
+// applicant of the first inner proof with the fact of its statement (its model id, inputs and
+// outputs, which through_contracts shows the final verifier states and the registry records):
+// lending = { applicant, nonce } (the proof's context felts), scoreOutput (the output word holding
+// the score) and threshold (its least approved value, in the output's scale). The registry records
+// the fact here through the mock final verifier (tests/mock_final_verifier.cairo), and the lending
+// contract pins the mock's class: the runner does not hold a final verification and the lending
+// call in one program for every proof (its wasm32 memory).
 function lendingTest(statement, { applicant, nonce, scoreOutput, threshold }) {
-  return `/// The lending example approving the applicant with the fact the registry recorded through the
-/// final verifier for the final proof's first inner proof (context ${applicant}, ${nonce}).
+  return `/// The lending example approving the applicant with the fact of the final proof's statement
+/// (its first inner proof's: context ${applicant}, ${nonce}), recorded by the mock final verifier.
 mod lending {
     use starknet::syscalls::deploy_syscall;
     use starknet::testing::set_contract_address;
     use starknet::{ClassHash, ContractAddress, SyscallResultTrait};
     use crate::contracts::fact_registry::FactRegistry;
-    use crate::contracts::final_verifier::FinalVerifier;
-    use crate::contracts::{IFactRegistryDispatcher, IFactRegistryDispatcherTrait};
+    use crate::contracts::{IFactRegistryDispatcher, IFactRegistryDispatcherTrait, VerifiedStatement};
     use crate::examples::lending::{ILendingDispatcher, ILendingDispatcherTrait, Lending};
-    use super::calldata;
+    use crate::tests::mock_final_verifier::{MockFinalVerifier, calldata_of_all};
 
     fn deploy(class_hash: felt252, constructor_calldata: Span<felt252>) -> ContractAddress {
         let (address, _) = deploy_syscall(
@@ -237,9 +242,13 @@ mod lending {
         let registry = IFactRegistryDispatcher {
             contract_address: deploy(FactRegistry::TEST_CLASS_HASH, array![96].span()),
         };
-        let class: ClassHash = FinalVerifier::TEST_CLASS_HASH.try_into().unwrap();
+        let class: ClassHash = MockFinalVerifier::TEST_CLASS_HASH.try_into().unwrap();
         registry.add_verifier(class);
-        registry.verify_final(class, calldata());
+        let statement = VerifiedStatement {
+            model: ${statement.model}, inputs: array![${statement.inputs.join(', ')}].span(),
+            outputs: array![${statement.outputs.join(', ')}].span(),
+        };
+        registry.verify_final(class, calldata_of_all(array![statement]));
         let lending = ILendingDispatcher {
             contract_address: deploy(
                 Lending::TEST_CLASS_HASH,
@@ -251,7 +260,7 @@ mod lending {
             ),
         };
         set_contract_address(${applicant}.try_into().unwrap());
-        assert(lending.apply(${nonce}, array![${statement.outputs.join(', ')}].span()), 'approved');
+        assert(lending.apply(${nonce}, statement.outputs), 'approved');
     }
 }
 `;

@@ -14,9 +14,12 @@
 //   --tampered    also tampered copies of the proof, each of which must fail at its check
 //   --lending WORD:THRESHOLD  also the lending example (verifier-cairo/src/examples/lending.cairo)
 //                 approving the applicant of the first inner proof, whose model states a context
-//                 (compile --context 2: the applicant's address and a nonce), with the fact the
-//                 registry records for it through the final verifier: WORD is the output word
-//                 holding the score, THRESHOLD the least approved score (e.g. 1:0.5)
+//                 (compile --context 2: the applicant's address and a nonce), with the fact of its
+//                 statement: WORD is the output word holding the score, THRESHOLD the least
+//                 approved score (e.g. 1:0.5). The registry records that fact through a mock final
+//                 verifier in the lending program (the runner does not hold a final verification
+//                 and the lending call in one program), after the real final verifier's program
+//                 showed it states the same statement
 // Exits 0 and prints "valid in Cairo" if the verifier accepts the proof and states what the native
 // verifier does, 1 if it does not, 2 when nothing could be checked (bad arguments, a proof the
 // native verifier rejects, or a runner crash).
@@ -48,8 +51,8 @@ if (args.includes('--help') || args.includes('-h')) {
     + '--tampered    also verifies tampered copies of the proof, each of which must fail\n'
     + '              at the check that catches it\n'
     + '--lending WORD:THRESHOLD  also has the lending example approve the first inner proof\'s\n'
-    + '              applicant (its context: address, nonce) with the fact the registry\n'
-    + '              records for it through the final verifier, the score\n'
+    + '              applicant (its context: address, nonce) with the fact of its statement\n'
+    + '              (recorded by a mock final verifier in a program of its own), the score\n'
     + '              output word WORD at least THRESHOLD (e.g. 1:0.5)');
   process.exit(0);
 }
@@ -107,12 +110,17 @@ if (lendingMatch) {
 
 // The package with this proof's tests as its only ones.
 const packageDir = path.join(work, 'verifier-cairo');
-copyPackageWithoutTests(packageDir);
-writeFileSync(path.join(packageDir, 'src/tests.cairo'), 'mod verify_final;\n');
-writeFileSync(path.join(packageDir, 'src/tests/verify_final.cairo'), finalVerificationTests({
-  generator: 'verify_final.mjs', source: proofFile, calldata,
-  layoutFelts: 1 + 2 * identity.members.length, statements, withFailures: tampered, lending,
-}));
+copyPackageWithoutTests(packageDir, ['mock_final_verifier.cairo']);
+writeFileSync(path.join(packageDir, 'src/tests.cairo'),
+  `${lending ? 'mod mock_final_verifier;\n' : ''}mod verify_final;\n`);
+// The test file, its calldata as code for the modules that pass it to a contract (feltsFunction).
+const CONTRACT_MODULES = ['through_contracts'];
+const writeTests = (module) => writeFileSync(path.join(packageDir, 'src/tests/verify_final.cairo'),
+  finalVerificationTests({
+    generator: 'verify_final.mjs', source: proofFile, calldata,
+    layoutFelts: 1 + 2 * identity.members.length, statements, withFailures: tampered, lending,
+    calldataAsCode: CONTRACT_MODULES.includes(module),
+  }));
 
 const crashed = (error) => fail(`the Cairo test runner crashed (${error.message}); nothing was `
   + 'checked', 2);
@@ -122,9 +130,12 @@ const crashed = (error) => fail(`the Cairo test runner crashed (${error.message}
 // Only the modules through the contracts compile them (and the lending example).
 const MODULES = ['verifies', 'layouts', 'direct', 'through_contracts', 'lending'];
 const run = (module, filter = '') => {
+  writeTests(module);
   const source = bundlePackage(packageDir, ['final_air::tests',
-    ...(module === 'through_contracts' ? EXAMPLE_MODULES : module === 'lending' ? []
-      : ['contracts::fact_registry', 'contracts::final_verifier', ...EXAMPLE_MODULES]),
+    ...(module === 'through_contracts' ? EXAMPLE_MODULES
+      : module === 'lending' ? ['final_air', 'contracts::final_verifier']
+        : ['contracts::fact_registry', 'contracts::final_verifier', ...EXAMPLE_MODULES]),
+    ...(module === 'lending' ? [] : ['tests::mock_final_verifier']),
     ...MODULES.filter((m) => m !== module).map((m) => `tests::verify_final::${m}`)]);
   filter = `verify_final::${module}::${filter}`;
   const started = Date.now();
@@ -187,8 +198,9 @@ if (lending) {
       + 'statement');
   }
   console.log(`lending example: approved applicant ${lending.applicant} (nonce ${lending.nonce}) `
-    + `with the fact the registry recorded through the final verifier, its output word `
-    + `${lending.scoreOutput} at least ${lendingMatch[2]}`);
+    + `with the fact of the proof's statement, its output word ${lending.scoreOutput} at least `
+    + `${lendingMatch[2]} (the fact recorded here by a stand-in final verifier: the runner does not `
+    + 'hold a final verification and the lending call in one program)');
 }
 
 // The Sierra gas of the verification, a program whose main calls what the contract calls.
