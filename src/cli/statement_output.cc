@@ -85,15 +85,29 @@ void PrintStatement(const frontend::ModelAir& air, std::span<const field::M31> s
   }
 }
 
+namespace {
+
+// Each inner proof's statement as the registry hashes it, under its model id.
+std::vector<frontend::StarknetStatement> StarknetStatements(
+    std::span<const frontend::InnerMember> members, const frontend::CompressedIds& ids,
+    std::span<const field::M31> statement) {
+  const auto statements = frontend::MemberStatements(members, statement);
+  std::vector<frontend::StarknetStatement> out;
+  for (size_t i = 0; i < members.size(); ++i) {
+    out.push_back(
+        frontend::StarknetStatementOf(*members[i].spec.air, statements[i], ids.models[i]));
+  }
+  return out;
+}
+
+}  // namespace
+
 nlohmann::json StarknetFactsJson(std::span<const frontend::InnerMember> members,
                                  const frontend::CompressedIds& ids,
                                  std::span<const field::M31> statement,
                                  const std::optional<field::Felt252>& verifier_class) {
-  const auto statements = frontend::MemberStatements(members, statement);
   nlohmann::json facts = nlohmann::json::array();
-  for (size_t i = 0; i < members.size(); ++i) {
-    const frontend::StarknetStatement stated =
-        frontend::StarknetStatementOf(*members[i].spec.air, statements[i], ids.models[i]);
+  for (const frontend::StarknetStatement& stated : StarknetStatements(members, ids, statement)) {
     nlohmann::json fact = {{"model", stated.model.ToHex()},
                            {"inputs_hash", stated.inputs_hash.ToHex()},
                            {"outputs_hash", stated.outputs_hash.ToHex()}};
@@ -106,16 +120,15 @@ nlohmann::json StarknetFactsJson(std::span<const frontend::InnerMember> members,
 void PrintStarknetFacts(std::span<const frontend::InnerMember> members,
                         const frontend::CompressedIds& ids, std::span<const field::M31> statement,
                         const std::optional<field::Felt252>& verifier_class) {
-  const auto statements = frontend::MemberStatements(members, statement);
-  for (size_t i = 0; i < members.size(); ++i) {
-    const frontend::StarknetStatement stated =
-        frontend::StarknetStatementOf(*members[i].spec.air, statements[i], ids.models[i]);
-    const std::string which = members.size() > 1 ? fmt::format(", proof {}", i + 1) : "";
+  const std::vector<frontend::StarknetStatement> stated =
+      StarknetStatements(members, ids, statement);
+  for (size_t i = 0; i < stated.size(); ++i) {
+    const std::string which = stated.size() > 1 ? fmt::format(", proof {}", i + 1) : "";
     fmt::print("on Starknet{}: inputs hash {}, outputs hash {}\n", which,
-               stated.inputs_hash.ToHex(), stated.outputs_hash.ToHex());
+               stated[i].inputs_hash.ToHex(), stated[i].outputs_hash.ToHex());
     if (verifier_class) {
       fmt::print("on Starknet{}: fact {} (verifier class {})\n", which,
-                 stated.Fact(*verifier_class).ToHex(), verifier_class->ToHex());
+                 stated[i].Fact(*verifier_class).ToHex(), verifier_class->ToHex());
     }
   }
   if (!verifier_class) {

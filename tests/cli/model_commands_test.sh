@@ -7,8 +7,8 @@
 # imprecise (unless --force); open-ended slices and an integer output prove numpy's outputs; run and prove warn of
 # inputs far below the calibrated range; a proof too large for the memory left is refused before
 # any work; verify --class-hash refuses a proof that is not final (compress_commands_test.sh
-# checks a final proof's facts); every command answers --help; output folders are created and a file that
-# cannot be written is named with the reason; bad input gets a one-line error and exit code 1 (2
+# checks a final proof's facts); every command answers --help; output folders are created and a
+# file that cannot be written is named with the reason; bad input gets a one-line error and exit code 1 (2
 # for usage).
 # usage: model_commands_test.sh TENSORSTARK EXAMPLES_DIR FRONTEND_TEST_DATA_DIR
 set -euo pipefail
