@@ -61,24 +61,14 @@ export function runCairoTests(source, filter, { quiet = false } = {}) {
 // for a final proof's 3,025 felts it cost the runner 700 MiB of its 4,096 (WebAssembly) and 26 s,
 // and programs near the limit crashed as they loaded ("Memory loading failed during state
 // initialization: Vector capacity exceeded"); the constant costs 40 MiB and no time. Its span is
-// the constant itself, not a copy, so a measured program pays nothing to read it.
-// With asCode, the felts are appended all the same (in functions of 400): for a program that
-// passes them to a contract, as the runner crashes on some such programs with the constant
-// ("RuntimeError: unreachable"; pinn's and fashion_mlp's final proofs through the registry), even
-// when the constant is first copied into an array.
-export function feltsFunction(name, felts, { asCode = false } = {}) {
-  if (!asCode) {
-    const constant = name.toUpperCase();
-    return `const ${constant}: [felt252; ${felts.length}] = [${felts.join(', ')}];\n`
-      + `fn ${name}() -> Span<felt252> {\n    ${constant}.span()\n}\n`;
-  }
-  const CHUNK = 400;
-  const chunks = [];
-  for (let i = 0; i < felts.length; i += CHUNK) chunks.push(felts.slice(i, i + CHUNK));
-  const appending = chunks.map((chunk, k) => `fn ${name}_${k}(ref felts: Array<felt252>) {\n`
-    + `${chunk.map((felt) => `    felts.append(${felt});\n`).join('')}}\n`).join('');
-  return `${appending}fn ${name}() -> Span<felt252> {\n    let mut felts = array![];\n`
-    + `${chunks.map((_, k) => `    ${name}_${k}(ref felts);\n`).join('')}    felts.span()\n}\n`;
+// the constant itself, not a copy, so a measured program pays nothing to read it. The runner
+// assembles and loads the whole program again for each contract call, so in a program that calls
+// contracts the appended felts cost that much again per call: the final proof's test through the
+// fact registry took 73 s instead of 45 s and crashed loading the verifier's call (same message).
+export function feltsFunction(name, felts) {
+  const constant = name.toUpperCase();
+  return `const ${constant}: [felt252; ${felts.length}] = [${felts.join(', ')}];\n`
+    + `fn ${name}() -> Span<felt252> {\n    ${constant}.span()\n}\n`;
 }
 
 // The source of a program: `program`, a function per entry of `lists` (name: felts) returning its

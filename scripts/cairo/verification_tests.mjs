@@ -8,7 +8,32 @@ ${source} by the C++ prover; do not edit.
 `;
 
 // A function returning felts as a Span (its calldata), with its doc comment.
-const feltsFn = (doc, name, felts, options) => `${doc}\n${feltsFunction(name, felts, options)}`;
+const feltsFn = (doc, name, felts) => `${doc}\n${feltsFunction(name, felts)}`;
+
+// The tampered copies of `mod direct`, each a test of its own (test_tampered_NAME): NAME, the
+// message of the check that must catch it, and the Cairo lines that change `proof` given an
+// expression for the channel before the interaction proof of work.
+export const TAMPERED_COPIES = [
+  ['changed_composition_commitment', 'OODS mismatch', () => `    let commitments = proof.pcs.commitments;
+    proof.pcs.commitments = replaced(commitments, 3, *commitments[3] + 1);`],
+  ['changed_queried_value', 'Merkle: root mismatch', () => `    let values = proof.pcs.queried_values;
+    proof.pcs.queried_values = replaced(values, 1, replaced(*values[1], 0, plus_one(*(*values[1])[0])));`],
+  ['changed_output_same_proof_of_work', 'interaction proof of work', () => `    let inputs = proof.public_inputs;
+    proof.public_inputs = replaced(inputs, inputs.len() - 1, plus_one(*inputs[inputs.len() - 1]));`],
+  ['changed_output_new_proof_of_work', 'LogUp sums do not cancel', (channel) => `    let inputs = proof.public_inputs;
+    proof.public_inputs = replaced(inputs, inputs.len() - 1, plus_one(*inputs[inputs.len() - 1]));
+    // A cheating prover grinds the interaction proof of work again for the changed statement:
+    // the LogUp sums still do not cancel, as the output's term no longer matches the trace's.
+    let channel = ${channel};
+    let mut nonce = 0;
+    let mut attempt = channel;
+    while !attempt.check_proof_of_work(proof.config.interaction_pow_bits, nonce) {
+        nonce += 1;
+        attempt = channel;
+    };
+    proof.interaction_pow_nonce = nonce;`],
+  ['lower_security', 'insufficient security', () => '    proof.config.pcs.n_queries -= 1;'],
+];
 
 // `mod direct`: tampered copies of a proof, each of which must panic with the message of the
 // check that catches it. uses: the module's `use` lines (ChannelTrait and M31 among them); read: an
@@ -45,25 +70,7 @@ ${uses}
     fn plus_one(value: M31) -> M31 {
         value + core::num::traits::One::one()
     }
-${tampered('changed_composition_commitment', 'OODS mismatch', `    let commitments = proof.pcs.commitments;
-    proof.pcs.commitments = replaced(commitments, 3, *commitments[3] + 1);`)}
-${tampered('changed_queried_value', 'Merkle: root mismatch', `    let values = proof.pcs.queried_values;
-    proof.pcs.queried_values = replaced(values, 1, replaced(*values[1], 0, plus_one(*(*values[1])[0])));`)}
-${tampered('changed_output', 'interaction proof of work', `    let inputs = proof.public_inputs;
-    proof.public_inputs = replaced(inputs, inputs.len() - 1, plus_one(*inputs[inputs.len() - 1]));`)}
-${tampered('changed_output_with_new_proof_of_work', 'LogUp sums do not cancel', `    let inputs = proof.public_inputs;
-    proof.public_inputs = replaced(inputs, inputs.len() - 1, plus_one(*inputs[inputs.len() - 1]));
-    // A cheating prover grinds the interaction proof of work again for the changed statement:
-    // the LogUp sums still do not cancel, as the output's term no longer matches the trace's.
-    let channel = ${channel};
-    let mut nonce = 0;
-    let mut attempt = channel;
-    while !attempt.check_proof_of_work(proof.config.interaction_pow_bits, nonce) {
-        nonce += 1;
-        attempt = channel;
-    };
-    proof.interaction_pow_nonce = nonce;`)}
-${tampered('lower_security', 'insufficient security', `    proof.config.pcs.n_queries -= 1;`)}
+${TAMPERED_COPIES.map(([name, expected, change]) => tampered(name, expected, change(channel))).join('\n')}
 }
 
 `;
@@ -76,13 +83,11 @@ ${tampered('lower_security', 'insufficient security', `    proof.config.pcs.n_qu
 // class (model id, inputs, outputs, their hashes, fact). The proof must verify and state them,
 // and the fact registry must record their facts through the final verifier; a layout that does
 // not cover the statement must be refused, and another layout must name another model; with
-// withFailures, each tampered copy must fail at the check that catches it. calldataAsCode: the
-// calldata appended as code rather than a constant (runner.mjs's feltsFunction), for the programs
-// that pass it to a contract.
+// withFailures, each tampered copy must fail at the check that catches it.
 export function finalVerificationTests({ generator, source, calldata, layoutFelts, statements,
-  withFailures = false, lending = null, calldataAsCode = false }) {
+  withFailures = false, lending = null }) {
   const data = feltsFn(`/// The final proof's calldata (${calldata.length} felts: the statement layout, then the
-/// proof).`, 'calldata', calldata, { asCode: calldataAsCode });
+/// proof).`, 'calldata', calldata);
   const list = (felts) => `array![${felts.join(', ')}].span()`;
   const checks = statements.map((s, i) => `        let statement = *statements[${i}];
         assert(statement.model == ${s.model}, 'model id ${i}');
