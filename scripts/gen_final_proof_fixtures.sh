@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Makes the final proofs of the examples that CI verifies through the Cairo fact registry
+# (tests/final-proofs/MODEL/: the verifying model and the final proof; CTest
+# cairo_example_final_proofs). Each example is compiled with compile's defaults (private inputs
+# and weights; cifar_cnn's weights public, as proving 258k private weights takes more than 24 GB,
+# issue 30), proved with the recursive profile and compressed into its final proof (compress
+# --profile onchain), as `make verify-cairo` does. About 13 minutes and 12 GB a model on a 2-core
+# AVX2 EPYC, which is why CI verifies these proofs rather than making them (it makes tiny_mlp's,
+# compress_commands). Run it again when the proof format, the final AIR or a model id changes:
+# the native verifier then rejects the old proofs and the test fails.
+# Usage: scripts/gen_final_proof_fixtures.sh [build-dir [model ...]] (default: the four below)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build="${1:-build}"
+models=("${@:2}")
+[ ${#models[@]} -gt 0 ] || models=(fashion_mlp fashion_lenet pinn cifar_cnn)
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+for model in "${models[@]}"; do
+  [ -d "examples/$model" ] || { echo "gen_final_proof_fixtures.sh: no example $model" >&2; exit 2; }
+  visibility=()
+  [ "$model" = cifar_cnn ] && visibility=(VISIBILITY=weights=public)
+  echo "== $model: compile, prove (recursive), compress --profile onchain" >&2
+  start=$SECONDS
+  make --no-print-directory prove BUILD="$build" MODEL="examples/$model" OUT="$work" COMPRESS=1 \
+    OUTER_PROFILE=onchain PROOF=final "${visibility[@]}" >"$work/$model.log" 2>&1 \
+    || { tail -n 20 "$work/$model.log" >&2; exit 1; }
+  verifying="$work/$model/model.verifying.tsm"
+  [ -e "$verifying" ] || verifying="$work/$model/model.tsm"
+  out="tests/final-proofs/$model"
+  mkdir -p "$out"
+  cp "$verifying" "$out/model.verifying.tsm"
+  cp "$work/$model/final.compressed.bin" "$out/final.bin"
+  "$build/tensorstark" verify "$out/model.verifying.tsm" "$out/final.bin" >/dev/null
+  echo "   $out: $(stat -c %s "$out/final.bin") bytes of proof, $((SECONDS - start)) s" >&2
+done
