@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Makes the final proofs of the examples that CI verifies through the Cairo fact registry
 # (tests/final-proofs/MODEL/: the verifying model and the final proof; CTest
-# cairo_example_final_proofs). Each example is compiled with compile's defaults (private inputs
+# cairo_final_proof_MODEL). Each example is compiled with compile's defaults (private inputs
 # and weights; cifar_cnn's weights public, as proving 258k private weights takes more than 24 GB,
 # issue 30), proved with the recursive profile and compressed into its final proof (compress
-# --profile onchain), as `make verify-cairo` does. About 13 minutes and 12 GB a model on a 2-core
-# AVX2 EPYC, which is why CI verifies these proofs rather than making them (it makes tiny_mlp's,
-# compress_commands). Run it again when the proof format, the final AIR or a model id changes:
-# the native verifier then rejects the old proofs and the test fails.
+# --profile onchain), as `make verify-cairo` does. 10.7-13.3 minutes a model alone on a 2-vCPU
+# AMD EPYC with AVX2 only (2 threads), which is why CI verifies these proofs rather than making
+# them (it makes tiny_mlp's, compress_commands). Run it again when the proof format, the recursion circuit or the final AIR
+# changes: the native verifier then rejects the old proofs and the test fails.
 # Usage: scripts/gen_final_proof_fixtures.sh [build-dir [model ...]] (default: the four below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
