@@ -25,10 +25,12 @@ pub struct Channel {
 /// PackM31s packs channel inputs and Merkle leaves.
 pub fn pack_m31s(values: Span<M31>) -> felt252 {
     if values.len() == 8 {
-        // Straight-line for full felts: a loop iteration costs more than the arithmetic.
-        let w = TWO_POW_31_FELT;
-        let [v0, v1, v2, v3, v4, v5, v6, v7] = felts_of_8(values);
-        return ((((((v0 * w + v1) * w + v2) * w + v3) * w + v4) * w + v5) * w + v6) * w + v7;
+        return pack_8(
+            [
+                *values[0], *values[1], *values[2], *values[3], *values[4], *values[5], *values[6],
+                *values[7],
+            ],
+        );
     }
     let mut packed: felt252 = 0;
     for value in values {
@@ -37,11 +39,17 @@ pub fn pack_m31s(values: Span<M31>) -> felt252 {
     packed
 }
 
-fn felts_of_8(values: Span<M31>) -> [felt252; 8] {
-    [
-        (*values[0]).felt(), (*values[1]).felt(), (*values[2]).felt(), (*values[3]).felt(),
-        (*values[4]).felt(), (*values[5]).felt(), (*values[6]).felt(), (*values[7]).felt(),
-    ]
+/// Eight values packed as pack_m31s packs them, straight-line: a loop iteration costs more than
+/// the arithmetic.
+pub fn pack_8(values: [M31; 8]) -> felt252 {
+    let [v0, v1, v2, v3, v4, v5, v6, v7] = values;
+    let w = TWO_POW_31_FELT;
+    ((((((v0.felt() * w + v1.felt()) * w + v2.felt()) * w + v3.felt()) * w + v4.felt()) * w
+        + v5.felt())
+        * w
+        + v6.felt())
+        * w
+        + v7.felt()
 }
 
 #[generate_trait]

@@ -4,47 +4,69 @@
 //! of the columns of log size k at its position:
 //!   children only   PoseidonHash(left, right)
 //!   otherwise       PoseidonHashMany([left, right]? ++ the values packed 8 per felt)
-//! Layers without columns or queries only hash pairs of children (parents); the others walk the
-//! parents of the nodes below and the layer's queries together, in one pass.
+//! The traversal keeps the nodes it has recomputed in one queue, layer after layer, each by its
+//! heap index (2^k + position in layer k: the root is 1, a node's parent is index / 2): layers
+//! without columns or queries are climbed in one loop over the queue (climb), the others merge
+//! the parents of the nodes below with the layer's queries (layer_with_columns). A loop iteration
+//! costs more Cairo steps than a hash, so the loops do as little else as they can.
 use core::internal::bounded_int::{BoundedInt, DivRemHelper, div_rem, upcast};
-use core::poseidon::{hades_permutation, poseidon_hash_span};
-use crate::channel::pack_m31s;
-use crate::fields::m31::{M31, M31Trait};
+use core::poseidon::hades_permutation;
+use crate::channel::{pack_8, pack_m31s};
+use crate::fields::m31::M31;
+use crate::queries::pow2;
 
 pub fn hash_node(children: Option<(felt252, felt252)>, column_values: Span<M31>) -> felt252 {
-    let mut input = array![];
-    if let Option::Some((left, right)) = children {
-        if column_values.len() == 0 {
-            let (hash, _, _) = hades_permutation(left, right, 2);
-            return hash;
-        }
-        input.append(left);
-        input.append(right);
+    match children {
+        Option::Some((left, right)) => {
+            if column_values.len() == 0 {
+                let (hash, _, _) = hades_permutation(left, right, 2);
+                return hash;
+            }
+            // PoseidonHashMany absorbs the children first, two felts at a time.
+            absorb_packed(hades_permutation(left, right, 0), column_values)
+        },
+        Option::None => absorb_packed((0, 0, 0), column_values),
     }
-    append_packed(ref input, column_values);
-    poseidon_hash_span(input.span())
 }
 
-/// The values packed eight per felt (the last felt packing what is left), appended.
-fn append_packed(ref input: Array<felt252>, values: Span<M31>) {
+/// PoseidonHashMany (the corelib's poseidon_hash_span) from `state`, which has absorbed an even
+/// number of felts, of the values packed eight per felt (the last felt packing what is left):
+/// two packed felts a permutation, with no array built.
+fn absorb_packed(state: (felt252, felt252, felt252), values: Span<M31>) -> felt252 {
+    let (mut s0, mut s1, mut s2) = state;
     let mut values = values;
-    while let Option::Some(eight) = values.multi_pop_front::<8>() {
-        let [v0, v1, v2, v3, v4, v5, v6, v7] = (*eight).unbox();
-        let w: felt252 = 0x80000000;
-        input
-            .append(
-                ((((((v0.felt() * w + v1.felt()) * w + v2.felt()) * w + v3.felt()) * w + v4.felt())
-                    * w
-                    + v5.felt())
-                    * w
-                    + v6.felt())
-                    * w
-                    + v7.felt(),
-            );
+    while let Option::Some(sixteen) = values.multi_pop_front::<16>() {
+        let [v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, v10, v11, v12, v13, v14, v15] = (*sixteen)
+            .unbox();
+        let (t0, t1, t2) = hades_permutation(
+            s0 + pack_8([v0, v1, v2, v3, v4, v5, v6, v7]),
+            s1 + pack_8([v8, v9, v10, v11, v12, v13, v14, v15]),
+            s2,
+        );
+        s0 = t0;
+        s1 = t1;
+        s2 = t2;
     };
-    if values.len() != 0 {
-        input.append(pack_m31s(values));
-    }
+    // Fewer than 16 values left: one or two felts, or none, then the padding: [1, 0] after an
+    // even number of felts, [1] after an odd one.
+    let (last0, last1) = if let Option::Some(eight) = values.multi_pop_front::<8>() {
+        let first = pack_8((*eight).unbox());
+        if values.len() == 0 {
+            (first, 1)
+        } else {
+            let (h0, h1, h2) = hades_permutation(s0 + first, s1 + pack_m31s(values), s2);
+            s0 = h0;
+            s1 = h1;
+            s2 = h2;
+            (1, 0)
+        }
+    } else if values.len() != 0 {
+        (pack_m31s(values), 1)
+    } else {
+        (1, 0)
+    };
+    let (hash, _, _) = hades_permutation(s0 + last0, s1 + last1, s2);
+    hash
 }
 
 /// What the verifier needs besides the queried values, in the order the traversal consumes it:
@@ -74,43 +96,44 @@ pub fn verify_merkle(
     let mut queried_values = queried_values;
     let mut hash_witness = decommitment.hash_witness;
     let mut column_witness = decommitment.column_witness;
-    let mut nodes: Span<u32> = array![].span();
-    let mut hashes: Span<felt252> = array![].span();
+    let mut queue: Array<(u32, felt252)> = array![];
     let mut k = max_log_size + 1;
     while k != 0 {
         k -= 1;
-        let n_columns = *n_columns_per_log_size[k];
-        let queries = if k < queries_per_log_size.len() {
-            *queries_per_log_size[k]
+        if k < max_log_size && is_bare(n_columns_per_log_size, queries_per_log_size, k) {
+            // This layer and the bare ones below it only hash the nodes below in pairs.
+            while k != 0 && is_bare(n_columns_per_log_size, queries_per_log_size, k - 1) {
+                k -= 1;
+            };
+            climb(ref queue, pow2(k), ref hash_witness);
         } else {
-            array![].span()
-        };
-        let (layer_nodes, layer_hashes) = if n_columns == 0 && queries.len() == 0 && k < max_log_size {
-            // Most layers only hash the nodes below in pairs.
-            parents(nodes, hashes, ref hash_witness)
-        } else {
+            let queries = if k < queries_per_log_size.len() {
+                *queries_per_log_size[k]
+            } else {
+                array![].span()
+            };
             layer_with_columns(
+                ref queue,
+                k,
                 k == max_log_size,
-                nodes,
-                hashes,
                 queries,
-                n_columns,
+                *n_columns_per_log_size[k],
                 ref queried_values,
                 ref column_witness,
                 ref hash_witness,
-            )
-        };
-        nodes = layer_nodes;
-        hashes = layer_hashes;
+            );
+        }
     };
     assert(hash_witness.len() == 0, 'Merkle: witness too long');
     assert(column_witness.len() == 0, 'Merkle: witness too long');
     assert(queried_values.len() == 0, 'Merkle: too many queried values');
-    if nodes.len() != 0 {
-        // Anything but the single node 0 can only come from out-of-range queries.
-        assert(nodes.len() == 1 && *nodes[0] == 0, 'Merkle: query out of range');
-        assert(*hashes[0] == root, 'Merkle: root mismatch');
-    }
+    check_root(queue, root);
+}
+
+/// Whether layer k has neither columns nor queries.
+fn is_bare(n_columns_per_log_size: Span<u32>, queries_per_log_size: Span<Span<u32>>, k: u32) -> bool {
+    *n_columns_per_log_size[k] == 0
+        && (k >= queries_per_log_size.len() || (*queries_per_log_size[k]).len() == 0)
 }
 
 /// Checks that the leaves (ascending, distinct) with these hashes are in the tree with `root`,
@@ -125,59 +148,62 @@ pub fn verify_merkle_of_leaf_hashes(
     decommitment: MerkleDecommitment,
 ) {
     assert(decommitment.column_witness.len() == 0, 'Merkle: witness too long');
-    let mut hash_witness = decommitment.hash_witness;
-    let mut nodes = leaves;
+    assert(leaves.len() == leaf_hashes.len(), 'Merkle: wrong number of leaves');
+    let first_leaf = pow2(leaf_log_size);
+    if leaves.len() != 0 {
+        assert(*leaves[leaves.len() - 1] < first_leaf, 'Merkle: query out of range');
+    }
+    let mut queue = array![];
     let mut hashes = leaf_hashes;
-    let mut k = leaf_log_size;
-    while k != 0 {
-        let (parent_nodes, parent_hashes) = parents(nodes, hashes, ref hash_witness);
-        nodes = parent_nodes;
-        hashes = parent_hashes;
-        k -= 1;
+    for leaf in leaves {
+        queue.append((first_leaf + *leaf, *hashes.pop_front().unwrap()));
     };
+    let mut hash_witness = decommitment.hash_witness;
+    climb(ref queue, 1, ref hash_witness);
     assert(hash_witness.len() == 0, 'Merkle: witness too long');
-    if nodes.len() != 0 {
-        assert(nodes.len() == 1 && *nodes[0] == 0, 'Merkle: query out of range');
-        assert(*hashes[0] == root, 'Merkle: root mismatch');
+    check_root(queue, root);
+}
+
+/// The queue after the traversal holds the root alone (none if nothing was queried).
+fn check_root(queue: Array<(u32, felt252)>, root: felt252) {
+    let mut queue = queue;
+    if let Option::Some((index, hash)) = queue.pop_front() {
+        assert(index == 1 && queue.len() == 0, 'Merkle: query out of range');
+        assert(hash == root, 'Merkle: root mismatch');
     }
 }
 
-/// The parents of the nodes (ascending, distinct) with these hashes, and their hashes: a
-/// parent's children are both in the list, or one is and the other is the next witness hash.
-fn parents(
-    nodes: Span<u32>, hashes: Span<felt252>, ref hash_witness: Span<felt252>,
-) -> (Span<u32>, Span<felt252>) {
-    let mut parent_nodes = array![];
-    let mut parent_hashes = array![];
-    let mut nodes = nodes;
-    let mut hashes = hashes;
-    while let Option::Some(node) = nodes.pop_front() {
-        let hash = *hashes.pop_front().unwrap();
-        let (parent, is_right) = div_rem(*node, NZ_2);
-        let parent: u32 = upcast(parent);
+/// Replaces the queue's nodes below layer l (2^l = first, the heap index of its first node) by
+/// their ancestors in layer l: a node's parent hashes it with its sibling, the next node of the
+/// queue if that is the sibling, else the next witness hash.
+fn climb(ref queue: Array<(u32, felt252)>, first: u32, ref hash_witness: Span<felt252>) {
+    let below = first + first;
+    while let Option::Some(front) = queue.get(0) {
+        let (index, hash) = *front.unbox();
+        if index < below {
+            break;
+        }
+        queue.pop_front().unwrap();
+        let (parent, is_right) = div_rem(index, NZ_2);
         let (left, right) = if is_right == 1 {
             (witness_hash(ref hash_witness), hash)
         } else {
-            // The right sibling is the next node if it was opened too.
-            let sibling = match nodes.get(0) {
+            match queue.get(0) {
                 Option::Some(next) => {
-                    let (next_parent, _) = div_rem(*next.unbox(), NZ_2);
-                    upcast(next_parent) == parent
+                    let (next_index, next_hash) = *next.unbox();
+                    if next_index == index + 1 {
+                        queue.pop_front().unwrap();
+                        (hash, next_hash)
+                    } else {
+                        (hash, witness_hash(ref hash_witness))
+                    }
                 },
-                Option::None => false,
-            };
-            if sibling {
-                nodes.pop_front().unwrap();
-                (hash, *hashes.pop_front().unwrap())
-            } else {
-                (hash, witness_hash(ref hash_witness))
+                Option::None => (hash, witness_hash(ref hash_witness)),
             }
         };
         let (parent_hash, _, _) = hades_permutation(left, right, 2);
-        parent_nodes.append(parent);
-        parent_hashes.append(parent_hash);
+        queue.append((upcast(parent), parent_hash));
     };
-    (parent_nodes.span(), parent_hashes.span())
 }
 
 type ConstValue<const VALUE: felt252> = BoundedInt<VALUE, VALUE>;
@@ -188,39 +214,47 @@ impl DivRemU32By2 of DivRemHelper<u32, ConstValue<2>> {
     type RemT = BoundedInt<0, 1>;
 }
 
-/// A layer with columns or queries: its nodes are the parents of the nodes below (none in the
-/// top layer) and the queries, in ascending order; below the top, each hashes its children
+/// Layer k, which has columns or queries: its nodes are the parents of the queue's nodes (none
+/// in the top layer) and the queries, in ascending order; below the top, each hashes its children
 /// (child_hash), and each its n_columns values: queried, or from the column witness for a node
-/// that is only a parent.
+/// that is only a parent. They replace the nodes below in the queue.
 fn layer_with_columns(
+    ref queue: Array<(u32, felt252)>,
+    k: u32,
     is_top: bool,
-    child_nodes: Span<u32>,
-    child_hashes: Span<felt252>,
     queries: Span<u32>,
     n_columns: u32,
     ref queried_values: Span<M31>,
     ref column_witness: Span<M31>,
     ref hash_witness: Span<felt252>,
-) -> (Span<u32>, Span<felt252>) {
-    let mut child_nodes = child_nodes;
-    let mut child_hashes = child_hashes;
+) {
+    let first = pow2(k);
+    if queries.len() != 0 {
+        assert(*queries[queries.len() - 1] < first, 'Merkle: query out of range');
+    }
+    let below = first + first;
     let mut queries = queries;
-    let mut nodes = array![];
-    let mut hashes = array![];
     loop {
         // The next node: the least of the next child's parent and the next query.
-        let next_parent = match child_nodes.get(0) {
-            Option::Some(child) => Option::Some(*child.unbox() / 2),
+        let next_parent = match queue.get(0) {
+            Option::Some(child) => {
+                let (index, _) = *child.unbox();
+                if index >= below {
+                    Option::Some(index / 2)
+                } else {
+                    Option::None
+                }
+            },
             Option::None => Option::None,
         };
         let (node, is_query) = match (next_parent, queries.get(0)) {
             (Option::None, Option::None) => { break; },
             (Option::Some(parent), Option::None) => (parent, false),
-            (Option::None, Option::Some(query)) => (*query.unbox(), true),
+            (Option::None, Option::Some(query)) => (first + *query.unbox(), true),
             (
                 Option::Some(parent), Option::Some(query),
             ) => {
-                let query = *query.unbox();
+                let query = first + *query.unbox();
                 if parent < query {
                     (parent, false)
                 } else {
@@ -228,54 +262,33 @@ fn layer_with_columns(
                 }
             },
         };
-        let mut input = array![];
-        if !is_top {
-            input.append(child_hash(2 * node, ref child_nodes, ref child_hashes, ref hash_witness));
-            input
-                .append(
-                    child_hash(2 * node + 1, ref child_nodes, ref child_hashes, ref hash_witness),
-                );
-        }
         let values = if is_query {
             queries.pop_front().unwrap();
             take(ref queried_values, n_columns, 'Merkle: too few queried values')
         } else {
             take(ref column_witness, n_columns, 'Merkle: witness too short')
         };
-        nodes.append(node);
-        hashes.append(hash_of_input(input, values));
+        let children = if is_top {
+            Option::None
+        } else {
+            let left = child_hash(2 * node, ref queue, ref hash_witness);
+            Option::Some((left, child_hash(2 * node + 1, ref queue, ref hash_witness)))
+        };
+        queue.append((node, hash_node(children, values)));
     };
-    (nodes.span(), hashes.span())
 }
 
-/// The hash of `child`: the next recomputed one if that is the child's (which it then takes),
-/// else the next witness hash.
-fn child_hash(
-    child: u32,
-    ref child_nodes: Span<u32>,
-    ref child_hashes: Span<felt252>,
-    ref hash_witness: Span<felt252>,
-) -> felt252 {
-    let recomputed = match child_nodes.get(0) {
-        Option::Some(node) => *node.unbox() == child,
-        Option::None => false,
-    };
-    if recomputed {
-        child_nodes.pop_front().unwrap();
-        return *child_hashes.pop_front().unwrap();
+/// The hash of the child with heap index `child`: the queue's next node if that is the child
+/// (which it then takes), else the next witness hash.
+fn child_hash(child: u32, ref queue: Array<(u32, felt252)>, ref hash_witness: Span<felt252>) -> felt252 {
+    if let Option::Some(next) = queue.get(0) {
+        let (index, hash) = *next.unbox();
+        if index == child {
+            queue.pop_front().unwrap();
+            return hash;
+        }
     }
     witness_hash(ref hash_witness)
-}
-
-/// The node hash of hash_node, given the children's hashes (none or two) in `input`.
-fn hash_of_input(input: Array<felt252>, values: Span<M31>) -> felt252 {
-    if values.len() == 0 && input.len() == 2 {
-        let (hash, _, _) = hades_permutation(*input[0], *input[1], 2);
-        return hash;
-    }
-    let mut input = input;
-    append_packed(ref input, values);
-    poseidon_hash_span(input.span())
 }
 
 fn witness_hash(ref hash_witness: Span<felt252>) -> felt252 {
