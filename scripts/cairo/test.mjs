@@ -4,6 +4,7 @@
 //
 // Usage: node scripts/cairo/test.mjs [package-dir] [--filter NAME] [--group NAME] [--list]
 //   (groups: GROUPS below; --list prints their names)
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,11 +24,30 @@ const option = (name) => {
 };
 const filter = option('--filter') ?? '';
 const group = option('--group');
+const USAGE = 'usage: node scripts/cairo/test.mjs [PACKAGE_DIR] [--group NAME] [--filter NAME] '
+  + '[--list]';
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(`${USAGE}\n\nRuns the Cairo package's tests (verifier-cairo/ unless PACKAGE_DIR) `
+    + 'with npm wasm-cairo, a group\nat a time, each in a process of its own.\n\n'
+    + '--group NAME   only this group (--list names them)\n'
+    + '--filter NAME  only the tests whose names contain NAME\n'
+    + '--list         the groups\' names, one a line');
+  process.exit(0);
+}
+const unknownOption = args.find((arg) => arg.startsWith('-') && arg !== '--list');
+if (unknownOption !== undefined) {
+  console.error(`test.mjs: unknown option ${unknownOption}\n${USAGE}`);
+  process.exit(2);
+}
 // The longest a failing group's test may take when it is rerun alone (the slowest passing one,
 // a full verification through the contracts, takes about 2 minutes here).
 const RERUN_TIMEOUT_MS = 15 * 60 * 1000;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const packageDir = args[0] ?? path.join(root, 'verifier-cairo');
+const packageDir = args.find((arg) => arg !== '--list') ?? path.join(root, 'verifier-cairo');
+if (!existsSync(path.join(packageDir, 'src/lib.cairo'))) {
+  console.error(`test.mjs: ${packageDir} is not a Cairo package (no src/lib.cairo)`);
+  process.exit(2);
+}
 
 // The tests run in groups, each a program compiled and run in its own process: all of them in one
 // program exhausted the WebAssembly instance ("RuntimeError: unreachable"), and the runner keeps
