@@ -6,8 +6,9 @@
 # issue 30), proved with the recursive profile and compressed into its final proof (compress
 # --profile onchain), as `make verify-cairo` does. 10.7-13.3 minutes a model alone on a 2-vCPU
 # AMD EPYC with AVX2 only (2 threads), which is why CI verifies these proofs rather than making
-# them (it makes tiny_mlp's, compress_commands). Run it again when the proof format, the recursion circuit or the final AIR
-# changes: the native verifier then rejects the old proofs and the test fails.
+# them (it makes tiny_mlp's, compress_commands). Run it again when the proof format, the
+# recursion circuit or the final AIR changes: the native verifier then rejects the old proofs and
+# the test fails.
 # Usage: scripts/gen_final_proof_fixtures.sh [build-dir [model ...]] (default: the four below)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -131,7 +131,9 @@ pub fn verify_merkle(
 }
 
 /// Whether layer k has neither columns nor queries.
-fn is_bare(n_columns_per_log_size: Span<u32>, queries_per_log_size: Span<Span<u32>>, k: u32) -> bool {
+fn is_bare(
+    n_columns_per_log_size: Span<u32>, queries_per_log_size: Span<Span<u32>>, k: u32,
+) -> bool {
     *n_columns_per_log_size[k] == 0
         && (k >= queries_per_log_size.len() || (*queries_per_log_size[k]).len() == 0)
 }
@@ -280,7 +282,9 @@ fn layer_with_columns(
 
 /// The hash of the child with heap index `child`: the queue's next node if that is the child
 /// (which it then takes), else the next witness hash.
-fn child_hash(child: u32, ref queue: Array<(u32, felt252)>, ref hash_witness: Span<felt252>) -> felt252 {
+fn child_hash(
+    child: u32, ref queue: Array<(u32, felt252)>, ref hash_witness: Span<felt252>,
+) -> felt252 {
     if let Option::Some(next) = queue.get(0) {
         let (index, hash) = *next.unbox();
         if index == child {
@@ -303,4 +307,81 @@ fn take(ref values: Span<M31>, n: u32, error: felt252) -> Span<M31> {
     let taken = values.slice(0, n);
     values = values.slice(n, values.len() - n);
     taken
+}
+
+#[cfg(test)]
+mod tests {
+    use core::poseidon::poseidon_hash_span;
+    use crate::channel::pack_m31s;
+    use crate::fields::m31::{M31, M31Trait};
+    use super::{MerkleDecommitment, hash_node, verify_merkle_of_leaf_hashes};
+
+    /// The node hash of a node with values as the corelib computes it: PoseidonHashMany of the
+    /// children and the values packed eight per felt, the last felt packing what is left.
+    fn hash_node_by_definition(children: Option<(felt252, felt252)>, values: Span<M31>) -> felt252 {
+        let mut input = array![];
+        if let Option::Some((left, right)) = children {
+            input.append(left);
+            input.append(right);
+        }
+        let mut values = values;
+        while values.len() != 0 {
+            let n = if values.len() < 8 {
+                values.len()
+            } else {
+                8
+            };
+            input.append(pack_m31s(values.slice(0, n)));
+            values = values.slice(n, values.len() - n);
+        };
+        poseidon_hash_span(input.span())
+    }
+
+    #[test]
+    fn test_node_hash_is_poseidon_hash_many_at_every_length() {
+        let children = Option::Some((0x123, 0x456));
+        let (children_only, _, _) = core::poseidon::hades_permutation(0x123, 0x456, 2);
+        assert(hash_node(children, array![].span()) == children_only, 'children only');
+        let mut values = array![M31Trait::reduce_u32(0x7fff0000)];
+        let mut n: u32 = 1;
+        while n != 41 {
+            let span = values.span();
+            assert(
+                hash_node(Option::None, span) == hash_node_by_definition(Option::None, span),
+                'leaf hash',
+            );
+            assert(
+                hash_node(children, span) == hash_node_by_definition(children, span), 'node hash',
+            );
+            values.append(M31Trait::reduce_u32(0x7fff0000 + n * 52361));
+            n += 1;
+        };
+    }
+
+    fn no_witness() -> MerkleDecommitment {
+        MerkleDecommitment { hash_witness: array![].span(), column_witness: array![].span() }
+    }
+
+    #[test]
+    #[should_panic(expected: ('Merkle: query out of range',))]
+    fn test_leaf_outside_the_tree() {
+        verify_merkle_of_leaf_hashes(0, 2, array![4].span(), array![1].span(), no_witness());
+    }
+
+    #[test]
+    #[should_panic(expected: ('Merkle: wrong number of leaves',))]
+    fn test_leaves_without_their_hashes() {
+        verify_merkle_of_leaf_hashes(0, 2, array![1, 2].span(), array![1].span(), no_witness());
+    }
+
+    #[test]
+    fn test_all_leaves_opened() {
+        let h = |a: felt252, b: felt252| {
+            let (hash, _, _) = core::poseidon::hades_permutation(a, b, 2);
+            hash
+        };
+        let root = h(h(11, 12), h(13, 14));
+        let leaves = array![0, 1, 2, 3].span();
+        verify_merkle_of_leaf_hashes(root, 2, leaves, array![11, 12, 13, 14].span(), no_witness());
+    }
 }
