@@ -34,7 +34,7 @@ import path from 'node:path';
 import { bundlePackage } from './bundle.mjs';
 import { STAND_IN_CLASS_HASH, finalStatementFacts } from './fact.mjs';
 import {
-  compilerDiagnostics, mainProgram, restartWithRunnerOptions, runInOwnProcess, testSummary,
+  compilerDiagnostics, gasTestProgram, restartWithRunnerOptions, runInOwnProcess, testSummary,
 } from './runner.mjs';
 import {
   copyPackageWithoutTests, failWith, takeFlag, takeOption, tensorstarkRunner,
@@ -240,19 +240,24 @@ if (lending) {
     + 'hold a final verification and the lending call in one program)');
 }
 
-// The Sierra gas of the verification, a program whose main calls what the contract calls.
+// The Sierra gas of the verification alone, a test that calls what the contract calls, compiled
+// as the pinned compiler builds the contract (runner.mjs, gasTestProgram).
 if (sierraGas) {
   const program = bundlePackage(packageDir, ['tests', 'contracts::fact_registry',
     'contracts::final_verifier', ...EXAMPLE_MODULES, 'final_air::tests']);
-  const call = `let statements = crate::contracts::verify_final_calldata::<crate::final_air::Air>(`
-    + 'calldata(), 96);\n    *statements[0].model';
-  let measured;
+  const call = 'let statements = crate::contracts::verify_final_calldata::<crate::final_air::Air>('
+    + `calldata(), 96);\n        assert(statements.len() == ${statements.length}, 'statements');`;
+  let output;
   try {
-    measured = runInOwnProcess(mainProgram(program, call, { calldata }), null).result;
+    output = runInOwnProcess(gasTestProgram(program, call, { calldata }), 'sierra_gas').result;
   } catch (error) {
     fail(`the Sierra gas could not be measured: ${error.message}`, 2);
   }
-  if (measured.panic !== null) fail(`the Sierra gas could not be measured: it panicked (${measured.panic})`, 2);
-  console.log(`  Sierra gas of the verification alone: ${measured.gas.toExponential(2)} (as a `
-    + 'contract\'s execution is metered; the call, calldata and storage cost more)');
+  if (testSummary(output)?.passed !== 1) {
+    fail(`the Sierra gas could not be measured: ${output.trim().split('\n').pop()}`, 2);
+  }
+  const gas = measured(output);
+  console.log(`  Sierra gas of the verification alone: ${gas.gas.toExponential(3)}, `
+    + `${gas.steps.toLocaleString('en')} steps (as a contract's execution is metered; the call, `
+    + 'calldata and storage cost more)');
 }

@@ -7,14 +7,12 @@
 //! the circle point whose x coordinate the layer evaluates at, and a coset's other points differ
 //! from a queried one by multiples of the generator of the 2^fold_step-point subgroup.
 use core::internal::bounded_int::{BoundedInt, DivRemHelper, div_rem, upcast};
-use crate::channel::{Channel, ChannelTrait, pack_qm31_pair};
-use crate::circle::{
-    CirclePoint, CirclePointTrait, domain_point, double_m31_point, double_m31_x,
-    x_plus_subgroup_16_multiple,
-};
-use crate::fields::m31::{M31, M31Trait, P, batch_inverse};
-use crate::fields::qm31::{QM31, QM31Trait, mul_add_felts};
-use crate::merkle::{verify_merkle, verify_merkle_of_leaf_hashes};
+use crate::channel::{Channel, ChannelTrait};
+use crate::circle::{CirclePoint, CirclePointTrait, domain_point, double_m31_point, double_m31_x};
+use crate::fields::m31::{M31, M31Trait, batch_inverse};
+use crate::fields::qm31::{QM31, QM31Trait};
+use crate::fri_fold::{fold_cosets, fold_pairs};
+use crate::merkle::{fri_leaf_hashes, verify_merkle, verify_merkle_of_leaf_hashes};
 use crate::proof::{FriProof, PcsConfig};
 use crate::queries::pow2;
 
@@ -319,50 +317,16 @@ fn decommit_inner_layer(
     let mut witness = layer_proof.fri_witness;
     let (leaves, values, firsts) = open_cosets(line.positions, line.values, step.fold_step, ref witness);
     assert(witness.len() == 0, 'FRI: layer witness too long');
-    // A leaf hashes its coset's values, two QM31 values (eight coordinates) to a felt.
-    let mut packed = array![];
-    let mut pairs = values;
-    while let Option::Some(pair) = pairs.multi_pop_front::<2>() {
-        let [a, b] = (*pair).unbox();
-        packed.append(pack_qm31_pair(a, b));
-    };
-    let felts_per_leaf = pow2(step.fold_step - 1);
-    let mut packed = packed.span();
-    let mut leaf_hashes = array![];
-    while packed.len() != 0 {
-        leaf_hashes.append(core::poseidon::poseidon_hash_span(packed.slice(0, felts_per_leaf)));
-        packed = packed.slice(felts_per_leaf, packed.len() - felts_per_leaf);
-    };
     verify_merkle_of_leaf_hashes(
         layer_proof.commitment,
         step.log_size - step.fold_step,
         leaves,
-        leaf_hashes.span(),
+        fri_leaf_hashes(values, step.fold_step),
         layer_proof.decommitment,
     );
-    // The x coordinates of every fold, level by level over the cosets, inverted together.
-    let coset_size = pow2(step.fold_step);
-    let (xs, level_sizes) = fold_xs(line, firsts, coset_size);
-    let mut x_inverses = batch_inverse(xs);
-    let mut values = values;
-    let mut alpha = *(*verifier.layer_alphas)[k];
-    for level_size in level_sizes {
-        values = fold_pairs(values, x_inverses.slice(0, *level_size), alpha);
-        x_inverses = x_inverses.slice(*level_size, x_inverses.len() - *level_size);
-        alpha = alpha.square();
-    };
-    // Each coset folds to the position of its leaf, whose point is the coset's points doubled
-    // fold_step times.
-    let mut next_points = array![];
-    for first in firsts {
-        let mut next = *line.points[*first];
-        let mut fold = 0;
-        while fold != step.fold_step {
-            next = double_m31_point(next);
-            fold += 1;
-        };
-        next_points.append(next);
-    };
+    let (values, next_points) = fold_cosets(
+        line.points, line.positions, firsts, values, step.fold_step, *(*verifier.layer_alphas)[k],
+    );
     let folded = match step.injected_column {
         Option::None => values,
         // Both are the queries folded to this line size.
@@ -370,19 +334,7 @@ fn decommit_inner_layer(
             values, *column_folds[column], *(*verifier.column_alphas)[column],
         ),
     };
-    SparseLine { positions: leaves, points: next_points.span(), values: folded }
-}
-
-/// Each pair of values folded (fold_pair) with the next inverse.
-fn fold_pairs(values: Span<QM31>, x_inverses: Span<M31>, alpha: QM31) -> Span<QM31> {
-    let mut values = values;
-    let mut x_inverses = x_inverses;
-    let mut folded = array![];
-    while let Option::Some(pair) = values.multi_pop_front::<2>() {
-        let [f_p, f_conj] = (*pair).unbox();
-        folded.append(fold_pair(f_p, f_conj, *x_inverses.pop_front().unwrap(), alpha));
-    };
-    folded.span()
+    SparseLine { positions: leaves, points: next_points, values: folded }
 }
 
 /// folded·β² + the column's circle fold, position by position.
@@ -395,46 +347,6 @@ fn join_column(folded: Span<QM31>, column: SparseLine, beta: QM31) -> Span<QM31>
     };
     joined.span()
 }
-
-/// The x coordinates where the opened cosets (of coset_size line positions, firsts[c] the index
-/// of coset c's first known position in `line`) pair their values, fold after fold: for every
-/// coset its coset_size / 2 first-fold pairs, then for every coset half as many, … then one each;
-/// and how many each fold has. Position t of a coset is the coset's first point plus
-/// bitrev(t)·G_(coset_size), bitrev over log2(coset_size) bits, which is bitrev_4(t)·G_16; the
-/// first fold pairs positions 2r and 2r + 1 at the x coordinate of position 2r, and each later
-/// fold's pair r is the doubling of the previous fold's pair 2r.
-fn fold_xs(line: SparseLine, firsts: Span<u32>, coset_size: u32) -> (Span<M31>, Span<u32>) {
-    let table = BITS_REVERSED_4.span();
-    let mut xs = array![];
-    for first in firsts {
-        let point = *line.points[*first];
-        let (_, offset) = DivRem::div_rem(*line.positions[*first], coset_size.try_into().unwrap());
-        // Back from the known position to the coset's first point (16 - bitrev_4(offset)), then
-        // forward to each pair's: x_plus_subgroup_16_multiple takes multiples up to 31.
-        let back = 16 - *table[offset];
-        let mut t = 0;
-        while t != coset_size {
-            xs.append(x_plus_subgroup_16_multiple(point, back + *table[t]));
-            t += 2;
-        };
-    };
-    let mut level_sizes = array![xs.len()];
-    let mut level = xs.span();
-    while level.len() != firsts.len() {
-        let mut doubled = array![];
-        while let Option::Some(pair) = level.multi_pop_front::<2>() {
-            let [x, _] = (*pair).unbox();
-            doubled.append(double_m31_x(x));
-        };
-        level = doubled.span();
-        level_sizes.append(level.len());
-        xs.append_span(level);
-    };
-    (xs.span(), level_sizes.span())
-}
-
-/// bitrev_4(t) for t below 16.
-const BITS_REVERSED_4: [u32; 16] = [0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15];
 
 /// Rebuilds every opened coset of 2^log_coset_size positions from the known values (values[k] at
 /// positions[k], ascending) and the next values of the witness, which it consumes: the cosets'
@@ -487,18 +399,6 @@ fn append_coordinates(ref out: Array<M31>, values: Span<QM31>) {
         out.append(c);
         out.append(d);
     };
-}
-
-/// (f_p + f_conj) + α·(f_p - f_conj)·t: the circle fold with t = 1/p.y and the line fold with
-/// t = 1/x share it.
-fn fold_pair(f_p: QM31, f_conj: QM31, t: M31, alpha: QM31) -> QM31 {
-    // (f_p - f_conj)·t unreduced: each coordinate (p - c + P)·t is below 2^63.
-    let [p0, p1, p2, p3] = f_p.felts();
-    let [c0, c1, c2, c3] = f_conj.felts();
-    let t = t.felt();
-    let p: felt252 = P.into();
-    let difference = [(p0 - c0 + p) * t, (p1 - c1 + p) * t, (p2 - c2 + p) * t, (p3 - c3 + p) * t];
-    mul_add_felts(alpha.felts(), difference, [p0 + c0, p1 + c1, p2 + c2, p3 + c3])
 }
 
 /// A line polynomial at x: coefficients in bit-reversed order over the basis

@@ -6,6 +6,7 @@ pub mod queries;
 pub mod merkle;
 pub mod proof;
 pub mod fri;
+pub mod fri_fold;
 pub mod pcs;
 pub mod air;
 pub mod statement;

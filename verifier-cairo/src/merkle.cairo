@@ -11,8 +11,9 @@
 //! costs more Cairo steps than a hash, so the loops do as little else as they can.
 use core::internal::bounded_int::{BoundedInt, DivRemHelper, div_rem, upcast};
 use core::poseidon::hades_permutation;
-use crate::channel::{pack_8, pack_m31s};
+use crate::channel::{pack_8, pack_m31s, pack_qm31_pair};
 use crate::fields::m31::M31;
+use crate::fields::qm31::QM31;
 use crate::queries::pow2;
 
 pub fn hash_node(children: Option<(felt252, felt252)>, column_values: Span<M31>) -> felt252 {
@@ -67,6 +68,47 @@ fn absorb_packed(state: (felt252, felt252, felt252), values: Span<M31>) -> felt2
     };
     let (hash, _, _) = hades_permutation(s0 + last0, s1 + last1, s2);
     hash
+}
+
+/// The leaf hashes of a FRI inner layer's tree, a leaf per coset of 2^fold_step values (`values`
+/// in order): PoseidonHashMany of the coset's values packed two QM31 (eight coordinates) to a
+/// felt. Cosets of 8, every final proof's, are hashed in straight-line code: three permutations
+/// cost less than the corelib's loop over the felts.
+pub fn fri_leaf_hashes(values: Span<QM31>, fold_step: u32) -> Span<felt252> {
+    if fold_step != 3 {
+        return packed_coset_hashes(values, fold_step);
+    }
+    let mut values = values;
+    let mut hashes = array![];
+    while let Option::Some(coset) = values.multi_pop_front::<8>() {
+        let [a, b, c, d, e, f, g, h] = (*coset).unbox();
+        let (s0, s1, s2) = hades_permutation(pack_qm31_pair(a, b), pack_qm31_pair(c, d), 0);
+        let (s0, s1, s2) = hades_permutation(
+            s0 + pack_qm31_pair(e, f), s1 + pack_qm31_pair(g, h), s2,
+        );
+        // The padding after an even number of felts: [1, 0].
+        let (hash, _, _) = hades_permutation(s0 + 1, s1, s2);
+        hashes.append(hash);
+    };
+    hashes.span()
+}
+
+/// fri_leaf_hashes for any fold step, by the corelib's PoseidonHashMany.
+fn packed_coset_hashes(values: Span<QM31>, fold_step: u32) -> Span<felt252> {
+    let mut packed = array![];
+    let mut pairs = values;
+    while let Option::Some(pair) = pairs.multi_pop_front::<2>() {
+        let [a, b] = (*pair).unbox();
+        packed.append(pack_qm31_pair(a, b));
+    };
+    let felts_per_leaf = pow2(fold_step - 1);
+    let mut packed = packed.span();
+    let mut hashes = array![];
+    while packed.len() != 0 {
+        hashes.append(core::poseidon::poseidon_hash_span(packed.slice(0, felts_per_leaf)));
+        packed = packed.slice(felts_per_leaf, packed.len() - felts_per_leaf);
+    };
+    hashes.span()
 }
 
 /// What the verifier needs besides the queried values, in the order the traversal consumes it:
@@ -312,9 +354,10 @@ fn take(ref values: Span<M31>, n: u32, error: felt252) -> Span<M31> {
 #[cfg(test)]
 mod tests {
     use core::poseidon::poseidon_hash_span;
-    use crate::channel::pack_m31s;
+    use crate::channel::{pack_m31s, pack_qm31_pair};
     use crate::fields::m31::{M31, M31Trait};
-    use super::{MerkleDecommitment, hash_node, verify_merkle_of_leaf_hashes};
+    use crate::fields::qm31::QM31Trait;
+    use super::{MerkleDecommitment, fri_leaf_hashes, hash_node, verify_merkle_of_leaf_hashes};
 
     /// The node hash of a node with values as the corelib computes it: PoseidonHashMany of the
     /// children and the values packed eight per felt, the last felt packing what is left.
@@ -356,6 +399,33 @@ mod tests {
             values.append(M31Trait::reduce_u32(0x7fff0000 + n * 52361));
             n += 1;
         };
+    }
+
+    #[test]
+    fn test_fri_leaves_of_8_are_poseidon_hash_many() {
+        let mut values = array![];
+        let mut n: u32 = 0;
+        while n != 16 {
+            values.append(QM31Trait::from_u32s(n * 7919, 0x7ffffffe - n, n * n, 0x40000000 + n));
+            n += 1;
+        };
+        let values = values.span();
+        let hashes = fri_leaf_hashes(values, 3);
+        assert(hashes.len() == 2, 'one hash a coset');
+        let mut coset = 0;
+        while coset != 2 {
+            let v = values.slice(coset * 8, 8);
+            let packed = array![
+                pack_qm31_pair(*v[0], *v[1]), pack_qm31_pair(*v[2], *v[3]),
+                pack_qm31_pair(*v[4], *v[5]), pack_qm31_pair(*v[6], *v[7]),
+            ];
+            assert(*hashes[coset] == poseidon_hash_span(packed.span()), 'coset hash');
+            coset += 1;
+        };
+        // Other fold steps take the corelib's loop: a coset of 4 is two packed felts.
+        let hashes = fri_leaf_hashes(values.slice(0, 4), 2);
+        let packed = array![pack_qm31_pair(*values[0], *values[1]), pack_qm31_pair(*values[2], *values[3])];
+        assert(hashes == array![poseidon_hash_span(packed.span())].span(), 'coset of 4');
     }
 
     fn no_witness() -> MerkleDecommitment {
