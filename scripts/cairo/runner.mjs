@@ -80,7 +80,8 @@ export function feltsFunction(name, felts) {
 export function gasTestProgram(program, body, lists) {
   const functions = Object.entries(lists).map(([name, felts]) => feltsFunction(name, felts));
   return `${program}\n${functions.join('')}#[cfg(test)]\nmod sierra_gas_test {\n`
-    + `    use super::{${Object.keys(lists).join(', ')}};\n    #[test]\n    fn sierra_gas() {\n        ${body}\n    }\n}\n`;
+    + `    use super::{${Object.keys(lists).join(', ')}};\n`
+    + `    #[test]\n    fn sierra_gas() {\n        ${body}\n    }\n}\n`;
 }
 
 // { result, memoryMiB }: what runCairoTests(source, filter) returns, run in a child process on a

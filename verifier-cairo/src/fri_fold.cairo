@@ -182,7 +182,8 @@ mod tests {
             let mut t = 0;
             while t != 8 {
                 let v = c * 8 + t;
-                values.append(QM31Trait::from_u32s(v * 7919, 0x7ffffffe - v, v * v, 0x40000000 + v));
+                values
+                    .append(QM31Trait::from_u32s(v * 7919, 0x7ffffffe - v, v * v, 0x40000000 + v));
                 t += 1;
             };
             c += 1;

@@ -424,7 +424,9 @@ mod tests {
         };
         // Other fold steps take the corelib's loop: a coset of 4 is two packed felts.
         let hashes = fri_leaf_hashes(values.slice(0, 4), 2);
-        let packed = array![pack_qm31_pair(*values[0], *values[1]), pack_qm31_pair(*values[2], *values[3])];
+        let packed = array![
+            pack_qm31_pair(*values[0], *values[1]), pack_qm31_pair(*values[2], *values[3]),
+        ];
         assert(hashes == array![poseidon_hash_span(packed.span())].span(), 'coset of 4');
     }
 
