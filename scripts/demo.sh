@@ -98,7 +98,7 @@ step "fashion_mlp, everything public: compile, prove, verify" \
   compile_prove_verify "$out/public" input=public,weights=public
 step "fashion_mlp with compile's defaults (private input and weights, zero knowledge)" \
   compile_prove_verify "$out/private" ""
-step "a score for a Starknet applicant: compile with a context, prove, compress into the final proof (about 2.5 minutes, 12 GB)" \
+step "a score for a Starknet applicant: compile with a context, prove, compress into the final proof (12 GB; 2.5 minutes with AVX-512 IFMA, 11-15 with AVX2 only)" \
   prove_final
 # The score is output word 1; the lending example approves from 0.5.
 step "the final proof verified in Cairo by the one final verifier, its fact recorded, the loan approved" \

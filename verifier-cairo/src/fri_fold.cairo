@@ -21,8 +21,21 @@ pub fn fold_cosets(
     alpha: QM31,
 ) -> (Span<QM31>, Span<CirclePoint<M31>>) {
     if fold_step == 3 {
-        return fold_cosets_of_8(points, positions, firsts, values, alpha);
+        fold_cosets_of_8(points, positions, firsts, values, alpha)
+    } else {
+        fold_level_by_level(points, positions, firsts, values, fold_step, alpha)
     }
+}
+
+/// fold_cosets for any fold step: each fold over all the cosets, then the next.
+fn fold_level_by_level(
+    points: Span<CirclePoint<M31>>,
+    positions: Span<u32>,
+    firsts: Span<u32>,
+    values: Span<QM31>,
+    fold_step: u32,
+    alpha: QM31,
+) -> (Span<QM31>, Span<CirclePoint<M31>>) {
     let (xs, level_sizes) = fold_xs(points, positions, firsts, pow2(fold_step));
     let mut x_inverses = batch_inverse(xs);
     let mut values = values;
@@ -161,10 +174,10 @@ fn fold_pair(f_p: QM31, f_conj: QM31, t: M31, alpha: QM31) -> QM31 {
 mod tests {
     use crate::circle::domain_point;
     use crate::fields::qm31::QM31Trait;
-    use super::{fold_cosets, fold_cosets_of_8, fold_pairs, fold_xs};
+    use super::{fold_cosets, fold_cosets_of_8, fold_level_by_level};
 
-    /// Cosets of 8 folded in straight-line code as the loops over the fold levels fold them, for
-    /// cosets whose known position is any of the 8.
+    /// Cosets of 8 folded in straight-line code as the loops of any other fold step fold them,
+    /// for cosets whose known position is any of the 8.
     #[test]
     fn test_cosets_of_8_fold_as_any_fold_step() {
         let log_size = 12;
@@ -193,24 +206,19 @@ mod tests {
         let (folded, next_points) = fold_cosets_of_8(
             points, positions, firsts, values.span(), alpha,
         );
-        // The loops of any other fold step, at fold step 3.
-        let (xs, level_sizes) = fold_xs(points, positions, firsts, 8);
-        let mut x_inverses = crate::fields::m31::batch_inverse(xs);
-        let mut expected = values.span();
-        let mut alpha_k = alpha;
-        for level_size in level_sizes {
-            expected = fold_pairs(expected, x_inverses.slice(0, *level_size), alpha_k);
-            x_inverses = x_inverses.slice(*level_size, x_inverses.len() - *level_size);
-            alpha_k = alpha_k.square();
-        };
+        let (expected, expected_points) = fold_level_by_level(
+            points, positions, firsts, values.span(), 3, alpha,
+        );
         assert(folded == expected, 'folded values');
+        assert(next_points == expected_points, 'next points');
+        // Each coset's next point is its leaf's, up to its sign (a line layer reads x).
         let mut c = 0;
         while c != 8 {
-            let expected = domain_point(log_size - 3, *positions[c] / 8);
-            assert((*next_points[c]).x == expected.x, 'next point');
+            let leaf_point = domain_point(log_size - 3, *positions[c] / 8);
+            assert((*next_points[c]).x == leaf_point.x, 'next point');
             c += 1;
         };
-        // fold_cosets dispatches to it.
+        // fold_cosets takes it at fold step 3.
         let (dispatched, _) = fold_cosets(points, positions, firsts, values.span(), 3, alpha);
         assert(dispatched == folded, 'dispatch');
     }
