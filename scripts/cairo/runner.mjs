@@ -86,9 +86,9 @@ export function gasTestProgram(program, body, lists) {
 
 // { result, memoryMiB }: what runCairoTests(source, filter) returns, run in a child process on a
 // fresh WebAssembly instance (for programs too large to run one after another in one instance),
-// and the runner's peak memory there. Throws if it fails or
-// the runner crashed (a Rust panic inside the WebAssembly, as when a program exhausts its memory),
-// with the failure's message, or if it runs longer than timeoutMs (when given).
+// and the runner's peak memory there. Throws if it fails or the runner crashed (a Rust panic
+// inside the WebAssembly, as when a program exhausts its memory), with the failure's message, or
+// if it runs longer than timeoutMs (when given).
 export function runInOwnProcess(source, filter, { timeoutMs } = {}) {
   const dir = mkdtempSync(path.join(tmpdir(), 'tensorstark-cairo-'));
   try {
