@@ -371,6 +371,63 @@ IndexMap Tile(const Node& node, std::span<const Operand> inputs) {
   return map;
 }
 
+// Split: the operand cut along an axis into consecutive parts, an output each. The parts' sizes
+// come from the `split` operand (opset 13 on) or attribute (before), else the parts are equal:
+// before opset 18 they must divide the axis; from 18 (num_outputs) the last may be smaller.
+std::vector<IndexMap> Split(const Node& node, std::span<const Operand> inputs) {
+  node.CheckAttributes({"axis", "split", "num_outputs"});
+  CheckOperandCount(node, inputs, 1, 2);
+  const Shape& in = *inputs[0].shape;
+  const int64_t axis =
+      NormalizeAxis(node.Int("axis", 0), static_cast<int64_t>(in.size()), node.Describe());
+  const int64_t dim = in[axis];
+  const auto n_outputs = static_cast<int64_t>(node.outputs.size());
+  std::vector<int64_t> sizes;
+  if (inputs.size() > 1 && inputs[1].present()) {
+    sizes = ConstantInts(node, inputs, 1);
+  } else if (node.Has("split")) {
+    sizes = node.Ints("split", {});
+  } else {
+    if (node.Int("num_outputs", n_outputs) != n_outputs) {
+      throw FrontendError(fmt::format("{}: num_outputs is {} but the node has {} outputs",
+                                      node.Describe(), node.Int("num_outputs", 0), n_outputs));
+    }
+    if (node.opset < 18 && dim % n_outputs != 0) {
+      throw FrontendError(fmt::format("{}: an axis of {} does not split into {} equal parts",
+                                      node.Describe(), dim, n_outputs));
+    }
+    const int64_t part = (dim + n_outputs - 1) / n_outputs;
+    for (int64_t k = 0; k < n_outputs; ++k) {
+      sizes.push_back(std::clamp<int64_t>(dim - k * part, 0, part));
+    }
+  }
+  int64_t total = 0;
+  for (int64_t size : sizes) {
+    if (size < 0) throw FrontendError(fmt::format("{}: a negative part", node.Describe()));
+    total += size;
+  }
+  if (static_cast<int64_t>(sizes.size()) != n_outputs || total != dim) {
+    throw FrontendError(
+        fmt::format("{}: {} parts summing to {} for {} outputs along an axis of {}",
+                    node.Describe(), sizes.size(), total, n_outputs, dim));
+  }
+  std::vector<IndexMap> maps;
+  int64_t offset = 0;
+  for (int64_t size : sizes) {
+    Shape shape = in;
+    shape[axis] = size;
+    IndexMap map{inputs[0].type, shape, std::vector<ElementSource>(NumElements(shape)), 0};
+    ForEachCoord(shape, [&](const Coord& c, int64_t flat) {
+      Coord src = c;
+      src[axis] += offset;
+      map.sources[flat] = {0, FlatIndex(src, in)};
+    });
+    maps.push_back(std::move(map));
+    offset += size;
+  }
+  return maps;
+}
+
 using MapFunction = IndexMap (*)(const Node&, std::span<const Operand>);
 
 const std::map<std::string, MapFunction>& MapOps() {
@@ -383,37 +440,47 @@ const std::map<std::string, MapFunction>& MapOps() {
   return ops;
 }
 
-std::vector<OutputInfo> InferIndexMap(const Node& node, std::span<const Operand> inputs) {
-  const IndexMap map = ComputeIndexMap(node, inputs);
-  return {{map.type, map.shape}};
+std::vector<OutputInfo> InferIndexMaps(const Node& node, std::span<const Operand> inputs) {
+  std::vector<OutputInfo> outputs;
+  for (const IndexMap& map : ComputeIndexMaps(node, inputs)) {
+    outputs.push_back({map.type, map.shape});
+  }
+  return outputs;
 }
 
-std::vector<Tensor> EvaluateIndexMap(const Node& node, std::span<const Tensor* const> inputs) {
+std::vector<Tensor> EvaluateIndexMaps(const Node& node, std::span<const Tensor* const> inputs) {
   const std::vector<Operand> operands = OperandsOf(inputs);
-  const IndexMap map = ComputeIndexMap(node, operands);
-  Tensor out = Tensor::Zeros(map.type, map.shape);
-  for (size_t i = 0; i < map.sources.size(); ++i) {
-    const ElementSource& s = map.sources[i];
-    const bool fill = s.operand == ElementSource::kFill;
-    if (out.is_float()) {
-      out.values[i] = fill ? map.fill : inputs[s.operand]->values[s.index];
-    } else {
-      out.ints[i] = fill ? static_cast<int64_t>(map.fill) : inputs[s.operand]->ints[s.index];
+  std::vector<Tensor> outputs;
+  for (const IndexMap& map : ComputeIndexMaps(node, operands)) {
+    Tensor out = Tensor::Zeros(map.type, map.shape);
+    for (size_t i = 0; i < map.sources.size(); ++i) {
+      const ElementSource& s = map.sources[i];
+      const bool fill = s.operand == ElementSource::kFill;
+      if (out.is_float()) {
+        out.values[i] = fill ? map.fill : inputs[s.operand]->values[s.index];
+      } else {
+        out.ints[i] = fill ? static_cast<int64_t>(map.fill) : inputs[s.operand]->ints[s.index];
+      }
     }
+    outputs.push_back(std::move(out));
   }
-  return {out};
+  return outputs;
 }
 
 }  // namespace
 
-bool IsIndexMapOp(const std::string& op_type) { return MapOps().count(op_type) != 0; }
+bool IsIndexMapOp(const std::string& op_type) {
+  return op_type == "Split" || MapOps().count(op_type) != 0;
+}
 
-IndexMap ComputeIndexMap(const Node& node, std::span<const Operand> inputs) {
-  return MapOps().at(node.op_type)(node, inputs);
+std::vector<IndexMap> ComputeIndexMaps(const Node& node, std::span<const Operand> inputs) {
+  if (node.op_type == "Split") return Split(node, inputs);
+  return {MapOps().at(node.op_type)(node, inputs)};
 }
 
 void RegisterIndexMapOps() {
-  for (const auto& [type, f] : MapOps()) RegisterOp(type, {InferIndexMap, EvaluateIndexMap});
+  for (const auto& [type, f] : MapOps()) RegisterOp(type, {InferIndexMaps, EvaluateIndexMaps});
+  RegisterOp("Split", {InferIndexMaps, EvaluateIndexMaps});
 }
 
 }  // namespace tensorstark::frontend

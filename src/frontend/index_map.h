@@ -26,12 +26,13 @@ struct IndexMap {
   double fill = 0;  // the value of kFill elements (an integer map's is below 2^53: exact)
 };
 
-// Reshape, Flatten, Transpose, Squeeze, Unsqueeze, Concat, Slice, Gather, Pad, Expand, Tile,
-// DepthToSpace/SpaceToDepth are index maps; Identity and Dropout are handled as unary ops.
+// Reshape, Flatten, Transpose, Squeeze, Unsqueeze, Concat, Slice, Split, Gather, Pad, Expand,
+// Tile are index maps; Identity and Dropout are handled as unary ops.
 bool IsIndexMapOp(const std::string& op_type);
 
-// The node's map; operands other than the data operands (shapes, axes, indices, pads) must be
-// constant. Throws FrontendError naming the node.
-IndexMap ComputeIndexMap(const Node& node, std::span<const Operand> inputs);
+// The node's maps, one per output (several for a Split); operands other than the data operands
+// (shapes, axes, indices, pads, split sizes) must be constant. Throws FrontendError naming the
+// node.
+std::vector<IndexMap> ComputeIndexMaps(const Node& node, std::span<const Operand> inputs);
 
 }  // namespace tensorstark::frontend

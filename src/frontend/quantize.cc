@@ -322,7 +322,13 @@ class Quantizer {
   }
 
   void QuantizeIndexMap(const Node& node) {
-    const IndexMap map = ComputeIndexMap(node, Operands(node));
+    const std::vector<IndexMap> maps = ComputeIndexMaps(node, Operands(node));
+    for (size_t k = 0; k < maps.size(); ++k) views_[node.outputs[k]] = QuantizedMap(node, maps[k]);
+  }
+
+  // The view of one output of an index map node: the operands' elements it copies, at the
+  // coarsest of their scales.
+  View QuantizedMap(const Node& node, const IndexMap& map) {
     std::map<int32_t, View> operands;
     for (const ElementSource& source : map.sources) {
       if (source.operand != ElementSource::kFill && !operands.count(source.operand)) {
@@ -347,7 +353,7 @@ class Quantizer {
               ? ElementRef{ElementRef::kLiteral, RoundToInt(std::ldexp(map.fill, frac))}
               : operands.at(source.operand).refs[source.index]);
     }
-    views_[node.outputs[0]] = std::move(out);
+    return out;
   }
 
   // MatMul or Gemm of two computed tensors: each operand first gives up the bits that would let

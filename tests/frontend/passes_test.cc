@@ -72,11 +72,16 @@ TEST_CASE("a Conv output read twice keeps its BatchNormalization") {
   CHECK(g.nodes.size() == 2);
 }
 
-// The index map of a single-operand node on an operand of `shape`.
-IndexMap MapOf(Node node, const Shape& shape, std::vector<Tensor> constants = {}) {
+// The index maps of a single-operand node on an operand of `shape`, one per output.
+std::vector<IndexMap> MapsOf(Node node, const Shape& shape, std::vector<Tensor> constants = {}) {
   std::vector<Operand> operands = {{DataType::kFloat, &shape, nullptr}};
   for (const Tensor& c : constants) operands.push_back(OperandOf(&c));
-  return ComputeIndexMap(node, operands);
+  return ComputeIndexMaps(node, operands);
+}
+
+// The index map of a single-output node.
+IndexMap MapOf(Node node, const Shape& shape, std::vector<Tensor> constants = {}) {
+  return MapsOf(std::move(node), shape, std::move(constants)).at(0);
 }
 
 std::vector<int64_t> Sources(const IndexMap& map) {
@@ -132,6 +137,37 @@ TEST_CASE("index maps of shape operators") {
   Node reshape{"r", "Reshape", 13, {}, {}, {}};
   CHECK(MapOf(reshape, {2, 3, 4}, {Tensor::Int64s({0, -1})}).shape == Shape{2, 12});
   CHECK_THROWS_AS(MapOf(reshape, {2, 3}, {Tensor::Int64s({4, -1})}), FrontendError);
+}
+
+TEST_CASE("Split cuts an axis into an index map per output") {
+  // A fused QKV projection's [2, 6] split in three along its last axis: columns 0-1, 2-3, 4-5.
+  const Node thirds{"s", "Split", 13, {}, {0, 1, 2}, {{"axis", int64_t{-1}}}};
+  const std::vector<IndexMap> parts = MapsOf(thirds, {2, 6});
+  REQUIRE(parts.size() == 3);
+  CHECK(parts[1].shape == Shape{2, 2});
+  CHECK(Sources(parts[0]) == std::vector<int64_t>{0, 1, 6, 7});
+  CHECK(Sources(parts[2]) == std::vector<int64_t>{4, 5, 10, 11});
+
+  // Sizes from the `split` operand (opset 13) or attribute (opset 11).
+  const Node two{"s", "Split", 13, {}, {0, 1}, {}};
+  const std::vector<IndexMap> sized = MapsOf(two, {5}, {Tensor::Int64s({2, 3})});
+  CHECK(Sources(sized[0]) == std::vector<int64_t>{0, 1});
+  CHECK(Sources(sized[1]) == std::vector<int64_t>{2, 3, 4});
+  const Node attribute{"s", "Split", 11, {}, {0, 1}, {{"split", std::vector<int64_t>{4, 1}}}};
+  CHECK(Sources(MapsOf(attribute, {5})[1]) == std::vector<int64_t>{4});
+
+  // From opset 18 the last of equal parts may be smaller; before, the parts must divide the axis.
+  const Node ceil{"s", "Split", 18, {}, {0, 1, 2}, {{"num_outputs", int64_t{3}}}};
+  const std::vector<IndexMap> uneven = MapsOf(ceil, {7});
+  CHECK(uneven[0].shape == Shape{3});
+  CHECK(Sources(uneven[2]) == std::vector<int64_t>{6});
+  const Node before{"s", "Split", 13, {}, {0, 1, 2}, {}};
+  CHECK_THROWS_WITH_AS(MapsOf(before, {7}),
+                       "node 's' (Split): an axis of 7 does not split into 3 equal parts",
+                       FrontendError);
+  CHECK_THROWS_WITH_AS(MapsOf(two, {5}, {Tensor::Int64s({2, 2})}),
+                       "node 's' (Split): 2 parts summing to 4 for 2 outputs along an axis of 5",
+                       FrontendError);
 }
 
 // One node on constant operands, evaluated as constant folding does.
@@ -201,7 +237,7 @@ TEST_CASE("unsupported attributes and non-constant operands are named in the err
   const Shape target = {2};
   std::vector<Operand> operands = {{DataType::kFloat, &shape, nullptr},
                                    {DataType::kInt64, &target, nullptr}};
-  CHECK_THROWS_WITH_AS(ComputeIndexMap(reshape, operands),
+  CHECK_THROWS_WITH_AS(ComputeIndexMaps(reshape, operands),
                        "node 'r' (Reshape): operand 1 must be a constant (an initializer)",
                        FrontendError);
 }
