@@ -428,14 +428,22 @@ std::vector<IndexMap> Split(const Node& node, std::span<const Operand> inputs) {
   return maps;
 }
 
-using MapFunction = IndexMap (*)(const Node&, std::span<const Operand>);
+// Every index-map op gives a map per output; the single-output ones through SingleMap.
+using MapsFunction = std::vector<IndexMap> (*)(const Node&, std::span<const Operand>);
 
-const std::map<std::string, MapFunction>& MapOps() {
-  static const std::map<std::string, MapFunction> ops = {
-      {"Reshape", Reshape},     {"Flatten", Flatten},     {"Squeeze", Squeeze},
-      {"Unsqueeze", Unsqueeze}, {"Transpose", Transpose}, {"Concat", Concat},
-      {"Slice", Slice},         {"Gather", Gather},       {"Pad", Pad},
-      {"Expand", Expand},       {"Tile", Tile},
+template <IndexMap (*kMap)(const Node&, std::span<const Operand>)>
+std::vector<IndexMap> SingleMap(const Node& node, std::span<const Operand> inputs) {
+  return {kMap(node, inputs)};
+}
+
+const std::map<std::string, MapsFunction>& MapOps() {
+  static const std::map<std::string, MapsFunction> ops = {
+      {"Reshape", SingleMap<Reshape>},     {"Flatten", SingleMap<Flatten>},
+      {"Squeeze", SingleMap<Squeeze>},     {"Unsqueeze", SingleMap<Unsqueeze>},
+      {"Transpose", SingleMap<Transpose>}, {"Concat", SingleMap<Concat>},
+      {"Slice", SingleMap<Slice>},         {"Split", Split},
+      {"Gather", SingleMap<Gather>},       {"Pad", SingleMap<Pad>},
+      {"Expand", SingleMap<Expand>},       {"Tile", SingleMap<Tile>},
   };
   return ops;
 }
@@ -469,18 +477,14 @@ std::vector<Tensor> EvaluateIndexMaps(const Node& node, std::span<const Tensor* 
 
 }  // namespace
 
-bool IsIndexMapOp(const std::string& op_type) {
-  return op_type == "Split" || MapOps().count(op_type) != 0;
-}
+bool IsIndexMapOp(const std::string& op_type) { return MapOps().count(op_type) != 0; }
 
 std::vector<IndexMap> ComputeIndexMaps(const Node& node, std::span<const Operand> inputs) {
-  if (node.op_type == "Split") return Split(node, inputs);
-  return {MapOps().at(node.op_type)(node, inputs)};
+  return MapOps().at(node.op_type)(node, inputs);
 }
 
 void RegisterIndexMapOps() {
   for (const auto& [type, f] : MapOps()) RegisterOp(type, {InferIndexMaps, EvaluateIndexMaps});
-  RegisterOp("Split", {InferIndexMaps, EvaluateIndexMaps});
 }
 
 }  // namespace tensorstark::frontend
