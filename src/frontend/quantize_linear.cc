@@ -1,0 +1,130 @@
+// Linear lowerings: MatMul, Gemm and Conv with constant weights, and dot products of two
+// computed tensors.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+#include "frontend/frontend_error.h"
+#include "frontend/quantizer.h"
+#include "frontend/linear_form.h"
+#include "frontend/linear_scale.h"
+
+namespace tensorstark::frontend {
+
+void Quantizer::QuantizeDot(const Node& node) {
+  const std::string what = node.Describe();
+  const ValueId bias_id = graph_.Input(node, 2);
+  const bool computed_bias = bias_id != kNoValue && !graph_.IsConstant(bias_id);
+  const Tensor* bias =
+      bias_id == kNoValue || computed_bias ? nullptr : &*graph_.value(bias_id).constant;
+  const DotForm form =
+      DotFormOf(node, graph_.value(node.inputs[0]).shape, graph_.value(node.inputs[1]).shape,
+                bias ? &bias->shape : nullptr);
+  if (form.alpha != 1.0 || (computed_bias && form.beta != 1.0)) {
+    throw FrontendError(
+        fmt::format("{}: alpha (or beta with a computed C) other than 1 is "
+                    "not supported",
+                    what));
+  }
+  const int budget = kAccumulatorBits - 1 - CeilLog2(static_cast<double>(form.depth));
+  View a = ViewOf(node, node.inputs[0]), b = ViewOf(node, node.inputs[1]);
+  const int a_target = (budget + 1) / 2, b_target = budget - a_target;
+  if (a.bound_bits > a_target) {
+    a = Rescale(node.inputs[0], a, a.frac_bits - (a.bound_bits - a_target));
+  }
+  if (b.bound_bits > b_target) {
+    b = Rescale(node.inputs[1], b, b.frac_bits - (b.bound_bits - b_target));
+  }
+  const Node* activation = nullptr;
+  const ValueId out_id = FuseActivation(node.outputs[0], &activation);
+  const int acc_frac = a.frac_bits + b.frac_bits;
+  const int out_frac =
+      std::clamp(ActivationFrac(out_id), acc_frac - air::kMaxRescaleShift, acc_frac);
+  DotOp op;
+  op.depth = form.depth;
+  op.shift = acc_frac - out_frac;
+  for (int64_t i : form.a_index) op.a.push_back(a.refs[i]);
+  for (int64_t i : form.b_index) op.b.push_back(b.refs[i]);
+  const size_t outputs = form.a_index.size() / static_cast<size_t>(form.depth);
+  for (size_t i = 0; i < outputs; ++i) {
+    int64_t value = RoundingOffset(op.shift);
+    if (bias) {
+      value += RoundToInt(std::ldexp(form.beta * bias->values[form.bias_index[i]], acc_frac));
+    }
+    if (std::abs(value) >= Pow2(kAccumulatorBits - 1)) {
+      throw FrontendError(fmt::format("{}: the bias could overflow the field", what));
+    }
+    op.bias.push_back(value);
+  }
+  if (!computed_bias) {
+    op.out = AddComputed(out_id, out_frac, activation_bound());
+    if (activation) op.clamp = ClampOf(*activation, out_frac);
+    Emit(std::move(op));
+    return;
+  }
+  const Shape& out_shape = graph_.value(node.outputs[0]).shape;
+  op.out = AddIntermediate(graph_.value(out_id).name + "/product", out_shape, out_frac,
+                           activation_bound());
+  std::vector<ElementRef> product;
+  for (int64_t i = 0; i < NumElements(out_shape); ++i) product.push_back({op.out, i});
+  Emit(std::move(op));
+  const View& c = ViewOf(node, bias_id);
+  std::vector<ElementRef> c_refs;
+  for (int64_t i : BroadcastIndices(graph_.value(bias_id).shape, out_shape)) {
+    c_refs.push_back(c.refs[i]);
+  }
+  const int sum_frac = std::min(ActivationFrac(out_id), std::max(out_frac, c.frac_bits));
+  EmitElementwise(ElementwiseOp::Kind::kAdd, out_id, product, out_frac, activation_bound(),
+                  c_refs, c.frac_bits, c.bound_bits, sum_frac,
+                  activation ? ClampOf(*activation, sum_frac) : Clamp{}, node);
+}
+
+void Quantizer::QuantizeLinear(const Node& node) {
+  if (!graph_.IsConstant(node.inputs[1])) return QuantizeDot(node);
+  const ValueId bias_id = graph_.Input(node, 2);
+  if (bias_id != kNoValue && !graph_.IsConstant(bias_id)) {
+    throw FrontendError(fmt::format("{}: the bias must be a constant", node.Describe()));
+  }
+  const View x = ViewOf(node, node.inputs[0]);
+  const Tensor& w = *graph_.value(node.inputs[1]).constant;
+  const Tensor* bias = bias_id == kNoValue ? nullptr : &*graph_.value(bias_id).constant;
+  const LinearForm form = LinearFormOf(node, graph_.value(node.inputs[0]).shape, w.shape,
+                                       bias ? &bias->shape : nullptr);
+  const Node* activation = nullptr;
+  const ValueId out_id = FuseActivation(node.outputs[0], &activation);
+
+  LinearOp op;
+  op.rows = form.rows;
+  op.depth = form.depth;
+  op.cols = form.cols;
+  op.groups = form.groups;
+  op.out_index = form.out_index;
+  for (int64_t r = 0; r < form.rows; ++r) {
+    for (int64_t g = 0; g < form.groups; ++g) {
+      for (int64_t k = 0; k < form.depth; ++k) {
+        const int64_t i = form.x_index[(r * form.groups + g) * form.depth + k];
+        op.x.push_back(i < 0 ? ElementRef{ElementRef::kLiteral, 0} : x.refs[i]);
+      }
+    }
+  }
+  LinearLayerValues layer;
+  layer.depth = form.depth;
+  layer.cols = form.cols;
+  layer.outputs = form.rows * form.cols;
+  for (int64_t i : form.w_index) layer.weights.push_back(form.alpha * w.values[i]);
+  for (int64_t i : form.bias_index) layer.bias.push_back(form.beta * bias->values[i]);
+  layer.x_frac_bits = x.frac_bits;
+  layer.x_bound_bits = x.bound_bits;
+  layer.out_frac_bits = ActivationFrac(out_id);
+  LinearIntegers integers = QuantizeLinearLayer(layer, options_, node.Describe());
+  op.weights = std::move(integers.weights);
+  op.bias = std::move(integers.bias);
+  op.shift = integers.shift;
+  op.out = AddComputed(out_id, integers.out_frac_bits, activation_bound());
+  if (activation) op.clamp = ClampOf(*activation, integers.out_frac_bits);
+  Emit(std::move(op));
+}
+
+}  // namespace tensorstark::frontend

@@ -1,0 +1,318 @@
+// Reduction lowerings: pooling, ReduceSum/Mean/Max, ArgMax, Softmax and LayerNormalization.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cassert>
+#include <cmath>
+
+#include "frontend/frontend_error.h"
+#include "frontend/quantizer.h"
+
+namespace tensorstark::frontend {
+namespace {
+
+// The precision of the multiplier that divides a windowed sum by its count: 12 bits, fewer (down
+// to 8) where a wide window of values at full bound would otherwise overflow the accumulator.
+constexpr int kMultiplierBits = 12;
+constexpr int kMinMultiplierBits = 8;
+
+}  // namespace
+
+void Quantizer::QuantizeSoftmax(const Node& node) {
+  const std::string what = node.Describe();
+  const View x = ViewOf(node, node.inputs[0]);
+  const Shape& shape = graph_.value(node.inputs[0]).shape;
+  const int64_t size = NumElements(shape);
+  int64_t n = 1, inner = 1;
+  if (!shape.empty()) {
+    const int64_t axis = NormalizeAxis(node.Int("axis", node.opset < 13 ? 1 : -1),
+                                       static_cast<int64_t>(shape.size()), what);
+    n = shape[axis];
+    inner = Strides(shape)[axis];
+    if (node.opset < 13) {  // the axis and everything after it, as one row
+      n *= inner;
+      inner = 1;
+    }
+  }
+  const int64_t rows = size / n;
+  std::vector<int64_t> row_of(size), window;  // window: element indices, row by row
+  for (int64_t r = 0; r < rows; ++r) {
+    const int64_t base = (r / inner) * n * inner + r % inner;
+    for (int64_t j = 0; j < n; ++j) {
+      window.push_back(base + j * inner);
+      row_of[base + j * inner] = r;
+    }
+  }
+  const std::vector<int64_t> elements = Iota(size);
+  const std::string name = graph_.value(node.outputs[0]).name;
+
+  ReduceOp max;
+  max.kind = ReduceOp::Kind::kMax;
+  max.window = n;
+  for (int64_t i : window) max.in.push_back(x.refs[i]);
+  max.out = AddIntermediate(name + "/max", {rows}, x.frac_bits, x.bound_bits);
+  const TensorId max_tensor = max.out;
+  Emit(std::move(max));
+
+  const int fd = std::min(x.frac_bits, 8);
+  ElementwiseOp shifted = MakeElementwise(
+      ElementwiseOp::Kind::kSub, x.refs, x.frac_bits, x.bound_bits, RefsOf(max_tensor, row_of),
+      x.frac_bits, x.bound_bits, fd, {RoundToInt(std::ldexp(-16.0, fd)), std::nullopt}, what);
+  const int bound_d = CeilLog2(std::ldexp(16.0, fd) + 1) + 1;
+  shifted.out = AddIntermediate(name + "/shifted", shape, fd, bound_d);
+  const View d{RefsOf(shifted.out, elements), fd, bound_d};
+  Emit(std::move(shifted));
+
+  // exp(d) <= 1 and 1/s <= 1 at 2^-13: their product needs no extra bit.
+  constexpr int kUnitFrac = 13;
+  const auto apply = [](double (*f)(double)) {
+    return [f](const Tensor& t) {
+      Tensor out = t;
+      for (double& v : out.values) v = f(v);
+      return out;
+    };
+  };
+  LookupOp exp = MakeLookup("Exp", d, {-16.0, 0.0}, apply([](double v) { return std::exp(v); }),
+                            kUnitFrac, what, /*extend=*/false);
+  exp.out = AddIntermediate(name + "/exp", shape, kUnitFrac, kUnitFrac + 1);
+  const TensorId exp_tensor = exp.out;
+  Emit(std::move(exp));
+
+  ReduceOp sum;
+  sum.kind = ReduceOp::Kind::kSum;
+  sum.window = n;
+  sum.in = RefsOf(exp_tensor, window);
+  // The sum lies in [1, n]: n·2^fs stays below the bound.
+  const int fs = std::min(kUnitFrac, activation_bound() - 1 - CeilLog2(static_cast<double>(n)));
+  sum.shift = kUnitFrac - fs;
+  sum.multiplier.assign(rows, 1);
+  sum.out = AddIntermediate(name + "/sum", {rows}, fs, activation_bound());
+  const View s{RefsOf(sum.out, Iota(rows)), fs, activation_bound()};
+  Emit(std::move(sum));
+
+  const ValueId out_id = node.outputs[0];
+  if (node.op_type == "LogSoftmax") {
+    const double log_n = std::log(static_cast<double>(n));
+    const int fl = std::min(kUnitFrac, 13 - CeilLog2(log_n + 1));
+    LookupOp log = MakeLookup("Log", s, {1.0, static_cast<double>(n)},
+                              apply([](double v) { return std::log(v); }), fl, what,
+                              /*extend=*/false);
+    log.out = AddIntermediate(name + "/log_sum", {rows}, fl, activation_bound());
+    const TensorId log_tensor = log.out;
+    Emit(std::move(log));
+    const int out_frac = std::min(ActivationFrac(out_id), std::max(fd, fl));
+    EmitElementwise(ElementwiseOp::Kind::kSub, out_id, d.refs, fd, bound_d,
+                    RefsOf(log_tensor, row_of), fl, activation_bound(), out_frac, {}, node);
+    return;
+  }
+  LookupOp reciprocal = MakeLookup("Reciprocal", s, {1.0, static_cast<double>(n)},
+                                   apply([](double v) { return 1.0 / v; }), kUnitFrac, what,
+                                   /*extend=*/false);
+  reciprocal.out = AddIntermediate(name + "/reciprocal", {rows}, kUnitFrac, kUnitFrac + 1);
+  const TensorId reciprocal_tensor = reciprocal.out;
+  Emit(std::move(reciprocal));
+
+  const int natural = 2 * kUnitFrac;
+  const int out_frac =
+      std::clamp(ActivationFrac(out_id), natural - air::kMaxRescaleShift, natural);
+  ElementwiseOp product = MakeElementwise(
+      ElementwiseOp::Kind::kMul, RefsOf(exp_tensor, elements), kUnitFrac, kUnitFrac + 1,
+      RefsOf(reciprocal_tensor, row_of), kUnitFrac, kUnitFrac + 1, out_frac, {}, what);
+  product.out = AddComputed(out_id, out_frac, activation_bound());
+  Emit(std::move(product));
+}
+
+void Quantizer::SetAverage(ReduceOp& op, const std::vector<int64_t>& divisors, const View& x, int frac,
+                const std::string& what) {
+  for (int bits = kMultiplierBits; bits >= kMinMultiplierBits; --bits) {
+    SetAverageMultipliers(op, divisors, x, frac, bits, what);
+    if (static_cast<double>(op.window) * std::ldexp(1.0, x.bound_bits) *
+                *std::max_element(op.multiplier.begin(), op.multiplier.end()) +
+            RoundingOffset(op.shift) <
+        std::ldexp(1.0, kAccumulatorBits)) {
+      return;
+    }
+  }
+  throw FrontendError(fmt::format("{}: the sum could overflow the field", what));
+}
+
+void Quantizer::SetAverageMultipliers(ReduceOp& op, const std::vector<int64_t>& divisors, const View& x,
+                           int frac, int multiplier_bits, const std::string& what) {
+  const int64_t max_divisor = *std::max_element(divisors.begin(), divisors.end());
+  op.shift = std::clamp(
+      multiplier_bits + CeilLog2(static_cast<double>(max_divisor)) + x.frac_bits - frac, 0,
+      air::kMaxRescaleShift);
+  op.multiplier.clear();
+  for (int64_t d : divisors) {
+    op.multiplier.push_back(
+        RoundToInt(std::ldexp(1.0, frac - x.frac_bits + op.shift) / static_cast<double>(d)));
+  }
+  // Exact multipliers (power-of-two divisors) shrink to the smallest shift.
+  while (op.shift > 0 && std::all_of(op.multiplier.begin(), op.multiplier.end(),
+                                     [](int64_t m) { return m % 2 == 0; })) {
+    for (int64_t& m : op.multiplier) m /= 2;
+    --op.shift;
+  }
+  if (*std::min_element(op.multiplier.begin(), op.multiplier.end()) <= 0) {
+    throw FrontendError(fmt::format("{}: averages over too many elements for its scales", what));
+  }
+}
+
+void Quantizer::QuantizeLayerNorm(const Node& node) {
+  const std::string what = node.Describe();
+  const View x = ViewOf(node, node.inputs[0]);
+  const Shape& shape = graph_.value(node.inputs[0]).shape;
+  const int64_t axis =
+      NormalizeAxis(node.Int("axis", -1), static_cast<int64_t>(shape.size()), what);
+  const Shape normalized(shape.begin() + axis, shape.end());
+  const int64_t n = NumElements(normalized), size = NumElements(shape), rows = size / n;
+  const double epsilon = node.Float("epsilon", 1e-5);
+  const std::string name = graph_.value(node.outputs[0]).name;
+  std::vector<int64_t> row_of(size);  // rows are contiguous
+  for (int64_t i = 0; i < size; ++i) row_of[i] = i / n;
+  const auto emit_average = [&](const View& in, int frac, const std::string& suffix) {
+    ReduceOp mean;
+    mean.kind = ReduceOp::Kind::kSum;
+    mean.window = n;
+    mean.in = in.refs;
+    SetAverage(mean, std::vector<int64_t>(rows, n), in, frac, what);
+    mean.out = AddIntermediate(name + suffix, {rows}, frac, activation_bound());
+    const TensorId t = mean.out;
+    Emit(std::move(mean));
+    return t;
+  };
+  const auto emit_elementwise = [&](ElementwiseOp op, const std::string& suffix, int frac,
+                                    int bound) {
+    op.out = AddIntermediate(name + suffix, shape, frac, bound);
+    const View view{RefsOf(op.out, Iota(size)), frac, bound};
+    Emit(std::move(op));
+    return view;
+  };
+  const ValueRange& range = ranges_[node.inputs[0]];
+  const auto variance = calibration_.row_variances.find(node.outputs[0]);
+  if (variance == calibration_.row_variances.end()) {
+    throw FrontendError(fmt::format("{}: no calibrated row variances", what));
+  }
+
+  const TensorId mean = emit_average(x, x.frac_bits, "/mean");
+  const int fc =
+      std::min(x.frac_bits, options_.activation_bits - CeilLog2(range.max - range.min));
+  const View c = emit_elementwise(
+      MakeElementwise(ElementwiseOp::Kind::kSub, x.refs, x.frac_bits, x.bound_bits,
+                      RefsOf(mean, row_of), x.frac_bits, x.bound_bits, fc, {}, what),
+      "/centered", fc, activation_bound());
+  // floor((c + 1) / 2) of a c in [-2^15, 2^15) lies in [-2^14, 2^14].
+  const View half =
+      emit_elementwise(MakeElementwise(ElementwiseOp::Kind::kAdd, c.refs, fc, c.bound_bits,
+                                       LiteralRefs(c.refs.size(), 0), fc, 0, fc - 1, {}, what),
+                       "/centered_half", fc - 1, c.bound_bits - 1);
+  const int square_natural = 2 * fc - 1;
+  const int fsq =
+      std::max(square_natural - air::kMaxRescaleShift,
+               std::min(square_natural,
+                        options_.activation_bits - CeilLog2(std::pow(range.max - range.min, 2))));
+  const View square =
+      emit_elementwise(MakeElementwise(ElementwiseOp::Kind::kMul, half.refs, fc - 1,
+                                       half.bound_bits, c.refs, fc, c.bound_bits, fsq, {}, what),
+                       "/squared", fsq, activation_bound());
+  const int fv = std::min(fsq, options_.activation_bits - CeilLog2(variance->second.max));
+  const TensorId var = emit_average(square, fv, "/variance");
+
+  // 1/sqrt(v + epsilon) is largest for the smallest calibrated variance.
+  const int fr = options_.activation_bits -
+                 CeilLog2(1.0 / std::sqrt(std::max(variance->second.min, 0.0) + epsilon));
+  const View v{RefsOf(var, Iota(rows)), fv, activation_bound()};
+  const auto rsqrt = [epsilon](const Tensor& t) {
+    Tensor out = t;
+    for (double& value : out.values) value = 1.0 / std::sqrt(value + epsilon);
+    return out;
+  };
+  LookupOp lookup = MakeLookup("ReciprocalSqrt", v, variance->second, rsqrt, fr, what);
+  int64_t max_r = 0;
+  for (int64_t value : lookup.table) max_r = std::max(max_r, std::abs(value));
+  const int bound_r = CeilLog2(static_cast<double>(max_r) + 1) + 1;
+  lookup.out = AddIntermediate(name + "/rstd", {rows}, fr, bound_r);
+  const TensorId r = lookup.out;
+  Emit(std::move(lookup));
+
+  // |c·r| is at most sqrt(n) (a row's deviation from its mean over its standard deviation).
+  const int normalized_natural = fc - 1 + fr;
+  const int fn =
+      std::clamp(options_.activation_bits - CeilLog2(std::sqrt(static_cast<double>(n)) + 1),
+                 normalized_natural - air::kMaxRescaleShift, normalized_natural);
+  const View normalized_view = emit_elementwise(
+      MakeElementwise(ElementwiseOp::Kind::kMul, half.refs, fc - 1, half.bound_bits,
+                      RefsOf(r, row_of), fr, bound_r, fn, {}, what),
+      "/normalized", fn, activation_bound());
+
+  // y = normalized·scale + bias, the scale and bias broadcast over the normalized axes.
+  const auto broadcast = [&](ValueId id) {
+    const View& constant = ViewOf(node, id);
+    const std::vector<int64_t> index = BroadcastIndices(graph_.value(id).shape, normalized);
+    std::vector<ElementRef> refs;
+    for (int64_t i = 0; i < size; ++i) refs.push_back(constant.refs[index[i % n]]);
+    return std::pair{refs, constant};
+  };
+  const ValueId out_id = node.outputs[0];
+  const ValueId bias_id = graph_.Input(node, 2);
+  const auto [scale_refs, scale] = broadcast(node.inputs[1]);
+  const int out_frac = ActivationFrac(out_id);
+  if (bias_id == kNoValue) {
+    EmitElementwise(ElementwiseOp::Kind::kMul, out_id, normalized_view.refs, fn,
+                    normalized_view.bound_bits, scale_refs, scale.frac_bits, scale.bound_bits,
+                    std::max(out_frac, fn + scale.frac_bits - air::kMaxRescaleShift), {}, node);
+    return;
+  }
+  const int scaled_frac = std::max(out_frac, fn + scale.frac_bits - air::kMaxRescaleShift);
+  const View scaled =
+      emit_elementwise(MakeElementwise(ElementwiseOp::Kind::kMul, normalized_view.refs, fn,
+                                       normalized_view.bound_bits, scale_refs, scale.frac_bits,
+                                       scale.bound_bits, scaled_frac, {}, what),
+                       "/scaled", scaled_frac, activation_bound());
+  const auto [bias_refs, bias] = broadcast(bias_id);
+  EmitElementwise(ElementwiseOp::Kind::kAdd, out_id, scaled.refs, scaled_frac, scaled.bound_bits,
+                  bias_refs, bias.frac_bits, bias.bound_bits,
+                  std::min(out_frac, std::max(scaled_frac, bias.frac_bits)), {}, node);
+}
+
+void Quantizer::QuantizeReduce(const Node& node, const ReductionWindows& windows) {
+  const View x = ViewOf(node, node.inputs[0]);
+  const ValueId out_id = node.outputs[0];
+  const std::string& type = node.op_type;
+  ReduceOp op;
+  op.window = windows.window;
+  op.kind = type == "ArgMax"                        ? ReduceOp::Kind::kArgMax
+            : type.find("Max") != std::string::npos ? ReduceOp::Kind::kMax
+                                                    : ReduceOp::Kind::kSum;
+  op.select_last = node.Int("select_last_index", 0) != 0;
+  const size_t outputs = windows.divisor.size();
+  for (size_t o = 0; o < outputs; ++o) {
+    const auto begin = windows.in_index.begin() + static_cast<int64_t>(o * op.window);
+    // A maximum never selects padding: padding repeats an element of the same window.
+    const int64_t inside =
+        *std::find_if(begin, begin + op.window, [](int64_t i) { return i >= 0; });
+    for (int64_t w = 0; w < op.window; ++w) {
+      const int64_t i = begin[w];
+      if (i >= 0) {
+        op.in.push_back(x.refs[i]);
+      } else if (op.kind == ReduceOp::Kind::kSum) {
+        op.in.push_back({ElementRef::kLiteral, 0});
+      } else {
+        op.in.push_back(x.refs[inside]);
+      }
+    }
+  }
+  int frac = x.frac_bits, bound = x.bound_bits;
+  if (op.kind == ReduceOp::Kind::kArgMax) {
+    frac = 0;
+    bound = CeilLog2(static_cast<double>(op.window)) + 1;
+  } else if (op.kind == ReduceOp::Kind::kSum) {
+    frac = std::min(ActivationFrac(out_id), x.frac_bits + CeilLog2(op.window));
+    SetAverage(op, windows.divisor, x, frac, node.Describe());
+    bound = activation_bound();
+  }
+  op.out = AddComputed(out_id, frac, bound);
+  Emit(std::move(op));
+}
+
+}  // namespace tensorstark::frontend

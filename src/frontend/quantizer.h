@@ -1,0 +1,199 @@
+// The quantizer's state and its lowerings, one file per family: quantize.cc (values, constants,
+// index maps, the driver), quantize_elementwise.cc (arithmetic, clamps, lookups),
+// quantize_linear.cc (MatMul, Gemm, Conv), quantize_reduce.cc (pooling, reductions, softmax,
+// LayerNorm). Internal to the frontend: users include frontend/quantize.h.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "air/model_relations.h"
+#include "frontend/index_map.h"
+#include "frontend/ops.h"
+#include "frontend/quantize.h"
+#include "frontend/reduction_windows.h"
+
+namespace tensorstark::frontend {
+
+using air::kAccumulatorBits;
+
+// How the operators that read a graph value see it: where each element lives, and its scale.
+struct View {
+  std::vector<ElementRef> refs;
+  int frac_bits = 0;
+  int bound_bits = 0;
+};
+
+inline int64_t Pow2(int bits) { return int64_t{1} << bits; }
+
+inline std::vector<int64_t> Iota(int64_t n) {
+  std::vector<int64_t> all(n);
+  for (int64_t i = 0; i < n; ++i) all[i] = i;
+  return all;
+}
+
+// Elements `indices` of tensor t.
+inline std::vector<ElementRef> RefsOf(TensorId t, const std::vector<int64_t>& indices) {
+  std::vector<ElementRef> refs;
+  refs.reserve(indices.size());
+  for (int64_t i : indices) refs.push_back({t, i});
+  return refs;
+}
+
+inline std::vector<ElementRef> LiteralRefs(size_t count, int64_t value) {
+  return std::vector<ElementRef>(count, ElementRef{ElementRef::kLiteral, value});
+}
+
+class Quantizer {
+ public:
+  Quantizer(const Graph& graph, const Calibration& calibration, const QuantizeOptions& options)
+      : graph_(graph),
+        calibration_(calibration),
+        ranges_(calibration.ranges),
+        options_(options),
+        views_(graph.values.size()) {
+    const std::vector<int> readers = graph.Readers();
+    for (size_t n = 0; n < graph.nodes.size(); ++n) {
+      for (ValueId id : graph.nodes[n].inputs) {
+        if (id != kNoValue && readers[id] == 1) only_reader_[id] = n;
+      }
+    }
+  }
+
+  QuantizedModel Run();
+
+ private:
+  // The bound every computed tensor is proven to stay within.
+  static int activation_bound() { return air::kValueBoundBits; }
+
+  // The scale that puts the calibrated maximum |x| of a value at about 2^activation_bits.
+  int ActivationFrac(ValueId id) const;
+
+  // A new tensor for graph value `id` and the identity view of it.
+  View AddTensor(ValueId id, QTensor::Kind kind, int frac_bits, int bound_bits,
+                 std::vector<int64_t> values = {});
+
+  TensorId NewestTensor() const { return static_cast<TensorId>(model_.tensors.size() - 1); }
+
+  // A computed tensor that is no graph value (a step of a decomposed operator).
+  TensorId AddIntermediate(const std::string& name, const Shape& shape, int frac_bits,
+                           int bound_bits);
+
+  // Adds the tensor an operator computes for value `id`; it becomes the value's view.
+  TensorId AddComputed(ValueId id, int frac_bits, int bound_bits);
+
+  // The view of an operand: a computed or input value, or a constant, quantized with weight_bits
+  // on first use.
+  const View& ViewOf(const Node& node, ValueId id);
+
+  // Integer constants are exact at scale 1, within the bound every proven value keeps.
+  View IntegerConstant(const Node& node, ValueId id, const std::vector<int64_t>& values);
+
+  View QuantizeConstant(ValueId id, const std::vector<double>& values);
+
+  // The Relu or Clip that is the only reader of value `id`, to fuse into the operator computing
+  // it; null if there is none or the value is a model output.
+  const Node* FusableActivation(ValueId id) const;
+
+  // The clamp of an activation node at output scale 2^-frac.
+  // A bound beyond the output's own bound changes nothing (a result past it is refused anyway),
+  // so it is dropped: the AIR range-checks the distance to each bound it keeps.
+  Clamp ClampOf(const Node& activation, int frac) const;
+
+  // The value an operator computing `id` writes, after fusing a following activation (recorded in
+  // fused_), and the clamp that activation adds, at scale 2^-frac (set later by the caller).
+  ValueId FuseActivation(ValueId id, const Node** activation);
+
+  std::vector<Operand> Operands(const Node& node) const;
+
+  template <typename Op>
+  void Emit(Op op) {
+    model_.ops.emplace_back(std::in_place_type<Op>, std::move(op));
+  }
+
+  // A copy of `from` at the same or a coarser scale 2^-frac into a new tensor for value `id`
+  // (rescaling, or making an index-mapped model output a tensor of its own). Its values are at most
+  // 2^(bound - shift) in absolute value.
+  View Rescale(ValueId id, const View& from, int frac);
+
+  TensorId OutputTensor(ValueId id);
+
+  void QuantizeNode(const Node& node);
+
+  void QuantizeIndexMap(const Node& node);
+
+  // The view of one output of an index map node: the operands' elements it copies, at the
+  // coarsest of their scales.
+  View QuantizedMap(const Node& node, const IndexMap& map);
+
+  // MatMul or Gemm of two computed tensors: each operand first gives up the bits that would let
+  // depth products reach 2^30. A computed Gemm bias is added by an elementwise operator after.
+  void QuantizeDot(const Node& node);
+
+  void QuantizeLinear(const Node& node);
+
+  // A Relu or Clip that is not fused: a rescale with a clamp.
+  void QuantizeClamp(const Node& node);
+
+  void QuantizeNeg(const Node& node);
+
+  void QuantizeBinary(const Node& node);
+
+  // An elementwise operator up to its output tensor, checked against overflow and the largest
+  // rescale the prover takes; `what` names it in errors.
+  ElementwiseOp MakeElementwise(ElementwiseOp::Kind kind, std::vector<ElementRef> a, int a_frac,
+                                int a_bound, std::vector<ElementRef> b, int b_frac, int b_bound,
+                                int out_frac, Clamp clamp, const std::string& what);
+
+  // The same, computing graph value out_id.
+  void EmitElementwise(ElementwiseOp::Kind kind, ValueId out_id, std::vector<ElementRef> a,
+                       int a_frac, int a_bound, std::vector<ElementRef> b, int b_frac, int b_bound,
+                       int out_frac, Clamp clamp, const Node& node);
+
+  // A unary function as a table over the inputs its operand can hold: every input within the
+  // operand's bound whose result fits the output's bound, in one interval around the input range
+  // `range` (the calibrated one). `evaluate` maps a tensor of inputs to the function's values.
+  // Without `extend` the table covers `range` only (an input known to lie in it).
+  LookupOp MakeLookup(const std::string& function, const View& x, const ValueRange& range,
+                      const std::function<Tensor(const Tensor&)>& evaluate, int out_frac,
+                      const std::string& what, bool extend = true);
+
+  void QuantizeLookup(const Node& node);
+
+  // Softmax as operators the prover has: m = the maximum along the axis; d = max(x - m, -16) at a
+  // scale of at most 2^-8; e = exp(d) by lookup; s = Σ e; r = 1/s by lookup (s lies in [1, n]);
+  // y = e·r. LogSoftmax ends with y = d - log(s) instead.
+  void QuantizeSoftmax(const Node& node);
+
+  // A windowed sum's multipliers and shift: out = floor((Σ · m + round) / 2^shift) with
+  // m / 2^shift ≈ 2^(frac - x.frac) / divisor, with the most multiplier bits that cannot overflow.
+  void SetAverage(ReduceOp& op, const std::vector<int64_t>& divisors, const View& x, int frac,
+                  const std::string& what);
+
+  void SetAverageMultipliers(ReduceOp& op, const std::vector<int64_t>& divisors, const View& x,
+                             int frac, int multiplier_bits, const std::string& what);
+
+  // LayerNormalization over rows of n elements: mean = the row average; c = x - mean; v = the
+  // row average of c·c (one factor a bit coarser, so the product stays below 2^30); r =
+  // 1/sqrt(v + epsilon) by lookup; y = (c·r)·scale + bias. The scales of c, c·c, v and r come from
+  // the calibrated range of x and of the rows' variances.
+  void QuantizeLayerNorm(const Node& node);
+
+  void QuantizeReduce(const Node& node, const ReductionWindows& windows);
+
+  const Graph& graph_;
+  const Calibration& calibration_;
+  std::span<const ValueRange> ranges_;
+  QuantizeOptions options_;
+  std::vector<std::optional<View>> views_;
+  std::map<ValueId, size_t> only_reader_;  // the node index of a value's only reader
+  std::set<size_t> fused_;                 // activation nodes fused into the operator before
+  QuantizedModel model_;
+};
+
+}  // namespace tensorstark::frontend
