@@ -63,13 +63,16 @@ struct NodeTestData {
 
 // Throws FrontendError for data that are not tensors (sequences, optionals, maps). With
 // `bind_scalars`, scalar float inputs (Clip's bounds) are bound as constants too, as a compiled
-// model has them.
+// model has them; with `bind_operands`, every input after the first (BatchNormalization's
+// statistics, an operator's weights), as a model's initializers would be.
 inline NodeTestData LoadNodeTestData(const std::filesystem::path& data_set,
-                                     bool bind_scalars = false) {
+                                     bool bind_scalars = false, bool bind_operands = false) {
   NodeTestData data;
   for (const auto& path : SortedEntries(data_set, "input_")) {
     NamedTensor input = LoadTensorProtoFile(path.string());
-    if (input.tensor.type == DataType::kInt64 || (bind_scalars && input.tensor.shape.empty())) {
+    const bool operand = bind_operands && path.filename() != "input_0.pb";
+    if (input.tensor.type == DataType::kInt64 || (bind_scalars && input.tensor.shape.empty()) ||
+        operand) {
       data.constants[input.name] = std::move(input.tensor);
     } else {
       data.inputs.push_back(std::move(input.tensor));

@@ -407,9 +407,8 @@ std::vector<IndexMap> Split(const Node& node, std::span<const Operand> inputs) {
     total += size;
   }
   if (static_cast<int64_t>(sizes.size()) != n_outputs || total != dim) {
-    throw FrontendError(
-        fmt::format("{}: {} parts summing to {} for {} outputs along an axis of {}",
-                    node.Describe(), sizes.size(), total, n_outputs, dim));
+    throw FrontendError(fmt::format("{}: {} parts summing to {} for {} outputs along an axis of {}",
+                                    node.Describe(), sizes.size(), total, n_outputs, dim));
   }
   std::vector<IndexMap> maps;
   int64_t offset = 0;
@@ -478,6 +477,25 @@ std::vector<Tensor> EvaluateIndexMaps(const Node& node, std::span<const Tensor* 
 }  // namespace
 
 bool IsIndexMapOp(const std::string& op_type) { return MapOps().count(op_type) != 0; }
+
+IndexMap WhereMap(const Node& node, std::span<const Operand> inputs) {
+  CheckOperandCount(node, inputs, 3, 3);
+  if (!inputs[0].constant) {
+    throw FrontendError(fmt::format("{}: the condition must be a constant", node.Describe()));
+  }
+  const Shape shape =
+      BroadcastShapes(BroadcastShapes(*inputs[0].shape, *inputs[1].shape, node.Describe()),
+                      *inputs[2].shape, node.Describe());
+  const std::vector<int64_t> ic = BroadcastIndices(*inputs[0].shape, shape);
+  const std::vector<int64_t> ix = BroadcastIndices(*inputs[1].shape, shape);
+  const std::vector<int64_t> iy = BroadcastIndices(*inputs[2].shape, shape);
+  IndexMap map{inputs[1].type, shape, {}, 0};
+  for (size_t i = 0; i < ic.size(); ++i) {
+    map.sources.push_back(inputs[0].constant->ints[ic[i]] ? ElementSource{1, ix[i]}
+                                                          : ElementSource{2, iy[i]});
+  }
+  return map;
+}
 
 std::vector<IndexMap> ComputeIndexMaps(const Node& node, std::span<const Operand> inputs) {
   return MapOps().at(node.op_type)(node, inputs);

@@ -35,4 +35,7 @@ bool IsIndexMapOp(const std::string& op_type);
 // node.
 std::vector<IndexMap> ComputeIndexMaps(const Node& node, std::span<const Operand> inputs);
 
+// Where with a constant condition: each element from operand 1 or 2.
+IndexMap WhereMap(const Node& node, std::span<const Operand> inputs);
+
 }  // namespace tensorstark::frontend

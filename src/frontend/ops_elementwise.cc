@@ -291,6 +291,40 @@ std::vector<Tensor> EvaluateBinary(const Node& node, std::span<const Tensor* con
   return {ApplyBinary(node, BinaryOps().at(node.op_type), *inputs[0], *inputs[1])};
 }
 
+// Not, And, Or, Xor: booleans in, a boolean out.
+const std::map<std::string, BinaryOp>& LogicalOps() {
+  static const std::map<std::string, BinaryOp> ops = {
+      {"And", {nullptr, [](int64_t a, int64_t b) { return std::optional<int64_t>(a & b); }}},
+      {"Or", {nullptr, [](int64_t a, int64_t b) { return std::optional<int64_t>(a | b); }}},
+      {"Xor", {nullptr, [](int64_t a, int64_t b) { return std::optional<int64_t>(a ^ b); }}},
+  };
+  return ops;
+}
+
+std::vector<OutputInfo> InferLogical(const Node& node, std::span<const Operand> inputs) {
+  node.CheckAttributes({});
+  const size_t arity = node.op_type == "Not" ? 1 : 2;
+  CheckOperandCount(node, inputs, arity, arity);
+  for (const Operand& operand : inputs) {
+    if (operand.type != DataType::kBool) {
+      throw FrontendError(
+          fmt::format("{}: takes bool operands, not {}", node.Describe(), ToString(operand.type)));
+    }
+  }
+  return {{DataType::kBool,
+           arity == 1 ? *inputs[0].shape
+                      : BroadcastShapes(*inputs[0].shape, *inputs[1].shape, node.Describe())}};
+}
+
+std::vector<Tensor> EvaluateLogical(const Node& node, std::span<const Tensor* const> inputs) {
+  if (node.op_type == "Not") {
+    Tensor out = *inputs[0];
+    for (int64_t& x : out.ints) x = !x;
+    return {out};
+  }
+  return {ApplyBinary(node, LogicalOps().at(node.op_type), *inputs[0], *inputs[1])};
+}
+
 // Sum, Mean, Max, Min: any number of operands, broadcast together. Mean takes floats only.
 const BinaryOp& VariadicStep(const std::string& op_type) {
   static const BinaryOp max = {[](double a, double b) { return std::max(a, b); },
@@ -478,6 +512,9 @@ void RegisterElementwiseOps() {
   RegisterOp("Dropout", {InferDropout, EvaluateDropout, 1});
   RegisterOp("Clip", {InferClip, EvaluateClip});
   RegisterOp("Where", {InferWhere, EvaluateWhere});
+  for (const char* type : {"Not", "And", "Or", "Xor"}) {
+    RegisterOp(type, {InferLogical, EvaluateLogical});
+  }
   RegisterOp("Cast", {InferCast, EvaluateCast});
 }
 

@@ -24,7 +24,14 @@ enum class Lowering {
   kPool,
   kSoftmax,
   kLayerNorm,
-  kAxisReduce
+  kAxisReduce,
+  kBatchNorm,
+  kComparison,
+  kLogical,
+  kWhere,
+  kCast,
+  kVariadic,
+  kPRelu
 };
 
 Lowering LoweringOf(const std::string& op) {
@@ -33,7 +40,7 @@ Lowering LoweringOf(const std::string& op) {
   if (op == "Relu" || op == "Clip") return Lowering::kClamp;
   if (op == "Add" || op == "Sub" || op == "Mul" || op == "Div") return Lowering::kBinary;
   if (op == "Neg") return Lowering::kNeg;
-  if (IsUnaryFunctionOp(op)) return Lowering::kLookup;
+  if (IsUnaryFunctionOp(op) || op == "Pow") return Lowering::kLookup;
   if (op == "MaxPool" || op == "AveragePool" || op == "GlobalMaxPool" ||
       op == "GlobalAveragePool") {
     return Lowering::kPool;
@@ -43,6 +50,16 @@ Lowering LoweringOf(const std::string& op) {
   if (op == "ReduceSum" || op == "ReduceMean" || op == "ReduceMax" || op == "ArgMax") {
     return Lowering::kAxisReduce;
   }
+  if (op == "Greater" || op == "Less" || op == "GreaterOrEqual" || op == "LessOrEqual" ||
+      op == "Equal") {
+    return Lowering::kComparison;
+  }
+  if (op == "Not" || op == "And" || op == "Or" || op == "Xor") return Lowering::kLogical;
+  if (op == "BatchNormalization") return Lowering::kBatchNorm;
+  if (op == "Where") return Lowering::kWhere;
+  if (op == "Cast") return Lowering::kCast;
+  if (op == "Max" || op == "Min" || op == "Sum" || op == "Mean") return Lowering::kVariadic;
+  if (op == "PRelu") return Lowering::kPRelu;
   return Lowering::kNone;
 }
 
@@ -51,15 +68,24 @@ Lowering LoweringOf(const std::string& op) {
 QuantizedModel Quantizer::Run() {
   for (ValueId id : graph_.inputs) {
     const Value& value = graph_.value(id);
-    if (value.type != DataType::kFloat) {
-      throw FrontendError(fmt::format("model input '{}' is {}: only float inputs are supported",
-                                      value.name, ToString(value.type)));
-    }
-    if (NumElements(value.shape) == 0) {
+    const int64_t size = NumElements(value.shape);
+    if (size == 0) {
       throw FrontendError(fmt::format("model input '{}' has no elements", value.name));
     }
-    views_[id] = AddTensor(id, QTensor::Kind::kInput, ActivationFrac(id), activation_bound());
+    // Integers (token ids) and booleans are exact at scale 1.
+    const bool is_float = value.type == DataType::kFloat;
+    views_[id] = AddTensor(id, QTensor::Kind::kInput, is_float ? ActivationFrac(id) : 0,
+                           value.type == DataType::kBool ? 1 : activation_bound());
     model_.inputs.push_back(NewestTensor());
+    if (value.type == DataType::kBool) {
+      // What reads a boolean relies on 0 or 1, which a committed input does not promise: the
+      // operators read the input clamped into [0, 1].
+      ElementwiseOp op = MakeElementwise(ElementwiseOp::Kind::kAdd, views_[id]->refs, 0, 1,
+                                         LiteralRefs(size, 0), 0, 0, 0, {0, 1}, value.name);
+      op.out = AddIntermediate(value.name + "/clamped", value.shape, 0, 1);
+      views_[id] = View{RefsOf(op.out, Iota(size)), 0, 1};
+      Emit(std::move(op));
+    }
   }
   for (size_t n = 0; n < graph_.nodes.size(); ++n) {
     if (!fused_.count(n)) QuantizeNode(graph_.nodes[n]);
@@ -76,7 +102,7 @@ int Quantizer::ActivationFrac(ValueId id) const {
 }
 
 View Quantizer::AddTensor(ValueId id, QTensor::Kind kind, int frac_bits, int bound_bits,
-               std::vector<int64_t> values) {
+                          std::vector<int64_t> values) {
   const Value& value = graph_.value(id);
   const auto tensor = static_cast<TensorId>(model_.tensors.size());
   model_.tensors.push_back(
@@ -85,7 +111,7 @@ View Quantizer::AddTensor(ValueId id, QTensor::Kind kind, int frac_bits, int bou
 }
 
 TensorId Quantizer::AddIntermediate(const std::string& name, const Shape& shape, int frac_bits,
-                         int bound_bits) {
+                                    int bound_bits) {
   model_.tensors.push_back(
       {name, QTensor::Kind::kComputed, DataType::kFloat, shape, frac_bits, bound_bits, {}});
   return NewestTensor();
@@ -100,8 +126,7 @@ const View& Quantizer::ViewOf(const Node& node, ValueId id) {
   if (views_[id]) return *views_[id];
   const Value& value = graph_.value(id);
   if (!value.constant) {
-    throw FrontendError(
-        fmt::format("{}: operand '{}' has no value", node.Describe(), value.name));
+    throw FrontendError(fmt::format("{}: operand '{}' has no value", node.Describe(), value.name));
   }
   views_[id] = value.constant->is_float() ? QuantizeConstant(id, value.constant->values)
                                           : IntegerConstant(node, id, value.constant->ints);
@@ -194,8 +219,7 @@ TensorId Quantizer::OutputTensor(ValueId id) {
   }
   const View& view = *views_[id];
   const TensorId t = view.refs.empty() ? ElementRef::kLiteral : view.refs[0].tensor;
-  bool identity =
-      t != ElementRef::kLiteral && model_.tensor(t).size() == NumElements(value.shape);
+  bool identity = t != ElementRef::kLiteral && model_.tensor(t).size() == NumElements(value.shape);
   for (size_t i = 0; identity && i < view.refs.size(); ++i) {
     identity = view.refs[i] == ElementRef{t, static_cast<int64_t>(i)};
   }
@@ -230,6 +254,20 @@ void Quantizer::QuantizeNode(const Node& node) {
       return QuantizeLayerNorm(node);
     case Lowering::kAxisReduce:
       return QuantizeReduce(node, AxisWindowsOf(node, Operands(node)));
+    case Lowering::kBatchNorm:
+      return QuantizeBatchNorm(node);
+    case Lowering::kComparison:
+      return QuantizeComparison(node);
+    case Lowering::kLogical:
+      return QuantizeLogical(node);
+    case Lowering::kWhere:
+      return QuantizeWhere(node);
+    case Lowering::kCast:
+      return QuantizeCast(node);
+    case Lowering::kVariadic:
+      return QuantizeVariadic(node);
+    case Lowering::kPRelu:
+      return QuantizePRelu(node);
     case Lowering::kNone:
       break;
   }

@@ -32,12 +32,14 @@ void Quantizer::QuantizeBinary(const Node& node) {
   ElementwiseOp::Kind kind = node.op_type == "Add"   ? ElementwiseOp::Kind::kAdd
                              : node.op_type == "Sub" ? ElementwiseOp::Kind::kSub
                                                      : ElementwiseOp::Kind::kMul;
-  if (node.op_type == "Div") {
-    // x / c is x · (1/c); division by a computed value would need a reciprocal lookup.
-    if (!graph_.IsConstant(node.inputs[1])) {
-      throw FrontendError(
-          fmt::format("{}: the quantizer supports division by a constant only", node.Describe()));
+  if (node.op_type == "Div" && !graph_.IsConstant(node.inputs[1])) {
+    // c / y for a single constant c is one lookup; x / y is x · (1/y).
+    if (graph_.IsConstant(node.inputs[0]) && graph_.value(node.inputs[0]).constant->size() == 1) {
+      return QuantizeLookup(node);
     }
+    b = Reciprocal(node, node.inputs[1]);
+  } else if (node.op_type == "Div") {
+    // x / c is x · (1/c).
     std::vector<double> reciprocal;
     for (double v : graph_.value(node.inputs[1]).constant->values) {
       if (v == 0) throw FrontendError(fmt::format("{}: divides by zero", node.Describe()));
@@ -47,15 +49,7 @@ void Quantizer::QuantizeBinary(const Node& node) {
   } else {
     b = ViewOf(node, node.inputs[1]);
   }
-  // A product of two activations at full bounds could reach 2^30: the wider operand gives up
-  // one bit first (a rescaled copy).
-  if (kind == ElementwiseOp::Kind::kMul) {
-    while (a.bound_bits + b.bound_bits >= kAccumulatorBits) {
-      View& wider = a.bound_bits >= b.bound_bits ? a : b;
-      const ValueId id = &wider == &a ? node.inputs[0] : node.inputs[1];
-      wider = Rescale(id, wider, wider.frac_bits - 1);
-    }
-  }
+  if (kind == ElementwiseOp::Kind::kMul) NarrowForProduct(a, node.inputs[0], b, node.inputs[1]);
   const auto broadcast = [&](const View& v, ValueId id) {
     std::vector<ElementRef> refs;
     for (int64_t i : BroadcastIndices(graph_.value(id).shape, out_shape)) {
@@ -73,9 +67,17 @@ void Quantizer::QuantizeBinary(const Node& node) {
                   activation ? ClampOf(*activation, frac) : Clamp{}, node);
 }
 
-ElementwiseOp Quantizer::MakeElementwise(ElementwiseOp::Kind kind, std::vector<ElementRef> a, int a_frac,
-                              int a_bound, std::vector<ElementRef> b, int b_frac, int b_bound,
-                              int out_frac, Clamp clamp, const std::string& what) {
+void Quantizer::NarrowForProduct(View& a, ValueId a_id, View& b, ValueId b_id) {
+  while (a.bound_bits + b.bound_bits >= kAccumulatorBits) {
+    View& wider = a.bound_bits >= b.bound_bits ? a : b;
+    wider = Rescale(&wider == &a ? a_id : b_id, wider, wider.frac_bits - 1);
+  }
+}
+
+ElementwiseOp Quantizer::MakeElementwise(ElementwiseOp::Kind kind, std::vector<ElementRef> a,
+                                         int a_frac, int a_bound, std::vector<ElementRef> b,
+                                         int b_frac, int b_bound, int out_frac, Clamp clamp,
+                                         const std::string& what) {
   ElementwiseOp op;
   op.kind = kind;
   int natural = a_frac + b_frac;
@@ -104,8 +106,8 @@ ElementwiseOp Quantizer::MakeElementwise(ElementwiseOp::Kind kind, std::vector<E
 }
 
 void Quantizer::EmitElementwise(ElementwiseOp::Kind kind, ValueId out_id, std::vector<ElementRef> a,
-                     int a_frac, int a_bound, std::vector<ElementRef> b, int b_frac, int b_bound,
-                     int out_frac, Clamp clamp, const Node& node) {
+                                int a_frac, int a_bound, std::vector<ElementRef> b, int b_frac,
+                                int b_bound, int out_frac, Clamp clamp, const Node& node) {
   ElementwiseOp op = MakeElementwise(kind, std::move(a), a_frac, a_bound, std::move(b), b_frac,
                                      b_bound, out_frac, clamp, node.Describe());
   op.out = AddComputed(out_id, out_frac, activation_bound());
@@ -113,8 +115,8 @@ void Quantizer::EmitElementwise(ElementwiseOp::Kind kind, ValueId out_id, std::v
 }
 
 LookupOp Quantizer::MakeLookup(const std::string& function, const View& x, const ValueRange& range,
-                    const std::function<Tensor(const Tensor&)>& evaluate, int out_frac,
-                    const std::string& what, bool extend) {
+                               const std::function<Tensor(const Tensor&)>& evaluate, int out_frac,
+                               const std::string& what, bool extend) {
   const int64_t lo_bound = -Pow2(x.bound_bits), hi_bound = Pow2(x.bound_bits) - 1;
   Tensor domain = Tensor::Zeros(DataType::kFloat, {hi_bound - lo_bound + 1});
   for (int64_t q = lo_bound; q <= hi_bound; ++q) {
@@ -135,10 +137,10 @@ LookupOp Quantizer::MakeLookup(const std::string& function, const View& x, const
   int64_t lo = position(range.min), hi = position(range.max);
   for (int64_t i = lo; i <= hi; ++i) {
     if (!valid[i]) {
-      throw FrontendError(fmt::format(
-          "{}: the function is not finite or exceeds its output range at {} inside the "
-          "calibrated input range",
-          what, domain.values[i]));
+      throw FrontendError(
+          fmt::format("{}: the function is not finite or exceeds its output range at {} inside the "
+                      "calibrated input range",
+                      what, domain.values[i]));
     }
   }
   while (extend && lo > 0 && valid[lo - 1]) --lo;
@@ -152,17 +154,69 @@ LookupOp Quantizer::MakeLookup(const std::string& function, const View& x, const
 }
 
 void Quantizer::QuantizeLookup(const Node& node) {
-  const View x = ViewOf(node, node.inputs[0]);
-  const ValueId out_id = node.outputs[0];
+  // The one computed operand; the others (Pow's exponent, PRelu's slope, a Div's numerator) are
+  // single constants, so one table serves every element.
+  std::optional<size_t> computed;
+  for (size_t k = 0; k < node.inputs.size(); ++k) {
+    const Value& operand = graph_.value(node.inputs[k]);
+    if (!operand.constant) {
+      if (computed) {
+        throw FrontendError(
+            fmt::format("{}: operands {} and {} are both computed; the quantizer "
+                        "supports a computed base with a constant exponent",
+                        node.Describe(), *computed, k));
+      }
+      computed = k;
+    } else if (operand.constant->size() != 1) {
+      throw FrontendError(
+          fmt::format("{}: operand {} must be a single constant", node.Describe(), k));
+    }
+  }
+  const ValueId in_id = node.inputs[*computed], out_id = node.outputs[0];
+  if (NumElements(graph_.value(out_id).shape) != NumElements(graph_.value(in_id).shape)) {
+    throw FrontendError(fmt::format("{}: the constant operands broadcast the computed one to {}",
+                                    node.Describe(), ShapeToString(graph_.value(out_id).shape)));
+  }
+  const View x = ViewOf(node, in_id);
   const int out_frac = ActivationFrac(out_id);
   const auto evaluate = [&](const Tensor& domain) {
-    const Tensor* operand = &domain;
-    return EvaluateNode(node, std::span<const Tensor* const>(&operand, 1))[0];
+    std::vector<const Tensor*> operands;
+    for (ValueId id : node.inputs) {
+      operands.push_back(id == in_id ? &domain : &*graph_.value(id).constant);
+    }
+    Tensor values = EvaluateNode(node, operands)[0];
+    values.shape = domain.shape;  // a [1]-shaped constant may have added a dimension
+    return values;
   };
-  LookupOp op =
-      MakeLookup(node.op_type, x, ranges_[node.inputs[0]], evaluate, out_frac, node.Describe());
+  LookupOp op = MakeLookup(node.op_type, x, ranges_[in_id], evaluate, out_frac, node.Describe());
   op.out = AddComputed(out_id, out_frac, activation_bound());
   Emit(std::move(op));
+}
+
+// x / y for a computed y: r = 1/y by lookup, at a scale from y's calibrated range (which must not
+// include zero), then x·r.
+View Quantizer::Reciprocal(const Node& node, ValueId y_id) {
+  const ValueRange& range = ranges_[y_id];
+  if (!(range.min > 0 || range.max < 0)) {
+    throw FrontendError(
+        fmt::format("{}: divides by '{}', whose calibrated range [{}, {}] includes zero",
+                    node.Describe(), graph_.value(y_id).name, range.min, range.max));
+  }
+  const double max_reciprocal = 1.0 / std::min(std::fabs(range.min), std::fabs(range.max));
+  const int frac = options_.activation_bits - CeilLog2(max_reciprocal);
+  const View y = ViewOf(node, y_id);
+  const auto evaluate = [](const Tensor& domain) {
+    Tensor out = domain;
+    for (double& v : out.values) v = 1.0 / v;
+    return out;
+  };
+  LookupOp op = MakeLookup("Reciprocal", y, range, evaluate, frac, node.Describe());
+  const Shape& shape = graph_.value(y_id).shape;
+  op.out = AddIntermediate(graph_.value(node.outputs[0]).name + "/reciprocal", shape, frac,
+                           activation_bound());
+  const View r{RefsOf(op.out, Iota(NumElements(shape))), frac, activation_bound()};
+  Emit(std::move(op));
+  return r;
 }
 
 }  // namespace tensorstark::frontend

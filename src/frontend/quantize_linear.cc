@@ -7,9 +7,9 @@
 #include <cmath>
 
 #include "frontend/frontend_error.h"
-#include "frontend/quantizer.h"
 #include "frontend/linear_form.h"
 #include "frontend/linear_scale.h"
+#include "frontend/quantizer.h"
 
 namespace tensorstark::frontend {
 
@@ -19,9 +19,8 @@ void Quantizer::QuantizeDot(const Node& node) {
   const bool computed_bias = bias_id != kNoValue && !graph_.IsConstant(bias_id);
   const Tensor* bias =
       bias_id == kNoValue || computed_bias ? nullptr : &*graph_.value(bias_id).constant;
-  const DotForm form =
-      DotFormOf(node, graph_.value(node.inputs[0]).shape, graph_.value(node.inputs[1]).shape,
-                bias ? &bias->shape : nullptr);
+  const DotForm form = DotFormOf(node, graph_.value(node.inputs[0]).shape,
+                                 graph_.value(node.inputs[1]).shape, bias ? &bias->shape : nullptr);
   if (form.alpha != 1.0 || (computed_bias && form.beta != 1.0)) {
     throw FrontendError(
         fmt::format("{}: alpha (or beta with a computed C) other than 1 is "
@@ -76,8 +75,8 @@ void Quantizer::QuantizeDot(const Node& node) {
     c_refs.push_back(c.refs[i]);
   }
   const int sum_frac = std::min(ActivationFrac(out_id), std::max(out_frac, c.frac_bits));
-  EmitElementwise(ElementwiseOp::Kind::kAdd, out_id, product, out_frac, activation_bound(),
-                  c_refs, c.frac_bits, c.bound_bits, sum_frac,
+  EmitElementwise(ElementwiseOp::Kind::kAdd, out_id, product, out_frac, activation_bound(), c_refs,
+                  c.frac_bits, c.bound_bits, sum_frac,
                   activation ? ClampOf(*activation, sum_frac) : Clamp{}, node);
 }
 

@@ -113,8 +113,7 @@ void Quantizer::QuantizeSoftmax(const Node& node) {
   Emit(std::move(reciprocal));
 
   const int natural = 2 * kUnitFrac;
-  const int out_frac =
-      std::clamp(ActivationFrac(out_id), natural - air::kMaxRescaleShift, natural);
+  const int out_frac = std::clamp(ActivationFrac(out_id), natural - air::kMaxRescaleShift, natural);
   ElementwiseOp product = MakeElementwise(
       ElementwiseOp::Kind::kMul, RefsOf(exp_tensor, elements), kUnitFrac, kUnitFrac + 1,
       RefsOf(reciprocal_tensor, row_of), kUnitFrac, kUnitFrac + 1, out_frac, {}, what);
@@ -122,8 +121,8 @@ void Quantizer::QuantizeSoftmax(const Node& node) {
   Emit(std::move(product));
 }
 
-void Quantizer::SetAverage(ReduceOp& op, const std::vector<int64_t>& divisors, const View& x, int frac,
-                const std::string& what) {
+void Quantizer::SetAverage(ReduceOp& op, const std::vector<int64_t>& divisors, const View& x,
+                           int frac, const std::string& what) {
   for (int bits = kMultiplierBits; bits >= kMinMultiplierBits; --bits) {
     SetAverageMultipliers(op, divisors, x, frac, bits, what);
     if (static_cast<double>(op.window) * std::ldexp(1.0, x.bound_bits) *
@@ -136,12 +135,13 @@ void Quantizer::SetAverage(ReduceOp& op, const std::vector<int64_t>& divisors, c
   throw FrontendError(fmt::format("{}: the sum could overflow the field", what));
 }
 
-void Quantizer::SetAverageMultipliers(ReduceOp& op, const std::vector<int64_t>& divisors, const View& x,
-                           int frac, int multiplier_bits, const std::string& what) {
+void Quantizer::SetAverageMultipliers(ReduceOp& op, const std::vector<int64_t>& divisors,
+                                      const View& x, int frac, int multiplier_bits,
+                                      const std::string& what) {
   const int64_t max_divisor = *std::max_element(divisors.begin(), divisors.end());
-  op.shift = std::clamp(
-      multiplier_bits + CeilLog2(static_cast<double>(max_divisor)) + x.frac_bits - frac, 0,
-      air::kMaxRescaleShift);
+  op.shift =
+      std::clamp(multiplier_bits + CeilLog2(static_cast<double>(max_divisor)) + x.frac_bits - frac,
+                 0, air::kMaxRescaleShift);
   op.multiplier.clear();
   for (int64_t d : divisors) {
     op.multiplier.push_back(
@@ -195,8 +195,7 @@ void Quantizer::QuantizeLayerNorm(const Node& node) {
   }
 
   const TensorId mean = emit_average(x, x.frac_bits, "/mean");
-  const int fc =
-      std::min(x.frac_bits, options_.activation_bits - CeilLog2(range.max - range.min));
+  const int fc = std::min(x.frac_bits, options_.activation_bits - CeilLog2(range.max - range.min));
   const View c = emit_elementwise(
       MakeElementwise(ElementwiseOp::Kind::kSub, x.refs, x.frac_bits, x.bound_bits,
                       RefsOf(mean, row_of), x.frac_bits, x.bound_bits, fc, {}, what),
@@ -313,6 +312,55 @@ void Quantizer::QuantizeReduce(const Node& node, const ReductionWindows& windows
   }
   op.out = AddComputed(out_id, frac, bound);
   Emit(std::move(op));
+}
+
+// BatchNormalization that no Conv or Gemm before it absorbed (FoldBatchNormalization): per channel
+// (axis 1), y = x·s + t with s = scale / sqrt(var + epsilon) and t = bias - mean·s, constants.
+void Quantizer::QuantizeBatchNorm(const Node& node) {
+  for (size_t i = 1; i < 5; ++i) {
+    if (!graph_.IsConstant(node.inputs[i])) {
+      throw FrontendError(
+          fmt::format("{}: the scale, bias, mean and variance must be constants", node.Describe()));
+    }
+  }
+  const auto constant = [&](size_t i) { return graph_.value(node.inputs[i]).constant->values; };
+  const std::vector<double> scale = constant(1), bias = constant(2), mean = constant(3),
+                            var = constant(4);
+  const double epsilon = node.Float("epsilon", 1e-5);
+  std::vector<double> s, t;
+  double max_t = 0;
+  for (size_t c = 0; c < scale.size(); ++c) {
+    s.push_back(scale[c] / std::sqrt(var[c] + epsilon));
+    t.push_back(bias[c] - mean[c] * s.back());
+    max_t = std::max(max_t, std::fabs(t.back()));
+  }
+  const ValueId x_id = node.inputs[0], out_id = node.outputs[0];
+  const Shape& shape = graph_.value(x_id).shape;
+  const int64_t size = NumElements(shape), channels = shape[1], inner = size / shape[0] / channels;
+  std::vector<int64_t> channel_of(size);
+  for (int64_t i = 0; i < size; ++i) channel_of[i] = i / inner % channels;
+  const View x = ViewOf(node, x_id);
+  const View sv = QuantizeConstant(node.inputs[1], s), tv = QuantizeConstant(node.inputs[2], t);
+  const auto per_channel = [&](const View& v) {
+    std::vector<ElementRef> refs;
+    for (int64_t c : channel_of) refs.push_back(v.refs[c]);
+    return refs;
+  };
+  // x·s = y - t: its scale leaves room for the calibrated |y| plus the largest |t|.
+  const int out_frac = ActivationFrac(out_id);
+  const int scaled_frac =
+      std::min(x.frac_bits + sv.frac_bits,
+               options_.activation_bits - CeilLog2(ranges_[out_id].MaxAbs() + max_t));
+  ElementwiseOp scaled =
+      MakeElementwise(ElementwiseOp::Kind::kMul, x.refs, x.frac_bits, x.bound_bits, per_channel(sv),
+                      sv.frac_bits, sv.bound_bits, scaled_frac, {}, node.Describe());
+  scaled.out = AddIntermediate(graph_.value(out_id).name + "/scaled", shape, scaled_frac,
+                               activation_bound());
+  const TensorId scaled_tensor = scaled.out;
+  Emit(std::move(scaled));
+  EmitElementwise(ElementwiseOp::Kind::kAdd, out_id, RefsOf(scaled_tensor, Iota(size)), scaled_frac,
+                  activation_bound(), per_channel(tv), tv.frac_bits, tv.bound_bits,
+                  std::min(out_frac, std::max(scaled_frac, tv.frac_bits)), {}, node);
 }
 
 }  // namespace tensorstark::frontend

@@ -51,9 +51,14 @@ class Interpreter {
       throw FrontendError(fmt::format("input '{}' has shape {}, the model expects {}", t.name,
                                       ShapeToString(input.shape), ShapeToString(t.shape)));
     }
+    if (input.is_float() != (t.type == DataType::kFloat)) {
+      throw FrontendError(fmt::format("input '{}' holds {} values, the model expects {}", t.name,
+                                      ToString(input.type), ToString(t.type)));
+    }
     const double limit = std::ldexp(1.0, t.bound_bits - t.frac_bits);
+    const std::vector<double> values = input.AsDoubles();
     for (int64_t i = 0; i < t.size(); ++i) {
-      const double x = input.values[i];
+      const double x = values[i];
       const double q = std::round(std::ldexp(x, t.frac_bits));
       if (!(q >= -std::ldexp(1.0, t.bound_bits) && q < std::ldexp(1.0, t.bound_bits))) {
         throw FrontendError(fmt::format(

@@ -142,7 +142,32 @@ class Quantizer {
 
   void QuantizeNeg(const Node& node);
 
+  // The view's elements at the positions of `shape` that broadcasting value `id` gives.
+  std::vector<ElementRef> BroadcastRefs(const View& v, ValueId id, const Shape& shape);
+
+  // 1 where operand a > operand b (both floats), else 0: the operator, its output unset.
+  ElementwiseOp GreaterOp(const Node& node, ValueId a_id, ValueId b_id);
+
+  // Greater, Less, GreaterOrEqual, LessOrEqual, Equal of float operands.
+  void QuantizeComparison(const Node& node);
+
+  // Not, And, Or, Xor.
+  void QuantizeLogical(const Node& node);
+
+  void QuantizeWhere(const Node& node);
+
+  void QuantizeCast(const Node& node);
+
+  // Max, Min, Sum, Mean of one or more operands.
+  void QuantizeVariadic(const Node& node);
+
+  void QuantizePRelu(const Node& node);
+
   void QuantizeBinary(const Node& node);
+
+  // A product of two values at full bounds could reach 2^30: the wider operand gives up one bit
+  // at a time (a rescaled copy of value a_id or b_id) until it cannot.
+  void NarrowForProduct(View& a, ValueId a_id, View& b, ValueId b_id);
 
   // An elementwise operator up to its output tensor, checked against overflow and the largest
   // rescale the prover takes; `what` names it in errors.
@@ -163,7 +188,12 @@ class Quantizer {
                       const std::function<Tensor(const Tensor&)>& evaluate, int out_frac,
                       const std::string& what, bool extend = true);
 
+  // A unary function of the node's one computed operand (Sigmoid, ..., Pow with a constant
+  // exponent, PRelu with one slope, a constant divided by a computed value), as a table.
   void QuantizeLookup(const Node& node);
+
+  // 1/y as a lookup, for dividing by computed value y.
+  View Reciprocal(const Node& node, ValueId y_id);
 
   // Softmax as operators the prover has: m = the maximum along the axis; d = max(x - m, -16) at a
   // scale of at most 2^-8; e = exp(d) by lookup; s = Σ e; r = 1/s by lookup (s lies in [1, n]);
@@ -185,6 +215,8 @@ class Quantizer {
   void QuantizeLayerNorm(const Node& node);
 
   void QuantizeReduce(const Node& node, const ReductionWindows& windows);
+
+  void QuantizeBatchNorm(const Node& node);
 
   const Graph& graph_;
   const Calibration& calibration_;
