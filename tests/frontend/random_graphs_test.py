@@ -2,7 +2,8 @@
 """Property test of the frontend: random small ONNX graphs of the operators the quantizer
 supports (slices with negative, open and int64-extreme bounds and steps, concatenations,
 broadcasting arithmetic with constants, MatMul/Gemm, activations, reshapes, transposes, gathers
-with negative indices, pads, tiles, reductions, softmax) are compiled, proved and verified by the
+with negative indices, pads, tiles, reductions, softmax, comparisons with Where, Max/Min/Sum/Mean,
+Pow, division by a computed tensor, PRelu) are compiled, proved and verified by the
 CLI, and the outputs the proof states are compared with numpy's evaluation of the same graph,
 which shares no code with the frontend. Each graph declares the output shape numpy computes, which
 compile checks against its own inference.
@@ -196,8 +197,41 @@ def add_reduction(g, shape):
         g.add(op, [], reduce, axes=[-1], keepdims=1)
 
 
+def add_selection(g, shape):
+    """Two computed operands met by Max/Min/Sum/Mean, a Where on a comparison (continuous where
+    the condition flips, so rounding near the threshold cannot move the result far), x/(x²+1)
+    through Pow and a computed divisor, or PRelu with a slope per channel."""
+    x = g.current
+    choice = str(g.rng.choice(["Max", "Min", "Sum", "Mean", "Where", "Div", "PRelu"]))
+    c = g.rng.uniform(-1.5, 1.5, [shape[-1]]).astype(np.float32)
+    if choice in ("Max", "Min", "Sum", "Mean"):
+        other, out = g.fresh("other"), g.fresh(choice.lower())
+        g.nodes += [helper.make_node("Mul", [x, g.floats(c)], [other]),
+                    helper.make_node(choice, [x, other], [out])]
+        fn = {"Max": np.maximum, "Min": np.minimum, "Sum": np.add,
+              "Mean": lambda a, b: (a + b) / 2}[choice]
+        g.finish_step(f"Mul+{choice}", out, lambda v: fn(v, v * c))
+    elif choice == "Where":
+        compare = str(g.rng.choice(["Greater", "Less", "GreaterOrEqual", "LessOrEqual"]))
+        test = {"Greater": np.greater, "Less": np.less, "GreaterOrEqual": np.greater_equal,
+                "LessOrEqual": np.less_equal}[compare]
+        condition, scaled, out = g.fresh("condition"), g.fresh("scaled"), g.fresh("where")
+        g.nodes += [helper.make_node(compare, [x, g.floats(np.float32(0))], [condition]),
+                    helper.make_node("Mul", [x, g.floats(c)], [scaled]),
+                    helper.make_node("Where", [condition, x, scaled], [out])]
+        g.finish_step(f"{compare}+Where", out, lambda v: np.where(test(v, 0), v, v * c))
+    elif choice == "Div":
+        square, denominator, out = g.fresh("square"), g.fresh("denominator"), g.fresh("div")
+        g.nodes += [helper.make_node("Pow", [x, g.floats(np.float32(2))], [square]),
+                    helper.make_node("Add", [square, g.floats(np.float32(1))], [denominator]),
+                    helper.make_node("Div", [x, denominator], [out])]
+        g.finish_step("Pow+Add+Div", out, lambda v: v / (v * v + 1))
+    else:
+        g.add("PRelu", [g.floats(c)], lambda v: np.where(v >= 0, v, v * c))
+
+
 STEPS = [add_slice, add_concat_of_slices, add_arithmetic, add_linear, add_activation,
-         add_reshape, add_gather, add_pad_or_tile, add_reduction]
+         add_reshape, add_gather, add_pad_or_tile, add_reduction, add_selection]
 
 
 def random_graph(rng):
