@@ -503,12 +503,11 @@ struct ModelAir::Impl {
   }
 
   void AddMax(const ReduceOp& op) {
-    constexpr int64_t kMaxWindow = 64;
     const std::string out_name = DescribeTensor(model, op.out);
-    if (op.window > kMaxWindow) {
+    if (op.window > kMaxReduceWindow) {
       throw FrontendError(
           fmt::format("the prover does not support a maximum over more than {} elements yet ({})",
-                      kMaxWindow, out_name));
+                      kMaxReduceWindow, out_name));
     }
     air::MaxComponentShape shape;
     shape.name = fmt::format("max_{}", components.size());

@@ -50,6 +50,7 @@ void Quantizer::QuantizeSoftmax(const Node& node) {
   max.kind = ReduceOp::Kind::kMax;
   max.window = n;
   for (int64_t i : window) max.in.push_back(x.refs[i]);
+  max = ChunkMaximum(std::move(max), x.frac_bits, x.bound_bits, name);
   max.out = AddIntermediate(name + "/max", {rows}, x.frac_bits, x.bound_bits);
   const TensorId max_tensor = max.out;
   Emit(std::move(max));
@@ -105,18 +106,25 @@ void Quantizer::QuantizeSoftmax(const Node& node) {
                     RefsOf(log_tensor, row_of), fl, activation_bound(), out_frac, {}, node);
     return;
   }
-  LookupOp reciprocal = MakeLookup("Reciprocal", s, {1.0, static_cast<double>(n)},
-                                   apply([](double v) { return 1.0 / v; }), kUnitFrac, what,
-                                   /*extend=*/false);
-  reciprocal.out = AddIntermediate(name + "/reciprocal", {rows}, kUnitFrac, kUnitFrac + 1);
+  // y and 1/s are at most 1, so 2^-14 is always safe for both; finer when the calibrated outputs
+  // are small (long, flat rows, where s is large): the table of 1/s then covers the sums above
+  // 2^(fr - 15), the smallest whose reciprocal fits, with the headroom every activation scale keeps.
+  constexpr int kAtMostOneFrac = 14;
+  const int fr = std::max(kAtMostOneFrac, ActivationFrac(out_id));
+  const double s_lo = std::max(1.0, std::ldexp(1.01, fr - activation_bound()) + std::ldexp(1, -fs));
+  LookupOp reciprocal =
+      MakeLookup("Reciprocal", s, {s_lo, static_cast<double>(n)},
+                 apply([](double v) { return 1.0 / v; }), fr, what, /*extend=*/false);
+  reciprocal.out = AddIntermediate(name + "/reciprocal", {rows}, fr, activation_bound());
   const TensorId reciprocal_tensor = reciprocal.out;
   Emit(std::move(reciprocal));
 
-  const int natural = 2 * kUnitFrac;
-  const int out_frac = std::clamp(ActivationFrac(out_id), natural - air::kMaxRescaleShift, natural);
+  const int natural = kUnitFrac + fr;
+  const int out_frac = std::clamp(std::max(kAtMostOneFrac, ActivationFrac(out_id)),
+                                  natural - air::kMaxRescaleShift, natural);
   ElementwiseOp product = MakeElementwise(
       ElementwiseOp::Kind::kMul, RefsOf(exp_tensor, elements), kUnitFrac, kUnitFrac + 1,
-      RefsOf(reciprocal_tensor, row_of), kUnitFrac, kUnitFrac + 1, out_frac, {}, what);
+      RefsOf(reciprocal_tensor, row_of), fr, activation_bound(), out_frac, {}, what);
   product.out = AddComputed(out_id, out_frac, activation_bound());
   Emit(std::move(product));
 }
@@ -274,6 +282,32 @@ void Quantizer::QuantizeLayerNorm(const Node& node) {
                   std::min(out_frac, std::max(scaled_frac, bias.frac_bits)), {}, node);
 }
 
+ReduceOp Quantizer::ChunkMaximum(ReduceOp op, int frac, int bound, const std::string& name) {
+  for (int level = 0; op.window > kMaxReduceWindow; ++level) {
+    const int64_t outputs = static_cast<int64_t>(op.in.size()) / op.window;
+    const int64_t chunks = (op.window + kMaxReduceWindow - 1) / kMaxReduceWindow;
+    ReduceOp stage;
+    stage.kind = ReduceOp::Kind::kMax;
+    stage.window = (op.window + chunks - 1) / chunks;
+    for (int64_t o = 0; o < outputs; ++o) {
+      for (int64_t c = 0; c < chunks; ++c) {
+        const int64_t first = c * stage.window;
+        for (int64_t w = 0; w < stage.window; ++w) {
+          // A short last chunk repeats its own first element, never another chunk's.
+          const int64_t i = first + w < op.window ? first + w : first;
+          stage.in.push_back(op.in[o * op.window + i]);
+        }
+      }
+    }
+    stage.out = AddIntermediate(fmt::format("{}/chunk_max{}", name, level), {outputs * chunks},
+                                frac, bound);
+    op.in = RefsOf(stage.out, Iota(outputs * chunks));
+    op.window = chunks;
+    Emit(std::move(stage));
+  }
+  return op;
+}
+
 void Quantizer::QuantizeReduce(const Node& node, const ReductionWindows& windows) {
   const View x = ViewOf(node, node.inputs[0]);
   const ValueId out_id = node.outputs[0];
@@ -309,6 +343,8 @@ void Quantizer::QuantizeReduce(const Node& node, const ReductionWindows& windows
     frac = std::min(ActivationFrac(out_id), x.frac_bits + CeilLog2(op.window));
     SetAverage(op, windows.divisor, x, frac, node.Describe());
     bound = activation_bound();
+  } else {
+    op = ChunkMaximum(std::move(op), frac, bound, graph_.value(out_id).name);
   }
   op.out = AddComputed(out_id, frac, bound);
   Emit(std::move(op));

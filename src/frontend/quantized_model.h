@@ -116,6 +116,10 @@ struct LookupOp {
 //            average pooling, ReduceMean and ReduceSum;
 //   kMax:    out[i] = max_w in[i·window + w] (MaxPool, ReduceMax), padding never selected;
 //   kArgMax: out[i] = the first (or last) w at which the window's maximum is.
+// The widest window the prover's maximum (and argmax) takes; the quantizer splits a wider maximum
+// into chunks.
+inline constexpr int64_t kMaxReduceWindow = 64;
+
 struct ReduceOp {
   enum class Kind : uint8_t { kSum, kMax, kArgMax };
   Kind kind = Kind::kSum;

@@ -214,6 +214,10 @@ class Quantizer {
   // the calibrated range of x and of the rows' variances.
   void QuantizeLayerNorm(const Node& node);
 
+  // A maximum whose windows are wider than the prover takes (kMaxReduceWindow) as the maximum of
+  // chunk maxima: emits the chunk stages and returns the last stage, its output unset.
+  ReduceOp ChunkMaximum(ReduceOp op, int frac, int bound, const std::string& name);
+
   void QuantizeReduce(const Node& node, const ReductionWindows& windows);
 
   void QuantizeBatchNorm(const Node& node);

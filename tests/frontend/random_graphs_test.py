@@ -2,7 +2,7 @@
 """Property test of the frontend: random small ONNX graphs of the operators the quantizer
 supports (slices with negative, open and int64-extreme bounds and steps, concatenations,
 broadcasting arithmetic with constants, MatMul/Gemm, activations, reshapes, transposes, gathers
-with negative indices, pads, tiles, reductions, softmax, comparisons with Where, Max/Min/Sum/Mean,
+with negative indices, pads, tiles, reductions, softmax and maxima over more than 64 elements, comparisons with Where, Max/Min/Sum/Mean,
 Pow, division by a computed tensor, PRelu) are compiled, proved and verified by the
 CLI, and the outputs the proof states are compared with numpy's evaluation of the same graph,
 which shares no code with the frontend. Each graph declares the output shape numpy computes, which
@@ -179,9 +179,9 @@ def add_pad_or_tile(g, shape):
         g.add("Tile", [g.ints(repeats)], lambda x: np.tile(x, repeats))
 
 
-def add_reduction(g, shape):
-    op = str(g.rng.choice(["ReduceSum", "ReduceMean", "ReduceMax", "Softmax"]))
-    if shape[-1] > 64 or shape[-1] < 2:
+def add_reduction(g, shape, op=None):
+    op = op or str(g.rng.choice(["ReduceSum", "ReduceMean", "ReduceMax", "Softmax"]))
+    if shape[-1] < 2:
         return add_activation(g, shape)
     if op == "Softmax":
         def softmax(x):
@@ -195,6 +195,18 @@ def add_reduction(g, shape):
         g.add(op, [g.ints([-1])], reduce, keepdims=1)
     else:
         g.add(op, [], reduce, axes=[-1], keepdims=1)
+
+
+def add_wide_maximum(g, shape):
+    """A maximum or softmax over more elements than the prover's maximum takes at once (64): the
+    last axis tiled past 64 elements, then reduced; the softmax's small weights then averaged by
+    a MatMul, as attention does."""
+    repeats = [1] * (len(shape) - 1) + [-(-65 // shape[-1])]
+    g.add("Tile", [g.ints(repeats)], lambda x: np.tile(x, repeats))
+    op = str(g.rng.choice(["ReduceMax", "Softmax"]))
+    add_reduction(g, list(g.shape()), op)
+    if op == "Softmax":
+        add_linear(g, list(g.shape()))
 
 
 def add_selection(g, shape):
@@ -231,7 +243,8 @@ def add_selection(g, shape):
 
 
 STEPS = [add_slice, add_concat_of_slices, add_arithmetic, add_linear, add_activation,
-         add_reshape, add_gather, add_pad_or_tile, add_reduction, add_selection]
+         add_reshape, add_gather, add_pad_or_tile, add_reduction, add_selection,
+         add_wide_maximum]
 
 
 def random_graph(rng):
