@@ -248,17 +248,27 @@ IndexMap Slice(const Node& node, std::span<const Operand> inputs) {
   return map;
 }
 
-IndexMap Gather(const Node& node, std::span<const Operand> inputs) {
+// The data's shape with the axis replaced by the indices' shape.
+Shape GatherShape(const Node& node, std::span<const Operand> inputs) {
   node.CheckAttributes({"axis"});
   CheckOperandCount(node, inputs, 2, 2);
   const Shape& in = *inputs[0].shape;
   const int64_t axis =
       NormalizeAxis(node.Int("axis", 0), static_cast<int64_t>(in.size()), node.Describe());
-  const std::vector<int64_t> indices = ConstantInts(node, inputs, 1);
   const Shape& index_shape = *inputs[1].shape;
   Shape shape(in.begin(), in.begin() + axis);
   shape.insert(shape.end(), index_shape.begin(), index_shape.end());
   shape.insert(shape.end(), in.begin() + axis + 1, in.end());
+  return shape;
+}
+
+IndexMap Gather(const Node& node, std::span<const Operand> inputs) {
+  const Shape shape = GatherShape(node, inputs);
+  const Shape& in = *inputs[0].shape;
+  const int64_t axis =
+      NormalizeAxis(node.Int("axis", 0), static_cast<int64_t>(in.size()), node.Describe());
+  const std::vector<int64_t> indices = ConstantInts(node, inputs, 1);
+  const Shape& index_shape = *inputs[1].shape;
   IndexMap map{inputs[0].type, shape, std::vector<ElementSource>(NumElements(shape)), 0};
   const int64_t index_rank = static_cast<int64_t>(index_shape.size());
   ForEachCoord(shape, [&](const Coord& c, int64_t flat) {
@@ -448,6 +458,13 @@ const std::map<std::string, MapsFunction>& MapOps() {
 }
 
 std::vector<OutputInfo> InferIndexMaps(const Node& node, std::span<const Operand> inputs) {
+  // Gather by computed indices (token ids): no map, a lowering of its own in the quantizer.
+  if (node.op_type == "Gather" && inputs.size() == 2 && !inputs[1].constant) {
+    if (inputs[1].type == DataType::kFloat) {
+      throw FrontendError(fmt::format("{}: the indices are float", node.Describe()));
+    }
+    return {{inputs[0].type, GatherShape(node, inputs)}};
+  }
   std::vector<OutputInfo> outputs;
   for (const IndexMap& map : ComputeIndexMaps(node, inputs)) {
     outputs.push_back({map.type, map.shape});

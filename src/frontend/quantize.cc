@@ -276,6 +276,9 @@ void Quantizer::QuantizeNode(const Node& node) {
 }
 
 void Quantizer::QuantizeIndexMap(const Node& node) {
+  if (node.op_type == "Gather" && !graph_.IsConstant(node.inputs[1])) {
+    return QuantizeGatherByIndex(node);
+  }
   const std::vector<IndexMap> maps = ComputeIndexMaps(node, Operands(node));
   for (size_t k = 0; k < maps.size(); ++k) views_[node.outputs[k]] = QuantizedMap(node, maps[k]);
 }

@@ -93,7 +93,12 @@ void Quantizer::QuantizeLinear(const Node& node) {
                                        bias ? &bias->shape : nullptr);
   const Node* activation = nullptr;
   const ValueId out_id = FuseActivation(node.outputs[0], &activation);
+  EmitLinear(form, x, w, bias, out_id, activation, node.Describe());
+}
 
+void Quantizer::EmitLinear(const LinearForm& form, const View& x, const Tensor& w,
+                           const Tensor* bias, ValueId out_id, const Node* activation,
+                           const std::string& what) {
   LinearOp op;
   op.rows = form.rows;
   op.depth = form.depth;
@@ -117,13 +122,82 @@ void Quantizer::QuantizeLinear(const Node& node) {
   layer.x_frac_bits = x.frac_bits;
   layer.x_bound_bits = x.bound_bits;
   layer.out_frac_bits = ActivationFrac(out_id);
-  LinearIntegers integers = QuantizeLinearLayer(layer, options_, node.Describe());
+  LinearIntegers integers = QuantizeLinearLayer(layer, options_, what);
   op.weights = std::move(integers.weights);
   op.bias = std::move(integers.bias);
   op.shift = integers.shift;
   op.out = AddComputed(out_id, integers.out_frac_bits, activation_bound());
   if (activation) op.clamp = ClampOf(*activation, integers.out_frac_bits);
   Emit(std::move(op));
+}
+
+// Gather from a constant table by computed indices (token ids into an embedding): one-hot rows,
+// onehot[i, v] = (index[i] - v == 0) by a lookup over [-(n - 1), n - 1], then their product with
+// the table as a linear operator, whose weights are the table (committed like any weights when
+// they are private). An index outside [0, n) is outside that lookup's table: refused at proving.
+void Quantizer::QuantizeGatherByIndex(const Node& node) {
+  const ValueId data_id = node.inputs[0], index_id = node.inputs[1], out_id = node.outputs[0];
+  if (!graph_.IsConstant(data_id)) {
+    throw FrontendError(fmt::format(
+        "{}: gathers from a computed tensor by computed indices; the table must be a constant",
+        node.Describe()));
+  }
+  if (graph_.value(index_id).type == DataType::kFloat) {
+    throw FrontendError(fmt::format("{}: the indices are float", node.Describe()));
+  }
+  const Tensor& table = *graph_.value(data_id).constant;
+  const Shape& shape = table.shape;
+  const int64_t axis =
+      NormalizeAxis(node.Int("axis", 0), static_cast<int64_t>(shape.size()), node.Describe());
+  const int64_t n = shape[axis], outer = NumElements(Shape(shape.begin(), shape.begin() + axis));
+  const int64_t inner = NumElements(Shape(shape.begin() + axis + 1, shape.end()));
+  const View index = ViewOf(node, index_id);
+  const int64_t count = static_cast<int64_t>(index.refs.size());
+  const std::string name = graph_.value(out_id).name;
+
+  std::vector<ElementRef> repeated, candidates;
+  for (int64_t i = 0; i < count; ++i) {
+    for (int64_t v = 0; v < n; ++v) {
+      repeated.push_back(index.refs[i]);
+      candidates.push_back({ElementRef::kLiteral, v});
+    }
+  }
+  ElementwiseOp difference =
+      MakeElementwise(ElementwiseOp::Kind::kSub, repeated, 0, index.bound_bits, candidates, 0,
+                      CeilLog2(static_cast<double>(n)) + 1, 0, {}, node.Describe());
+  difference.out = AddIntermediate(name + "/difference", {count, n}, 0, activation_bound());
+  const View d{RefsOf(difference.out, Iota(count * n)), 0, activation_bound()};
+  Emit(std::move(difference));
+  const auto is_zero = [](const Tensor& domain) {
+    Tensor out = domain;
+    for (double& v : out.values) v = v == 0 ? 1.0 : 0.0;
+    return out;
+  };
+  LookupOp onehot = MakeLookup("Equal", d, {-(n - 1.0), n - 1.0}, is_zero, 0, node.Describe(),
+                               /*extend=*/false);
+  onehot.out = AddIntermediate(name + "/onehot", {count, n}, 0, 1);
+  const View x{RefsOf(onehot.out, Iota(count * n)), 0, 1};
+  Emit(std::move(onehot));
+
+  // out[o, i, j] = Σ_v onehot[i, v] · table[o, v, j]: rows i, depth v, columns (o, j).
+  LinearForm form;
+  form.rows = count;
+  form.depth = n;
+  form.cols = outer * inner;
+  form.x_index = Iota(count * n);
+  for (int64_t v = 0; v < n; ++v) {
+    for (int64_t c = 0; c < form.cols; ++c) {
+      form.w_index.push_back((c / inner * n + v) * inner + c % inner);
+    }
+  }
+  for (int64_t i = 0; i < count; ++i) {
+    for (int64_t c = 0; c < form.cols; ++c) {
+      form.out_index.push_back((c / inner * count + i) * inner + c % inner);
+    }
+  }
+  const Node* activation = nullptr;
+  const ValueId fused_out = FuseActivation(out_id, &activation);
+  EmitLinear(form, x, table, nullptr, fused_out, activation, node.Describe());
 }
 
 }  // namespace tensorstark::frontend

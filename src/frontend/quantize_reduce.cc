@@ -108,7 +108,8 @@ void Quantizer::QuantizeSoftmax(const Node& node) {
   }
   // y and 1/s are at most 1, so 2^-14 is always safe for both; finer when the calibrated outputs
   // are small (long, flat rows, where s is large): the table of 1/s then covers the sums above
-  // 2^(fr - 15), the smallest whose reciprocal fits, with the headroom every activation scale keeps.
+  // 2^(fr - 15), the smallest whose reciprocal fits, with the headroom every activation scale
+  // keeps.
   constexpr int kAtMostOneFrac = 14;
   const int fr = std::max(kAtMostOneFrac, ActivationFrac(out_id));
   const double s_lo = std::max(1.0, std::ldexp(1.01, fr - activation_bound()) + std::ldexp(1, -fs));

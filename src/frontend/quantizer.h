@@ -14,6 +14,7 @@
 
 #include "air/model_relations.h"
 #include "frontend/index_map.h"
+#include "frontend/linear_form.h"
 #include "frontend/ops.h"
 #include "frontend/quantize.h"
 #include "frontend/reduction_windows.h"
@@ -136,6 +137,14 @@ class Quantizer {
   void QuantizeDot(const Node& node);
 
   void QuantizeLinear(const Node& node);
+
+  // The linear operator of `form` over x with constant weights w (and bias), computing value
+  // out_id, with a fused activation's clamp.
+  void EmitLinear(const LinearForm& form, const View& x, const Tensor& w, const Tensor* bias,
+                  ValueId out_id, const Node* activation, const std::string& what);
+
+  // Gather by computed indices from a constant table.
+  void QuantizeGatherByIndex(const Node& node);
 
   // A Relu or Clip that is not fused: a rescale with a clamp.
   void QuantizeClamp(const Node& node);

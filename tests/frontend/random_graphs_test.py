@@ -3,7 +3,7 @@
 supports (slices with negative, open and int64-extreme bounds and steps, concatenations,
 broadcasting arithmetic with constants, MatMul/Gemm, activations, reshapes, transposes, gathers
 with negative indices, pads, tiles, reductions, softmax and maxima over more than 64 elements, comparisons with Where, Max/Min/Sum/Mean,
-Pow, division by a computed tensor, PRelu) are compiled, proved and verified by the
+Pow, division by a computed tensor, PRelu, an embedding lookup by int64 token ids) are compiled, proved and verified by the
 CLI, and the outputs the proof states are compared with numpy's evaluation of the same graph,
 which shares no code with the frontend. Each graph declares the output shape numpy computes, which
 compile checks against its own inference.
@@ -248,7 +248,8 @@ STEPS = [add_slice, add_concat_of_slices, add_arithmetic, add_linear, add_activa
 
 
 def random_graph(rng):
-    g = Graph(rng, [int(rng.integers(1, 4)), int(rng.integers(2, 13))])
+    g = EmbeddingGraph(rng) if rng.random() < 0.15 else \
+        Graph(rng, [int(rng.integers(1, 4)), int(rng.integers(2, 13))])
     for _ in range(int(rng.integers(2, 6))):
         step = STEPS[int(rng.integers(0, len(STEPS)))]
         step(g, list(g.shape()))
@@ -257,21 +258,38 @@ def random_graph(rng):
     return g
 
 
+class EmbeddingGraph(Graph):
+    """Token ids (an int64 input) gathered from a constant table, then the random steps: the
+    embedding lookup by computed indices."""
+
+    def __init__(self, rng):
+        self.vocabulary, self.dim = int(rng.integers(2, 40)), int(rng.integers(1, 9))
+        super().__init__(rng, [1, int(rng.integers(1, 9))])
+        table = rng.normal(0, 1, (self.vocabulary, self.dim)).astype(np.float32)
+        self.input_type = TensorProto.INT64
+        self.add("Gather", [], lambda ids: table[ids.astype(np.int64)], axis=0)
+        self.nodes[-1].input[:] = [self.floats(table), "input"]
+
+    def sample(self, rng, shape):
+        return rng.integers(0, self.vocabulary, shape)
+
+
 def write_case(g, directory, rng):
     os.makedirs(directory, exist_ok=True)
     output_shape = list(g.shape())
+    input_type = getattr(g, "input_type", TensorProto.FLOAT)
     graph = helper.make_graph(
-        g.nodes, "random", [helper.make_tensor_value_info("input", TensorProto.FLOAT,
-                                                          g.input_shape)],
+        g.nodes, "random", [helper.make_tensor_value_info("input", input_type, g.input_shape)],
         [helper.make_tensor_value_info(g.current, TensorProto.FLOAT, output_shape)],
         g.initializers)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
     onnx.checker.check_model(model)
     onnx.save(model, os.path.join(directory, "model.onnx"))
-    calibration = rng.normal(0, 1, [CALIBRATION_SAMPLES] + g.input_shape).astype(np.float32)
+    sample = getattr(g, "sample", lambda r, shape: r.normal(0, 1, shape).astype(np.float32))
+    calibration = sample(rng, [CALIBRATION_SAMPLES] + g.input_shape)
     with open(os.path.join(directory, "calibration.json"), "w") as f:
         json.dump({"input_data": [calibration.reshape(-1).tolist()]}, f)
-    x = rng.normal(0, 1, g.input_shape).astype(np.float32)
+    x = sample(rng, g.input_shape)
     with open(os.path.join(directory, "input.json"), "w") as f:
         json.dump({"input_data": [x.reshape(-1).tolist()]}, f)
     return g.evaluate(x)
