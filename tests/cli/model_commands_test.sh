@@ -207,7 +207,7 @@ expect_error 1 "invalid" "$ts" verify "$work/private.verifying.tsm" "$work/other
 
 # Slices as torch exports them (end = INT64_MAX), and an int64 output computed with an int64
 # constant: the verified outputs are numpy's.
-for name in open_slices last_slice argmax_offset; do
+for name in open_slices last_slice argmax_offset wide_max; do
   dir=$test_models/$name
   "$ts" compile "$dir/model.onnx" -o "$work/$name.tsm" --calibration "$dir/calibration.json" \
     --visibility "$public" >/dev/null
@@ -227,8 +227,8 @@ done
 # compile refuses, writing nothing, a model the prover cannot prove, and one whose output a
 # calibration outlier would make imprecise; --force compiles the latter anyway.
 expect_error 1 "does not support a maximum over more than 64 elements" "$ts" compile \
-  "$test_models/wide_max/model.onnx" -o "$work/wide_max.tsm"
-[ -e "$work/wide_max.tsm" ] && fail "compile wrote a model it cannot prove"
+  "$test_models/wide_argmax/model.onnx" -o "$work/wide_argmax.tsm"
+[ -e "$work/wide_argmax.tsm" ] && fail "compile wrote a model it cannot prove"
 python3 -c "
 import json, sys
 d = json.load(open(sys.argv[1]))

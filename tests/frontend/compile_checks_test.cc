@@ -8,6 +8,7 @@
 #include <onnx/onnx_pb.h>
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <utility>
 
@@ -18,6 +19,7 @@
 #include "frontend/model_air.h"
 #include "frontend/onnx_import.h"
 #include "frontend/quantize.h"
+#include "frontend/quantized_eval.h"
 #include "frontend/quantized_model.h"
 
 namespace tensorstark::frontend {
@@ -58,8 +60,29 @@ TEST_CASE("an output a calibration outlier makes imprecise is refused, naming th
         std::string::npos);
 }
 
-TEST_CASE("a maximum over more elements than the prover supports is refused") {
+TEST_CASE("a maximum over more elements than the prover's window is proved in chunks") {
   const std::string dir = TestModel("wide_max");
+  const Graph graph = ImportOnnxFile(dir + "/model.onnx");
+  const QuantizedModel model =
+      Quantize(graph, Calibrate(graph, ReadInputSamples(dir + "/calibration.json", graph)));
+  int64_t maxima = 0;
+  for (const QOp& op : model.ops) {
+    const auto* reduce = std::get_if<ReduceOp>(&op);
+    REQUIRE(reduce);
+    CHECK(reduce->window <= kMaxReduceWindow);
+    ++maxima;
+  }
+  CHECK(maxima == 2);  // two chunks of 40, then the maximum of the two
+  const std::vector<Tensor> input = ReadInput(dir + "/input.json", graph);
+  const double want = *std::max_element(input[0].values.begin(), input[0].values.end());
+  const Tensor got = RunQuantized(model, input).outputs[0];
+  CHECK(std::fabs(got.values[0] - want) <=
+        std::ldexp(1.0, -model.tensor(model.outputs[0]).frac_bits));
+  CHECK_NOTHROW(ModelAir{model});
+}
+
+TEST_CASE("an argmax over more elements than the prover supports is refused") {
+  const std::string dir = TestModel("wide_argmax");
   const Graph graph = ImportOnnxFile(dir + "/model.onnx");
   const QuantizedModel model =
       Quantize(graph, Calibrate(graph, ReadInputSamples(dir + "/calibration.json", graph)));

@@ -8,7 +8,9 @@ calibration.json and input.json:
   outputs for input.json, a reference the frontend does not share;
 - argmax_offset/: argmax(x) + 100, an int64 output computed with an int64 constant, and numpy's
   float_outputs.json;
-- wide_max/: a maximum over 80 elements, which the prover does not support yet;
+- wide_max/: a maximum over 80 elements (more than the prover's maximum takes at once: proved
+  in chunks), and numpy's float_outputs.json;
+- wide_argmax/: an argmax over 80 elements, which the prover does not support yet;
 - misdeclared/: x * 2 with its output declared [1, 5] where it is [1, 4].
 Run with Debian's /usr/bin/python3 (python3-onnx, python3-numpy); the outputs are committed."""
 import json
@@ -115,7 +117,14 @@ def argmax_offset():
 
 def wide_max():
     nodes = [helper.make_node("ReduceMax", ["input"], ["output"], axes=[1], keepdims=1)]
-    write("wide_max", nodes, [1, 80], [1, 1], {}, 13, np.random.default_rng(9), 8)
+    write("wide_max", nodes, [1, 80], [1, 1], {}, 13, np.random.default_rng(9), 8,
+          lambda x: np.max(x, axis=1, keepdims=True))
+
+
+def wide_argmax():
+    nodes = [helper.make_node("ArgMax", ["input"], ["output"], axis=1, keepdims=1)]
+    write("wide_argmax", nodes, [1, 80], [1, 1], {}, 13, np.random.default_rng(17), 8,
+          output_type=TensorProto.INT64)
 
 
 def misdeclared():
@@ -130,4 +139,5 @@ open_slices()
 last_slice()
 argmax_offset()
 wide_max()
+wide_argmax()
 misdeclared()
