@@ -123,13 +123,23 @@ TensorId Quantizer::AddComputed(ValueId id, int frac_bits, int bound_bits) {
 }
 
 const View& Quantizer::ViewOf(const Node& node, ValueId id) {
-  if (views_[id]) return *views_[id];
   const Value& value = graph_.value(id);
-  if (!value.constant) {
-    throw FrontendError(fmt::format("{}: operand '{}' has no value", node.Describe(), value.name));
+  if (!views_[id]) {
+    if (!value.constant) {
+      throw FrontendError(
+          fmt::format("{}: operand '{}' has no value", node.Describe(), value.name));
+    }
+    views_[id] = value.constant->is_float() ? QuantizeConstant(id, value.constant->values)
+                                            : IntegerConstant(node, id, value.constant->ints);
   }
-  views_[id] = value.constant->is_float() ? QuantizeConstant(id, value.constant->values)
-                                          : IntegerConstant(node, id, value.constant->ints);
+  const bool reads_masks = node.op_type == "Softmax" || IsIndexMapOp(node.op_type) ||
+                           (node.op_type == "Where" && graph_.IsConstant(node.inputs[0]));
+  if (!views_[id]->masked.empty() && !reads_masks) {
+    throw FrontendError(
+        fmt::format("{}: operand '{}' holds -inf (a mask); only Softmax, and index "
+                    "maps on the way to it, read masked values",
+                    node.Describe(), value.name));
+  }
   return *views_[id];
 }
 
@@ -148,15 +158,32 @@ View Quantizer::IntegerConstant(const Node& node, ValueId id, const std::vector<
 
 View Quantizer::QuantizeConstant(ValueId id, const std::vector<double>& values) {
   double max_abs = 0;
-  for (double x : values) max_abs = std::max(max_abs, std::fabs(x));
+  std::vector<bool> masked(values.size());
+  bool any_masked = false;
+  for (size_t i = 0; i < values.size(); ++i) {
+    const double x = values[i];
+    // -inf, or float32's lowest value as torch's masked_fill(mask, finfo.min) writes it.
+    if (x <= -0x1.fffffep127) {
+      masked[i] = any_masked = true;
+    } else if (!std::isfinite(x)) {
+      throw FrontendError(
+          fmt::format("constant '{}' element {} is {}: not a number the model can "
+                      "compute with (only -inf, as a mask before a Softmax)",
+                      graph_.value(id).name, i, x));
+    } else {
+      max_abs = std::max(max_abs, std::fabs(x));
+    }
+  }
   const int frac = options_.weight_bits - 1 - CeilLog2(max_abs);
   std::vector<int64_t> q;
   int64_t max_q = 0;
-  for (double x : values) {
-    q.push_back(RoundToInt(std::ldexp(x, frac)));
+  for (size_t i = 0; i < values.size(); ++i) {
+    q.push_back(masked[i] ? 0 : RoundToInt(std::ldexp(values[i], frac)));
     max_q = std::max(max_q, std::abs(q.back()));
   }
-  return AddTensor(id, QTensor::Kind::kConstant, frac, CeilLog2(max_q + 1.0) + 1, q);
+  View view = AddTensor(id, QTensor::Kind::kConstant, frac, CeilLog2(max_q + 1.0) + 1, q);
+  if (any_masked) view.masked = std::move(masked);
+  return view;
 }
 
 const Node* Quantizer::FusableActivation(ValueId id) const {
@@ -201,8 +228,14 @@ std::vector<Operand> Quantizer::Operands(const Node& node) const {
 View Quantizer::Rescale(ValueId id, const View& from, int frac) {
   assert(frac <= from.frac_bits);
   const int shift = from.frac_bits - frac;
-  const View out =
-      AddTensor(id, QTensor::Kind::kComputed, frac, std::max(0, from.bound_bits - shift));
+  if (shift > air::kMaxRescaleShift) {
+    throw FrontendError(fmt::format(
+        "'{}' would be rescaled by 2^{} to meet an operand at scale 2^-{}, more than the 2^{} the "
+        "prover supports (values of very different magnitudes in one operator)",
+        graph_.value(id).name, shift, frac, air::kMaxRescaleShift));
+  }
+  View out = AddTensor(id, QTensor::Kind::kComputed, frac, std::max(0, from.bound_bits - shift));
+  out.masked = from.masked;
   ElementwiseOp op;
   op.out = NewestTensor();
   op.a = from.refs;
@@ -218,6 +251,9 @@ TensorId Quantizer::OutputTensor(ValueId id) {
     throw FrontendError(fmt::format("model output '{}' is a constant", value.name));
   }
   const View& view = *views_[id];
+  if (!view.masked.empty()) {
+    throw FrontendError(fmt::format("model output '{}' holds -inf (a mask)", value.name));
+  }
   const TensorId t = view.refs.empty() ? ElementRef::kLiteral : view.refs[0].tensor;
   bool identity = t != ElementRef::kLiteral && model_.tensor(t).size() == NumElements(value.shape);
   for (size_t i = 0; identity && i < view.refs.size(); ++i) {
@@ -233,7 +269,21 @@ TensorId Quantizer::OutputTensor(ValueId id) {
 }
 
 void Quantizer::QuantizeNode(const Node& node) {
-  switch (LoweringOf(node.op_type)) {
+  const Lowering lowering = LoweringOf(node.op_type);
+  // Integers and booleans are exact at scale 1 where they are selected, compared, cast or used
+  // as indices; arithmetic would round them, which ONNX's integer operators do not.
+  const bool selects = lowering == Lowering::kIndexMap || lowering == Lowering::kWhere ||
+                       lowering == Lowering::kCast || lowering == Lowering::kLogical ||
+                       lowering == Lowering::kComparison;
+  for (ValueId id : node.inputs) {
+    if (!selects && id != kNoValue && !graph_.IsConstant(id) &&
+        graph_.value(id).type != DataType::kFloat) {
+      throw FrontendError(fmt::format(
+          "{}: computes on {} values ('{}'); the quantizer computes on floats (Cast them first)",
+          node.Describe(), ToString(graph_.value(id).type), graph_.value(id).name));
+    }
+  }
+  switch (lowering) {
     case Lowering::kIndexMap:
       return QuantizeIndexMap(node);
     case Lowering::kLinear:
@@ -290,19 +340,36 @@ View Quantizer::QuantizedMap(const Node& node, const IndexMap& map) {
       operands[source.operand] = ViewOf(node, node.inputs[source.operand]);
     }
   }
-  // Operands at different scales (a Concat) meet at the coarsest one.
+  const auto is_masked = [&](const ElementSource& source) {
+    if (source.operand == ElementSource::kFill) return false;
+    const std::vector<bool>& masked = operands.at(source.operand).masked;
+    return !masked.empty() && masked[source.index];
+  };
+  // Operands at different scales (a Concat) meet at the coarsest one; an operand of which only
+  // masked elements are copied (a mask's -inf) has no say.
+  std::set<int32_t> live;
+  bool any_masked = false;
+  for (const ElementSource& source : map.sources) {
+    const bool masked = is_masked(source);
+    any_masked = any_masked || masked;
+    if (source.operand != ElementSource::kFill && !masked) live.insert(source.operand);
+  }
   int frac = 0, bound = 0;
   bool first = true;
-  for (const auto& [operand, view] : operands) {
-    frac = first ? view.frac_bits : std::min(frac, view.frac_bits);
+  for (int32_t operand : live) {
+    frac = first ? operands[operand].frac_bits : std::min(frac, operands[operand].frac_bits);
     first = false;
   }
-  for (auto& [operand, view] : operands) {
+  for (int32_t operand : live) {
+    View& view = operands[operand];
     if (view.frac_bits != frac) view = Rescale(node.inputs[operand], view, frac);
     bound = std::max(bound, view.bound_bits);
   }
-  View out{{}, frac, bound};
-  for (const ElementSource& source : map.sources) {
+  View out({}, frac, bound);
+  if (any_masked) out.masked.resize(map.sources.size());
+  for (size_t i = 0; i < map.sources.size(); ++i) {
+    const ElementSource& source = map.sources[i];
+    if (any_masked) out.masked[i] = is_masked(source);
     out.refs.push_back(
         source.operand == ElementSource::kFill
             ? ElementRef{ElementRef::kLiteral, RoundToInt(std::ldexp(map.fill, frac))}

@@ -50,21 +50,14 @@ void Quantizer::QuantizeBinary(const Node& node) {
     b = ViewOf(node, node.inputs[1]);
   }
   if (kind == ElementwiseOp::Kind::kMul) NarrowForProduct(a, node.inputs[0], b, node.inputs[1]);
-  const auto broadcast = [&](const View& v, ValueId id) {
-    std::vector<ElementRef> refs;
-    for (int64_t i : BroadcastIndices(graph_.value(id).shape, out_shape)) {
-      refs.push_back(v.refs[i]);
-    }
-    return refs;
-  };
   const Node* activation = nullptr;
   const ValueId out_id = FuseActivation(node.outputs[0], &activation);
   const int natural = kind == ElementwiseOp::Kind::kMul ? a.frac_bits + b.frac_bits
                                                         : std::max(a.frac_bits, b.frac_bits);
   const int frac = std::min(ActivationFrac(out_id), natural);
-  EmitElementwise(kind, out_id, broadcast(a, node.inputs[0]), a.frac_bits, a.bound_bits,
-                  broadcast(b, node.inputs[1]), b.frac_bits, b.bound_bits, frac,
-                  activation ? ClampOf(*activation, frac) : Clamp{}, node);
+  EmitElementwise(kind, out_id, BroadcastRefs(a, node.inputs[0], out_shape), a.frac_bits,
+                  a.bound_bits, BroadcastRefs(b, node.inputs[1], out_shape), b.frac_bits,
+                  b.bound_bits, frac, activation ? ClampOf(*activation, frac) : Clamp{}, node);
 }
 
 void Quantizer::NarrowForProduct(View& a, ValueId a_id, View& b, ValueId b_id) {

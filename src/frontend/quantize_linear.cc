@@ -142,17 +142,25 @@ void Quantizer::QuantizeGatherByIndex(const Node& node) {
         "{}: gathers from a computed tensor by computed indices; the table must be a constant",
         node.Describe()));
   }
-  if (graph_.value(index_id).type == DataType::kFloat) {
-    throw FrontendError(fmt::format("{}: the indices are float", node.Describe()));
-  }
   const Tensor& table = *graph_.value(data_id).constant;
+  if (!table.is_float()) {
+    throw FrontendError(
+        fmt::format("{}: gathers {} values by computed indices; the table must "
+                    "hold floats",
+                    node.Describe(), ToString(table.type)));
+  }
   const Shape& shape = table.shape;
   const int64_t axis =
       NormalizeAxis(node.Int("axis", 0), static_cast<int64_t>(shape.size()), node.Describe());
   const int64_t n = shape[axis], outer = NumElements(Shape(shape.begin(), shape.begin() + axis));
   const int64_t inner = NumElements(Shape(shape.begin() + axis + 1, shape.end()));
   const View index = ViewOf(node, index_id);
+  assert(index.frac_bits == 0);  // integers are only ever selected, never rescaled
   const int64_t count = static_cast<int64_t>(index.refs.size());
+  if (n > Pow2(activation_bound() - 1)) {
+    throw FrontendError(fmt::format("{}: a table of {} rows; computed indices reach 2^{} rows",
+                                    node.Describe(), n, activation_bound() - 1));
+  }
   const std::string name = graph_.value(out_id).name;
 
   std::vector<ElementRef> repeated, candidates;

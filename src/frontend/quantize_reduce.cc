@@ -35,6 +35,13 @@ void Quantizer::QuantizeSoftmax(const Node& node) {
     }
   }
   const int64_t rows = size / n;
+  // A row's sum of exponentials, in [1, n], is kept below the value bound at 2^-(14 - log2 n): a
+  // peaked row's weights are then precise to about n / 2^14, 1.6% at the longest rows taken.
+  constexpr int64_t kMaxSoftmaxRow = 256;
+  if (n > kMaxSoftmaxRow) {
+    throw FrontendError(fmt::format("{}: rows of {} elements; the quantizer takes up to {}", what,
+                                    n, kMaxSoftmaxRow));
+  }
   std::vector<int64_t> row_of(size), window;  // window: element indices, row by row
   for (int64_t r = 0; r < rows; ++r) {
     const int64_t base = (r / inner) * n * inner + r % inner;
@@ -43,25 +50,50 @@ void Quantizer::QuantizeSoftmax(const Node& node) {
       row_of[base + j * inner] = r;
     }
   }
-  const std::vector<int64_t> elements = Iota(size);
   const std::string name = graph_.value(node.outputs[0]).name;
+  // Masked elements (-inf, a causal mask) get weight 0: the maximum reads another element of their
+  // row instead, and the shift and exponential run over the others (`live`) only.
+  const auto masked = [&](int64_t i) { return !x.masked.empty() && x.masked[i]; };
+  std::vector<int64_t> live, first_live(rows, -1), live_position(size, -1);
+  for (int64_t j = 0; j < rows * n; ++j) {
+    const int64_t i = window[j];
+    if (!masked(i) && first_live[j / n] < 0) first_live[j / n] = i;
+  }
+  for (int64_t i = 0; i < size; ++i) {
+    if (masked(i)) continue;
+    live_position[i] = static_cast<int64_t>(live.size());
+    live.push_back(i);
+  }
+  if (std::find(first_live.begin(), first_live.end(), -1) != first_live.end()) {
+    throw FrontendError(fmt::format("{}: a row whose every element is -inf", what));
+  }
+  const Shape live_shape = x.masked.empty() ? shape : Shape{static_cast<int64_t>(live.size())};
+  const std::vector<int64_t> live_rows = [&] {
+    std::vector<int64_t> r;
+    for (int64_t i : live) r.push_back(row_of[i]);
+    return r;
+  }();
 
   ReduceOp max;
   max.kind = ReduceOp::Kind::kMax;
   max.window = n;
-  for (int64_t i : window) max.in.push_back(x.refs[i]);
+  for (int64_t j = 0; j < rows * n; ++j) {
+    max.in.push_back(x.refs[masked(window[j]) ? first_live[j / n] : window[j]]);
+  }
   max = ChunkMaximum(std::move(max), x.frac_bits, x.bound_bits, name);
   max.out = AddIntermediate(name + "/max", {rows}, x.frac_bits, x.bound_bits);
   const TensorId max_tensor = max.out;
   Emit(std::move(max));
 
   const int fd = std::min(x.frac_bits, 8);
+  std::vector<ElementRef> live_x;
+  for (int64_t i : live) live_x.push_back(x.refs[i]);
   ElementwiseOp shifted = MakeElementwise(
-      ElementwiseOp::Kind::kSub, x.refs, x.frac_bits, x.bound_bits, RefsOf(max_tensor, row_of),
+      ElementwiseOp::Kind::kSub, live_x, x.frac_bits, x.bound_bits, RefsOf(max_tensor, live_rows),
       x.frac_bits, x.bound_bits, fd, {RoundToInt(std::ldexp(-16.0, fd)), std::nullopt}, what);
   const int bound_d = CeilLog2(std::ldexp(16.0, fd) + 1) + 1;
-  shifted.out = AddIntermediate(name + "/shifted", shape, fd, bound_d);
-  const View d{RefsOf(shifted.out, elements), fd, bound_d};
+  shifted.out = AddIntermediate(name + "/shifted", live_shape, fd, bound_d);
+  const View d{RefsOf(shifted.out, Iota(static_cast<int64_t>(live.size()))), fd, bound_d};
   Emit(std::move(shifted));
 
   // exp(d) <= 1 and 1/s <= 1 at 2^-13: their product needs no extra bit.
@@ -75,14 +107,18 @@ void Quantizer::QuantizeSoftmax(const Node& node) {
   };
   LookupOp exp = MakeLookup("Exp", d, {-16.0, 0.0}, apply([](double v) { return std::exp(v); }),
                             kUnitFrac, what, /*extend=*/false);
-  exp.out = AddIntermediate(name + "/exp", shape, kUnitFrac, kUnitFrac + 1);
-  const TensorId exp_tensor = exp.out;
+  exp.out = AddIntermediate(name + "/exp", live_shape, kUnitFrac, kUnitFrac + 1);
+  std::vector<ElementRef> e;  // exp(d) for every element, 0 for the masked ones
+  for (int64_t i = 0; i < size; ++i) {
+    e.push_back(masked(i) ? ElementRef{ElementRef::kLiteral, 0}
+                          : ElementRef{exp.out, live_position[i]});
+  }
   Emit(std::move(exp));
 
   ReduceOp sum;
   sum.kind = ReduceOp::Kind::kSum;
   sum.window = n;
-  sum.in = RefsOf(exp_tensor, window);
+  for (int64_t i : window) sum.in.push_back(e[i]);
   // The sum lies in [1, n]: n·2^fs stays below the bound.
   const int fs = std::min(kUnitFrac, activation_bound() - 1 - CeilLog2(static_cast<double>(n)));
   sum.shift = kUnitFrac - fs;
@@ -106,28 +142,44 @@ void Quantizer::QuantizeSoftmax(const Node& node) {
                     RefsOf(log_tensor, row_of), fl, activation_bound(), out_frac, {}, node);
     return;
   }
-  // y and 1/s are at most 1, so 2^-14 is always safe for both; finer when the calibrated outputs
-  // are small (long, flat rows, where s is large): the table of 1/s then covers the sums above
-  // 2^(fr - 15), the smallest whose reciprocal fits, with the headroom every activation scale
-  // keeps.
-  constexpr int kAtMostOneFrac = 14;
-  const int fr = std::max(kAtMostOneFrac, ActivationFrac(out_id));
-  const double s_lo = std::max(1.0, std::ldexp(1.01, fr - activation_bound()) + std::ldexp(1, -fs));
+  // y and 1/s are at most 1: 2^-14, the finest scale that holds 1, keeps long rows' small
+  // weights precise.
+  constexpr int fr = 14;
   LookupOp reciprocal =
-      MakeLookup("Reciprocal", s, {s_lo, static_cast<double>(n)},
+      MakeLookup("Reciprocal", s, {1.0, static_cast<double>(n)},
                  apply([](double v) { return 1.0 / v; }), fr, what, /*extend=*/false);
   reciprocal.out = AddIntermediate(name + "/reciprocal", {rows}, fr, activation_bound());
   const TensorId reciprocal_tensor = reciprocal.out;
   Emit(std::move(reciprocal));
 
   const int natural = kUnitFrac + fr;
-  const int out_frac = std::clamp(std::max(kAtMostOneFrac, ActivationFrac(out_id)),
-                                  natural - air::kMaxRescaleShift, natural);
-  ElementwiseOp product = MakeElementwise(
-      ElementwiseOp::Kind::kMul, RefsOf(exp_tensor, elements), kUnitFrac, kUnitFrac + 1,
-      RefsOf(reciprocal_tensor, row_of), fr, activation_bound(), out_frac, {}, what);
-  product.out = AddComputed(out_id, out_frac, activation_bound());
+  const int out_frac =
+      std::clamp(std::max(fr, ActivationFrac(out_id)), natural - air::kMaxRescaleShift, natural);
+  std::vector<ElementRef> live_e;
+  for (int64_t i : live) live_e.push_back(e[i]);
+  ElementwiseOp product = MakeElementwise(ElementwiseOp::Kind::kMul, live_e, kUnitFrac,
+                                          kUnitFrac + 1, RefsOf(reciprocal_tensor, live_rows), fr,
+                                          activation_bound(), out_frac, {}, what);
+  if (x.masked.empty()) {
+    product.out = AddComputed(out_id, out_frac, activation_bound());
+    Emit(std::move(product));
+    return;
+  }
+  // The masked elements' zeros as a computed tensor of their own (a product cannot mix computed
+  // and constant elements), and the output a view of both.
+  product.out = AddIntermediate(name + "/live", live_shape, out_frac, activation_bound());
+  const int64_t n_masked = size - static_cast<int64_t>(live.size());
+  ElementwiseOp zeros = MakeElementwise(ElementwiseOp::Kind::kAdd, LiteralRefs(n_masked, 0), 0, 0,
+                                        LiteralRefs(n_masked, 0), 0, 0, 0, {}, what);
+  zeros.out = AddIntermediate(name + "/masked", {n_masked}, out_frac, 0);
+  View out({}, out_frac, activation_bound());
+  for (int64_t i = 0, masked_index = 0; i < size; ++i) {
+    out.refs.push_back(masked(i) ? ElementRef{zeros.out, masked_index++}
+                                 : ElementRef{product.out, live_position[i]});
+  }
+  views_[out_id] = std::move(out);
   Emit(std::move(product));
+  Emit(std::move(zeros));
 }
 
 void Quantizer::SetAverage(ReduceOp& op, const std::vector<int64_t>& divisors, const View& x,

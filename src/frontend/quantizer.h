@@ -24,10 +24,18 @@ namespace tensorstark::frontend {
 using air::kAccumulatorBits;
 
 // How the operators that read a graph value see it: where each element lives, and its scale.
+// `masked` marks the elements that are -inf (an attention mask's constant, through the index maps
+// on its way to a Softmax, which gives them weight 0); their refs are placeholders. Empty when
+// none are.
 struct View {
+  View() = default;
+  View(std::vector<ElementRef> refs, int frac_bits, int bound_bits)
+      : refs(std::move(refs)), frac_bits(frac_bits), bound_bits(bound_bits) {}
+
   std::vector<ElementRef> refs;
   int frac_bits = 0;
   int bound_bits = 0;
+  std::vector<bool> masked;
 };
 
 inline int64_t Pow2(int bits) { return int64_t{1} << bits; }

@@ -1,4 +1,5 @@
-// The example models (examples/<name>/model.onnx, exported by scripts/train_examples.py) through
+// The example models (examples/<name>/model.onnx, exported by scripts/train_examples.py and
+// scripts/train_nanogpt.py) through
 // the frontend: each imports, its float inference reproduces torch's outputs, and calibration
 // covers the sample input.
 #include <doctest/doctest.h>
@@ -21,7 +22,8 @@ std::string ExampleDir(const std::string& name) {
 }
 
 TEST_CASE("example models reproduce torch's float outputs") {
-  for (const char* name : {"fashion_mlp", "fashion_lenet", "pinn", "tiny_mlp", "cifar_cnn"}) {
+  for (const char* name :
+       {"fashion_mlp", "fashion_lenet", "pinn", "tiny_mlp", "cifar_cnn", "nanogpt"}) {
     CAPTURE(name);
     const std::string dir = ExampleDir(name);
     const Graph graph = ImportOnnxFile(dir + "/model.onnx");
