@@ -242,7 +242,7 @@ void Quantizer::QuantizePRelu(const Node& node) {
                                          BroadcastRefs(negative, x_id, shape), negative.frac_bits,
                                          negative.bound_bits, BroadcastRefs(slope, slope_id, shape),
                                          slope.frac_bits, slope.bound_bits, p_frac, {}, what);
-  scaled.out = AddIntermediate(name + "/scaled", shape, p_frac, activation_bound());
+  scaled.out = AddIntermediate(name + "/slope_product", shape, p_frac, activation_bound());
   const View p{RefsOf(scaled.out, Iota(NumElements(shape))), p_frac, activation_bound()};
   Emit(std::move(scaled));
   EmitElementwise(ElementwiseOp::Kind::kSub, out_id, BroadcastRefs(positive, x_id, shape),

@@ -205,7 +205,7 @@ View Quantizer::Reciprocal(const Node& node, ValueId y_id) {
   };
   LookupOp op = MakeLookup("Reciprocal", y, range, evaluate, frac, node.Describe());
   const Shape& shape = graph_.value(y_id).shape;
-  op.out = AddIntermediate(graph_.value(node.outputs[0]).name + "/reciprocal", shape, frac,
+  op.out = AddIntermediate(graph_.value(node.outputs[0]).name + "/divisor_reciprocal", shape, frac,
                            activation_bound());
   const View r{RefsOf(op.out, Iota(NumElements(shape))), frac, activation_bound()};
   Emit(std::move(op));

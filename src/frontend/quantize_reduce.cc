@@ -443,7 +443,7 @@ void Quantizer::QuantizeBatchNorm(const Node& node) {
   ElementwiseOp scaled =
       MakeElementwise(ElementwiseOp::Kind::kMul, x.refs, x.frac_bits, x.bound_bits, per_channel(sv),
                       sv.frac_bits, sv.bound_bits, scaled_frac, {}, node.Describe());
-  scaled.out = AddIntermediate(graph_.value(out_id).name + "/scaled", shape, scaled_frac,
+  scaled.out = AddIntermediate(graph_.value(out_id).name + "/channel_scaled", shape, scaled_frac,
                                activation_bound());
   const TensorId scaled_tensor = scaled.out;
   Emit(std::move(scaled));

@@ -330,6 +330,13 @@ std::string DescribeTensor(const QuantizedModel& model, TensorId id) {
       {"/rstd", "1/sqrt(variance + epsilon) in the normalization computing"},
       {"/normalized", "the normalized input in the normalization computing"},
       {"/scaled", "the normalized input times its scale in the normalization computing"},
+      {"/divisor_reciprocal", "the reciprocal of the divisor in the division computing"},
+      {"/onehot", "the one-hot rows of the indices in the gather computing"},
+      {"/difference", "the difference of the operands in the operator computing"},
+      {"/channel_scaled",
+       "the input times its per-channel scale in the batch normalization "
+       "computing"},
+      {"/slope_product", "the negative part times its slope in the PRelu computing"},
   };
   const std::string& name = model.tensor(id).name;
   for (const auto& [suffix, step] : kSteps) {
