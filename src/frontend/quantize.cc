@@ -270,11 +270,13 @@ TensorId Quantizer::OutputTensor(ValueId id) {
 
 void Quantizer::QuantizeNode(const Node& node) {
   const Lowering lowering = LoweringOf(node.op_type);
-  // Integers and booleans are exact at scale 1 where they are selected, compared, cast or used
-  // as indices; arithmetic would round them, which ONNX's integer operators do not.
+  // Integers and booleans are exact at scale 1 where they are selected, compared, cast, used as
+  // indices, added or subtracted (both at scale 1); other arithmetic would round them, which
+  // ONNX's integer operators do not.
   const bool selects = lowering == Lowering::kIndexMap || lowering == Lowering::kWhere ||
                        lowering == Lowering::kCast || lowering == Lowering::kLogical ||
-                       lowering == Lowering::kComparison;
+                       lowering == Lowering::kComparison || node.op_type == "Add" ||
+                       node.op_type == "Sub" || node.op_type == "Neg";
   for (ValueId id : node.inputs) {
     if (!selects && id != kNoValue && !graph_.IsConstant(id) &&
         graph_.value(id).type != DataType::kFloat) {
