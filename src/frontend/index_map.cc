@@ -361,6 +361,40 @@ IndexMap Expand(const Node& node, std::span<const Operand> inputs) {
   return map;
 }
 
+// out[c] = data[c with its axis coordinate replaced by indices[c]]: the output has the indices'
+// shape, which matches the data's except along the axis.
+IndexMap GatherElements(const Node& node, std::span<const Operand> inputs) {
+  node.CheckAttributes({"axis"});
+  CheckOperandCount(node, inputs, 2, 2);
+  const Shape& in = *inputs[0].shape;
+  const Shape& shape = *inputs[1].shape;
+  const int64_t axis =
+      NormalizeAxis(node.Int("axis", 0), static_cast<int64_t>(in.size()), node.Describe());
+  if (shape.size() != in.size()) {
+    throw FrontendError(fmt::format("{}: indices of rank {} for data of rank {}", node.Describe(),
+                                    shape.size(), in.size()));
+  }
+  const std::vector<int64_t> indices = ConstantInts(node, inputs, 1);
+  IndexMap map{inputs[0].type, shape, std::vector<ElementSource>(NumElements(shape)), 0};
+  ForEachCoord(shape, [&](const Coord& c, int64_t flat) {
+    Coord src = c;
+    int64_t i = indices[flat];
+    if (i < -in[axis] || i >= in[axis]) {
+      throw FrontendError(fmt::format("{}: index {} is out of range for dimension {}",
+                                      node.Describe(), i, in[axis]));
+    }
+    src[axis] = i < 0 ? i + in[axis] : i;
+    for (size_t d = 0; d < in.size(); ++d) {
+      if (src[d] >= in[d]) {
+        throw FrontendError(fmt::format("{}: indices of shape {} exceed the data's {}",
+                                        node.Describe(), ShapeToString(shape), ShapeToString(in)));
+      }
+    }
+    map.sources[flat] = {0, FlatIndex(src, in)};
+  });
+  return map;
+}
+
 IndexMap Tile(const Node& node, std::span<const Operand> inputs) {
   node.CheckAttributes({});
   CheckOperandCount(node, inputs, 2, 2);
@@ -447,12 +481,19 @@ std::vector<IndexMap> SingleMap(const Node& node, std::span<const Operand> input
 
 const std::map<std::string, MapsFunction>& MapOps() {
   static const std::map<std::string, MapsFunction> ops = {
-      {"Reshape", SingleMap<Reshape>},     {"Flatten", SingleMap<Flatten>},
-      {"Squeeze", SingleMap<Squeeze>},     {"Unsqueeze", SingleMap<Unsqueeze>},
-      {"Transpose", SingleMap<Transpose>}, {"Concat", SingleMap<Concat>},
-      {"Slice", SingleMap<Slice>},         {"Split", Split},
-      {"Gather", SingleMap<Gather>},       {"Pad", SingleMap<Pad>},
-      {"Expand", SingleMap<Expand>},       {"Tile", SingleMap<Tile>},
+      {"Reshape", SingleMap<Reshape>},
+      {"Flatten", SingleMap<Flatten>},
+      {"Squeeze", SingleMap<Squeeze>},
+      {"Unsqueeze", SingleMap<Unsqueeze>},
+      {"Transpose", SingleMap<Transpose>},
+      {"Concat", SingleMap<Concat>},
+      {"Slice", SingleMap<Slice>},
+      {"Split", Split},
+      {"Gather", SingleMap<Gather>},
+      {"GatherElements", SingleMap<GatherElements>},
+      {"Pad", SingleMap<Pad>},
+      {"Expand", SingleMap<Expand>},
+      {"Tile", SingleMap<Tile>},
   };
   return ops;
 }

@@ -26,7 +26,8 @@ struct IndexMap {
   double fill = 0;  // the value of kFill elements (an integer map's is below 2^53: exact)
 };
 
-// Reshape, Flatten, Transpose, Squeeze, Unsqueeze, Concat, Slice, Split, Gather, Pad, Expand,
+// Reshape, Flatten, Transpose, Squeeze, Unsqueeze, Concat, Slice, Split, Gather, GatherElements,
+// Pad, Expand,
 // Tile are index maps; Identity and Dropout are handled as unary ops.
 bool IsIndexMapOp(const std::string& op_type);
 

@@ -156,7 +156,8 @@ View Quantizer::IntegerConstant(const Node& node, ValueId id, const std::vector<
   return AddTensor(id, QTensor::Kind::kConstant, 0, CeilLog2(max_abs + 1.0) + 1, values);
 }
 
-View Quantizer::QuantizeConstant(ValueId id, const std::vector<double>& values) {
+View Quantizer::QuantizeConstant(ValueId id, const std::vector<double>& values,
+                                 std::optional<int> fixed_frac) {
   double max_abs = 0;
   std::vector<bool> masked(values.size());
   bool any_masked = false;
@@ -174,7 +175,7 @@ View Quantizer::QuantizeConstant(ValueId id, const std::vector<double>& values) 
       max_abs = std::max(max_abs, std::fabs(x));
     }
   }
-  const int frac = options_.weight_bits - 1 - CeilLog2(max_abs);
+  const int frac = fixed_frac.value_or(options_.weight_bits - 1 - CeilLog2(max_abs));
   std::vector<int64_t> q;
   int64_t max_q = 0;
   for (size_t i = 0; i < values.size(); ++i) {

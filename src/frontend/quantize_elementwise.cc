@@ -45,7 +45,14 @@ void Quantizer::QuantizeBinary(const Node& node) {
       if (v == 0) throw FrontendError(fmt::format("{}: divides by zero", node.Describe()));
       reciprocal.push_back(1.0 / v);
     }
-    b = QuantizeConstant(node.inputs[1], reciprocal);
+    // The reciprocal of a large divisor is small: its scale from its own magnitude, as fine as the
+    // product's rescale allows (CeilLog2 would stop at 1 and keep 1/1000 at 2^-9).
+    double max_abs = 0;
+    for (double r : reciprocal) max_abs = std::max(max_abs, std::fabs(r));
+    const int coarse = options_.weight_bits - 1 - CeilLog2(max_abs);
+    const int exact = options_.weight_bits - 1 - static_cast<int>(std::ceil(std::log2(max_abs)));
+    const int room = ActivationFrac(node.outputs[0]) + air::kMaxRescaleShift - a.frac_bits;
+    b = QuantizeConstant(node.inputs[1], reciprocal, std::max(coarse, std::min(exact, room)));
   } else {
     b = ViewOf(node, node.inputs[1]);
   }
@@ -196,7 +203,9 @@ View Quantizer::Reciprocal(const Node& node, ValueId y_id) {
                     node.Describe(), graph_.value(y_id).name, range.min, range.max));
   }
   const double max_reciprocal = 1.0 / std::min(std::fabs(range.min), std::fabs(range.max));
-  const int frac = options_.activation_bits - CeilLog2(max_reciprocal);
+  // At its own magnitude: a reciprocal of a large divisor is small (CeilLog2 stops at 1).
+  const int frac =
+      options_.activation_bits - static_cast<int>(std::ceil(std::log2(max_reciprocal)));
   const View y = ViewOf(node, y_id);
   const auto evaluate = [](const Tensor& domain) {
     Tensor out = domain;

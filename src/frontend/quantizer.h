@@ -103,7 +103,10 @@ class Quantizer {
   // Integer constants are exact at scale 1, within the bound every proven value keeps.
   View IntegerConstant(const Node& node, ValueId id, const std::vector<int64_t>& values);
 
-  View QuantizeConstant(ValueId id, const std::vector<double>& values);
+  // `values` for constant `id`, their largest magnitude at about 2^(weight_bits - 1) (1 or more:
+  // CeilLog2 stops at 1) unless `frac` sets the scale.
+  View QuantizeConstant(ValueId id, const std::vector<double>& values,
+                        std::optional<int> frac = std::nullopt);
 
   // The Relu or Clip that is the only reader of value `id`, to fuse into the operator computing
   // it; null if there is none or the value is a model output.
