@@ -27,8 +27,7 @@ struct IndexMap {
 };
 
 // Reshape, Flatten, Transpose, Squeeze, Unsqueeze, Concat, Slice, Split, Gather, GatherElements,
-// Pad, Expand,
-// Tile are index maps; Identity and Dropout are handled as unary ops.
+// Pad, Expand, Tile are index maps; Identity and Dropout are handled as unary ops.
 bool IsIndexMapOp(const std::string& op_type);
 
 // The node's maps, one per output (several for a Split); operands other than the data operands
