@@ -66,6 +66,13 @@ std::vector<int64_t> ConstantInts(const Node& node, std::span<const Operand> inp
 bool IsUnaryFunctionOp(const std::string& op_type);
 // Clip's bounds, from attributes (opset < 11) or constant operands; infinite when absent.
 std::pair<double, double> ClipBounds(const Node& node, std::span<const Operand> inputs);
+// BatchNormalization at inference as an affine map per channel, y = x·scale[c] + shift[c]:
+// scale = gamma / sqrt(var + epsilon), shift = beta - mean·scale.
+struct ChannelAffine {
+  std::vector<double> scale, shift;
+};
+ChannelAffine BatchNormAffine(const Node& node, const Tensor& gamma, const Tensor& beta,
+                              const Tensor& mean, const Tensor& var);
 
 // Registration, used by the files that implement the kernels.
 void RegisterElementwiseOps();

@@ -92,6 +92,17 @@ std::vector<Tensor> EvaluateLayerNorm(const Node& node, std::span<const Tensor* 
 
 }  // namespace
 
+ChannelAffine BatchNormAffine(const Node& node, const Tensor& gamma, const Tensor& beta,
+                              const Tensor& mean, const Tensor& var) {
+  const double epsilon = node.Float("epsilon", 1e-5);
+  ChannelAffine affine;
+  for (int64_t c = 0; c < gamma.size(); ++c) {
+    affine.scale.push_back(gamma.values[c] / std::sqrt(var.values[c] + epsilon));
+    affine.shift.push_back(beta.values[c] - mean.values[c] * affine.scale.back());
+  }
+  return affine;
+}
+
 void RegisterNormalizationOps() {
   RegisterOp("BatchNormalization", {InferBatchNorm, EvaluateBatchNorm, kAllOperands});
   RegisterOp("LayerNormalization", {InferLayerNorm, EvaluateLayerNorm, kAllOperands});

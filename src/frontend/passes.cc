@@ -126,7 +126,6 @@ void FoldBatchNormalization(Graph& graph) {
     const Tensor beta = *graph.value(bn.inputs[2]).constant;
     const Tensor mean = *graph.value(bn.inputs[3]).constant;
     const Tensor var = *graph.value(bn.inputs[4]).constant;
-    const double epsilon = bn.Float("epsilon", 1e-5);
     const int64_t channels = gamma.size();
 
     // y = (z - mean)·s + beta with s = gamma / sqrt(var + eps), z = W·x (·alpha) + bias (·beta).
@@ -134,9 +133,7 @@ void FoldBatchNormalization(Graph& graph) {
     const bool trans_b = !conv && linear.Int("transB", 0) != 0;
     const double alpha = conv ? 1.0 : linear.Float("alpha", 1.0);
     const double bias_scale = conv ? 1.0 : linear.Float("beta", 1.0);
-    std::vector<double> s(channels);
-    for (int64_t c = 0; c < channels; ++c)
-      s[c] = gamma.values[c] / std::sqrt(var.values[c] + epsilon);
+    const std::vector<double> s = BatchNormAffine(bn, gamma, beta, mean, var).scale;
     const int64_t n_w = w.size();
     for (int64_t i = 0; i < n_w; ++i) {
       // The output channel of weight i: axis 0 for Conv and transB Gemm, axis 1 otherwise.

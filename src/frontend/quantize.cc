@@ -80,11 +80,9 @@ QuantizedModel Quantizer::Run() {
     if (value.type == DataType::kBool) {
       // What reads a boolean relies on 0 or 1, which a committed input does not promise: the
       // operators read the input clamped into [0, 1].
-      ElementwiseOp op = MakeElementwise(ElementwiseOp::Kind::kAdd, views_[id]->refs, 0, 1,
-                                         LiteralRefs(size, 0), 0, 0, 0, {0, 1}, value.name);
-      op.out = AddIntermediate(value.name + "/clamped", value.shape, 0, 1);
-      views_[id] = View{RefsOf(op.out, Iota(size)), 0, 1};
-      Emit(std::move(op));
+      views_[id] = EmitStep(MakeElementwise(ElementwiseOp::Kind::kAdd, views_[id]->refs, 0, 1,
+                                            LiteralRefs(size, 0), 0, 0, 0, {0, 1}, value.name),
+                            value.name + "/clamped", value.shape, 0, 1);
     }
   }
   for (size_t n = 0; n < graph_.nodes.size(); ++n) {

@@ -54,10 +54,7 @@ void Quantizer::QuantizeComparison(const Node& node) {
     return;
   }
   const auto intermediate = [&](ElementwiseOp op, const std::string& suffix) {
-    op.out = AddIntermediate(name + suffix, shape, 0, 1);
-    const TensorId t = op.out;
-    Emit(std::move(op));
-    return RefsOf(t, Iota(size));
+    return EmitStep(std::move(op), name + suffix, shape, 0, 1).refs;
   };
   std::vector<ElementRef> excluded;  // 1 where the comparison is false
   if (type == "GreaterOrEqual") {
@@ -91,11 +88,10 @@ void Quantizer::QuantizeLogical(const Node& node) {
   std::vector<ElementRef> a_refs = BroadcastRefs(a, node.inputs[0], shape);
   std::vector<ElementRef> b_refs = BroadcastRefs(b, node.inputs[1], shape);
   if (type == "Xor") {
-    ElementwiseOp difference = MakeElementwise(ElementwiseOp::Kind::kSub, a_refs, 0, 1, b_refs, 0,
-                                               1, 0, {}, node.Describe());
-    difference.out = AddIntermediate(graph_.value(out_id).name + "/difference", shape, 0, 1);
-    a_refs = b_refs = RefsOf(difference.out, Iota(size));
-    Emit(std::move(difference));
+    a_refs = b_refs = EmitStep(MakeElementwise(ElementwiseOp::Kind::kSub, a_refs, 0, 1, b_refs, 0,
+                                               1, 0, {}, node.Describe()),
+                               graph_.value(out_id).name + "/difference", shape, 0, 1)
+                          .refs;
   }
   EmitElementwise(type == "Or" ? ElementwiseOp::Kind::kAdd : ElementwiseOp::Kind::kMul, out_id,
                   a_refs, 0, 1, b_refs, 0, 1, 0, type == "Or" ? Clamp{std::nullopt, 1} : Clamp{},
@@ -117,25 +113,20 @@ void Quantizer::QuantizeWhere(const Node& node) {
   const ValueId c_id = node.inputs[0], x_id = node.inputs[1], y_id = node.inputs[2];
   const ValueId out_id = node.outputs[0];
   const Shape& shape = graph_.value(out_id).shape;
-  const int64_t size = NumElements(shape);
   const std::string what = node.Describe(), name = graph_.value(out_id).name;
   const View c = ViewOf(node, c_id), x = ViewOf(node, x_id), y = ViewOf(node, y_id);
   // x - y at the finer scale, or coarser where the calibrated values would not fit its bound.
   const double max_difference = ranges_[x_id].MaxAbs() + ranges_[y_id].MaxAbs();
   const int d_frac = std::min(std::max(x.frac_bits, y.frac_bits),
                               options_.activation_bits - CeilLog2(max_difference));
-  ElementwiseOp difference = MakeElementwise(
-      ElementwiseOp::Kind::kSub, BroadcastRefs(x, x_id, shape), x.frac_bits, x.bound_bits,
-      BroadcastRefs(y, y_id, shape), y.frac_bits, y.bound_bits, d_frac, {}, what);
-  difference.out = AddIntermediate(name + "/difference", shape, d_frac, activation_bound());
-  const View d{RefsOf(difference.out, Iota(size)), d_frac, activation_bound()};
-  Emit(std::move(difference));
-  ElementwiseOp chosen =
-      MakeElementwise(ElementwiseOp::Kind::kMul, BroadcastRefs(c, c_id, shape), 0, 1, d.refs,
-                      d.frac_bits, d.bound_bits, d.frac_bits, {}, what);
-  chosen.out = AddIntermediate(name + "/chosen", shape, d.frac_bits, activation_bound());
-  const View p{RefsOf(chosen.out, Iota(size)), d.frac_bits, activation_bound()};
-  Emit(std::move(chosen));
+  const View d = EmitStep(MakeElementwise(ElementwiseOp::Kind::kSub, BroadcastRefs(x, x_id, shape),
+                                          x.frac_bits, x.bound_bits, BroadcastRefs(y, y_id, shape),
+                                          y.frac_bits, y.bound_bits, d_frac, {}, what),
+                          name + "/difference", shape, d_frac, activation_bound());
+  const View p =
+      EmitStep(MakeElementwise(ElementwiseOp::Kind::kMul, BroadcastRefs(c, c_id, shape), 0, 1,
+                               d.refs, d.frac_bits, d.bound_bits, d.frac_bits, {}, what),
+               name + "/chosen", shape, d.frac_bits, activation_bound());
   EmitElementwise(ElementwiseOp::Kind::kAdd, out_id, BroadcastRefs(y, y_id, shape), y.frac_bits,
                   y.bound_bits, p.refs, p.frac_bits, p.bound_bits,
                   std::min(ActivationFrac(out_id), std::max(y.frac_bits, p.frac_bits)), {}, node);
@@ -202,7 +193,7 @@ void Quantizer::QuantizeVariadic(const Node& node) {
     if (steps == 0) views_[out_id] = m;  // one operand: the operator is an identity
     return;
   }
-  // 1/n at 2^-12, or exactly as a shift when n is a power of two.
+  // 1/n at 2^-12 (exact when n is a power of two).
   const auto n = static_cast<double>(node.inputs.size());
   constexpr int kReciprocalFrac = 12;
   const int64_t reciprocal = RoundToInt(std::ldexp(1.0 / n, kReciprocalFrac));
@@ -224,27 +215,23 @@ void Quantizer::QuantizePRelu(const Node& node) {
   const View x = ViewOf(node, x_id);
   const auto rectified = [&](bool negated, const std::string& suffix) {
     const std::vector<ElementRef> zero = LiteralRefs(x.refs.size(), 0);
-    ElementwiseOp op =
+    return EmitStep(
         MakeElementwise(ElementwiseOp::Kind::kSub, negated ? zero : x.refs, x.frac_bits,
                         negated ? 0 : x.bound_bits, negated ? x.refs : zero, x.frac_bits,
-                        negated ? x.bound_bits : 0, x.frac_bits, {0, std::nullopt}, what);
-    op.out = AddIntermediate(name + suffix, x_shape, x.frac_bits, x.bound_bits);
-    const View v{RefsOf(op.out, Iota(NumElements(x_shape))), x.frac_bits, x.bound_bits};
-    Emit(std::move(op));
-    return v;
+                        negated ? x.bound_bits : 0, x.frac_bits, {0, std::nullopt}, what),
+        name + suffix, x_shape, x.frac_bits, x.bound_bits);
   };
   const View positive = rectified(false, "/positive");
   View negative = rectified(true, "/negative");
   View slope = ViewOf(node, slope_id);
   NarrowForProduct(negative, x_id, slope, slope_id);
   const int p_frac = std::min(ActivationFrac(out_id), negative.frac_bits + slope.frac_bits);
-  ElementwiseOp scaled = MakeElementwise(ElementwiseOp::Kind::kMul,
-                                         BroadcastRefs(negative, x_id, shape), negative.frac_bits,
-                                         negative.bound_bits, BroadcastRefs(slope, slope_id, shape),
-                                         slope.frac_bits, slope.bound_bits, p_frac, {}, what);
-  scaled.out = AddIntermediate(name + "/slope_product", shape, p_frac, activation_bound());
-  const View p{RefsOf(scaled.out, Iota(NumElements(shape))), p_frac, activation_bound()};
-  Emit(std::move(scaled));
+  const View p =
+      EmitStep(MakeElementwise(ElementwiseOp::Kind::kMul, BroadcastRefs(negative, x_id, shape),
+                               negative.frac_bits, negative.bound_bits,
+                               BroadcastRefs(slope, slope_id, shape), slope.frac_bits,
+                               slope.bound_bits, p_frac, {}, what),
+               name + "/slope_product", shape, p_frac, activation_bound());
   EmitElementwise(ElementwiseOp::Kind::kSub, out_id, BroadcastRefs(positive, x_id, shape),
                   positive.frac_bits, positive.bound_bits, p.refs, p.frac_bits, p.bound_bits,
                   std::min(ActivationFrac(out_id), std::max(x.frac_bits, p.frac_bits)), {}, node);

@@ -32,12 +32,15 @@ void Quantizer::QuantizeBinary(const Node& node) {
   ElementwiseOp::Kind kind = node.op_type == "Add"   ? ElementwiseOp::Kind::kAdd
                              : node.op_type == "Sub" ? ElementwiseOp::Kind::kSub
                                                      : ElementwiseOp::Kind::kMul;
+  // A divisor's reciprocal may be small: its scale as fine as the product's rescale allows.
+  const int finest_reciprocal =
+      ActivationFrac(node.outputs[0]) + air::kMaxRescaleShift - a.frac_bits;
   if (node.op_type == "Div" && !graph_.IsConstant(node.inputs[1])) {
     // c / y for a single constant c is one lookup; x / y is x · (1/y).
     if (graph_.IsConstant(node.inputs[0]) && graph_.value(node.inputs[0]).constant->size() == 1) {
       return QuantizeLookup(node);
     }
-    b = Reciprocal(node, node.inputs[1]);
+    b = Reciprocal(node, node.inputs[1], finest_reciprocal);
   } else if (node.op_type == "Div") {
     // x / c is x · (1/c).
     std::vector<double> reciprocal;
@@ -45,14 +48,10 @@ void Quantizer::QuantizeBinary(const Node& node) {
       if (v == 0) throw FrontendError(fmt::format("{}: divides by zero", node.Describe()));
       reciprocal.push_back(1.0 / v);
     }
-    // The reciprocal of a large divisor is small: its scale from its own magnitude, as fine as the
-    // product's rescale allows (CeilLog2 would stop at 1 and keep 1/1000 at 2^-9).
     double max_abs = 0;
     for (double r : reciprocal) max_abs = std::max(max_abs, std::fabs(r));
-    const int coarse = options_.weight_bits - 1 - CeilLog2(max_abs);
-    const int exact = options_.weight_bits - 1 - static_cast<int>(std::ceil(std::log2(max_abs)));
-    const int room = ActivationFrac(node.outputs[0]) + air::kMaxRescaleShift - a.frac_bits;
-    b = QuantizeConstant(node.inputs[1], reciprocal, std::max(coarse, std::min(exact, room)));
+    b = QuantizeConstant(node.inputs[1], reciprocal,
+                         ScaleFor(max_abs, options_.weight_bits - 1, finest_reciprocal));
   } else {
     b = ViewOf(node, node.inputs[1]);
   }
@@ -195,7 +194,7 @@ void Quantizer::QuantizeLookup(const Node& node) {
 
 // x / y for a computed y: r = 1/y by lookup, at a scale from y's calibrated range (which must not
 // include zero), then x·r.
-View Quantizer::Reciprocal(const Node& node, ValueId y_id) {
+View Quantizer::Reciprocal(const Node& node, ValueId y_id, int finest) {
   const ValueRange& range = ranges_[y_id];
   if (!(range.min > 0 || range.max < 0)) {
     throw FrontendError(
@@ -203,22 +202,16 @@ View Quantizer::Reciprocal(const Node& node, ValueId y_id) {
                     node.Describe(), graph_.value(y_id).name, range.min, range.max));
   }
   const double max_reciprocal = 1.0 / std::min(std::fabs(range.min), std::fabs(range.max));
-  // At its own magnitude: a reciprocal of a large divisor is small (CeilLog2 stops at 1).
-  const int frac =
-      options_.activation_bits - static_cast<int>(std::ceil(std::log2(max_reciprocal)));
+  const int frac = ScaleFor(max_reciprocal, options_.activation_bits, finest);
   const View y = ViewOf(node, y_id);
   const auto evaluate = [](const Tensor& domain) {
     Tensor out = domain;
     for (double& v : out.values) v = 1.0 / v;
     return out;
   };
-  LookupOp op = MakeLookup("Reciprocal", y, range, evaluate, frac, node.Describe());
-  const Shape& shape = graph_.value(y_id).shape;
-  op.out = AddIntermediate(graph_.value(node.outputs[0]).name + "/divisor_reciprocal", shape, frac,
-                           activation_bound());
-  const View r{RefsOf(op.out, Iota(NumElements(shape))), frac, activation_bound()};
-  Emit(std::move(op));
-  return r;
+  return EmitStep(MakeLookup("Reciprocal", y, range, evaluate, frac, node.Describe()),
+                  graph_.value(node.outputs[0]).name + "/divisor_reciprocal",
+                  graph_.value(y_id).shape, frac, activation_bound());
 }
 
 }  // namespace tensorstark::frontend

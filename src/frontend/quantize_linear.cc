@@ -170,22 +170,18 @@ void Quantizer::QuantizeGatherByIndex(const Node& node) {
       candidates.push_back({ElementRef::kLiteral, v});
     }
   }
-  ElementwiseOp difference =
-      MakeElementwise(ElementwiseOp::Kind::kSub, repeated, 0, index.bound_bits, candidates, 0,
-                      CeilLog2(static_cast<double>(n)) + 1, 0, {}, node.Describe());
-  difference.out = AddIntermediate(name + "/difference", {count, n}, 0, activation_bound());
-  const View d{RefsOf(difference.out, Iota(count * n)), 0, activation_bound()};
-  Emit(std::move(difference));
+  const View d =
+      EmitStep(MakeElementwise(ElementwiseOp::Kind::kSub, repeated, 0, index.bound_bits, candidates,
+                               0, CeilLog2(static_cast<double>(n)) + 1, 0, {}, node.Describe()),
+               name + "/difference", {count, n}, 0, activation_bound());
   const auto is_zero = [](const Tensor& domain) {
     Tensor out = domain;
     for (double& v : out.values) v = v == 0 ? 1.0 : 0.0;
     return out;
   };
-  LookupOp onehot = MakeLookup("Equal", d, {-(n - 1.0), n - 1.0}, is_zero, 0, node.Describe(),
-                               /*extend=*/false);
-  onehot.out = AddIntermediate(name + "/onehot", {count, n}, 0, 1);
-  const View x{RefsOf(onehot.out, Iota(count * n)), 0, 1};
-  Emit(std::move(onehot));
+  const View x = EmitStep(
+      MakeLookup("Equal", d, {-(n - 1.0), n - 1.0}, is_zero, 0, node.Describe(), /*extend=*/false),
+      name + "/onehot", {count, n}, 0, 1);
 
   // out[o, i, j] = Σ_v onehot[i, v] · table[o, v, j]: rows i, depth v, columns (o, j).
   LinearForm form;

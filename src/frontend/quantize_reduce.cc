@@ -244,10 +244,7 @@ void Quantizer::QuantizeLayerNorm(const Node& node) {
   };
   const auto emit_elementwise = [&](ElementwiseOp op, const std::string& suffix, int frac,
                                     int bound) {
-    op.out = AddIntermediate(name + suffix, shape, frac, bound);
-    const View view{RefsOf(op.out, Iota(size)), frac, bound};
-    Emit(std::move(op));
-    return view;
+    return EmitStep(std::move(op), name + suffix, shape, frac, bound);
   };
   const ValueRange& range = ranges_[node.inputs[0]];
   const auto variance = calibration_.row_variances.find(node.outputs[0]);
@@ -352,11 +349,10 @@ ReduceOp Quantizer::ChunkMaximum(ReduceOp op, int frac, int bound, const std::st
         }
       }
     }
-    stage.out = AddIntermediate(fmt::format("{}/chunk_max{}", name, level), {outputs * chunks},
-                                frac, bound);
-    op.in = RefsOf(stage.out, Iota(outputs * chunks));
+    op.in = EmitStep(std::move(stage), fmt::format("{}/chunk_max{}", name, level),
+                     {outputs * chunks}, frac, bound)
+                .refs;
     op.window = chunks;
-    Emit(std::move(stage));
   }
   return op;
 }
@@ -412,24 +408,21 @@ void Quantizer::QuantizeBatchNorm(const Node& node) {
           fmt::format("{}: the scale, bias, mean and variance must be constants", node.Describe()));
     }
   }
-  const auto constant = [&](size_t i) { return graph_.value(node.inputs[i]).constant->values; };
-  const std::vector<double> scale = constant(1), bias = constant(2), mean = constant(3),
-                            var = constant(4);
-  const double epsilon = node.Float("epsilon", 1e-5);
-  std::vector<double> s, t;
+  const auto constant = [&](size_t i) -> const Tensor& {
+    return *graph_.value(node.inputs[i]).constant;
+  };
+  const ChannelAffine affine =
+      BatchNormAffine(node, constant(1), constant(2), constant(3), constant(4));
   double max_t = 0;
-  for (size_t c = 0; c < scale.size(); ++c) {
-    s.push_back(scale[c] / std::sqrt(var[c] + epsilon));
-    t.push_back(bias[c] - mean[c] * s.back());
-    max_t = std::max(max_t, std::fabs(t.back()));
-  }
+  for (double t : affine.shift) max_t = std::max(max_t, std::fabs(t));
   const ValueId x_id = node.inputs[0], out_id = node.outputs[0];
   const Shape& shape = graph_.value(x_id).shape;
   const int64_t size = NumElements(shape), channels = shape[1], inner = size / shape[0] / channels;
   std::vector<int64_t> channel_of(size);
   for (int64_t i = 0; i < size; ++i) channel_of[i] = i / inner % channels;
   const View x = ViewOf(node, x_id);
-  const View sv = QuantizeConstant(node.inputs[1], s), tv = QuantizeConstant(node.inputs[2], t);
+  const View sv = QuantizeConstant(node.inputs[1], affine.scale);
+  const View tv = QuantizeConstant(node.inputs[2], affine.shift);
   const auto per_channel = [&](const View& v) {
     std::vector<ElementRef> refs;
     for (int64_t c : channel_of) refs.push_back(v.refs[c]);
@@ -440,15 +433,12 @@ void Quantizer::QuantizeBatchNorm(const Node& node) {
   const int scaled_frac =
       std::min(x.frac_bits + sv.frac_bits,
                options_.activation_bits - CeilLog2(ranges_[out_id].MaxAbs() + max_t));
-  ElementwiseOp scaled =
+  const View scaled = EmitStep(
       MakeElementwise(ElementwiseOp::Kind::kMul, x.refs, x.frac_bits, x.bound_bits, per_channel(sv),
-                      sv.frac_bits, sv.bound_bits, scaled_frac, {}, node.Describe());
-  scaled.out = AddIntermediate(graph_.value(out_id).name + "/channel_scaled", shape, scaled_frac,
-                               activation_bound());
-  const TensorId scaled_tensor = scaled.out;
-  Emit(std::move(scaled));
-  EmitElementwise(ElementwiseOp::Kind::kAdd, out_id, RefsOf(scaled_tensor, Iota(size)), scaled_frac,
-                  activation_bound(), per_channel(tv), tv.frac_bits, tv.bound_bits,
+                      sv.frac_bits, sv.bound_bits, scaled_frac, {}, node.Describe()),
+      graph_.value(out_id).name + "/channel_scaled", shape, scaled_frac, activation_bound());
+  EmitElementwise(ElementwiseOp::Kind::kAdd, out_id, scaled.refs, scaled_frac, activation_bound(),
+                  per_channel(tv), tv.frac_bits, tv.bound_bits,
                   std::min(out_frac, std::max(scaled_frac, tv.frac_bits)), {}, node);
 }
 

@@ -4,6 +4,8 @@
 // LayerNorm). Internal to the frontend: users include frontend/quantize.h.
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <functional>
 #include <map>
 #include <optional>
@@ -52,6 +54,15 @@ inline std::vector<ElementRef> RefsOf(TensorId t, const std::vector<int64_t>& in
   refs.reserve(indices.size());
   for (int64_t i : indices) refs.push_back({t, i});
   return refs;
+}
+
+// The scale 2^-frac that puts a largest magnitude max_abs at about 2^top, from its exact
+// magnitude (CeilLog2 stops at 1, which would keep 1/1000 at 2^-top), yet no finer than `finest`
+// (what the operator reading it can rescale) and no coarser than CeilLog2 gives.
+inline int ScaleFor(double max_abs, int top, int finest) {
+  const int coarse = top - CeilLog2(max_abs);
+  const int exact = top - static_cast<int>(std::ceil(std::log2(max_abs)));
+  return std::max(coarse, std::min(exact, finest));
 }
 
 inline std::vector<ElementRef> LiteralRefs(size_t count, int64_t value) {
@@ -126,6 +137,16 @@ class Quantizer {
   template <typename Op>
   void Emit(Op op) {
     model_.ops.emplace_back(std::in_place_type<Op>, std::move(op));
+  }
+
+  // Emits `op` into a new tensor that is no graph value (a step of a decomposed operator), named
+  // `name`, and returns the identity view of it.
+  template <typename Op>
+  View EmitStep(Op op, const std::string& name, const Shape& shape, int frac_bits, int bound_bits) {
+    op.out = AddIntermediate(name, shape, frac_bits, bound_bits);
+    View view(RefsOf(op.out, Iota(NumElements(shape))), frac_bits, bound_bits);
+    Emit(std::move(op));
+    return view;
   }
 
   // A copy of `from` at the same or a coarser scale 2^-frac into a new tensor for value `id`
@@ -212,8 +233,8 @@ class Quantizer {
   // exponent, PRelu with one slope, a constant divided by a computed value), as a table.
   void QuantizeLookup(const Node& node);
 
-  // 1/y as a lookup, for dividing by computed value y.
-  View Reciprocal(const Node& node, ValueId y_id);
+  // 1/y as a lookup, for dividing by computed value y, at a scale no finer than 2^-finest.
+  View Reciprocal(const Node& node, ValueId y_id, int finest);
 
   // Softmax as operators the prover has: m = the maximum along the axis; d = max(x - m, -16) at a
   // scale of at most 2^-8; e = exp(d) by lookup; s = Σ e; r = 1/s by lookup (s lies in [1, n]);

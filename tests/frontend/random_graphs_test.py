@@ -2,8 +2,9 @@
 """Property test of the frontend: random small ONNX graphs of the operators the quantizer
 supports (slices with negative, open and int64-extreme bounds and steps, concatenations,
 broadcasting arithmetic with constants, MatMul/Gemm, activations, reshapes, transposes, gathers
-with negative indices, pads, tiles, reductions, softmax and maxima over more than 64 elements, comparisons with Where, Max/Min/Sum/Mean,
-Pow, division by a computed tensor, PRelu, an embedding lookup by int64 token ids) are compiled, proved and verified by the
+with negative indices, pads, tiles, reductions, softmax (with -inf masks too) and maxima over
+more than 64 elements, comparisons with Where, Max/Min/Sum/Mean, Pow, division by a computed
+tensor, PRelu, an embedding lookup by int64 token ids) are compiled, proved and verified by the
 CLI, and the outputs the proof states are compared with numpy's evaluation of the same graph,
 which shares no code with the frontend. Each graph declares the output shape numpy computes, which
 compile checks against its own inference.
@@ -209,6 +210,27 @@ def add_wide_maximum(g, shape):
         add_linear(g, list(g.shape()))
 
 
+def add_masked_softmax(g, shape):
+    """An attention-style mask: a constant condition choosing x or a fill of -inf (or float32's
+    lowest value, as torch's masked_fill(mask, finfo.min) writes it), then Softmax, whose masked
+    weights must be 0, and a MatMul averaging with them."""
+    if shape[-1] < 2 or shape[-1] > 256:
+        return add_activation(g, shape)
+    mask = g.rng.random(shape) < 0.6
+    mask[..., int(g.rng.integers(0, shape[-1]))] = True  # every row keeps an element
+    fill = np.float32(-np.inf) if g.rng.random() < 0.5 else np.finfo(np.float32).min
+    masked, out = g.fresh("masked"), g.fresh("softmax")
+    g.nodes += [helper.make_node("Where", [g.const(mask), g.current, g.floats(fill)], [masked]),
+                helper.make_node("Softmax", [masked], [out], axis=-1)]
+
+    def softmax(x):
+        z = np.where(mask, x, -np.inf)
+        e = np.exp(z - z.max(axis=-1, keepdims=True))
+        return e / e.sum(axis=-1, keepdims=True)
+    g.finish_step("Where(mask)+Softmax", out, softmax)
+    add_linear(g, list(g.shape()))
+
+
 def add_selection(g, shape):
     """Two computed operands met by Max/Min/Sum/Mean, a Where on a comparison (continuous where
     the condition flips, so rounding near the threshold cannot move the result far), x/(x²+1)
@@ -244,7 +266,7 @@ def add_selection(g, shape):
 
 STEPS = [add_slice, add_concat_of_slices, add_arithmetic, add_linear, add_activation,
          add_reshape, add_gather, add_pad_or_tile, add_reduction, add_selection,
-         add_wide_maximum]
+         add_wide_maximum, add_masked_softmax]
 
 
 def random_graph(rng):
