@@ -85,6 +85,7 @@ AccuracyReport MeasureAccuracy(const QuantizedModel& model,
     report.outputs[o].integer = out.type != DataType::kFloat;
     const int64_t last = out.shape.empty() ? 1 : out.shape.back();
     if (last >= 2 && last == out.size()) report.outputs[o].argmax_agreement = 0;
+    if (report.outputs[o].integer) report.outputs[o].equal_samples = 0;
   }
   for (size_t s = 0; s < samples.size(); ++s) {
     const std::vector<Tensor>& want = float_outputs[s];
@@ -100,6 +101,7 @@ AccuracyReport MeasureAccuracy(const QuantizedModel& model,
       output.max_abs_error = std::max(output.max_abs_error, MaxAbsDifference(w, g));
       sample_max[o].push_back(MaxAbs(w));
       if (output.argmax_agreement >= 0) output.argmax_agreement += ArgMax(w) == ArgMax(g);
+      if (output.equal_samples >= 0) output.equal_samples += w == g;
     }
   }
   for (size_t o = 0; o < n_outputs; ++o) report.outputs[o].typical_range = Median(sample_max[o]);
@@ -119,8 +121,12 @@ std::vector<std::string> AccuracyReport::Lines() const {
       line += fmt::format(", argmax as float's in {} of {} samples", output.argmax_agreement,
                           samples);
     }
+    if (output.equal_samples >= 0) {
+      line += fmt::format(", equal to float's in {} of {} samples", output.equal_samples, samples);
+    }
     lines.push_back(std::move(line));
   }
+  lines.insert(lines.end(), notes.begin(), notes.end());
   return lines;
 }
 

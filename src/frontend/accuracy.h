@@ -26,6 +26,7 @@ struct OutputAccuracy {
   double typical_range = 0;     // median over the samples of the largest |float value|
   int argmax_agreement = -1;    // samples whose argmax is float's; -1 if not a classifier output
   bool integer = false;         // int64 or bool: exact at scale 1
+  int equal_samples = -1;       // integer outputs: samples where every element is float's
 
   // Its scale is coarser than typical_range / 2^8 (an output zero on every sample, or an integer
   // one, has no precision to lose).
@@ -38,8 +39,10 @@ struct AccuracyReport {
   // The input element furthest beyond the inputs' typical magnitude, described in one line
   // ("sample 3, input 'x' element 17 is 1e+30, ..."); empty if none stands out.
   std::string outlier;
+  // What the quantizer noted that refuses nothing (Quantize's `notes`), one line each.
+  std::vector<std::string> notes;
 
-  // One line per output, for compile's report.
+  // One line per output, then the notes, for compile's report.
   std::vector<std::string> Lines() const;
   // The one-line refusal when an output loses its precision, naming it and the likely cause.
   std::optional<std::string> PrecisionProblem() const;

@@ -1,6 +1,9 @@
 #include "frontend/calibration.h"
 
+#include <algorithm>
+
 #include "frontend/float_eval.h"
+#include "frontend/ops.h"
 
 namespace tensorstark::frontend {
 namespace {
@@ -20,6 +23,30 @@ void IncludeRowVariances(const Node& node, const Tensor& x, ValueRange& range) {
   }
 }
 
+// A comparison of a computed float with a constant: how the calibration values fall around each
+// element's threshold.
+void IncludeDecisions(const Graph& graph, const Node& node, const std::vector<Tensor>& values,
+                      std::map<ValueId, std::vector<DecisionSpread>>& spreads) {
+  if (!IsComparison(node.op_type) || node.inputs.size() != 2) return;
+  const bool first_constant = graph.IsConstant(node.inputs[0]);
+  if (first_constant == graph.IsConstant(node.inputs[1])) return;
+  const ValueId x_id = node.inputs[first_constant ? 1 : 0];
+  const ValueId t_id = node.inputs[first_constant ? 0 : 1];
+  const Tensor &x = values[x_id], &t = values[t_id];
+  if (!x.is_float() || !t.is_float()) return;
+  const Shape& shape = graph.value(node.outputs[0]).shape;
+  const std::vector<int64_t> xi = BroadcastIndices(x.shape, shape);
+  const std::vector<int64_t> ti = BroadcastIndices(t.shape, shape);
+  std::vector<DecisionSpread>& spread = spreads[node.outputs[0]];
+  spread.resize(xi.size());
+  for (size_t i = 0; i < xi.size(); ++i) {
+    const double v = x.values[xi[i]], threshold = t.values[ti[i]];
+    if (v < threshold) spread[i].below = std::max(spread[i].below, v);
+    if (v > threshold) spread[i].above = std::min(spread[i].above, v);
+    if (v == threshold) spread[i].at = true;
+  }
+}
+
 }  // namespace
 
 Calibration Calibrate(const Graph& graph, std::span<const std::vector<Tensor>> samples) {
@@ -31,6 +58,7 @@ Calibration Calibrate(const Graph& graph, std::span<const std::vector<Tensor>> s
       for (double x : values[id].values) calibration.ranges[id].Include(x);
     }
     for (const Node& node : graph.nodes) {
+      IncludeDecisions(graph, node, values, calibration.decision_spreads);
       if (node.op_type != "LayerNormalization") continue;
       IncludeRowVariances(node, values[node.inputs[0]], calibration.row_variances[node.outputs[0]]);
     }

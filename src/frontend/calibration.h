@@ -24,9 +24,20 @@ struct ValueRange {
   }
 };
 
+// Where a comparison with a constant threshold t cuts the calibration values x compared with it,
+// per element of its output: the largest x below t, the smallest above, and whether some x is t.
+// The quantizer places each threshold between them at the compared value's scale when it can.
+struct DecisionSpread {
+  double below = -INFINITY;
+  double above = INFINITY;
+  bool at = false;
+};
+
 struct Calibration {
   std::vector<ValueRange> ranges;               // by ValueId; constants get their own range
   std::map<ValueId, ValueRange> row_variances;  // by a LayerNormalization's output value
+  // By the output value of each comparison of a computed float with a constant one.
+  std::map<ValueId, std::vector<DecisionSpread>> decision_spreads;
   // Per sample, float inference's model outputs: what compile's accuracy check compares with.
   std::vector<std::vector<Tensor>> outputs;
 };

@@ -24,10 +24,12 @@ QuantizedModel CompileOnnxModel(const std::string& onnx_path, const std::string&
   step(fmt::format("calibrating: float inference on {} samples", samples.size()));
   const Calibration calibration = Calibrate(graph, samples);
   step("quantizing");
-  QuantizedModel model = Quantize(graph, calibration, options);
+  std::vector<std::string> notes;
+  QuantizedModel model = Quantize(graph, calibration, options, &notes);
   if (accuracy) {
     step(fmt::format("checking accuracy: the quantized model on {} samples", samples.size()));
     *accuracy = MeasureAccuracy(model, samples, calibration.outputs);
+    accuracy->notes = std::move(notes);
   }
   model.onnx = onnx;
   model.source = onnx_path;

@@ -46,6 +46,11 @@ std::vector<double> Node::Floats(const std::string& attribute) const {
   return value ? *value : std::vector<double>{};
 }
 
+std::vector<std::string> Node::Strings(const std::string& attribute) const {
+  const auto* value = Get<std::vector<std::string>>(*this, attribute, "a list of strings");
+  return value ? *value : std::vector<std::string>{};
+}
+
 const Tensor& Node::TensorAttribute(const std::string& attribute) const {
   const Tensor* value = Get<Tensor>(*this, attribute, "a tensor");
   if (!value)

@@ -26,8 +26,8 @@ struct Value {
   std::optional<Tensor> constant;
 };
 
-using Attribute =
-    std::variant<int64_t, double, std::string, std::vector<int64_t>, std::vector<double>, Tensor>;
+using Attribute = std::variant<int64_t, double, std::string, std::vector<int64_t>,
+                               std::vector<double>, std::vector<std::string>, Tensor>;
 
 struct Node {
   std::string name;  // the ONNX node name, or "<op_type>_<index>" when the model has none
@@ -49,6 +49,7 @@ struct Node {
   std::vector<int64_t> Ints(const std::string& attribute,
                             const std::vector<int64_t>& default_value) const;
   std::vector<double> Floats(const std::string& attribute) const;
+  std::vector<std::string> Strings(const std::string& attribute) const;
   const Tensor& TensorAttribute(const std::string& attribute) const;
 
   // Throws FrontendError unless every attribute is in `supported`.

@@ -8,6 +8,7 @@
 
 #include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
+#include "frontend/onnx_ml.h"
 #include "frontend/passes.h"
 
 namespace tensorstark::frontend {
@@ -139,6 +140,8 @@ Attribute AttributeFromProto(const onnx::AttributeProto& a, const std::string& w
       return std::vector<int64_t>(a.ints().begin(), a.ints().end());
     case AttributeProto::FLOATS:
       return std::vector<double>(a.floats().begin(), a.floats().end());
+    case AttributeProto::STRINGS:
+      return std::vector<std::string>(a.strings().begin(), a.strings().end());
     case AttributeProto::TENSOR:
       return TensorFromProto(a.t(), what);
     default:
@@ -244,7 +247,8 @@ Graph FromModel(const onnx::ModelProto& model, const std::map<std::string, Tenso
     node.name = n.name().empty() ? fmt::format("{}_{}", n.op_type(), index) : n.name();
     node.opset = opset;
     ++index;
-    if (!n.domain().empty() && n.domain() != "ai.onnx") {
+    const bool classical_ml = n.domain() == "ai.onnx.ml";
+    if (!n.domain().empty() && n.domain() != "ai.onnx" && !classical_ml) {
       throw FrontendError(
           fmt::format("{}: domain '{}' is not supported", node.Describe(), n.domain()));
     }
@@ -274,7 +278,11 @@ Graph FromModel(const onnx::ModelProto& model, const std::map<std::string, Tenso
     for (const std::string& name : n.output()) {
       node.outputs.push_back(name.empty() ? graph.AddValue({}) : define({name, {}, {}, {}}));
     }
-    graph.nodes.push_back(std::move(node));
+    if (classical_ml) {
+      LowerOnnxMlNode(node, graph);
+    } else {
+      graph.nodes.push_back(std::move(node));
+    }
   }
   for (const auto& output : g.output()) {
     auto it = by_name.find(output.name());

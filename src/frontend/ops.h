@@ -64,6 +64,8 @@ std::vector<int64_t> ConstantInts(const Node& node, std::span<const Operand> inp
 // Unary elementwise functions without state (Sigmoid, Tanh, Relu, LeakyRelu, ...): float to float,
 // element by element, so any of them can be tabulated.
 bool IsUnaryFunctionOp(const std::string& op_type);
+// Equal, Less, LessOrEqual, Greater, GreaterOrEqual: two operands to a bool.
+bool IsComparison(const std::string& op_type);
 // Clip's bounds, from attributes (opset < 11) or constant operands; infinite when absent.
 std::pair<double, double> ClipBounds(const Node& node, std::span<const Operand> inputs);
 // BatchNormalization at inference as an affine map per channel, y = x·scale[c] + shift[c]:

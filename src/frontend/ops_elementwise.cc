@@ -490,6 +490,11 @@ std::vector<Tensor> EvaluateCast(const Node& node, std::span<const Tensor* const
 
 }  // namespace
 
+bool IsComparison(const std::string& op_type) {
+  return op_type == "Equal" || op_type == "Less" || op_type == "LessOrEqual" ||
+         op_type == "Greater" || op_type == "GreaterOrEqual";
+}
+
 bool IsUnaryFunctionOp(const std::string& op_type) {
   return PlainUnaryOps().count(op_type) != 0 || ParameterizedUnaryOps().count(op_type) != 0;
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 
@@ -92,7 +93,17 @@ void RemoveIdentities(Graph& graph) {
   for (Node& node : graph.nodes) {
     // Nodes are in topological order, so the readers are all still ahead in graph.nodes.
     if ((node.op_type == "Identity" || node.op_type == "Dropout") && node.outputs.size() == 1) {
-      ReplaceUses(graph, node.outputs[0], node.inputs[0]);
+      const ValueId from = node.outputs[0], to = node.inputs[0];
+      // A model output keeps its name (a classifier's ZipMap is an identity here) where the
+      // value it reads has no name a user sees.
+      const auto has = [](const std::vector<ValueId>& ids, ValueId id) {
+        return std::find(ids.begin(), ids.end(), id) != ids.end();
+      };
+      if (has(graph.outputs, from) && !has(graph.outputs, to) && !has(graph.inputs, to) &&
+          !graph.IsConstant(to)) {
+        graph.value(to).name = graph.value(from).name;
+      }
+      ReplaceUses(graph, from, to);
       continue;
     }
     kept.push_back(std::move(node));

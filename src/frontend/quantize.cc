@@ -74,7 +74,7 @@ QuantizedModel Quantizer::Run() {
     }
     // Integers (token ids) and booleans are exact at scale 1.
     const bool is_float = value.type == DataType::kFloat;
-    views_[id] = AddTensor(id, QTensor::Kind::kInput, is_float ? ActivationFrac(id) : 0,
+    views_[id] = AddTensor(id, QTensor::Kind::kInput, is_float ? InputFrac(id) : 0,
                            value.type == DataType::kBool ? 1 : activation_bound());
     model_.inputs.push_back(NewestTensor());
     if (value.type == DataType::kBool) {
@@ -90,6 +90,30 @@ QuantizedModel Quantizer::Run() {
   }
   for (ValueId id : graph_.outputs) model_.outputs.push_back(OutputTensor(id));
   return std::move(model_);
+}
+
+bool Quantizer::OnlyCompared(ValueId id) const {
+  bool read = false;
+  for (const Node& node : graph_.nodes) {
+    for (size_t k = 0; k < node.inputs.size(); ++k) {
+      if (node.inputs[k] != id) continue;
+      read = true;
+      const bool threshold = IsComparison(node.op_type) && graph_.IsConstant(node.inputs[1 - k]);
+      const bool moved = IsIndexMapOp(node.op_type) && k == 0 && node.outputs.size() == 1 &&
+                         OnlyCompared(node.outputs[0]);
+      if (!threshold && !moved) return false;
+    }
+  }
+  const auto& outputs = graph_.outputs;
+  return read && std::find(outputs.begin(), outputs.end(), id) == outputs.end();
+}
+
+int Quantizer::InputFrac(ValueId id) const {
+  if (!OnlyCompared(id)) return ActivationFrac(id);
+  const int bits = std::min(options_.activation_bits + kComparedInputBits, activation_bound() - 1);
+  const double max_abs = ranges_[id].MaxAbs();
+  if (!(max_abs > 0) || !std::isfinite(max_abs)) return bits;
+  return bits - CeilLog2(max_abs);
 }
 
 int Quantizer::ActivationFrac(ValueId id) const {
@@ -380,8 +404,11 @@ View Quantizer::QuantizedMap(const Node& node, const IndexMap& map) {
 }
 
 QuantizedModel Quantize(const Graph& graph, const Calibration& calibration,
-                        const QuantizeOptions& options) {
-  return Quantizer(graph, calibration, options).Run();
+                        const QuantizeOptions& options, std::vector<std::string>* notes) {
+  Quantizer quantizer(graph, calibration, options);
+  QuantizedModel model = quantizer.Run();
+  if (notes) *notes = quantizer.notes();
+  return model;
 }
 
 std::vector<std::string> QuantizableOpTypes() {

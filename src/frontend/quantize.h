@@ -20,6 +20,11 @@
 
 namespace tensorstark::frontend {
 
+// A model input read only by comparisons with thresholds gets this many more bits than
+// activation_bits (up to one below the bound): its decisions are only as fine as its scale, and
+// it needs less headroom than a value computed on.
+inline constexpr int kComparedInputBits = 2;
+
 struct QuantizeOptions {
   int activation_bits = 12;  // below air::kValueBoundBits
   int weight_bits = 10;
@@ -41,8 +46,11 @@ std::optional<int> DefaultWeightFracBits(Visibility weights);
 // SupportedOpTypes() must fold to constants at import, or are removed by the graph passes), sorted.
 std::vector<std::string> QuantizableOpTypes();
 
-// Throws FrontendError naming the node for an operator the quantizer does not support.
+// Throws FrontendError naming the node for an operator the quantizer does not support. `notes`
+// receives what compile should report that refuses nothing (thresholds the quantization cannot
+// place between the calibration values around them).
 QuantizedModel Quantize(const Graph& graph, const Calibration& calibration,
-                        const QuantizeOptions& options = {});
+                        const QuantizeOptions& options = {},
+                        std::vector<std::string>* notes = nullptr);
 
 }  // namespace tensorstark::frontend

@@ -22,6 +22,7 @@ std::vector<ElementRef> Quantizer::BroadcastRefs(const View& v, ValueId id, cons
 // far a clamp moves a value (below 2^16): the difference is first shifted right until it fits,
 // which decides values closer than that shift's step by rounding.
 ElementwiseOp Quantizer::GreaterOp(const Node& node, ValueId a_id, ValueId b_id) {
+  if (auto op = ThresholdOp(node, a_id, b_id)) return std::move(*op);
   const Shape& shape = graph_.value(node.outputs[0]).shape;
   const View a = ViewOf(node, a_id), b = ViewOf(node, b_id);
   const int natural = std::max(a.frac_bits, b.frac_bits);
@@ -31,6 +32,65 @@ ElementwiseOp Quantizer::GreaterOp(const Node& node, ValueId a_id, ValueId b_id)
   return MakeElementwise(ElementwiseOp::Kind::kSub, BroadcastRefs(a, a_id, shape), a.frac_bits,
                          a.bound_bits, BroadcastRefs(b, b_id, shape), b.frac_bits, b.bound_bits,
                          natural - shift, {0, 1}, node.Describe());
+}
+
+// A computed x against a constant threshold t: t becomes an integer T at x's own scale 2^-f, so
+// that the quantized comparison decides exactly as float's does on the quantized x: x > t when
+// q > floor(t·2^f), and t > x when q < ceil(t·2^f). Where the calibration values lie within a
+// step of t, T moves to the integer that keeps every calibration decision float's (for the
+// rounded q of each value); when no integer does (values closer than a step on both sides), the
+// threshold is counted in compile's report. Nothing else is rounded: the difference needs no shift
+// while x's bound is below the clamp's reach.
+std::optional<ElementwiseOp> Quantizer::ThresholdOp(const Node& node, ValueId a_id, ValueId b_id) {
+  const bool t_first = graph_.IsConstant(a_id);
+  if (t_first == graph_.IsConstant(b_id)) return std::nullopt;
+  const ValueId x_id = t_first ? b_id : a_id, t_id = t_first ? a_id : b_id;
+  const Tensor& t = *graph_.value(t_id).constant;
+  if (!t.is_float() || graph_.value(x_id).type != DataType::kFloat) return std::nullopt;
+  const View& x = ViewOf(node, x_id);
+  const Shape& shape = graph_.value(node.outputs[0]).shape;
+  const std::vector<int64_t> t_index = BroadcastIndices(t.shape, shape);
+  const auto spreads = calibration_.decision_spreads.find(node.outputs[0]);
+  const auto q = [&](double v) { return std::round(std::ldexp(v, x.frac_bits)); };  // ±inf stays
+  // q lies in [-2^b, 2^b): a threshold beyond decides every q alike, and is clamped to where
+  // the difference stays within the clamp's reach, 2^(b + 1) - 1 at most.
+  const double bound = std::ldexp(1.0, x.bound_bits);
+  const double lowest = t_first ? -bound : -bound - 1, highest = t_first ? bound : bound - 1;
+  std::vector<ElementRef> thresholds;
+  int64_t inseparable = 0;
+  for (size_t i = 0; i < t_index.size(); ++i) {
+    const double threshold = t.values[t_index[i]];
+    const double scaled = std::ldexp(threshold, x.frac_bits);
+    double chosen = t_first ? std::ceil(scaled) : std::floor(scaled);
+    if (spreads != calibration_.decision_spreads.end()) {
+      const DecisionSpread& s = spreads->second.at(i);
+      // The integers T that put every calibration value on its float side.
+      const double lo = t_first ? q(s.below) + 1 : q(s.at ? threshold : s.below);
+      const double hi = t_first ? q(s.at ? threshold : s.above) : q(s.above) - 1;
+      if (lo <= hi) {
+        chosen = std::clamp(chosen, lo, hi);
+      } else {
+        ++inseparable;
+      }
+    }
+    chosen = std::clamp(chosen, lowest, highest);
+    thresholds.push_back({ElementRef::kLiteral, static_cast<int64_t>(chosen)});
+  }
+  if (inseparable > 0) {
+    notes_.push_back(fmt::format(
+        "{}: {} of {} thresholds lie closer than a step (2^-{}) to calibration values on both "
+        "sides: decisions that near them may differ from float's",
+        node.Describe(), inseparable, t_index.size(), x.frac_bits));
+  }
+  const int t_bound = x.bound_bits + 1;
+  const int shift = std::max(0, x.bound_bits + 1 - static_cast<int>(air::kRangeCheckBits));
+  std::vector<ElementRef> x_refs = BroadcastRefs(x, x_id, shape);
+  return t_first ? MakeElementwise(ElementwiseOp::Kind::kSub, thresholds, x.frac_bits, t_bound,
+                                   x_refs, x.frac_bits, x.bound_bits, x.frac_bits - shift, {0, 1},
+                                   node.Describe())
+                 : MakeElementwise(ElementwiseOp::Kind::kSub, x_refs, x.frac_bits, x.bound_bits,
+                                   thresholds, x.frac_bits, t_bound, x.frac_bits - shift, {0, 1},
+                                   node.Describe());
 }
 
 // x < y is y > x; x >= y is 1 - (y > x), x <= y is 1 - (x > y) and x == y is

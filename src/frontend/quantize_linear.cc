@@ -142,13 +142,11 @@ void Quantizer::QuantizeGatherByIndex(const Node& node) {
         "{}: gathers from a computed tensor by computed indices; the table must be a constant",
         node.Describe()));
   }
-  const Tensor& table = *graph_.value(data_id).constant;
-  if (!table.is_float()) {
-    throw FrontendError(
-        fmt::format("{}: gathers {} values by computed indices; the table must "
-                    "hold floats",
-                    node.Describe(), ToString(table.type)));
-  }
+  // An integer table (class labels) is gathered at scale 1, exactly (checked below).
+  const Tensor& constant = *graph_.value(data_id).constant;
+  const Tensor table = constant.is_float()
+                           ? constant
+                           : Tensor{DataType::kFloat, constant.shape, constant.AsDoubles(), {}};
   const Shape& shape = table.shape;
   const int64_t axis =
       NormalizeAxis(node.Int("axis", 0), static_cast<int64_t>(shape.size()), node.Describe());
@@ -202,6 +200,18 @@ void Quantizer::QuantizeGatherByIndex(const Node& node) {
   const Node* activation = nullptr;
   const ValueId fused_out = FuseActivation(out_id, &activation);
   EmitLinear(form, x, table, nullptr, fused_out, activation, node.Describe());
+  if (constant.is_float()) return;
+  // Integers in and out at scale 1: the weights must be the table's values times 2^shift.
+  const auto& op = std::get<LinearOp>(model_.ops.back());
+  for (size_t k = 0; k < form.w_index.size(); ++k) {
+    const int64_t v = constant.ints[form.w_index[k]];
+    if (op.weights[k] != v * Pow2(op.shift)) {
+      throw FrontendError(fmt::format(
+          "{}: gathers integers up to {} by computed indices, more than the weights' {} bits "
+          "hold exactly",
+          node.Describe(), v, options_.weight_bits));
+    }
+  }
 }
 
 }  // namespace tensorstark::frontend

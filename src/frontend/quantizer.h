@@ -86,6 +86,7 @@ class Quantizer {
   }
 
   QuantizedModel Run();
+  const std::vector<std::string>& notes() const { return notes_; }
 
  private:
   // The bound every computed tensor is proven to stay within.
@@ -93,6 +94,11 @@ class Quantizer {
 
   // The scale that puts the calibrated maximum |x| of a value at about 2^activation_bits.
   int ActivationFrac(ValueId id) const;
+  // Whether a value is read only by comparisons with constant thresholds (a tree ensemble's
+  // features), directly or through index maps.
+  bool OnlyCompared(ValueId id) const;
+  // A model input's scale: ActivationFrac, or kComparedInputBits finer for one only compared.
+  int InputFrac(ValueId id) const;
 
   // A new tensor for graph value `id` and the identity view of it.
   View AddTensor(ValueId id, QTensor::Kind kind, int frac_bits, int bound_bits,
@@ -188,6 +194,8 @@ class Quantizer {
 
   // 1 where operand a > operand b (both floats), else 0: the operator, its output unset.
   ElementwiseOp GreaterOp(const Node& node, ValueId a_id, ValueId b_id);
+  // GreaterOp when one operand is a computed float and the other a constant threshold.
+  std::optional<ElementwiseOp> ThresholdOp(const Node& node, ValueId a_id, ValueId b_id);
 
   // Greater, Less, GreaterOrEqual, LessOrEqual, Equal of float operands.
   void QuantizeComparison(const Node& node);
@@ -271,6 +279,7 @@ class Quantizer {
   std::map<ValueId, size_t> only_reader_;  // the node index of a value's only reader
   std::set<size_t> fused_;                 // activation nodes fused into the operator before
   QuantizedModel model_;
+  std::vector<std::string> notes_;  // for compile's report (Quantize's `notes`)
 };
 
 }  // namespace tensorstark::frontend
