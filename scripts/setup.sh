@@ -13,6 +13,7 @@ debian_packages=(
   libonnx-dev libprotobuf-dev  # ONNX import (the frontend)
   libonnx-testdata  # ONNX's backend node tests: the frontend's conformance suite
   python3-onnx python3-numpy  # the frontend's property test and test models (numpy's outputs)
+  python3-sklearn  # the classical-ML test's reference (scikit-learn's outputs)
   dataset-fashion-mnist zlib1g-dev  # the example models' data (accuracy checks), gzipped
   clang-14   # libFuzzer for `make fuzz` (the proof parser)
 )

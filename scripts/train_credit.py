@@ -6,9 +6,9 @@ A lender's models on a public tabular dataset Debian ships (sklearn's bundled br
 table: 569 rows, 30 features, 2 classes), standardized with the training rows' mean and
 deviation: a gradient-boosted tree ensemble (GradientBoostingClassifier at its defaults: 100
 trees of depth 3) and an MLP (MLPClassifier, one hidden layer of 100 ReLUs). Debian has no
-skl2onnx, so the graphs are written here node for node as skl2onnx 1.x writes them for these
-estimators (TreeEnsembleClassifier + ZipMap in domain ai.onnx.ml; MatMul/Add/Relu/Sigmoid and
-ArrayFeatureExtractor for the MLP); the frontend imports them as they are.
+skl2onnx, so scripts/sklearn_onnx.py writes the graphs node for node as skl2onnx 1.x does for
+these estimators (TreeEnsembleClassifier + ZipMap in domain ai.onnx.ml; MatMul/Add/Relu/Sigmoid
+and ArrayFeatureExtractor for the MLP); the frontend imports them as they are.
 
 Run with Debian's Python (python3-sklearn, python3-onnx, python3-numpy):
 
@@ -25,125 +25,17 @@ import os
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper
 from sklearn.datasets import load_breast_cancer
 from sklearn.ensemble import GradientBoostingClassifier
 from sklearn.model_selection import train_test_split
 from sklearn.neural_network import MLPClassifier
 from sklearn.preprocessing import StandardScaler
 
+import sklearn_onnx
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "examples", "credit")
 HELD_OUT = 100
-MAIN_OPSET, ML_OPSET = 15, 1
-
-
-def float32_threshold(t):
-    """skl2onnx's threshold: the float32 at or below t, so that float32 x <= t keeps its answer."""
-    t32 = np.float32(t)
-    return float(np.nextafter(t32, np.float32(-np.inf)) if t32 > t else t32)
-
-
-def io(features):
-    map_type = onnx.TypeProto()  # map(int64, tensor(float)); onnx 1.12's helper has no maker
-    map_type.map_type.key_type = TensorProto.INT64
-    map_type.map_type.value_type.CopyFrom(helper.make_tensor_type_proto(TensorProto.FLOAT, []))
-    inputs = [helper.make_tensor_value_info("input", TensorProto.FLOAT, [None, features])]
-    outputs = [
-        helper.make_tensor_value_info("output_label", TensorProto.INT64, [None]),
-        helper.make_value_info("output_probability", helper.make_sequence_type_proto(map_type)),
-    ]
-    return inputs, outputs
-
-
-def zipmap_and_label(classes):
-    """skl2onnx's tail of a classifier: the label cast to int64 and the probabilities zipped."""
-    return [
-        helper.make_node("Cast", ["label"], ["output_label"], to=TensorProto.INT64),
-        helper.make_node("ZipMap", ["probabilities"], ["output_probability"],
-                         domain="ai.onnx.ml", classlabels_int64s=[int(c) for c in classes]),
-    ]
-
-
-def model_proto(name, nodes, features, initializers=()):
-    inputs, outputs = io(features)
-    graph = helper.make_graph(nodes, name, inputs, outputs, initializer=list(initializers))
-    model = helper.make_model(graph, producer_name="skl2onnx-layout (scripts/train_credit.py)",
-                              opset_imports=[helper.make_opsetid("", MAIN_OPSET),
-                                             helper.make_opsetid("ai.onnx.ml", ML_OPSET)])
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    return model
-
-
-def export_gbt(gbt, features):
-    """GradientBoostingClassifier (binary) as one TreeEnsembleClassifier: the learning rate folded
-    into the leaves, the prior's log-odds as the one base value, LOGISTIC scores."""
-    a = {k: [] for k in ["nodes_treeids", "nodes_nodeids", "nodes_featureids", "nodes_modes",
-                         "nodes_values", "nodes_truenodeids", "nodes_falsenodeids",
-                         "nodes_missing_value_tracks_true", "nodes_hitrates", "class_treeids",
-                         "class_nodeids", "class_ids", "class_weights"]}
-    for i, estimator in enumerate(gbt.estimators_[:, 0]):
-        tree = estimator.tree_
-        for n in range(tree.node_count):
-            leaf = tree.children_left[n] == -1
-            a["nodes_treeids"].append(i)
-            a["nodes_nodeids"].append(n)
-            a["nodes_featureids"].append(0 if leaf else int(tree.feature[n]))
-            a["nodes_modes"].append("LEAF" if leaf else "BRANCH_LEQ")
-            a["nodes_values"].append(0.0 if leaf else float32_threshold(tree.threshold[n]))
-            a["nodes_truenodeids"].append(0 if leaf else int(tree.children_left[n]))
-            a["nodes_falsenodeids"].append(0 if leaf else int(tree.children_right[n]))
-            a["nodes_missing_value_tracks_true"].append(0)
-            a["nodes_hitrates"].append(1.0)
-            if leaf:
-                a["class_treeids"].append(i)
-                a["class_nodeids"].append(n)
-                a["class_ids"].append(0)
-                a["class_weights"].append(float(gbt.learning_rate * tree.value[n, 0, 0]))
-    base = float(gbt._raw_predict_init(np.zeros((1, features), dtype=np.float32))[0, 0])
-    nodes = [helper.make_node(
-        "TreeEnsembleClassifier", ["input"], ["label", "probabilities"], domain="ai.onnx.ml",
-        post_transform="LOGISTIC", base_values=[base],
-        classlabels_int64s=[int(c) for c in gbt.classes_], **a)]
-    return model_proto("credit_gbt", nodes + zipmap_and_label(gbt.classes_), features)
-
-
-def export_mlp(mlp, features):
-    """MLPClassifier (binary): MatMul + Add per layer, ReLU between, a Sigmoid out, [1 - p, p]
-    as the probabilities and the label read from the classes by ArgMax."""
-    initializers, nodes, x = [], [helper.make_node("Cast", ["input"], ["cast_input"],
-                                                   to=TensorProto.FLOAT)], "cast_input"
-    for i, (w, b) in enumerate(zip(mlp.coefs_, mlp.intercepts_)):
-        initializers += [helper.make_tensor(f"coefficient{i}", TensorProto.FLOAT, w.shape,
-                                            w.astype(np.float32).ravel().tolist()),
-                         helper.make_tensor(f"intercepts{i}", TensorProto.FLOAT, [1, b.size],
-                                            b.astype(np.float32).tolist())]
-        nodes += [helper.make_node("MatMul", [x, f"coefficient{i}"], [f"mul_result{i}"]),
-                  helper.make_node("Add", [f"mul_result{i}", f"intercepts{i}"], [f"add_result{i}"])]
-        x = f"add_result{i}"
-        if i + 1 < len(mlp.coefs_):
-            nodes.append(helper.make_node("Relu", [x], [f"next_activations{i}"]))
-            x = f"next_activations{i}"
-    initializers += [
-        helper.make_tensor("unity", TensorProto.FLOAT, [], [1.0]),
-        helper.make_tensor("classes", TensorProto.INT32, [len(mlp.classes_)],
-                           [int(c) for c in mlp.classes_]),
-        helper.make_tensor("shape_tensor", TensorProto.INT64, [1], [-1]),
-    ]
-    nodes += [
-        helper.make_node("Sigmoid", [x], ["out_activations_result"]),
-        helper.make_node("Sub", ["unity", "out_activations_result"], ["negative_class_proba"]),
-        helper.make_node("Concat", ["negative_class_proba", "out_activations_result"],
-                         ["probabilities"], axis=1),
-        helper.make_node("ArgMax", ["probabilities"], ["argmax_output"], axis=1),
-        helper.make_node("ArrayFeatureExtractor", ["classes", "argmax_output"],
-                         ["array_feature_extractor_result"], domain="ai.onnx.ml"),
-        helper.make_node("Reshape", ["array_feature_extractor_result", "shape_tensor"],
-                         ["reshaped_result"]),
-        helper.make_node("Cast", ["reshaped_result"], ["label"], to=TensorProto.INT64),
-    ]
-    return model_proto("credit_mlp", nodes + zipmap_and_label(mlp.classes_), features, initializers)
 
 
 def write_json(path, data):
@@ -170,7 +62,8 @@ def main():
         "gbt": GradientBoostingClassifier(random_state=0).fit(x_train, y_train),
         "mlp": MLPClassifier(max_iter=2000, random_state=0).fit(x_train, y_train),
     }
-    exports = {"gbt": export_gbt, "mlp": export_mlp}
+    exports = {"gbt": sklearn_onnx.gradient_boosting_classifier,
+               "mlp": sklearn_onnx.mlp_classifier}
     heldout = {"features": data.feature_names.tolist(), "mean": scaler.mean_.tolist(),
                "scale": scaler.scale_.tolist(), "inputs": rows(x_test),
                "labels": [int(y) for y in y_test]}

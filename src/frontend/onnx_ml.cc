@@ -81,8 +81,11 @@ std::vector<int64_t> ClassLabels(const Emitter& l) {
   if (l.node().Has("classlabels_strings")) {
     l.Refuse("string class labels are not supported; train with integer labels (0, 1, ...)");
   }
-  const std::vector<int64_t> labels = l.node().Ints("classlabels_int64s", {});
-  if (labels.empty()) l.Refuse("has no 'classlabels_int64s'");
+  // LinearClassifier names them classlabels_ints, the tree ensembles classlabels_int64s.
+  const std::vector<int64_t> labels = l.node().Has("classlabels_ints")
+                                          ? l.node().Ints("classlabels_ints", {})
+                                          : l.node().Ints("classlabels_int64s", {});
+  if (labels.empty()) l.Refuse("has no integer class labels");
   return labels;
 }
 
@@ -181,7 +184,7 @@ ValueId LinearScores(Emitter& l, int64_t rows) {
 // One row of coefficients for two labels is onnxruntime's binary case, where the scores are
 // [1 - s, s] whatever the post_transform and the label is 1 when s > 0.
 void LowerLinearClassifier(Emitter& l) {
-  l.node().CheckAttributes({"coefficients", "intercepts", "classlabels_int64s",
+  l.node().CheckAttributes({"coefficients", "intercepts", "classlabels_ints",
                             "classlabels_strings", "multi_class", "post_transform"});
   const auto classes = static_cast<int64_t>(ClassLabels(l).size());
   const auto rows = static_cast<int64_t>(l.node().Floats("intercepts").size());

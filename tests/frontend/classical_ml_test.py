@@ -1,0 +1,189 @@
+#!/usr/bin/python3
+"""The classical-ML operators (ONNX domain ai.onnx.ml) end to end against scikit-learn, which
+shares no code with the frontend: small estimators are trained on the datasets sklearn bundles,
+written in skl2onnx's layout (scripts/sklearn_onnx.py), compiled, and run on held-out rows.
+
+For every row, tensorstark's float inference of the ONNX model must match sklearn's outputs
+(`run --expected`), and the quantized outputs (what a proof proves) must give sklearn's label
+wherever sklearn's two best probabilities are more than MARGIN apart, with every probability
+within PROBABILITY_ERROR, and regressions within REGRESSION_ERROR of the targets' range. One row of
+each model is proved and verified, its stated outputs the ones `run` computed.
+
+usage: classical_ml_test.py TENSORSTARK
+Needs Debian's python3-sklearn, python3-onnx and python3-numpy (scripts/setup.sh installs them)."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import onnx
+from sklearn import datasets
+from sklearn.ensemble import (GradientBoostingClassifier, GradientBoostingRegressor,
+                              RandomForestClassifier, RandomForestRegressor)
+from sklearn.linear_model import LinearRegression, LogisticRegression
+from sklearn.model_selection import train_test_split
+from sklearn.neural_network import MLPClassifier
+from sklearn.preprocessing import Normalizer, StandardScaler
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+import sklearn_onnx  # noqa: E402
+
+ROWS = 30
+MARGIN = 0.02
+PROBABILITY_ERROR = 0.02
+REGRESSION_ERROR = 0.02
+
+
+def split(x, y, standardize):
+    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=ROWS, random_state=0)
+    if standardize:
+        scaler = StandardScaler().fit(x_train)
+        x_train, x_test = scaler.transform(x_train), scaler.transform(x_test)
+    return x_train.astype(np.float32), x_test.astype(np.float32), y_train, y_test
+
+
+def cases():
+    """(name, ONNX model, training rows, held-out rows, sklearn's outputs per held-out row)."""
+    cancer, iris, wine = (datasets.load_breast_cancer(), datasets.load_iris(),
+                          datasets.load_wine())
+    diabetes = datasets.load_diabetes()
+
+    def classifier(name, estimator, export, data, standardize=True, pipeline=None):
+        x_train, x_test, y_train, _ = split(data.data, data.target, standardize)
+        fitted_x = pipeline.fit(x_train).transform(x_train) if pipeline else x_train
+        estimator.fit(fitted_x, y_train)
+        shown = pipeline.transform(x_test) if pipeline else x_test
+        outputs = [[[int(label)], list(map(float, p))]
+                   for label, p in zip(estimator.predict(shown), estimator.predict_proba(shown))]
+        return name, export(estimator), x_train, x_test, outputs
+
+    def regressor(name, estimator, export, data, pipeline=None):
+        x_train, x_test, y_train, _ = split(data.data, data.target, False)
+        fitted_x = pipeline.fit(x_train).transform(x_train) if pipeline else x_train
+        estimator.fit(fitted_x, y_train)
+        shown = pipeline.transform(x_test) if pipeline else x_test
+        return name, export(estimator), x_train, x_test, [[[float(v)]] for v in
+                                                          estimator.predict(shown)]
+
+    f = lambda data: data.data.shape[1]  # noqa: E731
+    s = sklearn_onnx
+    scaler, l2, max_norm = StandardScaler(), Normalizer("l2"), Normalizer("max")
+    return [
+        classifier("boosted trees, 2 classes (LOGISTIC)",
+                   GradientBoostingClassifier(n_estimators=20, max_depth=2, random_state=0),
+                   lambda e: s.gradient_boosting_classifier(e, f(cancer)), cancer),
+        classifier("boosted trees, 3 classes (SOFTMAX)",
+                   GradientBoostingClassifier(n_estimators=10, random_state=0),
+                   lambda e: s.gradient_boosting_classifier(e, f(iris)), iris),
+        classifier("random forest, 3 classes (votes)",
+                   RandomForestClassifier(n_estimators=10, max_depth=4, random_state=0),
+                   lambda e: s.random_forest_classifier(e, f(wine)), wine),
+        regressor("boosted regression trees (SUM)",
+                  GradientBoostingRegressor(n_estimators=20, random_state=0),
+                  lambda e: s.tree_regressor(e, f(diabetes), "SUM"), diabetes),
+        regressor("regression forest (AVERAGE)",
+                  RandomForestRegressor(n_estimators=10, max_depth=5, random_state=0),
+                  lambda e: s.tree_regressor(e, f(diabetes), "AVERAGE"), diabetes),
+        classifier("logistic regression, 2 classes", LogisticRegression(max_iter=1000),
+                   lambda e: s.logistic_regression(e, f(cancer)), cancer),
+        classifier("Scaler, logistic regression, 3 classes (SOFTMAX, Normalizer L1)",
+                   LogisticRegression(max_iter=1000),
+                   lambda e: s.logistic_regression(e, f(iris), [s.standard_scaler(scaler)]),
+                   iris, standardize=False, pipeline=scaler),
+        regressor("Normalizer L2, linear regression", LinearRegression(),
+                  lambda e: s.linear_regression(e, f(iris), [s.normalizer("l2")]), iris,
+                  pipeline=l2),
+        regressor("Normalizer MAX, linear regression", LinearRegression(),
+                  lambda e: s.linear_regression(e, f(iris), [s.normalizer("max")]), iris,
+                  pipeline=max_norm),
+        classifier("MLP, 2 classes (ArrayFeatureExtractor)",
+                   MLPClassifier(hidden_layer_sizes=(16,), max_iter=2000, random_state=0),
+                   lambda e: s.mlp_classifier(e, f(cancer)), cancer),
+    ]
+
+
+def tensorstark(binary, *args):
+    result = subprocess.run([binary, *args], capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"{args[0]} exited {result.returncode}: {result.stderr.strip()}")
+    return result.stdout
+
+
+def write(path, data):
+    with open(path, "w") as f:
+        json.dump(data, f)
+
+
+def check(binary, work, name, proto, x_train, x_test, expected):
+    model_path, compiled = os.path.join(work, "model.onnx"), os.path.join(work, "model.tsm")
+    onnx.save(proto, model_path)
+    write(os.path.join(work, "calibration.json"), {"input_data": [x_train.ravel().tolist()]})
+    tensorstark(binary, "compile", model_path, "-o", compiled, "--calibration",
+                os.path.join(work, "calibration.json"), "--visibility",
+                "input=public,weights=public")
+    classifier = len(expected[0]) == 2
+    targets = np.array([e[0][0] for e in expected])
+    agree, decisive, worst = 0, 0, 0.0
+    first_outputs = None
+    for row, want in zip(x_test, expected):
+        write(os.path.join(work, "input.json"), {"input_data": [row.tolist()]})
+        write(os.path.join(work, "expected.json"), {"output_data": want})
+        tensorstark(binary, "run", compiled, "--input", os.path.join(work, "input.json"),
+                    "--expected", os.path.join(work, "expected.json"), "--output",
+                    os.path.join(work, "output.json"))
+        with open(os.path.join(work, "output.json")) as f:
+            got = json.load(f)["output_data"]
+        first_outputs = first_outputs or got
+        if classifier:
+            top2 = np.sort(want[1])[-2:]
+            if top2[1] - top2[0] > MARGIN:
+                decisive += 1
+                if got[0] != want[0]:
+                    return f"label {got[0]} where sklearn's is {want[0]} (probabilities {want[1]})"
+            agree += got[0] == want[0]
+            worst = max(worst, float(np.max(np.abs(np.array(got[1]) - want[1]))))
+        else:
+            worst = max(worst, abs(got[0][0] - want[0][0]))
+    if classifier:
+        print(f"{name}: labels as sklearn's on {agree} of {len(expected)} rows ({decisive} "
+              f"decisive), probabilities within {worst:.3g}")
+        if worst > PROBABILITY_ERROR:
+            return f"a probability {worst:.3g} from sklearn's"
+    else:
+        spread = float(targets.max() - targets.min())
+        print(f"{name}: predictions within {worst:.3g} of sklearn's (targets span {spread:.3g})")
+        if worst > REGRESSION_ERROR * spread:
+            return f"a prediction {worst:.3g} from sklearn's, over {REGRESSION_ERROR:.0%}"
+    # The first held-out row proved and verified: the statement holds what run computed.
+    write(os.path.join(work, "input.json"), {"input_data": [x_test[0].tolist()]})
+    proof = os.path.join(work, "proof.bin")
+    tensorstark(binary, "prove", compiled, "--input", os.path.join(work, "input.json"), "-o", proof,
+                "--profile", "test")
+    verified = json.loads(tensorstark(binary, "verify", compiled, proof, "--min-security-bits",
+                                      "0", "--json"))
+    stated = [t["values"] for t in verified["public"]["tensors"] if t["kind"] == "output"]
+    if [np.ravel(v).tolist() for v in stated] != [np.ravel(v).tolist() for v in first_outputs]:
+        return f"the proof states {stated}, run computed {first_outputs}"
+    return ""
+
+
+def main():
+    binary = sys.argv[1]
+    failures = []
+    for name, proto, x_train, x_test, expected in cases():
+        with tempfile.TemporaryDirectory() as work:
+            try:
+                problem = check(binary, work, name, proto, x_train, x_test, expected)
+            except RuntimeError as e:
+                problem = str(e)
+        if problem:
+            failures.append(f"{name}: {problem}")
+    for line in failures:
+        print("FAIL:", line)
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
