@@ -18,6 +18,7 @@ class Emitter {
   Emitter(const Node& node, Graph& graph) : node_(node), graph_(graph) {}
 
   const Node& node() const { return node_; }
+  const Graph& graph() const { return graph_; }
   ValueId input() const { return node_.inputs.at(0); }
   // The node's output `i`, or kNoValue where the model leaves it out.
   ValueId output(size_t i) const { return i < node_.outputs.size() ? node_.outputs[i] : kNoValue; }
@@ -425,7 +426,8 @@ void LowerTreeEnsemble(Emitter& l) {
 // ArrayFeatureExtractor(x, indices): the elements of x's last axis that the indices name, all of
 // them flattened (a 1-D x gives [1, n]), as skl2onnx reads a class label by its index. The rank
 // of x must be known at import: a constant's or a model input's.
-void LowerArrayFeatureExtractor(Emitter& l, const Graph& graph) {
+void LowerArrayFeatureExtractor(Emitter& l) {
+  const Graph& graph = l.graph();
   const ValueId x = l.input();
   const Value& value = graph.value(x);
   const bool known = value.constant || std::count(graph.inputs.begin(), graph.inputs.end(), x);
@@ -442,30 +444,44 @@ void LowerArrayFeatureExtractor(Emitter& l, const Graph& graph) {
 
 }  // namespace
 
+namespace {
+
+// The lowering of each supported op type.
+const std::map<std::string, void (*)(Emitter&)>& Lowerings() {
+  static const std::map<std::string, void (*)(Emitter&)> lowerings = {
+      {"ArrayFeatureExtractor", LowerArrayFeatureExtractor},
+      {"LinearClassifier", LowerLinearClassifier},
+      {"LinearRegressor", LowerLinearRegressor},
+      {"Normalizer", LowerNormalizer},
+      {"Scaler", LowerScaler},
+      {"TreeEnsembleClassifier", LowerTreeEnsemble},
+      {"TreeEnsembleRegressor", LowerTreeEnsemble},
+      // A sequence of {label: probability} maps in ONNX; here the probabilities as a tensor.
+      {"ZipMap", [](Emitter& l) { l.Final("Identity", {l.input()}, 0); }},
+  };
+  return lowerings;
+}
+
+}  // namespace
+
+std::vector<std::string> OnnxMlOpTypes() {
+  std::vector<std::string> types;
+  for (const auto& [type, lower] : Lowerings()) types.push_back(type);
+  return types;
+}
+
 void LowerOnnxMlNode(const Node& node, Graph& graph) {
   Emitter l(node, graph);
-  const std::string& type = node.op_type;
-  if (node.inputs.empty()) l.Refuse("has no input");
-  if (type == "Scaler") {
-    LowerScaler(l);
-  } else if (type == "Normalizer") {
-    LowerNormalizer(l);
-  } else if (type == "LinearClassifier") {
-    LowerLinearClassifier(l);
-  } else if (type == "LinearRegressor") {
-    LowerLinearRegressor(l);
-  } else if (type == "TreeEnsembleClassifier" || type == "TreeEnsembleRegressor") {
-    LowerTreeEnsemble(l);
-  } else if (type == "ArrayFeatureExtractor") {
-    LowerArrayFeatureExtractor(l, graph);
-  } else if (type == "ZipMap") {
-    // A sequence of {label: probability} maps in ONNX; here the probabilities as a tensor.
-    l.Final("Identity", {l.input()}, 0);
-  } else {
-    l.Refuse("is not supported in domain 'ai.onnx.ml' (supported: ArrayFeatureExtractor, "
-             "Scaler, Normalizer, LinearClassifier, LinearRegressor, TreeEnsembleClassifier, TreeEnsembleRegressor, "
-             "ZipMap)");
+  const auto it = Lowerings().find(node.op_type);
+  if (it == Lowerings().end()) {
+    std::string supported;
+    for (const std::string& type : OnnxMlOpTypes()) {
+      supported += (supported.empty() ? "" : ", ") + type;
+    }
+    l.Refuse(fmt::format("is not supported in domain 'ai.onnx.ml' (supported: {})", supported));
   }
+  if (node.inputs.empty()) l.Refuse("has no input");
+  it->second(l);
 }
 
 }  // namespace tensorstark::frontend

@@ -11,6 +11,9 @@
 // leaf weights (a MatMul whose weights are the leaves' values).
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "frontend/graph.h"
 
 namespace tensorstark::frontend {
@@ -19,5 +22,8 @@ namespace tensorstark::frontend {
 // inputs and outputs are values of the graph already). Throws FrontendError naming the node for an
 // operator, attribute or case it does not support.
 void LowerOnnxMlNode(const Node& node, Graph& graph);
+
+// The 'ai.onnx.ml' op types LowerOnnxMlNode takes, sorted.
+std::vector<std::string> OnnxMlOpTypes();
 
 }  // namespace tensorstark::frontend

@@ -169,9 +169,46 @@ def check(binary, work, name, proto, x_train, x_test, expected):
     return ""
 
 
+def refusals(binary, work):
+    """Forms the frontend does not take are refused at compile with one line naming the node."""
+    one_tree = dict(nodes_treeids=[0, 0, 0], nodes_nodeids=[0, 1, 2], nodes_featureids=[0, 0, 0],
+                    nodes_modes=["BRANCH_LEQ", "LEAF", "LEAF"], nodes_values=[0.5, 0.0, 0.0],
+                    nodes_truenodeids=[1, 0, 0], nodes_falsenodeids=[2, 0, 0])
+    leaves = dict(class_treeids=[0, 0], class_nodeids=[1, 2], class_ids=[0, 0],
+                  class_weights=[-1.0, 1.0])
+    cases = {
+        "string class labels": sklearn_onnx.ml_node(
+            "TreeEnsembleClassifier", ["input"], ["label", "probabilities"],
+            classlabels_strings=["no", "yes"], **one_tree, **leaves),
+        "post_transform 'PROBIT'": sklearn_onnx.ml_node(
+            "TreeEnsembleClassifier", ["input"], ["label", "probabilities"],
+            classlabels_int64s=[0, 1], post_transform="PROBIT", **one_tree, **leaves),
+        "is not supported in domain 'ai.onnx.ml'": sklearn_onnx.ml_node(
+            "Binarizer", ["input"], ["variable"]),
+    }
+    problems = []
+    for expected, node in cases.items():
+        if node.op_type == "Binarizer":
+            proto = sklearn_onnx.model("refused", [node], 2, classifier=False, targets=2)
+        else:
+            proto = sklearn_onnx.model("refused", [node] + sklearn_onnx.classifier_tail([0, 1]), 2)
+        onnx.save(proto, os.path.join(work, "refused.onnx"))
+        write(os.path.join(work, "calibration.json"), {"input_data": [[0.0, 1.0, 1.0, 0.0]]})
+        result = subprocess.run([binary, "compile", os.path.join(work, "refused.onnx"), "-o",
+                                 os.path.join(work, "refused.tsm"), "--calibration",
+                                 os.path.join(work, "calibration.json")],
+                                capture_output=True, text=True)
+        message = result.stderr.strip()
+        if result.returncode == 0 or expected not in message or "\n" in message:
+            problems.append(f"{expected}: compile exited {result.returncode}: {message}")
+    print(f"refusals: {len(cases) - len(problems)} of {len(cases)} refused with one line")
+    return problems
+
+
 def main():
     binary = sys.argv[1]
-    failures = []
+    with tempfile.TemporaryDirectory() as work:
+        failures = refusals(binary, work)
     for name, proto, x_train, x_test, expected in cases():
         with tempfile.TemporaryDirectory() as work:
             try:
