@@ -8,62 +8,13 @@
 #include <utility>
 
 #include "frontend/frontend_error.h"
+#include "frontend/node_emitter.h"
 
 namespace tensorstark::frontend {
 namespace {
 
-// Appends default-domain nodes named after the node being lowered ("<node>/<op>_<k>").
-class Emitter {
- public:
-  Emitter(const Node& node, Graph& graph) : node_(node), graph_(graph) {}
-
-  const Node& node() const { return node_; }
-  const Graph& graph() const { return graph_; }
-  ValueId input() const { return node_.inputs.at(0); }
-  // The node's output `i`, or kNoValue where the model leaves it out.
-  ValueId output(size_t i) const { return i < node_.outputs.size() ? node_.outputs[i] : kNoValue; }
-
-  ValueId Constant(Tensor t) {
-    const std::string name = fmt::format("{}/constant_{}", node_.name, count_++);
-    return graph_.AddValue({name, t.type, t.shape, std::move(t)});
-  }
-  ValueId Floats(std::vector<double> values, Shape shape) {
-    return Constant({DataType::kFloat, std::move(shape), std::move(values), {}});
-  }
-  ValueId Int64s(const std::vector<int64_t>& values) { return Constant(Tensor::Int64s(values)); }
-
-  // Adds the node; its output is `out`, or a new value when that is kNoValue.
-  ValueId Op(const std::string& op_type, std::vector<ValueId> inputs,
-             std::map<std::string, Attribute> attributes = {}, ValueId out = kNoValue) {
-    Node n;
-    n.op_type = op_type;
-    n.name = fmt::format("{}/{}_{}", node_.name, op_type, count_++);
-    n.opset = node_.opset;
-    n.inputs = std::move(inputs);
-    n.attributes = std::move(attributes);
-    if (out == kNoValue) out = graph_.AddValue({n.name, {}, {}, {}});
-    n.outputs = {out};
-    graph_.nodes.push_back(std::move(n));
-    return out;
-  }
-  // The last step of a lowering writes the node's own output when the model reads it.
-  ValueId Final(const std::string& op_type, std::vector<ValueId> inputs, size_t output_index,
-                std::map<std::string, Attribute> attributes = {}) {
-    return Op(op_type, std::move(inputs), std::move(attributes), output(output_index));
-  }
-
-  [[noreturn]] void Refuse(const std::string& why) const {
-    throw FrontendError(fmt::format("{}: {}", node_.Describe(), why));
-  }
-
- private:
-  const Node& node_;
-  Graph& graph_;
-  int count_ = 0;
-};
-
 // post_transform on scores [N, C] with C > 1, written to the node's output `output_index`.
-void PostTransform(Emitter& l, ValueId scores, size_t output_index) {
+void PostTransform(NodeEmitter& l, ValueId scores, size_t output_index) {
   const std::string transform = l.node().String("post_transform", "NONE");
   if (transform == "NONE") {
     l.Final("Identity", {scores}, output_index);
@@ -78,7 +29,7 @@ void PostTransform(Emitter& l, ValueId scores, size_t output_index) {
 }
 
 // A classifier's class labels, which must be integers: the quantizer computes numbers.
-std::vector<int64_t> ClassLabels(const Emitter& l) {
+std::vector<int64_t> ClassLabels(const NodeEmitter& l) {
   if (l.node().Has("classlabels_strings")) {
     l.Refuse("string class labels are not supported; train with integer labels (0, 1, ...)");
   }
@@ -91,7 +42,7 @@ std::vector<int64_t> ClassLabels(const Emitter& l) {
 }
 
 // The label output: the class whose score in `decided` [N, C] is largest, the first on a tie.
-void LabelOutput(Emitter& l, ValueId decided) {
+void LabelOutput(NodeEmitter& l, ValueId decided) {
   if (l.output(0) == kNoValue) return;
   const std::vector<int64_t> labels = ClassLabels(l);
   std::vector<int64_t> iota(labels.size());
@@ -106,7 +57,7 @@ void LabelOutput(Emitter& l, ValueId decided) {
 
 // Outputs of a classifier with a score per class, raw [N, C]: the label of the largest raw score
 // (as onnxruntime decides it: post_transform keeps each row's order) and the transformed scores.
-void MulticlassOutputs(Emitter& l, ValueId raw) {
+void MulticlassOutputs(NodeEmitter& l, ValueId raw) {
   LabelOutput(l, raw);
   if (l.output(1) != kNoValue) PostTransform(l, raw, 1);
 }
@@ -114,7 +65,7 @@ void MulticlassOutputs(Emitter& l, ValueId raw) {
 // onnxruntime's binary case, one score column p for two labels: the scores are [-p, p], the
 // logistic of each under LOGISTIC and no other transform; with every weight at least 0 (p a
 // probability already) [1 - p, p] and no transform at all. The label is the larger of the two.
-void BinaryOutputs(Emitter& l, ValueId p, bool positive_weights) {
+void BinaryOutputs(NodeEmitter& l, ValueId p, bool positive_weights) {
   const std::string transform = l.node().String("post_transform", "NONE");
   if (positive_weights && transform != "NONE") {
     l.Refuse(fmt::format("binary scores with no negative weight and post_transform '{}': "
@@ -133,20 +84,22 @@ void BinaryOutputs(Emitter& l, ValueId p, bool positive_weights) {
 }
 
 // Scaler: (x - offset) · scale, each a single value or one per feature.
-void LowerScaler(Emitter& l) {
+void LowerScaler(NodeEmitter& l) {
   l.node().CheckAttributes({"offset", "scale"});
-  const std::vector<double> offset = l.node().Floats("offset"), scale = l.node().Floats("scale");
-  const auto shape = [](const std::vector<double>& v) { return Shape{static_cast<int64_t>(v.size())}; };
+  const std::vector<double> offset = l.node().Floats("offset");
+  std::vector<double> scale = l.node().Floats("scale");
+  if (scale.empty()) scale = {1.0};
   ValueId x = l.input();
-  if (!offset.empty()) x = l.Op("Sub", {x, l.Floats(offset, shape(offset))});
-  l.Final("Mul", {x, l.Floats(scale.empty() ? std::vector<double>{1.0} : scale,
-                              shape(scale.empty() ? std::vector<double>{1.0} : scale))},
-          0);
+  if (!offset.empty()) {
+    x = l.Op("Sub", {x, l.Floats(offset, {static_cast<int64_t>(offset.size())})});
+  }
+  const auto size = static_cast<int64_t>(scale.size());
+  l.Final("Mul", {x, l.Floats(std::move(scale), {size})}, 0);
 }
 
 // Normalizer: each row divided by its largest value (MAX), its sum of magnitudes (L1) or its
 // Euclidean length (L2).
-void LowerNormalizer(Emitter& l) {
+void LowerNormalizer(NodeEmitter& l) {
   l.node().CheckAttributes({"norm"});
   const std::string norm = l.node().String("norm", "MAX");
   const std::map<std::string, Attribute> last_axis = {{"axes", std::vector<int64_t>{-1}},
@@ -166,13 +119,13 @@ void LowerNormalizer(Emitter& l) {
 
 // LinearClassifier and LinearRegressor: x · coefficientsᵀ + intercepts, one row of coefficients
 // per class or target.
-ValueId LinearScores(Emitter& l, int64_t rows) {
+ValueId LinearScores(NodeEmitter& l, int64_t rows) {
   const std::vector<double> coefficients = l.node().Floats("coefficients");
   std::vector<double> intercepts = l.node().Floats("intercepts");
   if (rows <= 0 || coefficients.empty() || coefficients.size() % rows != 0) {
     l.Refuse(fmt::format("{} coefficients for {} rows", coefficients.size(), rows));
   }
-  if (intercepts.empty()) intercepts.assign(rows, 0.0);  // onnxruntime ignores a wrong count
+  if (intercepts.empty()) intercepts.assign(rows, 0.0);
   if (static_cast<int64_t>(intercepts.size()) != rows) {
     l.Refuse(fmt::format("{} intercepts for {} rows", intercepts.size(), rows));
   }
@@ -184,7 +137,7 @@ ValueId LinearScores(Emitter& l, int64_t rows) {
 
 // One row of coefficients for two labels is onnxruntime's binary case, where the scores are
 // [1 - s, s] whatever the post_transform and the label is 1 when s > 0.
-void LowerLinearClassifier(Emitter& l) {
+void LowerLinearClassifier(NodeEmitter& l) {
   l.node().CheckAttributes({"coefficients", "intercepts", "classlabels_ints",
                             "classlabels_strings", "multi_class", "post_transform"});
   const auto classes = static_cast<int64_t>(ClassLabels(l).size());
@@ -203,7 +156,7 @@ void LowerLinearClassifier(Emitter& l) {
 
 // One target gets no post_transform in onnxruntime but PROBIT (an open issue there), so a
 // transform is refused rather than guessed.
-void LowerLinearRegressor(Emitter& l) {
+void LowerLinearRegressor(NodeEmitter& l) {
   l.node().CheckAttributes({"coefficients", "intercepts", "targets", "post_transform"});
   const int64_t targets = l.node().Int("targets", 1);
   if (targets == 1 && l.node().String("post_transform", "NONE") != "NONE") {
@@ -229,7 +182,7 @@ const char* ComparisonOf(const std::string& mode) {
   return nullptr;
 }
 
-void LowerTreeEnsemble(Emitter& l) {
+void LowerTreeEnsemble(NodeEmitter& l) {
   const Node& node = l.node();
   const bool classifier = node.op_type == "TreeEnsembleClassifier";
   const std::string prefix = classifier ? "class" : "target";
@@ -426,16 +379,16 @@ void LowerTreeEnsemble(Emitter& l) {
 // ArrayFeatureExtractor(x, indices): the elements of x's last axis that the indices name, all of
 // them flattened (a 1-D x gives [1, n]), as skl2onnx reads a class label by its index. The rank
 // of x must be known at import: a constant's or a model input's.
-void LowerArrayFeatureExtractor(Emitter& l) {
+void LowerArrayFeatureExtractor(NodeEmitter& l) {
   const Graph& graph = l.graph();
   const ValueId x = l.input();
-  const Value& value = graph.value(x);
-  const bool known = value.constant || std::count(graph.inputs.begin(), graph.inputs.end(), x);
-  if (!known || value.shape.empty()) {
+  const size_t rank = graph.value(x).shape.size();  // (adding values moves them)
+  const bool known = graph.IsConstant(x) || std::count(graph.inputs.begin(), graph.inputs.end(), x);
+  if (!known || rank == 0) {
     l.Refuse("reads a computed tensor (supported: from a constant or a model input)");
   }
   const ValueId indices = l.Op("Reshape", {l.node().inputs.at(1), l.Int64s({-1})});
-  if (value.shape.size() > 1) {
+  if (rank > 1) {
     l.Final("Gather", {x, indices}, 0, {{"axis", int64_t{-1}}});
   } else {
     l.Final("Reshape", {l.Op("Gather", {x, indices}), l.Int64s({1, -1})}, 0);
@@ -447,8 +400,8 @@ void LowerArrayFeatureExtractor(Emitter& l) {
 namespace {
 
 // The lowering of each supported op type.
-const std::map<std::string, void (*)(Emitter&)>& Lowerings() {
-  static const std::map<std::string, void (*)(Emitter&)> lowerings = {
+const std::map<std::string, void (*)(NodeEmitter&)>& Lowerings() {
+  static const std::map<std::string, void (*)(NodeEmitter&)> lowerings = {
       {"ArrayFeatureExtractor", LowerArrayFeatureExtractor},
       {"LinearClassifier", LowerLinearClassifier},
       {"LinearRegressor", LowerLinearRegressor},
@@ -457,7 +410,7 @@ const std::map<std::string, void (*)(Emitter&)>& Lowerings() {
       {"TreeEnsembleClassifier", LowerTreeEnsemble},
       {"TreeEnsembleRegressor", LowerTreeEnsemble},
       // A sequence of {label: probability} maps in ONNX; here the probabilities as a tensor.
-      {"ZipMap", [](Emitter& l) { l.Final("Identity", {l.input()}, 0); }},
+      {"ZipMap", [](NodeEmitter& l) { l.Final("Identity", {l.input()}, 0); }},
   };
   return lowerings;
 }
@@ -471,7 +424,7 @@ std::vector<std::string> OnnxMlOpTypes() {
 }
 
 void LowerOnnxMlNode(const Node& node, Graph& graph) {
-  Emitter l(node, graph);
+  NodeEmitter l(node, graph, graph.nodes);
   const auto it = Lowerings().find(node.op_type);
   if (it == Lowerings().end()) {
     std::string supported;

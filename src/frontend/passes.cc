@@ -6,6 +6,7 @@
 #include <cassert>
 #include <cmath>
 
+#include "frontend/expand.h"
 #include "frontend/frontend_error.h"
 #include "frontend/ops.h"
 
@@ -36,8 +37,16 @@ std::vector<int> Producers(const Graph& graph) {
 }  // namespace
 
 void InferShapesAndFoldConstants(Graph& graph) {
-  std::vector<Node> kept;
-  for (Node& node : graph.nodes) {
+  std::vector<Node> pending = std::move(graph.nodes), kept;
+  for (size_t n = 0; n < pending.size(); ++n) {
+    Node node = std::move(pending[n]);
+    if (IsExpandedOp(node.op_type)) {  // expanded here, where its operands' shapes are known
+      std::vector<Node> expanded = ExpandNode(node, graph);
+      pending.insert(pending.begin() + static_cast<std::ptrdiff_t>(n) + 1,
+                     std::make_move_iterator(expanded.begin()),
+                     std::make_move_iterator(expanded.end()));
+      continue;
+    }
     const OpKernel* kernel = FindOpKernel(node.op_type);
     if (!kernel) throw FrontendError(fmt::format("{}: op type is not supported", node.Describe()));
     std::vector<Operand> operands;

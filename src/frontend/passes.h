@@ -7,7 +7,9 @@
 namespace tensorstark::frontend {
 
 // Gives every value its type and shape, in node order, and replaces each node whose operands are
-// all constant by the constants it computes. Throws FrontendError for an unsupported op type,
+// all constant by the constants it computes. An operator computed by others (a recurrent net,
+// InstanceNormalization, GatherND: frontend/expand.h) is expanded into them when inference
+// reaches it. Throws FrontendError for an unsupported op type,
 // attribute or operand.
 void InferShapesAndFoldConstants(Graph& graph);
 

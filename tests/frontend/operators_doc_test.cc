@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "frontend/expand.h"
 #include "frontend/onnx_ml.h"
 #include "frontend/ops.h"
 #include "frontend/quantize.h"
@@ -53,6 +54,15 @@ TEST_CASE("docs/operators.md lists the op types the code supports, and which one
   INFO("listed as folded, not supported or proved:", Difference(doc_folded, folded));
   CHECK(doc_proved == proved);
   CHECK(doc_folded == folded);
+}
+
+TEST_CASE("docs/operators.md lists the op types expanded at import") {
+  const std::vector<std::string> types = ExpandedOpTypes();
+  const std::set<std::string> expanded(types.begin(), types.end());
+  const std::set<std::string> documented = DocumentedOps("## Operators expanded at import");
+  INFO("expanded, missing from the doc:", Difference(expanded, documented));
+  INFO("documented, not expanded:", Difference(documented, expanded));
+  CHECK(documented == expanded);
 }
 
 TEST_CASE("docs/operators.md lists the ai.onnx.ml op types lowered at import") {
