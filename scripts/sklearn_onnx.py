@@ -23,7 +23,7 @@ def ml_node(op_type, inputs, outputs, **attributes):
     return helper.make_node(op_type, inputs, outputs, domain="ai.onnx.ml", **attributes)
 
 
-def model(name, nodes, features, classifier=True, targets=1, initializers=()):
+def model(name, nodes, features, classifier=True, targets=1, initializers=(), ml_opset=ML_OPSET):
     """The model of `nodes` reading input [N, features]."""
     inputs = [helper.make_tensor_value_info("input", TensorProto.FLOAT, [None, features])]
     if classifier:
@@ -38,7 +38,7 @@ def model(name, nodes, features, classifier=True, targets=1, initializers=()):
     graph = helper.make_graph(nodes, name, inputs, outputs, initializer=list(initializers))
     proto = helper.make_model(graph, producer_name="skl2onnx layout (scripts/sklearn_onnx.py)",
                               opset_imports=[helper.make_opsetid("", MAIN_OPSET),
-                                             helper.make_opsetid("ai.onnx.ml", ML_OPSET)])
+                                             helper.make_opsetid("ai.onnx.ml", ml_opset)])
     proto.ir_version = 8
     onnx.checker.check_model(proto)
     return proto

@@ -28,11 +28,10 @@ void ExpandInstanceNormalization(NodeEmitter& e) {
   }
   const std::map<std::string, Attribute> over_spatial = {{"axes", spatial},
                                                          {"keepdims", int64_t{1}}};
-  const ValueId centered =
-      e.Op("Sub", {e.input(), e.Op("ReduceMean", {e.input()}, over_spatial)});
+  const ValueId centered = e.Op("Sub", {e.input(), e.Op("ReduceMean", {e.input()}, over_spatial)});
   const ValueId variance = e.Op("ReduceMean", {e.Op("Mul", {centered, centered})}, over_spatial);
-  const ValueId deviation = e.Op(
-      "Sqrt", {e.Op("Add", {variance, e.Floats({node.Float("epsilon", 1e-5)}, {})})});
+  const ValueId deviation =
+      e.Op("Sqrt", {e.Op("Add", {variance, e.Floats({node.Float("epsilon", 1e-5)}, {})})});
   const ValueId normalized = e.Op("Div", {centered, deviation});
   const auto per_channel = [&](size_t operand) {
     return e.Op("Reshape", {e.input(operand), e.Int64s(channel_shape)});
@@ -58,6 +57,14 @@ void ExpandGatherND(NodeEmitter& e) {
       b >= static_cast<int64_t>(indices.shape.size())) {
     e.Refuse(fmt::format("indices of shape {} for data of shape {} and batch_dims {}",
                          ShapeToString(indices.shape), ShapeToString(data), b));
+  }
+  for (int64_t d = 0; d < b; ++d) {
+    if (indices.shape[d] != data[d]) {
+      e.Refuse(
+          fmt::format("indices of shape {} and data of shape {} differ in the first "
+                      "batch_dims ({}) axes",
+                      ShapeToString(indices.shape), ShapeToString(data), b));
+    }
   }
   int64_t batch = 1, indexed = 1;
   for (int64_t d = 0; d < b; ++d) batch *= data[d];
@@ -109,8 +116,8 @@ void ExpandConvTranspose(NodeEmitter& e) {
   const int64_t group = node.Int("group", 1);
   const int64_t in_channels = w.shape[0], out_per_group = w.shape[1];
   if (group < 1 || in_channels != x[1] || in_channels % group != 0) {
-    e.Refuse(fmt::format("{} input channels, weights {} and group {}", x[1],
-                         ShapeToString(w.shape), group));
+    e.Refuse(fmt::format("{} input channels, weights {} and group {}", x[1], ShapeToString(w.shape),
+                         group));
   }
   const Shape kernel(w.shape.begin() + 2, w.shape.end());
   if (node.Has("kernel_shape") && node.Ints("kernel_shape", {}) != kernel) {
@@ -120,8 +127,10 @@ void ExpandConvTranspose(NodeEmitter& e) {
   const std::vector<int64_t> dilations = node.Ints("dilations", Shape(dims, 1));
   const std::vector<int64_t> output_padding = node.Ints("output_padding", Shape(dims, 0));
   std::vector<int64_t> pads = node.Ints("pads", Shape(2 * dims, 0));
-  if (static_cast<int64_t>(strides.size()) != dims || static_cast<int64_t>(dilations.size()) != dims ||
-      static_cast<int64_t>(output_padding.size()) != dims || static_cast<int64_t>(pads.size()) != 2 * dims) {
+  if (static_cast<int64_t>(strides.size()) != dims ||
+      static_cast<int64_t>(dilations.size()) != dims ||
+      static_cast<int64_t>(output_padding.size()) != dims ||
+      static_cast<int64_t>(pads.size()) != 2 * dims) {
     e.Refuse("strides, dilations, output_padding or pads of the wrong length");
   }
   const std::string auto_pad = node.String("auto_pad", "NOTSET");
@@ -129,14 +138,14 @@ void ExpandConvTranspose(NodeEmitter& e) {
   for (int64_t i = 0; i < dims; ++i) extent[i] = (kernel[i] - 1) * dilations[i] + 1;
   if (node.Has("output_shape") || auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
     std::vector<int64_t> wanted = node.Ints("output_shape", {});
-    if (wanted.size() == static_cast<size_t>(rank)) wanted.erase(wanted.begin(), wanted.begin() + 2);
+    if (wanted.size() == static_cast<size_t>(rank))
+      wanted.erase(wanted.begin(), wanted.begin() + 2);
     if (wanted.empty()) {  // auto_pad SAME alone: the input's size times the stride
       for (int64_t i = 0; i < dims; ++i) wanted.push_back(x[i + 2] * strides[i]);
     }
     if (static_cast<int64_t>(wanted.size()) != dims) e.Refuse("output_shape of the wrong length");
     for (int64_t i = 0; i < dims; ++i) {
-      const int64_t total =
-          strides[i] * (x[i + 2] - 1) + output_padding[i] + extent[i] - wanted[i];
+      const int64_t total = strides[i] * (x[i + 2] - 1) + output_padding[i] + extent[i] - wanted[i];
       // Half, rounded down: a negative total (output_shape past the natural size) extends the
       // end, as ONNX's reference does.
       const int64_t half = total >= 0 ? total / 2 : -((1 - total) / 2);

@@ -28,7 +28,8 @@ void PostTransform(NodeEmitter& l, ValueId scores, size_t output_index) {
   }
 }
 
-// A classifier's class labels, which must be integers: the quantizer computes numbers.
+// A classifier's class labels, which must be integers (the quantizer computes numbers), two or
+// more (onnxruntime labels a one-class model by its own rule).
 std::vector<int64_t> ClassLabels(const NodeEmitter& l) {
   if (l.node().Has("classlabels_strings")) {
     l.Refuse("string class labels are not supported; train with integer labels (0, 1, ...)");
@@ -37,7 +38,8 @@ std::vector<int64_t> ClassLabels(const NodeEmitter& l) {
   const std::vector<int64_t> labels = l.node().Has("classlabels_ints")
                                           ? l.node().Ints("classlabels_ints", {})
                                           : l.node().Ints("classlabels_int64s", {});
-  if (labels.empty()) l.Refuse("has no integer class labels");
+  if (labels.size() < 2)
+    l.Refuse(fmt::format("{} class label(s): two or more are supported", labels.size()));
   return labels;
 }
 
@@ -62,25 +64,24 @@ void MulticlassOutputs(NodeEmitter& l, ValueId raw) {
   if (l.output(1) != kNoValue) PostTransform(l, raw, 1);
 }
 
-// onnxruntime's binary case, one score column p for two labels: the scores are [-p, p], the
-// logistic of each under LOGISTIC and no other transform; with every weight at least 0 (p a
-// probability already) [1 - p, p] and no transform at all. The label is the larger of the two.
+// onnxruntime's binary case, one score column p for two labels: with a negative weight the
+// scores are the logistic of [-p, p] (LOGISTIC, what skl2onnx writes); with every weight at
+// least 0 (p a probability already) [1 - p, p] and no transform (NONE). The label is the larger
+// of the two. The other transforms are refused: onnxruntime's versions disagree on them.
 void BinaryOutputs(NodeEmitter& l, ValueId p, bool positive_weights) {
   const std::string transform = l.node().String("post_transform", "NONE");
-  if (positive_weights && transform != "NONE") {
-    l.Refuse(fmt::format("binary scores with no negative weight and post_transform '{}': "
-                         "onnxruntime's versions disagree on what that computes",
-                         transform));
+  if (transform != (positive_weights ? "NONE" : "LOGISTIC")) {
+    l.Refuse(
+        fmt::format("binary scores {} and post_transform '{}': onnxruntime's versions "
+                    "disagree on what that computes ({} is supported)",
+                    positive_weights ? "with no negative weight" : "with negative weights",
+                    transform, positive_weights ? "NONE" : "LOGISTIC"));
   }
-  if (transform == "PROBIT" || transform == "SOFTMAX_ZERO") {
-    l.Refuse(fmt::format("post_transform '{}' is not supported", transform));
-  }
-  const ValueId other =
-      positive_weights ? l.Op("Sub", {l.Floats({1.0}, {}), p}) : l.Op("Neg", {p});
+  const ValueId other = positive_weights ? l.Op("Sub", {l.Floats({1.0}, {}), p}) : l.Op("Neg", {p});
   const ValueId both = l.Op("Concat", {other, p}, {{"axis", int64_t{1}}});
   LabelOutput(l, both);
   if (l.output(1) == kNoValue) return;
-  l.Final(transform == "LOGISTIC" ? "Sigmoid" : "Identity", {both}, 1);
+  l.Final(positive_weights ? "Identity" : "Sigmoid", {both}, 1);
 }
 
 // Scaler: (x - offset) · scale, each a single value or one per feature.
@@ -130,19 +131,24 @@ ValueId LinearScores(NodeEmitter& l, int64_t rows) {
     l.Refuse(fmt::format("{} intercepts for {} rows", intercepts.size(), rows));
   }
   const int64_t features = static_cast<int64_t>(coefficients.size()) / rows;
-  return l.Op("Gemm", {l.input(), l.Floats(coefficients, {rows, features}),
-                       l.Floats(intercepts, {rows})},
+  return l.Op("Gemm",
+              {l.input(), l.Floats(coefficients, {rows, features}), l.Floats(intercepts, {rows})},
               {{"transB", int64_t{1}}});
 }
 
 // One row of coefficients for two labels is onnxruntime's binary case, where the scores are
-// [1 - s, s] whatever the post_transform and the label is 1 when s > 0.
+// [1 - s, s] under NONE, LOGISTIC or SOFTMAX (it drops them; PROBIT is refused) and the label is
+// 1 when s > 0.
 void LowerLinearClassifier(NodeEmitter& l) {
-  l.node().CheckAttributes({"coefficients", "intercepts", "classlabels_ints",
-                            "classlabels_strings", "multi_class", "post_transform"});
+  l.node().CheckAttributes({"coefficients", "intercepts", "classlabels_ints", "classlabels_strings",
+                            "multi_class", "post_transform"});
   const auto classes = static_cast<int64_t>(ClassLabels(l).size());
   const auto rows = static_cast<int64_t>(l.node().Floats("intercepts").size());
   if (rows == 1 && classes == 2) {
+    const std::string transform = l.node().String("post_transform", "NONE");
+    if (transform == "PROBIT" || transform == "SOFTMAX_ZERO") {
+      l.Refuse(fmt::format("post_transform '{}' is not supported", transform));
+    }
     const ValueId s = LinearScores(l, 1);
     LabelOutput(l, l.Op("Concat", {l.Op("Neg", {s}), s}, {{"axis", int64_t{1}}}));
     if (l.output(1) != kNoValue) {
@@ -186,15 +192,39 @@ void LowerTreeEnsemble(NodeEmitter& l) {
   const Node& node = l.node();
   const bool classifier = node.op_type == "TreeEnsembleClassifier";
   const std::string prefix = classifier ? "class" : "target";
-  node.CheckAttributes({"nodes_treeids", "nodes_nodeids", "nodes_featureids", "nodes_modes",
-                        "nodes_values", "nodes_values_as_tensor", "nodes_truenodeids",
-                        "nodes_falsenodeids", "nodes_missing_value_tracks_true", "nodes_hitrates",
-                        "nodes_hitrates_as_tensor", "base_values", "base_values_as_tensor",
-                        "post_transform", "classlabels_int64s", "classlabels_strings",
-                        "class_treeids", "class_nodeids", "class_ids", "class_weights",
-                        "class_weights_as_tensor", "target_treeids", "target_nodeids",
-                        "target_ids", "target_weights", "target_weights_as_tensor", "n_targets",
-                        "aggregate_function"});
+  std::vector<const char*> attributes = {"nodes_treeids",
+                                         "nodes_nodeids",
+                                         "nodes_featureids",
+                                         "nodes_modes",
+                                         "nodes_values",
+                                         "nodes_values_as_tensor",
+                                         "nodes_truenodeids",
+                                         "nodes_falsenodeids",
+                                         "nodes_missing_value_tracks_true",
+                                         "nodes_hitrates",
+                                         "nodes_hitrates_as_tensor",
+                                         "base_values",
+                                         "base_values_as_tensor",
+                                         "post_transform"};
+  const std::vector<const char*> own =
+      classifier
+          ? std::vector<const char*>{"classlabels_int64s",
+                                     "classlabels_strings",
+                                     "class_treeids",
+                                     "class_nodeids",
+                                     "class_ids",
+                                     "class_weights",
+                                     "class_weights_as_tensor"}
+          : std::vector<const char*>{"target_treeids",    "target_nodeids",           "target_ids",
+                                     "target_weights",    "target_weights_as_tensor", "n_targets",
+                                     "aggregate_function"};
+  attributes.insert(attributes.end(), own.begin(), own.end());
+  node.CheckAttributes(attributes);
+  for (int64_t tracks : node.Ints("nodes_missing_value_tracks_true", {})) {
+    // Only a missing (NaN) value follows it, and quantized inputs are never NaN; refused so
+    // that the float semantics stay onnxruntime's.
+    if (tracks != 0) l.Refuse("nodes_missing_value_tracks_true is not supported");
+  }
   const std::vector<int64_t> tree_ids = node.Ints("nodes_treeids", {});
   const std::vector<int64_t> node_ids = node.Ints("nodes_nodeids", {});
   const std::vector<int64_t> features = node.Ints("nodes_featureids", {});
@@ -206,7 +236,7 @@ void LowerTreeEnsemble(NodeEmitter& l) {
   if (n == 0) l.Refuse("has no tree nodes");
   for (size_t size : {node_ids.size(), features.size(), modes.size(), thresholds.size(),
                       true_ids.size(), false_ids.size()}) {
-    if (size != n) l.Refuse(fmt::format("the nodes_* attributes have different lengths"));
+    if (size != n) l.Refuse("the nodes_* attributes have different lengths");
   }
   const std::string aggregate = node.String("aggregate_function", "SUM");
   if (aggregate != "SUM" && aggregate != "AVERAGE") {
@@ -225,8 +255,8 @@ void LowerTreeEnsemble(NodeEmitter& l) {
   const auto child = [&](size_t i, int64_t id) {
     auto it = index.find({tree_ids[i], id});
     if (it == index.end()) {
-      l.Refuse(fmt::format("tree {} node {} points to a missing node {}", tree_ids[i],
-                           node_ids[i], id));
+      l.Refuse(
+          fmt::format("tree {} node {} points to a missing node {}", tree_ids[i], node_ids[i], id));
     }
     return it->second;
   };
@@ -272,9 +302,9 @@ void LowerTreeEnsemble(NodeEmitter& l) {
     if (classifier) columns = std::max(columns, c + 1);
     if (c >= columns) l.Refuse(fmt::format("target id {} is not below n_targets {}", c, columns));
   }
-  const double tree_weight =
-      aggregate == "AVERAGE" ? 1.0 / static_cast<double>(trees.size()) : 1.0;
+  const double tree_weight = aggregate == "AVERAGE" ? 1.0 / static_cast<double>(trees.size()) : 1.0;
   std::map<size_t, std::vector<double>> leaf_weights;  // by node index
+  std::map<size_t, std::vector<bool>> leaf_scores;     // the columns each leaf has a weight for
   bool positive_weights = true;
   for (size_t k = 0; k < weight_trees.size(); ++k) {
     const auto it = index.find({weight_trees[k], weight_nodes[k]});
@@ -285,12 +315,28 @@ void LowerTreeEnsemble(NodeEmitter& l) {
     auto& w = leaf_weights[it->second];
     w.resize(columns, 0.0);
     w[weight_columns[k]] += weights[k] * tree_weight;
+    auto& scored = leaf_scores[it->second];
+    scored.resize(columns, false);
+    scored[weight_columns[k]] = true;
     positive_weights = positive_weights && weights[k] >= 0;
   }
   std::vector<double> base = FloatsOrTensor(node, "base_values");
   if (base.empty()) base.assign(columns, 0.0);
   if (static_cast<int64_t>(base.size()) != columns) {
     l.Refuse(fmt::format("{} base values for {} score columns", base.size(), columns));
+  }
+  if (classifier && columns > 1 && !node.Has("base_values") && !node.Has("base_values_as_tensor")) {
+    // onnxruntime's argmax skips a class no reached leaf scored: refused rather than guessed.
+    for (size_t i = 0; i < n; ++i) {
+      const std::vector<bool>& scored = leaf_scores[i];
+      if (modes[i] == "LEAF" &&
+          std::count(scored.begin(), scored.end(), true) != static_cast<std::ptrdiff_t>(columns)) {
+        l.Refuse(
+            fmt::format("tree {} leaf {} has no weight for some class, and there are no "
+                        "base values: onnxruntime then skips the class",
+                        tree_ids[i], node_ids[i]));
+      }
+    }
   }
 
   // Every leaf's path from its tree's root: for each branch on it, the column of its decision
@@ -337,8 +383,8 @@ void LowerTreeEnsemble(NodeEmitter& l) {
 
   // Decisions and their complements, [N, 2·branches]; a leaf's indicator sums `depth` of them,
   // a shorter path repeating its last one (which keeps the sum below depth unless all match).
-  ValueId taken = decisions.size() == 1 ? decisions[0]
-                                        : l.Op("Concat", decisions, {{"axis", int64_t{1}}});
+  ValueId taken =
+      decisions.size() == 1 ? decisions[0] : l.Op("Concat", decisions, {{"axis", int64_t{1}}});
   const ValueId complement = l.Op("Sub", {l.Floats({1.0}, {}), taken});
   const ValueId both = l.Op("Concat", {taken, complement}, {{"axis", int64_t{1}}});
   size_t depth = 0;
@@ -351,8 +397,9 @@ void LowerTreeEnsemble(NodeEmitter& l) {
   }
   ValueId reached = levels[0];
   if (depth > 1) {
-    reached = l.Op("Relu", {l.Op("Sub", {l.Op("Sum", levels),
-                                         l.Floats({static_cast<double>(depth - 1)}, {})})});
+    reached =
+        l.Op("Relu",
+             {l.Op("Sub", {l.Op("Sum", levels), l.Floats({static_cast<double>(depth - 1)}, {})})});
   }
   const auto leaves = static_cast<int64_t>(paths.size());
   ValueId raw = l.Op("MatMul", {reached, l.Floats(leaf_matrix, {leaves, columns})});
@@ -367,12 +414,14 @@ void LowerTreeEnsemble(NodeEmitter& l) {
   } else if (const auto labels = static_cast<int64_t>(ClassLabels(l).size());
              columns == 1 && labels == 2) {
     BinaryOutputs(l, raw, positive_weights);
-  } else if (columns == labels) {
+  } else if (columns == labels && labels > 2) {
     MulticlassOutputs(l, raw);
   } else {
-    l.Refuse(fmt::format("class ids up to {} for {} class labels (two classes are onnxruntime's "
-                         "binary case only with class id 0 alone)",
-                         columns - 1, labels));
+    l.Refuse(
+        fmt::format("class ids up to {} for {} class labels (supported: two labels with "
+                    "class id 0 alone, onnxruntime's binary case, or a weight column per "
+                    "label for more)",
+                    columns - 1, labels));
   }
 }
 
@@ -387,7 +436,8 @@ void LowerArrayFeatureExtractor(NodeEmitter& l) {
   if (!known || rank == 0) {
     l.Refuse("reads a computed tensor (supported: from a constant or a model input)");
   }
-  const ValueId indices = l.Op("Reshape", {l.node().inputs.at(1), l.Int64s({-1})});
+  if (l.input(1) == kNoValue) l.Refuse("needs its indices, operand 1");
+  const ValueId indices = l.Op("Reshape", {l.input(1), l.Int64s({-1})});
   if (rank > 1) {
     l.Final("Gather", {x, indices}, 0, {{"axis", int64_t{-1}}});
   } else {

@@ -1,8 +1,8 @@
 // The classical machine-learning operators of ONNX's 'ai.onnx.ml' domain (what scikit-learn's
 // exporter writes: TreeEnsembleClassifier/Regressor, LinearClassifier/Regressor, Scaler,
-// Normalizer, ZipMap), lowered at import into default-domain nodes, so that float inference,
-// calibration and the quantizer treat them as any other model. Their semantics are onnxruntime's,
-// including its binary-classifier conventions (docs/operators.md).
+// Normalizer, ArrayFeatureExtractor, ZipMap), lowered at import into default-domain nodes, so that
+// float inference, calibration and the quantizer treat them as any other model. Their semantics are
+// onnxruntime's, including its binary-classifier conventions (docs/operators.md).
 //
 // A tree ensemble becomes comparisons and sums: every branch node's decision is one comparison of
 // the gathered feature with its threshold (0 or 1, an exact difference check once quantized); a

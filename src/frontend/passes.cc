@@ -103,8 +103,9 @@ void RemoveIdentities(Graph& graph) {
     // Nodes are in topological order, so the readers are all still ahead in graph.nodes.
     if ((node.op_type == "Identity" || node.op_type == "Dropout") && node.outputs.size() == 1) {
       const ValueId from = node.outputs[0], to = node.inputs[0];
-      // A model output keeps its name (a classifier's ZipMap is an identity here) where the
-      // value it reads has no name a user sees.
+      // A model output keeps its name (a classifier's ZipMap is an identity here): the
+      // intermediate value it reads takes it, unless that value is a model input, output or
+      // constant, whose own name stays.
       const auto has = [](const std::vector<ValueId>& ids, ValueId id) {
         return std::find(ids.begin(), ids.end(), id) != ids.end();
       };

@@ -50,10 +50,7 @@ Lowering LoweringOf(const std::string& op) {
   if (op == "ReduceSum" || op == "ReduceMean" || op == "ReduceMax" || op == "ArgMax") {
     return Lowering::kAxisReduce;
   }
-  if (op == "Greater" || op == "Less" || op == "GreaterOrEqual" || op == "LessOrEqual" ||
-      op == "Equal") {
-    return Lowering::kComparison;
-  }
+  if (IsComparison(op)) return Lowering::kComparison;
   if (op == "Not" || op == "And" || op == "Or" || op == "Xor") return Lowering::kLogical;
   if (op == "BatchNormalization") return Lowering::kBatchNorm;
   if (op == "Where") return Lowering::kWhere;

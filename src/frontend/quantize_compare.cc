@@ -60,6 +60,9 @@ std::optional<ElementwiseOp> Quantizer::ThresholdOp(const Node& node, ValueId a_
   int64_t inseparable = 0;
   for (size_t i = 0; i < t_index.size(); ++i) {
     const double threshold = t.values[t_index[i]];
+    if (std::isnan(threshold)) {
+      throw FrontendError(fmt::format("{}: a threshold is NaN", node.Describe()));
+    }
     const double scaled = std::ldexp(threshold, x.frac_bits);
     double chosen = t_first ? std::ceil(scaled) : std::floor(scaled);
     if (spreads != calibration_.decision_spreads.end()) {

@@ -201,15 +201,17 @@ void Quantizer::QuantizeGatherByIndex(const Node& node) {
   const ValueId fused_out = FuseActivation(out_id, &activation);
   EmitLinear(form, x, table, nullptr, fused_out, activation, node.Describe());
   if (constant.is_float()) return;
-  // Integers in and out at scale 1: the weights must be the table's values times 2^shift.
+  // Integers in and out at scale 1 (the output is an integer value, whose scale is 1): the
+  // weights must be the table's values times 2^shift.
   const auto& op = std::get<LinearOp>(model_.ops.back());
+  assert(model_.tensors[op.out].frac_bits == 0);
   for (size_t k = 0; k < form.w_index.size(); ++k) {
-    const int64_t v = constant.ints[form.w_index[k]];
-    if (op.weights[k] != v * Pow2(op.shift)) {
+    if (op.weights[k] != constant.ints[form.w_index[k]] * Pow2(op.shift)) {
+      const auto [lo, hi] = std::minmax_element(constant.ints.begin(), constant.ints.end());
       throw FrontendError(fmt::format(
-          "{}: gathers integers up to {} by computed indices, more than the weights' {} bits "
+          "{}: gathers integers in [{}, {}] by computed indices, more than the weights' {} bits "
           "hold exactly",
-          node.Describe(), v, options_.weight_bits));
+          node.Describe(), *lo, *hi, options_.weight_bits));
     }
   }
 }

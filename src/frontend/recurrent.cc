@@ -33,9 +33,10 @@ class Unroller {
     const ValueId id = e_.input(operand);
     if (id == kNoValue) return std::nullopt;
     if (!graph_.IsConstant(id)) {
-      e_.Refuse(fmt::format("operand {} must be a constant (the weights, biases, initial "
-                            "states and peepholes of a recurrent net are unrolled into the model)",
-                            operand));
+      e_.Refuse(
+          fmt::format("operand {} must be a constant (the weights, biases, initial "
+                      "states and peepholes of a recurrent net are unrolled into the model)",
+                      operand));
     }
     return graph_.value(id).constant;
   }
@@ -104,8 +105,7 @@ class Unroller {
   bool linear_before_reset_ = false;
 };
 
-ValueId Unroller::Step(int64_t d, ValueId xw, std::optional<ValueId> h,
-                       std::optional<ValueId>& c) {
+ValueId Unroller::Step(int64_t d, ValueId xw, std::optional<ValueId> h, std::optional<ValueId>& c) {
   const int gates = GatesOf(type_);
   // The recurrent projection of every gate the previous state enters directly.
   const int direct = type_ == "GRU" ? 2 : gates;
@@ -162,8 +162,7 @@ void Unroller::Output(size_t index, const std::vector<std::vector<ValueId>>& sta
   const auto join = [&](const std::vector<ValueId>& parts, int64_t axis, bool last) {
     if (parts.size() == 1) return last ? e_.Final("Identity", parts, index) : parts[0];
     std::map<std::string, Attribute> attributes = {{"axis", axis}};
-    return last ? e_.Final("Concat", parts, index, attributes)
-                : e_.Op("Concat", parts, attributes);
+    return last ? e_.Final("Concat", parts, index, attributes) : e_.Op("Concat", parts, attributes);
   };
   Shape unit = layout_ ? Shape{batch_, 1, hidden_} : Shape{1, batch_, hidden_};
   if (sequence) unit = layout_ ? Shape{batch_, 1, 1, hidden_} : Shape{1, 1, batch_, hidden_};
@@ -177,11 +176,11 @@ void Unroller::Output(size_t index, const std::vector<std::vector<ValueId>>& sta
 }
 
 void Unroller::Run() {
-  node_.CheckAttributes({"activation_alpha", "activation_beta", "activations", "clip",
-                         "direction", "hidden_size", "input_forget", "layout",
-                         "linear_before_reset"});
+  node_.CheckAttributes({"activation_alpha", "activation_beta", "activations", "clip", "direction",
+                         "hidden_size", "input_forget", "layout", "linear_before_reset"});
   for (const char* unsupported : {"activation_alpha", "activation_beta", "clip"}) {
-    if (node_.Has(unsupported)) e_.Refuse(fmt::format("attribute '{}' is not supported", unsupported));
+    if (node_.Has(unsupported))
+      e_.Refuse(fmt::format("attribute '{}' is not supported", unsupported));
   }
   if (node_.Int("input_forget", 0) != 0) e_.Refuse("input_forget is not supported");
   const std::string direction = node_.String("direction", "forward");
@@ -195,6 +194,7 @@ void Unroller::Run() {
   if (x.size() != 3) e_.Refuse(fmt::format("input of shape {}, not 3-D", ShapeToString(x)));
   seq_ = x[layout_ ? 1 : 0];
   batch_ = x[layout_ ? 0 : 1];
+  if (seq_ < 1) e_.Refuse("an empty sequence");
   const int gates = GatesOf(type_);
   const std::optional<Tensor> w = OptionalConstant(1), r = OptionalConstant(2);
   if (!w || !r) e_.Refuse("needs its weights W and R");
@@ -203,13 +203,12 @@ void Unroller::Run() {
   hidden_ = node_.Int("hidden_size", r_.shape.size() == 3 ? r_.shape[2] : 0);
   if (w_.shape != Shape{dirs_, gates * hidden_, x[2]} ||
       r_.shape != Shape{dirs_, gates * hidden_, hidden_}) {
-    e_.Refuse(fmt::format("weights of shapes {} and {} for {} direction(s), {} gates, hidden "
-                          "size {} and {} inputs",
-                          ShapeToString(w_.shape), ShapeToString(r_.shape), dirs_, gates,
-                          hidden_, x[2]));
+    e_.Refuse(
+        fmt::format("weights of shapes {} and {} for {} direction(s), {} gates, hidden "
+                    "size {} and {} inputs",
+                    ShapeToString(w_.shape), ShapeToString(r_.shape), dirs_, gates, hidden_, x[2]));
   }
-  b_ = OptionalConstant(3).value_or(
-      Tensor::Zeros(DataType::kFloat, {dirs_, 2 * gates * hidden_}));
+  b_ = OptionalConstant(3).value_or(Tensor::Zeros(DataType::kFloat, {dirs_, 2 * gates * hidden_}));
   if (b_.shape != Shape{dirs_, 2 * gates * hidden_}) {
     e_.Refuse(fmt::format("bias of shape {}, expected [{}, {}]", ShapeToString(b_.shape), dirs_,
                           2 * gates * hidden_));
@@ -217,9 +216,10 @@ void Unroller::Run() {
   if (const std::optional<Tensor> lengths = OptionalConstant(4)) {
     for (int64_t length : lengths->ints) {
       if (length != seq_) {
-        e_.Refuse(fmt::format("sequence_lens holds {}, shorter than the sequence ({}): padded "
-                              "batches are not supported",
-                              length, seq_));
+        e_.Refuse(
+            fmt::format("sequence_lens holds {}, shorter than the sequence ({}): padded "
+                        "batches are not supported",
+                        length, seq_));
       }
     }
   }

@@ -2,7 +2,7 @@
 // into the operators the prover has: the input projection of every step in one MatMul, then per
 // step and direction a MatMul by the recurrent weights, the gates' activations by lookup, and
 // their products and sums elementwise. The weights, biases, initial states and peepholes must be
-// constants; the default activations (and Relu, Tanh, Sigmoid for RNN's) are taken.
+// constants; the activations may be Sigmoid, Tanh or Relu (the defaults are among them).
 #pragma once
 
 #include <string>

@@ -3,9 +3,15 @@
 shares no code with the frontend: small estimators are trained on the datasets sklearn bundles,
 written in skl2onnx's layout (scripts/sklearn_onnx.py), compiled, and run on held-out rows.
 
-For every row, tensorstark's float inference of the ONNX model must match sklearn's outputs
-(`run --expected`), and the quantized outputs (what a proof proves) must give sklearn's label
-wherever sklearn's two best probabilities are more than MARGIN apart, with every probability
+Hand-built ensembles cover what sklearn's exporter never writes (every branch mode, several
+targets averaged, the '_as_tensor' attributes, onnxruntime's binary case with positive weights, a
+one-row binary LinearClassifier), against an evaluator of onnxruntime's rules written here in
+numpy, on inputs from a grid that thresholds sit on (so BRANCH_EQ decides something).
+
+For every row, tensorstark's float inference of the ONNX model must match the reference's
+outputs (sklearn's, or the numpy evaluator's; `run --expected`), and the quantized outputs (what a
+proof proves) must give the reference's label wherever its two best probabilities are more than
+MARGIN apart, with every probability
 within PROBABILITY_ERROR, and regressions within REGRESSION_ERROR of the targets' range. One row of
 each model is proved and verified, its stated outputs the ones `run` computed.
 
@@ -104,6 +110,110 @@ def cases():
     ]
 
 
+GRID = np.arange(5, dtype=np.float32) / 4  # 0, 0.25, ..., 1: inputs and thresholds
+MODES = ["BRANCH_LEQ", "BRANCH_LT", "BRANCH_GTE", "BRANCH_GT", "BRANCH_EQ", "BRANCH_NEQ"]
+TESTS = {"BRANCH_LEQ": np.less_equal, "BRANCH_LT": np.less, "BRANCH_GTE": np.greater_equal,
+         "BRANCH_GT": np.greater, "BRANCH_EQ": np.equal, "BRANCH_NEQ": np.not_equal}
+
+
+def random_trees(rng, trees, depth, features, prefix, columns, weights):
+    """Full trees of `depth` with random modes, features and grid thresholds; every leaf a
+    weight per column drawn by weights(rng)."""
+    a = {k: [] for k in ["nodes_treeids", "nodes_nodeids", "nodes_featureids", "nodes_modes",
+                         "nodes_values", "nodes_truenodeids", "nodes_falsenodeids",
+                         f"{prefix}_treeids", f"{prefix}_nodeids", f"{prefix}_ids",
+                         f"{prefix}_weights"]}
+    for t in range(trees):
+        for n in range(2 ** (depth + 1) - 1):
+            leaf = n >= 2 ** depth - 1
+            a["nodes_treeids"].append(t)
+            a["nodes_nodeids"].append(n)
+            a["nodes_featureids"].append(0 if leaf else int(rng.integers(features)))
+            a["nodes_modes"].append("LEAF" if leaf else MODES[int(rng.integers(len(MODES)))])
+            a["nodes_values"].append(0.0 if leaf else float(rng.choice(GRID)))
+            a["nodes_truenodeids"].append(0 if leaf else 2 * n + 1)
+            a["nodes_falsenodeids"].append(0 if leaf else 2 * n + 2)
+            for c in range(columns if leaf else 0):
+                a[f"{prefix}_treeids"].append(t)
+                a[f"{prefix}_nodeids"].append(n)
+                a[f"{prefix}_ids"].append(c)
+                a[f"{prefix}_weights"].append(float(np.float32(weights(rng))))
+    return a
+
+
+def ensemble_scores(a, x, prefix, columns, average=False, base=None):
+    """onnxruntime's rules: each tree walked from its first node, the reached leaf's weights
+    summed (or averaged over the trees), plus the base values; float32 comparisons."""
+    index = {(t, n): i for i, (t, n) in enumerate(zip(a["nodes_treeids"], a["nodes_nodeids"]))}
+    trees = sorted(set(a["nodes_treeids"]))
+    scores = np.zeros(columns)
+    for tree in trees:
+        i = index[(tree, 0)]
+        while a["nodes_modes"][i] != "LEAF":
+            decided = TESTS[a["nodes_modes"][i]](x[a["nodes_featureids"][i]],
+                                                 np.float32(a["nodes_values"][i]))
+            i = index[(tree, a["nodes_truenodeids"][i] if decided else
+                       a["nodes_falsenodeids"][i])]
+        for k, (t, n) in enumerate(zip(a[f"{prefix}_treeids"], a[f"{prefix}_nodeids"])):
+            if (t, n) == (tree, a["nodes_nodeids"][i]):
+                scores[a[f"{prefix}_ids"][k]] += a[f"{prefix}_weights"][k]
+    if average:
+        scores /= len(trees)
+    return scores + (base if base is not None else 0)
+
+
+def as_tensors(a, names):
+    """The '_as_tensor' form of float attributes (ai.onnx.ml 3)."""
+    for name in names:
+        a[f"{name}_as_tensor"] = onnx.helper.make_tensor(f"{name}_as_tensor", onnx.TensorProto.FLOAT,
+                                                         [len(a[name])], a.pop(name))
+    return a
+
+
+def hand_built_cases():
+    rng = np.random.default_rng(29)
+    features = 4
+    x_train = rng.choice(GRID, (64, features)).astype(np.float32)
+    x_test = rng.choice(GRID, (ROWS, features)).astype(np.float32)
+    s = sklearn_onnx
+    cases = []
+
+    a = random_trees(rng, 6, 3, features, "target", 2, lambda r: r.normal(0, 1))
+    base = [0.5, -0.5]
+    outputs = [[ensemble_scores(a, x, "target", 2, True, base).tolist()] for x in x_test]
+    node = s.ml_node("TreeEnsembleRegressor", ["input"], ["variable"], n_targets=2,
+                     aggregate_function="AVERAGE", base_values=base,
+                     **as_tensors(a, ["nodes_values", "target_weights"]))
+    proto = s.model("every_mode", [node], features, classifier=False, targets=2,
+                    ml_opset=3)  # the '_as_tensor' attributes
+    cases.append(("hand-built trees: every branch mode, 2 targets averaged, _as_tensor", proto,
+                  x_train, x_test, outputs))
+
+    a = random_trees(rng, 5, 2, features, "class", 1, lambda r: r.uniform(0, 0.2))
+    outputs = []
+    for x in x_test:
+        p = ensemble_scores(a, x, "class", 1)[0]
+        outputs.append([[int(p > 0.5)], [1 - p, p]])
+    node = s.ml_node("TreeEnsembleClassifier", ["input"], ["label", "probabilities"],
+                     classlabels_int64s=[0, 1], post_transform="NONE", **a)
+    cases.append(("hand-built trees: binary, no negative weight ([1 - p, p])",
+                  s.model("positive_binary", [node] + s.classifier_tail([0, 1]), features),
+                  x_train, x_test, outputs))
+
+    w, b = rng.normal(0, 1, features).astype(np.float32), np.float32(0.1)
+    outputs = []
+    for x in x_test:
+        score = float(np.dot(w, x) + b)
+        outputs.append([[int(score > 0)], [1 - score, score]])
+    node = s.ml_node("LinearClassifier", ["input"], ["label", "probabilities"],
+                     coefficients=w.tolist(), intercepts=[float(b)], classlabels_ints=[0, 1],
+                     post_transform="LOGISTIC")  # onnxruntime drops it for one row
+    cases.append(("hand-built linear classifier: one row for two labels ([1 - s, s])",
+                  s.model("one_row", [node] + s.classifier_tail([0, 1]), features),
+                  x_train, x_test, outputs))
+    return cases
+
+
 def tensorstark(binary, *args):
     result = subprocess.run([binary, *args], capture_output=True, text=True)
     if result.returncode != 0:
@@ -124,7 +234,7 @@ def check(binary, work, name, proto, x_train, x_test, expected):
                 os.path.join(work, "calibration.json"), "--visibility",
                 "input=public,weights=public")
     classifier = len(expected[0]) == 2
-    targets = np.array([e[0][0] for e in expected])
+    targets = np.array([e[0] for e in expected])
     agree, decisive, worst = 0, 0, 0.0
     first_outputs = None
     for row, want in zip(x_test, expected):
@@ -141,21 +251,21 @@ def check(binary, work, name, proto, x_train, x_test, expected):
             if top2[1] - top2[0] > MARGIN:
                 decisive += 1
                 if got[0] != want[0]:
-                    return f"label {got[0]} where sklearn's is {want[0]} (probabilities {want[1]})"
+                    return f"label {got[0]} where the reference's is {want[0]} (probabilities {want[1]})"
             agree += got[0] == want[0]
             worst = max(worst, float(np.max(np.abs(np.array(got[1]) - want[1]))))
         else:
-            worst = max(worst, abs(got[0][0] - want[0][0]))
+            worst = max(worst, float(np.max(np.abs(np.array(got[0]) - want[0]))))
     if classifier:
-        print(f"{name}: labels as sklearn's on {agree} of {len(expected)} rows ({decisive} "
+        print(f"{name}: labels as the reference's on {agree} of {len(expected)} rows ({decisive} "
               f"decisive), probabilities within {worst:.3g}")
         if worst > PROBABILITY_ERROR:
-            return f"a probability {worst:.3g} from sklearn's"
+            return f"a probability {worst:.3g} from the reference's"
     else:
         spread = float(targets.max() - targets.min())
-        print(f"{name}: predictions within {worst:.3g} of sklearn's (targets span {spread:.3g})")
+        print(f"{name}: predictions within {worst:.3g} of the reference's (targets span {spread:.3g})")
         if worst > REGRESSION_ERROR * spread:
-            return f"a prediction {worst:.3g} from sklearn's, over {REGRESSION_ERROR:.0%}"
+            return f"a prediction {worst:.3g} from the reference's, over {REGRESSION_ERROR:.0%}"
     # The first held-out row proved and verified: the statement holds what run computed.
     write(os.path.join(work, "input.json"), {"input_data": [x_test[0].tolist()]})
     proof = os.path.join(work, "proof.bin")
@@ -185,6 +295,24 @@ def refusals(binary, work):
             classlabels_int64s=[0, 1], post_transform="PROBIT", **one_tree, **leaves),
         "is not supported in domain 'ai.onnx.ml'": sklearn_onnx.ml_node(
             "Binarizer", ["input"], ["variable"]),
+        "binary scores with negative weights and post_transform 'NONE'": sklearn_onnx.ml_node(
+            "TreeEnsembleClassifier", ["input"], ["label", "probabilities"],
+            classlabels_int64s=[0, 1], **one_tree, **leaves),
+        "class ids up to 1 for 2 class labels": sklearn_onnx.ml_node(
+            "TreeEnsembleClassifier", ["input"], ["label", "probabilities"],
+            classlabels_int64s=[0, 1], **one_tree,
+            class_treeids=[0, 0, 0, 0], class_nodeids=[1, 1, 2, 2], class_ids=[0, 1, 0, 1],
+            class_weights=[0.2, 0.8, 0.7, 0.3]),
+        "1 class label(s)": sklearn_onnx.ml_node(
+            "LinearClassifier", ["input"], ["label", "probabilities"], coefficients=[1.0, 1.0],
+            intercepts=[0.0], classlabels_ints=[0]),
+        "post_transform 'PROBIT' is not supported": sklearn_onnx.ml_node(
+            "LinearClassifier", ["input"], ["label", "probabilities"], coefficients=[1.0, 1.0],
+            intercepts=[0.0], classlabels_ints=[0, 1], post_transform="PROBIT"),
+        "nodes_missing_value_tracks_true": sklearn_onnx.ml_node(
+            "TreeEnsembleClassifier", ["input"], ["label", "probabilities"],
+            classlabels_int64s=[0, 1], post_transform="LOGISTIC",
+            nodes_missing_value_tracks_true=[1, 0, 0], **one_tree, **leaves),
     }
     problems = []
     for expected, node in cases.items():
@@ -209,7 +337,7 @@ def main():
     binary = sys.argv[1]
     with tempfile.TemporaryDirectory() as work:
         failures = refusals(binary, work)
-    for name, proto, x_train, x_test, expected in cases():
+    for name, proto, x_train, x_test, expected in cases() + hand_built_cases():
         with tempfile.TemporaryDirectory() as work:
             try:
                 problem = check(binary, work, name, proto, x_train, x_test, expected)

@@ -28,8 +28,9 @@ import numpy as np
 # error allowed as a fraction of the outputs' largest magnitude)
 EXAMPLES = {
     "nanogpt": (65, 0.1, 0.05),
-    # torch's recurrent nets (tests/frontend/data/make_recurrent_models.py), unrolled at import
-    **{name: (3, 0.1, 0.05)
+    # torch's recurrent nets (tests/frontend/data/make_recurrent_models.py), unrolled at import:
+    # outputs up to 0.15-0.4, so a row is decisive from a margin of 0.02
+    **{name: (3, 0.02, 0.05)
        for name in ["recurrent_lstm_bi", "recurrent_gru_bi", "recurrent_rnn_uni"]},
 }
 CREDIT = ["credit/gbt", "credit/mlp"]

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Property test of the frontend: random small ONNX graphs of the operators the quantizer
 supports (slices with negative, open and int64-extreme bounds and steps, concatenations,
-broadcasting arithmetic with constants, MatMul/Gemm, activations, reshapes, transposes, gathers
+broadcasting arithmetic with constants, MatMul/Gemm, ConvTranspose (groups too), activations, reshapes, transposes, gathers
 with negative indices, pads, tiles, reductions, softmax (with -inf masks too) and maxima over
 more than 64 elements, comparisons with Where, Max/Min/Sum/Mean, Pow, division by a computed
 tensor, PRelu, an embedding lookup by int64 token ids) are compiled, proved and verified by the
@@ -264,9 +264,47 @@ def add_selection(g, shape):
         g.add("PRelu", [g.floats(c)], lambda v: np.where(v >= 0, v, v * c))
 
 
+def conv_transpose_1d(x, w, stride, pads, output_padding, group):
+    """numpy's ConvTranspose, one spatial axis: every input element adds its weighted kernel at
+    stride spacing, then the pads are cut from the full length (which output_padding extends)."""
+    n, c, length = x.shape
+    per_group, k = w.shape[1], w.shape[2]
+    full = (length - 1) * stride + k + output_padding
+    y = np.zeros((n, per_group * group, full), dtype=np.float64)
+    for g in range(group):
+        for ci in range(c // group):
+            for o in range(per_group):
+                for i in range(length):
+                    y[:, g * per_group + o, i * stride:i * stride + k] += \
+                        x[:, g * (c // group) + ci, i:i + 1] * w[g * (c // group) + ci, o]
+    return y[:, :, pads[0]:full - pads[1]]
+
+
+def add_conv_transpose(g, shape):
+    """The tensor as [1, channels, length], a ConvTranspose (strides, pads, output_padding,
+    groups), then flattened back."""
+    size = int(np.prod(shape))
+    group = 2 if size % 2 == 0 and g.rng.random() < 0.5 else 1
+    channels = group * int(g.rng.choice([d for d in range(1, size // group + 1)
+                                         if size % (group * d) == 0]))
+    length = size // channels
+    g.add("Reshape", [g.ints([1, channels, length])], lambda x: x.reshape(1, channels, length))
+    stride, k = int(g.rng.integers(1, 4)), int(g.rng.integers(1, 4))
+    pads = [int(g.rng.integers(0, k)), int(g.rng.integers(0, k))]
+    output_padding = int(g.rng.integers(0, stride))
+    if (length - 1) * stride + k + output_padding - sum(pads) < 1:
+        pads = [0, 0]
+    per_group = int(g.rng.integers(1, 4))
+    w = g.rng.normal(0, 0.5, (channels, per_group, k)).astype(np.float32)
+    g.add("ConvTranspose", [g.floats(w)],
+          lambda x: conv_transpose_1d(x, w, stride, pads, output_padding, group),
+          strides=[stride], pads=pads, output_padding=[output_padding], group=group)
+    g.add("Flatten", [], lambda x: x.reshape(1, -1), axis=1)
+
+
 STEPS = [add_slice, add_concat_of_slices, add_arithmetic, add_linear, add_activation,
          add_reshape, add_gather, add_pad_or_tile, add_reduction, add_selection,
-         add_wide_maximum, add_masked_softmax]
+         add_wide_maximum, add_masked_softmax, add_conv_transpose]
 
 
 def random_graph(rng):
