@@ -90,8 +90,9 @@ class Unroller {
   // [batch, G·h] and the previous states (absent before the first step without initial ones).
   ValueId Step(int64_t d, ValueId xw, std::optional<ValueId> h, std::optional<ValueId>& c);
 
-  // The states at each position, [batch, h] each, joined into an output: `position_axis` and
-  // `direction_axis` of the 4-D (Y) or 3-D (Y_h, Y_c) layout.
+  // Writes output `index` from states[p][d], direction d's state at position p ([batch, h]):
+  // Y [seq, dirs, batch, h] when `sequence`, else Y_h or Y_c [dirs, batch, h] (one position);
+  // layout 1 puts the batch first.
   void Output(size_t index, const std::vector<std::vector<ValueId>>& states, bool sequence);
 
   const Node& node_;
