@@ -3,7 +3,8 @@
 // whose scale a calibration outlier made too coarse (the outlier named), and a maximum the prover
 // does not support (refused when the AIR is built, which compile does before writing anything);
 // and that such refusals name what a user knows: ONNX element types by their names, the steps of
-// a decomposed operator by what they compute.
+// a decomposed operator by what they compute. And that a comparison with a constant threshold
+// keeps every calibration decision float's when a value sits within a step of the threshold.
 #include <doctest/doctest.h>
 #include <onnx/onnx_pb.h>
 
@@ -112,6 +113,58 @@ TEST_CASE("an unsupported element type is named as ONNX names it") {
   CHECK_THROWS_WITH_AS(ImportOnnxBytes(model.SerializeAsString(), "u64.onnx"),
                        doctest::Contains("model input 'x': element type UINT64 is not supported"),
                        FrontendError);
+}
+
+// y = Cast(Greater(x, t)) for one float x read only by the comparison (so its scale is 2^-14 for
+// |x| <= 1). t sits at 100.3 steps and a calibration value at 100.4 rounds to step 100: compared
+// with floor(t) = 100 it would be decided "not greater"; the threshold moves to 99, between
+// that value and the one at step 99, so every calibration decision is float's.
+TEST_CASE("a threshold is placed between the calibration values around it") {
+  onnx::ModelProto model;
+  model.set_ir_version(8);
+  model.add_opset_import()->set_version(13);
+  onnx::GraphProto* graph = model.mutable_graph();
+  // std::string names: GCC 12 misreads protobuf's const char* setters (-Wrestrict).
+  const std::string x = "x", t_name = "t", decided = "decided", y = "y", to_name = "to";
+  const double step = std::ldexp(1.0, -14);
+  onnx::TensorProto* t = graph->add_initializer();
+  t->set_name(t_name);
+  t->set_data_type(onnx::TensorProto::FLOAT);
+  t->add_float_data(static_cast<float>(100.3 * step));
+  onnx::NodeProto* greater = graph->add_node();
+  greater->set_op_type("Greater");
+  greater->add_input(x);
+  greater->add_input(t_name);
+  greater->add_output(decided);
+  onnx::NodeProto* cast = graph->add_node();
+  cast->set_op_type("Cast");
+  cast->add_input(decided);
+  cast->add_output(y);
+  onnx::AttributeProto* to = cast->add_attribute();
+  to->set_name(to_name);
+  to->set_type(onnx::AttributeProto::INT);
+  to->set_i(onnx::TensorProto::FLOAT);
+  const auto declare = [](onnx::ValueInfoProto* value, const std::string& name) {
+    value->set_name(name);
+    auto* tensor_type = value->mutable_type()->mutable_tensor_type();
+    tensor_type->set_elem_type(onnx::TensorProto::FLOAT);
+    tensor_type->mutable_shape()->add_dim()->set_dim_value(1);
+  };
+  declare(graph->add_input(), x);
+  declare(graph->add_output(), y);
+  const Graph g = ImportOnnxBytes(model.SerializeAsString(), "threshold.onnx");
+  std::vector<std::vector<Tensor>> samples;
+  for (double v : {0.9, 99 * step, 100.4 * step, -0.5}) {
+    samples.push_back({{DataType::kFloat, {1}, {static_cast<double>(static_cast<float>(v))}}});
+  }
+  const Calibration calibration = Calibrate(g, samples);
+  const QuantizedModel q = Quantize(g, calibration);
+  REQUIRE(q.tensor(q.inputs[0]).frac_bits == 14);
+  for (size_t s = 0; s < samples.size(); ++s) {
+    INFO("calibration sample ", s);
+    CHECK(RunQuantized(q, samples[s]).outputs[0].AsDoubles() ==
+          calibration.outputs[s][0].AsDoubles());
+  }
 }
 
 TEST_CASE("a step of a decomposed operator is described by what it computes") {
