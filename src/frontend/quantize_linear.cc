@@ -131,10 +131,33 @@ void Quantizer::EmitLinear(const LinearForm& form, const View& x, const Tensor& 
   Emit(std::move(op));
 }
 
-// Gather from a constant table by computed indices (token ids into an embedding): one-hot rows,
-// onehot[i, v] = (index[i] - v == 0) by a lookup over [-(n - 1), n - 1], then their product with
-// the table as a linear operator, whose weights are the table (committed like any weights when
-// they are private). An index outside [0, n) is outside that lookup's table: refused at proving.
+View Quantizer::OneHot(const View& index, int64_t n, const std::string& difference_name,
+                       const std::string& onehot_name, const std::string& what) {
+  const int64_t count = static_cast<int64_t>(index.refs.size());
+  std::vector<ElementRef> repeated, candidates;
+  for (int64_t i = 0; i < count; ++i) {
+    for (int64_t v = 0; v < n; ++v) {
+      repeated.push_back(index.refs[i]);
+      candidates.push_back({ElementRef::kLiteral, v});
+    }
+  }
+  const View d = EmitStep(MakeElementwise(ElementwiseOp::Kind::kSub, repeated, 0, index.bound_bits,
+                                          candidates, 0, CeilLog2(static_cast<double>(n)) + 1, 0,
+                                          {}, what),
+                          difference_name, {count, n}, 0, activation_bound());
+  const auto is_zero = [](const Tensor& domain) {
+    Tensor out = domain;
+    for (double& v : out.values) v = v == 0 ? 1.0 : 0.0;
+    return out;
+  };
+  return EmitStep(
+      MakeLookup("Equal", d, {-(n - 1.0), n - 1.0}, is_zero, 0, what, /*extend=*/false),
+      onehot_name, {count, n}, 0, 1);
+}
+
+// Gather from a constant table by computed indices (token ids into an embedding): the indices'
+// one-hot rows times the table, a linear operator whose weights are the table (committed like any
+// weights when they are private).
 void Quantizer::QuantizeGatherByIndex(const Node& node) {
   const ValueId data_id = node.inputs[0], index_id = node.inputs[1], out_id = node.outputs[0];
   if (!graph_.IsConstant(data_id)) {
@@ -161,25 +184,7 @@ void Quantizer::QuantizeGatherByIndex(const Node& node) {
   }
   const std::string name = graph_.value(out_id).name;
 
-  std::vector<ElementRef> repeated, candidates;
-  for (int64_t i = 0; i < count; ++i) {
-    for (int64_t v = 0; v < n; ++v) {
-      repeated.push_back(index.refs[i]);
-      candidates.push_back({ElementRef::kLiteral, v});
-    }
-  }
-  const View d =
-      EmitStep(MakeElementwise(ElementwiseOp::Kind::kSub, repeated, 0, index.bound_bits, candidates,
-                               0, CeilLog2(static_cast<double>(n)) + 1, 0, {}, node.Describe()),
-               name + "/difference", {count, n}, 0, activation_bound());
-  const auto is_zero = [](const Tensor& domain) {
-    Tensor out = domain;
-    for (double& v : out.values) v = v == 0 ? 1.0 : 0.0;
-    return out;
-  };
-  const View x = EmitStep(
-      MakeLookup("Equal", d, {-(n - 1.0), n - 1.0}, is_zero, 0, node.Describe(), /*extend=*/false),
-      name + "/onehot", {count, n}, 0, 1);
+  const View x = OneHot(index, n, name + "/difference", name + "/onehot", node.Describe());
 
   // out[o, i, j] = Σ_v onehot[i, v] · table[o, v, j]: rows i, depth v, columns (o, j).
   LinearForm form;

@@ -1,7 +1,8 @@
-// Reduction lowerings: pooling, ReduceSum/Mean/Max, ArgMax, Softmax and LayerNormalization.
+// Reduction lowerings: pooling, ReduceSum/Mean/Max, ArgMax and LayerNormalization.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cassert>
 #include <cmath>
 
@@ -17,170 +18,6 @@ constexpr int kMultiplierBits = 12;
 constexpr int kMinMultiplierBits = 8;
 
 }  // namespace
-
-void Quantizer::QuantizeSoftmax(const Node& node) {
-  const std::string what = node.Describe();
-  const View x = ViewOf(node, node.inputs[0]);
-  const Shape& shape = graph_.value(node.inputs[0]).shape;
-  const int64_t size = NumElements(shape);
-  int64_t n = 1, inner = 1;
-  if (!shape.empty()) {
-    const int64_t axis = NormalizeAxis(node.Int("axis", node.opset < 13 ? 1 : -1),
-                                       static_cast<int64_t>(shape.size()), what);
-    n = shape[axis];
-    inner = Strides(shape)[axis];
-    if (node.opset < 13) {  // the axis and everything after it, as one row
-      n *= inner;
-      inner = 1;
-    }
-  }
-  const int64_t rows = size / n;
-  // A row's sum of exponentials, in [1, n], is kept below the value bound at 2^-(14 - log2 n): a
-  // peaked row's weights are then precise to about n / 2^14, 1.6% at the longest rows taken.
-  constexpr int64_t kMaxSoftmaxRow = 256;
-  if (n > kMaxSoftmaxRow) {
-    throw FrontendError(fmt::format("{}: rows of {} elements; the quantizer takes up to {}", what,
-                                    n, kMaxSoftmaxRow));
-  }
-  std::vector<int64_t> row_of(size), window;  // window: element indices, row by row
-  for (int64_t r = 0; r < rows; ++r) {
-    const int64_t base = (r / inner) * n * inner + r % inner;
-    for (int64_t j = 0; j < n; ++j) {
-      window.push_back(base + j * inner);
-      row_of[base + j * inner] = r;
-    }
-  }
-  const std::string name = graph_.value(node.outputs[0]).name;
-  // Masked elements (-inf, a causal mask) get weight 0: the maximum reads another element of their
-  // row instead, and the shift and exponential run over the others (`live`) only.
-  const auto masked = [&](int64_t i) { return !x.masked.empty() && x.masked[i]; };
-  std::vector<int64_t> live, first_live(rows, -1), live_position(size, -1);
-  for (int64_t j = 0; j < rows * n; ++j) {
-    const int64_t i = window[j];
-    if (!masked(i) && first_live[j / n] < 0) first_live[j / n] = i;
-  }
-  for (int64_t i = 0; i < size; ++i) {
-    if (masked(i)) continue;
-    live_position[i] = static_cast<int64_t>(live.size());
-    live.push_back(i);
-  }
-  if (std::find(first_live.begin(), first_live.end(), -1) != first_live.end()) {
-    throw FrontendError(fmt::format("{}: a row whose every element is -inf", what));
-  }
-  const Shape live_shape = x.masked.empty() ? shape : Shape{static_cast<int64_t>(live.size())};
-  const std::vector<int64_t> live_rows = [&] {
-    std::vector<int64_t> r;
-    for (int64_t i : live) r.push_back(row_of[i]);
-    return r;
-  }();
-
-  ReduceOp max;
-  max.kind = ReduceOp::Kind::kMax;
-  max.window = n;
-  for (int64_t j = 0; j < rows * n; ++j) {
-    max.in.push_back(x.refs[masked(window[j]) ? first_live[j / n] : window[j]]);
-  }
-  max = ChunkMaximum(std::move(max), x.frac_bits, x.bound_bits, name);
-  max.out = AddIntermediate(name + "/max", {rows}, x.frac_bits, x.bound_bits);
-  const TensorId max_tensor = max.out;
-  Emit(std::move(max));
-
-  const int fd = std::min(x.frac_bits, 8);
-  std::vector<ElementRef> live_x;
-  for (int64_t i : live) live_x.push_back(x.refs[i]);
-  ElementwiseOp shifted = MakeElementwise(
-      ElementwiseOp::Kind::kSub, live_x, x.frac_bits, x.bound_bits, RefsOf(max_tensor, live_rows),
-      x.frac_bits, x.bound_bits, fd, {RoundToInt(std::ldexp(-16.0, fd)), std::nullopt}, what);
-  const int bound_d = CeilLog2(std::ldexp(16.0, fd) + 1) + 1;
-  shifted.out = AddIntermediate(name + "/shifted", live_shape, fd, bound_d);
-  const View d{RefsOf(shifted.out, Iota(static_cast<int64_t>(live.size()))), fd, bound_d};
-  Emit(std::move(shifted));
-
-  // exp(d) <= 1 and 1/s <= 1 at 2^-13: their product needs no extra bit.
-  constexpr int kUnitFrac = 13;
-  const auto apply = [](double (*f)(double)) {
-    return [f](const Tensor& t) {
-      Tensor out = t;
-      for (double& v : out.values) v = f(v);
-      return out;
-    };
-  };
-  LookupOp exp = MakeLookup("Exp", d, {-16.0, 0.0}, apply([](double v) { return std::exp(v); }),
-                            kUnitFrac, what, /*extend=*/false);
-  exp.out = AddIntermediate(name + "/exp", live_shape, kUnitFrac, kUnitFrac + 1);
-  std::vector<ElementRef> e;  // exp(d) for every element, 0 for the masked ones
-  for (int64_t i = 0; i < size; ++i) {
-    e.push_back(masked(i) ? ElementRef{ElementRef::kLiteral, 0}
-                          : ElementRef{exp.out, live_position[i]});
-  }
-  Emit(std::move(exp));
-
-  ReduceOp sum;
-  sum.kind = ReduceOp::Kind::kSum;
-  sum.window = n;
-  for (int64_t i : window) sum.in.push_back(e[i]);
-  // The sum lies in [1, n]: n·2^fs stays below the bound.
-  const int fs = std::min(kUnitFrac, activation_bound() - 1 - CeilLog2(static_cast<double>(n)));
-  sum.shift = kUnitFrac - fs;
-  sum.multiplier.assign(rows, 1);
-  sum.out = AddIntermediate(name + "/sum", {rows}, fs, activation_bound());
-  const View s{RefsOf(sum.out, Iota(rows)), fs, activation_bound()};
-  Emit(std::move(sum));
-
-  const ValueId out_id = node.outputs[0];
-  if (node.op_type == "LogSoftmax") {
-    const double log_n = std::log(static_cast<double>(n));
-    const int fl = std::min(kUnitFrac, 13 - CeilLog2(log_n + 1));
-    LookupOp log = MakeLookup("Log", s, {1.0, static_cast<double>(n)},
-                              apply([](double v) { return std::log(v); }), fl, what,
-                              /*extend=*/false);
-    log.out = AddIntermediate(name + "/log_sum", {rows}, fl, activation_bound());
-    const TensorId log_tensor = log.out;
-    Emit(std::move(log));
-    const int out_frac = std::min(ActivationFrac(out_id), std::max(fd, fl));
-    EmitElementwise(ElementwiseOp::Kind::kSub, out_id, d.refs, fd, bound_d,
-                    RefsOf(log_tensor, row_of), fl, activation_bound(), out_frac, {}, node);
-    return;
-  }
-  // y and 1/s are at most 1: 2^-14, the finest scale that holds 1, keeps long rows' small
-  // weights precise.
-  constexpr int fr = 14;
-  LookupOp reciprocal =
-      MakeLookup("Reciprocal", s, {1.0, static_cast<double>(n)},
-                 apply([](double v) { return 1.0 / v; }), fr, what, /*extend=*/false);
-  reciprocal.out = AddIntermediate(name + "/reciprocal", {rows}, fr, activation_bound());
-  const TensorId reciprocal_tensor = reciprocal.out;
-  Emit(std::move(reciprocal));
-
-  const int natural = kUnitFrac + fr;
-  const int out_frac =
-      std::clamp(std::max(fr, ActivationFrac(out_id)), natural - air::kMaxRescaleShift, natural);
-  std::vector<ElementRef> live_e;
-  for (int64_t i : live) live_e.push_back(e[i]);
-  ElementwiseOp product = MakeElementwise(ElementwiseOp::Kind::kMul, live_e, kUnitFrac,
-                                          kUnitFrac + 1, RefsOf(reciprocal_tensor, live_rows), fr,
-                                          activation_bound(), out_frac, {}, what);
-  if (x.masked.empty()) {
-    product.out = AddComputed(out_id, out_frac, activation_bound());
-    Emit(std::move(product));
-    return;
-  }
-  // The masked elements' zeros as a computed tensor of their own (a product cannot mix computed
-  // and constant elements), and the output a view of both.
-  product.out = AddIntermediate(name + "/live", live_shape, out_frac, activation_bound());
-  const int64_t n_masked = size - static_cast<int64_t>(live.size());
-  ElementwiseOp zeros = MakeElementwise(ElementwiseOp::Kind::kAdd, LiteralRefs(n_masked, 0), 0, 0,
-                                        LiteralRefs(n_masked, 0), 0, 0, 0, {}, what);
-  zeros.out = AddIntermediate(name + "/masked", {n_masked}, out_frac, 0);
-  View out({}, out_frac, activation_bound());
-  for (int64_t i = 0, masked_index = 0; i < size; ++i) {
-    out.refs.push_back(masked(i) ? ElementRef{zeros.out, masked_index++}
-                                 : ElementRef{product.out, live_position[i]});
-  }
-  views_[out_id] = std::move(out);
-  Emit(std::move(product));
-  Emit(std::move(zeros));
-}
 
 void Quantizer::SetAverage(ReduceOp& op, const std::vector<int64_t>& divisors, const View& x,
                            int frac, const std::string& what) {
@@ -357,6 +194,64 @@ ReduceOp Quantizer::ChunkMaximum(ReduceOp op, int frac, int bound, const std::st
   return op;
 }
 
+ElementwiseOp Quantizer::ChunkArgMax(const ReduceOp& op, int frac, int bound,
+                                     const std::string& name, int level) {
+  static_assert(std::has_single_bit(static_cast<uint64_t>(kMaxReduceWindow)));
+  constexpr int64_t m = kMaxReduceWindow;
+  const auto step = [&](const char* kind) { return fmt::format("{}/{}{}", name, kind, level); };
+  const int64_t outputs = static_cast<int64_t>(op.in.size()) / op.window;
+  const int64_t chunks = (op.window + m - 1) / m, padding = chunks * m - op.window;
+  const std::string what = fmt::format("the argmax computing '{}'", name);
+  // Each padded row: a short chunk repeats an element of its own (the row's first element at the
+  // front with select_last, the last chunk's first element at the back otherwise).
+  ReduceOp chunk_max, chunk_argmax;
+  chunk_max.kind = ReduceOp::Kind::kMax;
+  chunk_argmax.kind = ReduceOp::Kind::kArgMax;
+  chunk_argmax.select_last = op.select_last;
+  chunk_max.window = chunk_argmax.window = m;
+  for (int64_t o = 0; o < outputs; ++o) {
+    const auto row = op.in.begin() + o * op.window;
+    std::vector<ElementRef> padded(row, row + op.window);
+    if (op.select_last) {
+      padded.insert(padded.begin(), padding, row[0]);
+    } else {
+      padded.insert(padded.end(), padding, row[(chunks - 1) * m]);
+    }
+    chunk_max.in.insert(chunk_max.in.end(), padded.begin(), padded.end());
+  }
+  chunk_argmax.in = chunk_max.in;
+  const int index_bound = CeilLog2(static_cast<double>(m)) + 1;
+  const View maxima =
+      EmitStep(std::move(chunk_max), step("chunk_max"), {outputs * chunks}, frac, bound);
+  const View argmaxes =
+      EmitStep(std::move(chunk_argmax), step("chunk_argmax"), {outputs * chunks}, 0, index_bound);
+  ReduceOp top;
+  top.kind = ReduceOp::Kind::kArgMax;
+  top.select_last = op.select_last;
+  top.window = chunks;
+  top.in = maxima.refs;
+  const int chunk_bound = CeilLog2(static_cast<double>(chunks)) + 1;
+  const View winner =
+      chunks > m ? EmitStep(ChunkArgMax(top, frac, bound, name, level + 1), step("winning_chunk"),
+                            {outputs}, 0, chunk_bound)
+                 : EmitStep(std::move(top), step("winning_chunk"), {outputs}, 0, chunk_bound);
+  const View onehot =
+      OneHot(winner, chunks, step("chunk_difference"), step("chunk_onehot"), what);
+  // The winning chunk's argmax, less the front padding: Σ_c onehot[c]·argmax[c] - padding.
+  DotOp select;
+  select.depth = chunks;
+  select.a = onehot.refs;
+  select.b = argmaxes.refs;
+  select.bias.assign(outputs, op.select_last ? -padding : 0);
+  const View within = EmitStep(std::move(select), step("chunk_winner"), {outputs}, 0, index_bound);
+  ElementwiseOp index;  // within + winner·m
+  index.kind = ElementwiseOp::Kind::kAdd;
+  index.a = within.refs;
+  index.b = winner.refs;
+  index.b_left = std::countr_zero(static_cast<uint64_t>(m));
+  return index;
+}
+
 void Quantizer::QuantizeReduce(const Node& node, const ReductionWindows& windows) {
   const View x = ViewOf(node, node.inputs[0]);
   const ValueId out_id = node.outputs[0];
@@ -386,8 +281,15 @@ void Quantizer::QuantizeReduce(const Node& node, const ReductionWindows& windows
   }
   int frac = x.frac_bits, bound = x.bound_bits;
   if (op.kind == ReduceOp::Kind::kArgMax) {
+    const int index_bound = CeilLog2(static_cast<double>(op.window)) + 1;
+    if (op.window > kMaxReduceWindow) {
+      ElementwiseOp index = ChunkArgMax(op, frac, bound, graph_.value(out_id).name, 0);
+      index.out = AddComputed(out_id, 0, index_bound);
+      Emit(std::move(index));
+      return;
+    }
     frac = 0;
-    bound = CeilLog2(static_cast<double>(op.window)) + 1;
+    bound = index_bound;
   } else if (op.kind == ReduceOp::Kind::kSum) {
     frac = std::min(ActivationFrac(out_id), x.frac_bits + CeilLog2(op.window));
     SetAverage(op, windows.divisor, x, frac, node.Describe());

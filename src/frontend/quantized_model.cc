@@ -6,6 +6,8 @@
 #include <cassert>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
 #include <utility>
 
 #include "frontend/context.h"
@@ -337,15 +339,48 @@ std::string DescribeTensor(const QuantizedModel& model, TensorId id) {
        "the input times its per-channel scale in the batch normalization "
        "computing"},
       {"/slope_product", "the negative part times its slope in the PRelu computing"},
+      {"/minus_max", "the input minus its row maximum in the log-softmax computing"},
+      {"/minus_log_sum",
+       "the input minus its row maximum and the log of its row sum in the softmax computing"},
+      {"/live", "the weights of the elements no mask hides in the softmax computing"},
+      {"/masked", "the zero weights of the masked elements in the softmax computing"},
+  };
+  // Steps repeated at each level of chunks: their names end with the level's number.
+  static constexpr std::pair<std::string_view, std::string_view> kLeveledSteps[] = {
+      {"/chunk_max", "the maxima of chunks of 64 in the operator computing"},
+      {"/lse_max", "the chunk maxima in the softmax computing"},
+      {"/lse_shifted", "the chunks' elements minus their maximum in the softmax computing"},
+      {"/lse_exp", "the chunks' exponentials in the softmax computing"},
+      {"/lse_sum", "the chunks' sums of exponentials in the softmax computing"},
+      {"/lse_log_sum", "the logarithms of the chunk sums in the softmax computing"},
+      {"/lse_offset", "the chunk maxima minus their row maximum in the softmax computing"},
+      {"/lse_value", "the chunks' log-sum-exp over the row maximum in the softmax computing"},
+      {"/chunk_argmax", "the argmax of each chunk of 64 in the argmax computing"},
+      {"/winning_chunk", "the chunk holding the maximum in the argmax computing"},
+      {"/chunk_difference", "the winning chunk minus each chunk's number in the argmax computing"},
+      {"/chunk_onehot", "the one-hot rows of the winning chunks in the argmax computing"},
+      {"/chunk_winner", "the winning chunk's own argmax in the argmax computing"},
   };
   const std::string& name = model.tensor(id).name;
-  for (const auto& [suffix, step] : kSteps) {
-    if (name.size() <= suffix.size() || !name.ends_with(suffix)) continue;
-    const std::string value = name.substr(0, name.size() - suffix.size());
+  const auto described = [&](std::string_view stem, std::string_view suffix,
+                             std::string_view step) -> std::optional<std::string> {
+    if (stem.size() <= suffix.size() || !stem.ends_with(suffix)) return std::nullopt;
+    const std::string_view value = stem.substr(0, stem.size() - suffix.size());
     // Only a step of an operator the model has: an ONNX value may itself be named 'a/max'.
     const bool is_step = std::any_of(model.tensors.begin(), model.tensors.end(),
                                      [&](const QTensor& t) { return t.name == value; });
-    if (is_step) return fmt::format("{} '{}'", step, value);
+    if (!is_step) return std::nullopt;
+    return fmt::format("{} '{}'", step, value);
+  };
+  for (const auto& [suffix, step] : kSteps) {
+    if (auto description = described(name, suffix, step)) return *description;
+  }
+  const size_t level_digits = name.size() - 1 - name.find_last_not_of("0123456789");
+  if (level_digits > 0 && level_digits < name.size()) {
+    const std::string_view stem = std::string_view(name).substr(0, name.size() - level_digits);
+    for (const auto& [suffix, step] : kLeveledSteps) {
+      if (auto description = described(stem, suffix, step)) return *description;
+    }
   }
   return fmt::format("'{}'", name);
 }

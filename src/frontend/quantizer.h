@@ -1,7 +1,8 @@
 // The quantizer's state and its lowerings, one file per family: quantize.cc (values, constants,
 // index maps, the driver), quantize_elementwise.cc (arithmetic, clamps, lookups),
-// quantize_linear.cc (MatMul, Gemm, Conv), quantize_reduce.cc (pooling, reductions, softmax,
-// LayerNorm). Internal to the frontend: users include frontend/quantize.h.
+// quantize_linear.cc (MatMul, Gemm, Conv), quantize_reduce.cc (pooling, reductions, ArgMax,
+// LayerNorm), quantize_softmax.cc, quantize_compare.cc (comparisons, Where, Max/Min). Internal to
+// the frontend: users include frontend/quantize.h.
 #pragma once
 
 #include <algorithm>
@@ -181,6 +182,12 @@ class Quantizer {
   void EmitLinear(const LinearForm& form, const View& x, const Tensor& w, const Tensor* bias,
                   ValueId out_id, const Node* activation, const std::string& what);
 
+  // onehot[i, v] = (index[i] == v) for v in [0, n) (integer indices): the differences
+  // index[i] - v (step `difference_name`), then a lookup over [-(n - 1), n - 1] that is 1 at 0
+  // (step `onehot_name`). An index outside [0, n) is outside the table: refused at proving.
+  View OneHot(const View& index, int64_t n, const std::string& difference_name,
+              const std::string& onehot_name, const std::string& what);
+
   // Gather by computed indices from a constant table.
   void QuantizeGatherByIndex(const Node& node);
 
@@ -244,10 +251,28 @@ class Quantizer {
   // 1/y as a lookup, for dividing by computed value y, at a scale no finer than 2^-finest.
   View Reciprocal(const Node& node, ValueId y_id, int finest);
 
-  // Softmax as operators the prover has: m = the maximum along the axis; d = max(x - m, -16) at a
-  // scale of at most 2^-8; e = exp(d) by lookup; s = Σ e; r = 1/s by lookup (s lies in [1, n]);
-  // y = e·r. LogSoftmax ends with y = d - log(s) instead.
+  // Softmax as operators the prover has (quantize_softmax.cc): m = the maximum along the axis;
+  // d = max(x - m, -16) at a scale of at most 2^-8; e = exp(d) by lookup; s = Σ e; r = 1/s by
+  // lookup (s lies in [1, n]); y = e·r. LogSoftmax ends with y = d - log(s) instead. Rows longer
+  // than a lookup of 1/s takes precisely: y = exp(x - lse), log y = x - lse (LogSumExp).
   void QuantizeSoftmax(const Node& node);
+
+  // d = clamp(a - b, -16, 0 if at_most_zero) at a scale of at most 2^-8, emitted as step `name`.
+  View EmitShifted(const View& a, const View& b, bool at_most_zero, const Shape& shape,
+                   const std::string& name, const std::string& what);
+
+  // exp(d) for d of EmitShifted, by lookup at 2^-out_frac; its output unset.
+  LookupOp ExpLookup(const View& d, int out_frac, const std::string& what);
+
+  // The maximum M of each row (refs to values of x's scale, rows of one or more elements) and
+  // log Σ exp(x - M), in [0, log n] at a fine scale: each chunk of up to kMaxReduceWindow elements
+  // gives max(its maximum - M, -16) + log Σ exp(x - its maximum) (a sum in [1, 64], by lookup),
+  // and the rows of chunk values are reduced the same way until one value is left per row.
+  struct RowLogSumExp {
+    View max, above_max;
+  };
+  RowLogSumExp LogSumExp(std::vector<std::vector<ElementRef>> rows, const View& x,
+                         const std::string& name, const std::string& what);
 
   // A windowed sum's multipliers and shift: out = floor((Σ · m + round) / 2^shift) with
   // m / 2^shift ≈ 2^(frac - x.frac) / divisor, with the most multiplier bits that cannot overflow.
@@ -266,6 +291,15 @@ class Quantizer {
   // A maximum whose windows are wider than the prover takes (kMaxReduceWindow) as the maximum of
   // chunk maxima: emits the chunk stages and returns the last stage, its output unset.
   ReduceOp ChunkMaximum(ReduceOp op, int frac, int bound, const std::string& name);
+
+  // An argmax whose windows are wider than the prover takes (kMaxReduceWindow, a power of two):
+  // each chunk of them gives its maximum and its argmax; the argmax of the chunk maxima (chunked
+  // again while wider) is the winning chunk k, whose own argmax a one-hot row of k selects (a dot
+  // product with the chunk argmaxes); the index is k·64 + that. Returns that last operator, its
+  // output unset. Ties go as ONNX says, within and across chunks: the first maximum, or the last
+  // with select_last, for which the row is padded at its front so padding never follows it.
+  ElementwiseOp ChunkArgMax(const ReduceOp& op, int frac, int bound, const std::string& name,
+                            int level);
 
   void QuantizeReduce(const Node& node, const ReductionWindows& windows);
 

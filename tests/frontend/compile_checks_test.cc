@@ -1,7 +1,8 @@
 // What the frontend refuses rather than prove a model other than the one the ONNX file describes,
 // or one that lost its precision: a value whose inferred shape is not the declared one, an output
-// whose scale a calibration outlier made too coarse (the outlier named), and a maximum the prover
-// does not support (refused when the AIR is built, which compile does before writing anything);
+// whose scale a calibration outlier made too coarse (the outlier named), and a maximum wider than
+// the prover takes (refused when the AIR is built, which compile does before writing anything;
+// the quantizer splits wide maxima and argmaxes into chunks);
 // and that such refusals name what a user knows: ONNX element types by their names, the steps of
 // a decomposed operator by what they compute. And that a comparison with a constant threshold
 // keeps every calibration decision float's when a value sits within a step of the threshold.
@@ -10,7 +11,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "frontend/accuracy.h"
@@ -82,11 +85,48 @@ TEST_CASE("a maximum over more elements than the prover's window is proved in ch
   CHECK_NOTHROW(ModelAir{model});
 }
 
-TEST_CASE("an argmax over more elements than the prover supports is refused") {
+// Row 0 of wide_argmax's input has its maximum at 10 and at 140, in chunks 0 and 2 of 64.
+TEST_CASE("an argmax over more elements than the prover's window is proved in chunks") {
   const std::string dir = TestModel("wide_argmax");
   const Graph graph = ImportOnnxFile(dir + "/model.onnx");
   const QuantizedModel model =
       Quantize(graph, Calibrate(graph, ReadInputSamples(dir + "/calibration.json", graph)));
+  for (const QOp& op : model.ops) {
+    if (const auto* reduce = std::get_if<ReduceOp>(&op)) {
+      CHECK(reduce->window <= kMaxReduceWindow);
+    }
+  }
+  const std::vector<Tensor> input = ReadInput(dir + "/input.json", graph);
+  const std::vector<double>& x = input[0].values;
+  const int64_t n = 150;
+  std::vector<int64_t> want;  // per row: the first, then the last index of the maximum
+  for (int64_t first_of_row : {int64_t{0}, n}) {
+    const auto row = x.begin() + first_of_row;
+    const auto max = std::max_element(row, row + n);
+    const auto last = std::find(std::make_reverse_iterator(row + n),
+                                std::make_reverse_iterator(row), *max);
+    want.push_back(max - row);
+    want.push_back(std::distance(last, std::make_reverse_iterator(row)) - 1);
+  }
+  REQUIRE(want[0] == 10);
+  REQUIRE(want[1] == 140);
+  CHECK(RunQuantized(model, input).outputs[0].ints == want);
+  CHECK_NOTHROW(ModelAir{model});
+}
+
+// The quantizer splits every maximum; the AIR refuses one it did not, rather than prove a
+// component wider than its constraints take.
+TEST_CASE("a maximum wider than the prover's window is refused when the AIR is built") {
+  const std::string dir = TestModel("wide_max");
+  const Graph graph = ImportOnnxFile(dir + "/model.onnx");
+  QuantizedModel model =
+      Quantize(graph, Calibrate(graph, ReadInputSamples(dir + "/calibration.json", graph)));
+  ReduceOp whole;
+  whole.kind = ReduceOp::Kind::kMax;
+  whole.window = 80;
+  for (int64_t i = 0; i < whole.window; ++i) whole.in.push_back({model.inputs[0], i});
+  whole.out = model.outputs[0];
+  model.ops = {whole};
   CHECK_THROWS_WITH_AS(ModelAir{model},
                        doctest::Contains("does not support a maximum over more than 64 elements"),
                        FrontendError);
@@ -180,42 +220,57 @@ TEST_CASE("a step of a decomposed operator is described by what it computes") {
   CHECK(DescribeTensor(model, 4) == "'/fc1/Relu_output_0'");
 }
 
-// Every tensor quantize.cc adds for a step of a softmax, a log-softmax or a normalization gets a
-// description: a new step without one would show its internal name in errors.
+// Every tensor quantize.cc adds for a step of a softmax or a log-softmax (over short and long
+// rows, masked too), of an argmax over chunks or of a normalization gets a description: a new
+// step without one would show its internal name in errors.
 TEST_CASE("every step of the decomposed operators is described") {
   onnx::ModelProto softmaxes;
   softmaxes.set_ir_version(8);
   softmaxes.add_opset_import()->set_version(13);
   onnx::GraphProto* graph = softmaxes.mutable_graph();
-  const std::string x = "x", p = "p", l = "l";
-  for (const auto& [op, out] : {std::pair{"Softmax", p}, std::pair{"LogSoftmax", l}}) {
+  const std::string x = "x", p = "p", l = "l", long_x = "long_x", long_p = "long_p",
+                    long_l = "long_l";
+  for (const auto& [op, in, out] : {std::tuple{"Softmax", x, p}, std::tuple{"LogSoftmax", x, l},
+                                    std::tuple{"Softmax", long_x, long_p},
+                                    std::tuple{"LogSoftmax", long_x, long_l}}) {
     onnx::NodeProto* node = graph->add_node();
     node->set_op_type(op);
-    node->add_input(x);
+    node->add_input(in);
     node->add_output(out);
   }
-  const auto declare = [](onnx::ValueInfoProto* value, const std::string& name) {
+  const auto declare = [](onnx::ValueInfoProto* value, const std::string& name, int width) {
     value->set_name(name);
     auto* tensor_type = value->mutable_type()->mutable_tensor_type();
     tensor_type->set_elem_type(onnx::TensorProto::FLOAT);
     tensor_type->mutable_shape()->add_dim()->set_dim_value(1);
-    tensor_type->mutable_shape()->add_dim()->set_dim_value(8);
+    tensor_type->mutable_shape()->add_dim()->set_dim_value(width);
   };
-  declare(graph->add_input(), x);
-  declare(graph->add_output(), p);
-  declare(graph->add_output(), l);
+  constexpr int kLong = 300;
+  declare(graph->add_input(), x, 8);
+  declare(graph->add_input(), long_x, kLong);
+  declare(graph->add_output(), p, 8);
+  declare(graph->add_output(), l, 8);
+  declare(graph->add_output(), long_p, kLong);
+  declare(graph->add_output(), long_l, kLong);
   const Graph softmax_graph = ImportOnnxBytes(softmaxes.SerializeAsString(), "softmaxes");
   std::vector<std::vector<Tensor>> samples;
   for (int s = 0; s < 4; ++s) {
-    Tensor sample{DataType::kFloat, {1, 8}, {}};
-    for (int i = 0; i < 8; ++i) sample.values.push_back(0.37 * ((s * 8 + i) % 11) - 1.5);
-    samples.push_back({sample});
+    std::vector<Tensor> sample{{DataType::kFloat, {1, 8}, {}}, {DataType::kFloat, {1, kLong}, {}}};
+    for (Tensor& t : sample) {
+      for (int i = 0; i < t.shape[1]; ++i) t.values.push_back(0.37 * ((s * 8 + i) % 11) - 1.5);
+    }
+    samples.push_back(sample);
   }
   const std::string layer_norm = TestModel("layer_norm");
   const Graph layer_norm_graph = ImportOnnxFile(layer_norm + "/model.onnx");
+  const std::string masked = TestModel("long_softmax"), argmax = TestModel("wide_argmax");
+  const Graph masked_graph = ImportOnnxFile(masked + "/model.onnx");
+  const Graph argmax_graph = ImportOnnxFile(argmax + "/model.onnx");
   const std::pair<const Graph*, std::vector<std::vector<Tensor>>> cases[] = {
       {&softmax_graph, samples},
-      {&layer_norm_graph, ReadInputSamples(layer_norm + "/calibration.json", layer_norm_graph)}};
+      {&layer_norm_graph, ReadInputSamples(layer_norm + "/calibration.json", layer_norm_graph)},
+      {&masked_graph, ReadInputSamples(masked + "/calibration.json", masked_graph)},
+      {&argmax_graph, ReadInputSamples(argmax + "/calibration.json", argmax_graph)}};
   for (const auto& [graph_of_case, case_samples] : cases) {
     const QuantizedModel model = Quantize(*graph_of_case, Calibrate(*graph_of_case, case_samples));
     size_t steps = 0;

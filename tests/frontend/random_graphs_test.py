@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 """Property test of the frontend: random small ONNX graphs of the operators the quantizer
 supports (slices with negative, open and int64-extreme bounds and steps, concatenations,
-broadcasting arithmetic with constants, MatMul/Gemm, ConvTranspose (groups too), activations, reshapes, transposes, gathers
-with negative indices, pads, tiles, reductions, softmax (with -inf masks too) and maxima over
-more than 64 elements, comparisons with Where, Max/Min/Sum/Mean, Pow, division by a computed
-tensor, PRelu, an embedding lookup by int64 token ids) are compiled, proved and verified by the
-CLI, and the outputs the proof states are compared with numpy's evaluation of the same graph,
-which shares no code with the frontend. Each graph declares the output shape numpy computes, which
-compile checks against its own inference.
+broadcasting arithmetic with constants, MatMul/Gemm, ConvTranspose (groups too), activations,
+reshapes, transposes, gathers with negative indices, pads, tiles, reductions, softmax (with -inf
+masks too) and log-softmax, maxima over more than 64 elements and softmax rows over 256,
+comparisons with Where, Max/Min/Sum/Mean, Pow, division by a computed tensor, PRelu, an
+embedding lookup by int64 token ids) are compiled, proved and verified by the CLI, and the
+outputs the proof states are compared with numpy's evaluation of the same graph, which shares no
+code with the frontend. Each graph declares the output shape numpy computes, which compile checks
+against its own inference.
 
 usage: random_graphs_test.py TENSORSTARK [--graphs N] [--seed S] [--keep DIR]
 Needs Debian's python3-onnx and python3-numpy (scripts/setup.sh installs them)."""
@@ -190,6 +191,12 @@ def add_reduction(g, shape, op=None):
             return e / e.sum(axis=-1, keepdims=True)
         g.add("Softmax", [], softmax, axis=-1)
         return
+    if op == "LogSoftmax":
+        def log_softmax(x):
+            z = x - x.max(axis=-1, keepdims=True)
+            return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+        g.add("LogSoftmax", [], log_softmax, axis=-1)
+        return
     fn = {"ReduceSum": np.sum, "ReduceMean": np.mean, "ReduceMax": np.max}[op]
     reduce = lambda x: fn(x, axis=-1, keepdims=True)  # noqa: E731
     if op == "ReduceSum":  # its axes are an operand from opset 13 on
@@ -199,12 +206,16 @@ def add_reduction(g, shape, op=None):
 
 
 def add_wide_maximum(g, shape):
-    """A maximum or softmax over more elements than the prover's maximum takes at once (64): the
-    last axis tiled past 64 elements, then reduced; the softmax's small weights then averaged by
-    a MatMul, as attention does."""
-    repeats = [1] * (len(shape) - 1) + [-(-65 // shape[-1])]
+    """A maximum, softmax (masked too) or log-softmax over more elements than the prover's
+    maximum takes at once (64), or than a softmax row's reciprocal takes (256): the last axis
+    tiled past 64 or 256 elements, then reduced; the softmax's small weights then averaged by a
+    MatMul, as attention does."""
+    length = int(g.rng.choice([65, 300]))
+    repeats = [1] * (len(shape) - 1) + [-(-length // shape[-1])]
     g.add("Tile", [g.ints(repeats)], lambda x: np.tile(x, repeats))
-    op = str(g.rng.choice(["ReduceMax", "Softmax"]))
+    op = str(g.rng.choice(["ReduceMax", "Softmax", "LogSoftmax", "Masked"]))
+    if op == "Masked":
+        return add_masked_softmax(g, list(g.shape()))
     add_reduction(g, list(g.shape()), op)
     if op == "Softmax":
         add_linear(g, list(g.shape()))
@@ -214,7 +225,7 @@ def add_masked_softmax(g, shape):
     """An attention-style mask: a constant condition choosing x or a fill of -inf (or float32's
     lowest value, as torch's masked_fill(mask, finfo.min) writes it), then Softmax, whose masked
     weights must be 0, and a MatMul averaging with them."""
-    if shape[-1] < 2 or shape[-1] > 256:
+    if shape[-1] < 2:
         return add_activation(g, shape)
     mask = g.rng.random(shape) < 0.6
     mask[..., int(g.rng.integers(0, shape[-1]))] = True  # every row keeps an element

@@ -10,7 +10,10 @@ calibration.json and input.json:
   float_outputs.json;
 - wide_max/: a maximum over 80 elements (more than the prover's maximum takes at once: proved
   in chunks), and numpy's float_outputs.json;
-- wide_argmax/: an argmax over 80 elements, which the prover does not support yet;
+- wide_argmax/: first- and last-index argmax over 150 elements with ties within and across
+  chunks of 64, and numpy's float_outputs.json;
+- long_softmax/: a causal mask, then Softmax over rows of 300 (through their log-sum-exp), and
+  numpy's float_outputs.json;
 - misdeclared/: x * 2 with its output declared [1, 5] where it is [1, 4].
 Run with Debian's /usr/bin/python3 (python3-onnx, python3-numpy); the outputs are committed."""
 import json
@@ -24,7 +27,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def write(name, nodes, input_shape, output_shape, initializers, opset, rng, samples,
-          reference=None, output_type=TensorProto.FLOAT):
+          reference=None, output_type=TensorProto.FLOAT, scale=1, grid=None,
+          edit_input=lambda x: x):
     directory = os.path.join(HERE, name)
     os.makedirs(directory, exist_ok=True)
     graph = helper.make_graph(
@@ -35,10 +39,13 @@ def write(name, nodes, input_shape, output_shape, initializers, opset, rng, samp
     onnx.checker.check_model(model)
     onnx.save(model, os.path.join(directory, "model.onnx"))
     size = int(np.prod(input_shape))
-    calibration = rng.normal(0, 1, (samples, size)).round(4)
+    def draw(shape):  # normal values to 4 decimals, or on a grid
+        values = rng.normal(0, scale, shape)
+        return (values / grid).round() * grid if grid else values.round(4)
+    calibration = draw((samples, size))
     with open(os.path.join(directory, "calibration.json"), "w") as f:
         json.dump({"input_data": [calibration.reshape(-1).tolist()]}, f)
-    x = rng.normal(0, 1, size).round(4)
+    x = edit_input(draw(size).reshape(input_shape)).reshape(-1)
     with open(os.path.join(directory, "input.json"), "w") as f:
         json.dump({"input_data": [x.tolist()]}, f)
     if reference:
@@ -122,9 +129,40 @@ def wide_max():
 
 
 def wide_argmax():
-    nodes = [helper.make_node("ArgMax", ["input"], ["output"], axis=1, keepdims=1)]
-    write("wide_argmax", nodes, [1, 80], [1, 1], {}, 13, np.random.default_rng(17), 8,
-          output_type=TensorProto.INT64)
+    # Values on a grid of 0.5, so rows hold ties; row 0's maximum is at 10 and at 140 (chunks 0
+    # and 2 of 64), which the first-index and the last-index argmax must tell apart.
+    nodes = [helper.make_node("ArgMax", ["input"], ["first"], axis=1, keepdims=1),
+             helper.make_node("ArgMax", ["input"], ["last"], axis=1, keepdims=1,
+                              select_last_index=1),
+             helper.make_node("Concat", ["first", "last"], ["output"], axis=1)]
+
+    def tie_at_10_and_140(x):
+        x[0, 10] = x[0, 140] = x[0].max() + 0.5
+        return x
+
+    def reference(x):
+        last = x.shape[1] - 1 - np.argmax(x[:, ::-1], axis=1, keepdims=True)
+        return np.concatenate([np.argmax(x, axis=1, keepdims=True), last], axis=1)
+    write("wide_argmax", nodes, [2, 150], [2, 2], {}, 13, np.random.default_rng(17), 8,
+          reference, TensorProto.INT64, grid=0.5, edit_input=tie_at_10_and_140)
+
+
+def long_softmax():
+    # A causal mask's -inf (Where on a constant condition: 151 and 290 elements kept), then
+    # Softmax over rows of 300: rows longer than a sum's reciprocal takes, computed through their
+    # log-sum-exp.
+    rows, n = 2, 300
+    mask = np.arange(n)[None, :] <= np.array([[150], [289]])
+    nodes = [helper.make_node("Where", ["mask", "input", "minus_inf"], ["masked"]),
+             helper.make_node("Softmax", ["masked"], ["output"], axis=1)]
+    initializers = {"mask": mask, "minus_inf": np.array(-np.inf, dtype=np.float32)}
+
+    def reference(x):
+        z = np.where(mask, x.astype(np.float64), -np.inf)
+        e = np.exp(z - z.max(axis=1, keepdims=True))
+        return e / e.sum(axis=1, keepdims=True)
+    write("long_softmax", nodes, [rows, n], [rows, n], initializers, 13,
+          np.random.default_rng(19), 8, reference, scale=3)
 
 
 def misdeclared():
@@ -140,4 +178,5 @@ last_slice()
 argmax_offset()
 wide_max()
 wide_argmax()
+long_softmax()
 misdeclared()
