@@ -61,11 +61,11 @@ View Quantizer::EmitShifted(const View& a, const View& b, bool at_most_zero, con
 }
 
 LookupOp Quantizer::ExpLookup(const View& d, int out_frac, const std::string& what) {
-  // At an output scale finer than 2^-14 the table stops a step of d before exp(d) leaves the
+  // At an output scale finer than 2^-14 the table stops at the last d whose exp(d) stays in the
   // bound.
+  const double last = std::log(std::ldexp(Pow2(activation_bound()) - 2, -out_frac));
   const double top =
-      std::min(0.0, std::log(std::ldexp(Pow2(activation_bound()) - 2, -out_frac)) -
-                        std::ldexp(1.0, -d.frac_bits));
+      last >= 0 ? 0 : std::ldexp(std::floor(std::ldexp(last, d.frac_bits)), -d.frac_bits);
   return MakeLookup("Exp", d, {-16.0, top}, Elementwise([](double v) { return std::exp(v); }),
                     out_frac, what, /*extend=*/false);
 }
