@@ -141,18 +141,17 @@ View Quantizer::OneHot(const View& index, int64_t n, const std::string& differen
       candidates.push_back({ElementRef::kLiteral, v});
     }
   }
-  const View d = EmitStep(MakeElementwise(ElementwiseOp::Kind::kSub, repeated, 0, index.bound_bits,
-                                          candidates, 0, CeilLog2(static_cast<double>(n)) + 1, 0,
-                                          {}, what),
-                          difference_name, {count, n}, 0, activation_bound());
+  const View d =
+      EmitStep(MakeElementwise(ElementwiseOp::Kind::kSub, repeated, 0, index.bound_bits, candidates,
+                               0, CeilLog2(static_cast<double>(n)) + 1, 0, {}, what),
+               difference_name, {count, n}, 0, activation_bound());
   const auto is_zero = [](const Tensor& domain) {
     Tensor out = domain;
     for (double& v : out.values) v = v == 0 ? 1.0 : 0.0;
     return out;
   };
-  return EmitStep(
-      MakeLookup("Equal", d, {-(n - 1.0), n - 1.0}, is_zero, 0, what, /*extend=*/false),
-      onehot_name, {count, n}, 0, 1);
+  return EmitStep(MakeLookup("Equal", d, {-(n - 1.0), n - 1.0}, is_zero, 0, what, /*extend=*/false),
+                  onehot_name, {count, n}, 0, 1);
 }
 
 // Gather from a constant table by computed indices (token ids into an embedding): the indices'

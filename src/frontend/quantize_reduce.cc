@@ -235,8 +235,7 @@ ElementwiseOp Quantizer::ChunkArgMax(const ReduceOp& op, int frac, int bound,
       chunks > m ? EmitStep(ChunkArgMax(top, frac, bound, name, level + 1), step("winning_chunk"),
                             {outputs}, 0, chunk_bound)
                  : EmitStep(std::move(top), step("winning_chunk"), {outputs}, 0, chunk_bound);
-  const View onehot =
-      OneHot(winner, chunks, step("chunk_difference"), step("chunk_onehot"), what);
+  const View onehot = OneHot(winner, chunks, step("chunk_difference"), step("chunk_onehot"), what);
   // The winning chunk's argmax, less the front padding: Σ_c onehot[c]·argmax[c] - padding.
   DotOp select;
   select.depth = chunks;

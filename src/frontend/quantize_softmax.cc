@@ -50,7 +50,7 @@ std::vector<ElementRef> Select(const View& v, const std::vector<int64_t>& at) {
 }  // namespace
 
 View Quantizer::EmitShifted(const View& a, const View& b, bool at_most_zero, const Shape& shape,
-                             const std::string& name, const std::string& what) {
+                            const std::string& name, const std::string& what) {
   const int fd = std::min(std::max(a.frac_bits, b.frac_bits), 8);
   Clamp clamp{RoundToInt(std::ldexp(-16.0, fd)), std::nullopt};
   if (at_most_zero) clamp.hi = 0;
@@ -152,8 +152,8 @@ Quantizer::RowLogSumExp Quantizer::LogSumExp(std::vector<std::vector<ElementRef>
         }
       }
       row_max = ChunkMaximum(std::move(row_max), in_frac, in_bound, name);
-      result.max = EmitStep(std::move(row_max), name + "/max",
-                            {static_cast<int64_t>(rows.size())}, in_frac, in_bound);
+      result.max = EmitStep(std::move(row_max), name + "/max", {static_cast<int64_t>(rows.size())},
+                            in_frac, in_bound);
       std::vector<int64_t> row_of_chunk(chunk_row.begin(), chunk_row.end());
       const int offset_frac = std::min(in_frac, frac);
       offset = EmitStep(
@@ -162,10 +162,10 @@ Quantizer::RowLogSumExp Quantizer::LogSumExp(std::vector<std::vector<ElementRef>
                           {RoundToInt(std::ldexp(-16.0, offset_frac)), std::nullopt}, what),
           step("offset"), shape, offset_frac, activation_bound());
     }
-    const View value = EmitStep(
-        MakeElementwise(ElementwiseOp::Kind::kAdd, offset.refs, offset.frac_bits,
-                        offset.bound_bits, l.refs, fl, l.bound_bits, frac, {}, what),
-        step("value"), shape, frac, activation_bound());
+    const View value =
+        EmitStep(MakeElementwise(ElementwiseOp::Kind::kAdd, offset.refs, offset.frac_bits,
+                                 offset.bound_bits, l.refs, fl, l.bound_bits, frac, {}, what),
+                 step("value"), shape, frac, activation_bound());
     if (chunks.size() == rows.size()) {
       result.above_max = value;
       return result;
@@ -241,8 +241,8 @@ void Quantizer::QuantizeSoftmax(const Node& node) {
     }
     op.out = AddIntermediate(name + "/live", live_shape, out_frac, activation_bound());
     const int64_t n_masked = size - static_cast<int64_t>(live.size());
-    ElementwiseOp zeros = MakeElementwise(ElementwiseOp::Kind::kAdd, LiteralRefs(n_masked, 0), 0,
-                                          0, LiteralRefs(n_masked, 0), 0, 0, 0, {}, what);
+    ElementwiseOp zeros = MakeElementwise(ElementwiseOp::Kind::kAdd, LiteralRefs(n_masked, 0), 0, 0,
+                                          LiteralRefs(n_masked, 0), 0, 0, 0, {}, what);
     zeros.out = AddIntermediate(name + "/masked", {n_masked}, out_frac, 0);
     View out({}, out_frac, activation_bound());
     for (int64_t i = 0, masked_index = 0; i < size; ++i) {
@@ -257,13 +257,13 @@ void Quantizer::QuantizeSoftmax(const Node& node) {
   // log y = (x - M) - log s for the row maximum M and s = Σ exp(x - M), x - M not clamped.
   const auto emit_log_weights = [&](const View& m, const View& log_sum) {
     const int out_frac = std::min(ActivationFrac(out_id), x.frac_bits);
-    const View centered = EmitStep(
-        MakeElementwise(ElementwiseOp::Kind::kSub, x.refs, x.frac_bits, x.bound_bits,
-                        Select(m, row_of), x.frac_bits, x.bound_bits, out_frac, {}, what),
-        name + "/minus_max", shape, out_frac, activation_bound());
-    EmitElementwise(ElementwiseOp::Kind::kSub, out_id, centered.refs, out_frac,
-                    activation_bound(), Select(log_sum, row_of), log_sum.frac_bits,
-                    log_sum.bound_bits, out_frac, {}, node);
+    const View centered =
+        EmitStep(MakeElementwise(ElementwiseOp::Kind::kSub, x.refs, x.frac_bits, x.bound_bits,
+                                 Select(m, row_of), x.frac_bits, x.bound_bits, out_frac, {}, what),
+                 name + "/minus_max", shape, out_frac, activation_bound());
+    EmitElementwise(ElementwiseOp::Kind::kSub, out_id, centered.refs, out_frac, activation_bound(),
+                    Select(log_sum, row_of), log_sum.frac_bits, log_sum.bound_bits, out_frac, {},
+                    node);
   };
 
   if (n > kMaxReciprocalRow) {
@@ -273,13 +273,13 @@ void Quantizer::QuantizeSoftmax(const Node& node) {
     const RowLogSumExp lse = LogSumExp(std::move(row_elements), x, name, what);
     if (node.op_type == "LogSoftmax") return emit_log_weights(lse.max, lse.above_max);
     const View x_live(live_x, x.frac_bits, x.bound_bits);
-    const View centered = EmitShifted(x_live, View(Select(lse.max, live_rows), x.frac_bits,
-                                                   x.bound_bits),
-                                      /*at_most_zero=*/false, live_shape, name + "/shifted", what);
-    const View d =
-        EmitShifted(centered, View(Select(lse.above_max, live_rows), lse.above_max.frac_bits,
-                                   lse.above_max.bound_bits),
-                    /*at_most_zero=*/true, live_shape, name + "/minus_log_sum", what);
+    const View centered =
+        EmitShifted(x_live, View(Select(lse.max, live_rows), x.frac_bits, x.bound_bits),
+                    /*at_most_zero=*/false, live_shape, name + "/shifted", what);
+    const View d = EmitShifted(
+        centered,
+        View(Select(lse.above_max, live_rows), lse.above_max.frac_bits, lse.above_max.bound_bits),
+        /*at_most_zero=*/true, live_shape, name + "/minus_log_sum", what);
     // The weights at the scale that puts the calibrated largest at about 2^activation_bits (each
     // is as precise as d, relatively), at least 2^-14.
     const double largest = ranges_[out_id].MaxAbs();
@@ -299,10 +299,9 @@ void Quantizer::QuantizeSoftmax(const Node& node) {
   }
   max = ChunkMaximum(std::move(max), x.frac_bits, x.bound_bits, name);
   const View m = EmitStep(std::move(max), name + "/max", {rows}, x.frac_bits, x.bound_bits);
-  const View d =
-      EmitShifted(View(live_x, x.frac_bits, x.bound_bits),
-                  View(Select(m, live_rows), x.frac_bits, x.bound_bits), /*at_most_zero=*/false,
-                  live_shape, name + "/shifted", what);
+  const View d = EmitShifted(View(live_x, x.frac_bits, x.bound_bits),
+                             View(Select(m, live_rows), x.frac_bits, x.bound_bits),
+                             /*at_most_zero=*/false, live_shape, name + "/shifted", what);
   const View exp =
       EmitStep(ExpLookup(d, kUnitFrac, what), name + "/exp", live_shape, kUnitFrac, kUnitFrac + 1);
 
@@ -320,16 +319,15 @@ void Quantizer::QuantizeSoftmax(const Node& node) {
 
   if (node.op_type == "LogSoftmax") {
     const int fl = LogFrac(n);
-    return emit_log_weights(
-        m, EmitStep(MakeLookup("Log", s, {1.0, static_cast<double>(n)}, Elementwise(Log), fl,
-                               what, /*extend=*/false),
-                    name + "/log_sum", {rows}, fl, activation_bound()));
+    return emit_log_weights(m, EmitStep(MakeLookup("Log", s, {1.0, static_cast<double>(n)},
+                                                   Elementwise(Log), fl, what, /*extend=*/false),
+                                        name + "/log_sum", {rows}, fl, activation_bound()));
   }
-  const View reciprocal = EmitStep(
-      MakeLookup("Reciprocal", s, {1.0, static_cast<double>(n)},
-                 Elementwise([](double v) { return 1.0 / v; }), kWeightFrac, what,
-                 /*extend=*/false),
-      name + "/reciprocal", {rows}, kWeightFrac, activation_bound());
+  const View reciprocal =
+      EmitStep(MakeLookup("Reciprocal", s, {1.0, static_cast<double>(n)},
+                          Elementwise([](double v) { return 1.0 / v; }), kWeightFrac, what,
+                          /*extend=*/false),
+               name + "/reciprocal", {rows}, kWeightFrac, activation_bound());
   const int natural = kUnitFrac + kWeightFrac;
   const int out_frac = std::clamp(std::max(kWeightFrac, ActivationFrac(out_id)),
                                   natural - air::kMaxRescaleShift, natural);

@@ -103,8 +103,8 @@ TEST_CASE("an argmax over more elements than the prover's window is proved in ch
   for (int64_t first_of_row : {int64_t{0}, n}) {
     const auto row = x.begin() + first_of_row;
     const auto max = std::max_element(row, row + n);
-    const auto last = std::find(std::make_reverse_iterator(row + n),
-                                std::make_reverse_iterator(row), *max);
+    const auto last =
+        std::find(std::make_reverse_iterator(row + n), std::make_reverse_iterator(row), *max);
     want.push_back(max - row);
     want.push_back(std::distance(last, std::make_reverse_iterator(row)) - 1);
   }
@@ -230,9 +230,9 @@ TEST_CASE("every step of the decomposed operators is described") {
   onnx::GraphProto* graph = softmaxes.mutable_graph();
   const std::string x = "x", p = "p", l = "l", long_x = "long_x", long_p = "long_p",
                     long_l = "long_l";
-  for (const auto& [op, in, out] : {std::tuple{"Softmax", x, p}, std::tuple{"LogSoftmax", x, l},
-                                    std::tuple{"Softmax", long_x, long_p},
-                                    std::tuple{"LogSoftmax", long_x, long_l}}) {
+  for (const auto& [op, in, out] :
+       {std::tuple{"Softmax", x, p}, std::tuple{"LogSoftmax", x, l},
+        std::tuple{"Softmax", long_x, long_p}, std::tuple{"LogSoftmax", long_x, long_l}}) {
     onnx::NodeProto* node = graph->add_node();
     node->set_op_type(op);
     node->add_input(in);
