@@ -70,6 +70,10 @@ bool OutputAccuracy::LosesPrecision() const {
          std::ldexp(1.0, -frac_bits) > std::ldexp(typical_range, -kMinOutputBits);
 }
 
+bool OutputAccuracy::Inaccurate() const {
+  return !integer && typical_range > 0 && max_abs_error > kMaxErrorShare * typical_range;
+}
+
 AccuracyReport MeasureAccuracy(const QuantizedModel& model,
                                std::span<const std::vector<Tensor>> samples,
                                std::span<const std::vector<Tensor>> float_outputs) {
@@ -140,6 +144,16 @@ std::optional<std::string> AccuracyReport::PrecisionProblem() const {
         outlier.empty() ? std::string("The scales of the values it is computed from are too coarse "
                                       "(--activation-bits?)")
                         : "Likely cause: " + outlier);
+  }
+  for (const OutputAccuracy& output : outputs) {
+    if (!output.Inaccurate()) continue;
+    return fmt::format(
+        "output '{}' would lose its precision: on the calibration set it is up to {:.3g} from "
+        "float inference, {:.3g}% of its typical range {:.3g} (more than {:.0f}%). A value it is "
+        "computed from has a scale too coarse for the differences that matter (inputs far from "
+        "zero, --activation-bits?); fix the calibration set, or pass --force to compile anyway",
+        output.name, output.max_abs_error, 100 * output.max_abs_error / output.typical_range,
+        output.typical_range, 100 * kMaxErrorShare);
   }
   return std::nullopt;
 }

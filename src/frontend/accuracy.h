@@ -6,7 +6,9 @@
 // typical range being the median over the samples of each sample's largest |value| (so that one
 // outlier cannot hide the problem by inflating the range it causes). The likely cause is then an
 // outlier in the calibration set: the report names the sample and input element furthest beyond
-// the inputs' typical magnitude.
+// the inputs' typical magnitude. It also loses it when, on some calibration sample, it is further
+// from float than a tenth of that range: a value on the way whose scale its magnitude sets is too
+// coarse for the differences that matter (a softmax of logits near 10^4 at a scale of 2^2).
 #pragma once
 
 #include <optional>
@@ -31,7 +33,11 @@ struct OutputAccuracy {
   // Its scale is coarser than typical_range / 2^8 (an output zero on every sample, or an integer
   // one, has no precision to lose).
   bool LosesPrecision() const;
+  // A float output further from float than kMaxErrorShare of its typical range.
+  bool Inaccurate() const;
 };
+
+inline constexpr double kMaxErrorShare = 0.1;
 
 struct AccuracyReport {
   size_t samples = 0;
@@ -44,7 +50,8 @@ struct AccuracyReport {
 
   // One line per output, then the notes, for compile's report.
   std::vector<std::string> Lines() const;
-  // The one-line refusal when an output loses its precision, naming it and the likely cause.
+  // The one-line refusal when an output loses its precision (LosesPrecision or Inaccurate),
+  // naming it and the likely cause.
   std::optional<std::string> PrecisionProblem() const;
 };
 

@@ -1,11 +1,12 @@
 // What the frontend refuses rather than prove a model other than the one the ONNX file describes,
 // or one that lost its precision: a value whose inferred shape is not the declared one, an output
-// whose scale a calibration outlier made too coarse (the outlier named), and a maximum wider than
-// the prover takes (refused when the AIR is built, which compile does before writing anything;
-// the quantizer splits wide maxima and argmaxes into chunks);
-// and that such refusals name what a user knows: ONNX element types by their names, the steps of
-// a decomposed operator by what they compute. And that a comparison with a constant threshold
-// keeps every calibration decision float's when a value sits within a step of the threshold.
+// whose scale a calibration outlier made too coarse (the outlier named) or that is far from float
+// on the calibration set, and a maximum wider than the prover takes (refused when the AIR is
+// built, which compile does before writing anything; the quantizer splits wide maxima and
+// argmaxes into chunks); and that such refusals name what a user knows: ONNX element types by
+// their names, the steps of a decomposed operator by what they compute. And that a comparison
+// with a constant threshold keeps every calibration decision float's when a value sits within a
+// step of the threshold.
 #include <doctest/doctest.h>
 #include <onnx/onnx_pb.h>
 
@@ -61,6 +62,41 @@ TEST_CASE("an output a calibration outlier makes imprecise is refused, naming th
   CHECK(problem->find("output 'output' would lose its precision: its scale 2^86") !=
         std::string::npos);
   CHECK(problem->find("calibration sample 3 has input 'input' element 5 = 1e+30") !=
+        std::string::npos);
+}
+
+// Softmax of logits near 10^4: their scale is 2^2, where the differences of 1 that set the
+// weights vanish. The scale of the output is fine; its values are not, and compile says so.
+TEST_CASE("an output far from float on the calibration set is refused") {
+  onnx::ModelProto model;
+  model.set_ir_version(8);
+  model.add_opset_import()->set_version(13);
+  onnx::GraphProto* graph = model.mutable_graph();
+  const std::string x = "x", y = "y";
+  onnx::NodeProto* softmax = graph->add_node();
+  softmax->set_op_type("Softmax");
+  softmax->add_input(x);
+  softmax->add_output(y);
+  const auto declare = [](onnx::ValueInfoProto* value, const std::string& name) {
+    value->set_name(name);
+    auto* tensor_type = value->mutable_type()->mutable_tensor_type();
+    tensor_type->set_elem_type(onnx::TensorProto::FLOAT);
+    tensor_type->mutable_shape()->add_dim()->set_dim_value(4);
+  };
+  declare(graph->add_input(), x);
+  declare(graph->add_output(), y);
+  const Graph g = ImportOnnxBytes(model.SerializeAsString(), "large_logits.onnx");
+  const auto refusal = [&](double offset) {
+    const std::vector<std::vector<Tensor>> samples = {
+        {{DataType::kFloat, {4}, {offset, offset + 1, offset + 2, offset + 3}}}};
+    const Calibration calibration = Calibrate(g, samples);
+    return MeasureAccuracy(Quantize(g, calibration), samples, calibration.outputs)
+        .PrecisionProblem();
+  };
+  CHECK_FALSE(refusal(0));
+  const std::optional<std::string> problem = refusal(10000);
+  REQUIRE(problem);
+  CHECK(problem->find("output 'y' would lose its precision: on the calibration set it is up to") !=
         std::string::npos);
 }
 
