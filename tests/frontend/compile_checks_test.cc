@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <iterator>
 #include <string>
 #include <tuple>
@@ -32,6 +33,15 @@ namespace {
 
 std::string TestModel(const std::string& name) {
   return std::string(TENSORSTARK_FRONTEND_TESTS) + "/data/" + name;
+}
+
+// Declares a graph input or output: a tensor of ONNX element type `type` and shape `dims`.
+void Declare(onnx::ValueInfoProto* value, const std::string& name, int type,
+             std::initializer_list<int64_t> dims) {
+  value->set_name(name);
+  auto* tensor_type = value->mutable_type()->mutable_tensor_type();
+  tensor_type->set_elem_type(type);
+  for (int64_t dim : dims) tensor_type->mutable_shape()->add_dim()->set_dim_value(dim);
 }
 
 TEST_CASE("a value whose inferred shape is not the declared one is refused") {
@@ -77,14 +87,8 @@ TEST_CASE("an output far from float on the calibration set is refused") {
   softmax->set_op_type("Softmax");
   softmax->add_input(x);
   softmax->add_output(y);
-  const auto declare = [](onnx::ValueInfoProto* value, const std::string& name) {
-    value->set_name(name);
-    auto* tensor_type = value->mutable_type()->mutable_tensor_type();
-    tensor_type->set_elem_type(onnx::TensorProto::FLOAT);
-    tensor_type->mutable_shape()->add_dim()->set_dim_value(4);
-  };
-  declare(graph->add_input(), x);
-  declare(graph->add_output(), y);
+  Declare(graph->add_input(), x, onnx::TensorProto::FLOAT, {4});
+  Declare(graph->add_output(), y, onnx::TensorProto::FLOAT, {4});
   const Graph g = ImportOnnxBytes(model.SerializeAsString(), "large_logits.onnx");
   const auto refusal = [&](double offset) {
     const std::vector<std::vector<Tensor>> samples = {
@@ -178,14 +182,8 @@ TEST_CASE("an unsupported element type is named as ONNX names it") {
   const std::string x = "x", y = "y";
   node->add_input(x);
   node->add_output(y);
-  const auto declare = [](onnx::ValueInfoProto* value, const std::string& name) {
-    value->set_name(name);
-    auto* tensor_type = value->mutable_type()->mutable_tensor_type();
-    tensor_type->set_elem_type(onnx::TensorProto::UINT64);
-    tensor_type->mutable_shape()->add_dim()->set_dim_value(4);
-  };
-  declare(graph->add_input(), x);
-  declare(graph->add_output(), y);
+  Declare(graph->add_input(), x, onnx::TensorProto::UINT64, {4});
+  Declare(graph->add_output(), y, onnx::TensorProto::UINT64, {4});
   CHECK_THROWS_WITH_AS(ImportOnnxBytes(model.SerializeAsString(), "u64.onnx"),
                        doctest::Contains("model input 'x': element type UINT64 is not supported"),
                        FrontendError);
@@ -220,14 +218,8 @@ TEST_CASE("a threshold is placed between the calibration values around it") {
   to->set_name(to_name);
   to->set_type(onnx::AttributeProto::INT);
   to->set_i(onnx::TensorProto::FLOAT);
-  const auto declare = [](onnx::ValueInfoProto* value, const std::string& name) {
-    value->set_name(name);
-    auto* tensor_type = value->mutable_type()->mutable_tensor_type();
-    tensor_type->set_elem_type(onnx::TensorProto::FLOAT);
-    tensor_type->mutable_shape()->add_dim()->set_dim_value(1);
-  };
-  declare(graph->add_input(), x);
-  declare(graph->add_output(), y);
+  Declare(graph->add_input(), x, onnx::TensorProto::FLOAT, {1});
+  Declare(graph->add_output(), y, onnx::TensorProto::FLOAT, {1});
   const Graph g = ImportOnnxBytes(model.SerializeAsString(), "threshold.onnx");
   std::vector<std::vector<Tensor>> samples;
   for (double v : {0.9, 99 * step, 100.4 * step, -0.5}) {
@@ -274,20 +266,14 @@ TEST_CASE("every step of the decomposed operators is described") {
     node->add_input(in);
     node->add_output(out);
   }
-  const auto declare = [](onnx::ValueInfoProto* value, const std::string& name, int width) {
-    value->set_name(name);
-    auto* tensor_type = value->mutable_type()->mutable_tensor_type();
-    tensor_type->set_elem_type(onnx::TensorProto::FLOAT);
-    tensor_type->mutable_shape()->add_dim()->set_dim_value(1);
-    tensor_type->mutable_shape()->add_dim()->set_dim_value(width);
-  };
   constexpr int kLong = 300;
-  declare(graph->add_input(), x, 8);
-  declare(graph->add_input(), long_x, kLong);
-  declare(graph->add_output(), p, 8);
-  declare(graph->add_output(), l, 8);
-  declare(graph->add_output(), long_p, kLong);
-  declare(graph->add_output(), long_l, kLong);
+  const auto f = onnx::TensorProto::FLOAT;
+  Declare(graph->add_input(), x, f, {1, 8});
+  Declare(graph->add_input(), long_x, f, {1, kLong});
+  Declare(graph->add_output(), p, f, {1, 8});
+  Declare(graph->add_output(), l, f, {1, 8});
+  Declare(graph->add_output(), long_p, f, {1, kLong});
+  Declare(graph->add_output(), long_l, f, {1, kLong});
   const Graph softmax_graph = ImportOnnxBytes(softmaxes.SerializeAsString(), "softmaxes");
   std::vector<std::vector<Tensor>> samples;
   for (int s = 0; s < 4; ++s) {
