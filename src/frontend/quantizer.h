@@ -253,8 +253,9 @@ class Quantizer {
 
   // Softmax as operators the prover has (quantize_softmax.cc): m = the maximum along the axis;
   // d = max(x - m, -16) at a scale of at most 2^-8; e = exp(d) by lookup; s = Σ e; r = 1/s by
-  // lookup (s lies in [1, n]); y = e·r. LogSoftmax ends with y = d - log(s) instead. Rows longer
-  // than a lookup of 1/s takes precisely: y = exp(x - lse), log y = x - lse (LogSumExp).
+  // lookup (s lies in [1, n]); y = e·r. LogSoftmax ends with y = (x - m) - log(s) instead, x - m
+  // not clamped. Rows longer than a lookup of 1/s takes precisely (256): m and log s by
+  // LogSumExp, y = exp(min(d - log s, 0)).
   void QuantizeSoftmax(const Node& node);
 
   // d = clamp(a - b, -16, 0 if at_most_zero) at a scale of at most 2^-8, emitted as step `name`.
