@@ -103,7 +103,8 @@ INNER_PROFILE = $(if $(filter 1,$(COMPRESS)),recursive,$(PROFILE))
 prove: build
 	@mkdir -p $(MODEL_OUT)
 	@$(BUILD)/tensorstark compile $(MODEL)/model.onnx -o $(MODEL_OUT)/model.tsm \
-	  --calibration $(MODEL)/calibration.json $(if $(VISIBILITY),--visibility $(VISIBILITY))
+	  --calibration $(MODEL)/calibration.json $(if $(VISIBILITY),--visibility $(VISIBILITY)) \
+	  --profile $(INNER_PROFILE) $(if $(HASH),--hash $(HASH))
 	@$(BUILD)/tensorstark prove $(MODEL_OUT)/model.tsm --input $(MODEL)/input.json \
 	  -o $(MODEL_OUT)/$(PROOF).bin --outputs $(MODEL_OUT)/outputs.json --profile $(INNER_PROFILE) \
 	  $(if $(HASH),--hash $(HASH)) $(if $(filter 1,$(ZK)),--zk)

@@ -4,7 +4,9 @@
 // against it do not commit it again.
 #pragma once
 
+#include <algorithm>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <variant>
@@ -29,11 +31,15 @@ struct ProvingKey {
   uint32_t log_blowup = 0;  // of the configuration it was made for
 };
 
-// The proving key for these components at this configuration, or a one-line error for an
-// invalid AIR (MakeLayout's, or a relation whose fixed multiplicities could cancel: lookup_bound.h).
-template <hash::MerkleLayerHasher H>
-std::variant<ProvingKey<H>, std::string> SetupProver(std::span<const Component* const> components,
-                                                     const ProofConfig& config) {
+// The preprocessed trace of these components at this configuration, checked: MakeLayout's error,
+// or a relation whose fixed multiplicities could cancel (lookup_bound.h), as one line. All that a
+// setup does but commit to it, so CheckSetup costs a fraction of SetupProver.
+struct PreprocessedTrace {
+  std::vector<std::vector<M31>> columns;
+  uint32_t max_log_size = 1;  // of the largest column (1 with none)
+};
+inline std::variant<PreprocessedTrace, std::string> CheckedPreprocessedTrace(
+    std::span<const Component* const> components, const ProofConfig& config) {
   std::vector<std::unique_ptr<Component>> blinded;
   auto proved = ProvedComponents(components, config, blinded);
   if (const std::string* error = std::get_if<std::string>(&proved)) return *error;
@@ -41,17 +47,36 @@ std::variant<ProvingKey<H>, std::string> SetupProver(std::span<const Component* 
   auto layout_or_error = MakeLayout(components, config);
   if (const std::string* error = std::get_if<std::string>(&layout_or_error)) return *error;
   const AirLayout& layout = std::get<AirLayout>(layout_or_error);
-  uint32_t max_log_size = 1;
+  PreprocessedTrace trace;
   for (const PreprocessedColumnId& id : layout.preprocessed_columns) {
-    max_log_size = std::max(max_log_size, id.log_size);
+    trace.max_log_size = std::max(trace.max_log_size, id.log_size);
   }
+  trace.columns = GeneratePreprocessedTrace(components, layout);
+  if (auto error = CheckRelationMultiplicities(layout, trace.columns)) return *error;
+  return trace;
+}
+
+// Whether a setup at this configuration would succeed: nullopt, or its one-line error.
+inline std::optional<std::string> CheckSetup(std::span<const Component* const> components,
+                                             const ProofConfig& config) {
+  auto trace = CheckedPreprocessedTrace(components, config);
+  if (const std::string* error = std::get_if<std::string>(&trace)) return *error;
+  return std::nullopt;
+}
+
+// The proving key for these components at this configuration, or a one-line error for an
+// invalid AIR (CheckedPreprocessedTrace's).
+template <hash::MerkleLayerHasher H>
+std::variant<ProvingKey<H>, std::string> SetupProver(std::span<const Component* const> components,
+                                                     const ProofConfig& config) {
+  auto trace_or_error = CheckedPreprocessedTrace(components, config);
+  if (const std::string* error = std::get_if<std::string>(&trace_or_error)) return *error;
+  PreprocessedTrace& trace = std::get<PreprocessedTrace>(trace_or_error);
   const uint32_t log_blowup = config.pcs.fri.log_blowup_factor;
   const circle::TwiddleTree twiddles =
-      circle::TwiddleTree::ForCanonicDomains(max_log_size + log_blowup);
-  std::vector<std::vector<M31>> preprocessed = GeneratePreprocessedTrace(components, layout);
-  if (auto error = CheckRelationMultiplicities(layout, preprocessed)) return *error;
+      circle::TwiddleTree::ForCanonicDomains(trace.max_log_size + log_blowup);
   auto tree = std::make_shared<const fri::CommittedTree<H>>(
-      fri::CommitEvaluationsToTree<H>(std::move(preprocessed), log_blowup, twiddles));
+      fri::CommitEvaluationsToTree<H>(std::move(trace.columns), log_blowup, twiddles));
   return ProvingKey<H>{VerifyingKey<H>{tree->merkle->root()}, std::move(tree), log_blowup};
 }
 

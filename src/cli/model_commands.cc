@@ -14,7 +14,9 @@
 
 #include "air/layout.h"
 #include "air/profiles.h"
+#include "air/setup.h"
 #include "cli/command_args.h"
+#include "cli/hash_family.h"
 #include "cli/step_progress.h"
 #include "frontend/accuracy.h"
 #include "frontend/compile.h"
@@ -25,8 +27,6 @@
 #include "frontend/model_air.h"
 #include "frontend/quantized_eval.h"
 #include "frontend/starknet_fact.h"
-#include "hash/blake2s_merkle_hasher.h"
-#include "hash/poseidon252_merkle_hasher.h"
 
 namespace tensorstark::cli {
 namespace {
@@ -61,7 +61,8 @@ options:
   --weight-bits B           bits of the other constants, and of each layer's largest weight
                             with --weight-frac-bits auto, sign included (default 10)
   --force                   compile even when an output would lose its precision (its scale
-                            coarser than its typical range over the calibration set / 2^8)
+                            coarser than its typical range over the calibration set / 2^8, or
+                            an error against float over 10% of that range)
   --layout narrow|wide      how matmuls and convolutions lay out their trace (default narrow):
                             narrow opens few columns per query, for proofs several times smaller
                             (what Starknet verification needs); wide has the shortest trace, for
@@ -82,6 +83,11 @@ options:
                             nonce: no operator reads them, the proof binds them, and a Starknet
                             fact hashes them with the inputs, so a contract can tie a fact to a
                             user and refuse replays (default 0)
+  --profile P               the profile proofs of it will use: compile prints the model
+                            commitment they state (test | fast | onchain | recursive, default
+                            fast; --hash H for another hash, as prove takes). The fast and
+                            onchain setups are checked either way, without committing to them
+  --hash H                  blake2s | poseidon252 | poseidon2 (default: the profile's)
 )";
 
 constexpr std::string_view kRunUsage =
@@ -141,16 +147,27 @@ int64_t WeightCount(const QuantizedModel& model) {
   return count;
 }
 
-// The model's commitment under a production profile. A model that cannot be set up for one is
-// not provable: compile refuses it rather than leave the surprise to prove.
+// A model that cannot be set up for a production profile is not provable: compile refuses it
+// rather than leave the surprise to prove.
+FrontendError NotProvable(air::Profile profile, const std::string& error) {
+  return FrontendError(fmt::format("the model cannot be proved with the {} profile: {}",
+                                   air::ProfileName(profile), error));
+}
+
+// The model's commitment under a profile.
 template <class H>
 frontend::ModelCommitment CommitmentOf(const frontend::ModelAir& air, air::Profile profile) {
   auto key = frontend::SetupModel<H>(air, air::ProfileConfig(profile));
-  if (const auto* error = std::get_if<std::string>(&key)) {
-    throw FrontendError(fmt::format("the model cannot be proved with the {} profile: {}",
-                                    air::ProfileName(profile), *error));
-  }
+  if (const auto* error = std::get_if<std::string>(&key)) throw NotProvable(profile, *error);
   return std::get<frontend::ModelKey<H>>(key).commitment;
+}
+
+// The setup under a profile checked, without committing to it.
+void CheckSetupOf(const frontend::ModelAir& air, air::Profile profile) {
+  const std::vector<const air::Component*> components = air.components();
+  if (auto error = air::CheckSetup(components, air::ProfileConfig(profile))) {
+    throw NotProvable(profile, *error);
+  }
 }
 
 // The AIR's size: the main trace a proof commits, and the preprocessed columns (weights,
@@ -230,10 +247,11 @@ int RunCompileCommand(std::span<char* const> args) {
     fmt::print("{}", kCompileUsage);
     return 0;
   }
-  auto parsed = ParseCommandArgs(args, {"model"},
-                                 {"output", "calibration", "activation-bits", "weight-bits",
-                                  "weight-frac-bits", "layout", "visibility", "context"},
-                                 {"force"});
+  auto parsed =
+      ParseCommandArgs(args, {"model"},
+                       {"output", "calibration", "activation-bits", "weight-bits",
+                        "weight-frac-bits", "layout", "visibility", "context", "profile", "hash"},
+                       {"force"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("compile", kCompileUsage, *error);
   }
@@ -278,6 +296,12 @@ int RunCompileCommand(std::span<char* const> args) {
   if (!trace_shape) {
     return UsageError("compile", kCompileUsage, "--layout must be narrow or wide");
   }
+  const auto choice = ParseProofChoice(options);
+  if (const auto* error = std::get_if<std::string>(&choice)) {
+    return UsageError("compile", kCompileUsage, *error);
+  }
+  const air::Profile profile = std::get<ProofChoice>(choice).profile;
+  const air::HashId hash = std::get<ProofChoice>(choice).hash;
   StepProgress progress(/*json=*/false);
   try {
     if (!options.Has("calibration") && !std::filesystem::exists(calibration)) {
@@ -314,12 +338,19 @@ int RunCompileCommand(std::span<char* const> args) {
     const frontend::ModelAir air(model);
     progress.End();
     PrintAirSize(air);
-    progress.Begin("committing to the model (profile fast, blake2s)");
-    const frontend::ModelCommitment fast =
-        CommitmentOf<hash::Blake2sMerkleHasher>(air, air::Profile::kFast);
-    progress.Begin("committing to the model (profile onchain, poseidon252)");
-    const frontend::ModelCommitment onchain =
-        CommitmentOf<hash::Poseidon252MerkleHasher>(air, air::Profile::kOnchain);
+    // The commitment of the profile proofs will use; the production profiles' setups checked
+    // without theirs (the onchain one, Poseidon252 over every preprocessed column, was most of
+    // compile's time).
+    for (const air::Profile checked : {air::Profile::kFast, air::Profile::kOnchain}) {
+      if (checked == profile) continue;
+      progress.Begin(fmt::format("checking the {} profile's setup", air::ProfileName(checked)));
+      CheckSetupOf(air, checked);
+    }
+    const std::string committed_to =
+        fmt::format("profile {}, {}", air::ProfileName(profile), air::ToString(hash));
+    progress.Begin(fmt::format("committing to the model ({})", committed_to));
+    const frontend::ModelCommitment commitment =
+        WithHashFamily(hash, [&]<class C, class H>() { return CommitmentOf<H>(air, profile); });
     progress.Begin(fmt::format("writing {}", output));
     frontend::SaveQuantizedModel(model, output);
     progress.End();
@@ -334,9 +365,8 @@ int RunCompileCommand(std::span<char* const> args) {
       fmt::print("context: {} felt(s), stated after the inputs (prove --context)\n",
                  model.context_felts);
     }
-    // The commitments proofs will state under the two production profiles.
-    fmt::print("model commitment (profile fast, blake2s): {}\n", frontend::ToHex(fast));
-    fmt::print("model commitment (profile onchain, poseidon252): {}\n", frontend::ToHex(onchain));
+    // The commitment proofs with that profile and hash will state.
+    fmt::print("model commitment ({}): {}\n", committed_to, frontend::ToHex(commitment));
     if (const auto digest = air.WeightsDigest()) {
       const std::string path = VerifyingModelPath(output);
       progress.Begin(fmt::format("writing {}", path));

@@ -2,9 +2,10 @@
 # The model commands end to end through the CLI: compile, run (against torch's outputs too),
 # prove (test profile), verify; a proof with one flipped byte and a proof checked against another
 # model are rejected; zero knowledge, committed and private inputs and outputs (only
-# zero-knowledge verifiers for them), compile's defaults (private inputs and weights); compile
-# refuses, writing nothing, a model it cannot prove and one a calibration outlier would make
-# imprecise (unless --force); open-ended slices and an integer output prove numpy's outputs; run and prove warn of
+# zero-knowledge verifiers for them), compile's defaults (private inputs and weights); the
+# commitment compile prints for --profile is the one proofs state; compile refuses, writing
+# nothing, a model a calibration outlier would make imprecise (unless --force); open-ended slices,
+# integer outputs, argmaxes and a masked softmax over long rows prove numpy's outputs; run and prove warn of
 # inputs far below the calibrated range; a proof too large for the memory left is refused before
 # any work; verify --class-hash refuses a proof that is not final (compress_commands_test.sh
 # checks a final proof's facts); every command answers --help; output folders are created and a
@@ -46,6 +47,19 @@ cmp -s "$work/run.json" "$work/proved.json" || fail "prove's outputs differ from
   || fail "the proof does not verify"
 # The test profile is below the default security floor.
 expect_error 1 "at least 96 required" "$ts" verify "$work/mlp.tsm" "$work/proof.bin"
+
+# The commitment compile prints for a profile is the one proofs with that profile state.
+for profile in fast onchain; do
+  "$ts" compile "$tiny/model.onnx" -o "$work/commit.tsm" --calibration "$tiny/calibration.json" \
+    --visibility "$public" --profile $profile >"$work/compile.out"
+  printed=$(sed -n "s/^model commitment (profile $profile, [a-z0-9]*): //p" "$work/compile.out")
+  stated=$("$ts" prove "$work/commit.tsm" --input "$tiny/input.json" -o "$work/commit.bin" \
+    --profile $profile --json 2>/dev/null | python3 -c "import json,sys; print(json.load(sys.stdin)['commitment'])")
+  [ -n "$printed" ] && [ "$printed" = "$stated" ] \
+    || fail "compile --profile $profile printed '$printed', its proof states '$stated'"
+done
+expect_error 2 "--profile must be test, fast, onchain or recursive" "$ts" compile \
+  "$tiny/model.onnx" -o "$work/x.tsm" --profile slow
 
 # One flipped byte in the middle of the proof.
 tamper_middle_byte "$work/proof.bin" "$work/tampered.bin"
