@@ -80,6 +80,8 @@ Quantizer::RowLogSumExp Quantizer::LogSumExp(std::vector<std::vector<ElementRef>
   const int frac =
       std::min(LogFrac(kMaxReduceWindow), activation_bound() - CeilLog2(17 + std::log(longest)));
   int in_frac = x.frac_bits, in_bound = x.bound_bits;
+  View offset0;  // the first level's chunk offsets, max(chunk max - M, -16)
+  std::vector<int64_t> row_of_chunk0, chunk_of_element;  // the first level's chunks
   for (int level = 0;; ++level) {
     const auto step = [&](const char* kind) {
       return fmt::format("{}/lse_{}{}", name, kind, level);
@@ -118,6 +120,12 @@ Quantizer::RowLogSumExp Quantizer::LogSumExp(std::vector<std::vector<ElementRef>
     const Shape element_shape{static_cast<int64_t>(elements.refs.size())};
     const View d = EmitShifted(elements, their_max, /*at_most_zero=*/false, element_shape,
                                step("shifted"), what);
+    if (level == 0) {
+      result.shifted = d;
+      for (size_t c = 0; c < chunks.size(); ++c) {
+        chunk_of_element.insert(chunk_of_element.end(), chunks[c].size(), static_cast<int64_t>(c));
+      }
+    }
     const View e = EmitStep(ExpLookup(d, kUnitFrac, what), step("exp"), element_shape, kUnitFrac,
                             kUnitFrac + 1);
     ReduceOp sum;
@@ -154,13 +162,14 @@ Quantizer::RowLogSumExp Quantizer::LogSumExp(std::vector<std::vector<ElementRef>
       row_max = ChunkMaximum(std::move(row_max), in_frac, in_bound, name);
       result.max = EmitStep(std::move(row_max), name + "/max", {static_cast<int64_t>(rows.size())},
                             in_frac, in_bound);
-      std::vector<int64_t> row_of_chunk(chunk_row.begin(), chunk_row.end());
+      row_of_chunk0.assign(chunk_row.begin(), chunk_row.end());
       const int offset_frac = std::min(in_frac, frac);
       offset = EmitStep(
           MakeElementwise(ElementwiseOp::Kind::kSub, m.refs, in_frac, in_bound,
-                          Select(result.max, row_of_chunk), in_frac, in_bound, offset_frac,
+                          Select(result.max, row_of_chunk0), in_frac, in_bound, offset_frac,
                           {RoundToInt(std::ldexp(-16.0, offset_frac)), std::nullopt}, what),
           step("offset"), shape, offset_frac, activation_bound());
+      offset0 = offset;
     }
     const View value =
         EmitStep(MakeElementwise(ElementwiseOp::Kind::kAdd, offset.refs, offset.frac_bits,
@@ -168,6 +177,15 @@ Quantizer::RowLogSumExp Quantizer::LogSumExp(std::vector<std::vector<ElementRef>
                  step("value"), shape, frac, activation_bound());
     if (chunks.size() == rows.size()) {
       result.above_max = value;
+      // log s minus each first-level chunk's offset: the log-sum-exp over the chunk's maximum.
+      const View lse_over_chunk =
+          EmitStep(MakeElementwise(ElementwiseOp::Kind::kSub, Select(value, row_of_chunk0), frac,
+                                   value.bound_bits, offset0.refs, offset0.frac_bits,
+                                   offset0.bound_bits, frac, {}, what),
+                   name + "/lse_over_chunk", {static_cast<int64_t>(row_of_chunk0.size())}, frac,
+                   activation_bound());
+      result.lse_over_chunk =
+          View(Select(lse_over_chunk, chunk_of_element), frac, activation_bound());
       return result;
     }
     // The next level reduces each row's chunk values the same way.
@@ -267,19 +285,22 @@ void Quantizer::QuantizeSoftmax(const Node& node) {
   };
 
   if (n > kMaxReciprocalRow) {
-    // Long rows: log s by LogSumExp, y = exp(min(max(x - M, -16) - log s, 0)).
+    // Long rows: y = exp(min(x - lse, 0)), LogSumExp giving lse over each chunk's maximum.
     std::vector<std::vector<ElementRef>> row_elements(rows);
     for (int64_t i : live) row_elements[row_of[i]].push_back(x.refs[i]);
     const RowLogSumExp lse = LogSumExp(std::move(row_elements), x, name, what);
     if (node.op_type == "LogSoftmax") return emit_log_weights(lse.max, lse.above_max);
-    const View x_live(live_x, x.frac_bits, x.bound_bits);
-    const View centered =
-        EmitShifted(x_live, View(Select(lse.max, live_rows), x.frac_bits, x.bound_bits),
-                    /*at_most_zero=*/false, live_shape, name + "/shifted", what);
-    const View d = EmitShifted(
-        centered,
-        View(Select(lse.above_max, live_rows), lse.above_max.frac_bits, lse.above_max.bound_bits),
-        /*at_most_zero=*/true, live_shape, name + "/minus_log_sum", what);
+    // d = max(x - chunk max, -16) - (lse - chunk max), the live elements in their order (LogSumExp
+    // keeps them row after row).
+    std::vector<int64_t> next_of_row(rows + 1, 0), order;
+    for (int64_t row : live_rows) ++next_of_row[row + 1];
+    for (int64_t r = 0; r < rows; ++r) next_of_row[r + 1] += next_of_row[r];
+    for (int64_t row : live_rows) order.push_back(next_of_row[row]++);
+    const View d =
+        EmitShifted(View(Select(lse.shifted, order), lse.shifted.frac_bits, lse.shifted.bound_bits),
+                    View(Select(lse.lse_over_chunk, order), lse.lse_over_chunk.frac_bits,
+                         lse.lse_over_chunk.bound_bits),
+                    /*at_most_zero=*/true, live_shape, name + "/minus_log_sum", what);
     // The weights at the scale that puts the calibrated largest at about 2^activation_bits (each
     // is as precise as d, relatively), at least 2^-14.
     const double largest = ranges_[out_id].MaxAbs();

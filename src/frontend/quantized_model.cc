@@ -340,8 +340,8 @@ std::string DescribeTensor(const QuantizedModel& model, TensorId id) {
        "computing"},
       {"/slope_product", "the negative part times its slope in the PRelu computing"},
       {"/minus_max", "the input minus its row maximum in the log-softmax computing"},
-      {"/minus_log_sum",
-       "the input minus its row maximum and the log of its row sum in the softmax computing"},
+      {"/minus_log_sum", "the input minus its row's log-sum-exp in the softmax computing"},
+      {"/lse_over_chunk", "the log-sum-exp over each chunk's maximum in the softmax computing"},
       {"/live", "the weights of the elements no mask hides in the softmax computing"},
       {"/masked", "the zero weights of the masked elements in the softmax computing"},
   };

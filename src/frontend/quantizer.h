@@ -254,8 +254,8 @@ class Quantizer {
   // Softmax as operators the prover has (quantize_softmax.cc): m = the maximum along the axis;
   // d = max(x - m, -16) at a scale of at most 2^-8; e = exp(d) by lookup; s = Σ e; r = 1/s by
   // lookup (s lies in [1, n]); y = e·r. LogSoftmax ends with y = (x - m) - log(s) instead, x - m
-  // not clamped. Rows longer than a lookup of 1/s takes precisely (256): m and log s by
-  // LogSumExp, y = exp(min(d - log s, 0)).
+  // not clamped. Rows longer than a lookup of 1/s takes precisely (256): y = exp(min(x - lse, 0))
+  // and log y = (x - m) - log(s), from LogSumExp.
   void QuantizeSoftmax(const Node& node);
 
   // d = clamp(a - b, -16, 0 if at_most_zero) at a scale of at most 2^-8, emitted as step `name`.
@@ -268,9 +268,12 @@ class Quantizer {
   // The maximum M of each row (refs to values of x's scale, rows of one or more elements) and
   // log Σ exp(x - M), in [0, log n] at a fine scale: each chunk of up to kMaxReduceWindow elements
   // gives max(its maximum - M, -16) + log Σ exp(x - its maximum) (a sum in [1, 64], by lookup),
-  // and the rows of chunk values are reduced the same way until one value is left per row.
+  // and the rows of chunk values are reduced the same way until one value is left per row. Per
+  // element, the rows' elements one after another: max(x - its chunk's maximum, -16), and the
+  // row's log-sum-exp less that maximum, whose difference is x - lse (a softmax's exponent).
   struct RowLogSumExp {
-    View max, above_max;
+    View max, above_max;           // per row
+    View shifted, lse_over_chunk;  // per element
   };
   RowLogSumExp LogSumExp(std::vector<std::vector<ElementRef>> rows, const View& x,
                          const std::string& name, const std::string& what);
