@@ -3,8 +3,9 @@
 // whose scale a calibration outlier made too coarse (the outlier named) or that is far from float
 // on the calibration set, and a maximum wider than the prover takes (refused when the AIR is
 // built, which compile does before writing anything; the quantizer splits wide maxima and
-// argmaxes into chunks); and that such refusals name what a user knows: ONNX element types by
-// their names, the steps of a decomposed operator by what they compute. And that a comparison
+// argmaxes into chunks, and their chunks' results again past 4,096 elements, which an argmax and
+// a softmax over 4,200 check); and that such refusals name what a user knows: ONNX element types
+// by their names, the steps of a decomposed operator by what they compute. And that a comparison
 // with a constant threshold keeps every calibration decision float's when a value sits within a
 // step of the threshold.
 #include <doctest/doctest.h>
@@ -152,6 +153,68 @@ TEST_CASE("an argmax over more elements than the prover's window is proved in ch
   REQUIRE(want[1] == 140);
   CHECK(RunQuantized(model, input).outputs[0].ints == want);
   CHECK_NOTHROW(ModelAir{model});
+}
+
+// Past 64 chunks of 64 (4,096 elements) an argmax and a softmax reduce their chunks' results in
+// chunks again: rows of 4,200 (ties across chunks, on a grid of 1/4) against a plain argmax and
+// float's softmax.
+TEST_CASE("an argmax and a softmax over more than 4,096 elements chunk their chunks") {
+  constexpr int64_t n = 4200;
+  onnx::ModelProto model;
+  model.set_ir_version(8);
+  model.add_opset_import()->set_version(13);
+  onnx::GraphProto* graph = model.mutable_graph();
+  const std::string x = "x", first = "first", last = "last", p = "p", axis = "axis",
+                    select_last = "select_last_index";
+  for (const auto& [op, out, last_index] :
+       {std::tuple{"ArgMax", first, 0}, std::tuple{"ArgMax", last, 1},
+        std::tuple{"Softmax", p, -1}}) {
+    onnx::NodeProto* node = graph->add_node();
+    node->set_op_type(op);
+    node->add_input(x);
+    node->add_output(out);
+    if (last_index < 0) continue;
+    for (const auto& [attribute_name, value] :
+         {std::pair{axis, int64_t{1}}, std::pair{select_last, int64_t{last_index}}}) {
+      onnx::AttributeProto* attribute = node->add_attribute();
+      attribute->set_name(attribute_name);
+      attribute->set_type(onnx::AttributeProto::INT);
+      attribute->set_i(value);
+    }
+  }
+  Declare(graph->add_input(), x, onnx::TensorProto::FLOAT, {1, n});
+  Declare(graph->add_output(), first, onnx::TensorProto::INT64, {1, 1});
+  Declare(graph->add_output(), last, onnx::TensorProto::INT64, {1, 1});
+  Declare(graph->add_output(), p, onnx::TensorProto::FLOAT, {1, n});
+  const Graph g = ImportOnnxBytes(model.SerializeAsString(), "wide_rows.onnx");
+  std::vector<std::vector<Tensor>> samples;
+  for (int s = 0; s < 4; ++s) {
+    Tensor sample{DataType::kFloat, {1, n}, {}};
+    for (int64_t i = 0; i < n; ++i) sample.values.push_back(0.25 * ((i * 37 + s * 11) % 29) - 3);
+    sample.values[100 + s] = sample.values[4100 - s] = 5;  // the maximum, in chunks 1 and 64
+    samples.push_back({sample});
+  }
+  const Calibration calibration = Calibrate(g, samples);
+  const QuantizedModel q = Quantize(g, calibration);
+  bool argmax_levels = false, softmax_levels = false;
+  for (const QTensor& t : q.tensors) {
+    argmax_levels = argmax_levels || t.name == "first/winning_chunk1";
+    softmax_levels = softmax_levels || t.name == "p/lse_value2";
+  }
+  CHECK(argmax_levels);
+  CHECK(softmax_levels);
+  for (size_t s = 0; s < samples.size(); ++s) {
+    INFO("sample ", s);
+    const std::vector<Tensor> got = RunQuantized(q, samples[s]).outputs;
+    CHECK(got[0].ints == std::vector<int64_t>{static_cast<int64_t>(100 + s)});
+    CHECK(got[1].ints == std::vector<int64_t>{static_cast<int64_t>(4100 - s)});
+    const std::vector<double>& want = calibration.outputs[s][2].values;
+    const double largest = *std::max_element(want.begin(), want.end());
+    for (int64_t i = 0; i < n; ++i) {
+      REQUIRE(std::fabs(got[2].values[i] - want[i]) <= 0.01 * largest);
+    }
+  }
+  CHECK_NOTHROW(ModelAir{q});
 }
 
 // The quantizer splits every maximum; the AIR refuses one it did not, rather than prove a
