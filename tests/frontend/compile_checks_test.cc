@@ -36,6 +36,14 @@ std::string TestModel(const std::string& name) {
   return std::string(TENSORSTARK_FRONTEND_TESTS) + "/data/" + name;
 }
 
+// An ONNX model of IR version 8 and opset 13, its graph empty.
+onnx::ModelProto EmptyModel() {
+  onnx::ModelProto model;
+  model.set_ir_version(8);
+  model.add_opset_import()->set_version(13);
+  return model;
+}
+
 // Declares a graph input or output: a tensor of ONNX element type `type` and shape `dims`.
 void Declare(onnx::ValueInfoProto* value, const std::string& name, int type,
              std::initializer_list<int64_t> dims) {
@@ -79,9 +87,7 @@ TEST_CASE("an output a calibration outlier makes imprecise is refused, naming th
 // Softmax of logits near 10^4: their scale is 2^2, where the differences of 1 that set the
 // weights vanish. The scale of the output is fine; its values are not, and compile says so.
 TEST_CASE("an output far from float on the calibration set is refused") {
-  onnx::ModelProto model;
-  model.set_ir_version(8);
-  model.add_opset_import()->set_version(13);
+  onnx::ModelProto model = EmptyModel();
   onnx::GraphProto* graph = model.mutable_graph();
   const std::string x = "x", y = "y";
   onnx::NodeProto* softmax = graph->add_node();
@@ -160,9 +166,7 @@ TEST_CASE("an argmax over more elements than the prover's window is proved in ch
 // float's softmax.
 TEST_CASE("an argmax and a softmax over more than 4,096 elements chunk their chunks") {
   constexpr int64_t n = 4200;
-  onnx::ModelProto model;
-  model.set_ir_version(8);
-  model.add_opset_import()->set_version(13);
+  onnx::ModelProto model = EmptyModel();
   onnx::GraphProto* graph = model.mutable_graph();
   const std::string x = "x", first = "first", last = "last", p = "p", axis = "axis",
                     select_last = "select_last_index";
@@ -236,9 +240,7 @@ TEST_CASE("a maximum wider than the prover's window is refused when the AIR is b
 }
 
 TEST_CASE("an unsupported element type is named as ONNX names it") {
-  onnx::ModelProto model;
-  model.set_ir_version(8);
-  model.add_opset_import()->set_version(13);
+  onnx::ModelProto model = EmptyModel();
   onnx::GraphProto* graph = model.mutable_graph();
   onnx::NodeProto* node = graph->add_node();
   node->set_op_type("Identity");
@@ -257,9 +259,7 @@ TEST_CASE("an unsupported element type is named as ONNX names it") {
 // with floor(t) = 100 it would be decided "not greater"; the threshold moves to 99, between
 // that value and the one at step 99, so every calibration decision is float's.
 TEST_CASE("a threshold is placed between the calibration values around it") {
-  onnx::ModelProto model;
-  model.set_ir_version(8);
-  model.add_opset_import()->set_version(13);
+  onnx::ModelProto model = EmptyModel();
   onnx::GraphProto* graph = model.mutable_graph();
   // std::string names: GCC 12 misreads protobuf's const char* setters (-Wrestrict).
   const std::string x = "x", t_name = "t", decided = "decided", y = "y", to_name = "to";
@@ -315,9 +315,7 @@ TEST_CASE("a step of a decomposed operator is described by what it computes") {
 // rows, masked too), of an argmax over chunks or of a normalization gets a description: a new
 // step without one would show its internal name in errors.
 TEST_CASE("every step of the decomposed operators is described") {
-  onnx::ModelProto softmaxes;
-  softmaxes.set_ir_version(8);
-  softmaxes.add_opset_import()->set_version(13);
+  onnx::ModelProto softmaxes = EmptyModel();
   onnx::GraphProto* graph = softmaxes.mutable_graph();
   const std::string x = "x", p = "p", l = "l", long_x = "long_x", long_p = "long_p",
                     long_l = "long_l";
