@@ -270,11 +270,14 @@ grep -q "the calibration set's values were far larger" "$work/err" || fail "prov
 "$ts" run "$work/mlp.tsm" --input "$mlp/input.json" 2>"$work/err" >/dev/null
 [ -s "$work/err" ] && fail "run warned on an input like its calibration set: $(cat "$work/err")"
 
-# Every command answers --help on stdout with exit 0.
+# Every command answers --help on stdout with exit 0. (Read whole before grep: with pipefail, a
+# help over one 4 KiB write would fail on SIGPIPE once grep -q has matched its first line.)
 for command in compile run prove verify inspect calldata cairo-gen bench selfcheck version; do
-  "$ts" "$command" --help | grep -q "^usage: tensorstark $command" || fail "$command --help"
+  help=$("$ts" "$command" --help) || fail "$command --help exits with $?"
+  grep -q "^usage: tensorstark $command" <<<"$help" || fail "$command --help"
 done
-"$ts" --help | grep -q "^usage: tensorstark" || fail "tensorstark --help"
+help=$("$ts" --help) || fail "tensorstark --help exits with $?"
+grep -q "^usage: tensorstark" <<<"$help" || fail "tensorstark --help"
 
 # Output folders are created; a file that cannot be written is named with the reason.
 "$ts" run "$work/mlp.tsm" --input "$mlp/input.json" --output "$work/new/folder/run.json" >/dev/null
