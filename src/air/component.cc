@@ -21,8 +21,14 @@ std::vector<M31> Component::PreprocessedData(const PreprocessedColumnId&) const 
 std::unique_ptr<Component> Component::WithZkBlinding(const ZkBlinding&) const { return nullptr; }
 
 std::vector<std::string> Component::ConstraintExpressions() const {
+  // One printer: a large part several constraints share is bound once, before its first use.
+  ExprPrinter printer;
   std::vector<std::string> texts;
-  for (const Expr& constraint : Constraints()) texts.push_back(constraint.ToString());
+  for (const Expr& constraint : Constraints()) {
+    const std::string text = printer.Print(constraint);
+    for (std::string& binding : printer.TakeBindings()) texts.push_back(std::move(binding));
+    texts.push_back(text);
+  }
   return texts;
 }
 

@@ -131,7 +131,8 @@ class Component {
 
   // The constraints as expressions (expr.h), in Evaluate order.
   virtual std::vector<Expr> Constraints() const = 0;
-  // The same, printed.
+  // The same, printed, a binding of a large shared part before the first that uses it
+  // (ExprPrinter).
   std::vector<std::string> ConstraintExpressions() const;
 
   // The values, in coset row order, of a kData column among Info().preprocessed_columns.

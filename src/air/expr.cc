@@ -15,6 +15,7 @@ struct Expr::Node {
   std::vector<Expr> operands;
   uint32_t degree = 0;
   bool extension = false;
+  uint64_t tree_size = 1;
 };
 
 ExprVariable ExprVariable::Column(Kind kind, size_t index, int offset) {
@@ -122,7 +123,9 @@ Expr Expr::Combine(const std::array<Expr, 4>& coords) {
 Expr Expr::Make(Op op, std::vector<Expr> operands) {
   auto node = std::make_shared<Node>();
   node->op = op;
+  constexpr uint64_t kSaturated = uint64_t{1} << 62;
   for (const Expr& e : operands) {
+    node->tree_size = std::min(node->tree_size + e.tree_size(), kSaturated);
     node->degree = op == Op::kMul ? node->degree + e.degree() : std::max(node->degree, e.degree());
     node->extension = node->extension || e.is_extension();
   }
@@ -137,6 +140,7 @@ const ExprVariable& Expr::variable() const { return node_->variable; }
 std::span<const Expr> Expr::operands() const { return node_->operands; }
 uint32_t Expr::degree() const { return node_->degree; }
 bool Expr::is_extension() const { return node_->extension; }
+uint64_t Expr::tree_size() const { return node_->tree_size; }
 
 bool Expr::IsConstant(M31 value) const {
   return op() == Op::kConstant && constant() == QM31(value);
@@ -198,37 +202,60 @@ std::string ConstantText(const QM31& v) {
                      v.c1.b.value());
 }
 
-// Parenthesises an operand that binds less tightly than `min_precedence` requires.
-std::string Operand(const Expr& e, int min_precedence) {
-  return Precedence(e) < min_precedence ? fmt::format("({})", e.ToString()) : e.ToString();
-}
-
-// A second operand also parenthesises a negation: "a - (-b)" rather than "a - -b".
-std::string RightOperand(const Expr& e, int min_precedence) {
-  return Operand(e, e.op() == Expr::Op::kNeg ? 4 : min_precedence);
-}
-
 }  // namespace
 
 std::string Expr::ToString() const {
-  const std::span<const Expr> ops = operands();
-  switch (op()) {
-    case Op::kConstant:
-      return ConstantText(constant());
-    case Op::kVariable:
-      return variable().Name();
-    case Op::kAdd:
-      return fmt::format("{} + {}", Operand(ops[0], 1), RightOperand(ops[1], 1));
-    case Op::kSub:
+  ExprPrinter printer;
+  const std::string text = printer.Print(*this);
+  std::string bindings;
+  for (const std::string& binding : printer.TakeBindings()) bindings += binding + "; ";
+  return bindings + text;
+}
+
+std::string ExprPrinter::Print(const Expr& e) { return Node(e); }
+
+std::string ExprPrinter::Subexpression(const Expr& e) {
+  if (e.tree_size() <= kMaxInlineTreeSize) return Node(e);
+  if (auto it = names_.find(e.id()); it != names_.end()) return it->second;
+  const std::string text = Node(e);
+  std::string name = fmt::format("shared_{}", names_.size());
+  bindings_.push_back(fmt::format("{} = {}", name, text));
+  return names_.emplace(e.id(), std::move(name)).first->second;
+}
+
+std::vector<std::string> ExprPrinter::TakeBindings() { return std::exchange(bindings_, {}); }
+
+// Parenthesises an operand that binds less tightly than `min_precedence` requires (a name binds
+// as tightly as a variable).
+std::string ExprPrinter::Operand(const Expr& e, int min_precedence) {
+  const std::string text = Subexpression(e);
+  const int precedence = names_.contains(e.id()) ? 4 : Precedence(e);
+  return precedence < min_precedence ? fmt::format("({})", text) : text;
+}
+
+std::string ExprPrinter::Node(const Expr& e) {
+  const std::span<const Expr> ops = e.operands();
+  // A second operand also parenthesises a negation: "a - (-b)" rather than "a - -b".
+  auto right = [&](const Expr& operand, int min_precedence) {
+    return Operand(operand, operand.op() == Expr::Op::kNeg ? 4 : min_precedence);
+  };
+  switch (e.op()) {
+    case Expr::Op::kConstant:
+      return ConstantText(e.constant());
+    case Expr::Op::kVariable:
+      return e.variable().Name();
+    case Expr::Op::kAdd:
+      return fmt::format("{} + {}", Operand(ops[0], 1), right(ops[1], 1));
+    case Expr::Op::kSub:
       // a - (b + c): the right operand of a difference needs parentheses at equal precedence.
-      return fmt::format("{} - {}", Operand(ops[0], 1), RightOperand(ops[1], 2));
-    case Op::kMul:
-      return fmt::format("{} * {}", Operand(ops[0], 2), RightOperand(ops[1], 2));
-    case Op::kNeg:
+      return fmt::format("{} - {}", Operand(ops[0], 1), right(ops[1], 2));
+    case Expr::Op::kMul:
+      return fmt::format("{} * {}", Operand(ops[0], 2), right(ops[1], 2));
+    case Expr::Op::kNeg:
       return fmt::format("-{}", Operand(ops[0], 4));
-    case Op::kCombine:
-      return fmt::format("qm31({}, {}, {}, {})", ops[0].ToString(), ops[1].ToString(),
-                         ops[2].ToString(), ops[3].ToString());
+    case Expr::Op::kCombine:
+      return fmt::format("qm31({}, {}, {}, {})", Subexpression(ops[0]), Subexpression(ops[1]),
+                         Subexpression(ops[2]), Subexpression(ops[3]));
   }
   return "";
 }

@@ -11,6 +11,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "air/preprocessed.h"
@@ -72,13 +73,16 @@ class Expr {
   std::span<const Expr> operands() const;
   uint32_t degree() const;
   bool is_extension() const;
+  // The number of nodes written out as a tree (shared nodes counted at each use), saturating.
+  uint64_t tree_size() const;
   bool IsConstant(M31 value) const;
   // The node's identity: expressions built once and used in several places share it (a code
   // generator emits such a node once).
   const void* id() const { return node_.get(); }
 
   // Infix text with the parentheses precedence requires, e.g.
-  // "trace_2[0] - (trace_0[0] * trace_0[0] + trace_1[0] * trace_1[0])".
+  // "trace_2[0] - (trace_0[0] * trace_0[0] + trace_1[0] * trace_1[0])"; large shared parts as
+  // bindings before it, "shared_0 = ...; shared_1 = ...; <expression>" (ExprPrinter).
   std::string ToString() const;
 
   // Constant operands are folded (x + 0, x·1, x·0, constant·constant) so that the LogUp
@@ -97,6 +101,29 @@ class Expr {
   static Expr Make(Op op, std::vector<Expr> operands);
 
   std::shared_ptr<const Node> node_;
+};
+
+// Prints expressions as text. A subexpression whose tree has more than kMaxInlineTreeSize nodes
+// is printed once, as a binding "shared_3 = ...", and by its name wherever it occurs after: a
+// Poseidon2 permutation in one row (poseidon2_permutation_row.h) builds each partial round's
+// lanes from all 16 of the round before, so its trees grow 16-fold a round while the expression
+// itself stays a few thousand nodes. Smaller expressions print in full.
+class ExprPrinter {
+ public:
+  static constexpr uint64_t kMaxInlineTreeSize = 4096;
+
+  // The expression's text, its large parts by name.
+  std::string Print(const Expr& e);
+  // The bindings Print has made since the last call, each before the first text that uses it.
+  std::vector<std::string> TakeBindings();
+
+ private:
+  std::string Subexpression(const Expr& e);  // by name if large
+  std::string Operand(const Expr& e, int min_precedence);
+  std::string Node(const Expr& e);  // the node's own text
+
+  std::unordered_map<const void*, std::string> names_;
+  std::vector<std::string> bindings_;
 };
 
 }  // namespace tensorstark::air

@@ -104,26 +104,26 @@ TEST_CASE("a committed tensor's digest is proved, with and without zero knowledg
   }
 }
 
-// Row 7 of a block is a partial-round row (poseidon2_sponge.h). One of its lanes changed, with the
-// row's own s-box columns recomputed from the changed state, satisfies every constraint of that
-// row but the transition into it: the prover's check names that row, and the verifier rejects the
-// proof.
-TEST_CASE("a partial round's state is bound to the previous row's on every lane") {
+// Row 5's input state changed on a capacity lane, with the row's permutation columns recomputed
+// from it: every constraint of that row holds but the chaining from row 4's output. The prover's
+// check names row 5, and the verifier rejects the proof.
+TEST_CASE("a row's input state is bound to the previous row's output on every lane") {
   const Tensor t = RandomTensor(150);
   const FrameworkComponent<Poseidon2TensorSponge> sponge{
       Poseidon2TensorSponge("commit_input", t.addresses, 0, size_t{0})};
   const std::vector<const Component*> components = {&sponge};
   Poseidon2SpongeTrace trace = MakePoseidon2SpongeTrace(t.values);
-  const size_t row = 2 * kPoseidon2BlockRows + 7, lane = 7;
+  const size_t row = 5, lane = 12;
   const size_t at = CosetRowToStorageIndex(row, sponge.log_size());
-  // Main columns: the 8 values, then 16 lanes each of the state, the cubes and the fifth powers.
-  constexpr size_t kState = hash::kPoseidon2Rate, kCube = kState + hash::kPoseidon2Width,
-                   kFifth = kCube + hash::kPoseidon2Width;
-  // Lanes 1–15 of a partial round have no round constant.
-  const M31 changed = trace.columns[kState + lane][at] + M31::One();
-  trace.columns[kState + lane][at] = changed;
-  trace.columns[kCube + lane][at] = changed * changed * changed;
-  trace.columns[kFifth + lane][at] = changed * changed * changed * changed * changed;
+  // Main columns: the 8 values, the 16 lanes of the input state, the permutation's.
+  constexpr size_t kInput = hash::kPoseidon2Rate, kPermutation = kInput + hash::kPoseidon2Width;
+  hash::Poseidon2State input;
+  for (size_t i = 0; i < input.size(); ++i) input[i] = trace.columns[kInput + i][at];
+  input[lane] += M31::One();
+  trace.columns[kInput + lane][at] = input[lane];
+  std::vector<M31> permutation(kPoseidon2PermutationColumns);
+  WritePoseidon2PermutationRow(input, permutation);
+  for (size_t c = 0; c < permutation.size(); ++c) trace.columns[kPermutation + c][at] = permutation[c];
 
   const ProofConfig config = ProfileConfig(Profile::kTest);
   auto key = Setup<H>(components, config);
