@@ -2,6 +2,10 @@
 #include "air/expr.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
 
 #include "examples/range_check/range_check.h"
 #include "examples/wide_fib/wide_fib.h"
@@ -40,6 +44,31 @@ TEST_CASE("Expr prints with the parentheses precedence needs") {
         "range_check_8_alpha_pow_1");
   CHECK(Expr::Variable(ExprVariable::Preprocessed({PreprocessedColumnId::Kind::kIsFirst, 10}))
             .ToString() == "is_first_10");
+}
+
+// A sum of the previous sums, repeated: the tree doubles a level while the expression grows by
+// one node, as a Poseidon2 permutation's partial rounds grow 16-fold a round.
+TEST_CASE("Expr prints a large shared part once, by name") {
+  const Expr a = Trace(0), b = Trace(1);
+  Expr x = a;
+  for (int level = 0; level < 40; ++level) x = (x + b) * x;
+  CHECK(x.tree_size() > (uint64_t{1} << 40));
+  const std::string text = (x - a).ToString();
+  CHECK(text.size() < 100'000);
+  CHECK(text.starts_with("shared_0 = "));
+  CHECK(text.ends_with(" - trace_0[0]"));
+  // One printer over several expressions binds each part once, before its first use; a name
+  // binds like a variable: "shared_k * 2", not "(…) * 2".
+  ExprPrinter printer;
+  const std::string first = printer.Print(x * M31::FromCanonical(2));
+  const std::vector<std::string> bindings = printer.TakeBindings();
+  REQUIRE(!bindings.empty());
+  CHECK(bindings.back().starts_with(fmt::format("shared_{} = ", bindings.size() - 1)));
+  CHECK(first.find('(') == std::string::npos);
+  CHECK(printer.Print(x + a).ends_with(" + trace_0[0]"));
+  CHECK(printer.TakeBindings().empty());
+  // Small expressions print in full, as before.
+  CHECK(((a + b) * (a + b)).ToString() == "(trace_0[0] + trace_1[0]) * (trace_0[0] + trace_1[0])");
 }
 
 TEST_CASE("Wide-Fibonacci constraint texts") {
