@@ -235,9 +235,10 @@ struct ModelAir::Impl {
     // the plan's weights, then its bias, join weight_values from these indices on.
     const auto first_weight = static_cast<int64_t>(weight_values.size());
     const auto first_bias = first_weight + static_cast<int64_t>(op.weights.size());
+    const int64_t bias_period = BiasPeriod(op);
     if (shape.private_weights) {
       weight_values.insert(weight_values.end(), op.weights.begin(), op.weights.end());
-      weight_values.insert(weight_values.end(), op.bias.begin(), op.bias.end());
+      weight_values.insert(weight_values.end(), op.bias.begin(), op.bias.begin() + bias_period);
       weight_reads.resize(weight_values.size(), 0);
     }
     const auto weight_cell = [&](int64_t m, int64_t k, int64_t n) {
@@ -247,8 +248,8 @@ struct ModelAir::Impl {
     // A private bias is read where its cell is written (its reads are counted here).
     const auto bias_cell = [&](int64_t index) {
       if (!shape.private_weights) return M31::FromSigned(op.bias[index]);
-      ++weight_reads[first_bias + index];
-      return WeightAddress(first_bias + index);
+      ++weight_reads[first_bias + index % bias_period];
+      return WeightAddress(first_bias + index % bias_period);
     };
 
     const size_t n_rows = size_t{1} << shape.log_size;
@@ -336,6 +337,21 @@ struct ModelAir::Impl {
           };
           return LinearTrace(op, shape, run, rescale, range_counts);
         });
+  }
+
+  // The private bias values of a plan: its flat bias holds one value per output row and column,
+  // and where the weights are shared that usually repeats every output row (a convolution's bias
+  // per channel), so one row's (`groups` plan rows) are the private values, hashed and read by
+  // every row, not one per output position. A bias that varies (constant inputs folded in) stays
+  // whole.
+  static int64_t BiasPeriod(const LinearPlan& op) {
+    const auto size = static_cast<int64_t>(op.bias.size());
+    const int64_t period = op.groups * op.cols;
+    if (!op.shared_weights() || size <= period) return size;
+    for (int64_t i = period; i < size; ++i) {
+      if (op.bias[i] != op.bias[i % period]) return size;
+    }
+    return period;
   }
 
   // A committed tensor's Poseidon2 digest, stated at part.first (air/poseidon2_sponge.h).

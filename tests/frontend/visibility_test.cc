@@ -281,6 +281,18 @@ TEST_CASE("private weights: the proof verifies against the verifying model, whic
 TEST_CASE("private shared weights (a convolution's): the proof verifies without the weights") {
   const Example e = PrivateWeights("fashion_lenet");
   const ModelAir air(e.model);
+  // A convolution's bias (one per output position and channel in LinearOp) is private once per
+  // channel, not once per position: the digest is over each operator's weights and one row of
+  // its bias.
+  std::vector<int64_t> weights;
+  for (const QOp& op : e.model.ops) {
+    if (const auto* linear = std::get_if<LinearOp>(&op)) {
+      weights.insert(weights.end(), linear->weights.begin(), linear->weights.end());
+      weights.insert(weights.end(), linear->bias.begin(), linear->bias.begin() + linear->cols);
+    }
+  }
+  const std::array<field::M31, 8> digest = air.WeightsDigest().value();
+  CHECK(std::vector<field::M31>(digest.begin(), digest.end()) == Digest(weights));
   const QuantizedModel verifying = VerifyingModel(air);
   const ModelAir verifying_air(verifying);
   const Proof proof = ProveOrFail(air, e.run);
