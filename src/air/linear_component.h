@@ -26,6 +26,11 @@
 // address where x_d is read (elsewhere x_d = 0 and the product with it is zero whatever w is); each
 // b_n is read where `first` is, and enters the sum as first·b_n (on other rows it is free and
 // multiplied by zero). Padding rows (first = 1, nothing yielded) read the first output row's bias.
+// Where the rows repeat the weights with a period shorter than the component (a convolution's
+// output positions, a batch; weight_table), each row instead reads all its w_{d,n} and b_n as one
+// tuple (t, w…, b…) from a WeightTableComponent (weight_table_component.h), t = row mod period:
+// one LogUp fraction a row instead of one per weight, the weights read from the tensor relation
+// once per table row. Every row, padding included, holds its table row's values.
 //
 // Soundness of the rescale: the compiler checks that |acc| < 2^30 for all inputs in their proven
 // ranges, so acc is an integer in the field; with r in [0, 2^16) and |q| < 2^16 (from the range
@@ -42,6 +47,7 @@
 #include "air/component.h"
 #include "air/data_component.h"
 #include "air/model_relations.h"
+#include "air/weight_table_component.h"
 #include "field/m31.h"
 
 namespace tensorstark::air {
@@ -57,14 +63,21 @@ struct LinearComponentShape {
   // y_d read from the tensor relation, instead of by a weight.
   bool products = false;
   bool private_weights = false;  // not with products, which have no weights
+  // Private weights read a row at a time from a weight table of 2^weight_table_log_size rows.
+  bool weight_table = false;
+  uint32_t weight_table_log_size = 0;
   uint32_t first_data_column = 0;
 
   // Data columns, in this order: first, last, (x_address_d, x_read_d) per d, then w_{d,n}
   // (d-major) or, for products, y_address_d per d (read where x_d is), then bias_n,
-  // (out_address_n, out_reads_n) per n. With private weights, w_{d,n} and bias_n hold addresses.
+  // (out_address_n, out_reads_n) per n. With private weights, w_{d,n} and bias_n hold addresses;
+  // with a weight table, one column t (the table row) replaces them.
   uint32_t n_multiplier_columns() const { return inputs_per_row * (products ? 1 : cols); }
+  uint32_t n_weight_data_columns() const {
+    return weight_table ? 1 : n_multiplier_columns() + cols;
+  }
   uint32_t n_data_columns() const {
-    return 2 + 2 * inputs_per_row + n_multiplier_columns() + 3 * cols;
+    return 2 + 2 * inputs_per_row + n_weight_data_columns() + 2 * cols;
   }
   uint32_t WeightColumn(uint32_t d, uint32_t n) const {
     return 2 + 2 * inputs_per_row + d * cols + n;
@@ -73,7 +86,10 @@ struct LinearComponentShape {
   uint32_t BiasColumn(uint32_t n) const {
     return 2 + 2 * inputs_per_row + n_multiplier_columns() + n;
   }
-  uint32_t OutColumn(uint32_t n) const { return BiasColumn(cols) + 2 * n; }
+  uint32_t TableRowColumn() const { return 2 + 2 * inputs_per_row; }
+  uint32_t OutColumn(uint32_t n) const {
+    return 2 + 2 * inputs_per_row + n_weight_data_columns() + 2 * n;
+  }
   // Main columns: x_d (and y_d after it, for products) per d, with private weights w_{d,n}
   // (d-major) and b_n per n, then per n: acc_n, q_n, r_n, with a clamp out_n and its selectors,
   // and two limb columns per range check (r, r + 2^16 - 2^shift, the distances to the clamp's
@@ -96,8 +112,8 @@ struct LinearComponentShape {
   // to a QM31 column of four coordinates.
   uint32_t n_interaction_columns() const {
     const uint32_t range_checks = 3 + (clamp_lo ? 1 : 0) + (clamp_hi ? 1 : 0);
-    const uint32_t fractions =
-        n_input_columns() + n_private_weight_columns() + cols * (1 + 2 * range_checks);
+    const uint32_t weight_reads = weight_table ? 1 : n_private_weight_columns();
+    const uint32_t fractions = n_input_columns() + weight_reads + cols * (1 + 2 * range_checks);
     return 4 * ((fractions + 1) / 2);
   }
 };
@@ -109,6 +125,7 @@ class LinearComponent : public DataComponent {
         shape_(std::move(shape)) {
     assert(shape_.shift <= 13 && n_data_columns() == shape_.n_data_columns());
     assert(!shape_.products || (shape_.cols == 1 && !shape_.private_weights));
+    assert(!shape_.weight_table || shape_.private_weights);
   }
 
   const LinearComponentShape& shape() const { return shape_; }
@@ -133,20 +150,35 @@ class LinearComponent : public DataComponent {
         eval.AddToRelation(tensor_, read, {Data(eval, shape_.YAddressColumn(d)), y[d]});
       }
     }
-    // Private weights and biases: main values read at the data columns' addresses.
+    // Private weights and biases: main values read at the data columns' addresses, or a row of
+    // the weight table.
     std::vector<F> private_weights, private_bias;
     if (shape_.private_weights) {
+      std::vector<F> table_row;
+      if (shape_.weight_table) table_row.push_back(Data(eval, shape_.TableRowColumn()));
       for (uint32_t d = 0; d < D; ++d) {
         for (uint32_t n = 0; n < shape_.cols; ++n) {
           private_weights.push_back(eval.NextTraceMask());
-          eval.AddToRelation(tensor_, Data(eval, 3 + 2 * d),
-                             {Data(eval, shape_.WeightColumn(d, n)), private_weights.back()});
+          if (shape_.weight_table) {
+            table_row.push_back(private_weights.back());
+          } else {
+            eval.AddToRelation(tensor_, Data(eval, 3 + 2 * d),
+                               {Data(eval, shape_.WeightColumn(d, n)), private_weights.back()});
+          }
         }
       }
       for (uint32_t n = 0; n < shape_.cols; ++n) {
         const F b = eval.NextTraceMask();
-        eval.AddToRelation(tensor_, first, {Data(eval, shape_.BiasColumn(n)), b});
+        if (shape_.weight_table) {
+          table_row.push_back(b);
+        } else {
+          eval.AddToRelation(tensor_, first, {Data(eval, shape_.BiasColumn(n)), b});
+        }
         private_bias.push_back(first * b);
+      }
+      if (shape_.weight_table) {
+        eval.AddToRelation(WeightRowsRelation(name(), shape_.n_private_weight_columns()),
+                           M31::One(), std::span<const F>(table_row));
       }
     }
     const M31 value_offset = M31::FromCanonical(1u << kValueBoundBits);

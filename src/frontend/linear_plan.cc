@@ -150,6 +150,31 @@ int64_t ChunkStride(const LinearPlan& op, uint32_t inputs_per_row) {
                              : chunks;
 }
 
+int64_t BiasPeriod(const LinearPlan& op) {
+  const auto size = static_cast<int64_t>(op.bias.size());
+  const int64_t period = op.groups * op.cols;
+  if (!op.shared_weights() || size <= period) return size;
+  for (int64_t i = period; i < size; ++i) {
+    if (op.bias[i] != op.bias[i % period]) return size;
+  }
+  return period;
+}
+
+std::vector<int64_t> WeightTableRow(const LinearPlan& op, uint32_t inputs_per_row, int64_t t) {
+  const int64_t stride = ChunkStride(op, inputs_per_row);
+  const int64_t group = t / stride % op.groups, chunk = t % stride;
+  std::vector<int64_t> slots;
+  for (uint32_t d = 0; d < inputs_per_row; ++d) {
+    const int64_t k = chunk * inputs_per_row + d;
+    for (int64_t n = 0; n < op.cols; ++n) {
+      slots.push_back(k < op.depth ? op.WeightIndex(group, k, n) : -1);
+    }
+  }
+  const auto first_bias = static_cast<int64_t>(op.weights.size());
+  for (int64_t n = 0; n < op.cols; ++n) slots.push_back(first_bias + group * op.cols + n);
+  return slots;
+}
+
 std::vector<LinearPlan> PlansOf(const QuantizedModel& model, const QOp& qop) {
   if (const auto* op = std::get_if<LinearOp>(&qop)) return PlansOf(*op);
   if (const auto* op = std::get_if<ElementwiseOp>(&qop)) return {PlanOf(model, *op)};

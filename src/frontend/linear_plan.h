@@ -72,6 +72,19 @@ void FoldConstantInputs(const QuantizedModel& model, LinearPlan& plan);
 // the reads repeat per group.
 void SplitOutputs(LinearPlan& plan, int64_t groups);
 
+// How many of the plan's bias values are private values (ModelAir, private weights): its flat
+// bias holds one per output row and column, and where the weights are shared that usually repeats
+// every output row (a convolution's bias per channel), so one output row's (`groups` plan rows,
+// groups·cols values) are hashed and read by every row instead of one per output position. A bias
+// that varies (constant inputs folded in) is private whole.
+int64_t BiasPeriod(const LinearPlan& op);
+
+// Row t of the plan's weight table (air/weight_table_component.h), for shared weights whose bias
+// repeats (BiasPeriod is groups·cols): per slot, w_{d,n} d-major then b_n, the index of its value
+// among the plan's private values (its weights, then BiasPeriod bias values), or -1 for a slot
+// past the depth, which holds nothing. Trace row r holds row r mod the period's.
+std::vector<int64_t> WeightTableRow(const LinearPlan& op, uint32_t inputs_per_row, int64_t t);
+
 // The plan's trace layout: the inputs each trace row reads, and the outputs it computes, which
 // SplitOutputs applies. Wide: all of an output row's outputs on one trace row, with the inputs
 // per row that minimise the trace area. Narrow: the layout with the fewest columns (the values

@@ -18,6 +18,7 @@
 #include "air/model_relations.h"
 #include "air/poseidon2_sponge.h"
 #include "air/private_values_component.h"
+#include "air/weight_table_component.h"
 #include "air/range_table.h"
 #include "circle/bit_reverse.h"
 #include "frontend/context.h"
@@ -111,6 +112,8 @@ struct ModelAir::Impl {
   std::vector<int64_t> weight_reads;
   std::array<M31, 8> weights_digest{};
   std::vector<std::unique_ptr<air::Component>> components;
+  // Per row of a weight table, per slot: an index of weight_values, or -1 (nothing).
+  using WeightTableRows = std::vector<std::vector<int64_t>>;
   std::vector<TraceBuilder> trace_builders;  // per component but the last (the range table)
   uint32_t next_data_column = 0;
   uint32_t next_table = 0;
@@ -229,13 +232,23 @@ struct ModelAir::Impl {
     const uint32_t D = shape.inputs_per_row;
     const int64_t chunks = Chunks(op, D), stride = ChunkStride(op, D);
     shape.log_size = LogRows(op.rows * stride);
-    shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
+    const size_t n_rows = size_t{1} << shape.log_size;
+    // Shared weights repeat every groups·stride rows: where that is a power of two, the weight
+    // columns hold one period (at least the smallest column the AIR commits).
+    const size_t repeat = static_cast<size_t>(op.groups * stride);
+    const bool periodic = op.shared_weights() && std::has_single_bit(repeat);
+    const size_t period = std::min(n_rows, std::max(repeat, size_t{1} << air::kMinComponentLogSize));
     shape.private_weights = weights_private && !shape.products;
+    // Private weights repeated by the rows are read a row at a time from a weight table.
+    const int64_t bias_period = BiasPeriod(op);
+    shape.weight_table = shape.private_weights && periodic && period < n_rows &&
+                         bias_period == op.groups * op.cols;
+    if (shape.weight_table) shape.weight_table_log_size = std::countr_zero(period);
+    shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
     // With private weights, the weight and bias columns hold addresses (linear_component.h):
     // the plan's weights, then its bias, join weight_values from these indices on.
     const auto first_weight = static_cast<int64_t>(weight_values.size());
     const auto first_bias = first_weight + static_cast<int64_t>(op.weights.size());
-    const int64_t bias_period = BiasPeriod(op);
     if (shape.private_weights) {
       weight_values.insert(weight_values.end(), op.weights.begin(), op.weights.end());
       weight_values.insert(weight_values.end(), op.bias.begin(), op.bias.begin() + bias_period);
@@ -252,17 +265,15 @@ struct ModelAir::Impl {
       return WeightAddress(first_bias + index % bias_period);
     };
 
-    const size_t n_rows = size_t{1} << shape.log_size;
     auto data =
         std::make_shared<air::DataColumns>(shape.n_data_columns(), std::vector<M31>(n_rows));
     auto& columns = *data;
-    // Shared weights repeat every groups·stride rows: where that is a power of two, the weight
-    // columns hold one period (at least the smallest column the AIR commits).
-    const size_t repeat = static_cast<size_t>(op.groups * stride);
-    const bool periodic = op.shared_weights() && std::has_single_bit(repeat);
-    if (periodic) {
-      const size_t period =
-          std::min(n_rows, std::max(repeat, size_t{1} << air::kMinComponentLogSize));
+    if (shape.weight_table) {
+      std::vector<M31>& table_row = columns[shape.TableRowColumn()];
+      table_row.resize(period);
+      for (size_t t = 0; t < period; ++t) table_row[t] = M31::FromCanonical(static_cast<uint32_t>(t));
+    }
+    if (periodic && !shape.weight_table) {
       for (uint32_t d = 0; d < D; ++d) {
         for (uint32_t n = 0; n < shape.cols; ++n) {
           std::vector<M31>& column = columns[shape.WeightColumn(d, n)];
@@ -281,7 +292,7 @@ struct ModelAir::Impl {
         // Padding rows restart the accumulators: at zero, or at the first row's private bias,
         // which they read.
         columns[0][row] = M31::One();
-        if (shape.private_weights) {
+        if (shape.private_weights && !shape.weight_table) {
           for (uint32_t n = 0; n < shape.cols; ++n)
             columns[shape.BiasColumn(n)][row] = bias_cell(n);
         }
@@ -297,8 +308,9 @@ struct ModelAir::Impl {
         if (ref.tensor != ElementRef::kLiteral) {
           columns[2 + 2 * d][row] = Address(ref.tensor, ref.index);
           columns[3 + 2 * d][row] = M31::One();
-          // A private weight is read where its input is.
-          for (uint32_t n = 0; n < shape.cols && shape.private_weights; ++n) {
+          // A private weight is read where its input is (or by its weight table).
+          for (uint32_t n = 0; n < shape.cols && shape.private_weights && !shape.weight_table;
+               ++n) {
             ++weight_reads[first_weight + op.WeightIndex(m, k, n)];
           }
         }
@@ -318,7 +330,9 @@ struct ModelAir::Impl {
         }
       }
       for (uint32_t n = 0; n < shape.cols; ++n) {
-        if (c == 0) columns[shape.BiasColumn(n)][row] = bias_cell(m * op.cols + n);
+        if (c == 0 && !shape.weight_table) {
+          columns[shape.BiasColumn(n)][row] = bias_cell(m * op.cols + n);
+        }
         if (c == chunks - 1) {
           const int64_t index = op.out_index[m * op.cols + n];
           columns[shape.OutColumn(n)][row] = Address(op.out, index);
@@ -327,31 +341,65 @@ struct ModelAir::Impl {
         }
       }
     }
+    auto table = std::make_shared<WeightTableRows>();
+    for (size_t t = 0; t < period && shape.weight_table; ++t) {
+      std::vector<int64_t>& slots =
+          table->emplace_back(WeightTableRow(op, D, static_cast<int64_t>(t)));
+      for (int64_t& slot : slots) slot = slot < 0 ? -1 : first_weight + slot;
+    }
     components.push_back(
         std::make_unique<FrameworkComponent<LinearComponent>>(LinearComponent(shape, data)));
     trace_builders.push_back(
-        [this, op = std::move(op), shape, index = components.size() - 1](
+        [this, op = std::move(op), shape, table, index = components.size() - 1](
             const QuantizedRun& run, const RescaleHook& hook, std::vector<uint32_t>& range_counts) {
           const auto rescale = [&](int64_t element, int64_t& q, int64_t& r) {
             if (hook) hook(index, element, q, r);
           };
-          return LinearTrace(op, shape, run, rescale, range_counts);
+          return LinearTrace(op, shape, *table, run, rescale, range_counts);
+        });
+    if (shape.weight_table) AddWeightTable(shape, std::move(table));
+  }
+
+  // The weight table of a linear component (air/weight_table_component.h): its rows, each weight
+  // and bias read once per row that holds it.
+  void AddWeightTable(const LinearComponentShape& linear,
+                      std::shared_ptr<const WeightTableRows> rows) {
+    const auto slots = linear.n_private_weight_columns();
+    air::WeightTableShape shape{fmt::format("weight_table_{}", components.size()),
+                                linear.weight_table_log_size,
+                                slots,
+                                1u << (linear.log_size - linear.weight_table_log_size),
+                                air::WeightRowsRelation(linear.name, slots),
+                                0};
+    shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
+    auto data = std::make_shared<air::DataColumns>(shape.n_data_columns(),
+                                                   std::vector<M31>(rows->size()));
+    for (size_t t = 0; t < rows->size(); ++t) {
+      (*data)[0][t] = M31::FromCanonical(static_cast<uint32_t>(t));
+      for (uint32_t s = 0; s < slots; ++s) {
+        const int64_t index = (*rows)[t][s];
+        if (index < 0) continue;
+        (*data)[1 + 2 * s][t] = WeightAddress(index);
+        (*data)[2 + 2 * s][t] = M31::One();
+        ++weight_reads[index];
+      }
+    }
+    components.push_back(std::make_unique<FrameworkComponent<air::WeightTableComponent>>(
+        air::WeightTableComponent(shape, data)));
+    trace_builders.push_back(
+        [this, rows, slots](const QuantizedRun&, const RescaleHook&, std::vector<uint32_t>&) {
+          std::vector<std::vector<M31>> trace(slots, std::vector<M31>(rows->size()));
+          for (size_t t = 0; t < rows->size(); ++t) {
+            for (uint32_t s = 0; s < slots; ++s) trace[s][t] = WeightValue((*rows)[t][s]);
+          }
+          for (std::vector<M31>& column : trace) column = ToStorageOrder(std::move(column));
+          return trace;
         });
   }
 
-  // The private bias values of a plan: its flat bias holds one value per output row and column,
-  // and where the weights are shared that usually repeats every output row (a convolution's bias
-  // per channel), so one row's (`groups` plan rows) are the private values, hashed and read by
-  // every row, not one per output position. A bias that varies (constant inputs folded in) stays
-  // whole.
-  static int64_t BiasPeriod(const LinearPlan& op) {
-    const auto size = static_cast<int64_t>(op.bias.size());
-    const int64_t period = op.groups * op.cols;
-    if (!op.shared_weights() || size <= period) return size;
-    for (int64_t i = period; i < size; ++i) {
-      if (op.bias[i] != op.bias[i % period]) return size;
-    }
-    return period;
+  // Private value `index` of weight_values, or 0 for -1 (a weight table's empty slot).
+  M31 WeightValue(int64_t index) const {
+    return index < 0 ? M31() : M31::FromSigned(weight_values[index]);
   }
 
   // A committed tensor's Poseidon2 digest, stated at part.first (air/poseidon2_sponge.h).
@@ -582,7 +630,8 @@ struct ModelAir::Impl {
 
   // The main trace of a linear component (coset row order until the end) and its range checks.
   std::vector<std::vector<M31>> LinearTrace(
-      const LinearPlan& op, const LinearComponentShape& shape, const QuantizedRun& run,
+      const LinearPlan& op, const LinearComponentShape& shape, const WeightTableRows& table,
+      const QuantizedRun& run,
       const std::function<void(int64_t, int64_t&, int64_t&)>& rescale,
       std::vector<uint32_t>& range_counts) const {
     const size_t n_rows = size_t{1} << shape.log_size;
@@ -660,12 +709,19 @@ struct ModelAir::Impl {
         }
       }
     }
-    // Padding rows start from the first row's private bias, which they read.
+    // With a weight table every row holds its table row's weights and biases.
+    const size_t weights = shape.n_input_columns();
+    for (size_t row = 0; row < n_rows && shape.weight_table; ++row) {
+      const std::vector<int64_t>& slots = table[row % table.size()];
+      for (size_t s = 0; s < slots.size(); ++s) trace[weights + s][row] = WeightValue(slots[s]);
+    }
+    // Padding rows start from a private bias, which they read: the first row's, or their table
+    // row's.
     for (size_t row = static_cast<size_t>(op.rows * stride); row < n_rows && shape.private_weights;
          ++row) {
       for (uint32_t n = 0; n < shape.cols; ++n) {
-        const M31 bias = M31::FromSigned(op.bias[n]);
-        trace[shape.n_input_columns() + D * shape.cols + n][row] = bias;
+        M31& bias = trace[weights + D * shape.cols + n][row];
+        if (!shape.weight_table) bias = M31::FromSigned(op.bias[n]);
         trace[shape.OutputColumns(n)][row] = bias;
       }
     }
