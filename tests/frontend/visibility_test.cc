@@ -15,6 +15,8 @@
 #include <utility>
 
 #include "air/errors.h"
+#include "air/framework.h"
+#include "air/linear_component.h"
 #include "air/profiles.h"
 #include "air/prover.h"
 #include "frontend/compile.h"
@@ -298,6 +300,45 @@ TEST_CASE("private shared weights (a convolution's): the proof verifies without 
   const Proof proof = ProveOrFail(air, e.run);
   const auto error = VerifyModelProof<Channel, Hasher>(verifying_air, proof, 0);
   CHECK_MESSAGE(!error, (error ? error->message : ""));
+}
+
+// A convolution's private weights are read a row at a time from its weight table
+// (air/weight_table_component.h). One weight changed on one row of the convolution, where its
+// input is zero so that every constraint still holds, is a row the table does not hold: the
+// LogUp sums do not cancel and the proof is rejected.
+TEST_CASE("a convolution row whose weights are not its weight table's row is rejected") {
+  const Example e = PrivateWeights("fashion_lenet");
+  const ModelAir air(e.model);
+  const std::vector<const air::Component*> components = air.components();
+  size_t linear = 0;
+  while (linear + 1 < components.size() &&
+         !components[linear + 1]->name().starts_with("weight_table_")) {
+    ++linear;
+  }
+  REQUIRE(linear + 1 < components.size());
+  const auto* conv =
+      dynamic_cast<const air::FrameworkComponent<air::LinearComponent>*>(components[linear]);
+  REQUIRE(conv != nullptr);
+  const air::LinearComponentShape& shape = conv->eval().shape();
+  REQUIRE(shape.weight_table);
+
+  ModelAir::Witness witness = air.GenerateWitness(e.run, CommitmentOf(air));
+  std::vector<std::vector<field::M31>>& trace = witness.traces[linear];
+  // x_0 is column 0, w_{0,0} column D (linear_component.h); a row whose x_0 is zero.
+  size_t row = 0;
+  while (row < trace[0].size() && trace[0][row] != field::M31()) ++row;
+  REQUIRE(row < trace[0].size());
+  trace[shape.inputs_per_row][row] += field::M31::One();
+
+  air::ProveOptions options;
+  options.n_public_inputs = air.n_public_inputs();
+  options.zk_seed = hash::RandomSeed{7};
+  auto proof = air::Prove<Channel, Hasher>(ZkConfig(), components, std::move(witness.traces),
+                                           std::move(witness.public_inputs), options);
+  REQUIRE(std::holds_alternative<Proof>(proof));  // the constraints hold
+  const auto error = VerifyModelProof<Channel, Hasher>(air, std::get<Proof>(proof), 0);
+  REQUIRE(error);
+  CHECK(error->kind == air::VerificationError::Kind::kClaimedSumsNotZero);
 }
 
 TEST_CASE("a proof with other weights does not verify against the model's commitment") {
