@@ -1,6 +1,7 @@
 // A Poseidon2 permutation laid out a round a row, for components that want few columns (what a
-// verifier pays for per query): the committed tensors' sponge (poseidon2_sponge.h) and the
-// narrow recursion AIR's Poseidon2 gates (recursion/poseidon2_round_gates.h).
+// verifier pays for per query): the narrow recursion AIR's Poseidon2 gates
+// (recursion/poseidon2_round_gates.h). A permutation in one row, for fast proving, is
+// poseidon2_permutation_row.h.
 //
 // One permutation takes a block of kPoseidon2BlockRows rows. Row t of a block holds the state s_t;
 // its s-box columns hold (s_t + c_t)^3 and (s_t + c_t)^5 on every lane, c_t the constants of the

@@ -6,8 +6,11 @@
 // columns cost one LogUp fraction instead of S reads of the tensor relation, and each weight is
 // read from the tensor relation here, once per table row that holds it.
 //
-// Data columns, from first_data_column on: t, then per slot s its address and whether it holds a
-// weight (1) or nothing (0: a chunk past the depth, whose value must be 0). Main columns: v_s.
+// Slots: w_{d,n} (d-major, D·N of them), then b_n (N). Row t holds chunk c of group g's weights;
+// w_{d,n}'s address is weight_base(t) + d·row_pitch + n (the plan's weights are k-major, row_pitch
+// apart, linear_plan.h), b_n's bias_base(t) + n. A weight slot past the depth (holds_d(t) = 0)
+// holds nothing and must be 0. Data columns, from first_data_column on: t, weight_base,
+// bias_base, holds_d per d; main columns: the S values.
 #pragma once
 
 #include <cstdint>
@@ -24,13 +27,16 @@ namespace tensorstark::air {
 
 struct WeightTableShape {
   std::string name;
-  uint32_t log_size = 0;   // the period's, at least kMinComponentLogSize
-  uint32_t slots = 0;      // S: the linear component's private weight and bias columns
-  uint32_t uses = 0;       // linear rows per table row
-  Relation relation;       // weight_rows_<linear component>, 1 + S values
+  uint32_t log_size = 0;        // the period's, at least kMinComponentLogSize
+  uint32_t inputs_per_row = 1;  // D
+  uint32_t cols = 1;            // N
+  uint32_t row_pitch = 0;       // address distance from w_{d,n} to w_{d+1,n}
+  uint32_t uses = 0;            // linear rows per table row
+  Relation relation;            // weight_rows_<linear component>, 1 + S values
   uint32_t first_data_column = 0;
 
-  uint32_t n_data_columns() const { return 1 + 2 * slots; }
+  uint32_t n_slots() const { return (inputs_per_row + 1) * cols; }
+  uint32_t n_data_columns() const { return 3 + inputs_per_row; }
 };
 
 // The relation a linear component with `slots` private weight columns reads its rows from.
@@ -48,13 +54,22 @@ class WeightTableComponent : public DataComponent {
   void Evaluate(E& eval) const {
     using F = typename E::F;
     using field::M31;
+    const F weight_base = Data(eval, 1), bias_base = Data(eval, 2);
     std::vector<F> tuple = {Data(eval, 0)};
-    for (uint32_t s = 0; s < shape_.slots; ++s) {
-      const F value = eval.NextTraceMask();
-      const F holds = Data(eval, 2 + 2 * s);
-      eval.AddConstraint((M31::One() - holds) * value);
-      eval.AddToRelation(tensor_, holds, {Data(eval, 1 + 2 * s), value});
-      tuple.push_back(value);
+    for (uint32_t d = 0; d < shape_.inputs_per_row; ++d) {
+      const F holds = Data(eval, 3 + d);
+      for (uint32_t n = 0; n < shape_.cols; ++n) {
+        const F w = eval.NextTraceMask();
+        eval.AddConstraint((M31::One() - holds) * w);
+        const M31 offset = M31::FromCanonical(d * shape_.row_pitch + n);
+        eval.AddToRelation(tensor_, holds, {weight_base + offset, w});
+        tuple.push_back(w);
+      }
+    }
+    for (uint32_t n = 0; n < shape_.cols; ++n) {
+      const F b = eval.NextTraceMask();
+      eval.AddToRelation(tensor_, M31::One(), {bias_base + M31::FromCanonical(n), b});
+      tuple.push_back(b);
     }
     eval.AddToRelation(shape_.relation, -M31::FromCanonical(shape_.uses),
                        std::span<const F>(tuple));

@@ -26,6 +26,7 @@ std::vector<LinearPlan> PlansOf(const LinearOp& op) {
     plan.cols = group_cols;
     plan.shift = op.shift;
     plan.clamp = op.clamp;
+    plan.bias_per_column = op.bias_per_column;
     for (int64_t r = 0; r < op.rows; ++r) {
       const auto x = op.x.begin() + (r * op.groups + g) * op.depth;
       plan.x.insert(plan.x.end(), x, x + op.depth);
@@ -152,12 +153,8 @@ int64_t ChunkStride(const LinearPlan& op, uint32_t inputs_per_row) {
 
 int64_t BiasPeriod(const LinearPlan& op) {
   const auto size = static_cast<int64_t>(op.bias.size());
-  const int64_t period = op.groups * op.cols;
-  if (!op.shared_weights() || size <= period) return size;
-  for (int64_t i = period; i < size; ++i) {
-    if (op.bias[i] != op.bias[i % period]) return size;
-  }
-  return period;
+  if (!op.shared_weights() || !op.bias_per_column) return size;
+  return std::min(size, op.groups * op.cols);
 }
 
 std::vector<int64_t> WeightTableRow(const LinearPlan& op, uint32_t inputs_per_row, int64_t t) {
@@ -202,6 +199,9 @@ void FoldConstantInputs(const QuantizedModel& model, LinearPlan& plan) {
       } else {
         continue;
       }
+      // A value folded into some rows' bias: the bias varies (whatever the weights, so that a
+      // verifying model, with none, decides alike).
+      if (value != 0) plan.bias_per_column = false;
       for (int64_t n = 0; n < plan.cols; ++n) {
         plan.bias[m * plan.cols + n] += value * plan.Weight(m, k, n);
       }

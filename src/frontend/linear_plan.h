@@ -29,6 +29,7 @@ struct LinearPlan {
   std::vector<int64_t> weights;  // depth × cols, or rows × depth × cols when per_row_weights
   bool per_row_weights = false;
   std::vector<int64_t> bias;  // rows × cols
+  bool bias_per_column = false;  // the bias is one output row's repeated (LinearOp's, unfolded)
   std::vector<int64_t> out_index;
   int shift = 0;
   Clamp clamp;
@@ -73,10 +74,11 @@ void FoldConstantInputs(const QuantizedModel& model, LinearPlan& plan);
 void SplitOutputs(LinearPlan& plan, int64_t groups);
 
 // How many of the plan's bias values are private values (ModelAir, private weights): its flat
-// bias holds one per output row and column, and where the weights are shared that usually repeats
-// every output row (a convolution's bias per channel), so one output row's (`groups` plan rows,
+// bias holds one per output row and column; where the weights are shared and the bias is one row
+// repeated (bias_per_column: a convolution's per channel), one output row's (`groups` plan rows,
 // groups·cols values) are hashed and read by every row instead of one per output position. A bias
-// that varies (constant inputs folded in) is private whole.
+// that varies (a Gemm's C matrix, constant inputs folded in) is private whole. The shapes decide,
+// not the values, so that a verifying model's AIR is the full model's.
 int64_t BiasPeriod(const LinearPlan& op);
 
 // Row t of the plan's weight table (air/weight_table_component.h), for shared weights whose bias

@@ -341,6 +341,7 @@ struct ModelAir::Impl {
         }
       }
     }
+    const auto row_pitch = static_cast<uint32_t>(op.cols * op.groups);
     auto table = std::make_shared<WeightTableRows>();
     for (size_t t = 0; t < period && shape.weight_table; ++t) {
       std::vector<int64_t>& slots =
@@ -357,40 +358,52 @@ struct ModelAir::Impl {
           };
           return LinearTrace(op, shape, *table, run, rescale, range_counts);
         });
-    if (shape.weight_table) AddWeightTable(shape, std::move(table));
+    if (shape.weight_table) AddWeightTable(shape, row_pitch, std::move(table));
   }
 
   // The weight table of a linear component (air/weight_table_component.h): its rows, each weight
-  // and bias read once per row that holds it.
-  void AddWeightTable(const LinearComponentShape& linear,
+  // and bias read once per row that holds it. Within a row, w_{d,n} is row_pitch·d + n values
+  // after w_{0,0} and b_n n after b_0 (the plan's weights are k-major: linear_plan.h).
+  void AddWeightTable(const LinearComponentShape& linear, uint32_t row_pitch,
                       std::shared_ptr<const WeightTableRows> rows) {
-    const auto slots = linear.n_private_weight_columns();
+    const uint32_t D = linear.inputs_per_row, N = linear.cols;
     air::WeightTableShape shape{fmt::format("weight_table_{}", components.size()),
                                 linear.weight_table_log_size,
-                                slots,
+                                D,
+                                N,
+                                row_pitch,
                                 1u << (linear.log_size - linear.weight_table_log_size),
-                                air::WeightRowsRelation(linear.name, slots),
+                                air::WeightRowsRelation(linear.name, linear.n_private_weight_columns()),
                                 0};
     shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
     auto data = std::make_shared<air::DataColumns>(shape.n_data_columns(),
                                                    std::vector<M31>(rows->size()));
     for (size_t t = 0; t < rows->size(); ++t) {
+      const std::vector<int64_t>& slots = (*rows)[t];
       (*data)[0][t] = M31::FromCanonical(static_cast<uint32_t>(t));
-      for (uint32_t s = 0; s < slots; ++s) {
-        const int64_t index = (*rows)[t][s];
-        if (index < 0) continue;
-        (*data)[1 + 2 * s][t] = WeightAddress(index);
-        (*data)[2 + 2 * s][t] = M31::One();
-        ++weight_reads[index];
+      if (slots[0] >= 0) (*data)[1][t] = WeightAddress(slots[0]);
+      (*data)[2][t] = WeightAddress(slots[D * N]);
+      for (uint32_t d = 0; d < D; ++d) {
+        (*data)[3 + d][t] = slots[d * N] >= 0 ? M31::One() : M31();
+        for (uint32_t n = 0; n < N; ++n) {
+          const int64_t index = slots[d * N + n];
+          assert(index < 0 || index == slots[0] + int64_t{d} * row_pitch + n);
+          if (index >= 0) ++weight_reads[index];
+        }
+      }
+      for (uint32_t n = 0; n < N; ++n) {
+        assert(slots[D * N + n] == slots[D * N] + n);
+        ++weight_reads[slots[D * N + n]];
       }
     }
+    const uint32_t n_slots = shape.n_slots();
     components.push_back(std::make_unique<FrameworkComponent<air::WeightTableComponent>>(
         air::WeightTableComponent(shape, data)));
     trace_builders.push_back(
-        [this, rows, slots](const QuantizedRun&, const RescaleHook&, std::vector<uint32_t>&) {
-          std::vector<std::vector<M31>> trace(slots, std::vector<M31>(rows->size()));
+        [this, rows, n_slots](const QuantizedRun&, const RescaleHook&, std::vector<uint32_t>&) {
+          std::vector<std::vector<M31>> trace(n_slots, std::vector<M31>(rows->size()));
           for (size_t t = 0; t < rows->size(); ++t) {
-            for (uint32_t s = 0; s < slots; ++s) trace[s][t] = WeightValue((*rows)[t][s]);
+            for (uint32_t s = 0; s < n_slots; ++s) trace[s][t] = WeightValue((*rows)[t][s]);
           }
           for (std::vector<M31>& column : trace) column = ToStorageOrder(std::move(column));
           return trace;

@@ -105,6 +105,11 @@ void Quantizer::EmitLinear(const LinearForm& form, const View& x, const Tensor& 
   op.cols = form.cols;
   op.groups = form.groups;
   op.out_index = form.out_index;
+  op.bias_per_column = true;
+  for (size_t i = 0; i < form.bias_index.size(); ++i) {
+    const auto column = static_cast<int64_t>(i) % form.cols;
+    op.bias_per_column = op.bias_per_column && form.bias_index[i] == form.bias_index[column];
+  }
   for (int64_t r = 0; r < form.rows; ++r) {
     for (int64_t g = 0; g < form.groups; ++g) {
       for (int64_t k = 0; k < form.depth; ++k) {

@@ -59,7 +59,8 @@ json OpToJson(const LinearOp& op) {
   return {{"type", "linear"},          {"out", op.out},         {"rows", op.rows},
           {"depth", op.depth},         {"cols", op.cols},       {"groups", op.groups},
           {"x", RefsToJson(op.x)},     {"weights", op.weights}, {"bias", op.bias},
-          {"out_index", op.out_index}, {"shift", op.shift},     {"clamp", ClampToJson(op.clamp)}};
+          {"out_index", op.out_index}, {"shift", op.shift},     {"clamp", ClampToJson(op.clamp)},
+          {"bias_per_column", op.bias_per_column}};
 }
 
 json OpToJson(const ElementwiseOp& op) {
@@ -114,6 +115,7 @@ QOp OpFromJson(const json& j) {
     op.out_index = j.at("out_index").get<std::vector<int64_t>>();
     op.shift = j.at("shift");
     op.clamp = ClampFromJson(j.at("clamp"));
+    op.bias_per_column = j.value("bias_per_column", false);  // absent before it existed
     return op;
   }
   if (type == "elementwise") {

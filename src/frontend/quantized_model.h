@@ -87,6 +87,10 @@ struct LinearOp {
   std::vector<int64_t> out_index;
   int shift = 0;
   Clamp clamp;
+  // The bias is one row repeated (bias[r·cols + c] = bias[c]: a Conv's per channel, a Gemm's
+  // broadcast C), known from the model's shapes: with private weights only one row of it is
+  // private (linear_plan.h, BiasPeriod), and a verifying model, whose bias is zero, keeps it.
+  bool bias_per_column = false;
 };
 
 // out[i] = clamp(floor(((a[i] · 2^a_left) op (b[i] · 2^b_left) + round) / 2^shift)), op one of

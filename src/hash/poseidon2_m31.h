@@ -35,8 +35,9 @@ struct Poseidon2Constants {
 };
 const Poseidon2Constants& Poseidon2RoundConstants();
 
-// The linear layers over M31 or any value type of the AIR evaluators (air/poseidon2_component.h
-// builds the same sums as expressions): circ(2·M4, M4, M4, M4), and 1·1ᵀ + diag.
+// The linear layers over M31 or any value type of the AIR evaluators (the sponge's permutation,
+// air/poseidon2_permutation_row.h, builds the same sums as expressions): circ(2·M4, M4, M4, M4),
+// and 1·1ᵀ + diag.
 template <class F>
 void Poseidon2ExternalLayer(std::array<F, kPoseidon2Width>& state) {
   for (size_t k = 0; k < kPoseidon2Width; k += 4) {
