@@ -2,8 +2,9 @@
 # Makes the final proofs of the examples that CI verifies through the Cairo fact registry
 # (tests/final-proofs/MODEL/: the verifying model and the final proof; CTest
 # cairo_final_proof_MODEL). Each example is compiled with compile's defaults (private inputs
-# and weights; cifar_cnn's weights public, as proving 258k private weights takes more than 24 GB,
-# issue 30), proved with the recursive profile and compressed into its final proof (compress
+# and weights; cifar_cnn's weights public: with its 258k private weights the inner proof's
+# verifier circuit needs 25,527 Poseidon2 gates, more than the standard size class's 2^14, and
+# compress refuses it), proved with the recursive profile and compressed into its final proof (compress
 # --profile onchain), as `make verify-cairo` does. 10.7-13.3 minutes a model alone on a 2-vCPU
 # AMD EPYC with AVX2 only (2 threads), which is why CI verifies these proofs rather than making
 # them (it makes tiny_mlp's, compress_commands). Run it again when the proof format, the
