@@ -20,8 +20,8 @@
 namespace tensorstark::air {
 
 inline constexpr uint32_t kPoseidon2PermutationColumns =
-    2 * (2 * hash::kPoseidon2HalfFullRounds * hash::kPoseidon2Width +
-         hash::kPoseidon2PartialRounds);
+    2 *
+    (2 * hash::kPoseidon2HalfFullRounds * hash::kPoseidon2Width + hash::kPoseidon2PartialRounds);
 
 // The trace side: writes the row's columns (in the order above) and returns the output.
 hash::Poseidon2State WritePoseidon2PermutationRow(const hash::Poseidon2State& input,

@@ -15,8 +15,8 @@ namespace {
 // The data columns (poseidon2_sponge.h), coset order.
 std::shared_ptr<const DataColumns> SpongeData(std::span<const M31> addresses) {
   const size_t n_rows = size_t{1} << hash::Poseidon2SpongeLogBlocks(addresses.size());
-  auto data = std::make_shared<DataColumns>(Poseidon2TensorSponge::kDataColumns,
-                                            std::vector<M31>(n_rows));
+  auto data =
+      std::make_shared<DataColumns>(Poseidon2TensorSponge::kDataColumns, std::vector<M31>(n_rows));
   for (size_t i = 0; i < addresses.size(); ++i) {
     const size_t row = i / kPoseidon2Rate;
     (*data)[i % kPoseidon2Rate][row] = addresses[i];

@@ -28,7 +28,7 @@ struct LinearPlan {
   std::vector<ElementRef> y;     // products only
   std::vector<int64_t> weights;  // depth × cols, or rows × depth × cols when per_row_weights
   bool per_row_weights = false;
-  std::vector<int64_t> bias;  // rows × cols
+  std::vector<int64_t> bias;     // rows × cols
   bool bias_per_column = false;  // the bias is one output row's repeated (LinearOp's, unfolded)
   std::vector<int64_t> out_index;
   int shift = 0;

@@ -18,8 +18,8 @@
 #include "air/model_relations.h"
 #include "air/poseidon2_sponge.h"
 #include "air/private_values_component.h"
-#include "air/weight_table_component.h"
 #include "air/range_table.h"
+#include "air/weight_table_component.h"
 #include "circle/bit_reverse.h"
 #include "frontend/context.h"
 #include "frontend/frontend_error.h"
@@ -237,12 +237,13 @@ struct ModelAir::Impl {
     // columns hold one period (at least the smallest column the AIR commits).
     const size_t repeat = static_cast<size_t>(op.groups * stride);
     const bool periodic = op.shared_weights() && std::has_single_bit(repeat);
-    const size_t period = std::min(n_rows, std::max(repeat, size_t{1} << air::kMinComponentLogSize));
+    const size_t period =
+        std::min(n_rows, std::max(repeat, size_t{1} << air::kMinComponentLogSize));
     shape.private_weights = weights_private && !shape.products;
     // Private weights repeated by the rows are read a row at a time from a weight table.
     const int64_t bias_period = BiasPeriod(op);
-    shape.weight_table = shape.private_weights && periodic && period < n_rows &&
-                         bias_period == op.groups * op.cols;
+    shape.weight_table =
+        shape.private_weights && periodic && period < n_rows && bias_period == op.groups * op.cols;
     if (shape.weight_table) shape.weight_table_log_size = std::countr_zero(period);
     shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
     // With private weights, the weight and bias columns hold addresses (linear_component.h):
@@ -271,7 +272,9 @@ struct ModelAir::Impl {
     if (shape.weight_table) {
       std::vector<M31>& table_row = columns[shape.TableRowColumn()];
       table_row.resize(period);
-      for (size_t t = 0; t < period; ++t) table_row[t] = M31::FromCanonical(static_cast<uint32_t>(t));
+      for (size_t t = 0; t < period; ++t) {
+        table_row[t] = M31::FromCanonical(static_cast<uint32_t>(t));
+      }
     }
     if (periodic && !shape.weight_table) {
       for (uint32_t d = 0; d < D; ++d) {
@@ -367,17 +370,18 @@ struct ModelAir::Impl {
   void AddWeightTable(const LinearComponentShape& linear, uint32_t row_pitch,
                       std::shared_ptr<const WeightTableRows> rows) {
     const uint32_t D = linear.inputs_per_row, N = linear.cols;
-    air::WeightTableShape shape{fmt::format("weight_table_{}", components.size()),
-                                linear.weight_table_log_size,
-                                D,
-                                N,
-                                row_pitch,
-                                1u << (linear.log_size - linear.weight_table_log_size),
-                                air::WeightRowsRelation(linear.name, linear.n_private_weight_columns()),
-                                0};
+    air::WeightTableShape shape{
+        fmt::format("weight_table_{}", components.size()),
+        linear.weight_table_log_size,
+        D,
+        N,
+        row_pitch,
+        1u << (linear.log_size - linear.weight_table_log_size),
+        air::WeightRowsRelation(linear.name, linear.n_private_weight_columns()),
+        0};
     shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
-    auto data = std::make_shared<air::DataColumns>(shape.n_data_columns(),
-                                                   std::vector<M31>(rows->size()));
+    auto data =
+        std::make_shared<air::DataColumns>(shape.n_data_columns(), std::vector<M31>(rows->size()));
     for (size_t t = 0; t < rows->size(); ++t) {
       const std::vector<int64_t>& slots = (*rows)[t];
       (*data)[0][t] = M31::FromCanonical(static_cast<uint32_t>(t));
@@ -421,7 +425,8 @@ struct ModelAir::Impl {
     std::vector<M31> addresses;
     for (int64_t i = 0; i < t.size(); ++i) addresses.push_back(Address(part.id, i));
     const std::string name = fmt::format("digest_{}", components.size());
-    const uint32_t first_data_column = AllocateDataColumns(air::Poseidon2TensorSponge::kDataColumns);
+    const uint32_t first_data_column =
+        AllocateDataColumns(air::Poseidon2TensorSponge::kDataColumns);
     components.push_back(std::make_unique<FrameworkComponent<air::Poseidon2TensorSponge>>(
         air::Poseidon2TensorSponge(name, addresses, first_data_column, part.first)));
     trace_builders.push_back(
@@ -644,8 +649,7 @@ struct ModelAir::Impl {
   // The main trace of a linear component (coset row order until the end) and its range checks.
   std::vector<std::vector<M31>> LinearTrace(
       const LinearPlan& op, const LinearComponentShape& shape, const WeightTableRows& table,
-      const QuantizedRun& run,
-      const std::function<void(int64_t, int64_t&, int64_t&)>& rescale,
+      const QuantizedRun& run, const std::function<void(int64_t, int64_t&, int64_t&)>& rescale,
       std::vector<uint32_t>& range_counts) const {
     const size_t n_rows = size_t{1} << shape.log_size;
     const uint32_t D = shape.inputs_per_row;

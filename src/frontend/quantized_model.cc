@@ -56,10 +56,18 @@ Clamp ClampFromJson(const json& j) {
 }
 
 json OpToJson(const LinearOp& op) {
-  return {{"type", "linear"},          {"out", op.out},         {"rows", op.rows},
-          {"depth", op.depth},         {"cols", op.cols},       {"groups", op.groups},
-          {"x", RefsToJson(op.x)},     {"weights", op.weights}, {"bias", op.bias},
-          {"out_index", op.out_index}, {"shift", op.shift},     {"clamp", ClampToJson(op.clamp)},
+  return {{"type", "linear"},
+          {"out", op.out},
+          {"rows", op.rows},
+          {"depth", op.depth},
+          {"cols", op.cols},
+          {"groups", op.groups},
+          {"x", RefsToJson(op.x)},
+          {"weights", op.weights},
+          {"bias", op.bias},
+          {"out_index", op.out_index},
+          {"shift", op.shift},
+          {"clamp", ClampToJson(op.clamp)},
           {"bias_per_column", op.bias_per_column}};
 }
 

@@ -123,7 +123,9 @@ TEST_CASE("a row's input state is bound to the previous row's output on every la
   trace.columns[kInput + lane][at] = input[lane];
   std::vector<M31> permutation(kPoseidon2PermutationColumns);
   WritePoseidon2PermutationRow(input, permutation);
-  for (size_t c = 0; c < permutation.size(); ++c) trace.columns[kPermutation + c][at] = permutation[c];
+  for (size_t c = 0; c < permutation.size(); ++c) {
+    trace.columns[kPermutation + c][at] = permutation[c];
+  }
 
   const ProofConfig config = ProfileConfig(Profile::kTest);
   auto key = Setup<H>(components, config);
