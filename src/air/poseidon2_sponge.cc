@@ -1,6 +1,7 @@
 #include "air/poseidon2_sponge.h"
 
 #include <algorithm>
+#include <cassert>
 
 #include "air/mask_index.h"
 
@@ -13,14 +14,20 @@ using hash::kPoseidon2Width;
 namespace {
 
 // The data columns (poseidon2_sponge.h), coset order.
-std::shared_ptr<const DataColumns> SpongeData(std::span<const M31> addresses) {
+std::shared_ptr<const DataColumns> SpongeData(std::span<const M31> addresses,
+                                              std::span<const int64_t> reads) {
   const size_t n_rows = size_t{1} << hash::Poseidon2SpongeLogBlocks(addresses.size());
-  auto data =
-      std::make_shared<DataColumns>(Poseidon2TensorSponge::kDataColumns, std::vector<M31>(n_rows));
+  const auto absorb =
+      reads.empty() ? Poseidon2TensorSponge::Absorb::kRead : Poseidon2TensorSponge::Absorb::kYield;
+  auto data = std::make_shared<DataColumns>(Poseidon2TensorSponge::DataColumns(absorb),
+                                            std::vector<M31>(n_rows));
   for (size_t i = 0; i < addresses.size(); ++i) {
-    const size_t row = i / kPoseidon2Rate;
-    (*data)[i % kPoseidon2Rate][row] = addresses[i];
-    (*data)[kPoseidon2Rate + i % kPoseidon2Rate][row] = M31::One();
+    const size_t row = i / kPoseidon2Rate, lane = i % kPoseidon2Rate;
+    (*data)[lane][row] = addresses[i];
+    (*data)[kPoseidon2Rate + lane][row] = M31::One();
+    if (!reads.empty()) {
+      (*data)[2 * kPoseidon2Rate + lane][row] = M31::FromCanonical(static_cast<uint32_t>(reads[i]));
+    }
   }
   return data;
 }
@@ -28,11 +35,15 @@ std::shared_ptr<const DataColumns> SpongeData(std::span<const M31> addresses) {
 }  // namespace
 
 Poseidon2TensorSponge::Poseidon2TensorSponge(std::string name, std::span<const M31> addresses,
-                                             uint32_t first_data_column, Digest digest)
+                                             uint32_t first_data_column, Digest digest,
+                                             std::span<const int64_t> reads)
     : DataComponent(std::move(name), hash::Poseidon2SpongeLogBlocks(addresses.size()),
-                    first_data_column, SpongeData(addresses)),
+                    first_data_column, SpongeData(addresses, reads)),
       n_values_(addresses.size()),
-      digest_(std::move(digest)) {}
+      digest_(std::move(digest)),
+      absorb_(reads.empty() ? Absorb::kRead : Absorb::kYield) {
+  assert(reads.empty() || reads.size() == addresses.size());
+}
 
 Poseidon2SpongeTrace MakePoseidon2SpongeTrace(std::span<const M31> values) {
   const uint32_t log_size = hash::Poseidon2SpongeLogBlocks(values.size());

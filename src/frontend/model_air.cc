@@ -183,7 +183,7 @@ struct ModelAir::Impl {
     if (weights_base + static_cast<int64_t>(weight_values.size()) >= int64_t{1} << 30) {
       throw FrontendError("the model has more than 2^30 elements and weights");
     }
-    CheckReads(weight_reads, "the private weights");  // each read once more by their digest
+    CheckReads(weight_reads, "the private weights");
     if (model.input_visibility != Visibility::kPublic) {
       for (TensorId id : model.inputs) AddPrivateInput(id);
     }
@@ -197,13 +197,12 @@ struct ModelAir::Impl {
   }
 
   // An element's reads are its producer's LogUp multiplicity, which must stay far below p
-  // (air/lookup_bound.h): a count of 2^30 or more is refused (counts + 1 for the weights,
-  // which their digest reads once more).
+  // (air/lookup_bound.h): a count of 2^30 or more is refused.
   static void CheckReads(const std::vector<int64_t>& counts, const std::string& tensor) {
     const auto most = std::max_element(counts.begin(), counts.end());
-    if (most != counts.end() && *most + 1 >= static_cast<int64_t>(air::kMaxRelationMultiplicity)) {
+    if (most != counts.end() && *most >= static_cast<int64_t>(air::kMaxRelationMultiplicity)) {
       throw FrontendError(fmt::format(
-          "an element of {} is read {} times, more than LogUp's bound (2^30 - 2)", tensor, *most));
+          "an element of {} is read {} times, more than LogUp's bound (2^30 - 1)", tensor, *most));
     }
   }
 
@@ -425,8 +424,8 @@ struct ModelAir::Impl {
     std::vector<M31> addresses;
     for (int64_t i = 0; i < t.size(); ++i) addresses.push_back(Address(part.id, i));
     const std::string name = fmt::format("digest_{}", components.size());
-    const uint32_t first_data_column =
-        AllocateDataColumns(air::Poseidon2TensorSponge::kDataColumns);
+    const uint32_t first_data_column = AllocateDataColumns(
+        air::Poseidon2TensorSponge::DataColumns(air::Poseidon2TensorSponge::Absorb::kRead));
     components.push_back(std::make_unique<FrameworkComponent<air::Poseidon2TensorSponge>>(
         air::Poseidon2TensorSponge(name, addresses, first_data_column, part.first)));
     trace_builders.push_back(
@@ -436,7 +435,7 @@ struct ModelAir::Impl {
   }
 
   // A model input kept out of the statement (private or committed): its values in the trace,
-  // range-checked (air/private_input_component.h).
+  // range-checked (air/private_values_component.h).
   void AddPrivateInput(TensorId id) {
     const QTensor& t = model.tensor(id);
     if (t.bound_bits > static_cast<int>(air::kValueBoundBits)) {
@@ -445,15 +444,24 @@ struct ModelAir::Impl {
                       "input can have (2^{})",
                       t.name, t.bound_bits, air::kValueBoundBits));
     }
-    const air::PrivateValuesShape shape = PrivateValues(
-        fmt::format("input_{}", components.size()), t.size(), static_cast<uint32_t>(t.bound_bits),
-        [&](int64_t i) { return Address(id, i); }, [&](int64_t i) { return reads[id][i]; });
+    using Shape = air::PrivateValuesShape;
+    Shape shape{fmt::format("input_{}", components.size()), LogRows(t.size()),
+                static_cast<uint32_t>(t.bound_bits), AllocateDataColumns(Shape::kDataColumns)};
+    auto data = std::make_shared<air::DataColumns>(Shape::kDataColumns,
+                                                   std::vector<M31>(size_t{1} << shape.log_size));
+    for (int64_t i = 0; i < t.size(); ++i) {
+      (*data)[0][i] = Address(id, i);
+      (*data)[1][i] = M31::FromCanonical(static_cast<uint32_t>(reads[id][i]));
+      (*data)[2][i] = M31::One();
+    }
+    components.push_back(std::make_unique<FrameworkComponent<air::PrivateValuesComponent>>(
+        air::PrivateValuesComponent(shape, data)));
     trace_builders.push_back([id, shape](const QuantizedRun& run, const RescaleHook&,
                                          std::vector<uint32_t>& range_counts) {
-      std::vector<std::vector<M31>> trace(shape.n_trace_columns(),
+      std::vector<std::vector<M31>> trace(Shape::kTraceColumns,
                                           std::vector<M31>(size_t{1} << shape.log_size));
       const std::vector<int64_t>& values = run.values[id];
-      const uint32_t bits = *shape.bound_bits;
+      const uint32_t bits = shape.bound_bits;
       for (size_t i = 0; i < values.size(); ++i) {
         trace[0][i] = M31::FromSigned(values[i]);
         const int64_t u = values[i] + (int64_t{1} << bits);
@@ -466,47 +474,19 @@ struct ModelAir::Impl {
     });
   }
 
-  // A component yielding `count` values (air/private_values_component.h), value i at address(i)
-  // with reads(i) reads, range-checked to bound_bits if given; its trace builder is the caller's.
-  air::PrivateValuesShape PrivateValues(std::string name, int64_t count,
-                                        std::optional<uint32_t> bound_bits,
-                                        const std::function<M31(int64_t)>& address,
-                                        const std::function<int64_t(int64_t)>& reads_of) {
-    air::PrivateValuesShape shape{std::move(name), LogRows(count), bound_bits, 0};
-    shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
-    auto data = std::make_shared<air::DataColumns>(shape.n_data_columns(),
-                                                   std::vector<M31>(size_t{1} << shape.log_size));
-    for (int64_t i = 0; i < count; ++i) {
-      (*data)[0][i] = address(i);
-      (*data)[1][i] = M31::FromCanonical(static_cast<uint32_t>(reads_of(i)));
-      if (bound_bits) (*data)[2][i] = M31::One();
-    }
-    components.push_back(std::make_unique<FrameworkComponent<air::PrivateValuesComponent>>(
-        air::PrivateValuesComponent(shape, data)));
-    return shape;
-  }
-
-  // The private weights (linear_component.h): yielded from the trace, each read once more by a
-  // sponge whose digest the AIR fixes, so the model commitment binds them.
+  // The private weights (linear_component.h, air/weight_table_component.h): the sponge whose
+  // digest the AIR fixes holds them in its trace and yields each with its reads, so the model
+  // commitment binds the values the operators use.
   void AddPrivateWeights() {
+    using Sponge = air::Poseidon2TensorSponge;
     std::vector<M31> addresses;
     for (size_t i = 0; i < weight_values.size(); ++i) {
       addresses.push_back(WeightAddress(static_cast<int64_t>(i)));
     }
-    const air::PrivateValuesShape shape = PrivateValues(
-        fmt::format("weights_{}", components.size()), static_cast<int64_t>(addresses.size()),
-        std::nullopt, [&](int64_t i) { return addresses[i]; },
-        [&](int64_t i) { return weight_reads[i] + 1; });
-    trace_builders.push_back(
-        [this, shape](const QuantizedRun&, const RescaleHook&, std::vector<uint32_t>&) {
-          std::vector<M31> values = ToM31(weight_values);
-          values.resize(size_t{1} << shape.log_size);
-          return std::vector<std::vector<M31>>{ToStorageOrder(std::move(values))};
-        });
-    components.push_back(
-        std::make_unique<FrameworkComponent<air::Poseidon2TensorSponge>>(air::Poseidon2TensorSponge(
-            fmt::format("weights_digest_{}", components.size()), addresses,
-            AllocateDataColumns(air::Poseidon2TensorSponge::kDataColumns), weights_digest)));
+    components.push_back(std::make_unique<FrameworkComponent<Sponge>>(
+        Sponge(fmt::format("weights_digest_{}", components.size()), addresses,
+               AllocateDataColumns(Sponge::DataColumns(Sponge::Absorb::kYield)), weights_digest,
+               weight_reads)));
     trace_builders.push_back(
         [this](const QuantizedRun&, const RescaleHook&, std::vector<uint32_t>&) {
           return air::MakePoseidon2SpongeTrace(ToM31(weight_values)).columns;

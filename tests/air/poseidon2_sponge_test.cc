@@ -104,6 +104,44 @@ TEST_CASE("a committed tensor's digest is proved, with and without zero knowledg
   }
 }
 
+// A sponge that yields its values (the private weights'): the rest of the AIR reads value i
+// reads[i] times (here, public terms), and other values do not balance.
+TEST_CASE("a sponge yielding its values proves their digest and their reads") {
+  const Tensor t = RandomTensor(150);
+  std::vector<int64_t> reads;
+  for (size_t i = 0; i < t.values.size(); ++i) reads.push_back(static_cast<int64_t>(i % 3));
+  const auto read = [&](const std::vector<M31>& values) {
+    std::vector<PublicLogupTerm> terms;
+    for (size_t i = 0; i < values.size(); ++i) {
+      terms.push_back({TensorRelation().name,
+                       {t.addresses[i], values[i]},
+                       M31::FromCanonical(static_cast<uint32_t>(reads[i]))});
+    }
+    return terms;
+  };
+  const FrameworkComponent<Poseidon2TensorSponge> sponge{
+      Poseidon2TensorSponge("weights_digest", t.addresses, 0, size_t{0}, reads)};
+  const std::vector<const Component*> components = {&sponge};
+  const Poseidon2SpongeTrace trace = MakePoseidon2SpongeTrace(t.values);
+  ProofConfig config = ProfileConfig(Profile::kTest);
+  config.zk = true;
+  auto key = Setup<H>(components, config);
+  REQUIRE(std::holds_alternative<VerifyingKey<H>>(key));
+  auto proof = Prove<C, H>(config, components, {trace.columns},
+                           std::vector<M31>(trace.digest.begin(), trace.digest.end()));
+  REQUIRE(std::holds_alternative<StarkProof<H>>(proof));
+  const auto& stark = std::get<StarkProof<H>>(proof);
+  const auto error =
+      Verify<C, H>(components, stark, std::get<VerifyingKey<H>>(key), 0, read(t.values));
+  CHECK_MESSAGE(!error, (error ? ToString(*error) : ""));
+  std::vector<M31> other = t.values;
+  other[4] += M31::One();  // read once
+  const auto rejected =
+      Verify<C, H>(components, stark, std::get<VerifyingKey<H>>(key), 0, read(other));
+  REQUIRE(rejected.has_value());
+  CHECK(rejected->kind == VerificationError::Kind::kClaimedSumsNotZero);
+}
+
 // Row 5's input state changed on a capacity lane, with the row's permutation columns recomputed
 // from it: every constraint of that row holds but the chaining from row 4's output. The prover's
 // check names row 5, and the verifier rejects the proof.
