@@ -11,7 +11,7 @@
 // permutes. Its input state is the previous row's output plus the block's 8 values on lanes 0–7;
 // on row 0 it is the values, lane 8 the number of values, the other lanes 0. Row 0's previous row
 // is the last row (the rows are cyclic): its output's lanes 0–7 must be the digest. A padding
-// value (multiplicity 0) must be 0.
+// value (flag 0) must be 0.
 //
 // Main columns of a row: the 8 values, the 16 lanes of the input state, the permutation's 284.
 // Data columns, from first_data_column on: the 8 addresses, the 8 flags (1 for a value, 0 for
