@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Makes the final proofs of the examples that CI verifies through the Cairo fact registry
 # (tests/final-proofs/MODEL/: the verifying model and the final proof; CTest
-# cairo_final_proof_MODEL). Each example is compiled with compile's defaults (private inputs
-# and weights; cifar_cnn's weights public: with its 258k private weights the inner proof's
-# verifier circuit needs 23,638 Poseidon2 gates, more than the standard size class's 2^14, and
-# compress refuses it), proved with the recursive profile and compressed into its final proof (compress
-# --profile onchain), as `make verify-cairo` does. 10.7-13.3 minutes a model alone on a 2-vCPU
-# AMD EPYC with AVX2 only (2 threads), which is why CI verifies these proofs rather than making
-# them (it makes tiny_mlp's, compress_commands). Run it again when the proof format, the
-# recursion circuit or the final AIR changes: the native verifier then rejects the old proofs and
-# the test fails.
+# cairo_final_proof_MODEL). Each example is compiled with compile's defaults (private inputs and
+# weights; cifar_cnn's weights public: with its 258k private weights the inner proof's verifier
+# circuit needs 23,638 Poseidon2 gates, more than the standard size class's 2^14, and compress
+# refuses it), proved with the recursive profile and compressed into its final proof (compress
+# --profile onchain), as `make verify-cairo` does. About 1.5 minutes a model on a 2-vCPU AMD EPYC
+# with AVX-512 (10.7-13.3 minutes on an AVX2-only one before the private weights' sponge took a
+# permutation per row), which is why CI verifies these proofs rather than making them (it makes
+# tiny_mlp's, compress_commands). Run it again when the proof format, the recursion circuit, the
+# final AIR or a model's inner AIR changes: the native verifier then rejects the old proofs and
+# the test fails. The wasm Cairo runner crashes on some proofs whatever they prove (RuntimeError:
+# unreachable, in both layouts verify_final.mjs tries): make such a proof again.
 # Usage: scripts/gen_final_proof_fixtures.sh [build-dir [model ...]] (default: the four below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
