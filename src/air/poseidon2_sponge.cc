@@ -13,21 +13,40 @@ using hash::kPoseidon2Width;
 
 namespace {
 
+using Absorb = Poseidon2TensorSponge::Absorb;
+
+std::shared_ptr<DataColumns> EmptyData(Absorb absorb, size_t n_words) {
+  const size_t n_rows = size_t{1} << hash::Poseidon2SpongeLogBlocks(n_words);
+  return std::make_shared<DataColumns>(Poseidon2TensorSponge::DataColumns(absorb),
+                                       std::vector<M31>(n_rows));
+}
+
 // The data columns (poseidon2_sponge.h), coset order.
-std::shared_ptr<const DataColumns> SpongeData(std::span<const M31> addresses,
-                                              std::span<const int64_t> reads) {
-  const size_t n_rows = size_t{1} << hash::Poseidon2SpongeLogBlocks(addresses.size());
-  const auto absorb =
-      reads.empty() ? Poseidon2TensorSponge::Absorb::kRead : Poseidon2TensorSponge::Absorb::kYield;
-  auto data = std::make_shared<DataColumns>(Poseidon2TensorSponge::DataColumns(absorb),
-                                            std::vector<M31>(n_rows));
+std::shared_ptr<const DataColumns> ReadData(std::span<const M31> addresses) {
+  auto data = EmptyData(Absorb::kRead, addresses.size());
   for (size_t i = 0; i < addresses.size(); ++i) {
     const size_t row = i / kPoseidon2Rate, lane = i % kPoseidon2Rate;
     (*data)[lane][row] = addresses[i];
     (*data)[kPoseidon2Rate + lane][row] = M31::One();
-    if (!reads.empty()) {
-      (*data)[2 * kPoseidon2Rate + lane][row] = M31::FromCanonical(static_cast<uint32_t>(reads[i]));
+  }
+  return data;
+}
+
+std::shared_ptr<const DataColumns> YieldData(const Poseidon2TensorSponge::Yielded& yielded) {
+  constexpr size_t kPlaces = kWeightPartsPerWord;
+  auto data = EmptyData(Absorb::kYield, yielded.words.size());
+  for (size_t w = 0; w < yielded.words.size(); ++w) {
+    const size_t row = w / kPoseidon2Rate, lane = w % kPoseidon2Rate;
+    const WeightWord& word = yielded.words[w];
+    for (size_t k = 0; k < kPlaces; ++k) {
+      if (word.index[k] < 0) continue;
+      const size_t place = lane * kPlaces + k;
+      (*data)[place][row] = yielded.addresses[word.index[k]];
+      (*data)[kPlaces * kPoseidon2Rate + place][row] =
+          M31::FromCanonical(static_cast<uint32_t>(yielded.reads[word.index[k]]));
     }
+    (*data)[2 * kPlaces * kPoseidon2Rate + lane][row] = M31::One();
+    if (word.packed) (*data)[(2 * kPlaces + 1) * kPoseidon2Rate + lane][row] = M31::One();
   }
   return data;
 }
@@ -35,33 +54,50 @@ std::shared_ptr<const DataColumns> SpongeData(std::span<const M31> addresses,
 }  // namespace
 
 Poseidon2TensorSponge::Poseidon2TensorSponge(std::string name, std::span<const M31> addresses,
-                                             uint32_t first_data_column, Digest digest,
-                                             std::span<const int64_t> reads)
+                                             uint32_t first_data_column, Digest digest)
     : DataComponent(std::move(name), hash::Poseidon2SpongeLogBlocks(addresses.size()),
-                    first_data_column, SpongeData(addresses, reads)),
-      n_values_(addresses.size()),
+                    first_data_column, ReadData(addresses)),
+      n_words_(addresses.size()),
       digest_(std::move(digest)),
-      absorb_(reads.empty() ? Absorb::kRead : Absorb::kYield) {
-  assert(reads.empty() || reads.size() == addresses.size());
+      absorb_(Absorb::kRead) {}
+
+Poseidon2TensorSponge::Poseidon2TensorSponge(std::string name, const Yielded& yielded,
+                                             uint32_t first_data_column, Digest digest)
+    : DataComponent(std::move(name), hash::Poseidon2SpongeLogBlocks(yielded.words.size()),
+                    first_data_column, YieldData(yielded)),
+      n_words_(yielded.words.size()),
+      digest_(std::move(digest)),
+      absorb_(Absorb::kYield),
+      part_bits_(yielded.part_bits),
+      part_relation_(part_bits_ == 0 ? Relation{} : WeightPartRelation(part_bits_)) {
+  assert(yielded.reads.size() == yielded.addresses.size());
 }
 
-Poseidon2SpongeTrace MakePoseidon2SpongeTrace(std::span<const M31> values) {
-  const uint32_t log_size = hash::Poseidon2SpongeLogBlocks(values.size());
+Poseidon2SpongeTrace MakePoseidon2SpongeTrace(std::span<const M31> words,
+                                              std::span<const WeightWordPlaces> places) {
+  const bool yield = !places.empty();
+  assert(!yield || places.size() == words.size());
+  const uint32_t log_size = hash::Poseidon2SpongeLogBlocks(words.size());
   const size_t n_rows = size_t{1} << log_size;
+  const size_t per_word = yield ? 1 + kWeightPartsPerWord : 1, lanes = per_word * kPoseidon2Rate;
   Poseidon2SpongeTrace trace;
-  trace.columns.assign(Poseidon2TensorSponge::kTraceColumns, std::vector<M31>(n_rows));
+  trace.columns.assign(Poseidon2TensorSponge::TraceColumns(yield ? Absorb::kYield : Absorb::kRead),
+                       std::vector<M31>(n_rows));
   hash::Poseidon2State state{};
-  state[kPoseidon2Rate] = M31::FromCanonical(static_cast<uint32_t>(values.size()));
-  std::array<M31, Poseidon2TensorSponge::kTraceColumns> cells;
+  state[kPoseidon2Rate] = M31::FromCanonical(static_cast<uint32_t>(words.size()));
+  std::vector<M31> cells(trace.columns.size());
   for (size_t row = 0; row < n_rows; ++row) {
+    std::fill(cells.begin(), cells.begin() + lanes, M31());
     for (size_t j = 0; j < kPoseidon2Rate; ++j) {
-      const size_t i = row * kPoseidon2Rate + j;
-      cells[j] = i < values.size() ? values[i] : M31();
-      state[j] += cells[j];
+      const size_t w = row * kPoseidon2Rate + j;
+      if (w >= words.size()) continue;
+      cells[j * per_word] = words[w];
+      if (yield) std::copy(places[w].begin(), places[w].end(), cells.begin() + j * per_word + 1);
+      state[j] += words[w];
     }
-    std::copy(state.begin(), state.end(), cells.begin() + kPoseidon2Rate);
+    std::copy(state.begin(), state.end(), cells.begin() + lanes);
     state = WritePoseidon2PermutationRow(
-        state, std::span(cells).subspan(kPoseidon2Rate + kPoseidon2Width));
+        state, std::span(cells).subspan(lanes + kPoseidon2Width));
     const size_t position = CosetRowToStorageIndex(row, log_size);
     for (size_t c = 0; c < cells.size(); ++c) trace.columns[c][position] = cells[c];
   }

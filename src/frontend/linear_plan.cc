@@ -27,6 +27,7 @@ std::vector<LinearPlan> PlansOf(const LinearOp& op) {
     plan.shift = op.shift;
     plan.clamp = op.clamp;
     plan.bias_per_column = op.bias_per_column;
+    plan.weight_bits = op.weight_bits;
     for (int64_t r = 0; r < op.rows; ++r) {
       const auto x = op.x.begin() + (r * op.groups + g) * op.depth;
       plan.x.insert(plan.x.end(), x, x + op.depth);

@@ -30,6 +30,7 @@ struct LinearPlan {
   bool per_row_weights = false;
   std::vector<int64_t> bias;     // rows × cols
   bool bias_per_column = false;  // the bias is one output row's repeated (LinearOp's, unfolded)
+  int weight_bits = 0;           // LinearOp's
   std::vector<int64_t> out_index;
   int shift = 0;
   Clamp clamp;

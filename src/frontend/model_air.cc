@@ -19,6 +19,8 @@
 #include "air/poseidon2_sponge.h"
 #include "air/private_values_component.h"
 #include "air/range_table.h"
+#include "air/weight_packing.h"
+#include "air/weight_part_table.h"
 #include "air/weight_table_component.h"
 #include "circle/bit_reverse.h"
 #include "frontend/context.h"
@@ -110,6 +112,11 @@ struct ModelAir::Impl {
   int64_t weights_base = 0;
   std::vector<int64_t> weight_values;
   std::vector<int64_t> weight_reads;
+  // Which weight_values may share a word of the digest, of how many bits, and the words
+  // (air/weight_packing.h).
+  std::vector<bool> weight_packable;
+  uint32_t weight_part_bits = 0;
+  std::vector<air::WeightWord> weight_words;
   std::array<M31, 8> weights_digest{};
   std::vector<std::unique_ptr<air::Component>> components;
   // Per row of a weight table, per slot: an index of weight_values, or -1 (nothing).
@@ -187,6 +194,7 @@ struct ModelAir::Impl {
     if (model.input_visibility != Visibility::kPublic) {
       for (TensorId id : model.inputs) AddPrivateInput(id);
     }
+    weight_words = air::PackWeightWords(weight_packable);
     if (private_weights) weights_digest = DigestOfWeights();
     if (!weight_values.empty()) AddPrivateWeights();
     for (const StatedPart& part : statement) {
@@ -250,9 +258,10 @@ struct ModelAir::Impl {
     const auto first_weight = static_cast<int64_t>(weight_values.size());
     const auto first_bias = first_weight + static_cast<int64_t>(op.weights.size());
     if (shape.private_weights) {
-      weight_values.insert(weight_values.end(), op.weights.begin(), op.weights.end());
+      AddPackableWeights(op);
       weight_values.insert(weight_values.end(), op.bias.begin(), op.bias.begin() + bias_period);
       weight_reads.resize(weight_values.size(), 0);
+      weight_packable.resize(weight_values.size(), false);
     }
     const auto weight_cell = [&](int64_t m, int64_t k, int64_t n) {
       if (!shape.private_weights) return M31::FromSigned(op.Weight(m, k, n));
@@ -413,6 +422,27 @@ struct ModelAir::Impl {
         });
   }
 
+  // A linear operator's private weights join weight_values, packable when the model says they
+  // fit in at most air::kMaxPackedWeightBits bits (a model file saying so wrongly is refused).
+  void AddPackableWeights(const LinearPlan& op) {
+    const bool packable =
+        op.weight_bits > 0 && op.weight_bits <= static_cast<int>(air::kMaxPackedWeightBits);
+    if (packable) {
+      const int64_t bound = air::WeightPartOffset(op.weight_bits);
+      for (int64_t w : op.weights) {
+        if (w < -bound || w > bound) {
+          throw FrontendError(fmt::format(
+              "the weights of '{}' are said to fit in {} bits, but one is {}: the model file is "
+              "inconsistent",
+              DescribeTensor(model, op.out), op.weight_bits, w));
+        }
+      }
+      weight_part_bits = std::max(weight_part_bits, static_cast<uint32_t>(op.weight_bits));
+    }
+    weight_values.insert(weight_values.end(), op.weights.begin(), op.weights.end());
+    weight_packable.resize(weight_values.size(), packable);
+  }
+
   // Private value `index` of weight_values, or 0 for -1 (a weight table's empty slot).
   M31 WeightValue(int64_t index) const {
     return index < 0 ? M31() : M31::FromSigned(weight_values[index]);
@@ -483,13 +513,26 @@ struct ModelAir::Impl {
     for (size_t i = 0; i < weight_values.size(); ++i) {
       addresses.push_back(WeightAddress(static_cast<int64_t>(i)));
     }
+    const Sponge::Yielded yielded{addresses, weight_reads, weight_words, weight_part_bits};
     components.push_back(std::make_unique<FrameworkComponent<Sponge>>(
-        Sponge(fmt::format("weights_digest_{}", components.size()), addresses,
-               AllocateDataColumns(Sponge::DataColumns(Sponge::Absorb::kYield)), weights_digest,
-               weight_reads)));
+        Sponge(fmt::format("weights_digest_{}", components.size()), yielded,
+               AllocateDataColumns(Sponge::DataColumns(Sponge::Absorb::kYield)), weights_digest)));
     trace_builders.push_back(
         [this](const QuantizedRun&, const RescaleHook&, std::vector<uint32_t>&) {
-          return air::MakePoseidon2SpongeTrace(ToM31(weight_values)).columns;
+          return air::MakePoseidon2SpongeTrace(
+                     air::WeightWordValues(weight_words, weight_values, weight_part_bits),
+                     air::WeightWordEntries(weight_words, weight_values))
+              .columns;
+        });
+    if (weight_part_bits == 0) return;
+    components.push_back(std::make_unique<FrameworkComponent<air::WeightPartTable>>(
+        air::WeightPartTable(fmt::format("weight_part_table_{}", components.size()),
+                             weight_part_bits,
+                             AllocateDataColumns(air::WeightPartTable::kDataColumns))));
+    trace_builders.push_back(
+        [this](const QuantizedRun&, const RescaleHook&, std::vector<uint32_t>&) {
+          return std::vector<std::vector<M31>>{
+              air::WeightPartCounts(weight_words, weight_values, weight_part_bits)};
         });
   }
 
@@ -500,7 +543,10 @@ struct ModelAir::Impl {
 
   // The digest of the private weights: a verifying model's, or computed from the weights.
   std::array<M31, 8> DigestOfWeights() const {
-    if (!model.weights_digest) return hash::Poseidon2SpongeDigest(ToM31(weight_values));
+    if (!model.weights_digest) {
+      return hash::Poseidon2SpongeDigest(
+          air::WeightWordValues(weight_words, weight_values, weight_part_bits));
+    }
     std::array<M31, 8> digest;
     for (size_t i = 0; i < digest.size(); ++i) digest[i] = M31::Reduce((*model.weights_digest)[i]);
     return digest;

@@ -131,6 +131,11 @@ void Quantizer::EmitLinear(const LinearForm& form, const View& x, const Tensor& 
   op.weights = std::move(integers.weights);
   op.bias = std::move(integers.bias);
   op.shift = integers.shift;
+  const int64_t bound = int64_t{1} << (options_.weight_bits - 1);
+  op.weight_bits = std::all_of(op.weights.begin(), op.weights.end(),
+                               [&](int64_t w) { return -bound <= w && w <= bound; })
+                       ? options_.weight_bits
+                       : 0;
   op.out = AddComputed(out_id, integers.out_frac_bits, activation_bound());
   if (activation) op.clamp = ClampOf(*activation, integers.out_frac_bits);
   Emit(std::move(op));

@@ -68,7 +68,8 @@ json OpToJson(const LinearOp& op) {
           {"out_index", op.out_index},
           {"shift", op.shift},
           {"clamp", ClampToJson(op.clamp)},
-          {"bias_per_column", op.bias_per_column}};
+          {"bias_per_column", op.bias_per_column},
+          {"weight_bits", op.weight_bits}};
 }
 
 json OpToJson(const ElementwiseOp& op) {
@@ -124,6 +125,7 @@ QOp OpFromJson(const json& j) {
     op.shift = j.at("shift");
     op.clamp = ClampFromJson(j.at("clamp"));
     op.bias_per_column = j.value("bias_per_column", false);  // absent before it existed
+    op.weight_bits = j.value("weight_bits", 0);               // likewise
     return op;
   }
   if (type == "elementwise") {

@@ -91,6 +91,10 @@ struct LinearOp {
   // broadcast C), known from the model's shapes: with private weights only one row of it is
   // private (linear_plan.h, BiasPeriod), and a verifying model, whose bias is zero, keeps it.
   bool bias_per_column = false;
+  // Every weight lies in [-2^(weight_bits-1), 2^(weight_bits-1)] (0: not known to): with private
+  // weights, weights of at most 10 bits are packed three to a word of their digest
+  // (air/weight_packing.h), so a verifying model, whose weights are zero, keeps it.
+  int weight_bits = 0;
 };
 
 // out[i] = clamp(floor(((a[i] · 2^a_left) op (b[i] · 2^b_left) + round) / 2^shift)), op one of

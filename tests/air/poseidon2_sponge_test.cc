@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <stdexcept>
 #include <vector>
 
 #include "air/framework.h"
@@ -13,6 +14,8 @@
 #include "air/prover.h"
 #include "air/setup.h"
 #include "air/verifier.h"
+#include "air/weight_packing.h"
+#include "air/weight_part_table.h"
 #include "hash/blake2s_channel.h"
 #include "hash/blake2s_merkle_hasher.h"
 #include "test_util.h"
@@ -104,42 +107,112 @@ TEST_CASE("a committed tensor's digest is proved, with and without zero knowledg
   }
 }
 
-// A sponge that yields its values (the private weights'): the rest of the AIR reads value i
-// reads[i] times (here, public terms), and other values do not balance.
-TEST_CASE("a sponge yielding its values proves their digest and their reads") {
-  const Tensor t = RandomTensor(150);
-  std::vector<int64_t> reads;
-  for (size_t i = 0; i < t.values.size(); ++i) reads.push_back(static_cast<int64_t>(i % 3));
-  const auto read = [&](const std::vector<M31>& values) {
-    std::vector<PublicLogupTerm> terms;
-    for (size_t i = 0; i < values.size(); ++i) {
-      terms.push_back({TensorRelation().name,
-                       {t.addresses[i], values[i]},
-                       M31::FromCanonical(static_cast<uint32_t>(reads[i]))});
-    }
-    return terms;
+// Private weights as a model's AIR holds them: two operators' weights of 10 bits (both ends of
+// the range among them) packed three to a word, a bias between them a word of its own.
+struct Weights {
+  std::vector<M31> addresses;
+  std::vector<int64_t> values, reads;
+  std::vector<bool> packable;
+  std::vector<WeightWord> words;
+  static constexpr uint32_t kBits = 10;
+};
+
+Weights RandomWeights() {
+  testing::Rng rng(7);
+  Weights w;
+  const auto add = [&](int64_t value, bool packable) {
+    w.addresses.push_back(M31::FromCanonical(static_cast<uint32_t>(5000 + 2 * w.values.size())));
+    w.values.push_back(value);
+    w.reads.push_back(static_cast<int64_t>(w.values.size() % 3));
+    w.packable.push_back(packable);
   };
+  for (int i = 0; i < 100; ++i) add(static_cast<int64_t>(rng.U32() % 1025) - 512, true);
+  w.values[7] = 512;
+  w.values[8] = -512;
+  for (int i = 0; i < 5; ++i) add(static_cast<int64_t>(rng.U32() % (1 << 24)) - (1 << 23), false);
+  for (int i = 0; i < 37; ++i) add(static_cast<int64_t>(rng.U32() % 1025) - 512, true);
+  w.words = PackWeightWords(w.packable);
+  return w;
+}
+
+// The rest of a model's AIR reading weight i reads[i] times (here, public terms).
+std::vector<PublicLogupTerm> Reads(const Weights& w, std::span<const int64_t> values) {
+  std::vector<PublicLogupTerm> terms;
+  for (size_t i = 0; i < values.size(); ++i) {
+    terms.push_back({TensorRelation().name,
+                     {w.addresses[i], M31::FromSigned(values[i])},
+                     M31::FromCanonical(static_cast<uint32_t>(w.reads[i]))});
+  }
+  return terms;
+}
+
+TEST_CASE("private weights are packed three to a word, biases one") {
+  const Weights w = RandomWeights();
+  // 100 weights: 34 words; the bias: 5; 37 weights: 13.
+  REQUIRE(w.words.size() == 34 + 5 + 13);
+  CHECK(w.words[33].packed);
+  CHECK(w.words[33].index == std::array<int64_t, 3>{99, -1, -1});
+  CHECK(!w.words[34].packed);
+  CHECK(w.words[34].index == std::array<int64_t, 3>{100, -1, -1});
+  CHECK(w.words[39].index == std::array<int64_t, 3>{105, 106, 107});
+  const std::vector<M31> words = WeightWordValues(w.words, w.values, Weights::kBits);
+  // Word 2 holds weights 6, 7 (512) and 8 (-512): parts v + 512 in base 1025.
+  CHECK(words[2].value() == (w.values[6] + 512) + 1024 * 1025 + 0);
+  CHECK(words[34] == M31::FromSigned(w.values[100]));
+  CHECK(words[33].value() == (w.values[99] + 512) + 512 * 1025 + 512 * 1025 * 1025);
+  std::vector<int64_t> too_wide = w.values;
+  too_wide[3] = 513;
+  CHECK_THROWS_AS(WeightWordValues(w.words, too_wide, Weights::kBits), std::out_of_range);
+}
+
+// The sponge yields the weights with their reads and proves the digest of their words; the reads
+// of other values do not balance, and neither do parts outside [0, 1025) that make the same word.
+TEST_CASE("a sponge yielding packed weights proves their digest and their reads") {
+  const Weights w = RandomWeights();
+  const Poseidon2TensorSponge::Yielded yielded{w.addresses, w.reads, w.words, Weights::kBits};
   const FrameworkComponent<Poseidon2TensorSponge> sponge{
-      Poseidon2TensorSponge("weights_digest", t.addresses, 0, size_t{0}, reads)};
-  const std::vector<const Component*> components = {&sponge};
-  const Poseidon2SpongeTrace trace = MakePoseidon2SpongeTrace(t.values);
+      Poseidon2TensorSponge("weights_digest", yielded, 0, size_t{0})};
+  const FrameworkComponent<WeightPartTable> table{WeightPartTable(
+      "weight_part_table", Weights::kBits,
+      Poseidon2TensorSponge::DataColumns(Poseidon2TensorSponge::Absorb::kYield))};
+  const std::vector<const Component*> components = {&sponge, &table};
+  const auto prove = [&](std::span<const int64_t> values, bool check) {
+    // The words are always the weights': another decomposition changes only the places.
+    const std::vector<WeightWordPlaces> places = WeightWordEntries(w.words, values);
+    const std::vector<M31> words = WeightWordValues(w.words, w.values, Weights::kBits);
+    const Poseidon2SpongeTrace trace = MakePoseidon2SpongeTrace(words, places);
+    ProofConfig config = ProfileConfig(Profile::kTest);
+    config.zk = true;
+    auto proof = Prove<C, H>(config, components,
+                             {trace.columns, {WeightPartCounts(w.words, w.values, Weights::kBits)}},
+                             std::vector<M31>(trace.digest.begin(), trace.digest.end()),
+                             {.check_constraints = check});
+    REQUIRE(std::holds_alternative<StarkProof<H>>(proof));
+    return std::get<StarkProof<H>>(std::move(proof));
+  };
   ProofConfig config = ProfileConfig(Profile::kTest);
   config.zk = true;
   auto key = Setup<H>(components, config);
   REQUIRE(std::holds_alternative<VerifyingKey<H>>(key));
-  auto proof = Prove<C, H>(config, components, {trace.columns},
-                           std::vector<M31>(trace.digest.begin(), trace.digest.end()));
-  REQUIRE(std::holds_alternative<StarkProof<H>>(proof));
-  const auto& stark = std::get<StarkProof<H>>(proof);
-  const auto error =
-      Verify<C, H>(components, stark, std::get<VerifyingKey<H>>(key), 0, read(t.values));
+  const auto& vk = std::get<VerifyingKey<H>>(key);
+  const auto honest = prove(w.values, true);
+  const auto error = Verify<C, H>(components, honest, vk, 0, Reads(w, w.values));
   CHECK_MESSAGE(!error, (error ? ToString(*error) : ""));
-  std::vector<M31> other = t.values;
-  other[4] += M31::One();  // read once
-  const auto rejected =
-      Verify<C, H>(components, stark, std::get<VerifyingKey<H>>(key), 0, read(other));
+
+  std::vector<int64_t> other = w.values;
+  other[4] += 1;  // read once
+  const auto rejected = Verify<C, H>(components, honest, vk, 0, Reads(w, other));
   REQUIRE(rejected.has_value());
   CHECK(rejected->kind == VerificationError::Kind::kClaimedSumsNotZero);
+
+  // Weight 0 + 1025 and weight 1 - 1 make the same word.
+  std::vector<int64_t> decomposed = w.values;
+  decomposed[0] += 1025;
+  decomposed[1] -= 1;
+  const auto out_of_range =
+      Verify<C, H>(components, prove(decomposed, false), vk, 0, Reads(w, decomposed));
+  REQUIRE(out_of_range.has_value());
+  CHECK(out_of_range->kind == VerificationError::Kind::kClaimedSumsNotZero);
 }
 
 // Row 5's input state changed on a capacity lane, with the row's permutation columns recomputed
@@ -153,7 +226,7 @@ TEST_CASE("a row's input state is bound to the previous row's output on every la
   Poseidon2SpongeTrace trace = MakePoseidon2SpongeTrace(t.values);
   const size_t row = 5, lane = 12;
   const size_t at = CosetRowToStorageIndex(row, sponge.log_size());
-  // Main columns: the 8 values, the 16 lanes of the input state, the permutation's.
+  // Main columns (reading): the 8 words, the 16 lanes of the input state, the permutation's.
   constexpr size_t kInput = hash::kPoseidon2Rate, kPermutation = kInput + hash::kPoseidon2Width;
   hash::Poseidon2State input;
   for (size_t i = 0; i < input.size(); ++i) input[i] = trace.columns[kInput + i][at];

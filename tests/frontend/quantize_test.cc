@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 
 #include "fashion_mnist.h"
 #include "frontend/calibration.h"
@@ -138,27 +139,39 @@ TEST_CASE("weight scales on the whole Fashion-MNIST test set" * doctest::skip())
 }
 
 // The verifying model of a model with private weights, at compile's fixed weight scale for them:
-// the same bytes whatever the weights' magnitude. Both are quantized with one calibration, so
-// only the weights differ: tiny_mlp's first layer's weights times 8, past 1 in magnitude.
+// the same bytes whatever the weights' magnitude, but for one bit per operator, whether its
+// weights fit 10 bits (|w| ≤ 2 at the scale 2^-8), which decides whether they are packed three
+// to a word of the digest (air/weight_packing.h). All are quantized with one calibration, so only
+// the weights differ: tiny_mlp's first layer's weights (largest 0.97) times 2 and times 8.
 TEST_CASE("a fixed weight scale keeps the weights' magnitude out of the verifying model") {
   const std::string dir = ExampleDir("tiny_mlp");
   const Graph graph = ImportOnnxFile(dir + "/model.onnx");
   const Calibration calibration =
       Calibrate(graph, ReadInputSamples(dir + "/calibration.json", graph));
-  Graph scaled = graph;
-  for (double& w : scaled.value(scaled.nodes.at(0).inputs.at(1)).constant->values) w *= 8;
+  const auto scaled = [&](double factor) {
+    Graph g = graph;
+    for (double& w : g.value(g.nodes.at(0).inputs.at(1)).constant->values) w *= factor;
+    return g;
+  };
   const std::string path = "quantize_test_verifying.tsm";
-  const auto verifying_model = [&](const Graph& g, const QuantizeOptions& options) {
+  // The verifying model's bytes; with `packed`, the first operator's weights said to fit or not.
+  const auto verifying_model = [&](const Graph& g, const QuantizeOptions& options,
+                                   std::optional<bool> packed = std::nullopt) {
     QuantizedModel model = Quantize(g, calibration, options);
     model.weights_visibility = Visibility::kPrivate;
+    auto& first = std::get<LinearOp>(model.ops.at(0));
+    if (packed) first.weight_bits = *packed ? options.weight_bits : 0;
     SaveQuantizedModel(WithoutWeights(std::move(model), {}), path);
     return ReadFileBytes(path);
   };
   QuantizeOptions fixed;
   fixed.weight_frac_bits = DefaultWeightFracBits(Visibility::kPrivate);
-  CHECK(verifying_model(graph, fixed) == verifying_model(scaled, fixed));
+  CHECK(verifying_model(graph, fixed) == verifying_model(scaled(2), fixed));
+  // Past 2 in magnitude the weights are not packed: that bit is all that differs.
+  CHECK(verifying_model(graph, fixed) != verifying_model(scaled(8), fixed));
+  CHECK(verifying_model(graph, fixed, false) == verifying_model(scaled(8), fixed));
   // A scale chosen from the weights shows their magnitude (in the first layer's rescale shift).
-  CHECK(verifying_model(graph, {}) != verifying_model(scaled, {}));
+  CHECK(verifying_model(graph, {}) != verifying_model(scaled(2), {}));
   std::remove(path.c_str());
 }
 

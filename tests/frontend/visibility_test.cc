@@ -12,6 +12,7 @@
 #include <bit>
 #include <cstdio>
 #include <functional>
+#include <span>
 #include <utility>
 
 #include "air/errors.h"
@@ -169,12 +170,36 @@ TEST_CASE("a private input must fit the range check") {
                        FrontendError);
 }
 
-std::vector<field::M31> Digest(const std::vector<int64_t>& values) {
-  std::vector<field::M31> words;
-  for (int64_t v : values) words.push_back(field::M31::FromSigned(v));
+std::vector<field::M31> Digest(const std::vector<field::M31>& words) {
   const auto digest = hash::Poseidon2SpongeDigest(words);
   return {digest.begin(), digest.end()};
 }
+
+std::vector<field::M31> Digest(const std::vector<int64_t>& values) {
+  std::vector<field::M31> words;
+  for (int64_t v : values) words.push_back(field::M31::FromSigned(v));
+  return Digest(words);
+}
+
+// The words the private weights' digest absorbs (docs/zero-knowledge.md), computed here apart
+// from the AIR's packing: an operator's 10-bit weights three to a word, w + 512 in base 1025,
+// then its biases one to a word.
+struct WeightWords {
+  std::vector<field::M31> words;
+
+  void AddWeights(std::span<const int64_t> weights) {
+    for (size_t i = 0; i < weights.size(); i += 3) {
+      int64_t word = 0;
+      for (size_t k = 3; k-- > 0;) {
+        word = word * 1025 + (i + k < weights.size() ? weights[i + k] : 0) + 512;
+      }
+      words.push_back(field::M31::FromCanonical(static_cast<uint32_t>(word)));
+    }
+  }
+  void AddBiases(std::span<const int64_t> biases) {
+    for (int64_t b : biases) words.push_back(field::M31::FromSigned(b));
+  }
+};
 
 TEST_CASE("committed inputs and outputs: the proof states their Poseidon2 digests") {
   const Example e = Mlp(Visibility::kCommitted, Visibility::kCommitted);
@@ -247,16 +272,17 @@ TEST_CASE("private weights: the proof verifies against the verifying model, whic
   const ModelAir air(e.model);
   CHECK(air.n_public_inputs() ==
         ModelAir(Compiled("tiny_mlp", [](QuantizedModel&) {}).model).n_public_inputs());
-  // The digest is Poseidon2 over each linear component's weights, then its bias: tiny_mlp has one
-  // component per operator.
-  std::vector<int64_t> weights;
+  // The digest is Poseidon2 over each linear component's weights, packed, then its bias: tiny_mlp
+  // has one component per operator.
+  WeightWords weights;
   for (const QOp& op : e.model.ops) {
     const auto& linear = std::get<LinearOp>(op);
-    weights.insert(weights.end(), linear.weights.begin(), linear.weights.end());
-    weights.insert(weights.end(), linear.bias.begin(), linear.bias.end());
+    CHECK(linear.weight_bits == 10);
+    weights.AddWeights(linear.weights);
+    weights.AddBiases(linear.bias);
   }
   const std::array<field::M31, 8> digest = air.WeightsDigest().value();
-  CHECK(std::vector<field::M31>(digest.begin(), digest.end()) == Digest(weights));
+  CHECK(std::vector<field::M31>(digest.begin(), digest.end()) == Digest(weights.words));
 
   const QuantizedModel verifying = VerifyingModel(air);
   CHECK(verifying.onnx.empty());
@@ -286,15 +312,15 @@ TEST_CASE("private shared weights (a convolution's): the proof verifies without 
   // A convolution's bias (one per output position and channel in LinearOp) is private once per
   // channel, not once per position: the digest is over each operator's weights and one row of
   // its bias.
-  std::vector<int64_t> weights;
+  WeightWords weights;
   for (const QOp& op : e.model.ops) {
     if (const auto* linear = std::get_if<LinearOp>(&op)) {
-      weights.insert(weights.end(), linear->weights.begin(), linear->weights.end());
-      weights.insert(weights.end(), linear->bias.begin(), linear->bias.begin() + linear->cols);
+      weights.AddWeights(linear->weights);
+      weights.AddBiases(std::span(linear->bias).first(static_cast<size_t>(linear->cols)));
     }
   }
   const std::array<field::M31, 8> digest = air.WeightsDigest().value();
-  CHECK(std::vector<field::M31>(digest.begin(), digest.end()) == Digest(weights));
+  CHECK(std::vector<field::M31>(digest.begin(), digest.end()) == Digest(weights.words));
   const QuantizedModel verifying = VerifyingModel(air);
   const ModelAir verifying_air(verifying);
   const Proof proof = ProveOrFail(air, e.run);
