@@ -176,7 +176,8 @@ TEST_CASE("a sponge yielding packed weights proves their digest and their reads"
       "weight_part_table", Weights::kBits,
       Poseidon2TensorSponge::DataColumns(Poseidon2TensorSponge::Absorb::kYield))};
   const std::vector<const Component*> components = {&sponge, &table};
-  const auto prove = [&](std::span<const int64_t> values, bool check) {
+  const auto prove = [&](std::span<const int64_t> values, const std::vector<M31>& part_counts,
+                         bool check) {
     // The words are always the weights': another decomposition changes only the places.
     const std::vector<WeightWordPlaces> places = WeightWordEntries(w.words, values);
     const std::vector<M31> words = WeightWordValues(w.words, w.values, Weights::kBits);
@@ -184,7 +185,7 @@ TEST_CASE("a sponge yielding packed weights proves their digest and their reads"
     ProofConfig config = ProfileConfig(Profile::kTest);
     config.zk = true;
     auto proof = Prove<C, H>(config, components,
-                             {trace.columns, {WeightPartCounts(w.words, w.values, Weights::kBits)}},
+                             {trace.columns, {part_counts}},
                              std::vector<M31>(trace.digest.begin(), trace.digest.end()),
                              {.check_constraints = check});
     REQUIRE(std::holds_alternative<StarkProof<H>>(proof));
@@ -195,7 +196,8 @@ TEST_CASE("a sponge yielding packed weights proves their digest and their reads"
   auto key = Setup<H>(components, config);
   REQUIRE(std::holds_alternative<VerifyingKey<H>>(key));
   const auto& vk = std::get<VerifyingKey<H>>(key);
-  const auto honest = prove(w.values, true);
+  const std::vector<M31> counts = WeightPartCounts(w.words, w.values, Weights::kBits);
+  const auto honest = prove(w.values, counts, true);
   const auto error = Verify<C, H>(components, honest, vk, 0, Reads(w, w.values));
   CHECK_MESSAGE(!error, (error ? ToString(*error) : ""));
 
@@ -205,12 +207,23 @@ TEST_CASE("a sponge yielding packed weights proves their digest and their reads"
   REQUIRE(rejected.has_value());
   CHECK(rejected->kind == VerificationError::Kind::kClaimedSumsNotZero);
 
-  // Weight 0 + 1025 and weight 1 - 1 make the same word.
+  // Weight 0 + 1025 and weight 1 - 1 make the same word. The cheating prover counts every part
+  // it looks up that the table holds (weight 1's new part); weight 0's new part it cannot.
   std::vector<int64_t> decomposed = w.values;
   decomposed[0] += 1025;
   decomposed[1] -= 1;
+  REQUIRE(decomposed[1] + 512 >= 0);
+  std::vector<M31> cheating_counts = counts;
+  const auto count = [&](int64_t part, M31 delta) {
+    M31& c = cheating_counts[CosetRowToStorageIndex(static_cast<size_t>(part), Weights::kBits + 1)];
+    c = c + delta;
+  };
+  count(w.values[0] + 512, -M31::One());
+  count(w.values[1] + 512, -M31::One());
+  count(decomposed[1] + 512, M31::One());
   const auto out_of_range =
-      Verify<C, H>(components, prove(decomposed, false), vk, 0, Reads(w, decomposed));
+      Verify<C, H>(components, prove(decomposed, cheating_counts, false), vk, 0,
+                   Reads(w, decomposed));
   REQUIRE(out_of_range.has_value());
   CHECK(out_of_range->kind == VerificationError::Kind::kClaimedSumsNotZero);
 }
