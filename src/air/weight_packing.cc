@@ -8,6 +8,12 @@ namespace tensorstark::air {
 
 using field::M31;
 
+bool WeightFits(int64_t w, uint32_t bits) {
+  assert(bits >= 1 && bits < 63);
+  const int64_t bound = int64_t{1} << (bits - 1);
+  return -bound <= w && w <= bound;
+}
+
 int64_t WeightPartBase(uint32_t bits) {
   assert(bits >= 1 && bits <= kMaxPackedWeightBits);
   return (int64_t{1} << bits) + 1;
@@ -20,13 +26,14 @@ int64_t WeightPartOffset(uint32_t bits) {
 
 std::vector<WeightWord> PackWeightWords(const std::vector<bool>& packable) {
   std::vector<WeightWord> words;
-  uint32_t filled = kWeightPartsPerWord;  // places used in the last word, when it is packed
+  // Places used in the last word if it is packed with room left; kWeightPartsPerWord otherwise.
+  uint32_t filled = kWeightPartsPerWord;
   for (size_t i = 0; i < packable.size(); ++i) {
     const auto index = static_cast<int64_t>(i);
     if (!packable[i]) {
       words.push_back({{index, -1, -1}, false});
       filled = kWeightPartsPerWord;
-    } else if (filled < kWeightPartsPerWord && words.back().packed) {
+    } else if (filled < kWeightPartsPerWord) {
       words.back().index[filled++] = index;
     } else {
       words.push_back({{index, -1, -1}, true});
@@ -61,7 +68,7 @@ std::vector<M31> WeightWordValues(std::span<const WeightWord> words,
     int64_t packed = 0, scale = 1;
     for (int64_t index : word.index) {
       const int64_t value = index < 0 ? 0 : values[index];
-      if (value < -offset || value > offset) {
+      if (!WeightFits(value, bits)) {
         throw std::out_of_range("weight " + std::to_string(value) + " does not fit in " +
                                 std::to_string(bits) + " bits");
       }

@@ -32,6 +32,9 @@ struct WeightWord {
   bool packed = false;
 };
 
+// Whether w lies in [-2^(bits-1), 2^(bits-1)], the range of a weight of `bits` bits (any bits ≥ 1).
+bool WeightFits(int64_t w, uint32_t bits);
+
 // B and the offset 2^(bits-1) of parts of `bits` bits (1 ≤ bits ≤ kMaxPackedWeightBits).
 int64_t WeightPartBase(uint32_t bits);
 int64_t WeightPartOffset(uint32_t bits);

@@ -1,6 +1,7 @@
 #include "air/weight_part_table.h"
 
 #include <algorithm>
+#include <cassert>
 #include <memory>
 #include <string>
 #include <utility>
@@ -39,6 +40,7 @@ std::vector<M31> WeightPartCounts(std::span<const WeightWord> words,
     if (!word.packed) continue;
     for (int64_t index : word.index) {
       const int64_t part = (index < 0 ? 0 : values[index]) + offset;
+      assert(part >= 0 && part < WeightPartBase(bits));
       M31& count = counts[CosetRowToStorageIndex(static_cast<size_t>(part), log_size)];
       count = count + M31::One();
     }

@@ -428,14 +428,14 @@ struct ModelAir::Impl {
     const bool packable =
         op.weight_bits > 0 && op.weight_bits <= static_cast<int>(air::kMaxPackedWeightBits);
     if (packable) {
-      const int64_t bound = air::WeightPartOffset(op.weight_bits);
-      for (int64_t w : op.weights) {
-        if (w < -bound || w > bound) {
-          throw FrontendError(fmt::format(
-              "the weights of '{}' are said to fit in {} bits, but one is {}: the model file is "
-              "inconsistent",
-              DescribeTensor(model, op.out), op.weight_bits, w));
-        }
+      const auto bits = static_cast<uint32_t>(op.weight_bits);
+      const auto wide = std::find_if(op.weights.begin(), op.weights.end(),
+                                     [&](int64_t w) { return !air::WeightFits(w, bits); });
+      if (wide != op.weights.end()) {
+        throw FrontendError(fmt::format(
+            "the weights of '{}' are said to fit in {} bits, but one is {}: the model file is "
+            "inconsistent",
+            DescribeTensor(model, op.out), op.weight_bits, *wide));
       }
       weight_part_bits = std::max(weight_part_bits, static_cast<uint32_t>(op.weight_bits));
     }

@@ -6,6 +6,7 @@
 #include <cassert>
 #include <cmath>
 
+#include "air/weight_packing.h"
 #include "frontend/frontend_error.h"
 #include "frontend/linear_form.h"
 #include "frontend/linear_scale.h"
@@ -131,9 +132,9 @@ void Quantizer::EmitLinear(const LinearForm& form, const View& x, const Tensor& 
   op.weights = std::move(integers.weights);
   op.bias = std::move(integers.bias);
   op.shift = integers.shift;
-  const int64_t bound = int64_t{1} << (options_.weight_bits - 1);
+  const auto bits = static_cast<uint32_t>(options_.weight_bits);
   op.weight_bits = std::all_of(op.weights.begin(), op.weights.end(),
-                               [&](int64_t w) { return -bound <= w && w <= bound; })
+                               [&](int64_t w) { return air::WeightFits(w, bits); })
                        ? options_.weight_bits
                        : 0;
   op.out = AddComputed(out_id, integers.out_frac_bits, activation_bound());
