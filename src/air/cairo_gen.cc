@@ -325,6 +325,11 @@ std::string ComponentShapes(std::span<const Component* const> components, const 
   std::vector<size_t> trace_ranges, interaction_ranges;
   for (size_t i = 0; i < components.size(); ++i) {
     const ComponentLayout& c = layout.components[i];
+    if (!c.info.borrowed_trace.empty()) {
+      throw std::invalid_argument(
+          fmt::format("component {} borrows main columns, which the Cairo verifier does not read",
+                      components[i]->name()));
+    }
     log_sizes.push_back(components[i]->log_size());
     has_relations.push_back(c.info.relations.empty() ? "false" : "true");
     preprocessed.push_back(c.preprocessed);

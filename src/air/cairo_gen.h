@@ -55,7 +55,8 @@ struct CairoStatement {
 // The module for these components (the layout gives the relations' order) and statement. With
 // `with_test_seed`, it ends with a test that evaluates the composition at random mask values,
 // statement, lookup elements and point (drawn from the seed) and compares it with the C++
-// evaluator's value, written into the test.
+// evaluator's value, written into the test. Throws std::invalid_argument for a component that
+// borrows main columns (component.h), which the Cairo verifier does not read.
 std::string GenerateCairoAir(std::span<const Component* const> components, const AirLayout& layout,
                              const CairoStatement& statement, std::string_view source,
                              const uint64_t* with_test_seed = nullptr);

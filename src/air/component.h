@@ -10,6 +10,10 @@
 // - A preprocessed column may be smaller than the component that reads it (log size c < n): row r
 //   then reads its row r mod 2^c, and it is sampled at π^(n-c) of the out-of-domain point (the
 //   repeated column's polynomial is the column's composed with π^(n-c), circle/doubling.h).
+// - A main column may be another component's (borrowed, BorrowedTraceColumn), read the same way:
+//   the owner's column, of log size c ≤ n, row r reading its row r mod 2^c, sampled at π^(n-c) of
+//   the out-of-domain point. One commitment then serves the rows of both components: a
+//   convolution's private weights, one period of rows, read by every output position.
 // - The composition is C = Σ_k α^{N-1-k}·c_k / Z_{n(k)} over all constraints k of all
 //   components in order; the verifier evaluates it in Horner form, acc = acc·α + c_k / Z.
 #pragma once
@@ -49,9 +53,19 @@ struct RelationLookup {
   Expr multiplicity;
 };
 
+// A main column a component reads (at offset 0 only) from another component's trace instead of
+// its own: column `column` of its trace is column `owner_column` of the trace of the component
+// named `owner`, which borrows none itself.
+struct BorrowedTraceColumn {
+  size_t column = 0;
+  std::string owner;
+  size_t owner_column = 0;
+};
+
 struct ComponentInfo {
   std::vector<PreprocessedColumnId> preprocessed_columns;  // in the order Evaluate reads them
   std::vector<std::vector<int>> trace_offsets;             // per main-trace column
+  std::vector<BorrowedTraceColumn> borrowed_trace;         // by column, ascending
   std::vector<std::vector<int>> interaction_offsets;       // per interaction (M31) column
   size_t n_constraints = 0;
   uint32_t max_constraint_degree = 0;  // degree in the trace columns, 1 … kMaxConstraintDegree

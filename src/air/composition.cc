@@ -44,7 +44,7 @@ struct EvaluationDomain {
 // on the parent domain, fresh evaluations (kept in `storage`) otherwise. A preprocessed column
 // smaller than the component (log_size) is read periodically: the polynomial composed with
 // π^k, k the difference in log size, whose values on the domain are the column's values on the
-// domain doubled k times (circle/doubling.h), expanded.
+// domain doubled k times (circle/doubling.h), expanded; so is a borrowed main column.
 ColumnsView ColumnsOnDomain(const ComponentLayout& c, uint32_t log_size,
                             const CommittedTrees& trees, const EvaluationDomain& eval,
                             circle::ColumnStorage& storage) {
@@ -59,8 +59,8 @@ ColumnsView ColumnsOnDomain(const ComponentLayout& c, uint32_t log_size,
     const uint32_t column_log_size = (*trees.polys[kPreprocessedTree])[index].log_size();
     sources.push_back({kPreprocessedTree, index, log_size - column_log_size, std::nullopt});
   }
-  for (size_t i = 0; i < c.info.trace_offsets.size(); ++i) {
-    sources.push_back({kTraceTree, c.trace_begin + i, 0, std::nullopt});
+  for (const TraceColumnRead& read : c.trace_reads) {
+    sources.push_back({kTraceTree, read.column, read.doublings, std::nullopt});
   }
   for (size_t i = 0; i < c.info.interaction_offsets.size(); ++i) {
     sources.push_back({kInteractionTree, c.interaction_begin + i, 0, std::nullopt});
@@ -187,8 +187,7 @@ std::optional<ConstraintFailure> FindConstraintFailure(std::span<const Component
     for (const circle::CirclePoly& poly : *trees.polys[t]) log_sizes[t].push_back(poly.log_size());
   }
   for (const ComponentLayout& c : layout.components) {
-    std::fill_n(log_sizes[kTraceTree].begin() + c.trace_begin, c.info.trace_offsets.size(),
-                c.log_size);
+    std::fill_n(log_sizes[kTraceTree].begin() + c.trace_begin, c.n_trace_columns, c.log_size);
     std::fill_n(log_sizes[kInteractionTree].begin() + c.interaction_begin,
                 c.info.interaction_offsets.size(), c.log_size);
   }

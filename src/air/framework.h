@@ -6,6 +6,8 @@
 //   template <class E> void Evaluate(E& eval) const;
 // and, if it reads kData preprocessed columns,
 //   std::vector<M31> PreprocessedData(const PreprocessedColumnId&) const;
+// and, if it reads other components' main columns (component.h),
+//   std::vector<BorrowedTraceColumn> BorrowedTrace() const;
 // Evaluate uses only the evaluator interface (see logup.h and the evaluators): NextTraceMask,
 // NextInteractionMask, GetPreprocessedColumn, PublicInput, CombineEF, AddConstraint,
 // AddToRelation, FinalizeLogupInPairs, with E::F / E::EF values mixed with M31 constants.

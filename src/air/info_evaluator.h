@@ -14,9 +14,13 @@ namespace tensorstark::air {
 // in the component, not a property of a proof.
 ComponentInfo InfoFromExpressions(const ExprEvaluator& expressions);
 
+// A component that reads other components' main columns says which with
+//   std::vector<BorrowedTraceColumn> BorrowedTrace() const;
 template <class Eval>
 ComponentInfo ComputeInfo(const Eval& eval) {
-  return InfoFromExpressions(EvaluateExpressions(eval));
+  ComponentInfo info = InfoFromExpressions(EvaluateExpressions(eval));
+  if constexpr (requires { eval.BorrowedTrace(); }) info.borrowed_trace = eval.BorrowedTrace();
+  return info;
 }
 
 }  // namespace tensorstark::air

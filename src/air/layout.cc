@@ -6,8 +6,10 @@
 #include <bit>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <stdexcept>
+#include <variant>
 
 #include "circle/bit_reverse.h"
 #include "circle/coset.h"
@@ -42,6 +44,50 @@ void AddZkColumns(AirLayout& layout) {
       layout.salt_log_sizes[tree].insert(layout.salt_log_sizes[tree].end(), kSaltColumns, log_size);
     }
   }
+}
+
+// A main column one component borrows from another (component.h), resolved.
+struct Borrow {
+  size_t reader = 0, column = 0, owner = 0, owner_column = 0;
+  uint32_t doublings = 0;
+};
+
+// The components' borrowed main columns, or a one-line error naming one that cannot be read.
+std::variant<std::vector<Borrow>, std::string> ResolveBorrowedColumns(
+    std::span<const Component* const> components, const std::vector<ComponentInfo>& infos) {
+  std::vector<Borrow> borrows;
+  for (size_t i = 0; i < components.size(); ++i) {
+    const std::string& reader = components[i]->name();
+    std::optional<size_t> previous;
+    for (const BorrowedTraceColumn& b : infos[i].borrowed_trace) {
+      if (b.column >= infos[i].trace_offsets.size() || (previous && b.column <= *previous) ||
+          infos[i].trace_offsets[b.column] != std::vector<int>{0}) {
+        return fmt::format(
+            "component {} borrows its main column {}, which it does not read once at offset 0 "
+            "(or lists twice)",
+            reader, b.column);
+      }
+      previous = b.column;
+      std::optional<size_t> owner;
+      for (size_t j = 0; j < components.size(); ++j) {
+        if (components[j]->name() != b.owner) continue;
+        if (owner) return fmt::format("two components are named {}", b.owner);
+        owner = j;
+      }
+      if (!owner || *owner == i || !infos[*owner].borrowed_trace.empty() ||
+          b.owner_column >= infos[*owner].trace_offsets.size()) {
+        return fmt::format("component {} borrows column {} of {}, which has no such own column",
+                           reader, b.owner_column, b.owner);
+      }
+      const uint32_t n = components[i]->log_size(), c = components[*owner]->log_size();
+      if (c > n) {
+        return fmt::format("component {} (log size {}) borrows a column of {} (log size {})",
+                           reader, n, b.owner, c);
+      }
+      borrows.push_back({i, b.column, *owner, b.owner_column, n - c});
+    }
+  }
+  return borrows;
 }
 
 }  // namespace
@@ -82,15 +128,39 @@ std::variant<AirLayout, std::string> MakeLayout(std::span<const Component* const
   std::map<std::string, Relation> relations;
   const uint32_t min_log_size =
       std::max(kMinComponentLogSize, config.pcs.fri.log_last_layer_degree_bound + 1);
-  size_t max_mask_offsets = 0;
   std::vector<ComponentInfo> infos;
-  for (const Component* component : components) {
-    infos.push_back(component->Info());
-    for (const auto* offsets : {&infos.back().trace_offsets, &infos.back().interaction_offsets}) {
-      for (const std::vector<int>& column : *offsets) {
-        max_mask_offsets = std::max(max_mask_offsets, column.size());
+  for (const Component* component : components) infos.push_back(component->Info());
+  auto borrows_or_error = ResolveBorrowedColumns(components, infos);
+  if (const auto* error = std::get_if<std::string>(&borrows_or_error)) return *error;
+  const std::vector<Borrow>& borrows = std::get<std::vector<Borrow>>(borrows_or_error);
+  // The most points any column is sampled at: its mask offsets, and a borrowed column's doubled
+  // points.
+  std::map<std::pair<size_t, size_t>, std::set<uint32_t>> borrowed_doublings;
+  for (const Borrow& b : borrows) borrowed_doublings[{b.owner, b.owner_column}].insert(b.doublings);
+  size_t max_mask_offsets = 0;
+  for (size_t i = 0; i < infos.size(); ++i) {
+    for (const auto* offsets : {&infos[i].trace_offsets, &infos[i].interaction_offsets}) {
+      for (size_t col = 0; col < offsets->size(); ++col) {
+        const auto doubled = borrowed_doublings.find({i, col});
+        const size_t extra =
+            offsets == &infos[i].trace_offsets && doubled != borrowed_doublings.end()
+                ? doubled->second.size()
+                : 0;
+        max_mask_offsets = std::max(max_mask_offsets, (*offsets)[col].size() + extra);
       }
     }
+  }
+  // The log size of each component's main and interaction polynomials. A borrowed column's
+  // polynomial composed with π^doublings must be within its reader's size.
+  std::vector<uint32_t> column_log_sizes;
+  for (const Component* component : components) {
+    column_log_sizes.push_back(config.zk ? ZkColumnLogSize(component->log_size(), max_mask_offsets,
+                                                           config.pcs.fri.n_queries)
+                                         : component->log_size());
+  }
+  for (const Borrow& b : borrows) {
+    column_log_sizes[b.reader] =
+        std::max(column_log_sizes[b.reader], column_log_sizes[b.owner] + b.doublings);
   }
   for (size_t i = 0; i < components.size(); ++i) {
     const Component* component = components[i];
@@ -106,12 +176,11 @@ std::variant<AirLayout, std::string> MakeLayout(std::span<const Component* const
       return fmt::format("component {} has a constraint of degree {} (at most {})",
                          component->name(), c.info.max_constraint_degree, kMaxConstraintDegree);
     }
-    c.column_log_size = n;
+    c.column_log_size = column_log_sizes[i];
     c.eval_log_size = component->EvalLogSize();
-    if (config.zk) {
-      c.column_log_size = ZkColumnLogSize(n, max_mask_offsets, config.pcs.fri.n_queries);
+    if (c.column_log_size > n) {
       const uint32_t degree = std::max<uint32_t>(c.info.max_constraint_degree, 1);
-      c.eval_log_size = c.column_log_size + std::bit_width(degree - 1);
+      c.eval_log_size = std::max(c.eval_log_size, c.column_log_size + std::bit_width(degree - 1));
     }
     for (const PreprocessedColumnId& id : c.info.preprocessed_columns) {
       if (id.log_size > n || id.log_size < min_log_size) {
@@ -133,8 +202,20 @@ std::variant<AirLayout, std::string> MakeLayout(std::span<const Component* const
       if (sample == doublings.end()) doublings.push_back(n - id.log_size);
     }
     c.trace_begin = layout.column_log_sizes[kTraceTree].size();
+    c.n_trace_columns = c.info.trace_offsets.size() - c.info.borrowed_trace.size();
+    for (size_t col = 0, own = 0, borrowed = 0; col < c.info.trace_offsets.size(); ++col) {
+      // A borrowed column's place in tree 1 is set once its owner's is known.
+      if (borrowed < c.info.borrowed_trace.size() &&
+          c.info.borrowed_trace[borrowed].column == col) {
+        c.trace_reads.push_back({.borrowed = true});
+        ++borrowed;
+        continue;
+      }
+      c.trace_reads.push_back({.column = c.trace_begin + own, .owner = i, .owner_column = own});
+      ++own;
+    }
     layout.column_log_sizes[kTraceTree].insert(layout.column_log_sizes[kTraceTree].end(),
-                                               c.info.trace_offsets.size(), c.column_log_size);
+                                               c.n_trace_columns, c.column_log_size);
     c.interaction_begin = layout.column_log_sizes[kInteractionTree].size();
     layout.column_log_sizes[kInteractionTree].insert(
         layout.column_log_sizes[kInteractionTree].end(), c.info.interaction_offsets.size(),
@@ -151,6 +232,20 @@ std::variant<AirLayout, std::string> MakeLayout(std::span<const Component* const
     layout.composition_log_size = std::max(layout.composition_log_size, c.eval_log_size);
     layout.chunk_log_size = std::max(layout.chunk_log_size, n);
     layout.components.push_back(std::move(c));
+  }
+  layout.trace_doublings.resize(layout.column_log_sizes[kTraceTree].size());
+  for (const Borrow& b : borrows) {
+    const ComponentLayout& owner = layout.components[b.owner];
+    TraceColumnRead& read = layout.components[b.reader].trace_reads[b.column];
+    read.column = owner.trace_begin + b.owner_column;
+    read.owner = b.owner;
+    read.owner_column = b.owner_column;
+    read.doublings = b.doublings;
+    std::vector<uint32_t>& doublings = layout.trace_doublings[read.column];
+    const auto sample = std::find(doublings.begin(), doublings.end(), b.doublings);
+    read.sample = owner.info.trace_offsets[b.owner_column].size() +
+                  static_cast<size_t>(sample - doublings.begin());
+    if (sample == doublings.end()) doublings.push_back(b.doublings);
   }
   for (auto& [name, relation] : relations) layout.relations.push_back(relation);
   if (config.zk) AddZkColumns(layout);
@@ -229,7 +324,7 @@ std::optional<std::string> CheckTraces(std::span<const Component* const> compone
     return fmt::format("{} traces for {} components", traces.size(), components.size());
   }
   for (size_t i = 0; i < components.size(); ++i) {
-    const size_t n_columns = layout.components[i].info.trace_offsets.size();
+    const size_t n_columns = layout.components[i].n_trace_columns;
     if (traces[i].size() != n_columns) {
       return fmt::format("component {} needs {} trace columns, got {}", components[i]->name(),
                          n_columns, traces[i].size());
@@ -267,15 +362,20 @@ fri::SamplePoints MakeSamplePoints(const AirLayout& layout, const CirclePoint<QM
     points[kPreprocessedTree].push_back(std::move(column_points));
   }
   for (const ComponentLayout& c : layout.components) {
-    for (size_t tree : {kTraceTree, kInteractionTree}) {
-      const auto& offsets = tree == kTraceTree ? c.info.trace_offsets : c.info.interaction_offsets;
-      for (size_t col = 0; col < offsets.size(); ++col) {
-        std::vector<CirclePoint<QM31>> column_points;
-        for (int offset : offsets[col]) {
-          column_points.push_back(ShiftedPoint(point, c.log_size, offset));
-        }
-        points[tree].push_back(std::move(column_points));
+    for (size_t col = 0; col < c.trace_reads.size(); ++col) {
+      const TraceColumnRead& read = c.trace_reads[col];
+      if (read.borrowed) continue;
+      std::vector<CirclePoint<QM31>>& column_points = points[kTraceTree].emplace_back();
+      for (int offset : c.info.trace_offsets[col]) {
+        column_points.push_back(ShiftedPoint(point, c.log_size, offset));
       }
+      for (uint32_t k : layout.trace_doublings[read.column]) {
+        column_points.push_back(point.RepeatedDouble(k));
+      }
+    }
+    for (const std::vector<int>& offsets : c.info.interaction_offsets) {
+      std::vector<CirclePoint<QM31>>& column_points = points[kInteractionTree].emplace_back();
+      for (int offset : offsets) column_points.push_back(ShiftedPoint(point, c.log_size, offset));
     }
   }
   // FRI masks and salts are not sampled.

@@ -18,6 +18,19 @@
 
 namespace tensorstark::air {
 
+// Where a component reads one of its main columns: tree-1 column `column`, its own (sampled at
+// each of its mask offsets, the column's first samples) or borrowed (component.h) from component
+// `owner`'s column `owner_column`: read periodically, its sample number `sample` at π^doublings
+// of the out-of-domain point.
+struct TraceColumnRead {
+  size_t column = 0;
+  bool borrowed = false;
+  size_t owner = 0;
+  size_t owner_column = 0;
+  uint32_t doublings = 0;
+  size_t sample = 0;
+};
+
 struct ComponentLayout {
   ComponentInfo info;
   uint32_t log_size = 0;  // the trace domain's
@@ -33,6 +46,8 @@ struct ComponentLayout {
   // out-of-domain point (circle/doubling.h).
   std::vector<size_t> preprocessed_sample;
   size_t trace_begin = 0;        // first main column in tree 1
+  size_t n_trace_columns = 0;    // its own main columns, from trace_begin on
+  std::vector<TraceColumnRead> trace_reads;  // per column of info.trace_offsets
   size_t interaction_begin = 0;  // first interaction column in tree 2
 };
 
@@ -42,6 +57,9 @@ struct AirLayout {
   // Per tree-0 column, the numbers of doublings of the out-of-domain point it is sampled at, in
   // order of first use.
   std::vector<std::vector<uint32_t>> preprocessed_doublings;
+  // Per tree-1 column of a component, the numbers of doublings of the out-of-domain point it is
+  // sampled at for the components that borrow it, after its own mask offsets.
+  std::vector<std::vector<uint32_t>> trace_doublings;
   std::vector<Relation> relations;  // sorted by name
   // Trees 0, 1, 2: the polynomials' log sizes; in zero-knowledge mode tree 1 ends with the FRI
   // masks.
@@ -97,12 +115,13 @@ circle::CirclePoint<QM31> ShiftedPoint(const circle::CirclePoint<QM31>& point, u
 // M31 values four to a QM31 (zero-padded), for mixing.
 std::vector<QM31> PackM31s(std::span<const M31> values);
 
-// A one-line error if traces[component][column] do not have the components' shapes.
 // Tree 0's columns in storage order: IsFirst and Seq from their ids, Data columns from the first
 // component that declares each. Throws std::invalid_argument if a data column has the wrong size.
 std::vector<std::vector<M31>> GeneratePreprocessedTrace(
     std::span<const Component* const> components, const AirLayout& layout);
 
+// A one-line error if traces[component][column] do not have the components' shapes (their own
+// main columns, not those they borrow).
 std::optional<std::string> CheckTraces(std::span<const Component* const> components,
                                        const AirLayout& layout,
                                        const std::vector<std::vector<std::vector<M31>>>& traces);
@@ -179,8 +198,15 @@ std::array<std::vector<std::vector<V>>, 3> ComponentMaskOf(
     mask[kPreprocessedTree].push_back(
         {sampled_values[kPreprocessedTree][c.preprocessed[j]][c.preprocessed_sample[j]]});
   }
-  for (size_t col = 0; col < c.info.trace_offsets.size(); ++col) {
-    mask[kTraceTree].push_back(sampled_values[kTraceTree][c.trace_begin + col]);
+  for (size_t col = 0; col < c.trace_reads.size(); ++col) {
+    const TraceColumnRead& read = c.trace_reads[col];
+    const std::vector<V>& values = sampled_values[kTraceTree][read.column];
+    if (read.borrowed) {
+      mask[kTraceTree].push_back({values[read.sample]});
+    } else {
+      mask[kTraceTree].emplace_back(values.begin(),
+                                    values.begin() + c.info.trace_offsets[col].size());
+    }
   }
   for (size_t col = 0; col < c.info.interaction_offsets.size(); ++col) {
     mask[kInteractionTree].push_back(sampled_values[kInteractionTree][c.interaction_begin + col]);

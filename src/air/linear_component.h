@@ -27,10 +27,11 @@
 // b_n is read where `first` is, and enters the sum as first·b_n (on other rows it is free and
 // multiplied by zero). Padding rows (first = 1, nothing yielded) read the first output row's bias.
 // Where the rows repeat the weights with a period shorter than the component (a convolution's
-// output positions, a batch; weight_table), each row instead reads all its w_{d,n} and b_n as one
-// tuple (t, w…, b…) from a WeightTableComponent (weight_table_component.h), t = row mod period:
-// one LogUp fraction a row instead of one per weight, the weights read from the tensor relation
-// once per table row. Every row, padding included, holds its table row's values.
+// output positions, a batch; weight_table), the w_{d,n} and b_n columns are instead borrowed from
+// a WeightTableComponent (weight_table_component.h) of one period of rows, which reads them from
+// the tensor relation: row r reads the table's row r mod period (component.h), with no LogUp
+// fraction and no main column of its own, so the weights cost one period of rows, not every
+// output position's. Every row, padding included, reads its table row's values.
 //
 // Soundness of the rescale: the compiler checks that |acc| < 2^30 for all inputs in their proven
 // ranges, so acc is an integer in the field; with r in [0, 2^16) and |q| < 2^16 (from the range
@@ -63,18 +64,20 @@ struct LinearComponentShape {
   // y_d read from the tensor relation, instead of by a weight.
   bool products = false;
   bool private_weights = false;  // not with products, which have no weights
-  // Private weights read a row at a time from a weight table of 2^weight_table_log_size rows.
+  // Private weights borrowed from the weight table named weight_table_name, of
+  // 2^weight_table_log_size rows.
   bool weight_table = false;
   uint32_t weight_table_log_size = 0;
+  std::string weight_table_name;
   uint32_t first_data_column = 0;
 
   // Data columns, in this order: first, last, (x_address_d, x_read_d) per d, then w_{d,n}
   // (d-major) or, for products, y_address_d per d (read where x_d is), then bias_n,
   // (out_address_n, out_reads_n) per n. With private weights, w_{d,n} and bias_n hold addresses;
-  // with a weight table, one column t (the table row) replaces them.
+  // with a weight table, there are none.
   uint32_t n_multiplier_columns() const { return inputs_per_row * (products ? 1 : cols); }
   uint32_t n_weight_data_columns() const {
-    return weight_table ? 1 : n_multiplier_columns() + cols;
+    return weight_table ? 0 : n_multiplier_columns() + cols;
   }
   uint32_t n_data_columns() const {
     return 2 + 2 * inputs_per_row + n_weight_data_columns() + 2 * cols;
@@ -86,14 +89,13 @@ struct LinearComponentShape {
   uint32_t BiasColumn(uint32_t n) const {
     return 2 + 2 * inputs_per_row + n_multiplier_columns() + n;
   }
-  uint32_t TableRowColumn() const { return 2 + 2 * inputs_per_row; }
   uint32_t OutColumn(uint32_t n) const {
     return 2 + 2 * inputs_per_row + n_weight_data_columns() + 2 * n;
   }
   // Main columns: x_d (and y_d after it, for products) per d, with private weights w_{d,n}
-  // (d-major) and b_n per n, then per n: acc_n, q_n, r_n, with a clamp out_n and its selectors,
-  // and two limb columns per range check (r, r + 2^16 - 2^shift, the distances to the clamp's
-  // bounds, out + 2^15).
+  // (d-major) and b_n per n (with a weight table, its columns, borrowed), then per n: acc_n, q_n,
+  // r_n, with a clamp out_n and its selectors, and two limb columns per range check (r, r + 2^16 -
+  // 2^shift, the distances to the clamp's bounds, out + 2^15).
   bool clamped() const { return clamp_lo || clamp_hi; }
   uint32_t columns_per_output() const {
     const uint32_t bounds = (clamp_lo ? 1 : 0) + (clamp_hi ? 1 : 0);
@@ -112,7 +114,7 @@ struct LinearComponentShape {
   // to a QM31 column of four coordinates.
   uint32_t n_interaction_columns() const {
     const uint32_t range_checks = 3 + (clamp_lo ? 1 : 0) + (clamp_hi ? 1 : 0);
-    const uint32_t weight_reads = weight_table ? 1 : n_private_weight_columns();
+    const uint32_t weight_reads = weight_table ? 0 : n_private_weight_columns();
     const uint32_t fractions = n_input_columns() + weight_reads + cols * (1 + 2 * range_checks);
     return 4 * ((fractions + 1) / 2);
   }
@@ -129,6 +131,16 @@ class LinearComponent : public DataComponent {
   }
 
   const LinearComponentShape& shape() const { return shape_; }
+
+  // With a weight table, the private weight and bias columns are its columns, in its order.
+  std::vector<BorrowedTraceColumn> BorrowedTrace() const {
+    std::vector<BorrowedTraceColumn> borrowed;
+    const uint32_t first = shape_.n_input_columns();
+    for (uint32_t s = 0; shape_.weight_table && s < shape_.n_private_weight_columns(); ++s) {
+      borrowed.push_back({first + s, shape_.weight_table_name, s});
+    }
+    return borrowed;
+  }
 
   template <class E>
   void Evaluate(E& eval) const {
@@ -150,18 +162,14 @@ class LinearComponent : public DataComponent {
         eval.AddToRelation(tensor_, read, {Data(eval, shape_.YAddressColumn(d)), y[d]});
       }
     }
-    // Private weights and biases: main values read at the data columns' addresses, or a row of
-    // the weight table.
+    // Private weights and biases: main values read at the data columns' addresses, or the weight
+    // table's (read there).
     std::vector<F> private_weights, private_bias;
     if (shape_.private_weights) {
-      std::vector<F> table_row;
-      if (shape_.weight_table) table_row.push_back(Data(eval, shape_.TableRowColumn()));
       for (uint32_t d = 0; d < D; ++d) {
         for (uint32_t n = 0; n < shape_.cols; ++n) {
           private_weights.push_back(eval.NextTraceMask());
-          if (shape_.weight_table) {
-            table_row.push_back(private_weights.back());
-          } else {
+          if (!shape_.weight_table) {
             eval.AddToRelation(tensor_, Data(eval, 3 + 2 * d),
                                {Data(eval, shape_.WeightColumn(d, n)), private_weights.back()});
           }
@@ -169,16 +177,10 @@ class LinearComponent : public DataComponent {
       }
       for (uint32_t n = 0; n < shape_.cols; ++n) {
         const F b = eval.NextTraceMask();
-        if (shape_.weight_table) {
-          table_row.push_back(b);
-        } else {
+        if (!shape_.weight_table) {
           eval.AddToRelation(tensor_, first, {Data(eval, shape_.BiasColumn(n)), b});
         }
         private_bias.push_back(first * b);
-      }
-      if (shape_.weight_table) {
-        eval.AddToRelation(WeightRowsRelation(name(), shape_.n_private_weight_columns()),
-                           M31::One(), std::span<const F>(table_row));
       }
     }
     const M31 value_offset = M31::FromCanonical(1u << kValueBoundBits);

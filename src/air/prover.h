@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <tbb/parallel_for.h>
 
+#include <bit>
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -147,7 +148,7 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
   };
 
   // Tree 0: preprocessed columns; tree 1: the main trace. Components with relations keep their
-  // trace-domain values for the interaction trace.
+  // trace-domain values for the interaction trace, and so do those whose columns others borrow.
   const std::vector<std::vector<M31>> preprocessed = GeneratePreprocessedTrace(components, layout);
   if (key) {
     std::vector<uint32_t> key_log_sizes;
@@ -163,9 +164,15 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
     pcs.CommitEvaluations(preprocessed, channel);
   }
   std::vector<std::vector<std::vector<M31>>> kept(components.size());
+  std::vector<bool> lent(components.size(), false);
+  for (const ComponentLayout& c : layout.components) {
+    for (const TraceColumnRead& read : c.trace_reads) {
+      if (read.borrowed) lent[read.owner] = true;
+    }
+  }
   std::vector<std::vector<M31>> main_columns;
   for (size_t i = 0; i < components.size(); ++i) {
-    if (!layout.components[i].info.relations.empty()) kept[i] = traces[i];
+    if (!layout.components[i].info.relations.empty() || lent[i]) kept[i] = traces[i];
     for (std::vector<M31>& column : traces[i]) main_columns.push_back(std::move(column));
   }
   traces.clear();
@@ -192,27 +199,29 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
     ColumnsView view;
     const uint32_t log_size = components[i]->log_size();
     std::vector<std::vector<M31>> repeated;  // columns the component reads periodically
-    repeated.reserve(c.preprocessed.size());
-    for (size_t index : c.preprocessed) {
-      const std::vector<M31>& column = preprocessed[index];
+    repeated.reserve(c.preprocessed.size() + c.trace_reads.size());
+    const auto add_periodic = [&](size_t tree, const std::vector<M31>& column) {
       if (column.size() == size_t{1} << log_size) {
-        view.trees[kPreprocessedTree].push_back(column);
-        continue;
+        view.trees[tree].push_back(column);
+        return;
       }
       repeated.emplace_back(size_t{1} << log_size);
-      circle::ExpandDoubled(column, log_size - layout.column_log_sizes[kPreprocessedTree][index],
-                            repeated.back());
-      view.trees[kPreprocessedTree].push_back(repeated.back());
+      circle::ExpandDoubled(column, log_size - std::countr_zero(column.size()), repeated.back());
+      view.trees[tree].push_back(repeated.back());
+    };
+    for (size_t index : c.preprocessed) add_periodic(kPreprocessedTree, preprocessed[index]);
+    for (const TraceColumnRead& read : c.trace_reads) {
+      add_periodic(kTraceTree, kept[read.owner][read.owner_column]);
     }
-    for (const std::vector<M31>& column : kept[i]) view.trees[kTraceTree].push_back(column);
     InteractionTrace interaction = components[i]->GenerateInteractionTrace(
         view, EvalContext{public_inputs, &elements, QM31()});
     proof.claimed_sums[i] = interaction.claimed_sum;
     for (std::vector<M31>& column : interaction.columns) {
       interaction_columns.push_back(std::move(column));
     }
-    kept[i].clear();
+    if (!lent[i]) kept[i].clear();
   }
+  kept.clear();
   channel.MixFelts(proof.claimed_sums);
   commit_columns(std::move(interaction_columns), kInteractionTree);
   end_phase("interaction trace");

@@ -15,16 +15,21 @@ std::array<std::vector<std::vector<DerivedPoint>>, 4> SampleSpecs(const AirLayou
     for (uint32_t k : doublings) column.push_back({.doublings = k});
   }
   for (const ComponentLayout& c : layout.components) {
-    for (size_t tree : {kTraceTree, kInteractionTree}) {
-      const auto& offsets = tree == kTraceTree ? c.info.trace_offsets : c.info.interaction_offsets;
-      for (size_t col = 0; col < offsets.size(); ++col) {
-        std::vector<DerivedPoint>& column = specs[tree].emplace_back();
-        for (int offset : offsets[col]) {
-          // Offset 0 is the point itself, whatever the size.
-          column.push_back(offset == 0 ? DerivedPoint{}
-                                       : DerivedPoint{.log_size = c.log_size, .offset = offset});
-        }
+    // Offset 0 is the point itself, whatever the size.
+    const auto shifted = [&](int offset) {
+      return offset == 0 ? DerivedPoint{} : DerivedPoint{.log_size = c.log_size, .offset = offset};
+    };
+    for (size_t col = 0; col < c.trace_reads.size(); ++col) {
+      if (c.trace_reads[col].borrowed) continue;
+      std::vector<DerivedPoint>& column = specs[kTraceTree].emplace_back();
+      for (int offset : c.info.trace_offsets[col]) column.push_back(shifted(offset));
+      for (uint32_t k : layout.trace_doublings[c.trace_reads[col].column]) {
+        column.push_back({.doublings = k});
       }
+    }
+    for (const std::vector<int>& offsets : c.info.interaction_offsets) {
+      std::vector<DerivedPoint>& column = specs[kInteractionTree].emplace_back();
+      for (int offset : offsets) column.push_back(shifted(offset));
     }
   }
   specs[kCompositionTree].assign(4 * layout.n_composition_chunks(), {DerivedPoint{}});

@@ -1,16 +1,14 @@
 // The private weights of a linear component whose rows repeat them (a convolution's output
 // positions, a batch's rows; linear_component.h), one period of rows: row t holds the weights and
-// biases that every linear row r with r mod period = t uses, and yields them as one tuple
-// (t, v_0, …, v_{S-1}) to the relation weight_rows_<linear component>, with multiplicity
-// -(the linear rows per table row). Each linear row reads its tuple once, so its S weight and bias
-// columns cost one LogUp fraction instead of S reads of the tensor relation, and each weight is
-// read from the tensor relation here, once per table row that holds it.
+// biases that every linear row r with r mod period = t uses, in main columns the linear component
+// borrows (component.h: it reads them periodically, at no LogUp cost), and reads each from the
+// tensor relation, once per table row that holds it.
 //
 // Slots: w_{d,n} (d-major, D·N of them), then b_n (N). Row t holds chunk c of group g's weights;
 // w_{d,n}'s address is weight_base(t) + d·row_pitch + n (the plan's weights are k-major, row_pitch
 // apart, linear_plan.h), b_n's bias_base(t) + n. A weight slot past the depth (holds_d(t) = 0)
-// holds nothing and must be 0. Data columns, from first_data_column on: t, weight_base,
-// bias_base, holds_d per d; main columns: the S values.
+// holds nothing and must be 0. Data columns, from first_data_column on: weight_base, bias_base,
+// holds_d per d; main columns: the S values.
 #pragma once
 
 #include <cstdint>
@@ -31,18 +29,11 @@ struct WeightTableShape {
   uint32_t inputs_per_row = 1;  // D
   uint32_t cols = 1;            // N
   uint32_t row_pitch = 0;       // address distance from w_{d,n} to w_{d+1,n}
-  uint32_t uses = 0;            // linear rows per table row
-  Relation relation;            // weight_rows_<linear component>, 1 + S values
   uint32_t first_data_column = 0;
 
   uint32_t n_slots() const { return (inputs_per_row + 1) * cols; }
-  uint32_t n_data_columns() const { return 3 + inputs_per_row; }
+  uint32_t n_data_columns() const { return 2 + inputs_per_row; }
 };
-
-// The relation a linear component with `slots` private weight columns reads its rows from.
-inline Relation WeightRowsRelation(const std::string& linear_name, uint32_t slots) {
-  return {"weight_rows_" + linear_name, 1 + slots};
-}
 
 class WeightTableComponent : public DataComponent {
  public:
@@ -54,25 +45,20 @@ class WeightTableComponent : public DataComponent {
   void Evaluate(E& eval) const {
     using F = typename E::F;
     using field::M31;
-    const F weight_base = Data(eval, 1), bias_base = Data(eval, 2);
-    std::vector<F> tuple = {Data(eval, 0)};
+    const F weight_base = Data(eval, 0), bias_base = Data(eval, 1);
     for (uint32_t d = 0; d < shape_.inputs_per_row; ++d) {
-      const F holds = Data(eval, 3 + d);
+      const F holds = Data(eval, 2 + d);
       for (uint32_t n = 0; n < shape_.cols; ++n) {
         const F w = eval.NextTraceMask();
         eval.AddConstraint((M31::One() - holds) * w);
         const M31 offset = M31::FromCanonical(d * shape_.row_pitch + n);
         eval.AddToRelation(tensor_, holds, {weight_base + offset, w});
-        tuple.push_back(w);
       }
     }
     for (uint32_t n = 0; n < shape_.cols; ++n) {
       const F b = eval.NextTraceMask();
       eval.AddToRelation(tensor_, M31::One(), {bias_base + M31::FromCanonical(n), b});
-      tuple.push_back(b);
     }
-    eval.AddToRelation(shape_.relation, -M31::FromCanonical(shape_.uses),
-                       std::span<const F>(tuple));
     eval.FinalizeLogupInPairs();
   }
 

@@ -103,6 +103,11 @@ class ZkBlinded {
     e.PreprocessedData(id);
   }
   { return inner_.PreprocessedData(id); }
+  // The blinding columns follow the inner component's: its borrowed columns keep their indices.
+  std::vector<BorrowedTraceColumn> BorrowedTrace() const requires requires(const Eval& e) {
+    e.BorrowedTrace();
+  }
+  { return inner_.BorrowedTrace(); }
 
  private:
   Eval inner_;

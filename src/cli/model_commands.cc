@@ -176,7 +176,9 @@ void PrintAirSize(const frontend::ModelAir& air) {
   const std::vector<const air::Component*> components = air.components();
   size_t trace_cells = 0, max_log_size = 0;
   for (const air::Component* component : components) {
-    trace_cells += component->Info().trace_offsets.size() << component->log_size();
+    const air::ComponentInfo info = component->Info();
+    trace_cells += (info.trace_offsets.size() - info.borrowed_trace.size())
+                   << component->log_size();
     max_log_size = std::max<size_t>(max_log_size, component->log_size());
   }
   auto layout = air::MakeLayout(components, air::ProfileConfig(air::Profile::kFast));

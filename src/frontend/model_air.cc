@@ -38,6 +38,11 @@ using air::LinearComponentShape;
 using field::M31;
 
 constexpr size_t kCommitmentWords = std::tuple_size_v<ModelCommitment>;
+// The fewest rows of a weight table (2^8). A zero-knowledge proof randomizes a column into a
+// polynomial of at least twice its rows, and at least 2^9 coefficients for the fast profile's 76
+// queries (air::ZkColumnLogSize); a linear component reading a smaller table's columns would need
+// its own polynomials larger to hold them (air/layout.cc).
+constexpr uint32_t kMinWeightTableLogSize = 8;
 
 // How many public inputs state a tensor of `size` elements: its values, its digest or nothing.
 size_t StatedWords(int64_t size, Visibility visibility) {
@@ -244,14 +249,20 @@ struct ModelAir::Impl {
     // columns hold one period (at least the smallest column the AIR commits).
     const size_t repeat = static_cast<size_t>(op.groups * stride);
     const bool periodic = op.shared_weights() && std::has_single_bit(repeat);
-    const size_t period =
-        std::min(n_rows, std::max(repeat, size_t{1} << air::kMinComponentLogSize));
     shape.private_weights = weights_private && !shape.products;
-    // Private weights repeated by the rows are read a row at a time from a weight table.
+    // Private weights repeated by the rows are borrowed from a weight table of a few periods.
     const int64_t bias_period = BiasPeriod(op);
-    shape.weight_table =
-        shape.private_weights && periodic && period < n_rows && bias_period == op.groups * op.cols;
-    if (shape.weight_table) shape.weight_table_log_size = std::countr_zero(period);
+    const size_t table_rows = std::max(repeat, size_t{1} << kMinWeightTableLogSize);
+    shape.weight_table = shape.private_weights && periodic && table_rows < n_rows &&
+                         bias_period == op.groups * op.cols;
+    const size_t period =
+        shape.weight_table
+            ? table_rows
+            : std::min(n_rows, std::max(repeat, size_t{1} << air::kMinComponentLogSize));
+    if (shape.weight_table) {
+      shape.weight_table_log_size = std::countr_zero(period);
+      shape.weight_table_name = fmt::format("weight_table_{}", components.size() + 1);
+    }
     shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
     // With private weights, the weight and bias columns hold addresses (linear_component.h):
     // the plan's weights, then its bias, join weight_values from these indices on.
@@ -277,13 +288,6 @@ struct ModelAir::Impl {
     auto data =
         std::make_shared<air::DataColumns>(shape.n_data_columns(), std::vector<M31>(n_rows));
     auto& columns = *data;
-    if (shape.weight_table) {
-      std::vector<M31>& table_row = columns[shape.TableRowColumn()];
-      table_row.resize(period);
-      for (size_t t = 0; t < period; ++t) {
-        table_row[t] = M31::FromCanonical(static_cast<uint32_t>(t));
-      }
-    }
     if (periodic && !shape.weight_table) {
       for (uint32_t d = 0; d < D; ++d) {
         for (uint32_t n = 0; n < shape.cols; ++n) {
@@ -379,24 +383,17 @@ struct ModelAir::Impl {
                       std::shared_ptr<const WeightTableRows> rows) {
     const uint32_t D = linear.inputs_per_row, N = linear.cols;
     air::WeightTableShape shape{
-        fmt::format("weight_table_{}", components.size()),
-        linear.weight_table_log_size,
-        D,
-        N,
-        row_pitch,
-        1u << (linear.log_size - linear.weight_table_log_size),
-        air::WeightRowsRelation(linear.name, linear.n_private_weight_columns()),
-        0};
+        linear.weight_table_name, linear.weight_table_log_size, D, N, row_pitch, 0};
+    assert(shape.name == fmt::format("weight_table_{}", components.size()));
     shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
     auto data =
         std::make_shared<air::DataColumns>(shape.n_data_columns(), std::vector<M31>(rows->size()));
     for (size_t t = 0; t < rows->size(); ++t) {
       const std::vector<int64_t>& slots = (*rows)[t];
-      (*data)[0][t] = M31::FromCanonical(static_cast<uint32_t>(t));
-      if (slots[0] >= 0) (*data)[1][t] = WeightAddress(slots[0]);
-      (*data)[2][t] = WeightAddress(slots[D * N]);
+      if (slots[0] >= 0) (*data)[0][t] = WeightAddress(slots[0]);
+      (*data)[1][t] = WeightAddress(slots[D * N]);
       for (uint32_t d = 0; d < D; ++d) {
-        (*data)[3 + d][t] = slots[d * N] >= 0 ? M31::One() : M31();
+        (*data)[2 + d][t] = slots[d * N] >= 0 ? M31::One() : M31();
         for (uint32_t n = 0; n < N; ++n) {
           const int64_t index = slots[d * N + n];
           assert(index < 0 || index == slots[0] + int64_t{d} * row_pitch + n);
@@ -680,7 +677,13 @@ struct ModelAir::Impl {
     const size_t n_rows = size_t{1} << shape.log_size;
     const uint32_t D = shape.inputs_per_row;
     const int64_t chunks = Chunks(op, D), stride = ChunkStride(op, D);
-    std::vector<std::vector<M31>> trace(shape.n_trace_columns(), std::vector<M31>(n_rows));
+    // With a weight table, the weight and bias columns are the table's: left out.
+    const size_t weights = shape.n_input_columns();
+    const size_t borrowed = shape.weight_table ? shape.n_private_weight_columns() : 0;
+    std::vector<std::vector<M31>> trace(shape.n_trace_columns());
+    for (size_t col = 0; col < trace.size(); ++col) {
+      if (col < weights || col >= weights + borrowed) trace[col].resize(n_rows);
+    }
     std::vector<int64_t> acc(op.cols, 0);
     for (int64_t m = 0; m < op.rows; ++m) {
       for (int64_t c = 0; c < chunks; ++c) {
@@ -699,8 +702,7 @@ struct ModelAir::Impl {
             trace[per_input * d + 1][row] = M31::FromSigned(y[d]);
           }
         }
-        if (shape.private_weights) {
-          const size_t weights = shape.n_input_columns();
+        if (shape.private_weights && !shape.weight_table) {
           for (uint32_t d = 0; d < D; ++d) {
             const int64_t k = c * D + d;
             for (uint32_t n = 0; n < shape.cols && k < op.depth; ++n) {
@@ -752,22 +754,20 @@ struct ModelAir::Impl {
         }
       }
     }
-    // With a weight table every row holds its table row's weights and biases.
-    const size_t weights = shape.n_input_columns();
-    for (size_t row = 0; row < n_rows && shape.weight_table; ++row) {
-      const std::vector<int64_t>& slots = table[row % table.size()];
-      for (size_t s = 0; s < slots.size(); ++s) trace[weights + s][row] = WeightValue(slots[s]);
-    }
     // Padding rows start from a private bias, which they read: the first row's, or their table
     // row's.
     for (size_t row = static_cast<size_t>(op.rows * stride); row < n_rows && shape.private_weights;
          ++row) {
       for (uint32_t n = 0; n < shape.cols; ++n) {
-        M31& bias = trace[weights + D * shape.cols + n][row];
-        if (!shape.weight_table) bias = M31::FromSigned(op.bias[n]);
+        const size_t slot = D * shape.cols + n;
+        const M31 bias = shape.weight_table ? WeightValue(table[row % table.size()][slot])
+                                            : M31::FromSigned(op.bias[n]);
+        if (!shape.weight_table) trace[weights + slot][row] = bias;
         trace[shape.OutputColumns(n)][row] = bias;
       }
     }
+    trace.erase(trace.begin() + static_cast<std::ptrdiff_t>(weights),
+                trace.begin() + static_cast<std::ptrdiff_t>(weights + borrowed));
     for (std::vector<M31>& column : trace) column = ToStorageOrder(std::move(column));
     return trace;
   }
