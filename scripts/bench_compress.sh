@@ -14,7 +14,7 @@ models=("${@:2}")
 [ ${#models[@]} -gt 0 ] || models=(tiny_mlp fashion_mlp pinn fashion_lenet cifar_cnn)
 for model in "${models[@]}"; do
   # cifar_cnn's 258k weights private make a verifier circuit larger than the standard size class
-  # (23,638 Poseidon2 gates against 2^14), which compress refuses: its input stays private (a
+  # (22,474 Poseidon2 gates against 2^14), which compress refuses: its input stays private (a
   # zero-knowledge inner proof), its weights are public.
   visibility=()
   [ "$model" = cifar_cnn ] && visibility=(--visibility weights=public)

@@ -3,7 +3,7 @@
 # (tests/final-proofs/MODEL/: the verifying model and the final proof; CTest
 # cairo_final_proof_MODEL). Each example is compiled with compile's defaults (private inputs and
 # weights; cifar_cnn's weights public: with its 258k private weights the inner proof's verifier
-# circuit needs 23,638 Poseidon2 gates, more than the standard size class's 2^14, and compress
+# circuit needs 22,474 Poseidon2 gates, more than the standard size class's 2^14, and compress
 # refuses it), proved with the recursive profile and compressed into its final proof (compress
 # --profile onchain), as `make verify-cairo` does. About 1.5 minutes a model on a 2-vCPU AMD EPYC
 # with AVX-512 (10.7-13.3 minutes on an AVX2-only one before the private weights' sponge took a
