@@ -11,7 +11,6 @@
 
 #include "air/framework.h"
 #include "air/layout.h"
-#include "air/linear_component.h"
 #include "air/lookup_bound.h"
 #include "air/lookup_component.h"
 #include "air/max_component.h"
@@ -21,11 +20,11 @@
 #include "air/range_table.h"
 #include "air/weight_packing.h"
 #include "air/weight_part_table.h"
-#include "air/weight_table_component.h"
 #include "circle/bit_reverse.h"
 #include "frontend/context.h"
 #include "frontend/frontend_error.h"
 #include "frontend/linear_plan.h"
+#include "frontend/model_air_impl.h"
 #include "hash/blake2s.h"
 #include "hash/poseidon2_m31.h"
 
@@ -33,16 +32,9 @@ namespace tensorstark::frontend {
 namespace {
 
 using air::FrameworkComponent;
-using air::LinearComponent;
-using air::LinearComponentShape;
 using field::M31;
 
 constexpr size_t kCommitmentWords = std::tuple_size_v<ModelCommitment>;
-// The fewest rows of a weight table (2^8). A zero-knowledge proof randomizes a column into a
-// polynomial of at least twice its rows, and at least 2^9 coefficients for the fast profile's 76
-// queries (air::ZkColumnLogSize); a linear component reading a smaller table's columns would need
-// its own polynomials larger to hold them (air/layout.cc).
-constexpr uint32_t kMinWeightTableLogSize = 8;
 
 // How many public inputs state a tensor of `size` elements: its values, its digest or nothing.
 size_t StatedWords(int64_t size, Visibility visibility) {
@@ -64,15 +56,13 @@ std::vector<M31> ToM31(std::span<const int64_t> values) {
   return out;
 }
 
+}  // namespace
+
 std::vector<M31> ToStorageOrder(std::vector<M31> column) {
   circle::BitReverseCosetToCircleDomainOrder(std::span<M31>(column));
   return column;
 }
 
-// The limb columns of a range check (air::RangeCheck16) at trace[col] and trace[col + 1], counted
-// in the limb table's multiplicities. A value outside [0, 2^16) (a cheating prover's) still gets
-// limbs that satisfy the decomposition, with the high limb outside the table: the LogUp sums
-// reject it.
 void PutRangeCheck(std::vector<std::vector<M31>>& trace, size_t col, size_t row, int64_t v,
                    std::vector<uint32_t>& counts) {
   constexpr int64_t kLimb = int64_t{1} << air::kRangeLimbBits;
@@ -84,694 +74,291 @@ void PutRangeCheck(std::vector<std::vector<M31>>& trace, size_t col, size_t row,
   if (hi >= 0 && hi < kLimb) ++counts[hi];
 }
 
-}  // namespace
-
-struct ModelAir::Impl {
-  // A component's main trace from a run, in storage order; the range checks it makes are counted
-  // into range_counts (limb multiplicities, indexed by limb).
-  using TraceBuilder = std::function<std::vector<std::vector<M31>>(
-      const QuantizedRun& run, const RescaleHook& hook, std::vector<uint32_t>& range_counts)>;
-
-  // The public inputs stating a model input or output (after the commitment, in the order of
-  // the model's inputs, then its outputs): its values, its digest, or none.
-  struct StatedPart {
-    TensorId id = 0;
-    bool is_input = false;
-    Visibility visibility = Visibility::kPublic;
-    size_t first = 0;
-    size_t count = 0;
-  };
-
-  const QuantizedModel& model;
-  std::vector<StatedPart> statement;
-  // The context's words (frontend/context.h), between the inputs' and the outputs'.
-  size_t context_first = 0;
-  size_t context_words = 0;
-  std::vector<int64_t> base;  // address of element 0 of each tensor
-  // Per tensor element: its reads, the statement's and the digests' included.
-  std::vector<std::vector<int64_t>> reads;
-  // Private weights: each MatMul, Gemm and Conv component's weights, then its bias, at
-  // consecutive addresses from weights_base on, their reads, and their digest (a verifying
-  // model's, or computed from them once all are known).
-  bool private_weights = false;
-  int64_t weights_base = 0;
-  std::vector<int64_t> weight_values;
-  std::vector<int64_t> weight_reads;
-  // Which weight_values may share a word of the digest, of how many bits, and the words
-  // (air/weight_packing.h).
-  std::vector<bool> weight_packable;
-  uint32_t weight_part_bits = 0;
-  std::vector<air::WeightWord> weight_words;
-  std::array<M31, 8> weights_digest{};
-  std::vector<std::unique_ptr<air::Component>> components;
-  // Per row of a weight table, per slot: an index of weight_values, or -1 (nothing).
-  using WeightTableRows = std::vector<std::vector<int64_t>>;
-  std::vector<TraceBuilder> trace_builders;  // per component but the last (the range table)
-  uint32_t next_data_column = 0;
-  uint32_t next_table = 0;
-
-  explicit Impl(const QuantizedModel& m)
-      : model(m), private_weights(m.weights_visibility == Visibility::kPrivate) {
-    size_t next_public_input = kCommitmentWords;
-    for (const auto& [is_input, list, visibility] :
-         {std::tuple{true, &model.inputs, model.input_visibility},
-          {false, &model.outputs, model.output_visibility}}) {
-      if (!is_input) {
-        context_first = next_public_input;
-        context_words = kContextLimbs * model.context_felts;
-        next_public_input += context_words;
-      }
-      for (TensorId id : *list) {
-        const size_t count = StatedWords(model.tensor(id).size(), visibility);
-        statement.push_back({id, is_input, visibility, next_public_input, count});
-        next_public_input += count;
-      }
+ModelAir::Impl::Impl(const QuantizedModel& m)
+    : model(m), private_weights(m.weights_visibility == Visibility::kPrivate) {
+  size_t next_public_input = kCommitmentWords;
+  for (const auto& [is_input, list, visibility] :
+       {std::tuple{true, &model.inputs, model.input_visibility},
+        {false, &model.outputs, model.output_visibility}}) {
+    if (!is_input) {
+      context_first = next_public_input;
+      context_words = kContextLimbs * model.context_felts;
+      next_public_input += context_words;
     }
-    int64_t next = 0;
-    for (const QTensor& t : model.tensors) {
-      base.push_back(next);
-      if (t.kind != QTensor::Kind::kConstant) next += t.size();
-      reads.emplace_back(t.kind == QTensor::Kind::kConstant ? 0 : t.size(), 0);
-    }
-    if (next >= int64_t{1} << 30) throw FrontendError("the model has more than 2^30 elements");
-    weights_base = next;
-    // A public output is read by the verifier's terms, a committed tensor by its digest.
-    for (const StatedPart& part : statement) {
-      const bool read = part.is_input ? part.visibility == Visibility::kCommitted
-                                      : part.visibility != Visibility::kPrivate;
-      if (read) {
-        for (int64_t& r : reads[part.id]) ++r;
-      }
-    }
-    // Every element's reads are known before any component's data columns are built.
-    std::vector<std::vector<LinearPlan>> plans;
-    for (const QOp& qop : model.ops) {
-      plans.push_back(PlansOf(model, qop));
-      for (LinearPlan& plan : plans.back()) {
-        FoldConstantInputs(model, plan);
-        ChooseRowLayout(plan, model.trace_shape);
-        for (const ElementRef& ref : plan.x) Count(ref);
-        for (const ElementRef& ref : plan.y) Count(ref);
-      }
-      if (plans.back().empty()) {
-        for (const ElementRef& ref : DirectInputs(qop)) Count(ref);
-      }
-    }
-    for (size_t id = 0; id < reads.size(); ++id) {
-      CheckReads(reads[id], fmt::format("'{}'", model.tensors[id].name));
-    }
-    for (size_t i = 0; i < model.ops.size(); ++i) {
-      if (!plans[i].empty()) {
-        // The private weights are the MatMul, Gemm and Conv operators' (LinearOp).
-        const bool weights_private =
-            private_weights && std::holds_alternative<LinearOp>(model.ops[i]);
-        for (LinearPlan& plan : plans[i]) AddLinear(std::move(plan), weights_private);
-      } else if (const auto* op = std::get_if<LookupOp>(&model.ops[i])) {
-        AddLookup(*op);
-      } else {
-        AddMax(std::get<ReduceOp>(model.ops[i]));
-      }
-    }
-    if (weights_base + static_cast<int64_t>(weight_values.size()) >= int64_t{1} << 30) {
-      throw FrontendError("the model has more than 2^30 elements and weights");
-    }
-    CheckReads(weight_reads, "the private weights");
-    if (model.input_visibility != Visibility::kPublic) {
-      for (TensorId id : model.inputs) AddPrivateInput(id);
-    }
-    weight_words = air::PackWeightWords(weight_packable);
-    if (private_weights) weights_digest = DigestOfWeights();
-    if (!weight_values.empty()) AddPrivateWeights();
-    for (const StatedPart& part : statement) {
-      if (part.visibility == Visibility::kCommitted) AddDigest(part);
-    }
-    components.push_back(std::make_unique<FrameworkComponent<air::RangeTable>>(
-        air::RangeTable(air::kRangeLimbBits)));
-  }
-
-  // An element's reads are its producer's LogUp multiplicity, which must stay far below p
-  // (air/lookup_bound.h): a count of 2^30 or more is refused.
-  static void CheckReads(const std::vector<int64_t>& counts, const std::string& tensor) {
-    const auto most = std::max_element(counts.begin(), counts.end());
-    if (most != counts.end() && *most >= static_cast<int64_t>(air::kMaxRelationMultiplicity)) {
-      throw FrontendError(fmt::format(
-          "an element of {} is read {} times, more than LogUp's bound (2^30 - 1)", tensor, *most));
+    for (TensorId id : *list) {
+      const size_t count = StatedWords(model.tensor(id).size(), visibility);
+      statement.push_back({id, is_input, visibility, next_public_input, count});
+      next_public_input += count;
     }
   }
-
-  void Count(const ElementRef& ref) {
-    if (ref.tensor == ElementRef::kLiteral) return;
-    if (model.tensor(ref.tensor).kind == QTensor::Kind::kConstant) {
-      throw FrontendError(fmt::format("the prover does not look up constant tensors ('{}')",
-                                      model.tensor(ref.tensor).name));
-    }
-    ++reads[ref.tensor][ref.index];
+  int64_t next = 0;
+  for (const QTensor& t : model.tensors) {
+    base.push_back(next);
+    if (t.kind != QTensor::Kind::kConstant) next += t.size();
+    reads.emplace_back(t.kind == QTensor::Kind::kConstant ? 0 : t.size(), 0);
   }
-
-  M31 Address(TensorId tensor, int64_t index) const {
-    return M31::FromCanonical(static_cast<uint32_t>(base[tensor] + index));
+  if (next >= int64_t{1} << 30) throw FrontendError("the model has more than 2^30 elements");
+  weights_base = next;
+  // A public output is read by the verifier's terms, a committed tensor by its digest.
+  for (const StatedPart& part : statement) {
+    const bool read = part.is_input ? part.visibility == Visibility::kCommitted
+                                    : part.visibility != Visibility::kPrivate;
+    if (read) {
+      for (int64_t& r : reads[part.id]) ++r;
+    }
   }
-
-  // The next `count` data column indices.
-  uint32_t AllocateDataColumns(uint32_t count) {
-    next_data_column += count;
-    return next_data_column - count;
+  // Every element's reads are known before any component's data columns are built.
+  std::vector<std::vector<LinearPlan>> plans;
+  for (const QOp& qop : model.ops) {
+    plans.push_back(PlansOf(model, qop));
+    for (LinearPlan& plan : plans.back()) {
+      FoldConstantInputs(model, plan);
+      ChooseRowLayout(plan, model.trace_shape);
+      for (const ElementRef& ref : plan.x) Count(ref);
+      for (const ElementRef& ref : plan.y) Count(ref);
+    }
+    if (plans.back().empty()) {
+      for (const ElementRef& ref : DirectInputs(qop)) Count(ref);
+    }
   }
-
-  void AddLinear(LinearPlan op, bool weights_private) {
-    LinearComponentShape shape = ShapeOf(op, op.inputs_per_row);
-    shape.name = fmt::format("linear_{}", components.size());
-    const uint32_t D = shape.inputs_per_row;
-    const int64_t chunks = Chunks(op, D), stride = ChunkStride(op, D);
-    shape.log_size = LogRows(op.rows * stride);
-    const size_t n_rows = size_t{1} << shape.log_size;
-    // Shared weights repeat every groups·stride rows: where that is a power of two, the weight
-    // columns hold one period (at least the smallest column the AIR commits).
-    const size_t repeat = static_cast<size_t>(op.groups * stride);
-    const bool periodic = op.shared_weights() && std::has_single_bit(repeat);
-    shape.private_weights = weights_private && !shape.products;
-    // Private weights repeated by the rows are borrowed from a weight table of a few periods.
-    const int64_t bias_period = BiasPeriod(op);
-    const size_t table_rows = std::max(repeat, size_t{1} << kMinWeightTableLogSize);
-    shape.weight_table = shape.private_weights && periodic && table_rows < n_rows &&
-                         bias_period == op.groups * op.cols;
-    const size_t period =
-        shape.weight_table
-            ? table_rows
-            : std::min(n_rows, std::max(repeat, size_t{1} << air::kMinComponentLogSize));
-    if (shape.weight_table) {
-      shape.weight_table_log_size = std::countr_zero(period);
-      shape.weight_table_name = fmt::format("weight_table_{}", components.size() + 1);
-    }
-    shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
-    // With private weights, the weight and bias columns hold addresses (linear_component.h):
-    // the plan's weights, then its bias, join weight_values from these indices on.
-    const auto first_weight = static_cast<int64_t>(weight_values.size());
-    const auto first_bias = first_weight + static_cast<int64_t>(op.weights.size());
-    if (shape.private_weights) {
-      AddPackableWeights(op);
-      weight_values.insert(weight_values.end(), op.bias.begin(), op.bias.begin() + bias_period);
-      weight_reads.resize(weight_values.size(), 0);
-      weight_packable.resize(weight_values.size(), false);
-    }
-    const auto weight_cell = [&](int64_t m, int64_t k, int64_t n) {
-      if (!shape.private_weights) return M31::FromSigned(op.Weight(m, k, n));
-      return WeightAddress(first_weight + op.WeightIndex(m, k, n));
-    };
-    // A private bias is read where its cell is written (its reads are counted here).
-    const auto bias_cell = [&](int64_t index) {
-      if (!shape.private_weights) return M31::FromSigned(op.bias[index]);
-      ++weight_reads[first_bias + index % bias_period];
-      return WeightAddress(first_bias + index % bias_period);
-    };
-
-    auto data =
-        std::make_shared<air::DataColumns>(shape.n_data_columns(), std::vector<M31>(n_rows));
-    auto& columns = *data;
-    if (periodic && !shape.weight_table) {
-      for (uint32_t d = 0; d < D; ++d) {
-        for (uint32_t n = 0; n < shape.cols; ++n) {
-          std::vector<M31>& column = columns[shape.WeightColumn(d, n)];
-          column.assign(period, M31::Zero());
-          for (size_t row = 0; row < period; ++row) {
-            const int64_t group = static_cast<int64_t>(row / stride) % op.groups;
-            const int64_t k = static_cast<int64_t>(row) % stride * D + d;
-            if (k < op.depth) column[row] = weight_cell(group, k, n);
-          }
-        }
-      }
-    }
-    for (size_t row = 0; row < n_rows; ++row) {
-      const int64_t m = static_cast<int64_t>(row) / stride, c = static_cast<int64_t>(row) % stride;
-      if (m >= op.rows) {
-        // Padding rows restart the accumulators: at zero, or at the first row's private bias,
-        // which they read.
-        columns[0][row] = M31::One();
-        if (shape.private_weights && !shape.weight_table) {
-          for (uint32_t n = 0; n < shape.cols; ++n)
-            columns[shape.BiasColumn(n)][row] = bias_cell(n);
-        }
-        continue;
-      }
-      if (c >= chunks) continue;  // padding chunks: no reads, the accumulators carry on
-      columns[0][row] = c == 0 ? M31::One() : M31::Zero();
-      columns[1][row] = c == chunks - 1 ? M31::One() : M31::Zero();
-      for (uint32_t d = 0; d < D; ++d) {
-        const int64_t k = c * D + d;
-        if (k >= op.depth) continue;
-        const ElementRef& ref = op.x[m * op.depth + k];
-        if (ref.tensor != ElementRef::kLiteral) {
-          columns[2 + 2 * d][row] = Address(ref.tensor, ref.index);
-          columns[3 + 2 * d][row] = M31::One();
-          // A private weight is read where its input is (or by its weight table).
-          for (uint32_t n = 0; n < shape.cols && shape.private_weights && !shape.weight_table;
-               ++n) {
-            ++weight_reads[first_weight + op.WeightIndex(m, k, n)];
-          }
-        }
-        if (shape.products) {
-          const ElementRef& factor = op.y[m * op.depth + k];
-          if (ref.tensor == ElementRef::kLiteral || factor.tensor == ElementRef::kLiteral) {
-            throw FrontendError(
-                fmt::format("the prover does not support padding into a product ('{}')",
-                            model.tensor(op.out).name));
-          }
-          columns[shape.YAddressColumn(d)][row] = Address(factor.tensor, factor.index);
-          continue;
-        }
-        if (periodic) continue;
-        for (uint32_t n = 0; n < shape.cols; ++n) {
-          columns[shape.WeightColumn(d, n)][row] = weight_cell(m, k, n);
-        }
-      }
-      for (uint32_t n = 0; n < shape.cols; ++n) {
-        if (c == 0 && !shape.weight_table) {
-          columns[shape.BiasColumn(n)][row] = bias_cell(m * op.cols + n);
-        }
-        if (c == chunks - 1) {
-          const int64_t index = op.out_index[m * op.cols + n];
-          columns[shape.OutColumn(n)][row] = Address(op.out, index);
-          columns[shape.OutColumn(n) + 1][row] =
-              M31::FromCanonical(static_cast<uint32_t>(reads[op.out][index]));
-        }
-      }
-    }
-    const auto row_pitch = static_cast<uint32_t>(op.cols * op.groups);
-    auto table = std::make_shared<WeightTableRows>();
-    for (size_t t = 0; t < period && shape.weight_table; ++t) {
-      std::vector<int64_t>& slots =
-          table->emplace_back(WeightTableRow(op, D, static_cast<int64_t>(t)));
-      for (int64_t& slot : slots) slot = slot < 0 ? -1 : first_weight + slot;
-    }
-    components.push_back(
-        std::make_unique<FrameworkComponent<LinearComponent>>(LinearComponent(shape, data)));
-    trace_builders.push_back(
-        [this, op = std::move(op), shape, table, index = components.size() - 1](
-            const QuantizedRun& run, const RescaleHook& hook, std::vector<uint32_t>& range_counts) {
-          const auto rescale = [&](int64_t element, int64_t& q, int64_t& r) {
-            if (hook) hook(index, element, q, r);
-          };
-          return LinearTrace(op, shape, *table, run, rescale, range_counts);
-        });
-    if (shape.weight_table) AddWeightTable(shape, row_pitch, std::move(table));
+  for (size_t id = 0; id < reads.size(); ++id) {
+    CheckReads(reads[id], fmt::format("'{}'", model.tensors[id].name));
   }
-
-  // The weight table of a linear component (air/weight_table_component.h): its rows, each weight
-  // and bias read once per row that holds it. Within a row, w_{d,n} is row_pitch·d + n values
-  // after w_{0,0} and b_n n after b_0 (the plan's weights are k-major: linear_plan.h).
-  void AddWeightTable(const LinearComponentShape& linear, uint32_t row_pitch,
-                      std::shared_ptr<const WeightTableRows> rows) {
-    const uint32_t D = linear.inputs_per_row, N = linear.cols;
-    air::WeightTableShape shape{
-        linear.weight_table_name, linear.weight_table_log_size, D, N, row_pitch, 0};
-    assert(shape.name == fmt::format("weight_table_{}", components.size()));
-    shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
-    auto data =
-        std::make_shared<air::DataColumns>(shape.n_data_columns(), std::vector<M31>(rows->size()));
-    for (size_t t = 0; t < rows->size(); ++t) {
-      const std::vector<int64_t>& slots = (*rows)[t];
-      if (slots[0] >= 0) (*data)[0][t] = WeightAddress(slots[0]);
-      (*data)[1][t] = WeightAddress(slots[D * N]);
-      for (uint32_t d = 0; d < D; ++d) {
-        (*data)[2 + d][t] = slots[d * N] >= 0 ? M31::One() : M31();
-        for (uint32_t n = 0; n < N; ++n) {
-          const int64_t index = slots[d * N + n];
-          assert(index < 0 || index == slots[0] + int64_t{d} * row_pitch + n);
-          if (index >= 0) ++weight_reads[index];
-        }
-      }
-      for (uint32_t n = 0; n < N; ++n) {
-        assert(slots[D * N + n] == slots[D * N] + n);
-        ++weight_reads[slots[D * N + n]];
-      }
+  for (size_t i = 0; i < model.ops.size(); ++i) {
+    if (!plans[i].empty()) {
+      // The private weights are the MatMul, Gemm and Conv operators' (LinearOp).
+      const bool weights_private =
+          private_weights && std::holds_alternative<LinearOp>(model.ops[i]);
+      for (LinearPlan& plan : plans[i]) AddLinear(std::move(plan), weights_private);
+    } else if (const auto* op = std::get_if<LookupOp>(&model.ops[i])) {
+      AddLookup(*op);
+    } else {
+      AddMax(std::get<ReduceOp>(model.ops[i]));
     }
-    const uint32_t n_slots = shape.n_slots();
-    components.push_back(std::make_unique<FrameworkComponent<air::WeightTableComponent>>(
-        air::WeightTableComponent(shape, data)));
-    trace_builders.push_back(
-        [this, rows, n_slots](const QuantizedRun&, const RescaleHook&, std::vector<uint32_t>&) {
-          std::vector<std::vector<M31>> trace(n_slots, std::vector<M31>(rows->size()));
-          for (size_t t = 0; t < rows->size(); ++t) {
-            for (uint32_t s = 0; s < n_slots; ++s) trace[s][t] = WeightValue((*rows)[t][s]);
-          }
-          for (std::vector<M31>& column : trace) column = ToStorageOrder(std::move(column));
-          return trace;
-        });
   }
-
-  // A linear operator's private weights join weight_values, packable when the model says they
-  // fit in at most air::kMaxPackedWeightBits bits (a model file saying so wrongly is refused).
-  void AddPackableWeights(const LinearPlan& op) {
-    const bool packable =
-        op.weight_bits > 0 && op.weight_bits <= static_cast<int>(air::kMaxPackedWeightBits);
-    if (packable) {
-      const auto bits = static_cast<uint32_t>(op.weight_bits);
-      const auto wide = std::find_if(op.weights.begin(), op.weights.end(),
-                                     [&](int64_t w) { return !air::WeightFits(w, bits); });
-      if (wide != op.weights.end()) {
-        throw FrontendError(fmt::format(
-            "the weights of '{}' are said to fit in {} bits, but one is {}: the model file is "
-            "inconsistent",
-            DescribeTensor(model, op.out), op.weight_bits, *wide));
-      }
-      weight_part_bits = std::max(weight_part_bits, static_cast<uint32_t>(op.weight_bits));
-    }
-    weight_values.insert(weight_values.end(), op.weights.begin(), op.weights.end());
-    weight_packable.resize(weight_values.size(), packable);
+  if (weights_base + static_cast<int64_t>(weight_values.size()) >= int64_t{1} << 30) {
+    throw FrontendError("the model has more than 2^30 elements and weights");
   }
-
-  // Private value `index` of weight_values, or 0 for -1 (a weight table's empty slot).
-  M31 WeightValue(int64_t index) const {
-    return index < 0 ? M31() : M31::FromSigned(weight_values[index]);
+  CheckReads(weight_reads, "the private weights");
+  if (model.input_visibility != Visibility::kPublic) {
+    for (TensorId id : model.inputs) AddPrivateInput(id);
   }
-
-  // A committed tensor's Poseidon2 digest, stated at part.first (air/poseidon2_sponge.h).
-  void AddDigest(const StatedPart& part) {
-    const QTensor& t = model.tensor(part.id);
-    std::vector<M31> addresses;
-    for (int64_t i = 0; i < t.size(); ++i) addresses.push_back(Address(part.id, i));
-    const std::string name = fmt::format("digest_{}", components.size());
-    const uint32_t first_data_column = AllocateDataColumns(
-        air::Poseidon2TensorSponge::DataColumns(air::Poseidon2TensorSponge::Absorb::kRead));
-    components.push_back(std::make_unique<FrameworkComponent<air::Poseidon2TensorSponge>>(
-        air::Poseidon2TensorSponge(name, addresses, first_data_column, part.first)));
-    trace_builders.push_back(
-        [id = part.id](const QuantizedRun& run, const RescaleHook&, std::vector<uint32_t>&) {
-          return air::MakePoseidon2SpongeTrace(ToM31(run.values[id])).columns;
-        });
+  weight_words = air::PackWeightWords(weight_packable);
+  if (private_weights) weights_digest = DigestOfWeights();
+  if (!weight_values.empty()) AddPrivateWeights();
+  for (const StatedPart& part : statement) {
+    if (part.visibility == Visibility::kCommitted) AddDigest(part);
   }
+  components.push_back(
+      std::make_unique<FrameworkComponent<air::RangeTable>>(air::RangeTable(air::kRangeLimbBits)));
+}
 
-  // A model input kept out of the statement (private or committed): its values in the trace,
-  // range-checked (air/private_values_component.h).
-  void AddPrivateInput(TensorId id) {
-    const QTensor& t = model.tensor(id);
-    if (t.bound_bits > static_cast<int>(air::kValueBoundBits)) {
-      throw FrontendError(
-          fmt::format("input '{}' has values up to 2^{}, more than a private or committed "
-                      "input can have (2^{})",
-                      t.name, t.bound_bits, air::kValueBoundBits));
-    }
-    using Shape = air::PrivateValuesShape;
-    Shape shape{fmt::format("input_{}", components.size()), LogRows(t.size()),
-                static_cast<uint32_t>(t.bound_bits), AllocateDataColumns(Shape::kDataColumns)};
-    auto data = std::make_shared<air::DataColumns>(Shape::kDataColumns,
-                                                   std::vector<M31>(size_t{1} << shape.log_size));
-    for (int64_t i = 0; i < t.size(); ++i) {
-      (*data)[0][i] = Address(id, i);
-      (*data)[1][i] = M31::FromCanonical(static_cast<uint32_t>(reads[id][i]));
-      (*data)[2][i] = M31::One();
-    }
-    components.push_back(std::make_unique<FrameworkComponent<air::PrivateValuesComponent>>(
-        air::PrivateValuesComponent(shape, data)));
-    trace_builders.push_back([id, shape](const QuantizedRun& run, const RescaleHook&,
-                                         std::vector<uint32_t>& range_counts) {
-      std::vector<std::vector<M31>> trace(Shape::kTraceColumns,
-                                          std::vector<M31>(size_t{1} << shape.log_size));
-      const std::vector<int64_t>& values = run.values[id];
-      const uint32_t bits = shape.bound_bits;
-      for (size_t i = 0; i < values.size(); ++i) {
-        trace[0][i] = M31::FromSigned(values[i]);
-        const int64_t u = values[i] + (int64_t{1} << bits);
-        PutRangeCheck(trace, 1, i, u, range_counts);
-        PutRangeCheck(trace, 3, i, u + (int64_t{1} << air::kRangeCheckBits) - (int64_t{2} << bits),
-                      range_counts);
-      }
-      for (std::vector<M31>& column : trace) column = ToStorageOrder(std::move(column));
-      return trace;
-    });
+void ModelAir::Impl::AddDigest(const StatedPart& part) {
+  const QTensor& t = model.tensor(part.id);
+  std::vector<M31> addresses;
+  for (int64_t i = 0; i < t.size(); ++i) addresses.push_back(Address(part.id, i));
+  const std::string name = fmt::format("digest_{}", components.size());
+  const uint32_t first_data_column = AllocateDataColumns(
+      air::Poseidon2TensorSponge::DataColumns(air::Poseidon2TensorSponge::Absorb::kRead));
+  components.push_back(std::make_unique<FrameworkComponent<air::Poseidon2TensorSponge>>(
+      air::Poseidon2TensorSponge(name, addresses, first_data_column, part.first)));
+  trace_builders.push_back(
+      [id = part.id](const QuantizedRun& run, const RescaleHook&, std::vector<uint32_t>&) {
+        return air::MakePoseidon2SpongeTrace(ToM31(run.values[id])).columns;
+      });
+}
+
+void ModelAir::Impl::AddPrivateInput(TensorId id) {
+  const QTensor& t = model.tensor(id);
+  if (t.bound_bits > static_cast<int>(air::kValueBoundBits)) {
+    throw FrontendError(
+        fmt::format("input '{}' has values up to 2^{}, more than a private or committed "
+                    "input can have (2^{})",
+                    t.name, t.bound_bits, air::kValueBoundBits));
   }
-
-  // The private weights (linear_component.h, air/weight_table_component.h): the sponge whose
-  // digest the AIR fixes holds them in its trace and yields each with its reads, so the model
-  // commitment binds the values the operators use.
-  void AddPrivateWeights() {
-    using Sponge = air::Poseidon2TensorSponge;
-    std::vector<M31> addresses;
-    for (size_t i = 0; i < weight_values.size(); ++i) {
-      addresses.push_back(WeightAddress(static_cast<int64_t>(i)));
-    }
-    const Sponge::Yielded yielded{addresses, weight_reads, weight_words, weight_part_bits};
-    components.push_back(std::make_unique<FrameworkComponent<Sponge>>(
-        Sponge(fmt::format("weights_digest_{}", components.size()), yielded,
-               AllocateDataColumns(Sponge::DataColumns(Sponge::Absorb::kYield)), weights_digest)));
-    trace_builders.push_back(
-        [this](const QuantizedRun&, const RescaleHook&, std::vector<uint32_t>&) {
-          return air::MakePoseidon2SpongeTrace(
-                     air::WeightWordValues(weight_words, weight_values, weight_part_bits),
-                     air::WeightWordEntries(weight_words, weight_values))
-              .columns;
-        });
-    if (weight_part_bits == 0) return;
-    components.push_back(std::make_unique<FrameworkComponent<air::WeightPartTable>>(
-        air::WeightPartTable(fmt::format("weight_part_table_{}", components.size()),
-                             weight_part_bits,
-                             AllocateDataColumns(air::WeightPartTable::kDataColumns))));
-    trace_builders.push_back(
-        [this](const QuantizedRun&, const RescaleHook&, std::vector<uint32_t>&) {
-          return std::vector<std::vector<M31>>{
-              air::WeightPartCounts(weight_words, weight_values, weight_part_bits)};
-        });
+  using Shape = air::PrivateValuesShape;
+  Shape shape{fmt::format("input_{}", components.size()), LogRows(t.size()),
+              static_cast<uint32_t>(t.bound_bits), AllocateDataColumns(Shape::kDataColumns)};
+  auto data = std::make_shared<air::DataColumns>(Shape::kDataColumns,
+                                                 std::vector<M31>(size_t{1} << shape.log_size));
+  for (int64_t i = 0; i < t.size(); ++i) {
+    (*data)[0][i] = Address(id, i);
+    (*data)[1][i] = M31::FromCanonical(static_cast<uint32_t>(reads[id][i]));
+    (*data)[2][i] = M31::One();
   }
-
-  // The address of private weight `index` (of weight_values).
-  M31 WeightAddress(int64_t index) const {
-    return M31::FromCanonical(static_cast<uint32_t>(weights_base + index));
-  }
-
-  // The digest of the private weights: a verifying model's, or computed from the weights.
-  std::array<M31, 8> DigestOfWeights() const {
-    if (!model.weights_digest) {
-      return hash::Poseidon2SpongeDigest(
-          air::WeightWordValues(weight_words, weight_values, weight_part_bits));
+  components.push_back(std::make_unique<FrameworkComponent<air::PrivateValuesComponent>>(
+      air::PrivateValuesComponent(shape, data)));
+  trace_builders.push_back([id, shape](const QuantizedRun& run, const RescaleHook&,
+                                       std::vector<uint32_t>& range_counts) {
+    std::vector<std::vector<M31>> trace(Shape::kTraceColumns,
+                                        std::vector<M31>(size_t{1} << shape.log_size));
+    const std::vector<int64_t>& values = run.values[id];
+    const uint32_t bits = shape.bound_bits;
+    for (size_t i = 0; i < values.size(); ++i) {
+      trace[0][i] = M31::FromSigned(values[i]);
+      const int64_t u = values[i] + (int64_t{1} << bits);
+      PutRangeCheck(trace, 1, i, u, range_counts);
+      PutRangeCheck(trace, 3, i, u + (int64_t{1} << air::kRangeCheckBits) - (int64_t{2} << bits),
+                    range_counts);
     }
-    std::array<M31, 8> digest;
-    for (size_t i = 0; i < digest.size(); ++i) digest[i] = M31::Reduce((*model.weights_digest)[i]);
-    return digest;
-  }
-
-  void AddLookup(const LookupOp& op) {
-    const std::string out_name = DescribeTensor(model, op.out);
-    const uint32_t table = next_table++;
-    const int64_t n = static_cast<int64_t>(op.in.size());
-    // The elements, one per row.
-    const uint32_t log_size = LogRows(n);
-    auto data = std::make_shared<air::DataColumns>(4, std::vector<M31>(size_t{1} << log_size));
-    for (int64_t i = 0; i < n; ++i) {
-      const ElementRef& ref = op.in[i];
-      if (ref.tensor == ElementRef::kLiteral) {
-        throw FrontendError(
-            fmt::format("the prover does not support padding into a lookup ({})", out_name));
-      }
-      (*data)[0][i] = Address(ref.tensor, ref.index);
-      (*data)[1][i] = M31::One();
-      (*data)[2][i] = Address(op.out, i);
-      (*data)[3][i] = M31::FromCanonical(static_cast<uint32_t>(reads[op.out][i]));
-    }
-    components.push_back(std::make_unique<FrameworkComponent<air::FunctionLookup>>(
-        air::FunctionLookup(fmt::format("lookup_{}", components.size()), log_size, table,
-                            AllocateDataColumns(4), data)));
-    trace_builders.push_back(
-        [&op, log_size](const QuantizedRun& run, const RescaleHook&, std::vector<uint32_t>&) {
-          std::vector<std::vector<M31>> trace(2, std::vector<M31>(size_t{1} << log_size));
-          for (size_t i = 0; i < op.in.size(); ++i) {
-            trace[0][i] = M31::FromSigned(run.values[op.in[i].tensor][op.in[i].index]);
-            trace[1][i] = M31::FromSigned(run.values[op.out][i]);
-          }
-          for (std::vector<M31>& column : trace) column = ToStorageOrder(std::move(column));
-          return trace;
-        });
-
-    // The table; its rows past the end repeat the last entry.
-    const int64_t size = static_cast<int64_t>(op.table.size());
-    const uint32_t table_log_size = LogRows(size);
-    auto entries =
-        std::make_shared<air::DataColumns>(2, std::vector<M31>(size_t{1} << table_log_size));
-    for (size_t row = 0; row < (*entries)[0].size(); ++row) {
-      const int64_t i = std::min<int64_t>(static_cast<int64_t>(row), size - 1);
-      (*entries)[0][row] = M31::FromSigned(op.table_lo + i);
-      (*entries)[1][row] = M31::FromSigned(op.table[i]);
-    }
-    components.push_back(std::make_unique<FrameworkComponent<air::FunctionTable>>(
-        air::FunctionTable(fmt::format("table_{}", table), table_log_size, table,
-                           AllocateDataColumns(2), entries)));
-    trace_builders.push_back(
-        [&op, table_log_size](const QuantizedRun& run, const RescaleHook&, std::vector<uint32_t>&) {
-          std::vector<M31> multiplicities(size_t{1} << table_log_size);
-          for (const ElementRef& ref : op.in) {
-            const int64_t i = run.values[ref.tensor][ref.index] - op.table_lo;
-            // An input outside the table (a broken run) is left to the LogUp sums to reject.
-            if (i >= 0 && i < static_cast<int64_t>(op.table.size()))
-              multiplicities[i] += M31::One();
-          }
-          return std::vector<std::vector<M31>>{ToStorageOrder(std::move(multiplicities))};
-        });
-  }
-
-  void AddMax(const ReduceOp& op) {
-    const std::string out_name = DescribeTensor(model, op.out);
-    if (op.window > kMaxReduceWindow) {
-      throw FrontendError(
-          fmt::format("the prover does not support a maximum over more than {} elements yet ({})",
-                      kMaxReduceWindow, out_name));
-    }
-    air::MaxComponentShape shape;
-    shape.name = fmt::format("max_{}", components.size());
-    shape.window = static_cast<uint32_t>(op.window);
-    shape.tie = op.kind == ReduceOp::Kind::kMax ? air::MaxComponentShape::Tie::kAny
-                : op.select_last                ? air::MaxComponentShape::Tie::kLast
-                                                : air::MaxComponentShape::Tie::kFirst;
-    const int64_t outputs = static_cast<int64_t>(op.in.size()) / op.window;
-    shape.log_size = LogRows(outputs);
-    shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
-    auto data = std::make_shared<air::DataColumns>(shape.n_data_columns(),
-                                                   std::vector<M31>(size_t{1} << shape.log_size));
-    for (int64_t i = 0; i < outputs; ++i) {
-      (*data)[0][i] = M31::One();
-      for (int64_t w = 0; w < op.window; ++w) {
-        const ElementRef& ref = op.in[i * op.window + w];
-        if (ref.tensor == ElementRef::kLiteral) {
-          throw FrontendError(
-              fmt::format("the prover does not support padding into a maximum ({})", out_name));
-        }
-        (*data)[1 + w][i] = Address(ref.tensor, ref.index);
-      }
-      (*data)[shape.window + 1][i] = Address(op.out, i);
-      (*data)[shape.window + 2][i] = M31::FromCanonical(static_cast<uint32_t>(reads[op.out][i]));
-    }
-    components.push_back(
-        std::make_unique<FrameworkComponent<air::MaxComponent>>(air::MaxComponent(shape, data)));
-    trace_builders.push_back([&op, shape](const QuantizedRun& run, const RescaleHook&,
-                                          std::vector<uint32_t>& range_counts) {
-      const uint32_t W = shape.window;
-      std::vector<std::vector<M31>> trace(shape.n_trace_columns(),
-                                          std::vector<M31>(size_t{1} << shape.log_size));
-      const int64_t outputs = static_cast<int64_t>(op.in.size()) / op.window;
-      for (int64_t i = 0; i < outputs; ++i) {
-        std::vector<int64_t> x;
-        for (uint32_t w = 0; w < W; ++w) {
-          const ElementRef& ref = op.in[i * W + w];
-          x.push_back(run.values[ref.tensor][ref.index]);
-          trace[w][i] = M31::FromSigned(x.back());
-        }
-        const auto best =
-            static_cast<uint32_t>(MaxPosition(x, shape.tie == air::MaxComponentShape::Tie::kLast));
-        trace[W + best][i] = M31::One();
-        trace[2 * W][i] = M31::FromSigned(x[best]);
-        for (uint32_t w = 0; w < W; ++w) {
-          int64_t difference = x[best] - x[w];
-          if (shape.tie == air::MaxComponentShape::Tie::kFirst && w < best) difference -= 1;
-          if (shape.tie == air::MaxComponentShape::Tie::kLast && w > best) difference -= 1;
-          PutRangeCheck(trace, 2 * W + 1 + 2 * w, i, difference, range_counts);
-        }
-      }
-      for (std::vector<M31>& column : trace) column = ToStorageOrder(std::move(column));
-      return trace;
-    });
-  }
-
-  // The main trace of a linear component (coset row order until the end) and its range checks.
-  std::vector<std::vector<M31>> LinearTrace(
-      const LinearPlan& op, const LinearComponentShape& shape, const WeightTableRows& table,
-      const QuantizedRun& run, const std::function<void(int64_t, int64_t&, int64_t&)>& rescale,
-      std::vector<uint32_t>& range_counts) const {
-    const size_t n_rows = size_t{1} << shape.log_size;
-    const uint32_t D = shape.inputs_per_row;
-    const int64_t chunks = Chunks(op, D), stride = ChunkStride(op, D);
-    // With a weight table, the weight and bias columns are the table's: left out.
-    const size_t weights = shape.n_input_columns();
-    const size_t borrowed = shape.weight_table ? shape.n_private_weight_columns() : 0;
-    std::vector<std::vector<M31>> trace(shape.n_trace_columns());
-    for (size_t col = 0; col < trace.size(); ++col) {
-      if (col < weights || col >= weights + borrowed) trace[col].resize(n_rows);
-    }
-    std::vector<int64_t> acc(op.cols, 0);
-    for (int64_t m = 0; m < op.rows; ++m) {
-      for (int64_t c = 0; c < chunks; ++c) {
-        const size_t row = static_cast<size_t>(m * stride + c);
-        std::vector<int64_t> x(D, 0), y(D, 0);
-        const uint32_t per_input = shape.products ? 2 : 1;  // x_d (and y_d) per d
-        for (uint32_t d = 0; d < D; ++d) {
-          const int64_t k = c * D + d;
-          if (k >= op.depth) continue;
-          const ElementRef& ref = op.x[m * op.depth + k];
-          x[d] = ref.tensor == ElementRef::kLiteral ? 0 : run.values[ref.tensor][ref.index];
-          trace[per_input * d][row] = M31::FromSigned(x[d]);
-          if (shape.products) {
-            const ElementRef& factor = op.y[m * op.depth + k];
-            y[d] = run.values[factor.tensor][factor.index];
-            trace[per_input * d + 1][row] = M31::FromSigned(y[d]);
-          }
-        }
-        if (shape.private_weights && !shape.weight_table) {
-          for (uint32_t d = 0; d < D; ++d) {
-            const int64_t k = c * D + d;
-            for (uint32_t n = 0; n < shape.cols && k < op.depth; ++n) {
-              trace[weights + d * shape.cols + n][row] = M31::FromSigned(op.Weight(m, k, n));
-            }
-          }
-          for (uint32_t n = 0; n < shape.cols && c == 0; ++n) {
-            trace[weights + D * shape.cols + n][row] = M31::FromSigned(op.bias[m * op.cols + n]);
-          }
-        }
-        for (uint32_t n = 0; n < shape.cols; ++n) {
-          if (c == 0) acc[n] = op.bias[m * op.cols + n];
-          for (uint32_t d = 0; d < D; ++d) {
-            const int64_t k = c * D + d;
-            if (k < op.depth) acc[n] += x[d] * (shape.products ? y[d] : op.Weight(m, k, n));
-          }
-          const uint32_t col = shape.OutputColumns(n);
-          trace[col][row] = M31::FromSigned(acc[n]);
-          if (c != chunks - 1) continue;
-          int64_t q = acc[n] >> shape.shift;
-          int64_t r = acc[n] - (q << shape.shift);
-          rescale(op.out_index[m * op.cols + n], q, r);
-          trace[col + 1][row] = M31::FromSigned(q);
-          trace[col + 2][row] = M31::FromSigned(r);
-          // The clamp's output and selectors, then the range checks' limbs, in
-          // LinearComponent::Evaluate's order.
-          size_t next = col + 3;
-          const int64_t out = op.clamp.Apply(q);
-          const bool below = shape.clamp_lo && q < *shape.clamp_lo;
-          const bool above = shape.clamp_hi && q > *shape.clamp_hi;
-          if (shape.clamped()) trace[next++][row] = M31::FromSigned(out);
-          if (shape.clamp_lo) trace[next++][row] = below ? M31::One() : M31::Zero();
-          if (shape.clamp_hi) trace[next++][row] = above ? M31::One() : M31::Zero();
-          const auto check = [&](int64_t v) {
-            PutRangeCheck(trace, next, row, v, range_counts);
-            next += 2;
-          };
-          check(r);
-          check(r + (int64_t{1} << air::kRangeCheckBits) - (int64_t{1} << shape.shift));
-          if (shape.clamp_lo) check(below ? *shape.clamp_lo - q : q - *shape.clamp_lo);
-          if (shape.clamp_hi) check(above ? q - *shape.clamp_hi : *shape.clamp_hi - q);
-          check(out + (int64_t{1} << air::kValueBoundBits));
-        }
-      }
-      for (int64_t c = chunks; c < stride; ++c) {  // padding chunks carry the final sums
-        for (uint32_t n = 0; n < shape.cols; ++n) {
-          trace[shape.OutputColumns(n)][static_cast<size_t>(m * stride + c)] =
-              M31::FromSigned(acc[n]);
-        }
-      }
-    }
-    // Padding rows start from a private bias, which they read: the first row's, or their table
-    // row's.
-    for (size_t row = static_cast<size_t>(op.rows * stride); row < n_rows && shape.private_weights;
-         ++row) {
-      for (uint32_t n = 0; n < shape.cols; ++n) {
-        const size_t slot = D * shape.cols + n;
-        const M31 bias = shape.weight_table ? WeightValue(table[row % table.size()][slot])
-                                            : M31::FromSigned(op.bias[n]);
-        if (!shape.weight_table) trace[weights + slot][row] = bias;
-        trace[shape.OutputColumns(n)][row] = bias;
-      }
-    }
-    trace.erase(trace.begin() + static_cast<std::ptrdiff_t>(weights),
-                trace.begin() + static_cast<std::ptrdiff_t>(weights + borrowed));
     for (std::vector<M31>& column : trace) column = ToStorageOrder(std::move(column));
     return trace;
+  });
+}
+
+void ModelAir::Impl::AddPrivateWeights() {
+  using Sponge = air::Poseidon2TensorSponge;
+  std::vector<M31> addresses;
+  for (size_t i = 0; i < weight_values.size(); ++i) {
+    addresses.push_back(WeightAddress(static_cast<int64_t>(i)));
   }
-};
+  const Sponge::Yielded yielded{addresses, weight_reads, weight_words, weight_part_bits};
+  components.push_back(std::make_unique<FrameworkComponent<Sponge>>(
+      Sponge(fmt::format("weights_digest_{}", components.size()), yielded,
+             AllocateDataColumns(Sponge::DataColumns(Sponge::Absorb::kYield)), weights_digest)));
+  trace_builders.push_back([this](const QuantizedRun&, const RescaleHook&, std::vector<uint32_t>&) {
+    return air::MakePoseidon2SpongeTrace(
+               air::WeightWordValues(weight_words, weight_values, weight_part_bits),
+               air::WeightWordEntries(weight_words, weight_values))
+        .columns;
+  });
+  if (weight_part_bits == 0) return;
+  components.push_back(std::make_unique<FrameworkComponent<air::WeightPartTable>>(
+      air::WeightPartTable(fmt::format("weight_part_table_{}", components.size()), weight_part_bits,
+                           AllocateDataColumns(air::WeightPartTable::kDataColumns))));
+  trace_builders.push_back([this](const QuantizedRun&, const RescaleHook&, std::vector<uint32_t>&) {
+    return std::vector<std::vector<M31>>{
+        air::WeightPartCounts(weight_words, weight_values, weight_part_bits)};
+  });
+}
+
+std::array<M31, 8> ModelAir::Impl::DigestOfWeights() const {
+  if (!model.weights_digest) {
+    return hash::Poseidon2SpongeDigest(
+        air::WeightWordValues(weight_words, weight_values, weight_part_bits));
+  }
+  std::array<M31, 8> digest;
+  for (size_t i = 0; i < digest.size(); ++i) digest[i] = M31::Reduce((*model.weights_digest)[i]);
+  return digest;
+}
+
+void ModelAir::Impl::AddLookup(const LookupOp& op) {
+  const std::string out_name = DescribeTensor(model, op.out);
+  const uint32_t table = next_table++;
+  const int64_t n = static_cast<int64_t>(op.in.size());
+  // The elements, one per row.
+  const uint32_t log_size = LogRows(n);
+  auto data = std::make_shared<air::DataColumns>(4, std::vector<M31>(size_t{1} << log_size));
+  for (int64_t i = 0; i < n; ++i) {
+    const ElementRef& ref = op.in[i];
+    if (ref.tensor == ElementRef::kLiteral) {
+      throw FrontendError(
+          fmt::format("the prover does not support padding into a lookup ({})", out_name));
+    }
+    (*data)[0][i] = Address(ref.tensor, ref.index);
+    (*data)[1][i] = M31::One();
+    (*data)[2][i] = Address(op.out, i);
+    (*data)[3][i] = M31::FromCanonical(static_cast<uint32_t>(reads[op.out][i]));
+  }
+  components.push_back(std::make_unique<FrameworkComponent<air::FunctionLookup>>(
+      air::FunctionLookup(fmt::format("lookup_{}", components.size()), log_size, table,
+                          AllocateDataColumns(4), data)));
+  trace_builders.push_back(
+      [&op, log_size](const QuantizedRun& run, const RescaleHook&, std::vector<uint32_t>&) {
+        std::vector<std::vector<M31>> trace(2, std::vector<M31>(size_t{1} << log_size));
+        for (size_t i = 0; i < op.in.size(); ++i) {
+          trace[0][i] = M31::FromSigned(run.values[op.in[i].tensor][op.in[i].index]);
+          trace[1][i] = M31::FromSigned(run.values[op.out][i]);
+        }
+        for (std::vector<M31>& column : trace) column = ToStorageOrder(std::move(column));
+        return trace;
+      });
+
+  // The table; its rows past the end repeat the last entry.
+  const int64_t size = static_cast<int64_t>(op.table.size());
+  const uint32_t table_log_size = LogRows(size);
+  auto entries =
+      std::make_shared<air::DataColumns>(2, std::vector<M31>(size_t{1} << table_log_size));
+  for (size_t row = 0; row < (*entries)[0].size(); ++row) {
+    const int64_t i = std::min<int64_t>(static_cast<int64_t>(row), size - 1);
+    (*entries)[0][row] = M31::FromSigned(op.table_lo + i);
+    (*entries)[1][row] = M31::FromSigned(op.table[i]);
+  }
+  components.push_back(std::make_unique<FrameworkComponent<air::FunctionTable>>(air::FunctionTable(
+      fmt::format("table_{}", table), table_log_size, table, AllocateDataColumns(2), entries)));
+  trace_builders.push_back(
+      [&op, table_log_size](const QuantizedRun& run, const RescaleHook&, std::vector<uint32_t>&) {
+        std::vector<M31> multiplicities(size_t{1} << table_log_size);
+        for (const ElementRef& ref : op.in) {
+          const int64_t i = run.values[ref.tensor][ref.index] - op.table_lo;
+          // An input outside the table (a broken run) is left to the LogUp sums to reject.
+          if (i >= 0 && i < static_cast<int64_t>(op.table.size())) multiplicities[i] += M31::One();
+        }
+        return std::vector<std::vector<M31>>{ToStorageOrder(std::move(multiplicities))};
+      });
+}
+
+void ModelAir::Impl::AddMax(const ReduceOp& op) {
+  const std::string out_name = DescribeTensor(model, op.out);
+  if (op.window > kMaxReduceWindow) {
+    throw FrontendError(
+        fmt::format("the prover does not support a maximum over more than {} elements yet ({})",
+                    kMaxReduceWindow, out_name));
+  }
+  air::MaxComponentShape shape;
+  shape.name = fmt::format("max_{}", components.size());
+  shape.window = static_cast<uint32_t>(op.window);
+  shape.tie = op.kind == ReduceOp::Kind::kMax ? air::MaxComponentShape::Tie::kAny
+              : op.select_last                ? air::MaxComponentShape::Tie::kLast
+                                              : air::MaxComponentShape::Tie::kFirst;
+  const int64_t outputs = static_cast<int64_t>(op.in.size()) / op.window;
+  shape.log_size = LogRows(outputs);
+  shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
+  auto data = std::make_shared<air::DataColumns>(shape.n_data_columns(),
+                                                 std::vector<M31>(size_t{1} << shape.log_size));
+  for (int64_t i = 0; i < outputs; ++i) {
+    (*data)[0][i] = M31::One();
+    for (int64_t w = 0; w < op.window; ++w) {
+      const ElementRef& ref = op.in[i * op.window + w];
+      if (ref.tensor == ElementRef::kLiteral) {
+        throw FrontendError(
+            fmt::format("the prover does not support padding into a maximum ({})", out_name));
+      }
+      (*data)[1 + w][i] = Address(ref.tensor, ref.index);
+    }
+    (*data)[shape.window + 1][i] = Address(op.out, i);
+    (*data)[shape.window + 2][i] = M31::FromCanonical(static_cast<uint32_t>(reads[op.out][i]));
+  }
+  components.push_back(
+      std::make_unique<FrameworkComponent<air::MaxComponent>>(air::MaxComponent(shape, data)));
+  trace_builders.push_back([&op, shape](const QuantizedRun& run, const RescaleHook&,
+                                        std::vector<uint32_t>& range_counts) {
+    const uint32_t W = shape.window;
+    std::vector<std::vector<M31>> trace(shape.n_trace_columns(),
+                                        std::vector<M31>(size_t{1} << shape.log_size));
+    const int64_t outputs = static_cast<int64_t>(op.in.size()) / op.window;
+    for (int64_t i = 0; i < outputs; ++i) {
+      std::vector<int64_t> x;
+      for (uint32_t w = 0; w < W; ++w) {
+        const ElementRef& ref = op.in[i * W + w];
+        x.push_back(run.values[ref.tensor][ref.index]);
+        trace[w][i] = M31::FromSigned(x.back());
+      }
+      const auto best =
+          static_cast<uint32_t>(MaxPosition(x, shape.tie == air::MaxComponentShape::Tie::kLast));
+      trace[W + best][i] = M31::One();
+      trace[2 * W][i] = M31::FromSigned(x[best]);
+      for (uint32_t w = 0; w < W; ++w) {
+        int64_t difference = x[best] - x[w];
+        if (shape.tie == air::MaxComponentShape::Tie::kFirst && w < best) difference -= 1;
+        if (shape.tie == air::MaxComponentShape::Tie::kLast && w > best) difference -= 1;
+        PutRangeCheck(trace, 2 * W + 1 + 2 * w, i, difference, range_counts);
+      }
+    }
+    for (std::vector<M31>& column : trace) column = ToStorageOrder(std::move(column));
+    return trace;
+  });
+}
 
 ModelAir::ModelAir(const QuantizedModel& model) : impl_(std::make_unique<Impl>(model)) {}
 ModelAir::~ModelAir() = default;
