@@ -18,6 +18,7 @@
 #include "frontend/compressed_proof_file.h"
 #include "frontend/frontend_error.h"
 #include "frontend/model_air.h"
+#include "frontend/model_key_cache.h"
 #include "frontend/quantized_model.h"
 
 namespace tensorstark::cli {
@@ -34,7 +35,10 @@ holds of it (its values, its Poseidon2 digest, or nothing); and the weights' vis
 may be the verifying model compile writes for private weights. A compressed proof (compress) is
 printed as its outer proof (or, made with --profile onchain, its final proof), with
 "compressed": its shape, whether it is final and, per inner proof, its model's index and whether
-it was zero-knowledge; MODEL.tsm only if it has one inner proof.
+it was zero-knowledge; MODEL.tsm only if it has one inner proof. With the model, a direct proof
+also gets "verifying_key": whether the key cache ($TENSORSTARK_CACHE_DIR, else ~/.cache/
+tensorstark) holds the model's verifying key for the proof's configuration (its preprocessed root,
+which `prove` and `verify` file there; `verify` then commits nothing), and the root.
 )";
 
 // The proof as JSON, with what it makes public if the model is given (a one-line error if the
@@ -63,6 +67,16 @@ int PrintProof(std::span<const uint8_t> bytes, const std::string& path,
       return 1;
     }
     json["public"] = PublicStatementJson(air, proof.public_inputs);
+    if (!compressed) {
+      // What the key cache holds for this model and configuration: with it, `verify` commits
+      // nothing (frontend/model_key_cache.h).
+      const frontend::KeyCache cache = frontend::KeyCache::FromEnvironment();
+      const auto root = frontend::CachedPreprocessedRoot<H>(frontend::VerifierModelDigest(air),
+                                                            proof.config, cache);
+      nlohmann::json key = {{"cached", root.has_value()}, {"preprocessed_root", nullptr}};
+      if (root) key["preprocessed_root"] = root->ToHex();
+      json["verifying_key"] = key;
+    }
   }
   fmt::print("{}\n", json.dump(2));
   return 0;

@@ -35,6 +35,7 @@
 #include "frontend/frontend_error.h"
 #include "frontend/input_file.h"
 #include "frontend/model_air.h"
+#include "frontend/model_key_cache.h"
 #include "frontend/quantized_eval.h"
 #include "hash/blake2s_channel.h"
 #include "hash/blake2s_merkle_hasher.h"
@@ -139,6 +140,10 @@ int ProveWith(const frontend::QuantizedModel& model, const std::string& model_pa
   if (auto* error = std::get_if<std::string>(&key)) throw FrontendError(*error);
   const frontend::ModelKey<H>& model_key = std::get<frontend::ModelKey<H>>(key);
   const frontend::ModelCommitment commitment = model_key.commitment;
+  // Filed for `verify` (and `compress`) of this model on this machine.
+  frontend::PutPreprocessedRoot<H>(frontend::VerifierModelDigest(air), config,
+                                   frontend::KeyCache::FromEnvironment(),
+                                   model_key.key.verifying_key.preprocessed_root);
   progress.Phase("lower and commit to model", start);
   frontend::ModelAir::Witness witness = air.GenerateWitness(run, commitment, context);
   progress.Phase("witness", start);
@@ -228,21 +233,24 @@ int VerifyWith(const frontend::QuantizedModel& model, std::span<const uint8_t> b
   }
   const air::StarkProof<H>& proof = std::get<air::StarkProof<H>>(parsed);
   const double parse_ms = MillisecondsSince(start);
-  // The key a verifier derives once per model and configuration.
+  // The key a verifier derives once per model and configuration (then from the key cache).
   start = std::chrono::steady_clock::now();
+  const frontend::ModelAir air(model);
+  const hash::Blake2sHash model_digest = frontend::VerifierModelDigest(air);
+  const frontend::KeyCache cache = frontend::KeyCache::FromEnvironment();
   StepProgress progress(json);
   progress.Begin("deriving the model's verifying key");
-  const frontend::ModelAir air(model);
-  auto key = frontend::SetupModel<H>(air, proof.config);
+  auto key_or_error = frontend::CachedModelVerifyingKey<H>(air, model_digest, proof.config, cache);
   progress.End();
-  if (auto* error = std::get_if<std::string>(&key)) {
+  if (auto* error = std::get_if<std::string>(&key_or_error)) {
     fmt::print("invalid: {}\n", *error);
     return 1;
   }
+  const auto& key = std::get<frontend::ModelVerifyingKey<H>>(key_or_error);
   const double setup_ms = MillisecondsSince(start);
   start = std::chrono::steady_clock::now();
-  auto rejection = frontend::VerifyModelProof<C, H>(
-      air, proof, std::get<frontend::ModelKey<H>>(key), min_security_bits);
+  auto rejection =
+      frontend::VerifyModelProof<C, H>(air, proof, key.key, key.commitment, min_security_bits);
   const double verify_ms = parse_ms + MillisecondsSince(start);
   if (rejection) {
     fmt::print("invalid: {}\n", air::ToString(*rejection));
@@ -254,6 +262,7 @@ int VerifyWith(const frontend::QuantizedModel& model, std::span<const uint8_t> b
                                       {"zero_knowledge", proof.config.zk},
                                       {"verify_ms", verify_ms},
                                       {"setup_ms", setup_ms},
+                                      {"key_from_cache", key.from_cache},
                                       {"public", PublicStatementJson(air, proof.public_inputs)}}
                            .dump());
     return 0;

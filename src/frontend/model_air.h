@@ -187,20 +187,29 @@ std::optional<air::VerificationError> CheckModelStatement(const ModelAir& air,
                                                           bool zero_knowledge,
                                                           std::span<const field::M31> statement);
 
-// A proof of the model, against its key under the proof's configuration (SetupModel): the
-// statement (CheckModelStatement), then the STARK with the public LogUp terms of the inputs and
-// outputs.
+// A proof of the model, against its verifying key and commitment under the proof's configuration
+// (SetupModel): the statement (CheckModelStatement), then the STARK with the public LogUp terms of
+// the inputs and outputs.
+template <hash::Channel C, hash::MerkleLayerHasher H>
+std::optional<air::VerificationError> VerifyModelProof(const ModelAir& air,
+                                                       const air::StarkProof<H>& proof,
+                                                       const air::VerifyingKey<H>& key,
+                                                       const ModelCommitment& commitment,
+                                                       uint32_t min_security_bits) {
+  if (auto error = CheckModelStatement(air, commitment, proof.config.zk, proof.public_inputs)) {
+    return error;
+  }
+  const std::vector<air::PublicLogupTerm> terms = air.PublicTerms(proof.public_inputs);
+  return air::Verify<C, H>(air.components(), proof, key, min_security_bits, terms,
+                           air.n_public_inputs());
+}
 template <hash::Channel C, hash::MerkleLayerHasher H>
 std::optional<air::VerificationError> VerifyModelProof(const ModelAir& air,
                                                        const air::StarkProof<H>& proof,
                                                        const ModelKey<H>& key,
                                                        uint32_t min_security_bits) {
-  if (auto error = CheckModelStatement(air, key.commitment, proof.config.zk, proof.public_inputs)) {
-    return error;
-  }
-  const std::vector<air::PublicLogupTerm> terms = air.PublicTerms(proof.public_inputs);
-  return air::Verify<C, H>(air.components(), proof, key.key.verifying_key, min_security_bits, terms,
-                           air.n_public_inputs());
+  return VerifyModelProof<C, H>(air, proof, key.key.verifying_key, key.commitment,
+                                min_security_bits);
 }
 
 // The same, computing the key first.

@@ -5,6 +5,7 @@
 #include <map>
 #include <utility>
 
+#include "frontend/model_key_cache.h"
 #include "frontend/quantized_model.h"
 #include "hash/blake2s.h"
 #include "recursion/bits.h"
@@ -24,37 +25,6 @@ air::ProofConfig InnerProofConfig(bool zero_knowledge) {
   return config;
 }
 
-namespace {
-
-KeyCache::Name& AddConfig(KeyCache::Name& name, const air::ProofConfig& config) {
-  for (uint64_t word : air::ConfigWords(config)) name.Add(word);
-  return name.Add(config.zk ? 1 : 0);
-}
-
-// A model's inner preprocessed root: from the cache, or committed (and cached).
-std::variant<InnerHasher::Hash, std::string> InnerPreprocessedRoot(
-    const ModelAir& air, const hash::Blake2sHash& model_digest, const air::ProofConfig& config,
-    const KeyCache& cache, bool& from_cache) {
-  KeyCache::Name name("inner preprocessed root");
-  AddConfig(name, config).Add(model_digest.bytes);
-  const hash::Blake2sHash root_name = name.Finish();
-  if (const auto bytes = cache.Get(root_name); bytes && bytes->size() == 32) {
-    if (const auto root =
-            air::HashFromBytes<InnerHasher::Hash>(std::span<const uint8_t, 32>(*bytes))) {
-      from_cache = true;
-      return *root;
-    }
-  }
-  auto key = SetupModel<InnerHasher>(air, config);
-  if (auto* error = std::get_if<std::string>(&key)) return *error;
-  const InnerHasher::Hash root =
-      std::get<ModelKey<InnerHasher>>(key).key.verifying_key.preprocessed_root;
-  cache.Put(root_name, air::HashBytes(root));
-  return root;
-}
-
-}  // namespace
-
 std::variant<InnerMembers, std::string> SetupInnerMembers(std::span<const InnerSpec> specs,
                                                           const KeyCache& cache) {
   InnerMembers inner;
@@ -70,19 +40,16 @@ std::variant<InnerMembers, std::string> SetupInnerMembers(std::span<const InnerS
       continue;
     }
     const air::ProofConfig config = InnerProofConfig(spec.zero_knowledge);
-    // The model as its verifiers hold it, so that prover and verifiers share cached values.
-    const std::string model_bytes = SerializeQuantizedModel(
-        spec.air->WeightsDigest() ? spec.air->VerifyingModel() : spec.air->model());
-    const hash::Blake2sHash model_digest = hash::Blake2s(
-        std::span(reinterpret_cast<const uint8_t*>(model_bytes.data()), model_bytes.size()));
-    auto root = InnerPreprocessedRoot(*spec.air, model_digest, config, cache, inner.from_cache);
-    if (auto* error = std::get_if<std::string>(&root)) return *error;
-    const InnerHasher::Hash& preprocessed_root = std::get<InnerHasher::Hash>(root);
-    auto inner_air = ModelInnerAir(*spec.air, preprocessed_root, config);
+    const hash::Blake2sHash model_digest = VerifierModelDigest(*spec.air);
+    auto key = CachedModelVerifyingKey<InnerHasher>(*spec.air, model_digest, config, cache);
+    if (auto* error = std::get_if<std::string>(&key)) return *error;
+    const ModelVerifyingKey<InnerHasher>& inner_key = std::get<ModelVerifyingKey<InnerHasher>>(key);
+    inner.from_cache = inner.from_cache || inner_key.from_cache;
+    auto inner_air = ModelInnerAir(*spec.air, inner_key.key.preprocessed_root, config);
     if (auto* error = std::get_if<std::string>(&inner_air)) return *error;
     members.push_back({.spec = spec,
                        .config = config,
-                       .commitment = spec.air->Commitment(preprocessed_root.ToHex()),
+                       .commitment = inner_key.commitment,
                        .inner_air = std::make_shared<const recursion::InnerAir>(
                            std::get<recursion::InnerAir>(std::move(inner_air))),
                        .model_digest = model_digest});
