@@ -10,8 +10,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p bench/results
 [ "${BENCH_APPEND:-}" = 1 ] || : > "$out"
-# A fresh key cache: prove files each model's verifying key, so a verify row times a verifier that
-# holds its key (key_from_cache), as a deployed one does; setup_ms is then reading it.
+# A fresh key cache: the first verification of a model files its verifying key, so the later verify
+# rows time a verifier that holds its key (key_from_cache), as a deployed one does.
 export TENSORSTARK_CACHE_DIR="$work/cache"
 
 # The machine every row names: the CPU's model and the SIMD level the build was configured for.

@@ -140,10 +140,6 @@ int ProveWith(const frontend::QuantizedModel& model, const std::string& model_pa
   if (auto* error = std::get_if<std::string>(&key)) throw FrontendError(*error);
   const frontend::ModelKey<H>& model_key = std::get<frontend::ModelKey<H>>(key);
   const frontend::ModelCommitment commitment = model_key.commitment;
-  // Filed for `verify` (and `compress`) of this model on this machine.
-  frontend::PutPreprocessedRoot<H>(frontend::VerifierModelDigest(air), config,
-                                   frontend::KeyCache::FromEnvironment(),
-                                   model_key.key.verifying_key.preprocessed_root);
   progress.Phase("lower and commit to model", start);
   frontend::ModelAir::Witness witness = air.GenerateWitness(run, commitment, context);
   progress.Phase("witness", start);

@@ -88,21 +88,20 @@ expect_error 2 "records the facts of final proofs only" \
 expect_error 2 "--class-hash" "$ts" verify "$work/mlp.tsm" "$work/onchain.bin" --class-hash xyz
 expect_error 1 "blake2s proof" "$ts" calldata "$work/proof.bin" -o "$work/x.json"
 
-# prove files the model's verifying key (its preprocessed root) in the key cache: verify reads it
-# and inspect names it; without it, or with the entry damaged, verify commits it again, accepts,
-# and files it; with the cache off it never reads one.
+# verify files the model's verifying key (its preprocessed root) in the key cache, and reads it
+# there the next time; inspect names it; without it, or with the entry damaged, verify commits it
+# again, accepts, and files it; with the cache off it never reads one.
 verified_key() {
   "$ts" verify "$work/mlp.tsm" "$work/onchain.bin" --json     | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['valid'], d['key_from_cache'])"
 }
 inspected_key() {
   "$ts" inspect "$work/onchain.bin" "$work/mlp.tsm"     | python3 -c "import json,sys; k=json.load(sys.stdin)['verifying_key']; print(k['cached'], k['preprocessed_root'] is not None)"
 }
-[ "$(verified_key)" = "True True" ] || fail "verify did not read the key prove filed"
-[ "$(inspected_key)" = "True True" ] || fail "inspect does not name the cached key"
 rm -rf "$work/cache"
 [ "$(inspected_key)" = "False False" ] || fail "inspect names a key the cache does not hold"
 [ "$(verified_key)" = "True False" ] || fail "verify without a cached key"
-[ "$(verified_key)" = "True True" ] || fail "verify did not file the key it derived"
+[ "$(verified_key)" = "True True" ] || fail "verify did not read the key it filed"
+[ "$(inspected_key)" = "True True" ] || fail "inspect does not name the cached key"
 for entry in "$work/cache"/*; do tamper_middle_byte "$entry" "$entry.x" && mv "$entry.x" "$entry"; done
 [ "$(verified_key)" = "True False" ] || fail "verify read a damaged cache entry"
 [ "$(TENSORSTARK_CACHE_DIR='' verified_key)" = "True False" ] || fail "verify read a disabled cache"
