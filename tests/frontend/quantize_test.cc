@@ -9,7 +9,12 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
+#include <type_traits>
+#include <variant>
+#include <vector>
 
 #include "fashion_mnist.h"
 #include "frontend/calibration.h"
@@ -236,6 +241,63 @@ TEST_CASE("a compiled model file round-trips") {
   std::ofstream(path, std::ios::binary) << "{\"input_data\": []}";
   CHECK_THROWS_WITH_AS(LoadQuantizedModel(path),
                        doctest::Contains("not a compiled tensorstark model"), FrontendError);
+  std::remove(path.c_str());
+}
+
+// Every operator's element references, in order.
+std::vector<std::vector<ElementRef>> ReferencesOf(const QuantizedModel& model) {
+  std::vector<std::vector<ElementRef>> refs;
+  for (const QOp& qop : model.ops) {
+    std::visit(
+        [&](const auto& op) {
+          using Op = std::decay_t<decltype(op)>;
+          if constexpr (std::is_same_v<Op, LinearOp>) refs.push_back(op.x);
+          if constexpr (std::is_same_v<Op, LookupOp> || std::is_same_v<Op, ReduceOp>) {
+            refs.push_back(op.in);
+          }
+          if constexpr (std::is_same_v<Op, ElementwiseOp> || std::is_same_v<Op, DotOp>) {
+            refs.push_back(op.a);
+            refs.push_back(op.b);
+          }
+        },
+        qop);
+  }
+  return refs;
+}
+
+// Element references are written as runs (tensor, first, step, count) in a byte string: they read
+// back exactly (convolution windows with padding literals, attention's strided reads), a file of
+// the earlier format (two arrays per list) still reads, and a run claiming more references than
+// any operator reads is refused before memory is taken for it.
+TEST_CASE("element references round-trip as runs") {
+  const std::string path = "quantize_test_runs.tsm";
+  for (const char* example : {"fashion_lenet", "cifar_cnn"}) {
+    CAPTURE(example);
+    const QuantizedModel model = CompileExample(example);
+    SaveQuantizedModel(model, path);
+    CHECK(ReferencesOf(LoadQuantizedModel(path)) == ReferencesOf(model));
+  }
+
+  const std::string earlier =
+      std::string(TENSORSTARK_TEST_VECTORS) + "/../final-proofs/fashion_mlp/model.verifying.tsm";
+  const QuantizedModel loaded = LoadQuantizedModel(earlier);
+  CHECK(ReadFileBytes(earlier).find("\"runs\"") == std::string::npos);
+  SaveQuantizedModel(loaded, path);
+  CHECK(ReferencesOf(LoadQuantizedModel(path)) == ReferencesOf(loaded));
+
+  // The first list's first run, its count set to 2^40.
+  const std::string bytes = ReadFileBytes(path);
+  const size_t header = bytes.find('\n') + 1;
+  nlohmann::json j = nlohmann::json::from_cbor(bytes.substr(header));
+  nlohmann::json& list = j["ops"][0].contains("x") ? j["ops"][0]["x"] : j["ops"][0]["in"];
+  std::vector<uint8_t>& runs = list["runs"].get_binary();
+  REQUIRE(runs.size() >= 32);
+  for (size_t b = 0; b < 8; ++b) runs[24 + b] = b == 5 ? 1 : 0;
+  const std::vector<uint8_t> cbor = nlohmann::json::to_cbor(j);
+  std::ofstream(path, std::ios::binary)
+      << bytes.substr(0, header) << std::string(cbor.begin(), cbor.end());
+  CHECK_THROWS_WITH_AS(LoadQuantizedModel(path),
+                       doctest::Contains("element references are corrupt"), FrontendError);
   std::remove(path.c_str());
 }
 
