@@ -38,7 +38,7 @@ printed as its outer proof (or, made with --profile onchain, its final proof), w
 it was zero-knowledge; MODEL.tsm only if it has one inner proof. With the model, a direct proof
 also gets "verifying_key": whether the key cache ($TENSORSTARK_CACHE_DIR, else ~/.cache/
 tensorstark) holds the model's verifying key for the proof's configuration (its preprocessed root,
-which `prove` and `verify` file there; `verify` then commits nothing), and the root.
+which `verify` files there on first use and then reads instead of committing), and the root.
 )";
 
 // The proof as JSON, with what it makes public if the model is given (a one-line error if the

@@ -1,7 +1,7 @@
 // A model's verifying key (the root of its preprocessed tree under a configuration, and the model
 // commitment it gives) through a KeyCache (key_cache.h): committing the preprocessed columns is
-// the slow part of a verification (seconds with Poseidon252), so `verify`, `compress` and `prove`
-// file the root once per model, configuration and hash family, and later runs read it back.
+// the slow part of a verification (seconds with Poseidon252), so `verify` and `compress` file the
+// root once per model, configuration and hash family, and later runs read it back.
 // The cache is trusted like the binary (key_cache.h): a root read from it is not checked against
 // the model.
 #pragma once
