@@ -26,23 +26,25 @@ constexpr std::string_view kMagic = "tensorstark-model 1\n";
 // a kernel row, padding literals), so this is small, and reading it is a copy, where the parallel
 // arrays of earlier models (still read) took a CBOR number per value (0.9 s for nanoGPT).
 constexpr size_t kRunWords = 4;
-// More references in one list than a provable operator reads (its rows are at most 2^26, each
-// reading a few dozen elements): a corrupt file, refused before any memory is taken for them.
-constexpr int64_t kMaxRefs = int64_t{1} << 32;
+// More references in a model than a 24 GB machine could prove (8 GiB of them alone): a corrupt
+// file, refused before any memory is taken for them.
+constexpr int64_t kMaxModelRefs = int64_t{1} << 29;
 
 json RefsToJson(const std::vector<ElementRef>& refs) {
   std::vector<int64_t> runs;
   for (size_t i = 0; i < refs.size();) {
     const ElementRef& first = refs[i];
-    const int64_t step = i + 1 < refs.size() && refs[i + 1].tensor == first.tensor
-                             ? refs[i + 1].index - first.index
-                             : 0;
+    // Unsigned: a literal's index is its value, any int64; the decoder wraps the same way.
+    const auto index = [&](size_t k) { return static_cast<uint64_t>(refs[k].index); };
+    const uint64_t step =
+        i + 1 < refs.size() && refs[i + 1].tensor == first.tensor ? index(i + 1) - index(i) : 0;
     size_t count = 1;
     while (i + count < refs.size() && refs[i + count].tensor == first.tensor &&
-           refs[i + count].index == first.index + step * static_cast<int64_t>(count)) {
+           index(i + count) == index(i) + step * count) {
       ++count;
     }
-    runs.insert(runs.end(), {first.tensor, first.index, step, static_cast<int64_t>(count)});
+    runs.insert(runs.end(), {first.tensor, first.index, static_cast<int64_t>(step),
+                             static_cast<int64_t>(count)});
     i += count;
   }
   std::vector<uint8_t> bytes(runs.size() * sizeof(int64_t));
@@ -55,7 +57,8 @@ json RefsToJson(const std::vector<ElementRef>& refs) {
   return {{"runs", json::binary(std::move(bytes))}};
 }
 
-std::vector<ElementRef> RefsFromJson(const json& j) {
+// `budget`: the references the rest of the model may still hold (kMaxModelRefs at first).
+std::vector<ElementRef> RefsFromJson(const json& j, int64_t& budget) {
   std::vector<ElementRef> refs;
   if (!j.contains("runs")) {  // models compiled before the runs: two parallel arrays
     const auto tensors = j.at("tensor").get<std::vector<int32_t>>();
@@ -63,6 +66,7 @@ std::vector<ElementRef> RefsFromJson(const json& j) {
     if (tensors.size() != indices.size()) throw FrontendError("element references are truncated");
     refs.resize(tensors.size());
     for (size_t i = 0; i < refs.size(); ++i) refs[i] = {tensors[i], indices[i]};
+    budget -= static_cast<int64_t>(refs.size());
     return refs;
   }
   const std::vector<uint8_t>& bytes = j.at("runs").get_binary();
@@ -81,11 +85,12 @@ std::vector<ElementRef> RefsFromJson(const json& j) {
   for (size_t r = 0; r < n_runs; ++r) {
     const int64_t tensor = word(kRunWords * r), count = word(kRunWords * r + 3);
     if (tensor < ElementRef::kLiteral || tensor > INT32_MAX || count < 1 ||
-        count > kMaxRefs - total) {
+        count > budget - total) {
       throw FrontendError("element references are corrupt");
     }
     total += count;
   }
+  budget -= total;
   refs.reserve(static_cast<size_t>(total));
   for (size_t r = 0; r < n_runs; ++r) {
     const auto first = static_cast<uint64_t>(word(kRunWords * r + 1)),
@@ -168,7 +173,7 @@ Kind KindFromJson(const json& j, int count) {
   return static_cast<Kind>(kind);
 }
 
-QOp OpFromJson(const json& j) {
+QOp OpFromJson(const json& j, int64_t& ref_budget) {
   const std::string type = j.at("type").get<std::string>();
   if (type == "linear") {
     LinearOp op;
@@ -177,7 +182,7 @@ QOp OpFromJson(const json& j) {
     op.depth = j.at("depth");
     op.cols = j.at("cols");
     op.groups = j.at("groups");
-    op.x = RefsFromJson(j.at("x"));
+    op.x = RefsFromJson(j.at("x"), ref_budget);
     op.weights = j.at("weights").get<std::vector<int64_t>>();
     op.bias = j.at("bias").get<std::vector<int64_t>>();
     op.out_index = j.at("out_index").get<std::vector<int64_t>>();
@@ -191,8 +196,8 @@ QOp OpFromJson(const json& j) {
     ElementwiseOp op;
     op.kind = KindFromJson<ElementwiseOp::Kind>(j, 3);
     op.out = j.at("out");
-    op.a = RefsFromJson(j.at("a"));
-    op.b = RefsFromJson(j.at("b"));
+    op.a = RefsFromJson(j.at("a"), ref_budget);
+    op.b = RefsFromJson(j.at("b"), ref_budget);
     op.a_left = j.at("a_left");
     op.b_left = j.at("b_left");
     op.shift = j.at("shift");
@@ -203,7 +208,7 @@ QOp OpFromJson(const json& j) {
     LookupOp op;
     op.function = j.at("function");
     op.out = j.at("out");
-    op.in = RefsFromJson(j.at("in"));
+    op.in = RefsFromJson(j.at("in"), ref_budget);
     op.table_lo = j.at("table_lo");
     op.table = j.at("table").get<std::vector<int64_t>>();
     return op;
@@ -213,7 +218,7 @@ QOp OpFromJson(const json& j) {
     op.kind = KindFromJson<ReduceOp::Kind>(j, 3);
     op.out = j.at("out");
     op.window = j.at("window");
-    op.in = RefsFromJson(j.at("in"));
+    op.in = RefsFromJson(j.at("in"), ref_budget);
     op.multiplier = j.at("multiplier").get<std::vector<int64_t>>();
     op.shift = j.at("shift");
     op.select_last = j.at("select_last");
@@ -223,8 +228,8 @@ QOp OpFromJson(const json& j) {
     DotOp op;
     op.out = j.at("out");
     op.depth = j.at("depth");
-    op.a = RefsFromJson(j.at("a"));
-    op.b = RefsFromJson(j.at("b"));
+    op.a = RefsFromJson(j.at("a"), ref_budget);
+    op.b = RefsFromJson(j.at("b"), ref_budget);
     op.bias = j.at("bias").get<std::vector<int64_t>>();
     op.shift = j.at("shift");
     op.clamp = ClampFromJson(j.at("clamp"));
@@ -517,7 +522,8 @@ QuantizedModel LoadQuantizedModel(const std::string& path) {
         json::from_cbor(bytes.begin() + static_cast<std::ptrdiff_t>(kMagic.size()), bytes.end());
     QuantizedModel model;
     for (const json& t : j.at("tensors")) model.tensors.push_back(TensorFromJson(t));
-    for (const json& op : j.at("ops")) model.ops.push_back(OpFromJson(op));
+    int64_t ref_budget = kMaxModelRefs;
+    for (const json& op : j.at("ops")) model.ops.push_back(OpFromJson(op, ref_budget));
     model.inputs = j.at("inputs").get<std::vector<TensorId>>();
     model.outputs = j.at("outputs").get<std::vector<TensorId>>();
     model.source = j.at("source");

@@ -267,8 +267,8 @@ std::vector<std::vector<ElementRef>> ReferencesOf(const QuantizedModel& model) {
 
 // Element references are written as runs (tensor, first, step, count) in a byte string: they read
 // back exactly (convolution windows with padding literals, attention's strided reads), a file of
-// the earlier format (two arrays per list) still reads, and a run claiming more references than
-// any operator reads is refused before memory is taken for it.
+// the earlier format (two arrays per list) still reads, and a run claiming more references than a
+// model can hold (2^29) is refused before memory is taken for it.
 TEST_CASE("element references round-trip as runs") {
   const std::string path = "quantize_test_runs.tsm";
   for (const char* example : {"fashion_lenet", "cifar_cnn"}) {
