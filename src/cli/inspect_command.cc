@@ -16,6 +16,7 @@
 #include "cli/hash_family.h"
 #include "cli/statement_output.h"
 #include "frontend/compressed_proof_file.h"
+#include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
 #include "frontend/model_air.h"
 #include "frontend/model_key_cache.h"
@@ -44,10 +45,10 @@ which `verify` files there on first use and then reads instead of committing), a
 // The proof as JSON, with what it makes public if the model is given (a one-line error if the
 // proof is not of a model like it).
 // A compressed proof's outer proof is printed so, with "compressed" (`compressed`: its shape and
-// inner proofs) beside it.
+// inner proofs) beside it. `model` was parsed from `model_file`.
 template <class H>
 int PrintProof(std::span<const uint8_t> bytes, const std::string& path,
-               const std::optional<frontend::QuantizedModel>& model,
+               const std::optional<frontend::QuantizedModel>& model, std::string_view model_file,
                const std::optional<nlohmann::json>& compressed) {
   auto parsed = air::ParseProof<H>(bytes);
   if (const auto* error = std::get_if<air::ProofParseError>(&parsed)) {
@@ -71,8 +72,8 @@ int PrintProof(std::span<const uint8_t> bytes, const std::string& path,
       // What the key cache holds for this model and configuration: with it, `verify` commits
       // nothing (frontend/model_key_cache.h).
       const frontend::KeyCache cache = frontend::KeyCache::FromEnvironment();
-      const auto root = frontend::CachedPreprocessedRoot<H>(frontend::VerifierModelDigest(air),
-                                                            proof.config, cache);
+      const auto root = frontend::CachedPreprocessedRoot<H>(
+          frontend::VerifierModelDigest(air, model_file), proof.config, cache);
       nlohmann::json key = {{"cached", root.has_value()}, {"preprocessed_root", nullptr}};
       if (root) key["preprocessed_root"] = root->ToHex();
       json["verifying_key"] = key;
@@ -91,10 +92,12 @@ int RunInspectCommand(std::span<char* const> args) {
     return help ? 0 : 2;
   }
   const std::string path = args[0];
+  std::string model_file;
   std::optional<frontend::QuantizedModel> model;
   if (args.size() == 2) {
     try {
-      model = frontend::LoadQuantizedModel(args[1]);
+      model_file = frontend::ReadFileBytes(args[1]);
+      model = frontend::ParseQuantizedModel(model_file, args[1]);
     } catch (const frontend::FrontendError& e) {
       fmt::print(stderr, "tensorstark inspect: {}\n", e.what());
       return 1;
@@ -139,7 +142,7 @@ int RunInspectCommand(std::span<char* const> args) {
     return 1;
   }
   return WithHashFamily(std::get<air::HashId>(hash), [&]<class C, class H>() {
-    return PrintProof<H>(proof_bytes, path, model, compressed);
+    return PrintProof<H>(proof_bytes, path, model, model_file, compressed);
   });
 }
 

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <variant>
 #include <vector>
@@ -218,9 +219,10 @@ int ProveWith(const frontend::QuantizedModel& model, const std::string& model_pa
   return 0;
 }
 
+// `model` was parsed from `model_file`.
 template <class C, class H>
-int VerifyWith(const frontend::QuantizedModel& model, std::span<const uint8_t> bytes,
-               uint32_t min_security_bits, bool json) {
+int VerifyWith(const frontend::QuantizedModel& model, std::string_view model_file,
+               std::span<const uint8_t> bytes, uint32_t min_security_bits, bool json) {
   auto start = std::chrono::steady_clock::now();
   auto parsed = air::ParseProof<H>(bytes);
   if (auto* error = std::get_if<air::ProofParseError>(&parsed)) {
@@ -232,7 +234,7 @@ int VerifyWith(const frontend::QuantizedModel& model, std::span<const uint8_t> b
   // The key a verifier derives once per model and configuration (then from the key cache).
   start = std::chrono::steady_clock::now();
   const frontend::ModelAir air(model);
-  const hash::Blake2sHash model_digest = frontend::VerifierModelDigest(air);
+  const hash::Blake2sHash model_digest = frontend::VerifierModelDigest(air, model_file);
   const frontend::KeyCache cache = frontend::KeyCache::FromEnvironment();
   StepProgress progress(json);
   progress.Begin("deriving the model's verifying key");
@@ -371,9 +373,11 @@ int RunVerifyCommand(std::span<char* const> args) {
     // The proof comes last: before it, its model, or a compressed proof's models.
     const std::vector<std::string> model_paths(command.positional.begin(),
                                                command.positional.end() - 1);
+    std::vector<std::string> model_files;
     std::vector<frontend::QuantizedModel> models;
     for (const std::string& path : model_paths) {
-      models.push_back(frontend::LoadQuantizedModel(path));
+      model_files.push_back(frontend::ReadFileBytes(path));
+      models.push_back(frontend::ParseQuantizedModel(model_files.back(), path));
     }
     const std::vector<uint8_t> bytes = ReadProofFile(command.positional.back());
     const auto bits = static_cast<uint32_t>(std::get<uint64_t>(min_bits));
@@ -395,7 +399,7 @@ int RunVerifyCommand(std::span<char* const> args) {
       return 1;
     }
     return WithHashFamily(std::get<air::HashId>(hash), [&]<class C, class H>() {
-      return VerifyWith<C, H>(model, bytes, bits, json);
+      return VerifyWith<C, H>(model, model_files[0], bytes, bits, json);
     });
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark verify: {}\n", e.what());

@@ -13,6 +13,13 @@ hash::Blake2sHash VerifierModelDigest(const ModelAir& air) {
   return hash::Blake2s(std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
 }
 
+hash::Blake2sHash VerifierModelDigest(const ModelAir& air, std::string_view file_bytes) {
+  const bool verifiers_file = !air.WeightsDigest() || air.model().weights_digest.has_value();
+  if (!verifiers_file) return VerifierModelDigest(air);
+  return hash::Blake2s(
+      std::span(reinterpret_cast<const uint8_t*>(file_bytes.data()), file_bytes.size()));
+}
+
 KeyCache::Name& AddConfig(KeyCache::Name& name, const air::ProofConfig& config) {
   for (uint64_t word : air::ConfigWords(config)) name.Add(word);
   return name.Add(config.zk ? 1 : 0);

@@ -189,7 +189,7 @@ QOp OpFromJson(const json& j, int64_t& ref_budget) {
     op.shift = j.at("shift");
     op.clamp = ClampFromJson(j.at("clamp"));
     op.bias_per_column = j.value("bias_per_column", false);  // absent before it existed
-    op.weight_bits = j.value("weight_bits", 0);               // likewise
+    op.weight_bits = j.value("weight_bits", 0);              // likewise
     return op;
   }
   if (type == "elementwise") {
@@ -512,7 +512,10 @@ void SaveQuantizedModel(const QuantizedModel& model, const std::string& path) {
 }
 
 QuantizedModel LoadQuantizedModel(const std::string& path) {
-  const std::string bytes = ReadFileBytes(path);
+  return ParseQuantizedModel(ReadFileBytes(path), path);
+}
+
+QuantizedModel ParseQuantizedModel(std::string_view bytes, const std::string& path) {
   if (bytes.compare(0, kMagic.size(), kMagic) != 0) {
     throw FrontendError(fmt::format(
         "'{}' is not a compiled tensorstark model (make one with `tensorstark compile`)", path));

@@ -19,6 +19,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -215,5 +216,7 @@ std::string OpKindName(const QOp& op);
 std::string SerializeQuantizedModel(const QuantizedModel& model);
 void SaveQuantizedModel(const QuantizedModel& model, const std::string& path);
 QuantizedModel LoadQuantizedModel(const std::string& path);
+// The same from a model file's bytes; `path` names them in errors.
+QuantizedModel ParseQuantizedModel(std::string_view bytes, const std::string& path);
 
 }  // namespace tensorstark::frontend

@@ -1,5 +1,7 @@
 // The key cache (frontend/key_cache.h): names that tell their parts apart, values read back only
-// at their size and intact under their own name, a disabled cache that neither reads nor writes.
+// at their size and intact under their own name, a disabled cache that neither reads nor writes;
+// and the model digest its keys are filed under (frontend/model_key_cache.h), from a model or
+// from the file it was read from.
 #include "frontend/key_cache.h"
 
 #include <doctest/doctest.h>
@@ -9,6 +11,12 @@
 #include <iterator>
 #include <string>
 #include <vector>
+
+#include "frontend/compile.h"
+#include "frontend/file_io.h"
+#include "frontend/model_air.h"
+#include "frontend/model_key_cache.h"
+#include "frontend/quantized_model.h"
 
 namespace tensorstark::frontend {
 namespace {
@@ -72,6 +80,31 @@ TEST_CASE("values are read back whole; a disabled cache keeps nothing") {
   CHECK(!cache.Get(other));
   CHECK(!KeyCache::Disabled().Get(name));
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a model file verifiers hold names the same entries as its model") {
+  const std::string dir = std::string(TENSORSTARK_EXAMPLES) + "/tiny_mlp";
+  QuantizedModel model = CompileOnnxModel(dir + "/model.onnx", dir + "/calibration.json");
+  // Public weights: the compiled file.
+  const std::string public_file = SerializeQuantizedModel(model);
+  const QuantizedModel public_model = ParseQuantizedModel(public_file, "public.tsm");
+  const ModelAir public_air(public_model);
+  CHECK(VerifierModelDigest(public_air, public_file) == VerifierModelDigest(public_air));
+  // Private weights: the verifying model's file names the prover's model's entries; the prover's
+  // own file (with the weights) is not digested as it is.
+  model.weights_visibility = Visibility::kPrivate;
+  const std::string private_file = SerializeQuantizedModel(model);
+  const QuantizedModel private_model = ParseQuantizedModel(private_file, "private.tsm");
+  const ModelAir private_air(private_model);
+  const std::string verifying_file = SerializeQuantizedModel(private_air.VerifyingModel());
+  const QuantizedModel verifying_model = ParseQuantizedModel(verifying_file, "verifying.tsm");
+  const ModelAir verifying_air(verifying_model);
+  CHECK(VerifierModelDigest(verifying_air, verifying_file) == VerifierModelDigest(private_air));
+  CHECK(VerifierModelDigest(private_air, private_file) == VerifierModelDigest(private_air));
+  CHECK(VerifierModelDigest(private_air) != VerifierModelDigest(public_air));
+  // A file in an earlier format (other bytes for the same model) names entries of its own.
+  const std::string earlier = public_file + " ";
+  CHECK(VerifierModelDigest(public_air, earlier) != VerifierModelDigest(public_air));
 }
 
 }  // namespace
