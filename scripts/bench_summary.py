@@ -19,7 +19,7 @@ TARGETS = [
 ]
 
 COUNTERS = ["ns_per_elem", "elems_per_second", "GiB_per_s", "perms_per_second",
-            "hashes_per_second", "muls_per_second", "attempts_per_second"]
+            "hashes_per_second", "muls_per_second", "cubes_per_second", "attempts_per_second"]
 
 
 def fmt(v):
