@@ -7,9 +7,9 @@
 namespace tensorstark::air {
 
 uint32_t Component::EvalLogSize() const {
+  // ceil(log2(d - 1)) for d ≥ 3 (component.h).
   const uint32_t degree = Info().max_constraint_degree;
-  // ceil(log2(degree)): the blowup that holds constraint·(1/Z) for a constraint of this degree.
-  const uint32_t log_blowup = degree <= 1 ? 0 : std::bit_width(degree - 1);
+  const uint32_t log_blowup = degree <= 2 ? 0 : std::bit_width(degree - 2);
   return log_size() + std::max<uint32_t>(log_blowup, 1);
 }
 

@@ -68,10 +68,10 @@ struct ComponentInfo {
   std::vector<BorrowedTraceColumn> borrowed_trace;         // by column, ascending
   std::vector<std::vector<int>> interaction_offsets;       // per interaction (M31) column
   size_t n_constraints = 0;
-  uint32_t max_constraint_degree = 0;  // degree in the trace columns, 1 … kMaxConstraintDegree
-  std::vector<Relation> relations;     // the relations it adds fractions to, by first use
+  uint32_t max_constraint_degree = 0;   // degree in the trace columns, 1 … kMaxConstraintDegree
+  std::vector<Relation> relations;      // the relations it adds fractions to, by first use
   std::vector<RelationLookup> lookups;  // every fraction of a row, in AddToRelation order
-  size_t n_public_inputs = 0;          // 1 + the largest public input index it reads
+  size_t n_public_inputs = 0;           // 1 + the largest public input index it reads
 };
 
 // What the evaluators need besides the trace.
@@ -115,8 +115,12 @@ class Component {
   virtual uint32_t log_size() const = 0;
   virtual ComponentInfo Info() const = 0;
 
-  // The domain the composition is evaluated on: log_size + ceil(log2(max degree)), at least
-  // log_size + 1.
+  // The domain the composition is evaluated on: log_size + ceil(log2(max degree - 1)), at least
+  // log_size + 1 (disjoint from the trace domain). With columns in the circle FFT space of
+  // N = 2^log_size points, a degree-d constraint divided by the trace domain's vanishing
+  // polynomial π^(log_size-1)(x) lies in the FFT space of that many points: for d = 3, both parts
+  // of f0(x) + y·f1(x) have degree ≤ N - 1 (docs/proving-engine.md, tests/air/
+  // quotient_degree_test.cc).
   uint32_t EvalLogSize() const;
 
   // Prover: the LogUp columns (batched in pairs) and claimed sum from the main trace.

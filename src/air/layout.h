@@ -38,17 +38,18 @@ struct ComponentLayout {
   // larger size of their randomized versions (ZkColumnLogSize).
   uint32_t column_log_size = 0;
   // The domain its constraints are evaluated on: Component::EvalLogSize(), or in zero-knowledge
-  // mode column_log_size + ceil(log2(degree)).
+  // mode column_log_size + ceil(log2(degree)) (its columns are larger than its trace domain, so
+  // EvalLogSize's bound does not apply).
   uint32_t eval_log_size = 0;
   std::vector<size_t> preprocessed;  // tree-0 index of each of info.preprocessed_columns
   // Which of that column's sample points the component reads: a column of log size c read by a
   // component of log size n > c repeats every 2^c rows, and is sampled at π^(n-c) of the
   // out-of-domain point (circle/doubling.h).
   std::vector<size_t> preprocessed_sample;
-  size_t trace_begin = 0;        // first main column in tree 1
-  size_t n_trace_columns = 0;    // its own main columns, from trace_begin on
+  size_t trace_begin = 0;                    // first main column in tree 1
+  size_t n_trace_columns = 0;                // its own main columns, from trace_begin on
   std::vector<TraceColumnRead> trace_reads;  // per column of info.trace_offsets
-  size_t interaction_begin = 0;  // first interaction column in tree 2
+  size_t interaction_begin = 0;              // first interaction column in tree 2
 };
 
 struct AirLayout {

@@ -153,10 +153,10 @@ TEST_CASE_TEMPLATE("the proof bytes do not depend on the thread count", Hash, HA
 TEST_CASE_TEMPLATE("the proof bytes are the same at every SIMD level", Hash, HASHES) {
   const std::string expected =
       std::is_same_v<Hash, Blake2s>
-          ? "154361a1c90ba1aecf9b8bf048e89e6f4324850d4efca967a8b9d5c61ad7510f"
+          ? "21a8cef2a1e356bb7300dcd83944eab42b638d6fc5d5cf033379759a08a7b2e2"
       : std::is_same_v<Hash, Poseidon252>
-          ? "fdc44599f85c67ceefc6375ea6f859d8d153caa0f0ad5353a1b8e7084a132704"
-          : "b9aba6b176a497229c5ddb91cfc693efb23d4bebec099c02e7e7e3ed320e34e8";
+          ? "e2ab03acc651d4be3fcefacc3fdc2d9473c017bac6e13df416f071c614cfe4e1"
+          : "0650e9b6f389dc9c192c9e0dfaacd67c4ab30e9fc0ce851fa177e7a19b705e95";
   const StarkProof<typename Hash::H> proof =
       ProveOrFail<Hash>(RangeCheck(6), ProfileConfig(Profile::kTest));
   CHECK(hash::Blake2s(SerializeProof(proof)).ToHex() == expected);

@@ -1,0 +1,114 @@
+// The composition's evaluation domain (Component::EvalLogSize): the quotient of a degree-3
+// constraint on a trace of N rows, mask offsets included, is a polynomial of the circle FFT space
+// of 2N points, so evaluating it on 2N points and interpolating gives it exactly (its value at an
+// out-of-domain point is the verifier's); and it needs all 2N (its coefficients of the second
+// half are not zero). A trace that does not satisfy the constraint has no such quotient, which the
+// same comparison detects.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include "air/framework.h"
+#include "air_test_util.h"
+
+namespace tensorstark::air {
+namespace {
+
+// d = a[r-1]·b[r+1]·c[r]: a product of three columns, two of them shifted.
+class ShiftedCube {
+ public:
+  explicit ShiftedCube(uint32_t log_size) : log_size_(log_size) {}
+
+  std::string name() const { return "shifted_cube"; }
+  uint32_t log_size() const { return log_size_; }
+
+  template <class E>
+  void Evaluate(E& eval) const {
+    using F = typename E::F;
+    const F a = eval.template NextInteractionMask<1>(kTraceTree, {-1})[0];
+    const F b = eval.template NextInteractionMask<1>(kTraceTree, {1})[0];
+    const F c = eval.NextTraceMask();
+    const F d = eval.NextTraceMask();
+    eval.AddConstraint(d - a * b * c);
+  }
+
+ private:
+  uint32_t log_size_;
+};
+
+testing::Trees ShiftedCubeTrace(uint32_t log_size, bool satisfied, tensorstark::testing::Rng& rng) {
+  const size_t n = size_t{1} << log_size;
+  std::vector<std::vector<M31>> columns(4);
+  for (size_t c = 0; c < 3; ++c) columns[c] = testing::RandomColumn(n, rng);
+  columns[3] = testing::RandomColumn(n, rng);
+  if (satisfied) {
+    const auto at = [&](size_t c, size_t row) {
+      return columns[c][CosetRowToStorageIndex(row % n, log_size)];
+    };
+    for (size_t row = 0; row < n; ++row) {
+      columns[3][CosetRowToStorageIndex(row, log_size)] =
+          at(0, row + n - 1) * at(1, row + 1) * at(2, row);
+    }
+  }
+  testing::Trees trees;
+  trees[kTraceTree] = std::move(columns);
+  return trees;
+}
+
+struct Quotient {
+  std::vector<circle::CirclePoly> coords;  // the interpolated quotient's coordinates
+  QM31 at_point;                           // interpolated, at the out-of-domain point
+  QM31 expected;                           // the verifier's value there
+};
+
+Quotient QuotientOf(const FrameworkComponent<ShiftedCube>& component, const testing::Trees& trace,
+                    const circle::CirclePoint<QM31>& point) {
+  const uint32_t log_size = component.log_size(), eval_log_size = component.EvalLogSize();
+  const circle::TwiddleTree twiddles = circle::TwiddleTree::ForCanonicDomains(eval_log_size);
+  const testing::TracePolys polys(trace, log_size, twiddles);
+  const testing::Trees extended = polys.Extend(eval_log_size, twiddles);
+  const circle::CircleDomain domain = circle::CanonicCoset(eval_log_size).circle_domain();
+  fri::SecureColumn accumulator = fri::SecureColumn::Zeros(domain.size());
+  const EvalContext ctx{{}, nullptr, {}};
+  const std::array<QM31, 1> coeffs = {QM31::One()};
+  component.EvaluateOnDomain(domain, testing::View(extended), ctx, coeffs, accumulator);
+  Quotient q;
+  std::array<QM31, 4> coords_at_point;
+  for (size_t i = 0; i < 4; ++i) {
+    q.coords.push_back(
+        circle::CircleEvaluation(domain, accumulator.coords[i]).Interpolate(twiddles));
+    coords_at_point[i] = q.coords[i].EvalAtPoint(point);
+  }
+  q.at_point = QM31::FromPartialEvals(coords_at_point);
+  component.EvaluateAtPoint(polys.Mask(component.Info(), log_size, point), point, QM31::One(), ctx,
+                            q.expected);
+  return q;
+}
+
+TEST_CASE("a degree-3 quotient is a polynomial of the FFT space of twice the trace's points") {
+  tensorstark::testing::Rng rng(60);
+  for (uint32_t log_size : {4u, 5u, 8u}) {
+    CAPTURE(log_size);
+    const FrameworkComponent<ShiftedCube> component{ShiftedCube(log_size)};
+    REQUIRE(component.Info().max_constraint_degree == 3);
+    CHECK(component.EvalLogSize() == log_size + 1);
+    const auto point = circle::CirclePoint<QM31>::FromT(rng.QM31());
+    const Quotient honest = QuotientOf(component, ShiftedCubeTrace(log_size, true, rng), point);
+    CHECK(honest.at_point == honest.expected);
+    // All 2N points are needed: the second half of the coefficients (bit log_size of the index,
+    // the factor π^(log_size-1)(x)) is not zero.
+    const size_t n = size_t{1} << log_size;
+    bool second_half = false;
+    for (const circle::CirclePoly& coord : honest.coords) {
+      second_half |= std::any_of(coord.coeffs().begin() + n, coord.coeffs().end(),
+                                 [](M31 c) { return c != M31(); });
+    }
+    CHECK(second_half);
+    // The constraint failing on the trace: no polynomial quotient, and the comparison says so.
+    const Quotient cheating = QuotientOf(component, ShiftedCubeTrace(log_size, false, rng), point);
+    CHECK(cheating.at_point != cheating.expected);
+  }
+}
+
+}  // namespace
+}  // namespace tensorstark::air
