@@ -53,18 +53,20 @@ struct PackedQM31 {
   // (x0 + x1 u)(y0 + y1 u) = (x0 y0 + R x1 y1) + (x0 y1 + x1 y0) u with R = u^2 = 2 + i.
   // Karatsuba: x0 y1 + x1 y0 = (x0 + x1)(y0 + y1) - x0 y0 - x1 y1, so 3 CM31 products
   // (12 M31 products) instead of 4.
-  friend PackedQM31 operator*(PackedQM31 x, PackedQM31 y) {
+  TENSORSTARK_PACKED_INLINE friend PackedQM31 operator*(PackedQM31 x, PackedQM31 y) {
     const PackedCM31 t0 = x.c0 * y.c0, t1 = x.c1 * y.c1;
     const PackedCM31 t2 = (x.c0 + x.c1) * (y.c0 + y.c1);
     return {t0 + MulByR(t1), t2 - t0 - t1};
   }
-  friend PackedQM31 operator*(PackedQM31 x, PackedM31 y) { return {x.c0 * y, x.c1 * y}; }
-  friend PackedQM31 operator*(PackedM31 y, PackedQM31 x) { return x * y; }
+  TENSORSTARK_PACKED_INLINE friend PackedQM31 operator*(PackedQM31 x, PackedM31 y) {
+    return {x.c0 * y, x.c1 * y};
+  }
+  TENSORSTARK_PACKED_INLINE friend PackedQM31 operator*(PackedM31 y, PackedQM31 x) { return x * y; }
   TENSORSTARK_PACKED_INLINE PackedQM31 operator-() const { return {-c0, -c1}; }
   TENSORSTARK_PACKED_INLINE PackedQM31& operator+=(PackedQM31 o) { return *this = *this + o; }
   TENSORSTARK_PACKED_INLINE PackedQM31& operator-=(PackedQM31 o) { return *this = *this - o; }
-  PackedQM31& operator*=(PackedQM31 o) { return *this = *this * o; }
-  PackedQM31& operator*=(PackedM31 o) { return *this = *this * o; }
+  TENSORSTARK_PACKED_INLINE PackedQM31& operator*=(PackedQM31 o) { return *this = *this * o; }
+  TENSORSTARK_PACKED_INLINE PackedQM31& operator*=(PackedM31 o) { return *this = *this * o; }
   friend bool operator==(PackedQM31 x, PackedQM31 y) { return x.c0 == y.c0 && x.c1 == y.c1; }
 
   PackedQM31 Square() const { return *this * *this; }
