@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "frontend/context.h"
+#include "frontend/element_ref_encoding.h"
 #include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
 
@@ -20,90 +21,6 @@ namespace {
 using nlohmann::json;
 
 constexpr std::string_view kMagic = "tensorstark-model 1\n";
-
-// Element references as runs (tensor, first index, step, count), 4 little-endian int64 each in
-// one CBOR byte string: an operator's references are mostly arithmetic progressions (a matrix row,
-// a kernel row, padding literals), so this is small, and reading it is a copy, where the parallel
-// arrays of earlier models (still read) took a CBOR number per value (0.9 s for nanoGPT).
-constexpr size_t kRunWords = 4;
-// More references in a model than a 24 GB machine could prove (8 GiB of them alone): a corrupt
-// file, refused before any memory is taken for them.
-constexpr int64_t kMaxModelRefs = int64_t{1} << 29;
-
-json RefsToJson(const std::vector<ElementRef>& refs) {
-  std::vector<int64_t> runs;
-  for (size_t i = 0; i < refs.size();) {
-    const ElementRef& first = refs[i];
-    // Unsigned: a literal's index is its value, any int64; the decoder wraps the same way.
-    const auto index = [&](size_t k) { return static_cast<uint64_t>(refs[k].index); };
-    const uint64_t step =
-        i + 1 < refs.size() && refs[i + 1].tensor == first.tensor ? index(i + 1) - index(i) : 0;
-    size_t count = 1;
-    while (i + count < refs.size() && refs[i + count].tensor == first.tensor &&
-           index(i + count) == index(i) + step * count) {
-      ++count;
-    }
-    runs.insert(runs.end(), {first.tensor, first.index, static_cast<int64_t>(step),
-                             static_cast<int64_t>(count)});
-    i += count;
-  }
-  std::vector<uint8_t> bytes(runs.size() * sizeof(int64_t));
-  for (size_t w = 0; w < runs.size(); ++w) {
-    for (size_t b = 0; b < sizeof(int64_t); ++b) {
-      bytes[w * sizeof(int64_t) + b] =
-          static_cast<uint8_t>(static_cast<uint64_t>(runs[w]) >> (8 * b));
-    }
-  }
-  return {{"runs", json::binary(std::move(bytes))}};
-}
-
-// `budget`: the references the rest of the model may still hold (kMaxModelRefs at first).
-std::vector<ElementRef> RefsFromJson(const json& j, int64_t& budget) {
-  std::vector<ElementRef> refs;
-  if (!j.contains("runs")) {  // models compiled before the runs: two parallel arrays
-    const auto tensors = j.at("tensor").get<std::vector<int32_t>>();
-    const auto indices = j.at("index").get<std::vector<int64_t>>();
-    if (tensors.size() != indices.size()) throw FrontendError("element references are truncated");
-    refs.resize(tensors.size());
-    for (size_t i = 0; i < refs.size(); ++i) refs[i] = {tensors[i], indices[i]};
-    budget -= static_cast<int64_t>(refs.size());
-    return refs;
-  }
-  const std::vector<uint8_t>& bytes = j.at("runs").get_binary();
-  if (bytes.size() % (kRunWords * sizeof(int64_t)) != 0) {
-    throw FrontendError("element references are truncated");
-  }
-  const auto word = [&](size_t w) {
-    uint64_t v = 0;
-    for (size_t b = 0; b < sizeof(int64_t); ++b) {
-      v |= static_cast<uint64_t>(bytes[w * sizeof(int64_t) + b]) << (8 * b);
-    }
-    return static_cast<int64_t>(v);
-  };
-  const size_t n_runs = bytes.size() / (kRunWords * sizeof(int64_t));
-  int64_t total = 0;
-  for (size_t r = 0; r < n_runs; ++r) {
-    const int64_t tensor = word(kRunWords * r), count = word(kRunWords * r + 3);
-    if (tensor < ElementRef::kLiteral || tensor > INT32_MAX || count < 1 ||
-        count > budget - total) {
-      throw FrontendError("element references are corrupt");
-    }
-    total += count;
-  }
-  budget -= total;
-  refs.reserve(static_cast<size_t>(total));
-  for (size_t r = 0; r < n_runs; ++r) {
-    const auto first = static_cast<uint64_t>(word(kRunWords * r + 1)),
-               step = static_cast<uint64_t>(word(kRunWords * r + 2));
-    const int64_t count = word(kRunWords * r + 3);
-    // Unsigned, so that a corrupt run wraps instead of overflowing (Validate refuses its indices).
-    for (int64_t k = 0; k < count; ++k) {
-      refs.push_back({static_cast<TensorId>(word(kRunWords * r)),
-                      static_cast<int64_t>(first + step * static_cast<uint64_t>(k))});
-    }
-  }
-  return refs;
-}
 
 json ClampToJson(const Clamp& clamp) {
   json j = json::object();

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -19,6 +20,7 @@
 #include "fashion_mnist.h"
 #include "frontend/calibration.h"
 #include "frontend/compile.h"
+#include "frontend/element_ref_encoding.h"
 #include "frontend/file_io.h"
 #include "frontend/float_eval.h"
 #include "frontend/frontend_error.h"
@@ -44,10 +46,10 @@ int64_t ArgMax(const std::vector<double>& v) {
 
 // How a quantized Fashion-MNIST model's outputs compare with float inference, and with the labels.
 struct Agreement {
-  int with_float = 0;          // images whose argmax is float's
-  int with_labels = 0;         // images the quantized model classifies right
-  int float_with_labels = 0;   // images the float model classifies right
-  double mean_abs_error = 0;   // over every logit
+  int with_float = 0;         // images whose argmax is float's
+  int with_labels = 0;        // images the quantized model classifies right
+  int float_with_labels = 0;  // images the float model classifies right
+  double mean_abs_error = 0;  // over every logit
 };
 
 Agreement CompareWithFloat(const QuantizedModel& model,
@@ -132,10 +134,11 @@ TEST_CASE("weight scales on the whole Fashion-MNIST test set" * doctest::skip())
       const std::string scale = frac_bits ? fmt::format("2^-{}", *frac_bits) : "auto";
       try {
         const Agreement a = CompareWithFloat(CompileExample(name, options), images, labels);
-        MESSAGE(fmt::format("{} weights {}: agrees with float {}/10000, accuracy {:.2f}% (float "
-                            "{:.2f}%), mean |logit error| {:.4f}",
-                            name, scale, a.with_float, a.with_labels / 100.0,
-                            a.float_with_labels / 100.0, a.mean_abs_error));
+        MESSAGE(
+            fmt::format("{} weights {}: agrees with float {}/10000, accuracy {:.2f}% (float "
+                        "{:.2f}%), mean |logit error| {:.4f}",
+                        name, scale, a.with_float, a.with_labels / 100.0,
+                        a.float_with_labels / 100.0, a.mean_abs_error));
       } catch (const FrontendError& e) {
         MESSAGE(fmt::format("{} weights {}: {}", name, scale, e.what()));
       }
@@ -210,8 +213,8 @@ TEST_CASE("quantized PINN stays close to float over its calibration set") {
       const double got = RunQuantized(model, sample).outputs[0].values[0];
       max_error = std::max(max_error, std::fabs(want - got));
     }
-    MESSAGE(fmt::format("pinn ({} weights): max |error| {:.5f}", VisibilityName(weights),
-                        max_error));
+    MESSAGE(
+        fmt::format("pinn ({} weights): max |error| {:.5f}", VisibilityName(weights), max_error));
     CHECK(max_error < 0.01);
   }
 }
@@ -265,37 +268,110 @@ std::vector<std::vector<ElementRef>> ReferencesOf(const QuantizedModel& model) {
   return refs;
 }
 
-// Element references are written as runs (tensor, first, step, count) in a byte string: they read
-// back exactly (convolution windows with padding literals, attention's strided reads), a file of
-// the earlier format (two arrays per list) still reads, and a run claiming more references than a
-// model can hold (2^29) is refused before memory is taken for it.
+// The keys of the first operator's first reference list in a model file ("varint_runs", "runs"
+// or "tensor" and "index").
+std::vector<std::string> FirstListKeys(const std::string& bytes) {
+  const nlohmann::json j = nlohmann::json::from_cbor(bytes.substr(bytes.find('\n') + 1));
+  const nlohmann::json& op = j.at("ops").at(0);
+  std::vector<std::string> keys;
+  for (const auto& [key, value] : op.at(op.contains("x") ? "x" : "in").items()) {
+    keys.push_back(key);
+  }
+  return keys;
+}
+
+// Zigzag LEB128, written here apart from the encoder: the format as element_ref_encoding.h states
+// it.
+void AppendVarint(std::vector<uint8_t>& bytes, int64_t word) {
+  uint64_t z = word < 0 ? 2 * (~static_cast<uint64_t>(word)) + 1 : 2 * static_cast<uint64_t>(word);
+  do {
+    bytes.push_back(static_cast<uint8_t>((z & 0x7f) | (z >= 0x80 ? 0x80 : 0)));
+    z >>= 7;
+  } while (z != 0);
+}
+
+// A copy of the model file at `path` whose first reference list holds `list` instead.
+void ReplaceFirstList(const std::string& path, const nlohmann::json& list) {
+  const std::string bytes = ReadFileBytes(path);
+  const size_t header = bytes.find('\n') + 1;
+  nlohmann::json j = nlohmann::json::from_cbor(bytes.substr(header));
+  nlohmann::json& op = j["ops"][0];
+  op[op.contains("x") ? "x" : "in"] = list;
+  const std::vector<uint8_t> cbor = nlohmann::json::to_cbor(j);
+  std::ofstream(path, std::ios::binary)
+      << bytes.substr(0, header) << std::string(cbor.begin(), cbor.end());
+}
+
+// Element references are written as runs (tensor, first, step, count) of zigzag varints: they
+// read back exactly (convolution windows with padding literals, attention's strided reads), files
+// of the two earlier formats (runs of int64, two arrays) still read, and a corrupt list (a run
+// claiming more references than a model can hold, 2^29, or a cut varint) is refused before memory
+// is taken for it.
 TEST_CASE("element references round-trip as runs") {
   const std::string path = "quantize_test_runs.tsm";
   for (const char* example : {"fashion_lenet", "cifar_cnn"}) {
     CAPTURE(example);
     const QuantizedModel model = CompileExample(example);
     SaveQuantizedModel(model, path);
+    CHECK(FirstListKeys(ReadFileBytes(path)) == std::vector<std::string>{"varint_runs"});
     CHECK(ReferencesOf(LoadQuantizedModel(path)) == ReferencesOf(model));
   }
 
-  const std::string earlier =
-      std::string(TENSORSTARK_TEST_VECTORS) + "/../final-proofs/fashion_mlp/model.verifying.tsm";
-  const QuantizedModel loaded = LoadQuantizedModel(earlier);
-  CHECK(ReadFileBytes(earlier).find("\"runs\"") == std::string::npos);
-  SaveQuantizedModel(loaded, path);
-  CHECK(ReferencesOf(LoadQuantizedModel(path)) == ReferencesOf(loaded));
+  // fashion_mlp's verifying model as stops 59-60 wrote it, and as earlier stops did.
+  const std::string vectors = TENSORSTARK_TEST_VECTORS;
+  const QuantizedModel int64_runs = LoadQuantizedModel(vectors + "/model_int64_runs.tsm");
+  const QuantizedModel two_arrays = LoadQuantizedModel(vectors + "/model_two_arrays.tsm");
+  CHECK(FirstListKeys(ReadFileBytes(vectors + "/model_int64_runs.tsm")) ==
+        std::vector<std::string>{"runs"});
+  CHECK(FirstListKeys(ReadFileBytes(vectors + "/model_two_arrays.tsm")) ==
+        std::vector<std::string>{"index", "tensor"});
+  CHECK(ReferencesOf(int64_runs) == ReferencesOf(two_arrays));
+  SaveQuantizedModel(two_arrays, path);
+  CHECK(ReferencesOf(LoadQuantizedModel(path)) == ReferencesOf(two_arrays));
 
-  // The first list's first run, its count set to 2^40.
-  const std::string bytes = ReadFileBytes(path);
-  const size_t header = bytes.find('\n') + 1;
-  nlohmann::json j = nlohmann::json::from_cbor(bytes.substr(header));
-  nlohmann::json& list = j["ops"][0].contains("x") ? j["ops"][0]["x"] : j["ops"][0]["in"];
-  std::vector<uint8_t>& runs = list["runs"].get_binary();
-  REQUIRE(runs.size() >= 32);
-  for (size_t b = 0; b < 8; ++b) runs[24 + b] = b == 5 ? 1 : 0;
-  const std::vector<uint8_t> cbor = nlohmann::json::to_cbor(j);
-  std::ofstream(path, std::ios::binary)
-      << bytes.substr(0, header) << std::string(cbor.begin(), cbor.end());
+  std::remove(path.c_str());
+}
+
+TEST_CASE("element references: the varint runs, by hand") {
+  // Literals -5, -8 (a descending run), then elements 7, 8, 9 of tensor 0: two runs.
+  const std::vector<ElementRef> refs = {
+      {ElementRef::kLiteral, -5}, {ElementRef::kLiteral, -8}, {0, 7}, {0, 8}, {0, 9}};
+  std::vector<uint8_t> runs;
+  for (int64_t word : {int64_t{ElementRef::kLiteral}, int64_t{-5}, int64_t{-3}, int64_t{2},
+                       int64_t{0}, int64_t{7}, int64_t{1}, int64_t{3}}) {
+    AppendVarint(runs, word);
+  }
+  const nlohmann::json list = {{"varint_runs", nlohmann::json::binary(runs)}};
+  CHECK(RefsToJson(refs) == list);
+  int64_t budget = kMaxModelRefs;
+  CHECK(RefsFromJson(list, budget) == refs);
+  CHECK(budget == kMaxModelRefs - 5);
+  // The largest index a literal can hold round-trips (zigzag of INT64_MIN and INT64_MAX).
+  const std::vector<ElementRef> extremes = {{ElementRef::kLiteral, INT64_MIN},
+                                            {ElementRef::kLiteral, INT64_MAX}};
+  CHECK(RefsFromJson(RefsToJson(extremes), budget) == extremes);
+
+  // Corrupt: a run of 2^40 references, refused before memory is taken; a cut varint.
+  std::vector<uint8_t> too_many;
+  for (int64_t word : {int64_t{0}, int64_t{0}, int64_t{1}, int64_t{1} << 40}) {
+    AppendVarint(too_many, word);
+  }
+  CHECK_THROWS_WITH_AS(RefsFromJson({{"varint_runs", nlohmann::json::binary(too_many)}}, budget),
+                       doctest::Contains("element references are corrupt"), FrontendError);
+  std::vector<uint8_t> cut = runs;
+  cut.push_back(0x80);  // a varint that goes on past the end
+  CHECK_THROWS_WITH_AS(RefsFromJson({{"varint_runs", nlohmann::json::binary(cut)}}, budget),
+                       doctest::Contains("element references are truncated"), FrontendError);
+}
+
+TEST_CASE("a model file with corrupt element references is refused") {
+  const std::string path = "quantize_test_corrupt_runs.tsm";
+  SaveQuantizedModel(CompileExample("fashion_mlp"), path);
+  std::vector<uint8_t> too_many;  // one run of 2^40 references
+  for (int64_t word : {int64_t{0}, int64_t{0}, int64_t{1}, int64_t{1} << 40}) {
+    AppendVarint(too_many, word);
+  }
+  ReplaceFirstList(path, {{"varint_runs", nlohmann::json::binary(too_many)}});
   CHECK_THROWS_WITH_AS(LoadQuantizedModel(path),
                        doctest::Contains("element references are corrupt"), FrontendError);
   std::remove(path.c_str());
