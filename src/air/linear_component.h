@@ -122,7 +122,7 @@ struct LinearComponentShape {
 
 class LinearComponent : public DataComponent {
  public:
-  LinearComponent(LinearComponentShape shape, std::shared_ptr<const DataColumns> data)
+  LinearComponent(LinearComponentShape shape, ComponentData data)
       : DataComponent(shape.name, shape.log_size, shape.first_data_column, std::move(data)),
         shape_(std::move(shape)) {
     assert(shape_.shift <= 13 && n_data_columns() == shape_.n_data_columns());

@@ -30,7 +30,7 @@ inline Relation FunctionTableRelation(uint32_t table) {
 class FunctionTable : public DataComponent {
  public:
   FunctionTable(std::string name, uint32_t log_size, uint32_t table, uint32_t first_data_column,
-                std::shared_ptr<const DataColumns> data)
+                ComponentData data)
       : DataComponent(std::move(name), log_size, first_data_column, std::move(data)),
         relation_(FunctionTableRelation(table)) {}
 
@@ -53,7 +53,7 @@ class FunctionTable : public DataComponent {
 class FunctionLookup : public DataComponent {
  public:
   FunctionLookup(std::string name, uint32_t log_size, uint32_t table, uint32_t first_data_column,
-                 std::shared_ptr<const DataColumns> data)
+                 ComponentData data)
       : DataComponent(std::move(name), log_size, first_data_column, std::move(data)),
         table_(FunctionTableRelation(table)) {}
 

@@ -40,7 +40,7 @@ struct MaxComponentShape {
 
 class MaxComponent : public DataComponent {
  public:
-  MaxComponent(MaxComponentShape shape, std::shared_ptr<const DataColumns> data)
+  MaxComponent(MaxComponentShape shape, ComponentData data)
       : DataComponent(shape.name, shape.log_size, shape.first_data_column, std::move(data)),
         shape_(std::move(shape)) {}
 

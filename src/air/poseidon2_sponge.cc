@@ -15,26 +15,30 @@ namespace {
 
 using Absorb = Poseidon2TensorSponge::Absorb;
 
-std::shared_ptr<DataColumns> EmptyData(Absorb absorb, size_t n_words) {
-  const size_t n_rows = size_t{1} << hash::Poseidon2SpongeLogBlocks(n_words);
-  return std::make_shared<DataColumns>(Poseidon2TensorSponge::DataColumns(absorb),
-                                       std::vector<M31>(n_rows));
+std::vector<uint32_t> DataLogSizes(Absorb absorb, size_t n_words) {
+  return std::vector<uint32_t>(Poseidon2TensorSponge::DataColumns(absorb),
+                               hash::Poseidon2SpongeLogBlocks(n_words));
 }
 
 // The data columns (poseidon2_sponge.h), coset order.
-std::shared_ptr<const DataColumns> ReadData(std::span<const M31> addresses) {
-  auto data = EmptyData(Absorb::kRead, addresses.size());
+ComponentData ReadData(std::span<const M31> addresses) {
+  ComponentData read{DataLogSizes(Absorb::kRead, addresses.size()), nullptr};
+  auto data = ComponentData::Zeros(read.log_sizes, true);
   for (size_t i = 0; i < addresses.size(); ++i) {
     const size_t row = i / kPoseidon2Rate, lane = i % kPoseidon2Rate;
     (*data)[lane][row] = addresses[i];
     (*data)[kPoseidon2Rate + lane][row] = M31::One();
   }
-  return data;
+  read.values = std::move(data);
+  return read;
 }
 
-std::shared_ptr<const DataColumns> YieldData(const Poseidon2TensorSponge::Yielded& yielded) {
+// A verifier's (yielded.reads empty): the sizes only.
+ComponentData YieldData(const Poseidon2TensorSponge::Yielded& yielded) {
   constexpr size_t kPlaces = kWeightPartsPerWord;
-  auto data = EmptyData(Absorb::kYield, yielded.words.size());
+  ComponentData yield{DataLogSizes(Absorb::kYield, yielded.words.size()), nullptr};
+  if (yielded.reads.empty()) return yield;
+  auto data = ComponentData::Zeros(yield.log_sizes, true);
   for (size_t w = 0; w < yielded.words.size(); ++w) {
     const size_t row = w / kPoseidon2Rate, lane = w % kPoseidon2Rate;
     const WeightWord& word = yielded.words[w];
@@ -48,7 +52,8 @@ std::shared_ptr<const DataColumns> YieldData(const Poseidon2TensorSponge::Yielde
     (*data)[2 * kPlaces * kPoseidon2Rate + lane][row] = M31::One();
     if (word.packed) (*data)[(2 * kPlaces + 1) * kPoseidon2Rate + lane][row] = M31::One();
   }
-  return data;
+  yield.values = std::move(data);
+  return yield;
 }
 
 }  // namespace
@@ -70,7 +75,7 @@ Poseidon2TensorSponge::Poseidon2TensorSponge(std::string name, const Yielded& yi
       absorb_(Absorb::kYield),
       part_bits_(yielded.part_bits),
       part_relation_(part_bits_ == 0 ? Relation{} : WeightPartRelation(part_bits_)) {
-  assert(yielded.reads.size() == yielded.addresses.size());
+  assert(yielded.reads.empty() || yielded.reads.size() == yielded.addresses.size());
 }
 
 Poseidon2SpongeTrace MakePoseidon2SpongeTrace(std::span<const M31> words,
@@ -96,8 +101,7 @@ Poseidon2SpongeTrace MakePoseidon2SpongeTrace(std::span<const M31> words,
       state[j] += words[w];
     }
     std::copy(state.begin(), state.end(), cells.begin() + lanes);
-    state = WritePoseidon2PermutationRow(
-        state, std::span(cells).subspan(lanes + kPoseidon2Width));
+    state = WritePoseidon2PermutationRow(state, std::span(cells).subspan(lanes + kPoseidon2Width));
     const size_t position = CosetRowToStorageIndex(row, log_size);
     for (size_t c = 0; c < cells.size(); ++c) trace.columns[c][position] = cells[c];
   }

@@ -58,7 +58,8 @@ class Poseidon2TensorSponge : public DataComponent {
   using Digest = std::variant<size_t, std::array<field::M31, hash::kPoseidon2Rate>>;
 
   // The values yielded: per value its address and reads, and the words that hold them;
-  // part_bits the packed words' part width (0 when no word is packed).
+  // part_bits the packed words' part width (0 when no word is packed). Without reads, the
+  // component is a verifier's (air/data_component.h: no data columns' values).
   struct Yielded {
     std::span<const field::M31> addresses;
     std::span<const int64_t> reads;

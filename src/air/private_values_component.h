@@ -37,7 +37,7 @@ struct PrivateValuesShape {
 
 class PrivateValuesComponent : public DataComponent {
  public:
-  PrivateValuesComponent(PrivateValuesShape shape, std::shared_ptr<const DataColumns> data)
+  PrivateValuesComponent(PrivateValuesShape shape, ComponentData data)
       : DataComponent(shape.name, shape.log_size, shape.first_data_column, std::move(data)),
         shape_(std::move(shape)) {}
 

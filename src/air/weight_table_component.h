@@ -37,7 +37,7 @@ struct WeightTableShape {
 
 class WeightTableComponent : public DataComponent {
  public:
-  WeightTableComponent(WeightTableShape shape, std::shared_ptr<const DataColumns> data)
+  WeightTableComponent(WeightTableShape shape, ComponentData data)
       : DataComponent(shape.name, shape.log_size, shape.first_data_column, std::move(data)),
         shape_(std::move(shape)) {}
 

@@ -336,7 +336,8 @@ FileSpecs SpecsOfFile(const std::vector<frontend::QuantizedModel>& models,
                       const frontend::CompressedProofFile& file) {
   FileSpecs out;
   for (const frontend::QuantizedModel& model : models) {
-    out.airs.push_back(std::make_unique<frontend::ModelAir>(model));
+    out.airs.push_back(
+        std::make_unique<frontend::ModelAir>(model, frontend::ModelAir::Use::kVerifying));
   }
   for (const frontend::CompressedInner& inner : file.inners) {
     out.specs.push_back({out.airs[inner.model].get(), inner.model, inner.zero_knowledge});

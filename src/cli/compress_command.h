@@ -37,8 +37,8 @@ struct CompressInputs {
 std::optional<std::string> CheckFileModels(const frontend::CompressedProofFile& file,
                                            const std::vector<std::string>& model_paths);
 
-// The models' AIRs and a spec per inner proof a compressed proof file lists, in order (the
-// models checked by CheckFileModels).
+// The models' AIRs (lowered for verifying) and a spec per inner proof a compressed proof file
+// lists, in order (the models checked by CheckFileModels).
 struct FileSpecs {
   std::vector<std::unique_ptr<frontend::ModelAir>> airs;  // one per model
   std::vector<frontend::InnerSpec> specs;

@@ -59,7 +59,7 @@ int PrintProof(std::span<const uint8_t> bytes, const std::string& path,
   nlohmann::json json = air::ProofToJson(proof);
   if (compressed) json["compressed"] = *compressed;
   if (model) {
-    const frontend::ModelAir air(*model);
+    const frontend::ModelAir air(*model, frontend::ModelAir::Use::kVerifying);
     if (proof.public_inputs.size() != air.n_public_inputs()) {
       fmt::print(stderr,
                  "tensorstark inspect: {} states {} values, a proof of {} states {}: not a proof "
@@ -72,10 +72,10 @@ int PrintProof(std::span<const uint8_t> bytes, const std::string& path,
       // What the key cache holds for this model and configuration: with it, `verify` commits
       // nothing (frontend/model_key_cache.h).
       const frontend::KeyCache cache = frontend::KeyCache::FromEnvironment();
-      const auto root = frontend::CachedPreprocessedRoot<H>(
+      const auto cached = frontend::CachedModelKey<H>(
           frontend::VerifierModelDigest(air, model_file), proof.config, cache);
-      nlohmann::json key = {{"cached", root.has_value()}, {"preprocessed_root", nullptr}};
-      if (root) key["preprocessed_root"] = root->ToHex();
+      nlohmann::json key = {{"cached", cached.has_value()}, {"preprocessed_root", nullptr}};
+      if (cached) key["preprocessed_root"] = cached->key.preprocessed_root.ToHex();
       json["verifying_key"] = key;
     }
   }

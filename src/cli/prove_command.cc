@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
+#include <tbb/parallel_invoke.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -233,8 +234,14 @@ int VerifyWith(const frontend::QuantizedModel& model, std::string_view model_fil
   const double parse_ms = MillisecondsSince(start);
   // The key a verifier derives once per model and configuration (then from the key cache).
   start = std::chrono::steady_clock::now();
-  const frontend::ModelAir air(model);
-  const hash::Blake2sHash model_digest = frontend::VerifierModelDigest(air, model_file);
+  // The model lowered and its file's digest taken side by side.
+  std::optional<frontend::ModelAir> lowered;
+  std::optional<hash::Blake2sHash> file_digest;
+  tbb::parallel_invoke([&] { lowered.emplace(model, frontend::ModelAir::Use::kVerifying); },
+                       [&] { file_digest = frontend::VerifiersFileDigest(model, model_file); });
+  const frontend::ModelAir& air = *lowered;
+  const hash::Blake2sHash model_digest =
+      file_digest ? *file_digest : frontend::VerifierModelDigest(air);
   const frontend::KeyCache cache = frontend::KeyCache::FromEnvironment();
   StepProgress progress(json);
   progress.Begin("deriving the model's verifying key");

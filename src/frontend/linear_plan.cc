@@ -175,11 +175,13 @@ std::vector<int64_t> WeightTableRow(const LinearPlan& op, uint32_t inputs_per_ro
 
 std::vector<LinearPlan> PlansOf(const QuantizedModel& model, const QOp& qop) {
   if (const auto* op = std::get_if<LinearOp>(&qop)) return PlansOf(*op);
-  if (const auto* op = std::get_if<ElementwiseOp>(&qop)) return {PlanOf(model, *op)};
-  if (const auto* op = std::get_if<DotOp>(&qop)) return {PlanOf(*op)};
+  // Moved in: a braced list would copy the plan.
+  std::vector<LinearPlan> plans;
+  if (const auto* op = std::get_if<ElementwiseOp>(&qop)) plans.push_back(PlanOf(model, *op));
+  if (const auto* op = std::get_if<DotOp>(&qop)) plans.push_back(PlanOf(*op));
   const auto* op = std::get_if<ReduceOp>(&qop);
-  if (op && op->kind == ReduceOp::Kind::kSum) return {PlanOf(*op)};
-  return {};
+  if (op && op->kind == ReduceOp::Kind::kSum) plans.push_back(PlanOf(*op));
+  return plans;
 }
 
 const std::vector<ElementRef>& DirectInputs(const QOp& qop) {
@@ -232,29 +234,32 @@ void SplitOutputs(LinearPlan& plan, int64_t groups) {
 }
 
 void ChooseRowLayout(LinearPlan& plan, TraceShape shape) {
+  assert(plan.groups == 1);
   const uint32_t max_d = static_cast<uint32_t>(std::min<int64_t>(plan.depth, kMaxInputsPerRow));
   double best_cost = 0;
   int64_t best_groups = 1;
-  for (int64_t groups = 1; groups <= plan.cols; ++groups) {
-    if (plan.cols % groups != 0 || (shape == TraceShape::kWide && groups > 1)) continue;
+  // Each candidate's sizes are tried on the plan itself (a copy would copy its reads and
+  // weights, which the sizes do not need), then restored.
+  const int64_t rows = plan.rows, cols = plan.cols;
+  for (int64_t groups = 1; groups <= cols; ++groups) {
+    if (cols % groups != 0 || (shape == TraceShape::kWide && groups > 1)) continue;
     // Weights shared by several output rows are committed once only if they repeat with a
     // power-of-two period of rows (groups·stride, the stride being one).
-    if (plan.shared_weights() && plan.rows > 1 &&
-        !std::has_single_bit(static_cast<uint64_t>(groups))) {
+    if (plan.shared_weights() && rows > 1 && !std::has_single_bit(static_cast<uint64_t>(groups))) {
       continue;
     }
-    LinearPlan split = plan;  // with the split's sizes (the reads are not repeated: unused)
-    split.rows *= groups;
-    split.cols /= groups;
-    split.groups = groups;
+    plan.rows = rows * groups;
+    plan.cols = cols / groups;
+    plan.groups = groups;
     for (uint32_t d = 1; d <= max_d; ++d) {
-      const double rows =
-          static_cast<double>(int64_t{1} << LogRows(split.rows * ChunkStride(split, d)));
-      const air::LinearComponentShape component = ShapeOf(split, d);
+      const double trace_rows =
+          static_cast<double>(int64_t{1} << LogRows(plan.rows * ChunkStride(plan, d)));
+      const air::LinearComponentShape component = ShapeOf(plan, d);
       const double columns = component.n_trace_columns() + component.n_interaction_columns();
-      const double cost = shape == TraceShape::kWide
-                              ? rows * (3.0 * d + 14.0 * static_cast<double>(split.cols))
-                              : component.n_data_columns() + columns + rows * columns / 4096.0;
+      const double cost =
+          shape == TraceShape::kWide
+              ? trace_rows * (3.0 * d + 14.0 * static_cast<double>(plan.cols))
+              : component.n_data_columns() + columns + trace_rows * columns / 4096.0;
       if (best_cost == 0 || cost < best_cost) {
         best_cost = cost;
         best_groups = groups;
@@ -262,6 +267,9 @@ void ChooseRowLayout(LinearPlan& plan, TraceShape shape) {
       }
     }
   }
+  plan.rows = rows;
+  plan.cols = cols;
+  plan.groups = 1;
   SplitOutputs(plan, best_groups);
 }
 

@@ -1,12 +1,14 @@
 #include "frontend/model_air.h"
 
 #include <fmt/format.h>
+#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <bit>
 #include <cassert>
 #include <functional>
 #include <optional>
+#include <stdexcept>
 #include <tuple>
 
 #include "air/framework.h"
@@ -74,8 +76,10 @@ void PutRangeCheck(std::vector<std::vector<M31>>& trace, size_t col, size_t row,
   if (hi >= 0 && hi < kLimb) ++counts[hi];
 }
 
-ModelAir::Impl::Impl(const QuantizedModel& m)
-    : model(m), private_weights(m.weights_visibility == Visibility::kPrivate) {
+ModelAir::Impl::Impl(const QuantizedModel& m, bool with_data)
+    : model(m),
+      with_data(with_data),
+      private_weights(m.weights_visibility == Visibility::kPrivate) {
   size_t next_public_input = kCommitmentWords;
   for (const auto& [is_input, list, visibility] :
        {std::tuple{true, &model.inputs, model.input_visibility},
@@ -107,18 +111,23 @@ ModelAir::Impl::Impl(const QuantizedModel& m)
       for (int64_t& r : reads[part.id]) ++r;
     }
   }
-  // Every element's reads are known before any component's data columns are built.
-  std::vector<std::vector<LinearPlan>> plans;
-  for (const QOp& qop : model.ops) {
-    plans.push_back(PlansOf(model, qop));
-    for (LinearPlan& plan : plans.back()) {
+  // Every element's reads are known before any component's data columns are built. The
+  // operators' plans are independent (made in parallel: they copy the operators' references).
+  std::vector<std::vector<LinearPlan>> plans(model.ops.size());
+  tbb::parallel_for(size_t{0}, model.ops.size(), [&](size_t i) {
+    plans[i] = PlansOf(model, model.ops[i]);
+    for (LinearPlan& plan : plans[i]) {
       FoldConstantInputs(model, plan);
       ChooseRowLayout(plan, model.trace_shape);
+    }
+  });
+  for (size_t i = 0; i < model.ops.size(); ++i) {
+    for (const LinearPlan& plan : plans[i]) {
       for (const ElementRef& ref : plan.x) Count(ref);
       for (const ElementRef& ref : plan.y) Count(ref);
     }
-    if (plans.back().empty()) {
-      for (const ElementRef& ref : DirectInputs(qop)) Count(ref);
+    if (plans[i].empty()) {
+      for (const ElementRef& ref : DirectInputs(model.ops[i])) Count(ref);
     }
   }
   for (size_t id = 0; id < reads.size(); ++id) {
@@ -179,15 +188,15 @@ void ModelAir::Impl::AddPrivateInput(TensorId id) {
   using Shape = air::PrivateValuesShape;
   Shape shape{fmt::format("input_{}", components.size()), LogRows(t.size()),
               static_cast<uint32_t>(t.bound_bits), AllocateDataColumns(Shape::kDataColumns)};
-  auto data = std::make_shared<air::DataColumns>(Shape::kDataColumns,
-                                                 std::vector<M31>(size_t{1} << shape.log_size));
-  for (int64_t i = 0; i < t.size(); ++i) {
+  const std::vector<uint32_t> log_sizes(Shape::kDataColumns, shape.log_size);
+  const auto data = air::ComponentData::Zeros(log_sizes, with_data);
+  for (int64_t i = 0; data && i < t.size(); ++i) {
     (*data)[0][i] = Address(id, i);
     (*data)[1][i] = M31::FromCanonical(static_cast<uint32_t>(reads[id][i]));
     (*data)[2][i] = M31::One();
   }
   components.push_back(std::make_unique<FrameworkComponent<air::PrivateValuesComponent>>(
-      air::PrivateValuesComponent(shape, data)));
+      air::PrivateValuesComponent(shape, {log_sizes, data})));
   trace_builders.push_back([id, shape](const QuantizedRun& run, const RescaleHook&,
                                        std::vector<uint32_t>& range_counts) {
     std::vector<std::vector<M31>> trace(Shape::kTraceColumns,
@@ -212,7 +221,10 @@ void ModelAir::Impl::AddPrivateWeights() {
   for (size_t i = 0; i < weight_values.size(); ++i) {
     addresses.push_back(WeightAddress(static_cast<int64_t>(i)));
   }
-  const Sponge::Yielded yielded{addresses, weight_reads, weight_words, weight_part_bits};
+  // A verifier's lowering counts no reads: its sponge has no data columns' values.
+  const Sponge::Yielded yielded{
+      addresses, with_data ? std::span<const int64_t>(weight_reads) : std::span<const int64_t>(),
+      weight_words, weight_part_bits};
   components.push_back(std::make_unique<FrameworkComponent<Sponge>>(
       Sponge(fmt::format("weights_digest_{}", components.size()), yielded,
              AllocateDataColumns(Sponge::DataColumns(Sponge::Absorb::kYield)), weights_digest)));
@@ -248,8 +260,9 @@ void ModelAir::Impl::AddLookup(const LookupOp& op) {
   const int64_t n = static_cast<int64_t>(op.in.size());
   // The elements, one per row.
   const uint32_t log_size = LogRows(n);
-  auto data = std::make_shared<air::DataColumns>(4, std::vector<M31>(size_t{1} << log_size));
-  for (int64_t i = 0; i < n; ++i) {
+  const std::vector<uint32_t> log_sizes(4, log_size);
+  const auto data = air::ComponentData::Zeros(log_sizes, with_data);
+  for (int64_t i = 0; data && i < n; ++i) {
     const ElementRef& ref = op.in[i];
     if (ref.tensor == ElementRef::kLiteral) {
       throw FrontendError(
@@ -262,7 +275,7 @@ void ModelAir::Impl::AddLookup(const LookupOp& op) {
   }
   components.push_back(std::make_unique<FrameworkComponent<air::FunctionLookup>>(
       air::FunctionLookup(fmt::format("lookup_{}", components.size()), log_size, table,
-                          AllocateDataColumns(4), data)));
+                          AllocateDataColumns(4), {log_sizes, data})));
   trace_builders.push_back(
       [&op, log_size](const QuantizedRun& run, const RescaleHook&, std::vector<uint32_t>&) {
         std::vector<std::vector<M31>> trace(2, std::vector<M31>(size_t{1} << log_size));
@@ -277,15 +290,16 @@ void ModelAir::Impl::AddLookup(const LookupOp& op) {
   // The table; its rows past the end repeat the last entry.
   const int64_t size = static_cast<int64_t>(op.table.size());
   const uint32_t table_log_size = LogRows(size);
-  auto entries =
-      std::make_shared<air::DataColumns>(2, std::vector<M31>(size_t{1} << table_log_size));
-  for (size_t row = 0; row < (*entries)[0].size(); ++row) {
+  const std::vector<uint32_t> table_log_sizes(2, table_log_size);
+  const auto entries = air::ComponentData::Zeros(table_log_sizes, with_data);
+  for (size_t row = 0; entries && row < (*entries)[0].size(); ++row) {
     const int64_t i = std::min<int64_t>(static_cast<int64_t>(row), size - 1);
     (*entries)[0][row] = M31::FromSigned(op.table_lo + i);
     (*entries)[1][row] = M31::FromSigned(op.table[i]);
   }
-  components.push_back(std::make_unique<FrameworkComponent<air::FunctionTable>>(air::FunctionTable(
-      fmt::format("table_{}", table), table_log_size, table, AllocateDataColumns(2), entries)));
+  components.push_back(std::make_unique<FrameworkComponent<air::FunctionTable>>(
+      air::FunctionTable(fmt::format("table_{}", table), table_log_size, table,
+                         AllocateDataColumns(2), {table_log_sizes, entries})));
   trace_builders.push_back(
       [&op, table_log_size](const QuantizedRun& run, const RescaleHook&, std::vector<uint32_t>&) {
         std::vector<M31> multiplicities(size_t{1} << table_log_size);
@@ -314,9 +328,9 @@ void ModelAir::Impl::AddMax(const ReduceOp& op) {
   const int64_t outputs = static_cast<int64_t>(op.in.size()) / op.window;
   shape.log_size = LogRows(outputs);
   shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
-  auto data = std::make_shared<air::DataColumns>(shape.n_data_columns(),
-                                                 std::vector<M31>(size_t{1} << shape.log_size));
-  for (int64_t i = 0; i < outputs; ++i) {
+  const std::vector<uint32_t> log_sizes(shape.n_data_columns(), shape.log_size);
+  const auto data = air::ComponentData::Zeros(log_sizes, with_data);
+  for (int64_t i = 0; data && i < outputs; ++i) {
     (*data)[0][i] = M31::One();
     for (int64_t w = 0; w < op.window; ++w) {
       const ElementRef& ref = op.in[i * op.window + w];
@@ -329,8 +343,8 @@ void ModelAir::Impl::AddMax(const ReduceOp& op) {
     (*data)[shape.window + 1][i] = Address(op.out, i);
     (*data)[shape.window + 2][i] = M31::FromCanonical(static_cast<uint32_t>(reads[op.out][i]));
   }
-  components.push_back(
-      std::make_unique<FrameworkComponent<air::MaxComponent>>(air::MaxComponent(shape, data)));
+  components.push_back(std::make_unique<FrameworkComponent<air::MaxComponent>>(
+      air::MaxComponent(shape, {log_sizes, data})));
   trace_builders.push_back([&op, shape](const QuantizedRun& run, const RescaleHook&,
                                         std::vector<uint32_t>& range_counts) {
     const uint32_t W = shape.window;
@@ -360,7 +374,8 @@ void ModelAir::Impl::AddMax(const ReduceOp& op) {
   });
 }
 
-ModelAir::ModelAir(const QuantizedModel& model) : impl_(std::make_unique<Impl>(model)) {}
+ModelAir::ModelAir(const QuantizedModel& model, Use use)
+    : impl_(std::make_unique<Impl>(model, use == Use::kProving)) {}
 ModelAir::~ModelAir() = default;
 ModelAir::ModelAir(ModelAir&&) noexcept = default;
 
@@ -374,6 +389,7 @@ ModelAir::Witness ModelAir::GenerateWitness(const QuantizedRun& run,
                                             const ModelCommitment& commitment,
                                             std::span<const field::Felt252> context,
                                             const RescaleHook& hook) const {
+  if (!impl_->with_data) throw std::logic_error("a witness of a model lowered for verifying");
   const uint32_t n_context = impl_->model.context_felts;
   if (context.size() != n_context) {
     throw FrontendError(fmt::format(
@@ -473,6 +489,7 @@ QuantizedModel ModelAir::VerifyingModel() const {
 }
 
 const QuantizedModel& ModelAir::model() const { return impl_->model; }
+ModelAir::Use ModelAir::use() const { return impl_->with_data ? Use::kProving : Use::kVerifying; }
 
 ModelCommitment ModelAir::Commitment(const std::string& preprocessed_root_hex) const {
   const std::string message = LayoutDescription() + "preprocessed root " + preprocessed_root_hex;

@@ -54,6 +54,9 @@ struct ModelAir::Impl {
   };
 
   const QuantizedModel& model;
+  // Lowered for proving (ModelAir::Use): the components' data columns' values and the private
+  // weights' reads are built only then.
+  bool with_data = true;
   std::vector<StatedPart> statement;
   // The context's words (frontend/context.h), between the inputs' and the outputs'.
   size_t context_first = 0;
@@ -81,7 +84,7 @@ struct ModelAir::Impl {
   uint32_t next_data_column = 0;
   uint32_t next_table = 0;
 
-  explicit Impl(const QuantizedModel& m);
+  Impl(const QuantizedModel& m, bool with_data);
 
   // An element's reads are its producer's LogUp multiplicity, which must stay far below p
   // (air/lookup_bound.h): a count of 2^30 or more is refused.

@@ -78,71 +78,81 @@ void ModelAir::Impl::AddLinear(LinearPlan op, bool weights_private) {
     return WeightAddress(first_bias + index % bias_period);
   };
 
-  auto data = std::make_shared<air::DataColumns>(shape.n_data_columns(), std::vector<M31>(n_rows));
-  auto& columns = *data;
-  if (periodic && !shape.weight_table) {
-    for (uint32_t d = 0; d < D; ++d) {
-      for (uint32_t n = 0; n < shape.cols; ++n) {
-        std::vector<M31>& column = columns[shape.WeightColumn(d, n)];
-        column.assign(period, M31::Zero());
-        for (size_t row = 0; row < period; ++row) {
-          const int64_t group = static_cast<int64_t>(row / stride) % op.groups;
-          const int64_t k = static_cast<int64_t>(row) % stride * D + d;
-          if (k < op.depth) column[row] = weight_cell(group, k, n);
-        }
-      }
+  // Periodic weight columns hold one period; the others a value per row.
+  std::vector<uint32_t> log_sizes(shape.n_data_columns(), shape.log_size);
+  for (uint32_t d = 0; d < D && periodic && !shape.weight_table; ++d) {
+    for (uint32_t n = 0; n < shape.cols; ++n) {
+      log_sizes[shape.WeightColumn(d, n)] = static_cast<uint32_t>(std::countr_zero(period));
     }
   }
-  for (size_t row = 0; row < n_rows; ++row) {
-    const int64_t m = static_cast<int64_t>(row) / stride, c = static_cast<int64_t>(row) % stride;
-    if (m >= op.rows) {
-      // Padding rows restart the accumulators: at zero, or at the first row's private bias,
-      // which they read.
-      columns[0][row] = M31::One();
-      if (shape.private_weights && !shape.weight_table) {
-        for (uint32_t n = 0; n < shape.cols; ++n) columns[shape.BiasColumn(n)][row] = bias_cell(n);
+  const auto data = air::ComponentData::Zeros(log_sizes, with_data);
+  if (data) {
+    auto& columns = *data;
+    if (periodic && !shape.weight_table) {
+      for (uint32_t d = 0; d < D; ++d) {
+        for (uint32_t n = 0; n < shape.cols; ++n) {
+          std::vector<M31>& column = columns[shape.WeightColumn(d, n)];
+          for (size_t row = 0; row < period; ++row) {
+            const int64_t group = static_cast<int64_t>(row / stride) % op.groups;
+            const int64_t k = static_cast<int64_t>(row) % stride * D + d;
+            if (k < op.depth) column[row] = weight_cell(group, k, n);
+          }
+        }
       }
-      continue;
     }
-    if (c >= chunks) continue;  // padding chunks: no reads, the accumulators carry on
-    columns[0][row] = c == 0 ? M31::One() : M31::Zero();
-    columns[1][row] = c == chunks - 1 ? M31::One() : M31::Zero();
-    for (uint32_t d = 0; d < D; ++d) {
-      const int64_t k = c * D + d;
-      if (k >= op.depth) continue;
-      const ElementRef& ref = op.x[m * op.depth + k];
-      if (ref.tensor != ElementRef::kLiteral) {
-        columns[2 + 2 * d][row] = Address(ref.tensor, ref.index);
-        columns[3 + 2 * d][row] = M31::One();
-        // A private weight is read where its input is (or by its weight table).
-        for (uint32_t n = 0; n < shape.cols && shape.private_weights && !shape.weight_table; ++n) {
-          ++weight_reads[first_weight + op.WeightIndex(m, k, n)];
+    for (size_t row = 0; row < n_rows; ++row) {
+      const int64_t m = static_cast<int64_t>(row) / stride, c = static_cast<int64_t>(row) % stride;
+      if (m >= op.rows) {
+        // Padding rows restart the accumulators: at zero, or at the first row's private bias,
+        // which they read.
+        columns[0][row] = M31::One();
+        if (shape.private_weights && !shape.weight_table) {
+          for (uint32_t n = 0; n < shape.cols; ++n)
+            columns[shape.BiasColumn(n)][row] = bias_cell(n);
         }
-      }
-      if (shape.products) {
-        const ElementRef& factor = op.y[m * op.depth + k];
-        if (ref.tensor == ElementRef::kLiteral || factor.tensor == ElementRef::kLiteral) {
-          throw FrontendError(
-              fmt::format("the prover does not support padding into a product ('{}')",
-                          model.tensor(op.out).name));
-        }
-        columns[shape.YAddressColumn(d)][row] = Address(factor.tensor, factor.index);
         continue;
       }
-      if (periodic) continue;
+      if (c >= chunks) continue;  // padding chunks: no reads, the accumulators carry on
+      columns[0][row] = c == 0 ? M31::One() : M31::Zero();
+      columns[1][row] = c == chunks - 1 ? M31::One() : M31::Zero();
+      for (uint32_t d = 0; d < D; ++d) {
+        const int64_t k = c * D + d;
+        if (k >= op.depth) continue;
+        const ElementRef& ref = op.x[m * op.depth + k];
+        if (ref.tensor != ElementRef::kLiteral) {
+          columns[2 + 2 * d][row] = Address(ref.tensor, ref.index);
+          columns[3 + 2 * d][row] = M31::One();
+          // A private weight is read where its input is (or by its weight table).
+          for (uint32_t n = 0; n < shape.cols && shape.private_weights && !shape.weight_table;
+               ++n) {
+            ++weight_reads[first_weight + op.WeightIndex(m, k, n)];
+          }
+        }
+        if (shape.products) {
+          const ElementRef& factor = op.y[m * op.depth + k];
+          if (ref.tensor == ElementRef::kLiteral || factor.tensor == ElementRef::kLiteral) {
+            throw FrontendError(
+                fmt::format("the prover does not support padding into a product ('{}')",
+                            model.tensor(op.out).name));
+          }
+          columns[shape.YAddressColumn(d)][row] = Address(factor.tensor, factor.index);
+          continue;
+        }
+        if (periodic) continue;
+        for (uint32_t n = 0; n < shape.cols; ++n) {
+          columns[shape.WeightColumn(d, n)][row] = weight_cell(m, k, n);
+        }
+      }
       for (uint32_t n = 0; n < shape.cols; ++n) {
-        columns[shape.WeightColumn(d, n)][row] = weight_cell(m, k, n);
-      }
-    }
-    for (uint32_t n = 0; n < shape.cols; ++n) {
-      if (c == 0 && !shape.weight_table) {
-        columns[shape.BiasColumn(n)][row] = bias_cell(m * op.cols + n);
-      }
-      if (c == chunks - 1) {
-        const int64_t index = op.out_index[m * op.cols + n];
-        columns[shape.OutColumn(n)][row] = Address(op.out, index);
-        columns[shape.OutColumn(n) + 1][row] =
-            M31::FromCanonical(static_cast<uint32_t>(reads[op.out][index]));
+        if (c == 0 && !shape.weight_table) {
+          columns[shape.BiasColumn(n)][row] = bias_cell(m * op.cols + n);
+        }
+        if (c == chunks - 1) {
+          const int64_t index = op.out_index[m * op.cols + n];
+          columns[shape.OutColumn(n)][row] = Address(op.out, index);
+          columns[shape.OutColumn(n) + 1][row] =
+              M31::FromCanonical(static_cast<uint32_t>(reads[op.out][index]));
+        }
       }
     }
   }
@@ -153,8 +163,8 @@ void ModelAir::Impl::AddLinear(LinearPlan op, bool weights_private) {
         table->emplace_back(WeightTableRow(op, D, static_cast<int64_t>(t)));
     for (int64_t& slot : slots) slot = slot < 0 ? -1 : first_weight + slot;
   }
-  components.push_back(
-      std::make_unique<FrameworkComponent<LinearComponent>>(LinearComponent(shape, data)));
+  components.push_back(std::make_unique<FrameworkComponent<LinearComponent>>(
+      LinearComponent(shape, {log_sizes, data})));
   trace_builders.push_back(
       [this, op = std::move(op), shape, table, index = components.size() - 1](
           const QuantizedRun& run, const RescaleHook& hook, std::vector<uint32_t>& range_counts) {
@@ -173,9 +183,9 @@ void ModelAir::Impl::AddWeightTable(const LinearComponentShape& linear, uint32_t
       linear.weight_table_name, linear.weight_table_log_size, D, N, row_pitch, 0};
   assert(shape.name == fmt::format("weight_table_{}", components.size()));
   shape.first_data_column = AllocateDataColumns(shape.n_data_columns());
-  auto data =
-      std::make_shared<air::DataColumns>(shape.n_data_columns(), std::vector<M31>(rows->size()));
-  for (size_t t = 0; t < rows->size(); ++t) {
+  const std::vector<uint32_t> log_sizes(shape.n_data_columns(), shape.log_size);
+  const auto data = air::ComponentData::Zeros(log_sizes, with_data);
+  for (size_t t = 0; data && t < rows->size(); ++t) {
     const std::vector<int64_t>& slots = (*rows)[t];
     if (slots[0] >= 0) (*data)[0][t] = WeightAddress(slots[0]);
     (*data)[1][t] = WeightAddress(slots[D * N]);
@@ -194,7 +204,7 @@ void ModelAir::Impl::AddWeightTable(const LinearComponentShape& linear, uint32_t
   }
   const uint32_t n_slots = shape.n_slots();
   components.push_back(std::make_unique<FrameworkComponent<air::WeightTableComponent>>(
-      air::WeightTableComponent(shape, data)));
+      air::WeightTableComponent(shape, {log_sizes, data})));
   trace_builders.push_back(
       [this, rows, n_slots](const QuantizedRun&, const RescaleHook&, std::vector<uint32_t>&) {
         std::vector<std::vector<M31>> trace(n_slots, std::vector<M31>(rows->size()));

@@ -20,10 +20,37 @@ hash::Blake2sHash VerifierModelDigest(const ModelAir& air) {
       SerializeQuantizedModel(air.WeightsDigest() ? air.VerifyingModel() : air.model()));
 }
 
-hash::Blake2sHash VerifierModelDigest(const ModelAir& air, std::string_view file_bytes) {
+std::optional<hash::Blake2sHash> VerifiersFileDigest(const QuantizedModel& model,
+                                                     std::string_view file_bytes) {
   // A prover's file holds private weights, which its verifiers' file does not.
-  const bool verifiers_file = !air.WeightsDigest() || air.model().weights_digest.has_value();
-  return verifiers_file ? DigestOf(file_bytes) : VerifierModelDigest(air);
+  const bool verifiers_file =
+      model.weights_visibility != Visibility::kPrivate || model.weights_digest.has_value();
+  if (!verifiers_file) return std::nullopt;
+  return DigestOf(file_bytes);
+}
+
+hash::Blake2sHash VerifierModelDigest(const ModelAir& air, std::string_view file_bytes) {
+  if (auto digest = VerifiersFileDigest(air.model(), file_bytes)) return *digest;
+  return VerifierModelDigest(air);
+}
+
+std::array<uint8_t, 32> CommitmentBytes(const ModelCommitment& commitment) {
+  std::array<uint8_t, 32> bytes{};
+  for (size_t i = 0; i < commitment.size(); ++i) {
+    for (size_t b = 0; b < 4; ++b) bytes[4 * i + b] = (commitment[i].value() >> (8 * b)) & 0xff;
+  }
+  return bytes;
+}
+
+std::optional<ModelCommitment> CommitmentFromBytes(std::span<const uint8_t, 32> bytes) {
+  ModelCommitment commitment;
+  for (size_t i = 0; i < commitment.size(); ++i) {
+    uint32_t word = 0;
+    for (size_t b = 0; b < 4; ++b) word |= uint32_t{bytes[4 * i + b]} << (8 * b);
+    if (word >= field::kP) return std::nullopt;
+    commitment[i] = field::M31::FromCanonical(word);
+  }
+  return commitment;
 }
 
 KeyCache::Name& AddConfig(KeyCache::Name& name, const air::ProofConfig& config) {

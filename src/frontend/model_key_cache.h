@@ -1,14 +1,19 @@
 // A model's verifying key (the root of its preprocessed tree under a configuration, and the model
 // commitment it gives) through a KeyCache (key_cache.h): committing the preprocessed columns is
 // the slow part of a verification (seconds with Poseidon252), so `verify` and `compress` file the
-// root once per model, configuration and hash family, and later runs read it back.
-// The cache is trusted like the binary (key_cache.h): a root read from it is not checked against
+// key once per model, configuration and hash family, and later runs read it back.
+// The cache is trusted like the binary (key_cache.h): a key read from it is not checked against
 // the model.
 #pragma once
 
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "air/proof.h"
 #include "air/proof_io.h"
@@ -27,55 +32,76 @@ hash::Blake2sHash VerifierModelDigest(const ModelAir& air);
 // SerializeQuantizedModel's bytes, so where the file is what verifiers hold (public weights, or a
 // verifying model) its digest is that name. A file of an earlier format files its own entries.
 hash::Blake2sHash VerifierModelDigest(const ModelAir& air, std::string_view file_bytes);
+// The file's digest where it is what verifiers hold, else nothing: the first step of the above,
+// which needs no lowering (`verify` runs them side by side).
+std::optional<hash::Blake2sHash> VerifiersFileDigest(const QuantizedModel& model,
+                                                     std::string_view file_bytes);
 
 // A configuration's words and its zero-knowledge mode, added to a cache name.
 KeyCache::Name& AddConfig(KeyCache::Name& name, const air::ProofConfig& config);
 
-// Where a model's preprocessed root over hasher H under `config` is filed.
+// Where a model's verifying key over hasher H under `config` is filed: its preprocessed root and
+// the model commitment it gives (whose layout description takes a large model 20 ms to print).
 template <hash::MerkleHasher H>
-hash::Blake2sHash PreprocessedRootName(const hash::Blake2sHash& model_digest,
-                                       const air::ProofConfig& config) {
-  KeyCache::Name name("model preprocessed root");
+hash::Blake2sHash ModelKeyName(const hash::Blake2sHash& model_digest,
+                               const air::ProofConfig& config) {
+  KeyCache::Name name("model verifying key");
   name.Add(static_cast<uint64_t>(air::ProofHashTraits<H>::kId));
   return AddConfig(name, config).Add(model_digest.bytes).Finish();
 }
 
-// The root the cache holds for this model and configuration, if it holds one.
-template <hash::MerkleHasher H>
-std::optional<typename H::Hash> CachedPreprocessedRoot(const hash::Blake2sHash& model_digest,
-                                                       const air::ProofConfig& config,
-                                                       const KeyCache& cache) {
-  const auto bytes = cache.Get(PreprocessedRootName<H>(model_digest, config));
-  if (!bytes || bytes->size() != 32) return std::nullopt;
-  return air::HashFromBytes<typename H::Hash>(std::span<const uint8_t, 32>(*bytes));
-}
-
-template <hash::MerkleHasher H>
-void PutPreprocessedRoot(const hash::Blake2sHash& model_digest, const air::ProofConfig& config,
-                         const KeyCache& cache, const typename H::Hash& root) {
-  cache.Put(PreprocessedRootName<H>(model_digest, config), air::HashBytes(root));
-}
+// A commitment's 8 words as 32 bytes (little-endian), and back (nothing for a word not below p).
+std::array<uint8_t, 32> CommitmentBytes(const ModelCommitment& commitment);
+std::optional<ModelCommitment> CommitmentFromBytes(std::span<const uint8_t, 32> bytes);
 
 template <hash::MerkleHasher H>
 struct ModelVerifyingKey {
   air::VerifyingKey<H> key;
   ModelCommitment commitment;
-  bool from_cache = false;  // the root was read from the cache, not committed
+  bool from_cache = false;  // read from the cache, not committed
 };
 
-// The model's verifying key: its root from the cache, or committed (SetupModel) and filed.
+// The key the cache holds for this model and configuration, if it holds one: the root's 32 bytes,
+// then the commitment's.
+template <hash::MerkleHasher H>
+std::optional<ModelVerifyingKey<H>> CachedModelKey(const hash::Blake2sHash& model_digest,
+                                                   const air::ProofConfig& config,
+                                                   const KeyCache& cache) {
+  const auto bytes = cache.Get(ModelKeyName<H>(model_digest, config));
+  if (!bytes || bytes->size() != 64) return std::nullopt;
+  const auto root =
+      air::HashFromBytes<typename H::Hash>(std::span<const uint8_t, 32>(bytes->data(), 32));
+  const auto commitment = CommitmentFromBytes(std::span<const uint8_t, 32>(bytes->data() + 32, 32));
+  if (!root || !commitment) return std::nullopt;
+  return ModelVerifyingKey<H>{{*root}, *commitment, true};
+}
+
+template <hash::MerkleHasher H>
+void PutModelKey(const hash::Blake2sHash& model_digest, const air::ProofConfig& config,
+                 const KeyCache& cache, const ModelVerifyingKey<H>& key) {
+  std::vector<uint8_t> bytes;
+  for (const auto& part :
+       {air::HashBytes(key.key.preprocessed_root), CommitmentBytes(key.commitment)}) {
+    bytes.insert(bytes.end(), part.begin(), part.end());
+  }
+  cache.Put(ModelKeyName<H>(model_digest, config), bytes);
+}
+
+// The model's verifying key: from the cache, or committed (SetupModel) and filed. `air` may be
+// lowered for verifying: a miss then lowers the model again for Setup.
 template <hash::MerkleLayerHasher H>
 std::variant<ModelVerifyingKey<H>, std::string> CachedModelVerifyingKey(
     const ModelAir& air, const hash::Blake2sHash& model_digest, const air::ProofConfig& config,
     const KeyCache& cache) {
-  if (const auto root = CachedPreprocessedRoot<H>(model_digest, config, cache)) {
-    return ModelVerifyingKey<H>{{*root}, air.Commitment(root->ToHex()), true};
-  }
-  auto key = SetupModel<H>(air, config);
+  if (auto cached = CachedModelKey<H>(model_digest, config, cache)) return *std::move(cached);
+  std::optional<ModelAir> proving_air;
+  if (air.use() == ModelAir::Use::kVerifying) proving_air.emplace(air.model());
+  auto key = SetupModel<H>(proving_air ? *proving_air : air, config);
   if (auto* error = std::get_if<std::string>(&key)) return *error;
   const ModelKey<H>& derived = std::get<ModelKey<H>>(key);
-  PutPreprocessedRoot<H>(model_digest, config, cache, derived.key.verifying_key.preprocessed_root);
-  return ModelVerifyingKey<H>{derived.key.verifying_key, derived.commitment, false};
+  ModelVerifyingKey<H> verifying{derived.key.verifying_key, derived.commitment, false};
+  PutModelKey<H>(model_digest, config, cache, verifying);
+  return verifying;
 }
 
 }  // namespace tensorstark::frontend

@@ -1,7 +1,7 @@
 // The key cache (frontend/key_cache.h): names that tell their parts apart, values read back only
 // at their size and intact under their own name, a disabled cache that neither reads nor writes;
-// and the model digest its keys are filed under (frontend/model_key_cache.h), from a model or
-// from the file it was read from.
+// the model digest its keys are filed under (frontend/model_key_cache.h), from a model or from
+// the file it was read from; and a model's key, filed on a miss and read back on a hit.
 #include "frontend/key_cache.h"
 
 #include <doctest/doctest.h>
@@ -12,11 +12,13 @@
 #include <string>
 #include <vector>
 
+#include "air/profiles.h"
 #include "frontend/compile.h"
 #include "frontend/file_io.h"
 #include "frontend/model_air.h"
 #include "frontend/model_key_cache.h"
 #include "frontend/quantized_model.h"
+#include "hash/blake2s_merkle_hasher.h"
 
 namespace tensorstark::frontend {
 namespace {
@@ -105,6 +107,45 @@ TEST_CASE("a model file verifiers hold names the same entries as its model") {
   // A file in an earlier format (other bytes for the same model) names entries of its own.
   const std::string earlier = public_file + " ";
   CHECK(VerifierModelDigest(public_air, earlier) != VerifierModelDigest(public_air));
+}
+
+TEST_CASE("a model's verifying key is filed once, then read back for a verifier's lowering") {
+  const std::string dir = std::filesystem::temp_directory_path() / "tensorstark_model_key_test";
+  std::filesystem::remove_all(dir);
+  const KeyCache cache(dir);
+  const std::string example = std::string(TENSORSTARK_EXAMPLES) + "/tiny_mlp";
+  const QuantizedModel model =
+      CompileOnnxModel(example + "/model.onnx", example + "/calibration.json");
+  const ModelAir verifying(model, ModelAir::Use::kVerifying);
+  const hash::Blake2sHash digest = VerifierModelDigest(verifying);
+  const air::ProofConfig config = air::ProfileConfig(air::Profile::kTest);
+  using Hasher = hash::Blake2sMerkleHasher;
+  // A miss lowers the model again to commit to its data.
+  CHECK(!CachedModelKey<Hasher>(digest, config, cache));
+  auto derived = CachedModelVerifyingKey<Hasher>(verifying, digest, config, cache);
+  REQUIRE(std::holds_alternative<ModelVerifyingKey<Hasher>>(derived));
+  const auto& first = std::get<ModelVerifyingKey<Hasher>>(derived);
+  CHECK(!first.from_cache);
+  const auto direct = std::get<ModelKey<Hasher>>(SetupModel<Hasher>(ModelAir(model), config));
+  CHECK(first.key.preprocessed_root == direct.key.verifying_key.preprocessed_root);
+  CHECK(first.commitment == direct.commitment);
+  // Then the root and the commitment come from the cache, under this configuration only.
+  auto cached = CachedModelVerifyingKey<Hasher>(verifying, digest, config, cache);
+  const auto& second = std::get<ModelVerifyingKey<Hasher>>(cached);
+  CHECK(second.from_cache);
+  CHECK(second.key.preprocessed_root == first.key.preprocessed_root);
+  CHECK(second.commitment == first.commitment);
+  air::ProofConfig other = config;
+  other.zk = true;
+  CHECK(!CachedModelKey<Hasher>(digest, other, cache));
+  // A commitment word that is not below p is a miss.
+  ModelCommitment commitment = first.commitment;
+  const std::array<uint8_t, 32> bytes = CommitmentBytes(commitment);
+  CHECK(CommitmentFromBytes(bytes) == commitment);
+  std::array<uint8_t, 32> wide = bytes;
+  for (size_t b = 0; b < 4; ++b) wide[b] = 0xff;
+  CHECK(!CommitmentFromBytes(wide));
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace
