@@ -43,13 +43,13 @@ class DataComponent {
         first_data_column_(first_data_column),
         data_(std::move(data.values)),
         data_log_sizes_(std::move(data.log_sizes)) {
-    for (size_t c = 0; data_ && c < data_->size(); ++c) {
-      if ((*data_)[c].size() != size_t{1} << data_log_sizes_.at(c)) {
-        throw std::logic_error(name_ + ": a data column's size is not its stated one");
-      }
-    }
     if (data_ && data_->size() != data_log_sizes_.size()) {
       throw std::logic_error(name_ + ": not as many data columns as sizes");
+    }
+    for (size_t c = 0; data_ && c < data_->size(); ++c) {
+      if ((*data_)[c].size() != size_t{1} << data_log_sizes_[c]) {
+        throw std::logic_error(name_ + ": a data column's size is not its stated one");
+      }
     }
   }
   // Sizes from the values.
@@ -66,7 +66,7 @@ class DataComponent {
   std::string name() const { return name_; }
   uint32_t log_size() const { return log_size_; }
   std::vector<field::M31> PreprocessedData(const PreprocessedColumnId& id) const {
-    if (!data_) throw std::logic_error(name_ + ": lowered for a verifier, it has no data");
+    if (!data_) throw std::logic_error(name_ + ": made for a verifier, it has no data values");
     return data_->at(id.index - first_data_column_);
   }
 

@@ -215,19 +215,6 @@ void FoldConstantInputs(const QuantizedModel& model, LinearPlan& plan) {
 
 void SplitOutputs(LinearPlan& plan, int64_t groups) {
   assert(plan.groups == 1 && plan.cols % groups == 0);
-  if (groups == 1) return;
-  const auto repeat = [&](std::vector<ElementRef>& refs) {
-    if (refs.empty()) return;
-    std::vector<ElementRef> repeated;
-    repeated.reserve(refs.size() * static_cast<size_t>(groups));
-    for (int64_t m = 0; m < plan.rows; ++m) {
-      const auto row = refs.begin() + m * plan.depth;
-      for (int64_t g = 0; g < groups; ++g) repeated.insert(repeated.end(), row, row + plan.depth);
-    }
-    refs = std::move(repeated);
-  };
-  repeat(plan.x);
-  repeat(plan.y);
   plan.rows *= groups;
   plan.cols /= groups;
   plan.groups = groups;
@@ -239,7 +226,7 @@ void ChooseRowLayout(LinearPlan& plan, TraceShape shape) {
   double best_cost = 0;
   int64_t best_groups = 1;
   // Each candidate's sizes are tried on the plan itself (a copy would copy its reads and
-  // weights, which the sizes do not need), then restored.
+  // weights), then restored.
   const int64_t rows = plan.rows, cols = plan.cols;
   for (int64_t groups = 1; groups <= cols; ++groups) {
     if (cols % groups != 0 || (shape == TraceShape::kWide && groups > 1)) continue;

@@ -15,11 +15,11 @@ namespace tensorstark::frontend {
 // What the linear component proves, from a LinearOp or a windowed sum (average pooling, ReduceSum,
 // ReduceMean: one column, the window as the depth, the multiplier as a per-row weight) or an
 // elementwise operator:
-//   out[out_index[m·cols + n]] = clamp(floor((Σ_k x[m·depth + k]·Weight(m, k, n) + bias) /
-//   2^shift)),
+//   out[out_index[m·cols + n]] = clamp(floor((Σ_k X(m, k)·Weight(m, k, n) + bias) / 2^shift)),
 // where for products of two computed tensors (y non-empty, one column) Weight(m, k, 0) is the
-// element y[m·depth + k] instead. After SplitOutputs, an operator's output row is `groups`
-// consecutive plan rows of `cols` outputs each (the flat bias and out_index do not change).
+// element Y(m, k) instead. After SplitOutputs, an operator's output row is `groups` consecutive
+// plan rows of `cols` outputs each, which read its inputs (x and y hold them once per operator
+// row; the flat bias and out_index do not change).
 struct LinearPlan {
   TensorId out = 0;
   int64_t rows = 0, depth = 0, cols = 0;
@@ -42,6 +42,10 @@ struct LinearPlan {
     return ((per_row_weights ? operator_row * depth : 0) + k) * all_cols + m % groups * cols + n;
   }
   int64_t Weight(int64_t m, int64_t k, int64_t n) const { return weights[WeightIndex(m, k, n)]; }
+  // Row m's input k (and for products its factor): its operator row's, which the row's group
+  // shares.
+  const ElementRef& X(int64_t m, int64_t k) const { return x[m / groups * depth + k]; }
+  const ElementRef& Y(int64_t m, int64_t k) const { return y[m / groups * depth + k]; }
   // Row m's weights depend on m % groups only (the operator's output rows share them).
   bool shared_weights() const { return y.empty() && !per_row_weights; }
 };
@@ -71,7 +75,7 @@ const std::vector<ElementRef>& DirectInputs(const QOp& qop);
 void FoldConstantInputs(const QuantizedModel& model, LinearPlan& plan);
 
 // Each output row computed by `groups` plan rows of cols / groups outputs (groups divides cols):
-// the reads repeat per group.
+// each plan row reads the output row's inputs (X, Y).
 void SplitOutputs(LinearPlan& plan, int64_t groups);
 
 // How many of the plan's bias values are private values (ModelAir, private weights): its flat

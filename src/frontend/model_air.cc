@@ -122,9 +122,10 @@ ModelAir::Impl::Impl(const QuantizedModel& m, bool with_data)
     }
   });
   for (size_t i = 0; i < model.ops.size(); ++i) {
+    // Each of a group's plan rows reads its operator row's inputs.
     for (const LinearPlan& plan : plans[i]) {
-      for (const ElementRef& ref : plan.x) Count(ref);
-      for (const ElementRef& ref : plan.y) Count(ref);
+      for (const ElementRef& ref : plan.x) Count(ref, plan.groups);
+      for (const ElementRef& ref : plan.y) Count(ref, plan.groups);
     }
     if (plans[i].empty()) {
       for (const ElementRef& ref : DirectInputs(model.ops[i])) Count(ref);

@@ -96,13 +96,13 @@ struct ModelAir::Impl {
     }
   }
 
-  void Count(const ElementRef& ref) {
+  void Count(const ElementRef& ref, int64_t times = 1) {
     if (ref.tensor == ElementRef::kLiteral) return;
     if (model.tensor(ref.tensor).kind == QTensor::Kind::kConstant) {
       throw FrontendError(fmt::format("the prover does not look up constant tensors ('{}')",
                                       model.tensor(ref.tensor).name));
     }
-    ++reads[ref.tensor][ref.index];
+    reads[ref.tensor][ref.index] += times;
   }
 
   M31 Address(TensorId tensor, int64_t index) const {

@@ -118,7 +118,7 @@ void ModelAir::Impl::AddLinear(LinearPlan op, bool weights_private) {
       for (uint32_t d = 0; d < D; ++d) {
         const int64_t k = c * D + d;
         if (k >= op.depth) continue;
-        const ElementRef& ref = op.x[m * op.depth + k];
+        const ElementRef& ref = op.X(m, k);
         if (ref.tensor != ElementRef::kLiteral) {
           columns[2 + 2 * d][row] = Address(ref.tensor, ref.index);
           columns[3 + 2 * d][row] = M31::One();
@@ -129,7 +129,7 @@ void ModelAir::Impl::AddLinear(LinearPlan op, bool weights_private) {
           }
         }
         if (shape.products) {
-          const ElementRef& factor = op.y[m * op.depth + k];
+          const ElementRef& factor = op.Y(m, k);
           if (ref.tensor == ElementRef::kLiteral || factor.tensor == ElementRef::kLiteral) {
             throw FrontendError(
                 fmt::format("the prover does not support padding into a product ('{}')",
@@ -258,11 +258,11 @@ std::vector<std::vector<M31>> ModelAir::Impl::LinearTrace(
       for (uint32_t d = 0; d < D; ++d) {
         const int64_t k = c * D + d;
         if (k >= op.depth) continue;
-        const ElementRef& ref = op.x[m * op.depth + k];
+        const ElementRef& ref = op.X(m, k);
         x[d] = ref.tensor == ElementRef::kLiteral ? 0 : run.values[ref.tensor][ref.index];
         trace[per_input * d][row] = M31::FromSigned(x[d]);
         if (shape.products) {
-          const ElementRef& factor = op.y[m * op.depth + k];
+          const ElementRef& factor = op.Y(m, k);
           y[d] = run.values[factor.tensor][factor.index];
           trace[per_input * d + 1][row] = M31::FromSigned(y[d]);
         }
