@@ -3,8 +3,10 @@
 BUILD ?= build
 SIMD ?= auto
 JOBS ?= $(shell nproc)
+# The Python the tensorstark module is built for (make python).
+PYTHON ?= /usr/bin/python3
 
-.PHONY: all setup configure build cli test test-simd simd-levels cairo-test cairo-build bench demo \
+.PHONY: all setup configure build cli python test test-simd simd-levels cairo-test cairo-build bench demo \
   prove verify verify-cairo deploy verify-onchain clean fuzz
 
 all: build
@@ -14,7 +16,8 @@ setup:
 
 configure: setup
 	@mkdir -p $(BUILD)
-	@cmake -S . -B $(BUILD) -DTENSORSTARK_SIMD=$(SIMD) > $(BUILD)/configure.log 2>&1 \
+	@cmake -S . -B $(BUILD) -DTENSORSTARK_SIMD=$(SIMD) -DPython_EXECUTABLE=$(PYTHON) \
+	  > $(BUILD)/configure.log 2>&1 \
 	  || { cat $(BUILD)/configure.log; exit 1; }
 
 build: configure
@@ -23,6 +26,13 @@ build: configure
 # The command line alone ($(BUILD)/tensorstark), without the tests and benchmarks.
 cli: configure
 	@cmake --build $(BUILD) -j $(JOBS) --target tensorstark
+
+# The Python module alone, for $(PYTHON): import tensorstark with PYTHONPATH=$(BUILD)/python.
+python: configure
+	@grep -q "Python module: not built" $(BUILD)/configure.log && \
+	  { echo "make python: $(PYTHON) has no pybind11 or Python headers (Debian: apt-get install pybind11-dev python3-dev)"; exit 1; } || true
+	@cmake --build $(BUILD) -j $(JOBS) --target python
+	@echo "built $(BUILD)/python/tensorstark: PYTHONPATH=$(BUILD)/python $(PYTHON) -c 'import tensorstark'"
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS) $(CTEST_ARGS)

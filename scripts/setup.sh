@@ -14,6 +14,8 @@ debian_packages=(
   libonnx-testdata  # ONNX's backend node tests: the frontend's conformance suite
   python3-onnx python3-numpy  # the frontend's property test and test models (numpy's outputs)
   python3-sklearn  # the classical-ML test's reference (scikit-learn's outputs)
+  pybind11-dev python3-dev  # the Python module (make python)
+  python3-torch  # the Python example, which trains its model (examples/python)
   dataset-fashion-mnist zlib1g-dev  # the example models' data (accuracy checks), gzipped
   clang-14   # libFuzzer for `make fuzz` (the proof parser)
 )

@@ -12,15 +12,15 @@
 #include <tuple>
 #include <variant>
 
-#include "air/layout.h"
 #include "air/profiles.h"
-#include "air/setup.h"
+#include "api/compile.h"
 #include "cli/command_args.h"
 #include "cli/hash_family.h"
 #include "cli/step_progress.h"
 #include "frontend/accuracy.h"
 #include "frontend/compile.h"
 #include "frontend/context.h"
+#include "frontend/file_io.h"
 #include "frontend/float_eval.h"
 #include "frontend/frontend_error.h"
 #include "frontend/input_file.h"
@@ -147,53 +147,14 @@ int64_t WeightCount(const QuantizedModel& model) {
   return count;
 }
 
-// A model that cannot be set up for a production profile is not provable: compile refuses it
-// rather than leave the surprise to prove.
-FrontendError NotProvable(air::Profile profile, const std::string& error) {
-  return FrontendError(fmt::format("the model cannot be proved with the {} profile: {}",
-                                   air::ProfileName(profile), error));
-}
-
-// The model's commitment under a profile.
-template <class H>
-frontend::ModelCommitment CommitmentOf(const frontend::ModelAir& air, air::Profile profile) {
-  auto key = frontend::SetupModel<H>(air, air::ProfileConfig(profile));
-  if (const auto* error = std::get_if<std::string>(&key)) throw NotProvable(profile, *error);
-  return std::get<frontend::ModelKey<H>>(key).commitment;
-}
-
-// The setup under a profile checked, without committing to it.
-void CheckSetupOf(const frontend::ModelAir& air, air::Profile profile) {
-  const std::vector<const air::Component*> components = air.components();
-  if (auto error = air::CheckSetup(components, air::ProfileConfig(profile))) {
-    throw NotProvable(profile, *error);
-  }
-}
-
 // The AIR's size: the main trace a proof commits, and the preprocessed columns (weights,
 // addresses, tables) committed once into the model commitment.
-void PrintAirSize(const frontend::ModelAir& air) {
-  const std::vector<const air::Component*> components = air.components();
-  size_t trace_cells = 0, max_log_size = 0;
-  for (const air::Component* component : components) {
-    const air::ComponentInfo info = component->Info();
-    trace_cells += (info.trace_offsets.size() - info.borrowed_trace.size())
-                   << component->log_size();
-    max_log_size = std::max<size_t>(max_log_size, component->log_size());
-  }
-  auto layout = air::MakeLayout(components, air::ProfileConfig(air::Profile::kFast));
-  if (const auto* error = std::get_if<std::string>(&layout)) {
-    throw FrontendError(fmt::format("the model cannot be proved: {}", *error));
-  }
-  size_t preprocessed_cells = 0;
-  for (uint32_t log_size : std::get<air::AirLayout>(layout).column_log_sizes[0]) {
-    preprocessed_cells += size_t{1} << log_size;
-  }
+void PrintAirSize(const api::AirSize& size) {
   fmt::print(
       "AIR: {} components of up to 2^{} rows, {} main-trace cells, {} preprocessed cells in {} "
       "columns\n",
-      components.size(), max_log_size, trace_cells, preprocessed_cells,
-      std::get<air::AirLayout>(layout).column_log_sizes[0].size());
+      size.components, size.max_log_size, size.trace_cells, size.preprocessed_cells,
+      size.preprocessed_columns);
 }
 
 // Where compile writes the verifying model of OUTPUT: OUTPUT with .verifying.tsm for its .tsm.
@@ -302,24 +263,23 @@ int RunCompileCommand(std::span<char* const> args) {
   if (const auto* error = std::get_if<std::string>(&choice)) {
     return UsageError("compile", kCompileUsage, *error);
   }
-  const air::Profile profile = std::get<ProofChoice>(choice).profile;
-  const air::HashId hash = std::get<ProofChoice>(choice).hash;
+  api::CompileOptions compile;
+  compile.quantize = quantize;
+  compile.input = std::get<Visibilities>(visibilities).input;
+  compile.output = std::get<Visibilities>(visibilities).output;
+  compile.weights = std::get<Visibilities>(visibilities).weights;
+  compile.layout = *trace_shape;
+  compile.context_felts = static_cast<uint32_t>(std::get<uint64_t>(context_felts));
+  compile.profile = std::get<ProofChoice>(choice).profile;
+  compile.hash = std::get<ProofChoice>(choice).hash;
+  compile.force = options.Has("force");
   StepProgress progress(/*json=*/false);
-  try {
-    if (!options.Has("calibration") && !std::filesystem::exists(calibration)) {
-      throw FrontendError(
-          fmt::format("no calibration set: pass --calibration FILE (there is no {})", calibration));
-    }
-    frontend::AccuracyReport accuracy;
-    QuantizedModel model =
-        frontend::CompileOnnxModel(onnx_path, calibration, quantize, &accuracy,
-                                   [&](std::string_view step) { progress.Begin(step); });
+  api::CompileCallbacks callbacks;
+  callbacks.on_step = [&](std::string_view step) { progress.Begin(step); };
+  // The summary and the accuracy come before the verdict on the precision.
+  callbacks.on_quantized = [&](const QuantizedModel& model,
+                               const frontend::AccuracyReport& accuracy) {
     progress.End();
-    model.trace_shape = *trace_shape;
-    model.input_visibility = std::get<Visibilities>(visibilities).input;
-    model.output_visibility = std::get<Visibilities>(visibilities).output;
-    model.weights_visibility = std::get<Visibilities>(visibilities).weights;
-    model.context_felts = static_cast<uint32_t>(std::get<uint64_t>(context_felts));
     fmt::print("compiled {} (calibration {})\n", onnx_path, calibration);
     PrintModelSummary(model);
     if (WeightCount(model) > 0) {  // the model has MatMul, Gemm or Conv layers
@@ -331,31 +291,24 @@ int RunCompileCommand(std::span<char* const> args) {
     fmt::print("accuracy on the calibration set ({} samples), quantized against float:\n",
                accuracy.samples);
     for (const std::string& line : accuracy.Lines()) fmt::print("  {}\n", line);
-    if (const auto problem = accuracy.PrecisionProblem(); problem && !options.Has("force")) {
-      throw FrontendError(*problem);
+  };
+  try {
+    if (!options.Has("calibration") && !std::filesystem::exists(calibration)) {
+      throw FrontendError(
+          fmt::format("no calibration set: pass --calibration FILE (there is no {})", calibration));
     }
-    // Everything a proof needs is built before anything is written: a model that cannot be
-    // proved fails here, with nothing written, not at prove.
-    progress.Begin("building the AIR");
-    const frontend::ModelAir air(model);
-    progress.End();
-    PrintAirSize(air);
-    // The commitment of the profile proofs will use; the production profiles' setups checked
-    // without theirs (the onchain one, Poseidon252 over every preprocessed column, was most of
-    // compile's time).
-    for (const air::Profile checked : {air::Profile::kFast, air::Profile::kOnchain}) {
-      if (checked == profile) continue;
-      progress.Begin(fmt::format("checking the {} profile's setup", air::ProfileName(checked)));
-      CheckSetupOf(air, checked);
-    }
-    const std::string committed_to =
-        fmt::format("profile {}, {}", air::ProfileName(profile), air::ToString(hash));
-    progress.Begin(fmt::format("committing to the model ({})", committed_to));
-    const frontend::ModelCommitment commitment =
-        WithHashFamily(hash, [&]<class C, class H>() { return CommitmentOf<H>(air, profile); });
+    progress.Begin("reading the ONNX model");
+    const api::CompiledModel compiled = api::CompileModel(
+        frontend::ReadFileBytes(onnx_path), onnx_path,
+        [&](const frontend::Graph& graph) {
+          return frontend::ReadInputSamples(calibration, graph);
+        },
+        compile, callbacks);
+    const QuantizedModel& model = compiled.model;
     progress.Begin(fmt::format("writing {}", output));
     frontend::SaveQuantizedModel(model, output);
     progress.End();
+    PrintAirSize(compiled.air_size);
     fmt::print(
         "wrote {}: {} operators, {} {} weights and biases, {} layout, {} inputs, {} outputs\n",
         output, model.ops.size(), WeightCount(model),
@@ -368,16 +321,17 @@ int RunCompileCommand(std::span<char* const> args) {
                  model.context_felts);
     }
     // The commitment proofs with that profile and hash will state.
-    fmt::print("model commitment ({}): {}\n", committed_to, frontend::ToHex(commitment));
-    if (const auto digest = air.WeightsDigest()) {
+    fmt::print("model commitment (profile {}, {}): {}\n", air::ProfileName(compile.profile),
+               air::ToString(compile.hash), frontend::ToHex(compiled.commitment));
+    if (compiled.verifying_model) {
       const std::string path = VerifyingModelPath(output);
       progress.Begin(fmt::format("writing {}", path));
-      frontend::SaveQuantizedModel(air.VerifyingModel(), path);
+      frontend::SaveQuantizedModel(*compiled.verifying_model, path);
       progress.End();
       fmt::print(
           "private weights: Poseidon2 digest {}\nwrote {}: the model without its weights, "
           "for verifiers\n",
-          frontend::ToHex(*digest), path);
+          frontend::ToHex(*compiled.weights_digest), path);
     }
     return 0;
   } catch (const FrontendError& e) {

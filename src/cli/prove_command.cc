@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
-#include <tbb/parallel_invoke.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,17 +13,15 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <variant>
 #include <vector>
 
 #include "air/profiles.h"
 #include "air/proof_io.h"
-#include "air/prover.h"
+#include "api/prove.h"
 #include "cli/command_args.h"
 #include "cli/compress_command.h"
 #include "cli/hash_family.h"
-#include "cli/memory_check.h"
 #include "cli/phase_progress.h"
 #include "cli/statement_output.h"
 #include "cli/step_progress.h"
@@ -37,12 +34,6 @@
 #include "frontend/frontend_error.h"
 #include "frontend/input_file.h"
 #include "frontend/model_air.h"
-#include "frontend/model_key_cache.h"
-#include "frontend/quantized_eval.h"
-#include "hash/blake2s_channel.h"
-#include "hash/blake2s_merkle_hasher.h"
-#include "hash/poseidon252_channel.h"
-#include "hash/poseidon252_merkle_hasher.h"
 
 namespace tensorstark::cli {
 namespace {
@@ -114,70 +105,43 @@ constexpr size_t kProvePhases = 16;
 
 // With `compress_outer`, the proof (an inner proof of the recursive profile) is compressed with
 // that outer choice, and the compressed proof written instead (prove --compress).
-template <class C, class H>
-int ProveWith(const frontend::QuantizedModel& model, const std::string& model_path,
-              const std::vector<frontend::Tensor>& input, std::span<const field::Felt252> context,
-              const air::ProofConfig& config, const Options& options,
-              const std::optional<ProofChoice>& compress_outer) {
+int ProveAndWrite(const frontend::QuantizedModel& model, const std::string& model_path,
+                  const std::vector<frontend::Tensor>& input, const api::ProveRequest& request,
+                  const Options& options, const std::optional<ProofChoice>& compress_outer) {
   const bool json = options.Has("json");
   PhaseProgress progress(json, kProvePhases);
-  auto start = std::chrono::steady_clock::now();
-  const auto total_start = start;
-  const frontend::QuantizedRun run = frontend::RunQuantized(model, input);
-  for (const std::string& warning : frontend::CoarseInputWarnings(model, run)) {
-    fmt::print(stderr, "{}\n", warning);
-  }
-  progress.Phase("run model", start);
-  const frontend::ModelAir air(model);
-  // What would make the proof smaller, for the message if it cannot fit in memory.
-  std::string smaller;
-  auto or_with = [&](std::string_view lever) {
-    smaller += (smaller.empty() ? "; it takes less with " : " or ") + std::string(lever);
+  const auto total_start = std::chrono::steady_clock::now();
+  api::ProveRequest with_progress = request;
+  with_progress.on_phase = [&](std::string_view name, double ms) {
+    progress.Phase(std::string(name), ms);
   };
-  if (config.pcs.fri.log_blowup_factor > 1 && !compress_outer) or_with("--profile fast");
-  if (air.WeightsDigest()) or_with("public weights (compile --visibility weights=public)");
-  CheckProofFitsMemory(air.components(), config,
-                       smaller.empty() ? "; free memory, or use a larger machine" : smaller);
-  auto key = frontend::SetupModel<H>(air, config);
-  if (auto* error = std::get_if<std::string>(&key)) throw FrontendError(*error);
-  const frontend::ModelKey<H>& model_key = std::get<frontend::ModelKey<H>>(key);
-  const frontend::ModelCommitment commitment = model_key.commitment;
-  progress.Phase("lower and commit to model", start);
-  frontend::ModelAir::Witness witness = air.GenerateWitness(run, commitment, context);
-  progress.Phase("witness", start);
-  air::ProveTimings timings;
-  timings.on_phase = [&](const std::string& name, double ms) { progress.Phase(name, ms); };
-  air::ProveOptions prove_options;
-  prove_options.timings = &timings;
-  prove_options.n_public_inputs = air.n_public_inputs();
-  auto proof_or_error =
-      air::Prove<C, H>(config, air.components(), std::move(witness.traces),
-                       std::move(witness.public_inputs), prove_options, &model_key.key);
-  if (auto* error = std::get_if<air::ProvingError>(&proof_or_error)) {
+  with_progress.on_warning = [](std::string_view warning) { fmt::print(stderr, "{}\n", warning); };
+  api::ProvedModel proved;
+  try {
+    proved = api::ProveModel(model, input, with_progress);
+  } catch (const FrontendError&) {
     progress.Done();
-    throw FrontendError("proving failed: " + air::ToString(*error));
+    throw;
   }
-  const air::StarkProof<H>& proof = std::get<air::StarkProof<H>>(proof_or_error);
-  start = std::chrono::steady_clock::now();
-  const std::vector<uint8_t> bytes = air::SerializeProof(proof);
-  if constexpr (std::is_same_v<H, frontend::InnerHasher>) {
-    if (compress_outer) {
-      progress.Done();
-      if (!json) {
-        fmt::print(stderr, "  {:<26} {:9.1f} ms, {} bytes\n", "inner proof",
-                   MillisecondsSince(total_start), bytes.size());
-      }
-      if (options.Has("outputs")) WriteOutputsJson(options.Get("outputs", ""), run.outputs);
-      CompressInputs in;
-      in.models.push_back(model);
-      in.model_paths.push_back(model_path);
-      in.airs.push_back(std::make_unique<frontend::ModelAir>(in.models[0]));
-      in.specs.push_back({in.airs[0].get(), 0, proof.config.zk});
-      in.inners.push_back(proof);
-      in.inner_bytes = bytes.size();
-      return CompressAndWrite(in, *compress_outer, options);
+  const std::vector<uint8_t>& bytes = proved.proof;
+  if (compress_outer) {
+    progress.Done();
+    if (!json) {
+      fmt::print(stderr, "  {:<26} {:9.1f} ms, {} bytes\n", "inner proof",
+                 MillisecondsSince(total_start), bytes.size());
     }
+    if (options.Has("outputs")) WriteOutputsJson(options.Get("outputs", ""), proved.run.outputs);
+    CompressInputs in;
+    in.models.push_back(model);
+    in.model_paths.push_back(model_path);
+    in.airs.push_back(std::make_unique<frontend::ModelAir>(in.models[0]));
+    in.specs.push_back({in.airs[0].get(), 0, proved.config.zk});
+    in.inners.push_back(
+        std::get<frontend::InnerProof>(air::ParseProof<frontend::InnerHasher>(bytes)));
+    in.inner_bytes = bytes.size();
+    return CompressAndWrite(in, *compress_outer, options);
   }
+  auto start = std::chrono::steady_clock::now();
   const std::string path = options.Get("output", "");
   try {
     frontend::WriteFileBytes(path, AsChars(bytes));
@@ -188,21 +152,23 @@ int ProveWith(const frontend::QuantizedModel& model, const std::string& model_pa
   progress.Phase("write proof", start);
   progress.Done();
   const double total_ms = MillisecondsSince(total_start);
-  if (options.Has("outputs")) WriteOutputsJson(options.Get("outputs", ""), run.outputs);
+  const air::ProofConfig& config = proved.config;
+  const frontend::ModelCommitment& commitment = proved.commitment;
+  if (options.Has("outputs")) WriteOutputsJson(options.Get("outputs", ""), proved.run.outputs);
   if (json) {
     nlohmann::json outputs = nlohmann::json::array();
-    for (const frontend::Tensor& output : run.outputs) outputs.push_back(ValuesJson(output));
+    for (const frontend::Tensor& output : proved.run.outputs) outputs.push_back(ValuesJson(output));
     fmt::print("{}\n",
                nlohmann::json{{"model", model.source},
                               {"profile", options.Get("profile", "fast")},
-                              {"hash", std::string(C::kName)},
+                              {"hash", air::ToString(request.hash)},
                               {"threads", tbb::global_control::active_value(
                                               tbb::global_control::max_allowed_parallelism)},
                               {"security_bits", config.SecurityBits()},
                               {"zero_knowledge", config.zk},
                               {"total_ms", total_ms},
-                              {"grind_ms", timings.grind_ms},
-                              {"prove_ms", total_ms - timings.grind_ms},
+                              {"grind_ms", proved.grind_ms},
+                              {"prove_ms", total_ms - proved.grind_ms},
                               {"proof_bytes", bytes.size()},
                               {"peak_rss_mb", PeakRssMb()},
                               {"commitment", frontend::ToHex(commitment)},
@@ -212,70 +178,44 @@ int ProveWith(const frontend::QuantizedModel& model, const std::string& model_pa
     return 0;
   }
   fmt::print(stderr, "  {:<26} {:9.1f} ms (grinding {:.1f} ms)\n", "total", total_ms,
-             timings.grind_ms);
+             proved.grind_ms);
   fmt::print("wrote {}: {} bytes, {} bits of security ({}, profile {}{}), model {}\n", path,
-             bytes.size(), config.SecurityBits(), C::kName, options.Get("profile", "fast"),
-             config.zk ? ", zero knowledge" : "", frontend::ToHex(commitment));
-  PrintStatement(air, proof.public_inputs);
+             bytes.size(), config.SecurityBits(), air::ToString(request.hash),
+             options.Get("profile", "fast"), config.zk ? ", zero knowledge" : "",
+             frontend::ToHex(commitment));
+  PrintStatement(*proved.air, proved.statement);
   return 0;
 }
 
 // `model` was parsed from `model_file`.
-template <class C, class H>
-int VerifyWith(const frontend::QuantizedModel& model, std::string_view model_file,
-               std::span<const uint8_t> bytes, uint32_t min_security_bits, bool json) {
-  auto start = std::chrono::steady_clock::now();
-  auto parsed = air::ParseProof<H>(bytes);
-  if (auto* error = std::get_if<air::ProofParseError>(&parsed)) {
-    fmt::print("invalid: the proof does not parse: {}\n", error->message);
-    return 1;
-  }
-  const air::StarkProof<H>& proof = std::get<air::StarkProof<H>>(parsed);
-  const double parse_ms = MillisecondsSince(start);
-  // The key a verifier derives once per model and configuration (then from the key cache).
-  start = std::chrono::steady_clock::now();
-  // The model lowered and its file's digest taken side by side.
-  std::optional<frontend::ModelAir> lowered;
-  std::optional<hash::Blake2sHash> file_digest;
-  tbb::parallel_invoke([&] { lowered.emplace(model, frontend::ModelAir::Use::kVerifying); },
-                       [&] { file_digest = frontend::VerifiersFileDigest(model, model_file); });
-  const frontend::ModelAir& air = *lowered;
-  const hash::Blake2sHash model_digest =
-      file_digest ? *file_digest : frontend::VerifierModelDigest(air);
-  const frontend::KeyCache cache = frontend::KeyCache::FromEnvironment();
+int VerifyAndPrint(const frontend::QuantizedModel& model, std::string_view model_file,
+                   std::span<const uint8_t> bytes, uint32_t min_security_bits, bool json) {
   StepProgress progress(json);
-  progress.Begin("deriving the model's verifying key");
-  auto key_or_error = frontend::CachedModelVerifyingKey<H>(air, model_digest, proof.config, cache);
+  const api::VerifiedProof verified =
+      api::VerifyProof(model, model_file, bytes, min_security_bits,
+                       [&](std::string_view step) { progress.Begin(step); });
   progress.End();
-  if (auto* error = std::get_if<std::string>(&key_or_error)) {
-    fmt::print("invalid: {}\n", *error);
+  if (verified.rejection) {
+    fmt::print("invalid: {}\n", *verified.rejection);
     return 1;
   }
-  const auto& key = std::get<frontend::ModelVerifyingKey<H>>(key_or_error);
-  const double setup_ms = MillisecondsSince(start);
-  start = std::chrono::steady_clock::now();
-  auto rejection =
-      frontend::VerifyModelProof<C, H>(air, proof, key.key, key.commitment, min_security_bits);
-  const double verify_ms = parse_ms + MillisecondsSince(start);
-  if (rejection) {
-    fmt::print("invalid: {}\n", air::ToString(*rejection));
-    return 1;
-  }
+  const air::ProofConfig& config = verified.config;
   if (json) {
-    fmt::print("{}\n", nlohmann::json{{"valid", true},
-                                      {"security_bits", proof.config.SecurityBits()},
-                                      {"zero_knowledge", proof.config.zk},
-                                      {"verify_ms", verify_ms},
-                                      {"setup_ms", setup_ms},
-                                      {"key_from_cache", key.from_cache},
-                                      {"public", PublicStatementJson(air, proof.public_inputs)}}
-                           .dump());
+    fmt::print("{}\n",
+               nlohmann::json{{"valid", true},
+                              {"security_bits", config.SecurityBits()},
+                              {"zero_knowledge", config.zk},
+                              {"verify_ms", verified.parse_ms + verified.check_ms},
+                              {"setup_ms", verified.setup_ms},
+                              {"key_from_cache", verified.key_from_cache},
+                              {"public", PublicStatementJson(*verified.air, verified.statement)}}
+                   .dump());
     return 0;
   }
-  fmt::print("valid ({} bits of security{}), model {}\n", proof.config.SecurityBits(),
-             proof.config.zk ? ", zero knowledge" : "",
-             frontend::ToHex(frontend::ModelAir::StatedCommitment(proof.public_inputs)));
-  PrintStatement(air, proof.public_inputs);
+  fmt::print("valid ({} bits of security{}), model {}\n", config.SecurityBits(),
+             config.zk ? ", zero knowledge" : "",
+             frontend::ToHex(frontend::ModelAir::StatedCommitment(verified.statement)));
+  PrintStatement(*verified.air, verified.statement);
   return 0;
 }
 
@@ -323,29 +263,28 @@ int RunProveCommand(std::span<char* const> args) {
   } else if (options.Has("outer-profile") || options.Has("fit")) {
     return UsageError("prove", kProveUsage, "--outer-profile and --fit go with --compress");
   }
-  air::ProofConfig config = air::ProfileConfig(choice.profile);
-  config.zk = options.Has("zk");
+  api::ProveRequest request;
+  request.profile = choice.profile;
+  request.hash = choice.hash;
+  request.zk = options.Has("zk");
+  request.for_compression = compress_outer.has_value();
   tbb::global_control thread_limit(tbb::global_control::max_allowed_parallelism, choice.threads);
   try {
     const frontend::QuantizedModel model = frontend::LoadQuantizedModel(model_path);
-    // A plain proof opens its trace, committed and private tensors and weights included.
-    if (frontend::RequiresZeroKnowledge(model)) config.zk = true;
     const std::vector<frontend::Tensor> input =
         frontend::ReadInput(options.Get("input", ""), frontend::FloatGraphOf(model));
-    const std::vector<field::Felt252> context =
-        options.Has("context") ? frontend::ParseContextFelts(options.Get("context", ""))
-                               : std::vector<field::Felt252>{};
-    if (context.size() != model.context_felts) {
+    if (options.Has("context")) {
+      request.context = frontend::ParseContextFelts(options.Get("context", ""));
+    }
+    if (request.context.size() != model.context_felts) {
       throw FrontendError(
           fmt::format("{} states {} context felt(s) (compile --context), --context gives {}",
-                      model_path, model.context_felts, context.size()));
+                      model_path, model.context_felts, request.context.size()));
     }
     if (!options.Has("json")) {
       fmt::print(stderr, "proving {} ({} thread(s)):\n", model_path, choice.threads);
     }
-    return WithHashFamily(choice.hash, [&]<class C, class H>() {
-      return ProveWith<C, H>(model, model_path, input, context, config, options, compress_outer);
-    });
+    return ProveAndWrite(model, model_path, input, request, options, compress_outer);
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark prove: {}\n", e.what());
     return 1;
@@ -399,15 +338,7 @@ int RunVerifyCommand(std::span<char* const> args) {
       return UsageError("verify", kVerifyUsage,
                         "several models are given with a compressed proof of several only");
     }
-    const frontend::QuantizedModel& model = models[0];
-    auto hash = air::PeekProofHash(bytes);
-    if (auto* error = std::get_if<air::ProofParseError>(&hash)) {
-      fmt::print("invalid: the proof does not parse: {}\n", error->message);
-      return 1;
-    }
-    return WithHashFamily(std::get<air::HashId>(hash), [&]<class C, class H>() {
-      return VerifyWith<C, H>(model, model_files[0], bytes, bits, json);
-    });
+    return VerifyAndPrint(models[0], model_files[0], bytes, bits, json);
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark verify: {}\n", e.what());
     return 1;

@@ -10,17 +10,15 @@
 
 namespace tensorstark::frontend {
 
-QuantizedModel CompileOnnxModel(const std::string& onnx_path, const std::string& calibration_path,
-                                const QuantizeOptions& options, AccuracyReport* accuracy,
-                                const StepCallback& on_step) {
+QuantizedModel CompileOnnx(const std::string& onnx, const std::string& source,
+                           const SampleReader& read_samples, const QuantizeOptions& options,
+                           AccuracyReport* accuracy, const StepCallback& on_step) {
   const auto step = [&](std::string_view name) {
     if (on_step) on_step(name);
   };
-  step("reading the ONNX model");
-  const std::string onnx = ReadFileBytes(onnx_path);
-  const Graph graph = ImportOnnxBytes(onnx, fmt::format("'{}'", onnx_path));
+  const Graph graph = ImportOnnxBytes(onnx, fmt::format("'{}'", source));
   step("reading the calibration set");
-  const std::vector<std::vector<Tensor>> samples = ReadInputSamples(calibration_path, graph);
+  const std::vector<std::vector<Tensor>> samples = read_samples(graph);
   step(fmt::format("calibrating: float inference on {} samples", samples.size()));
   const Calibration calibration = Calibrate(graph, samples);
   step("quantizing");
@@ -32,8 +30,18 @@ QuantizedModel CompileOnnxModel(const std::string& onnx_path, const std::string&
     accuracy->notes = std::move(notes);
   }
   model.onnx = onnx;
-  model.source = onnx_path;
+  model.source = source;
   return model;
+}
+
+QuantizedModel CompileOnnxModel(const std::string& onnx_path, const std::string& calibration_path,
+                                const QuantizeOptions& options, AccuracyReport* accuracy,
+                                const StepCallback& on_step) {
+  if (on_step) on_step("reading the ONNX model");
+  return CompileOnnx(
+      ReadFileBytes(onnx_path), onnx_path,
+      [&](const Graph& graph) { return ReadInputSamples(calibration_path, graph); }, options,
+      accuracy, on_step);
 }
 
 Graph FloatGraphOf(const QuantizedModel& model) {

@@ -40,8 +40,11 @@ while IFS= read -r command; do
     "make demo" | "make test") ;;  # CI runs make test; make demo's steps are these commands
     "make deploy "* | "make verify-onchain "*)  # an account; deploy_dry_run runs their script
       make -s -n -C "$root" ${command#make } >/dev/null || fail "make cannot run '$command'" ;;
-    "make cli")
-      make -s -n -C "$root" cli >/dev/null || fail "make has no target cli" ;;
+    "make cli" | "make python")
+      make -s -n -C "$root" ${command#make } >/dev/null || fail "make has no target ${command#make }" ;;
+    # CTest python_example runs it, with the module this build made.
+    "PYTHONPATH=build/python /usr/bin/python3 examples/python/"*)
+      [ -f "$root/${command##* }" ] || fail "'$command': no ${command##* }" ;;
     build/tensorstark\ *)
       eval "$command" </dev/null >"$work/log/stdout" 2>"$work/log/stderr" \
         || fail "'$command' failed: $(tail -n 3 "$work/log/stderr")"

@@ -1,4 +1,4 @@
-#include "cli/memory_check.h"
+#include "api/memory_check.h"
 
 #include <fmt/format.h>
 #include <sys/resource.h>
@@ -13,7 +13,7 @@
 #include "air/layout.h"
 #include "frontend/frontend_error.h"
 
-namespace tensorstark::cli {
+namespace tensorstark::api {
 namespace {
 
 double Gibibytes(uint64_t bytes) { return static_cast<double>(bytes) / (1ull << 30); }
@@ -103,4 +103,4 @@ void CheckProofFitsMemory(std::span<const air::Component* const> components,
       Gibibytes(needed), 1u << log_blowup, Gibibytes(*available), hint));
 }
 
-}  // namespace tensorstark::cli
+}  // namespace tensorstark::api

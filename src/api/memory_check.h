@@ -10,7 +10,7 @@
 #include "air/component.h"
 #include "air/proof.h"
 
-namespace tensorstark::cli {
+namespace tensorstark::api {
 
 // What this process may still allocate: the machine's available memory and free swap, or less
 // under a cgroup limit or an address-space limit (ulimit -v); nullopt if unknown.
@@ -21,4 +21,4 @@ std::optional<uint64_t> AvailableMemoryBytes();
 void CheckProofFitsMemory(std::span<const air::Component* const> components,
                           const air::ProofConfig& config, std::string_view hint);
 
-}  // namespace tensorstark::cli
+}  // namespace tensorstark::api

@@ -1,0 +1,426 @@
+// The tensorstark Python module's native part (_tensorstark): the library's compile, run, prove and
+// verify (src/api/) over numpy arrays and bytes. tensorstark/__init__.py is the interface users
+// see; this file converts values and errors, releases the GIL while the library works, and takes
+// it back to report progress.
+#include <fmt/format.h>
+#include <pybind11/functional.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "air/calldata.h"
+#include "air/proof_io.h"
+#include "api/compile.h"
+#include "api/hash_family.h"
+#include "api/prove.h"
+#include "frontend/compile.h"
+#include "frontend/context.h"
+#include "frontend/float_eval.h"
+#include "frontend/frontend_error.h"
+#include "frontend/graph.h"
+#include "frontend/quantized_eval.h"
+#include "frontend/quantized_model.h"
+#include "hash/poseidon252_merkle_hasher.h"
+
+namespace py = pybind11;
+
+namespace tensorstark::python {
+namespace {
+
+using frontend::FrontendError;
+using frontend::QuantizedModel;
+using frontend::Tensor;
+
+// The base of the module's exception types (never thrown itself).
+struct ErrorBase {};
+
+// A compiled model and, when it was read from them, its file's bytes (which name its key-cache
+// entries without serializing it again).
+struct Model {
+  std::shared_ptr<const QuantizedModel> model;
+  std::optional<std::string> file;
+};
+
+// A callback from Python, called with the GIL held (the library calls it with the GIL released);
+// an exception it raises stops the work and reaches the caller.
+template <class... Args>
+std::function<void(Args...)> WithGil(const std::optional<py::function>& callback) {
+  if (!callback) return nullptr;
+  return [callback](Args... args) {
+    py::gil_scoped_acquire gil;
+    (*callback)(args...);
+  };
+}
+
+std::string VisibilityText(frontend::Visibility visibility) {
+  return std::string(frontend::VisibilityName(visibility));
+}
+
+frontend::Visibility ParseVisibilityOr(const std::string& what, const std::string& value) {
+  const auto parsed = frontend::ParseVisibility(value);
+  if (!parsed) {
+    throw FrontendError(
+        fmt::format("{} must be 'public', 'committed' or 'private', not '{}'", what, value));
+  }
+  return *parsed;
+}
+
+std::string ShapeText(std::span<const int64_t> shape) {
+  return frontend::ShapeToString(frontend::Shape(shape.begin(), shape.end()));
+}
+
+// Array `index` of `arrays` as model input `value` of the graph: its shape exactly, floats for a
+// float input (integers converted), integers for an integer one (0 and 1 for bool), every value
+// finite.
+Tensor InputTensor(const frontend::Value& value, size_t index, const py::array& array) {
+  const std::string what =
+      fmt::format("input {} ('{}', {} {})", index, value.name, frontend::ToString(value.type),
+                  frontend::ShapeToString(value.shape));
+  const frontend::Shape shape(array.shape(), array.shape() + array.ndim());
+  if (shape != value.shape) {
+    throw FrontendError(fmt::format("{}: an array of shape {} given", what, ShapeText(shape)));
+  }
+  const char kind = array.dtype().kind();
+  Tensor tensor = Tensor::Zeros(value.type, value.shape);
+  if (tensor.is_float()) {
+    if (kind != 'f' && kind != 'i' && kind != 'u') {
+      throw FrontendError(fmt::format("{}: an array of dtype {} given, not numbers", what,
+                                      std::string(py::str(array.dtype()))));
+    }
+    const auto doubles = py::array_t<double, py::array::c_style | py::array::forcecast>(array);
+    for (py::ssize_t i = 0; i < doubles.size(); ++i) {
+      const double v = doubles.data()[i];
+      if (!std::isfinite(v))
+        throw FrontendError(fmt::format("{}: value {} is not finite", what, i));
+      tensor.values[i] = v;
+    }
+    return tensor;
+  }
+  if (kind != 'i' && kind != 'u' && kind != 'b') {
+    throw FrontendError(fmt::format("{}: an array of dtype {} given, not integers", what,
+                                    std::string(py::str(array.dtype()))));
+  }
+  const auto ints = py::array_t<int64_t, py::array::c_style | py::array::forcecast>(array);
+  for (py::ssize_t i = 0; i < ints.size(); ++i) {
+    const int64_t v = ints.data()[i];
+    if (value.type == frontend::DataType::kBool && v != 0 && v != 1) {
+      throw FrontendError(fmt::format("{}: value {} is not 0 or 1", what, i));
+    }
+    tensor.ints[i] = v;
+  }
+  return tensor;
+}
+
+std::vector<Tensor> InputTensors(const frontend::Graph& graph,
+                                 const std::vector<py::array>& arrays) {
+  if (arrays.size() != graph.inputs.size()) {
+    throw FrontendError(
+        fmt::format("the model takes {} input(s), {} given", graph.inputs.size(), arrays.size()));
+  }
+  std::vector<Tensor> tensors;
+  for (size_t i = 0; i < arrays.size(); ++i) {
+    tensors.push_back(InputTensor(graph.value(graph.inputs[i]), i, arrays[i]));
+  }
+  return tensors;
+}
+
+py::array ToArray(const Tensor& tensor) {
+  std::vector<py::ssize_t> shape(tensor.shape.begin(), tensor.shape.end());
+  if (tensor.is_float()) return py::array_t<double>(shape, tensor.values.data());
+  return py::array_t<int64_t>(shape, tensor.ints.data());
+}
+
+py::list ToArrays(const std::vector<Tensor>& tensors) {
+  py::list arrays;
+  for (const Tensor& tensor : tensors) arrays.append(ToArray(tensor));
+  return arrays;
+}
+
+py::list Specs(const QuantizedModel& model, bool inputs) {
+  py::list specs;
+  for (frontend::TensorId id : inputs ? model.inputs : model.outputs) {
+    const frontend::QTensor& t = model.tensor(id);
+    py::dict spec;
+    spec["name"] = t.name;
+    spec["shape"] = py::tuple(py::cast(t.shape));
+    spec["visibility"] = VisibilityText(inputs ? model.input_visibility : model.output_visibility);
+    specs.append(spec);
+  }
+  return specs;
+}
+
+// compile's options from keyword arguments, as the command's flags take them.
+api::CompileOptions CompileOptionsOf(const py::dict& options) {
+  const auto get = [&](const char* key, const std::string& fallback) {
+    return options.contains(key) ? py::cast<std::string>(options[key]) : fallback;
+  };
+  const frontend::Visibility weights = ParseVisibilityOr("weights", get("weights", "private"));
+  if (weights == frontend::Visibility::kCommitted) {
+    throw FrontendError("weights must be 'public' or 'private', not 'committed'");
+  }
+  api::CompileOptions compile = api::DefaultCompileOptions(weights);
+  compile.input = ParseVisibilityOr("input", get("input", "private"));
+  compile.output = ParseVisibilityOr("output", get("output", "public"));
+  const auto layout = frontend::ParseTraceShape(get("layout", "narrow"));
+  if (!layout) throw FrontendError("layout must be 'narrow' or 'wide'");
+  compile.layout = *layout;
+  const auto profile = air::ParseProfile(get("profile", "fast"));
+  if (!profile) throw FrontendError("profile must be 'test', 'fast', 'onchain' or 'recursive'");
+  compile.profile = *profile;
+  compile.hash = api::ProfileHash(*profile);
+  const auto integer = [&](const char* key, int fallback, int lo, int hi) {
+    const int value = options.contains(key) ? py::cast<int>(options[key]) : fallback;
+    if (value < lo || value > hi) {
+      throw FrontendError(fmt::format("{} must be in [{}, {}], not {}", key, lo, hi, value));
+    }
+    return value;
+  };
+  compile.quantize.activation_bits =
+      integer("activation_bits", compile.quantize.activation_bits, 4, 14);
+  compile.quantize.weight_bits = integer("weight_bits", compile.quantize.weight_bits, 4, 16);
+  if (options.contains("weight_frac_bits") && !options["weight_frac_bits"].is_none()) {
+    if (py::isinstance<py::str>(options["weight_frac_bits"])) {
+      if (get("weight_frac_bits", "") != "auto") {
+        throw FrontendError("weight_frac_bits must be 'auto' or an integer in [0, 24]");
+      }
+      compile.quantize.weight_frac_bits.reset();
+    } else {
+      compile.quantize.weight_frac_bits = integer("weight_frac_bits", 0, 0, 24);
+    }
+  }
+  compile.context_felts =
+      static_cast<uint32_t>(integer("context", 0, 0, static_cast<int>(frontend::kMaxContextFelts)));
+  compile.force = options.contains("force") && py::cast<bool>(options["force"]);
+  return compile;
+}
+
+// The calibration samples for the graph: a list of samples, each a list of arrays (one per model
+// input), or for a model of one input an array of samples along its first axis: each of the
+// input's shape, or, for an input whose first axis is a batch of one, stacked along it.
+std::vector<std::vector<Tensor>> SampleTensors(const frontend::Graph& graph,
+                                               const py::object& samples) {
+  std::vector<std::vector<Tensor>> tensors;
+  if (py::isinstance<py::array>(samples)) {
+    if (graph.inputs.size() != 1) {
+      throw FrontendError(fmt::format(
+          "the model takes {} inputs: give the calibration as a list of samples, each a list of "
+          "arrays",
+          graph.inputs.size()));
+    }
+    const auto array = py::reinterpret_borrow<py::array>(samples);
+    const frontend::Shape& shape = graph.value(graph.inputs[0]).shape;
+    const frontend::Shape given(array.shape(), array.shape() + array.ndim());
+    // [N, d1, ...] for an input of shape [1, d1, ...]: sample s is rows s to s + 1.
+    const bool batched = !shape.empty() && shape[0] == 1 && given.size() == shape.size() &&
+                         std::equal(shape.begin() + 1, shape.end(), given.begin() + 1);
+    for (py::ssize_t s = 0; s < (array.ndim() > 0 ? array.shape(0) : 0); ++s) {
+      const py::object sample =
+          batched ? array[py::slice(s, s + 1, 1)] : py::object(array[py::int_(s)]);
+      tensors.push_back(InputTensors(graph, {py::cast<py::array>(sample)}));
+    }
+  } else {
+    for (const py::handle sample : samples) {
+      tensors.push_back(InputTensors(graph, py::cast<std::vector<py::array>>(sample)));
+    }
+  }
+  if (tensors.empty()) throw FrontendError("the calibration set holds no sample");
+  return tensors;
+}
+
+py::dict Compile(const py::bytes& onnx, const std::string& source, const py::object& samples,
+                 const py::dict& options, const std::optional<py::function>& on_step) {
+  const api::CompileOptions compile = CompileOptionsOf(options);
+  const std::string onnx_bytes = onnx;
+  api::CompileCallbacks callbacks;
+  callbacks.on_step = WithGil<std::string_view>(on_step);
+  api::CompiledModel compiled;
+  {
+    py::gil_scoped_release released;
+    compiled = api::CompileModel(
+        onnx_bytes, source,
+        [&](const frontend::Graph& graph) {
+          py::gil_scoped_acquire gil;
+          return SampleTensors(graph, samples);
+        },
+        compile, callbacks);
+  }
+  py::dict result;
+  result["model"] = Model{std::make_shared<const QuantizedModel>(std::move(compiled.model)), {}};
+  result["verifying_model"] =
+      compiled.verifying_model
+          ? py::cast(Model{std::make_shared<const QuantizedModel>(*compiled.verifying_model), {}})
+          : py::none();
+  result["accuracy"] = compiled.accuracy.Lines();
+  result["commitment"] = frontend::ToHex(compiled.commitment);
+  return result;
+}
+
+py::list Run(const Model& self, const std::vector<py::array>& inputs, bool reference) {
+  const frontend::Graph graph = frontend::FloatGraphOf(*self.model);
+  const std::vector<Tensor> tensors = InputTensors(graph, inputs);
+  std::vector<Tensor> outputs;
+  {
+    py::gil_scoped_release released;
+    outputs = reference ? frontend::RunFloat(graph, tensors)
+                        : frontend::RunQuantized(*self.model, tensors).outputs;
+  }
+  return ToArrays(outputs);
+}
+
+py::dict Prove(const Model& self, const std::vector<py::array>& inputs, const std::string& profile,
+               bool zk, const std::vector<std::string>& context,
+               const std::optional<py::function>& on_phase,
+               const std::optional<py::function>& on_warning) {
+  const std::vector<Tensor> tensors = InputTensors(frontend::FloatGraphOf(*self.model), inputs);
+  api::ProveRequest request;
+  const auto parsed = air::ParseProfile(profile);
+  if (!parsed) throw FrontendError("profile must be 'test', 'fast', 'onchain' or 'recursive'");
+  request.profile = *parsed;
+  request.hash = api::ProfileHash(*parsed);
+  request.zk = zk;
+  for (const std::string& felt : context) {
+    const std::vector<field::Felt252> felts = frontend::ParseContextFelts(felt);
+    request.context.insert(request.context.end(), felts.begin(), felts.end());
+  }
+  request.on_phase = WithGil<std::string_view, double>(on_phase);
+  request.on_warning = WithGil<std::string_view>(on_warning);
+  api::ProvedModel proved;
+  {
+    py::gil_scoped_release released;
+    proved = api::ProveModel(*self.model, tensors, request);
+  }
+  py::dict result;
+  result["proof"] =
+      py::bytes(reinterpret_cast<const char*>(proved.proof.data()), proved.proof.size());
+  result["outputs"] = ToArrays(proved.run.outputs);
+  result["commitment"] = frontend::ToHex(proved.commitment);
+  return result;
+}
+
+py::dict StatementDict(const frontend::ModelAir& air, std::span<const field::M31> statement) {
+  py::list tensors;
+  for (const frontend::ModelAir::StatedTensor& stated : air.Statement(statement)) {
+    py::dict tensor;
+    tensor["name"] = stated.name;
+    tensor["kind"] = stated.is_input ? "input" : "output";
+    tensor["visibility"] = VisibilityText(stated.visibility);
+    tensor["values"] = stated.visibility == frontend::Visibility::kPublic
+                           ? py::object(ToArray(stated.values))
+                           : py::none();
+    tensor["digest"] = stated.visibility == frontend::Visibility::kCommitted
+                           ? py::object(py::str(frontend::ToHex(stated.digest)))
+                           : py::none();
+    tensors.append(tensor);
+  }
+  py::list context;
+  const auto felts = air.Context(statement);
+  if (const auto* valid = std::get_if<std::vector<field::Felt252>>(&felts)) {
+    for (const field::Felt252& felt : *valid) context.append(felt.ToHex());
+  }
+  py::dict result;
+  result["model"] = frontend::ToHex(frontend::ModelAir::StatedCommitment(statement));
+  result["tensors"] = tensors;
+  result["context"] = context;
+  return result;
+}
+
+py::dict Verify(const Model& self, const py::bytes& proof, uint32_t min_security_bits,
+                const std::optional<py::function>& on_step) {
+  const std::string bytes = proof;
+  const auto step = WithGil<std::string_view>(on_step);
+  api::VerifiedProof verified;
+  {
+    py::gil_scoped_release released;
+    verified = api::VerifyProof(
+        *self.model, self.file ? std::optional<std::string_view>(*self.file) : std::nullopt,
+        std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()), min_security_bits,
+        step);
+  }
+  py::dict result;
+  result["valid"] = !verified.rejection;
+  result["reason"] = verified.rejection ? py::object(py::str(*verified.rejection)) : py::none();
+  if (verified.rejection) return result;
+  result["security_bits"] = verified.config.SecurityBits();
+  result["zero_knowledge"] = verified.config.zk;
+  result["statement"] = StatementDict(*verified.air, verified.statement);
+  return result;
+}
+
+std::vector<std::string> Calldata(const py::bytes& proof) {
+  const std::string bytes = proof;
+  const auto span = std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  auto hash = air::PeekProofHash(span);
+  if (const auto* error = std::get_if<air::ProofParseError>(&hash)) {
+    throw FrontendError("the proof does not parse: " + error->message);
+  }
+  if (std::get<air::HashId>(hash) != air::HashId::kPoseidon252) {
+    throw FrontendError(fmt::format(
+        "a {} proof has no Starknet calldata: prove with profile='onchain' (Poseidon252)",
+        air::ToString(std::get<air::HashId>(hash))));
+  }
+  auto parsed = air::ParseProof<hash::Poseidon252MerkleHasher>(span);
+  if (const auto* error = std::get_if<air::ProofParseError>(&parsed)) {
+    throw FrontendError("the proof does not parse: " + error->message);
+  }
+  std::vector<std::string> felts;
+  for (const field::Felt252& felt :
+       air::ProofCalldata(std::get<air::StarkProof<hash::Poseidon252MerkleHasher>>(parsed)).felts) {
+    felts.push_back(felt.ToHex());
+  }
+  return felts;
+}
+
+}  // namespace
+}  // namespace tensorstark::python
+
+PYBIND11_MODULE(_tensorstark, m) {
+  using namespace tensorstark::python;
+  m.doc() = "tensorstark's native part; use the tensorstark package.";
+  // Errors with the command line's one-line messages: Error, and InputError for what the model,
+  // its input or the options do not allow (the library's FrontendError).
+  static py::exception<ErrorBase> error(m, "Error");
+  py::register_exception<tensorstark::frontend::FrontendError>(m, "InputError", error.ptr());
+  py::class_<Model>(m, "Model")
+      .def_static(
+          "from_bytes",
+          [](const py::bytes& bytes, const std::string& name) {
+            std::string file = bytes;
+            auto model = std::make_shared<const QuantizedModel>(
+                tensorstark::frontend::ParseQuantizedModel(file, name));
+            return Model{std::move(model), std::move(file)};
+          },
+          py::arg("data"), py::arg("name"))
+      .def("to_bytes",
+           [](const Model& self) {
+             return py::bytes(self.file
+                                  ? *self.file
+                                  : tensorstark::frontend::SerializeQuantizedModel(*self.model));
+           })
+      .def_property_readonly("inputs", [](const Model& self) { return Specs(*self.model, true); })
+      .def_property_readonly("outputs", [](const Model& self) { return Specs(*self.model, false); })
+      .def_property_readonly(
+          "weights",
+          [](const Model& self) { return VisibilityText(self.model->weights_visibility); })
+      .def_property_readonly("context_felts",
+                             [](const Model& self) { return self.model->context_felts; })
+      .def_property_readonly("source", [](const Model& self) { return self.model->source; })
+      .def_property_readonly(
+          "is_verifying_model",
+          [](const Model& self) { return self.model->weights_digest.has_value(); })
+      .def("run", &Run, py::arg("inputs"), py::arg("reference") = false)
+      .def("prove", &Prove, py::arg("inputs"), py::arg("profile"), py::arg("zk"),
+           py::arg("context"), py::arg("on_phase"), py::arg("on_warning"))
+      .def("verify", &Verify, py::arg("proof"), py::arg("min_security_bits"), py::arg("on_step"));
+  m.def("compile", &Compile, py::arg("onnx"), py::arg("source"), py::arg("samples"),
+        py::arg("options"), py::arg("on_step"));
+  m.def("calldata", &Calldata, py::arg("proof"));
+}

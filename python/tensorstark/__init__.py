@@ -1,0 +1,235 @@
+"""tensorstark: prove that an ML model ran correctly, from Python.
+
+Compile an ONNX model (a file, or the bytes torch.onnx.export wrote), prove an inference and
+verify the proof, with numpy arrays in and out:
+
+    import tensorstark as ts
+    model = ts.compile("model.onnx", calibration=samples)      # samples: arrays of inputs
+    proof = model.prove(x)                                      # x: the model's input array
+    statement = ts.verify(model.verifying_model, proof)         # raises VerificationError
+    statement.outputs                                           # what the proof states
+
+It is the library the `tensorstark` command runs, not a wrapper around it: the same checks and
+the same one-line error messages, raised as InputError (a bad model, input or option) or
+VerificationError (an invalid proof). Proving and verifying release the GIL.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Callable, Optional, Sequence, Union
+
+import numpy as np
+
+from . import _tensorstark
+from ._tensorstark import Error, InputError
+
+__all__ = [
+    "Error",
+    "InputError",
+    "VerificationError",
+    "Model",
+    "Proof",
+    "Statement",
+    "StatedTensor",
+    "compile",
+    "load",
+    "verify",
+]
+
+Progress = Optional[Callable[[str], None]]
+
+
+class VerificationError(Error):
+    """The proof is invalid; the message says why, as `tensorstark verify` does."""
+
+
+def _arrays(inputs, n_inputs: int) -> list:
+    """A model's inputs as a list of numpy arrays: one array for a model of one input."""
+    if isinstance(inputs, np.ndarray) or np.isscalar(inputs):
+        inputs = [inputs]
+    arrays = [np.asarray(x) for x in inputs]
+    if len(arrays) != n_inputs:
+        raise InputError(f"the model takes {n_inputs} input(s), {len(arrays)} given")
+    return arrays
+
+
+class Model:
+    """A compiled model (`tensorstark compile`'s .tsm), or a verifying model without its weights."""
+
+    def __init__(self, native, accuracy: Sequence[str] = (), commitment: str = "",
+                 verifying: Optional["Model"] = None):
+        self._native = native
+        self.accuracy = list(accuracy)  # compile's report, one line per output
+        self.commitment = commitment    # what proofs of the compile profile state, 0x hex
+        self._verifying = verifying
+
+    @property
+    def inputs(self) -> list:
+        """Each input's name, shape and visibility."""
+        return self._native.inputs
+
+    @property
+    def outputs(self) -> list:
+        """Each output's name, shape and visibility."""
+        return self._native.outputs
+
+    @property
+    def weights(self) -> str:
+        """'public' or 'private'."""
+        return self._native.weights
+
+    @property
+    def is_verifying_model(self) -> bool:
+        return self._native.is_verifying_model
+
+    @property
+    def verifying_model(self) -> "Model":
+        """What verifiers hold: the model without its weights if they are private, else itself."""
+        return self._verifying if self._verifying is not None else self
+
+    def to_bytes(self) -> bytes:
+        return self._native.to_bytes()
+
+    @staticmethod
+    def from_bytes(data: bytes, name: str = "model.tsm") -> "Model":
+        return Model(_tensorstark.Model.from_bytes(data, name))
+
+    def save(self, path: Union[str, os.PathLike]) -> None:
+        with open(path, "wb") as f:
+            f.write(self.to_bytes())
+
+    def run(self, inputs, reference: bool = False) -> list:
+        """The outputs on `inputs` (an array, or a list of arrays, one per input) as the proof
+        computes them, with integer semantics and dequantized; with reference=True, the float
+        model's (ONNX semantics), which compile measured the quantization against."""
+        return self._native.run(_arrays(inputs, len(self.inputs)), reference)
+
+    def prove(self, inputs, profile: str = "fast", zk: bool = False,
+              context: Sequence[Union[int, str]] = (),
+              progress: Optional[Callable[[str, float], None]] = None) -> "Proof":
+        """A proof that the model produces its outputs on `inputs`. profile: 'fast' (BLAKE2s),
+        'onchain' (Poseidon252, for Starknet), 'recursive' or 'test' (not secure). zk: zero
+        knowledge (always on for a model with committed or private parts). context: the felts the
+        model was compiled to state (compile's context). progress(phase, ms) after each phase."""
+        felts = [hex(c) if isinstance(c, int) else str(c) for c in context]
+        result = self._native.prove(_arrays(inputs, len(self.inputs)), profile, zk, felts,
+                                    progress, None)
+        return Proof(result["proof"], outputs=result["outputs"])
+
+
+def compile(onnx: Union[str, os.PathLike, bytes], calibration, *, input: str = "private",
+            output: str = "public", weights: str = "private", layout: str = "narrow",
+            profile: str = "fast", context: int = 0, activation_bits: int = 12,
+            weight_bits: int = 10, weight_frac_bits: Union[int, str, None] = None,
+            force: bool = False, progress: Progress = None) -> Model:
+    """Compiles an ONNX model (a path or its bytes) with a calibration set, as
+    `tensorstark compile` does: quantized with exact integer semantics, its accuracy measured on
+    the calibration set (refused if an output loses its precision, unless force), lowered and
+    committed to. input and output: 'public', 'committed' or 'private'; weights: 'public' or
+    'private' (then model.verifying_model is what verifiers hold). progress(step) as each step
+    begins. calibration: a sequence of samples, each an input's array or a list of arrays (one
+    per model input), or for a model of one input an array of samples along its first axis (for
+    an input of shape [1, ...], [N, ...] stacks N samples)."""
+    if isinstance(onnx, (str, os.PathLike)):
+        source = os.fspath(onnx)
+        with open(source, "rb") as f:
+            data = f.read()
+    else:
+        source, data = "model.onnx (bytes)", bytes(onnx)
+    if isinstance(calibration, np.ndarray):
+        calibration = np.ascontiguousarray(calibration)
+    else:
+        calibration = [_sample(sample) for sample in calibration]
+    options = dict(input=input, output=output, weights=weights, layout=layout, profile=profile,
+                   context=context, activation_bits=activation_bits, weight_bits=weight_bits,
+                   weight_frac_bits=weight_frac_bits, force=force)
+    result = _tensorstark.compile(data, source, calibration, options, progress)
+    verifying = result["verifying_model"]
+    return Model(result["model"], result["accuracy"], result["commitment"],
+                 Model(verifying, result["accuracy"], result["commitment"])
+                 if verifying is not None else None)
+
+
+def _sample(sample) -> list:
+    """One calibration sample as a list of arrays, one per model input."""
+    if isinstance(sample, np.ndarray) or np.isscalar(sample):
+        return [np.asarray(sample)]
+    return [np.asarray(x) for x in sample]
+
+
+def load(path: Union[str, os.PathLike]) -> Model:
+    """A model compile wrote (.tsm), or its verifying model (.verifying.tsm)."""
+    with open(path, "rb") as f:
+        return Model.from_bytes(f.read(), os.fspath(path))
+
+
+@dataclass
+class StatedTensor:
+    """What a proof states of a model input or output: its values if public, its Poseidon2 digest
+    (0x hex) if committed, nothing if private."""
+    name: str
+    kind: str  # "input" or "output"
+    visibility: str
+    values: Optional[np.ndarray] = None
+    digest: Optional[str] = None
+
+
+@dataclass
+class Statement:
+    """What a valid proof states: the model commitment, the tensors, the context felts."""
+    model: str
+    tensors: list = field(default_factory=list)
+    context: list = field(default_factory=list)
+    security_bits: int = 0
+    zero_knowledge: bool = False
+
+    @property
+    def outputs(self) -> list:
+        """The public outputs' values, in the model's order."""
+        return [t.values for t in self.tensors if t.kind == "output" and t.values is not None]
+
+    @property
+    def inputs(self) -> list:
+        """The public inputs' values, in the model's order."""
+        return [t.values for t in self.tensors if t.kind == "input" and t.values is not None]
+
+
+class Proof:
+    """A proof's bytes (what `tensorstark prove` writes), with the outputs the prover computed."""
+
+    def __init__(self, data: bytes, outputs: Optional[list] = None):
+        self._data = bytes(data)
+        self.outputs = outputs  # the prover's; a verifier reads the statement's instead
+
+    def to_bytes(self) -> bytes:
+        return self._data
+
+    @staticmethod
+    def from_bytes(data: bytes) -> "Proof":
+        return Proof(data)
+
+    def save(self, path: Union[str, os.PathLike]) -> None:
+        with open(path, "wb") as f:
+            f.write(self._data)
+
+    def calldata(self) -> list:
+        """The felts (0x hex) the Starknet verifier reads: of an 'onchain' (Poseidon252) proof."""
+        return _tensorstark.calldata(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+
+def verify(model: Model, proof: Union[Proof, bytes], min_security_bits: int = 96,
+           progress: Progress = None) -> Statement:
+    """Checks that `proof` shows `model` (the model, or its verifying model) producing the outputs
+    it states; returns what it states, or raises VerificationError saying why it is invalid."""
+    data = proof.to_bytes() if isinstance(proof, Proof) else bytes(proof)
+    result = model._native.verify(data, min_security_bits, progress)
+    if not result["valid"]:
+        raise VerificationError(result["reason"])
+    stated = result["statement"]
+    return Statement(stated["model"], [StatedTensor(**t) for t in stated["tensors"]],
+                     stated["context"], result["security_bits"], result["zero_knowledge"])

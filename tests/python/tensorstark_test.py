@@ -1,0 +1,227 @@
+"""The Python module (python/tensorstark) with Debian's python3: every function round trip, real
+proofs verified, a tampered and a truncated proof raising VerificationError, bad inputs and
+options raising InputError with the command line's messages, numpy dtype and shape errors named,
+progress reported, the GIL released while proving, and the calldata the command line writes.
+
+Usage: /usr/bin/python3 tensorstark_test.py BUILD_DIR/python TENSORSTARK_CLI EXAMPLES_DIR
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+import numpy as np
+
+sys.path.insert(0, sys.argv[1])
+CLI, EXAMPLES = sys.argv[2], sys.argv[3]
+del sys.argv[1:4]
+
+import tensorstark as ts  # noqa: E402
+
+
+def example(name):
+    """The example's ONNX path, its calibration samples (an array over samples) and input."""
+    folder = os.path.join(EXAMPLES, name)
+    with open(os.path.join(folder, "calibration.json")) as f:
+        calibration = np.array(json.load(f)["input_data"][0], dtype=np.float32)
+    with open(os.path.join(folder, "input.json")) as f:
+        x = np.array(json.load(f)["input_data"][0], dtype=np.float32).reshape(1, -1)
+    return os.path.join(folder, "model.onnx"), calibration.reshape(-1, *x.shape), x
+
+
+TINY, TINY_CALIBRATION, TINY_X = example("tiny_mlp")
+
+
+class CompileAndProve(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        # compile's defaults: private input and weights, public output.
+        cls.model = ts.compile(TINY, TINY_CALIBRATION)
+        cls.public = ts.compile(TINY, TINY_CALIBRATION, input="public", weights="public")
+
+    def test_compile_reports_and_round_trips(self):
+        model = self.model
+        self.assertEqual(model.weights, "private")
+        self.assertTrue(model.verifying_model.is_verifying_model)
+        self.assertFalse(model.is_verifying_model)
+        self.assertTrue(model.commitment.startswith("0x"))
+        self.assertTrue(any("argmax" in line or "error" in line for line in model.accuracy))
+        self.assertEqual(model.inputs[0]["shape"], TINY_X.shape)
+        self.assertEqual(model.inputs[0]["visibility"], "private")
+        # Saved and loaded, to the same bytes; the command line runs the file to the same outputs.
+        with tempfile.TemporaryDirectory() as folder:
+            path = os.path.join(folder, "tiny.tsm")
+            model.save(path)
+            loaded = ts.load(path)
+            self.assertEqual(loaded.to_bytes(), model.to_bytes())
+            input_path, output_path = (os.path.join(folder, f) for f in ("in.json", "out.json"))
+            with open(input_path, "w") as f:
+                json.dump({"input_data": [TINY_X.reshape(-1).tolist()]}, f)
+            subprocess.run([CLI, "run", path, "--input", input_path, "--output", output_path],
+                           check=True, capture_output=True)
+            with open(output_path) as f:
+                cli_outputs = json.load(f)["output_data"][0]
+        np.testing.assert_array_equal(np.array(cli_outputs), model.run(TINY_X)[0].reshape(-1))
+        again = ts.Model.from_bytes(model.to_bytes())
+        np.testing.assert_array_equal(again.run(TINY_X)[0], model.run(TINY_X)[0])
+
+    def test_compile_from_bytes_as_from_the_file(self):
+        with open(TINY, "rb") as f:
+            data = f.read()
+        from_bytes = ts.compile(data, TINY_CALIBRATION, input="public", weights="public")
+        self.assertEqual(from_bytes.commitment, self.public.commitment)
+        # The samples stacked along the input's batch axis of one, or listed: the same model.
+        stacked = TINY_CALIBRATION.reshape(-1, TINY_X.shape[1])
+        listed = list(TINY_CALIBRATION)
+        for calibration in (stacked, listed):
+            again = ts.compile(TINY, calibration, input="public", weights="public")
+            self.assertEqual(again.to_bytes(), self.public.to_bytes())
+
+    def test_run_against_the_float_model(self):
+        quantized = self.public.run(TINY_X)[0]
+        reference = self.public.run(TINY_X, reference=True)[0]
+        self.assertEqual(quantized.shape, reference.shape)
+        self.assertLess(np.max(np.abs(quantized - reference)), 0.25)
+
+    def test_prove_and_verify_with_the_verifying_model(self):
+        phases = []
+        proof = self.model.prove(TINY_X, progress=lambda phase, ms: phases.append(phase))
+        self.assertIn("run model", phases)
+        self.assertIn("witness", phases)
+        statement = ts.verify(self.model.verifying_model, proof)
+        self.assertTrue(statement.zero_knowledge)  # private parts: always zero knowledge
+        self.assertGreaterEqual(statement.security_bits, 96)
+        np.testing.assert_array_equal(statement.outputs[0], proof.outputs[0])
+        np.testing.assert_array_equal(statement.outputs[0], self.model.run(TINY_X)[0])
+        self.assertEqual(statement.inputs, [])  # the input is private
+        self.assertEqual([t.visibility for t in statement.tensors], ["private", "public"])
+        self.assertEqual(statement.model, self.model.commitment)
+        # The bytes round trip, and the command line verifies them.
+        again = ts.Proof.from_bytes(proof.to_bytes())
+        self.assertEqual(ts.verify(self.model.verifying_model, again).model, statement.model)
+        with tempfile.TemporaryDirectory() as folder:
+            model_path = os.path.join(folder, "tiny.verifying.tsm")
+            proof_path = os.path.join(folder, "proof.bin")
+            self.model.verifying_model.save(model_path)
+            proof.save(proof_path)
+            out = subprocess.run([CLI, "verify", model_path, proof_path], capture_output=True,
+                                 text=True)
+            self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+            self.assertTrue(out.stdout.startswith("valid"))
+
+    def test_a_tampered_or_truncated_proof_is_rejected(self):
+        proof = self.public.prove(TINY_X).to_bytes()
+        self.assertEqual(ts.verify(self.public, proof).inputs[0].shape, TINY_X.shape)
+        tampered = bytearray(proof)
+        tampered[len(tampered) // 2] ^= 1
+        with self.assertRaises(ts.VerificationError):
+            ts.verify(self.public, bytes(tampered))
+        with self.assertRaisesRegex(ts.VerificationError, "does not parse"):
+            ts.verify(self.public, proof[: len(proof) // 3])
+        # Another model's proof.
+        with self.assertRaises(ts.VerificationError):
+            ts.verify(self.model.verifying_model, proof)
+
+    def test_committed_input_states_its_digest(self):
+        model = ts.compile(TINY, TINY_CALIBRATION, input="committed", weights="public")
+        statement = ts.verify(model, model.prove(TINY_X))
+        stated = statement.tensors[0]
+        self.assertEqual((stated.kind, stated.visibility), ("input", "committed"))
+        self.assertTrue(stated.digest.startswith("0x") and stated.values is None)
+
+    def test_calldata_is_the_command_lines(self):
+        proof = self.public.prove(TINY_X, profile="test")
+        with self.assertRaisesRegex(ts.InputError, "no Starknet calldata"):
+            proof.calldata()
+        onchain = self.public.prove(TINY_X, profile="onchain")
+        felts = onchain.calldata()
+        self.assertTrue(all(f.startswith("0x") for f in felts))
+        with tempfile.TemporaryDirectory() as folder:
+            proof_path, out_path = os.path.join(folder, "p.bin"), os.path.join(folder, "c.json")
+            onchain.save(proof_path)
+            subprocess.run([CLI, "calldata", proof_path, "-o", out_path], check=True,
+                           capture_output=True)
+            with open(out_path) as f:
+                cli_felts = json.load(f)
+        self.assertEqual([int(f, 16) for f in felts], [int(f, 16) for f in cli_felts])
+
+    def test_the_gil_is_released_while_proving(self):
+        # A Python thread notes the time while another proves: it runs well inside the proof only
+        # if the GIL is released (held, it would get it back between bytecodes of the proving
+        # thread, at most one switch interval after the proof's start or before its end).
+        times, done = [], threading.Event()
+
+        def note():
+            while not done.is_set():
+                times.append(time.perf_counter())
+                time.sleep(0.0005)
+
+        margin = 2 * sys.getswitchinterval()
+        noter = threading.Thread(target=note)
+        noter.start()
+        start = time.perf_counter()
+        self.model.prove(TINY_X)
+        end = time.perf_counter()
+        done.set()
+        noter.join()
+        self.assertGreater(end - start, 2 * margin + 0.01)
+        inside = [t for t in times if start + margin < t < end - margin]
+        self.assertGreater(len(inside), 5)
+
+    def test_a_progress_callback_that_raises_stops_the_proof(self):
+        def stop(phase, ms):
+            raise KeyboardInterrupt("stopped at " + phase)
+
+        with self.assertRaisesRegex(KeyboardInterrupt, "stopped at run model"):
+            self.model.prove(TINY_X, progress=stop)
+
+
+class BadInputs(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.model = ts.compile(TINY, TINY_CALIBRATION, input="public", weights="public")
+
+    def test_shape_dtype_and_count_are_named(self):
+        with self.assertRaisesRegex(ts.InputError, r"input 0 \('.*', float \[1, \d+\]\): an "
+                                    r"array of shape \[\d+\] given"):
+            self.model.prove(TINY_X.reshape(-1))
+        with self.assertRaisesRegex(ts.InputError, "dtype <U1 given, not numbers"):
+            self.model.run(np.full(TINY_X.shape, "a"))
+        with self.assertRaisesRegex(ts.InputError, "the model takes 1 input"):
+            self.model.run([TINY_X, TINY_X])
+        nan = TINY_X.copy()
+        nan[0, 0] = np.nan
+        with self.assertRaisesRegex(ts.InputError, "value 0 is not finite"):
+            self.model.run(nan)
+        self.assertTrue(issubclass(ts.InputError, ts.Error))
+
+    def test_options_are_refused_with_the_command_lines_words(self):
+        with self.assertRaisesRegex(ts.InputError, "input must be 'public', 'committed' or "
+                                    "'private', not 'secret'"):
+            ts.compile(TINY, TINY_CALIBRATION, input="secret")
+        with self.assertRaisesRegex(ts.InputError, "weights must be 'public' or 'private'"):
+            ts.compile(TINY, TINY_CALIBRATION, weights="committed")
+        with self.assertRaisesRegex(ts.InputError, "activation_bits must be in"):
+            ts.compile(TINY, TINY_CALIBRATION, activation_bits=30)
+        with self.assertRaisesRegex(ts.InputError, "profile must be"):
+            self.model.prove(TINY_X, profile="slow")
+        with self.assertRaisesRegex(ts.InputError, "context felt"):
+            self.model.prove(TINY_X, context=[1])
+        with self.assertRaisesRegex(ts.InputError, "no sample"):
+            ts.compile(TINY, [])
+        with self.assertRaisesRegex(ts.InputError, "not valid ONNX|parse"):
+            ts.compile(b"not a model", TINY_CALIBRATION)
+
+    def test_a_verifying_model_cannot_prove(self):
+        model = ts.compile(TINY, TINY_CALIBRATION)
+        with self.assertRaisesRegex(ts.InputError, "verifying model"):
+            model.verifying_model.prove(TINY_X)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
