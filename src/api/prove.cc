@@ -3,7 +3,6 @@
 #include <tbb/parallel_invoke.h>
 
 #include <chrono>
-#include <type_traits>
 #include <utility>
 #include <variant>
 
