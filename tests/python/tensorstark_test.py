@@ -1,7 +1,8 @@
 """The Python module (python/tensorstark) with Debian's python3: every function round trip, real
 proofs verified, a tampered and a truncated proof raising VerificationError, bad inputs and
 options raising InputError with the command line's messages, numpy dtype and shape errors named,
-progress reported, the GIL released while proving, and the calldata the command line writes.
+progress reported, the GIL released while proving, the calldata the command line writes, and a
+model of two inputs (built with onnx's helpers) against numpy.
 
 Usage: /usr/bin/python3 tensorstark_test.py BUILD_DIR/python TENSORSTARK_CLI EXAMPLES_DIR
 """
@@ -221,6 +222,41 @@ class BadInputs(unittest.TestCase):
         model = ts.compile(TINY, TINY_CALIBRATION)
         with self.assertRaisesRegex(ts.InputError, "verifying model"):
             model.verifying_model.prove(TINY_X)
+
+
+def two_input_model():
+    """An ONNX model of two inputs, y = (a + b)·w, built with onnx's helpers."""
+    from onnx import TensorProto, helper, numpy_helper
+    w = np.array([[0.5, -0.25], [0.125, 0.75], [-0.5, 0.25], [1.0, -1.0]], dtype=np.float32)
+    graph = helper.make_graph(
+        [helper.make_node("Add", ["a", "b"], ["c"]), helper.make_node("MatMul", ["c", "w"], ["y"])],
+        "two_inputs",
+        [helper.make_tensor_value_info(name, TensorProto.FLOAT, [1, 4]) for name in "ab"],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 2])],
+        [numpy_helper.from_array(w, "w")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    return model.SerializeToString(), w
+
+
+class TwoInputs(unittest.TestCase):
+    def test_samples_and_inputs_as_lists(self):
+        onnx, w = two_input_model()
+        rng = np.random.default_rng(1)
+        calibration = [[rng.uniform(-1, 1, (1, 4)).astype(np.float32) for _ in "ab"]
+                       for _ in range(64)]
+        model = ts.compile(onnx, calibration, input="public", weights="public")
+        self.assertEqual([spec["name"] for spec in model.inputs], ["a", "b"])
+        a, b = calibration[0]
+        y = model.run([a, b])[0]
+        np.testing.assert_allclose(y, (a + b) @ w, atol=0.02)  # numpy's, not the frontend's
+        statement = ts.verify(model, model.prove([a, b]))
+        np.testing.assert_array_equal(statement.outputs[0], y)
+        self.assertEqual(len(statement.inputs), 2)
+        np.testing.assert_allclose(statement.inputs[1], b, atol=0.01)
+        with self.assertRaisesRegex(ts.InputError, "the model takes 2 input"):
+            model.run(a)
+        with self.assertRaisesRegex(ts.InputError, "give the calibration as a list of samples"):
+            ts.compile(onnx, np.zeros((8, 1, 4), dtype=np.float32))
 
 
 if __name__ == "__main__":
