@@ -7,6 +7,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <tbb/global_control.h>
 
 #include <algorithm>
 #include <cmath>
@@ -277,10 +278,14 @@ py::list Run(const Model& self, const std::vector<py::array>& inputs, bool refer
 }
 
 py::dict Prove(const Model& self, const std::vector<py::array>& inputs, const std::string& profile,
-               bool zk, const std::vector<std::string>& context,
+               bool zk, const std::vector<std::string>& context, std::optional<int> threads,
                const std::optional<py::function>& on_phase,
                const std::optional<py::function>& on_warning) {
   const std::vector<Tensor> tensors = InputTensors(frontend::FloatGraphOf(*self.model), inputs);
+  if (threads && *threads < 1) throw FrontendError("threads must be at least 1");
+  // At most this many worker threads while proving (as prove --threads).
+  std::optional<tbb::global_control> limit;
+  if (threads) limit.emplace(tbb::global_control::max_allowed_parallelism, *threads);
   api::ProveRequest request;
   const auto parsed = air::ParseProfile(profile);
   if (!parsed) throw FrontendError("profile must be 'test', 'fast', 'onchain' or 'recursive'");
@@ -418,7 +423,7 @@ PYBIND11_MODULE(_tensorstark, m) {
           [](const Model& self) { return self.model->weights_digest.has_value(); })
       .def("run", &Run, py::arg("inputs"), py::arg("reference") = false)
       .def("prove", &Prove, py::arg("inputs"), py::arg("profile"), py::arg("zk"),
-           py::arg("context"), py::arg("on_phase"), py::arg("on_warning"))
+           py::arg("context"), py::arg("threads"), py::arg("on_phase"), py::arg("on_warning"))
       .def("verify", &Verify, py::arg("proof"), py::arg("min_security_bits"), py::arg("on_step"));
   m.def("compile", &Compile, py::arg("onnx"), py::arg("source"), py::arg("samples"),
         py::arg("options"), py::arg("on_step"));

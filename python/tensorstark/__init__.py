@@ -17,6 +17,7 @@ VerificationError (an invalid proof). Proving and verifying release the GIL.
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence, Union
 
@@ -89,6 +90,12 @@ class Model:
         """What verifiers hold: the model without its weights if they are private, else itself."""
         return self._verifying if self._verifying is not None else self
 
+    def __repr__(self) -> str:
+        kind = "verifying model" if self.is_verifying_model else "model"
+        shapes = ", ".join(f"{t['name']} {t['shape']} {t['visibility']}" for t in self.inputs)
+        return f"<tensorstark {kind} of {self._native.source}: inputs {shapes}; " \
+               f"weights {self.weights}>"
+
     def to_bytes(self) -> bytes:
         return self._native.to_bytes()
 
@@ -107,15 +114,18 @@ class Model:
         return self._native.run(_arrays(inputs, len(self.inputs)), reference)
 
     def prove(self, inputs, profile: str = "fast", zk: bool = False,
-              context: Sequence[Union[int, str]] = (),
+              context: Sequence[Union[int, str]] = (), threads: Optional[int] = None,
               progress: Optional[Callable[[str, float], None]] = None) -> "Proof":
         """A proof that the model produces its outputs on `inputs`. profile: 'fast' (BLAKE2s),
         'onchain' (Poseidon252, for Starknet), 'recursive' or 'test' (not secure). zk: zero
         knowledge (always on for a model with committed or private parts). context: the felts the
-        model was compiled to state (compile's context). progress(phase, ms) after each phase."""
+        model was compiled to state (compile's context). threads: at most this many worker
+        threads (default: all cores). progress(phase, ms) after each phase. An input coarser than
+        the calibration's values warns (RuntimeWarning), as `prove` does."""
         felts = [hex(c) if isinstance(c, int) else str(c) for c in context]
         result = self._native.prove(_arrays(inputs, len(self.inputs)), profile, zk, felts,
-                                    progress, None)
+                                    threads, progress,
+                                    lambda w: warnings.warn(w, RuntimeWarning, stacklevel=3))
         return Proof(result["proof"], outputs=result["outputs"])
 
 

@@ -174,6 +174,17 @@ class CompileAndProve(unittest.TestCase):
         inside = [t for t in times if start + margin < t < end - margin]
         self.assertGreater(len(inside), 5)
 
+    def test_threads_and_a_coarse_input_warning(self):
+        one_thread = self.public.prove(TINY_X, threads=1)
+        self.assertEqual(one_thread.to_bytes(), self.public.prove(TINY_X).to_bytes())
+        with self.assertRaisesRegex(ts.InputError, "threads must be at least 1"):
+            self.public.prove(TINY_X, threads=0)
+        # Far smaller than the calibration's values: the prover warns, as `prove` does.
+        with self.assertWarnsRegex(RuntimeWarning, "significant bits"):
+            self.public.prove(TINY_X * 1e-3)
+        self.assertIn("tensorstark model of", repr(self.public))
+        self.assertIn("verifying model", repr(self.model.verifying_model))
+
     def test_a_progress_callback_that_raises_stops_the_proof(self):
         def stop(phase, ms):
             raise KeyboardInterrupt("stopped at " + phase)
