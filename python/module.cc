@@ -24,6 +24,7 @@
 #include "api/hash_family.h"
 #include "api/prove.h"
 #include "frontend/compile.h"
+#include "frontend/compressed_proof_file.h"
 #include "frontend/context.h"
 #include "frontend/float_eval.h"
 #include "frontend/frontend_error.h"
@@ -341,14 +342,19 @@ py::dict StatementDict(const frontend::ModelAir& air, std::span<const field::M31
 py::dict Verify(const Model& self, const py::bytes& proof, uint32_t min_security_bits,
                 const std::optional<py::function>& on_step) {
   const std::string bytes = proof;
+  const auto span = std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  if (frontend::IsCompressedProof(span)) {
+    throw FrontendError(
+        "a compressed proof: the Python module does not verify those yet (tensorstark verify "
+        "does)");
+  }
   const auto step = WithGil<std::string_view>(on_step);
   api::VerifiedProof verified;
   {
     py::gil_scoped_release released;
     verified = api::VerifyProof(
-        *self.model, self.file ? std::optional<std::string_view>(*self.file) : std::nullopt,
-        std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()), min_security_bits,
-        step);
+        *self.model, self.file ? std::optional<std::string_view>(*self.file) : std::nullopt, span,
+        min_security_bits, step);
   }
   py::dict result;
   result["valid"] = !verified.rejection;

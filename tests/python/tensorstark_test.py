@@ -174,6 +174,21 @@ class CompileAndProve(unittest.TestCase):
         inside = [t for t in times if start + margin < t < end - margin]
         self.assertGreater(len(inside), 5)
 
+    def test_a_compressed_proof_is_named_not_misread(self):
+        # An inner proof made in Python, compressed by the command line.
+        inner = self.model.prove(TINY_X, profile="recursive")
+        with tempfile.TemporaryDirectory() as folder:
+            model_path, inner_path, out_path = (os.path.join(folder, f) for f in
+                                                ("tiny.tsm", "inner.bin", "compressed.bin"))
+            self.model.save(model_path)
+            inner.save(inner_path)
+            subprocess.run([CLI, "compress", model_path, inner_path, "-o", out_path], check=True,
+                           capture_output=True, env=dict(os.environ, TENSORSTARK_CACHE_DIR=""))
+            with open(out_path, "rb") as f:
+                compressed = f.read()
+        with self.assertRaisesRegex(ts.InputError, "a compressed proof"):
+            ts.verify(self.model.verifying_model, compressed)
+
     def test_threads_and_a_coarse_input_warning(self):
         one_thread = self.public.prove(TINY_X, threads=1)
         self.assertEqual(one_thread.to_bytes(), self.public.prove(TINY_X).to_bytes())
