@@ -10,6 +10,7 @@
 #include "air/prover.h"
 #include "api/hash_family.h"
 #include "api/memory_check.h"
+#include "api/timing.h"
 #include "frontend/frontend_error.h"
 #include "frontend/key_cache.h"
 #include "frontend/model_key_cache.h"
@@ -18,11 +19,6 @@ namespace tensorstark::api {
 namespace {
 
 using frontend::FrontendError;
-
-double MillisecondsSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-      .count();
-}
 
 template <class C, class H>
 ProvedModel ProveWith(const frontend::QuantizedModel& model,

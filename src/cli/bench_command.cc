@@ -16,11 +16,11 @@
 #include "air/prover.h"
 #include "air/setup.h"
 #include "air/verifier.h"
+#include "api/timing.h"
 #include "cli/command_args.h"
 #include "cli/example_airs.h"
 #include "cli/hash_family.h"
 #include "cli/options.h"
-#include "cli/timing.h"
 #include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
 
@@ -77,7 +77,7 @@ std::variant<BenchResult, std::string> Run(const ExampleAirBuilder& build,
     auto proof_or_error =
         air::Prove<C, H>(config, example.ComponentPointers(), std::move(example.traces),
                          example.public_inputs, {.timings = &timings});
-    const double total_ms = MillisecondsSince(start);
+    const double total_ms = api::MillisecondsSince(start);
     if (auto* error = std::get_if<air::ProvingError>(&proof_or_error)) {
       return "proving failed: " + air::ToString(*error);
     }
@@ -104,7 +104,7 @@ std::variant<BenchResult, std::string> Run(const ExampleAirBuilder& build,
       auto rejection =
           air::Verify<C, H>(example.ComponentPointers(), std::get<air::StarkProof<H>>(parsed), key,
                             /*min_security_bits=*/0);
-      verify_ms.push_back(MillisecondsSince(verify_start));
+      verify_ms.push_back(api::MillisecondsSince(verify_start));
       if (rejection) return "verification failed: " + air::ToString(*rejection);
     }
     result.verify_ms = Median(verify_ms);
@@ -199,7 +199,7 @@ int RunBenchCommand(std::span<char* const> args) {
       {"grind_ms", Median(result.grind_ms)},
       {"verify_ms", result.verify_ms},
       {"proof_bytes", result.proof_bytes},
-      {"peak_rss_mb", PeakRssMb()},
+      {"peak_rss_mb", api::PeakRssMb()},
   };
   nlohmann::json phases = nlohmann::json::array();
   for (const auto& [name, ms] : result.phases_ms) phases.push_back({{"phase", name}, {"ms", ms}});
@@ -222,7 +222,7 @@ int RunBenchCommand(std::span<char* const> args) {
   fmt::print("grinding               {:10.1f} ms\n", Median(result.grind_ms));
   fmt::print("verify                 {:10.2f} ms\n", result.verify_ms);
   fmt::print("proof size             {:10} bytes\n", result.proof_bytes);
-  fmt::print("peak RSS               {:10.0f} MiB\n", PeakRssMb());
+  fmt::print("peak RSS               {:10.0f} MiB\n", api::PeakRssMb());
   return 0;
 }
 

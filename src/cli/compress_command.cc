@@ -8,7 +8,6 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <variant>
@@ -16,19 +15,18 @@
 
 #include "air/profiles.h"
 #include "air/proof_io.h"
+#include "api/compress.h"
+#include "api/timing.h"
 #include "cli/command_args.h"
-#include "cli/final_proof_command.h"
 #include "cli/hash_family.h"
 #include "cli/phase_progress.h"
 #include "cli/statement_output.h"
 #include "cli/step_progress.h"
-#include "cli/timing.h"
 #include "frontend/compressed_proof_file.h"
 #include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
 #include "frontend/model_recursion.h"
 #include "frontend/quantized_model.h"
-#include "hash/blake2s.h"
 
 namespace tensorstark::cli {
 namespace {
@@ -63,168 +61,136 @@ options:
   --json             print one JSON object (phase times, sizes, the recursion AIR's components)
 )";
 
-// Deriving the keys, the 3 compression phases, the outer prover's 11 and writing the proof.
+// Deriving the keys, the 3 compression phases, the outer prover's 11 and writing the proof; a
+// final proof's: the keys and circuits, the outer proof's 3 phases and its prover's 11, the final
+// proof's 3 and its prover's 11, writing the proof.
 constexpr size_t kCompressPhases = 16;
+constexpr size_t kFinalPhases = 30;
 
-// An inner proof compress takes (profile recursive), or a FrontendError naming what it is.
-frontend::InnerProof ReadInnerProof(const std::string& path, std::span<const uint8_t> bytes) {
-  const air::HashId hash = std::get<air::HashId>(air::PeekProofHash(bytes));
-  if (hash != air::HashId::kPoseidon2M31) {
-    throw FrontendError(fmt::format(
-        "{} is a {} proof; compress takes proofs made with --profile recursive (poseidon2)", path,
-        air::ToString(hash)));
+// For --json: a recursion AIR's components (each one's name, log rows and rows holding gates), and
+// a circuit's gates of each kind.
+nlohmann::json ComponentsJson(const recursion::RecursionAir& air) {
+  nlohmann::json components = nlohmann::json::array();
+  const std::vector<const air::Component*> parts = air.components();
+  const std::vector<size_t> gate_rows = air.GateRows();
+  for (size_t i = 0; i < parts.size(); ++i) {
+    components.push_back(
+        {{"name", parts[i]->name()}, {"log_rows", parts[i]->log_size()}, {"rows", gate_rows[i]}});
   }
-  auto inner = air::ParseProof<frontend::InnerHasher>(bytes);
-  if (auto* error = std::get_if<air::ProofParseError>(&inner)) {
-    throw FrontendError(fmt::format("{}: {}", path, error->message));
-  }
-  frontend::InnerProof& proof = std::get<frontend::InnerProof>(inner);
-  if (proof.config != frontend::InnerProofConfig(proof.config.zk)) {
-    throw FrontendError(fmt::format(
-        "{} was not made with --profile recursive, the configuration compress verifies", path));
-  }
-  return std::move(proof);
+  return components;
 }
 
-template <class C, class H>
-int CompressWith(const CompressInputs& in, air::Profile outer_profile, const Options& options) {
-  const bool json = options.Has("json");
-  PhaseProgress progress(json, kCompressPhases);
-  const auto total_start = std::chrono::steady_clock::now();
-  auto start = total_start;
-  const frontend::OuterShape shape =
-      options.Has("fit") ? frontend::OuterShape::kFit : frontend::OuterShape::kStandard;
-  const air::ProofConfig outer_config = air::ProfileConfig(outer_profile);
-  const frontend::KeyCache cache = frontend::KeyCache::FromEnvironment();
-  auto key_or_error =
-      frontend::SetupCompressed<H>(in.specs, outer_config, shape, frontend::KeyUse::kProve, cache);
-  if (auto* error = std::get_if<std::string>(&key_or_error)) throw FrontendError(*error);
-  const frontend::CompressedKey<H>& key = std::get<frontend::CompressedKey<H>>(key_or_error);
-  progress.Phase("keys and verifier circuit", start);
-
-  air::ProveTimings timings;
-  timings.on_phase = [&](const std::string& name, double ms) { progress.Phase(name, ms); };
-  air::ProveOptions prove_options;
-  prove_options.timings = &timings;
-  auto outer_or_error = frontend::CompressProof<C, H>(key, in.inners, prove_options);
-  progress.Done();
-  if (auto* error = std::get_if<std::string>(&outer_or_error)) throw FrontendError(*error);
-  const air::StarkProof<H>& outer = std::get<air::StarkProof<H>>(outer_or_error);
-  start = std::chrono::steady_clock::now();
-  std::vector<frontend::CompressedInner> entries;
-  for (const frontend::InnerSpec& spec : in.specs) {
-    entries.push_back({static_cast<uint32_t>(spec.model), spec.zero_knowledge});
+nlohmann::json GatesByKindJson(const recursion::Circuit& circuit) {
+  nlohmann::json gates = nlohmann::json::object();
+  const std::array<size_t, recursion::kGateKinds> counts = circuit.CountByKind();
+  for (size_t k = 0; k < recursion::kGateKinds; ++k) {
+    gates[std::string(recursion::GateKindName(static_cast<recursion::GateKind>(k)))] = counts[k];
   }
-  const std::vector<uint8_t> bytes = frontend::WriteCompressedProof(
-      static_cast<uint32_t>(shape), entries, air::SerializeProof(outer));
-  const std::string path = options.Get("output", "");
-  frontend::WriteFileBytes(path, AsChars(bytes));
-  progress.Phase("write proof", start);
-  const double total_ms = MillisecondsSince(total_start);
+  return gates;
+}
 
-  if (json) {
-    fmt::print(
-        "{}\n",
-        nlohmann::json{{"models", in.model_paths},
-                       {"inner_proofs", in.inners.size()},
-                       {"shape", options.Has("fit") ? "fit" : "standard"},
-                       {"profile", std::string(air::ProfileName(outer_profile))},
-                       {"hash", std::string(C::kName)},
-                       {"threads", tbb::global_control::active_value(
-                                       tbb::global_control::max_allowed_parallelism)},
-                       {"security_bits", outer_config.SecurityBits()},
-                       {"total_ms", total_ms},
-                       {"grind_ms", timings.grind_ms},
-                       {"inner_proof_bytes", in.inner_bytes},
-                       {"proof_bytes", bytes.size()},
-                       {"circuit_gates", key.recursion->circuit().gates.size()},
-                       {"circuit_gates_by_kind", GatesByKindJson(key.recursion->circuit())},
-                       {"circuit_wires", key.recursion->circuit().n_wires},
-                       {"components", ComponentsJson(*key.recursion)},
-                       {"identity", IdentityJson(frontend::IdentityOf(key), frontend::IdsOf(key))},
-                       {"keys_from_cache", key.from_cache},
-                       {"peak_rss_mb", PeakRssMb()},
-                       {"phases_ms", progress.ToJson()}}
-            .dump());
+int PrintCompressed(const CompressInputs& in, const api::CompressedModelProof& proved,
+                    const std::string& path, air::Profile profile, air::HashId hash,
+                    double total_ms, const Options& options, const PhaseProgress& progress) {
+  const api::CompressedStatement& stated = proved.stated;
+  const recursion::Circuit& circuit = proved.recursion->circuit();
+  size_t inner_bytes = 0;
+  for (const std::vector<uint8_t>& proof : in.proofs) inner_bytes += proof.size();
+  if (options.Has("json")) {
+    nlohmann::json out = {
+        {"models", in.model_paths},
+        {"inner_proofs", in.proofs.size()},
+        {"shape", options.Has("fit") ? "fit" : "standard"},
+        {"profile", std::string(air::ProfileName(profile))},
+        {"hash", air::ToString(hash)},
+        {"threads",
+         tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)},
+        {"security_bits", stated.config.SecurityBits()},
+        {"total_ms", total_ms},
+        {"grind_ms", proved.grind_ms},  // every prover's
+        {"inner_proof_bytes", inner_bytes},
+        {"proof_bytes", proved.file.size()},
+        {"circuit_gates", circuit.gates.size()},
+        {"circuit_gates_by_kind", GatesByKindJson(circuit)},
+        {"circuit_wires", circuit.n_wires},
+        {"components", ComponentsJson(*proved.recursion)},
+        {"identity", IdentityJson(stated.identity, stated.ids)},
+        {"keys_from_cache", stated.keys_from_cache},
+        {"peak_rss_mb", api::PeakRssMb()},
+        {"phases_ms", progress.ToJson()}};
+    if (stated.final) {
+      out["final"] = true;
+      out["outer_circuit_gates"] = proved.outer_circuit_gates;
+      out["starknet"] =
+          StarknetFactsJson(stated.members, stated.ids, stated.statement, std::nullopt);
+    }
+    fmt::print("{}\n", out.dump());
     return 0;
   }
   fmt::print(stderr, "  {:<26} {:9.1f} ms (grinding {:.1f} ms)\n", "total", total_ms,
-             timings.grind_ms);
+             proved.grind_ms);
   fmt::print(
       "wrote {}: {} bytes ({} inner proof(s), {} bytes), {} bits of security ({}, profile {}), a "
-      "circuit of {} gates\n",
-      path, bytes.size(), in.inners.size(), in.inner_bytes, outer_config.SecurityBits(), C::kName,
-      air::ProfileName(outer_profile), key.recursion->circuit().gates.size());
-  PrintCompressedStatements(key.members, frontend::IdsOf(key), in.model_paths, outer.public_inputs);
+      "{}circuit of {} gates\n",
+      path, proved.file.size(), in.proofs.size(), inner_bytes, stated.config.SecurityBits(),
+      air::ToString(hash),
+      stated.final ? "onchain: the final proof of an outer proof" : air::ProfileName(profile),
+      stated.final ? "final " : "", circuit.gates.size());
+  PrintCompressedStatements(stated.members, stated.ids, in.model_paths, stated.statement);
+  if (stated.final) {
+    PrintStarknetFacts(stated.members, stated.ids, stated.statement, std::nullopt);
+  }
   return 0;
 }
 
-template <class C, class H>
-int VerifyCompressedWith(const std::vector<frontend::QuantizedModel>& models,
-                         const std::vector<std::string>& model_paths,
-                         const frontend::CompressedProofFile& file, uint32_t min_security_bits,
-                         bool json) {
-  auto start = std::chrono::steady_clock::now();
-  auto parsed = air::ParseProof<H>(file.outer);
-  if (auto* error = std::get_if<air::ProofParseError>(&parsed)) {
-    fmt::print("invalid: the outer proof does not parse: {}\n", error->message);
+int PrintVerifiedCompressed(const api::VerifiedCompressed& verified,
+                            const std::vector<std::string>& model_paths, bool json,
+                            const std::optional<field::Felt252>& verifier_class) {
+  if (verified.rejection) {
+    fmt::print("invalid: {}\n", *verified.rejection);
     return 1;
   }
-  const air::StarkProof<H>& outer = std::get<air::StarkProof<H>>(parsed);
-  const double parse_ms = MillisecondsSince(start);
-  start = std::chrono::steady_clock::now();
-  StepProgress progress(json);
-  progress.Begin("deriving the models' keys and verifier circuit");
-  const FileSpecs file_specs = SpecsOfFile(models, file);
-  const std::vector<frontend::InnerSpec>& specs = file_specs.specs;
-  const frontend::KeyCache cache = frontend::KeyCache::FromEnvironment();
-  const auto shape = static_cast<frontend::OuterShape>(file.shape);
-  auto key =
-      frontend::SetupCompressed<H>(specs, outer.config, shape, frontend::KeyUse::kVerify, cache);
-  progress.End();
-  if (auto* error = std::get_if<std::string>(&key)) {
-    fmt::print("invalid: {}\n", *error);
-    return 1;
-  }
-  const auto& compressed_key = std::get<frontend::CompressedKey<H>>(key);
-  const double setup_ms = MillisecondsSince(start);
-  start = std::chrono::steady_clock::now();
-  auto rejection = frontend::VerifyCompressedProof<C, H>(compressed_key, outer, min_security_bits);
-  const double verify_ms = parse_ms + MillisecondsSince(start);
-  if (rejection) {
-    fmt::print("invalid: {}\n", air::ToString(*rejection));
-    return 1;
-  }
-  const auto statements = frontend::MemberStatements(compressed_key.members, outer.public_inputs);
+  const api::CompressedStatement& stated = verified.stated;
+  const size_t n = stated.members.size();
   if (json) {
+    const auto statements = frontend::MemberStatements(stated.members, stated.statement);
     nlohmann::json public_parts = nlohmann::json::array();
-    for (size_t i = 0; i < specs.size(); ++i) {
-      public_parts.push_back(PublicStatementJson(*specs[i].air, statements[i]));
+    for (size_t i = 0; i < n; ++i) {
+      public_parts.push_back(PublicStatementJson(*stated.members[i].spec.air, statements[i]));
     }
-    fmt::print("{}\n",
-               nlohmann::json{{"valid", true},
-                              {"compressed", true},
-                              {"inner_proofs", specs.size()},
-                              {"security_bits", outer.config.SecurityBits()},
-                              {"verify_ms", verify_ms},
-                              {"setup_ms", setup_ms},
-                              {"keys_from_cache", compressed_key.from_cache},
-                              {"identity", IdentityJson(frontend::IdentityOf(compressed_key),
-                                                        frontend::IdsOf(compressed_key))},
-                              {"public", specs.size() == 1 ? public_parts[0] : public_parts}}
-                   .dump());
+    nlohmann::json out = {{"valid", true},
+                          {"compressed", true},
+                          {"inner_proofs", n},
+                          {"security_bits", stated.config.SecurityBits()},
+                          {"verify_ms", verified.parse_ms + verified.check_ms},
+                          {"setup_ms", verified.setup_ms},
+                          {"keys_from_cache", stated.keys_from_cache},
+                          {"identity", IdentityJson(stated.identity, stated.ids)},
+                          {"public", n == 1 ? public_parts[0] : public_parts}};
+    if (stated.final) {
+      out["final"] = true;
+      out["starknet"] =
+          StarknetFactsJson(stated.members, stated.ids, stated.statement, verifier_class);
+    }
+    fmt::print("{}\n", out.dump());
     return 0;
   }
-  if (specs.size() == 1) {
-    fmt::print("valid (compressed, {} bits of security{}), model {}\n", outer.config.SecurityBits(),
-               specs[0].zero_knowledge ? ", inner proof zero knowledge" : "",
-               frontend::ToHex(frontend::ModelAir::StatedCommitment(outer.public_inputs)));
+  if (stated.final) {
+    fmt::print("valid (final proof, {} inner proof(s), {} bits of security)\n", n,
+               stated.config.SecurityBits());
+  } else if (n == 1) {
+    fmt::print("valid (compressed, {} bits of security{}), model {}\n",
+               stated.config.SecurityBits(),
+               stated.members[0].spec.zero_knowledge ? ", inner proof zero knowledge" : "",
+               frontend::ToHex(frontend::ModelAir::StatedCommitment(stated.statement)));
   } else {
-    fmt::print("valid (compressed, {} inner proofs, {} bits of security)\n", specs.size(),
-               outer.config.SecurityBits());
+    fmt::print("valid (compressed, {} inner proofs, {} bits of security)\n", n,
+               stated.config.SecurityBits());
   }
-  PrintCompressedStatements(compressed_key.members, frontend::IdsOf(compressed_key), model_paths,
-                            outer.public_inputs);
+  PrintCompressedStatements(stated.members, stated.ids, model_paths, stated.statement);
+  if (stated.final) {
+    PrintStarknetFacts(stated.members, stated.ids, stated.statement, verifier_class);
+  }
   return 0;
 }
 
@@ -254,7 +220,7 @@ int RunCompressCommand(std::span<char* const> args) {
     CompressInputs in;
     // Each proof is of the model before it.
     for (const std::string& path : command.positional) {
-      const std::vector<uint8_t> bytes = ReadProofFile(path);
+      std::vector<uint8_t> bytes = ReadProofFile(path);
       if (!std::holds_alternative<air::HashId>(air::PeekProofHash(bytes))) {
         in.models.push_back(frontend::LoadQuantizedModel(path));
         in.model_paths.push_back(path);
@@ -263,21 +229,16 @@ int RunCompressCommand(std::span<char* const> args) {
       if (in.models.empty()) {
         return UsageError("compress", kUsage, fmt::format("{}: a proof before any model", path));
       }
-      in.inners.push_back(ReadInnerProof(path, bytes));
-      in.inner_bytes += bytes.size();
-      in.specs.push_back({nullptr, in.models.size() - 1, in.inners.back().config.zk});
+      in.proofs.push_back(std::move(bytes));
+      in.proof_paths.push_back(path);
+      in.proof_models.push_back(in.models.size() - 1);
     }
     for (size_t m = 0; m < in.models.size(); ++m) {
-      if (std::none_of(in.specs.begin(), in.specs.end(),
-                       [&](const frontend::InnerSpec& spec) { return spec.model == m; })) {
+      if (std::find(in.proof_models.begin(), in.proof_models.end(), m) == in.proof_models.end()) {
         return UsageError("compress", kUsage,
                           fmt::format("{}: a model with no proof after it", in.model_paths[m]));
       }
     }
-    for (const frontend::QuantizedModel& model : in.models) {
-      in.airs.push_back(std::make_unique<frontend::ModelAir>(model));
-    }
-    for (frontend::InnerSpec& spec : in.specs) spec.air = in.airs[spec.model].get();
     return CompressAndWrite(in, choice, options);
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark compress: {}\n", e.what());
@@ -285,96 +246,60 @@ int RunCompressCommand(std::span<char* const> args) {
   }
 }
 
-nlohmann::json ComponentsJson(const recursion::RecursionAir& air) {
-  nlohmann::json components = nlohmann::json::array();
-  const std::vector<const air::Component*> parts = air.components();
-  const std::vector<size_t> gate_rows = air.GateRows();
-  for (size_t i = 0; i < parts.size(); ++i) {
-    components.push_back(
-        {{"name", parts[i]->name()}, {"log_rows", parts[i]->log_size()}, {"rows", gate_rows[i]}});
-  }
-  return components;
-}
-
-nlohmann::json GatesByKindJson(const recursion::Circuit& circuit) {
-  nlohmann::json gates = nlohmann::json::object();
-  const std::array<size_t, recursion::kGateKinds> counts = circuit.CountByKind();
-  for (size_t k = 0; k < recursion::kGateKinds; ++k) {
-    gates[std::string(recursion::GateKindName(static_cast<recursion::GateKind>(k)))] = counts[k];
-  }
-  return gates;
-}
-
 int CompressAndWrite(const CompressInputs& in, const ProofChoice& outer, const Options& options) {
-  if (!options.Has("json")) {
-    fmt::print(stderr, "compressing {} inner proof(s) ({} thread(s)):\n", in.inners.size(),
+  const bool json = options.Has("json");
+  if (!json) {
+    fmt::print(stderr, "compressing {} inner proof(s) ({} thread(s)):\n", in.proofs.size(),
                outer.threads);
   }
-  if (outer.profile == air::Profile::kOnchain) return CompressFinalAndWrite(in, outer, options);
-  return WithHashFamily(outer.hash, [&]<class C, class H>() {
-    return CompressWith<C, H>(in, outer.profile, options);
-  });
-}
-
-std::optional<std::string> CheckFileModels(const frontend::CompressedProofFile& file,
-                                           const std::vector<std::string>& model_paths) {
-  std::vector<bool> used(model_paths.size());
-  for (const frontend::CompressedInner& inner : file.inners) {
-    if (inner.model >= model_paths.size()) {
-      return fmt::format("the proof is of {} models or more, {} given", inner.model + 1,
-                         model_paths.size());
-    }
-    used[inner.model] = true;
+  std::vector<api::InnerProofInput> inners;
+  for (size_t i = 0; i < in.proofs.size(); ++i) {
+    inners.push_back({in.proof_models[i], in.proofs[i], in.proof_paths[i]});
   }
-  for (size_t m = 0; m < model_paths.size(); ++m) {
-    if (!used[m]) return fmt::format("the proof is of no inner proof of {}", model_paths[m]);
+  PhaseProgress progress(json,
+                         outer.profile == air::Profile::kOnchain ? kFinalPhases : kCompressPhases);
+  const auto total_start = std::chrono::steady_clock::now();
+  api::CompressRequest request;
+  request.profile = outer.profile;
+  request.hash = outer.hash;
+  request.shape = options.Has("fit") ? frontend::OuterShape::kFit : frontend::OuterShape::kStandard;
+  request.on_phase = [&](std::string_view name, double ms) {
+    progress.Phase(std::string(name), ms);
+  };
+  api::CompressedModelProof proved;
+  try {
+    proved = api::CompressProofs(api::ModelPointers(in.models), inners, request);
+  } catch (const FrontendError&) {
+    progress.Done();
+    throw;
   }
-  return std::nullopt;
-}
-
-FileSpecs SpecsOfFile(const std::vector<frontend::QuantizedModel>& models,
-                      const frontend::CompressedProofFile& file) {
-  FileSpecs out;
-  for (const frontend::QuantizedModel& model : models) {
-    out.airs.push_back(
-        std::make_unique<frontend::ModelAir>(model, frontend::ModelAir::Use::kVerifying));
-  }
-  for (const frontend::CompressedInner& inner : file.inners) {
-    out.specs.push_back({out.airs[inner.model].get(), inner.model, inner.zero_knowledge});
-  }
-  return out;
+  progress.Done();
+  auto start = std::chrono::steady_clock::now();
+  const std::string path = options.Get("output", "");
+  frontend::WriteFileBytes(path, AsChars(proved.file));
+  progress.Phase("write proof", start);
+  return PrintCompressed(in, proved, path, outer.profile, outer.hash,
+                         api::MillisecondsSince(total_start), options, progress);
 }
 
 int VerifyCompressedProofFile(const std::vector<frontend::QuantizedModel>& models,
                               const std::vector<std::string>& model_paths,
                               std::span<const uint8_t> bytes, uint32_t min_security_bits, bool json,
                               const std::optional<field::Felt252>& verifier_class) {
-  auto file = frontend::ReadCompressedProof(bytes);
-  if (auto* error = std::get_if<std::string>(&file)) {
-    fmt::print("invalid: {}\n", *error);
-    return 1;
-  }
-  const frontend::CompressedProofFile& compressed = std::get<frontend::CompressedProofFile>(file);
-  if (auto error = CheckFileModels(compressed, model_paths)) {
-    fmt::print("invalid: {}\n", *error);
-    return 1;
-  }
-  if (compressed.shape & frontend::kFinalProofBit) {
-    return VerifyFinalProofFile(models, model_paths, compressed, min_security_bits, json,
-                                verifier_class);
-  }
   if (verifier_class) {
-    fmt::print(stderr, "tensorstark verify: {}\n", kClassHashOfFinalProofs);
-    return 2;
+    const auto file = frontend::ReadCompressedProof(bytes);
+    const auto* compressed = std::get_if<frontend::CompressedProofFile>(&file);
+    if (compressed && !(compressed->shape & frontend::kFinalProofBit)) {
+      fmt::print(stderr, "tensorstark verify: {}\n", kClassHashOfFinalProofs);
+      return 2;
+    }
   }
-  auto hash = air::PeekProofHash(compressed.outer);
-  if (auto* error = std::get_if<air::ProofParseError>(&hash)) {
-    fmt::print("invalid: the outer proof does not parse: {}\n", error->message);
-    return 1;
-  }
-  return WithHashFamily(std::get<air::HashId>(hash), [&]<class C, class H>() {
-    return VerifyCompressedWith<C, H>(models, model_paths, compressed, min_security_bits, json);
-  });
+  StepProgress progress(json);
+  const api::VerifiedCompressed verified =
+      api::VerifyCompressed(api::ModelPointers(models), model_paths, bytes, min_security_bits,
+                            [&](std::string_view step) { progress.Begin(step); });
+  progress.End();
+  return PrintVerifiedCompressed(verified, model_paths, json, verifier_class);
 }
 
 }  // namespace tensorstark::cli

@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "cli/timing.h"
+#include "api/timing.h"
 
 namespace tensorstark::cli {
 
@@ -35,7 +35,7 @@ class PhaseProgress {
     }
   }
   void Phase(const std::string& name, std::chrono::steady_clock::time_point& start) {
-    Phase(name, MillisecondsSince(start));
+    Phase(name, api::MillisecondsSince(start));
     start = std::chrono::steady_clock::now();
   }
   void Done() const {

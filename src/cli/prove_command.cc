@@ -19,13 +19,13 @@
 #include "air/profiles.h"
 #include "air/proof_io.h"
 #include "api/prove.h"
+#include "api/timing.h"
 #include "cli/command_args.h"
 #include "cli/compress_command.h"
 #include "cli/hash_family.h"
 #include "cli/phase_progress.h"
 #include "cli/statement_output.h"
 #include "cli/step_progress.h"
-#include "cli/timing.h"
 #include "field/felt252.h"
 #include "frontend/compile.h"
 #include "frontend/compressed_proof_file.h"
@@ -128,17 +128,15 @@ int ProveAndWrite(const frontend::QuantizedModel& model, const std::string& mode
     progress.Done();
     if (!json) {
       fmt::print(stderr, "  {:<26} {:9.1f} ms, {} bytes\n", "inner proof",
-                 MillisecondsSince(total_start), bytes.size());
+                 api::MillisecondsSince(total_start), bytes.size());
     }
     if (options.Has("outputs")) WriteOutputsJson(options.Get("outputs", ""), proved.run.outputs);
     CompressInputs in;
     in.models.push_back(model);
     in.model_paths.push_back(model_path);
-    in.airs.push_back(std::make_unique<frontend::ModelAir>(in.models[0]));
-    in.specs.push_back({in.airs[0].get(), 0, proved.config.zk});
-    in.inners.push_back(
-        std::get<frontend::InnerProof>(air::ParseProof<frontend::InnerHasher>(bytes)));
-    in.inner_bytes = bytes.size();
+    in.proofs.push_back(bytes);
+    in.proof_paths.push_back("the inner proof");
+    in.proof_models.push_back(0);
     return CompressAndWrite(in, *compress_outer, options);
   }
   auto start = std::chrono::steady_clock::now();
@@ -151,7 +149,7 @@ int ProveAndWrite(const frontend::QuantizedModel& model, const std::string& mode
   }
   progress.Phase("write proof", start);
   progress.Done();
-  const double total_ms = MillisecondsSince(total_start);
+  const double total_ms = api::MillisecondsSince(total_start);
   const air::ProofConfig& config = proved.config;
   const frontend::ModelCommitment& commitment = proved.commitment;
   if (options.Has("outputs")) WriteOutputsJson(options.Get("outputs", ""), proved.run.outputs);
@@ -170,7 +168,7 @@ int ProveAndWrite(const frontend::QuantizedModel& model, const std::string& mode
                               {"grind_ms", proved.grind_ms},
                               {"prove_ms", total_ms - proved.grind_ms},
                               {"proof_bytes", bytes.size()},
-                              {"peak_rss_mb", PeakRssMb()},
+                              {"peak_rss_mb", api::PeakRssMb()},
                               {"commitment", frontend::ToHex(commitment)},
                               {"phases_ms", progress.ToJson()},
                               {"outputs", outputs}}

@@ -1,11 +1,11 @@
-// Wall time and peak memory, for the commands that report them.
+// Wall time and peak memory, for the functions and commands that report them.
 #pragma once
 
 #include <sys/resource.h>
 
 #include <chrono>
 
-namespace tensorstark::cli {
+namespace tensorstark::api {
 
 inline double MillisecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
@@ -19,4 +19,4 @@ inline double PeakRssMb() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
 
-}  // namespace tensorstark::cli
+}  // namespace tensorstark::api

@@ -1,0 +1,89 @@
+#include "api/calldata.h"
+
+#include <fmt/format.h>
+
+#include <variant>
+
+#include "air/proof_io.h"
+#include "api/compress.h"
+#include "frontend/compressed_proof_file.h"
+#include "frontend/frontend_error.h"
+#include "frontend/starknet_fact.h"
+#include "hash/poseidon252_merkle_hasher.h"
+
+namespace tensorstark::api {
+namespace {
+
+using frontend::FrontendError;
+
+// The layout felts of a final proof of these models.
+std::vector<field::Felt252> FinalProofLayout(
+    const frontend::CompressedProofFile& file,
+    const std::vector<const frontend::QuantizedModel*>& models) {
+  const FileSpecs specs = SpecsOfFile(models, file);
+  std::vector<field::Felt252> layout = {field::Felt252::FromU64(specs.specs.size())};
+  for (const frontend::InnerSpec& spec : specs.specs) {
+    const frontend::MemberLayout member = frontend::LayoutOf(*spec.air);
+    layout.push_back(field::Felt252::FromU64(member.n_words));
+    layout.push_back(field::Felt252::FromU64(member.n_stated_inputs));
+  }
+  return layout;
+}
+
+}  // namespace
+
+std::vector<field::Felt252> StarknetCalldata::Felts() const {
+  std::vector<field::Felt252> felts = layout;
+  felts.insert(felts.end(), proof.felts.begin(), proof.felts.end());
+  return felts;
+}
+
+StarknetCalldata CalldataOf(std::span<const uint8_t> bytes, std::string_view name,
+                            const std::vector<const frontend::QuantizedModel*>& models,
+                            const std::vector<std::string>& model_names) {
+  StarknetCalldata out;
+  std::span<const uint8_t> proof_bytes = bytes;
+  if (frontend::IsCompressedProof(bytes)) {
+    auto file = frontend::ReadCompressedProof(bytes);
+    if (const auto* error = std::get_if<std::string>(&file)) {
+      throw FrontendError(fmt::format("{}: {}", name, *error));
+    }
+    const frontend::CompressedProofFile& compressed = std::get<frontend::CompressedProofFile>(file);
+    if (!(compressed.shape & frontend::kFinalProofBit)) {
+      throw FrontendError(fmt::format(
+          "{} is an outer proof; the Starknet verifier reads final proofs (compress --profile "
+          "onchain)",
+          name));
+    }
+    if (models.empty()) {
+      throw FrontendError(
+          fmt::format("{} is a final proof: give the verifying models it is of before it", name));
+    }
+    if (auto error = CheckFileModels(compressed, model_names)) throw FrontendError(*error);
+    out.layout = FinalProofLayout(compressed, models);
+    proof_bytes = compressed.outer;
+  } else if (!models.empty()) {
+    throw FrontendError(fmt::format(
+        "{} is not a final proof: models come before a final proof only (the proof comes last)",
+        name));
+  }
+  auto hash = air::PeekProofHash(proof_bytes);
+  if (const auto* error = std::get_if<air::ProofParseError>(&hash)) {
+    throw FrontendError(fmt::format("{}: {}", name, error->message));
+  }
+  if (std::get<air::HashId>(hash) != air::HashId::kPoseidon252) {
+    throw FrontendError(
+        fmt::format("{} is a {} proof; the Starknet verifier reads poseidon252 proofs (prove with "
+                    "--profile onchain)",
+                    name, air::ToString(std::get<air::HashId>(hash))));
+  }
+  using H = hash::Poseidon252MerkleHasher;
+  auto proof = air::ParseProof<H>(proof_bytes);
+  if (const auto* error = std::get_if<air::ProofParseError>(&proof)) {
+    throw FrontendError(fmt::format("{}: {}", name, error->message));
+  }
+  out.proof = air::ProofCalldata(std::get<air::StarkProof<H>>(proof));
+  return out;
+}
+
+}  // namespace tensorstark::api

@@ -1,0 +1,321 @@
+#include "api/compress.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <utility>
+#include <variant>
+
+#include "air/proof_io.h"
+#include "api/hash_family.h"
+#include "api/timing.h"
+#include "frontend/final_proof.h"
+#include "frontend/frontend_error.h"
+#include "frontend/key_cache.h"
+#include "hash/poseidon252_channel.h"
+#include "hash/poseidon252_merkle_hasher.h"
+
+namespace tensorstark::api {
+namespace {
+
+using frontend::FrontendError;
+using frontend::InnerSpec;
+using FinalChannel = hash::Poseidon252Channel;
+using FinalHasher = hash::Poseidon252MerkleHasher;
+
+// The outer proof a final proof verifies: the recursive profile's configuration.
+air::ProofConfig FinalOuterConfig() { return air::ProfileConfig(air::Profile::kRecursive); }
+
+// A valid proof's statement and key identity, its members moved from the key.
+void State(CompressedStatement& stated, const frontend::OuterKeyIdentity& identity,
+           std::vector<frontend::InnerMember>&& members, std::span<const field::M31> statement,
+           const air::ProofConfig& config, bool final, bool keys_from_cache) {
+  stated.identity = identity;
+  stated.ids = frontend::IdsOf(identity, members);
+  stated.members = std::move(members);
+  stated.statement.assign(statement.begin(), statement.end());
+  stated.config = config;
+  stated.final = final;
+  stated.keys_from_cache = keys_from_cache;
+}
+
+// The file holding `proof` of the specs' inner proofs.
+template <class H>
+std::vector<uint8_t> CompressedFile(std::span<const InnerSpec> specs, uint32_t shape,
+                                    const air::StarkProof<H>& proof) {
+  std::vector<frontend::CompressedInner> entries;
+  for (const InnerSpec& spec : specs) {
+    entries.push_back({static_cast<uint32_t>(spec.model), spec.zero_knowledge});
+  }
+  return frontend::WriteCompressedProof(shape, entries, air::SerializeProof(proof));
+}
+
+template <class C, class H>
+CompressedModelProof CompressOuter(std::span<const InnerSpec> specs,
+                                   std::span<const frontend::InnerProof> inners,
+                                   const CompressRequest& request, air::ProveOptions options) {
+  const auto start = std::chrono::steady_clock::now();
+  const air::ProofConfig config = air::ProfileConfig(request.profile);
+  auto key_or_error = frontend::SetupCompressed<H>(specs, config, request.shape,
+                                                   frontend::KeyUse::kProve,
+                                                   frontend::KeyCache::FromEnvironment());
+  if (auto* error = std::get_if<std::string>(&key_or_error)) throw FrontendError(*error);
+  frontend::CompressedKey<H> key = std::get<frontend::CompressedKey<H>>(std::move(key_or_error));
+  if (request.on_phase) request.on_phase("keys and verifier circuit", MillisecondsSince(start));
+  auto outer = frontend::CompressProof<C, H>(key, inners, options);
+  if (auto* error = std::get_if<std::string>(&outer)) throw FrontendError(*error);
+  const air::StarkProof<H>& proof = std::get<air::StarkProof<H>>(outer);
+  CompressedModelProof out;
+  out.file = CompressedFile(specs, static_cast<uint32_t>(request.shape), proof);
+  State(out.stated, frontend::IdentityOf(key), std::move(key.members), proof.public_inputs, config,
+        /*final=*/false, key.from_cache);
+  out.recursion = std::move(key.recursion);
+  return out;
+}
+
+CompressedModelProof CompressFinal(std::span<const InnerSpec> specs,
+                                   std::span<const frontend::InnerProof> inners,
+                                   const CompressRequest& request, air::ProveOptions options,
+                                   std::string& level) {
+  const auto start = std::chrono::steady_clock::now();
+  const air::ProofConfig config = frontend::FinalProofConfig();
+  auto key_or_error = frontend::SetupFinal<FinalHasher>(specs, FinalOuterConfig(), config,
+                                                        request.shape, frontend::KeyUse::kProve,
+                                                        frontend::KeyCache::FromEnvironment());
+  if (auto* error = std::get_if<std::string>(&key_or_error)) throw FrontendError(*error);
+  frontend::FinalKey<FinalHasher> key =
+      std::get<frontend::FinalKey<FinalHasher>>(std::move(key_or_error));
+  if (request.on_phase) request.on_phase("keys and circuits", MillisecondsSince(start));
+  level = "outer: ";
+  auto outer = frontend::CompressProof<frontend::InnerChannel, frontend::InnerHasher>(
+      key.outer, inners, options);
+  if (auto* error = std::get_if<std::string>(&outer)) throw FrontendError(*error);
+  level = "final: ";
+  auto final_proof = frontend::ProveFinal<FinalChannel, FinalHasher>(
+      key, std::get<frontend::OuterForFinal>(outer), options);
+  if (auto* error = std::get_if<std::string>(&final_proof)) throw FrontendError(*error);
+  const air::StarkProof<FinalHasher>& proof = std::get<air::StarkProof<FinalHasher>>(final_proof);
+  CompressedModelProof out;
+  out.file = CompressedFile(specs, static_cast<uint32_t>(request.shape) | frontend::kFinalProofBit,
+                            proof);
+  State(out.stated, frontend::IdentityOf(key), std::move(key.outer.members), proof.public_inputs,
+        config, /*final=*/true, key.from_cache);
+  out.outer_circuit_gates = key.outer.recursion->circuit().gates.size();
+  out.recursion = std::move(key.air);
+  return out;
+}
+
+// The outer (or final) proof in `file` checked against the keys of `specs`, into `out`.
+template <class C, class H>
+void VerifyOuter(const std::vector<const frontend::QuantizedModel*>& models,
+                 const frontend::CompressedProofFile& file, uint32_t min_security_bits,
+                 const std::function<void(std::string_view step)>& on_step,
+                 VerifiedCompressed& out) {
+  auto start = std::chrono::steady_clock::now();
+  auto parsed = air::ParseProof<H>(file.outer);
+  if (auto* error = std::get_if<air::ProofParseError>(&parsed)) {
+    out.rejection = "the outer proof does not parse: " + error->message;
+    return;
+  }
+  const air::StarkProof<H>& proof = std::get<air::StarkProof<H>>(parsed);
+  out.parse_ms = MillisecondsSince(start);
+  start = std::chrono::steady_clock::now();
+  if (on_step) on_step("deriving the models' keys and verifier circuit");
+  FileSpecs file_specs = SpecsOfFile(models, file);
+  auto key_or_error = frontend::SetupCompressed<H>(
+      file_specs.specs, proof.config, static_cast<frontend::OuterShape>(file.shape),
+      frontend::KeyUse::kVerify, frontend::KeyCache::FromEnvironment());
+  out.setup_ms = MillisecondsSince(start);
+  if (auto* error = std::get_if<std::string>(&key_or_error)) {
+    out.rejection = *error;
+    return;
+  }
+  frontend::CompressedKey<H>& key = std::get<frontend::CompressedKey<H>>(key_or_error);
+  start = std::chrono::steady_clock::now();
+  auto rejection = frontend::VerifyCompressedProof<C, H>(key, proof, min_security_bits);
+  out.check_ms = MillisecondsSince(start);
+  if (rejection) {
+    out.rejection = air::ToString(*rejection);
+    return;
+  }
+  out.stated.airs = std::move(file_specs.airs);
+  State(out.stated, frontend::IdentityOf(key), std::move(key.members), proof.public_inputs,
+        proof.config, /*final=*/false, key.from_cache);
+}
+
+void VerifyFinal(const std::vector<const frontend::QuantizedModel*>& models,
+                 const frontend::CompressedProofFile& file, uint32_t min_security_bits,
+                 const std::function<void(std::string_view step)>& on_step,
+                 VerifiedCompressed& out) {
+  auto start = std::chrono::steady_clock::now();
+  auto parsed = air::ParseProof<FinalHasher>(file.outer);
+  if (auto* error = std::get_if<air::ProofParseError>(&parsed)) {
+    out.rejection = "the final proof does not parse: " + error->message;
+    return;
+  }
+  const air::StarkProof<FinalHasher>& proof = std::get<air::StarkProof<FinalHasher>>(parsed);
+  out.parse_ms = MillisecondsSince(start);
+  start = std::chrono::steady_clock::now();
+  if (on_step) on_step("deriving the models' keys and the final circuit");
+  FileSpecs file_specs = SpecsOfFile(models, file);
+  const auto shape = static_cast<frontend::OuterShape>(frontend::OuterShapeBits(file.shape));
+  auto key_or_error = frontend::SetupFinal<FinalHasher>(
+      file_specs.specs, FinalOuterConfig(), proof.config, shape, frontend::KeyUse::kVerify,
+      frontend::KeyCache::FromEnvironment());
+  out.setup_ms = MillisecondsSince(start);
+  if (auto* error = std::get_if<std::string>(&key_or_error)) {
+    out.rejection = *error;
+    return;
+  }
+  frontend::FinalKey<FinalHasher>& key = std::get<frontend::FinalKey<FinalHasher>>(key_or_error);
+  start = std::chrono::steady_clock::now();
+  auto rejection =
+      frontend::VerifyFinalProof<FinalChannel, FinalHasher>(key, proof, min_security_bits);
+  out.check_ms = MillisecondsSince(start);
+  if (rejection) {
+    out.rejection = air::ToString(*rejection);
+    return;
+  }
+  out.stated.airs = std::move(file_specs.airs);
+  State(out.stated, frontend::IdentityOf(key), std::move(key.outer.members), proof.public_inputs,
+        proof.config, /*final=*/true, key.from_cache);
+}
+
+}  // namespace
+
+frontend::InnerProof ParseInnerProof(std::string_view name, std::span<const uint8_t> bytes) {
+  const auto hash = air::PeekProofHash(bytes);
+  if (const auto* error = std::get_if<air::ProofParseError>(&hash)) {
+    throw FrontendError(fmt::format("{}: {}", name, error->message));
+  }
+  if (std::get<air::HashId>(hash) != air::HashId::kPoseidon2M31) {
+    throw FrontendError(fmt::format(
+        "{} is a {} proof; compress takes proofs made with --profile recursive (poseidon2)", name,
+        air::ToString(std::get<air::HashId>(hash))));
+  }
+  auto inner = air::ParseProof<frontend::InnerHasher>(bytes);
+  if (auto* error = std::get_if<air::ProofParseError>(&inner)) {
+    throw FrontendError(fmt::format("{}: {}", name, error->message));
+  }
+  frontend::InnerProof& proof = std::get<frontend::InnerProof>(inner);
+  if (proof.config != frontend::InnerProofConfig(proof.config.zk)) {
+    throw FrontendError(fmt::format(
+        "{} was not made with --profile recursive, the configuration compress verifies", name));
+  }
+  return std::move(proof);
+}
+
+CompressedModelProof CompressProofs(const std::vector<const frontend::QuantizedModel*>& models,
+                                    std::span<const InnerProofInput> inners,
+                                    const CompressRequest& request) {
+  if (request.profile == air::Profile::kOnchain && request.hash != air::HashId::kPoseidon252) {
+    throw FrontendError(
+        "compress --profile onchain makes the final proof Starknet verifies, hashed with "
+        "poseidon252; leave --hash out");
+  }
+  std::vector<bool> proved(models.size());
+  std::vector<frontend::InnerProof> proofs;
+  for (const InnerProofInput& inner : inners) {
+    if (inner.model >= models.size()) {
+      throw FrontendError(fmt::format("{}: of model {}, but {} model(s) given", inner.name,
+                                      inner.model + 1, models.size()));
+    }
+    proofs.push_back(ParseInnerProof(inner.name, inner.proof));
+    proved[inner.model] = true;
+  }
+  for (size_t m = 0; m < models.size(); ++m) {
+    if (!proved[m]) throw FrontendError(fmt::format("model {} has no proof to compress", m + 1));
+  }
+  std::vector<std::unique_ptr<frontend::ModelAir>> airs;
+  for (const frontend::QuantizedModel* model : models) {
+    airs.push_back(std::make_unique<frontend::ModelAir>(*model));
+  }
+  std::vector<InnerSpec> specs;
+  for (size_t i = 0; i < inners.size(); ++i) {
+    specs.push_back({airs[inners[i].model].get(), inners[i].model, proofs[i].config.zk});
+  }
+  // The provers' phases, after the compression's own (a final proof's named by level).
+  std::string level;
+  air::ProveTimings timings;
+  timings.on_phase = [&](const std::string& name, double ms) {
+    if (request.on_phase) request.on_phase(level + name, ms);
+  };
+  air::ProveOptions options;
+  options.timings = &timings;
+  CompressedModelProof out =
+      request.profile == air::Profile::kOnchain
+          ? CompressFinal(specs, proofs, request, options, level)
+          : WithHashFamily(request.hash, [&]<class C, class H>() {
+              return CompressOuter<C, H>(specs, proofs, request, options);
+            });
+  out.stated.airs = std::move(airs);
+  out.grind_ms = timings.grind_ms;
+  return out;
+}
+
+VerifiedCompressed VerifyCompressed(const std::vector<const frontend::QuantizedModel*>& models,
+                                    const std::vector<std::string>& model_names,
+                                    std::span<const uint8_t> bytes, uint32_t min_security_bits,
+                                    const std::function<void(std::string_view step)>& on_step) {
+  VerifiedCompressed out;
+  auto file = frontend::ReadCompressedProof(bytes);
+  if (auto* error = std::get_if<std::string>(&file)) {
+    out.rejection = *error;
+    return out;
+  }
+  const frontend::CompressedProofFile& compressed = std::get<frontend::CompressedProofFile>(file);
+  if (auto error = CheckFileModels(compressed, model_names)) {
+    out.rejection = *error;
+    return out;
+  }
+  const bool final = compressed.shape & frontend::kFinalProofBit;
+  const auto hash = air::PeekProofHash(compressed.outer);
+  if (const auto* error = std::get_if<air::ProofParseError>(&hash)) {
+    out.rejection = fmt::format("the {} proof does not parse: {}", final ? "final" : "outer",
+                                error->message);
+    return out;
+  }
+  const air::HashId id = std::get<air::HashId>(hash);
+  if (!final) {
+    WithHashFamily(id, [&]<class C, class H>() {
+      VerifyOuter<C, H>(models, compressed, min_security_bits, on_step, out);
+    });
+  } else if (id != air::HashId::kPoseidon252) {
+    out.rejection = fmt::format("a final proof is hashed with poseidon252, this one with {}",
+                                air::ToString(id));
+  } else {
+    VerifyFinal(models, compressed, min_security_bits, on_step, out);
+  }
+  return out;
+}
+
+std::optional<std::string> CheckFileModels(const frontend::CompressedProofFile& file,
+                                           const std::vector<std::string>& model_names) {
+  std::vector<bool> used(model_names.size());
+  for (const frontend::CompressedInner& inner : file.inners) {
+    if (inner.model >= model_names.size()) {
+      return fmt::format("the proof is of {} models or more, {} given", inner.model + 1,
+                         model_names.size());
+    }
+    used[inner.model] = true;
+  }
+  for (size_t m = 0; m < model_names.size(); ++m) {
+    if (!used[m]) return fmt::format("the proof is of no inner proof of {}", model_names[m]);
+  }
+  return std::nullopt;
+}
+
+FileSpecs SpecsOfFile(const std::vector<const frontend::QuantizedModel*>& models,
+                      const frontend::CompressedProofFile& file) {
+  FileSpecs out;
+  for (const frontend::QuantizedModel* model : models) {
+    out.airs.push_back(
+        std::make_unique<frontend::ModelAir>(*model, frontend::ModelAir::Use::kVerifying));
+  }
+  for (const frontend::CompressedInner& inner : file.inners) {
+    out.specs.push_back({out.airs[inner.model].get(), inner.model, inner.zero_knowledge});
+  }
+  return out;
+}
+
+}  // namespace tensorstark::api

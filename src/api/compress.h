@@ -1,0 +1,116 @@
+// Compressing proofs of models and verifying compressed proofs (docs/recursion.md), as functions
+// of values in memory: the outer proof that the verifier accepts each inner proof, or with the
+// onchain profile the final proof of that outer proof, the one Starknet's verifier reads. The
+// `compress` and `verify` commands and the Python module are their front ends.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "air/profiles.h"
+#include "air/proof.h"
+#include "field/m31.h"
+#include "frontend/compressed_proof_file.h"
+#include "frontend/model_air.h"
+#include "frontend/model_recursion.h"
+#include "frontend/quantized_model.h"
+#include "frontend/starknet_fact.h"
+#include "recursion/recursion_air.h"
+
+namespace tensorstark::api {
+
+// The models as the functions below take them (the caller keeps them).
+inline std::vector<const frontend::QuantizedModel*> ModelPointers(
+    const std::vector<frontend::QuantizedModel>& models) {
+  std::vector<const frontend::QuantizedModel*> pointers;
+  for (const frontend::QuantizedModel& model : models) pointers.push_back(&model);
+  return pointers;
+}
+
+// An inner proof to compress: a proof file's bytes (profile recursive), of model `model` among
+// those given; `name` (its path) names it in errors.
+struct InnerProofInput {
+  size_t model = 0;
+  std::span<const uint8_t> proof;
+  std::string name;
+};
+
+// The inner proof `bytes` hold, or a FrontendError naming `name` and what it is instead.
+frontend::InnerProof ParseInnerProof(std::string_view name, std::span<const uint8_t> bytes);
+
+struct CompressRequest {
+  // The outer proof's profile; onchain makes the final proof (an outer proof at the recursive
+  // profile, then its verifier's proof hashed with poseidon252).
+  air::Profile profile = air::Profile::kFast;
+  air::HashId hash = air::HashId::kBlake2s;  // the profile's; a final proof's is poseidon252
+  frontend::OuterShape shape = frontend::OuterShape::kStandard;
+  // As each phase ends: its name and milliseconds (a final proof's prefixed "outer: ", "final: ").
+  std::function<void(std::string_view phase, double ms)> on_phase;
+};
+
+// What a compressed or final proof states, and what identifies its verifying key, with the
+// models' lowerings its members refer to.
+struct CompressedStatement {
+  std::vector<std::unique_ptr<frontend::ModelAir>> airs;  // one per model
+  std::vector<frontend::InnerMember> members;             // one per inner proof, in order
+  frontend::OuterKeyIdentity identity;
+  frontend::CompressedIds ids;
+  std::vector<field::M31> statement;  // the proof's public inputs: the members' one after another
+  air::ProofConfig config;            // the outer (or final) proof's
+  bool final = false;
+  bool keys_from_cache = false;
+};
+
+struct CompressedModelProof {
+  std::vector<uint8_t> file;  // the compressed proof file's bytes
+  CompressedStatement stated;
+  // The AIR proved (the outer proof's recursion AIR, or the final one's), with its circuit.
+  std::unique_ptr<recursion::RecursionAir> recursion;
+  size_t outer_circuit_gates = 0;  // a final proof's outer circuit's
+  double grind_ms = 0;             // every prover's
+};
+
+// The compressed proof of `inners`, each of models[inner.model]; every model has one at least.
+// Throws FrontendError with a one-line reason: an inner proof that is not of the recursive
+// profile or that its verifier rejects, a hash the profile does not take.
+CompressedModelProof CompressProofs(const std::vector<const frontend::QuantizedModel*>& models,
+                                    std::span<const InnerProofInput> inners,
+                                    const CompressRequest& request);
+
+struct VerifiedCompressed {
+  // Why the proof is invalid (one line), or nothing for a valid proof.
+  std::optional<std::string> rejection;
+  CompressedStatement stated;  // in full for a valid proof
+  double parse_ms = 0, setup_ms = 0, check_ms = 0;
+};
+
+// Checks a compressed proof file against the models (or verifying models) its inner proofs are of,
+// given in the order compress was (`model_names` name them in rejections), with the keys from the
+// key cache or derived and filed there. `on_step` names the keys' derivation when it begins.
+// Throws FrontendError only for a model that cannot be lowered.
+VerifiedCompressed VerifyCompressed(const std::vector<const frontend::QuantizedModel*>& models,
+                                    const std::vector<std::string>& model_names,
+                                    std::span<const uint8_t> file, uint32_t min_security_bits,
+                                    const std::function<void(std::string_view step)>& on_step);
+
+// Why the models (named in this order) are not those a compressed proof file's inner proofs are
+// of: one it names is missing, or one is of none of them.
+std::optional<std::string> CheckFileModels(const frontend::CompressedProofFile& file,
+                                           const std::vector<std::string>& model_names);
+
+// The models lowered for verifying, and a member spec per inner proof the file lists, in order
+// (the models checked by CheckFileModels).
+struct FileSpecs {
+  std::vector<std::unique_ptr<frontend::ModelAir>> airs;  // one per model
+  std::vector<frontend::InnerSpec> specs;
+};
+FileSpecs SpecsOfFile(const std::vector<const frontend::QuantizedModel*>& models,
+                      const frontend::CompressedProofFile& file);
+
+}  // namespace tensorstark::api
