@@ -18,9 +18,10 @@
 #include <utility>
 #include <vector>
 
-#include "air/calldata.h"
 #include "air/proof_io.h"
+#include "api/calldata.h"
 #include "api/compile.h"
+#include "api/compress.h"
 #include "api/hash_family.h"
 #include "api/prove.h"
 #include "frontend/compile.h"
@@ -31,7 +32,7 @@
 #include "frontend/graph.h"
 #include "frontend/quantized_eval.h"
 #include "frontend/quantized_model.h"
-#include "hash/poseidon252_merkle_hasher.h"
+#include "frontend/starknet_fact.h"
 
 namespace py = pybind11;
 
@@ -312,6 +313,10 @@ py::dict Prove(const Model& self, const std::vector<py::array>& inputs, const st
   return result;
 }
 
+std::span<const uint8_t> BytesSpan(const std::string& bytes) {
+  return std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+}
+
 py::dict StatementDict(const frontend::ModelAir& air, std::span<const field::M31> statement) {
   py::list tensors;
   for (const frontend::ModelAir::StatedTensor& stated : air.Statement(statement)) {
@@ -342,12 +347,7 @@ py::dict StatementDict(const frontend::ModelAir& air, std::span<const field::M31
 py::dict Verify(const Model& self, const py::bytes& proof, uint32_t min_security_bits,
                 const std::optional<py::function>& on_step) {
   const std::string bytes = proof;
-  const auto span = std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-  if (frontend::IsCompressedProof(span)) {
-    throw FrontendError(
-        "a compressed proof: the Python module does not verify those yet (tensorstark verify "
-        "does)");
-  }
+  const auto span = BytesSpan(bytes);
   const auto step = WithGil<std::string_view>(on_step);
   api::VerifiedProof verified;
   {
@@ -366,25 +366,133 @@ py::dict Verify(const Model& self, const py::bytes& proof, uint32_t min_security
   return result;
 }
 
-std::vector<std::string> Calldata(const py::bytes& proof) {
+std::vector<const QuantizedModel*> ModelsOf(const std::vector<Model>& models) {
+  std::vector<const QuantizedModel*> pointers;
+  for (const Model& model : models) pointers.push_back(model.model.get());
+  return pointers;
+}
+
+// How verify and compress name the models in messages: "model 1", "model 2", ...
+std::vector<std::string> ModelNames(size_t n) {
+  std::vector<std::string> names;
+  for (size_t m = 0; m < n; ++m) names.push_back(fmt::format("model {}", m + 1));
+  return names;
+}
+
+// What a compressed or final proof states: each inner proof's statement, model id and, for a
+// final proof, what Starknet's fact registry records of it (with the verifier's class hash, the
+// fact itself).
+py::dict CompressedStatementDict(const api::CompressedStatement& stated,
+                                 const std::optional<field::Felt252>& verifier_class) {
+  const auto statements = frontend::MemberStatements(stated.members, stated.statement);
+  py::list proofs;
+  for (size_t i = 0; i < stated.members.size(); ++i) {
+    const frontend::InnerMember& member = stated.members[i];
+    py::dict proof;
+    proof["model"] = member.spec.model;
+    proof["model_id"] = stated.ids.models[i].ToHex();
+    proof["zero_knowledge"] = member.spec.zero_knowledge;
+    proof["statement"] = StatementDict(*member.spec.air, statements[i]);
+    if (stated.final) {
+      const frontend::StarknetStatement starknet =
+          frontend::StarknetStatementOf(*member.spec.air, statements[i], stated.ids.models[i]);
+      py::dict fact;
+      fact["inputs_hash"] = starknet.inputs_hash.ToHex();
+      fact["outputs_hash"] = starknet.outputs_hash.ToHex();
+      fact["fact"] = verifier_class ? py::object(py::str(starknet.Fact(*verifier_class).ToHex()))
+                                    : py::none();
+      proof["starknet"] = fact;
+    }
+    proofs.append(proof);
+  }
+  py::dict result;
+  result["final"] = stated.final;
+  result["security_bits"] = stated.config.SecurityBits();
+  result["circuit_id"] = stated.ids.circuit.ToHex();
+  result["proofs"] = proofs;
+  return result;
+}
+
+py::bytes Compress(const std::vector<Model>& models,
+                   const std::vector<std::pair<size_t, py::bytes>>& proofs,
+                   const std::string& profile, bool fit, std::optional<int> threads,
+                   const std::optional<py::function>& on_phase) {
+  if (threads && *threads < 1) throw FrontendError("threads must be at least 1");
+  std::optional<tbb::global_control> limit;
+  if (threads) limit.emplace(tbb::global_control::max_allowed_parallelism, *threads);
+  api::CompressRequest request;
+  const auto parsed = air::ParseProfile(profile);
+  if (!parsed) throw FrontendError("profile must be 'test', 'fast', 'onchain' or 'recursive'");
+  request.profile = *parsed;
+  request.hash = api::ProfileHash(*parsed);
+  request.shape = fit ? frontend::OuterShape::kFit : frontend::OuterShape::kStandard;
+  request.on_phase = WithGil<std::string_view, double>(on_phase);
+  std::vector<std::string> bytes;
+  for (const auto& [model, proof] : proofs) bytes.push_back(proof);
+  std::vector<api::InnerProofInput> inners;
+  for (size_t i = 0; i < proofs.size(); ++i) {
+    inners.push_back({proofs[i].first, BytesSpan(bytes[i]), fmt::format("proof {}", i + 1)});
+  }
+  api::CompressedModelProof compressed;
+  {
+    py::gil_scoped_release released;
+    compressed = api::CompressProofs(ModelsOf(models), inners, request);
+  }
+  return py::bytes(reinterpret_cast<const char*>(compressed.file.data()), compressed.file.size());
+}
+
+// "proof", "compressed" (an outer proof) or "final" (the one Starknet's verifier reads), or
+// "unknown" for bytes that are none of them.
+std::string ProofKind(const py::bytes& proof) {
   const std::string bytes = proof;
-  const auto span = std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-  auto hash = air::PeekProofHash(span);
-  if (const auto* error = std::get_if<air::ProofParseError>(&hash)) {
-    throw FrontendError("the proof does not parse: " + error->message);
+  if (!frontend::IsCompressedProof(BytesSpan(bytes))) {
+    return std::holds_alternative<air::HashId>(air::PeekProofHash(BytesSpan(bytes))) ? "proof"
+                                                                                     : "unknown";
   }
-  if (std::get<air::HashId>(hash) != air::HashId::kPoseidon252) {
-    throw FrontendError(fmt::format(
-        "a {} proof has no Starknet calldata: prove with profile='onchain' (Poseidon252)",
-        air::ToString(std::get<air::HashId>(hash))));
+  const auto file = frontend::ReadCompressedProof(BytesSpan(bytes));
+  const auto* compressed = std::get_if<frontend::CompressedProofFile>(&file);
+  if (!compressed) return "unknown";
+  return compressed->shape & frontend::kFinalProofBit ? "final" : "compressed";
+}
+
+py::dict VerifyCompressed(const std::vector<Model>& models, const py::bytes& proof,
+                          uint32_t min_security_bits, const std::optional<std::string>& class_hash,
+                          const std::optional<py::function>& on_step) {
+  std::optional<field::Felt252> verifier_class;
+  if (class_hash) {
+    verifier_class = field::Felt252::FromHex(*class_hash);
+    if (!verifier_class) {
+      throw FrontendError(
+          fmt::format("class_hash must be a felt in hex (0x...), not '{}'", *class_hash));
+    }
+    if (ProofKind(proof) == "compressed") {
+      throw FrontendError(
+          "class_hash: Starknet's fact registry records the facts of final proofs only "
+          "(compress with profile='onchain' makes one)");
+    }
   }
-  auto parsed = air::ParseProof<hash::Poseidon252MerkleHasher>(span);
-  if (const auto* error = std::get_if<air::ProofParseError>(&parsed)) {
-    throw FrontendError("the proof does not parse: " + error->message);
+  const std::string bytes = proof;
+  const auto step = WithGil<std::string_view>(on_step);
+  api::VerifiedCompressed verified;
+  {
+    py::gil_scoped_release released;
+    verified = api::VerifyCompressed(ModelsOf(models), ModelNames(models.size()), BytesSpan(bytes),
+                                     min_security_bits, step);
   }
+  py::dict result;
+  result["valid"] = !verified.rejection;
+  result["reason"] = verified.rejection ? py::object(py::str(*verified.rejection)) : py::none();
+  if (verified.rejection) return result;
+  result["statement"] = CompressedStatementDict(verified.stated, verifier_class);
+  return result;
+}
+
+std::vector<std::string> Calldata(const py::bytes& proof, const std::vector<Model>& models) {
+  const std::string bytes = proof;
   std::vector<std::string> felts;
   for (const field::Felt252& felt :
-       air::ProofCalldata(std::get<air::StarkProof<hash::Poseidon252MerkleHasher>>(parsed)).felts) {
+       api::CalldataOf(BytesSpan(bytes), "the proof", ModelsOf(models), ModelNames(models.size()))
+           .Felts()) {
     felts.push_back(felt.ToHex());
   }
   return felts;
@@ -433,5 +541,10 @@ PYBIND11_MODULE(_tensorstark, m) {
       .def("verify", &Verify, py::arg("proof"), py::arg("min_security_bits"), py::arg("on_step"));
   m.def("compile", &Compile, py::arg("onnx"), py::arg("source"), py::arg("samples"),
         py::arg("options"), py::arg("on_step"));
-  m.def("calldata", &Calldata, py::arg("proof"));
+  m.def("compress", &Compress, py::arg("models"), py::arg("proofs"), py::arg("profile"),
+        py::arg("fit"), py::arg("threads"), py::arg("on_phase"));
+  m.def("verify_compressed", &VerifyCompressed, py::arg("models"), py::arg("proof"),
+        py::arg("min_security_bits"), py::arg("class_hash"), py::arg("on_step"));
+  m.def("proof_kind", &ProofKind, py::arg("proof"));
+  m.def("calldata", &Calldata, py::arg("proof"), py::arg("models"));
 }

@@ -9,9 +9,16 @@ verify the proof, with numpy arrays in and out:
     statement = ts.verify(model.verifying_model, proof)         # raises VerificationError
     statement.outputs                                           # what the proof states
 
+Proofs made with profile="recursive" compress into one proof, the final one Starknet's verifier
+reads with profile="onchain":
+
+    compressed = ts.compress([(model, model.prove(x, profile="recursive"))], profile="onchain")
+    stated = ts.verify([model.verifying_model], compressed)    # a CompressedStatement
+    calldata = compressed.calldata([model.verifying_model])    # for the verifier contract
+
 It is the library the `tensorstark` command runs, not a wrapper around it: the same checks and
 the same one-line error messages, raised as InputError (a bad model, input or option) or
-VerificationError (an invalid proof). Proving and verifying release the GIL.
+VerificationError (an invalid proof). Proving, compressing and verifying release the GIL.
 """
 
 from __future__ import annotations
@@ -34,7 +41,10 @@ __all__ = [
     "Proof",
     "Statement",
     "StatedTensor",
+    "CompressedStatement",
+    "StarknetFact",
     "compile",
+    "compress",
     "load",
     "verify",
 ]
@@ -224,22 +234,110 @@ class Proof:
         with open(path, "wb") as f:
             f.write(self._data)
 
-    def calldata(self) -> list:
-        """The felts (0x hex) the Starknet verifier reads: of an 'onchain' (Poseidon252) proof."""
-        return _tensorstark.calldata(self._data)
+    @property
+    def kind(self) -> str:
+        """'proof' (from Model.prove), 'compressed' (from compress), 'final' (from compress with
+        profile='onchain', the proof Starknet's verifier reads) or 'unknown' (not a proof)."""
+        return _tensorstark.proof_kind(self._data)
+
+    def calldata(self, models=None) -> list:
+        """The felts (0x hex) the Starknet verifier reads: of an 'onchain' (Poseidon252) proof, or
+        of a final proof given the (verifying) models it is of, in the order compress took them
+        (its calldata starts with how its statement splits into theirs)."""
+        return _tensorstark.calldata(self._data, [m._native for m in _models(models)])
 
     def __len__(self) -> int:
         return len(self._data)
 
 
-def verify(model: Model, proof: Union[Proof, bytes], min_security_bits: int = 96,
-           progress: Progress = None) -> Statement:
+@dataclass
+class StarknetFact:
+    """What Starknet's fact registry records when its verifier accepts a final proof, for one inner
+    proof: the hashes of the statement's inputs and outputs and, given the verifier's class hash,
+    the fact itself (0x hex)."""
+    inputs_hash: str
+    outputs_hash: str
+    fact: Optional[str] = None
+
+
+@dataclass
+class CompressedStatement:
+    """What a valid compressed or final proof states: each inner proof's Statement, in the order
+    compress took them; for each, the index of its model among those verify was given and its
+    model id (what a Starknet contract pins); the circuit id; for a final proof, the facts
+    Starknet's registry records."""
+    statements: list
+    models: list
+    model_ids: list
+    circuit_id: str
+    final: bool
+    security_bits: int
+    starknet: list = field(default_factory=list)  # a StarknetFact per inner proof, if final
+
+
+def _models(models) -> list:
+    """A Model, or a sequence of them, as a list (None: none)."""
+    if models is None:
+        return []
+    return [models] if isinstance(models, Model) else list(models)
+
+
+def _statement(stated: dict, security_bits: int, zero_knowledge: bool) -> Statement:
+    return Statement(stated["model"], [StatedTensor(**t) for t in stated["tensors"]],
+                     stated["context"], security_bits, zero_knowledge)
+
+
+def compress(proofs, profile: str = "fast", fit: bool = False, threads: Optional[int] = None,
+             progress: Optional[Callable[[str, float], None]] = None) -> Proof:
+    """One proof that the verifier accepts each of `proofs`, (model, proof) pairs whose proofs
+    were made with profile='recursive', as `tensorstark compress` makes it; several give one
+    aggregated proof. The models, in the order they first appear in `proofs`, are those verify
+    and calldata take it with. profile: the compressed proof's, 'fast' (default), 'test',
+    'recursive', or 'onchain': the final proof Starknet's verifier reads (about 2.5 minutes and
+    12 GB on 2 cores). fit: size it to its circuit instead of the standard size class (smaller
+    and faster, but its shape then depends on the models). progress(phase, ms) after each
+    phase."""
+    models, pairs = [], []
+    for model, proof in proofs:
+        index = next((i for i, m in enumerate(models) if m is model), None)
+        if index is None:
+            models.append(model)
+            index = len(models) - 1
+        pairs.append((index, proof.to_bytes() if isinstance(proof, Proof) else bytes(proof)))
+    if not pairs:
+        raise InputError("compress takes one proof at least")
+    return Proof(_tensorstark.compress([m._native for m in models], pairs, profile, fit, threads,
+                                       progress))
+
+
+def verify(model, proof: Union[Proof, bytes], min_security_bits: int = 96,
+           class_hash: Optional[str] = None, progress: Progress = None):
     """Checks that `proof` shows `model` (the model, or its verifying model) producing the outputs
-    it states; returns what it states, or raises VerificationError saying why it is invalid."""
+    it states; returns what it states (a Statement), or raises VerificationError saying why it is
+    invalid. A compressed or final proof is checked against the models its inner proofs are of, a
+    list in the order compress took them, and gives a CompressedStatement; with a final proof,
+    class_hash (the verifier contract's class hash) gives the facts Starknet records."""
     data = proof.to_bytes() if isinstance(proof, Proof) else bytes(proof)
-    result = model._native.verify(data, min_security_bits, progress)
+    models = _models(model)
+    if _tensorstark.proof_kind(data) in ("compressed", "final"):
+        result = _tensorstark.verify_compressed([m._native for m in models], data,
+                                                min_security_bits, class_hash, progress)
+        if not result["valid"]:
+            raise VerificationError(result["reason"])
+        stated = result["statement"]
+        bits = stated["security_bits"]
+        inner = stated["proofs"]
+        return CompressedStatement(
+            [_statement(p["statement"], bits, p["zero_knowledge"]) for p in inner],
+            [p["model"] for p in inner], [p["model_id"] for p in inner], stated["circuit_id"],
+            stated["final"], bits, [StarknetFact(**p["starknet"]) for p in inner
+                                    if "starknet" in p])
+    if class_hash is not None:
+        raise InputError("class_hash: Starknet's fact registry records the facts of final proofs "
+                         "only (compress with profile='onchain' makes one)")
+    if len(models) != 1:
+        raise InputError("several models are given with a compressed proof of several only")
+    result = models[0]._native.verify(data, min_security_bits, progress)
     if not result["valid"]:
         raise VerificationError(result["reason"])
-    stated = result["statement"]
-    return Statement(stated["model"], [StatedTensor(**t) for t in stated["tensors"]],
-                     stated["context"], result["security_bits"], result["zero_knowledge"])
+    return _statement(result["statement"], result["security_bits"], result["zero_knowledge"])

@@ -1,8 +1,10 @@
 """The Python module (python/tensorstark) with Debian's python3: every function round trip, real
 proofs verified, a tampered and a truncated proof raising VerificationError, bad inputs and
 options raising InputError with the command line's messages, numpy dtype and shape errors named,
-progress reported, the GIL released while proving, the calldata the command line writes, and a
-model of two inputs (built with onnx's helpers) against numpy.
+progress reported, the GIL released while proving, the calldata the command line writes, a
+model of two inputs (built with onnx's helpers) against numpy; compressed and aggregated proofs
+made and checked both ways against the command line, tampered ones rejected; a final proof (the
+repository's fixture) verified with its Starknet facts and calldata equal to the command line's.
 
 Usage: /usr/bin/python3 tensorstark_test.py BUILD_DIR/python TENSORSTARK_CLI EXAMPLES_DIR
 """
@@ -137,7 +139,7 @@ class CompileAndProve(unittest.TestCase):
 
     def test_calldata_is_the_command_lines(self):
         proof = self.public.prove(TINY_X, profile="test")
-        with self.assertRaisesRegex(ts.InputError, "no Starknet calldata"):
+        with self.assertRaisesRegex(ts.InputError, "the Starknet verifier reads poseidon252"):
             proof.calldata()
         onchain = self.public.prove(TINY_X, profile="onchain")
         felts = onchain.calldata()
@@ -173,21 +175,6 @@ class CompileAndProve(unittest.TestCase):
         self.assertGreater(end - start, 2 * margin + 0.01)
         inside = [t for t in times if start + margin < t < end - margin]
         self.assertGreater(len(inside), 5)
-
-    def test_a_compressed_proof_is_named_not_misread(self):
-        # An inner proof made in Python, compressed by the command line.
-        inner = self.model.prove(TINY_X, profile="recursive")
-        with tempfile.TemporaryDirectory() as folder:
-            model_path, inner_path, out_path = (os.path.join(folder, f) for f in
-                                                ("tiny.tsm", "inner.bin", "compressed.bin"))
-            self.model.save(model_path)
-            inner.save(inner_path)
-            subprocess.run([CLI, "compress", model_path, inner_path, "-o", out_path], check=True,
-                           capture_output=True, env=dict(os.environ, TENSORSTARK_CACHE_DIR=""))
-            with open(out_path, "rb") as f:
-                compressed = f.read()
-        with self.assertRaisesRegex(ts.InputError, "a compressed proof"):
-            ts.verify(self.model.verifying_model, compressed)
 
     def test_threads_and_a_coarse_input_warning(self):
         one_thread = self.public.prove(TINY_X, threads=1)
@@ -248,6 +235,152 @@ class BadInputs(unittest.TestCase):
         model = ts.compile(TINY, TINY_CALIBRATION)
         with self.assertRaisesRegex(ts.InputError, "verifying model"):
             model.verifying_model.prove(TINY_X)
+
+
+def run_cli(*args):
+    """The command line's stdout; it must succeed."""
+    out = subprocess.run([CLI, *args], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise AssertionError(f"tensorstark {' '.join(args)}: {out.stdout}{out.stderr}")
+    return out.stdout
+
+
+class Compression(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.model = ts.compile(TINY, TINY_CALIBRATION)  # private input and weights
+        cls.public = ts.compile(TINY, TINY_CALIBRATION, input="public", weights="public")
+        cls.inner = cls.model.prove(TINY_X, profile="recursive")
+        cls.public_inner = cls.public.prove(TINY_X * 0.5, profile="recursive")
+
+    def test_compressed_states_what_the_inner_proof_does(self):
+        phases = []
+        compressed = ts.compress([(self.model, self.inner)],
+                                 progress=lambda phase, ms: phases.append(phase))
+        self.assertEqual(compressed.kind, "compressed")
+        self.assertEqual(self.inner.kind, "proof")
+        self.assertIn("keys and verifier circuit", phases)
+        self.assertIn("verify inner proofs", phases)
+        stated = ts.verify([self.model.verifying_model], compressed)
+        self.assertFalse(stated.final)
+        self.assertEqual(stated.models, [0])
+        inner_stated = ts.verify(self.model.verifying_model, self.inner)
+        self.assertEqual(stated.statements[0].model, inner_stated.model)
+        self.assertTrue(stated.statements[0].zero_knowledge)
+        np.testing.assert_array_equal(stated.statements[0].outputs[0], inner_stated.outputs[0])
+        # One model: given alone, as for a plain proof.
+        self.assertEqual(ts.verify(self.model.verifying_model, compressed).circuit_id,
+                         stated.circuit_id)
+        # The command line verifies it to the same circuit id, model id and outputs.
+        with tempfile.TemporaryDirectory() as folder:
+            model_path, proof_path = (os.path.join(folder, f) for f in ("m.tsm", "c.bin"))
+            self.model.verifying_model.save(model_path)
+            compressed.save(proof_path)
+            cli = json.loads(run_cli("verify", model_path, proof_path, "--json"))
+        self.assertTrue(cli["compressed"])
+        self.assertEqual(int(cli["identity"]["circuit_id"], 16), int(stated.circuit_id, 16))
+        self.assertEqual([int(m, 16) for m in cli["identity"]["model_ids"]],
+                         [int(m, 16) for m in stated.model_ids])
+        cli_output = [t for t in cli["public"]["tensors"] if t["kind"] == "output"][0]["values"]
+        np.testing.assert_allclose(np.array(cli_output).reshape(-1),
+                                   stated.statements[0].outputs[0].reshape(-1))
+        # Tampered: rejected. An outer proof has no Starknet calldata, a class hash no facts.
+        tampered = bytearray(compressed.to_bytes())
+        tampered[len(tampered) - 200] ^= 1
+        with self.assertRaises(ts.VerificationError):
+            ts.verify([self.model.verifying_model], bytes(tampered))
+        with self.assertRaisesRegex(ts.InputError, "is an outer proof"):
+            compressed.calldata([self.model.verifying_model])
+        with self.assertRaisesRegex(ts.InputError, "final proofs only"):
+            ts.verify([self.model.verifying_model], compressed, class_hash="0x1")
+
+    def test_aggregated_in_the_order_the_models_first_appear(self):
+        again = self.model.prove(TINY_X * 0.25, profile="recursive")
+        aggregated = ts.compress([(self.model, self.inner), (self.public, self.public_inner),
+                                  (self.model, again)], profile="test", fit=True)
+        stated = ts.verify([self.model.verifying_model, self.public], aggregated,
+                           min_security_bits=0)  # the test profile's
+        self.assertEqual(stated.models, [0, 1, 0])
+        self.assertEqual(len(set(stated.model_ids)), 2)
+        np.testing.assert_array_equal(stated.statements[1].inputs[0],
+                                      ts.verify(self.public, self.public_inner).inputs[0])
+        np.testing.assert_allclose(stated.statements[1].inputs[0], TINY_X * 0.5, atol=0.01)
+        np.testing.assert_array_equal(stated.statements[2].outputs[0],
+                                      ts.verify(self.model.verifying_model, again).outputs[0])
+        # The models in another order, or one missing: rejected with the reason.
+        with self.assertRaises(ts.VerificationError):
+            ts.verify([self.public, self.model.verifying_model], aggregated, min_security_bits=0)
+        with self.assertRaisesRegex(ts.VerificationError, "2 models or more, 1 given"):
+            ts.verify([self.model.verifying_model], aggregated, min_security_bits=0)
+
+    def test_a_command_line_compressed_proof_verifies_here(self):
+        with tempfile.TemporaryDirectory() as folder:
+            model_path, inner_path, out_path = (os.path.join(folder, f) for f in
+                                                ("tiny.tsm", "inner.bin", "compressed.bin"))
+            self.model.save(model_path)
+            self.inner.save(inner_path)
+            run_cli("compress", model_path, inner_path, "-o", out_path, "--profile", "test")
+            with open(out_path, "rb") as f:
+                compressed = f.read()
+        stated = ts.verify([self.model.verifying_model], compressed, min_security_bits=0)
+        self.assertEqual(stated.statements[0].model,
+                         ts.verify(self.model.verifying_model, self.inner).model)
+
+    def test_what_compress_refuses(self):
+        fast = self.public.prove(TINY_X)
+        with self.assertRaisesRegex(ts.InputError, "proof 1 is a blake2s proof; compress takes "
+                                    "proofs made with --profile recursive"):
+            ts.compress([(self.public, fast)])
+        with self.assertRaisesRegex(ts.InputError, "one proof at least"):
+            ts.compress([])
+        with self.assertRaisesRegex(ts.InputError, "profile must be"):
+            ts.compress([(self.model, self.inner)], profile="slow")
+        # A proof of another model: refused before any circuit is built.
+        with self.assertRaisesRegex(ts.InputError, "the inner proof cannot be compressed: the "
+                                    "proof states 10 public inputs, the key 18"):
+            ts.compress([(self.public, self.inner)], profile="test")
+
+
+FINAL_PROOFS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "final-proofs")
+
+
+class FinalProof(unittest.TestCase):
+    """The repository's final proof of fashion_mlp (scripts/gen_final_proof_fixtures.sh): making one
+    takes minutes, and compress_commands makes one through the same library code."""
+
+    def test_facts_and_calldata_are_the_command_lines(self):
+        folder = os.path.join(FINAL_PROOFS, "fashion_mlp")
+        model_path, proof_path = (os.path.join(folder, f) for f in ("model.verifying.tsm",
+                                                                   "final.bin"))
+        model = ts.load(model_path)
+        with open(proof_path, "rb") as f:
+            proof = ts.Proof(f.read())
+        self.assertEqual(proof.kind, "final")
+        class_hash = "0x1234"
+        stated = ts.verify([model], proof, class_hash=class_hash)
+        self.assertTrue(stated.final)
+        cli = json.loads(run_cli("verify", model_path, proof_path, "--json", "--class-hash",
+                                 class_hash))
+        self.assertEqual(int(cli["identity"]["circuit_id"], 16), int(stated.circuit_id, 16))
+        self.assertEqual(len(stated.starknet), 1)
+        for ours, theirs in zip(stated.starknet, cli["starknet"]):
+            self.assertEqual(int(ours.fact, 16), int(theirs["fact"], 16))
+            self.assertEqual(int(ours.inputs_hash, 16), int(theirs["inputs_hash"], 16))
+            self.assertEqual(int(ours.outputs_hash, 16), int(theirs["outputs_hash"], 16))
+        self.assertIsNone(ts.verify([model], proof).starknet[0].fact)
+        with tempfile.TemporaryDirectory() as out:
+            calldata_path = os.path.join(out, "c.json")
+            run_cli("calldata", model_path, proof_path, "-o", calldata_path)
+            with open(calldata_path) as f:
+                cli_felts = json.load(f)
+        felts = proof.calldata([model])
+        self.assertEqual([int(f, 16) for f in felts], [int(f, 16) for f in cli_felts])
+        with self.assertRaisesRegex(ts.InputError, "give the verifying models it is of"):
+            proof.calldata()
+        tampered = bytearray(proof.to_bytes())
+        tampered[len(tampered) - 300] ^= 1
+        with self.assertRaises(ts.VerificationError):
+            ts.verify([model], bytes(tampered))
 
 
 def two_input_model():
