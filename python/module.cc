@@ -399,8 +399,8 @@ py::dict CompressedStatementDict(const api::CompressedStatement& stated,
       py::dict fact;
       fact["inputs_hash"] = starknet.inputs_hash.ToHex();
       fact["outputs_hash"] = starknet.outputs_hash.ToHex();
-      fact["fact"] = verifier_class ? py::object(py::str(starknet.Fact(*verifier_class).ToHex()))
-                                    : py::none();
+      fact["fact"] =
+          verifier_class ? py::object(py::str(starknet.Fact(*verifier_class).ToHex())) : py::none();
       proof["starknet"] = fact;
     }
     proofs.append(proof);

@@ -11,7 +11,8 @@
 //
 // Words follow the values' order: a run of consecutive packable values (one linear operator's
 // weights) fills words three at a time, its last word with unused places (weight 0); a value that
-// is not packable (a bias, or a weight of an operator whose weights do not fit) takes a word of
+// is not packable (a bias, or a weight of an operator whose weights do not fit; every value of a
+// model whose part table would be its largest component, frontend/model_air.cc) takes a word of
 // its own, the word being the value.
 #pragma once
 

@@ -18,7 +18,8 @@ namespace {
 
 std::shared_ptr<const DataColumns> PartValues(uint32_t bits) {
   const int64_t base = WeightPartBase(bits);
-  auto data = std::make_shared<DataColumns>(1, std::vector<M31>(size_t{2} << bits));
+  auto data = std::make_shared<DataColumns>(
+      1, std::vector<M31>(size_t{1} << WeightPartTable::LogSize(bits)));
   for (size_t row = 0; row < (*data)[0].size(); ++row) {
     (*data)[0][row] = M31::FromCanonical(static_cast<uint32_t>(std::min<int64_t>(row, base - 1)));
   }
@@ -28,12 +29,12 @@ std::shared_ptr<const DataColumns> PartValues(uint32_t bits) {
 }  // namespace
 
 WeightPartTable::WeightPartTable(std::string name, uint32_t bits, uint32_t first_data_column)
-    : DataComponent(std::move(name), bits + 1, first_data_column, PartValues(bits)),
+    : DataComponent(std::move(name), LogSize(bits), first_data_column, PartValues(bits)),
       relation_(WeightPartRelation(bits)) {}
 
 std::vector<M31> WeightPartCounts(std::span<const WeightWord> words,
                                   std::span<const int64_t> values, uint32_t bits) {
-  const uint32_t log_size = bits + 1;
+  const uint32_t log_size = WeightPartTable::LogSize(bits);
   std::vector<M31> counts(size_t{1} << log_size);
   const int64_t offset = WeightPartOffset(bits);
   for (const WeightWord& word : words) {

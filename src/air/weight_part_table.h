@@ -24,6 +24,8 @@ Relation WeightPartRelation(uint32_t bits);
 class WeightPartTable : public DataComponent {
  public:
   static constexpr uint32_t kDataColumns = 1;
+  // Its rows: 2^(bits+1), room for the 2^bits + 1 parts.
+  static constexpr uint32_t LogSize(uint32_t bits) { return bits + 1; }
 
   WeightPartTable(std::string name, uint32_t bits, uint32_t first_data_column);
 

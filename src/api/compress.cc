@@ -56,9 +56,9 @@ CompressedModelProof CompressOuter(std::span<const InnerSpec> specs,
                                    const CompressRequest& request, air::ProveOptions options) {
   const auto start = std::chrono::steady_clock::now();
   const air::ProofConfig config = air::ProfileConfig(request.profile);
-  auto key_or_error = frontend::SetupCompressed<H>(specs, config, request.shape,
-                                                   frontend::KeyUse::kProve,
-                                                   frontend::KeyCache::FromEnvironment());
+  auto key_or_error =
+      frontend::SetupCompressed<H>(specs, config, request.shape, frontend::KeyUse::kProve,
+                                   frontend::KeyCache::FromEnvironment());
   if (auto* error = std::get_if<std::string>(&key_or_error)) throw FrontendError(*error);
   frontend::CompressedKey<H> key = std::get<frontend::CompressedKey<H>>(std::move(key_or_error));
   if (request.on_phase) request.on_phase("keys and verifier circuit", MillisecondsSince(start));
@@ -96,8 +96,8 @@ CompressedModelProof CompressFinal(std::span<const InnerSpec> specs,
   if (auto* error = std::get_if<std::string>(&final_proof)) throw FrontendError(*error);
   const air::StarkProof<FinalHasher>& proof = std::get<air::StarkProof<FinalHasher>>(final_proof);
   CompressedModelProof out;
-  out.file = CompressedFile(specs, static_cast<uint32_t>(request.shape) | frontend::kFinalProofBit,
-                            proof);
+  out.file =
+      CompressedFile(specs, static_cast<uint32_t>(request.shape) | frontend::kFinalProofBit, proof);
   State(out.stated, frontend::IdentityOf(key), std::move(key.outer.members), proof.public_inputs,
         config, /*final=*/true, key.from_cache);
   out.outer_circuit_gates = key.outer.recursion->circuit().gates.size();
@@ -242,12 +242,11 @@ CompressedModelProof CompressProofs(const std::vector<const frontend::QuantizedM
   };
   air::ProveOptions options;
   options.timings = &timings;
-  CompressedModelProof out =
-      request.profile == air::Profile::kOnchain
-          ? CompressFinal(specs, proofs, request, options, level)
-          : WithHashFamily(request.hash, [&]<class C, class H>() {
-              return CompressOuter<C, H>(specs, proofs, request, options);
-            });
+  CompressedModelProof out = request.profile == air::Profile::kOnchain
+                                 ? CompressFinal(specs, proofs, request, options, level)
+                                 : WithHashFamily(request.hash, [&]<class C, class H>() {
+                                     return CompressOuter<C, H>(specs, proofs, request, options);
+                                   });
   out.stated.airs = std::move(airs);
   out.grind_ms = timings.grind_ms;
   return out;
@@ -271,8 +270,8 @@ VerifiedCompressed VerifyCompressed(const std::vector<const frontend::QuantizedM
   const bool final = compressed.shape & frontend::kFinalProofBit;
   const auto hash = air::PeekProofHash(compressed.outer);
   if (const auto* error = std::get_if<air::ProofParseError>(&hash)) {
-    out.rejection = fmt::format("the {} proof does not parse: {}", final ? "final" : "outer",
-                                error->message);
+    out.rejection =
+        fmt::format("the {} proof does not parse: {}", final ? "final" : "outer", error->message);
     return out;
   }
   const air::HashId id = std::get<air::HashId>(hash);

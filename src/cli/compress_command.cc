@@ -96,27 +96,26 @@ int PrintCompressed(const CompressInputs& in, const api::CompressedModelProof& p
   size_t inner_bytes = 0;
   for (const std::vector<uint8_t>& proof : in.proofs) inner_bytes += proof.size();
   if (options.Has("json")) {
-    nlohmann::json out = {
-        {"models", in.model_paths},
-        {"inner_proofs", in.proofs.size()},
-        {"shape", options.Has("fit") ? "fit" : "standard"},
-        {"profile", std::string(air::ProfileName(profile))},
-        {"hash", air::ToString(hash)},
-        {"threads",
-         tbb::global_control::active_value(tbb::global_control::max_allowed_parallelism)},
-        {"security_bits", stated.config.SecurityBits()},
-        {"total_ms", total_ms},
-        {"grind_ms", proved.grind_ms},  // every prover's
-        {"inner_proof_bytes", inner_bytes},
-        {"proof_bytes", proved.file.size()},
-        {"circuit_gates", circuit.gates.size()},
-        {"circuit_gates_by_kind", GatesByKindJson(circuit)},
-        {"circuit_wires", circuit.n_wires},
-        {"components", ComponentsJson(*proved.recursion)},
-        {"identity", IdentityJson(stated.identity, stated.ids)},
-        {"keys_from_cache", stated.keys_from_cache},
-        {"peak_rss_mb", api::PeakRssMb()},
-        {"phases_ms", progress.ToJson()}};
+    nlohmann::json out = {{"models", in.model_paths},
+                          {"inner_proofs", in.proofs.size()},
+                          {"shape", options.Has("fit") ? "fit" : "standard"},
+                          {"profile", std::string(air::ProfileName(profile))},
+                          {"hash", air::ToString(hash)},
+                          {"threads", tbb::global_control::active_value(
+                                          tbb::global_control::max_allowed_parallelism)},
+                          {"security_bits", stated.config.SecurityBits()},
+                          {"total_ms", total_ms},
+                          {"grind_ms", proved.grind_ms},  // every prover's
+                          {"inner_proof_bytes", inner_bytes},
+                          {"proof_bytes", proved.file.size()},
+                          {"circuit_gates", circuit.gates.size()},
+                          {"circuit_gates_by_kind", GatesByKindJson(circuit)},
+                          {"circuit_wires", circuit.n_wires},
+                          {"components", ComponentsJson(*proved.recursion)},
+                          {"identity", IdentityJson(stated.identity, stated.ids)},
+                          {"keys_from_cache", stated.keys_from_cache},
+                          {"peak_rss_mb", api::PeakRssMb()},
+                          {"phases_ms", progress.ToJson()}};
     if (stated.final) {
       out["final"] = true;
       out["outer_circuit_gates"] = proved.outer_circuit_gates;

@@ -153,6 +153,10 @@ ModelAir::Impl::Impl(const QuantizedModel& m, bool with_data)
   if (model.input_visibility != Visibility::kPublic) {
     for (TensorId id : model.inputs) AddPrivateInput(id);
   }
+  if (weight_part_bits > 0 && !PackingKeepsLargestSize()) {
+    std::fill(weight_packable.begin(), weight_packable.end(), false);
+    weight_part_bits = 0;
+  }
   weight_words = air::PackWeightWords(weight_packable);
   if (private_weights) weights_digest = DigestOfWeights();
   if (!weight_values.empty()) AddPrivateWeights();
@@ -161,6 +165,18 @@ ModelAir::Impl::Impl(const QuantizedModel& m, bool with_data)
   }
   components.push_back(
       std::make_unique<FrameworkComponent<air::RangeTable>>(air::RangeTable(air::kRangeLimbBits)));
+}
+
+// Packing shrinks the weights' sponge about threefold for a part table of 2^(bits+1) rows: worth
+// it unless the table would be the AIR's largest component, whose size every FRI layer and Merkle
+// path of a proof follows (tiny_mlp's 46 weights would take a 2^11-row table beside components of
+// 2^8 rows at most). Decided from sizes only, as a verifier's lowering has them: the components
+// so far, the sponge unpacked and the range table.
+bool ModelAir::Impl::PackingKeepsLargestSize() const {
+  uint32_t largest =
+      std::max(air::kRangeLimbBits, hash::Poseidon2SpongeLogBlocks(weight_values.size()));
+  for (const auto& component : components) largest = std::max(largest, component->log_size());
+  return air::WeightPartTable::LogSize(weight_part_bits) <= largest;
 }
 
 void ModelAir::Impl::AddDigest(const StatedPart& part) {

@@ -146,6 +146,8 @@ struct ModelAir::Impl {
   // digest the AIR fixes holds them in its trace and yields each with its reads, so the model
   // commitment binds the values the operators use.
   void AddPrivateWeights();
+  // Whether packing the weights three to a word keeps the AIR's largest component size.
+  bool PackingKeepsLargestSize() const;
 
   // The address of private weight `index` (of weight_values).
   M31 WeightAddress(int64_t index) const {

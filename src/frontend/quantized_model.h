@@ -93,8 +93,9 @@ struct LinearOp {
   // private (linear_plan.h, BiasPeriod), and a verifying model, whose bias is zero, keeps it.
   bool bias_per_column = false;
   // Every weight lies in [-2^(weight_bits-1), 2^(weight_bits-1)] (0: not known to): with private
-  // weights, weights of at most 10 bits are packed three to a word of their digest
-  // (air/weight_packing.h), so a verifying model, whose weights are zero, keeps it.
+  // weights, weights of at most 10 bits may be packed three to a word of their digest
+  // (air/weight_packing.h; ModelAir says when), so a verifying model, whose weights are zero,
+  // keeps it.
   int weight_bits = 0;
 };
 

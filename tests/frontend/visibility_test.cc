@@ -20,6 +20,7 @@
 #include "air/linear_component.h"
 #include "air/profiles.h"
 #include "air/prover.h"
+#include "air/weight_part_table.h"
 #include "frontend/compile.h"
 #include "frontend/float_eval.h"
 #include "frontend/frontend_error.h"
@@ -121,9 +122,8 @@ TEST_CASE("a plain proof of a model with committed or private parts is rejected"
   // Valid but for the zero knowledge: the same proof of the model with everything public passes.
   const air::ProofConfig plain = air::ProfileConfig(air::Profile::kTest);
   const auto rejects_plain_proof = [&](const Example& e, const ModelAir& verifier) {
-    const auto error =
-        VerifyModelProof<Channel, Hasher>(verifier, ProveOrFail(ModelAir(e.model), e.run, true,
-                                                                nullptr, plain), 0);
+    const auto error = VerifyModelProof<Channel, Hasher>(
+        verifier, ProveOrFail(ModelAir(e.model), e.run, true, nullptr, plain), 0);
     REQUIRE(error);
     CHECK(error->kind == air::VerificationError::Kind::kNotZeroKnowledge);
   };
@@ -140,8 +140,8 @@ TEST_CASE("a plain proof of a model with committed or private parts is rejected"
 
   const Example stated = Mlp(Visibility::kPublic);
   const ModelAir air(stated.model);
-  const auto error = VerifyModelProof<Channel, Hasher>(
-      air, ProveOrFail(air, stated.run, true, nullptr, plain), 0);
+  const auto error =
+      VerifyModelProof<Channel, Hasher>(air, ProveOrFail(air, stated.run, true, nullptr, plain), 0);
   CHECK_MESSAGE(!error, (error ? error->message : ""));
 }
 
@@ -196,7 +196,8 @@ struct WeightWords {
       words.push_back(field::M31::FromCanonical(static_cast<uint32_t>(word)));
     }
   }
-  void AddBiases(std::span<const int64_t> biases) {
+  // Values a word each (biases, and weights that are not packed).
+  void AddEach(std::span<const int64_t> biases) {
     for (int64_t b : biases) words.push_back(field::M31::FromSigned(b));
   }
 };
@@ -272,15 +273,22 @@ TEST_CASE("private weights: the proof verifies against the verifying model, whic
   const ModelAir air(e.model);
   CHECK(air.n_public_inputs() ==
         ModelAir(Compiled("tiny_mlp", [](QuantizedModel&) {}).model).n_public_inputs());
-  // The digest is Poseidon2 over each linear component's weights, packed, then its bias: tiny_mlp
-  // has one component per operator.
+  // The digest is Poseidon2 over each linear component's weights, then its bias: tiny_mlp has one
+  // component per operator. Its 46 values are not packed, though they fit 10 bits: the part
+  // table (2^11 rows) would be its largest component by far.
   WeightWords weights;
   for (const QOp& op : e.model.ops) {
     const auto& linear = std::get<LinearOp>(op);
     CHECK(linear.weight_bits == 10);
-    weights.AddWeights(linear.weights);
-    weights.AddBiases(linear.bias);
+    weights.AddEach(linear.weights);
+    weights.AddEach(linear.bias);
   }
+  uint32_t largest = 0;
+  for (const air::Component* component : air.components()) {
+    CHECK_FALSE(component->name().starts_with("weight_part_table"));
+    largest = std::max(largest, component->log_size());
+  }
+  CHECK(largest < air::WeightPartTable::LogSize(10));
   const std::array<field::M31, 8> digest = air.WeightsDigest().value();
   CHECK(std::vector<field::M31>(digest.begin(), digest.end()) == Digest(weights.words));
 
@@ -312,15 +320,26 @@ TEST_CASE("private shared weights (a convolution's): the proof verifies without 
   // A convolution's bias (one per output position and channel in LinearOp) is private once per
   // channel, not once per position: the digest is over each operator's weights and one row of
   // its bias.
+  // Its weights are packed: the part table is not its largest component.
   WeightWords weights;
   for (const QOp& op : e.model.ops) {
     if (const auto* linear = std::get_if<LinearOp>(&op)) {
       weights.AddWeights(linear->weights);
-      weights.AddBiases(std::span(linear->bias).first(static_cast<size_t>(linear->cols)));
+      weights.AddEach(std::span(linear->bias).first(static_cast<size_t>(linear->cols)));
     }
   }
   const std::array<field::M31, 8> digest = air.WeightsDigest().value();
   CHECK(std::vector<field::M31>(digest.begin(), digest.end()) == Digest(weights.words));
+  uint32_t table = 0, largest = 0;
+  for (const air::Component* component : air.components()) {
+    if (component->name().starts_with("weight_part_table")) {
+      table = component->log_size();
+    } else {
+      largest = std::max(largest, component->log_size());
+    }
+  }
+  CHECK(table == air::WeightPartTable::LogSize(10));
+  CHECK(table <= largest);
   const QuantizedModel verifying = VerifyingModel(air);
   const ModelAir verifying_air(verifying);
   const Proof proof = ProveOrFail(air, e.run);
