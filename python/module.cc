@@ -161,6 +161,20 @@ py::list Specs(const QuantizedModel& model, bool inputs) {
   return specs;
 }
 
+// A profile by name, as the command's --profile takes it.
+air::Profile ProfileOf(const std::string& name) {
+  const auto profile = air::ParseProfile(name);
+  if (!profile) throw FrontendError("profile must be 'test', 'fast', 'onchain' or 'recursive'");
+  return *profile;
+}
+
+// At most `threads` worker threads while `limit` lives (as the commands' --threads), if given.
+void LimitThreads(std::optional<tbb::global_control>& limit, std::optional<int> threads) {
+  if (!threads) return;
+  if (*threads < 1) throw FrontendError("threads must be at least 1");
+  limit.emplace(tbb::global_control::max_allowed_parallelism, *threads);
+}
+
 // compile's options from keyword arguments, as the command's flags take them.
 api::CompileOptions CompileOptionsOf(const py::dict& options) {
   const auto get = [&](const char* key, const std::string& fallback) {
@@ -176,10 +190,8 @@ api::CompileOptions CompileOptionsOf(const py::dict& options) {
   const auto layout = frontend::ParseTraceShape(get("layout", "narrow"));
   if (!layout) throw FrontendError("layout must be 'narrow' or 'wide'");
   compile.layout = *layout;
-  const auto profile = air::ParseProfile(get("profile", "fast"));
-  if (!profile) throw FrontendError("profile must be 'test', 'fast', 'onchain' or 'recursive'");
-  compile.profile = *profile;
-  compile.hash = api::ProfileHash(*profile);
+  compile.profile = ProfileOf(get("profile", "fast"));
+  compile.hash = api::ProfileHash(compile.profile);
   const auto integer = [&](const char* key, int fallback, int lo, int hi) {
     const int value = options.contains(key) ? py::cast<int>(options[key]) : fallback;
     if (value < lo || value > hi) {
@@ -284,15 +296,11 @@ py::dict Prove(const Model& self, const std::vector<py::array>& inputs, const st
                const std::optional<py::function>& on_phase,
                const std::optional<py::function>& on_warning) {
   const std::vector<Tensor> tensors = InputTensors(frontend::FloatGraphOf(*self.model), inputs);
-  if (threads && *threads < 1) throw FrontendError("threads must be at least 1");
-  // At most this many worker threads while proving (as prove --threads).
   std::optional<tbb::global_control> limit;
-  if (threads) limit.emplace(tbb::global_control::max_allowed_parallelism, *threads);
+  LimitThreads(limit, threads);
   api::ProveRequest request;
-  const auto parsed = air::ParseProfile(profile);
-  if (!parsed) throw FrontendError("profile must be 'test', 'fast', 'onchain' or 'recursive'");
-  request.profile = *parsed;
-  request.hash = api::ProfileHash(*parsed);
+  request.profile = ProfileOf(profile);
+  request.hash = api::ProfileHash(request.profile);
   request.zk = zk;
   for (const std::string& felt : context) {
     const std::vector<field::Felt252> felts = frontend::ParseContextFelts(felt);
@@ -417,14 +425,11 @@ py::bytes Compress(const std::vector<Model>& models,
                    const std::vector<std::pair<size_t, py::bytes>>& proofs,
                    const std::string& profile, bool fit, std::optional<int> threads,
                    const std::optional<py::function>& on_phase) {
-  if (threads && *threads < 1) throw FrontendError("threads must be at least 1");
   std::optional<tbb::global_control> limit;
-  if (threads) limit.emplace(tbb::global_control::max_allowed_parallelism, *threads);
+  LimitThreads(limit, threads);
   api::CompressRequest request;
-  const auto parsed = air::ParseProfile(profile);
-  if (!parsed) throw FrontendError("profile must be 'test', 'fast', 'onchain' or 'recursive'");
-  request.profile = *parsed;
-  request.hash = api::ProfileHash(*parsed);
+  request.profile = ProfileOf(profile);
+  request.hash = api::ProfileHash(request.profile);
   request.shape = fit ? frontend::OuterShape::kFit : frontend::OuterShape::kStandard;
   request.on_phase = WithGil<std::string_view, double>(on_phase);
   std::vector<std::string> bytes;

@@ -105,80 +105,55 @@ CompressedModelProof CompressFinal(std::span<const InnerSpec> specs,
   return out;
 }
 
-// The outer (or final) proof in `file` checked against the keys of `specs`, into `out`.
-template <class C, class H>
-void VerifyOuter(const std::vector<const frontend::QuantizedModel*>& models,
-                 const frontend::CompressedProofFile& file, uint32_t min_security_bits,
-                 const std::function<void(std::string_view step)>& on_step,
-                 VerifiedCompressed& out) {
+// The inner proofs' members of an outer key, or of a final key's outer key.
+template <class H>
+std::vector<frontend::InnerMember>& MembersOf(frontend::CompressedKey<H>& key) {
+  return key.members;
+}
+template <class H>
+std::vector<frontend::InnerMember>& MembersOf(frontend::FinalKey<H>& key) {
+  return key.outer.members;
+}
+
+// The outer (or final) proof in `file` checked, into `out`, against the key `setup` derives from
+// the models' specs and the proof's configuration, by `check`.
+template <class H, class Setup, class Check>
+void VerifyRecursionFile(const std::vector<const frontend::QuantizedModel*>& models,
+                         const frontend::CompressedProofFile& file, bool final,
+                         const std::function<void(std::string_view step)>& on_step,
+                         const Setup& setup, const Check& check, VerifiedCompressed& out) {
   auto start = std::chrono::steady_clock::now();
   auto parsed = air::ParseProof<H>(file.outer);
   if (auto* error = std::get_if<air::ProofParseError>(&parsed)) {
-    out.rejection = "the outer proof does not parse: " + error->message;
+    out.rejection =
+        fmt::format("the {} proof does not parse: {}", final ? "final" : "outer", error->message);
     return;
   }
   const air::StarkProof<H>& proof = std::get<air::StarkProof<H>>(parsed);
   out.parse_ms = MillisecondsSince(start);
   start = std::chrono::steady_clock::now();
-  if (on_step) on_step("deriving the models' keys and verifier circuit");
+  if (on_step) {
+    on_step(final ? "deriving the models' keys and the final circuit"
+                  : "deriving the models' keys and verifier circuit");
+  }
   FileSpecs file_specs = SpecsOfFile(models, file);
-  auto key_or_error = frontend::SetupCompressed<H>(
-      file_specs.specs, proof.config, static_cast<frontend::OuterShape>(file.shape),
-      frontend::KeyUse::kVerify, frontend::KeyCache::FromEnvironment());
+  auto key_or_error = setup(file_specs.specs, proof.config);
   out.setup_ms = MillisecondsSince(start);
   if (auto* error = std::get_if<std::string>(&key_or_error)) {
     out.rejection = *error;
     return;
   }
-  frontend::CompressedKey<H>& key = std::get<frontend::CompressedKey<H>>(key_or_error);
+  auto& key = std::get<0>(key_or_error);
   start = std::chrono::steady_clock::now();
-  auto rejection = frontend::VerifyCompressedProof<C, H>(key, proof, min_security_bits);
+  const std::optional<air::VerificationError> rejection = check(key, proof);
   out.check_ms = MillisecondsSince(start);
   if (rejection) {
     out.rejection = air::ToString(*rejection);
     return;
   }
   out.stated.airs = std::move(file_specs.airs);
-  State(out.stated, frontend::IdentityOf(key), std::move(key.members), proof.public_inputs,
-        proof.config, /*final=*/false, key.from_cache);
-}
-
-void VerifyFinal(const std::vector<const frontend::QuantizedModel*>& models,
-                 const frontend::CompressedProofFile& file, uint32_t min_security_bits,
-                 const std::function<void(std::string_view step)>& on_step,
-                 VerifiedCompressed& out) {
-  auto start = std::chrono::steady_clock::now();
-  auto parsed = air::ParseProof<FinalHasher>(file.outer);
-  if (auto* error = std::get_if<air::ProofParseError>(&parsed)) {
-    out.rejection = "the final proof does not parse: " + error->message;
-    return;
-  }
-  const air::StarkProof<FinalHasher>& proof = std::get<air::StarkProof<FinalHasher>>(parsed);
-  out.parse_ms = MillisecondsSince(start);
-  start = std::chrono::steady_clock::now();
-  if (on_step) on_step("deriving the models' keys and the final circuit");
-  FileSpecs file_specs = SpecsOfFile(models, file);
-  const auto shape = static_cast<frontend::OuterShape>(frontend::OuterShapeBits(file.shape));
-  auto key_or_error = frontend::SetupFinal<FinalHasher>(
-      file_specs.specs, FinalOuterConfig(), proof.config, shape, frontend::KeyUse::kVerify,
-      frontend::KeyCache::FromEnvironment());
-  out.setup_ms = MillisecondsSince(start);
-  if (auto* error = std::get_if<std::string>(&key_or_error)) {
-    out.rejection = *error;
-    return;
-  }
-  frontend::FinalKey<FinalHasher>& key = std::get<frontend::FinalKey<FinalHasher>>(key_or_error);
-  start = std::chrono::steady_clock::now();
-  auto rejection =
-      frontend::VerifyFinalProof<FinalChannel, FinalHasher>(key, proof, min_security_bits);
-  out.check_ms = MillisecondsSince(start);
-  if (rejection) {
-    out.rejection = air::ToString(*rejection);
-    return;
-  }
-  out.stated.airs = std::move(file_specs.airs);
-  State(out.stated, frontend::IdentityOf(key), std::move(key.outer.members), proof.public_inputs,
-        proof.config, /*final=*/true, key.from_cache);
+  State(out.stated, frontend::IdentityOf(key), std::move(MembersOf(key)), proof.public_inputs,
+        proof.config, final, key.from_cache);
 }
 
 }  // namespace
@@ -275,15 +250,36 @@ VerifiedCompressed VerifyCompressed(const std::vector<const frontend::QuantizedM
     return out;
   }
   const air::HashId id = std::get<air::HashId>(hash);
+  const frontend::KeyCache cache = frontend::KeyCache::FromEnvironment();
+  const auto shape = static_cast<frontend::OuterShape>(frontend::OuterShapeBits(compressed.shape));
   if (!final) {
     WithHashFamily(id, [&]<class C, class H>() {
-      VerifyOuter<C, H>(models, compressed, min_security_bits, on_step, out);
+      VerifyRecursionFile<H>(
+          models, compressed, final, on_step,
+          [&](std::span<const InnerSpec> specs, const air::ProofConfig& config) {
+            return frontend::SetupCompressed<H>(specs, config, shape, frontend::KeyUse::kVerify,
+                                                cache);
+          },
+          [&](const frontend::CompressedKey<H>& key, const air::StarkProof<H>& proof) {
+            return frontend::VerifyCompressedProof<C, H>(key, proof, min_security_bits);
+          },
+          out);
     });
   } else if (id != air::HashId::kPoseidon252) {
     out.rejection = fmt::format("a final proof is hashed with poseidon252, this one with {}",
                                 air::ToString(id));
   } else {
-    VerifyFinal(models, compressed, min_security_bits, on_step, out);
+    VerifyRecursionFile<FinalHasher>(
+        models, compressed, final, on_step,
+        [&](std::span<const InnerSpec> specs, const air::ProofConfig& config) {
+          return frontend::SetupFinal<FinalHasher>(specs, FinalOuterConfig(), config, shape,
+                                                   frontend::KeyUse::kVerify, cache);
+        },
+        [&](const frontend::FinalKey<FinalHasher>& key, const air::StarkProof<FinalHasher>& proof) {
+          return frontend::VerifyFinalProof<FinalChannel, FinalHasher>(key, proof,
+                                                                       min_security_bits);
+        },
+        out);
   }
   return out;
 }
