@@ -470,11 +470,6 @@ py::dict VerifyCompressed(const std::vector<Model>& models, const py::bytes& pro
       throw FrontendError(
           fmt::format("class_hash must be a felt in hex (0x...), not '{}'", *class_hash));
     }
-    if (ProofKind(proof) == "compressed") {
-      throw FrontendError(
-          "class_hash: Starknet's fact registry records the facts of final proofs only "
-          "(compress with profile='onchain' makes one)");
-    }
   }
   const std::string bytes = proof;
   const auto step = WithGil<std::string_view>(on_step);

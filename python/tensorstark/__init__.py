@@ -319,7 +319,11 @@ def verify(model, proof: Union[Proof, bytes], min_security_bits: int = 96,
     class_hash (the verifier contract's class hash) gives the facts Starknet records."""
     data = proof.to_bytes() if isinstance(proof, Proof) else bytes(proof)
     models = _models(model)
-    if _tensorstark.proof_kind(data) in ("compressed", "final"):
+    kind = _tensorstark.proof_kind(data)
+    if class_hash is not None and kind != "final":
+        raise InputError("class_hash: Starknet's fact registry records the facts of final proofs "
+                         "only (compress with profile='onchain' makes one)")
+    if kind in ("compressed", "final"):
         result = _tensorstark.verify_compressed([m._native for m in models], data,
                                                 min_security_bits, class_hash, progress)
         if not result["valid"]:
@@ -332,9 +336,6 @@ def verify(model, proof: Union[Proof, bytes], min_security_bits: int = 96,
             [p["model"] for p in inner], [p["model_id"] for p in inner], stated["circuit_id"],
             stated["final"], bits, [StarknetFact(**p["starknet"]) for p in inner
                                     if "starknet" in p])
-    if class_hash is not None:
-        raise InputError("class_hash: Starknet's fact registry records the facts of final proofs "
-                         "only (compress with profile='onchain' makes one)")
     if len(models) != 1:
         raise InputError("several models are given with a compressed proof of several only")
     result = models[0]._native.verify(data, min_security_bits, progress)
