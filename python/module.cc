@@ -393,6 +393,8 @@ std::vector<std::string> ModelNames(size_t n) {
 py::dict CompressedStatementDict(const api::CompressedStatement& stated,
                                  const std::optional<field::Felt252>& verifier_class) {
   const auto statements = frontend::MemberStatements(stated.members, stated.statement);
+  const auto starknet =
+      frontend::MemberStarknetStatements(stated.members, stated.ids, stated.statement);
   py::list proofs;
   for (size_t i = 0; i < stated.members.size(); ++i) {
     const frontend::InnerMember& member = stated.members[i];
@@ -402,13 +404,11 @@ py::dict CompressedStatementDict(const api::CompressedStatement& stated,
     proof["zero_knowledge"] = member.spec.zero_knowledge;
     proof["statement"] = StatementDict(*member.spec.air, statements[i]);
     if (stated.final) {
-      const frontend::StarknetStatement starknet =
-          frontend::StarknetStatementOf(*member.spec.air, statements[i], stated.ids.models[i]);
       py::dict fact;
-      fact["inputs_hash"] = starknet.inputs_hash.ToHex();
-      fact["outputs_hash"] = starknet.outputs_hash.ToHex();
-      fact["fact"] =
-          verifier_class ? py::object(py::str(starknet.Fact(*verifier_class).ToHex())) : py::none();
+      fact["inputs_hash"] = starknet[i].inputs_hash.ToHex();
+      fact["outputs_hash"] = starknet[i].outputs_hash.ToHex();
+      fact["fact"] = verifier_class ? py::object(py::str(starknet[i].Fact(*verifier_class).ToHex()))
+                                    : py::none();
       proof["starknet"] = fact;
     }
     proofs.append(proof);

@@ -85,29 +85,13 @@ void PrintStatement(const frontend::ModelAir& air, std::span<const field::M31> s
   }
 }
 
-namespace {
-
-// Each inner proof's statement as the registry hashes it, under its model id.
-std::vector<frontend::StarknetStatement> StarknetStatements(
-    std::span<const frontend::InnerMember> members, const frontend::CompressedIds& ids,
-    std::span<const field::M31> statement) {
-  const auto statements = frontend::MemberStatements(members, statement);
-  std::vector<frontend::StarknetStatement> out;
-  for (size_t i = 0; i < members.size(); ++i) {
-    out.push_back(
-        frontend::StarknetStatementOf(*members[i].spec.air, statements[i], ids.models[i]));
-  }
-  return out;
-}
-
-}  // namespace
-
 nlohmann::json StarknetFactsJson(std::span<const frontend::InnerMember> members,
                                  const frontend::CompressedIds& ids,
                                  std::span<const field::M31> statement,
                                  const std::optional<field::Felt252>& verifier_class) {
   nlohmann::json facts = nlohmann::json::array();
-  for (const frontend::StarknetStatement& stated : StarknetStatements(members, ids, statement)) {
+  for (const frontend::StarknetStatement& stated :
+       frontend::MemberStarknetStatements(members, ids, statement)) {
     nlohmann::json fact = {{"model", stated.model.ToHex()},
                            {"inputs_hash", stated.inputs_hash.ToHex()},
                            {"outputs_hash", stated.outputs_hash.ToHex()}};
@@ -121,7 +105,7 @@ void PrintStarknetFacts(std::span<const frontend::InnerMember> members,
                         const frontend::CompressedIds& ids, std::span<const field::M31> statement,
                         const std::optional<field::Felt252>& verifier_class) {
   const std::vector<frontend::StarknetStatement> stated =
-      StarknetStatements(members, ids, statement);
+      frontend::MemberStarknetStatements(members, ids, statement);
   for (size_t i = 0; i < stated.size(); ++i) {
     const std::string which = stated.size() > 1 ? fmt::format(", proof {}", i + 1) : "";
     fmt::print("on Starknet{}: inputs hash {}, outputs hash {}\n", which,

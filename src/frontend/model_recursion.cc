@@ -232,6 +232,17 @@ CompressedIds IdsOf(const OuterKeyIdentity& identity, std::span<const InnerMembe
   return ids;
 }
 
+std::vector<StarknetStatement> MemberStarknetStatements(std::span<const InnerMember> members,
+                                                        const CompressedIds& ids,
+                                                        std::span<const field::M31> statement) {
+  const auto statements = MemberStatements(members, statement);
+  std::vector<StarknetStatement> out;
+  for (size_t i = 0; i < members.size(); ++i) {
+    out.push_back(StarknetStatementOf(*members[i].spec.air, statements[i], ids.models[i]));
+  }
+  return out;
+}
+
 std::optional<air::VerificationError> CheckMemberStatements(std::span<const InnerMember> members,
                                                             std::span<const field::M31> statement) {
   using Kind = air::VerificationError::Kind;

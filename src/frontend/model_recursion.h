@@ -224,6 +224,12 @@ CompressedIds IdsOf(const CompressedKey<H>& key) {
   return IdsOf(IdentityOf(key), key.members);
 }
 
+// Each member's statement within `statement` as Starknet's fact registry hashes it, under its
+// model id in `ids` (a final proof's facts, frontend/starknet_fact.h).
+std::vector<StarknetStatement> MemberStarknetStatements(std::span<const InnerMember> members,
+                                                        const CompressedIds& ids,
+                                                        std::span<const field::M31> statement);
+
 // Each member's part of `statement` checked as for its inner proof (CheckModelStatement, with the
 // inner configuration's zero knowledge), after the statement's length.
 std::optional<air::VerificationError> CheckMemberStatements(std::span<const InnerMember> members,
