@@ -58,6 +58,10 @@ struct ProveOptions {
   // Zero-knowledge mode (config.zk): the secret seed of the proof's randomness, fresh from the
   // operating system unless given (tests fix it to compare proofs).
   std::optional<hash::RandomSeed> zk_seed = std::nullopt;
+  // Only the soundness tests set it: the out-of-domain parameter t taken in place of the drawn
+  // one, degenerate or not, as by a cheating prover that ground its composition root until the
+  // draw was t; the proof shows that verifiers refuse what such a prover sends.
+  std::optional<QM31> forged_oods_t = std::nullopt;
 };
 
 template <class Pcs>
@@ -237,7 +241,11 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
   end_phase("composition");
 
   // Openings at the out-of-domain point.
-  const std::optional<OodsSample> oods = DrawnOodsSample(layout, channel.DrawFelt());
+  std::optional<OodsSample> oods = DrawnOodsSample(layout, channel.DrawFelt());
+  if (options.forged_oods_t) {
+    const auto point = circle::CirclePoint<QM31>::FromT(*options.forged_oods_t);
+    oods = OodsSample{point, MakeSamplePoints(layout, point)};
+  }
   if (!oods) {
     return ProvingError{ProvingError::Kind::kDegenerateOodsPoint,
                         "the drawn out-of-domain point lies where the quotients are undefined"};

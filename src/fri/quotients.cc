@@ -38,8 +38,11 @@ std::vector<BatchConstants> PrepareBatches(std::span<const ColumnSampleBatch> ba
   std::vector<BatchConstants> prepared;
   prepared.reserve(batches.size());
   for (const ColumnSampleBatch& batch : batches) {
-    assert(QM31Ops::Conj(batch.point.y) != batch.point.y &&
-           "sample point's y must not lie in CM31");
+    // Verifiers refuse a point whose y lies in CM31 (air::DrawnOodsSample), where c = 0 and the
+    // quotient ignores the sampled values; only a soundness test's forger opens at one. A point
+    // with both coordinates in CM31 would make every denominator 0.
+    assert(!(batch.point.x.c1.IsZero() && batch.point.y.c1.IsZero()) &&
+           "the sample point must not lie in CM31");
     prepared.push_back(PrepareBatch<QM31, CM31>(QM31Ops(), batch.point.x, batch.point.y,
                                                 std::span(batch.columns_and_values), random_coeff));
   }

@@ -646,6 +646,10 @@ std::vector<ModelAir::StatedTensor> ModelAir::Statement(std::span<const M31> pub
   return stated;
 }
 
+ModelAir::ContextWordsRange ModelAir::StatedContext() const {
+  return {impl_->context_first, impl_->context_words};
+}
+
 std::variant<std::vector<field::Felt252>, std::string> ModelAir::Context(
     std::span<const M31> public_inputs) const {
   assert(public_inputs.size() == n_public_inputs());

@@ -154,6 +154,13 @@ class ModelAir {
   };
   std::vector<StatedTensor> Statement(std::span<const field::M31> public_inputs) const;
 
+  // Where a statement holds the context: n_words words from `first`, kContextLimbs per felt.
+  struct ContextWordsRange {
+    size_t first = 0;
+    size_t n_words = 0;
+  };
+  ContextWordsRange StatedContext() const;
+
   // The context felts a statement (of length n_public_inputs()) holds, or why its words are not
   // a context's (which CheckModelStatement refuses).
   std::variant<std::vector<field::Felt252>, std::string> Context(

@@ -5,6 +5,7 @@
 #include <map>
 #include <utility>
 
+#include "frontend/context.h"
 #include "frontend/model_key_cache.h"
 #include "frontend/quantized_model.h"
 #include "hash/blake2s.h"
@@ -176,6 +177,36 @@ std::optional<CachedRecursionKey> GetOuterKey(const KeyCache& cache, const hash:
                           .size_class = shape == OuterShape::kStandard ? &size_class : nullptr});
 }
 
+namespace {
+
+// CheckModelStatement's checks of a member's statement, as gates: the commitment is the one of the
+// model the member's verifier was built for (without it, a proof of one model stating another's
+// commitment would be recorded under the other's id), the stated inputs lie in their compiled
+// ranges, and the context words are canonical felts. The outer statement then means all the
+// native verifier checks.
+void AssertModelStatement(recursion::CircuitBuilder& builder, const InnerMember& member,
+                          std::span<const recursion::Wire> statement) {
+  for (size_t w = 0; w < member.commitment.size(); ++w) {
+    builder.AssertEqual(statement[w], builder.Constant(field::QM31(member.commitment[w])),
+                        "a member's stated commitment is its own model's");
+  }
+  const ModelAir& air = *member.spec.air;
+  for (const ModelAir::InputRange& range : air.InputRanges()) {
+    for (size_t k = 0; k < range.count; ++k) {
+      recursion::AssertSignedRange(statement[range.first + k], range.bound_bits,
+                                   "a stated input outside its compiled range");
+    }
+  }
+  const ModelAir::ContextWordsRange context = air.StatedContext();
+  for (size_t w = 0; w < context.n_words; w += kContextLimbs) {
+    recursion::AssertFelt252Limbs(statement.subspan(context.first + w, kContextLimbs),
+                                  kContextLimbBits,
+                                  "a stated context felt's words are its canonical limbs");
+  }
+}
+
+}  // namespace
+
 void BuildVerifierCircuit(recursion::CircuitBuilder& builder, std::span<const InnerMember> members,
                           std::span<const recursion::InnerWitness> witnesses) {
   // Every member's statement first, so that the circuit's public inputs are wires 0..n-1.
@@ -189,14 +220,7 @@ void BuildVerifierCircuit(recursion::CircuitBuilder& builder, std::span<const In
   size_t offset = 0;
   for (size_t i = 0; i < members.size(); ++i) {
     const size_t n = members[i].inner_air->n_public_inputs();
-    // The stated inputs in the ranges the model was compiled for, as CheckModelStatement checks
-    // natively: the outer statement then means all the native verifier checks.
-    for (const ModelAir::InputRange& range : members[i].spec.air->InputRanges()) {
-      for (size_t k = 0; k < range.count; ++k) {
-        recursion::AssertSignedRange(statements[offset + range.first + k], range.bound_bits,
-                                     "a stated input outside its compiled range");
-      }
-    }
+    AssertModelStatement(builder, members[i], std::span(statements).subspan(offset, n));
     recursion::VerifyInCircuit(builder, *members[i].inner_air,
                                witnesses.empty() ? nullptr : &witnesses[i],
                                std::span(statements).subspan(offset, n));

@@ -80,10 +80,10 @@ std::variant<InnerMembers, std::string> SetupInnerMembers(std::span<const InnerS
                                                           const KeyCache& cache);
 
 // The members' verifiers in one circuit, in order: with a witness per member (a builder with
-// values) or none (the topology). Each member's stated inputs are checked to lie in their compiled
-// ranges there, as CheckModelStatement checks them natively, so that an outer proof holds every
-// check the native verifier makes of the statement but the commitment (which the outer statement
-// carries, and the model id is computed from).
+// values) or none (the topology). Each member's statement is checked there as CheckModelStatement
+// checks it natively (its commitment is the member's model's, its inputs lie in their compiled
+// ranges, its context words are canonical felts), so that an outer proof holds every check the
+// native verifier makes of the statement.
 void BuildVerifierCircuit(recursion::CircuitBuilder& builder, std::span<const InnerMember> members,
                           std::span<const recursion::InnerWitness> witnesses);
 

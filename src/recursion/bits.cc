@@ -1,7 +1,9 @@
 #include "recursion/bits.h"
 
 #include <cassert>
+#include <optional>
 
+#include "field/felt252.h"
 #include "recursion/qm31_wire.h"
 
 namespace tensorstark::recursion {
@@ -41,6 +43,37 @@ std::vector<Wire> DecomposeBits(Wire word, uint32_t n_bits, std::string_view wha
 void AssertSignedRange(Wire word, uint32_t bound_bits, std::string_view what) {
   if (bound_bits + 1 >= kM31Bits) return;
   DecomposeBits(word + QM31(M31::FromCanonical(uint32_t{1} << bound_bits)), bound_bits + 1, what);
+}
+
+void AssertFelt252Limbs(std::span<const Wire> limbs, uint32_t limb_bits, std::string_view what) {
+  assert(!limbs.empty() && limbs.size() * limb_bits >= 252 && limbs.size() * limb_bits <= 256);
+  CircuitBuilder& builder = limbs[0].builder();
+  std::vector<Wire> bits;  // the value's, most significant first
+  for (const Wire& limb : limbs) {
+    const std::vector<Wire> low_first = DecomposeBits(limb, limb_bits, what);
+    bits.insert(bits.end(), low_first.rbegin(), low_first.rend());
+  }
+  // The value exceeds p − 1 where, its higher bits equal to p − 1's, it has a 1 where p − 1 has
+  // a 0. `equal` (0 or 1) is whether the bits so far equal p − 1's; it changes only at p − 1's
+  // 1 bits, so the bits between two of them need only be 0 as a sum (at most 256 bits: no wrap).
+  field::Felt252::Limbs bound = field::Felt252::kModulus;
+  bound[0] -= 1;  // p is odd
+  Wire equal = builder.Constant(QM31::One());
+  std::optional<Wire> zeros;  // the value's bits where p − 1 has 0s, since its last 1
+  const auto check_zeros = [&] {
+    if (zeros) builder.AssertEqual(equal * *zeros, builder.Constant(QM31::Zero()), what);
+    zeros.reset();
+  };
+  for (size_t k = 0; k < bits.size(); ++k) {
+    const size_t position = bits.size() - 1 - k;
+    if ((bound[position / 64] >> (position % 64)) & 1) {
+      check_zeros();
+      equal = equal * bits[k];
+    } else {
+      zeros = zeros ? *zeros + bits[k] : bits[k];
+    }
+  }
+  check_zeros();
 }
 
 std::vector<Wire> DecomposeM31(Wire word, std::string_view what) {

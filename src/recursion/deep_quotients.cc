@@ -44,6 +44,10 @@ class WireOps {
 
 }  // namespace
 
+void AssertOutsideCM31(CircuitBuilder& builder, Wire y, std::string_view what) {
+  InverseOf(WireOps(builder).Hi(y), what);
+}
+
 std::vector<BatchWires> PrepareBatches(CircuitBuilder& builder,
                                        std::span<const SampleBatchWires> batches,
                                        Wire random_coeff) {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <map>
 #include <span>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -22,6 +23,12 @@ struct SampleBatchWires {
   Wire x, y;  // the sample point
   std::vector<std::pair<size_t, Wire>> columns_and_values;
 };
+
+// Asserts that a sample point's y lies outside CM31 (its u-part has an inverse), as the native
+// verifier's DrawnOodsSample refuses otherwise: at such a point every DEEP column coefficient
+// conj(y) − y is 0, its batch's quotient does not depend on the values sampled there, and they
+// would be free.
+void AssertOutsideCM31(CircuitBuilder& builder, Wire y, std::string_view what);
 
 std::vector<BatchWires> PrepareBatches(CircuitBuilder& builder,
                                        std::span<const SampleBatchWires> batches,

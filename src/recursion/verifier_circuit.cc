@@ -172,6 +172,7 @@ class VerifierCircuitBuild {
         air_(air),
         proof_(witness ? witness->proof : nullptr),
         opened_(witness ? witness->opened : nullptr),
+        forged_oods_t_(witness ? witness->forged_oods_t : std::nullopt),
         channel_(builder),
         public_inputs_(std::move(statement)) {
     assert(builder.with_values() == (witness != nullptr));
@@ -239,12 +240,19 @@ class VerifierCircuitBuild {
     return sums;
   }
 
-  // p = ((1 - t²)/(1 + t²), 2t/(1 + t²)), CirclePoint::FromT.
+  // p = ((1 - t²)/(1 + t²), 2t/(1 + t²)), CirclePoint::FromT, and the sample points derived from
+  // it, each refused where the native DrawnOodsSample refuses it.
   void DrawOodsPoint() {
-    const Wire t = channel_.DrawFelts(1)[0];
+    Wire t = channel_.DrawFelts(1)[0];
+    if (forged_oods_t_) t = builder_.Guess(ValueType::kQM31, *forged_oods_t_);
     const Wire t2 = t * t;
     const Wire inverse = InverseOf(t2 + QM31::One(), "the out-of-domain point's 1 + t²");
     oods_ = {(QM31::One() - t2) * inverse, (t + t) * inverse};
+    sample_points_ = SamplePoints();
+    for (const PointWires& point : sample_points_) {
+      AssertOutsideCM31(builder_, point.y,
+                        "a sample point's y lies outside CM31 (no degenerate out-of-domain point)");
+    }
   }
 
   void GuessSampledValues() {
@@ -295,9 +303,9 @@ class VerifierCircuitBuild {
         DrawQueryPositions(channel_, max_log_size, pcs.fri.n_queries);
 
     std::vector<std::vector<BatchWires>> batches;
-    const std::vector<PointWires> points = SamplePoints();
     for (const fri::ColumnGroup& group : air_.groups_) {
-      batches.push_back(PrepareBatches(builder_, GroupBatches(group, points), random_coeff));
+      batches.push_back(
+          PrepareBatches(builder_, GroupBatches(group, sample_points_), random_coeff));
     }
     std::vector<size_t> positions;
     for (const std::vector<Wire>& bits : queries) positions.push_back(PositionOf(bits));
@@ -438,11 +446,13 @@ class VerifierCircuitBuild {
   const InnerAir& air_;
   const InnerProof* proof_;
   const InnerOpened* opened_;
+  std::optional<QM31> forged_oods_t_;
   CircuitChannel channel_;
   std::vector<Wire> public_inputs_;
   std::array<DigestWires, 4> roots_;
   PointWires oods_;
-  SampledValueWires sampled_;  // [tree][column][sample]
+  std::vector<PointWires> sample_points_;  // as InnerAir::sample_points_ names them
+  SampledValueWires sampled_;              // [tree][column][sample]
   std::vector<Wire> sampled_coordinates_;
 };
 

@@ -80,6 +80,11 @@ class InnerAir {
 struct InnerWitness {
   const InnerProof* proof = nullptr;
   const InnerOpened* opened = nullptr;
+  // Soundness tests only: the out-of-domain parameter t the build uses in place of the one it
+  // draws, as if the prover had ground its composition root until the draw was this value. Such
+  // a build no longer has the key's topology (t is a guess, not a draw): no outer proof is made
+  // of it.
+  std::optional<field::QM31> forged_oods_t = std::nullopt;
 };
 
 // Statement values as a circuit's public inputs: first a public-input gate per value, then a copy

@@ -3,8 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <array>
+#include <optional>
 #include <vector>
 
+#include "field/felt252.h"
 #include "hash/poseidon2_m31_channel.h"
 #include "recursion/bits.h"
 #include "recursion/qm31_wire.h"
@@ -125,7 +127,8 @@ TEST_CASE("bit decompositions recompose the word") {
     const Wire word = builder.Guess(ValueType::kM31, QM31(M31::FromCanonical(value)));
     const std::vector<Wire> bits = DecomposeM31(word, "word");
     REQUIRE(bits.size() == 31);
-    for (uint32_t i = 0; i < 31; ++i) CHECK(bits[i].value() == QM31(M31::FromCanonical((value >> i) & 1)));
+    for (uint32_t i = 0; i < 31; ++i)
+      CHECK(bits[i].value() == QM31(M31::FromCanonical((value >> i) & 1)));
     CHECK(!builder.failure());
   }
   CircuitBuilder builder(true);
@@ -158,6 +161,52 @@ TEST_CASE("a signed range check passes [-2^b, 2^b) exactly; from b = 30 every M3
   CHECK(passes((int64_t{1} << 30) - 1, 30, &n_gates));
   CHECK(passes(-((int64_t{1} << 30) - 1), 30));
   CHECK(n_gates == 0);
+}
+
+TEST_CASE("a felt's limbs pass below the Stark prime exactly, each below 2^28") {
+  // A 252-bit value (four 64-bit words, least significant first) as nine 28-bit limbs, the most
+  // significant first, as frontend/context.h states a felt; a limb may be given too large.
+  using Words = std::array<uint64_t, 4>;
+  auto passes = [](const Words& value, std::optional<uint32_t> last_limb = std::nullopt) {
+    CircuitBuilder builder(true);
+    std::vector<Wire> limbs;
+    for (size_t limb = 9; limb-- > 0;) {
+      const size_t first = limb * 28;
+      unsigned __int128 window = value[first / 64] >> (first % 64);
+      if (first / 64 + 1 < 4)
+        window |= static_cast<unsigned __int128>(value[first / 64 + 1]) << (64 - first % 64);
+      const auto bits = static_cast<uint32_t>(window & ((1u << 28) - 1));
+      limbs.push_back(builder.Guess(ValueType::kM31, QM31(M31::FromCanonical(bits))));
+    }
+    if (last_limb)
+      limbs.back() = builder.Guess(ValueType::kM31, QM31(M31::FromCanonical(*last_limb)));
+    AssertFelt252Limbs(limbs, 28, "a felt");
+    return !builder.failure();
+  };
+  const Words p = field::Felt252::kModulus;  // 2^251 + 17·2^192 + 1
+  const auto minus = [](Words v, uint64_t k) {
+    for (uint64_t& word : v) {
+      const bool borrow = word < k;
+      word -= k;
+      k = borrow ? 1 : 0;
+    }
+    return v;
+  };
+  CHECK(passes({0, 0, 0, 0}));
+  CHECK(passes({1, 0, 0, 0}));
+  CHECK(passes(minus(p, 1)));
+  CHECK(passes(minus(p, 2)));
+  CHECK(passes({0, 0, 0, uint64_t{1} << 59}));                                         // 2^251
+  CHECK(passes({~uint64_t{0}, ~uint64_t{0}, ~uint64_t{0}, (uint64_t{1} << 59) - 1}));  // 2^251 - 1
+  CHECK(passes({0, 0, 0, (uint64_t{1} << 59) | 17}));                                  // p - 1
+  CHECK_FALSE(passes(p));
+  CHECK_FALSE(passes({1 + 1, 0, 0, (uint64_t{1} << 59) | 17}));  // p + 1
+  CHECK_FALSE(passes({0, 0, 0, (uint64_t{1} << 59) | 18}));      // p - 1 + 2^192
+  CHECK_FALSE(passes({0, 0, 0, (uint64_t{1} << 59) | 32}));      // 2^251 + 2^197
+  CHECK_FALSE(passes({~uint64_t{0}, ~uint64_t{0}, ~uint64_t{0}, (uint64_t{1} << 60) - 1}));
+  // 2^28 as the last limb, with the limb before it one less: the value 2^56, not in canonical form.
+  CHECK(passes({uint64_t{1} << 56, 0, 0, 0}));
+  CHECK_FALSE(passes({(uint64_t{1} << 56) - (uint64_t{1} << 28), 0, 0, 0}, 1u << 28));
 }
 
 }  // namespace

@@ -30,16 +30,20 @@ inline const air::ProofConfig kOuterConfig = air::ProfileConfig(air::Profile::kT
 
 // An example model compiled with compile's defaults (private weights and input, zero knowledge)
 // or everything public, and its inner proof on its example input (changed by `change_input`). The
-// model the proof is of may be changed after the run (`change_model`), as a prover that does not
-// check the statement would.
+// model the proof is of may be changed after the run (`change_model`), and the statement proved
+// (`change_statement`: the words no constraint reads, the commitment and the context), as a
+// prover that does not check the statement would. A model with a context states the felts
+// 2^28 + i.
 struct Example {
   QuantizedModel model;
   std::unique_ptr<ModelAir> air;
   InnerProof inner;
 
-  Example(const std::string& name, Visibility visibility,
-          const std::function<void(std::vector<Tensor>&)>& change_input = {},
-          const std::function<void(QuantizedModel&)>& change_model = {}) {
+  Example(
+      const std::string& name, Visibility visibility,
+      const std::function<void(std::vector<Tensor>&)>& change_input = {},
+      const std::function<void(QuantizedModel&)>& change_model = {},
+      const std::function<void(const ModelAir&, std::vector<field::M31>&)>& change_statement = {}) {
     const std::string dir = std::string(TENSORSTARK_EXAMPLES) + "/" + name;
     model = CompileOnnxModel(dir + "/model.onnx", dir + "/calibration.json");
     model.input_visibility = model.weights_visibility = visibility;
@@ -52,7 +56,12 @@ struct Example {
     auto key = SetupModel<InnerHasher>(*air, config);
     if (auto* error = std::get_if<std::string>(&key)) FAIL(*error);
     const ModelKey<InnerHasher>& model_key = std::get<ModelKey<InnerHasher>>(key);
-    ModelAir::Witness witness = air->GenerateWitness(run, model_key.commitment);
+    std::vector<field::Felt252> context;
+    for (size_t i = 0; i < model.context_felts; ++i) {
+      context.push_back(field::Felt252::FromU64((uint64_t{1} << 28) + i));
+    }
+    ModelAir::Witness witness = air->GenerateWitness(run, model_key.commitment, context);
+    if (change_statement) change_statement(*air, witness.public_inputs);
     air::ProveOptions options;
     options.n_public_inputs = air->n_public_inputs();
     // A fixed seed: the same inner proof, and so the same outer proof, on every run (the test

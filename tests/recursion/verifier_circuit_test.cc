@@ -6,11 +6,16 @@
 #include <string>
 #include <vector>
 
+#include "air/layout.h"
 #include "air/profiles.h"
+#include "circle/circle_point.h"
+#include "fri/pcs_verifier.h"
 #include "frontend/compile.h"
 #include "frontend/input_file.h"
 #include "frontend/model_recursion.h"
 #include "frontend/quantized_eval.h"
+#include "hash/poseidon2_m31_channel.h"
+#include "hash/proof_of_work.h"
 #include "soundness/soundness_util.h"
 
 namespace tensorstark::recursion {
@@ -143,6 +148,104 @@ TEST_CASE("the verifier circuit fails where the native verifier rejects a tamper
     CheckRejected(
         fib, [&](InnerProof& p) { p.public_inputs[0] += M31::One(); }, "proof-of-work");
   }
+}
+
+// A square root in CM31 (a + bi has one when its norm a² + b² is a square in M31, p ≡ 3 mod 4):
+// (x + yi)² = a + bi with x² = (a ± n)/2, n² = a² + b², y = b/2x.
+std::optional<field::CM31> SqrtCM31(field::CM31 z) {
+  constexpr uint64_t kQuarter = (uint64_t{field::kP} + 1) / 4;
+  const M31 half = M31::FromCanonical(2).Inverse();
+  const M31 n = (z.a.Square() + z.b.Square()).Pow(kQuarter);
+  for (const M31 sign : {n, -n}) {
+    const M31 x = ((z.a + sign) * half).Pow(kQuarter);
+    if (x.IsZero()) continue;
+    const field::CM31 root(x, z.b * (x + x).Inverse());
+    if (root * root == z) return root;
+  }
+  return std::nullopt;
+}
+
+// A t whose point FromT(t) = (u·w, y) has its y in CM31 (a degenerate out-of-domain point, which
+// DrawnOodsSample refuses) and its x outside CM31, so that the DEEP denominators stay nonzero on
+// the domain and a prover can open there: x² + y² = 1 with x² = (2 + i)·w², t = y / (1 + x).
+QM31 DegenerateT() {
+  const field::CM31 u_squared(M31::FromCanonical(2), M31::One());
+  for (uint32_t k = 2;; ++k) {
+    const field::CM31 w(M31::FromCanonical(k), M31::One());
+    const auto y = SqrtCM31(field::CM31(M31::One(), M31()) - u_squared * w * w);
+    if (!y) continue;
+    const QM31 x(field::CM31(), w);
+    const QM31 t = QM31(*y, field::CM31()) * (QM31::One() + x).Inverse();
+    const auto point = circle::CirclePoint<QM31>::FromT(t);
+    REQUIRE(point.x == x);
+    REQUIRE(point.y == QM31(*y, field::CM31()));
+    return t;
+  }
+}
+
+// What the native verifier would open of a proof forged at t (it refuses the proof before): its
+// transcript replayed to the out-of-domain draw, the forged t in the draw's place, then the
+// commitment scheme's openings at t's sample points, which hold.
+InnerOpened OpenedAt(const Inner& inner, const InnerProof& proof, QM31 t) {
+  std::vector<std::unique_ptr<air::Component>> blinded;
+  const auto components = std::get<std::vector<const air::Component*>>(
+      air::ProvedComponents(inner.air.Pointers(), inner.config, blinded));
+  const auto layout = std::get<air::AirLayout>(air::MakeLayout(components, inner.config));
+  hash::Poseidon2M31Channel channel;
+  air::MixStatement(channel, inner.config, proof.public_inputs, components);
+  fri::CommitmentSchemeVerifier<hash::Poseidon2M31Channel, InnerHasher> pcs(inner.config.pcs);
+  const auto commit = [&](size_t tree) {
+    pcs.Commit(proof.pcs.commitments[tree], air::TreeLogSizes(layout, tree), channel);
+  };
+  commit(air::kPreprocessedTree);
+  commit(air::kTraceTree);
+  REQUIRE(hash::CheckProofOfWork(channel, inner.config.interaction_pow_bits,
+                                 proof.interaction_pow_nonce));
+  channel.MixU64(proof.interaction_pow_nonce);
+  air::DrawLookupElements(channel, layout.relations);
+  channel.MixFelts(proof.claimed_sums);
+  commit(air::kInteractionTree);
+  channel.DrawFelt();  // the composition coefficient
+  commit(air::kCompositionTree);
+  channel.DrawFelt();  // the out-of-domain t the forger replaced
+  const auto point = circle::CirclePoint<QM31>::FromT(t);
+  InnerOpened opened;
+  const auto error =
+      pcs.Verify(air::MakeSamplePoints(layout, point), proof.pcs, channel,
+                 air::FriMasks(layout, inner.config.pcs.fri.log_blowup_factor), &opened);
+  REQUIRE_MESSAGE(!error, fri::ToString(*error));
+  return opened;
+}
+
+TEST_CASE("the verifier circuit refuses a degenerate out-of-domain point, as the native verifier") {
+  // A proof forged at a chosen t, as by a prover that ground its composition root until the draw
+  // was t (about 2^61 permutations for a degenerate point): at such a point the values sampled
+  // there are free. Its circuit is built with the same t in place of the draw.
+  const Inner inner(soundness::RangeCheckAir(), true);
+  const auto forged_build = [&](QM31 t) {
+    const InnerProof forged =
+        std::get<InnerProof>(air::Prove<hash::Poseidon2M31Channel, InnerHasher>(
+            inner.config, inner.air.Pointers(), inner.air.traces, inner.air.public_inputs,
+            {.zk_seed = soundness::kTestZkSeed, .forged_oods_t = t}));
+    REQUIRE(inner.key->VerifyNatively(forged, nullptr));  // it drew another point
+    const InnerOpened opened = OpenedAt(inner, forged, t);
+    CircuitBuilder builder(true);
+    const InnerWitness witness{&forged, &opened, t};
+    VerifyInCircuit(builder, *inner.key, &witness);
+    return builder.failure();
+  };
+  // A forged point the native verifier would take: the circuit accepts it (the forged witness is
+  // complete), so that below only the point's degeneracy differs.
+  const QM31 ordinary = QM31::FromU32(3, 1, 4, 1);
+  REQUIRE(air::DrawnOodsSample(inner.key->layout(), ordinary));
+  const std::optional<std::string> accepted = forged_build(ordinary);
+  CHECK_MESSAGE(!accepted, *accepted);
+
+  const QM31 degenerate = DegenerateT();
+  REQUIRE_FALSE(air::DrawnOodsSample(inner.key->layout(), degenerate));
+  const std::optional<std::string> refused = forged_build(degenerate);
+  REQUIRE_MESSAGE(refused, "the circuit accepts a degenerate out-of-domain point");
+  CHECK_MESSAGE(refused->find("no degenerate out-of-domain point") != std::string::npos, *refused);
 }
 
 TEST_CASE("the verifier circuit of a model's proof: tiny_mlp with private weights and input") {

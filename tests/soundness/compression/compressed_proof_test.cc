@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "air/proof_io.h"
+#include "frontend/context.h"
 #include "recursion/compress_util.h"
 #include "soundness/soundness_util.h"
 
@@ -99,6 +100,101 @@ TEST_CASE("an inner proof the verifier rejects is not compressed: each tamper cl
   SUBCASE("a public output (mixed first: the interaction proof of work then fails)") {
     CheckNotCompressed([&](InnerProof& p) { p.public_inputs.back() += M31::One(); },
                        "proof-of-work");
+  }
+}
+
+// The first failing gate of the members' circuit built from these inner proofs, each a valid
+// STARK (the native verifier's openings its witness): what an outer proof would rest on if the
+// native model-level checks were skipped.
+std::optional<std::string> CircuitFailure(const CompressedKey<OuterHasher>& key,
+                                          std::span<const InnerProof> inners) {
+  std::vector<recursion::InnerOpened> opened(inners.size());
+  std::vector<recursion::InnerWitness> witnesses;
+  for (size_t i = 0; i < inners.size(); ++i) {
+    REQUIRE_FALSE(key.members[i].inner_air->VerifyNatively(inners[i], &opened[i]));
+    witnesses.push_back({&inners[i], &opened[i]});
+  }
+  recursion::CircuitBuilder builder(true);
+  BuildVerifierCircuit(builder, key.members, witnesses);
+  return builder.failure();
+}
+
+// Compress refuses the inner proofs with a reason containing `native`, and the circuit fails at a
+// gate named with `gate`.
+void CheckStatementRefused(const CompressedKey<OuterHasher>& key,
+                           std::span<const InnerProof> inners, const std::string& native,
+                           const std::string& gate) {
+  auto refused = CompressProof<OuterChannel, OuterHasher>(key, inners);
+  REQUIRE(std::holds_alternative<std::string>(refused));
+  CHECK_MESSAGE(std::get<std::string>(refused).find(native) != std::string::npos,
+                std::get<std::string>(refused));
+  const std::optional<std::string> failure = CircuitFailure(key, inners);
+  REQUIRE_MESSAGE(failure, "the circuit accepts a statement the native verifier refuses");
+  CHECK_MESSAGE(failure->find(gate) != std::string::npos, *failure);
+}
+
+TEST_CASE("an aggregate's member stating another model's commitment fails the circuit") {
+  // An aggregate of A (tiny_mlp, private) and B (tiny_mlp, public): an inner proof of A that
+  // states B's commitment (a valid STARK of A's AIR: no constraint reads the commitment words)
+  // would give a fact under B's model id.
+  const Example b("tiny_mlp", Visibility::kPublic);
+  const ModelCommitment b_commitment = ModelAir::StatedCommitment(b.inner.public_inputs);
+  const Example forged_a("tiny_mlp", Visibility::kPrivate, {}, {},
+                         [&](const ModelAir&, std::vector<M31>& words) {
+                           std::copy(b_commitment.begin(), b_commitment.end(), words.begin());
+                         });
+  const std::vector<InnerSpec> specs = {forged_a.Spec(0), b.Spec(1)};
+  const CompressedKey<OuterHasher> key = KeyOf(specs);
+  const std::vector<InnerProof> forged = {forged_a.inner, b.inner};
+  CheckStatementRefused(key, forged, "not this model", "stated commitment is its own model's");
+  std::vector<M31> statement = forged_a.inner.public_inputs;
+  statement.insert(statement.end(), b.inner.public_inputs.begin(), b.inner.public_inputs.end());
+  soundness::CheckRejected(CheckMemberStatements(key.members, statement),
+                           {Kind::kStatementMismatch});
+  // And only that: A's honest proof beside B's passes.
+  const std::vector<InnerProof> honest = {Tiny().inner, b.inner};
+  const std::optional<std::string> accepted = CircuitFailure(key, honest);
+  CHECK_MESSAGE(!accepted, *accepted);
+}
+
+TEST_CASE("a stated context that is not a felt's canonical words fails the circuit") {
+  // tiny_mlp stating one context felt, 2^28 (frontend/context.h: 9 limbs of 28 bits, the most
+  // significant first). The words no constraint reads, changed before proving.
+  const auto with_context = [](QuantizedModel& model) { model.context_felts = 1; };
+  const auto context_words = [](const std::function<void(std::span<M31>)>& change) {
+    return [change](const ModelAir& air, std::vector<M31>& words) {
+      change(std::span(words).subspan(air.StatedContext().first, kContextLimbs));
+    };
+  };
+  const Example honest("tiny_mlp", Visibility::kPublic, {}, with_context);
+  const ModelAir::ContextWordsRange range = honest.air->StatedContext();
+  REQUIRE(range.n_words == kContextLimbs);
+  REQUIRE(honest.inner.public_inputs[range.first + kContextLimbs - 2] == M31::One());
+  const std::vector<InnerSpec> specs = {honest.Spec()};
+  const CompressedKey<OuterHasher> key = KeyOf(specs);
+  const std::optional<std::string> accepted = CircuitFailure(key, std::span(&honest.inner, 1));
+  CHECK_MESSAGE(!accepted, *accepted);
+
+  SUBCASE("a limb of 28 bits or more (the same value: 2^28 as its last limb)") {
+    const Example forged("tiny_mlp", Visibility::kPublic, {}, with_context,
+                         context_words([](std::span<M31> limbs) {
+                           limbs[kContextLimbs - 2] = M31();
+                           limbs[kContextLimbs - 1] = M31::FromCanonical(1u << 28);
+                         }));
+    CheckStatementRefused(key, std::span(&forged.inner, 1), "not below 2^28",
+                          "context felt's words are its canonical limbs");
+  }
+  SUBCASE("a value of p or more (p itself: 2^251 + 17·2^192 + 1)") {
+    const Example forged("tiny_mlp", Visibility::kPublic, {}, with_context,
+                         context_words([](std::span<M31> limbs) {
+                           for (M31& limb : limbs) limb = M31();
+                           limbs[0] = M31::FromCanonical(1u << 27);  // 2^251
+                           limbs[1] = M31::One();                    // 2^196
+                           limbs[2] = M31::FromCanonical(1u << 24);  // 2^192
+                           limbs[8] = M31::One();
+                         }));
+    CheckStatementRefused(key, std::span(&forged.inner, 1), "not below the Stark field's modulus",
+                          "context felt's words are its canonical limbs");
   }
 }
 
