@@ -178,9 +178,11 @@ fri::SamplePoints MakeSamplePoints(const AirLayout& layout, const circle::Circle
 
 // The out-of-domain point drawn as t (CirclePoint::FromT) and its sample points, or nothing where
 // they cannot serve: 1 + t² = 0 (no point), or a sample point's y lies in CM31, where the DEEP
-// quotients' denominators vanish (fri/quotients.h); every point of a trace coset is such a point.
-// A random t gives one with probability about 2^-90: prover and verifier reject it by name, never
-// divide by zero.
+// coefficients vanish and the values sampled there are free (fri/quotients.h; where x lies in CM31
+// too, the denominators vanish); every point of a trace coset is such a point.
+// A random t gives one with probability about 2^-61 per sample point, which a prover that
+// re-randomises its composition root can grind for: prover and verifier (and the recursion
+// circuit) reject it by name, never divide by zero.
 struct OodsSample {
   circle::CirclePoint<QM31> point;
   fri::SamplePoints sample_points;
