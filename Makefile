@@ -171,22 +171,33 @@ verify-onchain: build
 demo: configure
 	@scripts/demo.sh $(BUILD) $(JOBS)
 
-# Fuzzes the proof parser (fuzz/): clang++-14 with libFuzzer, ASan and UBSan in its own build dir,
-# seeded with valid proofs, for FUZZ_SECONDS on FUZZ_CORPUS (which keeps what it finds). Crash
-# inputs land in FUZZ_BUILD; a single allocation over 64 MB counts as a crash (a forged count).
+# Fuzzes the proof parser and the model-file parser (fuzz/): clang++-14 with libFuzzer, ASan and
+# UBSan in its own build dir, for FUZZ_SECONDS each on FUZZ_CORPUS and FUZZ_MODEL_CORPUS (which
+# keep what they find). The proofs' seeds are valid proofs; the models' are every example's model
+# and verifying model, compiled by $(BUILD)/tensorstark. Crash inputs land in FUZZ_BUILD; a single
+# allocation over 64 MB (a proof) or 512 MB (a model file of 1 MB at most) counts as a crash (a
+# forged count).
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_CORPUS ?= $(FUZZ_BUILD)/corpus
+FUZZ_MODEL_CORPUS ?= $(FUZZ_BUILD)/model-corpus
 
-fuzz: setup
+fuzz: cli
 	@command -v clang++-14 >/dev/null || { echo "make fuzz needs clang++-14: apt-get install clang-14"; exit 1; }
-	@mkdir -p $(FUZZ_BUILD) $(FUZZ_CORPUS)
+	@mkdir -p $(FUZZ_BUILD) $(FUZZ_CORPUS) $(FUZZ_MODEL_CORPUS)
 	@cmake -S fuzz -B $(FUZZ_BUILD) -DCMAKE_CXX_COMPILER=clang++-14 > $(FUZZ_BUILD)/configure.log 2>&1 \
 	  || { cat $(FUZZ_BUILD)/configure.log; exit 1; }
 	@cmake --build $(FUZZ_BUILD) -j $(JOBS)
 	@$(FUZZ_BUILD)/make_seed_corpus $(FUZZ_CORPUS)
 	@$(FUZZ_BUILD)/proof_parse_fuzzer -max_total_time=$(FUZZ_SECONDS) -malloc_limit_mb=64 \
 	  -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_CORPUS)
+	@for example in examples/*/; do \
+	  [ -f $$example/model.onnx ] && [ -f $$example/calibration.json ] || continue; \
+	  $(BUILD)/tensorstark compile $$example/model.onnx --calibration $$example/calibration.json \
+	    -o $(FUZZ_MODEL_CORPUS)/seed-$$(basename $$example).tsm >/dev/null || exit 1; \
+	done
+	@$(FUZZ_BUILD)/model_parse_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=1048576 \
+	  -malloc_limit_mb=512 -rss_limit_mb=4096 -artifact_prefix=$(FUZZ_BUILD)/ $(FUZZ_MODEL_CORPUS)
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-avx2 $(BUILD)-portable

@@ -352,17 +352,29 @@ py::dict StatementDict(const frontend::ModelAir& air, std::span<const field::M31
   return result;
 }
 
-py::dict Verify(const Model& self, const py::bytes& proof, uint32_t min_security_bits,
-                const std::optional<py::function>& on_step) {
+// What verify and verify_compressed take: the minimum security, whether the key cache serves,
+// and the callbacks, each called with the GIL.
+api::VerifyOptions VerifyOptionsOf(uint32_t min_security_bits, bool cache,
+                                   const std::optional<py::function>& on_step,
+                                   const std::optional<py::function>& on_warning) {
+  return {.min_security_bits = min_security_bits,
+          .key_cache = cache,
+          .on_step = WithGil<std::string_view>(on_step),
+          .on_warning = WithGil<std::string_view>(on_warning)};
+}
+
+py::dict Verify(const Model& self, const py::bytes& proof, uint32_t min_security_bits, bool cache,
+                const std::optional<py::function>& on_step,
+                const std::optional<py::function>& on_warning) {
   const std::string bytes = proof;
   const auto span = BytesSpan(bytes);
-  const auto step = WithGil<std::string_view>(on_step);
+  const api::VerifyOptions options = VerifyOptionsOf(min_security_bits, cache, on_step, on_warning);
   api::VerifiedProof verified;
   {
     py::gil_scoped_release released;
     verified = api::VerifyProof(
         *self.model, self.file ? std::optional<std::string_view>(*self.file) : std::nullopt, span,
-        min_security_bits, step);
+        options);
   }
   py::dict result;
   result["valid"] = !verified.rejection;
@@ -415,7 +427,7 @@ py::dict CompressedStatementDict(const api::CompressedStatement& stated,
   }
   py::dict result;
   result["final"] = stated.final;
-  result["security_bits"] = stated.config.SecurityBits();
+  result["security_bits"] = stated.security_bits;
   result["circuit_id"] = stated.ids.circuit.ToHex();
   result["proofs"] = proofs;
   return result;
@@ -424,7 +436,8 @@ py::dict CompressedStatementDict(const api::CompressedStatement& stated,
 py::bytes Compress(const std::vector<Model>& models,
                    const std::vector<std::pair<size_t, py::bytes>>& proofs,
                    const std::string& profile, bool fit, std::optional<int> threads,
-                   const std::optional<py::function>& on_phase) {
+                   const std::optional<py::function>& on_phase,
+                   const std::optional<py::function>& on_warning) {
   std::optional<tbb::global_control> limit;
   LimitThreads(limit, threads);
   api::CompressRequest request;
@@ -432,6 +445,7 @@ py::bytes Compress(const std::vector<Model>& models,
   request.hash = api::ProfileHash(request.profile);
   request.shape = fit ? frontend::OuterShape::kFit : frontend::OuterShape::kStandard;
   request.on_phase = WithGil<std::string_view, double>(on_phase);
+  request.on_warning = WithGil<std::string_view>(on_warning);
   std::vector<std::string> bytes;
   for (const auto& [model, proof] : proofs) bytes.push_back(proof);
   std::vector<api::InnerProofInput> inners;
@@ -461,8 +475,10 @@ std::string ProofKind(const py::bytes& proof) {
 }
 
 py::dict VerifyCompressed(const std::vector<Model>& models, const py::bytes& proof,
-                          uint32_t min_security_bits, const std::optional<std::string>& class_hash,
-                          const std::optional<py::function>& on_step) {
+                          uint32_t min_security_bits, bool cache,
+                          const std::optional<std::string>& class_hash,
+                          const std::optional<py::function>& on_step,
+                          const std::optional<py::function>& on_warning) {
   std::optional<field::Felt252> verifier_class;
   if (class_hash) {
     verifier_class = field::Felt252::FromHex(*class_hash);
@@ -472,12 +488,12 @@ py::dict VerifyCompressed(const std::vector<Model>& models, const py::bytes& pro
     }
   }
   const std::string bytes = proof;
-  const auto step = WithGil<std::string_view>(on_step);
+  const api::VerifyOptions options = VerifyOptionsOf(min_security_bits, cache, on_step, on_warning);
   api::VerifiedCompressed verified;
   {
     py::gil_scoped_release released;
     verified = api::VerifyCompressed(ModelsOf(models), ModelNames(models.size()), BytesSpan(bytes),
-                                     min_security_bits, step);
+                                     options);
   }
   py::dict result;
   result["valid"] = !verified.rejection;
@@ -538,13 +554,15 @@ PYBIND11_MODULE(_tensorstark, m) {
       .def("run", &Run, py::arg("inputs"), py::arg("reference") = false)
       .def("prove", &Prove, py::arg("inputs"), py::arg("profile"), py::arg("zk"),
            py::arg("context"), py::arg("threads"), py::arg("on_phase"), py::arg("on_warning"))
-      .def("verify", &Verify, py::arg("proof"), py::arg("min_security_bits"), py::arg("on_step"));
+      .def("verify", &Verify, py::arg("proof"), py::arg("min_security_bits"), py::arg("cache"),
+           py::arg("on_step"), py::arg("on_warning"));
   m.def("compile", &Compile, py::arg("onnx"), py::arg("source"), py::arg("samples"),
         py::arg("options"), py::arg("on_step"));
   m.def("compress", &Compress, py::arg("models"), py::arg("proofs"), py::arg("profile"),
-        py::arg("fit"), py::arg("threads"), py::arg("on_phase"));
+        py::arg("fit"), py::arg("threads"), py::arg("on_phase"), py::arg("on_warning"));
   m.def("verify_compressed", &VerifyCompressed, py::arg("models"), py::arg("proof"),
-        py::arg("min_security_bits"), py::arg("class_hash"), py::arg("on_step"));
+        py::arg("min_security_bits"), py::arg("cache"), py::arg("class_hash"), py::arg("on_step"),
+        py::arg("on_warning"));
   m.def("proof_kind", &ProofKind, py::arg("proof"));
   m.def("calldata", &Calldata, py::arg("proof"), py::arg("models"));
 }

@@ -307,17 +307,22 @@ def compress(proofs, profile: str = "fast", fit: bool = False, threads: Optional
     if not pairs:
         raise InputError("compress takes one proof at least")
     return Proof(_tensorstark.compress([m._native for m in models], pairs, profile, fit, threads,
-                                       progress))
+                                       progress,
+                                       lambda w: warnings.warn(w, RuntimeWarning, stacklevel=3)))
 
 
 def verify(model, proof: Union[Proof, bytes], min_security_bits: int = 96,
-           class_hash: Optional[str] = None, progress: Progress = None):
+           class_hash: Optional[str] = None, progress: Progress = None, cache: bool = True):
     """Checks that `proof` shows `model` (the model, or its verifying model) producing the outputs
     it states; returns what it states (a Statement), or raises VerificationError saying why it is
     invalid. A compressed or final proof is checked against the models its inner proofs are of, a
-    list in the order compress took them, and gives a CompressedStatement; with a final proof,
-    class_hash (the verifier contract's class hash) gives the facts Starknet records."""
+    list in the order compress took them, and gives a CompressedStatement, whose security_bits
+    are the least of its own and its inner and outer proofs'; with a final proof, class_hash (the
+    verifier contract's class hash) gives the facts Starknet records. Keys come from the key
+    cache (as for `tensorstark verify`; a folder others can write to is not used, and warns with
+    a RuntimeWarning) unless cache=False: then every key is derived, nothing read or written."""
     data = proof.to_bytes() if isinstance(proof, Proof) else bytes(proof)
+    warn = lambda w: warnings.warn(w, RuntimeWarning, stacklevel=3)  # noqa: E731
     models = _models(model)
     kind = _tensorstark.proof_kind(data)
     if class_hash is not None and kind != "final":
@@ -325,7 +330,8 @@ def verify(model, proof: Union[Proof, bytes], min_security_bits: int = 96,
                          "only (compress with profile='onchain' makes one)")
     if kind in ("compressed", "final"):
         result = _tensorstark.verify_compressed([m._native for m in models], data,
-                                                min_security_bits, class_hash, progress)
+                                                min_security_bits, cache, class_hash, progress,
+                                                warn)
         if not result["valid"]:
             raise VerificationError(result["reason"])
         stated = result["statement"]
@@ -338,7 +344,7 @@ def verify(model, proof: Union[Proof, bytes], min_security_bits: int = 96,
                                     if "starknet" in p])
     if len(models) != 1:
         raise InputError("several models are given with a compressed proof of several only")
-    result = models[0]._native.verify(data, min_security_bits, progress)
+    result = models[0]._native.verify(data, min_security_bits, cache, progress, warn)
     if not result["valid"]:
         raise VerificationError(result["reason"])
     return _statement(result["statement"], result["security_bits"], result["zero_knowledge"])

@@ -11,8 +11,9 @@ ${source} by the C++ prover; do not edit.
 const feltsFn = (doc, name, felts) => `${doc}\n${feltsFunction(name, felts)}`;
 
 // The tampered copies of `mod direct`, each a test of its own (test_tampered_NAME): NAME, the
-// message of the check that must catch it, and the Cairo lines that change `proof` given an
-// expression for the channel before the interaction proof of work.
+// message of the check that must catch it, the Cairo lines that change `proof` given an
+// expression for the channel before the interaction proof of work (none: the proof as it is), and
+// the minimum security asked (the default unless given).
 export const TAMPERED_COPIES = [
   ['changed_composition_commitment', 'OODS mismatch', () => `    let commitments = proof.pcs.commitments;
     proof.pcs.commitments = replaced(commitments, 3, *commitments[3] + 1);`],
@@ -33,20 +34,24 @@ export const TAMPERED_COPIES = [
     };
     proof.interaction_pow_nonce = nonce;`],
   ['lower_security', 'insufficient security', () => '    proof.config.pcs.n_queries -= 1;'],
+  // More grinding, more security: still not the one configuration the final AIR reads.
+  ['other_configuration', 'not the pinned configuration', () => '    proof.config.pcs.pow_bits += 1;'],
+  // The final proof's own 100 bits do not count alone: its inner and outer proofs have 98.
+  ['asked_more_than_its_inner_proofs', 'insufficient security', () => '', 99],
 ];
 
 // `mod direct`: tampered copies of a proof, each of which must panic with the message of the
 // check that catches it. uses: the module's `use` lines (ChannelTrait and M31 among them); read: an
-// expression reading the proof; verify: a statement verifying `proof`; channel: an expression
-// giving the channel before the interaction proof of work for `proof`.
+// expression reading the proof; verify: a statement verifying `proof` given the minimum security;
+// channel: an expression giving the channel before the interaction proof of work for `proof`.
 function directTests({ uses, read, verify, channel }) {
-  const tampered = (name, expected, change) => `
+  const tampered = (name, expected, change, minSecurityBits) => `
     #[test]
     #[should_panic(expected: ('${expected}',))]
     fn test_tampered_${name}() {
-        let mut proof = ${read};
-${change.replace(/^/gm, '    ')}
-        ${verify};
+        let ${change ? 'mut ' : ''}proof = ${read};
+${change.replace(/^(?=.)/gm, '    ')}
+        ${verify(minSecurityBits ?? 'DEFAULT_MIN_SECURITY_BITS')};
     }`;
   return `/// The tests that call the verifier directly, not through the contracts.
 mod direct {
@@ -70,7 +75,8 @@ ${uses}
     fn plus_one(value: M31) -> M31 {
         value + core::num::traits::One::one()
     }
-${TAMPERED_COPIES.map(([name, expected, change]) => tampered(name, expected, change(channel))).join('\n')}
+${TAMPERED_COPIES.map(([name, expected, change, minSecurityBits]) => tampered(name, expected,
+    change(channel), minSecurityBits)).join('\n')}
 }
 
 `;
@@ -202,7 +208,7 @@ ${facts}
     };
     use super::calldata;`,
     read: `read_proof(calldata().slice(${layoutFelts}, calldata().len() - ${layoutFelts}))`,
-    verify: 'verify_final::<Air>(@proof, DEFAULT_MIN_SECURITY_BITS)',
+    verify: (minSecurityBits) => `verify_final::<Air>(@proof, ${minSecurityBits})`,
     channel: `{
         let (shape, statement) = final_shape_and_statement::<Air>(@proof);
         channel_before_interaction(@proof, @shape, @statement)

@@ -26,7 +26,8 @@ std::string Qm31Literal(const QM31& v) {
 template <class T>
 size_t IndexIn(const std::vector<T>& values, const T& value, std::string_view what) {
   const auto it = std::find(values.begin(), values.end(), value);
-  if (it == values.end()) throw std::logic_error(fmt::format("cairo-gen: {} not in the mask", what));
+  if (it == values.end())
+    throw std::logic_error(fmt::format("cairo-gen: {} not in the mask", what));
   return static_cast<size_t>(it - values.begin());
 }
 
@@ -127,9 +128,9 @@ class ConstraintWriter {
       }
       case Kind::kPreprocessed:
         used_.insert("preprocessed");
-        return fmt::format("preprocessed_value(preprocessed, {})",
-                           Index(IndexIn(info_.preprocessed_columns, v.preprocessed,
-                                         "a preprocessed column")));
+        return fmt::format(
+            "preprocessed_value(preprocessed, {})",
+            Index(IndexIn(info_.preprocessed_columns, v.preprocessed, "a preprocessed column")));
       case Kind::kPublicInput:
         used_.insert("public_inputs");
         return fmt::format("QM31Trait::from_m31(*public_inputs[{}])", Index(v.index));
@@ -222,9 +223,9 @@ class ConstraintFunctions {
 // The module's `use` lines: what it takes from air.cairo depends on what its constraints read
 // (Cairo warns of an unused import).
 std::string Imports(const ConstraintFunctions& functions) {
-  std::vector<std::string> names = {"AirInputs",        "AirShape",        "ComponentMask",
-                                    "canonic_vanishing", "component_shapes", "derived_points",
-                                    "fold_constraints",  "m31s"};
+  std::vector<std::string> names = {
+      "AirInputs",        "AirShape",       "ComponentMask",    "canonic_vanishing",
+      "component_shapes", "derived_points", "fold_constraints", "m31s"};
   if (functions.Reads("trace") || functions.Reads("interaction")) names.push_back("mask_value");
   if (functions.Reads("preprocessed")) names.push_back("preprocessed_value");
   names.insert(names.end(), {"quotient_groups", "split_lists"});
@@ -242,6 +243,7 @@ std::string Imports(const ConstraintFunctions& functions) {
          "\n};\n"
          "use crate::circle::CirclePoint;\n"
          "use crate::fields::qm31::{QM31, QM31Trait};\n"
+         "use crate::proof::{PcsConfig, ProofConfig};\n"
          "use crate::statement::{ModelStatement, input_bounds, term_runs};\n"
          "use crate::verifier::ModelAir;\n";
 }
@@ -402,19 +404,31 @@ std::string StatementFunctions(const CairoStatement& statement, const AirLayout&
     bounds.insert(bounds.end(), {static_cast<uint32_t>(bound.first_input),
                                  static_cast<uint32_t>(bound.count), bound.bound_bits});
   }
+  const ProofConfig& config = statement.config;
+  const fri::FriConfig& fri = config.pcs.fri;
   return fmt::format(
       fmt::runtime(
-          "\n/// What every final proof's statement shares (log blowup {2}{6}): the wire relation "
-          "and no\n/// commitment or bounds; verify_final adds its length and preprocessed root.\n"
+          "\n/// What every final proof's statement shares: its one configuration ({9} bits of "
+          "security{6}), the\n/// least security of the proofs its circuit verifies, the wire "
+          "relation and no commitment or\n/// bounds; verify_final adds its length and "
+          "preprocessed root.\n"
           "pub fn model_statement() -> ModelStatement {{\n    ModelStatement {{\n"
           "        commitment: m31s({0}),\n        preprocessed_root: {1},\n"
-          "        log_blowup_factor: {2},\n        zero_knowledge: {7},\n"
+          "        config: ProofConfig {{\n"
+          "            pcs: PcsConfig {{\n"
+          "                pow_bits: {10}, log_blowup_factor: {2}, log_last_layer_degree_bound: "
+          "{11},\n"
+          "                n_queries: {12}, fold_step: {13},\n"
+          "            }},\n"
+          "            interaction_pow_bits: {14},\n            zk: {7},\n        }},\n"
+          "        inner_security_bits: {15},\n"
           "        n_stated_inputs: {8},\n        tensor_relation: {3},\n"
           "        terms: term_runs({4}),\n        input_bounds: input_bounds({5}),\n    }}\n}}\n"),
-      ListOf(commitment), statement.preprocessed_root, statement.log_blowup_factor,
+      ListOf(commitment), statement.preprocessed_root, fri.log_blowup_factor,
       RelationIndex(layout, statement.tensor_relation), ListOf(terms), ListOf(bounds),
-      statement.zero_knowledge ? ", zero knowledge" : "", statement.zero_knowledge,
-      statement.n_stated_inputs);
+      config.zk ? ", zero knowledge" : "", config.zk, statement.n_stated_inputs,
+      config.SecurityBits(), config.pcs.pow_bits, fri.log_last_layer_degree_bound, fri.n_queries,
+      fri.fold_step, config.interaction_pow_bits, statement.inner_security_bits);
 }
 
 // The module's ModelAir implementation.

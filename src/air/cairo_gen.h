@@ -30,8 +30,12 @@ namespace tensorstark::air {
 struct CairoStatement {
   std::vector<M31> commitment;
   std::string preprocessed_root;  // a felt252, in hex
-  uint32_t log_blowup_factor = 0;
-  bool zero_knowledge = false;  // whether the module reads zero-knowledge proofs (and only those)
+  // The one configuration the module reads proofs at (config.zk: zero-knowledge proofs, and only
+  // those, or plain ones).
+  ProofConfig config;
+  // The least security of the proofs the AIR's circuit verifies (none: its own), which the
+  // verifier counts with the proof's.
+  uint32_t inner_security_bits = 0;
   size_t n_public_inputs = 0;   // the statement's length
   size_t n_stated_inputs = 0;   // how many of its values (after the commitment) state the inputs
   std::string tensor_relation;  // the relation of every public term

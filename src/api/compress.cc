@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <utility>
 #include <variant>
@@ -23,13 +24,25 @@ using frontend::InnerSpec;
 using FinalChannel = hash::Poseidon252Channel;
 using FinalHasher = hash::Poseidon252MerkleHasher;
 
-// The outer proof a final proof verifies: the recursive profile's configuration.
-air::ProofConfig FinalOuterConfig() { return air::ProfileConfig(air::Profile::kRecursive); }
+// The least security of the proofs a compressed proof's statement rests on: each inner proof's,
+// the outer proof's and, for a final proof, its own.
+uint32_t LeastSecurityBits(std::span<const InnerSpec> specs, const air::ProofConfig& config,
+                           bool final) {
+  uint32_t bits = config.SecurityBits();
+  if (final) bits = std::min(bits, frontend::FinalOuterConfig().SecurityBits());
+  for (const InnerSpec& spec : specs) {
+    bits = std::min(bits, frontend::InnerProofConfig(spec.zero_knowledge).SecurityBits());
+  }
+  return bits;
+}
 
 // A valid proof's statement and key identity, its members moved from the key.
 void State(CompressedStatement& stated, const frontend::OuterKeyIdentity& identity,
            std::vector<frontend::InnerMember>&& members, std::span<const field::M31> statement,
            const air::ProofConfig& config, bool final, bool keys_from_cache) {
+  std::vector<InnerSpec> specs;
+  for (const frontend::InnerMember& member : members) specs.push_back(member.spec);
+  stated.security_bits = LeastSecurityBits(specs, config, final);
   stated.identity = identity;
   stated.ids = frontend::IdsOf(identity, members);
   stated.members = std::move(members);
@@ -37,6 +50,45 @@ void State(CompressedStatement& stated, const frontend::OuterKeyIdentity& identi
   stated.config = config;
   stated.final = final;
   stated.keys_from_cache = keys_from_cache;
+}
+
+// Whether a compress profile gives outer proofs this configuration.
+bool IsOuterConfig(const air::ProofConfig& config) {
+  for (const air::Profile profile :
+       {air::Profile::kTest, air::Profile::kFast, air::Profile::kRecursive}) {
+    if (config == air::ProfileConfig(profile)) return true;
+  }
+  return false;
+}
+
+// Why a compressed (or final) proof is refused before any key is derived for it, where what the
+// file states would otherwise set the keys' size (its configuration, its members): a
+// configuration no compress profile gives, less security than asked, a statement whose length is
+// not its members'.
+std::optional<std::string> RefusedBeforeKeys(std::span<const InnerSpec> specs,
+                                             const air::ProofConfig& config, size_t n_stated,
+                                             bool final, uint32_t min_security_bits) {
+  if (final ? config != frontend::FinalProofConfig() : !IsOuterConfig(config)) {
+    return fmt::format(
+        "the {} proof's configuration (blowup 2^{}, {} queries, {}+{} bits of grinding) is not "
+        "{}",
+        final ? "final" : "outer", config.pcs.fri.log_blowup_factor, config.pcs.fri.n_queries,
+        config.pcs.pow_bits, config.interaction_pow_bits,
+        final ? "the final proof's" : "one of compress's profiles (test, fast, recursive)");
+  }
+  if (const uint32_t bits = LeastSecurityBits(specs, config, final); bits < min_security_bits) {
+    return fmt::format(
+        "the proof rests on {} bits of security (the least of its inner, outer{} proofs'), at "
+        "least {} required",
+        bits, final ? " and final" : "", min_security_bits);
+  }
+  size_t n_public = 0;
+  for (const InnerSpec& spec : specs) n_public += spec.air->n_public_inputs();
+  if (n_stated != n_public) {
+    return fmt::format("the proof states {} values, the models' statements have {}", n_stated,
+                       n_public);
+  }
+  return std::nullopt;
 }
 
 // The file holding `proof` of the specs' inner proofs.
@@ -58,7 +110,7 @@ CompressedModelProof CompressOuter(std::span<const InnerSpec> specs,
   const air::ProofConfig config = air::ProfileConfig(request.profile);
   auto key_or_error =
       frontend::SetupCompressed<H>(specs, config, request.shape, frontend::KeyUse::kProve,
-                                   frontend::KeyCache::FromEnvironment());
+                                   KeyCacheFor(true, request.on_warning));
   if (auto* error = std::get_if<std::string>(&key_or_error)) throw FrontendError(*error);
   frontend::CompressedKey<H> key = std::get<frontend::CompressedKey<H>>(std::move(key_or_error));
   if (request.on_phase) request.on_phase("keys and verifier circuit", MillisecondsSince(start));
@@ -79,9 +131,9 @@ CompressedModelProof CompressFinal(std::span<const InnerSpec> specs,
                                    std::string& level) {
   const auto start = std::chrono::steady_clock::now();
   const air::ProofConfig config = frontend::FinalProofConfig();
-  auto key_or_error = frontend::SetupFinal<FinalHasher>(specs, FinalOuterConfig(), config,
+  auto key_or_error = frontend::SetupFinal<FinalHasher>(specs, frontend::FinalOuterConfig(), config,
                                                         request.shape, frontend::KeyUse::kProve,
-                                                        frontend::KeyCache::FromEnvironment());
+                                                        KeyCacheFor(true, request.on_warning));
   if (auto* error = std::get_if<std::string>(&key_or_error)) throw FrontendError(*error);
   frontend::FinalKey<FinalHasher> key =
       std::get<frontend::FinalKey<FinalHasher>>(std::move(key_or_error));
@@ -120,8 +172,8 @@ std::vector<frontend::InnerMember>& MembersOf(frontend::FinalKey<H>& key) {
 template <class H, class Setup, class Check>
 void VerifyRecursionFile(const std::vector<const frontend::QuantizedModel*>& models,
                          const frontend::CompressedProofFile& file, bool final,
-                         const std::function<void(std::string_view step)>& on_step,
-                         const Setup& setup, const Check& check, VerifiedCompressed& out) {
+                         const VerifyOptions& options, const Setup& setup, const Check& check,
+                         VerifiedCompressed& out) {
   auto start = std::chrono::steady_clock::now();
   auto parsed = air::ParseProof<H>(file.outer);
   if (auto* error = std::get_if<air::ProofParseError>(&parsed)) {
@@ -132,11 +184,16 @@ void VerifyRecursionFile(const std::vector<const frontend::QuantizedModel*>& mod
   const air::StarkProof<H>& proof = std::get<air::StarkProof<H>>(parsed);
   out.parse_ms = MillisecondsSince(start);
   start = std::chrono::steady_clock::now();
-  if (on_step) {
-    on_step(final ? "deriving the models' keys and the final circuit"
-                  : "deriving the models' keys and verifier circuit");
-  }
   FileSpecs file_specs = SpecsOfFile(models, file);
+  if (auto refusal = RefusedBeforeKeys(file_specs.specs, proof.config, proof.public_inputs.size(),
+                                       final, options.min_security_bits)) {
+    out.rejection = std::move(refusal);
+    return;
+  }
+  if (options.on_step) {
+    options.on_step(final ? "deriving the models' keys and the final circuit"
+                          : "deriving the models' keys and verifier circuit");
+  }
   auto key_or_error = setup(file_specs.specs, proof.config);
   out.setup_ms = MillisecondsSince(start);
   if (auto* error = std::get_if<std::string>(&key_or_error)) {
@@ -188,6 +245,15 @@ CompressedModelProof CompressProofs(const std::vector<const frontend::QuantizedM
         "compress --profile onchain makes the final proof Starknet verifies, hashed with "
         "poseidon252; leave --hash out");
   }
+  const size_t max_inners = request.profile == air::Profile::kOnchain
+                                ? frontend::kMaxFinalInners
+                                : frontend::kMaxCompressedInners;
+  if (inners.size() > max_inners) {
+    throw FrontendError(fmt::format(
+        "compress aggregates at most {} proofs into one {}proof, {} given: compress them in "
+        "groups",
+        max_inners, request.profile == air::Profile::kOnchain ? "final " : "", inners.size()));
+  }
   std::vector<bool> proved(models.size());
   std::vector<frontend::InnerProof> proofs;
   for (const InnerProofInput& inner : inners) {
@@ -229,8 +295,7 @@ CompressedModelProof CompressProofs(const std::vector<const frontend::QuantizedM
 
 VerifiedCompressed VerifyCompressed(const std::vector<const frontend::QuantizedModel*>& models,
                                     const std::vector<std::string>& model_names,
-                                    std::span<const uint8_t> bytes, uint32_t min_security_bits,
-                                    const std::function<void(std::string_view step)>& on_step) {
+                                    std::span<const uint8_t> bytes, const VerifyOptions& options) {
   VerifiedCompressed out;
   auto file = frontend::ReadCompressedProof(bytes);
   if (auto* error = std::get_if<std::string>(&file)) {
@@ -250,18 +315,18 @@ VerifiedCompressed VerifyCompressed(const std::vector<const frontend::QuantizedM
     return out;
   }
   const air::HashId id = std::get<air::HashId>(hash);
-  const frontend::KeyCache cache = frontend::KeyCache::FromEnvironment();
+  const frontend::KeyCache cache = KeyCacheFor(options.key_cache, options.on_warning);
   const auto shape = static_cast<frontend::OuterShape>(frontend::OuterShapeBits(compressed.shape));
   if (!final) {
     WithHashFamily(id, [&]<class C, class H>() {
       VerifyRecursionFile<H>(
-          models, compressed, final, on_step,
+          models, compressed, final, options,
           [&](std::span<const InnerSpec> specs, const air::ProofConfig& config) {
             return frontend::SetupCompressed<H>(specs, config, shape, frontend::KeyUse::kVerify,
                                                 cache);
           },
           [&](const frontend::CompressedKey<H>& key, const air::StarkProof<H>& proof) {
-            return frontend::VerifyCompressedProof<C, H>(key, proof, min_security_bits);
+            return frontend::VerifyCompressedProof<C, H>(key, proof, options.min_security_bits);
           },
           out);
     });
@@ -270,14 +335,14 @@ VerifiedCompressed VerifyCompressed(const std::vector<const frontend::QuantizedM
                                 air::ToString(id));
   } else {
     VerifyRecursionFile<FinalHasher>(
-        models, compressed, final, on_step,
+        models, compressed, final, options,
         [&](std::span<const InnerSpec> specs, const air::ProofConfig& config) {
-          return frontend::SetupFinal<FinalHasher>(specs, FinalOuterConfig(), config, shape,
-                                                   frontend::KeyUse::kVerify, cache);
+          return frontend::SetupFinal<FinalHasher>(specs, frontend::FinalOuterConfig(), config,
+                                                   shape, frontend::KeyUse::kVerify, cache);
         },
         [&](const frontend::FinalKey<FinalHasher>& key, const air::StarkProof<FinalHasher>& proof) {
           return frontend::VerifyFinalProof<FinalChannel, FinalHasher>(key, proof,
-                                                                       min_security_bits);
+                                                                       options.min_security_bits);
         },
         out);
   }

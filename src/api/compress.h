@@ -15,6 +15,7 @@
 
 #include "air/profiles.h"
 #include "air/proof.h"
+#include "api/verify_options.h"
 #include "field/m31.h"
 #include "frontend/compressed_proof_file.h"
 #include "frontend/model_air.h"
@@ -52,6 +53,8 @@ struct CompressRequest {
   frontend::OuterShape shape = frontend::OuterShape::kStandard;
   // As each phase ends: its name and milliseconds (a final proof's prefixed "outer: ", "final: ").
   std::function<void(std::string_view phase, double ms)> on_phase;
+  // A warning: the key cache's folder refused (api/verify_options.h).
+  std::function<void(std::string_view warning)> on_warning;
 };
 
 // What a compressed or final proof states, and what identifies its verifying key, with the
@@ -63,6 +66,9 @@ struct CompressedStatement {
   frontend::CompressedIds ids;
   std::vector<field::M31> statement;  // the proof's public inputs: the members' one after another
   air::ProofConfig config;            // the outer (or final) proof's
+  // The least security of the proofs the statement rests on (its inner proofs', the outer
+  // proof's, a final proof's own): what a fact is worth.
+  uint32_t security_bits = 0;
   bool final = false;
   bool keys_from_cache = false;
 };
@@ -92,12 +98,14 @@ struct VerifiedCompressed {
 
 // Checks a compressed proof file against the models (or verifying models) its inner proofs are of,
 // given in the order compress was (`model_names` name them in rejections), with the keys from the
-// key cache or derived and filed there. `on_step` names the keys' derivation when it begins.
-// Throws FrontendError only for a model that cannot be lowered.
+// key cache or derived (and filed there, as `options` say). What the file states that would set
+// the keys' size (its members, its configuration, its security, its statement's length) is
+// checked before any key is derived. Throws FrontendError only for a model that cannot be
+// lowered.
 VerifiedCompressed VerifyCompressed(const std::vector<const frontend::QuantizedModel*>& models,
                                     const std::vector<std::string>& model_names,
-                                    std::span<const uint8_t> file, uint32_t min_security_bits,
-                                    const std::function<void(std::string_view step)>& on_step);
+                                    std::span<const uint8_t> file,
+                                    const VerifyOptions& options = {});
 
 // Why the models (named in this order) are not those a compressed proof file's inner proofs are
 // of: one it names is missing, or one is of none of them.

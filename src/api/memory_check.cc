@@ -6,11 +6,14 @@
 
 #include <algorithm>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "air/layout.h"
+#include "air/zk_blinding.h"
 #include "frontend/frontend_error.h"
 
 namespace tensorstark::api {
@@ -87,20 +90,56 @@ std::optional<uint64_t> AvailableMemoryBytes() {
   return available;
 }
 
-void CheckProofFitsMemory(std::span<const air::Component* const> components,
-                          const air::ProofConfig& config, std::string_view hint) {
-  const std::optional<uint64_t> available = AvailableMemoryBytes();
-  if (!available) return;
-  auto layout = air::MakeLayout(components, config);
-  if (std::holds_alternative<std::string>(layout)) return;  // the prover names what is wrong
+uint64_t ResidentBytes() {
+  uint64_t pages = 0, resident = 0;
+  std::ifstream("/proc/self/statm") >> pages >> resident;
+  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+std::optional<ProofMemory> EstimateProofMemory(std::span<const air::Component* const> components,
+                                               const air::ProofConfig& config) {
+  std::vector<std::unique_ptr<air::Component>> blinded;
+  auto proved = air::ProvedComponents(components, config, blinded);
+  if (std::holds_alternative<std::string>(proved)) return std::nullopt;
+  auto layout_or_error =
+      air::MakeLayout(std::get<std::vector<const air::Component*>>(proved), config);
+  if (std::holds_alternative<std::string>(layout_or_error)) return std::nullopt;
+  const air::AirLayout& layout = std::get<air::AirLayout>(layout_or_error);
   const uint32_t log_blowup = config.pcs.fri.log_blowup_factor;
-  const uint64_t needed =
-      air::CommittedEvaluationBytes(std::get<air::AirLayout>(layout), log_blowup);
-  if (needed <= *available) return;
+  constexpr uint64_t kM31 = 4, kQM31 = 16, kMerkleNodes = 64;  // a leaf's hash and its parents'
+  const auto domain = [&](uint32_t log_size) { return uint64_t{1} << (log_size + log_blowup); };
+  uint64_t prover = 0, max_domain = 0;
+  for (size_t tree = 0; tree <= air::kCompositionTree; ++tree) {
+    uint64_t tree_domain = 0;
+    for (uint32_t log_size : air::TreeLogSizes(layout, tree)) {
+      prover += kM31 * (domain(log_size) + (uint64_t{1} << log_size));  // evaluations, coefficients
+      tree_domain = std::max(tree_domain, domain(log_size));
+    }
+    prover += kMerkleNodes * tree_domain;
+    max_domain = std::max(max_domain, tree_domain);
+  }
+  uint64_t main_trace = 0;
+  for (uint32_t log_size : layout.column_log_sizes[air::kTraceTree]) {
+    main_trace += kM31 << log_size;
+  }
+  prover += 2 * main_trace;                                            // the witness, kept traces
+  prover += 2 * kQM31 * (uint64_t{1} << layout.composition_log_size);  // composition accumulators
+  prover += (2 * kQM31 + kMerkleNodes) * max_domain;  // FRI quotient, layers, trees
+  prover += 2 * kM31 * max_domain;                    // twiddles
+  return ProofMemory{.held = ResidentBytes(),
+                     .committed = air::CommittedEvaluationBytes(layout, log_blowup),
+                     .prover = prover + prover / 4};  // transient copies, the allocator
+}
+
+void CheckProofFitsMemory(const ProofMemory& estimate, const air::ProofConfig& config,
+                          std::string_view hint) {
+  const std::optional<uint64_t> available = AvailableMemoryBytes();
+  if (!available || estimate.prover <= *available) return;
   throw frontend::FrontendError(fmt::format(
-      "this proof needs more memory than is available: its committed traces alone take {:.1f} "
-      "GiB (at blowup {}), and {:.1f} GiB is available{}",
-      Gibibytes(needed), 1u << log_blowup, Gibibytes(*available), hint));
+      "this proof needs more memory than is available: about {:.1f} GiB at its peak (at blowup "
+      "{}), and {:.1f} GiB is available{}",
+      Gibibytes(estimate.peak()), 1u << config.pcs.fri.log_blowup_factor,
+      Gibibytes(estimate.held + *available), hint));
 }
 
 }  // namespace tensorstark::api

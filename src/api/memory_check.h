@@ -16,9 +16,28 @@ namespace tensorstark::api {
 // under a cgroup limit or an address-space limit (ulimit -v); nullopt if unknown.
 std::optional<uint64_t> AvailableMemoryBytes();
 
-// Throws FrontendError if the proof's committed evaluations alone (air::CommittedEvaluationBytes,
-// a lower bound of its peak memory) exceed AvailableMemoryBytes(); `hint` ends the message.
-void CheckProofFitsMemory(std::span<const air::Component* const> components,
-                          const air::ProofConfig& config, std::string_view hint);
+// This process's resident memory now.
+uint64_t ResidentBytes();
+
+// A proof's peak memory, estimated from its layout alone so that it errs high for every profile
+// (docs/benchmarks.md, "Memory", compares it with measured peaks): what the process holds when the
+// proof begins (the model, its run and its lowering) and the prover's own. The prover's is each
+// tree's evaluations on its domain, coefficients and Merkle tree; the main trace as the witness
+// gives it and as components with relations keep it; the composition's accumulators; FRI's
+// quotient, layers and their trees; the twiddles; with a margin for transient copies.
+struct ProofMemory {
+  uint64_t held = 0;       // resident when estimated
+  uint64_t committed = 0;  // every tree's evaluations (air::CommittedEvaluationBytes), a floor
+  uint64_t prover = 0;     // the prover's estimate
+  uint64_t peak() const { return held + prover; }
+};
+// nullopt if the components do not form an AIR at `config` (the prover then names why).
+std::optional<ProofMemory> EstimateProofMemory(std::span<const air::Component* const> components,
+                                               const air::ProofConfig& config);
+
+// Throws FrontendError if the proof's estimated peak exceeds what is held now plus
+// AvailableMemoryBytes(); `hint` ends the message (the levers that make the proof smaller).
+void CheckProofFitsMemory(const ProofMemory& estimate, const air::ProofConfig& config,
+                          std::string_view hint);
 
 }  // namespace tensorstark::api

@@ -45,8 +45,11 @@ ProvedModel ProveWith(const frontend::QuantizedModel& model,
   };
   if (config.pcs.fri.log_blowup_factor > 1 && !request.for_compression) or_with("--profile fast");
   if (air.WeightsDigest()) or_with("public weights (compile --visibility weights=public)");
-  CheckProofFitsMemory(air.components(), config,
-                       smaller.empty() ? "; free memory, or use a larger machine" : smaller);
+  if (const std::optional<ProofMemory> memory = EstimateProofMemory(air.components(), config)) {
+    proved.memory = *memory;
+    CheckProofFitsMemory(*memory, config,
+                         smaller.empty() ? "; free memory, or use a larger machine" : smaller);
+  }
   auto key = frontend::SetupModel<H>(air, config);
   if (auto* error = std::get_if<std::string>(&key)) throw FrontendError(*error);
   const frontend::ModelKey<H>& model_key = std::get<frontend::ModelKey<H>>(key);
@@ -75,8 +78,7 @@ ProvedModel ProveWith(const frontend::QuantizedModel& model,
 
 template <class C, class H>
 void VerifyWith(const frontend::QuantizedModel& model, std::optional<std::string_view> model_file,
-                std::span<const uint8_t> bytes, uint32_t min_security_bits,
-                const std::function<void(std::string_view)>& on_step, VerifiedProof& out) {
+                std::span<const uint8_t> bytes, const VerifyOptions& options, VerifiedProof& out) {
   auto start = std::chrono::steady_clock::now();
   auto parsed = air::ParseProof<H>(bytes);
   if (auto* error = std::get_if<air::ProofParseError>(&parsed)) {
@@ -101,8 +103,8 @@ void VerifyWith(const frontend::QuantizedModel& model, std::optional<std::string
   const frontend::ModelAir& air = *out.air;
   const hash::Blake2sHash model_digest =
       file_digest ? *file_digest : frontend::VerifierModelDigest(air);
-  const frontend::KeyCache cache = frontend::KeyCache::FromEnvironment();
-  if (on_step) on_step("deriving the model's verifying key");
+  const frontend::KeyCache cache = KeyCacheFor(options.key_cache, options.on_warning);
+  if (options.on_step) options.on_step("deriving the model's verifying key");
   auto key_or_error = frontend::CachedModelVerifyingKey<H>(air, model_digest, proof.config, cache);
   out.setup_ms = MillisecondsSince(start);
   if (auto* error = std::get_if<std::string>(&key_or_error)) {
@@ -112,8 +114,8 @@ void VerifyWith(const frontend::QuantizedModel& model, std::optional<std::string
   const auto& key = std::get<frontend::ModelVerifyingKey<H>>(key_or_error);
   out.key_from_cache = key.from_cache;
   start = std::chrono::steady_clock::now();
-  auto rejection =
-      frontend::VerifyModelProof<C, H>(air, proof, key.key, key.commitment, min_security_bits);
+  auto rejection = frontend::VerifyModelProof<C, H>(air, proof, key.key, key.commitment,
+                                                    options.min_security_bits);
   out.check_ms = MillisecondsSince(start);
   if (rejection) out.rejection = air::ToString(*rejection);
 }
@@ -132,8 +134,7 @@ ProvedModel ProveModel(const frontend::QuantizedModel& model,
 
 VerifiedProof VerifyProof(const frontend::QuantizedModel& model,
                           std::optional<std::string_view> model_file,
-                          std::span<const uint8_t> proof, uint32_t min_security_bits,
-                          const std::function<void(std::string_view step)>& on_step) {
+                          std::span<const uint8_t> proof, const VerifyOptions& options) {
   VerifiedProof verified;
   auto hash = air::PeekProofHash(proof);
   if (auto* error = std::get_if<air::ProofParseError>(&hash)) {
@@ -141,7 +142,7 @@ VerifiedProof VerifyProof(const frontend::QuantizedModel& model,
     return verified;
   }
   WithHashFamily(std::get<air::HashId>(hash), [&]<class C, class H>() {
-    VerifyWith<C, H>(model, model_file, proof, min_security_bits, on_step, verified);
+    VerifyWith<C, H>(model, model_file, proof, options, verified);
   });
   return verified;
 }

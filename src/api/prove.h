@@ -15,6 +15,8 @@
 #include "air/profiles.h"
 #include "air/proof.h"
 #include "air/proof_io.h"
+#include "api/memory_check.h"
+#include "api/verify_options.h"
 #include "field/felt252.h"
 #include "frontend/model_air.h"
 #include "frontend/quantized_eval.h"
@@ -46,6 +48,7 @@ struct ProvedModel {
   frontend::ModelCommitment commitment;
   air::ProofConfig config;
   double grind_ms = 0;
+  ProofMemory memory;  // the estimate the proof was let through with (api/memory_check.h)
 };
 
 // A proof that `model` (which may not be a verifying model) produces its outputs on `input`.
@@ -68,12 +71,11 @@ struct VerifiedProof {
 
 // Checks a proof (not a compressed one) of `model`, a model or its verifying model, against the
 // model's key from the key cache ($TENSORSTARK_CACHE_DIR, frontend/model_key_cache.h) or derived
-// and filed there. `model_file`, the bytes the model was read from, names its cache entries
-// without serializing it again; without it the model is serialized. `on_step` names the key's
-// derivation when it begins. Throws FrontendError only for a model that cannot be lowered.
+// (and filed there, as `options` say). `model_file`, the bytes the model was read from, names its
+// cache entries without serializing it again; without it the model is serialized. Throws
+// FrontendError only for a model that cannot be lowered.
 VerifiedProof VerifyProof(const frontend::QuantizedModel& model,
                           std::optional<std::string_view> model_file,
-                          std::span<const uint8_t> proof, uint32_t min_security_bits,
-                          const std::function<void(std::string_view step)>& on_step = nullptr);
+                          std::span<const uint8_t> proof, const VerifyOptions& options = {});
 
 }  // namespace tensorstark::api

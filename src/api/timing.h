@@ -4,6 +4,7 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <cstdint>
 
 namespace tensorstark::api {
 
@@ -18,5 +19,7 @@ inline double PeakRssMb() {
   getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
 }
+
+inline double MebibytesOf(uint64_t bytes) { return static_cast<double>(bytes) / (1 << 20); }
 
 }  // namespace tensorstark::api

@@ -47,8 +47,8 @@ int WriteFinalAir(const std::string& output, const uint64_t* with_test_seed) {
     }
     air::CairoStatement statement;
     statement.preprocessed_root = "0";
-    statement.log_blowup_factor = config.pcs.fri.log_blowup_factor;
-    statement.zero_knowledge = config.zk;
+    statement.config = config;
+    statement.inner_security_bits = frontend::FinalInnerSecurityBits();
     statement.tensor_relation = recursion::WireRelation().name;
     const std::string code = air::GenerateCairoAir(
         components, std::get<air::AirLayout>(layout), statement,

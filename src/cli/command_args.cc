@@ -54,6 +54,12 @@ int UsageError(std::string_view command, std::string_view usage, const std::stri
   return 2;
 }
 
+std::function<void(std::string_view warning)> PrintWarning(std::string_view command) {
+  return [command = std::string(command)](std::string_view warning) {
+    fmt::print(stderr, "tensorstark {}: warning: {}\n", command, warning);
+  };
+}
+
 // fmt::join trips a GCC 12 false -Wstringop-overflow here.
 std::string FormatValues(const frontend::Tensor& tensor) {
   const std::vector<double> values = tensor.AsDoubles();

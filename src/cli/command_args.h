@@ -2,6 +2,7 @@
 // options ("-o" is --output), help and usage errors, and how outputs are printed and written.
 #pragma once
 
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <span>
@@ -32,6 +33,9 @@ bool WantsHelp(std::span<char* const> args);
 
 // Prints "tensorstark <command>: <error>" and the usage to stderr; returns exit code 2.
 int UsageError(std::string_view command, std::string_view usage, const std::string& error);
+
+// What prints an api warning as "tensorstark <command>: warning: <warning>" on stderr.
+std::function<void(std::string_view warning)> PrintWarning(std::string_view command);
 
 // A proof file's bytes; throws FrontendError naming the path and why it cannot be read.
 std::vector<uint8_t> ReadProofFile(const std::string& path);

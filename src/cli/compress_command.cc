@@ -38,7 +38,7 @@ constexpr std::string_view kUsage =
 
 Compresses proofs of models: proves, in one fixed AIR (the recursion AIR), that the verifier
 accepts each inner proof. Each proof is of the model named before it; several proofs, of one model
-or of several, give one aggregated proof. The compressed proof states what the inner proofs state
+or of several, give one aggregated proof (at most 8; 4 into a final proof). The compressed proof states what the inner proofs state
 (the models, their public inputs and outputs, the digests of committed tensors), one after
 another, and `tensorstark verify MODEL.tsm [MODEL.tsm ...] OUTER.bin` checks it as it checks the
 inner ones. Inner proofs must be made with `tensorstark prove ... --profile recursive`; one the
@@ -103,7 +103,7 @@ int PrintCompressed(const CompressInputs& in, const api::CompressedModelProof& p
                           {"hash", air::ToString(hash)},
                           {"threads", tbb::global_control::active_value(
                                           tbb::global_control::max_allowed_parallelism)},
-                          {"security_bits", stated.config.SecurityBits()},
+                          {"security_bits", stated.security_bits},
                           {"total_ms", total_ms},
                           {"grind_ms", proved.grind_ms},  // every prover's
                           {"inner_proof_bytes", inner_bytes},
@@ -130,7 +130,7 @@ int PrintCompressed(const CompressInputs& in, const api::CompressedModelProof& p
   fmt::print(
       "wrote {}: {} bytes ({} inner proof(s), {} bytes), {} bits of security ({}, profile {}), a "
       "{}circuit of {} gates\n",
-      path, proved.file.size(), in.proofs.size(), inner_bytes, stated.config.SecurityBits(),
+      path, proved.file.size(), in.proofs.size(), inner_bytes, stated.security_bits,
       air::ToString(hash),
       stated.final ? "onchain: the final proof of an outer proof" : air::ProfileName(profile),
       stated.final ? "final " : "", circuit.gates.size());
@@ -159,7 +159,7 @@ int PrintVerifiedCompressed(const api::VerifiedCompressed& verified,
     nlohmann::json out = {{"valid", true},
                           {"compressed", true},
                           {"inner_proofs", n},
-                          {"security_bits", stated.config.SecurityBits()},
+                          {"security_bits", stated.security_bits},
                           {"verify_ms", verified.parse_ms + verified.check_ms},
                           {"setup_ms", verified.setup_ms},
                           {"keys_from_cache", stated.keys_from_cache},
@@ -175,15 +175,14 @@ int PrintVerifiedCompressed(const api::VerifiedCompressed& verified,
   }
   if (stated.final) {
     fmt::print("valid (final proof, {} inner proof(s), {} bits of security)\n", n,
-               stated.config.SecurityBits());
+               stated.security_bits);
   } else if (n == 1) {
-    fmt::print("valid (compressed, {} bits of security{}), model {}\n",
-               stated.config.SecurityBits(),
+    fmt::print("valid (compressed, {} bits of security{}), model {}\n", stated.security_bits,
                stated.members[0].spec.zero_knowledge ? ", inner proof zero knowledge" : "",
                frontend::ToHex(frontend::ModelAir::StatedCommitment(stated.statement)));
   } else {
     fmt::print("valid (compressed, {} inner proofs, {} bits of security)\n", n,
-               stated.config.SecurityBits());
+               stated.security_bits);
   }
   PrintCompressedStatements(stated.members, stated.ids, model_paths, stated.statement);
   if (stated.final) {
@@ -261,6 +260,7 @@ int CompressAndWrite(const CompressInputs& in, const ProofChoice& outer, const O
   request.profile = outer.profile;
   request.hash = outer.hash;
   request.shape = options.Has("fit") ? frontend::OuterShape::kFit : frontend::OuterShape::kStandard;
+  request.on_warning = PrintWarning("compress");
   request.on_phase = [&](std::string_view name, double ms) {
     progress.Phase(std::string(name), ms);
   };
@@ -282,7 +282,7 @@ int CompressAndWrite(const CompressInputs& in, const ProofChoice& outer, const O
 
 int VerifyCompressedProofFile(const std::vector<frontend::QuantizedModel>& models,
                               const std::vector<std::string>& model_paths,
-                              std::span<const uint8_t> bytes, uint32_t min_security_bits, bool json,
+                              std::span<const uint8_t> bytes, api::VerifyOptions options, bool json,
                               const std::optional<field::Felt252>& verifier_class) {
   if (verifier_class) {
     const auto file = frontend::ReadCompressedProof(bytes);
@@ -293,9 +293,9 @@ int VerifyCompressedProofFile(const std::vector<frontend::QuantizedModel>& model
     }
   }
   StepProgress progress(json);
+  options.on_step = [&](std::string_view step) { progress.Begin(step); };
   const api::VerifiedCompressed verified =
-      api::VerifyCompressed(api::ModelPointers(models), model_paths, bytes, min_security_bits,
-                            [&](std::string_view step) { progress.Begin(step); });
+      api::VerifyCompressed(api::ModelPointers(models), model_paths, bytes, options);
   progress.End();
   return PrintVerifiedCompressed(verified, model_paths, json, verifier_class);
 }

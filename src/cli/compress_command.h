@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "api/verify_options.h"
 #include "cli/hash_family.h"
 #include "cli/options.h"
 #include "field/felt252.h"
@@ -39,7 +40,7 @@ int CompressAndWrite(const CompressInputs& in, const ProofChoice& outer, const O
 // "invalid" and the reason (exit 1).
 int VerifyCompressedProofFile(const std::vector<frontend::QuantizedModel>& models,
                               const std::vector<std::string>& model_paths,
-                              std::span<const uint8_t> bytes, uint32_t min_security_bits, bool json,
+                              std::span<const uint8_t> bytes, api::VerifyOptions options, bool json,
                               const std::optional<field::Felt252>& verifier_class);
 
 }  // namespace tensorstark::cli

@@ -76,7 +76,7 @@ options:
 
 constexpr std::string_view kVerifyUsage =
     R"(usage: tensorstark verify MODEL.tsm [MODEL.tsm ...] PROOF.bin [--min-security-bits B]
-                                                             [--class-hash H]
+                                                             [--no-cache] [--class-hash H]
 
 Checks that the proof shows the compiled model producing the outputs it states from the inputs it
 states. PROOF.bin may be a proof from `prove` or a compressed proof from `compress`; for a
@@ -89,8 +89,15 @@ what the fact registry records for each inner proof: the hashes of its stated in
 (next to its model id), and with --class-hash its fact, which a contract checks with
 is_fact_valid.
 
+Keys are derived once per model and configuration and kept in the key cache
+($TENSORSTARK_CACHE_DIR, else ~/.cache/tensorstark: a folder of this user's alone, 0700; one
+others can write to is not used, with a warning), so that later verifications of the model
+commit nothing.
+
 options:
-  --min-security-bits B   reject proofs below B bits of security (default 96)
+  --min-security-bits B   reject proofs below B bits of security (default 96); a compressed or
+                          final proof's are the least of its own and its inner and outer proofs'
+  --no-cache              derive every key, reading and writing nothing in the key cache
   --class-hash H          the class hash of the Starknet verifier contract (0x...): also print
                           the facts the registry records when that verifier accepts the final
                           proof
@@ -169,6 +176,8 @@ int ProveAndWrite(const frontend::QuantizedModel& model, const std::string& mode
                               {"prove_ms", total_ms - proved.grind_ms},
                               {"proof_bytes", bytes.size()},
                               {"peak_rss_mb", api::PeakRssMb()},
+                              {"estimated_peak_mb", api::MebibytesOf(proved.memory.peak())},
+                              {"committed_mb", api::MebibytesOf(proved.memory.committed)},
                               {"commitment", frontend::ToHex(commitment)},
                               {"phases_ms", progress.ToJson()},
                               {"outputs", outputs}}
@@ -187,11 +196,10 @@ int ProveAndWrite(const frontend::QuantizedModel& model, const std::string& mode
 
 // `model` was parsed from `model_file`.
 int VerifyAndPrint(const frontend::QuantizedModel& model, std::string_view model_file,
-                   std::span<const uint8_t> bytes, uint32_t min_security_bits, bool json) {
+                   std::span<const uint8_t> bytes, api::VerifyOptions options, bool json) {
   StepProgress progress(json);
-  const api::VerifiedProof verified =
-      api::VerifyProof(model, model_file, bytes, min_security_bits,
-                       [&](std::string_view step) { progress.Begin(step); });
+  options.on_step = [&](std::string_view step) { progress.Begin(step); };
+  const api::VerifiedProof verified = api::VerifyProof(model, model_file, bytes, options);
   progress.End();
   if (verified.rejection) {
     fmt::print("invalid: {}\n", *verified.rejection);
@@ -295,7 +303,7 @@ int RunVerifyCommand(std::span<char* const> args) {
     return 0;
   }
   auto parsed = ParseCommandArgs(args, {"model", "proof"}, {"min-security-bits", "class-hash"},
-                                 {"json"}, SIZE_MAX);
+                                 {"json", "no-cache"}, SIZE_MAX);
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("verify", kVerifyUsage, *error);
   }
@@ -324,10 +332,14 @@ int RunVerifyCommand(std::span<char* const> args) {
       models.push_back(frontend::ParseQuantizedModel(model_files.back(), path));
     }
     const std::vector<uint8_t> bytes = ReadProofFile(command.positional.back());
-    const auto bits = static_cast<uint32_t>(std::get<uint64_t>(min_bits));
+    const api::VerifyOptions options{
+        .min_security_bits = static_cast<uint32_t>(std::get<uint64_t>(min_bits)),
+        .key_cache = !command.options.Has("no-cache"),
+        .on_step = nullptr,
+        .on_warning = PrintWarning("verify")};
     const bool json = command.options.Has("json");
     if (frontend::IsCompressedProof(bytes)) {
-      return VerifyCompressedProofFile(models, model_paths, bytes, bits, json, verifier_class);
+      return VerifyCompressedProofFile(models, model_paths, bytes, options, json, verifier_class);
     }
     if (verifier_class) {
       return UsageError("verify", kVerifyUsage, kClassHashOfFinalProofs);
@@ -336,7 +348,7 @@ int RunVerifyCommand(std::span<char* const> args) {
       return UsageError("verify", kVerifyUsage,
                         "several models are given with a compressed proof of several only");
     }
-    return VerifyAndPrint(models[0], model_files[0], bytes, bits, json);
+    return VerifyAndPrint(models[0], model_files[0], bytes, options, json);
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark verify: {}\n", e.what());
     return 1;

@@ -49,9 +49,11 @@ std::variant<CompressedProofFile, std::string> ReadCompressedProof(std::span<con
     return fmt::format("compressed proof shape {} is not one this build knows", shape);
   }
   const uint32_t n = read("the number of inner proofs");
-  if (error.empty() && (n == 0 || n > kMaxCompressedInners)) {
-    return fmt::format("a compressed proof verifies 1 to {} inner proofs, not {}",
-                       kMaxCompressedInners, n);
+  const bool final = shape & kFinalProofBit;
+  const uint32_t max_inners = final ? kMaxFinalInners : kMaxCompressedInners;
+  if (error.empty() && (n == 0 || n > max_inners)) {
+    return fmt::format("a {} proof verifies 1 to {} inner proofs, not {}",
+                       final ? "final" : "compressed", max_inners, n);
   }
   CompressedProofFile file;
   file.shape = shape;

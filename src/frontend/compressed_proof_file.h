@@ -1,12 +1,12 @@
 // The file of a compressed proof (model_recursion.h): "TSCP", version u32 = 1, the shape u32 (bit
 // 0: the outer proof's OuterShape, 0 standard or 1 fit; bit 1, kFinalProofBit: the proof is a
-// final proof of the outer one, final_proof.h, at the same shape), the number n of
-// inner proofs it verifies u32 (1 to kMaxCompressedInners), for each the model it is of u32 (its
-// index among the models given to verify, in order) and flags u32 (bit 0: the inner proof was
-// zero-knowledge; no other bit may be set), then the outer (or final) proof's canonical encoding
-// (air/proof_io.h), whose statement is the inner statements one after another. The list says which
-// circuit the verifier builds; a wrong one gives another circuit, whose key the outer proof does
-// not verify against. Integers little-endian.
+// final proof of the outer one, final_proof.h, at the same shape), the number n of inner proofs it
+// verifies u32 (1 to kMaxCompressedInners, to kMaxFinalInners for a final proof), for each the
+// model it is of u32 (its index among the models given to verify, in order) and flags u32 (bit 0:
+// the inner proof was zero-knowledge; no other bit may be set), then the outer (or final) proof's
+// canonical encoding (air/proof_io.h), whose statement is the inner statements one after another.
+// The list says which circuit the verifier builds; a wrong one gives another circuit, whose key
+// the outer proof does not verify against. Integers little-endian.
 #pragma once
 
 #include <cstdint>
@@ -17,7 +17,11 @@
 
 namespace tensorstark::frontend {
 
-inline constexpr uint32_t kMaxCompressedInners = 4096;
+// The most inner proofs compress aggregates into one outer proof (the outer AIR, and a
+// verifier's key of it, doubles with each doubling of them), and into one final proof (what the
+// final size class holds). The file's reader refuses more, before any key is derived.
+inline constexpr uint32_t kMaxCompressedInners = 8;
+inline constexpr uint32_t kMaxFinalInners = 4;
 inline constexpr uint32_t kFinalProofBit = 2;
 // The outer proof's OuterShape in a shape word.
 inline constexpr uint32_t OuterShapeBits(uint32_t shape) { return shape & ~kFinalProofBit; }

@@ -1,5 +1,6 @@
 #include "frontend/element_ref_encoding.h"
 
+#include <algorithm>
 #include <climits>
 #include <cstddef>
 
@@ -56,6 +57,12 @@ std::vector<int64_t> DecodeFixedWords(const std::vector<uint8_t>& bytes) {
 
 }  // namespace
 
+int64_t ModelRefBudget(size_t file_bytes) {
+  constexpr int64_t kRefsPerByte = 16, kMinRefs = int64_t{1} << 22;
+  const int64_t bytes = static_cast<int64_t>(std::min<size_t>(file_bytes, kMaxModelRefs));
+  return std::clamp(kRefsPerByte * bytes, kMinRefs, kMaxModelRefs);
+}
+
 json RefsToJson(const std::vector<ElementRef>& refs) {
   std::vector<int64_t> runs;
   for (size_t i = 0; i < refs.size();) {
@@ -82,6 +89,9 @@ std::vector<ElementRef> RefsFromJson(const json& j, int64_t& budget) {
     const auto tensors = j.at("tensor").get<std::vector<int32_t>>();
     const auto indices = j.at("index").get<std::vector<int64_t>>();
     if (tensors.size() != indices.size()) throw FrontendError("element references are truncated");
+    if (static_cast<int64_t>(tensors.size()) > budget) {
+      throw FrontendError("more element references than a model file of its size holds");
+    }
     refs.resize(tensors.size());
     for (size_t i = 0; i < refs.size(); ++i) refs[i] = {tensors[i], indices[i]};
     budget -= static_cast<int64_t>(refs.size());
@@ -94,9 +104,11 @@ std::vector<ElementRef> RefsFromJson(const json& j, int64_t& budget) {
   int64_t total = 0;
   for (size_t r = 0; r < words.size(); r += kRunWords) {
     const int64_t tensor = words[r], count = words[r + 3];
-    if (tensor < ElementRef::kLiteral || tensor > INT32_MAX || count < 1 ||
-        count > budget - total) {
+    if (tensor < ElementRef::kLiteral || tensor > INT32_MAX || count < 1) {
       throw FrontendError("element references are corrupt");
+    }
+    if (count > budget - total) {
+      throw FrontendError("more element references than a model file of its size holds");
     }
     total += count;
   }

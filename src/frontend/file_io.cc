@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
@@ -48,7 +50,7 @@ std::string ReadFileBytes(const std::string& path) {
   }
 }
 
-void WriteFileBytes(const std::string& path, std::string_view bytes) {
+void WriteFileBytes(const std::string& path, std::string_view bytes, unsigned mode) {
   const auto fail = [&](const std::string& reason) {
     return FrontendError(fmt::format("cannot write '{}': {}", path, reason));
   };
@@ -65,22 +67,32 @@ void WriteFileBytes(const std::string& path, std::string_view bytes) {
   // A device or a pipe (/dev/null, /dev/stdout) is written in place: a rename would replace it.
   const bool in_place =
       std::filesystem::exists(status) && !std::filesystem::is_regular_file(status);
-  const std::string target = in_place ? path : fmt::format("{}.tmp{}", path, getpid());
+  std::string target = path;
+  FileDescriptor file{-1};
+  if (in_place) {
+    file.fd = open(path.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  } else {
+    // A name no other writer uses; one that exists (a leftover, or a link planted there) is
+    // skipped, never opened.
+    static std::atomic<uint64_t> next = 0;
+    for (int attempt = 0; attempt < 100 && file.fd < 0; ++attempt) {
+      target = fmt::format("{}.tmp{}.{}", path, getpid(), next++);
+      file.fd = open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+      if (file.fd < 0 && errno != EEXIST) break;
+    }
+  }
+  if (file.fd < 0) throw fail(std::strerror(errno));
   const auto fail_and_clean_up = [&](int error) {
     if (!in_place) unlink(target.c_str());
     return fail(std::strerror(error));
   };
-  {
-    FileDescriptor file{open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)};
-    if (file.fd < 0) throw fail(std::strerror(errno));
-    for (size_t done = 0; done < bytes.size();) {
-      const ssize_t n = write(file.fd, bytes.data() + done, bytes.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) throw fail_and_clean_up(errno);
-      done += static_cast<size_t>(n);
-    }
-    if (const int error = file.Close(); error != 0) throw fail_and_clean_up(error);
+  for (size_t done = 0; done < bytes.size();) {
+    const ssize_t n = write(file.fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw fail_and_clean_up(errno);
+    done += static_cast<size_t>(n);
   }
+  if (const int error = file.Close(); error != 0) throw fail_and_clean_up(error);
   if (!in_place && rename(target.c_str(), path.c_str()) != 0) throw fail_and_clean_up(errno);
 }
 

@@ -1,5 +1,7 @@
 #include "frontend/final_proof.h"
 
+#include <algorithm>
+
 #include "air/profiles.h"
 
 namespace tensorstark::frontend {
@@ -15,6 +17,13 @@ air::ProofConfig FinalProofConfig() {
   config.pcs.fri.n_queries = 15;
   config.pcs.pow_bits = 25;
   return config;
+}
+
+air::ProofConfig FinalOuterConfig() { return air::ProfileConfig(air::Profile::kRecursive); }
+
+uint32_t FinalInnerSecurityBits() {
+  return std::min({FinalOuterConfig().SecurityBits(), InnerProofConfig(false).SecurityBits(),
+                   InnerProofConfig(true).SecurityBits()});
 }
 
 recursion::RecursionAir FinalAirForVerifying() {

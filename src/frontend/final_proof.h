@@ -52,6 +52,13 @@ const recursion::SizeClass& FinalSizeClass();
 // attempts at 3.5 million a second on 2 threads with AVX-512 IFMA; 10-20 times that on AVX2).
 air::ProofConfig FinalProofConfig();
 
+// The configuration of the outer proofs a final proof verifies: the recursive profile's.
+air::ProofConfig FinalOuterConfig();
+
+// The least security of the proofs a final proof's circuit verifies (its outer proof and that
+// one's inner proofs), which a final proof's statement rests on as much as on its own.
+uint32_t FinalInnerSecurityBits();
+
 // The final AIR for verifying (its components at FinalSizeClass, no public input): the AIR of every
 // final proof at the standard shape, from which cairo-gen writes the Cairo verifier's.
 recursion::RecursionAir FinalAirForVerifying();

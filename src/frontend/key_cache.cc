@@ -1,13 +1,20 @@
 #include "frontend/key_cache.h"
 
 #include <elf.h>
+#include <fmt/format.h>
 #include <link.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <system_error>
 
 #include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
@@ -15,33 +22,58 @@
 namespace tensorstark::frontend {
 namespace {
 
-// The NT_GNU_BUILD_ID note of the main program, found among its loaded segments.
+// Changes whenever what a value is filed under, or how, changes.
+constexpr std::string_view kCacheFormat = "tensorstark key cache 2";
+
+// Whether one of the object's loaded segments holds `address`.
+bool ObjectHolds(const dl_phdr_info& info, uintptr_t address) {
+  for (int i = 0; i < info.dlpi_phnum; ++i) {
+    const ElfW(Phdr)& segment = info.dlpi_phdr[i];
+    const uintptr_t start = info.dlpi_addr + segment.p_vaddr;
+    if (segment.p_type == PT_LOAD && address >= start && address - start < segment.p_memsz) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// The object's NT_GNU_BUILD_ID note, or nothing.
+std::vector<uint8_t> BuildIdNote(const dl_phdr_info& info) {
+  for (int i = 0; i < info.dlpi_phnum; ++i) {
+    const ElfW(Phdr)& segment = info.dlpi_phdr[i];
+    if (segment.p_type != PT_NOTE) continue;
+    const auto* at = reinterpret_cast<const uint8_t*>(info.dlpi_addr + segment.p_vaddr);
+    const uint8_t* end = at + segment.p_memsz;
+    while (at + sizeof(ElfW(Nhdr)) <= end) {
+      const auto* note = reinterpret_cast<const ElfW(Nhdr)*>(at);
+      const uint8_t* name = at + sizeof(ElfW(Nhdr));
+      const uint8_t* desc = name + ((note->n_namesz + 3) & ~3u);
+      if (note->n_type == NT_GNU_BUILD_ID && note->n_namesz == 4 &&
+          std::memcmp(name, "GNU", 4) == 0 && desc + note->n_descsz <= end) {
+        return {desc, desc + note->n_descsz};
+      }
+      at = desc + ((note->n_descsz + 3) & ~3u);
+    }
+  }
+  return {};
+}
+
+// The build id of the object this function's code was loaded from: the tensorstark program, or
+// the Python module whose interpreter loaded it.
 std::vector<uint8_t> ReadBuildId() {
-  std::vector<uint8_t> id;
+  struct Search {
+    uintptr_t address;
+    std::vector<uint8_t> id;
+  } search{reinterpret_cast<uintptr_t>(&ReadBuildId), {}};
   dl_iterate_phdr(
-      [](dl_phdr_info* info, size_t, void* out) {
-        // The first object listed is the main program.
-        for (int i = 0; i < info->dlpi_phnum; ++i) {
-          const ElfW(Phdr)& segment = info->dlpi_phdr[i];
-          if (segment.p_type != PT_NOTE) continue;
-          const auto* at = reinterpret_cast<const uint8_t*>(info->dlpi_addr + segment.p_vaddr);
-          const uint8_t* end = at + segment.p_memsz;
-          while (at + sizeof(ElfW(Nhdr)) <= end) {
-            const auto* note = reinterpret_cast<const ElfW(Nhdr)*>(at);
-            const uint8_t* name = at + sizeof(ElfW(Nhdr));
-            const uint8_t* desc = name + ((note->n_namesz + 3) & ~3u);
-            if (note->n_type == NT_GNU_BUILD_ID && note->n_namesz == 4 &&
-                std::memcmp(name, "GNU", 4) == 0 && desc + note->n_descsz <= end) {
-              static_cast<std::vector<uint8_t>*>(out)->assign(desc, desc + note->n_descsz);
-              return 1;
-            }
-            at = desc + ((note->n_descsz + 3) & ~3u);
-          }
-        }
+      [](dl_phdr_info* info, size_t, void* data) {
+        auto& search = *static_cast<Search*>(data);
+        if (!ObjectHolds(*info, search.address)) return 0;
+        search.id = BuildIdNote(*info);
         return 1;
       },
-      &id);
-  return id;
+      &search);
+  return search.id;
 }
 
 std::string HomeCache() {
@@ -61,13 +93,39 @@ std::span<const uint8_t> BuildId() {
   return id;
 }
 
+std::optional<std::string> RefuseCacheFolder(const std::string& directory) {
+  const auto refuse = [&](std::string_view why, std::string_view remedy) {
+    return fmt::format("the key cache {} is not used: {} ({}, or set TENSORSTARK_CACHE_DIR)",
+                       directory, why, remedy);
+  };
+  std::error_code error;
+  const std::filesystem::path path(directory);
+  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), error);
+  if (mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST) {
+    return refuse(fmt::format("it cannot be created: {}", std::strerror(errno)), "check its path");
+  }
+  struct stat folder {};
+  if (stat(directory.c_str(), &folder) != 0 || !S_ISDIR(folder.st_mode)) {
+    return refuse("it is not a folder", "remove it");
+  }
+  if (folder.st_uid != geteuid()) return refuse("another user owns it", "use a folder of yours");
+  if (folder.st_mode & (S_IWGRP | S_IWOTH)) {
+    return refuse("others can write to it", fmt::format("chmod go-w {}", directory));
+  }
+  return std::nullopt;
+}
+
 KeyCache KeyCache::FromEnvironment() {
   if (BuildId().empty()) return Disabled();
-  if (const char* dir = std::getenv("TENSORSTARK_CACHE_DIR")) return KeyCache(dir);
-  return KeyCache(HomeCache());
+  const char* named = std::getenv("TENSORSTARK_CACHE_DIR");
+  const std::string directory = named ? named : HomeCache();
+  if (directory.empty()) return Disabled();
+  if (auto refusal = RefuseCacheFolder(directory)) return Disabled(std::move(*refusal));
+  return KeyCache(directory);
 }
 
 KeyCache::Name::Name(std::string_view kind) {
+  Add(kCacheFormat);
   Add(BuildId());
   Add(kind);
 }
@@ -124,7 +182,7 @@ void KeyCache::Put(const hash::Blake2sHash& name, std::span<const uint8_t> value
   const hash::Blake2sHash check = Check(name, value);
   file.append(check.bytes.begin(), check.bytes.end());
   try {
-    WriteFileBytes(directory_ + "/" + name.ToHex(), file);
+    WriteFileBytes(directory_ + "/" + name.ToHex(), file, 0600);
   } catch (const FrontendError&) {
     // A read-only or full disk only costs the next run the time the value saves.
   }

@@ -3,13 +3,16 @@
 // key), so that compressing or verifying a model's second proof neither builds its verifier
 // circuit nor commits to its preprocessed columns again.
 //
-// Each value is a file named by a BLAKE2s digest of everything it depends on, this binary's GNU
-// build id included: a rebuilt tensorstark never reads another build's values. The file holds the
-// value and a BLAKE2s digest of its name and the value, so a damaged, truncated or renamed file is
-// a miss, as is a missing or unreadable one (derived again and written over); a failed write is
-// ignored. An intact cache only saves time; but the digest is no signature: whoever can write to
-// the folder can file a key that accepts false proofs, so it must be trusted like the binary (never
-// a folder others write to). A rejected proof costs no second derivation.
+// Each value is a file named by a BLAKE2s digest of everything it depends on, the cache's format
+// and the GNU build id of the code that derived it (the object holding tensorstark's code: the
+// command, or the Python module, never the interpreter that loaded it) included: another build
+// never reads these values. The file holds the value and a BLAKE2s digest of its name and the
+// value, so a damaged, truncated or renamed file is a miss, as is a missing or unreadable one
+// (derived again and written over); a failed write is ignored. An intact cache only saves time;
+// but the digest is no signature: whoever can write to the folder can file a key that accepts
+// false proofs, so it must be trusted like the binary. The folder is made this user's alone
+// (0700), one that another user owns or can write to is refused, and values are written through
+// files created exclusively. A rejected proof costs no second derivation.
 #pragma once
 
 #include <cstdint>
@@ -27,15 +30,24 @@ namespace tensorstark::frontend {
 class KeyCache {
  public:
   // The folder from the environment: $TENSORSTARK_CACHE_DIR (an empty value disables the cache),
-  // else $XDG_CACHE_HOME/tensorstark, else $HOME/.cache/tensorstark; disabled if none is set, or
-  // if this binary has no build id to tell its values from another build's.
+  // else $XDG_CACHE_HOME/tensorstark, else $HOME/.cache/tensorstark, created 0700 if missing.
+  // Disabled if none is set, if this code has no build id to tell its values from another
+  // build's, or if the folder is refused (refusal() says why).
   static KeyCache FromEnvironment();
-  static KeyCache Disabled() { return KeyCache(""); }
+  static KeyCache Disabled(std::string refusal = "") {
+    KeyCache cache("");
+    cache.refusal_ = std::move(refusal);
+    return cache;
+  }
   explicit KeyCache(std::string directory) : directory_(std::move(directory)) {}
 
   bool enabled() const { return !directory_.empty(); }
+  // Why the folder the environment names is not used: one line naming it and the remedy, or empty
+  // (it is used, or none is named).
+  const std::string& refusal() const { return refusal_; }
 
-  // Builds the digest a value is filed under: the build id, then each part (length-prefixed).
+  // Builds the digest a value is filed under: the cache's format, the build id, then each part
+  // (length-prefixed).
   class Name {
    public:
     explicit Name(std::string_view kind);
@@ -54,9 +66,16 @@ class KeyCache {
 
  private:
   std::string directory_;
+  std::string refusal_;
 };
 
-// This binary's GNU build id (empty if it has none).
+// The GNU build id of the loaded object that holds tensorstark's code (the program, or the Python
+// module), empty if it has none.
 std::span<const uint8_t> BuildId();
+
+// Why `directory` cannot serve as a key cache (one line naming it and the remedy), or nothing,
+// after creating it 0700 if it is missing: it must be a folder this user owns that no one else
+// can write to.
+std::optional<std::string> RefuseCacheFolder(const std::string& directory);
 
 }  // namespace tensorstark::frontend

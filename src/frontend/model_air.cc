@@ -101,7 +101,7 @@ ModelAir::Impl::Impl(const QuantizedModel& m, bool with_data)
     if (t.kind != QTensor::Kind::kConstant) next += t.size();
     reads.emplace_back(t.kind == QTensor::Kind::kConstant ? 0 : t.size(), 0);
   }
-  if (next >= int64_t{1} << 30) throw FrontendError("the model has more than 2^30 elements");
+  if (next >= kMaxTensorElements) throw FrontendError("the model has more than 2^30 elements");
   weights_base = next;
   // A public output is read by the verifier's terms, a committed tensor by its digest.
   for (const StatedPart& part : statement) {
@@ -146,7 +146,7 @@ ModelAir::Impl::Impl(const QuantizedModel& m, bool with_data)
       AddMax(std::get<ReduceOp>(model.ops[i]));
     }
   }
-  if (weights_base + static_cast<int64_t>(weight_values.size()) >= int64_t{1} << 30) {
+  if (weights_base + static_cast<int64_t>(weight_values.size()) >= kMaxTensorElements) {
     throw FrontendError("the model has more than 2^30 elements and weights");
   }
   CheckReads(weight_reads, "the private weights");

@@ -156,10 +156,16 @@ QOp OpFromJson(const json& j, int64_t& ref_budget) {
 }
 
 // Every reference, index and size in range, so that the interpreter and the lowering can index
-// without checks.
+// without checks: each tensor of at most kMaxTensorElements, each operand's count computed
+// without overflow and at most kMaxModelRefs.
 void Validate(const QuantizedModel& model) {
   const auto check = [](bool ok, const char* what) {
     if (!ok) throw FrontendError(fmt::format("inconsistent {}", what));
+  };
+  const auto count_of = [&](std::initializer_list<int64_t> factors, const char* what) {
+    const std::optional<int64_t> count = CheckedProduct(factors, kMaxModelRefs);
+    check(count.has_value(), what);
+    return *count;
   };
   const auto tensor_ok = [&](TensorId id) {
     return id >= 0 && static_cast<size_t>(id) < model.tensors.size();
@@ -173,7 +179,7 @@ void Validate(const QuantizedModel& model) {
     }
   };
   for (const QTensor& t : model.tensors) {
-    check(std::all_of(t.shape.begin(), t.shape.end(), [](int64_t d) { return d >= 0; }), "shape");
+    check(CheckedProduct(t.shape, kMaxTensorElements).has_value(), "shape");
     check(t.kind != QTensor::Kind::kConstant || static_cast<int64_t>(t.values.size()) == t.size(),
           "constant");
     check(t.bound_bits >= 0 && t.bound_bits <= 30, "tensor bound");
@@ -188,10 +194,12 @@ void Validate(const QuantizedModel& model) {
           using Op = std::decay_t<decltype(op)>;
           if constexpr (std::is_same_v<Op, LinearOp>) {
             check(op.groups > 0 && op.cols % op.groups == 0, "linear groups");
-            refs_ok(op.x, op.rows * op.groups * op.depth);
-            check(static_cast<int64_t>(op.weights.size()) == op.depth * op.cols &&
-                      static_cast<int64_t>(op.bias.size()) == op.rows * op.cols &&
-                      static_cast<int64_t>(op.out_index.size()) == op.rows * op.cols,
+            refs_ok(op.x, count_of({op.rows, op.groups, op.depth}, "linear operator"));
+            const int64_t outputs = count_of({op.rows, op.cols}, "linear operator");
+            check(static_cast<int64_t>(op.weights.size()) ==
+                          count_of({op.depth, op.cols}, "linear operator") &&
+                      static_cast<int64_t>(op.bias.size()) == outputs &&
+                      static_cast<int64_t>(op.out_index.size()) == outputs,
                   "linear operator");
             check(op.shift >= 0 && op.shift <= 30, "shift");
             for (int64_t i : op.out_index) check(i >= 0 && i < out_size, "linear output index");
@@ -203,8 +211,8 @@ void Validate(const QuantizedModel& model) {
                   "shift");
           } else if constexpr (std::is_same_v<Op, DotOp>) {
             check(op.depth > 0, "dot depth");
-            refs_ok(op.a, out_size * op.depth);
-            refs_ok(op.b, out_size * op.depth);
+            refs_ok(op.a, count_of({out_size, op.depth}, "dot operator"));
+            refs_ok(op.b, count_of({out_size, op.depth}, "dot operator"));
             check(static_cast<int64_t>(op.bias.size()) == out_size, "dot bias");
             check(op.shift >= 0 && op.shift <= 30, "shift");
           } else if constexpr (std::is_same_v<Op, LookupOp>) {
@@ -212,7 +220,7 @@ void Validate(const QuantizedModel& model) {
             check(!op.table.empty(), "lookup table");
           } else {
             check(op.window > 0, "reduction window");
-            refs_ok(op.in, out_size * op.window);
+            refs_ok(op.in, count_of({out_size, op.window}, "reduction operator"));
             check(op.kind != ReduceOp::Kind::kSum ||
                       static_cast<int64_t>(op.multiplier.size()) == out_size,
                   "reduction multipliers");
@@ -442,7 +450,7 @@ QuantizedModel ParseQuantizedModel(std::string_view bytes, const std::string& pa
         json::from_cbor(bytes.begin() + static_cast<std::ptrdiff_t>(kMagic.size()), bytes.end());
     QuantizedModel model;
     for (const json& t : j.at("tensors")) model.tensors.push_back(TensorFromJson(t));
-    int64_t ref_budget = kMaxModelRefs;
+    int64_t ref_budget = ModelRefBudget(bytes.size());
     for (const json& op : j.at("ops")) model.ops.push_back(OpFromJson(op, ref_budget));
     model.inputs = j.at("inputs").get<std::vector<TensorId>>();
     model.outputs = j.at("outputs").get<std::vector<TensorId>>();

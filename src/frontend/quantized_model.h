@@ -29,6 +29,10 @@ namespace tensorstark::frontend {
 
 using TensorId = int32_t;
 
+// A model's AIR addresses the elements of its tensors below 2^30 (model_air.h): no tensor holds
+// more, and a model file stating one is refused.
+inline constexpr int64_t kMaxTensorElements = int64_t{1} << 30;
+
 struct QTensor {
   enum class Kind : uint8_t { kInput, kComputed, kConstant };
 

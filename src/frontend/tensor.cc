@@ -33,6 +33,16 @@ int64_t NumElements(const Shape& shape) {
   return n;
 }
 
+std::optional<int64_t> CheckedProduct(std::span<const int64_t> factors, int64_t limit) {
+  int64_t product = 1;
+  for (const int64_t factor : factors) {
+    if (factor < 0 || __builtin_mul_overflow(product, factor, &product) || product > limit) {
+      return std::nullopt;
+    }
+  }
+  return product;
+}
+
 std::vector<int64_t> Strides(const Shape& shape) {
   std::vector<int64_t> strides(shape.size(), 1);
   for (size_t i = shape.size(); i-- > 1;) strides[i - 1] = strides[i] * shape[i];

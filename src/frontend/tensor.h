@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -19,7 +21,11 @@ enum class DataType : uint8_t { kFloat, kInt64, kBool };
 std::string ToString(DataType type);
 std::string ShapeToString(const Shape& shape);  // "[1, 784]"
 
+// Of a shape known to be valid (CheckedProduct for one read from a file).
 int64_t NumElements(const Shape& shape);
+// The product of non-negative factors, or nothing if one is negative or it exceeds `limit`
+// (computed without overflow).
+std::optional<int64_t> CheckedProduct(std::span<const int64_t> factors, int64_t limit);
 // Row-major strides, in elements.
 std::vector<int64_t> Strides(const Shape& shape);
 

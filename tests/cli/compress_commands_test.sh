@@ -10,7 +10,9 @@
 # inner proofs of two models give one
 # aggregated proof of their statements; a flipped byte, another model, models in another order, a
 # proof of another profile, an invalid inner proof and malformed files are refused with a one-line
-# reason. The final proof (--profile onchain) of four such inferences verifies and states the
+# reason, and files crafted to set the verifier's keys' size (a blowup no profile has, 4,096
+# members, a longer statement, a final proof at another configuration or of 5 members) before any
+# key is derived, within 1 GB; compress refuses more than 8 proofs (4 into a final proof). The final proof (--profile onchain) of four such inferences verifies and states the
 # same; with KEEP_DIR, it is kept there (final.bin, with tiny.verifying.tsm) for the Cairo
 # verifier's test.
 # usage: compress_commands_test.sh TENSORSTARK EXAMPLES_DIR [KEEP_DIR]
@@ -128,7 +130,7 @@ done
 grep -q "^wrote $work/final.bin: .*(4 inner proof(s), .*profile onchain: the final proof" \
   "$work/final.txt" || fail "compress --profile onchain: $(cat "$work/final.txt")"
 "$ts" verify "$work/tiny.verifying.tsm" "$work/final.bin" >"$work/verify_final.txt"
-head -1 "$work/verify_final.txt" | grep -q "^valid (final proof, 4 inner proof(s), 100 bits" \
+head -1 "$work/verify_final.txt" | grep -q "^valid (final proof, 4 inner proof(s), 98 bits" \
   || fail "$(cat "$work/verify_final.txt")"
 # Proof 1's statement is the inner proof's; proof k's context ends in nonce 4 + k.
 sed -n '/^proof 1 (/,/^proof 2 (/p' "$work/verify_final.txt" | sed '$d' | facts \
@@ -245,6 +247,33 @@ expect_error 1 "truncated compressed proof" "$ts" verify "$work/tiny.verifying.t
 head -c 2000 "$work/outer.bin" >"$work/cut.bin"
 expect_error 1 "the outer proof does not parse" "$ts" verify "$work/tiny.verifying.tsm" "$work/cut.bin"
 
+# Files whose header or configuration would set the keys' size (a blowup no profile has, more
+# members than compress aggregates, a statement of another length, a final proof at another
+# configuration) are refused before any key is derived: in seconds, within 1 GB of address space.
+# craft SRC DST PYTHON: DST is SRC's bytes `b` after the Python statements run on them (header: 16
+# bytes and 8 per member, then the proof: "TSPF", version, hash id, then the configuration's u32s).
+craft() {
+  python3 -c "import sys; b = bytearray(open(sys.argv[1], 'rb').read()); $3
+open(sys.argv[2], 'wb').write(b)" "$1" "$2"
+}
+refused_quickly() {
+  local text=$1; shift
+  expect_error 1 "$text" bash -c 'ulimit -v 1000000; exec timeout 60 "$@"' - \
+    "$ts" verify "$work/tiny.verifying.tsm" "$@" --min-security-bits 0 --no-cache
+}
+craft "$work/outer.bin" "$work/blowup.bin" "b[24 + 13] = 8"
+refused_quickly "configuration (blowup 2^8, 3 queries, 5+2 bits of grinding) is not one of" \
+  "$work/blowup.bin"
+craft "$work/outer.bin" "$work/many.bin" "b[12:16] = (4096).to_bytes(4, 'little'); b[24:24] = b[16:24] * 4095"
+refused_quickly "a compressed proof verifies 1 to 8 inner proofs, not 4096" "$work/many.bin"
+craft "$work/outer.bin" "$work/longer.bin" "b[12] = 8; b[24:24] = b[16:24] * 7"
+refused_quickly "the proof states 28 values, the models' statements have 224" "$work/longer.bin"
+craft "$work/final.bin" "$work/final_queries.bin" "b[16 + 32 + 21] = 12"
+refused_quickly "the final proof's configuration (blowup 2^5, 12 queries, 25+10 bits of grinding) is not the final proof's" \
+  "$work/final_queries.bin"
+craft "$work/final.bin" "$work/final_many.bin" "b[12] = 5; b[48:48] = b[16:24]"
+refused_quickly "a final proof verifies 1 to 4 inner proofs, not 5" "$work/final_many.bin"
+
 # What compress refuses: a proof of another profile, an invalid inner proof, bad usage.
 "$ts" prove "$work/tiny.tsm" --input "$tiny/input.json" -o "$work/fast.bin" --context "$context" \
   >/dev/null 2>&1
@@ -257,6 +286,12 @@ expect_error 1 "was not made with --profile recursive" \
 tamper_middle_byte "$work/inner.bin" "$work/bad_inner.bin"
 expect_error 1 "the inner proof is invalid" "$ts" compress "$work/tiny.tsm" "$work/bad_inner.bin" -o "$work/x.bin"
 [ -e "$work/x.bin" ] && fail "compress wrote a file for a refused proof"
+nine=()
+for i in 1 2 3 4 5 6 7 8 9; do nine+=("$work/inner.bin"); done
+expect_error 1 "compress aggregates at most 8 proofs into one proof, 9 given" \
+  "$ts" compress "$work/tiny.tsm" "${nine[@]}" -o "$work/x.bin" --profile test
+expect_error 1 "at most 4 proofs into one final proof, 5 given" \
+  "$ts" compress "$work/tiny.tsm" "${nine[@]:0:5}" -o "$work/x.bin" --profile onchain
 expect_error 2 "-o FILE is required" "$ts" compress "$work/tiny.tsm" "$work/inner.bin"
 expect_error 2 "a proof before any model" "$ts" compress "$work/inner.bin" "$work/inner.bin" -o "$work/x.bin"
 expect_error 2 "no inner proof given" "$ts" compress "$work/tiny.tsm" -o "$work/x.bin"

@@ -223,14 +223,15 @@ expect_error 1 "verifying model" "$ts" prove "$work/private.verifying.tsm" --inp
 expect_error 1 "verifying model" "$ts" run "$work/private.verifying.tsm" --input "$tiny/input.json"
 # A proof that cannot fit in the memory the process may use is refused before any work, naming
 # what would take less: the CIFAR-size CNN's 258k private weights make about 3 GiB of committed
-# traces at the recursive profile, and ulimit -v leaves under 1 GiB.
+# traces at the recursive profile, over 4 GiB at the prover's peak (prove's estimate), and ulimit
+# -v leaves under 1 GiB.
 cnn=$examples/cifar_cnn
 "$ts" compile "$cnn/model.onnx" -o "$work/cnn_private.tsm" --calibration "$cnn/calibration.json" \
   >/dev/null
-expect_error 1 "this proof needs more memory than is available: its committed traces alone take" \
+expect_error 1 "this proof needs more memory than is available: about" \
   bash -c 'ulimit -v 1000000 && exec "$@"' limited "$ts" prove "$work/cnn_private.tsm" \
   --input "$cnn/input.json" -o "$work/x.bin" --profile recursive --threads 2
-grep -qE "take [0-9.]+ GiB \(at blowup 8\), and 0\.[0-9] GiB is available; it takes less with --profile fast or public weights" "$work/err" \
+grep -qE "about [0-9.]+ GiB at its peak \(at blowup 8\), and 0\.[0-9] GiB is available; it takes less with --profile fast or public weights" "$work/err" \
   || fail "the memory refusal names no sizes or no remedy: $(cat "$work/err")"
 [ ! -e "$work/x.bin" ] || fail "a refused proof was written"
 "$ts" compile "$tiny/model.onnx" -o "$work/other_private.tsm" --weight-frac-bits 7 >/dev/null

@@ -1,14 +1,20 @@
 // The key cache (frontend/key_cache.h): names that tell their parts apart, values read back only
-// at their size and intact under their own name, a disabled cache that neither reads nor writes;
+// at their size and intact under their own name, a disabled cache that neither reads nor writes,
+// a folder of its user's alone (0700; one others can write to, or another user owns, refused) and
+// entries never written through a link planted at a temporary name;
 // the model digest its keys are filed under (frontend/model_key_cache.h), from a model or from
 // the file it was read from; and a model's key, filed on a miss and read back on a hit.
 #include "frontend/key_cache.h"
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,6 +88,67 @@ TEST_CASE("values are read back whole; a disabled cache keeps nothing") {
   CHECK(!cache.Get(other));
   CHECK(!KeyCache::Disabled().Get(name));
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a cache folder is its user's alone, and values never go through a planted link") {
+  namespace fs = std::filesystem;
+  const std::string root = fs::temp_directory_path() / "tensorstark_key_cache_folder_test";
+  fs::remove_all(root);
+  const std::string dir = root + "/parents/cache";
+  CHECK(!RefuseCacheFolder(dir));  // created, with its parents
+  CHECK((fs::status(dir).permissions() & fs::perms::all) == fs::perms::owner_all);
+  // A folder others can write to is refused, with the remedy; so is one another user owns.
+  fs::permissions(dir, fs::perms::others_write, fs::perm_options::add);
+  const std::optional<std::string> refused = RefuseCacheFolder(dir);
+  REQUIRE(refused);
+  CHECK_MESSAGE(refused->find("others can write to it (chmod go-w " + dir) != std::string::npos,
+                *refused);
+  const char* before = std::getenv("TENSORSTARK_CACHE_DIR");
+  const std::optional<std::string> saved =
+      before ? std::optional<std::string>(before) : std::nullopt;
+  setenv("TENSORSTARK_CACHE_DIR", dir.c_str(), 1);
+  const KeyCache from_environment = KeyCache::FromEnvironment();
+  CHECK(!from_environment.enabled());
+  CHECK(from_environment.refusal() == *refused);
+  fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
+  CHECK(KeyCache::FromEnvironment().enabled());
+  CHECK(KeyCache::FromEnvironment().refusal().empty());
+  if (saved) {
+    setenv("TENSORSTARK_CACHE_DIR", saved->c_str(), 1);
+  } else {
+    unsetenv("TENSORSTARK_CACHE_DIR");
+  }
+  if (geteuid() == 0) {
+    REQUIRE(chown(dir.c_str(), 12345, 12345) == 0);
+    const std::optional<std::string> foreign = RefuseCacheFolder(dir);
+    REQUIRE(foreign);
+    CHECK(foreign->find("another user owns it") != std::string::npos);
+    REQUIRE(chown(dir.c_str(), 0, 0) == 0);
+  }
+  fs::remove(dir);
+  std::ofstream(dir) << "a file";
+  CHECK(RefuseCacheFolder(dir)->find("is not a folder") != std::string::npos);
+  fs::remove(dir);
+
+  // A value is written to a file only this user reads, through a temporary file created
+  // exclusively: with a link planted at every temporary name the write could take, nothing is
+  // written through them (the write fails, and Put ignores it).
+  const KeyCache cache(dir);
+  REQUIRE(!RefuseCacheFolder(dir));
+  const hash::Blake2sHash name = NameOf("model", "config");
+  cache.Put(name, std::vector<uint8_t>{1, 2});
+  CHECK((fs::status(dir + "/" + name.ToHex()).permissions() & fs::perms::all) ==
+        (fs::perms::owner_read | fs::perms::owner_write));
+  const std::string victim = root + "/victim";
+  std::ofstream(victim) << "precious";
+  const hash::Blake2sHash planted = NameOf("planted", "");
+  for (int n = 0; n < 20000; ++n) {
+    fs::create_symlink(victim, fmt::format("{}/{}.tmp{}.{}", dir, planted.ToHex(), getpid(), n));
+  }
+  cache.Put(planted, std::vector<uint8_t>{3, 4});
+  CHECK(ReadFileBytes(victim) == "precious");
+  CHECK(!cache.Get(planted));
+  fs::remove_all(root);
 }
 
 TEST_CASE("a model file verifiers hold names the same entries as its model") {

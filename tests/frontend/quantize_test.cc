@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -357,23 +358,60 @@ TEST_CASE("element references: the varint runs, by hand") {
     AppendVarint(too_many, word);
   }
   CHECK_THROWS_WITH_AS(RefsFromJson({{"varint_runs", nlohmann::json::binary(too_many)}}, budget),
-                       doctest::Contains("element references are corrupt"), FrontendError);
+                       doctest::Contains("more element references than a model file of its size"),
+                       FrontendError);
   std::vector<uint8_t> cut = runs;
   cut.push_back(0x80);  // a varint that goes on past the end
   CHECK_THROWS_WITH_AS(RefsFromJson({{"varint_runs", nlohmann::json::binary(cut)}}, budget),
                        doctest::Contains("element references are truncated"), FrontendError);
 }
 
-TEST_CASE("a model file with corrupt element references is refused") {
+TEST_CASE("a model file claiming more element references than its size holds is refused") {
+  // fashion_mlp's file (236 KB) may hold 16 references a byte, ModelRefBudget: a run of 2^24
+  // (16.8 million, 268 MB of them) is refused before memory is taken for them, as is 2^40.
   const std::string path = "quantize_test_corrupt_runs.tsm";
-  SaveQuantizedModel(CompileExample("fashion_mlp"), path);
-  std::vector<uint8_t> too_many;  // one run of 2^40 references
-  for (int64_t word : {int64_t{0}, int64_t{0}, int64_t{1}, int64_t{1} << 40}) {
-    AppendVarint(too_many, word);
+  CHECK(ModelRefBudget(0) == int64_t{1} << 22);
+  CHECK(ModelRefBudget(1 << 20) == int64_t{1} << 24);
+  CHECK(ModelRefBudget(size_t{1} << 40) == kMaxModelRefs);
+  for (const int64_t count : {int64_t{1} << 24, int64_t{1} << 40}) {
+    CAPTURE(count);
+    SaveQuantizedModel(CompileExample("fashion_mlp"), path);
+    std::vector<uint8_t> too_many;
+    for (int64_t word : {int64_t{0}, int64_t{0}, int64_t{1}, count}) AppendVarint(too_many, word);
+    ReplaceFirstList(path, {{"varint_runs", nlohmann::json::binary(too_many)}});
+    CHECK_THROWS_WITH_AS(LoadQuantizedModel(path),
+                         doctest::Contains("more element references than a model file of its"),
+                         FrontendError);
   }
-  ReplaceFirstList(path, {{"varint_runs", nlohmann::json::binary(too_many)}});
-  CHECK_THROWS_WITH_AS(LoadQuantizedModel(path),
-                       doctest::Contains("element references are corrupt"), FrontendError);
+  std::remove(path.c_str());
+}
+
+TEST_CASE("a model file of absurd sizes is refused, its products computed without overflow") {
+  const std::string path = "quantize_test_sizes.tsm";
+  const auto refused = [&](const std::function<void(QuantizedModel&)>& change,
+                           const std::string& what) {
+    QuantizedModel model = CompileExample("tiny_mlp");
+    change(model);
+    SaveQuantizedModel(model, path);
+    CHECK_THROWS_WITH_AS(LoadQuantizedModel(path),
+                         doctest::Contains(("inconsistent " + what).c_str()), FrontendError);
+  };
+  const auto first_linear = [](QuantizedModel& model) -> LinearOp& {
+    for (QOp& op : model.ops) {
+      if (auto* linear = std::get_if<LinearOp>(&op)) return *linear;
+    }
+    FAIL("no linear operator");
+    throw;
+  };
+  refused(
+      [](QuantizedModel& m) {
+        m.tensors[0].shape = {int64_t{1} << 40, int64_t{1} << 40};
+      },
+      "shape");
+  refused([](QuantizedModel& m) { m.tensors[0].shape = {1, kMaxTensorElements + 1}; }, "shape");
+  refused([](QuantizedModel& m) { m.tensors[0].shape = {-1, -4}; }, "shape");
+  refused([&](QuantizedModel& m) { first_linear(m).rows = INT64_MAX / 2; }, "linear operator");
+  refused([&](QuantizedModel& m) { first_linear(m).depth = int64_t{1} << 62; }, "linear operator");
   std::remove(path.c_str());
 }
 

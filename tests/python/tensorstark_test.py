@@ -4,7 +4,9 @@ options raising InputError with the command line's messages, numpy dtype and sha
 progress reported, the GIL released while proving, the calldata the command line writes, a
 model of two inputs (built with onnx's helpers) against numpy; compressed and aggregated proofs
 made and checked both ways against the command line, tampered ones rejected; a final proof (the
-repository's fixture) verified with its Starknet facts and calldata equal to the command line's.
+repository's fixture) verified with its Starknet facts and calldata equal to the command line's;
+the key cache: two builds of the module under one interpreter file their keys apart, a folder
+others can write to is not used (a RuntimeWarning), cache=False neither reads nor writes it.
 
 Usage: /usr/bin/python3 tensorstark_test.py BUILD_DIR/python TENSORSTARK_CLI EXAMPLES_DIR
 """
@@ -416,6 +418,84 @@ class TwoInputs(unittest.TestCase):
             model.run(a)
         with self.assertRaisesRegex(ts.InputError, "give the calibration as a list of samples"):
             ts.compile(onnx, np.zeros((8, 1, 4), dtype=np.float32))
+
+
+def with_build_id(library, build_id):
+    """The shared library's bytes with its GNU build id (20 bytes, in the one note named GNU)
+    replaced: another build of it, as far as anything reading the id can tell."""
+    with open(library, "rb") as f:
+        data = f.read()
+    header = (4).to_bytes(4, "little") + (20).to_bytes(4, "little") + (3).to_bytes(4, "little")
+    at = data.index(header + b"GNU\0")
+    assert data.count(header + b"GNU\0") == 1
+    at += len(header) + 4
+    return data[:at] + build_id + data[at + 20:]
+
+
+class KeyCache(unittest.TestCase):
+    def test_two_builds_of_the_module_do_not_share_cached_keys(self):
+        # The same interpreter loads two builds of the module (the second's build id changed):
+        # each derives and files the model's key under its own build, and reads back only its own.
+        module = os.path.dirname(ts.__file__)
+        library = next(f for f in os.listdir(module) if f.startswith("_tensorstark"))
+        model = ts.compile(TINY, TINY_CALIBRATION)
+        with tempfile.TemporaryDirectory() as folder:
+            model.verifying_model.save(os.path.join(folder, "tiny.verifying.tsm"))
+            model.prove(TINY_X).save(os.path.join(folder, "proof.bin"))
+            for build, build_id in (("a", None), ("b", bytes(range(20)))):
+                copy = os.path.join(folder, build, "tensorstark")
+                os.makedirs(copy)
+                for name in os.listdir(module):
+                    if name.endswith(".py") or name == library:
+                        with open(os.path.join(module, name), "rb") as f:
+                            data = f.read()
+                        if name == library and build_id:
+                            data = with_build_id(os.path.join(module, name), build_id)
+                        with open(os.path.join(copy, name), "wb") as f:
+                            f.write(data)
+            cache = os.path.join(folder, "cache")
+
+            def verify_with(build):
+                script = ("import sys, tensorstark as ts; ts.verify(ts.load(sys.argv[1]), "
+                          "ts.Proof.from_bytes(open(sys.argv[2], 'rb').read()))")
+                env = dict(os.environ, PYTHONPATH=os.path.join(folder, build),
+                           TENSORSTARK_CACHE_DIR=cache)
+                subprocess.run([sys.executable, "-c", script,
+                                os.path.join(folder, "tiny.verifying.tsm"),
+                                os.path.join(folder, "proof.bin")], env=env, check=True)
+                return sorted(os.listdir(cache))
+
+            first = verify_with("a")
+            self.assertTrue(first)
+            both = verify_with("b")
+            self.assertEqual(len(both), 2 * len(first), "the second build read the first's keys")
+            self.assertEqual(verify_with("a"), both)  # each reads its own back
+            self.assertEqual(verify_with("b"), both)
+            self.assertEqual(os.stat(cache).st_mode & 0o777, 0o700)
+
+    def test_a_folder_others_can_write_to_is_not_used_and_warns(self):
+        model = ts.compile(TINY, TINY_CALIBRATION)
+        proof = model.prove(TINY_X)
+        with tempfile.TemporaryDirectory() as folder:
+            cache = os.path.join(folder, "cache")
+            os.mkdir(cache)
+            os.chmod(cache, 0o777)
+            before = os.environ.get("TENSORSTARK_CACHE_DIR")
+            os.environ["TENSORSTARK_CACHE_DIR"] = cache
+            try:
+                with self.assertWarnsRegex(RuntimeWarning, "others can write to it"):
+                    ts.verify(model.verifying_model, proof)
+                self.assertEqual(os.listdir(cache), [])
+                os.chmod(cache, 0o700)
+                ts.verify(model.verifying_model, proof, cache=False)
+                self.assertEqual(os.listdir(cache), [], "cache=False wrote to the cache")
+                ts.verify(model.verifying_model, proof)
+                self.assertNotEqual(os.listdir(cache), [])
+            finally:
+                if before is None:
+                    del os.environ["TENSORSTARK_CACHE_DIR"]
+                else:
+                    os.environ["TENSORSTARK_CACHE_DIR"] = before
 
 
 if __name__ == "__main__":

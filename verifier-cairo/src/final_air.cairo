@@ -5,6 +5,7 @@ use crate::air::{
 };
 use crate::circle::CirclePoint;
 use crate::fields::qm31::{QM31, QM31Trait};
+use crate::proof::{PcsConfig, ProofConfig};
 use crate::statement::{ModelStatement, input_bounds, term_runs};
 use crate::verifier::ModelAir;
 
@@ -2652,14 +2653,22 @@ pub fn air_shape() -> AirShape {
     }
 }
 
-/// What every final proof's statement shares (log blowup 5): the wire relation and no
-/// commitment or bounds; verify_final adds its length and preprocessed root.
+/// What every final proof's statement shares: its one configuration (100 bits of security), the
+/// least security of the proofs its circuit verifies, the wire relation and no commitment or
+/// bounds; verify_final adds its length and preprocessed root.
 pub fn model_statement() -> ModelStatement {
     ModelStatement {
         commitment: m31s(array![].span()),
         preprocessed_root: 0,
-        log_blowup_factor: 5,
-        zero_knowledge: false,
+        config: ProofConfig {
+            pcs: PcsConfig {
+                pow_bits: 25, log_blowup_factor: 5, log_last_layer_degree_bound: 2,
+                n_queries: 15, fold_step: 3,
+            },
+            interaction_pow_bits: 10,
+            zk: false,
+        },
+        inner_security_bits: 98,
         n_stated_inputs: 0,
         tensor_relation: 0,
         terms: term_runs(array![].span()),

@@ -5,6 +5,7 @@
 //! terms of the tensor relation: each input element is yielded as many times as operators read
 //! it, each output element is read once.
 use crate::air::LookupElements;
+use crate::proof::ProofConfig;
 use crate::fields::m31::{M31, M31Trait, P};
 use crate::fields::qm31::{
     QM31, QM31Trait, add_coordinates, from_signed_coordinates, mul_add_felts, mul_felts,
@@ -38,9 +39,12 @@ pub struct InputBound {
 pub struct ModelStatement {
     pub commitment: Span<M31>,
     pub preprocessed_root: felt252,
-    pub log_blowup_factor: u32,
-    /// Whether the verifier reads zero-knowledge proofs (and only those) or plain ones.
-    pub zero_knowledge: bool,
+    /// The configuration the verifier accepts, and no other: a fact never rests on a weaker one
+    /// (its zk flag says whether it reads zero-knowledge proofs, and only those, or plain ones).
+    pub config: ProofConfig,
+    /// The least security of the proofs the AIR's circuit verifies (a final proof's outer proof
+    /// and its inner proofs), which a fact rests on as much as on the proof itself.
+    pub inner_security_bits: u32,
     /// How many public inputs after the commitment state the model inputs (the outputs' follow).
     pub n_stated_inputs: u32,
     pub tensor_relation: u32,

@@ -33,7 +33,8 @@ pub trait ModelAir {
 }
 
 /// Verifies a final proof, whose AIR `A` is the final recursion AIR (cairo-gen); panics
-/// unless it is valid with at least min_security_bits. Its statement is the proof's public inputs,
+/// unless it is valid, at A's one configuration, with at least min_security_bits counted as the
+/// least of its own and those of the proofs its circuit verifies. Its statement is the proof's public inputs,
 /// the values of the final circuit's wires 0 to n - 1, each written once to the wire relation,
 /// (i - z) + α·v_i; its preprocessed root, which commits to the circuit, is the proof's own: the
 /// caller must bind it into what it reports (contracts::circuit_id), as nothing here pins it.
@@ -70,8 +71,8 @@ pub fn final_shape_and_statement<impl A: ModelAir>(
     let statement = ModelStatement {
         commitment: array![].span(),
         preprocessed_root: *commitments[0],
-        log_blowup_factor: shared.log_blowup_factor,
-        zero_knowledge: shared.zero_knowledge,
+        config: shared.config,
+        inner_security_bits: shared.inner_security_bits,
         n_stated_inputs: 0,
         tensor_relation: shared.tensor_relation,
         terms: array![
@@ -92,7 +93,8 @@ fn verify_openings<impl A: ModelAir>(
 ) {
     let config = proof.config;
     let pcs_config = config.pcs;
-    assert(pcs_config.security_bits() >= min_security_bits, 'insufficient security');
+    let bits = core::cmp::min(pcs_config.security_bits(), *statement.inner_security_bits);
+    assert(bits >= min_security_bits, 'insufficient security');
     let public_inputs = *proof.public_inputs;
     let pcs = proof.pcs;
     let commitments = *pcs.commitments;
@@ -168,8 +170,7 @@ pub fn channel_before_interaction(
 ) -> Channel {
     let config = proof.config;
     check_config(config.pcs);
-    assert(*config.pcs.log_blowup_factor == *statement.log_blowup_factor, 'blowup differs from the key');
-    assert(*config.zk == *statement.zero_knowledge, 'zero knowledge differs from key');
+    assert(*config == *statement.config, 'not the pinned configuration');
     let public_inputs = *proof.public_inputs;
     assert(public_inputs.len() == *shape.n_public_inputs, 'wrong number of public inputs');
     check_statement(statement, public_inputs);
