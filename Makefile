@@ -81,6 +81,7 @@ bench: build
 	@scripts/bench_recursive.sh $(BUILD)
 	@scripts/bench_compress.sh $(BUILD)
 	@scripts/bench_credit.sh $(BUILD)
+	@scripts/bench_memory.sh $(BUILD)
 
 # A model to prove: MODEL names an example directory (model.onnx, calibration.json, input.json);
 # prove writes OUT/<model>/ with the compiled model, the proof (PROOF.bin) and the outputs.

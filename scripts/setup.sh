@@ -16,8 +16,9 @@ debian_packages=(
   python3-sklearn  # the classical-ML test's reference (scikit-learn's outputs)
   pybind11-dev python3-dev  # the Python module (make python)
   python3-torch  # the Python example, which trains its model (examples/python)
+  python3-torchvision  # ResNet-18 for the memory benchmark (scripts/export_resnet18.py)
   dataset-fashion-mnist zlib1g-dev  # the example models' data (accuracy checks), gzipped
-  clang-14   # libFuzzer for `make fuzz` (the proof parser)
+  clang-14   # libFuzzer for `make fuzz` (the proof and model-file parsers)
 )
 # Node.js runs the npm reference implementations (Poseidon, Cairo compiler); keep a newer one
 # if the machine already has it.

@@ -24,7 +24,8 @@ uint64_t ResidentBytes();
 // proof begins (the model, its run and its lowering) and the prover's own. The prover's is each
 // tree's evaluations on its domain, coefficients and Merkle tree; the main trace as the witness
 // gives it and as components with relations keep it; the composition's accumulators; FRI's
-// quotient, layers and their trees; the twiddles; with a margin for transient copies.
+// quotient, layers and their trees; the twiddles; with a margin for transient copies and what
+// the prover's threads and buffers take whatever the proof's size.
 struct ProofMemory {
   uint64_t held = 0;       // resident when estimated
   uint64_t committed = 0;  // every tree's evaluations (air::CommittedEvaluationBytes), a floor
