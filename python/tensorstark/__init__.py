@@ -290,8 +290,8 @@ def _statement(stated: dict, security_bits: int, zero_knowledge: bool) -> Statem
 def compress(proofs, profile: str = "fast", fit: bool = False, threads: Optional[int] = None,
              progress: Optional[Callable[[str, float], None]] = None) -> Proof:
     """One proof that the verifier accepts each of `proofs`, (model, proof) pairs whose proofs
-    were made with profile='recursive', as `tensorstark compress` makes it; several give one
-    aggregated proof. The models, in the order they first appear in `proofs`, are those verify
+    were made with profile='recursive', as `tensorstark compress` makes it; several (at most 8,
+    4 with profile='onchain') give one aggregated proof. The models, in the order they first appear in `proofs`, are those verify
     and calldata take it with. profile: the compressed proof's, 'fast' (default), 'test',
     'recursive', or 'onchain': the final proof Starknet's verifier reads (about 2.5 minutes and
     12 GB on 2 cores). fit: size it to its circuit instead of the standard size class (smaller
