@@ -56,6 +56,12 @@ class VerificationError(Error):
     """The proof is invalid; the message says why, as `tensorstark verify` does."""
 
 
+def _warn(message: str) -> None:
+    """A warning of the library's (a coarse input, a key cache not used) as a RuntimeWarning, shown
+    at the caller of the function that met it (the native code between adds no frame)."""
+    warnings.warn(message, RuntimeWarning, stacklevel=3)
+
+
 def _arrays(inputs, n_inputs: int) -> list:
     """A model's inputs as a list of numpy arrays: one array for a model of one input."""
     if isinstance(inputs, np.ndarray) or np.isscalar(inputs):
@@ -134,8 +140,7 @@ class Model:
         the calibration's values warns (RuntimeWarning), as `prove` does."""
         felts = [hex(c) if isinstance(c, int) else str(c) for c in context]
         result = self._native.prove(_arrays(inputs, len(self.inputs)), profile, zk, felts,
-                                    threads, progress,
-                                    lambda w: warnings.warn(w, RuntimeWarning, stacklevel=3))
+                                    threads, progress, _warn)
         return Proof(result["proof"], outputs=result["outputs"])
 
 
@@ -291,8 +296,8 @@ def compress(proofs, profile: str = "fast", fit: bool = False, threads: Optional
              progress: Optional[Callable[[str, float], None]] = None) -> Proof:
     """One proof that the verifier accepts each of `proofs`, (model, proof) pairs whose proofs
     were made with profile='recursive', as `tensorstark compress` makes it; several (at most 8,
-    4 with profile='onchain') give one aggregated proof. The models, in the order they first appear in `proofs`, are those verify
-    and calldata take it with. profile: the compressed proof's, 'fast' (default), 'test',
+    4 with profile='onchain') give one aggregated proof. The models, in the order they first
+    appear in `proofs`, are those verify and calldata take it with. profile: the compressed proof's, 'fast' (default), 'test',
     'recursive', or 'onchain': the final proof Starknet's verifier reads (about 2.5 minutes and
     12 GB on 2 cores). fit: size it to its circuit instead of the standard size class (smaller
     and faster, but its shape then depends on the models). progress(phase, ms) after each
@@ -307,8 +312,7 @@ def compress(proofs, profile: str = "fast", fit: bool = False, threads: Optional
     if not pairs:
         raise InputError("compress takes one proof at least")
     return Proof(_tensorstark.compress([m._native for m in models], pairs, profile, fit, threads,
-                                       progress,
-                                       lambda w: warnings.warn(w, RuntimeWarning, stacklevel=3)))
+                                       progress, _warn))
 
 
 def verify(model, proof: Union[Proof, bytes], min_security_bits: int = 96,
@@ -322,7 +326,6 @@ def verify(model, proof: Union[Proof, bytes], min_security_bits: int = 96,
     cache (as for `tensorstark verify`; a folder others can write to is not used, and warns with
     a RuntimeWarning) unless cache=False: then every key is derived, nothing read or written."""
     data = proof.to_bytes() if isinstance(proof, Proof) else bytes(proof)
-    warn = lambda w: warnings.warn(w, RuntimeWarning, stacklevel=3)  # noqa: E731
     models = _models(model)
     kind = _tensorstark.proof_kind(data)
     if class_hash is not None and kind != "final":
@@ -331,7 +334,7 @@ def verify(model, proof: Union[Proof, bytes], min_security_bits: int = 96,
     if kind in ("compressed", "final"):
         result = _tensorstark.verify_compressed([m._native for m in models], data,
                                                 min_security_bits, cache, class_hash, progress,
-                                                warn)
+                                                _warn)
         if not result["valid"]:
             raise VerificationError(result["reason"])
         stated = result["statement"]
@@ -344,7 +347,7 @@ def verify(model, proof: Union[Proof, bytes], min_security_bits: int = 96,
                                     if "starknet" in p])
     if len(models) != 1:
         raise InputError("several models are given with a compressed proof of several only")
-    result = models[0]._native.verify(data, min_security_bits, cache, progress, warn)
+    result = models[0]._native.verify(data, min_security_bits, cache, progress, _warn)
     if not result["valid"]:
         raise VerificationError(result["reason"])
     return _statement(result["statement"], result["security_bits"], result["zero_knowledge"])

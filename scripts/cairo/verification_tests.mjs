@@ -35,7 +35,8 @@ export const TAMPERED_COPIES = [
     proof.interaction_pow_nonce = nonce;`],
   ['lower_security', 'insufficient security', () => '    proof.config.pcs.n_queries -= 1;'],
   // More grinding, more security: still not the one configuration the final AIR reads.
-  ['other_configuration', 'not the pinned configuration', () => '    proof.config.pcs.pow_bits += 1;'],
+  ['other_configuration', 'not the pinned configuration',
+    () => '    proof.config.pcs.pow_bits += 1;'],
   // The final proof's own 100 bits do not count alone: its inner and outer proofs have 98.
   ['asked_more_than_its_inner_proofs', 'insufficient security', () => '', 99],
 ];

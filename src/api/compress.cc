@@ -29,7 +29,7 @@ using FinalHasher = hash::Poseidon252MerkleHasher;
 uint32_t LeastSecurityBits(std::span<const InnerSpec> specs, const air::ProofConfig& config,
                            bool final) {
   uint32_t bits = config.SecurityBits();
-  if (final) bits = std::min(bits, frontend::FinalOuterConfig().SecurityBits());
+  if (final) return std::min(bits, frontend::FinalInnerSecurityBits());
   for (const InnerSpec& spec : specs) {
     bits = std::min(bits, frontend::InnerProofConfig(spec.zero_knowledge).SecurityBits());
   }
@@ -52,15 +52,6 @@ void State(CompressedStatement& stated, const frontend::OuterKeyIdentity& identi
   stated.keys_from_cache = keys_from_cache;
 }
 
-// Whether a compress profile gives outer proofs this configuration.
-bool IsOuterConfig(const air::ProofConfig& config) {
-  for (const air::Profile profile :
-       {air::Profile::kTest, air::Profile::kFast, air::Profile::kRecursive}) {
-    if (config == air::ProfileConfig(profile)) return true;
-  }
-  return false;
-}
-
 // Why a compressed (or final) proof is refused before any key is derived for it, where what the
 // file states would otherwise set the keys' size (its configuration, its members): a
 // configuration no compress profile gives, less security than asked, a statement whose length is
@@ -68,13 +59,16 @@ bool IsOuterConfig(const air::ProofConfig& config) {
 std::optional<std::string> RefusedBeforeKeys(std::span<const InnerSpec> specs,
                                              const air::ProofConfig& config, size_t n_stated,
                                              bool final, uint32_t min_security_bits) {
-  if (final ? config != frontend::FinalProofConfig() : !IsOuterConfig(config)) {
-    return fmt::format(
-        "the {} proof's configuration (blowup 2^{}, {} queries, {}+{} bits of grinding) is not "
-        "{}",
-        final ? "final" : "outer", config.pcs.fri.log_blowup_factor, config.pcs.fri.n_queries,
-        config.pcs.pow_bits, config.interaction_pow_bits,
-        final ? "the final proof's" : "one of compress's profiles (test, fast, recursive)");
+  const air::ProofConfig final_config = frontend::FinalProofConfig();
+  const std::vector<air::ProofConfig> outer = {air::ProfileConfig(air::Profile::kTest),
+                                               air::ProfileConfig(air::Profile::kFast),
+                                               air::ProfileConfig(air::Profile::kRecursive)};
+  if (auto refusal =
+          final ? RefusedConfiguration("the final proof", config, std::span(&final_config, 1),
+                                       "the final proof's")
+                : RefusedConfiguration("the outer proof", config, outer,
+                                       "one of compress's profiles (test, fast, recursive)")) {
+    return refusal;
   }
   if (const uint32_t bits = LeastSecurityBits(specs, config, final); bits < min_security_bits) {
     return fmt::format(

@@ -124,8 +124,8 @@ std::optional<ProofMemory> EstimateProofMemory(std::span<const air::Component* c
   }
   prover += 2 * main_trace;                                            // the witness, kept traces
   prover += 2 * kQM31 * (uint64_t{1} << layout.composition_log_size);  // composition accumulators
-  prover += (2 * kQM31 + kMerkleNodes) * max_domain;  // FRI quotient, layers, trees
-  prover += 2 * kM31 * max_domain;                    // twiddles
+  prover += (2 * kQM31 + kMerkleNodes) * max_domain;           // FRI quotient, layers, trees
+  prover += 2 * kM31 * max_domain;                             // twiddles
   constexpr uint64_t kThreadsAndBuffers = uint64_t{32} << 20;  // whatever the proof's size
   return ProofMemory{.held = ResidentBytes(),
                      .committed = air::CommittedEvaluationBytes(layout, log_blowup),

@@ -1,10 +1,14 @@
 #include "api/prove.h"
 
+#include <fmt/format.h>
 #include <tbb/parallel_invoke.h>
 
 #include <chrono>
+#include <optional>
+#include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include "air/proof_io.h"
 #include "air/prover.h"
@@ -76,6 +80,38 @@ ProvedModel ProveWith(const frontend::QuantizedModel& model,
   return proved;
 }
 
+// Why a proof is refused before its model's key is derived, where what it states would otherwise
+// set the key's size: a configuration none of prove's profiles gives, less security than asked, a
+// statement of another length than the model's.
+template <class H>
+std::optional<std::string> RefusedBeforeKey(const frontend::ModelAir& air,
+                                            const air::StarkProof<H>& proof,
+                                            uint32_t min_security_bits) {
+  std::vector<air::ProofConfig> profiles;
+  for (const air::Profile profile : {air::Profile::kTest, air::Profile::kFast,
+                                     air::Profile::kOnchain, air::Profile::kRecursive}) {
+    air::ProofConfig config = air::ProfileConfig(profile);
+    for (const bool zk : {false, true}) {
+      config.zk = zk;
+      profiles.push_back(config);
+    }
+  }
+  if (auto refusal = RefusedConfiguration("the proof", proof.config, profiles,
+                                          "one of prove's profiles (test, fast, onchain, "
+                                          "recursive)")) {
+    return refusal;
+  }
+  if (proof.config.SecurityBits() < min_security_bits) {
+    return fmt::format("proof has {} bits of security, at least {} required",
+                       proof.config.SecurityBits(), min_security_bits);
+  }
+  if (proof.public_inputs.size() != air.n_public_inputs()) {
+    return fmt::format("the proof states {} values, the model's statement has {}",
+                       proof.public_inputs.size(), air.n_public_inputs());
+  }
+  return std::nullopt;
+}
+
 template <class C, class H>
 void VerifyWith(const frontend::QuantizedModel& model, std::optional<std::string_view> model_file,
                 std::span<const uint8_t> bytes, const VerifyOptions& options, VerifiedProof& out) {
@@ -101,6 +137,10 @@ void VerifyWith(const frontend::QuantizedModel& model, std::optional<std::string
         if (model_file) file_digest = frontend::VerifiersFileDigest(model, *model_file);
       });
   const frontend::ModelAir& air = *out.air;
+  if (auto refusal = RefusedBeforeKey(air, proof, options.min_security_bits)) {
+    out.rejection = std::move(refusal);
+    return;
+  }
   const hash::Blake2sHash model_digest =
       file_digest ? *file_digest : frontend::VerifierModelDigest(air);
   const frontend::KeyCache cache = KeyCacheFor(options.key_cache, options.on_warning);

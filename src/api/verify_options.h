@@ -4,6 +4,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <span>
+#include <string>
 #include <string_view>
 
 #include "air/verifier.h"
@@ -21,6 +24,14 @@ struct VerifyOptions {
   // A warning: the key cache's folder refused (one line naming it and the remedy).
   std::function<void(std::string_view warning)> on_warning;
 };
+
+// Why a proof is refused before any key is derived for it, where its configuration would
+// otherwise set the key's size: `config` is none of `accepted` (`which` names them: "one of
+// prove's profiles"). `what` names the proof ("the proof", "the outer proof").
+std::optional<std::string> RefusedConfiguration(std::string_view what,
+                                                const air::ProofConfig& config,
+                                                std::span<const air::ProofConfig> accepted,
+                                                std::string_view which);
 
 // The environment's key cache (frontend::KeyCache::FromEnvironment) if `use`, its folder's refusal
 // passed to `on_warning`; a disabled one otherwise.

@@ -38,13 +38,13 @@ constexpr std::string_view kUsage =
 
 Compresses proofs of models: proves, in one fixed AIR (the recursion AIR), that the verifier
 accepts each inner proof. Each proof is of the model named before it; several proofs, of one model
-or of several, give one aggregated proof (at most 8; 4 into a final proof). The compressed proof states what the inner proofs state
-(the models, their public inputs and outputs, the digests of committed tensors), one after
-another, and `tensorstark verify MODEL.tsm [MODEL.tsm ...] OUTER.bin` checks it as it checks the
-inner ones. Inner proofs must be made with `tensorstark prove ... --profile recursive`; one the
-verifier rejects is refused with the reason. Prints the time of each phase on stderr (deriving
-the keys and the circuit, checking the inner proofs, the verifier circuit, the recursion trace,
-then the outer prover's phases).
+or of several, give one aggregated proof (at most 8; 4 into a final proof). The compressed proof
+states what the inner proofs state (the models, their public inputs and outputs, the digests of
+committed tensors), one after another, and `tensorstark verify MODEL.tsm [MODEL.tsm ...]
+OUTER.bin` checks it as it checks the inner ones. Inner proofs must be made with `tensorstark
+prove ... --profile recursive`; one the verifier rejects is refused with the reason. Prints the
+time of each phase on stderr (deriving the keys and the circuit, checking the inner proofs, the
+verifier circuit, the recursion trace, then the outer prover's phases).
 
 options:
   -o, --output FILE  the compressed proof to write (required)

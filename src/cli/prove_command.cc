@@ -90,9 +90,8 @@ what the fact registry records for each inner proof: the hashes of its stated in
 is_fact_valid.
 
 Keys are derived once per model and configuration and kept in the key cache
-($TENSORSTARK_CACHE_DIR, else ~/.cache/tensorstark: a folder of this user's alone, 0700; one
-others can write to is not used, with a warning), so that later verifications of the model
-commit nothing.
+($TENSORSTARK_CACHE_DIR, else ~/.cache/tensorstark, created 0700: a folder others can write to
+is not used, with a warning), so that later verifications of the model commit nothing.
 
 options:
   --min-security-bits B   reject proofs below B bits of security (default 96); a compressed or

@@ -98,19 +98,32 @@ std::optional<std::string> RefuseCacheFolder(const std::string& directory) {
     return fmt::format("the key cache {} is not used: {} ({}, or set TENSORSTARK_CACHE_DIR)",
                        directory, why, remedy);
   };
+  std::filesystem::path path = std::filesystem::path(directory).lexically_normal();
+  if (!path.has_filename()) path = path.parent_path();  // a trailing separator
+  const std::filesystem::path parent = path.parent_path().empty() ? "." : path.parent_path();
   std::error_code error;
-  const std::filesystem::path path(directory);
-  if (path.has_parent_path()) std::filesystem::create_directories(path.parent_path(), error);
-  if (mkdir(directory.c_str(), 0700) != 0 && errno != EEXIST) {
+  std::filesystem::create_directories(parent, error);
+  if (mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
     return refuse(fmt::format("it cannot be created: {}", std::strerror(errno)), "check its path");
   }
-  struct stat folder {};
-  if (stat(directory.c_str(), &folder) != 0 || !S_ISDIR(folder.st_mode)) {
-    return refuse("it is not a folder", "remove it");
+  // The folder itself, not a link another user could point elsewhere later, in a parent no one
+  // else can rename it out of (a sticky one such as /tmp is fine).
+  struct stat folder {
+  }, above{};
+  if (lstat(path.c_str(), &folder) != 0) {
+    return refuse(fmt::format("it cannot be read: {}", std::strerror(errno)), "check its path");
   }
+  if (S_ISLNK(folder.st_mode)) {
+    return refuse("it is a link, which could be pointed elsewhere", "name the folder itself");
+  }
+  if (!S_ISDIR(folder.st_mode)) return refuse("it is not a folder", "remove it");
   if (folder.st_uid != geteuid()) return refuse("another user owns it", "use a folder of yours");
   if (folder.st_mode & (S_IWGRP | S_IWOTH)) {
-    return refuse("others can write to it", fmt::format("chmod go-w {}", directory));
+    return refuse("others can write to it", fmt::format("chmod go-w {}", path.string()));
+  }
+  if (stat(parent.c_str(), &above) == 0 && (above.st_mode & (S_IWGRP | S_IWOTH)) &&
+      !(above.st_mode & S_ISVTX)) {
+    return refuse("others can write to the folder that holds it", "use a folder of yours");
   }
   return std::nullopt;
 }

@@ -10,9 +10,9 @@
 // value, so a damaged, truncated or renamed file is a miss, as is a missing or unreadable one
 // (derived again and written over); a failed write is ignored. An intact cache only saves time;
 // but the digest is no signature: whoever can write to the folder can file a key that accepts
-// false proofs, so it must be trusted like the binary. The folder is made this user's alone
-// (0700), one that another user owns or can write to is refused, and values are written through
-// files created exclusively. A rejected proof costs no second derivation.
+// false proofs, so it must be trusted like the binary. The folder is created this user's alone
+// (0700), one that another user owns or can write to (or a link to one) is refused, and values
+// are written through files created exclusively. A rejected proof costs no second derivation.
 #pragma once
 
 #include <cstdint>
@@ -74,8 +74,8 @@ class KeyCache {
 std::span<const uint8_t> BuildId();
 
 // Why `directory` cannot serve as a key cache (one line naming it and the remedy), or nothing,
-// after creating it 0700 if it is missing: it must be a folder this user owns that no one else
-// can write to.
+// after creating it 0700 if it is missing: it must be a folder (not a link) this user owns that no
+// one else can write to, in a folder others cannot write to unless it is sticky (as /tmp is).
 std::optional<std::string> RefuseCacheFolder(const std::string& directory);
 
 }  // namespace tensorstark::frontend

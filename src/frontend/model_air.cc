@@ -99,9 +99,11 @@ ModelAir::Impl::Impl(const QuantizedModel& m, bool with_data)
   for (const QTensor& t : model.tensors) {
     base.push_back(next);
     if (t.kind != QTensor::Kind::kConstant) next += t.size();
-    reads.emplace_back(t.kind == QTensor::Kind::kConstant ? 0 : t.size(), 0);
   }
   if (next >= kMaxTensorElements) throw FrontendError("the model has more than 2^30 elements");
+  for (const QTensor& t : model.tensors) {
+    reads.emplace_back(t.kind == QTensor::Kind::kConstant ? 0 : t.size(), 0);
+  }
   weights_base = next;
   // A public output is read by the verifier's terms, a committed tensor by its digest.
   for (const StatedPart& part : statement) {

@@ -156,8 +156,8 @@ QOp OpFromJson(const json& j, int64_t& ref_budget) {
 }
 
 // Every reference, index and size in range, so that the interpreter and the lowering can index
-// without checks: each tensor of at most kMaxTensorElements, each operand's count computed
-// without overflow and at most kMaxModelRefs.
+// without checks: each tensor of at most kMaxTensorElements, the inputs' and computed tensors'
+// together fewer, each operand's count computed without overflow and at most kMaxModelRefs.
 void Validate(const QuantizedModel& model) {
   const auto check = [](bool ok, const char* what) {
     if (!ok) throw FrontendError(fmt::format("inconsistent {}", what));
@@ -178,8 +178,11 @@ void Validate(const QuantizedModel& model) {
             "element reference");
     }
   };
+  int64_t computed_elements = 0;  // the AIR addresses them all below kMaxTensorElements
   for (const QTensor& t : model.tensors) {
     check(CheckedProduct(t.shape, kMaxTensorElements).has_value(), "shape");
+    if (t.kind != QTensor::Kind::kConstant) computed_elements += t.size();
+    check(computed_elements < kMaxTensorElements, "shapes (more than 2^30 elements in all)");
     check(t.kind != QTensor::Kind::kConstant || static_cast<int64_t>(t.values.size()) == t.size(),
           "constant");
     check(t.bound_bits >= 0 && t.bound_bits <= 30, "tensor bound");
@@ -288,6 +291,21 @@ QuantizedModel WithoutWeights(QuantizedModel model, const std::array<uint32_t, 8
 
 TensorId OutputOf(const QOp& op) {
   return std::visit([](const auto& o) { return o.out; }, op);
+}
+
+int64_t ElementRefCount(const QOp& qop) {
+  return std::visit(
+      [](const auto& op) -> int64_t {
+        using Op = std::decay_t<decltype(op)>;
+        if constexpr (std::is_same_v<Op, LinearOp>) {
+          return static_cast<int64_t>(op.x.size());
+        } else if constexpr (std::is_same_v<Op, ElementwiseOp> || std::is_same_v<Op, DotOp>) {
+          return static_cast<int64_t>(op.a.size() + op.b.size());
+        } else {
+          return static_cast<int64_t>(op.in.size());
+        }
+      },
+      qop);
 }
 
 std::string OpKindName(const QOp& qop) {
@@ -429,6 +447,14 @@ std::string SerializeQuantizedModel(const QuantizedModel& model) {
   const std::vector<uint8_t> cbor = json::to_cbor(j);
   std::string bytes(kMagic);
   bytes.append(cbor.begin(), cbor.end());
+  int64_t refs = 0;
+  for (const QOp& op : model.ops) refs += ElementRefCount(op);
+  if (refs > ModelRefBudget(bytes.size())) {
+    throw FrontendError(fmt::format(
+        "the model's {} element references are more than a model file of {} bytes may hold ({}), "
+        "which its verifiers would refuse",
+        refs, bytes.size(), ModelRefBudget(bytes.size())));
+  }
   return bytes;
 }
 

@@ -29,8 +29,8 @@ namespace tensorstark::frontend {
 
 using TensorId = int32_t;
 
-// A model's AIR addresses the elements of its tensors below 2^30 (model_air.h): no tensor holds
-// more, and a model file stating one is refused.
+// A model's AIR addresses the elements of its inputs and computed tensors below 2^30
+// (model_air.h): a model file stating more is refused.
 inline constexpr int64_t kMaxTensorElements = int64_t{1} << 30;
 
 struct QTensor {
@@ -212,12 +212,15 @@ TensorId OutputOf(const QOp& op);
 // tensor named 'X/max', 'X/variance', ...) what the step computes, e.g. "the row maxima of the
 // softmax computing 'X'".
 std::string DescribeTensor(const QuantizedModel& model, TensorId id);
+// How many element references the operator holds (its operands').
+int64_t ElementRefCount(const QOp& op);
 // A short name of an operator's kind: "linear", "add", "lookup(Tanh)", "avgpool/sum", ...
 std::string OpKindName(const QOp& op);
 
 // The compiled model file (.tsm): a magic line and the model as CBOR. Load throws FrontendError
 // with a one-line message for a missing, truncated or foreign file.
-// The bytes SaveQuantizedModel writes.
+// The bytes SaveQuantizedModel writes; FrontendError for a model holding more element references
+// than a file of its size may (ModelRefBudget), which its readers would refuse.
 std::string SerializeQuantizedModel(const QuantizedModel& model);
 void SaveQuantizedModel(const QuantizedModel& model, const std::string& path);
 QuantizedModel LoadQuantizedModel(const std::string& path);

@@ -2,19 +2,17 @@
 # Compressed proofs through the CLI: an inner proof of tiny_mlp (compile's defaults: private input
 # and weights, zero knowledge; and a context of two felts, an address and a nonce, which every
 # statement below carries and prints, a prove without it refused) with the recursive profile,
-# compressed (outer profile test, for
-# speed; the standard size class once, then --fit), also by prove --compress in one go, verifies
-# against the verifying model and
-# states what the inner proof states, under ids the off-chain reference recomputes, with keys
-# from the cache when it holds them (a damaged entry changes no verdict); inspect prints it; three
-# inner proofs of two models give one
+# compressed (outer profile test, for speed; the standard size class once, then --fit), also by
+# prove --compress in one go, verifies against the verifying model and states what the inner proof
+# states, under ids the off-chain reference recomputes, with keys from the cache when it holds them
+# (a damaged entry changes no verdict); inspect prints it; three inner proofs of two models give one
 # aggregated proof of their statements; a flipped byte, another model, models in another order, a
 # proof of another profile, an invalid inner proof and malformed files are refused with a one-line
 # reason, and files crafted to set the verifier's keys' size (a blowup no profile has, 4,096
 # members, a longer statement, a final proof at another configuration or of 5 members) before any
-# key is derived, within 1 GB; compress refuses more than 8 proofs (4 into a final proof). The final proof (--profile onchain) of four such inferences verifies and states the
-# same; with KEEP_DIR, it is kept there (final.bin, with tiny.verifying.tsm) for the Cairo
-# verifier's test.
+# key is derived, within 1 GB; compress refuses more than 8 proofs (4 into a final proof). The final
+# proof (--profile onchain) of four such inferences verifies and states the same; with KEEP_DIR, it
+# is kept there (final.bin, with tiny.verifying.tsm) for the Cairo verifier's test.
 # usage: compress_commands_test.sh TENSORSTARK EXAMPLES_DIR [KEEP_DIR]
 set -euo pipefail
 ts=$1
@@ -264,12 +262,14 @@ refused_quickly() {
 craft "$work/outer.bin" "$work/blowup.bin" "b[24 + 13] = 8"
 refused_quickly "configuration (blowup 2^8, 3 queries, 5+2 bits of grinding) is not one of" \
   "$work/blowup.bin"
-craft "$work/outer.bin" "$work/many.bin" "b[12:16] = (4096).to_bytes(4, 'little'); b[24:24] = b[16:24] * 4095"
+craft "$work/outer.bin" "$work/many.bin" \
+  "b[12:16] = (4096).to_bytes(4, 'little'); b[24:24] = b[16:24] * 4095"
 refused_quickly "a compressed proof verifies 1 to 8 inner proofs, not 4096" "$work/many.bin"
 craft "$work/outer.bin" "$work/longer.bin" "b[12] = 8; b[24:24] = b[16:24] * 7"
 refused_quickly "the proof states 28 values, the models' statements have 224" "$work/longer.bin"
 craft "$work/final.bin" "$work/final_queries.bin" "b[16 + 32 + 21] = 12"
-refused_quickly "the final proof's configuration (blowup 2^5, 12 queries, 25+10 bits of grinding) is not the final proof's" \
+refused_quickly \
+  "configuration (blowup 2^5, 12 queries, 25+10 bits of grinding) is not the final proof's" \
   "$work/final_queries.bin"
 craft "$work/final.bin" "$work/final_many.bin" "b[12] = 5; b[48:48] = b[16:24]"
 refused_quickly "a final proof verifies 1 to 4 inner proofs, not 5" "$work/final_many.bin"

@@ -62,6 +62,13 @@ done
 expect_error 2 "--profile must be test, fast, onchain or recursive" "$ts" compile \
   "$tiny/model.onnx" -o "$work/x.tsm" --profile slow
 
+# A proof stating a configuration no profile gives (blowup 2^8: the byte after "TSPF", the
+# version, the hash id and pow_bits) is refused before its key is derived, within 1 GB.
+python3 -c "import sys; b = bytearray(open(sys.argv[1], 'rb').read()); b[13] = 8
+open(sys.argv[2], 'wb').write(b)" "$work/proof.bin" "$work/blowup.bin"
+expect_error 1 "is not one of prove's profiles" bash -c 'ulimit -v 1000000; exec timeout 60 "$@"' \
+  - "$ts" verify "$work/mlp.tsm" "$work/blowup.bin" --min-security-bits 0 --no-cache
+
 # One flipped byte in the middle of the proof.
 tamper_middle_byte "$work/proof.bin" "$work/tampered.bin"
 expect_error 1 "invalid" "$ts" verify "$work/mlp.tsm" "$work/tampered.bin" --min-security-bits 0

@@ -129,6 +129,22 @@ TEST_CASE("a cache folder is its user's alone, and values never go through a pla
   std::ofstream(dir) << "a file";
   CHECK(RefuseCacheFolder(dir)->find("is not a folder") != std::string::npos);
   fs::remove(dir);
+  // A link (even to a folder of this user's), and a folder in one others can write to.
+  const std::string own = root + "/own";
+  REQUIRE(!RefuseCacheFolder(own));
+  fs::create_directory_symlink(own, dir);
+  CHECK(RefuseCacheFolder(dir)->find("it is a link") != std::string::npos);
+  fs::remove(dir);
+  CHECK(!RefuseCacheFolder(dir + "/"));  // a trailing separator: the folder created 0700
+  CHECK((fs::status(dir).permissions() & fs::perms::all) == fs::perms::owner_all);
+  fs::permissions(root + "/parents", fs::perms::others_write, fs::perm_options::add);
+  CHECK(RefuseCacheFolder(dir)->find("others can write to the folder that holds it") !=
+        std::string::npos);
+  fs::permissions(root + "/parents", fs::perms::sticky_bit, fs::perm_options::add);
+  CHECK(!RefuseCacheFolder(dir));  // sticky, as /tmp
+  fs::permissions(root + "/parents", fs::perms::others_write | fs::perms::sticky_bit,
+                  fs::perm_options::remove);
+  fs::remove(dir);
 
   // A value is written to a file only this user reads, through a temporary file created
   // exclusively: with a link planted at every temporary name the write could take, nothing is

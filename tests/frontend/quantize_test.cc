@@ -367,8 +367,9 @@ TEST_CASE("element references: the varint runs, by hand") {
 }
 
 TEST_CASE("a model file claiming more element references than its size holds is refused") {
-  // fashion_mlp's file (236 KB) may hold 16 references a byte, ModelRefBudget: a run of 2^24
-  // (16.8 million, 268 MB of them) is refused before memory is taken for them, as is 2^40.
+  // fashion_mlp's file (236 KB) may hold 2^22 references (ModelRefBudget: 16 a byte, 2^22 at
+  // least): a run of 2^24 (268 MB of them) is refused before memory is taken for them, as is
+  // 2^40.
   const std::string path = "quantize_test_corrupt_runs.tsm";
   CHECK(ModelRefBudget(0) == int64_t{1} << 22);
   CHECK(ModelRefBudget(1 << 20) == int64_t{1} << 24);

@@ -13,7 +13,7 @@ use crate::circle::{CirclePoint, point_from_t};
 use crate::fields::m31::M31;
 use crate::fields::qm31::{QM31, QM31Trait};
 use crate::pcs::{pcs_verify, split_samples};
-use crate::proof::{PcsConfig, PcsConfigTrait, ProofConfig, StarkProof};
+use crate::proof::{PcsConfigTrait, ProofConfig, StarkProof};
 use crate::statement::{ModelStatement, TermRun, check_statement, public_terms_sum};
 
 pub const DEFAULT_MIN_SECURITY_BITS: u32 = 96;
@@ -32,9 +32,9 @@ pub trait ModelAir {
     ) -> QM31;
 }
 
-/// Verifies a final proof, whose AIR `A` is the final recursion AIR (cairo-gen); panics
-/// unless it is valid, at A's one configuration, with at least min_security_bits counted as the
-/// least of its own and those of the proofs its circuit verifies. Its statement is the proof's public inputs,
+/// Verifies a final proof, whose AIR `A` is the final recursion AIR (cairo-gen); panics unless it
+/// is valid, at A's one configuration, with at least min_security_bits counted as the least of its
+/// own and those of the proofs its circuit verifies. Its statement is the proof's public inputs,
 /// the values of the final circuit's wires 0 to n - 1, each written once to the wire relation,
 /// (i - z) + α·v_i; its preprocessed root, which commits to the circuit, is the proof's own: the
 /// caller must bind it into what it reports (contracts::circuit_id), as nothing here pins it.
@@ -169,7 +169,6 @@ pub fn channel_before_interaction(
     proof: @StarkProof, shape: @AirShape, statement: @ModelStatement,
 ) -> Channel {
     let config = proof.config;
-    check_config(config.pcs);
     assert(*config == *statement.config, 'not the pinned configuration');
     let public_inputs = *proof.public_inputs;
     assert(public_inputs.len() == *shape.n_public_inputs, 'wrong number of public inputs');
@@ -185,15 +184,6 @@ pub fn channel_before_interaction(
     channel.mix_root(*commitments[0]);
     channel.mix_root(*commitments[1]);
     channel
-}
-
-/// The ranges of src/fri/config.cc: a proof may state any configuration.
-fn check_config(config: @PcsConfig) {
-    assert(*config.pow_bits <= 40, 'config: pow_bits');
-    assert(*config.log_blowup_factor >= 1 && *config.log_blowup_factor <= 8, 'config: blowup');
-    assert(*config.log_last_layer_degree_bound <= 10, 'config: last layer');
-    assert(*config.n_queries >= 1 && *config.n_queries <= 256, 'config: n_queries');
-    assert(*config.fold_step >= 1 && *config.fold_step <= 4, 'config: fold_step');
 }
 
 /// The configuration (with 1 after it for a zero-knowledge proof), the public inputs (four to a

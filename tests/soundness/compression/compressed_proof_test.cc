@@ -1,10 +1,10 @@
-// Soundness of compressed proofs (frontend/model_recursion.h), on real proofs of tiny_mlp: an
-// inner proof the verifier rejects is not compressed, and the circuit built from it anyway fails
-// at a named check, as does one whose statement the native verifier refuses (an aggregate member
-// stating another model's commitment, a context that is not canonical, an input out of range); a tampered outer proof is rejected with a typed error; an outer proof of one
-// model is not one of another; a changed inner output changes the outer statement; the verifying
-// model rebuilds the prover's circuit and ids, as do keys read from the key cache; zero knowledge
-// is carried through.
+// Soundness of compressed proofs (frontend/model_recursion.h), on real proofs of tiny_mlp: an inner
+// proof the verifier rejects is not compressed, and the circuit built from it anyway fails at a
+// named check, as does one whose statement the native verifier refuses (an aggregate member stating
+// another model's commitment, a context that is not canonical, an input out of range); a tampered
+// outer proof is rejected with a typed error; an outer proof of one model is not one of another; a
+// changed inner output changes the outer statement; the verifying model rebuilds the prover's
+// circuit and ids, as do keys read from the key cache; zero knowledge is carried through.
 #include <doctest/doctest.h>
 
 #include <filesystem>
