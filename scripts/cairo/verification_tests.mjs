@@ -125,6 +125,7 @@ ${checks}
 mod layouts {
     use crate::contracts::verify_final_calldata;
     use crate::final_air::Air;
+    use crate::verifier::ModelAir;
 
     /// The calldata with the last inner proof's length (felt ${layoutFelts - 2}) one short.
 ${indent(feltsFunction('short_layout', changed(layoutFelts - 2, -1)))}
@@ -135,6 +136,14 @@ ${indent(feltsFunction('more_stated_inputs', changed(layoutFelts - 1, 1)))}
     #[should_panic(expected: ('member layout is not statement',))]
     fn test_a_layout_short_of_the_statement_is_refused() {
         verify_final_calldata::<Air>(short_layout(), 96);
+    }
+
+    #[test]
+    #[should_panic(expected: ('calldata: too many proofs',))]
+    fn test_more_inner_proofs_than_a_final_proof_holds_are_refused() {
+        // The native verifier's file reader refuses them too (kMaxFinalInners).
+        let most = Air::statement().max_inner_proofs;
+        verify_final_calldata::<Air>(array![(most + 1).into()].span(), 96);
     }
 
     #[test]

@@ -409,9 +409,9 @@ std::string StatementFunctions(const CairoStatement& statement, const AirLayout&
   return fmt::format(
       fmt::runtime(
           "\n/// What every final proof's statement shares: its one configuration ({9} bits of "
-          "security{6}), the\n/// least security of the proofs its circuit verifies, the wire "
-          "relation and no commitment or\n/// bounds; verify_final adds its length and "
-          "preprocessed root.\n"
+          "security{6}), the\n/// least security of the proofs its circuit verifies, the most "
+          "inner proofs it holds, the wire\n/// relation and no commitment or bounds; "
+          "verify_final adds its length and preprocessed root.\n"
           "pub fn model_statement() -> ModelStatement {{\n    ModelStatement {{\n"
           "        commitment: m31s({0}),\n        preprocessed_root: {1},\n"
           "        config: ProofConfig {{\n"
@@ -421,14 +421,15 @@ std::string StatementFunctions(const CairoStatement& statement, const AirLayout&
           "                n_queries: {12}, fold_step: {13},\n"
           "            }},\n"
           "            interaction_pow_bits: {14},\n            zk: {7},\n        }},\n"
-          "        inner_security_bits: {15},\n"
+          "        inner_security_bits: {15},\n        max_inner_proofs: {16},\n"
           "        n_stated_inputs: {8},\n        tensor_relation: {3},\n"
           "        terms: term_runs({4}),\n        input_bounds: input_bounds({5}),\n    }}\n}}\n"),
       ListOf(commitment), statement.preprocessed_root, fri.log_blowup_factor,
       RelationIndex(layout, statement.tensor_relation), ListOf(terms), ListOf(bounds),
       config.zk ? ", zero knowledge" : "", config.zk, statement.n_stated_inputs,
       config.SecurityBits(), config.pcs.pow_bits, fri.log_last_layer_degree_bound, fri.n_queries,
-      fri.fold_step, config.interaction_pow_bits, statement.inner_security_bits);
+      fri.fold_step, config.interaction_pow_bits, statement.inner_security_bits,
+      statement.max_inner_proofs);
 }
 
 // The module's ModelAir implementation.

@@ -36,6 +36,9 @@ struct CairoStatement {
   // The least security of the proofs the AIR's circuit verifies (none: its own), which the
   // verifier counts with the proof's.
   uint32_t inner_security_bits = 0;
+  // The most inner proofs one statement holds (a final proof's members), which a verifier of it
+  // refuses more than, as the native one does.
+  uint32_t max_inner_proofs = 0;
   size_t n_public_inputs = 0;   // the statement's length
   size_t n_stated_inputs = 0;   // how many of its values (after the commitment) state the inputs
   std::string tensor_relation;  // the relation of every public term

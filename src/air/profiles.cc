@@ -55,7 +55,7 @@ ProofConfig ProfileConfig(Profile profile) {
 }
 
 std::optional<Profile> ParseProfile(std::string_view name) {
-  for (Profile p : {Profile::kTest, Profile::kFast, Profile::kOnchain, Profile::kRecursive}) {
+  for (Profile p : kProfiles) {
     if (ProfileName(p) == name) return p;
   }
   return std::nullopt;

@@ -10,6 +10,7 @@
 // which is about 124 - log2(number of lookup terms) bits from the QM31 challenges alone.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string_view>
 
@@ -18,6 +19,8 @@
 namespace tensorstark::air {
 
 enum class Profile { kTest, kFast, kOnchain, kRecursive };
+inline constexpr std::array<Profile, 4> kProfiles = {Profile::kTest, Profile::kFast,
+                                                     Profile::kOnchain, Profile::kRecursive};
 
 ProofConfig ProfileConfig(Profile profile);
 std::optional<Profile> ParseProfile(std::string_view name);

@@ -67,6 +67,13 @@ std::optional<uint64_t> CgroupMemoryLeft() {
   return left;
 }
 
+// This process's resident memory now.
+uint64_t ResidentBytes() {
+  uint64_t pages = 0, resident = 0;
+  std::ifstream("/proc/self/statm") >> pages >> resident;
+  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
 }  // namespace
 
 std::optional<uint64_t> AvailableMemoryBytes() {
@@ -88,12 +95,6 @@ std::optional<uint64_t> AvailableMemoryBytes() {
     available = std::min(available.value_or(UINT64_MAX), left);
   }
   return available;
-}
-
-uint64_t ResidentBytes() {
-  uint64_t pages = 0, resident = 0;
-  std::ifstream("/proc/self/statm") >> pages >> resident;
-  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
 std::optional<ProofMemory> EstimateProofMemory(std::span<const air::Component* const> components,

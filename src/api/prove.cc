@@ -88,8 +88,7 @@ std::optional<std::string> RefusedBeforeKey(const frontend::ModelAir& air,
                                             const air::StarkProof<H>& proof,
                                             uint32_t min_security_bits) {
   std::vector<air::ProofConfig> profiles;
-  for (const air::Profile profile : {air::Profile::kTest, air::Profile::kFast,
-                                     air::Profile::kOnchain, air::Profile::kRecursive}) {
+  for (const air::Profile profile : air::kProfiles) {
     air::ProofConfig config = air::ProfileConfig(profile);
     for (const bool zk : {false, true}) {
       config.zk = zk;

@@ -9,6 +9,7 @@
 #include "air/cairo_gen.h"
 #include "air/layout.h"
 #include "cli/command_args.h"
+#include "frontend/compressed_proof_file.h"
 #include "frontend/file_io.h"
 #include "frontend/final_proof.h"
 #include "frontend/frontend_error.h"
@@ -49,6 +50,7 @@ int WriteFinalAir(const std::string& output, const uint64_t* with_test_seed) {
     statement.preprocessed_root = "0";
     statement.config = config;
     statement.inner_security_bits = frontend::FinalInnerSecurityBits();
+    statement.max_inner_proofs = frontend::kMaxFinalInners;
     statement.tensor_relation = recursion::WireRelation().name;
     const std::string code = air::GenerateCairoAir(
         components, std::get<air::AirLayout>(layout), statement,

@@ -98,6 +98,7 @@ pub fn verify_final_calldata<impl A: ModelAir>(
     let mut data = calldata;
     let n_members = read_u32(ref data);
     assert(n_members >= 1, 'calldata: no inner proof');
+    assert(n_members <= A::statement().max_inner_proofs, 'calldata: too many proofs');
     let mut members = array![];
     let mut n_words_in_all = 0;
     while members.len() != n_members {

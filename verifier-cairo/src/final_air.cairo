@@ -2654,8 +2654,8 @@ pub fn air_shape() -> AirShape {
 }
 
 /// What every final proof's statement shares: its one configuration (100 bits of security), the
-/// least security of the proofs its circuit verifies, the wire relation and no commitment or
-/// bounds; verify_final adds its length and preprocessed root.
+/// least security of the proofs its circuit verifies, the most inner proofs it holds, the wire
+/// relation and no commitment or bounds; verify_final adds its length and preprocessed root.
 pub fn model_statement() -> ModelStatement {
     ModelStatement {
         commitment: m31s(array![].span()),
@@ -2669,6 +2669,7 @@ pub fn model_statement() -> ModelStatement {
             zk: false,
         },
         inner_security_bits: 98,
+        max_inner_proofs: 4,
         n_stated_inputs: 0,
         tensor_relation: 0,
         terms: term_runs(array![].span()),

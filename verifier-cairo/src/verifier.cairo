@@ -73,6 +73,7 @@ pub fn final_shape_and_statement<impl A: ModelAir>(
         preprocessed_root: *commitments[0],
         config: shared.config,
         inner_security_bits: shared.inner_security_bits,
+        max_inner_proofs: shared.max_inner_proofs,
         n_stated_inputs: 0,
         tensor_relation: shared.tensor_relation,
         terms: array![
