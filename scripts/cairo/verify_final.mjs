@@ -201,8 +201,9 @@ if (!registryOnly) {
   }
   cost = measured(output);
   const layoutTests = run('layouts');
-  if (layoutTests.summary.passed !== 2 || layoutTests.summary.failed !== 0) {
-    fail('the statement layout is not bound: a wrong one was accepted under the same model id');
+  if (layoutTests.summary.passed !== 3 || layoutTests.summary.failed !== 0) {
+    fail('the statement layout is not bound (a wrong one was accepted under the same model id), '
+      + 'or more inner proofs than a final proof holds were accepted');
   }
 }
 const throughContracts = run('through_contracts');
