@@ -25,14 +25,14 @@
 #include "api/hash_family.h"
 #include "api/prove.h"
 #include "frontend/compile.h"
-#include "frontend/compressed_proof_file.h"
 #include "frontend/context.h"
 #include "frontend/float_eval.h"
 #include "frontend/frontend_error.h"
 #include "frontend/graph.h"
 #include "frontend/quantized_eval.h"
 #include "frontend/quantized_model.h"
-#include "frontend/starknet_fact.h"
+#include "pipeline/compressed_proof_file.h"
+#include "pipeline/starknet_fact.h"
 
 namespace py = pybind11;
 
@@ -404,12 +404,12 @@ std::vector<std::string> ModelNames(size_t n) {
 // fact itself).
 py::dict CompressedStatementDict(const api::CompressedStatement& stated,
                                  const std::optional<field::Felt252>& verifier_class) {
-  const auto statements = frontend::MemberStatements(stated.members, stated.statement);
+  const auto statements = pipeline::MemberStatements(stated.members, stated.statement);
   const auto starknet =
-      frontend::MemberStarknetStatements(stated.members, stated.ids, stated.statement);
+      pipeline::MemberStarknetStatements(stated.members, stated.ids, stated.statement);
   py::list proofs;
   for (size_t i = 0; i < stated.members.size(); ++i) {
-    const frontend::InnerMember& member = stated.members[i];
+    const pipeline::InnerMember& member = stated.members[i];
     py::dict proof;
     proof["model"] = member.spec.model;
     proof["model_id"] = stated.ids.models[i].ToHex();
@@ -443,7 +443,7 @@ py::bytes Compress(const std::vector<Model>& models,
   api::CompressRequest request;
   request.profile = ProfileOf(profile);
   request.hash = api::ProfileHash(request.profile);
-  request.shape = fit ? frontend::OuterShape::kFit : frontend::OuterShape::kStandard;
+  request.shape = fit ? pipeline::OuterShape::kFit : pipeline::OuterShape::kStandard;
   request.on_phase = WithGil<std::string_view, double>(on_phase);
   request.on_warning = WithGil<std::string_view>(on_warning);
   std::vector<std::string> bytes;
@@ -464,14 +464,14 @@ py::bytes Compress(const std::vector<Model>& models,
 // "unknown" for bytes that are none of them.
 std::string ProofKind(const py::bytes& proof) {
   const std::string bytes = proof;
-  if (!frontend::IsCompressedProof(BytesSpan(bytes))) {
+  if (!pipeline::IsCompressedProof(BytesSpan(bytes))) {
     return std::holds_alternative<air::HashId>(air::PeekProofHash(BytesSpan(bytes))) ? "proof"
                                                                                      : "unknown";
   }
-  const auto file = frontend::ReadCompressedProof(BytesSpan(bytes));
-  const auto* compressed = std::get_if<frontend::CompressedProofFile>(&file);
+  const auto file = pipeline::ReadCompressedProof(BytesSpan(bytes));
+  const auto* compressed = std::get_if<pipeline::CompressedProofFile>(&file);
   if (!compressed) return "unknown";
-  return compressed->shape & frontend::kFinalProofBit ? "final" : "compressed";
+  return compressed->shape & pipeline::kFinalProofBit ? "final" : "compressed";
 }
 
 py::dict VerifyCompressed(const std::vector<Model>& models, const py::bytes& proof,

@@ -25,7 +25,7 @@ export function statementFact(model, inputs, outputs, verifierClass) {
     inputsHash: hex(inputsHash), outputsHash: hex(outputsHash), fact: hex(fact) };
 }
 
-// A compressed proof's circuit id and its inner model's id (src/frontend/starknet_fact.h), from
+// A compressed proof's circuit id and its inner model's id (src/pipeline/starknet_fact.h), from
 // the identity `compress --json` prints (hash_id, config, zk, log_sizes, members: each one's
 // words and stated_inputs, preprocessed_root as 64 hex digits) and the inner model's commitment
 // (8 words).

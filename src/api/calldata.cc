@@ -6,10 +6,10 @@
 
 #include "air/proof_io.h"
 #include "api/compress.h"
-#include "frontend/compressed_proof_file.h"
 #include "frontend/frontend_error.h"
-#include "frontend/starknet_fact.h"
 #include "hash/poseidon252_merkle_hasher.h"
+#include "pipeline/compressed_proof_file.h"
+#include "pipeline/starknet_fact.h"
 
 namespace tensorstark::api {
 namespace {
@@ -18,12 +18,12 @@ using frontend::FrontendError;
 
 // The layout felts of a final proof of these models.
 std::vector<field::Felt252> FinalProofLayout(
-    const frontend::CompressedProofFile& file,
+    const pipeline::CompressedProofFile& file,
     const std::vector<const frontend::QuantizedModel*>& models) {
   const FileSpecs specs = SpecsOfFile(models, file);
   std::vector<field::Felt252> layout = {field::Felt252::FromU64(specs.specs.size())};
-  for (const frontend::InnerSpec& spec : specs.specs) {
-    const frontend::MemberLayout member = frontend::LayoutOf(*spec.air);
+  for (const pipeline::InnerSpec& spec : specs.specs) {
+    const pipeline::MemberLayout member = pipeline::LayoutOf(*spec.air);
     layout.push_back(field::Felt252::FromU64(member.n_words));
     layout.push_back(field::Felt252::FromU64(member.n_stated_inputs));
   }
@@ -43,13 +43,13 @@ StarknetCalldata CalldataOf(std::span<const uint8_t> bytes, std::string_view nam
                             const std::vector<std::string>& model_names) {
   StarknetCalldata out;
   std::span<const uint8_t> proof_bytes = bytes;
-  if (frontend::IsCompressedProof(bytes)) {
-    auto file = frontend::ReadCompressedProof(bytes);
+  if (pipeline::IsCompressedProof(bytes)) {
+    auto file = pipeline::ReadCompressedProof(bytes);
     if (const auto* error = std::get_if<std::string>(&file)) {
       throw FrontendError(fmt::format("{}: {}", name, *error));
     }
-    const frontend::CompressedProofFile& compressed = std::get<frontend::CompressedProofFile>(file);
-    if (!(compressed.shape & frontend::kFinalProofBit)) {
+    const pipeline::CompressedProofFile& compressed = std::get<pipeline::CompressedProofFile>(file);
+    if (!(compressed.shape & pipeline::kFinalProofBit)) {
       throw FrontendError(fmt::format(
           "{} is an outer proof; the Starknet verifier reads final proofs (compress --profile "
           "onchain)",

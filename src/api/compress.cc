@@ -10,17 +10,17 @@
 #include "air/proof_io.h"
 #include "api/hash_family.h"
 #include "api/timing.h"
-#include "frontend/final_proof.h"
 #include "frontend/frontend_error.h"
-#include "frontend/key_cache.h"
 #include "hash/poseidon252_channel.h"
 #include "hash/poseidon252_merkle_hasher.h"
+#include "pipeline/final_proof.h"
+#include "pipeline/key_cache.h"
 
 namespace tensorstark::api {
 namespace {
 
 using frontend::FrontendError;
-using frontend::InnerSpec;
+using pipeline::InnerSpec;
 using FinalChannel = hash::Poseidon252Channel;
 using FinalHasher = hash::Poseidon252MerkleHasher;
 
@@ -29,22 +29,22 @@ using FinalHasher = hash::Poseidon252MerkleHasher;
 uint32_t LeastSecurityBits(std::span<const InnerSpec> specs, const air::ProofConfig& config,
                            bool final) {
   uint32_t bits = config.SecurityBits();
-  if (final) return std::min(bits, frontend::FinalInnerSecurityBits());
+  if (final) return std::min(bits, pipeline::FinalInnerSecurityBits());
   for (const InnerSpec& spec : specs) {
-    bits = std::min(bits, frontend::InnerProofConfig(spec.zero_knowledge).SecurityBits());
+    bits = std::min(bits, pipeline::InnerProofConfig(spec.zero_knowledge).SecurityBits());
   }
   return bits;
 }
 
 // A valid proof's statement and key identity, its members moved from the key.
-void State(CompressedStatement& stated, const frontend::OuterKeyIdentity& identity,
-           std::vector<frontend::InnerMember>&& members, std::span<const field::M31> statement,
+void State(CompressedStatement& stated, const pipeline::OuterKeyIdentity& identity,
+           std::vector<pipeline::InnerMember>&& members, std::span<const field::M31> statement,
            const air::ProofConfig& config, bool final, bool keys_from_cache) {
   std::vector<InnerSpec> specs;
-  for (const frontend::InnerMember& member : members) specs.push_back(member.spec);
+  for (const pipeline::InnerMember& member : members) specs.push_back(member.spec);
   stated.security_bits = LeastSecurityBits(specs, config, final);
   stated.identity = identity;
-  stated.ids = frontend::IdsOf(identity, members);
+  stated.ids = pipeline::IdsOf(identity, members);
   stated.members = std::move(members);
   stated.statement.assign(statement.begin(), statement.end());
   stated.config = config;
@@ -59,7 +59,7 @@ void State(CompressedStatement& stated, const frontend::OuterKeyIdentity& identi
 std::optional<std::string> RefusedBeforeKeys(std::span<const InnerSpec> specs,
                                              const air::ProofConfig& config, size_t n_stated,
                                              bool final, uint32_t min_security_bits) {
-  const air::ProofConfig final_config = frontend::FinalProofConfig();
+  const air::ProofConfig final_config = pipeline::FinalProofConfig();
   const std::vector<air::ProofConfig> outer = {air::ProfileConfig(air::Profile::kTest),
                                                air::ProfileConfig(air::Profile::kFast),
                                                air::ProfileConfig(air::Profile::kRecursive)};
@@ -89,62 +89,62 @@ std::optional<std::string> RefusedBeforeKeys(std::span<const InnerSpec> specs,
 template <class H>
 std::vector<uint8_t> CompressedFile(std::span<const InnerSpec> specs, uint32_t shape,
                                     const air::StarkProof<H>& proof) {
-  std::vector<frontend::CompressedInner> entries;
+  std::vector<pipeline::CompressedInner> entries;
   for (const InnerSpec& spec : specs) {
     entries.push_back({static_cast<uint32_t>(spec.model), spec.zero_knowledge});
   }
-  return frontend::WriteCompressedProof(shape, entries, air::SerializeProof(proof));
+  return pipeline::WriteCompressedProof(shape, entries, air::SerializeProof(proof));
 }
 
 template <class C, class H>
 CompressedModelProof CompressOuter(std::span<const InnerSpec> specs,
-                                   std::span<const frontend::InnerProof> inners,
+                                   std::span<const pipeline::InnerProof> inners,
                                    const CompressRequest& request, air::ProveOptions options) {
   const auto start = std::chrono::steady_clock::now();
   const air::ProofConfig config = air::ProfileConfig(request.profile);
   auto key_or_error =
-      frontend::SetupCompressed<H>(specs, config, request.shape, frontend::KeyUse::kProve,
+      pipeline::SetupCompressed<H>(specs, config, request.shape, pipeline::KeyUse::kProve,
                                    KeyCacheFor(true, request.on_warning));
   if (auto* error = std::get_if<std::string>(&key_or_error)) throw FrontendError(*error);
-  frontend::CompressedKey<H> key = std::get<frontend::CompressedKey<H>>(std::move(key_or_error));
+  pipeline::CompressedKey<H> key = std::get<pipeline::CompressedKey<H>>(std::move(key_or_error));
   if (request.on_phase) request.on_phase("keys and verifier circuit", MillisecondsSince(start));
-  auto outer = frontend::CompressProof<C, H>(key, inners, options);
+  auto outer = pipeline::CompressProof<C, H>(key, inners, options);
   if (auto* error = std::get_if<std::string>(&outer)) throw FrontendError(*error);
   const air::StarkProof<H>& proof = std::get<air::StarkProof<H>>(outer);
   CompressedModelProof out;
   out.file = CompressedFile(specs, static_cast<uint32_t>(request.shape), proof);
-  State(out.stated, frontend::IdentityOf(key), std::move(key.members), proof.public_inputs, config,
+  State(out.stated, pipeline::IdentityOf(key), std::move(key.members), proof.public_inputs, config,
         /*final=*/false, key.from_cache);
   out.recursion = std::move(key.recursion);
   return out;
 }
 
 CompressedModelProof CompressFinal(std::span<const InnerSpec> specs,
-                                   std::span<const frontend::InnerProof> inners,
+                                   std::span<const pipeline::InnerProof> inners,
                                    const CompressRequest& request, air::ProveOptions options,
                                    std::string& level) {
   const auto start = std::chrono::steady_clock::now();
-  const air::ProofConfig config = frontend::FinalProofConfig();
-  auto key_or_error = frontend::SetupFinal<FinalHasher>(specs, frontend::FinalOuterConfig(), config,
-                                                        request.shape, frontend::KeyUse::kProve,
+  const air::ProofConfig config = pipeline::FinalProofConfig();
+  auto key_or_error = pipeline::SetupFinal<FinalHasher>(specs, pipeline::FinalOuterConfig(), config,
+                                                        request.shape, pipeline::KeyUse::kProve,
                                                         KeyCacheFor(true, request.on_warning));
   if (auto* error = std::get_if<std::string>(&key_or_error)) throw FrontendError(*error);
-  frontend::FinalKey<FinalHasher> key =
-      std::get<frontend::FinalKey<FinalHasher>>(std::move(key_or_error));
+  pipeline::FinalKey<FinalHasher> key =
+      std::get<pipeline::FinalKey<FinalHasher>>(std::move(key_or_error));
   if (request.on_phase) request.on_phase("keys and circuits", MillisecondsSince(start));
   level = "outer: ";
-  auto outer = frontend::CompressProof<frontend::InnerChannel, frontend::InnerHasher>(
+  auto outer = pipeline::CompressProof<pipeline::InnerChannel, pipeline::InnerHasher>(
       key.outer, inners, options);
   if (auto* error = std::get_if<std::string>(&outer)) throw FrontendError(*error);
   level = "final: ";
-  auto final_proof = frontend::ProveFinal<FinalChannel, FinalHasher>(
-      key, std::get<frontend::OuterForFinal>(outer), options);
+  auto final_proof = pipeline::ProveFinal<FinalChannel, FinalHasher>(
+      key, std::get<pipeline::OuterForFinal>(outer), options);
   if (auto* error = std::get_if<std::string>(&final_proof)) throw FrontendError(*error);
   const air::StarkProof<FinalHasher>& proof = std::get<air::StarkProof<FinalHasher>>(final_proof);
   CompressedModelProof out;
   out.file =
-      CompressedFile(specs, static_cast<uint32_t>(request.shape) | frontend::kFinalProofBit, proof);
-  State(out.stated, frontend::IdentityOf(key), std::move(key.outer.members), proof.public_inputs,
+      CompressedFile(specs, static_cast<uint32_t>(request.shape) | pipeline::kFinalProofBit, proof);
+  State(out.stated, pipeline::IdentityOf(key), std::move(key.outer.members), proof.public_inputs,
         config, /*final=*/true, key.from_cache);
   out.outer_circuit_gates = key.outer.recursion->circuit().gates.size();
   out.recursion = std::move(key.air);
@@ -153,11 +153,11 @@ CompressedModelProof CompressFinal(std::span<const InnerSpec> specs,
 
 // The inner proofs' members of an outer key, or of a final key's outer key.
 template <class H>
-std::vector<frontend::InnerMember>& MembersOf(frontend::CompressedKey<H>& key) {
+std::vector<pipeline::InnerMember>& MembersOf(pipeline::CompressedKey<H>& key) {
   return key.members;
 }
 template <class H>
-std::vector<frontend::InnerMember>& MembersOf(frontend::FinalKey<H>& key) {
+std::vector<pipeline::InnerMember>& MembersOf(pipeline::FinalKey<H>& key) {
   return key.outer.members;
 }
 
@@ -165,7 +165,7 @@ std::vector<frontend::InnerMember>& MembersOf(frontend::FinalKey<H>& key) {
 // the models' specs and the proof's configuration, by `check`.
 template <class H, class Setup, class Check>
 void VerifyRecursionFile(const std::vector<const frontend::QuantizedModel*>& models,
-                         const frontend::CompressedProofFile& file, bool final,
+                         const pipeline::CompressedProofFile& file, bool final,
                          const VerifyOptions& options, const Setup& setup, const Check& check,
                          VerifiedCompressed& out) {
   auto start = std::chrono::steady_clock::now();
@@ -203,13 +203,13 @@ void VerifyRecursionFile(const std::vector<const frontend::QuantizedModel*>& mod
     return;
   }
   out.stated.airs = std::move(file_specs.airs);
-  State(out.stated, frontend::IdentityOf(key), std::move(MembersOf(key)), proof.public_inputs,
+  State(out.stated, pipeline::IdentityOf(key), std::move(MembersOf(key)), proof.public_inputs,
         proof.config, final, key.from_cache);
 }
 
 }  // namespace
 
-frontend::InnerProof ParseInnerProof(std::string_view name, std::span<const uint8_t> bytes) {
+pipeline::InnerProof ParseInnerProof(std::string_view name, std::span<const uint8_t> bytes) {
   const auto hash = air::PeekProofHash(bytes);
   if (const auto* error = std::get_if<air::ProofParseError>(&hash)) {
     throw FrontendError(fmt::format("{}: {}", name, error->message));
@@ -219,12 +219,12 @@ frontend::InnerProof ParseInnerProof(std::string_view name, std::span<const uint
         "{} is a {} proof; compress takes proofs made with --profile recursive (poseidon2)", name,
         air::ToString(std::get<air::HashId>(hash))));
   }
-  auto inner = air::ParseProof<frontend::InnerHasher>(bytes);
+  auto inner = air::ParseProof<pipeline::InnerHasher>(bytes);
   if (auto* error = std::get_if<air::ProofParseError>(&inner)) {
     throw FrontendError(fmt::format("{}: {}", name, error->message));
   }
-  frontend::InnerProof& proof = std::get<frontend::InnerProof>(inner);
-  if (proof.config != frontend::InnerProofConfig(proof.config.zk)) {
+  pipeline::InnerProof& proof = std::get<pipeline::InnerProof>(inner);
+  if (proof.config != pipeline::InnerProofConfig(proof.config.zk)) {
     throw FrontendError(fmt::format(
         "{} was not made with --profile recursive, the configuration compress verifies", name));
   }
@@ -240,8 +240,8 @@ CompressedModelProof CompressProofs(const std::vector<const frontend::QuantizedM
         "poseidon252; leave --hash out");
   }
   const size_t max_inners = request.profile == air::Profile::kOnchain
-                                ? frontend::kMaxFinalInners
-                                : frontend::kMaxCompressedInners;
+                                ? pipeline::kMaxFinalInners
+                                : pipeline::kMaxCompressedInners;
   if (inners.size() > max_inners) {
     throw FrontendError(fmt::format(
         "compress aggregates at most {} proofs into one {}proof, {} given: compress them in "
@@ -249,7 +249,7 @@ CompressedModelProof CompressProofs(const std::vector<const frontend::QuantizedM
         max_inners, request.profile == air::Profile::kOnchain ? "final " : "", inners.size()));
   }
   std::vector<bool> proved(models.size());
-  std::vector<frontend::InnerProof> proofs;
+  std::vector<pipeline::InnerProof> proofs;
   for (const InnerProofInput& inner : inners) {
     if (inner.model >= models.size()) {
       throw FrontendError(fmt::format("{}: of model {}, but {} model(s) given", inner.name,
@@ -291,17 +291,17 @@ VerifiedCompressed VerifyCompressed(const std::vector<const frontend::QuantizedM
                                     const std::vector<std::string>& model_names,
                                     std::span<const uint8_t> bytes, const VerifyOptions& options) {
   VerifiedCompressed out;
-  auto file = frontend::ReadCompressedProof(bytes);
+  auto file = pipeline::ReadCompressedProof(bytes);
   if (auto* error = std::get_if<std::string>(&file)) {
     out.rejection = *error;
     return out;
   }
-  const frontend::CompressedProofFile& compressed = std::get<frontend::CompressedProofFile>(file);
+  const pipeline::CompressedProofFile& compressed = std::get<pipeline::CompressedProofFile>(file);
   if (auto error = CheckFileModels(compressed, model_names)) {
     out.rejection = *error;
     return out;
   }
-  const bool final = compressed.shape & frontend::kFinalProofBit;
+  const bool final = compressed.shape & pipeline::kFinalProofBit;
   const auto hash = air::PeekProofHash(compressed.outer);
   if (const auto* error = std::get_if<air::ProofParseError>(&hash)) {
     out.rejection =
@@ -309,18 +309,18 @@ VerifiedCompressed VerifyCompressed(const std::vector<const frontend::QuantizedM
     return out;
   }
   const air::HashId id = std::get<air::HashId>(hash);
-  const frontend::KeyCache cache = KeyCacheFor(options.key_cache, options.on_warning);
-  const auto shape = static_cast<frontend::OuterShape>(frontend::OuterShapeBits(compressed.shape));
+  const pipeline::KeyCache cache = KeyCacheFor(options.key_cache, options.on_warning);
+  const auto shape = static_cast<pipeline::OuterShape>(pipeline::OuterShapeBits(compressed.shape));
   if (!final) {
     WithHashFamily(id, [&]<class C, class H>() {
       VerifyRecursionFile<H>(
           models, compressed, final, options,
           [&](std::span<const InnerSpec> specs, const air::ProofConfig& config) {
-            return frontend::SetupCompressed<H>(specs, config, shape, frontend::KeyUse::kVerify,
+            return pipeline::SetupCompressed<H>(specs, config, shape, pipeline::KeyUse::kVerify,
                                                 cache);
           },
-          [&](const frontend::CompressedKey<H>& key, const air::StarkProof<H>& proof) {
-            return frontend::VerifyCompressedProof<C, H>(key, proof, options.min_security_bits);
+          [&](const pipeline::CompressedKey<H>& key, const air::StarkProof<H>& proof) {
+            return pipeline::VerifyCompressedProof<C, H>(key, proof, options.min_security_bits);
           },
           out);
     });
@@ -331,11 +331,11 @@ VerifiedCompressed VerifyCompressed(const std::vector<const frontend::QuantizedM
     VerifyRecursionFile<FinalHasher>(
         models, compressed, final, options,
         [&](std::span<const InnerSpec> specs, const air::ProofConfig& config) {
-          return frontend::SetupFinal<FinalHasher>(specs, frontend::FinalOuterConfig(), config,
-                                                   shape, frontend::KeyUse::kVerify, cache);
+          return pipeline::SetupFinal<FinalHasher>(specs, pipeline::FinalOuterConfig(), config,
+                                                   shape, pipeline::KeyUse::kVerify, cache);
         },
-        [&](const frontend::FinalKey<FinalHasher>& key, const air::StarkProof<FinalHasher>& proof) {
-          return frontend::VerifyFinalProof<FinalChannel, FinalHasher>(key, proof,
+        [&](const pipeline::FinalKey<FinalHasher>& key, const air::StarkProof<FinalHasher>& proof) {
+          return pipeline::VerifyFinalProof<FinalChannel, FinalHasher>(key, proof,
                                                                        options.min_security_bits);
         },
         out);
@@ -343,10 +343,10 @@ VerifiedCompressed VerifyCompressed(const std::vector<const frontend::QuantizedM
   return out;
 }
 
-std::optional<std::string> CheckFileModels(const frontend::CompressedProofFile& file,
+std::optional<std::string> CheckFileModels(const pipeline::CompressedProofFile& file,
                                            const std::vector<std::string>& model_names) {
   std::vector<bool> used(model_names.size());
-  for (const frontend::CompressedInner& inner : file.inners) {
+  for (const pipeline::CompressedInner& inner : file.inners) {
     if (inner.model >= model_names.size()) {
       return fmt::format("the proof is of {} models or more, {} given", inner.model + 1,
                          model_names.size());
@@ -360,13 +360,13 @@ std::optional<std::string> CheckFileModels(const frontend::CompressedProofFile& 
 }
 
 FileSpecs SpecsOfFile(const std::vector<const frontend::QuantizedModel*>& models,
-                      const frontend::CompressedProofFile& file) {
+                      const pipeline::CompressedProofFile& file) {
   FileSpecs out;
   for (const frontend::QuantizedModel* model : models) {
     out.airs.push_back(
         std::make_unique<frontend::ModelAir>(*model, frontend::ModelAir::Use::kVerifying));
   }
-  for (const frontend::CompressedInner& inner : file.inners) {
+  for (const pipeline::CompressedInner& inner : file.inners) {
     out.specs.push_back({out.airs[inner.model].get(), inner.model, inner.zero_knowledge});
   }
   return out;

@@ -17,11 +17,11 @@
 #include "air/proof.h"
 #include "api/verify_options.h"
 #include "field/m31.h"
-#include "frontend/compressed_proof_file.h"
 #include "frontend/model_air.h"
-#include "frontend/model_recursion.h"
 #include "frontend/quantized_model.h"
-#include "frontend/starknet_fact.h"
+#include "pipeline/compressed_proof_file.h"
+#include "pipeline/model_recursion.h"
+#include "pipeline/starknet_fact.h"
 #include "recursion/recursion_air.h"
 
 namespace tensorstark::api {
@@ -43,14 +43,14 @@ struct InnerProofInput {
 };
 
 // The inner proof `bytes` hold, or a FrontendError naming `name` and what it is instead.
-frontend::InnerProof ParseInnerProof(std::string_view name, std::span<const uint8_t> bytes);
+pipeline::InnerProof ParseInnerProof(std::string_view name, std::span<const uint8_t> bytes);
 
 struct CompressRequest {
   // The outer proof's profile; onchain makes the final proof (an outer proof at the recursive
   // profile, then its verifier's proof hashed with poseidon252).
   air::Profile profile = air::Profile::kFast;
   air::HashId hash = air::HashId::kBlake2s;  // the profile's; a final proof's is poseidon252
-  frontend::OuterShape shape = frontend::OuterShape::kStandard;
+  pipeline::OuterShape shape = pipeline::OuterShape::kStandard;
   // As each phase ends: its name and milliseconds (a final proof's prefixed "outer: ", "final: ").
   std::function<void(std::string_view phase, double ms)> on_phase;
   // A warning: the key cache's folder refused (api/verify_options.h).
@@ -61,9 +61,9 @@ struct CompressRequest {
 // models' lowerings its members refer to.
 struct CompressedStatement {
   std::vector<std::unique_ptr<frontend::ModelAir>> airs;  // one per model
-  std::vector<frontend::InnerMember> members;             // one per inner proof, in order
-  frontend::OuterKeyIdentity identity;
-  frontend::CompressedIds ids;
+  std::vector<pipeline::InnerMember> members;             // one per inner proof, in order
+  pipeline::OuterKeyIdentity identity;
+  pipeline::CompressedIds ids;
   std::vector<field::M31> statement;  // the proof's public inputs: the members' one after another
   air::ProofConfig config;            // the outer (or final) proof's
   // The least security of the proofs the statement rests on (its inner proofs', the outer
@@ -109,16 +109,16 @@ VerifiedCompressed VerifyCompressed(const std::vector<const frontend::QuantizedM
 
 // Why the models (named in this order) are not those a compressed proof file's inner proofs are
 // of: one it names is missing, or one is of none of them.
-std::optional<std::string> CheckFileModels(const frontend::CompressedProofFile& file,
+std::optional<std::string> CheckFileModels(const pipeline::CompressedProofFile& file,
                                            const std::vector<std::string>& model_names);
 
 // The models lowered for verifying, and a member spec per inner proof the file lists, in order
 // (the models checked by CheckFileModels).
 struct FileSpecs {
   std::vector<std::unique_ptr<frontend::ModelAir>> airs;  // one per model
-  std::vector<frontend::InnerSpec> specs;
+  std::vector<pipeline::InnerSpec> specs;
 };
 FileSpecs SpecsOfFile(const std::vector<const frontend::QuantizedModel*>& models,
-                      const frontend::CompressedProofFile& file);
+                      const pipeline::CompressedProofFile& file);
 
 }  // namespace tensorstark::api

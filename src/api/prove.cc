@@ -16,8 +16,8 @@
 #include "api/memory_check.h"
 #include "api/timing.h"
 #include "frontend/frontend_error.h"
-#include "frontend/key_cache.h"
-#include "frontend/model_key_cache.h"
+#include "pipeline/key_cache.h"
+#include "pipeline/model_key_cache.h"
 
 namespace tensorstark::api {
 namespace {
@@ -133,7 +133,7 @@ void VerifyWith(const frontend::QuantizedModel& model, std::optional<std::string
         out.air = std::make_unique<frontend::ModelAir>(model, frontend::ModelAir::Use::kVerifying);
       },
       [&] {
-        if (model_file) file_digest = frontend::VerifiersFileDigest(model, *model_file);
+        if (model_file) file_digest = pipeline::VerifiersFileDigest(model, *model_file);
       });
   const frontend::ModelAir& air = *out.air;
   if (auto refusal = RefusedBeforeKey(air, proof, options.min_security_bits)) {
@@ -141,16 +141,16 @@ void VerifyWith(const frontend::QuantizedModel& model, std::optional<std::string
     return;
   }
   const hash::Blake2sHash model_digest =
-      file_digest ? *file_digest : frontend::VerifierModelDigest(air);
-  const frontend::KeyCache cache = KeyCacheFor(options.key_cache, options.on_warning);
+      file_digest ? *file_digest : pipeline::VerifierModelDigest(air);
+  const pipeline::KeyCache cache = KeyCacheFor(options.key_cache, options.on_warning);
   if (options.on_step) options.on_step("deriving the model's verifying key");
-  auto key_or_error = frontend::CachedModelVerifyingKey<H>(air, model_digest, proof.config, cache);
+  auto key_or_error = pipeline::CachedModelVerifyingKey<H>(air, model_digest, proof.config, cache);
   out.setup_ms = MillisecondsSince(start);
   if (auto* error = std::get_if<std::string>(&key_or_error)) {
     out.rejection = *error;
     return;
   }
-  const auto& key = std::get<frontend::ModelVerifyingKey<H>>(key_or_error);
+  const auto& key = std::get<pipeline::ModelVerifyingKey<H>>(key_or_error);
   out.key_from_cache = key.from_cache;
   start = std::chrono::steady_clock::now();
   auto rejection = frontend::VerifyModelProof<C, H>(air, proof, key.key, key.commitment,

@@ -70,7 +70,7 @@ struct VerifiedProof {
 };
 
 // Checks a proof (not a compressed one) of `model`, a model or its verifying model, against the
-// model's key from the key cache ($TENSORSTARK_CACHE_DIR, frontend/model_key_cache.h) or derived
+// model's key from the key cache ($TENSORSTARK_CACHE_DIR, pipeline/model_key_cache.h) or derived
 // (and filed there, as `options` say). `model_file`, the bytes the model was read from, names its
 // cache entries without serializing it again; without it the model is serialized. Throws
 // FrontendError only for a model that cannot be lowered.

@@ -17,10 +17,10 @@ std::optional<std::string> RefusedConfiguration(std::string_view what,
       config.interaction_pow_bits, config.zk ? ", zero knowledge" : "", which);
 }
 
-frontend::KeyCache KeyCacheFor(bool use,
+pipeline::KeyCache KeyCacheFor(bool use,
                                const std::function<void(std::string_view warning)>& on_warning) {
-  if (!use) return frontend::KeyCache::Disabled();
-  frontend::KeyCache cache = frontend::KeyCache::FromEnvironment();
+  if (!use) return pipeline::KeyCache::Disabled();
+  pipeline::KeyCache cache = pipeline::KeyCache::FromEnvironment();
   if (!cache.refusal().empty() && on_warning) on_warning(cache.refusal());
   return cache;
 }

@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "air/verifier.h"
-#include "frontend/key_cache.h"
+#include "pipeline/key_cache.h"
 
 namespace tensorstark::api {
 
@@ -33,9 +33,9 @@ std::optional<std::string> RefusedConfiguration(std::string_view what,
                                                 std::span<const air::ProofConfig> accepted,
                                                 std::string_view which);
 
-// The environment's key cache (frontend::KeyCache::FromEnvironment) if `use`, its folder's refusal
+// The environment's key cache (pipeline::KeyCache::FromEnvironment) if `use`, its folder's refusal
 // passed to `on_warning`; a disabled one otherwise.
-frontend::KeyCache KeyCacheFor(bool use,
+pipeline::KeyCache KeyCacheFor(bool use,
                                const std::function<void(std::string_view warning)>& on_warning);
 
 }  // namespace tensorstark::api

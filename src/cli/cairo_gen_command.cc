@@ -9,10 +9,10 @@
 #include "air/cairo_gen.h"
 #include "air/layout.h"
 #include "cli/command_args.h"
-#include "frontend/compressed_proof_file.h"
 #include "frontend/file_io.h"
-#include "frontend/final_proof.h"
 #include "frontend/frontend_error.h"
+#include "pipeline/compressed_proof_file.h"
+#include "pipeline/final_proof.h"
 #include "recursion/gate_components.h"
 
 namespace tensorstark::cli {
@@ -39,9 +39,9 @@ options:
 // (FinalProofConfig).
 int WriteFinalAir(const std::string& output, const uint64_t* with_test_seed) {
   try {
-    const recursion::RecursionAir air = frontend::FinalAirForVerifying();
+    const recursion::RecursionAir air = pipeline::FinalAirForVerifying();
     const std::vector<const air::Component*> components = air.components();
-    const air::ProofConfig config = frontend::FinalProofConfig();
+    const air::ProofConfig config = pipeline::FinalProofConfig();
     auto layout = air::MakeLayout(components, config);
     if (const auto* error = std::get_if<std::string>(&layout)) {
       throw frontend::FrontendError(*error);
@@ -49,13 +49,13 @@ int WriteFinalAir(const std::string& output, const uint64_t* with_test_seed) {
     air::CairoStatement statement;
     statement.preprocessed_root = "0";
     statement.config = config;
-    statement.inner_security_bits = frontend::FinalInnerSecurityBits();
-    statement.max_inner_proofs = frontend::kMaxFinalInners;
+    statement.inner_security_bits = pipeline::FinalInnerSecurityBits();
+    statement.max_inner_proofs = pipeline::kMaxFinalInners;
     statement.tensor_relation = recursion::WireRelation().name;
     const std::string code = air::GenerateCairoAir(
         components, std::get<air::AirLayout>(layout), statement,
         fmt::format("the final recursion AIR (size class {}, a Poseidon2 round a row)",
-                    frontend::FinalSizeClass().name),
+                    pipeline::FinalSizeClass().name),
         with_test_seed);
     frontend::WriteFileBytes(output, code);
     fmt::print("wrote {}: {} components\n", output, components.size());

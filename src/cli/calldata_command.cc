@@ -12,10 +12,10 @@
 #include "api/calldata.h"
 #include "api/compress.h"
 #include "cli/command_args.h"
-#include "frontend/compressed_proof_file.h"
 #include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
 #include "frontend/quantized_model.h"
+#include "pipeline/compressed_proof_file.h"
 
 namespace tensorstark::cli {
 namespace {
@@ -49,7 +49,7 @@ int RunCalldataCommand(std::span<char* const> args) {
     return 0;
   }
   auto parsed = ParseCommandArgs(args, {"proof"}, {"output"}, {},
-                                 /*max_positional=*/frontend::kMaxCompressedInners + 1);
+                                 /*max_positional=*/pipeline::kMaxCompressedInners + 1);
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("calldata", kUsage, *error);
   }

@@ -21,11 +21,11 @@
 #include "cli/phase_progress.h"
 #include "cli/statement_output.h"
 #include "cli/step_progress.h"
-#include "frontend/compressed_proof_file.h"
 #include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
-#include "frontend/model_recursion.h"
 #include "frontend/quantized_model.h"
+#include "pipeline/compressed_proof_file.h"
+#include "pipeline/model_recursion.h"
 
 namespace tensorstark::cli {
 namespace {
@@ -151,7 +151,7 @@ int PrintVerifiedCompressed(const api::VerifiedCompressed& verified,
   const api::CompressedStatement& stated = verified.stated;
   const size_t n = stated.members.size();
   if (json) {
-    const auto statements = frontend::MemberStatements(stated.members, stated.statement);
+    const auto statements = pipeline::MemberStatements(stated.members, stated.statement);
     nlohmann::json public_parts = nlohmann::json::array();
     for (size_t i = 0; i < n; ++i) {
       public_parts.push_back(PublicStatementJson(*stated.members[i].spec.air, statements[i]));
@@ -259,7 +259,7 @@ int CompressAndWrite(const CompressInputs& in, const ProofChoice& outer, const O
   api::CompressRequest request;
   request.profile = outer.profile;
   request.hash = outer.hash;
-  request.shape = options.Has("fit") ? frontend::OuterShape::kFit : frontend::OuterShape::kStandard;
+  request.shape = options.Has("fit") ? pipeline::OuterShape::kFit : pipeline::OuterShape::kStandard;
   request.on_warning = PrintWarning("compress");
   request.on_phase = [&](std::string_view name, double ms) {
     progress.Phase(std::string(name), ms);
@@ -285,9 +285,9 @@ int VerifyCompressedProofFile(const std::vector<frontend::QuantizedModel>& model
                               std::span<const uint8_t> bytes, api::VerifyOptions options, bool json,
                               const std::optional<field::Felt252>& verifier_class) {
   if (verifier_class) {
-    const auto file = frontend::ReadCompressedProof(bytes);
-    const auto* compressed = std::get_if<frontend::CompressedProofFile>(&file);
-    if (compressed && !(compressed->shape & frontend::kFinalProofBit)) {
+    const auto file = pipeline::ReadCompressedProof(bytes);
+    const auto* compressed = std::get_if<pipeline::CompressedProofFile>(&file);
+    if (compressed && !(compressed->shape & pipeline::kFinalProofBit)) {
       fmt::print(stderr, "tensorstark verify: {}\n", kClassHashOfFinalProofs);
       return 2;
     }

@@ -13,8 +13,8 @@
 #include "cli/hash_family.h"
 #include "cli/options.h"
 #include "field/felt252.h"
-#include "frontend/model_recursion.h"
 #include "frontend/quantized_model.h"
+#include "pipeline/model_recursion.h"
 
 namespace tensorstark::cli {
 

@@ -15,12 +15,12 @@
 #include "cli/command_args.h"
 #include "cli/hash_family.h"
 #include "cli/statement_output.h"
-#include "frontend/compressed_proof_file.h"
 #include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
 #include "frontend/model_air.h"
-#include "frontend/model_key_cache.h"
 #include "frontend/quantized_model.h"
+#include "pipeline/compressed_proof_file.h"
+#include "pipeline/model_key_cache.h"
 
 namespace tensorstark::cli {
 namespace {
@@ -70,10 +70,10 @@ int PrintProof(std::span<const uint8_t> bytes, const std::string& path,
     json["public"] = PublicStatementJson(air, proof.public_inputs);
     if (!compressed) {
       // What the key cache holds for this model and configuration: with it, `verify` commits
-      // nothing (frontend/model_key_cache.h).
-      const frontend::KeyCache cache = frontend::KeyCache::FromEnvironment();
-      const auto cached = frontend::CachedModelKey<H>(
-          frontend::VerifierModelDigest(air, model_file), proof.config, cache);
+      // nothing (pipeline/model_key_cache.h).
+      const pipeline::KeyCache cache = pipeline::KeyCache::FromEnvironment();
+      const auto cached = pipeline::CachedModelKey<H>(
+          pipeline::VerifierModelDigest(air, model_file), proof.config, cache);
       nlohmann::json key = {{"cached", cached.has_value()}, {"preprocessed_root", nullptr}};
       if (cached) key["preprocessed_root"] = cached->key.preprocessed_root.ToHex();
       json["verifying_key"] = key;
@@ -112,14 +112,14 @@ int RunInspectCommand(std::span<char* const> args) {
   }
   std::span<const uint8_t> proof_bytes = bytes;
   std::optional<nlohmann::json> compressed;
-  if (frontend::IsCompressedProof(bytes)) {
-    auto file = frontend::ReadCompressedProof(bytes);
+  if (pipeline::IsCompressedProof(bytes)) {
+    auto file = pipeline::ReadCompressedProof(bytes);
     if (const auto* error = std::get_if<std::string>(&file)) {
       fmt::print(stderr, "tensorstark inspect: {}: {}\n", path, *error);
       return 1;
     }
-    proof_bytes = std::get<frontend::CompressedProofFile>(file).outer;
-    const auto& parts = std::get<frontend::CompressedProofFile>(file);
+    proof_bytes = std::get<pipeline::CompressedProofFile>(file).outer;
+    const auto& parts = std::get<pipeline::CompressedProofFile>(file);
     if (model && parts.inners.size() > 1) {
       fmt::print(stderr,
                  "tensorstark inspect: {} aggregates {} inner proofs: leave MODEL.tsm out (verify "
@@ -128,12 +128,12 @@ int RunInspectCommand(std::span<char* const> args) {
       return 1;
     }
     nlohmann::json inners = nlohmann::json::array();
-    for (const frontend::CompressedInner& inner : parts.inners) {
+    for (const pipeline::CompressedInner& inner : parts.inners) {
       inners.push_back({{"model", inner.model}, {"zero_knowledge", inner.zero_knowledge}});
     }
     compressed =
-        nlohmann::json{{"shape", frontend::OuterShapeBits(parts.shape) == 0 ? "standard" : "fit"},
-                       {"final", (parts.shape & frontend::kFinalProofBit) != 0},
+        nlohmann::json{{"shape", pipeline::OuterShapeBits(parts.shape) == 0 ? "standard" : "fit"},
+                       {"final", (parts.shape & pipeline::kFinalProofBit) != 0},
                        {"inner_proofs", inners}};
   }
   auto hash = air::PeekProofHash(proof_bytes);

@@ -26,7 +26,7 @@
 #include "frontend/input_file.h"
 #include "frontend/model_air.h"
 #include "frontend/quantized_eval.h"
-#include "frontend/starknet_fact.h"
+#include "pipeline/starknet_fact.h"
 
 namespace tensorstark::cli {
 namespace {

@@ -28,12 +28,12 @@
 #include "cli/step_progress.h"
 #include "field/felt252.h"
 #include "frontend/compile.h"
-#include "frontend/compressed_proof_file.h"
 #include "frontend/context.h"
 #include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
 #include "frontend/input_file.h"
 #include "frontend/model_air.h"
+#include "pipeline/compressed_proof_file.h"
 
 namespace tensorstark::cli {
 namespace {
@@ -337,7 +337,7 @@ int RunVerifyCommand(std::span<char* const> args) {
         .on_step = nullptr,
         .on_warning = PrintWarning("verify")};
     const bool json = command.options.Has("json");
-    if (frontend::IsCompressedProof(bytes)) {
+    if (pipeline::IsCompressedProof(bytes)) {
       return VerifyCompressedProofFile(models, model_paths, bytes, options, json, verifier_class);
     }
     if (verifier_class) {

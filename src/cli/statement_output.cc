@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "cli/command_args.h"
-#include "frontend/starknet_fact.h"
 #include "hash/blake2s.h"
+#include "pipeline/starknet_fact.h"
 
 namespace tensorstark::cli {
 
@@ -85,13 +85,13 @@ void PrintStatement(const frontend::ModelAir& air, std::span<const field::M31> s
   }
 }
 
-nlohmann::json StarknetFactsJson(std::span<const frontend::InnerMember> members,
-                                 const frontend::CompressedIds& ids,
+nlohmann::json StarknetFactsJson(std::span<const pipeline::InnerMember> members,
+                                 const pipeline::CompressedIds& ids,
                                  std::span<const field::M31> statement,
                                  const std::optional<field::Felt252>& verifier_class) {
   nlohmann::json facts = nlohmann::json::array();
-  for (const frontend::StarknetStatement& stated :
-       frontend::MemberStarknetStatements(members, ids, statement)) {
+  for (const pipeline::StarknetStatement& stated :
+       pipeline::MemberStarknetStatements(members, ids, statement)) {
     nlohmann::json fact = {{"model", stated.model.ToHex()},
                            {"inputs_hash", stated.inputs_hash.ToHex()},
                            {"outputs_hash", stated.outputs_hash.ToHex()}};
@@ -101,11 +101,11 @@ nlohmann::json StarknetFactsJson(std::span<const frontend::InnerMember> members,
   return facts;
 }
 
-void PrintStarknetFacts(std::span<const frontend::InnerMember> members,
-                        const frontend::CompressedIds& ids, std::span<const field::M31> statement,
+void PrintStarknetFacts(std::span<const pipeline::InnerMember> members,
+                        const pipeline::CompressedIds& ids, std::span<const field::M31> statement,
                         const std::optional<field::Felt252>& verifier_class) {
-  const std::vector<frontend::StarknetStatement> stated =
-      frontend::MemberStarknetStatements(members, ids, statement);
+  const std::vector<pipeline::StarknetStatement> stated =
+      pipeline::MemberStarknetStatements(members, ids, statement);
   for (size_t i = 0; i < stated.size(); ++i) {
     const std::string which = stated.size() > 1 ? fmt::format(", proof {}", i + 1) : "";
     fmt::print("on Starknet{}: inputs hash {}, outputs hash {}\n", which,
@@ -122,11 +122,11 @@ void PrintStarknetFacts(std::span<const frontend::InnerMember> members,
   }
 }
 
-void PrintCompressedStatements(std::span<const frontend::InnerMember> members,
-                               const frontend::CompressedIds& ids,
+void PrintCompressedStatements(std::span<const pipeline::InnerMember> members,
+                               const pipeline::CompressedIds& ids,
                                const std::vector<std::string>& model_paths,
                                std::span<const field::M31> statement) {
-  const auto statements = frontend::MemberStatements(members, statement);
+  const auto statements = pipeline::MemberStatements(members, statement);
   fmt::print("circuit id: {}\n", ids.circuit.ToHex());
   for (size_t i = 0; i < members.size(); ++i) {
     if (members.size() > 1)
@@ -136,14 +136,14 @@ void PrintCompressedStatements(std::span<const frontend::InnerMember> members,
   }
 }
 
-nlohmann::json IdentityJson(const frontend::OuterKeyIdentity& identity,
-                            const frontend::CompressedIds& ids) {
+nlohmann::json IdentityJson(const pipeline::OuterKeyIdentity& identity,
+                            const pipeline::CompressedIds& ids) {
   std::vector<uint64_t> config;
   for (uint64_t word : air::ConfigWords(identity.config)) config.push_back(word);
   nlohmann::json model_ids = nlohmann::json::array();
   for (const field::Felt252& id : ids.models) model_ids.push_back(id.ToHex());
   nlohmann::json members = nlohmann::json::array();
-  for (const frontend::MemberLayout& member : identity.members) {
+  for (const pipeline::MemberLayout& member : identity.members) {
     members.push_back({{"words", member.n_words}, {"stated_inputs", member.n_stated_inputs}});
   }
   return {{"hash_id", static_cast<int>(identity.hash)},

@@ -1,6 +1,6 @@
 // What a model proof's statement makes public, printed for people (prove, verify) and as JSON
 // (inspect MODEL, verify --json), and for a final proof the felts Starknet's fact registry
-// records (frontend/starknet_fact.h).
+// records (pipeline/starknet_fact.h).
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -12,7 +12,7 @@
 #include "field/felt252.h"
 #include "field/m31.h"
 #include "frontend/model_air.h"
-#include "frontend/model_recursion.h"
+#include "pipeline/model_recursion.h"
 
 namespace tensorstark::cli {
 
@@ -31,25 +31,25 @@ inline constexpr char kClassHashOfFinalProofs[] =
 
 // A final proof's facts, one per inner proof, as the registry records them: [{"model",
 // "inputs_hash", "outputs_hash"} and, given the verifier's class hash, "fact"].
-nlohmann::json StarknetFactsJson(std::span<const frontend::InnerMember> members,
-                                 const frontend::CompressedIds& ids,
+nlohmann::json StarknetFactsJson(std::span<const pipeline::InnerMember> members,
+                                 const pipeline::CompressedIds& ids,
                                  std::span<const field::M31> statement,
                                  const std::optional<field::Felt252>& verifier_class);
 
 // The same as lines starting "on Starknet".
-void PrintStarknetFacts(std::span<const frontend::InnerMember> members,
-                        const frontend::CompressedIds& ids, std::span<const field::M31> statement,
+void PrintStarknetFacts(std::span<const pipeline::InnerMember> members,
+                        const pipeline::CompressedIds& ids, std::span<const field::M31> statement,
                         const std::optional<field::Felt252>& verifier_class);
 
 // A compressed or final proof's statements: the circuit id, then each inner proof's model id and
 // statement (PrintStatement), under a heading naming its model when there are several.
-void PrintCompressedStatements(std::span<const frontend::InnerMember> members,
-                               const frontend::CompressedIds& ids,
+void PrintCompressedStatements(std::span<const pipeline::InnerMember> members,
+                               const pipeline::CompressedIds& ids,
                                const std::vector<std::string>& model_paths,
                                std::span<const field::M31> statement);
 
 // A circuit's identity as JSON: what its circuit id and model ids are computed from, and them.
-nlohmann::json IdentityJson(const frontend::OuterKeyIdentity& identity,
-                            const frontend::CompressedIds& ids);
+nlohmann::json IdentityJson(const pipeline::OuterKeyIdentity& identity,
+                            const pipeline::CompressedIds& ids);
 
 }  // namespace tensorstark::cli

@@ -21,7 +21,7 @@ keep=${3:-}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 tiny=$examples/tiny_mlp
-# The key cache (frontend/key_cache.h) in the test's own folder.
+# The key cache (pipeline/key_cache.h) in the test's own folder.
 export TENSORSTARK_CACHE_DIR=$work/cache
 
 source "$(dirname "$0")/cli_test_lib.sh"

@@ -22,10 +22,10 @@
 #include "frontend/input_file.h"
 #include "frontend/model_air.h"
 #include "frontend/quantized_eval.h"
-#include "frontend/starknet_fact.h"
 #include "hash/blake2s_channel.h"
 #include "hash/blake2s_merkle_hasher.h"
 #include "hash/poseidon252.h"
+#include "pipeline/starknet_fact.h"
 
 namespace tensorstark::frontend {
 namespace {
@@ -136,7 +136,7 @@ TEST_CASE("a proof states its context between the inputs and the outputs, and ve
   for (size_t i = 8; i < 8 + n_inputs + 18; ++i) {
     inputs.push_back(Felt252::FromU64(proof.public_inputs[i].value()));
   }
-  CHECK(StarknetStatementOf(air, proof.public_inputs, Felt252::FromU64(1)).inputs_hash ==
+  CHECK(pipeline::StarknetStatementOf(air, proof.public_inputs, Felt252::FromU64(1)).inputs_hash ==
         hash::PoseidonHashMany(inputs));
 
   SUBCASE("another context word: the transcript differs and the STARK rejects it") {

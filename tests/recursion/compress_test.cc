@@ -1,4 +1,4 @@
-// Compression of model proofs (frontend/model_recursion.h): what a compressed proof states. What
+// Compression of model proofs (pipeline/model_recursion.h): what a compressed proof states. What
 // it refuses is in tests/soundness/compression.
 #include <doctest/doctest.h>
 
@@ -6,8 +6,10 @@
 
 #include "recursion/compress_util.h"
 
-namespace tensorstark::frontend {
+namespace tensorstark::pipeline {
 namespace {
+
+using frontend::Visibility;
 
 using field::M31;
 using namespace testing;
@@ -54,4 +56,4 @@ TEST_CASE("one outer proof of three inner proofs of two models: their statements
 }
 
 }  // namespace
-}  // namespace tensorstark::frontend
+}  // namespace tensorstark::pipeline

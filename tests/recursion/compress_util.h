@@ -15,12 +15,24 @@
 
 #include "frontend/compile.h"
 #include "frontend/input_file.h"
-#include "frontend/model_recursion.h"
 #include "frontend/quantized_eval.h"
 #include "hash/blake2s_channel.h"
 #include "hash/blake2s_merkle_hasher.h"
+#include "pipeline/model_recursion.h"
 
-namespace tensorstark::frontend::testing {
+namespace tensorstark::pipeline::testing {
+
+using frontend::CompileOnnxModel;
+using frontend::FloatGraphOf;
+using frontend::ModelAir;
+using frontend::ModelKey;
+using frontend::QuantizedModel;
+using frontend::QuantizedRun;
+using frontend::ReadInput;
+using frontend::RunQuantized;
+using frontend::SetupModel;
+using frontend::Tensor;
+using frontend::Visibility;
 
 using OuterChannel = hash::Blake2sChannel;
 using OuterHasher = hash::Blake2sMerkleHasher;
@@ -98,4 +110,4 @@ inline std::optional<air::VerificationError> Verify(const CompressedKey<OuterHas
   return VerifyCompressedProof<OuterChannel, OuterHasher>(key, outer, 0);
 }
 
-}  // namespace tensorstark::frontend::testing
+}  // namespace tensorstark::pipeline::testing

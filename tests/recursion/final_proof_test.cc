@@ -1,7 +1,7 @@
-// The final proof (frontend/final_proof.h) of tiny_mlp's outer proof: it states the inner
+// The final proof (pipeline/final_proof.h) of tiny_mlp's outer proof: it states the inner
 // statement and verifies; the final circuit refuses an outer proof the outer verifier rejects; a
 // tampered final proof is rejected; the ids are those of the final key.
-#include "frontend/final_proof.h"
+#include "pipeline/final_proof.h"
 
 #include <doctest/doctest.h>
 
@@ -11,8 +11,10 @@
 
 #include "recursion/compress_util.h"
 
-namespace tensorstark::frontend {
+namespace tensorstark::pipeline {
 namespace {
+
+using frontend::Visibility;
 
 using field::M31;
 using field::QM31;
@@ -130,4 +132,4 @@ TEST_CASE(
 }
 
 }  // namespace
-}  // namespace tensorstark::frontend
+}  // namespace tensorstark::pipeline

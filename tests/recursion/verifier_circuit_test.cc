@@ -12,10 +12,10 @@
 #include "fri/pcs_verifier.h"
 #include "frontend/compile.h"
 #include "frontend/input_file.h"
-#include "frontend/model_recursion.h"
 #include "frontend/quantized_eval.h"
 #include "hash/poseidon2_m31_channel.h"
 #include "hash/proof_of_work.h"
+#include "pipeline/model_recursion.h"
 #include "soundness/soundness_util.h"
 
 namespace tensorstark::recursion {
@@ -270,7 +270,7 @@ TEST_CASE("the verifier circuit of a model's proof: tiny_mlp with private weight
       options, &key.key);
   REQUIRE(std::holds_alternative<InnerProof>(proof_or_error));
   const InnerProof& proof = std::get<InnerProof>(proof_or_error);
-  auto inner = frontend::ModelInnerAir(air, key.key.verifying_key.preprocessed_root, config);
+  auto inner = pipeline::ModelInnerAir(air, key.key.verifying_key.preprocessed_root, config);
   REQUIRE(std::holds_alternative<InnerAir>(inner));
   const InnerAir& inner_air = std::get<InnerAir>(inner);
   REQUIRE(!air.PublicTermShapes().empty());

@@ -1,4 +1,4 @@
-// Soundness of compressed proofs (frontend/model_recursion.h), on real proofs of tiny_mlp: an inner
+// Soundness of compressed proofs (pipeline/model_recursion.h), on real proofs of tiny_mlp: an inner
 // proof the verifier rejects is not compressed, and the circuit built from it anyway fails at a
 // named check, as does one whose statement the native verifier refuses (an aggregate member stating
 // another model's commitment, a context that is not canonical, an input out of range); a tampered
@@ -17,8 +17,15 @@
 #include "recursion/compress_util.h"
 #include "soundness/soundness_util.h"
 
-namespace tensorstark::frontend {
+namespace tensorstark::pipeline {
 namespace {
+
+using frontend::kContextLimbs;
+using frontend::ModelAir;
+using frontend::ModelCommitment;
+using frontend::QuantizedModel;
+using frontend::Tensor;
+using frontend::Visibility;
 
 using field::M31;
 using field::QM31;
@@ -431,4 +438,4 @@ TEST_CASE("zero knowledge is carried through") {
 }
 
 }  // namespace
-}  // namespace tensorstark::frontend
+}  // namespace tensorstark::pipeline

@@ -15,7 +15,7 @@
 #include <variant>
 #include <vector>
 
-namespace tensorstark::frontend {
+namespace tensorstark::pipeline {
 
 // The most inner proofs compress aggregates into one outer proof (the outer AIR, and a
 // verifier's key of it, doubles with each doubling of them), and into one final proof (what the
@@ -46,4 +46,4 @@ std::variant<CompressedProofFile, std::string> ReadCompressedProof(std::span<con
 std::vector<uint8_t> WriteCompressedProof(uint32_t shape, std::span<const CompressedInner> inners,
                                           std::span<const uint8_t> outer);
 
-}  // namespace tensorstark::frontend
+}  // namespace tensorstark::pipeline

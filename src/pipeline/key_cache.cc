@@ -1,4 +1,4 @@
-#include "frontend/key_cache.h"
+#include "pipeline/key_cache.h"
 
 #include <elf.h>
 #include <fmt/format.h>
@@ -19,7 +19,7 @@
 #include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
 
-namespace tensorstark::frontend {
+namespace tensorstark::pipeline {
 namespace {
 
 // Changes whenever what a value is filed under, or how, changes.
@@ -195,10 +195,10 @@ void KeyCache::Put(const hash::Blake2sHash& name, std::span<const uint8_t> value
   const hash::Blake2sHash check = Check(name, value);
   file.append(check.bytes.begin(), check.bytes.end());
   try {
-    WriteFileBytes(directory_ + "/" + name.ToHex(), file, 0600);
-  } catch (const FrontendError&) {
+    frontend::WriteFileBytes(directory_ + "/" + name.ToHex(), file, 0600);
+  } catch (const frontend::FrontendError&) {
     // A read-only or full disk only costs the next run the time the value saves.
   }
 }
 
-}  // namespace tensorstark::frontend
+}  // namespace tensorstark::pipeline

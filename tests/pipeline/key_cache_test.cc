@@ -1,10 +1,10 @@
-// The key cache (frontend/key_cache.h): names that tell their parts apart, values read back only
+// The key cache (pipeline/key_cache.h): names that tell their parts apart, values read back only
 // at their size and intact under their own name, a disabled cache that neither reads nor writes,
 // a folder of its user's alone (0700; one others can write to, or another user owns, refused) and
 // entries never written through a link planted at a temporary name;
-// the model digest its keys are filed under (frontend/model_key_cache.h), from a model or from
+// the model digest its keys are filed under (pipeline/model_key_cache.h), from a model or from
 // the file it was read from; and a model's key, filed on a miss and read back on a hit.
-#include "frontend/key_cache.h"
+#include "pipeline/key_cache.h"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
@@ -22,12 +22,23 @@
 #include "frontend/compile.h"
 #include "frontend/file_io.h"
 #include "frontend/model_air.h"
-#include "frontend/model_key_cache.h"
 #include "frontend/quantized_model.h"
 #include "hash/blake2s_merkle_hasher.h"
+#include "pipeline/model_key_cache.h"
 
-namespace tensorstark::frontend {
+namespace tensorstark::pipeline {
 namespace {
+
+using frontend::CompileOnnxModel;
+using frontend::ModelAir;
+using frontend::ModelCommitment;
+using frontend::ModelKey;
+using frontend::ParseQuantizedModel;
+using frontend::QuantizedModel;
+using frontend::ReadFileBytes;
+using frontend::SerializeQuantizedModel;
+using frontend::SetupModel;
+using frontend::Visibility;
 
 hash::Blake2sHash NameOf(std::string_view a, std::string_view b) {
   return KeyCache::Name("test").Add(a).Add(b).Finish();
@@ -232,4 +243,4 @@ TEST_CASE("a model's verifying key is filed once, then read back for a verifier'
 }
 
 }  // namespace
-}  // namespace tensorstark::frontend
+}  // namespace tensorstark::pipeline

@@ -1,11 +1,11 @@
-#include "frontend/compressed_proof_file.h"
+#include "pipeline/compressed_proof_file.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
 
-namespace tensorstark::frontend {
+namespace tensorstark::pipeline {
 namespace {
 
 constexpr std::array<uint8_t, 4> kMagic = {'T', 'S', 'C', 'P'};
@@ -84,4 +84,4 @@ std::vector<uint8_t> WriteCompressedProof(uint32_t shape, std::span<const Compre
   return out;
 }
 
-}  // namespace tensorstark::frontend
+}  // namespace tensorstark::pipeline

@@ -1,11 +1,11 @@
-#include "frontend/model_key_cache.h"
+#include "pipeline/model_key_cache.h"
 
 #include <cstdint>
 #include <span>
 
 #include "frontend/quantized_model.h"
 
-namespace tensorstark::frontend {
+namespace tensorstark::pipeline {
 
 namespace {
 
@@ -15,26 +15,26 @@ hash::Blake2sHash DigestOf(std::string_view bytes) {
 
 }  // namespace
 
-hash::Blake2sHash VerifierModelDigest(const ModelAir& air) {
+hash::Blake2sHash VerifierModelDigest(const frontend::ModelAir& air) {
   return DigestOf(
-      SerializeQuantizedModel(air.WeightsDigest() ? air.VerifyingModel() : air.model()));
+      frontend::SerializeQuantizedModel(air.WeightsDigest() ? air.VerifyingModel() : air.model()));
 }
 
-std::optional<hash::Blake2sHash> VerifiersFileDigest(const QuantizedModel& model,
+std::optional<hash::Blake2sHash> VerifiersFileDigest(const frontend::QuantizedModel& model,
                                                      std::string_view file_bytes) {
   // A prover's file holds private weights, which its verifiers' file does not.
-  const bool verifiers_file =
-      model.weights_visibility != Visibility::kPrivate || model.weights_digest.has_value();
+  const bool verifiers_file = model.weights_visibility != frontend::Visibility::kPrivate ||
+                              model.weights_digest.has_value();
   if (!verifiers_file) return std::nullopt;
   return DigestOf(file_bytes);
 }
 
-hash::Blake2sHash VerifierModelDigest(const ModelAir& air, std::string_view file_bytes) {
+hash::Blake2sHash VerifierModelDigest(const frontend::ModelAir& air, std::string_view file_bytes) {
   if (auto digest = VerifiersFileDigest(air.model(), file_bytes)) return *digest;
   return VerifierModelDigest(air);
 }
 
-std::array<uint8_t, 32> CommitmentBytes(const ModelCommitment& commitment) {
+std::array<uint8_t, 32> CommitmentBytes(const frontend::ModelCommitment& commitment) {
   std::array<uint8_t, 32> bytes{};
   for (size_t i = 0; i < commitment.size(); ++i) {
     for (size_t b = 0; b < 4; ++b) bytes[4 * i + b] = (commitment[i].value() >> (8 * b)) & 0xff;
@@ -42,8 +42,8 @@ std::array<uint8_t, 32> CommitmentBytes(const ModelCommitment& commitment) {
   return bytes;
 }
 
-std::optional<ModelCommitment> CommitmentFromBytes(std::span<const uint8_t, 32> bytes) {
-  ModelCommitment commitment;
+std::optional<frontend::ModelCommitment> CommitmentFromBytes(std::span<const uint8_t, 32> bytes) {
+  frontend::ModelCommitment commitment;
   for (size_t i = 0; i < commitment.size(); ++i) {
     uint32_t word = 0;
     for (size_t b = 0; b < 4; ++b) word |= uint32_t{bytes[4 * i + b]} << (8 * b);
@@ -58,4 +58,4 @@ KeyCache::Name& AddConfig(KeyCache::Name& name, const air::ProofConfig& config) 
   return name.Add(config.zk ? 1 : 0);
 }
 
-}  // namespace tensorstark::frontend
+}  // namespace tensorstark::pipeline

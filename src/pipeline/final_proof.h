@@ -17,9 +17,9 @@
 #include <variant>
 #include <vector>
 
-#include "frontend/model_recursion.h"
+#include "pipeline/model_recursion.h"
 
-namespace tensorstark::frontend {
+namespace tensorstark::pipeline {
 
 // Outer proofs a final circuit verifies are hashed as inner proofs are.
 using OuterForFinal = air::StarkProof<InnerHasher>;
@@ -184,4 +184,4 @@ CompressedIds IdsOf(const FinalKey<H>& key) {
   return IdsOf(IdentityOf(key), key.outer.members);
 }
 
-}  // namespace tensorstark::frontend
+}  // namespace tensorstark::pipeline

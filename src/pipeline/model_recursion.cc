@@ -1,4 +1,4 @@
-#include "frontend/model_recursion.h"
+#include "pipeline/model_recursion.h"
 
 #include <algorithm>
 #include <bit>
@@ -6,15 +6,15 @@
 #include <utility>
 
 #include "frontend/context.h"
-#include "frontend/model_key_cache.h"
 #include "frontend/quantized_model.h"
 #include "hash/blake2s.h"
+#include "pipeline/model_key_cache.h"
 #include "recursion/bits.h"
 
-namespace tensorstark::frontend {
+namespace tensorstark::pipeline {
 
 std::variant<recursion::InnerAir, std::string> ModelInnerAir(
-    const ModelAir& air, const InnerHasher::Hash& preprocessed_root,
+    const frontend::ModelAir& air, const InnerHasher::Hash& preprocessed_root,
     const air::ProofConfig& config) {
   return recursion::InnerAir::Make(air.components(), config, preprocessed_root,
                                    air.n_public_inputs(), air.PublicTermShapes());
@@ -31,7 +31,7 @@ std::variant<InnerMembers, std::string> SetupInnerMembers(std::span<const InnerS
   InnerMembers inner;
   std::vector<InnerMember>& members = inner.members;
   // Keys are derived once per (model, zero knowledge).
-  std::map<std::pair<const ModelAir*, bool>, size_t> first_of;
+  std::map<std::pair<const frontend::ModelAir*, bool>, size_t> first_of;
   for (const InnerSpec& spec : specs) {
     const auto [it, first] = first_of.try_emplace({spec.air, spec.zero_knowledge}, members.size());
     if (!first) {
@@ -190,17 +190,17 @@ void AssertModelStatement(recursion::CircuitBuilder& builder, const InnerMember&
     builder.AssertEqual(statement[w], builder.Constant(field::QM31(member.commitment[w])),
                         "a member's stated commitment is its own model's");
   }
-  const ModelAir& air = *member.spec.air;
-  for (const ModelAir::InputRange& range : air.InputRanges()) {
+  const frontend::ModelAir& air = *member.spec.air;
+  for (const frontend::ModelAir::InputRange& range : air.InputRanges()) {
     for (size_t k = 0; k < range.count; ++k) {
       recursion::AssertSignedRange(statement[range.first + k], range.bound_bits,
                                    "a stated input outside its compiled range");
     }
   }
-  const ModelAir::ContextWordsRange context = air.StatedContext();
-  for (size_t w = 0; w < context.n_words; w += kContextLimbs) {
-    recursion::AssertFelt252Limbs(statement.subspan(context.first + w, kContextLimbs),
-                                  kContextLimbBits,
+  const frontend::ModelAir::ContextWordsRange context = air.StatedContext();
+  for (size_t w = 0; w < context.n_words; w += frontend::kContextLimbs) {
+    recursion::AssertFelt252Limbs(statement.subspan(context.first + w, frontend::kContextLimbs),
+                                  frontend::kContextLimbBits,
                                   "a stated context felt's words are its canonical limbs");
   }
 }
@@ -281,8 +281,8 @@ std::optional<air::VerificationError> CheckMemberStatements(std::span<const Inne
   const auto statements = MemberStatements(members, statement);
   for (size_t i = 0; i < members.size(); ++i) {
     const InnerMember& member = members[i];
-    if (auto error = CheckModelStatement(*member.spec.air, member.commitment, member.config.zk,
-                                         statements[i])) {
+    if (auto error = frontend::CheckModelStatement(*member.spec.air, member.commitment,
+                                                   member.config.zk, statements[i])) {
       if (members.size() > 1) error->message = fmt::format("proof {}: {}", i + 1, error->message);
       return error;
     }
@@ -290,4 +290,4 @@ std::optional<air::VerificationError> CheckMemberStatements(std::span<const Inne
   return std::nullopt;
 }
 
-}  // namespace tensorstark::frontend
+}  // namespace tensorstark::pipeline

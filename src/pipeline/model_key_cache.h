@@ -18,23 +18,23 @@
 #include "air/proof.h"
 #include "air/proof_io.h"
 #include "air/verifying_key.h"
-#include "frontend/key_cache.h"
 #include "frontend/model_air.h"
 #include "hash/blake2s.h"
+#include "pipeline/key_cache.h"
 
-namespace tensorstark::frontend {
+namespace tensorstark::pipeline {
 
 // The digest a model's cached values are filed under: of the model as its verifiers hold it (the
 // verifying model if its weights are private), so that a prover and its verifiers share them.
-hash::Blake2sHash VerifierModelDigest(const ModelAir& air);
+hash::Blake2sHash VerifierModelDigest(const frontend::ModelAir& air);
 // The same from the bytes `air`'s model was parsed from (ParseQuantizedModel), without
 // serializing the model again (0.2 s for nanoGPT's): a file this version wrote holds exactly
 // SerializeQuantizedModel's bytes, so where the file is what verifiers hold (public weights, or a
 // verifying model) its digest is that name. A file of an earlier format files its own entries.
-hash::Blake2sHash VerifierModelDigest(const ModelAir& air, std::string_view file_bytes);
+hash::Blake2sHash VerifierModelDigest(const frontend::ModelAir& air, std::string_view file_bytes);
 // The file's digest where it is what verifiers hold, else nothing: the first step of the above,
 // which needs no lowering (`verify` runs them side by side).
-std::optional<hash::Blake2sHash> VerifiersFileDigest(const QuantizedModel& model,
+std::optional<hash::Blake2sHash> VerifiersFileDigest(const frontend::QuantizedModel& model,
                                                      std::string_view file_bytes);
 
 // A configuration's words and its zero-knowledge mode, added to a cache name.
@@ -51,13 +51,13 @@ hash::Blake2sHash ModelKeyName(const hash::Blake2sHash& model_digest,
 }
 
 // A commitment's 8 words as 32 bytes (little-endian), and back (nothing for a word not below p).
-std::array<uint8_t, 32> CommitmentBytes(const ModelCommitment& commitment);
-std::optional<ModelCommitment> CommitmentFromBytes(std::span<const uint8_t, 32> bytes);
+std::array<uint8_t, 32> CommitmentBytes(const frontend::ModelCommitment& commitment);
+std::optional<frontend::ModelCommitment> CommitmentFromBytes(std::span<const uint8_t, 32> bytes);
 
 template <hash::MerkleHasher H>
 struct ModelVerifyingKey {
   air::VerifyingKey<H> key;
-  ModelCommitment commitment;
+  frontend::ModelCommitment commitment;
   bool from_cache = false;  // read from the cache, not committed
 };
 
@@ -91,17 +91,17 @@ void PutModelKey(const hash::Blake2sHash& model_digest, const air::ProofConfig& 
 // lowered for verifying: a miss then lowers the model again for Setup.
 template <hash::MerkleLayerHasher H>
 std::variant<ModelVerifyingKey<H>, std::string> CachedModelVerifyingKey(
-    const ModelAir& air, const hash::Blake2sHash& model_digest, const air::ProofConfig& config,
-    const KeyCache& cache) {
+    const frontend::ModelAir& air, const hash::Blake2sHash& model_digest,
+    const air::ProofConfig& config, const KeyCache& cache) {
   if (auto cached = CachedModelKey<H>(model_digest, config, cache)) return *std::move(cached);
-  std::optional<ModelAir> proving_air;
-  if (air.use() == ModelAir::Use::kVerifying) proving_air.emplace(air.model());
-  auto key = SetupModel<H>(proving_air ? *proving_air : air, config);
+  std::optional<frontend::ModelAir> proving_air;
+  if (air.use() == frontend::ModelAir::Use::kVerifying) proving_air.emplace(air.model());
+  auto key = frontend::SetupModel<H>(proving_air ? *proving_air : air, config);
   if (auto* error = std::get_if<std::string>(&key)) return *error;
-  const ModelKey<H>& derived = std::get<ModelKey<H>>(key);
+  const frontend::ModelKey<H>& derived = std::get<frontend::ModelKey<H>>(key);
   ModelVerifyingKey<H> verifying{derived.key.verifying_key, derived.commitment, false};
   PutModelKey<H>(model_digest, config, cache, verifying);
   return verifying;
 }
 
-}  // namespace tensorstark::frontend
+}  // namespace tensorstark::pipeline

@@ -1,10 +1,10 @@
-#include "frontend/final_proof.h"
+#include "pipeline/final_proof.h"
 
 #include <algorithm>
 
 #include "air/profiles.h"
 
-namespace tensorstark::frontend {
+namespace tensorstark::pipeline {
 
 const recursion::SizeClass& FinalSizeClass() {
   // values, arithmetic, Poseidon2 (32 rows a permutation).
@@ -42,4 +42,4 @@ std::variant<recursion::InnerAir, std::string> OuterAirForFinal(
                                    outer.recursion->PublicTermShapes());
 }
 
-}  // namespace tensorstark::frontend
+}  // namespace tensorstark::pipeline

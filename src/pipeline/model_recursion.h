@@ -30,23 +30,23 @@
 #include "air/prover.h"
 #include "air/setup.h"
 #include "air/verifier.h"
-#include "frontend/key_cache.h"
 #include "frontend/model_air.h"
-#include "frontend/starknet_fact.h"
 #include "hash/poseidon2_m31_channel.h"
 #include "hash/poseidon2_m31_merkle_hasher.h"
+#include "pipeline/key_cache.h"
+#include "pipeline/starknet_fact.h"
 #include "recursion/circuit_builder.h"
 #include "recursion/recursion_air.h"
 #include "recursion/verifier_circuit.h"
 
-namespace tensorstark::frontend {
+namespace tensorstark::pipeline {
 
 using InnerHasher = hash::Poseidon2M31MerkleHasher;
 using InnerChannel = hash::Poseidon2M31Channel;
 using InnerProof = air::StarkProof<InnerHasher>;
 
 std::variant<recursion::InnerAir, std::string> ModelInnerAir(
-    const ModelAir& air, const InnerHasher::Hash& preprocessed_root,
+    const frontend::ModelAir& air, const InnerHasher::Hash& preprocessed_root,
     const air::ProofConfig& config);
 
 // The configuration of the inner proofs compression takes: the recursive profile.
@@ -55,7 +55,7 @@ air::ProofConfig InnerProofConfig(bool zero_knowledge);
 // An inner proof to verify: of which model (`model`, its index among the models the caller
 // holds), and whether it is zero-knowledge.
 struct InnerSpec {
-  const ModelAir* air = nullptr;  // outlives the key
+  const frontend::ModelAir* air = nullptr;  // outlives the key
   size_t model = 0;
   bool zero_knowledge = false;
 };
@@ -65,7 +65,7 @@ struct InnerSpec {
 struct InnerMember {
   InnerSpec spec;
   air::ProofConfig config;
-  ModelCommitment commitment;
+  frontend::ModelCommitment commitment;
   std::shared_ptr<const recursion::InnerAir> inner_air;
   // Of the model's bytes as its verifiers hold them (without private weights): what cached
   // values derived from it are named by.
@@ -225,7 +225,7 @@ CompressedIds IdsOf(const CompressedKey<H>& key) {
 }
 
 // Each member's statement within `statement` as Starknet's fact registry hashes it, under its
-// model id in `ids` (a final proof's facts, frontend/starknet_fact.h).
+// model id in `ids` (a final proof's facts, pipeline/starknet_fact.h).
 std::vector<StarknetStatement> MemberStarknetStatements(std::span<const InnerMember> members,
                                                         const CompressedIds& ids,
                                                         std::span<const field::M31> statement);
@@ -331,8 +331,8 @@ std::variant<air::StarkProof<H>, std::string> CompressProof(const CompressedKey<
       return fmt::format("the {} is invalid: {}", which, air::ToString(*rejection));
     }
     const InnerMember& member = key.members[i];
-    if (auto rejection = CheckModelStatement(*member.spec.air, member.commitment, member.config.zk,
-                                             inners[i].public_inputs)) {
+    if (auto rejection = frontend::CheckModelStatement(*member.spec.air, member.commitment,
+                                                       member.config.zk, inners[i].public_inputs)) {
       return fmt::format("the {} is invalid: {}", which, air::ToString(*rejection));
     }
     witnesses.push_back({&inners[i], &opened[i]});
@@ -354,4 +354,4 @@ std::optional<air::VerificationError> VerifyCompressedProof(const CompressedKey<
                                     key.members, outer, min_security_bits, kOuterLevel);
 }
 
-}  // namespace tensorstark::frontend
+}  // namespace tensorstark::pipeline

@@ -25,7 +25,7 @@
 
 #include "hash/blake2s.h"
 
-namespace tensorstark::frontend {
+namespace tensorstark::pipeline {
 
 class KeyCache {
  public:
@@ -78,4 +78,4 @@ std::span<const uint8_t> BuildId();
 // one else can write to, in a folder others cannot write to unless it is sticky (as /tmp is).
 std::optional<std::string> RefuseCacheFolder(const std::string& directory);
 
-}  // namespace tensorstark::frontend
+}  // namespace tensorstark::pipeline

@@ -29,7 +29,7 @@
 #include "field/m31.h"
 #include "frontend/model_air.h"
 
-namespace tensorstark::frontend {
+namespace tensorstark::pipeline {
 
 // How a member's statement is laid out in a recursion proof's statement (the members' follow
 // each other): its length, the commitment's 8 words included, and how many of its words after
@@ -40,7 +40,7 @@ struct MemberLayout {
   bool operator==(const MemberLayout&) const = default;
 };
 
-MemberLayout LayoutOf(const ModelAir& air);
+MemberLayout LayoutOf(const frontend::ModelAir& air);
 
 // What identifies a recursion (outer or final) verifying key.
 struct OuterKeyIdentity {
@@ -65,7 +65,8 @@ struct StarknetStatement {
 
 // From an inner proof's statement (the commitment, then what it states of the inputs and
 // outputs) and its model id under the circuit (StarknetCompressedModelId).
-StarknetStatement StarknetStatementOf(const ModelAir& air, std::span<const field::M31> statement,
+StarknetStatement StarknetStatementOf(const frontend::ModelAir& air,
+                                      std::span<const field::M31> statement,
                                       const field::Felt252& model_id);
 
-}  // namespace tensorstark::frontend
+}  // namespace tensorstark::pipeline

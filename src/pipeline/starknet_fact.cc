@@ -1,4 +1,4 @@
-#include "frontend/starknet_fact.h"
+#include "pipeline/starknet_fact.h"
 
 #include <algorithm>
 #include <string_view>
@@ -6,7 +6,7 @@
 
 #include "hash/poseidon252.h"
 
-namespace tensorstark::frontend {
+namespace tensorstark::pipeline {
 namespace {
 
 field::Felt252 HashOfWords(std::span<const field::M31> words) {
@@ -17,7 +17,7 @@ field::Felt252 HashOfWords(std::span<const field::M31> words) {
 
 }  // namespace
 
-MemberLayout LayoutOf(const ModelAir& air) {
+MemberLayout LayoutOf(const frontend::ModelAir& air) {
   return {.n_words = static_cast<uint32_t>(air.n_public_inputs()),
           .n_stated_inputs = static_cast<uint32_t>(air.n_stated_inputs())};
 }
@@ -57,11 +57,13 @@ field::Felt252 StarknetStatement::Fact(const field::Felt252& verifier_class) con
   return hash::PoseidonHashMany(values);
 }
 
-StarknetStatement StarknetStatementOf(const ModelAir& air, std::span<const field::M31> statement,
+StarknetStatement StarknetStatementOf(const frontend::ModelAir& air,
+                                      std::span<const field::M31> statement,
                                       const field::Felt252& model_id) {
-  const std::span<const field::M31> stated = statement.subspan(std::tuple_size_v<ModelCommitment>);
+  const std::span<const field::M31> stated =
+      statement.subspan(std::tuple_size_v<frontend::ModelCommitment>);
   return {model_id, HashOfWords(stated.first(air.n_stated_inputs())),
           HashOfWords(stated.subspan(air.n_stated_inputs()))};
 }
 
-}  // namespace tensorstark::frontend
+}  // namespace tensorstark::pipeline
