@@ -325,9 +325,10 @@ std::span<const uint8_t> BytesSpan(const std::string& bytes) {
   return std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
 }
 
-py::dict StatementDict(const frontend::ModelAir& air, std::span<const field::M31> statement) {
+py::dict StatementDict(const frontend::StatementLayout& layout,
+                       std::span<const field::M31> statement) {
   py::list tensors;
-  for (const frontend::ModelAir::StatedTensor& stated : air.Statement(statement)) {
+  for (const frontend::StatementLayout::StatedTensor& stated : layout.Statement(statement)) {
     py::dict tensor;
     tensor["name"] = stated.name;
     tensor["kind"] = stated.is_input ? "input" : "output";
@@ -341,7 +342,7 @@ py::dict StatementDict(const frontend::ModelAir& air, std::span<const field::M31
     tensors.append(tensor);
   }
   py::list context;
-  const auto felts = air.Context(statement);
+  const auto felts = layout.Context(statement);
   if (const auto* valid = std::get_if<std::vector<field::Felt252>>(&felts)) {
     for (const field::Felt252& felt : *valid) context.append(felt.ToHex());
   }
@@ -382,7 +383,7 @@ py::dict Verify(const Model& self, const py::bytes& proof, uint32_t min_security
   if (verified.rejection) return result;
   result["security_bits"] = verified.config.SecurityBits();
   result["zero_knowledge"] = verified.config.zk;
-  result["statement"] = StatementDict(*verified.air, verified.statement);
+  result["statement"] = StatementDict(*verified.layout, verified.statement);
   return result;
 }
 
@@ -414,7 +415,7 @@ py::dict CompressedStatementDict(const api::CompressedStatement& stated,
     proof["model"] = member.spec.model;
     proof["model_id"] = stated.ids.models[i].ToHex();
     proof["zero_knowledge"] = member.spec.zero_knowledge;
-    proof["statement"] = StatementDict(*member.spec.air, statements[i]);
+    proof["statement"] = StatementDict(member.spec.air->statement_layout(), statements[i]);
     if (stated.final) {
       py::dict fact;
       fact["inputs_hash"] = starknet[i].inputs_hash.ToHex();
@@ -550,7 +551,7 @@ PYBIND11_MODULE(_tensorstark, m) {
       .def_property_readonly("source", [](const Model& self) { return self.model->source; })
       .def_property_readonly(
           "is_verifying_model",
-          [](const Model& self) { return self.model->weights_digest.has_value(); })
+          [](const Model& self) { return tensorstark::frontend::IsVerifyingModel(*self.model); })
       .def("run", &Run, py::arg("inputs"), py::arg("reference") = false)
       .def("prove", &Prove, py::arg("inputs"), py::arg("profile"), py::arg("zk"),
            py::arg("context"), py::arg("threads"), py::arg("on_phase"), py::arg("on_warning"))

@@ -3,14 +3,21 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <functional>
+#include <string>
 #include <variant>
 #include <vector>
 
 #include "air/layout.h"
 #include "air/setup.h"
 #include "api/hash_family.h"
+#include "api/memory_check.h"
 #include "frontend/context.h"
 #include "frontend/frontend_error.h"
+#include "frontend/slices.h"
+#include "pipeline/slice_plan.h"
+#include "pipeline/sliced_proof.h"
 
 namespace tensorstark::api {
 namespace {
@@ -42,6 +49,62 @@ AirSize SizeOf(const frontend::ModelAir& air) {
   size.preprocessed_columns = preprocessed.size();
   for (uint32_t log_size : preprocessed) size.preprocessed_cells += size_t{1} << log_size;
   return size;
+}
+
+void Add(AirSize& total, const AirSize& slice) {
+  total.components += slice.components;
+  total.max_log_size = std::max(total.max_log_size, slice.max_log_size);
+  total.trace_cells += slice.trace_cells;
+  total.preprocessed_cells += slice.preprocessed_cells;
+  total.preprocessed_columns += slice.preprocessed_columns;
+}
+
+// The commitment of the profile proofs will use; the production profiles' setups checked without
+// theirs (the onchain one, Poseidon252 over every preprocessed column, would be most of compile's
+// time).
+frontend::ModelCommitment CommitTo(const frontend::ModelAir& air, const CompileOptions& options,
+                                   const std::function<void(std::string_view)>& step,
+                                   const std::string& slice) {
+  for (const air::Profile checked : {air::Profile::kFast, air::Profile::kOnchain}) {
+    if (checked == options.profile) continue;
+    step(fmt::format("checking the {} profile's setup{}", air::ProfileName(checked), slice));
+    if (auto error = air::CheckSetup(air.components(), air::ProfileConfig(checked))) {
+      throw NotProvable(checked, *error);
+    }
+  }
+  step(fmt::format("committing to the model{} (profile {}, {})", slice,
+                   air::ProfileName(options.profile), air::ToString(options.hash)));
+  return WithHashFamily(options.hash, [&]<class C, class H>() {
+    auto key = frontend::SetupModel<H>(air, air::ProfileConfig(options.profile));
+    if (const auto* error = std::get_if<std::string>(&key)) {
+      throw NotProvable(options.profile, *error);
+    }
+    return std::get<frontend::ModelKey<H>>(key).commitment;
+  });
+}
+
+// Where the model is cut so that each slice's proof fits options.proof_memory_bytes with the
+// fast and the recursive profiles (a proof for compression), by prove's estimate.
+std::vector<size_t> PlanSlices(const frontend::QuantizedModel& model, const CompileOptions& options,
+                               const CompileCallbacks& callbacks) {
+  const auto estimate = [](const frontend::ModelAir& air) {
+    uint64_t most = 0;
+    for (const air::Profile profile : {air::Profile::kFast, air::Profile::kRecursive}) {
+      air::ProofConfig config = air::ProfileConfig(profile);
+      config.zk = frontend::RequiresZeroKnowledge(air.model());
+      if (const auto memory = EstimateProofMemory(air.components(), config)) {
+        most = std::max(most, memory->peak());
+      }
+    }
+    return most;
+  };
+  return pipeline::PlanSlices(
+      model, options.proof_memory_bytes, estimate, [&](size_t first, size_t end) {
+        if (callbacks.on_step) {
+          callbacks.on_step(fmt::format("planning the proof's memory: operators {} to {} of {}",
+                                        first + 1, end, model.ops.size()));
+        }
+      });
 }
 
 }  // namespace
@@ -79,32 +142,33 @@ CompiledModel CompileModel(const std::string& onnx, const std::string& source,
   if (const auto problem = compiled.accuracy.PrecisionProblem(); problem && !options.force) {
     throw FrontendError(*problem);
   }
+  step("planning the proof's memory");
+  model.slice_starts = PlanSlices(model, options, callbacks);
+  compiled.n_slices = frontend::SliceCount(model);
   // Everything a proof needs is built before anything is returned: a model that cannot be proved
-  // fails here, not at prove.
-  step("building the AIR");
-  const frontend::ModelAir air(model);
-  compiled.air_size = SizeOf(air);
-  // The commitment of the profile proofs will use; the production profiles' setups checked
-  // without theirs (the onchain one, Poseidon252 over every preprocessed column, would be most
-  // of compile's time).
-  for (const air::Profile checked : {air::Profile::kFast, air::Profile::kOnchain}) {
-    if (checked == options.profile) continue;
-    step(fmt::format("checking the {} profile's setup", air::ProfileName(checked)));
-    if (auto error = air::CheckSetup(air.components(), air::ProfileConfig(checked))) {
-      throw NotProvable(checked, *error);
-    }
+  // fails here, not at prove. A model of several slices, one slice at a time.
+  std::vector<frontend::ModelCommitment> commitments;
+  for (size_t k = 0; k < compiled.n_slices; ++k) {
+    const std::string slice =
+        compiled.n_slices > 1 ? fmt::format(" (slice {} of {})", k + 1, compiled.n_slices) : "";
+    step("building the AIR" + slice);
+    std::optional<frontend::ModelSlice> sliced;
+    if (compiled.n_slices > 1) sliced = frontend::SliceOf(model, k);
+    const frontend::ModelAir air(sliced ? sliced->model : model);
+    Add(compiled.air_size, SizeOf(air));
+    commitments.push_back(CommitTo(air, options, step, slice));
+    if (const auto digest = air.WeightsDigest()) compiled.weights_digests.push_back(*digest);
   }
-  step(fmt::format("committing to the model (profile {}, {})", air::ProfileName(options.profile),
-                   air::ToString(options.hash)));
-  compiled.commitment = WithHashFamily(options.hash, [&]<class C, class H>() {
-    auto key = frontend::SetupModel<H>(air, air::ProfileConfig(options.profile));
-    if (const auto* error = std::get_if<std::string>(&key)) {
-      throw NotProvable(options.profile, *error);
+  compiled.commitment =
+      compiled.n_slices > 1 ? pipeline::SlicedCommitment(commitments) : commitments.front();
+  if (!compiled.weights_digests.empty()) {
+    std::vector<std::array<uint32_t, 8>> words;
+    for (const auto& digest : compiled.weights_digests) {
+      words.push_back({});
+      for (size_t i = 0; i < digest.size(); ++i) words.back()[i] = digest[i].value();
     }
-    return std::get<frontend::ModelKey<H>>(key).commitment;
-  });
-  compiled.weights_digest = air.WeightsDigest();
-  if (compiled.weights_digest) compiled.verifying_model = air.VerifyingModel();
+    compiled.verifying_model = frontend::WithoutWeights(model, words);
+  }
   return compiled;
 }
 

@@ -10,6 +10,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "air/profiles.h"
 #include "air/proof_io.h"
@@ -34,6 +35,11 @@ struct CompileOptions {
   air::Profile profile = air::Profile::kFast;
   air::HashId hash = air::HashId::kBlake2s;
   bool force = false;  // compile a model whose quantization loses an output's precision
+  // The most memory, by prove's estimate, one proof may take with the fast or the recursive
+  // profile: a model whose proof would take more is cut into slices that each fit
+  // (pipeline/slice_plan.h). The default leaves a 24 GB machine room for the final proof's.
+  uint64_t proof_memory_bytes = kDefaultProofMemoryBytes;
+  static constexpr uint64_t kDefaultProofMemoryBytes = uint64_t{8} << 30;
 };
 
 // The options with the weight scale the weights' visibility implies (frontend::
@@ -55,9 +61,11 @@ struct CompiledModel {
   frontend::AccuracyReport accuracy;  // on the calibration samples, against float inference
   AirSize air_size;
   frontend::ModelCommitment commitment;  // under the options' profile and hash
-  // With private weights: the model without them, which verifiers hold, and their digest.
+  size_t n_slices = 1;                   // the slices it is proved in (frontend/slices.h)
+  // With private weights: the model without them, which verifiers hold, and their digest, one
+  // per slice.
   std::optional<frontend::QuantizedModel> verifying_model;
-  std::optional<std::array<field::M31, 8>> weights_digest;
+  std::vector<std::array<field::M31, 8>> weights_digests;
 };
 
 struct CompileCallbacks {
@@ -69,7 +77,8 @@ struct CompileCallbacks {
 
 // Throws FrontendError with a one-line message: an ONNX model or samples that do not read, an
 // operator not supported, a quantization that loses an output's precision (unless force), a model
-// that a production profile cannot prove.
+// that a production profile cannot prove, an operator whose proof alone exceeds the memory
+// budget.
 CompiledModel CompileModel(const std::string& onnx, const std::string& source,
                            const frontend::SampleReader& read_samples,
                            const CompileOptions& options, const CompileCallbacks& callbacks = {});

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <tbb/parallel_invoke.h>
 
+#include <array>
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -16,13 +18,65 @@
 #include "api/memory_check.h"
 #include "api/timing.h"
 #include "frontend/frontend_error.h"
+#include "frontend/slices.h"
 #include "pipeline/key_cache.h"
 #include "pipeline/model_key_cache.h"
+#include "pipeline/sliced_proof.h"
 
 namespace tensorstark::api {
 namespace {
 
 using frontend::FrontendError;
+
+// Refuses a proof that cannot fit in memory, naming what would make it smaller; `memory` is the
+// estimate it was let through with.
+void CheckFitsMemory(const frontend::ModelAir& air, const air::ProofConfig& config,
+                     const ProveRequest& request, ProofMemory& memory) {
+  std::string smaller;
+  auto or_with = [&](std::string_view lever) {
+    smaller += (smaller.empty() ? "; it takes less with " : " or ") + std::string(lever);
+  };
+  if (config.pcs.fri.log_blowup_factor > 1 && !request.for_compression) or_with("--profile fast");
+  if (air.WeightsDigest()) or_with("public weights (compile --visibility weights=public)");
+  or_with("smaller slices (compile --proof-memory GIB)");
+  if (const std::optional<ProofMemory> estimate = EstimateProofMemory(air.components(), config)) {
+    memory = *estimate;
+    CheckProofFitsMemory(*estimate, config, smaller);
+  }
+}
+
+// A model of several slices: its slices proved one at a time, the sliced proof and the statement
+// of the whole.
+template <class C, class H>
+void ProveSlicesInto(const frontend::QuantizedModel& model, const ProveRequest& request,
+                     const air::ProofConfig& config, ProvedModel& proved) {
+  pipeline::SliceProveCallbacks callbacks;
+  std::string slice;  // the phases' prefix
+  callbacks.on_slice = [&](size_t k, size_t n_slices) {
+    slice = fmt::format("slice {}/{}: ", k + 1, n_slices);
+    if (request.on_slice) request.on_slice(k, n_slices);
+  };
+  callbacks.on_phase = [&](std::string_view name, double ms) {
+    if (request.on_phase) request.on_phase(slice + std::string(name), ms);
+  };
+  callbacks.before_prove = [&](const frontend::ModelAir& air) {
+    ProofMemory memory;
+    CheckFitsMemory(air, config, request, memory);
+    if (memory.peak() > proved.memory.peak()) proved.memory = memory;
+  };
+  const pipeline::SliceProofs slices =
+      pipeline::ProveSlices<C, H>(model, proved.run, config, request.context, callbacks);
+  std::vector<frontend::ModelSlice> parts;
+  for (size_t k = 0; k < frontend::SliceCount(model); ++k) {
+    parts.push_back(frontend::SliceOf(model, k));
+  }
+  proved.commitment = pipeline::SlicedCommitment(slices.commitments);
+  proved.statement = pipeline::WholeStatement(model, proved.commitment, parts, slices.statements);
+  proved.proof = pipeline::WriteSlicedProof(slices.proofs);
+  proved.weights_digests = slices.weights_digests;
+  proved.grind_ms = slices.grind_ms;
+  proved.n_slices = parts.size();
+}
 
 template <class C, class H>
 ProvedModel ProveWith(const frontend::QuantizedModel& model,
@@ -40,20 +94,15 @@ ProvedModel ProveWith(const frontend::QuantizedModel& model,
     if (request.on_warning) request.on_warning(warning);
   }
   phase("run model");
-  proved.air = std::make_unique<frontend::ModelAir>(model);
-  const frontend::ModelAir& air = *proved.air;
-  // What would make the proof smaller, for the message if it cannot fit in memory.
-  std::string smaller;
-  auto or_with = [&](std::string_view lever) {
-    smaller += (smaller.empty() ? "; it takes less with " : " or ") + std::string(lever);
-  };
-  if (config.pcs.fri.log_blowup_factor > 1 && !request.for_compression) or_with("--profile fast");
-  if (air.WeightsDigest()) or_with("public weights (compile --visibility weights=public)");
-  if (const std::optional<ProofMemory> memory = EstimateProofMemory(air.components(), config)) {
-    proved.memory = *memory;
-    CheckProofFitsMemory(*memory, config,
-                         smaller.empty() ? "; free memory, or use a larger machine" : smaller);
+  proved.layout = std::make_unique<frontend::StatementLayout>(model);
+  if (frontend::SliceCount(model) > 1) {
+    ProveSlicesInto<C, H>(model, request, config, proved);
+    phase("prove slices");
+    return proved;
   }
+  const frontend::ModelAir air(model);
+  CheckFitsMemory(air, config, request, proved.memory);
+  if (const auto digest = air.WeightsDigest()) proved.weights_digests.push_back(*digest);
   auto key = frontend::SetupModel<H>(air, config);
   if (auto* error = std::get_if<std::string>(&key)) throw FrontendError(*error);
   const frontend::ModelKey<H>& model_key = std::get<frontend::ModelKey<H>>(key);
@@ -111,14 +160,29 @@ std::optional<std::string> RefusedBeforeKey(const frontend::ModelAir& air,
   return std::nullopt;
 }
 
+// One model proof (a whole model's, or a slice's) checked against `model`: parsed, refused
+// before its key where what it states would size the key, its key from the cache (filed under
+// the digest `file_digest` gives, computed beside the lowering, or the model's own) or derived,
+// then the proof.
+struct CheckedProof {
+  std::optional<std::string> rejection;
+  air::ProofConfig config;
+  std::vector<field::M31> statement;
+  std::optional<std::array<field::M31, 8>> weights_digest;
+  double parse_ms = 0, setup_ms = 0, check_ms = 0;
+  bool key_from_cache = false;
+};
+
 template <class C, class H>
-void VerifyWith(const frontend::QuantizedModel& model, std::optional<std::string_view> model_file,
-                std::span<const uint8_t> bytes, const VerifyOptions& options, VerifiedProof& out) {
+CheckedProof CheckModelProof(const frontend::QuantizedModel& model,
+                             const std::function<std::optional<hash::Blake2sHash>()>& file_digest,
+                             std::span<const uint8_t> bytes, const VerifyOptions& options) {
+  CheckedProof out;
   auto start = std::chrono::steady_clock::now();
   auto parsed = air::ParseProof<H>(bytes);
   if (auto* error = std::get_if<air::ProofParseError>(&parsed)) {
     out.rejection = "the proof does not parse: " + error->message;
-    return;
+    return out;
   }
   const air::StarkProof<H>& proof = std::get<air::StarkProof<H>>(parsed);
   out.config = proof.config;
@@ -127,28 +191,24 @@ void VerifyWith(const frontend::QuantizedModel& model, std::optional<std::string
   // The key a verifier derives once per model and configuration (then from the key cache): the
   // model lowered for verifying and its file's digest, side by side.
   start = std::chrono::steady_clock::now();
-  std::optional<hash::Blake2sHash> file_digest;
-  tbb::parallel_invoke(
-      [&] {
-        out.air = std::make_unique<frontend::ModelAir>(model, frontend::ModelAir::Use::kVerifying);
-      },
-      [&] {
-        if (model_file) file_digest = pipeline::VerifiersFileDigest(model, *model_file);
-      });
-  const frontend::ModelAir& air = *out.air;
+  std::optional<frontend::ModelAir> lowered;
+  std::optional<hash::Blake2sHash> digest;
+  tbb::parallel_invoke([&] { lowered.emplace(model, frontend::ModelAir::Use::kVerifying); },
+                       [&] { digest = file_digest(); });
+  const frontend::ModelAir& air = *lowered;
+  out.weights_digest = air.WeightsDigest();
   if (auto refusal = RefusedBeforeKey(air, proof, options.min_security_bits)) {
     out.rejection = std::move(refusal);
-    return;
+    return out;
   }
-  const hash::Blake2sHash model_digest =
-      file_digest ? *file_digest : pipeline::VerifierModelDigest(air);
+  const hash::Blake2sHash model_digest = digest ? *digest : pipeline::VerifierModelDigest(air);
   const pipeline::KeyCache cache = KeyCacheFor(options.key_cache, options.on_warning);
   if (options.on_step) options.on_step("deriving the model's verifying key");
   auto key_or_error = pipeline::CachedModelVerifyingKey<H>(air, model_digest, proof.config, cache);
   out.setup_ms = MillisecondsSince(start);
   if (auto* error = std::get_if<std::string>(&key_or_error)) {
     out.rejection = *error;
-    return;
+    return out;
   }
   const auto& key = std::get<pipeline::ModelVerifyingKey<H>>(key_or_error);
   out.key_from_cache = key.from_cache;
@@ -157,6 +217,63 @@ void VerifyWith(const frontend::QuantizedModel& model, std::optional<std::string
                                                     options.min_security_bits);
   out.check_ms = MillisecondsSince(start);
   if (rejection) out.rejection = air::ToString(*rejection);
+  return out;
+}
+
+void Take(CheckedProof checked, VerifiedProof& out) {
+  out.rejection = std::move(checked.rejection);
+  out.config = checked.config;
+  out.statement = std::move(checked.statement);
+  if (checked.weights_digest) out.weights_digests.push_back(*checked.weights_digest);
+  out.parse_ms += checked.parse_ms;
+  out.setup_ms += checked.setup_ms;
+  out.check_ms += checked.check_ms;
+  out.key_from_cache = checked.key_from_cache;
+}
+
+// A sliced proof of a model of several slices: each slice's proof checked as a model proof of
+// its slice, all under one configuration, then the links; the statement is the whole's.
+template <class C, class H>
+void VerifySlices(const frontend::QuantizedModel& model, std::optional<std::string_view> model_file,
+                  std::span<const std::span<const uint8_t>> proofs, const VerifyOptions& options,
+                  VerifiedProof& out) {
+  const size_t n_slices = frontend::SliceCount(model);
+  if (proofs.size() != n_slices) {
+    out.rejection = fmt::format("the proof has {} slices, the model {}", proofs.size(), n_slices);
+    return;
+  }
+  const std::optional<hash::Blake2sHash> file_digest =
+      model_file ? pipeline::VerifiersFileDigest(model, *model_file) : std::nullopt;
+  std::vector<frontend::ModelSlice> slices;
+  std::vector<std::vector<field::M31>> statements;
+  std::vector<frontend::ModelCommitment> commitments;
+  bool all_from_cache = true;
+  for (size_t k = 0; k < n_slices; ++k) {
+    if (options.on_step) options.on_step(fmt::format("slice {} of {}", k + 1, n_slices));
+    slices.push_back(frontend::SliceOf(model, k));
+    const auto slice_digest = [&]() -> std::optional<hash::Blake2sHash> {
+      if (!file_digest) return std::nullopt;
+      const std::string name = fmt::format("{} slice {}", file_digest->ToHex(), k);
+      return hash::Blake2s(std::span(reinterpret_cast<const uint8_t*>(name.data()), name.size()));
+    };
+    CheckedProof checked =
+        CheckModelProof<C, H>(slices.back().model, slice_digest, proofs[k], options);
+    if (k > 0 && !checked.rejection && checked.config != out.config) {
+      checked.rejection = "its configuration is not the first slice's";
+    }
+    all_from_cache = all_from_cache && checked.key_from_cache;
+    Take(std::move(checked), out);
+    if (out.rejection) {
+      out.rejection = fmt::format("slice {} of {}: {}", k + 1, n_slices, *out.rejection);
+      return;
+    }
+    commitments.push_back(frontend::ModelAir::StatedCommitment(out.statement));
+    statements.push_back(std::move(out.statement));
+  }
+  out.key_from_cache = all_from_cache;
+  out.rejection = pipeline::CheckLinks(slices, statements);
+  out.statement =
+      pipeline::WholeStatement(model, pipeline::SlicedCommitment(commitments), slices, statements);
 }
 
 }  // namespace
@@ -175,13 +292,31 @@ VerifiedProof VerifyProof(const frontend::QuantizedModel& model,
                           std::optional<std::string_view> model_file,
                           std::span<const uint8_t> proof, const VerifyOptions& options) {
   VerifiedProof verified;
-  auto hash = air::PeekProofHash(proof);
+  verified.layout = std::make_unique<frontend::StatementLayout>(model);
+  const bool sliced = pipeline::IsSlicedProof(proof) || frontend::SliceCount(model) > 1;
+  std::vector<std::span<const uint8_t>> slices;
+  if (sliced) {
+    auto read = pipeline::ReadSlicedProof(proof);
+    if (auto* error = std::get_if<std::string>(&read)) {
+      verified.rejection = "the proof does not parse: " + *error;
+      return verified;
+    }
+    slices = std::get<0>(std::move(read));
+  }
+  auto hash = air::PeekProofHash(sliced ? slices.front() : proof);
   if (auto* error = std::get_if<air::ProofParseError>(&hash)) {
     verified.rejection = "the proof does not parse: " + error->message;
     return verified;
   }
   WithHashFamily(std::get<air::HashId>(hash), [&]<class C, class H>() {
-    VerifyWith<C, H>(model, model_file, proof, options, verified);
+    if (sliced) {
+      VerifySlices<C, H>(model, model_file, slices, options, verified);
+      return;
+    }
+    const auto file_digest = [&]() -> std::optional<hash::Blake2sHash> {
+      return model_file ? pipeline::VerifiersFileDigest(model, *model_file) : std::nullopt;
+    };
+    Take(CheckModelProof<C, H>(model, file_digest, proof, options), verified);
   });
   return verified;
 }

@@ -3,6 +3,7 @@
 // what the front ends show; the front ends read and write files and print.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -21,6 +22,7 @@
 #include "frontend/model_air.h"
 #include "frontend/quantized_eval.h"
 #include "frontend/quantized_model.h"
+#include "frontend/statement_layout.h"
 #include "frontend/tensor.h"
 
 namespace tensorstark::api {
@@ -37,21 +39,28 @@ struct ProveRequest {
   std::function<void(std::string_view phase, double ms)> on_phase;
   // A warning about the input (frontend::CoarseInputWarnings), as soon as the model has run.
   std::function<void(std::string_view warning)> on_warning;
+  // A model of several slices: as slice k (from 0) of n begins.
+  std::function<void(size_t k, size_t n_slices)> on_slice;
 };
 
 struct ProvedModel {
   std::vector<uint8_t> proof;         // the proof file's bytes (air::SerializeProof)
   frontend::QuantizedRun run;         // the run it proves; its outputs dequantized
-  std::vector<field::M31> statement;  // the proof's public inputs
-  // The model's AIR (it refers to the model given), to read the statement with.
-  std::unique_ptr<frontend::ModelAir> air;
+  std::vector<field::M31> statement;  // the proof's public inputs (of the whole, sliced)
+  // What the statement says, laid out (it refers to the model given).
+  std::unique_ptr<frontend::StatementLayout> layout;
+  // With private weights: their digest, one per slice.
+  std::vector<std::array<field::M31, 8>> weights_digests;
+  size_t n_slices = 1;
   frontend::ModelCommitment commitment;
   air::ProofConfig config;
   double grind_ms = 0;
   ProofMemory memory;  // the estimate the proof was let through with (api/memory_check.h)
 };
 
-// A proof that `model` (which may not be a verifying model) produces its outputs on `input`.
+// A proof that `model` (which may not be a verifying model) produces its outputs on `input`; of a
+// model of several slices, a sliced proof (pipeline/sliced_proof.h), its slices proved one at a
+// time.
 // Throws frontend::FrontendError with a one-line message: an input or a context the model does
 // not take, a proof that cannot fit in memory, a failed proof.
 ProvedModel ProveModel(const frontend::QuantizedModel& model,
@@ -62,14 +71,17 @@ struct VerifiedProof {
   // STARK), or nothing for a valid proof.
   std::optional<std::string> rejection;
   air::ProofConfig config;
-  std::vector<field::M31> statement;  // the proof's public inputs, if it parsed
-  // The model lowered for verifying (it refers to the model given), to read the statement with.
-  std::unique_ptr<frontend::ModelAir> air;
+  std::vector<field::M31> statement;  // the proof's public inputs (of the whole), if it parsed
+  // What the statement says, laid out (it refers to the model given).
+  std::unique_ptr<frontend::StatementLayout> layout;
+  // With private weights: their digest, one per slice.
+  std::vector<std::array<field::M31, 8>> weights_digests;
   double parse_ms = 0, setup_ms = 0, check_ms = 0;
   bool key_from_cache = false;
 };
 
-// Checks a proof (not a compressed one) of `model`, a model or its verifying model, against the
+// Checks a proof (not a compressed one; a sliced one of a model of several slices) of `model`, a
+// model or its verifying model, against the
 // model's key from the key cache ($TENSORSTARK_CACHE_DIR, pipeline/model_key_cache.h) or derived
 // (and filed there, as `options` say). `model_file`, the bytes the model was read from, names its
 // cache entries without serializing it again; without it the model is serialized. Throws

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -88,6 +89,12 @@ options:
                             fast; --hash H for another hash, as prove takes). The fast and
                             onchain setups are checked either way, without committing to them
   --hash H                  blake2s | poseidon252 | poseidon2 (default: the profile's)
+  --proof-memory GIB        the most memory one proof may take, with the fast or the recursive
+                            profile, by prove's estimate (default 8): a model whose proof would
+                            take more is cut into slices, each proved on its own within it and
+                            joined by the proofs' statements without revealing what passes
+                            between them (docs/pipeline.md); prove and verify take the model as
+                            before. A model that fits stays one slice
 )";
 
 constexpr std::string_view kRunUsage =
@@ -203,6 +210,14 @@ std::variant<Visibilities, std::string> ParseVisibilities(std::string_view list)
   return visibilities;
 }
 
+// A positive number of GiB, as bytes.
+std::optional<uint64_t> ParseGibibytes(const std::string& text) {
+  char* end = nullptr;
+  const double gib = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !(gib > 0) || gib > 1 << 20) return std::nullopt;
+  return static_cast<uint64_t>(gib * double(uint64_t{1} << 30));
+}
+
 }  // namespace
 
 int RunCompileCommand(std::span<char* const> args) {
@@ -210,11 +225,11 @@ int RunCompileCommand(std::span<char* const> args) {
     fmt::print("{}", kCompileUsage);
     return 0;
   }
-  auto parsed =
-      ParseCommandArgs(args, {"model"},
-                       {"output", "calibration", "activation-bits", "weight-bits",
-                        "weight-frac-bits", "layout", "visibility", "context", "profile", "hash"},
-                       {"force"});
+  auto parsed = ParseCommandArgs(
+      args, {"model"},
+      {"output", "calibration", "activation-bits", "weight-bits", "weight-frac-bits", "layout",
+       "visibility", "context", "profile", "hash", "proof-memory"},
+      {"force"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("compile", kCompileUsage, *error);
   }
@@ -273,6 +288,15 @@ int RunCompileCommand(std::span<char* const> args) {
   compile.profile = std::get<ProofChoice>(choice).profile;
   compile.hash = std::get<ProofChoice>(choice).hash;
   compile.force = options.Has("force");
+  if (options.Has("proof-memory")) {
+    const std::optional<uint64_t> bytes = ParseGibibytes(options.Get("proof-memory", ""));
+    if (!bytes) {
+      return UsageError("compile", kCompileUsage,
+                        fmt::format("--proof-memory must be a number of GiB above 0, got '{}'",
+                                    options.Get("proof-memory", "")));
+    }
+    compile.proof_memory_bytes = *bytes;
+  }
   StepProgress progress(/*json=*/false);
   api::CompileCallbacks callbacks;
   callbacks.on_step = [&](std::string_view step) { progress.Begin(step); };
@@ -320,6 +344,10 @@ int RunCompileCommand(std::span<char* const> args) {
       fmt::print("context: {} felt(s), stated after the inputs (prove --context)\n",
                  model.context_felts);
     }
+    if (compiled.n_slices > 1) {
+      fmt::print("slices: {}, each proved on its own within {:.1f} GiB (--proof-memory)\n",
+                 compiled.n_slices, compile.proof_memory_bytes / double(uint64_t{1} << 30));
+    }
     // The commitment proofs with that profile and hash will state.
     fmt::print("model commitment (profile {}, {}): {}\n", air::ProfileName(compile.profile),
                air::ToString(compile.hash), frontend::ToHex(compiled.commitment));
@@ -328,10 +356,12 @@ int RunCompileCommand(std::span<char* const> args) {
       progress.Begin(fmt::format("writing {}", path));
       frontend::SaveQuantizedModel(*compiled.verifying_model, path);
       progress.End();
-      fmt::print(
-          "private weights: Poseidon2 digest {}\nwrote {}: the model without its weights, "
-          "for verifiers\n",
-          frontend::ToHex(*compiled.weights_digest), path);
+      for (size_t k = 0; k < compiled.weights_digests.size(); ++k) {
+        fmt::print("private weights{}: Poseidon2 digest {}\n",
+                   compiled.n_slices > 1 ? fmt::format(" (slice {})", k + 1) : "",
+                   frontend::ToHex(compiled.weights_digests[k]));
+      }
+      fmt::print("wrote {}: the model without its weights, for verifiers\n", path);
     }
     return 0;
   } catch (const FrontendError& e) {

@@ -189,7 +189,7 @@ int ProveAndWrite(const frontend::QuantizedModel& model, const std::string& mode
              bytes.size(), config.SecurityBits(), air::ToString(request.hash),
              options.Get("profile", "fast"), config.zk ? ", zero knowledge" : "",
              frontend::ToHex(commitment));
-  PrintStatement(*proved.air, proved.statement);
+  PrintStatement(*proved.layout, proved.weights_digests, proved.statement);
   return 0;
 }
 
@@ -206,21 +206,22 @@ int VerifyAndPrint(const frontend::QuantizedModel& model, std::string_view model
   }
   const air::ProofConfig& config = verified.config;
   if (json) {
-    fmt::print("{}\n",
-               nlohmann::json{{"valid", true},
-                              {"security_bits", config.SecurityBits()},
-                              {"zero_knowledge", config.zk},
-                              {"verify_ms", verified.parse_ms + verified.check_ms},
-                              {"setup_ms", verified.setup_ms},
-                              {"key_from_cache", verified.key_from_cache},
-                              {"public", PublicStatementJson(*verified.air, verified.statement)}}
-                   .dump());
+    fmt::print("{}\n", nlohmann::json{{"valid", true},
+                                      {"security_bits", config.SecurityBits()},
+                                      {"zero_knowledge", config.zk},
+                                      {"verify_ms", verified.parse_ms + verified.check_ms},
+                                      {"setup_ms", verified.setup_ms},
+                                      {"key_from_cache", verified.key_from_cache},
+                                      {"public", PublicStatementJson(*verified.layout,
+                                                                     verified.weights_digests,
+                                                                     verified.statement)}}
+                           .dump());
     return 0;
   }
   fmt::print("valid ({} bits of security{}), model {}\n", config.SecurityBits(),
              config.zk ? ", zero knowledge" : "",
              frontend::ToHex(frontend::ModelAir::StatedCommitment(verified.statement)));
-  PrintStatement(*verified.air, verified.statement);
+  PrintStatement(*verified.layout, verified.weights_digests, verified.statement);
   return 0;
 }
 

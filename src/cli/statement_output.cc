@@ -13,10 +13,30 @@
 
 namespace tensorstark::cli {
 
+namespace {
+
+std::vector<std::array<field::M31, 8>> WeightsDigestsOf(const frontend::ModelAir& air) {
+  std::vector<std::array<field::M31, 8>> digests;
+  if (const auto digest = air.WeightsDigest()) digests.push_back(*digest);
+  return digests;
+}
+
+}  // namespace
+
 nlohmann::json PublicStatementJson(const frontend::ModelAir& air,
                                    std::span<const field::M31> statement) {
+  return PublicStatementJson(air.statement_layout(), WeightsDigestsOf(air), statement);
+}
+
+void PrintStatement(const frontend::ModelAir& air, std::span<const field::M31> statement) {
+  PrintStatement(air.statement_layout(), WeightsDigestsOf(air), statement);
+}
+
+nlohmann::json PublicStatementJson(const frontend::StatementLayout& layout,
+                                   WeightsDigests weights_digests,
+                                   std::span<const field::M31> statement) {
   nlohmann::json tensors = nlohmann::json::array();
-  for (const frontend::ModelAir::StatedTensor& s : air.Statement(statement)) {
+  for (const frontend::StatementLayout::StatedTensor& s : layout.Statement(statement)) {
     nlohmann::json tensor = {{"name", s.name},
                              {"kind", s.is_input ? "input" : "output"},
                              {"visibility", frontend::VisibilityName(s.visibility)}};
@@ -32,15 +52,21 @@ nlohmann::json PublicStatementJson(const frontend::ModelAir& air,
   // Public weights are in the preprocessed tree, which the model commitment binds; private ones
   // are bound by their digest, which the AIR fixes.
   nlohmann::json weights = {{"visibility", "public"}};
-  if (const auto digest = air.WeightsDigest()) {
-    weights = {{"visibility", "private"}, {"poseidon2_digest", frontend::ToHex(*digest)}};
+  if (weights_digests.size() == 1) {
+    weights = {{"visibility", "private"},
+               {"poseidon2_digest", frontend::ToHex(weights_digests.front())}};
+  } else if (!weights_digests.empty()) {
+    weights = {{"visibility", "private"}, {"slices_poseidon2_digests", nlohmann::json::array()}};
+    for (const auto& digest : weights_digests) {
+      weights["slices_poseidon2_digests"].push_back(frontend::ToHex(digest));
+    }
   }
   nlohmann::json json = {
       {"model", frontend::ToHex(frontend::ModelAir::StatedCommitment(statement))},
       {"tensors", tensors},
       {"weights", weights}};
-  if (air.model().context_felts > 0) {
-    const auto context = air.Context(statement);
+  if (layout.StatedContext().n_words > 0) {
+    const auto context = layout.Context(statement);
     if (const auto* felts = std::get_if<std::vector<field::Felt252>>(&context)) {
       json["context"] = nlohmann::json::array();
       for (const field::Felt252& felt : *felts) json["context"].push_back(felt.ToHex());
@@ -51,8 +77,9 @@ nlohmann::json PublicStatementJson(const frontend::ModelAir& air,
   return json;
 }
 
-void PrintStatement(const frontend::ModelAir& air, std::span<const field::M31> statement) {
-  for (const frontend::ModelAir::StatedTensor& s : air.Statement(statement)) {
+void PrintStatement(const frontend::StatementLayout& layout, WeightsDigests weights_digests,
+                    std::span<const field::M31> statement) {
+  for (const frontend::StatementLayout::StatedTensor& s : layout.Statement(statement)) {
     const char* kind = s.is_input ? "input" : "output";
     switch (s.visibility) {
       case frontend::Visibility::kPublic:
@@ -70,11 +97,14 @@ void PrintStatement(const frontend::ModelAir& air, std::span<const field::M31> s
         break;
     }
   }
-  if (const auto digest = air.WeightsDigest()) {
-    fmt::print("weights private: Poseidon2 digest {}\n", frontend::ToHex(*digest));
+  for (size_t k = 0; k < weights_digests.size(); ++k) {
+    const std::string slice =
+        weights_digests.size() > 1 ? fmt::format(" (slice {})", k + 1) : std::string();
+    fmt::print("weights private{}: Poseidon2 digest {}\n", slice,
+               frontend::ToHex(weights_digests[k]));
   }
-  if (air.model().context_felts > 0) {
-    const auto context = air.Context(statement);
+  if (layout.StatedContext().n_words > 0) {
+    const auto context = layout.Context(statement);
     if (const auto* felts = std::get_if<std::vector<field::Felt252>>(&context)) {
       std::string text;
       for (const field::Felt252& felt : *felts) text += (text.empty() ? "" : ", ") + felt.ToHex();

@@ -3,6 +3,7 @@
 // records (pipeline/starknet_fact.h).
 #pragma once
 
+#include <array>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
@@ -12,16 +13,25 @@
 #include "field/felt252.h"
 #include "field/m31.h"
 #include "frontend/model_air.h"
+#include "frontend/statement_layout.h"
 #include "pipeline/model_recursion.h"
 
 namespace tensorstark::cli {
 
-// `statement`: a proof's public inputs, of length air.n_public_inputs().
+// With private weights, their digests (one per slice; ModelAir::WeightsDigest).
+using WeightsDigests = std::span<const std::array<field::M31, 8>>;
+
+// `statement`: a proof's public inputs, of length layout.n_public_inputs().
+nlohmann::json PublicStatementJson(const frontend::StatementLayout& layout,
+                                   WeightsDigests weights_digests,
+                                   std::span<const field::M31> statement);
 nlohmann::json PublicStatementJson(const frontend::ModelAir& air,
                                    std::span<const field::M31> statement);
 
 // One line per output (its values, digest, or that it is private), per input that is not public,
-// and for private weights their digest.
+// and for private weights their digest (each slice's).
+void PrintStatement(const frontend::StatementLayout& layout, WeightsDigests weights_digests,
+                    std::span<const field::M31> statement);
 void PrintStatement(const frontend::ModelAir& air, std::span<const field::M31> statement);
 
 // verify --class-hash given a proof that is not final.

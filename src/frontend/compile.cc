@@ -45,7 +45,7 @@ QuantizedModel CompileOnnxModel(const std::string& onnx_path, const std::string&
 }
 
 Graph FloatGraphOf(const QuantizedModel& model) {
-  if (model.weights_digest) {
+  if (IsVerifyingModel(model)) {
     throw FrontendError(fmt::format(
         "this is the verifying model of '{}', without weights: run and prove need the model "
         "compile wrote (MODEL.tsm, not MODEL.verifying.tsm)",

@@ -36,26 +36,20 @@ namespace {
 using air::FrameworkComponent;
 using field::M31;
 
-constexpr size_t kCommitmentWords = std::tuple_size_v<ModelCommitment>;
-
-// How many public inputs state a tensor of `size` elements: its values, its digest or nothing.
-size_t StatedWords(int64_t size, Visibility visibility) {
-  switch (visibility) {
-    case Visibility::kPublic:
-      return static_cast<size_t>(size);
-    case Visibility::kCommitted:
-      return hash::kPoseidon2Rate;
-    case Visibility::kPrivate:
-      return 0;
-  }
-  return 0;
-}
-
 std::vector<M31> ToM31(std::span<const int64_t> values) {
   std::vector<M31> out;
   out.reserve(values.size());
   for (int64_t v : values) out.push_back(M31::FromSigned(v));
   return out;
+}
+
+// The values of these tensors of a run, one after another, as a digest absorbs them.
+std::vector<M31> StatedValues(const QuantizedRun& run, std::span<const TensorId> tensors) {
+  std::vector<M31> values;
+  for (TensorId id : tensors) {
+    for (int64_t v : run.values[id]) values.push_back(M31::FromSigned(v));
+  }
+  return values;
 }
 
 }  // namespace
@@ -79,22 +73,8 @@ void PutRangeCheck(std::vector<std::vector<M31>>& trace, size_t col, size_t row,
 ModelAir::Impl::Impl(const QuantizedModel& m, bool with_data)
     : model(m),
       with_data(with_data),
+      statement(m),
       private_weights(m.weights_visibility == Visibility::kPrivate) {
-  size_t next_public_input = kCommitmentWords;
-  for (const auto& [is_input, list, visibility] :
-       {std::tuple{true, &model.inputs, model.input_visibility},
-        {false, &model.outputs, model.output_visibility}}) {
-    if (!is_input) {
-      context_first = next_public_input;
-      context_words = kContextLimbs * model.context_felts;
-      next_public_input += context_words;
-    }
-    for (TensorId id : *list) {
-      const size_t count = StatedWords(model.tensor(id).size(), visibility);
-      statement.push_back({id, is_input, visibility, next_public_input, count});
-      next_public_input += count;
-    }
-  }
   int64_t next = 0;
   for (const QTensor& t : model.tensors) {
     base.push_back(next);
@@ -106,11 +86,11 @@ ModelAir::Impl::Impl(const QuantizedModel& m, bool with_data)
   }
   weights_base = next;
   // A public output is read by the verifier's terms, a committed tensor by its digest.
-  for (const StatedPart& part : statement) {
+  for (const StatedPart& part : statement.parts()) {
     const bool read = part.is_input ? part.visibility == Visibility::kCommitted
                                     : part.visibility != Visibility::kPrivate;
-    if (read) {
-      for (int64_t& r : reads[part.id]) ++r;
+    for (TensorId id : read ? part.Tensors() : std::vector<TensorId>{}) {
+      for (int64_t& r : reads[id]) ++r;
     }
   }
   // Every element's reads are known before any component's data columns are built. The
@@ -152,8 +132,8 @@ ModelAir::Impl::Impl(const QuantizedModel& m, bool with_data)
     throw FrontendError("the model has more than 2^30 elements and weights");
   }
   CheckReads(weight_reads, "the private weights");
-  if (model.input_visibility != Visibility::kPublic) {
-    for (TensorId id : model.inputs) AddPrivateInput(id);
+  for (TensorId id : model.inputs) {
+    if (IsPrivateInput(id)) AddPrivateInput(id);
   }
   if (weight_part_bits > 0 && !PackingKeepsLargestSize()) {
     std::fill(weight_packable.begin(), weight_packable.end(), false);
@@ -162,7 +142,7 @@ ModelAir::Impl::Impl(const QuantizedModel& m, bool with_data)
   weight_words = air::PackWeightWords(weight_packable);
   if (private_weights) weights_digest = DigestOfWeights();
   if (!weight_values.empty()) AddPrivateWeights();
-  for (const StatedPart& part : statement) {
+  for (const StatedPart& part : statement.parts()) {
     if (part.visibility == Visibility::kCommitted) AddDigest(part);
   }
   components.push_back(
@@ -181,19 +161,25 @@ bool ModelAir::Impl::PackingKeepsLargestSize() const {
   return air::WeightPartTable::LogSize(weight_part_bits) <= largest;
 }
 
+bool ModelAir::Impl::IsPrivateInput(TensorId id) const {
+  return model.input_visibility != Visibility::kPublic || model.link_in.has_value() ||
+         (model.link_out && id == model.link_out->salt);
+}
+
 void ModelAir::Impl::AddDigest(const StatedPart& part) {
-  const QTensor& t = model.tensor(part.id);
   std::vector<M31> addresses;
-  for (int64_t i = 0; i < t.size(); ++i) addresses.push_back(Address(part.id, i));
-  const std::string name = fmt::format("digest_{}", components.size());
+  for (TensorId id : part.Tensors()) {
+    for (int64_t i = 0; i < model.tensor(id).size(); ++i) addresses.push_back(Address(id, i));
+  }
+  const std::string name = fmt::format("{}digest_{}", part.link ? "link_" : "", components.size());
   const uint32_t first_data_column = AllocateDataColumns(
       air::Poseidon2TensorSponge::DataColumns(air::Poseidon2TensorSponge::Absorb::kRead));
   components.push_back(std::make_unique<FrameworkComponent<air::Poseidon2TensorSponge>>(
       air::Poseidon2TensorSponge(name, addresses, first_data_column, part.first)));
-  trace_builders.push_back(
-      [id = part.id](const QuantizedRun& run, const RescaleHook&, std::vector<uint32_t>&) {
-        return air::MakePoseidon2SpongeTrace(ToM31(run.values[id])).columns;
-      });
+  trace_builders.push_back([tensors = part.Tensors()](const QuantizedRun& run, const RescaleHook&,
+                                                      std::vector<uint32_t>&) {
+    return air::MakePoseidon2SpongeTrace(StatedValues(run, tensors)).columns;
+  });
 }
 
 void ModelAir::Impl::AddPrivateInput(TensorId id) {
@@ -425,7 +411,7 @@ ModelAir::Witness ModelAir::GenerateWitness(const QuantizedRun& run,
   for (uint32_t count : range_counts) multiplicities.push_back(M31::FromCanonical(count));
   witness.traces.push_back({ToStorageOrder(std::move(multiplicities))});
   bool context_stated = false;  // before the first output's words
-  for (const Impl::StatedPart& part : impl_->statement) {
+  for (const Impl::StatedPart& part : impl_->statement.parts()) {
     if (!part.is_input && !context_stated) {
       const std::vector<M31> words = ContextWords(context);
       witness.public_inputs.insert(witness.public_inputs.end(), words.begin(), words.end());
@@ -435,22 +421,13 @@ ModelAir::Witness ModelAir::GenerateWitness(const QuantizedRun& run,
       const std::vector<M31> values = ToM31(run.values[part.id]);
       witness.public_inputs.insert(witness.public_inputs.end(), values.begin(), values.end());
     } else if (part.visibility == Visibility::kCommitted) {
-      const auto digest = TensorDigest(run.values[part.id]);
+      const auto digest = hash::Poseidon2SpongeDigest(StatedValues(run, part.Tensors()));
       witness.public_inputs.insert(witness.public_inputs.end(), digest.begin(), digest.end());
     }
   }
   assert(witness.public_inputs.size() == n_public_inputs());
   return witness;
 }
-
-namespace {
-
-int64_t SignedValue(M31 v) {
-  const uint32_t x = v.value();
-  return x <= field::kP / 2 ? static_cast<int64_t>(x) : static_cast<int64_t>(x) - field::kP;
-}
-
-}  // namespace
 
 std::array<M31, 8> TensorDigest(std::span<const int64_t> values) {
   return hash::Poseidon2SpongeDigest(ToM31(values));
@@ -476,7 +453,17 @@ std::string ModelAir::LayoutDescription() const {
     }
   }
   const QuantizedModel& model = impl_->model;
-  for (const Impl::StatedPart& part : impl_->statement) {
+  for (const Impl::StatedPart& part : impl_->statement.parts()) {
+    if (part.link) {
+      text += fmt::format("link {} salt address {}\n", part.is_input ? "in" : "out",
+                          impl_->base[part.id]);
+      for (TensorId id : part.link->tensors) {
+        const QTensor& t = model.tensor(id);
+        text += fmt::format("linked {} shape {} frac_bits {} bound_bits {} address {}\n", t.name,
+                            ShapeToString(t.shape), t.frac_bits, t.bound_bits, impl_->base[id]);
+      }
+      continue;
+    }
     const QTensor& t = model.tensor(part.id);
     // Only a tensor that is not public says so: the descriptions of models with public inputs
     // and outputs, and so their commitments, are those from before the choice existed.
@@ -504,7 +491,7 @@ QuantizedModel ModelAir::VerifyingModel() const {
   assert(impl_->private_weights);
   std::array<uint32_t, 8> words;
   for (size_t i = 0; i < words.size(); ++i) words[i] = impl_->weights_digest[i].value();
-  return WithoutWeights(impl_->model, words);
+  return WithoutWeights(impl_->model, std::span(&words, 1));
 }
 
 const QuantizedModel& ModelAir::model() const { return impl_->model; }
@@ -526,55 +513,14 @@ ModelCommitment ModelAir::StatedCommitment(std::span<const M31> public_inputs) {
   return commitment;
 }
 
-std::vector<ModelAir::InputRange> ModelAir::InputRanges() const {
-  const QuantizedModel& model = impl_->model;
-  std::vector<InputRange> ranges;
-  for (const Impl::StatedPart& part : impl_->statement) {
-    if (!part.is_input || part.visibility != Visibility::kPublic) continue;
-    const QTensor& t = model.tensor(part.id);
-    ranges.push_back({t.name, part.first, part.count, static_cast<uint32_t>(t.bound_bits)});
-  }
-  return ranges;
-}
-
-std::optional<std::string> ModelAir::CheckInputs(std::span<const M31> public_inputs) const {
-  for (const InputRange& range : InputRanges()) {
-    const int64_t bound = int64_t{1} << range.bound_bits;
-    for (size_t i = 0; i < range.count; ++i) {
-      const int64_t q = SignedValue(public_inputs[range.first + i]);
-      if (q < -bound || q >= bound) {
-        return fmt::format(
-            "input '{}' element {} is {}, outside the range [-{}, {}) the model "
-            "was compiled for",
-            range.name, i, q, bound, bound);
-      }
-    }
-  }
-  return std::nullopt;
-}
-
 bool ModelAir::RequiresZeroKnowledge() const {
   return frontend::RequiresZeroKnowledge(impl_->model);
-}
-
-size_t ModelAir::n_public_inputs() const {
-  size_t count = kCommitmentWords + impl_->context_words;
-  for (const Impl::StatedPart& part : impl_->statement) count += part.count;
-  return count;
-}
-
-size_t ModelAir::n_stated_inputs() const {
-  size_t count = impl_->context_words;
-  for (const Impl::StatedPart& part : impl_->statement) {
-    if (part.is_input) count += part.count;
-  }
-  return count;
 }
 
 std::vector<air::PublicLogupTermShape> ModelAir::PublicTermShapes() const {
   std::vector<air::PublicLogupTermShape> shapes;
   const std::string relation = air::TensorRelation().name;
-  for (const Impl::StatedPart& part : impl_->statement) {
+  for (const Impl::StatedPart& part : impl_->statement.parts()) {
     if (part.visibility != Visibility::kPublic) continue;
     for (size_t i = 0; i < part.count; ++i) {
       const auto index = static_cast<int64_t>(i);
@@ -628,42 +574,6 @@ std::optional<air::VerificationError> CheckModelStatement(const ModelAir& air,
   return std::nullopt;
 }
 
-std::vector<ModelAir::StatedTensor> ModelAir::Statement(std::span<const M31> public_inputs) const {
-  assert(public_inputs.size() == n_public_inputs());
-  std::vector<StatedTensor> stated;
-  for (const Impl::StatedPart& part : impl_->statement) {
-    const QTensor& t = impl_->model.tensor(part.id);
-    StatedTensor s{t.name, part.is_input, part.visibility, {}, {}};
-    const std::span<const M31> words = public_inputs.subspan(part.first, part.count);
-    if (part.visibility == Visibility::kPublic) {
-      std::vector<int64_t> q;
-      for (M31 word : words) q.push_back(SignedValue(word));
-      s.values = t.Dequantize(q);
-      s.frac_bits = t.frac_bits;
-    } else {
-      s.digest.assign(words.begin(), words.end());
-    }
-    stated.push_back(std::move(s));
-  }
-  return stated;
-}
-
-ModelAir::ContextWordsRange ModelAir::StatedContext() const {
-  return {impl_->context_first, impl_->context_words};
-}
-
-std::variant<std::vector<field::Felt252>, std::string> ModelAir::Context(
-    std::span<const M31> public_inputs) const {
-  assert(public_inputs.size() == n_public_inputs());
-  return ContextFelts(public_inputs.subspan(impl_->context_first, impl_->context_words));
-}
-
-std::vector<Tensor> ModelAir::Outputs(std::span<const M31> public_inputs) const {
-  std::vector<Tensor> outputs;
-  for (StatedTensor& s : Statement(public_inputs)) {
-    if (!s.is_input && s.visibility == Visibility::kPublic) outputs.push_back(std::move(s.values));
-  }
-  return outputs;
-}
+const StatementLayout& ModelAir::statement_layout() const { return impl_->statement; }
 
 }  // namespace tensorstark::frontend

@@ -2,19 +2,15 @@
 // the global address of every tensor element, and the witness (main traces and public inputs)
 // from an integer run.
 //
-// Public inputs (the statement): the model commitment (8 words), then what the statement says of
-// each model input, then the context's words (QuantizedModel::context_felts, frontend/context.h:
-// read by no component, bound by the transcript), then what it says of each output
-// (QuantizedModel::input_visibility, output_visibility):
-//   - public: its quantized values in tensor order (as M31, negative values as p - |v|). The
-//     verifier turns them into public LogUp terms of the tensor relation: it yields each input
-//     element as many times as operators read it, and reads each output element once;
-//   - committed: the 8 words of its Poseidon2 digest (hash::Poseidon2SpongeDigest of its values),
-//     which a sponge component computes in the AIR from the elements it reads
-//     (air/poseidon2_sponge.h);
-//   - private: nothing.
-// A model input that is not public is yielded from the trace by a component per input tensor,
-// range-checked (air/private_values_component.h); a private output is read by nothing.
+// Public inputs (the statement) as StatementLayout lays them out (statement_layout.h). A public
+// input's or output's values become the verifier's public LogUp terms of the tensor relation: it
+// yields each input element as many times as operators read it, and reads each output element
+// once. A committed tensor's digest (hash::Poseidon2SpongeDigest of its values), or a slice link's
+// (of its salt's and tensors' values), is computed by a sponge component from the elements it
+// reads (air/poseidon2_sponge.h). A model input that is not public, a link's tensors and salts are
+// yielded from the trace by a component per input tensor, range-checked
+// (air/private_values_component.h); a private output is read by nothing. The context's words are
+// read by no component, bound by the transcript.
 //
 // Weights are public (values in the preprocessed tree) or private (weights=private): then the
 // MatMul, Gemm and Conv components (LinearOp's) read every weight and bias from the tensor
@@ -54,6 +50,7 @@
 #include "field/felt252.h"
 #include "frontend/quantized_eval.h"
 #include "frontend/quantized_model.h"
+#include "frontend/statement_layout.h"
 
 namespace tensorstark::frontend {
 
@@ -116,58 +113,34 @@ class ModelAir {
   // Whether its proofs must be zero-knowledge (frontend::RequiresZeroKnowledge of its model).
   bool RequiresZeroKnowledge() const;
 
-  // The statement's length: the commitment and the words stating the inputs, the context and the
-  // outputs.
-  size_t n_public_inputs() const;
-  // How many of them state the inputs and the context (after the commitment; the outputs'
-  // follow): what a Starknet fact hashes as the inputs.
-  size_t n_stated_inputs() const;
-
-  // The statement's values of one model input: count values from first, each in
-  // [-2^bound_bits, 2^bound_bits) (the tensor's bounds, which the no-wrap analysis assumes).
-  struct InputRange {
-    std::string name;
-    size_t first = 0;
-    size_t count = 0;
-    uint32_t bound_bits = 0;
-  };
-  std::vector<InputRange> InputRanges() const;
-
-  // Why the statement's input values are not ones the model was compiled for (outside their
-  // InputRanges), or nothing.
-  std::optional<std::string> CheckInputs(std::span<const field::M31> public_inputs) const;
+  // What its proofs state (statement_layout.h), and its parts as ModelAir's own.
+  const StatementLayout& statement_layout() const;
+  size_t n_public_inputs() const { return statement_layout().n_public_inputs(); }
+  size_t n_stated_inputs() const { return statement_layout().n_stated_inputs(); }
+  using InputRange = StatementLayout::InputRange;
+  std::vector<InputRange> InputRanges() const { return statement_layout().InputRanges(); }
+  std::optional<std::string> CheckInputs(std::span<const field::M31> public_inputs) const {
+    return statement_layout().CheckInputs(public_inputs);
+  }
+  using StatedTensor = StatementLayout::StatedTensor;
+  std::vector<StatedTensor> Statement(std::span<const field::M31> public_inputs) const {
+    return statement_layout().Statement(public_inputs);
+  }
+  using ContextWordsRange = StatementLayout::ContextWordsRange;
+  ContextWordsRange StatedContext() const { return statement_layout().StatedContext(); }
+  std::variant<std::vector<field::Felt252>, std::string> Context(
+      std::span<const field::M31> public_inputs) const {
+    return statement_layout().Context(public_inputs);
+  }
+  std::vector<Tensor> Outputs(std::span<const field::M31> public_inputs) const {
+    return statement_layout().Outputs(public_inputs);
+  }
 
   // The verifier's LogUp terms for the model's inputs and outputs, from the proof's public inputs
   // (of length n_public_inputs()).
   std::vector<air::PublicLogupTerm> PublicTerms(std::span<const field::M31> public_inputs) const;
   // The same as a function of the statement: (address, public input) in the tensor relation.
   std::vector<air::PublicLogupTermShape> PublicTermShapes() const;
-
-  // What a statement (of length n_public_inputs()) says of each model input, then each output.
-  struct StatedTensor {
-    std::string name;
-    bool is_input = false;
-    Visibility visibility = Visibility::kPublic;
-    Tensor values;                   // public: the values, dequantized
-    std::vector<field::M31> digest;  // committed: the Poseidon2 digest
-    int frac_bits = 0;  // public: each value is q / 2^frac_bits, q what the statement holds
-  };
-  std::vector<StatedTensor> Statement(std::span<const field::M31> public_inputs) const;
-
-  // Where a statement holds the context: n_words words from `first`, kContextLimbs per felt.
-  struct ContextWordsRange {
-    size_t first = 0;
-    size_t n_words = 0;
-  };
-  ContextWordsRange StatedContext() const;
-
-  // The context felts a statement (of length n_public_inputs()) holds, or why its words are not
-  // a context's (which CheckModelStatement refuses).
-  std::variant<std::vector<field::Felt252>, std::string> Context(
-      std::span<const field::M31> public_inputs) const;
-
-  // The public model outputs, dequantized, from the public inputs (of length n_public_inputs()).
-  std::vector<Tensor> Outputs(std::span<const field::M31> public_inputs) const;
 
  private:
   struct Impl;

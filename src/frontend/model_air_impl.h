@@ -21,6 +21,7 @@
 #include "frontend/frontend_error.h"
 #include "frontend/linear_plan.h"
 #include "frontend/model_air.h"
+#include "frontend/statement_layout.h"
 
 namespace tensorstark::frontend {
 
@@ -43,24 +44,13 @@ struct ModelAir::Impl {
   using TraceBuilder = std::function<std::vector<std::vector<M31>>(
       const QuantizedRun& run, const RescaleHook& hook, std::vector<uint32_t>& range_counts)>;
 
-  // The public inputs stating a model input or output (after the commitment, in the order of
-  // the model's inputs, then its outputs): its values, its digest, or none.
-  struct StatedPart {
-    TensorId id = 0;
-    bool is_input = false;
-    Visibility visibility = Visibility::kPublic;
-    size_t first = 0;
-    size_t count = 0;
-  };
+  using StatedPart = StatementLayout::Part;
 
   const QuantizedModel& model;
   // Lowered for proving (ModelAir::Use): the components' data columns' values and the private
   // weights' reads are built only then.
   bool with_data = true;
-  std::vector<StatedPart> statement;
-  // The context's words (frontend/context.h), between the inputs' and the outputs'.
-  size_t context_first = 0;
-  size_t context_words = 0;
+  StatementLayout statement;
   std::vector<int64_t> base;  // address of element 0 of each tensor
   // Per tensor element: its reads, the statement's and the digests' included.
   std::vector<std::vector<int64_t>> reads;
@@ -135,8 +125,13 @@ struct ModelAir::Impl {
     return index < 0 ? M31() : M31::FromSigned(weight_values[index]);
   }
 
-  // A committed tensor's Poseidon2 digest, stated at part.first (air/poseidon2_sponge.h).
+  // A committed tensor's or a link's Poseidon2 digest, stated at part.first
+  // (air/poseidon2_sponge.h).
   void AddDigest(const StatedPart& part);
+
+  // Whether an input is yielded by the trace (AddPrivateInput): a private or committed one, a
+  // slice's link tensor or salt.
+  bool IsPrivateInput(TensorId id) const;
 
   // A model input kept out of the statement (private or committed): its values in the trace,
   // range-checked (air/private_values_component.h).

@@ -277,7 +277,9 @@ int64_t Clamp::Apply(int64_t q) const {
   return q;
 }
 
-QuantizedModel WithoutWeights(QuantizedModel model, const std::array<uint32_t, 8>& weights_digest) {
+QuantizedModel WithoutWeights(QuantizedModel model,
+                              std::span<const std::array<uint32_t, 8>> slice_weights_digests) {
+  assert(slice_weights_digests.size() == model.slice_starts.size() + 1);
   for (QOp& op : model.ops) {
     if (auto* linear = std::get_if<LinearOp>(&op)) {
       std::fill(linear->weights.begin(), linear->weights.end(), 0);
@@ -285,8 +287,16 @@ QuantizedModel WithoutWeights(QuantizedModel model, const std::array<uint32_t, 8
     }
   }
   model.onnx.clear();
-  model.weights_digest = weights_digest;
+  if (model.slice_starts.empty()) {
+    model.weights_digest = slice_weights_digests[0];
+  } else {
+    model.slice_weights_digests.assign(slice_weights_digests.begin(), slice_weights_digests.end());
+  }
   return model;
+}
+
+bool IsVerifyingModel(const QuantizedModel& model) {
+  return model.weights_digest.has_value() || !model.slice_weights_digests.empty();
 }
 
 TensorId OutputOf(const QOp& op) {
@@ -407,7 +417,8 @@ std::string DescribeTensor(const QuantizedModel& model, TensorId id) {
 bool RequiresZeroKnowledge(const QuantizedModel& model) {
   return model.input_visibility != Visibility::kPublic ||
          model.output_visibility != Visibility::kPublic ||
-         model.weights_visibility != Visibility::kPublic;
+         model.weights_visibility != Visibility::kPublic || model.link_in || model.link_out ||
+         !model.slice_starts.empty();
 }
 
 std::string VisibilityName(Visibility visibility) {
@@ -440,6 +451,11 @@ std::string SerializeQuantizedModel(const QuantizedModel& model) {
             {"onnx", json::binary(std::vector<uint8_t>(model.onnx.begin(), model.onnx.end()))}};
   if (model.weights_digest) j["weights_digest"] = *model.weights_digest;
   if (model.context_felts > 0) j["context_felts"] = model.context_felts;
+  // Only a model of several slices says so: the others' files are those from before.
+  if (!model.slice_starts.empty()) j["slice_starts"] = model.slice_starts;
+  if (!model.slice_weights_digests.empty()) {
+    j["slice_weights_digests"] = model.slice_weights_digests;
+  }
   for (const QTensor& t : model.tensors) j["tensors"].push_back(TensorToJson(t));
   j["ops"] = json::array();
   for (const QOp& op : model.ops)
@@ -502,6 +518,13 @@ QuantizedModel ParseQuantizedModel(std::string_view bytes, const std::string& pa
         throw FrontendError("a weights digest without private weights");
       }
       model.weights_digest = j.at("weights_digest").get<std::array<uint32_t, 8>>();
+    }
+    model.slice_starts = j.value("slice_starts", std::vector<size_t>{});
+    model.slice_weights_digests =
+        j.value("slice_weights_digests", std::vector<std::array<uint32_t, 8>>{});
+    if (!model.slice_weights_digests.empty() &&
+        (model.weights_visibility != Visibility::kPrivate || model.weights_digest)) {
+      throw FrontendError("slices' weights digests without private weights, or with one digest");
     }
     // Models compiled before the choice existed state no context.
     model.context_felts = j.value("context_felts", uint32_t{0});

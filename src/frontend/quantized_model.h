@@ -171,6 +171,15 @@ enum class TraceShape : uint8_t { kWide, kNarrow };
 // preprocessed tree) or private (in the trace, their digest fixed by the AIR: model_air.h).
 enum class Visibility : uint8_t { kPublic, kCommitted, kPrivate };
 
+// A slice's link to the slice before it (in) or after it (out): the tensors the two share, which
+// both state as one Poseidon2 digest of a salt and their values (ModelAir), so that the digest
+// hides them. The salt is an input of kSaltSize private values the prover draws.
+struct SliceLink {
+  static constexpr int64_t kSaltSize = 8;
+  TensorId salt = 0;
+  std::vector<TensorId> tensors;
+};
+
 struct QuantizedModel {
   std::vector<QTensor> tensors;
   std::vector<QOp> ops;           // in evaluation order
@@ -186,12 +195,21 @@ struct QuantizedModel {
   std::optional<std::array<uint32_t, 8>> weights_digest;
   // How many context felts its proofs state (compile --context; frontend/context.h).
   uint32_t context_felts = 0;
+  // Where compile cut the model into slices, each proved on its own (frontend/slices.h): the
+  // first operator of every slice after the first, ascending; empty for a model of one slice.
+  std::vector<size_t> slice_starts;
+  // A verifying model's of a model of several slices: each slice's private weights' digest (as
+  // weights_digest, which it then does not hold).
+  std::vector<std::array<uint32_t, 8>> slice_weights_digests;
+  // A slice's (SliceOf): its links to the slices before and after it. Not in a model file.
+  std::optional<SliceLink> link_in, link_out;
 
   const QTensor& tensor(TensorId id) const { return tensors.at(id); }
 };
 
 // Whether proofs of the model must be zero-knowledge: it has committed or private inputs or
-// outputs, or private weights, which a plain proof opens at enough points to interpolate them.
+// outputs, or private weights, which a plain proof opens at enough points to interpolate them, or
+// slices, whose links are private.
 bool RequiresZeroKnowledge(const QuantizedModel& model);
 
 // "wide" or "narrow", and back (nullopt for anything else).
@@ -203,8 +221,13 @@ std::optional<Visibility> ParseVisibility(std::string_view name);
 
 // The model a verifier of its proofs needs when its weights are private: the same operators with
 // every MatMul, Gemm and Conv weight and bias zero (LinearOp's: the private weights) and no ONNX
-// bytes, holding the weights' digest instead (ModelAir::WeightsDigest of the model).
-QuantizedModel WithoutWeights(QuantizedModel model, const std::array<uint32_t, 8>& weights_digest);
+// bytes, holding the weights' digest instead (ModelAir::WeightsDigest of the model), one per
+// slice.
+QuantizedModel WithoutWeights(QuantizedModel model,
+                              std::span<const std::array<uint32_t, 8>> slice_weights_digests);
+
+// Whether the model is a verifying model (WithoutWeights): it holds its weights' digests instead.
+bool IsVerifyingModel(const QuantizedModel& model);
 
 // The output tensor of an operator.
 TensorId OutputOf(const QOp& op);

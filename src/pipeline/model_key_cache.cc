@@ -24,7 +24,7 @@ std::optional<hash::Blake2sHash> VerifiersFileDigest(const frontend::QuantizedMo
                                                      std::string_view file_bytes) {
   // A prover's file holds private weights, which its verifiers' file does not.
   const bool verifiers_file = model.weights_visibility != frontend::Visibility::kPrivate ||
-                              model.weights_digest.has_value();
+                              frontend::IsVerifyingModel(model);
   if (!verifiers_file) return std::nullopt;
   return DigestOf(file_bytes);
 }

@@ -170,7 +170,8 @@ TEST_CASE("a fixed weight scale keeps the weights' magnitude out of the verifyin
     model.weights_visibility = Visibility::kPrivate;
     auto& first = std::get<LinearOp>(model.ops.at(0));
     if (packed) first.weight_bits = *packed ? options.weight_bits : 0;
-    SaveQuantizedModel(WithoutWeights(std::move(model), {}), path);
+    const std::array<uint32_t, 8> no_digest{};
+    SaveQuantizedModel(WithoutWeights(std::move(model), std::span(&no_digest, 1)), path);
     return ReadFileBytes(path);
   };
   QuantizeOptions fixed;

@@ -1,0 +1,143 @@
+#include "pipeline/sliced_proof.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+
+#include "hash/blake2s.h"
+
+namespace tensorstark::pipeline {
+namespace {
+
+using field::M31;
+using frontend::ModelCommitment;
+using frontend::StatementLayout;
+
+constexpr std::array<uint8_t, 4> kMagic = {'T', 'S', 'S', 'P'};
+constexpr uint32_t kVersion = 1;
+
+void PutU32(std::vector<uint8_t>& out, uint32_t v) {
+  for (size_t i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+
+// The words of a slice's statement that state its link in (is_input) or out.
+std::span<const M31> LinkWords(const frontend::ModelSlice& slice, std::span<const M31> statement,
+                               bool is_input) {
+  const StatementLayout layout(slice.model);
+  for (const StatementLayout::Part& part : layout.parts()) {
+    if (part.link && part.is_input == is_input) return statement.subspan(part.first, part.count);
+  }
+  assert(false && "a slice without the link asked for");
+  return {};
+}
+
+}  // namespace
+
+bool IsSlicedProof(std::span<const uint8_t> bytes) {
+  return bytes.size() >= kMagic.size() && std::equal(kMagic.begin(), kMagic.end(), bytes.begin());
+}
+
+std::vector<uint8_t> WriteSlicedProof(std::span<const std::vector<uint8_t>> slice_proofs) {
+  std::vector<uint8_t> out(kMagic.begin(), kMagic.end());
+  PutU32(out, kVersion);
+  PutU32(out, static_cast<uint32_t>(slice_proofs.size()));
+  for (const std::vector<uint8_t>& proof : slice_proofs) {
+    PutU32(out, static_cast<uint32_t>(proof.size()));
+    out.insert(out.end(), proof.begin(), proof.end());
+  }
+  return out;
+}
+
+std::variant<std::vector<std::span<const uint8_t>>, std::string> ReadSlicedProof(
+    std::span<const uint8_t> bytes) {
+  if (!IsSlicedProof(bytes)) return std::string("not a sliced proof (no TSSP header)");
+  size_t offset = kMagic.size();
+  std::optional<std::string> error;
+  const auto read = [&](const char* what) -> uint32_t {
+    if (error) return 0;
+    if (bytes.size() - offset < 4) {
+      error = fmt::format("truncated sliced proof: {} needs 4 bytes at offset {}, {} left", what,
+                          offset, bytes.size() - offset);
+      return 0;
+    }
+    uint32_t v = 0;
+    for (size_t i = 0; i < 4; ++i) v |= uint32_t{bytes[offset + i]} << (8 * i);
+    offset += 4;
+    return v;
+  };
+  const uint32_t version = read("the version");
+  if (!error && version != kVersion) {
+    return fmt::format("sliced proof version {} is not supported (this build reads {})", version,
+                       kVersion);
+  }
+  const uint32_t n_slices = read("the number of slices");
+  if (!error && (n_slices < 2 || n_slices > kMaxSlices)) {
+    return fmt::format("a sliced proof of {} slices (2 to {})", n_slices, kMaxSlices);
+  }
+  std::vector<std::span<const uint8_t>> proofs;
+  for (uint32_t k = 0; k < n_slices && !error; ++k) {
+    const uint32_t length = read("a slice proof's length");
+    if (error) break;
+    if (bytes.size() - offset < length) {
+      return fmt::format(
+          "truncated sliced proof: slice {}'s proof of {} bytes at offset {}, {} left", k + 1,
+          length, offset, bytes.size() - offset);
+    }
+    proofs.push_back(bytes.subspan(offset, length));
+    offset += length;
+  }
+  if (error) return *error;
+  if (offset != bytes.size()) {
+    return fmt::format("{} bytes after the sliced proof's last slice", bytes.size() - offset);
+  }
+  return proofs;
+}
+
+ModelCommitment SlicedCommitment(std::span<const ModelCommitment> slices) {
+  std::string message = fmt::format("tensorstark sliced model 1\nslices {}\n", slices.size());
+  for (const ModelCommitment& commitment : slices) message += frontend::ToHex(commitment) + "\n";
+  const hash::Blake2sHash digest =
+      hash::Blake2s(std::span(reinterpret_cast<const uint8_t*>(message.data()), message.size()));
+  const std::array<uint32_t, 8> words = digest.Words();
+  ModelCommitment commitment;
+  for (size_t i = 0; i < commitment.size(); ++i) commitment[i] = M31::Reduce(words[i] & field::kP);
+  return commitment;
+}
+
+std::optional<std::string> CheckLinks(std::span<const frontend::ModelSlice> slices,
+                                      std::span<const std::vector<M31>> statements) {
+  assert(slices.size() == statements.size());
+  for (size_t k = 0; k + 1 < slices.size(); ++k) {
+    const std::span<const M31> out = LinkWords(slices[k], statements[k], false);
+    const std::span<const M31> in = LinkWords(slices[k + 1], statements[k + 1], true);
+    if (!std::equal(out.begin(), out.end(), in.begin(), in.end())) {
+      return fmt::format(
+          "slices {} and {} do not meet: the tensors slice {} computed are not those slice {} "
+          "took (their digests differ)",
+          k + 1, k + 2, k + 1, k + 2);
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<M31> WholeStatement(const frontend::QuantizedModel& model,
+                                const ModelCommitment& commitment,
+                                std::span<const frontend::ModelSlice> slices,
+                                std::span<const std::vector<M31>> statements) {
+  const StatementLayout first(slices.front().model), last(slices.back().model);
+  std::vector<M31> whole(commitment.begin(), commitment.end());
+  // The first slice states the inputs and the context, then its link; the last its link, then the
+  // outputs.
+  const size_t inputs_end = commitment.size() + first.n_stated_inputs();
+  whole.insert(whole.end(), statements.front().begin() + commitment.size(),
+               statements.front().begin() + static_cast<std::ptrdiff_t>(inputs_end));
+  const size_t outputs_first = commitment.size() + last.n_stated_inputs();
+  whole.insert(whole.end(), statements.back().begin() + static_cast<std::ptrdiff_t>(outputs_first),
+               statements.back().end());
+  assert(whole.size() == StatementLayout(model).n_public_inputs());
+  return whole;
+}
+
+}  // namespace tensorstark::pipeline

@@ -1,0 +1,129 @@
+// Proofs of a model of several slices (frontend/slices.h): one proof per slice under its own key,
+// made one slice at a time, so that a prover holds one slice's AIR and trace at once, and checked
+// together. Each slice's proof is an ordinary model proof of its slice; what joins them is that
+// each link's digest is stated alike by the two slices it joins (CheckLinks).
+//
+// The statement of the whole is the model's own (StatementLayout of the model): its commitment
+// (SlicedCommitment: BLAKE2s over the slices' commitments, so it binds every slice's AIR and
+// weights), then the first slice's statement of the inputs and the context, then the last slice's
+// of the outputs. The links never appear in it.
+//
+// The sliced proof file: the magic "TSSP", the version (u32), the number of slices (u32), then per
+// slice its proof's length (u32) and its bytes (air/proof_io.h's format). All little-endian.
+#pragma once
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "air/proof.h"
+#include "air/proof_io.h"
+#include "air/prover.h"
+#include "field/felt252.h"
+#include "field/m31.h"
+#include "frontend/frontend_error.h"
+#include "frontend/model_air.h"
+#include "frontend/slices.h"
+#include "frontend/statement_layout.h"
+
+namespace tensorstark::pipeline {
+
+// The most slices a sliced proof file may hold: what a verifier works through is bounded before
+// it parses anything else.
+inline constexpr uint32_t kMaxSlices = 4096;
+
+bool IsSlicedProof(std::span<const uint8_t> bytes);
+std::vector<uint8_t> WriteSlicedProof(std::span<const std::vector<uint8_t>> slice_proofs);
+// The slices' proofs (spans into `bytes`), or why the file is not a sliced proof.
+std::variant<std::vector<std::span<const uint8_t>>, std::string> ReadSlicedProof(
+    std::span<const uint8_t> bytes);
+
+// The commitment of a model of several slices, from its slices' commitments in order.
+frontend::ModelCommitment SlicedCommitment(std::span<const frontend::ModelCommitment> slices);
+
+// Why consecutive slices' statements do not meet (slice k's link out is not slice k + 1's link
+// in), or nothing. `slices` and `statements` in order, one per slice.
+std::optional<std::string> CheckLinks(std::span<const frontend::ModelSlice> slices,
+                                      std::span<const std::vector<field::M31>> statements);
+
+// The statement of the whole model (of `model`'s StatementLayout), from the slices' statements.
+std::vector<field::M31> WholeStatement(const frontend::QuantizedModel& model,
+                                       const frontend::ModelCommitment& commitment,
+                                       std::span<const frontend::ModelSlice> slices,
+                                       std::span<const std::vector<field::M31>> statements);
+
+// What proving a model's slices made: per slice its proof's bytes, statement and commitment.
+struct SliceProofs {
+  std::vector<std::vector<uint8_t>> proofs;
+  std::vector<std::vector<field::M31>> statements;
+  std::vector<frontend::ModelCommitment> commitments;
+  // With private weights: each slice's weights digest (ModelAir::WeightsDigest).
+  std::vector<std::array<field::M31, 8>> weights_digests;
+  double grind_ms = 0;  // the proofs of work's, in all
+};
+
+struct SliceProveCallbacks {
+  std::function<void(size_t k, size_t n_slices)> on_slice;  // as slice k (from 0) begins
+  // Before slice k's key and trace: throws to refuse its proof (a proof that cannot fit in
+  // memory).
+  std::function<void(const frontend::ModelAir& air)> before_prove;
+  std::function<void(std::string_view phase, double ms)> on_phase;  // air::ProveTimings'
+};
+
+// Proves each slice of `model` (of several slices) on `run`, a run of the whole model, stating
+// `context` in the first; a fresh salt per cut. Throws frontend::FrontendError.
+template <hash::Channel C, hash::MerkleLayerHasher H>
+SliceProofs ProveSlices(const frontend::QuantizedModel& model, const frontend::QuantizedRun& run,
+                        const air::ProofConfig& config, std::span<const field::Felt252> context,
+                        const SliceProveCallbacks& callbacks) {
+  const size_t n_slices = frontend::SliceCount(model);
+  std::vector<std::vector<int64_t>> salts;
+  for (size_t k = 0; k + 1 < n_slices; ++k) salts.push_back(frontend::DrawSalt());
+  SliceProofs out;
+  for (size_t k = 0; k < n_slices; ++k) {
+    if (callbacks.on_slice) callbacks.on_slice(k, n_slices);
+    const frontend::ModelSlice slice = frontend::SliceOf(model, k);
+    const frontend::ModelAir air(slice.model);
+    if (callbacks.before_prove) callbacks.before_prove(air);
+    auto key = frontend::SetupModel<H>(air, config);
+    if (auto* error = std::get_if<std::string>(&key)) throw frontend::FrontendError(*error);
+    const frontend::ModelKey<H>& model_key = std::get<frontend::ModelKey<H>>(key);
+    const std::span<const int64_t> salt_in =
+        k > 0 ? std::span(salts[k - 1]) : std::span<const int64_t>();
+    const std::span<const int64_t> salt_out =
+        k + 1 < n_slices ? std::span(salts[k]) : std::span<const int64_t>();
+    frontend::ModelAir::Witness witness =
+        air.GenerateWitness(frontend::SliceRun(slice, run, salt_in, salt_out), model_key.commitment,
+                            k == 0 ? context : std::span<const field::Felt252>());
+    air::ProveTimings timings;
+    timings.on_phase = [&](const std::string& name, double ms) {
+      if (callbacks.on_phase) callbacks.on_phase(name, ms);
+    };
+    air::ProveOptions options;
+    options.timings = &timings;
+    options.n_public_inputs = air.n_public_inputs();
+    auto proof = air::Prove<C, H>(config, air.components(), std::move(witness.traces),
+                                  std::move(witness.public_inputs), options, &model_key.key);
+    if (auto* error = std::get_if<air::ProvingError>(&proof)) {
+      throw frontend::FrontendError(
+          fmt::format("proving slice {} of {} failed: {}", k + 1, n_slices, air::ToString(*error)));
+    }
+    const air::StarkProof<H>& stark = std::get<air::StarkProof<H>>(proof);
+    out.proofs.push_back(air::SerializeProof(stark));
+    out.statements.push_back(stark.public_inputs);
+    out.commitments.push_back(model_key.commitment);
+    out.grind_ms += timings.grind_ms;
+    if (const auto digest = air.WeightsDigest()) out.weights_digests.push_back(*digest);
+  }
+  return out;
+}
+
+}  // namespace tensorstark::pipeline

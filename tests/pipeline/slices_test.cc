@@ -1,0 +1,181 @@
+// A model cut into slices (frontend/slices.h), proved slice by slice and verified as one
+// (pipeline/sliced_proof.h, through api/prove.h): the whole states what the unsliced model states,
+// and a chain broken anywhere is refused.
+#include "frontend/slices.h"
+
+#include <doctest/doctest.h>
+
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "air/proof_io.h"
+#include "api/prove.h"
+#include "frontend/compile.h"
+#include "frontend/float_eval.h"
+#include "frontend/input_file.h"
+#include "frontend/model_air.h"
+#include "hash/blake2s_merkle_hasher.h"
+#include "pipeline/sliced_proof.h"
+
+namespace tensorstark::pipeline {
+namespace {
+
+using field::M31;
+using frontend::QuantizedModel;
+using frontend::Tensor;
+
+const std::string kPinn = std::string(TENSORSTARK_EXAMPLES) + "/pinn";
+
+// pinn (5 operators) with compile's defaults: private inputs and weights, public outputs.
+QuantizedModel Pinn(std::vector<size_t> slice_starts) {
+  QuantizedModel model =
+      frontend::CompileOnnxModel(kPinn + "/model.onnx", kPinn + "/calibration.json");
+  model.input_visibility = frontend::Visibility::kPrivate;
+  model.weights_visibility = frontend::Visibility::kPrivate;
+  model.slice_starts = std::move(slice_starts);
+  return model;
+}
+
+std::vector<Tensor> Input(double shift = 0) {
+  const QuantizedModel model = Pinn({});
+  std::vector<Tensor> input =
+      frontend::ReadInput(kPinn + "/input.json", frontend::FloatGraphOf(model));
+  for (auto& v : input[0].values) v += shift;
+  return input;
+}
+
+api::VerifyOptions NoCache() {
+  api::VerifyOptions options;
+  options.key_cache = false;
+  return options;
+}
+
+api::ProvedModel Prove(const QuantizedModel& model, const std::vector<Tensor>& input) {
+  return api::ProveModel(model, input, {});
+}
+
+std::optional<std::string> Rejection(const QuantizedModel& model, std::span<const uint8_t> proof) {
+  return api::VerifyProof(model, std::nullopt, proof, NoCache()).rejection;
+}
+
+std::vector<std::vector<uint8_t>> SlicesOf(std::span<const uint8_t> proof) {
+  const auto read = ReadSlicedProof(proof);
+  std::vector<std::vector<uint8_t>> slices;
+  for (std::span<const uint8_t> slice : std::get<0>(read)) {
+    slices.emplace_back(slice.begin(), slice.end());
+  }
+  return slices;
+}
+
+TEST_CASE("a model cut into three slices states what the whole model states, and verifies") {
+  const QuantizedModel whole = Pinn({});
+  const QuantizedModel sliced = Pinn({2, 4});
+  REQUIRE(frontend::SliceCount(sliced) == 3);
+  // Each crossing is one tensor here; the model's input crosses no cut (only the first reads it).
+  CHECK(frontend::CrossingTensors(sliced, 2).size() == 1);
+  const api::ProvedModel proved = Prove(sliced, Input());
+  const api::ProvedModel unsliced = Prove(whole, Input());
+  CHECK(IsSlicedProof(proved.proof));
+  CHECK(proved.n_slices == 3);
+  CHECK(proved.weights_digests.size() == 3);
+  CHECK(proved.config.zk);
+  // The same outputs, in a statement of the same layout, under another commitment.
+  CHECK(proved.run.outputs[0].values == unsliced.run.outputs[0].values);
+  REQUIRE(proved.statement.size() == unsliced.statement.size());
+  CHECK(std::equal(proved.statement.begin() + 8, proved.statement.end(),
+                   unsliced.statement.begin() + 8));
+  CHECK(proved.commitment != unsliced.commitment);
+  CHECK(proved.layout->Outputs(proved.statement)[0].values == proved.run.outputs[0].values);
+
+  const api::VerifiedProof verified =
+      api::VerifyProof(sliced, std::nullopt, proved.proof, NoCache());
+  REQUIRE(!verified.rejection);
+  CHECK(verified.statement == proved.statement);
+  CHECK(verified.weights_digests == proved.weights_digests);
+  // What verifiers hold: the model without its weights, each slice's digest in their place.
+  const QuantizedModel verifying = frontend::WithoutWeights(sliced, [&] {
+    std::vector<std::array<uint32_t, 8>> digests;
+    for (const auto& digest : proved.weights_digests) {
+      std::array<uint32_t, 8> words;
+      for (size_t i = 0; i < 8; ++i) words[i] = digest[i].value();
+      digests.push_back(words);
+    }
+    return digests;
+  }());
+  CHECK(!Rejection(verifying, proved.proof));
+  // A proof of the unsliced model is not one of the sliced model, nor the reverse.
+  CHECK(Rejection(sliced, unsliced.proof));
+  CHECK(Rejection(whole, proved.proof));
+}
+
+TEST_CASE("a broken chain of slices is refused, each where it breaks") {
+  const QuantizedModel model = Pinn({2, 4});
+  const api::ProvedModel proved = Prove(model, Input());
+  const std::vector<std::vector<uint8_t>> slices = SlicesOf(proved.proof);
+  REQUIRE(slices.size() == 3);
+  const auto with = [&](size_t k, std::vector<uint8_t> replacement) {
+    std::vector<std::vector<uint8_t>> changed = slices;
+    changed[k] = std::move(replacement);
+    return WriteSlicedProof(changed);
+  };
+  REQUIRE(!Rejection(model, WriteSlicedProof(slices)));
+
+  SUBCASE("a slice proved on another input") {
+    const std::vector<std::vector<uint8_t>> other = SlicesOf(Prove(model, Input(0.25)).proof);
+    const auto rejection = Rejection(model, with(1, other[1]));
+    REQUIRE(rejection);
+    CHECK(rejection->find("slices 1 and 2 do not meet") != std::string::npos);
+  }
+  SUBCASE("a slice of another proof on the same input: its salts differ") {
+    const std::vector<std::vector<uint8_t>> other = SlicesOf(Prove(model, Input()).proof);
+    const auto rejection = Rejection(model, with(2, other[2]));
+    REQUIRE(rejection);
+    CHECK(rejection->find("slices 2 and 3 do not meet") != std::string::npos);
+  }
+  SUBCASE("two slices swapped") {
+    std::vector<std::vector<uint8_t>> swapped = slices;
+    std::swap(swapped[1], swapped[2]);
+    const auto rejection = Rejection(model, WriteSlicedProof(swapped));
+    REQUIRE(rejection);
+    CHECK(rejection->find("slice 2 of 3") != std::string::npos);
+  }
+  SUBCASE("a slice of a model cut elsewhere") {
+    const QuantizedModel other_model = Pinn({1, 4});
+    const std::vector<std::vector<uint8_t>> other = SlicesOf(Prove(other_model, Input()).proof);
+    const auto rejection = Rejection(model, with(0, other[0]));
+    REQUIRE(rejection);
+    CHECK(rejection->find("slice 1 of 3") != std::string::npos);
+    CHECK(rejection->find("not this model") != std::string::npos);
+  }
+  SUBCASE("a link's digest changed in a slice's statement") {
+    using Hasher = hash::Blake2sMerkleHasher;
+    auto proof = std::get<air::StarkProof<Hasher>>(air::ParseProof<Hasher>(slices[1]));
+    const frontend::ModelSlice slice = frontend::SliceOf(model, 1);
+    const frontend::StatementLayout layout(slice.model);
+    proof.public_inputs[layout.parts().back().first] += M31::One();  // the link out
+    const auto rejection = Rejection(model, with(1, air::SerializeProof(proof)));
+    REQUIRE(rejection);
+    CHECK(rejection->find("slice 2 of 3") != std::string::npos);
+  }
+  SUBCASE("a slice missing") {
+    std::vector<std::vector<uint8_t>> two = {slices[0], slices[2]};
+    const auto rejection = Rejection(model, WriteSlicedProof(two));
+    REQUIRE(rejection);
+    CHECK(rejection->find("the proof has 2 slices, the model 3") != std::string::npos);
+  }
+}
+
+TEST_CASE("a sliced proof file that does not read is refused with why") {
+  const std::vector<std::vector<uint8_t>> one = {{1, 2, 3}};
+  CHECK(std::get<std::string>(ReadSlicedProof(WriteSlicedProof(one))).find("of 1 slices") !=
+        std::string::npos);
+  std::vector<uint8_t> truncated = WriteSlicedProof(std::vector<std::vector<uint8_t>>{{1}, {2}});
+  truncated.pop_back();
+  CHECK(std::get<std::string>(ReadSlicedProof(truncated)).find("truncated") != std::string::npos);
+  CHECK(!IsSlicedProof(std::vector<uint8_t>{'T', 'S', 'P', 'F'}));
+}
+
+}  // namespace
+}  // namespace tensorstark::pipeline
