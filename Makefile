@@ -82,6 +82,7 @@ bench: build
 	@scripts/bench_compress.sh $(BUILD)
 	@scripts/bench_credit.sh $(BUILD)
 	@scripts/bench_memory.sh $(BUILD)
+	@scripts/bench_slices.sh $(BUILD)
 
 # A model to prove: MODEL names an example directory (model.onnx, calibration.json, input.json);
 # prove writes OUT/<model>/ with the compiled model, the proof (PROOF.bin) and the outputs.

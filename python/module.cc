@@ -31,6 +31,7 @@
 #include "frontend/graph.h"
 #include "frontend/quantized_eval.h"
 #include "frontend/quantized_model.h"
+#include "frontend/slices.h"
 #include "pipeline/compressed_proof_file.h"
 #include "pipeline/starknet_fact.h"
 
@@ -215,6 +216,13 @@ api::CompileOptions CompileOptionsOf(const py::dict& options) {
   compile.context_felts =
       static_cast<uint32_t>(integer("context", 0, 0, static_cast<int>(frontend::kMaxContextFelts)));
   compile.force = options.contains("force") && py::cast<bool>(options["force"]);
+  if (options.contains("proof_memory") && !options["proof_memory"].is_none()) {
+    const double gib = py::cast<double>(options["proof_memory"]);
+    if (!(gib > 0) || gib > double(1 << 20)) {
+      throw FrontendError(fmt::format("proof_memory must be a number of GiB above 0, not {}", gib));
+    }
+    compile.proof_memory_bytes = static_cast<uint64_t>(gib * double(uint64_t{1} << 30));
+  }
   return compile;
 }
 
@@ -549,6 +557,9 @@ PYBIND11_MODULE(_tensorstark, m) {
       .def_property_readonly("context_felts",
                              [](const Model& self) { return self.model->context_felts; })
       .def_property_readonly("source", [](const Model& self) { return self.model->source; })
+      .def_property_readonly(
+          "slices",
+          [](const Model& self) { return tensorstark::frontend::SliceCount(*self.model); })
       .def_property_readonly(
           "is_verifying_model",
           [](const Model& self) { return tensorstark::frontend::IsVerifyingModel(*self.model); })

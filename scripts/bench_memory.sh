@@ -34,8 +34,10 @@ compile_and_prove() {
   local name=$1 dir=$2 visibility=$3 options=()
   shift 3
   [ "$visibility" = public ] && options=(--visibility input=public,weights=public)
+  # One slice whatever its size: the estimate is measured against whole proofs (bench_slices.sh
+  # measures slices).
   "$cli" compile "$dir/model.onnx" -o "$work/$name.tsm" --calibration "$dir/calibration.json" \
-    "${options[@]}" >/dev/null
+    --proof-memory 1024 "${options[@]}" >/dev/null
   for profile in "$@"; do
     echo "== $name, $visibility, $profile" >&2
     prove_or_refusal "example='$name', visibility='$visibility', profile='$profile'" \

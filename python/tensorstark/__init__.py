@@ -102,6 +102,11 @@ class Model:
         return self._native.is_verifying_model
 
     @property
+    def slices(self) -> int:
+        """How many slices compile cut the model into, each proved on its own (1: not cut)."""
+        return self._native.slices
+
+    @property
     def verifying_model(self) -> "Model":
         """What verifiers hold: the model without its weights if they are private, else itself."""
         return self._verifying if self._verifying is not None else self
@@ -148,7 +153,8 @@ def compile(onnx: Union[str, os.PathLike, bytes], calibration, *, input: str = "
             output: str = "public", weights: str = "private", layout: str = "narrow",
             profile: str = "fast", context: int = 0, activation_bits: int = 12,
             weight_bits: int = 10, weight_frac_bits: Union[int, str, None] = None,
-            force: bool = False, progress: Progress = None) -> Model:
+            force: bool = False, proof_memory: Optional[float] = None,
+            progress: Progress = None) -> Model:
     """Compiles an ONNX model (a path or its bytes) with a calibration set, as
     `tensorstark compile` does: quantized with exact integer semantics, its accuracy measured on
     the calibration set (refused if an output loses its precision, unless force), lowered and
@@ -156,7 +162,9 @@ def compile(onnx: Union[str, os.PathLike, bytes], calibration, *, input: str = "
     'private' (then model.verifying_model is what verifiers hold). progress(step) as each step
     begins. calibration: a sequence of samples, each an input's array or a list of arrays (one
     per model input), or for a model of one input an array of samples along its first axis (for
-    an input of shape [1, ...], [N, ...] stacks N samples)."""
+    an input of shape [1, ...], [N, ...] stacks N samples). proof_memory: the most GiB one proof
+    may take (default 8, compile --proof-memory): a model whose proof would take more is cut into
+    slices, each proved on its own (docs/pipeline.md); prove and verify take it as any model."""
     if isinstance(onnx, (str, os.PathLike)):
         source = os.fspath(onnx)
         with open(source, "rb") as f:
@@ -169,7 +177,7 @@ def compile(onnx: Union[str, os.PathLike, bytes], calibration, *, input: str = "
         calibration = [_sample(sample) for sample in calibration]
     options = dict(input=input, output=output, weights=weights, layout=layout, profile=profile,
                    context=context, activation_bits=activation_bits, weight_bits=weight_bits,
-                   weight_frac_bits=weight_frac_bits, force=force)
+                   weight_frac_bits=weight_frac_bits, force=force, proof_memory=proof_memory)
     result = _tensorstark.compile(data, source, calibration, options, progress)
     verifying = result["verifying_model"]
     return Model(result["model"], result["accuracy"], result["commitment"],

@@ -6,9 +6,11 @@
 
 #include "air/proof_io.h"
 #include "api/compress.h"
+#include "api/prove.h"
 #include "frontend/frontend_error.h"
 #include "hash/poseidon252_merkle_hasher.h"
 #include "pipeline/compressed_proof_file.h"
+#include "pipeline/sliced_proof.h"
 #include "pipeline/starknet_fact.h"
 
 namespace tensorstark::api {
@@ -66,6 +68,9 @@ StarknetCalldata CalldataOf(std::span<const uint8_t> bytes, std::string_view nam
     throw FrontendError(fmt::format(
         "{} is not a final proof: models come before a final proof only (the proof comes last)",
         name));
+  }
+  if (pipeline::IsSlicedProof(proof_bytes)) {
+    throw FrontendError(SlicedProofRefusal(name, "calldata"));
   }
   auto hash = air::PeekProofHash(proof_bytes);
   if (const auto* error = std::get_if<air::ProofParseError>(&hash)) {

@@ -84,7 +84,9 @@ frontend::ModelCommitment CommitTo(const frontend::ModelAir& air, const CompileO
 }
 
 // Where the model is cut so that each slice's proof fits options.proof_memory_bytes with the
-// fast and the recursive profiles (a proof for compression), by prove's estimate.
+// fast and the recursive profiles (a proof for compression), by prove's estimate of the prover's
+// memory: of the AIR alone, so that the cuts, and so the commitment, are the same wherever the
+// model is compiled.
 std::vector<size_t> PlanSlices(const frontend::QuantizedModel& model, const CompileOptions& options,
                                const CompileCallbacks& callbacks) {
   const auto estimate = [](const frontend::ModelAir& air) {
@@ -93,7 +95,7 @@ std::vector<size_t> PlanSlices(const frontend::QuantizedModel& model, const Comp
       air::ProofConfig config = air::ProfileConfig(profile);
       config.zk = frontend::RequiresZeroKnowledge(air.model());
       if (const auto memory = EstimateProofMemory(air.components(), config)) {
-        most = std::max(most, memory->peak());
+        most = std::max(most, memory->prover);
       }
     }
     return most;

@@ -35,9 +35,9 @@ struct CompileOptions {
   air::Profile profile = air::Profile::kFast;
   air::HashId hash = air::HashId::kBlake2s;
   bool force = false;  // compile a model whose quantization loses an output's precision
-  // The most memory, by prove's estimate, one proof may take with the fast or the recursive
-  // profile: a model whose proof would take more is cut into slices that each fit
-  // (pipeline/slice_plan.h). The default leaves a 24 GB machine room for the final proof's.
+  // The most memory one proof's prover may take with the fast or the recursive profile, by
+  // prove's estimate (ProofMemory::prover; the model and its run come on top): a model whose
+  // proof would take more is cut into slices that each fit (pipeline/slice_plan.h).
   uint64_t proof_memory_bytes = kDefaultProofMemoryBytes;
   static constexpr uint64_t kDefaultProofMemoryBytes = uint64_t{8} << 30;
 };

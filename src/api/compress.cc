@@ -9,12 +9,14 @@
 
 #include "air/proof_io.h"
 #include "api/hash_family.h"
+#include "api/prove.h"
 #include "api/timing.h"
 #include "frontend/frontend_error.h"
 #include "hash/poseidon252_channel.h"
 #include "hash/poseidon252_merkle_hasher.h"
 #include "pipeline/final_proof.h"
 #include "pipeline/key_cache.h"
+#include "pipeline/sliced_proof.h"
 
 namespace tensorstark::api {
 namespace {
@@ -210,6 +212,7 @@ void VerifyRecursionFile(const std::vector<const frontend::QuantizedModel*>& mod
 }  // namespace
 
 pipeline::InnerProof ParseInnerProof(std::string_view name, std::span<const uint8_t> bytes) {
+  if (pipeline::IsSlicedProof(bytes)) throw FrontendError(SlicedProofRefusal(name, "compress"));
   const auto hash = air::PeekProofHash(bytes);
   if (const auto* error = std::get_if<air::ProofParseError>(&hash)) {
     throw FrontendError(fmt::format("{}: {}", name, error->message));

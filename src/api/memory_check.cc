@@ -134,8 +134,9 @@ std::optional<ProofMemory> EstimateProofMemory(std::span<const air::Component* c
 }
 
 void CheckProofFitsMemory(const ProofMemory& estimate, const air::ProofConfig& config,
-                          std::string_view hint) {
-  const std::optional<uint64_t> available = AvailableMemoryBytes();
+                          std::string_view hint, uint64_t reusable) {
+  std::optional<uint64_t> available = AvailableMemoryBytes();
+  if (available) *available += reusable;
   if (!available || estimate.prover <= *available) return;
   throw frontend::FrontendError(fmt::format(
       "this proof needs more memory than is available: about {:.1f} GiB at its peak (at blowup "

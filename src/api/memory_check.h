@@ -34,8 +34,10 @@ std::optional<ProofMemory> EstimateProofMemory(std::span<const air::Component* c
                                                const air::ProofConfig& config);
 
 // Throws FrontendError if the proof's estimated peak exceeds what is held now plus
-// AvailableMemoryBytes(); `hint` ends the message (the levers that make the proof smaller).
+// AvailableMemoryBytes() and `reusable` (what the process holds that the proof will reuse: an
+// earlier slice's buffers, which the prover's allocator keeps); `hint` ends the message (the
+// levers that make the proof smaller).
 void CheckProofFitsMemory(const ProofMemory& estimate, const air::ProofConfig& config,
-                          std::string_view hint);
+                          std::string_view hint, uint64_t reusable = 0);
 
 }  // namespace tensorstark::api

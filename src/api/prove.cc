@@ -29,9 +29,11 @@ namespace {
 using frontend::FrontendError;
 
 // Refuses a proof that cannot fit in memory, naming what would make it smaller; `memory` is the
-// estimate it was let through with.
+// estimate it was let through with. A slice after the first reuses its predecessors' buffers: of
+// what the process holds, only `baseline` (what it held before the first) is held for good.
 void CheckFitsMemory(const frontend::ModelAir& air, const air::ProofConfig& config,
-                     const ProveRequest& request, ProofMemory& memory) {
+                     const ProveRequest& request, ProofMemory& memory,
+                     std::optional<uint64_t> baseline = std::nullopt) {
   std::string smaller;
   auto or_with = [&](std::string_view lever) {
     smaller += (smaller.empty() ? "; it takes less with " : " or ") + std::string(lever);
@@ -39,9 +41,12 @@ void CheckFitsMemory(const frontend::ModelAir& air, const air::ProofConfig& conf
   if (config.pcs.fri.log_blowup_factor > 1 && !request.for_compression) or_with("--profile fast");
   if (air.WeightsDigest()) or_with("public weights (compile --visibility weights=public)");
   or_with("smaller slices (compile --proof-memory GIB)");
-  if (const std::optional<ProofMemory> estimate = EstimateProofMemory(air.components(), config)) {
+  if (std::optional<ProofMemory> estimate = EstimateProofMemory(air.components(), config)) {
+    const uint64_t held = baseline ? std::min(*baseline, estimate->held) : estimate->held;
+    const uint64_t reusable = estimate->held - held;
+    estimate->held = held;
     memory = *estimate;
-    CheckProofFitsMemory(*estimate, config, smaller);
+    CheckProofFitsMemory(*estimate, config, smaller, reusable);
   }
 }
 
@@ -59,9 +64,11 @@ void ProveSlicesInto(const frontend::QuantizedModel& model, const ProveRequest& 
   callbacks.on_phase = [&](std::string_view name, double ms) {
     if (request.on_phase) request.on_phase(slice + std::string(name), ms);
   };
+  std::optional<uint64_t> baseline;
   callbacks.before_prove = [&](const frontend::ModelAir& air) {
     ProofMemory memory;
-    CheckFitsMemory(air, config, request, memory);
+    CheckFitsMemory(air, config, request, memory, baseline);
+    if (!baseline && memory.held > 0) baseline = memory.held;
     if (memory.peak() > proved.memory.peak()) proved.memory = memory;
   };
   const pipeline::SliceProofs slices =
@@ -286,6 +293,14 @@ ProvedModel ProveModel(const frontend::QuantizedModel& model,
   return WithHashFamily(request.hash, [&]<class C, class H>() {
     return ProveWith<C, H>(model, input, request, config);
   });
+}
+
+std::string SlicedProofRefusal(std::string_view name, std::string_view command) {
+  return fmt::format(
+      "{} is a sliced proof (one proof per slice of its model, compile --proof-memory): {} does "
+      "not take one yet, as the aggregation tree that joins the slices' proofs into one compressed "
+      "proof is still to come (docs/pipeline.md); tensorstark verify checks it",
+      name, command);
 }
 
 VerifiedProof VerifyProof(const frontend::QuantizedModel& model,

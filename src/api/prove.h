@@ -66,6 +66,11 @@ struct ProvedModel {
 ProvedModel ProveModel(const frontend::QuantizedModel& model,
                        const std::vector<frontend::Tensor>& input, const ProveRequest& request);
 
+// Why `command` (compress, calldata, inspect) does not take the sliced proof `name`: what joins a
+// sliced model's proofs into one compressed or final proof, the aggregation tree, is not built
+// yet.
+std::string SlicedProofRefusal(std::string_view name, std::string_view command);
+
 struct VerifiedProof {
   // Why the proof is invalid (one line: it does not parse, the model's key, the statement, the
   // STARK), or nothing for a valid proof.

@@ -26,6 +26,7 @@
 #include "frontend/quantized_model.h"
 #include "pipeline/compressed_proof_file.h"
 #include "pipeline/model_recursion.h"
+#include "pipeline/sliced_proof.h"
 
 namespace tensorstark::cli {
 namespace {
@@ -218,7 +219,8 @@ int RunCompressCommand(std::span<char* const> args) {
     // Each proof is of the model before it.
     for (const std::string& path : command.positional) {
       std::vector<uint8_t> bytes = ReadProofFile(path);
-      if (!std::holds_alternative<air::HashId>(air::PeekProofHash(bytes))) {
+      if (!std::holds_alternative<air::HashId>(air::PeekProofHash(bytes)) &&
+          !pipeline::IsSlicedProof(bytes)) {
         in.models.push_back(frontend::LoadQuantizedModel(path));
         in.model_paths.push_back(path);
         continue;

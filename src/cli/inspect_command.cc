@@ -12,6 +12,7 @@
 
 #include "air/proof_io.h"
 #include "air/proof_json.h"
+#include "api/prove.h"
 #include "cli/command_args.h"
 #include "cli/hash_family.h"
 #include "cli/statement_output.h"
@@ -21,6 +22,7 @@
 #include "frontend/quantized_model.h"
 #include "pipeline/compressed_proof_file.h"
 #include "pipeline/model_key_cache.h"
+#include "pipeline/sliced_proof.h"
 
 namespace tensorstark::cli {
 namespace {
@@ -108,6 +110,10 @@ int RunInspectCommand(std::span<char* const> args) {
     bytes = ReadProofFile(path);
   } catch (const frontend::FrontendError& e) {
     fmt::print(stderr, "tensorstark inspect: {}\n", e.what());
+    return 1;
+  }
+  if (pipeline::IsSlicedProof(bytes)) {
+    fmt::print(stderr, "tensorstark inspect: {}\n", api::SlicedProofRefusal(path, "inspect"));
     return 1;
   }
   std::span<const uint8_t> proof_bytes = bytes;

@@ -89,8 +89,9 @@ options:
                             fast; --hash H for another hash, as prove takes). The fast and
                             onchain setups are checked either way, without committing to them
   --hash H                  blake2s | poseidon252 | poseidon2 (default: the profile's)
-  --proof-memory GIB        the most memory one proof may take, with the fast or the recursive
-                            profile, by prove's estimate (default 8): a model whose proof would
+  --proof-memory GIB        the most memory one proof's prover may take, with the fast or the
+                            recursive profile, by prove's estimate from the AIR alone (default
+                            8; the model and its run come on top): a model whose proof would
                             take more is cut into slices, each proved on its own within it and
                             joined by the proofs' statements without revealing what passes
                             between them (docs/pipeline.md); prove and verify take the model as

@@ -174,6 +174,7 @@ int ProveAndWrite(const frontend::QuantizedModel& model, const std::string& mode
                               {"grind_ms", proved.grind_ms},
                               {"prove_ms", total_ms - proved.grind_ms},
                               {"proof_bytes", bytes.size()},
+                              {"slices", proved.n_slices},
                               {"peak_rss_mb", api::PeakRssMb()},
                               {"estimated_peak_mb", api::MebibytesOf(proved.memory.peak())},
                               {"committed_mb", api::MebibytesOf(proved.memory.committed)},

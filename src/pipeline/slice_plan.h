@@ -15,8 +15,8 @@
 
 namespace tensorstark::pipeline {
 
-// The most memory a slice's proof may take, by the estimate: of its AIR, the largest peak of the
-// profiles it may be proved with.
+// The memory a slice's proof takes, estimated from its AIR alone (so that the cuts are the same
+// wherever the model is compiled): the largest of the profiles it may be proved with.
 using SliceMemoryEstimate = std::function<uint64_t(const frontend::ModelAir& air)>;
 
 // The first operator of every slice after the first (QuantizedModel::slice_starts): empty when the

@@ -119,6 +119,28 @@ class CompileAndProve(unittest.TestCase):
             self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
             self.assertTrue(out.stdout.startswith("valid"))
 
+    def test_a_model_in_slices_proves_and_verifies_as_one(self):
+        onnx, calibration, x = example("fashion_lenet")
+        image = (1, 1, 28, 28)
+        calibration, x = calibration.reshape(-1, *image), x.reshape(image)
+        model = ts.compile(onnx, calibration, proof_memory=0.5)
+        self.assertEqual(model.slices, 2)
+        self.assertEqual(model.verifying_model.slices, 2)
+        proof = model.prove(x)
+        statement = ts.verify(model.verifying_model, proof)
+        np.testing.assert_array_equal(statement.outputs[0], model.run(x)[0])
+        self.assertEqual(statement.model, model.commitment)
+        with tempfile.TemporaryDirectory() as folder:
+            model_path = os.path.join(folder, "lenet.verifying.tsm")
+            proof_path = os.path.join(folder, "proof.bin")
+            model.verifying_model.save(model_path)
+            proof.save(proof_path)
+            out = subprocess.run([CLI, "verify", model_path, proof_path], capture_output=True,
+                                 text=True)
+            self.assertEqual(out.returncode, 0, out.stdout + out.stderr)
+        with self.assertRaisesRegex(ts.InputError, "proof_memory"):
+            ts.compile(onnx, calibration, proof_memory=0)
+
     def test_a_tampered_or_truncated_proof_is_rejected(self):
         proof = self.public.prove(TINY_X).to_bytes()
         self.assertEqual(ts.verify(self.public, proof).inputs[0].shape, TINY_X.shape)

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Models in slices (compile --proof-memory, docs/pipeline.md) against the same model in one slice,
+# side by side in one run: nanoGPT with compile's defaults (private weights and input), which the
+# default budget of 8 GiB cuts into slices, and the same compiled with a budget it fits (one
+# slice), each proved at the fast and the recursive profiles and verified with its verifying
+# model. Each step in its own process, 2 threads. Appends one JSON row per step to
+# bench/results/slices.jsonl (prove --json's: total_ms, peak_rss_mb, estimated_peak_mb, slices,
+# proof_bytes; verify's time and peak) and prints the table.
+# Usage: scripts/bench_slices.sh [build-dir]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/bench_env.sh bench/results/slices.jsonl "${1:-build}"
+
+# compile_prove_verify NAME DIR BUDGET_GIB PROFILE...
+compile_prove_verify() {
+  local name=$1 dir=$2 budget=$3
+  shift 3
+  "$cli" compile "$dir/model.onnx" -o "$work/$name.tsm" --calibration "$dir/calibration.json" \
+    --proof-memory "$budget" >/dev/null
+  for profile in "$@"; do
+    echo "== $name (--proof-memory $budget), $profile" >&2
+    bench_prove "example='$name', budget_gib=$budget, profile='$profile'" "$work/$name.tsm" \
+      "$dir/input.json" --profile "$profile"
+    /usr/bin/time -f '%e %M' -o "$work/time.txt" "$cli" verify "$work/$name.verifying.tsm" \
+      "$work/proof.bin" --json >"$work/verify.json"
+    /usr/bin/python3 -c "import json,sys; d=json.load(open(sys.argv[1])); s, kb = open(sys.argv[2]).read().split(); print(json.dumps(dict(kind='verify', valid=d['valid'], verify_ms=d['verify_ms'], setup_ms=d['setup_ms'], total_s=float(s), peak_rss_mb=int(kb) / 1024, $machine, example='$name', budget_gib=$budget, profile='$profile')))" \
+      "$work/verify.json" "$work/time.txt" >>"$out"
+  done
+}
+
+compile_prove_verify nanogpt_sliced examples/nanogpt 8 fast recursive
+compile_prove_verify nanogpt_whole examples/nanogpt 64 fast recursive
+
+/usr/bin/python3 - "$out" <<'PY'
+import json, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+print("| model | budget GiB | profile | slices | prove s | peak RSS MiB | estimate MiB | proof bytes | verify s (peak MiB) |")
+print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+verifies = {(r["example"], r["profile"]): r for r in rows if r["kind"] == "verify"}
+for r in rows:
+    if r["kind"] != "prove":
+        continue
+    v = verifies[(r["example"], r["profile"])]
+    print(f"| {r['example']} | {r['budget_gib']} | {r['profile']} | {r['slices']} | "
+          f"{r['total_ms'] / 1000:.1f} | {r['peak_rss_mb']:,.0f} | {r['estimated_peak_mb']:,.0f} | "
+          f"{r['proof_bytes']:,} | {v['total_s']:.1f} ({v['peak_rss_mb']:,.0f}) |")
+PY
