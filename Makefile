@@ -7,7 +7,7 @@ JOBS ?= $(shell nproc)
 PYTHON ?= /usr/bin/python3
 
 .PHONY: all setup configure build cli python test test-simd simd-levels cairo-test cairo-build bench demo \
-  prove verify verify-cairo deploy verify-onchain clean fuzz
+  prove verify verify-cairo deploy verify-onchain clean fuzz large-examples
 
 all: build
 
@@ -101,6 +101,8 @@ ZK ?=
 # gives the fastest proofs.
 VISIBILITY ?=
 PUBLIC = input=public,weights=public
+# More compile options, e.g. "--weight-frac-bits 10" or "--proof-memory 4".
+COMPILE_OPTIONS ?=
 MODEL_OUT = $(OUT)/$(notdir $(MODEL))
 # What verifiers read: with private weights, the model without them that compile writes.
 VERIFYING_MODEL = $(MODEL_OUT)/$(if $(findstring weights=public,$(VISIBILITY)),model.tsm,model.verifying.tsm)
@@ -116,7 +118,7 @@ prove: build
 	@mkdir -p $(MODEL_OUT)
 	@$(BUILD)/tensorstark compile $(MODEL)/model.onnx -o $(MODEL_OUT)/model.tsm \
 	  --calibration $(MODEL)/calibration.json $(if $(VISIBILITY),--visibility $(VISIBILITY)) \
-	  --profile $(INNER_PROFILE) $(if $(HASH),--hash $(HASH))
+	  --profile $(INNER_PROFILE) $(if $(HASH),--hash $(HASH)) $(COMPILE_OPTIONS)
 	@$(BUILD)/tensorstark prove $(MODEL_OUT)/model.tsm --input $(MODEL)/input.json \
 	  -o $(MODEL_OUT)/$(PROOF).bin --outputs $(MODEL_OUT)/outputs.json --profile $(INNER_PROFILE) \
 	  $(if $(HASH),--hash $(HASH)) $(if $(filter 1,$(ZK)),--zk)
@@ -126,6 +128,15 @@ prove: build
 verify: build
 	@$(BUILD)/tensorstark verify $(VERIFYING_MODEL) \
 	  $(MODEL_OUT)/$(PROOF)$(if $(filter 1,$(COMPRESS)),.compressed).bin
+
+# The two large models the benchmarks prove in slices (docs/pipeline.md), with random weights:
+# torchvision's ResNet-18 at 224x224 (11.7M parameters) and a GPT-2-architecture decoder of 33.6M
+# parameters, each written to OUT/examples/ (model.onnx, calibration.json, input.json) for `make
+# prove MODEL=$(OUT)/examples/...`; the GPT's N(0, 0.02) weights want COMPILE_OPTIONS="--weight-
+# frac-bits 10".
+large-examples: setup
+	@$(PYTHON) scripts/export_resnet18.py $(OUT)/examples/resnet18_224 --size 224
+	@$(PYTHON) scripts/export_gpt.py $(OUT)/examples/gpt_33m
 
 # MODEL's final proof (the inner proof compressed with compress --profile onchain: OUT/<model>/
 # proof_final.compressed.bin, about 2.5 minutes and 12 GB for tiny_mlp), verified by the Cairo

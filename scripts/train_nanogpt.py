@@ -15,70 +15,18 @@ torch. Seeds are fixed; torch does not promise bit-identical training across ver
 import argparse
 import collections
 import json
-import math
 import os
 
-import numpy as np
 import torch
-from torch import nn
 from torch.nn import functional as F
+
+from gpt_model import Gpt, GptConfig
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TEXT = "/usr/share/common-licenses/GPL-3"
-VOCABULARY, CONTEXT, D_MODEL, HEADS, LAYERS = 65, 64, 64, 4, 4
+VOCABULARY, CONTEXT = 65, 64
+CONFIG = GptConfig(VOCABULARY, CONTEXT, d_model=64, heads=4, layers=4)
 N_CALIBRATION = 16
-
-
-class SelfAttention(nn.Module):
-    """Causal multi-head attention with a fused QKV projection, as nanoGPT writes it."""
-
-    def __init__(self):
-        super().__init__()
-        self.c_attn = nn.Linear(D_MODEL, 3 * D_MODEL)
-        self.c_proj = nn.Linear(D_MODEL, D_MODEL)
-        mask = torch.tril(torch.ones(CONTEXT, CONTEXT)).view(1, 1, CONTEXT, CONTEXT)
-        self.register_buffer("bias", mask)
-
-    def forward(self, x):
-        b, t, c = x.size()
-        q, k, v = self.c_attn(x).split(D_MODEL, dim=2)
-        q = q.view(b, t, HEADS, c // HEADS).transpose(1, 2)
-        k = k.view(b, t, HEADS, c // HEADS).transpose(1, 2)
-        v = v.view(b, t, HEADS, c // HEADS).transpose(1, 2)
-        att = (q @ k.transpose(-2, -1)) * (1.0 / math.sqrt(k.size(-1)))
-        att = att.masked_fill(self.bias[:, :, :t, :t] == 0, float("-inf"))
-        att = F.softmax(att, dim=-1)
-        y = (att @ v).transpose(1, 2).contiguous().view(b, t, c)
-        return self.c_proj(y)
-
-
-class Block(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.ln_1 = nn.LayerNorm(D_MODEL)
-        self.attn = SelfAttention()
-        self.ln_2 = nn.LayerNorm(D_MODEL)
-        self.mlp = nn.Sequential(nn.Linear(D_MODEL, 4 * D_MODEL), nn.GELU(),
-                                 nn.Linear(4 * D_MODEL, D_MODEL))
-
-    def forward(self, x):
-        x = x + self.attn(self.ln_1(x))
-        return x + self.mlp(self.ln_2(x))
-
-
-class NanoGpt(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.wte = nn.Embedding(VOCABULARY, D_MODEL)
-        self.wpe = nn.Embedding(CONTEXT, D_MODEL)
-        self.blocks = nn.Sequential(*[Block() for _ in range(LAYERS)])
-        self.ln_f = nn.LayerNorm(D_MODEL)
-        self.lm_head = nn.Linear(D_MODEL, VOCABULARY)
-
-    def forward(self, idx):
-        positions = torch.arange(idx.size(1), dtype=torch.long)
-        x = self.wte(idx) + self.wpe(positions)
-        return self.lm_head(self.ln_f(self.blocks(x)))
 
 
 def encode_text():
@@ -113,7 +61,7 @@ def main():
     torch.set_num_threads(os.cpu_count() or 1)
     data = encode_text()
     split = int(0.9 * len(data))
-    model = NanoGpt()
+    model = Gpt(CONFIG)
     train(model, data[:split], args.steps)
     model.eval()
     out_dir = os.path.join(ROOT, "examples", "nanogpt")

@@ -6,7 +6,7 @@
 #include <array>
 #include <cassert>
 
-#include "hash/blake2s.h"
+#include "hash/poseidon2_m31.h"
 
 namespace tensorstark::pipeline {
 namespace {
@@ -96,14 +96,19 @@ std::variant<std::vector<std::span<const uint8_t>>, std::string> ReadSlicedProof
 }
 
 ModelCommitment SlicedCommitment(std::span<const ModelCommitment> slices) {
-  std::string message = fmt::format("tensorstark sliced model 1\nslices {}\n", slices.size());
-  for (const ModelCommitment& commitment : slices) message += frontend::ToHex(commitment) + "\n";
-  const hash::Blake2sHash digest =
-      hash::Blake2s(std::span(reinterpret_cast<const uint8_t*>(message.data()), message.size()));
-  const std::array<uint32_t, 8> words = digest.Words();
-  ModelCommitment commitment;
-  for (size_t i = 0; i < commitment.size(); ++i) commitment[i] = M31::Reduce(words[i] & field::kP);
-  return commitment;
+  // "tensorstark slices" in the first block, as 31-bit words of 4 characters.
+  std::vector<M31> words = {M31::FromCanonical(0x74656e73),
+                            M31::FromCanonical(0x6f727374),
+                            M31::FromCanonical(0x61726b20),
+                            M31::FromCanonical(0x736c6963),
+                            M31::FromCanonical(0x65730000),
+                            M31(),
+                            M31(),
+                            M31()};
+  for (const ModelCommitment& commitment : slices) {
+    words.insert(words.end(), commitment.begin(), commitment.end());
+  }
+  return hash::Poseidon2SpongeDigest(words);
 }
 
 std::optional<std::string> CheckLinks(std::span<const frontend::ModelSlice> slices,

@@ -4,9 +4,9 @@
 // each link's digest is stated alike by the two slices it joins (CheckLinks).
 //
 // The statement of the whole is the model's own (StatementLayout of the model): its commitment
-// (SlicedCommitment: BLAKE2s over the slices' commitments, so it binds every slice's AIR and
-// weights), then the first slice's statement of the inputs and the context, then the last slice's
-// of the outputs. The links never appear in it.
+// (SlicedCommitment, which binds every slice's AIR and weights), then the first slice's statement
+// of the inputs and the context, then the last slice's of the outputs. The links never appear in
+// it.
 //
 // The sliced proof file: the magic "TSSP", the version (u32), the number of slices (u32), then per
 // slice its proof's length (u32) and its bytes (air/proof_io.h's format). All little-endian.
@@ -46,7 +46,9 @@ std::vector<uint8_t> WriteSlicedProof(std::span<const std::vector<uint8_t>> slic
 std::variant<std::vector<std::span<const uint8_t>>, std::string> ReadSlicedProof(
     std::span<const uint8_t> bytes);
 
-// The commitment of a model of several slices, from its slices' commitments in order.
+// The commitment of a model of several slices, from its slices' commitments in order: the
+// Poseidon2 sponge (hash::Poseidon2SpongeDigest) of a block naming it, then each slice's 8 words
+// (one permutation a slice, so that a circuit can chain it slice by slice), then zero blocks.
 frontend::ModelCommitment SlicedCommitment(std::span<const frontend::ModelCommitment> slices);
 
 // Why consecutive slices' statements do not meet (slice k's link out is not slice k + 1's link

@@ -110,6 +110,29 @@ TEST_CASE("a model cut into three slices states what the whole model states, and
   CHECK(Rejection(whole, proved.proof));
 }
 
+TEST_CASE("a sliced model with public inputs and weights states its inputs in the first slice") {
+  QuantizedModel model = Pinn({3});
+  model.input_visibility = frontend::Visibility::kPublic;
+  model.weights_visibility = frontend::Visibility::kPublic;
+  QuantizedModel whole = model;
+  whole.slice_starts.clear();
+  const api::ProvedModel proved = Prove(model, Input());
+  const api::ProvedModel unsliced = Prove(whole, Input());
+  CHECK(proved.config.zk);  // the links are private
+  CHECK(!unsliced.config.zk);
+  CHECK(proved.weights_digests.empty());
+  REQUIRE(proved.statement.size() == unsliced.statement.size());
+  CHECK(std::equal(proved.statement.begin() + 8, proved.statement.end(),
+                   unsliced.statement.begin() + 8));
+  const api::VerifiedProof verified =
+      api::VerifyProof(model, std::nullopt, proved.proof, NoCache());
+  REQUIRE(!verified.rejection);
+  const auto stated = verified.layout->Statement(verified.statement);
+  REQUIRE(stated.size() == 2);
+  CHECK(stated[0].is_input);
+  CHECK(stated[0].values.values == unsliced.layout->Statement(unsliced.statement)[0].values.values);
+}
+
 TEST_CASE("a broken chain of slices is refused, each where it breaks") {
   const QuantizedModel model = Pinn({2, 4});
   const api::ProvedModel proved = Prove(model, Input());
