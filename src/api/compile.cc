@@ -86,9 +86,9 @@ frontend::ModelCommitment CommitTo(const frontend::ModelAir& air, const CompileO
 // Where the model is cut so that each slice's proof fits options.proof_memory_bytes with the
 // fast and the recursive profiles (a proof for compression), by prove's estimate of the prover's
 // memory: of the AIR alone, so that the cuts, and so the commitment, are the same wherever the
-// model is compiled.
-std::vector<size_t> PlanSlices(const frontend::QuantizedModel& model, const CompileOptions& options,
-                               const CompileCallbacks& callbacks) {
+// model is compiled. An operator too large alone is split into parts.
+void PlanSlices(frontend::QuantizedModel& model, const CompileOptions& options,
+                const CompileCallbacks& callbacks) {
   const auto estimate = [](const frontend::ModelAir& air) {
     uint64_t most = 0;
     for (const air::Profile profile : {air::Profile::kFast, air::Profile::kRecursive}) {
@@ -100,7 +100,7 @@ std::vector<size_t> PlanSlices(const frontend::QuantizedModel& model, const Comp
     }
     return most;
   };
-  return pipeline::PlanSlices(
+  pipeline::PlanSlices(
       model, options.proof_memory_bytes, estimate, [&](size_t first, size_t end) {
         if (callbacks.on_step) {
           callbacks.on_step(fmt::format("planning the proof's memory: operators {} to {} of {}",
@@ -145,7 +145,7 @@ CompiledModel CompileModel(const std::string& onnx, const std::string& source,
     throw FrontendError(*problem);
   }
   step("planning the proof's memory");
-  model.slice_starts = PlanSlices(model, options, callbacks);
+  PlanSlices(model, options, callbacks);
   compiled.n_slices = frontend::SliceCount(model);
   // Everything a proof needs is built before anything is returned: a model that cannot be proved
   // fails here, not at prove. A model of several slices, one slice at a time.

@@ -94,8 +94,9 @@ options:
                             8; the model and its run come on top): a model whose proof would
                             take more is cut into slices, each proved on its own within it and
                             joined by the proofs' statements without revealing what passes
-                            between them (docs/pipeline.md); prove and verify take the model as
-                            before. A model that fits stays one slice
+                            between them (docs/pipeline.md), an operator too large alone split
+                            into parts; prove and verify take the model as before. A model that
+                            fits stays one slice
 )";
 
 constexpr std::string_view kRunUsage =

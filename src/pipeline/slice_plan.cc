@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <utility>
+
 #include "frontend/frontend_error.h"
 #include "frontend/slices.h"
+#include "frontend/split_operators.h"
 
 namespace tensorstark::pipeline {
 namespace {
@@ -26,27 +30,38 @@ frontend::QuantizedModel CandidateSlice(const frontend::QuantizedModel& model, s
 
 }  // namespace
 
-std::vector<size_t> PlanSlices(const frontend::QuantizedModel& model, uint64_t budget_bytes,
-                               const SliceMemoryEstimate& estimate,
-                               const std::function<void(size_t first, size_t end)>& on_candidate) {
-  const size_t n = model.ops.size();
+void PlanSlices(frontend::QuantizedModel& model, uint64_t budget_bytes,
+                const SliceMemoryEstimate& estimate,
+                const std::function<void(size_t first, size_t end)>& on_candidate) {
   const auto need = [&](size_t first, size_t end) {
     if (on_candidate) on_candidate(first, end);
     const frontend::QuantizedModel slice = CandidateSlice(model, first, end);
     return estimate(frontend::ModelAir(slice, frontend::ModelAir::Use::kVerifying));
   };
+  model.slice_starts.clear();
   std::vector<size_t> starts;
-  for (size_t first = 0; first < n;) {
-    if (need(first, n) <= budget_bytes) break;
-    if (const uint64_t alone = need(first, first + 1); alone > budget_bytes) {
-      throw frontend::FrontendError(fmt::format(
-          "operator {} ('{}', {}) alone needs about {:.1f} GiB to prove, more than the {:.1f} GiB "
-          "a slice may take (compile --proof-memory)",
-          first + 1, model.tensor(frontend::OutputOf(model.ops[first])).name,
-          frontend::OpKindName(model.ops[first]), alone / kGiB, budget_bytes / kGiB));
+  for (size_t first = 0; first < model.ops.size();) {
+    if (need(first, model.ops.size()) <= budget_bytes) break;
+    // An operator too large alone becomes parts of about a budget each (its first part is
+    // checked again, the others as the cuts reach them).
+    for (uint64_t alone = need(first, first + 1); alone > budget_bytes;
+         alone = need(first, first + 1)) {
+      const size_t parts = static_cast<size_t>(alone / budget_bytes) + 1;
+      const size_t n_ops = model.ops.size();
+      if (std::find(model.outputs.begin(), model.outputs.end(),
+                    frontend::OutputOf(model.ops[first])) == model.outputs.end()) {
+        model = frontend::SplitOperator(std::move(model), first, parts);
+      }
+      if (model.ops.size() == n_ops) {
+        throw frontend::FrontendError(fmt::format(
+            "operator {} ('{}', {}) alone needs about {:.1f} GiB to prove, more than the {:.1f} "
+            "GiB a slice may take (compile --proof-memory), and cannot be split further",
+            first + 1, model.tensor(frontend::OutputOf(model.ops[first])).name,
+            frontend::OpKindName(model.ops[first]), alone / kGiB, budget_bytes / kGiB));
+      }
     }
     // The longest run from `first` that fits: [first, fits) fits and [first, too_many) does not.
-    size_t fits = first + 1, too_many = n;
+    size_t fits = first + 1, too_many = model.ops.size();
     while (too_many - fits > 1) {
       const size_t middle = fits + (too_many - fits) / 2;
       (need(first, middle) <= budget_bytes ? fits : too_many) = middle;
@@ -54,7 +69,7 @@ std::vector<size_t> PlanSlices(const frontend::QuantizedModel& model, uint64_t b
     starts.push_back(fits);
     first = fits;
   }
-  return starts;
+  model.slice_starts = std::move(starts);
 }
 
 }  // namespace tensorstark::pipeline

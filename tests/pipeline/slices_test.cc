@@ -16,6 +16,8 @@
 #include "frontend/float_eval.h"
 #include "frontend/input_file.h"
 #include "frontend/model_air.h"
+#include "frontend/quantized_eval.h"
+#include "frontend/split_operators.h"
 #include "hash/blake2s_merkle_hasher.h"
 #include "pipeline/sliced_proof.h"
 
@@ -188,6 +190,38 @@ TEST_CASE("a broken chain of slices is refused, each where it breaks") {
     REQUIRE(rejection);
     CHECK(rejection->find("the proof has 2 slices, the model 3") != std::string::npos);
   }
+}
+
+TEST_CASE("an operator split into parts computes what it computed, by rows or by columns") {
+  const std::string lenet = std::string(TENSORSTARK_EXAMPLES) + "/fashion_lenet";
+  const QuantizedModel model =
+      frontend::CompileOnnxModel(lenet + "/model.onnx", lenet + "/calibration.json");
+  const std::vector<Tensor> input =
+      frontend::ReadInput(lenet + "/input.json", frontend::FloatGraphOf(model));
+  const std::vector<Tensor> outputs = frontend::RunQuantized(model, input).outputs;
+  bool by_rows = false, by_columns = false;
+  for (size_t op = 0; op + 1 < model.ops.size(); ++op) {
+    CAPTURE(op);
+    const QuantizedModel split = frontend::SplitOperator(model, op, 3);
+    CHECK(split.ops.size() == model.ops.size() + 2);
+    if (const auto* linear = std::get_if<frontend::LinearOp>(&model.ops[op])) {
+      const auto& part = std::get<frontend::LinearOp>(split.ops[op]);
+      by_rows = by_rows || part.rows < linear->rows;
+      by_columns = by_columns || part.cols < linear->cols;
+    }
+    CHECK(frontend::RunQuantized(split, input).outputs[0].values == outputs[0].values);
+  }
+  CHECK(by_rows);     // the convolutions: many output positions
+  CHECK(by_columns);  // the fully connected layers: one row
+  // A model output's operator is not split: its parts would be several tensors.
+  CHECK_THROWS_WITH_AS(frontend::SplitOperator(model, model.ops.size() - 1, 2),
+                       doctest::Contains("is a model output"), frontend::FrontendError);
+  // Split, and cut between a convolution's parts: it proves and verifies to the same outputs.
+  QuantizedModel cut = frontend::SplitOperator(model, 0, 2);
+  cut.slice_starts = {1};
+  const api::ProvedModel proved = Prove(cut, input);
+  CHECK(proved.run.outputs[0].values == outputs[0].values);
+  CHECK(!Rejection(cut, proved.proof));
 }
 
 TEST_CASE("a sliced proof file that does not read is refused with why") {
