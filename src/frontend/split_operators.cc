@@ -57,11 +57,12 @@ void SplitLinear(const LinearOp& op, size_t parts, Split& split) {
   for (size_t k = 0; k < ranges.size(); ++k) {
     const auto [first, end] = ranges[k];
     LinearOp part = op;
-    part.bias.clear();
-    part.out_index.clear();
+    // Fresh vectors, not cleared ones: a part must not keep the whole operator's capacity.
+    part.bias = std::vector<int64_t>();
+    part.out_index = std::vector<int64_t>();
     if (by_columns) {
       part.cols = end - first;
-      part.weights.clear();
+      part.weights = std::vector<int64_t>();
       for (int64_t d = 0; d < op.depth; ++d) {
         for (int64_t c = first; c < end; ++c) part.weights.push_back(op.weights[d * op.cols + c]);
       }
