@@ -129,11 +129,11 @@ verify: build
 	@$(BUILD)/tensorstark verify $(VERIFYING_MODEL) \
 	  $(MODEL_OUT)/$(PROOF)$(if $(filter 1,$(COMPRESS)),.compressed).bin
 
-# The two large models the benchmarks prove in slices (docs/pipeline.md), with random weights:
+# The two large models for the benchmarks (scripts/bench_slices.sh LARGE=1), with random weights:
 # torchvision's ResNet-18 at 224x224 (11.7M parameters) and a GPT-2-architecture decoder of 33.6M
 # parameters, each written to OUT/examples/ (model.onnx, calibration.json, input.json) for `make
-# prove MODEL=$(OUT)/examples/...`; the GPT's N(0, 0.02) weights want COMPILE_OPTIONS="--weight-
-# frac-bits 10".
+# prove MODEL=$(OUT)/examples/...`; the GPT's N(0, 0.02) weights want COMPILE_OPTIONS=
+# "--weight-frac-bits 11". Neither fits the default --proof-memory yet (docs/pipeline.md).
 large-examples: setup
 	@$(PYTHON) scripts/export_resnet18.py $(OUT)/examples/resnet18_224 --size 224
 	@$(PYTHON) scripts/export_gpt.py $(OUT)/examples/gpt_33m

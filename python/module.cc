@@ -218,8 +218,9 @@ api::CompileOptions CompileOptionsOf(const py::dict& options) {
   compile.force = options.contains("force") && py::cast<bool>(options["force"]);
   if (options.contains("proof_memory") && !options["proof_memory"].is_none()) {
     const double gib = py::cast<double>(options["proof_memory"]);
-    if (!(gib > 0) || gib > double(1 << 20)) {
-      throw FrontendError(fmt::format("proof_memory must be a number of GiB above 0, not {}", gib));
+    if (!(gib >= 1.0 / 1024) || gib > double(1 << 20)) {
+      throw FrontendError(
+          fmt::format("proof_memory must be a number of GiB, at least 1/1024, not {}", gib));
     }
     compile.proof_memory_bytes = static_cast<uint64_t>(gib * double(uint64_t{1} << 30));
   }

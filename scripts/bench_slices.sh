@@ -3,15 +3,15 @@
 # side by side in one run: nanoGPT with compile's defaults (private weights and input), which the
 # default budget of 8 GiB cuts into slices, and the same compiled with a budget it fits (one
 # slice), each proved at the fast and the recursive profiles and verified with its verifying
-# model. Then the large models, which only slices prove on a 24 GB machine, at the default
-# budget: a GPT-2-architecture decoder of 33.6M parameters (scripts/export_gpt.py: 8 layers,
-# d_model 512, vocabulary 8,192, 32 tokens; its weights at 2^-10, as N(0, 0.02) weights need) and
-# torchvision's ResNet-18 at 224x224 (scripts/export_resnet18.py), random weights, compile's
-# defaults otherwise, at the fast profile. Each step in its own process, 2 threads. Appends one
-# JSON row per step to bench/results/slices.jsonl (compile's time and peak; prove --json's:
-# total_ms, peak_rss_mb, estimated_peak_mb, slices, proof_bytes; verify's time and peak) and
-# prints the table.
-# Usage: scripts/bench_slices.sh [build-dir] (SKIP_LARGE=1: nanoGPT only)
+# model. With LARGE=1, also the large models at the default budget, at the fast profile: a
+# GPT-2-architecture decoder of 33.6M parameters (scripts/export_gpt.py: 8 layers, d_model 512,
+# vocabulary 8,192, 32 tokens; its N(0, 0.02) weights at 2^-11) and torchvision's ResNet-18 at
+# 224x224 (scripts/export_resnet18.py), random weights, compile's defaults otherwise; a compile
+# that refuses is a row of its own (docs/pipeline.md says what they still need). Each step in its
+# own process, 2 threads. Appends one JSON row per step to bench/results/slices.jsonl (compile's
+# time and peak; prove --json's: total_ms, peak_rss_mb, estimated_peak_mb, slices, proof_bytes;
+# verify's time and peak) and prints the table.
+# Usage: scripts/bench_slices.sh [build-dir] (LARGE=1: the large models too)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench_env.sh bench/results/slices.jsonl "${1:-build}"
@@ -21,9 +21,13 @@ compile_prove_verify() {
   local name=$1 dir=$2 budget=$3 options=$4
   shift 4
   # shellcheck disable=SC2086  # the options split into words
-  /usr/bin/time -f '%e %M' -o "$work/time.txt" "$cli" compile "$dir/model.onnx" \
+  if ! /usr/bin/time -f '%e %M' -o "$work/time.txt" "$cli" compile "$dir/model.onnx" \
     -o "$work/$name.tsm" --calibration "$dir/calibration.json" --proof-memory "$budget" \
-    $options >/dev/null
+    $options >"$work/compile.txt" 2>&1; then
+    /usr/bin/python3 -c "import json,sys; print(json.dumps(dict(kind='refused', message=[l for l in open(sys.argv[1]) if 'tensorstark compile:' in l][-1].strip(), $machine, example='$name', budget_gib=$budget)))" \
+      "$work/compile.txt" >>"$out"
+    return
+  fi
   /usr/bin/python3 -c "import json,sys; s, kb = open(sys.argv[1]).read().split(); print(json.dumps(dict(kind='compile', total_s=float(s), peak_rss_mb=int(kb) / 1024, $machine, example='$name', budget_gib=$budget)))" \
     "$work/time.txt" >>"$out"
   for profile in "$@"; do
@@ -39,9 +43,9 @@ compile_prove_verify() {
 
 compile_prove_verify nanogpt_sliced examples/nanogpt 8 "" fast recursive
 compile_prove_verify nanogpt_whole examples/nanogpt 64 "" fast recursive
-if [ "${SKIP_LARGE:-}" != 1 ]; then
+if [ "${LARGE:-}" = 1 ]; then
   /usr/bin/python3 scripts/export_gpt.py "$work/gpt" >&2
-  compile_prove_verify gpt_33m "$work/gpt" 8 "--weight-frac-bits 10" fast
+  compile_prove_verify gpt_33m "$work/gpt" 8 "--weight-frac-bits 11" fast
   /usr/bin/python3 scripts/export_resnet18.py "$work/resnet18" --size 224 >&2
   compile_prove_verify resnet18_224 "$work/resnet18" 8 "" fast
 fi
@@ -55,6 +59,8 @@ print("| --- " * 10 + "|")
 verifies = {(r["example"], r["profile"]): r for r in rows if r["kind"] == "verify"}
 compiles = {r["example"]: r for r in rows if r["kind"] == "compile"}
 for r in rows:
+    if r["kind"] == "refused":
+        print(f"| {r['example']} | {r['budget_gib']} | | | refused: {r['message']} | | | | | |")
     if r["kind"] != "prove":
         continue
     v = verifies[(r["example"], r["profile"])]

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <limits>
 #include <string>
 #include <variant>
 #include <vector>
@@ -51,7 +52,8 @@ AirSize SizeOf(const frontend::ModelAir& air) {
   return size;
 }
 
-void Add(AirSize& total, const AirSize& slice) {
+// Sums the slices' AIR sizes (the largest component's log size is the largest).
+void AddSliceSize(AirSize& total, const AirSize& slice) {
   total.components += slice.components;
   total.max_log_size = std::max(total.max_log_size, slice.max_log_size);
   total.trace_cells += slice.trace_cells;
@@ -94,9 +96,9 @@ void PlanSlices(frontend::QuantizedModel& model, const CompileOptions& options,
     for (const air::Profile profile : {air::Profile::kFast, air::Profile::kRecursive}) {
       air::ProofConfig config = air::ProfileConfig(profile);
       config.zk = frontend::RequiresZeroKnowledge(air.model());
-      if (const auto memory = EstimateProofMemory(air.components(), config)) {
-        most = std::max(most, memory->prover);
-      }
+      const auto memory = EstimateProofMemory(air.components(), config);
+      // An AIR no profile can prove does not fit.
+      most = std::max(most, memory ? memory->prover : std::numeric_limits<uint64_t>::max());
     }
     return most;
   };
@@ -157,7 +159,7 @@ CompiledModel CompileModel(const std::string& onnx, const std::string& source,
     std::optional<frontend::ModelSlice> sliced;
     if (compiled.n_slices > 1) sliced = frontend::SliceOf(model, k);
     const frontend::ModelAir air(sliced ? sliced->model : model);
-    Add(compiled.air_size, SizeOf(air));
+    AddSliceSize(compiled.air_size, SizeOf(air));
     commitments.push_back(CommitTo(air, options, step, slice));
     if (const auto digest = air.WeightsDigest()) compiled.weights_digests.push_back(*digest);
   }

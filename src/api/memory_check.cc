@@ -67,14 +67,13 @@ std::optional<uint64_t> CgroupMemoryLeft() {
   return left;
 }
 
-// This process's resident memory now.
+}  // namespace
+
 uint64_t ResidentBytes() {
   uint64_t pages = 0, resident = 0;
   std::ifstream("/proc/self/statm") >> pages >> resident;
   return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
-
-}  // namespace
 
 std::optional<uint64_t> AvailableMemoryBytes() {
   std::optional<uint64_t> available;

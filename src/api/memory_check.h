@@ -16,6 +16,9 @@ namespace tensorstark::api {
 // under a cgroup limit or an address-space limit (ulimit -v); nullopt if unknown.
 std::optional<uint64_t> AvailableMemoryBytes();
 
+// This process's resident memory now.
+uint64_t ResidentBytes();
+
 // A proof's peak memory, estimated from its layout alone so that it errs high for every profile
 // (docs/benchmarks.md, "Memory", compares it with measured peaks): what the process holds when the
 // proof begins (the model, its run and its lowering) and the prover's own. The prover's is each

@@ -29,8 +29,8 @@ namespace {
 using frontend::FrontendError;
 
 // Refuses a proof that cannot fit in memory, naming what would make it smaller; `memory` is the
-// estimate it was let through with. A slice after the first reuses its predecessors' buffers: of
-// what the process holds, only `baseline` (what it held before the first) is held for good.
+// estimate it was let through with. A slice reuses its predecessors' buffers: of what the process
+// holds, only `baseline` (what it held before the first slice was lowered) is held for good.
 void CheckFitsMemory(const frontend::ModelAir& air, const air::ProofConfig& config,
                      const ProveRequest& request, ProofMemory& memory,
                      std::optional<uint64_t> baseline = std::nullopt) {
@@ -64,25 +64,23 @@ void ProveSlicesInto(const frontend::QuantizedModel& model, const ProveRequest& 
   callbacks.on_phase = [&](std::string_view name, double ms) {
     if (request.on_phase) request.on_phase(slice + std::string(name), ms);
   };
-  std::optional<uint64_t> baseline;
+  // What the process holds for good: what it held before the first slice was lowered.
+  const uint64_t baseline = ResidentBytes();
   callbacks.before_prove = [&](const frontend::ModelAir& air) {
     ProofMemory memory;
     CheckFitsMemory(air, config, request, memory, baseline);
-    if (!baseline && memory.held > 0) baseline = memory.held;
     if (memory.peak() > proved.memory.peak()) proved.memory = memory;
   };
   const pipeline::SliceProofs slices =
       pipeline::ProveSlices<C, H>(model, proved.run, config, request.context, callbacks);
-  std::vector<frontend::ModelSlice> parts;
-  for (size_t k = 0; k < frontend::SliceCount(model); ++k) {
-    parts.push_back(frontend::SliceOf(model, k));
-  }
+  proved.n_slices = frontend::SliceCount(model);
   proved.commitment = pipeline::SlicedCommitment(slices.commitments);
-  proved.statement = pipeline::WholeStatement(model, proved.commitment, parts, slices.statements);
+  proved.statement = pipeline::WholeStatement(
+      model, proved.commitment, frontend::SliceOf(model, 0).model, slices.statements.front(),
+      frontend::SliceOf(model, proved.n_slices - 1).model, slices.statements.back());
   proved.proof = pipeline::WriteSlicedProof(slices.proofs);
   proved.weights_digests = slices.weights_digests;
   proved.grind_ms = slices.grind_ms;
-  proved.n_slices = parts.size();
 }
 
 template <class C, class H>
@@ -103,8 +101,10 @@ ProvedModel ProveWith(const frontend::QuantizedModel& model,
   phase("run model");
   proved.layout = std::make_unique<frontend::StatementLayout>(model);
   if (frontend::SliceCount(model) > 1) {
-    ProveSlicesInto<C, H>(model, request, config, proved);
-    phase("prove slices");
+    if (request.for_compression) {
+      throw FrontendError(SlicedProofRefusal(model.source, "prove --compress"));
+    }
+    ProveSlicesInto<C, H>(model, request, config, proved);  // its phases are each slice's
     return proved;
   }
   const frontend::ModelAir air(model);
@@ -183,7 +183,8 @@ struct CheckedProof {
 template <class C, class H>
 CheckedProof CheckModelProof(const frontend::QuantizedModel& model,
                              const std::function<std::optional<hash::Blake2sHash>()>& file_digest,
-                             std::span<const uint8_t> bytes, const VerifyOptions& options) {
+                             std::span<const uint8_t> bytes, const VerifyOptions& options,
+                             std::string_view slice_tag = {}) {
   CheckedProof out;
   auto start = std::chrono::steady_clock::now();
   auto parsed = air::ParseProof<H>(bytes);
@@ -208,7 +209,12 @@ CheckedProof CheckModelProof(const frontend::QuantizedModel& model,
     out.rejection = std::move(refusal);
     return out;
   }
-  const hash::Blake2sHash model_digest = digest ? *digest : pipeline::VerifierModelDigest(air);
+  hash::Blake2sHash model_digest = digest ? *digest : pipeline::VerifierModelDigest(air);
+  if (!slice_tag.empty()) {
+    const std::string name = fmt::format("{} {}", model_digest.ToHex(), slice_tag);
+    model_digest =
+        hash::Blake2s(std::span(reinterpret_cast<const uint8_t*>(name.data()), name.size()));
+  }
   const pipeline::KeyCache cache = KeyCacheFor(options.key_cache, options.on_warning);
   if (options.on_step) options.on_step("deriving the model's verifying key");
   auto key_or_error = pipeline::CachedModelVerifyingKey<H>(air, model_digest, proof.config, cache);
@@ -227,7 +233,8 @@ CheckedProof CheckModelProof(const frontend::QuantizedModel& model,
   return out;
 }
 
-void Take(CheckedProof checked, VerifiedProof& out) {
+// A checked proof's verdict, statement and costs, into what verify returns.
+void Record(CheckedProof checked, VerifiedProof& out) {
   out.rejection = std::move(checked.rejection);
   out.config = checked.config;
   out.statement = std::move(checked.statement);
@@ -251,36 +258,45 @@ void VerifySlices(const frontend::QuantizedModel& model, std::optional<std::stri
   }
   const std::optional<hash::Blake2sHash> file_digest =
       model_file ? pipeline::VerifiersFileDigest(model, *model_file) : std::nullopt;
-  std::vector<frontend::ModelSlice> slices;
-  std::vector<std::vector<field::M31>> statements;
+  std::optional<frontend::ModelSlice> first, previous;
+  std::vector<field::M31> first_statement, previous_statement;
   std::vector<frontend::ModelCommitment> commitments;
   bool all_from_cache = true;
   for (size_t k = 0; k < n_slices; ++k) {
-    if (options.on_step) options.on_step(fmt::format("slice {} of {}", k + 1, n_slices));
-    slices.push_back(frontend::SliceOf(model, k));
-    const auto slice_digest = [&]() -> std::optional<hash::Blake2sHash> {
-      if (!file_digest) return std::nullopt;
-      const std::string name = fmt::format("{} slice {}", file_digest->ToHex(), k);
-      return hash::Blake2s(std::span(reinterpret_cast<const uint8_t*>(name.data()), name.size()));
-    };
-    CheckedProof checked =
-        CheckModelProof<C, H>(slices.back().model, slice_digest, proofs[k], options);
+    const std::string which = fmt::format("slice {} of {}", k + 1, n_slices);
+    if (options.on_step) options.on_step(which);
+    frontend::ModelSlice slice = frontend::SliceOf(model, k);
+    // Its keys are filed apart from any model's: under the model file's digest, or the slice's
+    // own serialization (which states no links), with its index.
+    CheckedProof checked = CheckModelProof<C, H>(
+        slice.model, [&] { return file_digest; }, proofs[k], options, which);
     if (k > 0 && !checked.rejection && checked.config != out.config) {
       checked.rejection = "its configuration is not the first slice's";
     }
     all_from_cache = all_from_cache && checked.key_from_cache;
-    Take(std::move(checked), out);
+    Record(std::move(checked), out);
     if (out.rejection) {
-      out.rejection = fmt::format("slice {} of {}: {}", k + 1, n_slices, *out.rejection);
+      out.rejection = fmt::format("{}: {}", which, *out.rejection);
       return;
     }
     commitments.push_back(frontend::ModelAir::StatedCommitment(out.statement));
-    statements.push_back(std::move(out.statement));
+    if (previous) {
+      out.rejection = pipeline::CheckLink(
+          k - 1, pipeline::LinkWords(previous->model, previous_statement, false),
+          pipeline::LinkWords(slice.model, out.statement, true));
+      if (out.rejection) return;
+    }
+    if (k == 0) {
+      first = slice;
+      first_statement = out.statement;
+    }
+    previous = std::move(slice);
+    previous_statement = std::move(out.statement);
   }
   out.key_from_cache = all_from_cache;
-  out.rejection = pipeline::CheckLinks(slices, statements);
   out.statement =
-      pipeline::WholeStatement(model, pipeline::SlicedCommitment(commitments), slices, statements);
+      pipeline::WholeStatement(model, pipeline::SlicedCommitment(commitments), first->model,
+                               first_statement, previous->model, previous_statement);
 }
 
 }  // namespace
@@ -331,7 +347,7 @@ VerifiedProof VerifyProof(const frontend::QuantizedModel& model,
     const auto file_digest = [&]() -> std::optional<hash::Blake2sHash> {
       return model_file ? pipeline::VerifiersFileDigest(model, *model_file) : std::nullopt;
     };
-    Take(CheckModelProof<C, H>(model, file_digest, proof, options), verified);
+    Record(CheckModelProof<C, H>(model, file_digest, proof, options), verified);
   });
   return verified;
 }

@@ -212,11 +212,11 @@ std::variant<Visibilities, std::string> ParseVisibilities(std::string_view list)
   return visibilities;
 }
 
-// A positive number of GiB, as bytes.
+// A number of GiB from 1/1024 (a MiB) on, as bytes.
 std::optional<uint64_t> ParseGibibytes(const std::string& text) {
   char* end = nullptr;
   const double gib = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || !(gib > 0) || gib > 1 << 20) return std::nullopt;
+  if (text.empty() || *end != '\0' || !(gib >= 1.0 / 1024) || gib > 1 << 20) return std::nullopt;
   return static_cast<uint64_t>(gib * double(uint64_t{1} << 30));
 }
 
@@ -293,9 +293,10 @@ int RunCompileCommand(std::span<char* const> args) {
   if (options.Has("proof-memory")) {
     const std::optional<uint64_t> bytes = ParseGibibytes(options.Get("proof-memory", ""));
     if (!bytes) {
-      return UsageError("compile", kCompileUsage,
-                        fmt::format("--proof-memory must be a number of GiB above 0, got '{}'",
-                                    options.Get("proof-memory", "")));
+      return UsageError(
+          "compile", kCompileUsage,
+          fmt::format("--proof-memory must be a number of GiB, at least 1/1024, got '{}'",
+                      options.Get("proof-memory", "")));
     }
     compile.proof_memory_bytes = *bytes;
   }

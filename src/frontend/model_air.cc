@@ -70,8 +70,22 @@ void PutRangeCheck(std::vector<std::vector<M31>>& trace, size_t col, size_t row,
   if (hi >= 0 && hi < kLimb) ++counts[hi];
 }
 
+namespace {
+
+// A model of several slices has no AIR of its own: each slice has one (frontend/slices.h).
+const QuantizedModel& OneSlice(const QuantizedModel& model) {
+  if (!model.slice_starts.empty() || !model.slice_weights_digests.empty()) {
+    throw FrontendError(fmt::format(
+        "'{}' is proved in {} slices, which only prove and verify take so far (docs/pipeline.md)",
+        model.source, model.slice_starts.size() + 1));
+  }
+  return model;
+}
+
+}  // namespace
+
 ModelAir::Impl::Impl(const QuantizedModel& m, bool with_data)
-    : model(m),
+    : model(OneSlice(m)),
       with_data(with_data),
       statement(m),
       private_weights(m.weights_visibility == Visibility::kPrivate) {

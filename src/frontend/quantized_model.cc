@@ -187,6 +187,14 @@ void Validate(const QuantizedModel& model) {
           "constant");
     check(t.bound_bits >= 0 && t.bound_bits <= 30, "tensor bound");
   }
+  size_t previous_start = 0;
+  for (size_t start : model.slice_starts) {
+    check(start > previous_start && start < model.ops.size(), "slices");
+    previous_start = start;
+  }
+  check(model.slice_weights_digests.empty() ||
+            model.slice_weights_digests.size() == model.slice_starts.size() + 1,
+        "slices' weights digests");
   for (TensorId id : model.inputs) check(tensor_ok(id), "input list");
   for (TensorId id : model.outputs) check(tensor_ok(id), "output list");
   for (const QOp& qop : model.ops) {

@@ -41,8 +41,10 @@ struct Split {
       t.shape = {size};
       return out;
     }
+    // Named by the tensor split first and the part's id, unique when a part is split again.
     QTensor part = t;
-    part.name = fmt::format("{}/part{}", t.name, k + 1);
+    part.name =
+        fmt::format("{}/part{}", t.name.substr(0, t.name.find("/part")), model.tensors.size());
     part.shape = {size};
     model.tensors.push_back(std::move(part));
     return static_cast<TensorId>(model.tensors.size() - 1);

@@ -4,10 +4,11 @@
 // (ElementRef), so the elements of the split tensor are read from the parts that compute them,
 // and the model computes the same values as before.
 //
-// A MatMul, Gemm or Conv (LinearOp) is split by output columns when its weights outnumber its
-// inputs (each part then holds and, when they are private, hashes only its columns' weights: an
-// embedding or a language model's head), else by output rows (each part reads only its rows'
-// inputs: a convolution's output positions). Every other operator is split by output elements.
+// A MatMul, Gemm or Conv (LinearOp) without groups is split by output columns when it has at least
+// as many columns as rows (each part then holds and, when they are private, hashes only its
+// columns' weights: an embedding or a language model's head), else by output rows (each part
+// reads only its rows' inputs: a convolution's output positions; every part holds all the
+// weights). Every other operator is split by output elements.
 #pragma once
 
 #include <cstddef>

@@ -3,11 +3,13 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 #include <utility>
 
 #include "frontend/frontend_error.h"
 #include "frontend/slices.h"
 #include "frontend/split_operators.h"
+#include "pipeline/sliced_proof.h"
 
 namespace tensorstark::pipeline {
 namespace {
@@ -33,10 +35,18 @@ frontend::QuantizedModel CandidateSlice(const frontend::QuantizedModel& model, s
 void PlanSlices(frontend::QuantizedModel& model, uint64_t budget_bytes,
                 const SliceMemoryEstimate& estimate,
                 const std::function<void(size_t first, size_t end)>& on_candidate) {
-  const auto need = [&](size_t first, size_t end) {
+  if (budget_bytes == 0) throw frontend::FrontendError("a slice's memory budget of 0 bytes");
+  // A candidate that forms no AIR (too many elements, a component too large) does not fit; a
+  // single operator that forms none is an error of its own, which passes.
+  const auto need = [&](size_t first, size_t end) -> uint64_t {
     if (on_candidate) on_candidate(first, end);
-    const frontend::QuantizedModel slice = CandidateSlice(model, first, end);
-    return estimate(frontend::ModelAir(slice, frontend::ModelAir::Use::kVerifying));
+    try {
+      const frontend::QuantizedModel slice = CandidateSlice(model, first, end);
+      return estimate(frontend::ModelAir(slice, frontend::ModelAir::Use::kVerifying));
+    } catch (const frontend::FrontendError&) {
+      if (end - first == 1) throw;
+      return std::numeric_limits<uint64_t>::max();
+    }
   };
   model.slice_starts.clear();
   std::vector<size_t> starts;
@@ -68,6 +78,11 @@ void PlanSlices(frontend::QuantizedModel& model, uint64_t budget_bytes,
     }
     starts.push_back(fits);
     first = fits;
+    if (starts.size() >= kMaxSlices) {
+      throw frontend::FrontendError(fmt::format(
+          "the model needs more than {} slices of {:.2f} GiB: give compile --proof-memory more",
+          kMaxSlices, budget_bytes / kGiB));
+    }
   }
   model.slice_starts = std::move(starts);
 }

@@ -22,17 +22,6 @@ void PutU32(std::vector<uint8_t>& out, uint32_t v) {
   for (size_t i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
 }
 
-// The words of a slice's statement that state its link in (is_input) or out.
-std::span<const M31> LinkWords(const frontend::ModelSlice& slice, std::span<const M31> statement,
-                               bool is_input) {
-  const StatementLayout layout(slice.model);
-  for (const StatementLayout::Part& part : layout.parts()) {
-    if (part.link && part.is_input == is_input) return statement.subspan(part.first, part.count);
-  }
-  assert(false && "a slice without the link asked for");
-  return {};
-}
-
 }  // namespace
 
 bool IsSlicedProof(std::span<const uint8_t> bytes) {
@@ -111,36 +100,40 @@ ModelCommitment SlicedCommitment(std::span<const ModelCommitment> slices) {
   return hash::Poseidon2SpongeDigest(words);
 }
 
-std::optional<std::string> CheckLinks(std::span<const frontend::ModelSlice> slices,
-                                      std::span<const std::vector<M31>> statements) {
-  assert(slices.size() == statements.size());
-  for (size_t k = 0; k + 1 < slices.size(); ++k) {
-    const std::span<const M31> out = LinkWords(slices[k], statements[k], false);
-    const std::span<const M31> in = LinkWords(slices[k + 1], statements[k + 1], true);
-    if (!std::equal(out.begin(), out.end(), in.begin(), in.end())) {
-      return fmt::format(
-          "slices {} and {} do not meet: the tensors slice {} computed are not those slice {} "
-          "took (their digests differ)",
-          k + 1, k + 2, k + 1, k + 2);
-    }
+std::span<const M31> LinkWords(const frontend::QuantizedModel& slice,
+                               std::span<const M31> statement, bool is_input) {
+  const StatementLayout layout(slice);
+  for (const StatementLayout::Part& part : layout.parts()) {
+    if (part.link && part.is_input == is_input) return statement.subspan(part.first, part.count);
   }
-  return std::nullopt;
+  assert(false && "a slice without the link asked for");
+  return {};
+}
+
+std::optional<std::string> CheckLink(size_t k, std::span<const M31> out, std::span<const M31> in) {
+  if (std::equal(out.begin(), out.end(), in.begin(), in.end())) return std::nullopt;
+  return fmt::format(
+      "slices {} and {} do not meet: the tensors slice {} computed are not those slice {} took "
+      "(their digests differ)",
+      k + 1, k + 2, k + 1, k + 2);
 }
 
 std::vector<M31> WholeStatement(const frontend::QuantizedModel& model,
                                 const ModelCommitment& commitment,
-                                std::span<const frontend::ModelSlice> slices,
-                                std::span<const std::vector<M31>> statements) {
-  const StatementLayout first(slices.front().model), last(slices.back().model);
+                                const frontend::QuantizedModel& first_slice,
+                                std::span<const M31> first_statement,
+                                const frontend::QuantizedModel& last_slice,
+                                std::span<const M31> last_statement) {
+  const StatementLayout first(first_slice), last(last_slice);
   std::vector<M31> whole(commitment.begin(), commitment.end());
   // The first slice states the inputs and the context, then its link; the last its link, then the
   // outputs.
-  const size_t inputs_end = commitment.size() + first.n_stated_inputs();
-  whole.insert(whole.end(), statements.front().begin() + commitment.size(),
-               statements.front().begin() + static_cast<std::ptrdiff_t>(inputs_end));
-  const size_t outputs_first = commitment.size() + last.n_stated_inputs();
-  whole.insert(whole.end(), statements.back().begin() + static_cast<std::ptrdiff_t>(outputs_first),
-               statements.back().end());
+  const std::span<const M31> inputs =
+      first_statement.subspan(commitment.size(), first.n_stated_inputs());
+  whole.insert(whole.end(), inputs.begin(), inputs.end());
+  const std::span<const M31> outputs =
+      last_statement.subspan(commitment.size() + last.n_stated_inputs());
+  whole.insert(whole.end(), outputs.begin(), outputs.end());
   assert(whole.size() == StatementLayout(model).n_public_inputs());
   return whole;
 }

@@ -1,7 +1,7 @@
 // Proofs of a model of several slices (frontend/slices.h): one proof per slice under its own key,
 // made one slice at a time, so that a prover holds one slice's AIR and trace at once, and checked
 // together. Each slice's proof is an ordinary model proof of its slice; what joins them is that
-// each link's digest is stated alike by the two slices it joins (CheckLinks).
+// each link's digest is stated alike by the two slices it joins (CheckLink).
 //
 // The statement of the whole is the model's own (StatementLayout of the model): its commitment
 // (SlicedCommitment, which binds every slice's AIR and weights), then the first slice's statement
@@ -51,16 +51,23 @@ std::variant<std::vector<std::span<const uint8_t>>, std::string> ReadSlicedProof
 // (one permutation a slice, so that a circuit can chain it slice by slice), then zero blocks.
 frontend::ModelCommitment SlicedCommitment(std::span<const frontend::ModelCommitment> slices);
 
-// Why consecutive slices' statements do not meet (slice k's link out is not slice k + 1's link
-// in), or nothing. `slices` and `statements` in order, one per slice.
-std::optional<std::string> CheckLinks(std::span<const frontend::ModelSlice> slices,
-                                      std::span<const std::vector<field::M31>> statements);
+// The words of a slice's statement that state its link in (is_input) or out; the slice has it.
+std::span<const field::M31> LinkWords(const frontend::QuantizedModel& slice,
+                                      std::span<const field::M31> statement, bool is_input);
 
-// The statement of the whole model (of `model`'s StatementLayout), from the slices' statements.
+// Why slice k (from 0) and slice k + 1 do not meet, given the words stating the first one's link
+// out and the second one's link in, or nothing.
+std::optional<std::string> CheckLink(size_t k, std::span<const field::M31> out,
+                                     std::span<const field::M31> in);
+
+// The statement of the whole model (of `model`'s StatementLayout), from its first and last
+// slices' statements.
 std::vector<field::M31> WholeStatement(const frontend::QuantizedModel& model,
                                        const frontend::ModelCommitment& commitment,
-                                       std::span<const frontend::ModelSlice> slices,
-                                       std::span<const std::vector<field::M31>> statements);
+                                       const frontend::QuantizedModel& first_slice,
+                                       std::span<const field::M31> first_statement,
+                                       const frontend::QuantizedModel& last_slice,
+                                       std::span<const field::M31> last_statement);
 
 // What proving a model's slices made: per slice its proof's bytes, statement and commitment.
 struct SliceProofs {

@@ -338,7 +338,7 @@ cmp -s "$work/parts_out.json" "$work/whole_out.json" || fail "split operators co
   || fail "the proof of split operators does not verify"
 expect_error 1 "alone needs about .* GiB to prove, more than the 0.1 GiB a slice may take .*cannot be split further" \
   "$ts" compile "$lenet/model.onnx" -o "$work/x.tsm" --proof-memory 0.1
-expect_error 2 "--proof-memory must be a number of GiB above 0, got 'lots'" \
+expect_error 2 "--proof-memory must be a number of GiB, at least 1/1024, got 'lots'" \
   "$ts" compile "$lenet/model.onnx" -o "$work/x.tsm" --proof-memory lots
 
 # Every command answers --help on stdout with exit 0. (Read whole before grep: with pipefail, a

@@ -110,6 +110,12 @@ TEST_CASE("a model cut into three slices states what the whole model states, and
   // A proof of the unsliced model is not one of the sliced model, nor the reverse.
   CHECK(Rejection(sliced, unsliced.proof));
   CHECK(Rejection(whole, proved.proof));
+  // The whole has no AIR (compress, calldata and inspect lower a model whole), nor has its
+  // verifying model, whose weights it holds as digests only.
+  for (const QuantizedModel* m : {&sliced, &verifying}) {
+    CHECK_THROWS_WITH_AS(frontend::ModelAir{*m}, doctest::Contains("is proved in 3 slices"),
+                         frontend::FrontendError);
+  }
 }
 
 TEST_CASE("a sliced model with public inputs and weights states its inputs in the first slice") {
