@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <string>
 #include <utility>
 
 #include "frontend/frontend_error.h"
@@ -49,6 +50,9 @@ void PlanSlices(frontend::QuantizedModel& model, uint64_t budget_bytes,
     }
   };
   model.slice_starts.clear();
+  // Every candidate copies the model: not its ONNX bytes, which no lowering reads.
+  std::string onnx = std::move(model.onnx);
+  model.onnx.clear();
   std::vector<size_t> starts;
   for (size_t first = 0; first < model.ops.size();) {
     if (need(first, model.ops.size()) <= budget_bytes) break;
@@ -85,6 +89,7 @@ void PlanSlices(frontend::QuantizedModel& model, uint64_t budget_bytes,
     }
   }
   model.slice_starts = std::move(starts);
+  model.onnx = std::move(onnx);
 }
 
 }  // namespace tensorstark::pipeline
