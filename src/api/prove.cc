@@ -21,6 +21,7 @@
 #include "frontend/slices.h"
 #include "pipeline/key_cache.h"
 #include "pipeline/model_key_cache.h"
+#include "pipeline/model_proof.h"
 #include "pipeline/sliced_proof.h"
 
 namespace tensorstark::api {
@@ -118,21 +119,10 @@ ProvedModel ProveWith(const frontend::QuantizedModel& model,
   frontend::ModelAir::Witness witness =
       air.GenerateWitness(proved.run, proved.commitment, request.context);
   phase("witness");
-  air::ProveTimings timings;
-  timings.on_phase = [&](const std::string& name, double ms) {
-    if (request.on_phase) request.on_phase(name, ms);
-  };
-  air::ProveOptions options;
-  options.timings = &timings;
-  options.n_public_inputs = air.n_public_inputs();
-  auto proof = air::Prove<C, H>(config, air.components(), std::move(witness.traces),
-                                std::move(witness.public_inputs), options, &model_key.key);
-  if (auto* error = std::get_if<air::ProvingError>(&proof)) {
-    throw FrontendError("proving failed: " + air::ToString(*error));
-  }
-  proved.proof = air::SerializeProof(std::get<air::StarkProof<H>>(proof));
-  proved.statement = std::get<air::StarkProof<H>>(proof).public_inputs;
-  proved.grind_ms = timings.grind_ms;
+  const air::StarkProof<H> proof = pipeline::ProveWitness<C, H>(
+      air, model_key, config, std::move(witness), request.on_phase, proved.grind_ms);
+  proved.proof = air::SerializeProof(proof);
+  proved.statement = proof.public_inputs;
   return proved;
 }
 

@@ -312,18 +312,11 @@ TensorId OutputOf(const QOp& op) {
 }
 
 int64_t ElementRefCount(const QOp& qop) {
-  return std::visit(
-      [](const auto& op) -> int64_t {
-        using Op = std::decay_t<decltype(op)>;
-        if constexpr (std::is_same_v<Op, LinearOp>) {
-          return static_cast<int64_t>(op.x.size());
-        } else if constexpr (std::is_same_v<Op, ElementwiseOp> || std::is_same_v<Op, DotOp>) {
-          return static_cast<int64_t>(op.a.size() + op.b.size());
-        } else {
-          return static_cast<int64_t>(op.in.size());
-        }
-      },
-      qop);
+  int64_t count = 0;
+  ForEachOperand(qop, [&](const std::vector<ElementRef>& refs) {
+    count += static_cast<int64_t>(refs.size());
+  });
+  return count;
 }
 
 std::string OpKindName(const QOp& qop) {

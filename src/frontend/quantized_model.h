@@ -20,6 +20,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -235,6 +236,25 @@ TensorId OutputOf(const QOp& op);
 // tensor named 'X/max', 'X/variance', ...) what the step computes, e.g. "the row maxima of the
 // softmax computing 'X'".
 std::string DescribeTensor(const QuantizedModel& model, TensorId id);
+// Calls f on each operand list of an operator (a QOp, const or not): a linear operator's x, an
+// elementwise or dot operator's a and b, any other's in.
+template <class Op, class F>
+void ForEachOperand(Op& qop, F&& f) {
+  std::visit(
+      [&](auto& op) {
+        using T = std::decay_t<decltype(op)>;
+        if constexpr (std::is_same_v<T, LinearOp>) {
+          f(op.x);
+        } else if constexpr (std::is_same_v<T, ElementwiseOp> || std::is_same_v<T, DotOp>) {
+          f(op.a);
+          f(op.b);
+        } else {
+          f(op.in);
+        }
+      },
+      qop);
+}
+
 // How many element references the operator holds (its operands').
 int64_t ElementRefCount(const QOp& op);
 // A short name of an operator's kind: "linear", "add", "lookup(Tanh)", "avgpool/sum", ...

@@ -5,7 +5,6 @@
 #include <cassert>
 #include <optional>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -15,24 +14,6 @@
 
 namespace tensorstark::frontend {
 namespace {
-
-// Every operand list of an operator.
-template <class Op, class F>
-void ForEachOperand(Op& qop, F&& f) {
-  std::visit(
-      [&](auto& op) {
-        using T = std::decay_t<decltype(op)>;
-        if constexpr (std::is_same_v<T, LinearOp>) {
-          f(op.x);
-        } else if constexpr (std::is_same_v<T, ElementwiseOp> || std::is_same_v<T, DotOp>) {
-          f(op.a);
-          f(op.b);
-        } else {
-          f(op.in);
-        }
-      },
-      qop);
-}
 
 // The operators [start, end) of slice k.
 std::pair<size_t, size_t> OperatorRange(const QuantizedModel& model, size_t k) {

@@ -132,27 +132,14 @@ QuantizedModel SplitOperator(QuantizedModel model, size_t op, size_t parts) {
           SplitByOutputs(o, n_outputs, parts, split);
         }
       },
-      QOp(model.ops[op]));
+      std::as_const(model.ops[op]));
   // Every read of the split tensor now reads the part that computes the element.
   for (QOp& other : model.ops) {
-    std::visit(
-        [&](auto& o) {
-          using Op = std::decay_t<decltype(o)>;
-          const auto remap = [&](std::vector<ElementRef>& refs) {
-            for (ElementRef& ref : refs) {
-              if (ref.tensor == out) ref = split.moved[ref.index];
-            }
-          };
-          if constexpr (std::is_same_v<Op, LinearOp>) {
-            remap(o.x);
-          } else if constexpr (std::is_same_v<Op, ElementwiseOp> || std::is_same_v<Op, DotOp>) {
-            remap(o.a);
-            remap(o.b);
-          } else {
-            remap(o.in);
-          }
-        },
-        other);
+    ForEachOperand(other, [&](std::vector<ElementRef>& refs) {
+      for (ElementRef& ref : refs) {
+        if (ref.tensor == out) ref = split.moved[ref.index];
+      }
+    });
   }
   model.ops.erase(model.ops.begin() + static_cast<std::ptrdiff_t>(op));
   model.ops.insert(model.ops.begin() + static_cast<std::ptrdiff_t>(op), split.parts.begin(),

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
+
+#include "pipeline/file_words.h"
 
 namespace tensorstark::pipeline {
 namespace {
@@ -13,10 +16,6 @@ constexpr uint32_t kVersion = 1;
 constexpr uint32_t kZkFlag = 1;
 constexpr uint32_t kMaxShape = kFinalProofBit | 1;  // a final proof at OuterShape::kFit
 
-void PutU32(std::vector<uint8_t>& out, uint32_t v) {
-  for (size_t i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-}
-
 }  // namespace
 
 bool IsCompressedProof(std::span<const uint8_t> bytes) {
@@ -25,48 +24,36 @@ bool IsCompressedProof(std::span<const uint8_t> bytes) {
 
 std::variant<CompressedProofFile, std::string> ReadCompressedProof(std::span<const uint8_t> bytes) {
   if (!IsCompressedProof(bytes)) return std::string("not a compressed proof (no TSCP header)");
-  size_t offset = kMagic.size();
-  std::string error;
-  auto read = [&](const char* what) -> uint32_t {
-    if (!error.empty()) return 0;
-    if (bytes.size() - offset < 4) {
-      error = fmt::format("truncated compressed proof: {} needs 4 bytes at offset {}, {} left",
-                          what, offset, bytes.size() - offset);
-      return 0;
-    }
-    uint32_t v = 0;
-    for (size_t i = 0; i < 4; ++i) v |= uint32_t{bytes[offset + i]} << (8 * i);
-    offset += 4;
-    return v;
-  };
-  const uint32_t version = read("the version");
-  if (error.empty() && version != kVersion) {
+  FileWordReader reader(bytes, kMagic.size(), "compressed proof");
+  const std::optional<std::string>& error = reader.error();
+  const uint32_t version = reader.ReadU32("the version");
+  if (!error && version != kVersion) {
     return fmt::format("compressed proof version {} is not supported (this build reads {})",
                        version, kVersion);
   }
-  const uint32_t shape = read("the outer proof's shape");
-  if (error.empty() && shape > kMaxShape) {
+  const uint32_t shape = reader.ReadU32("the outer proof's shape");
+  if (!error && shape > kMaxShape) {
     return fmt::format("compressed proof shape {} is not one this build knows", shape);
   }
-  const uint32_t n = read("the number of inner proofs");
+  const uint32_t n = reader.ReadU32("the number of inner proofs");
   const bool final = shape & kFinalProofBit;
   const uint32_t max_inners = final ? kMaxFinalInners : kMaxCompressedInners;
-  if (error.empty() && (n == 0 || n > max_inners)) {
+  if (!error && (n == 0 || n > max_inners)) {
     return fmt::format("a {} proof verifies 1 to {} inner proofs, not {}",
                        final ? "final" : "compressed", max_inners, n);
   }
   CompressedProofFile file;
   file.shape = shape;
-  for (uint32_t i = 0; i < n && error.empty(); ++i) {
-    const uint32_t model = read("an inner proof's model");
-    const uint32_t flags = read("an inner proof's flags");
-    if (error.empty() && (flags & ~kZkFlag) != 0) {
+  for (uint32_t i = 0; i < n && !error; ++i) {
+    const uint32_t model = reader.ReadU32("an inner proof's model");
+    const uint32_t flags = reader.ReadU32("an inner proof's flags");
+    if (!error && (flags & ~kZkFlag) != 0) {
       return fmt::format("inner proof {}'s flags {:#x} have unknown bits", i + 1, flags);
     }
     file.inners.push_back({model, (flags & kZkFlag) != 0});
   }
-  if (!error.empty()) return error;
-  file.outer = bytes.subspan(offset);
+  if (error) return *error;
+  file.outer = reader.rest();
   return file;
 }
 

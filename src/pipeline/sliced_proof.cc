@@ -7,6 +7,7 @@
 #include <cassert>
 
 #include "hash/poseidon2_m31.h"
+#include "pipeline/file_words.h"
 
 namespace tensorstark::pipeline {
 namespace {
@@ -17,10 +18,6 @@ using frontend::StatementLayout;
 
 constexpr std::array<uint8_t, 4> kMagic = {'T', 'S', 'S', 'P'};
 constexpr uint32_t kVersion = 1;
-
-void PutU32(std::vector<uint8_t>& out, uint32_t v) {
-  for (size_t i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
-}
 
 }  // namespace
 
@@ -42,44 +39,25 @@ std::vector<uint8_t> WriteSlicedProof(std::span<const std::vector<uint8_t>> slic
 std::variant<std::vector<std::span<const uint8_t>>, std::string> ReadSlicedProof(
     std::span<const uint8_t> bytes) {
   if (!IsSlicedProof(bytes)) return std::string("not a sliced proof (no TSSP header)");
-  size_t offset = kMagic.size();
-  std::optional<std::string> error;
-  const auto read = [&](const char* what) -> uint32_t {
-    if (error) return 0;
-    if (bytes.size() - offset < 4) {
-      error = fmt::format("truncated sliced proof: {} needs 4 bytes at offset {}, {} left", what,
-                          offset, bytes.size() - offset);
-      return 0;
-    }
-    uint32_t v = 0;
-    for (size_t i = 0; i < 4; ++i) v |= uint32_t{bytes[offset + i]} << (8 * i);
-    offset += 4;
-    return v;
-  };
-  const uint32_t version = read("the version");
+  FileWordReader reader(bytes, kMagic.size(), "sliced proof");
+  const std::optional<std::string>& error = reader.error();
+  const uint32_t version = reader.ReadU32("the version");
   if (!error && version != kVersion) {
     return fmt::format("sliced proof version {} is not supported (this build reads {})", version,
                        kVersion);
   }
-  const uint32_t n_slices = read("the number of slices");
+  const uint32_t n_slices = reader.ReadU32("the number of slices");
   if (!error && (n_slices < 2 || n_slices > kMaxSlices)) {
     return fmt::format("a sliced proof of {} slices (2 to {})", n_slices, kMaxSlices);
   }
   std::vector<std::span<const uint8_t>> proofs;
   for (uint32_t k = 0; k < n_slices && !error; ++k) {
-    const uint32_t length = read("a slice proof's length");
-    if (error) break;
-    if (bytes.size() - offset < length) {
-      return fmt::format(
-          "truncated sliced proof: slice {}'s proof of {} bytes at offset {}, {} left", k + 1,
-          length, offset, bytes.size() - offset);
-    }
-    proofs.push_back(bytes.subspan(offset, length));
-    offset += length;
+    const uint32_t length = reader.ReadU32("a slice proof's length");
+    proofs.push_back(reader.ReadBytes(length, "a slice's proof"));
   }
   if (error) return *error;
-  if (offset != bytes.size()) {
-    return fmt::format("{} bytes after the sliced proof's last slice", bytes.size() - offset);
+  if (!reader.rest().empty()) {
+    return fmt::format("{} bytes after the sliced proof's last slice", reader.rest().size());
   }
   return proofs;
 }

@@ -33,6 +33,7 @@
 #include "frontend/model_air.h"
 #include "frontend/slices.h"
 #include "frontend/statement_layout.h"
+#include "pipeline/model_proof.h"
 
 namespace tensorstark::pipeline {
 
@@ -112,24 +113,14 @@ SliceProofs ProveSlices(const frontend::QuantizedModel& model, const frontend::Q
     frontend::ModelAir::Witness witness =
         air.GenerateWitness(frontend::SliceRun(slice, run, salt_in, salt_out), model_key.commitment,
                             k == 0 ? context : std::span<const field::Felt252>());
-    air::ProveTimings timings;
-    timings.on_phase = [&](const std::string& name, double ms) {
-      if (callbacks.on_phase) callbacks.on_phase(name, ms);
-    };
-    air::ProveOptions options;
-    options.timings = &timings;
-    options.n_public_inputs = air.n_public_inputs();
-    auto proof = air::Prove<C, H>(config, air.components(), std::move(witness.traces),
-                                  std::move(witness.public_inputs), options, &model_key.key);
-    if (auto* error = std::get_if<air::ProvingError>(&proof)) {
-      throw frontend::FrontendError(
-          fmt::format("proving slice {} of {} failed: {}", k + 1, n_slices, air::ToString(*error)));
-    }
-    const air::StarkProof<H>& stark = std::get<air::StarkProof<H>>(proof);
+    double grind_ms = 0;
+    const air::StarkProof<H> stark =
+        ProveWitness<C, H>(air, model_key, config, std::move(witness), callbacks.on_phase, grind_ms,
+                           fmt::format("slice {} of {} ", k + 1, n_slices));
     out.proofs.push_back(air::SerializeProof(stark));
     out.statements.push_back(stark.public_inputs);
     out.commitments.push_back(model_key.commitment);
-    out.grind_ms += timings.grind_ms;
+    out.grind_ms += grind_ms;
     if (const auto digest = air.WeightsDigest()) out.weights_digests.push_back(*digest);
   }
   return out;

@@ -1,0 +1,34 @@
+#include "pipeline/file_words.h"
+
+#include <fmt/format.h>
+
+namespace tensorstark::pipeline {
+
+void PutU32(std::vector<uint8_t>& out, uint32_t v) {
+  for (size_t i = 0; i < 4; ++i) out.push_back(static_cast<uint8_t>(v >> (8 * i)));
+}
+
+bool FileWordReader::Has(size_t length, std::string_view what) {
+  if (error_) return false;
+  if (bytes_.size() - offset_ >= length) return true;
+  error_ = fmt::format("truncated {}: {} needs {} bytes at offset {}, {} left", file_, what, length,
+                       offset_, bytes_.size() - offset_);
+  return false;
+}
+
+uint32_t FileWordReader::ReadU32(std::string_view what) {
+  if (!Has(4, what)) return 0;
+  uint32_t v = 0;
+  for (size_t i = 0; i < 4; ++i) v |= uint32_t{bytes_[offset_ + i]} << (8 * i);
+  offset_ += 4;
+  return v;
+}
+
+std::span<const uint8_t> FileWordReader::ReadBytes(size_t length, std::string_view what) {
+  if (!Has(length, what)) return {};
+  const std::span<const uint8_t> read = bytes_.subspan(offset_, length);
+  offset_ += length;
+  return read;
+}
+
+}  // namespace tensorstark::pipeline
