@@ -31,7 +31,6 @@
 #include "frontend/graph.h"
 #include "frontend/quantized_eval.h"
 #include "frontend/quantized_model.h"
-#include "frontend/slices.h"
 #include "pipeline/compressed_proof_file.h"
 #include "pipeline/starknet_fact.h"
 
@@ -559,11 +558,10 @@ PYBIND11_MODULE(_tensorstark, m) {
                              [](const Model& self) { return self.model->context_felts; })
       .def_property_readonly("source", [](const Model& self) { return self.model->source; })
       .def_property_readonly(
-          "slices",
-          [](const Model& self) { return tensorstark::frontend::SliceCount(*self.model); })
+          "slices", [](const Model& self) { return tensorstark::api::SliceCount(*self.model); })
       .def_property_readonly(
           "is_verifying_model",
-          [](const Model& self) { return tensorstark::frontend::IsVerifyingModel(*self.model); })
+          [](const Model& self) { return tensorstark::api::IsVerifyingModel(*self.model); })
       .def("run", &Run, py::arg("inputs"), py::arg("reference") = false)
       .def("prove", &Prove, py::arg("inputs"), py::arg("profile"), py::arg("zk"),
            py::arg("context"), py::arg("threads"), py::arg("on_phase"), py::arg("on_warning"))

@@ -301,6 +301,14 @@ ProvedModel ProveModel(const frontend::QuantizedModel& model,
   });
 }
 
+bool IsSlicedProof(std::span<const uint8_t> bytes) { return pipeline::IsSlicedProof(bytes); }
+
+size_t SliceCount(const frontend::QuantizedModel& model) { return frontend::SliceCount(model); }
+
+bool IsVerifyingModel(const frontend::QuantizedModel& model) {
+  return frontend::IsVerifyingModel(model);
+}
+
 std::string SlicedProofRefusal(std::string_view name, std::string_view command) {
   return fmt::format(
       "{} is a sliced proof (one proof per slice of its model, compile --proof-memory): {} does "

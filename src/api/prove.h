@@ -66,6 +66,13 @@ struct ProvedModel {
 ProvedModel ProveModel(const frontend::QuantizedModel& model,
                        const std::vector<frontend::Tensor>& input, const ProveRequest& request);
 
+// Whether a proof file is a sliced proof (of a model of several slices: pipeline/sliced_proof.h).
+bool IsSlicedProof(std::span<const uint8_t> bytes);
+// How many slices a model is proved in (1: not cut), and whether it is a verifying model (its
+// weights held as digests), as front ends show them.
+size_t SliceCount(const frontend::QuantizedModel& model);
+bool IsVerifyingModel(const frontend::QuantizedModel& model);
+
 // Why `command` (compress, calldata, inspect) does not take the sliced proof `name`: what joins a
 // sliced model's proofs into one compressed or final proof, the aggregation tree, is not built
 // yet.

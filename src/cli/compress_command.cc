@@ -15,6 +15,7 @@
 #include "air/profiles.h"
 #include "air/proof_io.h"
 #include "api/compress.h"
+#include "api/prove.h"
 #include "api/timing.h"
 #include "cli/command_args.h"
 #include "cli/hash_family.h"
@@ -26,7 +27,6 @@
 #include "frontend/quantized_model.h"
 #include "pipeline/compressed_proof_file.h"
 #include "pipeline/model_recursion.h"
-#include "pipeline/sliced_proof.h"
 
 namespace tensorstark::cli {
 namespace {
@@ -220,7 +220,7 @@ int RunCompressCommand(std::span<char* const> args) {
     for (const std::string& path : command.positional) {
       std::vector<uint8_t> bytes = ReadProofFile(path);
       if (!std::holds_alternative<air::HashId>(air::PeekProofHash(bytes)) &&
-          !pipeline::IsSlicedProof(bytes)) {
+          !api::IsSlicedProof(bytes)) {
         in.models.push_back(frontend::LoadQuantizedModel(path));
         in.model_paths.push_back(path);
         continue;

@@ -22,7 +22,6 @@
 #include "frontend/quantized_model.h"
 #include "pipeline/compressed_proof_file.h"
 #include "pipeline/model_key_cache.h"
-#include "pipeline/sliced_proof.h"
 
 namespace tensorstark::cli {
 namespace {
@@ -112,7 +111,7 @@ int RunInspectCommand(std::span<char* const> args) {
     fmt::print(stderr, "tensorstark inspect: {}\n", e.what());
     return 1;
   }
-  if (pipeline::IsSlicedProof(bytes)) {
+  if (api::IsSlicedProof(bytes)) {
     fmt::print(stderr, "tensorstark inspect: {}\n", api::SlicedProofRefusal(path, "inspect"));
     return 1;
   }
