@@ -177,13 +177,6 @@ std::optional<CachedRecursionKey> GetOuterKey(const KeyCache& cache, const hash:
                           .size_class = shape == OuterShape::kStandard ? &size_class : nullptr});
 }
 
-namespace {
-
-// CheckModelStatement's checks of a member's statement, as gates: the commitment is the one of the
-// model the member's verifier was built for (without it, a proof of one model stating another's
-// commitment would be recorded under the other's id), the stated inputs lie in their compiled
-// ranges, and the context words are canonical felts. The outer statement then means all the
-// native verifier checks.
 void AssertModelStatement(recursion::CircuitBuilder& builder, const InnerMember& member,
                           std::span<const recursion::Wire> statement) {
   for (size_t w = 0; w < member.commitment.size(); ++w) {
@@ -204,8 +197,6 @@ void AssertModelStatement(recursion::CircuitBuilder& builder, const InnerMember&
                                   "a stated context felt's words are its canonical limbs");
   }
 }
-
-}  // namespace
 
 void BuildVerifierCircuit(recursion::CircuitBuilder& builder, std::span<const InnerMember> members,
                           std::span<const recursion::InnerWitness> witnesses) {

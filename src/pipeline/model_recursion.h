@@ -79,6 +79,14 @@ struct InnerMembers {
 std::variant<InnerMembers, std::string> SetupInnerMembers(std::span<const InnerSpec> specs,
                                                           const KeyCache& cache);
 
+// CheckModelStatement's checks of a member's statement, as gates: the commitment is the one of the
+// model the member's verifier was built for (without it, a proof of one model stating another's
+// commitment would be recorded under the other's id), the stated inputs lie in their compiled
+// ranges, and the context words are canonical felts. A circuit's statement then means all the
+// native verifier checks.
+void AssertModelStatement(recursion::CircuitBuilder& builder, const InnerMember& member,
+                          std::span<const recursion::Wire> statement);
+
 // The members' verifiers in one circuit, in order: with a witness per member (a builder with
 // values) or none (the topology). Each member's statement is checked there as CheckModelStatement
 // checks it natively (its commitment is the member's model's, its inputs lie in their compiled

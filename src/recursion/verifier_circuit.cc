@@ -146,14 +146,14 @@ std::optional<std::string> InnerAir::CheckShape(const InnerProof& proof) const {
   return std::nullopt;
 }
 
-std::optional<air::VerificationError> InnerAir::VerifyNatively(const InnerProof& proof,
-                                                               InnerOpened* opened) const {
+std::optional<air::VerificationError> InnerAir::VerifyNatively(
+    const InnerProof& proof, InnerOpened* opened, const hash::Poseidon2M31Hash* root) const {
   const std::vector<air::PublicLogupTerm> terms =
       proof.public_inputs.size() == n_public_inputs_
           ? air::InstantiatePublicTerms(public_terms_, proof.public_inputs)
           : std::vector<air::PublicLogupTerm>{};
   return air::Verify<hash::Poseidon2M31Channel, InnerHasher>(
-      components_, proof, air::VerifyingKey<InnerHasher>{preprocessed_root_},
+      components_, proof, air::VerifyingKey<InnerHasher>{root ? *root : preprocessed_root_},
       config_.SecurityBits(), terms, n_public_inputs_, opened);
 }
 
@@ -166,22 +166,25 @@ constexpr std::array<std::string_view, 4> kMerklePathChecks = {
 // without one) and recording its gates.
 class VerifierCircuitBuild {
  public:
+  // The proof is verified under `root`, or the key's root (a constant) if none.
   VerifierCircuitBuild(CircuitBuilder& builder, const InnerAir& air, const InnerWitness* witness,
-                       std::vector<Wire> statement)
+                       std::vector<Wire> statement, std::optional<DigestWires> root = std::nullopt)
       : builder_(builder),
         air_(air),
         proof_(witness ? witness->proof : nullptr),
         opened_(witness ? witness->opened : nullptr),
         forged_oods_t_(witness ? witness->forged_oods_t : std::nullopt),
         channel_(builder),
-        public_inputs_(std::move(statement)) {
+        public_inputs_(std::move(statement)),
+        given_root_(std::move(root)) {
     assert(builder.with_values() == (witness != nullptr));
     assert(public_inputs_.size() == air.n_public_inputs_);
   }
 
   std::vector<Wire> Run() {
     MixStatement();
-    roots_[kPreprocessedTree] = ConstantDigest(air_.preprocessed_root_);
+    roots_[kPreprocessedTree] =
+        given_root_ ? *given_root_ : ConstantDigest(air_.preprocessed_root_);
     channel_.MixRoot(roots_[kPreprocessedTree]);
     CommitTree(kTraceTree);
     channel_.CheckProofOfWork(air_.config_.interaction_pow_bits,
@@ -449,6 +452,7 @@ class VerifierCircuitBuild {
   std::optional<QM31> forged_oods_t_;
   CircuitChannel channel_;
   std::vector<Wire> public_inputs_;
+  std::optional<DigestWires> given_root_;
   std::array<DigestWires, 4> roots_;
   PointWires oods_;
   std::vector<PointWires> sample_points_;  // as InnerAir::sample_points_ names them
@@ -477,6 +481,13 @@ std::vector<Wire> VerifyInCircuit(CircuitBuilder& builder, const InnerAir& air,
   std::vector<Wire> wires(statement.begin(), statement.end());
   if (wires.empty()) wires = StatementInputs(builder, StatementValues(air, witness));
   return VerifierCircuitBuild(builder, air, witness, std::move(wires)).Run();
+}
+
+void VerifyInCircuitUnderRoot(CircuitBuilder& builder, const InnerAir& air,
+                              const InnerWitness* witness, std::span<const Wire> statement,
+                              const DigestWires& root) {
+  assert(statement.size() == air.n_public_inputs());
+  VerifierCircuitBuild(builder, air, witness, {statement.begin(), statement.end()}, root).Run();
 }
 
 }  // namespace tensorstark::recursion

@@ -28,6 +28,7 @@
 #include "fri/pcs_verifier.h"
 #include "hash/poseidon2_m31_merkle_hasher.h"
 #include "recursion/circuit_builder.h"
+#include "recursion/circuit_channel.h"
 
 namespace tensorstark::recursion {
 
@@ -47,9 +48,12 @@ class InnerAir {
   // A one-line error if the proof does not have the shape the circuit reads.
   std::optional<std::string> CheckShape(const InnerProof& proof) const;
 
-  // The native verifier's verdict, with what it opened (the witness of the circuit's openings).
-  std::optional<air::VerificationError> VerifyNatively(const InnerProof& proof,
-                                                       InnerOpened* opened) const;
+  // The native verifier's verdict, with what it opened (the witness of the circuit's openings),
+  // under the key's preprocessed root or under `root` (a family of AIRs of one shape whose roots
+  // differ: VerifyInCircuitUnderRoot).
+  std::optional<air::VerificationError> VerifyNatively(
+      const InnerProof& proof, InnerOpened* opened,
+      const hash::Poseidon2M31Hash* root = nullptr) const;
 
   const air::ProofConfig& config() const { return config_; }
   const air::AirLayout& layout() const { return layout_; }
@@ -107,5 +111,13 @@ std::vector<field::M31> StatementValues(const InnerAir& air, const InnerWitness*
 std::vector<Wire> VerifyInCircuit(CircuitBuilder& builder, const InnerAir& air,
                                   const InnerWitness* witness,
                                   std::span<const Wire> statement = {});
+
+// VerifyInCircuit for AIRs that share `air`'s shape but not its preprocessed root (the proofs of
+// an aggregation tree, pipeline/proof_tree.h): the root the proof is verified under is `root`'s
+// wires, which the caller guesses and constrains, in place of the key's constant. The statement's
+// wires must be given.
+void VerifyInCircuitUnderRoot(CircuitBuilder& builder, const InnerAir& air,
+                              const InnerWitness* witness, std::span<const Wire> statement,
+                              const DigestWires& root);
 
 }  // namespace tensorstark::recursion

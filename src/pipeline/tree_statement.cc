@@ -1,0 +1,22 @@
+#include "pipeline/tree_statement.h"
+
+#include <cassert>
+
+namespace tensorstark::pipeline {
+
+LeafRegions LeafRegionsOf(const frontend::StatementLayout& layout) {
+  LeafRegions regions;
+  regions.inputs_first = kTreeDigestWords;
+  regions.inputs_count = layout.n_stated_inputs();
+  regions.outputs_first = regions.inputs_first + regions.inputs_count;
+  regions.outputs_count = layout.n_public_inputs() - regions.outputs_first;
+  for (const frontend::StatementLayout::Part& part : layout.parts()) {
+    if (part.link) (part.is_input ? regions.link_in : regions.link_out) = true;
+  }
+  // A link is the whole of its side: a slice after the first states no context.
+  assert(!regions.link_in || regions.inputs_count == kTreeDigestWords);
+  assert(!regions.link_out || regions.outputs_count == kTreeDigestWords);
+  return regions;
+}
+
+}  // namespace tensorstark::pipeline
