@@ -555,22 +555,15 @@ std::vector<air::PublicLogupTerm> ModelAir::PublicTerms(std::span<const M31> pub
   return air::InstantiatePublicTerms(PublicTermShapes(), public_inputs);
 }
 
-std::optional<air::VerificationError> CheckModelStatement(const ModelAir& air,
-                                                          const ModelCommitment& commitment,
-                                                          bool zero_knowledge,
-                                                          std::span<const M31> statement) {
+std::optional<air::VerificationError> CheckStatement(const StatementLayout& layout,
+                                                     const ModelCommitment& commitment,
+                                                     std::span<const M31> statement) {
   using Kind = air::VerificationError::Kind;
-  if (air.RequiresZeroKnowledge() && !zero_knowledge) {
-    return air::VerificationError{
-        Kind::kNotZeroKnowledge,
-        "the model has committed or private parts, which only a zero-knowledge proof hides: "
-        "this proof is not one"};
-  }
-  if (statement.size() != air.n_public_inputs()) {
+  if (statement.size() != layout.n_public_inputs()) {
     return air::VerificationError{Kind::kShapeMismatch,
                                   fmt::format("the proof states {} values, the model's statement "
                                               "has {}",
-                                              statement.size(), air.n_public_inputs())};
+                                              statement.size(), layout.n_public_inputs())};
   }
   const ModelCommitment stated = ModelAir::StatedCommitment(statement);
   if (stated != commitment) {
@@ -578,14 +571,27 @@ std::optional<air::VerificationError> CheckModelStatement(const ModelAir& air,
                                   fmt::format("the proof is for model {}, not this model ({})",
                                               ToHex(stated), ToHex(commitment))};
   }
-  if (auto error = air.CheckInputs(statement)) {
+  if (auto error = layout.CheckInputs(statement)) {
     return air::VerificationError{Kind::kStatementMismatch, *error};
   }
-  const auto context = air.Context(statement);
+  const auto context = layout.Context(statement);
   if (const auto* error = std::get_if<std::string>(&context)) {
     return air::VerificationError{Kind::kStatementMismatch, *error};
   }
   return std::nullopt;
+}
+
+std::optional<air::VerificationError> CheckModelStatement(const ModelAir& air,
+                                                          const ModelCommitment& commitment,
+                                                          bool zero_knowledge,
+                                                          std::span<const M31> statement) {
+  if (air.RequiresZeroKnowledge() && !zero_knowledge) {
+    return air::VerificationError{
+        air::VerificationError::Kind::kNotZeroKnowledge,
+        "the model has committed or private parts, which only a zero-knowledge proof hides: "
+        "this proof is not one"};
+  }
+  return CheckStatement(air.statement_layout(), commitment, statement);
 }
 
 const StatementLayout& ModelAir::statement_layout() const { return impl_->statement; }

@@ -170,10 +170,16 @@ std::variant<ModelKey<H>, std::string> SetupModel(const ModelAir& air,
   return ModelKey<H>{std::move(proving_key), commitment};
 }
 
+// A statement laid out as `layout` says checked before any STARK: it must have the layout's
+// length, name the model's commitment, hold inputs in the model's ranges and a context of
+// canonical felts. Also the statement of a model of several slices, which has no AIR.
+std::optional<air::VerificationError> CheckStatement(const StatementLayout& layout,
+                                                     const ModelCommitment& commitment,
+                                                     std::span<const field::M31> statement);
+
 // The model-level checks of a statement, before any STARK: a proof of a model with hidden parts
-// must be zero-knowledge, and the statement must have the model's length, name the model's
-// commitment and hold inputs in the model's ranges. Shared by the model's proofs and their
-// compressed (outer) proofs, whose statement is the same.
+// must be zero-knowledge, and the statement passes CheckStatement. Shared by the model's proofs
+// and their compressed (outer) proofs, whose statement is the same.
 std::optional<air::VerificationError> CheckModelStatement(const ModelAir& air,
                                                           const ModelCommitment& commitment,
                                                           bool zero_knowledge,

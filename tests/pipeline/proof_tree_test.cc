@@ -1,7 +1,7 @@
 // The aggregation tree (pipeline/proof_tree.h): its node circuit fits the tree's class, and a model
 // in three slices becomes one tree proof whose top holds exactly the slices' leaves and the
 // model's statement.
-#include "pipeline/proof_tree.h"
+#include "pipeline/tree_final.h"
 
 #include <doctest/doctest.h>
 
@@ -16,6 +16,8 @@
 #include "frontend/input_file.h"
 #include "frontend/quantized_eval.h"
 #include "frontend/slices.h"
+#include "hash/blake2s_channel.h"
+#include "hash/blake2s_merkle_hasher.h"
 #include "pipeline/sliced_proof.h"
 
 namespace tensorstark::pipeline {
@@ -109,6 +111,25 @@ TEST_CASE("three slices' leaves joined by nodes: the top holds the model's state
   CHECK(expected_keys == keys);
   CHECK(expected_facts == facts);
   CHECK_FALSE(CheckTreeTopNatively(top, node_key.root(), expected_keys, expected_facts));
+
+  // The final proof of the top states the model's statement (test profile: Blake2s, fewer queries).
+  const TreeFinalSpec spec{.tree = tree.get(),
+                           .node_root = node_key.root(),
+                           .keys = expected_keys,
+                           .inferences = {{&whole_layout, SlicedCommitment(pinn.proofs.commitments)}}};
+  using FinalChannel = hash::Blake2sChannel;
+  using FinalHasher = hash::Blake2sMerkleHasher;
+  const auto final_key =
+      Get(SetupTreeFinal<FinalHasher>(spec, air::ProfileConfig(air::Profile::kTest)));
+  const auto final_proof =
+      Get(ProveTreeFinal<FinalChannel, FinalHasher>(final_key, spec, top, pinn.whole_statement));
+  MESSAGE("final: " << Seconds(start) << " s; final circuit gate rows "
+                    << final_key.air->GateRows()[0] << ", " << final_key.air->GateRows()[1] << ", "
+                    << final_key.air->GateRows()[2]);
+  CHECK(final_proof.public_inputs == pinn.whole_statement);
+  const auto rejection = VerifyTreeFinal<FinalChannel, FinalHasher>(
+      final_key, spec.inferences, final_proof, 0);
+  CHECK_MESSAGE(!rejection, air::ToString(*rejection));
 }
 
 }  // namespace
