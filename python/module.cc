@@ -413,17 +413,15 @@ std::vector<std::string> ModelNames(size_t n) {
 // fact itself).
 py::dict CompressedStatementDict(const api::CompressedStatement& stated,
                                  const std::optional<field::Felt252>& verifier_class) {
-  const auto statements = pipeline::MemberStatements(stated.members, stated.statement);
-  const auto starknet =
-      pipeline::MemberStarknetStatements(stated.members, stated.ids, stated.statement);
+  const auto statements = stated.Statements();
+  const auto starknet = stated.StarknetStatements();
   py::list proofs;
-  for (size_t i = 0; i < stated.members.size(); ++i) {
-    const pipeline::InnerMember& member = stated.members[i];
+  for (size_t i = 0; i < statements.size(); ++i) {
     py::dict proof;
-    proof["model"] = member.spec.model;
+    proof["model"] = stated.inferences[i].model;
     proof["model_id"] = stated.ids.models[i].ToHex();
-    proof["zero_knowledge"] = member.spec.zero_knowledge;
-    proof["statement"] = StatementDict(member.spec.air->statement_layout(), statements[i]);
+    proof["zero_knowledge"] = stated.inferences[i].zero_knowledge;
+    proof["statement"] = StatementDict(stated.LayoutOf(i), statements[i]);
     if (stated.final) {
       py::dict fact;
       fact["inputs_hash"] = starknet[i].inputs_hash.ToHex();

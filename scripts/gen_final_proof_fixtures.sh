@@ -12,29 +12,34 @@
 # final AIR or a model's inner AIR changes: the native verifier then rejects the old proofs and
 # the test fails. The wasm Cairo runner crashes on some proofs whatever they prove (RuntimeError:
 # unreachable, in both layouts verify_final.mjs tries): make such a proof again.
-# Usage: scripts/gen_final_proof_fixtures.sh [build-dir [model ...]] (default: the four below)
+# pinn_sliced is pinn compiled with --proof-memory 2.1, so that it is proved in two slices (its
+# Tanh lookup alone needs about 2 GiB by the estimate) joined by the aggregation tree into its
+# final proof (docs/pipeline.md).
+# Usage: scripts/gen_final_proof_fixtures.sh [build-dir [model ...]] (default: the five below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build="${1:-build}"
 models=("${@:2}")
-[ ${#models[@]} -gt 0 ] || models=(fashion_mlp fashion_lenet pinn cifar_cnn)
+[ ${#models[@]} -gt 0 ] || models=(fashion_mlp fashion_lenet pinn cifar_cnn pinn_sliced)
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 for model in "${models[@]}"; do
-  [ -d "examples/$model" ] || { echo "gen_final_proof_fixtures.sh: no example $model" >&2; exit 2; }
-  visibility=()
-  [ "$model" = cifar_cnn ] && visibility=(VISIBILITY=weights=public)
+  example="${model%_sliced}"
+  [ -d "examples/$example" ] || { echo "gen_final_proof_fixtures.sh: no example $example" >&2; exit 2; }
+  options=()
+  [ "$model" = cifar_cnn ] && options=(VISIBILITY=weights=public)
+  [ "$model" = pinn_sliced ] && options=(COMPILE_OPTIONS="--proof-memory 2.1")
   echo "== $model: compile, prove (recursive), compress --profile onchain" >&2
   start=$SECONDS
-  make --no-print-directory prove BUILD="$build" MODEL="examples/$model" OUT="$work" COMPRESS=1 \
-    OUTER_PROFILE=onchain PROOF=final "${visibility[@]}" >"$work/$model.log" 2>&1 \
+  make --no-print-directory prove BUILD="$build" MODEL="examples/$example" OUT="$work/$model" \
+    COMPRESS=1 OUTER_PROFILE=onchain PROOF=final "${options[@]}" >"$work/$model.log" 2>&1 \
     || { tail -n 20 "$work/$model.log" >&2; exit 1; }
-  verifying="$work/$model/model.verifying.tsm"
-  [ -e "$verifying" ] || verifying="$work/$model/model.tsm"
+  verifying="$work/$model/$example/model.verifying.tsm"
+  [ -e "$verifying" ] || verifying="$work/$model/$example/model.tsm"
   out="tests/final-proofs/$model"
   mkdir -p "$out"
   cp "$verifying" "$out/model.verifying.tsm"
-  cp "$work/$model/final.compressed.bin" "$out/final.bin"
+  cp "$work/$model/$example/final.compressed.bin" "$out/final.bin"
   "$build/tensorstark" verify "$out/model.verifying.tsm" "$out/final.bin" >/dev/null
   echo "   $out: $(stat -c %s "$out/final.bin") bytes of proof, $((SECONDS - start)) s" >&2
 done

@@ -22,10 +22,10 @@ using frontend::FrontendError;
 std::vector<field::Felt252> FinalProofLayout(
     const pipeline::CompressedProofFile& file,
     const std::vector<const frontend::QuantizedModel*>& models) {
-  const FileSpecs specs = SpecsOfFile(models, file);
-  std::vector<field::Felt252> layout = {field::Felt252::FromU64(specs.specs.size())};
-  for (const pipeline::InnerSpec& spec : specs.specs) {
-    const pipeline::MemberLayout member = pipeline::LayoutOf(*spec.air);
+  std::vector<field::Felt252> layout = {field::Felt252::FromU64(file.inners.size())};
+  for (const pipeline::CompressedInner& inner : file.inners) {
+    const pipeline::MemberLayout member =
+        pipeline::LayoutOf(frontend::StatementLayout(*models[inner.model]));
     layout.push_back(field::Felt252::FromU64(member.n_words));
     layout.push_back(field::Felt252::FromU64(member.n_stated_inputs));
   }

@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "air/proof_io.h"
+#include "api/compress_tree.h"
 #include "api/hash_family.h"
 #include "api/prove.h"
 #include "api/timing.h"
@@ -26,6 +27,15 @@ using pipeline::InnerSpec;
 using FinalChannel = hash::Poseidon252Channel;
 using FinalHasher = hash::Poseidon252MerkleHasher;
 
+std::vector<std::unique_ptr<frontend::StatementLayout>> LayoutsOf(
+    const std::vector<const frontend::QuantizedModel*>& models) {
+  std::vector<std::unique_ptr<frontend::StatementLayout>> layouts;
+  for (const frontend::QuantizedModel* model : models) {
+    layouts.push_back(std::make_unique<frontend::StatementLayout>(*model));
+  }
+  return layouts;
+}
+
 // The least security of the proofs a compressed proof's statement rests on: each inner proof's,
 // the outer proof's and, for a final proof, its own.
 uint32_t LeastSecurityBits(std::span<const InnerSpec> specs, const air::ProofConfig& config,
@@ -38,16 +48,24 @@ uint32_t LeastSecurityBits(std::span<const InnerSpec> specs, const air::ProofCon
   return bits;
 }
 
-// A valid proof's statement and key identity, its members moved from the key.
+// A valid proof's statement and key identity, an inference per member (the models' layouts are
+// the caller's to set).
 void State(CompressedStatement& stated, const pipeline::OuterKeyIdentity& identity,
-           std::vector<pipeline::InnerMember>&& members, std::span<const field::M31> statement,
+           std::span<const pipeline::InnerMember> members, std::span<const field::M31> statement,
            const air::ProofConfig& config, bool final, bool keys_from_cache) {
   std::vector<InnerSpec> specs;
-  for (const pipeline::InnerMember& member : members) specs.push_back(member.spec);
+  for (const pipeline::InnerMember& member : members) {
+    specs.push_back(member.spec);
+    StatedInference& inference = stated.inferences.emplace_back();
+    inference.model = member.spec.model;
+    inference.zero_knowledge = member.spec.zero_knowledge;
+    if (const auto digest = member.spec.air->WeightsDigest()) {
+      inference.weights_digests.push_back(*digest);
+    }
+  }
   stated.security_bits = LeastSecurityBits(specs, config, final);
   stated.identity = identity;
   stated.ids = pipeline::IdsOf(identity, members);
-  stated.members = std::move(members);
   stated.statement.assign(statement.begin(), statement.end());
   stated.config = config;
   stated.final = final;
@@ -115,7 +133,7 @@ CompressedModelProof CompressOuter(std::span<const InnerSpec> specs,
   const air::StarkProof<H>& proof = std::get<air::StarkProof<H>>(outer);
   CompressedModelProof out;
   out.file = CompressedFile(specs, static_cast<uint32_t>(request.shape), proof);
-  State(out.stated, pipeline::IdentityOf(key), std::move(key.members), proof.public_inputs, config,
+  State(out.stated, pipeline::IdentityOf(key), key.members, proof.public_inputs, config,
         /*final=*/false, key.from_cache);
   out.recursion = std::move(key.recursion);
   return out;
@@ -146,8 +164,8 @@ CompressedModelProof CompressFinal(std::span<const InnerSpec> specs,
   CompressedModelProof out;
   out.file =
       CompressedFile(specs, static_cast<uint32_t>(request.shape) | pipeline::kFinalProofBit, proof);
-  State(out.stated, pipeline::IdentityOf(key), std::move(key.outer.members), proof.public_inputs,
-        config, /*final=*/true, key.from_cache);
+  State(out.stated, pipeline::IdentityOf(key), key.outer.members, proof.public_inputs, config,
+        /*final=*/true, key.from_cache);
   out.outer_circuit_gates = key.outer.recursion->circuit().gates.size();
   out.recursion = std::move(key.air);
   return out;
@@ -204,9 +222,8 @@ void VerifyRecursionFile(const std::vector<const frontend::QuantizedModel*>& mod
     out.rejection = air::ToString(*rejection);
     return;
   }
-  out.stated.airs = std::move(file_specs.airs);
-  State(out.stated, pipeline::IdentityOf(key), std::move(MembersOf(key)), proof.public_inputs,
-        proof.config, final, key.from_cache);
+  State(out.stated, pipeline::IdentityOf(key), MembersOf(key), proof.public_inputs, proof.config,
+        final, key.from_cache);
 }
 
 }  // namespace
@@ -242,6 +259,20 @@ CompressedModelProof CompressProofs(const std::vector<const frontend::QuantizedM
         "compress --profile onchain makes the final proof Starknet verifies, hashed with "
         "poseidon252; leave --hash out");
   }
+  // The provers' phases, after the compression's own (named by level: "outer: ", "final: ").
+  std::string level;
+  air::ProveTimings timings;
+  timings.on_phase = [&](const std::string& name, double ms) {
+    if (request.on_phase) request.on_phase(level + name, ms);
+  };
+  air::ProveOptions options;
+  options.timings = &timings;
+  if (TakesTree(inners, request)) {
+    CompressedModelProof out = CompressTree(models, inners, request, options, level);
+    out.stated.layouts = LayoutsOf(models);
+    out.grind_ms = timings.grind_ms;
+    return out;
+  }
   const size_t max_inners = request.profile == air::Profile::kOnchain
                                 ? pipeline::kMaxFinalInners
                                 : pipeline::kMaxCompressedInners;
@@ -272,20 +303,12 @@ CompressedModelProof CompressProofs(const std::vector<const frontend::QuantizedM
   for (size_t i = 0; i < inners.size(); ++i) {
     specs.push_back({airs[inners[i].model].get(), inners[i].model, proofs[i].config.zk});
   }
-  // The provers' phases, after the compression's own (a final proof's named by level).
-  std::string level;
-  air::ProveTimings timings;
-  timings.on_phase = [&](const std::string& name, double ms) {
-    if (request.on_phase) request.on_phase(level + name, ms);
-  };
-  air::ProveOptions options;
-  options.timings = &timings;
   CompressedModelProof out = request.profile == air::Profile::kOnchain
                                  ? CompressFinal(specs, proofs, request, options, level)
                                  : WithHashFamily(request.hash, [&]<class C, class H>() {
                                      return CompressOuter<C, H>(specs, proofs, request, options);
                                    });
-  out.stated.airs = std::move(airs);
+  out.stated.layouts = LayoutsOf(models);
   out.grind_ms = timings.grind_ms;
   return out;
 }
@@ -302,6 +325,11 @@ VerifiedCompressed VerifyCompressed(const std::vector<const frontend::QuantizedM
   const pipeline::CompressedProofFile& compressed = std::get<pipeline::CompressedProofFile>(file);
   if (auto error = CheckFileModels(compressed, model_names)) {
     out.rejection = *error;
+    return out;
+  }
+  out.stated.layouts = LayoutsOf(models);
+  if (compressed.shape & pipeline::kTreeBit) {
+    VerifyCompressedTree(models, compressed, options, out);
     return out;
   }
   const bool final = compressed.shape & pipeline::kFinalProofBit;

@@ -4,6 +4,7 @@
 // `compress` and `verify` commands and the Python module are their front ends.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -57,20 +58,41 @@ struct CompressRequest {
   std::function<void(std::string_view warning)> on_warning;
 };
 
-// What a compressed or final proof states, and what identifies its verifying key, with the
-// models' lowerings its members refer to.
+// What a compressed or final proof states of one of its inferences (an inner proof, or a sliced
+// model's proof).
+struct StatedInference {
+  size_t model = 0;             // its model's index among those given
+  bool zero_knowledge = false;  // its inner proofs were
+  // With private weights: their digest, one per slice.
+  std::vector<std::array<field::M31, 8>> weights_digests;
+};
+
+// What a compressed or final proof states, and what identifies its verifying key.
 struct CompressedStatement {
-  std::vector<std::unique_ptr<frontend::ModelAir>> airs;  // one per model
-  std::vector<pipeline::InnerMember> members;             // one per inner proof, in order
+  // One per model given, of the whole model (it refers to the model, which the caller keeps).
+  std::vector<std::unique_ptr<frontend::StatementLayout>> layouts;
+  std::vector<StatedInference> inferences;  // in order
   pipeline::OuterKeyIdentity identity;
   pipeline::CompressedIds ids;
-  std::vector<field::M31> statement;  // the proof's public inputs: the members' one after another
+  std::vector<field::M31> statement;  // the proof's public inputs: the inferences' one after another
   air::ProofConfig config;            // the outer (or final) proof's
   // The least security of the proofs the statement rests on (its inner proofs', the outer
   // proof's, a final proof's own): what a fact is worth.
   uint32_t security_bits = 0;
   bool final = false;
   bool keys_from_cache = false;
+
+  // Inference i's statement within `statement`, and its model's layout.
+  std::vector<std::span<const field::M31>> Statements() const {
+    return pipeline::SplitStatement(identity.members, statement);
+  }
+  const frontend::StatementLayout& LayoutOf(size_t i) const {
+    return *layouts[inferences[i].model];
+  }
+  // Each inference's facts on Starknet (meaningful for a final proof).
+  std::vector<pipeline::StarknetStatement> StarknetStatements() const {
+    return pipeline::StarknetStatements(identity.members, ids.models, statement);
+  }
 };
 
 struct CompressedModelProof {

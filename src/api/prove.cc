@@ -76,9 +76,11 @@ void ProveSlicesInto(const frontend::QuantizedModel& model, const ProveRequest& 
       pipeline::ProveSlices<C, H>(model, proved.run, config, request.context, callbacks);
   proved.n_slices = frontend::SliceCount(model);
   proved.commitment = pipeline::SlicedCommitment(slices.commitments);
+  const frontend::ModelSlice first = frontend::SliceOf(model, 0),
+                             last = frontend::SliceOf(model, proved.n_slices - 1);
   proved.statement = pipeline::WholeStatement(
-      model, proved.commitment, frontend::SliceOf(model, 0).model, slices.statements.front(),
-      frontend::SliceOf(model, proved.n_slices - 1).model, slices.statements.back());
+      frontend::StatementLayout(model), proved.commitment, frontend::StatementLayout(first.model),
+      slices.statements.front(), frontend::StatementLayout(last.model), slices.statements.back());
   proved.proof = pipeline::WriteSlicedProof(slices.proofs);
   proved.weights_digests = slices.weights_digests;
   proved.grind_ms = slices.grind_ms;
@@ -284,9 +286,10 @@ void VerifySlices(const frontend::QuantizedModel& model, std::optional<std::stri
     previous_statement = std::move(out.statement);
   }
   out.key_from_cache = all_from_cache;
-  out.statement =
-      pipeline::WholeStatement(model, pipeline::SlicedCommitment(commitments), first->model,
-                               first_statement, previous->model, previous_statement);
+  out.statement = pipeline::WholeStatement(
+      frontend::StatementLayout(model), pipeline::SlicedCommitment(commitments),
+      frontend::StatementLayout(first->model), first_statement,
+      frontend::StatementLayout(previous->model), previous_statement);
 }
 
 }  // namespace
@@ -312,8 +315,8 @@ bool IsVerifyingModel(const frontend::QuantizedModel& model) {
 std::string SlicedProofRefusal(std::string_view name, std::string_view command) {
   return fmt::format(
       "{} is a sliced proof (one proof per slice of its model, compile --proof-memory): {} does "
-      "not take one yet, as the aggregation tree that joins the slices' proofs into one compressed "
-      "proof is still to come (docs/pipeline.md); tensorstark verify checks it",
+      "not take one; compress --profile onchain joins its slices into one final proof "
+      "(docs/pipeline.md), and verify checks either",
       name, command);
 }
 

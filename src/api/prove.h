@@ -73,9 +73,8 @@ bool IsSlicedProof(std::span<const uint8_t> bytes);
 size_t SliceCount(const frontend::QuantizedModel& model);
 bool IsVerifyingModel(const frontend::QuantizedModel& model);
 
-// Why `command` (compress, calldata, inspect) does not take the sliced proof `name`: what joins a
-// sliced model's proofs into one compressed or final proof, the aggregation tree, is not built
-// yet.
+// Why `command` (calldata, inspect, prove --compress) does not take the sliced proof `name`, and
+// what does: compress --profile onchain, which joins its slices through the aggregation tree.
 std::string SlicedProofRefusal(std::string_view name, std::string_view command);
 
 struct VerifiedProof {

@@ -120,8 +120,7 @@ int PrintCompressed(const CompressInputs& in, const api::CompressedModelProof& p
     if (stated.final) {
       out["final"] = true;
       out["outer_circuit_gates"] = proved.outer_circuit_gates;
-      out["starknet"] =
-          StarknetFactsJson(stated.members, stated.ids, stated.statement, std::nullopt);
+      out["starknet"] = StarknetFactsJson(stated, std::nullopt);
     }
     fmt::print("{}\n", out.dump());
     return 0;
@@ -135,10 +134,8 @@ int PrintCompressed(const CompressInputs& in, const api::CompressedModelProof& p
       air::ToString(hash),
       stated.final ? "onchain: the final proof of an outer proof" : air::ProfileName(profile),
       stated.final ? "final " : "", circuit.gates.size());
-  PrintCompressedStatements(stated.members, stated.ids, in.model_paths, stated.statement);
-  if (stated.final) {
-    PrintStarknetFacts(stated.members, stated.ids, stated.statement, std::nullopt);
-  }
+  PrintCompressedStatements(stated, in.model_paths);
+  if (stated.final) PrintStarknetFacts(stated, std::nullopt);
   return 0;
 }
 
@@ -150,13 +147,9 @@ int PrintVerifiedCompressed(const api::VerifiedCompressed& verified,
     return 1;
   }
   const api::CompressedStatement& stated = verified.stated;
-  const size_t n = stated.members.size();
+  const size_t n = stated.inferences.size();
   if (json) {
-    const auto statements = pipeline::MemberStatements(stated.members, stated.statement);
-    nlohmann::json public_parts = nlohmann::json::array();
-    for (size_t i = 0; i < n; ++i) {
-      public_parts.push_back(PublicStatementJson(*stated.members[i].spec.air, statements[i]));
-    }
+    const nlohmann::json public_parts = PublicStatementsJson(stated);
     nlohmann::json out = {{"valid", true},
                           {"compressed", true},
                           {"inner_proofs", n},
@@ -168,8 +161,7 @@ int PrintVerifiedCompressed(const api::VerifiedCompressed& verified,
                           {"public", n == 1 ? public_parts[0] : public_parts}};
     if (stated.final) {
       out["final"] = true;
-      out["starknet"] =
-          StarknetFactsJson(stated.members, stated.ids, stated.statement, verifier_class);
+      out["starknet"] = StarknetFactsJson(stated, verifier_class);
     }
     fmt::print("{}\n", out.dump());
     return 0;
@@ -179,16 +171,14 @@ int PrintVerifiedCompressed(const api::VerifiedCompressed& verified,
                stated.security_bits);
   } else if (n == 1) {
     fmt::print("valid (compressed, {} bits of security{}), model {}\n", stated.security_bits,
-               stated.members[0].spec.zero_knowledge ? ", inner proof zero knowledge" : "",
+               stated.inferences[0].zero_knowledge ? ", inner proof zero knowledge" : "",
                frontend::ToHex(frontend::ModelAir::StatedCommitment(stated.statement)));
   } else {
     fmt::print("valid (compressed, {} inner proofs, {} bits of security)\n", n,
                stated.security_bits);
   }
-  PrintCompressedStatements(stated.members, stated.ids, model_paths, stated.statement);
-  if (stated.final) {
-    PrintStarknetFacts(stated.members, stated.ids, stated.statement, verifier_class);
-  }
+  PrintCompressedStatements(stated, model_paths);
+  if (stated.final) PrintStarknetFacts(stated, verifier_class);
   return 0;
 }
 

@@ -115,34 +115,29 @@ void PrintStatement(const frontend::StatementLayout& layout, WeightsDigests weig
   }
 }
 
-nlohmann::json StarknetFactsJson(std::span<const pipeline::InnerMember> members,
-                                 const pipeline::CompressedIds& ids,
-                                 std::span<const field::M31> statement,
+nlohmann::json StarknetFactsJson(const api::CompressedStatement& stated,
                                  const std::optional<field::Felt252>& verifier_class) {
   nlohmann::json facts = nlohmann::json::array();
-  for (const pipeline::StarknetStatement& stated :
-       pipeline::MemberStarknetStatements(members, ids, statement)) {
-    nlohmann::json fact = {{"model", stated.model.ToHex()},
-                           {"inputs_hash", stated.inputs_hash.ToHex()},
-                           {"outputs_hash", stated.outputs_hash.ToHex()}};
-    if (verifier_class) fact["fact"] = stated.Fact(*verifier_class).ToHex();
+  for (const pipeline::StarknetStatement& fact_of : stated.StarknetStatements()) {
+    nlohmann::json fact = {{"model", fact_of.model.ToHex()},
+                           {"inputs_hash", fact_of.inputs_hash.ToHex()},
+                           {"outputs_hash", fact_of.outputs_hash.ToHex()}};
+    if (verifier_class) fact["fact"] = fact_of.Fact(*verifier_class).ToHex();
     facts.push_back(std::move(fact));
   }
   return facts;
 }
 
-void PrintStarknetFacts(std::span<const pipeline::InnerMember> members,
-                        const pipeline::CompressedIds& ids, std::span<const field::M31> statement,
+void PrintStarknetFacts(const api::CompressedStatement& stated,
                         const std::optional<field::Felt252>& verifier_class) {
-  const std::vector<pipeline::StarknetStatement> stated =
-      pipeline::MemberStarknetStatements(members, ids, statement);
-  for (size_t i = 0; i < stated.size(); ++i) {
-    const std::string which = stated.size() > 1 ? fmt::format(", proof {}", i + 1) : "";
+  const std::vector<pipeline::StarknetStatement> facts = stated.StarknetStatements();
+  for (size_t i = 0; i < facts.size(); ++i) {
+    const std::string which = facts.size() > 1 ? fmt::format(", proof {}", i + 1) : "";
     fmt::print("on Starknet{}: inputs hash {}, outputs hash {}\n", which,
-               stated[i].inputs_hash.ToHex(), stated[i].outputs_hash.ToHex());
+               facts[i].inputs_hash.ToHex(), facts[i].outputs_hash.ToHex());
     if (verifier_class) {
       fmt::print("on Starknet{}: fact {} (verifier class {})\n", which,
-                 stated[i].Fact(*verifier_class).ToHex(), verifier_class->ToHex());
+                 facts[i].Fact(*verifier_class).ToHex(), verifier_class->ToHex());
     }
   }
   if (!verifier_class) {
@@ -152,17 +147,26 @@ void PrintStarknetFacts(std::span<const pipeline::InnerMember> members,
   }
 }
 
-void PrintCompressedStatements(std::span<const pipeline::InnerMember> members,
-                               const pipeline::CompressedIds& ids,
-                               const std::vector<std::string>& model_paths,
-                               std::span<const field::M31> statement) {
-  const auto statements = pipeline::MemberStatements(members, statement);
-  fmt::print("circuit id: {}\n", ids.circuit.ToHex());
-  for (size_t i = 0; i < members.size(); ++i) {
-    if (members.size() > 1)
-      fmt::print("proof {} ({}):\n", i + 1, model_paths[members[i].spec.model]);
-    fmt::print("model id: {} (the model under this circuit)\n", ids.models[i].ToHex());
-    PrintStatement(*members[i].spec.air, statements[i]);
+nlohmann::json PublicStatementsJson(const api::CompressedStatement& stated) {
+  const auto statements = stated.Statements();
+  nlohmann::json parts = nlohmann::json::array();
+  for (size_t i = 0; i < statements.size(); ++i) {
+    parts.push_back(PublicStatementJson(stated.LayoutOf(i), stated.inferences[i].weights_digests,
+                                        statements[i]));
+  }
+  return parts;
+}
+
+void PrintCompressedStatements(const api::CompressedStatement& stated,
+                               const std::vector<std::string>& model_paths) {
+  const auto statements = stated.Statements();
+  fmt::print("circuit id: {}\n", stated.ids.circuit.ToHex());
+  for (size_t i = 0; i < statements.size(); ++i) {
+    if (statements.size() > 1) {
+      fmt::print("proof {} ({}):\n", i + 1, model_paths[stated.inferences[i].model]);
+    }
+    fmt::print("model id: {} (the model under this circuit)\n", stated.ids.models[i].ToHex());
+    PrintStatement(stated.LayoutOf(i), stated.inferences[i].weights_digests, statements[i]);
   }
 }
 

@@ -14,6 +14,7 @@
 #include "field/m31.h"
 #include "frontend/model_air.h"
 #include "frontend/statement_layout.h"
+#include "api/compress.h"
 #include "pipeline/model_recursion.h"
 
 namespace tensorstark::cli {
@@ -39,24 +40,22 @@ inline constexpr char kClassHashOfFinalProofs[] =
     "--class-hash: Starknet's fact registry records the facts of final proofs only (compress "
     "--profile onchain makes one)";
 
-// A final proof's facts, one per inner proof, as the registry records them: [{"model",
+// A final proof's facts, one per inference, as the registry records them: [{"model",
 // "inputs_hash", "outputs_hash"} and, given the verifier's class hash, "fact"].
-nlohmann::json StarknetFactsJson(std::span<const pipeline::InnerMember> members,
-                                 const pipeline::CompressedIds& ids,
-                                 std::span<const field::M31> statement,
+nlohmann::json StarknetFactsJson(const api::CompressedStatement& stated,
                                  const std::optional<field::Felt252>& verifier_class);
 
 // The same as lines starting "on Starknet".
-void PrintStarknetFacts(std::span<const pipeline::InnerMember> members,
-                        const pipeline::CompressedIds& ids, std::span<const field::M31> statement,
+void PrintStarknetFacts(const api::CompressedStatement& stated,
                         const std::optional<field::Felt252>& verifier_class);
 
-// A compressed or final proof's statements: the circuit id, then each inner proof's model id and
+// Each inference's statement as PublicStatementJson gives it.
+nlohmann::json PublicStatementsJson(const api::CompressedStatement& stated);
+
+// A compressed or final proof's statements: the circuit id, then each inference's model id and
 // statement (PrintStatement), under a heading naming its model when there are several.
-void PrintCompressedStatements(std::span<const pipeline::InnerMember> members,
-                               const pipeline::CompressedIds& ids,
-                               const std::vector<std::string>& model_paths,
-                               std::span<const field::M31> statement);
+void PrintCompressedStatements(const api::CompressedStatement& stated,
+                               const std::vector<std::string>& model_paths);
 
 // A circuit's identity as JSON: what its circuit id and model ids are computed from, and them.
 nlohmann::json IdentityJson(const pipeline::OuterKeyIdentity& identity,

@@ -15,6 +15,7 @@ constexpr std::array<uint8_t, 4> kMagic = {'T', 'S', 'C', 'P'};
 constexpr uint32_t kVersion = 1;
 constexpr uint32_t kZkFlag = 1;
 constexpr uint32_t kMaxShape = kFinalProofBit | 1;  // a final proof at OuterShape::kFit
+constexpr uint32_t kTreeShape = kFinalProofBit | kTreeBit;  // a tree's, at the standard shape
 
 }  // namespace
 
@@ -32,15 +33,17 @@ std::variant<CompressedProofFile, std::string> ReadCompressedProof(std::span<con
                        version, kVersion);
   }
   const uint32_t shape = reader.ReadU32("the outer proof's shape");
-  if (!error && shape > kMaxShape) {
+  if (!error && shape > kMaxShape && shape != kTreeShape) {
     return fmt::format("compressed proof shape {} is not one this build knows", shape);
   }
   const uint32_t n = reader.ReadU32("the number of inner proofs");
-  const bool final = shape & kFinalProofBit;
-  const uint32_t max_inners = final ? kMaxFinalInners : kMaxCompressedInners;
+  const bool final = shape & kFinalProofBit, tree = shape & kTreeBit;
+  const uint32_t max_inners =
+      tree ? kMaxTreeInferences : final ? kMaxFinalInners : kMaxCompressedInners;
   if (!error && (n == 0 || n > max_inners)) {
-    return fmt::format("a {} proof verifies 1 to {} inner proofs, not {}",
-                       final ? "final" : "compressed", max_inners, n);
+    return fmt::format("a {} proof verifies 1 to {} {}, not {}",
+                       tree ? "tree's final" : final ? "final" : "compressed", max_inners,
+                       tree ? "inferences" : "inner proofs", n);
   }
   CompressedProofFile file;
   file.shape = shape;

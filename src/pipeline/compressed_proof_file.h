@@ -5,6 +5,10 @@
 // model it is of u32 (its index among the models given to verify, in order) and flags u32 (bit 0:
 // the inner proof was zero-knowledge; no other bit may be set), then the outer (or final) proof's
 // canonical encoding (air/proof_io.h), whose statement is the inner statements one after another.
+// With bit 2 of the shape, kTreeBit (only with kFinalProofBit and the standard shape), the final
+// proof is of an aggregation tree's top (tree_final.h): each entry is then an inference (a model's
+// proof, or a sliced model's slices; 1 to kMaxTreeInferences), and the statement their whole
+// models' statements one after another.
 // The list says which circuit the verifier builds; a wrong one gives another circuit, whose key
 // the outer proof does not verify against. Integers little-endian.
 #pragma once
@@ -22,9 +26,13 @@ namespace tensorstark::pipeline {
 // final size class holds). The file's reader refuses more, before any key is derived.
 inline constexpr uint32_t kMaxCompressedInners = 8;
 inline constexpr uint32_t kMaxFinalInners = 4;
+inline constexpr uint32_t kMaxTreeInferences = 1024;
 inline constexpr uint32_t kFinalProofBit = 2;
+inline constexpr uint32_t kTreeBit = 4;
 // The outer proof's OuterShape in a shape word.
-inline constexpr uint32_t OuterShapeBits(uint32_t shape) { return shape & ~kFinalProofBit; }
+inline constexpr uint32_t OuterShapeBits(uint32_t shape) {
+  return shape & ~(kFinalProofBit | kTreeBit);
+}
 
 struct CompressedInner {
   uint32_t model = 0;

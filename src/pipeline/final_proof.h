@@ -91,7 +91,7 @@ std::variant<FinalKey<H>, std::string> SetupFinal(std::span<const InnerSpec> spe
   const hash::Blake2sHash key_name = RecursionKeyName("final verifying key", key.outer.members,
                                                       air::ProofHashTraits<H>::kId, configs, shape);
   const RecursionKeyExpected expected{
-      .members = key.outer.members,
+      .n_public_inputs = StatementLength(key.outer.members),
       .layout = recursion::Poseidon2Layout::kRounds,
       .size_class = shape == OuterShape::kStandard ? &FinalSizeClass() : nullptr};
   if (use == KeyUse::kVerify) {

@@ -142,9 +142,7 @@ std::optional<CachedRecursionKey> GetRecursionKey(const KeyCache& cache,
   if (!words) return std::nullopt;
   auto air_shape = recursion::RecursionAir::Shape::FromWords(*words);
   if (!air_shape) return std::nullopt;
-  size_t n_public = 0;
-  for (const InnerMember& member : expected.members)
-    n_public += member.inner_air->n_public_inputs();
+  const size_t n_public = expected.n_public_inputs;
   if (air_shape->public_inputs.size() != n_public ||
       air_shape->poseidon2_layout != expected.layout) {
     return std::nullopt;
@@ -172,7 +170,7 @@ std::optional<CachedRecursionKey> GetOuterKey(const KeyCache& cache, const hash:
                                               OuterShape shape) {
   const recursion::SizeClass size_class = CompressionSizeClass(members.size());
   return GetRecursionKey(cache, name,
-                         {.members = members,
+                         {.n_public_inputs = StatementLength(members),
                           .layout = recursion::Poseidon2Layout::kRow,
                           .size_class = shape == OuterShape::kStandard ? &size_class : nullptr});
 }
@@ -219,6 +217,12 @@ void BuildVerifierCircuit(recursion::CircuitBuilder& builder, std::span<const In
   }
 }
 
+size_t StatementLength(std::span<const InnerMember> members) {
+  size_t n = 0;
+  for (const InnerMember& member : members) n += member.inner_air->n_public_inputs();
+  return n;
+}
+
 recursion::SizeClass CompressionSizeClass(size_t n) {
   recursion::SizeClass size_class = recursion::StandardSizeClass();
   const auto extra = static_cast<uint32_t>(std::bit_width(n > 1 ? n - 1 : 0));
@@ -239,30 +243,25 @@ std::vector<std::span<const field::M31>> MemberStatements(std::span<const InnerM
   return statements;
 }
 
-CompressedIds IdsOf(const OuterKeyIdentity& identity, std::span<const InnerMember> members) {
+CompressedIds IdsOf(const OuterKeyIdentity& identity,
+                    std::span<const frontend::ModelCommitment> commitments) {
   CompressedIds ids{.circuit = StarknetCircuitId(identity), .models = {}};
-  for (const InnerMember& member : members) {
-    ids.models.push_back(StarknetCompressedModelId(member.commitment, ids.circuit));
+  for (const frontend::ModelCommitment& commitment : commitments) {
+    ids.models.push_back(StarknetCompressedModelId(commitment, ids.circuit));
   }
   return ids;
 }
 
-std::vector<StarknetStatement> MemberStarknetStatements(std::span<const InnerMember> members,
-                                                        const CompressedIds& ids,
-                                                        std::span<const field::M31> statement) {
-  const auto statements = MemberStatements(members, statement);
-  std::vector<StarknetStatement> out;
-  for (size_t i = 0; i < members.size(); ++i) {
-    out.push_back(StarknetStatementOf(*members[i].spec.air, statements[i], ids.models[i]));
-  }
-  return out;
+CompressedIds IdsOf(const OuterKeyIdentity& identity, std::span<const InnerMember> members) {
+  std::vector<frontend::ModelCommitment> commitments;
+  for (const InnerMember& member : members) commitments.push_back(member.commitment);
+  return IdsOf(identity, commitments);
 }
 
 std::optional<air::VerificationError> CheckMemberStatements(std::span<const InnerMember> members,
                                                             std::span<const field::M31> statement) {
   using Kind = air::VerificationError::Kind;
-  size_t n_public = 0;
-  for (const InnerMember& member : members) n_public += member.inner_air->n_public_inputs();
+  const size_t n_public = StatementLength(members);
   if (statement.size() != n_public) {
     return air::VerificationError{
         Kind::kShapeMismatch,

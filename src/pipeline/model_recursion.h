@@ -140,11 +140,11 @@ struct CachedRecursionKey {
 hash::Blake2sHash RecursionKeyName(std::string_view what, std::span<const InnerMember> members,
                                    air::HashId hash, std::span<const air::ProofConfig> configs,
                                    OuterShape shape);
-// What a key filed under a name must be to be these members' (or a miss): the statements' length
-// of public inputs, each wire i read once, this Poseidon2 layout, and with a class, its components
-// at its sizes.
+// What a key filed under a name must be (or a miss): n_public_inputs public inputs (its members'
+// statements' length), each wire i read once, this Poseidon2 layout, and with a class, its
+// components at its sizes.
 struct RecursionKeyExpected {
-  std::span<const InnerMember> members;
+  size_t n_public_inputs = 0;
   recursion::Poseidon2Layout layout = recursion::Poseidon2Layout::kRow;
   const recursion::SizeClass* size_class = nullptr;
 };
@@ -203,17 +203,26 @@ std::variant<CompressedKey<H>, std::string> SetupCompressed(
 template <hash::MerkleHasher H>
 OuterKeyIdentity IdentityOf(const recursion::RecursionAir& air, const air::ProofConfig& config,
                             const typename H::Hash& preprocessed_root,
-                            std::span<const InnerMember> members) {
+                            std::vector<MemberLayout> layouts) {
   OuterKeyIdentity identity{.hash = air::ProofHashTraits<H>::kId,
                             .config = config,
                             .log_sizes = {},
-                            .members = {},
+                            .members = std::move(layouts),
                             .preprocessed_root = air::HashBytes(preprocessed_root)};
-  for (const InnerMember& member : members) identity.members.push_back(LayoutOf(*member.spec.air));
   for (const air::Component* component : air.components()) {
     identity.log_sizes.push_back(component->log_size());
   }
   return identity;
+}
+template <hash::MerkleHasher H>
+OuterKeyIdentity IdentityOf(const recursion::RecursionAir& air, const air::ProofConfig& config,
+                            const typename H::Hash& preprocessed_root,
+                            std::span<const InnerMember> members) {
+  std::vector<MemberLayout> layouts;
+  for (const InnerMember& member : members) {
+    layouts.push_back(LayoutOf(member.spec.air->statement_layout()));
+  }
+  return IdentityOf<H>(air, config, preprocessed_root, std::move(layouts));
 }
 template <hash::MerkleHasher H>
 OuterKeyIdentity IdentityOf(const CompressedKey<H>& key) {
@@ -221,22 +230,21 @@ OuterKeyIdentity IdentityOf(const CompressedKey<H>& key) {
                        key.members);
 }
 
+// The statement length of these members' statements one after another.
+size_t StatementLength(std::span<const InnerMember> members);
+
 // A circuit's id and each member's model id under it, in order.
 struct CompressedIds {
   field::Felt252 circuit;
   std::vector<field::Felt252> models;
 };
+CompressedIds IdsOf(const OuterKeyIdentity& identity,
+                    std::span<const frontend::ModelCommitment> commitments);
 CompressedIds IdsOf(const OuterKeyIdentity& identity, std::span<const InnerMember> members);
 template <hash::MerkleHasher H>
 CompressedIds IdsOf(const CompressedKey<H>& key) {
   return IdsOf(IdentityOf(key), key.members);
 }
-
-// Each member's statement within `statement` as Starknet's fact registry hashes it, under its
-// model id in `ids` (a final proof's facts, pipeline/starknet_fact.h).
-std::vector<StarknetStatement> MemberStarknetStatements(std::span<const InnerMember> members,
-                                                        const CompressedIds& ids,
-                                                        std::span<const field::M31> statement);
 
 // Each member's part of `statement` checked as for its inner proof (CheckModelStatement, with the
 // inner configuration's zero knowledge), after the statement's length.

@@ -96,24 +96,21 @@ std::optional<std::string> CheckLink(size_t k, std::span<const M31> out, std::sp
       k + 1, k + 2, k + 1, k + 2);
 }
 
-std::vector<M31> WholeStatement(const frontend::QuantizedModel& model,
+std::vector<M31> WholeStatement([[maybe_unused]] const StatementLayout& whole,
                                 const ModelCommitment& commitment,
-                                const frontend::QuantizedModel& first_slice,
-                                std::span<const M31> first_statement,
-                                const frontend::QuantizedModel& last_slice,
-                                std::span<const M31> last_statement) {
-  const StatementLayout first(first_slice), last(last_slice);
-  std::vector<M31> whole(commitment.begin(), commitment.end());
+                                const StatementLayout& first, std::span<const M31> first_statement,
+                                const StatementLayout& last, std::span<const M31> last_statement) {
+  std::vector<M31> statement(commitment.begin(), commitment.end());
   // The first slice states the inputs and the context, then its link; the last its link, then the
   // outputs.
   const std::span<const M31> inputs =
       first_statement.subspan(commitment.size(), first.n_stated_inputs());
-  whole.insert(whole.end(), inputs.begin(), inputs.end());
+  statement.insert(statement.end(), inputs.begin(), inputs.end());
   const std::span<const M31> outputs =
       last_statement.subspan(commitment.size() + last.n_stated_inputs());
-  whole.insert(whole.end(), outputs.begin(), outputs.end());
-  assert(whole.size() == StatementLayout(model).n_public_inputs());
-  return whole;
+  statement.insert(statement.end(), outputs.begin(), outputs.end());
+  assert(statement.size() == whole.n_public_inputs());
+  return statement;
 }
 
 }  // namespace tensorstark::pipeline

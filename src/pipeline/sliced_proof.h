@@ -61,13 +61,13 @@ std::span<const field::M31> LinkWords(const frontend::QuantizedModel& slice,
 std::optional<std::string> CheckLink(size_t k, std::span<const field::M31> out,
                                      std::span<const field::M31> in);
 
-// The statement of the whole model (of `model`'s StatementLayout), from its first and last
-// slices' statements.
-std::vector<field::M31> WholeStatement(const frontend::QuantizedModel& model,
+// The statement of the whole model (laid out as `whole`), from its first and last slices'
+// statements (laid out as `first` and `last`).
+std::vector<field::M31> WholeStatement(const frontend::StatementLayout& whole,
                                        const frontend::ModelCommitment& commitment,
-                                       const frontend::QuantizedModel& first_slice,
+                                       const frontend::StatementLayout& first,
                                        std::span<const field::M31> first_statement,
-                                       const frontend::QuantizedModel& last_slice,
+                                       const frontend::StatementLayout& last,
                                        std::span<const field::M31> last_statement);
 
 // What proving a model's slices made: per slice its proof's bytes, statement and commitment.

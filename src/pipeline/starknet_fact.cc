@@ -17,9 +17,22 @@ field::Felt252 HashOfWords(std::span<const field::M31> words) {
 
 }  // namespace
 
-MemberLayout LayoutOf(const frontend::ModelAir& air) {
-  return {.n_words = static_cast<uint32_t>(air.n_public_inputs()),
-          .n_stated_inputs = static_cast<uint32_t>(air.n_stated_inputs())};
+MemberLayout LayoutOf(const frontend::StatementLayout& layout) {
+  return {.n_words = static_cast<uint32_t>(layout.n_public_inputs()),
+          .n_stated_inputs = static_cast<uint32_t>(layout.n_stated_inputs())};
+}
+
+std::vector<std::span<const field::M31>> SplitStatement(std::span<const MemberLayout> layouts,
+                                                        std::span<const field::M31> statement) {
+  std::vector<std::span<const field::M31>> statements;
+  size_t offset = 0;
+  for (const MemberLayout& layout : layouts) {
+    statements.push_back(offset + layout.n_words <= statement.size()
+                             ? statement.subspan(offset, layout.n_words)
+                             : std::span<const field::M31>());
+    offset += layout.n_words;
+  }
+  return statements;
 }
 
 field::Felt252 StarknetCircuitId(const OuterKeyIdentity& key) {
@@ -57,13 +70,24 @@ field::Felt252 StarknetStatement::Fact(const field::Felt252& verifier_class) con
   return hash::PoseidonHashMany(values);
 }
 
-StarknetStatement StarknetStatementOf(const frontend::ModelAir& air,
+StarknetStatement StarknetStatementOf(const MemberLayout& layout,
                                       std::span<const field::M31> statement,
                                       const field::Felt252& model_id) {
   const std::span<const field::M31> stated =
       statement.subspan(std::tuple_size_v<frontend::ModelCommitment>);
-  return {model_id, HashOfWords(stated.first(air.n_stated_inputs())),
-          HashOfWords(stated.subspan(air.n_stated_inputs()))};
+  return {model_id, HashOfWords(stated.first(layout.n_stated_inputs)),
+          HashOfWords(stated.subspan(layout.n_stated_inputs))};
+}
+
+std::vector<StarknetStatement> StarknetStatements(std::span<const MemberLayout> layouts,
+                                                  std::span<const field::Felt252> model_ids,
+                                                  std::span<const field::M31> statement) {
+  const auto statements = SplitStatement(layouts, statement);
+  std::vector<StarknetStatement> out;
+  for (size_t i = 0; i < layouts.size(); ++i) {
+    out.push_back(StarknetStatementOf(layouts[i], statements[i], model_ids[i]));
+  }
+  return out;
 }
 
 }  // namespace tensorstark::pipeline

@@ -28,6 +28,7 @@
 #include "field/felt252.h"
 #include "field/m31.h"
 #include "frontend/model_air.h"
+#include "frontend/statement_layout.h"
 
 namespace tensorstark::pipeline {
 
@@ -40,7 +41,12 @@ struct MemberLayout {
   bool operator==(const MemberLayout&) const = default;
 };
 
-MemberLayout LayoutOf(const frontend::ModelAir& air);
+MemberLayout LayoutOf(const frontend::StatementLayout& layout);
+
+// Each member's statement within a recursion proof's `statement` laid out by `layouts` (empty
+// spans where the lengths do not add up).
+std::vector<std::span<const field::M31>> SplitStatement(std::span<const MemberLayout> layouts,
+                                                        std::span<const field::M31> statement);
 
 // What identifies a recursion (outer or final) verifying key.
 struct OuterKeyIdentity {
@@ -64,9 +70,15 @@ struct StarknetStatement {
 };
 
 // From an inner proof's statement (the commitment, then what it states of the inputs and
-// outputs) and its model id under the circuit (StarknetCompressedModelId).
-StarknetStatement StarknetStatementOf(const frontend::ModelAir& air,
+// outputs, as `layout` says) and its model id under the circuit (StarknetCompressedModelId).
+StarknetStatement StarknetStatementOf(const MemberLayout& layout,
                                       std::span<const field::M31> statement,
                                       const field::Felt252& model_id);
+
+// Each member's, within a final proof's statement laid out by `layouts`, under its model id in
+// `model_ids`: a final proof's facts.
+std::vector<StarknetStatement> StarknetStatements(std::span<const MemberLayout> layouts,
+                                                  std::span<const field::Felt252> model_ids,
+                                                  std::span<const field::M31> statement);
 
 }  // namespace tensorstark::pipeline

@@ -136,7 +136,7 @@ TEST_CASE("a proof states its context between the inputs and the outputs, and ve
   for (size_t i = 8; i < 8 + n_inputs + 18; ++i) {
     inputs.push_back(Felt252::FromU64(proof.public_inputs[i].value()));
   }
-  CHECK(pipeline::StarknetStatementOf(air, proof.public_inputs, Felt252::FromU64(1)).inputs_hash ==
+  CHECK(pipeline::StarknetStatementOf(pipeline::LayoutOf(air.statement_layout()), proof.public_inputs, Felt252::FromU64(1)).inputs_hash ==
         hash::PoseidonHashMany(inputs));
 
   SUBCASE("another context word: the transcript differs and the STARK rejects it") {
