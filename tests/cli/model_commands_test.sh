@@ -300,8 +300,9 @@ grep -q "the calibration set's values were far larger" "$work/err" || fail "prov
 
 # A model over its --proof-memory budget is cut into slices: proved one at a time and verified as
 # one, against the verifying model, stating the outputs the model in one slice states; a sliced
-# proof is not one of the model in one slice, and the commands that take one proof say they do
-# not take it yet (tests/pipeline/slices_test.cc has the broken chains).
+# proof is not one of the model in one slice, the commands that take one proof say which does
+# (compress --profile onchain, whose final proof of a sliced model CTest
+# cairo_final_proof_pinn_sliced verifies; tests/pipeline has the broken chains).
 lenet=$examples/fashion_lenet
 "$ts" compile "$lenet/model.onnx" -o "$work/sliced.tsm" --calibration "$lenet/calibration.json" \
   --proof-memory 0.5 | grep -q "^slices: 2, each proved on its own within 0.5 GiB" \
@@ -320,12 +321,14 @@ expect_error 1 "invalid: the proof has 2 slices, the model 1" "$ts" verify \
   "$work/whole.verifying.tsm" "$work/sliced.bin"
 expect_error 1 "invalid: the proof does not parse: not a sliced proof" "$ts" verify \
   "$work/sliced.verifying.tsm" "$work/whole.bin"
-expect_error 1 "is a sliced proof .*: inspect does not take one yet" \
+expect_error 1 "is a sliced proof .*: inspect does not take one; compress --profile onchain" \
   "$ts" inspect "$work/sliced.bin"
-expect_error 1 "is a sliced proof .*: calldata does not take one yet" \
+expect_error 1 "is a sliced proof .*: calldata does not take one; compress --profile onchain" \
   "$ts" calldata "$work/sliced.bin" -o "$work/x.json"
-expect_error 1 "is a sliced proof .*: compress does not take one yet" \
+expect_error 1 "joins sliced proofs through the aggregation tree into a final proof only: add --profile onchain" \
   "$ts" compress "$work/sliced.verifying.tsm" "$work/sliced.bin" -o "$work/x.bin"
+expect_error 1 "sliced.bin (slice 1 of 2) is a blake2s proof; compress takes proofs made with --profile recursive" \
+  "$ts" compress "$work/sliced.verifying.tsm" "$work/sliced.bin" -o "$work/x.bin" --profile onchain
 # Below what its largest operators need: they are split into parts, which prove the same outputs.
 "$ts" compile "$lenet/model.onnx" -o "$work/parts.tsm" --calibration "$lenet/calibration.json" \
   --proof-memory 0.2 >"$work/parts.out"
