@@ -8,7 +8,7 @@
 #include <variant>
 
 #include "air/proof_io.h"
-#include "api/compress_tree.h"
+#include "api/tree.h"
 #include "api/hash_family.h"
 #include "api/prove.h"
 #include "api/timing.h"

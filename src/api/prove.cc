@@ -72,9 +72,31 @@ void ProveSlicesInto(const frontend::QuantizedModel& model, const ProveRequest& 
     CheckFitsMemory(air, config, request, memory, baseline);
     if (memory.peak() > proved.memory.peak()) proved.memory = memory;
   };
-  const pipeline::SliceProofs slices =
-      pipeline::ProveSlices<C, H>(model, proved.run, config, request.context, callbacks);
-  proved.n_slices = frontend::SliceCount(model);
+  const size_t n_slices = frontend::SliceCount(model);
+  const pipeline::SliceSalts salts =
+      request.salts.empty() ? pipeline::DrawSalts(n_slices - 1) : request.salts;
+  if (salts.size() != n_slices - 1) {
+    throw FrontendError(fmt::format("{} cuts' salts given, the model has {} cuts", salts.size(),
+                                    n_slices - 1));
+  }
+  if (request.only_slice && *request.only_slice >= n_slices) {
+    throw FrontendError(fmt::format("the model is proved in {} slices, not {}", n_slices,
+                                    *request.only_slice + 1));
+  }
+  const pipeline::SliceProofs slices = pipeline::ProveSlices<C, H>(
+      model, proved.run, config, request.context, salts, callbacks, request.only_slice);
+  proved.n_slices = n_slices;
+  proved.grind_ms = slices.grind_ms;
+  proved.weights_digests = slices.weights_digests;
+  if (request.only_slice) {
+    proved.slice_model = std::make_shared<const frontend::QuantizedModel>(
+        frontend::SliceOf(model, *request.only_slice).model);
+    proved.layout = std::make_unique<frontend::StatementLayout>(*proved.slice_model);
+    proved.proof = slices.proofs.front();
+    proved.statement = slices.statements.front();
+    proved.commitment = slices.commitments.front();
+    return;
+  }
   proved.commitment = pipeline::SlicedCommitment(slices.commitments);
   const frontend::ModelSlice first = frontend::SliceOf(model, 0),
                              last = frontend::SliceOf(model, proved.n_slices - 1);
@@ -82,8 +104,6 @@ void ProveSlicesInto(const frontend::QuantizedModel& model, const ProveRequest& 
       frontend::StatementLayout(model), proved.commitment, frontend::StatementLayout(first.model),
       slices.statements.front(), frontend::StatementLayout(last.model), slices.statements.back());
   proved.proof = pipeline::WriteSlicedProof(slices.proofs);
-  proved.weights_digests = slices.weights_digests;
-  proved.grind_ms = slices.grind_ms;
 }
 
 template <class C, class H>

@@ -24,6 +24,7 @@
 #include "frontend/quantized_model.h"
 #include "frontend/statement_layout.h"
 #include "frontend/tensor.h"
+#include "pipeline/sliced_proof.h"
 
 namespace tensorstark::api {
 
@@ -41,14 +42,20 @@ struct ProveRequest {
   std::function<void(std::string_view warning)> on_warning;
   // A model of several slices: as slice k (from 0) of n begins.
   std::function<void(size_t k, size_t n_slices)> on_slice;
+  // A model of several slices: prove only this slice (from 0; api/tree.h's ProveSlice), and the
+  // cuts' salts to prove under, one per cut (drawn fresh when empty).
+  std::optional<size_t> only_slice;
+  pipeline::SliceSalts salts;
 };
 
 struct ProvedModel {
   std::vector<uint8_t> proof;         // the proof file's bytes (air::SerializeProof)
   frontend::QuantizedRun run;         // the run it proves; its outputs dequantized
   std::vector<field::M31> statement;  // the proof's public inputs (of the whole, sliced)
-  // What the statement says, laid out (it refers to the model given).
+  // What the statement says, laid out (it refers to the model given, or to slice_model).
   std::unique_ptr<frontend::StatementLayout> layout;
+  // A lone slice's proof (ProveRequest::only_slice): the slice, a model of its own.
+  std::shared_ptr<const frontend::QuantizedModel> slice_model;
   // With private weights: their digest, one per slice.
   std::vector<std::array<field::M31, 8>> weights_digests;
   size_t n_slices = 1;

@@ -39,7 +39,10 @@ constexpr std::string_view kUsage =
 
 Compresses proofs of models: proves, in one fixed AIR (the recursion AIR), that the verifier
 accepts each inner proof. Each proof is of the model named before it; several proofs, of one model
-or of several, give one aggregated proof (at most 8; 4 into a final proof). The compressed proof
+or of several, give one aggregated proof (at most 8; 4 into a final proof directly). A final proof
+(--profile onchain) of a sliced proof, or of more than 4 proofs (up to 1,024), joins them through
+the aggregation tree (a leaf per proof or slice, nodes two by two; tensorstark tree --help runs
+its steps one at a time). The compressed proof
 states what the inner proofs state (the models, their public inputs and outputs, the digests of
 committed tensors), one after another, and `tensorstark verify MODEL.tsm [MODEL.tsm ...]
 OUTER.bin` checks it as it checks the inner ones. Inner proofs must be made with `tensorstark
@@ -205,34 +208,48 @@ int RunCompressCommand(std::span<char* const> args) {
   const ProofChoice& choice = std::get<ProofChoice>(choice_or_error);
   tbb::global_control thread_limit(tbb::global_control::max_allowed_parallelism, choice.threads);
   try {
-    CompressInputs in;
-    // Each proof is of the model before it.
-    for (const std::string& path : command.positional) {
-      std::vector<uint8_t> bytes = ReadProofFile(path);
-      if (!std::holds_alternative<air::HashId>(air::PeekProofHash(bytes)) &&
-          !api::IsSlicedProof(bytes)) {
-        in.models.push_back(frontend::LoadQuantizedModel(path));
-        in.model_paths.push_back(path);
-        continue;
-      }
-      if (in.models.empty()) {
-        return UsageError("compress", kUsage, fmt::format("{}: a proof before any model", path));
-      }
-      in.proofs.push_back(std::move(bytes));
-      in.proof_paths.push_back(path);
-      in.proof_models.push_back(in.models.size() - 1);
+    auto in = ReadModelsAndProofs(command.positional);
+    if (const auto* error = std::get_if<std::string>(&in)) {
+      return UsageError("compress", kUsage, *error);
     }
-    for (size_t m = 0; m < in.models.size(); ++m) {
-      if (std::find(in.proof_models.begin(), in.proof_models.end(), m) == in.proof_models.end()) {
-        return UsageError("compress", kUsage,
-                          fmt::format("{}: a model with no proof after it", in.model_paths[m]));
-      }
-    }
-    return CompressAndWrite(in, choice, options);
+    return CompressAndWrite(std::get<CompressInputs>(in), choice, options);
   } catch (const FrontendError& e) {
     fmt::print(stderr, "tensorstark compress: {}\n", e.what());
     return 1;
   }
+}
+
+std::variant<CompressInputs, std::string> ReadModelsAndProofs(
+    std::span<const std::string> paths) {
+  CompressInputs in;
+  // Each proof is of the model before it.
+  for (const std::string& path : paths) {
+    std::vector<uint8_t> bytes = ReadProofFile(path);
+    if (!std::holds_alternative<air::HashId>(air::PeekProofHash(bytes)) &&
+        !api::IsSlicedProof(bytes)) {
+      in.models.push_back(frontend::LoadQuantizedModel(path));
+      in.model_paths.push_back(path);
+      continue;
+    }
+    if (in.models.empty()) return fmt::format("{}: a proof before any model", path);
+    in.proofs.push_back(std::move(bytes));
+    in.proof_paths.push_back(path);
+    in.proof_models.push_back(in.models.size() - 1);
+  }
+  for (size_t m = 0; m < in.models.size(); ++m) {
+    if (std::find(in.proof_models.begin(), in.proof_models.end(), m) == in.proof_models.end()) {
+      return fmt::format("{}: a model with no proof after it", in.model_paths[m]);
+    }
+  }
+  return in;
+}
+
+std::vector<api::InnerProofInput> CompressInputs::Inners() const {
+  std::vector<api::InnerProofInput> inners;
+  for (size_t i = 0; i < proofs.size(); ++i) {
+    inners.push_back({proof_models[i], proofs[i], proof_paths[i]});
+  }
+  return inners;
 }
 
 int CompressAndWrite(const CompressInputs& in, const ProofChoice& outer, const Options& options) {
@@ -241,10 +258,7 @@ int CompressAndWrite(const CompressInputs& in, const ProofChoice& outer, const O
     fmt::print(stderr, "compressing {} inner proof(s) ({} thread(s)):\n", in.proofs.size(),
                outer.threads);
   }
-  std::vector<api::InnerProofInput> inners;
-  for (size_t i = 0; i < in.proofs.size(); ++i) {
-    inners.push_back({in.proof_models[i], in.proofs[i], in.proof_paths[i]});
-  }
+  const std::vector<api::InnerProofInput> inners = in.Inners();
   PhaseProgress progress(json,
                          outer.profile == air::Profile::kOnchain ? kFinalPhases : kCompressPhases);
   const auto total_start = std::chrono::steady_clock::now();

@@ -7,8 +7,10 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <variant>
 #include <vector>
 
+#include "api/compress.h"
 #include "api/verify_options.h"
 #include "cli/hash_family.h"
 #include "cli/options.h"
@@ -27,7 +29,14 @@ struct CompressInputs {
   std::vector<std::vector<uint8_t>> proofs;
   std::vector<std::string> proof_paths;
   std::vector<size_t> proof_models;
+
+  std::vector<api::InnerProofInput> Inners() const;  // referring to these bytes
 };
+
+// The models and proofs of a command line, each proof after its model (a file that is a proof or a
+// sliced proof is a proof, any other a compiled model), or a one-line usage error. Throws
+// FrontendError for a file that cannot be read or is neither.
+std::variant<CompressInputs, std::string> ReadModelsAndProofs(std::span<const std::string> paths);
 
 // Proves the outer proof of `in` with the outer profile, hash and threads of `outer` (onchain: the
 // final proof), writes the compressed proof to options' --output, and prints as compress does

@@ -13,6 +13,7 @@
 #include "cli/model_commands.h"
 #include "cli/prove_command.h"
 #include "cli/selfcheck.h"
+#include "cli/tree_command.h"
 
 namespace {
 
@@ -27,6 +28,8 @@ commands:
   verify      check a proof against a compiled model (tensorstark verify --help)
   compress    prove that the verifier accepts a proof, in one fixed AIR: a compressed proof
               of the same statement (tensorstark compress --help)
+  tree        the aggregation tree's steps one at a time: a leaf, a node, a top's final proof
+              (tensorstark tree --help)
   bench       prove and verify an example AIR and report time, size, memory and security
               (tensorstark bench --help)
   inspect     print a proof file as JSON, with what it makes public given its model
@@ -76,6 +79,9 @@ int RunCommand(int argc, char** argv) {
   }
   if (command == "compress") {
     return tensorstark::cli::RunCompressCommand(std::span<char* const>(argv + 2, argc - 2));
+  }
+  if (command == "tree") {
+    return tensorstark::cli::RunTreeCommand(std::span<char* const>(argv + 2, argc - 2));
   }
   if (command == "verify") {
     return tensorstark::cli::RunVerifyCommand(std::span<char* const>(argv + 2, argc - 2));

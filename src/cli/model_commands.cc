@@ -95,8 +95,10 @@ options:
                             take more is cut into slices, each proved on its own within it and
                             joined by the proofs' statements without revealing what passes
                             between them (docs/pipeline.md), an operator too large alone split
-                            into parts; prove and verify take the model as before. A model that
-                            fits stays one slice
+                            into parts; each slice is also narrow enough for its proof to be a
+                            leaf of the aggregation tree (compress --profile onchain). prove
+                            and verify take the model as before. A model that fits stays one
+                            slice
 )";
 
 constexpr std::string_view kRunUsage =
@@ -348,7 +350,9 @@ int RunCompileCommand(std::span<char* const> args) {
                  model.context_felts);
     }
     if (compiled.n_slices > 1) {
-      fmt::print("slices: {}, each proved on its own within {:.1f} GiB (--proof-memory)\n",
+      fmt::print(
+          "slices: {}, each proved on its own within {:.1f} GiB (--proof-memory) and a leaf of "
+          "the aggregation tree\n",
                  compiled.n_slices, compile.proof_memory_bytes / double(uint64_t{1} << 30));
     }
     // The commitment proofs with that profile and hash will state.

@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 #include <tbb/global_control.h>
 #include <tbb/info.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <iterator>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -19,6 +21,7 @@
 #include "air/profiles.h"
 #include "air/proof_io.h"
 #include "api/prove.h"
+#include "api/tree.h"
 #include "api/timing.h"
 #include "cli/command_args.h"
 #include "cli/compress_command.h"
@@ -34,6 +37,7 @@
 #include "frontend/input_file.h"
 #include "frontend/model_air.h"
 #include "pipeline/compressed_proof_file.h"
+#include "pipeline/sliced_proof.h"
 
 namespace tensorstark::cli {
 namespace {
@@ -70,6 +74,11 @@ options:
   --outer-profile P  with --compress: the compressed proof's profile (default fast; onchain:
                      the final proof a Starknet contract verifies, as compress --profile onchain)
   --fit              with --compress: size the compressed proof to its circuit
+  --slice K          a model compiled into slices: prove slice K alone (from 1), with the
+                     recursive profile, for `tensorstark tree join` to join with the others; its
+                     cuts' salts come from --salts
+  --salts FILE       with --slice: the salts every slice of one proof shares, created (readable by
+                     this user only) if missing; as private as the input: keep it with it
   --json             print one JSON object (times per phase, proof size, peak memory, outputs;
                      with --compress, compress's)
 )";
@@ -111,6 +120,20 @@ constexpr size_t kProvePhases = 16;
 
 // With `compress_outer`, the proof (an inner proof of the recursive profile) is compressed with
 // that outer choice, and the compressed proof written instead (prove --compress).
+// The salts file's salts, the file created with fresh ones (this user's alone) if it is missing.
+pipeline::SliceSalts SliceSaltsOf(const frontend::QuantizedModel& model, const std::string& path) {
+  if (!std::filesystem::exists(path)) {
+    const std::vector<uint8_t> bytes = api::NewSaltsFile(model);
+    const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0 || write(fd, bytes.data(), bytes.size()) != static_cast<ssize_t>(bytes.size())) {
+      if (fd >= 0) close(fd);
+      throw FrontendError(fmt::format("cannot create the salts file '{}'", path));
+    }
+    close(fd);
+  }
+  return api::ReadSaltsFile(model, ReadProofFile(path), path);
+}
+
 int ProveAndWrite(const frontend::QuantizedModel& model, const std::string& model_path,
                   const std::vector<frontend::Tensor>& input, const api::ProveRequest& request,
                   const Options& options, const std::optional<ProofChoice>& compress_outer) {
@@ -235,7 +258,8 @@ int RunProveCommand(std::span<char* const> args) {
   }
   auto parsed = ParseCommandArgs(
       args, {"model"},
-      {"input", "output", "outputs", "profile", "hash", "threads", "outer-profile", "context"},
+      {"input", "output", "outputs", "profile", "hash", "threads", "outer-profile", "context",
+       "slice", "salts"},
       {"json", "zk", "compress", "fit"});
   if (const auto* error = std::get_if<std::string>(&parsed)) {
     return UsageError("prove", kProveUsage, *error);
@@ -270,6 +294,24 @@ int RunProveCommand(std::span<char* const> args) {
   } else if (options.Has("outer-profile") || options.Has("fit")) {
     return UsageError("prove", kProveUsage, "--outer-profile and --fit go with --compress");
   }
+  std::optional<size_t> slice;
+  if (options.Has("slice") != options.Has("salts")) {
+    return UsageError("prove", kProveUsage, "--slice and --salts go together");
+  }
+  if (options.Has("slice")) {
+    const auto k = options.GetInt("slice", 1, 1, pipeline::kMaxSlices);
+    if (const auto* error = std::get_if<std::string>(&k)) {
+      return UsageError("prove", kProveUsage, *error);
+    }
+    if (compress_outer || (options.Has("profile") && choice.profile != air::Profile::kRecursive)) {
+      return UsageError("prove", kProveUsage,
+                        "--slice proves with --profile recursive, for the tree: no --compress or "
+                        "other --profile");
+    }
+    choice.profile = air::Profile::kRecursive;
+    choice.hash = air::HashId::kPoseidon2M31;
+    slice = std::get<uint64_t>(k) - 1;
+  }
   api::ProveRequest request;
   request.profile = choice.profile;
   request.hash = choice.hash;
@@ -287,6 +329,10 @@ int RunProveCommand(std::span<char* const> args) {
       throw FrontendError(
           fmt::format("{} states {} context felt(s) (compile --context), --context gives {}",
                       model_path, model.context_felts, request.context.size()));
+    }
+    if (slice) {
+      request.only_slice = slice;
+      request.salts = SliceSaltsOf(model, options.Get("salts", ""));
     }
     if (!options.Has("json")) {
       fmt::print(stderr, "proving {} ({} thread(s)):\n", model_path, choice.threads);

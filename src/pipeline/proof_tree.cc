@@ -1,11 +1,19 @@
 #include "pipeline/proof_tree.h"
 
+#include <algorithm>
+#include <array>
 #include <utility>
+
+#include "air/proof_io.h"
+#include "pipeline/file_words.h"
 
 namespace tensorstark::pipeline {
 namespace {
 
 using field::M31;
+
+constexpr std::array<uint8_t, 4> kTreeMagic = {'T', 'S', 'T', 'P'};
+constexpr uint32_t kTreeVersion = 1;
 
 // The key of a tree circuit: its AIR at the tree's class, which must have every tree proof's shape.
 std::variant<TreeKey, std::string> SetupTreeKey(const TreeProofAir& tree, recursion::Circuit circuit,
@@ -42,15 +50,56 @@ std::variant<TreeKey, std::string> SetupNodeKey(const TreeProofAir& tree) {
   return SetupTreeKey(tree, std::move(builder).Finish(), "node circuit");
 }
 
-TreeDigest<M31> TreeKeysChain(std::span<const frontend::ModelCommitment> commitments,
-                              std::span<const hash::Poseidon2M31Hash> leaf_roots) {
-  const NativeTreeRules rules;
-  TreeDigest<M31> state = ZeroDigest(rules);
-  for (size_t i = 0; i < commitments.size(); ++i) {
-    state = hash::poseidon2_rules::Compress(rules, state, commitments[i]);
-    state = hash::poseidon2_rules::Compress(rules, state, leaf_roots[i].words);
+bool IsTreeProof(std::span<const uint8_t> bytes) {
+  return bytes.size() >= kTreeMagic.size() &&
+         std::equal(kTreeMagic.begin(), kTreeMagic.end(), bytes.begin());
+}
+
+std::vector<uint8_t> WriteTreeProof(const TreeProof& proof) {
+  std::vector<uint8_t> out(kTreeMagic.begin(), kTreeMagic.end());
+  PutU32(out, kTreeVersion);
+  const std::array<uint8_t, 32> root = air::HashBytes(proof.root);
+  out.insert(out.end(), root.begin(), root.end());
+  const std::vector<uint8_t> bytes = air::SerializeProof(proof.proof);
+  out.insert(out.end(), bytes.begin(), bytes.end());
+  return out;
+}
+
+std::variant<TreeProof, std::string> ReadTreeProof(std::span<const uint8_t> bytes) {
+  if (!IsTreeProof(bytes)) return std::string("not a tree proof (no TSTP header)");
+  FileWordReader reader(bytes, kTreeMagic.size(), "tree proof");
+  const std::optional<std::string>& error = reader.error();
+  const uint32_t version = reader.ReadU32("the version");
+  if (!error && version != kTreeVersion) {
+    return fmt::format("tree proof version {} is not supported (this build reads {})", version,
+                       kTreeVersion);
   }
-  return state;
+  const std::span<const uint8_t> root_bytes = reader.ReadBytes(32, "the root");
+  if (error) return *error;
+  const auto root =
+      air::HashFromBytes<hash::Poseidon2M31Hash>(std::span<const uint8_t, 32>(root_bytes.data(), 32));
+  if (!root) return std::string("the tree proof's root is not a Poseidon2-M31 hash");
+  auto proof = air::ParseProof<InnerHasher>(reader.rest());
+  if (auto* parse_error = std::get_if<air::ProofParseError>(&proof)) return parse_error->message;
+  return TreeProof{std::get<InnerProof>(std::move(proof)), *root};
+}
+
+TreeDigest<M31> TreeKeysDigest(std::span<const frontend::ModelCommitment> commitments,
+                               std::span<const hash::Poseidon2M31Hash> leaf_roots) {
+  const NativeTreeRules rules;
+  std::vector<TreeDigest<M31>> level;
+  for (size_t i = 0; i < commitments.size(); ++i) {
+    level.push_back(hash::poseidon2_rules::Compress(rules, commitments[i], leaf_roots[i].words));
+  }
+  while (level.size() > 1) {
+    std::vector<TreeDigest<M31>> next;
+    for (size_t i = 0; i + 1 < level.size(); i += 2) {
+      next.push_back(hash::poseidon2_rules::Compress(rules, level[i], level[i + 1]));
+    }
+    if (level.size() % 2 == 1) next.push_back(level.back());
+    level = std::move(next);
+  }
+  return level.front();
 }
 
 TreeDigest<M31> TreeFactsChain(std::span<const frontend::StatementLayout* const> layouts,

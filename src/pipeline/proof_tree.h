@@ -3,7 +3,7 @@
 // (tree_circuits.h); pairs of tree proofs become nodes, level by level, until one tree proof, the
 // top, holds them all. Its statement is a fixed number of words (tree_statement.h) whatever the
 // number of leaves, so what verifies it (natively, or the final circuit) does not grow with them:
-// given the leaves' keys chain (TreeKeysChain) and the statements' facts chain (TreeFactsChain),
+// given the leaves' keys digest (TreeKeysDigest) and the statements' facts chain (TreeFactsChain),
 // CheckTreeTop says whether the tree holds exactly those leaves, every slice chained to the next.
 #pragma once
 
@@ -49,9 +49,18 @@ struct TreeProof {
   TreeStatement Statement() const { return TreeStatement::FromWords(proof.public_inputs); }
 };
 
-// The keys chain of leaves with these inner commitments and leaf roots, in order, from zero.
-TreeDigest<field::M31> TreeKeysChain(std::span<const frontend::ModelCommitment> commitments,
-                                     std::span<const hash::Poseidon2M31Hash> leaf_roots);
+// A tree proof's file, for a step of the tree another process or machine takes up: the magic
+// "TSTP", the version (u32), the root's 32 bytes (as a proof writes a Poseidon2-M31 hash), then the
+// proof (air/proof_io.h). Little-endian.
+bool IsTreeProof(std::span<const uint8_t> bytes);
+std::vector<uint8_t> WriteTreeProof(const TreeProof& proof);
+// The tree proof, or why the bytes are not one.
+std::variant<TreeProof, std::string> ReadTreeProof(std::span<const uint8_t> bytes);
+
+// The keys digest of the tree over leaves with these inner commitments and leaf roots, in order,
+// joined as ProveTreeTop joins them (pairs level by level, an odd one out carried up).
+TreeDigest<field::M31> TreeKeysDigest(std::span<const frontend::ModelCommitment> commitments,
+                                      std::span<const hash::Poseidon2M31Hash> leaf_roots);
 
 // The facts chain, from zero, of these statements of whole models (each with its model's
 // StatementLayout), in order: what the leaves of their inferences chain, sliced or not.
@@ -70,7 +79,7 @@ std::optional<std::string> CheckTreeTopNatively(const TreeProof& top,
                                                 const TreeDigest<field::M31>& keys,
                                                 const TreeDigest<field::M31>& facts);
 
-// The leaf proof of `inner`, a proof of `member`'s model, after the chains' states `keys_in` and
+// The leaf proof of `inner`, a proof of `member`'s model, after the facts chain's state
 // `facts_in`, stating the node key's root `node_root` (which its parent checks), or a one-line
 // reason: the inner proof's shape, the native verifier's rejection, or
 // the circuit's first failing gate (a bug).
@@ -78,7 +87,6 @@ template <hash::Channel C>
 std::variant<TreeProof, std::string> ProveLeaf(const TreeProofAir& tree, const TreeKey& key,
                                                const InnerMember& member,
                                                const LeafRegions& regions, const InnerProof& inner,
-                                               const TreeDigest<field::M31>& keys_in,
                                                const TreeDigest<field::M31>& facts_in,
                                                const hash::Poseidon2M31Hash& node_root,
                                                air::ProveOptions options = {}) {
@@ -95,7 +103,7 @@ std::variant<TreeProof, std::string> ProveLeaf(const TreeProofAir& tree, const T
     return "the inner proof is invalid: " + air::ToString(*rejection);
   }
   clock.End("verify inner proof");
-  TreeStatement stated = LeafStatement(NativeTreeRules(), regions, keys_in, facts_in,
+  TreeStatement stated = LeafStatement(NativeTreeRules(), regions, facts_in,
                                        std::span<const field::M31>(inner.public_inputs));
   stated.node_root = node_root.words;
   recursion::CircuitBuilder builder(true);

@@ -11,6 +11,7 @@
 #include "frontend/slices.h"
 #include "frontend/split_operators.h"
 #include "pipeline/sliced_proof.h"
+#include "pipeline/tree_leaves.h"
 
 namespace tensorstark::pipeline {
 namespace {
@@ -31,22 +32,55 @@ frontend::QuantizedModel CandidateSlice(const frontend::QuantizedModel& model, s
   return slice;
 }
 
+// What a candidate slice takes, in units of what a slice may: its proof's memory over the budget,
+// and its leaf circuit's rows over the tree's class (LeafLoad).
+struct SliceNeed {
+  double memory = 0;
+  double leaf = 0;
+  double Load() const { return std::max(memory, leaf); }
+  bool Fits() const { return Load() <= 1; }
+};
+
+// Why operator `op`, which `need` says does not fit alone, cannot be proved in a slice.
+frontend::FrontendError Unsplittable(const frontend::QuantizedModel& model, size_t op,
+                                     const SliceNeed& need, uint64_t budget_bytes) {
+  const std::string name = fmt::format("operator {} ('{}', {})", op + 1,
+                                       model.tensor(frontend::OutputOf(model.ops[op])).name,
+                                       frontend::OpKindName(model.ops[op]));
+  if (need.memory > 1) {
+    return frontend::FrontendError(fmt::format(
+        "{} alone needs about {:.1f} GiB to prove, more than the {:.1f} GiB a slice may take "
+        "(compile --proof-memory), and cannot be split further",
+        name, need.memory * budget_bytes / kGiB, budget_bytes / kGiB));
+  }
+  return frontend::FrontendError(fmt::format(
+      "{} alone makes a leaf circuit {:.1f} times the aggregation tree's class (its slice's proof "
+      "is too wide to verify in one leaf), and cannot be split further",
+      name, need.leaf));
+}
+
 }  // namespace
 
 void PlanSlices(frontend::QuantizedModel& model, uint64_t budget_bytes,
                 const SliceMemoryEstimate& estimate,
                 const std::function<void(size_t first, size_t end)>& on_candidate) {
   if (budget_bytes == 0) throw frontend::FrontendError("a slice's memory budget of 0 bytes");
-  // A candidate that forms no AIR (too many elements, a component too large) does not fit; a
-  // single operator that forms none is an error of its own, which passes.
-  const auto need = [&](size_t first, size_t end) -> uint64_t {
+  // What a candidate slice takes: its proof's memory in budgets, and once the model is cut (its
+  // slices then reach Starknet only through the aggregation tree) its leaf circuit's share of the
+  // tree's class. A candidate that forms no AIR (too many elements, a component too large) does
+  // not fit; a single operator that forms none is an error of its own, which passes.
+  bool cut = false;
+  const TreeShape tree = StandardTreeShape();
+  const auto need = [&](size_t first, size_t end) -> SliceNeed {
     if (on_candidate) on_candidate(first, end);
     try {
       const frontend::QuantizedModel slice = CandidateSlice(model, first, end);
-      return estimate(frontend::ModelAir(slice, frontend::ModelAir::Use::kVerifying));
+      const frontend::ModelAir air(slice, frontend::ModelAir::Use::kVerifying);
+      const double memory = static_cast<double>(estimate(air)) / static_cast<double>(budget_bytes);
+      return {memory, cut && memory <= 1 ? LeafLoad(air, tree) : 0};
     } catch (const frontend::FrontendError&) {
       if (end - first == 1) throw;
-      return std::numeric_limits<uint64_t>::max();
+      return {std::numeric_limits<double>::infinity(), 0};
     }
   };
   model.slice_starts.clear();
@@ -54,31 +88,25 @@ void PlanSlices(frontend::QuantizedModel& model, uint64_t budget_bytes,
   std::string onnx = std::move(model.onnx);
   model.onnx.clear();
   std::vector<size_t> starts;
-  for (size_t first = 0; first < model.ops.size();) {
-    if (need(first, model.ops.size()) <= budget_bytes) break;
+  cut = !need(0, model.ops.size()).Fits();
+  for (size_t first = 0; cut && first < model.ops.size();) {
+    if (need(first, model.ops.size()).Fits()) break;
     // An operator too large alone becomes parts of about a budget each (its first part is
     // checked again, the others as the cuts reach them).
-    for (uint64_t alone = need(first, first + 1); alone > budget_bytes;
-         alone = need(first, first + 1)) {
-      const size_t parts = static_cast<size_t>(alone / budget_bytes) + 1;
+    for (SliceNeed alone = need(first, first + 1); !alone.Fits(); alone = need(first, first + 1)) {
+      const size_t parts = static_cast<size_t>(alone.Load()) + 1;
       const size_t n_ops = model.ops.size();
       if (std::find(model.outputs.begin(), model.outputs.end(),
                     frontend::OutputOf(model.ops[first])) == model.outputs.end()) {
         model = frontend::SplitOperator(std::move(model), first, parts);
       }
-      if (model.ops.size() == n_ops) {
-        throw frontend::FrontendError(fmt::format(
-            "operator {} ('{}', {}) alone needs about {:.1f} GiB to prove, more than the {:.1f} "
-            "GiB a slice may take (compile --proof-memory), and cannot be split further",
-            first + 1, model.tensor(frontend::OutputOf(model.ops[first])).name,
-            frontend::OpKindName(model.ops[first]), alone / kGiB, budget_bytes / kGiB));
-      }
+      if (model.ops.size() == n_ops) throw Unsplittable(model, first, alone, budget_bytes);
     }
     // The longest run from `first` that fits: [first, fits) fits and [first, too_many) does not.
     size_t fits = first + 1, too_many = model.ops.size();
     while (too_many - fits > 1) {
       const size_t middle = fits + (too_many - fits) / 2;
-      (need(first, middle) <= budget_bytes ? fits : too_many) = middle;
+      (need(first, middle).Fits() ? fits : too_many) = middle;
     }
     starts.push_back(fits);
     first = fits;

@@ -18,6 +18,9 @@ using frontend::StatementLayout;
 
 constexpr std::array<uint8_t, 4> kMagic = {'T', 'S', 'S', 'P'};
 constexpr uint32_t kVersion = 1;
+constexpr std::array<uint8_t, 4> kSaltsMagic = {'T', 'S', 'S', 'S'};
+constexpr uint32_t kSaltsVersion = 1;
+constexpr int64_t kSaltBound = int64_t{1} << 15;  // a salt value lies in [-2^15, 2^15)
 
 }  // namespace
 
@@ -60,6 +63,55 @@ std::variant<std::vector<std::span<const uint8_t>>, std::string> ReadSlicedProof
     return fmt::format("{} bytes after the sliced proof's last slice", reader.rest().size());
   }
   return proofs;
+}
+
+SliceSalts DrawSalts(size_t n_cuts) {
+  SliceSalts salts;
+  for (size_t k = 0; k < n_cuts; ++k) salts.push_back(frontend::DrawSalt());
+  return salts;
+}
+
+std::vector<uint8_t> WriteSalts(const SliceSalts& salts) {
+  std::vector<uint8_t> out(kSaltsMagic.begin(), kSaltsMagic.end());
+  PutU32(out, kSaltsVersion);
+  PutU32(out, static_cast<uint32_t>(salts.size()));
+  for (const std::vector<int64_t>& salt : salts) {
+    for (int64_t value : salt) PutU32(out, static_cast<uint32_t>(static_cast<int32_t>(value)));
+  }
+  return out;
+}
+
+std::variant<SliceSalts, std::string> ReadSalts(std::span<const uint8_t> bytes, size_t n_cuts) {
+  if (bytes.size() < kSaltsMagic.size() ||
+      !std::equal(kSaltsMagic.begin(), kSaltsMagic.end(), bytes.begin())) {
+    return std::string("not a salts file (no TSSS header)");
+  }
+  FileWordReader reader(bytes, kSaltsMagic.size(), "salts file");
+  const std::optional<std::string>& error = reader.error();
+  const uint32_t version = reader.ReadU32("the version");
+  if (!error && version != kSaltsVersion) {
+    return fmt::format("salts file version {} is not supported (this build reads {})", version,
+                       kSaltsVersion);
+  }
+  const uint32_t n = reader.ReadU32("the number of cuts");
+  if (!error && n != n_cuts) {
+    return fmt::format("the salts file has {} cuts' salts, the model {} cuts", n, n_cuts);
+  }
+  SliceSalts salts(error ? 0 : n);
+  for (std::vector<int64_t>& salt : salts) {
+    for (int64_t k = 0; k < frontend::SliceLink::kSaltSize && !error; ++k) {
+      const auto value = static_cast<int32_t>(reader.ReadU32("a salt value"));
+      if (!error && (value < -kSaltBound || value >= kSaltBound)) {
+        return fmt::format("a salt value {} outside [-2^15, 2^15)", value);
+      }
+      salt.push_back(value);
+    }
+  }
+  if (error) return *error;
+  if (!reader.rest().empty()) {
+    return fmt::format("{} bytes after the salts file's last salt", reader.rest().size());
+  }
+  return salts;
 }
 
 ModelCommitment SlicedCommitment(std::span<const ModelCommitment> slices) {

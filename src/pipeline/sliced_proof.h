@@ -88,17 +88,29 @@ struct SliceProveCallbacks {
   std::function<void(std::string_view phase, double ms)> on_phase;  // air::ProveTimings'
 };
 
-// Proves each slice of `model` (of several slices) on `run`, a run of the whole model, stating
-// `context` in the first; a fresh salt per cut. Throws frontend::FrontendError.
+// A proof's salts, one per cut (frontend::DrawSalt each): what the two slices of a cut share.
+using SliceSalts = std::vector<std::vector<int64_t>>;
+SliceSalts DrawSalts(size_t n_cuts);
+
+// The salts file, for slices proved apart (prove --slice): the magic "TSSS", the version (u32), the
+// number of cuts (u32), then each cut's kSaltSize values as i32. All little-endian. It is as
+// private as the inputs: with it, a link digest can be checked against guessed activations.
+std::vector<uint8_t> WriteSalts(const SliceSalts& salts);
+// The salts, or why the bytes are not a salts file of `n_cuts` cuts.
+std::variant<SliceSalts, std::string> ReadSalts(std::span<const uint8_t> bytes, size_t n_cuts);
+
+// Proves the slices of `model` (of several slices; all, or only slice `only`, from 0) on `run`, a
+// run of the whole model, stating `context` in the first, each cut under its salt in `salts` (one
+// per cut). Throws frontend::FrontendError.
 template <hash::Channel C, hash::MerkleLayerHasher H>
 SliceProofs ProveSlices(const frontend::QuantizedModel& model, const frontend::QuantizedRun& run,
                         const air::ProofConfig& config, std::span<const field::Felt252> context,
-                        const SliceProveCallbacks& callbacks) {
+                        const SliceSalts& salts, const SliceProveCallbacks& callbacks,
+                        std::optional<size_t> only = std::nullopt) {
   const size_t n_slices = frontend::SliceCount(model);
-  std::vector<std::vector<int64_t>> salts;
-  for (size_t k = 0; k + 1 < n_slices; ++k) salts.push_back(frontend::DrawSalt());
   SliceProofs out;
   for (size_t k = 0; k < n_slices; ++k) {
+    if (only && k != *only) continue;
     if (callbacks.on_slice) callbacks.on_slice(k, n_slices);
     const frontend::ModelSlice slice = frontend::SliceOf(model, k);
     const frontend::ModelAir air(slice.model);

@@ -59,7 +59,7 @@ void BuildLeafCircuit(CircuitBuilder& builder, const InnerMember& member,
   AssertModelStatement(builder, member, inner);
   recursion::VerifyInCircuit(builder, *member.inner_air, witness, inner);
   TreeStatementOf<Wire> leaf =
-      LeafStatement(rules, regions, own.keys_in, own.facts_in, std::span<const Wire>(inner));
+      LeafStatement(rules, regions, own.facts_in, std::span<const Wire>(inner));
   leaf.node_root = own.node_root;
   EqualStatements(rules, own, leaf, "a leaf states its inner proof's statement");
 }

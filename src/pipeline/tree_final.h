@@ -1,6 +1,6 @@
 // The final proof of an aggregation tree (docs/pipeline.md): the final circuit verifies the tree's
 // top under the root it comes with and checks it against constants of its own (CheckTreeTop: the
-// node key's root, the keys chain of the leaves it expects), and states the inferences' whole
+// node key's root, the keys digest of the leaves it expects), and states the inferences' whole
 // statements one after another, the facts chain computed from them in the circuit. The final
 // statement is then laid out as a final proof of the same inferences' unsliced proofs would be
 // (each model's StatementLayout), in the narrow AIR at FinalSizeClass, so the one Cairo verifier
@@ -29,8 +29,8 @@ struct TreeInference {
   frontend::ModelCommitment commitment{};
 };
 
-// What a tree's final circuit fixes: every tree proof's shape, the node key's root, the keys chain
-// of the leaves the top must hold (TreeKeysChain), and the inferences it states, in order.
+// What a tree's final circuit fixes: every tree proof's shape, the node key's root, the keys digest
+// of the leaves the top must hold (TreeKeysDigest), and the inferences it states, in order.
 struct TreeFinalSpec {
   const TreeProofAir* tree = nullptr;
   hash::Poseidon2M31Hash node_root;

@@ -1,5 +1,7 @@
 #include "pipeline/tree_leaves.h"
 
+#include <algorithm>
+#include <limits>
 #include <map>
 #include <utility>
 
@@ -88,6 +90,48 @@ std::vector<std::array<field::M31, 8>> TreeLeaves::WeightsDigests(size_t i) cons
   return digests;
 }
 
+double LeafLoad(const frontend::ModelAir& air, const TreeShape& shape) {
+  const air::ProofConfig config = InnerProofConfig(true);
+  auto inner_air = ModelInnerAir(air, hash::Poseidon2M31Hash(), config);
+  if (std::holds_alternative<std::string>(inner_air)) {
+    return std::numeric_limits<double>::infinity();
+  }
+  const InnerMember member{.spec = {&air, 0, true},
+                           .config = config,
+                           .commitment = {},
+                           .inner_air = std::make_shared<const recursion::InnerAir>(
+                               std::get<recursion::InnerAir>(std::move(inner_air))),
+                           .model_digest = {}};
+  recursion::CircuitBuilder builder(false);
+  BuildLeafCircuit(builder, member, LeafRegionsOf(air.statement_layout()), nullptr,
+                   TreeStatement());
+  using recursion::GateKind;
+  const auto counts = std::move(builder).Finish().CountByKind();
+  const auto count = [&](GateKind kind) { return static_cast<double>(counts[size_t(kind)]); };
+  // The rows of each component (recursion_air.h): values, arithmetic, Poseidon2.
+  const double rows[recursion::kComponentKinds] = {
+      count(GateKind::kConstant) + count(GateKind::kGuess) + count(GateKind::kAssertEqual),
+      count(GateKind::kAdd) + count(GateKind::kSub) + count(GateKind::kMul),
+      count(GateKind::kPoseidon2)};
+  double load = 0;
+  for (size_t k = 0; k < recursion::kComponentKinds; ++k) {
+    load = std::max(load, rows[k] / static_cast<double>(uint64_t{1} << shape.size_class.log_rows[k]));
+  }
+  return load;
+}
+
+std::vector<TreeDigest<field::M31>> LeafFactsIn(
+    const TreeLeaves& leaves, std::span<const std::span<const field::M31>> inner_statements) {
+  const NativeTreeRules rules;
+  TreeDigest<field::M31> state = ZeroDigest(rules);
+  std::vector<TreeDigest<field::M31>> facts_in;
+  for (size_t leaf = 0; leaf < inner_statements.size(); ++leaf) {
+    facts_in.push_back(state);
+    state = LeafStatement(rules, leaves.regions()[leaf], state, inner_statements[leaf]).facts_out;
+  }
+  return facts_in;
+}
+
 hash::Blake2sHash NodeRootName(const TreeShape& shape) {
   KeyCache::Name name("tree node root");
   return AddTreeShape(name, shape).Finish();
@@ -110,18 +154,22 @@ std::optional<hash::Poseidon2M31Hash> GetRoot(const KeyCache& cache,
   return air::HashFromBytes<hash::Poseidon2M31Hash>(std::span<const uint8_t, 32>(bytes->data(), 32));
 }
 
+std::variant<hash::Poseidon2M31Hash, std::string> NodeRootOf(const TreeProofAir& tree,
+                                                             const KeyCache& cache) {
+  const hash::Blake2sHash name = NodeRootName(tree.tree_shape());
+  if (const auto root = GetRoot(cache, name)) return *root;
+  auto key = SetupNodeKey(tree);
+  if (auto* error = std::get_if<std::string>(&key)) return *error;
+  PutRoot(cache, name, std::get<TreeKey>(key).root());
+  return std::get<TreeKey>(key).root();
+}
+
 std::variant<TreeRoots, std::string> TreeRootsOf(const TreeProofAir& tree, const TreeLeaves& leaves,
                                                  const KeyCache& cache) {
   TreeRoots roots;
-  const hash::Blake2sHash node_name = NodeRootName(tree.tree_shape());
-  if (const auto root = GetRoot(cache, node_name)) {
-    roots.node = *root;
-  } else {
-    auto key = SetupNodeKey(tree);
-    if (auto* error = std::get_if<std::string>(&key)) return *error;
-    roots.node = std::get<TreeKey>(key).root();
-    PutRoot(cache, node_name, roots.node);
-  }
+  auto node = NodeRootOf(tree, cache);
+  if (auto* error = std::get_if<std::string>(&node)) return *error;
+  roots.node = std::get<hash::Poseidon2M31Hash>(node);
   // Derived once per leaf model, however many inferences it has.
   std::map<std::array<uint8_t, 32>, hash::Poseidon2M31Hash> derived;
   for (size_t leaf = 0; leaf < leaves.members().size(); ++leaf) {
@@ -147,7 +195,7 @@ TreeFinalSpec TreeFinalSpecOf(const TreeProofAir& tree, const TreeLeaves& leaves
                               const TreeRoots& roots) {
   return {.tree = &tree,
           .node_root = roots.node,
-          .keys = TreeKeysChain(leaves.LeafCommitments(), roots.leaves),
+          .keys = TreeKeysDigest(leaves.LeafCommitments(), roots.leaves),
           .inferences = {leaves.inferences().begin(), leaves.inferences().end()}};
 }
 

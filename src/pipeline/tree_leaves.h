@@ -57,6 +57,16 @@ class TreeLeaves {
   bool keys_from_cache_ = false;
 };
 
+// How much of the tree's class the leaf circuit of a model (or slice) lowered as `air` takes: the
+// largest of its components' gate rows over the class's rows (at most 1 fits). Its inner proofs
+// are zero-knowledge at the recursive profile; no key is derived, the circuit's topology not
+// depending on the inner root.
+double LeafLoad(const frontend::ModelAir& air, const TreeShape& shape);
+
+// The facts chain's state before each leaf, from each leaf's inner proof's statement, in order.
+std::vector<TreeDigest<field::M31>> LeafFactsIn(
+    const TreeLeaves& leaves, std::span<const std::span<const field::M31>> inner_statements);
+
 // Where the cache files the node key's root and a leaf key's.
 hash::Blake2sHash NodeRootName(const TreeShape& shape);
 hash::Blake2sHash LeafRootName(const TreeShape& shape, const InnerMember& member);
@@ -64,6 +74,10 @@ void PutRoot(const KeyCache& cache, const hash::Blake2sHash& name,
              const hash::Poseidon2M31Hash& root);
 std::optional<hash::Poseidon2M31Hash> GetRoot(const KeyCache& cache,
                                               const hash::Blake2sHash& name);
+
+// The node key's root, from the cache or derived (and filed).
+std::variant<hash::Poseidon2M31Hash, std::string> NodeRootOf(const TreeProofAir& tree,
+                                                             const KeyCache& cache);
 
 // The node key's root and each leaf key's, from the cache or derived (and filed).
 struct TreeRoots {

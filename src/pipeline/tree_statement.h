@@ -9,9 +9,11 @@
 //   node_root   the node circuit's preprocessed root: a node asserts that its children state the
 //               one it states and that a child node was proved under it, and the final circuit
 //               that the top of the tree states the node key's, so every node was;
-//   keys        a chain over the leaves in order, each absorbing its inner commitment (in the
-//               leaf's circuit) and then its own circuit's preprocessed root (in its parent's,
-//               the only circuit that knows it): which models and leaf keys the tree holds;
+//   keys        which models and leaf keys the tree holds, as a digest of the tree's shape: a
+//               leaf states its inner commitment, its parent (the only circuit that knows the
+//               leaf's own preprocessed root) takes Compress(commitment, root) as its digest, and a
+//               node states Compress(left digest, right digest), so the leaves' order is bound and
+//               a leaf needs nothing of the others;
 //   facts       a chain over what the leaves state of their models' inputs (and context), then of
 //               their outputs, each absorbed in zero-padded blocks of 8 words: a slice that takes
 //               a link in states no inputs, one that passes a link on no outputs, so the chain of
@@ -19,10 +21,11 @@
 //   links       the link digests at the two ends of the leaves' run (zeros where the run starts
 //               a model's first slice or ends its last): a node asserts that its left child's
 //               link out is its right child's link in.
-// Each chain is stated as its state before the proof's leaves and after them (8 words each, a
-// Poseidon2 compression per block: hash/poseidon2_m31_rules.h's Compress), so that a node joins
-// two children when the left one's out is the right one's in, and the same leaves in the same
-// order give the same chains whatever the tree's shape.
+// The facts are stated as the chain's state before the proof's leaves and after them (8 words each,
+// a Poseidon2 compression per block: hash/poseidon2_m31_rules.h's Compress), so that a node joins
+// two children when the left one's out is the right one's in, and the final circuit checks the
+// chain of its statement whatever the number of leaves; the keys' digest is a constant of the
+// final circuit, which costs no gates however many leaves it has.
 #pragma once
 
 #include <algorithm>
@@ -49,7 +52,7 @@ template <class W>
 struct TreeStatementOf {
   W kind{};
   TreeDigest<W> node_root{};
-  TreeDigest<W> keys_in{}, keys_out{};
+  TreeDigest<W> keys{};
   TreeDigest<W> facts_in{}, facts_out{};
   TreeDigest<W> link_in{}, link_out{};
 
@@ -57,8 +60,8 @@ struct TreeStatementOf {
   template <class S, class F>
   static void ForEachWord(S& s, F&& f) {
     f(s.kind);
-    for (auto* digest : {&s.node_root, &s.keys_in, &s.keys_out, &s.facts_in, &s.facts_out,
-                         &s.link_in, &s.link_out}) {
+    for (auto* digest :
+         {&s.node_root, &s.keys, &s.facts_in, &s.facts_out, &s.link_in, &s.link_out}) {
       for (auto& word : *digest) f(word);
     }
   }
@@ -75,7 +78,7 @@ struct TreeStatementOf {
     return s;
   }
 };
-inline constexpr size_t kTreeStatementWords = 1 + 7 * kTreeDigestWords;
+inline constexpr size_t kTreeStatementWords = 1 + 6 * kTreeDigestWords;
 
 using TreeStatement = TreeStatementOf<field::M31>;
 
@@ -128,22 +131,18 @@ TreeDigest<typename B::Word> Absorb(const B& b, TreeDigest<typename B::Word> sta
   return state;
 }
 
-// A leaf's statement, from the chains' states before it and its inner proof's statement (of
+// A leaf's statement, from the facts chain's state before it and its inner proof's statement (of
 // `regions`, its commitment in the first 8 words). Its node_root is left zero: a leaf states the
 // one its prover gives, which only its parent checks.
 template <class B>
 TreeStatementOf<typename B::Word> LeafStatement(const B& b, const LeafRegions& regions,
-                                                const TreeDigest<typename B::Word>& keys_in,
                                                 const TreeDigest<typename B::Word>& facts_in,
                                                 std::span<const typename B::Word> inner) {
   using Word = typename B::Word;
   TreeStatementOf<Word> s;
   s.kind = b.Constant(1);
   s.node_root = ZeroDigest(b);
-  TreeDigest<Word> commitment;
-  std::copy_n(inner.begin(), kTreeDigestWords, commitment.begin());
-  s.keys_in = keys_in;
-  s.keys_out = hash::poseidon2_rules::Compress(b, keys_in, commitment);
+  std::copy_n(inner.begin(), kTreeDigestWords, s.keys.begin());
   const auto inputs = inner.subspan(regions.inputs_first, regions.inputs_count);
   const auto outputs = inner.subspan(regions.outputs_first, regions.outputs_count);
   s.facts_in = facts_in;
@@ -158,7 +157,7 @@ TreeStatementOf<typename B::Word> LeafStatement(const B& b, const LeafRegions& r
 
 // A child of a node (or the top of a tree under the final circuit), proved under `root`: checks
 // that its kind is a bit, that it states `node_root`, and that a node child was proved under it;
-// returns its keys chain's state after it, a leaf's root absorbed.
+// returns its keys digest, a leaf's root absorbed.
 template <class B>
 TreeDigest<typename B::Word> JoinChild(const B& b, const TreeStatementOf<typename B::Word>& child,
                                        const TreeDigest<typename B::Word>& root,
@@ -171,17 +170,17 @@ TreeDigest<typename B::Word> JoinChild(const B& b, const TreeStatementOf<typenam
     b.Equal((one - child.kind) * (root[w] - node_root[w]), zero,
             "a node of the tree is proved under the node key");
   }
-  const TreeDigest<Word> with_root = hash::poseidon2_rules::Compress(b, child.keys_out, root);
-  TreeDigest<Word> keys_out;
+  const TreeDigest<Word> with_root = hash::poseidon2_rules::Compress(b, child.keys, root);
+  TreeDigest<Word> keys;
   for (size_t w = 0; w < kTreeDigestWords; ++w) {
-    keys_out[w] = child.keys_out[w] + child.kind * (with_root[w] - child.keys_out[w]);
+    keys[w] = child.keys[w] + child.kind * (with_root[w] - child.keys[w]);
   }
-  return keys_out;
+  return keys;
 }
 
 // A node's statement from its two children's (each with the root it was proved under), checking
-// that they meet: the left child's chains end where the right child's begin, and its link out is
-// the right child's link in.
+// that they meet: the left child's facts chain ends where the right child's begins, and its link
+// out is the right child's link in.
 template <class B>
 TreeStatementOf<typename B::Word> NodeStatement(const B& b,
                                                 const TreeDigest<typename B::Word>& node_root,
@@ -191,15 +190,13 @@ TreeStatementOf<typename B::Word> NodeStatement(const B& b,
                                                 const TreeDigest<typename B::Word>& right_root) {
   const auto left_keys = JoinChild(b, left, left_root, node_root);
   const auto right_keys = JoinChild(b, right, right_root, node_root);
-  EqualDigests(b, left_keys, right.keys_in, "the children's keys chains meet");
   EqualDigests(b, left.facts_out, right.facts_in, "the children's facts chains meet");
   EqualDigests(b, left.link_out, right.link_in,
                "consecutive slices meet (the left child's link out is the right child's link in)");
   TreeStatementOf<typename B::Word> s;
   s.kind = b.Constant(0);
   s.node_root = node_root;
-  s.keys_in = left.keys_in;
-  s.keys_out = right_keys;
+  s.keys = hash::poseidon2_rules::Compress(b, left_keys, right_keys);
   s.facts_in = left.facts_in;
   s.facts_out = right.facts_out;
   s.link_in = left.link_in;
@@ -207,9 +204,9 @@ TreeStatementOf<typename B::Word> NodeStatement(const B& b,
   return s;
 }
 
-// What the top of a tree must state for the tree to hold exactly the leaves whose keys chain ends
-// at `keys` (from zero) and whose facts chain ends at `facts` (from zero), every model's run
-// complete (no link open at either end), every node under `node_root`.
+// What the top of a tree must state for the tree to hold exactly the leaves whose keys digest is
+// `keys` and whose facts chain ends at `facts` (from zero), every model's run complete (no link
+// open at either end), every node under `node_root`.
 template <class B>
 void CheckTreeTop(const B& b, const TreeStatementOf<typename B::Word>& top,
                   const TreeDigest<typename B::Word>& root,
@@ -218,7 +215,6 @@ void CheckTreeTop(const B& b, const TreeStatementOf<typename B::Word>& top,
                   const TreeDigest<typename B::Word>& facts) {
   const auto zero = ZeroDigest(b);
   EqualDigests(b, JoinChild(b, top, root, node_root), keys, "the tree holds the expected leaves");
-  EqualDigests(b, top.keys_in, zero, "the tree's keys chain starts at zero");
   EqualDigests(b, top.facts_in, zero, "the tree's facts chain starts at zero");
   EqualDigests(b, top.facts_out, facts, "the tree states the statement's inputs and outputs");
   EqualDigests(b, top.link_in, zero, "the tree's first slice is a model's first");

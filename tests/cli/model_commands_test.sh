@@ -344,9 +344,48 @@ expect_error 1 "alone needs about .* GiB to prove, more than the 0.1 GiB a slice
 expect_error 2 "--proof-memory must be a number of GiB, at least 1/1024, got 'lots'" \
   "$ts" compile "$lenet/model.onnx" -o "$work/x.tsm" --proof-memory lots
 
+# The aggregation tree's steps one at a time, as separate machines would take them (pinn in two
+# slices): each slice proved alone under the salts file the first creates (this user's alone),
+# joined and verified as the sliced proof; a leaf per slice and their node, whose top `tree check`
+# accepts for the proof and refuses for a leaf alone; a node of the slices swapped is refused.
+# (The final proof of such a top is `compress`'s, verified in Cairo by cairo_final_proof_pinn_sliced.)
+pinn=$examples/pinn
+"$ts" compile "$pinn/model.onnx" -o "$work/pinn2.tsm" --calibration "$pinn/calibration.json" \
+  --proof-memory 2.1 | grep -q "^slices: 2" || fail "pinn at 2.1 GiB is not in two slices"
+for k in 1 2; do
+  "$ts" prove "$work/pinn2.tsm" --input "$pinn/input.json" --slice $k --salts "$work/salts.bin" \
+    -o "$work/slice$k.bin" >/dev/null 2>&1 || fail "prove --slice $k"
+done
+[ "$(stat -c %a "$work/salts.bin")" = 600 ] || fail "the salts file is readable by others"
+expect_error 2 "--slice and --salts go together" "$ts" prove "$work/pinn2.tsm" \
+  --input "$pinn/input.json" --slice 1 -o "$work/x.bin"
+expect_error 1 "the model is proved in 2 slices, not 3" "$ts" prove "$work/pinn2.tsm" \
+  --input "$pinn/input.json" --slice 3 --salts "$work/salts.bin" -o "$work/x.bin"
+"$ts" tree join "$work/pinn2.tsm" "$work/slice1.bin" "$work/slice2.bin" -o "$work/joined.bin" \
+  >/dev/null
+"$ts" verify "$work/pinn2.verifying.tsm" "$work/joined.bin" | grep -q '^valid' \
+  || fail "the joined slices do not verify"
+for j in 1 2; do
+  "$ts" tree leaf "$work/pinn2.tsm" "$work/joined.bin" --leaf $j -o "$work/leaf$j.tstp" \
+    >/dev/null 2>&1 || fail "tree leaf $j"
+done
+"$ts" tree node "$work/leaf1.tstp" "$work/leaf2.tstp" -o "$work/top.tstp" >/dev/null 2>&1 \
+  || fail "tree node"
+"$ts" tree check "$work/pinn2.verifying.tsm" "$work/joined.bin" --top "$work/top.tstp" \
+  | grep -q "^valid: the top of the tree over 1 proof(s), 2 leaves" || fail "tree check"
+expect_error 1 "invalid: the tree proof does not hold these proofs: the tree holds the expected leaves" \
+  "$ts" tree check "$work/pinn2.verifying.tsm" "$work/joined.bin" --top "$work/leaf1.tstp"
+expect_error 1 "the children cannot be joined: consecutive slices meet" \
+  "$ts" tree node "$work/leaf2.tstp" "$work/leaf1.tstp" -o "$work/x.tstp"
+expect_error 1 "the tree over these proofs has 2 leaves, not 3" "$ts" tree leaf \
+  "$work/pinn2.tsm" "$work/joined.bin" --leaf 3 -o "$work/x.tstp"
+expect_error 1 "not a tree proof (no TSTP header)" "$ts" tree node "$work/slice1.bin" \
+  "$work/leaf2.tstp" -o "$work/x.tstp"
+
 # Every command answers --help on stdout with exit 0. (Read whole before grep: with pipefail, a
 # help over one 4 KiB write would fail on SIGPIPE once grep -q has matched its first line.)
-for command in compile run prove verify inspect calldata cairo-gen bench selfcheck version; do
+for command in compile run prove verify compress tree inspect calldata cairo-gen bench selfcheck \
+  version; do
   help=$("$ts" "$command" --help) || fail "$command --help exits with $?"
   grep -q "^usage: tensorstark $command" <<<"$help" || fail "$command --help"
 done

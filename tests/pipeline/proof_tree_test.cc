@@ -63,7 +63,8 @@ struct SlicedPinn {
     auto input = frontend::ReadInput(kPinn + "/input.json", frontend::FloatGraphOf(model));
     for (auto& v : input[0].values) v += shift;
     const frontend::QuantizedRun run = frontend::RunQuantized(model, input);
-    proofs = ProveSlices<InnerChannel, InnerHasher>(model, run, InnerProofConfig(true), {}, {});
+    proofs = ProveSlices<InnerChannel, InnerHasher>(model, run, InnerProofConfig(true), {},
+                                                    DrawSalts(2), {});
     for (size_t k = 0; k < 3; ++k) slices.push_back(frontend::SliceOf(model, k));
     for (const frontend::ModelSlice& slice : slices) {
       airs.push_back(std::make_unique<frontend::ModelAir>(slice.model));
@@ -85,35 +86,31 @@ struct PinnTree {
   TreeKey node_key;
   std::vector<TreeProof> leaves;
   std::vector<hash::Poseidon2M31Hash> leaf_roots;
-  TreeDigest<M31> keys, facts;  // the chains after the leaves
+  TreeDigest<M31> facts;  // the facts chain after the leaves
 
   explicit PinnTree(double shift = 0) : pinn(shift) {
     tree = Get(TreeProofAir::Make(StandardTreeShape()));
     node_key = Get(SetupNodeKey(*tree));
-    const NativeTreeRules rules;
-    keys = ZeroDigest(rules);
-    facts = keys;
+    facts = ZeroDigest(NativeTreeRules());
     for (size_t k = 0; k < 3; ++k) {
-      TreeProof leaf = ProveLeafOf(k, keys, facts);
-      keys = hash::poseidon2_rules::Compress(rules, leaf.Statement().keys_out, leaf.root.words);
+      TreeProof leaf = ProveLeafOf(k, facts);
       facts = leaf.Statement().facts_out;
       leaf_roots.push_back(leaf.root);
       leaves.push_back(std::move(leaf));
     }
   }
-  TreeProof ProveLeafOf(size_t k, const TreeDigest<M31>& keys_in,
-                        const TreeDigest<M31>& facts_in) const {
+  TreeProof ProveLeafOf(size_t k, const TreeDigest<M31>& facts_in) const {
     const InnerSpec spec{pinn.airs[k].get(), 0, true};
     const InnerMembers members = Get(SetupInnerMembers(std::span(&spec, 1), KeyCache::Disabled()));
     const LeafRegions regions = LeafRegionsOf(frontend::StatementLayout(pinn.slices[k].model));
     const TreeKey leaf_key = Get(SetupLeafKey(*tree, members.members[0], regions));
     return Get(ProveLeaf<InnerChannel>(*tree, leaf_key, members.members[0], regions, pinn.Inner(k),
-                                       keys_in, facts_in, node_key.root()));
+                                       facts_in, node_key.root()));
   }
   TreeFinalSpec FinalSpec(const frontend::StatementLayout& whole) const {
     return {.tree = tree.get(),
             .node_root = node_key.root(),
-            .keys = TreeKeysChain(pinn.proofs.commitments, leaf_roots),
+            .keys = TreeKeysDigest(pinn.proofs.commitments, leaf_roots),
             .inferences = {{&whole, SlicedCommitment(pinn.proofs.commitments)}}};
   }
 };
@@ -156,9 +153,8 @@ TEST_CASE("three slices' leaves joined by nodes: the top holds the model's state
   const frontend::StatementLayout whole_layout(t.pinn.model);
   const frontend::StatementLayout* layouts[] = {&whole_layout};
   const std::span<const M31> statements[] = {t.pinn.whole_statement};
-  const auto expected_keys = TreeKeysChain(t.pinn.proofs.commitments, t.leaf_roots);
+  const auto expected_keys = TreeKeysDigest(t.pinn.proofs.commitments, t.leaf_roots);
   const auto expected_facts = TreeFactsChain(layouts, statements);
-  CHECK(expected_keys == t.keys);
   CHECK(expected_facts == t.facts);
   CHECK_FALSE(CheckTreeTopNatively(top, t.node_key.root(), expected_keys, expected_facts));
 
@@ -177,7 +173,7 @@ TEST_CASE("three slices' leaves joined by nodes: the top holds the model's state
 
   SUBCASE("a tree of other leaves (a slice of another model) is refused at its top") {
     TreeFinalSpec other = spec;
-    other.keys = TreeKeysChain(t.pinn.proofs.commitments,
+    other.keys = TreeKeysDigest(t.pinn.proofs.commitments,
                                std::vector{t.leaf_roots[0], t.leaf_roots[0], t.leaf_roots[2]});
     CHECK(CheckTreeTopNatively(top, t.node_key.root(), other.keys, expected_facts) ==
           "the tree holds the expected leaves");
@@ -213,9 +209,16 @@ TEST_CASE("three slices' leaves joined by nodes: the top holds the model's state
 TEST_CASE("a node refuses children that do not join, natively and in its circuit") {
   const PinnTree& t = Pinn();
   SUBCASE("two slices swapped") {
+    // pinn's input is private: the facts chain is empty until the output, and the links refuse.
     CheckRefused(ProveNode<InnerChannel>(*t.tree, t.node_key, t.leaves[1], t.leaves[0]),
-                 "the children's keys chains meet", NodeCircuitFailure(t, t.leaves[1], t.leaves[0]),
-                 "the children's keys chains meet");
+                 "consecutive slices meet", NodeCircuitFailure(t, t.leaves[1], t.leaves[0]),
+                 "consecutive slices meet");
+  }
+  SUBCASE("the last slice before the first") {
+    // The last slice's facts chain ends after the output it states, the first's starts at zero.
+    CheckRefused(ProveNode<InnerChannel>(*t.tree, t.node_key, t.leaves[2], t.leaves[0]),
+                 "the children's facts chains meet", NodeCircuitFailure(t, t.leaves[2], t.leaves[0]),
+                 "the children's facts chains meet");
   }
   SUBCASE("a slice proved on another input: the chain broken") {
     // Slice 2 of a proof on another input, as its leaf after slice 1 of this proof: each is valid,
@@ -225,12 +228,10 @@ TEST_CASE("a node refuses children that do not join, natively and in its circuit
     const InnerMembers members = Get(SetupInnerMembers(std::span(&spec, 1), KeyCache::Disabled()));
     const LeafRegions regions = LeafRegionsOf(frontend::StatementLayout(other.slices[1].model));
     const TreeKey leaf_key = Get(SetupLeafKey(*t.tree, members.members[0], regions));
-    const NativeTreeRules rules;
     const TreeProof& first = t.leaves[0];
-    const TreeProof second = Get(ProveLeaf<InnerChannel>(
-        *t.tree, leaf_key, members.members[0], regions, other.Inner(1),
-        hash::poseidon2_rules::Compress(rules, first.Statement().keys_out, first.root.words),
-        first.Statement().facts_out, t.node_key.root()));
+    const TreeProof second =
+        Get(ProveLeaf<InnerChannel>(*t.tree, leaf_key, members.members[0], regions, other.Inner(1),
+                                    first.Statement().facts_out, t.node_key.root()));
     CheckRefused(ProveNode<InnerChannel>(*t.tree, t.node_key, first, second),
                  "consecutive slices meet", NodeCircuitFailure(t, first, second),
                  "consecutive slices meet");
