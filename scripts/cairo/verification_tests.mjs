@@ -141,7 +141,7 @@ ${indent(feltsFunction('more_stated_inputs', changed(layoutFelts - 1, 1)))}
     #[test]
     #[should_panic(expected: ('calldata: too many proofs',))]
     fn test_more_inner_proofs_than_a_final_proof_holds_are_refused() {
-        // The native verifier's file reader refuses them too (kMaxFinalInners).
+        // The native verifier's file reader refuses them too (kMaxTreeInferences).
         let most = Air::statement().max_inner_proofs;
         verify_final_calldata::<Air>(array![(most + 1).into()].span(), 96);
     }

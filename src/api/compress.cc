@@ -273,14 +273,12 @@ CompressedModelProof CompressProofs(const std::vector<const frontend::QuantizedM
     out.grind_ms = timings.grind_ms;
     return out;
   }
-  const size_t max_inners = request.profile == air::Profile::kOnchain
-                                ? pipeline::kMaxFinalInners
-                                : pipeline::kMaxCompressedInners;
-  if (inners.size() > max_inners) {
+  // A final proof of more than kMaxFinalInners went through the tree above.
+  if (inners.size() > pipeline::kMaxCompressedInners) {
     throw FrontendError(fmt::format(
-        "compress aggregates at most {} proofs into one {}proof, {} given: compress them in "
-        "groups",
-        max_inners, request.profile == air::Profile::kOnchain ? "final " : "", inners.size()));
+        "compress aggregates at most {} proofs into one proof, {} given: compress them in groups, "
+        "or into their final proof (--profile onchain), which takes up to {}",
+        pipeline::kMaxCompressedInners, inners.size(), pipeline::kMaxTreeInferences));
   }
   std::vector<bool> proved(models.size());
   std::vector<pipeline::InnerProof> proofs;

@@ -50,7 +50,8 @@ int WriteFinalAir(const std::string& output, const uint64_t* with_test_seed) {
     statement.preprocessed_root = "0";
     statement.config = config;
     statement.inner_security_bits = pipeline::FinalInnerSecurityBits();
-    statement.max_inner_proofs = pipeline::kMaxFinalInners;
+    // The most inferences a final proof states: a tree's (pipeline::kMaxTreeInferences).
+    statement.max_inner_proofs = pipeline::kMaxTreeInferences;
     statement.tensor_relation = recursion::WireRelation().name;
     const std::string code = air::GenerateCairoAir(
         components, std::get<air::AirLayout>(layout), statement,

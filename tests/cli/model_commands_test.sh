@@ -347,7 +347,8 @@ expect_error 2 "--proof-memory must be a number of GiB, at least 1/1024, got 'lo
 # The aggregation tree's steps one at a time, as separate machines would take them (pinn in two
 # slices): each slice proved alone under the salts file the first creates (this user's alone),
 # joined and verified as the sliced proof; a leaf per slice and their node, whose top `tree check`
-# accepts for the proof and refuses for a leaf alone; a node of the slices swapped is refused.
+# accepts for the proof and refuses for a leaf alone; a node of the slices swapped is refused (the
+# last slice's facts chain ends after the output it states, the first's starts at zero).
 # (The final proof of such a top is `compress`'s, verified in Cairo by cairo_final_proof_pinn_sliced.)
 pinn=$examples/pinn
 "$ts" compile "$pinn/model.onnx" -o "$work/pinn2.tsm" --calibration "$pinn/calibration.json" \
@@ -375,7 +376,7 @@ done
   | grep -q "^valid: the top of the tree over 1 proof(s), 2 leaves" || fail "tree check"
 expect_error 1 "invalid: the tree proof does not hold these proofs: the tree holds the expected leaves" \
   "$ts" tree check "$work/pinn2.verifying.tsm" "$work/joined.bin" --top "$work/leaf1.tstp"
-expect_error 1 "the children cannot be joined: consecutive slices meet" \
+expect_error 1 "the children cannot be joined: the children.s facts chains meet" \
   "$ts" tree node "$work/leaf2.tstp" "$work/leaf1.tstp" -o "$work/x.tstp"
 expect_error 1 "the tree over these proofs has 2 leaves, not 3" "$ts" tree leaf \
   "$work/pinn2.tsm" "$work/joined.bin" --leaf 3 -o "$work/x.tstp"

@@ -2669,7 +2669,7 @@ pub fn model_statement() -> ModelStatement {
             zk: false,
         },
         inner_security_bits: 98,
-        max_inner_proofs: 4,
+        max_inner_proofs: 1024,
         n_stated_inputs: 0,
         tensor_relation: 0,
         terms: term_runs(array![].span()),

@@ -45,8 +45,9 @@ pub struct ModelStatement {
     /// The least security of the proofs the AIR's circuit verifies (a final proof's outer proof
     /// and its inner proofs), which a fact rests on as much as on the proof itself.
     pub inner_security_bits: u32,
-    /// The most inner proofs one statement holds (a final proof's members, as the C++ verifier's
-    /// kMaxFinalInners): verify_final_calldata refuses more.
+    /// The most inner proofs (inferences) one statement holds (a final proof's members, as the
+    /// C++ verifier's file reader: kMaxTreeInferences, through the aggregation tree):
+    /// verify_final_calldata refuses more.
     pub max_inner_proofs: u32,
     /// How many public inputs after the commitment state the model inputs (the outputs' follow).
     pub n_stated_inputs: u32,
