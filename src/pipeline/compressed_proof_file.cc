@@ -11,8 +11,7 @@
 namespace tensorstark::pipeline {
 namespace {
 
-constexpr std::array<uint8_t, 4> kMagic = {'T', 'S', 'C', 'P'};
-constexpr uint32_t kVersion = 1;
+constexpr FileKind kFile = {{'T', 'S', 'C', 'P'}, 1, "compressed proof"};
 constexpr uint32_t kZkFlag = 1;
 constexpr uint32_t kMaxShape = kFinalProofBit | 1;  // a final proof at OuterShape::kFit
 constexpr uint32_t kTreeShape = kFinalProofBit | kTreeBit;  // a tree's, at the standard shape
@@ -20,18 +19,14 @@ constexpr uint32_t kTreeShape = kFinalProofBit | kTreeBit;  // a tree's, at the 
 }  // namespace
 
 bool IsCompressedProof(std::span<const uint8_t> bytes) {
-  return bytes.size() >= kMagic.size() && std::equal(kMagic.begin(), kMagic.end(), bytes.begin());
+  return kFile.Heads(bytes);
 }
 
 std::variant<CompressedProofFile, std::string> ReadCompressedProof(std::span<const uint8_t> bytes) {
-  if (!IsCompressedProof(bytes)) return std::string("not a compressed proof (no TSCP header)");
-  FileWordReader reader(bytes, kMagic.size(), "compressed proof");
+  auto opened = kFile.Open(bytes);
+  if (auto* refusal = std::get_if<std::string>(&opened)) return *refusal;
+  FileWordReader& reader = std::get<FileWordReader>(opened);
   const std::optional<std::string>& error = reader.error();
-  const uint32_t version = reader.ReadU32("the version");
-  if (!error && version != kVersion) {
-    return fmt::format("compressed proof version {} is not supported (this build reads {})",
-                       version, kVersion);
-  }
   const uint32_t shape = reader.ReadU32("the outer proof's shape");
   if (!error && shape > kMaxShape && shape != kTreeShape) {
     return fmt::format("compressed proof shape {} is not one this build knows", shape);
@@ -62,8 +57,7 @@ std::variant<CompressedProofFile, std::string> ReadCompressedProof(std::span<con
 
 std::vector<uint8_t> WriteCompressedProof(uint32_t shape, std::span<const CompressedInner> inners,
                                           std::span<const uint8_t> outer) {
-  std::vector<uint8_t> out(kMagic.begin(), kMagic.end());
-  PutU32(out, kVersion);
+  std::vector<uint8_t> out = kFile.Header();
   PutU32(out, shape);
   PutU32(out, static_cast<uint32_t>(inners.size()));
   for (const CompressedInner& inner : inners) {

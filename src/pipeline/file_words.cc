@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace tensorstark::pipeline {
 
 void PutU32(std::vector<uint8_t>& out, uint32_t v) {
@@ -29,6 +31,31 @@ std::span<const uint8_t> FileWordReader::ReadBytes(size_t length, std::string_vi
   const std::span<const uint8_t> read = bytes_.subspan(offset_, length);
   offset_ += length;
   return read;
+}
+
+bool FileKind::Heads(std::span<const uint8_t> bytes) const {
+  return bytes.size() >= magic.size() && std::equal(magic.begin(), magic.end(), bytes.begin());
+}
+
+std::vector<uint8_t> FileKind::Header() const {
+  std::vector<uint8_t> out(magic.begin(), magic.end());
+  PutU32(out, version);
+  return out;
+}
+
+std::variant<FileWordReader, std::string> FileKind::Open(std::span<const uint8_t> bytes) const {
+  if (!Heads(bytes)) {
+    return fmt::format("not a {} (no {} header)", name,
+                       std::string_view(reinterpret_cast<const char*>(magic.data()), magic.size()));
+  }
+  FileWordReader reader(bytes, magic.size(), name);
+  const uint32_t read = reader.ReadU32("the version");
+  if (reader.error()) return *reader.error();
+  if (read != version) {
+    return fmt::format("{} version {} is not supported (this build reads {})", name, read,
+                       version);
+  }
+  return reader;
 }
 
 }  // namespace tensorstark::pipeline

@@ -12,8 +12,7 @@ namespace {
 
 using field::M31;
 
-constexpr std::array<uint8_t, 4> kTreeMagic = {'T', 'S', 'T', 'P'};
-constexpr uint32_t kTreeVersion = 1;
+constexpr FileKind kTreeFile = {{'T', 'S', 'T', 'P'}, 1, "tree proof"};
 
 // The key of a tree circuit: its AIR at the tree's class, which must have every tree proof's shape.
 std::variant<TreeKey, std::string> SetupTreeKey(const TreeProofAir& tree, recursion::Circuit circuit,
@@ -51,13 +50,11 @@ std::variant<TreeKey, std::string> SetupNodeKey(const TreeProofAir& tree) {
 }
 
 bool IsTreeProof(std::span<const uint8_t> bytes) {
-  return bytes.size() >= kTreeMagic.size() &&
-         std::equal(kTreeMagic.begin(), kTreeMagic.end(), bytes.begin());
+  return kTreeFile.Heads(bytes);
 }
 
 std::vector<uint8_t> WriteTreeProof(const TreeProof& proof) {
-  std::vector<uint8_t> out(kTreeMagic.begin(), kTreeMagic.end());
-  PutU32(out, kTreeVersion);
+  std::vector<uint8_t> out = kTreeFile.Header();
   const std::array<uint8_t, 32> root = air::HashBytes(proof.root);
   out.insert(out.end(), root.begin(), root.end());
   const std::vector<uint8_t> bytes = air::SerializeProof(proof.proof);
@@ -66,14 +63,10 @@ std::vector<uint8_t> WriteTreeProof(const TreeProof& proof) {
 }
 
 std::variant<TreeProof, std::string> ReadTreeProof(std::span<const uint8_t> bytes) {
-  if (!IsTreeProof(bytes)) return std::string("not a tree proof (no TSTP header)");
-  FileWordReader reader(bytes, kTreeMagic.size(), "tree proof");
+  auto opened = kTreeFile.Open(bytes);
+  if (auto* refusal = std::get_if<std::string>(&opened)) return *refusal;
+  FileWordReader& reader = std::get<FileWordReader>(opened);
   const std::optional<std::string>& error = reader.error();
-  const uint32_t version = reader.ReadU32("the version");
-  if (!error && version != kTreeVersion) {
-    return fmt::format("tree proof version {} is not supported (this build reads {})", version,
-                       kTreeVersion);
-  }
   const std::span<const uint8_t> root_bytes = reader.ReadBytes(32, "the root");
   if (error) return *error;
   const auto root =

@@ -16,21 +16,18 @@ using field::M31;
 using frontend::ModelCommitment;
 using frontend::StatementLayout;
 
-constexpr std::array<uint8_t, 4> kMagic = {'T', 'S', 'S', 'P'};
-constexpr uint32_t kVersion = 1;
-constexpr std::array<uint8_t, 4> kSaltsMagic = {'T', 'S', 'S', 'S'};
-constexpr uint32_t kSaltsVersion = 1;
+constexpr FileKind kFile = {{'T', 'S', 'S', 'P'}, 1, "sliced proof"};
+constexpr FileKind kSaltsFile = {{'T', 'S', 'S', 'S'}, 1, "salts file"};
 constexpr int64_t kSaltBound = int64_t{1} << 15;  // a salt value lies in [-2^15, 2^15)
 
 }  // namespace
 
 bool IsSlicedProof(std::span<const uint8_t> bytes) {
-  return bytes.size() >= kMagic.size() && std::equal(kMagic.begin(), kMagic.end(), bytes.begin());
+  return kFile.Heads(bytes);
 }
 
 std::vector<uint8_t> WriteSlicedProof(std::span<const std::vector<uint8_t>> slice_proofs) {
-  std::vector<uint8_t> out(kMagic.begin(), kMagic.end());
-  PutU32(out, kVersion);
+  std::vector<uint8_t> out = kFile.Header();
   PutU32(out, static_cast<uint32_t>(slice_proofs.size()));
   for (const std::vector<uint8_t>& proof : slice_proofs) {
     PutU32(out, static_cast<uint32_t>(proof.size()));
@@ -41,14 +38,10 @@ std::vector<uint8_t> WriteSlicedProof(std::span<const std::vector<uint8_t>> slic
 
 std::variant<std::vector<std::span<const uint8_t>>, std::string> ReadSlicedProof(
     std::span<const uint8_t> bytes) {
-  if (!IsSlicedProof(bytes)) return std::string("not a sliced proof (no TSSP header)");
-  FileWordReader reader(bytes, kMagic.size(), "sliced proof");
+  auto opened = kFile.Open(bytes);
+  if (auto* refusal = std::get_if<std::string>(&opened)) return *refusal;
+  FileWordReader& reader = std::get<FileWordReader>(opened);
   const std::optional<std::string>& error = reader.error();
-  const uint32_t version = reader.ReadU32("the version");
-  if (!error && version != kVersion) {
-    return fmt::format("sliced proof version {} is not supported (this build reads {})", version,
-                       kVersion);
-  }
   const uint32_t n_slices = reader.ReadU32("the number of slices");
   if (!error && (n_slices < 2 || n_slices > kMaxSlices)) {
     return fmt::format("a sliced proof of {} slices (2 to {})", n_slices, kMaxSlices);
@@ -72,8 +65,7 @@ SliceSalts DrawSalts(size_t n_cuts) {
 }
 
 std::vector<uint8_t> WriteSalts(const SliceSalts& salts) {
-  std::vector<uint8_t> out(kSaltsMagic.begin(), kSaltsMagic.end());
-  PutU32(out, kSaltsVersion);
+  std::vector<uint8_t> out = kSaltsFile.Header();
   PutU32(out, static_cast<uint32_t>(salts.size()));
   for (const std::vector<int64_t>& salt : salts) {
     for (int64_t value : salt) PutU32(out, static_cast<uint32_t>(static_cast<int32_t>(value)));
@@ -82,17 +74,10 @@ std::vector<uint8_t> WriteSalts(const SliceSalts& salts) {
 }
 
 std::variant<SliceSalts, std::string> ReadSalts(std::span<const uint8_t> bytes, size_t n_cuts) {
-  if (bytes.size() < kSaltsMagic.size() ||
-      !std::equal(kSaltsMagic.begin(), kSaltsMagic.end(), bytes.begin())) {
-    return std::string("not a salts file (no TSSS header)");
-  }
-  FileWordReader reader(bytes, kSaltsMagic.size(), "salts file");
+  auto opened = kSaltsFile.Open(bytes);
+  if (auto* refusal = std::get_if<std::string>(&opened)) return *refusal;
+  FileWordReader& reader = std::get<FileWordReader>(opened);
   const std::optional<std::string>& error = reader.error();
-  const uint32_t version = reader.ReadU32("the version");
-  if (!error && version != kSaltsVersion) {
-    return fmt::format("salts file version {} is not supported (this build reads {})", version,
-                       kSaltsVersion);
-  }
   const uint32_t n = reader.ReadU32("the number of cuts");
   if (!error && n != n_cuts) {
     return fmt::format("the salts file has {} cuts' salts, the model {} cuts", n, n_cuts);
