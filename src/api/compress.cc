@@ -267,7 +267,7 @@ CompressedModelProof CompressProofs(const std::vector<const frontend::QuantizedM
   };
   air::ProveOptions options;
   options.timings = &timings;
-  if (TakesTree(inners, request)) {
+  if (TakesTree(models, inners, request)) {
     CompressedModelProof out = CompressTree(models, inners, request, options, level);
     out.stated.layouts = LayoutsOf(models);
     out.grind_ms = timings.grind_ms;

@@ -231,12 +231,22 @@ struct LevelTimings {
 
 }  // namespace
 
-bool TakesTree(std::span<const InnerProofInput> inners, const CompressRequest& request) {
+bool TakesTree(const std::vector<const frontend::QuantizedModel*>& models,
+               std::span<const InnerProofInput> inners, const CompressRequest& request) {
   const bool sliced = std::any_of(inners.begin(), inners.end(), [](const InnerProofInput& inner) {
     return pipeline::IsSlicedProof(inner.proof);
   });
-  return sliced ||
-         (request.profile == air::Profile::kOnchain && inners.size() > pipeline::kMaxFinalInners);
+  if (sliced) return true;
+  if (request.profile != air::Profile::kOnchain) return false;
+  if (inners.size() > pipeline::kMaxFinalInners) return true;
+  if (inners.size() != 1 || inners[0].model >= models.size()) return false;
+  const frontend::QuantizedModel& model = *models[inners[0].model];
+  if (frontend::SliceCount(model) > 1) return true;  // the tree names the proof that is not sliced
+  // The direct path's circuit is about the leaf's (a leaf adds its statement's chains).
+  const pipeline::CircuitRows rows =
+      pipeline::LeafCircuitRows(frontend::ModelAir(model, frontend::ModelAir::Use::kVerifying));
+  return pipeline::LoadOn(rows, recursion::StandardSizeClass()) > 1 &&
+         pipeline::LoadOn(rows, pipeline::StandardTreeShape().size_class) <= 1;
 }
 
 CompressedModelProof CompressTree(const std::vector<const frontend::QuantizedModel*>& models,

@@ -24,9 +24,12 @@
 
 namespace tensorstark::api {
 
-// Whether compress takes `inners` through the tree: a sliced proof among them, or more proofs
-// than a final circuit verifies directly (pipeline::kMaxFinalInners) for the onchain profile.
-bool TakesTree(std::span<const InnerProofInput> inners, const CompressRequest& request);
+// Whether compress takes `inners` (each of models[inner.model]) through the tree: a sliced proof
+// among them; or, for the onchain profile, more proofs than a final circuit verifies directly
+// (pipeline::kMaxFinalInners), or one proof whose verifier circuit is too wide for the direct
+// path's standard class but fits a leaf of the tree's (one more bit of permutations).
+bool TakesTree(const std::vector<const frontend::QuantizedModel*>& models,
+               std::span<const InnerProofInput> inners, const CompressRequest& request);
 
 // The final proof of the tree over `inners` (each a model's proof or a sliced model's, of
 // models[inner.model]): every leaf, every node, then the final proof. Throws FrontendError with a

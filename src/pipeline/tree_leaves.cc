@@ -90,11 +90,13 @@ std::vector<std::array<field::M31, 8>> TreeLeaves::WeightsDigests(size_t i) cons
   return digests;
 }
 
-double LeafLoad(const frontend::ModelAir& air, const TreeShape& shape) {
+CircuitRows LeafCircuitRows(const frontend::ModelAir& air) {
   const air::ProofConfig config = InnerProofConfig(true);
   auto inner_air = ModelInnerAir(air, hash::Poseidon2M31Hash(), config);
   if (std::holds_alternative<std::string>(inner_air)) {
-    return std::numeric_limits<double>::infinity();
+    CircuitRows infinite;
+    infinite.fill(std::numeric_limits<double>::infinity());
+    return infinite;
   }
   const InnerMember member{.spec = {&air, 0, true},
                            .config = config,
@@ -109,13 +111,15 @@ double LeafLoad(const frontend::ModelAir& air, const TreeShape& shape) {
   const auto counts = std::move(builder).Finish().CountByKind();
   const auto count = [&](GateKind kind) { return static_cast<double>(counts[size_t(kind)]); };
   // The rows of each component (recursion_air.h): values, arithmetic, Poseidon2.
-  const double rows[recursion::kComponentKinds] = {
-      count(GateKind::kConstant) + count(GateKind::kGuess) + count(GateKind::kAssertEqual),
-      count(GateKind::kAdd) + count(GateKind::kSub) + count(GateKind::kMul),
-      count(GateKind::kPoseidon2)};
+  return {count(GateKind::kConstant) + count(GateKind::kGuess) + count(GateKind::kAssertEqual),
+          count(GateKind::kAdd) + count(GateKind::kSub) + count(GateKind::kMul),
+          count(GateKind::kPoseidon2)};
+}
+
+double LoadOn(const CircuitRows& rows, const recursion::SizeClass& size_class) {
   double load = 0;
   for (size_t k = 0; k < recursion::kComponentKinds; ++k) {
-    load = std::max(load, rows[k] / static_cast<double>(uint64_t{1} << shape.size_class.log_rows[k]));
+    load = std::max(load, rows[k] / static_cast<double>(uint64_t{1} << size_class.log_rows[k]));
   }
   return load;
 }

@@ -6,6 +6,7 @@
 // whose final key is cached derives none.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <optional>
 #include <span>
@@ -57,11 +58,18 @@ class TreeLeaves {
   bool keys_from_cache_ = false;
 };
 
-// How much of the tree's class the leaf circuit of a model (or slice) lowered as `air` takes: the
-// largest of its components' gate rows over the class's rows (at most 1 fits). Its inner proofs
-// are zero-knowledge at the recursive profile; no key is derived, the circuit's topology not
-// depending on the inner root.
-double LeafLoad(const frontend::ModelAir& air, const TreeShape& shape);
+// The gate rows of each component (values, arithmetic, Poseidon2) of the leaf circuit of a model
+// (or slice) lowered as `air`, its inner proofs zero-knowledge at the recursive profile; no key is
+// derived, the circuit's topology not depending on the inner root. Infinite for an AIR the
+// circuit cannot verify.
+using CircuitRows = std::array<double, recursion::kComponentKinds>;
+CircuitRows LeafCircuitRows(const frontend::ModelAir& air);
+// How much of a class such rows take: the largest of each component's rows over the class's (at
+// most 1 fits).
+double LoadOn(const CircuitRows& rows, const recursion::SizeClass& size_class);
+inline double LeafLoad(const frontend::ModelAir& air, const TreeShape& shape) {
+  return LoadOn(LeafCircuitRows(air), shape.size_class);
+}
 
 // The facts chain's state before each leaf, from each leaf's inner proof's statement, in order.
 std::vector<TreeDigest<field::M31>> LeafFactsIn(
