@@ -2,10 +2,10 @@
 # Makes the final proofs of the examples that CI verifies through the Cairo fact registry
 # (tests/final-proofs/MODEL/: the verifying model and the final proof; CTest
 # cairo_final_proof_MODEL). Each example is compiled with compile's defaults (private inputs and
-# weights; cifar_cnn's weights public: with its 258k private weights the inner proof's verifier
-# circuit needs 22,474 Poseidon2 gates, more than the standard size class's 2^14, and compress
-# refuses it), proved with the recursive profile and compressed into its final proof (compress
-# --profile onchain), as `make verify-cairo` does. About 1.5 minutes a model on a 2-vCPU AMD EPYC
+# weights; cifar_cnn's 258k private weights make its inner proof's verifier circuit need 22,474
+# Poseidon2 gates, more than the direct path's standard class's 2^14, so its final proof goes
+# through the aggregation tree as one leaf), proved with the recursive profile and compressed into
+# its final proof (compress --profile onchain), as `make verify-cairo` does. About 1.5 minutes a model on a 2-vCPU AMD EPYC
 # with AVX-512 (10.7-13.3 minutes on an AVX2-only one before the private weights' sponge took a
 # permutation per row), which is why CI verifies these proofs rather than making them (it makes
 # tiny_mlp's, compress_commands). Run it again when the proof format, the recursion circuit, the
@@ -27,7 +27,6 @@ for model in "${models[@]}"; do
   example="${model%_sliced}"
   [ -d "examples/$example" ] || { echo "gen_final_proof_fixtures.sh: no example $example" >&2; exit 2; }
   options=()
-  [ "$model" = cifar_cnn ] && options=(VISIBILITY=weights=public)
   [ "$model" = pinn_sliced ] && options=(COMPILE_OPTIONS="--proof-memory 2.1")
   echo "== $model: compile, prove (recursive), compress --profile onchain" >&2
   start=$SECONDS
