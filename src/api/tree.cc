@@ -107,6 +107,49 @@ T OrThrow(std::variant<T, std::string> made) {
   return std::get<T>(std::move(made));
 }
 
+// Files a tree's final verifying key (its root and AIR shape) in the cache.
+void FileTreeFinalKey(const pipeline::KeyCache& cache, const pipeline::TreeProofAir& tree,
+                      const pipeline::TreeLeaves& leaves,
+                      const pipeline::TreeFinalKey<FinalHasher>& key) {
+  pipeline::PutRecursionKey(
+      cache, pipeline::TreeFinalKeyName(tree.tree_shape(), leaves, key.config),
+      {.preprocessed_root = air::HashBytes(key.key.verifying_key.preprocessed_root),
+       .shape = key.air->shape()});
+}
+
+// The final verifying key of the tree over `leaves` (whose statements are n_public words): from
+// the cache (`from_cache` set), or derived from the tree's roots and filed there.
+std::variant<pipeline::TreeFinalKey<FinalHasher>, std::string> TreeFinalVerifyingKey(
+    const pipeline::TreeProofAir& tree, const pipeline::TreeLeaves& leaves, size_t n_public,
+    const pipeline::KeyCache& cache, bool& from_cache) {
+  const air::ProofConfig config = pipeline::FinalProofConfig();
+  const auto cached = pipeline::GetRecursionKey(
+      cache, pipeline::TreeFinalKeyName(tree.tree_shape(), leaves, config),
+      {.n_public_inputs = n_public,
+       .layout = recursion::Poseidon2Layout::kRounds,
+       .size_class = &pipeline::FinalSizeClass()});
+  if (cached) {
+    if (const auto root = air::HashFromBytes<FinalHasher::Hash>(cached->preprocessed_root)) {
+      pipeline::TreeFinalKey<FinalHasher> key{
+          .air = std::make_unique<recursion::RecursionAir>(
+              recursion::RecursionAir::ForVerifying(cached->shape)),
+          .config = config,
+          .key = {}};
+      key.key.verifying_key.preprocessed_root = *root;
+      from_cache = true;
+      return key;
+    }
+  }
+  auto roots = pipeline::TreeRootsOf(tree, leaves, cache);
+  if (auto* error = std::get_if<std::string>(&roots)) return *error;
+  auto key = pipeline::SetupTreeFinal<FinalHasher>(
+      pipeline::TreeFinalSpecOf(tree, leaves, std::get<pipeline::TreeRoots>(roots)), config,
+      pipeline::KeyUse::kVerify);
+  if (auto* error = std::get_if<std::string>(&key)) return *error;
+  FileTreeFinalKey(cache, tree, leaves, std::get<pipeline::TreeFinalKey<FinalHasher>>(key));
+  return key;
+}
+
 // The tree over some proofs: each inference's inner proofs parsed, its leaves and what the leaves'
 // inner statements give (the facts chain's state before each leaf, the final statement).
 struct TreeJob {
@@ -187,10 +230,7 @@ struct TreeJob {
     const pipeline::TreeFinalSpec spec = pipeline::TreeFinalSpecOf(*tree, *leaves, roots);
     const air::ProofConfig config = pipeline::FinalProofConfig();
     auto key = OrThrow(pipeline::SetupTreeFinal<FinalHasher>(spec, config));
-    pipeline::PutRecursionKey(
-        cache, pipeline::TreeFinalKeyName(tree->tree_shape(), *leaves, config),
-        {.preprocessed_root = air::HashBytes(key.key.verifying_key.preprocessed_root),
-         .shape = key.air->shape()});
+    FileTreeFinalKey(cache, *tree, *leaves, key);
     if (request.on_phase) request.on_phase("final: key and circuit", MillisecondsSince(start));
     const auto proof = OrThrow(pipeline::ProveTreeFinal<FinalChannel, FinalHasher>(
         key, spec, top, Statement(), options));
@@ -458,40 +498,13 @@ void VerifyCompressedTree(const std::vector<const frontend::QuantizedModel*>& mo
   }
   const auto& leaves = std::get<std::unique_ptr<pipeline::TreeLeaves>>(leaves_or);
   const auto tree = OrThrow(pipeline::TreeProofAir::Make(pipeline::StandardTreeShape()));
-  const hash::Blake2sHash name = pipeline::TreeFinalKeyName(tree->tree_shape(), *leaves, config);
-  pipeline::TreeFinalKey<FinalHasher> key{.air = nullptr, .config = config, .key = {}};
   bool from_cache = false;
-  if (const auto cached =
-          pipeline::GetRecursionKey(cache, name,
-                                    {.n_public_inputs = n_public,
-                                     .layout = recursion::Poseidon2Layout::kRounds,
-                                     .size_class = &pipeline::FinalSizeClass()})) {
-    if (const auto root = air::HashFromBytes<FinalHasher::Hash>(cached->preprocessed_root)) {
-      key.air = std::make_unique<recursion::RecursionAir>(
-          recursion::RecursionAir::ForVerifying(cached->shape));
-      key.key.verifying_key.preprocessed_root = *root;
-      from_cache = true;
-    }
+  auto key_or = TreeFinalVerifyingKey(*tree, *leaves, n_public, cache, from_cache);
+  if (auto* error = std::get_if<std::string>(&key_or)) {
+    out.rejection = *error;
+    return;
   }
-  if (!from_cache) {
-    auto roots = pipeline::TreeRootsOf(*tree, *leaves, cache);
-    if (auto* error = std::get_if<std::string>(&roots)) {
-      out.rejection = *error;
-      return;
-    }
-    const pipeline::TreeFinalSpec spec =
-        pipeline::TreeFinalSpecOf(*tree, *leaves, std::get<pipeline::TreeRoots>(roots));
-    auto derived = pipeline::SetupTreeFinal<FinalHasher>(spec, config, pipeline::KeyUse::kVerify);
-    if (auto* error = std::get_if<std::string>(&derived)) {
-      out.rejection = *error;
-      return;
-    }
-    key = std::get<pipeline::TreeFinalKey<FinalHasher>>(std::move(derived));
-    pipeline::PutRecursionKey(
-        cache, name,
-        {.preprocessed_root = air::HashBytes(key.key.verifying_key.preprocessed_root),
-         .shape = key.air->shape()});
-  }
+  const auto& key = std::get<pipeline::TreeFinalKey<FinalHasher>>(key_or);
   out.setup_ms = MillisecondsSince(start);
   start = std::chrono::steady_clock::now();
   const auto rejection = pipeline::VerifyTreeFinal<FinalChannel, FinalHasher>(
