@@ -306,12 +306,15 @@ CompressedModelProof CompressTree(const std::vector<const frontend::QuantizedMod
   std::vector<pipeline::TreeProof> leaf_proofs;
   pipeline::TreeRoots roots{.node = node_key.root(), .leaves = {}};
   std::optional<pipeline::TreeKey> key;
+  hash::Blake2sHash key_name;  // what the key is of: a leaf's model and configuration
   for (size_t leaf = 0; leaf < job.n_leaves(); ++leaf) {
     level = fmt::format("leaf {} of {}: ", leaf + 1, job.n_leaves());
-    if (leaf == 0 || job.leaves->members()[leaf].model_digest.bytes !=
-                         job.leaves->members()[leaf - 1].model_digest.bytes) {
+    const hash::Blake2sHash name =
+        pipeline::LeafRootName(job.tree->tree_shape(), job.leaves->members()[leaf]);
+    if (!key || name.bytes != key_name.bytes) {
       key.reset();
       key = job.LeafKey(leaf);
+      key_name = name;
     }
     leaf_proofs.push_back(job.ProveLeaf(leaf, *key, node_key.root(), options));
     roots.leaves.push_back(leaf_proofs.back().root);

@@ -1,6 +1,6 @@
 #include "pipeline/tree_statement.h"
 
-#include <cassert>
+#include "frontend/frontend_error.h"
 
 namespace tensorstark::pipeline {
 
@@ -13,9 +13,12 @@ LeafRegions LeafRegionsOf(const frontend::StatementLayout& layout) {
   for (const frontend::StatementLayout::Part& part : layout.parts()) {
     if (part.link) (part.is_input ? regions.link_in : regions.link_out) = true;
   }
-  // A link is the whole of its side: a slice after the first states no context.
-  assert(!regions.link_in || regions.inputs_count == kTreeDigestWords);
-  assert(!regions.link_out || regions.outputs_count == kTreeDigestWords);
+  // A link is the whole of its side (a slice after the first states no context), so no word of a
+  // leaf's statement is left out of both the facts chain and its links.
+  if ((regions.link_in && regions.inputs_count != kTreeDigestWords) ||
+      (regions.link_out && regions.outputs_count != kTreeDigestWords)) {
+    throw frontend::FrontendError("a slice states more than its link on a linked side (a bug)");
+  }
   return regions;
 }
 

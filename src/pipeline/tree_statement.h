@@ -84,7 +84,8 @@ using TreeStatement = TreeStatementOf<field::M31>;
 
 // Where an inner proof's statement (frontend::StatementLayout) holds what a leaf chains: after the
 // commitment, the words stating the inputs and the context, then the outputs' (either of which is
-// a link's digest in a slice that has that link).
+// a link's digest, and nothing else, in a slice that has that link: LeafRegionsOf throws
+// frontend::FrontendError otherwise).
 struct LeafRegions {
   size_t inputs_first = 0, inputs_count = 0;
   size_t outputs_first = 0, outputs_count = 0;
