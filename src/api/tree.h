@@ -45,6 +45,9 @@ void VerifyCompressedTree(const std::vector<const frontend::QuantizedModel*>& mo
                           const pipeline::CompressedProofFile& file, const VerifyOptions& options,
                           VerifiedCompressed& out);
 
+// The salts of a proof's cuts, one per cut (what ProveRequest::salts takes).
+using SliceSalts = pipeline::SliceSalts;
+
 // A fresh salts file (pipeline::WriteSalts) for `model`'s cuts: what every slice of one proof
 // proved apart shares, as private as the inputs. Throws FrontendError for a model of one slice.
 std::vector<uint8_t> NewSaltsFile(const frontend::QuantizedModel& model);

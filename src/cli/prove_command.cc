@@ -37,7 +37,6 @@
 #include "frontend/input_file.h"
 #include "frontend/model_air.h"
 #include "pipeline/compressed_proof_file.h"
-#include "pipeline/sliced_proof.h"
 
 namespace tensorstark::cli {
 namespace {
@@ -121,7 +120,7 @@ constexpr size_t kProvePhases = 16;
 // With `compress_outer`, the proof (an inner proof of the recursive profile) is compressed with
 // that outer choice, and the compressed proof written instead (prove --compress).
 // The salts file's salts, the file created with fresh ones (this user's alone) if it is missing.
-pipeline::SliceSalts SliceSaltsOf(const frontend::QuantizedModel& model, const std::string& path) {
+api::SliceSalts SliceSaltsOf(const frontend::QuantizedModel& model, const std::string& path) {
   if (!std::filesystem::exists(path)) {
     const std::vector<uint8_t> bytes = api::NewSaltsFile(model);
     const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
@@ -299,7 +298,8 @@ int RunProveCommand(std::span<char* const> args) {
     return UsageError("prove", kProveUsage, "--slice and --salts go together");
   }
   if (options.Has("slice")) {
-    const auto k = options.GetInt("slice", 1, 1, pipeline::kMaxSlices);
+    // A slice past the model's is refused once the model is read.
+    const auto k = options.GetInt("slice", 1, 1, UINT32_MAX);
     if (const auto* error = std::get_if<std::string>(&k)) {
       return UsageError("prove", kProveUsage, *error);
     }

@@ -119,15 +119,9 @@ std::variant<FinalKey<H>, std::string> SetupFinal(std::span<const InnerSpec> spe
   if (auto* error = std::get_if<std::string>(&air)) return *error;
   key.air =
       std::make_unique<recursion::RecursionAir>(std::get<recursion::RecursionAir>(std::move(air)));
-  if (use == KeyUse::kVerify) {
-    auto verifying = air::Setup<H>(key.air->components(), final_config);
-    if (auto* error = std::get_if<std::string>(&verifying)) return *error;
-    key.key.verifying_key = std::get<air::VerifyingKey<H>>(std::move(verifying));
-  } else {
-    auto proving = air::SetupProver<H>(key.air->components(), final_config);
-    if (auto* error = std::get_if<std::string>(&proving)) return *error;
-    key.key = std::get<air::ProvingKey<H>>(std::move(proving));
-  }
+  auto proving = RecursionKeyFor<H>(*key.air, final_config, use);
+  if (auto* error = std::get_if<std::string>(&proving)) return *error;
+  key.key = std::get<air::ProvingKey<H>>(std::move(proving));
   PutRecursionKey(cache, key_name,
                   {.preprocessed_root = air::HashBytes(key.key.verifying_key.preprocessed_root),
                    .shape = key.air->shape()});

@@ -160,6 +160,20 @@ std::optional<CachedRecursionKey> GetOuterKey(const KeyCache& cache, const hash:
                                               std::span<const InnerMember> members,
                                               OuterShape shape);
 
+// A recursion AIR's key at `config`: for proving, its preprocessed columns committed in full; for
+// verifying, the verifying key alone (`preprocessed` left empty).
+template <hash::MerkleLayerHasher H>
+std::variant<air::ProvingKey<H>, std::string> RecursionKeyFor(const recursion::RecursionAir& air,
+                                                             const air::ProofConfig& config,
+                                                             KeyUse use) {
+  if (use == KeyUse::kProve) return air::SetupProver<H>(air.components(), config);
+  auto verifying = air::Setup<H>(air.components(), config);
+  if (auto* error = std::get_if<std::string>(&verifying)) return *error;
+  air::ProvingKey<H> key;
+  key.verifying_key = std::get<air::VerifyingKey<H>>(std::move(verifying));
+  return key;
+}
+
 template <hash::MerkleLayerHasher H>
 std::variant<CompressedKey<H>, std::string> SetupCompressed(
     std::span<const InnerSpec> specs, const air::ProofConfig& outer_config,

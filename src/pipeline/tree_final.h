@@ -75,15 +75,9 @@ std::variant<TreeFinalKey<H>, std::string> SetupTreeFinal(const TreeFinalSpec& s
                           std::get<recursion::RecursionAir>(std::move(air))),
                       .config = config,
                       .key = {}};
-  if (use == KeyUse::kVerify) {
-    auto verifying = air::Setup<H>(key.air->components(), config);
-    if (auto* error = std::get_if<std::string>(&verifying)) return *error;
-    key.key.verifying_key = std::get<air::VerifyingKey<H>>(std::move(verifying));
-  } else {
-    auto proving = air::SetupProver<H>(key.air->components(), config);
-    if (auto* error = std::get_if<std::string>(&proving)) return *error;
-    key.key = std::get<air::ProvingKey<H>>(std::move(proving));
-  }
+  auto proving = RecursionKeyFor<H>(*key.air, config, use);
+  if (auto* error = std::get_if<std::string>(&proving)) return *error;
+  key.key = std::get<air::ProvingKey<H>>(std::move(proving));
   return key;
 }
 
