@@ -21,6 +21,7 @@
 #include "hash/blake2s_channel.h"
 #include "hash/blake2s_merkle_hasher.h"
 #include "pipeline/sliced_proof.h"
+#include "pipeline/tree_leaves.h"
 
 namespace tensorstark::pipeline {
 namespace {
@@ -40,11 +41,21 @@ TEST_CASE("the node circuit fits the tree's class") {
   const auto tree = Get(TreeProofAir::Make(StandardTreeShape()));
   recursion::CircuitBuilder builder(false);
   BuildNodeCircuit(builder, *tree, {}, TreeStatement());
-  auto fitted = recursion::RecursionAir::Make(std::move(builder).Finish());
-  REQUIRE(std::holds_alternative<recursion::RecursionAir>(fitted));
-  const auto rows = std::get<recursion::RecursionAir>(fitted).GateRows();
+  const recursion::Circuit circuit = std::move(builder).Finish();
+  // At the class, with a node proof's shape (what SetupNodeKey requires).
+  auto at_class = recursion::RecursionAir::Make(circuit, &tree->tree_shape().size_class);
+  if (auto* error = std::get_if<std::string>(&at_class)) FAIL(*error);
+  CHECK(std::get<recursion::RecursionAir>(at_class).shape() == tree->ProofShape());
+  // Its rows, as docs/pipeline.md gives them.
+  const auto rows = std::get<recursion::RecursionAir>(at_class).GateRows();
   MESSAGE("node circuit gate rows: values " << rows[0] << ", arithmetic " << rows[1]
                                             << ", Poseidon2 " << rows[2]);
+  // A leaf circuit of every example fits too: the widest, fashion_lenet's (public weights).
+  const frontend::QuantizedModel lenet = frontend::CompileOnnxModel(
+      std::string(TENSORSTARK_EXAMPLES) + "/fashion_lenet/model.onnx",
+      std::string(TENSORSTARK_EXAMPLES) + "/fashion_lenet/calibration.json");
+  CHECK(LeafLoad(frontend::ModelAir(lenet, frontend::ModelAir::Use::kVerifying),
+                 StandardTreeShape()) <= 1);
 }
 
 // pinn (5 operators) with compile's defaults in three slices, each slice's proof at the recursive
