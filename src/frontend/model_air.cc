@@ -204,29 +204,37 @@ void ModelAir::Impl::AddPrivateInput(TensorId id) {
                     "input can have (2^{})",
                     t.name, t.bound_bits, air::kValueBoundBits));
   }
+  for (int64_t begin = 0; begin < t.size(); begin += kPrivateValuesPartRows) {
+    AddPrivateValues(id, begin, std::min(t.size(), begin + kPrivateValuesPartRows));
+  }
+}
+
+void ModelAir::Impl::AddPrivateValues(TensorId id, int64_t begin, int64_t end) {
+  const QTensor& t = model.tensor(id);
   using Shape = air::PrivateValuesShape;
-  Shape shape{fmt::format("input_{}", components.size()), LogRows(t.size()),
+  Shape shape{fmt::format("input_{}", components.size()), LogRows(end - begin),
               static_cast<uint32_t>(t.bound_bits), AllocateDataColumns(Shape::kDataColumns)};
   const std::vector<uint32_t> log_sizes(Shape::kDataColumns, shape.log_size);
   const auto data = air::ComponentData::Zeros(log_sizes, with_data);
-  for (int64_t i = 0; data && i < t.size(); ++i) {
-    (*data)[0][i] = Address(id, i);
-    (*data)[1][i] = M31::FromCanonical(static_cast<uint32_t>(reads[id][i]));
-    (*data)[2][i] = M31::One();
+  for (int64_t i = begin; data && i < end; ++i) {
+    (*data)[0][i - begin] = Address(id, i);
+    (*data)[1][i - begin] = M31::FromCanonical(static_cast<uint32_t>(reads[id][i]));
+    (*data)[2][i - begin] = M31::One();
   }
   components.push_back(std::make_unique<FrameworkComponent<air::PrivateValuesComponent>>(
       air::PrivateValuesComponent(shape, {log_sizes, data})));
-  trace_builders.push_back([id, shape](const QuantizedRun& run, const RescaleHook&,
-                                       std::vector<uint32_t>& range_counts) {
+  trace_builders.push_back([id, begin, end, shape](const QuantizedRun& run, const RescaleHook&,
+                                                   std::vector<uint32_t>& range_counts) {
     std::vector<std::vector<M31>> trace(Shape::kTraceColumns,
                                         std::vector<M31>(size_t{1} << shape.log_size));
     const std::vector<int64_t>& values = run.values[id];
     const uint32_t bits = shape.bound_bits;
-    for (size_t i = 0; i < values.size(); ++i) {
-      trace[0][i] = M31::FromSigned(values[i]);
+    for (int64_t i = begin; i < end; ++i) {
+      const size_t row = static_cast<size_t>(i - begin);
+      trace[0][row] = M31::FromSigned(values[i]);
       const int64_t u = values[i] + (int64_t{1} << bits);
-      PutRangeCheck(trace, 1, i, u, range_counts);
-      PutRangeCheck(trace, 3, i, u + (int64_t{1} << air::kRangeCheckBits) - (int64_t{2} << bits),
+      PutRangeCheck(trace, 1, row, u, range_counts);
+      PutRangeCheck(trace, 3, row, u + (int64_t{1} << air::kRangeCheckBits) - (int64_t{2} << bits),
                     range_counts);
     }
     for (std::vector<M31>& column : trace) column = ToStorageOrder(std::move(column));

@@ -134,8 +134,14 @@ struct ModelAir::Impl {
   bool IsPrivateInput(TensorId id) const;
 
   // A model input kept out of the statement (private or committed): its values in the trace,
-  // range-checked (air/private_values_component.h).
+  // range-checked (air/private_values_component.h), in components of at most
+  // kPrivateValuesPartRows rows each: an input is read whole wherever the model starts (an
+  // image, a slice's link), and one component of its size would set the size of every FRI
+  // layer and Merkle tree of the proof, and under zero knowledge its composition's.
   void AddPrivateInput(TensorId id);
+  // Values [begin, end) of the input.
+  void AddPrivateValues(TensorId id, int64_t begin, int64_t end);
+  static constexpr int64_t kPrivateValuesPartRows = int64_t{1} << 16;
 
   // The private weights (linear_component.h, air/weight_table_component.h): the sponge whose
   // digest the AIR fixes holds them in its trace and yields each with its reads, so the model

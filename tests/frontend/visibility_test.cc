@@ -1,17 +1,20 @@
 // Committed and private model inputs and outputs (compile --visibility): what the statement holds
 // of each, proofs (zero-knowledge, as `prove` makes them) verify, the commitments differ from the
 // model with public inputs and outputs, a private input outside the range the model was compiled
-// for is rejected, and a committed tensor's stated digest is the Poseidon2 digest of its values:
+// for is rejected (in any of the components an input larger than one is yielded by), and a
+// committed tensor's stated digest is the Poseidon2 digest of its values:
 // a proof stating any other is rejected. Private weights: the proof verifies against the
 // verifying model, which has no weights, the digest the commitment binds is the weights'
 // Poseidon2 digest, and a proof with other weights does not verify against the commitment.
 #include <doctest/doctest.h>
+#include <onnx/onnx_pb.h>
 
 #include <algorithm>
 #include <array>
 #include <bit>
 #include <cstdio>
 #include <functional>
+#include <string>
 #include <span>
 #include <utility>
 
@@ -25,6 +28,7 @@
 #include "frontend/float_eval.h"
 #include "frontend/frontend_error.h"
 #include "frontend/input_file.h"
+#include "frontend/onnx_import.h"
 #include "frontend/model_air.h"
 #include "frontend/quantized_eval.h"
 #include "hash/blake2s_channel.h"
@@ -168,6 +172,70 @@ TEST_CASE("a private input must fit the range check") {
   CHECK_THROWS_WITH_AS(ModelAir(e.model),
                        doctest::Contains("more than a private or committed input can have"),
                        FrontendError);
+}
+
+// The maximum of a private vector of n values, compiled on a calibration sample of values in [-1, 1)
+// and run on `input`.
+Example MaxOfPrivateVector(const std::vector<double>& input) {
+  const int64_t n = static_cast<int64_t>(input.size());
+  onnx::ModelProto onnx;
+  onnx.set_ir_version(8);
+  onnx.add_opset_import()->set_version(13);
+  onnx::GraphProto* graph = onnx.mutable_graph();
+  const std::string x = "x", y = "y";
+  onnx::NodeProto* max = graph->add_node();
+  max->set_op_type("ReduceMax");
+  max->add_input(x);
+  max->add_output(y);
+  const auto declare = [](onnx::ValueInfoProto* value, const std::string& name, int64_t size) {
+    value->set_name(name);
+    auto* type = value->mutable_type()->mutable_tensor_type();
+    type->set_elem_type(onnx::TensorProto::FLOAT);
+    type->mutable_shape()->add_dim()->set_dim_value(size);
+  };
+  declare(graph->add_input(), x, n);
+  declare(graph->add_output(), y, 1);
+  const SampleReader calibration = [&](const Graph&) {
+    std::vector<double> sample(static_cast<size_t>(n));
+    for (int64_t i = 0; i < n; ++i) sample[i] = static_cast<double>(i % 201 - 100) / 100;
+    return std::vector<std::vector<Tensor>>{{{DataType::kFloat, {n}, sample}}};
+  };
+  Example e;
+  e.model = CompileOnnx(onnx.SerializeAsString(), "private_vector.onnx", calibration);
+  e.model.input_visibility = Visibility::kPrivate;
+  const std::vector<Tensor> inputs = {{DataType::kFloat, {n}, input}};
+  e.run = RunQuantized(e.model, inputs);
+  return e;
+}
+
+TEST_CASE("a private input larger than a component's rows is yielded in parts, each range-checked") {
+  // 2^16 + 4,464 values: two components of private values; the largest value is in the second.
+  std::vector<double> input(70000);
+  for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<double>(i % 7) / 10;
+  input[69000] = 0.9;
+  const Example e = MaxOfPrivateVector(input);
+  const ModelAir air(e.model);
+  std::vector<uint32_t> parts;
+  for (const air::Component* component : air.components()) {
+    if (component->name().starts_with("input_")) parts.push_back(component->log_size());
+  }
+  CHECK(parts == std::vector<uint32_t>{16, 13});
+  const auto error = VerifyModelProof<Channel, Hasher>(air, ProveOrFail(air, e.run), 0);
+  CHECK_MESSAGE(!error, (error ? error->message : ""));
+
+  // The model compiled for values below the largest power of two the largest value reaches: that
+  // value, in the second part, is just outside its range.
+  QuantizedModel narrower = e.model;
+  const std::vector<int64_t>& values = e.run.values[narrower.inputs[0]];
+  const auto largest = std::max_element(values.begin(), values.end());
+  REQUIRE(largest - values.begin() == 69000);
+  narrower.tensors[narrower.inputs[0]].bound_bits =
+      static_cast<int>(std::bit_width(static_cast<uint64_t>(*largest))) - 1;
+  const ModelAir narrow_air(narrower);
+  const auto narrow_error = VerifyModelProof<Channel, Hasher>(
+      narrow_air, ProveOrFail(narrow_air, e.run, /*check=*/false), 0);
+  REQUIRE(narrow_error);
+  CHECK(narrow_error->kind == air::VerificationError::Kind::kClaimedSumsNotZero);
 }
 
 std::vector<field::M31> Digest(const std::vector<field::M31>& words) {
