@@ -146,9 +146,7 @@ ModelAir::Impl::Impl(const QuantizedModel& m, bool with_data)
     throw FrontendError("the model has more than 2^30 elements and weights");
   }
   CheckReads(weight_reads, "the private weights");
-  for (TensorId id : model.inputs) {
-    if (IsPrivateInput(id)) AddPrivateInput(id);
-  }
+  AddPrivateInputs();
   if (weight_part_bits > 0 && !PackingKeepsLargestSize()) {
     std::fill(weight_packable.begin(), weight_packable.end(), false);
     weight_part_bits = 0;
@@ -196,46 +194,77 @@ void ModelAir::Impl::AddDigest(const StatedPart& part) {
   });
 }
 
-void ModelAir::Impl::AddPrivateInput(TensorId id) {
-  const QTensor& t = model.tensor(id);
-  if (t.bound_bits > static_cast<int>(air::kValueBoundBits)) {
-    throw FrontendError(
-        fmt::format("input '{}' has values up to 2^{}, more than a private or committed "
-                    "input can have (2^{})",
-                    t.name, t.bound_bits, air::kValueBoundBits));
+void ModelAir::Impl::AddPrivateInputs() {
+  // The private inputs' values, grouped by their range (a component checks one), in order.
+  std::vector<std::pair<int, std::vector<ValuesSegment>>> groups;
+  for (TensorId id : model.inputs) {
+    if (!IsPrivateInput(id)) continue;
+    const QTensor& t = model.tensor(id);
+    if (t.bound_bits > static_cast<int>(air::kValueBoundBits)) {
+      throw FrontendError(
+          fmt::format("input '{}' has values up to 2^{}, more than a private or committed "
+                      "input can have (2^{})",
+                      t.name, t.bound_bits, air::kValueBoundBits));
+    }
+    auto group = std::find_if(groups.begin(), groups.end(),
+                              [&](const auto& g) { return g.first == t.bound_bits; });
+    if (group == groups.end()) group = groups.insert(groups.end(), {t.bound_bits, {}});
+    group->second.push_back({id, 0, t.size()});
   }
-  for (int64_t begin = 0; begin < t.size(); begin += kPrivateValuesPartRows) {
-    AddPrivateValues(id, begin, std::min(t.size(), begin + kPrivateValuesPartRows));
+  // Each group in components of at most kPrivateValuesPartRows values.
+  for (const auto& [bound_bits, segments] : groups) {
+    std::vector<ValuesSegment> part;
+    int64_t rows = 0;
+    for (ValuesSegment segment : segments) {
+      while (segment.begin < segment.end) {
+        const int64_t end =
+            std::min(segment.end, segment.begin + kPrivateValuesPartRows - rows);
+        part.push_back({segment.id, segment.begin, end});
+        rows += end - segment.begin;
+        segment.begin = end;
+        if (rows == kPrivateValuesPartRows) {
+          AddPrivateValues(static_cast<uint32_t>(bound_bits), std::exchange(part, {}));
+          rows = 0;
+        }
+      }
+    }
+    if (rows > 0) AddPrivateValues(static_cast<uint32_t>(bound_bits), std::move(part));
   }
 }
 
-void ModelAir::Impl::AddPrivateValues(TensorId id, int64_t begin, int64_t end) {
-  const QTensor& t = model.tensor(id);
+void ModelAir::Impl::AddPrivateValues(uint32_t bound_bits, std::vector<ValuesSegment> segments) {
   using Shape = air::PrivateValuesShape;
-  Shape shape{fmt::format("input_{}", components.size()), LogRows(end - begin),
-              static_cast<uint32_t>(t.bound_bits), AllocateDataColumns(Shape::kDataColumns)};
+  int64_t rows = 0;
+  for (const ValuesSegment& segment : segments) rows += segment.end - segment.begin;
+  Shape shape{fmt::format("input_{}", components.size()), LogRows(rows), bound_bits,
+              AllocateDataColumns(Shape::kDataColumns)};
   const std::vector<uint32_t> log_sizes(Shape::kDataColumns, shape.log_size);
   const auto data = air::ComponentData::Zeros(log_sizes, with_data);
-  for (int64_t i = begin; data && i < end; ++i) {
-    (*data)[0][i - begin] = Address(id, i);
-    (*data)[1][i - begin] = M31::FromCanonical(static_cast<uint32_t>(reads[id][i]));
-    (*data)[2][i - begin] = M31::One();
+  for (size_t row = 0; const auto& [id, begin, end] : segments) {
+    for (int64_t i = begin; data && i < end; ++i, ++row) {
+      (*data)[0][row] = Address(id, i);
+      (*data)[1][row] = M31::FromCanonical(static_cast<uint32_t>(reads[id][i]));
+      (*data)[2][row] = M31::One();
+    }
   }
   components.push_back(std::make_unique<FrameworkComponent<air::PrivateValuesComponent>>(
       air::PrivateValuesComponent(shape, {log_sizes, data})));
-  trace_builders.push_back([id, begin, end, shape](const QuantizedRun& run, const RescaleHook&,
-                                                   std::vector<uint32_t>& range_counts) {
+  trace_builders.push_back([segments = std::move(segments), shape](
+                               const QuantizedRun& run, const RescaleHook&,
+                               std::vector<uint32_t>& range_counts) {
     std::vector<std::vector<M31>> trace(Shape::kTraceColumns,
                                         std::vector<M31>(size_t{1} << shape.log_size));
-    const std::vector<int64_t>& values = run.values[id];
     const uint32_t bits = shape.bound_bits;
-    for (int64_t i = begin; i < end; ++i) {
-      const size_t row = static_cast<size_t>(i - begin);
-      trace[0][row] = M31::FromSigned(values[i]);
-      const int64_t u = values[i] + (int64_t{1} << bits);
-      PutRangeCheck(trace, 1, row, u, range_counts);
-      PutRangeCheck(trace, 3, row, u + (int64_t{1} << air::kRangeCheckBits) - (int64_t{2} << bits),
-                    range_counts);
+    for (size_t row = 0; const auto& [id, begin, end] : segments) {
+      for (int64_t i = begin; i < end; ++i, ++row) {
+        const int64_t v = run.values[id][i];
+        trace[0][row] = M31::FromSigned(v);
+        const int64_t u = v + (int64_t{1} << bits);
+        PutRangeCheck(trace, 1, row, u, range_counts);
+        PutRangeCheck(trace, 3, row,
+                      u + (int64_t{1} << air::kRangeCheckBits) - (int64_t{2} << bits),
+                      range_counts);
+      }
     }
     for (std::vector<M31>& column : trace) column = ToStorageOrder(std::move(column));
     return trace;

@@ -129,18 +129,24 @@ struct ModelAir::Impl {
   // (air/poseidon2_sponge.h).
   void AddDigest(const StatedPart& part);
 
-  // Whether an input is yielded by the trace (AddPrivateInput): a private or committed one, a
+  // Whether an input is yielded by the trace (AddPrivateInputs): a private or committed one, a
   // slice's link tensor or salt.
   bool IsPrivateInput(TensorId id) const;
 
-  // A model input kept out of the statement (private or committed): its values in the trace,
-  // range-checked (air/private_values_component.h), in components of at most
-  // kPrivateValuesPartRows rows each: an input is read whole wherever the model starts (an
-  // image, a slice's link), and one component of its size would set the size of every FRI
-  // layer and Merkle tree of the proof, and under zero knowledge its composition's.
-  void AddPrivateInput(TensorId id);
-  // Values [begin, end) of the input.
-  void AddPrivateValues(TensorId id, int64_t begin, int64_t end);
+  // The model inputs kept out of the statement (private or committed): their values in the
+  // trace, range-checked (air/private_values_component.h). The inputs of one range share
+  // components of at most kPrivateValuesPartRows rows: an input is read whole wherever the model
+  // starts (an image, a slice's link), and one component of its size would set the size of every
+  // FRI layer and Merkle tree of the proof, and under zero knowledge its composition's; a
+  // component per tensor would make a slice whose link carries many tensors wide.
+  void AddPrivateInputs();
+  // Elements [begin, end) of tensor `id`.
+  struct ValuesSegment {
+    TensorId id;
+    int64_t begin = 0, end = 0;
+  };
+  // One component of the segments' values, each in [-2^bound_bits, 2^bound_bits).
+  void AddPrivateValues(uint32_t bound_bits, std::vector<ValuesSegment> segments);
   static constexpr int64_t kPrivateValuesPartRows = int64_t{1} << 16;
 
   // The private weights (linear_component.h, air/weight_table_component.h): the sponge whose

@@ -77,6 +77,14 @@ TEST_CASE("a model cut into three slices states what the whole model states, and
   REQUIRE(frontend::SliceCount(sliced) == 3);
   // Each crossing is one tensor here; the model's input crosses no cut (only the first reads it).
   CHECK(frontend::CrossingTensors(sliced, 2).size() == 1);
+  // The middle slice's private inputs (the tensor crossing its first cut and both cuts' salts)
+  // are of one range, and share one component.
+  const frontend::ModelAir middle(frontend::SliceOf(sliced, 1).model);
+  std::vector<std::string> private_values;
+  for (const air::Component* component : middle.components()) {
+    if (component->name().starts_with("input_")) private_values.push_back(component->name());
+  }
+  CHECK(private_values.size() == 1);
   const api::ProvedModel proved = Prove(sliced, Input());
   const api::ProvedModel unsliced = Prove(whole, Input());
   CHECK(IsSlicedProof(proved.proof));
