@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <string>
 #include <utility>
@@ -37,6 +38,7 @@ frontend::QuantizedModel CandidateSlice(const frontend::QuantizedModel& model, s
 struct SliceNeed {
   double memory = 0;
   double leaf = 0;
+  CircuitRows leaf_rows{};
   double Load() const { return std::max(memory, leaf); }
   bool Fits() const { return Load() <= 1; }
 };
@@ -53,10 +55,21 @@ frontend::FrontendError Unsplittable(const frontend::QuantizedModel& model, size
         "(compile --proof-memory), and cannot be split further",
         name, need.memory * budget_bytes / kGiB, budget_bytes / kGiB));
   }
+  const recursion::SizeClass& size_class = StandardTreeShape().size_class;
+  const auto share = [&](size_t k) {
+    return need.leaf_rows[k] / std::ldexp(1.0, static_cast<int>(size_class.log_rows[k]));
+  };
+  size_t kind = 0;
+  for (size_t k = 1; k < recursion::kComponentKinds; ++k) {
+    if (share(k) > share(kind)) kind = k;
+  }
   return frontend::FrontendError(fmt::format(
-      "{} alone makes a leaf circuit {:.1f} times the aggregation tree's class (its slice's proof "
-      "is too wide to verify in one leaf), and cannot be split further",
-      name, need.leaf));
+      "{} alone makes a leaf circuit of {:.0f} {} rows, more than the aggregation tree's class "
+      "holds (2^{}): its slice's proof is too wide to verify in one leaf, and it cannot be split "
+      "further",
+      name, need.leaf_rows[kind],
+      recursion::ComponentKindName(static_cast<recursion::ComponentKind>(kind)),
+      size_class.log_rows[kind]));
 }
 
 }  // namespace
@@ -77,7 +90,9 @@ void PlanSlices(frontend::QuantizedModel& model, uint64_t budget_bytes,
       const frontend::QuantizedModel slice = CandidateSlice(model, first, end);
       const frontend::ModelAir air(slice, frontend::ModelAir::Use::kVerifying);
       const double memory = static_cast<double>(estimate(air)) / static_cast<double>(budget_bytes);
-      return {memory, cut && memory <= 1 ? LeafLoad(air, tree) : 0};
+      if (!cut || memory > 1) return {memory, 0, {}};
+      const CircuitRows rows = LeafCircuitRows(air);
+      return {memory, LoadOn(rows, tree.size_class), rows};
     } catch (const frontend::FrontendError&) {
       if (end - first == 1) throw;
       return {std::numeric_limits<double>::infinity(), 0};
@@ -90,7 +105,6 @@ void PlanSlices(frontend::QuantizedModel& model, uint64_t budget_bytes,
   std::vector<size_t> starts;
   cut = !need(0, model.ops.size()).Fits();
   for (size_t first = 0; cut && first < model.ops.size();) {
-    if (need(first, model.ops.size()).Fits()) break;
     // An operator too large alone becomes parts of about a budget each (its first part is
     // checked again, the others as the cuts reach them).
     for (SliceNeed alone = need(first, first + 1); !alone.Fits(); alone = need(first, first + 1)) {
@@ -102,8 +116,15 @@ void PlanSlices(frontend::QuantizedModel& model, uint64_t budget_bytes,
       }
       if (model.ops.size() == n_ops) throw Unsplittable(model, first, alone, budget_bytes);
     }
-    // The longest run from `first` that fits: [first, fits) fits and [first, too_many) does not.
-    size_t fits = first + 1, too_many = model.ops.size();
+    // The longest run from `first` that fits: [first, fits) fits and [first, too_many) does not,
+    // found by doubling its length and then halving the difference, so that no candidate is
+    // longer than twice a slice.
+    size_t fits = first + 1, too_many = 0;
+    for (size_t length = 2; too_many == 0 && fits < model.ops.size(); length *= 2) {
+      const size_t end = std::min(first + length, model.ops.size());
+      (need(first, end).Fits() ? fits : too_many) = end;
+    }
+    if (fits == model.ops.size()) break;
     while (too_many - fits > 1) {
       const size_t middle = fits + (too_many - fits) / 2;
       (need(first, middle).Fits() ? fits : too_many) = middle;

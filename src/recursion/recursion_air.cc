@@ -58,18 +58,6 @@ std::vector<uint32_t> DataLogSizes(ComponentKind kind, Poseidon2Layout layout, u
   return sizes;
 }
 
-std::string_view ComponentKindName(ComponentKind kind) {
-  switch (kind) {
-    case ComponentKind::kValues:
-      return "values";
-    case ComponentKind::kArithmetic:
-      return "arithmetic";
-    case ComponentKind::kPoseidon2:
-      return "poseidon2";
-  }
-  return "?";
-}
-
 // The component of a gate kind's gates (nullopt for public inputs, which have none).
 std::optional<ComponentKind> ComponentOf(GateKind kind) {
   switch (kind) {
@@ -114,6 +102,18 @@ std::unique_ptr<air::Component> MakeComponent(ComponentKind kind, Poseidon2Layou
 }
 
 }  // namespace
+
+std::string_view ComponentKindName(ComponentKind kind) {
+  switch (kind) {
+    case ComponentKind::kValues:
+      return "values";
+    case ComponentKind::kArithmetic:
+      return "arithmetic";
+    case ComponentKind::kPoseidon2:
+      return "poseidon2";
+  }
+  return "?";
+}
 
 std::vector<std::pair<ComponentKind, uint32_t>> SizeClass::Components() const {
   std::vector<std::pair<ComponentKind, uint32_t>> components;

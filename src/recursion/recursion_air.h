@@ -30,6 +30,7 @@ namespace tensorstark::recursion {
 // guesses and assertions; additions, subtractions and multiplications; Poseidon2 permutations.
 enum class ComponentKind : uint8_t { kValues, kArithmetic, kPoseidon2 };
 inline constexpr size_t kComponentKinds = 3;
+std::string_view ComponentKindName(ComponentKind kind);  // "values", "arithmetic", "poseidon2"
 
 // The component sizes (log rows per component kind, ComponentKind's order) that every outer proof
 // of a class has: outer proofs of different models then have one shape, so one size and one
