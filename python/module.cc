@@ -24,14 +24,12 @@
 #include "api/compress.h"
 #include "api/hash_family.h"
 #include "api/prove.h"
-#include "frontend/compile.h"
+#include "api/run.h"
+#include "api/tree.h"
 #include "frontend/context.h"
-#include "frontend/float_eval.h"
 #include "frontend/frontend_error.h"
 #include "frontend/graph.h"
-#include "frontend/quantized_eval.h"
 #include "frontend/quantized_model.h"
-#include "pipeline/compressed_proof_file.h"
 #include "pipeline/starknet_fact.h"
 
 namespace py = pybind11;
@@ -68,13 +66,10 @@ std::string VisibilityText(frontend::Visibility visibility) {
   return std::string(frontend::VisibilityName(visibility));
 }
 
-frontend::Visibility ParseVisibilityOr(const std::string& what, const std::string& value) {
-  const auto parsed = frontend::ParseVisibility(value);
-  if (!parsed) {
-    throw FrontendError(
-        fmt::format("{} must be 'public', 'committed' or 'private', not '{}'", what, value));
-  }
-  return *parsed;
+frontend::Visibility ParseVisibilityOr(const std::string& group, const std::string& word) {
+  auto parsed = api::ParseGroupVisibility(group, word);
+  if (const auto* error = std::get_if<std::string>(&parsed)) throw FrontendError(*error);
+  return std::get<frontend::Visibility>(parsed);
 }
 
 std::string ShapeText(std::span<const int64_t> shape) {
@@ -123,15 +118,16 @@ Tensor InputTensor(const frontend::Value& value, size_t index, const py::array& 
   return tensor;
 }
 
-std::vector<Tensor> InputTensors(const frontend::Graph& graph,
+// The arrays as the inputs the model declares (api::ModelInputs).
+std::vector<Tensor> InputTensors(std::span<const frontend::Value> declared,
                                  const std::vector<py::array>& arrays) {
-  if (arrays.size() != graph.inputs.size()) {
+  if (arrays.size() != declared.size()) {
     throw FrontendError(
-        fmt::format("the model takes {} input(s), {} given", graph.inputs.size(), arrays.size()));
+        fmt::format("the model takes {} input(s), {} given", declared.size(), arrays.size()));
   }
   std::vector<Tensor> tensors;
   for (size_t i = 0; i < arrays.size(); ++i) {
-    tensors.push_back(InputTensor(graph.value(graph.inputs[i]), i, arrays[i]));
+    tensors.push_back(InputTensor(declared[i], i, arrays[i]));
   }
   return tensors;
 }
@@ -181,9 +177,6 @@ api::CompileOptions CompileOptionsOf(const py::dict& options) {
     return options.contains(key) ? py::cast<std::string>(options[key]) : fallback;
   };
   const frontend::Visibility weights = ParseVisibilityOr("weights", get("weights", "private"));
-  if (weights == frontend::Visibility::kCommitted) {
-    throw FrontendError("weights must be 'public' or 'private', not 'committed'");
-  }
   api::CompileOptions compile = api::DefaultCompileOptions(weights);
   compile.input = ParseVisibilityOr("input", get("input", "private"));
   compile.output = ParseVisibilityOr("output", get("output", "public"));
@@ -231,6 +224,8 @@ api::CompileOptions CompileOptionsOf(const py::dict& options) {
 // input's shape, or, for an input whose first axis is a batch of one, stacked along it.
 std::vector<std::vector<Tensor>> SampleTensors(const frontend::Graph& graph,
                                                const py::object& samples) {
+  std::vector<frontend::Value> declared;
+  for (const frontend::ValueId id : graph.inputs) declared.push_back(graph.value(id));
   std::vector<std::vector<Tensor>> tensors;
   if (py::isinstance<py::array>(samples)) {
     if (graph.inputs.size() != 1) {
@@ -248,11 +243,11 @@ std::vector<std::vector<Tensor>> SampleTensors(const frontend::Graph& graph,
     for (py::ssize_t s = 0; s < (array.ndim() > 0 ? array.shape(0) : 0); ++s) {
       const py::object sample =
           batched ? array[py::slice(s, s + 1, 1)] : py::object(array[py::int_(s)]);
-      tensors.push_back(InputTensors(graph, {py::cast<py::array>(sample)}));
+      tensors.push_back(InputTensors(declared, {py::cast<py::array>(sample)}));
     }
   } else {
     for (const py::handle sample : samples) {
-      tensors.push_back(InputTensors(graph, py::cast<std::vector<py::array>>(sample)));
+      tensors.push_back(InputTensors(declared, py::cast<std::vector<py::array>>(sample)));
     }
   }
   if (tensors.empty()) throw FrontendError("the calibration set holds no sample");
@@ -288,22 +283,20 @@ py::dict Compile(const py::bytes& onnx, const std::string& source, const py::obj
 }
 
 py::list Run(const Model& self, const std::vector<py::array>& inputs, bool reference) {
-  const frontend::Graph graph = frontend::FloatGraphOf(*self.model);
-  const std::vector<Tensor> tensors = InputTensors(graph, inputs);
-  std::vector<Tensor> outputs;
+  const std::vector<Tensor> tensors = InputTensors(api::ModelInputs(*self.model), inputs);
+  api::ModelRun run;
   {
     py::gil_scoped_release released;
-    outputs = reference ? frontend::RunFloat(graph, tensors)
-                        : frontend::RunQuantized(*self.model, tensors).outputs;
+    run = api::RunModel(*self.model, tensors);
   }
-  return ToArrays(outputs);
+  return ToArrays(reference ? run.reference : run.outputs);
 }
 
 py::dict Prove(const Model& self, const std::vector<py::array>& inputs, const std::string& profile,
                bool zk, const std::vector<std::string>& context, std::optional<int> threads,
                const std::optional<py::function>& on_phase,
                const std::optional<py::function>& on_warning) {
-  const std::vector<Tensor> tensors = InputTensors(frontend::FloatGraphOf(*self.model), inputs);
+  const std::vector<Tensor> tensors = InputTensors(api::ModelInputs(*self.model), inputs);
   std::optional<tbb::global_control> limit;
   LimitThreads(limit, threads);
   api::ProveRequest request;
@@ -440,6 +433,36 @@ py::dict CompressedStatementDict(const api::CompressedStatement& stated,
   return result;
 }
 
+py::bytes BytesOf(std::span<const uint8_t> bytes) {
+  return py::bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+// Compress's and the tree's inputs: (model index, proof) pairs, their bytes held while they live,
+// named "proof 1", "proof 2", ... in messages.
+struct Inners {
+  std::vector<std::string> bytes;
+  std::vector<api::InnerProofInput> inputs;
+
+  Inners(const Inners&) = delete;  // the inputs point into `bytes`
+  explicit Inners(const std::vector<std::pair<size_t, py::bytes>>& proofs) {
+    for (const auto& [model, proof] : proofs) bytes.push_back(proof);
+    for (size_t i = 0; i < proofs.size(); ++i) {
+      inputs.push_back({proofs[i].first, BytesSpan(bytes[i]), fmt::format("proof {}", i + 1)});
+    }
+  }
+};
+
+api::CompressRequest CompressRequestOf(const std::string& profile,
+                                       const std::optional<py::function>& on_phase,
+                                       const std::optional<py::function>& on_warning) {
+  api::CompressRequest request;
+  request.profile = ProfileOf(profile);
+  request.hash = api::ProfileHash(request.profile);
+  request.on_phase = WithGil<std::string_view, double>(on_phase);
+  request.on_warning = WithGil<std::string_view>(on_warning);
+  return request;
+}
+
 py::bytes Compress(const std::vector<Model>& models,
                    const std::vector<std::pair<size_t, py::bytes>>& proofs,
                    const std::string& profile, bool fit, std::optional<int> threads,
@@ -447,38 +470,126 @@ py::bytes Compress(const std::vector<Model>& models,
                    const std::optional<py::function>& on_warning) {
   std::optional<tbb::global_control> limit;
   LimitThreads(limit, threads);
-  api::CompressRequest request;
-  request.profile = ProfileOf(profile);
-  request.hash = api::ProfileHash(request.profile);
+  api::CompressRequest request = CompressRequestOf(profile, on_phase, on_warning);
   request.shape = fit ? pipeline::OuterShape::kFit : pipeline::OuterShape::kStandard;
-  request.on_phase = WithGil<std::string_view, double>(on_phase);
-  request.on_warning = WithGil<std::string_view>(on_warning);
-  std::vector<std::string> bytes;
-  for (const auto& [model, proof] : proofs) bytes.push_back(proof);
-  std::vector<api::InnerProofInput> inners;
-  for (size_t i = 0; i < proofs.size(); ++i) {
-    inners.push_back({proofs[i].first, BytesSpan(bytes[i]), fmt::format("proof {}", i + 1)});
-  }
+  const Inners inners(proofs);
   api::CompressedModelProof compressed;
   {
     py::gil_scoped_release released;
-    compressed = api::CompressProofs(ModelsOf(models), inners, request);
+    compressed = api::CompressProofs(ModelsOf(models), inners.inputs, request);
   }
-  return py::bytes(reinterpret_cast<const char*>(compressed.file.data()), compressed.file.size());
+  return BytesOf(compressed.file);
 }
 
-// "proof", "compressed" (an outer proof) or "final" (the one Starknet's verifier reads), or
-// "unknown" for bytes that are none of them.
+// The aggregation tree's steps one at a time (api/tree.h), as the `tree` command and
+// `prove --slice` take them: from bytes and to bytes another process can take up. The tree's
+// proofs are at the onchain profile, as compress's.
+
+py::bytes NewSalts(const Model& self) { return BytesOf(api::NewSaltsFile(*self.model)); }
+
+py::bytes ProveSlice(const Model& self, const std::vector<py::array>& inputs, size_t k,
+                     const py::bytes& salts, std::optional<int> threads,
+                     const std::optional<py::function>& on_phase,
+                     const std::optional<py::function>& on_warning) {
+  const std::vector<Tensor> tensors = InputTensors(api::ModelInputs(*self.model), inputs);
+  const std::string salts_bytes = salts;
+  const api::SliceSalts cut_salts =
+      api::ReadSaltsFile(*self.model, BytesSpan(salts_bytes), "the salts");
+  std::optional<tbb::global_control> limit;
+  LimitThreads(limit, threads);
+  api::ProveRequest request;
+  request.profile = air::Profile::kRecursive;
+  request.hash = api::ProfileHash(request.profile);
+  request.on_phase = WithGil<std::string_view, double>(on_phase);
+  request.on_warning = WithGil<std::string_view>(on_warning);
+  api::ProvedModel proved;
+  {
+    py::gil_scoped_release released;
+    proved = api::ProveSlice(*self.model, tensors, k, cut_salts, request);
+  }
+  return BytesOf(proved.proof);
+}
+
+py::bytes JoinSlices(const Model& model, const std::vector<py::bytes>& slices) {
+  std::vector<std::vector<uint8_t>> proofs;
+  for (const py::bytes& slice : slices) {
+    const std::string bytes = slice;
+    proofs.emplace_back(bytes.begin(), bytes.end());
+  }
+  return BytesOf(api::JoinSliceProofs(*model.model, proofs));
+}
+
+size_t TreeLeafCount(const std::vector<Model>& models,
+                     const std::vector<std::pair<size_t, py::bytes>>& proofs) {
+  return api::TreeLeafCount(ModelsOf(models), Inners(proofs).inputs);
+}
+
+py::bytes TreeLeaf(const std::vector<Model>& models,
+                   const std::vector<std::pair<size_t, py::bytes>>& proofs, size_t j,
+                   std::optional<int> threads, const std::optional<py::function>& on_phase,
+                   const std::optional<py::function>& on_warning) {
+  std::optional<tbb::global_control> limit;
+  LimitThreads(limit, threads);
+  const api::CompressRequest request = CompressRequestOf("onchain", on_phase, on_warning);
+  const Inners inners(proofs);
+  std::vector<uint8_t> leaf;
+  {
+    py::gil_scoped_release released;
+    leaf = api::ProveTreeLeaf(ModelsOf(models), inners.inputs, j, request);
+  }
+  return BytesOf(leaf);
+}
+
+py::bytes TreeNode(const py::bytes& left, const py::bytes& right, std::optional<int> threads,
+                   const std::optional<py::function>& on_phase,
+                   const std::optional<py::function>& on_warning) {
+  std::optional<tbb::global_control> limit;
+  LimitThreads(limit, threads);
+  const api::CompressRequest request = CompressRequestOf("onchain", on_phase, on_warning);
+  const std::string left_bytes = left, right_bytes = right;
+  std::vector<uint8_t> node;
+  {
+    py::gil_scoped_release released;
+    node = api::ProveTreeNode(BytesSpan(left_bytes), "the left proof", BytesSpan(right_bytes),
+                              "the right proof", request);
+  }
+  return BytesOf(node);
+}
+
+py::bytes TreeFinal(const std::vector<Model>& models,
+                    const std::vector<std::pair<size_t, py::bytes>>& proofs, const py::bytes& top,
+                    std::optional<int> threads, const std::optional<py::function>& on_phase,
+                    const std::optional<py::function>& on_warning) {
+  std::optional<tbb::global_control> limit;
+  LimitThreads(limit, threads);
+  const api::CompressRequest request = CompressRequestOf("onchain", on_phase, on_warning);
+  const Inners inners(proofs);
+  const std::string top_bytes = top;
+  api::CompressedModelProof final_proof;
+  {
+    py::gil_scoped_release released;
+    final_proof = api::ProveTreeFinal(ModelsOf(models), inners.inputs, BytesSpan(top_bytes), request);
+  }
+  return BytesOf(final_proof.file);
+}
+
+std::optional<std::string> CheckTreeTop(const std::vector<Model>& models,
+                                        const std::vector<std::pair<size_t, py::bytes>>& proofs,
+                                        const py::bytes& top) {
+  const api::CompressRequest request = CompressRequestOf("onchain", std::nullopt, std::nullopt);
+  const Inners inners(proofs);
+  const std::string top_bytes = top;
+  std::optional<std::string> rejection;
+  {
+    py::gil_scoped_release released;
+    rejection = api::CheckTreeTop(ModelsOf(models), inners.inputs, BytesSpan(top_bytes), request);
+  }
+  return rejection;
+}
+
 std::string ProofKind(const py::bytes& proof) {
   const std::string bytes = proof;
-  if (!pipeline::IsCompressedProof(BytesSpan(bytes))) {
-    return std::holds_alternative<air::HashId>(air::PeekProofHash(BytesSpan(bytes))) ? "proof"
-                                                                                     : "unknown";
-  }
-  const auto file = pipeline::ReadCompressedProof(BytesSpan(bytes));
-  const auto* compressed = std::get_if<pipeline::CompressedProofFile>(&file);
-  if (!compressed) return "unknown";
-  return compressed->shape & pipeline::kFinalProofBit ? "final" : "compressed";
+  return std::string(api::ProofKindName(api::ProofKindOf(BytesSpan(bytes))));
 }
 
 py::dict VerifyCompressed(const std::vector<Model>& models, const py::bytes& proof,
@@ -537,7 +648,7 @@ PYBIND11_MODULE(_tensorstark, m) {
           [](const py::bytes& bytes, const std::string& name) {
             std::string file = bytes;
             auto model = std::make_shared<const QuantizedModel>(
-                tensorstark::frontend::ParseQuantizedModel(file, name));
+                tensorstark::api::ParseModel(file, name));
             return Model{std::move(model), std::move(file)};
           },
           py::arg("data"), py::arg("name"))
@@ -545,7 +656,7 @@ PYBIND11_MODULE(_tensorstark, m) {
            [](const Model& self) {
              return py::bytes(self.file
                                   ? *self.file
-                                  : tensorstark::frontend::SerializeQuantizedModel(*self.model));
+                                  : tensorstark::api::SerializeModel(*self.model));
            })
       .def_property_readonly("inputs", [](const Model& self) { return Specs(*self.model, true); })
       .def_property_readonly("outputs", [](const Model& self) { return Specs(*self.model, false); })
@@ -573,5 +684,17 @@ PYBIND11_MODULE(_tensorstark, m) {
         py::arg("min_security_bits"), py::arg("cache"), py::arg("class_hash"), py::arg("on_step"),
         py::arg("on_warning"));
   m.def("proof_kind", &ProofKind, py::arg("proof"));
+  m.def("new_salts", &NewSalts, py::arg("model"));
+  m.def("prove_slice", &ProveSlice, py::arg("model"), py::arg("inputs"), py::arg("k"),
+        py::arg("salts"), py::arg("threads"), py::arg("on_phase"), py::arg("on_warning"));
+  m.def("join_slices", &JoinSlices, py::arg("model"), py::arg("slices"));
+  m.def("tree_leaf_count", &TreeLeafCount, py::arg("models"), py::arg("proofs"));
+  m.def("tree_leaf", &TreeLeaf, py::arg("models"), py::arg("proofs"), py::arg("j"),
+        py::arg("threads"), py::arg("on_phase"), py::arg("on_warning"));
+  m.def("tree_node", &TreeNode, py::arg("left"), py::arg("right"), py::arg("threads"),
+        py::arg("on_phase"), py::arg("on_warning"));
+  m.def("tree_final", &TreeFinal, py::arg("models"), py::arg("proofs"), py::arg("top"),
+        py::arg("threads"), py::arg("on_phase"), py::arg("on_warning"));
+  m.def("check_tree_top", &CheckTreeTop, py::arg("models"), py::arg("proofs"), py::arg("top"));
   m.def("calldata", &Calldata, py::arg("proof"), py::arg("models"));
 }

@@ -43,9 +43,15 @@ __all__ = [
     "StatedTensor",
     "CompressedStatement",
     "StarknetFact",
+    "check_tree_top",
     "compile",
     "compress",
+    "join_slices",
     "load",
+    "tree_final",
+    "tree_leaf",
+    "tree_leaves",
+    "tree_node",
     "verify",
 ]
 
@@ -148,6 +154,20 @@ class Model:
                                     threads, progress, _warn)
         return Proof(result["proof"], outputs=result["outputs"])
 
+    def new_salts(self) -> bytes:
+        """Fresh salts for the cuts of a model in slices: what every slice of one proof proved
+        apart (prove_slice) shares, as private as the input (`tensorstark prove --salts` writes
+        such a file)."""
+        return _tensorstark.new_salts(self._native)
+
+    def prove_slice(self, inputs, k: int, salts: bytes, threads: Optional[int] = None,
+                    progress: Optional[Callable[[str, float], None]] = None) -> "Proof":
+        """The proof of slice k (from 0) of a model in slices on `inputs`, at the recursive
+        profile, with the cuts' salts `salts` (new_salts): one unit of work, as `tensorstark prove
+        --slice` makes it; join_slices joins the slices' proofs into the model's proof."""
+        return Proof(_tensorstark.prove_slice(self._native, _arrays(inputs, len(self.inputs)), k,
+                                              salts, threads, progress, _warn))
+
 
 def compile(onnx: Union[str, os.PathLike, bytes], calibration, *, input: str = "private",
             output: str = "public", weights: str = "private", layout: str = "narrow",
@@ -249,8 +269,10 @@ class Proof:
 
     @property
     def kind(self) -> str:
-        """'proof' (from Model.prove), 'compressed' (from compress), 'final' (from compress with
-        profile='onchain', the proof Starknet's verifier reads) or 'unknown' (not a proof)."""
+        """'proof' (from Model.prove, in slices or not), 'compressed' (from compress), 'final'
+        (from compress with profile='onchain', the proof Starknet's verifier reads), 'tree' (a
+        step of the aggregation tree, from `tensorstark tree leaf` or `tree node`) or 'unknown'
+        (not a proof)."""
         return _tensorstark.proof_kind(self._data)
 
     def calldata(self, models=None) -> list:
@@ -300,6 +322,25 @@ def _statement(stated: dict, security_bits: int, zero_knowledge: bool) -> Statem
                      stated["context"], security_bits, zero_knowledge)
 
 
+def _indexed(proofs) -> tuple:
+    """The models of (model, proof) pairs, in the order they first appear, and the pairs as
+    (model index, proof bytes)."""
+    models, pairs = [], []
+    for model, proof in proofs:
+        index = next((i for i, m in enumerate(models) if m is model), None)
+        if index is None:
+            models.append(model)
+            index = len(models) - 1
+        pairs.append((index, _bytes(proof)))
+    if not pairs:
+        raise InputError("compress and the tree take one proof at least")
+    return [m._native for m in models], pairs
+
+
+def _bytes(proof) -> bytes:
+    return proof.to_bytes() if isinstance(proof, Proof) else bytes(proof)
+
+
 def compress(proofs, profile: str = "fast", fit: bool = False, threads: Optional[int] = None,
              progress: Optional[Callable[[str, float], None]] = None) -> Proof:
     """One proof that the verifier accepts each of `proofs`, (model, proof) pairs whose proofs
@@ -310,17 +351,55 @@ def compress(proofs, profile: str = "fast", fit: bool = False, threads: Optional
     12 GB on 2 cores). fit: size it to its circuit instead of the standard size class (smaller
     and faster, but its shape then depends on the models). progress(phase, ms) after each
     phase."""
-    models, pairs = [], []
-    for model, proof in proofs:
-        index = next((i for i, m in enumerate(models) if m is model), None)
-        if index is None:
-            models.append(model)
-            index = len(models) - 1
-        pairs.append((index, proof.to_bytes() if isinstance(proof, Proof) else bytes(proof)))
-    if not pairs:
-        raise InputError("compress takes one proof at least")
-    return Proof(_tensorstark.compress([m._native for m in models], pairs, profile, fit, threads,
-                                       progress, _warn))
+    models, pairs = _indexed(proofs)
+    return Proof(_tensorstark.compress(models, pairs, profile, fit, threads, progress, _warn))
+
+
+# The aggregation tree's steps one at a time (docs/pipeline.md), as the `tensorstark tree` command
+# takes them: what compress(..., profile="onchain") does in one call for a model in slices or for
+# more than 4 proofs, each step from and to bytes another process or machine can take up. The
+# tree over (model, proof) pairs (proofs made with profile="recursive") has a leaf per proof, and
+# per slice of a model in slices, numbered from 0 in order; nodes join consecutive tree proofs two
+# by two, level by level (an odd one out joins the next level), until one is left: the top.
+
+def join_slices(model: Model, slices: Sequence[Union[Proof, bytes]]) -> Proof:
+    """The proof of a model in slices from its slices' proofs (Model.prove_slice), in order."""
+    return Proof(_tensorstark.join_slices(model._native, [_bytes(s) for s in slices]))
+
+
+def tree_leaves(proofs) -> int:
+    """How many leaves the tree over (model, proof) pairs has."""
+    return _tensorstark.tree_leaf_count(*_indexed(proofs))
+
+
+def tree_leaf(proofs, j: int, threads: Optional[int] = None,
+              progress: Optional[Callable[[str, float], None]] = None) -> Proof:
+    """Leaf j (from 0) of the tree over (model, proof) pairs: verifies that proof (or slice) and
+    proves it in its leaf circuit; the proofs before it give the facts they state."""
+    return Proof(_tensorstark.tree_leaf(*_indexed(proofs), j, threads, progress, _warn))
+
+
+def tree_node(left: Union[Proof, bytes], right: Union[Proof, bytes], threads: Optional[int] = None,
+              progress: Optional[Callable[[str, float], None]] = None) -> Proof:
+    """The node joining two consecutive tree proofs (leaves or nodes)."""
+    return Proof(_tensorstark.tree_node(_bytes(left), _bytes(right), threads, progress, _warn))
+
+
+def check_tree_top(proofs, top: Union[Proof, bytes]) -> None:
+    """Checks natively, without a final proof, that `top` is the top of the tree over (model,
+    proof) pairs (its proof, and that it holds exactly their leaves and statements); raises
+    VerificationError saying why not."""
+    rejection = _tensorstark.check_tree_top(*_indexed(proofs), _bytes(top))
+    if rejection is not None:
+        raise VerificationError(rejection)
+
+
+def tree_final(proofs, top: Union[Proof, bytes], threads: Optional[int] = None,
+               progress: Optional[Callable[[str, float], None]] = None) -> Proof:
+    """The final proof of the tree over (model, proof) pairs whose top is `top`, as compress with
+    profile="onchain" makes it."""
+    return Proof(_tensorstark.tree_final(*_indexed(proofs), _bytes(top), threads, progress,
+                                         _warn))
 
 
 def verify(model, proof: Union[Proof, bytes], min_security_bits: int = 96,

@@ -16,6 +16,7 @@
 #include "api/memory_check.h"
 #include "frontend/context.h"
 #include "frontend/frontend_error.h"
+#include "frontend/input_file.h"
 #include "frontend/slices.h"
 #include "pipeline/slice_plan.h"
 #include "pipeline/sliced_proof.h"
@@ -112,6 +113,11 @@ void PlanSlices(frontend::QuantizedModel& model, const CompileOptions& options,
 }
 
 }  // namespace
+
+std::vector<std::vector<frontend::Tensor>> ReadCalibrationSamples(const std::string& path,
+                                                                  const frontend::Graph& graph) {
+  return frontend::ReadInputSamples(path, graph);
+}
 
 CompileOptions DefaultCompileOptions(frontend::Visibility weights) {
   CompileOptions options;

@@ -42,6 +42,11 @@ struct CompileOptions {
   static constexpr uint64_t kDefaultProofMemoryBytes = uint64_t{8} << 30;
 };
 
+// The calibration samples of an input file (frontend/input_file.h) for the model's float graph: a
+// SampleReader's work, for a front end that reads them from a file.
+std::vector<std::vector<frontend::Tensor>> ReadCalibrationSamples(const std::string& path,
+                                                                  const frontend::Graph& graph);
+
 // The options with the weight scale the weights' visibility implies (frontend::
 // DefaultWeightFracBits: a fixed 2^-8 for private weights, which their scale would reveal).
 CompileOptions DefaultCompileOptions(frontend::Visibility weights = frontend::Visibility::kPrivate);

@@ -19,9 +19,11 @@
 #include "api/timing.h"
 #include "frontend/frontend_error.h"
 #include "frontend/slices.h"
+#include "pipeline/compressed_proof_file.h"
 #include "pipeline/key_cache.h"
 #include "pipeline/model_key_cache.h"
 #include "pipeline/model_proof.h"
+#include "pipeline/proof_tree.h"
 #include "pipeline/sliced_proof.h"
 
 namespace tensorstark::api {
@@ -325,6 +327,36 @@ ProvedModel ProveModel(const frontend::QuantizedModel& model,
 }
 
 bool IsSlicedProof(std::span<const uint8_t> bytes) { return pipeline::IsSlicedProof(bytes); }
+
+ProofKind ProofKindOf(std::span<const uint8_t> bytes) {
+  if (pipeline::IsSlicedProof(bytes)) return ProofKind::kProof;
+  if (pipeline::IsTreeProof(bytes)) return ProofKind::kTree;
+  if (pipeline::IsCompressedProof(bytes)) {
+    // A compressed proof that does not read (truncated) is one still: verify says why.
+    const auto file = pipeline::ReadCompressedProof(bytes);
+    const auto* compressed = std::get_if<pipeline::CompressedProofFile>(&file);
+    return compressed && (compressed->shape & pipeline::kFinalProofBit) ? ProofKind::kFinal
+                                                                        : ProofKind::kCompressed;
+  }
+  return std::holds_alternative<air::HashId>(air::PeekProofHash(bytes)) ? ProofKind::kProof
+                                                                         : ProofKind::kUnknown;
+}
+
+std::string_view ProofKindName(ProofKind kind) {
+  switch (kind) {
+    case ProofKind::kProof:
+      return "proof";
+    case ProofKind::kCompressed:
+      return "compressed";
+    case ProofKind::kFinal:
+      return "final";
+    case ProofKind::kTree:
+      return "tree";
+    case ProofKind::kUnknown:
+      break;
+  }
+  return "unknown";
+}
 
 size_t SliceCount(const frontend::QuantizedModel& model) { return frontend::SliceCount(model); }
 

@@ -75,6 +75,14 @@ ProvedModel ProveModel(const frontend::QuantizedModel& model,
 
 // Whether a proof file is a sliced proof (of a model of several slices: pipeline/sliced_proof.h).
 bool IsSlicedProof(std::span<const uint8_t> bytes);
+// What a proof file holds, by its header: a model's proof (direct or in slices), a compressed
+// (outer) proof, a final proof (compress --profile onchain), a proof of the aggregation tree
+// (tree leaf, tree node), or none of them; a compressed proof file that does not read is
+// kCompressed. ProofKindName: "proof", "compressed", "final", "tree",
+// "unknown".
+enum class ProofKind { kProof, kCompressed, kFinal, kTree, kUnknown };
+ProofKind ProofKindOf(std::span<const uint8_t> bytes);
+std::string_view ProofKindName(ProofKind kind);
 // How many slices a model is proved in (1: not cut), and whether it is a verifying model (its
 // weights held as digests), as front ends show them.
 size_t SliceCount(const frontend::QuantizedModel& model);

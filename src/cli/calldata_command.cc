@@ -11,6 +11,7 @@
 #include "air/calldata.h"
 #include "api/calldata.h"
 #include "api/compress.h"
+#include "api/run.h"
 #include "cli/command_args.h"
 #include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
@@ -65,7 +66,7 @@ int RunCalldataCommand(std::span<char* const> args) {
   try {
     std::vector<frontend::QuantizedModel> models;
     for (const std::string& model_path : model_paths) {
-      models.push_back(frontend::LoadQuantizedModel(model_path));
+      models.push_back(api::LoadModel(model_path));
     }
     calldata = api::CalldataOf(ReadProofFile(path), path, api::ModelPointers(models), model_paths);
     for (const field::Felt252& felt : calldata.Felts()) written.push_back(felt.ToHex());

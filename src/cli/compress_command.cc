@@ -16,6 +16,7 @@
 #include "air/proof_io.h"
 #include "api/compress.h"
 #include "api/prove.h"
+#include "api/run.h"
 #include "api/timing.h"
 #include "cli/command_args.h"
 #include "cli/hash_family.h"
@@ -225,9 +226,8 @@ std::variant<CompressInputs, std::string> ReadModelsAndProofs(
   // Each proof is of the model before it.
   for (const std::string& path : paths) {
     std::vector<uint8_t> bytes = ReadProofFile(path);
-    if (!std::holds_alternative<air::HashId>(air::PeekProofHash(bytes)) &&
-        !api::IsSlicedProof(bytes)) {
-      in.models.push_back(frontend::LoadQuantizedModel(path));
+    if (api::ProofKindOf(bytes) != api::ProofKind::kProof) {
+      in.models.push_back(api::LoadModel(path));
       in.model_paths.push_back(path);
       continue;
     }

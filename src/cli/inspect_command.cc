@@ -13,6 +13,7 @@
 #include "air/proof_io.h"
 #include "air/proof_json.h"
 #include "api/prove.h"
+#include "api/run.h"
 #include "cli/command_args.h"
 #include "cli/hash_family.h"
 #include "cli/statement_output.h"
@@ -98,7 +99,7 @@ int RunInspectCommand(std::span<char* const> args) {
   if (args.size() == 2) {
     try {
       model_file = frontend::ReadFileBytes(args[1]);
-      model = frontend::ParseQuantizedModel(model_file, args[1]);
+      model = api::ParseModel(model_file, args[1]);
     } catch (const frontend::FrontendError& e) {
       fmt::print(stderr, "tensorstark inspect: {}\n", e.what());
       return 1;

@@ -10,11 +10,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <tuple>
 #include <variant>
 
 #include "air/profiles.h"
 #include "api/compile.h"
+#include "api/run.h"
 #include "cli/command_args.h"
 #include "cli/hash_family.h"
 #include "cli/step_progress.h"
@@ -22,11 +22,8 @@
 #include "frontend/compile.h"
 #include "frontend/context.h"
 #include "frontend/file_io.h"
-#include "frontend/float_eval.h"
 #include "frontend/frontend_error.h"
-#include "frontend/input_file.h"
 #include "frontend/model_air.h"
-#include "frontend/quantized_eval.h"
 #include "pipeline/starknet_fact.h"
 
 namespace tensorstark::cli {
@@ -193,23 +190,17 @@ std::variant<Visibilities, std::string> ParseVisibilities(std::string_view list)
     const size_t equals = item.find('=');
     const std::string_view group = item.substr(0, equals);
     const std::string_view value = equals == item.npos ? "" : item.substr(equals + 1);
-    if (group == "input" || group == "output") {
-      const std::optional<frontend::Visibility> parsed = frontend::ParseVisibility(value);
-      if (!parsed) {
-        return fmt::format("--visibility: {} must be public, committed or private, not '{}'", group,
-                           value);
-      }
-      (group == "input" ? visibilities.input : visibilities.output) = *parsed;
-    } else if (group == "weights") {
-      const std::optional<frontend::Visibility> parsed = frontend::ParseVisibility(value);
-      if (!parsed || *parsed == frontend::Visibility::kCommitted) {
-        return fmt::format("--visibility: weights must be public or private, not '{}'", value);
-      }
-      visibilities.weights = *parsed;
-    } else {
+    frontend::Visibility* visibility = group == "input"    ? &visibilities.input
+                                       : group == "output"  ? &visibilities.output
+                                       : group == "weights" ? &visibilities.weights
+                                                            : nullptr;
+    if (!visibility) {
       return fmt::format("--visibility: '{}' is not GROUP=V with GROUP input, output or weights",
                          item);
     }
+    auto parsed = api::ParseGroupVisibility(group, value);
+    if (const auto* error = std::get_if<std::string>(&parsed)) return "--visibility: " + *error;
+    *visibility = std::get<frontend::Visibility>(parsed);
   }
   return visibilities;
 }
@@ -330,12 +321,12 @@ int RunCompileCommand(std::span<char* const> args) {
     const api::CompiledModel compiled = api::CompileModel(
         frontend::ReadFileBytes(onnx_path), onnx_path,
         [&](const frontend::Graph& graph) {
-          return frontend::ReadInputSamples(calibration, graph);
+          return api::ReadCalibrationSamples(calibration, graph);
         },
         compile, callbacks);
     const QuantizedModel& model = compiled.model;
     progress.Begin(fmt::format("writing {}", output));
-    frontend::SaveQuantizedModel(model, output);
+    api::SaveModel(model, output);
     progress.End();
     PrintAirSize(compiled.air_size);
     fmt::print(
@@ -361,7 +352,7 @@ int RunCompileCommand(std::span<char* const> args) {
     if (compiled.verifying_model) {
       const std::string path = VerifyingModelPath(output);
       progress.Begin(fmt::format("writing {}", path));
-      frontend::SaveQuantizedModel(*compiled.verifying_model, path);
+      api::SaveModel(*compiled.verifying_model, path);
       progress.End();
       for (size_t k = 0; k < compiled.weights_digests.size(); ++k) {
         fmt::print("private weights{}: Poseidon2 digest {}\n",
@@ -391,21 +382,16 @@ int RunRunCommand(std::span<char* const> args) {
   const Options& options = std::get<CommandArgs>(parsed).options;
   if (!options.Has("input")) return UsageError("run", kRunUsage, "--input FILE is required");
   try {
-    const QuantizedModel model = frontend::LoadQuantizedModel(model_path);
-    const frontend::Graph graph = frontend::FloatGraphOf(model);
-    const std::vector<frontend::Tensor> input =
-        frontend::ReadInput(options.Get("input", ""), graph);
-    const frontend::QuantizedRun run = frontend::RunQuantized(model, input);
-    for (const std::string& warning : frontend::CoarseInputWarnings(model, run)) {
-      fmt::print(stderr, "{}\n", warning);
-    }
-    const std::vector<frontend::Tensor> reference = frontend::RunFloat(graph, input);
+    const QuantizedModel model = api::LoadModel(model_path);
+    const api::ModelRun run =
+        api::RunModel(model, api::ReadModelInput(model, options.Get("input", "")));
+    for (const std::string& warning : run.warnings) fmt::print(stderr, "{}\n", warning);
     const std::vector<std::vector<double>> expected =
-        options.Has("expected") ? ReadOutputsJson(options.Get("expected", ""), reference)
+        options.Has("expected") ? ReadOutputsJson(options.Get("expected", ""), run.reference)
                                 : std::vector<std::vector<double>>{};
     for (size_t o = 0; o < run.outputs.size(); ++o) {
       const frontend::Tensor& got = run.outputs[o];
-      const frontend::Tensor& want = reference[o];
+      const frontend::Tensor& want = run.reference[o];
       const std::string& name = model.tensor(model.outputs[o]).name;
       const std::vector<double> g = got.AsDoubles(), w = want.AsDoubles();
       fmt::print(
@@ -420,14 +406,9 @@ int RunRunCommand(std::span<char* const> args) {
       CheckFloatAgrees(name, w, expected[o]);
     }
     // What a proof of this run states of its committed tensors.
-    for (const auto& [kind, list, visibility] :
-         {std::tuple{"input", &model.inputs, model.input_visibility},
-          {"output", &model.outputs, model.output_visibility}}) {
-      if (visibility != frontend::Visibility::kCommitted) continue;
-      for (frontend::TensorId id : *list) {
-        fmt::print("{} '{}' committed: Poseidon2 digest {}\n", kind, model.tensor(id).name,
-                   frontend::ToHex(frontend::TensorDigest(run.values[id])));
-      }
+    for (const api::CommittedTensor& committed : run.committed) {
+      fmt::print("{} '{}' committed: Poseidon2 digest {}\n", committed.kind, committed.name,
+                 frontend::ToHex(committed.digest));
     }
     if (options.Has("output")) WriteOutputsJson(options.Get("output", ""), run.outputs);
     return 0;

@@ -21,8 +21,9 @@
 #include "air/profiles.h"
 #include "air/proof_io.h"
 #include "api/prove.h"
-#include "api/tree.h"
+#include "api/run.h"
 #include "api/timing.h"
+#include "api/tree.h"
 #include "cli/command_args.h"
 #include "cli/compress_command.h"
 #include "cli/hash_family.h"
@@ -30,13 +31,10 @@
 #include "cli/statement_output.h"
 #include "cli/step_progress.h"
 #include "field/felt252.h"
-#include "frontend/compile.h"
 #include "frontend/context.h"
 #include "frontend/file_io.h"
 #include "frontend/frontend_error.h"
-#include "frontend/input_file.h"
 #include "frontend/model_air.h"
-#include "pipeline/compressed_proof_file.h"
 
 namespace tensorstark::cli {
 namespace {
@@ -319,9 +317,9 @@ int RunProveCommand(std::span<char* const> args) {
   request.for_compression = compress_outer.has_value();
   tbb::global_control thread_limit(tbb::global_control::max_allowed_parallelism, choice.threads);
   try {
-    const frontend::QuantizedModel model = frontend::LoadQuantizedModel(model_path);
+    const frontend::QuantizedModel model = api::LoadModel(model_path);
     const std::vector<frontend::Tensor> input =
-        frontend::ReadInput(options.Get("input", ""), frontend::FloatGraphOf(model));
+        api::ReadModelInput(model, options.Get("input", ""));
     if (options.Has("context")) {
       request.context = frontend::ParseContextFelts(options.Get("context", ""));
     }
@@ -376,7 +374,7 @@ int RunVerifyCommand(std::span<char* const> args) {
     std::vector<frontend::QuantizedModel> models;
     for (const std::string& path : model_paths) {
       model_files.push_back(frontend::ReadFileBytes(path));
-      models.push_back(frontend::ParseQuantizedModel(model_files.back(), path));
+      models.push_back(api::ParseModel(model_files.back(), path));
     }
     const std::vector<uint8_t> bytes = ReadProofFile(command.positional.back());
     const api::VerifyOptions options{
@@ -385,7 +383,8 @@ int RunVerifyCommand(std::span<char* const> args) {
         .on_step = nullptr,
         .on_warning = PrintWarning("verify")};
     const bool json = command.options.Has("json");
-    if (pipeline::IsCompressedProof(bytes)) {
+    const api::ProofKind kind = api::ProofKindOf(bytes);
+    if (kind == api::ProofKind::kCompressed || kind == api::ProofKind::kFinal) {
       return VerifyCompressedProofFile(models, model_paths, bytes, options, json, verifier_class);
     }
     if (verifier_class) {

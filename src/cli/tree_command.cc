@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "api/compress.h"
+#include "api/run.h"
 #include "api/timing.h"
 #include "api/tree.h"
 #include "cli/command_args.h"
@@ -138,7 +139,7 @@ int RunJoin(const CommandArgs& command) {
   if (command.positional.size() < 3) {
     return UsageError("tree", kUsage, "join takes a model and its slices' proofs, in order");
   }
-  const frontend::QuantizedModel model = frontend::LoadQuantizedModel(command.positional[0]);
+  const frontend::QuantizedModel model = api::LoadModel(command.positional[0]);
   std::vector<std::vector<uint8_t>> slices;
   for (size_t i = 1; i < command.positional.size(); ++i) {
     slices.push_back(ReadProofFile(command.positional[i]));

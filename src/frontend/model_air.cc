@@ -211,18 +211,27 @@ void ModelAir::Impl::AddPrivateInputs() {
     if (group == groups.end()) group = groups.insert(groups.end(), {t.bound_bits, {}});
     group->second.push_back({id, 0, t.size()});
   }
-  // Each group in components of at most kPrivateValuesPartRows values.
+  // Each group in components of at most kPrivateValuesPartRows values, and no larger than the
+  // AIR's largest component or the group's largest tensor: sharing a component never raises
+  // the size every FRI layer and Merkle tree of the proof follows.
+  uint32_t largest = air::kRangeLimbBits;  // the range table's
+  for (const auto& component : components) largest = std::max(largest, component->log_size());
   for (const auto& [bound_bits, segments] : groups) {
+    uint32_t tensor_rows = 0;
+    for (const ValuesSegment& segment : segments) {
+      tensor_rows = std::max(tensor_rows, LogRows(segment.end - segment.begin));
+    }
+    const int64_t part_rows =
+        std::min(kPrivateValuesPartRows, int64_t{1} << std::max(largest, tensor_rows));
     std::vector<ValuesSegment> part;
     int64_t rows = 0;
     for (ValuesSegment segment : segments) {
       while (segment.begin < segment.end) {
-        const int64_t end =
-            std::min(segment.end, segment.begin + kPrivateValuesPartRows - rows);
+        const int64_t end = std::min(segment.end, segment.begin + part_rows - rows);
         part.push_back({segment.id, segment.begin, end});
         rows += end - segment.begin;
         segment.begin = end;
-        if (rows == kPrivateValuesPartRows) {
+        if (rows == part_rows) {
           AddPrivateValues(static_cast<uint32_t>(bound_bits), std::exchange(part, {}));
           rows = 0;
         }

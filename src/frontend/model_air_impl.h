@@ -138,7 +138,8 @@ struct ModelAir::Impl {
   // components of at most kPrivateValuesPartRows rows: an input is read whole wherever the model
   // starts (an image, a slice's link), and one component of its size would set the size of every
   // FRI layer and Merkle tree of the proof, and under zero knowledge its composition's; a
-  // component per tensor would make a slice whose link carries many tensors wide.
+  // component per tensor would make a slice whose link carries many tensors wide. Called after
+  // the operators' components, whose largest size the shared components do not exceed.
   void AddPrivateInputs();
   // Elements [begin, end) of tensor `id`.
   struct ValuesSegment {

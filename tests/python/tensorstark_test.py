@@ -127,6 +127,7 @@ class CompileAndProve(unittest.TestCase):
         self.assertEqual(model.slices, 2)
         self.assertEqual(model.verifying_model.slices, 2)
         proof = model.prove(x)
+        self.assertEqual(proof.kind, "proof")
         statement = ts.verify(model.verifying_model, proof)
         np.testing.assert_array_equal(statement.outputs[0], model.run(x)[0])
         self.assertEqual(statement.model, model.commitment)
@@ -239,10 +240,11 @@ class BadInputs(unittest.TestCase):
         self.assertTrue(issubclass(ts.InputError, ts.Error))
 
     def test_options_are_refused_with_the_command_lines_words(self):
-        with self.assertRaisesRegex(ts.InputError, "input must be 'public', 'committed' or "
-                                    "'private', not 'secret'"):
+        with self.assertRaisesRegex(ts.InputError, "input must be public, committed or private, "
+                                    "not 'secret'"):
             ts.compile(TINY, TINY_CALIBRATION, input="secret")
-        with self.assertRaisesRegex(ts.InputError, "weights must be 'public' or 'private'"):
+        with self.assertRaisesRegex(ts.InputError, "weights must be public or private, not "
+                                    "'committed'"):
             ts.compile(TINY, TINY_CALIBRATION, weights="committed")
         with self.assertRaisesRegex(ts.InputError, "activation_bits must be in"):
             ts.compile(TINY, TINY_CALIBRATION, activation_bits=30)
@@ -366,6 +368,41 @@ class Compression(unittest.TestCase):
 
 
 FINAL_PROOFS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "final-proofs")
+
+
+class TreeSteps(unittest.TestCase):
+    """The aggregation tree's steps one at a time, as `tensorstark tree` and `prove --slice` take
+    them (model_commands makes the final proof of such a top through the same library code)."""
+
+    def test_slices_proved_apart_join_and_their_leaves_make_the_top(self):
+        # pinn in two slices (its Tanh lookup alone needs about 2 GiB by the estimate).
+        onnx, calibration, x = example("pinn")
+        model = ts.compile(onnx, calibration, proof_memory=2.1)
+        self.assertEqual(model.slices, 2)
+        salts = model.new_salts()
+        slices = [model.prove_slice(x, k, salts) for k in range(2)]
+        joined = ts.join_slices(model, slices)
+        self.assertEqual(joined.kind, "proof")
+        np.testing.assert_array_equal(ts.verify(model.verifying_model, joined).outputs[0],
+                                      model.run(x)[0])
+        # Slices of one proof share its salts: a slice proved under others does not join.
+        other = model.prove_slice(x, 1, model.new_salts())
+        with self.assertRaises(ts.VerificationError):
+            ts.verify(model.verifying_model, ts.join_slices(model, [slices[0], other]))
+        with self.assertRaisesRegex(ts.InputError, "slice"):
+            model.prove_slice(x, 2, salts)
+
+        pairs = [(model.verifying_model, joined)]
+        self.assertEqual(ts.tree_leaves(pairs), 2)
+        leaves = [ts.tree_leaf(pairs, j) for j in range(2)]
+        self.assertEqual(leaves[0].kind, "tree")
+        with self.assertRaises(ts.VerificationError):
+            ts.check_tree_top(pairs, leaves[1])  # a leaf is not the top of two
+        with self.assertRaises(ts.InputError):
+            ts.tree_node(leaves[1], leaves[0])  # the second slice's leaf before the first's
+        top = ts.tree_node(leaves[0], leaves[1])
+        self.assertEqual(top.kind, "tree")
+        ts.check_tree_top(pairs, top)
 
 
 class FinalProof(unittest.TestCase):
