@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -524,53 +525,53 @@ size_t TreeLeafCount(const std::vector<Model>& models,
   return api::TreeLeafCount(ModelsOf(models), Inners(proofs).inputs);
 }
 
+// A tree step at the onchain profile with at most `threads` worker threads, run with the GIL
+// released: the tree proof file (or final proof) it makes.
+py::bytes RunTreeStep(
+    std::optional<int> threads, const std::optional<py::function>& on_phase,
+    const std::optional<py::function>& on_warning,
+    const std::function<std::vector<uint8_t>(const api::CompressRequest&)>& step) {
+  std::optional<tbb::global_control> limit;
+  LimitThreads(limit, threads);
+  const api::CompressRequest request = CompressRequestOf("onchain", on_phase, on_warning);
+  std::vector<uint8_t> bytes;
+  {
+    py::gil_scoped_release released;
+    bytes = step(request);
+  }
+  return BytesOf(bytes);
+}
+
 py::bytes TreeLeaf(const std::vector<Model>& models,
                    const std::vector<std::pair<size_t, py::bytes>>& proofs, size_t j,
                    std::optional<int> threads, const std::optional<py::function>& on_phase,
                    const std::optional<py::function>& on_warning) {
-  std::optional<tbb::global_control> limit;
-  LimitThreads(limit, threads);
-  const api::CompressRequest request = CompressRequestOf("onchain", on_phase, on_warning);
   const Inners inners(proofs);
-  std::vector<uint8_t> leaf;
-  {
-    py::gil_scoped_release released;
-    leaf = api::ProveTreeLeaf(ModelsOf(models), inners.inputs, j, request);
-  }
-  return BytesOf(leaf);
+  return RunTreeStep(threads, on_phase, on_warning, [&](const api::CompressRequest& request) {
+    return api::ProveTreeLeaf(ModelsOf(models), inners.inputs, j, request);
+  });
 }
 
 py::bytes TreeNode(const py::bytes& left, const py::bytes& right, std::optional<int> threads,
                    const std::optional<py::function>& on_phase,
                    const std::optional<py::function>& on_warning) {
-  std::optional<tbb::global_control> limit;
-  LimitThreads(limit, threads);
-  const api::CompressRequest request = CompressRequestOf("onchain", on_phase, on_warning);
   const std::string left_bytes = left, right_bytes = right;
-  std::vector<uint8_t> node;
-  {
-    py::gil_scoped_release released;
-    node = api::ProveTreeNode(BytesSpan(left_bytes), "the left proof", BytesSpan(right_bytes),
+  return RunTreeStep(threads, on_phase, on_warning, [&](const api::CompressRequest& request) {
+    return api::ProveTreeNode(BytesSpan(left_bytes), "the left proof", BytesSpan(right_bytes),
                               "the right proof", request);
-  }
-  return BytesOf(node);
+  });
 }
 
 py::bytes TreeFinal(const std::vector<Model>& models,
                     const std::vector<std::pair<size_t, py::bytes>>& proofs, const py::bytes& top,
                     std::optional<int> threads, const std::optional<py::function>& on_phase,
                     const std::optional<py::function>& on_warning) {
-  std::optional<tbb::global_control> limit;
-  LimitThreads(limit, threads);
-  const api::CompressRequest request = CompressRequestOf("onchain", on_phase, on_warning);
   const Inners inners(proofs);
   const std::string top_bytes = top;
-  api::CompressedModelProof final_proof;
-  {
-    py::gil_scoped_release released;
-    final_proof = api::ProveTreeFinal(ModelsOf(models), inners.inputs, BytesSpan(top_bytes), request);
-  }
-  return BytesOf(final_proof.file);
+  return RunTreeStep(threads, on_phase, on_warning, [&](const api::CompressRequest& request) {
+    return api::ProveTreeFinal(ModelsOf(models), inners.inputs, BytesSpan(top_bytes), request)
+        .file;
+  });
 }
 
 std::optional<std::string> CheckTreeTop(const std::vector<Model>& models,
