@@ -19,16 +19,19 @@ namespace {
 
 constexpr double kGiB = double(uint64_t{1} << 30);
 
-// The operators [first, end) of `model` as a slice of its own (the first and last slices of a
-// model cut there), without its weights' digest: a verifying lowering needs none, and computing it
-// hashes every weight.
-frontend::QuantizedModel CandidateSlice(const frontend::QuantizedModel& model, size_t first,
+// The operators [first, end) of `model`, which has no cuts yet, as a slice of its own (the first
+// and last slices of a model cut there), without its weights' digest: a verifying lowering needs
+// none, and computing it hashes every weight. The model is cut there only while the slice is
+// taken, rather than copied with every weight for each candidate.
+frontend::QuantizedModel CandidateSlice(frontend::QuantizedModel& model, size_t first,
                                         size_t end) {
-  frontend::QuantizedModel cut = model;
-  cut.slice_starts.clear();
-  if (first > 0) cut.slice_starts.push_back(first);
-  if (end < model.ops.size()) cut.slice_starts.push_back(end);
-  frontend::QuantizedModel slice = frontend::SliceOf(cut, first > 0 ? 1 : 0).model;
+  struct Uncut {
+    frontend::QuantizedModel& model;
+    ~Uncut() { model.slice_starts.clear(); }
+  } uncut{model};
+  if (first > 0) model.slice_starts.push_back(first);
+  if (end < model.ops.size()) model.slice_starts.push_back(end);
+  frontend::QuantizedModel slice = frontend::SliceOf(model, first > 0 ? 1 : 0).model;
   if (slice.weights_visibility == frontend::Visibility::kPrivate) slice.weights_digest.emplace();
   return slice;
 }
@@ -99,9 +102,6 @@ void PlanSlices(frontend::QuantizedModel& model, uint64_t budget_bytes,
     }
   };
   model.slice_starts.clear();
-  // Every candidate copies the model: not its ONNX bytes, which no lowering reads.
-  std::string onnx = std::move(model.onnx);
-  model.onnx.clear();
   std::vector<size_t> starts;
   cut = !need(0, model.ops.size()).Fits();
   for (size_t first = 0; cut && first < model.ops.size();) {
@@ -138,7 +138,6 @@ void PlanSlices(frontend::QuantizedModel& model, uint64_t budget_bytes,
     }
   }
   model.slice_starts = std::move(starts);
-  model.onnx = std::move(onnx);
 }
 
 }  // namespace tensorstark::pipeline
