@@ -84,6 +84,7 @@ bench: build
 	@scripts/bench_memory.sh $(BUILD)
 	@scripts/bench_slices.sh $(BUILD)
 	@scripts/bench_tree.sh $(BUILD)
+	@scripts/bench_batch.sh $(BUILD)
 
 # A model to prove: MODEL names an example directory (model.onnx, calibration.json, input.json);
 # prove writes OUT/<model>/ with the compiled model, the proof (PROOF.bin) and the outputs.
