@@ -19,6 +19,7 @@
 #include "frontend/quantized_eval.h"
 #include "frontend/split_operators.h"
 #include "hash/blake2s_merkle_hasher.h"
+#include "pipeline/slice_plan.h"
 #include "pipeline/sliced_proof.h"
 
 namespace tensorstark::pipeline {
@@ -204,6 +205,32 @@ TEST_CASE("a broken chain of slices is refused, each where it breaks") {
     REQUIRE(rejection);
     CHECK(rejection->find("the proof has 2 slices, the model 3") != std::string::npos);
   }
+}
+
+// The planner against an estimate of one budget per 2 operators: pinn's 5 operators become slices
+// of 2, 2 and 1, each as long as the budget allows, and no candidate it lowers on the way is
+// longer than twice a slice (it grows a candidate by doubling, then bisects).
+TEST_CASE("compile's planner makes each slice as long as the budget allows, from few candidates") {
+  QuantizedModel model = Pinn({});
+  REQUIRE(model.ops.size() == 5);
+  constexpr uint64_t kPerOperator = 1000;
+  const SliceMemoryEstimate operators = [&](const frontend::ModelAir& air) {
+    return air.model().ops.size() * kPerOperator;
+  };
+  std::vector<std::pair<size_t, size_t>> candidates;
+  PlanSlices(model, 2 * kPerOperator, operators,
+             [&](size_t first, size_t end) { candidates.emplace_back(first, end); });
+  CHECK(model.slice_starts == std::vector<size_t>{2, 4});
+  REQUIRE(!candidates.empty());
+  CHECK(candidates.front() == std::pair<size_t, size_t>{0, 5});  // does the whole fit?
+  for (size_t i = 1; i < candidates.size(); ++i) {
+    CAPTURE(candidates[i].first);
+    CHECK(candidates[i].second - candidates[i].first <= 4);
+  }
+  // A budget the whole model fits leaves it one slice.
+  QuantizedModel whole = Pinn({});
+  PlanSlices(whole, 5 * kPerOperator, operators, nullptr);
+  CHECK(whole.slice_starts.empty());
 }
 
 TEST_CASE("an operator split into parts computes what it computed, by rows or by columns") {
