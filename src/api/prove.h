@@ -78,8 +78,7 @@ bool IsSlicedProof(std::span<const uint8_t> bytes);
 // What a proof file holds, by its header: a model's proof (direct or in slices), a compressed
 // (outer) proof, a final proof (compress --profile onchain), a proof of the aggregation tree
 // (tree leaf, tree node), or none of them; a compressed proof file that does not read is
-// kCompressed. ProofKindName: "proof", "compressed", "final", "tree",
-// "unknown".
+// kCompressed. ProofKindName: "proof", "compressed", "final", "tree", "unknown".
 enum class ProofKind { kProof, kCompressed, kFinal, kTree, kUnknown };
 ProofKind ProofKindOf(std::span<const uint8_t> bytes);
 std::string_view ProofKindName(ProofKind kind);

@@ -5,7 +5,6 @@
 #include <tuple>
 
 #include "frontend/compile.h"
-#include "frontend/file_io.h"
 #include "frontend/float_eval.h"
 #include "frontend/input_file.h"
 #include "frontend/model_air.h"

@@ -37,7 +37,7 @@ frontend::QuantizedModel CandidateSlice(frontend::QuantizedModel& model, size_t 
 }
 
 // What a candidate slice takes, in units of what a slice may: its proof's memory over the budget,
-// and its leaf circuit's rows over the tree's class (LeafLoad).
+// and its leaf circuit's rows over the tree's class (LeafLoad; the rows are kept to name them).
 struct SliceNeed {
   double memory = 0;
   double leaf = 0;
