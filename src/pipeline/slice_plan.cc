@@ -53,10 +53,15 @@ frontend::FrontendError Unsplittable(const frontend::QuantizedModel& model, size
                                        model.tensor(frontend::OutputOf(model.ops[op])).name,
                                        frontend::OpKindName(model.ops[op]));
   if (need.memory > 1) {
+    const double gib = need.memory * budget_bytes / kGiB;
+    const bool output = std::find(model.outputs.begin(), model.outputs.end(),
+                                  frontend::OutputOf(model.ops[op])) != model.outputs.end();
     return frontend::FrontendError(fmt::format(
-        "{} alone needs about {:.1f} GiB to prove, more than the {:.1f} GiB a slice may take "
-        "(compile --proof-memory), and cannot be split further",
-        name, need.memory * budget_bytes / kGiB, budget_bytes / kGiB));
+        "{} alone needs about {:.3g} GiB to prove, more than the {:.3g} GiB a slice may take, and "
+        "{}: compile --proof-memory {:.1f} would let it",
+        name, gib, budget_bytes / kGiB,
+        output ? "a model output's operator is not split" : "cannot be split further",
+        std::ceil(gib * 10) / 10));
   }
   const recursion::SizeClass& size_class = StandardTreeShape().size_class;
   const auto share = [&](size_t k) {
