@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "frontend/frontend_error.h"
@@ -52,16 +53,16 @@ frontend::FrontendError Unsplittable(const frontend::QuantizedModel& model, size
   const std::string name = fmt::format("operator {} ('{}', {})", op + 1,
                                        model.tensor(frontend::OutputOf(model.ops[op])).name,
                                        frontend::OpKindName(model.ops[op]));
+  const bool output = std::find(model.outputs.begin(), model.outputs.end(),
+                                frontend::OutputOf(model.ops[op])) != model.outputs.end();
+  const std::string_view unsplit =
+      output ? "a model output's operator is not split" : "it cannot be split further";
   if (need.memory > 1) {
     const double gib = need.memory * budget_bytes / kGiB;
-    const bool output = std::find(model.outputs.begin(), model.outputs.end(),
-                                  frontend::OutputOf(model.ops[op])) != model.outputs.end();
     return frontend::FrontendError(fmt::format(
         "{} alone needs about {:.3g} GiB to prove, more than the {:.3g} GiB a slice may take, and "
         "{}: compile --proof-memory {:.1f} would let it",
-        name, gib, budget_bytes / kGiB,
-        output ? "a model output's operator is not split" : "cannot be split further",
-        std::ceil(gib * 10) / 10));
+        name, gib, budget_bytes / kGiB, unsplit, std::ceil(gib * 10) / 10));
   }
   const recursion::SizeClass& size_class = StandardTreeShape().size_class;
   const auto share = [&](size_t k) {
@@ -73,11 +74,10 @@ frontend::FrontendError Unsplittable(const frontend::QuantizedModel& model, size
   }
   return frontend::FrontendError(fmt::format(
       "{} alone makes a leaf circuit of {:.0f} {} rows, more than the aggregation tree's class "
-      "holds (2^{}): its slice's proof is too wide to verify in one leaf, and it cannot be split "
-      "further",
+      "holds (2^{}): its slice's proof is too wide to verify in one leaf, and {}",
       name, need.leaf_rows[kind],
       recursion::ComponentKindName(static_cast<recursion::ComponentKind>(kind)),
-      size_class.log_rows[kind]));
+      size_class.log_rows[kind], unsplit));
 }
 
 }  // namespace

@@ -339,7 +339,7 @@ operators=$(sed -n 's/^wrote .*parts.tsm: \([0-9]*\) operators.*/\1/p' "$work/pa
 cmp -s "$work/parts_out.json" "$work/whole_out.json" || fail "split operators computed other outputs"
 "$ts" verify "$work/parts.verifying.tsm" "$work/parts.bin" | grep -q '^valid' \
   || fail "the proof of split operators does not verify"
-expect_error 1 "alone needs about .* GiB to prove, more than the 0.1 GiB a slice may take, and cannot be split further: compile --proof-memory 0.[2-9] would let it" \
+expect_error 1 "alone needs about .* GiB to prove, more than the 0.1 GiB a slice may take, and it cannot be split further: compile --proof-memory 0.[2-9] would let it" \
   "$ts" compile "$lenet/model.onnx" -o "$work/x.tsm" --proof-memory 0.1
 expect_error 2 "--proof-memory must be a number of GiB, at least 1/1024, got 'lots'" \
   "$ts" compile "$lenet/model.onnx" -o "$work/x.tsm" --proof-memory lots
