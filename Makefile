@@ -135,7 +135,8 @@ verify: build
 # torchvision's ResNet-18 at 224x224 (11.7M parameters) and a GPT-2-architecture decoder of 33.6M
 # parameters, each written to OUT/examples/ (model.onnx, calibration.json, input.json) for `make
 # prove MODEL=$(OUT)/examples/...`; the GPT's N(0, 0.02) weights want COMPILE_OPTIONS=
-# "--weight-frac-bits 11". Neither fits the default --proof-memory yet (docs/pipeline.md).
+# "--weight-frac-bits 11". Neither fits the default --proof-memory yet; the GPT compiles with
+# "--proof-memory 14 --visibility output=committed" (169 slices; docs/pipeline.md).
 large-examples: setup
 	@$(PYTHON) scripts/export_resnet18.py $(OUT)/examples/resnet18_224 --size 224
 	@$(PYTHON) scripts/export_gpt.py $(OUT)/examples/gpt_33m
