@@ -288,7 +288,7 @@ py::list Run(const Model& self, const std::vector<py::array>& inputs, bool refer
   api::ModelRun run;
   {
     py::gil_scoped_release released;
-    run = api::RunModel(*self.model, tensors);
+    run = api::RunModel(*self.model, tensors, reference);
   }
   return ToArrays(reference ? run.reference : run.outputs);
 }

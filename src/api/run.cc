@@ -40,12 +40,15 @@ std::vector<frontend::Tensor> ReadModelInput(const frontend::QuantizedModel& mod
   return frontend::ReadInput(path, frontend::FloatGraphOf(model));
 }
 
-ModelRun RunModel(const frontend::QuantizedModel& model,
-                  const std::vector<frontend::Tensor>& input) {
+namespace {
+
+// The run, and with a graph the float reference on it.
+ModelRun RunWith(const frontend::QuantizedModel& model, const frontend::Graph* graph,
+                 const std::vector<frontend::Tensor>& input) {
   const frontend::QuantizedRun run = frontend::RunQuantized(model, input);
   ModelRun result;
   result.outputs = run.outputs;
-  result.reference = frontend::RunFloat(frontend::FloatGraphOf(model), input);
+  if (graph) result.reference = frontend::RunFloat(*graph, input);
   result.warnings = frontend::CoarseInputWarnings(model, run);
   for (const auto& [kind, tensors, visibility] :
        {std::tuple{"input", &model.inputs, model.input_visibility},
@@ -57,6 +60,20 @@ ModelRun RunModel(const frontend::QuantizedModel& model,
     }
   }
   return result;
+}
+
+}  // namespace
+
+ModelRun RunModel(const frontend::QuantizedModel& model,
+                  const std::vector<frontend::Tensor>& input, bool reference) {
+  if (!reference) return RunWith(model, nullptr, input);
+  const frontend::Graph graph = frontend::FloatGraphOf(model);
+  return RunWith(model, &graph, input);
+}
+
+ModelRun RunModelOnInputFile(const frontend::QuantizedModel& model, const std::string& path) {
+  const frontend::Graph graph = frontend::FloatGraphOf(model);
+  return RunWith(model, &graph, frontend::ReadInput(path, graph));
 }
 
 std::variant<frontend::Visibility, std::string> ParseGroupVisibility(std::string_view group,

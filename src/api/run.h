@@ -48,8 +48,12 @@ struct ModelRun {
   std::vector<std::string> warnings;
   std::vector<CommittedTensor> committed;
 };
+// `reference` false leaves ModelRun::reference empty (no float run, and the ONNX graph is not
+// imported).
 ModelRun RunModel(const frontend::QuantizedModel& model,
-                  const std::vector<frontend::Tensor>& input);
+                  const std::vector<frontend::Tensor>& input, bool reference);
+// The same with the reference, on the input of an input file, the graph imported once.
+ModelRun RunModelOnInputFile(const frontend::QuantizedModel& model, const std::string& path);
 
 // The visibility of a group ("input", "output" or "weights") from its word, or a one-line error
 // naming the words the group takes ("weights must be public or private, not 'committed'").

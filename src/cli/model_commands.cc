@@ -383,8 +383,7 @@ int RunRunCommand(std::span<char* const> args) {
   if (!options.Has("input")) return UsageError("run", kRunUsage, "--input FILE is required");
   try {
     const QuantizedModel model = api::LoadModel(model_path);
-    const api::ModelRun run =
-        api::RunModel(model, api::ReadModelInput(model, options.Get("input", "")));
+    const api::ModelRun run = api::RunModelOnInputFile(model, options.Get("input", ""));
     for (const std::string& warning : run.warnings) fmt::print(stderr, "{}\n", warning);
     const std::vector<std::vector<double>> expected =
         options.Has("expected") ? ReadOutputsJson(options.Get("expected", ""), run.reference)

@@ -41,9 +41,10 @@ frontend::QuantizedModel CandidateSlice(frontend::QuantizedModel& model, size_t 
 // and its leaf circuit's rows over the tree's class (LeafLoad; the rows are kept to name them).
 struct SliceNeed {
   double memory = 0;
-  double leaf = 0;
-  CircuitRows leaf_rows{};
-  double Load() const { return std::max(memory, leaf); }
+  CircuitRows leaf_rows{};  // zero when not counted
+  double Load() const {
+    return std::max(memory, LoadOn(leaf_rows, StandardTreeShape().size_class));
+  }
   bool Fits() const { return Load() <= 1; }
 };
 
@@ -64,7 +65,7 @@ frontend::FrontendError Unsplittable(const frontend::QuantizedModel& model, size
         "{}: compile --proof-memory {:.1f} would let it",
         name, gib, budget_bytes / kGiB, unsplit, std::ceil(gib * 10) / 10));
   }
-  const recursion::SizeClass& size_class = StandardTreeShape().size_class;
+  const recursion::SizeClass size_class = StandardTreeShape().size_class;
   const auto share = [&](size_t k) {
     return need.leaf_rows[k] / std::ldexp(1.0, static_cast<int>(size_class.log_rows[k]));
   };
@@ -91,19 +92,17 @@ void PlanSlices(frontend::QuantizedModel& model, uint64_t budget_bytes,
   // tree's class. A candidate that forms no AIR (too many elements, a component too large) does
   // not fit; a single operator that forms none is an error of its own, which passes.
   bool cut = false;
-  const TreeShape tree = StandardTreeShape();
   const auto need = [&](size_t first, size_t end) -> SliceNeed {
     if (on_candidate) on_candidate(first, end);
     try {
       const frontend::QuantizedModel slice = CandidateSlice(model, first, end);
       const frontend::ModelAir air(slice, frontend::ModelAir::Use::kVerifying);
       const double memory = static_cast<double>(estimate(air)) / static_cast<double>(budget_bytes);
-      if (!cut || memory > 1) return {memory, 0, {}};
-      const CircuitRows rows = LeafCircuitRows(air);
-      return {memory, LoadOn(rows, tree.size_class), rows};
+      if (!cut || memory > 1) return {memory, {}};
+      return {memory, LeafCircuitRows(air)};
     } catch (const frontend::FrontendError&) {
       if (end - first == 1) throw;
-      return {std::numeric_limits<double>::infinity(), 0};
+      return {std::numeric_limits<double>::infinity(), {}};
     }
   };
   model.slice_starts.clear();
