@@ -109,13 +109,33 @@ std::vector<QM31> PackM31s(std::span<const M31> values) {
   return packed;
 }
 
-uint32_t ZkColumnLogSize(uint32_t log_size, size_t max_mask_offsets, size_t n_queries) {
+uint32_t ZkRandomizerLogSize(size_t max_mask_offsets, size_t n_queries) {
   // A column's randomized polynomial f + Z_H·r, r of log size m, is uniform at any 2^m - 1 points
   // off H (a nonzero polynomial of log size m has at most 2^m roots on the circle, so evaluation
   // at fewer points is onto). The points that matter: the out-of-domain samples (4 each, over
   // M31), the queried positions, and the points the composition's queried values depend on.
   const size_t n_points = 4 * max_mask_offsets + n_queries * (1 + max_mask_offsets);
-  return std::max<uint32_t>(log_size + 1, std::bit_width(n_points) + 1);
+  return std::bit_width(n_points);
+}
+
+uint32_t ZkColumnLogSize(uint32_t log_size, uint32_t randomizer_log_size) {
+  return std::max(log_size, randomizer_log_size) + 1;
+}
+
+uint32_t ZkEvalLogSize(uint32_t log_size, uint32_t degree, uint32_t randomizer_log_size,
+                       uint32_t max_doublings) {
+  // Degrees here are total degrees in (x, y), which add under products; a polynomial of the FFT
+  // space of log size L has total degree below 2^(L-1) in both its parts p(x) and y·q(x) when
+  // deg p, deg q < 2^(L-1). A trace column has degree 2^(n-1), Z_H = π^{n-1}(x) too, and r at
+  // most 2^(m-1); a borrowed column read through π^j has its owner's degree times 2^j, and its
+  // owner's log size is n - j. So every column a constraint reads has degree at most
+  // E = 2^(n-1) + 2^(m+j-1), the constraint at most d·E, and its quotient by Z_H at most
+  // d·E - 2^(n-1).
+  const uint64_t column_degree =
+      (uint64_t{1} << (log_size - 1)) + (uint64_t{1} << (randomizer_log_size + max_doublings) >> 1);
+  const uint64_t quotient_degree =
+      std::max<uint64_t>(degree, 1) * column_degree - (uint64_t{1} << (log_size - 1));
+  return std::bit_width(quotient_degree) + 1;
 }
 
 std::variant<AirLayout, std::string> MakeLayout(std::span<const Component* const> components,
@@ -152,15 +172,21 @@ std::variant<AirLayout, std::string> MakeLayout(std::span<const Component* const
   }
   // The log size of each component's main and interaction polynomials. A borrowed column's
   // polynomial composed with π^doublings must be within its reader's size.
+  if (config.zk) {
+    layout.zk_randomizer_log_size =
+        ZkRandomizerLogSize(max_mask_offsets, config.pcs.fri.n_queries);
+  }
   std::vector<uint32_t> column_log_sizes;
   for (const Component* component : components) {
-    column_log_sizes.push_back(config.zk ? ZkColumnLogSize(component->log_size(), max_mask_offsets,
-                                                           config.pcs.fri.n_queries)
-                                         : component->log_size());
+    column_log_sizes.push_back(
+        config.zk ? ZkColumnLogSize(component->log_size(), layout.zk_randomizer_log_size)
+                  : component->log_size());
   }
+  std::vector<uint32_t> max_doublings(components.size(), 0);
   for (const Borrow& b : borrows) {
     column_log_sizes[b.reader] =
         std::max(column_log_sizes[b.reader], column_log_sizes[b.owner] + b.doublings);
+    max_doublings[b.reader] = std::max(max_doublings[b.reader], b.doublings);
   }
   for (size_t i = 0; i < components.size(); ++i) {
     const Component* component = components[i];
@@ -178,9 +204,10 @@ std::variant<AirLayout, std::string> MakeLayout(std::span<const Component* const
     }
     c.column_log_size = column_log_sizes[i];
     c.eval_log_size = component->EvalLogSize();
-    if (c.column_log_size > n) {
-      const uint32_t degree = std::max<uint32_t>(c.info.max_constraint_degree, 1);
-      c.eval_log_size = std::max(c.eval_log_size, c.column_log_size + std::bit_width(degree - 1));
+    if (config.zk) {
+      c.eval_log_size =
+          std::max(c.eval_log_size, ZkEvalLogSize(n, c.info.max_constraint_degree,
+                                                  layout.zk_randomizer_log_size, max_doublings[i]));
     }
     for (const PreprocessedColumnId& id : c.info.preprocessed_columns) {
       if (id.log_size > n || id.log_size < min_log_size) {

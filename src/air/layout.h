@@ -38,7 +38,7 @@ struct ComponentLayout {
   // larger size of their randomized versions (ZkColumnLogSize).
   uint32_t column_log_size = 0;
   // The domain its constraints are evaluated on: Component::EvalLogSize(), or in zero-knowledge
-  // mode column_log_size + ceil(log2(degree)) (its columns are larger than its trace domain, so
+  // mode at least ZkEvalLogSize (its columns have a larger degree than its trace domain's, so
   // EvalLogSize's bound does not apply).
   uint32_t eval_log_size = 0;
   std::vector<size_t> preprocessed;  // tree-0 index of each of info.preprocessed_columns
@@ -62,6 +62,9 @@ struct AirLayout {
   // sampled at for the components that borrow it, after its own mask offsets.
   std::vector<std::vector<uint32_t>> trace_doublings;
   std::vector<Relation> relations;  // sorted by name
+  // Zero-knowledge mode: the log size of the random polynomial r of every randomized column
+  // f + Z_H·r (ZkRandomizerLogSize); 0 otherwise.
+  uint32_t zk_randomizer_log_size = 0;
   // Trees 0, 1, 2: the polynomials' log sizes; in zero-knowledge mode tree 1 ends with the FRI
   // masks.
   std::array<std::vector<uint32_t>, 3> column_log_sizes;
@@ -87,10 +90,19 @@ inline constexpr uint32_t kMinComponentLogSize = 4;
 // Random M31 values in every Merkle leaf of a zero-knowledge proof's trees 1-3: 124 bits.
 inline constexpr size_t kSaltColumns = 4;
 
-// The log size of a component's randomized main and interaction polynomials: at least one more
-// than the trace's, and enough random coefficients for every value the verifier sees or derives
-// from them (docs/zero-knowledge.md §3).
-uint32_t ZkColumnLogSize(uint32_t log_size, size_t max_mask_offsets, size_t n_queries);
+// Zero-knowledge mode (docs/zero-knowledge.md §3): the log size m of the random polynomial r in a
+// randomized column f + Z_H·r, enough random coefficients for every value the verifier sees or
+// derives from a column sampled at this many mask offsets.
+uint32_t ZkRandomizerLogSize(size_t max_mask_offsets, size_t n_queries);
+
+// The log size of f + Z_H·r for a trace domain of log size n: f's coefficients, then r's.
+uint32_t ZkColumnLogSize(uint32_t log_size, uint32_t randomizer_log_size);
+
+// The log size of the FFT space that holds the quotient by Z_H of a constraint of this degree
+// over randomized columns, for a component of this log size that reads borrowed columns through
+// at most max_doublings doublings (§4).
+uint32_t ZkEvalLogSize(uint32_t log_size, uint32_t degree, uint32_t randomizer_log_size,
+                       uint32_t max_doublings);
 
 // Every committed column of a tree in commit order (polynomials, composition chunks, salts), as the
 // log size of a polynomial of its length: what the commitment scheme's verifier commits to.

@@ -139,7 +139,8 @@ std::variant<StarkProof<H>, ProvingError> Prove(const ProofConfig& config,
       return;
     }
     std::vector<circle::CirclePoly> polys =
-        RandomizeColumns(std::move(columns), layout.column_log_sizes[tree], twiddles, zk_seed,
+        RandomizeColumns(std::move(columns), layout.column_log_sizes[tree],
+                         layout.zk_randomizer_log_size, twiddles, zk_seed,
                          tree == kTraceTree ? ZkStream::kTrace : ZkStream::kInteraction);
     if (tree == kTraceTree) {
       const std::span<const uint32_t> sizes = layout.column_log_sizes[kTraceTree];

@@ -3,6 +3,7 @@
 #include <tbb/parallel_for.h>
 
 #include <bit>
+#include <cassert>
 
 #include "air/zk_blinding.h"
 #include "circle/bit_reverse.h"
@@ -21,6 +22,7 @@ hash::RandomStream Stream(const hash::RandomSeed& seed, ZkStream purpose, uint64
 
 std::vector<circle::CirclePoly> RandomizeColumns(std::vector<std::vector<M31>> columns,
                                                  std::span<const uint32_t> log_sizes,
+                                                 uint32_t randomizer_log_size,
                                                  const circle::TwiddleTree& twiddles,
                                                  const hash::RandomSeed& seed, ZkStream stream) {
   std::vector<std::vector<M31>> coeffs(columns.size());
@@ -28,9 +30,11 @@ std::vector<circle::CirclePoly> RandomizeColumns(std::vector<std::vector<M31>> c
     std::vector<M31>& f = columns[i];
     const uint32_t k = std::bit_width(f.size()) - 1;
     circle::CircleIfft(f, circle::CanonicCoset(k).circle_domain(), twiddles);
-    std::vector<M31> r(size_t{1} << (log_sizes[i] - 1));
+    std::vector<M31> r(size_t{1} << randomizer_log_size);
     Stream(seed, stream, i).Fill(r);
     coeffs[i] = circle::AddVanishingMultiple(f, k, r, twiddles);
+    assert(coeffs[i].size() <= size_t{1} << log_sizes[i]);
+    coeffs[i].resize(size_t{1} << log_sizes[i]);
     std::vector<M31>().swap(f);
   });
   std::vector<circle::CirclePoly> polys;

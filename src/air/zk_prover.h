@@ -22,9 +22,11 @@ using field::M31;
 enum class ZkStream : uint64_t { kTrace = 1, kInteraction = 2, kMask = 3, kSalt = 4, kBlind = 5 };
 
 // Column i (values on its trace domain, CanonicCoset(k) bit-reversed) as the polynomial
-// f + Z_H·r of log size log_sizes[i] > k, r uniform of log size log_sizes[i] - 1.
+// f + Z_H·r, r uniform of log size randomizer_log_size, with zero coefficients up to log size
+// log_sizes[i] (at least that of f + Z_H·r).
 std::vector<circle::CirclePoly> RandomizeColumns(std::vector<std::vector<M31>> columns,
                                                  std::span<const uint32_t> log_sizes,
+                                                 uint32_t randomizer_log_size,
                                                  const circle::TwiddleTree& twiddles,
                                                  const hash::RandomSeed& seed, ZkStream stream);
 

@@ -12,11 +12,12 @@ namespace tensorstark::circle {
 
 std::vector<M31> AddVanishingMultiple(std::span<const M31> f, uint32_t k, std::span<const M31> r,
                                       const TwiddleTree& twiddles) {
-  assert(f.size() == size_t{1} << k && std::has_single_bit(r.size()) && r.size() >= f.size());
+  assert(f.size() == size_t{1} << k && std::has_single_bit(r.size()));
   std::vector<M31> out;
-  if (r.size() == f.size()) {
+  if (r.size() <= f.size()) {
     out.assign(f.begin(), f.end());
     out.insert(out.end(), r.begin(), r.end());
+    out.resize(2 * f.size());
     return out;
   }
   // Z_H·r is no longer a shift of coefficients: multiply on CanonicCoset(m + 1), interpolate.

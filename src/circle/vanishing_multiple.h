@@ -15,9 +15,10 @@ namespace tensorstark::circle {
 
 using field::M31;
 
-// The coefficients of f + Z_H·r, of log size m + 1, for f of log size k (H = CanonicCoset(k)) and
-// r of log size m ≥ k. Where m = k this is f followed by r: Z_H is the basis polynomial of bit k.
-// `twiddles` must serve CanonicCoset(m + 1) when m > k.
+// The coefficients of f + Z_H·r, of log size max(k, m) + 1, for f of log size k (H =
+// CanonicCoset(k)) and r of log size m. Where m ≤ k this is f followed by r (and zeros): Z_H is the
+// basis polynomial of bit k, and its product with a basis polynomial of bits below k is the
+// basis polynomial of both. `twiddles` must serve CanonicCoset(m + 1) when m > k.
 std::vector<M31> AddVanishingMultiple(std::span<const M31> f, uint32_t k, std::span<const M31> r,
                                       const TwiddleTree& twiddles);
 

@@ -25,7 +25,7 @@ using field::M31;
 
 // The fewest rows of a weight table (2^8). A zero-knowledge proof randomizes a column into a
 // polynomial of at least twice its rows, and at least 2^9 coefficients for the fast profile's 76
-// queries (air::ZkColumnLogSize); a linear component reading a smaller table's columns would need
+// queries (air::ZkRandomizerLogSize); a linear component reading a smaller table's columns would need
 // its own polynomials larger to hold them (air/layout.cc).
 constexpr uint32_t kMinWeightTableLogSize = 8;
 

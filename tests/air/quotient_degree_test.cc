@@ -9,6 +9,8 @@
 #include <algorithm>
 
 #include "air/framework.h"
+#include "air/layout.h"
+#include "circle/vanishing_multiple.h"
 #include "air_test_util.h"
 
 namespace tensorstark::air {
@@ -61,11 +63,13 @@ struct Quotient {
   QM31 expected;                           // the verifier's value there
 };
 
-Quotient QuotientOf(const FrameworkComponent<ShiftedCube>& component, const testing::Trees& trace,
+// The quotient of the component's constraint over these column polynomials, evaluated on
+// 2^eval_log_size points and interpolated.
+Quotient QuotientOf(const FrameworkComponent<ShiftedCube>& component,
+                    const testing::TracePolys& polys, uint32_t eval_log_size,
                     const circle::CirclePoint<QM31>& point) {
-  const uint32_t log_size = component.log_size(), eval_log_size = component.EvalLogSize();
+  const uint32_t log_size = component.log_size();
   const circle::TwiddleTree twiddles = circle::TwiddleTree::ForCanonicDomains(eval_log_size);
-  const testing::TracePolys polys(trace, log_size, twiddles);
   const testing::Trees extended = polys.Extend(eval_log_size, twiddles);
   const circle::CircleDomain domain = circle::CanonicCoset(eval_log_size).circle_domain();
   fri::SecureColumn accumulator = fri::SecureColumn::Zeros(domain.size());
@@ -83,6 +87,14 @@ Quotient QuotientOf(const FrameworkComponent<ShiftedCube>& component, const test
   component.EvaluateAtPoint(polys.Mask(component.Info(), log_size, point), point, QM31::One(), ctx,
                             q.expected);
   return q;
+}
+
+Quotient QuotientOf(const FrameworkComponent<ShiftedCube>& component, const testing::Trees& trace,
+                    const circle::CirclePoint<QM31>& point) {
+  const circle::TwiddleTree twiddles =
+      circle::TwiddleTree::ForCanonicDomains(component.EvalLogSize());
+  return QuotientOf(component, testing::TracePolys(trace, component.log_size(), twiddles),
+                    component.EvalLogSize(), point);
 }
 
 TEST_CASE("a degree-3 quotient is a polynomial of the FFT space of twice the trace's points") {
@@ -107,6 +119,32 @@ TEST_CASE("a degree-3 quotient is a polynomial of the FFT space of twice the tra
     // The constraint failing on the trace: no polynomial quotient, and the comparison says so.
     const Quotient cheating = QuotientOf(component, ShiftedCubeTrace(log_size, false, rng), point);
     CHECK(cheating.at_point != cheating.expected);
+  }
+}
+
+TEST_CASE("with randomized columns the quotient fits ZkEvalLogSize, and not one size less") {
+  // Columns f + Z_H·r (zero knowledge): degree 2^(n-1) + 2^(m-1). A small r (m ≤ n - 2) keeps the
+  // degree-3 quotient within 4N points; r of the trace's size needs 8N.
+  tensorstark::testing::Rng rng(61);
+  for (uint32_t log_size : {5u, 7u}) {
+    for (uint32_t randomizer_log_size : {2u, log_size - 2, log_size}) {
+      CAPTURE(log_size);
+      CAPTURE(randomizer_log_size);
+      const FrameworkComponent<ShiftedCube> component{ShiftedCube(log_size)};
+      const uint32_t eval_log_size = ZkEvalLogSize(log_size, 3, randomizer_log_size, 0);
+      CHECK(eval_log_size == log_size + (randomizer_log_size + 2 <= log_size ? 2 : 3));
+      const circle::TwiddleTree twiddles = circle::TwiddleTree::ForCanonicDomains(eval_log_size);
+      testing::TracePolys polys(ShiftedCubeTrace(log_size, true, rng), log_size, twiddles);
+      for (circle::CirclePoly& poly : polys.trees[kTraceTree]) {
+        const std::vector<M31> r = rng.M31s(size_t{1} << randomizer_log_size);
+        poly = circle::CirclePoly(circle::AddVanishingMultiple(poly.coeffs(), log_size, r, twiddles));
+      }
+      const auto point = circle::CirclePoint<QM31>::FromT(rng.QM31());
+      const Quotient fits = QuotientOf(component, polys, eval_log_size, point);
+      CHECK(fits.at_point == fits.expected);
+      const Quotient too_small = QuotientOf(component, polys, eval_log_size - 1, point);
+      CHECK(too_small.at_point != too_small.expected);
+    }
   }
 }
 
