@@ -23,11 +23,12 @@ using air::FrameworkComponent;
 using air::LinearComponent;
 using field::M31;
 
-// The fewest rows of a weight table (2^8). A zero-knowledge proof randomizes a column into a
-// polynomial of at least twice its rows, and at least 2^9 coefficients for the fast profile's 76
-// queries (air::ZkRandomizerLogSize); a linear component reading a smaller table's columns would need
-// its own polynomials larger to hold them (air/layout.cc).
-constexpr uint32_t kMinWeightTableLogSize = 8;
+// The fewest rows of a weight table (2^9). A zero-knowledge proof randomizes a column as
+// f + Z_H·r, r of up to 2^8 coefficients (air::ZkRandomizerLogSize, the fast profile's 76
+// queries); a reader sees the table's polynomial composed with π^j, so r's share of its degree
+// grows with j, and a table of fewer than 2^9 rows would raise its readers' composition by a
+// size (air::ZkEvalLogSize).
+constexpr uint32_t kMinWeightTableLogSize = 9;
 
 }  // namespace
 
