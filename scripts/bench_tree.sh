@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sliced models to Starknet through the aggregation tree (docs/pipeline.md): each model compiled
-# with compile's defaults (private input and weights) at a budget that cuts it (pinn at 2.1 GiB: two
+# with compile's defaults (private input and weights) at a budget that cuts it (pinn at 1.3 GiB: two
 # slices; nanoGPT at the default 8 GiB: three), proved at the recursive profile, compressed into its
 # final proof (compress --profile onchain: a leaf per slice, the nodes, the final proof), verified
 # with the verifying model twice (first deriving the tree's roots and final key, then with them
@@ -38,7 +38,7 @@ tree() {
       >>"$out"
 }
 
-tree pinn_sliced examples/pinn 2.1
+tree pinn_sliced examples/pinn 1.3
 tree nanogpt_sliced examples/nanogpt 8
 
 /usr/bin/python3 - "$out" <<'PY'

@@ -12,8 +12,8 @@
 # final AIR or a model's inner AIR changes: the native verifier then rejects the old proofs and
 # the test fails. The wasm Cairo runner crashes on some proofs whatever they prove (RuntimeError:
 # unreachable, in both layouts verify_final.mjs tries): make such a proof again.
-# pinn_sliced is pinn compiled with --proof-memory 2.1, so that it is proved in two slices (its
-# Tanh lookup alone needs about 2 GiB by the estimate) joined by the aggregation tree into its
+# pinn_sliced is pinn compiled with --proof-memory 1.3, so that it is proved in two slices (its
+# Tanh lookup alone needs about 1.2 GiB by the estimate, the whole 1.4) joined by the aggregation tree into its
 # final proof (docs/pipeline.md).
 # Usage: scripts/gen_final_proof_fixtures.sh [build-dir [model ...]] (default: the five below)
 set -euo pipefail
@@ -27,7 +27,7 @@ for model in "${models[@]}"; do
   example="${model%_sliced}"
   [ -d "examples/$example" ] || { echo "gen_final_proof_fixtures.sh: no example $example" >&2; exit 2; }
   options=()
-  [ "$model" = pinn_sliced ] && options=(COMPILE_OPTIONS="--proof-memory 2.1")
+  [ "$model" = pinn_sliced ] && options=(COMPILE_OPTIONS="--proof-memory 1.3")
   echo "== $model: compile, prove (recursive), compress --profile onchain" >&2
   start=$SECONDS
   make --no-print-directory prove BUILD="$build" MODEL="examples/$example" OUT="$work/$model" \

@@ -14,6 +14,7 @@
 #include "cli/prove_command.h"
 #include "cli/selfcheck.h"
 #include "cli/tree_command.h"
+#include "frontend/frontend_error.h"
 
 namespace {
 
@@ -118,6 +119,11 @@ int RunCommand(int argc, char** argv) {
 int main(int argc, char** argv) {
   try {
     return RunCommand(argc, argv);
+  } catch (const tensorstark::frontend::FrontendError& e) {
+    // A one-line error a command did not catch itself (a model it cannot take, a file it cannot
+    // read): still one line and exit 1, never an abort.
+    fmt::print(stderr, "tensorstark {}: {}\n", argv[1], e.what());
+    return 1;
   } catch (const std::bad_alloc&) {
     // What a prove past prove's memory check, or any command, gets when an allocation fails.
     fmt::print(stderr,
