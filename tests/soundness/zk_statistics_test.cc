@@ -9,7 +9,9 @@
 #include <algorithm>
 #include <array>
 #include <utility>
+#include <variant>
 
+#include "air/layout.h"
 #include "soundness_util.h"
 
 namespace tensorstark {
@@ -88,6 +90,15 @@ std::array<double, kStatistics.size()> Homogeneity(const air::ProofConfig& confi
 TEST_CASE("zero-knowledge proofs of two witnesses are indistinguishable, plain ones are not") {
   air::ProofConfig zk = soundness::NoGrindConfig();
   zk.zk = true;
+  // Both layouts of a randomized column f + Z_H·r (docs/zero-knowledge.md §3) are under test: r
+  // smaller than the checked values' trace (f's coefficients, then r's, then zeros), and as large
+  // as the table's.
+  const auto layout = air::MakeLayout(soundness::RangeCheckAir().Pointers(), zk);
+  REQUIRE(std::holds_alternative<air::AirLayout>(layout));
+  const air::AirLayout& zk_layout = std::get<air::AirLayout>(layout);
+  REQUIRE(zk_layout.components.size() == 2);
+  CHECK(zk_layout.zk_randomizer_log_size < soundness::kLogRows);
+  CHECK(zk_layout.zk_randomizer_log_size == soundness::kLogRange);
   const std::array<double, kStatistics.size()> with_zk = Homogeneity(zk);
   const std::array<double, kStatistics.size()> without = Homogeneity(soundness::NoGrindConfig());
   double largest_without = 0;
