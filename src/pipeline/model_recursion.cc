@@ -109,7 +109,10 @@ std::variant<std::unique_ptr<recursion::RecursionAir>, std::string> MembersRecur
   const recursion::SizeClass size_class = CompressionSizeClass(members.size());
   auto air = recursion::RecursionAir::Make(std::move(*circuit),
                                            shape == OuterShape::kStandard ? &size_class : nullptr);
-  if (auto* error = std::get_if<std::string>(&air)) return *error;
+  // Make refuses only a circuit larger than its size class, which the fitted shape has not.
+  if (auto* error = std::get_if<std::string>(&air)) {
+    return *error + ": compress --fit sizes the outer proof to its circuit";
+  }
   return std::make_unique<recursion::RecursionAir>(
       std::get<recursion::RecursionAir>(std::move(air)));
 }

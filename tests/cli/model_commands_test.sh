@@ -241,6 +241,12 @@ expect_error 1 "this proof needs more memory than is available: about" \
 grep -qE "about [0-9.]+ GiB at its peak \(at blowup 8\), and 0\.[0-9] GiB is available; it takes less with --profile fast or public weights" "$work/err" \
   || fail "the memory refusal names no sizes or no remedy: $(cat "$work/err")"
 [ ! -e "$work/x.bin" ] || fail "a refused proof was written"
+# Its inner proof's verifier circuit outgrows the standard size class of a compressed proof: the
+# refusal names the option that takes it.
+"$ts" prove "$work/cnn_private.tsm" --input "$cnn/input.json" -o "$work/cnn_recursive.bin" \
+  --profile recursive >/dev/null 2>&1
+expect_error 1 "more than the standard size class's 2^14 rows: compress --fit sizes the outer" \
+  "$ts" compress "$work/cnn_private.tsm" "$work/cnn_recursive.bin" -o "$work/x.bin"
 "$ts" compile "$tiny/model.onnx" -o "$work/other_private.tsm" --weight-frac-bits 7 >/dev/null
 "$ts" prove "$work/other_private.tsm" --input "$tiny/input.json" -o "$work/other_private.bin" \
   --profile test >/dev/null 2>&1
