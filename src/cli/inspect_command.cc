@@ -2,6 +2,7 @@
 
 #include <fmt/core.h>
 
+#include <array>
 #include <iterator>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -21,6 +22,8 @@
 #include "frontend/frontend_error.h"
 #include "frontend/model_air.h"
 #include "frontend/quantized_model.h"
+#include "frontend/slices.h"
+#include "frontend/statement_layout.h"
 #include "pipeline/compressed_proof_file.h"
 #include "pipeline/model_key_cache.h"
 
@@ -34,7 +37,8 @@ Prints a proof file as JSON: its configuration, statement, every section, and th
 section. With the compiled model the proof is of, also what the proof makes public ("public"):
 the model commitment, and for each model input and output its visibility and what the statement
 holds of it (its values, its Poseidon2 digest, or nothing); and the weights' visibility: public
-(the model commitment binds them) or private (it binds their Poseidon2 digest, printed). MODEL.tsm
+(the model commitment binds them) or private (it binds their Poseidon2 digest, printed; each
+slice's for a model in slices, whose final proof states the whole model's statement). MODEL.tsm
 may be the verifying model compile writes for private weights. A compressed proof (compress) is
 printed as its outer proof (or, made with --profile onchain, its final proof), with
 "compressed": its shape, whether it is final and, per inner proof, its model's index and whether
@@ -43,6 +47,18 @@ also gets "verifying_key": whether the key cache ($TENSORSTARK_CACHE_DIR, else ~
 tensorstark) holds the model's verifying key for the proof's configuration (its preprocessed root,
 which `verify` files there on first use and then reads instead of committing), and the root.
 )";
+
+// False, with a one-line error, if the proof states another number of values than the model's
+// proofs.
+bool CheckStatementLength(const std::string& path, size_t stated,
+                          const frontend::QuantizedModel& model, size_t expected) {
+  if (stated == expected) return true;
+  fmt::print(stderr,
+             "tensorstark inspect: {} states {} values, a proof of {} states {}: not a proof of "
+             "this model\n",
+             path, stated, model.source, expected);
+  return false;
+}
 
 // The proof as JSON, with what it makes public if the model is given (a one-line error if the
 // proof is not of a model like it).
@@ -60,13 +76,23 @@ int PrintProof(std::span<const uint8_t> bytes, const std::string& path,
   const air::StarkProof<H>& proof = std::get<air::StarkProof<H>>(parsed);
   nlohmann::json json = air::ProofToJson(proof);
   if (compressed) json["compressed"] = *compressed;
-  if (model) {
+  if (model && frontend::SliceCount(*model) > 1) {
+    // A model in slices has no AIR of its own; the final proof of its slices states the whole
+    // model's statement, and its weights' digests are the slices'.
+    const frontend::StatementLayout layout(*model);
+    if (!CheckStatementLength(path, proof.public_inputs.size(), *model, layout.n_public_inputs())) {
+      return 1;
+    }
+    std::vector<std::array<field::M31, 8>> digests;
+    for (size_t k = 0; k < frontend::SliceCount(*model); ++k) {
+      const frontend::ModelAir slice(frontend::SliceOf(*model, k).model,
+                                     frontend::ModelAir::Use::kVerifying);
+      if (const auto digest = slice.WeightsDigest()) digests.push_back(*digest);
+    }
+    json["public"] = PublicStatementJson(layout, digests, proof.public_inputs);
+  } else if (model) {
     const frontend::ModelAir air(*model, frontend::ModelAir::Use::kVerifying);
-    if (proof.public_inputs.size() != air.n_public_inputs()) {
-      fmt::print(stderr,
-                 "tensorstark inspect: {} states {} values, a proof of {} states {}: not a proof "
-                 "of this model\n",
-                 path, proof.public_inputs.size(), model->source, air.n_public_inputs());
+    if (!CheckStatementLength(path, proof.public_inputs.size(), *model, air.n_public_inputs())) {
       return 1;
     }
     json["public"] = PublicStatementJson(air, proof.public_inputs);
