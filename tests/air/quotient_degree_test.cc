@@ -10,6 +10,8 @@
 
 #include "air/framework.h"
 #include "air/layout.h"
+#include "air/mask_index.h"
+#include "circle/bit_reverse.h"
 #include "circle/vanishing_multiple.h"
 #include "air_test_util.h"
 
@@ -146,6 +148,68 @@ TEST_CASE("with randomized columns the quotient fits ZkEvalLogSize, and not one 
       CHECK(too_small.at_point != too_small.expected);
     }
   }
+}
+
+TEST_CASE("a column read through doublings counts its randomizer's degree times 2^j") {
+  // Column c is a smaller component's randomized column g + Z·r (log size n - j, r of log size m)
+  // composed with π^j, as a weight table's is read: its degree is 2^j times g's, so where m is
+  // larger than n - j the randomizer's share sets the quotient's size. (ZkEvalLogSize bounds every
+  // column by the largest one's degree, so it is loose where one factor of three is borrowed; the
+  // bound that leaves out the doublings is too small.)
+  tensorstark::testing::Rng rng(62);
+  const uint32_t log_size = 7, doublings = 3, owner_log_size = log_size - doublings;
+  const uint32_t randomizer_log_size = 5;
+  const uint32_t eval_log_size = ZkEvalLogSize(log_size, 3, randomizer_log_size, doublings);
+  const uint32_t without_doublings = ZkEvalLogSize(log_size, 3, randomizer_log_size, 0);
+  CHECK(eval_log_size == log_size + 4);
+  CHECK(without_doublings == log_size + 2);
+  const circle::TwiddleTree twiddles = circle::TwiddleTree::ForCanonicDomains(eval_log_size);
+  // The owner's randomized polynomial, and c = it ∘ π^j, interpolated on a domain that holds it.
+  const circle::CirclePoly owner(circle::AddVanishingMultiple(
+      circle::CircleEvaluation(circle::CanonicCoset(owner_log_size).circle_domain(),
+                               testing::RandomColumn(size_t{1} << owner_log_size, rng))
+          .Interpolate(twiddles)
+          .coeffs(),
+      owner_log_size, rng.M31s(size_t{1} << randomizer_log_size), twiddles));
+  const auto composed_on = [&](const circle::CircleDomain& domain) {
+    std::vector<M31> values(domain.size());
+    for (size_t i = 0; i < values.size(); ++i) {
+      values[i] = owner.EvalAtPoint(
+          domain.at(circle::BitReverseIndex(i, domain.log_size())).RepeatedDouble(doublings));
+    }
+    return values;
+  };
+  const uint32_t composed_log_size = owner.log_size() + doublings;
+  const circle::CirclePoly composed =
+      circle::CircleEvaluation(circle::CanonicCoset(composed_log_size).circle_domain(),
+                               composed_on(circle::CanonicCoset(composed_log_size).circle_domain()))
+          .Interpolate(twiddles);
+  // The trace: a and b random, c the composed column on the trace domain, d = a[r-1]·b[r+1]·c[r].
+  const size_t n = size_t{1} << log_size;
+  testing::Trees trace;
+  trace[kTraceTree] = {testing::RandomColumn(n, rng), testing::RandomColumn(n, rng),
+                       composed_on(circle::CanonicCoset(log_size).circle_domain()),
+                       std::vector<M31>(n)};
+  const auto at = [&](size_t c, size_t row) {
+    return trace[kTraceTree][c][CosetRowToStorageIndex(row % n, log_size)];
+  };
+  for (size_t row = 0; row < n; ++row) {
+    trace[kTraceTree][3][CosetRowToStorageIndex(row, log_size)] =
+        at(0, row + n - 1) * at(1, row + 1) * at(2, row);
+  }
+  testing::TracePolys polys(trace, log_size, twiddles);
+  for (size_t c : {0, 1, 3}) {
+    const std::vector<M31> r = rng.M31s(size_t{1} << randomizer_log_size);
+    polys.trees[kTraceTree][c] = circle::CirclePoly(circle::AddVanishingMultiple(
+        polys.trees[kTraceTree][c].coeffs(), log_size, r, twiddles));
+  }
+  polys.trees[kTraceTree][2] = composed;
+  const FrameworkComponent<ShiftedCube> component{ShiftedCube(log_size)};
+  const auto point = circle::CirclePoint<QM31>::FromT(rng.QM31());
+  const Quotient fits = QuotientOf(component, polys, eval_log_size, point);
+  CHECK(fits.at_point == fits.expected);
+  const Quotient too_small = QuotientOf(component, polys, without_doublings, point);
+  CHECK(too_small.at_point != too_small.expected);
 }
 
 }  // namespace
